@@ -1,0 +1,445 @@
+//! Roles, scopes and the one access rule of Metoda.
+//!
+//! Every page and every API handler asks [`may`] before it reads or changes anything, so the
+//! answer to "may this user do this to that" lives here and nowhere else. A user holds
+//! [`Grant`]s: a role within a scope (the whole system, a region, a municipality, an association
+//! or an organization). A grant carries the ids of every enclosing scope, resolved when the user's
+//! grants are loaded, so the rule is a pure function over plain data.
+
+use serde::{Deserialize, Serialize};
+
+/// What a scope is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeKind {
+    System,
+    Region,
+    Municipality,
+    Association,
+    Organization,
+}
+
+impl ScopeKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::System => "system",
+            Self::Region => "region",
+            Self::Municipality => "municipality",
+            Self::Association => "association",
+            Self::Organization => "organization",
+        }
+    }
+    pub fn label_ru(self) -> &'static str {
+        match self {
+            Self::System => "вся система",
+            Self::Region => "регион",
+            Self::Municipality => "муниципалитет",
+            Self::Association => "методическое объединение",
+            Self::Organization => "образовательная организация",
+        }
+    }
+}
+
+/// A role of DOMAIN.md §6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Installs and runs the system; manages regions.
+    Administrator,
+    /// Region operator: manages the municipalities of a region, sums them up.
+    RegionOperator,
+    /// Head of the municipal education authority: signs orders, approves.
+    AuthorityHead,
+    /// Authority specialist, curator of associations.
+    AuthoritySpecialist,
+    /// Head of the methodological cabinet (service).
+    CabinetHead,
+    /// Head (chair) of an association.
+    AssociationHead,
+    /// Deputy of the association head.
+    Deputy,
+    /// Secretary of an association.
+    Secretary,
+    /// A member teacher of an association.
+    MemberTeacher,
+    /// Administrator of an educational organization (keeps its own staff records).
+    OrgAdmin,
+}
+
+impl Role {
+    pub const ALL: &'static [Role] = &[
+        Role::Administrator,
+        Role::RegionOperator,
+        Role::AuthorityHead,
+        Role::AuthoritySpecialist,
+        Role::CabinetHead,
+        Role::AssociationHead,
+        Role::Deputy,
+        Role::Secretary,
+        Role::MemberTeacher,
+        Role::OrgAdmin,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Administrator => "administrator",
+            Self::RegionOperator => "region_operator",
+            Self::AuthorityHead => "authority_head",
+            Self::AuthoritySpecialist => "authority_specialist",
+            Self::CabinetHead => "cabinet_head",
+            Self::AssociationHead => "association_head",
+            Self::Deputy => "deputy",
+            Self::Secretary => "secretary",
+            Self::MemberTeacher => "member_teacher",
+            Self::OrgAdmin => "org_admin",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        let c = code.trim().replace('-', "_");
+        Self::ALL.iter().copied().find(|r| r.code() == c)
+    }
+
+    pub fn label_ru(self) -> &'static str {
+        match self {
+            Self::Administrator => "Администратор системы",
+            Self::RegionOperator => "Оператор региона",
+            Self::AuthorityHead => "Руководитель органа управления образованием",
+            Self::AuthoritySpecialist => "Специалист (куратор) органа управления образованием",
+            Self::CabinetHead => "Заведующий методическим кабинетом",
+            Self::AssociationHead => "Руководитель методического объединения",
+            Self::Deputy => "Заместитель руководителя объединения",
+            Self::Secretary => "Секретарь объединения",
+            Self::MemberTeacher => "Педагог — член объединения",
+            Self::OrgAdmin => "Администратор образовательной организации",
+        }
+    }
+
+    /// The kind of scope the role is granted in.
+    pub fn scope_kind(self) -> ScopeKind {
+        match self {
+            Self::Administrator => ScopeKind::System,
+            Self::RegionOperator => ScopeKind::Region,
+            Self::AuthorityHead | Self::AuthoritySpecialist | Self::CabinetHead => ScopeKind::Municipality,
+            Self::AssociationHead | Self::Deputy | Self::Secretary | Self::MemberTeacher => {
+                ScopeKind::Association
+            }
+            Self::OrgAdmin => ScopeKind::Organization,
+        }
+    }
+
+    /// Roles of the authority that manage its municipality (organizations, users, profile).
+    fn manages_municipality(self) -> bool {
+        matches!(self, Self::AuthorityHead | Self::AuthoritySpecialist)
+    }
+}
+
+/// A role held within one scope, with the ids of every enclosing scope resolved.
+/// An association or organization grant always knows its municipality and region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    pub region_id: Option<i64>,
+    pub municipality_id: Option<i64>,
+    pub association_id: Option<i64>,
+    pub organization_id: Option<i64>,
+}
+
+/// Who is asking: a user and their grants.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Principal {
+    pub user_id: i64,
+    pub grants: Vec<Grant>,
+}
+
+/// A place in the hierarchy: a region and, optionally, one of its municipalities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub region_id: i64,
+    pub municipality_id: Option<i64>,
+}
+
+/// What is being done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    View,
+    Create,
+    Update,
+    Archive,
+}
+
+/// What it is done to. Create actions name the place the new thing will belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    /// The list of regions, a region.
+    Region { region_id: Option<i64> },
+    /// A municipality (`municipality_id` None: a new one in the region).
+    Municipality { region_id: i64, municipality_id: Option<i64> },
+    /// An educational organization of a municipality.
+    Organization { region_id: i64, municipality_id: i64, organization_id: Option<i64> },
+    /// A regulation profile: a preset (`owner` None) or one owned by a municipality.
+    Profile { owner: Option<Place> },
+    /// The choice of a municipality's regulation profile.
+    ProfileAssignment { region_id: i64, municipality_id: i64 },
+    /// A user account whose home is `place` (None: a system-level user, the administrators).
+    User { place: Option<Place> },
+    /// Granting `role` within `place` (None: system-wide).
+    Grant { role: Role, place: Option<Place> },
+    /// The audit trail of a place (None: all of it).
+    Audit { place: Option<Place> },
+    /// An association of a municipality.
+    Association { region_id: i64, municipality_id: i64, association_id: Option<i64> },
+}
+
+impl Grant {
+    fn is_admin(&self) -> bool {
+        self.role == Role::Administrator
+    }
+    fn in_region(&self, region_id: i64) -> bool {
+        self.region_id == Some(region_id)
+    }
+    fn in_municipality(&self, municipality_id: i64) -> bool {
+        self.municipality_id == Some(municipality_id)
+    }
+    /// The grant covers the place: a region grant covers its municipalities.
+    fn covers(&self, place: &Place) -> bool {
+        match self.role.scope_kind() {
+            ScopeKind::System => true,
+            ScopeKind::Region => self.in_region(place.region_id),
+            _ => place.municipality_id.is_some_and(|m| self.in_municipality(m)),
+        }
+    }
+}
+
+/// The access rule: may `who` do `action` to `what`?
+pub fn may(who: &Principal, action: Action, what: &Resource) -> bool {
+    who.grants.iter().any(|g| grant_allows(g, action, what))
+}
+
+fn grant_allows(g: &Grant, action: Action, what: &Resource) -> bool {
+    use Action::*;
+    if g.is_admin() {
+        return true;
+    }
+    let role = g.role;
+    let operator = role == Role::RegionOperator;
+    match *what {
+        Resource::Region { region_id } => {
+            action == View && region_id.is_some_and(|r| g.in_region(r))
+        }
+        Resource::Municipality { region_id, municipality_id } => match municipality_id {
+            None => operator && g.in_region(region_id) && matches!(action, Create | View),
+            Some(m) => {
+                if operator {
+                    g.in_region(region_id)
+                } else {
+                    action == View && g.in_municipality(m)
+                }
+            }
+        },
+        Resource::Organization { region_id, municipality_id, organization_id } => {
+            if operator {
+                return action == View && g.in_region(region_id);
+            }
+            if !g.in_municipality(municipality_id) {
+                return false;
+            }
+            if role.manages_municipality() {
+                return true;
+            }
+            match role {
+                Role::OrgAdmin => {
+                    matches!(action, View | Update)
+                        && organization_id.is_some()
+                        && organization_id == g.organization_id
+                        || action == View && organization_id.is_none()
+                }
+                // Everyone else of the municipality sees its organizations (the venues, schools).
+                _ => action == View,
+            }
+        }
+        Resource::Profile { owner } => match owner {
+            // Presets are read-only for all and visible to every signed-in user.
+            None => action == View,
+            Some(place) => {
+                if action == View {
+                    g.covers(&place) || operator && g.in_region(place.region_id)
+                } else {
+                    role.manages_municipality() && g.covers(&place) && place.municipality_id.is_some()
+                }
+            }
+        },
+        Resource::ProfileAssignment { region_id, municipality_id } => {
+            let place = Place { region_id, municipality_id: Some(municipality_id) };
+            match action {
+                View => g.covers(&place),
+                _ => role.manages_municipality() && g.covers(&place),
+            }
+        }
+        Resource::User { place } => match place {
+            None => false,
+            Some(place) => {
+                let manager = operator || role.manages_municipality();
+                match action {
+                    View => (manager || role == Role::CabinetHead) && g.covers(&place),
+                    _ => manager && g.covers(&place),
+                }
+            }
+        },
+        Resource::Grant { role: granted, place } => {
+            let Some(place) = place else { return false };
+            if action != Create && action != Archive {
+                return false;
+            }
+            match granted {
+                Role::Administrator => false,
+                Role::RegionOperator => operator && g.in_region(place.region_id),
+                _ => (operator || role.manages_municipality()) && g.covers(&place),
+            }
+        }
+        Resource::Audit { place } => {
+            action == View
+                && place.is_some_and(|p| {
+                    (operator || role.manages_municipality()) && g.covers(&p)
+                })
+        }
+        Resource::Association { region_id, municipality_id, association_id } => {
+            if operator {
+                return action == View && g.in_region(region_id);
+            }
+            if !g.in_municipality(municipality_id) {
+                return false;
+            }
+            if role.manages_municipality() {
+                return true;
+            }
+            match role.scope_kind() {
+                ScopeKind::Association => {
+                    action == View && (association_id.is_none() || association_id == g.association_id)
+                        || matches!(role, Role::AssociationHead)
+                            && action == Update
+                            && association_id.is_some()
+                            && association_id == g.association_id
+                }
+                _ => action == View,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant(role: Role, region: i64, muni: Option<i64>, assoc: Option<i64>, org: Option<i64>) -> Principal {
+        Principal {
+            user_id: 1,
+            grants: vec![Grant {
+                role,
+                region_id: Some(region),
+                municipality_id: muni,
+                association_id: assoc,
+                organization_id: org,
+            }],
+        }
+    }
+
+    const A: i64 = 10; // municipality A in region 1
+    const B: i64 = 20; // municipality B in region 1
+    const C: i64 = 30; // municipality C in region 2
+
+    fn org(m: i64, id: Option<i64>) -> Resource {
+        let region_id = if m == C { 2 } else { 1 };
+        Resource::Organization { region_id, municipality_id: m, organization_id: id }
+    }
+
+    #[test]
+    fn the_authority_manages_only_its_own_municipality() {
+        let spec = grant(Role::AuthoritySpecialist, 1, Some(A), None, None);
+        for action in [Action::View, Action::Create, Action::Update, Action::Archive] {
+            assert!(may(&spec, action, &org(A, Some(1))));
+            assert!(!may(&spec, action, &org(B, Some(2))), "{action:?} on B");
+        }
+        let a_place = Place { region_id: 1, municipality_id: Some(A) };
+        let b_place = Place { region_id: 1, municipality_id: Some(B) };
+        assert!(may(&spec, Action::Create, &Resource::User { place: Some(a_place) }));
+        assert!(!may(&spec, Action::View, &Resource::User { place: Some(b_place) }));
+        assert!(may(&spec, Action::View, &Resource::Audit { place: Some(a_place) }));
+        assert!(!may(&spec, Action::View, &Resource::Audit { place: Some(b_place) }));
+        assert!(!may(&spec, Action::View, &Resource::Audit { place: None }));
+    }
+
+    #[test]
+    fn the_region_operator_manages_municipalities_of_its_region_only() {
+        let op = grant(Role::RegionOperator, 1, None, None, None);
+        assert!(may(&op, Action::Create, &Resource::Municipality { region_id: 1, municipality_id: None }));
+        assert!(may(&op, Action::Update, &Resource::Municipality { region_id: 1, municipality_id: Some(A) }));
+        assert!(!may(&op, Action::Update, &Resource::Municipality { region_id: 2, municipality_id: Some(C) }));
+        assert!(may(&op, Action::View, &org(B, Some(3))));
+        assert!(!may(&op, Action::Update, &org(B, Some(3))), "organizations belong to the authority");
+        assert!(!may(&op, Action::View, &org(C, Some(4))));
+        assert!(may(&op, Action::Create, &Resource::Grant {
+            role: Role::AuthoritySpecialist,
+            place: Some(Place { region_id: 1, municipality_id: Some(B) })
+        }));
+        assert!(!may(&op, Action::Create, &Resource::Grant { role: Role::Administrator, place: None }));
+    }
+
+    #[test]
+    fn presets_are_read_only_and_profiles_belong_to_their_municipality() {
+        let spec = grant(Role::AuthoritySpecialist, 1, Some(A), None, None);
+        let teacher = grant(Role::MemberTeacher, 1, Some(A), Some(5), None);
+        assert!(may(&teacher, Action::View, &Resource::Profile { owner: None }));
+        assert!(!may(&spec, Action::Update, &Resource::Profile { owner: None }));
+        let own = Resource::Profile { owner: Some(Place { region_id: 1, municipality_id: Some(A) }) };
+        let other = Resource::Profile { owner: Some(Place { region_id: 1, municipality_id: Some(B) }) };
+        assert!(may(&spec, Action::Update, &own));
+        assert!(!may(&spec, Action::Update, &other));
+        assert!(!may(&spec, Action::View, &other));
+        assert!(may(&teacher, Action::View, &own));
+        assert!(!may(&teacher, Action::Update, &own));
+    }
+
+    #[test]
+    fn an_org_admin_edits_only_its_own_organization() {
+        let adm = grant(Role::OrgAdmin, 1, Some(A), None, Some(7));
+        assert!(may(&adm, Action::Update, &org(A, Some(7))));
+        assert!(!may(&adm, Action::Update, &org(A, Some(8))));
+        assert!(!may(&adm, Action::Create, &org(A, None)));
+        assert!(!may(&adm, Action::Archive, &org(A, Some(7))));
+        assert!(!may(&adm, Action::View, &org(B, Some(9))));
+    }
+
+    #[test]
+    fn teachers_see_but_do_not_manage() {
+        let t = grant(Role::MemberTeacher, 1, Some(A), Some(5), None);
+        assert!(may(&t, Action::View, &org(A, Some(1))));
+        assert!(!may(&t, Action::Create, &org(A, None)));
+        let place = Some(Place { region_id: 1, municipality_id: Some(A) });
+        assert!(!may(&t, Action::View, &Resource::User { place }));
+        assert!(!may(&t, Action::View, &Resource::Audit { place }));
+        assert!(may(&t, Action::View, &Resource::Association { region_id: 1, municipality_id: A, association_id: Some(5) }));
+        assert!(!may(&t, Action::View, &Resource::Association { region_id: 1, municipality_id: A, association_id: Some(6) }));
+    }
+
+    #[test]
+    fn nobody_without_grants_may_anything_and_the_administrator_may_all() {
+        let nobody = Principal::default();
+        assert!(!may(&nobody, Action::View, &Resource::Profile { owner: None }));
+        let admin = Principal {
+            user_id: 1,
+            grants: vec![Grant { role: Role::Administrator, region_id: None, municipality_id: None, association_id: None, organization_id: None }],
+        };
+        assert!(may(&admin, Action::Archive, &org(C, Some(1))));
+        assert!(may(&admin, Action::View, &Resource::Audit { place: None }));
+    }
+
+    #[test]
+    fn role_codes_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::from_code(r.code()), Some(*r));
+        }
+        assert_eq!(Role::from_code("region-operator"), Some(Role::RegionOperator));
+        assert_eq!(Role::from_code("king"), None);
+    }
+}

@@ -1,0 +1,265 @@
+//! Validated values: everything a user types is parsed here once, at the boundary, into a value
+//! that is known to be good, or into a [`FieldError`] with a Russian message naming the field.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+use time::macros::format_description;
+
+/// One problem with one input field. `field` is the form/JSON field name, `message` is Russian.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+/// Collects field errors while a form is parsed; `finish` turns them into a result.
+#[derive(Debug, Default)]
+pub struct Errors(pub Vec<FieldError>);
+
+impl Errors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Keeps the value of `r`, remembering its error.
+    pub fn take<T>(&mut self, r: Result<T, FieldError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(e);
+                None
+            }
+        }
+    }
+    pub fn push(&mut self, e: FieldError) {
+        self.0.push(e);
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<FieldError>> {
+        if self.0.is_empty() { Ok(value()) } else { Err(self.0) }
+    }
+}
+
+fn has_control(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+}
+
+/// A required one-line text: trimmed, inner runs of spaces folded, 1..=`max` characters, no
+/// control characters. `label` is the Russian field name used in the message.
+pub fn required_text(field: &str, label: &str, raw: &str, max: usize) -> Result<String, FieldError> {
+    match optional_text(field, label, raw, max)? {
+        Some(v) => Ok(v),
+        None => Err(FieldError::new(field, format!("{label}: поле обязательно для заполнения"))),
+    }
+}
+
+/// An optional one-line text: empty (after trimming) is `None`.
+pub fn optional_text(
+    field: &str,
+    label: &str,
+    raw: &str,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
+    let folded = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.is_empty() {
+        return Ok(None);
+    }
+    if has_control(raw) || raw.contains('\n') {
+        return Err(FieldError::new(field, format!("{label}: недопустимые символы")));
+    }
+    let n = folded.chars().count();
+    if n > max {
+        return Err(FieldError::new(
+            field,
+            format!("{label}: не длиннее {max} символов (сейчас {n})"),
+        ));
+    }
+    Ok(Some(folded))
+}
+
+/// An optional multi-line text (descriptions): trimmed, at most `max` characters.
+pub fn optional_long_text(
+    field: &str,
+    label: &str,
+    raw: &str,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if has_control(t) {
+        return Err(FieldError::new(field, format!("{label}: недопустимые символы")));
+    }
+    let n = t.chars().count();
+    if n > max {
+        return Err(FieldError::new(field, format!("{label}: не длиннее {max} символов (сейчас {n})")));
+    }
+    Ok(Some(t.replace("\r\n", "\n")))
+}
+
+/// A login: 3–64 characters, Latin letters, digits, dot, hyphen, underscore; stored lower-case.
+pub fn login(field: &str, raw: &str) -> Result<String, FieldError> {
+    let v = raw.trim().to_lowercase();
+    let ok_chars = v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if v.len() < 3 || v.len() > 64 || !ok_chars {
+        return Err(FieldError::new(
+            field,
+            "Логин: от 3 до 64 символов — латинские буквы, цифры, точка, дефис, подчёркивание",
+        ));
+    }
+    Ok(v)
+}
+
+/// A new password: 10–128 characters, not only digits, not equal to the login.
+pub fn new_password(field: &str, raw: &str, login: &str) -> Result<String, FieldError> {
+    let n = raw.chars().count();
+    if n < 10 {
+        return Err(FieldError::new(field, "Пароль: не короче 10 символов"));
+    }
+    if n > 128 {
+        return Err(FieldError::new(field, "Пароль: не длиннее 128 символов"));
+    }
+    if raw.chars().all(|c| c.is_ascii_digit()) {
+        return Err(FieldError::new(field, "Пароль не может состоять только из цифр"));
+    }
+    if raw.eq_ignore_ascii_case(login) {
+        return Err(FieldError::new(field, "Пароль не должен совпадать с логином"));
+    }
+    Ok(raw.to_owned())
+}
+
+/// An optional e-mail address (a light check: one `@`, a dot in the domain, no spaces).
+pub fn optional_email(field: &str, raw: &str) -> Result<Option<String>, FieldError> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let bad = || FieldError::new(field, "Электронная почта: укажите адрес вида name@example.ru");
+    let (local, domain) = v.split_once('@').ok_or_else(bad)?;
+    if local.is_empty()
+        || domain.contains('@')
+        || !domain.contains('.')
+        || domain.starts_with('.')
+        || domain.ends_with('.')
+        || v.chars().any(char::is_whitespace)
+        || v.len() > 254
+    {
+        return Err(bad());
+    }
+    Ok(Some(v.to_owned()))
+}
+
+/// An optional phone number: digits, spaces, `+ ( ) -`, with 5 to 20 digits.
+pub fn optional_phone(field: &str, raw: &str) -> Result<Option<String>, FieldError> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    let ok = v.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c));
+    if !ok || !(5..=20).contains(&digits) || v.len() > 40 {
+        return Err(FieldError::new(field, "Телефон: только цифры, пробелы и знаки + ( ) -, например +7 (3822) 40-12-34"));
+    }
+    Ok(Some(v.to_owned()))
+}
+
+/// An optional web address: must start with http:// or https://.
+pub fn optional_url(field: &str, label: &str, raw: &str) -> Result<Option<String>, FieldError> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let rest = v.strip_prefix("https://").or_else(|| v.strip_prefix("http://"));
+    match rest {
+        Some(r) if !r.is_empty() && !v.chars().any(char::is_whitespace) && v.len() <= 500 => {
+            Ok(Some(v.to_owned()))
+        }
+        _ => Err(FieldError::new(field, format!("{label}: укажите адрес, начинающийся с https://"))),
+    }
+}
+
+/// A date typed as `ДД.ММ.ГГГГ` or `ГГГГ-ММ-ДД` (what `<input type=date>` sends).
+pub fn date(field: &str, label: &str, raw: &str) -> Result<Date, FieldError> {
+    let v = raw.trim();
+    let iso = format_description!("[year]-[month]-[day]");
+    let ru = format_description!("[day].[month].[year]");
+    Date::parse(v, iso).or_else(|_| Date::parse(v, ru)).map_err(|_| {
+        FieldError::new(field, format!("{label}: укажите существующую дату в виде ДД.ММ.ГГГГ"))
+    })
+}
+
+/// A date as stored (ISO `YYYY-MM-DD`).
+pub fn iso_date(d: Date) -> String {
+    let iso = format_description!("[year]-[month]-[day]");
+    d.format(iso).unwrap_or_default()
+}
+
+/// A date as a Russian reader expects it (`ДД.ММ.ГГГГ`).
+pub fn ru_date(d: Date) -> String {
+    let ru = format_description!("[day].[month].[year]");
+    d.format(ru).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_folded_and_bounded() {
+        assert_eq!(required_text("name", "Название", "  Школа   № 1 ", 10).unwrap(), "Школа № 1");
+        let e = required_text("name", "Название", "   ", 10).unwrap_err();
+        assert_eq!(e.field, "name");
+        assert!(e.message.contains("обязательно"));
+        let long = "я".repeat(11);
+        assert!(required_text("name", "Название", &long, 10).unwrap_err().message.contains("не длиннее 10"));
+        assert!(required_text("name", "Название", "a\u{0}b", 10).is_err());
+        assert_eq!(optional_text("x", "X", "", 5).unwrap(), None);
+    }
+
+    #[test]
+    fn logins() {
+        assert_eq!(login("login", " Ivanova.A ").unwrap(), "ivanova.a");
+        assert!(login("login", "ab").is_err());
+        assert!(login("login", "иванова").is_err());
+        assert!(login("login", "a b c").is_err());
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(new_password("p", "short", "x").is_err());
+        assert!(new_password("p", "1234567890", "x").is_err());
+        assert!(new_password("p", "ivanova.a1", "ivanova.a1").is_err());
+        assert!(new_password("p", "Надёжный-пароль-1", "x").is_ok());
+    }
+
+    #[test]
+    fn emails_phones_urls() {
+        assert_eq!(optional_email("e", "").unwrap(), None);
+        assert!(optional_email("e", "uo@tomsk.ru").unwrap().is_some());
+        for bad in ["uo", "uo@", "@tomsk.ru", "u o@tomsk.ru", "uo@tomsk", "a@b@c.ru"] {
+            assert!(optional_email("e", bad).is_err(), "{bad}");
+        }
+        assert!(optional_phone("p", "+7 (3822) 40-12-34").unwrap().is_some());
+        assert!(optional_phone("p", "call me").is_err());
+        assert!(optional_phone("p", "12").is_err());
+        assert!(optional_url("u", "Сайт", "https://school1.ru").unwrap().is_some());
+        assert!(optional_url("u", "Сайт", "javascript:alert(1)").is_err());
+    }
+
+    #[test]
+    fn dates_in_both_spellings() {
+        let d = date("d", "Дата", "30.05.2026").unwrap();
+        assert_eq!(iso_date(d), "2026-05-30");
+        assert_eq!(ru_date(date("d", "Дата", "2026-05-30").unwrap()), "30.05.2026");
+        assert!(date("d", "Дата", "31.02.2026").is_err());
+        assert!(date("d", "Дата", "вчера").is_err());
+    }
+}

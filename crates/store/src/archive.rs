@@ -1,0 +1,246 @@
+//! The whole database as a versioned JSON archive (docs/archive-format.md), and back.
+//!
+//! `export` writes every table of [`TABLES`] in dependency order; `import` loads an archive into
+//! an empty, migrated database in one transaction. Every later feature appends its tables to
+//! [`TABLES`]; a test compares this list with the real schema so none is forgotten.
+
+use serde_json::{Value, json};
+use sqlx::{AnyConnection, Row};
+
+use crate::{Backend, Db, Result, StoreError, migrate, now};
+
+/// A column's stored type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ty {
+    Int,
+    Text,
+}
+
+pub struct TableSpec {
+    pub name: &'static str,
+    pub columns: &'static [(&'static str, Ty)],
+}
+
+use Ty::{Int, Text};
+
+/// The archived tables, parents before children. Sessions and sign-in failures are ephemeral and
+/// not archived.
+pub const TABLES: &[TableSpec] = &[
+    TableSpec {
+        name: "regions",
+        columns: &[("id", Int), ("name", Text), ("code", Text), ("created_at", Text), ("updated_at", Text), ("archived_at", Text)],
+    },
+    TableSpec {
+        name: "regulation_profiles",
+        columns: &[
+            ("id", Int), ("code", Text), ("name", Text), ("source", Text), ("is_preset", Int), ("region_id", Int),
+            ("municipality_id", Int), ("based_on_id", Int), ("settings", Text), ("created_at", Text),
+            ("updated_at", Text), ("archived_at", Text),
+        ],
+    },
+    TableSpec {
+        name: "municipalities",
+        columns: &[
+            ("id", Int), ("region_id", Int), ("name", Text), ("authority_name", Text), ("profile_id", Int),
+            ("created_at", Text), ("updated_at", Text), ("archived_at", Text),
+        ],
+    },
+    TableSpec {
+        name: "organizations",
+        columns: &[
+            ("id", Int), ("municipality_id", Int), ("full_name", Text), ("short_name", Text), ("kind", Text),
+            ("address", Text), ("head_name", Text), ("phone", Text), ("email", Text), ("website", Text),
+            ("created_at", Text), ("updated_at", Text), ("archived_at", Text),
+        ],
+    },
+    TableSpec {
+        name: "associations",
+        columns: &[("id", Int), ("municipality_id", Int), ("name", Text), ("created_at", Text), ("updated_at", Text), ("archived_at", Text)],
+    },
+    TableSpec {
+        name: "users",
+        columns: &[
+            ("id", Int), ("login", Text), ("full_name", Text), ("email", Text), ("password_hash", Text),
+            ("region_id", Int), ("municipality_id", Int), ("created_at", Text), ("updated_at", Text),
+            ("password_changed_at", Text), ("locked_until", Text), ("archived_at", Text),
+        ],
+    },
+    TableSpec {
+        name: "role_grants",
+        columns: &[
+            ("id", Int), ("user_id", Int), ("role", Text), ("region_id", Int), ("municipality_id", Int),
+            ("association_id", Int), ("organization_id", Int), ("created_at", Text),
+        ],
+    },
+    TableSpec {
+        name: "api_tokens",
+        columns: &[
+            ("id", Int), ("user_id", Int), ("name", Text), ("token_hash", Text), ("created_at", Text),
+            ("last_used_at", Text), ("revoked_at", Text),
+        ],
+    },
+    TableSpec {
+        name: "audit_log",
+        columns: &[
+            ("id", Int), ("at", Text), ("user_id", Int), ("actor", Text), ("region_id", Int), ("municipality_id", Int),
+            ("entity", Text), ("entity_id", Int), ("action", Text), ("summary", Text), ("changes", Text), ("ip", Text),
+            ("search_text", Text),
+        ],
+    },
+];
+
+/// Tables that exist but are deliberately not archived.
+pub const NOT_ARCHIVED: &[&str] = &["schema_migrations", "sessions", "login_failures"];
+
+pub const FORMAT: &str = "metoda-archive";
+pub const FORMAT_VERSION: i64 = 1;
+
+/// The whole database as an archive.
+pub async fn export(db: &Db) -> Result<Value> {
+    let mut conn = db.conn().await?;
+    let mut tables = vec![];
+    for t in TABLES {
+        let cols: Vec<&str> = t.columns.iter().map(|(c, _)| *c).collect();
+        let sql = format!("SELECT {} FROM {} ORDER BY id", cols.join(", "), t.name);
+        let rows = sqlx::query(&sql).fetch_all(&mut *conn).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let mut vals = Vec::with_capacity(cols.len());
+            for (i, (_, ty)) in t.columns.iter().enumerate() {
+                vals.push(match ty {
+                    Int => r.try_get::<Option<i64>, _>(i)?.map_or(Value::Null, Value::from),
+                    Text => r.try_get::<Option<String>, _>(i)?.map_or(Value::Null, Value::from),
+                });
+            }
+            out.push(Value::Array(vals));
+        }
+        tables.push(json!({"name": t.name, "columns": cols, "rows": out}));
+    }
+    Ok(json!({
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "schema_version": migrate::current_version(db).await?,
+        "exported_at": now(),
+        "source_backend": db.backend().name(),
+        "tables": tables,
+    }))
+}
+
+fn bad(msg: impl Into<String>) -> StoreError {
+    StoreError::Other(format!("archive: {}", msg.into()))
+}
+
+/// Loads an archive into an empty, migrated database: all of it or nothing. Returns the number of rows.
+pub async fn import(db: &Db, archive: &Value) -> Result<u64> {
+    if archive.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        return Err(bad("not a Metoda archive (field \"format\" is not \"metoda-archive\")"));
+    }
+    let fv = archive.get("format_version").and_then(Value::as_i64).unwrap_or(0);
+    if fv != FORMAT_VERSION {
+        return Err(bad(format!("format_version {fv} is not supported (this program reads {FORMAT_VERSION})")));
+    }
+    let sv = archive.get("schema_version").and_then(Value::as_i64).unwrap_or(0);
+    let have = migrate::current_version(db).await?;
+    if sv != have {
+        return Err(bad(format!("the archive has schema version {sv}, the database {have}; use the Metoda version that wrote it")));
+    }
+    let tables = archive.get("tables").and_then(Value::as_array).ok_or_else(|| bad("no \"tables\" list"))?;
+    let mut tx = db.begin().await?;
+    ensure_empty(&mut tx).await?;
+    // The presets installed by `migrate` are replaced by the archive's own rows (same codes).
+    sqlx::query("DELETE FROM regulation_profiles WHERE is_preset = 1").execute(&mut *tx).await?;
+    let mut count = 0u64;
+    for spec in TABLES {
+        let Some(t) = tables.iter().find(|t| t.get("name").and_then(Value::as_str) == Some(spec.name)) else {
+            continue;
+        };
+        let cols: Vec<&str> = t
+            .get("columns")
+            .and_then(Value::as_array)
+            .ok_or_else(|| bad(format!("{}: no columns", spec.name)))?
+            .iter()
+            .map(|c| c.as_str().unwrap_or(""))
+            .collect();
+        let mut types = Vec::with_capacity(cols.len());
+        for c in &cols {
+            let ty = spec.columns.iter().find(|(n, _)| n == c).map(|(_, t)| *t);
+            types.push(ty.ok_or_else(|| bad(format!("{}: unknown column {c}", spec.name)))?);
+        }
+        let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("INSERT INTO {} ({}) VALUES ({})", spec.name, cols.join(", "), placeholders.join(", "));
+        let rows = t.get("rows").and_then(Value::as_array).ok_or_else(|| bad(format!("{}: no rows", spec.name)))?;
+        for (n, row) in rows.iter().enumerate() {
+            let vals = row.as_array().filter(|v| v.len() == cols.len()).ok_or_else(|| {
+                bad(format!("{} row {}: expected {} values", spec.name, n + 1, cols.len()))
+            })?;
+            let mut q = sqlx::query(&sql);
+            for (v, ty) in vals.iter().zip(&types) {
+                q = match (ty, v) {
+                    (Int, Value::Null) => q.bind(None::<i64>),
+                    (Text, Value::Null) => q.bind(None::<String>),
+                    (Int, Value::Number(x)) if x.is_i64() => q.bind(x.as_i64()),
+                    (Text, Value::String(s)) => q.bind(s.clone()),
+                    _ => return Err(bad(format!("{} row {}: a value of the wrong type", spec.name, n + 1))),
+                };
+            }
+            q.execute(&mut *tx).await?;
+            count += 1;
+        }
+    }
+    if db.backend() == Backend::Postgres {
+        for spec in TABLES {
+            let sql = format!(
+                "SELECT setval(pg_get_serial_sequence('{0}', 'id'), COALESCE((SELECT MAX(id) FROM {0}), 0) + 1, false)",
+                spec.name
+            );
+            sqlx::query(&sql).execute(&mut *tx).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(count)
+}
+
+async fn ensure_empty(conn: &mut AnyConnection) -> Result<()> {
+    for spec in TABLES {
+        let filter = if spec.name == "regulation_profiles" { " WHERE is_preset = 0" } else { "" };
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}{filter}", spec.name)).fetch_one(&mut *conn).await?;
+        if n > 0 {
+            return Err(bad(format!("the database is not empty (table {} has {n} rows); import needs an empty database", spec.name)));
+        }
+    }
+    Ok(())
+}
+
+/// The tables and columns of the live schema, for checking [`TABLES`] against it.
+pub async fn schema_columns(db: &Db) -> Result<Vec<(String, Vec<String>)>> {
+    let mut conn = db.conn().await?;
+    let tables: Vec<String> = match db.backend() {
+        Backend::Sqlite => sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+        Backend::Postgres => sqlx::query_scalar(
+            "SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name",
+        )
+        .fetch_all(&mut *conn)
+        .await?,
+    };
+    let mut out = vec![];
+    for t in tables {
+        let cols: Vec<String> = match db.backend() {
+            Backend::Sqlite => sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{t}') ORDER BY cid"))
+                .fetch_all(&mut *conn)
+                .await?,
+            Backend::Postgres => sqlx::query_scalar(
+                "SELECT CAST(column_name AS TEXT) FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+            )
+            .bind(&t)
+            .fetch_all(&mut *conn)
+            .await?,
+        };
+        out.push((t, cols));
+    }
+    Ok(out)
+}

@@ -1,0 +1,241 @@
+//! Persistence of Metoda.
+//!
+//! A guided tour:
+//! - [`Db`] wraps one sqlx `Any` pool and knows its [`Backend`]: SQLite (an embedded file, the
+//!   default) or PostgreSQL (`postgres://…`, for several app servers).
+//! - [`migrate`] applies the one migration set in `migrations/` to either backend.
+//! - One module per entity (`regions`, `municipalities`, `organizations`, `profiles`, `users`,
+//!   `sessions`, `audit`) holds its queries. Every function that changes data takes a connection
+//!   inside a transaction and writes its audit entry in that same transaction.
+//! - [`archive`] exports the whole database as a JSON archive and imports it into an empty one.
+//! - [`demo`] fills a demo municipality.
+//!
+//! SQL is written once for both backends: `$1`-style placeholders (SQLite reads `$N` as the N-th
+//! argument), `RETURNING id`, TEXT timestamps. See docs/decisions/0002-sqlx-any.md.
+
+pub mod archive;
+pub mod audit;
+pub mod demo;
+pub mod migrate;
+pub mod municipalities;
+pub mod organizations;
+pub mod profiles;
+pub mod regions;
+pub mod sessions;
+pub mod testkit;
+pub mod users;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use metoda_domain::FieldError;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyConnection, AnyPool, ConnectOptions};
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+pub use sqlx::{Any, Transaction};
+
+/// The database behind a [`Db`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A connection pool to either backend.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// What can go wrong in the store. Messages of `Conflict` and `Invalid` are Russian and meant
+/// for the user; `Db` is an internal error (logged, never shown).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("не найдено")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("ошибки в данных")]
+    Invalid(Vec<FieldError>),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("{0}")]
+    Other(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl StoreError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        StoreError::Invalid(vec![FieldError::new(field, message)])
+    }
+}
+
+/// Turns a unique-constraint violation into a [`StoreError::Conflict`] with `message`.
+pub(crate) fn unique(message: &str) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
+    move |e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(message.to_owned()),
+        _ => StoreError::Db(e),
+    }
+}
+
+/// Who changes data: written into the audit trail.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub login: String,
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    /// The command line (`metoda user create`, `demo-data`, `import`).
+    pub fn cli(what: &str) -> Self {
+        Actor { user_id: None, login: format!("cli:{what}"), ip: None }
+    }
+}
+
+/// Current time as stored: RFC 3339 UTC with microseconds, fixed width so that text order is time order.
+pub fn now() -> String {
+    stamp(OffsetDateTime::now_utc())
+}
+
+/// A time as stored.
+pub fn stamp(t: OffsetDateTime) -> String {
+    let f = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
+    t.to_offset(time::UtcOffset::UTC).format(f).unwrap_or_default()
+}
+
+/// Parses a stored time.
+pub fn parse_stamp(s: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+}
+
+impl Db {
+    /// Connects to `url`: `sqlite://path/to/file.db` (created with its folder if missing) or
+    /// `postgres://user@host:port/db`.
+    pub async fn connect(url: &str) -> Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::Other(format!(
+                "unsupported database URL (expected sqlite://… or postgres://…): {}",
+                redact_url(url)
+            )));
+        };
+        let url = if backend == Backend::Sqlite { prepare_sqlite_url(url)? } else { url.to_owned() };
+        let opts = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        use sqlx::Executor;
+                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(opts)
+            .await?;
+        if backend == Backend::Sqlite {
+            sqlx::raw_sql("PRAGMA journal_mode = WAL;").execute(&pool).await?;
+        }
+        Ok(Db { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Starts a transaction: every multi-row change runs in one.
+    pub async fn begin(&self) -> Result<Transaction<'static, Any>> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// A pooled connection for reads.
+    pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<Any>> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A URL with its password replaced by `***`, for logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn prepare_sqlite_url(url: &str) -> Result<String> {
+    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path != ":memory:" && !path.is_empty() {
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| StoreError::Other(format!("cannot create {}: {e}", parent.display())))?;
+            }
+        }
+    }
+    let mut q: Vec<&str> = query.split('&').filter(|p| !p.is_empty()).collect();
+    if !q.iter().any(|p| p.starts_with("mode=")) {
+        q.push("mode=rwc");
+    }
+    Ok(format!("sqlite://{path}?{}", q.join("&")))
+}
+
+/// Borrow a connection from a transaction or a pooled connection.
+pub type Conn = AnyConnection;
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_sort_as_text() {
+        let a = stamp(OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap());
+        let b = stamp(OffsetDateTime::from_unix_timestamp_nanos(1_700_000_000_500_000_000).unwrap());
+        assert!(a < b);
+        assert_eq!(a.len(), b.len());
+        assert_eq!(parse_stamp(&a).unwrap().unix_timestamp(), 1_700_000_000);
+    }
+
+    #[test]
+    fn urls_are_redacted() {
+        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("sqlite://data/metoda.db"), "sqlite://data/metoda.db");
+    }
+}

@@ -1,0 +1,119 @@
+//! Municipalities, each run by an education authority under one regulation profile.
+
+use metoda_domain::directory::MunicipalityData;
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+
+use crate::audit::{self, Scope};
+use crate::{Actor, Result, StoreError, now, unique};
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Municipality {
+    pub id: i64,
+    pub region_id: i64,
+    pub region_name: String,
+    pub name: String,
+    pub authority_name: Option<String>,
+    pub profile_id: Option<i64>,
+    pub profile_name: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub archived_at: Option<String>,
+}
+
+impl Municipality {
+    pub fn scope(&self) -> Scope {
+        Scope { region_id: Some(self.region_id), municipality_id: Some(self.id) }
+    }
+}
+
+const SELECT: &str = "SELECT m.id, m.region_id, r.name AS region_name, m.name, m.authority_name, m.profile_id,
+        p.name AS profile_name, m.created_at, m.updated_at, m.archived_at
+    FROM municipalities m JOIN regions r ON r.id = m.region_id
+    LEFT JOIN regulation_profiles p ON p.id = m.profile_id";
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Municipality> {
+    sqlx::query_as(&format!("{SELECT} WHERE m.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Municipalities of a region (all regions when None), active first, by name.
+pub async fn list(conn: &mut AnyConnection, region_id: Option<i64>, include_archived: bool) -> Result<Vec<Municipality>> {
+    let arch = if include_archived { "" } else { " AND m.archived_at IS NULL" };
+    let sql = format!("{SELECT} WHERE ($1 IS NULL OR m.region_id = $1){arch} ORDER BY m.archived_at IS NOT NULL, m.name");
+    Ok(sqlx::query_as(&sql).bind(region_id).fetch_all(&mut *conn).await?)
+}
+
+pub async fn create(conn: &mut AnyConnection, actor: &Actor, region_id: i64, d: &MunicipalityData) -> Result<Municipality> {
+    let t = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO municipalities (region_id, name, authority_name, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $4) RETURNING id",
+    )
+    .bind(region_id)
+    .bind(&d.name)
+    .bind(&d.authority_name)
+    .bind(&t)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(unique("Муниципалитет с таким названием в этом регионе уже есть"))?;
+    let m = get(conn, id).await?;
+    let new = serde_json::to_value(&m).ok();
+    audit::record(conn, actor, m.scope(), "municipality", Some(id), "create", &format!("Создан муниципалитет «{}»", m.name), None, new.as_ref()).await?;
+    Ok(m)
+}
+
+pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &MunicipalityData) -> Result<Municipality> {
+    let old = get(conn, id).await?;
+    sqlx::query("UPDATE municipalities SET name = $1, authority_name = $2, updated_at = $3 WHERE id = $4")
+        .bind(&d.name)
+        .bind(&d.authority_name)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *conn)
+        .await
+        .map_err(unique("Муниципалитет с таким названием в этом регионе уже есть"))?;
+    changed(conn, actor, &old, "update", &format!("Изменён муниципалитет «{}»", d.name)).await
+}
+
+/// Archives (or restores) a municipality. Nothing is deleted.
+pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, archived: bool) -> Result<Municipality> {
+    let old = get(conn, id).await?;
+    let at = archived.then(now);
+    sqlx::query("UPDATE municipalities SET archived_at = $1, updated_at = $2 WHERE id = $3")
+        .bind(at)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let (action, verb) = if archived { ("archive", "перенесён в архив") } else { ("restore", "восстановлен из архива") };
+    changed(conn, actor, &old, action, &format!("Муниципалитет «{}» {verb}", old.name)).await
+}
+
+/// Assigns the regulation profile of a municipality.
+pub async fn set_profile(conn: &mut AnyConnection, actor: &Actor, id: i64, profile_id: i64) -> Result<Municipality> {
+    let old = get(conn, id).await?;
+    sqlx::query("UPDATE municipalities SET profile_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(profile_id)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let m = get(conn, id).await?;
+    let summary = format!(
+        "Муниципалитету «{}» назначен профиль положения «{}»",
+        m.name,
+        m.profile_name.as_deref().unwrap_or("?")
+    );
+    changed(conn, actor, &old, "assign_profile", &summary).await
+}
+
+async fn changed(conn: &mut AnyConnection, actor: &Actor, old: &Municipality, action: &str, summary: &str) -> Result<Municipality> {
+    let m = get(conn, old.id).await?;
+    let (o, n) = (serde_json::to_value(old).ok(), serde_json::to_value(&m).ok());
+    audit::record(conn, actor, m.scope(), "municipality", Some(m.id), action, summary, o.as_ref(), n.as_ref()).await?;
+    Ok(m)
+}

@@ -1,0 +1,140 @@
+//! Fresh databases for tests: a temporary SQLite file, or — when `METODA_TEST_DATABASE` names a
+//! PostgreSQL server — a new database on it, created per test and dropped afterwards.
+//!
+//! Databases left behind by a crashed test run carry the dead process's id in their name
+//! (`metoda_t_<pid>_<random>`) and are dropped by the next run.
+
+use std::path::PathBuf;
+
+use sqlx::{Connection, Executor};
+
+use crate::{Db, Result, StoreError, migrate, profiles};
+
+/// The environment variable naming the PostgreSQL server for the PostgreSQL pass.
+pub const ENV: &str = "METODA_TEST_DATABASE";
+
+/// A migrated database that disappears with this value.
+pub struct TestDb {
+    pub db: Db,
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+/// The admin URL of the PostgreSQL pass, if this run is one.
+pub fn postgres_url() -> Option<String> {
+    std::env::var(ENV).ok().filter(|u| u.starts_with("postgres"))
+}
+
+fn random_suffix() -> String {
+    let mut b = [0u8; 6];
+    rand::fill(&mut b);
+    hex::encode(b)
+}
+
+impl TestDb {
+    /// A new, empty, migrated database with the presets installed.
+    pub async fn new() -> Result<TestDb> {
+        let t = Self::unmigrated().await?;
+        migrate::run(&t.db).await?;
+        let mut conn = t.db.conn().await?;
+        profiles::install_presets(&mut conn).await?;
+        Ok(t)
+    }
+
+    /// A new database with nothing in it.
+    pub async fn unmigrated() -> Result<TestDb> {
+        match postgres_url() {
+            Some(admin_url) => {
+                let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
+                drop_orphans(&mut admin).await?;
+                let name = format!("metoda_t_{}_{}", std::process::id(), random_suffix());
+                admin.execute(format!("CREATE DATABASE {name}").as_str()).await?;
+                admin.close().await?;
+                let url = replace_db_name(&admin_url, &name)?;
+                let db = Db::connect(&url).await?;
+                Ok(TestDb { db, url, cleanup: Cleanup::Postgres { admin_url, name } })
+            }
+            None => {
+                let path = std::env::temp_dir().join(format!("metoda-test-{}-{}.db", std::process::id(), random_suffix()));
+                let url = format!("sqlite://{}", path.display());
+                let db = Db::connect(&url).await?;
+                Ok(TestDb { db, url, cleanup: Cleanup::File(path) })
+            }
+        }
+    }
+
+    /// Closes the pool and removes the database.
+    pub async fn drop_db(self) {
+        self.db.close().await;
+        match &self.cleanup {
+            Cleanup::File(p) => remove_sqlite(p),
+            Cleanup::Postgres { admin_url, name } => {
+                if let Ok(mut admin) = sqlx::PgConnection::connect(admin_url).await {
+                    let _ = admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+                }
+            }
+        }
+    }
+}
+
+fn remove_sqlite(p: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+    }
+}
+
+/// `postgres://u@h:5432/test?x=y` with the database name replaced.
+fn replace_db_name(url: &str, name: &str) -> Result<String> {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let slash = base[scheme_end..].find('/').map(|i| i + scheme_end);
+    let host_part = match slash {
+        Some(i) => &base[..i],
+        None => base,
+    };
+    if host_part.is_empty() {
+        return Err(StoreError::Other(format!("bad {ENV}")));
+    }
+    Ok(match query {
+        Some(q) => format!("{host_part}/{name}?{q}"),
+        None => format!("{host_part}/{name}"),
+    })
+}
+
+async fn drop_orphans(admin: &mut sqlx::PgConnection) -> Result<()> {
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname LIKE 'metoda_t_%'").fetch_all(&mut *admin).await?;
+    for n in names {
+        let pid = n.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
+        let alive = pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
+        if !alive {
+            let _ = admin.execute(format!("DROP DATABASE IF EXISTS {n} WITH (FORCE)").as_str()).await;
+        }
+    }
+    Ok(())
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Cleanup::File(p) = &self.cleanup {
+            remove_sqlite(p);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_names_are_replaced() {
+        assert_eq!(replace_db_name("postgres://postgres@127.0.0.1:5432/test", "x").unwrap(), "postgres://postgres@127.0.0.1:5432/x");
+        assert_eq!(replace_db_name("postgres://u:p@h/test?sslmode=disable", "x").unwrap(), "postgres://u:p@h/x?sslmode=disable");
+        assert_eq!(replace_db_name("postgres://h", "x").unwrap(), "postgres://h/x");
+    }
+}

@@ -1,0 +1,328 @@
+//! User accounts, their passwords (argon2id) and their role grants.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use metoda_domain::access::{Grant, Principal, Role, ScopeKind};
+use metoda_domain::directory::UserData;
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow, Row};
+
+use crate::audit::{self, Scope};
+use crate::{Actor, Result, StoreError, now, unique};
+
+/// An account as shown (never with its password hash).
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct User {
+    pub id: i64,
+    pub login: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub region_id: Option<i64>,
+    pub municipality_id: Option<i64>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub password_changed_at: Option<String>,
+    pub archived_at: Option<String>,
+}
+
+impl User {
+    pub fn scope(&self) -> Scope {
+        Scope { region_id: self.region_id, municipality_id: self.municipality_id }
+    }
+}
+
+/// A role grant with the name of its scope, for display.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct GrantRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub role: String,
+    pub region_id: Option<i64>,
+    pub municipality_id: Option<i64>,
+    pub association_id: Option<i64>,
+    pub organization_id: Option<i64>,
+    pub scope_name: String,
+    pub created_at: String,
+}
+
+impl GrantRow {
+    pub fn role(&self) -> Option<Role> {
+        Role::from_code(&self.role)
+    }
+    pub fn role_label(&self) -> String {
+        self.role().map_or_else(|| self.role.clone(), |r| r.label_ru().to_owned())
+    }
+    pub fn grant(&self) -> Option<Grant> {
+        Some(Grant {
+            role: self.role()?,
+            region_id: self.region_id,
+            municipality_id: self.municipality_id,
+            association_id: self.association_id,
+            organization_id: self.organization_id,
+        })
+    }
+}
+
+/// Hashes a password with argon2id and a random salt.
+pub fn hash_password(password: &str) -> Result<String> {
+    let mut bytes = [0u8; 16];
+    rand::fill(&mut bytes);
+    let salt = SaltString::encode_b64(&bytes).map_err(|e| StoreError::Other(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| StoreError::Other(e.to_string()))
+}
+
+/// Checks a password against a stored hash.
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+const COLS: &str = "id, login, full_name, email, region_id, municipality_id, created_at, updated_at, password_changed_at, archived_at";
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<User> {
+    sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// A user by login, with the password hash (for signing in).
+pub async fn by_login(conn: &mut AnyConnection, login: &str) -> Result<Option<(User, String)>> {
+    let row = sqlx::query(&format!("SELECT {COLS}, password_hash FROM users WHERE login = $1"))
+        .bind(login.trim().to_lowercase())
+        .fetch_optional(&mut *conn)
+        .await?;
+    match row {
+        None => Ok(None),
+        Some(r) => {
+            let user = User::from_row(&r)?;
+            let hash: String = r.try_get("password_hash")?;
+            Ok(Some((user, hash)))
+        }
+    }
+}
+
+pub async fn count(conn: &mut AnyConnection) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&mut *conn).await?)
+}
+
+/// Users whose home is in the region / municipality (all when both are None).
+pub async fn list(conn: &mut AnyConnection, region_id: Option<i64>, municipality_id: Option<i64>) -> Result<Vec<User>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLS} FROM users WHERE ($1 IS NULL OR region_id = $1) AND ($2 IS NULL OR municipality_id = $2)
+         ORDER BY archived_at IS NOT NULL, full_name"
+    ))
+    .bind(region_id)
+    .bind(municipality_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Creates an account with its home. The password must already be validated.
+pub async fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    region_id: Option<i64>,
+    municipality_id: Option<i64>,
+    d: &UserData,
+) -> Result<User> {
+    let password = d.password.as_deref().ok_or_else(|| StoreError::invalid("password", "Пароль: поле обязательно для заполнения"))?;
+    let hash = hash_password(password)?;
+    let t = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (login, full_name, email, password_hash, region_id, municipality_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+    )
+    .bind(&d.login)
+    .bind(&d.full_name)
+    .bind(&d.email)
+    .bind(hash)
+    .bind(region_id)
+    .bind(municipality_id)
+    .bind(&t)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(unique("Пользователь с таким логином уже есть"))?;
+    let u = get(conn, id).await?;
+    let new = serde_json::to_value(&u).ok();
+    audit::record(conn, actor, u.scope(), "user", Some(id), "create", &format!("Создан пользователь {} ({})", u.full_name, u.login), None, new.as_ref()).await?;
+    Ok(u)
+}
+
+/// Changes the name and e-mail of an account (and its password when given).
+pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &UserData) -> Result<User> {
+    let old = get(conn, id).await?;
+    sqlx::query("UPDATE users SET full_name = $1, email = $2, updated_at = $3 WHERE id = $4")
+        .bind(&d.full_name)
+        .bind(&d.email)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let u = get(conn, id).await?;
+    let (o, n) = (serde_json::to_value(&old).ok(), serde_json::to_value(&u).ok());
+    audit::record(conn, actor, u.scope(), "user", Some(id), "update", &format!("Изменён пользователь {} ({})", u.full_name, u.login), o.as_ref(), n.as_ref()).await?;
+    if let Some(p) = &d.password {
+        set_password(conn, actor, id, p).await?;
+    }
+    Ok(u)
+}
+
+/// Sets a new (validated) password and ends the account's other sessions.
+pub async fn set_password(conn: &mut AnyConnection, actor: &Actor, id: i64, password: &str) -> Result<()> {
+    let u = get(conn, id).await?;
+    let hash = hash_password(password)?;
+    let t = now();
+    sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2, updated_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(&t)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let changes = serde_json::json!({"password_hash": "changed"});
+    audit::record(conn, actor, u.scope(), "user", Some(id), "set_password", &format!("Изменён пароль пользователя {}", u.login), Some(&serde_json::json!({})), Some(&changes)).await?;
+    Ok(())
+}
+
+/// Archives (blocks) or restores an account; archiving ends its sessions and revokes its tokens.
+pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, archived: bool) -> Result<User> {
+    let old = get(conn, id).await?;
+    let t = now();
+    sqlx::query("UPDATE users SET archived_at = $1, updated_at = $2 WHERE id = $3")
+        .bind(archived.then_some(&t))
+        .bind(&t)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    if archived {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *conn).await?;
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+            .bind(&t)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let u = get(conn, id).await?;
+    let (o, n) = (serde_json::to_value(&old).ok(), serde_json::to_value(&u).ok());
+    let (action, verb) = if archived { ("archive", "заблокирован") } else { ("restore", "разблокирован") };
+    audit::record(conn, actor, u.scope(), "user", Some(id), action, &format!("Пользователь {} {verb}", u.login), o.as_ref(), n.as_ref()).await?;
+    Ok(u)
+}
+
+const GRANT_SELECT: &str = "SELECT g.id, g.user_id, g.role, g.region_id, g.municipality_id, g.association_id, g.organization_id,
+        COALESCE(o.short_name, a.name, m.name, r.name, 'вся система') AS scope_name, g.created_at
+    FROM role_grants g
+    LEFT JOIN regions r ON r.id = g.region_id
+    LEFT JOIN municipalities m ON m.id = g.municipality_id
+    LEFT JOIN associations a ON a.id = g.association_id
+    LEFT JOIN organizations o ON o.id = g.organization_id";
+
+pub async fn grants(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<GrantRow>> {
+    Ok(sqlx::query_as(&format!("{GRANT_SELECT} WHERE g.user_id = $1 ORDER BY g.id")).bind(user_id).fetch_all(&mut *conn).await?)
+}
+
+pub async fn grant(conn: &mut AnyConnection, id: i64) -> Result<GrantRow> {
+    sqlx::query_as(&format!("{GRANT_SELECT} WHERE g.id = $1")).bind(id).fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)
+}
+
+/// The ids of a scope and of every scope enclosing it: (region, municipality, association, organization).
+pub type ScopeIds = (Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+
+/// Resolves the scope a role is granted in from the id of its own scope.
+pub async fn resolve_scope(conn: &mut AnyConnection, kind: ScopeKind, scope_id: Option<i64>) -> Result<ScopeIds> {
+    let missing = || StoreError::invalid("scope_id", format!("Не найдено: {} с таким номером", kind.label_ru()));
+    let id = match (kind, scope_id) {
+        (ScopeKind::System, _) => return Ok((None, None, None, None)),
+        (_, Some(id)) => id,
+        (_, None) => return Err(missing()),
+    };
+    let row: Option<(i64, Option<i64>)> = match kind {
+        ScopeKind::System => None,
+        ScopeKind::Region => sqlx::query_as("SELECT id, CAST(NULL AS BIGINT) FROM regions WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?,
+        ScopeKind::Municipality => {
+            sqlx::query_as("SELECT region_id, id FROM municipalities WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?
+        }
+        ScopeKind::Association => sqlx::query_as(
+            "SELECT m.region_id, m.id FROM associations a JOIN municipalities m ON m.id = a.municipality_id WHERE a.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?,
+        ScopeKind::Organization => sqlx::query_as(
+            "SELECT m.region_id, m.id FROM organizations o JOIN municipalities m ON m.id = o.municipality_id WHERE o.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?,
+    };
+    let (region, muni) = row.ok_or_else(missing)?;
+    Ok(match kind {
+        ScopeKind::System => (None, None, None, None),
+        ScopeKind::Region => (Some(region), None, None, None),
+        ScopeKind::Municipality => (Some(region), muni, None, None),
+        ScopeKind::Association => (Some(region), muni, Some(id), None),
+        ScopeKind::Organization => (Some(region), muni, None, Some(id)),
+    })
+}
+
+/// Grants `role` in the resolved scope.
+pub async fn add_grant(conn: &mut AnyConnection, actor: &Actor, user_id: i64, role: Role, ids: ScopeIds) -> Result<GrantRow> {
+    let u = get(conn, user_id).await?;
+    let (r, m, a, o) = ids;
+    let exists: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM role_grants WHERE user_id = $1 AND role = $2
+           AND COALESCE(region_id, 0) = COALESCE($3, 0) AND COALESCE(municipality_id, 0) = COALESCE($4, 0)
+           AND COALESCE(association_id, 0) = COALESCE($5, 0) AND COALESCE(organization_id, 0) = COALESCE($6, 0)",
+    )
+    .bind(user_id)
+    .bind(role.code())
+    .bind(r)
+    .bind(m)
+    .bind(a)
+    .bind(o)
+    .fetch_one(&mut *conn)
+    .await?;
+    if exists > 0 {
+        return Err(StoreError::Conflict("У пользователя уже есть эта роль".into()));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO role_grants (user_id, role, region_id, municipality_id, association_id, organization_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(role.code())
+    .bind(r)
+    .bind(m)
+    .bind(a)
+    .bind(o)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?;
+    let g = grant(conn, id).await?;
+    let new = serde_json::to_value(&g).ok();
+    let summary = format!("Пользователю {} назначена роль «{}» ({})", u.login, role.label_ru(), g.scope_name);
+    let scope = Scope { region_id: r.or(u.region_id), municipality_id: m.or(u.municipality_id) };
+    audit::record(conn, actor, scope, "role_grant", Some(id), "create", &summary, None, new.as_ref()).await?;
+    Ok(g)
+}
+
+/// Withdraws a grant (the audit trail keeps it).
+pub async fn remove_grant(conn: &mut AnyConnection, actor: &Actor, grant_id: i64) -> Result<()> {
+    let g = grant(conn, grant_id).await?;
+    let u = get(conn, g.user_id).await?;
+    sqlx::query("DELETE FROM role_grants WHERE id = $1").bind(grant_id).execute(&mut *conn).await?;
+    let old = serde_json::to_value(&g).ok();
+    let summary = format!("У пользователя {} снята роль «{}» ({})", u.login, g.role_label(), g.scope_name);
+    let scope = Scope { region_id: g.region_id.or(u.region_id), municipality_id: g.municipality_id.or(u.municipality_id) };
+    audit::record(conn, actor, scope, "role_grant", Some(grant_id), "archive", &summary, old.as_ref(), None).await?;
+    Ok(())
+}
+
+/// The user and their grants, for the access rule.
+pub async fn principal(conn: &mut AnyConnection, user_id: i64) -> Result<Principal> {
+    let grants = grants(conn, user_id).await?.iter().filter_map(GrantRow::grant).collect();
+    Ok(Principal { user_id, grants })
+}

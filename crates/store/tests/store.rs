@@ -1,0 +1,192 @@
+//! The store against a real database: SQLite by default, PostgreSQL when METODA_TEST_DATABASE
+//! names a server (the CI's second pass).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use metoda_domain::access::{Role, ScopeKind};
+use metoda_domain::directory::{MunicipalityInput, OrganizationInput, RegionInput, UserInput};
+use metoda_store::testkit::TestDb;
+use metoda_store::{Actor, StoreError, archive, audit, municipalities, organizations, profiles, regions, sessions, users};
+
+fn actor() -> Actor {
+    Actor { user_id: None, login: "test".into(), ip: None }
+}
+
+#[tokio::test]
+async fn placeholders_nulls_and_reused_parameters_work_on_this_backend() {
+    let t = TestDb::new().await.unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    let r = regions::create(&mut c, &actor(), &RegionInput { name: "Томская область".into(), code: "70".into() }.parse().unwrap()).await.unwrap();
+    let m = municipalities::create(&mut c, &actor(), r.id, &MunicipalityInput { name: "Томский район".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+    // `$1 IS NULL OR region_id = $1` reuses a parameter, bound once.
+    assert_eq!(municipalities::list(&mut c, Some(r.id), false).await.unwrap().len(), 1);
+    assert_eq!(municipalities::list(&mut c, None, false).await.unwrap().len(), 1);
+    assert_eq!(municipalities::list(&mut c, Some(r.id + 100), false).await.unwrap().len(), 0);
+    assert_eq!(m.region_name, "Томская область");
+    assert_eq!(m.authority_name, None);
+    drop(c);
+    t.drop_db().await;
+}
+
+#[tokio::test]
+async fn unique_names_are_conflicts_and_foreign_keys_hold() {
+    let t = TestDb::new().await.unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    let d = RegionInput { name: "Алтайский край".into(), code: String::new() }.parse().unwrap();
+    regions::create(&mut c, &actor(), &d).await.unwrap();
+    let e = regions::create(&mut c, &actor(), &d).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("уже есть")), "{e:?}");
+    let od = OrganizationInput { full_name: "Школа".into(), short_name: "Школа".into(), kind: "school".into(), ..Default::default() }.parse().unwrap();
+    let e = organizations::create(&mut c, &actor(), 9999, &od).await.unwrap_err();
+    assert!(matches!(e, StoreError::Db(_)), "a missing municipality must be refused by the foreign key: {e:?}");
+    drop(c);
+    t.drop_db().await;
+}
+
+#[tokio::test]
+async fn a_failed_transaction_leaves_nothing_behind() {
+    let t = TestDb::new().await.unwrap();
+    {
+        let mut tx = t.db.begin().await.unwrap();
+        let r = regions::create(&mut tx, &actor(), &RegionInput { name: "Регион".into(), code: String::new() }.parse().unwrap()).await.unwrap();
+        assert!(r.id > 0);
+        // dropped without commit
+    }
+    let mut c = t.db.conn().await.unwrap();
+    assert!(regions::list(&mut c, None).await.unwrap().is_empty());
+    let (entries, total) = audit::list(&mut c, &audit::Filter { per_page: 10, ..Default::default() }).await.unwrap();
+    assert_eq!((entries.len(), total), (0, 0), "the audit entry went with the transaction");
+    drop(c);
+    t.drop_db().await;
+}
+
+#[tokio::test]
+async fn every_change_is_in_the_audit_trail_with_old_and_new_values() {
+    let t = TestDb::new().await.unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    let r = regions::create(&mut c, &actor(), &RegionInput { name: "Регион".into(), code: String::new() }.parse().unwrap()).await.unwrap();
+    let m = municipalities::create(&mut c, &actor(), r.id, &MunicipalityInput { name: "Район".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+    let od = OrganizationInput { full_name: "Школа № 1".into(), short_name: "СОШ 1".into(), kind: "school".into(), ..Default::default() }.parse().unwrap();
+    let o = organizations::create(&mut c, &actor(), m.id, &od).await.unwrap();
+    let od2 = OrganizationInput { full_name: "Школа № 1".into(), short_name: "СОШ № 1".into(), kind: "school".into(), ..Default::default() }.parse().unwrap();
+    organizations::update(&mut c, &actor(), o.id, &od2).await.unwrap();
+    organizations::set_archived(&mut c, &actor(), o.id, true).await.unwrap();
+    let f = audit::Filter { municipality_id: Some(m.id), entity: Some("organization".into()), per_page: 50, ..Default::default() };
+    let (entries, total) = audit::list(&mut c, &f).await.unwrap();
+    assert_eq!(total, 3);
+    let actions: Vec<_> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["archive", "update", "create"]);
+    let upd: serde_json::Value = serde_json::from_str(&entries[1].changes).unwrap();
+    assert_eq!(upd["short_name"], serde_json::json!(["СОШ 1", "СОШ № 1"]));
+    // Cyrillic text search is case-insensitive on both backends.
+    let f = audit::Filter { text: Some("сош № 1".into()), per_page: 50, ..Default::default() };
+    assert_eq!(audit::list(&mut c, &f).await.unwrap().1, 2);
+    drop(c);
+    t.drop_db().await;
+}
+
+#[tokio::test]
+async fn presets_are_installed_once_and_copies_are_editable() {
+    let t = TestDb::new().await.unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    profiles::install_presets(&mut c).await.unwrap();
+    let all = profiles::list(&mut c).await.unwrap();
+    assert_eq!(all.iter().filter(|p| p.is_preset()).count(), 5);
+    let p002 = profiles::by_code(&mut c, "seed-002").await.unwrap();
+    let s = p002.settings().unwrap();
+    assert_eq!(s.min_meetings_per_year.value, Some(4));
+    let e = profiles::update(&mut c, &actor(), p002.id, "x", &s).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)));
+    let r = regions::create(&mut c, &actor(), &RegionInput { name: "Р".into(), code: String::new() }.parse().unwrap()).await.unwrap();
+    let m = municipalities::create(&mut c, &actor(), r.id, &MunicipalityInput { name: "М".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+    let owner = metoda_domain::access::Place { region_id: r.id, municipality_id: Some(m.id) };
+    let copy = profiles::copy(&mut c, &actor(), p002.id, owner, "Наше положение").await.unwrap();
+    let mut s2 = copy.settings().unwrap();
+    s2.min_meetings_per_year.value = Some(5);
+    let upd = profiles::update(&mut c, &actor(), copy.id, "Наше положение", &s2).await.unwrap();
+    assert_eq!(upd.settings().unwrap().min_meetings_per_year.value, Some(5));
+    let m2 = municipalities::set_profile(&mut c, &actor(), m.id, copy.id).await.unwrap();
+    assert_eq!(m2.profile_name.as_deref(), Some("Наше положение"));
+    drop(c);
+    t.drop_db().await;
+}
+
+#[tokio::test]
+async fn sessions_tokens_and_the_sign_in_lock() {
+    let t = TestDb::new().await.unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    let u = users::create(&mut c, &actor(), None, None, &UserInput { login: "ivanova".into(), full_name: "Иванова И. И.".into(), password: "верный-пароль-1".into(), ..Default::default() }.parse(true).unwrap()).await.unwrap();
+    let ids = users::resolve_scope(&mut c, ScopeKind::System, None).await.unwrap();
+    users::add_grant(&mut c, &actor(), u.id, Role::Administrator, ids).await.unwrap();
+    let (_, hash) = users::by_login(&mut c, "IVANOVA").await.unwrap().unwrap();
+    assert!(users::verify_password(&hash, "верный-пароль-1"));
+    assert!(!users::verify_password(&hash, "неверный"));
+    let ttl = time::Duration::hours(1);
+    let (token, s) = sessions::create(&mut c, u.id, ttl, Some("127.0.0.1"), None).await.unwrap();
+    assert_eq!(sessions::lookup(&mut c, &token, ttl).await.unwrap().unwrap().id, s.id);
+    assert!(sessions::lookup(&mut c, "forged", ttl).await.unwrap().is_none());
+    for _ in 0..4 {
+        sessions::record_failure(&mut c, "ivanova", None).await.unwrap();
+    }
+    assert!(sessions::locked_until(&mut c, "ivanova").await.unwrap().is_none());
+    sessions::record_failure(&mut c, "ivanova", None).await.unwrap();
+    assert!(sessions::locked_until(&mut c, "ivanova").await.unwrap().is_some());
+    let (secret, _) = sessions::create_token(&mut c, &actor(), u.id, "скрипт").await.unwrap();
+    assert_eq!(sessions::token_user(&mut c, &secret).await.unwrap(), Some(u.id));
+    users::set_archived(&mut c, &actor(), u.id, true).await.unwrap();
+    assert!(sessions::token_user(&mut c, &secret).await.unwrap().is_none(), "an archived user's token is dead");
+    assert!(sessions::lookup(&mut c, &token, ttl).await.unwrap().is_none());
+    drop(c);
+    t.drop_db().await;
+}
+
+#[tokio::test]
+async fn the_archive_lists_every_table_and_column_of_the_schema() {
+    let t = TestDb::new().await.unwrap();
+    let live = archive::schema_columns(&t.db).await.unwrap();
+    for (table, cols) in &live {
+        if archive::NOT_ARCHIVED.contains(&table.as_str()) {
+            continue;
+        }
+        let spec = archive::TABLES.iter().find(|s| s.name == table).unwrap_or_else(|| panic!("table {table} is not archived"));
+        let mut a: Vec<&str> = spec.columns.iter().map(|(c, _)| *c).collect();
+        let mut b: Vec<&str> = cols.iter().map(String::as_str).collect();
+        a.sort_unstable();
+        b.sort_unstable();
+        assert_eq!(a, b, "columns of {table}");
+    }
+    t.drop_db().await;
+}
+
+#[tokio::test]
+async fn export_then_import_gives_the_same_data() {
+    let src = TestDb::new().await.unwrap();
+    metoda_store::demo::load(&src.db, false).await.unwrap();
+    let a = archive::export(&src.db).await.unwrap();
+    let dst = TestDb::new().await.unwrap();
+    let rows = archive::import(&dst.db, &a).await.unwrap();
+    assert!(rows > 30, "{rows}");
+    let b = archive::export(&dst.db).await.unwrap();
+    assert_eq!(a["tables"], b["tables"]);
+    // A second import is refused: the database is no longer empty.
+    assert!(archive::import(&dst.db, &a).await.is_err());
+    // New rows get fresh ids after an import (sequences were moved on PostgreSQL).
+    let mut c = dst.db.conn().await.unwrap();
+    let r = regions::create(&mut c, &actor(), &RegionInput { name: "Новый".into(), code: String::new() }.parse().unwrap()).await.unwrap();
+    assert!(r.id > 1);
+    drop(c);
+    src.drop_db().await;
+    dst.drop_db().await;
+}
+
+#[tokio::test]
+async fn demo_data_refuses_a_database_with_users() {
+    let t = TestDb::new().await.unwrap();
+    let loaded = metoda_store::demo::load(&t.db, false).await.unwrap();
+    assert_eq!(loaded.organizations, 10);
+    assert_eq!(loaded.users.len(), Role::ALL.len());
+    let e = metoda_store::demo::load(&t.db, false).await.err().unwrap();
+    assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("пользователи")), "{e:?}");
+    let e = metoda_store::demo::load(&t.db, true).await.err().unwrap();
+    assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("уже загружены")), "{e:?}");
+    t.drop_db().await;
+}
