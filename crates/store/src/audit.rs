@@ -73,6 +73,7 @@ pub struct Filter {
     pub region_id: Option<i64>,
     pub municipality_id: Option<i64>,
     pub entity: Option<String>,
+    pub entity_id: Option<i64>,
     pub action: Option<String>,
     pub actor: Option<String>,
     pub from: Option<String>,
@@ -98,6 +99,9 @@ pub async fn list(conn: &mut AnyConnection, f: &Filter) -> Result<(Vec<Entry>, i
     }
     if let Some(e) = &f.entity {
         push("entity = ?", e.as_str().into(), &mut args);
+    }
+    if let Some(id) = f.entity_id {
+        push("entity_id = ?", id.into(), &mut args);
     }
     if let Some(a) = &f.action {
         push("action = ?", a.as_str().into(), &mut args);

@@ -14,6 +14,7 @@
 //! argument), `RETURNING id`, TEXT timestamps. See docs/decisions/0002-sqlx-any.md.
 
 pub mod archive;
+pub mod associations;
 pub mod audit;
 pub mod demo;
 pub mod migrate;

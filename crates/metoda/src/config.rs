@@ -1,0 +1,106 @@
+//! Configuration: defaults, then a TOML file, then `METODA_*` environment variables, then
+//! command-line options. Secrets (the database password) are redacted when shown.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use metoda_web::{SecureCookies, WebConfig};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: String,
+    /// auto | true | false
+    pub secure_cookies: String,
+    pub trust_proxy: bool,
+    pub session_hours: i64,
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://data/metoda.db".into(),
+            bind: "127.0.0.1:8080".into(),
+            secure_cookies: "auto".into(),
+            trust_proxy: false,
+            session_hours: 12,
+            log: "info".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads the file (explicit path, `METODA_CONFIG`, or `./metoda.toml` when present) and the environment.
+    pub fn load(file: Option<&Path>) -> Result<Config> {
+        let explicit = file.map(Path::to_path_buf).or_else(|| std::env::var_os("METODA_CONFIG").map(PathBuf::from));
+        let path = explicit.clone().or_else(|| Some(PathBuf::from("metoda.toml")).filter(|p| p.exists()));
+        let mut c = match path {
+            Some(p) => {
+                let text = std::fs::read_to_string(&p).with_context(|| format!("cannot read the config file {}", p.display()))?;
+                toml::from_str(&text).with_context(|| format!("bad config file {}", p.display()))?
+            }
+            None => Config::default(),
+        };
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        if let Some(v) = var("METODA_DATABASE_URL") {
+            c.database_url = v;
+        }
+        if let Some(v) = var("METODA_BIND") {
+            c.bind = v;
+        }
+        if let Some(v) = var("METODA_SECURE_COOKIES") {
+            c.secure_cookies = v;
+        }
+        if let Some(v) = var("METODA_TRUST_PROXY") {
+            c.trust_proxy = parse_bool(&v).with_context(|| "METODA_TRUST_PROXY must be true or false")?;
+        }
+        if let Some(v) = var("METODA_SESSION_HOURS") {
+            c.session_hours = v.parse().with_context(|| "METODA_SESSION_HOURS must be a whole number of hours")?;
+        }
+        if let Some(v) = var("METODA_LOG") {
+            c.log = v;
+        }
+        c.web()?;
+        Ok(c)
+    }
+
+    pub fn web(&self) -> Result<WebConfig> {
+        let secure_cookies = match self.secure_cookies.trim() {
+            "auto" => SecureCookies::Auto,
+            v if parse_bool(v) == Some(true) => SecureCookies::Always,
+            v if parse_bool(v) == Some(false) => SecureCookies::Never,
+            v => bail!("secure_cookies must be auto, true or false (got {v:?})"),
+        };
+        if !(1..=24 * 30).contains(&self.session_hours) {
+            bail!("session_hours must be between 1 and 720");
+        }
+        Ok(WebConfig { secure_cookies, trust_proxy: self.trust_proxy, session_ttl: time::Duration::hours(self.session_hours) })
+    }
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_files() {
+        let c: Config = toml::from_str("bind = \"0.0.0.0:9000\"\nsecure_cookies = \"true\"").unwrap();
+        assert_eq!(c.bind, "0.0.0.0:9000");
+        assert_eq!(c.database_url, "sqlite://data/metoda.db");
+        assert_eq!(c.web().unwrap().secure_cookies, SecureCookies::Always);
+        assert!(toml::from_str::<Config>("colour = \"red\"").is_err(), "unknown keys are refused");
+        let bad = Config { secure_cookies: "maybe".into(), ..Config::default() };
+        assert!(bad.web().is_err());
+    }
+}

@@ -1,0 +1,260 @@
+//! Who is asking, and is the request genuine.
+//!
+//! [`context`] runs before every handler: it finds the user from the session cookie or a
+//! `Bearer` API token, checks the CSRF token of every state-changing request, and leaves a
+//! [`Ctx`] in the request for the extractors [`Me`] (pages) and [`ApiMe`] (API).
+//!
+//! CSRF: a signed-in user's token lives in their session row; every form carries it as `_csrf`
+//! and API calls made with the session cookie send it as `X-CSRF-Token`. Before sign-in (the
+//! login form) a random `metoda_csrf` cookie is matched against the form field (double submit).
+//! Calls with an API token carry no cookie and need no CSRF token. The JSON sign-in of the API
+//! (`POST /api/v1/session` with `Content-Type: application/json`) cannot be sent by a foreign
+//! page without a CORS preflight, which Metoda never grants, so it needs none either.
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use metoda_domain::access::{Action, Principal, Resource, may};
+use metoda_store::users::{GrantRow, User};
+use metoda_store::{Actor, sessions, users};
+
+use crate::AppState;
+use crate::error::{ApiError, AppError};
+
+pub const SESSION_COOKIE: &str = "metoda_session";
+pub const CSRF_COOKIE: &str = "metoda_csrf";
+pub const FLASH_COOKIE: &str = "metoda_flash";
+/// Largest form body read for the CSRF check.
+const FORM_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The signed-in user.
+#[derive(Clone, Debug)]
+pub struct Current {
+    pub user: User,
+    pub principal: Principal,
+    pub grants: Vec<GrantRow>,
+    pub session_id: Option<i64>,
+    /// The session's CSRF token (empty for API-token calls).
+    pub csrf: String,
+}
+
+impl Current {
+    pub fn may(&self, action: Action, what: &Resource) -> bool {
+        may(&self.principal, action, what)
+    }
+}
+
+/// What the middleware learnt about the request.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub current: Option<Current>,
+    pub ip: Option<String>,
+    /// Arrived over HTTPS (per a trusted proxy).
+    pub https: bool,
+    /// The pre-sign-in CSRF token (the `metoda_csrf` cookie).
+    pub anon_csrf: String,
+    /// A one-time message from the previous page.
+    pub flash: Option<String>,
+}
+
+impl Ctx {
+    /// The CSRF token forms on this page must carry.
+    pub fn csrf(&self) -> &str {
+        self.current.as_ref().map_or(&self.anon_csrf, |c| &c.csrf)
+    }
+    pub fn actor(&self) -> Actor {
+        match &self.current {
+            Some(c) => Actor { user_id: Some(c.user.id), login: c.user.login.clone(), ip: self.ip.clone() },
+            None => Actor { user_id: None, login: "anonymous".into(), ip: self.ip.clone() },
+        }
+    }
+}
+
+/// Parses the `Cookie` header.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then(|| v.to_owned())
+    })
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, path /, Secure when `secure`.
+pub fn set_cookie(name: &str, value: &str, max_age: Option<i64>, secure: bool) -> HeaderValue {
+    let mut s = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(a) = max_age {
+        s.push_str(&format!("; Max-Age={a}"));
+    }
+    if secure {
+        s.push_str("; Secure");
+    }
+    HeaderValue::from_str(&s).unwrap_or_else(|_| HeaderValue::from_static("invalid=1"))
+}
+
+fn is_safe(m: &Method) -> bool {
+    matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+async fn load_current(state: &AppState, user_id: i64, session: Option<sessions::Session>) -> Result<Option<Current>, AppError> {
+    let mut conn = state.db.conn().await?;
+    let user = match users::get(&mut conn, user_id).await {
+        Ok(u) if u.archived_at.is_none() => u,
+        _ => return Ok(None),
+    };
+    let grants = users::grants(&mut conn, user_id).await?;
+    let principal = Principal { user_id, grants: grants.iter().filter_map(GrantRow::grant).collect() };
+    Ok(Some(Current {
+        user,
+        principal,
+        grants,
+        session_id: session.as_ref().map(|s| s.id),
+        csrf: session.map(|s| s.csrf_token).unwrap_or_default(),
+    }))
+}
+
+fn fail(path: &str, e: AppError) -> Response {
+    if path.starts_with("/api/") { ApiError(e).into_response() } else { e.into_response() }
+}
+
+/// The middleware: identifies the user, checks CSRF, stores [`Ctx`].
+pub async fn context(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let path = parts.uri.path().to_owned();
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let forwarded = |name: &str| {
+        parts.headers.get(name).and_then(|v| v.to_str().ok()).map(|v| v.split(',').next().unwrap_or("").trim().to_owned())
+    };
+    let (ip, https) = if state.config.trust_proxy {
+        (forwarded("x-forwarded-for").or(peer), forwarded("x-forwarded-proto").as_deref() == Some("https"))
+    } else {
+        (peer, false)
+    };
+
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_owned());
+    let mut current = None;
+    if let Some(token) = &bearer {
+        let uid = match state.db.conn().await {
+            Ok(mut c) => sessions::token_user(&mut c, token).await,
+            Err(e) => Err(e),
+        };
+        match uid {
+            Ok(Some(uid)) => match load_current(&state, uid, None).await {
+                Ok(c) => current = c,
+                Err(e) => return fail(&path, e),
+            },
+            Ok(None) => return fail(&path, AppError::Unauthorized),
+            Err(e) => return fail(&path, e.into()),
+        }
+    } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
+        let s = match state.db.conn().await {
+            Ok(mut c) => sessions::lookup(&mut c, &token, state.config.session_ttl).await,
+            Err(e) => Err(e),
+        };
+        match s {
+            Ok(Some(s)) => match load_current(&state, s.user_id, Some(s)).await {
+                Ok(c) => current = c,
+                Err(e) => return fail(&path, e),
+            },
+            Ok(None) => {}
+            Err(e) => return fail(&path, e.into()),
+        }
+    }
+
+    let anon_cookie = cookie(&parts.headers, CSRF_COOKIE).filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));
+    let anon_csrf = anon_cookie.clone().unwrap_or_else(|| sessions::secret(""));
+    let flash = cookie(&parts.headers, FLASH_COOKIE).and_then(|v| crate::pages::decode_flash(&v));
+
+    // CSRF: every state-changing request carries the token, unless it authenticates with an API token.
+    let mut body = body;
+    if !is_safe(&parts.method) && bearer.is_none() {
+        let expected = match &current {
+            Some(c) => Some(c.csrf.clone()),
+            None => anon_cookie.clone(),
+        };
+        let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let mut given = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        if given.is_none() && content_type.starts_with("application/x-www-form-urlencoded") {
+            let bytes = match axum::body::to_bytes(body, FORM_LIMIT).await {
+                Ok(b) => b,
+                Err(_) => return fail(&path, AppError::BadRequest("Слишком большая форма".into())),
+            };
+            given = form_urlencoded_field(&bytes, "_csrf");
+            body = Body::from(bytes);
+        }
+        let json_sign_in = current.is_none() && path == "/api/v1/session" && content_type.starts_with("application/json");
+        let ok = json_sign_in
+            || matches!((&expected, &given), (Some(e), Some(g)) if !e.is_empty() && constant_time_eq(e.as_bytes(), g.as_bytes()));
+        if !ok {
+            tracing::warn!(path, "request refused: missing or wrong CSRF token");
+            return fail(&path, AppError::Csrf);
+        }
+    }
+
+    parts.extensions.insert(Ctx { current, ip, https, anon_csrf: anon_csrf.clone(), flash: flash.clone() });
+    let mut resp = next.run(Request::from_parts(parts, body)).await;
+    let secure = state.config.secure(https);
+    if anon_cookie.is_none() {
+        resp.headers_mut().append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &anon_csrf, None, secure));
+    }
+    if flash.is_some() && !resp.headers().get_all(header::SET_COOKIE).iter().any(|v| v.as_bytes().starts_with(FLASH_COOKIE.as_bytes())) {
+        resp.headers_mut().append(header::SET_COOKIE, set_cookie(FLASH_COOKIE, "", Some(0), secure));
+    }
+    resp
+}
+
+fn form_urlencoded_field(bytes: &[u8], name: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes).ok()?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| AppError::internal("context middleware missing"))
+    }
+}
+
+/// The signed-in user of a page (redirects to the login page when there is none).
+pub struct Me(pub Current, pub Ctx);
+
+impl<S: Send + Sync> FromRequestParts<S> for Me {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        let ctx = Ctx::from_request_parts(parts, s).await?;
+        match ctx.current.clone() {
+            Some(c) => Ok(Me(c, ctx)),
+            None => Err(AppError::Unauthorized),
+        }
+    }
+}
+
+/// The signed-in user of an API call (401 JSON when there is none).
+pub struct ApiMe(pub Current, pub Ctx);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiMe {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        let ctx = Ctx::from_request_parts(parts, s).await.map_err(ApiError)?;
+        match ctx.current.clone() {
+            Some(c) => Ok(ApiMe(c, ctx)),
+            None => Err(ApiError(AppError::Unauthorized)),
+        }
+    }
+}
+
+/// Fails with Forbidden unless the rule allows.
+pub fn require(me: &Current, action: Action, what: &Resource) -> Result<(), AppError> {
+    if me.may(action, what) { Ok(()) } else { Err(AppError::Forbidden) }
+}

@@ -1,0 +1,26 @@
+//! One module per feature; each exposes `routes()` with its pages and its API side by side.
+
+pub mod audit;
+pub mod home;
+pub mod municipalities;
+pub mod organizations;
+pub mod profiles;
+pub mod regions;
+pub mod session;
+pub mod users;
+
+use axum::Router;
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(session::routes())
+        .merge(home::routes())
+        .merge(regions::routes())
+        .merge(municipalities::routes())
+        .merge(organizations::routes())
+        .merge(profiles::routes())
+        .merge(users::routes())
+        .merge(audit::routes())
+}

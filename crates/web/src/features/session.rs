@@ -1,0 +1,245 @@
+//! Signing in and out, the own password, personal API tokens.
+
+use askama::Template;
+use axum::extract::State;
+use crate::extract::Path;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use metoda_domain::values;
+use metoda_store::sessions::{self, ApiToken, LOCK_FAILURES};
+use metoda_store::users::{self, GrantRow, User};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::AppState;
+use crate::auth::{ApiMe, CSRF_COOKIE, Ctx, Me, SESSION_COOKIE, set_cookie};
+use crate::error::{ApiError, ApiResult, AppError, PageResult};
+use crate::pages::{Layout, field, pairs, redirect_with, render, render_status};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login_submit))
+        .route("/logout", post(logout))
+        .route("/password", get(password_page).post(password_submit))
+        .route("/tokens", get(tokens_page).post(token_create))
+        .route("/tokens/{id}/revoke", post(token_revoke))
+        .route("/api/v1/session", post(api_sign_in).delete(api_sign_out))
+        .route("/api/v1/me", get(api_me))
+}
+
+/// Checks the password and starts a session. Applies the lock after repeated failures.
+async fn sign_in(state: &AppState, ctx: &Ctx, login: &str, password: &str) -> Result<(String, User), AppError> {
+    let login = login.trim().to_lowercase();
+    if login.is_empty() || password.is_empty() {
+        return Err(AppError::SignInFailed("Введите логин и пароль".into()));
+    }
+    let mut tx = state.db.begin().await?;
+    if let Some(until) = sessions::locked_until(&mut tx, &login).await? {
+        return Err(locked(until));
+    }
+    let found = users::by_login(&mut tx, &login).await?;
+    let user = match found {
+        Some((u, hash)) if u.archived_at.is_none() && users::verify_password(&hash, password) => u,
+        _ => {
+            sessions::record_failure(&mut tx, &login, ctx.ip.as_deref()).await?;
+            let until = sessions::locked_until(&mut tx, &login).await?;
+            tx.commit().await?;
+            return Err(match until {
+                Some(u) => locked(u),
+                None => AppError::SignInFailed("Неверный логин или пароль".into()),
+            });
+        }
+    };
+    sessions::clear_failures(&mut tx, &login).await?;
+    let (token, _) = sessions::create(&mut tx, user.id, state.config.session_ttl, ctx.ip.as_deref(), None).await?;
+    let actor = metoda_store::Actor { user_id: Some(user.id), login: user.login.clone(), ip: ctx.ip.clone() };
+    metoda_store::audit::record(&mut tx, &actor, user.scope(), "session", Some(user.id), "sign_in", &format!("Вход пользователя {}", user.login), None, None).await?;
+    tx.commit().await?;
+    Ok((token, user))
+}
+
+fn locked(until: OffsetDateTime) -> AppError {
+    let minutes = ((until - OffsetDateTime::now_utc()).whole_seconds().max(0) + 59) / 60;
+    AppError::Locked(format!(
+        "После {LOCK_FAILURES} неудачных попыток вход для этого логина временно заблокирован. Повторите через {} мин.",
+        minutes.max(1)
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    l: Layout,
+    login: String,
+    message: Option<String>,
+}
+
+async fn login_page(ctx: Ctx) -> PageResult {
+    if ctx.current.is_some() {
+        return Ok(Redirect::to("/").into_response());
+    }
+    render(&LoginPage { l: Layout::new(&ctx, "Вход", ""), login: String::new(), message: None })
+}
+
+async fn login_submit(State(state): State<AppState>, ctx: Ctx, body: axum::body::Bytes) -> PageResult {
+    let form = pairs(&body)?;
+    let (login, password) = (field(&form, "login"), field(&form, "password"));
+    match sign_in(&state, &ctx, login, password).await {
+        Ok((token, _)) => {
+            let mut r = Redirect::to("/").into_response();
+            let secure = state.config.secure(ctx.https);
+            r.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, None, secure));
+            Ok(r)
+        }
+        Err(e @ (AppError::SignInFailed(_) | AppError::Locked(_))) => {
+            let status = e.status();
+            let page = LoginPage { l: Layout::new(&ctx, "Вход", ""), login: login.trim().to_owned(), message: Some(e.message()) };
+            render_status(status, &page)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn end_session(state: &AppState, headers: &axum::http::HeaderMap, ctx: &Ctx) -> Result<(), AppError> {
+    if let Some(token) = crate::auth::cookie(headers, SESSION_COOKIE) {
+        let mut tx = state.db.begin().await?;
+        sessions::delete(&mut tx, &token).await?;
+        if let Some(c) = &ctx.current {
+            metoda_store::audit::record(&mut tx, &ctx.actor(), c.user.scope(), "session", Some(c.user.id), "sign_out", &format!("Выход пользователя {}", c.user.login), None, None).await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+fn clear_session_cookie(r: &mut Response, secure: bool) {
+    r.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", Some(0), secure));
+}
+
+async fn logout(State(state): State<AppState>, ctx: Ctx, headers: axum::http::HeaderMap) -> PageResult {
+    end_session(&state, &headers, &ctx).await?;
+    let mut r = Redirect::to("/login").into_response();
+    clear_session_cookie(&mut r, state.config.secure(ctx.https));
+    // A fresh pre-sign-in CSRF token for the next visitor of this browser.
+    r.headers_mut().append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, "", Some(0), state.config.secure(ctx.https)));
+    Ok(r)
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    l: Layout,
+}
+
+async fn password_page(Me(_, ctx): Me) -> PageResult {
+    render(&PasswordPage { l: Layout::new(&ctx, "Смена пароля", "") })
+}
+
+async fn password_submit(State(state): State<AppState>, Me(me, ctx): Me, body: axum::body::Bytes) -> PageResult {
+    let form = pairs(&body)?;
+    let mut tx = state.db.begin().await?;
+    let hash = users::by_login(&mut tx, &me.user.login).await?.map(|(_, h)| h).unwrap_or_default();
+    let mut errors = vec![];
+    if !users::verify_password(&hash, field(&form, "current")) {
+        errors.push(metoda_domain::FieldError::new("current", "Текущий пароль введён неверно"));
+    }
+    let new = field(&form, "new");
+    match values::new_password("new", new, &me.user.login) {
+        Ok(_) if new != field(&form, "repeat") => {
+            errors.push(metoda_domain::FieldError::new("repeat", "Новый пароль и повтор не совпадают"))
+        }
+        Ok(_) => {}
+        Err(e) => errors.push(e),
+    }
+    if !errors.is_empty() {
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage { l: Layout::new(&ctx, "Смена пароля", "").with_errors(errors) });
+    }
+    users::set_password(&mut tx, &ctx.actor(), me.user.id, new).await?;
+    sessions::delete_others(&mut tx, me.user.id, me.session_id).await?;
+    tx.commit().await?;
+    Ok(redirect_with("/", "Пароль изменён. Другие сеансы этого пользователя завершены.", &ctx))
+}
+
+#[derive(Template)]
+#[template(path = "tokens.html")]
+struct TokensPage {
+    l: Layout,
+    tokens: Vec<ApiToken>,
+    new_secret: Option<String>,
+}
+
+async fn tokens_page(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
+    let mut c = state.db.conn().await?;
+    let tokens = sessions::tokens(&mut c, me.user.id).await?;
+    render(&TokensPage { l: Layout::new(&ctx, "API-токены", ""), tokens, new_secret: None })
+}
+
+async fn token_create(State(state): State<AppState>, Me(me, ctx): Me, body: axum::body::Bytes) -> PageResult {
+    let form = pairs(&body)?;
+    let mut tx = state.db.begin().await?;
+    match sessions::create_token(&mut tx, &ctx.actor(), me.user.id, field(&form, "name")).await {
+        Ok((secret, _)) => {
+            let tokens = sessions::tokens(&mut tx, me.user.id).await?;
+            tx.commit().await?;
+            render(&TokensPage { l: Layout::new(&ctx, "API-токены", ""), tokens, new_secret: Some(secret) })
+        }
+        Err(metoda_store::StoreError::Invalid(errors)) => {
+            let tokens = sessions::tokens(&mut tx, me.user.id).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &TokensPage { l: Layout::new(&ctx, "API-токены", "").with_errors(errors), tokens, new_secret: None })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn token_revoke(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+    let mut tx = state.db.begin().await?;
+    sessions::revoke_token(&mut tx, &ctx.actor(), me.user.id, id).await?;
+    tx.commit().await?;
+    Ok(redirect_with("/tokens", "Токен отозван", &ctx))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct SignIn {
+    pub login: String,
+    pub password: String,
+}
+
+/// The signed-in user with their roles.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MeBody {
+    pub user: User,
+    pub grants: Vec<GrantRow>,
+    /// Send as `X-CSRF-Token` with state-changing calls made with the session cookie.
+    pub csrf_token: String,
+}
+
+/// Sign in with login and password; sets the session cookie.
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignIn,
+    responses((status = 200, body = MeBody), (status = 401, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
+pub async fn api_sign_in(State(state): State<AppState>, ctx: Ctx, body: Result<Json<SignIn>, axum::extract::rejection::JsonRejection>) -> Result<Response, ApiError> {
+    let Json(b) = body.map_err(|e| AppError::BadRequest(format!("Некорректный JSON: {}", e.body_text())))?;
+    let (token, user) = sign_in(&state, &ctx, &b.login, &b.password).await?;
+    let mut c = state.db.conn().await?;
+    let s = sessions::lookup(&mut c, &token, state.config.session_ttl).await?.ok_or(AppError::Unauthorized)?;
+    let grants = users::grants(&mut c, user.id).await?;
+    let mut r = Json(MeBody { user, grants, csrf_token: s.csrf_token }).into_response();
+    r.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, None, state.config.secure(ctx.https)));
+    Ok(r)
+}
+
+/// Sign out (ends the session of the cookie).
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204)))]
+pub async fn api_sign_out(State(state): State<AppState>, ctx: Ctx, headers: axum::http::HeaderMap) -> Result<Response, ApiError> {
+    end_session(&state, &headers, &ctx).await?;
+    let mut r = StatusCode::NO_CONTENT.into_response();
+    clear_session_cookie(&mut r, state.config.secure(ctx.https));
+    Ok(r)
+}
+
+/// The signed-in user, their roles and the CSRF token of the session.
+#[utoipa::path(get, path = "/api/v1/me", tag = "session", responses((status = 200, body = MeBody), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn api_me(ApiMe(me, _): ApiMe) -> ApiResult<MeBody> {
+    Ok(Json(MeBody { user: me.user, grants: me.grants, csrf_token: me.csrf }))
+}

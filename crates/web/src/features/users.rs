@@ -1,0 +1,494 @@
+//! User accounts and their roles: the administrator and region operators manage them in their
+//! region, the authority in its municipality.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use metoda_domain::FieldError;
+use metoda_domain::access::{Action, Place, Resource, Role, ScopeKind};
+use metoda_domain::directory::{GrantInput, UserInput};
+use metoda_domain::values;
+use metoda_store::users::{self, GrantRow, User};
+use metoda_store::{associations, municipalities, organizations, regions};
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::auth::{ApiMe, Ctx, Current, Me, require};
+use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
+use crate::extract::{Form, Path, Query};
+use crate::features::municipalities::form_errors;
+use crate::pages::{Layout, redirect_with, render_status};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/users", get(list_page).post(create_submit))
+        .route("/users/{id}", get(view_page).post(update_submit))
+        .route("/users/{id}/grants", post(grant_submit))
+        .route("/users/{id}/grants/{gid}/revoke", post(revoke_submit))
+        .route("/users/{id}/password", post(password_submit))
+        .route("/users/{id}/archive", post(archive_submit))
+        .route("/users/{id}/restore", post(restore_submit))
+        .route("/api/v1/users", get(api_list).post(api_create))
+        .route("/api/v1/users/{id}", get(api_get).put(api_update))
+        .route("/api/v1/users/{id}/grants", post(api_grant))
+        .route("/api/v1/users/{id}/grants/{gid}", axum::routing::delete(api_revoke))
+}
+
+fn home(u: &User) -> Option<Place> {
+    u.region_id.map(|r| Place { region_id: r, municipality_id: u.municipality_id })
+}
+
+fn res(u: &User) -> Resource {
+    Resource::User { place: home(u) }
+}
+
+async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result<User, AppError> {
+    let mut c = state.db.conn().await?;
+    let u = users::get(&mut c, id).await?;
+    // Administrators (no home) are managed by administrators only.
+    if home(&u).is_none() && !crate::pages::is_admin(me) {
+        return Err(AppError::Forbidden);
+    }
+    if home(&u).is_some() {
+        require(me, action, &res(&u))?;
+    }
+    Ok(u)
+}
+
+async fn visible(state: &AppState, me: &Current, municipality_id: Option<i64>) -> Result<Vec<User>, AppError> {
+    let mut c = state.db.conn().await?;
+    let admin = crate::pages::is_admin(me);
+    Ok(users::list(&mut c, None, municipality_id)
+        .await?
+        .into_iter()
+        .filter(|u| if home(u).is_none() { admin } else { me.may(Action::View, &res(u)) })
+        .collect())
+}
+
+/// A scope a role can be granted in, for the select: `kind:id` and a label.
+#[derive(Debug, Clone)]
+pub struct ScopeOption {
+    pub value: String,
+    pub label: String,
+    pub kind: ScopeKind,
+    pub id: i64,
+    pub place: Place,
+}
+
+/// The scopes where the user may grant at least one role.
+async fn grantable_scopes(state: &AppState, me: &Current) -> Result<Vec<ScopeOption>, AppError> {
+    let mut c = state.db.conn().await?;
+    let mut out = vec![];
+    let mut push = |kind: ScopeKind, id: i64, label: String, place: Place| {
+        let ok = Role::ALL.iter().any(|r| r.scope_kind() == kind && me.may(Action::Create, &Resource::Grant { role: *r, place: Some(place) }));
+        if ok {
+            out.push(ScopeOption { value: format!("{}:{id}", kind.code()), label, kind, id, place });
+        }
+    };
+    for r in regions::list(&mut c, None).await? {
+        push(ScopeKind::Region, r.id, format!("Регион: {}", r.name), Place { region_id: r.id, municipality_id: None });
+    }
+    let munis = municipalities::list(&mut c, None, false).await?;
+    for m in &munis {
+        push(ScopeKind::Municipality, m.id, format!("Муниципалитет: {}", m.name), Place { region_id: m.region_id, municipality_id: Some(m.id) });
+    }
+    for a in associations::list(&mut c).await? {
+        if a.archived_at.is_none() {
+            push(ScopeKind::Association, a.id, format!("Объединение: {}", a.name), Place { region_id: a.region_id, municipality_id: Some(a.municipality_id) });
+        }
+    }
+    let orgs = organizations::list(&mut c, &organizations::Filter::default()).await?;
+    for o in orgs {
+        push(ScopeKind::Organization, o.id, format!("Организация: {}", o.short_name), Place { region_id: o.region_id, municipality_id: Some(o.municipality_id) });
+    }
+    Ok(out)
+}
+
+/// Roles the user may grant somewhere (for the select).
+fn grantable_roles(me: &Current, scopes: &[ScopeOption]) -> Vec<(&'static str, &'static str)> {
+    Role::ALL
+        .iter()
+        .filter(|r| {
+            (**r == Role::Administrator && crate::pages::is_admin(me))
+                || scopes.iter().any(|s| s.kind == r.scope_kind() && me.may(Action::Create, &Resource::Grant { role: **r, place: Some(s.place) }))
+        })
+        .map(|r| (r.code(), r.label_ru()))
+        .collect()
+}
+
+/// Parses a role and a `kind:id` (or bare id) scope, checks that the user may grant it there,
+/// and resolves the scope's ids.
+async fn check_grant(state: &AppState, me: &Current, role: &str, scope: &str) -> Result<(Role, users::ScopeIds, Option<Place>), AppError> {
+    let scope_id = scope.rsplit(':').next().and_then(|s| s.trim().parse::<i64>().ok());
+    let (role, scope_id) = GrantInput { role: role.into(), scope_id }.parse().map_err(AppError::Validation)?;
+    if let Some((kind, _)) = scope.split_once(':') {
+        if kind != role.scope_kind().code() {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "scope",
+                format!("Роль «{}» назначается в области: {}", role.label_ru(), role.scope_kind().label_ru()),
+            )]));
+        }
+    }
+    let mut c = state.db.conn().await?;
+    let ids = users::resolve_scope(&mut c, role.scope_kind(), scope_id).await?;
+    let place = ids.0.map(|r| Place { region_id: r, municipality_id: ids.1 });
+    let allowed = if role == Role::Administrator { crate::pages::is_admin(me) } else { me.may(Action::Create, &Resource::Grant { role, place }) };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    Ok((role, ids, place))
+}
+
+/// Creates an account with its first role; its home follows from the role's scope.
+async fn create(state: &AppState, me: &Current, ctx: &Ctx, input: &UserInput, role: &str, scope: &str) -> Result<User, AppError> {
+    let d = input.parse(true);
+    let g = check_grant(state, me, role, scope).await;
+    let (d, (role, ids, place)) = match (d, g) {
+        (Ok(d), Ok(g)) => (d, g),
+        (Err(mut a), Err(AppError::Validation(b))) => {
+            a.extend(b);
+            return Err(AppError::Validation(a));
+        }
+        (Err(a), _) => return Err(AppError::Validation(a)),
+        (_, Err(e)) => return Err(e),
+    };
+    if place.is_some() {
+        require(me, Action::Create, &Resource::User { place })?;
+    }
+    let mut tx = state.db.begin().await?;
+    let u = users::create(&mut tx, &ctx.actor(), ids.0, ids.1, &d).await?;
+    users::add_grant(&mut tx, &ctx.actor(), u.id, role, ids).await?;
+    tx.commit().await?;
+    Ok(u)
+}
+
+async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, full_name: &str, email: &str, password: &str) -> Result<User, AppError> {
+    let u = load(state, me, id, Action::Update).await?;
+    let input = UserInput { login: u.login.clone(), full_name: full_name.into(), email: email.into(), password: password.into() };
+    let d = input.parse(false).map_err(AppError::Validation)?;
+    let mut tx = state.db.begin().await?;
+    let u = users::update(&mut tx, &ctx.actor(), id, &d).await?;
+    if d.password.is_some() {
+        metoda_store::sessions::delete_others(&mut tx, id, None).await?;
+    }
+    tx.commit().await?;
+    Ok(u)
+}
+
+async fn add_grant(state: &AppState, me: &Current, ctx: &Ctx, id: i64, role: &str, scope: &str) -> Result<GrantRow, AppError> {
+    load(state, me, id, Action::Update).await?;
+    let (role, ids, _) = check_grant(state, me, role, scope).await?;
+    let mut tx = state.db.begin().await?;
+    let g = users::add_grant(&mut tx, &ctx.actor(), id, role, ids).await?;
+    tx.commit().await?;
+    Ok(g)
+}
+
+async fn revoke(state: &AppState, me: &Current, ctx: &Ctx, id: i64, gid: i64) -> Result<(), AppError> {
+    load(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    let g = users::grant(&mut tx, gid).await?;
+    if g.user_id != id {
+        return Err(AppError::NotFound);
+    }
+    let role = g.role().ok_or(AppError::NotFound)?;
+    let place = g.region_id.map(|r| Place { region_id: r, municipality_id: g.municipality_id });
+    let allowed = if role == Role::Administrator { crate::pages::is_admin(me) } else { me.may(Action::Archive, &Resource::Grant { role, place }) };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    if id == me.user.id && role == Role::Administrator {
+        return Err(AppError::Conflict("Нельзя снять с себя роль администратора".into()));
+    }
+    users::remove_grant(&mut tx, &ctx.actor(), gid).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn set_archived(state: &AppState, me: &Current, ctx: &Ctx, id: i64, archived: bool) -> Result<User, AppError> {
+    load(state, me, id, Action::Archive).await?;
+    if id == me.user.id {
+        return Err(AppError::Conflict("Нельзя заблокировать собственную учётную запись".into()));
+    }
+    let mut tx = state.db.begin().await?;
+    let u = users::set_archived(&mut tx, &ctx.actor(), id, archived).await?;
+    tx.commit().await?;
+    Ok(u)
+}
+
+// ---- pages ----
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListQuery {
+    municipality_id: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NewForm {
+    login: String,
+    full_name: String,
+    email: String,
+    password: String,
+    role: String,
+    scope: String,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct ListPage {
+    l: Layout,
+    items: Vec<User>,
+    scopes: Vec<ScopeOption>,
+    roles: Vec<(&'static str, &'static str)>,
+    form: NewFormView,
+}
+
+#[derive(Default)]
+struct NewFormView {
+    login: String,
+    full_name: String,
+    email: String,
+    role: String,
+    scope: String,
+}
+
+async fn list_with(state: &AppState, me: &Current, ctx: &Ctx, municipality_id: Option<i64>, form: NewFormView, errors: Vec<FieldError>, status: StatusCode) -> PageResult {
+    let items = visible(state, me, municipality_id).await?;
+    let scopes = grantable_scopes(state, me).await?;
+    if items.is_empty() && scopes.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let roles = grantable_roles(me, &scopes);
+    render_status(status, &ListPage { l: Layout::new(ctx, "Пользователи", "/users").with_errors(errors), items, scopes, roles, form })
+}
+
+async fn list_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<ListQuery>) -> PageResult {
+    let mid = q.municipality_id.and_then(|s| s.parse().ok());
+    list_with(&state, &me, &ctx, mid, NewFormView::default(), vec![], StatusCode::OK).await
+}
+
+async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(f): Form<NewForm>) -> PageResult {
+    let input = UserInput { login: f.login.clone(), full_name: f.full_name.clone(), email: f.email.clone(), password: f.password };
+    match create(&state, &me, &ctx, &input, &f.role, &f.scope).await {
+        Ok(u) => Ok(redirect_with(&format!("/users/{}", u.id), &format!("Пользователь {} создан", u.login), &ctx)),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, mut errors) = form_errors(e);
+            for err in &mut errors {
+                if err.field == "name" {
+                    err.field = "login".into();
+                }
+                if err.field == "scope_id" {
+                    err.field = "scope".into();
+                }
+            }
+            let form = NewFormView { login: f.login, full_name: f.full_name, email: f.email, role: f.role, scope: f.scope };
+            list_with(&state, &me, &ctx, None, form, errors, status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "user.html")]
+struct ViewPage {
+    l: Layout,
+    u: User,
+    grants: Vec<GrantRow>,
+    can_edit: bool,
+    can_archive: bool,
+    scopes: Vec<ScopeOption>,
+    roles: Vec<(&'static str, &'static str)>,
+    is_self: bool,
+}
+
+async fn view_with(state: &AppState, me: &Current, ctx: &Ctx, id: i64, errors: Vec<FieldError>, status: StatusCode) -> PageResult {
+    let u = load(state, me, id, Action::View).await?;
+    let mut c = state.db.conn().await?;
+    let grants = users::grants(&mut c, id).await?;
+    let admin = crate::pages::is_admin(me);
+    let can_edit = if home(&u).is_none() { admin } else { me.may(Action::Update, &res(&u)) };
+    let can_archive = if home(&u).is_none() { admin } else { me.may(Action::Archive, &res(&u)) };
+    let scopes = if can_edit { grantable_scopes(state, me).await? } else { vec![] };
+    let roles = grantable_roles(me, &scopes);
+    let page = ViewPage { l: Layout::new(ctx, u.full_name.clone(), "/users").with_errors(errors), is_self: u.id == me.user.id, u, grants, can_edit, can_archive, scopes, roles };
+    render_status(status, &page)
+}
+
+async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+    view_with(&state, &me, &ctx, id, vec![], StatusCode::OK).await
+}
+
+/// Re-shows the user page with the errors of a failed form, or follows the error.
+async fn or_reshow(state: &AppState, me: &Current, ctx: &Ctx, id: i64, e: AppError) -> PageResult {
+    match e {
+        e @ (AppError::Validation(_) | AppError::Conflict(_)) => {
+            let (status, errors) = form_errors(e);
+            view_with(state, me, ctx, id, errors, status).await
+        }
+        e => Err(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct EditForm {
+    full_name: String,
+    email: String,
+}
+
+async fn update_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>, Form(f): Form<EditForm>) -> PageResult {
+    match update(&state, &me, &ctx, id, &f.full_name, &f.email, "").await {
+        Ok(u) => Ok(redirect_with(&format!("/users/{id}"), &format!("Пользователь {} сохранён", u.login), &ctx)),
+        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct GrantForm {
+    role: String,
+    scope: String,
+}
+
+async fn grant_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>, Form(f): Form<GrantForm>) -> PageResult {
+    match add_grant(&state, &me, &ctx, id, &f.role, &f.scope).await {
+        Ok(g) => Ok(redirect_with(&format!("/users/{id}"), &format!("Назначена роль «{}» ({})", g.role_label(), g.scope_name), &ctx)),
+        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+    }
+}
+
+async fn revoke_submit(State(state): State<AppState>, Me(me, ctx): Me, Path((id, gid)): Path<(i64, i64)>) -> PageResult {
+    match revoke(&state, &me, &ctx, id, gid).await {
+        Ok(()) => Ok(redirect_with(&format!("/users/{id}"), "Роль снята", &ctx)),
+        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PasswordForm {
+    password: String,
+}
+
+async fn password_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>, Form(f): Form<PasswordForm>) -> PageResult {
+    let u = match load(&state, &me, id, Action::Update).await {
+        Ok(u) => u,
+        Err(e) => return Err(e),
+    };
+    if let Err(e) = values::new_password("password", &f.password, &u.login) {
+        return or_reshow(&state, &me, &ctx, id, AppError::Validation(vec![e])).await;
+    }
+    match update(&state, &me, &ctx, id, &u.full_name, u.email.as_deref().unwrap_or(""), &f.password).await {
+        Ok(u) => Ok(redirect_with(&format!("/users/{id}"), &format!("Пароль пользователя {} изменён; его сеансы завершены", u.login), &ctx)),
+        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+    }
+}
+
+async fn archive_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+    match set_archived(&state, &me, &ctx, id, true).await {
+        Ok(u) => Ok(redirect_with(&format!("/users/{id}"), &format!("Пользователь {} заблокирован", u.login), &ctx)),
+        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+    }
+}
+
+async fn restore_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+    match set_archived(&state, &me, &ctx, id, false).await {
+        Ok(u) => Ok(redirect_with(&format!("/users/{id}"), &format!("Пользователь {} разблокирован", u.login), &ctx)),
+        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+    }
+}
+
+// ---- API ----
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NewUser {
+    pub login: String,
+    pub full_name: String,
+    pub email: String,
+    pub password: String,
+    /// The first role (see the `Role` codes: administrator, region_operator, authority_head, …).
+    pub role: String,
+    /// The id of the role's scope (region, municipality, association or organization).
+    pub scope_id: Option<i64>,
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(default)]
+pub struct UserUpdate {
+    pub full_name: String,
+    pub email: String,
+    /// A new password (empty: unchanged).
+    pub password: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct UserBody {
+    pub user: User,
+    pub grants: Vec<GrantRow>,
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+pub struct ApiListQuery {
+    pub municipality_id: Option<i64>,
+}
+
+fn scope_text(id: Option<i64>) -> String {
+    id.map(|i| i.to_string()).unwrap_or_default()
+}
+
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ApiListQuery), responses((status = 200, body = Vec<User>), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_list(State(state): State<AppState>, ApiMe(me, _): ApiMe, Query(q): Query<ApiListQuery>) -> ApiResult<Vec<User>> {
+    Ok(Json(visible(&state, &me, q.municipality_id).await?))
+}
+
+/// Create an account with its first role.
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUser,
+    responses((status = 200, body = UserBody), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_create(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, body: JsonIn<NewUser>) -> ApiResult<UserBody> {
+    let b = json_body(body)?;
+    let input = UserInput { login: b.login, full_name: b.full_name, email: b.email, password: b.password };
+    let u = create(&state, &me, &ctx, &input, &b.role, &scope_text(b.scope_id)).await?;
+    let mut c = state.db.conn().await?;
+    let grants = users::grants(&mut c, u.id).await?;
+    Ok(Json(UserBody { user: u, grants }))
+}
+
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), responses((status = 200, body = UserBody), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_get(State(state): State<AppState>, ApiMe(me, _): ApiMe, Path(id): Path<i64>) -> ApiResult<UserBody> {
+    let u = load(&state, &me, id, Action::View).await?;
+    let mut c = state.db.conn().await?;
+    let grants = users::grants(&mut c, id).await?;
+    Ok(Json(UserBody { user: u, grants }))
+}
+
+#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserUpdate,
+    responses((status = 200, body = User), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_update(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, Path(id): Path<i64>, body: JsonIn<UserUpdate>) -> ApiResult<User> {
+    let b = json_body(body)?;
+    Ok(Json(update(&state, &me, &ctx, id, &b.full_name, &b.email, &b.password).await?))
+}
+
+/// Grant a role.
+#[utoipa::path(post, path = "/api/v1/users/{id}/grants", tag = "users", params(("id" = i64, Path)), request_body = GrantInput,
+    responses((status = 200, body = GrantRow), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_grant(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, Path(id): Path<i64>, body: JsonIn<GrantInput>) -> ApiResult<GrantRow> {
+    let b = json_body(body)?;
+    Ok(Json(add_grant(&state, &me, &ctx, id, &b.role, &scope_text(b.scope_id)).await?))
+}
+
+/// Withdraw a role.
+#[utoipa::path(delete, path = "/api/v1/users/{id}/grants/{grant_id}", tag = "users", params(("id" = i64, Path), ("grant_id" = i64, Path)),
+    responses((status = 200, body = UserBody), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_revoke(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, Path((id, gid)): Path<(i64, i64)>) -> ApiResult<UserBody> {
+    revoke(&state, &me, &ctx, id, gid).await?;
+    let mut c = state.db.conn().await?;
+    let u = users::get(&mut c, id).await?;
+    let grants = users::grants(&mut c, id).await?;
+    Ok(Json(UserBody { user: u, grants }))
+}

@@ -1,0 +1,40 @@
+//! The OpenAPI document of `/api/v1`, served at `/api/openapi.json`.
+
+use axum::Json;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use crate::features::{audit, municipalities, organizations, profiles, regions, session, users};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Metoda API", description = "JSON API of Metoda. Authenticate with a personal token (`Authorization: Bearer mt_…`, see `metoda token create`) or with the session cookie plus `X-CSRF-Token` on state-changing calls. Errors: `{\"error\": {\"code\", \"message\", \"fields\"}}`."),
+    paths(
+        session::api_sign_in, session::api_sign_out, session::api_me,
+        regions::api_list, regions::api_create,
+        municipalities::api_list, municipalities::api_create, municipalities::api_get, municipalities::api_update,
+        municipalities::api_archive, municipalities::api_restore, municipalities::api_profile,
+        organizations::api_list, organizations::api_create, organizations::api_get, organizations::api_update,
+        organizations::api_archive, organizations::api_restore,
+        profiles::api_list, profiles::api_get, profiles::api_copy, profiles::api_update,
+        users::api_list, users::api_create, users::api_get, users::api_update, users::api_grant, users::api_revoke,
+        audit::api_list,
+    ),
+    modifiers(&Security),
+    security(("token" = []), ("session" = []))
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("token", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))));
+    }
+}
+
+pub async fn spec() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,164 @@
+//! The page layout: title, navigation by role, the CSRF token for forms, flash messages, field
+//! errors; the error page; the stylesheet.
+
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use metoda_domain::FieldError;
+use metoda_domain::access::{Action, Place, Resource, Role, ScopeKind};
+
+use crate::auth::{Ctx, Current, FLASH_COOKIE, set_cookie};
+use crate::error::AppError;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+/// What every page's frame needs.
+pub struct Layout {
+    pub title: String,
+    pub user_name: Option<String>,
+    pub roles: Vec<String>,
+    pub nav: Vec<NavItem>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub errors: Vec<FieldError>,
+}
+
+impl Layout {
+    pub fn new(ctx: &Ctx, title: impl Into<String>, active: &str) -> Layout {
+        let (user_name, roles, nav) = match &ctx.current {
+            Some(c) => (
+                Some(c.user.full_name.clone()),
+                c.grants.iter().map(|g| format!("{} — {}", g.role_label(), g.scope_name)).collect(),
+                nav(c, active),
+            ),
+            None => (None, vec![], vec![]),
+        };
+        Layout { title: title.into(), user_name, roles, nav, csrf: ctx.csrf().to_owned(), flash: ctx.flash.clone(), errors: vec![] }
+    }
+
+    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.errors = errors;
+        self
+    }
+
+    /// The error message of a field, if any.
+    pub fn err(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+
+    /// Errors not tied to a field shown on the form (listed at the top).
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+}
+
+/// The places (region, municipality) the user holds grants in.
+pub fn grant_places(c: &Current) -> Vec<Option<Place>> {
+    c.principal
+        .grants
+        .iter()
+        .map(|g| g.region_id.map(|r| Place { region_id: r, municipality_id: g.municipality_id }))
+        .collect()
+}
+
+pub fn is_admin(c: &Current) -> bool {
+    c.principal.grants.iter().any(|g| g.role == Role::Administrator)
+}
+
+/// The navigation a user sees: only what their grants let them open.
+fn nav(c: &Current, active: &str) -> Vec<NavItem> {
+    let places = grant_places(c);
+    let any = |f: &dyn Fn(Option<Place>) -> bool| is_admin(c) || places.iter().any(|p| f(*p));
+    let mut items = vec![("/", "Главная")];
+    if is_admin(c) {
+        items.push(("/regions", "Регионы"));
+    }
+    if any(&|p| p.is_some_and(|p| c.may(Action::Create, &Resource::Municipality { region_id: p.region_id, municipality_id: None }))) {
+        items.push(("/municipalities", "Муниципалитеты"));
+    }
+    if c.principal.grants.iter().any(|g| g.role.scope_kind() != ScopeKind::System) || is_admin(c) {
+        items.push(("/organizations", "Организации"));
+    }
+    items.push(("/profiles", "Профили положений"));
+    if any(&|p| c.may(Action::View, &Resource::User { place: p })) {
+        items.push(("/users", "Пользователи"));
+    }
+    if any(&|p| c.may(Action::View, &Resource::Audit { place: p })) {
+        items.push(("/audit", "Журнал изменений"));
+    }
+    items.into_iter().map(|(href, label)| NavItem { href, label, active: href == active }).collect()
+}
+
+/// Renders a template into a response.
+pub fn render(t: &impl Template) -> Result<Response, AppError> {
+    Ok(Html(t.render()?).into_response())
+}
+
+/// Renders a template with a status (422 for a form with errors).
+pub fn render_status(status: StatusCode, t: &impl Template) -> Result<Response, AppError> {
+    Ok((status, Html(t.render()?)).into_response())
+}
+
+/// A redirect after a successful POST, with a one-time message for the next page.
+pub fn redirect_with(to: &str, message: &str, ctx: &Ctx) -> Response {
+    let mut r = Redirect::to(to).into_response();
+    r.headers_mut().append(header::SET_COOKIE, set_cookie(FLASH_COOKIE, &hex::encode(message.as_bytes()), Some(60), ctx.https));
+    r
+}
+
+pub fn decode_flash(v: &str) -> Option<String> {
+    let bytes = hex::decode(v).ok()?;
+    String::from_utf8(bytes).ok().filter(|s| !s.is_empty() && s.chars().count() <= 300)
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    message: &'a str,
+    fields: &'a [FieldError],
+}
+
+/// The page of an error (used where no layout context is at hand).
+pub fn error_page(status: u16, message: &str, fields: &[FieldError]) -> String {
+    ErrorPage { status, message, fields }.render().unwrap_or_else(|_| format!("Ошибка {status}: {message}"))
+}
+
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::error::ApiError(AppError::NotFound).into_response();
+    }
+    AppError::NotFound.into_response()
+}
+
+const CSS: &str = include_str!("../static/app.css");
+
+pub async fn css() -> Response {
+    let mut r = CSS.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    r
+}
+
+/// Splits a form body into pairs (repeated keys kept, for checkboxes).
+pub fn pairs(body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
+    serde_urlencoded::from_bytes(body).map_err(|_| AppError::BadRequest("Не удалось прочитать форму".into()))
+}
+
+/// The value of a form field (first occurrence), or "".
+pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+/// A stored timestamp as a Russian reader expects it: `23.11.2026 18:59` (UTC).
+pub fn ts<T: AsRef<str>>(s: T) -> String {
+    let s = s.as_ref();
+    match (s.get(0..4), s.get(5..7), s.get(8..10), s.get(11..16)) {
+        (Some(y), Some(m), Some(d), Some(hm)) => format!("{d}.{m}.{y} {hm}"),
+        _ => s.to_owned(),
+    }
+}
