@@ -1,0 +1,312 @@
+//! Every route × every role: who may, who may not, and that nobody of municipality A ever gets
+//! data of municipality B (or the reverse). Runs on SQLite and PostgreSQL like every test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::{Session, TestApp};
+use metoda_domain::access::{Place, Role};
+use metoda_domain::directory::UserInput;
+use metoda_domain::profile::{FieldKind, preset};
+use metoda_store::{Actor, profiles, users};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+/// Who signs in for the matrix; "" is the anonymous visitor.
+const ROLES: &[&str] = &[
+    "", "admin", "operator", "uo.head", "uo.specialist", "cabinet.head", "mmo.head", "mmo.deputy", "mmo.secretary", "teacher",
+    "org.admin", "b.specialist", "b.head", "b.teacher", "b.orgadmin",
+];
+
+const A_ALL: &[&str] = &["admin", "operator", "uo.head", "uo.specialist", "cabinet.head", "mmo.head", "mmo.deputy", "mmo.secretary", "teacher", "org.admin"];
+const B_ALL: &[&str] = &["admin", "operator", "b.specialist", "b.head", "b.teacher", "b.orgadmin"];
+const SIGNED_IN: &[&str] = &[
+    "admin", "operator", "uo.head", "uo.specialist", "cabinet.head", "mmo.head", "mmo.deputy", "mmo.secretary", "teacher", "org.admin",
+    "b.specialist", "b.head", "b.teacher", "b.orgadmin",
+];
+const A_MANAGERS: &[&str] = &["admin", "uo.head", "uo.specialist"];
+const A_USER_MANAGERS: &[&str] = &["admin", "operator", "uo.head", "uo.specialist"];
+const B_USER_MANAGERS: &[&str] = &["admin", "operator", "b.specialist", "b.head"];
+const REGION_MANAGERS: &[&str] = &["admin", "operator"];
+const ADMIN: &[&str] = &["admin"];
+
+#[derive(Clone, Copy)]
+enum Body {
+    None,
+    /// A page form: pairs (values may hold placeholders).
+    Form(&'static [(&'static str, &'static str)]),
+    /// The profile form of seed 002.
+    ProfileForm,
+    /// A JSON body (placeholders allowed).
+    Json(&'static str),
+}
+
+struct Route {
+    method: Method,
+    path: &'static str,
+    body: Body,
+    allowed: &'static [&'static str],
+}
+
+fn r(method: Method, path: &'static str, body: Body, allowed: &'static [&'static str]) -> Route {
+    Route { method, path, body, allowed }
+}
+
+fn routes() -> Vec<Route> {
+    use Body::*;
+    let (g, p, put, del) = (Method::GET, Method::POST, Method::PUT, Method::DELETE);
+    vec![
+        // pages
+        r(g.clone(), "/", None, SIGNED_IN),
+        r(g.clone(), "/password", None, SIGNED_IN),
+        r(g.clone(), "/tokens", None, SIGNED_IN),
+        r(p.clone(), "/tokens", Form(&[("name", "матрица")]), SIGNED_IN),
+        r(p.clone(), "/tokens/{token}/revoke", None, SIGNED_IN),
+        r(g.clone(), "/regions", None, SIGNED_IN),
+        r(p.clone(), "/regions", Form(&[("name", "Регион {tag}")]), ADMIN),
+        r(p.clone(), "/regions/{region}", Form(&[("name", "Томская область"), ("code", "70")]), ADMIN),
+        r(g.clone(), "/municipalities", None, SIGNED_IN),
+        r(p.clone(), "/municipalities", Form(&[("region_id", "{region}"), ("name", "Район {tag}")]), REGION_MANAGERS),
+        r(g.clone(), "/municipalities/{muni_a}", None, A_ALL),
+        r(g.clone(), "/municipalities/{muni_b}", None, B_ALL),
+        r(p.clone(), "/municipalities/{muni_a}", Form(&[("name", "Томский район"), ("authority_name", "Управление образования")]), REGION_MANAGERS),
+        r(p.clone(), "/municipalities/{muni_b}", Form(&[("name", "Город Б")]), REGION_MANAGERS),
+        r(p.clone(), "/municipalities/{muni_a}/archive", None, REGION_MANAGERS),
+        r(p.clone(), "/municipalities/{muni_a}/restore", None, REGION_MANAGERS),
+        r(p.clone(), "/municipalities/{muni_a}/profile", Form(&[("profile_id", "{preset}")]), A_MANAGERS),
+        r(p.clone(), "/municipalities/{muni_b}/profile", Form(&[("profile_id", "{preset}")]), &["admin", "b.specialist", "b.head"]),
+        r(g.clone(), "/organizations", None, SIGNED_IN),
+        r(g.clone(), "/organizations/new", None, &["admin", "uo.head", "uo.specialist", "b.specialist", "b.head"]),
+        r(p.clone(), "/organizations", Form(&[("municipality_id", "{muni_a}"), ("full_name", "Школа {tag}"), ("short_name", "Школа {tag}"), ("kind", "school")]), A_MANAGERS),
+        r(p.clone(), "/organizations", Form(&[("municipality_id", "{muni_b}"), ("full_name", "Школа {tag}"), ("short_name", "Школа {tag}"), ("kind", "school")]), &["admin", "b.specialist", "b.head"]),
+        r(g.clone(), "/organizations/{org_a}", None, A_ALL),
+        r(g.clone(), "/organizations/{org_b}", None, B_ALL),
+        r(p.clone(), "/organizations/{org_a}", Form(&[("full_name", "Школа А"), ("short_name", "МБОУ «Богашёвская СОШ»"), ("kind", "school")]), &["admin", "uo.head", "uo.specialist", "org.admin"]),
+        r(p.clone(), "/organizations/{org_b}", Form(&[("full_name", "Школа города Б"), ("short_name", "СОШ Б"), ("kind", "school")]), &["admin", "b.specialist", "b.head", "b.orgadmin"]),
+        r(p.clone(), "/organizations/{org_a2}/archive", None, A_MANAGERS),
+        r(p.clone(), "/organizations/{org_a2}/restore", None, A_MANAGERS),
+        r(p.clone(), "/organizations/{org_b}/archive", None, &["admin", "b.specialist", "b.head"]),
+        r(p.clone(), "/organizations/{org_b}/restore", None, &["admin", "b.specialist", "b.head"]),
+        r(g.clone(), "/profiles", None, SIGNED_IN),
+        r(g.clone(), "/profiles/{preset}", None, SIGNED_IN),
+        r(g.clone(), "/profiles/{own_a}", None, A_ALL),
+        r(g.clone(), "/profiles/{own_b}", None, B_ALL),
+        r(p.clone(), "/profiles/{preset}/copy", Form(&[("municipality_id", "{muni_a}"), ("name", "Копия {tag}")]), A_MANAGERS),
+        r(p.clone(), "/profiles/{preset}/copy", Form(&[("municipality_id", "{muni_b}"), ("name", "Копия {tag}")]), &["admin", "b.specialist", "b.head"]),
+        r(g.clone(), "/profiles/{own_a}/edit", None, A_MANAGERS),
+        r(p.clone(), "/profiles/{own_a}/edit", ProfileForm, A_MANAGERS),
+        r(p.clone(), "/profiles/{own_b}/edit", ProfileForm, &["admin", "b.specialist", "b.head"]),
+        r(g.clone(), "/users", None, &["admin", "operator", "uo.head", "uo.specialist", "cabinet.head", "b.specialist", "b.head"]),
+        r(p.clone(), "/users", Form(&[("login", "u.{tag}"), ("full_name", "Новый {tag}"), ("password", "пароль-матрицы-1"), ("role", "member_teacher"), ("scope", "association:{assoc_a}")]), A_USER_MANAGERS),
+        r(g.clone(), "/users/{target}", None, &["admin", "operator", "uo.head", "uo.specialist", "cabinet.head"]),
+        r(g.clone(), "/users/{b_user}", None, &["admin", "operator", "b.specialist", "b.head"]),
+        r(p.clone(), "/users/{target}", Form(&[("full_name", "Цель {tag}"), ("email", "")]), A_USER_MANAGERS),
+        r(p.clone(), "/users/{b_user}", Form(&[("full_name", "Пользователь b.specialist")]), B_USER_MANAGERS),
+        r(p.clone(), "/users/{target}/grants", Form(&[("role", "deputy"), ("scope", "association:{assoc_a}")]), A_USER_MANAGERS),
+        r(p.clone(), "/users/{target}/grants/{gid1}/revoke", None, A_USER_MANAGERS),
+        r(p.clone(), "/users/{target}/password", Form(&[("password", "другой-пароль-2")]), A_USER_MANAGERS),
+        r(p.clone(), "/users/{target}/archive", None, A_USER_MANAGERS),
+        r(p.clone(), "/users/{target}/restore", None, A_USER_MANAGERS),
+        r(p.clone(), "/users/{b_user2}/archive", None, B_USER_MANAGERS),
+        r(p.clone(), "/users/{b_user2}/restore", None, B_USER_MANAGERS),
+        r(g.clone(), "/audit", None, &["admin", "operator", "uo.head", "uo.specialist", "b.specialist", "b.head"]),
+        r(g.clone(), "/audit?municipality_id={muni_b}", None, &["admin", "operator", "b.specialist", "b.head"]),
+        // API
+        r(g.clone(), "/api/v1/me", None, SIGNED_IN),
+        r(g.clone(), "/api/v1/regions", None, SIGNED_IN),
+        r(p.clone(), "/api/v1/regions", Json(r#"{"name": "Регион API {tag}"}"#), ADMIN),
+        r(g.clone(), "/api/v1/municipalities", None, SIGNED_IN),
+        r(p.clone(), "/api/v1/municipalities", Json(r#"{"region_id": {region}, "name": "Район API {tag}"}"#), REGION_MANAGERS),
+        r(g.clone(), "/api/v1/municipalities/{muni_a}", None, A_ALL),
+        r(g.clone(), "/api/v1/municipalities/{muni_b}", None, B_ALL),
+        r(put.clone(), "/api/v1/municipalities/{muni_a}", Json(r#"{"name": "Томский район", "authority_name": "Управление образования"}"#), REGION_MANAGERS),
+        r(put.clone(), "/api/v1/municipalities/{muni_b}", Json(r#"{"name": "Город Б"}"#), REGION_MANAGERS),
+        r(p.clone(), "/api/v1/municipalities/{muni_b}/archive", None, REGION_MANAGERS),
+        r(p.clone(), "/api/v1/municipalities/{muni_b}/restore", None, REGION_MANAGERS),
+        r(put.clone(), "/api/v1/municipalities/{muni_a}/profile", Json(r#"{"profile_id": {preset}}"#), A_MANAGERS),
+        r(put.clone(), "/api/v1/municipalities/{muni_b}/profile", Json(r#"{"profile_id": {preset}}"#), &["admin", "b.specialist", "b.head"]),
+        r(g.clone(), "/api/v1/organizations", None, SIGNED_IN),
+        r(p.clone(), "/api/v1/organizations", Json(r#"{"municipality_id": {muni_a}, "full_name": "API {tag}", "short_name": "API {tag}", "kind": "school"}"#), A_MANAGERS),
+        r(p.clone(), "/api/v1/organizations", Json(r#"{"municipality_id": {muni_b}, "full_name": "API {tag}", "short_name": "API {tag}", "kind": "school"}"#), &["admin", "b.specialist", "b.head"]),
+        r(g.clone(), "/api/v1/organizations/{org_a}", None, A_ALL),
+        r(g.clone(), "/api/v1/organizations/{org_b}", None, B_ALL),
+        r(put.clone(), "/api/v1/organizations/{org_a}", Json(r#"{"full_name": "Школа А", "short_name": "МБОУ «Богашёвская СОШ»", "kind": "school"}"#), &["admin", "uo.head", "uo.specialist", "org.admin"]),
+        r(put.clone(), "/api/v1/organizations/{org_b}", Json(r#"{"full_name": "Школа города Б", "short_name": "СОШ Б", "kind": "school"}"#), &["admin", "b.specialist", "b.head", "b.orgadmin"]),
+        r(p.clone(), "/api/v1/organizations/{org_a2}/archive", None, A_MANAGERS),
+        r(p.clone(), "/api/v1/organizations/{org_a2}/restore", None, A_MANAGERS),
+        r(p.clone(), "/api/v1/organizations/{org_b}/archive", None, &["admin", "b.specialist", "b.head"]),
+        r(p.clone(), "/api/v1/organizations/{org_b}/restore", None, &["admin", "b.specialist", "b.head"]),
+        r(g.clone(), "/api/v1/profiles", None, SIGNED_IN),
+        r(g.clone(), "/api/v1/profiles/{preset}", None, SIGNED_IN),
+        r(g.clone(), "/api/v1/profiles/{own_a}", None, A_ALL),
+        r(g.clone(), "/api/v1/profiles/{own_b}", None, B_ALL),
+        r(p.clone(), "/api/v1/profiles/{preset}/copy", Json(r#"{"municipality_id": {muni_a}, "name": "Копия API {tag}"}"#), A_MANAGERS),
+        r(p.clone(), "/api/v1/profiles/{preset}/copy", Json(r#"{"municipality_id": {muni_b}}"#), &["admin", "b.specialist", "b.head"]),
+        r(put.clone(), "/api/v1/profiles/{own_a}", Json(r#"{"name": "Своё А", "settings": {settings}}"#), A_MANAGERS),
+        r(put.clone(), "/api/v1/profiles/{own_b}", Json(r#"{"name": "Своё Б", "settings": {settings}}"#), &["admin", "b.specialist", "b.head"]),
+        r(g.clone(), "/api/v1/users", None, SIGNED_IN),
+        r(p.clone(), "/api/v1/users", Json(r#"{"login": "api.{tag}", "full_name": "API {tag}", "password": "пароль-матрицы-1", "role": "member_teacher", "scope_id": {assoc_a}}"#), A_USER_MANAGERS),
+        r(p.clone(), "/api/v1/users", Json(r#"{"login": "apib.{tag}", "full_name": "API {tag}", "password": "пароль-матрицы-1", "role": "member_teacher", "scope_id": {assoc_b}}"#), B_USER_MANAGERS),
+        r(g.clone(), "/api/v1/users/{target}", None, &["admin", "operator", "uo.head", "uo.specialist", "cabinet.head"]),
+        r(g.clone(), "/api/v1/users/{b_user}", None, &["admin", "operator", "b.specialist", "b.head"]),
+        r(put.clone(), "/api/v1/users/{target}", Json(r#"{"full_name": "Цель API {tag}"}"#), A_USER_MANAGERS),
+        r(put.clone(), "/api/v1/users/{b_user}", Json(r#"{"full_name": "Пользователь b.specialist"}"#), B_USER_MANAGERS),
+        r(p.clone(), "/api/v1/users/{target}/grants", Json(r#"{"role": "secretary", "scope_id": {assoc_a}}"#), A_USER_MANAGERS),
+        r(del.clone(), "/api/v1/users/{target}/grants/{gid2}", None, A_USER_MANAGERS),
+        r(g.clone(), "/api/v1/audit", None, &["admin", "operator", "uo.head", "uo.specialist", "b.specialist", "b.head"]),
+        r(g.clone(), "/api/v1/audit?municipality_id={muni_a}", None, &["admin", "operator", "uo.head", "uo.specialist"]),
+        r(g.clone(), "/api/v1/audit?municipality_id={muni_b}", None, &["admin", "operator", "b.specialist", "b.head"]),
+    ]
+}
+
+/// Names that only B's data carries, and only A's.
+const B_MARKERS: &[&str] = &["СОШ Б", "ММО Б", "Город Б", "b.specialist"];
+const A_MARKERS: &[&str] = &["Богашёвская", "ММО учителей математики", "Томский район", "uo.specialist"];
+
+fn settings_pairs() -> Vec<(String, String)> {
+    let s = preset("seed-002").unwrap().settings;
+    let mut out = vec![("name".to_owned(), "Своё".to_owned())];
+    for f in s.form_fields() {
+        out.push((f.clause_key(), f.clause.clone().unwrap_or_default()));
+        match f.kind {
+            FieldKind::Text { value } | FieldKind::MonthDays { value } | FieldKind::Deadlines { value } => out.push((f.key.into(), value)),
+            FieldKind::Number { value, .. } => out.push((f.key.into(), value.map(|v| v.to_string()).unwrap_or_default())),
+            FieldKind::Select { selected, .. } => out.push((f.key.into(), selected.into())),
+            FieldKind::Multi { selected, .. } => out.extend(selected.iter().map(|v| (f.key.to_owned(), (*v).to_owned()))),
+            FieldKind::Bool { value } => {
+                if value {
+                    out.push((f.key.into(), "on".into()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn every_route_for_every_role() {
+    let app = TestApp::start().await;
+    // Fixtures: a profile of each municipality, and per role a target user in A with two grants
+    // (so revocations by one role never disturb another), and a token of each role to revoke.
+    let actor = Actor::cli("matrix");
+    let mut tx = app.t.db.begin().await.unwrap();
+    let preset_id = profiles::by_code(&mut tx, "seed-002").await.unwrap().id;
+    let own_a = profiles::copy(&mut tx, &actor, preset_id, Place { region_id: app.region, municipality_id: Some(app.muni_a) }, "Своё А").await.unwrap().id;
+    let own_b = profiles::copy(&mut tx, &actor, preset_id, Place { region_id: app.region, municipality_id: Some(app.muni_b) }, "Своё Б").await.unwrap().id;
+    let mut per_role: HashMap<&str, (i64, i64, i64)> = HashMap::new();
+    for (i, login) in ROLES.iter().enumerate() {
+        let d = UserInput { login: format!("target{i}"), full_name: format!("Цель {i}"), email: String::new(), password: "пароль-цели-123".into() }.parse(true).unwrap();
+        let u = users::create(&mut tx, &actor, Some(app.region), Some(app.muni_a), &d).await.unwrap();
+        let ids = users::resolve_scope(&mut tx, metoda_domain::access::ScopeKind::Association, Some(app.assoc_a)).await.unwrap();
+        let g1 = users::add_grant(&mut tx, &actor, u.id, Role::MemberTeacher, ids).await.unwrap();
+        let ids = users::resolve_scope(&mut tx, metoda_domain::access::ScopeKind::Organization, Some(app.org_a2)).await.unwrap();
+        let g2 = users::add_grant(&mut tx, &actor, u.id, Role::OrgAdmin, ids).await.unwrap();
+        per_role.insert(login, (u.id, g1.id, g2.id));
+    }
+    tx.commit().await.unwrap();
+    let settings_json = serde_json::to_string(&preset("seed-002").unwrap().settings).unwrap();
+    let profile_form = settings_pairs();
+
+    let mut failures = vec![];
+    let mut checked = 0;
+    for (i, login) in ROLES.iter().enumerate() {
+        let session: Option<Session> = if login.is_empty() { None } else { Some(app.login(login).await) };
+        let (target, gid1, gid2) = per_role[login];
+        // A token of this user, to revoke.
+        let token_id = match &session {
+            Some(s) => {
+                let me: Value = s.get("/api/v1/me").await.json().await.unwrap();
+                let mut tx = app.t.db.begin().await.unwrap();
+                let (_, t) = metoda_store::sessions::create_token(&mut tx, &actor, me["user"]["id"].as_i64().unwrap(), "матрица").await.unwrap();
+                tx.commit().await.unwrap();
+                t.id
+            }
+            None => 1,
+        };
+        let tag = format!("r{i}");
+        let fill = |s: &str| -> String {
+            s.replace("{region}", &app.region.to_string())
+                .replace("{muni_a}", &app.muni_a.to_string())
+                .replace("{muni_b}", &app.muni_b.to_string())
+                .replace("{org_a2}", &app.org_a2.to_string())
+                .replace("{org_a}", &app.org_a.to_string())
+                .replace("{org_b}", &app.org_b.to_string())
+                .replace("{assoc_a}", &app.assoc_a.to_string())
+                .replace("{assoc_b}", &app.assoc_b.to_string())
+                .replace("{preset}", &preset_id.to_string())
+                .replace("{own_a}", &own_a.to_string())
+                .replace("{own_b}", &own_b.to_string())
+                .replace("{target}", &target.to_string())
+                .replace("{gid1}", &gid1.to_string())
+                .replace("{gid2}", &gid2.to_string())
+                .replace("{b_user2}", &app.b_user2.to_string())
+                .replace("{b_user}", &app.b_user.to_string())
+                .replace("{token}", &token_id.to_string())
+                .replace("{settings}", &settings_json)
+                .replace("{tag}", &tag)
+        };
+        for route in routes() {
+            let path = fill(route.path);
+            let client = session.as_ref().map_or_else(TestApp::client, |s| s.c.clone());
+            let csrf = session.as_ref().map(|s| s.csrf.clone()).unwrap_or_default();
+            let mut req = client.request(route.method.clone(), app.url(&path));
+            req = match route.body {
+                Body::None if route.method != Method::GET => req.form(&[("_csrf", csrf.as_str())]),
+                Body::None => req,
+                Body::Form(fields) => {
+                    let mut pairs = vec![("_csrf".to_owned(), csrf.clone())];
+                    pairs.extend(fields.iter().map(|(k, v)| ((*k).to_owned(), fill(v))));
+                    req.form(&pairs)
+                }
+                Body::ProfileForm => {
+                    let mut pairs = vec![("_csrf".to_owned(), csrf.clone())];
+                    pairs.extend(profile_form.iter().cloned());
+                    req.form(&pairs)
+                }
+                Body::Json(j) => req.header("x-csrf-token", &csrf).header("content-type", "application/json").body(fill(j)),
+            };
+            let resp = req.send().await.unwrap();
+            let status = resp.status();
+            let location = resp.headers().get("location").map(|v| v.to_str().unwrap_or("").to_owned());
+            let text = resp.text().await.unwrap_or_default();
+            checked += 1;
+            let what = format!("{} {} as {:?}", route.method, path, if login.is_empty() { "anonymous" } else { login });
+            let allowed = !login.is_empty() && route.allowed.contains(login);
+            let ok = if allowed {
+                status.is_success() || status.is_redirection() && location.as_deref() != Some("/login")
+            } else if login.is_empty() {
+                matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) || location.as_deref() == Some("/login")
+            } else {
+                matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND)
+            };
+            if !ok {
+                failures.push(format!("{what}: got {status} {location:?}, expected {}", if allowed { "success" } else { "refusal" }));
+                continue;
+            }
+            if !allowed && path.starts_with("/api/") && !text.is_empty() {
+                let v: Value = serde_json::from_str(&text).unwrap_or_default();
+                if v["error"]["code"].as_str().is_none() {
+                    failures.push(format!("{what}: a refusal without the JSON error envelope: {text:.200}"));
+                }
+            }
+            // Never data of the other municipality.
+            let markers: &[&str] = if B_ALL.contains(login) && !A_ALL.contains(login) {
+                A_MARKERS
+            } else if A_ALL.contains(login) && !B_ALL.contains(login) {
+                B_MARKERS
+            } else {
+                &[]
+            };
+            for m in markers {
+                if text.contains(m) {
+                    failures.push(format!("{what}: the response shows «{m}» of the other municipality"));
+                }
+            }
+        }
+    }
+    assert!(checked > 1300, "{checked}");
+    assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
+    app.stop().await;
+}

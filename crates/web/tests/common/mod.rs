@@ -1,0 +1,169 @@
+//! The test harness: a real server on a free port over a fresh database (SQLite, or PostgreSQL
+//! when METODA_TEST_DATABASE names a server), with the demo municipality A (Томский район) and a
+//! second municipality B of the same region, each with its own people, organizations and
+//! association — so every test can check that A never sees B.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use metoda_domain::access::{Role, ScopeKind};
+use metoda_domain::directory::{MunicipalityInput, OrganizationInput, UserInput};
+use metoda_store::testkit::TestDb;
+use metoda_store::{Actor, demo, municipalities, organizations, users};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+
+pub const PASSWORD: &str = demo::DEMO_PASSWORD;
+
+pub struct TestApp {
+    pub base: String,
+    pub t: TestDb,
+    /// Municipality A (the demo) and its objects.
+    pub region: i64,
+    pub muni_a: i64,
+    pub assoc_a: i64,
+    pub org_a: i64,
+    pub org_a2: i64,
+    /// Municipality B and its objects.
+    pub muni_b: i64,
+    pub assoc_b: i64,
+    pub org_b: i64,
+    /// A user of B (authority specialist).
+    pub b_user: i64,
+    /// Another user of B (the teacher).
+    pub b_user2: i64,
+    /// A user of A (the teacher).
+    pub a_user: i64,
+    pub server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl TestApp {
+    pub async fn start() -> TestApp {
+        let t = TestDb::new().await.expect("test database");
+        let loaded = demo::load(&t.db, false).await.expect("demo data");
+        let actor = Actor::cli("test");
+        let mut tx = t.db.begin().await.unwrap();
+        let b = municipalities::create(&mut tx, &actor, loaded.region_id, &MunicipalityInput { name: "Город Б".into(), authority_name: "Отдел образования Б".into() }.parse().unwrap()).await.unwrap();
+        let org_b = organizations::create(&mut tx, &actor, b.id, &OrganizationInput { full_name: "Школа города Б".into(), short_name: "СОШ Б".into(), kind: "school".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+        let assoc_b: i64 = sqlx::query_scalar("INSERT INTO associations (municipality_id, name, created_at, updated_at) VALUES ($1, 'ММО Б', $2, $2) RETURNING id")
+            .bind(b.id)
+            .bind(metoda_store::now())
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        let mk = |login: &str| UserInput { login: login.into(), full_name: format!("Пользователь {login}"), email: String::new(), password: PASSWORD.into() }.parse(true).unwrap();
+        let (mut b_user, mut b_user2) = (0, 0);
+        for (login, role, scope) in [
+            ("b.specialist", Role::AuthoritySpecialist, b.id),
+            ("b.head", Role::AuthorityHead, b.id),
+            ("b.teacher", Role::MemberTeacher, assoc_b),
+            ("b.orgadmin", Role::OrgAdmin, org_b.id),
+        ] {
+            let u = users::create(&mut tx, &actor, Some(loaded.region_id), Some(b.id), &mk(login)).await.unwrap();
+            let ids = users::resolve_scope(&mut tx, role.scope_kind(), Some(scope)).await.unwrap();
+            users::add_grant(&mut tx, &actor, u.id, role, ids).await.unwrap();
+            match login {
+                "b.specialist" => b_user = u.id,
+                "b.teacher" => b_user2 = u.id,
+                _ => {}
+            }
+        }
+        let orgs: Vec<i64> = sqlx::query_scalar("SELECT id FROM organizations WHERE municipality_id = $1 ORDER BY id").bind(loaded.municipality_id).fetch_all(&mut *tx).await.unwrap();
+        let (a_user, _) = users::by_login(&mut tx, "teacher").await.unwrap().unwrap();
+        tx.commit().await.unwrap();
+        let _ = ScopeKind::System;
+
+        let state = metoda_web::AppState { db: t.db.clone(), config: metoda_web::WebConfig::default() };
+        let running = metoda_web::spawn(state, "127.0.0.1:0").await.unwrap();
+        TestApp {
+            base: format!("http://{}", running.addr),
+            region: loaded.region_id,
+            muni_a: loaded.municipality_id,
+            assoc_a: loaded.association_id,
+            org_a: orgs[0],
+            org_a2: orgs[1],
+            muni_b: b.id,
+            assoc_b,
+            org_b: org_b.id,
+            b_user,
+            b_user2,
+            a_user: a_user.id,
+            t,
+            server: running.handle,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn client() -> Client {
+        Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    }
+
+    /// Signs in through the JSON API; returns the client and the session's CSRF token.
+    pub async fn login(&self, login: &str) -> Session {
+        let c = Self::client();
+        let r = c.post(self.url("/api/v1/session")).json(&json!({"login": login, "password": PASSWORD})).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "sign-in of {login}");
+        let body: Value = r.json().await.unwrap();
+        Session { c, csrf: body["csrf_token"].as_str().unwrap().to_owned(), base: self.base.clone() }
+    }
+
+    /// Signs in through the login form, as a person would.
+    pub async fn login_form(&self, login: &str, password: &str) -> (Client, Response) {
+        let c = Self::client();
+        let page = c.get(self.url("/login")).send().await.unwrap().text().await.unwrap();
+        let csrf = csrf_of(&page);
+        let r = c.post(self.url("/login")).form(&[("_csrf", csrf.as_str()), ("login", login), ("password", password)]).send().await.unwrap();
+        (c, r)
+    }
+
+    pub async fn stop(self) {
+        self.server.abort();
+        self.t.drop_db().await;
+    }
+}
+
+/// The `_csrf` value of the first form in a page.
+pub fn csrf_of(html: &str) -> String {
+    let key = "name=\"_csrf\" value=\"";
+    let start = html.find(key).expect("a form with _csrf") + key.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// A signed-in client.
+pub struct Session {
+    pub c: Client,
+    pub csrf: String,
+    pub base: String,
+}
+
+impl Session {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+    pub async fn get(&self, path: &str) -> Response {
+        self.c.get(self.url(path)).send().await.unwrap()
+    }
+    pub async fn json(&self, method: reqwest::Method, path: &str, body: Value) -> Response {
+        self.c.request(method, self.url(path)).header("x-csrf-token", &self.csrf).json(&body).send().await.unwrap()
+    }
+    pub async fn post_json(&self, path: &str, body: Value) -> Response {
+        self.json(reqwest::Method::POST, path, body).await
+    }
+    pub async fn put_json(&self, path: &str, body: Value) -> Response {
+        self.json(reqwest::Method::PUT, path, body).await
+    }
+    /// Posts a page form with the session's CSRF token.
+    pub async fn form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.c.post(self.url(path)).form(&all).send().await.unwrap()
+    }
+}
+
+/// Counts rows of a table (to prove nothing was written).
+pub async fn count(app: &TestApp, table: &str) -> i64 {
+    let mut c = app.t.db.conn().await.unwrap();
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&mut *c).await.unwrap()
+}
