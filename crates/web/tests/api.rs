@@ -126,7 +126,8 @@ async fn the_authority_keeps_organizations_with_an_audit_trail() {
     assert_eq!(a["entries"][0]["actor"], "uo.specialist");
     let page = s.get("/audit?entity=organization").await.text().await.unwrap();
     assert!(page.contains("Организация «Лицей № 7» перенесена в архив"));
-    assert!(page.contains("short_name: МБОУ «Лицей № 7» → Лицей № 7"));
+    assert!(page.contains("краткое наименование: МБОУ «Лицей № 7» → Лицей № 7"), "field names are Russian");
+    assert!(!page.contains("updated_at"), "bookkeeping fields are not shown");
     app.stop().await;
 }
 

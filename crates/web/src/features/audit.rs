@@ -106,18 +106,91 @@ pub struct Shown {
     pub changes: String,
 }
 
+/// The Russian name of an audited entity.
+pub fn entity_label(code: &str) -> &str {
+    match code {
+        "region" => "регион",
+        "municipality" => "муниципалитет",
+        "organization" => "организация",
+        "regulation_profile" => "профиль положения",
+        "user" => "пользователь",
+        "role_grant" => "роль",
+        "api_token" => "API-токен",
+        "session" => "вход в систему",
+        "association" => "объединение",
+        other => other,
+    }
+}
+
+/// The Russian name of an audited action.
+pub fn action_label(code: &str) -> &str {
+    match code {
+        "create" => "создание",
+        "update" => "изменение",
+        "archive" => "архивирование",
+        "restore" => "восстановление",
+        "assign_profile" => "назначение профиля",
+        "set_password" => "смена пароля",
+        "sign_in" => "вход",
+        "sign_out" => "выход",
+        other => other,
+    }
+}
+
+pub const ACTIONS: &[&str] = &["create", "update", "archive", "restore", "assign_profile", "set_password", "sign_in", "sign_out"];
+
+/// The Russian name of a field in "old -> new"; `None` for bookkeeping fields not worth showing.
+fn field_label(code: &str) -> Option<&str> {
+    Some(match code {
+        "id" | "created_at" | "updated_at" | "region_id" | "municipality_id" | "user_id" | "search_text" => return None,
+        "name" => "название",
+        "code" => "код",
+        "full_name" => "полное наименование / ФИО",
+        "short_name" => "краткое наименование",
+        "kind" => "тип",
+        "address" => "адрес",
+        "head_name" => "руководитель",
+        "phone" => "телефон",
+        "email" => "электронная почта",
+        "website" => "сайт",
+        "authority_name" => "орган управления образованием",
+        "profile_id" => "профиль (№)",
+        "profile_name" => "профиль положения",
+        "archived_at" => "в архиве с",
+        "login" => "логин",
+        "password_hash" => "пароль",
+        "password_changed_at" => "пароль изменён",
+        "role" => "роль",
+        "scope_name" => "где действует",
+        "revoked_at" => "отозван",
+        "last_used_at" => "последнее использование",
+        other => other,
+    })
+}
+
 fn pretty(changes: &str) -> String {
     let v: serde_json::Value = serde_json::from_str(changes).unwrap_or_default();
     match v.as_object() {
         Some(map) if !map.is_empty() => map
             .iter()
-            .map(|(k, pair)| {
+            .filter_map(|(k, pair)| {
+                let label = if let Some(setting) = k.strip_prefix("settings.") {
+                    metoda_domain::profile::label_for(setting).to_owned()
+                } else {
+                    field_label(k)?.to_owned()
+                };
                 let show = |x: Option<&serde_json::Value>| match x {
                     Some(serde_json::Value::String(s)) => s.clone(),
                     Some(serde_json::Value::Null) | None => "—".into(),
                     Some(other) => other.to_string(),
                 };
-                format!("{k}: {} → {}", show(pair.get(0)), show(pair.get(1)))
+                let value = |x: Option<&serde_json::Value>| match (k.as_str(), x.and_then(serde_json::Value::as_str)) {
+                    ("kind", Some(code)) => metoda_domain::directory::organization_kind_label(code),
+                    ("role", Some(code)) => metoda_domain::access::Role::from_code(code).map_or_else(|| code.to_owned(), |r| r.label_ru().to_owned()),
+                    ("archived_at" | "revoked_at" | "password_changed_at" | "last_used_at", Some(t)) => crate::pages::ts(t),
+                    _ => show(x),
+                };
+                Some(format!("{label}: {} → {}", value(pair.get(0)), value(pair.get(1))))
             })
             .collect::<Vec<_>>()
             .join("\n"),

@@ -1,0 +1,168 @@
+//! In a real browser (Debian's Chromium through chromedriver): sign in, add an organization, see
+//! it in the list and in the audit trail, check the page at phone width, sign out.
+//!
+//! Ignored by plain `cargo test` because it needs `chromium` and `chromium-driver` installed;
+//! `.ci/run` installs them and runs `cargo test -p metoda-web --test browser -- --ignored`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::TestApp;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start_driver() -> Driver {
+    let path = std::env::var("METODA_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let port = free_port();
+    let child = Command::new(&path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {path} (install chromium-driver): {e}"));
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return Driver { child, port };
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start on port {port}");
+}
+
+async fn browser(driver: &Driver) -> Client {
+    let profile = std::env::temp_dir().join(format!("metoda-chrome-{}-{}", std::process::id(), driver.port));
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": std::env::var("METODA_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                     format!("--user-data-dir={}", profile.display())]
+        }
+    });
+    let caps = caps.as_object().unwrap().clone().into_iter().collect();
+    ClientBuilder::rustls().expect("tls").capabilities(caps).connect(&format!("http://127.0.0.1:{}", driver.port)).await.expect("a Chromium session")
+}
+
+/// Waits (up to 10 s) until the page's `main` shows `needle`; returns its text. Pages load after
+/// a click asynchronously, so every check of a new page goes through here.
+async fn wait_for(c: &Client, needle: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(e) = c.find(Locator::Css("main")).await {
+            if let Ok(t) = e.text().await {
+                if t.contains(needle) {
+                    return t;
+                }
+                last = t;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the page never showed «{needle}»; it showed:\n{last}");
+}
+
+async fn wait_path(c: &Client, suffix: &str) {
+    for _ in 0..100 {
+        if c.current_url().await.unwrap().path().ends_with(suffix) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("never reached {suffix}: at {}", c.current_url().await.unwrap());
+}
+
+async fn fill(c: &Client, css: &str, value: &str) {
+    let e = c.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("no {css}"));
+    e.clear().await.unwrap();
+    e.send_keys(value).await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromium-driver; run by .ci/run"]
+async fn sign_in_add_an_organization_see_it_and_its_audit_entry_sign_out() {
+    let app = TestApp::start().await;
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+
+    // Sign in.
+    c.goto(&app.url("/")).await.unwrap();
+    wait_path(&c, "/login").await;
+    fill(&c, "#login", "uo.specialist").await;
+    fill(&c, "#password", common::PASSWORD).await;
+    c.find(Locator::Css("form[action='/login'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "Здравствуйте, Козлова Ирина Николаевна").await;
+
+    // A form with a mistake first: the page says what is wrong, in Russian.
+    c.goto(&app.url(&format!("/organizations/new?municipality_id={}", app.muni_a))).await.unwrap();
+    fill(&c, "#full_name", "Муниципальное автономное общеобразовательное учреждение «Гимназия № 2»").await;
+    fill(&c, "#short_name", "МАОУ «Гимназия № 2»").await;
+    fill(&c, "#email", "не-почта").await;
+    c.find(Locator::Css("form.stack button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "Электронная почта: укажите адрес вида name@example.ru").await;
+    // Fix it and save.
+    fill(&c, "#email", "gymn2@example.ru").await;
+    c.find(Locator::Css("form.stack button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "Организация «МАОУ «Гимназия № 2»» добавлена").await;
+
+    // It is in the list.
+    c.find(Locator::LinkText("Организации")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "Найдено:").await;
+    wait_for(&c, "МАОУ «Гимназия № 2»").await;
+
+    // And in the audit trail, with the new values.
+    c.find(Locator::LinkText("Журнал изменений")).await.unwrap().click().await.unwrap();
+    let audit = wait_for(&c, "Добавлена организация «МАОУ «Гимназия № 2»»").await;
+    assert!(audit.contains("электронная почта: — → gymn2@example.ru"), "{audit}");
+    assert!(audit.contains("организация № ") && audit.contains("создание"), "{audit}");
+    assert!(audit.contains("uo.specialist"));
+
+    // At phone width nothing spills sideways, and every input has a label.
+    c.set_window_size(375, 812).await.unwrap();
+    c.goto(&app.url(&format!("/organizations/new?municipality_id={}", app.muni_a))).await.unwrap();
+    let overflow = c.execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![]).await.unwrap();
+    assert!(overflow.as_i64().unwrap() <= 0, "the form is wider than a phone: {overflow}");
+    let unlabelled = c
+        .execute(
+            "return [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+                .filter(e => !(e.id && document.querySelector('label[for=\"' + e.id + '\"]')) && !e.closest('label')).length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(unlabelled.as_i64(), Some(0), "inputs without a label");
+    if let Ok(dir) = std::env::var("METODA_SCREENSHOTS") {
+        std::fs::write(format!("{dir}/organization-form-phone.png"), c.screenshot().await.unwrap()).unwrap();
+        c.set_window_size(1280, 900).await.unwrap();
+        c.goto(&app.url("/audit")).await.unwrap();
+        std::fs::write(format!("{dir}/audit.png"), c.screenshot().await.unwrap()).unwrap();
+    }
+
+    // Sign out.
+    c.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
+    wait_path(&c, "/login").await;
+    c.goto(&app.url("/organizations")).await.unwrap();
+    assert!(c.current_url().await.unwrap().path().ends_with("/login"), "signed out for real");
+
+    c.close().await.unwrap();
+    drop(driver);
+    app.stop().await;
+}
