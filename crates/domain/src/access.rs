@@ -121,9 +121,7 @@ impl Role {
             Self::Administrator => ScopeKind::System,
             Self::RegionOperator => ScopeKind::Region,
             Self::AuthorityHead | Self::AuthoritySpecialist | Self::CabinetHead => ScopeKind::Municipality,
-            Self::AssociationHead | Self::Deputy | Self::Secretary | Self::MemberTeacher => {
-                ScopeKind::Association
-            }
+            Self::AssociationHead | Self::Deputy | Self::Secretary | Self::MemberTeacher => ScopeKind::Association,
             Self::OrgAdmin => ScopeKind::Organization,
         }
     }
@@ -224,9 +222,7 @@ fn grant_allows(g: &Grant, action: Action, what: &Resource) -> bool {
     let role = g.role;
     let operator = role == Role::RegionOperator;
     match *what {
-        Resource::Region { region_id } => {
-            action == View && region_id.is_some_and(|r| g.in_region(r))
-        }
+        Resource::Region { region_id } => action == View && region_id.is_some_and(|r| g.in_region(r)),
         Resource::Municipality { region_id, municipality_id } => match municipality_id {
             None => operator && g.in_region(region_id) && matches!(action, Create | View),
             Some(m) => {
@@ -249,10 +245,8 @@ fn grant_allows(g: &Grant, action: Action, what: &Resource) -> bool {
             }
             match role {
                 Role::OrgAdmin => {
-                    matches!(action, View | Update)
-                        && organization_id.is_some()
-                        && organization_id == g.organization_id
-                        || action == View && organization_id.is_none()
+                    action == View
+                        || action == Update && organization_id.is_some() && organization_id == g.organization_id
                 }
                 // Everyone else of the municipality sees its organizations (the venues, schools).
                 _ => action == View,
@@ -298,10 +292,7 @@ fn grant_allows(g: &Grant, action: Action, what: &Resource) -> bool {
             }
         }
         Resource::Audit { place } => {
-            action == View
-                && place.is_some_and(|p| {
-                    (operator || role.manages_municipality()) && g.covers(&p)
-                })
+            action == View && place.is_some_and(|p| (operator || role.manages_municipality()) && g.covers(&p))
         }
         Resource::Association { region_id, municipality_id, association_id } => {
             if operator {
@@ -378,10 +369,14 @@ mod tests {
         assert!(may(&op, Action::View, &org(B, Some(3))));
         assert!(!may(&op, Action::Update, &org(B, Some(3))), "organizations belong to the authority");
         assert!(!may(&op, Action::View, &org(C, Some(4))));
-        assert!(may(&op, Action::Create, &Resource::Grant {
-            role: Role::AuthoritySpecialist,
-            place: Some(Place { region_id: 1, municipality_id: Some(B) })
-        }));
+        assert!(may(
+            &op,
+            Action::Create,
+            &Resource::Grant {
+                role: Role::AuthoritySpecialist,
+                place: Some(Place { region_id: 1, municipality_id: Some(B) })
+            }
+        ));
         assert!(!may(&op, Action::Create, &Resource::Grant { role: Role::Administrator, place: None }));
     }
 
@@ -407,6 +402,7 @@ mod tests {
         assert!(!may(&adm, Action::Update, &org(A, Some(8))));
         assert!(!may(&adm, Action::Create, &org(A, None)));
         assert!(!may(&adm, Action::Archive, &org(A, Some(7))));
+        assert!(may(&adm, Action::View, &org(A, Some(8))), "the other organizations of the municipality are visible");
         assert!(!may(&adm, Action::View, &org(B, Some(9))));
     }
 
@@ -418,8 +414,16 @@ mod tests {
         let place = Some(Place { region_id: 1, municipality_id: Some(A) });
         assert!(!may(&t, Action::View, &Resource::User { place }));
         assert!(!may(&t, Action::View, &Resource::Audit { place }));
-        assert!(may(&t, Action::View, &Resource::Association { region_id: 1, municipality_id: A, association_id: Some(5) }));
-        assert!(!may(&t, Action::View, &Resource::Association { region_id: 1, municipality_id: A, association_id: Some(6) }));
+        assert!(may(
+            &t,
+            Action::View,
+            &Resource::Association { region_id: 1, municipality_id: A, association_id: Some(5) }
+        ));
+        assert!(!may(
+            &t,
+            Action::View,
+            &Resource::Association { region_id: 1, municipality_id: A, association_id: Some(6) }
+        ));
     }
 
     #[test]
@@ -428,7 +432,13 @@ mod tests {
         assert!(!may(&nobody, Action::View, &Resource::Profile { owner: None }));
         let admin = Principal {
             user_id: 1,
-            grants: vec![Grant { role: Role::Administrator, region_id: None, municipality_id: None, association_id: None, organization_id: None }],
+            grants: vec![Grant {
+                role: Role::Administrator,
+                region_id: None,
+                municipality_id: None,
+                association_id: None,
+                organization_id: None,
+            }],
         };
         assert!(may(&admin, Action::Archive, &org(C, Some(1))));
         assert!(may(&admin, Action::View, &Resource::Audit { place: None }));

@@ -250,7 +250,10 @@ mod tests {
 
     #[test]
     fn grants_need_a_scope_unless_system_wide() {
-        assert_eq!(GrantInput { role: "administrator".into(), scope_id: None }.parse().unwrap(), (Role::Administrator, None));
+        assert_eq!(
+            GrantInput { role: "administrator".into(), scope_id: None }.parse().unwrap(),
+            (Role::Administrator, None)
+        );
         assert!(GrantInput { role: "authority_head".into(), scope_id: None }.parse().is_err());
         assert!(GrantInput { role: "pope".into(), scope_id: Some(1) }.parse().is_err());
         assert_eq!(
@@ -261,7 +264,12 @@ mod tests {
 
     #[test]
     fn a_new_user_needs_a_strong_password() {
-        let u = UserInput { login: "petrova".into(), full_name: "Петрова Анна Ивановна".into(), password: "123".into(), ..Default::default() };
+        let u = UserInput {
+            login: "petrova".into(),
+            full_name: "Петрова Анна Ивановна".into(),
+            password: "123".into(),
+            ..Default::default()
+        };
         assert_eq!(u.parse(true).unwrap_err()[0].field, "password");
         let u = UserInput { password: String::new(), ..u };
         assert!(u.parse(false).is_ok());

@@ -61,12 +61,7 @@ pub fn required_text(field: &str, label: &str, raw: &str, max: usize) -> Result<
 }
 
 /// An optional one-line text: empty (after trimming) is `None`.
-pub fn optional_text(
-    field: &str,
-    label: &str,
-    raw: &str,
-    max: usize,
-) -> Result<Option<String>, FieldError> {
+pub fn optional_text(field: &str, label: &str, raw: &str, max: usize) -> Result<Option<String>, FieldError> {
     let folded = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     if folded.is_empty() {
         return Ok(None);
@@ -76,21 +71,13 @@ pub fn optional_text(
     }
     let n = folded.chars().count();
     if n > max {
-        return Err(FieldError::new(
-            field,
-            format!("{label}: не длиннее {max} символов (сейчас {n})"),
-        ));
+        return Err(FieldError::new(field, format!("{label}: не длиннее {max} символов (сейчас {n})")));
     }
     Ok(Some(folded))
 }
 
 /// An optional multi-line text (descriptions): trimmed, at most `max` characters.
-pub fn optional_long_text(
-    field: &str,
-    label: &str,
-    raw: &str,
-    max: usize,
-) -> Result<Option<String>, FieldError> {
+pub fn optional_long_text(field: &str, label: &str, raw: &str, max: usize) -> Result<Option<String>, FieldError> {
     let t = raw.trim();
     if t.is_empty() {
         return Ok(None);
@@ -166,7 +153,10 @@ pub fn optional_phone(field: &str, raw: &str) -> Result<Option<String>, FieldErr
     let digits = v.chars().filter(char::is_ascii_digit).count();
     let ok = v.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c));
     if !ok || !(5..=20).contains(&digits) || v.len() > 40 {
-        return Err(FieldError::new(field, "Телефон: только цифры, пробелы и знаки + ( ) -, например +7 (3822) 40-12-34"));
+        return Err(FieldError::new(
+            field,
+            "Телефон: только цифры, пробелы и знаки + ( ) -, например +7 (3822) 40-12-34",
+        ));
     }
     Ok(Some(v.to_owned()))
 }
@@ -179,9 +169,7 @@ pub fn optional_url(field: &str, label: &str, raw: &str) -> Result<Option<String
     }
     let rest = v.strip_prefix("https://").or_else(|| v.strip_prefix("http://"));
     match rest {
-        Some(r) if !r.is_empty() && !v.chars().any(char::is_whitespace) && v.len() <= 500 => {
-            Ok(Some(v.to_owned()))
-        }
+        Some(r) if !r.is_empty() && !v.chars().any(char::is_whitespace) && v.len() <= 500 => Ok(Some(v.to_owned())),
         _ => Err(FieldError::new(field, format!("{label}: укажите адрес, начинающийся с https://"))),
     }
 }
@@ -191,9 +179,9 @@ pub fn date(field: &str, label: &str, raw: &str) -> Result<Date, FieldError> {
     let v = raw.trim();
     let iso = format_description!("[year]-[month]-[day]");
     let ru = format_description!("[day].[month].[year]");
-    Date::parse(v, iso).or_else(|_| Date::parse(v, ru)).map_err(|_| {
-        FieldError::new(field, format!("{label}: укажите существующую дату в виде ДД.ММ.ГГГГ"))
-    })
+    Date::parse(v, iso)
+        .or_else(|_| Date::parse(v, ru))
+        .map_err(|_| FieldError::new(field, format!("{label}: укажите существующую дату в виде ДД.ММ.ГГГГ")))
 }
 
 /// A date as stored (ISO `YYYY-MM-DD`).

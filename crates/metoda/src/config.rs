@@ -12,7 +12,8 @@ use serde::Deserialize;
 pub struct Config {
     pub database_url: String,
     pub bind: String,
-    /// auto | true | false
+    /// auto | true | false (a TOML boolean works too)
+    #[serde(deserialize_with = "string_or_bool")]
     pub secure_cookies: String,
     pub trust_proxy: bool,
     pub session_hours: i64,
@@ -39,7 +40,8 @@ impl Config {
         let path = explicit.clone().or_else(|| Some(PathBuf::from("metoda.toml")).filter(|p| p.exists()));
         let mut c = match path {
             Some(p) => {
-                let text = std::fs::read_to_string(&p).with_context(|| format!("cannot read the config file {}", p.display()))?;
+                let text = std::fs::read_to_string(&p)
+                    .with_context(|| format!("cannot read the config file {}", p.display()))?;
                 toml::from_str(&text).with_context(|| format!("bad config file {}", p.display()))?
             }
             None => Config::default(),
@@ -77,8 +79,25 @@ impl Config {
         if !(1..=24 * 30).contains(&self.session_hours) {
             bail!("session_hours must be between 1 and 720");
         }
-        Ok(WebConfig { secure_cookies, trust_proxy: self.trust_proxy, session_ttl: time::Duration::hours(self.session_hours) })
+        Ok(WebConfig {
+            secure_cookies,
+            trust_proxy: self.trust_proxy,
+            session_ttl: time::Duration::hours(self.session_hours),
+        })
     }
+}
+
+fn string_or_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum V {
+        S(String),
+        B(bool),
+    }
+    Ok(match V::deserialize(d)? {
+        V::S(s) => s,
+        V::B(b) => b.to_string(),
+    })
 }
 
 fn parse_bool(v: &str) -> Option<bool> {
@@ -100,6 +119,8 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://data/metoda.db");
         assert_eq!(c.web().unwrap().secure_cookies, SecureCookies::Always);
         assert!(toml::from_str::<Config>("colour = \"red\"").is_err(), "unknown keys are refused");
+        let c: Config = toml::from_str("secure_cookies = false").unwrap();
+        assert_eq!(c.web().unwrap().secure_cookies, SecureCookies::Never);
         let bad = Config { secure_cookies: "maybe".into(), ..Config::default() };
         assert!(bad.web().is_err());
     }

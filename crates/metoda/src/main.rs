@@ -15,7 +15,11 @@ use metoda_store::{Actor, Db, StoreError, archive, demo, migrate, profiles, regi
 use crate::config::Config;
 
 #[derive(Parser)]
-#[command(name = "metoda", version, about = "Metoda — the information system of municipal methodological associations of teachers (ММО, МУМО, РМО)")]
+#[command(
+    name = "metoda",
+    version,
+    about = "Metoda — the information system of municipal methodological associations of teachers (ММО, МУМО, РМО)"
+)]
 struct Cli {
     /// Configuration file (TOML); default: METODA_CONFIG or ./metoda.toml when present.
     #[arg(long, global = true)]
@@ -155,7 +159,10 @@ async fn run(cli: Cli) -> Result<()> {
         cfg.database_url = url;
     }
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&cfg.log).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&cfg.log)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
         .with_writer(std::io::stderr)
         .init();
     match cli.command.unwrap_or(Command::Serve) {
@@ -168,7 +175,13 @@ async fn run(cli: Cli) -> Result<()> {
         Command::DemoData { force } => {
             let db = open(&cfg).await?;
             let loaded = demo::load(&db, force).await.map_err(store_err)?;
-            println!("Демо-данные загружены: {} / {}, организаций: {}, объединение «{}».", demo::DEMO_REGION, demo::DEMO_MUNICIPALITY, loaded.organizations, demo::DEMO_ASSOCIATION);
+            println!(
+                "Демо-данные загружены: {} / {}, организаций: {}, объединение «{}».",
+                demo::DEMO_REGION,
+                demo::DEMO_MUNICIPALITY,
+                loaded.organizations,
+                demo::DEMO_ASSOCIATION
+            );
             println!("Пароль всех демо-пользователей: {}", demo::DEMO_PASSWORD);
             for (login, role) in &loaded.users {
                 println!("  {login:<15} {}", role.label_ru());
@@ -179,8 +192,10 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Token(TokenCommand::Create { login, name }) => {
             let db = open(&cfg).await?;
             let mut tx = db.begin().await?;
-            let (u, _) = users::by_login(&mut tx, &login).await?.ok_or_else(|| anyhow!("no user with login {login}"))?;
-            let (secret, _) = sessions::create_token(&mut tx, &Actor::cli("token"), u.id, &name).await.map_err(store_err)?;
+            let (u, _) =
+                users::by_login(&mut tx, &login).await?.ok_or_else(|| anyhow!("no user with login {login}"))?;
+            let (secret, _) =
+                sessions::create_token(&mut tx, &Actor::cli("token"), u.id, &name).await.map_err(store_err)?;
             tx.commit().await?;
             println!("{secret}");
             Ok(())
@@ -199,7 +214,13 @@ async fn run(cli: Cli) -> Result<()> {
             let a = archive::export(&db).await?;
             let tmp = file.with_extension("tmp");
             {
-                let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?);
+                // The archive holds password hashes and personal data: readable by the owner only.
+                let mut opts = std::fs::OpenOptions::new();
+                opts.write(true).create(true).truncate(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+                let file_handle = opts.open(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+                let mut f = std::io::BufWriter::new(file_handle);
                 serde_json::to_writer(&mut f, &a)?;
                 f.write_all(b"\n")?;
                 f.flush()?;
@@ -211,7 +232,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Import { file } => {
             let db = open(&cfg).await?;
             let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let a: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("{} is not JSON", file.display()))?;
+            let a: serde_json::Value =
+                serde_json::from_str(&text).with_context(|| format!("{} is not JSON", file.display()))?;
             let n = archive::import(&db, &a).await.map_err(store_err)?;
             println!("imported {n} rows from {}", file.display());
             Ok(())
@@ -225,11 +247,13 @@ async fn user(cfg: &Config, cmd: UserCommand) -> Result<()> {
     match cmd {
         UserCommand::Create { login, name, role, scope, email, password_stdin } => {
             let password = read_password(password_stdin)?;
-            let role = Role::from_code(&role).ok_or_else(|| anyhow!("unknown role {role:?}; see metoda user create --help"))?;
+            let role = Role::from_code(&role)
+                .ok_or_else(|| anyhow!("unknown role {role:?}; see metoda user create --help"))?;
             let scope_id = match (role.scope_kind(), scope.as_deref()) {
                 (ScopeKind::System, _) => None,
                 (kind, Some(s)) => {
-                    let (k, id) = s.split_once(':').ok_or_else(|| anyhow!("--scope must look like {}:ID", kind.code()))?;
+                    let (k, id) =
+                        s.split_once(':').ok_or_else(|| anyhow!("--scope must look like {}:ID", kind.code()))?;
                     if k != kind.code() {
                         bail!("the role {} is held in a {} (--scope {}:ID)", role.code(), kind.code(), kind.code());
                     }
@@ -237,7 +261,9 @@ async fn user(cfg: &Config, cmd: UserCommand) -> Result<()> {
                 }
                 (kind, None) => bail!("the role {} needs --scope {}:ID", role.code(), kind.code()),
             };
-            let d = UserInput { login, full_name: name, email: email.unwrap_or_default(), password }.parse(true).map_err(field_errors)?;
+            let d = UserInput { login, full_name: name, email: email.unwrap_or_default(), password }
+                .parse(true)
+                .map_err(field_errors)?;
             let mut tx = db.begin().await?;
             let ids = users::resolve_scope(&mut tx, role.scope_kind(), scope_id).await.map_err(store_err)?;
             let u = users::create(&mut tx, &actor, ids.0, ids.1, &d).await.map_err(store_err)?;
@@ -248,7 +274,8 @@ async fn user(cfg: &Config, cmd: UserCommand) -> Result<()> {
         UserCommand::SetPassword { login, password_stdin } => {
             let password = read_password(password_stdin)?;
             let mut tx = db.begin().await?;
-            let (u, _) = users::by_login(&mut tx, &login).await?.ok_or_else(|| anyhow!("no user with login {login}"))?;
+            let (u, _) =
+                users::by_login(&mut tx, &login).await?.ok_or_else(|| anyhow!("no user with login {login}"))?;
             metoda_domain::values::new_password("password", &password, &u.login).map_err(|e| anyhow!(e.message))?;
             users::set_password(&mut tx, &actor, u.id, &password).await?;
             sessions::delete_others(&mut tx, u.id, None).await?;
@@ -292,10 +319,10 @@ async fn serve(cfg: &Config) -> Result<()> {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            if let Ok(mut c) = sweeper.conn().await {
-                if let Err(e) = sessions::sweep(&mut c).await {
-                    tracing::warn!(error = %e, "session sweep failed");
-                }
+            if let Ok(mut c) = sweeper.conn().await
+                && let Err(e) = sessions::sweep(&mut c).await
+            {
+                tracing::warn!(error = %e, "session sweep failed");
             }
         }
     });

@@ -95,7 +95,6 @@ CREATE TABLE users (
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL,
     password_changed_at TEXT,
-    locked_until    TEXT,
     archived_at     TEXT
 );
 CREATE UNIQUE INDEX users_login_uq ON users (login);

@@ -28,62 +28,130 @@ use Ty::{Int, Text};
 pub const TABLES: &[TableSpec] = &[
     TableSpec {
         name: "regions",
-        columns: &[("id", Int), ("name", Text), ("code", Text), ("created_at", Text), ("updated_at", Text), ("archived_at", Text)],
+        columns: &[
+            ("id", Int),
+            ("name", Text),
+            ("code", Text),
+            ("created_at", Text),
+            ("updated_at", Text),
+            ("archived_at", Text),
+        ],
     },
     TableSpec {
         name: "regulation_profiles",
         columns: &[
-            ("id", Int), ("code", Text), ("name", Text), ("source", Text), ("is_preset", Int), ("region_id", Int),
-            ("municipality_id", Int), ("based_on_id", Int), ("settings", Text), ("created_at", Text),
-            ("updated_at", Text), ("archived_at", Text),
+            ("id", Int),
+            ("code", Text),
+            ("name", Text),
+            ("source", Text),
+            ("is_preset", Int),
+            ("region_id", Int),
+            ("municipality_id", Int),
+            ("based_on_id", Int),
+            ("settings", Text),
+            ("created_at", Text),
+            ("updated_at", Text),
+            ("archived_at", Text),
         ],
     },
     TableSpec {
         name: "municipalities",
         columns: &[
-            ("id", Int), ("region_id", Int), ("name", Text), ("authority_name", Text), ("profile_id", Int),
-            ("created_at", Text), ("updated_at", Text), ("archived_at", Text),
+            ("id", Int),
+            ("region_id", Int),
+            ("name", Text),
+            ("authority_name", Text),
+            ("profile_id", Int),
+            ("created_at", Text),
+            ("updated_at", Text),
+            ("archived_at", Text),
         ],
     },
     TableSpec {
         name: "organizations",
         columns: &[
-            ("id", Int), ("municipality_id", Int), ("full_name", Text), ("short_name", Text), ("kind", Text),
-            ("address", Text), ("head_name", Text), ("phone", Text), ("email", Text), ("website", Text),
-            ("created_at", Text), ("updated_at", Text), ("archived_at", Text),
+            ("id", Int),
+            ("municipality_id", Int),
+            ("full_name", Text),
+            ("short_name", Text),
+            ("kind", Text),
+            ("address", Text),
+            ("head_name", Text),
+            ("phone", Text),
+            ("email", Text),
+            ("website", Text),
+            ("created_at", Text),
+            ("updated_at", Text),
+            ("archived_at", Text),
         ],
     },
     TableSpec {
         name: "associations",
-        columns: &[("id", Int), ("municipality_id", Int), ("name", Text), ("created_at", Text), ("updated_at", Text), ("archived_at", Text)],
+        columns: &[
+            ("id", Int),
+            ("municipality_id", Int),
+            ("name", Text),
+            ("created_at", Text),
+            ("updated_at", Text),
+            ("archived_at", Text),
+        ],
     },
     TableSpec {
         name: "users",
         columns: &[
-            ("id", Int), ("login", Text), ("full_name", Text), ("email", Text), ("password_hash", Text),
-            ("region_id", Int), ("municipality_id", Int), ("created_at", Text), ("updated_at", Text),
-            ("password_changed_at", Text), ("locked_until", Text), ("archived_at", Text),
+            ("id", Int),
+            ("login", Text),
+            ("full_name", Text),
+            ("email", Text),
+            ("password_hash", Text),
+            ("region_id", Int),
+            ("municipality_id", Int),
+            ("created_at", Text),
+            ("updated_at", Text),
+            ("password_changed_at", Text),
+            ("archived_at", Text),
         ],
     },
     TableSpec {
         name: "role_grants",
         columns: &[
-            ("id", Int), ("user_id", Int), ("role", Text), ("region_id", Int), ("municipality_id", Int),
-            ("association_id", Int), ("organization_id", Int), ("created_at", Text),
+            ("id", Int),
+            ("user_id", Int),
+            ("role", Text),
+            ("region_id", Int),
+            ("municipality_id", Int),
+            ("association_id", Int),
+            ("organization_id", Int),
+            ("created_at", Text),
         ],
     },
     TableSpec {
         name: "api_tokens",
         columns: &[
-            ("id", Int), ("user_id", Int), ("name", Text), ("token_hash", Text), ("created_at", Text),
-            ("last_used_at", Text), ("revoked_at", Text),
+            ("id", Int),
+            ("user_id", Int),
+            ("name", Text),
+            ("token_hash", Text),
+            ("created_at", Text),
+            ("last_used_at", Text),
+            ("revoked_at", Text),
         ],
     },
     TableSpec {
         name: "audit_log",
         columns: &[
-            ("id", Int), ("at", Text), ("user_id", Int), ("actor", Text), ("region_id", Int), ("municipality_id", Int),
-            ("entity", Text), ("entity_id", Int), ("action", Text), ("summary", Text), ("changes", Text), ("ip", Text),
+            ("id", Int),
+            ("at", Text),
+            ("user_id", Int),
+            ("actor", Text),
+            ("region_id", Int),
+            ("municipality_id", Int),
+            ("entity", Text),
+            ("entity_id", Int),
+            ("action", Text),
+            ("summary", Text),
+            ("changes", Text),
+            ("ip", Text),
             ("search_text", Text),
         ],
     },
@@ -97,7 +165,11 @@ pub const FORMAT_VERSION: i64 = 1;
 
 /// The whole database as an archive.
 pub async fn export(db: &Db) -> Result<Value> {
-    let mut conn = db.conn().await?;
+    // One transaction, so the archive is a consistent snapshot even while the server runs.
+    let mut conn = db.begin().await?;
+    if db.backend() == Backend::Postgres {
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *conn).await?;
+    }
     let mut tables = vec![];
     for t in TABLES {
         let cols: Vec<&str> = t.columns.iter().map(|(c, _)| *c).collect();
@@ -116,6 +188,7 @@ pub async fn export(db: &Db) -> Result<Value> {
         }
         tables.push(json!({"name": t.name, "columns": cols, "rows": out}));
     }
+    conn.commit().await?;
     Ok(json!({
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -142,18 +215,27 @@ pub async fn import(db: &Db, archive: &Value) -> Result<u64> {
     let sv = archive.get("schema_version").and_then(Value::as_i64).unwrap_or(0);
     let have = migrate::current_version(db).await?;
     if sv != have {
-        return Err(bad(format!("the archive has schema version {sv}, the database {have}; use the Metoda version that wrote it")));
+        return Err(bad(format!(
+            "the archive has schema version {sv}, the database {have}; use the Metoda version that wrote it"
+        )));
     }
     let tables = archive.get("tables").and_then(Value::as_array).ok_or_else(|| bad("no \"tables\" list"))?;
+    for t in tables {
+        let name = t.get("name").and_then(Value::as_str).unwrap_or("");
+        if !TABLES.iter().any(|s| s.name == name) {
+            return Err(bad(format!("unknown table {name:?}")));
+        }
+    }
     let mut tx = db.begin().await?;
     ensure_empty(&mut tx).await?;
     // The presets installed by `migrate` are replaced by the archive's own rows (same codes).
     sqlx::query("DELETE FROM regulation_profiles WHERE is_preset = 1").execute(&mut *tx).await?;
     let mut count = 0u64;
     for spec in TABLES {
-        let Some(t) = tables.iter().find(|t| t.get("name").and_then(Value::as_str) == Some(spec.name)) else {
-            continue;
-        };
+        let t = tables
+            .iter()
+            .find(|t| t.get("name").and_then(Value::as_str) == Some(spec.name))
+            .ok_or_else(|| bad(format!("table {} is missing", spec.name)))?;
         let cols: Vec<&str> = t
             .get("columns")
             .and_then(Value::as_array)
@@ -170,9 +252,10 @@ pub async fn import(db: &Db, archive: &Value) -> Result<u64> {
         let sql = format!("INSERT INTO {} ({}) VALUES ({})", spec.name, cols.join(", "), placeholders.join(", "));
         let rows = t.get("rows").and_then(Value::as_array).ok_or_else(|| bad(format!("{}: no rows", spec.name)))?;
         for (n, row) in rows.iter().enumerate() {
-            let vals = row.as_array().filter(|v| v.len() == cols.len()).ok_or_else(|| {
-                bad(format!("{} row {}: expected {} values", spec.name, n + 1, cols.len()))
-            })?;
+            let vals = row
+                .as_array()
+                .filter(|v| v.len() == cols.len())
+                .ok_or_else(|| bad(format!("{} row {}: expected {} values", spec.name, n + 1, cols.len())))?;
             let mut q = sqlx::query(&sql);
             for (v, ty) in vals.iter().zip(&types) {
                 q = match (ty, v) {
@@ -203,9 +286,13 @@ pub async fn import(db: &Db, archive: &Value) -> Result<u64> {
 async fn ensure_empty(conn: &mut AnyConnection) -> Result<()> {
     for spec in TABLES {
         let filter = if spec.name == "regulation_profiles" { " WHERE is_preset = 0" } else { "" };
-        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}{filter}", spec.name)).fetch_one(&mut *conn).await?;
+        let n: i64 =
+            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}{filter}", spec.name)).fetch_one(&mut *conn).await?;
         if n > 0 {
-            return Err(bad(format!("the database is not empty (table {} has {n} rows); import needs an empty database", spec.name)));
+            return Err(bad(format!(
+                "the database is not empty (table {} has {n} rows); import needs an empty database",
+                spec.name
+            )));
         }
     }
     Ok(())
@@ -229,16 +316,20 @@ pub async fn schema_columns(db: &Db) -> Result<Vec<(String, Vec<String>)>> {
     let mut out = vec![];
     for t in tables {
         let cols: Vec<String> = match db.backend() {
-            Backend::Sqlite => sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{t}') ORDER BY cid"))
-                .fetch_all(&mut *conn)
-                .await?,
-            Backend::Postgres => sqlx::query_scalar(
-                "SELECT CAST(column_name AS TEXT) FROM information_schema.columns
+            Backend::Sqlite => {
+                sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{t}') ORDER BY cid"))
+                    .fetch_all(&mut *conn)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::query_scalar(
+                    "SELECT CAST(column_name AS TEXT) FROM information_schema.columns
                  WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
-            )
-            .bind(&t)
-            .fetch_all(&mut *conn)
-            .await?,
+                )
+                .bind(&t)
+                .fetch_all(&mut *conn)
+                .await?
+            }
         };
         out.push((t, cols));
     }

@@ -19,11 +19,8 @@ pub struct Migration {
 }
 
 /// Every migration, in order. A new one is appended here and never edited afterwards.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sql: include_str!("../migrations/0001_foundation.sql"),
-}];
+pub const MIGRATIONS: &[Migration] =
+    &[Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") }];
 
 /// The schema version this binary expects.
 pub fn latest_version() -> i64 {
@@ -65,9 +62,8 @@ async fn apply(db: &Db, conn: &mut sqlx::AnyConnection) -> Result<i64> {
     )
     .execute(&mut *conn)
     .await?;
-    let rows = sqlx::query("SELECT version, checksum FROM schema_migrations ORDER BY version")
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows =
+        sqlx::query("SELECT version, checksum FROM schema_migrations ORDER BY version").fetch_all(&mut *conn).await?;
     let applied: Vec<(i64, String)> =
         rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>()?;
     if let Some((v, _)) = applied.iter().find(|(v, _)| *v > latest_version()) {

@@ -41,13 +41,23 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Municipality> {
 }
 
 /// Municipalities of a region (all regions when None), active first, by name.
-pub async fn list(conn: &mut AnyConnection, region_id: Option<i64>, include_archived: bool) -> Result<Vec<Municipality>> {
+pub async fn list(
+    conn: &mut AnyConnection,
+    region_id: Option<i64>,
+    include_archived: bool,
+) -> Result<Vec<Municipality>> {
     let arch = if include_archived { "" } else { " AND m.archived_at IS NULL" };
-    let sql = format!("{SELECT} WHERE ($1 IS NULL OR m.region_id = $1){arch} ORDER BY m.archived_at IS NOT NULL, m.name");
+    let sql =
+        format!("{SELECT} WHERE ($1 IS NULL OR m.region_id = $1){arch} ORDER BY m.archived_at IS NOT NULL, m.name");
     Ok(sqlx::query_as(&sql).bind(region_id).fetch_all(&mut *conn).await?)
 }
 
-pub async fn create(conn: &mut AnyConnection, actor: &Actor, region_id: i64, d: &MunicipalityData) -> Result<Municipality> {
+pub async fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    region_id: i64,
+    d: &MunicipalityData,
+) -> Result<Municipality> {
     let t = now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO municipalities (region_id, name, authority_name, created_at, updated_at)
@@ -62,7 +72,18 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, region_id: i64, d: 
     .map_err(unique("Муниципалитет с таким названием в этом регионе уже есть"))?;
     let m = get(conn, id).await?;
     let new = serde_json::to_value(&m).ok();
-    audit::record(conn, actor, m.scope(), "municipality", Some(id), "create", &format!("Создан муниципалитет «{}»", m.name), None, new.as_ref()).await?;
+    audit::record(
+        conn,
+        actor,
+        m.scope(),
+        "municipality",
+        Some(id),
+        "create",
+        &format!("Создан муниципалитет «{}»", m.name),
+        None,
+        new.as_ref(),
+    )
+    .await?;
     Ok(m)
 }
 
@@ -89,7 +110,11 @@ pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, arch
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    let (action, verb) = if archived { ("archive", "перенесён в архив") } else { ("restore", "восстановлен из архива") };
+    let (action, verb) = if archived {
+        ("archive", "перенесён в архив")
+    } else {
+        ("restore", "восстановлен из архива")
+    };
     changed(conn, actor, &old, action, &format!("Муниципалитет «{}» {verb}", old.name)).await
 }
 
@@ -111,7 +136,13 @@ pub async fn set_profile(conn: &mut AnyConnection, actor: &Actor, id: i64, profi
     changed(conn, actor, &old, "assign_profile", &summary).await
 }
 
-async fn changed(conn: &mut AnyConnection, actor: &Actor, old: &Municipality, action: &str, summary: &str) -> Result<Municipality> {
+async fn changed(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    old: &Municipality,
+    action: &str,
+    summary: &str,
+) -> Result<Municipality> {
     let m = get(conn, old.id).await?;
     let (o, n) = (serde_json::to_value(old).ok(), serde_json::to_value(&m).ok());
     audit::record(conn, actor, m.scope(), "municipality", Some(m.id), action, summary, o.as_ref(), n.as_ref()).await?;

@@ -82,7 +82,12 @@ pub async fn list(conn: &mut AnyConnection, f: &Filter) -> Result<Vec<Organizati
     })
 }
 
-pub async fn create(conn: &mut AnyConnection, actor: &Actor, municipality_id: i64, d: &OrganizationData) -> Result<Organization> {
+pub async fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    municipality_id: i64,
+    d: &OrganizationData,
+) -> Result<Organization> {
     let t = now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO organizations (municipality_id, full_name, short_name, kind, address, head_name, phone, email, website, created_at, updated_at)
@@ -103,7 +108,18 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, municipality_id: i6
     .map_err(unique(DUPLICATE))?;
     let o = get(conn, id).await?;
     let new = serde_json::to_value(&o).ok();
-    audit::record(conn, actor, o.scope(), "organization", Some(id), "create", &format!("Добавлена организация «{}»", o.short_name), None, new.as_ref()).await?;
+    audit::record(
+        conn,
+        actor,
+        o.scope(),
+        "organization",
+        Some(id),
+        "create",
+        &format!("Добавлена организация «{}»", o.short_name),
+        None,
+        new.as_ref(),
+    )
+    .await?;
     Ok(o)
 }
 
@@ -138,11 +154,21 @@ pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, arch
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    let (action, verb) = if archived { ("archive", "перенесена в архив") } else { ("restore", "восстановлена из архива") };
+    let (action, verb) = if archived {
+        ("archive", "перенесена в архив")
+    } else {
+        ("restore", "восстановлена из архива")
+    };
     changed(conn, actor, &old, action, &format!("Организация «{}» {verb}", old.short_name)).await
 }
 
-async fn changed(conn: &mut AnyConnection, actor: &Actor, old: &Organization, action: &str, summary: &str) -> Result<Organization> {
+async fn changed(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    old: &Organization,
+    action: &str,
+    summary: &str,
+) -> Result<Organization> {
     let o = get(conn, old.id).await?;
     let (a, b) = (serde_json::to_value(old).ok(), serde_json::to_value(&o).ok());
     audit::record(conn, actor, o.scope(), "organization", Some(o.id), action, summary, a.as_ref(), b.as_ref()).await?;

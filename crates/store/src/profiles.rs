@@ -116,7 +116,13 @@ fn check_name(name: &str) -> Result<String> {
 }
 
 /// Copies a profile (usually a preset) into a new profile owned by a municipality.
-pub async fn copy(conn: &mut AnyConnection, actor: &Actor, source_id: i64, owner: Place, name: &str) -> Result<Profile> {
+pub async fn copy(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    source_id: i64,
+    owner: Place,
+    name: &str,
+) -> Result<Profile> {
     let name = check_name(name)?;
     let src = get(conn, source_id).await?;
     let muni = owner.municipality_id.ok_or_else(|| StoreError::invalid("municipality_id", "Укажите муниципалитет"))?;
@@ -136,12 +142,29 @@ pub async fn copy(conn: &mut AnyConnection, actor: &Actor, source_id: i64, owner
     .await?;
     let p = get(conn, id).await?;
     let new = serde_json::to_value(&p).ok();
-    audit::record(conn, actor, p.scope(), "regulation_profile", Some(id), "create", &format!("Создан профиль положения «{}» на основе «{}»", p.name, src.name), None, new.as_ref()).await?;
+    audit::record(
+        conn,
+        actor,
+        p.scope(),
+        "regulation_profile",
+        Some(id),
+        "create",
+        &format!("Создан профиль положения «{}» на основе «{}»", p.name, src.name),
+        None,
+        new.as_ref(),
+    )
+    .await?;
     Ok(p)
 }
 
 /// Changes the name and settings of a municipality's profile (presets are read-only).
-pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, name: &str, settings: &ProfileSettings) -> Result<Profile> {
+pub async fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    name: &str,
+    settings: &ProfileSettings,
+) -> Result<Profile> {
     let name = check_name(name)?;
     settings.validate().map_err(StoreError::Invalid)?;
     let old = get(conn, id).await?;
@@ -170,6 +193,17 @@ pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, name: &str
         }
         v
     };
-    audit::record(conn, actor, p.scope(), "regulation_profile", Some(id), "update", &format!("Изменён профиль положения «{}»", p.name), Some(&view(&old)), Some(&view(&p))).await?;
+    audit::record(
+        conn,
+        actor,
+        p.scope(),
+        "regulation_profile",
+        Some(id),
+        "update",
+        &format!("Изменён профиль положения «{}»", p.name),
+        Some(&view(&old)),
+        Some(&view(&p)),
+    )
+    .await?;
     Ok(p)
 }

@@ -51,7 +51,18 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, d: &RegionData) -> 
     let r = get(conn, id).await?;
     let scope = Scope { region_id: Some(id), municipality_id: None };
     let new = serde_json::to_value(&r).ok();
-    audit::record(conn, actor, scope, "region", Some(id), "create", &format!("Создан регион «{}»", r.name), None, new.as_ref()).await?;
+    audit::record(
+        conn,
+        actor,
+        scope,
+        "region",
+        Some(id),
+        "create",
+        &format!("Создан регион «{}»", r.name),
+        None,
+        new.as_ref(),
+    )
+    .await?;
     Ok(r)
 }
 
@@ -68,6 +79,17 @@ pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &Region
     let r = get(conn, id).await?;
     let scope = Scope { region_id: Some(id), municipality_id: None };
     let (o, n) = (serde_json::to_value(&old).ok(), serde_json::to_value(&r).ok());
-    audit::record(conn, actor, scope, "region", Some(id), "update", &format!("Изменён регион «{}»", r.name), o.as_ref(), n.as_ref()).await?;
+    audit::record(
+        conn,
+        actor,
+        scope,
+        "region",
+        Some(id),
+        "update",
+        &format!("Изменён регион «{}»", r.name),
+        o.as_ref(),
+        n.as_ref(),
+    )
+    .await?;
     Ok(r)
 }

@@ -72,15 +72,15 @@ pub async fn lookup(conn: &mut AnyConnection, token: &str, ttl: Duration) -> Res
     .bind(stamp(t))
     .fetch_optional(&mut *conn)
     .await?;
-    if let Some(s) = &s {
-        if s.last_seen_at < stamp(t - Duration::minutes(1)) {
-            sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3")
-                .bind(stamp(t))
-                .bind(stamp(t + ttl))
-                .bind(s.id)
-                .execute(&mut *conn)
-                .await?;
-        }
+    if let Some(s) = &s
+        && s.last_seen_at < stamp(t - Duration::minutes(1))
+    {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3")
+            .bind(stamp(t))
+            .bind(stamp(t + ttl))
+            .bind(s.id)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(s)
 }
@@ -119,11 +119,12 @@ pub const LOCK_WINDOW: Duration = Duration::minutes(15);
 /// When the login is locked, the time it opens again.
 pub async fn locked_until(conn: &mut AnyConnection, login: &str) -> Result<Option<OffsetDateTime>> {
     let since = stamp(OffsetDateTime::now_utc() - LOCK_WINDOW);
-    let times: Vec<String> = sqlx::query_scalar("SELECT at FROM login_failures WHERE login = $1 AND at > $2 ORDER BY at DESC")
-        .bind(login)
-        .bind(since)
-        .fetch_all(&mut *conn)
-        .await?;
+    let times: Vec<String> =
+        sqlx::query_scalar("SELECT at FROM login_failures WHERE login = $1 AND at > $2 ORDER BY at DESC")
+            .bind(login)
+            .bind(since)
+            .fetch_all(&mut *conn)
+            .await?;
     if (times.len() as i64) < LOCK_FAILURES {
         return Ok(None);
     }
@@ -159,7 +160,12 @@ pub struct ApiToken {
 }
 
 /// Creates a token for a user; returns the secret (shown once) and the record.
-pub async fn create_token(conn: &mut AnyConnection, actor: &Actor, user_id: i64, name: &str) -> Result<(String, ApiToken)> {
+pub async fn create_token(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    user_id: i64,
+    name: &str,
+) -> Result<(String, ApiToken)> {
     let u = crate::users::get(conn, user_id).await?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
@@ -177,7 +183,18 @@ pub async fn create_token(conn: &mut AnyConnection, actor: &Actor, user_id: i64,
     .await?;
     let t = token_by_id(conn, id).await?;
     let new = serde_json::to_value(&t).ok();
-    audit::record(conn, actor, u.scope(), "api_token", Some(id), "create", &format!("Создан API-токен «{}» пользователя {}", name, u.login), None, new.as_ref()).await?;
+    audit::record(
+        conn,
+        actor,
+        u.scope(),
+        "api_token",
+        Some(id),
+        "create",
+        &format!("Создан API-токен «{}» пользователя {}", name, u.login),
+        None,
+        new.as_ref(),
+    )
+    .await?;
     Ok((token, t))
 }
 
@@ -208,7 +225,11 @@ pub async fn token_user(conn: &mut AnyConnection, token: &str) -> Result<Option<
     .fetch_optional(&mut *conn)
     .await?;
     if let Some((id, _)) = row {
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now()).bind(id).execute(&mut *conn).await?;
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now())
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(row.map(|(_, u)| u))
 }
@@ -220,10 +241,25 @@ pub async fn revoke_token(conn: &mut AnyConnection, actor: &Actor, user_id: i64,
         return Err(StoreError::NotFound);
     }
     let u = crate::users::get(conn, user_id).await?;
-    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL").bind(now()).bind(id).execute(&mut *conn).await?;
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        .bind(now())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     let n = token_by_id(conn, id).await?;
     let (a, b) = (serde_json::to_value(&t).ok(), serde_json::to_value(&n).ok());
     let scope: Scope = u.scope();
-    audit::record(conn, actor, scope, "api_token", Some(id), "archive", &format!("Отозван API-токен «{}» пользователя {}", t.name, u.login), a.as_ref(), b.as_ref()).await?;
+    audit::record(
+        conn,
+        actor,
+        scope,
+        "api_token",
+        Some(id),
+        "archive",
+        &format!("Отозван API-токен «{}» пользователя {}", t.name, u.login),
+        a.as_ref(),
+        b.as_ref(),
+    )
+    .await?;
     Ok(())
 }

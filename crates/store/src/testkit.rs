@@ -60,7 +60,8 @@ impl TestDb {
                 Ok(TestDb { db, url, cleanup: Cleanup::Postgres { admin_url, name } })
             }
             None => {
-                let path = std::env::temp_dir().join(format!("metoda-test-{}-{}.db", std::process::id(), random_suffix()));
+                let path =
+                    std::env::temp_dir().join(format!("metoda-test-{}-{}.db", std::process::id(), random_suffix()));
                 let url = format!("sqlite://{}", path.display());
                 let db = Db::connect(&url).await?;
                 Ok(TestDb { db, url, cleanup: Cleanup::File(path) })
@@ -108,7 +109,9 @@ fn replace_db_name(url: &str, name: &str) -> Result<String> {
 
 async fn drop_orphans(admin: &mut sqlx::PgConnection) -> Result<()> {
     let names: Vec<String> =
-        sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname LIKE 'metoda_t_%'").fetch_all(&mut *admin).await?;
+        sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname LIKE 'metoda_t_%'")
+            .fetch_all(&mut *admin)
+            .await?;
     for n in names {
         let pid = n.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
         let alive = pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
@@ -133,8 +136,14 @@ mod tests {
 
     #[test]
     fn database_names_are_replaced() {
-        assert_eq!(replace_db_name("postgres://postgres@127.0.0.1:5432/test", "x").unwrap(), "postgres://postgres@127.0.0.1:5432/x");
-        assert_eq!(replace_db_name("postgres://u:p@h/test?sslmode=disable", "x").unwrap(), "postgres://u:p@h/x?sslmode=disable");
+        assert_eq!(
+            replace_db_name("postgres://postgres@127.0.0.1:5432/test", "x").unwrap(),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            replace_db_name("postgres://u:p@h/test?sslmode=disable", "x").unwrap(),
+            "postgres://u:p@h/x?sslmode=disable"
+        );
         assert_eq!(replace_db_name("postgres://h", "x").unwrap(), "postgres://h/x");
     }
 }

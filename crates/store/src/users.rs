@@ -1,7 +1,7 @@
 //! User accounts, their passwords (argon2id) and their role grants.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use metoda_domain::access::{Grant, Principal, Role, ScopeKind};
 use metoda_domain::directory::UserData;
 use serde::Serialize;
@@ -79,7 +79,8 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
-const COLS: &str = "id, login, full_name, email, region_id, municipality_id, created_at, updated_at, password_changed_at, archived_at";
+const COLS: &str =
+    "id, login, full_name, email, region_id, municipality_id, created_at, updated_at, password_changed_at, archived_at";
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<User> {
     sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE id = $1"))
@@ -129,7 +130,10 @@ pub async fn create(
     municipality_id: Option<i64>,
     d: &UserData,
 ) -> Result<User> {
-    let password = d.password.as_deref().ok_or_else(|| StoreError::invalid("password", "Пароль: поле обязательно для заполнения"))?;
+    let password = d
+        .password
+        .as_deref()
+        .ok_or_else(|| StoreError::invalid("password", "Пароль: поле обязательно для заполнения"))?;
     let hash = hash_password(password)?;
     let t = now();
     let id: i64 = sqlx::query_scalar(
@@ -148,7 +152,18 @@ pub async fn create(
     .map_err(unique("Пользователь с таким логином уже есть"))?;
     let u = get(conn, id).await?;
     let new = serde_json::to_value(&u).ok();
-    audit::record(conn, actor, u.scope(), "user", Some(id), "create", &format!("Создан пользователь {} ({})", u.full_name, u.login), None, new.as_ref()).await?;
+    audit::record(
+        conn,
+        actor,
+        u.scope(),
+        "user",
+        Some(id),
+        "create",
+        &format!("Создан пользователь {} ({})", u.full_name, u.login),
+        None,
+        new.as_ref(),
+    )
+    .await?;
     Ok(u)
 }
 
@@ -164,7 +179,18 @@ pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &UserDa
         .await?;
     let u = get(conn, id).await?;
     let (o, n) = (serde_json::to_value(&old).ok(), serde_json::to_value(&u).ok());
-    audit::record(conn, actor, u.scope(), "user", Some(id), "update", &format!("Изменён пользователь {} ({})", u.full_name, u.login), o.as_ref(), n.as_ref()).await?;
+    audit::record(
+        conn,
+        actor,
+        u.scope(),
+        "user",
+        Some(id),
+        "update",
+        &format!("Изменён пользователь {} ({})", u.full_name, u.login),
+        o.as_ref(),
+        n.as_ref(),
+    )
+    .await?;
     if let Some(p) = &d.password {
         set_password(conn, actor, id, p).await?;
     }
@@ -182,8 +208,21 @@ pub async fn set_password(conn: &mut AnyConnection, actor: &Actor, id: i64, pass
         .bind(id)
         .execute(&mut *conn)
         .await?;
+    // A new password also lifts a sign-in lock.
+    crate::sessions::clear_failures(conn, &u.login).await?;
     let changes = serde_json::json!({"password_hash": "changed"});
-    audit::record(conn, actor, u.scope(), "user", Some(id), "set_password", &format!("Изменён пароль пользователя {}", u.login), Some(&serde_json::json!({})), Some(&changes)).await?;
+    audit::record(
+        conn,
+        actor,
+        u.scope(),
+        "user",
+        Some(id),
+        "set_password",
+        &format!("Изменён пароль пользователя {}", u.login),
+        Some(&serde_json::json!({})),
+        Some(&changes),
+    )
+    .await?;
     Ok(())
 }
 
@@ -207,12 +246,25 @@ pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, arch
     }
     let u = get(conn, id).await?;
     let (o, n) = (serde_json::to_value(&old).ok(), serde_json::to_value(&u).ok());
-    let (action, verb) = if archived { ("archive", "заблокирован") } else { ("restore", "разблокирован") };
-    audit::record(conn, actor, u.scope(), "user", Some(id), action, &format!("Пользователь {} {verb}", u.login), o.as_ref(), n.as_ref()).await?;
+    let (action, verb) =
+        if archived { ("archive", "заблокирован") } else { ("restore", "разблокирован") };
+    audit::record(
+        conn,
+        actor,
+        u.scope(),
+        "user",
+        Some(id),
+        action,
+        &format!("Пользователь {} {verb}", u.login),
+        o.as_ref(),
+        n.as_ref(),
+    )
+    .await?;
     Ok(u)
 }
 
-const GRANT_SELECT: &str = "SELECT g.id, g.user_id, g.role, g.region_id, g.municipality_id, g.association_id, g.organization_id,
+const GRANT_SELECT: &str =
+    "SELECT g.id, g.user_id, g.role, g.region_id, g.municipality_id, g.association_id, g.organization_id,
         COALESCE(o.short_name, a.name, m.name, r.name, 'вся система') AS scope_name, g.created_at
     FROM role_grants g
     LEFT JOIN regions r ON r.id = g.region_id
@@ -221,11 +273,18 @@ const GRANT_SELECT: &str = "SELECT g.id, g.user_id, g.role, g.region_id, g.munic
     LEFT JOIN organizations o ON o.id = g.organization_id";
 
 pub async fn grants(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<GrantRow>> {
-    Ok(sqlx::query_as(&format!("{GRANT_SELECT} WHERE g.user_id = $1 ORDER BY g.id")).bind(user_id).fetch_all(&mut *conn).await?)
+    Ok(sqlx::query_as(&format!("{GRANT_SELECT} WHERE g.user_id = $1 ORDER BY g.id"))
+        .bind(user_id)
+        .fetch_all(&mut *conn)
+        .await?)
 }
 
 pub async fn grant(conn: &mut AnyConnection, id: i64) -> Result<GrantRow> {
-    sqlx::query_as(&format!("{GRANT_SELECT} WHERE g.id = $1")).bind(id).fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)
+    sqlx::query_as(&format!("{GRANT_SELECT} WHERE g.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 /// The ids of a scope and of every scope enclosing it: (region, municipality, association, organization).
@@ -269,7 +328,13 @@ pub async fn resolve_scope(conn: &mut AnyConnection, kind: ScopeKind, scope_id: 
 }
 
 /// Grants `role` in the resolved scope.
-pub async fn add_grant(conn: &mut AnyConnection, actor: &Actor, user_id: i64, role: Role, ids: ScopeIds) -> Result<GrantRow> {
+pub async fn add_grant(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    user_id: i64,
+    role: Role,
+    ids: ScopeIds,
+) -> Result<GrantRow> {
     let u = get(conn, user_id).await?;
     let (r, m, a, o) = ids;
     let exists: i64 = sqlx::query_scalar(
@@ -316,7 +381,8 @@ pub async fn remove_grant(conn: &mut AnyConnection, actor: &Actor, grant_id: i64
     sqlx::query("DELETE FROM role_grants WHERE id = $1").bind(grant_id).execute(&mut *conn).await?;
     let old = serde_json::to_value(&g).ok();
     let summary = format!("У пользователя {} снята роль «{}» ({})", u.login, g.role_label(), g.scope_name);
-    let scope = Scope { region_id: g.region_id.or(u.region_id), municipality_id: g.municipality_id.or(u.municipality_id) };
+    let scope =
+        Scope { region_id: g.region_id.or(u.region_id), municipality_id: g.municipality_id.or(u.municipality_id) };
     audit::record(conn, actor, scope, "role_grant", Some(grant_id), "archive", &summary, old.as_ref(), None).await?;
     Ok(())
 }

@@ -5,7 +5,9 @@
 use metoda_domain::access::{Role, ScopeKind};
 use metoda_domain::directory::{MunicipalityInput, OrganizationInput, RegionInput, UserInput};
 use metoda_store::testkit::TestDb;
-use metoda_store::{Actor, StoreError, archive, audit, municipalities, organizations, profiles, regions, sessions, users};
+use metoda_store::{
+    Actor, StoreError, archive, audit, municipalities, organizations, profiles, regions, sessions, users,
+};
 
 fn actor() -> Actor {
     Actor { user_id: None, login: "test".into(), ip: None }
@@ -15,8 +17,21 @@ fn actor() -> Actor {
 async fn placeholders_nulls_and_reused_parameters_work_on_this_backend() {
     let t = TestDb::new().await.unwrap();
     let mut c = t.db.conn().await.unwrap();
-    let r = regions::create(&mut c, &actor(), &RegionInput { name: "Томская область".into(), code: "70".into() }.parse().unwrap()).await.unwrap();
-    let m = municipalities::create(&mut c, &actor(), r.id, &MunicipalityInput { name: "Томский район".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+    let r = regions::create(
+        &mut c,
+        &actor(),
+        &RegionInput { name: "Томская область".into(), code: "70".into() }.parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let m = municipalities::create(
+        &mut c,
+        &actor(),
+        r.id,
+        &MunicipalityInput { name: "Томский район".into(), ..Default::default() }.parse().unwrap(),
+    )
+    .await
+    .unwrap();
     // `$1 IS NULL OR region_id = $1` reuses a parameter, bound once.
     assert_eq!(municipalities::list(&mut c, Some(r.id), false).await.unwrap().len(), 1);
     assert_eq!(municipalities::list(&mut c, None, false).await.unwrap().len(), 1);
@@ -35,7 +50,14 @@ async fn unique_names_are_conflicts_and_foreign_keys_hold() {
     regions::create(&mut c, &actor(), &d).await.unwrap();
     let e = regions::create(&mut c, &actor(), &d).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("уже есть")), "{e:?}");
-    let od = OrganizationInput { full_name: "Школа".into(), short_name: "Школа".into(), kind: "school".into(), ..Default::default() }.parse().unwrap();
+    let od = OrganizationInput {
+        full_name: "Школа".into(),
+        short_name: "Школа".into(),
+        kind: "school".into(),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
     let e = organizations::create(&mut c, &actor(), 9999, &od).await.unwrap_err();
     assert!(matches!(e, StoreError::Db(_)), "a missing municipality must be refused by the foreign key: {e:?}");
     drop(c);
@@ -47,7 +69,13 @@ async fn a_failed_transaction_leaves_nothing_behind() {
     let t = TestDb::new().await.unwrap();
     {
         let mut tx = t.db.begin().await.unwrap();
-        let r = regions::create(&mut tx, &actor(), &RegionInput { name: "Регион".into(), code: String::new() }.parse().unwrap()).await.unwrap();
+        let r = regions::create(
+            &mut tx,
+            &actor(),
+            &RegionInput { name: "Регион".into(), code: String::new() }.parse().unwrap(),
+        )
+        .await
+        .unwrap();
         assert!(r.id > 0);
         // dropped without commit
     }
@@ -63,14 +91,43 @@ async fn a_failed_transaction_leaves_nothing_behind() {
 async fn every_change_is_in_the_audit_trail_with_old_and_new_values() {
     let t = TestDb::new().await.unwrap();
     let mut c = t.db.conn().await.unwrap();
-    let r = regions::create(&mut c, &actor(), &RegionInput { name: "Регион".into(), code: String::new() }.parse().unwrap()).await.unwrap();
-    let m = municipalities::create(&mut c, &actor(), r.id, &MunicipalityInput { name: "Район".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
-    let od = OrganizationInput { full_name: "Школа № 1".into(), short_name: "СОШ 1".into(), kind: "school".into(), ..Default::default() }.parse().unwrap();
+    let r =
+        regions::create(&mut c, &actor(), &RegionInput { name: "Регион".into(), code: String::new() }.parse().unwrap())
+            .await
+            .unwrap();
+    let m = municipalities::create(
+        &mut c,
+        &actor(),
+        r.id,
+        &MunicipalityInput { name: "Район".into(), ..Default::default() }.parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let od = OrganizationInput {
+        full_name: "Школа № 1".into(),
+        short_name: "СОШ 1".into(),
+        kind: "school".into(),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
     let o = organizations::create(&mut c, &actor(), m.id, &od).await.unwrap();
-    let od2 = OrganizationInput { full_name: "Школа № 1".into(), short_name: "СОШ № 1".into(), kind: "school".into(), ..Default::default() }.parse().unwrap();
+    let od2 = OrganizationInput {
+        full_name: "Школа № 1".into(),
+        short_name: "СОШ № 1".into(),
+        kind: "school".into(),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
     organizations::update(&mut c, &actor(), o.id, &od2).await.unwrap();
     organizations::set_archived(&mut c, &actor(), o.id, true).await.unwrap();
-    let f = audit::Filter { municipality_id: Some(m.id), entity: Some("organization".into()), per_page: 50, ..Default::default() };
+    let f = audit::Filter {
+        municipality_id: Some(m.id),
+        entity: Some("organization".into()),
+        per_page: 50,
+        ..Default::default()
+    };
     let (entries, total) = audit::list(&mut c, &f).await.unwrap();
     assert_eq!(total, 3);
     let actions: Vec<_> = entries.iter().map(|e| e.action.as_str()).collect();
@@ -96,8 +153,17 @@ async fn presets_are_installed_once_and_copies_are_editable() {
     assert_eq!(s.min_meetings_per_year.value, Some(4));
     let e = profiles::update(&mut c, &actor(), p002.id, "x", &s).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)));
-    let r = regions::create(&mut c, &actor(), &RegionInput { name: "Р".into(), code: String::new() }.parse().unwrap()).await.unwrap();
-    let m = municipalities::create(&mut c, &actor(), r.id, &MunicipalityInput { name: "М".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+    let r = regions::create(&mut c, &actor(), &RegionInput { name: "Р".into(), code: String::new() }.parse().unwrap())
+        .await
+        .unwrap();
+    let m = municipalities::create(
+        &mut c,
+        &actor(),
+        r.id,
+        &MunicipalityInput { name: "М".into(), ..Default::default() }.parse().unwrap(),
+    )
+    .await
+    .unwrap();
     let owner = metoda_domain::access::Place { region_id: r.id, municipality_id: Some(m.id) };
     let copy = profiles::copy(&mut c, &actor(), p002.id, owner, "Наше положение").await.unwrap();
     let mut s2 = copy.settings().unwrap();
@@ -114,7 +180,22 @@ async fn presets_are_installed_once_and_copies_are_editable() {
 async fn sessions_tokens_and_the_sign_in_lock() {
     let t = TestDb::new().await.unwrap();
     let mut c = t.db.conn().await.unwrap();
-    let u = users::create(&mut c, &actor(), None, None, &UserInput { login: "ivanova".into(), full_name: "Иванова И. И.".into(), password: "верный-пароль-1".into(), ..Default::default() }.parse(true).unwrap()).await.unwrap();
+    let u = users::create(
+        &mut c,
+        &actor(),
+        None,
+        None,
+        &UserInput {
+            login: "ivanova".into(),
+            full_name: "Иванова И. И.".into(),
+            password: "верный-пароль-1".into(),
+            ..Default::default()
+        }
+        .parse(true)
+        .unwrap(),
+    )
+    .await
+    .unwrap();
     let ids = users::resolve_scope(&mut c, ScopeKind::System, None).await.unwrap();
     users::add_grant(&mut c, &actor(), u.id, Role::Administrator, ids).await.unwrap();
     let (_, hash) = users::by_login(&mut c, "IVANOVA").await.unwrap().unwrap();
@@ -147,7 +228,8 @@ async fn the_archive_lists_every_table_and_column_of_the_schema() {
         if archive::NOT_ARCHIVED.contains(&table.as_str()) {
             continue;
         }
-        let spec = archive::TABLES.iter().find(|s| s.name == table).unwrap_or_else(|| panic!("table {table} is not archived"));
+        let spec =
+            archive::TABLES.iter().find(|s| s.name == table).unwrap_or_else(|| panic!("table {table} is not archived"));
         let mut a: Vec<&str> = spec.columns.iter().map(|(c, _)| *c).collect();
         let mut b: Vec<&str> = cols.iter().map(String::as_str).collect();
         a.sort_unstable();
@@ -171,7 +253,10 @@ async fn export_then_import_gives_the_same_data() {
     assert!(archive::import(&dst.db, &a).await.is_err());
     // New rows get fresh ids after an import (sequences were moved on PostgreSQL).
     let mut c = dst.db.conn().await.unwrap();
-    let r = regions::create(&mut c, &actor(), &RegionInput { name: "Новый".into(), code: String::new() }.parse().unwrap()).await.unwrap();
+    let r =
+        regions::create(&mut c, &actor(), &RegionInput { name: "Новый".into(), code: String::new() }.parse().unwrap())
+            .await
+            .unwrap();
     assert!(r.id > 1);
     drop(c);
     src.drop_db().await;

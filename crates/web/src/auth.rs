@@ -99,7 +99,11 @@ fn is_safe(m: &Method) -> bool {
     matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-async fn load_current(state: &AppState, user_id: i64, session: Option<sessions::Session>) -> Result<Option<Current>, AppError> {
+async fn load_current(
+    state: &AppState,
+    user_id: i64,
+    session: Option<sessions::Session>,
+) -> Result<Option<Current>, AppError> {
     let mut conn = state.db.conn().await?;
     let user = match users::get(&mut conn, user_id).await {
         Ok(u) if u.archived_at.is_none() => u,
@@ -125,8 +129,15 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
     let (mut parts, body) = req.into_parts();
     let path = parts.uri.path().to_owned();
     let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    // The rightmost entry is the one the trusted proxy itself saw (earlier ones come from the client).
     let forwarded = |name: &str| {
-        parts.headers.get(name).and_then(|v| v.to_str().ok()).map(|v| v.split(',').next().unwrap_or("").trim().to_owned())
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
     };
     let (ip, https) = if state.config.trust_proxy {
         (forwarded("x-forwarded-for").or(peer), forwarded("x-forwarded-proto").as_deref() == Some("https"))
@@ -169,7 +180,8 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
         }
     }
 
-    let anon_cookie = cookie(&parts.headers, CSRF_COOKIE).filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));
+    let anon_cookie =
+        cookie(&parts.headers, CSRF_COOKIE).filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));
     let anon_csrf = anon_cookie.clone().unwrap_or_else(|| sessions::secret(""));
     let flash = cookie(&parts.headers, FLASH_COOKIE).and_then(|v| crate::pages::decode_flash(&v));
 
@@ -180,7 +192,8 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
             Some(c) => Some(c.csrf.clone()),
             None => anon_cookie.clone(),
         };
-        let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let content_type =
+            parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
         let mut given = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
         if given.is_none() && content_type.starts_with("application/x-www-form-urlencoded") {
             let bytes = match axum::body::to_bytes(body, FORM_LIMIT).await {
@@ -190,7 +203,8 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
             given = form_urlencoded_field(&bytes, "_csrf");
             body = Body::from(bytes);
         }
-        let json_sign_in = current.is_none() && path == "/api/v1/session" && content_type.starts_with("application/json");
+        let json_sign_in =
+            current.is_none() && path == "/api/v1/session" && content_type.starts_with("application/json");
         let ok = json_sign_in
             || matches!((&expected, &given), (Some(e), Some(g)) if !e.is_empty() && constant_time_eq(e.as_bytes(), g.as_bytes()));
         if !ok {
@@ -205,14 +219,20 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
     if anon_cookie.is_none() {
         resp.headers_mut().append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &anon_csrf, None, secure));
     }
-    if flash.is_some() && !resp.headers().get_all(header::SET_COOKIE).iter().any(|v| v.as_bytes().starts_with(FLASH_COOKIE.as_bytes())) {
+    if flash.is_some()
+        && !resp.headers().get_all(header::SET_COOKIE).iter().any(|v| v.as_bytes().starts_with(FLASH_COOKIE.as_bytes()))
+    {
         resp.headers_mut().append(header::SET_COOKIE, set_cookie(FLASH_COOKIE, "", Some(0), secure));
     }
     resp
 }
 
 fn form_urlencoded_field(bytes: &[u8], name: &str) -> Option<String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes).ok()?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

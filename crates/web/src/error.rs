@@ -151,7 +151,12 @@ impl IntoResponse for ApiError {
             error: ErrorDetail {
                 code: self.0.code().into(),
                 message: self.0.message(),
-                fields: self.0.fields().iter().map(|f| FieldErrorBody { field: f.field.clone(), message: f.message.clone() }).collect(),
+                fields: self
+                    .0
+                    .fields()
+                    .iter()
+                    .map(|f| FieldErrorBody { field: f.field.clone(), message: f.message.clone() })
+                    .collect(),
             },
         };
         (self.0.status(), Json(body)).into_response()

@@ -31,10 +31,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
     type Rejection = Rejected;
     async fn from_request(req: Request, s: &S) -> Result<Self, Self::Rejection> {
         let api = is_api(req.uri());
-        axum::Form::<T>::from_request(req, s)
-            .await
-            .map(|f| Form(f.0))
-            .map_err(|_| Rejected { api, err: AppError::BadRequest("Не удалось прочитать форму: проверьте введённые значения".into()) })
+        axum::Form::<T>::from_request(req, s).await.map(|f| Form(f.0)).map_err(|_| Rejected {
+            api,
+            err: AppError::BadRequest("Не удалось прочитать форму: проверьте введённые значения".into()),
+        })
     }
 }
 
@@ -45,10 +45,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     type Rejection = Rejected;
     async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
         let api = is_api(&parts.uri);
-        axum::extract::Query::<T>::from_request_parts(parts, s)
-            .await
-            .map(|q| Query(q.0))
-            .map_err(|e| Rejected { api, err: AppError::BadRequest(format!("Неверные параметры запроса: {}", e.body_text())) })
+        axum::extract::Query::<T>::from_request_parts(parts, s).await.map(|q| Query(q.0)).map_err(|e| Rejected {
+            api,
+            err: AppError::BadRequest(format!("Неверные параметры запроса: {}", e.body_text())),
+        })
     }
 }
 

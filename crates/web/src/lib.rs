@@ -97,10 +97,14 @@ pub fn router(state: AppState) -> Router {
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     let version = metoda_store::migrate::current_version(&state.db).await;
     match version {
-        Ok(v) => Json(serde_json::json!({"status": "ok", "backend": state.db.backend().name(), "schema_version": v})).into_response(),
+        Ok(v) => Json(serde_json::json!({"status": "ok", "backend": state.db.backend().name(), "schema_version": v}))
+            .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (axum::http::StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "error", "backend": state.db.backend().name()})))
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "error", "backend": state.db.backend().name()})),
+            )
                 .into_response()
         }
     }
@@ -121,6 +125,25 @@ pub async fn spawn(state: AppState, addr: &str) -> std::io::Result<Running> {
     Ok(Running { addr, handle })
 }
 
+/// Stops on Ctrl-C or SIGTERM (what `systemctl stop` and `docker stop` send).
 async fn shutdown() {
-    let _ = tokio::signal::ctrl_c().await;
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
 }

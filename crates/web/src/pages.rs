@@ -37,7 +37,15 @@ impl Layout {
             ),
             None => (None, vec![], vec![]),
         };
-        Layout { title: title.into(), user_name, roles, nav, csrf: ctx.csrf().to_owned(), flash: ctx.flash.clone(), errors: vec![] }
+        Layout {
+            title: title.into(),
+            user_name,
+            roles,
+            nav,
+            csrf: ctx.csrf().to_owned(),
+            flash: ctx.flash.clone(),
+            errors: vec![],
+        }
     }
 
     pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
@@ -77,7 +85,11 @@ fn nav(c: &Current, active: &str) -> Vec<NavItem> {
     if is_admin(c) {
         items.push(("/regions", "Регионы"));
     }
-    if any(&|p| p.is_some_and(|p| c.may(Action::Create, &Resource::Municipality { region_id: p.region_id, municipality_id: None }))) {
+    if any(&|p| {
+        p.is_some_and(|p| {
+            c.may(Action::Create, &Resource::Municipality { region_id: p.region_id, municipality_id: None })
+        })
+    }) {
         items.push(("/municipalities", "Муниципалитеты"));
     }
     if c.principal.grants.iter().any(|g| g.role.scope_kind() != ScopeKind::System) || is_admin(c) {
@@ -106,7 +118,8 @@ pub fn render_status(status: StatusCode, t: &impl Template) -> Result<Response, 
 /// A redirect after a successful POST, with a one-time message for the next page.
 pub fn redirect_with(to: &str, message: &str, ctx: &Ctx) -> Response {
     let mut r = Redirect::to(to).into_response();
-    r.headers_mut().append(header::SET_COOKIE, set_cookie(FLASH_COOKIE, &hex::encode(message.as_bytes()), Some(60), ctx.https));
+    r.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(FLASH_COOKIE, &hex::encode(message.as_bytes()), Some(60), ctx.https));
     r
 }
 

@@ -16,15 +16,51 @@ use serde_json::Value;
 
 /// Who signs in for the matrix; "" is the anonymous visitor.
 const ROLES: &[&str] = &[
-    "", "admin", "operator", "uo.head", "uo.specialist", "cabinet.head", "mmo.head", "mmo.deputy", "mmo.secretary", "teacher",
-    "org.admin", "b.specialist", "b.head", "b.teacher", "b.orgadmin",
+    "",
+    "admin",
+    "operator",
+    "uo.head",
+    "uo.specialist",
+    "cabinet.head",
+    "mmo.head",
+    "mmo.deputy",
+    "mmo.secretary",
+    "teacher",
+    "org.admin",
+    "b.specialist",
+    "b.head",
+    "b.teacher",
+    "b.orgadmin",
 ];
 
-const A_ALL: &[&str] = &["admin", "operator", "uo.head", "uo.specialist", "cabinet.head", "mmo.head", "mmo.deputy", "mmo.secretary", "teacher", "org.admin"];
+const A_ALL: &[&str] = &[
+    "admin",
+    "operator",
+    "uo.head",
+    "uo.specialist",
+    "cabinet.head",
+    "mmo.head",
+    "mmo.deputy",
+    "mmo.secretary",
+    "teacher",
+    "org.admin",
+];
 const B_ALL: &[&str] = &["admin", "operator", "b.specialist", "b.head", "b.teacher", "b.orgadmin"];
 const SIGNED_IN: &[&str] = &[
-    "admin", "operator", "uo.head", "uo.specialist", "cabinet.head", "mmo.head", "mmo.deputy", "mmo.secretary", "teacher", "org.admin",
-    "b.specialist", "b.head", "b.teacher", "b.orgadmin",
+    "admin",
+    "operator",
+    "uo.head",
+    "uo.specialist",
+    "cabinet.head",
+    "mmo.head",
+    "mmo.deputy",
+    "mmo.secretary",
+    "teacher",
+    "org.admin",
+    "b.specialist",
+    "b.head",
+    "b.teacher",
+    "b.orgadmin",
 ];
 const A_MANAGERS: &[&str] = &["admin", "uo.head", "uo.specialist"];
 const A_USER_MANAGERS: &[&str] = &["admin", "operator", "uo.head", "uo.specialist"];
@@ -71,20 +107,60 @@ fn routes() -> Vec<Route> {
         r(p.clone(), "/municipalities", Form(&[("region_id", "{region}"), ("name", "Район {tag}")]), REGION_MANAGERS),
         r(g.clone(), "/municipalities/{muni_a}", None, A_ALL),
         r(g.clone(), "/municipalities/{muni_b}", None, B_ALL),
-        r(p.clone(), "/municipalities/{muni_a}", Form(&[("name", "Томский район"), ("authority_name", "Управление образования")]), REGION_MANAGERS),
+        r(
+            p.clone(),
+            "/municipalities/{muni_a}",
+            Form(&[("name", "Томский район"), ("authority_name", "Управление образования")]),
+            REGION_MANAGERS,
+        ),
         r(p.clone(), "/municipalities/{muni_b}", Form(&[("name", "Город Б")]), REGION_MANAGERS),
         r(p.clone(), "/municipalities/{muni_a}/archive", None, REGION_MANAGERS),
         r(p.clone(), "/municipalities/{muni_a}/restore", None, REGION_MANAGERS),
         r(p.clone(), "/municipalities/{muni_a}/profile", Form(&[("profile_id", "{preset}")]), A_MANAGERS),
-        r(p.clone(), "/municipalities/{muni_b}/profile", Form(&[("profile_id", "{preset}")]), &["admin", "b.specialist", "b.head"]),
+        r(
+            p.clone(),
+            "/municipalities/{muni_b}/profile",
+            Form(&[("profile_id", "{preset}")]),
+            &["admin", "b.specialist", "b.head"],
+        ),
         r(g.clone(), "/organizations", None, SIGNED_IN),
         r(g.clone(), "/organizations/new", None, &["admin", "uo.head", "uo.specialist", "b.specialist", "b.head"]),
-        r(p.clone(), "/organizations", Form(&[("municipality_id", "{muni_a}"), ("full_name", "Школа {tag}"), ("short_name", "Школа {tag}"), ("kind", "school")]), A_MANAGERS),
-        r(p.clone(), "/organizations", Form(&[("municipality_id", "{muni_b}"), ("full_name", "Школа {tag}"), ("short_name", "Школа {tag}"), ("kind", "school")]), &["admin", "b.specialist", "b.head"]),
+        r(
+            p.clone(),
+            "/organizations",
+            Form(&[
+                ("municipality_id", "{muni_a}"),
+                ("full_name", "Школа {tag}"),
+                ("short_name", "Школа {tag}"),
+                ("kind", "school"),
+            ]),
+            A_MANAGERS,
+        ),
+        r(
+            p.clone(),
+            "/organizations",
+            Form(&[
+                ("municipality_id", "{muni_b}"),
+                ("full_name", "Школа {tag}"),
+                ("short_name", "Школа {tag}"),
+                ("kind", "school"),
+            ]),
+            &["admin", "b.specialist", "b.head"],
+        ),
         r(g.clone(), "/organizations/{org_a}", None, A_ALL),
         r(g.clone(), "/organizations/{org_b}", None, B_ALL),
-        r(p.clone(), "/organizations/{org_a}", Form(&[("full_name", "Школа А"), ("short_name", "МБОУ «Богашёвская СОШ»"), ("kind", "school")]), &["admin", "uo.head", "uo.specialist", "org.admin"]),
-        r(p.clone(), "/organizations/{org_b}", Form(&[("full_name", "Школа города Б"), ("short_name", "СОШ Б"), ("kind", "school")]), &["admin", "b.specialist", "b.head", "b.orgadmin"]),
+        r(
+            p.clone(),
+            "/organizations/{org_a}",
+            Form(&[("full_name", "Школа А"), ("short_name", "МБОУ «Богашёвская СОШ»"), ("kind", "school")]),
+            &["admin", "uo.head", "uo.specialist", "org.admin"],
+        ),
+        r(
+            p.clone(),
+            "/organizations/{org_b}",
+            Form(&[("full_name", "Школа города Б"), ("short_name", "СОШ Б"), ("kind", "school")]),
+            &["admin", "b.specialist", "b.head", "b.orgadmin"],
+        ),
         r(p.clone(), "/organizations/{org_a2}/archive", None, A_MANAGERS),
         r(p.clone(), "/organizations/{org_a2}/restore", None, A_MANAGERS),
         r(p.clone(), "/organizations/{org_b}/archive", None, &["admin", "b.specialist", "b.head"]),
@@ -93,18 +169,49 @@ fn routes() -> Vec<Route> {
         r(g.clone(), "/profiles/{preset}", None, SIGNED_IN),
         r(g.clone(), "/profiles/{own_a}", None, A_ALL),
         r(g.clone(), "/profiles/{own_b}", None, B_ALL),
-        r(p.clone(), "/profiles/{preset}/copy", Form(&[("municipality_id", "{muni_a}"), ("name", "Копия {tag}")]), A_MANAGERS),
-        r(p.clone(), "/profiles/{preset}/copy", Form(&[("municipality_id", "{muni_b}"), ("name", "Копия {tag}")]), &["admin", "b.specialist", "b.head"]),
+        r(
+            p.clone(),
+            "/profiles/{preset}/copy",
+            Form(&[("municipality_id", "{muni_a}"), ("name", "Копия {tag}")]),
+            A_MANAGERS,
+        ),
+        r(
+            p.clone(),
+            "/profiles/{preset}/copy",
+            Form(&[("municipality_id", "{muni_b}"), ("name", "Копия {tag}")]),
+            &["admin", "b.specialist", "b.head"],
+        ),
         r(g.clone(), "/profiles/{own_a}/edit", None, A_MANAGERS),
         r(p.clone(), "/profiles/{own_a}/edit", ProfileForm, A_MANAGERS),
         r(p.clone(), "/profiles/{own_b}/edit", ProfileForm, &["admin", "b.specialist", "b.head"]),
-        r(g.clone(), "/users", None, &["admin", "operator", "uo.head", "uo.specialist", "cabinet.head", "b.specialist", "b.head"]),
-        r(p.clone(), "/users", Form(&[("login", "u.{tag}"), ("full_name", "Новый {tag}"), ("password", "пароль-матрицы-1"), ("role", "member_teacher"), ("scope", "association:{assoc_a}")]), A_USER_MANAGERS),
+        r(
+            g.clone(),
+            "/users",
+            None,
+            &["admin", "operator", "uo.head", "uo.specialist", "cabinet.head", "b.specialist", "b.head"],
+        ),
+        r(
+            p.clone(),
+            "/users",
+            Form(&[
+                ("login", "u.{tag}"),
+                ("full_name", "Новый {tag}"),
+                ("password", "пароль-матрицы-1"),
+                ("role", "member_teacher"),
+                ("scope", "association:{assoc_a}"),
+            ]),
+            A_USER_MANAGERS,
+        ),
         r(g.clone(), "/users/{target}", None, &["admin", "operator", "uo.head", "uo.specialist", "cabinet.head"]),
         r(g.clone(), "/users/{b_user}", None, &["admin", "operator", "b.specialist", "b.head"]),
         r(p.clone(), "/users/{target}", Form(&[("full_name", "Цель {tag}"), ("email", "")]), A_USER_MANAGERS),
         r(p.clone(), "/users/{b_user}", Form(&[("full_name", "Пользователь b.specialist")]), B_USER_MANAGERS),
-        r(p.clone(), "/users/{target}/grants", Form(&[("role", "deputy"), ("scope", "association:{assoc_a}")]), A_USER_MANAGERS),
+        r(
+            p.clone(),
+            "/users/{target}/grants",
+            Form(&[("role", "deputy"), ("scope", "association:{assoc_a}")]),
+            A_USER_MANAGERS,
+        ),
         r(p.clone(), "/users/{target}/grants/{gid1}/revoke", None, A_USER_MANAGERS),
         r(p.clone(), "/users/{target}/password", Form(&[("password", "другой-пароль-2")]), A_USER_MANAGERS),
         r(p.clone(), "/users/{target}/archive", None, A_USER_MANAGERS),
@@ -118,22 +225,61 @@ fn routes() -> Vec<Route> {
         r(g.clone(), "/api/v1/regions", None, SIGNED_IN),
         r(p.clone(), "/api/v1/regions", Json(r#"{"name": "Регион API {tag}"}"#), ADMIN),
         r(g.clone(), "/api/v1/municipalities", None, SIGNED_IN),
-        r(p.clone(), "/api/v1/municipalities", Json(r#"{"region_id": {region}, "name": "Район API {tag}"}"#), REGION_MANAGERS),
+        r(
+            p.clone(),
+            "/api/v1/municipalities",
+            Json(r#"{"region_id": {region}, "name": "Район API {tag}"}"#),
+            REGION_MANAGERS,
+        ),
         r(g.clone(), "/api/v1/municipalities/{muni_a}", None, A_ALL),
         r(g.clone(), "/api/v1/municipalities/{muni_b}", None, B_ALL),
-        r(put.clone(), "/api/v1/municipalities/{muni_a}", Json(r#"{"name": "Томский район", "authority_name": "Управление образования"}"#), REGION_MANAGERS),
+        r(
+            put.clone(),
+            "/api/v1/municipalities/{muni_a}",
+            Json(r#"{"name": "Томский район", "authority_name": "Управление образования"}"#),
+            REGION_MANAGERS,
+        ),
         r(put.clone(), "/api/v1/municipalities/{muni_b}", Json(r#"{"name": "Город Б"}"#), REGION_MANAGERS),
         r(p.clone(), "/api/v1/municipalities/{muni_b}/archive", None, REGION_MANAGERS),
         r(p.clone(), "/api/v1/municipalities/{muni_b}/restore", None, REGION_MANAGERS),
         r(put.clone(), "/api/v1/municipalities/{muni_a}/profile", Json(r#"{"profile_id": {preset}}"#), A_MANAGERS),
-        r(put.clone(), "/api/v1/municipalities/{muni_b}/profile", Json(r#"{"profile_id": {preset}}"#), &["admin", "b.specialist", "b.head"]),
+        r(
+            put.clone(),
+            "/api/v1/municipalities/{muni_b}/profile",
+            Json(r#"{"profile_id": {preset}}"#),
+            &["admin", "b.specialist", "b.head"],
+        ),
         r(g.clone(), "/api/v1/organizations", None, SIGNED_IN),
-        r(p.clone(), "/api/v1/organizations", Json(r#"{"municipality_id": {muni_a}, "full_name": "API {tag}", "short_name": "API {tag}", "kind": "school"}"#), A_MANAGERS),
-        r(p.clone(), "/api/v1/organizations", Json(r#"{"municipality_id": {muni_b}, "full_name": "API {tag}", "short_name": "API {tag}", "kind": "school"}"#), &["admin", "b.specialist", "b.head"]),
+        r(
+            p.clone(),
+            "/api/v1/organizations",
+            Json(
+                r#"{"municipality_id": {muni_a}, "full_name": "API {tag}", "short_name": "API {tag}", "kind": "school"}"#,
+            ),
+            A_MANAGERS,
+        ),
+        r(
+            p.clone(),
+            "/api/v1/organizations",
+            Json(
+                r#"{"municipality_id": {muni_b}, "full_name": "API {tag}", "short_name": "API {tag}", "kind": "school"}"#,
+            ),
+            &["admin", "b.specialist", "b.head"],
+        ),
         r(g.clone(), "/api/v1/organizations/{org_a}", None, A_ALL),
         r(g.clone(), "/api/v1/organizations/{org_b}", None, B_ALL),
-        r(put.clone(), "/api/v1/organizations/{org_a}", Json(r#"{"full_name": "Школа А", "short_name": "МБОУ «Богашёвская СОШ»", "kind": "school"}"#), &["admin", "uo.head", "uo.specialist", "org.admin"]),
-        r(put.clone(), "/api/v1/organizations/{org_b}", Json(r#"{"full_name": "Школа города Б", "short_name": "СОШ Б", "kind": "school"}"#), &["admin", "b.specialist", "b.head", "b.orgadmin"]),
+        r(
+            put.clone(),
+            "/api/v1/organizations/{org_a}",
+            Json(r#"{"full_name": "Школа А", "short_name": "МБОУ «Богашёвская СОШ»", "kind": "school"}"#),
+            &["admin", "uo.head", "uo.specialist", "org.admin"],
+        ),
+        r(
+            put.clone(),
+            "/api/v1/organizations/{org_b}",
+            Json(r#"{"full_name": "Школа города Б", "short_name": "СОШ Б", "kind": "school"}"#),
+            &["admin", "b.specialist", "b.head", "b.orgadmin"],
+        ),
         r(p.clone(), "/api/v1/organizations/{org_a2}/archive", None, A_MANAGERS),
         r(p.clone(), "/api/v1/organizations/{org_a2}/restore", None, A_MANAGERS),
         r(p.clone(), "/api/v1/organizations/{org_b}/archive", None, &["admin", "b.specialist", "b.head"]),
@@ -142,21 +288,75 @@ fn routes() -> Vec<Route> {
         r(g.clone(), "/api/v1/profiles/{preset}", None, SIGNED_IN),
         r(g.clone(), "/api/v1/profiles/{own_a}", None, A_ALL),
         r(g.clone(), "/api/v1/profiles/{own_b}", None, B_ALL),
-        r(p.clone(), "/api/v1/profiles/{preset}/copy", Json(r#"{"municipality_id": {muni_a}, "name": "Копия API {tag}"}"#), A_MANAGERS),
-        r(p.clone(), "/api/v1/profiles/{preset}/copy", Json(r#"{"municipality_id": {muni_b}}"#), &["admin", "b.specialist", "b.head"]),
+        r(
+            p.clone(),
+            "/api/v1/profiles/{preset}/copy",
+            Json(r#"{"municipality_id": {muni_a}, "name": "Копия API {tag}"}"#),
+            A_MANAGERS,
+        ),
+        r(
+            p.clone(),
+            "/api/v1/profiles/{preset}/copy",
+            Json(r#"{"municipality_id": {muni_b}}"#),
+            &["admin", "b.specialist", "b.head"],
+        ),
         r(put.clone(), "/api/v1/profiles/{own_a}", Json(r#"{"name": "Своё А", "settings": {settings}}"#), A_MANAGERS),
-        r(put.clone(), "/api/v1/profiles/{own_b}", Json(r#"{"name": "Своё Б", "settings": {settings}}"#), &["admin", "b.specialist", "b.head"]),
+        r(
+            put.clone(),
+            "/api/v1/profiles/{own_b}",
+            Json(r#"{"name": "Своё Б", "settings": {settings}}"#),
+            &["admin", "b.specialist", "b.head"],
+        ),
         r(g.clone(), "/api/v1/users", None, SIGNED_IN),
-        r(p.clone(), "/api/v1/users", Json(r#"{"login": "api.{tag}", "full_name": "API {tag}", "password": "пароль-матрицы-1", "role": "member_teacher", "scope_id": {assoc_a}}"#), A_USER_MANAGERS),
-        r(p.clone(), "/api/v1/users", Json(r#"{"login": "apib.{tag}", "full_name": "API {tag}", "password": "пароль-матрицы-1", "role": "member_teacher", "scope_id": {assoc_b}}"#), B_USER_MANAGERS),
-        r(g.clone(), "/api/v1/users/{target}", None, &["admin", "operator", "uo.head", "uo.specialist", "cabinet.head"]),
+        r(
+            p.clone(),
+            "/api/v1/users",
+            Json(
+                r#"{"login": "api.{tag}", "full_name": "API {tag}", "password": "пароль-матрицы-1", "role": "member_teacher", "scope_id": {assoc_a}}"#,
+            ),
+            A_USER_MANAGERS,
+        ),
+        r(
+            p.clone(),
+            "/api/v1/users",
+            Json(
+                r#"{"login": "apib.{tag}", "full_name": "API {tag}", "password": "пароль-матрицы-1", "role": "member_teacher", "scope_id": {assoc_b}}"#,
+            ),
+            B_USER_MANAGERS,
+        ),
+        r(
+            g.clone(),
+            "/api/v1/users/{target}",
+            None,
+            &["admin", "operator", "uo.head", "uo.specialist", "cabinet.head"],
+        ),
         r(g.clone(), "/api/v1/users/{b_user}", None, &["admin", "operator", "b.specialist", "b.head"]),
         r(put.clone(), "/api/v1/users/{target}", Json(r#"{"full_name": "Цель API {tag}"}"#), A_USER_MANAGERS),
-        r(put.clone(), "/api/v1/users/{b_user}", Json(r#"{"full_name": "Пользователь b.specialist"}"#), B_USER_MANAGERS),
-        r(p.clone(), "/api/v1/users/{target}/grants", Json(r#"{"role": "secretary", "scope_id": {assoc_a}}"#), A_USER_MANAGERS),
+        r(
+            put.clone(),
+            "/api/v1/users/{b_user}",
+            Json(r#"{"full_name": "Пользователь b.specialist"}"#),
+            B_USER_MANAGERS,
+        ),
+        r(
+            p.clone(),
+            "/api/v1/users/{target}/grants",
+            Json(r#"{"role": "secretary", "scope_id": {assoc_a}}"#),
+            A_USER_MANAGERS,
+        ),
         r(del.clone(), "/api/v1/users/{target}/grants/{gid2}", None, A_USER_MANAGERS),
-        r(g.clone(), "/api/v1/audit", None, &["admin", "operator", "uo.head", "uo.specialist", "b.specialist", "b.head"]),
-        r(g.clone(), "/api/v1/audit?municipality_id={muni_a}", None, &["admin", "operator", "uo.head", "uo.specialist"]),
+        r(
+            g.clone(),
+            "/api/v1/audit",
+            None,
+            &["admin", "operator", "uo.head", "uo.specialist", "b.specialist", "b.head"],
+        ),
+        r(
+            g.clone(),
+            "/api/v1/audit?municipality_id={muni_a}",
+            None,
+            &["admin", "operator", "uo.head", "uo.specialist"],
+        ),
         r(g.clone(), "/api/v1/audit?municipality_id={muni_b}", None, &["admin", "operator", "b.specialist", "b.head"]),
     ]
 }
@@ -171,10 +371,16 @@ fn settings_pairs() -> Vec<(String, String)> {
     for f in s.form_fields() {
         out.push((f.clause_key(), f.clause.clone().unwrap_or_default()));
         match f.kind {
-            FieldKind::Text { value } | FieldKind::MonthDays { value } | FieldKind::Deadlines { value } => out.push((f.key.into(), value)),
-            FieldKind::Number { value, .. } => out.push((f.key.into(), value.map(|v| v.to_string()).unwrap_or_default())),
+            FieldKind::Text { value } | FieldKind::MonthDays { value } | FieldKind::Deadlines { value } => {
+                out.push((f.key.into(), value))
+            }
+            FieldKind::Number { value, .. } => {
+                out.push((f.key.into(), value.map(|v| v.to_string()).unwrap_or_default()))
+            }
             FieldKind::Select { selected, .. } => out.push((f.key.into(), selected.into())),
-            FieldKind::Multi { selected, .. } => out.extend(selected.iter().map(|v| (f.key.to_owned(), (*v).to_owned()))),
+            FieldKind::Multi { selected, .. } => {
+                out.extend(selected.iter().map(|v| (f.key.to_owned(), (*v).to_owned())))
+            }
             FieldKind::Bool { value } => {
                 if value {
                     out.push((f.key.into(), "on".into()));
@@ -193,15 +399,44 @@ async fn every_route_for_every_role() {
     let actor = Actor::cli("matrix");
     let mut tx = app.t.db.begin().await.unwrap();
     let preset_id = profiles::by_code(&mut tx, "seed-002").await.unwrap().id;
-    let own_a = profiles::copy(&mut tx, &actor, preset_id, Place { region_id: app.region, municipality_id: Some(app.muni_a) }, "Своё А").await.unwrap().id;
-    let own_b = profiles::copy(&mut tx, &actor, preset_id, Place { region_id: app.region, municipality_id: Some(app.muni_b) }, "Своё Б").await.unwrap().id;
+    let own_a = profiles::copy(
+        &mut tx,
+        &actor,
+        preset_id,
+        Place { region_id: app.region, municipality_id: Some(app.muni_a) },
+        "Своё А",
+    )
+    .await
+    .unwrap()
+    .id;
+    let own_b = profiles::copy(
+        &mut tx,
+        &actor,
+        preset_id,
+        Place { region_id: app.region, municipality_id: Some(app.muni_b) },
+        "Своё Б",
+    )
+    .await
+    .unwrap()
+    .id;
     let mut per_role: HashMap<&str, (i64, i64, i64)> = HashMap::new();
     for (i, login) in ROLES.iter().enumerate() {
-        let d = UserInput { login: format!("target{i}"), full_name: format!("Цель {i}"), email: String::new(), password: "пароль-цели-123".into() }.parse(true).unwrap();
+        let d = UserInput {
+            login: format!("target{i}"),
+            full_name: format!("Цель {i}"),
+            email: String::new(),
+            password: "пароль-цели-123".into(),
+        }
+        .parse(true)
+        .unwrap();
         let u = users::create(&mut tx, &actor, Some(app.region), Some(app.muni_a), &d).await.unwrap();
-        let ids = users::resolve_scope(&mut tx, metoda_domain::access::ScopeKind::Association, Some(app.assoc_a)).await.unwrap();
+        let ids = users::resolve_scope(&mut tx, metoda_domain::access::ScopeKind::Association, Some(app.assoc_a))
+            .await
+            .unwrap();
         let g1 = users::add_grant(&mut tx, &actor, u.id, Role::MemberTeacher, ids).await.unwrap();
-        let ids = users::resolve_scope(&mut tx, metoda_domain::access::ScopeKind::Organization, Some(app.org_a2)).await.unwrap();
+        let ids = users::resolve_scope(&mut tx, metoda_domain::access::ScopeKind::Organization, Some(app.org_a2))
+            .await
+            .unwrap();
         let g2 = users::add_grant(&mut tx, &actor, u.id, Role::OrgAdmin, ids).await.unwrap();
         per_role.insert(login, (u.id, g1.id, g2.id));
     }
@@ -219,7 +454,14 @@ async fn every_route_for_every_role() {
             Some(s) => {
                 let me: Value = s.get("/api/v1/me").await.json().await.unwrap();
                 let mut tx = app.t.db.begin().await.unwrap();
-                let (_, t) = metoda_store::sessions::create_token(&mut tx, &actor, me["user"]["id"].as_i64().unwrap(), "матрица").await.unwrap();
+                let (_, t) = metoda_store::sessions::create_token(
+                    &mut tx,
+                    &actor,
+                    me["user"]["id"].as_i64().unwrap(),
+                    "матрица",
+                )
+                .await
+                .unwrap();
                 tx.commit().await.unwrap();
                 t.id
             }
@@ -265,7 +507,9 @@ async fn every_route_for_every_role() {
                     pairs.extend(profile_form.iter().cloned());
                     req.form(&pairs)
                 }
-                Body::Json(j) => req.header("x-csrf-token", &csrf).header("content-type", "application/json").body(fill(j)),
+                Body::Json(j) => {
+                    req.header("x-csrf-token", &csrf).header("content-type", "application/json").body(fill(j))
+                }
             };
             let resp = req.send().await.unwrap();
             let status = resp.status();
@@ -277,12 +521,16 @@ async fn every_route_for_every_role() {
             let ok = if allowed {
                 status.is_success() || status.is_redirection() && location.as_deref() != Some("/login")
             } else if login.is_empty() {
-                matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) || location.as_deref() == Some("/login")
+                matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+                    || location.as_deref() == Some("/login")
             } else {
                 matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND)
             };
             if !ok {
-                failures.push(format!("{what}: got {status} {location:?}, expected {}", if allowed { "success" } else { "refusal" }));
+                failures.push(format!(
+                    "{what}: got {status} {location:?}, expected {}",
+                    if allowed { "success" } else { "refusal" }
+                ));
                 continue;
             }
             if !allowed && path.starts_with("/api/") && !text.is_empty() {

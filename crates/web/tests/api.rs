@@ -25,7 +25,13 @@ async fn sign_in_out_and_the_session_cookie() {
     let app = TestApp::start().await;
     let (c, r) = app.login_form("uo.specialist", common::PASSWORD).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let cookie = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|v| v.starts_with("metoda_session=")).unwrap();
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("metoda_session="))
+        .unwrap();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(!cookie.contains("Secure"), "no Secure without TLS: {cookie}");
     let home = c.get(app.url("/")).send().await.unwrap().text().await.unwrap();
@@ -68,13 +74,24 @@ async fn a_post_without_the_csrf_token_is_refused_and_changes_nothing() {
     let s = app.login("uo.specialist").await;
     let before = count(&app, "organizations").await;
     let mid = app.muni_a.to_string();
-    let fields = [("municipality_id", mid.as_str()), ("full_name", "Новая школа"), ("short_name", "НШ"), ("kind", "school")];
+    let fields =
+        [("municipality_id", mid.as_str()), ("full_name", "Новая школа"), ("short_name", "НШ"), ("kind", "school")];
     let r = s.c.post(s.url("/organizations")).form(&fields).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = s.c.post(s.url("/organizations")).form(&[("_csrf", "0".repeat(64).as_str()), ("short_name", "НШ")]).send().await.unwrap();
+    let r =
+        s.c.post(s.url("/organizations"))
+            .form(&[("_csrf", "0".repeat(64).as_str()), ("short_name", "НШ")])
+            .send()
+            .await
+            .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "a wrong token is refused too");
     // The API with the session cookie needs the header.
-    let r = s.c.post(s.url("/api/v1/organizations")).json(&json!({"municipality_id": app.muni_a, "full_name": "x", "short_name": "x", "kind": "school"})).send().await.unwrap();
+    let r =
+        s.c.post(s.url("/api/v1/organizations"))
+            .json(&json!({"municipality_id": app.muni_a, "full_name": "x", "short_name": "x", "kind": "school"}))
+            .send()
+            .await
+            .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let e: Value = r.json().await.unwrap();
     assert_eq!(e["error"]["code"], "csrf");
@@ -94,7 +111,16 @@ async fn the_authority_keeps_organizations_with_an_audit_trail() {
     // Create through the page form.
     let mid = app.muni_a.to_string();
     let r = s
-        .form("/organizations", &[("municipality_id", &mid), ("full_name", "Муниципальное бюджетное общеобразовательное учреждение «Лицей № 7»"), ("short_name", "МБОУ «Лицей № 7»"), ("kind", "school"), ("email", "lyceum7@example.ru")])
+        .form(
+            "/organizations",
+            &[
+                ("municipality_id", &mid),
+                ("full_name", "Муниципальное бюджетное общеобразовательное учреждение «Лицей № 7»"),
+                ("short_name", "МБОУ «Лицей № 7»"),
+                ("kind", "school"),
+                ("email", "lyceum7@example.ru"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let loc = r.headers()["location"].to_str().unwrap().to_owned();
@@ -138,26 +164,53 @@ async fn bad_input_gets_russian_messages_and_writes_nothing() {
     let before = (count(&app, "organizations").await, count(&app, "audit_log").await);
     // Empty names, unknown kind, bad e-mail: every problem at once, on the page.
     let mid = app.muni_a.to_string();
-    let r = s.form("/organizations", &[("municipality_id", &mid), ("full_name", "  "), ("short_name", ""), ("kind", "zoo"), ("email", "нет")]).await;
+    let r = s
+        .form(
+            "/organizations",
+            &[("municipality_id", &mid), ("full_name", "  "), ("short_name", ""), ("kind", "zoo"), ("email", "нет")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
-    for m in ["Полное наименование: поле обязательно", "Краткое наименование: поле обязательно", "Тип организации: выберите", "Электронная почта: укажите адрес"] {
+    for m in [
+        "Полное наименование: поле обязательно",
+        "Краткое наименование: поле обязательно",
+        "Тип организации: выберите",
+        "Электронная почта: укажите адрес",
+    ] {
         assert!(html.contains(m), "missing «{m}»");
     }
     // Overlong, in the API.
-    let r = s.post_json("/api/v1/organizations", json!({"municipality_id": app.muni_a, "full_name": "я".repeat(501), "short_name": "x", "kind": "school"})).await;
+    let r = s
+        .post_json(
+            "/api/v1/organizations",
+            json!({"municipality_id": app.muni_a, "full_name": "я".repeat(501), "short_name": "x", "kind": "school"}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let e: Value = r.json().await.unwrap();
     assert_eq!(e["error"]["code"], "validation");
     assert_eq!(e["error"]["fields"][0]["field"], "full_name");
     assert!(e["error"]["fields"][0]["message"].as_str().unwrap().contains("не длиннее 500"));
     // Malformed JSON.
-    let r = s.c.post(s.url("/api/v1/organizations")).header("x-csrf-token", &s.csrf).header("content-type", "application/json").body("{\"municipality_id\": ").send().await.unwrap();
+    let r =
+        s.c.post(s.url("/api/v1/organizations"))
+            .header("x-csrf-token", &s.csrf)
+            .header("content-type", "application/json")
+            .body("{\"municipality_id\": ")
+            .send()
+            .await
+            .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let e: Value = r.json().await.unwrap();
     assert!(e["error"]["message"].as_str().unwrap().starts_with("Некорректный JSON"));
     // Unknown ids.
-    let r = s.post_json("/api/v1/organizations", json!({"municipality_id": 999_999, "full_name": "x", "short_name": "x", "kind": "school"})).await;
+    let r = s
+        .post_json(
+            "/api/v1/organizations",
+            json!({"municipality_id": 999_999, "full_name": "x", "short_name": "x", "kind": "school"}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(s.get("/api/v1/organizations/999999").await.status(), StatusCode::NOT_FOUND);
     assert_eq!(s.get("/organizations/abc").await.status(), StatusCode::NOT_FOUND);
@@ -190,7 +243,12 @@ async fn an_authority_copies_a_preset_edits_it_and_assigns_it() {
     assert!(r.status() == StatusCode::FORBIDDEN || r.status() == StatusCode::CONFLICT, "{}", r.status());
     // Copy it for municipality A through the page.
     let mid = app.muni_a.to_string();
-    let r = s.form(&format!("/profiles/{id}/copy"), &[("municipality_id", &mid), ("name", "Положение о МУМО Томского района")]).await;
+    let r = s
+        .form(
+            &format!("/profiles/{id}/copy"),
+            &[("municipality_id", &mid), ("name", "Положение о МУМО Томского района")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let loc = r.headers()["location"].to_str().unwrap().to_owned();
     let copy_id: i64 = loc.split('/').nth(2).unwrap().parse().unwrap();
@@ -249,7 +307,14 @@ fn form_values(html: &str) -> Vec<(String, String)> {
         let i = tag.find(&k)? + k.len();
         Some(tag[i..].split('"').next()?.to_owned())
     };
-    let unescape = |s: &str| s.replace("&quot;", "\"").replace("&#x27;", "'").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    let unescape = |s: &str| {
+        s.replace("&quot;", "\"")
+            .replace("&#x27;", "'")
+            .replace("&#39;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    };
     let mut out = vec![];
     let mut rest = form;
     while let Some(i) = rest.find('<') {
@@ -259,10 +324,11 @@ fn form_values(html: &str) -> Vec<(String, String)> {
         if tag.starts_with("<input") {
             let name = attr(tag, "name");
             let ty = attr(tag, "type").unwrap_or_default();
-            if let Some(n) = name {
-                if n != "_csrf" && (ty != "checkbox" || tag.contains(" checked")) {
-                    out.push((n, unescape(&attr(tag, "value").unwrap_or_default())));
-                }
+            if let Some(n) = name
+                && n != "_csrf"
+                && (ty != "checkbox" || tag.contains(" checked"))
+            {
+                out.push((n, unescape(&attr(tag, "value").unwrap_or_default())));
             }
         } else if tag.starts_with("<textarea") {
             let n = attr(tag, "name").unwrap();
@@ -295,20 +361,39 @@ async fn users_roles_and_passwords() {
     assert_eq!(u["user"]["municipality_id"], app.muni_a);
     // The specialist may not grant in B, nor make a region operator.
     let uid = u["user"]["id"].as_i64().unwrap();
-    let r = s.post_json(&format!("/api/v1/users/{uid}/grants"), json!({"role": "member_teacher", "scope_id": app.assoc_b})).await;
+    let r = s
+        .post_json(&format!("/api/v1/users/{uid}/grants"), json!({"role": "member_teacher", "scope_id": app.assoc_b}))
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = s.post_json(&format!("/api/v1/users/{uid}/grants"), json!({"role": "region_operator", "scope_id": app.region})).await;
+    let r = s
+        .post_json(&format!("/api/v1/users/{uid}/grants"), json!({"role": "region_operator", "scope_id": app.region}))
+        .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // The new user signs in and changes the password on the page.
     let (c, r) = app.login_form("new.teacher", "пароль-учителя-1").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let page = c.get(app.url("/password")).send().await.unwrap().text().await.unwrap();
     let csrf = csrf_of(&page);
-    let r = c.post(app.url("/password")).form(&[("_csrf", csrf.as_str()), ("current", "неверный"), ("new", "123"), ("repeat", "123")]).send().await.unwrap();
+    let r = c
+        .post(app.url("/password"))
+        .form(&[("_csrf", csrf.as_str()), ("current", "неверный"), ("new", "123"), ("repeat", "123")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert!(html.contains("Текущий пароль введён неверно") && html.contains("не короче 10"));
-    let r = c.post(app.url("/password")).form(&[("_csrf", csrf.as_str()), ("current", "пароль-учителя-1"), ("new", "новый-пароль-2026"), ("repeat", "новый-пароль-2026")]).send().await.unwrap();
+    let r = c
+        .post(app.url("/password"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("current", "пароль-учителя-1"),
+            ("new", "новый-пароль-2026"),
+            ("repeat", "новый-пароль-2026"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, r) = app.login_form("new.teacher", "новый-пароль-2026").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -328,7 +413,10 @@ async fn api_tokens_authenticate_scripts_without_csrf() {
     let secret = {
         let mut tx = app.t.db.begin().await.unwrap();
         let (u, _) = metoda_store::users::by_login(&mut tx, "uo.specialist").await.unwrap().unwrap();
-        let (secret, _) = metoda_store::sessions::create_token(&mut tx, &metoda_store::Actor::cli("test"), u.id, "скрипт").await.unwrap();
+        let (secret, _) =
+            metoda_store::sessions::create_token(&mut tx, &metoda_store::Actor::cli("test"), u.id, "скрипт")
+                .await
+                .unwrap();
         tx.commit().await.unwrap();
         secret
     };
@@ -356,7 +444,12 @@ async fn api_tokens_authenticate_scripts_without_csrf() {
 async fn the_region_operator_manages_municipalities() {
     let app = TestApp::start().await;
     let s = app.login("operator").await;
-    let r = s.form("/municipalities", &[("region_id", &app.region.to_string()), ("name", "Асиновский район"), ("authority_name", "")]).await;
+    let r = s
+        .form(
+            "/municipalities",
+            &[("region_id", &app.region.to_string()), ("name", "Асиновский район"), ("authority_name", "")],
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let list: Value = s.get("/api/v1/municipalities").await.json().await.unwrap();
     let names: Vec<&str> = list.as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
@@ -365,6 +458,9 @@ async fn the_region_operator_manages_municipalities() {
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert!(r.text().await.unwrap().contains("уже есть"));
     let home = s.get("/").await.text().await.unwrap();
-    assert!(home.contains("Муниципалитеты без профиля положения"), "the operator is told which municipalities lack a profile");
+    assert!(
+        home.contains("Муниципалитеты без профиля положения"),
+        "the operator is told which municipalities lack a profile"
+    );
     app.stop().await;
 }

@@ -39,9 +39,11 @@ async fn start_driver() -> Driver {
         .stderr(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {path} (install chromium-driver): {e}"));
+    // From here on the Driver owns the child and kills and waits for it when dropped.
+    let driver = Driver { child, port };
     for _ in 0..100 {
         if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            return Driver { child, port };
+            return driver;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -59,7 +61,12 @@ async fn browser(driver: &Driver) -> Client {
         }
     });
     let caps = caps.as_object().unwrap().clone().into_iter().collect();
-    ClientBuilder::rustls().expect("tls").capabilities(caps).connect(&format!("http://127.0.0.1:{}", driver.port)).await.expect("a Chromium session")
+    ClientBuilder::rustls()
+        .expect("tls")
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a Chromium session")
 }
 
 /// Waits (up to 10 s) until the page's `main` shows `needle`; returns its text. Pages load after
@@ -67,13 +74,13 @@ async fn browser(driver: &Driver) -> Client {
 async fn wait_for(c: &Client, needle: &str) -> String {
     let mut last = String::new();
     for _ in 0..100 {
-        if let Ok(e) = c.find(Locator::Css("main")).await {
-            if let Ok(t) = e.text().await {
-                if t.contains(needle) {
-                    return t;
-                }
-                last = t;
+        if let Ok(e) = c.find(Locator::Css("main")).await
+            && let Ok(t) = e.text().await
+        {
+            if t.contains(needle) {
+                return t;
             }
+            last = t;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -8,9 +8,9 @@
 use serde::Serialize;
 
 use super::{
-    AnalysisDeadline, ApprovalStep, Choice, CompositionRule, FieldError, MajorityRule, MonthDay,
-    Officer, PlanPeriod, ProfileSettings, QuorumRule, RequiredDocument, Setting, Signatory,
-    SubgroupKind, excerpt, keys, label_for, limits, number_message,
+    AnalysisDeadline, ApprovalStep, Choice, CompositionRule, FieldError, MajorityRule, MonthDay, Officer, PlanPeriod,
+    ProfileSettings, QuorumRule, RequiredDocument, Setting, Signatory, SubgroupKind, excerpt, keys, label_for, limits,
+    number_message,
 };
 
 /// One input of the profile form.
@@ -40,15 +40,11 @@ impl FormField {
 /// The Russian hint for the input `key`, where one helps.
 pub fn hint_for(key: &str) -> Option<&'static str> {
     match key {
-        keys::BODY_NAME => {
-            Some("Краткое наименование, как в положении: ММО, МУМО, РМО (до 20 символов).")
-        }
+        keys::BODY_NAME => Some("Краткое наименование, как в положении: ММО, МУМО, РМО (до 20 символов)."),
         keys::MIN_MEMBERS | keys::MIN_MEETINGS_PER_YEAR => {
             Some("Оставьте пустым, если положение этого не устанавливает.")
         }
-        keys::PLAN_APPROVAL => {
-            Some("Отметьте шаги; они выполняются в том порядке, в каком перечислены.")
-        }
+        keys::PLAN_APPROVAL => Some("Отметьте шаги; они выполняются в том порядке, в каком перечислены."),
         keys::ANALYSIS_DEADLINES => Some(
             "Один срок на строку: получатель;период;ДД.ММ;форма (форму можно не указывать). \
              Получатель: authority — орган управления образованием, regional_association — РУМО. \
@@ -67,21 +63,11 @@ pub enum FieldKind {
     /// A one-line text input.
     Text { value: String },
     /// A number input; empty means "not set".
-    Number {
-        value: Option<u32>,
-        min: u32,
-        max: u32,
-    },
+    Number { value: Option<u32>, min: u32, max: u32 },
     /// A drop-down of (code, label).
-    Select {
-        options: Vec<(&'static str, &'static str)>,
-        selected: &'static str,
-    },
+    Select { options: Vec<(&'static str, &'static str)>, selected: &'static str },
     /// A group of checkboxes of (code, label); they come back in the order of `options`.
-    Multi {
-        options: Vec<(&'static str, &'static str)>,
-        selected: Vec<&'static str>,
-    },
+    Multi { options: Vec<(&'static str, &'static str)>, selected: Vec<&'static str> },
     /// One checkbox, submitted as "on" when checked.
     Bool { value: bool },
     /// Days of the year, "01.01, 01.07".
@@ -95,25 +81,16 @@ fn options<T: Choice>() -> Vec<(&'static str, &'static str)> {
 }
 
 fn select<T: Choice>(value: T) -> FieldKind {
-    FieldKind::Select {
-        options: options::<T>(),
-        selected: value.code(),
-    }
+    FieldKind::Select { options: options::<T>(), selected: value.code() }
 }
 
 fn multi<T: Choice>(values: &[T]) -> FieldKind {
-    FieldKind::Multi {
-        options: options::<T>(),
-        selected: values.iter().map(|v| v.code()).collect(),
-    }
+    FieldKind::Multi { options: options::<T>(), selected: values.iter().map(|v| v.code()).collect() }
 }
 
 /// "01.01, 01.07".
 pub fn month_days_to_text(days: &[MonthDay]) -> String {
-    days.iter()
-        .map(MonthDay::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
+    days.iter().map(MonthDay::to_string).collect::<Vec<_>>().join(", ")
 }
 
 /// One line per deadline: "authority;academic_year;30.05;приложение 1 к Положению".
@@ -144,98 +121,44 @@ impl ProfileSettings {
         let (members_min, members_max) = limits::MIN_MEMBERS;
         let (meetings_min, meetings_max) = limits::MIN_MEETINGS;
         vec![
-            field(
-                keys::BODY_NAME,
-                FieldKind::Text {
-                    value: self.body_name.value.clone(),
-                },
-                &self.body_name.clause,
-            ),
+            field(keys::BODY_NAME, FieldKind::Text { value: self.body_name.value.clone() }, &self.body_name.clause),
             field(
                 keys::MIN_MEMBERS,
-                FieldKind::Number {
-                    value: self.min_members.value,
-                    min: members_min,
-                    max: members_max,
-                },
+                FieldKind::Number { value: self.min_members.value, min: members_min, max: members_max },
                 &self.min_members.clause,
             ),
             field(
                 keys::MIN_MEETINGS_PER_YEAR,
-                FieldKind::Number {
-                    value: self.min_meetings_per_year.value,
-                    min: meetings_min,
-                    max: meetings_max,
-                },
+                FieldKind::Number { value: self.min_meetings_per_year.value, min: meetings_min, max: meetings_max },
                 &self.min_meetings_per_year.clause,
             ),
-            field(
-                keys::PLAN_PERIOD,
-                select(self.plan_period.value),
-                &self.plan_period.clause,
-            ),
-            field(
-                keys::PLAN_APPROVAL,
-                multi(&self.plan_approval.value),
-                &self.plan_approval.clause,
-            ),
-            field(
-                keys::MINUTES_SIGNATORIES,
-                multi(&self.minutes_signatories.value),
-                &self.minutes_signatories.clause,
-            ),
+            field(keys::PLAN_PERIOD, select(self.plan_period.value), &self.plan_period.clause),
+            field(keys::PLAN_APPROVAL, multi(&self.plan_approval.value), &self.plan_approval.clause),
+            field(keys::MINUTES_SIGNATORIES, multi(&self.minutes_signatories.value), &self.minutes_signatories.clause),
             field(keys::QUORUM, select(self.quorum.value), &self.quorum.clause),
-            field(
-                keys::MAJORITY,
-                select(self.majority.value),
-                &self.majority.clause,
-            ),
-            field(
-                keys::OFFICERS,
-                multi(&self.officers.value),
-                &self.officers.clause,
-            ),
-            field(
-                keys::COMPOSITION,
-                select(self.composition.value),
-                &self.composition.clause,
-            ),
+            field(keys::MAJORITY, select(self.majority.value), &self.majority.clause),
+            field(keys::OFFICERS, multi(&self.officers.value), &self.officers.clause),
+            field(keys::COMPOSITION, select(self.composition.value), &self.composition.clause),
             field(
                 keys::ANALYSIS_DEADLINES,
-                FieldKind::Deadlines {
-                    value: deadlines_to_text(&self.analysis_deadlines.value),
-                },
+                FieldKind::Deadlines { value: deadlines_to_text(&self.analysis_deadlines.value) },
                 &self.analysis_deadlines.clause,
             ),
             field(
                 keys::ANALYSIS_SNAPSHOTS,
-                FieldKind::MonthDays {
-                    value: month_days_to_text(&self.analysis_snapshots.value),
-                },
+                FieldKind::MonthDays { value: month_days_to_text(&self.analysis_snapshots.value) },
                 &self.analysis_snapshots.clause,
             ),
             field(
                 keys::ANALYSIS_ON_REQUEST,
-                FieldKind::Bool {
-                    value: self.analysis_on_request.value,
-                },
+                FieldKind::Bool { value: self.analysis_on_request.value },
                 &self.analysis_on_request.clause,
             ),
-            field(
-                keys::REQUIRED_DOCUMENTS,
-                multi(&self.required_documents.value),
-                &self.required_documents.clause,
-            ),
-            field(
-                keys::SUBGROUPS,
-                multi(&self.subgroups.value),
-                &self.subgroups.clause,
-            ),
+            field(keys::REQUIRED_DOCUMENTS, multi(&self.required_documents.value), &self.required_documents.clause),
+            field(keys::SUBGROUPS, multi(&self.subgroups.value), &self.subgroups.clause),
             field(
                 keys::INVITED_PARTICIPANTS,
-                FieldKind::Bool {
-                    value: self.invited_participants.value,
-                },
+                FieldKind::Bool { value: self.invited_participants.value },
                 &self.invited_participants.clause,
             ),
         ]
@@ -253,10 +176,7 @@ impl ProfileSettings {
 /// ("on") or absent; each clause is in `"{key}__clause"` (empty means none). Unknown names are
 /// ignored. Every problem is reported at once, each naming its field; nothing panics.
 pub fn from_form(pairs: &[(String, String)]) -> Result<ProfileSettings, Vec<FieldError>> {
-    let mut r = Reader {
-        pairs,
-        errors: Vec::new(),
-    };
+    let mut r = Reader { pairs, errors: Vec::new() };
 
     let body_name = r.text(keys::BODY_NAME);
     let min_members = r.number(keys::MIN_MEMBERS, limits::MIN_MEMBERS);
@@ -279,14 +199,8 @@ pub fn from_form(pairs: &[(String, String)]) -> Result<ProfileSettings, Vec<Fiel
     // A field that failed to parse gets a placeholder; its validation errors are dropped below,
     // so the user sees one message per field.
     let settings = ProfileSettings {
-        body_name: Setting {
-            value: body_name,
-            clause: clause(pairs, keys::BODY_NAME),
-        },
-        min_members: Setting {
-            value: min_members.unwrap_or(None),
-            clause: clause(pairs, keys::MIN_MEMBERS),
-        },
+        body_name: Setting { value: body_name, clause: clause(pairs, keys::BODY_NAME) },
+        min_members: Setting { value: min_members.unwrap_or(None), clause: clause(pairs, keys::MIN_MEMBERS) },
         min_meetings_per_year: Setting {
             value: min_meetings.unwrap_or(None),
             clause: clause(pairs, keys::MIN_MEETINGS_PER_YEAR),
@@ -295,26 +209,14 @@ pub fn from_form(pairs: &[(String, String)]) -> Result<ProfileSettings, Vec<Fiel
             value: plan_period.unwrap_or(PlanPeriod::AcademicYear),
             clause: clause(pairs, keys::PLAN_PERIOD),
         },
-        plan_approval: Setting {
-            value: plan_approval.unwrap_or_default(),
-            clause: clause(pairs, keys::PLAN_APPROVAL),
-        },
+        plan_approval: Setting { value: plan_approval.unwrap_or_default(), clause: clause(pairs, keys::PLAN_APPROVAL) },
         minutes_signatories: Setting {
             value: minutes_signatories.unwrap_or_default(),
             clause: clause(pairs, keys::MINUTES_SIGNATORIES),
         },
-        quorum: Setting {
-            value: quorum.unwrap_or(QuorumRule::None),
-            clause: clause(pairs, keys::QUORUM),
-        },
-        majority: Setting {
-            value: majority.unwrap_or(MajorityRule::None),
-            clause: clause(pairs, keys::MAJORITY),
-        },
-        officers: Setting {
-            value: officers.unwrap_or_default(),
-            clause: clause(pairs, keys::OFFICERS),
-        },
+        quorum: Setting { value: quorum.unwrap_or(QuorumRule::None), clause: clause(pairs, keys::QUORUM) },
+        majority: Setting { value: majority.unwrap_or(MajorityRule::None), clause: clause(pairs, keys::MAJORITY) },
+        officers: Setting { value: officers.unwrap_or_default(), clause: clause(pairs, keys::OFFICERS) },
         composition: Setting {
             value: composition.unwrap_or(CompositionRule::ByDirection),
             clause: clause(pairs, keys::COMPOSITION),
@@ -335,10 +237,7 @@ pub fn from_form(pairs: &[(String, String)]) -> Result<ProfileSettings, Vec<Fiel
             value: required_documents.unwrap_or_default(),
             clause: clause(pairs, keys::REQUIRED_DOCUMENTS),
         },
-        subgroups: Setting {
-            value: subgroups.unwrap_or_default(),
-            clause: clause(pairs, keys::SUBGROUPS),
-        },
+        subgroups: Setting { value: subgroups.unwrap_or_default(), clause: clause(pairs, keys::SUBGROUPS) },
         invited_participants: Setting {
             value: invited.unwrap_or(false),
             clause: clause(pairs, keys::INVITED_PARTICIPANTS),
@@ -348,26 +247,15 @@ pub fn from_form(pairs: &[(String, String)]) -> Result<ProfileSettings, Vec<Fiel
     let mut errors = parse_errors;
     if let Err(validation) = settings.validate() {
         let failed: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
-        errors.extend(
-            validation
-                .into_iter()
-                .filter(|e| !failed.contains(&e.field)),
-        );
+        errors.extend(validation.into_iter().filter(|e| !failed.contains(&e.field)));
     }
-    if errors.is_empty() {
-        Ok(settings)
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(settings) } else { Err(errors) }
 }
 
 /// The clause of `key`: `"{key}__clause"`, trimmed, empty → None.
 fn clause(pairs: &[(String, String)], key: &str) -> Option<String> {
     let name = format!("{key}{}", keys::CLAUSE_SUFFIX);
-    let value = pairs
-        .iter()
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.trim())?;
+    let value = pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.trim())?;
     (!value.is_empty()).then(|| value.to_owned())
 }
 
@@ -379,17 +267,11 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn first(&self, key: &str) -> Option<&'a str> {
-        self.pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     fn all(&self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.pairs
-            .iter()
-            .filter(move |(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.pairs.iter().filter(move |(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     fn fail<T>(&mut self, key: &str, message: String) -> Option<T> {
@@ -398,9 +280,7 @@ impl<'a> Reader<'a> {
     }
 
     fn text(&self, key: &str) -> String {
-        self.first(key)
-            .map(|v| v.trim().to_owned())
-            .unwrap_or_default()
+        self.first(key).map(|v| v.trim().to_owned()).unwrap_or_default()
     }
 
     /// `Some(None)` for an empty input, `None` after an error.
@@ -418,21 +298,12 @@ impl<'a> Reader<'a> {
     fn select<T: Choice>(&mut self, key: &str) -> Option<T> {
         let raw = self.first(key).map(str::trim).unwrap_or("");
         if raw.is_empty() {
-            return self.fail(
-                key,
-                format!("{}: выберите значение из списка", label_for(key)),
-            );
+            return self.fail(key, format!("{}: выберите значение из списка", label_for(key)));
         }
         match T::from_code(raw) {
             Some(v) => Some(v),
-            None => self.fail(
-                key,
-                format!(
-                    "{}: неизвестное значение «{}», выберите из списка",
-                    label_for(key),
-                    excerpt(raw)
-                ),
-            ),
+            None => self
+                .fail(key, format!("{}: неизвестное значение «{}», выберите из списка", label_for(key), excerpt(raw))),
         }
     }
 
@@ -449,20 +320,10 @@ impl<'a> Reader<'a> {
         if let Some(first) = unknown.first() {
             return self.fail(
                 key,
-                format!(
-                    "{}: неизвестное значение «{}», отметьте варианты из списка",
-                    label_for(key),
-                    first
-                ),
+                format!("{}: неизвестное значение «{}», отметьте варианты из списка", label_for(key), first),
             );
         }
-        Some(
-            T::ALL
-                .iter()
-                .copied()
-                .filter(|v| chosen.contains(v))
-                .collect(),
-        )
+        Some(T::ALL.iter().copied().filter(|v| chosen.contains(v)).collect())
     }
 
     fn bool(&mut self, key: &'a str) -> Option<bool> {
@@ -472,10 +333,7 @@ impl<'a> Reader<'a> {
                 "on" | "true" | "1" | "yes" | "да" => value = true,
                 "" | "off" | "false" | "0" | "no" | "нет" => {}
                 _ => {
-                    return self.fail(
-                        key,
-                        format!("{}: отметьте флажок или снимите его", label_for(key)),
-                    );
+                    return self.fail(key, format!("{}: отметьте флажок или снимите его", label_for(key)));
                 }
             }
         }
@@ -485,10 +343,7 @@ impl<'a> Reader<'a> {
     fn month_days(&mut self, key: &str) -> Option<Vec<MonthDay>> {
         let raw = self.first(key).unwrap_or("");
         let mut days = Vec::new();
-        for part in raw
-            .split([',', ';', ' ', '\t', '\n', '\r'])
-            .filter(|p| !p.is_empty())
-        {
+        for part in raw.split([',', ';', ' ', '\t', '\n', '\r']).filter(|p| !p.is_empty()) {
             match MonthDay::parse(part) {
                 Ok(md) => days.push(md),
                 Err(message) => return self.fail(key, format!("{}: {}", label_for(key), message)),
@@ -510,10 +365,7 @@ impl<'a> Reader<'a> {
             match parse_deadline(line) {
                 Ok(d) => deadlines.push(d),
                 Err(message) => {
-                    self.errors.push(FieldError::new(
-                        key,
-                        format!("{label}, строка {}: {message}", i + 1),
-                    ));
+                    self.errors.push(FieldError::new(key, format!("{label}, строка {}: {message}", i + 1)));
                     failed = true;
                 }
             }
@@ -530,11 +382,9 @@ fn parse_deadline(line: &str) -> Result<AnalysisDeadline, String> {
     let due_raw = parts.next().unwrap_or("");
     let form = parts.next().filter(|f| !f.is_empty()).map(str::to_owned);
     if due_raw.is_empty() {
-        return Err(
-            "укажите через «;» получателя, период и дату ДД.ММ, например \
+        return Err("укажите через «;» получателя, период и дату ДД.ММ, например \
                     authority;academic_year;30.05"
-                .to_owned(),
-        );
+            .to_owned());
     }
     let recipient = choice_by_code_or_label(recipient_raw).ok_or_else(|| {
         format!(
@@ -550,21 +400,11 @@ fn parse_deadline(line: &str) -> Result<AnalysisDeadline, String> {
         )
     })?;
     let due = MonthDay::parse(due_raw)?;
-    Ok(AnalysisDeadline {
-        recipient,
-        period,
-        due,
-        form,
-    })
+    Ok(AnalysisDeadline { recipient, period, due, form })
 }
 
 /// A variant by its code or, ignoring case, by its Russian label.
 fn choice_by_code_or_label<T: Choice>(raw: &str) -> Option<T> {
     let lower = raw.to_lowercase();
-    T::from_code(raw).or_else(|| {
-        T::ALL
-            .iter()
-            .copied()
-            .find(|v| v.label_ru().to_lowercase() == lower)
-    })
+    T::from_code(raw).or_else(|| T::ALL.iter().copied().find(|v| v.label_ru().to_lowercase() == lower))
 }

@@ -281,32 +281,21 @@ impl MonthDay {
     /// Parses "ДД.ММ" ("30.05", also "1.7"). The message is Russian and names no field.
     pub fn parse(input: &str) -> Result<Self, String> {
         let s = input.trim();
-        let bad_format = || {
-            format!(
-                "«{}» — укажите день и месяц в виде ДД.ММ, например 30.05",
-                excerpt(s)
-            )
-        };
+        let bad_format = || format!("«{}» — укажите день и месяц в виде ДД.ММ, например 30.05", excerpt(s));
         let (d, m) = s.split_once('.').ok_or_else(bad_format)?;
-        let digits =
-            |p: &str| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit());
+        let digits = |p: &str| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit());
         if !digits(d) || !digits(m) {
             return Err(bad_format());
         }
         let (Ok(day), Ok(month)) = (d.parse::<u8>(), m.parse::<u8>()) else {
             return Err(bad_format());
         };
-        Self::new(month, day)
-            .ok_or_else(|| format!("«{s}» — такой даты нет (29 февраля не допускается)"))
+        Self::new(month, day).ok_or_else(|| format!("«{s}» — такой даты нет (29 февраля не допускается)"))
     }
 
     /// "30 мая"; "?" parts for an invalid value.
     pub fn label_ru(&self) -> String {
-        let month = usize::from(self.month)
-            .checked_sub(1)
-            .and_then(|i| MONTHS_GENITIVE.get(i))
-            .copied()
-            .unwrap_or("?");
+        let month = usize::from(self.month).checked_sub(1).and_then(|i| MONTHS_GENITIVE.get(i)).copied().unwrap_or("?");
         format!("{} {}", self.day, month)
     }
 }
@@ -340,17 +329,11 @@ pub struct Setting<T> {
 impl<T> Setting<T> {
     /// A value taken from `clause` of the regulation.
     pub fn cited(value: T, clause: &str) -> Self {
-        Self {
-            value,
-            clause: Some(clause.to_owned()),
-        }
+        Self { value, clause: Some(clause.to_owned()) }
     }
     /// A value the regulation does not set (the neutral value).
     pub fn silent(value: T) -> Self {
-        Self {
-            value,
-            clause: None,
-        }
+        Self { value, clause: None }
     }
 }
 
@@ -368,12 +351,7 @@ pub struct AnalysisDeadline {
 impl AnalysisDeadline {
     /// "в орган управления образованием до 30 мая (за учебный год, по форме: приложение 1 к Положению)".
     pub fn describe_ru(&self) -> String {
-        let mut s = format!(
-            "{} до {} (за {}",
-            self.recipient.to_ru(),
-            self.due.label_ru(),
-            self.period.label_ru()
-        );
+        let mut s = format!("{} до {} (за {}", self.recipient.to_ru(), self.due.label_ru(), self.period.label_ru());
         if let Some(form) = &self.form {
             s.push_str(", по форме: ");
             s.push_str(form);
@@ -439,14 +417,8 @@ pub mod keys {
 /// Every setting as (key, Russian name), in struct order.
 pub const FIELDS: &[(&str, &str)] = &[
     (keys::BODY_NAME, "Наименование объединения"),
-    (
-        keys::MIN_MEMBERS,
-        "Минимальное число педагогов для создания объединения",
-    ),
-    (
-        keys::MIN_MEETINGS_PER_YEAR,
-        "Минимальное число заседаний в год",
-    ),
+    (keys::MIN_MEMBERS, "Минимальное число педагогов для создания объединения"),
+    (keys::MIN_MEETINGS_PER_YEAR, "Минимальное число заседаний в год"),
     (keys::PLAN_PERIOD, "Период плана работы"),
     (keys::PLAN_APPROVAL, "Порядок утверждения плана работы"),
     (keys::MINUTES_SIGNATORIES, "Протокол заседания подписывают"),
@@ -454,33 +426,17 @@ pub const FIELDS: &[(&str, &str)] = &[
     (keys::MAJORITY, "Порядок принятия решений"),
     (keys::OFFICERS, "Должностные лица объединения"),
     (keys::COMPOSITION, "Порядок формирования состава"),
-    (
-        keys::ANALYSIS_DEADLINES,
-        "Сроки представления анализа (отчёта) о работе",
-    ),
-    (
-        keys::ANALYSIS_SNAPSHOTS,
-        "Даты, по состоянию на которые составляется анализ",
-    ),
-    (
-        keys::ANALYSIS_ON_REQUEST,
-        "Анализ (информация) представляется также по запросу",
-    ),
+    (keys::ANALYSIS_DEADLINES, "Сроки представления анализа (отчёта) о работе"),
+    (keys::ANALYSIS_SNAPSHOTS, "Даты, по состоянию на которые составляется анализ"),
+    (keys::ANALYSIS_ON_REQUEST, "Анализ (информация) представляется также по запросу"),
     (keys::REQUIRED_DOCUMENTS, "Обязательная документация"),
     (keys::SUBGROUPS, "Подразделения внутри объединения"),
-    (
-        keys::INVITED_PARTICIPANTS,
-        "Допускается участие приглашённых лиц",
-    ),
+    (keys::INVITED_PARTICIPANTS, "Допускается участие приглашённых лиц"),
 ];
 
 /// The Russian name of the setting `key` (the key itself when unknown).
 pub fn label_for(key: &str) -> &'static str {
-    FIELDS
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, l)| *l)
-        .unwrap_or("Настройка")
+    FIELDS.iter().find(|(k, _)| *k == key).map(|(_, l)| *l).unwrap_or("Настройка")
 }
 
 /// Limits checked by [`ProfileSettings::validate`].
@@ -521,11 +477,7 @@ fn or_unset(s: String, unset: &str) -> String {
 }
 
 fn yes_no(b: bool) -> String {
-    if b {
-        "да".to_owned()
-    } else {
-        "нет".to_owned()
-    }
+    if b { "да".to_owned() } else { "нет".to_owned() }
 }
 
 /// At most 40 characters of a user's input, for echoing in a message.
@@ -559,10 +511,7 @@ fn check_unique<T, K: Eq + Hash>(
         if seen.contains(&k) {
             let text = show(item);
             if reported.insert(text.clone()) {
-                errors.push(err(
-                    key,
-                    format!("{}: «{}» указано более одного раза", label_for(key), text),
-                ));
+                errors.push(err(key, format!("{}: «{}» указано более одного раза", label_for(key), text)));
             }
         } else {
             seen.insert(k);
@@ -570,11 +519,7 @@ fn check_unique<T, K: Eq + Hash>(
     }
 }
 
-fn check_unique_choices<T: Choice + Hash>(
-    errors: &mut Vec<FieldError>,
-    key: &'static str,
-    items: &[T],
-) {
+fn check_unique_choices<T: Choice + Hash>(errors: &mut Vec<FieldError>, key: &'static str, items: &[T]) {
     check_unique(errors, key, items, |x| *x, |x| x.label_ru().to_owned());
 }
 
@@ -584,41 +529,20 @@ impl ProfileSettings {
         [
             (keys::BODY_NAME, self.body_name.clause.as_deref()),
             (keys::MIN_MEMBERS, self.min_members.clause.as_deref()),
-            (
-                keys::MIN_MEETINGS_PER_YEAR,
-                self.min_meetings_per_year.clause.as_deref(),
-            ),
+            (keys::MIN_MEETINGS_PER_YEAR, self.min_meetings_per_year.clause.as_deref()),
             (keys::PLAN_PERIOD, self.plan_period.clause.as_deref()),
             (keys::PLAN_APPROVAL, self.plan_approval.clause.as_deref()),
-            (
-                keys::MINUTES_SIGNATORIES,
-                self.minutes_signatories.clause.as_deref(),
-            ),
+            (keys::MINUTES_SIGNATORIES, self.minutes_signatories.clause.as_deref()),
             (keys::QUORUM, self.quorum.clause.as_deref()),
             (keys::MAJORITY, self.majority.clause.as_deref()),
             (keys::OFFICERS, self.officers.clause.as_deref()),
             (keys::COMPOSITION, self.composition.clause.as_deref()),
-            (
-                keys::ANALYSIS_DEADLINES,
-                self.analysis_deadlines.clause.as_deref(),
-            ),
-            (
-                keys::ANALYSIS_SNAPSHOTS,
-                self.analysis_snapshots.clause.as_deref(),
-            ),
-            (
-                keys::ANALYSIS_ON_REQUEST,
-                self.analysis_on_request.clause.as_deref(),
-            ),
-            (
-                keys::REQUIRED_DOCUMENTS,
-                self.required_documents.clause.as_deref(),
-            ),
+            (keys::ANALYSIS_DEADLINES, self.analysis_deadlines.clause.as_deref()),
+            (keys::ANALYSIS_SNAPSHOTS, self.analysis_snapshots.clause.as_deref()),
+            (keys::ANALYSIS_ON_REQUEST, self.analysis_on_request.clause.as_deref()),
+            (keys::REQUIRED_DOCUMENTS, self.required_documents.clause.as_deref()),
             (keys::SUBGROUPS, self.subgroups.clause.as_deref()),
-            (
-                keys::INVITED_PARTICIPANTS,
-                self.invited_participants.clause.as_deref(),
-            ),
+            (keys::INVITED_PARTICIPANTS, self.invited_participants.clause.as_deref()),
         ]
     }
 
@@ -631,10 +555,7 @@ impl ProfileSettings {
         if name.is_empty() {
             errors.push(err(
                 keys::BODY_NAME,
-                format!(
-                    "{}: укажите краткое наименование, например «ММО»",
-                    label_for(keys::BODY_NAME)
-                ),
+                format!("{}: укажите краткое наименование, например «ММО»", label_for(keys::BODY_NAME)),
             ));
         } else if name.chars().count() > limits::BODY_NAME_MAX_CHARS {
             errors.push(err(
@@ -648,16 +569,8 @@ impl ProfileSettings {
         }
 
         for (key, value, (min, max)) in [
-            (
-                keys::MIN_MEMBERS,
-                self.min_members.value,
-                limits::MIN_MEMBERS,
-            ),
-            (
-                keys::MIN_MEETINGS_PER_YEAR,
-                self.min_meetings_per_year.value,
-                limits::MIN_MEETINGS,
-            ),
+            (keys::MIN_MEMBERS, self.min_members.value, limits::MIN_MEMBERS),
+            (keys::MIN_MEETINGS_PER_YEAR, self.min_meetings_per_year.value, limits::MIN_MEETINGS),
         ] {
             if let Some(n) = value
                 && !(min..=max).contains(&n)
@@ -669,24 +582,13 @@ impl ProfileSettings {
         if self.plan_approval.value.is_empty() {
             errors.push(err(
                 keys::PLAN_APPROVAL,
-                format!(
-                    "{}: отметьте хотя бы один шаг",
-                    label_for(keys::PLAN_APPROVAL)
-                ),
+                format!("{}: отметьте хотя бы один шаг", label_for(keys::PLAN_APPROVAL)),
             ));
         }
         check_unique_choices(&mut errors, keys::PLAN_APPROVAL, &self.plan_approval.value);
-        check_unique_choices(
-            &mut errors,
-            keys::MINUTES_SIGNATORIES,
-            &self.minutes_signatories.value,
-        );
+        check_unique_choices(&mut errors, keys::MINUTES_SIGNATORIES, &self.minutes_signatories.value);
         check_unique_choices(&mut errors, keys::OFFICERS, &self.officers.value);
-        check_unique_choices(
-            &mut errors,
-            keys::REQUIRED_DOCUMENTS,
-            &self.required_documents.value,
-        );
+        check_unique_choices(&mut errors, keys::REQUIRED_DOCUMENTS, &self.required_documents.value);
         check_unique_choices(&mut errors, keys::SUBGROUPS, &self.subgroups.value);
 
         let deadlines = &self.analysis_deadlines.value;
@@ -694,21 +596,14 @@ impl ProfileSettings {
             if !d.due.is_valid() {
                 errors.push(err(
                     keys::ANALYSIS_DEADLINES,
-                    format!(
-                        "{}: даты «{}» не существует",
-                        label_for(keys::ANALYSIS_DEADLINES),
-                        d.due
-                    ),
+                    format!("{}: даты «{}» не существует", label_for(keys::ANALYSIS_DEADLINES), d.due),
                 ));
             }
             if let Some(form) = &d.form {
                 if form.trim().is_empty() || form.contains(['\n', '\r', '\t']) {
                     errors.push(err(
                         keys::ANALYSIS_DEADLINES,
-                        format!(
-                            "{}: форма отчёта — одна непустая строка",
-                            label_for(keys::ANALYSIS_DEADLINES)
-                        ),
+                        format!("{}: форма отчёта — одна непустая строка", label_for(keys::ANALYSIS_DEADLINES)),
                     ));
                 } else if form.chars().count() > limits::FORM_MAX_CHARS {
                     errors.push(err(
@@ -727,14 +622,7 @@ impl ProfileSettings {
             keys::ANALYSIS_DEADLINES,
             deadlines,
             |d| (d.recipient, d.period, d.due),
-            |d| {
-                format!(
-                    "{}, {}, {}",
-                    d.recipient.to_ru(),
-                    d.period.label_ru(),
-                    d.due
-                )
-            },
+            |d| format!("{}, {}, {}", d.recipient.to_ru(), d.period.label_ru(), d.due),
         );
 
         let snapshots = &self.analysis_snapshots.value;
@@ -742,21 +630,11 @@ impl ProfileSettings {
             if !md.is_valid() {
                 errors.push(err(
                     keys::ANALYSIS_SNAPSHOTS,
-                    format!(
-                        "{}: даты «{}» не существует",
-                        label_for(keys::ANALYSIS_SNAPSHOTS),
-                        md
-                    ),
+                    format!("{}: даты «{}» не существует", label_for(keys::ANALYSIS_SNAPSHOTS), md),
                 ));
             }
         }
-        check_unique(
-            &mut errors,
-            keys::ANALYSIS_SNAPSHOTS,
-            snapshots,
-            |m| *m,
-            |m| m.to_string(),
-        );
+        check_unique(&mut errors, keys::ANALYSIS_SNAPSHOTS, snapshots, |m| *m, |m| m.to_string());
 
         for (key, clause) in self.clauses() {
             if let Some(c) = clause
@@ -773,74 +651,31 @@ impl ProfileSettings {
             }
         }
 
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
     }
 
     /// One Russian row per setting, in struct order.
     pub fn describe_ru(&self) -> Vec<SettingRow> {
-        let number =
-            |n: Option<u32>| n.map_or_else(|| "не установлено".to_owned(), |n| n.to_string());
+        let number = |n: Option<u32>| n.map_or_else(|| "не установлено".to_owned(), |n| n.to_string());
         let rows: [(&'static str, String, &Option<String>); 16] = [
-            (
-                keys::BODY_NAME,
-                self.body_name.value.trim().to_owned(),
-                &self.body_name.clause,
-            ),
-            (
-                keys::MIN_MEMBERS,
-                number(self.min_members.value),
-                &self.min_members.clause,
-            ),
-            (
-                keys::MIN_MEETINGS_PER_YEAR,
-                number(self.min_meetings_per_year.value),
-                &self.min_meetings_per_year.clause,
-            ),
-            (
-                keys::PLAN_PERIOD,
-                self.plan_period.value.label_ru().to_owned(),
-                &self.plan_period.clause,
-            ),
+            (keys::BODY_NAME, self.body_name.value.trim().to_owned(), &self.body_name.clause),
+            (keys::MIN_MEMBERS, number(self.min_members.value), &self.min_members.clause),
+            (keys::MIN_MEETINGS_PER_YEAR, number(self.min_meetings_per_year.value), &self.min_meetings_per_year.clause),
+            (keys::PLAN_PERIOD, self.plan_period.value.label_ru().to_owned(), &self.plan_period.clause),
             (
                 keys::PLAN_APPROVAL,
-                or_unset(
-                    labels(&self.plan_approval.value).join(" → "),
-                    "не установлен",
-                ),
+                or_unset(labels(&self.plan_approval.value).join(" → "), "не установлен"),
                 &self.plan_approval.clause,
             ),
             (
                 keys::MINUTES_SIGNATORIES,
-                or_unset(
-                    join_ru(&labels(&self.minutes_signatories.value)),
-                    "не установлено",
-                ),
+                or_unset(join_ru(&labels(&self.minutes_signatories.value)), "не установлено"),
                 &self.minutes_signatories.clause,
             ),
-            (
-                keys::QUORUM,
-                self.quorum.value.label_ru().to_owned(),
-                &self.quorum.clause,
-            ),
-            (
-                keys::MAJORITY,
-                self.majority.value.label_ru().to_owned(),
-                &self.majority.clause,
-            ),
-            (
-                keys::OFFICERS,
-                or_unset(join_ru(&labels(&self.officers.value)), "не установлены"),
-                &self.officers.clause,
-            ),
-            (
-                keys::COMPOSITION,
-                self.composition.value.label_ru().to_owned(),
-                &self.composition.clause,
-            ),
+            (keys::QUORUM, self.quorum.value.label_ru().to_owned(), &self.quorum.clause),
+            (keys::MAJORITY, self.majority.value.label_ru().to_owned(), &self.majority.clause),
+            (keys::OFFICERS, or_unset(join_ru(&labels(&self.officers.value)), "не установлены"), &self.officers.clause),
+            (keys::COMPOSITION, self.composition.value.label_ru().to_owned(), &self.composition.clause),
             (
                 keys::ANALYSIS_DEADLINES,
                 or_unset(
@@ -869,17 +704,10 @@ impl ProfileSettings {
                 ),
                 &self.analysis_snapshots.clause,
             ),
-            (
-                keys::ANALYSIS_ON_REQUEST,
-                yes_no(self.analysis_on_request.value),
-                &self.analysis_on_request.clause,
-            ),
+            (keys::ANALYSIS_ON_REQUEST, yes_no(self.analysis_on_request.value), &self.analysis_on_request.clause),
             (
                 keys::REQUIRED_DOCUMENTS,
-                or_unset(
-                    labels(&self.required_documents.value).join("; "),
-                    "не установлена",
-                ),
+                or_unset(labels(&self.required_documents.value).join("; "), "не установлена"),
                 &self.required_documents.clause,
             ),
             (
@@ -887,27 +715,15 @@ impl ProfileSettings {
                 or_unset(labels(&self.subgroups.value).join(", "), "не предусмотрены"),
                 &self.subgroups.clause,
             ),
-            (
-                keys::INVITED_PARTICIPANTS,
-                yes_no(self.invited_participants.value),
-                &self.invited_participants.clause,
-            ),
+            (keys::INVITED_PARTICIPANTS, yes_no(self.invited_participants.value), &self.invited_participants.clause),
         ];
         rows.into_iter()
-            .map(|(key, value, clause)| SettingRow {
-                key,
-                label: label_for(key),
-                value,
-                clause: clause.clone(),
-            })
+            .map(|(key, value, clause)| SettingRow { key, label: label_for(key), value, clause: clause.clone() })
             .collect()
     }
 }
 
 /// "Минимальное число заседаний в год: введите целое число от 1 до 52 или оставьте пустым".
 pub(crate) fn number_message(key: &str, min: u32, max: u32) -> String {
-    format!(
-        "{}: введите целое число от {min} до {max} или оставьте пустым",
-        label_for(key)
-    )
+    format!("{}: введите целое число от {min} до {max} или оставьте пустым", label_for(key))
 }

@@ -7,9 +7,8 @@
 use serde::Serialize;
 
 use super::{
-    AnalysisDeadline, AnalysisRecipient, ApprovalStep, CompositionRule, MajorityRule, MonthDay,
-    Officer, PlanPeriod, ProfileSettings, QuorumRule, RequiredDocument, Setting, Signatory,
-    SubgroupKind,
+    AnalysisDeadline, AnalysisRecipient, ApprovalStep, CompositionRule, MajorityRule, MonthDay, Officer, PlanPeriod,
+    ProfileSettings, QuorumRule, RequiredDocument, Setting, Signatory, SubgroupKind,
 };
 
 /// A seed regulation shipped with Metoda, to be copied and edited by an authority.
@@ -63,14 +62,7 @@ fn seed_000() -> Preset {
             min_members: c(Some(10), "000 §1.2"),
             min_meetings_per_year: c(Some(4), "000 §4.5"),
             plan_period: c(PlanPeriod::AcademicYear, "000 §4.4"),
-            plan_approval: c(
-                vec![
-                    A::DraftedByHead,
-                    A::ConsideredAtMeeting,
-                    A::ApprovedByAuthorityOrder,
-                ],
-                "000 §4.4",
-            ),
+            plan_approval: c(vec![A::DraftedByHead, A::ConsideredAtMeeting, A::ApprovedByAuthorityOrder], "000 §4.4"),
             minutes_signatories: c(vec![Signatory::Head], "000 §4.5"),
             quorum: s(QuorumRule::None),
             majority: s(MajorityRule::None),
@@ -79,10 +71,7 @@ fn seed_000() -> Preset {
             analysis_deadlines: s(vec![]),
             analysis_snapshots: s(vec![]),
             analysis_on_request: s(false),
-            required_documents: c(
-                vec![D::Regulation, D::TeacherDataBank, D::WorkPlan, D::Minutes],
-                "000 §6.1–6.4",
-            ),
+            required_documents: c(vec![D::Regulation, D::TeacherDataBank, D::WorkPlan, D::Minutes], "000 §6.1–6.4"),
             subgroups: s(vec![]),
             invited_participants: s(false),
         },
@@ -94,8 +83,7 @@ fn seed_001() -> Preset {
     use RequiredDocument as D;
     Preset {
         code: "seed-001",
-        name_ru: "Положение о ММО социальных педагогов (г. Бийск, Алтайский край) — seed 001"
-            .to_owned(),
+        name_ru: "Положение о ММО социальных педагогов (г. Бийск, Алтайский край) — seed 001".to_owned(),
         source_ru: "Положение о муниципальном методическом объединении социальных педагогов \
                     общеобразовательных учреждений города Бийска (МКУ «Управление образования \
                     Администрации города Бийска»)."
@@ -105,10 +93,7 @@ fn seed_001() -> Preset {
             min_members: s(None),
             min_meetings_per_year: s(None),
             // §5.1 says the plan is for the calendar year, §6.1 lists a plan for the academic year.
-            plan_period: c(
-                PlanPeriod::CalendarYear,
-                "001 §5.1 (календарный год); в §6.1 — план на учебный год",
-            ),
+            plan_period: c(PlanPeriod::CalendarYear, "001 §5.1 (календарный год); в §6.1 — план на учебный год"),
             plan_approval: c(vec![ApprovalStep::Approved], "001 §5.1"),
             minutes_signatories: s(vec![]),
             quorum: s(QuorumRule::None),
@@ -120,13 +105,7 @@ fn seed_001() -> Preset {
             analysis_snapshots: s(vec![]),
             analysis_on_request: s(false),
             required_documents: c(
-                vec![
-                    D::Regulation,
-                    D::WorkPlan,
-                    D::AnnualAnalysis,
-                    D::Cyclogram,
-                    D::EventDocuments,
-                ],
+                vec![D::Regulation, D::WorkPlan, D::AnnualAnalysis, D::Cyclogram, D::EventDocuments],
                 "001 §6.1",
             ),
             subgroups: c(vec![SubgroupKind::CreativeGroup], "001 §4.5"),
@@ -153,10 +132,7 @@ fn seed_002() -> Preset {
             min_meetings_per_year: c(Some(4), "002 §3.3, §6"),
             plan_period: c(PlanPeriod::AcademicYear, "002 §3.2"),
             // §6: drawing up the plan is the head's duty; who approves it is not said.
-            plan_approval: c(
-                vec![ApprovalStep::DraftedByHead, ApprovalStep::Approved],
-                "002 §3.2, §6",
-            ),
+            plan_approval: c(vec![ApprovalStep::DraftedByHead, ApprovalStep::Approved], "002 §3.2, §6"),
             minutes_signatories: c(vec![Signatory::Head], "002 §3.3"),
             quorum: s(QuorumRule::None),
             majority: s(MajorityRule::None),
@@ -174,14 +150,7 @@ fn seed_002() -> Preset {
             analysis_snapshots: s(vec![]),
             analysis_on_request: c(true, "002 §3.4"),
             required_documents: c(
-                vec![
-                    D::Regulation,
-                    D::TeacherDataBank,
-                    D::WorkPlan,
-                    D::Minutes,
-                    D::AnnualAnalysis,
-                    D::Other,
-                ],
+                vec![D::Regulation, D::TeacherDataBank, D::WorkPlan, D::Minutes, D::AnnualAnalysis, D::Other],
                 "002 §5.1–5.6, прил. 1, 2",
             ),
             subgroups: s(vec![]),
@@ -195,8 +164,7 @@ fn seed_003() -> Preset {
     use RequiredDocument as D;
     Preset {
         code: "seed-003",
-        name_ru: "Положение о ММО классных руководителей (Весьегонский муниципальный округ) — seed 003"
-            .to_owned(),
+        name_ru: "Положение о ММО классных руководителей (Весьегонский муниципальный округ) — seed 003".to_owned(),
         source_ru: "Положение о муниципальном методическом объединении классных руководителей \
                     Весьегонского муниципального округа при методическом кабинете Отдела образования."
             .to_owned(),
@@ -216,10 +184,7 @@ fn seed_003() -> Preset {
             analysis_deadlines: s(vec![]),
             analysis_snapshots: s(vec![]),
             analysis_on_request: s(false),
-            required_documents: c(
-                vec![D::WorkPlan, D::Minutes, D::AnnualAnalysis, D::Materials],
-                "003 §5.1–5.4",
-            ),
+            required_documents: c(vec![D::WorkPlan, D::Minutes, D::AnnualAnalysis, D::Materials], "003 §5.1–5.4"),
             subgroups: s(vec![]),
             invited_participants: s(false),
         },
@@ -252,10 +217,7 @@ fn seed_004() -> Preset {
             minutes_signatories: c(vec![Signatory::Chair, Signatory::Secretary], "004 §4.4"),
             quorum: c(QuorumRule::MoreThanHalfOfMembers, "004 §4.4"),
             majority: c(MajorityRule::SimpleMajorityOfPresent, "004 §4.4"),
-            officers: c(
-                vec![Officer::Head, Officer::Deputy, Officer::Secretary],
-                "004 §2.1",
-            ),
+            officers: c(vec![Officer::Head, Officer::Deputy, Officer::Secretary], "004 §2.1"),
             composition: c(CompositionRule::ApprovedYearlyByOrder, "004 §2.2"),
             analysis_deadlines: c(
                 vec![
@@ -287,14 +249,7 @@ fn seed_004() -> Preset {
                 ],
                 "004 §6",
             ),
-            subgroups: c(
-                vec![
-                    SubgroupKind::Rmo,
-                    SubgroupKind::Section,
-                    SubgroupKind::CreativeGroup,
-                ],
-                "004 §2.5",
-            ),
+            subgroups: c(vec![SubgroupKind::Rmo, SubgroupKind::Section, SubgroupKind::CreativeGroup], "004 §2.5"),
             invited_participants: c(true, "004 §2.7"),
         },
     }

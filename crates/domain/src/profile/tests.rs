@@ -6,16 +6,11 @@ fn pairs_from_fields(fields: &[FormField]) -> Vec<(String, String)> {
     for f in fields {
         let key = f.key.to_owned();
         match &f.kind {
-            FieldKind::Text { value }
-            | FieldKind::MonthDays { value }
-            | FieldKind::Deadlines { value } => {
+            FieldKind::Text { value } | FieldKind::MonthDays { value } | FieldKind::Deadlines { value } => {
                 pairs.push((key.clone(), value.clone()));
             }
             FieldKind::Number { value, .. } => {
-                pairs.push((
-                    key.clone(),
-                    value.map(|n| n.to_string()).unwrap_or_default(),
-                ));
+                pairs.push((key.clone(), value.map(|n| n.to_string()).unwrap_or_default()));
             }
             FieldKind::Select { selected, .. } => pairs.push((key.clone(), (*selected).to_owned())),
             FieldKind::Multi { options, selected } => {
@@ -94,20 +89,14 @@ fn enum_codes_are_the_serde_names() {
         ApprovalStep::ApprovedByAuthorityOrder.label_ru(),
         "утверждается приказом руководителя органа управления образованием"
     );
-    assert_eq!(
-        QuorumRule::MoreThanHalfOfMembers.code(),
-        "more_than_half_of_members"
-    );
+    assert_eq!(QuorumRule::MoreThanHalfOfMembers.code(), "more_than_half_of_members");
 }
 
 #[test]
 fn five_presets_in_order_and_every_one_validates() {
     let all = presets();
     let codes: Vec<_> = all.iter().map(|p| p.code).collect();
-    assert_eq!(
-        codes,
-        ["seed-000", "seed-001", "seed-002", "seed-003", "seed-004"]
-    );
+    assert_eq!(codes, ["seed-000", "seed-001", "seed-002", "seed-003", "seed-004"]);
     for p in &all {
         assert_eq!(p.settings.validate(), Ok(()), "{}", p.code);
         assert!(p.name_ru.contains(&p.code[5..]), "{}", p.name_ru);
@@ -135,11 +124,7 @@ fn seed_spot_checks() {
     assert_eq!(s000.min_meetings_per_year.value, Some(4));
     assert_eq!(
         s000.plan_approval.value,
-        [
-            ApprovalStep::DraftedByHead,
-            ApprovalStep::ConsideredAtMeeting,
-            ApprovalStep::ApprovedByAuthorityOrder
-        ]
+        [ApprovalStep::DraftedByHead, ApprovalStep::ConsideredAtMeeting, ApprovalStep::ApprovedByAuthorityOrder]
     );
     assert_eq!(s000.minutes_signatories.value, [Signatory::Head]);
     assert_eq!(s000.quorum, Setting::silent(QuorumRule::None));
@@ -147,10 +132,7 @@ fn seed_spot_checks() {
     let s001 = seed("seed-001");
     assert_eq!(s001.plan_period.value, PlanPeriod::CalendarYear);
     let clause = s001.plan_period.clause.as_deref().unwrap_or("");
-    assert!(
-        clause.contains("§5.1") && clause.contains("§6.1"),
-        "{clause}"
-    );
+    assert!(clause.contains("§5.1") && clause.contains("§6.1"), "{clause}");
     assert_eq!(s001.officers.value, [Officer::Head, Officer::Curator]);
     assert_eq!(s001.min_meetings_per_year, Setting::silent(None));
     assert_eq!(s001.subgroups.value, [SubgroupKind::CreativeGroup]);
@@ -170,48 +152,22 @@ fn seed_spot_checks() {
     assert_eq!(s002.min_meetings_per_year.value, Some(4));
 
     let s003 = seed("seed-003");
-    assert_eq!(
-        s003.min_meetings_per_year,
-        Setting::cited(Some(3), "003 §3.3")
-    );
-    assert_eq!(
-        s003.plan_approval.value,
-        [ApprovalStep::AgreedWithCabinetHead]
-    );
+    assert_eq!(s003.min_meetings_per_year, Setting::cited(Some(3), "003 §3.3"));
+    assert_eq!(s003.plan_approval.value, [ApprovalStep::AgreedWithCabinetHead]);
     assert_eq!(s003.composition.value, CompositionRule::ChangesWithStaff);
 
     let s004 = seed("seed-004");
     assert_eq!(s004.body_name.value, "МУМО");
-    assert_eq!(
-        s004.minutes_signatories.value,
-        [Signatory::Chair, Signatory::Secretary]
-    );
-    assert_eq!(
-        s004.quorum,
-        Setting::cited(QuorumRule::MoreThanHalfOfMembers, "004 §4.4")
-    );
+    assert_eq!(s004.minutes_signatories.value, [Signatory::Chair, Signatory::Secretary]);
+    assert_eq!(s004.quorum, Setting::cited(QuorumRule::MoreThanHalfOfMembers, "004 §4.4"));
     assert_eq!(s004.majority.value, MajorityRule::SimpleMajorityOfPresent);
-    assert_eq!(
-        s004.officers.value,
-        [Officer::Head, Officer::Deputy, Officer::Secretary]
-    );
-    assert_eq!(
-        s004.composition.value,
-        CompositionRule::ApprovedYearlyByOrder
-    );
-    assert_eq!(
-        s004.analysis_snapshots.value,
-        [MonthDay { month: 1, day: 1 }, MonthDay { month: 7, day: 1 }]
-    );
+    assert_eq!(s004.officers.value, [Officer::Head, Officer::Deputy, Officer::Secretary]);
+    assert_eq!(s004.composition.value, CompositionRule::ApprovedYearlyByOrder);
+    assert_eq!(s004.analysis_snapshots.value, [MonthDay { month: 1, day: 1 }, MonthDay { month: 7, day: 1 }]);
     assert_eq!(s004.analysis_deadlines.value.len(), 2);
-    assert!(
-        s004.analysis_deadlines
-            .value
-            .iter()
-            .any(|d| d.recipient == AnalysisRecipient::RegionalAssociation
-                && d.period == PlanPeriod::CalendarYear
-                && d.due == MonthDay { month: 3, day: 1 })
-    );
+    assert!(s004.analysis_deadlines.value.iter().any(|d| d.recipient == AnalysisRecipient::RegionalAssociation
+        && d.period == PlanPeriod::CalendarYear
+        && d.due == MonthDay { month: 3, day: 1 }));
     assert!(s004.invited_participants.value);
     assert_eq!(s004.min_meetings_per_year.value, Some(2));
 }
@@ -221,12 +177,7 @@ fn form_round_trip_reproduces_every_preset() {
     for p in presets() {
         let pairs = pairs_of(&p.settings);
         assert_eq!(from_form(&pairs), Ok(p.settings.clone()), "{}", p.code);
-        assert_eq!(
-            ProfileSettings::from_form(&pairs),
-            Ok(p.settings),
-            "{}",
-            p.code
-        );
+        assert_eq!(ProfileSettings::from_form(&pairs), Ok(p.settings), "{}", p.code);
     }
 }
 
@@ -259,56 +210,31 @@ fn form_fields_follow_struct_order() {
     match &approval.kind {
         FieldKind::Multi { options, selected } => {
             assert_eq!(options.len(), ApprovalStep::ALL.len());
-            assert_eq!(
-                selected,
-                &[
-                    "drafted_by_head",
-                    "considered_at_meeting",
-                    "approved_by_authority_order"
-                ]
-            );
+            assert_eq!(selected, &["drafted_by_head", "considered_at_meeting", "approved_by_authority_order"]);
         }
         other => panic!("unexpected kind {other:?}"),
     }
     let s4 = seed("seed-004");
-    let Some(d) = s4
-        .form_fields()
-        .into_iter()
-        .find(|f| f.key == keys::ANALYSIS_DEADLINES)
-    else {
+    let Some(d) = s4.form_fields().into_iter().find(|f| f.key == keys::ANALYSIS_DEADLINES) else {
         panic!("no deadlines field");
     };
     assert_eq!(
         d.kind,
         FieldKind::Deadlines {
-            value: "authority;academic_year;01.07\nregional_association;calendar_year;01.03"
-                .to_owned()
+            value: "authority;academic_year;01.07\nregional_association;calendar_year;01.03".to_owned()
         }
     );
     assert!(d.hint().is_some());
-    let Some(m) = s4
-        .form_fields()
-        .into_iter()
-        .find(|f| f.key == keys::ANALYSIS_SNAPSHOTS)
-    else {
+    let Some(m) = s4.form_fields().into_iter().find(|f| f.key == keys::ANALYSIS_SNAPSHOTS) else {
         panic!("no snapshots field");
     };
-    assert_eq!(
-        m.kind,
-        FieldKind::MonthDays {
-            value: "01.01, 01.07".to_owned()
-        }
-    );
+    assert_eq!(m.kind, FieldKind::MonthDays { value: "01.01, 01.07".to_owned() });
 }
 
 #[test]
 fn describe_renders_russian_values() {
     let row = |s: &ProfileSettings, key: &str| {
-        s.describe_ru()
-            .into_iter()
-            .find(|r| r.key == key)
-            .map(|r| r.value)
-            .unwrap_or_default()
+        s.describe_ru().into_iter().find(|r| r.key == key).map(|r| r.value).unwrap_or_default()
     };
     let s000 = seed("seed-000");
     assert_eq!(row(&s000, keys::MIN_MEMBERS), "10");
@@ -322,14 +248,8 @@ fn describe_renders_russian_values() {
         "в орган управления образованием до 30 мая (за учебный год, по форме: приложение 1 к Положению)"
     );
     let s004 = seed("seed-004");
-    assert_eq!(
-        row(&s004, keys::MINUTES_SIGNATORIES),
-        "председатель и секретарь"
-    );
-    assert_eq!(
-        row(&s004, keys::ANALYSIS_SNAPSHOTS),
-        "на 1 января и на 1 июля"
-    );
+    assert_eq!(row(&s004, keys::MINUTES_SIGNATORIES), "председатель и секретарь");
+    assert_eq!(row(&s004, keys::ANALYSIS_SNAPSHOTS), "на 1 января и на 1 июля");
     assert_eq!(
         row(&s004, keys::ANALYSIS_DEADLINES),
         "в орган управления образованием до 1 июля (за учебный год); в РУМО до 1 марта (за календарный год)"
@@ -346,21 +266,9 @@ fn month_day_parsing_and_rendering() {
     assert_eq!(MonthDay::parse("30.05"), Ok(MonthDay { month: 5, day: 30 }));
     assert_eq!(MonthDay::parse(" 1.7 "), Ok(MonthDay { month: 7, day: 1 }));
     assert_eq!(MonthDay::parse("28.02"), Ok(MonthDay { month: 2, day: 28 }));
-    for bad in [
-        "31.02",
-        "29.02",
-        "00.01",
-        "01.13",
-        "31.04",
-        "",
-        "30-05",
-        "123.05",
-        "3.",
-        ".5",
-        "a.b",
-        "+1.05",
-        "30.05.2024",
-    ] {
+    for bad in
+        ["31.02", "29.02", "00.01", "01.13", "31.04", "", "30-05", "123.05", "3.", ".5", "a.b", "+1.05", "30.05.2024"]
+    {
         assert!(MonthDay::parse(bad).is_err(), "{bad}");
     }
     assert_eq!(MonthDay::new(13, 1), None);
@@ -377,11 +285,7 @@ fn month_day_parsing_and_rendering() {
 fn empty_body_name_is_rejected() {
     let pairs = with(pairs_of(&seed("seed-000")), keys::BODY_NAME, "   ");
     assert_eq!(fields(&errors_of(&pairs)), [keys::BODY_NAME]);
-    let pairs = with(
-        pairs_of(&seed("seed-000")),
-        keys::BODY_NAME,
-        "Методическое объединение учителей",
-    );
+    let pairs = with(pairs_of(&seed("seed-000")), keys::BODY_NAME, "Методическое объединение учителей");
     assert_eq!(fields(&errors_of(&pairs)), [keys::BODY_NAME]);
 }
 
@@ -391,11 +295,7 @@ fn bad_numbers_are_rejected_once() {
     for bad in ["abc", "0", "53", "-1", "4.5", "99999999999999999999"] {
         let errors = errors_of(&with(base.clone(), keys::MIN_MEETINGS_PER_YEAR, bad));
         assert_eq!(fields(&errors), [keys::MIN_MEETINGS_PER_YEAR], "{bad}");
-        assert!(
-            errors[0].message.contains("от 1 до 52"),
-            "{}",
-            errors[0].message
-        );
+        assert!(errors[0].message.contains("от 1 до 52"), "{}", errors[0].message);
     }
     let errors = errors_of(&with(base.clone(), keys::MIN_MEMBERS, "1001"));
     assert_eq!(fields(&errors), [keys::MIN_MEMBERS]);
@@ -406,33 +306,15 @@ fn bad_numbers_are_rejected_once() {
 #[test]
 fn bad_dates_and_codes_are_rejected() {
     let base = pairs_of(&seed("seed-004"));
-    let errors = errors_of(&with(
-        base.clone(),
-        keys::ANALYSIS_SNAPSHOTS,
-        "01.01, 31.02",
-    ));
+    let errors = errors_of(&with(base.clone(), keys::ANALYSIS_SNAPSHOTS, "01.01, 31.02"));
     assert_eq!(fields(&errors), [keys::ANALYSIS_SNAPSHOTS]);
     assert!(errors[0].message.contains("31.02"), "{}", errors[0].message);
 
-    let errors = errors_of(&with(
-        base.clone(),
-        keys::ANALYSIS_DEADLINES,
-        "authority;academic_year;31.02",
-    ));
+    let errors = errors_of(&with(base.clone(), keys::ANALYSIS_DEADLINES, "authority;academic_year;31.02"));
     assert_eq!(fields(&errors), [keys::ANALYSIS_DEADLINES]);
-    assert!(
-        errors[0].message.contains("строка 1"),
-        "{}",
-        errors[0].message
-    );
+    assert!(errors[0].message.contains("строка 1"), "{}", errors[0].message);
 
-    for bad in [
-        "nobody;academic_year;01.07",
-        "authority;decade;01.07",
-        "authority;academic_year",
-        ";;;;",
-        "x",
-    ] {
+    for bad in ["nobody;academic_year;01.07", "authority;decade;01.07", "authority;academic_year", ";;;;", "x"] {
         let errors = errors_of(&with(base.clone(), keys::ANALYSIS_DEADLINES, bad));
         assert_eq!(fields(&errors), [keys::ANALYSIS_DEADLINES], "{bad}");
     }
@@ -481,9 +363,7 @@ fn validate_catches_direct_edits() {
     s.plan_approval.value.clear();
     s.min_members.value = Some(0);
     s.min_meetings_per_year.value = Some(53);
-    s.analysis_snapshots
-        .value
-        .push(MonthDay { month: 2, day: 29 });
+    s.analysis_snapshots.value.push(MonthDay { month: 2, day: 29 });
     s.analysis_deadlines.value.push(AnalysisDeadline {
         recipient: AnalysisRecipient::Authority,
         period: PlanPeriod::AcademicYear,
@@ -541,31 +421,14 @@ fn deadlines_accept_labels_and_forms_with_semicolons() {
 fn an_empty_form_reports_every_required_field_and_never_panics() {
     let errors = errors_of(&[]);
     let f = fields(&errors);
-    for key in [
-        keys::BODY_NAME,
-        keys::PLAN_PERIOD,
-        keys::PLAN_APPROVAL,
-        keys::QUORUM,
-        keys::MAJORITY,
-        keys::COMPOSITION,
-    ] {
+    for key in
+        [keys::BODY_NAME, keys::PLAN_PERIOD, keys::PLAN_APPROVAL, keys::QUORUM, keys::MAJORITY, keys::COMPOSITION]
+    {
         assert!(f.contains(&key), "{key} missing in {f:?}");
     }
 
-    let nasty = [
-        "",
-        " ",
-        ";",
-        "\n",
-        "..",
-        "٣.٥",
-        "𝟘𝟙.𝟘𝟙",
-        "\u{0}",
-        "on",
-        "99.99",
-        "1;2;3;4;5",
-        "ё".repeat(10_000).leak(),
-    ];
+    let nasty =
+        ["", " ", ";", "\n", "..", "٣.٥", "𝟘𝟙.𝟘𝟙", "\u{0}", "on", "99.99", "1;2;3;4;5", "ё".repeat(10_000).leak()];
     for key in FIELDS.iter().map(|(k, _)| *k) {
         for v in nasty {
             let pairs = with(pairs_of(&seed("seed-004")), key, v);

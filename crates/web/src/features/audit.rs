@@ -49,7 +49,9 @@ fn nonempty(s: &Option<String>) -> Option<String> {
 fn date(s: &Option<String>, label: &str) -> Result<Option<String>, AppError> {
     match nonempty(s) {
         None => Ok(None),
-        Some(v) => metoda_domain::values::date("date", label, &v).map(|d| Some(metoda_domain::values::iso_date(d))).map_err(|e| AppError::Validation(vec![e])),
+        Some(v) => metoda_domain::values::date("date", label, &v)
+            .map(|d| Some(metoda_domain::values::iso_date(d)))
+            .map_err(|e| AppError::Validation(vec![e])),
     }
 }
 
@@ -58,7 +60,12 @@ async fn readable(state: &AppState, me: &Current) -> Result<Vec<Municipality>, A
     Ok(crate::features::municipalities::visible(state, me, None, true)
         .await?
         .into_iter()
-        .filter(|m| me.may(Action::View, &Resource::Audit { place: Some(Place { region_id: m.region_id, municipality_id: Some(m.id) }) }))
+        .filter(|m| {
+            me.may(
+                Action::View,
+                &Resource::Audit { place: Some(Place { region_id: m.region_id, municipality_id: Some(m.id) }) },
+            )
+        })
         .collect())
 }
 
@@ -84,13 +91,9 @@ async fn filter(state: &AppState, me: &Current, q: &AuditQuery) -> Result<(Filte
         f.municipality_id = Some(m.id);
     } else if is_admin(me) {
         // everything
-    } else if let Some(region) = me
-        .principal
-        .grants
-        .iter()
-        .filter_map(|g| g.region_id)
-        .find(|r| me.may(Action::View, &Resource::Audit { place: Some(Place { region_id: *r, municipality_id: None }) }))
-    {
+    } else if let Some(region) = me.principal.grants.iter().filter_map(|g| g.region_id).find(|r| {
+        me.may(Action::View, &Resource::Audit { place: Some(Place { region_id: *r, municipality_id: None }) })
+    }) {
         f.region_id = Some(region);
     } else if let Some(m) = munis.first() {
         f.region_id = Some(m.region_id);
@@ -137,12 +140,15 @@ pub fn action_label(code: &str) -> &str {
     }
 }
 
-pub const ACTIONS: &[&str] = &["create", "update", "archive", "restore", "assign_profile", "set_password", "sign_in", "sign_out"];
+pub const ACTIONS: &[&str] =
+    &["create", "update", "archive", "restore", "assign_profile", "set_password", "sign_in", "sign_out"];
 
 /// The Russian name of a field in "old -> new"; `None` for bookkeeping fields not worth showing.
 fn field_label(code: &str) -> Option<&str> {
     Some(match code {
-        "id" | "created_at" | "updated_at" | "region_id" | "municipality_id" | "user_id" | "search_text" => return None,
+        "id" | "created_at" | "updated_at" | "region_id" | "municipality_id" | "user_id" | "search_text" => {
+            return None;
+        }
         "name" => "название",
         "code" => "код",
         "full_name" => "полное наименование / ФИО",
@@ -186,8 +192,11 @@ fn pretty(changes: &str) -> String {
                 };
                 let value = |x: Option<&serde_json::Value>| match (k.as_str(), x.and_then(serde_json::Value::as_str)) {
                     ("kind", Some(code)) => metoda_domain::directory::organization_kind_label(code),
-                    ("role", Some(code)) => metoda_domain::access::Role::from_code(code).map_or_else(|| code.to_owned(), |r| r.label_ru().to_owned()),
-                    ("archived_at" | "revoked_at" | "password_changed_at" | "last_used_at", Some(t)) => crate::pages::ts(t),
+                    ("role", Some(code)) => metoda_domain::access::Role::from_code(code)
+                        .map_or_else(|| code.to_owned(), |r| r.label_ru().to_owned()),
+                    ("archived_at" | "revoked_at" | "password_changed_at" | "last_used_at", Some(t)) => {
+                        crate::pages::ts(t)
+                    }
                     _ => show(x),
                 };
                 Some(format!("{label}: {} → {}", value(pair.get(0)), value(pair.get(1))))
@@ -270,7 +279,11 @@ pub struct AuditBody {
 /// The audit trail the caller may read, newest first, 50 a page.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
     responses((status = 200, body = AuditBody), (status = 403, body = crate::error::ErrorBody)))]
-pub async fn api_list(State(state): State<AppState>, ApiMe(me, _): ApiMe, Query(q): Query<AuditQuery>) -> ApiResult<AuditBody> {
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Query(q): Query<AuditQuery>,
+) -> ApiResult<AuditBody> {
     let (f, _) = filter(&state, &me, &q).await?;
     let mut c = state.db.conn().await?;
     let (entries, total) = audit::list(&mut c, &f).await?;

@@ -40,18 +40,26 @@ async fn home(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
     let all = municipalities::list(&mut c, None, false).await?;
     let visible: Vec<Municipality> = all
         .into_iter()
-        .filter(|m| me.may(Action::View, &Resource::Municipality { region_id: m.region_id, municipality_id: Some(m.id) }))
+        .filter(|m| {
+            me.may(Action::View, &Resource::Municipality { region_id: m.region_id, municipality_id: Some(m.id) })
+        })
         .collect();
     // Cards for the municipalities the user works in (not all of a region's).
     let own: Vec<i64> = me.principal.grants.iter().filter_map(|g| g.municipality_id).collect();
     let mut cards = vec![];
     for m in visible.iter().filter(|m| own.contains(&m.id)) {
-        let orgs = organizations::list(&mut c, &organizations::Filter { municipality_id: Some(m.id), ..Default::default() }).await?;
-        let can_manage = me.may(Action::Create, &Resource::Organization { region_id: m.region_id, municipality_id: m.id, organization_id: None });
+        let orgs =
+            organizations::list(&mut c, &organizations::Filter { municipality_id: Some(m.id), ..Default::default() })
+                .await?;
+        let can_manage = me.may(
+            Action::Create,
+            &Resource::Organization { region_id: m.region_id, municipality_id: m.id, organization_id: None },
+        );
         cards.push(MuniCard { m: m.clone(), organizations: orgs.len(), can_manage });
     }
     let regional = me.principal.grants.iter().any(|g| g.role.scope_kind() == ScopeKind::Region) || is_admin(&me);
-    let without_profile = if regional { visible.iter().filter(|m| m.profile_id.is_none()).cloned().collect() } else { vec![] };
+    let without_profile =
+        if regional { visible.iter().filter(|m| m.profile_id.is_none()).cloned().collect() } else { vec![] };
     let regions = metoda_store::regions::list(&mut c, None).await?.len();
     render(&HomePage {
         l: Layout::new(&ctx, "Главная", "/"),

@@ -6,9 +6,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
 use metoda_domain::directory::MunicipalityInput;
-use metoda_domain::FieldError;
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::profiles::{self, Profile};
 use metoda_store::regions::{self, Region};
@@ -39,9 +39,18 @@ fn res(m: &Municipality) -> Resource {
 }
 
 /// The municipalities the user may see, optionally of one region.
-pub async fn visible(state: &AppState, me: &Current, region_id: Option<i64>, archived: bool) -> Result<Vec<Municipality>, AppError> {
+pub async fn visible(
+    state: &AppState,
+    me: &Current,
+    region_id: Option<i64>,
+    archived: bool,
+) -> Result<Vec<Municipality>, AppError> {
     let mut c = state.db.conn().await?;
-    Ok(municipalities::list(&mut c, region_id, archived).await?.into_iter().filter(|m| me.may(Action::View, &res(m))).collect())
+    Ok(municipalities::list(&mut c, region_id, archived)
+        .await?
+        .into_iter()
+        .filter(|m| me.may(Action::View, &res(m)))
+        .collect())
 }
 
 /// Loads a municipality the user may `action`.
@@ -61,18 +70,34 @@ async fn creatable_regions(state: &AppState, me: &Current) -> Result<Vec<Region>
         .collect())
 }
 
-async fn create(state: &AppState, me: &Current, ctx: &Ctx, region_id: Option<i64>, input: &MunicipalityInput) -> Result<Municipality, AppError> {
-    let region_id = region_id.ok_or_else(|| AppError::Validation(vec![FieldError::new("region_id", "Регион: выберите значение из списка")]))?;
+async fn create(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    region_id: Option<i64>,
+    input: &MunicipalityInput,
+) -> Result<Municipality, AppError> {
+    let region_id = region_id.ok_or_else(|| {
+        AppError::Validation(vec![FieldError::new("region_id", "Регион: выберите значение из списка")])
+    })?;
     require(me, Action::Create, &Resource::Municipality { region_id, municipality_id: None })?;
     let d = input.parse().map_err(AppError::Validation)?;
     let mut tx = state.db.begin().await?;
-    regions::get(&mut tx, region_id).await.map_err(|_| AppError::Validation(vec![FieldError::new("region_id", "Такого региона нет")]))?;
+    regions::get(&mut tx, region_id)
+        .await
+        .map_err(|_| AppError::Validation(vec![FieldError::new("region_id", "Такого региона нет")]))?;
     let m = municipalities::create(&mut tx, &ctx.actor(), region_id, &d).await?;
     tx.commit().await?;
     Ok(m)
 }
 
-async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, input: &MunicipalityInput) -> Result<Municipality, AppError> {
+async fn update(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    input: &MunicipalityInput,
+) -> Result<Municipality, AppError> {
     load(state, me, id, Action::Update).await?;
     let d = input.parse().map_err(AppError::Validation)?;
     let mut tx = state.db.begin().await?;
@@ -81,7 +106,13 @@ async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, input: &Muni
     Ok(m)
 }
 
-async fn set_archived(state: &AppState, me: &Current, ctx: &Ctx, id: i64, archived: bool) -> Result<Municipality, AppError> {
+async fn set_archived(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    archived: bool,
+) -> Result<Municipality, AppError> {
     load(state, me, id, Action::Archive).await?;
     let mut tx = state.db.begin().await?;
     let m = municipalities::set_archived(&mut tx, &ctx.actor(), id, archived).await?;
@@ -94,10 +125,21 @@ pub fn profiles_for(all: Vec<Profile>, m: &Municipality) -> Vec<Profile> {
     all.into_iter().filter(|p| p.is_preset() || p.municipality_id == Some(m.id)).collect()
 }
 
-async fn assign_profile(state: &AppState, me: &Current, ctx: &Ctx, id: i64, profile_id: Option<i64>) -> Result<Municipality, AppError> {
+async fn assign_profile(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    profile_id: Option<i64>,
+) -> Result<Municipality, AppError> {
     let m = load(state, me, id, Action::View).await?;
     require(me, Action::Update, &Resource::ProfileAssignment { region_id: m.region_id, municipality_id: m.id })?;
-    let bad = || AppError::Validation(vec![FieldError::new("profile_id", "Профиль: выберите один из профилей этого муниципалитета или предустановленных")]);
+    let bad = || {
+        AppError::Validation(vec![FieldError::new(
+            "profile_id",
+            "Профиль: выберите один из профилей этого муниципалитета или предустановленных",
+        )])
+    };
     let profile_id = profile_id.ok_or_else(bad)?;
     let mut tx = state.db.begin().await?;
     let p = profiles::get(&mut tx, profile_id).await.map_err(|_| bad())?;
@@ -133,7 +175,14 @@ async fn list_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Que
     let show_archived = q.archived.is_some();
     let items = visible(&state, &me, q.region_id, show_archived).await?;
     let regions = creatable_regions(&state, &me).await?;
-    render(&ListPage { l: Layout::new(&ctx, "Муниципалитеты", "/municipalities"), items, regions, show_archived, form: MunicipalityInput::default(), form_region: q.region_id })
+    render(&ListPage {
+        l: Layout::new(&ctx, "Муниципалитеты", "/municipalities"),
+        items,
+        regions,
+        show_archived,
+        form: MunicipalityInput::default(),
+        form_region: q.region_id,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -148,13 +197,18 @@ async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(f): 
     let input = MunicipalityInput { name: f.name, authority_name: f.authority_name };
     let region_id = f.region_id.trim().parse::<i64>().ok();
     match create(&state, &me, &ctx, region_id, &input).await {
-        Ok(m) => Ok(redirect_with(&format!("/municipalities/{}", m.id), &format!("Муниципалитет «{}» создан", m.name), &ctx)),
+        Ok(m) => {
+            Ok(redirect_with(&format!("/municipalities/{}", m.id), &format!("Муниципалитет «{}» создан", m.name), &ctx))
+        }
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, errors) = form_errors(e);
             let items = visible(&state, &me, None, false).await?;
             let regions = creatable_regions(&state, &me).await?;
             let l = Layout::new(&ctx, "Муниципалитеты", "/municipalities").with_errors(errors);
-            render_status(status, &ListPage { l, items, regions, show_archived: false, form: input, form_region: region_id })
+            render_status(
+                status,
+                &ListPage { l, items, regions, show_archived: false, form: input, form_region: region_id },
+            )
         }
         Err(e) => Err(e),
     }
@@ -182,16 +236,28 @@ struct ViewPage {
     profiles: Vec<Profile>,
 }
 
-async fn view_with(state: &AppState, me: &Current, ctx: &Ctx, id: i64, form: Option<MunicipalityInput>, errors: Vec<FieldError>, status: StatusCode) -> PageResult {
+async fn view_with(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    form: Option<MunicipalityInput>,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
     let m = load(state, me, id, Action::View).await?;
     let mut c = state.db.conn().await?;
     let profiles = profiles_for(profiles::list(&mut c).await?, &m);
-    let form = form.unwrap_or_else(|| MunicipalityInput { name: m.name.clone(), authority_name: m.authority_name.clone().unwrap_or_default() });
+    let form = form.unwrap_or_else(|| MunicipalityInput {
+        name: m.name.clone(),
+        authority_name: m.authority_name.clone().unwrap_or_default(),
+    });
     let page = ViewPage {
         l: Layout::new(ctx, m.name.clone(), "/municipalities").with_errors(errors),
         can_edit: me.may(Action::Update, &res(&m)),
         can_archive: me.may(Action::Archive, &res(&m)),
-        can_assign: me.may(Action::Update, &Resource::ProfileAssignment { region_id: m.region_id, municipality_id: m.id }),
+        can_assign: me
+            .may(Action::Update, &Resource::ProfileAssignment { region_id: m.region_id, municipality_id: m.id }),
         profiles,
         form,
         m,
@@ -203,9 +269,16 @@ async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Pat
     view_with(&state, &me, &ctx, id, None, vec![], StatusCode::OK).await
 }
 
-async fn update_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>, Form(input): Form<MunicipalityInput>) -> PageResult {
+async fn update_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(input): Form<MunicipalityInput>,
+) -> PageResult {
     match update(&state, &me, &ctx, id, &input).await {
-        Ok(m) => Ok(redirect_with(&format!("/municipalities/{id}"), &format!("Муниципалитет «{}» сохранён", m.name), &ctx)),
+        Ok(m) => {
+            Ok(redirect_with(&format!("/municipalities/{id}"), &format!("Муниципалитет «{}» сохранён", m.name), &ctx))
+        }
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, errors) = form_errors(e);
             view_with(&state, &me, &ctx, id, Some(input), errors, status).await
@@ -236,7 +309,12 @@ struct ProfileForm {
     profile_id: String,
 }
 
-async fn profile_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>, Form(f): Form<ProfileForm>) -> PageResult {
+async fn profile_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(f): Form<ProfileForm>,
+) -> PageResult {
     match assign_profile(&state, &me, &ctx, id, f.profile_id.trim().parse().ok()).await {
         Ok(m) => Ok(redirect_with(
             &format!("/municipalities/{id}"),
@@ -272,14 +350,22 @@ pub struct ApiListQuery {
 
 /// Municipalities the caller may see.
 #[utoipa::path(get, path = "/api/v1/municipalities", tag = "municipalities", params(ApiListQuery), responses((status = 200, body = Vec<Municipality>)))]
-pub async fn api_list(State(state): State<AppState>, ApiMe(me, _): ApiMe, Query(q): Query<ApiListQuery>) -> ApiResult<Vec<Municipality>> {
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Query(q): Query<ApiListQuery>,
+) -> ApiResult<Vec<Municipality>> {
     Ok(Json(visible(&state, &me, q.region_id, q.archived.unwrap_or(false)).await?))
 }
 
 /// Create a municipality in a region (region operator).
 #[utoipa::path(post, path = "/api/v1/municipalities", tag = "municipalities", request_body = NewMunicipality,
     responses((status = 200, body = Municipality), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn api_create(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, body: JsonIn<NewMunicipality>) -> ApiResult<Municipality> {
+pub async fn api_create(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    body: JsonIn<NewMunicipality>,
+) -> ApiResult<Municipality> {
     let b = json_body(body)?;
     let input = MunicipalityInput { name: b.name, authority_name: b.authority_name };
     Ok(Json(create(&state, &me, &ctx, b.region_id, &input).await?))
@@ -287,31 +373,53 @@ pub async fn api_create(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, bo
 
 #[utoipa::path(get, path = "/api/v1/municipalities/{id}", tag = "municipalities", params(("id" = i64, Path)),
     responses((status = 200, body = Municipality), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn api_get(State(state): State<AppState>, ApiMe(me, _): ApiMe, Path(id): Path<i64>) -> ApiResult<Municipality> {
+pub async fn api_get(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<Municipality> {
     Ok(Json(load(&state, &me, id, Action::View).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/municipalities/{id}", tag = "municipalities", params(("id" = i64, Path)), request_body = MunicipalityInput,
     responses((status = 200, body = Municipality), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn api_update(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, Path(id): Path<i64>, body: JsonIn<MunicipalityInput>) -> ApiResult<Municipality> {
+pub async fn api_update(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<MunicipalityInput>,
+) -> ApiResult<Municipality> {
     let input = json_body(body)?;
     Ok(Json(update(&state, &me, &ctx, id, &input).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/municipalities/{id}/archive", tag = "municipalities", params(("id" = i64, Path)), responses((status = 200, body = Municipality)))]
-pub async fn api_archive(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, Path(id): Path<i64>) -> ApiResult<Municipality> {
+pub async fn api_archive(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<Municipality> {
     Ok(Json(set_archived(&state, &me, &ctx, id, true).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/municipalities/{id}/restore", tag = "municipalities", params(("id" = i64, Path)), responses((status = 200, body = Municipality)))]
-pub async fn api_restore(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, Path(id): Path<i64>) -> ApiResult<Municipality> {
+pub async fn api_restore(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<Municipality> {
     Ok(Json(set_archived(&state, &me, &ctx, id, false).await?))
 }
 
 /// Choose the regulation profile of a municipality (a preset or one of its own).
 #[utoipa::path(put, path = "/api/v1/municipalities/{id}/profile", tag = "municipalities", params(("id" = i64, Path)), request_body = ProfileChoice,
     responses((status = 200, body = Municipality), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn api_profile(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, Path(id): Path<i64>, body: JsonIn<ProfileChoice>) -> ApiResult<Municipality> {
+pub async fn api_profile(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<ProfileChoice>,
+) -> ApiResult<Municipality> {
     let b = json_body(body)?;
     Ok(Json(assign_profile(&state, &me, &ctx, id, b.profile_id).await?))
 }

@@ -56,13 +56,27 @@ async fn visible(state: &AppState, me: &Current, f: &Filter) -> Result<Vec<Organ
 /// Municipalities where the user may add organizations.
 async fn creatable_in(state: &AppState, me: &Current) -> Result<Vec<Municipality>, AppError> {
     let mut c = state.db.conn().await?;
-    Ok(municipalities::list(&mut c, None, false).await?.into_iter().filter(|m| me.may(Action::Create, &new_in(m))).collect())
+    Ok(municipalities::list(&mut c, None, false)
+        .await?
+        .into_iter()
+        .filter(|m| me.may(Action::Create, &new_in(m)))
+        .collect())
 }
 
-async fn create(state: &AppState, me: &Current, ctx: &Ctx, municipality_id: Option<i64>, input: &OrganizationInput) -> Result<Organization, AppError> {
-    let mid = municipality_id.ok_or_else(|| AppError::Validation(vec![FieldError::new("municipality_id", "Муниципалитет: выберите значение из списка")]))?;
+async fn create(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    municipality_id: Option<i64>,
+    input: &OrganizationInput,
+) -> Result<Organization, AppError> {
+    let mid = municipality_id.ok_or_else(|| {
+        AppError::Validation(vec![FieldError::new("municipality_id", "Муниципалитет: выберите значение из списка")])
+    })?;
     let mut tx = state.db.begin().await?;
-    let m = municipalities::get(&mut tx, mid).await.map_err(|_| AppError::Validation(vec![FieldError::new("municipality_id", "Такого муниципалитета нет")]))?;
+    let m = municipalities::get(&mut tx, mid)
+        .await
+        .map_err(|_| AppError::Validation(vec![FieldError::new("municipality_id", "Такого муниципалитета нет")]))?;
     require(me, Action::Create, &new_in(&m))?;
     if m.archived_at.is_some() {
         return Err(AppError::Conflict("Муниципалитет в архиве: добавлять в него организации нельзя".into()));
@@ -73,7 +87,13 @@ async fn create(state: &AppState, me: &Current, ctx: &Ctx, municipality_id: Opti
     Ok(o)
 }
 
-async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, input: &OrganizationInput) -> Result<Organization, AppError> {
+async fn update(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    input: &OrganizationInput,
+) -> Result<Organization, AppError> {
     load(state, me, id, Action::Update).await?;
     let d = input.parse().map_err(AppError::Validation)?;
     let mut tx = state.db.begin().await?;
@@ -82,7 +102,13 @@ async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, input: &Orga
     Ok(o)
 }
 
-async fn set_archived(state: &AppState, me: &Current, ctx: &Ctx, id: i64, archived: bool) -> Result<Organization, AppError> {
+async fn set_archived(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    archived: bool,
+) -> Result<Organization, AppError> {
     load(state, me, id, Action::Archive).await?;
     let mut tx = state.db.begin().await?;
     let o = organizations::set_archived(&mut tx, &ctx.actor(), id, archived).await?;
@@ -140,7 +166,13 @@ struct ListPage {
 async fn list_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<ListQuery>) -> PageResult {
     let municipality_id = q.municipality_id.as_deref().and_then(|s| s.trim().parse().ok());
     let kind = q.kind.clone().filter(|k| !k.is_empty());
-    let f = Filter { municipality_id, region_id: None, kind: kind.clone(), text: q.q.clone(), include_archived: q.archived.is_some() };
+    let f = Filter {
+        municipality_id,
+        region_id: None,
+        kind: kind.clone(),
+        text: q.q.clone(),
+        include_archived: q.archived.is_some(),
+    };
     let items = visible(&state, &me, &f).await?;
     let municipalities = crate::features::municipalities::visible(&state, &me, None, false).await?;
     let can_create = !creatable_in(&state, &me).await?.is_empty();
@@ -181,9 +213,18 @@ async fn new_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Quer
     if municipalities.is_empty() {
         return Err(AppError::Forbidden);
     }
-    let municipality_id = q.municipality_id.and_then(|s| s.parse().ok()).or_else(|| municipalities.first().map(|m| m.id));
+    let municipality_id =
+        q.municipality_id.and_then(|s| s.parse().ok()).or_else(|| municipalities.first().map(|m| m.id));
     let form = OrganizationInput { kind: "school".into(), ..Default::default() };
-    render(&FormPage { l: Layout::new(&ctx, "Новая организация", "/organizations"), org: None, form, municipalities, municipality_id, kinds: kinds(), can_archive: false })
+    render(&FormPage {
+        l: Layout::new(&ctx, "Новая организация", "/organizations"),
+        org: None,
+        form,
+        municipalities,
+        municipality_id,
+        kinds: kinds(),
+        can_archive: false,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -197,7 +238,11 @@ struct NewForm {
 async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(f): Form<NewForm>) -> PageResult {
     let mid = f.municipality_id.trim().parse::<i64>().ok();
     match create(&state, &me, &ctx, mid, &f.input).await {
-        Ok(o) => Ok(redirect_with(&format!("/organizations/{}", o.id), &format!("Организация «{}» добавлена", o.short_name), &ctx)),
+        Ok(o) => Ok(redirect_with(
+            &format!("/organizations/{}", o.id),
+            &format!("Организация «{}» добавлена", o.short_name),
+            &ctx,
+        )),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, mut errors) = form_errors(e);
             for err in &mut errors {
@@ -207,7 +252,18 @@ async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(f): 
             }
             let municipalities = creatable_in(&state, &me).await?;
             let l = Layout::new(&ctx, "Новая организация", "/organizations").with_errors(errors);
-            render_status(status, &FormPage { l, org: None, form: f.input, municipalities, municipality_id: mid, kinds: kinds(), can_archive: false })
+            render_status(
+                status,
+                &FormPage {
+                    l,
+                    org: None,
+                    form: f.input,
+                    municipalities,
+                    municipality_id: mid,
+                    kinds: kinds(),
+                    can_archive: false,
+                },
+            )
         }
         Err(e) => Err(e),
     }
@@ -231,7 +287,15 @@ async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Pat
     render(&ViewPage { l: Layout::new(&ctx, o.short_name.clone(), "/organizations"), o, municipality })
 }
 
-async fn edit_page(state: &AppState, me: &Current, ctx: &Ctx, o: Organization, form: Option<OrganizationInput>, errors: Vec<FieldError>, status: StatusCode) -> PageResult {
+async fn edit_page(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    o: Organization,
+    form: Option<OrganizationInput>,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
     let mut c = state.db.conn().await?;
     let m = municipalities::get(&mut c, o.municipality_id).await?;
     let page = FormPage {
@@ -246,9 +310,18 @@ async fn edit_page(state: &AppState, me: &Current, ctx: &Ctx, o: Organization, f
     render_status(status, &page)
 }
 
-async fn update_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>, Form(f): Form<NewForm>) -> PageResult {
+async fn update_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(f): Form<NewForm>,
+) -> PageResult {
     match update(&state, &me, &ctx, id, &f.input).await {
-        Ok(o) => Ok(redirect_with(&format!("/organizations/{id}"), &format!("Организация «{}» сохранена", o.short_name), &ctx)),
+        Ok(o) => Ok(redirect_with(
+            &format!("/organizations/{id}"),
+            &format!("Организация «{}» сохранена", o.short_name),
+            &ctx,
+        )),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, mut errors) = form_errors(e);
             for err in &mut errors {
@@ -265,7 +338,11 @@ async fn update_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id):
 
 async fn archive_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
     let o = set_archived(&state, &me, &ctx, id, true).await?;
-    Ok(redirect_with(&format!("/organizations/{id}"), &format!("Организация «{}» перенесена в архив", o.short_name), &ctx))
+    Ok(redirect_with(
+        &format!("/organizations/{id}"),
+        &format!("Организация «{}» перенесена в архив", o.short_name),
+        &ctx,
+    ))
 }
 
 async fn restore_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
@@ -296,38 +373,69 @@ pub struct NewOrganization {
 
 /// Organizations the caller may see.
 #[utoipa::path(get, path = "/api/v1/organizations", tag = "organizations", params(ApiListQuery), responses((status = 200, body = Vec<Organization>)))]
-pub async fn api_list(State(state): State<AppState>, ApiMe(me, _): ApiMe, Query(q): Query<ApiListQuery>) -> ApiResult<Vec<Organization>> {
-    let f = Filter { municipality_id: q.municipality_id, region_id: None, kind: q.kind, text: q.q, include_archived: q.archived.unwrap_or(false) };
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Query(q): Query<ApiListQuery>,
+) -> ApiResult<Vec<Organization>> {
+    let f = Filter {
+        municipality_id: q.municipality_id,
+        region_id: None,
+        kind: q.kind,
+        text: q.q,
+        include_archived: q.archived.unwrap_or(false),
+    };
     Ok(Json(visible(&state, &me, &f).await?))
 }
 
 /// Add an organization to a municipality.
 #[utoipa::path(post, path = "/api/v1/organizations", tag = "organizations", request_body = NewOrganization,
     responses((status = 200, body = Organization), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn api_create(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, body: JsonIn<NewOrganization>) -> ApiResult<Organization> {
+pub async fn api_create(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    body: JsonIn<NewOrganization>,
+) -> ApiResult<Organization> {
     let b = json_body(body)?;
     Ok(Json(create(&state, &me, &ctx, b.municipality_id, &b.organization).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}", tag = "organizations", params(("id" = i64, Path)),
     responses((status = 200, body = Organization), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn api_get(State(state): State<AppState>, ApiMe(me, _): ApiMe, Path(id): Path<i64>) -> ApiResult<Organization> {
+pub async fn api_get(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<Organization> {
     Ok(Json(load(&state, &me, id, Action::View).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/organizations/{id}", tag = "organizations", params(("id" = i64, Path)), request_body = OrganizationInput,
     responses((status = 200, body = Organization), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn api_update(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, Path(id): Path<i64>, body: JsonIn<OrganizationInput>) -> ApiResult<Organization> {
+pub async fn api_update(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<OrganizationInput>,
+) -> ApiResult<Organization> {
     let input = json_body(body)?;
     Ok(Json(update(&state, &me, &ctx, id, &input).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/organizations/{id}/archive", tag = "organizations", params(("id" = i64, Path)), responses((status = 200, body = Organization)))]
-pub async fn api_archive(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, Path(id): Path<i64>) -> ApiResult<Organization> {
+pub async fn api_archive(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<Organization> {
     Ok(Json(set_archived(&state, &me, &ctx, id, true).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/organizations/{id}/restore", tag = "organizations", params(("id" = i64, Path)), responses((status = 200, body = Organization)))]
-pub async fn api_restore(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, Path(id): Path<i64>) -> ApiResult<Organization> {
+pub async fn api_restore(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<Organization> {
     Ok(Json(set_archived(&state, &me, &ctx, id, false).await?))
 }

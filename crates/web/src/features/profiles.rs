@@ -52,25 +52,49 @@ async fn owner_choices(state: &AppState, me: &Current) -> Result<Vec<Municipalit
     Ok(municipalities::list(&mut c, None, false)
         .await?
         .into_iter()
-        .filter(|m| me.may(Action::Create, &Resource::Profile { owner: Some(Place { region_id: m.region_id, municipality_id: Some(m.id) }) }))
+        .filter(|m| {
+            me.may(
+                Action::Create,
+                &Resource::Profile { owner: Some(Place { region_id: m.region_id, municipality_id: Some(m.id) }) },
+            )
+        })
         .collect())
 }
 
-async fn copy(state: &AppState, me: &Current, ctx: &Ctx, id: i64, municipality_id: Option<i64>, name: &str) -> Result<Profile, AppError> {
+async fn copy(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    municipality_id: Option<i64>,
+    name: &str,
+) -> Result<Profile, AppError> {
     let src = load(state, me, id, Action::View).await?;
-    let mid = municipality_id.ok_or_else(|| AppError::Validation(vec![FieldError::new("municipality_id", "Муниципалитет: выберите значение из списка")]))?;
+    let mid = municipality_id.ok_or_else(|| {
+        AppError::Validation(vec![FieldError::new("municipality_id", "Муниципалитет: выберите значение из списка")])
+    })?;
     let mut tx = state.db.begin().await?;
-    let m = municipalities::get(&mut tx, mid).await.map_err(|_| AppError::Validation(vec![FieldError::new("municipality_id", "Такого муниципалитета нет")]))?;
+    let m = municipalities::get(&mut tx, mid)
+        .await
+        .map_err(|_| AppError::Validation(vec![FieldError::new("municipality_id", "Такого муниципалитета нет")]))?;
     let owner = Place { region_id: m.region_id, municipality_id: Some(m.id) };
     require(me, Action::Create, &Resource::Profile { owner: Some(owner) })?;
-    let name = if name.trim().is_empty() { format!("{} (копия для: {})", src.name, m.name) } else { name.to_owned() };
+    let name =
+        if name.trim().is_empty() { format!("{} (копия для: {})", src.name, m.name) } else { name.to_owned() };
     let name: String = name.chars().take(200).collect();
     let p = profiles::copy(&mut tx, &ctx.actor(), src.id, owner, &name).await?;
     tx.commit().await?;
     Ok(p)
 }
 
-async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, name: &str, settings: &ProfileSettings) -> Result<Profile, AppError> {
+async fn update(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    name: &str,
+    settings: &ProfileSettings,
+) -> Result<Profile, AppError> {
     let p = load(state, me, id, Action::View).await?;
     if p.is_preset() {
         return Err(AppError::Conflict("Предустановленный профиль изменить нельзя: сделайте его копию".into()));
@@ -105,7 +129,10 @@ async fn list_page(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult
         .map(|p| {
             let owner = match p.municipality_id {
                 None => "предустановленный".to_owned(),
-                Some(mid) => munis.iter().find(|m| m.id == mid).map_or_else(|| format!("муниципалитет № {mid}"), |m| m.name.clone()),
+                Some(mid) => munis
+                    .iter()
+                    .find(|m| m.id == mid)
+                    .map_or_else(|| format!("муниципалитет № {mid}"), |m| m.name.clone()),
             };
             Row { p, owner }
         })
@@ -124,7 +151,14 @@ struct ViewPage {
     used_by: Vec<Municipality>,
 }
 
-async fn view_with(state: &AppState, me: &Current, ctx: &Ctx, id: i64, errors: Vec<FieldError>, status: StatusCode) -> PageResult {
+async fn view_with(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
     let p = load(state, me, id, Action::View).await?;
     let rows = p.settings()?.describe_ru();
     let owners = owner_choices(state, me).await?;
@@ -132,7 +166,10 @@ async fn view_with(state: &AppState, me: &Current, ctx: &Ctx, id: i64, errors: V
     let used_by = municipalities::list(&mut c, None, false)
         .await?
         .into_iter()
-        .filter(|m| m.profile_id == Some(p.id) && me.may(Action::View, &Resource::Municipality { region_id: m.region_id, municipality_id: Some(m.id) }))
+        .filter(|m| {
+            m.profile_id == Some(p.id)
+                && me.may(Action::View, &Resource::Municipality { region_id: m.region_id, municipality_id: Some(m.id) })
+        })
         .collect();
     let page = ViewPage {
         l: Layout::new(ctx, p.name.clone(), "/profiles").with_errors(errors),
@@ -156,9 +193,18 @@ struct CopyForm {
     name: String,
 }
 
-async fn copy_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>, Form(f): Form<CopyForm>) -> PageResult {
+async fn copy_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(f): Form<CopyForm>,
+) -> PageResult {
     match copy(&state, &me, &ctx, id, f.municipality_id.trim().parse().ok(), &f.name).await {
-        Ok(p) => Ok(redirect_with(&format!("/profiles/{}/edit", p.id), &format!("Создана копия «{}». Проверьте и измените настройки.", p.name), &ctx)),
+        Ok(p) => Ok(redirect_with(
+            &format!("/profiles/{}/edit", p.id),
+            &format!("Создана копия «{}». Проверьте и измените настройки.", p.name),
+            &ctx,
+        )),
         Err(e @ AppError::Validation(_)) => {
             let status = e.status();
             view_with(&state, &me, &ctx, id, e.fields().to_vec(), status).await
@@ -253,10 +299,20 @@ async fn edit_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Pat
         return Err(AppError::Conflict("Предустановленный профиль изменить нельзя: сделайте его копию".into()));
     }
     let inputs = inputs(p.settings()?.form_fields(), None);
-    render(&EditPage { l: Layout::new(&ctx, format!("Изменение: {}", p.name), "/profiles"), name: p.name.clone(), inputs, p })
+    render(&EditPage {
+        l: Layout::new(&ctx, format!("Изменение: {}", p.name), "/profiles"),
+        name: p.name.clone(),
+        inputs,
+        p,
+    })
 }
 
-async fn edit_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>, body: axum::body::Bytes) -> PageResult {
+async fn edit_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> PageResult {
     let form = pairs(&body)?;
     let name = field(&form, "name").to_owned();
     let result = match ProfileSettings::from_form(&form) {
@@ -331,7 +387,11 @@ pub async fn api_list(State(state): State<AppState>, ApiMe(me, _): ApiMe) -> Api
 
 #[utoipa::path(get, path = "/api/v1/profiles/{id}", tag = "profiles", params(("id" = i64, Path)),
     responses((status = 200, body = ProfileBody), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn api_get(State(state): State<AppState>, ApiMe(me, _): ApiMe, Path(id): Path<i64>) -> ApiResult<ProfileBody> {
+pub async fn api_get(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<ProfileBody> {
     Ok(Json(body_of(load(&state, &me, id, Action::View).await?)?))
 }
 
@@ -346,7 +406,12 @@ pub struct CopyBody {
 /// Copy a profile (usually a preset) into a profile of a municipality.
 #[utoipa::path(post, path = "/api/v1/profiles/{id}/copy", tag = "profiles", params(("id" = i64, Path)), request_body = CopyBody,
     responses((status = 200, body = ProfileBody), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn api_copy(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, Path(id): Path<i64>, body: JsonIn<CopyBody>) -> ApiResult<ProfileBody> {
+pub async fn api_copy(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<CopyBody>,
+) -> ApiResult<ProfileBody> {
     let b = json_body(body)?;
     Ok(Json(body_of(copy(&state, &me, &ctx, id, b.municipality_id, &b.name).await?)?))
 }
@@ -361,7 +426,12 @@ pub struct UpdateBody {
 /// Change a municipality's profile (presets are read-only).
 #[utoipa::path(put, path = "/api/v1/profiles/{id}", tag = "profiles", params(("id" = i64, Path)), request_body = UpdateBody,
     responses((status = 200, body = ProfileBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn api_update(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, Path(id): Path<i64>, body: JsonIn<UpdateBody>) -> ApiResult<ProfileBody> {
+pub async fn api_update(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<UpdateBody>,
+) -> ApiResult<ProfileBody> {
     let b = json_body(body)?;
     Ok(Json(body_of(update(&state, &me, &ctx, id, &b.name, &b.settings).await?)?))
 }

@@ -1,8 +1,8 @@
 //! Regions: the administrator keeps the list; a region operator sees their own.
 
+use crate::extract::{Form, Path};
 use askama::Template;
 use axum::extract::State;
-use crate::extract::{Form, Path};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -11,7 +11,7 @@ use metoda_domain::directory::RegionInput;
 use metoda_store::regions::{self, Region};
 
 use crate::AppState;
-use crate::auth::{ApiMe, Current, Ctx, Me, require};
+use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::pages::{Layout, redirect_with, render, render_status};
 
@@ -55,7 +55,12 @@ async fn page(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
         return Err(AppError::Forbidden);
     }
     let can_create = me.may(Action::Create, &Resource::Region { region_id: None });
-    render(&RegionsPage { l: Layout::new(&ctx, "Регионы", "/regions"), regions, can_create, form: RegionInput::default() })
+    render(&RegionsPage {
+        l: Layout::new(&ctx, "Регионы", "/regions"),
+        regions,
+        can_create,
+        form: RegionInput::default(),
+    })
 }
 
 async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(form): Form<RegionInput>) -> PageResult {
@@ -63,18 +68,39 @@ async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(form
         Ok(r) => Ok(redirect_with("/regions", &format!("Регион «{}» создан", r.name), &ctx)),
         Err(AppError::Validation(errors)) => {
             let regions = visible(&state, &me).await?;
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &RegionsPage { l: Layout::new(&ctx, "Регионы", "/regions").with_errors(errors), regions, can_create: true, form })
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &RegionsPage {
+                    l: Layout::new(&ctx, "Регионы", "/regions").with_errors(errors),
+                    regions,
+                    can_create: true,
+                    form,
+                },
+            )
         }
         Err(AppError::Conflict(m)) => {
             let regions = visible(&state, &me).await?;
             let errors = vec![metoda_domain::FieldError::new("name", m)];
-            render_status(StatusCode::CONFLICT, &RegionsPage { l: Layout::new(&ctx, "Регионы", "/regions").with_errors(errors), regions, can_create: true, form })
+            render_status(
+                StatusCode::CONFLICT,
+                &RegionsPage {
+                    l: Layout::new(&ctx, "Регионы", "/regions").with_errors(errors),
+                    regions,
+                    can_create: true,
+                    form,
+                },
+            )
         }
         Err(e) => Err(e),
     }
 }
 
-async fn update_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>, Form(form): Form<RegionInput>) -> PageResult {
+async fn update_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(form): Form<RegionInput>,
+) -> PageResult {
     require(&me, Action::Update, &Resource::Region { region_id: None })?;
     let d = form.parse().map_err(AppError::Validation)?;
     let mut tx = state.db.begin().await?;
@@ -92,7 +118,11 @@ pub async fn api_list(State(state): State<AppState>, ApiMe(me, _): ApiMe) -> Api
 /// Create a region (administrator).
 #[utoipa::path(post, path = "/api/v1/regions", tag = "regions", request_body = RegionInput,
     responses((status = 200, body = Region), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn api_create(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, body: JsonIn<RegionInput>) -> ApiResult<Region> {
+pub async fn api_create(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    body: JsonIn<RegionInput>,
+) -> ApiResult<Region> {
     let input = json_body(body)?;
     Ok(Json(create(&state, &me, &ctx, &input).await?))
 }

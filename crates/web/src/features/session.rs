@@ -1,8 +1,8 @@
 //! Signing in and out, the own password, personal API tokens.
 
+use crate::extract::Path;
 use askama::Template;
 use axum::extract::State;
-use crate::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -55,7 +55,18 @@ async fn sign_in(state: &AppState, ctx: &Ctx, login: &str, password: &str) -> Re
     sessions::clear_failures(&mut tx, &login).await?;
     let (token, _) = sessions::create(&mut tx, user.id, state.config.session_ttl, ctx.ip.as_deref(), None).await?;
     let actor = metoda_store::Actor { user_id: Some(user.id), login: user.login.clone(), ip: ctx.ip.clone() };
-    metoda_store::audit::record(&mut tx, &actor, user.scope(), "session", Some(user.id), "sign_in", &format!("Вход пользователя {}", user.login), None, None).await?;
+    metoda_store::audit::record(
+        &mut tx,
+        &actor,
+        user.scope(),
+        "session",
+        Some(user.id),
+        "sign_in",
+        &format!("Вход пользователя {}", user.login),
+        None,
+        None,
+    )
+    .await?;
     tx.commit().await?;
     Ok((token, user))
 }
@@ -95,7 +106,11 @@ async fn login_submit(State(state): State<AppState>, ctx: Ctx, body: axum::body:
         }
         Err(e @ (AppError::SignInFailed(_) | AppError::Locked(_))) => {
             let status = e.status();
-            let page = LoginPage { l: Layout::new(&ctx, "Вход", ""), login: login.trim().to_owned(), message: Some(e.message()) };
+            let page = LoginPage {
+                l: Layout::new(&ctx, "Вход", ""),
+                login: login.trim().to_owned(),
+                message: Some(e.message()),
+            };
             render_status(status, &page)
         }
         Err(e) => Err(e),
@@ -107,7 +122,18 @@ async fn end_session(state: &AppState, headers: &axum::http::HeaderMap, ctx: &Ct
         let mut tx = state.db.begin().await?;
         sessions::delete(&mut tx, &token).await?;
         if let Some(c) = &ctx.current {
-            metoda_store::audit::record(&mut tx, &ctx.actor(), c.user.scope(), "session", Some(c.user.id), "sign_out", &format!("Выход пользователя {}", c.user.login), None, None).await?;
+            metoda_store::audit::record(
+                &mut tx,
+                &ctx.actor(),
+                c.user.scope(),
+                "session",
+                Some(c.user.id),
+                "sign_out",
+                &format!("Выход пользователя {}", c.user.login),
+                None,
+                None,
+            )
+            .await?;
         }
         tx.commit().await?;
     }
@@ -154,7 +180,10 @@ async fn password_submit(State(state): State<AppState>, Me(me, ctx): Me, body: a
         Err(e) => errors.push(e),
     }
     if !errors.is_empty() {
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &PasswordPage { l: Layout::new(&ctx, "Смена пароля", "").with_errors(errors) });
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &PasswordPage { l: Layout::new(&ctx, "Смена пароля", "").with_errors(errors) },
+        );
     }
     users::set_password(&mut tx, &ctx.actor(), me.user.id, new).await?;
     sessions::delete_others(&mut tx, me.user.id, me.session_id).await?;
@@ -187,7 +216,12 @@ async fn token_create(State(state): State<AppState>, Me(me, ctx): Me, body: axum
         }
         Err(metoda_store::StoreError::Invalid(errors)) => {
             let tokens = sessions::tokens(&mut tx, me.user.id).await?;
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &TokensPage { l: Layout::new(&ctx, "API-токены", "").with_errors(errors), tokens, new_secret: None })
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &TokensPage {
+                    l: Layout::new(&ctx, "API-токены", "").with_errors(errors), tokens, new_secret: None
+                },
+            )
         }
         Err(e) => Err(e.into()),
     }
@@ -218,20 +252,29 @@ pub struct MeBody {
 /// Sign in with login and password; sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignIn,
     responses((status = 200, body = MeBody), (status = 401, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
-pub async fn api_sign_in(State(state): State<AppState>, ctx: Ctx, body: Result<Json<SignIn>, axum::extract::rejection::JsonRejection>) -> Result<Response, ApiError> {
+pub async fn api_sign_in(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Result<Json<SignIn>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
     let Json(b) = body.map_err(|e| AppError::BadRequest(format!("Некорректный JSON: {}", e.body_text())))?;
     let (token, user) = sign_in(&state, &ctx, &b.login, &b.password).await?;
     let mut c = state.db.conn().await?;
     let s = sessions::lookup(&mut c, &token, state.config.session_ttl).await?.ok_or(AppError::Unauthorized)?;
     let grants = users::grants(&mut c, user.id).await?;
     let mut r = Json(MeBody { user, grants, csrf_token: s.csrf_token }).into_response();
-    r.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, None, state.config.secure(ctx.https)));
+    r.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, None, state.config.secure(ctx.https)));
     Ok(r)
 }
 
 /// Sign out (ends the session of the cookie).
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204)))]
-pub async fn api_sign_out(State(state): State<AppState>, ctx: Ctx, headers: axum::http::HeaderMap) -> Result<Response, ApiError> {
+pub async fn api_sign_out(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
     end_session(&state, &headers, &ctx).await?;
     let mut r = StatusCode::NO_CONTENT.into_response();
     clear_session_cookie(&mut r, state.config.secure(ctx.https));

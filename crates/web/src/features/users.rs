@@ -82,7 +82,9 @@ async fn grantable_scopes(state: &AppState, me: &Current) -> Result<Vec<ScopeOpt
     let mut c = state.db.conn().await?;
     let mut out = vec![];
     let mut push = |kind: ScopeKind, id: i64, label: String, place: Place| {
-        let ok = Role::ALL.iter().any(|r| r.scope_kind() == kind && me.may(Action::Create, &Resource::Grant { role: *r, place: Some(place) }));
+        let ok = Role::ALL.iter().any(|r| {
+            r.scope_kind() == kind && me.may(Action::Create, &Resource::Grant { role: *r, place: Some(place) })
+        });
         if ok {
             out.push(ScopeOption { value: format!("{}:{id}", kind.code()), label, kind, id, place });
         }
@@ -92,16 +94,31 @@ async fn grantable_scopes(state: &AppState, me: &Current) -> Result<Vec<ScopeOpt
     }
     let munis = municipalities::list(&mut c, None, false).await?;
     for m in &munis {
-        push(ScopeKind::Municipality, m.id, format!("Муниципалитет: {}", m.name), Place { region_id: m.region_id, municipality_id: Some(m.id) });
+        push(
+            ScopeKind::Municipality,
+            m.id,
+            format!("Муниципалитет: {}", m.name),
+            Place { region_id: m.region_id, municipality_id: Some(m.id) },
+        );
     }
     for a in associations::list(&mut c).await? {
         if a.archived_at.is_none() {
-            push(ScopeKind::Association, a.id, format!("Объединение: {}", a.name), Place { region_id: a.region_id, municipality_id: Some(a.municipality_id) });
+            push(
+                ScopeKind::Association,
+                a.id,
+                format!("Объединение: {}", a.name),
+                Place { region_id: a.region_id, municipality_id: Some(a.municipality_id) },
+            );
         }
     }
     let orgs = organizations::list(&mut c, &organizations::Filter::default()).await?;
     for o in orgs {
-        push(ScopeKind::Organization, o.id, format!("Организация: {}", o.short_name), Place { region_id: o.region_id, municipality_id: Some(o.municipality_id) });
+        push(
+            ScopeKind::Organization,
+            o.id,
+            format!("Организация: {}", o.short_name),
+            Place { region_id: o.region_id, municipality_id: Some(o.municipality_id) },
+        );
     }
     Ok(out)
 }
@@ -112,7 +129,10 @@ fn grantable_roles(me: &Current, scopes: &[ScopeOption]) -> Vec<(&'static str, &
         .iter()
         .filter(|r| {
             (**r == Role::Administrator && crate::pages::is_admin(me))
-                || scopes.iter().any(|s| s.kind == r.scope_kind() && me.may(Action::Create, &Resource::Grant { role: **r, place: Some(s.place) }))
+                || scopes.iter().any(|s| {
+                    s.kind == r.scope_kind()
+                        && me.may(Action::Create, &Resource::Grant { role: **r, place: Some(s.place) })
+                })
         })
         .map(|r| (r.code(), r.label_ru()))
         .collect()
@@ -120,21 +140,30 @@ fn grantable_roles(me: &Current, scopes: &[ScopeOption]) -> Vec<(&'static str, &
 
 /// Parses a role and a `kind:id` (or bare id) scope, checks that the user may grant it there,
 /// and resolves the scope's ids.
-async fn check_grant(state: &AppState, me: &Current, role: &str, scope: &str) -> Result<(Role, users::ScopeIds, Option<Place>), AppError> {
+async fn check_grant(
+    state: &AppState,
+    me: &Current,
+    role: &str,
+    scope: &str,
+) -> Result<(Role, users::ScopeIds, Option<Place>), AppError> {
     let scope_id = scope.rsplit(':').next().and_then(|s| s.trim().parse::<i64>().ok());
     let (role, scope_id) = GrantInput { role: role.into(), scope_id }.parse().map_err(AppError::Validation)?;
-    if let Some((kind, _)) = scope.split_once(':') {
-        if kind != role.scope_kind().code() {
-            return Err(AppError::Validation(vec![FieldError::new(
-                "scope",
-                format!("Роль «{}» назначается в области: {}", role.label_ru(), role.scope_kind().label_ru()),
-            )]));
-        }
+    if let Some((kind, _)) = scope.split_once(':')
+        && kind != role.scope_kind().code()
+    {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "scope",
+            format!("Роль «{}» назначается в области: {}", role.label_ru(), role.scope_kind().label_ru()),
+        )]));
     }
     let mut c = state.db.conn().await?;
     let ids = users::resolve_scope(&mut c, role.scope_kind(), scope_id).await?;
     let place = ids.0.map(|r| Place { region_id: r, municipality_id: ids.1 });
-    let allowed = if role == Role::Administrator { crate::pages::is_admin(me) } else { me.may(Action::Create, &Resource::Grant { role, place }) };
+    let allowed = if role == Role::Administrator {
+        crate::pages::is_admin(me)
+    } else {
+        me.may(Action::Create, &Resource::Grant { role, place })
+    };
     if !allowed {
         return Err(AppError::Forbidden);
     }
@@ -142,7 +171,14 @@ async fn check_grant(state: &AppState, me: &Current, role: &str, scope: &str) ->
 }
 
 /// Creates an account with its first role; its home follows from the role's scope.
-async fn create(state: &AppState, me: &Current, ctx: &Ctx, input: &UserInput, role: &str, scope: &str) -> Result<User, AppError> {
+async fn create(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    input: &UserInput,
+    role: &str,
+    scope: &str,
+) -> Result<User, AppError> {
     let d = input.parse(true);
     let g = check_grant(state, me, role, scope).await;
     let (d, (role, ids, place)) = match (d, g) {
@@ -164,9 +200,22 @@ async fn create(state: &AppState, me: &Current, ctx: &Ctx, input: &UserInput, ro
     Ok(u)
 }
 
-async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, full_name: &str, email: &str, password: &str) -> Result<User, AppError> {
+async fn update(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    full_name: &str,
+    email: &str,
+    password: &str,
+) -> Result<User, AppError> {
     let u = load(state, me, id, Action::Update).await?;
-    let input = UserInput { login: u.login.clone(), full_name: full_name.into(), email: email.into(), password: password.into() };
+    let input = UserInput {
+        login: u.login.clone(),
+        full_name: full_name.into(),
+        email: email.into(),
+        password: password.into(),
+    };
     let d = input.parse(false).map_err(AppError::Validation)?;
     let mut tx = state.db.begin().await?;
     let u = users::update(&mut tx, &ctx.actor(), id, &d).await?;
@@ -177,7 +226,14 @@ async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, full_name: &
     Ok(u)
 }
 
-async fn add_grant(state: &AppState, me: &Current, ctx: &Ctx, id: i64, role: &str, scope: &str) -> Result<GrantRow, AppError> {
+async fn add_grant(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    role: &str,
+    scope: &str,
+) -> Result<GrantRow, AppError> {
     load(state, me, id, Action::Update).await?;
     let (role, ids, _) = check_grant(state, me, role, scope).await?;
     let mut tx = state.db.begin().await?;
@@ -195,7 +251,11 @@ async fn revoke(state: &AppState, me: &Current, ctx: &Ctx, id: i64, gid: i64) ->
     }
     let role = g.role().ok_or(AppError::NotFound)?;
     let place = g.region_id.map(|r| Place { region_id: r, municipality_id: g.municipality_id });
-    let allowed = if role == Role::Administrator { crate::pages::is_admin(me) } else { me.may(Action::Archive, &Resource::Grant { role, place }) };
+    let allowed = if role == Role::Administrator {
+        crate::pages::is_admin(me)
+    } else {
+        me.may(Action::Archive, &Resource::Grant { role, place })
+    };
     if !allowed {
         return Err(AppError::Forbidden);
     }
@@ -256,14 +316,27 @@ struct NewFormView {
     scope: String,
 }
 
-async fn list_with(state: &AppState, me: &Current, ctx: &Ctx, municipality_id: Option<i64>, form: NewFormView, errors: Vec<FieldError>, status: StatusCode) -> PageResult {
+async fn list_with(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    municipality_id: Option<i64>,
+    form: NewFormView,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
     let items = visible(state, me, municipality_id).await?;
     let scopes = grantable_scopes(state, me).await?;
     if items.is_empty() && scopes.is_empty() {
         return Err(AppError::Forbidden);
     }
     let roles = grantable_roles(me, &scopes);
-    render_status(status, &ListPage { l: Layout::new(ctx, "Пользователи", "/users").with_errors(errors), items, scopes, roles, form })
+    render_status(
+        status,
+        &ListPage {
+            l: Layout::new(ctx, "Пользователи", "/users").with_errors(errors), items, scopes, roles, form
+        },
+    )
 }
 
 async fn list_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<ListQuery>) -> PageResult {
@@ -272,7 +345,12 @@ async fn list_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Que
 }
 
 async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(f): Form<NewForm>) -> PageResult {
-    let input = UserInput { login: f.login.clone(), full_name: f.full_name.clone(), email: f.email.clone(), password: f.password };
+    let input = UserInput {
+        login: f.login.clone(),
+        full_name: f.full_name.clone(),
+        email: f.email.clone(),
+        password: f.password,
+    };
     match create(&state, &me, &ctx, &input, &f.role, &f.scope).await {
         Ok(u) => Ok(redirect_with(&format!("/users/{}", u.id), &format!("Пользователь {} создан", u.login), &ctx)),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
@@ -285,7 +363,8 @@ async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(f): 
                     err.field = "scope".into();
                 }
             }
-            let form = NewFormView { login: f.login, full_name: f.full_name, email: f.email, role: f.role, scope: f.scope };
+            let form =
+                NewFormView { login: f.login, full_name: f.full_name, email: f.email, role: f.role, scope: f.scope };
             list_with(&state, &me, &ctx, None, form, errors, status).await
         }
         Err(e) => Err(e),
@@ -305,7 +384,14 @@ struct ViewPage {
     is_self: bool,
 }
 
-async fn view_with(state: &AppState, me: &Current, ctx: &Ctx, id: i64, errors: Vec<FieldError>, status: StatusCode) -> PageResult {
+async fn view_with(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
     let u = load(state, me, id, Action::View).await?;
     let mut c = state.db.conn().await?;
     let grants = users::grants(&mut c, id).await?;
@@ -314,7 +400,16 @@ async fn view_with(state: &AppState, me: &Current, ctx: &Ctx, id: i64, errors: V
     let can_archive = if home(&u).is_none() { admin } else { me.may(Action::Archive, &res(&u)) };
     let scopes = if can_edit { grantable_scopes(state, me).await? } else { vec![] };
     let roles = grantable_roles(me, &scopes);
-    let page = ViewPage { l: Layout::new(ctx, u.full_name.clone(), "/users").with_errors(errors), is_self: u.id == me.user.id, u, grants, can_edit, can_archive, scopes, roles };
+    let page = ViewPage {
+        l: Layout::new(ctx, u.full_name.clone(), "/users").with_errors(errors),
+        is_self: u.id == me.user.id,
+        u,
+        grants,
+        can_edit,
+        can_archive,
+        scopes,
+        roles,
+    };
     render_status(status, &page)
 }
 
@@ -340,7 +435,12 @@ struct EditForm {
     email: String,
 }
 
-async fn update_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>, Form(f): Form<EditForm>) -> PageResult {
+async fn update_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(f): Form<EditForm>,
+) -> PageResult {
     match update(&state, &me, &ctx, id, &f.full_name, &f.email, "").await {
         Ok(u) => Ok(redirect_with(&format!("/users/{id}"), &format!("Пользователь {} сохранён", u.login), &ctx)),
         Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
@@ -354,14 +454,27 @@ struct GrantForm {
     scope: String,
 }
 
-async fn grant_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>, Form(f): Form<GrantForm>) -> PageResult {
+async fn grant_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(f): Form<GrantForm>,
+) -> PageResult {
     match add_grant(&state, &me, &ctx, id, &f.role, &f.scope).await {
-        Ok(g) => Ok(redirect_with(&format!("/users/{id}"), &format!("Назначена роль «{}» ({})", g.role_label(), g.scope_name), &ctx)),
+        Ok(g) => Ok(redirect_with(
+            &format!("/users/{id}"),
+            &format!("Назначена роль «{}» ({})", g.role_label(), g.scope_name),
+            &ctx,
+        )),
         Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
     }
 }
 
-async fn revoke_submit(State(state): State<AppState>, Me(me, ctx): Me, Path((id, gid)): Path<(i64, i64)>) -> PageResult {
+async fn revoke_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path((id, gid)): Path<(i64, i64)>,
+) -> PageResult {
     match revoke(&state, &me, &ctx, id, gid).await {
         Ok(()) => Ok(redirect_with(&format!("/users/{id}"), "Роль снята", &ctx)),
         Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
@@ -374,7 +487,12 @@ struct PasswordForm {
     password: String,
 }
 
-async fn password_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>, Form(f): Form<PasswordForm>) -> PageResult {
+async fn password_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(f): Form<PasswordForm>,
+) -> PageResult {
     let u = match load(&state, &me, id, Action::Update).await {
         Ok(u) => u,
         Err(e) => return Err(e),
@@ -383,7 +501,11 @@ async fn password_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id
         return or_reshow(&state, &me, &ctx, id, AppError::Validation(vec![e])).await;
     }
     match update(&state, &me, &ctx, id, &u.full_name, u.email.as_deref().unwrap_or(""), &f.password).await {
-        Ok(u) => Ok(redirect_with(&format!("/users/{id}"), &format!("Пароль пользователя {} изменён; его сеансы завершены", u.login), &ctx)),
+        Ok(u) => Ok(redirect_with(
+            &format!("/users/{id}"),
+            &format!("Пароль пользователя {} изменён; его сеансы завершены", u.login),
+            &ctx,
+        )),
         Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
     }
 }
@@ -443,14 +565,22 @@ fn scope_text(id: Option<i64>) -> String {
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ApiListQuery), responses((status = 200, body = Vec<User>), (status = 403, body = crate::error::ErrorBody)))]
-pub async fn api_list(State(state): State<AppState>, ApiMe(me, _): ApiMe, Query(q): Query<ApiListQuery>) -> ApiResult<Vec<User>> {
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Query(q): Query<ApiListQuery>,
+) -> ApiResult<Vec<User>> {
     Ok(Json(visible(&state, &me, q.municipality_id).await?))
 }
 
 /// Create an account with its first role.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUser,
     responses((status = 200, body = UserBody), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn api_create(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, body: JsonIn<NewUser>) -> ApiResult<UserBody> {
+pub async fn api_create(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    body: JsonIn<NewUser>,
+) -> ApiResult<UserBody> {
     let b = json_body(body)?;
     let input = UserInput { login: b.login, full_name: b.full_name, email: b.email, password: b.password };
     let u = create(&state, &me, &ctx, &input, &b.role, &scope_text(b.scope_id)).await?;
@@ -469,7 +599,12 @@ pub async fn api_get(State(state): State<AppState>, ApiMe(me, _): ApiMe, Path(id
 
 #[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserUpdate,
     responses((status = 200, body = User), (status = 422, body = crate::error::ErrorBody)))]
-pub async fn api_update(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, Path(id): Path<i64>, body: JsonIn<UserUpdate>) -> ApiResult<User> {
+pub async fn api_update(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<UserUpdate>,
+) -> ApiResult<User> {
     let b = json_body(body)?;
     Ok(Json(update(&state, &me, &ctx, id, &b.full_name, &b.email, &b.password).await?))
 }
@@ -477,7 +612,12 @@ pub async fn api_update(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, Pa
 /// Grant a role.
 #[utoipa::path(post, path = "/api/v1/users/{id}/grants", tag = "users", params(("id" = i64, Path)), request_body = GrantInput,
     responses((status = 200, body = GrantRow), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
-pub async fn api_grant(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, Path(id): Path<i64>, body: JsonIn<GrantInput>) -> ApiResult<GrantRow> {
+pub async fn api_grant(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<GrantInput>,
+) -> ApiResult<GrantRow> {
     let b = json_body(body)?;
     Ok(Json(add_grant(&state, &me, &ctx, id, &b.role, &scope_text(b.scope_id)).await?))
 }
@@ -485,7 +625,11 @@ pub async fn api_grant(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, Pat
 /// Withdraw a role.
 #[utoipa::path(delete, path = "/api/v1/users/{id}/grants/{grant_id}", tag = "users", params(("id" = i64, Path), ("grant_id" = i64, Path)),
     responses((status = 200, body = UserBody), (status = 403, body = crate::error::ErrorBody)))]
-pub async fn api_revoke(State(state): State<AppState>, ApiMe(me, ctx): ApiMe, Path((id, gid)): Path<(i64, i64)>) -> ApiResult<UserBody> {
+pub async fn api_revoke(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path((id, gid)): Path<(i64, i64)>,
+) -> ApiResult<UserBody> {
     revoke(&state, &me, &ctx, id, gid).await?;
     let mut c = state.db.conn().await?;
     let u = users::get(&mut c, id).await?;

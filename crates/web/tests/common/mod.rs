@@ -41,15 +41,49 @@ impl TestApp {
         let loaded = demo::load(&t.db, false).await.expect("demo data");
         let actor = Actor::cli("test");
         let mut tx = t.db.begin().await.unwrap();
-        let b = municipalities::create(&mut tx, &actor, loaded.region_id, &MunicipalityInput { name: "Город Б".into(), authority_name: "Отдел образования Б".into() }.parse().unwrap()).await.unwrap();
-        let org_b = organizations::create(&mut tx, &actor, b.id, &OrganizationInput { full_name: "Школа города Б".into(), short_name: "СОШ Б".into(), kind: "school".into(), ..Default::default() }.parse().unwrap()).await.unwrap();
+        let b = municipalities::create(
+            &mut tx,
+            &actor,
+            loaded.region_id,
+            &MunicipalityInput {
+                name: "Город Б".into(), authority_name: "Отдел образования Б".into()
+            }
+            .parse()
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+        let org_b = organizations::create(
+            &mut tx,
+            &actor,
+            b.id,
+            &OrganizationInput {
+                full_name: "Школа города Б".into(),
+                short_name: "СОШ Б".into(),
+                kind: "school".into(),
+                ..Default::default()
+            }
+            .parse()
+            .unwrap(),
+        )
+        .await
+        .unwrap();
         let assoc_b: i64 = sqlx::query_scalar("INSERT INTO associations (municipality_id, name, created_at, updated_at) VALUES ($1, 'ММО Б', $2, $2) RETURNING id")
             .bind(b.id)
             .bind(metoda_store::now())
             .fetch_one(&mut *tx)
             .await
             .unwrap();
-        let mk = |login: &str| UserInput { login: login.into(), full_name: format!("Пользователь {login}"), email: String::new(), password: PASSWORD.into() }.parse(true).unwrap();
+        let mk = |login: &str| {
+            UserInput {
+                login: login.into(),
+                full_name: format!("Пользователь {login}"),
+                email: String::new(),
+                password: PASSWORD.into(),
+            }
+            .parse(true)
+            .unwrap()
+        };
         let (mut b_user, mut b_user2) = (0, 0);
         for (login, role, scope) in [
             ("b.specialist", Role::AuthoritySpecialist, b.id),
@@ -66,7 +100,11 @@ impl TestApp {
                 _ => {}
             }
         }
-        let orgs: Vec<i64> = sqlx::query_scalar("SELECT id FROM organizations WHERE municipality_id = $1 ORDER BY id").bind(loaded.municipality_id).fetch_all(&mut *tx).await.unwrap();
+        let orgs: Vec<i64> = sqlx::query_scalar("SELECT id FROM organizations WHERE municipality_id = $1 ORDER BY id")
+            .bind(loaded.municipality_id)
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
         let (a_user, _) = users::by_login(&mut tx, "teacher").await.unwrap().unwrap();
         tx.commit().await.unwrap();
         let _ = ScopeKind::System;
@@ -103,7 +141,12 @@ impl TestApp {
     /// Signs in through the JSON API; returns the client and the session's CSRF token.
     pub async fn login(&self, login: &str) -> Session {
         let c = Self::client();
-        let r = c.post(self.url("/api/v1/session")).json(&json!({"login": login, "password": PASSWORD})).send().await.unwrap();
+        let r = c
+            .post(self.url("/api/v1/session"))
+            .json(&json!({"login": login, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "sign-in of {login}");
         let body: Value = r.json().await.unwrap();
         Session { c, csrf: body["csrf_token"].as_str().unwrap().to_owned(), base: self.base.clone() }
@@ -114,7 +157,12 @@ impl TestApp {
         let c = Self::client();
         let page = c.get(self.url("/login")).send().await.unwrap().text().await.unwrap();
         let csrf = csrf_of(&page);
-        let r = c.post(self.url("/login")).form(&[("_csrf", csrf.as_str()), ("login", login), ("password", password)]).send().await.unwrap();
+        let r = c
+            .post(self.url("/login"))
+            .form(&[("_csrf", csrf.as_str()), ("login", login), ("password", password)])
+            .send()
+            .await
+            .unwrap();
         (c, r)
     }
 
