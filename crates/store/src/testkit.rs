@@ -40,15 +40,37 @@ impl TestDb {
     /// A new, empty, migrated database with the presets installed.
     pub async fn new() -> Result<TestDb> {
         let t = Self::unmigrated().await?;
-        migrate::run(&t.db).await?;
-        let mut conn = t.db.conn().await?;
-        profiles::install_presets(&mut conn).await?;
+        t.prepare().await?;
         Ok(t)
+    }
+
+    /// A new, migrated SQLite database, whatever the environment says (for cross-backend tests).
+    pub async fn sqlite() -> Result<TestDb> {
+        let t = Self::create(None).await?;
+        t.prepare().await?;
+        Ok(t)
+    }
+
+    /// A new, migrated PostgreSQL database on the server of `admin_url`.
+    pub async fn postgres(admin_url: &str) -> Result<TestDb> {
+        let t = Self::create(Some(admin_url.to_owned())).await?;
+        t.prepare().await?;
+        Ok(t)
+    }
+
+    async fn prepare(&self) -> Result<()> {
+        migrate::run(&self.db).await?;
+        let mut conn = self.db.conn().await?;
+        profiles::install_presets(&mut conn).await
     }
 
     /// A new database with nothing in it.
     pub async fn unmigrated() -> Result<TestDb> {
-        match postgres_url() {
+        Self::create(postgres_url()).await
+    }
+
+    async fn create(postgres: Option<String>) -> Result<TestDb> {
+        match postgres {
             Some(admin_url) => {
                 let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
                 drop_orphans(&mut admin).await?;

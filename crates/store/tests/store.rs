@@ -275,3 +275,60 @@ async fn demo_data_refuses_a_database_with_users() {
     assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("уже загружены")), "{e:?}");
     t.drop_db().await;
 }
+
+/// Needs both backends, so it runs in the PostgreSQL pass (METODA_TEST_DATABASE set) and says so
+/// in the SQLite-only pass.
+#[tokio::test]
+async fn sqlite_to_postgres_and_back_gives_the_same_data() {
+    let Some(pg) = metoda_store::testkit::postgres_url() else {
+        eprintln!("skipped: needs METODA_TEST_DATABASE (runs in the PostgreSQL pass of .ci/run)");
+        return;
+    };
+    let lite = TestDb::sqlite().await.unwrap();
+    metoda_store::demo::load(&lite.db, false).await.unwrap();
+    let a = archive::export(&lite.db).await.unwrap();
+    assert_eq!(a["source_backend"], "sqlite");
+    let postgres = TestDb::postgres(&pg).await.unwrap();
+    archive::import(&postgres.db, &a).await.unwrap();
+    let b = archive::export(&postgres.db).await.unwrap();
+    assert_eq!(b["source_backend"], "postgres");
+    assert_eq!(a["tables"], b["tables"], "SQLite → PostgreSQL");
+    let back = TestDb::sqlite().await.unwrap();
+    archive::import(&back.db, &b).await.unwrap();
+    let c = archive::export(&back.db).await.unwrap();
+    assert_eq!(a["tables"], c["tables"], "PostgreSQL → SQLite");
+    // The imported data works: a sign-in hash checks out on PostgreSQL.
+    let mut conn = postgres.db.conn().await.unwrap();
+    let (_, hash) = users::by_login(&mut conn, "uo.head").await.unwrap().unwrap();
+    assert!(users::verify_password(&hash, metoda_store::demo::DEMO_PASSWORD));
+    drop(conn);
+    lite.drop_db().await;
+    postgres.drop_db().await;
+    back.drop_db().await;
+}
+
+#[tokio::test]
+async fn a_broken_archive_is_refused_whole() {
+    let src = TestDb::new().await.unwrap();
+    metoda_store::demo::load(&src.db, false).await.unwrap();
+    let good = archive::export(&src.db).await.unwrap();
+    let dst = TestDb::new().await.unwrap();
+    // A row of the wrong shape in the last table: nothing before it may stay behind.
+    let mut bad = good.clone();
+    let tables = bad["tables"].as_array_mut().unwrap();
+    let last = tables.last_mut().unwrap();
+    last["rows"].as_array_mut().unwrap().push(serde_json::json!([1, 2]));
+    assert!(archive::import(&dst.db, &bad).await.is_err());
+    let mut c = dst.db.conn().await.unwrap();
+    assert!(regions::list(&mut c, None).await.unwrap().is_empty(), "all or nothing");
+    drop(c);
+    let mut other = good.clone();
+    other["format"] = serde_json::json!("something-else");
+    assert!(archive::import(&dst.db, &other).await.is_err());
+    let mut missing = good.clone();
+    missing["tables"].as_array_mut().unwrap().remove(0);
+    assert!(archive::import(&dst.db, &missing).await.is_err(), "a missing table is an error");
+    archive::import(&dst.db, &good).await.unwrap();
+    src.drop_db().await;
+    dst.drop_db().await;
+}

@@ -51,6 +51,8 @@ async fn start_driver() -> Driver {
 }
 
 async fn browser(driver: &Driver) -> Client {
+    // Test builds link two rustls crypto back-ends (sqlx's ring, the WebDriver client's); pick one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let profile = std::env::temp_dir().join(format!("metoda-chrome-{}-{}", std::process::id(), driver.port));
     let caps = json!({
         "goog:chromeOptions": {
