@@ -49,6 +49,24 @@ pub async fn record(
     Ok(())
 }
 
+/// Records a create (`old` None), update or archive of a record, serialising both versions.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_change<T: Serialize>(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    scope: Scope,
+    entity: &str,
+    entity_id: i64,
+    action: &str,
+    summary: &str,
+    old: Option<&T>,
+    new: &T,
+) -> Result<()> {
+    let old = old.and_then(|o| serde_json::to_value(o).ok());
+    let new = serde_json::to_value(new).ok();
+    record(conn, actor, scope, entity, Some(entity_id), action, summary, old.as_ref(), new.as_ref()).await
+}
+
 /// An audit entry as shown.
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct Entry {

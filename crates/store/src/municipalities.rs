@@ -71,17 +71,16 @@ pub async fn create(
     .await
     .map_err(unique("Муниципалитет с таким названием в этом регионе уже есть"))?;
     let m = get(conn, id).await?;
-    let new = serde_json::to_value(&m).ok();
-    audit::record(
+    audit::record_change(
         conn,
         actor,
         m.scope(),
         "municipality",
-        Some(id),
+        id,
         "create",
         &format!("Создан муниципалитет «{}»", m.name),
         None,
-        new.as_ref(),
+        &m,
     )
     .await?;
     Ok(m)
@@ -144,7 +143,6 @@ async fn changed(
     summary: &str,
 ) -> Result<Municipality> {
     let m = get(conn, old.id).await?;
-    let (o, n) = (serde_json::to_value(old).ok(), serde_json::to_value(&m).ok());
-    audit::record(conn, actor, m.scope(), "municipality", Some(m.id), action, summary, o.as_ref(), n.as_ref()).await?;
+    audit::record_change(conn, actor, m.scope(), "municipality", m.id, action, summary, Some(old), &m).await?;
     Ok(m)
 }

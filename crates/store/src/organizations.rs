@@ -107,17 +107,16 @@ pub async fn create(
     .await
     .map_err(unique(DUPLICATE))?;
     let o = get(conn, id).await?;
-    let new = serde_json::to_value(&o).ok();
-    audit::record(
+    audit::record_change(
         conn,
         actor,
         o.scope(),
         "organization",
-        Some(id),
+        id,
         "create",
         &format!("Добавлена организация «{}»", o.short_name),
         None,
-        new.as_ref(),
+        &o,
     )
     .await?;
     Ok(o)
@@ -170,7 +169,6 @@ async fn changed(
     summary: &str,
 ) -> Result<Organization> {
     let o = get(conn, old.id).await?;
-    let (a, b) = (serde_json::to_value(old).ok(), serde_json::to_value(&o).ok());
-    audit::record(conn, actor, o.scope(), "organization", Some(o.id), action, summary, a.as_ref(), b.as_ref()).await?;
+    audit::record_change(conn, actor, o.scope(), "organization", o.id, action, summary, Some(old), &o).await?;
     Ok(o)
 }

@@ -141,17 +141,16 @@ pub async fn copy(
     .fetch_one(&mut *conn)
     .await?;
     let p = get(conn, id).await?;
-    let new = serde_json::to_value(&p).ok();
-    audit::record(
+    audit::record_change(
         conn,
         actor,
         p.scope(),
         "regulation_profile",
-        Some(id),
+        id,
         "create",
         &format!("Создан профиль положения «{}» на основе «{}»", p.name, src.name),
         None,
-        new.as_ref(),
+        &p,
     )
     .await?;
     Ok(p)

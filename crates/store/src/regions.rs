@@ -50,19 +50,8 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, d: &RegionData) -> 
     .map_err(unique("Регион с таким названием уже есть"))?;
     let r = get(conn, id).await?;
     let scope = Scope { region_id: Some(id), municipality_id: None };
-    let new = serde_json::to_value(&r).ok();
-    audit::record(
-        conn,
-        actor,
-        scope,
-        "region",
-        Some(id),
-        "create",
-        &format!("Создан регион «{}»", r.name),
-        None,
-        new.as_ref(),
-    )
-    .await?;
+    audit::record_change(conn, actor, scope, "region", id, "create", &format!("Создан регион «{}»", r.name), None, &r)
+        .await?;
     Ok(r)
 }
 
@@ -78,17 +67,16 @@ pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &Region
         .map_err(unique("Регион с таким названием уже есть"))?;
     let r = get(conn, id).await?;
     let scope = Scope { region_id: Some(id), municipality_id: None };
-    let (o, n) = (serde_json::to_value(&old).ok(), serde_json::to_value(&r).ok());
-    audit::record(
+    audit::record_change(
         conn,
         actor,
         scope,
         "region",
-        Some(id),
+        id,
         "update",
         &format!("Изменён регион «{}»", r.name),
-        o.as_ref(),
-        n.as_ref(),
+        Some(&old),
+        &r,
     )
     .await?;
     Ok(r)

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, FromRow};
 use time::{Duration, OffsetDateTime};
 
-use crate::audit::{self, Scope};
+use crate::audit;
 use crate::{Actor, Result, StoreError, now, stamp};
 
 /// A random secret: 32 bytes as hex, with a prefix that tells what it is.
@@ -182,17 +182,16 @@ pub async fn create_token(
     .fetch_one(&mut *conn)
     .await?;
     let t = token_by_id(conn, id).await?;
-    let new = serde_json::to_value(&t).ok();
-    audit::record(
+    audit::record_change(
         conn,
         actor,
         u.scope(),
         "api_token",
-        Some(id),
+        id,
         "create",
         &format!("Создан API-токен «{}» пользователя {}", name, u.login),
         None,
-        new.as_ref(),
+        &t,
     )
     .await?;
     Ok((token, t))
@@ -247,19 +246,7 @@ pub async fn revoke_token(conn: &mut AnyConnection, actor: &Actor, user_id: i64,
         .execute(&mut *conn)
         .await?;
     let n = token_by_id(conn, id).await?;
-    let (a, b) = (serde_json::to_value(&t).ok(), serde_json::to_value(&n).ok());
-    let scope: Scope = u.scope();
-    audit::record(
-        conn,
-        actor,
-        scope,
-        "api_token",
-        Some(id),
-        "archive",
-        &format!("Отозван API-токен «{}» пользователя {}", t.name, u.login),
-        a.as_ref(),
-        b.as_ref(),
-    )
-    .await?;
+    let summary = format!("Отозван API-токен «{}» пользователя {}", t.name, u.login);
+    audit::record_change(conn, actor, u.scope(), "api_token", id, "archive", &summary, Some(&t), &n).await?;
     Ok(())
 }

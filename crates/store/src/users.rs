@@ -151,17 +151,16 @@ pub async fn create(
     .await
     .map_err(unique("Пользователь с таким логином уже есть"))?;
     let u = get(conn, id).await?;
-    let new = serde_json::to_value(&u).ok();
-    audit::record(
+    audit::record_change(
         conn,
         actor,
         u.scope(),
         "user",
-        Some(id),
+        id,
         "create",
         &format!("Создан пользователь {} ({})", u.full_name, u.login),
         None,
-        new.as_ref(),
+        &u,
     )
     .await?;
     Ok(u)
@@ -178,17 +177,16 @@ pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &UserDa
         .execute(&mut *conn)
         .await?;
     let u = get(conn, id).await?;
-    let (o, n) = (serde_json::to_value(&old).ok(), serde_json::to_value(&u).ok());
-    audit::record(
+    audit::record_change(
         conn,
         actor,
         u.scope(),
         "user",
-        Some(id),
+        id,
         "update",
         &format!("Изменён пользователь {} ({})", u.full_name, u.login),
-        o.as_ref(),
-        n.as_ref(),
+        Some(&old),
+        &u,
     )
     .await?;
     if let Some(p) = &d.password {
@@ -245,21 +243,10 @@ pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, arch
             .await?;
     }
     let u = get(conn, id).await?;
-    let (o, n) = (serde_json::to_value(&old).ok(), serde_json::to_value(&u).ok());
     let (action, verb) =
         if archived { ("archive", "заблокирован") } else { ("restore", "разблокирован") };
-    audit::record(
-        conn,
-        actor,
-        u.scope(),
-        "user",
-        Some(id),
-        action,
-        &format!("Пользователь {} {verb}", u.login),
-        o.as_ref(),
-        n.as_ref(),
-    )
-    .await?;
+    let summary = format!("Пользователь {} {verb}", u.login);
+    audit::record_change(conn, actor, u.scope(), "user", id, action, &summary, Some(&old), &u).await?;
     Ok(u)
 }
 
@@ -367,10 +354,9 @@ pub async fn add_grant(
     .fetch_one(&mut *conn)
     .await?;
     let g = grant(conn, id).await?;
-    let new = serde_json::to_value(&g).ok();
     let summary = format!("Пользователю {} назначена роль «{}» ({})", u.login, role.label_ru(), g.scope_name);
     let scope = Scope { region_id: r.or(u.region_id), municipality_id: m.or(u.municipality_id) };
-    audit::record(conn, actor, scope, "role_grant", Some(id), "create", &summary, None, new.as_ref()).await?;
+    audit::record_change(conn, actor, scope, "role_grant", id, "create", &summary, None, &g).await?;
     Ok(g)
 }
 
