@@ -462,5 +462,9 @@ async fn the_region_operator_manages_municipalities() {
         home.contains("Муниципалитеты без профиля положения"),
         "the operator is told which municipalities lack a profile"
     );
+    assert!(
+        home.contains(&format!("<a href=\"/organizations?municipality_id={}\">1</a>", app.muni_b)),
+        "the region overview lists B with its one organization"
+    );
     app.stop().await;
 }

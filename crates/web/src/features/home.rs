@@ -33,6 +33,8 @@ struct HomePage {
     cards: Vec<MuniCard>,
     /// Municipalities of the operator's region without a regulation profile.
     without_profile: Vec<Municipality>,
+    /// For region operators and the administrator: every visible municipality with its count of organizations.
+    overview: Vec<(Municipality, usize)>,
 }
 
 async fn home(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
@@ -60,6 +62,13 @@ async fn home(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
     let regional = me.principal.grants.iter().any(|g| g.role.scope_kind() == ScopeKind::Region) || is_admin(&me);
     let without_profile =
         if regional { visible.iter().filter(|m| m.profile_id.is_none()).cloned().collect() } else { vec![] };
+    let overview = if regional {
+        // One query for all counts, not one per municipality.
+        let orgs = organizations::list(&mut c, &organizations::Filter::default()).await?;
+        visible.iter().map(|m| (m.clone(), orgs.iter().filter(|o| o.municipality_id == m.id).count())).collect()
+    } else {
+        vec![]
+    };
     let regions = metoda_store::regions::list(&mut c, None).await?.len();
     render(&HomePage {
         l: Layout::new(&ctx, "Главная", "/"),
@@ -68,5 +77,6 @@ async fn home(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
         regions,
         cards,
         without_profile,
+        overview,
     })
 }
