@@ -221,6 +221,12 @@ async fn bad_input_gets_russian_messages_and_writes_nothing() {
     let r = s.post_json("/api/v1/organizations", json!({"municipality_id": app.muni_a, "full_name": "Дубль", "short_name": "МБОУ «Богашёвская СОШ»", "kind": "school"})).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert!(r.json::<Value>().await.unwrap()["error"]["message"].as_str().unwrap().contains("уже есть"));
+    // A date that does not exist, in the audit filter.
+    let page = s.get("/audit?from=31.02.2026").await.text().await.unwrap();
+    assert!(page.contains("Дата с: укажите существующую дату"), "the page names the bad date");
+    let r = s.get("/api/v1/audit?to=2026-13-01").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json::<Value>().await.unwrap()["error"]["fields"][0]["message"].as_str().unwrap().contains("Дата по"));
     assert_eq!((count(&app, "organizations").await, count(&app, "audit_log").await), before);
     app.stop().await;
 }
