@@ -51,8 +51,6 @@ async fn start_driver() -> Driver {
 }
 
 async fn browser(driver: &Driver) -> Client {
-    // Test builds link two rustls crypto back-ends (sqlx's ring, the WebDriver client's); pick one.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let profile = std::env::temp_dir().join(format!("metoda-chrome-{}-{}", std::process::id(), driver.port));
     let caps = json!({
         "goog:chromeOptions": {
@@ -63,8 +61,9 @@ async fn browser(driver: &Driver) -> Client {
         }
     });
     let caps = caps.as_object().unwrap().clone().into_iter().collect();
-    ClientBuilder::rustls()
-        .expect("tls")
+    // chromedriver speaks plain HTTP on loopback: no TLS stack needed.
+    let http = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(http)
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{}", driver.port))
         .await
