@@ -160,7 +160,10 @@ pub struct Place {
 /// What is being done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    /// See a record (for a teacher: name, organization, position, category).
     View,
+    /// See a teacher's personal data (birth date, contacts, education, courses) — 152-ФЗ.
+    ViewPersonal,
     Create,
     Update,
     Archive,
@@ -187,6 +190,11 @@ pub enum Resource {
     Audit { place: Option<Place> },
     /// An association of a municipality.
     Association { region_id: i64, municipality_id: i64, association_id: Option<i64> },
+    /// A teacher of the data bank, working at `organization_id`; `association_id` is one of the
+    /// associations the teacher is a member of (ask once per membership, or None).
+    Teacher { region_id: i64, municipality_id: i64, organization_id: Option<i64>, association_id: Option<i64> },
+    /// An order of the authority (orders are never changed: a correction is a new order).
+    Order { region_id: i64, municipality_id: i64 },
 }
 
 impl Grant {
@@ -207,6 +215,42 @@ impl Grant {
             _ => place.municipality_id.is_some_and(|m| self.in_municipality(m)),
         }
     }
+}
+
+/// Which teachers a user may list: the SQL side of [`may`] for `Resource::Teacher` / `View`.
+/// A teacher is visible when any part matches (kept in step with `may` by a test).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TeacherScope {
+    /// Every teacher everywhere (the administrator).
+    pub all: bool,
+    pub municipalities: Vec<i64>,
+    pub organizations: Vec<i64>,
+    /// Current members of these associations.
+    pub associations: Vec<i64>,
+}
+
+impl TeacherScope {
+    pub fn is_empty(&self) -> bool {
+        !self.all && self.municipalities.is_empty() && self.organizations.is_empty() && self.associations.is_empty()
+    }
+}
+
+pub fn teacher_scope(who: &Principal) -> TeacherScope {
+    let mut s = TeacherScope::default();
+    for g in &who.grants {
+        match g.role {
+            Role::Administrator => s.all = true,
+            Role::AuthorityHead | Role::AuthoritySpecialist | Role::CabinetHead => {
+                s.municipalities.extend(g.municipality_id)
+            }
+            Role::OrgAdmin => s.organizations.extend(g.organization_id),
+            Role::AssociationHead | Role::Deputy | Role::Secretary | Role::MemberTeacher => {
+                s.associations.extend(g.association_id)
+            }
+            Role::RegionOperator => {}
+        }
+    }
+    s
 }
 
 /// The access rule: may `who` do `action` to `what`?
@@ -294,6 +338,29 @@ fn grant_allows(g: &Grant, action: Action, what: &Resource) -> bool {
         Resource::Audit { place } => {
             action == View && place.is_some_and(|p| (operator || role.manages_municipality()) && g.covers(&p))
         }
+        Resource::Teacher { municipality_id, organization_id, association_id, .. } => {
+            if !g.in_municipality(municipality_id) {
+                return false;
+            }
+            if role.manages_municipality() {
+                return true;
+            }
+            let member_of_mine = association_id.is_some() && association_id == g.association_id;
+            match role {
+                Role::CabinetHead => matches!(action, View | ViewPersonal),
+                Role::OrgAdmin => organization_id.is_some() && organization_id == g.organization_id,
+                Role::AssociationHead | Role::Deputy => {
+                    action == Create || member_of_mine && matches!(action, View | ViewPersonal | Update)
+                }
+                Role::Secretary | Role::MemberTeacher => member_of_mine && action == View,
+                _ => false,
+            }
+        }
+        Resource::Order { region_id, municipality_id } => match action {
+            View => g.in_municipality(municipality_id) || operator && g.in_region(region_id),
+            Create => role.manages_municipality() && g.in_municipality(municipality_id),
+            _ => false,
+        },
         Resource::Association { region_id, municipality_id, association_id } => {
             if operator {
                 return action == View && g.in_region(region_id);
@@ -442,6 +509,77 @@ mod tests {
         };
         assert!(may(&admin, Action::Archive, &org(C, Some(1))));
         assert!(may(&admin, Action::View, &Resource::Audit { place: None }));
+    }
+
+    #[test]
+    fn personal_data_of_teachers_is_shown_only_to_those_who_need_it() {
+        let t = |org: Option<i64>, assoc: Option<i64>| Resource::Teacher {
+            region_id: 1,
+            municipality_id: A,
+            organization_id: org,
+            association_id: assoc,
+        };
+        let colleague = grant(Role::MemberTeacher, 1, Some(A), Some(5), None);
+        assert!(may(&colleague, Action::View, &t(Some(1), Some(5))), "a member sees colleagues' names");
+        assert!(!may(&colleague, Action::ViewPersonal, &t(Some(1), Some(5))), "but not their birth dates");
+        assert!(!may(&colleague, Action::View, &t(Some(1), Some(6))), "nor teachers of other associations");
+        let head = grant(Role::AssociationHead, 1, Some(A), Some(5), None);
+        assert!(may(&head, Action::ViewPersonal, &t(Some(1), Some(5))));
+        assert!(may(&head, Action::Update, &t(Some(1), Some(5))));
+        assert!(!may(&head, Action::ViewPersonal, &t(Some(1), Some(6))));
+        let org = grant(Role::OrgAdmin, 1, Some(A), None, Some(7));
+        assert!(may(&org, Action::Update, &t(Some(7), None)));
+        assert!(!may(&org, Action::View, &t(Some(8), None)));
+        let spec = grant(Role::AuthoritySpecialist, 1, Some(A), None, None);
+        assert!(may(&spec, Action::Archive, &t(Some(8), None)));
+        let other =
+            Resource::Teacher { region_id: 1, municipality_id: B, organization_id: Some(9), association_id: None };
+        assert!(!may(&spec, Action::View, &other));
+        let op = grant(Role::RegionOperator, 1, None, None, None);
+        assert!(!may(&op, Action::View, &t(Some(1), None)), "the region sums up, it does not read personal records");
+    }
+
+    #[test]
+    fn the_teacher_scope_matches_the_rule() {
+        for role in Role::ALL {
+            let p = match role.scope_kind() {
+                ScopeKind::System => grant(*role, 1, None, None, None),
+                ScopeKind::Region => grant(*role, 1, None, None, None),
+                ScopeKind::Municipality => grant(*role, 1, Some(A), None, None),
+                ScopeKind::Association => grant(*role, 1, Some(A), Some(5), None),
+                ScopeKind::Organization => grant(*role, 1, Some(A), None, Some(7)),
+            };
+            let scope = teacher_scope(&p);
+            for (org, assoc) in [(Some(7), None), (Some(8), Some(5)), (Some(8), Some(6)), (Some(8), None)] {
+                let by_rule = may(
+                    &p,
+                    Action::View,
+                    &Resource::Teacher {
+                        region_id: 1,
+                        municipality_id: A,
+                        organization_id: org,
+                        association_id: assoc,
+                    },
+                );
+                let by_scope = scope.all
+                    || scope.municipalities.contains(&A)
+                    || org.is_some_and(|o| scope.organizations.contains(&o))
+                    || assoc.is_some_and(|a| scope.associations.contains(&a));
+                assert_eq!(by_rule, by_scope, "{role:?} org {org:?} assoc {assoc:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn orders_are_registered_by_the_authority_and_read_in_the_municipality() {
+        let spec = grant(Role::AuthoritySpecialist, 1, Some(A), None, None);
+        let teacher = grant(Role::MemberTeacher, 1, Some(A), Some(5), None);
+        let here = Resource::Order { region_id: 1, municipality_id: A };
+        assert!(may(&spec, Action::Create, &here));
+        assert!(!may(&spec, Action::Update, &here), "orders are never changed");
+        assert!(may(&teacher, Action::View, &here));
+        assert!(!may(&teacher, Action::Create, &here));
+        assert!(!may(&spec, Action::View, &Resource::Order { region_id: 1, municipality_id: B }));
     }
 
     #[test]

@@ -19,142 +19,37 @@ pub enum Ty {
 pub struct TableSpec {
     pub name: &'static str,
     pub columns: &'static [(&'static str, Ty)],
+    /// Columns that point forward to a table loaded later (a reference cycle: an association's
+    /// creating order names the association): imported as NULL first, set once every table is in.
+    pub deferred: &'static [&'static str],
 }
 
 use Ty::{Int, Text};
 
 /// The archived tables, parents before children. Sessions and sign-in failures are ephemeral and
-/// not archived.
+/// not archived. (Column names and types; `:i` columns are BIGINT, the rest TEXT.)
+#[rustfmt::skip]
 pub const TABLES: &[TableSpec] = &[
-    TableSpec {
-        name: "regions",
-        columns: &[
-            ("id", Int),
-            ("name", Text),
-            ("code", Text),
-            ("created_at", Text),
-            ("updated_at", Text),
-            ("archived_at", Text),
-        ],
-    },
-    TableSpec {
-        name: "regulation_profiles",
-        columns: &[
-            ("id", Int),
-            ("code", Text),
-            ("name", Text),
-            ("source", Text),
-            ("is_preset", Int),
-            ("region_id", Int),
-            ("municipality_id", Int),
-            ("based_on_id", Int),
-            ("settings", Text),
-            ("created_at", Text),
-            ("updated_at", Text),
-            ("archived_at", Text),
-        ],
-    },
-    TableSpec {
-        name: "municipalities",
-        columns: &[
-            ("id", Int),
-            ("region_id", Int),
-            ("name", Text),
-            ("authority_name", Text),
-            ("profile_id", Int),
-            ("created_at", Text),
-            ("updated_at", Text),
-            ("archived_at", Text),
-        ],
-    },
-    TableSpec {
-        name: "organizations",
-        columns: &[
-            ("id", Int),
-            ("municipality_id", Int),
-            ("full_name", Text),
-            ("short_name", Text),
-            ("kind", Text),
-            ("address", Text),
-            ("head_name", Text),
-            ("phone", Text),
-            ("email", Text),
-            ("website", Text),
-            ("created_at", Text),
-            ("updated_at", Text),
-            ("archived_at", Text),
-        ],
-    },
-    TableSpec {
-        name: "associations",
-        columns: &[
-            ("id", Int),
-            ("municipality_id", Int),
-            ("name", Text),
-            ("created_at", Text),
-            ("updated_at", Text),
-            ("archived_at", Text),
-        ],
-    },
-    TableSpec {
-        name: "users",
-        columns: &[
-            ("id", Int),
-            ("login", Text),
-            ("full_name", Text),
-            ("email", Text),
-            ("password_hash", Text),
-            ("region_id", Int),
-            ("municipality_id", Int),
-            ("created_at", Text),
-            ("updated_at", Text),
-            ("password_changed_at", Text),
-            ("archived_at", Text),
-        ],
-    },
-    TableSpec {
-        name: "role_grants",
-        columns: &[
-            ("id", Int),
-            ("user_id", Int),
-            ("role", Text),
-            ("region_id", Int),
-            ("municipality_id", Int),
-            ("association_id", Int),
-            ("organization_id", Int),
-            ("created_at", Text),
-        ],
-    },
-    TableSpec {
-        name: "api_tokens",
-        columns: &[
-            ("id", Int),
-            ("user_id", Int),
-            ("name", Text),
-            ("token_hash", Text),
-            ("created_at", Text),
-            ("last_used_at", Text),
-            ("revoked_at", Text),
-        ],
-    },
-    TableSpec {
-        name: "audit_log",
-        columns: &[
-            ("id", Int),
-            ("at", Text),
-            ("user_id", Int),
-            ("actor", Text),
-            ("region_id", Int),
-            ("municipality_id", Int),
-            ("entity", Text),
-            ("entity_id", Int),
-            ("action", Text),
-            ("summary", Text),
-            ("changes", Text),
-            ("ip", Text),
-            ("search_text", Text),
-        ],
-    },
+    TableSpec { name: "regions", deferred: &[], columns: &[("id", Int), ("name", Text), ("code", Text), ("created_at", Text), ("updated_at", Text), ("archived_at", Text)] },
+    TableSpec { name: "regulation_profiles", deferred: &[], columns: &[("id", Int), ("code", Text), ("name", Text), ("source", Text), ("is_preset", Int), ("region_id", Int), ("municipality_id", Int), ("based_on_id", Int), ("settings", Text), ("created_at", Text), ("updated_at", Text), ("archived_at", Text)] },
+    TableSpec { name: "municipalities", deferred: &[], columns: &[("id", Int), ("region_id", Int), ("name", Text), ("authority_name", Text), ("profile_id", Int), ("created_at", Text), ("updated_at", Text), ("archived_at", Text)] },
+    TableSpec { name: "organizations", deferred: &[], columns: &[("id", Int), ("municipality_id", Int), ("full_name", Text), ("short_name", Text), ("kind", Text), ("address", Text), ("head_name", Text), ("phone", Text), ("email", Text), ("website", Text), ("created_at", Text), ("updated_at", Text), ("archived_at", Text)] },
+    TableSpec { name: "associations", deferred: &["created_order_id"], columns: &[("id", Int), ("municipality_id", Int), ("name", Text), ("created_at", Text), ("updated_at", Text), ("archived_at", Text), ("body_name", Text), ("direction", Text), ("status", Text), ("created_order_id", Int), ("description", Text), ("social_url", Text), ("liquidated_at", Text)] },
+    TableSpec { name: "users", deferred: &[], columns: &[("id", Int), ("login", Text), ("full_name", Text), ("email", Text), ("password_hash", Text), ("region_id", Int), ("municipality_id", Int), ("created_at", Text), ("updated_at", Text), ("password_changed_at", Text), ("archived_at", Text)] },
+    TableSpec { name: "role_grants", deferred: &[], columns: &[("id", Int), ("user_id", Int), ("role", Text), ("region_id", Int), ("municipality_id", Int), ("association_id", Int), ("organization_id", Int), ("created_at", Text)] },
+    TableSpec { name: "api_tokens", deferred: &[], columns: &[("id", Int), ("user_id", Int), ("name", Text), ("token_hash", Text), ("created_at", Text), ("last_used_at", Text), ("revoked_at", Text)] },
+    TableSpec { name: "teachers", deferred: &[], columns: &[("id", Int), ("municipality_id", Int), ("last_name", Text), ("first_name", Text), ("middle_name", Text), ("birth_date", Text), ("organization_id", Int), ("position", Text), ("subjects", Text), ("education", Text), ("edu_institution", Text), ("edu_specialty", Text), ("edu_year", Int), ("category", Text), ("category_assigned_on", Text), ("category_expires_on", Text), ("experience_start", Text), ("young_specialist", Int), ("phone", Text), ("email", Text), ("consent_on", Text), ("user_id", Int), ("search_text", Text), ("created_at", Text), ("updated_at", Text), ("archived_at", Text)] },
+    TableSpec { name: "teacher_positions", deferred: &[], columns: &[("id", Int), ("teacher_id", Int), ("organization_id", Int), ("position", Text), ("created_at", Text)] },
+    TableSpec { name: "teacher_years", deferred: &[], columns: &[("id", Int), ("teacher_id", Int), ("year", Int), ("self_education", Text), ("topic_status", Text), ("topic_agreed_by", Int), ("topic_agreed_at", Text), ("created_at", Text), ("updated_at", Text)] },
+    TableSpec { name: "teacher_courses", deferred: &[], columns: &[("id", Int), ("teacher_id", Int), ("kind", Text), ("title", Text), ("provider", Text), ("hours", Int), ("start_on", Text), ("end_on", Text), ("certificate", Text), ("created_at", Text)] },
+    TableSpec { name: "teacher_difficulties", deferred: &[], columns: &[("id", Int), ("teacher_id", Int), ("year", Int), ("kind", Text), ("note", Text), ("created_at", Text)] },
+    TableSpec { name: "orders", deferred: &[], columns: &[("id", Int), ("municipality_id", Int), ("number", Text), ("order_date", Text), ("year", Int), ("kind", Text), ("title", Text), ("body", Text), ("signed_by", Text), ("association_id", Int), ("payload", Text), ("created_by", Int), ("created_at", Text)] },
+    TableSpec { name: "association_officers", deferred: &[], columns: &[("id", Int), ("association_id", Int), ("role", Text), ("teacher_id", Int), ("user_id", Int), ("from_on", Text), ("to_on", Text), ("order_id", Int), ("created_at", Text)] },
+    TableSpec { name: "association_members", deferred: &[], columns: &[("id", Int), ("association_id", Int), ("teacher_id", Int), ("joined_on", Text), ("left_on", Text), ("order_id", Int), ("created_at", Text)] },
+    TableSpec { name: "composition_snapshots", deferred: &[], columns: &[("id", Int), ("order_id", Int), ("association_id", Int), ("teacher_id", Int), ("full_name", Text), ("organization_name", Text), ("position", Text), ("role", Text)] },
+    TableSpec { name: "association_subgroups", deferred: &[], columns: &[("id", Int), ("association_id", Int), ("kind", Text), ("name", Text), ("head_teacher_id", Int), ("created_at", Text), ("updated_at", Text), ("archived_at", Text)] },
+    TableSpec { name: "subgroup_members", deferred: &[], columns: &[("id", Int), ("subgroup_id", Int), ("teacher_id", Int), ("joined_on", Text), ("left_on", Text), ("created_at", Text)] },
+    TableSpec { name: "audit_log", deferred: &[], columns: &[("id", Int), ("at", Text), ("user_id", Int), ("actor", Text), ("region_id", Int), ("municipality_id", Int), ("entity", Text), ("entity_id", Int), ("action", Text), ("summary", Text), ("changes", Text), ("ip", Text), ("search_text", Text)] },
 ];
 
 /// Tables that exist but are deliberately not archived.
@@ -231,6 +126,8 @@ pub async fn import(db: &Db, archive: &Value) -> Result<u64> {
     // The presets installed by `migrate` are replaced by the archive's own rows (same codes).
     sqlx::query("DELETE FROM regulation_profiles WHERE is_preset = 1").execute(&mut *tx).await?;
     let mut count = 0u64;
+    // (table, column, id, value) set after every table is in.
+    let mut later: Vec<(&str, &str, i64, i64)> = vec![];
     for spec in TABLES {
         let t = tables
             .iter()
@@ -256,8 +153,21 @@ pub async fn import(db: &Db, archive: &Value) -> Result<u64> {
                 .as_array()
                 .filter(|v| v.len() == cols.len())
                 .ok_or_else(|| bad(format!("{} row {}: expected {} values", spec.name, n + 1, cols.len())))?;
+            let id = cols.iter().position(|c| *c == "id").and_then(|i| vals.get(i)).and_then(Value::as_i64);
             let mut q = sqlx::query(&sql);
-            for (v, ty) in vals.iter().zip(&types) {
+            for ((v, ty), col) in vals.iter().zip(&types).zip(&cols) {
+                if spec.deferred.contains(col) {
+                    if let (Some(id), Some(x)) = (id, v.as_i64()) {
+                        later.push((
+                            spec.name,
+                            spec.deferred.iter().find(|d| *d == col).copied().unwrap_or_default(),
+                            id,
+                            x,
+                        ));
+                    }
+                    q = q.bind(None::<i64>);
+                    continue;
+                }
                 q = match (ty, v) {
                     (Int, Value::Null) => q.bind(None::<i64>),
                     (Text, Value::Null) => q.bind(None::<String>),
@@ -269,6 +179,13 @@ pub async fn import(db: &Db, archive: &Value) -> Result<u64> {
             q.execute(&mut *tx).await?;
             count += 1;
         }
+    }
+    for (table, column, id, value) in later {
+        sqlx::query(&format!("UPDATE {table} SET {column} = $1 WHERE id = $2"))
+            .bind(value)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
     }
     if db.backend() == Backend::Postgres {
         for spec in TABLES {

@@ -1,11 +1,14 @@
-//! Associations (ММО, МУМО, РМО). The foundation keeps only what scopes need; the association
-//! feature extends this module.
+//! Associations (ММО, МУМО, РМО): the association itself, its officers with dates and orders,
+//! its members joining and leaving, and its subgroups.
 
+use metoda_domain::orders::OfficerRole;
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
-use crate::Result;
+use crate::audit::{self, Scope};
+use crate::{Actor, Result, StoreError, now};
 
+/// An association as scopes need it (the foundation's view).
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct AssociationRef {
     pub id: i64,
@@ -15,11 +18,299 @@ pub struct AssociationRef {
     pub archived_at: Option<String>,
 }
 
-pub async fn list(conn: &mut AnyConnection) -> Result<Vec<AssociationRef>> {
+pub async fn list_refs(conn: &mut AnyConnection) -> Result<Vec<AssociationRef>> {
     Ok(sqlx::query_as(
         "SELECT a.id, a.municipality_id, m.region_id, a.name, a.archived_at FROM associations a
          JOIN municipalities m ON m.id = a.municipality_id ORDER BY a.name",
     )
     .fetch_all(&mut *conn)
     .await?)
+}
+
+/// An association with its head, curator and current member count.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Association {
+    pub id: i64,
+    pub municipality_id: i64,
+    pub region_id: i64,
+    pub municipality_name: String,
+    pub name: String,
+    pub body_name: Option<String>,
+    pub direction: Option<String>,
+    /// active | liquidated
+    pub status: String,
+    pub created_order_id: Option<i64>,
+    pub description: Option<String>,
+    pub social_url: Option<String>,
+    pub liquidated_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub members: i64,
+    pub head_name: Option<String>,
+    pub curator_name: Option<String>,
+}
+
+impl Association {
+    pub fn scope(&self) -> Scope {
+        Scope { region_id: Some(self.region_id), municipality_id: Some(self.municipality_id) }
+    }
+    pub fn is_active(&self) -> bool {
+        self.status == "active"
+    }
+}
+
+const NAME: &str = "(t.last_name || ' ' || t.first_name || COALESCE(' ' || t.middle_name, ''))";
+
+fn select() -> String {
+    format!(
+        "SELECT a.id, a.municipality_id, m.region_id, m.name AS municipality_name, a.name, a.body_name, a.direction,
+            a.status, a.created_order_id, a.description, a.social_url, a.liquidated_at, a.created_at, a.updated_at,
+            (SELECT COUNT(*) FROM association_members am WHERE am.association_id = a.id AND am.left_on IS NULL) AS members,
+            (SELECT {NAME} FROM association_officers o JOIN teachers t ON t.id = o.teacher_id
+              WHERE o.association_id = a.id AND o.role = 'head' AND o.to_on IS NULL ORDER BY o.id DESC LIMIT 1) AS head_name,
+            (SELECT u.full_name FROM association_officers o JOIN users u ON u.id = o.user_id
+              WHERE o.association_id = a.id AND o.role = 'curator' AND o.to_on IS NULL ORDER BY o.id DESC LIMIT 1) AS curator_name
+         FROM associations a JOIN municipalities m ON m.id = a.municipality_id"
+    )
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Association> {
+    sqlx::query_as(&format!("{} WHERE a.id = $1", select()))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Associations of a municipality (all when None), active first.
+pub async fn list(conn: &mut AnyConnection, municipality_id: Option<i64>) -> Result<Vec<Association>> {
+    Ok(sqlx::query_as(&format!(
+        "{} WHERE ($1 IS NULL OR a.municipality_id = $1) ORDER BY CASE WHEN a.status = 'active' THEN 0 ELSE 1 END, a.name",
+        select()
+    ))
+    .bind(municipality_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// An officer, current or past.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Officer {
+    pub id: i64,
+    pub role: String,
+    pub teacher_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub name: String,
+    pub from_on: String,
+    pub to_on: Option<String>,
+    pub order_id: Option<i64>,
+    pub order_number: Option<String>,
+}
+
+impl Officer {
+    pub fn role_label(&self) -> &'static str {
+        OfficerRole::from_code(&self.role).map_or("?", OfficerRole::label_ru)
+    }
+}
+
+pub async fn officers(conn: &mut AnyConnection, association_id: i64) -> Result<Vec<Officer>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT o.id, o.role, o.teacher_id, o.user_id, COALESCE({NAME}, u.full_name, '?') AS name, o.from_on, o.to_on,
+            o.order_id, r.number AS order_number
+         FROM association_officers o LEFT JOIN teachers t ON t.id = o.teacher_id LEFT JOIN users u ON u.id = o.user_id
+         LEFT JOIN orders r ON r.id = o.order_id
+         WHERE o.association_id = $1
+         ORDER BY CASE WHEN o.to_on IS NULL THEN 0 ELSE 1 END,
+            CASE o.role WHEN 'head' THEN 0 WHEN 'deputy' THEN 1 WHEN 'secretary' THEN 2 ELSE 3 END, o.from_on DESC"
+    ))
+    .bind(association_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Appoints an officer from `from_on`, ending the term of the current holder of that role.
+#[allow(clippy::too_many_arguments)]
+pub async fn appoint(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    role: OfficerRole,
+    teacher_id: Option<i64>,
+    user_id: Option<i64>,
+    from_on: &str,
+    order_id: Option<i64>,
+) -> Result<()> {
+    sqlx::query("UPDATE association_officers SET to_on = $1 WHERE association_id = $2 AND role = $3 AND to_on IS NULL")
+        .bind(from_on)
+        .bind(a.id)
+        .bind(role.code())
+        .execute(&mut *conn)
+        .await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO association_officers (association_id, role, teacher_id, user_id, from_on, order_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(a.id)
+    .bind(role.code())
+    .bind(teacher_id)
+    .bind(user_id)
+    .bind(from_on)
+    .bind(order_id)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?;
+    let officer = officers(conn, a.id).await?.into_iter().find(|o| o.id == id).ok_or(StoreError::NotFound)?;
+    let summary = format!("«{}»: {} — {}", a.name, role.label_ru(), officer.name);
+    audit::record_change(conn, actor, a.scope(), "association_officer", id, "create", &summary, None, &officer).await
+}
+
+/// A membership.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Member {
+    pub id: i64,
+    pub teacher_id: i64,
+    pub full_name: String,
+    pub organization_id: i64,
+    pub organization_name: String,
+    pub position: String,
+    pub category: String,
+    pub education: String,
+    pub joined_on: String,
+    pub left_on: Option<String>,
+}
+
+/// Members on a date (`YYYY-MM-DD`): joined on or before it and not left by it. None: current members.
+pub async fn members(conn: &mut AnyConnection, association_id: i64, on: Option<&str>) -> Result<Vec<Member>> {
+    let cond = match on {
+        None => "am.left_on IS NULL".to_owned(),
+        Some(_) => "am.joined_on <= $2 AND (am.left_on IS NULL OR am.left_on > $2)".to_owned(),
+    };
+    let sql = format!(
+        "SELECT am.id, am.teacher_id, {NAME} AS full_name, t.organization_id, o.short_name AS organization_name, t.position,
+            t.category, t.education, am.joined_on, am.left_on
+         FROM association_members am JOIN teachers t ON t.id = am.teacher_id JOIN organizations o ON o.id = t.organization_id
+         WHERE am.association_id = $1 AND {cond} ORDER BY t.last_name, t.first_name, am.id"
+    );
+    let q = sqlx::query_as(&sql).bind(association_id);
+    let q = match on {
+        Some(d) => q.bind(d.to_owned()),
+        None => q,
+    };
+    Ok(q.fetch_all(&mut *conn).await?)
+}
+
+/// Adds a teacher of the same municipality as a member from `joined_on`.
+pub async fn add_member(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    teacher_id: i64,
+    joined_on: &str,
+    order_id: Option<i64>,
+) -> Result<()> {
+    let t = crate::teachers::get(conn, teacher_id)
+        .await
+        .map_err(|_| StoreError::invalid("teacher_id", "Такого педагога нет в банке данных"))?;
+    if t.municipality_id != a.municipality_id || t.archived_at.is_some() {
+        return Err(StoreError::invalid(
+            "teacher_id",
+            "В объединение включают педагогов этого муниципалитета из банка данных",
+        ));
+    }
+    let already: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM association_members WHERE association_id = $1 AND teacher_id = $2 AND left_on IS NULL",
+    )
+    .bind(a.id)
+    .bind(teacher_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if already > 0 {
+        return Err(StoreError::Conflict(format!("{} уже в составе объединения", t.full_name())));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO association_members (association_id, teacher_id, joined_on, order_id, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(a.id)
+    .bind(teacher_id)
+    .bind(joined_on)
+    .bind(order_id)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?;
+    let summary = format!("{} включён(а) в состав «{}» с {joined_on}", t.full_name(), a.name);
+    let new = serde_json::json!({"teacher_id": teacher_id, "joined_on": joined_on});
+    audit::record(conn, actor, a.scope(), "association_member", Some(id), "create", &summary, None, Some(&new)).await
+}
+
+/// Ends a membership on `left_on` (the record stays: members are counted on dates).
+pub async fn remove_member(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    teacher_id: i64,
+    left_on: &str,
+) -> Result<()> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, joined_on FROM association_members WHERE association_id = $1 AND teacher_id = $2 AND left_on IS NULL",
+    )
+    .bind(a.id)
+    .bind(teacher_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (id, joined) = row.ok_or(StoreError::NotFound)?;
+    if left_on < joined.as_str() {
+        return Err(StoreError::invalid("left_on", "Дата выхода не может быть раньше даты включения в состав"));
+    }
+    sqlx::query("UPDATE association_members SET left_on = $1 WHERE id = $2")
+        .bind(left_on)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    // An officer who leaves the association leaves the office too.
+    sqlx::query(
+        "UPDATE association_officers SET to_on = $1 WHERE association_id = $2 AND teacher_id = $3 AND to_on IS NULL",
+    )
+    .bind(left_on)
+    .bind(a.id)
+    .bind(teacher_id)
+    .execute(&mut *conn)
+    .await?;
+    let t = crate::teachers::get(conn, teacher_id).await?;
+    let summary = format!("{} выведен(а) из состава «{}» с {left_on}", t.full_name(), a.name);
+    let changes = serde_json::json!({"left_on": left_on});
+    audit::record(
+        conn,
+        actor,
+        a.scope(),
+        "association_member",
+        Some(id),
+        "archive",
+        &summary,
+        Some(&serde_json::json!({})),
+        Some(&changes),
+    )
+    .await
+}
+
+/// Changes the description and the public page link.
+pub async fn update_info(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    description: Option<&str>,
+    social_url: Option<&str>,
+) -> Result<Association> {
+    let old = get(conn, id).await?;
+    sqlx::query("UPDATE associations SET description = $1, social_url = $2, updated_at = $3 WHERE id = $4")
+        .bind(description)
+        .bind(social_url)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let a = get(conn, id).await?;
+    let summary = format!("Изменены сведения об объединении «{}»", a.name);
+    audit::record_change(conn, actor, a.scope(), "association", id, "update", &summary, Some(&old), &a).await?;
+    Ok(a)
 }

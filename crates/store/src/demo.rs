@@ -4,7 +4,7 @@
 use metoda_domain::access::{Role, ScopeKind};
 use metoda_domain::directory::{MunicipalityInput, OrganizationInput, RegionInput, UserInput};
 
-use crate::{Actor, Db, Result, StoreError, municipalities, now, organizations, profiles, regions, users};
+use crate::{Actor, Db, Result, StoreError, municipalities, organizations, profiles, regions, users};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "metoda-demo-2026";
@@ -122,7 +122,10 @@ const ORGS: &[(&str, &str, &str, &str, &str)] = &[
 pub struct Loaded {
     pub region_id: i64,
     pub municipality_id: i64,
+    /// The first association (ММО учителей математики); all three in `associations`.
     pub association_id: i64,
+    pub associations: Vec<i64>,
+    pub teachers: usize,
     pub organizations: usize,
     pub users: Vec<(&'static str, Role)>,
 }
@@ -171,27 +174,11 @@ pub async fn load(db: &Db, force: bool) -> Result<Loaded> {
         .map_err(StoreError::Invalid)?;
         org_ids.push(organizations::create(&mut tx, &actor, muni.id, &d).await?.id);
     }
-    let t = now();
-    let association_id: i64 = sqlx::query_scalar(
-        "INSERT INTO associations (municipality_id, name, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
-    )
-    .bind(muni.id)
-    .bind(DEMO_ASSOCIATION)
-    .bind(&t)
-    .fetch_one(&mut *tx)
-    .await?;
-    crate::audit::record(
-        &mut tx,
-        &actor,
-        muni.scope(),
-        "association",
-        Some(association_id),
-        "create",
-        &format!("Создано объединение «{DEMO_ASSOCIATION}» (демо-данные)"),
-        None,
-        Some(&serde_json::json!({"name": DEMO_ASSOCIATION, "municipality_id": muni.id})),
-    )
-    .await?;
+    let teacher_ids = load_teachers(&mut tx, &actor, muni.id, &org_ids).await?;
+    let settings = preset.settings()?;
+    let muni = municipalities::get(&mut tx, muni.id).await?;
+    let associations = load_associations(&mut tx, &actor, &muni, &settings, &teacher_ids).await?;
+    let association_id = associations[0];
 
     let mut made = vec![];
     for u in DEMO_USERS {
@@ -214,6 +201,21 @@ pub async fn load(db: &Db, force: bool) -> Result<Loaded> {
         .parse(true)
         .map_err(StoreError::Invalid)?;
         let user = users::create(&mut tx, &actor, home_region, home_muni, &d).await?;
+        // The association's officers and the demo teacher are teachers of the bank too.
+        let linked = match u.login {
+            "mmo.head" => Some(teacher_ids[0]),
+            "mmo.deputy" => Some(teacher_ids[1]),
+            "mmo.secretary" => Some(teacher_ids[2]),
+            "teacher" => Some(teacher_ids[3]),
+            _ => None,
+        };
+        if let Some(tid) = linked {
+            sqlx::query("UPDATE teachers SET user_id = $1 WHERE id = $2")
+                .bind(user.id)
+                .bind(tid)
+                .execute(&mut *tx)
+                .await?;
+        }
         let ids = users::resolve_scope(&mut tx, u.role.scope_kind(), scope_id).await?;
         users::add_grant(&mut tx, &actor, user.id, u.role, ids).await?;
         made.push((u.login, u.role));
@@ -223,7 +225,201 @@ pub async fn load(db: &Db, force: bool) -> Result<Loaded> {
         region_id: region.id,
         municipality_id: muni.id,
         association_id,
+        associations,
+        teachers: teacher_ids.len(),
         organizations: org_ids.len(),
         users: made,
     })
+}
+
+const LAST: &[(&str, &str)] = &[
+    ("Орлов", "Орлова"),
+    ("Кузнецов", "Кузнецова"),
+    ("Смирнов", "Смирнова"),
+    ("Васильев", "Васильева"),
+    ("Попов", "Попова"),
+    ("Соколов", "Соколова"),
+    ("Лебедев", "Лебедева"),
+    ("Козлов", "Козлова"),
+    ("Новиков", "Новикова"),
+    ("Морозов", "Морозова"),
+    ("Петров", "Петрова"),
+    ("Волков", "Волкова"),
+    ("Соловьёв", "Соловьёва"),
+    ("Зайцев", "Зайцева"),
+    ("Павлов", "Павлова"),
+    ("Семёнов", "Семёнова"),
+    ("Голубев", "Голубева"),
+    ("Виноградов", "Виноградова"),
+    ("Богданов", "Богданова"),
+    ("Воробьёв", "Воробьёва"),
+];
+const FIRST_F: &[&str] =
+    &["Елена", "Татьяна", "Анна", "Ольга", "Наталья", "Ирина", "Светлана", "Марина", "Юлия", "Екатерина"];
+const FIRST_M: &[&str] = &["Андрей", "Сергей", "Дмитрий", "Алексей", "Павел"];
+const MIDDLE: &[(&str, &str)] = &[
+    ("Павлович", "Павловна"),
+    ("Игоревич", "Игоревна"),
+    ("Юрьевич", "Юрьевна"),
+    ("Дмитриевич", "Дмитриевна"),
+    ("Сергеевич", "Сергеевна"),
+    ("Александрович", "Александровна"),
+];
+const SUBJECTS: &[&str] =
+    &["математика", "русский язык и литература", "классное руководство", "физика", "история", "начальные классы"];
+
+/// About sixty teachers spread over the demo schools, with every category, experience and age band.
+async fn load_teachers(
+    tx: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    municipality_id: i64,
+    org_ids: &[i64],
+) -> Result<Vec<i64>> {
+    use metoda_domain::teachers::TeacherInput;
+    let today = time::OffsetDateTime::now_utc().date();
+    let schools: Vec<i64> = org_ids.iter().copied().take(6).collect();
+    let mut ids = vec![];
+    for i in 0..60usize {
+        let female = i % 4 != 3;
+        let (lm, lf) = LAST[i % LAST.len()];
+        let first = if female { FIRST_F[i % FIRST_F.len()] } else { FIRST_M[i % FIRST_M.len()] };
+        let (mm, mf) = MIDDLE[(i / 3) % MIDDLE.len()];
+        let age = 24 + (i * 7) % 40;
+        let birth_year = today.year() - age as i32;
+        let birth = format!("{:02}.{:02}.{birth_year}", 1 + (i * 3) % 28, 1 + (i * 5) % 12);
+        let exp_years = (age - 22).min((i * 11) % 38);
+        let start = format!("01.09.{}", today.year() - exp_years as i32 - 1);
+        let category = ["highest", "first", "first", "conformity", "none"][i % 5];
+        // Some categories run out within six months, to show the highlight.
+        let (assigned, expires) = match category {
+            "none" => (String::new(), String::new()),
+            _ => {
+                let y = today.year() - 1 - (i % 4) as i32;
+                let expires = if i % 7 == 0 {
+                    metoda_domain::teachers::add_months(today, 3)
+                } else {
+                    time::Date::from_calendar_date(y + 5, time::Month::January, 1).unwrap_or(today)
+                };
+                (format!("01.{:02}.{y}", 1 + i % 12), metoda_domain::values::ru_date(expires))
+            }
+        };
+        let subject = SUBJECTS[i % SUBJECTS.len()];
+        let d = TeacherInput {
+            last_name: if female { lf } else { lm }.into(),
+            first_name: first.into(),
+            middle_name: if female { mf } else { mm }.into(),
+            birth_date: birth,
+            organization_id: Some(schools[i % schools.len()]),
+            position: if subject == "классное руководство" {
+                "учитель, классный руководитель".into()
+            } else {
+                format!("учитель ({subject})")
+            },
+            subjects: subject.into(),
+            education: if i % 9 == 4 { "vocational" } else { "higher" }.into(),
+            edu_institution: if i % 2 == 0 {
+                "Томский государственный педагогический университет"
+            } else {
+                "Томский государственный университет"
+            }
+            .into(),
+            edu_year: (today.year() - exp_years as i32 - 1).to_string(),
+            category: category.into(),
+            category_assigned_on: assigned,
+            category_expires_on: expires,
+            experience_start: start,
+            young_specialist: exp_years < 3,
+            consent_on: format!("01.09.{}", today.year() - 1),
+            ..Default::default()
+        }
+        .parse(today)
+        .map_err(StoreError::Invalid)?;
+        ids.push(crate::teachers::create(tx, actor, municipality_id, &d).await?.id);
+    }
+    Ok(ids)
+}
+
+/// Three associations created by orders of the authority, with officers and (for the first) the
+/// yearly composition fixed by order.
+async fn load_associations(
+    tx: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    muni: &municipalities::Municipality,
+    settings: &metoda_domain::profile::ProfileSettings,
+    teacher_ids: &[i64],
+) -> Result<Vec<i64>> {
+    use metoda_domain::orders::OrderInput;
+    let today = time::OffsetDateTime::now_utc().date();
+    let year = metoda_domain::teachers::AcademicYear::containing(today);
+    let date =
+        |days: i64| metoda_domain::values::ru_date(year.start().saturating_add(time::Duration::days(days)).min(today));
+    let signed = "Начальник Управления образования О. А. Максимова";
+    // (name, direction, subject index: the subject's teachers are the members)
+    let plan = [
+        (DEMO_ASSOCIATION, "математика", 0usize),
+        ("ММО учителей русского языка и литературы", "русский язык и литература", 1),
+        ("ММО классных руководителей", "классные руководители", 2),
+    ];
+    let mut ids = vec![];
+    let mut number = 101;
+    for (name, direction, subject) in plan {
+        let mut members: Vec<i64> =
+            teacher_ids.iter().enumerate().filter(|(i, _)| i % SUBJECTS.len() == subject).map(|(_, id)| *id).collect();
+        // The demo's officers and teacher (teachers 0–3) belong to the mathematics association.
+        if subject == 0 {
+            members.extend_from_slice(&teacher_ids[..4]);
+            members.sort_unstable();
+            members.dedup();
+        }
+        let d = OrderInput {
+            number: format!("{number}-ОД"),
+            date: date(0),
+            kind: "create_association".into(),
+            title: format!("О создании {name}"),
+            body: format!(
+                "Создать {name}.\nНазначить руководителем объединения педагога из его состава.\nКонтроль исполнения приказа оставляю за собой."
+            ),
+            signed_by: signed.into(),
+            name: name.into(),
+            direction: direction.into(),
+            head_teacher_id: members.first().copied(),
+            member_ids: members.clone(),
+            ..Default::default()
+        }
+        .parse(today)
+        .map_err(StoreError::Invalid)?;
+        number += 1;
+        let o = crate::orders::register(tx, actor, muni, Some(settings), &d).await?;
+        ids.push(o.association_id.ok_or_else(|| StoreError::Other("the order made no association".into()))?);
+    }
+    let math = ids[0];
+    for (role, who) in [("deputy", teacher_ids[1]), ("secretary", teacher_ids[2])] {
+        let d = OrderInput {
+            number: format!("{number}-ОД"),
+            date: date(1),
+            kind: "appoint_officer".into(),
+            signed_by: signed.into(),
+            association_id: Some(math),
+            officer_role: role.into(),
+            officer_teacher_id: Some(who),
+            ..Default::default()
+        }
+        .parse(today)
+        .map_err(StoreError::Invalid)?;
+        number += 1;
+        crate::orders::register(tx, actor, muni, Some(settings), &d).await?;
+    }
+    let d = OrderInput {
+        number: format!("{number}-ОД"),
+        date: date(2),
+        kind: "approve_composition".into(),
+        title: format!("Об утверждении состава {DEMO_ASSOCIATION} на {} учебный год", year.label()),
+        signed_by: signed.into(),
+        association_id: Some(math),
+        ..Default::default()
+    }
+    .parse(today)
+    .map_err(StoreError::Invalid)?;
+    crate::orders::register(tx, actor, muni, Some(settings), &d).await?;
+    Ok(ids)
 }

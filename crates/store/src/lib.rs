@@ -19,10 +19,12 @@ pub mod audit;
 pub mod demo;
 pub mod migrate;
 pub mod municipalities;
+pub mod orders;
 pub mod organizations;
 pub mod profiles;
 pub mod regions;
 pub mod sessions;
+pub mod teachers;
 pub mod testkit;
 pub mod users;
 

@@ -19,8 +19,14 @@ pub struct Migration {
 }
 
 /// Every migration, in order. A new one is appended here and never edited afterwards.
-pub const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") }];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") },
+    Migration {
+        version: 2,
+        name: "teachers and associations",
+        sql: include_str!("../migrations/0002_teachers_associations.sql"),
+    },
+];
 
 /// The schema version this binary expects.
 pub fn latest_version() -> i64 {

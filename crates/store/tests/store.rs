@@ -268,6 +268,8 @@ async fn demo_data_refuses_a_database_with_users() {
     let t = TestDb::new().await.unwrap();
     let loaded = metoda_store::demo::load(&t.db, false).await.unwrap();
     assert_eq!(loaded.organizations, 10);
+    assert_eq!(loaded.teachers, 60);
+    assert_eq!(loaded.associations.len(), 3);
     assert_eq!(loaded.users.len(), Role::ALL.len());
     let e = metoda_store::demo::load(&t.db, false).await.err().unwrap();
     assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("пользователи")), "{e:?}");

@@ -121,6 +121,10 @@ pub fn entity_label(code: &str) -> &str {
         "api_token" => "API-токен",
         "session" => "вход в систему",
         "association" => "объединение",
+        "association_member" => "состав объединения",
+        "association_officer" => "должностное лицо объединения",
+        "teacher" => "педагог",
+        "order" => "приказ",
         other => other,
     }
 }

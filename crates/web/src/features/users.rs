@@ -101,7 +101,7 @@ async fn grantable_scopes(state: &AppState, me: &Current) -> Result<Vec<ScopeOpt
             Place { region_id: m.region_id, municipality_id: Some(m.id) },
         );
     }
-    for a in associations::list(&mut c).await? {
+    for a in associations::list_refs(&mut c).await? {
         if a.archived_at.is_none() {
             push(
                 ScopeKind::Association,

@@ -1,0 +1,286 @@
+//! The register of the authority's orders. Registering an order applies its effect — creating
+//! an association, appointing an officer, fixing the yearly composition, liquidating — in the
+//! same transaction: the order and its effect exist together or not at all.
+
+use metoda_domain::orders::{Effect, OfficerRole, OrderData};
+use metoda_domain::profile::ProfileSettings;
+use metoda_domain::teachers::check_min_members;
+use metoda_domain::values::iso_date;
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+
+use crate::associations;
+use crate::audit;
+use crate::municipalities::Municipality;
+use crate::{Actor, Result, StoreError, now};
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Order {
+    pub id: i64,
+    pub municipality_id: i64,
+    pub region_id: i64,
+    pub number: String,
+    pub order_date: String,
+    pub year: i64,
+    pub kind: String,
+    pub title: String,
+    pub body: Option<String>,
+    pub signed_by: Option<String>,
+    pub association_id: Option<i64>,
+    pub association_name: Option<String>,
+    /// The effect as registered (JSON).
+    pub payload: String,
+    pub created_at: String,
+}
+
+const SELECT: &str = "SELECT r.id, r.municipality_id, m.region_id, r.number, r.order_date, r.year, r.kind, r.title, r.body,
+        r.signed_by, r.association_id, a.name AS association_name, r.payload, r.created_at
+    FROM orders r JOIN municipalities m ON m.id = r.municipality_id LEFT JOIN associations a ON a.id = r.association_id";
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Order> {
+    sqlx::query_as(&format!("{SELECT} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Orders of a municipality (or of one association), newest first.
+pub async fn list(
+    conn: &mut AnyConnection,
+    municipality_id: Option<i64>,
+    association_id: Option<i64>,
+) -> Result<Vec<Order>> {
+    Ok(sqlx::query_as(&format!(
+        "{SELECT} WHERE ($1 IS NULL OR r.municipality_id = $1) AND ($2 IS NULL OR r.association_id = $2)
+         ORDER BY r.order_date DESC, r.id DESC"
+    ))
+    .bind(municipality_id)
+    .bind(association_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// A row of a fixed yearly composition.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct SnapshotRow {
+    pub teacher_id: i64,
+    pub full_name: String,
+    pub organization_name: String,
+    pub position: String,
+    pub role: Option<String>,
+}
+
+pub async fn snapshot(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<SnapshotRow>> {
+    Ok(sqlx::query_as(
+        "SELECT teacher_id, full_name, organization_name, position, role FROM composition_snapshots WHERE order_id = $1
+         ORDER BY full_name",
+    )
+    .bind(order_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> StoreError {
+    StoreError::invalid(field, message)
+}
+
+/// Registers an order of a municipality and applies its effect. `settings` is the municipality's
+/// regulation profile (its body name and minimum members rule the creation of an association).
+pub async fn register(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    m: &Municipality,
+    settings: Option<&ProfileSettings>,
+    d: &OrderData,
+) -> Result<Order> {
+    let date = iso_date(d.date);
+    let year = i64::from(d.date.year());
+    let taken: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE municipality_id = $1 AND year = $2 AND number = $3")
+            .bind(m.id)
+            .bind(year)
+            .bind(&d.number)
+            .fetch_one(&mut *conn)
+            .await?;
+    if taken > 0 {
+        return Err(StoreError::Conflict(format!("Приказ № {} за {year} год уже зарегистрирован", d.number)));
+    }
+    // The association concerned must be of this municipality and, but for "other", active.
+    let target = match d.effect.association_id() {
+        Some(id) => {
+            let a =
+                associations::get(conn, id).await.map_err(|_| invalid("association_id", "Такого объединения нет"))?;
+            if a.municipality_id != m.id {
+                return Err(invalid("association_id", "Объединение относится к другому муниципалитету"));
+            }
+            if !a.is_active() && !matches!(d.effect, Effect::Other { .. }) {
+                return Err(StoreError::Conflict(format!(
+                    "Объединение «{}» ликвидировано; приказы по нему не применяются",
+                    a.name
+                )));
+            }
+            Some(a)
+        }
+        None => None,
+    };
+    let payload = serde_json::to_string(&d.effect).map_err(|e| StoreError::Other(e.to_string()))?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO orders (municipality_id, number, order_date, year, kind, title, body, signed_by, association_id, payload, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(m.id)
+    .bind(&d.number)
+    .bind(&date)
+    .bind(year)
+    .bind(d.kind.code())
+    .bind(&d.title)
+    .bind(&d.body)
+    .bind(&d.signed_by)
+    .bind(target.as_ref().map(|a| a.id))
+    .bind(&payload)
+    .bind(actor.user_id)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(crate::unique("Приказ с таким номером за этот год уже зарегистрирован"))?;
+
+    match &d.effect {
+        Effect::CreateAssociation { name, direction, description, head_teacher_id, member_ids } => {
+            let settings = settings.ok_or_else(|| {
+                StoreError::Conflict(
+                    "Муниципалитету не назначен профиль положения: назначьте его, прежде чем создавать объединения"
+                        .into(),
+                )
+            })?;
+            let body_name = settings.body_name.value.clone();
+            check_min_members(settings.min_members.value, member_ids.len(), &body_name)
+                .map_err(|m| invalid("member_ids", m))?;
+            let t = now();
+            let aid: i64 = sqlx::query_scalar(
+                "INSERT INTO associations (municipality_id, name, body_name, direction, status, created_order_id, description, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, $7) RETURNING id",
+            )
+            .bind(m.id)
+            .bind(name)
+            .bind(&body_name)
+            .bind(direction)
+            .bind(id)
+            .bind(description)
+            .bind(&t)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(crate::unique("Объединение с таким названием в муниципалитете уже есть"))?;
+            sqlx::query("UPDATE orders SET association_id = $1 WHERE id = $2")
+                .bind(aid)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            let a = associations::get(conn, aid).await?;
+            let summary = format!("Создано объединение «{}» ({body_name}) приказом № {}", a.name, d.number);
+            audit::record_change(conn, actor, a.scope(), "association", aid, "create", &summary, None, &a).await?;
+            for tid in member_ids {
+                associations::add_member(conn, actor, &a, *tid, &date, Some(id)).await?;
+            }
+            associations::appoint(conn, actor, &a, OfficerRole::Head, Some(*head_teacher_id), None, &date, Some(id))
+                .await?;
+        }
+        Effect::ReorganizeAssociation { name, direction, .. } => {
+            let a = target.as_ref().ok_or(StoreError::NotFound)?;
+            sqlx::query("UPDATE associations SET name = $1, direction = $2, updated_at = $3 WHERE id = $4")
+                .bind(name)
+                .bind(direction)
+                .bind(now())
+                .bind(a.id)
+                .execute(&mut *conn)
+                .await
+                .map_err(crate::unique("Объединение с таким названием в муниципалитете уже есть"))?;
+            let new = associations::get(conn, a.id).await?;
+            let summary = format!("Объединение «{}» реорганизовано в «{}» приказом № {}", a.name, new.name, d.number);
+            audit::record_change(conn, actor, new.scope(), "association", a.id, "update", &summary, Some(a), &new)
+                .await?;
+        }
+        Effect::LiquidateAssociation { .. } => {
+            let a = target.as_ref().ok_or(StoreError::NotFound)?;
+            sqlx::query(
+                "UPDATE associations SET status = 'liquidated', liquidated_at = $1, updated_at = $2 WHERE id = $3",
+            )
+            .bind(&date)
+            .bind(now())
+            .bind(a.id)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query("UPDATE association_officers SET to_on = $1 WHERE association_id = $2 AND to_on IS NULL")
+                .bind(&date)
+                .bind(a.id)
+                .execute(&mut *conn)
+                .await?;
+            let new = associations::get(conn, a.id).await?;
+            let summary = format!("Объединение «{}» ликвидировано приказом № {}", a.name, d.number);
+            audit::record_change(conn, actor, new.scope(), "association", a.id, "archive", &summary, Some(a), &new)
+                .await?;
+        }
+        Effect::AppointOfficer { role, teacher_id, user_id, .. } => {
+            let a = target.as_ref().ok_or(StoreError::NotFound)?;
+            if let Some(tid) = teacher_id {
+                let current = associations::members(conn, a.id, None).await?;
+                if !current.iter().any(|mm| mm.teacher_id == *tid) {
+                    return Err(invalid(
+                        "officer_teacher_id",
+                        "Назначить можно только педагога из состава объединения",
+                    ));
+                }
+            }
+            if let Some(uid) = user_id {
+                let ok: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM role_grants WHERE user_id = $1 AND municipality_id = $2
+                       AND role IN ('authority_head', 'authority_specialist', 'cabinet_head') AND association_id IS NULL",
+                )
+                .bind(uid)
+                .bind(m.id)
+                .fetch_one(&mut *conn)
+                .await?;
+                if ok == 0 {
+                    return Err(invalid(
+                        "officer_user_id",
+                        "Куратором назначают специалиста органа управления образованием этого муниципалитета",
+                    ));
+                }
+            }
+            associations::appoint(conn, actor, a, *role, *teacher_id, *user_id, &date, Some(id)).await?;
+        }
+        Effect::ApproveComposition { .. } => {
+            let a = target.as_ref().ok_or(StoreError::NotFound)?;
+            let members = associations::members(conn, a.id, None).await?;
+            if members.is_empty() {
+                return Err(StoreError::Conflict(format!("В составе «{}» нет ни одного педагога", a.name)));
+            }
+            let officers = associations::officers(conn, a.id).await?;
+            for mm in &members {
+                let role = officers
+                    .iter()
+                    .find(|o| o.to_on.is_none() && o.teacher_id == Some(mm.teacher_id))
+                    .map(|o| o.role.clone());
+                sqlx::query(
+                    "INSERT INTO composition_snapshots (order_id, association_id, teacher_id, full_name, organization_name, position, role)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(id)
+                .bind(a.id)
+                .bind(mm.teacher_id)
+                .bind(&mm.full_name)
+                .bind(&mm.organization_name)
+                .bind(&mm.position)
+                .bind(role)
+                .execute(&mut *conn)
+                .await?;
+            }
+        }
+        Effect::ApprovePlan { .. } | Effect::Other { .. } => {}
+    }
+    let o = get(conn, id).await?;
+    let summary =
+        format!("Зарегистрирован приказ № {} от {} «{}»", o.number, metoda_domain::values::ru_date(d.date), o.title);
+    audit::record_change(conn, actor, m.scope(), "order", id, "create", &summary, None, &o).await?;
+    Ok(o)
+}

@@ -1,0 +1,499 @@
+//! The teacher data bank: records, the bank's filters and paging, and the composition counts.
+
+use metoda_domain::access::TeacherScope;
+use metoda_domain::teachers::{AGE_BANDS, Category, EXPERIENCE_BANDS, Education, TeacherData, add_months};
+use metoda_domain::values::iso_date;
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+use time::Date;
+
+use crate::audit::{self, Scope};
+use crate::{Actor, Result, StoreError, now};
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Teacher {
+    pub id: i64,
+    pub municipality_id: i64,
+    pub region_id: i64,
+    pub last_name: String,
+    pub first_name: String,
+    pub middle_name: Option<String>,
+    pub birth_date: String,
+    pub organization_id: i64,
+    pub organization_name: String,
+    pub position: String,
+    pub subjects: Option<String>,
+    pub education: String,
+    pub edu_institution: Option<String>,
+    pub edu_specialty: Option<String>,
+    pub edu_year: Option<i64>,
+    pub category: String,
+    pub category_assigned_on: Option<String>,
+    pub category_expires_on: Option<String>,
+    pub experience_start: Option<String>,
+    pub young_specialist: i64,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub consent_on: Option<String>,
+    pub user_id: Option<i64>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub archived_at: Option<String>,
+}
+
+impl Teacher {
+    pub fn full_name(&self) -> String {
+        match &self.middle_name {
+            Some(m) => format!("{} {} {}", self.last_name, self.first_name, m),
+            None => format!("{} {}", self.last_name, self.first_name),
+        }
+    }
+    pub fn scope(&self) -> Scope {
+        Scope { region_id: Some(self.region_id), municipality_id: Some(self.municipality_id) }
+    }
+}
+
+const SELECT: &str =
+    "SELECT t.id, t.municipality_id, m.region_id, t.last_name, t.first_name, t.middle_name, t.birth_date,
+        t.organization_id, o.short_name AS organization_name, t.position, t.subjects, t.education, t.edu_institution,
+        t.edu_specialty, t.edu_year, t.category, t.category_assigned_on, t.category_expires_on, t.experience_start,
+        t.young_specialist, t.phone, t.email, t.consent_on, t.user_id, t.created_at, t.updated_at, t.archived_at
+    FROM teachers t JOIN municipalities m ON m.id = t.municipality_id JOIN organizations o ON o.id = t.organization_id";
+
+fn search_text(d: &TeacherData) -> String {
+    format!("{} {} {}", d.last_name, d.first_name, d.middle_name.as_deref().unwrap_or("")).to_lowercase()
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Teacher> {
+    sqlx::query_as(&format!("{SELECT} WHERE t.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// The associations a teacher is a current member of.
+pub async fn memberships(conn: &mut AnyConnection, teacher_id: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar("SELECT association_id FROM association_members WHERE teacher_id = $1 AND left_on IS NULL")
+        .bind(teacher_id)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// The teacher with the same identity (name + birth date + organization), if any: what an import matches on.
+pub async fn find_identity(conn: &mut AnyConnection, d: &TeacherData) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM teachers WHERE last_name = $1 AND first_name = $2 AND COALESCE(middle_name, '') = $3
+           AND birth_date = $4 AND organization_id = $5 ORDER BY id LIMIT 1",
+    )
+    .bind(&d.last_name)
+    .bind(&d.first_name)
+    .bind(d.middle_name.as_deref().unwrap_or(""))
+    .bind(iso_date(d.birth_date))
+    .bind(d.organization_id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+fn opt_date(d: Option<Date>) -> Option<String> {
+    d.map(iso_date)
+}
+
+/// Adds a teacher to the bank of a municipality. The organization must belong to it.
+pub async fn create(conn: &mut AnyConnection, actor: &Actor, municipality_id: i64, d: &TeacherData) -> Result<Teacher> {
+    check_organization(conn, municipality_id, d.organization_id).await?;
+    if find_identity(conn, d).await?.is_some() {
+        return Err(StoreError::Conflict(
+            "Педагог с такими ФИО и датой рождения в этой организации уже есть в банке данных".into(),
+        ));
+    }
+    let t = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO teachers (municipality_id, last_name, first_name, middle_name, birth_date, organization_id, position,
+            subjects, education, edu_institution, edu_specialty, edu_year, category, category_assigned_on,
+            category_expires_on, experience_start, young_specialist, phone, email, consent_on, search_text, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)
+         RETURNING id",
+    )
+    .bind(municipality_id)
+    .bind(&d.last_name)
+    .bind(&d.first_name)
+    .bind(&d.middle_name)
+    .bind(iso_date(d.birth_date))
+    .bind(d.organization_id)
+    .bind(&d.position)
+    .bind(&d.subjects)
+    .bind(d.education.code())
+    .bind(&d.edu_institution)
+    .bind(&d.edu_specialty)
+    .bind(d.edu_year.map(i64::from))
+    .bind(d.category.code())
+    .bind(opt_date(d.category_assigned_on))
+    .bind(opt_date(d.category_expires_on))
+    .bind(opt_date(d.experience_start))
+    .bind(i64::from(d.young_specialist))
+    .bind(&d.phone)
+    .bind(&d.email)
+    .bind(opt_date(d.consent_on))
+    .bind(search_text(d))
+    .bind(&t)
+    .fetch_one(&mut *conn)
+    .await?;
+    let teacher = get(conn, id).await?;
+    let summary = format!("Педагог {} добавлен в банк данных", teacher.full_name());
+    audit::record_change(conn, actor, teacher.scope(), "teacher", id, "create", &summary, None, &teacher).await?;
+    Ok(teacher)
+}
+
+async fn check_organization(conn: &mut AnyConnection, municipality_id: i64, organization_id: i64) -> Result<()> {
+    let ok: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM organizations WHERE id = $1 AND municipality_id = $2 AND archived_at IS NULL",
+    )
+    .bind(organization_id)
+    .bind(municipality_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    ok.map(|_| ()).ok_or_else(|| {
+        StoreError::invalid("organization_id", "Организация: выберите действующую организацию этого муниципалитета")
+    })
+}
+
+pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &TeacherData) -> Result<Teacher> {
+    let old = get(conn, id).await?;
+    check_organization(conn, old.municipality_id, d.organization_id).await?;
+    if find_identity(conn, d).await?.is_some_and(|other| other != id) {
+        return Err(StoreError::Conflict(
+            "Педагог с такими ФИО и датой рождения в этой организации уже есть в банке данных".into(),
+        ));
+    }
+    sqlx::query(
+        "UPDATE teachers SET last_name = $1, first_name = $2, middle_name = $3, birth_date = $4, organization_id = $5,
+            position = $6, subjects = $7, education = $8, edu_institution = $9, edu_specialty = $10, edu_year = $11,
+            category = $12, category_assigned_on = $13, category_expires_on = $14, experience_start = $15,
+            young_specialist = $16, phone = $17, email = $18, consent_on = $19, search_text = $20, updated_at = $21
+         WHERE id = $22",
+    )
+    .bind(&d.last_name)
+    .bind(&d.first_name)
+    .bind(&d.middle_name)
+    .bind(iso_date(d.birth_date))
+    .bind(d.organization_id)
+    .bind(&d.position)
+    .bind(&d.subjects)
+    .bind(d.education.code())
+    .bind(&d.edu_institution)
+    .bind(&d.edu_specialty)
+    .bind(d.edu_year.map(i64::from))
+    .bind(d.category.code())
+    .bind(opt_date(d.category_assigned_on))
+    .bind(opt_date(d.category_expires_on))
+    .bind(opt_date(d.experience_start))
+    .bind(i64::from(d.young_specialist))
+    .bind(&d.phone)
+    .bind(&d.email)
+    .bind(opt_date(d.consent_on))
+    .bind(search_text(d))
+    .bind(now())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    let t = get(conn, id).await?;
+    let summary = format!("Изменена запись педагога {}", t.full_name());
+    audit::record_change(conn, actor, t.scope(), "teacher", id, "update", &summary, Some(&old), &t).await?;
+    Ok(t)
+}
+
+/// Archives (a teacher who left the municipality) or restores a record. Nothing is deleted.
+pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, archived: bool) -> Result<Teacher> {
+    let old = get(conn, id).await?;
+    sqlx::query("UPDATE teachers SET archived_at = $1, updated_at = $2 WHERE id = $3")
+        .bind(archived.then(now))
+        .bind(now())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let t = get(conn, id).await?;
+    let (action, verb) = if archived {
+        ("archive", "перенесена в архив")
+    } else {
+        ("restore", "восстановлена")
+    };
+    let summary = format!("Запись педагога {} {verb}", t.full_name());
+    audit::record_change(conn, actor, t.scope(), "teacher", id, action, &summary, Some(&old), &t).await?;
+    Ok(t)
+}
+
+/// How the bank is sorted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Name,
+    Organization,
+    Category,
+    Experience,
+    Age,
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Sort {
+        match s {
+            "organization" => Sort::Organization,
+            "category" => Sort::Category,
+            "experience" => Sort::Experience,
+            "age" => Sort::Age,
+            _ => Sort::Name,
+        }
+    }
+    fn sql(self) -> &'static str {
+        match self {
+            Sort::Name => "t.last_name, t.first_name, t.id",
+            Sort::Organization => "o.short_name, t.last_name, t.first_name, t.id",
+            Sort::Category => {
+                "CASE t.category WHEN 'highest' THEN 0 WHEN 'first' THEN 1 WHEN 'conformity' THEN 2 ELSE 3 END, t.last_name, t.id"
+            }
+            // Longest experience first: the earliest start; no start date last.
+            Sort::Experience => {
+                "CASE WHEN t.experience_start IS NULL THEN 1 ELSE 0 END, t.experience_start, t.last_name, t.id"
+            }
+            Sort::Age => "t.birth_date, t.last_name, t.id",
+        }
+    }
+}
+
+/// The bank's filters. `scope` comes from the reader's grants, the rest from the page.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub scope: TeacherScope,
+    pub municipality_id: Option<i64>,
+    pub organization_id: Option<i64>,
+    pub association_id: Option<i64>,
+    pub category: Option<Category>,
+    pub education: Option<Education>,
+    /// An index into EXPERIENCE_BANDS.
+    pub experience_band: Option<usize>,
+    /// An index into AGE_BANDS.
+    pub age_band: Option<usize>,
+    /// Categories expired or expiring within six months.
+    pub expiring: bool,
+    pub young: bool,
+    pub text: Option<String>,
+    pub include_archived: bool,
+    pub sort: Sort,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// The dates `years` years before `today` (for band filters over stored dates).
+fn years_before(today: Date, years: i32) -> String {
+    let y = today.year() - years;
+    let d = Date::from_calendar_date(y, today.month(), today.day().min(today.month().length(y))).unwrap_or(Date::MIN);
+    iso_date(d)
+}
+
+struct Where {
+    sql: Vec<String>,
+    args: Vec<Arg>,
+}
+
+enum Arg {
+    I(i64),
+    S(String),
+}
+
+impl Where {
+    fn push(&mut self, cond: &str, arg: Arg) {
+        self.args.push(arg);
+        self.sql.push(cond.replace('?', &format!("${}", self.args.len())));
+    }
+    fn ids(&mut self, column: &str, ids: &[i64]) -> String {
+        let mut parts = vec![];
+        for id in ids {
+            self.args.push(Arg::I(*id));
+            parts.push(format!("${}", self.args.len()));
+        }
+        format!("{column} IN ({})", parts.join(", "))
+    }
+}
+
+fn where_of(f: &Filter, today: Date) -> Where {
+    let mut w = Where { sql: vec![], args: vec![] };
+    // Scope first: what the reader may list at all.
+    if !f.scope.all {
+        let mut any = vec![];
+        if !f.scope.municipalities.is_empty() {
+            any.push(w.ids("t.municipality_id", &f.scope.municipalities));
+        }
+        if !f.scope.organizations.is_empty() {
+            any.push(w.ids("t.organization_id", &f.scope.organizations));
+        }
+        if !f.scope.associations.is_empty() {
+            let inner = w.ids("am.association_id", &f.scope.associations);
+            any.push(format!(
+                "EXISTS (SELECT 1 FROM association_members am WHERE am.teacher_id = t.id AND am.left_on IS NULL AND {inner})"
+            ));
+        }
+        if any.is_empty() {
+            any.push("1 = 0".into());
+        }
+        w.sql.push(format!("({})", any.join(" OR ")));
+    }
+    if let Some(m) = f.municipality_id {
+        w.push("t.municipality_id = ?", Arg::I(m));
+    }
+    if let Some(o) = f.organization_id {
+        w.push("t.organization_id = ?", Arg::I(o));
+    }
+    if let Some(a) = f.association_id {
+        w.push(
+            "EXISTS (SELECT 1 FROM association_members am2 WHERE am2.teacher_id = t.id AND am2.left_on IS NULL AND am2.association_id = ?)",
+            Arg::I(a),
+        );
+    }
+    if let Some(c) = f.category {
+        w.push("t.category = ?", Arg::S(c.code().into()));
+    }
+    if let Some(e) = f.education {
+        w.push("t.education = ?", Arg::S(e.code().into()));
+    }
+    if let Some((from, to, _)) = f.experience_band.and_then(|i| EXPERIENCE_BANDS.get(i)) {
+        // experience in [from, to) years  <=>  start in (today - to, today - from]
+        w.push("t.experience_start IS NOT NULL AND t.experience_start <= ?", Arg::S(years_before(today, *from)));
+        w.push("t.experience_start > ?", Arg::S(years_before(today, *to)));
+    }
+    if let Some((from, to, _)) = f.age_band.and_then(|i| AGE_BANDS.get(i)) {
+        w.push("t.birth_date <= ?", Arg::S(years_before(today, *from)));
+        w.push("t.birth_date > ?", Arg::S(years_before(today, *to)));
+    }
+    if f.expiring {
+        w.push(
+            "t.category <> 'none' AND t.category_expires_on IS NOT NULL AND t.category_expires_on <= ?",
+            Arg::S(iso_date(add_months(today, 6))),
+        );
+    }
+    if f.young {
+        w.push("t.young_specialist = ?", Arg::I(1));
+    }
+    if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let escaped = t.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        w.push("t.search_text LIKE ? ESCAPE '\\'", Arg::S(format!("%{escaped}%")));
+    }
+    if !f.include_archived {
+        w.sql.push("t.archived_at IS NULL".into());
+    }
+    if w.sql.is_empty() {
+        w.sql.push("1 = 1".into());
+    }
+    w
+}
+
+macro_rules! bind_all {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Arg::I(i) => q.bind(*i),
+                Arg::S(s) => q.bind(s.clone()),
+            };
+        }
+        q
+    }};
+}
+
+/// One page of the bank and the number of teachers matching.
+pub async fn list(conn: &mut AnyConnection, f: &Filter, today: Date) -> Result<(Vec<Teacher>, i64)> {
+    let w = where_of(f, today);
+    let cond = w.sql.join(" AND ");
+    let count_sql =
+        format!("SELECT COUNT(*) FROM teachers t JOIN organizations o ON o.id = t.organization_id WHERE {cond}");
+    let total: i64 = bind_all!(sqlx::query_scalar(&count_sql), &w.args).fetch_one(&mut *conn).await?;
+    let per_page = f.per_page.clamp(1, 1000);
+    let offset = (f.page.max(1) - 1) * per_page;
+    let sql = format!("{SELECT} WHERE {cond} ORDER BY {} LIMIT {per_page} OFFSET {offset}", f.sort.sql());
+    let rows = bind_all!(sqlx::query_as::<_, Teacher>(&sql), &w.args).fetch_all(&mut *conn).await?;
+    Ok((rows, total))
+}
+
+/// The composition of a set of teachers: counts by education, category, experience and age band.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct Composition {
+    pub total: i64,
+    /// (label, count) in the order of the domain's lists.
+    pub education: Vec<(String, i64)>,
+    pub category: Vec<(String, i64)>,
+    pub experience: Vec<(String, i64)>,
+    pub age: Vec<(String, i64)>,
+    pub expiring: i64,
+    pub young: i64,
+}
+
+/// Counts over the whole filtered set (not just the page), in one query.
+pub async fn composition(conn: &mut AnyConnection, f: &Filter, today: Date) -> Result<Composition> {
+    let mut w = where_of(f, today);
+    let mut cols = vec!["COUNT(*)".to_owned()];
+    let mut sum = |cond: String, w: &mut Where, args: Vec<Arg>| {
+        for a in args {
+            w.args.push(a);
+        }
+        cols.push(format!("SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)"));
+    };
+    // Each CASE takes its own arguments, numbered after the WHERE's.
+    let next = |w: &Where, k: usize| w.args.len() + k;
+    for e in Education::ALL {
+        let n = next(&w, 1);
+        sum(format!("t.education = ${n}"), &mut w, vec![Arg::S(e.code().into())]);
+    }
+    for c in Category::ALL {
+        let n = next(&w, 1);
+        sum(format!("t.category = ${n}"), &mut w, vec![Arg::S(c.code().into())]);
+    }
+    for (from, to, _) in EXPERIENCE_BANDS {
+        let (a, b) = (next(&w, 1), next(&w, 2));
+        sum(
+            format!("t.experience_start IS NOT NULL AND t.experience_start <= ${a} AND t.experience_start > ${b}"),
+            &mut w,
+            vec![Arg::S(years_before(today, *from)), Arg::S(years_before(today, *to))],
+        );
+    }
+    for (from, to, _) in AGE_BANDS {
+        let (a, b) = (next(&w, 1), next(&w, 2));
+        sum(
+            format!("t.birth_date <= ${a} AND t.birth_date > ${b}"),
+            &mut w,
+            vec![Arg::S(years_before(today, *from)), Arg::S(years_before(today, *to))],
+        );
+    }
+    let n = next(&w, 1);
+    sum(
+        format!("t.category <> 'none' AND t.category_expires_on IS NOT NULL AND t.category_expires_on <= ${n}"),
+        &mut w,
+        vec![Arg::S(iso_date(add_months(today, 6)))],
+    );
+    sum("t.young_specialist = 1".into(), &mut w, vec![]);
+    let cond = w.sql.join(" AND ");
+    let sql = format!(
+        "SELECT {} FROM teachers t JOIN organizations o ON o.id = t.organization_id WHERE {cond}",
+        cols.iter().map(|c| format!("CAST(COALESCE({c}, 0) AS BIGINT)")).collect::<Vec<_>>().join(", ")
+    );
+    // The CASE arguments were pushed after the WHERE's, and the WHERE's placeholders come first.
+    let row = bind_all!(sqlx::query(&sql), &w.args).fetch_one(&mut *conn).await?;
+    use sqlx::Row;
+    let v = |i: usize| row.try_get::<i64, _>(i);
+    let mut i = 1;
+    let mut take = |labels: Vec<String>| -> Result<Vec<(String, i64)>> {
+        labels
+            .into_iter()
+            .map(|l| {
+                let r = (l, v(i)?);
+                i += 1;
+                Ok(r)
+            })
+            .collect()
+    };
+    let education = take(Education::ALL.iter().map(|e| e.label_ru().to_owned()).collect())?;
+    let category = take(Category::ALL.iter().map(|c| c.label_ru().to_owned()).collect())?;
+    let experience = take(EXPERIENCE_BANDS.iter().map(|b| b.2.to_owned()).collect())?;
+    let age = take(AGE_BANDS.iter().map(|b| b.2.to_owned()).collect())?;
+    let expiring = v(i)?;
+    let young = v(i + 1)?;
+    Ok(Composition { total: v(0)?, education, category, experience, age, expiring, young })
+}

@@ -1,0 +1,300 @@
+//! The teacher bank, orders and associations against a real database (SQLite, or PostgreSQL with
+//! METODA_TEST_DATABASE).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use metoda_domain::access::TeacherScope;
+use metoda_domain::orders::{OfficerRole, OrderInput};
+use metoda_domain::teachers::{Category, TeacherInput};
+use metoda_store::testkit::TestDb;
+use metoda_store::{Actor, StoreError, associations, municipalities, orders, profiles, teachers};
+use time::macros::date;
+
+const TODAY: time::Date = date!(2026 - 11 - 23);
+
+fn actor() -> Actor {
+    Actor { user_id: None, login: "test".into(), ip: None }
+}
+
+struct Fixture {
+    t: TestDb,
+    muni: i64,
+    orgs: Vec<i64>,
+}
+
+async fn fixture() -> Fixture {
+    use metoda_domain::directory::{MunicipalityInput, OrganizationInput, RegionInput};
+    let t = TestDb::new().await.unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    let r = metoda_store::regions::create(
+        &mut c,
+        &actor(),
+        &RegionInput { name: "Регион".into(), code: String::new() }.parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let m = municipalities::create(
+        &mut c,
+        &actor(),
+        r.id,
+        &MunicipalityInput { name: "Район".into(), ..Default::default() }.parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let p002 = profiles::by_code(&mut c, "seed-002").await.unwrap();
+    municipalities::set_profile(&mut c, &actor(), m.id, p002.id).await.unwrap();
+    let mut orgs = vec![];
+    for i in 1..=3 {
+        let d = OrganizationInput {
+            full_name: format!("Школа № {i}"),
+            short_name: format!("СОШ {i}"),
+            kind: "school".into(),
+            ..Default::default()
+        };
+        orgs.push(metoda_store::organizations::create(&mut c, &actor(), m.id, &d.parse().unwrap()).await.unwrap().id);
+    }
+    drop(c);
+    Fixture { t, muni: m.id, orgs }
+}
+
+async fn teacher(f: &Fixture, last: &str, birth: &str, org: i64, category: &str, start: &str) -> i64 {
+    let d = TeacherInput {
+        last_name: last.into(),
+        first_name: "Анна".into(),
+        middle_name: "Ивановна".into(),
+        birth_date: birth.into(),
+        organization_id: Some(org),
+        position: "учитель".into(),
+        education: "higher".into(),
+        category: category.into(),
+        category_assigned_on: "2022-05-01".into(),
+        category_expires_on: if category == "none" { String::new() } else { "2027-03-01".into() },
+        experience_start: start.into(),
+        ..Default::default()
+    }
+    .parse(TODAY)
+    .unwrap();
+    let mut c = f.t.db.conn().await.unwrap();
+    teachers::create(&mut c, &actor(), f.muni, &d).await.unwrap().id
+}
+
+fn all() -> TeacherScope {
+    TeacherScope { all: true, ..Default::default() }
+}
+
+#[tokio::test]
+async fn the_bank_filters_counts_and_pages_on_the_database() {
+    let f = fixture().await;
+    // Ages on 23.11.2026: 25, 35, 45, 55, 65; experience 2, 8, 15, 25, 40 years.
+    let ids = [
+        teacher(&f, "Алексеева", "01.01.2001", f.orgs[0], "none", "01.09.2024").await,
+        teacher(&f, "Борисова", "01.01.1991", f.orgs[0], "first", "01.09.2018").await,
+        teacher(&f, "Васильева", "01.01.1981", f.orgs[1], "highest", "01.09.2011").await,
+        teacher(&f, "Григорьева", "01.01.1971", f.orgs[1], "highest", "01.09.2001").await,
+        teacher(&f, "Дмитриева", "01.01.1961", f.orgs[2], "conformity", "01.09.1986").await,
+    ];
+    let mut c = f.t.db.conn().await.unwrap();
+    let base = teachers::Filter { scope: all(), per_page: 2, page: 1, ..Default::default() };
+    let (rows, total) = teachers::list(&mut c, &base, TODAY).await.unwrap();
+    assert_eq!(total, 5);
+    assert_eq!(rows.iter().map(|t| t.last_name.as_str()).collect::<Vec<_>>(), ["Алексеева", "Борисова"]);
+    let (rows, _) = teachers::list(&mut c, &teachers::Filter { page: 3, ..base.clone() }, TODAY).await.unwrap();
+    assert_eq!(rows[0].last_name, "Дмитриева");
+    for (filter, expected) in [
+        (teachers::Filter { category: Some(Category::Highest), ..base.clone() }, 2),
+        (teachers::Filter { organization_id: Some(f.orgs[1]), ..base.clone() }, 2),
+        (teachers::Filter { age_band: Some(1), ..base.clone() }, 1), // 30–39
+        (teachers::Filter { experience_band: Some(0), ..base.clone() }, 1), // under 3 years
+        (teachers::Filter { experience_band: Some(4), ..base.clone() }, 2), // 20 and more
+        (teachers::Filter { expiring: true, ..base.clone() }, 4),    // expire 01.03.2027
+        (teachers::Filter { text: Some("ВАСИЛЬ".into()), ..base.clone() }, 1),
+        (teachers::Filter { text: Some("%".into()), ..base.clone() }, 0),
+        (teachers::Filter { scope: TeacherScope::default(), ..base.clone() }, 0),
+        (
+            teachers::Filter {
+                scope: TeacherScope { organizations: vec![f.orgs[0]], ..Default::default() },
+                ..base.clone()
+            },
+            2,
+        ),
+    ] {
+        let mut c3 = f.t.db.conn().await.unwrap();
+        assert_eq!(teachers::list(&mut c3, &filter, TODAY).await.unwrap().1, expected, "{filter:?}");
+    }
+    let comp = teachers::composition(&mut c, &base, TODAY).await.unwrap();
+    assert_eq!(comp.total, 5);
+    assert_eq!(comp.category.iter().map(|x| x.1).collect::<Vec<_>>(), [2, 1, 1, 1]);
+    assert_eq!(comp.age.iter().map(|x| x.1).collect::<Vec<_>>(), [1, 1, 1, 1, 1]);
+    assert_eq!(comp.experience.iter().map(|x| x.1).collect::<Vec<_>>(), [1, 0, 1, 1, 2]);
+    assert_eq!(comp.education[0].1, 5);
+    assert_eq!(comp.expiring, 4);
+    // A duplicate identity is refused; archiving takes a teacher out of the bank's list.
+    let dup = TeacherInput {
+        last_name: "Алексеева".into(),
+        first_name: "Анна".into(),
+        middle_name: "Ивановна".into(),
+        birth_date: "01.01.2001".into(),
+        organization_id: Some(f.orgs[0]),
+        position: "учитель".into(),
+        education: "higher".into(),
+        ..Default::default()
+    }
+    .parse(TODAY)
+    .unwrap();
+    assert!(matches!(teachers::create(&mut c, &actor(), f.muni, &dup).await, Err(StoreError::Conflict(_))));
+    teachers::set_archived(&mut c, &actor(), ids[0], true).await.unwrap();
+    assert_eq!(teachers::list(&mut c, &base, TODAY).await.unwrap().1, 4);
+    drop(c);
+    f.t.drop_db().await;
+}
+
+async fn register(f: &Fixture, input: OrderInput) -> Result<orders::Order, StoreError> {
+    let mut tx = f.t.db.begin().await.unwrap();
+    let m = municipalities::get(&mut tx, f.muni).await.unwrap();
+    let settings = match m.profile_id {
+        Some(p) => Some(profiles::get(&mut tx, p).await.unwrap().settings().unwrap()),
+        None => None,
+    };
+    let d = input.parse(TODAY).map_err(StoreError::Invalid)?;
+    let r = orders::register(&mut tx, &actor(), &m, settings.as_ref(), &d).await;
+    if r.is_ok() {
+        tx.commit().await.unwrap();
+    }
+    r
+}
+
+#[tokio::test]
+async fn orders_create_associations_appoint_officers_and_fix_the_composition() {
+    let f = fixture().await;
+    let mut ids = vec![];
+    for (i, name) in ["Аксёнова", "Белова", "Власова", "Голубева", "Дорофеева"].iter().enumerate()
+    {
+        ids.push(teacher(&f, name, "01.01.1985", f.orgs[i % 3], "first", "01.09.2010").await);
+    }
+    let create = OrderInput {
+        number: "57".into(),
+        date: "01.09.2026".into(),
+        kind: "create_association".into(),
+        name: "ММО учителей физики".into(),
+        direction: "физика".into(),
+        head_teacher_id: Some(ids[0]),
+        member_ids: ids[1..4].to_vec(),
+        ..Default::default()
+    };
+    let o = register(&f, create.clone()).await.unwrap();
+    let aid = o.association_id.unwrap();
+    let mut c = f.t.db.conn().await.unwrap();
+    let a = associations::get(&mut c, aid).await.unwrap();
+    assert_eq!(
+        (a.members, a.body_name.as_deref(), a.head_name.as_deref()),
+        (4, Some("ММО"), Some("Аксёнова Анна Ивановна"))
+    );
+    assert_eq!(a.created_order_id, Some(o.id));
+    // The same number in the same year is refused, and nothing of it stays.
+    let e = register(&f, OrderInput { name: "ММО учителей химии".into(), ..create.clone() }).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("№ 57")), "{e:?}");
+    assert_eq!(
+        associations::list(&mut c, Some(f.muni)).await.unwrap().iter().filter(|a| a.name.contains("химии")).count(),
+        0
+    );
+    // Appoint a secretary from the members; a stranger cannot be appointed.
+    let appoint = OrderInput {
+        number: "58".into(),
+        date: "02.09.2026".into(),
+        kind: "appoint_officer".into(),
+        association_id: Some(aid),
+        officer_role: "secretary".into(),
+        officer_teacher_id: Some(ids[1]),
+        ..Default::default()
+    };
+    register(&f, appoint.clone()).await.unwrap();
+    let e = register(&f, OrderInput { number: "59".into(), officer_teacher_id: Some(ids[4]), ..appoint.clone() })
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
+    // A new head ends the old head's term.
+    register(
+        &f,
+        OrderInput {
+            number: "60".into(),
+            officer_role: "head".into(),
+            officer_teacher_id: Some(ids[2]),
+            ..appoint.clone()
+        },
+    )
+    .await
+    .unwrap();
+    let officers = associations::officers(&mut c, aid).await.unwrap();
+    let heads: Vec<_> = officers.iter().filter(|o| o.role == OfficerRole::Head.code()).collect();
+    assert_eq!(heads.len(), 2);
+    assert!(heads.iter().any(|h| h.teacher_id == Some(ids[2]) && h.to_on.is_none()));
+    assert!(heads.iter().any(|h| h.teacher_id == Some(ids[0]) && h.to_on.as_deref() == Some("2026-09-02")));
+    // Fix the yearly composition; later changes do not alter the snapshot.
+    let comp = register(&f, OrderInput { number: "61".into(), kind: "approve_composition".into(), ..appoint.clone() })
+        .await
+        .unwrap();
+    let a = associations::get(&mut c, aid).await.unwrap();
+    associations::add_member(&mut c, &actor(), &a, ids[4], "2026-10-01", None).await.unwrap();
+    associations::remove_member(&mut c, &actor(), &a, ids[3], "2026-10-15").await.unwrap();
+    let snap = orders::snapshot(&mut c, comp.id).await.unwrap();
+    assert_eq!(snap.len(), 4);
+    assert!(snap.iter().any(|s| s.teacher_id == ids[3]));
+    assert!(snap.iter().any(|s| s.role.as_deref() == Some("secretary")));
+    // Members on a date.
+    assert_eq!(associations::members(&mut c, aid, Some("2026-09-15")).await.unwrap().len(), 4);
+    assert_eq!(associations::members(&mut c, aid, Some("2026-10-20")).await.unwrap().len(), 4);
+    assert_eq!(associations::members(&mut c, aid, Some("2026-08-31")).await.unwrap().len(), 0);
+    assert!(associations::members(&mut c, aid, None).await.unwrap().iter().any(|m| m.teacher_id == ids[4]));
+    // Liquidation: the association stays readable, further orders on it are refused.
+    register(&f, OrderInput { number: "62".into(), kind: "liquidate_association".into(), ..appoint.clone() })
+        .await
+        .unwrap();
+    let a = associations::get(&mut c, aid).await.unwrap();
+    assert_eq!((a.status.as_str(), a.liquidated_at.as_deref()), ("liquidated", Some("2026-09-02")));
+    let e = register(&f, OrderInput { number: "63".into(), kind: "approve_composition".into(), ..appoint })
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("ликвидировано")), "{e:?}");
+    assert_eq!(orders::list(&mut c, Some(f.muni), Some(aid)).await.unwrap().len(), 5);
+    drop(c);
+    f.t.drop_db().await;
+}
+
+#[tokio::test]
+async fn the_profile_minimum_refuses_a_small_association() {
+    let f = fixture().await;
+    // Switch the municipality to seed 000: an ММО needs at least 10 teachers (000 §1.2).
+    let mut c = f.t.db.conn().await.unwrap();
+    let p000 = profiles::by_code(&mut c, "seed-000").await.unwrap();
+    municipalities::set_profile(&mut c, &actor(), f.muni, p000.id).await.unwrap();
+    drop(c);
+    let mut ids = vec![];
+    for i in 0..10 {
+        ids.push(teacher(&f, &format!("Педагог{i}"), "01.01.1980", f.orgs[0], "first", "01.09.2005").await);
+    }
+    let input = OrderInput {
+        number: "7".into(),
+        date: "01.09.2026".into(),
+        kind: "create_association".into(),
+        name: "ММО учителей истории".into(),
+        direction: "история".into(),
+        head_teacher_id: Some(ids[0]),
+        member_ids: ids[1..9].to_vec(),
+        ..Default::default()
+    };
+    let e = register(&f, input.clone()).await.unwrap_err();
+    match e {
+        StoreError::Invalid(errs) => {
+            assert!(errs[0].message.contains("не менее 10") && errs[0].message.contains("в составе 9"))
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut c = f.t.db.conn().await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders").fetch_one(&mut *c).await.unwrap();
+    assert_eq!(n, 0, "the refused order is not registered either");
+    drop(c);
+    let o = register(&f, OrderInput { member_ids: ids[1..].to_vec(), ..input }).await.unwrap();
+    let mut c = f.t.db.conn().await.unwrap();
+    assert_eq!(associations::get(&mut c, o.association_id.unwrap()).await.unwrap().members, 10);
+    drop(c);
+    f.t.drop_db().await;
+}
