@@ -235,6 +235,13 @@ impl TeacherScope {
     }
 }
 
+/// Whether every teacher the user may list is one whose personal data the user may also see
+/// (so filters and counts by age, experience and education reveal nothing new). Members and
+/// secretaries see colleagues' names and categories only.
+pub fn sees_personal_data_of_all_listed(who: &Principal) -> bool {
+    who.grants.iter().all(|g| !matches!(g.role, Role::Secretary | Role::MemberTeacher))
+}
+
 pub fn teacher_scope(who: &Principal) -> TeacherScope {
     let mut s = TeacherScope::default();
     for g in &who.grants {

@@ -11,6 +11,7 @@
 pub mod access;
 pub mod audit;
 pub mod directory;
+pub mod documents;
 pub mod orders;
 pub mod profile;
 pub mod teachers;

@@ -282,8 +282,8 @@ async fn load_teachers(
     for i in 0..60usize {
         let female = i % 4 != 3;
         let (lm, lf) = LAST[i % LAST.len()];
-        let first = if female { FIRST_F[i % FIRST_F.len()] } else { FIRST_M[i % FIRST_M.len()] };
-        let (mm, mf) = MIDDLE[(i / 3) % MIDDLE.len()];
+        let first = if female { FIRST_F[(i + i / 20) % FIRST_F.len()] } else { FIRST_M[(i + i / 20) % FIRST_M.len()] };
+        let (mm, mf) = MIDDLE[(i / 20 + i % 3) % MIDDLE.len()];
         let age = 24 + (i * 7) % 40;
         let birth_year = today.year() - age as i32;
         let birth = format!("{:02}.{:02}.{birth_year}", 1 + (i * 3) % 28, 1 + (i * 5) % 12);

@@ -497,3 +497,39 @@ pub async fn composition(conn: &mut AnyConnection, f: &Filter, today: Date) -> R
     let young = v(i + 1)?;
     Ok(Composition { total: v(0)?, education, category, experience, age, expiring, young })
 }
+
+/// Current memberships of many teachers at once (teacher id → association ids), for per-row checks.
+pub async fn memberships_of(conn: &mut AnyConnection, ids: &[i64]) -> Result<std::collections::HashMap<i64, Vec<i64>>> {
+    let mut out: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        if chunk.is_empty() {
+            continue;
+        }
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT teacher_id, association_id FROM association_members WHERE left_on IS NULL AND teacher_id IN ({})",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for (t, a) in q.fetch_all(&mut *conn).await? {
+            out.entry(t).or_default().push(a);
+        }
+    }
+    Ok(out)
+}
+
+/// Teachers of a municipality for pick lists (name and organization), active only.
+pub async fn choices(conn: &mut AnyConnection, municipality_id: i64) -> Result<Vec<(i64, String)>> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT t.id, t.last_name || ' ' || t.first_name || COALESCE(' ' || t.middle_name, ''), o.short_name
+         FROM teachers t JOIN organizations o ON o.id = t.organization_id
+         WHERE t.municipality_id = $1 AND t.archived_at IS NULL ORDER BY t.last_name, t.first_name, t.id",
+    )
+    .bind(municipality_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id, name, org)| (id, format!("{name} ({org})"))).collect())
+}

@@ -4,7 +4,9 @@ use axum::Json;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use crate::features::{audit, municipalities, organizations, profiles, regions, session, users};
+use crate::features::{
+    associations, audit, municipalities, orders, organizations, profiles, regions, session, teachers, users,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -19,6 +21,10 @@ use crate::features::{audit, municipalities, organizations, profiles, regions, s
         profiles::api_list, profiles::api_get, profiles::api_copy, profiles::api_update,
         users::api_list, users::api_create, users::api_get, users::api_update, users::api_grant, users::api_revoke,
         audit::api_list,
+        teachers::api_list, teachers::api_composition, teachers::api_create, teachers::api_get, teachers::api_update,
+        teachers::api_archive, teachers::api_restore,
+        associations::api_list, associations::api_get, associations::api_add, associations::api_remove,
+        orders::api_list, orders::api_create, orders::api_get,
     ),
     modifiers(&Security),
     security(("token" = []), ("session" = []))

@@ -95,6 +95,20 @@ fn nav(c: &Current, active: &str) -> Vec<NavItem> {
     if c.principal.grants.iter().any(|g| g.role.scope_kind() != ScopeKind::System) || is_admin(c) {
         items.push(("/organizations", "Организации"));
     }
+    if !metoda_domain::access::teacher_scope(&c.principal).is_empty() {
+        items.push(("/teachers", "Педагоги"));
+    }
+    if c.principal.grants.iter().any(|g| g.municipality_id.is_some())
+        || is_admin(c)
+        || any(&|p| {
+            p.is_some_and(|p| {
+                c.may(Action::Create, &Resource::Municipality { region_id: p.region_id, municipality_id: None })
+            })
+        })
+    {
+        items.push(("/associations", "Объединения"));
+        items.push(("/orders", "Приказы"));
+    }
     items.push(("/profiles", "Профили положений"));
     if any(&|p| c.may(Action::View, &Resource::User { place: p })) {
         items.push(("/users", "Пользователи"));
@@ -172,6 +186,15 @@ pub fn ts<T: AsRef<str>>(s: T) -> String {
     let s = s.as_ref();
     match (s.get(0..4), s.get(5..7), s.get(8..10), s.get(11..16)) {
         (Some(y), Some(m), Some(d), Some(hm)) => format!("{d}.{m}.{y} {hm}"),
+        _ => s.to_owned(),
+    }
+}
+
+/// A stored date (`YYYY-MM-DD`) as a Russian reader expects it: `01.09.2026`.
+pub fn d<T: AsRef<str>>(s: T) -> String {
+    let s = s.as_ref();
+    match (s.get(0..4), s.get(5..7), s.get(8..10)) {
+        (Some(y), Some(m), Some(day)) if s.len() == 10 => format!("{day}.{m}.{y}"),
         _ => s.to_owned(),
     }
 }

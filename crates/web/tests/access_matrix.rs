@@ -67,6 +67,52 @@ const A_USER_MANAGERS: &[&str] = &["admin", "operator", "uo.head", "uo.specialis
 const B_USER_MANAGERS: &[&str] = &["admin", "operator", "b.specialist", "b.head"];
 const REGION_MANAGERS: &[&str] = &["admin", "operator"];
 const ADMIN: &[&str] = &["admin"];
+/// Everyone whose grants let them list teachers (the region operator sums up, it does not list people).
+const BANK: &[&str] = &[
+    "admin",
+    "uo.head",
+    "uo.specialist",
+    "cabinet.head",
+    "mmo.head",
+    "mmo.deputy",
+    "mmo.secretary",
+    "teacher",
+    "org.admin",
+    "b.specialist",
+    "b.head",
+    "b.teacher",
+    "b.orgadmin",
+];
+const TEACHER_CREATORS: &[&str] = &[
+    "admin",
+    "uo.head",
+    "uo.specialist",
+    "mmo.head",
+    "mmo.deputy",
+    "org.admin",
+    "b.specialist",
+    "b.head",
+    "b.orgadmin",
+];
+const A_TEACHER_CREATORS: &[&str] = &["admin", "uo.head", "uo.specialist", "mmo.head", "mmo.deputy", "org.admin"];
+/// A's head teacher works at org_a (org.admin's) and heads A's association.
+const A_TEACHER_READERS: &[&str] = &[
+    "admin",
+    "uo.head",
+    "uo.specialist",
+    "cabinet.head",
+    "mmo.head",
+    "mmo.deputy",
+    "mmo.secretary",
+    "teacher",
+    "org.admin",
+];
+const A_TEACHER_EDITORS: &[&str] = &["admin", "uo.head", "uo.specialist", "mmo.head", "mmo.deputy", "org.admin"];
+const A_TEACHER_ARCHIVERS: &[&str] = &["admin", "uo.head", "uo.specialist", "org.admin"];
+const B_TEACHER_READERS: &[&str] = &["admin", "b.specialist", "b.head", "b.teacher", "b.orgadmin"];
+const A_ASSOC_EDITORS: &[&str] = &["admin", "uo.head", "uo.specialist", "mmo.head"];
+const B_MANAGERS: &[&str] = &["admin", "b.specialist", "b.head"];
+const ORDER_REGISTRARS: &[&str] = &["admin", "uo.head", "uo.specialist", "b.specialist", "b.head"];
 
 #[derive(Clone, Copy)]
 enum Body {
@@ -77,6 +123,9 @@ enum Body {
     ProfileForm,
     /// A JSON body (placeholders allowed).
     Json(&'static str),
+    /// A's teacher as a page form / as JSON (its current data, unchanged).
+    TeacherForm,
+    TeacherJson,
 }
 
 struct Route {
@@ -221,6 +270,99 @@ fn routes() -> Vec<Route> {
         r(g.clone(), "/audit", None, &["admin", "operator", "uo.head", "uo.specialist", "b.specialist", "b.head"]),
         r(g.clone(), "/audit?municipality_id={muni_b}", None, &["admin", "operator", "b.specialist", "b.head"]),
         // API
+        // the teacher bank
+        r(g.clone(), "/teachers", None, BANK),
+        r(g.clone(), "/teachers?age=1&experience=2&q=%D0%B0", None, BANK),
+        r(g.clone(), "/teachers/new", None, TEACHER_CREATORS),
+        r(
+            p.clone(),
+            "/teachers",
+            Form(&[
+                ("last_name", "Новая{tag}"),
+                ("first_name", "Анна"),
+                ("birth_date", "1990-05-01"),
+                ("organization_id", "{org_a}"),
+                ("position", "учитель"),
+                ("education", "higher"),
+                ("category", "none"),
+            ]),
+            A_TEACHER_CREATORS,
+        ),
+        r(g.clone(), "/teachers/{a_teacher}", None, A_TEACHER_READERS),
+        r(g.clone(), "/teachers/{b_teacher}", None, B_TEACHER_READERS),
+        r(p.clone(), "/teachers/{a_teacher}", TeacherForm, A_TEACHER_EDITORS),
+        r(p.clone(), "/teachers/{a_teacher}/archive", None, A_TEACHER_ARCHIVERS),
+        r(p.clone(), "/teachers/{a_teacher}/restore", None, A_TEACHER_ARCHIVERS),
+        // associations
+        r(g.clone(), "/associations", None, SIGNED_IN),
+        r(g.clone(), "/associations/{assoc_a}", None, A_ALL),
+        r(g.clone(), "/associations/{assoc_b}", None, B_ALL),
+        r(
+            p.clone(),
+            "/associations/{assoc_a}",
+            Form(&[("description", "Описание {tag}"), ("social_url", "")]),
+            A_ASSOC_EDITORS,
+        ),
+        r(
+            p.clone(),
+            "/associations/{assoc_a}/members",
+            Form(&[("teacher_id", "{a_free}"), ("joined_on", "")]),
+            A_ASSOC_EDITORS,
+        ),
+        r(p.clone(), "/associations/{assoc_a}/members/{a_free}/remove", Form(&[("left_on", "")]), A_ASSOC_EDITORS),
+        // orders
+        r(g.clone(), "/orders", None, SIGNED_IN),
+        r(g.clone(), "/orders/new", None, ORDER_REGISTRARS),
+        r(
+            p.clone(),
+            "/orders",
+            Form(&[
+                ("municipality_id", "{muni_a}"),
+                ("kind", "other"),
+                ("number", "М-{tag}"),
+                ("date", "2026-09-01"),
+                ("title", "Проверка"),
+            ]),
+            A_MANAGERS,
+        ),
+        r(
+            p.clone(),
+            "/orders",
+            Form(&[("municipality_id", "{muni_b}"), ("kind", "other"), ("number", "М-{tag}"), ("date", "2026-09-01")]),
+            B_MANAGERS,
+        ),
+        r(g.clone(), "/orders/{a_order}", None, A_ALL),
+        r(g.clone(), "/orders/{b_order}", None, B_ALL),
+        // API
+        r(g.clone(), "/api/v1/teachers", None, BANK),
+        r(g.clone(), "/api/v1/teachers/composition", None, BANK),
+        r(
+            p.clone(),
+            "/api/v1/teachers",
+            Json(
+                r#"{"last_name": "Апи{tag}", "first_name": "Анна", "birth_date": "1991-05-01", "organization_id": {org_a}, "position": "учитель", "education": "higher"}"#,
+            ),
+            A_TEACHER_CREATORS,
+        ),
+        r(g.clone(), "/api/v1/teachers/{a_teacher}", None, A_TEACHER_READERS),
+        r(g.clone(), "/api/v1/teachers/{b_teacher}", None, B_TEACHER_READERS),
+        r(put.clone(), "/api/v1/teachers/{a_teacher}", TeacherJson, A_TEACHER_EDITORS),
+        r(p.clone(), "/api/v1/teachers/{a_teacher}/archive", None, A_TEACHER_ARCHIVERS),
+        r(p.clone(), "/api/v1/teachers/{a_teacher}/restore", None, A_TEACHER_ARCHIVERS),
+        r(g.clone(), "/api/v1/associations", None, SIGNED_IN),
+        r(g.clone(), "/api/v1/associations/{assoc_a}", None, A_ALL),
+        r(g.clone(), "/api/v1/associations/{assoc_b}", None, B_ALL),
+        r(p.clone(), "/api/v1/associations/{assoc_a}/members", Json(r#"{"teacher_id": {a_free}}"#), A_ASSOC_EDITORS),
+        r(p.clone(), "/api/v1/associations/{assoc_a}/members/{a_free}/remove", Json(r#"{}"#), A_ASSOC_EDITORS),
+        r(g.clone(), "/api/v1/orders", None, SIGNED_IN),
+        r(
+            p.clone(),
+            "/api/v1/orders",
+            Json(r#"{"municipality_id": {muni_a}, "kind": "other", "number": "А-{tag}", "date": "01.09.2026"}"#),
+            A_MANAGERS,
+        ),
+        r(g.clone(), "/api/v1/orders/{a_order}", None, A_ALL),
+        r(g.clone(), "/api/v1/orders/{b_order}", None, B_ALL),
         r(g.clone(), "/api/v1/me", None, SIGNED_IN),
         r(g.clone(), "/api/v1/regions", None, SIGNED_IN),
         r(p.clone(), "/api/v1/regions", Json(r#"{"name": "Регион API {tag}"}"#), ADMIN),
@@ -362,7 +504,7 @@ fn routes() -> Vec<Route> {
 }
 
 /// Names that only B's data carries, and only A's.
-const B_MARKERS: &[&str] = &["СОШ Б", "ММО Б", "Город Б", "b.specialist"];
+const B_MARKERS: &[&str] = &["СОШ Б", "ММО Б", "Город Б", "b.specialist", "Бэшкина", "Приказ города Б"];
 const A_MARKERS: &[&str] = &["Богашёвская", "ММО учителей математики", "Томский район", "uo.specialist"];
 
 fn settings_pairs() -> Vec<(String, String)> {
@@ -442,6 +584,29 @@ async fn every_route_for_every_role() {
     }
     tx.commit().await.unwrap();
     let settings_json = serde_json::to_string(&preset("seed-002").unwrap().settings).unwrap();
+    // A's head teacher as a form and as JSON: the current data, so updates change nothing.
+    let teacher_json: Value = {
+        let admin = app.login("admin").await;
+        let t: Value = admin.get(&format!("/api/v1/teachers/{}", app.a_teacher)).await.json().await.unwrap();
+        let p = &t["personal"];
+        let iso = |v: &Value| {
+            let s = v.as_str().unwrap_or("");
+            if s.len() == 10 { format!("{}-{}-{}", &s[6..10], &s[3..5], &s[0..2]) } else { String::new() }
+        };
+        serde_json::json!({
+            "last_name": t["last_name"], "first_name": t["first_name"], "middle_name": t["middle_name"].as_str().unwrap_or(""),
+            "birth_date": iso(&p["birth_date"]), "organization_id": t["organization_id"], "position": t["position"],
+            "subjects": t["subjects"].as_str().unwrap_or(""), "education": p["education"], "category": t["category"],
+            "category_assigned_on": iso(&p["category_assigned_on"]), "category_expires_on": iso(&p["category_expires_on"]),
+            "experience_start": iso(&p["experience_start"]),
+        })
+    };
+    let teacher_pairs: Vec<(String, String)> = teacher_json
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+        .collect();
     let profile_form = settings_pairs();
 
     let mut failures = vec![];
@@ -484,6 +649,11 @@ async fn every_route_for_every_role() {
                 .replace("{gid1}", &gid1.to_string())
                 .replace("{gid2}", &gid2.to_string())
                 .replace("{b_user2}", &app.b_user2.to_string())
+                .replace("{a_teacher}", &app.a_teacher.to_string())
+                .replace("{a_free}", &app.a_free_teacher.to_string())
+                .replace("{b_teacher}", &app.b_teacher.to_string())
+                .replace("{a_order}", &app.a_order.to_string())
+                .replace("{b_order}", &app.b_order.to_string())
                 .replace("{b_user}", &app.b_user.to_string())
                 .replace("{token}", &token_id.to_string())
                 .replace("{settings}", &settings_json)
@@ -510,6 +680,12 @@ async fn every_route_for_every_role() {
                 Body::Json(j) => {
                     req.header("x-csrf-token", &csrf).header("content-type", "application/json").body(fill(j))
                 }
+                Body::TeacherForm => {
+                    let mut pairs = vec![("_csrf".to_owned(), csrf.clone())];
+                    pairs.extend(teacher_pairs.iter().cloned());
+                    req.form(&pairs)
+                }
+                Body::TeacherJson => req.header("x-csrf-token", &csrf).json(&teacher_json),
             };
             let resp = req.send().await.unwrap();
             let status = resp.status();
@@ -554,7 +730,7 @@ async fn every_route_for_every_role() {
             }
         }
     }
-    assert!(checked > 1300, "{checked}");
+    assert!(checked > 2000, "{checked}");
     assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
     app.stop().await;
 }

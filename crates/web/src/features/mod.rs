@@ -1,12 +1,15 @@
 //! One module per feature; each exposes `routes()` with its pages and its API side by side.
 
+pub mod associations;
 pub mod audit;
 pub mod home;
 pub mod municipalities;
+pub mod orders;
 pub mod organizations;
 pub mod profiles;
 pub mod regions;
 pub mod session;
+pub mod teachers;
 pub mod users;
 
 use axum::Router;
@@ -22,5 +25,8 @@ pub fn routes() -> Router<AppState> {
         .merge(organizations::routes())
         .merge(profiles::routes())
         .merge(users::routes())
+        .merge(teachers::routes())
+        .merge(associations::routes())
+        .merge(orders::routes())
         .merge(audit::routes())
 }

@@ -32,6 +32,15 @@ pub struct TestApp {
     pub b_user2: i64,
     /// A user of A (the teacher).
     pub a_user: i64,
+    /// A teacher of A: the head of A's association, working at `org_a`.
+    pub a_teacher: i64,
+    /// A teacher of A who is in no association (to add and remove).
+    pub a_free_teacher: i64,
+    /// A teacher of B, member of B's association, working at `org_b`.
+    pub b_teacher: i64,
+    /// The first order of A (creating its association) and an order of B.
+    pub a_order: i64,
+    pub b_order: i64,
     pub server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -106,6 +115,57 @@ impl TestApp {
             .await
             .unwrap();
         let (a_user, _) = users::by_login(&mut tx, "teacher").await.unwrap().unwrap();
+        let a_teacher: i64 = sqlx::query_scalar(
+            "SELECT o.teacher_id FROM association_officers o WHERE o.association_id = $1 AND o.role = 'head'",
+        )
+        .bind(loaded.association_id)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        let a_free_teacher: i64 = sqlx::query_scalar(
+            "SELECT t.id FROM teachers t WHERE t.municipality_id = $1
+               AND NOT EXISTS (SELECT 1 FROM association_members m WHERE m.teacher_id = t.id) ORDER BY t.id LIMIT 1",
+        )
+        .bind(loaded.municipality_id)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        let today = time::OffsetDateTime::now_utc().date();
+        let bt = metoda_domain::teachers::TeacherInput {
+            last_name: "Бэшкина".into(),
+            first_name: "Вера".into(),
+            birth_date: "01.02.1985".into(),
+            organization_id: Some(org_b.id),
+            position: "учитель".into(),
+            education: "higher".into(),
+            ..Default::default()
+        }
+        .parse(today)
+        .unwrap();
+        let b_teacher = metoda_store::teachers::create(&mut tx, &actor, b.id, &bt).await.unwrap().id;
+        sqlx::query("INSERT INTO association_members (association_id, teacher_id, joined_on, created_at) VALUES ($1, $2, '2026-09-01', $3)")
+            .bind(assoc_b)
+            .bind(b_teacher)
+            .bind(metoda_store::now())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let a_order: i64 = sqlx::query_scalar("SELECT MIN(id) FROM orders WHERE municipality_id = $1")
+            .bind(loaded.municipality_id)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        let od = metoda_domain::orders::OrderInput {
+            number: "Б-1".into(),
+            date: metoda_domain::values::ru_date(today),
+            kind: "other".into(),
+            title: "Приказ города Б".into(),
+            ..Default::default()
+        }
+        .parse(today)
+        .unwrap();
+        let b_muni = municipalities::get(&mut tx, b.id).await.unwrap();
+        let b_order = metoda_store::orders::register(&mut tx, &actor, &b_muni, None, &od).await.unwrap().id;
         tx.commit().await.unwrap();
         let _ = ScopeKind::System;
 
@@ -124,6 +184,11 @@ impl TestApp {
             b_user,
             b_user2,
             a_user: a_user.id,
+            a_teacher,
+            a_free_teacher,
+            b_teacher,
+            a_order,
+            b_order,
             t,
             server: running.handle,
         }

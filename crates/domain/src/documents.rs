@@ -1,0 +1,102 @@
+//! The required-documents register of an association (000 §6, 001 §6.1, 002 §5, 003 §5, 004 §6):
+//! which documents its regulation profile requires, and which of them Metoda can show as present
+//! for the current year from the data it holds.
+
+use serde::Serialize;
+
+use crate::profile::RequiredDocument;
+
+/// What Metoda knows about an association in a year.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// The municipality runs under a regulation profile (the regulation itself).
+    pub regulation: bool,
+    /// The order fixing this year's composition, if registered (its number).
+    pub composition_order: Option<String>,
+    /// Members with a record in the teacher bank.
+    pub members_in_bank: usize,
+    /// Members whose professional difficulties/needs were recorded this year.
+    pub needs_recorded: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentState {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub present: bool,
+    /// A Russian note: where the document comes from, or what to do.
+    pub note: String,
+}
+
+/// The state of every document the profile requires.
+pub fn register(required: &[RequiredDocument], f: &Facts) -> Vec<DocumentState> {
+    required
+        .iter()
+        .map(|d| {
+            let (present, note) = match d {
+                RequiredDocument::Regulation => (
+                    f.regulation,
+                    if f.regulation {
+                        "положение муниципалитета (профиль положения)".into()
+                    } else {
+                        "муниципалитету не назначен профиль положения".into()
+                    },
+                ),
+                RequiredDocument::CompositionOrder => match &f.composition_order {
+                    Some(n) => (true, format!("приказ № {n}")),
+                    None => (false, "зарегистрируйте приказ об утверждении состава на этот учебный год".into()),
+                },
+                RequiredDocument::TeacherDataBank => (
+                    f.members_in_bank > 0,
+                    if f.members_in_bank > 0 {
+                        format!("банк данных: {} педагогов", f.members_in_bank)
+                    } else {
+                        "в составе нет педагогов".into()
+                    },
+                ),
+                RequiredDocument::ProfessionalNeeds => (
+                    f.needs_recorded > 0,
+                    if f.needs_recorded > 0 {
+                        format!("потребности записаны у {} педагогов", f.needs_recorded)
+                    } else {
+                        "профессиональные потребности педагогов ещё не записаны".into()
+                    },
+                ),
+                RequiredDocument::WorkPlan
+                | RequiredDocument::Minutes
+                | RequiredDocument::AnnualAnalysis
+                | RequiredDocument::Cyclogram
+                | RequiredDocument::EventDocuments
+                | RequiredDocument::Materials
+                | RequiredDocument::Other => (false, "нет за текущий учебный год".into()),
+            };
+            DocumentState { code: d.code(), label: d.label_ru(), present, note }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn present_and_missing_documents_follow_the_data() {
+        let required = [
+            RequiredDocument::Regulation,
+            RequiredDocument::CompositionOrder,
+            RequiredDocument::TeacherDataBank,
+            RequiredDocument::Minutes,
+        ];
+        let none = register(&required, &Facts::default());
+        assert!(none.iter().all(|d| !d.present));
+        let facts = Facts {
+            regulation: true,
+            composition_order: Some("107-ОД".into()),
+            members_in_bank: 13,
+            needs_recorded: 0,
+        };
+        let got = register(&required, &facts);
+        assert_eq!(got.iter().map(|d| d.present).collect::<Vec<_>>(), [true, true, true, false]);
+        assert_eq!(got[1].note, "приказ № 107-ОД");
+    }
+}

@@ -1,0 +1,432 @@
+//! Associations: the authority's list (members vs the profile's minimum, head, curator, missing
+//! documents) and the association page (officers, members with the composition chart, the
+//! orders timeline, the required-documents register). Associations are created, reorganised
+//! and liquidated by orders (see `orders`); members join and leave here with dates.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use metoda_domain::FieldError;
+use metoda_domain::access::{Action, Resource, TeacherScope, sees_personal_data_of_all_listed};
+use metoda_domain::documents::{self, DocumentState, Facts};
+use metoda_domain::profile::ProfileSettings;
+use metoda_domain::teachers::AcademicYear;
+use metoda_domain::values;
+use metoda_store::associations::{self, Association, Member, Officer};
+use metoda_store::orders::{self, Order};
+use metoda_store::{municipalities, profiles, teachers};
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::auth::{ApiMe, Ctx, Current, Me, require};
+use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
+use crate::extract::{Form, Path};
+use crate::features::municipalities::form_errors;
+use crate::features::teachers::{Chart, charts, today};
+use crate::pages::{Layout, redirect_with, render, render_status};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/associations", get(list_page))
+        .route("/associations/{id}", get(view_page).post(info_submit))
+        .route("/associations/{id}/members", post(add_submit))
+        .route("/associations/{id}/members/{teacher_id}/remove", post(remove_submit))
+        .route("/api/v1/associations", get(api_list))
+        .route("/api/v1/associations/{id}", get(api_get))
+        .route("/api/v1/associations/{id}/members", post(api_add))
+        .route("/api/v1/associations/{id}/members/{teacher_id}/remove", post(api_remove))
+}
+
+fn res(a: &Association) -> Resource {
+    Resource::Association { region_id: a.region_id, municipality_id: a.municipality_id, association_id: Some(a.id) }
+}
+
+async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result<Association, AppError> {
+    let mut c = state.db.conn().await?;
+    let a = associations::get(&mut c, id).await?;
+    require(me, action, &res(&a))?;
+    Ok(a)
+}
+
+async fn settings_of(state: &AppState, municipality_id: i64) -> Result<Option<ProfileSettings>, AppError> {
+    let mut c = state.db.conn().await?;
+    let m = municipalities::get(&mut c, municipality_id).await?;
+    match m.profile_id {
+        Some(p) => Ok(Some(profiles::get(&mut c, p).await?.settings()?)),
+        None => Ok(None),
+    }
+}
+
+/// The register of required documents for the current academic year.
+async fn register_of(
+    state: &AppState,
+    a: &Association,
+    settings: Option<&ProfileSettings>,
+) -> Result<Vec<DocumentState>, AppError> {
+    let Some(settings) = settings else { return Ok(vec![]) };
+    let year = AcademicYear::containing(today());
+    let mut c = state.db.conn().await?;
+    let composition = orders::list(&mut c, None, Some(a.id))
+        .await?
+        .into_iter()
+        .find(|o| {
+            o.kind == "approve_composition"
+                && o.order_date >= values::iso_date(year.start())
+                && o.order_date <= values::iso_date(year.end())
+        })
+        .map(|o| o.number);
+    let needs: i64 = sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT d.teacher_id) FROM teacher_difficulties d JOIN association_members am ON am.teacher_id = d.teacher_id
+         WHERE am.association_id = $1 AND am.left_on IS NULL AND d.year = $2",
+    )
+    .bind(a.id)
+    .bind(i64::from(year.0))
+    .fetch_one(&mut *c)
+    .await?;
+    let facts = Facts {
+        regulation: true,
+        composition_order: composition,
+        members_in_bank: a.members as usize,
+        needs_recorded: needs as usize,
+    };
+    Ok(documents::register(&settings.required_documents.value, &facts))
+}
+
+/// A row of the authority's list.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Row {
+    #[serde(flatten)]
+    pub a: Association,
+    /// The profile's minimum members (None: not set).
+    pub min_members: Option<u32>,
+    pub below_minimum: bool,
+    /// Labels of the required documents missing this year.
+    pub missing_documents: Vec<String>,
+}
+
+async fn rows(state: &AppState, me: &Current) -> Result<Vec<Row>, AppError> {
+    let mut c = state.db.conn().await?;
+    let list: Vec<Association> =
+        associations::list(&mut c, None).await?.into_iter().filter(|a| me.may(Action::View, &res(a))).collect();
+    drop(c);
+    let mut out = vec![];
+    let mut cache: std::collections::HashMap<i64, Option<ProfileSettings>> = std::collections::HashMap::new();
+    for a in list {
+        if let std::collections::hash_map::Entry::Vacant(e) = cache.entry(a.municipality_id) {
+            e.insert(settings_of(state, a.municipality_id).await?);
+        }
+        let settings = cache.get(&a.municipality_id).and_then(Option::as_ref);
+        let min = settings.and_then(|s| s.min_members.value);
+        let missing = if a.is_active() {
+            register_of(state, &a, settings)
+                .await?
+                .into_iter()
+                .filter(|d| !d.present)
+                .map(|d| d.label.to_owned())
+                .collect()
+        } else {
+            vec![]
+        };
+        out.push(Row {
+            below_minimum: a.is_active() && min.is_some_and(|m| (a.members as u32) < m),
+            min_members: min,
+            missing_documents: missing,
+            a,
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Template)]
+#[template(path = "associations.html")]
+struct ListPage {
+    l: Layout,
+    rows: Vec<Row>,
+    can_order: bool,
+}
+
+async fn list_page(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
+    let rows = rows(&state, &me).await?;
+    let can_order = me.principal.grants.iter().any(|g| {
+        g.region_id
+            .zip(g.municipality_id)
+            .is_some_and(|(r, m)| me.may(Action::Create, &Resource::Order { region_id: r, municipality_id: m }))
+    }) || crate::pages::is_admin(&me);
+    render(&ListPage {
+        l: Layout::new(&ctx, "Методические объединения", "/associations"), rows, can_order
+    })
+}
+
+#[derive(Template)]
+#[template(path = "association.html")]
+struct ViewPage {
+    l: Layout,
+    a: Association,
+    officers: Vec<Officer>,
+    members: Vec<Member>,
+    charts: Vec<Chart>,
+    orders: Vec<Order>,
+    documents: Vec<DocumentState>,
+    can_edit: bool,
+    candidates: Vec<(i64, String)>,
+    min_members: Option<u32>,
+    today: String,
+    year: String,
+}
+
+async fn view_with(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
+    let a = load(state, me, id, Action::View).await?;
+    let settings = settings_of(state, a.municipality_id).await?;
+    let mut c = state.db.conn().await?;
+    let officers = associations::officers(&mut c, id).await?;
+    let members = associations::members(&mut c, id, None).await?;
+    let f = teachers::Filter {
+        scope: TeacherScope { all: true, ..Default::default() },
+        association_id: Some(id),
+        ..Default::default()
+    };
+    let comp = teachers::composition(&mut c, &f, today()).await?;
+    let orders = orders::list(&mut c, None, Some(id)).await?;
+    let can_edit = a.is_active() && me.may(Action::Update, &res(&a));
+    let candidates = if can_edit {
+        let ids: Vec<i64> = members.iter().map(|m| m.teacher_id).collect();
+        teachers::choices(&mut c, a.municipality_id).await?.into_iter().filter(|(t, _)| !ids.contains(t)).collect()
+    } else {
+        vec![]
+    };
+    drop(c);
+    let documents = register_of(state, &a, settings.as_ref()).await?;
+    let page = ViewPage {
+        l: Layout::new(ctx, a.name.clone(), "/associations").with_errors(errors),
+        charts: charts(&comp, sees_personal_data_of_all_listed(&me.principal)),
+        officers,
+        members,
+        orders,
+        documents,
+        can_edit,
+        candidates,
+        min_members: settings.and_then(|s| s.min_members.value),
+        today: values::iso_date(today()),
+        year: AcademicYear::containing(today()).label(),
+        a,
+    };
+    render_status(status, &page)
+}
+
+async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+    view_with(&state, &me, &ctx, id, vec![], StatusCode::OK).await
+}
+
+async fn or_reshow(state: &AppState, me: &Current, ctx: &Ctx, id: i64, e: AppError) -> PageResult {
+    match e {
+        e @ (AppError::Validation(_) | AppError::Conflict(_)) => {
+            let (status, errors) = form_errors(e);
+            view_with(state, me, ctx, id, errors, status).await
+        }
+        e => Err(e),
+    }
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(default)]
+pub struct InfoInput {
+    pub description: String,
+    /// The association's public social-network page (https://…).
+    pub social_url: String,
+}
+
+async fn update_info(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    input: &InfoInput,
+) -> Result<Association, AppError> {
+    let a = load(state, me, id, Action::Update).await?;
+    if !a.is_active() {
+        return Err(AppError::Conflict("Объединение ликвидировано: его сведения не меняются".into()));
+    }
+    let mut e = values::Errors::new();
+    let description = e.take(values::optional_long_text("description", "Описание", &input.description, 5000));
+    let url = e.take(values::optional_url("social_url", "Страница в социальной сети", &input.social_url));
+    let (description, url) = e.finish(|| (description.flatten(), url.flatten())).map_err(AppError::Validation)?;
+    let mut tx = state.db.begin().await?;
+    let a = associations::update_info(&mut tx, &ctx.actor(), id, description.as_deref(), url.as_deref()).await?;
+    tx.commit().await?;
+    Ok(a)
+}
+
+async fn info_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(input): Form<InfoInput>,
+) -> PageResult {
+    match update_info(&state, &me, &ctx, id, &input).await {
+        Ok(a) => Ok(redirect_with(
+            &format!("/associations/{id}"),
+            &format!("Сведения об объединении «{}» сохранены", a.name),
+            &ctx,
+        )),
+        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+    }
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(default)]
+pub struct MemberInput {
+    pub teacher_id: Option<i64>,
+    /// The date the teacher joins (default: today).
+    pub joined_on: String,
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(default)]
+pub struct LeaveInput {
+    /// The date the teacher leaves (default: today).
+    pub left_on: String,
+}
+
+fn date_or_today(field: &str, label: &str, raw: &str) -> Result<String, AppError> {
+    if raw.trim().is_empty() {
+        return Ok(values::iso_date(today()));
+    }
+    values::date(field, label, raw).map(values::iso_date).map_err(|e| AppError::Validation(vec![e]))
+}
+
+async fn add(state: &AppState, me: &Current, ctx: &Ctx, id: i64, input: &MemberInput) -> Result<(), AppError> {
+    let a = load(state, me, id, Action::Update).await?;
+    if !a.is_active() {
+        return Err(AppError::Conflict("Объединение ликвидировано: состав не меняется".into()));
+    }
+    let tid = input.teacher_id.filter(|t| *t > 0).ok_or_else(|| {
+        AppError::Validation(vec![FieldError::new("teacher_id", "Педагог: выберите из банка данных")])
+    })?;
+    let joined = date_or_today("joined_on", "Дата включения", &input.joined_on)?;
+    let mut tx = state.db.begin().await?;
+    associations::add_member(&mut tx, &ctx.actor(), &a, tid, &joined, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn remove(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    teacher_id: i64,
+    input: &LeaveInput,
+) -> Result<(), AppError> {
+    let a = load(state, me, id, Action::Update).await?;
+    if !a.is_active() {
+        return Err(AppError::Conflict("Объединение ликвидировано: состав не меняется".into()));
+    }
+    let left = date_or_today("left_on", "Дата выхода", &input.left_on)?;
+    let mut tx = state.db.begin().await?;
+    associations::remove_member(&mut tx, &ctx.actor(), &a, teacher_id, &left).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn add_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(input): Form<MemberForm>,
+) -> PageResult {
+    let input = MemberInput { teacher_id: input.teacher_id.trim().parse().ok(), joined_on: input.joined_on };
+    match add(&state, &me, &ctx, id, &input).await {
+        Ok(()) => Ok(redirect_with(&format!("/associations/{id}"), "Педагог включён в состав", &ctx)),
+        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MemberForm {
+    teacher_id: String,
+    joined_on: String,
+}
+
+async fn remove_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path((id, tid)): Path<(i64, i64)>,
+    Form(input): Form<LeaveInput>,
+) -> PageResult {
+    match remove(&state, &me, &ctx, id, tid, &input).await {
+        Ok(()) => Ok(redirect_with(&format!("/associations/{id}"), "Педагог выведен из состава", &ctx)),
+        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+    }
+}
+
+// ---- API ----
+
+/// Associations the caller may see, with members vs the minimum and the missing documents.
+#[utoipa::path(get, path = "/api/v1/associations", tag = "associations", responses((status = 200, body = Vec<Row>)))]
+pub async fn api_list(State(state): State<AppState>, ApiMe(me, _): ApiMe) -> ApiResult<Vec<Row>> {
+    Ok(Json(rows(&state, &me).await?))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AssociationBody {
+    pub association: Association,
+    pub officers: Vec<Officer>,
+    pub members: Vec<Member>,
+    #[schema(value_type = Vec<Object>)]
+    pub documents: Vec<DocumentState>,
+}
+
+#[utoipa::path(get, path = "/api/v1/associations/{id}", tag = "associations", params(("id" = i64, Path)),
+    responses((status = 200, body = AssociationBody), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_get(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<AssociationBody> {
+    let a = load(&state, &me, id, Action::View).await?;
+    let settings = settings_of(&state, a.municipality_id).await?;
+    let documents = register_of(&state, &a, settings.as_ref()).await?;
+    let mut c = state.db.conn().await?;
+    let officers = associations::officers(&mut c, id).await?;
+    let members = associations::members(&mut c, id, None).await?;
+    Ok(Json(AssociationBody { association: a, officers, members, documents }))
+}
+
+/// Add a teacher of the bank to the association from a date.
+#[utoipa::path(post, path = "/api/v1/associations/{id}/members", tag = "associations", params(("id" = i64, Path)), request_body = MemberInput,
+    responses((status = 200, body = AssociationBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_add(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<MemberInput>,
+) -> ApiResult<AssociationBody> {
+    let input = json_body(body)?;
+    add(&state, &me, &ctx, id, &input).await?;
+    api_get(State(state), ApiMe(me, ctx), Path(id)).await
+}
+
+/// End a membership on a date (the record stays: members are counted on dates).
+#[utoipa::path(post, path = "/api/v1/associations/{id}/members/{teacher_id}/remove", tag = "associations",
+    params(("id" = i64, Path), ("teacher_id" = i64, Path)), request_body = LeaveInput,
+    responses((status = 200, body = AssociationBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn api_remove(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path((id, tid)): Path<(i64, i64)>,
+    body: JsonIn<LeaveInput>,
+) -> ApiResult<AssociationBody> {
+    let input = json_body(body)?;
+    remove(&state, &me, &ctx, id, tid, &input).await?;
+    api_get(State(state), ApiMe(me, ctx), Path(id)).await
+}

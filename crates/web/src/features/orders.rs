@@ -1,0 +1,338 @@
+//! The register of the authority's orders. Registering an order applies its effect in the same
+//! transaction (see `metoda_store::orders::register`); orders are never edited — a correction is
+//! a new order.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use metoda_domain::FieldError;
+use metoda_domain::access::{Action, Resource};
+use metoda_domain::orders::{OfficerRole, OrderInput, OrderKind};
+use metoda_domain::values;
+use metoda_store::associations::{self, Association};
+use metoda_store::municipalities::{self, Municipality};
+use metoda_store::orders::{self, Order, SnapshotRow};
+use metoda_store::{profiles, teachers, users};
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::auth::{ApiMe, Ctx, Current, Me, require};
+use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
+use crate::extract::{Path, Query};
+use crate::features::municipalities::form_errors;
+use crate::features::teachers::today;
+use crate::pages::{Layout, field, pairs, redirect_with, render, render_status};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/orders", get(list_page).post(create_submit))
+        .route("/orders/new", get(new_page))
+        .route("/orders/{id}", get(view_page))
+        .route("/api/v1/orders", get(api_list).post(api_create))
+        .route("/api/v1/orders/{id}", get(api_get))
+}
+
+fn res(m: &Municipality) -> Resource {
+    Resource::Order { region_id: m.region_id, municipality_id: m.id }
+}
+
+async fn load(state: &AppState, me: &Current, id: i64) -> Result<Order, AppError> {
+    let mut c = state.db.conn().await?;
+    let o = orders::get(&mut c, id).await?;
+    require(me, Action::View, &Resource::Order { region_id: o.region_id, municipality_id: o.municipality_id })?;
+    Ok(o)
+}
+
+async fn visible(state: &AppState, me: &Current, association_id: Option<i64>) -> Result<Vec<Order>, AppError> {
+    let mut c = state.db.conn().await?;
+    Ok(orders::list(&mut c, None, association_id)
+        .await?
+        .into_iter()
+        .filter(|o| {
+            me.may(Action::View, &Resource::Order { region_id: o.region_id, municipality_id: o.municipality_id })
+        })
+        .collect())
+}
+
+async fn registrable_in(state: &AppState, me: &Current) -> Result<Vec<Municipality>, AppError> {
+    let mut c = state.db.conn().await?;
+    Ok(municipalities::list(&mut c, None, false)
+        .await?
+        .into_iter()
+        .filter(|m| me.may(Action::Create, &res(m)))
+        .collect())
+}
+
+/// Registers an order of a municipality: checks the right, parses, applies the effect.
+async fn register(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    municipality_id: Option<i64>,
+    input: &OrderInput,
+) -> Result<Order, AppError> {
+    let mid = municipality_id.ok_or_else(|| {
+        AppError::Validation(vec![FieldError::new("municipality_id", "Муниципалитет: выберите значение из списка")])
+    })?;
+    let mut tx = state.db.begin().await?;
+    let m = municipalities::get(&mut tx, mid)
+        .await
+        .map_err(|_| AppError::Validation(vec![FieldError::new("municipality_id", "Такого муниципалитета нет")]))?;
+    require(me, Action::Create, &res(&m))?;
+    let d = input.parse(today()).map_err(AppError::Validation)?;
+    let settings = match m.profile_id {
+        Some(p) => Some(profiles::get(&mut tx, p).await?.settings()?),
+        None => None,
+    };
+    let o = orders::register(&mut tx, &ctx.actor(), &m, settings.as_ref(), &d).await?;
+    tx.commit().await?;
+    Ok(o)
+}
+
+// ---- pages ----
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ListQuery {
+    association_id: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "orders.html")]
+struct ListPage {
+    l: Layout,
+    items: Vec<Order>,
+    can_register: bool,
+}
+
+pub fn kind_label(code: &str) -> &'static str {
+    OrderKind::from_code(code).map_or("—", OrderKind::label_ru)
+}
+
+async fn list_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<ListQuery>) -> PageResult {
+    let items = visible(&state, &me, q.association_id.and_then(|s| s.parse().ok())).await?;
+    let can_register = !registrable_in(&state, &me).await?.is_empty();
+    render(&ListPage { l: Layout::new(&ctx, "Приказы", "/orders"), items, can_register })
+}
+
+#[derive(Template)]
+#[template(path = "order_form.html")]
+struct FormPage {
+    l: Layout,
+    form: OrderInput,
+    municipality: Municipality,
+    municipalities: Vec<Municipality>,
+    kinds: Vec<(&'static str, &'static str)>,
+    officer_roles: Vec<(&'static str, &'static str)>,
+    associations: Vec<Association>,
+    teachers: Vec<(i64, String)>,
+    curators: Vec<(i64, String)>,
+}
+
+impl FormPage {
+    fn is_member(&self, id: &i64) -> bool {
+        self.form.member_ids.contains(id)
+    }
+    fn date_value(&self) -> String {
+        values::date("", "", &self.form.date).map(values::iso_date).unwrap_or_else(|_| self.form.date.clone())
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NewQuery {
+    municipality_id: Option<String>,
+    kind: Option<String>,
+    association_id: Option<String>,
+}
+
+async fn form_page(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    municipality_id: Option<i64>,
+    form: OrderInput,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
+    let municipalities = registrable_in(state, me).await?;
+    let m = municipalities
+        .iter()
+        .find(|m| Some(m.id) == municipality_id)
+        .or_else(|| municipalities.first())
+        .cloned()
+        .ok_or(AppError::Forbidden)?;
+    let mut c = state.db.conn().await?;
+    let associations =
+        associations::list(&mut c, Some(m.id)).await?.into_iter().filter(Association::is_active).collect();
+    let teachers = teachers::choices(&mut c, m.id).await?;
+    // Curators: the authority's people of this municipality.
+    let mut curators = vec![];
+    for u in users::list(&mut c, None, Some(m.id)).await? {
+        let grants = users::grants(&mut c, u.id).await?;
+        if u.archived_at.is_none()
+            && grants.iter().any(|g| {
+                g.municipality_id == Some(m.id)
+                    && matches!(g.role.as_str(), "authority_head" | "authority_specialist" | "cabinet_head")
+            })
+        {
+            curators.push((u.id, u.full_name.clone()));
+        }
+    }
+    let page = FormPage {
+        l: Layout::new(ctx, "Регистрация приказа", "/orders").with_errors(errors),
+        form,
+        municipality: m,
+        municipalities,
+        kinds: OrderKind::ALL.iter().map(|k| (k.code(), k.label_ru())).collect(),
+        officer_roles: OfficerRole::ALL.iter().map(|r| (r.code(), r.label_ru())).collect(),
+        associations,
+        teachers,
+        curators,
+    };
+    render_status(status, &page)
+}
+
+async fn new_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<NewQuery>) -> PageResult {
+    let form = OrderInput {
+        kind: q.kind.unwrap_or_else(|| "create_association".into()),
+        date: values::ru_date(today()),
+        association_id: q.association_id.and_then(|s| s.parse().ok()),
+        ..Default::default()
+    };
+    form_page(&state, &me, &ctx, q.municipality_id.and_then(|s| s.parse().ok()), form, vec![], StatusCode::OK).await
+}
+
+fn id(s: &str) -> Option<i64> {
+    s.trim().parse().ok().filter(|v: &i64| *v > 0)
+}
+
+/// The order form's pairs (member_ids repeat) as an input.
+fn input_from(p: &[(String, String)]) -> OrderInput {
+    OrderInput {
+        number: field(p, "number").into(),
+        date: field(p, "date").into(),
+        kind: field(p, "kind").into(),
+        title: field(p, "title").into(),
+        body: field(p, "body").into(),
+        signed_by: field(p, "signed_by").into(),
+        association_id: id(field(p, "association_id")),
+        name: field(p, "name").into(),
+        direction: field(p, "direction").into(),
+        description: field(p, "description").into(),
+        head_teacher_id: id(field(p, "head_teacher_id")),
+        member_ids: p.iter().filter(|(k, _)| k == "member_ids").filter_map(|(_, v)| id(v)).collect(),
+        officer_role: field(p, "officer_role").into(),
+        officer_teacher_id: id(field(p, "officer_teacher_id")),
+        officer_user_id: id(field(p, "officer_user_id")),
+    }
+}
+
+async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, body: axum::body::Bytes) -> PageResult {
+    let p = pairs(&body)?;
+    let input = input_from(&p);
+    let mid = id(field(&p, "municipality_id"));
+    match register(&state, &me, &ctx, mid, &input).await {
+        Ok(o) => Ok(redirect_with(
+            &format!("/orders/{}", o.id),
+            &format!("Приказ № {} зарегистрирован и применён", o.number),
+            &ctx,
+        )),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, mut errors) = form_errors(e);
+            for e in &mut errors {
+                if e.field.is_empty() || e.field == "name" && e.message.contains("Приказ") {
+                    e.field = "number".into();
+                }
+            }
+            form_page(&state, &me, &ctx, mid, input, errors, status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "order.html")]
+struct ViewPage {
+    l: Layout,
+    o: Order,
+    municipality: Municipality,
+    snapshot: Vec<SnapshotRow>,
+    points: Vec<String>,
+}
+
+async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(oid): Path<i64>) -> PageResult {
+    let o = load(&state, &me, oid).await?;
+    let mut c = state.db.conn().await?;
+    let municipality = municipalities::get(&mut c, o.municipality_id).await?;
+    let snapshot = orders::snapshot(&mut c, oid).await?;
+    let points =
+        o.body.as_deref().unwrap_or("").lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
+    render(&ViewPage {
+        l: Layout::new(&ctx, format!("Приказ № {}", o.number), "/orders"),
+        o,
+        municipality,
+        snapshot,
+        points,
+    })
+}
+
+// ---- API ----
+
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NewOrder {
+    pub municipality_id: Option<i64>,
+    #[serde(flatten)]
+    pub order: OrderInput,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OrderBody {
+    pub order: Order,
+    /// The fixed composition (orders approving a composition).
+    pub composition: Vec<SnapshotRow>,
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+pub struct ApiListQuery {
+    pub association_id: Option<i64>,
+}
+
+/// The register: orders the caller may read, newest first.
+#[utoipa::path(get, path = "/api/v1/orders", tag = "orders", params(ApiListQuery), responses((status = 200, body = Vec<Order>)))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Query(q): Query<ApiListQuery>,
+) -> ApiResult<Vec<Order>> {
+    Ok(Json(visible(&state, &me, q.association_id).await?))
+}
+
+/// Register an order and apply its effect (create an association, appoint an officer, fix the
+/// composition, reorganise, liquidate) in one transaction.
+#[utoipa::path(post, path = "/api/v1/orders", tag = "orders", request_body = NewOrder,
+    responses((status = 200, body = OrderBody), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_create(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    body: JsonIn<NewOrder>,
+) -> ApiResult<OrderBody> {
+    let b = json_body(body)?;
+    let o = register(&state, &me, &ctx, b.municipality_id, &b.order).await?;
+    let mut c = state.db.conn().await?;
+    let composition = orders::snapshot(&mut c, o.id).await?;
+    Ok(Json(OrderBody { order: o, composition }))
+}
+
+#[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "orders", params(("id" = i64, Path)),
+    responses((status = 200, body = OrderBody), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn api_get(State(state): State<AppState>, ApiMe(me, _): ApiMe, Path(oid): Path<i64>) -> ApiResult<OrderBody> {
+    let o = load(&state, &me, oid).await?;
+    let mut c = state.db.conn().await?;
+    let composition = orders::snapshot(&mut c, oid).await?;
+    Ok(Json(OrderBody { order: o, composition }))
+}

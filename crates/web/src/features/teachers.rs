@@ -1,0 +1,762 @@
+//! The teacher data bank: the bank page (filters, composition counts and chart, sorting, paging),
+//! the teacher card, and the API. Personal data (birth date, contacts, education, experience) is
+//! shown only to those the access rule lets see it (152-ФЗ); everyone else sees name,
+//! organization, position and category.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use metoda_domain::FieldError;
+use metoda_domain::access::{Action, Resource, sees_personal_data_of_all_listed, teacher_scope};
+use metoda_domain::teachers::{
+    AGE_BANDS, Category, CategoryState, EXPERIENCE_BANDS, Education, TeacherInput, age_on, category_state,
+    experience_label, experience_on,
+};
+use metoda_domain::values;
+use metoda_store::associations::{self, Association};
+use metoda_store::municipalities::{self, Municipality};
+use metoda_store::organizations::{self, Organization};
+use metoda_store::teachers::{self, Composition, Filter, Sort, Teacher};
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::AppState;
+use crate::auth::{ApiMe, Ctx, Current, Me};
+use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
+use crate::extract::{Form, Path, Query};
+use crate::features::municipalities::form_errors;
+use crate::pages::{Layout, redirect_with, render, render_status};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/teachers", get(bank_page).post(create_submit))
+        .route("/teachers/new", get(new_page))
+        .route("/teachers/{id}", get(card_page).post(update_submit))
+        .route("/teachers/{id}/archive", post(archive_submit))
+        .route("/teachers/{id}/restore", post(restore_submit))
+        .route("/api/v1/teachers", get(api_list).post(api_create))
+        .route("/api/v1/teachers/composition", get(api_composition))
+        .route("/api/v1/teachers/{id}", get(api_get).put(api_update))
+        .route("/api/v1/teachers/{id}/archive", post(api_archive))
+        .route("/api/v1/teachers/{id}/restore", post(api_restore))
+}
+
+pub fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// May the user do `action` to this teacher (through any of the teacher's memberships)?
+pub fn can(me: &Current, action: Action, t: &Teacher, memberships: &[i64]) -> bool {
+    let res = |a: Option<i64>| Resource::Teacher {
+        region_id: t.region_id,
+        municipality_id: t.municipality_id,
+        organization_id: Some(t.organization_id),
+        association_id: a,
+    };
+    me.may(action, &res(None)) || memberships.iter().any(|a| me.may(action, &res(Some(*a))))
+}
+
+async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result<(Teacher, Vec<i64>), AppError> {
+    let mut c = state.db.conn().await?;
+    let t = teachers::get(&mut c, id).await?;
+    let m = teachers::memberships(&mut c, id).await?;
+    if !can(me, action, &t, &m) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((t, m))
+}
+
+/// What anyone allowed to see a teacher sees, plus the personal part when allowed.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TeacherView {
+    pub id: i64,
+    pub full_name: String,
+    pub last_name: String,
+    pub first_name: String,
+    pub middle_name: Option<String>,
+    pub municipality_id: i64,
+    pub organization_id: i64,
+    pub organization_name: String,
+    pub position: String,
+    pub subjects: Option<String>,
+    pub category: String,
+    pub category_label: String,
+    /// no_expiry | valid | expiring_soon | expired
+    #[schema(value_type = String)]
+    pub category_state: CategoryState,
+    pub archived_at: Option<String>,
+    /// Present only for readers allowed to see personal data.
+    pub personal: Option<Personal>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Personal {
+    pub birth_date: String,
+    pub age: i32,
+    pub education: String,
+    pub education_label: String,
+    pub edu_institution: Option<String>,
+    pub edu_specialty: Option<String>,
+    pub edu_year: Option<i64>,
+    pub category_assigned_on: Option<String>,
+    pub category_expires_on: Option<String>,
+    pub experience_start: Option<String>,
+    /// "12 лет 3 мес." on today.
+    pub experience: Option<String>,
+    pub young_specialist: bool,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub consent_on: Option<String>,
+}
+
+fn parse_iso(s: &str) -> Option<Date> {
+    Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
+}
+
+fn ru(s: &Option<String>) -> Option<String> {
+    s.as_deref().and_then(parse_iso).map(values::ru_date)
+}
+
+pub fn view(t: &Teacher, personal: bool, today: Date) -> TeacherView {
+    let category = Category::from_code(&t.category).unwrap_or(Category::None);
+    let expires = t.category_expires_on.as_deref().and_then(parse_iso);
+    TeacherView {
+        id: t.id,
+        full_name: t.full_name(),
+        last_name: t.last_name.clone(),
+        first_name: t.first_name.clone(),
+        middle_name: t.middle_name.clone(),
+        municipality_id: t.municipality_id,
+        organization_id: t.organization_id,
+        organization_name: t.organization_name.clone(),
+        position: t.position.clone(),
+        subjects: t.subjects.clone(),
+        category: t.category.clone(),
+        category_label: category.label_ru().to_owned(),
+        category_state: category_state(category, expires, today),
+        archived_at: t.archived_at.clone(),
+        personal: personal.then(|| {
+            let birth = parse_iso(&t.birth_date);
+            let start = t.experience_start.as_deref().and_then(parse_iso);
+            Personal {
+                birth_date: birth.map(values::ru_date).unwrap_or_default(),
+                age: birth.map(|b| age_on(b, today)).unwrap_or_default(),
+                education: t.education.clone(),
+                education_label: Education::from_code(&t.education).map_or("—", Education::label_ru).to_owned(),
+                edu_institution: t.edu_institution.clone(),
+                edu_specialty: t.edu_specialty.clone(),
+                edu_year: t.edu_year,
+                category_assigned_on: ru(&t.category_assigned_on),
+                category_expires_on: ru(&t.category_expires_on),
+                experience_start: ru(&t.experience_start),
+                experience: start.map(|s| {
+                    let (y, m) = experience_on(s, today);
+                    experience_label(y, m)
+                }),
+                young_specialist: t.young_specialist != 0,
+                phone: t.phone.clone(),
+                email: t.email.clone(),
+                consent_on: ru(&t.consent_on),
+            }
+        }),
+    }
+}
+
+/// The bank's query string.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct BankQuery {
+    pub municipality_id: Option<String>,
+    pub organization_id: Option<String>,
+    pub association_id: Option<String>,
+    /// highest | first | conformity | none
+    pub category: Option<String>,
+    /// higher | vocational | other
+    pub education: Option<String>,
+    /// 0: under 3 years, 1: 3–5, 2: 5–10, 3: 10–20, 4: 20 and more
+    pub experience: Option<String>,
+    /// 0: under 30, 1: 30–39, 2: 40–49, 3: 50–59, 4: 60 and older
+    pub age: Option<String>,
+    /// Categories expired or expiring within six months.
+    pub expiring: Option<String>,
+    pub young: Option<String>,
+    /// Text in the full name.
+    pub q: Option<String>,
+    pub archived: Option<String>,
+    /// name | organization | category | experience | age
+    pub sort: Option<String>,
+    pub page: Option<i64>,
+}
+
+fn id_of(s: &Option<String>) -> Option<i64> {
+    s.as_deref().and_then(|v| v.trim().parse().ok())
+}
+
+fn flag(s: &Option<String>) -> bool {
+    s.as_deref().is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+impl BankQuery {
+    fn filter(&self, me: &Current) -> Filter {
+        // Filters by personal data only for readers who may see it for everyone listed.
+        let personal = sees_personal_data_of_all_listed(&me.principal);
+        Filter {
+            scope: teacher_scope(&me.principal),
+            municipality_id: id_of(&self.municipality_id),
+            organization_id: id_of(&self.organization_id),
+            association_id: id_of(&self.association_id),
+            category: self.category.as_deref().and_then(Category::from_code),
+            education: self.education.as_deref().and_then(Education::from_code).filter(|_| personal),
+            experience_band: id_of(&self.experience)
+                .map(|v| v as usize)
+                .filter(|v| personal && *v < EXPERIENCE_BANDS.len()),
+            age_band: id_of(&self.age).map(|v| v as usize).filter(|v| personal && *v < AGE_BANDS.len()),
+            expiring: flag(&self.expiring),
+            young: flag(&self.young) && personal,
+            text: self.q.clone(),
+            include_archived: flag(&self.archived),
+            sort: Sort::parse(self.sort.as_deref().unwrap_or("")),
+            page: self.page.unwrap_or(1).max(1),
+            per_page: 50,
+        }
+    }
+    fn v<'a>(&self, s: &'a Option<String>) -> &'a str {
+        s.as_deref().unwrap_or("")
+    }
+}
+
+/// Rows of a page with personal data where allowed.
+async fn views(state: &AppState, me: &Current, rows: &[Teacher], today: Date) -> Result<Vec<TeacherView>, AppError> {
+    let mut c = state.db.conn().await?;
+    let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
+    let memberships: HashMap<i64, Vec<i64>> = teachers::memberships_of(&mut c, &ids).await?;
+    let none = vec![];
+    Ok(rows
+        .iter()
+        .map(|t| {
+            let m = memberships.get(&t.id).unwrap_or(&none);
+            view(t, can(me, Action::ViewPersonal, t, m), today)
+        })
+        .collect())
+}
+
+/// A bar chart of the composition, drawn as SVG (no inline styles under the CSP).
+pub struct Chart {
+    pub title: &'static str,
+    pub bars: Vec<Bar>,
+}
+
+pub struct Bar {
+    pub label: String,
+    pub count: i64,
+    /// Bar width in SVG units (0–100).
+    pub width: i64,
+    pub y: i64,
+}
+
+pub fn charts(c: &Composition, personal: bool) -> Vec<Chart> {
+    let chart = |title: &'static str, data: &[(String, i64)]| {
+        let max = data.iter().map(|d| d.1).max().unwrap_or(0).max(1);
+        Chart {
+            title,
+            bars: data
+                .iter()
+                .enumerate()
+                .map(|(i, (label, count))| Bar {
+                    label: label.clone(),
+                    count: *count,
+                    width: count * 100 / max,
+                    y: i as i64 * 22,
+                })
+                .collect(),
+        }
+    };
+    if !personal {
+        return vec![chart("Квалификационная категория", &c.category)];
+    }
+    vec![
+        chart("Образование", &c.education),
+        chart("Квалификационная категория", &c.category),
+        chart("Педагогический стаж", &c.experience),
+        chart("Возраст", &c.age),
+    ]
+}
+
+#[derive(Template)]
+#[template(path = "teachers.html")]
+struct BankPage {
+    l: Layout,
+    q: BankQuery,
+    rows: Vec<TeacherView>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    comp: Composition,
+    charts: Vec<Chart>,
+    municipalities: Vec<Municipality>,
+    organizations: Vec<Organization>,
+    associations: Vec<Association>,
+    can_create: bool,
+    query_string: String,
+    any_personal: bool,
+    /// Filters and counts by personal data are offered.
+    personal: bool,
+}
+
+impl BankPage {
+    fn v<'a>(&self, s: &'a Option<String>) -> &'a str {
+        self.q.v(s)
+    }
+    fn sel(&self, s: &Option<String>, value: &str) -> bool {
+        self.q.v(s) == value
+    }
+    fn sel_id(&self, s: &Option<String>, id: &i64) -> bool {
+        self.q.v(s) == id.to_string()
+    }
+    fn sel_idx(&self, s: &Option<String>, i: &usize) -> bool {
+        self.q.v(s) == i.to_string()
+    }
+}
+
+/// Municipalities where the user may add teachers, and their organizations.
+async fn creatable(state: &AppState, me: &Current) -> Result<Vec<(Municipality, Vec<Organization>)>, AppError> {
+    let mut c = state.db.conn().await?;
+    let mut out = vec![];
+    for m in municipalities::list(&mut c, None, false).await? {
+        let orgs: Vec<Organization> =
+            organizations::list(&mut c, &organizations::Filter { municipality_id: Some(m.id), ..Default::default() })
+                .await?
+                .into_iter()
+                .filter(|o| {
+                    me.may(
+                        Action::Create,
+                        &Resource::Teacher {
+                            region_id: m.region_id,
+                            municipality_id: m.id,
+                            organization_id: Some(o.id),
+                            association_id: None,
+                        },
+                    )
+                })
+                .collect();
+        if !orgs.is_empty() {
+            out.push((m, orgs));
+        }
+    }
+    Ok(out)
+}
+
+async fn bank_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<BankQuery>) -> PageResult {
+    let scope = teacher_scope(&me.principal);
+    if scope.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let today = today();
+    let f = q.filter(&me);
+    let mut c = state.db.conn().await?;
+    let (rows, total) = teachers::list(&mut c, &f, today).await?;
+    let comp = teachers::composition(&mut c, &Filter { page: 1, ..f.clone() }, today).await?;
+    let municipalities = crate::features::municipalities::visible(&state, &me, None, false).await?;
+    let mids: Vec<i64> = municipalities.iter().map(|m| m.id).collect();
+    let organizations: Vec<Organization> = organizations::list(&mut c, &organizations::Filter::default())
+        .await?
+        .into_iter()
+        .filter(|o| mids.contains(&o.municipality_id))
+        .collect();
+    let associations: Vec<Association> = associations::list(&mut c, None)
+        .await?
+        .into_iter()
+        .filter(|a| {
+            me.may(
+                Action::View,
+                &Resource::Association {
+                    region_id: a.region_id,
+                    municipality_id: a.municipality_id,
+                    association_id: Some(a.id),
+                },
+            )
+        })
+        .collect();
+    drop(c);
+    let rows = views(&state, &me, &rows, today).await?;
+    let can_create = !creatable(&state, &me).await?.is_empty();
+    let pages = ((total + f.per_page - 1) / f.per_page).max(1);
+    let query_string = serde_urlencoded::to_string(BankQuery { page: None, ..q.clone() }).unwrap_or_default();
+    render(&BankPage {
+        l: Layout::new(&ctx, "Банк данных педагогов", "/teachers"),
+        any_personal: rows.iter().any(|r| r.personal.is_some()),
+        charts: charts(&comp, sees_personal_data_of_all_listed(&me.principal)),
+        personal: sees_personal_data_of_all_listed(&me.principal),
+        rows,
+        total,
+        page: f.page,
+        pages,
+        comp,
+        municipalities,
+        organizations,
+        associations,
+        can_create,
+        query_string,
+        q,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "teacher_form.html")]
+struct FormPage {
+    l: Layout,
+    teacher: Option<TeacherView>,
+    form: TeacherInput,
+    municipality_id: i64,
+    organizations: Vec<Organization>,
+    educations: Vec<(&'static str, &'static str)>,
+    categories: Vec<(&'static str, &'static str)>,
+    can_archive: bool,
+    memberships: Vec<String>,
+}
+
+impl FormPage {
+    fn date_value(&self, s: &str) -> String {
+        // <input type=date> wants ISO; the form may hold either spelling.
+        values::date("", "", s).map(values::iso_date).unwrap_or_else(|_| s.to_owned())
+    }
+}
+
+fn choices<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(&'static str, &'static str)> {
+    all.iter().map(|v| (code(*v), label(*v))).collect()
+}
+
+fn input_of(t: &Teacher) -> TeacherInput {
+    TeacherInput {
+        last_name: t.last_name.clone(),
+        first_name: t.first_name.clone(),
+        middle_name: t.middle_name.clone().unwrap_or_default(),
+        birth_date: t.birth_date.clone(),
+        organization_id: Some(t.organization_id),
+        position: t.position.clone(),
+        subjects: t.subjects.clone().unwrap_or_default(),
+        education: t.education.clone(),
+        edu_institution: t.edu_institution.clone().unwrap_or_default(),
+        edu_specialty: t.edu_specialty.clone().unwrap_or_default(),
+        edu_year: t.edu_year.map(|y| y.to_string()).unwrap_or_default(),
+        category: t.category.clone(),
+        category_assigned_on: t.category_assigned_on.clone().unwrap_or_default(),
+        category_expires_on: t.category_expires_on.clone().unwrap_or_default(),
+        experience_start: t.experience_start.clone().unwrap_or_default(),
+        young_specialist: t.young_specialist != 0,
+        phone: t.phone.clone().unwrap_or_default(),
+        email: t.email.clone().unwrap_or_default(),
+        consent_on: t.consent_on.clone().unwrap_or_default(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NewQuery {
+    municipality_id: Option<String>,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn form_page(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    teacher: Option<(Teacher, Vec<i64>)>,
+    municipality_id: Option<i64>,
+    form: Option<TeacherInput>,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
+    let today = today();
+    let (municipality_id, organizations) = match &teacher {
+        Some((t, _)) => {
+            let mut c = state.db.conn().await?;
+            let orgs = organizations::list(
+                &mut c,
+                &organizations::Filter { municipality_id: Some(t.municipality_id), ..Default::default() },
+            )
+            .await?
+            .into_iter()
+            .filter(|o| {
+                me.may(
+                    Action::Update,
+                    &Resource::Teacher {
+                        region_id: t.region_id,
+                        municipality_id: t.municipality_id,
+                        organization_id: Some(o.id),
+                        association_id: None,
+                    },
+                ) || o.id == t.organization_id
+            })
+            .collect();
+            (t.municipality_id, orgs)
+        }
+        None => {
+            let all = creatable(state, me).await?;
+            let chosen = all
+                .iter()
+                .find(|(m, _)| Some(m.id) == municipality_id)
+                .or_else(|| all.first())
+                .ok_or(AppError::Forbidden)?;
+            (chosen.0.id, chosen.1.clone())
+        }
+    };
+    let mut memberships = vec![];
+    if let Some((_, ms)) = &teacher {
+        let mut c = state.db.conn().await?;
+        for a in ms {
+            memberships.push(associations::get(&mut c, *a).await?.name);
+        }
+    }
+    let title = teacher.as_ref().map_or_else(|| "Новый педагог".to_owned(), |(t, _)| t.full_name());
+    let page = FormPage {
+        l: Layout::new(ctx, title, "/teachers").with_errors(errors),
+        form: form.unwrap_or_else(|| teacher.as_ref().map(|(t, _)| input_of(t)).unwrap_or_default()),
+        can_archive: teacher.as_ref().is_some_and(|(t, m)| can(me, Action::Archive, t, m)),
+        teacher: teacher.as_ref().map(|(t, _)| view(t, true, today)),
+        municipality_id,
+        organizations,
+        educations: choices(Education::ALL, Education::code, Education::label_ru),
+        categories: choices(Category::ALL, Category::code, Category::label_ru),
+        memberships,
+    };
+    render_status(status, &page)
+}
+
+async fn new_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<NewQuery>) -> PageResult {
+    form_page(&state, &me, &ctx, None, id_of(&q.municipality_id), None, vec![], StatusCode::OK).await
+}
+
+async fn create(state: &AppState, me: &Current, ctx: &Ctx, input: &TeacherInput) -> Result<Teacher, AppError> {
+    let d = input.parse(today()).map_err(AppError::Validation)?;
+    let mut tx = state.db.begin().await?;
+    let o = organizations::get(&mut tx, d.organization_id)
+        .await
+        .map_err(|_| AppError::Validation(vec![FieldError::new("organization_id", "Такой организации нет")]))?;
+    let res = Resource::Teacher {
+        region_id: o.region_id,
+        municipality_id: o.municipality_id,
+        organization_id: Some(o.id),
+        association_id: None,
+    };
+    crate::auth::require(me, Action::Create, &res)?;
+    let t = teachers::create(&mut tx, &ctx.actor(), o.municipality_id, &d).await?;
+    tx.commit().await?;
+    Ok(t)
+}
+
+async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, input: &TeacherInput) -> Result<Teacher, AppError> {
+    let (t, m) = load(state, me, id, Action::Update).await?;
+    let d = input.parse(today()).map_err(AppError::Validation)?;
+    // Moving a teacher to another organization needs the right there too.
+    if d.organization_id != t.organization_id {
+        let moved = Teacher { organization_id: d.organization_id, ..t.clone() };
+        if !can(me, Action::Update, &moved, &m) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let mut tx = state.db.begin().await?;
+    let t = teachers::update(&mut tx, &ctx.actor(), id, &d).await?;
+    tx.commit().await?;
+    Ok(t)
+}
+
+async fn set_archived(state: &AppState, me: &Current, ctx: &Ctx, id: i64, archived: bool) -> Result<Teacher, AppError> {
+    load(state, me, id, Action::Archive).await?;
+    let mut tx = state.db.begin().await?;
+    let t = teachers::set_archived(&mut tx, &ctx.actor(), id, archived).await?;
+    tx.commit().await?;
+    Ok(t)
+}
+
+fn conflict_field(errors: &mut [FieldError]) {
+    for e in errors {
+        if e.field == "name" {
+            e.field = "last_name".into();
+        }
+    }
+}
+
+async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(input): Form<TeacherInput>) -> PageResult {
+    match create(&state, &me, &ctx, &input).await {
+        Ok(t) => Ok(redirect_with(
+            &format!("/teachers/{}", t.id),
+            &format!("Педагог {} добавлен в банк данных", t.full_name()),
+            &ctx,
+        )),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, mut errors) = form_errors(e);
+            conflict_field(&mut errors);
+            let mid = match input.organization_id {
+                Some(o) => {
+                    let mut c = state.db.conn().await?;
+                    organizations::get(&mut c, o).await.ok().map(|o| o.municipality_id)
+                }
+                None => None,
+            };
+            form_page(&state, &me, &ctx, None, mid, Some(input), errors, status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "teacher.html")]
+struct CardPage {
+    l: Layout,
+    t: TeacherView,
+    memberships: Vec<String>,
+}
+
+async fn card_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+    let (t, m) = load(&state, &me, id, Action::View).await?;
+    if can(&me, Action::Update, &t, &m) {
+        return form_page(&state, &me, &ctx, Some((t, m)), None, None, vec![], StatusCode::OK).await;
+    }
+    let personal = can(&me, Action::ViewPersonal, &t, &m);
+    let mut c = state.db.conn().await?;
+    let mut memberships = vec![];
+    for a in &m {
+        memberships.push(associations::get(&mut c, *a).await?.name);
+    }
+    render(&CardPage { l: Layout::new(&ctx, t.full_name(), "/teachers"), t: view(&t, personal, today()), memberships })
+}
+
+async fn update_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(input): Form<TeacherInput>,
+) -> PageResult {
+    match update(&state, &me, &ctx, id, &input).await {
+        Ok(t) => {
+            Ok(redirect_with(&format!("/teachers/{id}"), &format!("Запись педагога {} сохранена", t.full_name()), &ctx))
+        }
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, mut errors) = form_errors(e);
+            conflict_field(&mut errors);
+            let tm = load(&state, &me, id, Action::View).await?;
+            form_page(&state, &me, &ctx, Some(tm), None, Some(input), errors, status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn archive_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+    let t = set_archived(&state, &me, &ctx, id, true).await?;
+    Ok(redirect_with(
+        &format!("/teachers/{id}"),
+        &format!("Запись педагога {} перенесена в архив", t.full_name()),
+        &ctx,
+    ))
+}
+
+async fn restore_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+    let t = set_archived(&state, &me, &ctx, id, false).await?;
+    Ok(redirect_with(&format!("/teachers/{id}"), &format!("Запись педагога {} восстановлена", t.full_name()), &ctx))
+}
+
+// ---- API ----
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct BankBody {
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    pub teachers: Vec<TeacherView>,
+}
+
+/// The bank: teachers the caller may see, 50 a page, with the bank's filters.
+#[utoipa::path(get, path = "/api/v1/teachers", tag = "teachers", params(BankQuery), responses((status = 200, body = BankBody), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Query(q): Query<BankQuery>,
+) -> ApiResult<BankBody> {
+    if teacher_scope(&me.principal).is_empty() {
+        return Err(AppError::Forbidden.into());
+    }
+    let f = q.filter(&me);
+    let today = today();
+    let mut c = state.db.conn().await?;
+    let (rows, total) = teachers::list(&mut c, &f, today).await?;
+    drop(c);
+    let teachers = views(&state, &me, &rows, today).await?;
+    Ok(Json(BankBody { total, page: f.page, per_page: f.per_page, teachers }))
+}
+
+/// Counts by education, category, experience and age over the filtered bank.
+#[utoipa::path(get, path = "/api/v1/teachers/composition", tag = "teachers", params(BankQuery), responses((status = 200, body = Composition)))]
+pub async fn api_composition(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Query(q): Query<BankQuery>,
+) -> ApiResult<Composition> {
+    if teacher_scope(&me.principal).is_empty() {
+        return Err(AppError::Forbidden.into());
+    }
+    let mut c = state.db.conn().await?;
+    Ok(Json(teachers::composition(&mut c, &q.filter(&me), today()).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/teachers", tag = "teachers", request_body = TeacherInput,
+    responses((status = 200, body = TeacherView), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_create(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    body: JsonIn<TeacherInput>,
+) -> ApiResult<TeacherView> {
+    let input = json_body(body)?;
+    let t = create(&state, &me, &ctx, &input).await?;
+    Ok(Json(view(&t, true, today())))
+}
+
+#[utoipa::path(get, path = "/api/v1/teachers/{id}", tag = "teachers", params(("id" = i64, Path)),
+    responses((status = 200, body = TeacherView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn api_get(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<TeacherView> {
+    let (t, m) = load(&state, &me, id, Action::View).await?;
+    Ok(Json(view(&t, can(&me, Action::ViewPersonal, &t, &m), today())))
+}
+
+#[utoipa::path(put, path = "/api/v1/teachers/{id}", tag = "teachers", params(("id" = i64, Path)), request_body = TeacherInput,
+    responses((status = 200, body = TeacherView), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_update(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<TeacherInput>,
+) -> ApiResult<TeacherView> {
+    let input = json_body(body)?;
+    let t = update(&state, &me, &ctx, id, &input).await?;
+    Ok(Json(view(&t, true, today())))
+}
+
+#[utoipa::path(post, path = "/api/v1/teachers/{id}/archive", tag = "teachers", params(("id" = i64, Path)), responses((status = 200, body = TeacherView)))]
+pub async fn api_archive(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<TeacherView> {
+    Ok(Json(view(&set_archived(&state, &me, &ctx, id, true).await?, true, today())))
+}
+
+#[utoipa::path(post, path = "/api/v1/teachers/{id}/restore", tag = "teachers", params(("id" = i64, Path)), responses((status = 200, body = TeacherView)))]
+pub async fn api_restore(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<TeacherView> {
+    Ok(Json(view(&set_archived(&state, &me, &ctx, id, false).await?, true, today())))
+}
