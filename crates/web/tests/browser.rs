@@ -174,3 +174,65 @@ async fn sign_in_add_an_organization_see_it_and_its_audit_entry_sign_out() {
     drop(driver);
     app.stop().await;
 }
+
+#[tokio::test]
+#[ignore = "needs chromium and chromium-driver; run by .ci/run"]
+async fn an_order_creates_an_association_then_members_chart_and_missing_documents() {
+    let app = TestApp::start().await;
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+    c.goto(&app.url("/login")).await.unwrap();
+    fill(&c, "#login", "uo.specialist").await;
+    fill(&c, "#password", common::PASSWORD).await;
+    c.find(Locator::Css("form[action='/login'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "Здравствуйте").await;
+
+    // Register the order: the form is a real form; dates and the multiple choice are set the way a
+    // person's clicks would set them.
+    c.goto(&app.url("/orders/new")).await.unwrap();
+    wait_for(&c, "Регистрация приказа").await;
+    c.find(Locator::Css("#kind")).await.unwrap().select_by_value("create_association").await.unwrap();
+    fill(&c, "#number", "310-ОД").await;
+    c.execute("document.getElementById('date').value = '2026-09-10';", vec![]).await.unwrap();
+    fill(&c, "#name", "ММО учителей информатики").await;
+    fill(&c, "#direction", "информатика").await;
+    let head = app.a_free_teacher.to_string();
+    c.find(Locator::Css("#head_teacher_id")).await.unwrap().select_by_value(&head).await.unwrap();
+    // Two more members: the first two options of the list that are not the head.
+    c.execute(
+        "const s = document.getElementById('member_ids'); let n = 0;
+         for (const o of s.options) { if (o.value !== arguments[0] && n < 2) { o.selected = true; n++; } }",
+        vec![serde_json::json!(head)],
+    )
+    .await
+    .unwrap();
+    c.find(Locator::Css("form.stack button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "Приказ № 310-ОД зарегистрирован и применён").await;
+
+    // The association exists with its head.
+    c.find(Locator::LinkText("ММО учителей информатики")).await.unwrap().click().await.unwrap();
+    let page = wait_for(&c, "Должностные лица").await;
+    assert!(page.contains("руководитель (председатель)"), "{page}");
+    assert!(page.contains("Состав (3)"), "{page}");
+
+    // Add a member through the form.
+    c.find(Locator::Css("form[action$='/members'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    let page = wait_for(&c, "Педагог включён в состав").await;
+    assert!(page.contains("Состав (4)"), "{page}");
+
+    // The composition chart is drawn (bars for the four members) and the register shows what is missing.
+    let bars = c
+        .execute("return [...document.querySelectorAll('figure.chart rect')].filter(r => r.getAttribute('width') !== '0').length;", vec![])
+        .await
+        .unwrap();
+    assert!(bars.as_i64().unwrap() >= 4, "bars drawn: {bars}");
+    let page = wait_for(&c, "Обязательные документы").await;
+    assert!(page.contains("протоколы заседаний"), "{page}");
+    assert!(page.contains("нет за текущий учебный год"), "{page}");
+    if let Ok(dir) = std::env::var("METODA_SCREENSHOTS") {
+        std::fs::write(format!("{dir}/association.png"), c.screenshot().await.unwrap()).unwrap();
+    }
+    c.close().await.unwrap();
+    drop(driver);
+    app.stop().await;
+}
