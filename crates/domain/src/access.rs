@@ -191,8 +191,15 @@ pub enum Resource {
     /// An association of a municipality.
     Association { region_id: i64, municipality_id: i64, association_id: Option<i64> },
     /// A teacher of the data bank, working at `organization_id`; `association_id` is one of the
-    /// associations the teacher is a member of (ask once per membership, or None).
-    Teacher { region_id: i64, municipality_id: i64, organization_id: Option<i64>, association_id: Option<i64> },
+    /// associations the teacher is a member of (ask once per membership, or None); `own`: the
+    /// record is the asking user's own.
+    Teacher {
+        region_id: i64,
+        municipality_id: i64,
+        organization_id: Option<i64>,
+        association_id: Option<i64>,
+        own: bool,
+    },
     /// An order of the authority (orders are never changed: a correction is a new order).
     Order { region_id: i64, municipality_id: i64 },
 }
@@ -345,9 +352,13 @@ fn grant_allows(g: &Grant, action: Action, what: &Resource) -> bool {
         Resource::Audit { place } => {
             action == View && place.is_some_and(|p| (operator || role.manages_municipality()) && g.covers(&p))
         }
-        Resource::Teacher { municipality_id, organization_id, association_id, .. } => {
+        Resource::Teacher { municipality_id, organization_id, association_id, own, .. } => {
             if !g.in_municipality(municipality_id) {
                 return false;
+            }
+            // Everyone sees their own record in full (152-ФЗ: the subject's right of access).
+            if own && matches!(action, View | ViewPersonal) {
+                return true;
             }
             if role.manages_municipality() {
                 return true;
@@ -525,6 +536,7 @@ mod tests {
             municipality_id: A,
             organization_id: org,
             association_id: assoc,
+            own: false,
         };
         let colleague = grant(Role::MemberTeacher, 1, Some(A), Some(5), None);
         assert!(may(&colleague, Action::View, &t(Some(1), Some(5))), "a member sees colleagues' names");
@@ -539,11 +551,25 @@ mod tests {
         assert!(!may(&org, Action::View, &t(Some(8), None)));
         let spec = grant(Role::AuthoritySpecialist, 1, Some(A), None, None);
         assert!(may(&spec, Action::Archive, &t(Some(8), None)));
-        let other =
-            Resource::Teacher { region_id: 1, municipality_id: B, organization_id: Some(9), association_id: None };
+        let other = Resource::Teacher {
+            region_id: 1,
+            municipality_id: B,
+            organization_id: Some(9),
+            association_id: None,
+            own: false,
+        };
         assert!(!may(&spec, Action::View, &other));
         let op = grant(Role::RegionOperator, 1, None, None, None);
         assert!(!may(&op, Action::View, &t(Some(1), None)), "the region sums up, it does not read personal records");
+        let me_myself = Resource::Teacher {
+            region_id: 1,
+            municipality_id: A,
+            organization_id: Some(1),
+            association_id: Some(5),
+            own: true,
+        };
+        assert!(may(&colleague, Action::ViewPersonal, &me_myself), "a teacher sees their own record in full");
+        assert!(!may(&colleague, Action::Update, &me_myself), "but keeping it is the head's or the authority's job");
     }
 
     #[test]
@@ -566,6 +592,7 @@ mod tests {
                         municipality_id: A,
                         organization_id: org,
                         association_id: assoc,
+                        own: false,
                     },
                 );
                 let by_scope = scope.all

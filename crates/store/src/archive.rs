@@ -53,7 +53,7 @@ pub const TABLES: &[TableSpec] = &[
 ];
 
 /// Tables that exist but are deliberately not archived.
-pub const NOT_ARCHIVED: &[&str] = &["schema_migrations", "sessions", "login_failures"];
+pub const NOT_ARCHIVED: &[&str] = &["schema_migrations", "sessions", "login_failures", "teacher_imports"];
 
 pub const FORMAT: &str = "metoda-archive";
 pub const FORMAT_VERSION: i64 = 1;

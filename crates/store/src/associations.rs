@@ -174,7 +174,6 @@ pub struct Member {
     pub organization_name: String,
     pub position: String,
     pub category: String,
-    pub education: String,
     pub joined_on: String,
     pub left_on: Option<String>,
 }
@@ -187,7 +186,7 @@ pub async fn members(conn: &mut AnyConnection, association_id: i64, on: Option<&
     };
     let sql = format!(
         "SELECT am.id, am.teacher_id, {NAME} AS full_name, t.organization_id, o.short_name AS organization_name, t.position,
-            t.category, t.education, am.joined_on, am.left_on
+            t.category, am.joined_on, am.left_on
          FROM association_members am JOIN teachers t ON t.id = am.teacher_id JOIN organizations o ON o.id = t.organization_id
          WHERE am.association_id = $1 AND {cond} ORDER BY t.last_name, t.first_name, am.id"
     );

@@ -17,6 +17,7 @@ pub mod archive;
 pub mod associations;
 pub mod audit;
 pub mod demo;
+pub mod imports;
 pub mod migrate;
 pub mod municipalities;
 pub mod orders;

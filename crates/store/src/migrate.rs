@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "teachers and associations",
         sql: include_str!("../migrations/0002_teachers_associations.sql"),
     },
+    Migration { version: 3, name: "teacher imports", sql: include_str!("../migrations/0003_teacher_imports.sql") },
 ];
 
 /// The schema version this binary expects.

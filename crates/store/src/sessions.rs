@@ -108,7 +108,8 @@ pub async fn sweep(conn: &mut AnyConnection) -> Result<u64> {
         .bind(stamp(t - Duration::days(1)))
         .execute(&mut *conn)
         .await?;
-    Ok(a.rows_affected() + b.rows_affected())
+    let c = crate::imports::sweep(conn).await?;
+    Ok(a.rows_affected() + b.rows_affected() + c)
 }
 
 /// The sign-in lock: after `LOCK_FAILURES` failures within `LOCK_WINDOW` a login is refused until

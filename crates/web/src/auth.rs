@@ -195,7 +195,15 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
         let content_type =
             parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
         let mut given = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
-        if given.is_none() && content_type.starts_with("application/x-www-form-urlencoded") {
+        if given.is_none() && content_type.starts_with("multipart/form-data") {
+            // A file upload form cannot send a header: its `_csrf` field is read here.
+            let bytes = match axum::body::to_bytes(body, UPLOAD_LIMIT).await {
+                Ok(b) => b,
+                Err(_) => return fail(&path, AppError::BadRequest("Файл слишком большой: не более 20 МБ".into())),
+            };
+            given = multipart_field(&content_type, bytes.clone(), "_csrf").await;
+            body = Body::from(bytes);
+        } else if given.is_none() && content_type.starts_with("application/x-www-form-urlencoded") {
             let bytes = match axum::body::to_bytes(body, FORM_LIMIT).await {
                 Ok(b) => b,
                 Err(_) => return fail(&path, AppError::BadRequest("Слишком большая форма".into())),
@@ -225,6 +233,22 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
         resp.headers_mut().append(header::SET_COOKIE, set_cookie(FLASH_COOKIE, "", Some(0), secure));
     }
     resp
+}
+
+/// The largest upload (a teacher bank spreadsheet) with room for the form around it.
+pub const UPLOAD_LIMIT: usize = 21 * 1024 * 1024;
+
+/// The text of a small field of a multipart body.
+async fn multipart_field(content_type: &str, bytes: axum::body::Bytes, name: &str) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes) });
+    let mut mp = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = mp.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn form_urlencoded_field(bytes: &[u8], name: &str) -> Option<String> {

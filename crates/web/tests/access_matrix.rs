@@ -275,6 +275,15 @@ fn routes() -> Vec<Route> {
         r(g.clone(), "/teachers?age=1&experience=2&q=%D0%B0", None, BANK),
         r(g.clone(), "/teachers/new", None, TEACHER_CREATORS),
         r(
+            g.clone(),
+            "/teachers/import",
+            None,
+            &["admin", "uo.head", "uo.specialist", "org.admin", "b.specialist", "b.head", "b.orgadmin"],
+        ),
+        r(g.clone(), "/teachers/export.xlsx", None, BANK),
+        r(g.clone(), "/orders/{a_order}/docx", None, A_ALL),
+        r(g.clone(), "/orders/{b_order}/docx", None, B_ALL),
+        r(
             p.clone(),
             "/teachers",
             Form(&[

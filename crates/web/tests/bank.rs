@@ -29,9 +29,46 @@ async fn personal_data_is_shown_by_role() {
     let all: Value = s.get("/api/v1/teachers").await.json().await.unwrap();
     let young: Value = s.get("/api/v1/teachers?age=0").await.json().await.unwrap();
     assert_eq!(all["total"], young["total"]);
-    assert!(all["teachers"].as_array().unwrap().iter().all(|t| t["personal"].is_null()));
+    let own: i64 = {
+        let mut c = app.t.db.conn().await.unwrap();
+        sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1")
+            .bind(app.a_user)
+            .fetch_one(&mut *c)
+            .await
+            .unwrap()
+    };
+    for t in all["teachers"].as_array().unwrap() {
+        assert_eq!(t["personal"].is_object(), t["id"] == own, "only the own record carries personal data: {t}");
+    }
     let page = s.get("/teachers").await.text().await.unwrap();
-    assert!(!page.contains("Возраст"), "no age column or chart for a member");
+    assert!(!page.contains("<figcaption>Возраст"), "no age chart for a member");
+    assert!(!page.contains("id=\"f-g\""), "no age filter for a member");
+    // Nor through the counts, nor by sorting by age.
+    let comp: Value = s.get("/api/v1/teachers/composition").await.json().await.unwrap();
+    assert_eq!(comp["age"], json!([]));
+    assert_eq!(comp["experience"], json!([]));
+    assert_eq!(comp["education"], json!([]));
+    assert!(comp["category"].as_array().unwrap().len() == 4);
+    let names =
+        |v: &Value| v["teachers"].as_array().unwrap().iter().map(|t| t["full_name"].clone()).collect::<Vec<_>>();
+    let by_age: Value = s.get("/api/v1/teachers?sort=age").await.json().await.unwrap();
+    assert_eq!(names(&by_age), names(&all), "sorting by age is not offered to a member");
+    // A teacher sees their own record in full.
+    let mine: Value = s.get(&format!("/api/v1/teachers/{own}")).await.json().await.unwrap();
+    assert!(mine["personal"]["birth_date"].is_string(), "{mine}");
+    // The region operator sees the association, not the people in it; an organization's
+    // administrator sees the members working in that organization.
+    let op = app.login("operator").await;
+    let a: Value = op.get(&format!("/api/v1/associations/{}", app.assoc_a)).await.json().await.unwrap();
+    assert!(a["association"]["members"].as_i64().unwrap() > 0);
+    assert_eq!(a["members"], json!([]));
+    let page = op.get(&format!("/associations/{}", app.assoc_a)).await.text().await.unwrap();
+    assert!(!page.contains("figure class=\"chart\""), "no charts over people the operator may not see");
+    let oa = app.login("org.admin").await;
+    let a: Value = oa.get(&format!("/api/v1/associations/{}", app.assoc_a)).await.json().await.unwrap();
+    let orgs: Vec<i64> =
+        a["members"].as_array().unwrap().iter().map(|m| m["organization_id"].as_i64().unwrap()).collect();
+    assert!(!orgs.is_empty() && orgs.iter().all(|o| *o == app.org_a), "{orgs:?}");
     // The authority's bank filters by age.
     let a = app.login("uo.specialist").await;
     let all: Value = a.get("/api/v1/teachers").await.json().await.unwrap();
@@ -214,5 +251,157 @@ async fn the_minimum_of_the_profile_refuses_a_small_association_on_the_page() {
     // The authority's list shows the existing associations against the new minimum.
     let page = s.get("/associations").await.text().await.unwrap();
     assert!(page.contains("из не менее 10"), "members are shown against the minimum of seed 000");
+    app.stop().await;
+}
+
+async fn upload(s: &common::Session, name: &str, bytes: Vec<u8>, municipality_id: i64) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", s.csrf.clone())
+        .text("municipality_id", municipality_id.to_string())
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()));
+    s.c.post(s.url("/teachers/import")).multipart(form).send().await.unwrap()
+}
+
+fn apply_path(html: &str) -> String {
+    let i = html.find("/teachers/import/").expect("an apply form");
+    html[i..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn importing_a_spreadsheet_previews_then_applies_whole_and_reimporting_updates() {
+    let app = TestApp::start().await;
+    let s = app.login("uo.specialist").await;
+    let before = count(&app, "teachers").await;
+    let csv = "ФИО;Дата рождения;ОО;Должность;Образование;Категория;Стаж\n\
+               Петрова Мария Ивановна;12.03.1985;МБОУ «Богашёвская СОШ»;учитель физики;высшее;первая;12\n\
+               Сидоров Иван Петрович;01.10.1979;мбоу богашевская сош;учитель истории;высшее;высшая;01.09.2001\n";
+    // A file with a bad row: every problem listed, nothing saved.
+    let bad = format!("{csv}Лунный Пётр;31.02.1990;Школа на Луне;учитель;высшее;шестая;3\n");
+    let r = upload(&s, "bank.csv", bad.into_bytes(), app.muni_a).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("организация «Школа на Луне» не найдена"), "{html}");
+    assert!(html.contains("укажите существующую дату"));
+    assert!(!html.contains("/apply"), "no way to apply a file with errors");
+    assert_eq!(count(&app, "teachers").await, before);
+    // A clean file: preview, then apply.
+    let r = upload(&s, "bank.csv", csv.as_bytes().to_vec(), app.muni_a).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Будет добавлено: <strong>2</strong>, обновлено: <strong>0</strong>"), "{html}");
+    let apply = apply_path(&html);
+    // Another user cannot apply it.
+    let other = app.login("uo.head").await;
+    assert_eq!(other.form(&apply, &[]).await.status(), StatusCode::NOT_FOUND);
+    let r = s.form(&apply, &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(count(&app, "teachers").await, before + 2);
+    assert_eq!(s.form(&apply, &[]).await.status(), StatusCode::CONFLICT, "an import is applied once");
+    // The same file again updates, never duplicates; a changed position is taken over.
+    let changed = csv.replace("учитель физики", "учитель физики и астрономии");
+    let r = upload(&s, "bank.csv", changed.into_bytes(), app.muni_a).await;
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Будет добавлено: <strong>0</strong>, обновлено: <strong>2</strong>"), "{html}");
+    assert_eq!(s.form(&apply_path(&html), &[]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(count(&app, "teachers").await, before + 2);
+    let found: Value = s.get("/api/v1/teachers?q=Петрова%20Мария").await.json().await.unwrap();
+    assert_eq!(found["teachers"][0]["position"], "учитель физики и астрономии");
+    // The experience given in years became a start date.
+    assert!(found["teachers"][0]["personal"]["experience"].as_str().unwrap().starts_with("12 лет"));
+    let a: Value = s.get("/api/v1/audit?entity=teacher_import").await.json().await.unwrap();
+    assert_eq!(a["total"], 2);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn hostile_files_are_refused_with_a_reason() {
+    let app = TestApp::start().await;
+    let s = app.login("uo.specialist").await;
+    let before = count(&app, "teachers").await;
+    for (name, bytes, needle) in [
+        ("scan.pdf", b"%PDF-1.4 not a table".to_vec(), "не похож"),
+        (
+            "bank.csv",
+            "ФИО;Дата рождения;ОО;Должность\n=HYPERLINK(\"http://x\");01.01.1980;СОШ;учитель\n".as_bytes().to_vec(),
+            "формул",
+        ),
+        ("bank.xlsx", b"PK\x03\x04broken zip".to_vec(), ""),
+        ("bank.csv", "Имя;Возраст\nАнна;40\n".as_bytes().to_vec(), "Дата рождения"),
+    ] {
+        let r = upload(&s, name, bytes, app.muni_a).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Файл не принят"), "{name}: {html}");
+        assert!(html.contains(needle), "{name}: «{needle}» in {html}");
+    }
+    assert_eq!(count(&app, "teachers").await, before);
+    app.stop().await;
+}
+
+fn xlsx_rows(bytes: Vec<u8>) -> Vec<Vec<String>> {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).unwrap();
+    range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+}
+
+#[tokio::test]
+async fn the_export_holds_what_the_reader_may_see_and_is_audited() {
+    let app = TestApp::start().await;
+    let head = app.login("uo.specialist").await;
+    let r = head.get("/teachers/export.xlsx?category=highest").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let rows = xlsx_rows(r.bytes().await.unwrap().to_vec());
+    let header = rows.iter().find(|r| r.first().is_some_and(|c| c == "ФИО")).unwrap();
+    assert!(header.contains(&"Дата рождения".to_owned()));
+    let data = rows.iter().skip_while(|r| r.first().is_none_or(|c| c != "ФИО")).skip(1).count();
+    let api: Value = head.get("/api/v1/teachers?category=highest").await.json().await.unwrap();
+    assert_eq!(data as i64, api["total"].as_i64().unwrap(), "every filtered teacher, not one page");
+    // A member gets colleagues' names and categories only.
+    let t = app.login("teacher").await;
+    let rows = xlsx_rows(t.get("/teachers/export.xlsx").await.bytes().await.unwrap().to_vec());
+    let header = rows.iter().find(|r| r.first().is_some_and(|c| c == "ФИО")).unwrap();
+    assert!(!header.contains(&"Дата рождения".to_owned()), "{header:?}");
+    assert!(!rows.iter().flatten().any(|c| c.contains("Бэшкина")), "nothing of municipality B");
+    let a: Value = head.get("/api/v1/audit?action=export").await.json().await.unwrap();
+    assert!(a["total"].as_i64().unwrap() >= 1);
+    // The operator reads no teacher records at all.
+    let op = app.login("operator").await;
+    assert_eq!(op.get("/teachers/export.xlsx").await.status(), StatusCode::FORBIDDEN);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_order_downloads_as_a_word_document_with_its_text() {
+    use std::io::Read;
+    let app = TestApp::start().await;
+    let s = app.login("mmo.head").await;
+    let list: Value = s.get("/api/v1/orders").await.json().await.unwrap();
+    let composition = list.as_array().unwrap().iter().find(|o| o["kind"] == "approve_composition").unwrap();
+    let r = s.get(&format!("/orders/{}/docx", composition["id"])).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"].to_str().unwrap().contains("wordprocessingml"));
+    let bytes = r.bytes().await.unwrap().to_vec();
+    // .ci/run opens this file with LibreOffice to prove Word-compatible software reads it.
+    if let Ok(dir) = std::env::var("METODA_ARTIFACTS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(format!("{dir}/order.docx"), &bytes).unwrap();
+    }
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
+    let text: String = xml.split('<').filter_map(|p| p.split_once('>').map(|(_, t)| t)).collect();
+    for needle in [
+        "ПРИКАЗ",
+        &format!("№ {}", composition["number"].as_str().unwrap()),
+        "ПРИКАЗЫВАЮ",
+        "Орлова Елена Павловна",
+        "руководитель (председатель)",
+    ] {
+        assert!(text.contains(needle), "«{needle}» in the document");
+    }
+    let b = app.login("b.specialist").await;
+    assert_eq!(b.get(&format!("/orders/{}/docx", composition["id"])).await.status(), StatusCode::FORBIDDEN);
     app.stop().await;
 }

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use metoda_domain::FieldError;
-use metoda_domain::access::{Action, Resource, TeacherScope, sees_personal_data_of_all_listed};
+use metoda_domain::access::{Action, Resource, TeacherScope};
 use metoda_domain::documents::{self, DocumentState, Facts};
 use metoda_domain::profile::ProfileSettings;
 use metoda_domain::teachers::AcademicYear;
@@ -37,6 +37,27 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/associations/{id}", get(api_get))
         .route("/api/v1/associations/{id}/members", post(api_add))
         .route("/api/v1/associations/{id}/members/{teacher_id}/remove", post(api_remove))
+}
+
+/// A member as a teacher resource (for the access rule on their record).
+fn member_res(a: &Association, m: &Member) -> Resource {
+    Resource::Teacher {
+        region_id: a.region_id,
+        municipality_id: a.municipality_id,
+        organization_id: Some(m.organization_id),
+        association_id: Some(a.id),
+        own: false,
+    }
+}
+
+/// The members the user may see; whether that is all of them; and whether the user may see the
+/// personal data of every member (then the composition by age, experience and education is charted).
+fn visible_members(me: &Current, a: &Association, all: Vec<Member>) -> (Vec<Member>, bool, bool) {
+    let total = all.len();
+    let personal = !all.is_empty() && all.iter().all(|m| me.may(Action::ViewPersonal, &member_res(a, m)));
+    let shown: Vec<Member> = all.into_iter().filter(|m| me.may(Action::View, &member_res(a, m))).collect();
+    let all_shown = shown.len() == total;
+    (shown, all_shown, personal)
 }
 
 fn res(a: &Association) -> Resource {
@@ -188,13 +209,19 @@ async fn view_with(
     let settings = settings_of(state, a.municipality_id).await?;
     let mut c = state.db.conn().await?;
     let officers = associations::officers(&mut c, id).await?;
-    let members = associations::members(&mut c, id, None).await?;
+    let (members, all_shown, personal) = visible_members(me, &a, associations::members(&mut c, id, None).await?);
     let f = teachers::Filter {
         scope: TeacherScope { all: true, ..Default::default() },
         association_id: Some(id),
         ..Default::default()
     };
-    let comp = teachers::composition(&mut c, &f, today()).await?;
+    // Counts only over people the reader may see; by age, experience and education only when the
+    // reader may see those data of every member.
+    let chart_list = if all_shown && !members.is_empty() {
+        charts(&teachers::composition(&mut c, &f, today()).await?, personal)
+    } else {
+        vec![]
+    };
     let orders = orders::list(&mut c, None, Some(id)).await?;
     let can_edit = a.is_active() && me.may(Action::Update, &res(&a));
     let candidates = if can_edit {
@@ -207,7 +234,7 @@ async fn view_with(
     let documents = register_of(state, &a, settings.as_ref()).await?;
     let page = ViewPage {
         l: Layout::new(ctx, a.name.clone(), "/associations").with_errors(errors),
-        charts: charts(&comp, sees_personal_data_of_all_listed(&me.principal)),
+        charts: chart_list,
         officers,
         members,
         orders,
@@ -398,7 +425,7 @@ pub async fn api_get(
     let documents = register_of(&state, &a, settings.as_ref()).await?;
     let mut c = state.db.conn().await?;
     let officers = associations::officers(&mut c, id).await?;
-    let members = associations::members(&mut c, id, None).await?;
+    let (members, _, _) = visible_members(&me, &a, associations::members(&mut c, id, None).await?);
     Ok(Json(AssociationBody { association: a, officers, members, documents }))
 }
 

@@ -125,6 +125,8 @@ pub fn entity_label(code: &str) -> &str {
         "association_officer" => "должностное лицо объединения",
         "teacher" => "педагог",
         "order" => "приказ",
+        "teacher_import" => "загрузка банка данных",
+        "teacher_export" => "выгрузка банка данных",
         other => other,
     }
 }
@@ -140,12 +142,24 @@ pub fn action_label(code: &str) -> &str {
         "set_password" => "смена пароля",
         "sign_in" => "вход",
         "sign_out" => "выход",
+        "import" => "загрузка",
+        "export" => "выгрузка",
         other => other,
     }
 }
 
-pub const ACTIONS: &[&str] =
-    &["create", "update", "archive", "restore", "assign_profile", "set_password", "sign_in", "sign_out"];
+pub const ACTIONS: &[&str] = &[
+    "create",
+    "update",
+    "archive",
+    "restore",
+    "assign_profile",
+    "set_password",
+    "sign_in",
+    "sign_out",
+    "import",
+    "export",
+];
 
 /// The Russian name of a field in "old -> new"; `None` for bookkeeping fields not worth showing.
 fn field_label(code: &str) -> Option<&str> {

@@ -2,6 +2,7 @@
 
 pub mod associations;
 pub mod audit;
+pub mod bank_files;
 pub mod home;
 pub mod municipalities;
 pub mod orders;
@@ -25,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .merge(organizations::routes())
         .merge(profiles::routes())
         .merge(users::routes())
+        .merge(bank_files::routes())
         .merge(teachers::routes())
         .merge(associations::routes())
         .merge(orders::routes())

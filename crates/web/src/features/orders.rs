@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orders", get(list_page).post(create_submit))
         .route("/orders/new", get(new_page))
         .route("/orders/{id}", get(view_page))
+        .route("/orders/{id}/docx", get(docx))
         .route("/api/v1/orders", get(api_list).post(api_create))
         .route("/api/v1/orders/{id}", get(api_get))
 }
@@ -335,4 +336,77 @@ pub async fn api_get(State(state): State<AppState>, ApiMe(me, _): ApiMe, Path(oi
     let mut c = state.db.conn().await?;
     let composition = orders::snapshot(&mut c, oid).await?;
     Ok(Json(OrderBody { order: o, composition }))
+}
+
+/// The order as a Word document in the usual Russian layout, generated from the data.
+async fn docx(
+    State(state): State<AppState>,
+    Me(me, _): Me,
+    Path(oid): Path<i64>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let o = load(&state, &me, oid).await?;
+    let mut c = state.db.conn().await?;
+    let m = municipalities::get(&mut c, o.municipality_id).await?;
+    let snapshot = orders::snapshot(&mut c, oid).await?;
+    let date = crate::pages::d(&o.order_date);
+    // Points are numbered by the document; numbers typed by the user are dropped.
+    let points = o
+        .body
+        .as_deref()
+        .unwrap_or("")
+        .lines()
+        .map(|l| l.trim().trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ')').trim().to_owned())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let appendix = (!snapshot.is_empty()).then(|| metoda_docs::order_docx::Appendix {
+        title: format!(
+            "Состав {} (приложение к приказу от {date} № {})",
+            o.association_name.clone().unwrap_or_default(),
+            o.number
+        ),
+        headers: vec![
+            "№".into(),
+            "ФИО".into(),
+            "Образовательная организация".into(),
+            "Должность".into(),
+            "Роль в объединении".into(),
+        ],
+        rows: snapshot
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let role = s
+                    .role
+                    .as_deref()
+                    .and_then(OfficerRole::from_code)
+                    .map_or(String::new(), |r| r.label_ru().to_owned());
+                vec![(i + 1).to_string(), s.full_name.clone(), s.organization_name.clone(), s.position.clone(), role]
+            })
+            .collect(),
+    });
+    let doc = metoda_docs::order_docx::OrderDoc {
+        authority: m.authority_name.clone().unwrap_or_else(|| format!("Орган управления образованием: {}", m.name)),
+        municipality: m.name.clone(),
+        number: o.number.clone(),
+        date,
+        title: o.title.clone(),
+        preamble: None,
+        points,
+        signed_by: o.signed_by.clone(),
+        appendix,
+    };
+    let bytes = metoda_docs::order_docx::order_docx(&doc).map_err(AppError::internal)?;
+    let mut r = bytes.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    );
+    let name = format!("attachment; filename=\"order-{oid}.docx\"");
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&name).unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    Ok(r)
 }

@@ -56,6 +56,7 @@ pub fn can(me: &Current, action: Action, t: &Teacher, memberships: &[i64]) -> bo
         municipality_id: t.municipality_id,
         organization_id: Some(t.organization_id),
         association_id: a,
+        own: t.user_id == Some(me.user.id),
     };
     me.may(action, &res(None)) || memberships.iter().any(|a| me.may(action, &res(Some(*a))))
 }
@@ -201,6 +202,11 @@ fn flag(s: &Option<String>) -> bool {
 }
 
 impl BankQuery {
+    /// The store filter for this query and reader (used by the export too).
+    pub fn filter_for(&self, me: &Current) -> Filter {
+        self.filter(me)
+    }
+
     fn filter(&self, me: &Current) -> Filter {
         // Filters by personal data only for readers who may see it for everyone listed.
         let personal = sees_personal_data_of_all_listed(&me.principal);
@@ -219,7 +225,10 @@ impl BankQuery {
             young: flag(&self.young) && personal,
             text: self.q.clone(),
             include_archived: flag(&self.archived),
-            sort: Sort::parse(self.sort.as_deref().unwrap_or("")),
+            sort: match Sort::parse(self.sort.as_deref().unwrap_or("")) {
+                Sort::Age | Sort::Experience if !personal => Sort::Name,
+                s => s,
+            },
             page: self.page.unwrap_or(1).max(1),
             per_page: 50,
         }
@@ -339,6 +348,7 @@ async fn creatable(state: &AppState, me: &Current) -> Result<Vec<(Municipality, 
                             municipality_id: m.id,
                             organization_id: Some(o.id),
                             association_id: None,
+                            own: false,
                         },
                     )
                 })
@@ -493,6 +503,7 @@ async fn form_page(
                         municipality_id: t.municipality_id,
                         organization_id: Some(o.id),
                         association_id: None,
+                        own: false,
                     },
                 ) || o.id == t.organization_id
             })
@@ -546,6 +557,7 @@ async fn create(state: &AppState, me: &Current, ctx: &Ctx, input: &TeacherInput)
         municipality_id: o.municipality_id,
         organization_id: Some(o.id),
         association_id: None,
+        own: false,
     };
     crate::auth::require(me, Action::Create, &res)?;
     let t = teachers::create(&mut tx, &ctx.actor(), o.municipality_id, &d).await?;
@@ -587,11 +599,12 @@ fn conflict_field(errors: &mut [FieldError]) {
 
 async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(input): Form<TeacherInput>) -> PageResult {
     match create(&state, &me, &ctx, &input).await {
-        Ok(t) => Ok(redirect_with(
-            &format!("/teachers/{}", t.id),
-            &format!("Педагог {} добавлен в банк данных", t.full_name()),
-            &ctx,
-        )),
+        Ok(t) => {
+            // An association head may add a teacher before the teacher joins the association.
+            let to =
+                if can(&me, Action::View, &t, &[]) { format!("/teachers/{}", t.id) } else { "/teachers".to_owned() };
+            Ok(redirect_with(&to, &format!("Педагог {} добавлен в банк данных", t.full_name()), &ctx))
+        }
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, mut errors) = form_errors(e);
             conflict_field(&mut errors);
@@ -704,7 +717,15 @@ pub async fn api_composition(
         return Err(AppError::Forbidden.into());
     }
     let mut c = state.db.conn().await?;
-    Ok(Json(teachers::composition(&mut c, &q.filter(&me), today()).await?))
+    let mut comp = teachers::composition(&mut c, &q.filter(&me), today()).await?;
+    if !sees_personal_data_of_all_listed(&me.principal) {
+        // Counts by age, experience or education would reveal colleagues' personal data.
+        comp.education.clear();
+        comp.experience.clear();
+        comp.age.clear();
+        comp.young = 0;
+    }
+    Ok(Json(comp))
 }
 
 #[utoipa::path(post, path = "/api/v1/teachers", tag = "teachers", request_body = TeacherInput,
