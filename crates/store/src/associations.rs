@@ -266,6 +266,16 @@ pub async fn remove_member(
         .bind(id)
         .execute(&mut *conn)
         .await?;
+    // Leaving the association ends the subgroup memberships in it.
+    sqlx::query(
+        "UPDATE subgroup_members SET left_on = $1 WHERE teacher_id = $2 AND left_on IS NULL
+           AND subgroup_id IN (SELECT id FROM association_subgroups WHERE association_id = $3)",
+    )
+    .bind(left_on)
+    .bind(teacher_id)
+    .bind(a.id)
+    .execute(&mut *conn)
+    .await?;
     // An officer who leaves the association leaves the office too.
     sqlx::query(
         "UPDATE association_officers SET to_on = $1 WHERE association_id = $2 AND teacher_id = $3 AND to_on IS NULL",
@@ -312,4 +322,128 @@ pub async fn update_info(
     let summary = format!("Изменены сведения об объединении «{}»", a.name);
     audit::record_change(conn, actor, a.scope(), "association", id, "update", &summary, Some(&old), &a).await?;
     Ok(a)
+}
+
+/// A subgroup (РМО, section, creative or working group) with its head and member count.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Subgroup {
+    pub id: i64,
+    pub association_id: i64,
+    /// rmo | section | creative_group | working_group
+    pub kind: String,
+    pub name: String,
+    pub head_teacher_id: Option<i64>,
+    pub head_name: Option<String>,
+    pub members: i64,
+    pub archived_at: Option<String>,
+}
+
+pub async fn subgroups(conn: &mut AnyConnection, association_id: i64) -> Result<Vec<Subgroup>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT s.id, s.association_id, s.kind, s.name, s.head_teacher_id, {NAME} AS head_name,
+            (SELECT COUNT(*) FROM subgroup_members sm WHERE sm.subgroup_id = s.id AND sm.left_on IS NULL) AS members, s.archived_at
+         FROM association_subgroups s LEFT JOIN teachers t ON t.id = s.head_teacher_id
+         WHERE s.association_id = $1 ORDER BY s.name"
+    ))
+    .bind(association_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Members of a subgroup (current).
+pub async fn subgroup_members(conn: &mut AnyConnection, subgroup_id: i64) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT t.id, {NAME} FROM subgroup_members sm JOIN teachers t ON t.id = sm.teacher_id
+         WHERE sm.subgroup_id = $1 AND sm.left_on IS NULL ORDER BY t.last_name, t.first_name"
+    ))
+    .bind(subgroup_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+async fn current_member(conn: &mut AnyConnection, a: &Association, teacher_id: i64) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM association_members WHERE association_id = $1 AND teacher_id = $2 AND left_on IS NULL",
+    )
+    .bind(a.id)
+    .bind(teacher_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Creates a subgroup headed by a member of the association (who also joins it).
+pub async fn create_subgroup(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    kind: &str,
+    name: &str,
+    head_teacher_id: Option<i64>,
+    on: &str,
+) -> Result<Subgroup> {
+    if let Some(h) = head_teacher_id
+        && !current_member(conn, a, h).await?
+    {
+        return Err(StoreError::invalid("head_teacher_id", "Руководителем подразделения назначают члена объединения"));
+    }
+    let t = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO association_subgroups (association_id, kind, name, head_teacher_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(a.id)
+    .bind(kind)
+    .bind(name)
+    .bind(head_teacher_id)
+    .bind(&t)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(crate::unique("Подразделение с таким названием в объединении уже есть"))?;
+    if let Some(h) = head_teacher_id {
+        sqlx::query(
+            "INSERT INTO subgroup_members (subgroup_id, teacher_id, joined_on, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(h)
+        .bind(on)
+        .bind(&t)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let s = subgroups(conn, a.id).await?.into_iter().find(|s| s.id == id).ok_or(StoreError::NotFound)?;
+    let summary = format!("В объединении «{}» создано подразделение «{}»", a.name, s.name);
+    audit::record_change(conn, actor, a.scope(), "association_subgroup", id, "create", &summary, None, &s).await?;
+    Ok(s)
+}
+
+/// Adds a member of the association to a subgroup.
+pub async fn add_subgroup_member(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    subgroup_id: i64,
+    teacher_id: i64,
+    on: &str,
+) -> Result<()> {
+    let s = subgroups(conn, a.id).await?.into_iter().find(|s| s.id == subgroup_id).ok_or(StoreError::NotFound)?;
+    if !current_member(conn, a, teacher_id).await? {
+        return Err(StoreError::invalid("teacher_id", "В подразделение включают членов объединения"));
+    }
+    if subgroup_members(conn, subgroup_id).await?.iter().any(|(t, _)| *t == teacher_id) {
+        return Err(StoreError::Conflict("Педагог уже в этом подразделении".into()));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO subgroup_members (subgroup_id, teacher_id, joined_on, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(subgroup_id)
+    .bind(teacher_id)
+    .bind(on)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?;
+    let t = crate::teachers::get(conn, teacher_id).await?;
+    let summary = format!("{} включён(а) в подразделение «{}» объединения «{}»", t.full_name(), s.name, a.name);
+    let new = serde_json::json!({"subgroup_id": subgroup_id, "teacher_id": teacher_id, "joined_on": on});
+    audit::record(conn, actor, a.scope(), "subgroup_member", Some(id), "create", &summary, None, Some(&new)).await
 }

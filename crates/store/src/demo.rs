@@ -11,6 +11,9 @@ pub const DEMO_PASSWORD: &str = "metoda-demo-2026";
 pub const DEMO_REGION: &str = "Томская область";
 pub const DEMO_MUNICIPALITY: &str = "Томский район";
 pub const DEMO_ASSOCIATION: &str = "ММО учителей математики";
+/// The second municipality (seed 004: МУМО with РМО inside).
+pub const DEMO_MUNICIPALITY_2: &str = "Асиновский район";
+pub const DEMO_ASSOCIATION_2: &str = "МУМО учителей начальных классов";
 
 /// A demo account: login, full name, role.
 pub struct DemoUser {
@@ -174,10 +177,12 @@ pub async fn load(db: &Db, force: bool) -> Result<Loaded> {
         .map_err(StoreError::Invalid)?;
         org_ids.push(organizations::create(&mut tx, &actor, muni.id, &d).await?.id);
     }
-    let teacher_ids = load_teachers(&mut tx, &actor, muni.id, &org_ids).await?;
+    let teacher_ids = load_teachers(&mut tx, &actor, muni.id, &org_ids, 60, 0).await?;
     let settings = preset.settings()?;
     let muni = municipalities::get(&mut tx, muni.id).await?;
     let associations = load_associations(&mut tx, &actor, &muni, &settings, &teacher_ids).await?;
+    let mut associations = associations;
+    associations.push(load_second_municipality(&mut tx, &actor, region.id).await?);
     let association_id = associations[0];
 
     let mut made = vec![];
@@ -274,12 +279,14 @@ async fn load_teachers(
     actor: &Actor,
     municipality_id: i64,
     org_ids: &[i64],
+    count: usize,
+    offset: usize,
 ) -> Result<Vec<i64>> {
     use metoda_domain::teachers::TeacherInput;
     let today = time::OffsetDateTime::now_utc().date();
     let schools: Vec<i64> = org_ids.iter().copied().take(6).collect();
     let mut ids = vec![];
-    for i in 0..60usize {
+    for i in offset..offset + count {
         let female = i % 4 != 3;
         let (lm, lf) = LAST[i % LAST.len()];
         let first = if female { FIRST_F[(i + i / 20) % FIRST_F.len()] } else { FIRST_M[(i + i / 20) % FIRST_M.len()] };
@@ -309,7 +316,7 @@ async fn load_teachers(
             first_name: first.into(),
             middle_name: if female { mf } else { mm }.into(),
             birth_date: birth,
-            organization_id: Some(schools[i % schools.len()]),
+            organization_id: Some(schools[(i - offset) % schools.len()]),
             position: if subject == "классное руководство" {
                 "учитель, классный руководитель".into()
             } else {
@@ -422,4 +429,80 @@ async fn load_associations(
     .map_err(StoreError::Invalid)?;
     crate::orders::register(tx, actor, muni, Some(settings), &d).await?;
     Ok(ids)
+}
+
+/// A second municipality of the region under seed 004 (Майский район's regulation): one МУМО of
+/// primary-school teachers with its РМО and a creative group (004 §2.5).
+async fn load_second_municipality(tx: &mut sqlx::AnyConnection, actor: &Actor, region_id: i64) -> Result<i64> {
+    use metoda_domain::orders::OrderInput;
+    let today = time::OffsetDateTime::now_utc().date();
+    let d = MunicipalityInput {
+        name: DEMO_MUNICIPALITY_2.into(),
+        authority_name: "Управление образования администрации Асиновского района".into(),
+    }
+    .parse()
+    .map_err(StoreError::Invalid)?;
+    let m = municipalities::create(tx, actor, region_id, &d).await?;
+    let p004 = profiles::by_code(tx, "seed-004").await?;
+    let m = municipalities::set_profile(tx, actor, m.id, p004.id).await?;
+    let mut orgs = vec![];
+    for (short, full) in [
+        (
+            "МАОУ СОШ № 1 г. Асино",
+            "Муниципальное автономное общеобразовательное учреждение «Средняя общеобразовательная школа № 1 г. Асино»",
+        ),
+        (
+            "МБОУ «СОШ с. Ново-Кусково»",
+            "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа с. Ново-Кусково»",
+        ),
+        (
+            "МБОУ «ООШ д. Феоктистовка»",
+            "Муниципальное бюджетное общеобразовательное учреждение «Основная общеобразовательная школа д. Феоктистовка»",
+        ),
+    ] {
+        let d = OrganizationInput {
+            full_name: full.into(),
+            short_name: short.into(),
+            kind: "school".into(),
+            ..Default::default()
+        }
+        .parse()
+        .map_err(StoreError::Invalid)?;
+        orgs.push(organizations::create(tx, actor, m.id, &d).await?.id);
+    }
+    let teachers = load_teachers(tx, actor, m.id, &orgs, 12, 60).await?;
+    let settings = p004.settings()?;
+    let year = metoda_domain::teachers::AcademicYear::containing(today);
+    let d = OrderInput {
+        number: "12-ОД".into(),
+        date: metoda_domain::values::ru_date(year.start().min(today)),
+        kind: "create_association".into(),
+        title: "О создании муниципального учебно-методического объединения учителей начальных классов".into(),
+        signed_by: "Начальник Управления образования Т. В. Ефремова".into(),
+        name: DEMO_ASSOCIATION_2.into(),
+        direction: "начальное общее образование".into(),
+        head_teacher_id: teachers.first().copied(),
+        member_ids: teachers.clone(),
+        ..Default::default()
+    }
+    .parse(today)
+    .map_err(StoreError::Invalid)?;
+    let o = crate::orders::register(tx, actor, &m, Some(&settings), &d).await?;
+    let aid = o.association_id.ok_or_else(|| StoreError::Other("the order made no association".into()))?;
+    let a = crate::associations::get(tx, aid).await?;
+    let on = metoda_domain::values::iso_date(year.start().min(today));
+    // Two РМО by place and a creative group, each with its members.
+    for (kind, name, head, members) in [
+        ("rmo", "РМО учителей начальных классов городских школ", 0usize, 0..6usize),
+        ("rmo", "РМО учителей начальных классов сельских школ", 6, 6..12),
+        ("creative_group", "Творческая группа «Функциональная грамотность младших школьников»", 1, 1..4),
+    ] {
+        let s = crate::associations::create_subgroup(tx, actor, &a, kind, name, Some(teachers[head]), &on).await?;
+        for i in members {
+            if i != head {
+                crate::associations::add_subgroup_member(tx, actor, &a, s.id, teachers[i], &on).await?;
+            }
+        }
+    }
+    Ok(aid)
 }

@@ -269,7 +269,7 @@ async fn demo_data_refuses_a_database_with_users() {
     let loaded = metoda_store::demo::load(&t.db, false).await.unwrap();
     assert_eq!(loaded.organizations, 10);
     assert_eq!(loaded.teachers, 60);
-    assert_eq!(loaded.associations.len(), 3);
+    assert_eq!(loaded.associations.len(), 4, "three in Томский район, one МУМО with subgroups in Асиновский район");
     assert_eq!(loaded.users.len(), Role::ALL.len());
     let e = metoda_store::demo::load(&t.db, false).await.err().unwrap();
     assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("пользователи")), "{e:?}");

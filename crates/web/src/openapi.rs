@@ -23,7 +23,7 @@ use crate::features::{
         audit::api_list,
         teachers::api_list, teachers::api_composition, teachers::api_create, teachers::api_get, teachers::api_update,
         teachers::api_archive, teachers::api_restore,
-        associations::api_list, associations::api_get, associations::api_add, associations::api_remove,
+        associations::api_list, associations::api_get, associations::api_add, associations::api_remove, associations::api_subgroup,
         orders::api_list, orders::api_create, orders::api_get,
     ),
     modifiers(&Security),

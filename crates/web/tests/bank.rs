@@ -405,3 +405,46 @@ async fn an_order_downloads_as_a_word_document_with_its_text() {
     assert_eq!(b.get(&format!("/orders/{}/docx", composition["id"])).await.status(), StatusCode::FORBIDDEN);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn subgroups_exist_only_where_the_profile_allows_them() {
+    let app = TestApp::start().await;
+    let admin = app.login("admin").await;
+    let list: Value = admin.get("/api/v1/associations").await.json().await.unwrap();
+    let mumo = list.as_array().unwrap().iter().find(|a| a["name"] == "МУМО учителей начальных классов").unwrap();
+    assert_eq!(mumo["body_name"], "МУМО", "seed 004 names the body МУМО");
+    let page = admin.get(&format!("/associations/{}", mumo["id"])).await.text().await.unwrap();
+    assert!(page.contains("РМО учителей начальных классов сельских школ"), "the demo's subgroups");
+    let r = admin
+        .post_json(
+            &format!("/api/v1/associations/{}/subgroups", mumo["id"]),
+            json!({"kind": "section", "name": "Секция ОРКСЭ"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "seed 004 §2.5 allows sections");
+    let r = admin
+        .post_json(
+            &format!("/api/v1/associations/{}/subgroups", mumo["id"]),
+            json!({"kind": "working_group", "name": "Рабочая"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "a kind the profile does not list");
+    // Томский район runs under seed 002, which has no subgroups.
+    let r = admin
+        .post_json(&format!("/api/v1/associations/{}/subgroups", app.assoc_a), json!({"kind": "rmo", "name": "РМО"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.json::<Value>().await.unwrap()["error"]["message"].as_str().unwrap().contains("не предусматривает"));
+    // Only those who keep an association change it: not a member, not another municipality.
+    for login in ["teacher", "b.specialist", "operator"] {
+        let s = app.login(login).await;
+        let r = s
+            .post_json(
+                &format!("/api/v1/associations/{}/subgroups", mumo["id"]),
+                json!({"kind": "rmo", "name": "Чужая"}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{login}");
+    }
+    app.stop().await;
+}

@@ -14,7 +14,7 @@ use metoda_domain::documents::{self, DocumentState, Facts};
 use metoda_domain::profile::ProfileSettings;
 use metoda_domain::teachers::AcademicYear;
 use metoda_domain::values;
-use metoda_store::associations::{self, Association, Member, Officer};
+use metoda_store::associations::{self, Association, Member, Officer, Subgroup};
 use metoda_store::orders::{self, Order};
 use metoda_store::{municipalities, profiles, teachers};
 use serde::{Deserialize, Serialize};
@@ -33,10 +33,13 @@ pub fn routes() -> Router<AppState> {
         .route("/associations/{id}", get(view_page).post(info_submit))
         .route("/associations/{id}/members", post(add_submit))
         .route("/associations/{id}/members/{teacher_id}/remove", post(remove_submit))
+        .route("/associations/{id}/subgroups", post(subgroup_submit))
+        .route("/associations/{id}/subgroups/{sid}/members", post(subgroup_member_submit))
         .route("/api/v1/associations", get(api_list))
         .route("/api/v1/associations/{id}", get(api_get))
         .route("/api/v1/associations/{id}/members", post(api_add))
         .route("/api/v1/associations/{id}/members/{teacher_id}/remove", post(api_remove))
+        .route("/api/v1/associations/{id}/subgroups", post(api_subgroup))
 }
 
 /// A member as a teacher resource (for the access rule on their record).
@@ -195,6 +198,9 @@ struct ViewPage {
     min_members: Option<u32>,
     today: String,
     year: String,
+    /// The subgroup kinds the profile allows (code, label); empty: none allowed.
+    subgroup_kinds: Vec<(&'static str, &'static str)>,
+    subgroups: Vec<(Subgroup, Vec<(i64, String)>)>,
 }
 
 async fn view_with(
@@ -224,6 +230,13 @@ async fn view_with(
     };
     let orders = orders::list(&mut c, None, Some(id)).await?;
     let can_edit = a.is_active() && me.may(Action::Update, &res(&a));
+    let mut subgroups = vec![];
+    for s in associations::subgroups(&mut c, id).await? {
+        let ms = associations::subgroup_members(&mut c, s.id).await?;
+        // Names only of members the reader may see.
+        let shown: Vec<i64> = members.iter().map(|m| m.teacher_id).collect();
+        subgroups.push((s, ms.into_iter().filter(|(t, _)| shown.contains(t)).collect()));
+    }
     let candidates = if can_edit {
         let ids: Vec<i64> = members.iter().map(|m| m.teacher_id).collect();
         teachers::choices(&mut c, a.municipality_id).await?.into_iter().filter(|(t, _)| !ids.contains(t)).collect()
@@ -241,6 +254,11 @@ async fn view_with(
         documents,
         can_edit,
         candidates,
+        subgroup_kinds: settings
+            .as_ref()
+            .map(|s| s.subgroups.value.iter().map(|k| (k.code(), k.label_ru())).collect())
+            .unwrap_or_default(),
+        subgroups,
         min_members: settings.and_then(|s| s.min_members.value),
         today: values::iso_date(today()),
         year: AcademicYear::containing(today()).label(),
@@ -456,4 +474,118 @@ pub async fn api_remove(
     let input = json_body(body)?;
     remove(&state, &me, &ctx, id, tid, &input).await?;
     api_get(State(state), ApiMe(me, ctx), Path(id)).await
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(default)]
+pub struct SubgroupInput {
+    /// rmo | section | creative_group | working_group — one the profile allows
+    pub kind: String,
+    pub name: String,
+    pub head_teacher_id: Option<i64>,
+}
+
+async fn create_subgroup(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    input: &SubgroupInput,
+) -> Result<Subgroup, AppError> {
+    let a = load(state, me, id, Action::Update).await?;
+    if !a.is_active() {
+        return Err(AppError::Conflict("Объединение ликвидировано".into()));
+    }
+    let settings = settings_of(state, a.municipality_id).await?;
+    let allowed = settings.map(|s| s.subgroups.value).unwrap_or_default();
+    if allowed.is_empty() {
+        return Err(AppError::Conflict("Положение муниципалитета не предусматривает подразделений объединения".into()));
+    }
+    let mut e = values::Errors::new();
+    let kind = allowed.iter().find(|k| k.code() == input.kind.trim()).copied();
+    if kind.is_none() {
+        e.push(FieldError::new("kind", "Вид подразделения: выберите один из предусмотренных положением"));
+    }
+    let name = e.take(values::required_text("name", "Название подразделения", &input.name, 200));
+    let (kind, name) = e.finish(|| (kind, name)).map_err(AppError::Validation)?;
+    let (Some(kind), Some(name)) = (kind, name) else {
+        return Err(AppError::BadRequest("Проверьте форму".into()));
+    };
+    let mut tx = state.db.begin().await?;
+    let s = associations::create_subgroup(
+        &mut tx,
+        &ctx.actor(),
+        &a,
+        kind.code(),
+        &name,
+        input.head_teacher_id.filter(|h| *h > 0),
+        &values::iso_date(today()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(s)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SubgroupForm {
+    kind: String,
+    name: String,
+    head_teacher_id: String,
+}
+
+async fn subgroup_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(f): Form<SubgroupForm>,
+) -> PageResult {
+    let input = SubgroupInput { kind: f.kind, name: f.name, head_teacher_id: f.head_teacher_id.trim().parse().ok() };
+    match create_subgroup(&state, &me, &ctx, id, &input).await {
+        Ok(s) => {
+            Ok(redirect_with(&format!("/associations/{id}"), &format!("Создано подразделение «{}»", s.name), &ctx))
+        }
+        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+    }
+}
+
+async fn subgroup_member_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path((id, sid)): Path<(i64, i64)>,
+    Form(f): Form<MemberForm>,
+) -> PageResult {
+    let result = async {
+        let a = load(&state, &me, id, Action::Update).await?;
+        let tid = f.teacher_id.trim().parse::<i64>().map_err(|_| {
+            AppError::Validation(vec![FieldError::new("teacher_id", "Педагог: выберите члена объединения")])
+        })?;
+        let mut tx = state.db.begin().await?;
+        associations::add_subgroup_member(&mut tx, &ctx.actor(), &a, sid, tid, &values::iso_date(today())).await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(redirect_with(&format!("/associations/{id}"), "Педагог включён в подразделение", &ctx)),
+        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+    }
+}
+
+/// Create a subgroup (РМО, section, creative group) where the profile allows them.
+#[utoipa::path(post, path = "/api/v1/associations/{id}/subgroups", tag = "associations", params(("id" = i64, Path)), request_body = SubgroupInput,
+    responses((status = 200, body = Subgroup), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_subgroup(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<SubgroupInput>,
+) -> ApiResult<Subgroup> {
+    let input = json_body(body)?;
+    Ok(Json(create_subgroup(&state, &me, &ctx, id, &input).await?))
+}
+
+/// The Russian name of a subgroup kind.
+pub fn subgroup_label(code: &str) -> &'static str {
+    metoda_domain::profile::SubgroupKind::ALL.iter().find(|k| k.code() == code).map_or("—", |k| k.label_ru())
 }
