@@ -459,3 +459,144 @@ mod tests {
         }
     }
 }
+
+/// A course taken: advanced training (КПК) or retraining.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CourseKind {
+    AdvancedTraining,
+    Retraining,
+}
+
+coded!(CourseKind {
+    AdvancedTraining => "advanced_training", "повышение квалификации (КПК)";
+    Retraining => "retraining", "профессиональная переподготовка";
+});
+
+/// The kinds of professional difficulties and needs (004 §6; 002 §4.1 «затруднения»).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DifficultyKind {
+    Methodical,
+    Subject,
+    Psychological,
+    Digital,
+    SpecialNeeds,
+    Assessment,
+    Attestation,
+    Other,
+}
+
+coded!(DifficultyKind {
+    Methodical => "methodical", "методические (технологии, формы, методы обучения)";
+    Subject => "subject", "предметные (содержание предмета, сложные темы)";
+    Psychological => "psychological", "психолого-педагогические (мотивация, дисциплина, работа с родителями)";
+    Digital => "digital", "цифровые (электронные ресурсы, дистанционное обучение)";
+    SpecialNeeds => "special_needs", "работа с детьми с ОВЗ и одарёнными детьми";
+    Assessment => "assessment", "оценивание, подготовка к ГИА и ВПР";
+    Attestation => "attestation", "подготовка к аттестации, конкурсам";
+    Other => "other", "иное";
+});
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct CourseInput {
+    /// advanced_training | retraining
+    pub kind: String,
+    pub title: String,
+    pub provider: String,
+    pub hours: String,
+    pub start_on: String,
+    pub end_on: String,
+    pub certificate: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CourseData {
+    pub kind: CourseKind,
+    pub title: String,
+    pub provider: Option<String>,
+    pub hours: Option<i64>,
+    pub start_on: Option<Date>,
+    pub end_on: Date,
+    pub certificate: Option<String>,
+}
+
+impl CourseInput {
+    pub fn parse(&self, today: Date) -> Result<CourseData, Vec<FieldError>> {
+        let mut e = Errors::new();
+        let kind = CourseKind::from_code(&self.kind);
+        if kind.is_none() {
+            e.push(FieldError::new("kind", "Вид: повышение квалификации или переподготовка"));
+        }
+        let title = e.take(values::required_text("title", "Название курса", &self.title, 500));
+        let provider =
+            e.take(values::optional_text("provider", "Организация, проводившая курс", &self.provider, 300)).flatten();
+        let hours = match self.hours.trim() {
+            "" => None,
+            h => match h.parse::<i64>() {
+                Ok(v) if (1..=3000).contains(&v) => Some(v),
+                _ => {
+                    e.push(FieldError::new("hours", "Часы: целое число от 1 до 3000"));
+                    None
+                }
+            },
+        };
+        let start = e.take(optional_date("start_on", "Начало", &self.start_on)).flatten();
+        let end = e.take(values::date("end_on", "Окончание", &self.end_on));
+        if let (Some(s), Some(x)) = (start, end)
+            && x < s
+        {
+            e.push(FieldError::new("end_on", "Окончание не может быть раньше начала"));
+        }
+        if end.is_some_and(|x| x > today) {
+            e.push(FieldError::new("end_on", "Окончание: курс ещё не завершён — запишите его после окончания"));
+        }
+        let certificate = e
+            .take(values::optional_text("certificate", "Номер удостоверения (диплома)", &self.certificate, 100))
+            .flatten();
+        e.finish(|| CourseData {
+            kind: kind.unwrap_or(CourseKind::AdvancedTraining),
+            title: title.unwrap_or_default(),
+            provider,
+            hours,
+            start_on: start,
+            end_on: end.unwrap_or(today),
+            certificate,
+        })
+    }
+}
+
+#[cfg(test)]
+mod course_tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn courses_are_finished_and_dated() {
+        let today = date!(2026 - 11 - 23);
+        let ok = CourseInput {
+            kind: "КПК".into(),
+            title: "Функциональная грамотность".into(),
+            hours: "72".into(),
+            end_on: "20.10.2026".into(),
+            ..Default::default()
+        };
+        assert!(ok.parse(today).is_err(), "КПК is not a code nor the full label");
+        let ok = CourseInput { kind: "advanced_training".into(), ..ok };
+        assert_eq!(ok.parse(today).unwrap().hours, Some(72));
+        let errs = CourseInput {
+            kind: "retraining".into(),
+            title: "x".into(),
+            hours: "0".into(),
+            start_on: "01.12.2026".into(),
+            end_on: "01.11.2026".into(),
+            ..Default::default()
+        }
+        .parse(today)
+        .unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["hours", "end_on"]);
+        assert_eq!(DifficultyKind::from_code("digital"), Some(DifficultyKind::Digital));
+    }
+}

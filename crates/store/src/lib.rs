@@ -25,6 +25,7 @@ pub mod organizations;
 pub mod profiles;
 pub mod regions;
 pub mod sessions;
+pub mod teacher_years;
 pub mod teachers;
 pub mod testkit;
 pub mod users;

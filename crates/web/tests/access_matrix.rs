@@ -300,6 +300,31 @@ fn routes() -> Vec<Route> {
         r(g.clone(), "/teachers/{a_teacher}", None, A_TEACHER_READERS),
         r(g.clone(), "/teachers/{b_teacher}", None, B_TEACHER_READERS),
         r(p.clone(), "/teachers/{a_teacher}", TeacherForm, A_TEACHER_EDITORS),
+        r(p.clone(), "/teachers/{a_teacher}/topic", Form(&[("topic", "Тема {tag}")]), A_TEACHER_EDITORS),
+        r(
+            p.clone(),
+            "/teachers/{a_teacher}/topic/agree",
+            None,
+            &["admin", "uo.head", "uo.specialist", "cabinet.head", "mmo.deputy"],
+        ),
+        r(
+            p.clone(),
+            "/teachers/{a_teacher}/courses",
+            Form(&[("kind", "retraining"), ("title", "Курс {tag}"), ("end_on", "2026-06-30")]),
+            A_TEACHER_EDITORS,
+        ),
+        r(
+            p.clone(),
+            "/teachers/{a_teacher}/difficulties",
+            Form(&[("kind", "methodical"), ("note", "{tag}")]),
+            A_TEACHER_EDITORS,
+        ),
+        r(
+            p.clone(),
+            "/teachers/{b_teacher}/topic",
+            Form(&[("topic", "Тема {tag}")]),
+            &["admin", "b.specialist", "b.head", "b.orgadmin"],
+        ),
         r(p.clone(), "/teachers/{a_teacher}/archive", None, A_TEACHER_ARCHIVERS),
         r(p.clone(), "/teachers/{a_teacher}/restore", None, A_TEACHER_ARCHIVERS),
         // associations

@@ -448,3 +448,74 @@ async fn subgroups_exist_only_where_the_profile_allows_them() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_topic_is_proposed_by_the_teacher_and_agreed_by_the_head_courses_and_needs_are_recorded() {
+    let app = TestApp::start().await;
+    let own: i64 = {
+        let mut c = app.t.db.conn().await.unwrap();
+        sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1")
+            .bind(app.a_user)
+            .fetch_one(&mut *c)
+            .await
+            .unwrap()
+    };
+    let teacher = app.login("teacher").await;
+    let r = teacher
+        .form(
+            &format!("/teachers/{own}/topic"),
+            &[("topic", "Формирование функциональной грамотности на уроках математики")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let card = teacher.get(&format!("/teachers/{own}")).await.text().await.unwrap();
+    assert!(card.contains("предложена, ждёт согласования"), "{card}");
+    // The teacher cannot agree their own topic; the association head can.
+    assert_eq!(teacher.form(&format!("/teachers/{own}/topic/agree"), &[]).await.status(), StatusCode::FORBIDDEN);
+    let head = app.login("mmo.head").await;
+    assert_eq!(head.form(&format!("/teachers/{own}/topic/agree"), &[]).await.status(), StatusCode::SEE_OTHER);
+    let card = head.get(&format!("/teachers/{own}")).await.text().await.unwrap();
+    assert!(card.contains("согласована: Орлова Елена Павловна"), "{card}");
+    // A course that has not ended yet is not recorded; a finished one is.
+    let r = teacher
+        .form(
+            &format!("/teachers/{own}/courses"),
+            &[("kind", "advanced_training"), ("title", "Будущий курс"), ("end_on", "2099-01-01")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let card = teacher.get(&format!("/teachers/{own}")).await.text().await.unwrap();
+    assert!(card.contains("Не сохранено: Окончание: курс ещё не завершён"), "the reason comes back");
+    assert!(!card.contains("Будущий курс</td>"));
+    let r = teacher
+        .form(
+            &format!("/teachers/{own}/courses"),
+            &[
+                ("kind", "advanced_training"),
+                ("title", "Функциональная грамотность"),
+                ("provider", "ТОИПКРО"),
+                ("hours", "72"),
+                ("end_on", "2026-10-20"),
+                ("certificate", "700800123456"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = teacher
+        .form(&format!("/teachers/{own}/difficulties"), &[("kind", "digital"), ("note", "электронный журнал")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let card = head.get(&format!("/teachers/{own}")).await.text().await.unwrap();
+    assert!(card.contains("Функциональная грамотность</td>") && card.contains("700800123456"));
+    assert!(card.contains("цифровые (электронные ресурсы") && card.contains("электронный журнал"));
+    // A colleague sees none of it; another municipality writes nothing.
+    let colleague = app.login("mmo.secretary").await;
+    let card = colleague.get(&format!("/teachers/{own}")).await.text().await.unwrap();
+    assert!(!card.contains("700800123456"), "courses are part of the personal record");
+    let b = app.login("b.specialist").await;
+    assert_eq!(b.form(&format!("/teachers/{own}/topic"), &[("topic", "x")]).await.status(), StatusCode::FORBIDDEN);
+    let spec = app.login("uo.specialist").await;
+    let a: Value = spec.get("/api/v1/audit?entity=teacher_course").await.json().await.unwrap();
+    assert_eq!(a["total"], 1, "the course is in the audit trail");
+    app.stop().await;
+}

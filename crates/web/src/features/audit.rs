@@ -126,6 +126,11 @@ pub fn entity_label(code: &str) -> &str {
         "teacher" => "педагог",
         "order" => "приказ",
         "teacher_import" => "загрузка банка данных",
+        "teacher_year" => "тема самообразования",
+        "teacher_course" => "курсы педагога",
+        "teacher_difficulty" => "затруднения педагога",
+        "association_subgroup" => "подразделение объединения",
+        "subgroup_member" => "состав подразделения",
         "teacher_export" => "выгрузка банка данных",
         other => other,
     }

@@ -10,6 +10,7 @@ pub mod organizations;
 pub mod profiles;
 pub mod regions;
 pub mod session;
+pub mod teacher_years;
 pub mod teachers;
 pub mod users;
 
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .merge(users::routes())
         .merge(bank_files::routes())
         .merge(teachers::routes())
+        .merge(teacher_years::routes())
         .merge(associations::routes())
         .merge(orders::routes())
         .merge(audit::routes())

@@ -415,6 +415,45 @@ async fn bank_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Que
     })
 }
 
+/// The per-year part of the card (shown to those who may see the personal record).
+pub struct YearPart {
+    pub teacher_id: i64,
+    pub year: i64,
+    pub year_label: String,
+    pub current: Option<metoda_store::teacher_years::TopicYear>,
+    pub topics: Vec<metoda_store::teacher_years::TopicYear>,
+    pub courses: Vec<metoda_store::teacher_years::Course>,
+    pub difficulties: Vec<metoda_store::teacher_years::Difficulty>,
+    pub may_write: bool,
+    pub may_agree: bool,
+    pub course_kinds: Vec<(&'static str, &'static str)>,
+    pub difficulty_kinds: Vec<(&'static str, &'static str)>,
+}
+
+async fn year_part(state: &AppState, me: &Current, t: &Teacher, m: &[i64]) -> Result<Option<YearPart>, AppError> {
+    if !can(me, Action::ViewPersonal, t, m) {
+        return Ok(None);
+    }
+    use metoda_domain::teachers::{AcademicYear, CourseKind, DifficultyKind};
+    use metoda_store::teacher_years;
+    let mut c = state.db.conn().await?;
+    let year = AcademicYear::containing(today());
+    let topics = teacher_years::topics(&mut c, t.id).await?;
+    Ok(Some(YearPart {
+        teacher_id: t.id,
+        year: i64::from(year.0),
+        year_label: year.label(),
+        current: topics.iter().find(|y| y.year == i64::from(year.0)).cloned(),
+        topics,
+        courses: teacher_years::courses(&mut c, t.id).await?,
+        difficulties: teacher_years::difficulties(&mut c, t.id).await?,
+        may_write: crate::features::teacher_years::may_write(me, t, m),
+        may_agree: crate::features::teacher_years::may_agree(me, t, m),
+        course_kinds: choices(CourseKind::ALL, CourseKind::code, CourseKind::label_ru),
+        difficulty_kinds: choices(DifficultyKind::ALL, DifficultyKind::code, DifficultyKind::label_ru),
+    }))
+}
+
 #[derive(Template)]
 #[template(path = "teacher_form.html")]
 struct FormPage {
@@ -427,6 +466,7 @@ struct FormPage {
     categories: Vec<(&'static str, &'static str)>,
     can_archive: bool,
     memberships: Vec<String>,
+    years: Option<YearPart>,
 }
 
 impl FormPage {
@@ -528,6 +568,10 @@ async fn form_page(
         }
     }
     let title = teacher.as_ref().map_or_else(|| "Новый педагог".to_owned(), |(t, _)| t.full_name());
+    let years = match &teacher {
+        Some((t, m)) => year_part(state, me, t, m).await?,
+        None => None,
+    };
     let page = FormPage {
         l: Layout::new(ctx, title, "/teachers").with_errors(errors),
         form: form.unwrap_or_else(|| teacher.as_ref().map(|(t, _)| input_of(t)).unwrap_or_default()),
@@ -538,6 +582,7 @@ async fn form_page(
         educations: choices(Education::ALL, Education::code, Education::label_ru),
         categories: choices(Category::ALL, Category::code, Category::label_ru),
         memberships,
+        years,
     };
     render_status(status, &page)
 }
@@ -627,6 +672,7 @@ struct CardPage {
     l: Layout,
     t: TeacherView,
     memberships: Vec<String>,
+    years: Option<YearPart>,
 }
 
 async fn card_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
@@ -640,7 +686,13 @@ async fn card_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Pat
     for a in &m {
         memberships.push(associations::get(&mut c, *a).await?.name);
     }
-    render(&CardPage { l: Layout::new(&ctx, t.full_name(), "/teachers"), t: view(&t, personal, today()), memberships })
+    let years = year_part(&state, &me, &t, &m).await?;
+    render(&CardPage {
+        l: Layout::new(&ctx, t.full_name(), "/teachers"),
+        t: view(&t, personal, today()),
+        memberships,
+        years,
+    })
 }
 
 async fn update_submit(

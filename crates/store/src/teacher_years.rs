@@ -1,0 +1,187 @@
+//! The per-year part of a teacher's record: the self-education topic (proposed, then agreed by
+//! the association head — 002 §6), courses taken (КПК, retraining), professional difficulties and
+//! needs (004 §6). Years are academic years named by their starting year.
+
+use metoda_domain::teachers::{CourseData, CourseKind, DifficultyKind};
+use metoda_domain::values::iso_date;
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+
+use crate::audit;
+use crate::teachers::Teacher;
+use crate::{Actor, Result, StoreError, now};
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct TopicYear {
+    pub year: i64,
+    pub self_education: Option<String>,
+    /// proposed | agreed
+    pub topic_status: String,
+    pub agreed_by_name: Option<String>,
+    pub topic_agreed_at: Option<String>,
+}
+
+pub async fn topics(conn: &mut AnyConnection, teacher_id: i64) -> Result<Vec<TopicYear>> {
+    Ok(sqlx::query_as(
+        "SELECT y.year, y.self_education, y.topic_status, u.full_name AS agreed_by_name, y.topic_agreed_at
+         FROM teacher_years y LEFT JOIN users u ON u.id = y.topic_agreed_by WHERE y.teacher_id = $1 ORDER BY y.year DESC",
+    )
+    .bind(teacher_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Proposes (or changes) the topic of a year; a changed topic needs agreeing again.
+pub async fn propose_topic(conn: &mut AnyConnection, actor: &Actor, t: &Teacher, year: i64, topic: &str) -> Result<()> {
+    let old = topics(conn, t.id).await?.into_iter().find(|y| y.year == year);
+    let stamp = now();
+    match &old {
+        Some(_) => {
+            sqlx::query(
+                "UPDATE teacher_years SET self_education = $1, topic_status = 'proposed', topic_agreed_by = NULL,
+                    topic_agreed_at = NULL, updated_at = $2 WHERE teacher_id = $3 AND year = $4",
+            )
+            .bind(topic)
+            .bind(&stamp)
+            .bind(t.id)
+            .bind(year)
+            .execute(&mut *conn)
+            .await?;
+        }
+        None => {
+            sqlx::query(
+                "INSERT INTO teacher_years (teacher_id, year, self_education, topic_status, created_at, updated_at)
+                 VALUES ($1, $2, $3, 'proposed', $4, $4)",
+            )
+            .bind(t.id)
+            .bind(year)
+            .bind(topic)
+            .bind(&stamp)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    let summary = format!("Тема самообразования {} на {}/{} учебный год: «{topic}»", t.full_name(), year, year + 1);
+    let o = old.map(|y| serde_json::json!({"self_education": y.self_education, "topic_status": y.topic_status}));
+    let n = serde_json::json!({"self_education": topic, "topic_status": "proposed"});
+    audit::record(conn, actor, t.scope(), "teacher_year", Some(t.id), "update", &summary, o.as_ref(), Some(&n)).await
+}
+
+/// The association head agrees the proposed topic.
+pub async fn agree_topic(conn: &mut AnyConnection, actor: &Actor, t: &Teacher, year: i64, user_id: i64) -> Result<()> {
+    let y = topics(conn, t.id).await?.into_iter().find(|y| y.year == year).ok_or(StoreError::NotFound)?;
+    if y.self_education.is_none() {
+        return Err(StoreError::Conflict("Тема самообразования ещё не предложена".into()));
+    }
+    if y.topic_status == "agreed" {
+        return Err(StoreError::Conflict("Тема уже согласована".into()));
+    }
+    sqlx::query("UPDATE teacher_years SET topic_status = 'agreed', topic_agreed_by = $1, topic_agreed_at = $2, updated_at = $2 WHERE teacher_id = $3 AND year = $4")
+        .bind(user_id)
+        .bind(now())
+        .bind(t.id)
+        .bind(year)
+        .execute(&mut *conn)
+        .await?;
+    let summary = format!("Согласована тема самообразования {} на {}/{} учебный год", t.full_name(), year, year + 1);
+    let o = serde_json::json!({"topic_status": "proposed"});
+    let n = serde_json::json!({"topic_status": "agreed"});
+    audit::record(conn, actor, t.scope(), "teacher_year", Some(t.id), "update", &summary, Some(&o), Some(&n)).await
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Course {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub provider: Option<String>,
+    pub hours: Option<i64>,
+    pub start_on: Option<String>,
+    pub end_on: String,
+    pub certificate: Option<String>,
+}
+
+impl Course {
+    pub fn kind_label(&self) -> &'static str {
+        CourseKind::from_code(&self.kind).map_or("—", CourseKind::label_ru)
+    }
+}
+
+pub async fn courses(conn: &mut AnyConnection, teacher_id: i64) -> Result<Vec<Course>> {
+    Ok(sqlx::query_as(
+        "SELECT id, kind, title, provider, hours, start_on, end_on, certificate FROM teacher_courses WHERE teacher_id = $1 ORDER BY end_on DESC, id DESC",
+    )
+    .bind(teacher_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+pub async fn add_course(conn: &mut AnyConnection, actor: &Actor, t: &Teacher, d: &CourseData) -> Result<Course> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO teacher_courses (teacher_id, kind, title, provider, hours, start_on, end_on, certificate, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(t.id)
+    .bind(d.kind.code())
+    .bind(&d.title)
+    .bind(&d.provider)
+    .bind(d.hours)
+    .bind(d.start_on.map(iso_date))
+    .bind(iso_date(d.end_on))
+    .bind(&d.certificate)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?;
+    let c = courses(conn, t.id).await?.into_iter().find(|c| c.id == id).ok_or(StoreError::NotFound)?;
+    let summary = format!("{}: записан курс «{}» ({})", t.full_name(), c.title, c.kind_label());
+    audit::record_change(conn, actor, t.scope(), "teacher_course", id, "create", &summary, None, &c).await?;
+    Ok(c)
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Difficulty {
+    pub id: i64,
+    pub year: i64,
+    pub kind: String,
+    pub note: Option<String>,
+}
+
+impl Difficulty {
+    pub fn kind_label(&self) -> &'static str {
+        DifficultyKind::from_code(&self.kind).map_or("—", DifficultyKind::label_ru)
+    }
+}
+
+pub async fn difficulties(conn: &mut AnyConnection, teacher_id: i64) -> Result<Vec<Difficulty>> {
+    Ok(sqlx::query_as(
+        "SELECT id, year, kind, note FROM teacher_difficulties WHERE teacher_id = $1 ORDER BY year DESC, id",
+    )
+    .bind(teacher_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+pub async fn add_difficulty(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    t: &Teacher,
+    year: i64,
+    kind: DifficultyKind,
+    note: Option<&str>,
+) -> Result<Difficulty> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO teacher_difficulties (teacher_id, year, kind, note, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(t.id)
+    .bind(year)
+    .bind(kind.code())
+    .bind(note)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?;
+    let d = difficulties(conn, t.id).await?.into_iter().find(|d| d.id == id).ok_or(StoreError::NotFound)?;
+    let summary =
+        format!("{}: записано затруднение «{}» на {}/{} учебный год", t.full_name(), kind.label_ru(), year, year + 1);
+    audit::record_change(conn, actor, t.scope(), "teacher_difficulty", id, "create", &summary, None, &d).await?;
+    Ok(d)
+}
