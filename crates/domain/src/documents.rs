@@ -17,6 +17,8 @@ pub struct Facts {
     pub members_in_bank: usize,
     /// Members whose professional difficulties/needs were recorded this year.
     pub needs_recorded: usize,
+    /// Codes of the document kinds with an uploaded file or link this year.
+    pub uploaded: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -70,6 +72,12 @@ pub fn register(required: &[RequiredDocument], f: &Facts) -> Vec<DocumentState> 
                 | RequiredDocument::Materials
                 | RequiredDocument::Other => (false, "нет за текущий учебный год".into()),
             };
+            let uploaded = f.uploaded.iter().any(|u| u == d.code());
+            let (present, note) = match (present, uploaded) {
+                (false, true) => (true, "загружен документ".to_owned()),
+                (true, true) => (true, format!("{note}; загружен документ")),
+                (p, false) => (p, note),
+            };
             DocumentState { code: d.code(), label: d.label_ru(), present, note }
         })
         .collect()
@@ -94,9 +102,12 @@ mod tests {
             composition_order: Some("107-ОД".into()),
             members_in_bank: 13,
             needs_recorded: 0,
+            uploaded: vec![],
         };
         let got = register(&required, &facts);
         assert_eq!(got.iter().map(|d| d.present).collect::<Vec<_>>(), [true, true, true, false]);
         assert_eq!(got[1].note, "приказ № 107-ОД");
+        let with_minutes = register(&required, &Facts { uploaded: vec!["minutes".into()], ..facts });
+        assert!(with_minutes[3].present, "an uploaded file makes the minutes present");
     }
 }

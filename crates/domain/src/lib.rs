@@ -12,6 +12,7 @@ pub mod access;
 pub mod audit;
 pub mod directory;
 pub mod documents;
+pub mod files;
 pub mod orders;
 pub mod profile;
 pub mod teachers;

@@ -14,6 +14,8 @@ use crate::{Backend, Db, Result, StoreError, migrate, now};
 pub enum Ty {
     Int,
     Text,
+    /// Bytes, written as standard base64 text.
+    Blob,
 }
 
 pub struct TableSpec {
@@ -24,7 +26,7 @@ pub struct TableSpec {
     pub deferred: &'static [&'static str],
 }
 
-use Ty::{Int, Text};
+use Ty::{Blob, Int, Text};
 
 /// The archived tables, parents before children. Sessions and sign-in failures are ephemeral and
 /// not archived. (Column names and types; `:i` columns are BIGINT, the rest TEXT.)
@@ -49,6 +51,7 @@ pub const TABLES: &[TableSpec] = &[
     TableSpec { name: "composition_snapshots", deferred: &[], columns: &[("id", Int), ("order_id", Int), ("association_id", Int), ("teacher_id", Int), ("full_name", Text), ("organization_name", Text), ("position", Text), ("role", Text)] },
     TableSpec { name: "association_subgroups", deferred: &[], columns: &[("id", Int), ("association_id", Int), ("kind", Text), ("name", Text), ("head_teacher_id", Int), ("created_at", Text), ("updated_at", Text), ("archived_at", Text)] },
     TableSpec { name: "subgroup_members", deferred: &[], columns: &[("id", Int), ("subgroup_id", Int), ("teacher_id", Int), ("joined_on", Text), ("left_on", Text), ("created_at", Text)] },
+    TableSpec { name: "attachments", deferred: &[], columns: &[("id", Int), ("municipality_id", Int), ("owner", Text), ("owner_id", Int), ("kind", Text), ("year", Int), ("title", Text), ("file_name", Text), ("content_type", Text), ("size", Int), ("sha256", Text), ("content", Blob), ("url", Text), ("uploaded_by", Int), ("uploaded_at", Text), ("archived_at", Text)] },
     TableSpec { name: "audit_log", deferred: &[], columns: &[("id", Int), ("at", Text), ("user_id", Int), ("actor", Text), ("region_id", Int), ("municipality_id", Int), ("entity", Text), ("entity_id", Int), ("action", Text), ("summary", Text), ("changes", Text), ("ip", Text), ("search_text", Text)] },
 ];
 
@@ -77,6 +80,11 @@ pub async fn export(db: &Db) -> Result<Value> {
                 vals.push(match ty {
                     Int => r.try_get::<Option<i64>, _>(i)?.map_or(Value::Null, Value::from),
                     Text => r.try_get::<Option<String>, _>(i)?.map_or(Value::Null, Value::from),
+                    Blob => {
+                        use base64::Engine;
+                        r.try_get::<Option<Vec<u8>>, _>(i)?
+                            .map_or(Value::Null, |b| Value::from(base64::engine::general_purpose::STANDARD.encode(b)))
+                    }
                 });
             }
             out.push(Value::Array(vals));
@@ -173,6 +181,14 @@ pub async fn import(db: &Db, archive: &Value) -> Result<u64> {
                     (Text, Value::Null) => q.bind(None::<String>),
                     (Int, Value::Number(x)) if x.is_i64() => q.bind(x.as_i64()),
                     (Text, Value::String(s)) => q.bind(s.clone()),
+                    (Blob, Value::Null) => q.bind(None::<Vec<u8>>),
+                    (Blob, Value::String(s)) => {
+                        use base64::Engine;
+                        let bytes = base64::engine::general_purpose::STANDARD
+                            .decode(s)
+                            .map_err(|_| bad(format!("{} row {}: bad base64", spec.name, n + 1)))?;
+                        q.bind(bytes)
+                    }
                     _ => return Err(bad(format!("{} row {}: a value of the wrong type", spec.name, n + 1))),
                 };
             }

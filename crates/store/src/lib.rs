@@ -15,6 +15,7 @@
 
 pub mod archive;
 pub mod associations;
+pub mod attachments;
 pub mod audit;
 pub mod demo;
 pub mod imports;

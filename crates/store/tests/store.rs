@@ -242,13 +242,42 @@ async fn the_archive_lists_every_table_and_column_of_the_schema() {
 #[tokio::test]
 async fn export_then_import_gives_the_same_data() {
     let src = TestDb::new().await.unwrap();
-    metoda_store::demo::load(&src.db, false).await.unwrap();
+    let loaded = metoda_store::demo::load(&src.db, false).await.unwrap();
+    // A file with every byte value goes through the archive as base64 and comes back the same.
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
+    {
+        let mut c = src.db.conn().await.unwrap();
+        let scope = audit::Scope { region_id: Some(loaded.region_id), municipality_id: Some(loaded.municipality_id) };
+        let content = metoda_store::attachments::Content::File {
+            name: "протокол.pdf",
+            content_type: "application/pdf",
+            bytes: &bytes,
+        };
+        metoda_store::attachments::add(
+            &mut c,
+            &actor(),
+            scope,
+            "association",
+            loaded.association_id,
+            "minutes",
+            Some(2026),
+            "Протокол № 1",
+            content,
+        )
+        .await
+        .unwrap();
+    }
     let a = archive::export(&src.db).await.unwrap();
     let dst = TestDb::new().await.unwrap();
     let rows = archive::import(&dst.db, &a).await.unwrap();
     assert!(rows > 30, "{rows}");
     let b = archive::export(&dst.db).await.unwrap();
     assert_eq!(a["tables"], b["tables"]);
+    {
+        let mut c = dst.db.conn().await.unwrap();
+        let list = metoda_store::attachments::list(&mut c, "association", loaded.association_id, None).await.unwrap();
+        assert_eq!(metoda_store::attachments::content(&mut c, list[0].id).await.unwrap().unwrap(), bytes);
+    }
     // A second import is refused: the database is no longer empty.
     assert!(archive::import(&dst.db, &a).await.is_err());
     // New rows get fresh ids after an import (sequences were moved on PostgreSQL).

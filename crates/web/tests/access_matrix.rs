@@ -282,6 +282,8 @@ fn routes() -> Vec<Route> {
         ),
         r(g.clone(), "/teachers/export.xlsx", None, BANK),
         r(g.clone(), "/orders/{a_order}/docx", None, A_ALL),
+        r(g.clone(), "/attachments/{att_a}", None, A_ALL),
+        r(g.clone(), "/attachments/{att_b}", None, B_ALL),
         r(g.clone(), "/orders/{b_order}/docx", None, B_ALL),
         r(
             p.clone(),
@@ -616,6 +618,31 @@ async fn every_route_for_every_role() {
         let g2 = users::add_grant(&mut tx, &actor, u.id, Role::OrgAdmin, ids).await.unwrap();
         per_role.insert(login, (u.id, g1.id, g2.id));
     }
+    // A file of A's association and a scan of B's order.
+    let pdf = b"%PDF-1.4 test".to_vec();
+    let scope_a = metoda_store::audit::Scope { region_id: Some(app.region), municipality_id: Some(app.muni_a) };
+    let scope_b = metoda_store::audit::Scope { region_id: Some(app.region), municipality_id: Some(app.muni_b) };
+    let file =
+        || metoda_store::attachments::Content::File { name: "a.pdf", content_type: "application/pdf", bytes: &pdf };
+    let att_a = metoda_store::attachments::add(
+        &mut tx,
+        &actor,
+        scope_a,
+        "association",
+        app.assoc_a,
+        "minutes",
+        Some(2026),
+        "Протокол",
+        file(),
+    )
+    .await
+    .unwrap()
+    .id;
+    let att_b =
+        metoda_store::attachments::add(&mut tx, &actor, scope_b, "order", app.b_order, "scan", None, "Скан", file())
+            .await
+            .unwrap()
+            .id;
     tx.commit().await.unwrap();
     let settings_json = serde_json::to_string(&preset("seed-002").unwrap().settings).unwrap();
     // A's head teacher as a form and as JSON: the current data, so updates change nothing.
@@ -687,6 +714,8 @@ async fn every_route_for_every_role() {
                 .replace("{a_free}", &app.a_free_teacher.to_string())
                 .replace("{b_teacher}", &app.b_teacher.to_string())
                 .replace("{a_order}", &app.a_order.to_string())
+                .replace("{att_a}", &att_a.to_string())
+                .replace("{att_b}", &att_b.to_string())
                 .replace("{b_order}", &app.b_order.to_string())
                 .replace("{b_user}", &app.b_user.to_string())
                 .replace("{token}", &token_id.to_string())

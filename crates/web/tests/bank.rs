@@ -519,3 +519,88 @@ async fn a_topic_is_proposed_by_the_teacher_and_agreed_by_the_head_courses_and_n
     assert_eq!(a["total"], 1, "the course is in the audit trail");
     app.stop().await;
 }
+
+async fn upload_doc(
+    s: &common::Session,
+    path: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, Vec<u8>)>,
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new().text("_csrf", s.csrf.clone());
+    for (k, v) in fields {
+        form = form.text((*k).to_owned(), (*v).to_owned());
+    }
+    if let Some((name, bytes)) = file {
+        form = form.part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()));
+    }
+    s.c.post(s.url(path)).multipart(form).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn documents_of_the_register_and_order_scans_are_uploaded_checked_and_guarded() {
+    let app = TestApp::start().await;
+    let head = app.login("mmo.head").await;
+    let path = format!("/associations/{}/documents", app.assoc_a);
+    let page = head.get(&format!("/associations/{}", app.assoc_a)).await.text().await.unwrap();
+    assert!(page.contains("протоколы заседаний"));
+    // A program disguised as a PDF is refused by its content.
+    let r = upload_doc(&head, &path, &[("kind", "minutes")], Some(("протокол.pdf", b"MZ\x90\x00 not a pdf".to_vec())))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("тип определяется по содержимому"));
+    // A real PDF is taken; the minutes become present in the register.
+    let pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec();
+    let r = upload_doc(
+        &head,
+        &path,
+        &[("kind", "minutes"), ("title", "Протокол № 1 от 28.08")],
+        Some(("протокол 1.pdf", pdf.clone())),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let a: Value = head.get(&format!("/api/v1/associations/{}", app.assoc_a)).await.json().await.unwrap();
+    let minutes = a["documents"].as_array().unwrap().iter().find(|d| d["code"] == "minutes").unwrap();
+    assert_eq!(minutes["present"], true, "{minutes}");
+    // A link works too.
+    let r =
+        upload_doc(&head, &path, &[("kind", "work_plan"), ("url", "https://school.example.ru/plan.pdf")], None).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = head.get(&format!("/associations/{}", app.assoc_a)).await.text().await.unwrap();
+    let i = page.find("/attachments/").unwrap();
+    let link = page[i..].split('"').next().unwrap().to_owned();
+    // Download: the member of the association may, another municipality may not.
+    let teacher = app.login("teacher").await;
+    let mut ids: Vec<String> =
+        page.match_indices("/attachments/").map(|(i, _)| page[i..].split('"').next().unwrap().to_owned()).collect();
+    ids.dedup();
+    let mut got_pdf = false;
+    for l in &ids {
+        let r = teacher.get(l).await;
+        if r.status() == StatusCode::OK {
+            assert_eq!(r.headers()["content-type"], "application/pdf");
+            assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
+            got_pdf = true;
+        } else {
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "the link redirects");
+        }
+    }
+    assert!(got_pdf);
+    let b = app.login("b.specialist").await;
+    assert_eq!(b.get(&link).await.status(), StatusCode::NOT_FOUND);
+    // A member cannot upload.
+    let r = upload_doc(&teacher, &path, &[("kind", "minutes")], Some(("p.pdf", pdf.clone()))).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // The scan of an order: the registrar attaches it, a wrong type is refused.
+    let spec = app.login("uo.specialist").await;
+    let order = format!("/orders/{}/scan", app.a_order);
+    let r = upload_doc(&spec, &order, &[], Some(("скан.docx", b"PK\x03\x04 word/document.xml".to_vec()))).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = spec.get(&format!("/orders/{}", app.a_order)).await.text().await.unwrap();
+    assert!(page.contains("Скан не принят: нужен PDF, JPEG или PNG"));
+    let r = upload_doc(&spec, &order, &[], Some(("скан.pdf", pdf))).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = spec.get(&format!("/orders/{}", app.a_order)).await.text().await.unwrap();
+    assert!(page.contains("Скан приказа №"), "{page}");
+    assert_eq!(upload_doc(&teacher, &order, &[], None).await.status(), StatusCode::FORBIDDEN);
+    app.stop().await;
+}

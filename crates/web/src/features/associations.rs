@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/associations/{id}/members", post(add_submit))
         .route("/associations/{id}/members/{teacher_id}/remove", post(remove_submit))
         .route("/associations/{id}/subgroups", post(subgroup_submit))
+        .route("/associations/{id}/documents", post(document_submit))
         .route("/associations/{id}/subgroups/{sid}/members", post(subgroup_member_submit))
         .route("/api/v1/associations", get(api_list))
         .route("/api/v1/associations/{id}", get(api_get))
@@ -109,11 +110,17 @@ async fn register_of(
     .bind(i64::from(year.0))
     .fetch_one(&mut *c)
     .await?;
+    let uploaded = metoda_store::attachments::list(&mut c, "association", a.id, Some(i64::from(year.0)))
+        .await?
+        .into_iter()
+        .map(|x| x.kind)
+        .collect();
     let facts = Facts {
         regulation: true,
         composition_order: composition,
         members_in_bank: a.members as usize,
         needs_recorded: needs as usize,
+        uploaded,
     };
     Ok(documents::register(&settings.required_documents.value, &facts))
 }
@@ -201,6 +208,10 @@ struct ViewPage {
     /// The subgroup kinds the profile allows (code, label); empty: none allowed.
     subgroup_kinds: Vec<(&'static str, &'static str)>,
     subgroups: Vec<(Subgroup, Vec<(i64, String)>)>,
+    /// Files and links uploaded for this year.
+    uploads: Vec<metoda_store::attachments::Attachment>,
+    /// The register's kinds for the upload form (code, label).
+    document_kinds: Vec<(&'static str, &'static str)>,
 }
 
 async fn view_with(
@@ -243,6 +254,13 @@ async fn view_with(
     } else {
         vec![]
     };
+    let uploads = metoda_store::attachments::list(
+        &mut c,
+        "association",
+        id,
+        Some(i64::from(AcademicYear::containing(today()).0)),
+    )
+    .await?;
     drop(c);
     let documents = register_of(state, &a, settings.as_ref()).await?;
     let page = ViewPage {
@@ -259,6 +277,11 @@ async fn view_with(
             .map(|s| s.subgroups.value.iter().map(|k| (k.code(), k.label_ru())).collect())
             .unwrap_or_default(),
         subgroups,
+        uploads,
+        document_kinds: settings
+            .as_ref()
+            .map(|s| s.required_documents.value.iter().map(|k| (k.code(), k.label_ru())).collect())
+            .unwrap_or_default(),
         min_members: settings.and_then(|s| s.min_members.value),
         today: values::iso_date(today()),
         year: AcademicYear::containing(today()).label(),
@@ -588,4 +611,83 @@ pub async fn api_subgroup(
 /// The Russian name of a subgroup kind.
 pub fn subgroup_label(code: &str) -> &'static str {
     metoda_domain::profile::SubgroupKind::ALL.iter().find(|k| k.code() == code).map_or("—", |k| k.label_ru())
+}
+
+/// Uploads a file (or records a link) for a document of the register, for the current year.
+async fn document_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    mut mp: axum::extract::Multipart,
+) -> PageResult {
+    let a = load(&state, &me, id, Action::Update).await?;
+    let (mut kind, mut title, mut url, mut file) =
+        (String::new(), String::new(), String::new(), None::<(String, Vec<u8>)>);
+    let bad =
+        || AppError::BadRequest("Не удалось прочитать отправленный файл; выберите его и отправьте ещё раз".into());
+    while let Some(field) = mp.next_field().await.map_err(|_| bad())? {
+        match field.name() {
+            Some("kind") => kind = field.text().await.unwrap_or_default(),
+            Some("title") => title = field.text().await.unwrap_or_default(),
+            Some("url") => url = field.text().await.unwrap_or_default(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("файл").to_owned();
+                let bytes = field.bytes().await.map_err(|_| bad())?;
+                if !bytes.is_empty() {
+                    file = Some((name, bytes.to_vec()));
+                }
+            }
+            _ => {}
+        }
+    }
+    let result = async {
+        let settings = settings_of(&state, a.municipality_id).await?;
+        let allowed = settings.map(|s| s.required_documents.value).unwrap_or_default();
+        let kind = allowed.iter().find(|k| k.code() == kind.trim()).ok_or_else(|| {
+            AppError::Validation(vec![FieldError::new("kind", "Документ: выберите из перечня положения")])
+        })?;
+        let title = match values::optional_text("title", "Название", &title, 300)
+            .map_err(|e| AppError::Validation(vec![e]))?
+        {
+            Some(t) => t,
+            None => kind.label_ru().to_owned(),
+        };
+        let url = values::optional_url("url", "Ссылка", &url).map_err(|e| AppError::Validation(vec![e]))?;
+        let year = Some(i64::from(AcademicYear::containing(today()).0));
+        let content = match (&file, &url) {
+            (Some((name, bytes)), _) => {
+                if bytes.len() > metoda_domain::files::MAX_FILE_BYTES {
+                    return Err(AppError::Validation(vec![FieldError::new("file", "Файл больше 20 МБ")]));
+                }
+                let (ct, _) = metoda_domain::files::detect(bytes).ok_or_else(|| {
+                    AppError::Validation(vec![FieldError::new("file", metoda_domain::files::REFUSAL)])
+                })?;
+                metoda_store::attachments::Content::File { name, content_type: ct, bytes }
+            }
+            (None, Some(u)) => metoda_store::attachments::Content::Link(u),
+            (None, None) => {
+                return Err(AppError::Validation(vec![FieldError::new("file", "Выберите файл или укажите ссылку")]));
+            }
+        };
+        let mut tx = state.db.begin().await?;
+        metoda_store::attachments::add(
+            &mut tx,
+            &ctx.actor(),
+            a.scope(),
+            "association",
+            a.id,
+            kind.code(),
+            year,
+            &title,
+            content,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(title)
+    }
+    .await;
+    match result {
+        Ok(t) => Ok(redirect_with(&format!("/associations/{id}"), &format!("Документ «{t}» добавлен"), &ctx)),
+        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+    }
 }

@@ -127,6 +127,7 @@ pub fn entity_label(code: &str) -> &str {
         "order" => "приказ",
         "teacher_import" => "загрузка банка данных",
         "teacher_year" => "тема самообразования",
+        "attachment" => "приложенный документ",
         "teacher_course" => "курсы педагога",
         "teacher_difficulty" => "затруднения педагога",
         "association_subgroup" => "подразделение объединения",

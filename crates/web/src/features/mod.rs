@@ -1,6 +1,7 @@
 //! One module per feature; each exposes `routes()` with its pages and its API side by side.
 
 pub mod associations;
+pub mod attachments;
 pub mod audit;
 pub mod bank_files;
 pub mod home;
@@ -32,5 +33,6 @@ pub fn routes() -> Router<AppState> {
         .merge(teacher_years::routes())
         .merge(associations::routes())
         .merge(orders::routes())
+        .merge(attachments::routes())
         .merge(audit::routes())
 }

@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/orders/new", get(new_page))
         .route("/orders/{id}", get(view_page))
         .route("/orders/{id}/docx", get(docx))
+        .route("/orders/{id}/scan", axum::routing::post(scan_submit))
         .route("/api/v1/orders", get(api_list).post(api_create))
         .route("/api/v1/orders/{id}", get(api_get))
 }
@@ -262,6 +263,8 @@ struct ViewPage {
     municipality: Municipality,
     snapshot: Vec<SnapshotRow>,
     points: Vec<String>,
+    scans: Vec<metoda_store::attachments::Attachment>,
+    can_attach: bool,
 }
 
 async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(oid): Path<i64>) -> PageResult {
@@ -271,12 +274,16 @@ async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(oid): Pa
     let snapshot = orders::snapshot(&mut c, oid).await?;
     let points =
         o.body.as_deref().unwrap_or("").lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
+    let scans = metoda_store::attachments::list(&mut c, "order", oid, None).await?;
+    let can_attach = me.may(Action::Create, &res(&municipality));
     render(&ViewPage {
         l: Layout::new(&ctx, format!("Приказ № {}", o.number), "/orders"),
         o,
         municipality,
         snapshot,
         points,
+        scans,
+        can_attach,
     })
 }
 
@@ -409,4 +416,43 @@ async fn docx(
         HeaderValue::from_str(&name).unwrap_or(HeaderValue::from_static("attachment")),
     );
     Ok(r)
+}
+
+/// Attaches the scan of the signed order (PDF, JPEG or PNG, by content).
+async fn scan_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(oid): Path<i64>,
+    mut mp: axum::extract::Multipart,
+) -> PageResult {
+    let o = load(&state, &me, oid).await?;
+    let mut c = state.db.conn().await?;
+    let m = municipalities::get(&mut c, o.municipality_id).await?;
+    drop(c);
+    require(&me, Action::Create, &res(&m))?;
+    let mut file = None;
+    while let Ok(Some(field)) = mp.next_field().await {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("скан").to_owned();
+            if let Ok(bytes) = field.bytes().await {
+                file = Some((name, bytes.to_vec()));
+            }
+        }
+    }
+    let refuse = |m: &str| Ok(redirect_with(&format!("/orders/{oid}"), &format!("Скан не принят: {m}"), &ctx));
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else { return refuse("выберите файл") };
+    if bytes.len() > metoda_domain::files::MAX_FILE_BYTES {
+        return refuse("файл больше 20 МБ");
+    }
+    let ct = match metoda_domain::files::detect(&bytes) {
+        Some((ct, _)) if ct == "application/pdf" || ct.starts_with("image/") => ct,
+        _ => return refuse("нужен PDF, JPEG или PNG (тип определяется по содержимому)"),
+    };
+    let mut tx = state.db.begin().await?;
+    let scope = metoda_store::audit::Scope { region_id: Some(m.region_id), municipality_id: Some(m.id) };
+    let title = format!("Скан приказа № {}", o.number);
+    let content = metoda_store::attachments::Content::File { name: &name, content_type: ct, bytes: &bytes };
+    metoda_store::attachments::add(&mut tx, &ctx.actor(), scope, "order", oid, "scan", None, &title, content).await?;
+    tx.commit().await?;
+    Ok(redirect_with(&format!("/orders/{oid}"), "Скан приказа приложен", &ctx))
 }

@@ -1,0 +1,119 @@
+//! Attached files and links: the documents of an association's register (by academic year and
+//! kind) and the scans of orders. Stored in the database; archived, never deleted.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, FromRow};
+
+use crate::audit::{self, Scope};
+use crate::{Actor, Result, StoreError, now};
+
+/// An attachment without its content.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Attachment {
+    pub id: i64,
+    pub municipality_id: i64,
+    /// association | order
+    pub owner: String,
+    pub owner_id: i64,
+    /// A required-document code of the profile, or `scan`.
+    pub kind: String,
+    pub year: Option<i64>,
+    pub title: String,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub size: Option<i64>,
+    pub sha256: Option<String>,
+    pub url: Option<String>,
+    pub uploaded_at: String,
+    pub archived_at: Option<String>,
+}
+
+const COLS: &str = "id, municipality_id, owner, owner_id, kind, year, title, file_name, content_type, size, sha256, url, uploaded_at, archived_at";
+
+/// What is attached: a checked file or a link.
+pub enum Content<'a> {
+    File { name: &'a str, content_type: &'a str, bytes: &'a [u8] },
+    Link(&'a str),
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn add(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    scope: Scope,
+    owner: &str,
+    owner_id: i64,
+    kind: &str,
+    year: Option<i64>,
+    title: &str,
+    content: Content<'_>,
+) -> Result<Attachment> {
+    let municipality_id =
+        scope.municipality_id.ok_or_else(|| StoreError::Other("an attachment needs a municipality".into()))?;
+    let (file_name, content_type, size, sha, bytes, url) = match content {
+        Content::File { name, content_type, bytes } => (
+            Some(name.chars().take(200).collect::<String>()),
+            Some(content_type.to_owned()),
+            Some(bytes.len() as i64),
+            Some(hex::encode(Sha256::digest(bytes))),
+            Some(bytes.to_vec()),
+            None,
+        ),
+        Content::Link(u) => (None, None, None, None, None, Some(u.to_owned())),
+    };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO attachments (municipality_id, owner, owner_id, kind, year, title, file_name, content_type, size, sha256, content, url, uploaded_by, uploaded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+    )
+    .bind(municipality_id)
+    .bind(owner)
+    .bind(owner_id)
+    .bind(kind)
+    .bind(year)
+    .bind(title)
+    .bind(file_name)
+    .bind(content_type)
+    .bind(size)
+    .bind(sha)
+    .bind(bytes)
+    .bind(url)
+    .bind(actor.user_id)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?;
+    let a = get(conn, id).await?;
+    let summary = format!("Приложен документ «{}»", a.title);
+    audit::record_change(conn, actor, scope, "attachment", id, "create", &summary, None, &a).await?;
+    Ok(a)
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Attachment> {
+    sqlx::query_as(&format!("SELECT {COLS} FROM attachments WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// The file's bytes (None for a link).
+pub async fn content(conn: &mut AnyConnection, id: i64) -> Result<Option<Vec<u8>>> {
+    Ok(sqlx::query_scalar("SELECT content FROM attachments WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .flatten())
+}
+
+/// Live attachments of an owner (of one year when given), newest first.
+pub async fn list(conn: &mut AnyConnection, owner: &str, owner_id: i64, year: Option<i64>) -> Result<Vec<Attachment>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLS} FROM attachments WHERE owner = $1 AND owner_id = $2 AND ($3 IS NULL OR year = $3) AND archived_at IS NULL
+         ORDER BY uploaded_at DESC, id DESC"
+    ))
+    .bind(owner)
+    .bind(owner_id)
+    .bind(year)
+    .fetch_all(&mut *conn)
+    .await?)
+}

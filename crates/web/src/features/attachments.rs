@@ -1,0 +1,69 @@
+//! Downloading attached files: who may read the owner (the association, the order) may read its
+//! files. Links redirect to their address.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use metoda_domain::access::{Action, Resource};
+use metoda_store::{associations, attachments, orders};
+
+use crate::AppState;
+use crate::auth::Me;
+use crate::error::AppError;
+use crate::extract::Path;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/attachments/{id}", get(download))
+}
+
+async fn download(State(state): State<AppState>, Me(me, _): Me, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let mut c = state.db.conn().await?;
+    let a = attachments::get(&mut c, id).await?;
+    let allowed = match a.owner.as_str() {
+        "association" => {
+            let x = associations::get(&mut c, a.owner_id).await?;
+            me.may(
+                Action::View,
+                &Resource::Association {
+                    region_id: x.region_id,
+                    municipality_id: x.municipality_id,
+                    association_id: Some(x.id),
+                },
+            )
+        }
+        "order" => {
+            let o = orders::get(&mut c, a.owner_id).await?;
+            me.may(Action::View, &Resource::Order { region_id: o.region_id, municipality_id: o.municipality_id })
+        }
+        _ => false,
+    };
+    if !allowed || a.archived_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    if let Some(url) = &a.url {
+        return Ok(Redirect::to(url).into_response());
+    }
+    let bytes = attachments::content(&mut c, id).await?.ok_or(AppError::NotFound)?;
+    let mut r = bytes.into_response();
+    let ct = a.content_type.as_deref().unwrap_or("application/octet-stream");
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(ct).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    // The name as uploaded, RFC 5987-encoded (Cyrillic names survive).
+    let name = a.file_name.as_deref().unwrap_or("file");
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"._-".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"file\"; filename*=UTF-8''{encoded}");
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    Ok(r)
+}
