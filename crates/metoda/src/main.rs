@@ -37,7 +37,8 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
-    /// Fill a demo municipality (Томский район, seed-002 profile) with organizations and a user for every role.
+    /// Fill demo data: Томский район (seed 002) with organizations, teachers, associations created by orders and a
+    /// user for every role; Асиновский район (seed 004) with an МУМО and its РМО.
     DemoData {
         /// Load even when the database already has users.
         #[arg(long)]
@@ -176,11 +177,14 @@ async fn run(cli: Cli) -> Result<()> {
             let db = open(&cfg).await?;
             let loaded = demo::load(&db, force).await.map_err(store_err)?;
             println!(
-                "Демо-данные загружены: {} / {}, организаций: {}, объединение «{}».",
+                "Демо-данные загружены: {} / {}: организаций {}, педагогов {}, объединений {}; {}: «{}» с РМО.",
                 demo::DEMO_REGION,
                 demo::DEMO_MUNICIPALITY,
                 loaded.organizations,
-                demo::DEMO_ASSOCIATION
+                loaded.teachers,
+                loaded.associations.len() - 1,
+                demo::DEMO_MUNICIPALITY_2,
+                demo::DEMO_ASSOCIATION_2
             );
             println!("Пароль всех демо-пользователей: {}", demo::DEMO_PASSWORD);
             for (login, role) in &loaded.users {

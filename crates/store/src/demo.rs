@@ -1,5 +1,7 @@
-//! Demo data: one municipality under the seed-002 profile (Томский район), its organizations,
-//! one association and a user for every role. `metoda demo-data` calls [`load`].
+//! Demo data: Томский район under the seed-002 profile with ten organizations, sixty teachers,
+//! three associations created by orders and a user for every role; and Асиновский район under
+//! seed 004 with an МУМО and its РМО (no users of its own: sign in as admin or operator).
+//! `metoda demo-data` calls [`load`].
 
 use metoda_domain::access::{Role, ScopeKind};
 use metoda_domain::directory::{MunicipalityInput, OrganizationInput, RegionInput, UserInput};

@@ -96,7 +96,10 @@ pub async fn apply(
         })?;
         match teachers::find_identity(conn, &d).await? {
             Some(existing) => {
-                teachers::update(conn, actor, existing, &d).await?;
+                // An empty cell keeps what is stored: a file with fewer columns never wipes data.
+                let stored = teachers::get(conn, existing).await?;
+                let merged = keep_stored(input.clone(), &stored).parse(today).map_err(StoreError::Invalid)?;
+                teachers::update(conn, actor, existing, &merged).await?;
                 done.updated += 1;
             }
             None => {
@@ -127,4 +130,28 @@ pub async fn sweep(conn: &mut AnyConnection) -> Result<u64> {
         .execute(&mut *conn)
         .await?
         .rows_affected())
+}
+
+/// The row with its empty optional fields taken from the stored record.
+fn keep_stored(mut i: TeacherInput, t: &teachers::Teacher) -> TeacherInput {
+    fn fill(field: &mut String, stored: &Option<String>) {
+        if field.trim().is_empty()
+            && let Some(v) = stored
+        {
+            *field = v.clone();
+        }
+    }
+    fill(&mut i.middle_name, &t.middle_name);
+    fill(&mut i.subjects, &t.subjects);
+    fill(&mut i.edu_institution, &t.edu_institution);
+    fill(&mut i.edu_specialty, &t.edu_specialty);
+    fill(&mut i.edu_year, &t.edu_year.map(|y| y.to_string()));
+    fill(&mut i.category_assigned_on, &t.category_assigned_on);
+    fill(&mut i.category_expires_on, &t.category_expires_on);
+    fill(&mut i.experience_start, &t.experience_start);
+    fill(&mut i.phone, &t.phone);
+    fill(&mut i.email, &t.email);
+    fill(&mut i.consent_on, &t.consent_on);
+    i.young_specialist |= t.young_specialist != 0;
+    i
 }

@@ -185,3 +185,64 @@ pub async fn add_difficulty(
     audit::record_change(conn, actor, t.scope(), "teacher_difficulty", id, "create", &summary, None, &d).await?;
     Ok(d)
 }
+
+/// A further place of work (the main one is on the teacher record).
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Position {
+    pub id: i64,
+    pub organization_id: i64,
+    pub organization_name: String,
+    pub position: String,
+}
+
+pub async fn positions(conn: &mut AnyConnection, teacher_id: i64) -> Result<Vec<Position>> {
+    Ok(sqlx::query_as(
+        "SELECT p.id, p.organization_id, o.short_name AS organization_name, p.position FROM teacher_positions p
+         JOIN organizations o ON o.id = p.organization_id WHERE p.teacher_id = $1 ORDER BY o.short_name",
+    )
+    .bind(teacher_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Adds a further place of work in an organization of the teacher's municipality.
+pub async fn add_position(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    t: &Teacher,
+    organization_id: i64,
+    position: &str,
+) -> Result<Position> {
+    let ok: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM organizations WHERE id = $1 AND municipality_id = $2 AND archived_at IS NULL",
+    )
+    .bind(organization_id)
+    .bind(t.municipality_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if ok.is_none() {
+        return Err(StoreError::invalid(
+            "organization_id",
+            "Организация: выберите действующую организацию этого муниципалитета",
+        ));
+    }
+    if organization_id == t.organization_id
+        || positions(conn, t.id).await?.iter().any(|p| p.organization_id == organization_id)
+    {
+        return Err(StoreError::Conflict("Эта организация уже указана как место работы педагога".into()));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO teacher_positions (teacher_id, organization_id, position, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(t.id)
+    .bind(organization_id)
+    .bind(position)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?;
+    let p = positions(conn, t.id).await?.into_iter().find(|p| p.id == id).ok_or(StoreError::NotFound)?;
+    let summary =
+        format!("{}: место работы по совместительству — {}, {}", t.full_name(), p.organization_name, p.position);
+    audit::record_change(conn, actor, t.scope(), "teacher_position", id, "create", &summary, None, &p).await?;
+    Ok(p)
+}

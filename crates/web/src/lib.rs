@@ -81,6 +81,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::context))
         .layer(RequestBodyLimitLayer::new(auth::UPLOAD_LIMIT + 1024 * 1024))
+        // axum's own extractors (Multipart, Bytes) stop at 2 MB unless told otherwise.
+        .layer(axum::extract::DefaultBodyLimit::max(auth::UPLOAD_LIMIT + 1024 * 1024))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))

@@ -283,6 +283,19 @@ fn routes() -> Vec<Route> {
         r(g.clone(), "/teachers/export.xlsx", None, BANK),
         r(g.clone(), "/orders/{a_order}/docx", None, A_ALL),
         r(g.clone(), "/attachments/{att_a}", None, A_ALL),
+        r(
+            p.clone(),
+            "/associations/{assoc_c}/subgroups",
+            Form(&[("kind", "section"), ("name", "Секция {tag}")]),
+            ADMIN,
+        ),
+        r(p.clone(), "/associations/{assoc_c}/subgroups/{sg_c}/members", Form(&[("teacher_id", "{c_member}")]), ADMIN),
+        r(
+            p.clone(),
+            "/api/v1/associations/{assoc_c}/subgroups",
+            Json(r#"{"kind": "section", "name": "Секция API {tag}"}"#),
+            ADMIN,
+        ),
         r(g.clone(), "/attachments/{att_b}", None, B_ALL),
         r(g.clone(), "/orders/{b_order}/docx", None, B_ALL),
         r(
@@ -313,6 +326,12 @@ fn routes() -> Vec<Route> {
             p.clone(),
             "/teachers/{a_teacher}/courses",
             Form(&[("kind", "retraining"), ("title", "Курс {tag}"), ("end_on", "2026-06-30")]),
+            A_TEACHER_EDITORS,
+        ),
+        r(
+            p.clone(),
+            "/teachers/{a_teacher}/positions",
+            Form(&[("organization_id", "{org_a2}"), ("position", "совместитель")]),
             A_TEACHER_EDITORS,
         ),
         r(
@@ -643,6 +662,21 @@ async fn every_route_for_every_role() {
             .await
             .unwrap()
             .id;
+    // A creative group of the МУМО without members yet, and a member of the МУМО to put in it.
+    let assoc_c = metoda_store::associations::get(&mut tx, app.assoc_c).await.unwrap();
+    let c_member = metoda_store::associations::members(&mut tx, app.assoc_c, None).await.unwrap()[0].teacher_id;
+    let sg_c = metoda_store::associations::create_subgroup(
+        &mut tx,
+        &actor,
+        &assoc_c,
+        "creative_group",
+        "Пустая группа",
+        None,
+        "2026-09-01",
+    )
+    .await
+    .unwrap()
+    .id;
     tx.commit().await.unwrap();
     let settings_json = serde_json::to_string(&preset("seed-002").unwrap().settings).unwrap();
     // A's head teacher as a form and as JSON: the current data, so updates change nothing.
@@ -716,6 +750,9 @@ async fn every_route_for_every_role() {
                 .replace("{a_order}", &app.a_order.to_string())
                 .replace("{att_a}", &att_a.to_string())
                 .replace("{att_b}", &att_b.to_string())
+                .replace("{assoc_c}", &app.assoc_c.to_string())
+                .replace("{sg_c}", &sg_c.to_string())
+                .replace("{c_member}", &c_member.to_string())
                 .replace("{b_order}", &app.b_order.to_string())
                 .replace("{b_user}", &app.b_user.to_string())
                 .replace("{token}", &token_id.to_string())

@@ -508,6 +508,31 @@ async fn a_topic_is_proposed_by_the_teacher_and_agreed_by_the_head_courses_and_n
     let card = head.get(&format!("/teachers/{own}")).await.text().await.unwrap();
     assert!(card.contains("Функциональная грамотность</td>") && card.contains("700800123456"));
     assert!(card.contains("цифровые (электронные ресурсы") && card.contains("электронный журнал"));
+    // A further place of work: the head adds it; the teacher may not; twice is refused.
+    let second = app.org_a2.to_string();
+    assert_eq!(
+        teacher
+            .form(
+                &format!("/teachers/{own}/positions"),
+                &[("organization_id", &second), ("position", "педагог дополнительного образования")]
+            )
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        head.form(
+            &format!("/teachers/{own}/positions"),
+            &[("organization_id", &second), ("position", "педагог дополнительного образования")]
+        )
+        .await
+        .status(),
+        StatusCode::SEE_OTHER
+    );
+    head.form(&format!("/teachers/{own}/positions"), &[("organization_id", &second), ("position", "ещё раз")]).await;
+    let card = head.get(&format!("/teachers/{own}")).await.text().await.unwrap();
+    assert!(card.contains("— педагог дополнительного образования"), "{card}");
+    assert!(card.contains("Не сохранено: Эта организация уже указана"));
     // A colleague sees none of it; another municipality writes nothing.
     let colleague = app.login("mmo.secretary").await;
     let card = colleague.get(&format!("/teachers/{own}")).await.text().await.unwrap();
@@ -561,6 +586,13 @@ async fn documents_of_the_register_and_order_scans_are_uploaded_checked_and_guar
     let a: Value = head.get(&format!("/api/v1/associations/{}", app.assoc_a)).await.json().await.unwrap();
     let minutes = a["documents"].as_array().unwrap().iter().find(|d| d["code"] == "minutes").unwrap();
     assert_eq!(minutes["present"], true, "{minutes}");
+    // A scan of several megabytes goes through (axum's own 2 MB default is raised).
+    let mut big = b"%PDF-1.4\n".to_vec();
+    big.resize(3 * 1024 * 1024, b'0');
+    let r =
+        upload_doc(&head, &path, &[("kind", "annual_analysis"), ("title", "Анализ (скан)")], Some(("анализ.pdf", big)))
+            .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap_or_default());
     // A link works too.
     let r =
         upload_doc(&head, &path, &[("kind", "work_plan"), ("url", "https://school.example.ru/plan.pdf")], None).await;
@@ -578,8 +610,13 @@ async fn documents_of_the_register_and_order_scans_are_uploaded_checked_and_guar
         let r = teacher.get(l).await;
         if r.status() == StatusCode::OK {
             assert_eq!(r.headers()["content-type"], "application/pdf");
-            assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
-            got_pdf = true;
+            let body = r.bytes().await.unwrap().to_vec();
+            assert!(
+                body.len() == 3 * 1024 * 1024 || body == pdf,
+                "a downloaded file differs from the upload ({} bytes)",
+                body.len()
+            );
+            got_pdf |= body == pdf;
         } else {
             assert_eq!(r.status(), StatusCode::SEE_OTHER, "the link redirects");
         }

@@ -450,6 +450,7 @@ pub struct AssociationBody {
     pub association: Association,
     pub officers: Vec<Officer>,
     pub members: Vec<Member>,
+    pub subgroups: Vec<Subgroup>,
     #[schema(value_type = Vec<Object>)]
     pub documents: Vec<DocumentState>,
 }
@@ -467,7 +468,8 @@ pub async fn api_get(
     let mut c = state.db.conn().await?;
     let officers = associations::officers(&mut c, id).await?;
     let (members, _, _) = visible_members(&me, &a, associations::members(&mut c, id, None).await?);
-    Ok(Json(AssociationBody { association: a, officers, members, documents }))
+    let subgroups = associations::subgroups(&mut c, id).await?;
+    Ok(Json(AssociationBody { association: a, officers, members, subgroups, documents }))
 }
 
 /// Add a teacher of the bank to the association from a date.
@@ -580,6 +582,9 @@ async fn subgroup_member_submit(
 ) -> PageResult {
     let result = async {
         let a = load(&state, &me, id, Action::Update).await?;
+        if !a.is_active() {
+            return Err(AppError::Conflict("Объединение ликвидировано".into()));
+        }
         let tid = f.teacher_id.trim().parse::<i64>().map_err(|_| {
             AppError::Validation(vec![FieldError::new("teacher_id", "Педагог: выберите члена объединения")])
         })?;

@@ -32,7 +32,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Municipalities where the user may bring teachers in (create or update in some organization).
-async fn importable(state: &AppState, me: &Current) -> Result<Vec<(Municipality, Vec<Organization>)>, AppError> {
+pub async fn importable(state: &AppState, me: &Current) -> Result<Vec<(Municipality, Vec<Organization>)>, AppError> {
     let mut c = state.db.conn().await?;
     let mut out = vec![];
     for m in municipalities::list(&mut c, None, false).await? {
@@ -76,6 +76,8 @@ pub struct Preview {
     pub problems: usize,
     pub new_count: usize,
     pub update_count: usize,
+    /// Columns of the file that Metoda does not read.
+    pub ignored: Vec<String>,
 }
 
 pub struct PreviewRow {
@@ -262,6 +264,7 @@ async fn upload_submit(State(state): State<AppState>, Me(me, ctx): Me, mut mp: M
     if sheet.rows.is_empty() && sheet.problems.is_empty() {
         return refuse("В файле нет ни одной строки с педагогом".into());
     }
+    let sheet_ignored = sheet.ignored_columns.clone();
     let (rows, inputs) = check(&state, &me, &m, &orgs, sheet.rows, sheet.problems).await?;
     let problems = rows.iter().filter(|r| !r.problems.is_empty()).count();
     let new_count = rows.iter().filter(|r| r.action == "новый").count();
@@ -273,7 +276,7 @@ async fn upload_submit(State(state): State<AppState>, Me(me, ctx): Me, mut mp: M
         None
     };
     let status = if problems == 0 { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let preview = Preview { import_id, file_name, rows, problems, new_count, update_count };
+    let preview = Preview { import_id, file_name, rows, problems, new_count, update_count, ignored: sheet_ignored };
     render_status(
         status,
         &UploadPage {
@@ -290,8 +293,8 @@ async fn apply_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): 
     let p = imports::get(&mut tx, id).await?;
     let m = municipalities::get(&mut tx, p.municipality_id).await?;
     let scope = Scope { region_id: Some(m.region_id), municipality_id: Some(m.id) };
-    // The rows were checked against the user's rights in the preview; the rights are checked again
-    // row by row through the store's identity match (a changed right since then refuses it all).
+    // The rows were checked against the user's rights in the preview (minutes ago, by this user);
+    // here the user must still be able to bring teachers into this municipality.
     let list = importable(&state, &me).await?;
     if !list.iter().any(|(x, _)| x.id == m.id) {
         return Err(AppError::Forbidden);

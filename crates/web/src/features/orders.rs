@@ -364,7 +364,7 @@ async fn docx(
         .as_deref()
         .unwrap_or("")
         .lines()
-        .map(|l| l.trim().trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ')').trim().to_owned())
+        .map(|l| strip_number(l.trim()).to_owned())
         .filter(|l| !l.is_empty())
         .collect();
     let appendix = (!snapshot.is_empty()).then(|| metoda_docs::order_docx::Appendix {
@@ -455,4 +455,25 @@ async fn scan_submit(
     metoda_store::attachments::add(&mut tx, &ctx.actor(), scope, "order", oid, "scan", None, &title, content).await?;
     tx.commit().await?;
     Ok(redirect_with(&format!("/orders/{oid}"), "Скан приказа приложен", &ctx))
+}
+
+/// A point's own numbering ("1. ", "2) ") is dropped — the document numbers the points — but a
+/// point that starts with a number ("15 сентября провести…") keeps it.
+fn strip_number(line: &str) -> &str {
+    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    match line[digits..].strip_prefix(['.', ')']) {
+        Some(rest) if digits > 0 && (rest.is_empty() || rest.starts_with(' ')) => rest.trim_start(),
+        _ => line,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_numbering_is_dropped() {
+        assert_eq!(super::strip_number("1. Создать ММО."), "Создать ММО.");
+        assert_eq!(super::strip_number("2) Назначить."), "Назначить.");
+        assert_eq!(super::strip_number("15 сентября провести семинар."), "15 сентября провести семинар.");
+        assert_eq!(super::strip_number("3.5% педагогов"), "3.5% педагогов");
+    }
 }

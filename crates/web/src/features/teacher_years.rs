@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/teachers/{id}/topic/agree", post(agree_submit))
         .route("/teachers/{id}/courses", post(course_submit))
         .route("/teachers/{id}/difficulties", post(difficulty_submit))
+        .route("/teachers/{id}/positions", post(position_submit))
 }
 
 /// Who may write the per-year part: the teacher (own record) and whoever may update the record.
@@ -163,6 +164,38 @@ async fn difficulty_submit(
         teacher_years::add_difficulty(&mut tx, &ctx.actor(), &t, current_year(), kind, note.as_deref()).await?;
         tx.commit().await?;
         Ok("Затруднение записано".to_owned())
+    }
+    .await;
+    back(id, &ctx, r)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PositionForm {
+    organization_id: String,
+    position: String,
+}
+
+async fn position_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(f): Form<PositionForm>,
+) -> PageResult {
+    let (t, m) = load(&state, id).await?;
+    if !can(&me, Action::Update, &t, &m) {
+        return Err(AppError::Forbidden);
+    }
+    let r = async {
+        let org: i64 = f.organization_id.trim().parse().map_err(|_| {
+            AppError::Validation(vec![FieldError::new("organization_id", "Организация: выберите из списка")])
+        })?;
+        let position = values::required_text("position", "Должность", &f.position, 200)
+            .map_err(|e| AppError::Validation(vec![e]))?;
+        let mut tx = state.db.begin().await?;
+        let p = teacher_years::add_position(&mut tx, &ctx.actor(), &t, org, &position).await?;
+        tx.commit().await?;
+        Ok(format!("Добавлено место работы: {}", p.organization_name))
     }
     .await;
     back(id, &ctx, r)

@@ -310,6 +310,7 @@ struct BankPage {
     organizations: Vec<Organization>,
     associations: Vec<Association>,
     can_create: bool,
+    can_import: bool,
     query_string: String,
     any_personal: bool,
     /// Filters and counts by personal data are offered.
@@ -394,6 +395,7 @@ async fn bank_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Que
     drop(c);
     let rows = views(&state, &me, &rows, today).await?;
     let can_create = !creatable(&state, &me).await?.is_empty();
+    let can_import = !crate::features::bank_files::importable(&state, &me).await?.is_empty();
     let pages = ((total + f.per_page - 1) / f.per_page).max(1);
     let query_string = serde_urlencoded::to_string(BankQuery { page: None, ..q.clone() }).unwrap_or_default();
     render(&BankPage {
@@ -410,6 +412,7 @@ async fn bank_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Que
         organizations,
         associations,
         can_create,
+        can_import,
         query_string,
         q,
     })
@@ -428,6 +431,10 @@ pub struct YearPart {
     pub may_agree: bool,
     pub course_kinds: Vec<(&'static str, &'static str)>,
     pub difficulty_kinds: Vec<(&'static str, &'static str)>,
+    /// Further places of work, and the organizations one may be added in (for editors).
+    pub positions: Vec<metoda_store::teacher_years::Position>,
+    pub may_update: bool,
+    pub organizations: Vec<(i64, String)>,
 }
 
 async fn year_part(state: &AppState, me: &Current, t: &Teacher, m: &[i64]) -> Result<Option<YearPart>, AppError> {
@@ -447,6 +454,17 @@ async fn year_part(state: &AppState, me: &Current, t: &Teacher, m: &[i64]) -> Re
         topics,
         courses: teacher_years::courses(&mut c, t.id).await?,
         difficulties: teacher_years::difficulties(&mut c, t.id).await?,
+        positions: teacher_years::positions(&mut c, t.id).await?,
+        may_update: can(me, Action::Update, t, m),
+        organizations: organizations::list(
+            &mut c,
+            &organizations::Filter { municipality_id: Some(t.municipality_id), ..Default::default() },
+        )
+        .await?
+        .into_iter()
+        .filter(|o| o.id != t.organization_id)
+        .map(|o| (o.id, o.short_name))
+        .collect(),
         may_write: crate::features::teacher_years::may_write(me, t, m),
         may_agree: crate::features::teacher_years::may_agree(me, t, m),
         course_kinds: choices(CourseKind::ALL, CourseKind::code, CourseKind::label_ru),

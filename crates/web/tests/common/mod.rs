@@ -38,6 +38,8 @@ pub struct TestApp {
     pub a_free_teacher: i64,
     /// A teacher of B, member of B's association, working at `org_b`.
     pub b_teacher: i64,
+    /// The demo's МУМО of Асиновский район (seed 004, with subgroups; no users of its own).
+    pub assoc_c: i64,
     /// The first order of A (creating its association) and an order of B.
     pub a_order: i64,
     pub b_order: i64,
@@ -186,6 +188,7 @@ impl TestApp {
             a_user: a_user.id,
             a_teacher,
             a_free_teacher,
+            assoc_c: loaded.associations[3],
             b_teacher,
             a_order,
             b_order,
