@@ -147,10 +147,17 @@ pub struct Difficulty {
 }
 
 impl Difficulty {
-    pub fn kind_label(&self) -> &'static str {
-        DifficultyKind::from_code(&self.kind).map_or("—", DifficultyKind::label_ru)
+    /// The kind in Russian: Metoda's own list, or a kind the municipality's profile added.
+    pub fn kind_label(&self) -> &str {
+        match self.kind.strip_prefix(CUSTOM) {
+            Some(own) => own,
+            None => DifficultyKind::from_code(&self.kind).map_or("—", DifficultyKind::label_ru),
+        }
     }
 }
+
+/// The prefix of a difficulty kind the municipality's profile added (`custom:<name>`).
+pub const CUSTOM: &str = "custom:";
 
 pub async fn difficulties(conn: &mut AnyConnection, teacher_id: i64) -> Result<Vec<Difficulty>> {
     Ok(sqlx::query_as(
@@ -166,7 +173,7 @@ pub async fn add_difficulty(
     actor: &Actor,
     t: &Teacher,
     year: i64,
-    kind: DifficultyKind,
+    kind: &str,
     note: Option<&str>,
 ) -> Result<Difficulty> {
     let id: i64 = sqlx::query_scalar(
@@ -174,14 +181,14 @@ pub async fn add_difficulty(
     )
     .bind(t.id)
     .bind(year)
-    .bind(kind.code())
+    .bind(kind)
     .bind(note)
     .bind(now())
     .fetch_one(&mut *conn)
     .await?;
     let d = difficulties(conn, t.id).await?.into_iter().find(|d| d.id == id).ok_or(StoreError::NotFound)?;
     let summary =
-        format!("{}: записано затруднение «{}» на {}/{} учебный год", t.full_name(), kind.label_ru(), year, year + 1);
+        format!("{}: записано затруднение «{}» на {}/{} учебный год", t.full_name(), d.kind_label(), year, year + 1);
     audit::record_change(conn, actor, t.scope(), "teacher_difficulty", id, "create", &summary, None, &d).await?;
     Ok(d)
 }

@@ -568,9 +568,10 @@ fn settings_pairs() -> Vec<(String, String)> {
     for f in s.form_fields() {
         out.push((f.clause_key(), f.clause.clone().unwrap_or_default()));
         match f.kind {
-            FieldKind::Text { value } | FieldKind::MonthDays { value } | FieldKind::Deadlines { value } => {
-                out.push((f.key.into(), value))
-            }
+            FieldKind::Text { value }
+            | FieldKind::MonthDays { value }
+            | FieldKind::Deadlines { value }
+            | FieldKind::Lines { value } => out.push((f.key.into(), value)),
             FieldKind::Number { value, .. } => {
                 out.push((f.key.into(), value.map(|v| v.to_string()).unwrap_or_default()))
             }

@@ -641,3 +641,48 @@ async fn documents_of_the_register_and_order_scans_are_uploaded_checked_and_guar
     assert_eq!(upload_doc(&teacher, &order, &[], None).await.status(), StatusCode::FORBIDDEN);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_profile_extends_the_list_of_difficulties() {
+    let app = TestApp::start().await;
+    let uo = app.login("uo.head").await;
+    let list: Value = uo.get("/api/v1/profiles").await.json().await.unwrap();
+    let p002 = list.as_array().unwrap().iter().find(|p| p["code"] == "seed-002").unwrap()["id"].as_i64().unwrap();
+    let copy: Value = uo
+        .post_json(
+            &format!("/api/v1/profiles/{p002}/copy"),
+            json!({"municipality_id": app.muni_a, "name": "Наше положение"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = copy["id"].as_i64().unwrap();
+    let mut settings = copy["settings"].clone();
+    settings["extra_need_kinds"] = json!({"value": ["наставничество молодых педагогов"], "clause": "п. 6"});
+    let r =
+        uo.put_json(&format!("/api/v1/profiles/{id}"), json!({"name": "Наше положение", "settings": settings})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = uo.get(&format!("/profiles/{id}")).await.text().await.unwrap();
+    assert!(page.contains("наставничество молодых педагогов"), "the profile page lists the added kind");
+    uo.put_json(&format!("/api/v1/municipalities/{}/profile", app.muni_a), json!({"profile_id": id})).await;
+    let own: i64 = {
+        let mut c = app.t.db.conn().await.unwrap();
+        sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1")
+            .bind(app.a_user)
+            .fetch_one(&mut *c)
+            .await
+            .unwrap()
+    };
+    let teacher = app.login("teacher").await;
+    let card = teacher.get(&format!("/teachers/{own}")).await.text().await.unwrap();
+    assert!(card.contains("value=\"custom:наставничество молодых педагогов\""), "offered on the card");
+    teacher
+        .form(&format!("/teachers/{own}/difficulties"), &[("kind", "custom:наставничество молодых педагогов")])
+        .await;
+    teacher.form(&format!("/teachers/{own}/difficulties"), &[("kind", "custom:выдуманное")]).await;
+    let card = teacher.get(&format!("/teachers/{own}")).await.text().await.unwrap();
+    assert!(card.contains(": наставничество молодых педагогов</li>"), "{card}");
+    assert!(card.contains("Не сохранено: Вид затруднения"), "a kind no list holds is refused");
+    app.stop().await;
+}

@@ -74,6 +74,8 @@ pub enum FieldKind {
     MonthDays { value: String },
     /// One deadline per line: "authority;academic_year;30.05;приложение 1 к Положению".
     Deadlines { value: String },
+    /// Free lines of text, one item per line.
+    Lines { value: String },
 }
 
 fn options<T: Choice>() -> Vec<(&'static str, &'static str)> {
@@ -161,6 +163,11 @@ impl ProfileSettings {
                 FieldKind::Bool { value: self.invited_participants.value },
                 &self.invited_participants.clause,
             ),
+            field(
+                keys::EXTRA_NEED_KINDS,
+                FieldKind::Lines { value: self.extra_need_kinds.value.join("\n") },
+                &self.extra_need_kinds.clause,
+            ),
         ]
     }
 
@@ -194,6 +201,11 @@ pub fn from_form(pairs: &[(String, String)]) -> Result<ProfileSettings, Vec<Fiel
     let required_documents = r.multi::<RequiredDocument>(keys::REQUIRED_DOCUMENTS);
     let subgroups = r.multi::<SubgroupKind>(keys::SUBGROUPS);
     let invited = r.bool(keys::INVITED_PARTICIPANTS);
+    let extra_need_kinds: Vec<String> = pairs
+        .iter()
+        .find(|(k, _)| k == keys::EXTRA_NEED_KINDS)
+        .map(|(_, v)| v.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect())
+        .unwrap_or_default();
 
     let parse_errors = r.errors;
     // A field that failed to parse gets a placeholder; its validation errors are dropped below,
@@ -242,6 +254,7 @@ pub fn from_form(pairs: &[(String, String)]) -> Result<ProfileSettings, Vec<Fiel
             value: invited.unwrap_or(false),
             clause: clause(pairs, keys::INVITED_PARTICIPANTS),
         },
+        extra_need_kinds: Setting { value: extra_need_kinds, clause: clause(pairs, keys::EXTRA_NEED_KINDS) },
     };
 
     let mut errors = parse_errors;

@@ -389,6 +389,14 @@ pub struct ProfileSettings {
     pub subgroups: Setting<Vec<SubgroupKind>>,
     /// Invited representatives of local government, legal and natural persons may take part.
     pub invited_participants: Setting<bool>,
+    /// Kinds of professional difficulties and needs the municipality adds to Metoda's own list
+    /// (004 §6 «сведения о профессиональных потребностях»). Absent in documents written before it.
+    #[serde(default = "no_extra_need_kinds")]
+    pub extra_need_kinds: Setting<Vec<String>>,
+}
+
+fn no_extra_need_kinds() -> Setting<Vec<String>> {
+    Setting { value: vec![], clause: None }
 }
 
 /// Field keys (serde names, form field names) and their Russian names, in struct order.
@@ -409,6 +417,7 @@ pub mod keys {
     pub const REQUIRED_DOCUMENTS: &str = "required_documents";
     pub const SUBGROUPS: &str = "subgroups";
     pub const INVITED_PARTICIPANTS: &str = "invited_participants";
+    pub const EXTRA_NEED_KINDS: &str = "extra_need_kinds";
 
     /// Suffix of the form field that carries a setting's clause: `"{key}__clause"`.
     pub const CLAUSE_SUFFIX: &str = "__clause";
@@ -432,6 +441,7 @@ pub const FIELDS: &[(&str, &str)] = &[
     (keys::REQUIRED_DOCUMENTS, "Обязательная документация"),
     (keys::SUBGROUPS, "Подразделения внутри объединения"),
     (keys::INVITED_PARTICIPANTS, "Допускается участие приглашённых лиц"),
+    (keys::EXTRA_NEED_KINDS, "Дополнительные виды профессиональных затруднений и потребностей"),
 ];
 
 /// The Russian name of the setting `key` (the key itself when unknown).
@@ -525,7 +535,7 @@ fn check_unique_choices<T: Choice + Hash>(errors: &mut Vec<FieldError>, key: &'s
 
 impl ProfileSettings {
     /// Every setting's clause, keyed by the setting's key, in struct order.
-    pub fn clauses(&self) -> [(&'static str, Option<&str>); 16] {
+    pub fn clauses(&self) -> [(&'static str, Option<&str>); 17] {
         [
             (keys::BODY_NAME, self.body_name.clause.as_deref()),
             (keys::MIN_MEMBERS, self.min_members.clause.as_deref()),
@@ -543,6 +553,7 @@ impl ProfileSettings {
             (keys::REQUIRED_DOCUMENTS, self.required_documents.clause.as_deref()),
             (keys::SUBGROUPS, self.subgroups.clause.as_deref()),
             (keys::INVITED_PARTICIPANTS, self.invited_participants.clause.as_deref()),
+            (keys::EXTRA_NEED_KINDS, self.extra_need_kinds.clause.as_deref()),
         ]
     }
 
@@ -651,13 +662,30 @@ impl ProfileSettings {
             }
         }
 
+        let extra = &self.extra_need_kinds.value;
+        let mut seen: Vec<String> = vec![];
+        for kind in extra {
+            let k = kind.trim();
+            let lower = k.to_lowercase();
+            let label = label_for(keys::EXTRA_NEED_KINDS);
+            if k.is_empty() || k.chars().count() > 100 {
+                errors.push(err(keys::EXTRA_NEED_KINDS, format!("{label}: каждая строка — от 1 до 100 символов")));
+            } else if seen.contains(&lower) {
+                errors.push(err(keys::EXTRA_NEED_KINDS, format!("{label}: «{k}» указано дважды")));
+            }
+            seen.push(lower);
+        }
+        if extra.len() > 30 {
+            errors.push(err(keys::EXTRA_NEED_KINDS, "Дополнительных видов затруднений — не более 30".to_owned()));
+        }
+
         if errors.is_empty() { Ok(()) } else { Err(errors) }
     }
 
     /// One Russian row per setting, in struct order.
     pub fn describe_ru(&self) -> Vec<SettingRow> {
         let number = |n: Option<u32>| n.map_or_else(|| "не установлено".to_owned(), |n| n.to_string());
-        let rows: [(&'static str, String, &Option<String>); 16] = [
+        let rows: [(&'static str, String, &Option<String>); 17] = [
             (keys::BODY_NAME, self.body_name.value.trim().to_owned(), &self.body_name.clause),
             (keys::MIN_MEMBERS, number(self.min_members.value), &self.min_members.clause),
             (keys::MIN_MEETINGS_PER_YEAR, number(self.min_meetings_per_year.value), &self.min_meetings_per_year.clause),
@@ -716,6 +744,11 @@ impl ProfileSettings {
                 &self.subgroups.clause,
             ),
             (keys::INVITED_PARTICIPANTS, yes_no(self.invited_participants.value), &self.invited_participants.clause),
+            (
+                keys::EXTRA_NEED_KINDS,
+                or_unset(self.extra_need_kinds.value.join("; "), "не добавлены (используется общий перечень Методы)"),
+                &self.extra_need_kinds.clause,
+            ),
         ];
         rows.into_iter()
             .map(|(key, value, clause)| SettingRow { key, label: label_for(key), value, clause: clause.clone() })

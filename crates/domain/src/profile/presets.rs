@@ -74,6 +74,7 @@ fn seed_000() -> Preset {
             required_documents: c(vec![D::Regulation, D::TeacherDataBank, D::WorkPlan, D::Minutes], "000 §6.1–6.4"),
             subgroups: s(vec![]),
             invited_participants: s(false),
+            extra_need_kinds: s(vec![]),
         },
     }
 }
@@ -110,6 +111,7 @@ fn seed_001() -> Preset {
             ),
             subgroups: c(vec![SubgroupKind::CreativeGroup], "001 §4.5"),
             invited_participants: s(false),
+            extra_need_kinds: s(vec![]),
         },
     }
 }
@@ -155,6 +157,7 @@ fn seed_002() -> Preset {
             ),
             subgroups: s(vec![]),
             invited_participants: s(false),
+            extra_need_kinds: s(vec![]),
         },
     }
 }
@@ -187,6 +190,7 @@ fn seed_003() -> Preset {
             required_documents: c(vec![D::WorkPlan, D::Minutes, D::AnnualAnalysis, D::Materials], "003 §5.1–5.4"),
             subgroups: s(vec![]),
             invited_participants: s(false),
+            extra_need_kinds: s(vec![]),
         },
     }
 }
@@ -251,6 +255,7 @@ fn seed_004() -> Preset {
             ),
             subgroups: c(vec![SubgroupKind::Rmo, SubgroupKind::Section, SubgroupKind::CreativeGroup], "004 §2.5"),
             invited_participants: c(true, "004 §2.7"),
+            extra_need_kinds: s(vec![]),
         },
     }
 }

@@ -6,7 +6,10 @@ fn pairs_from_fields(fields: &[FormField]) -> Vec<(String, String)> {
     for f in fields {
         let key = f.key.to_owned();
         match &f.kind {
-            FieldKind::Text { value } | FieldKind::MonthDays { value } | FieldKind::Deadlines { value } => {
+            FieldKind::Text { value }
+            | FieldKind::MonthDays { value }
+            | FieldKind::Deadlines { value }
+            | FieldKind::Lines { value } => {
                 pairs.push((key.clone(), value.clone()));
             }
             FieldKind::Number { value, .. } => {
@@ -256,7 +259,8 @@ fn describe_renders_russian_values() {
     );
     assert_eq!(row(&s004, keys::INVITED_PARTICIPANTS), "да");
     let rows = s004.describe_ru();
-    assert_eq!(rows.len(), 16);
+    assert_eq!(rows.len(), 17);
+    assert_eq!(row(&s004, keys::EXTRA_NEED_KINDS), "не добавлены (используется общий перечень Методы)");
     assert_eq!(rows[0].label, "Наименование объединения");
     assert_eq!(rows[6].clause.as_deref(), Some("004 §4.4"));
 }
@@ -437,4 +441,19 @@ fn an_empty_form_reports_every_required_field_and_never_panics() {
             let _ = from_form(&pairs);
         }
     }
+}
+
+#[test]
+fn extra_need_kinds_extend_the_list_and_old_documents_still_load() {
+    let mut s = seed("seed-004");
+    s.extra_need_kinds.value = vec!["наставничество молодых педагогов".into(), "работа с билингвами".into()];
+    assert!(s.validate().is_ok());
+    s.extra_need_kinds.value.push("Работа с билингвами".into());
+    let errs = s.validate().unwrap_err();
+    assert_eq!(errs[0].field, keys::EXTRA_NEED_KINDS);
+    // A settings document written before this setting existed still reads.
+    let mut v = serde_json::to_value(seed("seed-002")).unwrap();
+    v.as_object_mut().unwrap().remove(keys::EXTRA_NEED_KINDS);
+    let back: ProfileSettings = serde_json::from_value(v).unwrap();
+    assert!(back.extra_need_kinds.value.is_empty());
 }

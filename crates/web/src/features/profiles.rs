@@ -266,6 +266,8 @@ fn inputs(fields: Vec<FormField>, submitted: Option<&[(String, String)]>) -> Vec
                 }
                 FieldKind::MonthDays { value } => (i.kind, i.value) = ("month_days", value),
                 FieldKind::Deadlines { value } => (i.kind, i.value) = ("deadlines", value),
+                // A textarea, one item per line.
+                FieldKind::Lines { value } => (i.kind, i.value) = ("deadlines", value),
             }
             if let Some(pairs) = submitted {
                 // Show what the user typed, not what was stored.

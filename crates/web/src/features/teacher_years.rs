@@ -155,13 +155,17 @@ async fn difficulty_submit(
         return Err(AppError::Forbidden);
     }
     let r = async {
-        let kind = DifficultyKind::from_code(&f.kind).ok_or_else(|| {
-            AppError::Validation(vec![FieldError::new("kind", "Вид затруднения: выберите из списка")])
-        })?;
+        let extra = extra_kinds(&state, &t).await?;
+        let unknown = || AppError::Validation(vec![FieldError::new("kind", "Вид затруднения: выберите из списка")]);
+        let kind = match f.kind.strip_prefix(teacher_years::CUSTOM) {
+            Some(own) if extra.iter().any(|e| e == own) => f.kind.clone(),
+            Some(_) => return Err(unknown()),
+            None => DifficultyKind::from_code(&f.kind).map(|k| k.code().to_owned()).ok_or_else(unknown)?,
+        };
         let note = values::optional_long_text("note", "Пояснение", &f.note, 2000)
             .map_err(|e| AppError::Validation(vec![e]))?;
         let mut tx = state.db.begin().await?;
-        teacher_years::add_difficulty(&mut tx, &ctx.actor(), &t, current_year(), kind, note.as_deref()).await?;
+        teacher_years::add_difficulty(&mut tx, &ctx.actor(), &t, current_year(), &kind, note.as_deref()).await?;
         tx.commit().await?;
         Ok("Затруднение записано".to_owned())
     }
@@ -199,4 +203,14 @@ async fn position_submit(
     }
     .await;
     back(id, &ctx, r)
+}
+
+/// The difficulty kinds the teacher's municipality's profile adds to Metoda's list.
+pub async fn extra_kinds(state: &AppState, t: &Teacher) -> Result<Vec<String>, AppError> {
+    let mut c = state.db.conn().await?;
+    let m = metoda_store::municipalities::get(&mut c, t.municipality_id).await?;
+    Ok(match m.profile_id {
+        Some(p) => metoda_store::profiles::get(&mut c, p).await?.settings()?.extra_need_kinds.value,
+        None => vec![],
+    })
 }

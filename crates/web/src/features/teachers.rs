@@ -430,7 +430,7 @@ pub struct YearPart {
     pub may_write: bool,
     pub may_agree: bool,
     pub course_kinds: Vec<(&'static str, &'static str)>,
-    pub difficulty_kinds: Vec<(&'static str, &'static str)>,
+    pub difficulty_kinds: Vec<(String, String)>,
     /// Further places of work, and the organizations one may be added in (for editors).
     pub positions: Vec<metoda_store::teacher_years::Position>,
     pub may_update: bool,
@@ -468,7 +468,16 @@ async fn year_part(state: &AppState, me: &Current, t: &Teacher, m: &[i64]) -> Re
         may_write: crate::features::teacher_years::may_write(me, t, m),
         may_agree: crate::features::teacher_years::may_agree(me, t, m),
         course_kinds: choices(CourseKind::ALL, CourseKind::code, CourseKind::label_ru),
-        difficulty_kinds: choices(DifficultyKind::ALL, DifficultyKind::code, DifficultyKind::label_ru),
+        difficulty_kinds: DifficultyKind::ALL
+            .iter()
+            .map(|k| (k.code().to_owned(), k.label_ru().to_owned()))
+            .chain(
+                crate::features::teacher_years::extra_kinds(state, t)
+                    .await?
+                    .into_iter()
+                    .map(|e| (format!("{}{e}", teacher_years::CUSTOM), e)),
+            )
+            .collect(),
     }))
 }
 
