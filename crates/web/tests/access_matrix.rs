@@ -126,6 +126,8 @@ enum Body {
     /// A's teacher as a page form / as JSON (its current data, unchanged).
     TeacherForm,
     TeacherJson,
+    /// A multipart upload: text fields (placeholders allowed) and a file (name, bytes).
+    Upload(&'static [(&'static str, &'static str)], &'static str, &'static [u8]),
 }
 
 struct Route {
@@ -280,6 +282,20 @@ fn routes() -> Vec<Route> {
             None,
             &["admin", "uo.head", "uo.specialist", "org.admin", "b.specialist", "b.head", "b.orgadmin"],
         ),
+        r(
+            p.clone(),
+            "/teachers/import",
+            Upload(&[("municipality_id", "{muni_a}")], "bank.csv", "ФИО;Дата рождения;ОО;Должность;Образование\nИмпортова{tag} Анна;01.01.1990;МБОУ «Богашёвская СОШ»;учитель;высшее\n".as_bytes()),
+            &["admin", "uo.head", "uo.specialist", "org.admin"],
+        ),
+        r(
+            p.clone(),
+            "/associations/{assoc_a}/documents",
+            Upload(&[("kind", "minutes")], "p.pdf", b"%PDF-1.4 matrix"),
+            &["admin", "uo.head", "uo.specialist", "mmo.head"],
+        ),
+        r(p.clone(), "/orders/{a_order}/scan", Upload(&[], "s.pdf", b"%PDF-1.4 matrix"), A_MANAGERS),
+        r(p.clone(), "/orders/{b_order}/scan", Upload(&[], "s.pdf", b"%PDF-1.4 matrix"), B_MANAGERS),
         r(g.clone(), "/teachers/export.xlsx", None, BANK),
         r(g.clone(), "/orders/{a_order}/docx", None, A_ALL),
         r(g.clone(), "/attachments/{att_a}", None, A_ALL),
@@ -787,6 +803,16 @@ async fn every_route_for_every_role() {
                     req.form(&pairs)
                 }
                 Body::TeacherJson => req.header("x-csrf-token", &csrf).json(&teacher_json),
+                Body::Upload(fields, name, bytes) => {
+                    let mut form = reqwest::multipart::Form::new().text("_csrf", csrf.clone());
+                    for (k, v) in fields {
+                        form = form.text((*k).to_owned(), fill(v));
+                    }
+                    let body = fill(&String::from_utf8_lossy(bytes)).into_bytes();
+                    req.multipart(
+                        form.part("file", reqwest::multipart::Part::bytes(body).file_name((*name).to_owned())),
+                    )
+                }
             };
             let resp = req.send().await.unwrap();
             let status = resp.status();

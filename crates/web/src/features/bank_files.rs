@@ -250,7 +250,11 @@ async fn upload_submit(State(state): State<AppState>, Me(me, ctx): Me, mut mp: M
         };
         render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
     };
-    let (m, orgs) = match list.iter().find(|(m, _)| Some(m.id) == municipality_id).or_else(|| list.first()) {
+    let chosen = match municipality_id {
+        Some(id) => list.iter().find(|(m, _)| m.id == id),
+        None => list.first(),
+    };
+    let (m, orgs) = match chosen {
         Some(x) => x.clone(),
         None => return Err(AppError::Forbidden),
     };
