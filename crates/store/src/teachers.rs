@@ -99,6 +99,33 @@ fn opt_date(d: Option<Date>) -> Option<String> {
     d.map(iso_date)
 }
 
+type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds a record's fields as `$1`…`$20` in the order create and update both name them:
+/// last_name … consent_on, then the search text.
+fn bind_fields<'q>(q: Query<'q>, d: &'q TeacherData) -> Query<'q> {
+    q.bind(&d.last_name)
+        .bind(&d.first_name)
+        .bind(&d.middle_name)
+        .bind(iso_date(d.birth_date))
+        .bind(d.organization_id)
+        .bind(&d.position)
+        .bind(&d.subjects)
+        .bind(d.education.code())
+        .bind(&d.edu_institution)
+        .bind(&d.edu_specialty)
+        .bind(d.edu_year.map(i64::from))
+        .bind(d.category.code())
+        .bind(opt_date(d.category_assigned_on))
+        .bind(opt_date(d.category_expires_on))
+        .bind(opt_date(d.experience_start))
+        .bind(i64::from(d.young_specialist))
+        .bind(&d.phone)
+        .bind(&d.email)
+        .bind(opt_date(d.consent_on))
+        .bind(search_text(d))
+}
+
 /// Adds a teacher to the bank of a municipality. The organization must belong to it.
 pub async fn create(conn: &mut AnyConnection, actor: &Actor, municipality_id: i64, d: &TeacherData) -> Result<Teacher> {
     check_organization(conn, municipality_id, d.organization_id).await?;
@@ -108,37 +135,21 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, municipality_id: i6
         ));
     }
     let t = now();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO teachers (municipality_id, last_name, first_name, middle_name, birth_date, organization_id, position,
-            subjects, education, edu_institution, edu_specialty, edu_year, category, category_assigned_on,
-            category_expires_on, experience_start, young_specialist, phone, email, consent_on, search_text, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)
-         RETURNING id",
+    let row = bind_fields(
+        sqlx::query(
+            "INSERT INTO teachers (last_name, first_name, middle_name, birth_date, organization_id, position, subjects,
+                education, edu_institution, edu_specialty, edu_year, category, category_assigned_on, category_expires_on,
+                experience_start, young_specialist, phone, email, consent_on, search_text, municipality_id, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)
+             RETURNING id",
+        ),
+        d,
     )
     .bind(municipality_id)
-    .bind(&d.last_name)
-    .bind(&d.first_name)
-    .bind(&d.middle_name)
-    .bind(iso_date(d.birth_date))
-    .bind(d.organization_id)
-    .bind(&d.position)
-    .bind(&d.subjects)
-    .bind(d.education.code())
-    .bind(&d.edu_institution)
-    .bind(&d.edu_specialty)
-    .bind(d.edu_year.map(i64::from))
-    .bind(d.category.code())
-    .bind(opt_date(d.category_assigned_on))
-    .bind(opt_date(d.category_expires_on))
-    .bind(opt_date(d.experience_start))
-    .bind(i64::from(d.young_specialist))
-    .bind(&d.phone)
-    .bind(&d.email)
-    .bind(opt_date(d.consent_on))
-    .bind(search_text(d))
     .bind(&t)
     .fetch_one(&mut *conn)
     .await?;
+    let id: i64 = sqlx::Row::try_get(&row, 0)?;
     let teacher = get(conn, id).await?;
     let summary = format!("Педагог {} добавлен в банк данных", teacher.full_name());
     audit::record_change(conn, actor, teacher.scope(), "teacher", id, "create", &summary, None, &teacher).await?;
@@ -166,33 +177,16 @@ pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &Teache
             "Педагог с такими ФИО и датой рождения в этой организации уже есть в банке данных".into(),
         ));
     }
-    sqlx::query(
-        "UPDATE teachers SET last_name = $1, first_name = $2, middle_name = $3, birth_date = $4, organization_id = $5,
-            position = $6, subjects = $7, education = $8, edu_institution = $9, edu_specialty = $10, edu_year = $11,
-            category = $12, category_assigned_on = $13, category_expires_on = $14, experience_start = $15,
-            young_specialist = $16, phone = $17, email = $18, consent_on = $19, search_text = $20, updated_at = $21
-         WHERE id = $22",
+    bind_fields(
+        sqlx::query(
+            "UPDATE teachers SET last_name = $1, first_name = $2, middle_name = $3, birth_date = $4, organization_id = $5,
+                position = $6, subjects = $7, education = $8, edu_institution = $9, edu_specialty = $10, edu_year = $11,
+                category = $12, category_assigned_on = $13, category_expires_on = $14, experience_start = $15,
+                young_specialist = $16, phone = $17, email = $18, consent_on = $19, search_text = $20, updated_at = $21
+             WHERE id = $22",
+        ),
+        d,
     )
-    .bind(&d.last_name)
-    .bind(&d.first_name)
-    .bind(&d.middle_name)
-    .bind(iso_date(d.birth_date))
-    .bind(d.organization_id)
-    .bind(&d.position)
-    .bind(&d.subjects)
-    .bind(d.education.code())
-    .bind(&d.edu_institution)
-    .bind(&d.edu_specialty)
-    .bind(d.edu_year.map(i64::from))
-    .bind(d.category.code())
-    .bind(opt_date(d.category_assigned_on))
-    .bind(opt_date(d.category_expires_on))
-    .bind(opt_date(d.experience_start))
-    .bind(i64::from(d.young_specialist))
-    .bind(&d.phone)
-    .bind(&d.email)
-    .bind(opt_date(d.consent_on))
-    .bind(search_text(d))
     .bind(now())
     .bind(id)
     .execute(&mut *conn)
