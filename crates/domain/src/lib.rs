@@ -13,6 +13,7 @@ pub mod audit;
 pub mod directory;
 pub mod documents;
 pub mod files;
+pub mod meetings;
 pub mod orders;
 pub mod profile;
 pub mod teachers;
