@@ -15,6 +15,7 @@ pub mod documents;
 pub mod files;
 pub mod meetings;
 pub mod orders;
+pub mod plans;
 pub mod profile;
 pub mod teachers;
 pub mod values;

@@ -23,6 +23,7 @@ pub mod migrate;
 pub mod municipalities;
 pub mod orders;
 pub mod organizations;
+pub mod plans;
 pub mod profiles;
 pub mod regions;
 pub mod sessions;

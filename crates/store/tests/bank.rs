@@ -259,18 +259,24 @@ async fn orders_create_associations_appoint_officers_and_fix_the_composition() {
     f.t.drop_db().await;
 }
 
-#[tokio::test]
-async fn the_profile_minimum_refuses_a_small_association() {
-    let f = fixture().await;
-    // Switch the municipality to seed 000: an ММО needs at least 10 teachers (000 §1.2).
+/// Switches the municipality to seed 000 and adds ten teachers; returns the profile id and them.
+async fn under_seed_000(f: &Fixture) -> (i64, Vec<i64>) {
     let mut c = f.t.db.conn().await.unwrap();
     let p000 = profiles::by_code(&mut c, "seed-000").await.unwrap();
     municipalities::set_profile(&mut c, &actor(), f.muni, p000.id).await.unwrap();
     drop(c);
     let mut ids = vec![];
     for i in 0..10 {
-        ids.push(teacher(&f, &format!("Педагог{i}"), "01.01.1980", f.orgs[0], "first", "01.09.2005").await);
+        ids.push(teacher(f, &format!("Педагог{i}"), "01.01.1980", f.orgs[i % 3], "first", "01.09.2005").await);
     }
+    (p000.id, ids)
+}
+
+#[tokio::test]
+async fn the_profile_minimum_refuses_a_small_association() {
+    let f = fixture().await;
+    // Seed 000: an ММО needs at least 10 teachers (000 §1.2).
+    let (_, ids) = under_seed_000(&f).await;
     let input = OrderInput {
         number: "7".into(),
         date: "01.09.2026".into(),
@@ -295,6 +301,109 @@ async fn the_profile_minimum_refuses_a_small_association() {
     let o = register(&f, OrderInput { member_ids: ids[1..].to_vec(), ..input }).await.unwrap();
     let mut c = f.t.db.conn().await.unwrap();
     assert_eq!(associations::get(&mut c, o.association_id.unwrap()).await.unwrap().members, 10);
+    drop(c);
+    f.t.drop_db().await;
+}
+
+/// Takes a plan step with the evidence its kind requires.
+async fn step(
+    c: &mut sqlx::AnyConnection,
+    a: &associations::Association,
+    plan: &metoda_store::plans::Plan,
+    s: metoda_domain::profile::ApprovalStep,
+    refs: metoda_store::plans::StepRefs<'_>,
+) -> Result<metoda_store::plans::Plan, StoreError> {
+    metoda_store::plans::take_step(c, &actor(), a, plan, s, metoda_domain::meetings::evidence(s), refs).await
+}
+
+#[tokio::test]
+async fn a_plan_goes_along_the_profile_path_and_changes_after_approval_only_by_amendment() {
+    use metoda_domain::plans::{ItemInput, StatusInput};
+    use metoda_domain::profile::ApprovalStep as S;
+    use metoda_store::plans::{self, StepRefs};
+    let f = fixture().await;
+    // Seed 000: drafted by the head → considered at a meeting → approved by an order (000 §4.4).
+    let (p000, ids) = under_seed_000(&f).await;
+    let o = register(
+        &f,
+        OrderInput {
+            number: "8".into(),
+            date: "01.09.2026".into(),
+            kind: "create_association".into(),
+            name: "ММО учителей биологии".into(),
+            direction: "биология".into(),
+            head_teacher_id: Some(ids[0]),
+            member_ids: ids[1..].to_vec(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut c = f.t.db.conn().await.unwrap();
+    let a = associations::get(&mut c, o.association_id.unwrap()).await.unwrap();
+    let settings = profiles::get(&mut c, p000).await.unwrap().settings().unwrap();
+    let plan = plans::create(&mut c, &actor(), &a, &settings, 2026).await.unwrap();
+    assert_eq!((plan.status.as_str(), plan.version), ("draft", 1));
+    assert_eq!(plan.approval_steps(), [S::DraftedByHead, S::ConsideredAtMeeting, S::ApprovedByAuthorityOrder]);
+    let e = plans::create(&mut c, &actor(), &a, &settings, 2026).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
+
+    let (from, to) = plan.bounds();
+    let item = |title: &str, on: &str, month: &str| ItemInput {
+        title: title.into(),
+        direction: "organizational_methodical".into(),
+        form: "seminar".into(),
+        planned_on: on.into(),
+        planned_month: month.into(),
+        ..Default::default()
+    };
+    // A date outside the plan's year is refused before anything is written.
+    let errs = item("Семинар", "15.09.2028", "").parse(from, to).unwrap_err();
+    assert_eq!(errs[0].field, "planned_on");
+    let d1 = item("Семинар «Функциональная грамотность»", "", "1").parse(from, to).unwrap();
+    let d2 = item("Заседание № 1", "", "9").parse(from, to).unwrap();
+    let i1 = plans::add_item(&mut c, &actor(), &a, &plan, &d1, None).await.unwrap();
+    let i2 = plans::add_item(&mut c, &actor(), &a, &plan, &d2, None).await.unwrap();
+    // September comes before January in an academic year.
+    let listed: Vec<i64> = plans::items(&mut c, &plan).await.unwrap().iter().map(|i| i.id).collect();
+    assert_eq!(listed, [i2.id, i1.id]);
+
+    // Steps go in the profile's order, each with its evidence.
+    let e = step(&mut c, &a, &plan, S::ConsideredAtMeeting, StepRefs::default()).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("составляется руководителем")), "{e:?}");
+    let plan = step(&mut c, &a, &plan, S::DraftedByHead, StepRefs::default()).await.unwrap();
+    let e = step(&mut c, &a, &plan, S::ConsideredAtMeeting, StepRefs::default()).await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "a meeting decision needs the meeting: {e:?}");
+    let refs = StepRefs { meeting_id: Some(1), ..Default::default() };
+    let plan = step(&mut c, &a, &plan, S::ConsideredAtMeeting, refs).await.unwrap();
+    assert_eq!(plan.status, "draft");
+    let refs = StepRefs { order_id: Some(o.id), ..Default::default() };
+    let plan = step(&mut c, &a, &plan, S::ApprovedByAuthorityOrder, refs).await.unwrap();
+    assert_eq!(plan.status, "approved");
+    assert!(plan.approved_at.is_some());
+    assert_eq!(plans::steps(&mut c, plan.id).await.unwrap().len(), 3);
+    let e = step(&mut c, &a, &plan, S::ApprovedByAuthorityOrder, refs).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("уже утверждён")), "{e:?}");
+
+    // After approval: a change without a reason is refused, with a reason it is an amendment.
+    let d1b = item("Семинар «Функциональная грамотность»", "", "2").parse(from, to).unwrap();
+    let e = plans::update_item(&mut c, &actor(), &a, &plan, i1.id, &d1b, Some("  ")).await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
+    assert_eq!(plans::items(&mut c, &plan).await.unwrap()[1].planned_month, Some(1), "nothing changed");
+    plans::update_item(&mut c, &actor(), &a, &plan, i1.id, &d1b, Some("Совпадение с ГИА")).await.unwrap();
+    let plan = plans::get(&mut c, plan.id).await.unwrap();
+    assert_eq!(plan.version, 2);
+    let am = plans::amendments(&mut c, plan.id).await.unwrap();
+    assert_eq!((am.len(), am[0].version, am[0].reason.as_str()), (1, 2, "Совпадение с ГИА"));
+    assert!(am[0].changes.contains("planned_month"), "{}", am[0].changes);
+
+    // Execution is not an amendment: a cancelled item needs a reason, the version stays.
+    let bad = StatusInput { status: "cancelled".into(), ..Default::default() }.parse(to).unwrap_err();
+    assert_eq!(bad[0].field, "reason");
+    let s = StatusInput { status: "done".into(), ..Default::default() }.parse(to).unwrap();
+    let done = plans::set_status(&mut c, &actor(), &a, &plan, i2.id, &s, Some(1)).await.unwrap();
+    assert_eq!((done.status.as_str(), done.fulfilled_meeting_id), ("done", Some(1)));
+    assert_eq!(plans::get(&mut c, plan.id).await.unwrap().version, 2);
     drop(c);
     f.t.drop_db().await;
 }

@@ -1,0 +1,434 @@
+//! Yearly work plans: made from the profile (its period and approval steps), filled with items,
+//! taken along the approval path step by step with evidence, and after approval changed only by
+//! amendments with a reason (every version is kept in `plan_amendments`). Execution of items
+//! (done, moved, cancelled) is not an amendment.
+
+use metoda_domain::meetings::{Evidence, PlanPath, year_bounds};
+use metoda_domain::plans::{ItemData, StatusData};
+use metoda_domain::profile::{ApprovalStep, PlanPeriod, ProfileSettings};
+use metoda_domain::values::iso_date;
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+use time::Date;
+
+use crate::associations::Association;
+use crate::audit;
+use crate::{Actor, Result, StoreError, now};
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Plan {
+    pub id: i64,
+    pub association_id: i64,
+    pub year: i64,
+    /// academic_year | calendar_year
+    pub period: String,
+    pub title: String,
+    /// JSON list of approval step codes.
+    pub steps: String,
+    /// draft | approved
+    pub status: String,
+    pub version: i64,
+    pub approved_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Plan {
+    pub fn period(&self) -> PlanPeriod {
+        if self.period == "calendar_year" { PlanPeriod::CalendarYear } else { PlanPeriod::AcademicYear }
+    }
+    pub fn bounds(&self) -> (Date, Date) {
+        year_bounds(self.period(), self.year as i32)
+    }
+    pub fn approval_steps(&self) -> Vec<ApprovalStep> {
+        serde_json::from_str(&self.steps).unwrap_or_default()
+    }
+    pub fn approved(&self) -> bool {
+        self.status == "approved"
+    }
+}
+
+const PLAN_COLS: &str =
+    "id, association_id, year, period, title, steps, status, version, approved_at, created_at, updated_at";
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Plan> {
+    sqlx::query_as(&format!("SELECT {PLAN_COLS} FROM work_plans WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+pub async fn for_association(conn: &mut AnyConnection, association_id: i64) -> Result<Vec<Plan>> {
+    Ok(sqlx::query_as(&format!("SELECT {PLAN_COLS} FROM work_plans WHERE association_id = $1 ORDER BY year DESC"))
+        .bind(association_id)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// Makes the plan of a year for an association, under its municipality's profile.
+pub async fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    settings: &ProfileSettings,
+    year: i32,
+) -> Result<Plan> {
+    if !a.is_active() {
+        return Err(StoreError::Conflict("Объединение ликвидировано".into()));
+    }
+    let period = settings.plan_period.value;
+    let steps = serde_json::to_string(&settings.plan_approval.value).map_err(|e| StoreError::Other(e.to_string()))?;
+    let label = match period {
+        PlanPeriod::AcademicYear => format!("{year}/{} учебный год", year + 1),
+        PlanPeriod::CalendarYear => format!("{year} год"),
+    };
+    let title = format!("План работы {} на {label}", a.name);
+    let t = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO work_plans (association_id, year, period, title, steps, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(a.id)
+    .bind(i64::from(year))
+    .bind(period.code())
+    .bind(&title)
+    .bind(steps)
+    .bind(&t)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(crate::unique("План на этот год у объединения уже есть"))?;
+    let p = get(conn, id).await?;
+    audit::record_change(
+        conn,
+        actor,
+        a.scope(),
+        "work_plan",
+        id,
+        "create",
+        &format!("Составлен проект: {title}"),
+        None,
+        &p,
+    )
+    .await?;
+    Ok(p)
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Item {
+    pub id: i64,
+    pub plan_id: i64,
+    pub title: String,
+    pub direction: String,
+    pub form: String,
+    pub planned_on: Option<String>,
+    pub planned_month: Option<i64>,
+    pub responsible: Option<String>,
+    pub venue_organization_id: Option<i64>,
+    pub audience: Option<String>,
+    pub expected_result: Option<String>,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub moved_to: Option<String>,
+    pub fulfilled_meeting_id: Option<i64>,
+}
+
+const ITEM_COLS: &str =
+    "id, plan_id, title, direction, form, planned_on, planned_month, responsible, venue_organization_id,
+    audience, expected_result, status, status_reason, moved_to, fulfilled_meeting_id";
+
+/// Items of a plan in the order of the year: by month (September first in an academic year), then date.
+pub async fn items(conn: &mut AnyConnection, plan: &Plan) -> Result<Vec<Item>> {
+    let mut rows: Vec<Item> = sqlx::query_as(&format!(
+        "SELECT {ITEM_COLS} FROM plan_items WHERE plan_id = $1 AND archived_at IS NULL ORDER BY planned_month, planned_on, id"
+    ))
+    .bind(plan.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    if plan.period() == PlanPeriod::AcademicYear {
+        rows.sort_by_key(|i| (i.planned_month.map_or(99, |m| (m + 3) % 12), i.planned_on.clone(), i.id));
+    }
+    Ok(rows)
+}
+
+async fn item(conn: &mut AnyConnection, id: i64) -> Result<Item> {
+    sqlx::query_as(&format!("SELECT {ITEM_COLS} FROM plan_items WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// An approved plan changes only with a reason; returns the reason when it is needed and given.
+fn amendment_reason<'r>(plan: &Plan, reason: Option<&'r str>) -> Result<Option<&'r str>> {
+    match (plan.approved(), reason.map(str::trim).filter(|r| !r.is_empty())) {
+        (false, _) => Ok(None),
+        (true, Some(r)) => Ok(Some(r)),
+        (true, None) => Err(StoreError::invalid("reason", "План утверждён: изменение вносится с указанием причины")),
+    }
+}
+
+async fn amend(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    plan: &Plan,
+    item_id: Option<i64>,
+    reason: &str,
+    changes: &serde_json::Value,
+) -> Result<()> {
+    let version = plan.version + 1;
+    sqlx::query("UPDATE work_plans SET version = $1, updated_at = $2 WHERE id = $3")
+        .bind(version)
+        .bind(now())
+        .bind(plan.id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO plan_amendments (plan_id, version, item_id, reason, changes, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(plan.id)
+    .bind(version)
+    .bind(item_id)
+    .bind(reason)
+    .bind(changes.to_string())
+    .bind(actor.user_id)
+    .bind(now())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+fn bind_item<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    d: &'q ItemData,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(&d.title)
+        .bind(d.direction.code())
+        .bind(d.form.code())
+        .bind(d.planned_on.map(iso_date))
+        .bind(d.planned_month.map(i64::from))
+        .bind(&d.responsible)
+        .bind(d.venue_organization_id)
+        .bind(&d.audience)
+        .bind(&d.expected_result)
+}
+
+pub async fn add_item(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    plan: &Plan,
+    d: &ItemData,
+    reason: Option<&str>,
+) -> Result<Item> {
+    let reason = amendment_reason(plan, reason)?;
+    let t = now();
+    let row = bind_item(
+        sqlx::query(
+            "INSERT INTO plan_items (title, direction, form, planned_on, planned_month, responsible, venue_organization_id,
+                audience, expected_result, plan_id, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+        ),
+        d,
+    )
+    .bind(plan.id)
+    .bind(&t)
+    .fetch_one(&mut *conn)
+    .await?;
+    let id: i64 = sqlx::Row::try_get(&row, 0)?;
+    let it = item(conn, id).await?;
+    if let Some(r) = reason {
+        amend(conn, actor, plan, Some(id), r, &serde_json::json!({"added": it.title})).await?;
+    }
+    audit::record_change(
+        conn,
+        actor,
+        a.scope(),
+        "plan_item",
+        id,
+        "create",
+        &format!("В план внесено: «{}»", it.title),
+        None,
+        &it,
+    )
+    .await?;
+    Ok(it)
+}
+
+pub async fn update_item(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    plan: &Plan,
+    id: i64,
+    d: &ItemData,
+    reason: Option<&str>,
+) -> Result<Item> {
+    let reason = amendment_reason(plan, reason)?;
+    let old = item(conn, id).await?;
+    if old.plan_id != plan.id {
+        return Err(StoreError::NotFound);
+    }
+    bind_item(
+        sqlx::query(
+            "UPDATE plan_items SET title = $1, direction = $2, form = $3, planned_on = $4, planned_month = $5, responsible = $6,
+                venue_organization_id = $7, audience = $8, expected_result = $9, updated_at = $10 WHERE id = $11",
+        ),
+        d,
+    )
+    .bind(now())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    let new = item(conn, id).await?;
+    if let Some(r) = reason {
+        let changes = metoda_domain::audit::diff(
+            serde_json::to_value(&old).ok().as_ref(),
+            serde_json::to_value(&new).ok().as_ref(),
+            &[],
+        );
+        amend(conn, actor, plan, Some(id), r, &changes).await?;
+    }
+    audit::record_change(
+        conn,
+        actor,
+        a.scope(),
+        "plan_item",
+        id,
+        "update",
+        &format!("Изменено в плане: «{}»", new.title),
+        Some(&old),
+        &new,
+    )
+    .await?;
+    Ok(new)
+}
+
+/// Records the execution of an item: done, moved (to a new date), cancelled — with the meeting
+/// that fulfilled it, if any.
+pub async fn set_status(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    plan: &Plan,
+    id: i64,
+    s: &StatusData,
+    meeting_id: Option<i64>,
+) -> Result<Item> {
+    let old = item(conn, id).await?;
+    if old.plan_id != plan.id {
+        return Err(StoreError::NotFound);
+    }
+    sqlx::query(
+        "UPDATE plan_items SET status = $1, status_reason = $2, moved_to = $3, fulfilled_meeting_id = $4,
+            planned_on = COALESCE($3, planned_on), updated_at = $5 WHERE id = $6",
+    )
+    .bind(s.status.code())
+    .bind(&s.reason)
+    .bind(s.moved_to.map(iso_date))
+    .bind(meeting_id)
+    .bind(now())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    let new = item(conn, id).await?;
+    let summary = format!("«{}»: {}", new.title, s.status.label_ru());
+    audit::record_change(conn, actor, a.scope(), "plan_item", id, "update", &summary, Some(&old), &new).await?;
+    Ok(new)
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Step {
+    pub id: i64,
+    pub step: String,
+    pub evidence: String,
+    pub meeting_id: Option<i64>,
+    pub order_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub note: Option<String>,
+    pub at: String,
+}
+
+pub async fn steps(conn: &mut AnyConnection, plan_id: i64) -> Result<Vec<Step>> {
+    Ok(sqlx::query_as("SELECT id, step, evidence, meeting_id, order_id, user_id, note, at FROM plan_steps WHERE plan_id = $1 ORDER BY id")
+        .bind(plan_id)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// The evidence a step is taken with.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StepRefs<'a> {
+    pub meeting_id: Option<i64>,
+    pub order_id: Option<i64>,
+    pub note: Option<&'a str>,
+}
+
+/// Takes the next approval step of the plan's path with its evidence; the last step approves it.
+pub async fn take_step(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    plan: &Plan,
+    step: ApprovalStep,
+    evidence: Evidence,
+    refs: StepRefs<'_>,
+) -> Result<Plan> {
+    let taken = steps(conn, plan.id).await?;
+    let mut path = PlanPath::new(&plan.approval_steps());
+    path.done = taken.iter().filter_map(|s| ApprovalStep::from_code(&s.step)).collect();
+    path.take(step, evidence).map_err(StoreError::Conflict)?;
+    match evidence {
+        Evidence::MeetingDecision if refs.meeting_id.is_none() => {
+            return Err(StoreError::invalid("meeting_id", "Укажите заседание, на котором рассмотрен план"));
+        }
+        Evidence::Order if refs.order_id.is_none() => {
+            return Err(StoreError::invalid("order_id", "Укажите приказ об утверждении плана"));
+        }
+        _ => {}
+    }
+    let t = now();
+    sqlx::query(
+        "INSERT INTO plan_steps (plan_id, step, evidence, meeting_id, order_id, user_id, note, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(plan.id)
+    .bind(step.code())
+    .bind(serde_json::to_value(evidence).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())
+    .bind(refs.meeting_id)
+    .bind(refs.order_id)
+    .bind(actor.user_id)
+    .bind(refs.note)
+    .bind(&t)
+    .execute(&mut *conn)
+    .await?;
+    if path.approved() {
+        sqlx::query("UPDATE work_plans SET status = 'approved', approved_at = $1, updated_at = $1 WHERE id = $2")
+            .bind(&t)
+            .bind(plan.id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let new = get(conn, plan.id).await?;
+    let summary = format!("{}: {}", new.title, step.label_ru());
+    audit::record_change(conn, actor, a.scope(), "work_plan", plan.id, "update", &summary, Some(plan), &new).await?;
+    Ok(new)
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Amendment {
+    pub id: i64,
+    pub version: i64,
+    pub item_id: Option<i64>,
+    pub reason: String,
+    pub changes: String,
+    pub at: String,
+}
+
+pub async fn amendments(conn: &mut AnyConnection, plan_id: i64) -> Result<Vec<Amendment>> {
+    Ok(sqlx::query_as(
+        "SELECT id, version, item_id, reason, changes, at FROM plan_amendments WHERE plan_id = $1 ORDER BY version",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
