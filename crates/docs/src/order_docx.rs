@@ -63,40 +63,40 @@ pub struct Appendix {
 }
 
 // Sizes: twentieths of a point (twips) for lengths, half-points for font sizes.
-const CM: f64 = 566.93;
-const A4_WIDTH: u32 = 11_906;
-const A4_HEIGHT: u32 = 16_838;
+pub(crate) const CM: f64 = 566.93;
+pub(crate) const A4_WIDTH: u32 = 11_906;
+pub(crate) const A4_HEIGHT: u32 = 16_838;
 const MARGIN_TOP: f64 = 2.0;
 const MARGIN_RIGHT: f64 = 1.5;
 const MARGIN_BOTTOM: f64 = 2.0;
 const MARGIN_LEFT: f64 = 3.0;
-const BODY_SIZE: usize = 28;
-const TABLE_SIZE: usize = 24;
+pub(crate) const BODY_SIZE: usize = 28;
+pub(crate) const TABLE_SIZE: usize = 24;
 const FIRST_LINE_INDENT: i32 = 709; // 1.25 cm, the paragraph indent of Russian office documents
-const FONT: &str = "Times New Roman";
+pub(crate) const FONT: &str = "Times New Roman";
 
-fn twips(cm: f64) -> i32 {
+pub(crate) fn twips(cm: f64) -> i32 {
     (cm * CM).round() as i32
 }
 
 /// The width of the text between the margins.
-fn text_width() -> usize {
+pub(crate) fn text_width() -> usize {
     (A4_WIDTH as i32 - twips(MARGIN_LEFT) - twips(MARGIN_RIGHT)).max(1) as usize
 }
 
-fn fonts() -> RunFonts {
+pub(crate) fn fonts() -> RunFonts {
     RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT).east_asia(FONT)
 }
 
-fn spacing(after: u32) -> LineSpacing {
+pub(crate) fn spacing(after: u32) -> LineSpacing {
     LineSpacing::new().line_rule(LineSpacingType::Auto).before(0).after(after).line(240)
 }
 
-fn centered_bold(text: &str) -> Paragraph {
+pub(crate) fn centered_bold(text: &str) -> Paragraph {
     Paragraph::new().align(AlignmentType::Center).line_spacing(spacing(0)).add_run(Run::new().add_text(text).bold())
 }
 
-fn empty_line() -> Paragraph {
+pub(crate) fn empty_line() -> Paragraph {
     Paragraph::new().line_spacing(spacing(0))
 }
 
@@ -110,19 +110,33 @@ fn body(text: &str) -> Paragraph {
 }
 
 /// Left text and right text on one line, by a right tab stop at the margin.
-fn left_right(left: &str, right: &str) -> Paragraph {
+pub(crate) fn left_right(left: &str, right: &str) -> Paragraph {
     Paragraph::new()
         .line_spacing(spacing(0))
         .add_tab(Tab::new().val(TabValueType::Right).pos(text_width()))
         .add_run(Run::new().add_text(left).add_tab().add_text(right))
 }
 
-fn lines(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().map(str::trim).filter(|l| !l.is_empty())
 }
 
-/// Builds the DOCX. The error is a Russian sentence for the user.
-pub fn order_docx(doc: &OrderDoc) -> Result<Vec<u8>, String> {
+/// An empty A4 document with the margins, font and size of Russian office documents.
+pub(crate) fn a4() -> Docx {
+    a4_page(A4_WIDTH, A4_HEIGHT)
+}
+
+/// The same page turned sideways, for wide tables such as a yearly plan.
+pub(crate) fn a4_landscape() -> Docx {
+    a4_page(A4_HEIGHT, A4_WIDTH).page_orient(docx_rs::PageOrientationType::Landscape)
+}
+
+/// The width of the text between the margins of a landscape page.
+pub(crate) fn landscape_text_width() -> usize {
+    (A4_HEIGHT as i32 - twips(MARGIN_LEFT) - twips(MARGIN_RIGHT)).max(1) as usize
+}
+
+fn a4_page(width: u32, height: u32) -> Docx {
     let margins = PageMargin::new()
         .top(twips(MARGIN_TOP))
         .right(twips(MARGIN_RIGHT))
@@ -130,8 +144,40 @@ pub fn order_docx(doc: &OrderDoc) -> Result<Vec<u8>, String> {
         .left(twips(MARGIN_LEFT))
         .header(twips(1.25))
         .footer(twips(1.25));
-    let mut docx =
-        Docx::new().page_size(A4_WIDTH, A4_HEIGHT).page_margin(margins).default_fonts(fonts()).default_size(BODY_SIZE);
+    Docx::new().page_size(width, height).page_margin(margins).default_fonts(fonts()).default_size(BODY_SIZE)
+}
+
+/// A table cell of 12 pt text, a paragraph per line; a bold cell is a centred header.
+pub(crate) fn table_cell(text: &str, width: usize, bold: bool) -> TableCell {
+    let mut cell = TableCell::new().width(width, WidthType::Dxa).vertical_align(VAlignType::Center);
+    let mut parts = text.lines().peekable();
+    if parts.peek().is_none() {
+        return cell.add_paragraph(Paragraph::new().line_spacing(spacing(0)));
+    }
+    for part in parts {
+        let mut run = Run::new().add_text(part.trim()).size(TABLE_SIZE);
+        if bold {
+            run = run.bold();
+        }
+        let mut p = Paragraph::new().line_spacing(spacing(0)).add_run(run);
+        if bold {
+            p = p.align(AlignmentType::Center);
+        }
+        cell = cell.add_paragraph(p);
+    }
+    cell
+}
+
+/// Packs the document; the error is a Russian sentence for the user.
+pub(crate) fn pack(docx: Docx) -> Result<Vec<u8>, String> {
+    let mut out = Cursor::new(Vec::new());
+    docx.pack(&mut out).map_err(|e| format!("Не удалось сформировать документ Word (внутренняя ошибка: {e})."))?;
+    Ok(out.into_inner())
+}
+
+/// Builds the DOCX. The error is a Russian sentence for the user.
+pub fn order_docx(doc: &OrderDoc) -> Result<Vec<u8>, String> {
+    let mut docx = a4();
 
     for line in lines(&doc.authority) {
         docx = docx.add_paragraph(centered_bold(&line.to_uppercase()));
@@ -175,9 +221,7 @@ pub fn order_docx(doc: &OrderDoc) -> Result<Vec<u8>, String> {
         docx = add_appendix(docx, doc, appendix);
     }
 
-    let mut out = Cursor::new(Vec::new());
-    docx.pack(&mut out).map_err(|e| format!("Не удалось сформировать документ Word (внутренняя ошибка: {e})."))?;
-    Ok(out.into_inner())
+    pack(docx)
 }
 
 fn add_appendix(mut docx: Docx, doc: &OrderDoc, appendix: &Appendix) -> Docx {
@@ -199,25 +243,7 @@ fn add_appendix(mut docx: Docx, doc: &OrderDoc, appendix: &Appendix) -> Docx {
     }
     let widths = table_widths(appendix, columns);
     let width = |c: usize| widths.get(c).copied().unwrap_or(0);
-    let cell = |text: &str, width: usize, bold: bool| {
-        let mut cell = TableCell::new().width(width, WidthType::Dxa).vertical_align(VAlignType::Center);
-        let mut parts = text.lines().peekable();
-        if parts.peek().is_none() {
-            return cell.add_paragraph(Paragraph::new().line_spacing(spacing(0)));
-        }
-        for part in parts {
-            let mut run = Run::new().add_text(part.trim()).size(TABLE_SIZE);
-            if bold {
-                run = run.bold();
-            }
-            let mut p = Paragraph::new().line_spacing(spacing(0)).add_run(run);
-            if bold {
-                p = p.align(AlignmentType::Center);
-            }
-            cell = cell.add_paragraph(p);
-        }
-        cell
-    };
+    let cell = table_cell;
     let mut rows = Vec::with_capacity(appendix.rows.len() + 1);
     if !appendix.headers.is_empty() {
         let cells =

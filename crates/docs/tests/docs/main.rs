@@ -6,7 +6,10 @@ mod export;
 mod import_csv;
 mod import_xlsx;
 mod order;
+mod plan;
 mod robustness;
+
+use std::io::{Cursor, Read};
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use time::Date;
@@ -65,4 +68,39 @@ pub fn xlsx(rows: &[Vec<C>]) -> Vec<u8> {
 /// Strings to a row of cells.
 pub fn srow(cells: &[&'static str]) -> Vec<C> {
     cells.iter().map(|s| C::S(s)).collect()
+}
+
+/// A part of a DOCX (a zip), as text.
+pub fn part(docx: &[u8], name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(Cursor::new(docx)).unwrap();
+    let mut xml = String::new();
+    archive.by_name(name).unwrap().read_to_string(&mut xml).unwrap();
+    xml
+}
+
+/// The texts of the `<w:t>` elements, in document order, unescaped.
+pub fn texts(xml: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(start) = rest.find("<w:t") {
+        let after = &rest[start + 4..];
+        // <w:t> or <w:t xml:space="preserve">, not <w:tbl>, <w:tc> …
+        if !(after.starts_with('>') || after.starts_with(' ')) {
+            rest = after;
+            continue;
+        }
+        let open_end = after.find('>').unwrap();
+        let body = &after[open_end + 1..];
+        let close = body.find("</w:t>").unwrap();
+        out.push(
+            body[..close]
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&"),
+        );
+        rest = &body[close..];
+    }
+    out
 }

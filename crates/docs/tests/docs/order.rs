@@ -1,8 +1,8 @@
 //! The order as Word shows it: the texts in their order, the page and the font.
 
-use std::io::{Cursor, Read};
-
 use metoda_docs::order_docx::{Appendix, OrderDoc, order_docx};
+
+use crate::{part, texts};
 
 fn order() -> OrderDoc {
     OrderDoc {
@@ -31,40 +31,6 @@ fn order() -> OrderDoc {
             ],
         }),
     }
-}
-
-fn part(docx: &[u8], name: &str) -> String {
-    let mut archive = zip::ZipArchive::new(Cursor::new(docx)).unwrap();
-    let mut xml = String::new();
-    archive.by_name(name).unwrap().read_to_string(&mut xml).unwrap();
-    xml
-}
-
-/// The texts of the `<w:t>` elements, in document order, unescaped.
-fn texts(xml: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = xml;
-    while let Some(start) = rest.find("<w:t") {
-        let after = &rest[start + 4..];
-        // <w:t> or <w:t xml:space="preserve">, not <w:tbl>, <w:tc> …
-        if !(after.starts_with('>') || after.starts_with(' ')) {
-            rest = after;
-            continue;
-        }
-        let open_end = after.find('>').unwrap();
-        let body = &after[open_end + 1..];
-        let close = body.find("</w:t>").unwrap();
-        out.push(
-            body[..close]
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&quot;", "\"")
-                .replace("&apos;", "'")
-                .replace("&amp;", "&"),
-        );
-        rest = &body[close..];
-    }
-    out
 }
 
 #[test]
