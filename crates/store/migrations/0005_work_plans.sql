@@ -35,7 +35,8 @@ CREATE TABLE plan_steps (
     note        TEXT,
     at          TEXT NOT NULL
 );
-CREATE INDEX plan_steps_plan_ix ON plan_steps (plan_id);
+-- each step once: two people taking the same step at once cannot both succeed
+CREATE UNIQUE INDEX plan_steps_uq ON plan_steps (plan_id, step);
 
 CREATE TABLE plan_items (
     id                    {{pk}},
@@ -73,4 +74,5 @@ CREATE TABLE plan_amendments (
     user_id    BIGINT REFERENCES users (id),
     at         TEXT NOT NULL
 );
-CREATE INDEX plan_amendments_plan_ix ON plan_amendments (plan_id, version);
+-- one amendment per version: concurrent amendments of the same version cannot both succeed
+CREATE UNIQUE INDEX plan_amendments_uq ON plan_amendments (plan_id, version);

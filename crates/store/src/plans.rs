@@ -176,13 +176,14 @@ async fn amend(
     reason: &str,
     changes: &serde_json::Value,
 ) -> Result<()> {
-    let version = plan.version + 1;
-    sqlx::query("UPDATE work_plans SET version = $1, updated_at = $2 WHERE id = $3")
-        .bind(version)
-        .bind(now())
-        .bind(plan.id)
-        .execute(&mut *conn)
-        .await?;
+    // The version is raised in the database, not from the caller's copy of the plan.
+    let version: i64 = sqlx::query_scalar(
+        "UPDATE work_plans SET version = version + 1, updated_at = $1 WHERE id = $2 RETURNING version",
+    )
+    .bind(now())
+    .bind(plan.id)
+    .fetch_one(&mut *conn)
+    .await?;
     sqlx::query(
         "INSERT INTO plan_amendments (plan_id, version, item_id, reason, changes, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -194,7 +195,8 @@ async fn amend(
     .bind(actor.user_id)
     .bind(now())
     .execute(&mut *conn)
-    .await?;
+    .await
+    .map_err(crate::unique("План только что изменили; обновите страницу и повторите"))?;
     Ok(())
 }
 
@@ -400,7 +402,8 @@ pub async fn take_step(
     .bind(refs.note)
     .bind(&t)
     .execute(&mut *conn)
-    .await?;
+    .await
+    .map_err(crate::unique("Этот шаг уже пройден; обновите страницу"))?;
     if path.approved() {
         sqlx::query("UPDATE work_plans SET status = 'approved', approved_at = $1, updated_at = $1 WHERE id = $2")
             .bind(&t)
