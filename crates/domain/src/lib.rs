@@ -8,6 +8,23 @@
 //! - [`teachers`] — the teacher data bank: academic years, age, experience, categories, bands.
 //! - [`orders`] — orders of the authority and their effects on associations.
 
+/// The code, the Russian label and the list of a plain enumeration: `coded!(Enum { Variant => "code",
+/// "label"; … })`. `from_code` also takes the label, in any case, as an office's spreadsheet spells it.
+macro_rules! coded {
+    ($t:ty { $($v:ident => $code:literal, $label:literal;)* }) => {
+        impl $t {
+            pub const ALL: &'static [$t] = &[$(<$t>::$v),*];
+            pub fn code(self) -> &'static str { match self { $(<$t>::$v => $code),* } }
+            pub fn label_ru(self) -> &'static str { match self { $(<$t>::$v => $label),* } }
+            /// By code or by the Russian label (any case), as an office's spreadsheet spells it.
+            pub fn from_code(s: &str) -> Option<$t> {
+                let s = s.trim().to_lowercase();
+                Self::ALL.iter().copied().find(|v| v.code() == s || v.label_ru().to_lowercase() == s)
+            }
+        }
+    };
+}
+
 pub mod access;
 pub mod audit;
 pub mod directory;

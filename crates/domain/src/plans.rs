@@ -7,24 +7,16 @@ use time::Date;
 
 use crate::values::{self, Errors, FieldError};
 
-macro_rules! coded {
-    ($t:ident { $($v:ident => $code:literal, $label:literal;)* }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $t { $($v),* }
-        impl $t {
-            pub const ALL: &'static [$t] = &[$($t::$v),*];
-            pub fn code(self) -> &'static str { match self { $($t::$v => $code),* } }
-            pub fn label_ru(self) -> &'static str { match self { $($t::$v => $label),* } }
-            pub fn from_code(s: &str) -> Option<$t> {
-                let s = s.trim();
-                Self::ALL.iter().copied().find(|v| v.code() == s || v.label_ru() == s)
-            }
-        }
-    };
+// The directions of activity every seed names (000 §3, 001 §4, 002 §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Analytical,
+    Informational,
+    OrganizationalMethodical,
+    Consultative,
 }
 
-// The directions of activity every seed names (000 §3, 001 §4, 002 §4).
 coded!(Direction {
     Analytical => "analytical", "аналитическая (экспертно-аналитическая)";
     Informational => "informational", "информационная";
@@ -33,6 +25,30 @@ coded!(Direction {
 });
 
 // The forms of work the seeds list (000 §3.3, 001 §4.5, 002 §4.3, 003 §3.4, 004 §4.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkForm {
+    Meeting,
+    Seminar,
+    WorkshopSeminar,
+    MasterClass,
+    OpenLesson,
+    RoundTable,
+    Conference,
+    PedagogicalReadings,
+    Webinar,
+    CreativeReport,
+    BusinessGame,
+    SubjectDecade,
+    MutualVisits,
+    Consultation,
+    Contest,
+    Olympiad,
+    Festival,
+    Monitoring,
+    Other,
+}
+
 coded!(WorkForm {
     Meeting => "meeting", "заседание";
     Seminar => "seminar", "семинар";
@@ -56,6 +72,15 @@ coded!(WorkForm {
 });
 
 // How a plan item was executed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    Planned,
+    Done,
+    Moved,
+    Cancelled,
+}
+
 coded!(ItemStatus {
     Planned => "planned", "запланировано";
     Done => "done", "выполнено";

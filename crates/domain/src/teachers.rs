@@ -100,21 +100,6 @@ pub enum Category {
     None,
 }
 
-macro_rules! coded {
-    ($t:ty { $($v:ident => $code:literal, $label:literal;)* }) => {
-        impl $t {
-            pub const ALL: &'static [$t] = &[$(<$t>::$v),*];
-            pub fn code(self) -> &'static str { match self { $(<$t>::$v => $code),* } }
-            pub fn label_ru(self) -> &'static str { match self { $(<$t>::$v => $label),* } }
-            /// By code or by the Russian label (any case), as an office's spreadsheet spells it.
-            pub fn from_code(s: &str) -> Option<$t> {
-                let s = s.trim().to_lowercase();
-                Self::ALL.iter().copied().find(|v| v.code() == s || v.label_ru().to_lowercase() == s)
-            }
-        }
-    };
-}
-
 coded!(Education {
     Higher => "higher", "высшее";
     Vocational => "vocational", "среднее профессиональное";

@@ -35,7 +35,7 @@ pub struct Plan {
 
 impl Plan {
     pub fn period(&self) -> PlanPeriod {
-        if self.period == "calendar_year" { PlanPeriod::CalendarYear } else { PlanPeriod::AcademicYear }
+        PlanPeriod::from_code(&self.period).unwrap_or(PlanPeriod::AcademicYear)
     }
     pub fn bounds(&self) -> (Date, Date) {
         year_bounds(self.period(), self.year as i32)
