@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::profile::{ApprovalStep, Signatory};
+
 /// What a scope is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -202,6 +204,11 @@ pub enum Resource {
     },
     /// An order of the authority (orders are never changed: a correction is a new order).
     Order { region_id: i64, municipality_id: i64 },
+    /// The work of an association: its yearly plan and cyclogram, its meetings, attendance,
+    /// decisions and draft minutes. `Create`/`Update` edit it; `View` reads it.
+    AssociationWork { region_id: i64, municipality_id: i64, association_id: i64 },
+    /// Taking one step of a plan's approval path (asked with `Create`).
+    PlanStep { region_id: i64, municipality_id: i64, association_id: i64, step: ApprovalStep },
 }
 
 impl Grant {
@@ -379,6 +386,45 @@ fn grant_allows(g: &Grant, action: Action, what: &Resource) -> bool {
             Create => role.manages_municipality() && g.in_municipality(municipality_id),
             _ => false,
         },
+        Resource::AssociationWork { region_id, municipality_id, association_id } => {
+            if operator {
+                return action == View && g.in_region(region_id);
+            }
+            if !g.in_municipality(municipality_id) {
+                return false;
+            }
+            if role.manages_municipality() {
+                return true;
+            }
+            match role.scope_kind() {
+                ScopeKind::Association => {
+                    g.association_id == Some(association_id)
+                        && (action == View
+                            || matches!(action, Create | Update)
+                                && matches!(role, Role::AssociationHead | Role::Deputy | Role::Secretary))
+                }
+                // The cabinet and the schools follow the associations of their municipality.
+                _ => action == View,
+            }
+        }
+        Resource::PlanStep { municipality_id, association_id, step, .. } => {
+            if action != Create || !g.in_municipality(municipality_id) {
+                return false;
+            }
+            let officer = g.association_id == Some(association_id);
+            match step {
+                ApprovalStep::DraftedByHead => {
+                    officer && matches!(role, Role::AssociationHead | Role::Deputy) || role.manages_municipality()
+                }
+                ApprovalStep::ConsideredAtMeeting | ApprovalStep::AdoptedAtMeeting => {
+                    officer && matches!(role, Role::AssociationHead | Role::Deputy | Role::Secretary)
+                        || role.manages_municipality()
+                }
+                ApprovalStep::AgreedWithCabinetHead => role == Role::CabinetHead,
+                ApprovalStep::ApprovedByAuthorityHead => role == Role::AuthorityHead,
+                ApprovalStep::ApprovedByAuthorityOrder | ApprovalStep::Approved => role.manages_municipality(),
+            }
+        }
         Resource::Association { region_id, municipality_id, association_id } => {
             if operator {
                 return action == View && g.in_region(region_id);
@@ -401,6 +447,28 @@ fn grant_allows(g: &Grant, action: Action, what: &Resource) -> bool {
             }
         }
     }
+}
+
+/// The signatures of minutes `who` may put for the association: the head (and the chair, whom
+/// the head or the deputy is) by the association's head or deputy grant, the secretary by the
+/// secretary's grant. Signing is the user's own act, so administrators and the authority do not
+/// sign for them.
+pub fn signatory_roles(who: &Principal, association_id: i64) -> Vec<Signatory> {
+    let mut out = Vec::new();
+    for g in who.grants.iter().filter(|g| g.association_id == Some(association_id)) {
+        let roles: &[Signatory] = match g.role {
+            Role::AssociationHead => &[Signatory::Head, Signatory::Chair],
+            Role::Deputy => &[Signatory::Chair],
+            Role::Secretary => &[Signatory::Secretary],
+            _ => &[],
+        };
+        for r in roles {
+            if !out.contains(r) {
+                out.push(*r);
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -614,6 +682,54 @@ mod tests {
         assert!(may(&teacher, Action::View, &here));
         assert!(!may(&teacher, Action::Create, &here));
         assert!(!may(&spec, Action::View, &Resource::Order { region_id: 1, municipality_id: B }));
+    }
+
+    #[test]
+    fn association_work_is_edited_by_its_officers_and_read_by_the_municipality() {
+        let work = |a| Resource::AssociationWork { region_id: 1, municipality_id: A, association_id: a };
+        for role in [Role::AssociationHead, Role::Deputy, Role::Secretary] {
+            let g = grant(role, 1, Some(A), Some(5), None);
+            assert!(may(&g, Action::Update, &work(5)), "{role:?}");
+            assert!(!may(&g, Action::View, &work(6)), "{role:?} sees only its own association");
+        }
+        let member = grant(Role::MemberTeacher, 1, Some(A), Some(5), None);
+        assert!(may(&member, Action::View, &work(5)));
+        assert!(!may(&member, Action::Update, &work(5)));
+        let cabinet = grant(Role::CabinetHead, 1, Some(A), None, None);
+        assert!(may(&cabinet, Action::View, &work(6)) && !may(&cabinet, Action::Update, &work(6)));
+        let spec = grant(Role::AuthoritySpecialist, 1, Some(A), None, None);
+        assert!(may(&spec, Action::Update, &work(6)));
+        let operator = grant(Role::RegionOperator, 1, None, None, None);
+        assert!(may(&operator, Action::View, &work(6)) && !may(&operator, Action::Update, &work(6)));
+    }
+
+    #[test]
+    fn each_approval_step_is_taken_by_whom_the_regulation_names() {
+        let step = |s| Resource::PlanStep { region_id: 1, municipality_id: A, association_id: 5, step: s };
+        let head = grant(Role::AssociationHead, 1, Some(A), Some(5), None);
+        let other_head = grant(Role::AssociationHead, 1, Some(A), Some(6), None);
+        let cabinet = grant(Role::CabinetHead, 1, Some(A), None, None);
+        let spec = grant(Role::AuthoritySpecialist, 1, Some(A), None, None);
+        let chief = grant(Role::AuthorityHead, 1, Some(A), None, None);
+        assert!(may(&head, Action::Create, &step(ApprovalStep::ConsideredAtMeeting)));
+        assert!(!may(&other_head, Action::Create, &step(ApprovalStep::ConsideredAtMeeting)));
+        assert!(!may(&head, Action::Create, &step(ApprovalStep::ApprovedByAuthorityOrder)));
+        assert!(may(&spec, Action::Create, &step(ApprovalStep::ApprovedByAuthorityOrder)));
+        assert!(may(&cabinet, Action::Create, &step(ApprovalStep::AgreedWithCabinetHead)));
+        assert!(!may(&spec, Action::Create, &step(ApprovalStep::AgreedWithCabinetHead)));
+        assert!(may(&chief, Action::Create, &step(ApprovalStep::ApprovedByAuthorityHead)));
+        assert!(!may(&spec, Action::Create, &step(ApprovalStep::ApprovedByAuthorityHead)));
+    }
+
+    #[test]
+    fn minutes_are_signed_by_the_officers_themselves() {
+        let head = grant(Role::AssociationHead, 1, Some(A), Some(5), None);
+        assert_eq!(signatory_roles(&head, 5), vec![Signatory::Head, Signatory::Chair]);
+        assert!(signatory_roles(&head, 6).is_empty());
+        let secretary = grant(Role::Secretary, 1, Some(A), Some(5), None);
+        assert_eq!(signatory_roles(&secretary, 5), vec![Signatory::Secretary]);
+        let spec = grant(Role::AuthoritySpecialist, 1, Some(A), None, None);
+        assert!(signatory_roles(&spec, 5).is_empty(), "the authority does not sign for the association");
     }
 
     #[test]

@@ -5,8 +5,9 @@
 use serde::Serialize;
 use time::{Date, Month};
 
-use crate::profile::{ApprovalStep, MajorityRule, PlanPeriod, QuorumRule};
+use crate::profile::{ApprovalStep, MajorityRule, PlanPeriod, QuorumRule, Signatory};
 use crate::teachers::AcademicYear;
+use crate::values::{self, Errors, FieldError};
 
 /// Members counted on a date: joined on or before it, not left by it (a membership ends on its
 /// `left` day). Someone who joined after the date does not count.
@@ -15,7 +16,7 @@ pub fn members_on(memberships: &[(Date, Option<Date>)], on: Date) -> usize {
 }
 
 /// Whether a meeting could decide.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Quorum {
     /// The profile sets no quorum: none is claimed either way.
@@ -204,6 +205,261 @@ impl PlanPath {
     }
 }
 
+/// Attendance of a member at a meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attendance {
+    Present,
+    Absent,
+    /// Absent for a good reason.
+    Excused,
+}
+
+coded!(Attendance {
+    Present => "present", "присутствует";
+    Absent => "absent", "отсутствует";
+    Excused => "excused", "отсутствует по уважительной причине";
+});
+
+/// Where a meeting stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingStatus {
+    Planned,
+    Held,
+    Cancelled,
+}
+
+coded!(MeetingStatus {
+    Planned => "planned", "запланировано";
+    Held => "held", "проведено";
+    Cancelled => "cancelled", "отменено";
+});
+
+impl Outcome {
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Adopted => "adopted",
+            Outcome::NotAdopted => "not_adopted",
+            Outcome::Invalid => "invalid",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Outcome> {
+        [Outcome::Adopted, Outcome::NotAdopted, Outcome::Invalid].into_iter().find(|o| o.code() == s)
+    }
+}
+
+/// A meeting as typed: when, where, who chairs and keeps the minutes.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct MeetingInput {
+    /// ДД.ММ.ГГГГ or ГГГГ-ММ-ДД.
+    pub held_on: String,
+    /// ЧЧ:ММ, optional.
+    pub starts_at: String,
+    pub venue_organization_id: Option<i64>,
+    pub online_url: String,
+    /// Room, address or other details of the place.
+    pub place_note: String,
+    pub chair_teacher_id: Option<i64>,
+    pub secretary_teacher_id: Option<i64>,
+    /// The plan item the meeting carries out, if any.
+    pub plan_item_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MeetingData {
+    pub held_on: Date,
+    pub starts_at: Option<String>,
+    pub venue_organization_id: Option<i64>,
+    pub online_url: Option<String>,
+    pub place_note: Option<String>,
+    pub chair_teacher_id: Option<i64>,
+    pub secretary_teacher_id: Option<i64>,
+    pub plan_item_id: Option<i64>,
+}
+
+fn clock(raw: &str) -> Option<String> {
+    let (h, m) = raw.trim().split_once([':', '.'])?;
+    let (h, m): (u8, u8) = (h.trim().parse().ok()?, m.trim().parse().ok()?);
+    (h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
+}
+
+impl MeetingInput {
+    pub fn parse(&self) -> Result<MeetingData, Vec<FieldError>> {
+        let mut e = Errors::new();
+        let held_on = e.take(values::date("held_on", "Дата заседания", &self.held_on));
+        let starts_at = match self.starts_at.trim() {
+            "" => None,
+            t => {
+                let c = clock(t);
+                if c.is_none() {
+                    e.push(FieldError::new("starts_at", "Время: в виде ЧЧ:ММ, например 15:00"));
+                }
+                c
+            }
+        };
+        let online_url =
+            e.take(values::optional_url("online_url", "Ссылка на онлайн-заседание", &self.online_url)).flatten();
+        let place_note =
+            e.take(values::optional_text("place_note", "Место (кабинет, адрес)", &self.place_note, 300)).flatten();
+        let venue = self.venue_organization_id.filter(|v| *v > 0);
+        if venue.is_none() && online_url.is_none() && place_note.is_none() {
+            e.push(FieldError::new("venue_organization_id", "Место: выберите организацию, укажите адрес или ссылку"));
+        }
+        e.finish(|| MeetingData {
+            held_on: held_on.unwrap_or(Date::MIN),
+            starts_at,
+            venue_organization_id: venue,
+            online_url,
+            place_note,
+            chair_teacher_id: self.chair_teacher_id.filter(|v| *v > 0),
+            secretary_teacher_id: self.secretary_teacher_id.filter(|v| *v > 0),
+            plan_item_id: self.plan_item_id.filter(|v| *v > 0),
+        })
+    }
+}
+
+/// An agenda item with its decision, as typed.
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct AgendaInput {
+    pub topic: String,
+    pub speaker: String,
+    /// СЛУШАЛИ: the summary of the report.
+    pub heard: String,
+    /// ВЫСТУПИЛИ: one speech per line.
+    pub spoke: String,
+    /// РЕШИЛИ.
+    pub decision: String,
+    /// Votes «за», «против», «воздержались» (empty: no vote taken).
+    pub votes_for: String,
+    pub votes_against: String,
+    pub votes_abstained: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgendaData {
+    pub topic: String,
+    pub speaker: Option<String>,
+    pub heard: Option<String>,
+    pub spoke: Option<String>,
+    pub decision: Option<String>,
+    pub votes: Option<Votes>,
+}
+
+impl AgendaInput {
+    pub fn parse(&self) -> Result<AgendaData, Vec<FieldError>> {
+        let mut e = Errors::new();
+        let topic = e.take(values::required_text("topic", "Вопрос повестки", &self.topic, 500));
+        let speaker = e.take(values::optional_text("speaker", "Докладчик", &self.speaker, 300)).flatten();
+        let heard = e.take(values::optional_long_text("heard", "Слушали", &self.heard, 5000)).flatten();
+        let spoke = e.take(values::optional_long_text("spoke", "Выступили", &self.spoke, 5000)).flatten();
+        let decision = e.take(values::optional_long_text("decision", "Решили", &self.decision, 5000)).flatten();
+        let mut count = |field: &str, label: &str, raw: &str| -> Option<usize> {
+            match raw.trim() {
+                "" => None,
+                v => match v.parse::<usize>() {
+                    Ok(n) if n <= 10_000 => Some(n),
+                    _ => {
+                        e.push(FieldError::new(field, format!("{label}: целое число не меньше нуля")));
+                        None
+                    }
+                },
+            }
+        };
+        let f = count("votes_for", "Голосов «за»", &self.votes_for);
+        let a = count("votes_against", "Голосов «против»", &self.votes_against);
+        let b = count("votes_abstained", "Воздержались", &self.votes_abstained);
+        let any = [&self.votes_for, &self.votes_against, &self.votes_abstained].iter().any(|v| !v.trim().is_empty());
+        let votes = any.then(|| Votes { for_: f.unwrap_or(0), against: a.unwrap_or(0), abstained: b.unwrap_or(0) });
+        if votes.is_some() && decision.is_none() {
+            e.push(FieldError::new("decision", "Решили: голосуют по решению — сформулируйте его"));
+        }
+        e.finish(|| AgendaData { topic: topic.unwrap_or_default(), speaker, heard, spoke, decision, votes })
+    }
+}
+
+/// Whether minutes are signed by everyone the profile names; an empty list in the profile (the
+/// regulation is silent) means the head signs.
+pub fn required_signatories(profile: &[Signatory]) -> Vec<Signatory> {
+    if profile.is_empty() { vec![Signatory::Head] } else { profile.to_vec() }
+}
+
+/// Minutes count for the profile's minimum when the meeting was held, the minutes are signed and
+/// the meeting could decide (a meeting without quorum still has minutes, but does not count).
+pub fn counts_for_minimum(held: bool, signed: bool, quorum: Quorum) -> bool {
+    held && signed && quorum.valid()
+}
+
+/// The control of the authority over one association and year (seeds: minimum meetings a year).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Compliance {
+    pub minimum: Option<u32>,
+    /// Meetings held with signed, valid minutes.
+    pub valid_meetings: u32,
+    /// Meetings still planned in the rest of the year.
+    pub planned_ahead: u32,
+    /// Days left in the year (0 when it is over).
+    pub days_left: i64,
+    /// Minutes still unsigned more than 14 days after the meeting.
+    pub overdue_minutes: u32,
+}
+
+impl Compliance {
+    /// How many more valid meetings are needed to reach the minimum.
+    pub fn missing(&self) -> u32 {
+        self.minimum.map_or(0, |m| m.saturating_sub(self.valid_meetings))
+    }
+    /// Behind: the minimum is not reached and the meetings still planned cannot reach it, or the
+    /// year is over without it; or minutes wait for signatures too long.
+    pub fn behind(&self) -> bool {
+        let short = self.missing() > 0 && (self.days_left == 0 || self.planned_ahead < self.missing());
+        short || self.overdue_minutes > 0
+    }
+    pub fn label_ru(&self) -> String {
+        let mut s = match self.minimum {
+            Some(m) => format!("заседаний с подписанным правомочным протоколом: {} из {m}", self.valid_meetings),
+            None => format!(
+                "заседаний с подписанным правомочным протоколом: {} (минимум положением не установлен)",
+                self.valid_meetings
+            ),
+        };
+        if self.missing() > 0 {
+            if self.days_left > 0 {
+                s.push_str(&format!(
+                    "; до конца года {} дн., запланировано ещё {}",
+                    self.days_left, self.planned_ahead
+                ));
+            } else {
+                s.push_str("; год завершён, минимум не выполнен");
+            }
+        }
+        if self.overdue_minutes > 0 {
+            s.push_str(&format!("; не подписано протоколов старше 14 дней: {}", self.overdue_minutes));
+        }
+        s
+    }
+}
+
+/// "Иванова Ирина Петровна" → "Иванова И. П." (how minutes and plans name people).
+pub fn initials(full_name: &str) -> String {
+    let mut parts = full_name.split_whitespace();
+    let Some(last) = parts.next() else { return String::new() };
+    let mut s = last.to_owned();
+    for p in parts {
+        if let Some(c) = p.chars().next() {
+            s.push(' ');
+            s.push(c);
+            s.push('.');
+        }
+    }
+    s
+}
+
+/// Minutes are overdue when unsigned 14 days after the meeting.
+pub const MINUTES_SIGN_DAYS: i64 = 14;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,5 +558,88 @@ mod tests {
             s000.iter().map(|s| evidence(*s)).collect::<Vec<_>>(),
             [Evidence::Draft, Evidence::MeetingDecision, Evidence::Order]
         );
+    }
+
+    #[test]
+    fn a_meeting_needs_a_date_and_a_place() {
+        let e = MeetingInput::default().parse().unwrap_err();
+        let fields: Vec<_> = e.iter().map(|f| f.field.as_str()).collect();
+        assert!(fields.contains(&"held_on") && fields.contains(&"venue_organization_id"), "{fields:?}");
+        let m = MeetingInput {
+            held_on: "15.10.2026".into(),
+            starts_at: "15.00".into(),
+            online_url: "https://meet.example.ru/mmo".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(m.starts_at.as_deref(), Some("15:00"));
+        assert_eq!(m.held_on, date!(2026 - 10 - 15));
+        let bad = MeetingInput {
+            held_on: "2026-10-15".into(),
+            starts_at: "25:00".into(),
+            place_note: "каб. 5".into(),
+            ..Default::default()
+        };
+        assert_eq!(bad.parse().unwrap_err()[0].field, "starts_at");
+    }
+
+    #[test]
+    fn a_vote_needs_a_decision_and_counts() {
+        let a = AgendaInput { topic: "О плане".into(), votes_for: "7".into(), ..Default::default() };
+        assert_eq!(a.parse().unwrap_err()[0].field, "decision");
+        let a = AgendaInput {
+            topic: "О плане".into(),
+            decision: "Утвердить".into(),
+            votes_for: "7".into(),
+            votes_against: "-1".into(),
+            ..Default::default()
+        };
+        assert_eq!(a.parse().unwrap_err()[0].field, "votes_against");
+        let a = AgendaInput {
+            topic: "О плане".into(),
+            decision: "Утвердить".into(),
+            votes_for: "7".into(),
+            votes_abstained: "1".into(),
+            ..Default::default()
+        };
+        assert_eq!(a.parse().unwrap().votes, Some(Votes { for_: 7, against: 0, abstained: 1 }));
+        let no_vote = AgendaInput { topic: "Информация".into(), ..Default::default() };
+        assert_eq!(no_vote.parse().unwrap().votes, None);
+    }
+
+    #[test]
+    fn names_are_shortened_to_initials() {
+        assert_eq!(initials("Иванова Ирина Петровна"), "Иванова И. П.");
+        assert_eq!(initials("Ким Ли"), "Ким Л.");
+        assert_eq!(initials(""), "");
+    }
+
+    #[test]
+    fn the_head_signs_where_the_regulation_is_silent() {
+        assert_eq!(required_signatories(&[]), vec![Signatory::Head]);
+        assert_eq!(
+            required_signatories(&[Signatory::Chair, Signatory::Secretary]),
+            vec![Signatory::Chair, Signatory::Secretary]
+        );
+    }
+
+    #[test]
+    fn only_held_signed_quorate_meetings_count_and_the_year_end_makes_a_shortfall_final() {
+        let ok = Quorum::Reached { present: 6, members: 10 };
+        let no = Quorum::NotReached { present: 5, members: 10, needed: 6 };
+        assert!(counts_for_minimum(true, true, ok));
+        assert!(counts_for_minimum(true, true, Quorum::NotRequired));
+        assert!(!counts_for_minimum(true, false, ok), "unsigned minutes do not count");
+        assert!(!counts_for_minimum(true, true, no), "without quorum the meeting does not count");
+        let c =
+            Compliance { minimum: Some(4), valid_meetings: 2, planned_ahead: 2, days_left: 100, overdue_minutes: 0 };
+        assert_eq!(c.missing(), 2);
+        assert!(!c.behind(), "two more are planned");
+        assert!(Compliance { planned_ahead: 1, ..c.clone() }.behind());
+        assert!(Compliance { days_left: 0, ..c.clone() }.behind());
+        assert!(Compliance { overdue_minutes: 1, valid_meetings: 4, ..c.clone() }.behind());
+        assert!(!Compliance { minimum: None, valid_meetings: 0, ..c.clone() }.behind());
+        assert!(c.label_ru().contains("2 из 4"));
     }
 }

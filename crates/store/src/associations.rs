@@ -59,7 +59,7 @@ impl Association {
     }
 }
 
-const NAME: &str = "(t.last_name || ' ' || t.first_name || COALESCE(' ' || t.middle_name, ''))";
+pub(crate) const NAME: &str = "(t.last_name || ' ' || t.first_name || COALESCE(' ' || t.middle_name, ''))";
 
 fn select() -> String {
     format!(

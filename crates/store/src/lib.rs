@@ -17,8 +17,10 @@ pub mod archive;
 pub mod associations;
 pub mod attachments;
 pub mod audit;
+pub mod cyclograms;
 pub mod demo;
 pub mod imports;
+pub mod meetings;
 pub mod migrate;
 pub mod municipalities;
 pub mod orders;
@@ -87,6 +89,12 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 impl StoreError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         StoreError::Invalid(vec![FieldError::new(field, message)])
+    }
+}
+
+impl From<metoda_domain::FieldError> for StoreError {
+    fn from(e: metoda_domain::FieldError) -> Self {
+        StoreError::Invalid(vec![e])
     }
 }
 

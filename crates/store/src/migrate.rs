@@ -29,6 +29,8 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 3, name: "teacher imports", sql: include_str!("../migrations/0003_teacher_imports.sql") },
     Migration { version: 4, name: "attachments", sql: include_str!("../migrations/0004_attachments.sql") },
     Migration { version: 5, name: "work plans", sql: include_str!("../migrations/0005_work_plans.sql") },
+    Migration { version: 6, name: "meetings", sql: include_str!("../migrations/0006_meetings.sql") },
+    Migration { version: 7, name: "cyclograms", sql: include_str!("../migrations/0007_cyclograms.sql") },
 ];
 
 /// The schema version this binary expects.

@@ -316,6 +316,45 @@ async fn step(
     metoda_store::plans::take_step(c, &actor(), a, plan, s, metoda_domain::meetings::evidence(s), refs).await
 }
 
+/// Plans a meeting on `on` and enters the attendance: the first `present` members on the date are
+/// present, the rest absent (the last of them excused).
+async fn hold(
+    c: &mut sqlx::AnyConnection,
+    a: &associations::Association,
+    settings: &metoda_domain::profile::ProfileSettings,
+    on: time::Date,
+    present: usize,
+    today: time::Date,
+) -> metoda_store::meetings::Meeting {
+    use metoda_domain::meetings::{Attendance, MeetingInput};
+    use metoda_store::meetings;
+    let d = MeetingInput {
+        held_on: metoda_domain::values::iso_date(on),
+        starts_at: "15:00".into(),
+        place_note: "МБОУ СОШ № 1, каб. 21".into(),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let m = meetings::create(c, &actor(), a, settings, &d).await.unwrap();
+    let roster = meetings::roster(c, &m).await.unwrap();
+    let n = roster.len();
+    let marks: Vec<(i64, Attendance)> = roster
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let s = match i {
+                i if i < present => Attendance::Present,
+                i if i + 1 == n => Attendance::Excused,
+                _ => Attendance::Absent,
+            };
+            (r.teacher_id, s)
+        })
+        .collect();
+    meetings::set_attendance(c, &actor(), a, &m, today, &marks).await.unwrap();
+    meetings::get(c, m.id).await.unwrap()
+}
+
 #[tokio::test]
 async fn a_plan_goes_along_the_profile_path_and_changes_after_approval_only_by_amendment() {
     use metoda_domain::plans::{ItemInput, StatusInput};
@@ -374,7 +413,12 @@ async fn a_plan_goes_along_the_profile_path_and_changes_after_approval_only_by_a
     let plan = step(&mut c, &a, &plan, S::DraftedByHead, StepRefs::default()).await.unwrap();
     let e = step(&mut c, &a, &plan, S::ConsideredAtMeeting, StepRefs::default()).await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(_)), "a meeting decision needs the meeting: {e:?}");
-    let refs = StepRefs { meeting_id: Some(1), ..Default::default() };
+    // The evidence must be a held meeting of this association.
+    let refs = StepRefs { meeting_id: Some(999), ..Default::default() };
+    let e = step(&mut c, &a, &plan, S::ConsideredAtMeeting, refs).await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(ref v) if v[0].field == "meeting_id"), "{e:?}");
+    let held = hold(&mut c, &a, &settings, date!(2026 - 09 - 10), 8, TODAY).await;
+    let refs = StepRefs { meeting_id: Some(held.id), ..Default::default() };
     let plan = step(&mut c, &a, &plan, S::ConsideredAtMeeting, refs).await.unwrap();
     assert_eq!(plan.status, "draft");
     let refs = StepRefs { order_id: Some(o.id), ..Default::default() };
@@ -401,9 +445,195 @@ async fn a_plan_goes_along_the_profile_path_and_changes_after_approval_only_by_a
     let bad = StatusInput { status: "cancelled".into(), ..Default::default() }.parse(to).unwrap_err();
     assert_eq!(bad[0].field, "reason");
     let s = StatusInput { status: "done".into(), ..Default::default() }.parse(to).unwrap();
-    let done = plans::set_status(&mut c, &actor(), &a, &plan, i2.id, &s, Some(1)).await.unwrap();
-    assert_eq!((done.status.as_str(), done.fulfilled_meeting_id), ("done", Some(1)));
+    let done = plans::set_status(&mut c, &actor(), &a, &plan, i2.id, &s, Some(held.id)).await.unwrap();
+    assert_eq!((done.status.as_str(), done.fulfilled_meeting_id), ("done", Some(held.id)));
     assert_eq!(plans::get(&mut c, plan.id).await.unwrap().version, 2);
+    drop(c);
+    f.t.drop_db().await;
+}
+
+#[tokio::test]
+async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_corrected_by_addendum() {
+    use metoda_domain::meetings::{AgendaInput, Attendance, MeetingInput, Quorum};
+    use metoda_domain::profile::Signatory;
+    use metoda_store::meetings;
+    let f = fixture().await;
+    let (_, ids) = under_seed_000(&f).await;
+    let o = register(
+        &f,
+        OrderInput {
+            number: "9".into(),
+            date: "01.09.2026".into(),
+            kind: "create_association".into(),
+            name: "ММО учителей химии".into(),
+            direction: "химия".into(),
+            head_teacher_id: Some(ids[0]),
+            member_ids: ids[1..].to_vec(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut c = f.t.db.conn().await.unwrap();
+    let a = associations::get(&mut c, o.association_id.unwrap()).await.unwrap();
+    // Seed 004's rules: more than half of the members, a simple majority of those present,
+    // signed by the chair and the secretary (004 §4.4).
+    let s004 = profiles::by_code(&mut c, "seed-004").await.unwrap().settings().unwrap();
+    // A member who joins on 1 October does not count at a September meeting.
+    let late = teacher(&f, "Поздняя", "01.01.1990", f.orgs[0], "none", "01.09.2015").await;
+    associations::add_member(&mut c, &actor(), &a, late, "2026-10-01", None).await.unwrap();
+    // The head has an account: the notifications reach them.
+    let u = metoda_store::users::create(
+        &mut c,
+        &actor(),
+        None,
+        Some(f.muni),
+        &metoda_domain::directory::UserInput {
+            login: "head".into(),
+            full_name: "Педагог0 Анна Ивановна".into(),
+            email: String::new(),
+            password: "Длинный-пароль-1".into(),
+        }
+        .parse(true)
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    sqlx::query("UPDATE teachers SET user_id = $1 WHERE id = $2")
+        .bind(u.id)
+        .bind(ids[0])
+        .execute(&mut *c)
+        .await
+        .unwrap();
+
+    let d = MeetingInput { held_on: "20.09.2026".into(), place_note: "каб. 5".into(), ..Default::default() }
+        .parse()
+        .unwrap();
+    let m1 = meetings::create(&mut c, &actor(), &a, &s004, &d).await.unwrap();
+    assert_eq!((m1.status.as_str(), m1.year), ("planned", 2026));
+    let notes = meetings::notifications(&mut c, u.id, 10).await.unwrap();
+    assert!(notes[0].title.starts_with("Запланировано: Заседание «ММО учителей химии» 20.09.2026"), "{notes:?}");
+    let roster = meetings::roster(&mut c, &m1).await.unwrap();
+    assert_eq!(roster.len(), 10, "the member who joined later is not on the September roster");
+    assert!(!roster.iter().any(|r| r.teacher_id == late));
+    // Attendance names every member on the date, nobody else, and not before the day.
+    let mut marks: Vec<(i64, Attendance)> = roster.iter().map(|r| (r.teacher_id, Attendance::Absent)).collect();
+    let e = meetings::set_attendance(&mut c, &actor(), &a, &m1, date!(2026 - 09 - 19), &marks).await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
+    let mut with_late = marks.clone();
+    with_late.push((late, Attendance::Present));
+    let e = meetings::set_attendance(&mut c, &actor(), &a, &m1, TODAY, &with_late).await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(ref v) if v[0].message.contains("не член")), "{e:?}");
+    // Exactly half present is not a quorum.
+    for m in marks.iter_mut().take(5) {
+        m.1 = Attendance::Present;
+    }
+    meetings::set_attendance(&mut c, &actor(), &a, &m1, TODAY, &marks).await.unwrap();
+    let m1 = meetings::get(&mut c, m1.id).await.unwrap();
+    let (members, present, q) = meetings::quorum_of(&mut c, &m1, &s004).await.unwrap();
+    assert_eq!((members, present), (10, 5));
+    assert_eq!(q, Quorum::NotReached { present: 5, members: 10, needed: 6 });
+    let vote = |topic: &str, f: &str, a: &str, b: &str| {
+        AgendaInput {
+            topic: topic.into(),
+            speaker: "Педагог0 А. И.".into(),
+            decision: "Принять к сведению".into(),
+            votes_for: f.into(),
+            votes_against: a.into(),
+            votes_abstained: b.into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap()
+    };
+    meetings::add_agenda(&mut c, &actor(), &a, &m1, &s004, &vote("О плане", "5", "0", "0")).await.unwrap();
+    let e = meetings::add_agenda(&mut c, &actor(), &a, &m1, &s004, &vote("Лишние голоса", "5", "1", "0"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(ref v) if v[0].message.contains("больше")), "{e:?}");
+    let ag = meetings::agenda(&mut c, &m1, &s004).await.unwrap();
+    assert_eq!(ag[0].outcome.as_deref(), Some("invalid"), "without a quorum decisions are not valid");
+
+    // A meeting with quorum: 6 of 10; a tie is not adopted.
+    let m2 = hold(&mut c, &a, &s004, date!(2026 - 10 - 15), 7, TODAY).await;
+    let (members, present, q) = meetings::quorum_of(&mut c, &m2, &s004).await.unwrap();
+    assert_eq!((members, present, q.valid()), (11, 7, true), "the October roster has the new member");
+    let first =
+        meetings::add_agenda(&mut c, &actor(), &a, &m2, &s004, &vote("О семинаре", "4", "2", "1")).await.unwrap();
+    meetings::add_agenda(&mut c, &actor(), &a, &m2, &s004, &vote("О конкурсе", "3", "3", "1")).await.unwrap();
+    let ag = meetings::agenda(&mut c, &m2, &s004).await.unwrap();
+    let outcomes: Vec<_> = ag.iter().map(|i| i.outcome.clone().unwrap()).collect();
+    assert_eq!(outcomes, ["adopted", "not_adopted"]);
+
+    // Minutes are numbered within the year, in the order they are drafted.
+    let m1 = meetings::get(&mut c, m1.id).await.unwrap();
+    let n1 = meetings::draft_minutes(&mut c, &actor(), &a, &m1, &s004).await.unwrap();
+    let m2 = meetings::get(&mut c, m2.id).await.unwrap();
+    let n2 = meetings::draft_minutes(&mut c, &actor(), &a, &m2, &s004).await.unwrap();
+    assert_eq!((n1.number, n2.number), (1, 2));
+    let m2 = meetings::get(&mut c, m2.id).await.unwrap();
+    let again = meetings::draft_minutes(&mut c, &actor(), &a, &m2, &s004).await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))));
+    // A meeting of the next academic year starts again at No. 1.
+    let next = hold(&mut c, &a, &s004, date!(2027 - 09 - 10), 8, date!(2027 - 09 - 10)).await;
+    assert_eq!(next.year, 2027);
+    meetings::add_agenda(&mut c, &actor(), &a, &next, &s004, &vote("О плане на год", "8", "0", "0")).await.unwrap();
+    let n3 = meetings::draft_minutes(&mut c, &actor(), &a, &next, &s004).await.unwrap();
+    assert_eq!(n3.number, 1);
+
+    // Signing: only the profile's signatories; the first signature locks the meeting.
+    let head_actor = Actor { user_id: Some(u.id), login: "head".into(), ip: None };
+    let m2 = meetings::get(&mut c, m2.id).await.unwrap();
+    let e = meetings::sign(&mut c, &head_actor, &a, &m2, &s004, Signatory::Head, "Педагог0 А. И.").await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(ref v) if v[0].message.contains("председатель и секретарь")), "{e:?}");
+    let n = meetings::sign(&mut c, &head_actor, &a, &m2, &s004, Signatory::Chair, "Педагог0 А. И.").await.unwrap();
+    assert_eq!(n.status, "draft", "the secretary has not signed yet");
+    let e = meetings::update_agenda(&mut c, &actor(), &a, &m2, &s004, first, &vote("О семинаре", "7", "0", "0"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("дополнением")), "{e:?}");
+    let m1 = meetings::get(&mut c, m1.id).await.unwrap();
+    let e = meetings::add_addendum(&mut c, &actor(), &a, &m1, "x").await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "unsigned minutes are edited, not amended: {e:?}");
+    let sec_actor = Actor { user_id: Some(u.id), login: "sec".into(), ip: None };
+    let n = meetings::sign(&mut c, &sec_actor, &a, &m2, &s004, Signatory::Secretary, "Педагог1 А. И.").await.unwrap();
+    assert_eq!(n.status, "signed");
+    assert!(n.signed_at.is_some());
+    let e = meetings::sign(&mut c, &sec_actor, &a, &m2, &s004, Signatory::Secretary, "x").await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
+    let notes = meetings::notifications(&mut c, u.id, 10).await.unwrap();
+    assert!(notes.iter().any(|n| n.title.starts_with("Опубликован протокол № 2")), "{notes:?}");
+    // The outcome is fixed: a later profile (no majority rule: 4 > 2 still, 3 = 3 still) cannot move it,
+    // and a changed attendance cannot either.
+    let s000 = profiles::by_code(&mut c, "seed-000").await.unwrap().settings().unwrap();
+    let ag = meetings::agenda(&mut c, &m2, &s000).await.unwrap();
+    assert_eq!(ag[1].outcome.as_deref(), Some("not_adopted"));
+    let (_, _, q) = meetings::quorum_of(&mut c, &m2, &s000).await.unwrap();
+    assert_eq!(q, Quorum::Reached { present: 7, members: 11 }, "the quorum fixed at signing");
+    let d = meetings::add_addendum(&mut c, &actor(), &a, &m2, "В п. 1 читать «семинар-практикум»").await.unwrap();
+    assert_eq!(meetings::addenda(&mut c, n.id).await.unwrap()[0].id, d.id);
+    assert_eq!(meetings::agenda(&mut c, &m2, &s004).await.unwrap()[0].topic, "О семинаре", "the original is kept");
+
+    // Action items: an owner among the members, a due date, overdue marked, closed with who and when.
+    let x =
+        meetings::add_action(&mut c, &actor(), &a, &m2, Some(first), "Провести семинар", Some(ids[0]), "2026-11-01")
+            .await
+            .unwrap();
+    assert!(x.overdue(TODAY));
+    let e =
+        meetings::add_action(&mut c, &actor(), &a, &m2, None, "Чужой", Some(999_999), "2026-11-01").await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)));
+    assert_eq!(meetings::actions_of_user(&mut c, u.id).await.unwrap().len(), 1);
+    let closed = meetings::close_action(&mut c, &head_actor, &a, x.id).await.unwrap();
+    assert!(closed.closed_at.is_some() && !closed.overdue(TODAY));
+    assert_eq!(closed.closed_by_name.as_deref(), Some("Педагог0 Анна Ивановна"));
+
+    // Compliance of 2026/27 (004: at least 2): the meeting without quorum does not count, the
+    // unsigned minutes of 20 September are overdue on 23 November.
+    let cpl = meetings::compliance(&mut c, a.id, &s004, 2026, TODAY).await.unwrap();
+    assert_eq!((cpl.minimum, cpl.valid_meetings, cpl.overdue_minutes), (Some(2), 1, 1));
+    assert!(cpl.behind());
+    assert_eq!(cpl.days_left, 282);
     drop(c);
     f.t.drop_db().await;
 }

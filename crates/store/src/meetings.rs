@@ -1,0 +1,1176 @@
+//! Meetings of an association and their minutes (000 §4.5, 002 §3.3, 003 §3.3–3.4, 004 §4.1–4.4).
+//!
+//! A meeting is planned from a plan item or ad hoc; members with an account are notified.
+//! Attendance is entered once against the members on the meeting's date; the quorum and the
+//! outcome of each vote are computed by the profile's rules (`metoda_domain::meetings`) while the
+//! minutes are a draft and fixed when the first signature is put. Minutes are numbered within the
+//! association's plan year; once signed by anyone they are locked, and a correction is an addendum.
+
+use metoda_domain::meetings::{
+    AgendaData, Attendance, Compliance, MINUTES_SIGN_DAYS, MeetingData, MeetingStatus, Outcome, Quorum, Votes,
+    counts_for_minimum, decide, next_minutes_number, quorum, required_signatories, year_bounds, year_of,
+};
+use metoda_domain::profile::{ProfileSettings, Signatory};
+use metoda_domain::values::iso_date;
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+use time::Date;
+
+use crate::associations::{Association, NAME};
+use crate::audit;
+use crate::{Actor, Result, StoreError, now};
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Meeting {
+    pub id: i64,
+    pub association_id: i64,
+    pub year: i64,
+    pub plan_item_id: Option<i64>,
+    pub plan_item_title: Option<String>,
+    pub held_on: String,
+    pub starts_at: Option<String>,
+    pub venue_organization_id: Option<i64>,
+    pub venue_name: Option<String>,
+    pub online_url: Option<String>,
+    pub place_note: Option<String>,
+    pub chair_teacher_id: Option<i64>,
+    pub chair_name: Option<String>,
+    pub secretary_teacher_id: Option<i64>,
+    pub secretary_name: Option<String>,
+    /// planned | held | cancelled
+    pub status: String,
+    pub cancel_reason: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub minutes_id: Option<i64>,
+    pub minutes_number: Option<i64>,
+    /// draft | signed (None: no minutes yet)
+    pub minutes_status: Option<String>,
+}
+
+impl Meeting {
+    pub fn date(&self) -> Option<Date> {
+        metoda_domain::values::date("held_on", "", &self.held_on).ok()
+    }
+    pub fn status_label(&self) -> &'static str {
+        MeetingStatus::from_code(&self.status).map_or("?", MeetingStatus::label_ru)
+    }
+    /// Where: the organization, the room or address, the online link.
+    pub fn place(&self) -> String {
+        [self.venue_name.as_deref(), self.place_note.as_deref(), self.online_url.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn select() -> String {
+    let chair = NAME.replace("t.", "ct.");
+    let secretary = NAME.replace("t.", "st.");
+    format!(
+        "SELECT m.id, m.association_id, m.year, m.plan_item_id, pi.title AS plan_item_title, m.held_on, m.starts_at,
+            m.venue_organization_id, o.short_name AS venue_name, m.online_url, m.place_note,
+            m.chair_teacher_id, {chair} AS chair_name, m.secretary_teacher_id, {secretary} AS secretary_name,
+            m.status, m.cancel_reason, m.created_at, m.updated_at,
+            n.id AS minutes_id, n.number AS minutes_number, n.status AS minutes_status
+         FROM meetings m
+         LEFT JOIN plan_items pi ON pi.id = m.plan_item_id
+         LEFT JOIN organizations o ON o.id = m.venue_organization_id
+         LEFT JOIN teachers ct ON ct.id = m.chair_teacher_id
+         LEFT JOIN teachers st ON st.id = m.secretary_teacher_id
+         LEFT JOIN minutes n ON n.meeting_id = m.id"
+    )
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Meeting> {
+    sqlx::query_as(&format!("{} WHERE m.id = $1", select()))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// The meetings of an association (of one plan year when given), by date.
+pub async fn for_association(conn: &mut AnyConnection, association_id: i64, year: Option<i64>) -> Result<Vec<Meeting>> {
+    Ok(sqlx::query_as(&format!(
+        "{} WHERE m.association_id = $1 AND ($2 IS NULL OR m.year = $2) ORDER BY m.held_on, m.starts_at, m.id",
+        select()
+    ))
+    .bind(association_id)
+    .bind(year)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// A meeting of `association_id` that a plan step or item may name; with `held`, it must have been held.
+pub async fn check_ref(conn: &mut AnyConnection, association_id: i64, meeting_id: i64, held: bool) -> Result<Meeting> {
+    let m = get(conn, meeting_id).await.map_err(|_| StoreError::invalid("meeting_id", "Такого заседания нет"))?;
+    if m.association_id != association_id {
+        return Err(StoreError::invalid("meeting_id", "Это заседание другого объединения"));
+    }
+    if held && m.status != "held" {
+        return Err(StoreError::invalid("meeting_id", "Заседание ещё не проведено: сначала отметьте явку"));
+    }
+    Ok(m)
+}
+
+/// Whether the minutes of the meeting carry a signature: then nothing of the meeting changes.
+pub async fn locked(conn: &mut AnyConnection, meeting_id: i64) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM minutes_signatures s JOIN minutes n ON n.id = s.minutes_id WHERE n.meeting_id = $1",
+    )
+    .bind(meeting_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n > 0)
+}
+
+async fn ensure_open(conn: &mut AnyConnection, m: &Meeting) -> Result<()> {
+    if locked(conn, m.id).await? {
+        return Err(StoreError::Conflict(
+            "Протокол подписан: заседание изменить нельзя, исправления вносятся дополнением к протоколу".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Teacher ids of the members on a date.
+async fn member_ids_on(conn: &mut AnyConnection, association_id: i64, on: &str) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT teacher_id FROM association_members WHERE association_id = $1 AND joined_on <= $2
+            AND (left_on IS NULL OR left_on > $2)",
+    )
+    .bind(association_id)
+    .bind(on)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+async fn check_data(conn: &mut AnyConnection, a: &Association, d: &MeetingData) -> Result<()> {
+    if let Some(org) = d.venue_organization_id {
+        let o = crate::organizations::get(conn, org)
+            .await
+            .map_err(|_| StoreError::invalid("venue_organization_id", "Такой организации нет"))?;
+        if o.municipality_id != a.municipality_id {
+            return Err(StoreError::invalid("venue_organization_id", "Место: организация другого муниципалитета"));
+        }
+    }
+    let members = member_ids_on(conn, a.id, &iso_date(d.held_on)).await?;
+    for (field, id, who) in [
+        ("chair_teacher_id", d.chair_teacher_id, "Председатель"),
+        ("secretary_teacher_id", d.secretary_teacher_id, "Секретарь"),
+    ] {
+        if id.is_some_and(|t| !members.contains(&t)) {
+            return Err(StoreError::invalid(field, format!("{who}: не член объединения на дату заседания")));
+        }
+    }
+    if let Some(item) = d.plan_item_id {
+        let assoc: Option<i64> = sqlx::query_scalar(
+            "SELECT p.association_id FROM plan_items i JOIN work_plans p ON p.id = i.plan_id WHERE i.id = $1",
+        )
+        .bind(item)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if assoc != Some(a.id) {
+            return Err(StoreError::invalid("plan_item_id", "Такого мероприятия нет в плане объединения"));
+        }
+    }
+    Ok(())
+}
+
+/// Plans a meeting and notifies the members who have an account.
+pub async fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    settings: &ProfileSettings,
+    d: &MeetingData,
+) -> Result<Meeting> {
+    if !a.is_active() {
+        return Err(StoreError::Conflict("Объединение ликвидировано".into()));
+    }
+    check_data(conn, a, d).await?;
+    let year = year_of(settings.plan_period.value, d.held_on);
+    let t = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO meetings (association_id, year, plan_item_id, held_on, starts_at, venue_organization_id, online_url,
+            place_note, chair_teacher_id, secretary_teacher_id, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+    )
+    .bind(a.id)
+    .bind(i64::from(year))
+    .bind(d.plan_item_id)
+    .bind(iso_date(d.held_on))
+    .bind(&d.starts_at)
+    .bind(d.venue_organization_id)
+    .bind(&d.online_url)
+    .bind(&d.place_note)
+    .bind(d.chair_teacher_id)
+    .bind(d.secretary_teacher_id)
+    .bind(actor.user_id)
+    .bind(&t)
+    .fetch_one(&mut *conn)
+    .await?;
+    let m = get(conn, id).await?;
+    let when = metoda_domain::values::ru_date(d.held_on);
+    let title =
+        format!("Заседание «{}» {when}{}", a.name, m.starts_at.as_ref().map(|s| format!(" в {s}")).unwrap_or_default());
+    notify_members(conn, a.id, &iso_date(d.held_on), "meeting_planned", &format!("Запланировано: {title}"), id).await?;
+    audit::record_change(conn, actor, a.scope(), "meeting", id, "create", &format!("Запланировано: {title}"), None, &m)
+        .await?;
+    Ok(m)
+}
+
+pub async fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    old: &Meeting,
+    d: &MeetingData,
+) -> Result<Meeting> {
+    ensure_open(conn, old).await?;
+    check_data(conn, a, d).await?;
+    let attendance: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_attendance WHERE meeting_id = $1")
+        .bind(old.id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if attendance > 0 && iso_date(d.held_on) != old.held_on {
+        return Err(StoreError::invalid(
+            "held_on",
+            "Явка уже отмечена на дату заседания: дату изменить нельзя (состав считается на дату)",
+        ));
+    }
+    let year: i64 = if iso_date(d.held_on) == old.held_on {
+        old.year
+    } else {
+        // the year of a moved meeting keeps the period the association's plan year is counted in
+        let period: Option<String> =
+            sqlx::query_scalar("SELECT period FROM work_plans WHERE association_id = $1 AND year = $2")
+                .bind(a.id)
+                .bind(old.year)
+                .fetch_optional(&mut *conn)
+                .await?;
+        let period = period
+            .and_then(|p| metoda_domain::profile::PlanPeriod::from_code(&p))
+            .unwrap_or(metoda_domain::profile::PlanPeriod::AcademicYear);
+        i64::from(year_of(period, d.held_on))
+    };
+    sqlx::query(
+        "UPDATE meetings SET year = $1, plan_item_id = $2, held_on = $3, starts_at = $4, venue_organization_id = $5,
+            online_url = $6, place_note = $7, chair_teacher_id = $8, secretary_teacher_id = $9, updated_at = $10
+         WHERE id = $11",
+    )
+    .bind(year)
+    .bind(d.plan_item_id)
+    .bind(iso_date(d.held_on))
+    .bind(&d.starts_at)
+    .bind(d.venue_organization_id)
+    .bind(&d.online_url)
+    .bind(&d.place_note)
+    .bind(d.chair_teacher_id)
+    .bind(d.secretary_teacher_id)
+    .bind(now())
+    .bind(old.id)
+    .execute(&mut *conn)
+    .await?;
+    let new = get(conn, old.id).await?;
+    audit::record_change(conn, actor, a.scope(), "meeting", old.id, "update", "Изменено заседание", Some(old), &new)
+        .await?;
+    Ok(new)
+}
+
+pub async fn cancel(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    old: &Meeting,
+    reason: &str,
+) -> Result<Meeting> {
+    ensure_open(conn, old).await?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(StoreError::invalid("reason", "Причина отмены: укажите её"));
+    }
+    if old.minutes_id.is_some() {
+        return Err(StoreError::Conflict("По заседанию уже составлен протокол: отменить его нельзя".into()));
+    }
+    sqlx::query("UPDATE meetings SET status = 'cancelled', cancel_reason = $1, updated_at = $2 WHERE id = $3")
+        .bind(reason)
+        .bind(now())
+        .bind(old.id)
+        .execute(&mut *conn)
+        .await?;
+    let new = get(conn, old.id).await?;
+    audit::record_change(conn, actor, a.scope(), "meeting", old.id, "update", "Заседание отменено", Some(old), &new)
+        .await?;
+    Ok(new)
+}
+
+/// A member on the meeting's date with the attendance entered for them.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct RosterRow {
+    pub teacher_id: i64,
+    pub full_name: String,
+    pub organization_name: String,
+    pub user_id: Option<i64>,
+    /// present | absent | excused (None: not entered)
+    pub status: Option<String>,
+}
+
+impl RosterRow {
+    pub fn attendance(&self) -> Option<Attendance> {
+        self.status.as_deref().and_then(Attendance::from_code)
+    }
+}
+
+/// The members on the meeting's date (someone who joined later is not listed) and their attendance.
+pub async fn roster(conn: &mut AnyConnection, m: &Meeting) -> Result<Vec<RosterRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT t.id AS teacher_id, {NAME} AS full_name, o.short_name AS organization_name, t.user_id, at.status
+         FROM association_members am JOIN teachers t ON t.id = am.teacher_id
+         JOIN organizations o ON o.id = t.organization_id
+         LEFT JOIN meeting_attendance at ON at.meeting_id = $2 AND at.teacher_id = t.id
+         WHERE am.association_id = $1 AND am.joined_on <= $3 AND (am.left_on IS NULL OR am.left_on > $3)
+         ORDER BY t.last_name, t.first_name, t.id"
+    ))
+    .bind(m.association_id)
+    .bind(m.id)
+    .bind(&m.held_on)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Enters the attendance of every member on the date at once; the meeting becomes held.
+pub async fn set_attendance(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    m: &Meeting,
+    today: Date,
+    marks: &[(i64, Attendance)],
+) -> Result<()> {
+    ensure_open(conn, m).await?;
+    if m.status == "cancelled" {
+        return Err(StoreError::Conflict("Заседание отменено".into()));
+    }
+    if m.date().is_some_and(|d| d > today) {
+        return Err(StoreError::invalid("attendance", "Явку отмечают в день заседания или после него"));
+    }
+    let members = member_ids_on(conn, a.id, &m.held_on).await?;
+    if let Some((t, _)) = marks.iter().find(|(t, _)| !members.contains(t)) {
+        return Err(StoreError::invalid("attendance", format!("Педагог #{t} не член объединения на дату заседания")));
+    }
+    let missing = members.iter().filter(|t| !marks.iter().any(|(x, _)| x == *t)).count();
+    if missing > 0 {
+        return Err(StoreError::invalid(
+            "attendance",
+            format!("Отметьте явку всех членов объединения: не отмечено {missing}"),
+        ));
+    }
+    sqlx::query("DELETE FROM meeting_attendance WHERE meeting_id = $1").bind(m.id).execute(&mut *conn).await?;
+    for (teacher, status) in marks {
+        sqlx::query("INSERT INTO meeting_attendance (meeting_id, teacher_id, status) VALUES ($1, $2, $3)")
+            .bind(m.id)
+            .bind(teacher)
+            .bind(status.code())
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query("UPDATE meetings SET status = 'held', updated_at = $1 WHERE id = $2")
+        .bind(now())
+        .bind(m.id)
+        .execute(&mut *conn)
+        .await?;
+    let present = marks.iter().filter(|(_, s)| *s == Attendance::Present).count();
+    let summary = format!("Явка на заседании {}: присутствуют {present} из {}", m.held_on, members.len());
+    let new = serde_json::json!({"present": present, "members": members.len()});
+    audit::record(conn, actor, a.scope(), "meeting", Some(m.id), "update", &summary, None, Some(&new)).await
+}
+
+/// The members on the date, those present and the quorum by the profile's rule (fixed once signed).
+pub async fn quorum_of(
+    conn: &mut AnyConnection,
+    m: &Meeting,
+    settings: &ProfileSettings,
+) -> Result<(usize, usize, Quorum)> {
+    if let Some(id) = m.minutes_id {
+        let fixed: Option<(Option<i64>, Option<i64>, Option<String>)> =
+            sqlx::query_as("SELECT members_total, present, quorum FROM minutes WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if let Some((Some(members), Some(present), Some(q))) = fixed
+            && let Ok(q) = serde_json::from_str::<Quorum>(&q)
+        {
+            return Ok((members as usize, present as usize, q));
+        }
+    }
+    let roster = roster(conn, m).await?;
+    let present = roster.iter().filter(|r| r.attendance() == Some(Attendance::Present)).count();
+    Ok((roster.len(), present, quorum(settings.quorum.value, roster.len(), present)))
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Guest {
+    pub id: i64,
+    pub name: String,
+    pub position: Option<String>,
+}
+
+pub async fn guests(conn: &mut AnyConnection, meeting_id: i64) -> Result<Vec<Guest>> {
+    Ok(sqlx::query_as("SELECT id, name, position FROM meeting_guests WHERE meeting_id = $1 ORDER BY id")
+        .bind(meeting_id)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// Adds an invited participant (004 §2.7): listed in the minutes, not counted, not voting.
+pub async fn add_guest(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    m: &Meeting,
+    name: &str,
+    position: &str,
+) -> Result<Guest> {
+    ensure_open(conn, m).await?;
+    let name = metoda_domain::values::required_text("name", "Приглашённый", name, 200).map_err(StoreError::from)?;
+    let position = metoda_domain::values::optional_text("position", "Должность, организация", position, 300)
+        .map_err(StoreError::from)?;
+    let id: i64 =
+        sqlx::query_scalar("INSERT INTO meeting_guests (meeting_id, name, position) VALUES ($1, $2, $3) RETURNING id")
+            .bind(m.id)
+            .bind(&name)
+            .bind(&position)
+            .fetch_one(&mut *conn)
+            .await?;
+    let g = Guest { id, name, position };
+    audit::record_change(
+        conn,
+        actor,
+        a.scope(),
+        "meeting_guest",
+        id,
+        "create",
+        &format!("Приглашён(а): {}", g.name),
+        None,
+        &g,
+    )
+    .await?;
+    Ok(g)
+}
+
+pub async fn remove_guest(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    m: &Meeting,
+    id: i64,
+) -> Result<()> {
+    ensure_open(conn, m).await?;
+    let g: Guest = sqlx::query_as("SELECT id, name, position FROM meeting_guests WHERE id = $1 AND meeting_id = $2")
+        .bind(id)
+        .bind(m.id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    sqlx::query("DELETE FROM meeting_guests WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    let old = serde_json::to_value(&g).ok();
+    audit::record(
+        conn,
+        actor,
+        a.scope(),
+        "meeting_guest",
+        Some(id),
+        "delete",
+        &format!("Исключён(а) из приглашённых: {}", g.name),
+        old.as_ref(),
+        None,
+    )
+    .await
+}
+
+/// An agenda item with its decision; `outcome` is computed while the minutes are a draft.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct AgendaItem {
+    pub id: i64,
+    pub position: i64,
+    pub topic: String,
+    pub speaker: Option<String>,
+    pub heard: Option<String>,
+    pub spoke: Option<String>,
+    pub decision: Option<String>,
+    pub votes_for: Option<i64>,
+    pub votes_against: Option<i64>,
+    pub votes_abstained: Option<i64>,
+    /// adopted | not_adopted | invalid (None: no vote)
+    pub outcome: Option<String>,
+}
+
+impl AgendaItem {
+    pub fn votes(&self) -> Option<Votes> {
+        let n = |v: Option<i64>| v.unwrap_or(0).max(0) as usize;
+        (self.votes_for.is_some() || self.votes_against.is_some() || self.votes_abstained.is_some()).then(|| Votes {
+            for_: n(self.votes_for),
+            against: n(self.votes_against),
+            abstained: n(self.votes_abstained),
+        })
+    }
+    pub fn outcome_label(&self) -> Option<&'static str> {
+        self.outcome.as_deref().and_then(Outcome::from_code).map(Outcome::label_ru)
+    }
+}
+
+/// The agenda in order, with each vote's outcome by the profile's rule.
+pub async fn agenda(conn: &mut AnyConnection, m: &Meeting, settings: &ProfileSettings) -> Result<Vec<AgendaItem>> {
+    let mut rows: Vec<AgendaItem> = sqlx::query_as(
+        "SELECT id, position, topic, speaker, heard, spoke, decision, votes_for, votes_against, votes_abstained, outcome
+         FROM meeting_agenda WHERE meeting_id = $1 ORDER BY position, id",
+    )
+    .bind(m.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    if !locked(conn, m.id).await? {
+        let (_, present, q) = quorum_of(conn, m, settings).await?;
+        for r in &mut rows {
+            r.outcome = r
+                .votes()
+                .and_then(|v| decide(settings.majority.value, q, present, v).ok())
+                .map(|o| o.code().to_owned());
+        }
+    }
+    Ok(rows)
+}
+
+async fn check_votes(conn: &mut AnyConnection, m: &Meeting, settings: &ProfileSettings, d: &AgendaData) -> Result<()> {
+    if let Some(v) = d.votes {
+        let (_, present, q) = quorum_of(conn, m, settings).await?;
+        if m.status != "held" {
+            return Err(StoreError::invalid("votes_for", "Голоса вносят после того, как отмечена явка"));
+        }
+        decide(settings.majority.value, q, present, v).map_err(|e| StoreError::invalid("votes_for", e.0))?;
+    }
+    Ok(())
+}
+
+pub async fn add_agenda(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    m: &Meeting,
+    settings: &ProfileSettings,
+    d: &AgendaData,
+) -> Result<i64> {
+    ensure_open(conn, m).await?;
+    check_votes(conn, m, settings, d).await?;
+    let position: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM meeting_agenda WHERE meeting_id = $1")
+            .bind(m.id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let id: i64 = bind_agenda(
+        sqlx::query_scalar(
+            "INSERT INTO meeting_agenda (topic, speaker, heard, spoke, decision, votes_for, votes_against, votes_abstained,
+                meeting_id, position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        ),
+        d,
+    )
+    .bind(m.id)
+    .bind(position)
+    .fetch_one(&mut *conn)
+    .await?;
+    let new = serde_json::to_value(d).ok();
+    let summary = format!("В повестку заседания {} внесено: «{}»", m.held_on, d.topic);
+    audit::record(conn, actor, a.scope(), "meeting_agenda", Some(id), "create", &summary, None, new.as_ref()).await?;
+    Ok(id)
+}
+
+type ScalarQuery<'q> = sqlx::query::QueryScalar<'q, sqlx::Any, i64, sqlx::any::AnyArguments<'q>>;
+
+fn bind_agenda<'q>(q: ScalarQuery<'q>, d: &'q AgendaData) -> ScalarQuery<'q> {
+    let n = |v: Option<usize>| v.map(|v| v as i64);
+    q.bind(&d.topic)
+        .bind(&d.speaker)
+        .bind(&d.heard)
+        .bind(&d.spoke)
+        .bind(&d.decision)
+        .bind(n(d.votes.map(|v| v.for_)))
+        .bind(n(d.votes.map(|v| v.against)))
+        .bind(n(d.votes.map(|v| v.abstained)))
+}
+
+pub async fn update_agenda(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    m: &Meeting,
+    settings: &ProfileSettings,
+    id: i64,
+    d: &AgendaData,
+) -> Result<()> {
+    ensure_open(conn, m).await?;
+    check_votes(conn, m, settings, d).await?;
+    let changed: Option<i64> = bind_agenda(
+        sqlx::query_scalar(
+            "UPDATE meeting_agenda SET topic = $1, speaker = $2, heard = $3, spoke = $4, decision = $5, votes_for = $6,
+                votes_against = $7, votes_abstained = $8 WHERE meeting_id = $9 AND id = $10 RETURNING id",
+        ),
+        d,
+    )
+    .bind(m.id)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    changed.ok_or(StoreError::NotFound)?;
+    let new = serde_json::to_value(d).ok();
+    let summary = format!("Изменён вопрос повестки заседания {}: «{}»", m.held_on, d.topic);
+    audit::record(conn, actor, a.scope(), "meeting_agenda", Some(id), "update", &summary, None, new.as_ref()).await
+}
+
+pub async fn remove_agenda(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    m: &Meeting,
+    id: i64,
+) -> Result<()> {
+    ensure_open(conn, m).await?;
+    let topic: String = sqlx::query_scalar("SELECT topic FROM meeting_agenda WHERE id = $1 AND meeting_id = $2")
+        .bind(id)
+        .bind(m.id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let tasks: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM action_items WHERE agenda_id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if tasks > 0 {
+        return Err(StoreError::Conflict("По этому вопросу есть поручения: сначала удалите их или перенесите".into()));
+    }
+    sqlx::query("DELETE FROM meeting_agenda WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    let summary = format!("Из повестки заседания {} исключено: «{topic}»", m.held_on);
+    audit::record(conn, actor, a.scope(), "meeting_agenda", Some(id), "delete", &summary, None, None).await
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Minutes {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub association_id: i64,
+    pub year: i64,
+    pub number: i64,
+    /// draft | signed
+    pub status: String,
+    /// JSON list of the signatory roles required.
+    pub signatories: String,
+    pub drafted_at: String,
+    pub signed_at: Option<String>,
+}
+
+impl Minutes {
+    pub fn required(&self) -> Vec<Signatory> {
+        serde_json::from_str(&self.signatories).unwrap_or_default()
+    }
+    pub fn signed(&self) -> bool {
+        self.status == "signed"
+    }
+}
+
+pub async fn minutes(conn: &mut AnyConnection, id: i64) -> Result<Minutes> {
+    sqlx::query_as(
+        "SELECT id, meeting_id, association_id, year, number, status, signatories, drafted_at, signed_at FROM minutes WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound)
+}
+
+/// The secretary drafts the minutes of a held meeting: they get the next number of the year.
+pub async fn draft_minutes(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    m: &Meeting,
+    settings: &ProfileSettings,
+) -> Result<Minutes> {
+    if m.minutes_id.is_some() {
+        return Err(StoreError::Conflict("Протокол этого заседания уже составлен".into()));
+    }
+    if m.status != "held" {
+        return Err(StoreError::invalid("attendance", "Протокол составляют после заседания: сначала отметьте явку"));
+    }
+    let topics: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_agenda WHERE meeting_id = $1")
+        .bind(m.id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if topics == 0 {
+        return Err(StoreError::invalid("topic", "В протоколе нет ни одного вопроса повестки"));
+    }
+    let date = m.date().ok_or_else(|| StoreError::Other("meeting without a date".into()))?;
+    let existing: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT g.held_on, n.number FROM minutes n JOIN meetings g ON g.id = n.meeting_id
+         WHERE n.association_id = $1 AND n.year = $2",
+    )
+    .bind(a.id)
+    .bind(m.year)
+    .fetch_all(&mut *conn)
+    .await?;
+    let existing: Vec<(Date, u32)> =
+        existing.iter().filter_map(|(d, n)| Some((metoda_domain::values::date("", "", d).ok()?, *n as u32))).collect();
+    // numbered within the meeting's year as recorded (the profile's period when planned)
+    let period = if i64::from(year_of(settings.plan_period.value, date)) == m.year {
+        settings.plan_period.value
+    } else {
+        other_period(settings.plan_period.value)
+    };
+    let number = next_minutes_number(period, &existing, date);
+    let signatories = serde_json::to_string(&required_signatories(&settings.minutes_signatories.value))
+        .map_err(|e| StoreError::Other(e.to_string()))?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO minutes (meeting_id, association_id, year, number, signatories, drafted_by, drafted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(m.id)
+    .bind(a.id)
+    .bind(m.year)
+    .bind(i64::from(number))
+    .bind(signatories)
+    .bind(actor.user_id)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(crate::unique("Протокол только что составили; обновите страницу"))?;
+    let n = minutes(conn, id).await?;
+    let summary = format!("Составлен проект протокола № {number} заседания {}", m.held_on);
+    audit::record_change(conn, actor, a.scope(), "minutes", id, "create", &summary, None, &n).await?;
+    Ok(n)
+}
+
+fn other_period(p: metoda_domain::profile::PlanPeriod) -> metoda_domain::profile::PlanPeriod {
+    use metoda_domain::profile::PlanPeriod::*;
+    match p {
+        AcademicYear => CalendarYear,
+        CalendarYear => AcademicYear,
+    }
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Signature {
+    pub id: i64,
+    pub role: String,
+    pub user_id: i64,
+    pub name: String,
+    pub at: String,
+}
+
+impl Signature {
+    pub fn role_label(&self) -> &'static str {
+        Signatory::from_code(&self.role).map_or("?", |s| s.label_ru())
+    }
+}
+
+pub async fn signatures(conn: &mut AnyConnection, minutes_id: i64) -> Result<Vec<Signature>> {
+    Ok(sqlx::query_as("SELECT id, role, user_id, name, at FROM minutes_signatures WHERE minutes_id = $1 ORDER BY id")
+        .bind(minutes_id)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// Signs the minutes as `role` — the explicit act of the signing user (the caller checks the user
+/// holds that role). The first signature fixes the quorum and the outcomes; the last one of the
+/// required roles makes the minutes signed, and the members are notified.
+pub async fn sign(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    m: &Meeting,
+    settings: &ProfileSettings,
+    role: Signatory,
+    name: &str,
+) -> Result<Minutes> {
+    let minutes_id = m.minutes_id.ok_or(StoreError::NotFound)?;
+    let n = minutes(conn, minutes_id).await?;
+    let required = n.required();
+    if !required.contains(&role) {
+        return Err(StoreError::invalid("role", format!("По положению протокол подписывает: {}", labels(&required))));
+    }
+    let user_id = actor.user_id.ok_or_else(|| StoreError::invalid("role", "Подписать может только пользователь"))?;
+    let first = !locked(conn, m.id).await?;
+    if first {
+        // fix what the minutes say before the first signature attests it
+        let rows = agenda(conn, m, settings).await?;
+        let (members, present, q) = quorum_of(conn, m, settings).await?;
+        for r in rows {
+            sqlx::query("UPDATE meeting_agenda SET outcome = $1 WHERE id = $2")
+                .bind(r.outcome)
+                .bind(r.id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        sqlx::query("UPDATE minutes SET members_total = $1, present = $2, quorum = $3 WHERE id = $4")
+            .bind(members as i64)
+            .bind(present as i64)
+            .bind(serde_json::to_string(&q).unwrap_or_default())
+            .bind(n.id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let t = now();
+    sqlx::query("INSERT INTO minutes_signatures (minutes_id, role, user_id, name, at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(n.id)
+        .bind(role.code())
+        .bind(user_id)
+        .bind(name)
+        .bind(&t)
+        .execute(&mut *conn)
+        .await
+        .map_err(crate::unique("Протокол уже подписан в этой роли"))?;
+    let signed = signatures(conn, n.id).await?;
+    let all = required.iter().all(|r| signed.iter().any(|s| s.role == r.code()));
+    if all {
+        sqlx::query("UPDATE minutes SET status = 'signed', signed_at = $1 WHERE id = $2")
+            .bind(&t)
+            .bind(n.id)
+            .execute(&mut *conn)
+            .await?;
+        let title = format!("Опубликован протокол № {} заседания «{}» {}", n.number, a.name, ru(&m.held_on));
+        notify_members(conn, a.id, &m.held_on, "minutes_published", &title, m.id).await?;
+    }
+    let new = minutes(conn, n.id).await?;
+    let summary = format!("Протокол № {} подписан: {} — {name}", n.number, role.label_ru());
+    audit::record_change(conn, actor, a.scope(), "minutes", n.id, "update", &summary, Some(&n), &new).await?;
+    Ok(new)
+}
+
+fn labels(roles: &[Signatory]) -> String {
+    roles.iter().map(|r| r.label_ru()).collect::<Vec<_>>().join(" и ")
+}
+
+fn ru(iso: &str) -> String {
+    metoda_domain::values::date("", "", iso).map(metoda_domain::values::ru_date).unwrap_or_else(|_| iso.to_owned())
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Addendum {
+    pub id: i64,
+    pub text: String,
+    pub author: Option<String>,
+    pub at: String,
+}
+
+pub async fn addenda(conn: &mut AnyConnection, minutes_id: i64) -> Result<Vec<Addendum>> {
+    Ok(sqlx::query_as(
+        "SELECT d.id, d.text, u.full_name AS author, d.at FROM minutes_addenda d LEFT JOIN users u ON u.id = d.user_id
+         WHERE d.minutes_id = $1 ORDER BY d.id",
+    )
+    .bind(minutes_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Corrects signed minutes: the original stays as it was signed, the addendum follows it.
+pub async fn add_addendum(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    m: &Meeting,
+    text: &str,
+) -> Result<Addendum> {
+    let minutes_id = m.minutes_id.ok_or(StoreError::NotFound)?;
+    if !locked(conn, m.id).await? {
+        return Err(StoreError::Conflict("Протокол ещё не подписан: исправьте его текст, дополнение не нужно".into()));
+    }
+    let text = metoda_domain::values::optional_long_text("text", "Дополнение", text, 5000)
+        .map_err(StoreError::from)?
+        .ok_or_else(|| StoreError::invalid("text", "Дополнение: напишите, что исправляется"))?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO minutes_addenda (minutes_id, text, user_id, at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(minutes_id)
+    .bind(&text)
+    .bind(actor.user_id)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?;
+    let d = addenda(conn, minutes_id).await?.into_iter().find(|d| d.id == id).ok_or(StoreError::NotFound)?;
+    let summary = format!("Дополнение к протоколу № {}", m.minutes_number.unwrap_or(0));
+    audit::record_change(conn, actor, a.scope(), "minutes_addendum", id, "create", &summary, None, &d).await?;
+    Ok(d)
+}
+
+/// A task decided at a meeting.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct ActionItem {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub association_id: i64,
+    pub association_name: String,
+    pub held_on: String,
+    pub agenda_id: Option<i64>,
+    pub title: String,
+    pub owner_teacher_id: i64,
+    pub owner_name: String,
+    pub due_on: String,
+    pub closed_at: Option<String>,
+    pub closed_by_name: Option<String>,
+}
+
+impl ActionItem {
+    pub fn overdue(&self, today: Date) -> bool {
+        self.closed_at.is_none() && self.due_on < iso_date(today)
+    }
+}
+
+fn select_actions() -> String {
+    format!(
+        "SELECT x.id, x.meeting_id, m.association_id, a.name AS association_name, m.held_on, x.agenda_id, x.title,
+            x.owner_teacher_id, {NAME} AS owner_name, x.due_on, x.closed_at, u.full_name AS closed_by_name
+         FROM action_items x JOIN meetings m ON m.id = x.meeting_id JOIN associations a ON a.id = m.association_id
+         JOIN teachers t ON t.id = x.owner_teacher_id LEFT JOIN users u ON u.id = x.closed_by"
+    )
+}
+
+pub async fn actions_of_meeting(conn: &mut AnyConnection, meeting_id: i64) -> Result<Vec<ActionItem>> {
+    Ok(sqlx::query_as(&format!("{} WHERE x.meeting_id = $1 ORDER BY x.due_on, x.id", select_actions()))
+        .bind(meeting_id)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// The tasks of the teachers linked to a user account: open ones first, by due date.
+pub async fn actions_of_user(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<ActionItem>> {
+    Ok(sqlx::query_as(&format!(
+        "{} WHERE t.user_id = $1 ORDER BY CASE WHEN x.closed_at IS NULL THEN 0 ELSE 1 END, x.due_on, x.id LIMIT 200",
+        select_actions()
+    ))
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+pub async fn actions_of_teacher(conn: &mut AnyConnection, teacher_id: i64) -> Result<Vec<ActionItem>> {
+    Ok(sqlx::query_as(&format!(
+        "{} WHERE x.owner_teacher_id = $1 ORDER BY CASE WHEN x.closed_at IS NULL THEN 0 ELSE 1 END, x.due_on, x.id LIMIT 200",
+        select_actions()
+    ))
+    .bind(teacher_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+pub async fn action(conn: &mut AnyConnection, id: i64) -> Result<ActionItem> {
+    sqlx::query_as(&format!("{} WHERE x.id = $1", select_actions()))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn add_action(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    m: &Meeting,
+    agenda_id: Option<i64>,
+    title: &str,
+    owner_teacher_id: Option<i64>,
+    due_on: &str,
+) -> Result<ActionItem> {
+    let mut e = metoda_domain::values::Errors::new();
+    let title = e.take(metoda_domain::values::required_text("title", "Поручение", title, 500));
+    let due = e.take(metoda_domain::values::date("due_on", "Срок исполнения", due_on));
+    if owner_teacher_id.is_none() {
+        e.push(metoda_domain::FieldError::new("owner_teacher_id", "Ответственный: выберите члена объединения"));
+    }
+    e.finish(|| ()).map_err(StoreError::Invalid)?;
+    let (title, due, owner) = (title.unwrap_or_default(), due.unwrap_or(Date::MIN), owner_teacher_id.unwrap_or(0));
+    let members = member_ids_on(conn, a.id, &m.held_on).await?;
+    if !members.contains(&owner) {
+        return Err(StoreError::invalid("owner_teacher_id", "Ответственный: не член объединения на дату заседания"));
+    }
+    if let Some(ag) = agenda_id {
+        let ok: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_agenda WHERE id = $1 AND meeting_id = $2")
+            .bind(ag)
+            .bind(m.id)
+            .fetch_one(&mut *conn)
+            .await?;
+        if ok == 0 {
+            return Err(StoreError::invalid("agenda_id", "Такого вопроса нет в повестке"));
+        }
+    }
+    if m.date().is_some_and(|d| due < d) {
+        return Err(StoreError::invalid("due_on", "Срок исполнения: не раньше дня заседания"));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO action_items (meeting_id, agenda_id, title, owner_teacher_id, due_on, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(m.id)
+    .bind(agenda_id)
+    .bind(&title)
+    .bind(owner)
+    .bind(iso_date(due))
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await?;
+    let x = action(conn, id).await?;
+    let owner_user: Option<i64> =
+        sqlx::query_scalar("SELECT user_id FROM teachers WHERE id = $1").bind(owner).fetch_one(&mut *conn).await?;
+    if let Some(u) = owner_user {
+        notify(
+            conn,
+            u,
+            "action_assigned",
+            &format!("Поручение до {}: {title}", ru(&x.due_on)),
+            Some(&format!("/meetings/{}", m.id)),
+        )
+        .await?;
+    }
+    let summary = format!("Поручение «{title}» — {}, до {}", x.owner_name, x.due_on);
+    audit::record_change(conn, actor, a.scope(), "action_item", id, "create", &summary, None, &x).await?;
+    Ok(x)
+}
+
+/// Closes a task, recording who and when.
+pub async fn close_action(conn: &mut AnyConnection, actor: &Actor, a: &Association, id: i64) -> Result<ActionItem> {
+    let old = action(conn, id).await?;
+    if old.closed_at.is_some() {
+        return Err(StoreError::Conflict("Поручение уже закрыто".into()));
+    }
+    sqlx::query("UPDATE action_items SET closed_at = $1, closed_by = $2 WHERE id = $3 AND closed_at IS NULL")
+        .bind(now())
+        .bind(actor.user_id)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    let new = action(conn, id).await?;
+    let summary = format!("Поручение «{}» выполнено", new.title);
+    audit::record_change(conn, actor, a.scope(), "action_item", id, "update", &summary, Some(&old), &new).await?;
+    Ok(new)
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Notification {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub link: Option<String>,
+    pub created_at: String,
+    pub read_at: Option<String>,
+}
+
+/// Records an in-app notification (an e-mail sender picks up those with `emailed_at` unset).
+pub async fn notify(conn: &mut AnyConnection, user_id: i64, kind: &str, title: &str, link: Option<&str>) -> Result<()> {
+    sqlx::query("INSERT INTO notifications (user_id, kind, title, link, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(user_id)
+        .bind(kind)
+        .bind(title)
+        .bind(link)
+        .bind(now())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn notify_members(
+    conn: &mut AnyConnection,
+    association_id: i64,
+    on: &str,
+    kind: &str,
+    title: &str,
+    meeting_id: i64,
+) -> Result<()> {
+    let users: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT t.user_id FROM association_members am JOIN teachers t ON t.id = am.teacher_id
+         WHERE am.association_id = $1 AND t.user_id IS NOT NULL AND am.joined_on <= $2
+            AND (am.left_on IS NULL OR am.left_on > $2)",
+    )
+    .bind(association_id)
+    .bind(on)
+    .fetch_all(&mut *conn)
+    .await?;
+    let link = format!("/meetings/{meeting_id}");
+    for u in users {
+        notify(conn, u, kind, title, Some(&link)).await?;
+    }
+    Ok(())
+}
+
+pub async fn notifications(conn: &mut AnyConnection, user_id: i64, limit: i64) -> Result<Vec<Notification>> {
+    Ok(sqlx::query_as(
+        "SELECT id, kind, title, link, created_at, read_at FROM notifications WHERE user_id = $1
+         ORDER BY CASE WHEN read_at IS NULL THEN 0 ELSE 1 END, id DESC LIMIT $2",
+    )
+    .bind(user_id)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+pub async fn unread(conn: &mut AnyConnection, user_id: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
+        .bind(user_id)
+        .fetch_one(&mut *conn)
+        .await?)
+}
+
+/// Marks one (or, with None, every) notification of the user read.
+pub async fn mark_read(conn: &mut AnyConnection, user_id: i64, id: Option<i64>) -> Result<()> {
+    sqlx::query(
+        "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND ($3 IS NULL OR id = $3) AND read_at IS NULL",
+    )
+    .bind(now())
+    .bind(user_id)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The authority's control of one association and plan year, as of `today`.
+pub async fn compliance(
+    conn: &mut AnyConnection,
+    association_id: i64,
+    settings: &ProfileSettings,
+    year: i32,
+    today: Date,
+) -> Result<Compliance> {
+    let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT m.held_on, m.status, n.status, n.quorum FROM meetings m LEFT JOIN minutes n ON n.meeting_id = m.id
+         WHERE m.association_id = $1 AND m.year = $2 AND m.status <> 'cancelled'",
+    )
+    .bind(association_id)
+    .bind(i64::from(year))
+    .fetch_all(&mut *conn)
+    .await?;
+    let today_iso = iso_date(today);
+    let overdue_before = iso_date(today - time::Duration::days(MINUTES_SIGN_DAYS));
+    let mut c = Compliance {
+        minimum: settings.min_meetings_per_year.value,
+        valid_meetings: 0,
+        planned_ahead: 0,
+        days_left: 0,
+        overdue_minutes: 0,
+    };
+    for (held_on, status, minutes_status, q) in rows {
+        let held = status == "held";
+        let signed = minutes_status.as_deref() == Some("signed");
+        let q = q.and_then(|q| serde_json::from_str::<Quorum>(&q).ok()).unwrap_or(Quorum::NotRequired);
+        if counts_for_minimum(held, signed, q) {
+            c.valid_meetings += 1;
+        }
+        if status == "planned" && held_on >= today_iso {
+            c.planned_ahead += 1;
+        }
+        if held && !signed && held_on < overdue_before {
+            c.overdue_minutes += 1;
+        }
+    }
+    let (start, end) = year_bounds(settings.plan_period.value, year);
+    c.days_left = if today > end { 0 } else { (end - today.max(start)).whole_days() + 1 };
+    Ok(c)
+}
