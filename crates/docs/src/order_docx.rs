@@ -100,13 +100,17 @@ pub(crate) fn empty_line() -> Paragraph {
     Paragraph::new().line_spacing(spacing(0))
 }
 
-/// A justified paragraph with the first-line indent.
-fn body(text: &str) -> Paragraph {
+/// A justified paragraph with the first-line indent, its runs still to be added.
+pub(crate) fn indented() -> Paragraph {
     Paragraph::new()
         .align(AlignmentType::Both)
         .indent(None, Some(SpecialIndentType::FirstLine(FIRST_LINE_INDENT)), None, None)
         .line_spacing(spacing(0))
-        .add_run(Run::new().add_text(text))
+}
+
+/// A justified paragraph with the first-line indent.
+pub(crate) fn body(text: &str) -> Paragraph {
+    indented().add_run(Run::new().add_text(text))
 }
 
 /// Left text and right text on one line, by a right tab stop at the margin.

@@ -19,6 +19,10 @@ pub struct Facts {
     pub needs_recorded: usize,
     /// Codes of the document kinds with an uploaded file or link this year.
     pub uploaded: Vec<String>,
+    /// The status of this plan year's work plan (draft | approved), if there is one.
+    pub plan_status: Option<String>,
+    /// Rows of the association's cyclogram.
+    pub cyclogram_rows: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,10 +68,21 @@ pub fn register(required: &[RequiredDocument], f: &Facts) -> Vec<DocumentState> 
                         "профессиональные потребности педагогов ещё не записаны".into()
                     },
                 ),
-                RequiredDocument::WorkPlan
-                | RequiredDocument::Minutes
+                RequiredDocument::WorkPlan => match f.plan_status.as_deref() {
+                    Some("approved") => (true, "план работы утверждён".into()),
+                    Some(_) => (false, "проект плана работы составлен, но не утверждён".into()),
+                    None => (false, "плана работы на этот год нет: составьте его на странице объединения".into()),
+                },
+                RequiredDocument::Cyclogram => (
+                    f.cyclogram_rows > 0,
+                    if f.cyclogram_rows > 0 {
+                        format!("циклограмма: {} мероприятий", f.cyclogram_rows)
+                    } else {
+                        "циклограмма пуста: заполните её на странице объединения".into()
+                    },
+                ),
+                RequiredDocument::Minutes
                 | RequiredDocument::AnnualAnalysis
-                | RequiredDocument::Cyclogram
                 | RequiredDocument::EventDocuments
                 | RequiredDocument::Materials
                 | RequiredDocument::Other => (false, "нет за текущий учебный год".into()),
@@ -103,11 +118,28 @@ mod tests {
             members_in_bank: 13,
             needs_recorded: 0,
             uploaded: vec![],
+            ..Default::default()
         };
         let got = register(&required, &facts);
         assert_eq!(got.iter().map(|d| d.present).collect::<Vec<_>>(), [true, true, true, false]);
         assert_eq!(got[1].note, "приказ № 107-ОД");
         let with_minutes = register(&required, &Facts { uploaded: vec!["minutes".into()], ..facts });
         assert!(with_minutes[3].present, "an uploaded file makes the minutes present");
+    }
+
+    #[test]
+    fn an_approved_plan_and_a_filled_cyclogram_are_present() {
+        let required = [RequiredDocument::WorkPlan, RequiredDocument::Cyclogram];
+        let none = register(&required, &Facts::default());
+        assert!(none.iter().all(|d| !d.present));
+        assert!(none[0].note.contains("плана работы на этот год нет"));
+        let draft = register(&required, &Facts { plan_status: Some("draft".into()), ..Default::default() });
+        assert!(!draft[0].present && draft[0].note.contains("не утверждён"));
+        let done = register(
+            &required,
+            &Facts { plan_status: Some("approved".into()), cyclogram_rows: 9, ..Default::default() },
+        );
+        assert!(done.iter().all(|d| d.present));
+        assert_eq!(done[1].note, "циклограмма: 9 мероприятий");
     }
 }

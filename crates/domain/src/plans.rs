@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::profile::PlanPeriod;
 use crate::values::{self, Errors, FieldError};
 
 // The directions of activity every seed names (000 §3, 001 §4, 002 §4).
@@ -224,6 +225,223 @@ impl StatusInput {
     }
 }
 
+/// The months of the year by name (nominative), as plans head their sections.
+const MONTHS: [&str; 12] = [
+    "Январь",
+    "Февраль",
+    "Март",
+    "Апрель",
+    "Май",
+    "Июнь",
+    "Июль",
+    "Август",
+    "Сентябрь",
+    "Октябрь",
+    "Ноябрь",
+    "Декабрь",
+];
+
+/// «Сентябрь» for 9; "" for a number that is not a month.
+pub fn month_label(month: u8) -> &'static str {
+    MONTHS.get(usize::from(month).wrapping_sub(1)).copied().unwrap_or("")
+}
+
+/// The months of a plan year in order: September to August for an academic year, January to
+/// December for a calendar year.
+pub fn months_of(period: PlanPeriod) -> [u8; 12] {
+    let first = match period {
+        PlanPeriod::AcademicYear => 9,
+        PlanPeriod::CalendarYear => 1,
+    };
+    std::array::from_fn(|i| ((first - 1 + i as u8) % 12) + 1)
+}
+
+/// Where `month` stands in the plan year (0 = first month).
+pub fn month_position(period: PlanPeriod, month: u8) -> usize {
+    months_of(period).iter().position(|m| *m == month).unwrap_or(12)
+}
+
+/// The calendar year `month` falls in within the plan year `year` (named by the year it starts in).
+pub fn calendar_year_of(period: PlanPeriod, year: i32, month: u8) -> i32 {
+    match period {
+        PlanPeriod::AcademicYear if month < 9 => year + 1,
+        _ => year,
+    }
+}
+
+/// Where an item of last year's plan goes in the plan of `year`: into the same month; an exact
+/// date keeps its day in that month of the new year (a day the new year lacks, such as 29
+/// February, or a date already moved out of its month, leaves the month alone).
+pub fn carry_over(period: PlanPeriod, year: i32, planned_on: Option<Date>, month: u8) -> (Option<Date>, u8) {
+    let date = planned_on.filter(|d| d.month() as u8 == month).and_then(|d| {
+        let m = time::Month::try_from(month).ok()?;
+        Date::from_calendar_date(calendar_year_of(period, year, month), m, d.day()).ok()
+    });
+    (date, month)
+}
+
+/// How a new plan is filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Prefill {
+    Empty,
+    /// An item for every row of the association's cyclogram, in its month.
+    Cyclogram,
+    /// The items of last year's plan, in the same months, all planned again.
+    PreviousYear,
+}
+
+coded!(Prefill {
+    Empty => "empty", "пустой";
+    Cyclogram => "cyclogram", "заполнить по циклограмме";
+    PreviousYear => "previous_year", "копия плана прошлого года";
+});
+
+/// A new plan as asked for: the plan year (the year it starts in) and how to fill it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct PlanInput {
+    /// The year the plan year starts in (2026 for 2026/2027); empty: the current plan year.
+    pub year: Option<i32>,
+    /// empty | cyclogram | previous_year (default: empty)
+    pub prefill: String,
+}
+
+impl PlanInput {
+    /// The year (or `current` when none is given) and the way to fill the plan.
+    pub fn parse(&self, current: i32) -> Result<(i32, Prefill), Vec<FieldError>> {
+        let mut e = Errors::new();
+        let year = self.year.unwrap_or(current);
+        if !(2000..=2100).contains(&year) {
+            e.push(FieldError::new("year", "Год плана: от 2000 до 2100"));
+        }
+        let prefill =
+            if self.prefill.trim().is_empty() { Some(Prefill::Empty) } else { Prefill::from_code(&self.prefill) };
+        if prefill.is_none() {
+            e.push(FieldError::new("prefill", "Заполнение: пустой, по циклограмме или копия плана прошлого года"));
+        }
+        e.finish(|| (year, prefill.unwrap_or(Prefill::Empty)))
+    }
+}
+
+/// Items of one month: how many there are and how they were executed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Progress {
+    pub month: u8,
+    pub total: u32,
+    pub done: u32,
+    pub moved: u32,
+    pub cancelled: u32,
+}
+
+impl Progress {
+    /// Items with no mark of execution yet.
+    pub fn planned(&self) -> u32 {
+        self.total - self.done - self.moved - self.cancelled
+    }
+    /// Per cent of the items done (0 when there are none).
+    pub fn percent(&self) -> u32 {
+        (self.done * 100).checked_div(self.total).unwrap_or(0)
+    }
+}
+
+/// Execution of a plan by month in the order of its year (months without items are left out),
+/// and the total (`month` 0).
+pub fn progress(period: PlanPeriod, items: &[(Option<u8>, ItemStatus)]) -> (Vec<Progress>, Progress) {
+    let mut by_month: Vec<Progress> =
+        months_of(period).iter().map(|m| Progress { month: *m, ..Default::default() }).collect();
+    let mut total = Progress::default();
+    for (month, status) in items {
+        let i = month.map_or(usize::MAX, |m| month_position(period, m));
+        for p in by_month.get_mut(i).into_iter().chain(std::iter::once(&mut total)) {
+            p.total += 1;
+            match status {
+                ItemStatus::Done => p.done += 1,
+                ItemStatus::Moved => p.moved += 1,
+                ItemStatus::Cancelled => p.cancelled += 1,
+                ItemStatus::Planned => {}
+            }
+        }
+    }
+    by_month.retain(|p| p.total > 0);
+    (by_month, total)
+}
+
+/// A row of the cyclogram, as typed: a recurring activity of every year in its month (001 §6.1).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct CyclogramInput {
+    /// 1–12.
+    pub month: String,
+    pub title: String,
+    /// analytical | informational | organizational_methodical | consultative
+    pub direction: String,
+    /// meeting, seminar, master_class, … (see WorkForm)
+    pub form: String,
+    pub responsible: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CyclogramData {
+    pub month: u8,
+    pub title: String,
+    pub direction: Direction,
+    pub form: WorkForm,
+    pub responsible: Option<String>,
+    pub note: Option<String>,
+}
+
+impl CyclogramInput {
+    pub fn parse(&self) -> Result<CyclogramData, Vec<FieldError>> {
+        let mut e = Errors::new();
+        let month = match self.month.trim().parse::<u8>() {
+            Ok(m) if (1..=12).contains(&m) => Some(m),
+            _ => {
+                e.push(FieldError::new("month", "Месяц: выберите из списка"));
+                None
+            }
+        };
+        let title = e.take(values::required_text("title", "Содержание работы", &self.title, 500));
+        let direction = Direction::from_code(&self.direction);
+        if direction.is_none() {
+            e.push(FieldError::new("direction", "Направление деятельности: выберите из списка"));
+        }
+        let form = WorkForm::from_code(&self.form);
+        if form.is_none() {
+            e.push(FieldError::new("form", "Форма работы: выберите из списка"));
+        }
+        let responsible =
+            e.take(values::optional_text("responsible", "Ответственные", &self.responsible, 300)).flatten();
+        let note = e.take(values::optional_long_text("note", "Примечание", &self.note, 1000)).flatten();
+        e.finish(|| CyclogramData {
+            month: month.unwrap_or(1),
+            title: title.unwrap_or_default(),
+            direction: direction.unwrap_or(Direction::OrganizationalMethodical),
+            form: form.unwrap_or(WorkForm::Other),
+            responsible,
+            note,
+        })
+    }
+}
+
+impl CyclogramData {
+    /// The plan item this row becomes in a new plan: the same activity in its month.
+    pub fn item(&self) -> ItemData {
+        ItemData {
+            title: self.title.clone(),
+            direction: self.direction,
+            form: self.form,
+            planned_on: None,
+            planned_month: Some(self.month),
+            responsible: self.responsible.clone(),
+            venue_organization_id: None,
+            audience: None,
+            expected_result: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,5 +505,69 @@ mod tests {
                 .is_ok()
         );
         assert!(StatusInput { status: "planned".into(), ..Default::default() }.parse(TO).is_err());
+    }
+    #[test]
+    fn months_go_in_the_order_of_the_plan_year() {
+        assert_eq!(months_of(PlanPeriod::AcademicYear), [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(months_of(PlanPeriod::CalendarYear), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+        assert_eq!(month_label(9), "Сентябрь");
+        assert_eq!(month_label(0), "");
+        assert_eq!(month_label(13), "");
+    }
+
+    #[test]
+    fn last_years_items_keep_their_month_and_day() {
+        let ay = PlanPeriod::AcademicYear;
+        assert_eq!(carry_over(ay, 2026, Some(date!(2025 - 10 - 15)), 10), (Some(date!(2026 - 10 - 15)), 10));
+        assert_eq!(carry_over(ay, 2026, Some(date!(2026 - 03 - 05)), 3), (Some(date!(2027 - 03 - 05)), 3));
+        assert_eq!(carry_over(ay, 2026, None, 3), (None, 3));
+        // 29 February 2028 has no day in 2029: the month stays, the date goes.
+        assert_eq!(carry_over(ay, 2028, Some(date!(2028 - 02 - 29)), 2), (None, 2));
+        // A moved item's date left its month: the month of the plan counts.
+        assert_eq!(carry_over(ay, 2026, Some(date!(2026 - 01 - 20)), 12), (None, 12));
+        let cy = PlanPeriod::CalendarYear;
+        assert_eq!(carry_over(cy, 2027, Some(date!(2026 - 11 - 02)), 11), (Some(date!(2027 - 11 - 02)), 11));
+    }
+
+    #[test]
+    fn a_new_plan_is_for_a_sensible_year_and_filled_one_of_three_ways() {
+        assert_eq!(PlanInput::default().parse(2026).unwrap(), (2026, Prefill::Empty));
+        let p = PlanInput { year: Some(2027), prefill: "cyclogram".into() };
+        assert_eq!(p.parse(2026).unwrap(), (2027, Prefill::Cyclogram));
+        let p = PlanInput { year: Some(27), prefill: "всё".into() };
+        let fields: Vec<String> = p.parse(2026).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["year", "prefill"]);
+        assert_eq!(Prefill::from_code("копия плана прошлого года"), Some(Prefill::PreviousYear));
+    }
+
+    #[test]
+    fn progress_is_counted_by_month_in_the_order_of_the_year() {
+        use ItemStatus::*;
+        let items = [(Some(1), Done), (Some(9), Done), (Some(9), Moved), (Some(9), Planned), (Some(1), Cancelled)];
+        let (months, total) = progress(PlanPeriod::AcademicYear, &items);
+        assert_eq!(months.iter().map(|p| p.month).collect::<Vec<_>>(), [9, 1]);
+        assert_eq!((months[0].total, months[0].done, months[0].moved, months[0].planned()), (3, 1, 1, 1));
+        assert_eq!((months[1].done, months[1].cancelled, months[1].percent()), (1, 1, 50));
+        assert_eq!((total.total, total.done, total.percent()), (5, 2, 40));
+        assert_eq!(progress(PlanPeriod::CalendarYear, &[]).1.percent(), 0);
+    }
+
+    #[test]
+    fn a_cyclogram_row_needs_a_month_content_direction_and_form() {
+        let errs = CyclogramInput { month: "13".into(), ..Default::default() }.parse().unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["month", "title", "direction", "form"]);
+        let row = CyclogramInput {
+            month: "5".into(),
+            title: "Анализ работы за год".into(),
+            direction: "analytical".into(),
+            form: "meeting".into(),
+            note: "  ".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
+        assert_eq!((row.month, row.note.clone()), (5, None));
+        assert_eq!(row.item().planned_month, Some(5));
     }
 }

@@ -227,6 +227,7 @@ pub async fn load(db: &Db, force: bool) -> Result<Loaded> {
         users::add_grant(&mut tx, &actor, user.id, u.role, ids).await?;
         made.push((u.login, u.role));
     }
+    load_work(&mut tx, &actor, &associations).await?;
     tx.commit().await?;
     Ok(Loaded {
         region_id: region.id,
@@ -382,7 +383,8 @@ async fn load_associations(
         }
         let d = OrderInput {
             number: format!("{number}-ОД"),
-            date: date(0),
+            // a year ago: the demo shows the association's past year of work too
+            date: metoda_domain::values::ru_date(year.start().replace_year(year.0 - 1).unwrap_or(year.start())),
             kind: "create_association".into(),
             title: format!("О создании {name}"),
             body: format!(
@@ -477,7 +479,7 @@ async fn load_second_municipality(tx: &mut sqlx::AnyConnection, actor: &Actor, r
     let year = metoda_domain::teachers::AcademicYear::containing(today);
     let d = OrderInput {
         number: "12-ОД".into(),
-        date: metoda_domain::values::ru_date(year.start().min(today)),
+        date: metoda_domain::values::ru_date(year.start().replace_year(year.0 - 1).unwrap_or(year.start())),
         kind: "create_association".into(),
         title: "О создании муниципального учебно-методического объединения учителей начальных классов".into(),
         signed_by: "Начальник Управления образования Т. В. Ефремова".into(),
@@ -507,4 +509,224 @@ async fn load_second_municipality(tx: &mut sqlx::AnyConnection, actor: &Actor, r
         }
     }
     Ok(aid)
+}
+
+/// The yearly rhythm of a demo association: (month, title, form, direction, agenda of a meeting).
+const DEMO_PLAN: &[(u8, &str, &str, &str, &[&str])] = &[
+    (
+        9,
+        "Заседание: анализ работы за прошлый год, рассмотрение плана на год",
+        "meeting",
+        "analytical",
+        &["Анализ работы объединения за прошлый учебный год", "О плане работы объединения на учебный год"],
+    ),
+    (
+        10,
+        "Семинар-практикум «Функциональная грамотность на уроке»",
+        "workshop_seminar",
+        "organizational_methodical",
+        &[],
+    ),
+    (
+        11,
+        "Заседание: итоги школьного этапа всероссийской олимпиады школьников",
+        "meeting",
+        "analytical",
+        &["Итоги школьного этапа олимпиады", "Подготовка к муниципальному этапу"],
+    ),
+    (12, "Открытые уроки молодых педагогов", "open_lesson", "organizational_methodical", &[]),
+    (
+        1,
+        "Заседание: подготовка обучающихся к государственной итоговой аттестации",
+        "meeting",
+        "consultative",
+        &["Анализ пробных экзаменов", "Планирование консультаций для обучающихся"],
+    ),
+    (2, "Мастер-класс «Цифровые инструменты учителя»", "master_class", "informational", &[]),
+    (
+        3,
+        "Заседание: обобщение опыта работы педагогов",
+        "meeting",
+        "organizational_methodical",
+        &["Творческие отчёты педагогов", "О конкурсе методических разработок"],
+    ),
+    (4, "Конкурс методических разработок", "contest", "organizational_methodical", &[]),
+    (
+        5,
+        "Заседание: итоги учебного года",
+        "meeting",
+        "analytical",
+        &["Итоги работы объединения за год", "Предложения в план на следующий год"],
+    ),
+];
+
+/// Each demo association gets the plan of the last year (approved, executed, its meetings held with
+/// signed minutes) and the approved plan of this year with the meetings held so far; the next
+/// meeting is planned. Runs after the demo users exist, so the officers sign as themselves.
+async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids: &[i64]) -> Result<()> {
+    use crate::{associations, meetings, plans};
+    use metoda_domain::meetings::{AgendaInput, Attendance, MeetingInput, evidence, year_of};
+    use metoda_domain::plans::{ItemInput, StatusInput};
+    use metoda_domain::profile::{PlanPeriod, Signatory};
+    let today = time::OffsetDateTime::now_utc().date();
+    let admin: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE login = 'admin'").fetch_optional(&mut *tx).await?;
+    let mut order_no = 1;
+    for &aid in association_ids {
+        let a = associations::get(tx, aid).await?;
+        let muni = municipalities::get(tx, a.municipality_id).await?;
+        let Some(pid) = muni.profile_id else { continue };
+        let settings = profiles::get(tx, pid).await?.settings()?;
+        let period = settings.plan_period.value;
+        let current = year_of(period, today);
+        for year in [current - 1, current] {
+            let plan = plans::create(tx, actor, &a, &settings, year).await?;
+            let (from, to) = plan.bounds();
+            let date_of = |month: u8, day: u8| -> Result<time::Date> {
+                let y = match period {
+                    PlanPeriod::AcademicYear if month < 9 => year + 1,
+                    _ => year,
+                };
+                let m = time::Month::try_from(month).map_err(|e| StoreError::Other(e.to_string()))?;
+                time::Date::from_calendar_date(y, m, day).map_err(|e| StoreError::Other(e.to_string()))
+            };
+            let mut first_meeting = None;
+            for (i, (month, title, form, direction, agenda)) in DEMO_PLAN.iter().enumerate() {
+                let d = ItemInput {
+                    title: (*title).into(),
+                    direction: (*direction).into(),
+                    form: (*form).into(),
+                    planned_month: month.to_string(),
+                    responsible: a.head_name.clone().unwrap_or_default(),
+                    audience: "члены объединения".into(),
+                    expected_result: "повышение профессиональной компетентности педагогов".into(),
+                    ..Default::default()
+                }
+                .parse(from, to)
+                .map_err(StoreError::Invalid)?;
+                let item = plans::add_item(tx, actor, &a, &plan, &d, None).await?;
+                let on = date_of(*month, 12 + (i as u8 % 5))?;
+                if agenda.is_empty() {
+                    if on < today {
+                        let s = StatusInput { status: "done".into(), ..Default::default() }
+                            .parse(to)
+                            .map_err(StoreError::Invalid)?;
+                        plans::set_status(tx, actor, &a, &plan, item.id, &s, None).await?;
+                    }
+                    continue;
+                }
+                let md = MeetingInput {
+                    held_on: metoda_domain::values::iso_date(on),
+                    starts_at: "15:00".into(),
+                    place_note: "методический кабинет".into(),
+                    plan_item_id: Some(item.id),
+                    ..Default::default()
+                }
+                .parse()
+                .map_err(StoreError::Invalid)?;
+                let m = meetings::create(tx, actor, &a, &settings, &md).await?;
+                if on >= today {
+                    // the next meeting stays planned; later ones are not planned yet
+                    break;
+                }
+                let roster = meetings::roster(tx, &m).await?;
+                let marks: Vec<(i64, Attendance)> = roster
+                    .iter()
+                    .enumerate()
+                    .map(|(j, r)| {
+                        let s = match (j + i) % 9 {
+                            4 => Attendance::Absent,
+                            7 => Attendance::Excused,
+                            _ => Attendance::Present,
+                        };
+                        (r.teacher_id, s)
+                    })
+                    .collect();
+                let present = marks.iter().filter(|(_, s)| *s == Attendance::Present).count();
+                meetings::set_attendance(tx, actor, &a, &m, on, &marks).await?;
+                let m = meetings::get(tx, m.id).await?;
+                for (k, topic) in agenda.iter().enumerate() {
+                    let d = AgendaInput {
+                        topic: (*topic).into(),
+                        speaker: a.head_name.as_deref().map(metoda_domain::meetings::initials).unwrap_or_default(),
+                        heard: format!("Доклад по вопросу «{topic}»."),
+                        decision: "Принять информацию к сведению и руководству в работе.".into(),
+                        votes_for: (present - k).to_string(),
+                        votes_against: "0".into(),
+                        votes_abstained: k.to_string(),
+                        ..Default::default()
+                    }
+                    .parse()
+                    .map_err(StoreError::Invalid)?;
+                    meetings::add_agenda(tx, actor, &a, &m, &settings, &d).await?;
+                }
+                meetings::draft_minutes(tx, actor, &a, &m, &settings).await?;
+                let m = meetings::get(tx, m.id).await?;
+                let officers = associations::officers(tx, aid).await?;
+                for role in metoda_domain::meetings::required_signatories(&settings.minutes_signatories.value) {
+                    let office = match role {
+                        Signatory::Secretary => "secretary",
+                        _ => "head",
+                    };
+                    // the officer in office on the day, else the head
+                    let o = officers
+                        .iter()
+                        .find(|o| {
+                            o.role == office
+                                && o.from_on <= m.held_on
+                                && o.to_on.as_ref().is_none_or(|t| *t > m.held_on)
+                        })
+                        .or_else(|| officers.iter().find(|o| o.role == "head"));
+                    let name = o.map(|o| metoda_domain::meetings::initials(&o.name)).unwrap_or_default();
+                    let user: Option<i64> = match o.and_then(|o| o.teacher_id) {
+                        Some(t) => {
+                            sqlx::query_scalar("SELECT user_id FROM teachers WHERE id = $1")
+                                .bind(t)
+                                .fetch_one(&mut *tx)
+                                .await?
+                        }
+                        None => None,
+                    };
+                    let Some(user_id) = user.or(admin) else { continue };
+                    let signer = Actor { user_id: Some(user_id), login: actor.login.clone(), ip: None };
+                    meetings::sign(tx, &signer, &a, &m, &settings, role, &name).await?;
+                }
+                let s = StatusInput { status: "done".into(), ..Default::default() }
+                    .parse(to)
+                    .map_err(StoreError::Invalid)?;
+                plans::set_status(tx, actor, &a, &plan, item.id, &s, Some(m.id)).await?;
+                if first_meeting.is_none() {
+                    first_meeting = Some(m.id);
+                    // the plan goes along the profile's path once it was considered at this meeting
+                    let mut plan_now = plans::get(tx, plan.id).await?;
+                    for step in plan_now.approval_steps() {
+                        let ev = evidence(step);
+                        let mut refs = plans::StepRefs { meeting_id: None, order_id: None, note: None };
+                        match ev {
+                            metoda_domain::meetings::Evidence::MeetingDecision => refs.meeting_id = Some(m.id),
+                            metoda_domain::meetings::Evidence::Order => {
+                                let od = metoda_domain::orders::OrderInput {
+                                    number: format!("{order_no}-П"),
+                                    date: metoda_domain::values::ru_date(on),
+                                    kind: "other".into(),
+                                    title: format!("Об утверждении плана работы {}", a.name),
+                                    ..Default::default()
+                                }
+                                .parse(today)
+                                .map_err(StoreError::Invalid)?;
+                                order_no += 1;
+                                refs.order_id =
+                                    Some(crate::orders::register(tx, actor, &muni, Some(&settings), &od).await?.id);
+                            }
+                            _ => {}
+                        }
+                        plan_now = plans::take_step(tx, actor, &a, &plan_now, step, ev, refs).await?;
+                    }
+                }
+            }
+        }
+    }
+    // The demo users start with an empty inbox: what the loader "notified" is history.
+    sqlx::query("UPDATE notifications SET read_at = created_at WHERE read_at IS NULL").execute(&mut *tx).await?;
+    Ok(())
 }

@@ -4,7 +4,7 @@
 //! (done, moved, cancelled) is not an amendment.
 
 use metoda_domain::meetings::{Evidence, PlanPath, year_bounds};
-use metoda_domain::plans::{ItemData, StatusData};
+use metoda_domain::plans::{Direction, ItemData, Prefill, StatusData, WorkForm, carry_over};
 use metoda_domain::profile::{ApprovalStep, PlanPeriod, ProfileSettings};
 use metoda_domain::values::iso_date;
 use serde::Serialize;
@@ -63,6 +63,15 @@ pub async fn for_association(conn: &mut AnyConnection, association_id: i64) -> R
     Ok(sqlx::query_as(&format!("SELECT {PLAN_COLS} FROM work_plans WHERE association_id = $1 ORDER BY year DESC"))
         .bind(association_id)
         .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// The association's plan of a plan year, if there is one.
+pub async fn of_year(conn: &mut AnyConnection, association_id: i64, year: i32) -> Result<Option<Plan>> {
+    Ok(sqlx::query_as(&format!("SELECT {PLAN_COLS} FROM work_plans WHERE association_id = $1 AND year = $2"))
+        .bind(association_id)
+        .bind(i64::from(year))
+        .fetch_optional(&mut *conn)
         .await?)
 }
 
@@ -321,6 +330,9 @@ pub async fn set_status(
     if old.plan_id != plan.id {
         return Err(StoreError::NotFound);
     }
+    if let Some(m) = meeting_id {
+        crate::meetings::check_ref(conn, a.id, m, false).await?;
+    }
     sqlx::query(
         "UPDATE plan_items SET status = $1, status_reason = $2, moved_to = $3, fulfilled_meeting_id = $4,
             planned_on = COALESCE($3, planned_on), updated_at = $5 WHERE id = $6",
@@ -347,15 +359,20 @@ pub struct Step {
     pub meeting_id: Option<i64>,
     pub order_id: Option<i64>,
     pub user_id: Option<i64>,
+    /// Who took the step.
+    pub user_name: Option<String>,
     pub note: Option<String>,
     pub at: String,
 }
 
 pub async fn steps(conn: &mut AnyConnection, plan_id: i64) -> Result<Vec<Step>> {
-    Ok(sqlx::query_as("SELECT id, step, evidence, meeting_id, order_id, user_id, note, at FROM plan_steps WHERE plan_id = $1 ORDER BY id")
-        .bind(plan_id)
-        .fetch_all(&mut *conn)
-        .await?)
+    Ok(sqlx::query_as(
+        "SELECT s.id, s.step, s.evidence, s.meeting_id, s.order_id, s.user_id, u.full_name AS user_name, s.note, s.at
+         FROM plan_steps s LEFT JOIN users u ON u.id = s.user_id WHERE s.plan_id = $1 ORDER BY s.id",
+    )
+    .bind(plan_id)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// The evidence a step is taken with.
@@ -388,6 +405,17 @@ pub async fn take_step(
             return Err(StoreError::invalid("order_id", "Укажите приказ об утверждении плана"));
         }
         _ => {}
+    }
+    if let Some(m) = refs.meeting_id {
+        crate::meetings::check_ref(conn, a.id, m, true).await?;
+    }
+    // The order is one of the association's municipality.
+    if let Some(o) = refs.order_id {
+        let order =
+            crate::orders::get(conn, o).await.map_err(|_| StoreError::invalid("order_id", "Такого приказа нет"))?;
+        if order.municipality_id != a.municipality_id {
+            return Err(StoreError::invalid("order_id", "Это приказ другого муниципалитета"));
+        }
     }
     let t = now();
     sqlx::query(
@@ -423,15 +451,75 @@ pub struct Amendment {
     pub version: i64,
     pub item_id: Option<i64>,
     pub reason: String,
+    /// What changed: `{"field": [old, new]}`, or `{"added": title}` for a new item.
     pub changes: String,
+    pub user_id: Option<i64>,
+    /// Who made the change.
+    pub user_name: Option<String>,
     pub at: String,
 }
 
 pub async fn amendments(conn: &mut AnyConnection, plan_id: i64) -> Result<Vec<Amendment>> {
     Ok(sqlx::query_as(
-        "SELECT id, version, item_id, reason, changes, at FROM plan_amendments WHERE plan_id = $1 ORDER BY version",
+        "SELECT a.id, a.version, a.item_id, a.reason, a.changes, a.user_id, u.full_name AS user_name, a.at
+         FROM plan_amendments a LEFT JOIN users u ON u.id = a.user_id WHERE a.plan_id = $1 ORDER BY a.version",
     )
     .bind(plan_id)
     .fetch_all(&mut *conn)
     .await?)
+}
+
+/// Makes the plan of a year and fills it as asked: empty, with an item for every row of the
+/// association's cyclogram (in its month), or with last year's items (in the same months, every
+/// one planned again; an exact date keeps its day in the new year). Returns the plan and the
+/// number of items put in. The caller's transaction makes it all or nothing.
+pub async fn create_from(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    settings: &ProfileSettings,
+    year: i32,
+    prefill: Prefill,
+) -> Result<(Plan, usize)> {
+    let rows: Vec<ItemData> = match prefill {
+        Prefill::Empty => vec![],
+        Prefill::Cyclogram => {
+            let rows = crate::cyclograms::list(conn, a.id).await?;
+            if rows.is_empty() {
+                return Err(StoreError::invalid("prefill", "Циклограмма объединения пуста: заполнить план нечем"));
+            }
+            rows.iter().map(|r| crate::cyclograms::data(r).item()).collect()
+        }
+        Prefill::PreviousYear => {
+            let last = of_year(conn, a.id, year - 1).await?.ok_or_else(|| {
+                StoreError::invalid("prefill", "Плана прошлого года у объединения нет: копировать нечего")
+            })?;
+            let period = settings.plan_period.value;
+            items(conn, &last)
+                .await?
+                .into_iter()
+                .filter_map(|i| {
+                    let on = i.planned_on.as_deref().and_then(|d| metoda_domain::values::date("", "", d).ok());
+                    let month = i.planned_month.and_then(|m| u8::try_from(m).ok()).or(on.map(|d| d.month() as u8))?;
+                    let (planned_on, month) = carry_over(period, year, on, month);
+                    Some(ItemData {
+                        title: i.title,
+                        direction: Direction::from_code(&i.direction).unwrap_or(Direction::OrganizationalMethodical),
+                        form: WorkForm::from_code(&i.form).unwrap_or(WorkForm::Other),
+                        planned_on,
+                        planned_month: Some(month),
+                        responsible: i.responsible,
+                        venue_organization_id: i.venue_organization_id,
+                        audience: i.audience,
+                        expected_result: i.expected_result,
+                    })
+                })
+                .collect()
+        }
+    };
+    let plan = create(conn, actor, a, settings, year).await?;
+    for d in &rows {
+        add_item(conn, actor, a, &plan, d, None).await?;
+    }
+    Ok((plan, rows.len()))
 }

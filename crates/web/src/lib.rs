@@ -76,6 +76,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/static/app.css", get(pages::css))
+        .route("/static/app.js", get(pages::js))
         .route("/api/openapi.json", get(openapi::spec))
         .merge(features::routes())
         .fallback(pages::not_found)

@@ -5,7 +5,8 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use crate::features::{
-    associations, audit, municipalities, orders, organizations, profiles, regions, session, teachers, users,
+    associations, audit, cyclograms, meetings, municipalities, orders, organizations, plans, profiles, regions, session, teachers,
+    users,
 };
 
 #[derive(OpenApi)]
@@ -25,6 +26,13 @@ use crate::features::{
         teachers::api_archive, teachers::api_restore,
         associations::api_list, associations::api_get, associations::api_add, associations::api_remove, associations::api_subgroup,
         orders::api_list, orders::api_create, orders::api_get,
+        plans::api_list, plans::api_create, plans::api_get, plans::api_add_item, plans::api_update_item, plans::api_status,
+        plans::api_step, plans::api_docx,
+        cyclograms::api_list, cyclograms::api_add, cyclograms::api_update, cyclograms::api_remove,
+        meetings::api_list, meetings::api_create, meetings::api_compliance, meetings::api_get, meetings::api_update,
+        meetings::api_cancel, meetings::api_attendance, meetings::api_guest, meetings::api_guest_delete, meetings::api_agenda,
+        meetings::api_agenda_update, meetings::api_agenda_delete, meetings::api_draft, meetings::api_sign, meetings::api_addendum,
+        meetings::api_action, meetings::api_close, meetings::api_notifications, meetings::api_read, meetings::docx_api,
     ),
     modifiers(&Security),
     security(("token" = []), ("session" = []))

@@ -116,6 +116,7 @@ fn nav(c: &Current, active: &str) -> Vec<NavItem> {
     if any(&|p| c.may(Action::View, &Resource::Audit { place: p })) {
         items.push(("/audit", "Журнал изменений"));
     }
+    items.push(("/notifications", "Уведомления"));
     items.into_iter().map(|(href, label)| NavItem { href, label, active: href == active }).collect()
 }
 
@@ -163,10 +164,18 @@ pub async fn not_found(uri: axum::http::Uri) -> Response {
 }
 
 const CSS: &str = include_str!("../static/app.css");
+const JS: &str = include_str!("../static/app.js");
 
 pub async fn css() -> Response {
     let mut r = CSS.into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    r
+}
+
+pub async fn js() -> Response {
+    let mut r = JS.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
     r
 }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use common::{Session, TestApp};
 use metoda_domain::access::{Place, Role};
 use metoda_domain::directory::UserInput;
-use metoda_domain::profile::{FieldKind, preset};
+use metoda_domain::profile::{FieldKind, ProfileSettings, Signatory, preset};
 use metoda_store::{Actor, profiles, users};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -113,6 +113,18 @@ const B_TEACHER_READERS: &[&str] = &["admin", "b.specialist", "b.head", "b.teach
 const A_ASSOC_EDITORS: &[&str] = &["admin", "uo.head", "uo.specialist", "mmo.head"];
 const B_MANAGERS: &[&str] = &["admin", "b.specialist", "b.head"];
 const ORDER_REGISTRARS: &[&str] = &["admin", "uo.head", "uo.specialist", "b.specialist", "b.head"];
+/// Who edits A's meetings: the association's head, deputy and secretary, and A's authority.
+const A_MEETING_EDITORS: &[&str] = &["admin", "uo.head", "uo.specialist", "mmo.head", "mmo.deputy", "mmo.secretary"];
+/// Seed 002 §3.3: the minutes are signed by the head — the head's own act.
+const A_SIGNERS: &[&str] = &["mmo.head"];
+/// A task is closed by its owner (A's teacher account) or by whoever edits the meeting.
+const A_TASK_CLOSERS: &[&str] =
+    &["admin", "uo.head", "uo.specialist", "mmo.head", "mmo.deputy", "mmo.secretary", "teacher"];
+/// Who edits the work of A's association (its plan, items, execution, cyclogram): its head,
+/// deputy and secretary, and A's authority.
+const A_WORK_EDITORS: &[&str] = &["admin", "uo.head", "uo.specialist", "mmo.head", "mmo.deputy", "mmo.secretary"];
+/// Who takes the first step of a seed-002 plan («составляется руководителем объединения»).
+const A_PLAN_DRAFTERS: &[&str] = &["admin", "uo.head", "uo.specialist", "mmo.head", "mmo.deputy"];
 
 #[derive(Clone, Copy)]
 enum Body {
@@ -128,6 +140,8 @@ enum Body {
     TeacherJson,
     /// A multipart upload: text fields (placeholders allowed) and a file (name, bytes).
     Upload(&'static [(&'static str, &'static str)], &'static str, &'static [u8]),
+    /// The attendance form of A's members today: everyone present.
+    AttendanceForm,
 }
 
 struct Route {
@@ -404,6 +418,42 @@ fn routes() -> Vec<Route> {
         ),
         r(g.clone(), "/orders/{a_order}", None, A_ALL),
         r(g.clone(), "/orders/{b_order}", None, B_ALL),
+        // plans and the cyclogram
+        r(p.clone(), "/associations/{assoc_a}/plans", Form(&[("year", "{year}"), ("prefill", "empty")]), A_WORK_EDITORS),
+        r(g.clone(), "/plans/{plan_a}", None, A_ALL),
+        r(g.clone(), "/plans/{plan_b}", None, B_ALL),
+        r(g.clone(), "/plans/{plan_a}/items/{item_a}", None, A_ALL),
+        r(
+            p.clone(),
+            "/plans/{plan_a}/items",
+            Form(&[("title", "Семинар {tag}"), ("direction", "informational"), ("form", "seminar"), ("planned_month", "10")]),
+            A_WORK_EDITORS,
+        ),
+        r(
+            p.clone(),
+            "/plans/{plan_a}/items/{item_a}",
+            Form(&[("title", "Заседание {tag}"), ("direction", "analytical"), ("form", "meeting"), ("planned_month", "9")]),
+            A_WORK_EDITORS,
+        ),
+        r(p.clone(), "/plans/{plan_a}/items/{item_a}/status", Form(&[("status", "done")]), A_WORK_EDITORS),
+        r(p.clone(), "/plans/{plan_r}/steps", Form(&[("step", "drafted_by_head")]), A_PLAN_DRAFTERS),
+        r(g.clone(), "/plans/{plan_a}/docx", None, A_ALL),
+        r(g.clone(), "/plans/{plan_b}/docx", None, B_ALL),
+        r(g.clone(), "/associations/{assoc_a}/cyclogram", None, A_ALL),
+        r(g.clone(), "/associations/{assoc_b}/cyclogram", None, B_ALL),
+        r(
+            p.clone(),
+            "/associations/{assoc_a}/cyclogram",
+            Form(&[("month", "9"), ("title", "Цикл {tag}"), ("direction", "analytical"), ("form", "meeting")]),
+            A_WORK_EDITORS,
+        ),
+        r(
+            p.clone(),
+            "/associations/{assoc_a}/cyclogram/{cyc_a}",
+            Form(&[("month", "5"), ("title", "Анализ {tag}"), ("direction", "analytical"), ("form", "meeting")]),
+            A_WORK_EDITORS,
+        ),
+        r(p.clone(), "/associations/{assoc_a}/cyclogram/{cyc_a2}/remove", None, A_WORK_EDITORS),
         // API
         r(g.clone(), "/api/v1/teachers", None, BANK),
         r(g.clone(), "/api/v1/teachers/composition", None, BANK),
@@ -434,6 +484,41 @@ fn routes() -> Vec<Route> {
         ),
         r(g.clone(), "/api/v1/orders/{a_order}", None, A_ALL),
         r(g.clone(), "/api/v1/orders/{b_order}", None, B_ALL),
+        r(g.clone(), "/api/v1/associations/{assoc_a}/plans", None, A_ALL),
+        r(g.clone(), "/api/v1/associations/{assoc_b}/plans", None, B_ALL),
+        r(p.clone(), "/api/v1/associations/{assoc_a}/plans", Json(r#"{"year": {year2}}"#), A_WORK_EDITORS),
+        r(g.clone(), "/api/v1/plans/{plan_a}", None, A_ALL),
+        r(g.clone(), "/api/v1/plans/{plan_b}", None, B_ALL),
+        r(
+            p.clone(),
+            "/api/v1/plans/{plan_a}/items",
+            Json(r#"{"title": "Вебинар {tag}", "direction": "consultative", "form": "webinar", "planned_month": "11"}"#),
+            A_WORK_EDITORS,
+        ),
+        r(
+            put.clone(),
+            "/api/v1/plans/{plan_a}/items/{item_a}",
+            Json(r#"{"title": "Заседание API {tag}", "direction": "analytical", "form": "meeting", "planned_month": "9"}"#),
+            A_WORK_EDITORS,
+        ),
+        r(p.clone(), "/api/v1/plans/{plan_a}/items/{item_a}/status", Json(r#"{"status": "done"}"#), A_WORK_EDITORS),
+        r(p.clone(), "/api/v1/plans/{plan_r2}/steps", Json(r#"{"step": "drafted_by_head"}"#), A_PLAN_DRAFTERS),
+        r(g.clone(), "/api/v1/plans/{plan_a}/docx", None, A_ALL),
+        r(g.clone(), "/api/v1/associations/{assoc_a}/cyclogram", None, A_ALL),
+        r(g.clone(), "/api/v1/associations/{assoc_b}/cyclogram", None, B_ALL),
+        r(
+            p.clone(),
+            "/api/v1/associations/{assoc_a}/cyclogram",
+            Json(r#"{"month": "3", "title": "Цикл API {tag}", "direction": "informational", "form": "webinar"}"#),
+            A_WORK_EDITORS,
+        ),
+        r(
+            put.clone(),
+            "/api/v1/associations/{assoc_a}/cyclogram/{cyc_a}",
+            Json(r#"{"month": "5", "title": "Анализ API {tag}", "direction": "analytical", "form": "meeting"}"#),
+            A_WORK_EDITORS,
+        ),
+        r(p.clone(), "/api/v1/associations/{assoc_a}/cyclogram/{cyc_a2}/remove", Json("{}"), A_WORK_EDITORS),
         r(g.clone(), "/api/v1/me", None, SIGNED_IN),
         r(g.clone(), "/api/v1/regions", None, SIGNED_IN),
         r(p.clone(), "/api/v1/regions", Json(r#"{"name": "Регион API {tag}"}"#), ADMIN),
@@ -571,7 +656,142 @@ fn routes() -> Vec<Route> {
             &["admin", "operator", "uo.head", "uo.specialist"],
         ),
         r(g.clone(), "/api/v1/audit?municipality_id={muni_b}", None, &["admin", "operator", "b.specialist", "b.head"]),
+        // meetings and minutes (A: seed 002; B has no profile, its meetings are not reachable)
+        r(g.clone(), "/associations/{assoc_a}/meetings", None, A_ALL),
+        r(g.clone(), "/associations/{assoc_b}/meetings", None, B_ALL),
+        r(
+            p.clone(),
+            "/associations/{assoc_a}/meetings",
+            Form(&[("held_on", "{today}"), ("place_note", "каб. {tag}")]),
+            A_MEETING_EDITORS,
+        ),
+        r(g.clone(), "/meetings/{m_held}", None, A_ALL),
+        r(p.clone(), "/meetings/{m_held}", Form(&[("held_on", "{today}"), ("place_note", "каб. 7")]), A_MEETING_EDITORS),
+        r(p.clone(), "/meetings/{m_held}/attendance", AttendanceForm, A_MEETING_EDITORS),
+        r(p.clone(), "/meetings/{m_held}/guests", Form(&[("name", "Гость {tag}")]), A_MEETING_EDITORS),
+        r(p.clone(), "/meetings/{m_held}/guests/{m_guest}/delete", None, A_MEETING_EDITORS),
+        r(p.clone(), "/meetings/{m_held}/agenda", Form(&[("topic", "Вопрос {tag}")]), A_MEETING_EDITORS),
+        r(p.clone(), "/meetings/{m_held}/agenda/{m_item}", Form(&[("topic", "Вопрос")]), A_MEETING_EDITORS),
+        r(p.clone(), "/meetings/{m_held}/agenda/{m_item2}/delete", None, A_MEETING_EDITORS),
+        r(
+            p.clone(),
+            "/meetings/{m_held}/actions",
+            Form(&[("title", "Поручение {tag}"), ("owner_teacher_id", "{owner}"), ("due_on", "{today}")]),
+            A_MEETING_EDITORS,
+        ),
+        r(p.clone(), "/meetings/{m_draft}/minutes", None, A_MEETING_EDITORS),
+        r(p.clone(), "/meetings/{m_sign}/sign", Form(&[("role", "head")]), A_SIGNERS),
+        r(p.clone(), "/meetings/{m_signed}/addenda", Form(&[("text", "Дополнение {tag}")]), A_MEETING_EDITORS),
+        r(g.clone(), "/meetings/{m_signed}/docx", None, A_ALL),
+        r(p.clone(), "/actions/{m_action}/close", None, A_TASK_CLOSERS),
+        r(p.clone(), "/meetings/{m_cancel}/cancel", Form(&[("reason", "болезнь")]), A_MEETING_EDITORS),
+        r(g.clone(), "/notifications", None, SIGNED_IN),
+        r(p.clone(), "/notifications", None, SIGNED_IN),
+        r(g.clone(), "/api/v1/associations/{assoc_a}/meetings", None, A_ALL),
+        r(g.clone(), "/api/v1/associations/{assoc_b}/meetings", None, B_ALL),
+        r(g.clone(), "/api/v1/associations/{assoc_a}/compliance", None, A_ALL),
+        r(
+            p.clone(),
+            "/api/v1/associations/{assoc_a}/meetings",
+            Json(r#"{"held_on": "{today}", "place_note": "каб. {tag}"}"#),
+            A_MEETING_EDITORS,
+        ),
+        r(g.clone(), "/api/v1/meetings/{m_held}", None, A_ALL),
+        r(put.clone(), "/api/v1/meetings/{m_held}", Json(r#"{"held_on": "{today}", "place_note": "каб. 8"}"#), A_MEETING_EDITORS),
+        r(put.clone(), "/api/v1/meetings/{m_held}/attendance", Json("{marks}"), A_MEETING_EDITORS),
+        r(p.clone(), "/api/v1/meetings/{m_held}/guests", Json(r#"{"name": "Гость {tag}"}"#), A_MEETING_EDITORS),
+        r(del.clone(), "/api/v1/meetings/{m_held}/guests/{m_guest2}", None, A_MEETING_EDITORS),
+        r(p.clone(), "/api/v1/meetings/{m_held}/agenda", Json(r#"{"topic": "Вопрос {tag}"}"#), A_MEETING_EDITORS),
+        r(put.clone(), "/api/v1/meetings/{m_held}/agenda/{m_item}", Json(r#"{"topic": "Вопрос"}"#), A_MEETING_EDITORS),
+        r(del.clone(), "/api/v1/meetings/{m_held}/agenda/{m_item3}", None, A_MEETING_EDITORS),
+        r(
+            p.clone(),
+            "/api/v1/meetings/{m_held}/actions",
+            Json(r#"{"title": "Поручение {tag}", "owner_teacher_id": {owner}, "due_on": "{today}"}"#),
+            A_MEETING_EDITORS,
+        ),
+        r(p.clone(), "/api/v1/meetings/{m_held}/minutes", Json("{}"), A_MEETING_EDITORS),
+        r(p.clone(), "/api/v1/meetings/{m_sign2}/sign", Json(r#"{"role": "head"}"#), A_SIGNERS),
+        r(p.clone(), "/api/v1/meetings/{m_signed}/addenda", Json(r#"{"text": "Дополнение {tag}"}"#), A_MEETING_EDITORS),
+        r(g.clone(), "/api/v1/meetings/{m_signed}/docx", None, A_ALL),
+        r(p.clone(), "/api/v1/actions/{m_action2}/close", Json("{}"), A_TASK_CLOSERS),
+        r(p.clone(), "/api/v1/meetings/{m_cancel2}/cancel", Json(r#"{"reason": "карантин"}"#), A_MEETING_EDITORS),
+        r(g.clone(), "/api/v1/notifications", None, SIGNED_IN),
+        r(p.clone(), "/api/v1/notifications", Json("{}"), SIGNED_IN),
     ]
+}
+
+/// A meeting of the association held today, everyone present, with one agenda item.
+async fn held_meeting(
+    tx: &mut sqlx::AnyConnection,
+    a: &metoda_store::associations::Association,
+    s: &ProfileSettings,
+) -> metoda_store::meetings::Meeting {
+    use metoda_domain::meetings::{AgendaInput, Attendance, MeetingInput};
+    use metoda_store::meetings;
+    let actor = Actor::cli("matrix");
+    let today = time::OffsetDateTime::now_utc().date();
+    let d = MeetingInput {
+        held_on: metoda_domain::values::iso_date(today),
+        place_note: "каб. 1".into(),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let m = meetings::create(tx, &actor, a, s, &d).await.unwrap();
+    let marks: Vec<(i64, Attendance)> =
+        meetings::roster(tx, &m).await.unwrap().iter().map(|r| (r.teacher_id, Attendance::Present)).collect();
+    meetings::set_attendance(tx, &actor, a, &m, today, &marks).await.unwrap();
+    let item = AgendaInput { topic: "Вопрос".into(), ..Default::default() }.parse().unwrap();
+    meetings::add_agenda(tx, &actor, a, &m, s, &item).await.unwrap();
+    meetings::get(tx, m.id).await.unwrap()
+}
+
+/// One role's own meetings, agenda items, guests and tasks (so one role's change never disturbs
+/// another's check).
+async fn meeting_fixtures(
+    tx: &mut sqlx::AnyConnection,
+    a: &metoda_store::associations::Association,
+    s: &ProfileSettings,
+    signed: &metoda_store::meetings::Meeting,
+    owner: i64,
+) -> HashMap<&'static str, i64> {
+    use metoda_domain::meetings::{AgendaInput, MeetingInput};
+    use metoda_store::meetings;
+    let actor = Actor::cli("matrix");
+    let today = metoda_domain::values::iso_date(time::OffsetDateTime::now_utc().date());
+    let mut out = HashMap::new();
+    let held = held_meeting(tx, a, s).await;
+    out.insert("held", held.id);
+    let item: i64 = sqlx::query_scalar("SELECT MIN(id) FROM meeting_agenda WHERE meeting_id = $1")
+        .bind(held.id)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    out.insert("item", item);
+    for key in ["item2", "item3"] {
+        let d = AgendaInput { topic: format!("Лишний вопрос {key}"), ..Default::default() }.parse().unwrap();
+        out.insert(key, meetings::add_agenda(tx, &actor, a, &held, s, &d).await.unwrap());
+    }
+    for key in ["guest", "guest2"] {
+        out.insert(key, meetings::add_guest(tx, &actor, a, &held, "Гость", "методист").await.unwrap().id);
+    }
+    out.insert("draft", held_meeting(tx, a, s).await.id);
+    for key in ["sign", "sign2"] {
+        let m = held_meeting(tx, a, s).await;
+        meetings::draft_minutes(tx, &actor, a, &m, s).await.unwrap();
+        out.insert(key, m.id);
+    }
+    for key in ["cancel", "cancel2"] {
+        let d =
+            MeetingInput { held_on: today.clone(), place_note: "каб. 2".into(), ..Default::default() }.parse().unwrap();
+        out.insert(key, meetings::create(tx, &actor, a, s, &d).await.unwrap().id);
+    }
+    for key in ["action", "action2"] {
+        let x = meetings::add_action(tx, &actor, a, signed, None, "Задача", Some(owner), &today).await.unwrap();
+        out.insert(key, x.id);
+    }
+    out
 }
 
 /// Names that only B's data carries, and only A's.
@@ -634,6 +854,23 @@ async fn every_route_for_every_role() {
     .unwrap()
     .id;
     let mut per_role: HashMap<&str, (i64, i64, i64)> = HashMap::new();
+    // Meetings of A's association: a signed one shared by all, and a set of its own for each role.
+    let a_assoc = metoda_store::associations::get(&mut tx, app.assoc_a).await.unwrap();
+    let a_settings = preset("seed-002").unwrap().settings;
+    let (head_user, _) = users::by_login(&mut tx, "mmo.head").await.unwrap().unwrap();
+    let head = Actor { user_id: Some(head_user.id), login: "mmo.head".into(), ip: None };
+    let owner: i64 = sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1")
+        .bind(app.a_user)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    let signed = held_meeting(&mut tx, &a_assoc, &a_settings).await;
+    metoda_store::meetings::draft_minutes(&mut tx, &actor, &a_assoc, &signed, &a_settings).await.unwrap();
+    let signed = metoda_store::meetings::get(&mut tx, signed.id).await.unwrap();
+    metoda_store::meetings::sign(&mut tx, &head, &a_assoc, &signed, &a_settings, Signatory::Head, "Орлова Е. П.")
+        .await
+        .unwrap();
+    let mut meetings_per_role: HashMap<&str, HashMap<&str, i64>> = HashMap::new();
     for (i, login) in ROLES.iter().enumerate() {
         let d = UserInput {
             login: format!("target{i}"),
@@ -653,6 +890,7 @@ async fn every_route_for_every_role() {
             .unwrap();
         let g2 = users::add_grant(&mut tx, &actor, u.id, Role::OrgAdmin, ids).await.unwrap();
         per_role.insert(login, (u.id, g1.id, g2.id));
+        meetings_per_role.insert(login, meeting_fixtures(&mut tx, &a_assoc, &a_settings, &signed, owner).await);
     }
     // A file of A's association and a scan of B's order.
     let pdf = b"%PDF-1.4 test".to_vec();
@@ -694,6 +932,44 @@ async fn every_route_for_every_role() {
     .await
     .unwrap()
     .id;
+    // Plans: one of A with an item and one of B to read, and per role two fresh plans of A whose
+    // first step each role may try (years far from the demo's plans of this and last year); a
+    // cyclogram row of A to edit and one to remove.
+    let a = metoda_store::associations::get(&mut tx, app.assoc_a).await.unwrap();
+    let b = metoda_store::associations::get(&mut tx, app.assoc_b).await.unwrap();
+    let s002 = profiles::get(&mut tx, preset_id).await.unwrap().settings().unwrap();
+    let plan_a = metoda_store::plans::create(&mut tx, &actor, &a, &s002, 2040).await.unwrap();
+    let plan_b = metoda_store::plans::create(&mut tx, &actor, &b, &s002, 2040).await.unwrap().id;
+    let (from, to) = plan_a.bounds();
+    let d = metoda_domain::plans::ItemInput {
+        title: "Заседание".into(),
+        direction: "analytical".into(),
+        form: "meeting".into(),
+        planned_month: "9".into(),
+        ..Default::default()
+    }
+    .parse(from, to)
+    .unwrap();
+    let item_a = metoda_store::plans::add_item(&mut tx, &actor, &a, &plan_a, &d, None).await.unwrap().id;
+    let mut plans_per_role: HashMap<&str, (i64, i64)> = HashMap::new();
+    for (i, login) in ROLES.iter().enumerate() {
+        let y = 2001 + i as i32;
+        let p1 = metoda_store::plans::create(&mut tx, &actor, &a, &s002, y).await.unwrap().id;
+        let p2 = metoda_store::plans::create(&mut tx, &actor, &a, &s002, y + 40).await.unwrap().id;
+        plans_per_role.insert(login, (p1, p2));
+    }
+    let row = metoda_domain::plans::CyclogramInput {
+        month: "5".into(),
+        title: "Анализ".into(),
+        direction: "analytical".into(),
+        form: "meeting".into(),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let cyc_a = metoda_store::cyclograms::add(&mut tx, &actor, &a, &row).await.unwrap().id;
+    let cyc_a2 = metoda_store::cyclograms::add(&mut tx, &actor, &a, &row).await.unwrap().id;
+    let plan_a = plan_a.id;
     tx.commit().await.unwrap();
     let settings_json = serde_json::to_string(&preset("seed-002").unwrap().settings).unwrap();
     // A's head teacher as a form and as JSON: the current data, so updates change nothing.
@@ -720,12 +996,28 @@ async fn every_route_for_every_role() {
         .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
         .collect();
     let profile_form = settings_pairs();
+    let today = metoda_domain::values::iso_date(time::OffsetDateTime::now_utc().date());
+    let a_members: Vec<i64> = {
+        let mut c = app.t.db.conn().await.unwrap();
+        metoda_store::associations::members(&mut c, app.assoc_a, Some(&today))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| m.teacher_id)
+            .collect()
+    };
+    let marks_json = serde_json::to_string(
+        &a_members.iter().map(|t| serde_json::json!({"teacher_id": t, "status": "present"})).collect::<Vec<_>>(),
+    )
+    .unwrap();
 
     let mut failures = vec![];
     let mut checked = 0;
     for (i, login) in ROLES.iter().enumerate() {
         let session: Option<Session> = if login.is_empty() { None } else { Some(app.login(login).await) };
         let (target, gid1, gid2) = per_role[login];
+        let mf = &meetings_per_role[login];
+        let (plan_r, plan_r2) = plans_per_role[login];
         // A token of this user, to revoke.
         let token_id = match &session {
             Some(s) => {
@@ -774,6 +1066,32 @@ async fn every_route_for_every_role() {
                 .replace("{b_user}", &app.b_user.to_string())
                 .replace("{token}", &token_id.to_string())
                 .replace("{settings}", &settings_json)
+                .replace("{plan_a}", &plan_a.to_string())
+                .replace("{plan_b}", &plan_b.to_string())
+                .replace("{plan_r2}", &plan_r2.to_string())
+                .replace("{plan_r}", &plan_r.to_string())
+                .replace("{item_a}", &item_a.to_string())
+                .replace("{cyc_a2}", &cyc_a2.to_string())
+                .replace("{cyc_a}", &cyc_a.to_string())
+                .replace("{year2}", &(2080 + i).to_string())
+                .replace("{year}", &(2060 + i).to_string())
+                .replace("{m_signed}", &signed.id.to_string())
+                .replace("{owner}", &owner.to_string())
+                .replace("{today}", &today)
+                .replace("{marks}", &marks_json)
+                .replace("{m_held}", &mf["held"].to_string())
+                .replace("{m_guest}", &mf["guest"].to_string())
+                .replace("{m_guest2}", &mf["guest2"].to_string())
+                .replace("{m_item}", &mf["item"].to_string())
+                .replace("{m_item2}", &mf["item2"].to_string())
+                .replace("{m_item3}", &mf["item3"].to_string())
+                .replace("{m_draft}", &mf["draft"].to_string())
+                .replace("{m_sign}", &mf["sign"].to_string())
+                .replace("{m_sign2}", &mf["sign2"].to_string())
+                .replace("{m_action}", &mf["action"].to_string())
+                .replace("{m_action2}", &mf["action2"].to_string())
+                .replace("{m_cancel}", &mf["cancel"].to_string())
+                .replace("{m_cancel2}", &mf["cancel2"].to_string())
                 .replace("{tag}", &tag)
         };
         for route in routes() {
@@ -803,6 +1121,11 @@ async fn every_route_for_every_role() {
                     req.form(&pairs)
                 }
                 Body::TeacherJson => req.header("x-csrf-token", &csrf).json(&teacher_json),
+                Body::AttendanceForm => {
+                    let mut pairs = vec![("_csrf".to_owned(), csrf.clone())];
+                    pairs.extend(a_members.iter().map(|t| (format!("a_{t}"), "present".to_owned())));
+                    req.form(&pairs)
+                }
                 Body::Upload(fields, name, bytes) => {
                     let mut form = reqwest::multipart::Form::new().text("_csrf", csrf.clone());
                     for (k, v) in fields {

@@ -5,6 +5,7 @@
 mod export;
 mod import_csv;
 mod import_xlsx;
+mod minutes;
 mod order;
 mod plan;
 mod robustness;

@@ -115,12 +115,16 @@ async fn register_of(
         .into_iter()
         .map(|x| x.kind)
         .collect();
+    let plan_year = metoda_domain::meetings::year_of(settings.plan_period.value, today());
+    let plan_status = metoda_store::plans::of_year(&mut c, a.id, plan_year).await?.map(|p| p.status);
     let facts = Facts {
         regulation: true,
         composition_order: composition,
         members_in_bank: a.members as usize,
         needs_recorded: needs as usize,
         uploaded,
+        plan_status,
+        cyclogram_rows: metoda_store::cyclograms::list(&mut c, a.id).await?.len(),
     };
     Ok(documents::register(&settings.required_documents.value, &facts))
 }
@@ -135,6 +139,11 @@ pub struct Row {
     pub below_minimum: bool,
     /// Labels of the required documents missing this year.
     pub missing_documents: Vec<String>,
+    /// Meetings of the current plan year against the profile's minimum (None: no profile).
+    #[schema(value_type = Option<Object>)]
+    pub compliance: Option<metoda_domain::meetings::Compliance>,
+    /// The current plan year's plan: draft | approved (None: no plan yet).
+    pub plan_status: Option<String>,
 }
 
 async fn rows(state: &AppState, me: &Current) -> Result<Vec<Row>, AppError> {
@@ -160,7 +169,24 @@ async fn rows(state: &AppState, me: &Current) -> Result<Vec<Row>, AppError> {
         } else {
             vec![]
         };
+        let (compliance, plan_status) = match settings.filter(|_| a.is_active()) {
+            Some(s) => {
+                let mut c = state.db.conn().await?;
+                let cp = crate::features::meetings::compliance_now(&mut c, &a, s).await?;
+                let year = i64::from(metoda_domain::meetings::year_of(s.plan_period.value, today()));
+                let plan: Option<String> =
+                    sqlx::query_scalar("SELECT status FROM work_plans WHERE association_id = $1 AND year = $2")
+                        .bind(a.id)
+                        .bind(year)
+                        .fetch_optional(&mut *c)
+                        .await?;
+                (Some(cp), plan)
+            }
+            None => (None, None),
+        };
         out.push(Row {
+            compliance,
+            plan_status,
             below_minimum: a.is_active() && min.is_some_and(|m| (a.members as u32) < m),
             min_members: min,
             missing_documents: missing,
@@ -212,6 +238,10 @@ struct ViewPage {
     uploads: Vec<metoda_store::attachments::Attachment>,
     /// The register's kinds for the upload form (code, label).
     document_kinds: Vec<(&'static str, &'static str)>,
+    /// The «План работы» section.
+    plans: crate::features::plans::PlanSection,
+    /// The «Заседания» section with the compliance of the year.
+    meeting_section: crate::features::meetings::Section,
 }
 
 async fn view_with(
@@ -263,7 +293,11 @@ async fn view_with(
     .await?;
     drop(c);
     let documents = register_of(state, &a, settings.as_ref()).await?;
+    let plans = crate::features::plans::section(state, me, &a, settings.as_ref()).await?;
+    let meeting_section = crate::features::meetings::section(state, me, &a).await?;
     let page = ViewPage {
+        meeting_section,
+        plans,
         l: Layout::new(ctx, a.name.clone(), "/associations").with_errors(errors),
         charts: chart_list,
         officers,
@@ -294,7 +328,7 @@ async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Pat
     view_with(&state, &me, &ctx, id, vec![], StatusCode::OK).await
 }
 
-async fn or_reshow(state: &AppState, me: &Current, ctx: &Ctx, id: i64, e: AppError) -> PageResult {
+pub(crate) async fn or_reshow(state: &AppState, me: &Current, ctx: &Ctx, id: i64, e: AppError) -> PageResult {
     match e {
         e @ (AppError::Validation(_) | AppError::Conflict(_)) => {
             let (status, errors) = form_errors(e);

@@ -133,6 +133,9 @@ pub fn entity_label(code: &str) -> &str {
         "association_subgroup" => "подразделение объединения",
         "subgroup_member" => "состав подразделения",
         "teacher_export" => "выгрузка банка данных",
+        "work_plan" => "план работы",
+        "plan_item" => "мероприятие плана",
+        "cyclogram_item" => "циклограмма",
         other => other,
     }
 }

@@ -35,6 +35,10 @@ struct HomePage {
     without_profile: Vec<Municipality>,
     /// For region operators and the administrator: every visible municipality with its count of organizations.
     overview: Vec<(Municipality, usize)>,
+    /// The user's open tasks from meetings, and unread notifications.
+    tasks: Vec<metoda_store::meetings::ActionItem>,
+    unread: i64,
+    today: time::Date,
 }
 
 async fn home(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
@@ -70,7 +74,16 @@ async fn home(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
         vec![]
     };
     let regions = metoda_store::regions::list(&mut c, None).await?.len();
+    let tasks = metoda_store::meetings::actions_of_user(&mut c, me.user.id)
+        .await?
+        .into_iter()
+        .filter(|x| x.closed_at.is_none())
+        .collect();
+    let unread = metoda_store::meetings::unread(&mut c, me.user.id).await?;
     render(&HomePage {
+        tasks,
+        unread,
+        today: crate::features::teachers::today(),
         l: Layout::new(&ctx, "Главная", "/"),
         roles: me.grants.iter().map(|g| format!("{} — {}", g.role_label(), g.scope_name)).collect(),
         admin: is_admin(&me),

@@ -4,10 +4,13 @@ pub mod associations;
 pub mod attachments;
 pub mod audit;
 pub mod bank_files;
+pub mod cyclograms;
 pub mod home;
+pub mod meetings;
 pub mod municipalities;
 pub mod orders;
 pub mod organizations;
+pub mod plans;
 pub mod profiles;
 pub mod regions;
 pub mod session;
@@ -33,6 +36,9 @@ pub fn routes() -> Router<AppState> {
         .merge(teacher_years::routes())
         .merge(associations::routes())
         .merge(orders::routes())
+        .merge(plans::routes())
+        .merge(cyclograms::routes())
+        .merge(meetings::routes())
         .merge(attachments::routes())
         .merge(audit::routes())
 }

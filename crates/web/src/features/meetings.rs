@@ -1,0 +1,1271 @@
+//! Meetings of an association and their minutes: planning (from a plan item or ad hoc), the
+//! attendance with a live quorum, the agenda with decisions and votes, the minutes drafted by the
+//! secretary and signed by the profile's signatories, addenda, action items, notifications, the
+//! minutes as DOCX, and the compliance of an association with the profile's minimum of meetings.
+//! Every operation is one function used by both the page and the API handler.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use metoda_domain::FieldError;
+use metoda_domain::access::{Action, Resource, signatory_roles};
+use metoda_domain::meetings::{AgendaInput, Attendance, Compliance, MeetingInput, Quorum, initials, year_of};
+use metoda_domain::profile::{ProfileSettings, Signatory};
+use metoda_domain::values;
+use metoda_store::associations::{self, Association};
+use metoda_store::meetings::{
+    self, ActionItem, Addendum, AgendaItem, Guest, Meeting, Minutes, Notification, RosterRow, Signature,
+};
+use metoda_store::{municipalities, organizations, plans, profiles};
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::auth::{ApiMe, Ctx, Current, Me, require};
+use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
+use crate::extract::{Form, Path, Query};
+use crate::features::municipalities::form_errors;
+use crate::features::teachers::today;
+use crate::pages::{Layout, field, pairs, redirect_with, render, render_status};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/associations/{id}/meetings", get(list_page).post(create_submit))
+        .route("/meetings/{id}", get(view_page).post(update_submit))
+        .route("/meetings/{id}/cancel", post(cancel_submit))
+        .route("/meetings/{id}/attendance", post(attendance_submit))
+        .route("/meetings/{id}/guests", post(guest_submit))
+        .route("/meetings/{id}/guests/{gid}/delete", post(guest_delete_submit))
+        .route("/meetings/{id}/agenda", post(agenda_submit))
+        .route("/meetings/{id}/agenda/{aid}", post(agenda_update_submit))
+        .route("/meetings/{id}/agenda/{aid}/delete", post(agenda_delete_submit))
+        .route("/meetings/{id}/minutes", post(draft_submit))
+        .route("/meetings/{id}/sign", post(sign_submit))
+        .route("/meetings/{id}/addenda", post(addendum_submit))
+        .route("/meetings/{id}/actions", post(action_submit))
+        .route("/meetings/{id}/docx", get(docx))
+        .route("/actions/{id}/close", post(close_submit))
+        .route("/notifications", get(notifications_page).post(read_submit))
+        .route("/api/v1/associations/{id}/meetings", get(api_list).post(api_create))
+        .route("/api/v1/associations/{id}/compliance", get(api_compliance))
+        .route("/api/v1/meetings/{id}", get(api_get).put(api_update))
+        .route("/api/v1/meetings/{id}/cancel", post(api_cancel))
+        .route("/api/v1/meetings/{id}/attendance", axum::routing::put(api_attendance))
+        .route("/api/v1/meetings/{id}/guests", post(api_guest))
+        .route("/api/v1/meetings/{id}/guests/{gid}", axum::routing::delete(api_guest_delete))
+        .route("/api/v1/meetings/{id}/agenda", post(api_agenda))
+        .route("/api/v1/meetings/{id}/agenda/{aid}", axum::routing::put(api_agenda_update).delete(api_agenda_delete))
+        .route("/api/v1/meetings/{id}/minutes", post(api_draft))
+        .route("/api/v1/meetings/{id}/sign", post(api_sign))
+        .route("/api/v1/meetings/{id}/addenda", post(api_addendum))
+        .route("/api/v1/meetings/{id}/actions", post(api_action))
+        .route("/api/v1/meetings/{id}/docx", get(docx_api))
+        .route("/api/v1/actions/{id}/close", post(api_close))
+        .route("/api/v1/notifications", get(api_notifications).post(api_read))
+}
+
+/// The work of the association as an access resource.
+pub fn work(a: &Association) -> Resource {
+    Resource::AssociationWork { region_id: a.region_id, municipality_id: a.municipality_id, association_id: a.id }
+}
+
+/// The regulation profile of the association's municipality (meetings follow its rules).
+pub async fn settings_for(c: &mut sqlx::AnyConnection, a: &Association) -> Result<ProfileSettings, AppError> {
+    let m = municipalities::get(c, a.municipality_id).await?;
+    let p = m.profile_id.ok_or_else(|| {
+        AppError::Conflict("Муниципалитету не назначен профиль положения: правила заседаний неизвестны".into())
+    })?;
+    Ok(profiles::get(c, p).await?.settings()?)
+}
+
+async fn association(state: &AppState, me: &Current, id: i64, action: Action) -> Result<Association, AppError> {
+    let mut c = state.db.conn().await?;
+    let a = associations::get(&mut c, id).await?;
+    require(me, action, &work(&a))?;
+    Ok(a)
+}
+
+/// The meeting, its association and the profile, after the access check.
+async fn load(
+    state: &AppState,
+    me: &Current,
+    id: i64,
+    action: Action,
+) -> Result<(Meeting, Association, ProfileSettings), AppError> {
+    let mut c = state.db.conn().await?;
+    let m = meetings::get(&mut c, id).await?;
+    let a = associations::get(&mut c, m.association_id).await?;
+    require(me, action, &work(&a))?;
+    let s = settings_for(&mut c, &a).await?;
+    Ok((m, a, s))
+}
+
+// ---- operations (page and API) ----
+
+async fn create(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    aid: i64,
+    input: &MeetingInput,
+) -> Result<Meeting, AppError> {
+    let a = association(state, me, aid, Action::Create).await?;
+    let d = input.parse().map_err(AppError::Validation)?;
+    let mut tx = state.db.begin().await?;
+    let s = settings_for(&mut tx, &a).await?;
+    let m = meetings::create(&mut tx, &ctx.actor(), &a, &s, &d).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, input: &MeetingInput) -> Result<Meeting, AppError> {
+    let (m, a, _) = load(state, me, id, Action::Update).await?;
+    let d = input.parse().map_err(AppError::Validation)?;
+    let mut tx = state.db.begin().await?;
+    let m = meetings::update(&mut tx, &ctx.actor(), &a, &m, &d).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+async fn cancel(state: &AppState, me: &Current, ctx: &Ctx, id: i64, reason: &str) -> Result<Meeting, AppError> {
+    let (m, a, _) = load(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    let m = meetings::cancel(&mut tx, &ctx.actor(), &a, &m, reason).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+async fn attendance(state: &AppState, me: &Current, ctx: &Ctx, id: i64, marks: &[Mark]) -> Result<(), AppError> {
+    let (m, a, _) = load(state, me, id, Action::Update).await?;
+    let mut parsed = vec![];
+    for k in marks {
+        let s = Attendance::from_code(&k.status).ok_or_else(|| {
+            AppError::Validation(vec![FieldError::new(
+                "attendance",
+                "Явка: присутствует, отсутствует или отсутствует по уважительной причине",
+            )])
+        })?;
+        parsed.push((k.teacher_id, s));
+    }
+    let mut tx = state.db.begin().await?;
+    meetings::set_attendance(&mut tx, &ctx.actor(), &a, &m, today(), &parsed).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn add_guest(state: &AppState, me: &Current, ctx: &Ctx, id: i64, g: &GuestInput) -> Result<Guest, AppError> {
+    let (m, a, _) = load(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    let g = meetings::add_guest(&mut tx, &ctx.actor(), &a, &m, &g.name, &g.position).await?;
+    tx.commit().await?;
+    Ok(g)
+}
+
+async fn remove_guest(state: &AppState, me: &Current, ctx: &Ctx, id: i64, gid: i64) -> Result<(), AppError> {
+    let (m, a, _) = load(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    meetings::remove_guest(&mut tx, &ctx.actor(), &a, &m, gid).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn save_agenda(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    aid: Option<i64>,
+    input: &AgendaInput,
+) -> Result<i64, AppError> {
+    let (m, a, s) = load(state, me, id, Action::Update).await?;
+    let d = input.parse().map_err(AppError::Validation)?;
+    let mut tx = state.db.begin().await?;
+    let out = match aid {
+        None => meetings::add_agenda(&mut tx, &ctx.actor(), &a, &m, &s, &d).await?,
+        Some(x) => {
+            meetings::update_agenda(&mut tx, &ctx.actor(), &a, &m, &s, x, &d).await?;
+            x
+        }
+    };
+    tx.commit().await?;
+    Ok(out)
+}
+
+async fn remove_agenda(state: &AppState, me: &Current, ctx: &Ctx, id: i64, aid: i64) -> Result<(), AppError> {
+    let (m, a, _) = load(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    meetings::remove_agenda(&mut tx, &ctx.actor(), &a, &m, aid).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn draft(state: &AppState, me: &Current, ctx: &Ctx, id: i64) -> Result<Minutes, AppError> {
+    let (m, a, s) = load(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    let n = meetings::draft_minutes(&mut tx, &ctx.actor(), &a, &m, &s).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// Signs as `role`, or (None) in the first required role the user holds and has not signed yet.
+async fn sign(state: &AppState, me: &Current, ctx: &Ctx, id: i64, role: Option<&str>) -> Result<Minutes, AppError> {
+    let (m, a, s) = load(state, me, id, Action::View).await?;
+    let mut c = state.db.conn().await?;
+    let Some(minutes_id) = m.minutes_id else {
+        return Err(AppError::Conflict("Протокол ещё не составлен".into()));
+    };
+    let n = meetings::minutes(&mut c, minutes_id).await?;
+    let done = meetings::signatures(&mut c, minutes_id).await?;
+    drop(c);
+    let mine = signatory_roles(&me.principal, a.id);
+    let role = match role.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(code) => Signatory::from_code(code).ok_or_else(|| {
+            AppError::Validation(vec![FieldError::new("role", "Роль подписи: head, chair или secretary")])
+        })?,
+        None => *n
+            .required()
+            .iter()
+            .find(|r| mine.contains(r) && !done.iter().any(|d| d.role == r.code()))
+            .ok_or(AppError::Forbidden)?,
+    };
+    if !mine.contains(&role) {
+        // Signing is the user's own act in the role the user holds in this association.
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = state.db.begin().await?;
+    let n = meetings::sign(&mut tx, &ctx.actor(), &a, &m, &s, role, &me.user.full_name).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+async fn addendum(state: &AppState, me: &Current, ctx: &Ctx, id: i64, text: &str) -> Result<Addendum, AppError> {
+    let (m, a, _) = load(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    let d = meetings::add_addendum(&mut tx, &ctx.actor(), &a, &m, text).await?;
+    tx.commit().await?;
+    Ok(d)
+}
+
+async fn add_action(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    x: &ActionInput,
+) -> Result<ActionItem, AppError> {
+    let (m, a, _) = load(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    let x = meetings::add_action(
+        &mut tx,
+        &ctx.actor(),
+        &a,
+        &m,
+        x.agenda_id.filter(|v| *v > 0),
+        &x.title,
+        x.owner_teacher_id.filter(|v| *v > 0),
+        &x.due_on,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(x)
+}
+
+/// The owner closes their task, or whoever edits the association's work.
+async fn close(state: &AppState, me: &Current, ctx: &Ctx, id: i64) -> Result<ActionItem, AppError> {
+    let mut c = state.db.conn().await?;
+    let x = meetings::action(&mut c, id).await?;
+    let a = associations::get(&mut c, x.association_id).await?;
+    let owner: Option<i64> = sqlx::query_scalar("SELECT user_id FROM teachers WHERE id = $1")
+        .bind(x.owner_teacher_id)
+        .fetch_one(&mut *c)
+        .await?;
+    drop(c);
+    if owner != Some(me.user.id) {
+        require(me, Action::Update, &work(&a))?;
+    }
+    let mut tx = state.db.begin().await?;
+    let x = meetings::close_action(&mut tx, &ctx.actor(), &a, id).await?;
+    tx.commit().await?;
+    Ok(x)
+}
+
+/// Everything about a meeting, as the page and the API show it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MeetingBody {
+    pub meeting: Meeting,
+    /// The members on the meeting's date with their attendance.
+    pub roster: Vec<RosterRow>,
+    pub members: usize,
+    pub present: usize,
+    #[schema(value_type = Object)]
+    pub quorum: Quorum,
+    pub quorum_label: String,
+    pub guests: Vec<Guest>,
+    pub agenda: Vec<AgendaItem>,
+    pub minutes: Option<Minutes>,
+    /// The signatory roles the profile requires (codes).
+    pub required_signatures: Vec<String>,
+    pub signatures: Vec<Signature>,
+    pub addenda: Vec<Addendum>,
+    pub actions: Vec<ActionItem>,
+    /// Nothing of the meeting changes any more (the minutes carry a signature).
+    pub locked: bool,
+}
+
+async fn body(state: &AppState, m: Meeting, s: &ProfileSettings) -> Result<MeetingBody, AppError> {
+    let mut c = state.db.conn().await?;
+    let roster = meetings::roster(&mut c, &m).await?;
+    let (members, present, quorum) = meetings::quorum_of(&mut c, &m, s).await?;
+    let guests = meetings::guests(&mut c, m.id).await?;
+    let agenda = meetings::agenda(&mut c, &m, s).await?;
+    let (minutes, signatures, addenda) = match m.minutes_id {
+        Some(id) => (
+            Some(meetings::minutes(&mut c, id).await?),
+            meetings::signatures(&mut c, id).await?,
+            meetings::addenda(&mut c, id).await?,
+        ),
+        None => (None, vec![], vec![]),
+    };
+    let required_signatures = match &minutes {
+        Some(n) => n.required(),
+        None => metoda_domain::meetings::required_signatories(&s.minutes_signatories.value),
+    }
+    .iter()
+    .map(|r| r.code().to_owned())
+    .collect();
+    let actions = meetings::actions_of_meeting(&mut c, m.id).await?;
+    let locked = meetings::locked(&mut c, m.id).await?;
+    Ok(MeetingBody {
+        quorum_label: quorum.label_ru(),
+        meeting: m,
+        roster,
+        members,
+        present,
+        quorum,
+        guests,
+        agenda,
+        minutes,
+        required_signatures,
+        signatures,
+        addenda,
+        actions,
+        locked,
+    })
+}
+
+/// The compliance of an association in the plan year containing `today`.
+pub async fn compliance_now(
+    c: &mut sqlx::AnyConnection,
+    a: &Association,
+    s: &ProfileSettings,
+) -> Result<Compliance, AppError> {
+    let year = year_of(s.plan_period.value, today());
+    Ok(meetings::compliance(c, a.id, s, year, today()).await?)
+}
+
+/// The «Заседания» section of the association page.
+pub struct Section {
+    pub compliance: Option<Compliance>,
+    /// The meetings of the current plan year.
+    pub meetings: Vec<Meeting>,
+    pub can_plan: bool,
+}
+
+pub async fn section(state: &AppState, me: &Current, a: &Association) -> Result<Section, AppError> {
+    if !me.may(Action::View, &work(a)) {
+        return Ok(Section { compliance: None, meetings: vec![], can_plan: false });
+    }
+    let mut c = state.db.conn().await?;
+    let (compliance, year) = match settings_for(&mut c, a).await {
+        Ok(s) => (Some(compliance_now(&mut c, a, &s).await?), Some(i64::from(year_of(s.plan_period.value, today())))),
+        Err(_) => (None, None),
+    };
+    let meetings = match year {
+        Some(y) => meetings::for_association(&mut c, a.id, Some(y)).await?,
+        None => vec![],
+    };
+    Ok(Section { compliance, meetings, can_plan: a.is_active() && me.may(Action::Create, &work(a)) })
+}
+
+// ---- pages ----
+
+#[derive(Template)]
+#[template(path = "meetings.html")]
+struct ListPage {
+    l: Layout,
+    a: Association,
+    meetings: Vec<Meeting>,
+    compliance: Option<Compliance>,
+    can_edit: bool,
+    form: MeetingInput,
+    organizations: Vec<(i64, String)>,
+    members: Vec<(i64, String)>,
+    plan_items: Vec<(i64, String)>,
+}
+
+async fn list_with(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    aid: i64,
+    form: MeetingInput,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
+    let a = association(state, me, aid, Action::View).await?;
+    let mut c = state.db.conn().await?;
+    let list = meetings::for_association(&mut c, aid, None).await?;
+    let compliance = match settings_for(&mut c, &a).await {
+        Ok(s) => Some(compliance_now(&mut c, &a, &s).await?),
+        Err(_) => None,
+    };
+    let can_edit = a.is_active() && me.may(Action::Update, &work(&a));
+    let (mut organizations, mut members, mut plan_items) = (vec![], vec![], vec![]);
+    if can_edit {
+        organizations = organizations::list(
+            &mut c,
+            &organizations::Filter { municipality_id: Some(a.municipality_id), ..Default::default() },
+        )
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.short_name))
+        .collect();
+        members =
+            associations::members(&mut c, aid, None).await?.into_iter().map(|m| (m.teacher_id, m.full_name)).collect();
+        for p in plans::for_association(&mut c, aid).await?.into_iter().take(2) {
+            for i in plans::items(&mut c, &p).await? {
+                if i.status == "planned" {
+                    plan_items.push((i.id, format!("{} — {}", p.year, i.title)));
+                }
+            }
+        }
+    }
+    let mut form = form;
+    if form.held_on.is_empty() {
+        // A fresh form: the current head chairs and the secretary keeps the minutes.
+        for o in associations::officers(&mut c, aid).await?.into_iter().filter(|o| o.to_on.is_none()) {
+            match o.role.as_str() {
+                "head" if form.chair_teacher_id.is_none() => form.chair_teacher_id = o.teacher_id,
+                "secretary" if form.secretary_teacher_id.is_none() => form.secretary_teacher_id = o.teacher_id,
+                _ => {}
+            }
+        }
+    }
+    drop(c);
+    let page = ListPage {
+        l: Layout::new(ctx, format!("Заседания: {}", a.name), "/associations").with_errors(errors),
+        a,
+        meetings: list,
+        compliance,
+        can_edit,
+        form,
+        organizations,
+        members,
+        plan_items,
+    };
+    render_status(status, &page)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NewQuery {
+    plan_item_id: Option<String>,
+}
+
+async fn list_page(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(aid): Path<i64>,
+    Query(q): Query<NewQuery>,
+) -> PageResult {
+    let form = MeetingInput {
+        plan_item_id: q.plan_item_id.and_then(|s| s.parse().ok()),
+        starts_at: "15:00".into(),
+        ..Default::default()
+    };
+    list_with(&state, &me, &ctx, aid, form, vec![], StatusCode::OK).await
+}
+
+fn opt_id(s: &str) -> Option<i64> {
+    s.trim().parse().ok().filter(|v: &i64| *v > 0)
+}
+
+fn meeting_input(p: &[(String, String)]) -> MeetingInput {
+    MeetingInput {
+        held_on: field(p, "held_on").into(),
+        starts_at: field(p, "starts_at").into(),
+        venue_organization_id: opt_id(field(p, "venue_organization_id")),
+        online_url: field(p, "online_url").into(),
+        place_note: field(p, "place_note").into(),
+        chair_teacher_id: opt_id(field(p, "chair_teacher_id")),
+        secretary_teacher_id: opt_id(field(p, "secretary_teacher_id")),
+        plan_item_id: opt_id(field(p, "plan_item_id")),
+    }
+}
+
+async fn create_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(aid): Path<i64>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let input = meeting_input(&pairs(&body)?);
+    match create(&state, &me, &ctx, aid, &input).await {
+        Ok(m) => Ok(redirect_with(
+            &format!("/meetings/{}", m.id),
+            "Заседание запланировано; члены объединения получили уведомление",
+            &ctx,
+        )),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, errors) = form_errors(e);
+            list_with(&state, &me, &ctx, aid, input, errors, status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "meeting.html")]
+struct ViewPage {
+    l: Layout,
+    a: Association,
+    b: MeetingBody,
+    can_edit: bool,
+    /// The roles the user may sign in now (codes and labels).
+    can_sign: Vec<(&'static str, &'static str)>,
+    form: MeetingInput,
+    organizations: Vec<(i64, String)>,
+    today: String,
+    held_on: String,
+    /// The profile's quorum rule (code), for the live count of the attendance form.
+    quorum_rule: &'static str,
+}
+
+impl ViewPage {
+    fn marked(&self, r: &RosterRow, code: &str) -> bool {
+        match r.status.as_deref() {
+            Some(s) => s == code,
+            None => code == "present",
+        }
+    }
+    fn signed_as(&self, code: &str) -> Option<&Signature> {
+        self.b.signatures.iter().find(|s| s.role == code)
+    }
+    fn role_label(&self, code: &str) -> &'static str {
+        Signatory::from_code(code).map_or("?", |r| r.label_ru())
+    }
+}
+
+async fn view_with(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
+    let (m, a, s) = load(state, me, id, Action::View).await?;
+    let can_edit = a.is_active() && me.may(Action::Update, &work(&a));
+    let form = MeetingInput {
+        held_on: m.held_on.clone(),
+        starts_at: m.starts_at.clone().unwrap_or_default(),
+        venue_organization_id: m.venue_organization_id,
+        online_url: m.online_url.clone().unwrap_or_default(),
+        place_note: m.place_note.clone().unwrap_or_default(),
+        chair_teacher_id: m.chair_teacher_id,
+        secretary_teacher_id: m.secretary_teacher_id,
+        plan_item_id: m.plan_item_id,
+    };
+    let organizations = if can_edit {
+        let mut c = state.db.conn().await?;
+        organizations::list(
+            &mut c,
+            &organizations::Filter { municipality_id: Some(a.municipality_id), ..Default::default() },
+        )
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.short_name))
+        .collect()
+    } else {
+        vec![]
+    };
+    let held_on = crate::pages::d(&m.held_on);
+    let b = body(state, m, &s).await?;
+    let mine = signatory_roles(&me.principal, a.id);
+    let can_sign = match &b.minutes {
+        Some(n) if !n.signed() => n
+            .required()
+            .into_iter()
+            .filter(|r| mine.contains(r) && !b.signatures.iter().any(|x| x.role == r.code()))
+            .map(|r| (r.code(), r.label_ru()))
+            .collect(),
+        _ => vec![],
+    };
+    let page = ViewPage {
+        l: Layout::new(ctx, format!("Заседание {held_on}"), "/associations").with_errors(errors),
+        a,
+        b,
+        can_edit,
+        can_sign,
+        form,
+        organizations,
+        today: values::iso_date(today()),
+        held_on,
+        quorum_rule: s.quorum.value.code(),
+    };
+    render_status(status, &page)
+}
+
+async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+    view_with(&state, &me, &ctx, id, vec![], StatusCode::OK).await
+}
+
+/// After a page action: back to the meeting with a message, or the page again with the errors.
+async fn done<T>(state: &AppState, me: &Current, ctx: &Ctx, id: i64, r: Result<T, AppError>, ok: &str) -> PageResult {
+    match r {
+        Ok(_) => Ok(redirect_with(&format!("/meetings/{id}"), ok, ctx)),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, errors) = form_errors(e);
+            view_with(state, me, ctx, id, errors, status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn update_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let input = meeting_input(&pairs(&body)?);
+    let r = update(&state, &me, &ctx, id, &input).await;
+    done(&state, &me, &ctx, id, r, "Сведения о заседании сохранены").await
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ReasonInput {
+    pub reason: String,
+}
+
+async fn cancel_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(f): Form<ReasonInput>,
+) -> PageResult {
+    let r = cancel(&state, &me, &ctx, id, &f.reason).await;
+    done(&state, &me, &ctx, id, r, "Заседание отменено").await
+}
+
+/// One member's attendance.
+#[derive(Deserialize, Serialize, Clone, utoipa::ToSchema)]
+pub struct Mark {
+    pub teacher_id: i64,
+    /// present | absent | excused
+    pub status: String,
+}
+
+async fn attendance_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let p = pairs(&body)?;
+    let marks: Vec<Mark> = p
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("a_").and_then(|t| t.parse().ok()).map(|t| Mark { teacher_id: t, status: v.clone() })
+        })
+        .collect();
+    let r = attendance(&state, &me, &ctx, id, &marks).await;
+    done(&state, &me, &ctx, id, r, "Явка отмечена").await
+}
+
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
+#[serde(default)]
+pub struct GuestInput {
+    pub name: String,
+    /// Position and organization.
+    pub position: String,
+}
+
+async fn guest_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(g): Form<GuestInput>,
+) -> PageResult {
+    let r = add_guest(&state, &me, &ctx, id, &g).await;
+    done(&state, &me, &ctx, id, r, "Приглашённый добавлен").await
+}
+
+async fn guest_delete_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path((id, gid)): Path<(i64, i64)>,
+) -> PageResult {
+    let r = remove_guest(&state, &me, &ctx, id, gid).await;
+    done(&state, &me, &ctx, id, r, "Приглашённый исключён").await
+}
+
+async fn agenda_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(f): Form<AgendaInput>,
+) -> PageResult {
+    let r = save_agenda(&state, &me, &ctx, id, None, &f).await;
+    done(&state, &me, &ctx, id, r, "Вопрос внесён в повестку").await
+}
+
+async fn agenda_update_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path((id, aid)): Path<(i64, i64)>,
+    Form(f): Form<AgendaInput>,
+) -> PageResult {
+    let r = save_agenda(&state, &me, &ctx, id, Some(aid), &f).await;
+    done(&state, &me, &ctx, id, r, "Вопрос повестки сохранён").await
+}
+
+async fn agenda_delete_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path((id, aid)): Path<(i64, i64)>,
+) -> PageResult {
+    let r = remove_agenda(&state, &me, &ctx, id, aid).await;
+    done(&state, &me, &ctx, id, r, "Вопрос исключён из повестки").await
+}
+
+async fn draft_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+    let r = draft(&state, &me, &ctx, id).await;
+    let msg = match &r {
+        Ok(n) => format!("Составлен проект протокола № {}; его подписывают по положению", n.number),
+        Err(_) => String::new(),
+    };
+    done(&state, &me, &ctx, id, r, &msg).await
+}
+
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
+#[serde(default)]
+pub struct SignInput {
+    /// head | chair | secretary (empty: the first role the user holds and has not signed in)
+    pub role: String,
+}
+
+async fn sign_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(f): Form<SignInput>,
+) -> PageResult {
+    let r = sign(&state, &me, &ctx, id, Some(&f.role)).await;
+    let msg = match &r {
+        Ok(n) if n.signed() => format!("Протокол № {} подписан всеми и опубликован", n.number),
+        Ok(n) => format!("Протокол № {} подписан вами; ожидаются остальные подписи", n.number),
+        Err(_) => String::new(),
+    };
+    done(&state, &me, &ctx, id, r, &msg).await
+}
+
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
+#[serde(default)]
+pub struct AddendumInput {
+    pub text: String,
+}
+
+async fn addendum_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(f): Form<AddendumInput>,
+) -> PageResult {
+    let r = addendum(&state, &me, &ctx, id, &f.text).await;
+    done(&state, &me, &ctx, id, r, "Дополнение к протоколу внесено").await
+}
+
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ActionInput {
+    pub agenda_id: Option<i64>,
+    pub title: String,
+    pub owner_teacher_id: Option<i64>,
+    /// ДД.ММ.ГГГГ or ГГГГ-ММ-ДД.
+    pub due_on: String,
+}
+
+async fn action_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let p = pairs(&body)?;
+    let x = ActionInput {
+        agenda_id: opt_id(field(&p, "agenda_id")),
+        title: field(&p, "title").into(),
+        owner_teacher_id: opt_id(field(&p, "owner_teacher_id")),
+        due_on: field(&p, "due_on").into(),
+    };
+    let r = add_action(&state, &me, &ctx, id, &x).await;
+    done(&state, &me, &ctx, id, r, "Поручение записано").await
+}
+
+async fn close_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+    let x = close(&state, &me, &ctx, id).await?;
+    Ok(redirect_with(&format!("/meetings/{}", x.meeting_id), "Поручение отмечено выполненным", &ctx))
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct NotificationsPage {
+    l: Layout,
+    items: Vec<Notification>,
+    actions: Vec<ActionItem>,
+    today: time::Date,
+}
+
+async fn notifications_page(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
+    let mut c = state.db.conn().await?;
+    let items = meetings::notifications(&mut c, me.user.id, 100).await?;
+    let actions = meetings::actions_of_user(&mut c, me.user.id).await?;
+    render(&NotificationsPage {
+        l: Layout::new(&ctx, "Уведомления и поручения", "/notifications"),
+        items,
+        actions,
+        today: today(),
+    })
+}
+
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ReadInput {
+    /// One notification (None: all).
+    pub id: Option<i64>,
+}
+
+async fn read_submit(State(state): State<AppState>, Me(me, ctx): Me, body: axum::body::Bytes) -> PageResult {
+    let p = pairs(&body)?;
+    let mut c = state.db.conn().await?;
+    meetings::mark_read(&mut c, me.user.id, opt_id(field(&p, "id"))).await?;
+    Ok(redirect_with("/notifications", "Отмечено прочитанным", &ctx))
+}
+
+// ---- DOCX ----
+
+async fn minutes_doc(
+    state: &AppState,
+    a: &Association,
+    b: &MeetingBody,
+) -> Result<metoda_docs::minutes_docx::MinutesDoc, AppError> {
+    use metoda_docs::minutes_docx::{MinutesAddendum, MinutesDoc, MinutesItem, MinutesSignature};
+    let m = &b.meeting;
+    let n = b.minutes.as_ref().ok_or_else(|| AppError::Conflict("Протокол ещё не составлен".into()))?;
+    let name_of = |r: &RosterRow| initials(&r.full_name);
+    let present = b.roster.iter().filter(|r| r.attendance() == Some(Attendance::Present)).map(name_of).collect();
+    let absent = b
+        .roster
+        .iter()
+        .filter_map(|r| match r.attendance() {
+            Some(Attendance::Absent) => Some(name_of(r)),
+            Some(Attendance::Excused) => Some(format!("{} (уважительная причина)", name_of(r))),
+            _ => None,
+        })
+        .collect();
+    let mut c = state.db.conn().await?;
+    // who signs: the person in the role (the signature's name once signed, else the meeting's chair/secretary or the head)
+    let head = a.head_name.clone().map(|h| initials(&h));
+    let signatures = n
+        .required()
+        .iter()
+        .map(|r| {
+            let signed = b.signatures.iter().find(|s| s.role == r.code());
+            let name = match (signed, r) {
+                (Some(s), _) => initials(&s.name),
+                (None, Signatory::Secretary) => m.secretary_name.as_deref().map(initials).unwrap_or_default(),
+                (None, Signatory::Chair) => m.chair_name.as_deref().map(initials).or(head.clone()).unwrap_or_default(),
+                (None, Signatory::Head) => head.clone().unwrap_or_default(),
+            };
+            let role = match r {
+                Signatory::Head => {
+                    format!("Руководитель {}", a.body_name.clone().unwrap_or_else(|| "объединения".into()))
+                }
+                Signatory::Chair => "Председатель".into(),
+                Signatory::Secretary => "Секретарь".into(),
+            };
+            MinutesSignature {
+                role, name, signed: signed.map(|s| format!("подписано {}", crate::pages::ts(&s.at)))
+            }
+        })
+        .collect();
+    let full_name: Option<String> =
+        sqlx::query_scalar("SELECT name FROM associations WHERE id = $1").bind(a.id).fetch_optional(&mut *c).await?;
+    Ok(MinutesDoc {
+        body: full_name.unwrap_or_else(|| a.name.clone()),
+        number: n.number as u32,
+        date: crate::pages::d(&m.held_on),
+        time: m.starts_at.clone(),
+        place: m.place(),
+        chair: m.chair_name.as_deref().map(initials).or(head),
+        secretary: m.secretary_name.as_deref().map(initials),
+        members_total: b.members,
+        present,
+        absent,
+        guests: b
+            .guests
+            .iter()
+            .map(|g| match &g.position {
+                Some(p) => format!("{}, {p}", g.name),
+                None => g.name.clone(),
+            })
+            .collect(),
+        quorum: capitalized(&b.quorum_label),
+        items: b
+            .agenda
+            .iter()
+            .map(|i| MinutesItem {
+                topic: i.topic.clone(),
+                speaker: i.speaker.clone(),
+                heard: i.heard.clone(),
+                spoke: i
+                    .spoke
+                    .as_deref()
+                    .unwrap_or("")
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                decision: i.decision.clone(),
+                votes: i.votes().map(|v| (v.for_ as u32, v.against as u32, v.abstained as u32)),
+                outcome: i.outcome_label().map(capitalized),
+            })
+            .collect(),
+        signatures,
+        addenda: b
+            .addenda
+            .iter()
+            .map(|d| MinutesAddendum {
+                date: crate::pages::ts(&d.at),
+                text: d.text.clone(),
+                author: d.author.clone().unwrap_or_default(),
+            })
+            .collect(),
+    })
+}
+
+fn capitalized(s: &str) -> String {
+    let mut ch = s.chars();
+    match ch.next() {
+        Some(f) => f.to_uppercase().chain(ch).collect(),
+        None => String::new(),
+    }
+}
+
+async fn docx_of(state: &AppState, me: &Current, id: i64) -> Result<axum::response::Response, AppError> {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let (m, a, s) = load(state, me, id, Action::View).await?;
+    let b = body(state, m, &s).await?;
+    let doc = minutes_doc(state, &a, &b).await?;
+    let bytes = metoda_docs::minutes_docx::minutes_docx(&doc).map_err(AppError::internal)?;
+    let mut r = bytes.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    );
+    let name = format!("attachment; filename=\"minutes-{}-{}.docx\"", b.meeting.year, doc.number);
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&name).unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    Ok(r)
+}
+
+async fn docx(
+    State(state): State<AppState>,
+    Me(me, _): Me,
+    Path(id): Path<i64>,
+) -> Result<axum::response::Response, AppError> {
+    docx_of(&state, &me, id).await
+}
+
+// ---- API ----
+
+/// The minutes as a Word document (ПРОТОКОЛ №, attendance, agenda, СЛУШАЛИ/РЕШИЛИ, votes, signatures).
+#[utoipa::path(get, path = "/api/v1/meetings/{id}/docx", tag = "meetings", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn docx_api(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(id): Path<i64>,
+) -> Result<axum::response::Response, crate::error::ApiError> {
+    Ok(docx_of(&state, &me, id).await?)
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MeetingList {
+    pub meetings: Vec<Meeting>,
+    /// The current plan year against the profile's minimum (None: no profile).
+    #[schema(value_type = Option<Object>)]
+    pub compliance: Option<Compliance>,
+}
+
+/// The meetings of an association, by date.
+#[utoipa::path(get, path = "/api/v1/associations/{id}/meetings", tag = "meetings", params(("id" = i64, Path)),
+    responses((status = 200, body = MeetingList), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(aid): Path<i64>,
+) -> ApiResult<MeetingList> {
+    let a = association(&state, &me, aid, Action::View).await?;
+    let mut c = state.db.conn().await?;
+    let compliance = match settings_for(&mut c, &a).await {
+        Ok(s) => Some(compliance_now(&mut c, &a, &s).await?),
+        Err(_) => None,
+    };
+    Ok(Json(MeetingList { meetings: meetings::for_association(&mut c, aid, None).await?, compliance }))
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+pub struct YearQuery {
+    /// The plan year (the year it starts in); default: the current one.
+    pub year: Option<i32>,
+}
+
+/// Meetings held with signed valid minutes vs the profile's minimum, planned ones, overdue minutes.
+#[utoipa::path(get, path = "/api/v1/associations/{id}/compliance", tag = "meetings", params(("id" = i64, Path), YearQuery),
+    responses((status = 200, body = Object), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_compliance(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(aid): Path<i64>,
+    Query(q): Query<YearQuery>,
+) -> ApiResult<serde_json::Value> {
+    let a = association(&state, &me, aid, Action::View).await?;
+    let mut c = state.db.conn().await?;
+    let s = settings_for(&mut c, &a).await?;
+    let year = q.year.unwrap_or_else(|| year_of(s.plan_period.value, today()));
+    let cp = meetings::compliance(&mut c, aid, &s, year, today()).await?;
+    Ok(Json(serde_json::json!({
+        "year": year, "minimum": cp.minimum, "valid_meetings": cp.valid_meetings, "planned_ahead": cp.planned_ahead,
+        "days_left": cp.days_left, "overdue_minutes": cp.overdue_minutes, "missing": cp.missing(), "behind": cp.behind(),
+        "summary": cp.label_ru(),
+    })))
+}
+
+/// Plan a meeting (members with an account are notified).
+#[utoipa::path(post, path = "/api/v1/associations/{id}/meetings", tag = "meetings", params(("id" = i64, Path)), request_body = MeetingInput,
+    responses((status = 200, body = Meeting), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_create(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(aid): Path<i64>,
+    body: JsonIn<MeetingInput>,
+) -> ApiResult<Meeting> {
+    Ok(Json(create(&state, &me, &ctx, aid, &json_body(body)?).await?))
+}
+
+async fn full(state: &AppState, me: &Current, id: i64) -> Result<MeetingBody, AppError> {
+    let (m, _, s) = load(state, me, id, Action::View).await?;
+    body(state, m, &s).await
+}
+
+/// A meeting with its roster, quorum, guests, agenda and decisions, minutes, signatures, addenda, tasks.
+#[utoipa::path(get, path = "/api/v1/meetings/{id}", tag = "meetings", params(("id" = i64, Path)),
+    responses((status = 200, body = MeetingBody), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn api_get(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<MeetingBody> {
+    Ok(Json(full(&state, &me, id).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/meetings/{id}", tag = "meetings", params(("id" = i64, Path)), request_body = MeetingInput,
+    responses((status = 200, body = Meeting), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_update(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<MeetingInput>,
+) -> ApiResult<Meeting> {
+    Ok(Json(update(&state, &me, &ctx, id, &json_body(body)?).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/cancel", tag = "meetings", params(("id" = i64, Path)), request_body = ReasonInput,
+    responses((status = 200, body = Meeting), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_cancel(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<ReasonInput>,
+) -> ApiResult<Meeting> {
+    Ok(Json(cancel(&state, &me, &ctx, id, &json_body(body)?.reason).await?))
+}
+
+/// Enter the attendance of every member on the meeting's date at once.
+#[utoipa::path(put, path = "/api/v1/meetings/{id}/attendance", tag = "meetings", params(("id" = i64, Path)), request_body = Vec<Mark>,
+    responses((status = 200, body = MeetingBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_attendance(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<Vec<Mark>>,
+) -> ApiResult<MeetingBody> {
+    attendance(&state, &me, &ctx, id, &json_body(body)?).await?;
+    Ok(Json(full(&state, &me, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/guests", tag = "meetings", params(("id" = i64, Path)), request_body = GuestInput,
+    responses((status = 200, body = Guest), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_guest(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<GuestInput>,
+) -> ApiResult<Guest> {
+    Ok(Json(add_guest(&state, &me, &ctx, id, &json_body(body)?).await?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/meetings/{id}/guests/{gid}", tag = "meetings", params(("id" = i64, Path), ("gid" = i64, Path)),
+    responses((status = 200, body = MeetingBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn api_guest_delete(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path((id, gid)): Path<(i64, i64)>,
+) -> ApiResult<MeetingBody> {
+    remove_guest(&state, &me, &ctx, id, gid).await?;
+    Ok(Json(full(&state, &me, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/agenda", tag = "meetings", params(("id" = i64, Path)), request_body = AgendaInput,
+    responses((status = 200, body = MeetingBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_agenda(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<AgendaInput>,
+) -> ApiResult<MeetingBody> {
+    save_agenda(&state, &me, &ctx, id, None, &json_body(body)?).await?;
+    Ok(Json(full(&state, &me, id).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/meetings/{id}/agenda/{aid}", tag = "meetings", params(("id" = i64, Path), ("aid" = i64, Path)), request_body = AgendaInput,
+    responses((status = 200, body = MeetingBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_agenda_update(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path((id, aid)): Path<(i64, i64)>,
+    body: JsonIn<AgendaInput>,
+) -> ApiResult<MeetingBody> {
+    save_agenda(&state, &me, &ctx, id, Some(aid), &json_body(body)?).await?;
+    Ok(Json(full(&state, &me, id).await?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/meetings/{id}/agenda/{aid}", tag = "meetings", params(("id" = i64, Path), ("aid" = i64, Path)),
+    responses((status = 200, body = MeetingBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_agenda_delete(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path((id, aid)): Path<(i64, i64)>,
+) -> ApiResult<MeetingBody> {
+    remove_agenda(&state, &me, &ctx, id, aid).await?;
+    Ok(Json(full(&state, &me, id).await?))
+}
+
+/// Draft the minutes of a held meeting: they get the next number of the association's year.
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/minutes", tag = "meetings", params(("id" = i64, Path)),
+    responses((status = 200, body = Minutes), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_draft(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<Minutes> {
+    Ok(Json(draft(&state, &me, &ctx, id).await?))
+}
+
+/// Sign the minutes in a role the caller holds in the association (the caller's own act).
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/sign", tag = "meetings", params(("id" = i64, Path)), request_body = SignInput,
+    responses((status = 200, body = Minutes), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_sign(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<SignInput>,
+) -> ApiResult<Minutes> {
+    let b = json_body(body)?;
+    Ok(Json(sign(&state, &me, &ctx, id, Some(&b.role)).await?))
+}
+
+/// Correct signed minutes by an addendum (the signed text is kept).
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/addenda", tag = "meetings", params(("id" = i64, Path)), request_body = AddendumInput,
+    responses((status = 200, body = Addendum), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_addendum(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<AddendumInput>,
+) -> ApiResult<Addendum> {
+    Ok(Json(addendum(&state, &me, &ctx, id, &json_body(body)?.text).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/actions", tag = "meetings", params(("id" = i64, Path)), request_body = ActionInput,
+    responses((status = 200, body = ActionItem), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_action(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<ActionInput>,
+) -> ApiResult<ActionItem> {
+    Ok(Json(add_action(&state, &me, &ctx, id, &json_body(body)?).await?))
+}
+
+/// Close a task (its owner, or whoever edits the association's work).
+#[utoipa::path(post, path = "/api/v1/actions/{id}/close", tag = "meetings", params(("id" = i64, Path)),
+    responses((status = 200, body = ActionItem), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_close(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<ActionItem> {
+    Ok(Json(close(&state, &me, &ctx, id).await?))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Inbox {
+    pub notifications: Vec<Notification>,
+    pub unread: i64,
+    /// The caller's tasks from meetings, open first.
+    pub actions: Vec<ActionItem>,
+}
+
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "meetings", responses((status = 200, body = Inbox)))]
+pub async fn api_notifications(State(state): State<AppState>, ApiMe(me, _): ApiMe) -> ApiResult<Inbox> {
+    let mut c = state.db.conn().await?;
+    Ok(Json(Inbox {
+        notifications: meetings::notifications(&mut c, me.user.id, 100).await?,
+        unread: meetings::unread(&mut c, me.user.id).await?,
+        actions: meetings::actions_of_user(&mut c, me.user.id).await?,
+    }))
+}
+
+/// Mark one notification (or all) read.
+#[utoipa::path(post, path = "/api/v1/notifications", tag = "meetings", request_body = ReadInput, responses((status = 200, body = Inbox)))]
+pub async fn api_read(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    body: JsonIn<ReadInput>,
+) -> ApiResult<Inbox> {
+    let b = json_body(body)?;
+    let mut c = state.db.conn().await?;
+    meetings::mark_read(&mut c, me.user.id, b.id).await?;
+    drop(c);
+    api_notifications(State(state), ApiMe(me, ctx)).await
+}

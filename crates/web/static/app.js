@@ -1,0 +1,23 @@
+// Metoda: small progressive enhancements (the pages work without it).
+// The attendance form recounts the quorum as members are marked present.
+(function () {
+  var form = document.querySelector('form[data-quorum-rule]');
+  if (!form) return;
+  var out = document.getElementById('live-quorum');
+  var members = parseInt(form.getAttribute('data-members'), 10) || 0;
+  var rule = form.getAttribute('data-quorum-rule');
+  function recount() {
+    var present = form.querySelectorAll('input[type=radio][value=present]:checked').length;
+    if (rule === 'none') {
+      out.textContent = 'присутствуют ' + present + ' из ' + members + '; кворум положением не установлен';
+      out.className = 'quorum';
+      return;
+    }
+    var needed = Math.floor(members / 2) + 1;
+    var ok = present >= needed;
+    out.textContent = (ok ? 'кворум есть: ' : 'кворума нет: ') + 'присутствуют ' + present + ' из ' + members + ', нужно не менее ' + needed;
+    out.className = 'quorum ' + (ok ? 'ok' : 'bad');
+  }
+  form.addEventListener('change', recount);
+  recount();
+})();
