@@ -579,6 +579,20 @@ async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids:
         let settings = profiles::get(tx, pid).await?.settings()?;
         let period = settings.plan_period.value;
         let current = year_of(period, today);
+        // The recurring yearly rhythm of the association (001 §6.1's cyclogram).
+        for (month, title, form, direction, _) in DEMO_PLAN {
+            let d = metoda_domain::plans::CyclogramInput {
+                month: month.to_string(),
+                title: (*title).into(),
+                direction: (*direction).into(),
+                form: (*form).into(),
+                responsible: "руководитель объединения".into(),
+                note: String::new(),
+            }
+            .parse()
+            .map_err(StoreError::Invalid)?;
+            crate::cyclograms::add(tx, actor, &a, &d).await?;
+        }
         for year in [current - 1, current] {
             let plan = plans::create(tx, actor, &a, &settings, year).await?;
             let (from, to) = plan.bounds();
@@ -691,10 +705,7 @@ async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids:
                     let signer = Actor { user_id: Some(user_id), login: actor.login.clone(), ip: None };
                     meetings::sign(tx, &signer, &a, &m, &settings, role, &name).await?;
                 }
-                let s = StatusInput { status: "done".into(), ..Default::default() }
-                    .parse(to)
-                    .map_err(StoreError::Invalid)?;
-                plans::set_status(tx, actor, &a, &plan, item.id, &s, Some(m.id)).await?;
+                // signing the minutes marked the plan item done, with this meeting as its evidence
                 if first_meeting.is_none() {
                     first_meeting = Some(m.id);
                     // the plan goes along the profile's path once it was considered at this meeting

@@ -838,6 +838,25 @@ pub async fn sign(
             .await?;
         let title = format!("Опубликован протокол № {} заседания «{}» {}", n.number, a.name, ru(&m.held_on));
         notify_members(conn, a.id, &m.held_on, "minutes_published", &title, m.id).await?;
+        if let Some(item) = m.plan_item_id {
+            // The plan item the meeting carried out is done, with the meeting as its evidence.
+            let done: Option<i64> = sqlx::query_scalar(
+                "UPDATE plan_items SET status = 'done', fulfilled_meeting_id = $1, status_reason = NULL, updated_at = $2
+                 WHERE id = $3 AND status IN ('planned', 'moved') RETURNING id",
+            )
+            .bind(m.id)
+            .bind(&t)
+            .bind(item)
+            .fetch_optional(&mut *conn)
+            .await?;
+            if done.is_some() {
+                let summary =
+                    format!("«{}»: выполнено (протокол № {})", m.plan_item_title.as_deref().unwrap_or(""), n.number);
+                let new = serde_json::json!({"status": "done", "fulfilled_meeting_id": m.id});
+                audit::record(conn, actor, a.scope(), "plan_item", Some(item), "update", &summary, None, Some(&new))
+                    .await?;
+            }
+        }
     }
     let new = minutes(conn, n.id).await?;
     let summary = format!("Протокол № {} подписан: {} — {name}", n.number, role.label_ru());

@@ -300,6 +300,26 @@ async fn demo_data_refuses_a_database_with_users() {
     assert_eq!(loaded.teachers, 60);
     assert_eq!(loaded.associations.len(), 4, "three in Томский район, one МУМО with subgroups in Асиновский район");
     assert_eq!(loaded.users.len(), Role::ALL.len());
+    // A year of work: every association has last year's and this year's approved plans; every
+    // meeting held has signed minutes and marked its plan item done; the next one is planned.
+    let mut c = t.db.conn().await.unwrap();
+    let q = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql);
+    assert_eq!(q("SELECT COUNT(*) FROM work_plans WHERE status = 'approved'").fetch_one(&mut *c).await.unwrap(), 8);
+    assert_eq!(q("SELECT COUNT(*) FROM cyclogram_items").fetch_one(&mut *c).await.unwrap(), 4 * 9);
+    let held = q("SELECT COUNT(*) FROM meetings WHERE status = 'held'").fetch_one(&mut *c).await.unwrap();
+    assert!(held >= 4 * 5, "five meetings of last year per association: {held}");
+    let signed = q("SELECT COUNT(*) FROM minutes WHERE status = 'signed'").fetch_one(&mut *c).await.unwrap();
+    assert_eq!(signed, held);
+    let done =
+        q("SELECT COUNT(*) FROM plan_items i JOIN meetings m ON m.id = i.fulfilled_meeting_id WHERE i.status = 'done'")
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+    assert_eq!(done, held, "each held meeting carried out its plan item");
+    // at most the next one of each (none in the summer, after the May meeting)
+    let planned = q("SELECT COUNT(*) FROM meetings WHERE status = 'planned'").fetch_one(&mut *c).await.unwrap();
+    assert!(planned <= 4, "{planned}");
+    drop(c);
     let e = metoda_store::demo::load(&t.db, false).await.err().unwrap();
     assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("пользователи")), "{e:?}");
     let e = metoda_store::demo::load(&t.db, true).await.err().unwrap();

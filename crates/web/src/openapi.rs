@@ -5,8 +5,8 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use crate::features::{
-    associations, audit, cyclograms, meetings, municipalities, orders, organizations, plans, profiles, regions, session, teachers,
-    users,
+    associations, audit, cyclograms, meetings, municipalities, orders, organizations, plans, profiles, regions,
+    session, teachers, users,
 };
 
 #[derive(OpenApi)]

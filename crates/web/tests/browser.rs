@@ -181,11 +181,7 @@ async fn an_order_creates_an_association_then_members_chart_and_missing_document
     let app = TestApp::start().await;
     let driver = start_driver().await;
     let c = browser(&driver).await;
-    c.goto(&app.url("/login")).await.unwrap();
-    fill(&c, "#login", "uo.specialist").await;
-    fill(&c, "#password", common::PASSWORD).await;
-    c.find(Locator::Css("form[action='/login'] button[type=submit]")).await.unwrap().click().await.unwrap();
-    wait_for(&c, "Здравствуйте").await;
+    sign_in(&c, &app, "uo.specialist").await;
 
     // Register the order: the form is a real form; dates and the multiple choice are set the way a
     // person's clicks would set them.
@@ -235,4 +231,100 @@ async fn an_order_creates_an_association_then_members_chart_and_missing_document
     c.close().await.unwrap();
     drop(driver);
     app.stop().await;
+}
+
+async fn sign_in(c: &Client, app: &TestApp, login: &str) {
+    c.goto(&app.url("/login")).await.unwrap();
+    fill(c, "#login", login).await;
+    fill(c, "#password", common::PASSWORD).await;
+    c.find(Locator::Css("form[action='/login'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait_for(c, "Здравствуйте").await;
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromium-driver; run by .ci/run"]
+async fn a_meeting_from_attendance_to_signed_minutes_and_its_word_document() {
+    use std::io::Read;
+    let app = TestApp::start().await;
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+    sign_in(&c, &app, "mmo.secretary").await;
+
+    // The secretary plans today's meeting from the association's page.
+    c.goto(&app.url(&format!("/associations/{}", app.assoc_a))).await.unwrap();
+    wait_for(&c, "Заседания").await;
+    c.find(Locator::LinkText("Запланировать заседание")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "Запланировать заседание").await;
+    let d = time::OffsetDateTime::now_utc().date();
+    let today = format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day());
+    c.execute("document.getElementById('held_on').value = arguments[0];", vec![json!(today)]).await.unwrap();
+    c.execute("document.getElementById('starts_at').value = '15:30';", vec![]).await.unwrap();
+    fill(&c, "#place_note", "каб. 12").await;
+    c.find(Locator::Css("form[action$='/meetings'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "Заседание запланировано").await;
+
+    // Attendance: everyone is offered as present; one is marked absent and the count follows live.
+    let rows = c.find_all(Locator::Css("input[type=radio][value=absent]")).await.unwrap();
+    let members = rows.len();
+    assert!(members >= 5, "{members} members on the roster");
+    let before = c.find(Locator::Css("#live-quorum")).await.unwrap().text().await.unwrap();
+    assert!(before.contains(&format!("присутствуют {members} из {members}")), "{before}");
+    rows[0].click().await.unwrap();
+    let after = c.find(Locator::Css("#live-quorum")).await.unwrap().text().await.unwrap();
+    assert!(after.contains(&format!("присутствуют {} из {members}", members - 1)), "{after}");
+    c.find(Locator::Css("#save-attendance")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "Явка отмечена").await;
+
+    // A decision with its vote.
+    fill(&c, "#topic", "О проведении муниципального конкурса").await;
+    fill(&c, "#speaker", "Орлова Е. П.").await;
+    fill(&c, "#decision", "Провести конкурс в марте").await;
+    fill(&c, "#votes_for", &(members - 2).to_string()).await;
+    fill(&c, "#votes_against", "0").await;
+    fill(&c, "#votes_abstained", "1").await;
+    c.find(Locator::Css("#add-agenda")).await.unwrap().click().await.unwrap();
+    let page = wait_for(&c, "Вопрос внесён в повестку").await;
+    assert!(page.contains("решение принято"), "{page}");
+    c.find(Locator::Css("#draft-minutes")).await.unwrap().click().await.unwrap();
+    let page = wait_for(&c, "Составлен проект протокола").await;
+    assert!(page.contains("ожидается подпись"), "{page}");
+    assert!(c.find(Locator::Css("#sign-head")).await.is_err(), "the secretary is not offered the head's signature");
+    let url = c.current_url().await.unwrap().path().to_owned();
+
+    // The head signs: the minutes are locked.
+    c.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
+    wait_path(&c, "/login").await;
+    sign_in(&c, &app, "mmo.head").await;
+    c.goto(&app.url(&url)).await.unwrap();
+    wait_for(&c, "Протокол №").await;
+    c.find(Locator::Css("#sign-head")).await.unwrap().click().await.unwrap();
+    let page = wait_for(&c, "подписан всеми и опубликован").await;
+    assert!(page.contains("Протокол подписан: заседание, явка и решения больше не меняются"), "{page}");
+    assert!(c.find(Locator::Css("#add-agenda")).await.is_err(), "no editing of signed minutes");
+    if let Ok(dir) = std::env::var("METODA_ARTIFACTS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(format!("{dir}/meeting.png"), c.screenshot().await.unwrap()).unwrap();
+    }
+
+    // The DOCX downloads in the browser's session and is the protocol.
+    let href = c.find(Locator::Css("#minutes-docx")).await.unwrap().attr("href").await.unwrap().unwrap();
+    let got = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(arguments[0]).then(r => r.arrayBuffer().then(b => done([r.status, r.headers.get('content-type'), Array.from(new Uint8Array(b))])));",
+            vec![json!(href)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(got[0], 200);
+    assert!(got[1].as_str().unwrap().contains("wordprocessingml"), "{}", got[1]);
+    let bytes: Vec<u8> = got[2].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u8).collect();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
+    let text: String = xml.split('<').filter_map(|p| p.split_once('>').map(|(_, t)| t)).collect();
+    assert!(text.contains("ПРОТОКОЛ №"), "{text}");
+    assert!(text.contains("Провести конкурс в марте"));
+    assert!(text.contains(&format!("«за» – {}, «против» – 0, «воздержались» – 1", members - 2)), "{text}");
+    c.close().await.unwrap();
 }

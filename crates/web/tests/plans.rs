@@ -202,7 +202,7 @@ async fn a_plan_is_drafted_approved_by_the_profiles_path_amended_executed_and_do
     let bytes = r.bytes().await.unwrap().to_vec();
     if let Ok(dir) = std::env::var("METODA_ARTIFACTS") {
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(format!("{dir}/plan.docx"), &bytes).unwrap();
+        std::fs::write(format!("{dir}/plan-web.docx"), &bytes).unwrap();
     }
     let text = docx_text(bytes);
     for needle in [
@@ -323,6 +323,11 @@ async fn under_seed_000_a_plan_needs_a_held_meeting_and_an_order_of_its_municipa
 async fn the_cyclogram_fills_a_new_plan_and_last_years_plan_is_copied() {
     let app = TestApp::start().await;
     let assoc = app.assoc_a;
+    // Start from an empty cyclogram (the demo fills one).
+    {
+        let mut c = app.t.db.conn().await.unwrap();
+        sqlx::query("DELETE FROM cyclogram_items WHERE association_id = $1").bind(assoc).execute(&mut *c).await.unwrap();
+    }
     let sec = app.login("mmo.secretary").await;
     let path = format!("/associations/{assoc}/cyclogram");
     let row = |month: &'static str, title: &'static str, form: &'static str| {

@@ -75,7 +75,7 @@ async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result
     Ok(a)
 }
 
-async fn settings_of(state: &AppState, municipality_id: i64) -> Result<Option<ProfileSettings>, AppError> {
+pub(crate) async fn settings_of(state: &AppState, municipality_id: i64) -> Result<Option<ProfileSettings>, AppError> {
     let mut c = state.db.conn().await?;
     let m = municipalities::get(&mut c, municipality_id).await?;
     match m.profile_id {

@@ -32,6 +32,7 @@ use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiError, ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path};
+use crate::features::associations::settings_of;
 use crate::features::municipalities::form_errors;
 use crate::features::teachers::today;
 use crate::pages::{Layout, d, redirect_with, render_status};
@@ -84,16 +85,6 @@ async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result
     Ok((p, a))
 }
 
-/// The regulation profile of the association's municipality (None: not assigned).
-pub async fn settings_of(state: &AppState, a: &Association) -> Result<Option<ProfileSettings>, AppError> {
-    let mut c = state.db.conn().await?;
-    let m = municipalities::get(&mut c, a.municipality_id).await?;
-    match m.profile_id {
-        Some(p) => Ok(Some(metoda_store::profiles::get(&mut c, p).await?.settings()?)),
-        None => Ok(None),
-    }
-}
-
 /// The plan period of the municipality's profile (academic year when none is assigned).
 pub fn period_of(settings: Option<&ProfileSettings>) -> PlanPeriod {
     settings.map_or(PlanPeriod::AcademicYear, |s| s.plan_period.value)
@@ -107,7 +98,7 @@ async fn create(
     input: &PlanInput,
 ) -> Result<(Plan, usize), AppError> {
     let a = association_for(state, me, association_id, Action::Create).await?;
-    let settings = settings_of(state, &a).await?.ok_or_else(|| {
+    let settings = settings_of(state, a.municipality_id).await?.ok_or_else(|| {
         AppError::Conflict(
             "Муниципалитету не назначен профиль положения: период и порядок утверждения плана неизвестны".into(),
         )
@@ -151,6 +142,8 @@ async fn save_item(
     check_venue(state, &a, &d).await?;
     let reason = Some(reason).filter(|r| !r.trim().is_empty());
     let mut tx = state.db.begin().await?;
+    // Whether a reason is needed is decided on the plan as it is now (it may have been approved meanwhile).
+    let plan = plans::get(&mut tx, plan.id).await?;
     let item = match item_id {
         None => plans::add_item(&mut tx, &ctx.actor(), &a, &plan, &d, reason).await?,
         Some(id) => plans::update_item(&mut tx, &ctx.actor(), &a, &plan, id, &d, reason).await?,
