@@ -138,10 +138,10 @@ pub fn year_bounds(period: PlanPeriod, year: i32) -> (Date, Date) {
 }
 
 /// The number of new minutes: one more than the highest number among the association's minutes
-/// of the same year (numbering starts at 1 each year).
-pub fn next_minutes_number(period: PlanPeriod, existing: &[(Date, u32)], date: Date) -> u32 {
-    let year = year_of(period, date);
-    existing.iter().filter(|(d, _)| year_of(period, *d) == year).map(|(_, n)| *n).max().unwrap_or(0) + 1
+/// of the same plan year (`existing`: plan year and number of each; numbering starts at 1 each
+/// year). The plan year of a meeting is fixed when it is planned (`year_of` by the profile).
+pub fn next_minutes_number(existing: &[(i32, u32)], year: i32) -> u32 {
+    existing.iter().filter(|(y, _)| *y == year).map(|(_, n)| *n).max().unwrap_or(0) + 1
 }
 
 /// Where a plan stands on its profile's approval path: the steps done, in order.
@@ -362,7 +362,7 @@ impl AgendaInput {
                 v => match v.parse::<usize>() {
                     Ok(n) if n <= 10_000 => Some(n),
                     _ => {
-                        e.push(FieldError::new(field, format!("{label}: целое число не меньше нуля")));
+                        e.push(FieldError::new(field, format!("{label}: целое число от 0 до 10 000")));
                         None
                     }
                 },
@@ -374,7 +374,7 @@ impl AgendaInput {
         let any = [&self.votes_for, &self.votes_against, &self.votes_abstained].iter().any(|v| !v.trim().is_empty());
         let votes = any.then(|| Votes { for_: f.unwrap_or(0), against: a.unwrap_or(0), abstained: b.unwrap_or(0) });
         if votes.is_some() && decision.is_none() {
-            e.push(FieldError::new("decision", "Решили: голосуют по решению — сформулируйте его"));
+            e.push(FieldError::new("decision", "Решили: укажите решение, по которому голосовали"));
         }
         e.finish(|| AgendaData { topic: topic.unwrap_or_default(), speaker, heard, spoke, decision, votes })
     }
@@ -386,10 +386,11 @@ pub fn required_signatories(profile: &[Signatory]) -> Vec<Signatory> {
     if profile.is_empty() { vec![Signatory::Head] } else { profile.to_vec() }
 }
 
-/// Minutes count for the profile's minimum when the meeting was held, the minutes are signed and
-/// the meeting could decide (a meeting without quorum still has minutes, but does not count).
-pub fn counts_for_minimum(held: bool, signed: bool, quorum: Quorum) -> bool {
-    held && signed && quorum.valid()
+/// Minutes count for the profile's minimum when the meeting was held with someone present, the
+/// minutes are signed and the meeting could decide (a meeting without quorum still has minutes,
+/// but does not count).
+pub fn counts_for_minimum(held: bool, signed: bool, present: usize, quorum: Quorum) -> bool {
+    held && signed && present > 0 && quorum.valid()
 }
 
 /// The control of the authority over one association and year (seeds: minimum meetings a year).
@@ -402,7 +403,8 @@ pub struct Compliance {
     pub planned_ahead: u32,
     /// Days left in the year (0 when it is over).
     pub days_left: i64,
-    /// Minutes still unsigned more than 14 days after the meeting.
+    /// Meetings more than 14 days past without signed minutes (attendance not entered, minutes
+    /// not drafted or not signed).
     pub overdue_minutes: u32,
 }
 
@@ -436,7 +438,7 @@ impl Compliance {
             }
         }
         if self.overdue_minutes > 0 {
-            s.push_str(&format!("; не подписано протоколов старше 14 дней: {}", self.overdue_minutes));
+            s.push_str(&format!("; заседаний старше 14 дней без подписанного протокола: {}", self.overdue_minutes));
         }
         s
     }
@@ -509,12 +511,16 @@ mod tests {
     #[test]
     fn minutes_are_numbered_within_the_year() {
         let ay = PlanPeriod::AcademicYear;
-        let existing = [(date!(2025 - 09 - 15), 1), (date!(2025 - 12 - 20), 2), (date!(2026 - 05 - 25), 3)];
-        assert_eq!(next_minutes_number(ay, &existing, date!(2026 - 08 - 28)), 4);
-        assert_eq!(next_minutes_number(ay, &existing, date!(2026 - 09 - 01)), 1, "a new academic year starts at 1");
+        let dates = [(date!(2025 - 09 - 15), 1), (date!(2025 - 12 - 20), 2), (date!(2026 - 05 - 25), 3)];
+        let of = |p: PlanPeriod| dates.iter().map(|(d, n)| (year_of(p, *d), *n)).collect::<Vec<_>>();
+        let next = |p: PlanPeriod, d: Date| next_minutes_number(&of(p), year_of(p, d));
+        assert_eq!(next(ay, date!(2026 - 08 - 28)), 4);
+        assert_eq!(next(ay, date!(2026 - 09 - 01)), 1, "a new academic year starts at 1");
         let cy = PlanPeriod::CalendarYear;
-        assert_eq!(next_minutes_number(cy, &existing, date!(2025 - 12 - 30)), 3);
-        assert_eq!(next_minutes_number(cy, &existing, date!(2026 - 01 - 10)), 4, "2026-05-25 was No. 3 of 2026");
+        // under a calendar-year profile the same dates fall in 2025 (No. 1, 2) and 2026 (No. 3)
+        assert_eq!(next_minutes_number(&[(2025, 1), (2025, 2), (2026, 1)], year_of(cy, date!(2025 - 12 - 30))), 3);
+        assert_eq!(next_minutes_number(&[(2025, 1), (2025, 2), (2026, 1)], year_of(cy, date!(2026 - 01 - 10))), 2);
+        assert_eq!(next(cy, date!(2027 - 01 - 10)), 1);
         assert_eq!(year_bounds(cy, 2026), (date!(2026 - 01 - 01), date!(2026 - 12 - 31)));
         assert_eq!(year_bounds(ay, 2025), (date!(2025 - 09 - 01), date!(2026 - 08 - 31)));
     }
@@ -628,10 +634,11 @@ mod tests {
     fn only_held_signed_quorate_meetings_count_and_the_year_end_makes_a_shortfall_final() {
         let ok = Quorum::Reached { present: 6, members: 10 };
         let no = Quorum::NotReached { present: 5, members: 10, needed: 6 };
-        assert!(counts_for_minimum(true, true, ok));
-        assert!(counts_for_minimum(true, true, Quorum::NotRequired));
-        assert!(!counts_for_minimum(true, false, ok), "unsigned minutes do not count");
-        assert!(!counts_for_minimum(true, true, no), "without quorum the meeting does not count");
+        assert!(counts_for_minimum(true, true, 6, ok));
+        assert!(counts_for_minimum(true, true, 3, Quorum::NotRequired));
+        assert!(!counts_for_minimum(true, true, 0, Quorum::NotRequired), "nobody came");
+        assert!(!counts_for_minimum(true, false, 6, ok), "unsigned minutes do not count");
+        assert!(!counts_for_minimum(true, true, 5, no), "without quorum the meeting does not count");
         let c =
             Compliance { minimum: Some(4), valid_meetings: 2, planned_ahead: 2, days_left: 100, overdue_minutes: 0 };
         assert_eq!(c.missing(), 2);

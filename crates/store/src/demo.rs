@@ -493,6 +493,45 @@ async fn load_second_municipality(tx: &mut sqlx::AnyConnection, actor: &Actor, r
     .map_err(StoreError::Invalid)?;
     let o = crate::orders::register(tx, actor, &m, Some(&settings), &d).await?;
     let aid = o.association_id.ok_or_else(|| StoreError::Other("the order made no association".into()))?;
+    // Its secretary (004 §2.4 keeps the minutes), appointed a day after the creation; the head
+    // and the secretary have accounts, so the МУМО's minutes are signed by the chair and the
+    // secretary (004 §4.4) as themselves.
+    let d = OrderInput {
+        number: "13-ОД".into(),
+        date: metoda_domain::values::ru_date(
+            year.start().replace_year(year.0 - 1).unwrap_or(year.start()) + time::Duration::days(1),
+        ),
+        kind: "appoint_officer".into(),
+        signed_by: "Начальник Управления образования Т. В. Ефремова".into(),
+        association_id: Some(aid),
+        officer_role: "secretary".into(),
+        officer_teacher_id: Some(teachers[1]),
+        ..Default::default()
+    }
+    .parse(today)
+    .map_err(StoreError::Invalid)?;
+    crate::orders::register(tx, actor, &m, Some(&settings), &d).await?;
+    for (login, role, teacher) in
+        [("mumo.head", Role::AssociationHead, teachers[0]), ("mumo.secretary", Role::Secretary, teachers[1])]
+    {
+        let t = crate::teachers::get(tx, teacher).await?;
+        let d = UserInput {
+            login: login.into(),
+            full_name: t.full_name(),
+            email: String::new(),
+            password: DEMO_PASSWORD.into(),
+        }
+        .parse(true)
+        .map_err(StoreError::Invalid)?;
+        let user = users::create(tx, actor, Some(region_id), Some(m.id), &d).await?;
+        sqlx::query("UPDATE teachers SET user_id = $1 WHERE id = $2")
+            .bind(user.id)
+            .bind(teacher)
+            .execute(&mut *tx)
+            .await?;
+        let ids = users::resolve_scope(tx, role.scope_kind(), Some(aid)).await?;
+        users::add_grant(tx, actor, user.id, role, ids).await?;
+    }
     let a = crate::associations::get(tx, aid).await?;
     let on = metoda_domain::values::iso_date(year.start().min(today));
     // Two РМО by place and a creative group, each with its members.
@@ -629,11 +668,21 @@ async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids:
                     }
                     continue;
                 }
+                let officers = associations::officers(tx, aid).await?;
+                let in_office = |role: &str| {
+                    let day = metoda_domain::values::iso_date(on);
+                    officers
+                        .iter()
+                        .find(|o| o.role == role && o.from_on <= day && o.to_on.as_ref().is_none_or(|t| *t > day))
+                        .and_then(|o| o.teacher_id)
+                };
                 let md = MeetingInput {
                     held_on: metoda_domain::values::iso_date(on),
                     starts_at: "15:00".into(),
                     place_note: "методический кабинет".into(),
                     plan_item_id: Some(item.id),
+                    chair_teacher_id: in_office("head"),
+                    secretary_teacher_id: in_office("secretary"),
                     ..Default::default()
                 }
                 .parse()
@@ -657,7 +706,7 @@ async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids:
                     })
                     .collect();
                 let present = marks.iter().filter(|(_, s)| *s == Attendance::Present).count();
-                meetings::set_attendance(tx, actor, &a, &m, on, &marks).await?;
+                meetings::set_attendance(tx, actor, &a, &m, &settings, on, &marks).await?;
                 let m = meetings::get(tx, m.id).await?;
                 for (k, topic) in agenda.iter().enumerate() {
                     let d = AgendaInput {
@@ -676,7 +725,6 @@ async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids:
                 }
                 meetings::draft_minutes(tx, actor, &a, &m, &settings).await?;
                 let m = meetings::get(tx, m.id).await?;
-                let officers = associations::officers(tx, aid).await?;
                 for role in metoda_domain::meetings::required_signatories(&settings.minutes_signatories.value) {
                     let office = match role {
                         Signatory::Secretary => "secretary",

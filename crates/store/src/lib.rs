@@ -185,9 +185,15 @@ impl Db {
         &self.pool
     }
 
-    /// Starts a transaction: every multi-row change runs in one.
+    /// Starts a transaction: every multi-row change runs in one. On SQLite it takes the write lock
+    /// at once (`BEGIN IMMEDIATE`), so a transaction that reads and then writes waits for another
+    /// writer (up to the busy timeout) instead of failing with "database is locked" when its
+    /// snapshot turns stale.
     pub async fn begin(&self) -> Result<Transaction<'static, Any>> {
-        Ok(self.pool.begin().await?)
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     /// A pooled connection for reads.

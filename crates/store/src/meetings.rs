@@ -126,19 +126,31 @@ pub async fn locked(conn: &mut AnyConnection, meeting_id: i64) -> Result<bool> {
     Ok(n > 0)
 }
 
-async fn ensure_open(conn: &mut AnyConnection, m: &Meeting) -> Result<()> {
+/// Locks the meeting's row for the rest of the transaction, so that changes of one meeting
+/// (an edit and a signature, two signatures) take turns; returns the meeting as it is now.
+async fn lock(conn: &mut AnyConnection, id: i64) -> Result<Meeting> {
+    sqlx::query("UPDATE meetings SET updated_at = updated_at WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    get(conn, id).await
+}
+
+/// Locks the meeting and refuses a change once its minutes carry a signature or it is cancelled.
+async fn ensure_open(conn: &mut AnyConnection, m: &Meeting) -> Result<Meeting> {
+    let m = lock(conn, m.id).await?;
     if locked(conn, m.id).await? {
         return Err(StoreError::Conflict(
             "Протокол подписан: заседание изменить нельзя, исправления вносятся дополнением к протоколу".into(),
         ));
     }
-    Ok(())
+    if m.status == "cancelled" {
+        return Err(StoreError::Conflict("Заседание отменено: изменить его нельзя".into()));
+    }
+    Ok(m)
 }
 
 /// Teacher ids of the members on a date.
 async fn member_ids_on(conn: &mut AnyConnection, association_id: i64, on: &str) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar(
-        "SELECT teacher_id FROM association_members WHERE association_id = $1 AND joined_on <= $2
+        "SELECT DISTINCT teacher_id FROM association_members WHERE association_id = $1 AND joined_on <= $2
             AND (left_on IS NULL OR left_on > $2)",
     )
     .bind(association_id)
@@ -147,7 +159,8 @@ async fn member_ids_on(conn: &mut AnyConnection, association_id: i64, on: &str) 
     .await?)
 }
 
-async fn check_data(conn: &mut AnyConnection, a: &Association, d: &MeetingData) -> Result<()> {
+/// Checks a meeting's data; `old_item`: the plan item the meeting already carries out (kept as it is).
+async fn check_data(conn: &mut AnyConnection, a: &Association, d: &MeetingData, old_item: Option<i64>) -> Result<()> {
     if let Some(org) = d.venue_organization_id {
         let o = crate::organizations::get(conn, org)
             .await
@@ -165,15 +178,25 @@ async fn check_data(conn: &mut AnyConnection, a: &Association, d: &MeetingData) 
             return Err(StoreError::invalid(field, format!("{who}: не член объединения на дату заседания")));
         }
     }
+    if d.chair_teacher_id.is_some() && d.chair_teacher_id == d.secretary_teacher_id {
+        return Err(StoreError::invalid("secretary_teacher_id", "Секретарь: председатель и секретарь — разные люди"));
+    }
     if let Some(item) = d.plan_item_id {
-        let assoc: Option<i64> = sqlx::query_scalar(
-            "SELECT p.association_id FROM plan_items i JOIN work_plans p ON p.id = i.plan_id WHERE i.id = $1",
+        let row: Option<(i64, String)> = sqlx::query_as(
+            "SELECT p.association_id, i.status FROM plan_items i JOIN work_plans p ON p.id = i.plan_id WHERE i.id = $1",
         )
         .bind(item)
         .fetch_optional(&mut *conn)
         .await?;
-        if assoc != Some(a.id) {
-            return Err(StoreError::invalid("plan_item_id", "Такого мероприятия нет в плане объединения"));
+        match row {
+            Some((assoc, _)) if assoc != a.id => {
+                return Err(StoreError::invalid("plan_item_id", "Такого мероприятия нет в плане объединения"));
+            }
+            None => return Err(StoreError::invalid("plan_item_id", "Такого мероприятия нет в плане объединения")),
+            Some((_, status)) if (status == "done" || status == "cancelled") && old_item != Some(item) => {
+                return Err(StoreError::invalid("plan_item_id", "Это мероприятие плана уже выполнено или отменено"));
+            }
+            _ => {}
         }
     }
     Ok(())
@@ -190,7 +213,7 @@ pub async fn create(
     if !a.is_active() {
         return Err(StoreError::Conflict("Объединение ликвидировано".into()));
     }
-    check_data(conn, a, d).await?;
+    check_data(conn, a, d, None).await?;
     let year = year_of(settings.plan_period.value, d.held_on);
     let t = now();
     let id: i64 = sqlx::query_scalar(
@@ -226,11 +249,12 @@ pub async fn update(
     conn: &mut AnyConnection,
     actor: &Actor,
     a: &Association,
+    settings: &ProfileSettings,
     old: &Meeting,
     d: &MeetingData,
 ) -> Result<Meeting> {
-    ensure_open(conn, old).await?;
-    check_data(conn, a, d).await?;
+    let old = &ensure_open(conn, old).await?;
+    check_data(conn, a, d, old.plan_item_id).await?;
     let attendance: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_attendance WHERE meeting_id = $1")
         .bind(old.id)
         .fetch_one(&mut *conn)
@@ -244,17 +268,7 @@ pub async fn update(
     let year: i64 = if iso_date(d.held_on) == old.held_on {
         old.year
     } else {
-        // the year of a moved meeting keeps the period the association's plan year is counted in
-        let period: Option<String> =
-            sqlx::query_scalar("SELECT period FROM work_plans WHERE association_id = $1 AND year = $2")
-                .bind(a.id)
-                .bind(old.year)
-                .fetch_optional(&mut *conn)
-                .await?;
-        let period = period
-            .and_then(|p| metoda_domain::profile::PlanPeriod::from_code(&p))
-            .unwrap_or(metoda_domain::profile::PlanPeriod::AcademicYear);
-        i64::from(year_of(period, d.held_on))
+        i64::from(year_of(settings.plan_period.value, d.held_on))
     };
     sqlx::query(
         "UPDATE meetings SET year = $1, plan_item_id = $2, held_on = $3, starts_at = $4, venue_organization_id = $5,
@@ -287,13 +301,16 @@ pub async fn cancel(
     old: &Meeting,
     reason: &str,
 ) -> Result<Meeting> {
-    ensure_open(conn, old).await?;
+    let old = &ensure_open(conn, old).await?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(StoreError::invalid("reason", "Причина отмены: укажите её"));
     }
     if old.minutes_id.is_some() {
         return Err(StoreError::Conflict("По заседанию уже составлен протокол: отменить его нельзя".into()));
+    }
+    if old.status == "held" {
+        return Err(StoreError::Conflict("Заседание уже проведено (отмечена явка): отменить его нельзя".into()));
     }
     sqlx::query("UPDATE meetings SET status = 'cancelled', cancel_reason = $1, updated_at = $2 WHERE id = $3")
         .bind(reason)
@@ -327,7 +344,8 @@ impl RosterRow {
 /// The members on the meeting's date (someone who joined later is not listed) and their attendance.
 pub async fn roster(conn: &mut AnyConnection, m: &Meeting) -> Result<Vec<RosterRow>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT t.id AS teacher_id, {NAME} AS full_name, o.short_name AS organization_name, t.user_id, at.status
+        "SELECT DISTINCT t.id AS teacher_id, {NAME} AS full_name, o.short_name AS organization_name, t.user_id, at.status,
+            t.last_name, t.first_name
          FROM association_members am JOIN teachers t ON t.id = am.teacher_id
          JOIN organizations o ON o.id = t.organization_id
          LEFT JOIN meeting_attendance at ON at.meeting_id = $2 AND at.teacher_id = t.id
@@ -347,19 +365,26 @@ pub async fn set_attendance(
     actor: &Actor,
     a: &Association,
     m: &Meeting,
+    settings: &ProfileSettings,
     today: Date,
     marks: &[(i64, Attendance)],
 ) -> Result<()> {
-    ensure_open(conn, m).await?;
-    if m.status == "cancelled" {
-        return Err(StoreError::Conflict("Заседание отменено".into()));
-    }
+    let m = &ensure_open(conn, m).await?;
     if m.date().is_some_and(|d| d > today) {
         return Err(StoreError::invalid("attendance", "Явку отмечают в день заседания или после него"));
     }
     let members = member_ids_on(conn, a.id, &m.held_on).await?;
     if let Some((t, _)) = marks.iter().find(|(t, _)| !members.contains(t)) {
-        return Err(StoreError::invalid("attendance", format!("Педагог #{t} не член объединения на дату заседания")));
+        let name: Option<String> = sqlx::query_scalar(&format!("SELECT {NAME} FROM teachers t WHERE t.id = $1"))
+            .bind(t)
+            .fetch_optional(&mut *conn)
+            .await?;
+        let who = name.unwrap_or_else(|| "Этот педагог".into());
+        return Err(StoreError::invalid("attendance", format!("{who}: не член объединения на дату заседания")));
+    }
+    let mut seen = std::collections::HashSet::new();
+    if marks.iter().any(|(t, _)| !seen.insert(*t)) {
+        return Err(StoreError::invalid("attendance", "Явка каждого члена объединения отмечается один раз"));
     }
     let missing = members.iter().filter(|t| !marks.iter().any(|(x, _)| x == *t)).count();
     if missing > 0 {
@@ -383,8 +408,23 @@ pub async fn set_attendance(
         .execute(&mut *conn)
         .await?;
     let present = marks.iter().filter(|(_, s)| *s == Attendance::Present).count();
+    // Votes already recorded must still fit the attendance.
+    let held = get(conn, m.id).await?;
+    let (_, _, q) = quorum_of(conn, &held, settings).await?;
+    for item in agenda(conn, &held, settings).await? {
+        if let Some(v) = item.votes() {
+            decide(settings.majority.value, q, present, v).map_err(|e| {
+                StoreError::invalid(
+                    "attendance",
+                    format!("Вопрос «{}»: {} — сначала исправьте голосование", item.topic, e.0),
+                )
+            })?;
+        }
+    }
     let summary = format!("Явка на заседании {}: присутствуют {present} из {}", m.held_on, members.len());
-    let new = serde_json::json!({"present": present, "members": members.len()});
+    let marks_json: Vec<serde_json::Value> =
+        marks.iter().map(|(t, s)| serde_json::json!({"teacher_id": t, "status": s.code()})).collect();
+    let new = serde_json::json!({"present": present, "members": members.len(), "marks": marks_json});
     audit::record(conn, actor, a.scope(), "meeting", Some(m.id), "update", &summary, None, Some(&new)).await
 }
 
@@ -434,7 +474,7 @@ pub async fn add_guest(
     name: &str,
     position: &str,
 ) -> Result<Guest> {
-    ensure_open(conn, m).await?;
+    let m = &ensure_open(conn, m).await?;
     let name = metoda_domain::values::required_text("name", "Приглашённый", name, 200).map_err(StoreError::from)?;
     let position = metoda_domain::values::optional_text("position", "Должность, организация", position, 300)
         .map_err(StoreError::from)?;
@@ -468,7 +508,7 @@ pub async fn remove_guest(
     m: &Meeting,
     id: i64,
 ) -> Result<()> {
-    ensure_open(conn, m).await?;
+    let m = &ensure_open(conn, m).await?;
     let g: Guest = sqlx::query_as("SELECT id, name, position FROM meeting_guests WHERE id = $1 AND meeting_id = $2")
         .bind(id)
         .bind(m.id)
@@ -562,7 +602,7 @@ pub async fn add_agenda(
     settings: &ProfileSettings,
     d: &AgendaData,
 ) -> Result<i64> {
-    ensure_open(conn, m).await?;
+    let m = &ensure_open(conn, m).await?;
     check_votes(conn, m, settings, d).await?;
     let position: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM meeting_agenda WHERE meeting_id = $1")
@@ -609,7 +649,7 @@ pub async fn update_agenda(
     id: i64,
     d: &AgendaData,
 ) -> Result<()> {
-    ensure_open(conn, m).await?;
+    let m = &ensure_open(conn, m).await?;
     check_votes(conn, m, settings, d).await?;
     let changed: Option<i64> = bind_agenda(
         sqlx::query_scalar(
@@ -635,7 +675,7 @@ pub async fn remove_agenda(
     m: &Meeting,
     id: i64,
 ) -> Result<()> {
-    ensure_open(conn, m).await?;
+    let m = &ensure_open(conn, m).await?;
     let topic: String = sqlx::query_scalar("SELECT topic FROM meeting_agenda WHERE id = $1 AND meeting_id = $2")
         .bind(id)
         .bind(m.id)
@@ -696,6 +736,7 @@ pub async fn draft_minutes(
     m: &Meeting,
     settings: &ProfileSettings,
 ) -> Result<Minutes> {
+    let m = &lock(conn, m.id).await?;
     if m.minutes_id.is_some() {
         return Err(StoreError::Conflict("Протокол этого заседания уже составлен".into()));
     }
@@ -709,24 +750,14 @@ pub async fn draft_minutes(
     if topics == 0 {
         return Err(StoreError::invalid("topic", "В протоколе нет ни одного вопроса повестки"));
     }
-    let date = m.date().ok_or_else(|| StoreError::Other("meeting without a date".into()))?;
-    let existing: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT g.held_on, n.number FROM minutes n JOIN meetings g ON g.id = n.meeting_id
-         WHERE n.association_id = $1 AND n.year = $2",
-    )
-    .bind(a.id)
-    .bind(m.year)
-    .fetch_all(&mut *conn)
-    .await?;
-    let existing: Vec<(Date, u32)> =
-        existing.iter().filter_map(|(d, n)| Some((metoda_domain::values::date("", "", d).ok()?, *n as u32))).collect();
-    // numbered within the meeting's year as recorded (the profile's period when planned)
-    let period = if i64::from(year_of(settings.plan_period.value, date)) == m.year {
-        settings.plan_period.value
-    } else {
-        other_period(settings.plan_period.value)
-    };
-    let number = next_minutes_number(period, &existing, date);
+    // numbered within the plan year the meeting was planned in
+    let existing: Vec<i64> = sqlx::query_scalar("SELECT number FROM minutes WHERE association_id = $1 AND year = $2")
+        .bind(a.id)
+        .bind(m.year)
+        .fetch_all(&mut *conn)
+        .await?;
+    let existing: Vec<(i32, u32)> = existing.iter().map(|n| (m.year as i32, *n as u32)).collect();
+    let number = next_minutes_number(&existing, m.year as i32);
     let signatories = serde_json::to_string(&required_signatories(&settings.minutes_signatories.value))
         .map_err(|e| StoreError::Other(e.to_string()))?;
     let id: i64 = sqlx::query_scalar(
@@ -747,14 +778,6 @@ pub async fn draft_minutes(
     let summary = format!("Составлен проект протокола № {number} заседания {}", m.held_on);
     audit::record_change(conn, actor, a.scope(), "minutes", id, "create", &summary, None, &n).await?;
     Ok(n)
-}
-
-fn other_period(p: metoda_domain::profile::PlanPeriod) -> metoda_domain::profile::PlanPeriod {
-    use metoda_domain::profile::PlanPeriod::*;
-    match p {
-        AcademicYear => CalendarYear,
-        CalendarYear => AcademicYear,
-    }
 }
 
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
@@ -791,18 +814,53 @@ pub async fn sign(
     role: Signatory,
     name: &str,
 ) -> Result<Minutes> {
-    let minutes_id = m.minutes_id.ok_or(StoreError::NotFound)?;
+    // one signature at a time: a concurrent signer waits and then sees this one
+    let m = &lock(conn, m.id).await?;
+    let minutes_id = m.minutes_id.ok_or_else(|| StoreError::Conflict("Протокол ещё не составлен".into()))?;
     let n = minutes(conn, minutes_id).await?;
     let required = n.required();
     if !required.contains(&role) {
         return Err(StoreError::invalid("role", format!("По положению протокол подписывает: {}", labels(&required))));
     }
     let user_id = actor.user_id.ok_or_else(|| StoreError::invalid("role", "Подписать может только пользователь"))?;
-    let first = !locked(conn, m.id).await?;
+    let done = signatures(conn, n.id).await?;
+    if let Some(s) = done.iter().find(|s| s.role == role.code()) {
+        return Err(StoreError::Conflict(format!("Протокол уже подписан: {} — {}", role.label_ru(), s.name)));
+    }
+    if let Some(s) = done.iter().find(|s| s.user_id == user_id) {
+        return Err(StoreError::Conflict(format!(
+            "Протокол подписывают разные люди: вы уже подписали его как {}",
+            s.role_label()
+        )));
+    }
+    // The chair and the secretary named for this meeting sign themselves.
+    let mine: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1").bind(user_id).fetch_all(&mut *conn).await?;
+    let named = match role {
+        Signatory::Chair => m.chair_teacher_id.map(|t| (t, m.chair_name.clone(), "председатель")),
+        Signatory::Secretary => m.secretary_teacher_id.map(|t| (t, m.secretary_name.clone(), "секретарь")),
+        Signatory::Head => None,
+    };
+    if let Some((t, who, what)) = named
+        && !mine.contains(&t)
+    {
+        return Err(StoreError::invalid(
+            "role",
+            format!("Протокол подписывает {what} этого заседания — {}", who.unwrap_or_default()),
+        ));
+    }
+    let first = done.is_empty();
     if first {
         // fix what the minutes say before the first signature attests it
         let rows = agenda(conn, m, settings).await?;
         let (members, present, q) = quorum_of(conn, m, settings).await?;
+        for r in &rows {
+            if let Some(v) = r.votes() {
+                decide(settings.majority.value, q, present, v).map_err(|e| {
+                    StoreError::invalid("votes_for", format!("Вопрос «{}»: {} — исправьте голосование", r.topic, e.0))
+                })?;
+            }
+        }
         for r in rows {
             sqlx::query("UPDATE meeting_agenda SET outcome = $1 WHERE id = $2")
                 .bind(r.outcome)
@@ -827,7 +885,7 @@ pub async fn sign(
         .bind(&t)
         .execute(&mut *conn)
         .await
-        .map_err(crate::unique("Протокол уже подписан в этой роли"))?;
+        .map_err(crate::unique("Протокол уже подписан в этой роли; обновите страницу"))?;
     let signed = signatures(conn, n.id).await?;
     let all = required.iter().all(|r| signed.iter().any(|s| s.role == r.code()));
     if all {
@@ -1024,6 +1082,9 @@ pub async fn add_action(
     if m.date().is_some_and(|d| due < d) {
         return Err(StoreError::invalid("due_on", "Срок исполнения: не раньше дня заседания"));
     }
+    if m.status != "held" {
+        return Err(StoreError::Conflict("Поручения записывают по решениям проведённого заседания".into()));
+    }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO action_items (meeting_id, agenda_id, title, owner_teacher_id, due_on, created_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -1150,6 +1211,9 @@ pub async fn mark_read(conn: &mut AnyConnection, user_id: i64, id: Option<i64>) 
     Ok(())
 }
 
+/// A meeting's date and status, its minutes' status, fixed quorum and attendance.
+type MeetingState = (String, String, Option<String>, Option<String>, Option<i64>);
+
 /// The authority's control of one association and plan year, as of `today`.
 pub async fn compliance(
     conn: &mut AnyConnection,
@@ -1158,8 +1222,8 @@ pub async fn compliance(
     year: i32,
     today: Date,
 ) -> Result<Compliance> {
-    let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT m.held_on, m.status, n.status, n.quorum FROM meetings m LEFT JOIN minutes n ON n.meeting_id = m.id
+    let rows: Vec<MeetingState> = sqlx::query_as(
+        "SELECT m.held_on, m.status, n.status, n.quorum, n.present FROM meetings m LEFT JOIN minutes n ON n.meeting_id = m.id
          WHERE m.association_id = $1 AND m.year = $2 AND m.status <> 'cancelled'",
     )
     .bind(association_id)
@@ -1175,17 +1239,18 @@ pub async fn compliance(
         days_left: 0,
         overdue_minutes: 0,
     };
-    for (held_on, status, minutes_status, q) in rows {
+    for (held_on, status, minutes_status, q, present) in rows {
         let held = status == "held";
         let signed = minutes_status.as_deref() == Some("signed");
         let q = q.and_then(|q| serde_json::from_str::<Quorum>(&q).ok()).unwrap_or(Quorum::NotRequired);
-        if counts_for_minimum(held, signed, q) {
+        if counts_for_minimum(held, signed, present.unwrap_or(0).max(0) as usize, q) {
             c.valid_meetings += 1;
         }
         if status == "planned" && held_on >= today_iso {
             c.planned_ahead += 1;
         }
-        if held && !signed && held_on < overdue_before {
+        // past its date and still not recorded, or its minutes not signed
+        if !signed && held_on < overdue_before {
             c.overdue_minutes += 1;
         }
     }

@@ -351,7 +351,7 @@ async fn hold(
             (r.teacher_id, s)
         })
         .collect();
-    meetings::set_attendance(c, &actor(), a, &m, today, &marks).await.unwrap();
+    meetings::set_attendance(c, &actor(), a, &m, settings, today, &marks).await.unwrap();
     meetings::get(c, m.id).await.unwrap()
 }
 
@@ -518,17 +518,18 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
     assert!(!roster.iter().any(|r| r.teacher_id == late));
     // Attendance names every member on the date, nobody else, and not before the day.
     let mut marks: Vec<(i64, Attendance)> = roster.iter().map(|r| (r.teacher_id, Attendance::Absent)).collect();
-    let e = meetings::set_attendance(&mut c, &actor(), &a, &m1, date!(2026 - 09 - 19), &marks).await.unwrap_err();
+    let e =
+        meetings::set_attendance(&mut c, &actor(), &a, &m1, &s004, date!(2026 - 09 - 19), &marks).await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
     let mut with_late = marks.clone();
     with_late.push((late, Attendance::Present));
-    let e = meetings::set_attendance(&mut c, &actor(), &a, &m1, TODAY, &with_late).await.unwrap_err();
+    let e = meetings::set_attendance(&mut c, &actor(), &a, &m1, &s004, TODAY, &with_late).await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].message.contains("не член")), "{e:?}");
     // Exactly half present is not a quorum.
     for m in marks.iter_mut().take(5) {
         m.1 = Attendance::Present;
     }
-    meetings::set_attendance(&mut c, &actor(), &a, &m1, TODAY, &marks).await.unwrap();
+    meetings::set_attendance(&mut c, &actor(), &a, &m1, &s004, TODAY, &marks).await.unwrap();
     let m1 = meetings::get(&mut c, m1.id).await.unwrap();
     let (members, present, q) = meetings::quorum_of(&mut c, &m1, &s004).await.unwrap();
     assert_eq!((members, present), (10, 5));
@@ -595,7 +596,27 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
     let m1 = meetings::get(&mut c, m1.id).await.unwrap();
     let e = meetings::add_addendum(&mut c, &actor(), &a, &m1, "x").await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "unsigned minutes are edited, not amended: {e:?}");
-    let sec_actor = Actor { user_id: Some(u.id), login: "sec".into(), ip: None };
+    // The same person cannot sign as both chair and secretary.
+    let e =
+        meetings::sign(&mut c, &head_actor, &a, &m2, &s004, Signatory::Secretary, "Педагог0 А. И.").await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("разные люди")), "{e:?}");
+    let sec = metoda_store::users::create(
+        &mut c,
+        &actor(),
+        None,
+        Some(f.muni),
+        &metoda_domain::directory::UserInput {
+            login: "sec".into(),
+            full_name: "Педагог1 Анна Ивановна".into(),
+            email: String::new(),
+            password: "Длинный-пароль-2".into(),
+        }
+        .parse(true)
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    let sec_actor = Actor { user_id: Some(sec.id), login: "sec".into(), ip: None };
     let n = meetings::sign(&mut c, &sec_actor, &a, &m2, &s004, Signatory::Secretary, "Педагог1 А. И.").await.unwrap();
     assert_eq!(n.status, "signed");
     assert!(n.signed_at.is_some());

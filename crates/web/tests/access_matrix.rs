@@ -741,7 +741,7 @@ async fn held_meeting(
     let m = meetings::create(tx, &actor, a, s, &d).await.unwrap();
     let marks: Vec<(i64, Attendance)> =
         meetings::roster(tx, &m).await.unwrap().iter().map(|r| (r.teacher_id, Attendance::Present)).collect();
-    meetings::set_attendance(tx, &actor, a, &m, today, &marks).await.unwrap();
+    meetings::set_attendance(tx, &actor, a, &m, s, today, &marks).await.unwrap();
     let item = AgendaInput { topic: "Вопрос".into(), ..Default::default() }.parse().unwrap();
     meetings::add_agenda(tx, &actor, a, &m, s, &item).await.unwrap();
     meetings::get(tx, m.id).await.unwrap()

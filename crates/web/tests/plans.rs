@@ -326,7 +326,11 @@ async fn the_cyclogram_fills_a_new_plan_and_last_years_plan_is_copied() {
     // Start from an empty cyclogram (the demo fills one).
     {
         let mut c = app.t.db.conn().await.unwrap();
-        sqlx::query("DELETE FROM cyclogram_items WHERE association_id = $1").bind(assoc).execute(&mut *c).await.unwrap();
+        sqlx::query("DELETE FROM cyclogram_items WHERE association_id = $1")
+            .bind(assoc)
+            .execute(&mut *c)
+            .await
+            .unwrap();
     }
     let sec = app.login("mmo.secretary").await;
     let path = format!("/associations/{assoc}/cyclogram");

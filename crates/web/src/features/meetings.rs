@@ -86,6 +86,15 @@ async fn association(state: &AppState, me: &Current, id: i64, action: Action) ->
     Ok(a)
 }
 
+/// A liquidated association's meetings are kept as they are.
+fn writable(a: &Association) -> Result<(), AppError> {
+    if a.is_active() {
+        Ok(())
+    } else {
+        Err(AppError::Conflict("Объединение ликвидировано: его заседания и протоколы не меняются".into()))
+    }
+}
+
 /// The meeting, its association and the profile, after the access check.
 async fn load(
     state: &AppState,
@@ -97,6 +106,9 @@ async fn load(
     let m = meetings::get(&mut c, id).await?;
     let a = associations::get(&mut c, m.association_id).await?;
     require(me, action, &work(&a))?;
+    if action != Action::View {
+        writable(&a)?;
+    }
     let s = settings_for(&mut c, &a).await?;
     Ok((m, a, s))
 }
@@ -120,10 +132,10 @@ async fn create(
 }
 
 async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, input: &MeetingInput) -> Result<Meeting, AppError> {
-    let (m, a, _) = load(state, me, id, Action::Update).await?;
+    let (m, a, s) = load(state, me, id, Action::Update).await?;
     let d = input.parse().map_err(AppError::Validation)?;
     let mut tx = state.db.begin().await?;
-    let m = meetings::update(&mut tx, &ctx.actor(), &a, &m, &d).await?;
+    let m = meetings::update(&mut tx, &ctx.actor(), &a, &s, &m, &d).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -137,7 +149,7 @@ async fn cancel(state: &AppState, me: &Current, ctx: &Ctx, id: i64, reason: &str
 }
 
 async fn attendance(state: &AppState, me: &Current, ctx: &Ctx, id: i64, marks: &[Mark]) -> Result<(), AppError> {
-    let (m, a, _) = load(state, me, id, Action::Update).await?;
+    let (m, a, s) = load(state, me, id, Action::Update).await?;
     let mut parsed = vec![];
     for k in marks {
         let s = Attendance::from_code(&k.status).ok_or_else(|| {
@@ -149,7 +161,7 @@ async fn attendance(state: &AppState, me: &Current, ctx: &Ctx, id: i64, marks: &
         parsed.push((k.teacher_id, s));
     }
     let mut tx = state.db.begin().await?;
-    meetings::set_attendance(&mut tx, &ctx.actor(), &a, &m, today(), &parsed).await?;
+    meetings::set_attendance(&mut tx, &ctx.actor(), &a, &m, &s, today(), &parsed).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -211,6 +223,7 @@ async fn draft(state: &AppState, me: &Current, ctx: &Ctx, id: i64) -> Result<Min
 /// Signs as `role`, or (None) in the first required role the user holds and has not signed yet.
 async fn sign(state: &AppState, me: &Current, ctx: &Ctx, id: i64, role: Option<&str>) -> Result<Minutes, AppError> {
     let (m, a, s) = load(state, me, id, Action::View).await?;
+    writable(&a)?;
     let mut c = state.db.conn().await?;
     let Some(minutes_id) = m.minutes_id else {
         return Err(AppError::Conflict("Протокол ещё не составлен".into()));
@@ -221,20 +234,34 @@ async fn sign(state: &AppState, me: &Current, ctx: &Ctx, id: i64, role: Option<&
     let mine = signatory_roles(&me.principal, a.id);
     let role = match role.map(str::trim).filter(|r| !r.is_empty()) {
         Some(code) => Signatory::from_code(code).ok_or_else(|| {
-            AppError::Validation(vec![FieldError::new("role", "Роль подписи: head, chair или secretary")])
+            AppError::Validation(vec![FieldError::new("role", "Подпись: руководитель, председатель или секретарь")])
         })?,
-        None => *n
-            .required()
-            .iter()
-            .find(|r| mine.contains(r) && !done.iter().any(|d| d.role == r.code()))
-            .ok_or(AppError::Forbidden)?,
+        None => match n.required().iter().find(|r| mine.contains(r) && !done.iter().any(|d| d.role == r.code())) {
+            Some(r) => *r,
+            None if done.iter().any(|d| d.user_id == me.user.id) => {
+                return Err(AppError::Conflict("Вы уже подписали этот протокол".into()));
+            }
+            None => return Err(AppError::Forbidden),
+        },
     };
     if !mine.contains(&role) {
         // Signing is the user's own act in the role the user holds in this association.
         return Err(AppError::Forbidden);
     }
+    // The name under the signature: the signer's teacher record in the association, else the account's.
+    let mut c = state.db.conn().await?;
+    let teacher_name: Option<String> = sqlx::query_scalar(
+        "SELECT t.last_name || ' ' || t.first_name || COALESCE(' ' || t.middle_name, '') FROM teachers t
+         JOIN association_members am ON am.teacher_id = t.id WHERE t.user_id = $1 AND am.association_id = $2 LIMIT 1",
+    )
+    .bind(me.user.id)
+    .bind(a.id)
+    .fetch_optional(&mut *c)
+    .await?;
+    drop(c);
+    let name = teacher_name.unwrap_or_else(|| me.user.full_name.clone());
     let mut tx = state.db.begin().await?;
-    let n = meetings::sign(&mut tx, &ctx.actor(), &a, &m, &s, role, &me.user.full_name).await?;
+    let n = meetings::sign(&mut tx, &ctx.actor(), &a, &m, &s, role, &name).await?;
     tx.commit().await?;
     Ok(n)
 }
@@ -284,6 +311,7 @@ async fn close(state: &AppState, me: &Current, ctx: &Ctx, id: i64) -> Result<Act
     if owner != Some(me.user.id) {
         require(me, Action::Update, &work(&a))?;
     }
+    writable(&a)?;
     let mut tx = state.db.begin().await?;
     let x = meetings::close_action(&mut tx, &ctx.actor(), &a, id).await?;
     tx.commit().await?;
@@ -857,11 +885,7 @@ async fn read_submit(State(state): State<AppState>, Me(me, ctx): Me, body: axum:
 
 // ---- DOCX ----
 
-async fn minutes_doc(
-    state: &AppState,
-    a: &Association,
-    b: &MeetingBody,
-) -> Result<metoda_docs::minutes_docx::MinutesDoc, AppError> {
+fn minutes_doc(a: &Association, b: &MeetingBody) -> Result<metoda_docs::minutes_docx::MinutesDoc, AppError> {
     use metoda_docs::minutes_docx::{MinutesAddendum, MinutesDoc, MinutesItem, MinutesSignature};
     let m = &b.meeting;
     let n = b.minutes.as_ref().ok_or_else(|| AppError::Conflict("Протокол ещё не составлен".into()))?;
@@ -876,7 +900,6 @@ async fn minutes_doc(
             _ => None,
         })
         .collect();
-    let mut c = state.db.conn().await?;
     // who signs: the person in the role (the signature's name once signed, else the meeting's chair/secretary or the head)
     let head = a.head_name.clone().map(|h| initials(&h));
     let signatures = n
@@ -902,10 +925,8 @@ async fn minutes_doc(
             }
         })
         .collect();
-    let full_name: Option<String> =
-        sqlx::query_scalar("SELECT name FROM associations WHERE id = $1").bind(a.id).fetch_optional(&mut *c).await?;
     Ok(MinutesDoc {
-        body: full_name.unwrap_or_else(|| a.name.clone()),
+        body: a.name.clone(),
         number: n.number as u32,
         date: crate::pages::d(&m.held_on),
         time: m.starts_at.clone(),
@@ -971,7 +992,7 @@ async fn docx_of(state: &AppState, me: &Current, id: i64) -> Result<axum::respon
     use axum::response::IntoResponse;
     let (m, a, s) = load(state, me, id, Action::View).await?;
     let b = body(state, m, &s).await?;
-    let doc = minutes_doc(state, &a, &b).await?;
+    let doc = minutes_doc(&a, &b)?;
     let bytes = metoda_docs::minutes_docx::minutes_docx(&doc).map_err(AppError::internal)?;
     let mut r = bytes.into_response();
     r.headers_mut().insert(
