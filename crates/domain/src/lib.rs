@@ -34,6 +34,7 @@ pub mod meetings;
 pub mod orders;
 pub mod plans;
 pub mod profile;
+pub mod results;
 pub mod teachers;
 pub mod values;
 
