@@ -209,6 +209,11 @@ pub enum Resource {
     AssociationWork { region_id: i64, municipality_id: i64, association_id: i64 },
     /// Taking one step of a plan's approval path (asked with `Create`).
     PlanStep { region_id: i64, municipality_id: i64, association_id: i64, step: ApprovalStep },
+    /// The yearly analysis of an association: `View` reads it, `Update` writes its sections and
+    /// submits it (the association's head or deputy: the head "writes the text" and submits).
+    Analysis { region_id: i64, municipality_id: i64, association_id: i64 },
+    /// Accepting or returning the submitted analyses of a municipality (asked with `Update`).
+    AnalysisDecision { region_id: i64, municipality_id: i64 },
 }
 
 impl Grant {
@@ -406,6 +411,18 @@ fn grant_allows(g: &Grant, action: Action, what: &Resource) -> bool {
                 // The cabinet and the schools follow the associations of their municipality.
                 _ => action == View,
             }
+        }
+        Resource::Analysis { region_id, municipality_id, association_id } => match action {
+            View => grant_allows(g, View, &Resource::AssociationWork { region_id, municipality_id, association_id }),
+            Update | Create => {
+                g.in_municipality(municipality_id)
+                    && g.association_id == Some(association_id)
+                    && matches!(role, Role::AssociationHead | Role::Deputy)
+            }
+            _ => false,
+        },
+        Resource::AnalysisDecision { municipality_id, .. } => {
+            action == Update && role.manages_municipality() && g.in_municipality(municipality_id)
         }
         Resource::PlanStep { municipality_id, association_id, step, .. } => {
             if action != Create || !g.in_municipality(municipality_id) {
@@ -719,6 +736,21 @@ mod tests {
         assert!(!may(&spec, Action::Create, &step(ApprovalStep::AgreedWithCabinetHead)));
         assert!(may(&chief, Action::Create, &step(ApprovalStep::ApprovedByAuthorityHead)));
         assert!(!may(&spec, Action::Create, &step(ApprovalStep::ApprovedByAuthorityHead)));
+    }
+
+    #[test]
+    fn the_head_writes_the_analysis_and_the_authority_decides() {
+        let an = |a| Resource::Analysis { region_id: 1, municipality_id: A, association_id: a };
+        let decide = Resource::AnalysisDecision { region_id: 1, municipality_id: A };
+        let head = grant(Role::AssociationHead, 1, Some(A), Some(5), None);
+        let secretary = grant(Role::Secretary, 1, Some(A), Some(5), None);
+        let spec = grant(Role::AuthoritySpecialist, 1, Some(A), None, None);
+        let other = grant(Role::AuthoritySpecialist, 1, Some(B), None, None);
+        assert!(may(&head, Action::Update, &an(5)) && !may(&head, Action::Update, &an(6)));
+        assert!(may(&secretary, Action::View, &an(5)) && !may(&secretary, Action::Update, &an(5)));
+        assert!(may(&spec, Action::View, &an(5)) && !may(&spec, Action::Update, &an(5)), "the authority reads, decides");
+        assert!(may(&spec, Action::Update, &decide) && !may(&head, Action::Update, &decide));
+        assert!(!may(&other, Action::Update, &decide) && !may(&other, Action::View, &an(5)));
     }
 
     #[test]

@@ -26,6 +26,7 @@ macro_rules! coded {
 }
 
 pub mod access;
+pub mod analysis;
 pub mod audit;
 pub mod directory;
 pub mod documents;
@@ -34,6 +35,7 @@ pub mod meetings;
 pub mod orders;
 pub mod plans;
 pub mod profile;
+pub mod reports;
 pub mod results;
 pub mod teachers;
 pub mod values;

@@ -172,6 +172,499 @@ pub fn ege_thresholds() -> Vec<ExamThreshold> {
     .collect()
 }
 
+// ---------------------------------------------------------------------------------------------
+// Input of results: what a form or the API sends, parsed once into checked data.
+// ---------------------------------------------------------------------------------------------
+
+/// A required date of a result: `ДД.ММ.ГГГГ` or `ГГГГ-ММ-ДД`, not later than `today`.
+fn result_date(field: &str, label: &str, raw: &str, today: time::Date) -> Result<time::Date, crate::FieldError> {
+    if raw.trim().is_empty() {
+        return Err(crate::FieldError::new(field, format!("{label}: укажите дату")));
+    }
+    let d = crate::values::date(field, label, raw)?;
+    if d > today {
+        return Err(crate::FieldError::new(
+            field,
+            format!("{label}: дата ещё не наступила — запишите результат после события"),
+        ));
+    }
+    Ok(d)
+}
+
+/// The teachers of a result: at least one, each once.
+fn result_teachers(ids: &[i64]) -> Result<Vec<i64>, crate::FieldError> {
+    let mut out: Vec<i64> = vec![];
+    for id in ids {
+        if out.contains(id) {
+            return Err(crate::FieldError::new("teacher_ids", "Педагоги: каждый педагог указывается один раз"));
+        }
+        out.push(*id);
+    }
+    if out.is_empty() {
+        return Err(crate::FieldError::new("teacher_ids", "Педагоги: укажите хотя бы одного педагога"));
+    }
+    Ok(out)
+}
+
+fn coded_field<T>(
+    field: &str,
+    raw: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    required: &str,
+    unknown: &str,
+) -> Result<Option<T>, crate::FieldError> {
+    if raw.trim().is_empty() {
+        return if required.is_empty() { Ok(None) } else { Err(crate::FieldError::new(field, required)) };
+    }
+    parse(raw).map(Some).ok_or_else(|| crate::FieldError::new(field, unknown))
+}
+
+/// A student's result as typed: an olympiad (ВсОШ with its stage as the level), a contest, a
+/// competition or a conference.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct StudentResultInput {
+    /// A [`StudentEvent`] code or label.
+    pub event: String,
+    /// The name of the olympiad, contest … (for ВсОШ the subject is enough).
+    pub title: String,
+    pub subject: String,
+    /// A [`Level`]; for ВсОШ, the stage.
+    pub level: String,
+    /// winner | prize_winner | participant
+    pub placement: String,
+    /// in_person | remote
+    pub format: String,
+    /// The student's name (personal data of a minor: kept apart, shown only to those who need it).
+    pub student_name: String,
+    /// Or a code standing for the student.
+    pub student_code: String,
+    pub grade: String,
+    pub student_organization_id: Option<i64>,
+    /// The teachers who prepared the student.
+    pub teacher_ids: Vec<i64>,
+    pub on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StudentResultData {
+    pub event: StudentEvent,
+    pub title: Option<String>,
+    pub subject: Option<String>,
+    pub level: Level,
+    pub placement: Placement,
+    pub format: Format,
+    pub student_name: Option<String>,
+    pub student_code: Option<String>,
+    pub grade: Option<String>,
+    pub student_organization_id: Option<i64>,
+    pub teacher_ids: Vec<i64>,
+    pub on: time::Date,
+}
+
+impl StudentResultInput {
+    pub fn parse(&self, today: time::Date) -> Result<StudentResultData, Vec<crate::FieldError>> {
+        use crate::values::{Errors, optional_text};
+        let mut e = Errors::new();
+        let event = e
+            .take(coded_field(
+                "event",
+                &self.event,
+                StudentEvent::from_code,
+                "Мероприятие: выберите вид (ВсОШ, олимпиада, конкурс, соревнование, конференция)",
+                "Мероприятие: такого вида нет — ВсОШ, олимпиада, конкурс, соревнование или конференция",
+            ))
+            .flatten();
+        let title = e.take(optional_text("title", "Название мероприятия", &self.title, 500)).flatten();
+        let subject = e.take(optional_text("subject", "Предмет (направление)", &self.subject, 200)).flatten();
+        if title.is_none() && event.is_some_and(|v| v != StudentEvent::Vsosh) {
+            e.push(crate::FieldError::new("title", "Название мероприятия: поле обязательно для заполнения"));
+        }
+        if event == Some(StudentEvent::Vsosh) && subject.is_none() {
+            e.push(crate::FieldError::new("subject", "Предмет: укажите предмет олимпиады"));
+        }
+        let level = e
+            .take(coded_field(
+                "level",
+                &self.level,
+                Level::from_code,
+                "Уровень: выберите уровень (для ВсОШ — этап)",
+                "Уровень: школьный, муниципальный, региональный, всероссийский или международный",
+            ))
+            .flatten();
+        if event == Some(StudentEvent::Vsosh) && level == Some(Level::International) {
+            e.push(crate::FieldError::new(
+                "level",
+                "Этап ВсОШ: школьный, муниципальный, региональный или заключительный (всероссийский)",
+            ));
+        }
+        let placement = e
+            .take(coded_field(
+                "placement",
+                &self.placement,
+                Placement::from_code,
+                "Результат: победитель, призёр или участник",
+                "Результат: победитель, призёр или участник",
+            ))
+            .flatten();
+        if placement.is_some_and(|p| matches!(p, Placement::Laureate | Placement::Finalist)) {
+            e.push(crate::FieldError::new(
+                "placement",
+                "Результат обучающегося: победитель, призёр или участник (лауреат и финалист — только в профессиональных конкурсах педагогов)",
+            ));
+        }
+        let format = e
+            .take(coded_field(
+                "format",
+                &self.format,
+                Format::from_code,
+                "Форма участия: очно или дистанционно",
+                "Форма участия: очно или дистанционно",
+            ))
+            .flatten();
+        let student_name = e.take(optional_text("student_name", "ФИО обучающегося", &self.student_name, 200)).flatten();
+        let student_code = e.take(optional_text("student_code", "Код обучающегося", &self.student_code, 50)).flatten();
+        if student_name.is_none() && student_code.is_none() {
+            e.push(crate::FieldError::new("student_name", "Обучающийся: укажите ФИО или код обучающегося"));
+        }
+        let grade = e.take(optional_text("grade", "Класс", &self.grade, 20)).flatten();
+        let teacher_ids = e.take(result_teachers(&self.teacher_ids));
+        let on = e.take(result_date("on", "Дата результата", &self.on, today));
+        e.finish(|| StudentResultData {
+            event: event.unwrap_or(StudentEvent::Olympiad),
+            title,
+            subject,
+            level: level.unwrap_or(Level::School),
+            placement: placement.unwrap_or(Placement::Participant),
+            format: format.unwrap_or(Format::InPerson),
+            student_name,
+            student_code,
+            grade,
+            student_organization_id: self.student_organization_id,
+            teacher_ids: teacher_ids.unwrap_or_default(),
+            on: on.unwrap_or(today),
+        })
+    }
+}
+
+/// One ЕГЭ score of a teacher's student.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ExamScoreInput {
+    pub teacher_id: Option<i64>,
+    /// An [`ExamThreshold::subject`] code or label.
+    pub subject: String,
+    pub score: String,
+    /// A code standing for the student (optional; never the name).
+    pub student_code: String,
+    pub on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExamScoreData {
+    pub teacher_id: i64,
+    pub subject: String,
+    pub score: u32,
+    pub student_code: Option<String>,
+    pub on: time::Date,
+}
+
+impl ExamScoreInput {
+    /// `subjects`: the municipality's effective table (the subject must be in it).
+    pub fn parse(
+        &self,
+        today: time::Date,
+        subjects: &[ExamThreshold],
+    ) -> Result<ExamScoreData, Vec<crate::FieldError>> {
+        let mut e = crate::values::Errors::new();
+        if self.teacher_id.is_none() {
+            e.push(crate::FieldError::new("teacher_id", "Педагог: выберите педагога"));
+        }
+        let s = self.subject.trim().to_lowercase();
+        let subject =
+            subjects.iter().find(|t| t.subject == s || t.label.to_lowercase() == s).map(|t| t.subject.clone());
+        if subject.is_none() {
+            e.push(crate::FieldError::new(
+                "subject",
+                if s.is_empty() {
+                    "Предмет: выберите предмет ЕГЭ"
+                } else {
+                    "Предмет: такого предмета ЕГЭ нет в списке"
+                },
+            ));
+        }
+        let score = match self.score.trim().parse::<u32>() {
+            Ok(v) if v <= 100 => Some(v),
+            _ => {
+                e.push(crate::FieldError::new("score", "Балл: целое число от 0 до 100"));
+                None
+            }
+        };
+        let student_code =
+            e.take(crate::values::optional_text("student_code", "Код обучающегося", &self.student_code, 50)).flatten();
+        let on = e.take(result_date("on", "Дата экзамена", &self.on, today));
+        e.finish(|| ExamScoreData {
+            teacher_id: self.teacher_id.unwrap_or_default(),
+            subject: subject.unwrap_or_default(),
+            score: score.unwrap_or_default(),
+            student_code,
+            on: on.unwrap_or(today),
+        })
+    }
+}
+
+/// A teacher's own result: a professional competition, a presentation of experience, a
+/// publication, assessment materials, an organised municipal event for students, profile teaching.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct TeacherResultInput {
+    /// A [`TeacherResultKind`] code or label.
+    pub kind: String,
+    /// The teachers (co-authors of a publication or an assessment set, organisers of an event).
+    pub teacher_ids: Vec<i64>,
+    /// The competition, the event, the publication, the assessment set, the organised event, or
+    /// the profile class (group).
+    pub title: String,
+    pub level: String,
+    /// Competitions only: winner | prize_winner | laureate | finalist | participant.
+    pub placement: String,
+    pub format: String,
+    /// Presentations only: a [`PresentationForm`].
+    pub form: String,
+    /// Publications: where it was published, and a link.
+    pub outlet: String,
+    pub url: String,
+    /// Organised events: the number of students who took part.
+    pub students: String,
+    pub on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TeacherResultData {
+    pub kind: TeacherResultKind,
+    pub teacher_ids: Vec<i64>,
+    pub title: String,
+    pub level: Option<Level>,
+    pub placement: Option<Placement>,
+    pub format: Option<Format>,
+    pub form: Option<PresentationForm>,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    pub students: Option<u32>,
+    pub on: time::Date,
+}
+
+impl TeacherResultInput {
+    pub fn parse(&self, today: time::Date) -> Result<TeacherResultData, Vec<crate::FieldError>> {
+        use crate::FieldError as F;
+        use TeacherResultKind as K;
+        let mut e = crate::values::Errors::new();
+        let kind = e
+            .take(coded_field(
+                "kind",
+                &self.kind,
+                TeacherResultKind::from_code,
+                "Вид результата: выберите вид",
+                "Вид результата: такого вида нет",
+            ))
+            .flatten();
+        let title_label = match kind {
+            Some(K::Competition) => "Название конкурса",
+            Some(K::Presentation) => "Мероприятие, на котором представлен опыт",
+            Some(K::Publication) => "Название публикации",
+            Some(K::AssessmentMaterials) => "Название комплекта КИМ",
+            Some(K::StudentEventOrganised) => "Название мероприятия",
+            Some(K::ProfileTeaching) => "Профильный класс (группа)",
+            None => "Название",
+        };
+        let title = e.take(crate::values::required_text("title", title_label, &self.title, 500));
+        let teacher_ids = e.take(result_teachers(&self.teacher_ids));
+        // Level: required where rows go by level; assessment sets and organised events are municipal.
+        let level_needed = matches!(kind, Some(K::Competition | K::Presentation | K::Publication));
+        let mut level = e
+            .take(coded_field(
+                "level",
+                &self.level,
+                Level::from_code,
+                if level_needed { "Уровень: выберите уровень" } else { "" },
+                "Уровень: школьный, муниципальный, региональный, всероссийский или международный",
+            ))
+            .flatten();
+        match kind {
+            Some(K::AssessmentMaterials | K::StudentEventOrganised) => {
+                if level.is_some_and(|l| l != Level::Municipal) {
+                    e.push(F::new("level", "Уровень: учитываются только муниципальные мероприятия"));
+                }
+                level = Some(Level::Municipal);
+            }
+            Some(K::ProfileTeaching) if level.is_some() => {
+                e.push(F::new("level", "Уровень: для профильного обучения не указывается"));
+            }
+            _ => {}
+        }
+        let placement = e
+            .take(coded_field(
+                "placement",
+                &self.placement,
+                Placement::from_code,
+                if kind == Some(K::Competition) {
+                    "Результат: победитель, лауреат, финалист или участник"
+                } else {
+                    ""
+                },
+                "Результат: победитель, призёр, лауреат, финалист или участник",
+            ))
+            .flatten();
+        if placement.is_some() && kind.is_some_and(|k| k != K::Competition) {
+            e.push(F::new("placement", "Результат (место) указывается только для профессиональных конкурсов"));
+        }
+        let format_needed = matches!(kind, Some(K::Competition | K::Presentation));
+        let format = e
+            .take(coded_field(
+                "format",
+                &self.format,
+                Format::from_code,
+                if format_needed { "Форма участия: очно или дистанционно" } else { "" },
+                "Форма участия: очно или дистанционно",
+            ))
+            .flatten();
+        let form = e
+            .take(coded_field(
+                "form",
+                &self.form,
+                PresentationForm::from_code,
+                "",
+                "Форма: семинар, мастер-класс, конференция, педагогические чтения или заседание методического объединения",
+            ))
+            .flatten();
+        if form.is_some() && kind.is_some_and(|k| k != K::Presentation) {
+            e.push(F::new("form", "Форма (семинар, мастер-класс …) указывается только для представления опыта"));
+        }
+        let outlet = e.take(crate::values::optional_text("outlet", "Издание (сайт)", &self.outlet, 300)).flatten();
+        let url = e.take(crate::values::optional_url("url", "Ссылка на публикацию", &self.url)).flatten();
+        if kind == Some(K::Publication) && outlet.is_none() {
+            e.push(F::new("outlet", "Издание (сайт): укажите, где опубликовано"));
+        }
+        if kind.is_some_and(|k| k != K::Publication) && (outlet.is_some() || url.is_some()) {
+            e.push(F::new("outlet", "Издание и ссылка указываются только для публикаций"));
+        }
+        let students = match (self.students.trim(), kind) {
+            ("", Some(K::StudentEventOrganised)) => {
+                e.push(F::new("students", "Число участников: укажите, сколько обучающихся приняли участие"));
+                None
+            }
+            ("", _) => None,
+            (_, k) if k.is_some_and(|k| k != K::StudentEventOrganised) => {
+                e.push(F::new("students", "Число участников указывается только для организованных мероприятий"));
+                None
+            }
+            (s, _) => match s.parse::<u32>() {
+                Ok(v) if (1..=100_000).contains(&v) => Some(v),
+                _ => {
+                    e.push(F::new("students", "Число участников: целое число от 1 до 100000"));
+                    None
+                }
+            },
+        };
+        let on = e.take(result_date("on", "Дата", &self.on, today));
+        e.finish(|| TeacherResultData {
+            kind: kind.unwrap_or(K::Competition),
+            teacher_ids: teacher_ids.unwrap_or_default(),
+            title: title.unwrap_or_default(),
+            level,
+            placement,
+            format,
+            form,
+            outlet,
+            url,
+            students,
+            on: on.unwrap_or(today),
+        })
+    }
+}
+
+/// A municipality's change of an ЕГЭ subject's thresholds.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ThresholdInput {
+    pub subject: String,
+    pub minimum: String,
+    pub high: String,
+}
+
+impl ThresholdInput {
+    /// The subject must be one of [`ege_thresholds`]; 0 ≤ minimum < high ≤ 100.
+    pub fn parse(&self) -> Result<ExamThreshold, Vec<crate::FieldError>> {
+        let mut e = crate::values::Errors::new();
+        let s = self.subject.trim().to_lowercase();
+        let preset = ege_thresholds().into_iter().find(|t| t.subject == s || t.label.to_lowercase() == s);
+        if preset.is_none() {
+            e.push(crate::FieldError::new("subject", "Предмет: такого предмета ЕГЭ нет в списке"));
+        }
+        let mut num = |field: &str, label: &str, raw: &str| match raw.trim().parse::<u32>() {
+            Ok(v) if v <= 100 => Some(v),
+            _ => {
+                e.push(crate::FieldError::new(field, format!("{label}: целое число от 0 до 100")));
+                None
+            }
+        };
+        let minimum = num("minimum", "Минимальный балл", &self.minimum);
+        let high = num("high", "Высокий балл (от)", &self.high);
+        if let (Some(m), Some(h)) = (minimum, high)
+            && m >= h
+        {
+            e.push(crate::FieldError::new("high", "Высокий балл должен быть больше минимального"));
+        }
+        e.finish(|| ExamThreshold {
+            subject: preset.as_ref().map(|p| p.subject.clone()).unwrap_or_default(),
+            label: preset.as_ref().map(|p| p.label.clone()).unwrap_or_default(),
+            minimum: minimum.unwrap_or_default(),
+            high: high.unwrap_or_default(),
+        })
+    }
+}
+
+/// An organization on the list of those with signs of non-objective results.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct NonObjectiveInput {
+    pub organization_id: Option<i64>,
+    /// "2025/2026" or "2025".
+    pub year: String,
+    /// A [`NON_OBJECTIVE_SUBJECTS`] code or label.
+    pub subject: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NonObjectiveData {
+    pub organization_id: i64,
+    pub year: crate::teachers::AcademicYear,
+    pub subject: String,
+}
+
+impl NonObjectiveInput {
+    pub fn parse(&self) -> Result<NonObjectiveData, Vec<crate::FieldError>> {
+        let mut e = crate::values::Errors::new();
+        if self.organization_id.is_none() {
+            e.push(crate::FieldError::new("organization_id", "Организация: выберите организацию"));
+        }
+        let year = crate::teachers::AcademicYear::parse(&self.year);
+        if year.is_none() {
+            e.push(crate::FieldError::new("year", "Учебный год: укажите в виде 2025/2026"));
+        }
+        let s = self.subject.trim().to_lowercase();
+        let subject = NON_OBJECTIVE_SUBJECTS.iter().find(|(c, l)| *c == s || *l == s).map(|(c, _)| (*c).to_owned());
+        if subject.is_none() {
+            e.push(crate::FieldError::new("subject", "Предмет: математика или русский язык"));
+        }
+        e.finish(|| NonObjectiveData {
+            organization_id: self.organization_id.unwrap_or_default(),
+            year: year.unwrap_or(crate::teachers::AcademicYear(2000)),
+            subject: subject.unwrap_or_default(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

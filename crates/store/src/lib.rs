@@ -28,6 +28,8 @@ pub mod organizations;
 pub mod plans;
 pub mod profiles;
 pub mod regions;
+pub mod reports;
+pub mod results;
 pub mod sessions;
 pub mod teacher_years;
 pub mod teachers;

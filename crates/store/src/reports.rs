@@ -1,0 +1,385 @@
+//! The yearly analysis of an association as a report: the head's section texts, submission by the
+//! profile's deadline as a frozen version, the authority's acceptance or return with a comment
+//! (`metoda_domain::reports`). What the snapshot holds (indicators, prefilled sections) is
+//! computed by the caller from the data; this module keeps it as it was submitted.
+
+use metoda_domain::profile::ProfileSettings;
+use metoda_domain::reports::{ReportAction, ReportStatus, SECTIONS, due_date, is_late, transition};
+use metoda_domain::values::iso_date;
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+use time::Date;
+
+use crate::associations::Association;
+use crate::audit;
+use crate::{Actor, Result, StoreError, now};
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Report {
+    pub id: i64,
+    pub association_id: i64,
+    pub year: i64,
+    /// draft | submitted | accepted | returned
+    pub status: String,
+    pub version: i64,
+    pub due_on: Option<String>,
+    pub submitted_at: Option<String>,
+    /// The last submission came after the deadline (1) or not (0).
+    pub late: i64,
+    pub decided_at: Option<String>,
+    pub comment: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Report {
+    pub fn status(&self) -> ReportStatus {
+        ReportStatus::from_code(&self.status).unwrap_or(ReportStatus::Draft)
+    }
+    /// The head may still write: a draft or a returned report.
+    pub fn editable(&self) -> bool {
+        matches!(self.status(), ReportStatus::Draft | ReportStatus::Returned)
+    }
+}
+
+const COLS: &str = "id, association_id, year, status, version, due_on, submitted_at, late, decided_at, comment, created_at, updated_at";
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Report> {
+    sqlx::query_as(&format!("SELECT {COLS} FROM analysis_reports WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+pub async fn find(conn: &mut AnyConnection, association_id: i64, year: i32) -> Result<Option<Report>> {
+    Ok(sqlx::query_as(&format!("SELECT {COLS} FROM analysis_reports WHERE association_id = $1 AND year = $2"))
+        .bind(association_id)
+        .bind(i64::from(year))
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+/// The authority's deadline for the academic year (the first of the profile's deadlines that
+/// goes to the authority for the academic year, else the first one).
+pub fn deadline_of(settings: &ProfileSettings, year: i32) -> Option<Date> {
+    let list = &settings.analysis_deadlines.value;
+    let d = list
+        .iter()
+        .find(|d| {
+            d.recipient == metoda_domain::profile::AnalysisRecipient::Authority
+                && d.period == metoda_domain::profile::PlanPeriod::AcademicYear
+        })
+        .or_else(|| list.first())?;
+    due_date(d, year)
+}
+
+/// The report of an association for a year, made (as a draft) on first use.
+pub async fn open(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    settings: &ProfileSettings,
+    year: i32,
+) -> Result<Report> {
+    if let Some(r) = find(conn, a.id, year).await? {
+        return Ok(r);
+    }
+    let t = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO analysis_reports (association_id, year, due_on, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+         RETURNING id",
+    )
+    .bind(a.id)
+    .bind(i64::from(year))
+    .bind(deadline_of(settings, year).map(iso_date))
+    .bind(&t)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(crate::unique("Анализ за этот год уже начат; обновите страницу"))?;
+    let r = get(conn, id).await?;
+    let summary = format!("Начат анализ деятельности «{}» за {}/{} учебный год", a.name, year, year + 1);
+    audit::record_change(conn, actor, a.scope(), "analysis_report", id, "create", &summary, None, &r).await?;
+    Ok(r)
+}
+
+/// The head's texts by section number.
+pub async fn texts(conn: &mut AnyConnection, report_id: i64) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as("SELECT section, text FROM analysis_texts WHERE report_id = $1 ORDER BY section")
+        .bind(report_id)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// Writes the head's text of a section (empty text removes it). Only a draft or returned report.
+pub async fn set_text(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    r: &Report,
+    section: u8,
+    text: &str,
+) -> Result<()> {
+    let r = lock(conn, r.id).await?;
+    if !r.editable() {
+        return Err(StoreError::Conflict(
+            "Анализ представлен: текст меняют, только если его вернули на доработку".into(),
+        ));
+    }
+    if !SECTIONS.iter().any(|(n, _, _)| *n == section) {
+        return Err(StoreError::invalid("section", "Такого раздела в анализе нет (разделы 1–24)"));
+    }
+    let text =
+        metoda_domain::values::optional_long_text("text", "Текст раздела", text, 20_000).map_err(StoreError::from)?;
+    sqlx::query("DELETE FROM analysis_texts WHERE report_id = $1 AND section = $2")
+        .bind(r.id)
+        .bind(i64::from(section))
+        .execute(&mut *conn)
+        .await?;
+    if let Some(t) = &text {
+        sqlx::query(
+            "INSERT INTO analysis_texts (report_id, section, text, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(r.id)
+        .bind(i64::from(section))
+        .bind(t)
+        .bind(actor.user_id)
+        .bind(now())
+        .execute(&mut *conn)
+        .await?;
+    }
+    let summary = format!("Анализ за {}/{}: раздел {section}", r.year, r.year + 1);
+    let new = serde_json::json!({"section": section, "text": text});
+    audit::record(conn, actor, a.scope(), "analysis_report", Some(r.id), "update", &summary, None, Some(&new)).await
+}
+
+/// Locks the report's row for the rest of the transaction and returns it as it is now.
+async fn lock(conn: &mut AnyConnection, id: i64) -> Result<Report> {
+    sqlx::query("UPDATE analysis_reports SET updated_at = updated_at WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    get(conn, id).await
+}
+
+/// Submits the report with its frozen `snapshot` (the indicators and sections as they are now);
+/// a resubmission after a return makes the next version. Late when after the deadline.
+pub async fn submit(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    r: &Report,
+    snapshot: &serde_json::Value,
+    today: Date,
+) -> Result<Report> {
+    let old = lock(conn, r.id).await?;
+    let status = transition(old.status(), ReportAction::Submit, None).map_err(StoreError::Conflict)?;
+    let due = old.due_on.as_deref().and_then(|d| metoda_domain::values::date("", "", d).ok());
+    let late = is_late(today, due);
+    let version = old.version + 1;
+    let t = now();
+    sqlx::query(
+        "INSERT INTO analysis_versions (report_id, version, snapshot, late, submitted_by, submitted_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(old.id)
+    .bind(version)
+    .bind(snapshot.to_string())
+    .bind(i64::from(late))
+    .bind(actor.user_id)
+    .bind(&t)
+    .execute(&mut *conn)
+    .await
+    .map_err(crate::unique("Анализ только что представили; обновите страницу"))?;
+    sqlx::query(
+        "UPDATE analysis_reports SET status = $1, version = $2, submitted_at = $3, late = $4, updated_at = $3 WHERE id = $5",
+    )
+    .bind(status.code())
+    .bind(version)
+    .bind(&t)
+    .bind(i64::from(late))
+    .bind(old.id)
+    .execute(&mut *conn)
+    .await?;
+    let new = get(conn, old.id).await?;
+    let summary = format!(
+        "Анализ за {}/{} представлен (версия {version}){}",
+        old.year,
+        old.year + 1,
+        if late { ", с опозданием" } else { "" }
+    );
+    audit::record_change(conn, actor, a.scope(), "analysis_report", old.id, "update", &summary, Some(&old), &new)
+        .await?;
+    Ok(new)
+}
+
+/// The authority accepts the submitted report, or returns it with a comment.
+pub async fn decide(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    r: &Report,
+    accept: bool,
+    comment: Option<&str>,
+) -> Result<Report> {
+    let old = lock(conn, r.id).await?;
+    let action = if accept { ReportAction::Accept } else { ReportAction::Return };
+    let status = transition(old.status(), action, comment).map_err(|m| {
+        if accept || old.status() != ReportStatus::Submitted {
+            StoreError::Conflict(m)
+        } else {
+            StoreError::invalid("comment", m)
+        }
+    })?;
+    let comment = comment.map(str::trim).filter(|c| !c.is_empty());
+    let t = now();
+    sqlx::query("UPDATE analysis_reports SET status = $1, decided_at = $2, decided_by = $3, comment = $4, updated_at = $2 WHERE id = $5")
+        .bind(status.code())
+        .bind(&t)
+        .bind(actor.user_id)
+        .bind(comment)
+        .bind(old.id)
+        .execute(&mut *conn)
+        .await?;
+    let new = get(conn, old.id).await?;
+    let summary = format!("Анализ за {}/{}: {}", old.year, old.year + 1, status.label_ru());
+    audit::record_change(conn, actor, a.scope(), "analysis_report", old.id, "update", &summary, Some(&old), &new)
+        .await?;
+    Ok(new)
+}
+
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Version {
+    pub version: i64,
+    /// The JSON of the indicators and sections as submitted.
+    pub snapshot: String,
+    pub late: i64,
+    pub submitted_at: String,
+}
+
+pub async fn versions(conn: &mut AnyConnection, report_id: i64) -> Result<Vec<Version>> {
+    Ok(sqlx::query_as(
+        "SELECT version, snapshot, late, submitted_at FROM analysis_versions WHERE report_id = $1 ORDER BY version",
+    )
+    .bind(report_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// One association's line of the authority's list: its report for the year (None: not begun).
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct Line {
+    pub association_id: i64,
+    pub association_name: String,
+    pub report_id: Option<i64>,
+    pub status: Option<String>,
+    pub version: Option<i64>,
+    pub submitted_at: Option<String>,
+    pub late: Option<i64>,
+}
+
+/// Every active association of a municipality with its report for the year: who has not submitted.
+pub async fn municipality(conn: &mut AnyConnection, municipality_id: i64, year: i32) -> Result<Vec<Line>> {
+    Ok(sqlx::query_as(
+        "SELECT a.id AS association_id, a.name AS association_name, r.id AS report_id, r.status, r.version,
+            r.submitted_at, r.late
+         FROM associations a LEFT JOIN analysis_reports r ON r.association_id = a.id AND r.year = $2
+         WHERE a.municipality_id = $1 AND a.status = 'active' ORDER BY a.name",
+    )
+    .bind(municipality_id)
+    .bind(i64::from(year))
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// What the data says for one section of the analysis: lines the page and the DOCX print.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct SectionData {
+    pub section: u8,
+    pub lines: Vec<String>,
+}
+
+/// The teachers who were members of the association at some time in the academic year.
+const MEMBERS_OF_YEAR: &str = "SELECT DISTINCT am.teacher_id FROM association_members am
+    WHERE am.association_id = $1 AND am.joined_on <= $3 AND (am.left_on IS NULL OR am.left_on > $2)";
+
+/// The sections the association's own records fill (meeting topics, courses and retraining,
+/// difficulties, self-education topics); the caller adds the composition and the results.
+pub async fn prefill(conn: &mut AnyConnection, association_id: i64, year: i32) -> Result<Vec<SectionData>> {
+    let y = metoda_domain::teachers::AcademicYear(year);
+    let (from, to) = (iso_date(y.start()), iso_date(y.end()));
+    let name = crate::associations::NAME;
+    // 2: the topics of the meetings held, by date
+    let topics: Vec<(String, String)> = sqlx::query_as(
+        "SELECT m.held_on, g.topic FROM meetings m JOIN meeting_agenda g ON g.meeting_id = m.id
+         WHERE m.association_id = $1 AND m.status = 'held' AND m.held_on >= $2 AND m.held_on <= $3
+         ORDER BY m.held_on, g.position, g.id",
+    )
+    .bind(association_id)
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await?;
+    let meetings = topics.into_iter().map(|(d, t)| format!("{} — {t}", ru(&d))).collect();
+    // 3, 4: courses and retraining finished in the year by the year's members
+    let courses: Vec<(String, String, String, Option<String>)> = sqlx::query_as(&format!(
+        "SELECT c.kind, {name}, c.title, c.provider FROM teacher_courses c JOIN teachers t ON t.id = c.teacher_id
+         WHERE c.teacher_id IN ({MEMBERS_OF_YEAR}) AND c.end_on >= $2 AND c.end_on <= $3 ORDER BY c.end_on, c.id"
+    ))
+    .bind(association_id)
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await?;
+    let course_line = |(_, who, title, provider): &(String, String, String, Option<String>)| match provider {
+        Some(p) => format!("{title} ({p}) — {}", metoda_domain::meetings::initials(who)),
+        None => format!("{title} — {}", metoda_domain::meetings::initials(who)),
+    };
+    let advanced = courses.iter().filter(|c| c.0 == "advanced_training").map(course_line).collect();
+    let retraining = courses.iter().filter(|c| c.0 == "retraining").map(course_line).collect();
+    // 22: difficulties of the year; 23: self-education topics of the year
+    let needs: Vec<(String, String, Option<String>)> = sqlx::query_as(&format!(
+        "SELECT {name}, d.kind, d.note FROM teacher_difficulties d JOIN teachers t ON t.id = d.teacher_id
+         WHERE d.teacher_id IN ({MEMBERS_OF_YEAR}) AND d.year = $4 ORDER BY t.last_name, d.id"
+    ))
+    .bind(association_id)
+    .bind(&from)
+    .bind(&to)
+    .bind(i64::from(year))
+    .fetch_all(&mut *conn)
+    .await?;
+    let needs = needs
+        .into_iter()
+        .map(|(who, kind, note)| {
+            let kind = metoda_domain::teachers::DifficultyKind::from_code(&kind)
+                .map(|k| k.label_ru().to_owned())
+                .unwrap_or_else(|| kind.strip_prefix("custom:").unwrap_or(&kind).to_owned());
+            let note = note.map(|n| format!(": {n}")).unwrap_or_default();
+            format!("{} — {kind}{note}", metoda_domain::meetings::initials(&who))
+        })
+        .collect();
+    let topics: Vec<(String, String)> = sqlx::query_as(&format!(
+        "SELECT {name}, y.self_education FROM teacher_years y JOIN teachers t ON t.id = y.teacher_id
+         WHERE y.teacher_id IN ({MEMBERS_OF_YEAR}) AND y.year = $4 AND y.self_education IS NOT NULL
+         ORDER BY t.last_name, t.first_name"
+    ))
+    .bind(association_id)
+    .bind(&from)
+    .bind(&to)
+    .bind(i64::from(year))
+    .fetch_all(&mut *conn)
+    .await?;
+    let topics =
+        topics.into_iter().map(|(who, t)| format!("{} — «{t}»", metoda_domain::meetings::initials(&who))).collect();
+    Ok(vec![
+        SectionData { section: 2, lines: meetings },
+        SectionData { section: 3, lines: advanced },
+        SectionData { section: 4, lines: retraining },
+        SectionData { section: 22, lines: needs },
+        SectionData { section: 23, lines: topics },
+    ])
+}
+
+fn ru(iso: &str) -> String {
+    metoda_domain::values::date("", "", iso).map(metoda_domain::values::ru_date).unwrap_or_else(|_| iso.to_owned())
+}

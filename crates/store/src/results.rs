@@ -1,0 +1,1029 @@
+//! Results of teachers and their students in an academic year (seed 002 §3.4 and appendix 1;
+//! DOMAIN.md §4): students' results at olympiads, contests, competitions and conferences, ЕГЭ
+//! scores, teachers' own results (professional competitions, presentations, publications,
+//! assessment sets, organised municipal events for students, profile teaching); the municipality's
+//! ЕГЭ thresholds; the list of organizations with signs of non-objective results.
+//!
+//! All results live in one table (`results`, by `family`: student | exam | teacher) with their
+//! teachers joined (`result_teachers`): a student prepared by two teachers, a co-authored
+//! publication, an event organised by several teachers is one record. The academic year is
+//! computed from the result's date when written. A confirming scan is an attachment with owner
+//! `result`. A curator confirms (a scan is required) or rejects (a comment is required) a result;
+//! any edit sends it back to pending; only confirmed results count.
+//!
+//! [`facts`] reads, for an association and a year, the plain facts the yearly analysis needs.
+
+use std::collections::HashMap;
+
+use metoda_domain::results::{
+    Confirmation, ExamScoreData, ExamThreshold, Format, Level, NON_OBJECTIVE_SUBJECTS, NonObjectiveData, Placement,
+    PresentationForm, StudentEvent, StudentResultData, TeacherResultData, TeacherResultKind, ege_thresholds,
+};
+use metoda_domain::teachers::{AcademicYear, Category, CourseKind, Education};
+use metoda_domain::values::iso_date;
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+use time::Date;
+
+use crate::associations::NAME;
+use crate::attachments::{self, Attachment, Content};
+use crate::audit::{self, Scope};
+use crate::{Actor, Result, StoreError, now};
+
+/// The owner of a result's scans in `attachments`.
+pub const OWNER: &str = "result";
+
+/// A teacher of a result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow, utoipa::ToSchema)]
+pub struct ResultTeacher {
+    pub teacher_id: i64,
+    pub full_name: String,
+    pub organization_id: i64,
+}
+
+/// A result of any family, with its teachers.
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+pub struct ResultRecord {
+    pub id: i64,
+    pub municipality_id: i64,
+    /// student | exam | teacher
+    pub family: String,
+    /// A `StudentEvent` code (student), `ege` (exam), a `TeacherResultKind` code (teacher).
+    pub kind: String,
+    pub result_on: String,
+    /// The academic year of `result_on`, by its first calendar year.
+    pub year: i64,
+    pub title: Option<String>,
+    pub subject: Option<String>,
+    pub level: Option<String>,
+    pub placement: Option<String>,
+    pub format: Option<String>,
+    pub form: Option<String>,
+    pub score: Option<i64>,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    pub students: Option<i64>,
+    /// A minor's name: show only to those who need it ([`ResultRecord::without_student_name`]).
+    pub student_name: Option<String>,
+    pub student_code: Option<String>,
+    pub student_grade: Option<String>,
+    pub student_organization_id: Option<i64>,
+    pub student_organization_name: Option<String>,
+    /// pending | confirmed | rejected
+    pub status: String,
+    pub decided_by: Option<i64>,
+    pub decided_by_name: Option<String>,
+    pub decided_at: Option<String>,
+    pub decision_comment: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub archived_at: Option<String>,
+    #[sqlx(skip)]
+    pub teachers: Vec<ResultTeacher>,
+}
+
+impl ResultRecord {
+    pub fn confirmation(&self) -> Confirmation {
+        Confirmation::from_code(&self.status).unwrap_or(Confirmation::Pending)
+    }
+    pub fn is_confirmed(&self) -> bool {
+        self.status == Confirmation::Confirmed.code()
+    }
+    pub fn teacher_ids(&self) -> Vec<i64> {
+        self.teachers.iter().map(|t| t.teacher_id).collect()
+    }
+    pub fn date(&self) -> Option<Date> {
+        metoda_domain::values::date("result_on", "", &self.result_on).ok()
+    }
+    /// The record for a reader who may not see students' names (the code stays).
+    pub fn without_student_name(mut self) -> Self {
+        self.student_name = None;
+        self
+    }
+    /// The kind in Russian.
+    pub fn kind_label(&self) -> &'static str {
+        match self.family.as_str() {
+            STUDENT => StudentEvent::from_code(&self.kind).map_or("?", StudentEvent::label_ru),
+            EXAM => "ЕГЭ",
+            _ => TeacherResultKind::from_code(&self.kind).map_or("?", TeacherResultKind::label_ru),
+        }
+    }
+    fn summary(&self) -> String {
+        let what = self.title.as_deref().or(self.subject.as_deref()).unwrap_or("");
+        let place = self.placement.as_deref().and_then(Placement::from_code).map(|p| format!(" ({})", p.label_ru()));
+        format!("{} «{what}»{}, {}", self.kind_label(), place.unwrap_or_default(), self.result_on)
+    }
+}
+
+const STUDENT: &str = "student";
+const EXAM: &str = "exam";
+const TEACHER: &str = "teacher";
+
+const SELECT: &str =
+    "SELECT r.id, r.municipality_id, r.family, r.kind, r.result_on, r.year, r.title, r.subject, r.level,
+        r.placement, r.format, r.form, r.score, r.outlet, r.url, r.students, r.student_name, r.student_code,
+        r.student_grade, r.student_organization_id, so.short_name AS student_organization_name, r.status, r.decided_by,
+        du.full_name AS decided_by_name, r.decided_at, r.decision_comment, r.created_at, r.updated_at, r.archived_at
+     FROM results r
+     LEFT JOIN organizations so ON so.id = r.student_organization_id
+     LEFT JOIN users du ON du.id = r.decided_by";
+
+/// Fills the teachers of the records.
+async fn with_teachers(conn: &mut AnyConnection, mut rows: Vec<ResultRecord>) -> Result<Vec<ResultRecord>> {
+    let mut by_result: HashMap<i64, Vec<ResultTeacher>> = HashMap::new();
+    for chunk in rows.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT rt.result_id, rt.teacher_id, {NAME} AS full_name, t.organization_id
+             FROM result_teachers rt JOIN teachers t ON t.id = rt.teacher_id
+             WHERE rt.result_id IN ({}) ORDER BY t.last_name, t.first_name, t.id",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (i64, i64, String, i64)>(&sql);
+        for r in chunk {
+            q = q.bind(r.id);
+        }
+        for (result_id, teacher_id, full_name, organization_id) in q.fetch_all(&mut *conn).await? {
+            by_result.entry(result_id).or_default().push(ResultTeacher { teacher_id, full_name, organization_id });
+        }
+    }
+    for r in &mut rows {
+        r.teachers = by_result.remove(&r.id).unwrap_or_default();
+    }
+    Ok(rows)
+}
+
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<ResultRecord> {
+    let r: ResultRecord = sqlx::query_as(&format!("{SELECT} WHERE r.id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(with_teachers(conn, vec![r]).await?.remove(0))
+}
+
+/// The live results of a teacher (of one academic year when given), newest first.
+pub async fn for_teacher(conn: &mut AnyConnection, teacher_id: i64, year: Option<i64>) -> Result<Vec<ResultRecord>> {
+    let rows = sqlx::query_as(&format!(
+        "{SELECT} WHERE r.archived_at IS NULL AND r.id IN (SELECT result_id FROM result_teachers WHERE teacher_id = $1)
+            AND ($2 IS NULL OR r.year = $2)
+         ORDER BY r.result_on DESC, r.id DESC"
+    ))
+    .bind(teacher_id)
+    .bind(year)
+    .fetch_all(&mut *conn)
+    .await?;
+    with_teachers(conn, rows).await
+}
+
+/// The live results of an academic year of an association: those with a teacher who was a member
+/// on the result's date (a membership counts from `joined_on` and ends on `left_on`). By family, date.
+pub async fn for_association(conn: &mut AnyConnection, association_id: i64, year: i64) -> Result<Vec<ResultRecord>> {
+    let rows = sqlx::query_as(&format!(
+        "{SELECT} WHERE r.archived_at IS NULL AND r.year = $2 AND EXISTS (
+            SELECT 1 FROM result_teachers rt JOIN association_members am ON am.teacher_id = rt.teacher_id
+            WHERE rt.result_id = r.id AND am.association_id = $1 AND am.joined_on <= r.result_on
+              AND (am.left_on IS NULL OR am.left_on > r.result_on))
+         ORDER BY r.family, r.result_on, r.id"
+    ))
+    .bind(association_id)
+    .bind(year)
+    .fetch_all(&mut *conn)
+    .await?;
+    with_teachers(conn, rows).await
+}
+
+/// Live results of a municipality waiting for a curator's decision, oldest first.
+pub async fn pending(conn: &mut AnyConnection, municipality_id: i64) -> Result<Vec<ResultRecord>> {
+    let rows = sqlx::query_as(&format!(
+        "{SELECT} WHERE r.archived_at IS NULL AND r.municipality_id = $1 AND r.status = 'pending'
+         ORDER BY r.created_at, r.id"
+    ))
+    .bind(municipality_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    with_teachers(conn, rows).await
+}
+
+/// The columns a result is written with, whatever its family.
+#[derive(Default)]
+struct Values {
+    kind: String,
+    on: Option<Date>,
+    teacher_ids: Vec<i64>,
+    title: Option<String>,
+    subject: Option<String>,
+    level: Option<&'static str>,
+    placement: Option<&'static str>,
+    format: Option<&'static str>,
+    form: Option<&'static str>,
+    score: Option<i64>,
+    outlet: Option<String>,
+    url: Option<String>,
+    students: Option<i64>,
+    student_name: Option<String>,
+    student_code: Option<String>,
+    student_grade: Option<String>,
+    student_organization_id: Option<i64>,
+}
+
+impl From<&StudentResultData> for Values {
+    fn from(d: &StudentResultData) -> Self {
+        Values {
+            kind: d.event.code().into(),
+            on: Some(d.on),
+            teacher_ids: d.teacher_ids.clone(),
+            title: d.title.clone(),
+            subject: d.subject.clone(),
+            level: Some(d.level.code()),
+            placement: Some(d.placement.code()),
+            format: Some(d.format.code()),
+            student_name: d.student_name.clone(),
+            student_code: d.student_code.clone(),
+            student_grade: d.grade.clone(),
+            student_organization_id: d.student_organization_id,
+            ..Default::default()
+        }
+    }
+}
+
+impl From<&ExamScoreData> for Values {
+    fn from(d: &ExamScoreData) -> Self {
+        Values {
+            kind: "ege".into(),
+            on: Some(d.on),
+            teacher_ids: vec![d.teacher_id],
+            subject: Some(d.subject.clone()),
+            score: Some(i64::from(d.score)),
+            student_code: d.student_code.clone(),
+            ..Default::default()
+        }
+    }
+}
+
+impl From<&TeacherResultData> for Values {
+    fn from(d: &TeacherResultData) -> Self {
+        Values {
+            kind: d.kind.code().into(),
+            on: Some(d.on),
+            teacher_ids: d.teacher_ids.clone(),
+            title: Some(d.title.clone()),
+            level: d.level.map(Level::code),
+            placement: d.placement.map(Placement::code),
+            format: d.format.map(Format::code),
+            form: d.form.map(PresentationForm::code),
+            outlet: d.outlet.clone(),
+            url: d.url.clone(),
+            students: d.students.map(i64::from),
+            ..Default::default()
+        }
+    }
+}
+
+async fn scope_of(conn: &mut AnyConnection, municipality_id: i64) -> Result<Scope> {
+    Ok(crate::municipalities::get(conn, municipality_id).await?.scope())
+}
+
+/// Checks the teachers (of the municipality; a new one must not be archived) and the student's organization.
+async fn check(conn: &mut AnyConnection, municipality_id: i64, v: &Values, old: &[i64]) -> Result<()> {
+    for id in &v.teacher_ids {
+        let row: Option<(i64, Option<String>)> =
+            sqlx::query_as("SELECT municipality_id, archived_at FROM teachers WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        match row {
+            Some((m, archived)) if m == municipality_id && (archived.is_none() || old.contains(id)) => {}
+            _ => {
+                return Err(StoreError::invalid(
+                    "teacher_ids",
+                    "Педагоги: выберите педагогов из банка данных муниципалитета",
+                ));
+            }
+        }
+    }
+    if let Some(org) = v.student_organization_id {
+        let ok: Option<i64> = sqlx::query_scalar("SELECT id FROM organizations WHERE id = $1 AND municipality_id = $2")
+            .bind(org)
+            .bind(municipality_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if ok.is_none() {
+            return Err(StoreError::invalid(
+                "student_organization_id",
+                "Организация обучающегося: выберите организацию муниципалитета",
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn set_teachers(conn: &mut AnyConnection, result_id: i64, teacher_ids: &[i64]) -> Result<()> {
+    sqlx::query("DELETE FROM result_teachers WHERE result_id = $1").bind(result_id).execute(&mut *conn).await?;
+    for t in teacher_ids {
+        sqlx::query("INSERT INTO result_teachers (result_id, teacher_id) VALUES ($1, $2)")
+            .bind(result_id)
+            .bind(t)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+fn year_of(v: &Values) -> (String, i64) {
+    let on = v.on.unwrap_or(Date::MIN);
+    (iso_date(on), i64::from(AcademicYear::containing(on).0))
+}
+
+async fn insert(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    municipality_id: i64,
+    family: &str,
+    v: &Values,
+) -> Result<ResultRecord> {
+    let scope = scope_of(conn, municipality_id).await?;
+    check(conn, municipality_id, v, &[]).await?;
+    let (on, year) = year_of(v);
+    let t = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO results (municipality_id, family, kind, result_on, year, title, subject, level, placement, format,
+            form, score, outlet, url, students, student_name, student_code, student_grade, student_organization_id,
+            created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)
+         RETURNING id",
+    )
+    .bind(municipality_id)
+    .bind(family)
+    .bind(&v.kind)
+    .bind(on)
+    .bind(year)
+    .bind(&v.title)
+    .bind(&v.subject)
+    .bind(v.level)
+    .bind(v.placement)
+    .bind(v.format)
+    .bind(v.form)
+    .bind(v.score)
+    .bind(&v.outlet)
+    .bind(&v.url)
+    .bind(v.students)
+    .bind(&v.student_name)
+    .bind(&v.student_code)
+    .bind(&v.student_grade)
+    .bind(v.student_organization_id)
+    .bind(actor.user_id)
+    .bind(&t)
+    .fetch_one(&mut *conn)
+    .await?;
+    set_teachers(conn, id, &v.teacher_ids).await?;
+    let r = get(conn, id).await?;
+    let summary = format!("Записан результат: {}", r.summary());
+    audit::record_change(conn, actor, scope, "result", id, "create", &summary, None, &r).await?;
+    Ok(r)
+}
+
+/// Locks the result's row for the rest of the transaction (an edit and a decision take turns).
+async fn lock(conn: &mut AnyConnection, id: i64) -> Result<ResultRecord> {
+    sqlx::query("UPDATE results SET updated_at = updated_at WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    let r = get(conn, id).await?;
+    if r.archived_at.is_some() {
+        return Err(StoreError::Conflict("Результат удалён".into()));
+    }
+    Ok(r)
+}
+
+/// Rewrites a result; it goes back to pending (a curator decides again).
+async fn replace(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    old: &ResultRecord,
+    family: &str,
+    v: &Values,
+) -> Result<ResultRecord> {
+    let old = &lock(conn, old.id).await?;
+    if old.family != family {
+        return Err(StoreError::Conflict("Это результат другого вида".into()));
+    }
+    let scope = scope_of(conn, old.municipality_id).await?;
+    check(conn, old.municipality_id, v, &old.teacher_ids()).await?;
+    let (on, year) = year_of(v);
+    sqlx::query(
+        "UPDATE results SET kind = $1, result_on = $2, year = $3, title = $4, subject = $5, level = $6, placement = $7,
+            format = $8, form = $9, score = $10, outlet = $11, url = $12, students = $13, student_name = $14,
+            student_code = $15, student_grade = $16, student_organization_id = $17, status = 'pending',
+            decided_by = NULL, decided_at = NULL, decision_comment = NULL, updated_at = $18
+         WHERE id = $19",
+    )
+    .bind(&v.kind)
+    .bind(on)
+    .bind(year)
+    .bind(&v.title)
+    .bind(&v.subject)
+    .bind(v.level)
+    .bind(v.placement)
+    .bind(v.format)
+    .bind(v.form)
+    .bind(v.score)
+    .bind(&v.outlet)
+    .bind(&v.url)
+    .bind(v.students)
+    .bind(&v.student_name)
+    .bind(&v.student_code)
+    .bind(&v.student_grade)
+    .bind(v.student_organization_id)
+    .bind(now())
+    .bind(old.id)
+    .execute(&mut *conn)
+    .await?;
+    set_teachers(conn, old.id, &v.teacher_ids).await?;
+    let new = get(conn, old.id).await?;
+    let mut summary = format!("Изменён результат: {}", new.summary());
+    if old.status != Confirmation::Pending.code() {
+        summary.push_str(" — снова ожидает подтверждения");
+    }
+    audit::record_change(conn, actor, scope, "result", old.id, "update", &summary, Some(old), &new).await?;
+    Ok(new)
+}
+
+/// Records a student's result.
+pub async fn add_student(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    municipality_id: i64,
+    d: &StudentResultData,
+) -> Result<ResultRecord> {
+    insert(conn, actor, municipality_id, STUDENT, &d.into()).await
+}
+
+pub async fn update_student(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    old: &ResultRecord,
+    d: &StudentResultData,
+) -> Result<ResultRecord> {
+    replace(conn, actor, old, STUDENT, &d.into()).await
+}
+
+/// Records an ЕГЭ score (the subject was checked against [`thresholds`] when parsed).
+pub async fn add_exam(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    municipality_id: i64,
+    d: &ExamScoreData,
+) -> Result<ResultRecord> {
+    insert(conn, actor, municipality_id, EXAM, &d.into()).await
+}
+
+pub async fn update_exam(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    old: &ResultRecord,
+    d: &ExamScoreData,
+) -> Result<ResultRecord> {
+    replace(conn, actor, old, EXAM, &d.into()).await
+}
+
+/// Records a teacher's own result.
+pub async fn add_teacher_result(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    municipality_id: i64,
+    d: &TeacherResultData,
+) -> Result<ResultRecord> {
+    insert(conn, actor, municipality_id, TEACHER, &d.into()).await
+}
+
+pub async fn update_teacher_result(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    old: &ResultRecord,
+    d: &TeacherResultData,
+) -> Result<ResultRecord> {
+    replace(conn, actor, old, TEACHER, &d.into()).await
+}
+
+/// Removes a result (archived: kept for the audit trail, counted nowhere, listed nowhere).
+pub async fn archive(conn: &mut AnyConnection, actor: &Actor, old: &ResultRecord) -> Result<ResultRecord> {
+    let old = &lock(conn, old.id).await?;
+    let scope = scope_of(conn, old.municipality_id).await?;
+    sqlx::query("UPDATE results SET archived_at = $1, updated_at = $1 WHERE id = $2")
+        .bind(now())
+        .bind(old.id)
+        .execute(&mut *conn)
+        .await?;
+    let new = get(conn, old.id).await?;
+    let summary = format!("Удалён результат: {}", new.summary());
+    audit::record_change(conn, actor, scope, "result", old.id, "archive", &summary, Some(old), &new).await?;
+    Ok(new)
+}
+
+/// The live scans of a result.
+pub async fn scans(conn: &mut AnyConnection, result_id: i64) -> Result<Vec<Attachment>> {
+    attachments::list(conn, OWNER, result_id, None).await
+}
+
+/// Attaches a confirming scan (a checked file or a link) to a result. The decision stays as it is.
+pub async fn attach_scan(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    r: &ResultRecord,
+    title: &str,
+    content: Content<'_>,
+) -> Result<Attachment> {
+    let r = lock(conn, r.id).await?;
+    let scope = scope_of(conn, r.municipality_id).await?;
+    let title = if title.trim().is_empty() {
+        "Скан подтверждающего документа"
+    } else {
+        title.trim()
+    };
+    attachments::add(conn, actor, scope, OWNER, r.id, "scan", Some(r.year), title, content).await
+}
+
+async fn decide(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    old: &ResultRecord,
+    to: Confirmation,
+    comment: Option<&str>,
+) -> Result<ResultRecord> {
+    let old = &lock(conn, old.id).await?;
+    if old.status == to.code() {
+        return Err(StoreError::Conflict(format!("Результат уже {}", to.label_ru())));
+    }
+    let scope = scope_of(conn, old.municipality_id).await?;
+    sqlx::query(
+        "UPDATE results SET status = $1, decided_by = $2, decided_at = $3, decision_comment = $4, updated_at = $3
+         WHERE id = $5",
+    )
+    .bind(to.code())
+    .bind(actor.user_id)
+    .bind(now())
+    .bind(comment)
+    .bind(old.id)
+    .execute(&mut *conn)
+    .await?;
+    let new = get(conn, old.id).await?;
+    let what = if to == Confirmation::Confirmed { "Подтверждён" } else { "Отклонён" };
+    let summary = format!("{what} результат: {}", new.summary());
+    audit::record_change(conn, actor, scope, "result", old.id, "update", &summary, Some(old), &new).await?;
+    Ok(new)
+}
+
+/// A curator confirms a result: it needs a confirming scan; the comment is optional.
+pub async fn confirm(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    old: &ResultRecord,
+    comment: Option<&str>,
+) -> Result<ResultRecord> {
+    let comment = comment.map(str::trim).filter(|c| !c.is_empty());
+    if comment.is_some_and(|c| c.chars().count() > 1000) {
+        return Err(StoreError::invalid("comment", "Комментарий: не длиннее 1000 символов"));
+    }
+    if scans(conn, old.id).await?.is_empty() {
+        return Err(StoreError::invalid(
+            "scan",
+            "Нет скана подтверждающего документа: приложите его, затем подтвердите результат",
+        ));
+    }
+    decide(conn, actor, old, Confirmation::Confirmed, comment).await
+}
+
+/// A curator rejects a result, saying why.
+pub async fn reject(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    old: &ResultRecord,
+    comment: &str,
+) -> Result<ResultRecord> {
+    let comment = comment.trim();
+    if comment.is_empty() {
+        return Err(StoreError::invalid("comment", "Комментарий: укажите причину отклонения"));
+    }
+    if comment.chars().count() > 1000 {
+        return Err(StoreError::invalid("comment", "Комментарий: не длиннее 1000 символов"));
+    }
+    decide(conn, actor, old, Confirmation::Rejected, Some(comment)).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// ЕГЭ thresholds
+// ---------------------------------------------------------------------------------------------
+
+/// The municipality's effective ЕГЭ table: the preset ([`ege_thresholds`]) with its overrides.
+pub async fn thresholds(conn: &mut AnyConnection, municipality_id: i64) -> Result<Vec<ExamThreshold>> {
+    let overrides: Vec<(String, i64, i64)> =
+        sqlx::query_as("SELECT subject, minimum, high FROM exam_thresholds WHERE municipality_id = $1")
+            .bind(municipality_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut table = ege_thresholds();
+    for t in &mut table {
+        if let Some((_, min, high)) = overrides.iter().find(|(s, _, _)| *s == t.subject) {
+            t.minimum = u32::try_from(*min).unwrap_or(t.minimum);
+            t.high = u32::try_from(*high).unwrap_or(t.high);
+        }
+    }
+    Ok(table)
+}
+
+/// Sets a subject's thresholds for the municipality (parsed by `ThresholdInput`). Setting the
+/// preset values removes the override.
+pub async fn set_threshold(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    municipality_id: i64,
+    t: &ExamThreshold,
+) -> Result<Vec<ExamThreshold>> {
+    let scope = scope_of(conn, municipality_id).await?;
+    let Some(preset) = ege_thresholds().into_iter().find(|p| p.subject == t.subject) else {
+        return Err(StoreError::invalid("subject", "Предмет: такого предмета ЕГЭ нет в списке"));
+    };
+    let old = thresholds(conn, municipality_id).await?.into_iter().find(|o| o.subject == t.subject);
+    sqlx::query("DELETE FROM exam_thresholds WHERE municipality_id = $1 AND subject = $2")
+        .bind(municipality_id)
+        .bind(&t.subject)
+        .execute(&mut *conn)
+        .await?;
+    if (t.minimum, t.high) != (preset.minimum, preset.high) {
+        sqlx::query(
+            "INSERT INTO exam_thresholds (municipality_id, subject, minimum, high, updated_by, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(municipality_id)
+        .bind(&t.subject)
+        .bind(i64::from(t.minimum))
+        .bind(i64::from(t.high))
+        .bind(actor.user_id)
+        .bind(now())
+        .execute(&mut *conn)
+        .await?;
+    }
+    let new = ExamThreshold { label: preset.label.clone(), ..t.clone() };
+    let summary =
+        format!("Пороги ЕГЭ, {}: минимальный балл {}, высокий балл от {}", preset.label, new.minimum, new.high);
+    audit::record_change(conn, actor, scope, "exam_threshold", municipality_id, "update", &summary, old.as_ref(), &new)
+        .await?;
+    thresholds(conn, municipality_id).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Organizations with signs of non-objective results
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow, utoipa::ToSchema)]
+pub struct NonObjectiveEntry {
+    pub id: i64,
+    pub organization_id: i64,
+    pub organization_name: String,
+    pub year: i64,
+    /// mathematics | russian
+    pub subject: String,
+    pub created_at: String,
+}
+
+impl NonObjectiveEntry {
+    pub fn subject_label(&self) -> &'static str {
+        NON_OBJECTIVE_SUBJECTS.iter().find(|(c, _)| *c == self.subject).map_or("?", |(_, l)| *l)
+    }
+}
+
+const NON_OBJECTIVE: &str =
+    "SELECT n.id, n.organization_id, o.short_name AS organization_name, n.year, n.subject, n.created_at
+     FROM non_objective_organizations n JOIN organizations o ON o.id = n.organization_id";
+
+/// The list of a year in a municipality, by organization and subject.
+pub async fn non_objective(
+    conn: &mut AnyConnection,
+    municipality_id: i64,
+    year: i64,
+) -> Result<Vec<NonObjectiveEntry>> {
+    Ok(sqlx::query_as(&format!(
+        "{NON_OBJECTIVE} WHERE o.municipality_id = $1 AND n.year = $2 ORDER BY o.short_name, n.subject, n.id"
+    ))
+    .bind(municipality_id)
+    .bind(year)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Puts an organization of the municipality on the year's list for a subject.
+pub async fn add_non_objective(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    municipality_id: i64,
+    d: &NonObjectiveData,
+) -> Result<NonObjectiveEntry> {
+    let scope = scope_of(conn, municipality_id).await?;
+    let ok: Option<i64> = sqlx::query_scalar("SELECT id FROM organizations WHERE id = $1 AND municipality_id = $2")
+        .bind(d.organization_id)
+        .bind(municipality_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if ok.is_none() {
+        return Err(StoreError::invalid("organization_id", "Организация: выберите организацию муниципалитета"));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO non_objective_organizations (organization_id, year, subject, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(d.organization_id)
+    .bind(i64::from(d.year.0))
+    .bind(&d.subject)
+    .bind(actor.user_id)
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(crate::unique("Эта организация уже в списке на этот год по этому предмету"))?;
+    let e: NonObjectiveEntry =
+        sqlx::query_as(&format!("{NON_OBJECTIVE} WHERE n.id = $1")).bind(id).fetch_one(&mut *conn).await?;
+    let summary = format!(
+        "{} — в списке ОО с признаками необъективных результатов на {} учебный год ({})",
+        e.organization_name,
+        d.year.label(),
+        e.subject_label()
+    );
+    audit::record_change(conn, actor, scope, "non_objective_organization", id, "create", &summary, None, &e).await?;
+    Ok(e)
+}
+
+/// Takes an entry off the list (of an organization of the municipality).
+pub async fn remove_non_objective(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    municipality_id: i64,
+    id: i64,
+) -> Result<()> {
+    let scope = scope_of(conn, municipality_id).await?;
+    let e: NonObjectiveEntry = sqlx::query_as(&format!("{NON_OBJECTIVE} WHERE n.id = $1 AND o.municipality_id = $2"))
+        .bind(id)
+        .bind(municipality_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    sqlx::query("DELETE FROM non_objective_organizations WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    let summary = format!(
+        "{} исключена из списка ОО с признаками необъективных результатов на {}/{} учебный год ({})",
+        e.organization_name,
+        e.year,
+        e.year + 1,
+        e.subject_label()
+    );
+    let gone = serde_json::json!({});
+    audit::record(
+        conn,
+        actor,
+        scope,
+        "non_objective_organization",
+        Some(id),
+        "delete",
+        &summary,
+        serde_json::to_value(&e).ok().as_ref(),
+        Some(&gone),
+    )
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Facts for the yearly analysis
+// ---------------------------------------------------------------------------------------------
+
+/// A membership period of a teacher in the association overlapping the year (a teacher may have several).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberFact {
+    pub teacher_id: i64,
+    pub full_name: String,
+    pub organization_id: i64,
+    pub joined: Date,
+    /// From this day the teacher is no longer a member.
+    pub left: Option<Date>,
+    pub education: Education,
+    pub category: Category,
+}
+
+/// A meeting held in the year, with the number of its minutes and the members present.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MeetingFact {
+    pub id: i64,
+    pub number: Option<i64>,
+    pub held_on: Date,
+    pub present: i64,
+}
+
+/// A course a member finished in the year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CourseFact {
+    pub id: i64,
+    pub teacher_id: i64,
+    pub kind: CourseKind,
+    pub title: String,
+    pub finished_on: Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExamScoreFact {
+    pub id: i64,
+    pub teacher_id: i64,
+    pub subject: String,
+    pub score: u32,
+    pub on: Date,
+    pub confirmed: bool,
+}
+
+/// A student's result: one record, however many teachers prepared the student.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StudentResultFact {
+    pub id: i64,
+    pub teacher_ids: Vec<i64>,
+    pub event: StudentEvent,
+    pub title: Option<String>,
+    pub subject: Option<String>,
+    /// For ВсОШ, the stage.
+    pub level: Level,
+    pub placement: Placement,
+    pub format: Format,
+    pub on: Date,
+    pub confirmed: bool,
+}
+
+/// A teacher result: one record (one publication, one assessment set, one organised event with
+/// its students) with all its teachers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TeacherResultFact {
+    pub id: i64,
+    pub teacher_ids: Vec<i64>,
+    pub kind: TeacherResultKind,
+    pub title: String,
+    pub level: Option<Level>,
+    pub placement: Option<Placement>,
+    pub format: Option<Format>,
+    pub form: Option<PresentationForm>,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    pub students: Option<u32>,
+    pub on: Date,
+    pub confirmed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NonObjectiveFact {
+    pub organization_id: i64,
+    pub subject: String,
+}
+
+/// What the yearly analysis of an association is computed from. Results are those of the year
+/// with a teacher who was a member on the result's date (with all their teachers: the analysis
+/// counts a result for each teacher who was a member then); courses are the members' courses
+/// finished in the year; the non-objective list is the municipality's for the year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Facts {
+    pub association_id: i64,
+    pub municipality_id: i64,
+    pub year: AcademicYear,
+    pub members: Vec<MemberFact>,
+    pub meetings: Vec<MeetingFact>,
+    pub courses: Vec<CourseFact>,
+    pub exam_scores: Vec<ExamScoreFact>,
+    pub thresholds: Vec<ExamThreshold>,
+    pub student_results: Vec<StudentResultFact>,
+    pub teacher_results: Vec<TeacherResultFact>,
+    pub non_objective: Vec<NonObjectiveFact>,
+}
+
+fn day(s: &str) -> Result<Date> {
+    metoda_domain::values::date("", "", s).map_err(|_| StoreError::Other(format!("bad stored date: {s}")))
+}
+
+fn code<T>(what: &str, s: Option<&str>, parse: impl Fn(&str) -> Option<T>) -> Result<T> {
+    s.and_then(parse).ok_or_else(|| StoreError::Other(format!("bad stored {what}: {s:?}")))
+}
+
+/// The facts of an association's academic year (`year`: its first calendar year).
+pub async fn facts(conn: &mut AnyConnection, association_id: i64, year: i64) -> Result<Facts> {
+    let a = crate::associations::get(conn, association_id).await?;
+    let y = AcademicYear(i32::try_from(year).map_err(|_| StoreError::invalid("year", "Учебный год: неверный год"))?);
+    let (start, end) = (iso_date(y.start()), iso_date(y.end()));
+
+    let rows: Vec<(i64, String, i64, String, Option<String>, String, String)> = sqlx::query_as(&format!(
+        "SELECT am.teacher_id, {NAME} AS full_name, t.organization_id, am.joined_on, am.left_on, t.education, t.category
+         FROM association_members am JOIN teachers t ON t.id = am.teacher_id
+         WHERE am.association_id = $1 AND am.joined_on <= $3 AND (am.left_on IS NULL OR am.left_on > $2)
+         ORDER BY t.last_name, t.first_name, am.teacher_id, am.joined_on"
+    ))
+    .bind(association_id)
+    .bind(&start)
+    .bind(&end)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut members = vec![];
+    for (teacher_id, full_name, organization_id, joined, left, education, category) in rows {
+        members.push(MemberFact {
+            teacher_id,
+            full_name,
+            organization_id,
+            joined: day(&joined)?,
+            left: left.as_deref().map(day).transpose()?,
+            education: Education::from_code(&education).unwrap_or(Education::Other),
+            category: Category::from_code(&category).unwrap_or(Category::None),
+        });
+    }
+
+    let rows: Vec<(i64, Option<i64>, String, i64)> = sqlx::query_as(
+        "SELECT m.id, n.number, m.held_on,
+            (SELECT COUNT(*) FROM meeting_attendance at WHERE at.meeting_id = m.id AND at.status = 'present') AS present
+         FROM meetings m LEFT JOIN minutes n ON n.meeting_id = m.id
+         WHERE m.association_id = $1 AND m.status = 'held' AND m.held_on >= $2 AND m.held_on <= $3
+         ORDER BY m.held_on, m.id",
+    )
+    .bind(association_id)
+    .bind(&start)
+    .bind(&end)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut meetings = vec![];
+    for (id, number, held_on, present) in rows {
+        meetings.push(MeetingFact { id, number, held_on: day(&held_on)?, present });
+    }
+
+    let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
+        "SELECT c.id, c.teacher_id, c.kind, c.title, c.end_on FROM teacher_courses c
+         WHERE c.end_on >= $2 AND c.end_on <= $3
+           AND c.teacher_id IN (SELECT teacher_id FROM association_members WHERE association_id = $1)
+         ORDER BY c.end_on, c.id",
+    )
+    .bind(association_id)
+    .bind(&start)
+    .bind(&end)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut courses = vec![];
+    for (id, teacher_id, kind, title, end_on) in rows {
+        let kind = code("course kind", Some(&kind), CourseKind::from_code)?;
+        courses.push(CourseFact { id, teacher_id, kind, title, finished_on: day(&end_on)? });
+    }
+
+    let (mut exam_scores, mut student_results, mut teacher_results) = (vec![], vec![], vec![]);
+    for r in for_association(conn, association_id, year).await? {
+        let on = day(&r.result_on)?;
+        let confirmed = r.is_confirmed();
+        let teacher_ids = r.teacher_ids();
+        match r.family.as_str() {
+            EXAM => exam_scores.push(ExamScoreFact {
+                id: r.id,
+                teacher_id: teacher_ids.first().copied().unwrap_or_default(),
+                subject: r.subject.clone().unwrap_or_default(),
+                score: u32::try_from(r.score.unwrap_or_default()).unwrap_or_default(),
+                on,
+                confirmed,
+            }),
+            STUDENT => student_results.push(StudentResultFact {
+                id: r.id,
+                teacher_ids,
+                event: code("student event", Some(&r.kind), StudentEvent::from_code)?,
+                title: r.title.clone(),
+                subject: r.subject.clone(),
+                level: code("level", r.level.as_deref(), Level::from_code)?,
+                placement: code("placement", r.placement.as_deref(), Placement::from_code)?,
+                format: code("format", r.format.as_deref(), Format::from_code)?,
+                on,
+                confirmed,
+            }),
+            _ => teacher_results.push(TeacherResultFact {
+                id: r.id,
+                teacher_ids,
+                kind: code("teacher result kind", Some(&r.kind), TeacherResultKind::from_code)?,
+                title: r.title.clone().unwrap_or_default(),
+                level: r.level.as_deref().and_then(Level::from_code),
+                placement: r.placement.as_deref().and_then(Placement::from_code),
+                format: r.format.as_deref().and_then(Format::from_code),
+                form: r.form.as_deref().and_then(PresentationForm::from_code),
+                outlet: r.outlet.clone(),
+                url: r.url.clone(),
+                students: r.students.and_then(|s| u32::try_from(s).ok()),
+                on,
+                confirmed,
+            }),
+        }
+    }
+
+    let non_objective = non_objective(conn, a.municipality_id, year)
+        .await?
+        .into_iter()
+        .map(|e| NonObjectiveFact { organization_id: e.organization_id, subject: e.subject })
+        .collect();
+    Ok(Facts {
+        association_id,
+        municipality_id: a.municipality_id,
+        year: y,
+        members,
+        meetings,
+        courses,
+        exam_scores,
+        thresholds: thresholds(conn, a.municipality_id).await?,
+        student_results,
+        teacher_results,
+        non_objective,
+    })
+}

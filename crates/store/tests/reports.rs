@@ -1,0 +1,75 @@
+//! The yearly analysis as a report against a real database (SQLite, or PostgreSQL with
+//! METODA_TEST_DATABASE): draft → submitted → returned → resubmitted (late) → accepted, each
+//! submission frozen as a version.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use metoda_store::testkit::TestDb;
+use metoda_store::{Actor, StoreError, associations, demo, municipalities, profiles, reports};
+use serde_json::json;
+use time::macros::date;
+
+fn actor() -> Actor {
+    Actor { user_id: None, login: "test".into(), ip: None }
+}
+
+#[tokio::test]
+async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every_version_kept() {
+    let t = TestDb::new().await.unwrap();
+    let loaded = demo::load(&t.db, false).await.unwrap();
+    let mut c = t.db.begin().await.unwrap();
+    let a = associations::get(&mut c, loaded.association_id).await.unwrap();
+    let m = municipalities::get(&mut c, a.municipality_id).await.unwrap();
+    let settings = profiles::get(&mut c, m.profile_id.unwrap()).await.unwrap().settings().unwrap();
+    // Seed 002: the analysis of 2025/26 is due by 30 May 2026.
+    let r = reports::open(&mut c, &actor(), &a, &settings, 2025).await.unwrap();
+    assert_eq!((r.status.as_str(), r.version, r.due_on.as_deref()), ("draft", 0, Some("2026-05-30")));
+    assert_eq!(reports::open(&mut c, &actor(), &a, &settings, 2025).await.unwrap().id, r.id, "one report a year");
+    let e = reports::set_text(&mut c, &actor(), &a, &r, 25, "текст").await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(ref v) if v[0].field == "section"), "{e:?}");
+    reports::set_text(&mut c, &actor(), &a, &r, 24, "Провести выездной семинар").await.unwrap();
+
+    let first = json!({"indicators": [{"code": "1", "value": 13}], "sections": {"24": "Провести выездной семинар"}});
+    let r = reports::submit(&mut c, &actor(), &a, &r, &first, date!(2026 - 05 - 30)).await.unwrap();
+    assert_eq!((r.status.as_str(), r.version, r.late), ("submitted", 1, 0), "on the day is in time");
+    let e = reports::set_text(&mut c, &actor(), &a, &r, 24, "другое").await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "a submitted report is frozen: {e:?}");
+    let e = reports::submit(&mut c, &actor(), &a, &r, &first, date!(2026 - 05 - 30)).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
+
+    // Returned only with a comment; then corrected and resubmitted after the deadline.
+    let e = reports::decide(&mut c, &actor(), &a, &r, false, Some(" ")).await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(ref v) if v[0].field == "comment"), "{e:?}");
+    let r = reports::decide(&mut c, &actor(), &a, &r, false, Some("Дополните раздел 6")).await.unwrap();
+    assert_eq!((r.status.as_str(), r.comment.as_deref()), ("returned", Some("Дополните раздел 6")));
+    reports::set_text(&mut c, &actor(), &a, &r, 6, "Результаты ГИА выше районных").await.unwrap();
+    let second = json!({"indicators": [{"code": "1", "value": 14}], "sections": {"6": "Результаты ГИА выше районных"}});
+    let r = reports::submit(&mut c, &actor(), &a, &r, &second, date!(2026 - 06 - 02)).await.unwrap();
+    assert_eq!((r.status.as_str(), r.version, r.late), ("submitted", 2, 1));
+    let r = reports::decide(&mut c, &actor(), &a, &r, true, None).await.unwrap();
+    assert_eq!(r.status, "accepted");
+    let e = reports::decide(&mut c, &actor(), &a, &r, false, Some("ещё")).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
+
+    // Both submissions are kept as they were.
+    let v = reports::versions(&mut c, r.id).await.unwrap();
+    assert_eq!(v.len(), 2);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&v[0].snapshot).unwrap(), first);
+    assert_eq!((v[0].late, v[1].late), (0, 1));
+    let texts = reports::texts(&mut c, r.id).await.unwrap();
+    assert_eq!(texts.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [6, 24]);
+
+    // The authority's list: every active association of the municipality, begun or not.
+    let lines = reports::municipality(&mut c, a.municipality_id, 2025).await.unwrap();
+    assert_eq!(lines.len(), 3);
+    let mine = lines.iter().find(|l| l.association_id == a.id).unwrap();
+    assert_eq!((mine.status.as_deref(), mine.version, mine.late), (Some("accepted"), Some(2), Some(1)));
+    assert!(lines.iter().filter(|l| l.association_id != a.id).all(|l| l.report_id.is_none()));
+    // The sections the records fill: the demo's meetings of 2025/26 and their topics, in date order.
+    let pre = reports::prefill(&mut c, a.id, 2025).await.unwrap();
+    let topics = &pre.iter().find(|s| s.section == 2).unwrap().lines;
+    assert_eq!(topics.len(), 10, "five meetings of two questions: {topics:?}");
+    assert!(topics[0].ends_with("— Анализ работы объединения за прошлый учебный год"), "{topics:?}");
+    assert!(pre.iter().any(|s| s.section == 23));
+    c.commit().await.unwrap();
+    t.drop_db().await;
+}
