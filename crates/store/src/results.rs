@@ -900,13 +900,16 @@ fn code<T>(what: &str, s: Option<&str>, parse: impl Fn(&str) -> Option<T>) -> Re
     s.and_then(parse).ok_or_else(|| StoreError::Other(format!("bad stored {what}: {s:?}")))
 }
 
+/// teacher, name, organization, joined, left, education, category
+type MemberRow = (i64, String, i64, String, Option<String>, String, String);
+
 /// The facts of an association's academic year (`year`: its first calendar year).
 pub async fn facts(conn: &mut AnyConnection, association_id: i64, year: i64) -> Result<Facts> {
     let a = crate::associations::get(conn, association_id).await?;
     let y = AcademicYear(i32::try_from(year).map_err(|_| StoreError::invalid("year", "Учебный год: неверный год"))?);
     let (start, end) = (iso_date(y.start()), iso_date(y.end()));
 
-    let rows: Vec<(i64, String, i64, String, Option<String>, String, String)> = sqlx::query_as(&format!(
+    let rows: Vec<MemberRow> = sqlx::query_as(&format!(
         "SELECT am.teacher_id, {NAME} AS full_name, t.organization_id, am.joined_on, am.left_on, t.education, t.category
          FROM association_members am JOIN teachers t ON t.id = am.teacher_id
          WHERE am.association_id = $1 AND am.joined_on <= $3 AND (am.left_on IS NULL OR am.left_on > $2)
