@@ -41,7 +41,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
-use time::{Date, Month};
+use time::Date;
 
 use crate::profile::{AnalysisDeadline, PlanPeriod};
 use crate::results::{ExamThreshold, Format, Level, Placement, PresentationForm, StudentEvent, TeacherResultKind};
@@ -237,10 +237,8 @@ pub fn analysis_date(year: AcademicYear, deadline: Option<Date>) -> Date {
 /// that year (September–December in the year's first calendar year, January–August in its second,
 /// as `crate::reports::due_date` reckons it); deadlines for a calendar year are not the analysis's.
 pub fn analysis_date_by_profile(year: AcademicYear, deadlines: &[AnalysisDeadline]) -> Date {
-    let due = deadlines.iter().find(|d| d.period == PlanPeriod::AcademicYear).and_then(|d| {
-        let y = if d.due.month >= 9 { year.0 } else { year.0 + 1 };
-        Date::from_calendar_date(y, Month::try_from(d.due.month).ok()?, d.due.day).ok()
-    });
+    let due =
+        deadlines.iter().find(|d| d.period == PlanPeriod::AcademicYear).and_then(|d| crate::reports::due_date(d, year.0));
     analysis_date(year, due)
 }
 

@@ -1030,3 +1030,93 @@ pub async fn facts(conn: &mut AnyConnection, association_id: i64, year: i64) -> 
         non_objective,
     })
 }
+
+impl Facts {
+    /// The facts as the analysis reads them (`metoda_domain::analysis::Facts`): a teacher result
+    /// with several teachers becomes one entry per teacher sharing a key (so a co-authored
+    /// publication, an assessment set or an event counts once in its x.1 row).
+    pub fn for_analysis(&self) -> metoda_domain::analysis::Facts {
+        use metoda_domain::analysis as an;
+        an::Facts {
+            members: self
+                .members
+                .iter()
+                .map(|m| an::Member {
+                    teacher_id: m.teacher_id,
+                    organization_id: m.organization_id,
+                    joined: m.joined,
+                    left: m.left,
+                    education: m.education,
+                    category: m.category,
+                })
+                .collect(),
+            meetings: self
+                .meetings
+                .iter()
+                .map(|m| an::Meeting {
+                    id: m.id,
+                    number: m.number.and_then(|n| u32::try_from(n).ok()),
+                    held_on: m.held_on,
+                    present: u32::try_from(m.present).unwrap_or(0),
+                })
+                .collect(),
+            courses: self
+                .courses
+                .iter()
+                .map(|c| an::Course { id: c.id, teacher_id: c.teacher_id, kind: c.kind, finished_on: c.finished_on })
+                .collect(),
+            exam_scores: self
+                .exam_scores
+                .iter()
+                .map(|e| an::ExamScore {
+                    id: e.id,
+                    teacher_id: e.teacher_id,
+                    subject: e.subject.clone(),
+                    score: e.score,
+                    on: e.on,
+                    confirmed: e.confirmed,
+                })
+                .collect(),
+            thresholds: self.thresholds.clone(),
+            student_results: self
+                .student_results
+                .iter()
+                .map(|r| an::StudentResult {
+                    id: r.id,
+                    teacher_ids: r.teacher_ids.clone(),
+                    event: r.event,
+                    level: r.level,
+                    placement: r.placement,
+                    format: r.format,
+                    on: r.on,
+                    student_key: String::new(),
+                    confirmed: r.confirmed,
+                })
+                .collect(),
+            teacher_results: self
+                .teacher_results
+                .iter()
+                .flat_map(|r| {
+                    r.teacher_ids.iter().map(move |t| an::TeacherResult {
+                        id: r.id,
+                        teacher_id: *t,
+                        kind: r.kind,
+                        level: r.level,
+                        placement: r.placement,
+                        format: r.format,
+                        form: r.form,
+                        on: r.on,
+                        shared_key: Some(format!("tr:{}", r.id)),
+                        students: r.students,
+                        confirmed: r.confirmed,
+                    })
+                })
+                .collect(),
+            non_objective: self
+                .non_objective
+                .iter()
+                .map(|n| an::NonObjective { organization_id: n.organization_id, year: self.year })
+                .collect(),
+        }
+    }
+}

@@ -70,6 +70,26 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
     assert_eq!(topics.len(), 10, "five meetings of two questions: {topics:?}");
     assert!(topics[0].ends_with("— Анализ работы объединения за прошлый учебный год"), "{topics:?}");
     assert!(pre.iter().any(|s| s.section == 23));
+    // The indicators of 2025/26 from the association's facts: five meetings held, the members on
+    // 30 May 2026, the participants of the first meeting as entered.
+    let facts = metoda_store::results::facts(&mut c, a.id, 2025).await.unwrap();
+    let year = metoda_domain::teachers::AcademicYear(2025);
+    let on = metoda_domain::analysis::analysis_date_by_profile(year, &settings.analysis_deadlines.value);
+    assert_eq!(on, date!(2026 - 05 - 30));
+    let an = metoda_domain::analysis::compute(year, on, &facts.for_analysis());
+    assert_eq!(an.get("2").unwrap().value, 5);
+    let members = associations::members(&mut c, a.id, Some("2026-05-30")).await.unwrap().len() as u32;
+    assert_eq!(an.get("1").unwrap().value, members);
+    let first: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM meeting_attendance t JOIN meetings m ON m.id = t.meeting_id
+         WHERE m.association_id = $1 AND m.held_on >= '2025-09-01' AND t.status = 'present'
+           AND m.held_on = (SELECT MIN(held_on) FROM meetings WHERE association_id = $1 AND held_on >= '2025-09-01')",
+    )
+    .bind(a.id)
+    .fetch_one(&mut *c)
+    .await
+    .unwrap();
+    assert_eq!(i64::from(an.get("2.1").unwrap().value), first);
     c.commit().await.unwrap();
     t.drop_db().await;
 }
