@@ -106,7 +106,10 @@ pub fn analysis_docx(doc: &AnalysisDoc) -> Result<Vec<u8>, String> {
     if let Some(subtitle) = &doc.subtitle {
         for line in lines(subtitle) {
             docx = docx.add_paragraph(
-                Paragraph::new().align(AlignmentType::Center).line_spacing(spacing(0)).add_run(Run::new().add_text(line)),
+                Paragraph::new()
+                    .align(AlignmentType::Center)
+                    .line_spacing(spacing(0))
+                    .add_run(Run::new().add_text(line)),
             );
         }
     }
@@ -156,7 +159,7 @@ pub fn analysis_docx(doc: &AnalysisDoc) -> Result<Vec<u8>, String> {
 fn section_heading(section: &AnalysisSection) -> Paragraph {
     let title = lines(&section.title).collect::<Vec<_>>().join(" ");
     Paragraph::new()
-        .align(AlignmentType::Both)
+        .align(AlignmentType::Left)
         .line_spacing(spacing(60))
         .keep_next(true)
         .add_run(Run::new().add_text(format!("{}. {title}", section.number)).bold())
@@ -183,7 +186,8 @@ fn list_item(parts: &[&str]) -> Vec<Paragraph> {
 /// «№ | показатель | количество», a row per indicator.
 fn indicators_table(indicators: &[IndicatorLine]) -> Table {
     let widths: Vec<usize> = SHARES.iter().map(|s| text_width() * s / 100).collect();
-    let mut rows = vec![TableRow::new(TABLE_HEADERS.iter().zip(&widths).map(|(h, w)| table_cell(h, *w, true)).collect())];
+    let mut rows =
+        vec![TableRow::new(TABLE_HEADERS.iter().zip(&widths).map(|(h, w)| table_cell(h, *w, true)).collect())];
     for line in indicators {
         let label_indent = if line.is_sub_row() { twips(SUB_ROW_INDENT) } else { 0 };
         let cells = vec![

@@ -10,9 +10,13 @@
 //! - [`order_docx`] lays out an order of the authority («приказ») as a Word document.
 //! - [`plan_docx`] lays out an association's yearly work plan with its «УТВЕРЖДАЮ» block.
 //! - [`minutes_docx`] lays out the minutes of an association's meeting («протокол заседания»).
+//! - [`analysis_docx`] lays out the yearly analysis of an association with its indicators table;
+//!   [`analysis_xlsx`] writes the indicators, or their roll-up over associations, to XLSX.
 //!
 //! Nothing here touches the database or the network: bytes in, bytes out.
 
+pub mod analysis_docx;
+pub mod analysis_xlsx;
 pub mod export;
 pub mod import;
 pub mod minutes_docx;

@@ -748,7 +748,10 @@ mod tests {
         let other = grant(Role::AuthoritySpecialist, 1, Some(B), None, None);
         assert!(may(&head, Action::Update, &an(5)) && !may(&head, Action::Update, &an(6)));
         assert!(may(&secretary, Action::View, &an(5)) && !may(&secretary, Action::Update, &an(5)));
-        assert!(may(&spec, Action::View, &an(5)) && !may(&spec, Action::Update, &an(5)), "the authority reads, decides");
+        assert!(
+            may(&spec, Action::View, &an(5)) && !may(&spec, Action::Update, &an(5)),
+            "the authority reads, decides"
+        );
         assert!(may(&spec, Action::Update, &decide) && !may(&head, Action::Update, &decide));
         assert!(!may(&other, Action::Update, &decide) && !may(&other, Action::View, &an(5)));
     }

@@ -237,8 +237,10 @@ pub fn analysis_date(year: AcademicYear, deadline: Option<Date>) -> Date {
 /// that year (September–December in the year's first calendar year, January–August in its second,
 /// as `crate::reports::due_date` reckons it); deadlines for a calendar year are not the analysis's.
 pub fn analysis_date_by_profile(year: AcademicYear, deadlines: &[AnalysisDeadline]) -> Date {
-    let due =
-        deadlines.iter().find(|d| d.period == PlanPeriod::AcademicYear).and_then(|d| crate::reports::due_date(d, year.0));
+    let due = deadlines
+        .iter()
+        .find(|d| d.period == PlanPeriod::AcademicYear)
+        .and_then(|d| crate::reports::due_date(d, year.0));
     analysis_date(year, due)
 }
 

@@ -5,8 +5,8 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use crate::features::{
-    associations, audit, cyclograms, meetings, municipalities, orders, organizations, plans, profiles, regions,
-    session, teachers, users,
+    analysis, associations, audit, cyclograms, meetings, municipalities, orders, organizations, plans, profiles,
+    regions, session, teachers, users,
 };
 
 #[derive(OpenApi)]
@@ -33,6 +33,8 @@ use crate::features::{
         meetings::api_cancel, meetings::api_attendance, meetings::api_guest, meetings::api_guest_delete, meetings::api_agenda,
         meetings::api_agenda_update, meetings::api_agenda_delete, meetings::api_draft, meetings::api_sign, meetings::api_addendum,
         meetings::api_action, meetings::api_close, meetings::api_notifications, meetings::api_read, meetings::docx_api,
+        analysis::api_get, analysis::api_text, analysis::api_submit, analysis::api_decision, analysis::api_docx, analysis::api_xlsx,
+        analysis::api_overview,
     ),
     modifiers(&Security),
     security(("token" = []), ("session" = []))

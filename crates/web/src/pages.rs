@@ -108,6 +108,7 @@ fn nav(c: &Current, active: &str) -> Vec<NavItem> {
     {
         items.push(("/associations", "Объединения"));
         items.push(("/orders", "Приказы"));
+        items.push(("/analysis", "Анализы"));
     }
     items.push(("/profiles", "Профили положений"));
     if any(&|p| c.may(Action::View, &Resource::User { place: p })) {

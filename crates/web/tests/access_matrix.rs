@@ -117,6 +117,10 @@ const ORDER_REGISTRARS: &[&str] = &["admin", "uo.head", "uo.specialist", "b.spec
 const A_MEETING_EDITORS: &[&str] = &["admin", "uo.head", "uo.specialist", "mmo.head", "mmo.deputy", "mmo.secretary"];
 /// Seed 002 §3.3: the minutes are signed by the head — the head's own act.
 const A_SIGNERS: &[&str] = &["mmo.head"];
+/// The yearly analysis is written and submitted by the association's head or deputy.
+const A_ANALYSIS_WRITERS: &[&str] = &["admin", "mmo.head", "mmo.deputy"];
+/// A's authority accepts or returns the analyses of its associations.
+const A_ANALYSIS_DECIDERS: &[&str] = &["admin", "uo.head", "uo.specialist"];
 /// A task is closed by its owner (A's teacher account) or by whoever edits the meeting.
 const A_TASK_CLOSERS: &[&str] =
     &["admin", "uo.head", "uo.specialist", "mmo.head", "mmo.deputy", "mmo.secretary", "teacher"];
@@ -718,6 +722,22 @@ fn routes() -> Vec<Route> {
         r(p.clone(), "/api/v1/meetings/{m_cancel2}/cancel", Json(r#"{"reason": "карантин"}"#), A_MEETING_EDITORS),
         r(g.clone(), "/api/v1/notifications", None, SIGNED_IN),
         r(p.clone(), "/api/v1/notifications", Json("{}"), SIGNED_IN),
+        // the yearly analysis: texts on a year never submitted, submissions and decisions on years of their own
+        r(g.clone(), "/associations/{assoc_a}/analysis?year=2010", None, A_ALL),
+        r(p.clone(), "/associations/{assoc_a}/analysis/2010/sections/24", Form(&[("text", "Предложения {tag}")]), A_ANALYSIS_WRITERS),
+        r(p.clone(), "/associations/{assoc_a}/analysis/{ry}/submit", None, A_ANALYSIS_WRITERS),
+        r(p.clone(), "/associations/{assoc_a}/analysis/{dy}/decision", Form(&[("accept", "0"), ("comment", "Доработать")]), A_ANALYSIS_DECIDERS),
+        r(g.clone(), "/associations/{assoc_a}/analysis/2010/docx", None, A_ALL),
+        r(g.clone(), "/associations/{assoc_a}/analysis/2010/xlsx", None, A_ALL),
+        r(g.clone(), "/api/v1/associations/{assoc_a}/analysis?year=2010", None, A_ALL),
+        r(put.clone(), "/api/v1/associations/{assoc_a}/analysis/2010/sections/23", Json(r#"{"text": "Темы {tag}"}"#), A_ANALYSIS_WRITERS),
+        r(p.clone(), "/api/v1/associations/{assoc_a}/analysis/{ry2}/submit", Json("{}"), A_ANALYSIS_WRITERS),
+        r(p.clone(), "/api/v1/associations/{assoc_a}/analysis/{dy2}/decision", Json(r#"{"accept": true}"#), A_ANALYSIS_DECIDERS),
+        r(g.clone(), "/api/v1/associations/{assoc_a}/analysis/2010/docx", None, A_ALL),
+        r(g.clone(), "/api/v1/associations/{assoc_a}/analysis/2010/xlsx", None, A_ALL),
+        r(g.clone(), "/analysis?municipality_id={muni_a}&year=2010", None, A_ALL),
+        r(g.clone(), "/analysis/summary.xlsx?municipality_id={muni_a}&year=2010", None, A_ALL),
+        r(g.clone(), "/api/v1/analysis?municipality_id={muni_a}&year=2010", None, A_ALL),
     ]
 }
 
@@ -891,6 +911,20 @@ async fn every_route_for_every_role() {
         let g2 = users::add_grant(&mut tx, &actor, u.id, Role::OrgAdmin, ids).await.unwrap();
         per_role.insert(login, (u.id, g1.id, g2.id));
         meetings_per_role.insert(login, meeting_fixtures(&mut tx, &a_assoc, &a_settings, &signed, owner).await);
+        // Two submitted analyses per role for the decision routes (years of their own).
+        for year in [1900 + 2 * i as i32, 1901 + 2 * i as i32] {
+            let r = metoda_store::reports::open(&mut tx, &actor, &a_assoc, &a_settings, year).await.unwrap();
+            metoda_store::reports::submit(
+                &mut tx,
+                &actor,
+                &a_assoc,
+                &r,
+                &serde_json::json!({}),
+                time::OffsetDateTime::now_utc().date(),
+            )
+            .await
+            .unwrap();
+        }
     }
     // A file of A's association and a scan of B's order.
     let pdf = b"%PDF-1.4 test".to_vec();
@@ -1092,6 +1126,10 @@ async fn every_route_for_every_role() {
                 .replace("{m_action2}", &mf["action2"].to_string())
                 .replace("{m_cancel}", &mf["cancel"].to_string())
                 .replace("{m_cancel2}", &mf["cancel2"].to_string())
+                .replace("{ry}", &(1950 + 2 * i).to_string())
+                .replace("{ry2}", &(1951 + 2 * i).to_string())
+                .replace("{dy}", &(1900 + 2 * i).to_string())
+                .replace("{dy2}", &(1901 + 2 * i).to_string())
                 .replace("{tag}", &tag)
         };
         for route in routes() {

@@ -2,6 +2,7 @@
 //! cells of the exported workbook, the paragraphs of the order.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod analysis;
 mod export;
 mod import_csv;
 mod import_xlsx;

@@ -1,5 +1,6 @@
 //! One module per feature; each exposes `routes()` with its pages and its API side by side.
 
+pub mod analysis;
 pub mod associations;
 pub mod attachments;
 pub mod audit;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .merge(plans::routes())
         .merge(cyclograms::routes())
         .merge(meetings::routes())
+        .merge(analysis::routes())
         .merge(attachments::routes())
         .merge(audit::routes())
 }

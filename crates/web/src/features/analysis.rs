@@ -1,0 +1,874 @@
+//! The yearly analysis of an association (seed 002 §3.4 and appendix 1; DOMAIN.md §4): the 29
+//! indicators computed from the data (`metoda_domain::analysis`), every number with the records
+//! behind it; the 24 sections prefilled from the data, with the head's text; submitted by the
+//! profile's deadline as a frozen version, accepted or returned by the authority
+//! (`metoda_store::reports`). While a report is a draft (or returned) the page shows the data as
+//! it is now; once submitted, it shows the version as it was submitted.
+
+use askama::Template;
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use metoda_domain::FieldError;
+use metoda_domain::access::{Action, Resource};
+use metoda_domain::analysis::{self, Analysis, Source};
+use metoda_domain::meetings::initials;
+use metoda_domain::profile::ProfileSettings;
+use metoda_domain::reports::{SECTIONS, SectionKind};
+use metoda_domain::results::{Level, StudentEvent, TeacherResultKind};
+use metoda_domain::teachers::{AcademicYear, CourseKind};
+use metoda_store::associations::{self, Association};
+use metoda_store::reports::{self, Report, SectionData};
+use metoda_store::results::{self, Facts};
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::auth::{ApiMe, Ctx, Current, Me, require};
+use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
+use crate::extract::{Form, Path, Query};
+use crate::features::meetings::settings_for;
+use crate::features::teachers::today;
+use crate::pages::{Layout, redirect_with, render};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/associations/{id}/analysis", get(view_page))
+        .route("/associations/{id}/analysis/{year}/sections/{n}", post(text_submit))
+        .route("/associations/{id}/analysis/{year}/submit", post(submit_submit))
+        .route("/associations/{id}/analysis/{year}/decision", post(decision_submit))
+        .route("/associations/{id}/analysis/{year}/docx", get(docx_page))
+        .route("/associations/{id}/analysis/{year}/xlsx", get(xlsx_page))
+        .route("/analysis", get(overview_page))
+        .route("/analysis/summary.xlsx", get(summary_xlsx))
+        .route("/api/v1/analysis", get(api_overview))
+        .route("/api/v1/associations/{id}/analysis", get(api_get))
+        .route("/api/v1/associations/{id}/analysis/{year}/docx", get(api_docx))
+        .route("/api/v1/associations/{id}/analysis/{year}/xlsx", get(api_xlsx))
+        .route("/api/v1/associations/{id}/analysis/{year}/sections/{n}", axum::routing::put(api_text))
+        .route("/api/v1/associations/{id}/analysis/{year}/submit", post(api_submit))
+        .route("/api/v1/associations/{id}/analysis/{year}/decision", post(api_decision))
+}
+
+fn res(a: &Association) -> Resource {
+    Resource::Analysis { region_id: a.region_id, municipality_id: a.municipality_id, association_id: a.id }
+}
+
+fn decision_res(a: &Association) -> Resource {
+    Resource::AnalysisDecision { region_id: a.region_id, municipality_id: a.municipality_id }
+}
+
+/// A section as the page, the API and the frozen version show it.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Section {
+    pub number: u8,
+    pub title: String,
+    /// data | data_and_text | text
+    pub kind: String,
+    /// What the data says.
+    pub lines: Vec<String>,
+    /// The head's text.
+    pub text: Option<String>,
+}
+
+/// The analysis as composed from the data (and frozen as such when submitted).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Composed {
+    #[schema(value_type = Object)]
+    pub analysis: Analysis,
+    /// For each indicator row, what its sources are, in words (teachers' names, records).
+    pub explained: Vec<Vec<String>>,
+    /// The unconfirmed records shown apart, in words, with the row they would count in.
+    pub apart: Vec<String>,
+    pub sections: Vec<Section>,
+}
+
+/// The current academic year, or the one asked for.
+fn year_or_now(y: Option<i32>) -> i32 {
+    y.unwrap_or_else(|| AcademicYear::containing(today()).0)
+}
+
+async fn load(
+    state: &AppState,
+    me: &Current,
+    id: i64,
+    action: Action,
+) -> Result<(Association, ProfileSettings), AppError> {
+    let mut c = state.db.conn().await?;
+    let a = associations::get(&mut c, id).await?;
+    require(me, action, &res(&a))?;
+    let s = settings_for(&mut c, &a).await?;
+    Ok((a, s))
+}
+
+/// Words for one source of a number.
+fn describe(src: &Source, f: &Facts, orgs: &[(i64, String)]) -> String {
+    let teacher = |id: i64| {
+        f.members.iter().find(|m| m.teacher_id == id).map_or_else(|| format!("педагог № {id}"), |m| m.full_name.clone())
+    };
+    let teachers = |ids: &[i64]| ids.iter().map(|t| initials(&teacher(*t))).collect::<Vec<_>>().join(", ");
+    match *src {
+        Source::Teacher(id) => teacher(id),
+        Source::Meeting(id) => f.meetings.iter().find(|m| m.id == id).map_or_else(String::new, |m| match m.number {
+            Some(n) => format!(
+                "заседание {} (протокол № {n}), присутствовали {}",
+                metoda_domain::values::ru_date(m.held_on),
+                m.present
+            ),
+            None => format!("заседание {}, присутствовали {}", metoda_domain::values::ru_date(m.held_on), m.present),
+        }),
+        Source::Course(id) => f.courses.iter().find(|c| c.id == id).map_or_else(String::new, |c| {
+            let kind = if c.kind == CourseKind::Retraining { "переподготовка" } else { "КПК" };
+            format!(
+                "{} — {kind} «{}», {}",
+                initials(&teacher(c.teacher_id)),
+                c.title,
+                metoda_domain::values::ru_date(c.finished_on)
+            )
+        }),
+        Source::ExamScore(id) => f.exam_scores.iter().find(|e| e.id == id).map_or_else(String::new, |e| {
+            format!("{} — ЕГЭ, {}: {} баллов", initials(&teacher(e.teacher_id)), e.subject, e.score)
+        }),
+        Source::StudentResult(id) => f.student_results.iter().find(|r| r.id == id).map_or_else(String::new, |r| {
+            let what = match r.event {
+                StudentEvent::Vsosh => {
+                    format!("ВсОШ, {} этап, {}", r.level.label_ru(), r.subject.clone().unwrap_or_default())
+                }
+                e => format!("{} «{}», {}", e.label_ru(), r.title.clone().unwrap_or_default(), r.level.label_ru()),
+            };
+            format!(
+                "{what} — {} ({}, {})",
+                r.placement.label_ru(),
+                metoda_domain::values::ru_date(r.on),
+                teachers(&r.teacher_ids)
+            )
+        }),
+        Source::TeacherResult(id) => f.teacher_results.iter().find(|r| r.id == id).map_or_else(String::new, |r| {
+            let level = r.level.map(|l| format!(", {}", l.label_ru())).unwrap_or_default();
+            let place = r.placement.map(|p| format!(" — {}", p.label_ru())).unwrap_or_default();
+            format!("{} «{}»{level}{place} ({})", r.kind.label_ru(), r.title, teachers(&r.teacher_ids))
+        }),
+        Source::Organization(id) => {
+            orgs.iter().find(|o| o.0 == id).map_or_else(|| format!("организация № {id}"), |o| o.1.clone())
+        }
+    }
+}
+
+/// The lines of the sections the results fill.
+fn result_lines(f: &Facts, section: u8) -> Vec<String> {
+    let counted = |confirmed: bool| if confirmed { "" } else { " (не подтверждено)" };
+    let teachers = |ids: &[i64]| {
+        ids.iter()
+            .filter_map(|t| f.members.iter().find(|m| m.teacher_id == *t).map(|m| initials(&m.full_name)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let students = |pred: &dyn Fn(&results::StudentResultFact) -> bool| -> Vec<String> {
+        f.student_results
+            .iter()
+            .filter(|r| pred(r))
+            .map(|r| {
+                let what = match r.event {
+                    StudentEvent::Vsosh => {
+                        format!("ВсОШ ({} этап), {}", r.level.label_ru(), r.subject.clone().unwrap_or_default())
+                    }
+                    e => format!("{} «{}»", e.label_ru(), r.title.clone().unwrap_or_default()),
+                };
+                format!("{what}: {} — {}{}", r.placement.label_ru(), teachers(&r.teacher_ids), counted(r.confirmed))
+            })
+            .collect()
+    };
+    let teacher_results = |kind: TeacherResultKind, level: Option<Level>| -> Vec<String> {
+        f.teacher_results
+            .iter()
+            .filter(|r| r.kind == kind && (level.is_none() || r.level == level))
+            .map(|r| {
+                let place = r.placement.map(|p| format!(" — {}", p.label_ru())).unwrap_or_default();
+                let outlet = r.outlet.as_ref().map(|o| format!(", {o}")).unwrap_or_default();
+                let url = r.url.as_ref().map(|u| format!(" ({u})")).unwrap_or_default();
+                format!("«{}»{outlet}{url}{place} — {}{}", r.title, teachers(&r.teacher_ids), counted(r.confirmed))
+            })
+            .collect()
+    };
+    let all_russian = |l: Level| matches!(l, Level::AllRussian | Level::International);
+    match section {
+        5 => teacher_results(TeacherResultKind::ProfileTeaching, None),
+        6 => {
+            let mut out: Vec<String> = f
+                .exam_scores
+                .iter()
+                .map(|e| {
+                    let who = f.members.iter().find(|m| m.teacher_id == e.teacher_id).map(|m| initials(&m.full_name));
+                    format!(
+                        "ЕГЭ, {}: {} баллов — {}{}",
+                        e.subject,
+                        e.score,
+                        who.unwrap_or_default(),
+                        counted(e.confirmed)
+                    )
+                })
+                .collect();
+            out.extend(students(&|r| r.event == StudentEvent::Vsosh && r.level == Level::Municipal));
+            out
+        }
+        7 => students(&|r| r.event == StudentEvent::Vsosh && r.level == Level::Regional),
+        8 => students(&|r| all_russian(r.level)),
+        9 => students(&|r| r.event != StudentEvent::Vsosh && r.level == Level::Regional),
+        10 => students(&|r| r.event != StudentEvent::Vsosh && r.level == Level::Municipal),
+        11 => teacher_results(TeacherResultKind::Competition, None),
+        12 => {
+            let mut v = teacher_results(TeacherResultKind::Presentation, Some(Level::AllRussian));
+            v.extend(teacher_results(TeacherResultKind::Presentation, Some(Level::International)));
+            v
+        }
+        13 => teacher_results(TeacherResultKind::Presentation, Some(Level::Regional)),
+        14 => teacher_results(TeacherResultKind::Presentation, Some(Level::Municipal)),
+        15 => teacher_results(TeacherResultKind::Publication, None),
+        16 => teacher_results(TeacherResultKind::AssessmentMaterials, None),
+        17 => f
+            .teacher_results
+            .iter()
+            .filter(|r| r.kind == TeacherResultKind::StudentEventOrganised)
+            .map(|r| {
+                let n = r.students.map(|n| format!(", участников: {n}")).unwrap_or_default();
+                format!("«{}»{n} — {}{}", r.title, teachers(&r.teacher_ids), counted(r.confirmed))
+            })
+            .collect(),
+        _ => vec![],
+    }
+}
+
+/// Composes the analysis of an association and year from the data as it is now.
+async fn compose(
+    state: &AppState,
+    a: &Association,
+    s: &ProfileSettings,
+    year: i32,
+    report: Option<&Report>,
+) -> Result<Composed, AppError> {
+    let mut c = state.db.conn().await?;
+    let facts = results::facts(&mut c, a.id, i64::from(year)).await?;
+    let y = AcademicYear(year);
+    let date = analysis::analysis_date_by_profile(y, &s.analysis_deadlines.value);
+    let an = analysis::compute(y, date, &facts.for_analysis());
+    let orgs: Vec<(i64, String)> = metoda_store::organizations::list(
+        &mut c,
+        &metoda_store::organizations::Filter {
+            municipality_id: Some(a.municipality_id),
+            include_archived: true,
+            ..Default::default()
+        },
+    )
+    .await?
+    .into_iter()
+    .map(|o| (o.id, o.short_name))
+    .collect();
+    let explained =
+        an.indicators.iter().map(|i| i.sources.iter().map(|s| describe(s, &facts, &orgs)).collect()).collect();
+    let apart = an.apart.iter().map(|x| format!("{} — строка {}", describe(&x.source, &facts, &orgs), x.row)).collect();
+    let prefill: Vec<SectionData> = reports::prefill(&mut c, a.id, year).await?;
+    let texts = match report {
+        Some(r) => reports::texts(&mut c, r.id).await?,
+        None => vec![],
+    };
+    let composition = {
+        let v = |code: &str| an.get(code).map_or(0, |i| i.value);
+        vec![
+            format!("Педагогов в объединении на {}: {}", metoda_domain::values::ru_date(date), v("1")),
+            format!("высшее образование — {}, среднее профессиональное — {}", v("1.1"), v("1.2")),
+            format!(
+                "высшая категория — {}, первая — {}, соответствие занимаемой должности — {}",
+                v("1.3"),
+                v("1.4"),
+                v("1.5")
+            ),
+        ]
+    };
+    let sections = SECTIONS
+        .iter()
+        .map(|(n, title, kind)| {
+            let mut lines = match n {
+                1 => composition.clone(),
+                _ => prefill.iter().find(|p| p.section == *n).map(|p| p.lines.clone()).unwrap_or_default(),
+            };
+            lines.extend(result_lines(&facts, *n));
+            if lines.is_empty() && matches!(n, 19..=21) {
+                lines.push("Сведения об этом появятся, когда объединение будет вести их в системе.".into());
+            }
+            let text = texts.iter().find(|(s, _)| *s == i64::from(*n)).map(|(_, t)| t.clone());
+            let kind = match kind {
+                SectionKind::Data => "data",
+                SectionKind::DataAndText => "data_and_text",
+                SectionKind::Text => "text",
+            };
+            Section { number: *n, title: (*title).to_owned(), kind: kind.into(), lines, text }
+        })
+        .collect();
+    Ok(Composed { analysis: an, explained, apart, sections })
+}
+
+/// The report, the analysis to show (frozen once submitted) and whether it is the live data.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AnalysisBody {
+    pub year: i32,
+    pub report: Option<Report>,
+    pub due_on: Option<String>,
+    /// true: computed from the data now; false: the version as submitted.
+    pub live: bool,
+    pub composed: Composed,
+}
+
+async fn body(state: &AppState, a: &Association, s: &ProfileSettings, year: i32) -> Result<AnalysisBody, AppError> {
+    let mut c = state.db.conn().await?;
+    let report = reports::find(&mut c, a.id, year).await?;
+    let frozen = match &report {
+        Some(r) if !r.editable() => {
+            let v = reports::versions(&mut c, r.id).await?;
+            v.last().and_then(|v| serde_json::from_str::<Composed>(&v.snapshot).ok())
+        }
+        _ => None,
+    };
+    drop(c);
+    let due_on = reports::deadline_of(s, year).map(metoda_domain::values::iso_date);
+    Ok(match frozen {
+        Some(composed) => AnalysisBody { year, report, due_on, live: false, composed },
+        None => {
+            let composed = compose(state, a, s, year, report.as_ref()).await?;
+            AnalysisBody { year, report, due_on, live: true, composed }
+        }
+    })
+}
+
+async fn set_text(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    year: i32,
+    n: u8,
+    text: &str,
+) -> Result<(), AppError> {
+    let (a, s) = load(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    let r = reports::open(&mut tx, &ctx.actor(), &a, &s, year).await?;
+    reports::set_text(&mut tx, &ctx.actor(), &a, &r, n, text).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn submit(state: &AppState, me: &Current, ctx: &Ctx, id: i64, year: i32) -> Result<Report, AppError> {
+    let (a, s) = load(state, me, id, Action::Update).await?;
+    if !a.is_active() {
+        return Err(AppError::Conflict("Объединение ликвидировано".into()));
+    }
+    let mut tx = state.db.begin().await?;
+    let r = reports::open(&mut tx, &ctx.actor(), &a, &s, year).await?;
+    tx.commit().await?;
+    // The snapshot is composed from the data now, with the head's texts, and frozen as the version.
+    let composed = compose(state, &a, &s, year, Some(&r)).await?;
+    let snapshot = serde_json::to_value(&composed).map_err(AppError::internal)?;
+    let mut tx = state.db.begin().await?;
+    let r = reports::submit(&mut tx, &ctx.actor(), &a, &r, &snapshot, today()).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+/// The authority's decision.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(default)]
+pub struct DecisionInput {
+    /// true: accept; false: return with `comment`.
+    pub accept: bool,
+    pub comment: String,
+}
+
+async fn decide(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    year: i32,
+    d: &DecisionInput,
+) -> Result<Report, AppError> {
+    let (a, _) = load(state, me, id, Action::View).await?;
+    require(me, Action::Update, &decision_res(&a))?;
+    let mut tx = state.db.begin().await?;
+    let r = reports::find(&mut tx, a.id, year)
+        .await?
+        .ok_or_else(|| AppError::Conflict("Анализ ещё не представлен".into()))?;
+    let r = reports::decide(&mut tx, &ctx.actor(), &a, &r, d.accept, Some(d.comment.as_str())).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+// ---- pages ----
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct YearQuery {
+    year: Option<i32>,
+}
+
+#[derive(Template)]
+#[template(path = "analysis.html")]
+struct ViewPage {
+    l: Layout,
+    a: Association,
+    b: AnalysisBody,
+    can_edit: bool,
+    can_decide: bool,
+    years: Vec<i32>,
+}
+
+impl ViewPage {
+    fn status_label(&self) -> &'static str {
+        self.b.report.as_ref().map_or("не начат", |r| r.status().label_ru())
+    }
+    fn editable(&self) -> bool {
+        self.can_edit && self.b.report.as_ref().is_none_or(Report::editable)
+    }
+    fn sub(&self, code: &str) -> bool {
+        code.contains('.')
+    }
+    /// The records behind indicator row `i`, in words.
+    fn explained(&self, i: impl std::borrow::Borrow<usize>) -> &[String] {
+        self.b.composed.explained.get(*i.borrow()).map_or(&[], Vec::as_slice)
+    }
+}
+
+async fn view_with(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    year: i32,
+    errors: Vec<FieldError>,
+) -> PageResult {
+    let (a, s) = load(state, me, id, Action::View).await?;
+    let b = body(state, &a, &s, year).await?;
+    let can_edit = a.is_active() && me.may(Action::Update, &res(&a));
+    let can_decide = me.may(Action::Update, &decision_res(&a));
+    let now = AcademicYear::containing(today()).0;
+    let page = ViewPage {
+        l: Layout::new(ctx, format!("Анализ деятельности за {}/{}: {}", year, year + 1, a.name), "/associations")
+            .with_errors(errors),
+        a,
+        b,
+        can_edit,
+        can_decide,
+        years: (now - 3..=now).rev().collect(),
+    };
+    render(&page)
+}
+
+async fn view_page(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Query(q): Query<YearQuery>,
+) -> PageResult {
+    view_with(&state, &me, &ctx, id, year_or_now(q.year), vec![]).await
+}
+
+async fn done<T>(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    year: i32,
+    r: Result<T, AppError>,
+    ok: &str,
+) -> PageResult {
+    match r {
+        Ok(_) => Ok(redirect_with(&format!("/associations/{id}/analysis?year={year}"), ok, ctx)),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (_, errors) = crate::features::municipalities::form_errors(e);
+            view_with(state, me, ctx, id, year, errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(default)]
+pub struct TextInput {
+    pub text: String,
+}
+
+async fn text_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path((id, year, n)): Path<(i64, i32, u8)>,
+    Form(f): Form<TextInput>,
+) -> PageResult {
+    let r = set_text(&state, &me, &ctx, id, year, n, &f.text).await;
+    done(&state, &me, &ctx, id, year, r, &format!("Раздел {n} сохранён")).await
+}
+
+async fn submit_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path((id, year)): Path<(i64, i32)>,
+) -> PageResult {
+    let r = submit(&state, &me, &ctx, id, year).await;
+    let msg = match &r {
+        Ok(r) if r.late == 1 => format!("Анализ представлен (версия {}), позже срока", r.version),
+        Ok(r) => format!("Анализ представлен (версия {})", r.version),
+        Err(_) => String::new(),
+    };
+    done(&state, &me, &ctx, id, year, r, &msg).await
+}
+
+async fn decision_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path((id, year)): Path<(i64, i32)>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let p = crate::pages::pairs(&body)?;
+    let d = DecisionInput {
+        accept: crate::pages::field(&p, "accept") == "1",
+        comment: crate::pages::field(&p, "comment").to_owned(),
+    };
+    let r = decide(&state, &me, &ctx, id, year, &d).await;
+    let msg =
+        if d.accept { "Анализ принят" } else { "Анализ возвращён на доработку" };
+    done(&state, &me, &ctx, id, year, r, msg).await
+}
+
+// ---- API ----
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+pub struct ApiYear {
+    /// The academic year by its first calendar year (2025 = 2025/2026); default: the current one.
+    pub year: Option<i32>,
+}
+
+/// The analysis of an association for a year: the report, the 29 indicators with the records
+/// behind each, the unconfirmed records apart, the 24 sections (live data, or as submitted).
+#[utoipa::path(get, path = "/api/v1/associations/{id}/analysis", tag = "analysis", params(("id" = i64, Path), ApiYear),
+    responses((status = 200, body = AnalysisBody), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_get(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(id): Path<i64>,
+    Query(q): Query<ApiYear>,
+) -> ApiResult<AnalysisBody> {
+    let (a, s) = load(&state, &me, id, Action::View).await?;
+    Ok(Json(body(&state, &a, &s, year_or_now(q.year)).await?))
+}
+
+/// Write the head's text of a section (1–24); empty text removes it.
+#[utoipa::path(put, path = "/api/v1/associations/{id}/analysis/{year}/sections/{n}", tag = "analysis",
+    params(("id" = i64, Path), ("year" = i32, Path), ("n" = u8, Path)), request_body = TextInput,
+    responses((status = 200, body = AnalysisBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_text(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path((id, year, n)): Path<(i64, i32, u8)>,
+    b: JsonIn<TextInput>,
+) -> ApiResult<AnalysisBody> {
+    set_text(&state, &me, &ctx, id, year, n, &json_body(b)?.text).await?;
+    let (a, s) = load(&state, &me, id, Action::View).await?;
+    Ok(Json(body(&state, &a, &s, year).await?))
+}
+
+/// Submit the analysis: frozen as the next version; late when after the profile's deadline.
+#[utoipa::path(post, path = "/api/v1/associations/{id}/analysis/{year}/submit", tag = "analysis",
+    params(("id" = i64, Path), ("year" = i32, Path)),
+    responses((status = 200, body = Report), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_submit(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path((id, year)): Path<(i64, i32)>,
+) -> ApiResult<Report> {
+    Ok(Json(submit(&state, &me, &ctx, id, year).await?))
+}
+
+/// The authority accepts the submitted analysis or returns it with a comment.
+#[utoipa::path(post, path = "/api/v1/associations/{id}/analysis/{year}/decision", tag = "analysis",
+    params(("id" = i64, Path), ("year" = i32, Path)), request_body = DecisionInput,
+    responses((status = 200, body = Report), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_decision(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path((id, year)): Path<(i64, i32)>,
+    b: JsonIn<DecisionInput>,
+) -> ApiResult<Report> {
+    Ok(Json(decide(&state, &me, &ctx, id, year, &json_body(b)?).await?))
+}
+
+// ---- files ----
+
+fn lines_of(b: &AnalysisBody) -> Vec<metoda_docs::analysis_docx::IndicatorLine> {
+    b.composed
+        .analysis
+        .indicators
+        .iter()
+        .map(|i| metoda_docs::analysis_docx::IndicatorLine {
+            code: i.code.clone(),
+            label: i.label.clone(),
+            value: i.value,
+        })
+        .collect()
+}
+
+fn title_of(a: &Association, year: i32) -> String {
+    format!("Анализ деятельности: {} за {}/{} учебный год", a.name, year, year + 1)
+}
+
+fn file(bytes: Vec<u8>, content_type: &'static str, name: String) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let mut r = bytes.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    let disposition = format!("attachment; filename=\"{name}\"");
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    r
+}
+
+/// The whole analysis as a Word document: the 24 sections, then the indicator table.
+async fn docx_of(state: &AppState, me: &Current, id: i64, year: i32) -> Result<axum::response::Response, AppError> {
+    use metoda_docs::analysis_docx::{AnalysisDoc, AnalysisSection, analysis_docx};
+    let (a, s) = load(state, me, id, Action::View).await?;
+    let b = body(state, &a, &s, year).await?;
+    let subtitle = match &b.report {
+        Some(r) if r.version > 0 => format!(
+            "{}\n{}, версия {}{}",
+            a.municipality_name,
+            r.status().label_ru(),
+            r.version,
+            r.submitted_at.as_deref().map(|t| format!(", представлен {}", crate::pages::ts(t))).unwrap_or_default()
+        ),
+        _ => format!("{}\nпроект (по данным на {})", a.municipality_name, metoda_domain::values::ru_date(today())),
+    };
+    let doc = AnalysisDoc {
+        title: title_of(&a, year),
+        subtitle: Some(subtitle),
+        sections: b
+            .composed
+            .sections
+            .iter()
+            .map(|x| AnalysisSection {
+                number: x.number,
+                title: x.title.clone(),
+                lines: x.lines.clone(),
+                text: x.text.clone(),
+            })
+            .collect(),
+        indicators: lines_of(&b),
+        signature: a.head_name.as_deref().map(|h| format!("Руководитель объединения ______________ / {}", initials(h))),
+    };
+    let bytes = analysis_docx(&doc).map_err(AppError::internal)?;
+    Ok(file(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        format!("analysis-{id}-{year}.docx"),
+    ))
+}
+
+/// The indicator table as a spreadsheet.
+async fn xlsx_of(state: &AppState, me: &Current, id: i64, year: i32) -> Result<axum::response::Response, AppError> {
+    let (a, s) = load(state, me, id, Action::View).await?;
+    let b = body(state, &a, &s, year).await?;
+    let bytes =
+        metoda_docs::analysis_xlsx::indicators_xlsx(&title_of(&a, year), &lines_of(&b)).map_err(AppError::internal)?;
+    Ok(file(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("analysis-{id}-{year}.xlsx"),
+    ))
+}
+
+async fn docx_page(
+    State(state): State<AppState>,
+    Me(me, _): Me,
+    Path((id, year)): Path<(i64, i32)>,
+) -> Result<axum::response::Response, AppError> {
+    docx_of(&state, &me, id, year).await
+}
+
+async fn xlsx_page(
+    State(state): State<AppState>,
+    Me(me, _): Me,
+    Path((id, year)): Path<(i64, i32)>,
+) -> Result<axum::response::Response, AppError> {
+    xlsx_of(&state, &me, id, year).await
+}
+
+/// The analysis as DOCX (the sections, then «Приложение к анализу» with the indicator table).
+#[utoipa::path(get, path = "/api/v1/associations/{id}/analysis/{year}/docx", tag = "analysis", params(("id" = i64, Path), ("year" = i32, Path)),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document")))]
+pub async fn api_docx(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path((id, year)): Path<(i64, i32)>,
+) -> Result<axum::response::Response, crate::error::ApiError> {
+    Ok(docx_of(&state, &me, id, year).await?)
+}
+
+/// The indicator table as XLSX («№ / Показатель / Количество»).
+#[utoipa::path(get, path = "/api/v1/associations/{id}/analysis/{year}/xlsx", tag = "analysis", params(("id" = i64, Path), ("year" = i32, Path)),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+pub async fn api_xlsx(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path((id, year)): Path<(i64, i32)>,
+) -> Result<axum::response::Response, crate::error::ApiError> {
+    Ok(xlsx_of(&state, &me, id, year).await?)
+}
+
+// ---- the authority's overview ----
+
+/// One association in the overview: its report and its indicators (as submitted, or live).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OverviewLine {
+    pub association_id: i64,
+    pub association_name: String,
+    pub report: Option<Report>,
+    /// code → value of the rows that add up (row 2's per-meeting rows are left out).
+    pub values: Vec<(String, u32)>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Overview {
+    pub municipality_id: i64,
+    pub year: i32,
+    pub due_on: Option<String>,
+    pub lines: Vec<OverviewLine>,
+    /// The rows (code, label) of the summary, in the form's order.
+    pub rows: Vec<(String, String)>,
+    /// Municipal totals, per row.
+    pub totals: Vec<u32>,
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+pub struct OverviewQuery {
+    pub municipality_id: Option<i64>,
+    /// The academic year by its first calendar year; default: the current one.
+    pub year: Option<i32>,
+}
+
+/// Every active association of the municipality the user may read, with its report and indicators.
+async fn overview(state: &AppState, me: &Current, q: &OverviewQuery) -> Result<Overview, AppError> {
+    let year = year_or_now(q.year);
+    let mut c = state.db.conn().await?;
+    let municipality_id = match q.municipality_id {
+        Some(m) => m,
+        None => me.principal.grants.iter().find_map(|g| g.municipality_id).ok_or_else(|| {
+            AppError::Validation(vec![FieldError::new("municipality_id", "Муниципалитет: выберите его")])
+        })?,
+    };
+    let m = metoda_store::municipalities::get(&mut c, municipality_id).await?;
+    let list: Vec<Association> = associations::list(&mut c, Some(municipality_id))
+        .await?
+        .into_iter()
+        .filter(|a| a.is_active() && me.may(Action::View, &res(a)))
+        .collect();
+    if list.is_empty()
+        && !me.may(Action::View, &Resource::Municipality { region_id: m.region_id, municipality_id: Some(m.id) })
+    {
+        return Err(AppError::Forbidden);
+    }
+    drop(c);
+    let mut lines = vec![];
+    let mut rows: Vec<(String, String)> = vec![];
+    let mut due_on = None;
+    for a in list {
+        let mut c = state.db.conn().await?;
+        let s = settings_for(&mut c, &a).await?;
+        drop(c);
+        let b = body(state, &a, &s, year).await?;
+        due_on = b.due_on.clone();
+        let values: Vec<(String, u32)> = b
+            .composed
+            .analysis
+            .indicators
+            .iter()
+            .filter(|i| !i.code.starts_with("2."))
+            .map(|i| (i.code.clone(), i.value))
+            .collect();
+        if rows.is_empty() {
+            rows = b
+                .composed
+                .analysis
+                .indicators
+                .iter()
+                .filter(|i| !i.code.starts_with("2."))
+                .map(|i| (i.code.clone(), i.label.clone()))
+                .collect();
+        }
+        lines.push(OverviewLine { association_id: a.id, association_name: a.name.clone(), report: b.report, values });
+    }
+    let totals = rows
+        .iter()
+        .map(|(code, _)| lines.iter().filter_map(|l| l.values.iter().find(|(c, _)| c == code).map(|(_, v)| *v)).sum())
+        .collect();
+    Ok(Overview { municipality_id, year, due_on, lines, rows, totals })
+}
+
+#[derive(Template)]
+#[template(path = "analysis_overview.html")]
+struct OverviewPage {
+    l: Layout,
+    o: Overview,
+    years: Vec<i32>,
+}
+
+impl OverviewPage {
+    fn value(&self, line: &OverviewLine, code: &str) -> u32 {
+        line.values.iter().find(|(c, _)| c == code).map_or(0, |(_, v)| *v)
+    }
+}
+
+async fn overview_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<OverviewQuery>) -> PageResult {
+    let o = overview(&state, &me, &q).await?;
+    let now = AcademicYear::containing(today()).0;
+    render(&OverviewPage {
+        l: Layout::new(&ctx, format!("Анализы деятельности объединений за {}/{}", o.year, o.year + 1), "/associations"),
+        o,
+        years: (now - 3..=now).rev().collect(),
+    })
+}
+
+/// The municipal summary as XLSX: every association's indicators side by side, with the totals.
+async fn summary_xlsx(
+    State(state): State<AppState>,
+    Me(me, _): Me,
+    Query(q): Query<OverviewQuery>,
+) -> Result<axum::response::Response, AppError> {
+    let o = overview(&state, &me, &q).await?;
+    let columns: Vec<String> = o.lines.iter().map(|l| l.association_name.clone()).collect();
+    let rows: Vec<metoda_docs::analysis_xlsx::SummaryRow> = o
+        .rows
+        .iter()
+        .map(|(code, label)| metoda_docs::analysis_xlsx::SummaryRow {
+            code: code.clone(),
+            label: label.clone(),
+            values: o.lines.iter().map(|l| l.values.iter().find(|(c, _)| c == code).map_or(0, |(_, v)| *v)).collect(),
+        })
+        .collect();
+    let title = format!("Свод показателей объединений за {}/{} учебный год", o.year, o.year + 1);
+    let bytes = metoda_docs::analysis_xlsx::summary_xlsx(&title, &columns, &rows).map_err(AppError::internal)?;
+    Ok(file(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("summary-{}-{}.xlsx", o.municipality_id, o.year),
+    ))
+}
+
+/// The authority's overview: every association's report for the year (who has not submitted, who
+/// was late) and their indicators side by side with the municipal totals.
+#[utoipa::path(get, path = "/api/v1/analysis", tag = "analysis", params(OverviewQuery),
+    responses((status = 200, body = Overview), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_overview(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Query(q): Query<OverviewQuery>,
+) -> ApiResult<Overview> {
+    Ok(Json(overview(&state, &me, &q).await?))
+}

@@ -1,0 +1,172 @@
+//! The yearly analysis through the real server (SQLite or PostgreSQL): computed from the demo's
+//! year of work, written by the head, submitted (late), returned with a comment, resubmitted,
+//! accepted; frozen once submitted; guarded by role and municipality.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::TestApp;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn row<'a>(b: &'a Value, code: &str) -> &'a Value {
+    b["composed"]["analysis"]["indicators"].as_array().unwrap().iter().find(|i| i["code"] == code).unwrap()
+}
+
+#[tokio::test]
+async fn the_analysis_is_computed_written_submitted_returned_resubmitted_and_accepted() {
+    let app = TestApp::start().await;
+    let a = app.assoc_a;
+    // The demo's last year: five meetings held, with their participants and topics.
+    let year = time::OffsetDateTime::now_utc().date();
+    let last = metoda_domain::teachers::AcademicYear::containing(year).0 - 1;
+    let path = format!("/api/v1/associations/{a}/analysis?year={last}");
+    let head = app.login("mmo.head").await;
+    let b: Value = head.get(&path).await.json().await.unwrap();
+    assert_eq!((b["live"].as_bool(), b["report"].is_null()), (Some(true), true), "{b}");
+    assert_eq!(row(&b, "2")["value"], 5);
+    assert!(row(&b, "2.1")["value"].as_u64().unwrap() > 0);
+    assert!(row(&b, "1")["value"].as_u64().unwrap() >= 5);
+    let topics = &b["composed"]["sections"][1];
+    assert_eq!(topics["number"], 2);
+    assert!(
+        topics["lines"][0].as_str().unwrap().contains("Анализ работы объединения за прошлый учебный год"),
+        "{topics}"
+    );
+    assert_eq!(b["due_on"], format!("{}-05-30", last + 1), "seed 002: by 30 May");
+    // Every number opens the list behind it: row 2.1 names its meeting.
+    assert!(
+        b["composed"]["explained"][b["composed"]["analysis"]["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|i| i["code"] == "2.1")
+            .unwrap()][0]
+            .as_str()
+            .unwrap()
+            .starts_with("заседание")
+    );
+
+    // Only the head (or deputy) writes and submits; a member and the secretary read.
+    let text_path = format!("/api/v1/associations/{a}/analysis/{last}/sections/24");
+    for login in ["teacher", "mmo.secretary", "uo.specialist"] {
+        let s = app.login(login).await;
+        assert_eq!(s.get(&path).await.status(), StatusCode::OK, "{login} reads");
+        assert_eq!(s.put_json(&text_path, json!({"text": "x"})).await.status(), StatusCode::FORBIDDEN, "{login}");
+    }
+    let b: Value = head.put_json(&text_path, json!({"text": "Провести выездной семинар"})).await.json().await.unwrap();
+    assert_eq!(b["composed"]["sections"][23]["text"], "Провести выездной семинар");
+    let r = head.put_json(&format!("/api/v1/associations/{a}/analysis/{last}/sections/25"), json!({"text": "x"})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Submitted after 30 May: late; frozen.
+    let r: Value = head
+        .post_json(&format!("/api/v1/associations/{a}/analysis/{last}/submit"), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (r["status"].as_str(), r["version"].as_i64(), r["late"].as_i64()),
+        (Some("submitted"), Some(1), Some(1)),
+        "{r}"
+    );
+    let b: Value = head.get(&path).await.json().await.unwrap();
+    assert_eq!(b["live"], false);
+    assert_eq!(b["composed"]["sections"][23]["text"], "Провести выездной семинар");
+    assert_eq!(head.put_json(&text_path, json!({"text": "другое"})).await.status(), StatusCode::CONFLICT);
+
+    // The head does not decide; the authority returns only with a comment, then accepts.
+    let decision = format!("/api/v1/associations/{a}/analysis/{last}/decision");
+    assert_eq!(head.post_json(&decision, json!({"accept": true})).await.status(), StatusCode::FORBIDDEN);
+    let spec = app.login("uo.specialist").await;
+    let page = spec.get(&format!("/associations/{a}/analysis?year={last}")).await.text().await.unwrap();
+    assert!(page.contains("Принять анализ") && page.contains("Приложение к анализу"), "{page}");
+    let r = spec.post_json(&decision, json!({"accept": false, "comment": ""})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r: Value = spec
+        .post_json(&decision, json!({"accept": false, "comment": "Дополните раздел 6"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["status"], "returned");
+    let b: Value = head
+        .put_json(&format!("/api/v1/associations/{a}/analysis/{last}/sections/6"), json!({"text": "ГИА сдана"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(b["live"], true, "a returned report shows the data again");
+    let r: Value = head
+        .post_json(&format!("/api/v1/associations/{a}/analysis/{last}/submit"), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["version"], 2);
+    let r: Value = spec.post_json(&decision, json!({"accept": true})).await.json().await.unwrap();
+    assert_eq!(r["status"], "accepted");
+    assert_eq!(spec.post_json(&decision, json!({"accept": true})).await.status(), StatusCode::CONFLICT);
+
+    // The files: the DOCX with its sections and the table, the XLSX cell by cell.
+    let r = spec.get(&format!("/associations/{a}/analysis/{last}/docx")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"].to_str().unwrap().contains("wordprocessingml"));
+    let bytes = r.bytes().await.unwrap().to_vec();
+    if let Ok(dir) = std::env::var("METODA_ARTIFACTS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(format!("{dir}/analysis-web.docx"), &bytes).unwrap();
+    }
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    let text: String = xml.split('<').filter_map(|p| p.split_once('>').map(|(_, t)| t)).collect();
+    for needle in
+        ["Анализ деятельности", "Провести выездной семинар", "ГИА сдана", "Приложение к анализу", "принят, версия 2"]
+    {
+        assert!(text.contains(needle), "{needle}: {text}");
+    }
+    let r = spec.get(&format!("/api/v1/associations/{a}/analysis/{last}/xlsx")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("Показатели").unwrap();
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    let meetings = rows.iter().find(|r| r.first().map(String::as_str) == Some("2")).unwrap();
+    assert_eq!(meetings[2], "5", "{meetings:?}");
+
+    // The authority's overview: every association of the municipality, side by side with totals.
+    let o: Value = spec.get(&format!("/api/v1/analysis?year={last}")).await.json().await.unwrap();
+    let lines = o["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 3, "{o}");
+    assert!(lines.iter().any(|l| l["association_id"] == a && l["report"]["status"] == "accepted"));
+    assert!(
+        lines.iter().filter(|l| l["association_id"] != a).all(|l| l["report"].is_null()),
+        "the others have not begun"
+    );
+    let idx = o["rows"].as_array().unwrap().iter().position(|r| r[0] == "2").unwrap();
+    assert_eq!(o["totals"][idx], 15, "five meetings in each of the three associations");
+    let r = spec.get(&format!("/analysis/summary.xlsx?year={last}")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
+    let sheet = book.worksheet_range("Свод").unwrap();
+    let meetings: Vec<String> = sheet
+        .rows()
+        .find(|r| r.first().map(|c| c.to_string()) == Some("2".into()))
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(meetings.last().map(String::as_str), Some("15"), "{meetings:?}");
+    let page = spec.get(&format!("/analysis?year={last}")).await.text().await.unwrap();
+    assert!(page.contains("не представлен") && page.contains("Итого"), "{page}");
+
+    // Another municipality sees nothing of it.
+    let b_user = app.login("b.specialist").await;
+    assert_eq!(b_user.get(&path).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(b_user.post_json(&decision, json!({"accept": true})).await.status(), StatusCode::FORBIDDEN);
+    let r = b_user.get(&format!("/api/v1/analysis?municipality_id={}&year={last}", app.muni_a)).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
