@@ -6,7 +6,6 @@
 use metoda_store::testkit::TestDb;
 use metoda_store::{Actor, StoreError, associations, demo, municipalities, profiles, reports};
 use serde_json::json;
-use time::macros::date;
 
 fn actor() -> Actor {
     Actor { user_id: None, login: "test".into(), ip: None }
@@ -20,20 +19,23 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
     let a = associations::get(&mut c, loaded.association_id).await.unwrap();
     let m = municipalities::get(&mut c, a.municipality_id).await.unwrap();
     let settings = profiles::get(&mut c, m.profile_id.unwrap()).await.unwrap().settings().unwrap();
-    // Seed 002: the analysis of 2025/26 is due by 30 May 2026.
-    let r = reports::open(&mut c, &actor(), &a, &settings, 2025).await.unwrap();
-    assert_eq!((r.status.as_str(), r.version, r.due_on.as_deref()), ("draft", 0, Some("2026-05-30")));
-    assert_eq!(reports::open(&mut c, &actor(), &a, &settings, 2025).await.unwrap().id, r.id, "one report a year");
+    // The demo's past academic year (e.g. the past year); seed 002: its analysis is due by 30 May.
+    let last = metoda_domain::teachers::AcademicYear::containing(time::OffsetDateTime::now_utc().date()).0 - 1;
+    let may30 = time::Date::from_calendar_date(last + 1, time::Month::May, 30).unwrap();
+    let r = reports::open(&mut c, &actor(), &a, &settings, last).await.unwrap();
+    let due = format!("{}-05-30", last + 1);
+    assert_eq!((r.status.as_str(), r.version, r.due_on.as_deref()), ("draft", 0, Some(due.as_str())));
+    assert_eq!(reports::open(&mut c, &actor(), &a, &settings, last).await.unwrap().id, r.id, "one report a year");
     let e = reports::set_text(&mut c, &actor(), &a, &r, 25, "текст").await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].field == "section"), "{e:?}");
     reports::set_text(&mut c, &actor(), &a, &r, 24, "Провести выездной семинар").await.unwrap();
 
     let first = json!({"indicators": [{"code": "1", "value": 13}], "sections": {"24": "Провести выездной семинар"}});
-    let r = reports::submit(&mut c, &actor(), &a, &r, &first, date!(2026 - 05 - 30)).await.unwrap();
+    let r = reports::submit(&mut c, &actor(), &a, &r, &first, may30).await.unwrap();
     assert_eq!((r.status.as_str(), r.version, r.late), ("submitted", 1, 0), "on the day is in time");
     let e = reports::set_text(&mut c, &actor(), &a, &r, 24, "другое").await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "a submitted report is frozen: {e:?}");
-    let e = reports::submit(&mut c, &actor(), &a, &r, &first, date!(2026 - 05 - 30)).await.unwrap_err();
+    let e = reports::submit(&mut c, &actor(), &a, &r, &first, may30).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
 
     // Returned only with a comment; then corrected and resubmitted after the deadline.
@@ -43,7 +45,7 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
     assert_eq!((r.status.as_str(), r.comment.as_deref()), ("returned", Some("Дополните раздел 6")));
     reports::set_text(&mut c, &actor(), &a, &r, 6, "Результаты ГИА выше районных").await.unwrap();
     let second = json!({"indicators": [{"code": "1", "value": 14}], "sections": {"6": "Результаты ГИА выше районных"}});
-    let r = reports::submit(&mut c, &actor(), &a, &r, &second, date!(2026 - 06 - 02)).await.unwrap();
+    let r = reports::submit(&mut c, &actor(), &a, &r, &second, may30 + time::Duration::days(3)).await.unwrap();
     assert_eq!((r.status.as_str(), r.version, r.late), ("submitted", 2, 1));
     let r = reports::decide(&mut c, &actor(), &a, &r, true, None).await.unwrap();
     assert_eq!(r.status, "accepted");
@@ -59,37 +61,49 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
     assert_eq!(texts.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [6, 24]);
 
     // The authority's list: every active association of the municipality, begun or not.
-    let lines = reports::municipality(&mut c, a.municipality_id, 2025).await.unwrap();
+    let lines = reports::municipality(&mut c, a.municipality_id, last).await.unwrap();
     assert_eq!(lines.len(), 3);
     let mine = lines.iter().find(|l| l.association_id == a.id).unwrap();
     assert_eq!((mine.status.as_deref(), mine.version, mine.late), (Some("accepted"), Some(2), Some(1)));
     assert!(lines.iter().filter(|l| l.association_id != a.id).all(|l| l.report_id.is_none()));
-    // The sections the records fill: the demo's meetings of 2025/26 and their topics, in date order.
-    let pre = reports::prefill(&mut c, a.id, 2025).await.unwrap();
+    // The sections the records fill: the demo's meetings of the past year and their topics, in date order.
+    let pre = reports::prefill(&mut c, a.id, last).await.unwrap();
     let topics = &pre.iter().find(|s| s.section == 2).unwrap().lines;
     assert_eq!(topics.len(), 10, "five meetings of two questions: {topics:?}");
     assert!(topics[0].ends_with("— Анализ работы объединения за прошлый учебный год"), "{topics:?}");
     assert!(pre.iter().any(|s| s.section == 23));
-    // The indicators of 2025/26 from the association's facts: five meetings held, the members on
-    // 30 May 2026, the participants of the first meeting as entered.
-    let facts = metoda_store::results::facts(&mut c, a.id, 2025).await.unwrap();
-    let year = metoda_domain::teachers::AcademicYear(2025);
+    // The indicators of the past year from the association's facts: five meetings held, the members on
+    // 30 May, the participants of the first meeting as entered.
+    let facts = metoda_store::results::facts(&mut c, a.id, i64::from(last)).await.unwrap();
+    let year = metoda_domain::teachers::AcademicYear(last);
     let on = metoda_domain::analysis::analysis_date_by_profile(year, &settings.analysis_deadlines.value);
-    assert_eq!(on, date!(2026 - 05 - 30));
+    assert_eq!(on, may30);
     let an = metoda_domain::analysis::compute(year, on, &facts.for_analysis());
     assert_eq!(an.get("2").unwrap().value, 5);
-    let members = associations::members(&mut c, a.id, Some("2026-05-30")).await.unwrap().len() as u32;
+    let members = associations::members(&mut c, a.id, Some(&due)).await.unwrap().len() as u32;
     assert_eq!(an.get("1").unwrap().value, members);
     let first: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM meeting_attendance t JOIN meetings m ON m.id = t.meeting_id
-         WHERE m.association_id = $1 AND m.held_on >= '2025-09-01' AND t.status = 'present'
-           AND m.held_on = (SELECT MIN(held_on) FROM meetings WHERE association_id = $1 AND held_on >= '2025-09-01')",
+         WHERE m.association_id = $1 AND m.held_on >= $2 AND t.status = 'present'
+           AND m.held_on = (SELECT MIN(held_on) FROM meetings WHERE association_id = $1 AND held_on >= $2)",
     )
     .bind(a.id)
+    .bind(format!("{last}-09-01"))
     .fetch_one(&mut *c)
     .await
     .unwrap();
     assert_eq!(i64::from(an.get("2.1").unwrap().value), first);
+    // The demo's confirmed results: a ВсОШ municipal winner (8), one high ЕГЭ score and one below the
+    // minimum (6, 7), a municipal contest won with two teachers (16: two teachers, one winner); the
+    // remote olympiad counts nowhere; the unconfirmed publication is listed apart.
+    let v = |code: &str| an.get(code).unwrap().value;
+    assert_eq!((v("8"), v("8.1"), v("10"), v("10.1")), (1, 1, 1, 1));
+    assert_eq!((v("6"), v("6.1"), v("7"), v("7.1")), (1, 1, 1, 1));
+    assert_eq!((v("16"), v("16.1"), v("13")), (2, 1, 0));
+    assert_eq!((v("24"), v("25"), v("25.1"), v("26")), (0, 2, 1, 0), "a co-authored regional publication");
+    assert_eq!((v("18"), v("22"), v("23"), v("5")), (1, 1, 1, 1));
+    assert_eq!((v("27"), v("27.1"), v("28"), v("28.1")), (1, 1, 2, 46));
+    assert_eq!(an.apart.len(), 1, "{:?}", an.apart);
     c.commit().await.unwrap();
     t.drop_db().await;
 }
