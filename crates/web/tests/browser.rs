@@ -308,6 +308,21 @@ async fn a_meeting_from_attendance_to_signed_minutes_and_its_word_document() {
 
     // The DOCX downloads in the browser's session and is the protocol.
     let href = c.find(Locator::Css("#minutes-docx")).await.unwrap().attr("href").await.unwrap().unwrap();
+    let (status, ct, bytes) = fetch_in_browser(&c, &href).await;
+    assert_eq!(status, 200);
+    assert!(ct.contains("wordprocessingml"), "{ct}");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
+    let text: String = xml.split('<').filter_map(|p| p.split_once('>').map(|(_, t)| t)).collect();
+    assert!(text.contains("ПРОТОКОЛ №"), "{text}");
+    assert!(text.contains("Провести конкурс в марте"));
+    assert!(text.contains(&format!("«за» – {}, «против» – 0, «воздержались» – 1", members - 2)), "{text}");
+    c.close().await.unwrap();
+}
+
+/// Fetches a file in the browser's session: (status, content type, bytes).
+async fn fetch_in_browser(c: &Client, href: &str) -> (u64, String, Vec<u8>) {
     let got = c
         .execute_async(
             "const done = arguments[arguments.length - 1];
@@ -316,15 +331,54 @@ async fn a_meeting_from_attendance_to_signed_minutes_and_its_word_document() {
         )
         .await
         .unwrap();
-    assert_eq!(got[0], 200);
-    assert!(got[1].as_str().unwrap().contains("wordprocessingml"), "{}", got[1]);
-    let bytes: Vec<u8> = got[2].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u8).collect();
+    let bytes = got[2].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u8).collect();
+    (got[0].as_u64().unwrap(), got[1].as_str().unwrap_or("").to_owned(), bytes)
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromium-driver; run by .ci/run"]
+async fn the_head_fills_and_submits_the_analysis_and_downloads_both_files() {
+    use std::io::Read;
+    let app = TestApp::start().await;
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+    sign_in(&c, &app, "mmo.head").await;
+    let last = metoda_domain::teachers::AcademicYear::containing(time::OffsetDateTime::now_utc().date()).0 - 1;
+    c.goto(&app.url(&format!("/associations/{}", app.assoc_a))).await.unwrap();
+    wait_for(&c, "Заседания").await;
+    c.find(Locator::LinkText("Анализ деятельности за год")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "Приложение к анализу").await;
+    c.goto(&app.url(&format!("/associations/{}/analysis?year={last}", app.assoc_a))).await.unwrap();
+    let page = wait_for(&c, "Приложение к анализу").await;
+    assert!(page.contains("не начат"), "{page}");
+    // A number opens the records behind it.
+    let summary = c.find(Locator::Css("#indicators details summary")).await.unwrap();
+    summary.click().await.unwrap();
+    let opened = c.find(Locator::Css("#indicators details[open] li")).await.unwrap().text().await.unwrap();
+    assert!(!opened.is_empty());
+    // The head writes the proposals and submits.
+    fill(&c, "#text24", "Провести выездной семинар в сельских школах").await;
+    c.find(Locator::Css("#section-24 button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "Раздел 24 сохранён").await;
+    c.find(Locator::Css("#submit-analysis")).await.unwrap().click().await.unwrap();
+    let page = wait_for(&c, "Анализ представлен (версия 1)").await;
+    assert!(page.contains("позже срока"), "the demo's past year was due by 30 May: {page}");
+    assert!(c.find(Locator::Css("#text24")).await.is_err(), "a submitted analysis is not edited");
+
+    // Both files download in the browser's session.
+    let href = c.find(Locator::Css("#analysis-docx")).await.unwrap().attr("href").await.unwrap().unwrap();
+    let (status, ct, bytes) = fetch_in_browser(&c, &href).await;
+    assert_eq!(status, 200);
+    assert!(ct.contains("wordprocessingml"), "{ct}");
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut xml = String::new();
     zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();
     let text: String = xml.split('<').filter_map(|p| p.split_once('>').map(|(_, t)| t)).collect();
-    assert!(text.contains("ПРОТОКОЛ №"), "{text}");
-    assert!(text.contains("Провести конкурс в марте"));
-    assert!(text.contains(&format!("«за» – {}, «против» – 0, «воздержались» – 1", members - 2)), "{text}");
+    assert!(text.contains("Провести выездной семинар в сельских школах") && text.contains("Приложение к анализу"));
+    let href = c.find(Locator::Css("#analysis-xlsx")).await.unwrap().attr("href").await.unwrap().unwrap();
+    let (status, ct, bytes) = fetch_in_browser(&c, &href).await;
+    assert_eq!(status, 200);
+    assert!(ct.contains("spreadsheetml"), "{ct}");
+    assert_eq!(&bytes[..2], b"PK");
     c.close().await.unwrap();
 }
