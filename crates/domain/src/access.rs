@@ -214,6 +214,18 @@ pub enum Resource {
     Analysis { region_id: i64, municipality_id: i64, association_id: i64 },
     /// Accepting or returning the submitted analyses of a municipality (asked with `Update`).
     AnalysisDecision { region_id: i64, municipality_id: i64 },
+    /// The region's roll-up of the analyses (asked with `View`): the region operator's.
+    RegionSummary { region_id: i64 },
+    /// A result of teachers and their students (a student's result, an exam score, a teacher's own
+    /// result), read or entered through `association_id` (one of the associations its teachers are
+    /// members of; ask once per association). `own`: the asking user is one of the result's
+    /// teachers. `View` reads it without students' names, `ViewPersonal` with them;
+    /// `Create`/`Update`/`Archive` enter, edit and remove it (and attach its scan).
+    Results { region_id: i64, municipality_id: i64, association_id: Option<i64>, own: bool },
+    /// A curator's decision on a result of the municipality: `View` lists the pending ones,
+    /// `Update` confirms or rejects one. `own`: the asking user is one of its teachers (nobody
+    /// confirms their own result).
+    ResultDecision { region_id: i64, municipality_id: i64, own: bool },
 }
 
 impl Grant {
@@ -421,8 +433,33 @@ fn grant_allows(g: &Grant, action: Action, what: &Resource) -> bool {
             }
             _ => false,
         },
+        Resource::RegionSummary { region_id } => action == View && operator && g.in_region(region_id),
         Resource::AnalysisDecision { municipality_id, .. } => {
             action == Update && role.manages_municipality() && g.in_municipality(municipality_id)
+        }
+        Resource::Results { region_id, municipality_id, association_id, own } => {
+            if operator {
+                // The region sums results up: the records, never the students' names.
+                return action == View && g.in_region(region_id);
+            }
+            if !g.in_municipality(municipality_id) {
+                return false;
+            }
+            let here = association_id.is_some() && g.association_id == association_id;
+            match role {
+                Role::AuthorityHead | Role::AuthoritySpecialist => true,
+                Role::CabinetHead => matches!(action, View | ViewPersonal),
+                Role::AssociationHead | Role::Deputy => here,
+                Role::Secretary | Role::MemberTeacher => here && (action == View || own),
+                // The schools follow the associations of their municipality (no students' names).
+                Role::OrgAdmin => action == View && association_id.is_some(),
+                Role::Administrator | Role::RegionOperator => false,
+            }
+        }
+        Resource::ResultDecision { municipality_id, own, .. } => {
+            g.in_municipality(municipality_id)
+                && matches!(role, Role::AuthorityHead | Role::AuthoritySpecialist | Role::CabinetHead)
+                && (action == View || action == Update && !own)
         }
         Resource::PlanStep { municipality_id, association_id, step, .. } => {
             if action != Create || !g.in_municipality(municipality_id) {
@@ -754,6 +791,58 @@ mod tests {
         );
         assert!(may(&spec, Action::Update, &decide) && !may(&head, Action::Update, &decide));
         assert!(!may(&other, Action::Update, &decide) && !may(&other, Action::View, &an(5)));
+        let operator = grant(Role::RegionOperator, 1, None, None, None);
+        assert!(may(&operator, Action::View, &Resource::RegionSummary { region_id: 1 }));
+        assert!(!may(&operator, Action::View, &Resource::RegionSummary { region_id: 2 }));
+        assert!(!may(&spec, Action::View, &Resource::RegionSummary { region_id: 1 }), "the roll-up is the region's");
+    }
+
+    #[test]
+    fn results_are_entered_by_their_teachers_and_officers_and_confirmed_by_curators() {
+        let res =
+            |a: Option<i64>, own: bool| Resource::Results { region_id: 1, municipality_id: A, association_id: a, own };
+        let teacher = grant(Role::MemberTeacher, 1, Some(A), Some(5), None);
+        assert!(may(&teacher, Action::Create, &res(Some(5), true)), "a teacher enters their own result");
+        assert!(!may(&teacher, Action::Create, &res(Some(5), false)), "but not a colleague's");
+        assert!(may(&teacher, Action::View, &res(Some(5), false)));
+        assert!(!may(&teacher, Action::ViewPersonal, &res(Some(5), false)), "no student names of colleagues");
+        assert!(may(&teacher, Action::ViewPersonal, &res(Some(5), true)));
+        assert!(!may(&teacher, Action::View, &res(Some(6), false)));
+        for role in [Role::AssociationHead, Role::Deputy] {
+            let g = grant(role, 1, Some(A), Some(5), None);
+            assert!(
+                may(&g, Action::Create, &res(Some(5), false)) && may(&g, Action::ViewPersonal, &res(Some(5), false))
+            );
+            assert!(!may(&g, Action::Update, &res(Some(6), false)), "{role:?} only in its own association");
+        }
+        let secretary = grant(Role::Secretary, 1, Some(A), Some(5), None);
+        assert!(!may(&secretary, Action::Update, &res(Some(5), false)));
+        let spec = grant(Role::AuthoritySpecialist, 1, Some(A), None, None);
+        assert!(
+            may(&spec, Action::Archive, &res(Some(6), false)) && may(&spec, Action::ViewPersonal, &res(None, false))
+        );
+        let cabinet = grant(Role::CabinetHead, 1, Some(A), None, None);
+        assert!(
+            may(&cabinet, Action::ViewPersonal, &res(Some(6), false))
+                && !may(&cabinet, Action::Create, &res(Some(6), false))
+        );
+        let org = grant(Role::OrgAdmin, 1, Some(A), None, Some(7));
+        assert!(
+            may(&org, Action::View, &res(Some(5), false)) && !may(&org, Action::ViewPersonal, &res(Some(5), false))
+        );
+        let op = grant(Role::RegionOperator, 1, None, None, None);
+        assert!(may(&op, Action::View, &res(Some(5), false)) && !may(&op, Action::ViewPersonal, &res(Some(5), false)));
+        let other = grant(Role::AuthoritySpecialist, 1, Some(B), None, None);
+        assert!(!may(&other, Action::View, &res(Some(5), false)));
+
+        let decide = |own| Resource::ResultDecision { region_id: 1, municipality_id: A, own };
+        for g in [&spec, &cabinet, &grant(Role::AuthorityHead, 1, Some(A), None, None)] {
+            assert!(may(g, Action::Update, &decide(false)) && may(g, Action::View, &decide(false)));
+            assert!(!may(g, Action::Update, &decide(true)), "nobody confirms their own result");
+        }
+        let head = grant(Role::AssociationHead, 1, Some(A), Some(5), None);
+        assert!(!may(&head, Action::Update, &decide(false)) && !may(&head, Action::View, &decide(false)));
+        assert!(!may(&other, Action::Update, &decide(false)) && !may(&op, Action::View, &decide(false)));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 
 use crate::features::{
     analysis, associations, audit, cyclograms, meetings, municipalities, orders, organizations, plans, profiles,
-    regions, session, teachers, users,
+    regions, results, session, teachers, users,
 };
 
 #[derive(OpenApi)]
@@ -34,7 +34,11 @@ use crate::features::{
         meetings::api_agenda_update, meetings::api_agenda_delete, meetings::api_draft, meetings::api_sign, meetings::api_addendum,
         meetings::api_action, meetings::api_close, meetings::api_notifications, meetings::api_read, meetings::docx_api,
         analysis::api_get, analysis::api_text, analysis::api_submit, analysis::api_decision, analysis::api_docx, analysis::api_xlsx,
-        analysis::api_overview,
+        analysis::api_overview, analysis::api_region,
+        results::api_list, results::api_add_student, results::api_add_exam, results::api_add_teacher, results::api_update,
+        results::api_archive, results::api_scan, results::api_confirm, results::api_reject, results::api_pending,
+        results::api_thresholds, results::api_set_threshold, results::api_non_objective, results::api_add_non_objective,
+        results::api_remove_non_objective,
     ),
     modifiers(&Security),
     security(("token" = []), ("session" = []))

@@ -129,6 +129,11 @@ const A_TASK_CLOSERS: &[&str] =
 const A_WORK_EDITORS: &[&str] = &["admin", "uo.head", "uo.specialist", "mmo.head", "mmo.deputy", "mmo.secretary"];
 /// Who takes the first step of a seed-002 plan («составляется руководителем объединения»).
 const A_PLAN_DRAFTERS: &[&str] = &["admin", "uo.head", "uo.specialist", "mmo.head", "mmo.deputy"];
+/// Who enters (edits, removes, attaches scans to) a result of A's teacher account: the teacher
+/// (their own), the association's head and deputy, A's authority.
+const A_RESULT_ENTRANTS: &[&str] = &["admin", "uo.head", "uo.specialist", "mmo.head", "mmo.deputy", "teacher"];
+/// The curators who confirm or reject A's results and see the queue.
+const A_CURATORS: &[&str] = &["admin", "uo.head", "uo.specialist", "cabinet.head"];
 
 #[derive(Clone, Copy)]
 enum Body {
@@ -738,6 +743,118 @@ fn routes() -> Vec<Route> {
         r(g.clone(), "/analysis?municipality_id={muni_a}&year=2010", None, A_ALL),
         r(g.clone(), "/analysis/summary.xlsx?municipality_id={muni_a}&year=2010", None, A_ALL),
         r(g.clone(), "/api/v1/analysis?municipality_id={muni_a}&year=2010", None, A_ALL),
+        // results: entered by the teacher (own), the head, the deputy, the authority; confirmed by curators
+        r(g.clone(), "/associations/{assoc_a}/results", None, A_ALL),
+        r(g.clone(), "/associations/{assoc_b}/results", None, B_ALL),
+        r(
+            p.clone(),
+            "/associations/{assoc_a}/results/student",
+            Form(&[
+                ("event", "contest"),
+                ("title", "Конкурс {tag}"),
+                ("level", "municipal"),
+                ("placement", "winner"),
+                ("format", "in_person"),
+                ("student_code", "К-{tag}"),
+                ("teacher_ids", "{owner}"),
+                ("on", "{today}"),
+            ]),
+            A_RESULT_ENTRANTS,
+        ),
+        r(
+            p.clone(),
+            "/associations/{assoc_a}/results/exam",
+            Form(&[("teacher_id", "{owner}"), ("subject", "russian"), ("score", "85"), ("on", "{today}")]),
+            A_RESULT_ENTRANTS,
+        ),
+        r(
+            p.clone(),
+            "/associations/{assoc_a}/results/teacher",
+            Form(&[
+                ("kind", "publication"),
+                ("title", "Статья {tag}"),
+                ("level", "regional"),
+                ("outlet", "Сборник"),
+                ("teacher_ids", "{owner}"),
+                ("on", "{today}"),
+            ]),
+            A_RESULT_ENTRANTS,
+        ),
+        r(p.clone(), "/associations/{assoc_a}/results/{res_a}/scan", Upload(&[], "s.pdf", b"%PDF-1.4 matrix"), A_RESULT_ENTRANTS),
+        r(p.clone(), "/associations/{assoc_a}/results/{ra1}/archive", None, A_RESULT_ENTRANTS),
+        r(g.clone(), "/results/pending", None, &["admin", "uo.head", "uo.specialist", "cabinet.head", "b.specialist", "b.head"]),
+        r(g.clone(), "/results/pending?municipality_id={muni_a}", None, A_CURATORS),
+        r(g.clone(), "/results/pending?municipality_id={muni_b}", None, &["admin", "b.specialist", "b.head"]),
+        r(p.clone(), "/results/{rc1}/confirm", Form(&[("comment", "")]), A_CURATORS),
+        r(p.clone(), "/results/{rr1}/reject", Form(&[("comment", "Нет печати")]), A_CURATORS),
+        r(g.clone(), "/results/{res_a}/scans/{scan_a}", None, A_ALL),
+        r(g.clone(), "/municipalities/{muni_a}/exam-thresholds", None, A_ALL),
+        r(g.clone(), "/municipalities/{muni_b}/exam-thresholds", None, B_ALL),
+        r(
+            p.clone(),
+            "/municipalities/{muni_a}/exam-thresholds",
+            Form(&[("subject", "physics"), ("minimum", "36"), ("high", "81")]),
+            A_MANAGERS,
+        ),
+        r(g.clone(), "/municipalities/{muni_a}/non-objective?year=2025", None, A_ALL),
+        r(
+            p.clone(),
+            "/municipalities/{muni_a}/non-objective",
+            Form(&[("organization_id", "{org_a}"), ("year", "{year}"), ("subject", "mathematics")]),
+            A_MANAGERS,
+        ),
+        r(p.clone(), "/municipalities/{muni_a}/non-objective/{no1}/remove", None, A_MANAGERS),
+        r(g.clone(), "/api/v1/associations/{assoc_a}/results", None, A_ALL),
+        r(g.clone(), "/api/v1/associations/{assoc_b}/results", None, B_ALL),
+        r(
+            p.clone(),
+            "/api/v1/associations/{assoc_a}/results/student",
+            Json(r#"{"event": "olympiad", "title": "Олимпиада {tag}", "level": "school", "placement": "participant", "format": "remote", "student_code": "О-{tag}", "teacher_ids": [{owner}], "on": "{today}"}"#),
+            A_RESULT_ENTRANTS,
+        ),
+        r(
+            p.clone(),
+            "/api/v1/associations/{assoc_a}/results/exam",
+            Json(r#"{"teacher_id": {owner}, "subject": "physics", "score": "70", "on": "{today}"}"#),
+            A_RESULT_ENTRANTS,
+        ),
+        r(
+            p.clone(),
+            "/api/v1/associations/{assoc_a}/results/teacher",
+            Json(r#"{"kind": "competition", "title": "Учитель года {tag}", "level": "municipal", "placement": "participant", "format": "in_person", "teacher_ids": [{owner}], "on": "{today}"}"#),
+            A_RESULT_ENTRANTS,
+        ),
+        r(
+            put.clone(),
+            "/api/v1/results/{res_a}",
+            Json(r#"{"event": "contest", "title": "Общий конкурс", "level": "municipal", "placement": "winner", "format": "in_person", "student_code": "О-1", "teacher_ids": [{owner}], "on": "{today}"}"#),
+            A_RESULT_ENTRANTS,
+        ),
+        r(del.clone(), "/api/v1/results/{ra2}", None, A_RESULT_ENTRANTS),
+        r(p.clone(), "/api/v1/results/{res_a}/scans", Upload(&[], "s.pdf", b"%PDF-1.4 matrix"), A_RESULT_ENTRANTS),
+        r(p.clone(), "/api/v1/results/{rc2}/confirm", Json("{}"), A_CURATORS),
+        r(p.clone(), "/api/v1/results/{rr2}/reject", Json(r#"{"comment": "Нет подписи"}"#), A_CURATORS),
+        r(g.clone(), "/api/v1/results/pending?municipality_id={muni_a}", None, A_CURATORS),
+        r(g.clone(), "/api/v1/results/pending?municipality_id={muni_b}", None, &["admin", "b.specialist", "b.head"]),
+        r(g.clone(), "/api/v1/municipalities/{muni_a}/exam-thresholds", None, A_ALL),
+        r(g.clone(), "/api/v1/municipalities/{muni_b}/exam-thresholds", None, B_ALL),
+        r(
+            put.clone(),
+            "/api/v1/municipalities/{muni_a}/exam-thresholds",
+            Json(r#"{"subject": "chemistry", "minimum": "36", "high": "81"}"#),
+            A_MANAGERS,
+        ),
+        r(g.clone(), "/api/v1/municipalities/{muni_a}/non-objective?year=2025", None, A_ALL),
+        r(
+            p.clone(),
+            "/api/v1/municipalities/{muni_a}/non-objective",
+            Json(r#"{"organization_id": {org_a}, "year": "{year}", "subject": "russian"}"#),
+            A_MANAGERS,
+        ),
+        r(del.clone(), "/api/v1/municipalities/{muni_a}/non-objective/{no2}", None, A_MANAGERS),
+        r(g.clone(), "/analysis/region?region_id={region}&year=2010", None, REGION_MANAGERS),
+        r(g.clone(), "/analysis/region.xlsx?region_id={region}&year=2010", None, REGION_MANAGERS),
+        r(g.clone(), "/api/v1/analysis/region?region_id={region}&year=2010", None, REGION_MANAGERS),
     ]
 }
 
@@ -810,6 +927,52 @@ async fn meeting_fixtures(
     for key in ["action", "action2"] {
         let x = meetings::add_action(tx, &actor, a, signed, None, "Задача", Some(owner), &today).await.unwrap();
         out.insert(key, x.id);
+    }
+    out
+}
+
+/// One role's own results of A's teacher account (a scan attached, pending) to confirm, reject
+/// and remove, and entries of the non-objective list to remove.
+async fn result_fixtures(
+    tx: &mut sqlx::AnyConnection,
+    municipality_id: i64,
+    owner: i64,
+    org: i64,
+    i: usize,
+) -> HashMap<&'static str, i64> {
+    use metoda_domain::results::{NonObjectiveInput, StudentResultInput};
+    use metoda_store::results;
+    let actor = Actor::cli("matrix");
+    let today = time::OffsetDateTime::now_utc().date();
+    let mut out = HashMap::new();
+    for key in ["rc1", "rc2", "rr1", "rr2", "ra1", "ra2"] {
+        let d = StudentResultInput {
+            event: "contest".into(),
+            title: format!("Конкурс {key}"),
+            level: "municipal".into(),
+            placement: "winner".into(),
+            format: "in_person".into(),
+            student_code: format!("М-{i}-{key}"),
+            teacher_ids: vec![owner],
+            on: metoda_domain::values::iso_date(today),
+            ..Default::default()
+        }
+        .parse(today)
+        .unwrap();
+        let r = results::add_student(tx, &actor, municipality_id, &d).await.unwrap();
+        let file = metoda_store::attachments::Content::File {
+            name: "s.pdf",
+            content_type: "application/pdf",
+            bytes: b"%PDF-1.4 matrix",
+        };
+        results::attach_scan(tx, &actor, &r, "", file).await.unwrap();
+        out.insert(key, r.id);
+    }
+    for (key, subject) in [("no1", "mathematics"), ("no2", "russian")] {
+        let d = NonObjectiveInput { organization_id: Some(org), year: (1700 + i).to_string(), subject: subject.into() }
+            .parse()
+            .unwrap();
+        out.insert(key, results::add_non_objective(tx, &actor, municipality_id, &d).await.unwrap().id);
     }
     out
 }
@@ -891,6 +1054,17 @@ async fn every_route_for_every_role() {
         .await
         .unwrap();
     let mut meetings_per_role: HashMap<&str, HashMap<&str, i64>> = HashMap::new();
+    let mut results_per_role: HashMap<&str, HashMap<&str, i64>> = HashMap::new();
+    // A result of A's teacher account with a scan, shared by the routes that may repeat.
+    let (res_a, scan_a) = {
+        let fx = result_fixtures(&mut tx, app.muni_a, owner, app.org_a, 99).await;
+        let scan: i64 = sqlx::query_scalar("SELECT MIN(id) FROM attachments WHERE owner = 'result' AND owner_id = $1")
+            .bind(fx["rc1"])
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        (fx["rc1"], scan)
+    };
     for (i, login) in ROLES.iter().enumerate() {
         let d = UserInput {
             login: format!("target{i}"),
@@ -911,6 +1085,7 @@ async fn every_route_for_every_role() {
         let g2 = users::add_grant(&mut tx, &actor, u.id, Role::OrgAdmin, ids).await.unwrap();
         per_role.insert(login, (u.id, g1.id, g2.id));
         meetings_per_role.insert(login, meeting_fixtures(&mut tx, &a_assoc, &a_settings, &signed, owner).await);
+        results_per_role.insert(login, result_fixtures(&mut tx, app.muni_a, owner, app.org_a, i).await);
         // Two submitted analyses per role for the decision routes (years of their own).
         for year in [1900 + 2 * i as i32, 1901 + 2 * i as i32] {
             let r = metoda_store::reports::open(&mut tx, &actor, &a_assoc, &a_settings, year).await.unwrap();
@@ -1051,6 +1226,7 @@ async fn every_route_for_every_role() {
         let session: Option<Session> = if login.is_empty() { None } else { Some(app.login(login).await) };
         let (target, gid1, gid2) = per_role[login];
         let mf = &meetings_per_role[login];
+        let rf = &results_per_role[login];
         let (plan_r, plan_r2) = plans_per_role[login];
         // A token of this user, to revoke.
         let token_id = match &session {
@@ -1130,6 +1306,16 @@ async fn every_route_for_every_role() {
                 .replace("{ry2}", &(1951 + 2 * i).to_string())
                 .replace("{dy}", &(1900 + 2 * i).to_string())
                 .replace("{dy2}", &(1901 + 2 * i).to_string())
+                .replace("{res_a}", &res_a.to_string())
+                .replace("{scan_a}", &scan_a.to_string())
+                .replace("{rc1}", &rf["rc1"].to_string())
+                .replace("{rc2}", &rf["rc2"].to_string())
+                .replace("{rr1}", &rf["rr1"].to_string())
+                .replace("{rr2}", &rf["rr2"].to_string())
+                .replace("{ra1}", &rf["ra1"].to_string())
+                .replace("{ra2}", &rf["ra2"].to_string())
+                .replace("{no1}", &rf["no1"].to_string())
+                .replace("{no2}", &rf["no2"].to_string())
                 .replace("{tag}", &tag)
         };
         for route in routes() {

@@ -163,6 +163,16 @@ async fn the_analysis_is_computed_written_submitted_returned_resubmitted_and_acc
     let page = spec.get(&format!("/analysis?year={last}")).await.text().await.unwrap();
     assert!(page.contains("не представлен") && page.contains("Итого"), "{page}");
 
+    // The region operator's roll-up: the municipalities with a regulation profile side by side.
+    let op = app.login("operator").await;
+    let rr: Value = op.get(&format!("/api/v1/analysis/region?year={last}")).await.json().await.unwrap();
+    let names: Vec<&str> = rr["municipalities"].as_array().unwrap().iter().map(|m| m[1].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 2, "Город Б has no profile: {names:?}");
+    let idx = rr["rows"].as_array().unwrap().iter().position(|r| r[0] == "2").unwrap();
+    assert_eq!(rr["totals"][idx], 20, "15 in Томский район and the МУМО's 5: {rr}");
+    assert_eq!(op.get(&format!("/analysis/region.xlsx?year={last}")).await.status(), StatusCode::OK);
+    assert_eq!(spec.get(&format!("/api/v1/analysis/region?region_id={}", app.region)).await.status(), StatusCode::FORBIDDEN);
+
     // Another municipality sees nothing of it.
     let b_user = app.login("b.specialist").await;
     assert_eq!(b_user.get(&path).await.status(), StatusCode::FORBIDDEN);

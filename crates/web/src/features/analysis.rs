@@ -8,6 +8,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::routing::{get, post};
+use axum::response::IntoResponse;
 use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
@@ -41,6 +42,9 @@ pub fn routes() -> Router<AppState> {
         .route("/analysis", get(overview_page))
         .route("/analysis/summary.xlsx", get(summary_xlsx))
         .route("/api/v1/analysis", get(api_overview))
+        .route("/analysis/region", get(region_page))
+        .route("/analysis/region.xlsx", get(region_xlsx))
+        .route("/api/v1/analysis/region", get(api_region))
         .route("/api/v1/associations/{id}/analysis", get(api_get))
         .route("/api/v1/associations/{id}/analysis/{year}/docx", get(api_docx))
         .route("/api/v1/associations/{id}/analysis/{year}/xlsx", get(api_xlsx))
@@ -826,6 +830,10 @@ impl OverviewPage {
 }
 
 async fn overview_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<OverviewQuery>) -> PageResult {
+    if q.municipality_id.is_none() && me.principal.grants.iter().all(|g| g.municipality_id.is_none()) {
+        // the region operator (and the administrator) start from the region's roll-up
+        return Ok(axum::response::Redirect::to("/analysis/region").into_response());
+    }
     let o = overview(&state, &me, &q).await?;
     let now = AcademicYear::containing(today()).0;
     render(&OverviewPage {
@@ -871,4 +879,102 @@ pub async fn api_overview(
     Query(q): Query<OverviewQuery>,
 ) -> ApiResult<Overview> {
     Ok(Json(overview(&state, &me, &q).await?))
+}
+
+// ---- the region operator's roll-up ----
+
+/// The region's roll-up: each municipality's totals side by side.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RegionRollup {
+    pub region_id: i64,
+    pub year: i32,
+    /// Municipalities (id, name), in the order of the columns.
+    pub municipalities: Vec<(i64, String)>,
+    /// The rows (code, label) in the form's order.
+    pub rows: Vec<(String, String)>,
+    /// Per row, per municipality.
+    pub values: Vec<Vec<u32>>,
+    /// Per row, the region's total.
+    pub totals: Vec<u32>,
+    /// Per municipality: associations, reports submitted or accepted, late.
+    pub reports: Vec<(usize, usize, usize)>,
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+pub struct RegionQuery {
+    pub region_id: Option<i64>,
+    pub year: Option<i32>,
+}
+
+async fn region_rollup(state: &AppState, me: &Current, q: &RegionQuery) -> Result<RegionRollup, AppError> {
+    let year = year_or_now(q.year);
+    let region_id = match q.region_id.or_else(|| me.principal.grants.iter().find_map(|g| g.region_id)) {
+        Some(r) => r,
+        // the administrator: the first region
+        None => {
+            let mut c = state.db.conn().await?;
+            metoda_store::regions::list(&mut c, None).await?.first().map(|r| r.id).ok_or_else(|| {
+                AppError::Validation(vec![FieldError::new("region_id", "Регион: в системе ещё нет регионов")])
+            })?
+        }
+    };
+    require(me, Action::View, &Resource::RegionSummary { region_id })?;
+    let mut c = state.db.conn().await?;
+    let list = metoda_store::municipalities::list(&mut c, Some(region_id), false).await?;
+    drop(c);
+    let mut municipalities = vec![];
+    let mut rows: Vec<(String, String)> = vec![];
+    let mut columns: Vec<Vec<(String, u32)>> = vec![];
+    let mut reports = vec![];
+    for m in list.into_iter().filter(|m| m.profile_id.is_some()) {
+        let o = overview(state, me, &OverviewQuery { municipality_id: Some(m.id), year: Some(year) }).await?;
+        if rows.is_empty() {
+            rows = o.rows.clone();
+        }
+        columns.push(o.rows.iter().cloned().map(|(code, _)| code).zip(o.totals.iter().copied()).collect());
+        let submitted = o.lines.iter().filter(|l| l.report.as_ref().is_some_and(|r| r.version > 0)).count();
+        let late = o.lines.iter().filter(|l| l.report.as_ref().is_some_and(|r| r.late == 1)).count();
+        reports.push((o.lines.len(), submitted, late));
+        municipalities.push((m.id, m.name));
+    }
+    let values: Vec<Vec<u32>> = rows
+        .iter()
+        .map(|(code, _)| columns.iter().map(|col| col.iter().find(|(c, _)| c == code).map_or(0, |(_, v)| *v)).collect())
+        .collect();
+    let totals = values.iter().map(|v| v.iter().sum()).collect();
+    Ok(RegionRollup { region_id, year, municipalities, rows, values, totals, reports })
+}
+
+#[derive(Template)]
+#[template(path = "analysis_region.html")]
+struct RegionPage {
+    l: Layout,
+    r: RegionRollup,
+}
+
+async fn region_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<RegionQuery>) -> PageResult {
+    let r = region_rollup(&state, &me, &q).await?;
+    render(&RegionPage { l: Layout::new(&ctx, format!("Свод по региону за {}/{}", r.year, r.year + 1), "/associations"), r })
+}
+
+async fn region_xlsx(State(state): State<AppState>, Me(me, _): Me, Query(q): Query<RegionQuery>) -> Result<axum::response::Response, AppError> {
+    let r = region_rollup(&state, &me, &q).await?;
+    let columns: Vec<String> = r.municipalities.iter().map(|(_, n)| n.clone()).collect();
+    let rows: Vec<metoda_docs::analysis_xlsx::SummaryRow> = r
+        .rows
+        .iter()
+        .zip(&r.values)
+        .map(|((code, label), values)| metoda_docs::analysis_xlsx::SummaryRow { code: code.clone(), label: label.clone(), values: values.clone() })
+        .collect();
+    let title = format!("Свод показателей методических объединений региона за {}/{} учебный год", r.year, r.year + 1);
+    let bytes = metoda_docs::analysis_xlsx::summary_xlsx(&title, &columns, &rows).map_err(AppError::internal)?;
+    Ok(file(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("region-{}-{}.xlsx", r.region_id, r.year)))
+}
+
+/// The region operator's roll-up: every municipality's totals side by side, with the region's.
+#[utoipa::path(get, path = "/api/v1/analysis/region", tag = "analysis", params(RegionQuery),
+    responses((status = 200, body = RegionRollup), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_region(State(state): State<AppState>, ApiMe(me, _): ApiMe, Query(q): Query<RegionQuery>) -> ApiResult<RegionRollup> {
+    Ok(Json(region_rollup(&state, &me, &q).await?))
 }
