@@ -110,6 +110,14 @@ fn nav(c: &Current, active: &str) -> Vec<NavItem> {
         items.push(("/orders", "Приказы"));
         items.push(("/analysis", "Анализы"));
     }
+    if is_admin(c)
+        || c.principal
+            .grants
+            .iter()
+            .any(|g| matches!(g.role, Role::AuthorityHead | Role::AuthoritySpecialist | Role::CabinetHead))
+    {
+        items.push(("/results/pending", "Подтверждение результатов"));
+    }
     items.push(("/profiles", "Профили положений"));
     if any(&|p| c.may(Action::View, &Resource::User { place: p })) {
         items.push(("/users", "Пользователи"));

@@ -969,7 +969,7 @@ async fn result_fixtures(
         out.insert(key, r.id);
     }
     for (key, subject) in [("no1", "mathematics"), ("no2", "russian")] {
-        let d = NonObjectiveInput { organization_id: Some(org), year: (1700 + i).to_string(), subject: subject.into() }
+        let d = NonObjectiveInput { organization_id: Some(org), year: (1990 + i).to_string(), subject: subject.into() }
             .parse()
             .unwrap();
         out.insert(key, results::add_non_objective(tx, &actor, municipality_id, &d).await.unwrap().id);

@@ -171,7 +171,10 @@ async fn the_analysis_is_computed_written_submitted_returned_resubmitted_and_acc
     let idx = rr["rows"].as_array().unwrap().iter().position(|r| r[0] == "2").unwrap();
     assert_eq!(rr["totals"][idx], 20, "15 in Томский район and the МУМО's 5: {rr}");
     assert_eq!(op.get(&format!("/analysis/region.xlsx?year={last}")).await.status(), StatusCode::OK);
-    assert_eq!(spec.get(&format!("/api/v1/analysis/region?region_id={}", app.region)).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        spec.get(&format!("/api/v1/analysis/region?region_id={}", app.region)).await.status(),
+        StatusCode::FORBIDDEN
+    );
 
     // Another municipality sees nothing of it.
     let b_user = app.login("b.specialist").await;

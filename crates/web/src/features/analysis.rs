@@ -7,8 +7,8 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::routing::{get, post};
 use axum::response::IntoResponse;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
@@ -955,26 +955,45 @@ struct RegionPage {
 
 async fn region_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<RegionQuery>) -> PageResult {
     let r = region_rollup(&state, &me, &q).await?;
-    render(&RegionPage { l: Layout::new(&ctx, format!("Свод по региону за {}/{}", r.year, r.year + 1), "/associations"), r })
+    render(&RegionPage {
+        l: Layout::new(&ctx, format!("Свод по региону за {}/{}", r.year, r.year + 1), "/associations"),
+        r,
+    })
 }
 
-async fn region_xlsx(State(state): State<AppState>, Me(me, _): Me, Query(q): Query<RegionQuery>) -> Result<axum::response::Response, AppError> {
+async fn region_xlsx(
+    State(state): State<AppState>,
+    Me(me, _): Me,
+    Query(q): Query<RegionQuery>,
+) -> Result<axum::response::Response, AppError> {
     let r = region_rollup(&state, &me, &q).await?;
     let columns: Vec<String> = r.municipalities.iter().map(|(_, n)| n.clone()).collect();
     let rows: Vec<metoda_docs::analysis_xlsx::SummaryRow> = r
         .rows
         .iter()
         .zip(&r.values)
-        .map(|((code, label), values)| metoda_docs::analysis_xlsx::SummaryRow { code: code.clone(), label: label.clone(), values: values.clone() })
+        .map(|((code, label), values)| metoda_docs::analysis_xlsx::SummaryRow {
+            code: code.clone(),
+            label: label.clone(),
+            values: values.clone(),
+        })
         .collect();
     let title = format!("Свод показателей методических объединений региона за {}/{} учебный год", r.year, r.year + 1);
     let bytes = metoda_docs::analysis_xlsx::summary_xlsx(&title, &columns, &rows).map_err(AppError::internal)?;
-    Ok(file(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("region-{}-{}.xlsx", r.region_id, r.year)))
+    Ok(file(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("region-{}-{}.xlsx", r.region_id, r.year),
+    ))
 }
 
 /// The region operator's roll-up: every municipality's totals side by side, with the region's.
 #[utoipa::path(get, path = "/api/v1/analysis/region", tag = "analysis", params(RegionQuery),
     responses((status = 200, body = RegionRollup), (status = 403, body = crate::error::ErrorBody)))]
-pub async fn api_region(State(state): State<AppState>, ApiMe(me, _): ApiMe, Query(q): Query<RegionQuery>) -> ApiResult<RegionRollup> {
+pub async fn api_region(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Query(q): Query<RegionQuery>,
+) -> ApiResult<RegionRollup> {
     Ok(Json(region_rollup(&state, &me, &q).await?))
 }

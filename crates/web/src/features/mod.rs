@@ -14,6 +14,7 @@ pub mod organizations;
 pub mod plans;
 pub mod profiles;
 pub mod regions;
+pub mod results;
 pub mod session;
 pub mod teacher_years;
 pub mod teachers;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .merge(cyclograms::routes())
         .merge(meetings::routes())
         .merge(analysis::routes())
+        .merge(results::routes())
         .merge(attachments::routes())
         .merge(audit::routes())
 }

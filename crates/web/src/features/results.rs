@@ -1,0 +1,1360 @@
+//! Results of teachers and their students (seed 002 §3.4 and appendix 1): entered by the teachers
+//! themselves and by their association's head or deputy (or the authority), each with a scan of
+//! the confirming document; confirmed or rejected by a curator of the municipality; only confirmed
+//! results count in the yearly analysis. The authority keeps the municipality's ЕГЭ thresholds and
+//! the list of organizations with signs of non-objective results. Students' names are shown only
+//! to the result's teachers, the association's head and deputy, the authority and the cabinet.
+//! Every operation is one function used by both the page and the API handler.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use metoda_domain::FieldError;
+use metoda_domain::access::{Action, Resource};
+use metoda_domain::results::{
+    Confirmation, ExamScoreInput, ExamThreshold, Format, Level, NON_OBJECTIVE_SUBJECTS, NonObjectiveInput, Placement,
+    PresentationForm, StudentEvent, StudentResultInput, TeacherResultInput, TeacherResultKind, ThresholdInput,
+};
+use metoda_domain::teachers::AcademicYear;
+use metoda_store::associations::{self, Association};
+use metoda_store::attachments::{self, Attachment, Content};
+use metoda_store::municipalities::{self, Municipality};
+use metoda_store::results::{self, NonObjectiveEntry, ResultRecord};
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+
+use crate::AppState;
+use crate::auth::{ApiMe, Ctx, Current, Me, require};
+use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
+use crate::extract::{Form, Path, Query};
+use crate::features::municipalities::form_errors;
+use crate::features::teachers::today;
+use crate::pages::{Layout, field, pairs, redirect_with, render_status};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/associations/{id}/results", get(list_page))
+        .route("/associations/{id}/results/student", post(student_submit))
+        .route("/associations/{id}/results/exam", post(exam_submit))
+        .route("/associations/{id}/results/teacher", post(teacher_submit))
+        .route("/associations/{id}/results/{rid}/scan", post(scan_submit))
+        .route("/associations/{id}/results/{rid}/archive", post(archive_submit))
+        .route("/results/pending", get(pending_page))
+        .route("/results/{id}/confirm", post(confirm_submit))
+        .route("/results/{id}/reject", post(reject_submit))
+        .route("/results/{id}/scans/{sid}", get(scan_download))
+        .route("/municipalities/{id}/exam-thresholds", get(thresholds_page).post(threshold_submit))
+        .route("/municipalities/{id}/non-objective", get(non_objective_page).post(non_objective_submit))
+        .route("/municipalities/{id}/non-objective/{eid}/remove", post(non_objective_remove_submit))
+        .route("/api/v1/associations/{id}/results", get(api_list))
+        .route("/api/v1/associations/{id}/results/student", post(api_add_student))
+        .route("/api/v1/associations/{id}/results/exam", post(api_add_exam))
+        .route("/api/v1/associations/{id}/results/teacher", post(api_add_teacher))
+        .route("/api/v1/results/pending", get(api_pending))
+        .route("/api/v1/results/{id}", axum::routing::put(api_update).delete(api_archive))
+        .route("/api/v1/results/{id}/scans", post(api_scan))
+        .route("/api/v1/results/{id}/confirm", post(api_confirm))
+        .route("/api/v1/results/{id}/reject", post(api_reject))
+        .route("/api/v1/municipalities/{id}/exam-thresholds", get(api_thresholds).put(api_set_threshold))
+        .route("/api/v1/municipalities/{id}/non-objective", get(api_non_objective).post(api_add_non_objective))
+        .route("/api/v1/municipalities/{id}/non-objective/{eid}", axum::routing::delete(api_remove_non_objective))
+}
+
+// ---- access ----
+
+fn res(region_id: i64, municipality_id: i64, association_id: Option<i64>, own: bool) -> Resource {
+    Resource::Results { region_id, municipality_id, association_id, own }
+}
+
+/// The teacher records of the signed-in user (a user may be a teacher of the bank).
+async fn my_teachers(c: &mut AnyConnection, me: &Current) -> Result<Vec<i64>, AppError> {
+    Ok(sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1").bind(me.user.id).fetch_all(&mut *c).await?)
+}
+
+/// The associations any of the teachers is (or was) a member of.
+async fn associations_of(c: &mut AnyConnection, teacher_ids: &[i64]) -> Result<Vec<i64>, AppError> {
+    let mut out = vec![];
+    for t in teacher_ids {
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT DISTINCT association_id FROM association_members WHERE teacher_id = $1")
+                .bind(t)
+                .fetch_all(&mut *c)
+                .await?;
+        for a in ids {
+            if !out.contains(&a) {
+                out.push(a);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// May the user do `action` to a result with these teachers (through any of their associations)?
+async fn may_teachers(
+    c: &mut AnyConnection,
+    me: &Current,
+    m: &Municipality,
+    action: Action,
+    teacher_ids: &[i64],
+) -> Result<bool, AppError> {
+    let mine = my_teachers(c, me).await?;
+    let own = teacher_ids.iter().any(|t| mine.contains(t));
+    if me.may(action, &res(m.region_id, m.id, None, own)) {
+        return Ok(true);
+    }
+    Ok(associations_of(c, teacher_ids)
+        .await?
+        .into_iter()
+        .any(|a| me.may(action, &res(m.region_id, m.id, Some(a), own))))
+}
+
+/// A result and its municipality, after the access check.
+async fn load(
+    state: &AppState,
+    me: &Current,
+    id: i64,
+    action: Action,
+) -> Result<(ResultRecord, Municipality), AppError> {
+    let mut c = state.db.conn().await?;
+    let r = results::get(&mut c, id).await?;
+    if r.archived_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let m = municipalities::get(&mut c, r.municipality_id).await?;
+    if !may_teachers(&mut c, me, &m, action, &r.teacher_ids()).await? {
+        return Err(AppError::Forbidden);
+    }
+    Ok((r, m))
+}
+
+/// The record as the user may see it: without the student's name unless allowed.
+async fn shown(
+    c: &mut AnyConnection,
+    me: &Current,
+    m: &Municipality,
+    association_id: Option<i64>,
+    r: ResultRecord,
+) -> Result<ResultRecord, AppError> {
+    if r.student_name.is_none() {
+        return Ok(r);
+    }
+    let mine = my_teachers(c, me).await?;
+    let own = r.teachers.iter().any(|t| mine.contains(&t.teacher_id));
+    let personal = me.may(Action::ViewPersonal, &res(m.region_id, m.id, association_id, own))
+        || me.may(Action::ViewPersonal, &res(m.region_id, m.id, None, own));
+    Ok(if personal { r } else { r.without_student_name() })
+}
+
+async fn association(state: &AppState, me: &Current, id: i64) -> Result<(Association, Municipality), AppError> {
+    let mut c = state.db.conn().await?;
+    let a = associations::get(&mut c, id).await?;
+    require(me, Action::View, &res(a.region_id, a.municipality_id, Some(a.id), false))?;
+    let m = municipalities::get(&mut c, a.municipality_id).await?;
+    Ok((a, m))
+}
+
+fn decision_res(m: &Municipality, own: bool) -> Resource {
+    Resource::ResultDecision { region_id: m.region_id, municipality_id: m.id, own }
+}
+
+/// Thresholds and the non-objective list: read in the municipality, kept by the authority (who
+/// also decides on the analyses they are counted in).
+async fn municipality(state: &AppState, me: &Current, id: i64, action: Action) -> Result<Municipality, AppError> {
+    let mut c = state.db.conn().await?;
+    let m = municipalities::get(&mut c, id).await?;
+    require(me, Action::View, &Resource::Municipality { region_id: m.region_id, municipality_id: Some(m.id) })?;
+    if action != Action::View {
+        require(me, Action::Update, &Resource::AnalysisDecision { region_id: m.region_id, municipality_id: m.id })?;
+    }
+    Ok(m)
+}
+
+fn year_or_now(y: Option<i32>) -> i32 {
+    y.unwrap_or_else(|| AcademicYear::containing(today()).0)
+}
+
+// ---- operations (page and API) ----
+
+/// What is added: one of the three kinds, as typed.
+pub enum NewResult {
+    Student(StudentResultInput),
+    Exam(ExamScoreInput),
+    Teacher(TeacherResultInput),
+}
+
+impl NewResult {
+    fn teacher_ids(&self) -> Vec<i64> {
+        match self {
+            Self::Student(i) => i.teacher_ids.clone(),
+            Self::Exam(i) => i.teacher_id.into_iter().collect(),
+            Self::Teacher(i) => i.teacher_ids.clone(),
+        }
+    }
+}
+
+/// Every teacher of a result entered through an association must be one of its members.
+async fn members_only(c: &mut AnyConnection, aid: i64, teacher_ids: &[i64]) -> Result<(), AppError> {
+    for t in teacher_ids {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM association_members WHERE association_id = $1 AND teacher_id = $2",
+        )
+        .bind(aid)
+        .bind(t)
+        .fetch_one(&mut *c)
+        .await?;
+        if n == 0 {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "teacher_ids",
+                "Педагоги: выберите членов объединения",
+            )]));
+        }
+    }
+    Ok(())
+}
+
+async fn add(state: &AppState, me: &Current, ctx: &Ctx, aid: i64, input: &NewResult) -> Result<ResultRecord, AppError> {
+    let (a, m) = association(state, me, aid).await?;
+    let mut c = state.db.conn().await?;
+    let ids = input.teacher_ids();
+    let mine = my_teachers(&mut c, me).await?;
+    let own = ids.iter().any(|t| mine.contains(t));
+    require(me, Action::Create, &res(m.region_id, m.id, Some(a.id), own))?;
+    if !a.is_active() {
+        return Err(AppError::Conflict("Объединение ликвидировано: его результаты не меняются".into()));
+    }
+    let thresholds = results::thresholds(&mut c, m.id).await?;
+    drop(c);
+    let mut tx = state.db.begin().await?;
+    let r = match input {
+        NewResult::Student(i) => {
+            let d = i.parse(today()).map_err(AppError::Validation)?;
+            members_only(&mut tx, a.id, &d.teacher_ids).await?;
+            results::add_student(&mut tx, &ctx.actor(), m.id, &d).await?
+        }
+        NewResult::Exam(i) => {
+            let d = i.parse(today(), &thresholds).map_err(AppError::Validation)?;
+            members_only(&mut tx, a.id, &[d.teacher_id]).await?;
+            results::add_exam(&mut tx, &ctx.actor(), m.id, &d).await?
+        }
+        NewResult::Teacher(i) => {
+            let d = i.parse(today()).map_err(AppError::Validation)?;
+            members_only(&mut tx, a.id, &d.teacher_ids).await?;
+            results::add_teacher_result(&mut tx, &ctx.actor(), m.id, &d).await?
+        }
+    };
+    tx.commit().await?;
+    Ok(r)
+}
+
+/// Rewrites a result of its kind (the body is the kind's input); it goes back to pending.
+async fn update(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    body: serde_json::Value,
+) -> Result<ResultRecord, AppError> {
+    let (old, m) = load(state, me, id, Action::Update).await?;
+    let bad = |_| AppError::BadRequest("Не удалось прочитать данные результата".into());
+    let input = match old.family.as_str() {
+        "student" => NewResult::Student(serde_json::from_value(body).map_err(bad)?),
+        "exam" => NewResult::Exam(serde_json::from_value(body).map_err(bad)?),
+        _ => NewResult::Teacher(serde_json::from_value(body).map_err(bad)?),
+    };
+    let mut c = state.db.conn().await?;
+    // The new teachers too: nobody moves a result to teachers they may not enter results for.
+    if !may_teachers(&mut c, me, &m, Action::Update, &input.teacher_ids()).await? {
+        return Err(AppError::Forbidden);
+    }
+    let thresholds = results::thresholds(&mut c, m.id).await?;
+    drop(c);
+    let mut tx = state.db.begin().await?;
+    let r = match &input {
+        NewResult::Student(i) => {
+            let d = i.parse(today()).map_err(AppError::Validation)?;
+            results::update_student(&mut tx, &ctx.actor(), &old, &d).await?
+        }
+        NewResult::Exam(i) => {
+            let d = i.parse(today(), &thresholds).map_err(AppError::Validation)?;
+            results::update_exam(&mut tx, &ctx.actor(), &old, &d).await?
+        }
+        NewResult::Teacher(i) => {
+            let d = i.parse(today()).map_err(AppError::Validation)?;
+            results::update_teacher_result(&mut tx, &ctx.actor(), &old, &d).await?
+        }
+    };
+    tx.commit().await?;
+    Ok(r)
+}
+
+async fn archive(state: &AppState, me: &Current, ctx: &Ctx, id: i64) -> Result<ResultRecord, AppError> {
+    let (old, _) = load(state, me, id, Action::Archive).await?;
+    let mut tx = state.db.begin().await?;
+    let r = results::archive(&mut tx, &ctx.actor(), &old).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+/// A file as uploaded: its name, bytes and an optional title.
+pub struct Upload {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub title: String,
+}
+
+async fn read_upload(mp: &mut axum::extract::Multipart) -> Result<Option<Upload>, AppError> {
+    let bad =
+        || AppError::BadRequest("Не удалось прочитать отправленный файл; выберите его и отправьте ещё раз".into());
+    let (mut file, mut title) = (None, String::new());
+    while let Some(f) = mp.next_field().await.map_err(|_| bad())? {
+        match f.name() {
+            Some("title") => title = f.text().await.unwrap_or_default(),
+            Some("file") => {
+                let name = f.file_name().unwrap_or("скан").to_owned();
+                let bytes = f.bytes().await.map_err(|_| bad())?;
+                if !bytes.is_empty() {
+                    file = Some((name, bytes.to_vec()));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(file.map(|(name, bytes)| Upload { name, bytes, title }))
+}
+
+/// Attaches the confirming scan (PDF, JPEG or PNG, by content).
+async fn attach(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    upload: Option<Upload>,
+) -> Result<Attachment, AppError> {
+    let (r, _) = load(state, me, id, Action::Update).await?;
+    let refuse = |m: &str| AppError::Validation(vec![FieldError::new("file", format!("Скан не принят: {m}"))]);
+    let Some(u) = upload else { return Err(refuse("выберите файл")) };
+    if u.bytes.len() > metoda_domain::files::MAX_FILE_BYTES {
+        return Err(refuse("файл больше 20 МБ"));
+    }
+    let ct = match metoda_domain::files::detect(&u.bytes) {
+        Some((ct, _)) if ct == "application/pdf" || ct.starts_with("image/") => ct,
+        _ => return Err(refuse("нужен PDF, JPEG или PNG (тип определяется по содержимому)")),
+    };
+    let title = metoda_domain::values::optional_text("title", "Название", &u.title, 300)
+        .map_err(|e| AppError::Validation(vec![e]))?
+        .unwrap_or_default();
+    let mut tx = state.db.begin().await?;
+    let content = Content::File { name: &u.name, content_type: ct, bytes: &u.bytes };
+    let a = results::attach_scan(&mut tx, &ctx.actor(), &r, &title, content).await?;
+    tx.commit().await?;
+    Ok(a)
+}
+
+/// A curator's decision: confirm (a comment is optional) or reject (a comment is required).
+async fn decide(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    confirm: bool,
+    comment: &str,
+) -> Result<ResultRecord, AppError> {
+    let mut c = state.db.conn().await?;
+    let r = results::get(&mut c, id).await?;
+    if r.archived_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let m = municipalities::get(&mut c, r.municipality_id).await?;
+    let mine = my_teachers(&mut c, me).await?;
+    drop(c);
+    let own = r.teachers.iter().any(|t| mine.contains(&t.teacher_id));
+    require(me, Action::Update, &decision_res(&m, own))?;
+    let mut tx = state.db.begin().await?;
+    let r = if confirm {
+        results::confirm(&mut tx, &ctx.actor(), &r, Some(comment)).await?
+    } else {
+        results::reject(&mut tx, &ctx.actor(), &r, comment).await?
+    };
+    tx.commit().await?;
+    Ok(r)
+}
+
+/// A result with its scans, as the lists show it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ResultItem {
+    pub result: ResultRecord,
+    pub scans: Vec<Attachment>,
+}
+
+impl ResultItem {
+    pub fn status_label(&self) -> &'static str {
+        self.result.confirmation().label_ru()
+    }
+    pub fn status_class(&self) -> &'static str {
+        match self.result.confirmation() {
+            Confirmation::Confirmed => "ok",
+            Confirmation::Rejected => "bad",
+            Confirmation::Pending => "",
+        }
+    }
+    pub fn teachers(&self) -> String {
+        self.result.teachers.iter().map(|t| t.full_name.as_str()).collect::<Vec<_>>().join(", ")
+    }
+    pub fn label(code: Option<&String>, f: fn(&str) -> Option<&'static str>) -> &'static str {
+        code.and_then(|c| f(c)).unwrap_or("")
+    }
+    pub fn level(&self) -> &'static str {
+        Self::label(self.result.level.as_ref(), |c| Level::from_code(c).map(Level::label_ru))
+    }
+    pub fn placement(&self) -> &'static str {
+        Self::label(self.result.placement.as_ref(), |c| Placement::from_code(c).map(Placement::label_ru))
+    }
+    pub fn format(&self) -> &'static str {
+        Self::label(self.result.format.as_ref(), |c| Format::from_code(c).map(Format::label_ru))
+    }
+    pub fn form(&self) -> &'static str {
+        Self::label(self.result.form.as_ref(), |c| PresentationForm::from_code(c).map(PresentationForm::label_ru))
+    }
+    pub fn student(&self) -> String {
+        let r = &self.result;
+        let mut s = match (&r.student_name, &r.student_code) {
+            (Some(n), _) => n.clone(),
+            (None, Some(c)) => format!("код {c}"),
+            (None, None) => "—".into(),
+        };
+        if let Some(g) = &r.student_grade {
+            s.push_str(&format!(", {g} кл."));
+        }
+        if let Some(o) = &r.student_organization_name {
+            s.push_str(&format!(", {o}"));
+        }
+        s
+    }
+}
+
+async fn items(
+    c: &mut AnyConnection,
+    me: &Current,
+    m: &Municipality,
+    association_id: Option<i64>,
+    list: Vec<ResultRecord>,
+) -> Result<Vec<ResultItem>, AppError> {
+    let mut out = vec![];
+    for r in list {
+        let scans = results::scans(c, r.id).await?;
+        let result = shown(c, me, m, association_id, r).await?;
+        out.push(ResultItem { result, scans });
+    }
+    Ok(out)
+}
+
+async fn for_association(
+    state: &AppState,
+    me: &Current,
+    a: &Association,
+    m: &Municipality,
+    year: i32,
+) -> Result<Vec<ResultItem>, AppError> {
+    let mut c = state.db.conn().await?;
+    let list = results::for_association(&mut c, a.id, i64::from(year)).await?;
+    items(&mut c, me, m, Some(a.id), list).await
+}
+
+async fn pending(
+    state: &AppState,
+    me: &Current,
+    municipality_id: i64,
+) -> Result<(Municipality, Vec<ResultItem>), AppError> {
+    let mut c = state.db.conn().await?;
+    let m = municipalities::get(&mut c, municipality_id).await?;
+    require(me, Action::View, &decision_res(&m, false))?;
+    let list = results::pending(&mut c, m.id).await?;
+    let out = items(&mut c, me, &m, None, list).await?;
+    Ok((m, out))
+}
+
+async fn set_threshold(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    input: &ThresholdInput,
+) -> Result<Vec<ExamThreshold>, AppError> {
+    let m = municipality(state, me, id, Action::Update).await?;
+    let t = input.parse().map_err(AppError::Validation)?;
+    let mut tx = state.db.begin().await?;
+    let out = results::set_threshold(&mut tx, &ctx.actor(), m.id, &t).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+async fn add_non_objective(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    input: &NonObjectiveInput,
+) -> Result<NonObjectiveEntry, AppError> {
+    let m = municipality(state, me, id, Action::Update).await?;
+    let d = input.parse().map_err(AppError::Validation)?;
+    let mut tx = state.db.begin().await?;
+    let e = results::add_non_objective(&mut tx, &ctx.actor(), m.id, &d).await?;
+    tx.commit().await?;
+    Ok(e)
+}
+
+async fn remove_non_objective(state: &AppState, me: &Current, ctx: &Ctx, id: i64, eid: i64) -> Result<(), AppError> {
+    let m = municipality(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    results::remove_non_objective(&mut tx, &ctx.actor(), m.id, eid).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---- pages ----
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct YearQuery {
+    year: Option<i32>,
+}
+
+#[derive(Template)]
+#[template(path = "results.html")]
+struct ListPage {
+    l: Layout,
+    a: Association,
+    year: i32,
+    years: Vec<i32>,
+    student: Vec<ResultItem>,
+    exam: Vec<ResultItem>,
+    teacher: Vec<ResultItem>,
+    /// Results may be added (for oneself at least).
+    can_add: bool,
+    /// The teachers results may be added for (members; only oneself for a teacher).
+    members: Vec<(i64, String)>,
+    organizations: Vec<(i64, String)>,
+    subjects: Vec<ExamThreshold>,
+    /// The results the user may edit (scan, archive).
+    editable: Vec<i64>,
+    can_curate: bool,
+    /// The form that failed ("student", "exam", "teacher") and what was typed in it.
+    posted: (&'static str, Vec<(String, String)>),
+    today: String,
+}
+
+impl ListPage {
+    /// A typed value of the failed form.
+    fn v(&self, form: &str, name: &str) -> &str {
+        if self.posted.0 == form { field(&self.posted.1, name) } else { "" }
+    }
+    fn sel(&self, form: &str, name: &str, value: &str) -> bool {
+        self.posted.0 == form && self.posted.1.iter().any(|(k, v)| k == name && v == value)
+    }
+    fn sel_id(&self, form: &str, name: &str, id: &i64) -> bool {
+        self.sel(form, name, &id.to_string())
+    }
+    fn can_edit(&self, id: &i64) -> bool {
+        self.editable.contains(id)
+    }
+    fn levels(&self) -> &'static [Level] {
+        Level::ALL
+    }
+    fn events(&self) -> &'static [StudentEvent] {
+        StudentEvent::ALL
+    }
+    fn placements(&self) -> &'static [Placement] {
+        Placement::ALL
+    }
+    fn formats(&self) -> &'static [Format] {
+        Format::ALL
+    }
+    fn kinds(&self) -> &'static [TeacherResultKind] {
+        TeacherResultKind::ALL
+    }
+    fn forms(&self) -> &'static [PresentationForm] {
+        PresentationForm::ALL
+    }
+    fn subject_label(&self, code: &Option<String>) -> String {
+        let c = code.as_deref().unwrap_or("");
+        self.subjects.iter().find(|s| s.subject == c).map_or_else(|| c.to_owned(), |s| s.label.clone())
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn list_with(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    aid: i64,
+    year: i32,
+    posted: (&'static str, Vec<(String, String)>),
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
+    let (a, m) = association(state, me, aid).await?;
+    let all = for_association(state, me, &a, &m, year).await?;
+    let mut c = state.db.conn().await?;
+    let mine = my_teachers(&mut c, me).await?;
+    let can_add_any = a.is_active() && me.may(Action::Create, &res(m.region_id, m.id, Some(a.id), false));
+    let can_add = a.is_active() && (can_add_any || me.may(Action::Create, &res(m.region_id, m.id, Some(a.id), true)));
+    let members: Vec<(i64, String)> = if can_add {
+        associations::members(&mut c, a.id, None)
+            .await?
+            .into_iter()
+            .filter(|x| can_add_any || mine.contains(&x.teacher_id))
+            .map(|x| (x.teacher_id, x.full_name))
+            .collect()
+    } else {
+        vec![]
+    };
+    let organizations = if can_add {
+        metoda_store::organizations::list(
+            &mut c,
+            &metoda_store::organizations::Filter { municipality_id: Some(m.id), ..Default::default() },
+        )
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.short_name))
+        .collect()
+    } else {
+        vec![]
+    };
+    let subjects = results::thresholds(&mut c, m.id).await?;
+    let mut editable = vec![];
+    if a.is_active() {
+        for i in &all {
+            let own = i.result.teachers.iter().any(|t| mine.contains(&t.teacher_id));
+            if me.may(Action::Update, &res(m.region_id, m.id, Some(a.id), own)) {
+                editable.push(i.result.id);
+            }
+        }
+    }
+    drop(c);
+    let can_curate = me.may(Action::Update, &decision_res(&m, false));
+    let (mut student, mut exam, mut teacher) = (vec![], vec![], vec![]);
+    for i in all {
+        match i.result.family.as_str() {
+            "student" => student.push(i),
+            "exam" => exam.push(i),
+            _ => teacher.push(i),
+        }
+    }
+    let now = AcademicYear::containing(today()).0;
+    let page = ListPage {
+        l: Layout::new(ctx, format!("Результаты: {}", a.name), "/associations").with_errors(errors),
+        a,
+        year,
+        years: (now - 4..=now).rev().collect(),
+        student,
+        exam,
+        teacher,
+        can_add,
+        members,
+        organizations,
+        subjects,
+        editable,
+        can_curate,
+        posted,
+        today: metoda_domain::values::iso_date(today()),
+    };
+    render_status(status, &page)
+}
+
+async fn list_page(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(aid): Path<i64>,
+    Query(q): Query<YearQuery>,
+) -> PageResult {
+    list_with(&state, &me, &ctx, aid, year_or_now(q.year), ("", vec![]), vec![], StatusCode::OK).await
+}
+
+/// After a page action: back to the association's results of the year, or the page with the errors.
+#[allow(clippy::too_many_arguments)]
+async fn done<T>(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    aid: i64,
+    year: i32,
+    posted: (&'static str, Vec<(String, String)>),
+    r: Result<T, AppError>,
+    ok: &str,
+) -> PageResult {
+    match r {
+        Ok(_) => Ok(redirect_with(&format!("/associations/{aid}/results?year={year}"), ok, ctx)),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, errors) = form_errors(e);
+            list_with(state, me, ctx, aid, year, posted, errors, status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn opt_id(s: &str) -> Option<i64> {
+    s.trim().parse().ok().filter(|v: &i64| *v > 0)
+}
+
+fn ids(p: &[(String, String)], name: &str) -> Vec<i64> {
+    p.iter().filter(|(k, _)| k == name).filter_map(|(_, v)| opt_id(v)).collect()
+}
+
+/// The academic year of a typed date (to come back to), else the current one.
+fn year_of_date(raw: &str) -> i32 {
+    metoda_domain::values::date("on", "", raw).map_or_else(|_| year_or_now(None), |d| AcademicYear::containing(d).0)
+}
+
+async fn student_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(aid): Path<i64>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let p = pairs(&body)?;
+    let input = StudentResultInput {
+        event: field(&p, "event").into(),
+        title: field(&p, "title").into(),
+        subject: field(&p, "subject").into(),
+        level: field(&p, "level").into(),
+        placement: field(&p, "placement").into(),
+        format: field(&p, "format").into(),
+        student_name: field(&p, "student_name").into(),
+        student_code: field(&p, "student_code").into(),
+        grade: field(&p, "grade").into(),
+        student_organization_id: opt_id(field(&p, "student_organization_id")),
+        teacher_ids: ids(&p, "teacher_ids"),
+        on: field(&p, "on").into(),
+    };
+    let year = year_of_date(&input.on);
+    let r = add(&state, &me, &ctx, aid, &NewResult::Student(input)).await;
+    done(
+        &state,
+        &me,
+        &ctx,
+        aid,
+        year,
+        ("student", p),
+        r,
+        "Результат обучающегося записан; приложите скан подтверждающего документа",
+    )
+    .await
+}
+
+async fn exam_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(aid): Path<i64>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let p = pairs(&body)?;
+    let input = ExamScoreInput {
+        teacher_id: opt_id(field(&p, "teacher_id")),
+        subject: field(&p, "subject").into(),
+        score: field(&p, "score").into(),
+        student_code: field(&p, "student_code").into(),
+        on: field(&p, "on").into(),
+    };
+    let year = year_of_date(&input.on);
+    let r = add(&state, &me, &ctx, aid, &NewResult::Exam(input)).await;
+    done(&state, &me, &ctx, aid, year, ("exam", p), r, "Балл ЕГЭ записан; приложите скан подтверждающего документа")
+        .await
+}
+
+async fn teacher_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(aid): Path<i64>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let p = pairs(&body)?;
+    let input = TeacherResultInput {
+        kind: field(&p, "kind").into(),
+        teacher_ids: ids(&p, "teacher_ids"),
+        title: field(&p, "title").into(),
+        level: field(&p, "level").into(),
+        placement: field(&p, "placement").into(),
+        format: field(&p, "format").into(),
+        form: field(&p, "form").into(),
+        outlet: field(&p, "outlet").into(),
+        url: field(&p, "url").into(),
+        students: field(&p, "students").into(),
+        on: field(&p, "on").into(),
+    };
+    let year = year_of_date(&input.on);
+    let r = add(&state, &me, &ctx, aid, &NewResult::Teacher(input)).await;
+    done(
+        &state,
+        &me,
+        &ctx,
+        aid,
+        year,
+        ("teacher", p),
+        r,
+        "Результат педагога записан; приложите скан подтверждающего документа",
+    )
+    .await
+}
+
+/// The year of a result (to come back to its page).
+async fn year_of_result(state: &AppState, id: i64) -> Result<i32, AppError> {
+    let mut c = state.db.conn().await?;
+    let r = results::get(&mut c, id).await?;
+    Ok(i32::try_from(r.year).unwrap_or_else(|_| year_or_now(None)))
+}
+
+async fn scan_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path((aid, rid)): Path<(i64, i64)>,
+    mut mp: axum::extract::Multipart,
+) -> PageResult {
+    let year = year_of_result(&state, rid).await?;
+    let upload = read_upload(&mut mp).await?;
+    let r = attach(&state, &me, &ctx, rid, upload).await;
+    done(&state, &me, &ctx, aid, year, ("", vec![]), r, "Скан подтверждающего документа приложен").await
+}
+
+async fn archive_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path((aid, rid)): Path<(i64, i64)>,
+) -> PageResult {
+    let year = year_of_result(&state, rid).await?;
+    let r = archive(&state, &me, &ctx, rid).await;
+    done(&state, &me, &ctx, aid, year, ("", vec![]), r, "Результат удалён").await
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+pub struct MunicipalityQuery {
+    /// The municipality (default: the user's own, when there is one).
+    pub municipality_id: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "results_pending.html")]
+struct PendingPage {
+    l: Layout,
+    m: Option<Municipality>,
+    items: Vec<ResultItem>,
+    /// Municipalities to choose from (when none was given).
+    choices: Vec<Municipality>,
+    can_keep: bool,
+}
+
+/// The municipality of the queue: the one asked for, else the user's only curated one.
+async fn queue_municipality(
+    state: &AppState,
+    me: &Current,
+    asked: Option<i64>,
+) -> Result<Result<i64, Vec<Municipality>>, AppError> {
+    if let Some(m) = asked {
+        return Ok(Ok(m));
+    }
+    let mut c = state.db.conn().await?;
+    let all: Vec<Municipality> = municipalities::list(&mut c, None, false)
+        .await?
+        .into_iter()
+        .filter(|m| me.may(Action::View, &decision_res(m, false)))
+        .collect();
+    Ok(match all.as_slice() {
+        [one] => Ok(one.id),
+        _ => Err(all),
+    })
+}
+
+async fn pending_with(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    asked: Option<i64>,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
+    let (m, items, choices) = match queue_municipality(state, me, asked).await? {
+        Ok(id) => {
+            let (m, items) = pending(state, me, id).await?;
+            (Some(m), items, vec![])
+        }
+        Err(choices) => {
+            if choices.is_empty() {
+                return Err(AppError::Forbidden);
+            }
+            (None, vec![], choices)
+        }
+    };
+    let can_keep = m.as_ref().is_some_and(|m| {
+        me.may(Action::Update, &Resource::AnalysisDecision { region_id: m.region_id, municipality_id: m.id })
+    });
+    let page = PendingPage {
+        l: Layout::new(ctx, "Подтверждение результатов", "/results/pending").with_errors(errors),
+        m,
+        items,
+        choices,
+        can_keep,
+    };
+    render_status(status, &page)
+}
+
+async fn pending_page(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Query(q): Query<MunicipalityQuery>,
+) -> PageResult {
+    pending_with(&state, &me, &ctx, q.municipality_id, vec![], StatusCode::OK).await
+}
+
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
+#[serde(default)]
+pub struct DecisionInput {
+    /// Optional when confirming; the reason when rejecting.
+    pub comment: String,
+}
+
+async fn decided(state: &AppState, me: &Current, ctx: &Ctx, id: i64, confirm: bool, comment: &str) -> PageResult {
+    let municipality_id = {
+        let mut c = state.db.conn().await?;
+        results::get(&mut c, id).await?.municipality_id
+    };
+    match decide(state, me, ctx, id, confirm, comment).await {
+        Ok(_) => Ok(redirect_with(
+            &format!("/results/pending?municipality_id={municipality_id}"),
+            if confirm {
+                "Результат подтверждён"
+            } else {
+                "Результат отклонён; педагоги увидят причину"
+            },
+            ctx,
+        )),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, errors) = form_errors(e);
+            pending_with(state, me, ctx, Some(municipality_id), errors, status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn confirm_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(f): Form<DecisionInput>,
+) -> PageResult {
+    decided(&state, &me, &ctx, id, true, &f.comment).await
+}
+
+async fn reject_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(f): Form<DecisionInput>,
+) -> PageResult {
+    decided(&state, &me, &ctx, id, false, &f.comment).await
+}
+
+/// Downloads a result's scan (who may see the result may see its scans).
+async fn scan_download(
+    State(state): State<AppState>,
+    Me(me, _): Me,
+    Path((id, sid)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let mut c = state.db.conn().await?;
+    let r = results::get(&mut c, id).await?;
+    let m = municipalities::get(&mut c, r.municipality_id).await?;
+    let allowed = may_teachers(&mut c, &me, &m, Action::View, &r.teacher_ids()).await?
+        || me.may(Action::View, &decision_res(&m, false));
+    let a = attachments::get(&mut c, sid).await?;
+    if !allowed || a.owner != results::OWNER || a.owner_id != id || a.archived_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let bytes = attachments::content(&mut c, sid).await?.ok_or(AppError::NotFound)?;
+    let mut resp = bytes.into_response();
+    let ct = a.content_type.as_deref().unwrap_or("application/octet-stream");
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(ct).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    let ext = match ct {
+        "application/pdf" => "pdf",
+        "image/png" => "png",
+        _ => "jpg",
+    };
+    let disposition = format!("attachment; filename=\"scan-{id}-{sid}.{ext}\"");
+    resp.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    Ok(resp)
+}
+
+#[derive(Template)]
+#[template(path = "results_thresholds.html")]
+struct ThresholdsPage {
+    l: Layout,
+    m: Municipality,
+    table: Vec<ExamThreshold>,
+    can_edit: bool,
+}
+
+async fn thresholds_with(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
+    let m = municipality(state, me, id, Action::View).await?;
+    let mut c = state.db.conn().await?;
+    let table = results::thresholds(&mut c, m.id).await?;
+    let can_edit =
+        me.may(Action::Update, &Resource::AnalysisDecision { region_id: m.region_id, municipality_id: m.id });
+    let page = ThresholdsPage {
+        l: Layout::new(ctx, format!("Пороги ЕГЭ: {}", m.name), "/results/pending").with_errors(errors),
+        m,
+        table,
+        can_edit,
+    };
+    render_status(status, &page)
+}
+
+async fn thresholds_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+    thresholds_with(&state, &me, &ctx, id, vec![], StatusCode::OK).await
+}
+
+async fn threshold_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(f): Form<ThresholdInput>,
+) -> PageResult {
+    match set_threshold(&state, &me, &ctx, id, &f).await {
+        Ok(_) => Ok(redirect_with(&format!("/municipalities/{id}/exam-thresholds"), "Пороги ЕГЭ сохранены", &ctx)),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, errors) = form_errors(e);
+            thresholds_with(&state, &me, &ctx, id, errors, status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "results_non_objective.html")]
+struct NonObjectivePage {
+    l: Layout,
+    m: Municipality,
+    year: i32,
+    years: Vec<i32>,
+    entries: Vec<NonObjectiveEntry>,
+    organizations: Vec<(i64, String)>,
+    subjects: &'static [(&'static str, &'static str)],
+    can_edit: bool,
+}
+
+async fn non_objective_with(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    year: i32,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
+    let m = municipality(state, me, id, Action::View).await?;
+    let mut c = state.db.conn().await?;
+    let entries = results::non_objective(&mut c, m.id, i64::from(year)).await?;
+    let can_edit =
+        me.may(Action::Update, &Resource::AnalysisDecision { region_id: m.region_id, municipality_id: m.id });
+    let organizations = if can_edit {
+        metoda_store::organizations::list(
+            &mut c,
+            &metoda_store::organizations::Filter { municipality_id: Some(m.id), ..Default::default() },
+        )
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.short_name))
+        .collect()
+    } else {
+        vec![]
+    };
+    let now = AcademicYear::containing(today()).0;
+    let page = NonObjectivePage {
+        l: Layout::new(ctx, format!("ОО с признаками необъективных результатов: {}", m.name), "/results/pending")
+            .with_errors(errors),
+        m,
+        year,
+        years: (now - 4..=now + 1).rev().collect(),
+        entries,
+        organizations,
+        subjects: NON_OBJECTIVE_SUBJECTS,
+        can_edit,
+    };
+    render_status(status, &page)
+}
+
+async fn non_objective_page(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Query(q): Query<YearQuery>,
+) -> PageResult {
+    non_objective_with(&state, &me, &ctx, id, year_or_now(q.year), vec![], StatusCode::OK).await
+}
+
+async fn non_objective_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let p = pairs(&body)?;
+    let input = NonObjectiveInput {
+        organization_id: opt_id(field(&p, "organization_id")),
+        year: field(&p, "year").into(),
+        subject: field(&p, "subject").into(),
+    };
+    let year = AcademicYear::parse(&input.year).map_or_else(|| year_or_now(None), |y| y.0);
+    match add_non_objective(&state, &me, &ctx, id, &input).await {
+        Ok(_) => Ok(redirect_with(
+            &format!("/municipalities/{id}/non-objective?year={year}"),
+            "Организация внесена в список",
+            &ctx,
+        )),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, errors) = form_errors(e);
+            non_objective_with(&state, &me, &ctx, id, year, errors, status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn non_objective_remove_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path((id, eid)): Path<(i64, i64)>,
+    Query(q): Query<YearQuery>,
+) -> PageResult {
+    remove_non_objective(&state, &me, &ctx, id, eid).await?;
+    let year = year_or_now(q.year);
+    Ok(redirect_with(
+        &format!("/municipalities/{id}/non-objective?year={year}"),
+        "Организация исключена из списка",
+        &ctx,
+    ))
+}
+
+// ---- API ----
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+pub struct ApiYearQuery {
+    /// The academic year by its first calendar year (2025 for 2025/2026); default: the current one.
+    pub year: Option<i32>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ResultList {
+    pub year: i32,
+    /// The live results of the members in the year, by kind and date; a student's name only for
+    /// those who may see it.
+    pub results: Vec<ResultItem>,
+}
+
+/// The results of an association's members in an academic year, with their scans.
+#[utoipa::path(get, path = "/api/v1/associations/{id}/results", tag = "results", params(("id" = i64, Path), ApiYearQuery),
+    responses((status = 200, body = ResultList), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(aid): Path<i64>,
+    Query(q): Query<ApiYearQuery>,
+) -> ApiResult<ResultList> {
+    let (a, m) = association(&state, &me, aid).await?;
+    let year = year_or_now(q.year);
+    Ok(Json(ResultList { year, results: for_association(&state, &me, &a, &m, year).await? }))
+}
+
+/// Record a student's result (olympiad, ВсОШ stage, contest, competition, conference).
+#[utoipa::path(post, path = "/api/v1/associations/{id}/results/student", tag = "results", params(("id" = i64, Path)), request_body = Object,
+    responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_add_student(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(aid): Path<i64>,
+    body: JsonIn<StudentResultInput>,
+) -> ApiResult<ResultRecord> {
+    Ok(Json(add(&state, &me, &ctx, aid, &NewResult::Student(json_body(body)?)).await?))
+}
+
+/// Record an ЕГЭ score of a teacher's student.
+#[utoipa::path(post, path = "/api/v1/associations/{id}/results/exam", tag = "results", params(("id" = i64, Path)), request_body = Object,
+    responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_add_exam(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(aid): Path<i64>,
+    body: JsonIn<ExamScoreInput>,
+) -> ApiResult<ResultRecord> {
+    Ok(Json(add(&state, &me, &ctx, aid, &NewResult::Exam(json_body(body)?)).await?))
+}
+
+/// Record a teacher's own result (competition, presentation, publication, КИМ, organised event, profile teaching).
+#[utoipa::path(post, path = "/api/v1/associations/{id}/results/teacher", tag = "results", params(("id" = i64, Path)), request_body = Object,
+    responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_add_teacher(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(aid): Path<i64>,
+    body: JsonIn<TeacherResultInput>,
+) -> ApiResult<ResultRecord> {
+    Ok(Json(add(&state, &me, &ctx, aid, &NewResult::Teacher(json_body(body)?)).await?))
+}
+
+/// Rewrite a result (the body of its kind, as when added); it waits for a curator again.
+#[utoipa::path(put, path = "/api/v1/results/{id}", tag = "results", params(("id" = i64, Path)), request_body = Object,
+    responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_update(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<serde_json::Value>,
+) -> ApiResult<ResultRecord> {
+    Ok(Json(update(&state, &me, &ctx, id, json_body(body)?).await?))
+}
+
+/// Remove a result (kept archived for the audit trail, counted nowhere).
+#[utoipa::path(delete, path = "/api/v1/results/{id}", tag = "results", params(("id" = i64, Path)),
+    responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_archive(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<ResultRecord> {
+    Ok(Json(archive(&state, &me, &ctx, id).await?))
+}
+
+/// Attach the scan of the confirming document: multipart with `file` (PDF, JPEG or PNG, by content) and an optional `title`.
+#[utoipa::path(post, path = "/api/v1/results/{id}/scans", tag = "results", params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", content = Object),
+    responses((status = 200, body = Attachment), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_scan(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    mut mp: axum::extract::Multipart,
+) -> ApiResult<Attachment> {
+    let upload = read_upload(&mut mp).await?;
+    Ok(Json(attach(&state, &me, &ctx, id, upload).await?))
+}
+
+/// Confirm a result (a curator; it needs a scan; the comment is optional).
+#[utoipa::path(post, path = "/api/v1/results/{id}/confirm", tag = "results", params(("id" = i64, Path)), request_body = DecisionInput,
+    responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_confirm(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<DecisionInput>,
+) -> ApiResult<ResultRecord> {
+    Ok(Json(decide(&state, &me, &ctx, id, true, &json_body(body)?.comment).await?))
+}
+
+/// Reject a result (a curator; the comment says why).
+#[utoipa::path(post, path = "/api/v1/results/{id}/reject", tag = "results", params(("id" = i64, Path)), request_body = DecisionInput,
+    responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_reject(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<DecisionInput>,
+) -> ApiResult<ResultRecord> {
+    Ok(Json(decide(&state, &me, &ctx, id, false, &json_body(body)?.comment).await?))
+}
+
+/// The results of a municipality waiting for a curator, oldest first, with their scans.
+#[utoipa::path(get, path = "/api/v1/results/pending", tag = "results", params(MunicipalityQuery),
+    responses((status = 200, body = Vec<ResultItem>), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_pending(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Query(q): Query<MunicipalityQuery>,
+) -> ApiResult<Vec<ResultItem>> {
+    let id = match queue_municipality(&state, &me, q.municipality_id).await? {
+        Ok(id) => id,
+        Err(_) => {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "municipality_id",
+                "Муниципалитет: укажите municipality_id",
+            )])
+            .into());
+        }
+    };
+    Ok(Json(pending(&state, &me, id).await?.1))
+}
+
+/// The municipality's ЕГЭ table: subjects with the minimum and the high score.
+#[utoipa::path(get, path = "/api/v1/municipalities/{id}/exam-thresholds", tag = "results", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<ExamThreshold>), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_thresholds(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<Vec<ExamThreshold>> {
+    let m = municipality(&state, &me, id, Action::View).await?;
+    let mut c = state.db.conn().await?;
+    Ok(Json(results::thresholds(&mut c, m.id).await?))
+}
+
+/// Set a subject's thresholds (`{"subject", "minimum", "high"}`; the preset values remove the override).
+#[utoipa::path(put, path = "/api/v1/municipalities/{id}/exam-thresholds", tag = "results", params(("id" = i64, Path)), request_body = Object,
+    responses((status = 200, body = Vec<ExamThreshold>), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_set_threshold(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<ThresholdInput>,
+) -> ApiResult<Vec<ExamThreshold>> {
+    Ok(Json(set_threshold(&state, &me, &ctx, id, &json_body(body)?).await?))
+}
+
+/// The organizations with signs of non-objective results of an academic year.
+#[utoipa::path(get, path = "/api/v1/municipalities/{id}/non-objective", tag = "results", params(("id" = i64, Path), ApiYearQuery),
+    responses((status = 200, body = Vec<NonObjectiveEntry>), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_non_objective(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(id): Path<i64>,
+    Query(q): Query<ApiYearQuery>,
+) -> ApiResult<Vec<NonObjectiveEntry>> {
+    let m = municipality(&state, &me, id, Action::View).await?;
+    let mut c = state.db.conn().await?;
+    Ok(Json(results::non_objective(&mut c, m.id, i64::from(year_or_now(q.year))).await?))
+}
+
+/// Put an organization on the list (`{"organization_id", "year": "2025/2026", "subject": "mathematics" | "russian"}`).
+#[utoipa::path(post, path = "/api/v1/municipalities/{id}/non-objective", tag = "results", params(("id" = i64, Path)), request_body = Object,
+    responses((status = 200, body = NonObjectiveEntry), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_add_non_objective(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<NonObjectiveInput>,
+) -> ApiResult<NonObjectiveEntry> {
+    Ok(Json(add_non_objective(&state, &me, &ctx, id, &json_body(body)?).await?))
+}
+
+/// Take an organization off the list.
+#[utoipa::path(delete, path = "/api/v1/municipalities/{id}/non-objective/{eid}", tag = "results", params(("id" = i64, Path), ("eid" = i64, Path)),
+    responses((status = 200, body = Object), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn api_remove_non_objective(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path((id, eid)): Path<(i64, i64)>,
+) -> ApiResult<serde_json::Value> {
+    remove_non_objective(&state, &me, &ctx, id, eid).await?;
+    Ok(Json(serde_json::json!({"removed": eid})))
+}

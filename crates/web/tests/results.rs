@@ -1,0 +1,255 @@
+//! Results through the real server (SQLite or PostgreSQL): a teacher enters their own result with
+//! a scan, the head enters one for a member, a disguised file is refused, a curator confirms one
+//! and rejects another, the confirmed one counts in the association's analysis and the pending
+//! one is shown apart; students' names only for those who need them; another municipality sees
+//! nothing; thresholds and the non-objective list of the authority.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{Session, TestApp, count};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn today() -> String {
+    metoda_domain::values::iso_date(time::OffsetDateTime::now_utc().date())
+}
+
+fn this_year() -> i32 {
+    metoda_domain::teachers::AcademicYear::containing(time::OffsetDateTime::now_utc().date()).0
+}
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+
+async fn upload(s: &Session, path: &str, name: &str, bytes: &[u8], page: bool) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new();
+    if page {
+        form = form.text("_csrf", s.csrf.clone());
+    }
+    let form = form.part("file", reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned()));
+    let mut req = s.c.post(s.url(path)).multipart(form);
+    if !page {
+        req = req.header("x-csrf-token", &s.csrf);
+    }
+    req.send().await.unwrap()
+}
+
+fn row(b: &Value, code: &str) -> u64 {
+    b["composed"]["analysis"]["indicators"].as_array().unwrap().iter().find(|i| i["code"] == code).unwrap()["value"]
+        .as_u64()
+        .unwrap()
+}
+
+fn contest(title: &str, student: &str, teachers: &[i64]) -> Value {
+    json!({
+        "event": "contest", "title": title, "subject": "математика", "level": "municipal", "placement": "winner",
+        "format": "in_person", "student_name": student, "grade": "9", "teacher_ids": teachers, "on": today(),
+    })
+}
+
+#[tokio::test]
+async fn results_are_entered_with_scans_confirmed_by_the_curator_and_counted_in_the_analysis() {
+    let app = TestApp::start().await;
+    let a = app.assoc_a;
+    let year = this_year();
+    let own: i64 = {
+        let mut c = app.t.db.conn().await.unwrap();
+        sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1")
+            .bind(app.a_user)
+            .fetch_one(&mut *c)
+            .await
+            .unwrap()
+    };
+    let head = app.login("mmo.head").await;
+    let analysis = format!("/api/v1/associations/{a}/analysis?year={year}");
+    let before: Value = head.get(&analysis).await.json().await.unwrap();
+    assert_eq!(before["live"], true, "a draft year is computed live: {}", before["report"]);
+
+    // The teacher enters their own result and attaches the scan.
+    let t = app.login("teacher").await;
+    let add = format!("/api/v1/associations/{a}/results/student");
+    let r = t.post_json(&add, contest("Математический турнир", "Петров Пётр", &[own])).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let mine: Value = r.json().await.unwrap();
+    assert_eq!(mine["status"], "pending");
+    let r = upload(&t, &format!("/api/v1/results/{}/scans", mine["id"]), "грамота.pdf", PDF, false).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    // Not for a colleague.
+    let n = count(&app, "results").await;
+    let r = t.post_json(&add, contest("Чужой турнир", "Сидоров", &[app.a_teacher])).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(count(&app, "results").await, n);
+    // A disguised file is refused by its content (API and page).
+    let r =
+        upload(&t, &format!("/api/v1/results/{}/scans", mine["id"]), "скан.pdf", b"just text, not a pdf", false).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r =
+        upload(&t, &format!("/associations/{a}/results/{}/scan", mine["id"]), "скан.pdf", b"MZ\x90\x00", true).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Скан не принят"));
+
+    // The head enters a result for a member through the page.
+    let r = head
+        .form(
+            &format!("/associations/{a}/results/student"),
+            &[
+                ("event", "contest"),
+                ("title", "Турнир смекалки"),
+                ("level", "municipal"),
+                ("placement", "winner"),
+                ("format", "in_person"),
+                ("student_name", "Иванова Мария"),
+                ("teacher_ids", &own.to_string()),
+                ("on", &today()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = head.get(r.headers()["location"].to_str().unwrap()).await.text().await.unwrap();
+    assert!(page.contains("Результат обучающегося записан") && page.contains("Иванова Мария"), "{page}");
+    let other: i64 = {
+        let mut c = app.t.db.conn().await.unwrap();
+        sqlx::query_scalar("SELECT MAX(id) FROM results").fetch_one(&mut *c).await.unwrap()
+    };
+    // Bad input is shown again with the errors, nothing written.
+    let n = count(&app, "results").await;
+    let r =
+        head.form(&format!("/associations/{a}/results/teacher"), &[("kind", "publication"), ("title", "Статья")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Издание (сайт)"));
+    assert_eq!(count(&app, "results").await, n);
+
+    // Students' names: the result's teacher and the head see them, a colleague does not.
+    let list = format!("/api/v1/associations/{a}/results?year={year}");
+    let find = |b: &Value, id: i64| {
+        b["results"].as_array().unwrap().iter().find(|i| i["result"]["id"] == id).cloned().unwrap()
+    };
+    let b: Value = t.get(&list).await.json().await.unwrap();
+    assert_eq!(find(&b, mine["id"].as_i64().unwrap())["result"]["student_name"], "Петров Пётр");
+    let sec = app.login("mmo.secretary").await;
+    let b: Value = sec.get(&list).await.json().await.unwrap();
+    let x = find(&b, mine["id"].as_i64().unwrap());
+    assert!(x["result"]["student_name"].is_null(), "{x}");
+    assert_eq!(x["scans"].as_array().unwrap().len(), 1);
+    let page = sec.get(&format!("/associations/{a}/results?year={year}")).await.text().await.unwrap();
+    assert!(page.contains("Математический турнир") && !page.contains("Петров Пётр"));
+    let b: Value = head.get(&list).await.json().await.unwrap();
+    assert_eq!(find(&b, other)["result"]["student_name"], "Иванова Мария");
+
+    // The curator: the queue with the scan, confirm one, reject the other (a comment is required).
+    let spec = app.login("uo.specialist").await;
+    let q: Value =
+        spec.get(&format!("/api/v1/results/pending?municipality_id={}", app.muni_a)).await.json().await.unwrap();
+    assert!(
+        q.as_array().unwrap().iter().any(|i| i["result"]["id"] == mine["id"] && i["scans"][0]["id"].is_i64()),
+        "{q}"
+    );
+    let page = spec.get(&format!("/results/pending?municipality_id={}", app.muni_a)).await.text().await.unwrap();
+    let scan_link = format!("/results/{}/scans/", mine["id"]);
+    let i = page.find(&scan_link).expect("the scan link beside the result");
+    let link = page[i..].split('"').next().unwrap().to_owned();
+    let r = spec.get(&link).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.unwrap().to_vec(), PDF);
+    let r = spec.post_json(&format!("/api/v1/results/{other}/confirm"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "no scan yet");
+    let r = spec.post_json(&format!("/api/v1/results/{other}/reject"), json!({"comment": " "})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = head.post_json(&format!("/api/v1/results/{}/confirm", mine["id"]), json!({})).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "the head does not confirm");
+    let r = spec.form(&format!("/results/{}/confirm", mine["id"]), &[("comment", "Грамота в порядке")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = spec
+        .post_json(&format!("/api/v1/results/{other}/reject"), json!({"comment": "Нет подписи организатора"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let b: Value = t.get(&list).await.json().await.unwrap();
+    assert_eq!(find(&b, mine["id"].as_i64().unwrap())["result"]["status"], "confirmed");
+    assert_eq!(find(&b, other)["result"]["decision_comment"], "Нет подписи организатора");
+
+    // The analysis counts the confirmed winner (rows 16 and 16.1); a pending one is apart.
+    let r = t.post_json(&add, contest("Олимпиада «Кенгуру»", "Петров Пётр", &[own])).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let after: Value = head.get(&analysis).await.json().await.unwrap();
+    assert_eq!(row(&after, "16.1"), row(&before, "16.1") + 1);
+    assert!(row(&after, "16") >= 1);
+    let apart: Vec<&str> = after["composed"]["apart"].as_array().unwrap().iter().map(|x| x.as_str().unwrap()).collect();
+    assert!(apart.iter().any(|x| x.contains("Кенгуру") && x.ends_with("строка 16")), "{apart:?}");
+    assert!(!apart.iter().any(|x| x.contains("Математический турнир")), "{apart:?}");
+
+    // Archived: gone from the list.
+    let r = head.json(reqwest::Method::DELETE, &format!("/api/v1/results/{other}"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let b: Value = head.get(&list).await.json().await.unwrap();
+    assert!(!b["results"].as_array().unwrap().iter().any(|i| i["result"]["id"] == other));
+
+    // Another municipality sees nothing of it.
+    let bs = app.login("b.specialist").await;
+    assert_eq!(bs.get(&list).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(bs.get(&format!("/associations/{a}/results")).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        bs.post_json(&format!("/api/v1/results/{}/reject", mine["id"]), json!({"comment": "x"})).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(bs.get(&link).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        bs.get(&format!("/api/v1/results/pending?municipality_id={}", app.muni_a)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_authority_keeps_thresholds_and_the_non_objective_list() {
+    let app = TestApp::start().await;
+    let m = app.muni_a;
+    let spec = app.login("uo.specialist").await;
+    let path = format!("/api/v1/municipalities/{m}/exam-thresholds");
+    let r = spec.put_json(&path, json!({"subject": "physics", "minimum": "40", "high": "85"})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let t: Value = r.json().await.unwrap();
+    let physics = t.as_array().unwrap().iter().find(|x| x["subject"] == "physics").unwrap();
+    assert_eq!((physics["minimum"].as_u64(), physics["high"].as_u64()), (Some(40), Some(85)));
+    let r = spec.put_json(&path, json!({"subject": "physics", "minimum": "90", "high": "85"})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let head = app.login("mmo.head").await;
+    assert_eq!(head.get(&path).await.status(), StatusCode::OK);
+    let r = head.put_json(&path, json!({"subject": "physics", "minimum": "30", "high": "80"})).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let page = spec.get(&format!("/municipalities/{m}/exam-thresholds")).await.text().await.unwrap();
+    assert!(page.contains("физика") && page.contains("value=\"85\""), "{page}");
+
+    let year = this_year();
+    let r = spec
+        .form(
+            &format!("/municipalities/{m}/non-objective"),
+            &[("organization_id", &app.org_a.to_string()), ("year", &year.to_string()), ("subject", "mathematics")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let list: Value =
+        spec.get(&format!("/api/v1/municipalities/{m}/non-objective?year={year}")).await.json().await.unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    let r = spec
+        .post_json(
+            &format!("/api/v1/municipalities/{m}/non-objective"),
+            json!({"organization_id": app.org_a, "year": year.to_string(), "subject": "mathematics"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "already on the list");
+    let r = spec
+        .post_json(
+            &format!("/api/v1/municipalities/{m}/non-objective"),
+            json!({"organization_id": app.org_b, "year": year.to_string(), "subject": "russian"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "an organization of another municipality");
+    let id = list[0]["id"].as_i64().unwrap();
+    let b = app.login("b.specialist").await;
+    let r = b.json(reqwest::Method::DELETE, &format!("/api/v1/municipalities/{m}/non-objective/{id}"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r =
+        spec.json(reqwest::Method::DELETE, &format!("/api/v1/municipalities/{m}/non-objective/{id}"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    app.stop().await;
+}
