@@ -148,6 +148,8 @@ async fn results_are_entered_with_scans_confirmed_by_the_curator_and_counted_in_
     let scan_link = format!("/results/{}/scans/", mine["id"]);
     let i = page.find(&scan_link).expect("the scan link beside the result");
     let link = page[i..].split('"').next().unwrap().to_owned();
+    // The scan carries the student's name: the secretary, who sees no names, cannot open it.
+    assert_eq!(sec.get(&link).await.status(), StatusCode::NOT_FOUND);
     let r = spec.get(&link).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.bytes().await.unwrap().to_vec(), PDF);

@@ -91,6 +91,15 @@ fn year_or_now(y: Option<i32>) -> i32 {
     y.unwrap_or_else(|| AcademicYear::containing(today()).0)
 }
 
+/// A year the analysis can be about.
+fn valid_year(y: i32) -> Result<i32, AppError> {
+    if (1900..=2100).contains(&y) {
+        Ok(y)
+    } else {
+        Err(AppError::Validation(vec![FieldError::new("year", "Учебный год: от 1900 до 2100")]))
+    }
+}
+
 async fn load(
     state: &AppState,
     me: &Current,
@@ -322,6 +331,7 @@ pub struct AnalysisBody {
 }
 
 async fn body(state: &AppState, a: &Association, s: &ProfileSettings, year: i32) -> Result<AnalysisBody, AppError> {
+    let year = valid_year(year)?;
     let mut c = state.db.conn().await?;
     let report = reports::find(&mut c, a.id, year).await?;
     let frozen = match &report {
@@ -351,6 +361,7 @@ async fn set_text(
     n: u8,
     text: &str,
 ) -> Result<(), AppError> {
+    let year = valid_year(year)?;
     let (a, s) = load(state, me, id, Action::Update).await?;
     let mut tx = state.db.begin().await?;
     let r = reports::open(&mut tx, &ctx.actor(), &a, &s, year).await?;
@@ -360,6 +371,7 @@ async fn set_text(
 }
 
 async fn submit(state: &AppState, me: &Current, ctx: &Ctx, id: i64, year: i32) -> Result<Report, AppError> {
+    let year = valid_year(year)?;
     let (a, s) = load(state, me, id, Action::Update).await?;
     if !a.is_active() {
         return Err(AppError::Conflict("Объединение ликвидировано".into()));
@@ -393,6 +405,7 @@ async fn decide(
     year: i32,
     d: &DecisionInput,
 ) -> Result<Report, AppError> {
+    let year = valid_year(year)?;
     let (a, _) = load(state, me, id, Action::View).await?;
     require(me, Action::Update, &decision_res(&a))?;
     let mut tx = state.db.begin().await?;
@@ -447,6 +460,7 @@ async fn view_with(
     year: i32,
     errors: Vec<FieldError>,
 ) -> PageResult {
+    let year = valid_year(year)?;
     let (a, s) = load(state, me, id, Action::View).await?;
     let b = body(state, &a, &s, year).await?;
     let can_edit = a.is_active() && me.may(Action::Update, &res(&a));

@@ -74,15 +74,19 @@ async fn my_teachers(c: &mut AnyConnection, me: &Current) -> Result<Vec<i64>, Ap
     Ok(sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1").bind(me.user.id).fetch_all(&mut *c).await?)
 }
 
-/// The associations any of the teachers is (or was) a member of.
-async fn associations_of(c: &mut AnyConnection, teacher_ids: &[i64]) -> Result<Vec<i64>, AppError> {
+/// The associations any of the teachers was a member of on `on` (a result's date); with None, the
+/// ones they are or were ever a member of (a new result's teachers, checked again by the store).
+async fn associations_of(c: &mut AnyConnection, teacher_ids: &[i64], on: Option<&str>) -> Result<Vec<i64>, AppError> {
     let mut out = vec![];
     for t in teacher_ids {
-        let ids: Vec<i64> =
-            sqlx::query_scalar("SELECT DISTINCT association_id FROM association_members WHERE teacher_id = $1")
-                .bind(t)
-                .fetch_all(&mut *c)
-                .await?;
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT association_id FROM association_members WHERE teacher_id = $1
+               AND ($2 IS NULL OR (joined_on <= $2 AND (left_on IS NULL OR left_on > $2)))",
+        )
+        .bind(t)
+        .bind(on)
+        .fetch_all(&mut *c)
+        .await?;
         for a in ids {
             if !out.contains(&a) {
                 out.push(a);
@@ -99,13 +103,14 @@ async fn may_teachers(
     m: &Municipality,
     action: Action,
     teacher_ids: &[i64],
+    on: Option<&str>,
 ) -> Result<bool, AppError> {
     let mine = my_teachers(c, me).await?;
     let own = teacher_ids.iter().any(|t| mine.contains(t));
     if me.may(action, &res(m.region_id, m.id, None, own)) {
         return Ok(true);
     }
-    Ok(associations_of(c, teacher_ids)
+    Ok(associations_of(c, teacher_ids, on)
         .await?
         .into_iter()
         .any(|a| me.may(action, &res(m.region_id, m.id, Some(a), own))))
@@ -124,7 +129,7 @@ async fn load(
         return Err(AppError::NotFound);
     }
     let m = municipalities::get(&mut c, r.municipality_id).await?;
-    if !may_teachers(&mut c, me, &m, action, &r.teacher_ids()).await? {
+    if !may_teachers(&mut c, me, &m, action, &r.teacher_ids(), Some(&r.result_on)).await? {
         return Err(AppError::Forbidden);
     }
     Ok((r, m))
@@ -266,7 +271,7 @@ async fn update(
     };
     let mut c = state.db.conn().await?;
     // The new teachers too: nobody moves a result to teachers they may not enter results for.
-    if !may_teachers(&mut c, me, &m, Action::Update, &input.teacher_ids()).await? {
+    if !may_teachers(&mut c, me, &m, Action::Update, &input.teacher_ids(), None).await? {
         return Err(AppError::Forbidden);
     }
     let thresholds = results::thresholds(&mut c, m.id).await?;
@@ -965,8 +970,12 @@ async fn scan_download(
     let mut c = state.db.conn().await?;
     let r = results::get(&mut c, id).await?;
     let m = municipalities::get(&mut c, r.municipality_id).await?;
-    let allowed = may_teachers(&mut c, &me, &m, Action::View, &r.teacher_ids()).await?
+    // A scan shows the student's name: only those who may see names, and the curators.
+    let allowed = may_teachers(&mut c, &me, &m, Action::ViewPersonal, &r.teacher_ids(), Some(&r.result_on)).await?
         || me.may(Action::View, &decision_res(&m, false));
+    if r.archived_at.is_some() {
+        return Err(AppError::NotFound);
+    }
     let a = attachments::get(&mut c, sid).await?;
     if !allowed || a.owner != results::OWNER || a.owner_id != id || a.archived_at.is_some() {
         return Err(AppError::NotFound);
