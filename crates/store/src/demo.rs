@@ -797,8 +797,8 @@ const DEMO_SCAN: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntraile
 /// Last year's results of each demo association's members, confirmed by the authority with a scan
 /// (one publication left waiting, to show what is listed apart), so the demo has a filled analysis.
 async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids: &[i64]) -> Result<()> {
-    use metoda_domain::results::{ExamScoreInput, StudentResultInput, TeacherResultInput};
     use crate::{associations, results};
+    use metoda_domain::results::{ExamScoreInput, StudentResultInput, TeacherResultInput};
     let today = time::OffsetDateTime::now_utc().date();
     let last = metoda_domain::teachers::AcademicYear::containing(today).0 - 1;
     let on = |month: u8, day: u8| -> String {
@@ -814,7 +814,15 @@ async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_i
         }
         let (t0, t1, t2, t3) = (members[0], members[1], members[2], members[3]);
         let mut made = vec![];
-        let student = |event: &str, title: &str, subject: &str, level: &str, placement: &str, format: &str, code: &str, teachers: Vec<i64>, date: String| StudentResultInput {
+        let student = |event: &str,
+                       title: &str,
+                       subject: &str,
+                       level: &str,
+                       placement: &str,
+                       format: &str,
+                       code: &str,
+                       teachers: Vec<i64>,
+                       date: String| StudentResultInput {
             event: event.into(),
             title: title.into(),
             subject: subject.into(),
@@ -830,9 +838,39 @@ async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_i
         for input in [
             student("vsosh", "", "математика", "municipal", "winner", "in_person", "У-01", vec![t0], on(11, 20)),
             student("vsosh", "", "математика", "regional", "prize_winner", "in_person", "У-01", vec![t0], on(1, 25)),
-            student("contest", "Конкурс исследовательских работ «Шаг в науку»", "", "regional", "prize_winner", "in_person", "У-07", vec![t1], on(2, 14)),
-            student("contest", "Муниципальный конкурс проектов", "", "municipal", "winner", "in_person", "У-12", vec![t0, t3], on(3, 12)),
-            student("olympiad", "Олимпиада «Формула Единства»", "", "all_russian", "participant", "remote", "У-15", vec![t2], on(12, 5)),
+            student(
+                "contest",
+                "Конкурс исследовательских работ «Шаг в науку»",
+                "",
+                "regional",
+                "prize_winner",
+                "in_person",
+                "У-07",
+                vec![t1],
+                on(2, 14),
+            ),
+            student(
+                "contest",
+                "Муниципальный конкурс проектов",
+                "",
+                "municipal",
+                "winner",
+                "in_person",
+                "У-12",
+                vec![t0, t3],
+                on(3, 12),
+            ),
+            student(
+                "olympiad",
+                "Олимпиада «Формула Единства»",
+                "",
+                "all_russian",
+                "participant",
+                "remote",
+                "У-15",
+                vec![t2],
+                on(12, 5),
+            ),
         ] {
             let d = input.parse(today).map_err(StoreError::Invalid)?;
             made.push(results::add_student(tx, actor, a.municipality_id, &d).await?);
@@ -850,7 +888,16 @@ async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_i
             .map_err(StoreError::Invalid)?;
             made.push(results::add_exam(tx, actor, a.municipality_id, &d).await?);
         }
-        let teacher = |kind: &str, teachers: Vec<i64>, title: &str, level: &str, placement: &str, format: &str, form: &str, outlet: &str, students: &str, date: String| TeacherResultInput {
+        let teacher = |kind: &str,
+                       teachers: Vec<i64>,
+                       title: &str,
+                       level: &str,
+                       placement: &str,
+                       format: &str,
+                       form: &str,
+                       outlet: &str,
+                       students: &str,
+                       date: String| TeacherResultInput {
             kind: kind.into(),
             teacher_ids: teachers,
             title: title.into(),
@@ -866,13 +913,90 @@ async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_i
         let mut pending = None;
         for input in [
             teacher("competition", vec![t1], "Учитель года", "municipal", "winner", "in_person", "", "", "", on(2, 20)),
-            teacher("presentation", vec![t2], "Формирующее оценивание на уроке", "municipal", "", "in_person", "seminar", "", "", on(10, 18)),
-            teacher("presentation", vec![t0], "Задачи с параметром", "regional", "", "in_person", "master_class", "", "", on(3, 27)),
-            teacher("publication", vec![t0, t1], "Проектные задачи в основной школе", "regional", "", "", "", "сборник ТОИПКРО", "", on(4, 10)),
-            teacher("assessment_materials", vec![t3], "Задания муниципальной олимпиады, 5–6 классы", "", "", "", "", "", "", on(10, 30)),
-            teacher("student_event_organised", vec![t0, t3], "Муниципальная математическая регата", "", "", "", "", "", "46", on(4, 18)),
-            teacher("profile_teaching", vec![t0], "Профильный 10 класс (физико-математический)", "", "", "", "", "", "", on(9, 1)),
-            teacher("publication", vec![t2], "Опыт сетевого урока", "municipal", "", "", "", "сайт Управления образования", "", on(5, 12)),
+            teacher(
+                "presentation",
+                vec![t2],
+                "Формирующее оценивание на уроке",
+                "municipal",
+                "",
+                "in_person",
+                "seminar",
+                "",
+                "",
+                on(10, 18),
+            ),
+            teacher(
+                "presentation",
+                vec![t0],
+                "Задачи с параметром",
+                "regional",
+                "",
+                "in_person",
+                "master_class",
+                "",
+                "",
+                on(3, 27),
+            ),
+            teacher(
+                "publication",
+                vec![t0, t1],
+                "Проектные задачи в основной школе",
+                "regional",
+                "",
+                "",
+                "",
+                "сборник ТОИПКРО",
+                "",
+                on(4, 10),
+            ),
+            teacher(
+                "assessment_materials",
+                vec![t3],
+                "Задания муниципальной олимпиады, 5–6 классы",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                on(10, 30),
+            ),
+            teacher(
+                "student_event_organised",
+                vec![t0, t3],
+                "Муниципальная математическая регата",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "46",
+                on(4, 18),
+            ),
+            teacher(
+                "profile_teaching",
+                vec![t0],
+                "Профильный 10 класс (физико-математический)",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                on(9, 1),
+            ),
+            teacher(
+                "publication",
+                vec![t2],
+                "Опыт сетевого урока",
+                "municipal",
+                "",
+                "",
+                "",
+                "сайт Управления образования",
+                "",
+                on(5, 12),
+            ),
         ] {
             let d = input.parse(today).map_err(StoreError::Invalid)?;
             let r = results::add_teacher_result(tx, actor, a.municipality_id, &d).await?;
@@ -890,11 +1014,16 @@ async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_i
         .bind(a.municipality_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let admin: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE login = 'admin'").fetch_optional(&mut *tx).await?;
+        let admin: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM users WHERE login = 'admin'").fetch_optional(&mut *tx).await?;
         let Some(curator) = curator.or(admin) else { continue };
         let by = Actor { user_id: Some(curator), login: actor.login.clone(), ip: None };
         for r in made {
-            let content = crate::attachments::Content::File { name: "скан.pdf", content_type: "application/pdf", bytes: DEMO_SCAN };
+            let content = crate::attachments::Content::File {
+                name: "скан.pdf",
+                content_type: "application/pdf",
+                bytes: DEMO_SCAN,
+            };
             results::attach_scan(tx, actor, &r, "Скан грамоты", content).await?;
             if Some(r.id) != pending {
                 let r = results::get(tx, r.id).await?;
