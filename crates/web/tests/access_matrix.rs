@@ -132,6 +132,10 @@ const A_PLAN_DRAFTERS: &[&str] = &["admin", "uo.head", "uo.specialist", "mmo.hea
 /// Who enters (edits, removes, attaches scans to) a result of A's teacher account: the teacher
 /// (their own), the association's head and deputy, A's authority.
 const A_RESULT_ENTRANTS: &[&str] = &["admin", "uo.head", "uo.specialist", "mmo.head", "mmo.deputy", "teacher"];
+/// A result's scan shows the student's name: the result's teacher, the association's head and
+/// deputy, the authority and the cabinet head (not the secretary, the school or the region).
+const A_SCAN_READERS: &[&str] =
+    &["admin", "uo.head", "uo.specialist", "cabinet.head", "mmo.head", "mmo.deputy", "teacher"];
 /// The curators who confirm or reject A's results and see the queue.
 const A_CURATORS: &[&str] = &["admin", "uo.head", "uo.specialist", "cabinet.head"];
 
@@ -787,7 +791,7 @@ fn routes() -> Vec<Route> {
         r(g.clone(), "/results/pending?municipality_id={muni_b}", None, &["admin", "b.specialist", "b.head"]),
         r(p.clone(), "/results/{rc1}/confirm", Form(&[("comment", "")]), A_CURATORS),
         r(p.clone(), "/results/{rr1}/reject", Form(&[("comment", "Нет печати")]), A_CURATORS),
-        r(g.clone(), "/results/{res_a}/scans/{scan_a}", None, A_ALL),
+        r(g.clone(), "/results/{res_a}/scans/{scan_a}", None, A_SCAN_READERS),
         r(g.clone(), "/municipalities/{muni_a}/exam-thresholds", None, A_ALL),
         r(g.clone(), "/municipalities/{muni_b}/exam-thresholds", None, B_ALL),
         r(
