@@ -556,6 +556,15 @@ async fn decide(
     if old.status == to.code() {
         return Err(StoreError::Conflict(format!("Результат уже {}", to.label_ru())));
     }
+    // Checked again under the lock: nobody decides on a result they are a teacher of, even if
+    // they were added to it a moment ago.
+    if let Some(uid) = actor.user_id {
+        let mine: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1").bind(uid).fetch_all(&mut *conn).await?;
+        if old.teacher_ids().iter().any(|t| mine.contains(t)) {
+            return Err(StoreError::Conflict("Свой результат подтверждает или отклоняет другой куратор".into()));
+        }
+    }
     let scope = scope_of(conn, old.municipality_id).await?;
     sqlx::query(
         "UPDATE results SET status = $1, decided_by = $2, decided_at = $3, decision_comment = $4, updated_at = $3

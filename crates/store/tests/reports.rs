@@ -107,3 +107,34 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
     c.commit().await.unwrap();
     t.drop_db().await;
 }
+
+#[tokio::test]
+async fn nobody_decides_on_a_result_they_are_a_teacher_of() {
+    let t = TestDb::new().await.unwrap();
+    demo::load(&t.db, false).await.unwrap();
+    let mut c = t.db.begin().await.unwrap();
+    // The demo's waiting publication, and its teacher given an account of a curator.
+    let id: i64 = sqlx::query_scalar("SELECT id FROM results WHERE status = 'pending' ORDER BY id LIMIT 1")
+        .fetch_one(&mut *c)
+        .await
+        .unwrap();
+    let r = metoda_store::results::get(&mut c, id).await.unwrap();
+    let teacher = r.teacher_ids()[0];
+    let (spec, _) = metoda_store::users::by_login(&mut c, "uo.specialist").await.unwrap().unwrap();
+    sqlx::query("UPDATE teachers SET user_id = $1 WHERE id = $2")
+        .bind(spec.id)
+        .bind(teacher)
+        .execute(&mut *c)
+        .await
+        .unwrap();
+    let me = Actor { user_id: Some(spec.id), login: "uo.specialist".into(), ip: None };
+    let e = metoda_store::results::confirm(&mut c, &me, &r, None).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("другой куратор")), "{e:?}");
+    let e = metoda_store::results::reject(&mut c, &me, &r, "нет").await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
+    let (admin, _) = metoda_store::users::by_login(&mut c, "admin").await.unwrap().unwrap();
+    let other = Actor { user_id: Some(admin.id), login: "admin".into(), ip: None };
+    assert_eq!(metoda_store::results::confirm(&mut c, &other, &r, None).await.unwrap().status, "confirmed");
+    c.commit().await.unwrap();
+    t.drop_db().await;
+}
