@@ -189,6 +189,26 @@ pub async fn js() -> Response {
     r
 }
 
+/// The content type of a Word document.
+pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+/// The content type of an Excel workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A generated or stored file as a download named `name` (ASCII).
+pub fn download(bytes: Vec<u8>, content_type: &str, name: &str) -> Response {
+    let mut r = bytes.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    let disposition = format!("attachment; filename=\"{name}\"");
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    r
+}
+
 /// Splits a form body into pairs (repeated keys kept, for checkboxes).
 pub fn pairs(body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
     serde_urlencoded::from_bytes(body).map_err(|_| AppError::BadRequest("Не удалось прочитать форму".into()))

@@ -87,7 +87,7 @@ pub struct Composed {
 }
 
 /// The current academic year, or the one asked for.
-fn year_or_now(y: Option<i32>) -> i32 {
+pub(crate) fn year_or_now(y: Option<i32>) -> i32 {
     y.unwrap_or_else(|| AcademicYear::containing(today()).0)
 }
 
@@ -635,19 +635,6 @@ fn title_of(a: &Association, year: i32) -> String {
     format!("Анализ деятельности: {} за {}/{} учебный год", a.name, year, year + 1)
 }
 
-fn file(bytes: Vec<u8>, content_type: &'static str, name: String) -> axum::response::Response {
-    use axum::http::{HeaderValue, header};
-    use axum::response::IntoResponse;
-    let mut r = bytes.into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    let disposition = format!("attachment; filename=\"{name}\"");
-    r.headers_mut().insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
-    );
-    r
-}
-
 /// The whole analysis as a Word document: the 24 sections, then the indicator table.
 async fn docx_of(state: &AppState, me: &Current, id: i64, year: i32) -> Result<axum::response::Response, AppError> {
     use metoda_docs::analysis_docx::{AnalysisDoc, AnalysisSection, analysis_docx};
@@ -681,11 +668,7 @@ async fn docx_of(state: &AppState, me: &Current, id: i64, year: i32) -> Result<a
         signature: a.head_name.as_deref().map(|h| format!("Руководитель объединения ______________ / {}", initials(h))),
     };
     let bytes = analysis_docx(&doc).map_err(AppError::internal)?;
-    Ok(file(
-        bytes,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        format!("analysis-{id}-{year}.docx"),
-    ))
+    Ok(crate::pages::download(bytes, crate::pages::DOCX, &format!("analysis-{id}-{year}.docx")))
 }
 
 /// The indicator table as a spreadsheet.
@@ -694,11 +677,7 @@ async fn xlsx_of(state: &AppState, me: &Current, id: i64, year: i32) -> Result<a
     let b = body(state, &a, &s, year).await?;
     let bytes =
         metoda_docs::analysis_xlsx::indicators_xlsx(&title_of(&a, year), &lines_of(&b)).map_err(AppError::internal)?;
-    Ok(file(
-        bytes,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format!("analysis-{id}-{year}.xlsx"),
-    ))
+    Ok(crate::pages::download(bytes, crate::pages::XLSX, &format!("analysis-{id}-{year}.xlsx")))
 }
 
 async fn docx_page(
@@ -876,11 +855,7 @@ async fn summary_xlsx(
         .collect();
     let title = format!("Свод показателей объединений за {}/{} учебный год", o.year, o.year + 1);
     let bytes = metoda_docs::analysis_xlsx::summary_xlsx(&title, &columns, &rows).map_err(AppError::internal)?;
-    Ok(file(
-        bytes,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format!("summary-{}-{}.xlsx", o.municipality_id, o.year),
-    ))
+    Ok(crate::pages::download(bytes, crate::pages::XLSX, &format!("summary-{}-{}.xlsx", o.municipality_id, o.year)))
 }
 
 /// The authority's overview: every association's report for the year (who has not submitted, who
@@ -994,11 +969,7 @@ async fn region_xlsx(
         .collect();
     let title = format!("Свод показателей методических объединений региона за {}/{} учебный год", r.year, r.year + 1);
     let bytes = metoda_docs::analysis_xlsx::summary_xlsx(&title, &columns, &rows).map_err(AppError::internal)?;
-    Ok(file(
-        bytes,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format!("region-{}-{}.xlsx", r.region_id, r.year),
-    ))
+    Ok(crate::pages::download(bytes, crate::pages::XLSX, &format!("region-{}-{}.xlsx", r.region_id, r.year)))
 }
 
 /// The region operator's roll-up: every municipality's totals side by side, with the region's.

@@ -988,23 +988,11 @@ fn capitalized(s: &str) -> String {
 }
 
 async fn docx_of(state: &AppState, me: &Current, id: i64) -> Result<axum::response::Response, AppError> {
-    use axum::http::{HeaderValue, header};
-    use axum::response::IntoResponse;
     let (m, a, s) = load(state, me, id, Action::View).await?;
     let b = body(state, m, &s).await?;
     let doc = minutes_doc(&a, &b)?;
     let bytes = metoda_docs::minutes_docx::minutes_docx(&doc).map_err(AppError::internal)?;
-    let mut r = bytes.into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    );
-    let name = format!("attachment; filename=\"minutes-{}-{}.docx\"", b.meeting.year, doc.number);
-    r.headers_mut().insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&name).unwrap_or(HeaderValue::from_static("attachment")),
-    );
-    Ok(r)
+    Ok(crate::pages::download(bytes, crate::pages::DOCX, &format!("minutes-{}-{}.docx", b.meeting.year, doc.number)))
 }
 
 async fn docx(

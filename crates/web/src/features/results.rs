@@ -8,8 +8,8 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use metoda_domain::FieldError;
@@ -177,9 +177,7 @@ async fn municipality(state: &AppState, me: &Current, id: i64, action: Action) -
     Ok(m)
 }
 
-fn year_or_now(y: Option<i32>) -> i32 {
-    y.unwrap_or_else(|| AcademicYear::containing(today()).0)
-}
+use crate::features::analysis::year_or_now;
 
 // ---- operations (page and API) ----
 
@@ -981,23 +979,13 @@ async fn scan_download(
         return Err(AppError::NotFound);
     }
     let bytes = attachments::content(&mut c, sid).await?.ok_or(AppError::NotFound)?;
-    let mut resp = bytes.into_response();
     let ct = a.content_type.as_deref().unwrap_or("application/octet-stream");
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(ct).unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
     let ext = match ct {
         "application/pdf" => "pdf",
         "image/png" => "png",
         _ => "jpg",
     };
-    let disposition = format!("attachment; filename=\"scan-{id}-{sid}.{ext}\"");
-    resp.headers_mut().insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
-    );
-    Ok(resp)
+    Ok(crate::pages::download(bytes, ct, &format!("scan-{id}-{sid}.{ext}")))
 }
 
 #[derive(Template)]
