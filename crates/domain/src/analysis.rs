@@ -2,7 +2,9 @@
 //! анализу»; DOMAIN.md §4), computed from plain facts the store reads with simple queries. No IO.
 //!
 //! The counting rules, as DOMAIN.md §4 fixes them:
-//! - The year is the academic year, 1 September – 31 August, both days included.
+//! - The period is the academic year, 1 September – 31 August, both days included, or, for a
+//!   report for the calendar year (004 §2.3: to РУМО by 1 March), 1 January – 31 December
+//!   ([`Period`]). "The year" below is the period.
 //! - Row 1 counts members on the analysis date ([`analysis_date`]); row 29 counts the organizations
 //!   where members work on that date and that are on that year's list.
 //! - Every other row takes a record (course, exam score, result) only when it is dated inside the year
@@ -43,7 +45,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::profile::{AnalysisDeadline, PlanPeriod};
+use crate::meetings::year_bounds;
+use crate::profile::{AnalysisDeadline, MonthDay, PlanPeriod};
 use crate::results::{ExamThreshold, Format, Level, Placement, PresentationForm, StudentEvent, TeacherResultKind};
 use crate::teachers::{AcademicYear, Category, CourseKind, Education};
 
@@ -204,10 +207,14 @@ pub struct Apart {
     pub row: String,
 }
 
-/// The indicators of one association for one academic year.
+/// The indicators of one association for one period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Analysis {
-    pub year: AcademicYear,
+    /// The period's first calendar year.
+    pub year: i32,
+    /// Academic or calendar year (snapshots frozen before there was a choice have none: academic).
+    #[serde(default = "academic")]
+    pub period: PlanPeriod,
     /// The day row 1 and row 29 are counted on.
     pub date: Date,
     /// Rows 1 … 29 in the order of the form.
@@ -216,7 +223,15 @@ pub struct Analysis {
     pub apart: Vec<Apart>,
 }
 
+fn academic() -> PlanPeriod {
+    PlanPeriod::AcademicYear
+}
+
 impl Analysis {
+    /// The period it covers.
+    pub fn covers(&self) -> Period {
+        Period { kind: self.period, year: self.year }
+    }
     /// The row with this code.
     pub fn get(&self, code: &str) -> Option<&Indicator> {
         self.indicators.iter().find(|i| i.code == code)
@@ -224,8 +239,80 @@ impl Analysis {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Dates
+// Periods and dates
 // ---------------------------------------------------------------------------------------------
+
+/// The period an analysis covers, by its first calendar year: an academic year (2025: 1 September
+/// 2025 – 31 August 2026) or a calendar year (2025: 1 January – 31 December 2025).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Period {
+    pub kind: PlanPeriod,
+    pub year: i32,
+}
+
+impl Period {
+    pub const fn academic(year: i32) -> Period {
+        Period { kind: PlanPeriod::AcademicYear, year }
+    }
+    pub const fn calendar(year: i32) -> Period {
+        Period { kind: PlanPeriod::CalendarYear, year }
+    }
+    pub fn start(self) -> Date {
+        year_bounds(self.kind, self.year).0
+    }
+    pub fn end(self) -> Date {
+        year_bounds(self.kind, self.year).1
+    }
+    pub fn contains(self, d: Date) -> bool {
+        self.start() <= d && d <= self.end()
+    }
+    /// The academic year whose lists apply (row 29): the one the period ends in.
+    pub fn academic_year(self) -> AcademicYear {
+        AcademicYear::containing(self.end())
+    }
+    /// "2025/2026 учебный год", "2025 календарный год".
+    pub fn label_ru(self) -> String {
+        match self.kind {
+            PlanPeriod::AcademicYear => format!("{}/{} учебный год", self.year, self.year + 1),
+            PlanPeriod::CalendarYear => format!("{} календарный год", self.year),
+        }
+    }
+}
+
+impl From<AcademicYear> for Period {
+    fn from(y: AcademicYear) -> Period {
+        Period::academic(y.0)
+    }
+}
+
+/// The periods a profile's associations report for (its deadlines' periods, the academic year
+/// first); the academic year when the profile names none.
+pub fn periods(deadlines: &[AnalysisDeadline]) -> Vec<PlanPeriod> {
+    let mut out = vec![];
+    for kind in [PlanPeriod::AcademicYear, PlanPeriod::CalendarYear] {
+        if deadlines.iter().any(|d| d.period == kind) {
+            out.push(kind);
+        }
+    }
+    if out.is_empty() {
+        out.push(PlanPeriod::AcademicYear);
+    }
+    out
+}
+
+/// The day an analysis of `period` counts members on, by the profile: for the academic year as
+/// [`analysis_date_by_profile`]; for a calendar year, 1 January of the next year when the profile
+/// takes the analysis "as of 1 January" (004 §6: «по состоянию на 1 января и на 1 июля»), else
+/// 31 December.
+pub fn analysis_date_for(period: Period, deadlines: &[AnalysisDeadline], snapshots: &[MonthDay]) -> Date {
+    match period.kind {
+        PlanPeriod::AcademicYear => analysis_date_by_profile(AcademicYear(period.year), deadlines),
+        PlanPeriod::CalendarYear => {
+            let end = period.end();
+            if snapshots.iter().any(|d| d.month == 1 && d.day == 1) { end.next_day().unwrap_or(end) } else { end }
+        }
+    }
+}
 
 /// The day row 1 counts members on: `deadline` when it falls inside the year, otherwise the last
 /// day of the year (31 August).
@@ -446,8 +533,10 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// The 29 rows of one association for `year`, members counted on `date` ([`analysis_date`]).
-pub fn compute(year: AcademicYear, date: Date, facts: &Facts) -> Analysis {
+/// The 29 rows of one association for `period` (an academic year, or a [`Period`]), members
+/// counted on `date` ([`analysis_date`], [`analysis_date_for`]).
+pub fn compute(period: impl Into<Period>, date: Date, facts: &Facts) -> Analysis {
+    let year: Period = period.into();
     let member_on = |teacher: i64, d: Date| facts.members.iter().any(|m| m.teacher_id == teacher && m.is_member_on(d));
     let mut rows: BTreeMap<u8, Row> = BTreeMap::new();
     let mut apart: Vec<(u8, Source)> = Vec::new();
@@ -574,7 +663,7 @@ pub fn compute(year: AcademicYear, date: Date, facts: &Facts) -> Analysis {
 
     // Row 29: organizations of members on the date that are on the year's list.
     let listed: BTreeSet<i64> =
-        facts.non_objective.iter().filter(|o| o.year == year).map(|o| o.organization_id).collect();
+        facts.non_objective.iter().filter(|o| o.year == year.academic_year()).map(|o| o.organization_id).collect();
     let orgs: BTreeSet<i64> = on_date.values().map(|m| m.organization_id).filter(|o| listed.contains(o)).collect();
     indicators.push(Indicator {
         code: "29".into(),
@@ -586,7 +675,7 @@ pub fn compute(year: AcademicYear, date: Date, facts: &Facts) -> Analysis {
 
     apart.sort();
     let apart = apart.into_iter().map(|(n, source)| Apart { source, row: n.to_string() }).collect();
-    Analysis { year, date, indicators, apart }
+    Analysis { year: year.year, period: year.kind, date, indicators, apart }
 }
 
 #[cfg(test)]
@@ -658,6 +747,10 @@ mod tests {
         TeacherResult { level, form, ..own(id, teacher_id, TeacherResultKind::Presentation) }
     }
 
+    fn deadline(period: PlanPeriod, month: u8, day: u8) -> AnalysisDeadline {
+        AnalysisDeadline { recipient: AnalysisRecipient::Authority, period, due: MonthDay { month, day }, form: None }
+    }
+
     fn run(facts: &Facts) -> Analysis {
         compute(Y, ON, facts)
     }
@@ -704,12 +797,6 @@ mod tests {
         assert_eq!(analysis_date(Y, None), date!(2026 - 08 - 31));
         assert_eq!(analysis_date(Y, Some(date!(2026 - 09 - 01))), date!(2026 - 08 - 31), "after the year");
         assert_eq!(analysis_date(Y, Some(date!(2025 - 08 - 31))), date!(2026 - 08 - 31), "before the year");
-        let deadline = |period, month, day| AnalysisDeadline {
-            recipient: AnalysisRecipient::Authority,
-            period,
-            due: MonthDay { month, day },
-            form: None,
-        };
         assert_eq!(analysis_date_by_profile(Y, &[deadline(PlanPeriod::AcademicYear, 5, 30)]), ON, "002: 30 May");
         let seed_004 = [deadline(PlanPeriod::CalendarYear, 3, 1), deadline(PlanPeriod::AcademicYear, 7, 1)];
         assert_eq!(analysis_date_by_profile(Y, &seed_004), date!(2026 - 07 - 01), "004: 1 July, not 1 March");
@@ -1070,6 +1157,60 @@ mod tests {
         assert_eq!(sources(&a, "11.1"), students(&[3, 4]), "a conference winner is a winner (row 11)");
         assert_eq!(sources(&a, "20"), teachers(&[1]));
         assert_eq!(a.get("20").map(|i| i.records.clone()), Some(owns(&[1])));
+    }
+
+    #[test]
+    fn a_calendar_year_takes_january_to_december_and_the_list_of_the_academic_year_it_ends_in() {
+        use Placement::*;
+        let dated = |id, on| StudentResult { on, ..olympiad(id, &[1], Level::Municipal, Winner) };
+        let facts = Facts {
+            members: members(&[1]),
+            student_results: vec![
+                dated(1, date!(2024 - 12 - 31)),
+                dated(2, date!(2025 - 01 - 01)),
+                dated(3, date!(2025 - 08 - 31)),
+                dated(4, date!(2025 - 09 - 01)),
+                dated(5, date!(2025 - 12 - 31)),
+                dated(6, date!(2026 - 01 - 01)),
+            ],
+            non_objective: vec![
+                NonObjective { organization_id: 101, year: AcademicYear(2025) },
+                NonObjective { organization_id: 101, year: AcademicYear(2024) },
+            ],
+            ..Facts::default()
+        };
+        let calendar = compute(Period::calendar(2025), date!(2026 - 01 - 01), &facts);
+        assert_eq!((calendar.year, calendar.period), (2025, PlanPeriod::CalendarYear));
+        assert_eq!(sources(&calendar, "16.1"), students(&[2, 3, 4, 5]), "1 January – 31 December");
+        assert_eq!(value(&calendar, "29"), 1, "the list of 2025/2026, the academic year 31 December is in");
+        let academic = compute(Y, ON, &facts);
+        assert_eq!(sources(&academic, "16.1"), students(&[4, 5, 6]), "1 September – 31 August");
+        assert_eq!(academic.covers(), Period::academic(2025));
+        let only_last_year =
+            Facts { non_objective: vec![NonObjective { organization_id: 101, year: AcademicYear(2024) }], ..facts };
+        assert_eq!(value(&compute(Period::calendar(2025), date!(2026 - 01 - 01), &only_last_year), "29"), 0);
+    }
+
+    #[test]
+    fn seed_004_reports_for_both_years_as_of_1_january_and_1_july() {
+        let seed_004 = [deadline(PlanPeriod::CalendarYear, 3, 1), deadline(PlanPeriod::AcademicYear, 7, 1)];
+        let snapshots = [MonthDay { month: 1, day: 1 }, MonthDay { month: 7, day: 1 }];
+        assert_eq!(periods(&seed_004), [PlanPeriod::AcademicYear, PlanPeriod::CalendarYear]);
+        assert_eq!(periods(&[]), [PlanPeriod::AcademicYear]);
+        assert_eq!(analysis_date_for(Period::academic(2025), &seed_004, &snapshots), date!(2026 - 07 - 01));
+        assert_eq!(analysis_date_for(Period::calendar(2025), &seed_004, &snapshots), date!(2026 - 01 - 01));
+        assert_eq!(analysis_date_for(Period::calendar(2025), &seed_004, &[]), date!(2025 - 12 - 31));
+        assert_eq!(Period::calendar(2025).label_ru(), "2025 календарный год");
+        assert_eq!(Period::academic(2025).label_ru(), "2025/2026 учебный год");
+    }
+
+    #[test]
+    fn a_snapshot_frozen_before_periods_reads_as_the_academic_year() {
+        let mut old =
+            serde_json::to_value(compute(AcademicYear(2024), date!(2025 - 05 - 30), &Facts::default())).expect("json");
+        old.as_object_mut().expect("an object").remove("period").expect("the period is written");
+        let a: Analysis = serde_json::from_value(old).expect("an old snapshot");
+        assert_eq!(a.covers(), Period::academic(2024));
     }
 
     #[test]

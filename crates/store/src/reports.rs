@@ -3,7 +3,8 @@
 //! (`metoda_domain::reports`). What the snapshot holds (indicators, prefilled sections) is
 //! computed by the caller from the data; this module keeps it as it was submitted.
 
-use metoda_domain::profile::ProfileSettings;
+use metoda_domain::analysis::Period;
+use metoda_domain::profile::{AnalysisRecipient, PlanPeriod, ProfileSettings};
 use metoda_domain::reports::{ReportAction, ReportStatus, SECTIONS, due_date, is_late, transition};
 use metoda_domain::values::iso_date;
 use serde::Serialize;
@@ -30,9 +31,18 @@ pub struct Report {
     pub comment: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// academic_year | calendar_year
+    pub period: String,
 }
 
 impl Report {
+    /// The period the report covers.
+    pub fn covers(&self) -> Period {
+        Period {
+            kind: PlanPeriod::from_code(&self.period).unwrap_or(PlanPeriod::AcademicYear),
+            year: i32::try_from(self.year).unwrap_or_default(),
+        }
+    }
     pub fn status(&self) -> ReportStatus {
         ReportStatus::from_code(&self.status).unwrap_or(ReportStatus::Draft)
     }
@@ -42,7 +52,7 @@ impl Report {
     }
 }
 
-const COLS: &str = "id, association_id, year, status, version, due_on, submitted_at, late, decided_at, comment, created_at, updated_at";
+const COLS: &str = "id, association_id, year, status, version, due_on, submitted_at, late, decided_at, comment, created_at, updated_at, period";
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Report> {
     sqlx::query_as(&format!("SELECT {COLS} FROM analysis_reports WHERE id = $1"))
@@ -52,26 +62,61 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Report> {
         .ok_or(StoreError::NotFound)
 }
 
-pub async fn find(conn: &mut AnyConnection, association_id: i64, year: i32) -> Result<Option<Report>> {
-    Ok(sqlx::query_as(&format!("SELECT {COLS} FROM analysis_reports WHERE association_id = $1 AND year = $2"))
-        .bind(association_id)
-        .bind(i64::from(year))
-        .fetch_optional(&mut *conn)
-        .await?)
+pub async fn find(conn: &mut AnyConnection, association_id: i64, period: Period) -> Result<Option<Report>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLS} FROM analysis_reports WHERE association_id = $1 AND year = $2 AND period = $3"
+    ))
+    .bind(association_id)
+    .bind(i64::from(period.year))
+    .bind(period.kind.code())
+    .fetch_optional(&mut *conn)
+    .await?)
 }
 
-/// The authority's deadline for the academic year (the first of the profile's deadlines that
-/// goes to the authority for the academic year, else the first one).
-pub fn deadline_of(settings: &ProfileSettings, year: i32) -> Option<Date> {
+/// The reports of a municipality's associations for the period.
+pub async fn of_municipality(conn: &mut AnyConnection, municipality_id: i64, period: Period) -> Result<Vec<Report>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLS} FROM analysis_reports
+         WHERE year = $2 AND period = $3 AND association_id IN (SELECT id FROM associations WHERE municipality_id = $1)"
+    ))
+    .bind(municipality_id)
+    .bind(i64::from(period.year))
+    .bind(period.kind.code())
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The last submitted version's snapshot of each report of a municipality's associations for the
+/// year that is submitted or accepted (what the authority reads instead of the live data):
+/// (association, snapshot).
+pub async fn frozen_of_municipality(
+    conn: &mut AnyConnection,
+    municipality_id: i64,
+    period: Period,
+) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT r.association_id, v.snapshot FROM analysis_reports r
+         JOIN analysis_versions v ON v.report_id = r.id AND v.version = r.version
+         WHERE r.year = $2 AND r.period = $3 AND r.status IN ('submitted', 'accepted')
+           AND r.association_id IN (SELECT id FROM associations WHERE municipality_id = $1)",
+    )
+    .bind(municipality_id)
+    .bind(i64::from(period.year))
+    .bind(period.kind.code())
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The profile's deadline for the period: the first of its deadlines for that kind of year, one
+/// to the authority first (004: the academic year by 1 July to the authority, the calendar year by
+/// 1 March to РУМО). None when the profile sets none for it.
+pub fn deadline_of(settings: &ProfileSettings, period: Period) -> Option<Date> {
     let list = &settings.analysis_deadlines.value;
     let d = list
         .iter()
-        .find(|d| {
-            d.recipient == metoda_domain::profile::AnalysisRecipient::Authority
-                && d.period == metoda_domain::profile::PlanPeriod::AcademicYear
-        })
-        .or_else(|| list.first())?;
-    due_date(d, year)
+        .find(|d| d.recipient == AnalysisRecipient::Authority && d.period == period.kind)
+        .or_else(|| list.iter().find(|d| d.period == period.kind))?;
+    due_date(d, period.year)
 }
 
 /// The report of an association for a year, made (as a draft) on first use.
@@ -80,25 +125,26 @@ pub async fn open(
     actor: &Actor,
     a: &Association,
     settings: &ProfileSettings,
-    year: i32,
+    period: Period,
 ) -> Result<Report> {
-    if let Some(r) = find(conn, a.id, year).await? {
+    if let Some(r) = find(conn, a.id, period).await? {
         return Ok(r);
     }
     let t = now();
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO analysis_reports (association_id, year, due_on, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
-         RETURNING id",
+        "INSERT INTO analysis_reports (association_id, year, period, due_on, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
     )
     .bind(a.id)
-    .bind(i64::from(year))
-    .bind(deadline_of(settings, year).map(iso_date))
+    .bind(i64::from(period.year))
+    .bind(period.kind.code())
+    .bind(deadline_of(settings, period).map(iso_date))
     .bind(&t)
     .fetch_one(&mut *conn)
     .await
     .map_err(crate::unique("Анализ за этот год уже начат; обновите страницу"))?;
     let r = get(conn, id).await?;
-    let summary = format!("Начат анализ деятельности «{}» за {}/{} учебный год", a.name, year, year + 1);
+    let summary = format!("Начат анализ деятельности «{}» за {}", a.name, period.label_ru());
     audit::record_change(conn, actor, a.scope(), "analysis_report", id, "create", &summary, None, &r).await?;
     Ok(r)
 }
@@ -148,13 +194,14 @@ pub async fn set_text(
         .execute(&mut *conn)
         .await?;
     }
-    let summary = format!("Анализ за {}/{}: раздел {section}", r.year, r.year + 1);
+    let summary = format!("Анализ за {}: раздел {section}", r.covers().label_ru());
     let new = serde_json::json!({"section": section, "text": text});
     audit::record(conn, actor, a.scope(), "analysis_report", Some(r.id), "update", &summary, None, Some(&new)).await
 }
 
-/// Locks the report's row for the rest of the transaction and returns it as it is now.
-async fn lock(conn: &mut AnyConnection, id: i64) -> Result<Report> {
+/// Locks the report's row for the rest of the transaction and returns it as it is now (a text
+/// saved and a submission take turns).
+pub async fn lock(conn: &mut AnyConnection, id: i64) -> Result<Report> {
     sqlx::query("UPDATE analysis_reports SET updated_at = updated_at WHERE id = $1")
         .bind(id)
         .execute(&mut *conn)
@@ -203,9 +250,8 @@ pub async fn submit(
     .await?;
     let new = get(conn, old.id).await?;
     let summary = format!(
-        "Анализ за {}/{} представлен (версия {version}){}",
-        old.year,
-        old.year + 1,
+        "Анализ за {} представлен (версия {version}){}",
+        old.covers().label_ru(),
         if late { ", с опозданием" } else { "" }
     );
     audit::record_change(conn, actor, a.scope(), "analysis_report", old.id, "update", &summary, Some(&old), &new)
@@ -242,7 +288,7 @@ pub async fn decide(
         .execute(&mut *conn)
         .await?;
     let new = get(conn, old.id).await?;
-    let summary = format!("Анализ за {}/{}: {}", old.year, old.year + 1, status.label_ru());
+    let summary = format!("Анализ за {}: {}", old.covers().label_ru(), status.label_ru());
     audit::record_change(conn, actor, a.scope(), "analysis_report", old.id, "update", &summary, Some(&old), &new)
         .await?;
     Ok(new)
@@ -267,31 +313,6 @@ pub async fn versions(conn: &mut AnyConnection, report_id: i64) -> Result<Vec<Ve
 }
 
 /// One association's line of the authority's list: its report for the year (None: not begun).
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
-pub struct Line {
-    pub association_id: i64,
-    pub association_name: String,
-    pub report_id: Option<i64>,
-    pub status: Option<String>,
-    pub version: Option<i64>,
-    pub submitted_at: Option<String>,
-    pub late: Option<i64>,
-}
-
-/// Every active association of a municipality with its report for the year: who has not submitted.
-pub async fn municipality(conn: &mut AnyConnection, municipality_id: i64, year: i32) -> Result<Vec<Line>> {
-    Ok(sqlx::query_as(
-        "SELECT a.id AS association_id, a.name AS association_name, r.id AS report_id, r.status, r.version,
-            r.submitted_at, r.late
-         FROM associations a LEFT JOIN analysis_reports r ON r.association_id = a.id AND r.year = $2
-         WHERE a.municipality_id = $1 AND a.status = 'active' ORDER BY a.name",
-    )
-    .bind(municipality_id)
-    .bind(i64::from(year))
-    .fetch_all(&mut *conn)
-    .await?)
-}
-
 /// What the data says for one section of the analysis: lines the page and the DOCX print.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct SectionData {
@@ -299,15 +320,20 @@ pub struct SectionData {
     pub lines: Vec<String>,
 }
 
-/// The teachers who were members of the association at some time in the academic year.
+/// The teachers who were members of the association at some time in the period.
 const MEMBERS_OF_YEAR: &str = "SELECT DISTINCT am.teacher_id FROM association_members am
     WHERE am.association_id = $1 AND am.joined_on <= $3 AND (am.left_on IS NULL OR am.left_on > $2)";
 
 /// The sections the association's own records fill (meeting topics, courses and retraining,
 /// difficulties, self-education topics); the caller adds the composition and the results.
-pub async fn prefill(conn: &mut AnyConnection, association_id: i64, year: i32) -> Result<Vec<SectionData>> {
-    let y = metoda_domain::teachers::AcademicYear(year);
-    let (from, to) = (iso_date(y.start()), iso_date(y.end()));
+pub async fn prefill(conn: &mut AnyConnection, association_id: i64, period: Period) -> Result<Vec<SectionData>> {
+    let (from, to) = (iso_date(period.start()), iso_date(period.end()));
+    // difficulties and self-education topics are kept per academic year: those of the academic
+    // years the period touches (one for an academic year, two for a calendar year)
+    let years = (
+        i64::from(metoda_domain::teachers::AcademicYear::containing(period.start()).0),
+        i64::from(period.academic_year().0),
+    );
     let name = crate::associations::NAME;
     // 2: the topics of the meetings held, by date
     let topics: Vec<(String, String)> = sqlx::query_as(
@@ -340,12 +366,13 @@ pub async fn prefill(conn: &mut AnyConnection, association_id: i64, year: i32) -
     // 22: difficulties of the year; 23: self-education topics of the year
     let needs: Vec<(String, String, Option<String>)> = sqlx::query_as(&format!(
         "SELECT {name}, d.kind, d.note FROM teacher_difficulties d JOIN teachers t ON t.id = d.teacher_id
-         WHERE d.teacher_id IN ({MEMBERS_OF_YEAR}) AND d.year = $4 ORDER BY t.last_name, d.id"
+         WHERE d.teacher_id IN ({MEMBERS_OF_YEAR}) AND d.year >= $4 AND d.year <= $5 ORDER BY t.last_name, d.id"
     ))
     .bind(association_id)
     .bind(&from)
     .bind(&to)
-    .bind(i64::from(year))
+    .bind(years.0)
+    .bind(years.1)
     .fetch_all(&mut *conn)
     .await?;
     let needs = needs
@@ -360,13 +387,15 @@ pub async fn prefill(conn: &mut AnyConnection, association_id: i64, year: i32) -
         .collect();
     let topics: Vec<(String, String)> = sqlx::query_as(&format!(
         "SELECT {name}, y.self_education FROM teacher_years y JOIN teachers t ON t.id = y.teacher_id
-         WHERE y.teacher_id IN ({MEMBERS_OF_YEAR}) AND y.year = $4 AND y.self_education IS NOT NULL
-         ORDER BY t.last_name, t.first_name"
+         WHERE y.teacher_id IN ({MEMBERS_OF_YEAR}) AND y.year >= $4 AND y.year <= $5
+           AND y.self_education IS NOT NULL
+         ORDER BY t.last_name, t.first_name, y.year"
     ))
     .bind(association_id)
     .bind(&from)
     .bind(&to)
-    .bind(i64::from(year))
+    .bind(years.0)
+    .bind(years.1)
     .fetch_all(&mut *conn)
     .await?;
     let topics =

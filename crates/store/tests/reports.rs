@@ -3,6 +3,7 @@
 //! submission frozen as a version.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use metoda_domain::analysis::Period;
 use metoda_store::testkit::TestDb;
 use metoda_store::{Actor, StoreError, associations, demo, municipalities, profiles, reports};
 use serde_json::json;
@@ -22,10 +23,16 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
     // The demo's past academic year (e.g. the past year); seed 002: its analysis is due by 30 May.
     let last = metoda_domain::teachers::AcademicYear::containing(time::OffsetDateTime::now_utc().date()).0 - 1;
     let may30 = time::Date::from_calendar_date(last + 1, time::Month::May, 30).unwrap();
-    let r = reports::open(&mut c, &actor(), &a, &settings, last).await.unwrap();
+    let r = reports::open(&mut c, &actor(), &a, &settings, Period::academic(last)).await.unwrap();
     let due = format!("{}-05-30", last + 1);
     assert_eq!((r.status.as_str(), r.version, r.due_on.as_deref()), ("draft", 0, Some(due.as_str())));
-    assert_eq!(reports::open(&mut c, &actor(), &a, &settings, last).await.unwrap().id, r.id, "one report a year");
+    let again = reports::open(&mut c, &actor(), &a, &settings, Period::academic(last)).await.unwrap();
+    assert_eq!(again.id, r.id, "one report a year");
+    // The calendar year is another report (seed 002 sets no deadline for it).
+    let calendar = reports::open(&mut c, &actor(), &a, &settings, Period::calendar(last)).await.unwrap();
+    assert_ne!(calendar.id, r.id);
+    assert_eq!((calendar.covers(), calendar.due_on.as_deref()), (Period::calendar(last), None));
+    assert_eq!(r.covers(), Period::academic(last));
     let e = reports::set_text(&mut c, &actor(), &a, &r, 25, "текст").await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].field == "section"), "{e:?}");
     reports::set_text(&mut c, &actor(), &a, &r, 24, "Провести выездной семинар").await.unwrap();
@@ -61,20 +68,24 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
     assert_eq!(texts.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [6, 24]);
 
     // The authority's list: every active association of the municipality, begun or not.
-    let lines = reports::municipality(&mut c, a.municipality_id, last).await.unwrap();
-    assert_eq!(lines.len(), 3);
-    let mine = lines.iter().find(|l| l.association_id == a.id).unwrap();
-    assert_eq!((mine.status.as_deref(), mine.version, mine.late), (Some("accepted"), Some(2), Some(1)));
-    assert!(lines.iter().filter(|l| l.association_id != a.id).all(|l| l.report_id.is_none()));
+    let lines = reports::of_municipality(&mut c, a.municipality_id, Period::academic(last)).await.unwrap();
+    assert_eq!(lines.len(), 1, "the others have not begun");
+    let mine = &lines[0];
+    assert_eq!((mine.association_id, mine.status.as_str(), mine.version, mine.late), (a.id, "accepted", 2, 1));
+    let frozen = reports::frozen_of_municipality(&mut c, a.municipality_id, Period::academic(last)).await.unwrap();
+    assert_eq!(frozen.len(), 1);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&frozen[0].1).unwrap(), second, "the last version");
+    let calendar = reports::of_municipality(&mut c, a.municipality_id, Period::calendar(last)).await.unwrap();
+    assert_eq!(calendar.iter().map(|r| r.status.as_str()).collect::<Vec<_>>(), ["draft"], "the calendar year's own");
     // The sections the records fill: the demo's meetings of the past year and their topics, in date order.
-    let pre = reports::prefill(&mut c, a.id, last).await.unwrap();
+    let pre = reports::prefill(&mut c, a.id, Period::academic(last)).await.unwrap();
     let topics = &pre.iter().find(|s| s.section == 2).unwrap().lines;
     assert_eq!(topics.len(), 10, "five meetings of two questions: {topics:?}");
     assert!(topics[0].ends_with("— Анализ работы объединения за прошлый учебный год"), "{topics:?}");
     assert!(pre.iter().any(|s| s.section == 23));
     // The indicators of the past year from the association's facts: five meetings held, the members on
     // 30 May, the participants of the first meeting as entered.
-    let facts = metoda_store::results::facts(&mut c, a.id, i64::from(last)).await.unwrap();
+    let facts = metoda_store::results::facts(&mut c, a.id, Period::academic(last)).await.unwrap();
     let year = metoda_domain::teachers::AcademicYear(last);
     let on = metoda_domain::analysis::analysis_date_by_profile(year, &settings.analysis_deadlines.value);
     assert_eq!(on, may30);
@@ -136,5 +147,54 @@ async fn nobody_decides_on_a_result_they_are_a_teacher_of() {
     let other = Actor { user_id: Some(admin.id), login: "admin".into(), ip: None };
     assert_eq!(metoda_store::results::confirm(&mut c, &other, &r, None).await.unwrap().status, "confirmed");
     c.commit().await.unwrap();
+    t.drop_db().await;
+}
+
+/// The authority's overview reads a whole municipality's facts at once; they are the same facts as
+/// read association by association, including a result whose teacher is a member of two
+/// associations (it is each one's).
+#[tokio::test]
+async fn a_municipality_s_facts_at_once_are_each_association_s_facts() {
+    let t = TestDb::new().await.unwrap();
+    let loaded = demo::load(&t.db, false).await.unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    let last = metoda_domain::teachers::AcademicYear::containing(time::OffsetDateTime::now_utc().date()).0 - 1;
+    let (first, second) = (loaded.associations[0], loaded.associations[1]);
+    // A member of the first association also joins the second for the whole year.
+    let teacher: i64 = sqlx::query_scalar(
+        "SELECT rt.teacher_id FROM result_teachers rt JOIN results r ON r.id = rt.result_id
+         JOIN association_members am ON am.teacher_id = rt.teacher_id AND am.association_id = $1
+         WHERE r.year = $2 AND r.archived_at IS NULL ORDER BY rt.teacher_id LIMIT 1",
+    )
+    .bind(first)
+    .bind(i64::from(last))
+    .fetch_one(&mut *c)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO association_members (association_id, teacher_id, joined_on, created_at) VALUES ($1, $2, $3, $3)",
+    )
+    .bind(second)
+    .bind(teacher)
+    .bind(format!("{}-09-01", last - 1))
+    .execute(&mut *c)
+    .await
+    .unwrap();
+    let all = metoda_store::results::facts_of_municipality(&mut c, loaded.municipality_id, Period::academic(last))
+        .await
+        .unwrap();
+    let ids: Vec<i64> = all.iter().map(|f| f.association_id).collect();
+    assert!(ids.contains(&first) && ids.contains(&second), "{ids:?}");
+    for f in &all {
+        let one = metoda_store::results::facts(&mut c, f.association_id, Period::academic(last)).await.unwrap();
+        assert_eq!(&one, f, "association {}", f.association_id);
+    }
+    let of = |id: i64| all.iter().find(|f| f.association_id == id).unwrap();
+    let shared = |f: &metoda_store::results::Facts| {
+        f.student_results.iter().filter(|r| r.teacher_ids.contains(&teacher)).count()
+    };
+    assert!(shared(of(first)) > 0, "the teacher's results are the first association's");
+    assert_eq!(shared(of(first)), shared(of(second)), "and the second's, where the teacher is a member too");
+    assert!(!of(first).members.is_empty() && !of(first).meetings.is_empty());
     t.drop_db().await;
 }

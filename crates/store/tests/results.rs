@@ -517,8 +517,8 @@ async fn the_association_counts_results_dated_while_the_teacher_was_a_member() {
         NonObjectiveInput { organization_id: Some(f.orgs[0]), year: "2025/2026".into(), subject: "russian".into() };
     results::add_non_objective(&mut c, &actor(), f.muni, &no.parse().unwrap()).await.unwrap();
 
-    let facts = results::facts(&mut c, f.association, 2025).await.unwrap();
-    assert_eq!(facts.year, AcademicYear(2025));
+    let facts = results::facts(&mut c, f.association, AcademicYear(2025)).await.unwrap();
+    assert_eq!(facts.period, AcademicYear(2025).into());
     assert_eq!(facts.members.len(), 2);
     let mb = facts.members.iter().find(|m| m.teacher_id == b).unwrap();
     assert_eq!((mb.joined, mb.left), (date!(2025 - 12 - 01), Some(date!(2026 - 03 - 01))));

@@ -160,8 +160,25 @@ async fn the_analysis_is_computed_written_submitted_returned_resubmitted_and_acc
         .map(|c| c.to_string())
         .collect();
     assert_eq!(meetings.last().map(String::as_str), Some("15"), "{meetings:?}");
+    // The attendance (members present on average, in per cent of row 1) is the frozen analysis's.
+    let frozen: Value = spec.get(&path).await.json().await.unwrap();
+    let indicators = frozen["composed"]["analysis"]["indicators"].as_array().unwrap();
+    let present: Vec<u64> = indicators
+        .iter()
+        .filter(|i| i["code"].as_str().unwrap().starts_with("2."))
+        .map(|i| i["value"].as_u64().unwrap())
+        .collect();
+    let expected = (present.iter().sum::<u64>() * 100 / (row(&frozen, "1")["value"].as_u64().unwrap() * 5)).min(100);
+    let mine = lines.iter().find(|l| l["association_id"] == a).unwrap();
+    assert_eq!(mine["attendance"], expected, "{mine}");
+    assert!(lines.iter().all(|l| l["attendance"].as_u64().is_some_and(|p| p > 0 && p <= 100)), "{o}");
     let page = spec.get(&format!("/analysis?year={last}")).await.text().await.unwrap();
     assert!(page.contains("не представлен") && page.contains("Итого"), "{page}");
+    for chart in ["Квалификационные категории педагогов", "Посещаемость заседаний", "Результаты обучающихся по уровням"]
+    {
+        assert!(page.contains(chart), "{chart}");
+    }
+    assert!(page.contains(&format!(">{expected}</text>")), "the association's attendance is drawn");
 
     // The region operator's roll-up: the municipalities with a regulation profile side by side.
     let op = app.login("operator").await;
@@ -170,6 +187,9 @@ async fn the_analysis_is_computed_written_submitted_returned_resubmitted_and_acc
     assert_eq!(names.len(), 2, "Город Б has no profile: {names:?}");
     let idx = rr["rows"].as_array().unwrap().iter().position(|r| r[0] == "2").unwrap();
     assert_eq!(rr["totals"][idx], 20, "15 in Томский район and the МУМО's 5: {rr}");
+    assert!(rr["attendance"].as_array().unwrap().iter().all(|p| p.as_u64().is_some_and(|p| p > 0 && p <= 100)), "{rr}");
+    let page = op.get(&format!("/analysis/region?year={last}")).await.text().await.unwrap();
+    assert!(page.contains("Посещаемость заседаний") && page.contains("Томский район"), "{page}");
     assert_eq!(op.get(&format!("/analysis/region.xlsx?year={last}")).await.status(), StatusCode::OK);
     assert_eq!(
         spec.get(&format!("/api/v1/analysis/region?region_id={}", app.region)).await.status(),
@@ -182,4 +202,92 @@ async fn the_analysis_is_computed_written_submitted_returned_resubmitted_and_acc
     assert_eq!(b_user.post_json(&decision, json!({"accept": true})).await.status(), StatusCode::FORBIDDEN);
     let r = b_user.get(&format!("/api/v1/analysis?municipality_id={}&year={last}", app.muni_a)).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+/// Seed 004 reports twice: for the academic year to the authority by 1 July (as of 1 July) and for
+/// the calendar year to РУМО by 1 March (as of 1 January). The calendar year is its own report,
+/// counted over January–December; a profile without it (002) refuses it.
+#[tokio::test]
+async fn seed_004_reports_for_the_calendar_year_as_of_1_january_apart_from_the_academic_year() {
+    let app = TestApp::start().await;
+    let admin = app.login("admin").await;
+    let list: Value = admin.get("/api/v1/associations").await.json().await.unwrap();
+    let mumo = list.as_array().unwrap().iter().find(|a| a["name"] == "МУМО учителей начальных классов").unwrap();
+    let (id, municipality) = (mumo["id"].as_i64().unwrap(), mumo["municipality_id"].as_i64().unwrap());
+    let cal = time::OffsetDateTime::now_utc().date().year() - 1;
+    let head = app.login("mumo.head").await;
+
+    let path = format!("/api/v1/associations/{id}/analysis?year={cal}&period=calendar_year");
+    let b: Value = head.get(&path).await.json().await.unwrap();
+    assert_eq!((b["period"].as_str(), b["year"].as_i64()), (Some("calendar_year"), Some(i64::from(cal))), "{b}");
+    assert_eq!(b["period_label"], format!("{cal} календарный год"));
+    assert_eq!(b["due_on"], format!("{}-03-01", cal + 1), "004 §2.3: to РУМО by 1 March");
+    // Row 2: the meetings held from 1 January to 31 December.
+    let meetings: Value = head.get(&format!("/api/v1/associations/{id}/meetings")).await.json().await.unwrap();
+    let held = meetings["meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["status"] == "held" && m["held_on"].as_str().unwrap().starts_with(&cal.to_string()))
+        .count();
+    assert!(held > 0, "the demo's МУМО met in {cal}: {meetings}");
+    assert_eq!(row(&b, "2")["value"], held as u64);
+    // The academic year's analysis is as of 1 July (004 §6), a different count.
+    let academic: Value =
+        head.get(&format!("/api/v1/associations/{id}/analysis?year={cal}")).await.json().await.unwrap();
+    assert_eq!(
+        (academic["period"].as_str(), academic["due_on"].as_str()),
+        (Some("academic_year"), Some(format!("{}-07-01", cal + 1).as_str()))
+    );
+    let page =
+        head.get(&format!("/associations/{id}/analysis?year={cal}&period=calendar_year")).await.text().await.unwrap();
+    assert!(page.contains(&format!("Анализ деятельности за {cal} календарный год")), "{page}");
+    assert!(page.contains(&format!("01.01.{}", cal + 1)), "as of 1 January");
+    assert!(page.contains("за календарный год — в РУМО до 1 марта"), "the periods of the profile");
+
+    // Submitted on its own: the academic year's report is not begun.
+    let r = head
+        .post_json(&format!("/api/v1/associations/{id}/analysis/{cal}/submit?period=calendar_year"), json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let report: Value = r.json().await.unwrap();
+    assert_eq!(
+        (report["period"].as_str(), report["version"].as_i64(), report["late"].as_i64()),
+        (Some("calendar_year"), Some(1), Some(1))
+    );
+    let academic: Value =
+        head.get(&format!("/api/v1/associations/{id}/analysis?year={cal}")).await.json().await.unwrap();
+    assert!(academic["report"].is_null(), "{academic}");
+    let r = head.get(&format!("/api/v1/associations/{id}/analysis/{cal}/docx?period=calendar_year")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-disposition"].to_str().unwrap().contains(&format!("analysis-{id}-{cal}-calendar.docx"))
+    );
+
+    // The authority and the region see the calendar year's reports by period.
+    let o: Value = admin
+        .get(&format!("/api/v1/analysis?municipality_id={municipality}&year={cal}&period=calendar_year"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mine = o["lines"].as_array().unwrap().iter().find(|l| l["association_id"] == id).unwrap();
+    assert_eq!(mine["report"]["status"], "submitted", "{o}");
+    let o: Value =
+        admin.get(&format!("/api/v1/analysis?municipality_id={municipality}&year={cal}")).await.json().await.unwrap();
+    let mine = o["lines"].as_array().unwrap().iter().find(|l| l["association_id"] == id).unwrap();
+    assert!(mine["report"].is_null(), "the academic year's: {o}");
+    let op = app.login("operator").await;
+    let rr: Value =
+        op.get(&format!("/api/v1/analysis/region?year={cal}&period=calendar_year")).await.json().await.unwrap();
+    assert_eq!(rr["period_label"], format!("{cal} календарный год"));
+
+    // Seed 002 has no calendar-year report; a period that is neither is refused.
+    let r = admin.get(&format!("/api/v1/associations/{}/analysis?period=calendar_year", app.assoc_a)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert!(e.to_string().contains("не предусматривает анализ за календарный год"), "{e}");
+    let r = admin.get(&format!("/api/v1/associations/{id}/analysis?period=weekly")).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    app.stop().await;
 }

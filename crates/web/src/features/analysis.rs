@@ -5,6 +5,8 @@
 //! (`metoda_store::reports`). While a report is a draft (or returned) the page shows the data as
 //! it is now; once submitted, it shows the version as it was submitted.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::IntoResponse;
@@ -12,9 +14,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
-use metoda_domain::analysis::{self, Analysis, Source};
+use metoda_domain::analysis::{self, Analysis, Period, Source};
 use metoda_domain::meetings::initials;
-use metoda_domain::profile::ProfileSettings;
+use metoda_domain::profile::{PlanPeriod, ProfileSettings};
 use metoda_domain::reports::{SECTIONS, SectionKind};
 use metoda_domain::results::{Level, StudentEvent, TeacherResultKind};
 use metoda_domain::teachers::{AcademicYear, CourseKind};
@@ -28,7 +30,7 @@ use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path, Query};
 use crate::features::meetings::settings_for;
-use crate::features::teachers::today;
+use crate::features::teachers::{Chart, chart, today};
 use crate::pages::{Layout, redirect_with, render};
 
 pub fn routes() -> Router<AppState> {
@@ -98,6 +100,68 @@ fn valid_year(y: i32) -> Result<i32, AppError> {
     } else {
         Err(AppError::Validation(vec![FieldError::new("year", "Учебный год: от 1900 до 2100")]))
     }
+}
+
+/// The period of a request: `year` (default: the current academic year, or the last calendar
+/// year) and `period` (academic_year, the default, or calendar_year).
+fn period_of(year: Option<i32>, kind: Option<&str>) -> Result<Period, AppError> {
+    let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
+        None => PlanPeriod::AcademicYear,
+        Some(k) => PlanPeriod::from_code(k).ok_or_else(|| {
+            AppError::Validation(vec![FieldError::new(
+                "period",
+                "Период: academic_year (учебный год) или calendar_year (календарный год)",
+            )])
+        })?,
+    };
+    let year = match (year, kind) {
+        (Some(y), _) => valid_year(y)?,
+        (None, PlanPeriod::AcademicYear) => AcademicYear::containing(today()).0,
+        (None, PlanPeriod::CalendarYear) => today().year() - 1,
+    };
+    Ok(Period { kind, year })
+}
+
+/// The period, if the association's profile reports for it.
+fn reported(s: &ProfileSettings, p: Period) -> Result<Period, AppError> {
+    if analysis::periods(&s.analysis_deadlines.value).contains(&p.kind) {
+        Ok(p)
+    } else {
+        Err(AppError::Validation(vec![FieldError::new(
+            "period",
+            format!("Положение муниципалитета не предусматривает анализ за {}", p.kind.label_ru()),
+        )]))
+    }
+}
+
+/// "-calendar" in a file name of a calendar year's summary.
+fn suffix(period: &str) -> &'static str {
+    if period == PlanPeriod::CalendarYear.code() { "-calendar" } else { "" }
+}
+
+/// `&period=calendar_year` for a link to a calendar year's page (nothing for the academic year).
+fn pq(p: Period) -> String {
+    match p.kind {
+        PlanPeriod::AcademicYear => String::new(),
+        PlanPeriod::CalendarYear => format!("&period={}", p.kind.code()),
+    }
+}
+
+/// "за учебный год — в орган управления образованием до 1 июля, по состоянию на 01.07".
+fn period_words(s: &ProfileSettings, kind: PlanPeriod) -> String {
+    let deadlines: Vec<String> = s
+        .analysis_deadlines
+        .value
+        .iter()
+        .filter(|d| d.period == kind)
+        .map(|d| format!("{} до {}", d.recipient.to_ru(), d.due.label_ru()))
+        .collect();
+    let mut words = format!("за {}", kind.label_ru());
+    if !deadlines.is_empty() {
+        words.push_str(" — ");
+        words.push_str(&deadlines.join("; "));
+    }
+    words
 }
 
 async fn load(
@@ -250,21 +314,20 @@ fn result_lines(f: &Facts, section: u8) -> Vec<String> {
     }
 }
 
-/// Composes the analysis of an association and year from the data as it is now.
+/// Composes the analysis of an association and period from the data as it is now (on `c`: the
+/// submitting transaction freezes what it reads itself).
 async fn compose(
-    state: &AppState,
+    c: &mut sqlx::AnyConnection,
     a: &Association,
     s: &ProfileSettings,
-    year: i32,
+    period: Period,
     report: Option<&Report>,
 ) -> Result<Composed, AppError> {
-    let mut c = state.db.conn().await?;
-    let facts = results::facts(&mut c, a.id, i64::from(year)).await?;
-    let y = AcademicYear(year);
-    let date = analysis::analysis_date_by_profile(y, &s.analysis_deadlines.value);
-    let an = analysis::compute(y, date, &facts.for_analysis());
+    let facts = results::facts(&mut *c, a.id, period).await?;
+    let date = analysis::analysis_date_for(period, &s.analysis_deadlines.value, &s.analysis_snapshots.value);
+    let an = analysis::compute(period, date, &facts.for_analysis());
     let orgs: Vec<(i64, String)> = metoda_store::organizations::list(
-        &mut c,
+        &mut *c,
         &metoda_store::organizations::Filter {
             municipality_id: Some(a.municipality_id),
             include_archived: true,
@@ -278,9 +341,9 @@ async fn compose(
     let explained =
         an.indicators.iter().map(|i| i.sources.iter().map(|s| describe(s, &facts, &orgs)).collect()).collect();
     let apart = an.apart.iter().map(|x| format!("{} — строка {}", describe(&x.source, &facts, &orgs), x.row)).collect();
-    let prefill: Vec<SectionData> = reports::prefill(&mut c, a.id, year).await?;
+    let prefill: Vec<SectionData> = reports::prefill(&mut *c, a.id, period).await?;
     let texts = match report {
-        Some(r) => reports::texts(&mut c, r.id).await?,
+        Some(r) => reports::texts(&mut *c, r.id).await?,
         None => vec![],
     };
     let composition = {
@@ -322,7 +385,12 @@ async fn compose(
 /// The report, the analysis to show (frozen once submitted) and whether it is the live data.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct AnalysisBody {
+    /// The period's first calendar year.
     pub year: i32,
+    /// academic_year | calendar_year
+    pub period: String,
+    /// "2025/2026 учебный год", "2025 календарный год".
+    pub period_label: String,
     pub report: Option<Report>,
     pub due_on: Option<String>,
     /// true: computed from the data now; false: the version as submitted.
@@ -330,10 +398,15 @@ pub struct AnalysisBody {
     pub composed: Composed,
 }
 
-async fn body(state: &AppState, a: &Association, s: &ProfileSettings, year: i32) -> Result<AnalysisBody, AppError> {
-    let year = valid_year(year)?;
+async fn body(
+    state: &AppState,
+    a: &Association,
+    s: &ProfileSettings,
+    period: Period,
+) -> Result<AnalysisBody, AppError> {
+    let period = reported(s, period)?;
     let mut c = state.db.conn().await?;
-    let report = reports::find(&mut c, a.id, year).await?;
+    let report = reports::find(&mut c, a.id, period).await?;
     let frozen = match &report {
         Some(r) if !r.editable() => {
             let v = reports::versions(&mut c, r.id).await?;
@@ -341,14 +414,19 @@ async fn body(state: &AppState, a: &Association, s: &ProfileSettings, year: i32)
         }
         _ => None,
     };
-    drop(c);
-    let due_on = reports::deadline_of(s, year).map(metoda_domain::values::iso_date);
-    Ok(match frozen {
-        Some(composed) => AnalysisBody { year, report, due_on, live: false, composed },
-        None => {
-            let composed = compose(state, a, s, year, report.as_ref()).await?;
-            AnalysisBody { year, report, due_on, live: true, composed }
-        }
+    let due_on = reports::deadline_of(s, period).map(metoda_domain::values::iso_date);
+    let (live, composed) = match frozen {
+        Some(composed) => (false, composed),
+        None => (true, compose(&mut c, a, s, period, report.as_ref()).await?),
+    };
+    Ok(AnalysisBody {
+        year: period.year,
+        period: period.kind.code().to_owned(),
+        period_label: period.label_ru(),
+        report,
+        due_on,
+        live,
+        composed,
     })
 }
 
@@ -357,32 +435,33 @@ async fn set_text(
     me: &Current,
     ctx: &Ctx,
     id: i64,
-    year: i32,
+    period: Period,
     n: u8,
     text: &str,
 ) -> Result<(), AppError> {
-    let year = valid_year(year)?;
     let (a, s) = load(state, me, id, Action::Update).await?;
+    let period = reported(&s, period)?;
     let mut tx = state.db.begin().await?;
-    let r = reports::open(&mut tx, &ctx.actor(), &a, &s, year).await?;
+    let r = reports::open(&mut tx, &ctx.actor(), &a, &s, period).await?;
     reports::set_text(&mut tx, &ctx.actor(), &a, &r, n, text).await?;
     tx.commit().await?;
     Ok(())
 }
 
-async fn submit(state: &AppState, me: &Current, ctx: &Ctx, id: i64, year: i32) -> Result<Report, AppError> {
-    let year = valid_year(year)?;
+async fn submit(state: &AppState, me: &Current, ctx: &Ctx, id: i64, period: Period) -> Result<Report, AppError> {
     let (a, s) = load(state, me, id, Action::Update).await?;
+    let period = reported(&s, period)?;
     if !a.is_active() {
         return Err(AppError::Conflict("Объединение ликвидировано".into()));
     }
+    // The snapshot is composed from the data now, with the head's texts, and frozen as the version,
+    // in one transaction with the report's row locked first: a section saved at the same moment is
+    // either in this version or waits for it.
     let mut tx = state.db.begin().await?;
-    let r = reports::open(&mut tx, &ctx.actor(), &a, &s, year).await?;
-    tx.commit().await?;
-    // The snapshot is composed from the data now, with the head's texts, and frozen as the version.
-    let composed = compose(state, &a, &s, year, Some(&r)).await?;
+    let r = reports::open(&mut tx, &ctx.actor(), &a, &s, period).await?;
+    let r = reports::lock(&mut tx, r.id).await?;
+    let composed = compose(&mut tx, &a, &s, period, Some(&r)).await?;
     let snapshot = serde_json::to_value(&composed).map_err(AppError::internal)?;
-    let mut tx = state.db.begin().await?;
     let r = reports::submit(&mut tx, &ctx.actor(), &a, &r, &snapshot, today()).await?;
     tx.commit().await?;
     Ok(r)
@@ -402,14 +481,13 @@ async fn decide(
     me: &Current,
     ctx: &Ctx,
     id: i64,
-    year: i32,
+    period: Period,
     d: &DecisionInput,
 ) -> Result<Report, AppError> {
-    let year = valid_year(year)?;
     let (a, _) = load(state, me, id, Action::View).await?;
     require(me, Action::Update, &decision_res(&a))?;
     let mut tx = state.db.begin().await?;
-    let r = reports::find(&mut tx, a.id, year)
+    let r = reports::find(&mut tx, a.id, period)
         .await?
         .ok_or_else(|| AppError::Conflict("Анализ ещё не представлен".into()))?;
     let r = reports::decide(&mut tx, &ctx.actor(), &a, &r, d.accept, Some(d.comment.as_str())).await?;
@@ -423,6 +501,15 @@ async fn decide(
 #[serde(default)]
 struct YearQuery {
     year: Option<i32>,
+    period: Option<String>,
+}
+
+/// `?period=` of the actions of a page (the year is in the path).
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+pub struct PeriodQuery {
+    /// academic_year (the default) or calendar_year.
+    pub period: Option<String>,
 }
 
 #[derive(Template)]
@@ -434,9 +521,17 @@ struct ViewPage {
     can_edit: bool,
     can_decide: bool,
     years: Vec<i32>,
+    /// The periods the profile reports for, as (code, label, deadline in words), when more than one.
+    periods: Vec<(String, String)>,
+    /// `&period=…` to add to the page's links (empty for the academic year).
+    pq: String,
 }
 
 impl ViewPage {
+    /// `?period=…` for the page's forms and downloads (empty for the academic year).
+    fn aq(&self) -> String {
+        self.pq.strip_prefix('&').map(|q| format!("?{q}")).unwrap_or_default()
+    }
     fn status_label(&self) -> &'static str {
         self.b.report.as_ref().map_or("не начат", |r| r.status().label_ru())
     }
@@ -457,23 +552,33 @@ async fn view_with(
     me: &Current,
     ctx: &Ctx,
     id: i64,
-    year: i32,
+    period: Period,
     errors: Vec<FieldError>,
 ) -> PageResult {
-    let year = valid_year(year)?;
     let (a, s) = load(state, me, id, Action::View).await?;
-    let b = body(state, &a, &s, year).await?;
+    let b = body(state, &a, &s, period).await?;
     let can_edit = a.is_active() && me.may(Action::Update, &res(&a));
     let can_decide = me.may(Action::Update, &decision_res(&a));
-    let now = AcademicYear::containing(today()).0;
+    let now = match period.kind {
+        PlanPeriod::AcademicYear => AcademicYear::containing(today()).0,
+        PlanPeriod::CalendarYear => today().year() - 1,
+    };
+    let kinds = analysis::periods(&s.analysis_deadlines.value);
+    let periods = if kinds.len() > 1 {
+        kinds.iter().map(|k| (k.code().to_owned(), period_words(&s, *k))).collect()
+    } else {
+        vec![]
+    };
     let page = ViewPage {
-        l: Layout::new(ctx, format!("Анализ деятельности за {}/{}: {}", year, year + 1, a.name), "/associations")
+        l: Layout::new(ctx, format!("Анализ деятельности за {}: {}", period.label_ru(), a.name), "/associations")
             .with_errors(errors),
         a,
         b,
         can_edit,
         can_decide,
         years: (now - 3..=now).rev().collect(),
+        periods,
+        pq: pq(period),
     };
     render(&page)
 }
@@ -484,7 +589,7 @@ async fn view_page(
     Path(id): Path<i64>,
     Query(q): Query<YearQuery>,
 ) -> PageResult {
-    view_with(&state, &me, &ctx, id, year_or_now(q.year), vec![]).await
+    view_with(&state, &me, &ctx, id, period_of(q.year, q.period.as_deref())?, vec![]).await
 }
 
 async fn done<T>(
@@ -492,15 +597,15 @@ async fn done<T>(
     me: &Current,
     ctx: &Ctx,
     id: i64,
-    year: i32,
+    period: Period,
     r: Result<T, AppError>,
     ok: &str,
 ) -> PageResult {
     match r {
-        Ok(_) => Ok(redirect_with(&format!("/associations/{id}/analysis?year={year}"), ok, ctx)),
+        Ok(_) => Ok(redirect_with(&format!("/associations/{id}/analysis?year={}{}", period.year, pq(period)), ok, ctx)),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (_, errors) = crate::features::municipalities::form_errors(e);
-            view_with(state, me, ctx, id, year, errors).await
+            view_with(state, me, ctx, id, period, errors).await
         }
         Err(e) => Err(e),
     }
@@ -516,41 +621,47 @@ async fn text_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
     Path((id, year, n)): Path<(i64, i32, u8)>,
+    Query(q): Query<PeriodQuery>,
     Form(f): Form<TextInput>,
 ) -> PageResult {
-    let r = set_text(&state, &me, &ctx, id, year, n, &f.text).await;
-    done(&state, &me, &ctx, id, year, r, &format!("Раздел {n} сохранён")).await
+    let p = period_of(Some(year), q.period.as_deref())?;
+    let r = set_text(&state, &me, &ctx, id, p, n, &f.text).await;
+    done(&state, &me, &ctx, id, p, r, &format!("Раздел {n} сохранён")).await
 }
 
 async fn submit_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
     Path((id, year)): Path<(i64, i32)>,
+    Query(q): Query<PeriodQuery>,
 ) -> PageResult {
-    let r = submit(&state, &me, &ctx, id, year).await;
+    let p = period_of(Some(year), q.period.as_deref())?;
+    let r = submit(&state, &me, &ctx, id, p).await;
     let msg = match &r {
         Ok(r) if r.late == 1 => format!("Анализ представлен (версия {}), позже срока", r.version),
         Ok(r) => format!("Анализ представлен (версия {})", r.version),
         Err(_) => String::new(),
     };
-    done(&state, &me, &ctx, id, year, r, &msg).await
+    done(&state, &me, &ctx, id, p, r, &msg).await
 }
 
 async fn decision_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
     Path((id, year)): Path<(i64, i32)>,
+    Query(q): Query<PeriodQuery>,
     body: axum::body::Bytes,
 ) -> PageResult {
+    let period = period_of(Some(year), q.period.as_deref())?;
     let p = crate::pages::pairs(&body)?;
     let d = DecisionInput {
         accept: crate::pages::field(&p, "accept") == "1",
         comment: crate::pages::field(&p, "comment").to_owned(),
     };
-    let r = decide(&state, &me, &ctx, id, year, &d).await;
+    let r = decide(&state, &me, &ctx, id, period, &d).await;
     let msg =
         if d.accept { "Анализ принят" } else { "Анализ возвращён на доработку" };
-    done(&state, &me, &ctx, id, year, r, msg).await
+    done(&state, &me, &ctx, id, period, r, msg).await
 }
 
 // ---- API ----
@@ -558,8 +669,11 @@ async fn decision_submit(
 #[derive(Deserialize, Default, utoipa::IntoParams)]
 #[serde(default)]
 pub struct ApiYear {
-    /// The academic year by its first calendar year (2025 = 2025/2026); default: the current one.
+    /// The period's first calendar year (2025 = 2025/2026 for the academic year); default: the
+    /// current academic year, or the last calendar year.
     pub year: Option<i32>,
+    /// academic_year (the default) or calendar_year (for a profile that reports for it, 004).
+    pub period: Option<String>,
 }
 
 /// The analysis of an association for a year: the report, the 29 indicators with the records
@@ -573,47 +687,52 @@ pub async fn api_get(
     Query(q): Query<ApiYear>,
 ) -> ApiResult<AnalysisBody> {
     let (a, s) = load(&state, &me, id, Action::View).await?;
-    Ok(Json(body(&state, &a, &s, year_or_now(q.year)).await?))
+    Ok(Json(body(&state, &a, &s, period_of(q.year, q.period.as_deref())?).await?))
 }
 
 /// Write the head's text of a section (1–24); empty text removes it.
 #[utoipa::path(put, path = "/api/v1/associations/{id}/analysis/{year}/sections/{n}", tag = "analysis",
-    params(("id" = i64, Path), ("year" = i32, Path), ("n" = u8, Path)), request_body = TextInput,
+    params(("id" = i64, Path), ("year" = i32, Path), ("n" = u8, Path), PeriodQuery), request_body = TextInput,
     responses((status = 200, body = AnalysisBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_text(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path((id, year, n)): Path<(i64, i32, u8)>,
+    Query(q): Query<PeriodQuery>,
     b: JsonIn<TextInput>,
 ) -> ApiResult<AnalysisBody> {
-    set_text(&state, &me, &ctx, id, year, n, &json_body(b)?.text).await?;
+    let p = period_of(Some(year), q.period.as_deref())?;
+    set_text(&state, &me, &ctx, id, p, n, &json_body(b)?.text).await?;
     let (a, s) = load(&state, &me, id, Action::View).await?;
-    Ok(Json(body(&state, &a, &s, year).await?))
+    Ok(Json(body(&state, &a, &s, p).await?))
 }
 
 /// Submit the analysis: frozen as the next version; late when after the profile's deadline.
 #[utoipa::path(post, path = "/api/v1/associations/{id}/analysis/{year}/submit", tag = "analysis",
-    params(("id" = i64, Path), ("year" = i32, Path)),
+    params(("id" = i64, Path), ("year" = i32, Path), PeriodQuery),
     responses((status = 200, body = Report), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn api_submit(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path((id, year)): Path<(i64, i32)>,
+    Query(q): Query<PeriodQuery>,
 ) -> ApiResult<Report> {
-    Ok(Json(submit(&state, &me, &ctx, id, year).await?))
+    Ok(Json(submit(&state, &me, &ctx, id, period_of(Some(year), q.period.as_deref())?).await?))
 }
 
 /// The authority accepts the submitted analysis or returns it with a comment.
 #[utoipa::path(post, path = "/api/v1/associations/{id}/analysis/{year}/decision", tag = "analysis",
-    params(("id" = i64, Path), ("year" = i32, Path)), request_body = DecisionInput,
+    params(("id" = i64, Path), ("year" = i32, Path), PeriodQuery), request_body = DecisionInput,
     responses((status = 200, body = Report), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_decision(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path((id, year)): Path<(i64, i32)>,
+    Query(q): Query<PeriodQuery>,
     b: JsonIn<DecisionInput>,
 ) -> ApiResult<Report> {
-    Ok(Json(decide(&state, &me, &ctx, id, year, &json_body(b)?).await?))
+    let p = period_of(Some(year), q.period.as_deref())?;
+    Ok(Json(decide(&state, &me, &ctx, id, p, &json_body(b)?).await?))
 }
 
 // ---- files ----
@@ -631,15 +750,28 @@ fn lines_of(b: &AnalysisBody) -> Vec<metoda_docs::analysis_docx::IndicatorLine> 
         .collect()
 }
 
-fn title_of(a: &Association, year: i32) -> String {
-    format!("Анализ деятельности: {} за {}/{} учебный год", a.name, year, year + 1)
+fn title_of(a: &Association, period: Period) -> String {
+    format!("Анализ деятельности: {} за {}", a.name, period.label_ru())
+}
+
+/// The file name of an analysis download: analysis-7-2025.docx, analysis-7-2025-calendar.xlsx.
+fn file_of(id: i64, period: Period, ext: &str) -> String {
+    match period.kind {
+        PlanPeriod::AcademicYear => format!("analysis-{id}-{}.{ext}", period.year),
+        PlanPeriod::CalendarYear => format!("analysis-{id}-{}-calendar.{ext}", period.year),
+    }
 }
 
 /// The whole analysis as a Word document: the 24 sections, then the indicator table.
-async fn docx_of(state: &AppState, me: &Current, id: i64, year: i32) -> Result<axum::response::Response, AppError> {
+async fn docx_of(
+    state: &AppState,
+    me: &Current,
+    id: i64,
+    period: Period,
+) -> Result<axum::response::Response, AppError> {
     use metoda_docs::analysis_docx::{AnalysisDoc, AnalysisSection, analysis_docx};
     let (a, s) = load(state, me, id, Action::View).await?;
-    let b = body(state, &a, &s, year).await?;
+    let b = body(state, &a, &s, period).await?;
     let subtitle = match &b.report {
         Some(r) if r.version > 0 => format!(
             "{}\n{}, версия {}{}",
@@ -651,7 +783,7 @@ async fn docx_of(state: &AppState, me: &Current, id: i64, year: i32) -> Result<a
         _ => format!("{}\nпроект (по данным на {})", a.municipality_name, metoda_domain::values::ru_date(today())),
     };
     let doc = AnalysisDoc {
-        title: title_of(&a, year),
+        title: title_of(&a, period),
         subtitle: Some(subtitle),
         sections: b
             .composed
@@ -668,54 +800,108 @@ async fn docx_of(state: &AppState, me: &Current, id: i64, year: i32) -> Result<a
         signature: a.head_name.as_deref().map(|h| format!("Руководитель объединения ______________ / {}", initials(h))),
     };
     let bytes = analysis_docx(&doc).map_err(AppError::internal)?;
-    Ok(crate::pages::download(bytes, crate::pages::DOCX, &format!("analysis-{id}-{year}.docx")))
+    Ok(crate::pages::download(bytes, crate::pages::DOCX, &file_of(id, period, "docx")))
 }
 
 /// The indicator table as a spreadsheet.
-async fn xlsx_of(state: &AppState, me: &Current, id: i64, year: i32) -> Result<axum::response::Response, AppError> {
+async fn xlsx_of(
+    state: &AppState,
+    me: &Current,
+    id: i64,
+    period: Period,
+) -> Result<axum::response::Response, AppError> {
     let (a, s) = load(state, me, id, Action::View).await?;
-    let b = body(state, &a, &s, year).await?;
-    let bytes =
-        metoda_docs::analysis_xlsx::indicators_xlsx(&title_of(&a, year), &lines_of(&b)).map_err(AppError::internal)?;
-    Ok(crate::pages::download(bytes, crate::pages::XLSX, &format!("analysis-{id}-{year}.xlsx")))
+    let b = body(state, &a, &s, period).await?;
+    let bytes = metoda_docs::analysis_xlsx::indicators_xlsx(&title_of(&a, period), &lines_of(&b))
+        .map_err(AppError::internal)?;
+    Ok(crate::pages::download(bytes, crate::pages::XLSX, &file_of(id, period, "xlsx")))
 }
 
 async fn docx_page(
     State(state): State<AppState>,
     Me(me, _): Me,
     Path((id, year)): Path<(i64, i32)>,
+    Query(q): Query<PeriodQuery>,
 ) -> Result<axum::response::Response, AppError> {
-    docx_of(&state, &me, id, year).await
+    docx_of(&state, &me, id, period_of(Some(year), q.period.as_deref())?).await
 }
 
 async fn xlsx_page(
     State(state): State<AppState>,
     Me(me, _): Me,
     Path((id, year)): Path<(i64, i32)>,
+    Query(q): Query<PeriodQuery>,
 ) -> Result<axum::response::Response, AppError> {
-    xlsx_of(&state, &me, id, year).await
+    xlsx_of(&state, &me, id, period_of(Some(year), q.period.as_deref())?).await
 }
 
 /// The analysis as DOCX (the sections, then «Приложение к анализу» with the indicator table).
-#[utoipa::path(get, path = "/api/v1/associations/{id}/analysis/{year}/docx", tag = "analysis", params(("id" = i64, Path), ("year" = i32, Path)),
+#[utoipa::path(get, path = "/api/v1/associations/{id}/analysis/{year}/docx", tag = "analysis", params(("id" = i64, Path), ("year" = i32, Path), PeriodQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document")))]
 pub async fn api_docx(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
     Path((id, year)): Path<(i64, i32)>,
+    Query(q): Query<PeriodQuery>,
 ) -> Result<axum::response::Response, crate::error::ApiError> {
-    Ok(docx_of(&state, &me, id, year).await?)
+    Ok(docx_of(&state, &me, id, period_of(Some(year), q.period.as_deref())?).await?)
 }
 
 /// The indicator table as XLSX («№ / Показатель / Количество»).
-#[utoipa::path(get, path = "/api/v1/associations/{id}/analysis/{year}/xlsx", tag = "analysis", params(("id" = i64, Path), ("year" = i32, Path)),
+#[utoipa::path(get, path = "/api/v1/associations/{id}/analysis/{year}/xlsx", tag = "analysis", params(("id" = i64, Path), ("year" = i32, Path), PeriodQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 pub async fn api_xlsx(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
     Path((id, year)): Path<(i64, i32)>,
+    Query(q): Query<PeriodQuery>,
 ) -> Result<axum::response::Response, crate::error::ApiError> {
-    Ok(xlsx_of(&state, &me, id, year).await?)
+    Ok(xlsx_of(&state, &me, id, period_of(Some(year), q.period.as_deref())?).await?)
+}
+
+/// Members present at the year's meetings on average, in per cent of row 1 (at most 100).
+fn attendance(an: &Analysis) -> Option<u32> {
+    let members = u64::from(an.get("1")?.value);
+    let present: Vec<u64> =
+        an.indicators.iter().filter(|i| i.code.starts_with("2.")).map(|i| u64::from(i.value)).collect();
+    if members == 0 || present.is_empty() {
+        return None;
+    }
+    let per_cent = present.iter().sum::<u64>() * 100 / (members * present.len() as u64);
+    Some(u32::try_from(per_cent.min(100)).unwrap_or(100))
+}
+
+/// The summary's charts: the members' qualification categories, the attendance of each column
+/// (association or municipality), students' results by level. `total` is a row's total.
+fn summary_charts(total: impl Fn(&str) -> u32, attendance: &[(String, Option<u32>)]) -> Vec<Chart> {
+    let v = |code: &str| i64::from(total(code));
+    let sum = |codes: &[&str]| codes.iter().map(|c| v(c)).sum::<i64>();
+    let categories = [
+        ("высшая".to_string(), v("1.3")),
+        ("первая".to_string(), v("1.4")),
+        ("соответствие должности".to_string(), v("1.5")),
+        ("без категории".to_string(), (v("1") - sum(&["1.3", "1.4", "1.5"])).max(0)),
+    ];
+    let levels = [
+        ("всероссийский".to_string(), sum(&["11.1", "12.1", "13.1"])),
+        ("региональный".to_string(), sum(&["9.1", "10.1", "14.1", "15.1"])),
+        ("муниципальный".to_string(), sum(&["8.1", "16.1", "17.1"])),
+    ];
+    let short = |name: &str| {
+        if name.chars().count() > 30 {
+            format!("{}…", name.chars().take(29).collect::<String>())
+        } else {
+            name.into()
+        }
+    };
+    let attendance: Vec<(String, i64)> =
+        attendance.iter().filter_map(|(name, a)| a.map(|a| (short(name), i64::from(a)))).collect();
+    let mut charts = vec![chart("Квалификационные категории педагогов", &categories)];
+    if !attendance.is_empty() {
+        charts.push(chart("Посещаемость заседаний, % членов (в среднем за год)", &attendance));
+    }
+    charts.push(chart("Результаты обучающихся по уровням (строки 8–17, очные)", &levels));
+    charts
 }
 
 // ---- the authority's overview ----
@@ -728,12 +914,19 @@ pub struct OverviewLine {
     pub report: Option<Report>,
     /// code → value of the rows that add up (row 2's per-meeting rows are left out).
     pub values: Vec<(String, u32)>,
+    /// Members present at the year's meetings, on average, in per cent of the members on the
+    /// analysis date (none without meetings or members).
+    pub attendance: Option<u32>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Overview {
     pub municipality_id: i64,
+    /// The period's first calendar year.
     pub year: i32,
+    /// academic_year | calendar_year
+    pub period: String,
+    pub period_label: String,
     pub due_on: Option<String>,
     pub lines: Vec<OverviewLine>,
     /// The rows (code, label) of the summary, in the form's order.
@@ -746,13 +939,17 @@ pub struct Overview {
 #[serde(default)]
 pub struct OverviewQuery {
     pub municipality_id: Option<i64>,
-    /// The academic year by its first calendar year; default: the current one.
+    /// The period's first calendar year; default: the current academic year, or the last calendar year.
     pub year: Option<i32>,
+    /// academic_year (the default) or calendar_year.
+    pub period: Option<String>,
 }
 
 /// Every active association of the municipality the user may read, with its report and indicators.
 async fn overview(state: &AppState, me: &Current, q: &OverviewQuery) -> Result<Overview, AppError> {
-    let year = year_or_now(q.year);
+    let period = period_of(q.year, q.period.as_deref())?;
+    let (year, period_label) = (period.year, period.label_ru());
+    let kind = period.kind.code().to_owned();
     let mut c = state.db.conn().await?;
     let municipality_id = match q.municipality_id {
         Some(m) => m,
@@ -771,41 +968,69 @@ async fn overview(state: &AppState, me: &Current, q: &OverviewQuery) -> Result<O
     {
         return Err(AppError::Forbidden);
     }
+    let Some(first) = list.first() else {
+        return Ok(Overview {
+            municipality_id,
+            year,
+            period: kind,
+            period_label,
+            due_on: None,
+            lines: vec![],
+            rows: vec![],
+            totals: vec![],
+        });
+    };
+    // One municipality, one profile; its associations' facts read at once
+    // (`benches/analysis.rs`: the region's 1 000 associations in a fraction of a second).
+    let s = settings_for(&mut c, first).await?;
+    let due_on = reports::deadline_of(&s, period).map(metoda_domain::values::iso_date);
+    let mut reports: HashMap<i64, Report> = reports::of_municipality(&mut c, municipality_id, period)
+        .await?
+        .into_iter()
+        .map(|r| (r.association_id, r))
+        .collect();
+    let mut frozen: HashMap<i64, Analysis> = HashMap::new();
+    for (association_id, snapshot) in reports::frozen_of_municipality(&mut c, municipality_id, period).await? {
+        if let Ok(composed) = serde_json::from_str::<Composed>(&snapshot) {
+            frozen.insert(association_id, composed.analysis);
+        }
+    }
+    let date = analysis::analysis_date_for(period, &s.analysis_deadlines.value, &s.analysis_snapshots.value);
+    let mut live: HashMap<i64, Analysis> = HashMap::new();
+    for f in results::facts_of_municipality(&mut c, municipality_id, period).await? {
+        if !frozen.contains_key(&f.association_id) {
+            live.insert(f.association_id, analysis::compute(period, date, &f.for_analysis()));
+        }
+    }
     drop(c);
-    let mut lines = vec![];
+    let summed = |an: &Analysis| -> Vec<(String, u32)> {
+        an.indicators.iter().filter(|i| !i.code.starts_with("2.")).map(|i| (i.code.clone(), i.value)).collect()
+    };
     let mut rows: Vec<(String, String)> = vec![];
-    let mut due_on = None;
-    for a in list {
-        let mut c = state.db.conn().await?;
-        let s = settings_for(&mut c, &a).await?;
-        drop(c);
-        let b = body(state, &a, &s, year).await?;
-        due_on = b.due_on.clone();
-        let values: Vec<(String, u32)> = b
-            .composed
-            .analysis
-            .indicators
-            .iter()
-            .filter(|i| !i.code.starts_with("2."))
-            .map(|i| (i.code.clone(), i.value))
-            .collect();
+    let mut lines = vec![];
+    for a in &list {
+        let Some(an) = frozen.get(&a.id).or_else(|| live.get(&a.id)) else { continue };
         if rows.is_empty() {
-            rows = b
-                .composed
-                .analysis
+            rows = an
                 .indicators
                 .iter()
                 .filter(|i| !i.code.starts_with("2."))
                 .map(|i| (i.code.clone(), i.label.clone()))
                 .collect();
         }
-        lines.push(OverviewLine { association_id: a.id, association_name: a.name.clone(), report: b.report, values });
+        lines.push(OverviewLine {
+            association_id: a.id,
+            association_name: a.name.clone(),
+            report: reports.remove(&a.id),
+            values: summed(an),
+            attendance: attendance(an),
+        });
     }
     let totals = rows
         .iter()
         .map(|(code, _)| lines.iter().filter_map(|l| l.values.iter().find(|(c, _)| c == code).map(|(_, v)| *v)).sum())
         .collect();
-    Ok(Overview { municipality_id, year, due_on, lines, rows, totals })
+    Ok(Overview { municipality_id, year, period: kind, period_label, due_on, lines, rows, totals })
 }
 
 #[derive(Template)]
@@ -814,6 +1039,7 @@ struct OverviewPage {
     l: Layout,
     o: Overview,
     years: Vec<i32>,
+    charts: Vec<Chart>,
 }
 
 impl OverviewPage {
@@ -828,11 +1054,21 @@ async fn overview_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q):
         return Ok(axum::response::Redirect::to("/analysis/region").into_response());
     }
     let o = overview(&state, &me, &q).await?;
-    let now = AcademicYear::containing(today()).0;
+    let now = match o.period.as_str() {
+        "calendar_year" => today().year() - 1,
+        _ => AcademicYear::containing(today()).0,
+    };
+    let attendance: Vec<(String, Option<u32>)> =
+        o.lines.iter().map(|l| (l.association_name.clone(), l.attendance)).collect();
+    let charts = summary_charts(
+        |code| o.rows.iter().position(|(c, _)| c == code).and_then(|i| o.totals.get(i).copied()).unwrap_or(0),
+        &attendance,
+    );
     render(&OverviewPage {
-        l: Layout::new(&ctx, format!("Анализы деятельности объединений за {}/{}", o.year, o.year + 1), "/associations"),
+        l: Layout::new(&ctx, format!("Анализы деятельности объединений за {}", o.period_label), "/associations"),
         o,
         years: (now - 3..=now).rev().collect(),
+        charts,
     })
 }
 
@@ -853,9 +1089,13 @@ async fn summary_xlsx(
             values: o.lines.iter().map(|l| l.values.iter().find(|(c, _)| c == code).map_or(0, |(_, v)| *v)).collect(),
         })
         .collect();
-    let title = format!("Свод показателей объединений за {}/{} учебный год", o.year, o.year + 1);
+    let title = format!("Свод показателей объединений за {}", o.period_label);
     let bytes = metoda_docs::analysis_xlsx::summary_xlsx(&title, &columns, &rows).map_err(AppError::internal)?;
-    Ok(crate::pages::download(bytes, crate::pages::XLSX, &format!("summary-{}-{}.xlsx", o.municipality_id, o.year)))
+    Ok(crate::pages::download(
+        bytes,
+        crate::pages::XLSX,
+        &format!("summary-{}-{}{}.xlsx", o.municipality_id, o.year, suffix(&o.period)),
+    ))
 }
 
 /// The authority's overview: every association's report for the year (who has not submitted, who
@@ -876,7 +1116,11 @@ pub async fn api_overview(
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct RegionRollup {
     pub region_id: i64,
+    /// The period's first calendar year.
     pub year: i32,
+    /// academic_year | calendar_year (the region's report for the calendar year: 004 §2.3).
+    pub period: String,
+    pub period_label: String,
     /// Municipalities (id, name), in the order of the columns.
     pub municipalities: Vec<(i64, String)>,
     /// The rows (code, label) in the form's order.
@@ -887,17 +1131,23 @@ pub struct RegionRollup {
     pub totals: Vec<u32>,
     /// Per municipality: associations, reports submitted or accepted, late.
     pub reports: Vec<(usize, usize, usize)>,
+    /// Per municipality: the average of its associations' attendance (per cent), if any met.
+    pub attendance: Vec<Option<u32>>,
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
 #[serde(default)]
 pub struct RegionQuery {
     pub region_id: Option<i64>,
+    /// The period's first calendar year; default: the current academic year, or the last calendar year.
     pub year: Option<i32>,
+    /// academic_year (the default) or calendar_year.
+    pub period: Option<String>,
 }
 
 async fn region_rollup(state: &AppState, me: &Current, q: &RegionQuery) -> Result<RegionRollup, AppError> {
-    let year = year_or_now(q.year);
+    let period = period_of(q.year, q.period.as_deref())?;
+    let year = period.year;
     let region_id = match q.region_id.or_else(|| me.principal.grants.iter().find_map(|g| g.region_id)) {
         Some(r) => r,
         // the administrator: the first region
@@ -916,8 +1166,14 @@ async fn region_rollup(state: &AppState, me: &Current, q: &RegionQuery) -> Resul
     let mut rows: Vec<(String, String)> = vec![];
     let mut columns: Vec<Vec<(String, u32)>> = vec![];
     let mut reports = vec![];
+    let mut attendances = vec![];
     for m in list.into_iter().filter(|m| m.profile_id.is_some()) {
-        let o = overview(state, me, &OverviewQuery { municipality_id: Some(m.id), year: Some(year) }).await?;
+        let o = overview(
+            state,
+            me,
+            &OverviewQuery { municipality_id: Some(m.id), year: Some(year), period: q.period.clone() },
+        )
+        .await?;
         if rows.is_empty() {
             rows = o.rows.clone();
         }
@@ -925,6 +1181,8 @@ async fn region_rollup(state: &AppState, me: &Current, q: &RegionQuery) -> Resul
         let submitted = o.lines.iter().filter(|l| l.report.as_ref().is_some_and(|r| r.version > 0)).count();
         let late = o.lines.iter().filter(|l| l.report.as_ref().is_some_and(|r| r.late == 1)).count();
         reports.push((o.lines.len(), submitted, late));
+        let met: Vec<u32> = o.lines.iter().filter_map(|l| l.attendance).collect();
+        attendances.push((!met.is_empty()).then(|| met.iter().sum::<u32>() / u32::try_from(met.len()).unwrap_or(1)));
         municipalities.push((m.id, m.name));
     }
     let values: Vec<Vec<u32>> = rows
@@ -932,7 +1190,18 @@ async fn region_rollup(state: &AppState, me: &Current, q: &RegionQuery) -> Resul
         .map(|(code, _)| columns.iter().map(|col| col.iter().find(|(c, _)| c == code).map_or(0, |(_, v)| *v)).collect())
         .collect();
     let totals = values.iter().map(|v| v.iter().sum()).collect();
-    Ok(RegionRollup { region_id, year, municipalities, rows, values, totals, reports })
+    Ok(RegionRollup {
+        region_id,
+        year,
+        period: period.kind.code().to_owned(),
+        period_label: period.label_ru(),
+        municipalities,
+        rows,
+        values,
+        totals,
+        reports,
+        attendance: attendances,
+    })
 }
 
 #[derive(Template)]
@@ -940,13 +1209,21 @@ async fn region_rollup(state: &AppState, me: &Current, q: &RegionQuery) -> Resul
 struct RegionPage {
     l: Layout,
     r: RegionRollup,
+    charts: Vec<Chart>,
 }
 
 async fn region_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<RegionQuery>) -> PageResult {
     let r = region_rollup(&state, &me, &q).await?;
+    let attendance: Vec<(String, Option<u32>)> =
+        r.municipalities.iter().map(|(_, n)| n.clone()).zip(r.attendance.iter().copied()).collect();
+    let charts = summary_charts(
+        |code| r.rows.iter().position(|(c, _)| c == code).and_then(|i| r.totals.get(i).copied()).unwrap_or(0),
+        &attendance,
+    );
     render(&RegionPage {
-        l: Layout::new(&ctx, format!("Свод по региону за {}/{}", r.year, r.year + 1), "/associations"),
+        l: Layout::new(&ctx, format!("Свод по региону за {}", r.period_label), "/associations"),
         r,
+        charts,
     })
 }
 
@@ -967,9 +1244,13 @@ async fn region_xlsx(
             values: values.clone(),
         })
         .collect();
-    let title = format!("Свод показателей методических объединений региона за {}/{} учебный год", r.year, r.year + 1);
+    let title = format!("Свод показателей методических объединений региона за {}", r.period_label);
     let bytes = metoda_docs::analysis_xlsx::summary_xlsx(&title, &columns, &rows).map_err(AppError::internal)?;
-    Ok(crate::pages::download(bytes, crate::pages::XLSX, &format!("region-{}-{}.xlsx", r.region_id, r.year)))
+    Ok(crate::pages::download(
+        bytes,
+        crate::pages::XLSX,
+        &format!("region-{}-{}{}.xlsx", r.region_id, r.year, suffix(&r.period)),
+    ))
 }
 
 /// The region operator's roll-up: every municipality's totals side by side, with the region's.

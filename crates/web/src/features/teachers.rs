@@ -267,23 +267,25 @@ pub struct Bar {
     pub y: i64,
 }
 
+/// A bar chart of `(label, count)`, the bars scaled to the largest.
+pub fn chart(title: &'static str, data: &[(String, i64)]) -> Chart {
+    let max = data.iter().map(|d| d.1).max().unwrap_or(0).max(1);
+    Chart {
+        title,
+        bars: data
+            .iter()
+            .enumerate()
+            .map(|(i, (label, count))| Bar {
+                label: label.clone(),
+                count: *count,
+                width: count * 100 / max,
+                y: i as i64 * 22,
+            })
+            .collect(),
+    }
+}
+
 pub fn charts(c: &Composition, personal: bool) -> Vec<Chart> {
-    let chart = |title: &'static str, data: &[(String, i64)]| {
-        let max = data.iter().map(|d| d.1).max().unwrap_or(0).max(1);
-        Chart {
-            title,
-            bars: data
-                .iter()
-                .enumerate()
-                .map(|(i, (label, count))| Bar {
-                    label: label.clone(),
-                    count: *count,
-                    width: count * 100 / max,
-                    y: i as i64 * 22,
-                })
-                .collect(),
-        }
-    };
     if !personal {
         return vec![chart("Квалификационная категория", &c.category)];
     }
