@@ -212,8 +212,10 @@ pub enum Resource {
     /// The yearly analysis of an association: `View` reads it, `Update` writes its sections and
     /// submits it (the association's head or deputy: the head "writes the text" and submits).
     Analysis { region_id: i64, municipality_id: i64, association_id: i64 },
-    /// Accepting or returning the submitted analyses of a municipality (asked with `Update`).
-    AnalysisDecision { region_id: i64, municipality_id: i64 },
+    /// Accepting or returning the submitted analyses of a municipality (asked with `Update`): the
+    /// authority's; `to_region`: a report the profile sends to the region's association (004 §2.3:
+    /// the calendar year's, to РУМО), which the region operator decides on too.
+    AnalysisDecision { region_id: i64, municipality_id: i64, to_region: bool },
     /// The region's roll-up of the analyses (asked with `View`): the region operator's.
     RegionSummary { region_id: i64 },
     /// A result of teachers and their students (a student's result, an exam score, a teacher's own
@@ -434,8 +436,10 @@ fn grant_allows(g: &Grant, action: Action, what: &Resource) -> bool {
             _ => false,
         },
         Resource::RegionSummary { region_id } => action == View && operator && g.in_region(region_id),
-        Resource::AnalysisDecision { municipality_id, .. } => {
-            action == Update && role.manages_municipality() && g.in_municipality(municipality_id)
+        Resource::AnalysisDecision { region_id, municipality_id, to_region } => {
+            action == Update
+                && ((role.manages_municipality() && g.in_municipality(municipality_id))
+                    || (to_region && operator && g.in_region(region_id)))
         }
         Resource::Results { region_id, municipality_id, association_id, own } => {
             if operator {
@@ -778,7 +782,8 @@ mod tests {
     #[test]
     fn the_head_writes_the_analysis_and_the_authority_decides() {
         let an = |a| Resource::Analysis { region_id: 1, municipality_id: A, association_id: a };
-        let decide = Resource::AnalysisDecision { region_id: 1, municipality_id: A };
+        let decide = Resource::AnalysisDecision { region_id: 1, municipality_id: A, to_region: false };
+        let to_region = Resource::AnalysisDecision { region_id: 1, municipality_id: A, to_region: true };
         let head = grant(Role::AssociationHead, 1, Some(A), Some(5), None);
         let secretary = grant(Role::Secretary, 1, Some(A), Some(5), None);
         let spec = grant(Role::AuthoritySpecialist, 1, Some(A), None, None);
@@ -795,6 +800,10 @@ mod tests {
         assert!(may(&operator, Action::View, &Resource::RegionSummary { region_id: 1 }));
         assert!(!may(&operator, Action::View, &Resource::RegionSummary { region_id: 2 }));
         assert!(!may(&spec, Action::View, &Resource::RegionSummary { region_id: 1 }), "the roll-up is the region's");
+        assert!(!may(&operator, Action::Update, &decide), "the authority's report is the authority's");
+        assert!(may(&operator, Action::Update, &to_region) && may(&spec, Action::Update, &to_region), "004: to РУМО");
+        let elsewhere = grant(Role::RegionOperator, 2, None, None, None);
+        assert!(!may(&elsewhere, Action::Update, &to_region) && !may(&head, Action::Update, &to_region));
     }
 
     #[test]

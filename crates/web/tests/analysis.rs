@@ -281,6 +281,18 @@ async fn seed_004_reports_for_the_calendar_year_as_of_1_january_apart_from_the_a
     let rr: Value =
         op.get(&format!("/api/v1/analysis/region?year={cal}&period=calendar_year")).await.json().await.unwrap();
     assert_eq!(rr["period_label"], format!("{cal} календарный год"));
+    // The calendar year's report goes to РУМО: the region operator decides on it, not on the
+    // academic year's (the authority's).
+    let r = op
+        .post_json(
+            &format!("/api/v1/associations/{id}/analysis/{cal}/decision?period=calendar_year"),
+            json!({"accept": true}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "accepted");
+    let r = op.post_json(&format!("/api/v1/associations/{id}/analysis/{cal}/decision"), json!({"accept": true})).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
     // Seed 002 has no calendar-year report; a period that is neither is refused.
     let r = admin.get(&format!("/api/v1/associations/{}/analysis?period=calendar_year", app.assoc_a)).await;

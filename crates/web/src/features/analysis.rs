@@ -59,8 +59,17 @@ fn res(a: &Association) -> Resource {
     Resource::Analysis { region_id: a.region_id, municipality_id: a.municipality_id, association_id: a.id }
 }
 
-fn decision_res(a: &Association) -> Resource {
-    Resource::AnalysisDecision { region_id: a.region_id, municipality_id: a.municipality_id }
+/// Who decides on the report of a period: the authority, and the region operator too when the
+/// profile sends that period's report to the region's association (004: the calendar year, РУМО).
+fn decision_res(a: &Association, s: &ProfileSettings, period: Period) -> Resource {
+    let to_region = s
+        .analysis_deadlines
+        .value
+        .iter()
+        .filter(|d| d.period == period.kind)
+        .all(|d| d.recipient == metoda_domain::profile::AnalysisRecipient::RegionalAssociation)
+        && s.analysis_deadlines.value.iter().any(|d| d.period == period.kind);
+    Resource::AnalysisDecision { region_id: a.region_id, municipality_id: a.municipality_id, to_region }
 }
 
 /// A section as the page, the API and the frozen version show it.
@@ -484,8 +493,8 @@ async fn decide(
     period: Period,
     d: &DecisionInput,
 ) -> Result<Report, AppError> {
-    let (a, _) = load(state, me, id, Action::View).await?;
-    require(me, Action::Update, &decision_res(&a))?;
+    let (a, s) = load(state, me, id, Action::View).await?;
+    require(me, Action::Update, &decision_res(&a, &s, period))?;
     let mut tx = state.db.begin().await?;
     let r = reports::find(&mut tx, a.id, period)
         .await?
@@ -558,7 +567,7 @@ async fn view_with(
     let (a, s) = load(state, me, id, Action::View).await?;
     let b = body(state, &a, &s, period).await?;
     let can_edit = a.is_active() && me.may(Action::Update, &res(&a));
-    let can_decide = me.may(Action::Update, &decision_res(&a));
+    let can_decide = me.may(Action::Update, &decision_res(&a, &s, period));
     let now = match period.kind {
         PlanPeriod::AcademicYear => AcademicYear::containing(today()).0,
         PlanPeriod::CalendarYear => today().year() - 1,
