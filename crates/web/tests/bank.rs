@@ -686,3 +686,27 @@ async fn a_profile_extends_the_list_of_difficulties() {
     assert!(card.contains("Не сохранено: Вид затруднения"), "a kind no list holds is refused");
     app.stop().await;
 }
+
+/// The teacher's card lists their results of every year, with the confirmation and a link to the
+/// association's results of that year; a reader who may not see the card's personal part sees none.
+#[tokio::test]
+async fn the_teacher_card_lists_the_teacher_s_results() {
+    let app = TestApp::start().await;
+    let head = app.login("mmo.head").await;
+    let last = metoda_domain::teachers::AcademicYear::containing(time::OffsetDateTime::now_utc().date()).0 - 1;
+    let list: Value =
+        head.get(&format!("/api/v1/associations/{}/results?year={last}", app.assoc_a)).await.json().await.unwrap();
+    let item = list["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["result"]["status"] == "confirmed" && i["result"]["title"].is_string())
+        .unwrap_or_else(|| panic!("a confirmed result in the demo: {list}"));
+    let teacher = item["result"]["teachers"][0]["teacher_id"].as_i64().unwrap();
+    let title = item["result"]["title"].as_str().unwrap();
+    let page = head.get(&format!("/teachers/{teacher}")).await.text().await.unwrap();
+    let part = &page[page.find("id=\"teacher-results\"").expect("the results part")..];
+    assert!(part.contains(title) && part.contains("подтверждён"), "{part}");
+    assert!(part.contains(&format!("/associations/{}/results?year={last}", app.assoc_a)), "{part}");
+    app.stop().await;
+}

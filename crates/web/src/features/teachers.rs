@@ -437,6 +437,19 @@ pub struct YearPart {
     pub positions: Vec<metoda_store::teacher_years::Position>,
     pub may_update: bool,
     pub organizations: Vec<(i64, String)>,
+    /// The teacher's results (newest first), without students' names, with where to see them.
+    pub results: Vec<ResultLine>,
+}
+
+/// A result on the teacher's card.
+pub struct ResultLine {
+    pub on: String,
+    pub what: String,
+    /// Confirmation, in words.
+    pub status: &'static str,
+    pub confirmed: bool,
+    /// The association's results page of the result's year, when the teacher is in one.
+    pub href: Option<String>,
 }
 
 async fn year_part(state: &AppState, me: &Current, t: &Teacher, m: &[i64]) -> Result<Option<YearPart>, AppError> {
@@ -448,7 +461,35 @@ async fn year_part(state: &AppState, me: &Current, t: &Teacher, m: &[i64]) -> Re
     let mut c = state.db.conn().await?;
     let year = AcademicYear::containing(today());
     let topics = teacher_years::topics(&mut c, t.id).await?;
+    let results = metoda_store::results::for_teacher(&mut c, t.id, None)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let what = r.title.as_deref().or(r.subject.as_deref()).unwrap_or("");
+            let place = r
+                .placement
+                .as_deref()
+                .and_then(metoda_domain::results::Placement::from_code)
+                .map(|p| format!(", {}", p.label_ru()))
+                .unwrap_or_default();
+            let level = r
+                .level
+                .as_deref()
+                .and_then(metoda_domain::results::Level::from_code)
+                .map(|l| format!(", {}", l.label_ru()))
+                .unwrap_or_default();
+            let score = r.score.map(|s| format!(", {s} баллов")).unwrap_or_default();
+            ResultLine {
+                on: r.date().map_or_else(|| r.result_on.clone(), metoda_domain::values::ru_date),
+                what: format!("{} «{what}»{level}{place}{score}", r.kind_label()),
+                status: r.confirmation().label_ru(),
+                confirmed: r.is_confirmed(),
+                href: m.first().map(|a| format!("/associations/{a}/results?year={}", r.year)),
+            }
+        })
+        .collect();
     Ok(Some(YearPart {
+        results,
         teacher_id: t.id,
         year: i64::from(year.0),
         year_label: year.label(),
