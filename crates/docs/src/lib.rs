@@ -5,7 +5,8 @@
 //!   [`metoda_domain::teachers::TeacherInput`] rows. It refuses whole files that cannot be read
 //!   safely (zip bombs, formulas, unknown encodings, missing columns) with a Russian sentence, and
 //!   reports cells it could not interpret as [`import::CellProblem`]s; field validation stays with
-//!   `TeacherInput::parse`.
+//!   `TeacherInput::parse`. [`import::exam`] reads an association's ЕГЭ scores with the same readers
+//!   and writes the template to fill.
 //! - [`export`] writes the bank (or any table of strings) to XLSX.
 //! - [`order_docx`] lays out an order of the authority («приказ») as a Word document.
 //! - [`plan_docx`] lays out an association's yearly work plan with its «УТВЕРЖДАЮ» block.

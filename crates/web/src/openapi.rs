@@ -38,7 +38,7 @@ use crate::features::{
         results::api_list, results::api_add_student, results::api_add_exam, results::api_add_teacher, results::api_update,
         results::api_archive, results::api_scan, results::api_confirm, results::api_reject, results::api_pending,
         results::api_thresholds, results::api_set_threshold, results::api_non_objective, results::api_add_non_objective,
-        results::api_remove_non_objective,
+        results::api_remove_non_objective, results::api_import_exam,
     ),
     modifiers(&Security),
     security(("token" = []), ("session" = []))

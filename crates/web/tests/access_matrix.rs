@@ -132,6 +132,10 @@ const A_PLAN_DRAFTERS: &[&str] = &["admin", "uo.head", "uo.specialist", "mmo.hea
 /// Who enters (edits, removes, attaches scans to) a result of A's teacher account: the teacher
 /// (their own), the association's head and deputy, A's authority.
 const A_RESULT_ENTRANTS: &[&str] = &["admin", "uo.head", "uo.specialist", "mmo.head", "mmo.deputy", "teacher"];
+/// Who may open the ЕГЭ import and its template: whoever enters results in A's association, for
+/// anyone or only for themselves (the secretary is a member teacher too).
+const A_RESULT_IMPORTERS: &[&str] =
+    &["admin", "uo.head", "uo.specialist", "mmo.head", "mmo.deputy", "mmo.secretary", "teacher"];
 /// A result's scan shows the student's name: the result's teacher, the association's head and
 /// deputy, the authority and the cabinet head (not the secretary, the school or the region).
 const A_SCAN_READERS: &[&str] =
@@ -786,6 +790,30 @@ fn routes() -> Vec<Route> {
         ),
         r(p.clone(), "/associations/{assoc_a}/results/{res_a}/scan", Upload(&[], "s.pdf", b"%PDF-1.4 matrix"), A_RESULT_ENTRANTS),
         r(p.clone(), "/associations/{assoc_a}/results/{ra1}/archive", None, A_RESULT_ENTRANTS),
+        r(g.clone(), "/associations/{assoc_a}/results/{res_a}/edit", None, A_RESULT_ENTRANTS),
+        r(
+            p.clone(),
+            "/associations/{assoc_a}/results/{res_a}/edit",
+            Form(&[
+                ("event", "contest"),
+                ("title", "Конкурс {tag}"),
+                ("level", "municipal"),
+                ("placement", "winner"),
+                ("format", "in_person"),
+                ("student_code", "К-{tag}"),
+                ("teacher_ids", "{owner}"),
+                ("on", "{today}"),
+            ]),
+            A_RESULT_ENTRANTS,
+        ),
+        r(g.clone(), "/associations/{assoc_a}/results/exam/import", None, A_RESULT_IMPORTERS),
+        r(g.clone(), "/associations/{assoc_a}/results/exam/template.xlsx", None, A_RESULT_IMPORTERS),
+        r(
+            p.clone(),
+            "/associations/{assoc_a}/results/exam/import",
+            Upload(&[], "ege.csv", "Учитель;Предмет;Балл;Дата;Код ученика\n{owner_name};русский язык;80;{today};И-{tag}\n".as_bytes()),
+            A_RESULT_ENTRANTS,
+        ),
         r(g.clone(), "/results/pending", None, &["admin", "uo.head", "uo.specialist", "cabinet.head", "b.specialist", "b.head"]),
         r(g.clone(), "/results/pending?municipality_id={muni_a}", None, A_CURATORS),
         r(g.clone(), "/results/pending?municipality_id={muni_b}", None, &["admin", "b.specialist", "b.head"]),
@@ -835,6 +863,12 @@ fn routes() -> Vec<Route> {
             A_RESULT_ENTRANTS,
         ),
         r(del.clone(), "/api/v1/results/{ra2}", None, A_RESULT_ENTRANTS),
+        r(
+            p.clone(),
+            "/api/v1/associations/{assoc_a}/results/exam/import",
+            Upload(&[], "ege.csv", "Учитель;Предмет;Балл;Дата\n{owner_name};химия;75;{today}\n".as_bytes()),
+            A_RESULT_ENTRANTS,
+        ),
         r(p.clone(), "/api/v1/results/{res_a}/scans", Upload(&[], "s.pdf", b"%PDF-1.4 matrix"), A_RESULT_ENTRANTS),
         r(p.clone(), "/api/v1/results/{rc2}/confirm", Json("{}"), A_CURATORS),
         r(p.clone(), "/api/v1/results/{rr2}/reject", Json(r#"{"comment": "Нет подписи"}"#), A_CURATORS),
@@ -1092,7 +1126,15 @@ async fn every_route_for_every_role() {
         results_per_role.insert(login, result_fixtures(&mut tx, app.muni_a, owner, app.org_a, i).await);
         // Two submitted analyses per role for the decision routes (years of their own).
         for year in [1900 + 2 * i as i32, 1901 + 2 * i as i32] {
-            let r = metoda_store::reports::open(&mut tx, &actor, &a_assoc, &a_settings, year).await.unwrap();
+            let r = metoda_store::reports::open(
+                &mut tx,
+                &actor,
+                &a_assoc,
+                &a_settings,
+                metoda_domain::analysis::Period::academic(year),
+            )
+            .await
+            .unwrap();
             metoda_store::reports::submit(
                 &mut tx,
                 &actor,
@@ -1209,6 +1251,16 @@ async fn every_route_for_every_role() {
         .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
         .collect();
     let profile_form = settings_pairs();
+    let owner_name: String = {
+        let mut c = app.t.db.conn().await.unwrap();
+        let (l, f, m): (String, String, Option<String>) =
+            sqlx::query_as("SELECT last_name, first_name, middle_name FROM teachers WHERE id = $1")
+                .bind(owner)
+                .fetch_one(&mut *c)
+                .await
+                .unwrap();
+        format!("{l} {f} {}", m.unwrap_or_default())
+    };
     let today = metoda_domain::values::iso_date(time::OffsetDateTime::now_utc().date());
     let a_members: Vec<i64> = {
         let mut c = app.t.db.conn().await.unwrap();
@@ -1290,6 +1342,7 @@ async fn every_route_for_every_role() {
                 .replace("{year2}", &(2080 + i).to_string())
                 .replace("{year}", &(2060 + i).to_string())
                 .replace("{m_signed}", &signed.id.to_string())
+                .replace("{owner_name}", &owner_name)
                 .replace("{owner}", &owner.to_string())
                 .replace("{today}", &today)
                 .replace("{marks}", &marks_json)

@@ -380,5 +380,19 @@ async fn the_head_fills_and_submits_the_analysis_and_downloads_both_files() {
     assert_eq!(status, 200);
     assert!(ct.contains("spreadsheetml"), "{ct}");
     assert_eq!(&bytes[..2], b"PK");
+
+    // The authority's overview: the report as submitted, and the charts drawn.
+    c.find(Locator::Css("form[action='/logout'] button")).await.unwrap().click().await.unwrap();
+    wait_path(&c, "/login").await;
+    sign_in(&c, &app, "uo.specialist").await;
+    c.goto(&app.url(&format!("/analysis?year={last}"))).await.unwrap();
+    let page = wait_for(&c, "Диаграммы").await;
+    assert!(page.contains("представлен, версия 1"), "{page}");
+    let bars = c.find_all(Locator::Css("figure.chart rect.chart-bar")).await.unwrap();
+    assert!(bars.len() >= 7, "categories, attendance of three associations, levels: {}", bars.len());
+    if let Ok(dir) = std::env::var("METODA_SCREENSHOTS") {
+        c.set_window_size(1280, 1400).await.unwrap();
+        std::fs::write(format!("{dir}/analysis-overview.png"), c.screenshot().await.unwrap()).unwrap();
+    }
     c.close().await.unwrap();
 }

@@ -255,3 +255,217 @@ async fn the_authority_keeps_thresholds_and_the_non_objective_list() {
     assert_eq!(r.status(), StatusCode::OK);
     app.stop().await;
 }
+
+/// The `name="..." value="..."` of an input on a page.
+fn input_value(page: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\"");
+    let i = page.find(&key).unwrap_or_else(|| panic!("{name} in {page}"));
+    let rest = &page[i..];
+    let v = rest.find("value=\"").unwrap() + 7;
+    rest[v..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_result_is_edited_on_its_page_and_waits_for_the_curator_again() {
+    let app = TestApp::start().await;
+    let a = app.assoc_a;
+    let year = this_year();
+    let own: i64 = {
+        let mut c = app.t.db.conn().await.unwrap();
+        sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1")
+            .bind(app.a_user)
+            .fetch_one(&mut *c)
+            .await
+            .unwrap()
+    };
+    let t = app.login("teacher").await;
+    let head = app.login("mmo.head").await;
+    let spec = app.login("uo.specialist").await;
+    let list = format!("/api/v1/associations/{a}/results?year={year}");
+    let find = |b: &Value, id: i64| {
+        b["results"].as_array().unwrap().iter().find(|i| i["result"]["id"] == id).cloned().unwrap()
+    };
+
+    // A confirmed result of the teacher.
+    let r = t
+        .post_json(&format!("/api/v1/associations/{a}/results/student"), contest("Турнир", "Петров Пётр", &[own]))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let r = upload(&t, &format!("/api/v1/results/{id}/scans"), "грамота.pdf", PDF, false).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = spec.post_json(&format!("/api/v1/results/{id}/confirm"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // The results page links the form; the form shows the current values.
+    let edit = format!("/associations/{a}/results/{id}/edit");
+    let page = t.get(&format!("/associations/{a}/results?year={year}")).await.text().await.unwrap();
+    assert!(page.contains(&edit), "{page}");
+    let form = t.get(&edit).await.text().await.unwrap();
+    assert_eq!(input_value(&form, "title"), "Турнир");
+    assert_eq!(input_value(&form, "student_name"), "Петров Пётр");
+    assert_eq!(input_value(&form, "on"), today());
+    assert!(form.contains("value=\"contest\" selected") && form.contains("подтверждён"), "{form}");
+
+    // Bad input: the form again with the Russian message, nothing changed.
+    let base = [
+        ("event", "contest"),
+        ("level", "regional"),
+        ("placement", "prize_winner"),
+        ("format", "in_person"),
+        ("student_name", "Петров Пётр"),
+        ("on", &today()),
+    ];
+    let own_s = own.to_string();
+    let mut fields: Vec<(&str, &str)> = base.to_vec();
+    fields.extend([("title", ""), ("teacher_ids", own_s.as_str())]);
+    let r = t.form(&edit, &fields).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = r.text().await.unwrap();
+    assert!(text.contains("Название мероприятия: поле обязательно для заполнения"), "{text}");
+    assert!(text.contains("value=\"regional\" selected"), "what was typed stays: {text}");
+    let b: Value = t.get(&list).await.json().await.unwrap();
+    assert_eq!(find(&b, id)["result"]["status"], "confirmed");
+
+    // A co-teacher who is no member of the association: refused with a Russian message.
+    let free = app.a_free_teacher.to_string();
+    let mut fields: Vec<(&str, &str)> = base.to_vec();
+    fields.extend([("title", "Турнир"), ("teacher_ids", own_s.as_str()), ("teacher_ids", free.as_str())]);
+    let r = t.form(&edit, &fields).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("указывайте только членов объединения на дату результата"));
+
+    // Good input: saved, and back to pending — a curator decides again.
+    let mut fields: Vec<(&str, &str)> = base.to_vec();
+    fields.extend([("title", "Турнир юных математиков"), ("teacher_ids", own_s.as_str())]);
+    let r = t.form(&edit, &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = t.get(r.headers()["location"].to_str().unwrap()).await.text().await.unwrap();
+    assert!(page.contains("Результат изменён") && page.contains("Турнир юных математиков"), "{page}");
+    assert!(page.contains("ожидает подтверждения"));
+    let b: Value = t.get(&list).await.json().await.unwrap();
+    let x = find(&b, id);
+    assert_eq!(x["result"]["status"], "pending");
+    assert_eq!(x["result"]["level"], "regional");
+    assert!(x["result"]["decided_by"].is_null());
+
+    // An ЕГЭ score and a teacher's own result, edited by the head on the page.
+    let r = head
+        .post_json(
+            &format!("/api/v1/associations/{a}/results/exam"),
+            json!({"teacher_id": own, "subject": "physics", "score": "70", "on": today()}),
+        )
+        .await;
+    let exam = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let form = head.get(&format!("/associations/{a}/results/{exam}/edit")).await.text().await.unwrap();
+    assert_eq!(input_value(&form, "score"), "70");
+    let r = head
+        .form(
+            &format!("/associations/{a}/results/{exam}/edit"),
+            &[("teacher_id", &own_s), ("subject", "physics"), ("score", "101"), ("on", &today())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Балл: целое число от 0 до 100"));
+    let r = head
+        .form(
+            &format!("/associations/{a}/results/{exam}/edit"),
+            &[("teacher_id", &own_s), ("subject", "physics"), ("score", "75"), ("on", &today())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let b: Value = head.get(&list).await.json().await.unwrap();
+    assert_eq!(find(&b, exam)["result"]["score"], 75);
+    let r = head
+        .post_json(
+            &format!("/api/v1/associations/{a}/results/teacher"),
+            json!({"kind": "publication", "title": "Статья", "level": "regional", "outlet": "Сборник",
+                   "teacher_ids": [own], "on": today()}),
+        )
+        .await;
+    let own_result = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let form = head.get(&format!("/associations/{a}/results/{own_result}/edit")).await.text().await.unwrap();
+    assert_eq!(input_value(&form, "outlet"), "Сборник");
+
+    // The teacher edits their own results; the secretary (not theirs) and another municipality may not.
+    assert_eq!(t.get(&format!("/associations/{a}/results/{own_result}/edit")).await.status(), StatusCode::OK);
+    let sec = app.login("mmo.secretary").await;
+    assert_eq!(sec.get(&edit).await.status(), StatusCode::FORBIDDEN);
+    let bs = app.login("b.specialist").await;
+    assert_eq!(bs.get(&edit).await.status(), StatusCode::FORBIDDEN);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_member_teacher_names_only_members_of_the_association_as_co_teachers() {
+    let app = TestApp::start().await;
+    let a = app.assoc_a;
+    let own: i64 = {
+        let mut c = app.t.db.conn().await.unwrap();
+        sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1")
+            .bind(app.a_user)
+            .fetch_one(&mut *c)
+            .await
+            .unwrap()
+    };
+    // A teacher of the municipality in another association (the Russian language one).
+    let other: i64 = {
+        let mut c = app.t.db.conn().await.unwrap();
+        sqlx::query_scalar(
+            "SELECT m.teacher_id FROM association_members m JOIN teachers t ON t.id = m.teacher_id
+             WHERE t.municipality_id = $1 AND m.left_on IS NULL AND m.teacher_id NOT IN
+               (SELECT teacher_id FROM association_members WHERE association_id = $2) ORDER BY m.teacher_id LIMIT 1",
+        )
+        .bind(app.muni_a)
+        .bind(a)
+        .fetch_one(&mut *c)
+        .await
+        .unwrap()
+    };
+    let t = app.login("teacher").await;
+    let head = app.login("mmo.head").await;
+    let add = format!("/api/v1/associations/{a}/results/student");
+    let n = count(&app, "results").await;
+    for who in [other, app.a_free_teacher] {
+        let r = t.post_json(&add, contest("Турнир", "Петров", &[own, who])).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let b: Value = r.json().await.unwrap();
+        assert!(b["error"]["fields"][0]["message"].as_str().unwrap().contains("только членов объединения"), "{b}");
+        // The head is held to the same rule.
+        let r = head.post_json(&add, contest("Турнир", "Петров", &[own, who])).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    assert_eq!(count(&app, "results").await, n);
+    // A member of the same association is a fine co-teacher.
+    let r = t.post_json(&add, contest("Турнир", "Петров", &[own, app.a_teacher])).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    // Editing cannot bring in an outsider either (the hole: any teacher of the municipality).
+    for who in [other, app.a_free_teacher] {
+        let r = t.put_json(&format!("/api/v1/results/{id}"), contest("Турнир", "Петров", &[own, who])).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text().await.unwrap());
+    }
+    let b: Value = t.get(&format!("/api/v1/associations/{a}/results?year={}", this_year())).await.json().await.unwrap();
+    let x = b["results"].as_array().unwrap().iter().find(|i| i["result"]["id"] == id).unwrap();
+    assert_eq!(x["result"]["teachers"].as_array().unwrap().len(), 2);
+    // Not a member on the result's date: a date before the teacher joined.
+    let joined: String = {
+        let mut c = app.t.db.conn().await.unwrap();
+        sqlx::query_scalar(
+            "SELECT MIN(joined_on) FROM association_members WHERE association_id = $1 AND teacher_id = $2",
+        )
+        .bind(a)
+        .bind(own)
+        .fetch_one(&mut *c)
+        .await
+        .unwrap()
+    };
+    let before = metoda_domain::values::date("on", "", &joined).unwrap() - time::Duration::days(1);
+    let mut body = contest("Турнир", "Петров", &[own]);
+    body["on"] = json!(metoda_domain::values::iso_date(before));
+    let r = t.put_json(&format!("/api/v1/results/{id}"), body.clone()).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = head.post_json(&add, body).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    app.stop().await;
+}

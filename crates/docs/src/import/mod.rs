@@ -16,6 +16,7 @@
 mod build;
 mod columns;
 mod csv;
+pub mod exam;
 mod values;
 mod xlsx;
 

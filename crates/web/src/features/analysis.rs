@@ -1074,7 +1074,7 @@ async fn overview_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q):
         &attendance,
     );
     render(&OverviewPage {
-        l: Layout::new(&ctx, format!("Анализы деятельности объединений за {}", o.period_label), "/associations"),
+        l: Layout::new(&ctx, format!("Анализы деятельности объединений за {}", o.period_label), "/analysis"),
         o,
         years: (now - 3..=now).rev().collect(),
         charts,
@@ -1230,7 +1230,7 @@ async fn region_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Q
         &attendance,
     );
     render(&RegionPage {
-        l: Layout::new(&ctx, format!("Свод по региону за {}", r.period_label), "/associations"),
+        l: Layout::new(&ctx, format!("Свод по региону за {}", r.period_label), "/analysis"),
         r,
         charts,
     })

@@ -4,7 +4,10 @@
 //! results count in the yearly analysis. The authority keeps the municipality's ЕГЭ thresholds and
 //! the list of organizations with signs of non-objective results. Students' names are shown only
 //! to the result's teachers, the association's head and deputy, the authority and the cabinet.
-//! Every operation is one function used by both the page and the API handler.
+//! A result is edited on its own page (it goes back to pending); every teacher of a result is a
+//! member of the association on the result's date. ЕГЭ scores may also be imported from an XLSX or
+//! CSV file (all rows or none; every bad row named). Every operation is one function used by both
+//! the page and the API handler.
 
 use askama::Template;
 use axum::extract::State;
@@ -42,6 +45,9 @@ pub fn routes() -> Router<AppState> {
         .route("/associations/{id}/results/teacher", post(teacher_submit))
         .route("/associations/{id}/results/{rid}/scan", post(scan_submit))
         .route("/associations/{id}/results/{rid}/archive", post(archive_submit))
+        .route("/associations/{id}/results/{rid}/edit", get(edit_page).post(edit_submit))
+        .route("/associations/{id}/results/exam/import", get(exam_import_page).post(exam_import_submit))
+        .route("/associations/{id}/results/exam/template.xlsx", get(exam_template))
         .route("/results/pending", get(pending_page))
         .route("/results/{id}/confirm", post(confirm_submit))
         .route("/results/{id}/reject", post(reject_submit))
@@ -52,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/associations/{id}/results", get(api_list))
         .route("/api/v1/associations/{id}/results/student", post(api_add_student))
         .route("/api/v1/associations/{id}/results/exam", post(api_add_exam))
+        .route("/api/v1/associations/{id}/results/exam/import", post(api_import_exam))
         .route("/api/v1/associations/{id}/results/teacher", post(api_add_teacher))
         .route("/api/v1/results/pending", get(api_pending))
         .route("/api/v1/results/{id}", axum::routing::put(api_update).delete(api_archive))
@@ -172,7 +179,11 @@ async fn municipality(state: &AppState, me: &Current, id: i64, action: Action) -
     let m = municipalities::get(&mut c, id).await?;
     require(me, Action::View, &Resource::Municipality { region_id: m.region_id, municipality_id: Some(m.id) })?;
     if action != Action::View {
-        require(me, Action::Update, &Resource::AnalysisDecision { region_id: m.region_id, municipality_id: m.id })?;
+        require(
+            me,
+            Action::Update,
+            &Resource::AnalysisDecision { region_id: m.region_id, municipality_id: m.id, to_region: false },
+        )?;
     }
     Ok(m)
 }
@@ -198,24 +209,76 @@ impl NewResult {
     }
 }
 
-/// Every teacher of a result entered through an association must be one of its members.
-async fn members_only(c: &mut AnyConnection, aid: i64, teacher_ids: &[i64]) -> Result<(), AppError> {
+/// The refusal of teachers who are not members of the association on the result's date.
+fn not_members(field: &str, on: time::Date) -> AppError {
+    AppError::Validation(vec![FieldError::new(
+        field,
+        format!(
+            "Педагоги: указывайте только членов объединения на дату результата ({}); педагоги других объединений \
+             соавторами не указываются",
+            metoda_domain::values::ru_date(on)
+        ),
+    )])
+}
+
+/// Every teacher of a result entered through an association must be one of its members on the
+/// result's date (the association's list shows a result by its teachers' membership on that date).
+async fn members_only(
+    c: &mut AnyConnection,
+    aid: i64,
+    teacher_ids: &[i64],
+    on: time::Date,
+    field: &str,
+) -> Result<(), AppError> {
+    let day = metoda_domain::values::iso_date(on);
     for t in teacher_ids {
         let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM association_members WHERE association_id = $1 AND teacher_id = $2",
+            "SELECT COUNT(*) FROM association_members WHERE association_id = $1 AND teacher_id = $2
+               AND joined_on <= $3 AND (left_on IS NULL OR left_on > $3)",
         )
         .bind(aid)
         .bind(t)
+        .bind(&day)
         .fetch_one(&mut *c)
         .await?;
         if n == 0 {
-            return Err(AppError::Validation(vec![FieldError::new(
-                "teacher_ids",
-                "Педагоги: выберите членов объединения",
-            )]));
+            return Err(not_members(field, on));
         }
     }
     Ok(())
+}
+
+/// A rewritten result keeps the rule of [`members_only`]: all its teachers are members, on its
+/// (new) date, of one association where the user enters results — so a member teacher names as
+/// co-teachers only members of their own association, as the head and the deputy do.
+async fn one_association(
+    c: &mut AnyConnection,
+    me: &Current,
+    m: &Municipality,
+    teacher_ids: &[i64],
+    on: time::Date,
+    field: &str,
+) -> Result<(), AppError> {
+    let day = metoda_domain::values::iso_date(on);
+    let mut common: Option<Vec<i64>> = None;
+    for t in teacher_ids {
+        let of = associations_of(c, &[*t], Some(&day)).await?;
+        common = Some(match common {
+            None => of,
+            Some(prev) => prev.into_iter().filter(|a| of.contains(a)).collect(),
+        });
+    }
+    let common = common.unwrap_or_default();
+    let mine = my_teachers(c, me).await?;
+    let own = teacher_ids.iter().any(|t| mine.contains(t));
+    let anywhere = me.may(Action::Update, &res(m.region_id, m.id, None, own));
+    if (anywhere && !common.is_empty())
+        || common.iter().any(|a| me.may(Action::Update, &res(m.region_id, m.id, Some(*a), own)))
+    {
+        Ok(())
+    } else {
+        Err(not_members(field, on))
+    }
 }
 
 async fn add(state: &AppState, me: &Current, ctx: &Ctx, aid: i64, input: &NewResult) -> Result<ResultRecord, AppError> {
@@ -234,17 +297,17 @@ async fn add(state: &AppState, me: &Current, ctx: &Ctx, aid: i64, input: &NewRes
     let r = match input {
         NewResult::Student(i) => {
             let d = i.parse(today()).map_err(AppError::Validation)?;
-            members_only(&mut tx, a.id, &d.teacher_ids).await?;
+            members_only(&mut tx, a.id, &d.teacher_ids, d.on, "teacher_ids").await?;
             results::add_student(&mut tx, &ctx.actor(), m.id, &d).await?
         }
         NewResult::Exam(i) => {
             let d = i.parse(today(), &thresholds).map_err(AppError::Validation)?;
-            members_only(&mut tx, a.id, &[d.teacher_id]).await?;
+            members_only(&mut tx, a.id, &[d.teacher_id], d.on, "teacher_id").await?;
             results::add_exam(&mut tx, &ctx.actor(), m.id, &d).await?
         }
         NewResult::Teacher(i) => {
             let d = i.parse(today()).map_err(AppError::Validation)?;
-            members_only(&mut tx, a.id, &d.teacher_ids).await?;
+            members_only(&mut tx, a.id, &d.teacher_ids, d.on, "teacher_ids").await?;
             results::add_teacher_result(&mut tx, &ctx.actor(), m.id, &d).await?
         }
     };
@@ -252,21 +315,32 @@ async fn add(state: &AppState, me: &Current, ctx: &Ctx, aid: i64, input: &NewRes
     Ok(r)
 }
 
-/// Rewrites a result of its kind (the body is the kind's input); it goes back to pending.
+/// The API body of a result's family (as when added).
+fn input_of(family: &str, body: serde_json::Value) -> Result<NewResult, AppError> {
+    let bad = |_| AppError::BadRequest("Не удалось прочитать данные результата".into());
+    Ok(match family {
+        "student" => NewResult::Student(serde_json::from_value(body).map_err(bad)?),
+        "exam" => NewResult::Exam(serde_json::from_value(body).map_err(bad)?),
+        _ => NewResult::Teacher(serde_json::from_value(body).map_err(bad)?),
+    })
+}
+
+/// Rewrites a result of its kind (the input of its family); it goes back to pending.
 async fn update(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
     id: i64,
-    body: serde_json::Value,
+    input: &NewResult,
 ) -> Result<ResultRecord, AppError> {
     let (old, m) = load(state, me, id, Action::Update).await?;
-    let bad = |_| AppError::BadRequest("Не удалось прочитать данные результата".into());
-    let input = match old.family.as_str() {
-        "student" => NewResult::Student(serde_json::from_value(body).map_err(bad)?),
-        "exam" => NewResult::Exam(serde_json::from_value(body).map_err(bad)?),
-        _ => NewResult::Teacher(serde_json::from_value(body).map_err(bad)?),
-    };
+    let family_ok = matches!(
+        (old.family.as_str(), input),
+        ("student", NewResult::Student(_)) | ("exam", NewResult::Exam(_)) | ("teacher", NewResult::Teacher(_))
+    );
+    if !family_ok {
+        return Err(AppError::Conflict("Это результат другого вида".into()));
+    }
     let mut c = state.db.conn().await?;
     // The new teachers too: nobody moves a result to teachers they may not enter results for.
     if !may_teachers(&mut c, me, &m, Action::Update, &input.teacher_ids(), None).await? {
@@ -275,17 +349,20 @@ async fn update(
     let thresholds = results::thresholds(&mut c, m.id).await?;
     drop(c);
     let mut tx = state.db.begin().await?;
-    let r = match &input {
+    let r = match input {
         NewResult::Student(i) => {
             let d = i.parse(today()).map_err(AppError::Validation)?;
+            one_association(&mut tx, me, &m, &d.teacher_ids, d.on, "teacher_ids").await?;
             results::update_student(&mut tx, &ctx.actor(), &old, &d).await?
         }
         NewResult::Exam(i) => {
             let d = i.parse(today(), &thresholds).map_err(AppError::Validation)?;
+            one_association(&mut tx, me, &m, &[d.teacher_id], d.on, "teacher_id").await?;
             results::update_exam(&mut tx, &ctx.actor(), &old, &d).await?
         }
         NewResult::Teacher(i) => {
             let d = i.parse(today()).map_err(AppError::Validation)?;
+            one_association(&mut tx, me, &m, &d.teacher_ids, d.on, "teacher_ids").await?;
             results::update_teacher_result(&mut tx, &ctx.actor(), &old, &d).await?
         }
     };
@@ -711,6 +788,49 @@ fn year_of_date(raw: &str) -> i32 {
     metoda_domain::values::date("on", "", raw).map_or_else(|_| year_or_now(None), |d| AcademicYear::containing(d).0)
 }
 
+fn student_input(p: &[(String, String)]) -> StudentResultInput {
+    StudentResultInput {
+        event: field(p, "event").into(),
+        title: field(p, "title").into(),
+        subject: field(p, "subject").into(),
+        level: field(p, "level").into(),
+        placement: field(p, "placement").into(),
+        format: field(p, "format").into(),
+        student_name: field(p, "student_name").into(),
+        student_code: field(p, "student_code").into(),
+        grade: field(p, "grade").into(),
+        student_organization_id: opt_id(field(p, "student_organization_id")),
+        teacher_ids: ids(p, "teacher_ids"),
+        on: field(p, "on").into(),
+    }
+}
+
+fn exam_input(p: &[(String, String)]) -> ExamScoreInput {
+    ExamScoreInput {
+        teacher_id: opt_id(field(p, "teacher_id")),
+        subject: field(p, "subject").into(),
+        score: field(p, "score").into(),
+        student_code: field(p, "student_code").into(),
+        on: field(p, "on").into(),
+    }
+}
+
+fn teacher_input(p: &[(String, String)]) -> TeacherResultInput {
+    TeacherResultInput {
+        kind: field(p, "kind").into(),
+        teacher_ids: ids(p, "teacher_ids"),
+        title: field(p, "title").into(),
+        level: field(p, "level").into(),
+        placement: field(p, "placement").into(),
+        format: field(p, "format").into(),
+        form: field(p, "form").into(),
+        outlet: field(p, "outlet").into(),
+        url: field(p, "url").into(),
+        students: field(p, "students").into(),
+        on: field(p, "on").into(),
+    }
+}
+
 async fn student_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
@@ -718,20 +838,7 @@ async fn student_submit(
     body: axum::body::Bytes,
 ) -> PageResult {
     let p = pairs(&body)?;
-    let input = StudentResultInput {
-        event: field(&p, "event").into(),
-        title: field(&p, "title").into(),
-        subject: field(&p, "subject").into(),
-        level: field(&p, "level").into(),
-        placement: field(&p, "placement").into(),
-        format: field(&p, "format").into(),
-        student_name: field(&p, "student_name").into(),
-        student_code: field(&p, "student_code").into(),
-        grade: field(&p, "grade").into(),
-        student_organization_id: opt_id(field(&p, "student_organization_id")),
-        teacher_ids: ids(&p, "teacher_ids"),
-        on: field(&p, "on").into(),
-    };
+    let input = student_input(&p);
     let year = year_of_date(&input.on);
     let r = add(&state, &me, &ctx, aid, &NewResult::Student(input)).await;
     done(
@@ -754,13 +861,7 @@ async fn exam_submit(
     body: axum::body::Bytes,
 ) -> PageResult {
     let p = pairs(&body)?;
-    let input = ExamScoreInput {
-        teacher_id: opt_id(field(&p, "teacher_id")),
-        subject: field(&p, "subject").into(),
-        score: field(&p, "score").into(),
-        student_code: field(&p, "student_code").into(),
-        on: field(&p, "on").into(),
-    };
+    let input = exam_input(&p);
     let year = year_of_date(&input.on);
     let r = add(&state, &me, &ctx, aid, &NewResult::Exam(input)).await;
     done(&state, &me, &ctx, aid, year, ("exam", p), r, "Балл ЕГЭ записан; приложите скан подтверждающего документа")
@@ -774,19 +875,7 @@ async fn teacher_submit(
     body: axum::body::Bytes,
 ) -> PageResult {
     let p = pairs(&body)?;
-    let input = TeacherResultInput {
-        kind: field(&p, "kind").into(),
-        teacher_ids: ids(&p, "teacher_ids"),
-        title: field(&p, "title").into(),
-        level: field(&p, "level").into(),
-        placement: field(&p, "placement").into(),
-        format: field(&p, "format").into(),
-        form: field(&p, "form").into(),
-        outlet: field(&p, "outlet").into(),
-        url: field(&p, "url").into(),
-        students: field(&p, "students").into(),
-        on: field(&p, "on").into(),
-    };
+    let input = teacher_input(&p);
     let year = year_of_date(&input.on);
     let r = add(&state, &me, &ctx, aid, &NewResult::Teacher(input)).await;
     done(
@@ -829,6 +918,606 @@ async fn archive_submit(
     let year = year_of_result(&state, rid).await?;
     let r = archive(&state, &me, &ctx, rid).await;
     done(&state, &me, &ctx, aid, year, ("", vec![]), r, "Результат удалён").await
+}
+
+// ---- editing a result on the page ----
+
+#[derive(Template)]
+#[template(path = "results_edit.html")]
+struct EditPage {
+    l: Layout,
+    a: Association,
+    r: ResultRecord,
+    /// What the form shows: the record's values, or what was typed when it failed.
+    values: Vec<(String, String)>,
+    /// The teachers to choose from: the members (only oneself for a teacher) and the result's own.
+    members: Vec<(i64, String)>,
+    organizations: Vec<(i64, String)>,
+    subjects: Vec<ExamThreshold>,
+    today: String,
+}
+
+impl EditPage {
+    fn v(&self, name: &str) -> &str {
+        field(&self.values, name)
+    }
+    fn sel(&self, name: &str, value: &str) -> bool {
+        self.values.iter().any(|(k, v)| k == name && v == value)
+    }
+    fn sel_id(&self, name: &str, id: &i64) -> bool {
+        self.sel(name, &id.to_string())
+    }
+    fn levels(&self) -> &'static [Level] {
+        Level::ALL
+    }
+    fn events(&self) -> &'static [StudentEvent] {
+        StudentEvent::ALL
+    }
+    fn placements(&self) -> &'static [Placement] {
+        Placement::ALL
+    }
+    fn formats(&self) -> &'static [Format] {
+        Format::ALL
+    }
+    fn kinds(&self) -> &'static [TeacherResultKind] {
+        TeacherResultKind::ALL
+    }
+    fn forms(&self) -> &'static [PresentationForm] {
+        PresentationForm::ALL
+    }
+}
+
+/// The form's fields of a record, as the add forms name them.
+fn record_pairs(r: &ResultRecord) -> Vec<(String, String)> {
+    let mut p: Vec<(String, String)> = vec![];
+    let mut put = |k: &str, v: Option<String>| {
+        if let Some(v) = v {
+            p.push((k.to_owned(), v));
+        }
+    };
+    put("on", Some(r.result_on.clone()));
+    put("title", r.title.clone());
+    put("subject", r.subject.clone());
+    put("level", r.level.clone());
+    put("placement", r.placement.clone());
+    put("format", r.format.clone());
+    put("student_code", r.student_code.clone());
+    match r.family.as_str() {
+        "student" => {
+            put("event", Some(r.kind.clone()));
+            put("student_name", r.student_name.clone());
+            put("grade", r.student_grade.clone());
+            put("student_organization_id", r.student_organization_id.map(|v| v.to_string()));
+        }
+        "exam" => {
+            put("score", r.score.map(|v| v.to_string()));
+            put("teacher_id", r.teachers.first().map(|t| t.teacher_id.to_string()));
+        }
+        _ => {
+            put("kind", Some(r.kind.clone()));
+            put("form", r.form.clone());
+            put("outlet", r.outlet.clone());
+            put("url", r.url.clone());
+            put("students", r.students.map(|v| v.to_string()));
+        }
+    }
+    for t in &r.teachers {
+        put("teacher_ids", Some(t.teacher_id.to_string()));
+    }
+    p
+}
+
+/// A result of the association the user may edit on its page (its teachers were members on its date).
+async fn editable_result(
+    state: &AppState,
+    me: &Current,
+    aid: i64,
+    rid: i64,
+) -> Result<(Association, Municipality, ResultRecord), AppError> {
+    let (a, _) = association(state, me, aid).await?;
+    let (r, m) = load(state, me, rid, Action::Update).await?;
+    let mut c = state.db.conn().await?;
+    if r.municipality_id != a.municipality_id
+        || !associations_of(&mut c, &r.teacher_ids(), Some(&r.result_on)).await?.contains(&a.id)
+    {
+        return Err(AppError::NotFound);
+    }
+    if !a.is_active() {
+        return Err(AppError::Conflict("Объединение ликвидировано: его результаты не меняются".into()));
+    }
+    Ok((a, m, r))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn edit_with(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    aid: i64,
+    rid: i64,
+    posted: Option<Vec<(String, String)>>,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
+    let (a, m, r) = editable_result(state, me, aid, rid).await?;
+    let mut c = state.db.conn().await?;
+    let mine = my_teachers(&mut c, me).await?;
+    let any = me.may(Action::Update, &res(m.region_id, m.id, Some(a.id), false));
+    let mut members: Vec<(i64, String)> = associations::members(&mut c, a.id, None)
+        .await?
+        .into_iter()
+        .filter(|x| any || mine.contains(&x.teacher_id))
+        .map(|x| (x.teacher_id, x.full_name))
+        .collect();
+    for t in &r.teachers {
+        if !members.iter().any(|(id, _)| *id == t.teacher_id) {
+            members.push((t.teacher_id, t.full_name.clone()));
+        }
+    }
+    let organizations = metoda_store::organizations::list(
+        &mut c,
+        &metoda_store::organizations::Filter { municipality_id: Some(m.id), ..Default::default() },
+    )
+    .await?
+    .into_iter()
+    .map(|o| (o.id, o.short_name))
+    .collect();
+    let subjects = results::thresholds(&mut c, m.id).await?;
+    drop(c);
+    let values = posted.unwrap_or_else(|| record_pairs(&r));
+    let page = EditPage {
+        l: Layout::new(ctx, format!("Изменение результата: {}", r.kind_label()), "/associations").with_errors(errors),
+        a,
+        r,
+        values,
+        members,
+        organizations,
+        subjects,
+        today: metoda_domain::values::iso_date(today()),
+    };
+    render_status(status, &page)
+}
+
+async fn edit_page(State(state): State<AppState>, Me(me, ctx): Me, Path((aid, rid)): Path<(i64, i64)>) -> PageResult {
+    edit_with(&state, &me, &ctx, aid, rid, None, vec![], StatusCode::OK).await
+}
+
+async fn edit_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path((aid, rid)): Path<(i64, i64)>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let p = pairs(&body)?;
+    let (_, _, r) = editable_result(&state, &me, aid, rid).await?;
+    let input = match r.family.as_str() {
+        "student" => NewResult::Student(student_input(&p)),
+        "exam" => NewResult::Exam(exam_input(&p)),
+        _ => NewResult::Teacher(teacher_input(&p)),
+    };
+    match update(&state, &me, &ctx, rid, &input).await {
+        Ok(r) => Ok(redirect_with(
+            &format!("/associations/{aid}/results?year={}", r.year),
+            "Результат изменён и снова ожидает подтверждения; при необходимости приложите новый скан",
+            &ctx,
+        )),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, errors) = form_errors(e);
+            edit_with(&state, &me, &ctx, aid, rid, Some(p), errors, status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+// ---- ЕГЭ scores imported from XLSX/CSV ----
+
+/// A problem of one row of an imported file.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ExamImportProblem {
+    /// The row number as the spreadsheet shows it (the header is usually row 1).
+    pub row: usize,
+    /// The column as the file calls it («Учитель», «Предмет», «Балл», «Дата», «Код ученика»).
+    pub column: String,
+    /// In Russian, for the user.
+    pub message: String,
+}
+
+/// Why an import wrote nothing.
+enum ImportFailure {
+    /// Not allowed at all, not found, a liquidated association …
+    App(AppError),
+    /// The whole file cannot be read (a Russian sentence).
+    File(String),
+    /// Rows with problems; `forbidden` when some row names a teacher the user may not enter for.
+    Rows { problems: Vec<ExamImportProblem>, bad_rows: usize, forbidden: bool },
+}
+
+impl<E: Into<AppError>> From<E> for ImportFailure {
+    fn from(e: E) -> Self {
+        ImportFailure::App(e.into())
+    }
+}
+
+/// Names as people write them: case, «ё», dots and extra spaces do not matter.
+fn name_words(s: &str) -> Vec<String> {
+    s.to_lowercase().replace('ё', "е").replace('.', " ").split_whitespace().map(str::to_owned).collect()
+}
+
+/// A member's periods in the association, for matching the rows of a file.
+#[derive(sqlx::FromRow)]
+struct Membership {
+    teacher_id: i64,
+    last_name: String,
+    first_name: String,
+    middle_name: Option<String>,
+    joined_on: String,
+    left_on: Option<String>,
+    archived_at: Option<String>,
+}
+
+impl Membership {
+    fn full_name(&self) -> String {
+        [self.last_name.as_str(), self.first_name.as_str(), self.middle_name.as_deref().unwrap_or("")]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+    /// «Иванова Анна Петровна», «Иванова Анна», «Иванова А. П.», «Иванова А.П.»
+    fn is_named(&self, words: &[String]) -> bool {
+        let word = |s: &str| name_words(s).join(" ");
+        let part = |given: Option<&String>, name: &str| {
+            let name = word(name);
+            given.is_some_and(|g| *g == name || (g.chars().count() == 1 && name.starts_with(g.as_str())))
+        };
+        let middle = self.middle_name.as_deref().unwrap_or("");
+        words.len() >= 2
+            && words.len() <= 3
+            && words.first().is_some_and(|w| *w == word(&self.last_name))
+            && part(words.get(1), &self.first_name)
+            && (words.len() == 2 || (!middle.is_empty() && part(words.get(2), middle)))
+    }
+    fn member_on(&self, day: &str) -> bool {
+        self.joined_on.as_str() <= day && self.left_on.as_deref().is_none_or(|l| l > day)
+    }
+}
+
+/// The column of the file for a field `ExamScoreInput::parse` reports.
+fn exam_column(field: &str) -> &'static str {
+    match field {
+        "teacher_id" => "Учитель",
+        "subject" => "Предмет",
+        "score" => "Балл",
+        "on" => "Дата",
+        "student_code" => "Код ученика",
+        _ => "",
+    }
+}
+
+/// Reads, checks every row, and writes all the scores in one transaction — or nothing.
+async fn import_exam(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    aid: i64,
+    file: Option<(String, Vec<u8>)>,
+) -> Result<Vec<ResultRecord>, ImportFailure> {
+    let (a, m) = association(state, me, aid).await?;
+    let any = me.may(Action::Create, &res(m.region_id, m.id, Some(a.id), false));
+    let own_only = !any && me.may(Action::Create, &res(m.region_id, m.id, Some(a.id), true));
+    if !any && !own_only {
+        return Err(AppError::Forbidden.into());
+    }
+    if !a.is_active() {
+        return Err(AppError::Conflict("Объединение ликвидировано: его результаты не меняются".into()).into());
+    }
+    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Err(ImportFailure::File("Выберите файл XLSX или CSV с баллами ЕГЭ".into()));
+    };
+    let sheet = metoda_docs::import::exam::read_exam_scores(&bytes, &file_name)
+        .map_err(|refusal| ImportFailure::File(refusal.to_string()))?;
+    let today = today();
+    let mut c = state.db.conn().await?;
+    let thresholds = results::thresholds(&mut c, m.id).await?;
+    let mine = my_teachers(&mut c, me).await?;
+    let members: Vec<Membership> = sqlx::query_as(
+        "SELECT am.teacher_id, t.last_name, t.first_name, t.middle_name, am.joined_on, am.left_on,
+                t.archived_at
+         FROM association_members am JOIN teachers t ON t.id = am.teacher_id
+         WHERE am.association_id = $1 ORDER BY t.last_name, t.first_name, am.id",
+    )
+    .bind(a.id)
+    .fetch_all(&mut *c)
+    .await?;
+    drop(c);
+    let mut problems: Vec<ExamImportProblem> = sheet
+        .problems
+        .iter()
+        .map(|p| ExamImportProblem { row: p.row, column: p.column.clone(), message: p.message.clone() })
+        .collect();
+    let mut forbidden = false;
+    let mut checked = vec![];
+    for row in &sheet.rows {
+        let mut here: Vec<ExamImportProblem> = vec![];
+        let n = row.row;
+        let say = |here: &mut Vec<ExamImportProblem>, column: &str, message: String| {
+            here.push(ExamImportProblem { row: n, column: column.to_owned(), message })
+        };
+        let day = metoda_domain::values::date("on", "Дата", &row.on).ok().map(metoda_domain::values::iso_date);
+        let words = name_words(&row.teacher);
+        let named: Vec<&Membership> = members.iter().filter(|x| x.is_named(&words)).collect();
+        let mut ids: Vec<i64> = named.iter().map(|x| x.teacher_id).collect();
+        ids.dedup();
+        let mut teacher_id = None;
+        if row.teacher.is_empty() {
+            say(&mut here, "Учитель", "укажите ФИО учителя".into());
+        } else if ids.is_empty() {
+            say(&mut here, "Учитель", format!("«{}» не найден(а) среди членов объединения «{}»", row.teacher, a.name));
+        } else if let Some(day) = &day {
+            let mut on_day: Vec<&&Membership> = named.iter().filter(|x| x.member_on(day)).collect();
+            on_day.dedup_by_key(|x| x.teacher_id);
+            match on_day.as_slice() {
+                [] => say(
+                    &mut here,
+                    "Учитель",
+                    format!(
+                        "«{}» не состоял(а) в объединении на дату экзамена; указывайте только членов объединения на \
+                         дату результата",
+                        row.teacher
+                    ),
+                ),
+                [one] if one.archived_at.is_some() => {
+                    say(&mut here, "Учитель", format!("запись педагога «{}» в архиве банка данных", one.full_name()))
+                }
+                [one] => teacher_id = Some(one.teacher_id),
+                _ => say(
+                    &mut here,
+                    "Учитель",
+                    format!(
+                        "в объединении несколько педагогов «{}» — укажите фамилию, имя и отчество полностью",
+                        row.teacher
+                    ),
+                ),
+            }
+        }
+        if let Some(t) = teacher_id
+            && !any
+            && !mine.contains(&t)
+        {
+            forbidden = true;
+            let message = "вы можете загружать только свои результаты; баллы коллег вносят руководитель объединения \
+                           или его заместитель";
+            say(&mut here, "Учитель", message.into());
+        }
+        let input = ExamScoreInput {
+            teacher_id: Some(teacher_id.unwrap_or(0)),
+            subject: row.subject.clone(),
+            score: row.score.clone(),
+            student_code: row.student_code.clone(),
+            on: row.on.clone(),
+        };
+        match input.parse(today, &thresholds) {
+            Ok(d) if here.is_empty() => checked.push(d),
+            Ok(_) => {}
+            Err(errs) => {
+                for e in errs {
+                    let column = exam_column(&e.field);
+                    if e.field == "teacher_id"
+                        || problems
+                            .iter()
+                            .any(|p| p.row == n && p.column.to_lowercase().starts_with(&column.to_lowercase()))
+                    {
+                        continue;
+                    }
+                    let message = if e.field == "subject" && !row.subject.is_empty() {
+                        format!("«{}» — такого предмета ЕГЭ нет в таблице порогов муниципалитета", row.subject)
+                    } else {
+                        e.message.split_once(": ").map_or(e.message.clone(), |(_, rest)| rest.to_owned())
+                    };
+                    say(&mut here, column, message);
+                }
+            }
+        }
+        problems.extend(here);
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.row);
+        let mut rows: Vec<usize> = problems.iter().map(|p| p.row).collect();
+        rows.dedup();
+        return Err(ImportFailure::Rows { bad_rows: rows.len(), problems, forbidden });
+    }
+    let mut tx = state.db.begin().await?;
+    let mut out = Vec::with_capacity(checked.len());
+    for d in &checked {
+        out.push(results::add_exam(&mut tx, &ctx.actor(), m.id, d).await?);
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+async fn read_file_field(mp: &mut axum::extract::Multipart) -> Result<Option<(String, Vec<u8>)>, AppError> {
+    let bad =
+        || AppError::BadRequest("Не удалось прочитать отправленный файл; выберите его и отправьте ещё раз".into());
+    let mut file = None;
+    while let Some(f) = mp.next_field().await.map_err(|_| bad())? {
+        if f.name() == Some("file") {
+            let name = f.file_name().unwrap_or("файл").to_owned();
+            let bytes = f.bytes().await.map_err(|_| bad())?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    Ok(file)
+}
+
+#[derive(Template)]
+#[template(path = "results_exam_import.html")]
+struct ExamImportPage {
+    l: Layout,
+    a: Association,
+    /// The whole file was refused.
+    refusal: Option<String>,
+    problems: Vec<ExamImportProblem>,
+    bad_rows: usize,
+    file_name: String,
+}
+
+/// May the user import ЕГЭ scores here (for anyone, or only their own)?
+async fn importer(state: &AppState, me: &Current, aid: i64) -> Result<(Association, Municipality, bool), AppError> {
+    let (a, m) = association(state, me, aid).await?;
+    let any = me.may(Action::Create, &res(m.region_id, m.id, Some(a.id), false));
+    if !a.is_active() || !(any || me.may(Action::Create, &res(m.region_id, m.id, Some(a.id), true))) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((a, m, any))
+}
+
+async fn exam_import_page(State(state): State<AppState>, Me(me, ctx): Me, Path(aid): Path<i64>) -> PageResult {
+    let (a, _, _) = importer(&state, &me, aid).await?;
+    render_status(
+        StatusCode::OK,
+        &ExamImportPage {
+            l: Layout::new(&ctx, "Импорт результатов ЕГЭ из XLSX", "/associations"),
+            a,
+            refusal: None,
+            problems: vec![],
+            bad_rows: 0,
+            file_name: String::new(),
+        },
+    )
+}
+
+async fn exam_import_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(aid): Path<i64>,
+    mut mp: axum::extract::Multipart,
+) -> PageResult {
+    let file = read_file_field(&mut mp).await?;
+    let file_name = file.as_ref().map(|(n, _)| n.clone()).unwrap_or_default();
+    let (status, refusal, problems, bad_rows) = match import_exam(&state, &me, &ctx, aid, file).await {
+        Ok(list) => {
+            let year = list.first().map_or_else(|| year_or_now(None), |r| i32::try_from(r.year).unwrap_or(0));
+            return Ok(redirect_with(
+                &format!("/associations/{aid}/results?year={year}"),
+                &format!(
+                    "Загружено баллов ЕГЭ: {}; они ожидают подтверждения — приложите сканы подтверждающих документов",
+                    list.len()
+                ),
+                &ctx,
+            ));
+        }
+        Err(ImportFailure::App(e)) => return Err(e),
+        Err(ImportFailure::File(m)) => (StatusCode::UNPROCESSABLE_ENTITY, Some(m), vec![], 0),
+        Err(ImportFailure::Rows { problems, bad_rows, forbidden }) => {
+            let status = if forbidden { StatusCode::FORBIDDEN } else { StatusCode::UNPROCESSABLE_ENTITY };
+            (status, None, problems, bad_rows)
+        }
+    };
+    let (a, _) = association(&state, &me, aid).await?;
+    render_status(
+        status,
+        &ExamImportPage {
+            l: Layout::new(&ctx, "Импорт результатов ЕГЭ из XLSX", "/associations"),
+            a,
+            refusal,
+            problems,
+            bad_rows,
+            file_name,
+        },
+    )
+}
+
+/// The template: the header row, and lists of the members (only oneself for a teacher) and subjects.
+async fn exam_template(
+    State(state): State<AppState>,
+    Me(me, _): Me,
+    Path(aid): Path<i64>,
+) -> Result<Response, AppError> {
+    let (a, m, any) = importer(&state, &me, aid).await?;
+    let mut c = state.db.conn().await?;
+    let mine = my_teachers(&mut c, &me).await?;
+    let teachers: Vec<String> = associations::members(&mut c, a.id, None)
+        .await?
+        .into_iter()
+        .filter(|x| any || mine.contains(&x.teacher_id))
+        .map(|x| x.full_name)
+        .collect();
+    let subjects: Vec<String> = results::thresholds(&mut c, m.id).await?.into_iter().map(|t| t.label).collect();
+    let bytes = metoda_docs::import::exam::exam_template_xlsx(&teachers, &subjects).map_err(AppError::internal)?;
+    Ok(crate::pages::download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "ege-template.xlsx",
+    ))
+}
+
+/// What an import wrote.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ExamImported {
+    pub created: usize,
+    /// The new scores, pending a curator's decision.
+    pub results: Vec<ResultRecord>,
+}
+
+/// The refusal of an import with its rows: the error envelope plus every bad row.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ExamImportErrorBody {
+    pub error: crate::error::ErrorDetail,
+    pub rows: Vec<ExamImportProblem>,
+}
+
+/// Import ЕГЭ scores from an XLSX or CSV file: multipart with `file`; columns «Учитель» (full
+/// name of a member on the exam date), «Предмет», «Балл», «Дата», optional «Код ученика». All
+/// rows are written or none: a bad row refuses the file (422, or 403 when a row names a teacher
+/// the user may not enter results for), listing every bad row.
+#[utoipa::path(post, path = "/api/v1/associations/{id}/results/exam/import", tag = "results", params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", content = Object),
+    responses((status = 200, body = ExamImported), (status = 403, body = ExamImportErrorBody), (status = 422, body = ExamImportErrorBody)))]
+pub async fn api_import_exam(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(aid): Path<i64>,
+    mut mp: axum::extract::Multipart,
+) -> Response {
+    use axum::response::IntoResponse;
+    let file = match read_file_field(&mut mp).await {
+        Ok(f) => f,
+        Err(e) => return crate::error::ApiError(e).into_response(),
+    };
+    let detail = |code: &str, message: String, fields: Vec<crate::error::FieldErrorBody>| crate::error::ErrorDetail {
+        code: code.into(),
+        message,
+        fields,
+    };
+    match import_exam(&state, &me, &ctx, aid, file).await {
+        Ok(list) => Json(ExamImported { created: list.len(), results: list }).into_response(),
+        Err(ImportFailure::App(e)) => crate::error::ApiError(e).into_response(),
+        Err(ImportFailure::File(message)) => {
+            let fields = vec![crate::error::FieldErrorBody { field: "file".into(), message: message.clone() }];
+            let body = ExamImportErrorBody { error: detail("validation", message, fields), rows: vec![] };
+            (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+        }
+        Err(ImportFailure::Rows { problems, bad_rows, forbidden }) => {
+            let fields = problems
+                .iter()
+                .map(|p| crate::error::FieldErrorBody {
+                    field: format!("row {}", p.row),
+                    message: format!("Строка {}, «{}»: {}", p.row, p.column, p.message),
+                })
+                .collect();
+            let (status, code) = if forbidden {
+                (StatusCode::FORBIDDEN, "forbidden")
+            } else {
+                (StatusCode::UNPROCESSABLE_ENTITY, "validation")
+            };
+            let message = format!(
+                "Ошибки в строках файла: {bad_rows}. Ничего не загружено — исправьте файл и загрузите его снова"
+            );
+            let body = ExamImportErrorBody { error: detail(code, message, fields), rows: problems };
+            (status, Json(body)).into_response()
+        }
+    }
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -891,7 +1580,10 @@ async fn pending_with(
         }
     };
     let can_keep = m.as_ref().is_some_and(|m| {
-        me.may(Action::Update, &Resource::AnalysisDecision { region_id: m.region_id, municipality_id: m.id })
+        me.may(
+            Action::Update,
+            &Resource::AnalysisDecision { region_id: m.region_id, municipality_id: m.id, to_region: false },
+        )
     });
     let page = PendingPage {
         l: Layout::new(ctx, "Подтверждение результатов", "/results/pending").with_errors(errors),
@@ -1008,8 +1700,10 @@ async fn thresholds_with(
     let m = municipality(state, me, id, Action::View).await?;
     let mut c = state.db.conn().await?;
     let table = results::thresholds(&mut c, m.id).await?;
-    let can_edit =
-        me.may(Action::Update, &Resource::AnalysisDecision { region_id: m.region_id, municipality_id: m.id });
+    let can_edit = me.may(
+        Action::Update,
+        &Resource::AnalysisDecision { region_id: m.region_id, municipality_id: m.id, to_region: false },
+    );
     let page = ThresholdsPage {
         l: Layout::new(ctx, format!("Пороги ЕГЭ: {}", m.name), "/results/pending").with_errors(errors),
         m,
@@ -1064,8 +1758,10 @@ async fn non_objective_with(
     let m = municipality(state, me, id, Action::View).await?;
     let mut c = state.db.conn().await?;
     let entries = results::non_objective(&mut c, m.id, i64::from(year)).await?;
-    let can_edit =
-        me.may(Action::Update, &Resource::AnalysisDecision { region_id: m.region_id, municipality_id: m.id });
+    let can_edit = me.may(
+        Action::Update,
+        &Resource::AnalysisDecision { region_id: m.region_id, municipality_id: m.id, to_region: false },
+    );
     let organizations = if can_edit {
         metoda_store::organizations::list(
             &mut c,
@@ -1220,7 +1916,12 @@ pub async fn api_update(
     Path(id): Path<i64>,
     body: JsonIn<serde_json::Value>,
 ) -> ApiResult<ResultRecord> {
-    Ok(Json(update(&state, &me, &ctx, id, json_body(body)?).await?))
+    let family = {
+        let mut c = state.db.conn().await?;
+        results::get(&mut c, id).await?.family
+    };
+    let input = input_of(&family, json_body(body)?)?;
+    Ok(Json(update(&state, &me, &ctx, id, &input).await?))
 }
 
 /// Remove a result (kept archived for the audit trail, counted nowhere).
