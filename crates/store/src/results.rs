@@ -1060,14 +1060,16 @@ async fn read_facts(
     // (result_teachers_teacher_ix), not from every result of the year in the region: 0.2 ms
     // instead of 340 ms for an association at region scale (benches/analysis.rs). A result is an
     // association's when one of its teachers was a member on its date, as [`for_association`] has it.
+    let of_period = format!(
+        "r.id IN (SELECT rt2.result_id FROM association_members am2
+                JOIN result_teachers rt2 ON rt2.teacher_id = am2.teacher_id WHERE {})
+            AND r.archived_at IS NULL AND r.result_on >= $2 AND r.result_on <= $3",
+        among.sql("am2.association_id")
+    );
     let rows: Vec<FactRow> = sqlx::query_as(&format!(
         "SELECT r.id, r.family, r.kind, r.result_on, r.title, r.subject, r.level, r.placement, r.format, r.form,
             r.score, r.outlet, r.url, r.students, r.status
-         FROM results r WHERE r.id IN (SELECT rt2.result_id FROM association_members am2
-                JOIN result_teachers rt2 ON rt2.teacher_id = am2.teacher_id WHERE {})
-            AND r.archived_at IS NULL AND r.result_on >= $2 AND r.result_on <= $3
-         ORDER BY r.family, r.result_on, r.id",
-        among.sql("am2.association_id")
+         FROM results r WHERE {of_period} ORDER BY r.family, r.result_on, r.id"
     ))
     .bind(among.id())
     .bind(&start)
@@ -1078,11 +1080,8 @@ async fn read_facts(
     // parameters each cost more on PostgreSQL).
     let links: Vec<(i64, i64)> = sqlx::query_as(&format!(
         "SELECT rt.result_id, rt.teacher_id FROM result_teachers rt JOIN teachers t ON t.id = rt.teacher_id
-         WHERE rt.result_id IN (SELECT r.id FROM results r WHERE r.id IN (SELECT rt2.result_id
-                FROM association_members am2 JOIN result_teachers rt2 ON rt2.teacher_id = am2.teacher_id WHERE {})
-            AND r.archived_at IS NULL AND r.result_on >= $2 AND r.result_on <= $3)
-         ORDER BY t.last_name, t.first_name, t.id",
-        among.sql("am2.association_id")
+         WHERE rt.result_id IN (SELECT r.id FROM results r WHERE {of_period})
+         ORDER BY t.last_name, t.first_name, t.id"
     ))
     .bind(among.id())
     .bind(&start)

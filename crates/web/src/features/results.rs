@@ -626,20 +626,8 @@ struct ListPage {
     today: String,
 }
 
-impl ListPage {
-    /// A typed value of the failed form.
-    fn v(&self, form: &str, name: &str) -> &str {
-        if self.posted.0 == form { field(&self.posted.1, name) } else { "" }
-    }
-    fn sel(&self, form: &str, name: &str, value: &str) -> bool {
-        self.posted.0 == form && self.posted.1.iter().any(|(k, v)| k == name && v == value)
-    }
-    fn sel_id(&self, form: &str, name: &str, id: &i64) -> bool {
-        self.sel(form, name, &id.to_string())
-    }
-    fn can_edit(&self, id: &i64) -> bool {
-        self.editable.contains(id)
-    }
+/// The choices of the result forms (the add forms of the list page and the edit page).
+trait Choices {
     fn levels(&self) -> &'static [Level] {
         Level::ALL
     }
@@ -657,6 +645,25 @@ impl ListPage {
     }
     fn forms(&self) -> &'static [PresentationForm] {
         PresentationForm::ALL
+    }
+}
+
+impl Choices for ListPage {}
+impl Choices for EditPage {}
+
+impl ListPage {
+    /// A typed value of the failed form.
+    fn v(&self, form: &str, name: &str) -> &str {
+        if self.posted.0 == form { field(&self.posted.1, name) } else { "" }
+    }
+    fn sel(&self, form: &str, name: &str, value: &str) -> bool {
+        self.posted.0 == form && self.posted.1.iter().any(|(k, v)| k == name && v == value)
+    }
+    fn sel_id(&self, form: &str, name: &str, id: &i64) -> bool {
+        self.sel(form, name, &id.to_string())
+    }
+    fn can_edit(&self, id: &i64) -> bool {
+        self.editable.contains(id)
     }
     fn subject_label(&self, code: &Option<String>) -> String {
         let c = code.as_deref().unwrap_or("");
@@ -946,24 +953,6 @@ impl EditPage {
     }
     fn sel_id(&self, name: &str, id: &i64) -> bool {
         self.sel(name, &id.to_string())
-    }
-    fn levels(&self) -> &'static [Level] {
-        Level::ALL
-    }
-    fn events(&self) -> &'static [StudentEvent] {
-        StudentEvent::ALL
-    }
-    fn placements(&self) -> &'static [Placement] {
-        Placement::ALL
-    }
-    fn formats(&self) -> &'static [Format] {
-        Format::ALL
-    }
-    fn kinds(&self) -> &'static [TeacherResultKind] {
-        TeacherResultKind::ALL
-    }
-    fn forms(&self) -> &'static [PresentationForm] {
-        PresentationForm::ALL
     }
 }
 
