@@ -216,6 +216,7 @@ pub struct Analysis {
     #[serde(default = "academic")]
     pub period: PlanPeriod,
     /// The day row 1 and row 29 are counted on.
+    #[serde(with = "crate::values::iso_serde")]
     pub date: Date,
     /// Rows 1 … 29 in the order of the form.
     pub indicators: Vec<Indicator>,
@@ -1209,8 +1210,11 @@ mod tests {
         let mut old =
             serde_json::to_value(compute(AcademicYear(2024), date!(2025 - 05 - 30), &Facts::default())).expect("json");
         old.as_object_mut().expect("an object").remove("period").expect("the period is written");
+        assert_eq!(old["date"], "2025-05-30", "the date as ISO");
+        old["date"] = serde_json::json!([2025, 150]);
         let a: Analysis = serde_json::from_value(old).expect("an old snapshot");
         assert_eq!(a.covers(), Period::academic(2024));
+        assert_eq!(a.date, date!(2025 - 05 - 30), "the date as time wrote it before");
     }
 
     #[test]

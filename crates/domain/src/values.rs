@@ -190,6 +190,32 @@ pub fn iso_date(d: Date) -> String {
     d.format(iso).unwrap_or_default()
 }
 
+/// A date in JSON as `"2026-05-30"` (`#[serde(with = "crate::values::iso_serde")]`); reads the
+/// `[2026, 150]` (year, day of the year) that `time`'s default wrote too, so JSON stored before
+/// (a frozen analysis) still reads.
+pub mod iso_serde {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    pub fn serialize<S: Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::iso_date(*d))
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Iso(String),
+        Ordinal(i32, u16),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        match Stored::deserialize(d)? {
+            Stored::Iso(s) => super::date("", "", &s).map_err(|_| serde::de::Error::custom(format!("bad date {s:?}"))),
+            Stored::Ordinal(y, n) => Date::from_ordinal_date(y, n).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
 /// A date as a Russian reader expects it (`ДД.ММ.ГГГГ`).
 pub fn ru_date(d: Date) -> String {
     let ru = format_description!("[day].[month].[year]");

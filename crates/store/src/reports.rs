@@ -347,10 +347,14 @@ pub async fn prefill(conn: &mut AnyConnection, association_id: i64, period: Peri
     .fetch_all(&mut *conn)
     .await?;
     let meetings = topics.into_iter().map(|(d, t)| format!("{} — {t}", ru(&d))).collect();
-    // 3, 4: courses and retraining finished in the year by the year's members
+    // 3, 4: courses and retraining finished in the year by a member on the day they finished (as
+    // rows 3 and 4 count them)
     let courses: Vec<(String, String, String, Option<String>)> = sqlx::query_as(&format!(
         "SELECT c.kind, {name}, c.title, c.provider FROM teacher_courses c JOIN teachers t ON t.id = c.teacher_id
-         WHERE c.teacher_id IN ({MEMBERS_OF_YEAR}) AND c.end_on >= $2 AND c.end_on <= $3 ORDER BY c.end_on, c.id"
+         WHERE c.end_on >= $2 AND c.end_on <= $3 AND EXISTS (SELECT 1 FROM association_members am
+                WHERE am.association_id = $1 AND am.teacher_id = c.teacher_id AND am.joined_on <= c.end_on
+                  AND (am.left_on IS NULL OR am.left_on > c.end_on))
+         ORDER BY c.end_on, c.id"
     ))
     .bind(association_id)
     .bind(&from)
