@@ -1,134 +1,46 @@
 //! From the raw rows of a sheet to teacher rows: find the header, map the columns, convert cells.
 
-use std::collections::BTreeMap;
-
 use metoda_domain::teachers::TeacherInput;
 use time::Date;
 
 use super::columns::{self, Field};
+use super::layout::{self, Layout};
 use super::values::{self, Read};
-use super::{CellProblem, ImportRow, MAX_ROWS, RawRow, RawSheet, Refusal, Sheet};
+use super::{CellProblem, ImportRow, RawRow, RawSheet, Refusal, Sheet};
 
-/// The header is looked for among this many first non-empty rows (a sheet often has a title
-/// block above it: «Банк данных педагогических работников … на 01.09.2026»).
-pub(super) const HEADER_SEARCH_ROWS: usize = 10;
-
-/// The columns found in the header row.
-struct Layout {
-    /// Index into the raw rows of the header row.
-    header_index: usize,
-    /// Column → field, for recognised columns.
-    fields: BTreeMap<usize, Field>,
-    /// Column → header text as written.
-    headers: BTreeMap<usize, String>,
-    ignored: Vec<String>,
-}
-
-impl Layout {
-    fn has(&self, f: Field) -> bool {
-        self.fields.values().any(|x| *x == f)
+/// The required columns a header lacks, as named in the refusal.
+fn missing_required(layout: &Layout<Field>) -> Vec<String> {
+    let mut missing = Vec::new();
+    let has_name = layout.has(Field::FullName) || (layout.has(Field::LastName) && layout.has(Field::FirstName));
+    if !has_name {
+        missing.push(columns::required_label(Field::FullName).to_string());
     }
-
-    fn missing_required(&self) -> Vec<String> {
-        let mut missing = Vec::new();
-        let has_name = self.has(Field::FullName) || (self.has(Field::LastName) && self.has(Field::FirstName));
-        if !has_name {
-            missing.push(columns::required_label(Field::FullName).to_string());
-        }
-        for f in [Field::BirthDate, Field::Organization, Field::Position] {
-            if !self.has(f) {
-                missing.push(columns::required_label(f).to_string());
-            }
-        }
-        missing
-    }
-}
-
-fn layout_of(rows: &[RawRow], header_index: usize) -> Layout {
-    let mut fields = BTreeMap::new();
-    let mut headers = BTreeMap::new();
-    let mut ignored = Vec::new();
-    if let Some(row) = rows.get(header_index) {
-        for (col, v) in &row.cells {
-            let text = values::plain(v).0;
-            match columns::field_for(&text) {
-                // the first column of a kind wins; a duplicate is ignored like an unknown one
-                Some(f) if !fields.values().any(|x| *x == f) => {
-                    fields.insert(*col, f);
-                }
-                _ => ignored.push(text.clone()),
-            }
-            headers.insert(*col, text);
+    for f in [Field::BirthDate, Field::Organization, Field::Position] {
+        if !layout.has(f) {
+            missing.push(columns::required_label(f).to_string());
         }
     }
-    Layout { header_index, fields, headers, ignored }
-}
-
-/// The header row: the first of the first rows that names the required columns; failing that, the
-/// one that names the most columns.
-fn find_layout(rows: &[RawRow]) -> Layout {
-    let mut best: Option<Layout> = None;
-    for i in 0..rows.len().min(HEADER_SEARCH_ROWS) {
-        let layout = layout_of(rows, i);
-        if layout.missing_required().is_empty() {
-            return layout;
-        }
-        if best.as_ref().is_none_or(|b| layout.fields.len() > b.fields.len()) {
-            best = Some(layout);
-        }
-    }
-    best.unwrap_or_else(|| layout_of(rows, 0))
+    missing
 }
 
 pub(super) fn sheet(raw: RawSheet, today: Date) -> Result<Sheet, Refusal> {
-    if raw.rows.is_empty() {
-        return Err(Refusal::NoRows);
-    }
-    let layout = find_layout(&raw.rows);
-    // A text guessed to be Windows-1251 is trusted only if a recognised header reads as Cyrillic.
-    let cyrillic_header = layout
-        .fields
-        .keys()
-        .any(|c| layout.headers.get(c).is_some_and(|h| h.chars().any(|ch| matches!(ch, 'А'..='я' | 'Ё' | 'ё'))));
-    if raw.guessed_encoding && !cyrillic_header {
-        return Err(Refusal::Encoding);
-    }
-    let missing = layout.missing_required();
-    if !missing.is_empty() {
-        return Err(Refusal::MissingColumns { missing });
-    }
-    let mut data = raw.rows.get(layout.header_index + 1..).unwrap_or_default();
-    // Russian forms often number the columns under the header («1 | 2 | 3 …»): not a teacher.
-    if let Some((first, rest)) = data.split_first()
-        && is_column_numbering(first)
-    {
-        data = rest;
-    }
-    let total = data.len() + raw.uncounted_rows;
-    if total > MAX_ROWS {
-        return Err(Refusal::TooManyRows { rows: total });
-    }
-    let mut out = Sheet { rows: Vec::with_capacity(data.len()), problems: Vec::new(), ignored_columns: layout.ignored };
+    let (layout, data) = layout::table(&raw, columns::field_for, missing_required)?;
+    let mut out = Sheet { rows: Vec::with_capacity(data.len()), problems: Vec::new(), ignored_columns: Vec::new() };
     for raw_row in data {
-        if let Some(row) = teacher_row(raw_row, &layout.fields, &layout.headers, today, &mut out.problems) {
+        if let Some(row) = teacher_row(raw_row, &layout, today, &mut out.problems) {
             out.rows.push(row);
         }
     }
     if out.rows.is_empty() {
         return Err(Refusal::NoRows);
     }
+    out.ignored_columns = layout.ignored;
     Ok(out)
-}
-
-/// A row of consecutive numbers 1, 2, 3 … (at least three of them).
-fn is_column_numbering(row: &RawRow) -> bool {
-    row.cells.len() >= 3 && row.cells.iter().enumerate().all(|(i, (_, v))| values::plain(v).0 == (i + 1).to_string())
 }
 
 fn teacher_row(
     raw: &RawRow,
-    fields: &BTreeMap<usize, Field>,
-    headers: &BTreeMap<usize, String>,
+    layout: &Layout<Field>,
     today: Date,
     problems: &mut Vec<CellProblem>,
 ) -> Option<ImportRow> {
@@ -138,12 +50,11 @@ fn teacher_row(
     let mut separate: [Option<String>; 3] = [None, None, None];
     let mut any = false;
     for (col, value) in &raw.cells {
-        let Some(field) = fields.get(col) else { continue };
+        let Some(field) = layout.kinds.get(col) else { continue };
         any = true;
         let mut report = |message: Option<String>| {
             if let Some(message) = message {
-                let column = headers.get(col).cloned().unwrap_or_else(|| super::column_letters(*col));
-                problems.push(CellProblem { row: raw.row, column, message });
+                problems.push(CellProblem { row: raw.row, column: layout.column_name(*col), message });
             }
         };
         let mut set = |slot: &mut String, (text, problem): Read| {

@@ -7,17 +7,15 @@
 //! teacher and the subject and checking the values stay with the caller
 //! (`metoda_domain::results::ExamScoreInput::parse`), which reports each problem with the row.
 
-use std::collections::BTreeMap;
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use rust_xlsxwriter::{
     Color, DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatBorder, Formula, Workbook,
     XlsxError,
 };
 
 use super::columns::compact;
+use super::layout::{self, Layout};
 use super::values::{self, Read};
-use super::{CellProblem, Kind, MAX_BYTES, MAX_ROWS, RawRow, RawSheet, Refusal, display_name, sniff};
+use super::{CellProblem, RawRow, RawSheet, Refusal};
 
 /// A column of the ЕГЭ file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -101,106 +99,16 @@ pub struct ExamSheet {
 
 /// Reads ЕГЭ scores from an XLSX or CSV file (decided by content, not by `file_name`).
 pub fn read_exam_scores(bytes: &[u8], file_name: &str) -> Result<ExamSheet, Refusal> {
-    match catch_unwind(AssertUnwindSafe(|| read_inner(bytes, file_name))) {
-        Ok(result) => result,
-        Err(_) => Err(Refusal::Damaged { file_name: file_name.to_string(), detail: "reader panicked".into() }),
-    }
+    super::read_table(bytes, file_name, sheet)
 }
 
-fn read_inner(bytes: &[u8], file_name: &str) -> Result<ExamSheet, Refusal> {
-    let file_name = display_name(file_name);
-    if bytes.len() > MAX_BYTES {
-        return Err(Refusal::TooLarge { file_name, bytes: bytes.len() });
-    }
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(Refusal::Empty { file_name });
-    }
-    let raw = match sniff(bytes) {
-        Kind::Xlsx => super::xlsx::read(bytes, &file_name)?,
-        Kind::Text => super::csv::read(bytes, &file_name)?,
-        Kind::OldExcel => return Err(Refusal::OldExcel { file_name }),
-        Kind::Other => return Err(Refusal::NotATable { file_name }),
-    };
-    sheet(raw)
-}
-
-/// The columns found in a header row.
-struct Layout {
-    header_index: usize,
-    columns: BTreeMap<usize, Column>,
-    headers: BTreeMap<usize, String>,
-    ignored: Vec<String>,
-}
-
-impl Layout {
-    fn missing(&self) -> Vec<String> {
-        REQUIRED
-            .iter()
-            .filter(|c| !self.columns.values().any(|x| x == *c))
-            .map(|c| required_label(*c).to_string())
-            .collect()
-    }
-}
-
-fn layout_of(rows: &[RawRow], header_index: usize) -> Layout {
-    let mut columns = BTreeMap::new();
-    let mut headers = BTreeMap::new();
-    let mut ignored = Vec::new();
-    if let Some(row) = rows.get(header_index) {
-        for (col, v) in &row.cells {
-            let text = values::plain(v).0;
-            match column_for(&text) {
-                Some(c) if !columns.values().any(|x| *x == c) => {
-                    columns.insert(*col, c);
-                }
-                _ => ignored.push(text.clone()),
-            }
-            headers.insert(*col, text);
-        }
-    }
-    Layout { header_index, columns, headers, ignored }
-}
-
-fn find_layout(rows: &[RawRow]) -> Layout {
-    let mut best: Option<Layout> = None;
-    for i in 0..rows.len().min(super::build::HEADER_SEARCH_ROWS) {
-        let layout = layout_of(rows, i);
-        if layout.missing().is_empty() {
-            return layout;
-        }
-        if best.as_ref().is_none_or(|b| layout.columns.len() > b.columns.len()) {
-            best = Some(layout);
-        }
-    }
-    best.unwrap_or_else(|| layout_of(rows, 0))
+/// The required columns a header lacks, as named in the refusal.
+fn missing(layout: &Layout<Column>) -> Vec<String> {
+    REQUIRED.iter().filter(|c| !layout.has(**c)).map(|c| required_label(*c).to_string()).collect()
 }
 
 fn sheet(raw: RawSheet) -> Result<ExamSheet, Refusal> {
-    if raw.rows.is_empty() {
-        return Err(Refusal::NoRows);
-    }
-    let layout = find_layout(&raw.rows);
-    let cyrillic_header = layout
-        .columns
-        .keys()
-        .any(|c| layout.headers.get(c).is_some_and(|h| h.chars().any(|ch| matches!(ch, 'А'..='я' | 'Ё' | 'ё'))));
-    if raw.guessed_encoding && !cyrillic_header {
-        return Err(Refusal::Encoding);
-    }
-    let missing = layout.missing();
-    if !missing.is_empty() {
-        return Err(Refusal::MissingColumns { missing });
-    }
-    let mut data = raw.rows.get(layout.header_index + 1..).unwrap_or_default();
-    if let Some((first, rest)) = data.split_first()
-        && is_column_numbering(first)
-    {
-        data = rest;
-    }
-    let total = data.len() + raw.uncounted_rows;
-    if total > MAX_ROWS {
-        return Err(Refusal::TooManyRows { rows: total });
-    }
+    let (layout, data) = layout::table(&raw, column_for, missing)?;
     let mut out = ExamSheet {
         rows: Vec::with_capacity(data.len()),
         problems: Vec::new(),
@@ -217,16 +125,11 @@ fn sheet(raw: RawSheet) -> Result<ExamSheet, Refusal> {
     Ok(out)
 }
 
-/// A row of consecutive numbers 1, 2, 3 … (at least three of them) under the header.
-fn is_column_numbering(row: &RawRow) -> bool {
-    row.cells.len() >= 3 && row.cells.iter().enumerate().all(|(i, (_, v))| values::plain(v).0 == (i + 1).to_string())
-}
-
-fn exam_row(raw: &RawRow, layout: &Layout, problems: &mut Vec<CellProblem>) -> Option<ExamRow> {
+fn exam_row(raw: &RawRow, layout: &Layout<Column>, problems: &mut Vec<CellProblem>) -> Option<ExamRow> {
     let mut out = ExamRow { row: raw.row, ..ExamRow::default() };
     let mut any = false;
     for (col, value) in &raw.cells {
-        let Some(column) = layout.columns.get(col) else { continue };
+        let Some(column) = layout.kinds.get(col) else { continue };
         let (slot, (text, problem)): (&mut String, Read) = match column {
             Column::Teacher => {
                 let (t, p) = values::plain(value);
@@ -240,8 +143,7 @@ fn exam_row(raw: &RawRow, layout: &Layout, problems: &mut Vec<CellProblem>) -> O
         *slot = text;
         any = true;
         if let Some(message) = problem {
-            let column = layout.headers.get(col).cloned().unwrap_or_else(|| super::column_letters(*col));
-            problems.push(CellProblem { row: raw.row, column, message });
+            problems.push(CellProblem { row: raw.row, column: layout.column_name(*col), message });
         }
     }
     any.then_some(out)

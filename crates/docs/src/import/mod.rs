@@ -7,8 +7,11 @@
 //!    dense grid, so a stray cell at `XFD1048576` costs nothing) and refuses formulas;
 //!    [`csv`] decodes UTF-8 / UTF-16 / Windows-1251, detects the delimiter and refuses formula
 //!    injection;
-//! 3. [`build`] finds the header row, maps the columns (see [`columns`]) and turns every non-empty
-//!    row into an [`ImportRow`], converting Excel dates and «стаж» in years (see [`values`]).
+//! 3. [`layout`] finds the header row and the data rows under it, [`build`] maps the columns (see
+//!    [`columns`]) and turns every non-empty row into an [`ImportRow`], converting Excel dates and
+//!    «стаж» in years (see [`values`]).
+//!
+//! The ЕГЭ scores ([`exam`]) are read by the same steps 1 and 2 and the same [`layout`].
 //!
 //! What cannot be read at all is a [`Refusal`]; what is odd in a single cell is a [`CellProblem`]
 //! and the row is still produced.
@@ -17,6 +20,7 @@ mod build;
 mod columns;
 mod csv;
 pub mod exam;
+mod layout;
 mod values;
 mod xlsx;
 
@@ -182,20 +186,31 @@ struct RawSheet {
 }
 
 /// Rows kept in memory at most: the limit plus room for a title block above the header.
-const STORED_ROWS_CAP: usize = MAX_ROWS + build::HEADER_SEARCH_ROWS + 1;
+const STORED_ROWS_CAP: usize = MAX_ROWS + layout::HEADER_SEARCH_ROWS + 1;
 
 /// Reads the teacher bank from an XLSX or CSV file (decided by content, not by `file_name`).
 /// `today` turns «стаж» given in years into a start date.
 pub fn read_teachers(bytes: &[u8], file_name: &str, today: Date) -> Result<Sheet, Refusal> {
+    read_table(bytes, file_name, |raw| build::sheet(raw, today))
+}
+
+/// Reads the first sheet of an XLSX or CSV file and turns its raw rows into an import's rows with
+/// `rows`; what every import shares.
+fn read_table<T>(
+    bytes: &[u8],
+    file_name: &str,
+    rows: impl FnOnce(RawSheet) -> Result<T, Refusal>,
+) -> Result<T, Refusal> {
     // The readers below are written not to panic; this is the belt to those braces, so that a bug
     // in a third-party parser on a hostile file becomes a refusal, not a crashed request.
-    match catch_unwind(AssertUnwindSafe(|| read_inner(bytes, file_name, today))) {
+    match catch_unwind(AssertUnwindSafe(|| read_raw(bytes, file_name).and_then(rows))) {
         Ok(result) => result,
         Err(_) => Err(Refusal::Damaged { file_name: file_name.to_string(), detail: "reader panicked".into() }),
     }
 }
 
-fn read_inner(bytes: &[u8], file_name: &str, today: Date) -> Result<Sheet, Refusal> {
+/// The non-empty rows of the file's first sheet, by the reader its content calls for.
+fn read_raw(bytes: &[u8], file_name: &str) -> Result<RawSheet, Refusal> {
     let file_name = display_name(file_name);
     if bytes.len() > MAX_BYTES {
         return Err(Refusal::TooLarge { file_name, bytes: bytes.len() });
@@ -203,13 +218,12 @@ fn read_inner(bytes: &[u8], file_name: &str, today: Date) -> Result<Sheet, Refus
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Refusal::Empty { file_name });
     }
-    let raw = match sniff(bytes) {
-        Kind::Xlsx => xlsx::read(bytes, &file_name)?,
-        Kind::Text => csv::read(bytes, &file_name)?,
-        Kind::OldExcel => return Err(Refusal::OldExcel { file_name }),
-        Kind::Other => return Err(Refusal::NotATable { file_name }),
-    };
-    build::sheet(raw, today)
+    match sniff(bytes) {
+        Kind::Xlsx => xlsx::read(bytes, &file_name),
+        Kind::Text => csv::read(bytes, &file_name),
+        Kind::OldExcel => Err(Refusal::OldExcel { file_name }),
+        Kind::Other => Err(Refusal::NotATable { file_name }),
+    }
 }
 
 /// The name as shown in messages: the last path component, without control characters, short.
