@@ -447,3 +447,112 @@ pub async fn add_subgroup_member(
     let new = serde_json::json!({"subgroup_id": subgroup_id, "teacher_id": teacher_id, "joined_on": on});
     audit::record(conn, actor, a.scope(), "subgroup_member", Some(id), "create", &summary, None, Some(&new)).await
 }
+
+/// What an association's register of required documents is checked against for a year (see
+/// `metoda_domain::documents`): the order approving the year's composition, how many current
+/// members have their needs recorded, the kinds of documents uploaded, the plan's status, the
+/// cyclogram's rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Records {
+    /// The number of the latest order of the year approving the composition.
+    pub composition_order: Option<String>,
+    pub needs_recorded: usize,
+    pub uploaded: Vec<String>,
+    pub plan_status: Option<String>,
+    pub cyclogram_rows: usize,
+}
+
+/// The records of one association for the academic `year` and the plan year `plan_year`.
+pub async fn records(
+    conn: &mut AnyConnection,
+    association_id: i64,
+    year: metoda_domain::teachers::AcademicYear,
+    plan_year: i32,
+) -> Result<Records> {
+    let mut all = read_records(conn, crate::Among::Association(association_id), year, plan_year).await?;
+    Ok(all.remove(&association_id).unwrap_or_default())
+}
+
+/// The records of every association of a municipality at once: association → records (one
+/// without any is not in the map: its records are `Records::default()`).
+pub async fn records_of_municipality(
+    conn: &mut AnyConnection,
+    municipality_id: i64,
+    year: metoda_domain::teachers::AcademicYear,
+    plan_year: i32,
+) -> Result<std::collections::HashMap<i64, Records>> {
+    read_records(conn, crate::Among::Municipality(municipality_id), year, plan_year).await
+}
+
+async fn read_records(
+    conn: &mut AnyConnection,
+    among: crate::Among,
+    year: metoda_domain::teachers::AcademicYear,
+    plan_year: i32,
+) -> Result<std::collections::HashMap<i64, Records>> {
+    use metoda_domain::values::iso_date;
+    let mut out: std::collections::HashMap<i64, Records> = std::collections::HashMap::new();
+    let (start, end) = (iso_date(year.start()), iso_date(year.end()));
+    let orders: Vec<(i64, String)> = sqlx::query_as(&format!(
+        "SELECT association_id, number FROM orders
+         WHERE {} AND kind = 'approve_composition' AND order_date >= $2 AND order_date <= $3
+         ORDER BY order_date DESC, id DESC",
+        among.sql("association_id")
+    ))
+    .bind(among.id())
+    .bind(&start)
+    .bind(&end)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (a, number) in orders {
+        out.entry(a).or_default().composition_order.get_or_insert(number);
+    }
+    let needs: Vec<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT am.association_id, COUNT(DISTINCT d.teacher_id) FROM teacher_difficulties d
+         JOIN association_members am ON am.teacher_id = d.teacher_id
+         WHERE {} AND am.left_on IS NULL AND d.year = $2 GROUP BY am.association_id",
+        among.sql("am.association_id")
+    ))
+    .bind(among.id())
+    .bind(i64::from(year.0))
+    .fetch_all(&mut *conn)
+    .await?;
+    for (a, n) in needs {
+        out.entry(a).or_default().needs_recorded = usize::try_from(n).unwrap_or(0);
+    }
+    let uploaded: Vec<(i64, String)> = sqlx::query_as(&format!(
+        "SELECT owner_id, kind FROM attachments
+         WHERE owner = 'association' AND {} AND year = $2 AND archived_at IS NULL
+         ORDER BY uploaded_at DESC, id DESC",
+        among.sql("owner_id")
+    ))
+    .bind(among.id())
+    .bind(i64::from(year.0))
+    .fetch_all(&mut *conn)
+    .await?;
+    for (a, kind) in uploaded {
+        out.entry(a).or_default().uploaded.push(kind);
+    }
+    let plans: Vec<(i64, String)> = sqlx::query_as(&format!(
+        "SELECT association_id, status FROM work_plans WHERE {} AND year = $2",
+        among.sql("association_id")
+    ))
+    .bind(among.id())
+    .bind(i64::from(plan_year))
+    .fetch_all(&mut *conn)
+    .await?;
+    for (a, status) in plans {
+        out.entry(a).or_default().plan_status = Some(status);
+    }
+    let cyclograms: Vec<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT association_id, COUNT(*) FROM cyclogram_items WHERE {} AND archived_at IS NULL GROUP BY association_id",
+        among.sql("association_id")
+    ))
+    .bind(among.id())
+    .fetch_all(&mut *conn)
+    .await?;
+    for (a, n) in cyclograms {
+        out.entry(a).or_default().cyclogram_rows = usize::try_from(n).unwrap_or(0);
+    }
+    Ok(out)
+}

@@ -100,6 +100,30 @@ impl From<metoda_domain::FieldError> for StoreError {
     }
 }
 
+/// Whose records a summary reads: one association, or every association of a municipality at
+/// once (the authority's lists and overviews, the region's roll-up: a handful of queries for a
+/// municipality instead of a handful per association).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Among {
+    Association(i64),
+    Municipality(i64),
+}
+
+impl Among {
+    /// The condition on an association id column, with the id bound as $1.
+    fn sql(self, column: &str) -> String {
+        match self {
+            Among::Association(_) => format!("{column} = $1"),
+            Among::Municipality(_) => format!("{column} IN (SELECT id FROM associations WHERE municipality_id = $1)"),
+        }
+    }
+    fn id(self) -> i64 {
+        match self {
+            Among::Association(id) | Among::Municipality(id) => id,
+        }
+    }
+}
+
 /// Turns a unique-constraint violation into a [`StoreError::Conflict`] with `message`.
 pub(crate) fn unique(message: &str) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
     move |e| match &e {

@@ -1230,6 +1230,43 @@ pub async fn compliance(
     .bind(i64::from(year))
     .fetch_all(&mut *conn)
     .await?;
+    Ok(tally(&rows, settings, year, today))
+}
+
+/// The compliance of every association of a municipality (all under its profile `settings`) in
+/// one query: association → compliance (an association without meetings is not in the map:
+/// [`compliance_without_meetings`]).
+pub async fn compliance_of_municipality(
+    conn: &mut AnyConnection,
+    municipality_id: i64,
+    settings: &ProfileSettings,
+    year: i32,
+    today: Date,
+) -> Result<std::collections::HashMap<i64, Compliance>> {
+    let rows: Vec<(i64, String, String, Option<String>, Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT m.association_id, m.held_on, m.status, n.status, n.quorum, n.present
+         FROM meetings m LEFT JOIN minutes n ON n.meeting_id = m.id
+         WHERE m.association_id IN (SELECT id FROM associations WHERE municipality_id = $1)
+           AND m.year = $2 AND m.status <> 'cancelled'",
+    )
+    .bind(municipality_id)
+    .bind(i64::from(year))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by: std::collections::HashMap<i64, Vec<MeetingState>> = std::collections::HashMap::new();
+    for (association_id, held_on, status, minutes, quorum, present) in rows {
+        by.entry(association_id).or_default().push((held_on, status, minutes, quorum, present));
+    }
+    Ok(by.into_iter().map(|(a, rows)| (a, tally(&rows, settings, year, today))).collect())
+}
+
+/// The compliance of an association that has no meetings in the year.
+pub fn compliance_without_meetings(settings: &ProfileSettings, year: i32, today: Date) -> Compliance {
+    tally(&[], settings, year, today)
+}
+
+/// Counts a year's meetings (held on, status, minutes' status, quorum, present) against the minimum.
+fn tally(rows: &[MeetingState], settings: &ProfileSettings, year: i32, today: Date) -> Compliance {
     let today_iso = iso_date(today);
     let overdue_before = iso_date(today - time::Duration::days(MINUTES_SIGN_DAYS));
     let mut c = Compliance {
@@ -1242,19 +1279,19 @@ pub async fn compliance(
     for (held_on, status, minutes_status, q, present) in rows {
         let held = status == "held";
         let signed = minutes_status.as_deref() == Some("signed");
-        let q = q.and_then(|q| serde_json::from_str::<Quorum>(&q).ok()).unwrap_or(Quorum::NotRequired);
+        let q = q.as_deref().and_then(|q| serde_json::from_str::<Quorum>(q).ok()).unwrap_or(Quorum::NotRequired);
         if counts_for_minimum(held, signed, present.unwrap_or(0).max(0) as usize, q) {
             c.valid_meetings += 1;
         }
-        if status == "planned" && held_on >= today_iso {
+        if status == "planned" && *held_on >= today_iso {
             c.planned_ahead += 1;
         }
         // past its date and still not recorded, or its minutes not signed
-        if !signed && held_on < overdue_before {
+        if !signed && *held_on < overdue_before {
             c.overdue_minutes += 1;
         }
     }
     let (start, end) = year_bounds(settings.plan_period.value, year);
     c.days_left = if today > end { 0 } else { (end - today.max(start)).whole_days() + 1 };
-    Ok(c)
+    c
 }

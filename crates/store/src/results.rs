@@ -29,7 +29,7 @@ use time::Date;
 use crate::associations::NAME;
 use crate::attachments::{self, Attachment, Content};
 use crate::audit::{self, Scope};
-use crate::{Actor, Result, StoreError, now};
+use crate::{Actor, Among, Result, StoreError, now};
 
 /// The owner of a result's scans in `attachments`.
 pub const OWNER: &str = "result";
@@ -913,30 +913,6 @@ fn day(s: &str) -> Result<Date> {
 
 fn code<T>(what: &str, s: Option<&str>, parse: impl Fn(&str) -> Option<T>) -> Result<T> {
     s.and_then(parse).ok_or_else(|| StoreError::Other(format!("bad stored {what}: {s:?}")))
-}
-
-/// Whose facts are read: one association, or every association of a municipality at once (the
-/// authority's overview and the region's roll-up: a handful of queries for a municipality instead
-/// of a handful per association).
-#[derive(Debug, Clone, Copy)]
-enum Among {
-    Association(i64),
-    Municipality(i64),
-}
-
-impl Among {
-    /// The condition on an association id column, with the id bound as $1.
-    fn sql(self, column: &str) -> String {
-        match self {
-            Among::Association(_) => format!("{column} = $1"),
-            Among::Municipality(_) => format!("{column} IN (SELECT id FROM associations WHERE municipality_id = $1)"),
-        }
-    }
-    fn id(self) -> i64 {
-        match self {
-            Among::Association(id) | Among::Municipality(id) => id,
-        }
-    }
 }
 
 /// association, teacher, name, organization, joined, left, education, category

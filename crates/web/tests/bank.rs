@@ -710,3 +710,43 @@ async fn the_teacher_card_lists_the_teacher_s_results() {
     assert!(part.contains(&format!("/associations/{}/results?year={last}", app.assoc_a)), "{part}");
     app.stop().await;
 }
+
+/// The authority's list reads its columns municipality by municipality; every row says what the
+/// association's own page and API say: meetings against the minimum, the plan, missing documents.
+#[tokio::test]
+async fn the_list_shows_each_association_as_its_own_page_does() {
+    let app = TestApp::start().await;
+    let admin = app.login("admin").await;
+    let list: Value = admin.get("/api/v1/associations").await.json().await.unwrap();
+    let rows = list.as_array().unwrap();
+    assert!(rows.len() >= 4, "{list}");
+    let (mut with_compliance, mut with_missing, mut with_plan) = (0, 0, 0);
+    for row in rows {
+        let id = row["id"].as_i64().unwrap();
+        let one: Value = admin.get(&format!("/api/v1/associations/{id}")).await.json().await.unwrap();
+        let missing: Vec<&Value> = one["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["present"] == false)
+            .map(|d| &d["label"])
+            .collect();
+        let listed: Vec<&Value> = row["missing_documents"].as_array().unwrap().iter().collect();
+        if row["status"] == "active" {
+            assert_eq!(listed, missing, "association {id}");
+        }
+        with_missing += usize::from(!listed.is_empty());
+        if row["compliance"].is_null() {
+            continue;
+        }
+        with_compliance += 1;
+        let cp: Value = admin.get(&format!("/api/v1/associations/{id}/compliance")).await.json().await.unwrap();
+        for key in ["minimum", "valid_meetings", "planned_ahead", "days_left", "overdue_minutes"] {
+            assert_eq!(row["compliance"][key], cp[key], "association {id}, {key}: {cp}");
+        }
+        with_plan += usize::from(row["plan_status"].is_string());
+    }
+    assert!(with_compliance >= 4 && with_plan >= 4, "the demo's associations have plans and meetings: {list}");
+    assert!(with_missing >= 1, "some document is missing somewhere in the demo: {list}");
+    app.stop().await;
+}

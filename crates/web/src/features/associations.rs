@@ -91,42 +91,24 @@ async fn register_of(
     settings: Option<&ProfileSettings>,
 ) -> Result<Vec<DocumentState>, AppError> {
     let Some(settings) = settings else { return Ok(vec![]) };
-    let year = AcademicYear::containing(today());
-    let mut c = state.db.conn().await?;
-    let composition = orders::list(&mut c, None, Some(a.id))
-        .await?
-        .into_iter()
-        .find(|o| {
-            o.kind == "approve_composition"
-                && o.order_date >= values::iso_date(year.start())
-                && o.order_date <= values::iso_date(year.end())
-        })
-        .map(|o| o.number);
-    let needs: i64 = sqlx::query_scalar(
-        "SELECT COUNT(DISTINCT d.teacher_id) FROM teacher_difficulties d JOIN association_members am ON am.teacher_id = d.teacher_id
-         WHERE am.association_id = $1 AND am.left_on IS NULL AND d.year = $2",
-    )
-    .bind(a.id)
-    .bind(i64::from(year.0))
-    .fetch_one(&mut *c)
-    .await?;
-    let uploaded = metoda_store::attachments::list(&mut c, "association", a.id, Some(i64::from(year.0)))
-        .await?
-        .into_iter()
-        .map(|x| x.kind)
-        .collect();
     let plan_year = metoda_domain::meetings::year_of(settings.plan_period.value, today());
-    let plan_status = metoda_store::plans::of_year(&mut c, a.id, plan_year).await?.map(|p| p.status);
+    let mut c = state.db.conn().await?;
+    let records = associations::records(&mut c, a.id, AcademicYear::containing(today()), plan_year).await?;
+    Ok(register(a, settings, records))
+}
+
+/// The register of an association from its records.
+fn register(a: &Association, settings: &ProfileSettings, r: associations::Records) -> Vec<DocumentState> {
     let facts = Facts {
         regulation: true,
-        composition_order: composition,
+        composition_order: r.composition_order,
         members_in_bank: a.members as usize,
-        needs_recorded: needs as usize,
-        uploaded,
-        plan_status,
-        cyclogram_rows: metoda_store::cyclograms::list(&mut c, a.id).await?.len(),
+        needs_recorded: r.needs_recorded,
+        uploaded: r.uploaded,
+        plan_status: r.plan_status,
+        cyclogram_rows: r.cyclogram_rows,
     };
-    Ok(documents::register(&settings.required_documents.value, &facts))
+    documents::register(&settings.required_documents.value, &facts)
 }
 
 /// A row of the authority's list.
@@ -150,49 +132,57 @@ async fn rows(state: &AppState, me: &Current) -> Result<Vec<Row>, AppError> {
     let mut c = state.db.conn().await?;
     let list: Vec<Association> =
         associations::list(&mut c, None).await?.into_iter().filter(|a| me.may(Action::View, &res(a))).collect();
-    drop(c);
-    let mut out = vec![];
-    let mut cache: std::collections::HashMap<i64, Option<ProfileSettings>> = std::collections::HashMap::new();
+    // What the list shows is read municipality by municipality (a few queries each), not
+    // association by association.
+    let position: std::collections::HashMap<i64, usize> = list.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    let mut by_municipality: std::collections::BTreeMap<i64, Vec<Association>> = std::collections::BTreeMap::new();
     for a in list {
-        if let std::collections::hash_map::Entry::Vacant(e) = cache.entry(a.municipality_id) {
-            e.insert(settings_of(state, a.municipality_id).await?);
-        }
-        let settings = cache.get(&a.municipality_id).and_then(Option::as_ref);
-        let min = settings.and_then(|s| s.min_members.value);
-        let missing = if a.is_active() {
-            register_of(state, &a, settings)
-                .await?
-                .into_iter()
-                .filter(|d| !d.present)
-                .map(|d| d.label.to_owned())
-                .collect()
-        } else {
-            vec![]
-        };
-        let (compliance, plan_status) = match settings.filter(|_| a.is_active()) {
-            Some(s) => {
-                let mut c = state.db.conn().await?;
-                let cp = crate::features::meetings::compliance_now(&mut c, &a, s).await?;
-                let year = i64::from(metoda_domain::meetings::year_of(s.plan_period.value, today()));
-                let plan: Option<String> =
-                    sqlx::query_scalar("SELECT status FROM work_plans WHERE association_id = $1 AND year = $2")
-                        .bind(a.id)
-                        .bind(year)
-                        .fetch_optional(&mut *c)
-                        .await?;
-                (Some(cp), plan)
-            }
-            None => (None, None),
-        };
-        out.push(Row {
-            compliance,
-            plan_status,
-            below_minimum: a.is_active() && min.is_some_and(|m| (a.members as u32) < m),
-            min_members: min,
-            missing_documents: missing,
-            a,
-        });
+        by_municipality.entry(a.municipality_id).or_default().push(a);
     }
+    let mut out = vec![];
+    drop(c);
+    for (municipality_id, list) in by_municipality {
+        let settings = settings_of(state, municipality_id).await?;
+        let mut c = state.db.conn().await?;
+        let (mut records, mut compliance, plan_year) = match &settings {
+            Some(s) => {
+                let plan_year = metoda_domain::meetings::year_of(s.plan_period.value, today());
+                let year = AcademicYear::containing(today());
+                (
+                    associations::records_of_municipality(&mut c, municipality_id, year, plan_year).await?,
+                    metoda_store::meetings::compliance_of_municipality(&mut c, municipality_id, s, plan_year, today())
+                        .await?,
+                    plan_year,
+                )
+            }
+            None => Default::default(),
+        };
+        for a in list {
+            let min = settings.as_ref().and_then(|s| s.min_members.value);
+            let r = records.remove(&a.id).unwrap_or_default();
+            let (compliance, plan_status, missing) = match settings.as_ref().filter(|_| a.is_active()) {
+                Some(s) => {
+                    let cp = compliance
+                        .remove(&a.id)
+                        .unwrap_or_else(|| metoda_store::meetings::compliance_without_meetings(s, plan_year, today()));
+                    let plan = r.plan_status.clone();
+                    let missing =
+                        register(&a, s, r).into_iter().filter(|d| !d.present).map(|d| d.label.to_owned()).collect();
+                    (Some(cp), plan, missing)
+                }
+                None => (None, None, vec![]),
+            };
+            out.push(Row {
+                compliance,
+                plan_status,
+                below_minimum: a.is_active() && min.is_some_and(|m| (a.members as u32) < m),
+                min_members: min,
+                missing_documents: missing,
+                a,
+            });
+        }
+    }
+    out.sort_by_key(|r| position.get(&r.a.id).copied());
     Ok(out)
 }
 
