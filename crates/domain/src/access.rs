@@ -214,7 +214,7 @@ pub enum Resource {
     Analysis { region_id: i64, municipality_id: i64, association_id: i64 },
     /// Accepting or returning the submitted analyses of a municipality (asked with `Update`): the
     /// authority's; `to_region`: a report the profile sends to the region's association (004 §2.3:
-    /// the calendar year's, to РУМО), which the region operator decides on too.
+    /// the calendar year's, to РУМО), which the region operator decides on instead.
     AnalysisDecision { region_id: i64, municipality_id: i64, to_region: bool },
     /// The region's roll-up of the analyses (asked with `View`): the region operator's.
     RegionSummary { region_id: i64 },
@@ -438,8 +438,11 @@ fn grant_allows(g: &Grant, action: Action, what: &Resource) -> bool {
         Resource::RegionSummary { region_id } => action == View && operator && g.in_region(region_id),
         Resource::AnalysisDecision { region_id, municipality_id, to_region } => {
             action == Update
-                && ((role.manages_municipality() && g.in_municipality(municipality_id))
-                    || (to_region && operator && g.in_region(region_id)))
+                && if to_region {
+                    operator && g.in_region(region_id)
+                } else {
+                    role.manages_municipality() && g.in_municipality(municipality_id)
+                }
         }
         Resource::Results { region_id, municipality_id, association_id, own } => {
             if operator {
@@ -801,7 +804,7 @@ mod tests {
         assert!(!may(&operator, Action::View, &Resource::RegionSummary { region_id: 2 }));
         assert!(!may(&spec, Action::View, &Resource::RegionSummary { region_id: 1 }), "the roll-up is the region's");
         assert!(!may(&operator, Action::Update, &decide), "the authority's report is the authority's");
-        assert!(may(&operator, Action::Update, &to_region) && may(&spec, Action::Update, &to_region), "004: to РУМО");
+        assert!(may(&operator, Action::Update, &to_region) && !may(&spec, Action::Update, &to_region), "004: to РУМО");
         let elsewhere = grant(Role::RegionOperator, 2, None, None, None);
         assert!(!may(&elsewhere, Action::Update, &to_region) && !may(&head, Action::Update, &to_region));
     }

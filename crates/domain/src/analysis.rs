@@ -676,6 +676,12 @@ pub fn compute(period: impl Into<Period>, date: Date, facts: &Facts) -> Analysis
 
     apart.sort();
     let apart = apart.into_iter().map(|(n, source)| Apart { source, row: n.to_string() }).collect();
+    if year.kind == PlanPeriod::CalendarYear {
+        // rows 2–4 name the academic year; a calendar year's report names its own
+        for i in &mut indicators {
+            i.label = i.label.replace("за учебный год", "за календарный год");
+        }
+    }
     Analysis { year: year.year, period: year.kind, date, indicators, apart }
 }
 
@@ -1187,6 +1193,12 @@ mod tests {
         let academic = compute(Y, ON, &facts);
         assert_eq!(sources(&academic, "16.1"), students(&[4, 5, 6]), "1 September – 31 August");
         assert_eq!(academic.covers(), Period::academic(2025));
+        assert!(calendar.get("3").is_some_and(|i| i.label.ends_with("за календарный год")));
+        assert!(academic.get("3").is_some_and(|i| i.label.ends_with("за учебный год")));
+        // A member from 1 January is a member "as of 1 January" (row 1), with no record of 2025.
+        let joined = Member { joined: date!(2026 - 01 - 01), ..member(2, 102) };
+        let facts = Facts { members: vec![member(1, 101), joined], ..Facts::default() };
+        assert_eq!(value(&compute(Period::calendar(2025), date!(2026 - 01 - 01), &facts), "1"), 2);
         let only_last_year =
             Facts { non_objective: vec![NonObjective { organization_id: 101, year: AcademicYear(2024) }], ..facts };
         assert_eq!(value(&compute(Period::calendar(2025), date!(2026 - 01 - 01), &only_last_year), "29"), 0);

@@ -950,6 +950,9 @@ async fn read_facts(
     period: Period,
 ) -> Result<Vec<Facts>> {
     let (start, end) = (iso_date(period.start()), iso_date(period.end()));
+    // Members are read up to the day after the period: a calendar year's analysis counts them "as
+    // of 1 January" (004 §6), the day after its end.
+    let members_until = iso_date(period.end().next_day().unwrap_or(period.end()));
     let mut out: Vec<Facts> = associations
         .iter()
         .map(|&association_id| Facts {
@@ -978,7 +981,7 @@ async fn read_facts(
     ))
     .bind(among.id())
     .bind(&start)
-    .bind(&end)
+    .bind(&members_until)
     .fetch_all(&mut *conn)
     .await?;
     for (association_id, teacher_id, full_name, organization_id, joined, left, education, category) in rows {

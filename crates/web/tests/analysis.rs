@@ -174,8 +174,11 @@ async fn the_analysis_is_computed_written_submitted_returned_resubmitted_and_acc
     assert!(lines.iter().all(|l| l["attendance"].as_u64().is_some_and(|p| p > 0 && p <= 100)), "{o}");
     let page = spec.get(&format!("/analysis?year={last}")).await.text().await.unwrap();
     assert!(page.contains("не представлен") && page.contains("Итого"), "{page}");
-    for chart in ["Квалификационные категории педагогов", "Посещаемость заседаний", "Результаты обучающихся по уровням"]
-    {
+    for chart in [
+        "Квалификационные категории педагогов",
+        "Посещаемость заседаний",
+        "Победители и призёры из числа обучающихся по уровням",
+    ] {
         assert!(page.contains(chart), "{chart}");
     }
     assert!(page.contains(&format!(">{expected}</text>")), "the association's attendance is drawn");
@@ -281,6 +284,10 @@ async fn seed_004_reports_for_the_calendar_year_as_of_1_january_apart_from_the_a
     let rr: Value =
         op.get(&format!("/api/v1/analysis/region?year={cal}&period=calendar_year")).await.json().await.unwrap();
     assert_eq!(rr["period_label"], format!("{cal} календарный год"));
+    let names: Vec<&str> = rr["municipalities"].as_array().unwrap().iter().map(|m| m[1].as_str().unwrap()).collect();
+    assert_eq!(names, ["Асиновский район"], "only 004 reports for the calendar year to РУМО");
+    let page = op.get(&format!("/analysis/region?year={cal}")).await.text().await.unwrap();
+    assert!(page.contains("За календарный год"), "the region has both periods");
     // The calendar year's report goes to РУМО: the region operator decides on it, not on the
     // academic year's (the authority's).
     let r = op
@@ -301,5 +308,11 @@ async fn seed_004_reports_for_the_calendar_year_as_of_1_january_apart_from_the_a
     assert!(e.to_string().contains("не предусматривает анализ за календарный год"), "{e}");
     let r = admin.get(&format!("/api/v1/associations/{id}/analysis?period=weekly")).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = admin.get(&format!("/api/v1/analysis?municipality_id={}&period=calendar_year", app.muni_a)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "the overview of a 002 municipality has no calendar year");
+    let page = admin.get(&format!("/analysis?municipality_id={}", app.muni_a)).await.text().await.unwrap();
+    assert!(!page.contains("За календарный год"), "no tab for a period the profile does not report for");
+    let page = admin.get(&format!("/analysis?municipality_id={municipality}")).await.text().await.unwrap();
+    assert!(page.contains("За календарный год"), "004 reports for both");
     app.stop().await;
 }

@@ -59,8 +59,8 @@ fn res(a: &Association) -> Resource {
     Resource::Analysis { region_id: a.region_id, municipality_id: a.municipality_id, association_id: a.id }
 }
 
-/// Who decides on the report of a period: the authority, and the region operator too when the
-/// profile sends that period's report to the region's association (004: the calendar year, РУМО).
+/// Who decides on the report of a period: the authority, or the region operator when the profile
+/// sends that period's report to the region's association (004: the calendar year, РУМО).
 fn decision_res(a: &Association, s: &ProfileSettings, period: Period) -> Resource {
     let to_region = s
         .analysis_deadlines
@@ -111,35 +111,63 @@ fn valid_year(y: i32) -> Result<i32, AppError> {
     }
 }
 
-/// The period of a request: `year` (default: the current academic year, or the last calendar
-/// year) and `period` (academic_year, the default, or calendar_year).
-fn period_of(year: Option<i32>, kind: Option<&str>) -> Result<Period, AppError> {
+/// A period as a request names it (`year`, `period=academic_year|calendar_year`): either may be
+/// left out — the kind to the profile (its first), the year to today.
+#[derive(Debug, Clone, Copy)]
+struct Asked {
+    kind: Option<PlanPeriod>,
+    year: Option<i32>,
+}
+
+/// The period a request asks for, checked as far as it goes without the profile.
+fn period_of(year: Option<i32>, kind: Option<&str>) -> Result<Asked, AppError> {
     let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
-        None => PlanPeriod::AcademicYear,
-        Some(k) => PlanPeriod::from_code(k).ok_or_else(|| {
+        None => None,
+        Some(k) => Some(PlanPeriod::from_code(k).ok_or_else(|| {
             AppError::Validation(vec![FieldError::new(
                 "period",
                 "Период: academic_year (учебный год) или calendar_year (календарный год)",
             )])
-        })?,
+        })?),
     };
-    let year = match (year, kind) {
-        (Some(y), _) => valid_year(y)?,
-        (None, PlanPeriod::AcademicYear) => AcademicYear::containing(today()).0,
-        (None, PlanPeriod::CalendarYear) => today().year() - 1,
-    };
-    Ok(Period { kind, year })
+    Ok(Asked { kind, year: year.map(valid_year).transpose()? })
 }
 
-/// The period, if the association's profile reports for it.
-fn reported(s: &ProfileSettings, p: Period) -> Result<Period, AppError> {
-    if analysis::periods(&s.analysis_deadlines.value).contains(&p.kind) {
-        Ok(p)
-    } else {
-        Err(AppError::Validation(vec![FieldError::new(
-            "period",
-            format!("Положение муниципалитета не предусматривает анализ за {}", p.kind.label_ru()),
-        )]))
+impl Asked {
+    /// The period of this kind (the current academic year, or the last calendar year, by default).
+    fn of(self, kind: PlanPeriod) -> Period {
+        let year = self.year.unwrap_or_else(|| match kind {
+            PlanPeriod::AcademicYear => AcademicYear::containing(today()).0,
+            PlanPeriod::CalendarYear => today().year() - 1,
+        });
+        Period { kind, year }
+    }
+
+    /// The period under a profile: the kind asked, else the first the profile reports for;
+    /// refused when the profile does not report for it.
+    fn resolve(self, s: &ProfileSettings) -> Result<Period, AppError> {
+        let kinds = analysis::periods(&s.analysis_deadlines.value);
+        let kind = self.kind.unwrap_or(kinds[0]);
+        if !kinds.contains(&kind) {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "period",
+                format!("Положение муниципалитета не предусматривает анализ за {}", kind.label_ru()),
+            )]));
+        }
+        Ok(self.of(kind))
+    }
+
+    /// `year=…[&period=…]`, to come back to the same page.
+    fn query(self) -> String {
+        let mut q = self.year.map(|y| format!("year={y}")).unwrap_or_default();
+        if let Some(k) = self.kind {
+            if !q.is_empty() {
+                q.push('&');
+            }
+            q.push_str("period=");
+            q.push_str(k.code());
+        }
+        q
     }
 }
 
@@ -156,7 +184,7 @@ fn pq(p: Period) -> String {
     }
 }
 
-/// "за учебный год — в орган управления образованием до 1 июля, по состоянию на 01.07".
+/// "за учебный год — в орган управления образованием до 1 июля".
 fn period_words(s: &ProfileSettings, kind: PlanPeriod) -> String {
     let deadlines: Vec<String> = s
         .analysis_deadlines
@@ -413,7 +441,6 @@ async fn body(
     s: &ProfileSettings,
     period: Period,
 ) -> Result<AnalysisBody, AppError> {
-    let period = reported(s, period)?;
     let mut c = state.db.conn().await?;
     let report = reports::find(&mut c, a.id, period).await?;
     let frozen = match &report {
@@ -444,12 +471,12 @@ async fn set_text(
     me: &Current,
     ctx: &Ctx,
     id: i64,
-    period: Period,
+    asked: Asked,
     n: u8,
     text: &str,
 ) -> Result<(), AppError> {
     let (a, s) = load(state, me, id, Action::Update).await?;
-    let period = reported(&s, period)?;
+    let period = asked.resolve(&s)?;
     let mut tx = state.db.begin().await?;
     let r = reports::open(&mut tx, &ctx.actor(), &a, &s, period).await?;
     reports::set_text(&mut tx, &ctx.actor(), &a, &r, n, text).await?;
@@ -457,9 +484,9 @@ async fn set_text(
     Ok(())
 }
 
-async fn submit(state: &AppState, me: &Current, ctx: &Ctx, id: i64, period: Period) -> Result<Report, AppError> {
+async fn submit(state: &AppState, me: &Current, ctx: &Ctx, id: i64, asked: Asked) -> Result<Report, AppError> {
     let (a, s) = load(state, me, id, Action::Update).await?;
-    let period = reported(&s, period)?;
+    let period = asked.resolve(&s)?;
     if !a.is_active() {
         return Err(AppError::Conflict("Объединение ликвидировано".into()));
     }
@@ -490,10 +517,11 @@ async fn decide(
     me: &Current,
     ctx: &Ctx,
     id: i64,
-    period: Period,
+    asked: Asked,
     d: &DecisionInput,
 ) -> Result<Report, AppError> {
     let (a, s) = load(state, me, id, Action::View).await?;
+    let period = asked.resolve(&s)?;
     require(me, Action::Update, &decision_res(&a, &s, period))?;
     let mut tx = state.db.begin().await?;
     let r = reports::find(&mut tx, a.id, period)
@@ -561,10 +589,11 @@ async fn view_with(
     me: &Current,
     ctx: &Ctx,
     id: i64,
-    period: Period,
+    asked: Asked,
     errors: Vec<FieldError>,
 ) -> PageResult {
     let (a, s) = load(state, me, id, Action::View).await?;
+    let period = asked.resolve(&s)?;
     let b = body(state, &a, &s, period).await?;
     let can_edit = a.is_active() && me.may(Action::Update, &res(&a));
     let can_decide = me.may(Action::Update, &decision_res(&a, &s, period));
@@ -606,15 +635,15 @@ async fn done<T>(
     me: &Current,
     ctx: &Ctx,
     id: i64,
-    period: Period,
+    asked: Asked,
     r: Result<T, AppError>,
     ok: &str,
 ) -> PageResult {
     match r {
-        Ok(_) => Ok(redirect_with(&format!("/associations/{id}/analysis?year={}{}", period.year, pq(period)), ok, ctx)),
+        Ok(_) => Ok(redirect_with(&format!("/associations/{id}/analysis?{}", asked.query()), ok, ctx)),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (_, errors) = crate::features::municipalities::form_errors(e);
-            view_with(state, me, ctx, id, period, errors).await
+            view_with(state, me, ctx, id, asked, errors).await
         }
         Err(e) => Err(e),
     }
@@ -695,8 +724,9 @@ pub async fn api_get(
     Path(id): Path<i64>,
     Query(q): Query<ApiYear>,
 ) -> ApiResult<AnalysisBody> {
+    let asked = period_of(q.year, q.period.as_deref())?;
     let (a, s) = load(&state, &me, id, Action::View).await?;
-    Ok(Json(body(&state, &a, &s, period_of(q.year, q.period.as_deref())?).await?))
+    Ok(Json(body(&state, &a, &s, asked.resolve(&s)?).await?))
 }
 
 /// Write the head's text of a section (1–24); empty text removes it.
@@ -713,7 +743,7 @@ pub async fn api_text(
     let p = period_of(Some(year), q.period.as_deref())?;
     set_text(&state, &me, &ctx, id, p, n, &json_body(b)?.text).await?;
     let (a, s) = load(&state, &me, id, Action::View).await?;
-    Ok(Json(body(&state, &a, &s, p).await?))
+    Ok(Json(body(&state, &a, &s, p.resolve(&s)?).await?))
 }
 
 /// Submit the analysis: frozen as the next version; late when after the profile's deadline.
@@ -772,14 +802,10 @@ fn file_of(id: i64, period: Period, ext: &str) -> String {
 }
 
 /// The whole analysis as a Word document: the 24 sections, then the indicator table.
-async fn docx_of(
-    state: &AppState,
-    me: &Current,
-    id: i64,
-    period: Period,
-) -> Result<axum::response::Response, AppError> {
+async fn docx_of(state: &AppState, me: &Current, id: i64, asked: Asked) -> Result<axum::response::Response, AppError> {
     use metoda_docs::analysis_docx::{AnalysisDoc, AnalysisSection, analysis_docx};
     let (a, s) = load(state, me, id, Action::View).await?;
+    let period = asked.resolve(&s)?;
     let b = body(state, &a, &s, period).await?;
     let subtitle = match &b.report {
         Some(r) if r.version > 0 => format!(
@@ -813,13 +839,9 @@ async fn docx_of(
 }
 
 /// The indicator table as a spreadsheet.
-async fn xlsx_of(
-    state: &AppState,
-    me: &Current,
-    id: i64,
-    period: Period,
-) -> Result<axum::response::Response, AppError> {
+async fn xlsx_of(state: &AppState, me: &Current, id: i64, asked: Asked) -> Result<axum::response::Response, AppError> {
     let (a, s) = load(state, me, id, Action::View).await?;
+    let period = asked.resolve(&s)?;
     let b = body(state, &a, &s, period).await?;
     let bytes = metoda_docs::analysis_xlsx::indicators_xlsx(&title_of(&a, period), &lines_of(&b))
         .map_err(AppError::internal)?;
@@ -892,7 +914,7 @@ fn summary_charts(total: impl Fn(&str) -> u32, attendance: &[(String, Option<u32
         ("без категории".to_string(), (v("1") - sum(&["1.3", "1.4", "1.5"])).max(0)),
     ];
     let levels = [
-        ("всероссийский".to_string(), sum(&["11.1", "12.1", "13.1"])),
+        ("всероссийский".to_string(), sum(&["11.1", "12.1"])),
         ("региональный".to_string(), sum(&["9.1", "10.1", "14.1", "15.1"])),
         ("муниципальный".to_string(), sum(&["8.1", "16.1", "17.1"])),
     ];
@@ -909,7 +931,7 @@ fn summary_charts(total: impl Fn(&str) -> u32, attendance: &[(String, Option<u32
     if !attendance.is_empty() {
         charts.push(chart("Посещаемость заседаний, % членов (в среднем за год)", &attendance));
     }
-    charts.push(chart("Результаты обучающихся по уровням (строки 8–17, очные)", &levels));
+    charts.push(chart("Победители и призёры из числа обучающихся по уровням (строки 8–17)", &levels));
     charts
 }
 
@@ -936,6 +958,8 @@ pub struct Overview {
     /// academic_year | calendar_year
     pub period: String,
     pub period_label: String,
+    /// The periods the municipality's profile reports for (codes).
+    pub periods: Vec<String>,
     pub due_on: Option<String>,
     pub lines: Vec<OverviewLine>,
     /// The rows (code, label) of the summary, in the form's order.
@@ -956,9 +980,7 @@ pub struct OverviewQuery {
 
 /// Every active association of the municipality the user may read, with its report and indicators.
 async fn overview(state: &AppState, me: &Current, q: &OverviewQuery) -> Result<Overview, AppError> {
-    let period = period_of(q.year, q.period.as_deref())?;
-    let (year, period_label) = (period.year, period.label_ru());
-    let kind = period.kind.code().to_owned();
+    let asked = period_of(q.year, q.period.as_deref())?;
     let mut c = state.db.conn().await?;
     let municipality_id = match q.municipality_id {
         Some(m) => m,
@@ -977,21 +999,35 @@ async fn overview(state: &AppState, me: &Current, q: &OverviewQuery) -> Result<O
     {
         return Err(AppError::Forbidden);
     }
-    let Some(first) = list.first() else {
+    // One municipality, one profile: the periods it reports for.
+    let settings = match m.profile_id {
+        Some(p) => Some(metoda_store::profiles::get(&mut c, p).await?.settings()?),
+        None => None,
+    };
+    let period = match &settings {
+        Some(s) => asked.resolve(s)?,
+        None => asked.of(asked.kind.unwrap_or(PlanPeriod::AcademicYear)),
+    };
+    let (year, period_label, kind) = (period.year, period.label_ru(), period.kind.code().to_owned());
+    let periods = settings
+        .as_ref()
+        .map(|s| analysis::periods(&s.analysis_deadlines.value).iter().map(|k| k.code().to_owned()).collect())
+        .unwrap_or_default();
+    let (Some(s), false) = (settings, list.is_empty()) else {
         return Ok(Overview {
             municipality_id,
             year,
             period: kind,
             period_label,
+            periods,
             due_on: None,
             lines: vec![],
             rows: vec![],
             totals: vec![],
         });
     };
-    // One municipality, one profile; its associations' facts read at once
-    // (`benches/analysis.rs`: the region's 1 000 associations in a fraction of a second).
-    let s = settings_for(&mut c, first).await?;
+    // The associations' facts read at once (`benches/analysis.rs`: the region's 1 000
+    // associations in under a second).
     let due_on = reports::deadline_of(&s, period).map(metoda_domain::values::iso_date);
     let mut reports: HashMap<i64, Report> = reports::of_municipality(&mut c, municipality_id, period)
         .await?
@@ -1039,7 +1075,7 @@ async fn overview(state: &AppState, me: &Current, q: &OverviewQuery) -> Result<O
         .iter()
         .map(|(code, _)| lines.iter().filter_map(|l| l.values.iter().find(|(c, _)| c == code).map(|(_, v)| *v)).sum())
         .collect();
-    Ok(Overview { municipality_id, year, period: kind, period_label, due_on, lines, rows, totals })
+    Ok(Overview { municipality_id, year, period: kind, period_label, periods, due_on, lines, rows, totals })
 }
 
 #[derive(Template)]
@@ -1130,6 +1166,9 @@ pub struct RegionRollup {
     /// academic_year | calendar_year (the region's report for the calendar year: 004 §2.3).
     pub period: String,
     pub period_label: String,
+    /// The periods some profile of the region reports for (codes); the municipalities shown are
+    /// those whose profile reports for `period`.
+    pub periods: Vec<String>,
     /// Municipalities (id, name), in the order of the columns.
     pub municipalities: Vec<(i64, String)>,
     /// The rows (code, label) in the form's order.
@@ -1155,7 +1194,8 @@ pub struct RegionQuery {
 }
 
 async fn region_rollup(state: &AppState, me: &Current, q: &RegionQuery) -> Result<RegionRollup, AppError> {
-    let period = period_of(q.year, q.period.as_deref())?;
+    let asked = period_of(q.year, q.period.as_deref())?;
+    let period = asked.of(asked.kind.unwrap_or(PlanPeriod::AcademicYear));
     let year = period.year;
     let region_id = match q.region_id.or_else(|| me.principal.grants.iter().find_map(|g| g.region_id)) {
         Some(r) => r,
@@ -1170,17 +1210,39 @@ async fn region_rollup(state: &AppState, me: &Current, q: &RegionQuery) -> Resul
     require(me, Action::View, &Resource::RegionSummary { region_id })?;
     let mut c = state.db.conn().await?;
     let list = metoda_store::municipalities::list(&mut c, Some(region_id), false).await?;
+    // The municipalities whose profile reports for the period (the calendar year's reports go to
+    // РУМО only where the regulation says so: 004), and every period some profile reports for.
+    let mut reporting = vec![];
+    let mut periods: Vec<String> = vec![];
+    for m in list {
+        let Some(p) = m.profile_id else { continue };
+        let kinds =
+            analysis::periods(&metoda_store::profiles::get(&mut c, p).await?.settings()?.analysis_deadlines.value);
+        for k in &kinds {
+            if !periods.iter().any(|x| x == k.code()) {
+                periods.push(k.code().to_owned());
+            }
+        }
+        if kinds.contains(&period.kind) {
+            reporting.push(m);
+        }
+    }
+    periods.sort();
     drop(c);
     let mut municipalities = vec![];
     let mut rows: Vec<(String, String)> = vec![];
     let mut columns: Vec<Vec<(String, u32)>> = vec![];
     let mut reports = vec![];
     let mut attendances = vec![];
-    for m in list.into_iter().filter(|m| m.profile_id.is_some()) {
+    for m in reporting {
         let o = overview(
             state,
             me,
-            &OverviewQuery { municipality_id: Some(m.id), year: Some(year), period: q.period.clone() },
+            &OverviewQuery {
+                municipality_id: Some(m.id),
+                year: Some(year),
+                period: Some(period.kind.code().to_owned()),
+            },
         )
         .await?;
         if rows.is_empty() {
@@ -1204,6 +1266,7 @@ async fn region_rollup(state: &AppState, me: &Current, q: &RegionQuery) -> Resul
         year,
         period: period.kind.code().to_owned(),
         period_label: period.label_ru(),
+        periods,
         municipalities,
         rows,
         values,
@@ -1271,4 +1334,33 @@ pub async fn api_region(
     Query(q): Query<RegionQuery>,
 ) -> ApiResult<RegionRollup> {
     Ok(Json(region_rollup(&state, &me, &q).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use metoda_domain::profile::{AnalysisDeadline, PlanPeriod, ProfileSettings, preset};
+
+    use super::{Asked, period_of};
+
+    fn settings(code: &str) -> ProfileSettings {
+        preset(code).map(|p| p.settings).unwrap_or_else(|| panic!("preset {code}"))
+    }
+
+    #[test]
+    fn a_period_left_out_is_the_profile_s_first_and_one_it_does_not_report_for_is_refused() {
+        let s002 = settings("seed-002");
+        let s004 = settings("seed-004");
+        let none = period_of(Some(2025), None).unwrap();
+        let calendar = period_of(Some(2025), Some("calendar_year")).unwrap();
+        assert_eq!(none.resolve(&s002).unwrap().kind, PlanPeriod::AcademicYear);
+        assert!(calendar.resolve(&s002).is_err(), "002 reports for the academic year only");
+        assert_eq!(calendar.resolve(&s004).unwrap().kind, PlanPeriod::CalendarYear);
+        // A profile that reports for the calendar year only opens it without being asked.
+        let mut only_calendar = s004.clone();
+        only_calendar.analysis_deadlines.value.retain(|d: &AnalysisDeadline| d.period == PlanPeriod::CalendarYear);
+        assert_eq!(none.resolve(&only_calendar).unwrap().kind, PlanPeriod::CalendarYear);
+        assert!(period_of(Some(2025), Some("weekly")).is_err() && period_of(Some(3000), None).is_err());
+        assert_eq!(calendar.query(), "year=2025&period=calendar_year");
+        assert_eq!(Asked { kind: None, year: Some(2025) }.query(), "year=2025");
+    }
 }
