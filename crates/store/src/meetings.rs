@@ -1243,7 +1243,9 @@ pub async fn compliance_of_municipality(
     year: i32,
     today: Date,
 ) -> Result<std::collections::HashMap<i64, Compliance>> {
-    let rows: Vec<(i64, String, String, Option<String>, Option<String>, Option<i64>)> = sqlx::query_as(
+    // association, then a [`MeetingState`]
+    type Row = (i64, String, String, Option<String>, Option<String>, Option<i64>);
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT m.association_id, m.held_on, m.status, n.status, n.quorum, n.present
          FROM meetings m LEFT JOIN minutes n ON n.meeting_id = m.id
          WHERE m.association_id IN (SELECT id FROM associations WHERE municipality_id = $1)

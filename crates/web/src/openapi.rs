@@ -6,7 +6,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 
 use crate::features::{
     analysis, associations, audit, cyclograms, meetings, municipalities, orders, organizations, plans, profiles,
-    regions, results, session, teachers, users,
+    regions, results, session, teacher_years, teachers, users,
 };
 
 #[derive(OpenApi)]
@@ -24,6 +24,8 @@ use crate::features::{
         audit::api_list,
         teachers::api_list, teachers::api_composition, teachers::api_create, teachers::api_get, teachers::api_update,
         teachers::api_archive, teachers::api_restore,
+        teacher_years::api_years, teacher_years::api_topic, teacher_years::api_agree, teacher_years::api_course,
+        teacher_years::api_difficulty, teacher_years::api_position,
         associations::api_list, associations::api_get, associations::api_add, associations::api_remove, associations::api_subgroup,
         orders::api_list, orders::api_create, orders::api_get,
         plans::api_list, plans::api_create, plans::api_get, plans::api_add_item, plans::api_update_item, plans::api_status,

@@ -110,6 +110,14 @@ const A_TEACHER_READERS: &[&str] = &[
 const A_TEACHER_EDITORS: &[&str] = &["admin", "uo.head", "uo.specialist", "mmo.head", "mmo.deputy", "org.admin"];
 const A_TEACHER_ARCHIVERS: &[&str] = &["admin", "uo.head", "uo.specialist", "org.admin"];
 const B_TEACHER_READERS: &[&str] = &["admin", "b.specialist", "b.head", "b.teacher", "b.orgadmin"];
+/// Who sees the personal part of A's head teacher's card, and with it the per-year part (topics,
+/// courses, difficulties, places of work): not a member colleague, not the secretary.
+const A_TEACHER_PERSONAL: &[&str] =
+    &["admin", "uo.head", "uo.specialist", "cabinet.head", "mmo.head", "mmo.deputy", "org.admin"];
+const B_TEACHER_PERSONAL: &[&str] = &["admin", "b.specialist", "b.head", "b.orgadmin"];
+/// Who agrees the topic of A's teacher account: the head and deputy of its association, A's
+/// authority and cabinet head — never the teacher themself.
+const OWNER_TOPIC_AGREERS: &[&str] = &["admin", "uo.head", "uo.specialist", "cabinet.head", "mmo.head", "mmo.deputy"];
 const A_ASSOC_EDITORS: &[&str] = &["admin", "uo.head", "uo.specialist", "mmo.head"];
 const B_MANAGERS: &[&str] = &["admin", "b.specialist", "b.head"];
 const ORDER_REGISTRARS: &[&str] = &["admin", "uo.head", "uo.specialist", "b.specialist", "b.head"];
@@ -487,6 +495,37 @@ fn routes() -> Vec<Route> {
         r(put.clone(), "/api/v1/teachers/{a_teacher}", TeacherJson, A_TEACHER_EDITORS),
         r(p.clone(), "/api/v1/teachers/{a_teacher}/archive", None, A_TEACHER_ARCHIVERS),
         r(p.clone(), "/api/v1/teachers/{a_teacher}/restore", None, A_TEACHER_ARCHIVERS),
+        // the per-year part of the card (as its forms above)
+        r(g.clone(), "/api/v1/teachers/{a_teacher}/years", None, A_TEACHER_PERSONAL),
+        r(g.clone(), "/api/v1/teachers/{b_teacher}/years", None, B_TEACHER_PERSONAL),
+        r(put.clone(), "/api/v1/teachers/{a_teacher}/topic", Json(r#"{"topic": "Тема {tag}"}"#), A_TEACHER_EDITORS),
+        r(
+            put.clone(),
+            "/api/v1/teachers/{b_teacher}/topic",
+            Json(r#"{"topic": "Тема {tag}"}"#),
+            &["admin", "b.specialist", "b.head", "b.orgadmin"],
+        ),
+        // A's teacher account's topic is proposed afresh before each role (see the loop).
+        r(p.clone(), "/api/v1/teachers/{owner}/topic/agree", None, OWNER_TOPIC_AGREERS),
+        r(
+            p.clone(),
+            "/api/v1/teachers/{a_teacher}/courses",
+            Json(r#"{"kind": "retraining", "title": "Курс {tag}", "hours": 36, "end_on": "{today}"}"#),
+            A_TEACHER_EDITORS,
+        ),
+        r(
+            p.clone(),
+            "/api/v1/teachers/{a_teacher}/difficulties",
+            Json(r#"{"kind": "methodical", "note": "{tag}"}"#),
+            A_TEACHER_EDITORS,
+        ),
+        // A place of work of its own (the form above adds {org_a2}); removed before each role.
+        r(
+            p.clone(),
+            "/api/v1/teachers/{a_teacher}/positions",
+            Json(r#"{"organization_id": {org_a3}, "position": "совместитель"}"#),
+            A_TEACHER_EDITORS,
+        ),
         r(g.clone(), "/api/v1/associations", None, SIGNED_IN),
         r(g.clone(), "/api/v1/associations/{assoc_a}", None, A_ALL),
         r(g.clone(), "/api/v1/associations/{assoc_b}", None, B_ALL),
@@ -1276,6 +1315,21 @@ async fn every_route_for_every_role() {
     )
     .unwrap();
 
+    // A third organization of A, for a place of work of A's head teacher through the API.
+    let org_a3: i64 = {
+        let mut c = app.t.db.conn().await.unwrap();
+        sqlx::query_scalar(
+            "SELECT id FROM organizations WHERE municipality_id = $1 AND id <> $2 AND id <> $3 AND archived_at IS NULL
+             ORDER BY id LIMIT 1",
+        )
+        .bind(app.muni_a)
+        .bind(app.org_a)
+        .bind(app.org_a2)
+        .fetch_one(&mut *c)
+        .await
+        .unwrap()
+    };
+
     let mut failures = vec![];
     let mut checked = 0;
     for (i, login) in ROLES.iter().enumerate() {
@@ -1302,12 +1356,30 @@ async fn every_route_for_every_role() {
             }
             None => 1,
         };
+        // The per-year part: a topic of A's teacher account waiting to be agreed, and no further
+        // place of work of A's head teacher in {org_a3}, so each role's API call may succeed.
+        {
+            let mut tx = app.t.db.begin().await.unwrap();
+            let t = metoda_store::teachers::get(&mut tx, owner).await.unwrap();
+            let year = metoda_domain::teachers::AcademicYear::containing(time::OffsetDateTime::now_utc().date()).0;
+            metoda_store::teacher_years::propose_topic(&mut tx, &actor, &t, i64::from(year), "Тема матрицы")
+                .await
+                .unwrap();
+            sqlx::query("DELETE FROM teacher_positions WHERE teacher_id = $1 AND organization_id = $2")
+                .bind(app.a_teacher)
+                .bind(org_a3)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
         let tag = format!("r{i}");
         let fill = |s: &str| -> String {
             s.replace("{region}", &app.region.to_string())
                 .replace("{muni_a}", &app.muni_a.to_string())
                 .replace("{muni_b}", &app.muni_b.to_string())
                 .replace("{org_a2}", &app.org_a2.to_string())
+                .replace("{org_a3}", &org_a3.to_string())
                 .replace("{org_a}", &app.org_a.to_string())
                 .replace("{org_b}", &app.org_b.to_string())
                 .replace("{assoc_a}", &app.assoc_a.to_string())

@@ -1,21 +1,22 @@
 //! The per-year part of the teacher card: the self-education topic (the teacher or whoever keeps
 //! the record proposes it; the association head — or the authority — agrees it, 002 §6), courses
-//! taken, professional difficulties and needs (004 §6).
+//! taken, professional difficulties and needs (004 §6), further places of work. Each action is one
+//! function that the card's form (a redirect with a message) and the JSON API twin both call.
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::post;
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Role};
 use metoda_domain::teachers::{AcademicYear, CourseInput, DifficultyKind};
 use metoda_domain::values;
-use metoda_store::teacher_years;
+use metoda_store::teacher_years::{self, Course, Difficulty, Position, TopicYear};
 use metoda_store::teachers::{self, Teacher};
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::AppState;
-use crate::auth::{Current, Me};
-use crate::error::{AppError, PageResult};
+use crate::auth::{ApiMe, Ctx, Current, Me};
+use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path};
 use crate::features::teachers::{can, today};
 use crate::pages::redirect_with;
@@ -27,6 +28,12 @@ pub fn routes() -> Router<AppState> {
         .route("/teachers/{id}/courses", post(course_submit))
         .route("/teachers/{id}/difficulties", post(difficulty_submit))
         .route("/teachers/{id}/positions", post(position_submit))
+        .route("/api/v1/teachers/{id}/years", get(api_years))
+        .route("/api/v1/teachers/{id}/topic", axum::routing::put(api_topic))
+        .route("/api/v1/teachers/{id}/topic/agree", post(api_agree))
+        .route("/api/v1/teachers/{id}/courses", post(api_course))
+        .route("/api/v1/teachers/{id}/difficulties", post(api_difficulty))
+        .route("/api/v1/teachers/{id}/positions", post(api_position))
 }
 
 /// Who may write the per-year part: the teacher (own record) and whoever may update the record.
@@ -48,19 +55,262 @@ pub fn may_agree(me: &Current, t: &Teacher, memberships: &[i64]) -> bool {
         })
 }
 
-async fn load(state: &AppState, id: i64) -> Result<(Teacher, Vec<i64>), AppError> {
+/// The teacher and their associations, if the rule `allowed` lets the user act; else Forbidden.
+async fn load(
+    state: &AppState,
+    me: &Current,
+    id: i64,
+    allowed: fn(&Current, &Teacher, &[i64]) -> bool,
+) -> Result<Teacher, AppError> {
     let mut c = state.db.conn().await?;
     let t = teachers::get(&mut c, id).await?;
     let m = teachers::memberships(&mut c, id).await?;
-    Ok((t, m))
+    if !allowed(me, &t, &m) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(t)
+}
+
+/// Who may add a further place of work: whoever may update the record (not the teacher alone).
+fn may_update(me: &Current, t: &Teacher, memberships: &[i64]) -> bool {
+    can(me, Action::Update, t, memberships)
+}
+
+/// Who may read the per-year part: whoever sees the card's personal part (as on the card).
+fn may_read(me: &Current, t: &Teacher, memberships: &[i64]) -> bool {
+    can(me, Action::View, t, memberships) && can(me, Action::ViewPersonal, t, memberships)
 }
 
 fn current_year() -> i64 {
     i64::from(AcademicYear::containing(today()).0)
 }
 
+fn invalid(e: FieldError) -> AppError {
+    AppError::Validation(vec![e])
+}
+
+// ---- the actions, shared by the card's forms and the API ----
+
+/// The self-education topic of the current year (a form's or the API's body).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct TopicInput {
+    /// The topic, up to 500 characters.
+    pub topic: String,
+}
+
+/// Proposes (or changes) the topic of the current year; a changed topic needs agreeing again.
+async fn propose_topic(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    input: &TopicInput,
+) -> Result<TopicYear, AppError> {
+    let t = load(state, me, id, may_write).await?;
+    let topic = values::required_text("topic", "Тема самообразования", &input.topic, 500).map_err(invalid)?;
+    let year = current_year();
+    let mut tx = state.db.begin().await?;
+    teacher_years::propose_topic(&mut tx, &ctx.actor(), &t, year, &topic).await?;
+    let y =
+        teacher_years::topics(&mut tx, t.id).await?.into_iter().find(|y| y.year == year).ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(y)
+}
+
+/// Agrees the proposed topic of the current year.
+async fn agree_topic(state: &AppState, me: &Current, ctx: &Ctx, id: i64) -> Result<TopicYear, AppError> {
+    let t = load(state, me, id, may_agree).await?;
+    let year = current_year();
+    let mut tx = state.db.begin().await?;
+    teacher_years::agree_topic(&mut tx, &ctx.actor(), &t, year, me.user.id).await?;
+    let y =
+        teacher_years::topics(&mut tx, t.id).await?.into_iter().find(|y| y.year == year).ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(y)
+}
+
+/// Records a finished course (КПК or retraining).
+async fn add_course(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    input: &CourseInput,
+) -> Result<Course, AppError> {
+    let t = load(state, me, id, may_write).await?;
+    let d = input.parse(today()).map_err(AppError::Validation)?;
+    let mut tx = state.db.begin().await?;
+    let c = teacher_years::add_course(&mut tx, &ctx.actor(), &t, &d).await?;
+    tx.commit().await?;
+    Ok(c)
+}
+
+/// A professional difficulty or need of the current year (a form's or the API's body).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct DifficultyInput {
+    /// methodical | subject | psychological | digital | special_needs | assessment | attestation |
+    /// other, or `custom:<kind>` for a kind the municipality's profile adds.
+    pub kind: String,
+    /// An optional note, up to 2000 characters.
+    pub note: String,
+}
+
+async fn add_difficulty(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    input: &DifficultyInput,
+) -> Result<Difficulty, AppError> {
+    let t = load(state, me, id, may_write).await?;
+    let extra = extra_kinds(state, &t).await?;
+    let unknown = || invalid(FieldError::new("kind", "Вид затруднения: выберите из списка"));
+    let kind = match input.kind.strip_prefix(teacher_years::CUSTOM) {
+        Some(own) if extra.iter().any(|e| e == own) => input.kind.clone(),
+        Some(_) => return Err(unknown()),
+        None => DifficultyKind::from_code(&input.kind).map(|k| k.code().to_owned()).ok_or_else(unknown)?,
+    };
+    let note = values::optional_long_text("note", "Пояснение", &input.note, 2000).map_err(invalid)?;
+    let mut tx = state.db.begin().await?;
+    let d = teacher_years::add_difficulty(&mut tx, &ctx.actor(), &t, current_year(), &kind, note.as_deref()).await?;
+    tx.commit().await?;
+    Ok(d)
+}
+
+/// Adds a further place of work; `organization_id` as typed (a form sends text).
+async fn add_position(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    organization_id: &str,
+    position: &str,
+) -> Result<Position, AppError> {
+    let t = load(state, me, id, may_update).await?;
+    let org: i64 = organization_id
+        .trim()
+        .parse()
+        .map_err(|_| invalid(FieldError::new("organization_id", "Организация: выберите из списка")))?;
+    let position = values::required_text("position", "Должность", position, 200).map_err(invalid)?;
+    let mut tx = state.db.begin().await?;
+    let p = teacher_years::add_position(&mut tx, &ctx.actor(), &t, org, &position).await?;
+    tx.commit().await?;
+    Ok(p)
+}
+
+/// The per-year part of the card as the API gives it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TeacherYears {
+    pub teacher_id: i64,
+    /// The current academic year by its first calendar year (2026 for 2026/2027).
+    pub year: i64,
+    /// The current academic year, "2026/2027".
+    pub year_label: String,
+    /// The topic of the current year, when proposed.
+    pub current: Option<TopicYear>,
+    /// The topics of every year, newest first.
+    pub topics: Vec<TopicYear>,
+    /// Courses, the latest finished first.
+    pub courses: Vec<CourseView>,
+    /// Difficulties and needs, the newest year first.
+    pub difficulties: Vec<DifficultyView>,
+    /// Further places of work (the main one is on the teacher record).
+    pub positions: Vec<Position>,
+    /// The caller may propose the topic, record courses and difficulties.
+    pub may_write: bool,
+    /// The caller may agree the topic.
+    pub may_agree: bool,
+    /// The caller may add a place of work.
+    pub may_update: bool,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CourseView {
+    pub id: i64,
+    /// advanced_training | retraining
+    pub kind: String,
+    pub kind_label: String,
+    pub title: String,
+    pub provider: Option<String>,
+    pub hours: Option<i64>,
+    /// ISO date.
+    pub start_on: Option<String>,
+    /// ISO date.
+    pub end_on: String,
+    pub certificate: Option<String>,
+}
+
+impl From<Course> for CourseView {
+    fn from(c: Course) -> Self {
+        CourseView {
+            kind_label: c.kind_label().to_owned(),
+            id: c.id,
+            kind: c.kind,
+            title: c.title,
+            provider: c.provider,
+            hours: c.hours,
+            start_on: c.start_on,
+            end_on: c.end_on,
+            certificate: c.certificate,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DifficultyView {
+    pub id: i64,
+    /// The academic year by its first calendar year.
+    pub year: i64,
+    /// "2026/2027"
+    pub year_label: String,
+    pub kind: String,
+    pub kind_label: String,
+    pub note: Option<String>,
+}
+
+impl From<Difficulty> for DifficultyView {
+    fn from(d: Difficulty) -> Self {
+        DifficultyView {
+            kind_label: d.kind_label().to_owned(),
+            year_label: format!("{}/{}", d.year, d.year + 1),
+            id: d.id,
+            year: d.year,
+            kind: d.kind,
+            note: d.note,
+        }
+    }
+}
+
+async fn years(state: &AppState, me: &Current, id: i64) -> Result<TeacherYears, AppError> {
+    let mut c = state.db.conn().await?;
+    let t = teachers::get(&mut c, id).await?;
+    let m = teachers::memberships(&mut c, id).await?;
+    if !may_read(me, &t, &m) {
+        return Err(AppError::Forbidden);
+    }
+    let year = AcademicYear::containing(today());
+    let topics = teacher_years::topics(&mut c, t.id).await?;
+    Ok(TeacherYears {
+        teacher_id: t.id,
+        year: i64::from(year.0),
+        year_label: year.label(),
+        current: topics.iter().find(|y| y.year == i64::from(year.0)).cloned(),
+        topics,
+        courses: teacher_years::courses(&mut c, t.id).await?.into_iter().map(CourseView::from).collect(),
+        difficulties: teacher_years::difficulties(&mut c, t.id).await?.into_iter().map(DifficultyView::from).collect(),
+        positions: teacher_years::positions(&mut c, t.id).await?,
+        may_write: may_write(me, &t, &m),
+        may_agree: may_agree(me, &t, &m),
+        may_update: may_update(me, &t, &m),
+    })
+}
+
+// ---- the card's forms ----
+
 /// Failures come back to the card as a one-line message (the card shows the forms again).
-fn back(id: i64, ctx: &crate::auth::Ctx, r: Result<String, AppError>) -> PageResult {
+fn back(id: i64, ctx: &Ctx, r: Result<String, AppError>) -> PageResult {
     match r {
         Ok(m) => Ok(redirect_with(&format!("/teachers/{id}"), &m, ctx)),
         Err(AppError::Validation(errs)) => Ok(redirect_with(
@@ -73,47 +323,19 @@ fn back(id: i64, ctx: &crate::auth::Ctx, r: Result<String, AppError>) -> PageRes
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct TopicForm {
-    topic: String,
-}
-
 async fn topic_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
     Path(id): Path<i64>,
-    Form(f): Form<TopicForm>,
+    Form(f): Form<TopicInput>,
 ) -> PageResult {
-    let (t, m) = load(&state, id).await?;
-    if !may_write(&me, &t, &m) {
-        return Err(AppError::Forbidden);
-    }
-    let r = async {
-        let topic = values::required_text("topic", "Тема самообразования", &f.topic, 500)
-            .map_err(|e| AppError::Validation(vec![e]))?;
-        let mut tx = state.db.begin().await?;
-        teacher_years::propose_topic(&mut tx, &ctx.actor(), &t, current_year(), &topic).await?;
-        tx.commit().await?;
-        Ok("Тема самообразования записана; её согласует руководитель объединения".to_owned())
-    }
-    .await;
-    back(id, &ctx, r)
+    let r = propose_topic(&state, &me, &ctx, id, &f).await;
+    back(id, &ctx, r.map(|_| "Тема самообразования записана; её согласует руководитель объединения".to_owned()))
 }
 
 async fn agree_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
-    let (t, m) = load(&state, id).await?;
-    if !may_agree(&me, &t, &m) {
-        return Err(AppError::Forbidden);
-    }
-    let r = async {
-        let mut tx = state.db.begin().await?;
-        teacher_years::agree_topic(&mut tx, &ctx.actor(), &t, current_year(), me.user.id).await?;
-        tx.commit().await?;
-        Ok("Тема самообразования согласована".to_owned())
-    }
-    .await;
-    back(id, &ctx, r)
+    let r = agree_topic(&state, &me, &ctx, id).await;
+    back(id, &ctx, r.map(|_| "Тема самообразования согласована".to_owned()))
 }
 
 async fn course_submit(
@@ -122,55 +344,18 @@ async fn course_submit(
     Path(id): Path<i64>,
     Form(f): Form<CourseInput>,
 ) -> PageResult {
-    let (t, m) = load(&state, id).await?;
-    if !may_write(&me, &t, &m) {
-        return Err(AppError::Forbidden);
-    }
-    let r = async {
-        let d = f.parse(today()).map_err(AppError::Validation)?;
-        let mut tx = state.db.begin().await?;
-        let c = teacher_years::add_course(&mut tx, &ctx.actor(), &t, &d).await?;
-        tx.commit().await?;
-        Ok(format!("Курс «{}» записан", c.title))
-    }
-    .await;
-    back(id, &ctx, r)
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct DifficultyForm {
-    kind: String,
-    note: String,
+    let r = add_course(&state, &me, &ctx, id, &f).await;
+    back(id, &ctx, r.map(|c| format!("Курс «{}» записан", c.title)))
 }
 
 async fn difficulty_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
     Path(id): Path<i64>,
-    Form(f): Form<DifficultyForm>,
+    Form(f): Form<DifficultyInput>,
 ) -> PageResult {
-    let (t, m) = load(&state, id).await?;
-    if !may_write(&me, &t, &m) {
-        return Err(AppError::Forbidden);
-    }
-    let r = async {
-        let extra = extra_kinds(&state, &t).await?;
-        let unknown = || AppError::Validation(vec![FieldError::new("kind", "Вид затруднения: выберите из списка")]);
-        let kind = match f.kind.strip_prefix(teacher_years::CUSTOM) {
-            Some(own) if extra.iter().any(|e| e == own) => f.kind.clone(),
-            Some(_) => return Err(unknown()),
-            None => DifficultyKind::from_code(&f.kind).map(|k| k.code().to_owned()).ok_or_else(unknown)?,
-        };
-        let note = values::optional_long_text("note", "Пояснение", &f.note, 2000)
-            .map_err(|e| AppError::Validation(vec![e]))?;
-        let mut tx = state.db.begin().await?;
-        teacher_years::add_difficulty(&mut tx, &ctx.actor(), &t, current_year(), &kind, note.as_deref()).await?;
-        tx.commit().await?;
-        Ok("Затруднение записано".to_owned())
-    }
-    .await;
-    back(id, &ctx, r)
+    let r = add_difficulty(&state, &me, &ctx, id, &f).await;
+    back(id, &ctx, r.map(|_| "Затруднение записано".to_owned()))
 }
 
 #[derive(Deserialize, Default)]
@@ -186,23 +371,145 @@ async fn position_submit(
     Path(id): Path<i64>,
     Form(f): Form<PositionForm>,
 ) -> PageResult {
-    let (t, m) = load(&state, id).await?;
-    if !can(&me, Action::Update, &t, &m) {
-        return Err(AppError::Forbidden);
+    let r = add_position(&state, &me, &ctx, id, &f.organization_id, &f.position).await;
+    back(id, &ctx, r.map(|p| format!("Добавлено место работы: {}", p.organization_name)))
+}
+
+// ---- API ----
+
+/// A number or a string in JSON, as text (a form's fields are text; a JSON client sends numbers).
+fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    match Option::<serde_json::Value>::deserialize(d)? {
+        None | Some(serde_json::Value::Null) => Ok(String::new()),
+        Some(serde_json::Value::String(s)) => Ok(s),
+        Some(serde_json::Value::Number(n)) => Ok(n.to_string()),
+        Some(v) => Err(serde::de::Error::custom(format!("ожидалось число или строка, а не {v}"))),
     }
-    let r = async {
-        let org: i64 = f.organization_id.trim().parse().map_err(|_| {
-            AppError::Validation(vec![FieldError::new("organization_id", "Организация: выберите из списка")])
-        })?;
-        let position = values::required_text("position", "Должность", &f.position, 200)
-            .map_err(|e| AppError::Validation(vec![e]))?;
-        let mut tx = state.db.begin().await?;
-        let p = teacher_years::add_position(&mut tx, &ctx.actor(), &t, org, &position).await?;
-        tx.commit().await?;
-        Ok(format!("Добавлено место работы: {}", p.organization_name))
+}
+
+/// A course as the API takes it: the card form's fields.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct CourseBody {
+    /// advanced_training | retraining
+    pub kind: String,
+    /// Required, up to 500 characters.
+    pub title: String,
+    /// The organization that ran the course.
+    pub provider: String,
+    /// 1–3000, a number or a string; empty or absent for none.
+    #[serde(deserialize_with = "text_or_number")]
+    #[schema(value_type = Option<i64>)]
+    pub hours: String,
+    /// `2026-09-01` or `01.09.2026`; optional.
+    pub start_on: String,
+    /// Required, not after today (a course is recorded once finished), not before the start.
+    pub end_on: String,
+    /// The certificate's (diploma's) number.
+    pub certificate: String,
+}
+
+impl From<CourseBody> for CourseInput {
+    fn from(b: CourseBody) -> Self {
+        CourseInput {
+            kind: b.kind,
+            title: b.title,
+            provider: b.provider,
+            hours: b.hours,
+            start_on: b.start_on,
+            end_on: b.end_on,
+            certificate: b.certificate,
+        }
     }
-    .await;
-    back(id, &ctx, r)
+}
+
+/// A further place of work as the API takes it.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct PositionBody {
+    /// An organization of the teacher's municipality other than the main place of work.
+    #[serde(deserialize_with = "text_or_number")]
+    #[schema(value_type = i64)]
+    pub organization_id: String,
+    /// The position there, up to 200 characters.
+    pub position: String,
+}
+
+/// The per-year part of the teacher card: topics by year, courses, difficulties, further places
+/// of work — for those who see the card's personal part.
+#[utoipa::path(get, path = "/api/v1/teachers/{id}/years", tag = "teachers", params(("id" = i64, Path)),
+    responses((status = 200, body = TeacherYears), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn api_years(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<TeacherYears> {
+    Ok(Json(years(&state, &me, id).await?))
+}
+
+/// Propose or change the self-education topic of the current academic year (the teacher, or
+/// whoever may update the record); a changed topic needs agreeing again.
+#[utoipa::path(put, path = "/api/v1/teachers/{id}/topic", tag = "teachers", params(("id" = i64, Path)), request_body = TopicInput,
+    responses((status = 200, body = TopicYear), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_topic(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<TopicInput>,
+) -> ApiResult<TopicYear> {
+    let input = json_body(body)?;
+    Ok(Json(propose_topic(&state, &me, &ctx, id, &input).await?))
+}
+
+/// Agree the proposed topic of the current academic year (the head or deputy of the teacher's
+/// association, or the authority; never the teacher themself).
+#[utoipa::path(post, path = "/api/v1/teachers/{id}/topic/agree", tag = "teachers", params(("id" = i64, Path)),
+    responses((status = 200, body = TopicYear), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_agree(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<TopicYear> {
+    Ok(Json(agree_topic(&state, &me, &ctx, id).await?))
+}
+
+/// Record a finished course: advanced training (КПК) or retraining.
+#[utoipa::path(post, path = "/api/v1/teachers/{id}/courses", tag = "teachers", params(("id" = i64, Path)), request_body = CourseBody,
+    responses((status = 200, body = CourseView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_course(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<CourseBody>,
+) -> ApiResult<CourseView> {
+    let input = CourseInput::from(json_body(body)?);
+    Ok(Json(add_course(&state, &me, &ctx, id, &input).await?.into()))
+}
+
+/// Record a professional difficulty or need of the current academic year.
+#[utoipa::path(post, path = "/api/v1/teachers/{id}/difficulties", tag = "teachers", params(("id" = i64, Path)), request_body = DifficultyInput,
+    responses((status = 200, body = DifficultyView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_difficulty(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<DifficultyInput>,
+) -> ApiResult<DifficultyView> {
+    let input = json_body(body)?;
+    Ok(Json(add_difficulty(&state, &me, &ctx, id, &input).await?.into()))
+}
+
+/// Add a further place of work (whoever may update the record; not the teacher alone).
+#[utoipa::path(post, path = "/api/v1/teachers/{id}/positions", tag = "teachers", params(("id" = i64, Path)), request_body = PositionBody,
+    responses((status = 200, body = Position), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_position(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<PositionBody>,
+) -> ApiResult<Position> {
+    let b = json_body(body)?;
+    Ok(Json(add_position(&state, &me, &ctx, id, &b.organization_id, &b.position).await?))
 }
 
 /// The difficulty kinds the teacher's municipality's profile adds to Metoda's list.
