@@ -139,9 +139,27 @@ async fn a_good_file_creates_pending_scores_and_a_bad_one_writes_nothing() {
         upload(&head, &format!("/api/v1/associations/{a}/results/exam/import"), "егэ.csv", csv.as_bytes(), false).await;
     assert_eq!(r.status(), StatusCode::OK);
     let b: Value = r.json().await.unwrap();
-    assert_eq!(b["created"], 1);
+    assert_eq!((b["created"].as_u64(), b["skipped"].as_u64()), (Some(1), Some(0)));
     assert_eq!(b["results"][0]["status"], "pending");
     assert_eq!(b["results"][0]["subject"], "literature");
+
+    // The same file again adds nothing; extended by a row (a second student with the same score,
+    // no code), it adds only that row.
+    let n = count(&app, "results").await;
+    let r = upload(&head, &format!("/associations/{a}/results/exam/import"), "егэ.xlsx", &good, true).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = head.get(r.headers()["location"].to_str().unwrap()).await.text().await.unwrap();
+    assert!(page.contains("Новых баллов ЕГЭ в файле нет; уже были внесены раньше и пропущены: 3"), "{page}");
+    assert_eq!(count(&app, "results").await, n);
+    let twice = format!(
+        "Учитель;Предмет;Балл;Дата\n{own_name};литература;77;{d}\n{own_name};литература;77;{d}\n",
+        d = metoda_domain::values::iso_date(today())
+    );
+    let r = upload(&head, &format!("/api/v1/associations/{a}/results/exam/import"), "егэ.csv", twice.as_bytes(), false)
+        .await;
+    let b: Value = r.json().await.unwrap();
+    assert_eq!((b["created"].as_u64(), b["skipped"].as_u64()), (Some(1), Some(1)), "{b}");
+    assert_eq!(count(&app, "results").await, n + 1);
 
     // Not a table, and missing columns: the whole file is refused with a Russian sentence.
     let r = upload(&head, &format!("/associations/{a}/results/exam/import"), "скан.pdf", b"%PDF-1.4", true).await;

@@ -1191,7 +1191,7 @@ async fn import_exam(
     ctx: &Ctx,
     aid: i64,
     file: Option<(String, Vec<u8>)>,
-) -> Result<Vec<ResultRecord>, ImportFailure> {
+) -> Result<(Vec<ResultRecord>, usize), ImportFailure> {
     let (a, m) = association(state, me, aid).await?;
     let any = me.may(Action::Create, &res(m.region_id, m.id, Some(a.id), false));
     let own_only = !any && me.may(Action::Create, &res(m.region_id, m.id, Some(a.id), true));
@@ -1317,12 +1317,35 @@ async fn import_exam(
         return Err(ImportFailure::Rows { bad_rows: rows.len(), problems, forbidden });
     }
     let mut tx = state.db.begin().await?;
+    // A score already recorded (same teacher, subject, date, score and student code) is not
+    // recorded again: a file loaded twice, or a list extended and loaded again, adds only what is
+    // new. Identical rows count as many times as they occur (two students without codes may have
+    // the same score).
+    let mut known: std::collections::HashMap<(i64, String, String, i64, String), usize> = Default::default();
+    if let (Some(from), Some(to)) = (checked.iter().map(|d| d.on).min(), checked.iter().map(|d| d.on).max()) {
+        for key in results::exam_keys(&mut tx, m.id, from, to).await? {
+            *known.entry(key).or_default() += 1;
+        }
+    }
     let mut out = Vec::with_capacity(checked.len());
+    let mut skipped = 0;
     for d in &checked {
+        let key = (
+            d.teacher_id,
+            d.subject.clone(),
+            metoda_domain::values::iso_date(d.on),
+            i64::from(d.score),
+            d.student_code.clone().unwrap_or_default(),
+        );
+        if let Some(n) = known.get_mut(&key).filter(|n| **n > 0) {
+            *n -= 1;
+            skipped += 1;
+            continue;
+        }
         out.push(results::add_exam(&mut tx, &ctx.actor(), m.id, d).await?);
     }
     tx.commit().await?;
-    Ok(out)
+    Ok((out, skipped))
 }
 
 async fn read_file_field(mp: &mut axum::extract::Multipart) -> Result<Option<(String, Vec<u8>)>, AppError> {
@@ -1385,16 +1408,22 @@ async fn exam_import_submit(
     let file = read_file_field(&mut mp).await?;
     let file_name = file.as_ref().map(|(n, _)| n.clone()).unwrap_or_default();
     let (status, refusal, problems, bad_rows) = match import_exam(&state, &me, &ctx, aid, file).await {
-        Ok(list) => {
+        Ok((list, skipped)) => {
             let year = list.first().map_or_else(|| year_or_now(None), |r| i32::try_from(r.year).unwrap_or(0));
-            return Ok(redirect_with(
-                &format!("/associations/{aid}/results?year={year}"),
-                &format!(
-                    "Загружено баллов ЕГЭ: {}; они ожидают подтверждения — приложите сканы подтверждающих документов",
+            let already = if skipped > 0 {
+                format!("; уже были внесены раньше и пропущены: {skipped}")
+            } else {
+                String::new()
+            };
+            let message = if list.is_empty() {
+                format!("Новых баллов ЕГЭ в файле нет{already}")
+            } else {
+                format!(
+                    "Загружено баллов ЕГЭ: {}{already}; они ожидают подтверждения — приложите сканы подтверждающих документов",
                     list.len()
-                ),
-                &ctx,
-            ));
+                )
+            };
+            return Ok(redirect_with(&format!("/associations/{aid}/results?year={year}"), &message, &ctx));
         }
         Err(ImportFailure::App(e)) => return Err(e),
         Err(ImportFailure::File(m)) => (StatusCode::UNPROCESSABLE_ENTITY, Some(m), vec![], 0),
@@ -1445,6 +1474,8 @@ async fn exam_template(
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ExamImported {
     pub created: usize,
+    /// Rows already recorded (same teacher, subject, date, score and student code), not recorded again.
+    pub skipped: usize,
     /// The new scores, pending a curator's decision.
     pub results: Vec<ResultRecord>,
 }
@@ -1480,7 +1511,7 @@ pub async fn api_import_exam(
         fields,
     };
     match import_exam(&state, &me, &ctx, aid, file).await {
-        Ok(list) => Json(ExamImported { created: list.len(), results: list }).into_response(),
+        Ok((list, skipped)) => Json(ExamImported { created: list.len(), skipped, results: list }).into_response(),
         Err(ImportFailure::App(e)) => crate::error::ApiError(e).into_response(),
         Err(ImportFailure::File(message)) => {
             let fields = vec![crate::error::FieldErrorBody { field: "file".into(), message: message.clone() }];
