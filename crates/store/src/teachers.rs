@@ -72,6 +72,19 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Teacher> {
         .ok_or(StoreError::NotFound)
 }
 
+/// Every membership of a teacher, past and current: (association, joined on, left on), oldest first.
+pub async fn membership_periods(
+    conn: &mut AnyConnection,
+    teacher_id: i64,
+) -> Result<Vec<(i64, String, Option<String>)>> {
+    Ok(sqlx::query_as(
+        "SELECT association_id, joined_on, left_on FROM association_members WHERE teacher_id = $1 ORDER BY joined_on, id",
+    )
+    .bind(teacher_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
 /// The associations a teacher is a current member of.
 pub async fn memberships(conn: &mut AnyConnection, teacher_id: i64) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar("SELECT association_id FROM association_members WHERE teacher_id = $1 AND left_on IS NULL")

@@ -448,7 +448,8 @@ pub struct ResultLine {
     /// Confirmation, in words.
     pub status: &'static str,
     pub confirmed: bool,
-    /// The association's results page of the result's year, when the teacher is in one.
+    /// The results page, of the result's year, of the association the teacher was a member of on
+    /// the result's date (none when they were in none).
     pub href: Option<String>,
 }
 
@@ -461,6 +462,8 @@ async fn year_part(state: &AppState, me: &Current, t: &Teacher, m: &[i64]) -> Re
     let mut c = state.db.conn().await?;
     let year = AcademicYear::containing(today());
     let topics = teacher_years::topics(&mut c, t.id).await?;
+    // Where each result is seen: the association the teacher was a member of on its date.
+    let periods = metoda_store::teachers::membership_periods(&mut c, t.id).await?;
     let results = metoda_store::results::for_teacher(&mut c, t.id, None)
         .await?
         .into_iter()
@@ -484,7 +487,13 @@ async fn year_part(state: &AppState, me: &Current, t: &Teacher, m: &[i64]) -> Re
                 what: format!("{} «{what}»{level}{place}{score}", r.kind_label()),
                 status: r.confirmation().label_ru(),
                 confirmed: r.is_confirmed(),
-                href: m.first().map(|a| format!("/associations/{a}/results?year={}", r.year)),
+                href: periods
+                    .iter()
+                    .find(|(_, joined, left)| {
+                        joined.as_str() <= r.result_on.as_str()
+                            && left.as_deref().is_none_or(|l| l > r.result_on.as_str())
+                    })
+                    .map(|(a, _, _)| format!("/associations/{a}/results?year={}", r.year)),
             }
         })
         .collect();
