@@ -540,3 +540,103 @@ pub async fn choices(conn: &mut AnyConnection, municipality_id: i64) -> Result<V
     .await?;
     Ok(rows.into_iter().map(|(id, name, org)| (id, format!("{name} ({org})"))).collect())
 }
+
+/// The teacher record linked to a user account, if any.
+pub async fn of_user(conn: &mut AnyConnection, user_id: i64) -> Result<Option<Teacher>> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE t.user_id = $1")).bind(user_id).fetch_optional(&mut *conn).await?)
+}
+
+/// Active teachers of a municipality without an account, ordered by name, for the link select:
+/// (id, "ФИО (организация)").
+pub async fn without_account(conn: &mut AnyConnection, municipality_id: i64) -> Result<Vec<(i64, String)>> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT t.id, t.last_name || ' ' || t.first_name || COALESCE(' ' || t.middle_name, ''), o.short_name
+         FROM teachers t JOIN organizations o ON o.id = t.organization_id
+         WHERE t.municipality_id = $1 AND t.archived_at IS NULL AND t.user_id IS NULL
+         ORDER BY t.last_name, t.first_name, t.middle_name, t.id",
+    )
+    .bind(municipality_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id, name, org)| (id, format!("{name} ({org})"))).collect())
+}
+
+/// Links a user account to a teacher record of the same municipality, so that the account counts
+/// as that teacher (their own card, topic, results, signatures). A record has at most one account
+/// and an account at most one record: linking either a second time is refused (unlink first).
+/// Linking the pair already linked changes nothing. Run inside the caller's transaction.
+pub async fn link_account(conn: &mut AnyConnection, actor: &Actor, teacher_id: i64, user_id: i64) -> Result<Teacher> {
+    let old = get(conn, teacher_id).await?;
+    let user = crate::users::get(conn, user_id).await?;
+    if old.user_id == Some(user_id) {
+        return Ok(old);
+    }
+    if user.archived_at.is_some() {
+        return Err(StoreError::invalid(
+            "user_id",
+            format!("Учётная запись {} заблокирована: её нельзя привязать к записи педагога", user.login),
+        ));
+    }
+    if old.archived_at.is_some() {
+        return Err(StoreError::invalid(
+            "teacher_id",
+            format!("Запись педагога {} в архиве: к ней нельзя привязать учётную запись", old.full_name()),
+        ));
+    }
+    if user.municipality_id != Some(old.municipality_id) {
+        return Err(StoreError::invalid(
+            "teacher_id",
+            "Запись педагога: выберите педагога того же муниципалитета, что и учётная запись",
+        ));
+    }
+    if let Some(other) = old.user_id {
+        let login = crate::users::get(conn, other).await.map(|u| u.login).unwrap_or_else(|_| format!("№ {other}"));
+        return Err(StoreError::Conflict(format!(
+            "Запись педагога {} уже привязана к учётной записи {login}; сначала отвяжите её",
+            old.full_name()
+        )));
+    }
+    if let Some(linked) = of_user(conn, user_id).await? {
+        return Err(StoreError::Conflict(format!(
+            "Учётная запись {} уже привязана к записи педагога {}; сначала отвяжите её",
+            user.login,
+            linked.full_name()
+        )));
+    }
+    // The unique index on teachers.user_id catches a concurrent link of the same account.
+    sqlx::query("UPDATE teachers SET user_id = $1, updated_at = $2 WHERE id = $3 AND user_id IS NULL")
+        .bind(user_id)
+        .bind(now())
+        .bind(teacher_id)
+        .execute(&mut *conn)
+        .await
+        .map_err(crate::unique("Учётная запись уже привязана к другой записи педагога; сначала отвяжите её"))?;
+    let t = get(conn, teacher_id).await?;
+    if t.user_id != Some(user_id) {
+        return Err(StoreError::Conflict(format!(
+            "Запись педагога {} уже привязана к другой учётной записи; сначала отвяжите её",
+            t.full_name()
+        )));
+    }
+    let summary = format!("Учётная запись {} привязана к записи педагога {}", user.login, t.full_name());
+    audit::record_change(conn, actor, t.scope(), "teacher", t.id, "link_account", &summary, Some(&old), &t).await?;
+    Ok(t)
+}
+
+/// Unlinks a user account from its teacher record; returns the record as it is now. Refused when
+/// the account is linked to none. Run inside the caller's transaction.
+pub async fn unlink_account(conn: &mut AnyConnection, actor: &Actor, user_id: i64) -> Result<Teacher> {
+    let user = crate::users::get(conn, user_id).await?;
+    let old = of_user(conn, user_id)
+        .await?
+        .ok_or_else(|| StoreError::Conflict(format!("Учётная запись {} не привязана к записи педагога", user.login)))?;
+    sqlx::query("UPDATE teachers SET user_id = NULL, updated_at = $1 WHERE id = $2")
+        .bind(now())
+        .bind(old.id)
+        .execute(&mut *conn)
+        .await?;
+    let t = get(conn, old.id).await?;
+    let summary = format!("Учётная запись {} отвязана от записи педагога {}", user.login, t.full_name());
+    audit::record_change(conn, actor, t.scope(), "teacher", t.id, "unlink_account", &summary, Some(&old), &t).await?;
+    Ok(t)
+}

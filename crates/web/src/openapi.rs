@@ -21,6 +21,7 @@ use crate::features::{
         organizations::api_archive, organizations::api_restore,
         profiles::api_list, profiles::api_get, profiles::api_copy, profiles::api_update,
         users::api_list, users::api_create, users::api_get, users::api_update, users::api_grant, users::api_revoke,
+        users::api_link, users::api_unlink,
         audit::api_list,
         teachers::api_list, teachers::api_composition, teachers::api_create, teachers::api_get, teachers::api_update,
         teachers::api_archive, teachers::api_restore,

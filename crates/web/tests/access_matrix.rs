@@ -308,6 +308,9 @@ fn routes() -> Vec<Route> {
         r(p.clone(), "/users/{target}/restore", None, A_USER_MANAGERS),
         r(p.clone(), "/users/{b_user2}/archive", None, B_USER_MANAGERS),
         r(p.clone(), "/users/{b_user2}/restore", None, B_USER_MANAGERS),
+        // The account's teacher record: whoever manages the account and may update the record.
+        r(p.clone(), "/users/{target}/teacher", Form(&[("teacher_id", "{link_a}")]), A_MANAGERS),
+        r(p.clone(), "/users/{target}/teacher/unlink", None, A_MANAGERS),
         r(g.clone(), "/audit", None, &["admin", "operator", "uo.head", "uo.specialist", "b.specialist", "b.head"]),
         r(g.clone(), "/audit?municipality_id={muni_b}", None, &["admin", "operator", "b.specialist", "b.head"]),
         // API
@@ -699,6 +702,10 @@ fn routes() -> Vec<Route> {
             A_USER_MANAGERS,
         ),
         r(del.clone(), "/api/v1/users/{target}/grants/{gid2}", None, A_USER_MANAGERS),
+        r(put.clone(), "/api/v1/users/{target}/teacher", Json(r#"{"teacher_id": {link_a}}"#), A_MANAGERS),
+        r(del.clone(), "/api/v1/users/{target}/teacher", None, A_MANAGERS),
+        r(put.clone(), "/api/v1/users/{b_user2}/teacher", Json(r#"{"teacher_id": {b_teacher}}"#), B_MANAGERS),
+        r(del.clone(), "/api/v1/users/{b_user2}/teacher", None, B_MANAGERS),
         r(
             g.clone(),
             "/api/v1/audit",
@@ -1330,6 +1337,19 @@ async fn every_route_for_every_role() {
         .unwrap()
     };
 
+    // A teacher record of A without an account, linked to each role's target and unlinked again.
+    let link_a: i64 = {
+        let mut c = app.t.db.conn().await.unwrap();
+        sqlx::query_scalar(
+            "SELECT MAX(id) FROM teachers WHERE municipality_id = $1 AND user_id IS NULL AND archived_at IS NULL AND id <> $2",
+        )
+        .bind(app.muni_a)
+        .bind(app.a_free_teacher)
+        .fetch_one(&mut *c)
+        .await
+        .unwrap()
+    };
+
     let mut failures = vec![];
     let mut checked = 0;
     for (i, login) in ROLES.iter().enumerate() {
@@ -1394,6 +1414,7 @@ async fn every_route_for_every_role() {
                 .replace("{a_teacher}", &app.a_teacher.to_string())
                 .replace("{a_free}", &app.a_free_teacher.to_string())
                 .replace("{b_teacher}", &app.b_teacher.to_string())
+                .replace("{link_a}", &link_a.to_string())
                 .replace("{a_order}", &app.a_order.to_string())
                 .replace("{att_a}", &att_a.to_string())
                 .replace("{att_b}", &att_b.to_string())

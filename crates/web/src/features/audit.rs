@@ -29,7 +29,8 @@ pub struct AuditQuery {
     /// region, municipality, organization, regulation_profile, user, role_grant, api_token, session, association
     pub entity: Option<String>,
     pub entity_id: Option<String>,
-    /// create, update, archive, restore, assign_profile, set_password, sign_in, sign_out
+    /// create, update, archive, restore, assign_profile, set_password, sign_in, sign_out, link_account,
+    /// unlink_account
     pub action: Option<String>,
     /// The login of who made the change.
     pub actor: Option<String>,
@@ -153,6 +154,8 @@ pub fn action_label(code: &str) -> &str {
         "sign_out" => "выход",
         "import" => "загрузка",
         "export" => "выгрузка",
+        "link_account" => "привязка учётной записи",
+        "unlink_account" => "отвязка учётной записи",
         other => other,
     }
 }
@@ -168,6 +171,8 @@ pub const ACTIONS: &[&str] = &[
     "sign_out",
     "import",
     "export",
+    "link_account",
+    "unlink_account",
 ];
 
 /// The Russian name of a field in "old -> new"; `None` for bookkeeping fields not worth showing.

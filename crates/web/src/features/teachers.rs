@@ -71,6 +71,20 @@ async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result
     Ok((t, m))
 }
 
+/// The line «Учётная запись» of the card, for those who may manage the municipality's accounts:
+/// `Some(Some((id, login)))` linked, `Some(None)` not linked, `None` not shown.
+async fn account_of(state: &AppState, me: &Current, t: &Teacher) -> Result<Option<Option<(i64, String)>>, AppError> {
+    let place = metoda_domain::access::Place { region_id: t.region_id, municipality_id: Some(t.municipality_id) };
+    match t.user_id {
+        Some(uid) => {
+            let mut c = state.db.conn().await?;
+            let u = metoda_store::users::get(&mut c, uid).await?;
+            Ok(crate::features::users::may_manage(me, &u).then_some(Some((u.id, u.login))))
+        }
+        None => Ok(me.may(Action::Update, &Resource::User { place: Some(place) }).then_some(None)),
+    }
+}
+
 /// What anyone allowed to see a teacher sees, plus the personal part when allowed.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TeacherView {
@@ -546,6 +560,7 @@ struct FormPage {
     can_archive: bool,
     memberships: Vec<String>,
     years: Option<YearPart>,
+    account: Option<Option<(i64, String)>>,
 }
 
 impl FormPage {
@@ -651,6 +666,10 @@ async fn form_page(
         Some((t, m)) => year_part(state, me, t, m).await?,
         None => None,
     };
+    let account = match &teacher {
+        Some((t, _)) => account_of(state, me, t).await?,
+        None => None,
+    };
     let page = FormPage {
         l: Layout::new(ctx, title, "/teachers").with_errors(errors),
         form: form.unwrap_or_else(|| teacher.as_ref().map(|(t, _)| input_of(t)).unwrap_or_default()),
@@ -662,6 +681,7 @@ async fn form_page(
         categories: choices(Category::ALL, Category::code, Category::label_ru),
         memberships,
         years,
+        account,
     };
     render_status(status, &page)
 }
@@ -752,6 +772,7 @@ struct CardPage {
     t: TeacherView,
     memberships: Vec<String>,
     years: Option<YearPart>,
+    account: Option<Option<(i64, String)>>,
 }
 
 async fn card_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
@@ -766,11 +787,14 @@ async fn card_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Pat
         memberships.push(associations::get(&mut c, *a).await?.name);
     }
     let years = year_part(&state, &me, &t, &m).await?;
+    drop(c);
+    let account = account_of(&state, &me, &t).await?;
     render(&CardPage {
         l: Layout::new(&ctx, t.full_name(), "/teachers"),
         t: view(&t, personal, today()),
         memberships,
         years,
+        account,
     })
 }
 

@@ -10,8 +10,9 @@ use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Place, Resource, Role, ScopeKind};
 use metoda_domain::directory::{GrantInput, UserInput};
 use metoda_domain::values;
+use metoda_store::teachers::{self, Teacher};
 use metoda_store::users::{self, GrantRow, User};
-use metoda_store::{associations, municipalities, organizations, regions};
+use metoda_store::{StoreError, associations, municipalities, organizations, regions};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -30,10 +31,13 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/password", post(password_submit))
         .route("/users/{id}/archive", post(archive_submit))
         .route("/users/{id}/restore", post(restore_submit))
+        .route("/users/{id}/teacher", post(link_submit))
+        .route("/users/{id}/teacher/unlink", post(unlink_submit))
         .route("/api/v1/users", get(api_list).post(api_create))
         .route("/api/v1/users/{id}", get(api_get).put(api_update))
         .route("/api/v1/users/{id}/grants", post(api_grant))
         .route("/api/v1/users/{id}/grants/{gid}", axum::routing::delete(api_revoke))
+        .route("/api/v1/users/{id}/teacher", axum::routing::put(api_link).delete(api_unlink))
 }
 
 fn home(u: &User) -> Option<Place> {
@@ -42,6 +46,11 @@ fn home(u: &User) -> Option<Place> {
 
 fn res(u: &User) -> Resource {
     Resource::User { place: home(u) }
+}
+
+/// May the user manage (change) this account? Administrators (no home) by administrators only.
+pub fn may_manage(me: &Current, u: &User) -> bool {
+    if home(u).is_none() { crate::pages::is_admin(me) } else { me.may(Action::Update, &res(u)) }
 }
 
 async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result<User, AppError> {
@@ -278,6 +287,90 @@ async fn set_archived(state: &AppState, me: &Current, ctx: &Ctx, id: i64, archiv
     Ok(u)
 }
 
+// ---- the account's teacher record ----
+
+/// May the user link this account to teacher records at all: they manage the account and may
+/// update teacher records of its municipality (the authority, the administrator). Each record is
+/// checked as well ([`link`]); this gate also answers when there is no record to check.
+fn may_link_here(me: &Current, u: &User) -> bool {
+    match (u.region_id, u.municipality_id) {
+        (Some(region_id), Some(municipality_id)) => {
+            may_manage(me, u)
+                && me.may(
+                    Action::Update,
+                    &Resource::Teacher {
+                        region_id,
+                        municipality_id,
+                        organization_id: None,
+                        association_id: None,
+                        own: false,
+                    },
+                )
+        }
+        _ => false,
+    }
+}
+
+fn no_record() -> AppError {
+    AppError::Validation(vec![FieldError::new("teacher_id", "Запись педагога: выберите педагога из банка данных")])
+}
+
+/// Links the account to a teacher record: whoever manages the account and may update the record.
+async fn link(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    teacher_id: Option<i64>,
+) -> Result<Teacher, AppError> {
+    let u = load(state, me, id, Action::Update).await?;
+    if u.municipality_id.is_none() {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "teacher_id",
+            "К записи педагога привязывается только учётная запись муниципалитета",
+        )]));
+    }
+    if !may_link_here(me, &u) {
+        return Err(AppError::Forbidden);
+    }
+    let tid = teacher_id.ok_or_else(no_record)?;
+    let mut c = state.db.conn().await?;
+    let t = match teachers::get(&mut c, tid).await {
+        Ok(t) => t,
+        Err(StoreError::NotFound) => return Err(no_record()),
+        Err(e) => return Err(e.into()),
+    };
+    let m = teachers::memberships(&mut c, tid).await?;
+    drop(c);
+    if !crate::features::teachers::can(me, Action::Update, &t, &m) {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = state.db.begin().await?;
+    let t = teachers::link_account(&mut tx, &ctx.actor(), tid, id).await?;
+    tx.commit().await?;
+    Ok(t)
+}
+
+/// Unlinks the account from its teacher record (the same people as [`link`]).
+async fn unlink(state: &AppState, me: &Current, ctx: &Ctx, id: i64) -> Result<Teacher, AppError> {
+    let u = load(state, me, id, Action::Update).await?;
+    if u.municipality_id.is_some() && !may_link_here(me, &u) {
+        return Err(AppError::Forbidden);
+    }
+    let mut c = state.db.conn().await?;
+    if let Some(t) = teachers::of_user(&mut c, id).await? {
+        let m = teachers::memberships(&mut c, t.id).await?;
+        if !crate::features::teachers::can(me, Action::Update, &t, &m) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    drop(c);
+    let mut tx = state.db.begin().await?;
+    let t = teachers::unlink_account(&mut tx, &ctx.actor(), id).await?;
+    tx.commit().await?;
+    Ok(t)
+}
+
 // ---- pages ----
 
 #[derive(Deserialize, Default)]
@@ -382,6 +475,46 @@ struct ViewPage {
     scopes: Vec<ScopeOption>,
     roles: Vec<(&'static str, &'static str)>,
     is_self: bool,
+    teacher: TeacherBlock,
+}
+
+/// The block «Запись в банке педагогов» of the user page.
+#[derive(Default)]
+struct TeacherBlock {
+    /// Shown at all: the account belongs to a municipality and is linked, or may be.
+    shown: bool,
+    /// The linked record, when the reader may see it: (id, "ФИО (организация)").
+    linked: Option<(i64, String)>,
+    /// Linked to a record the reader may not see.
+    linked_hidden: bool,
+    /// The reader may link and unlink.
+    can_link: bool,
+    /// Records of the municipality without an account, for the select.
+    choices: Vec<(i64, String)>,
+}
+
+async fn teacher_block(state: &AppState, me: &Current, u: &User) -> Result<TeacherBlock, AppError> {
+    let Some(municipality_id) = u.municipality_id else { return Ok(TeacherBlock::default()) };
+    let mut c = state.db.conn().await?;
+    let can_link = may_link_here(me, u);
+    let mut block = TeacherBlock { can_link, ..Default::default() };
+    match teachers::of_user(&mut c, u.id).await? {
+        Some(t) => {
+            let m = teachers::memberships(&mut c, t.id).await?;
+            if crate::features::teachers::can(me, Action::View, &t, &m) {
+                block.linked = Some((t.id, format!("{} ({})", t.full_name(), t.organization_name)));
+            } else {
+                block.linked_hidden = true;
+            }
+            block.can_link = can_link && crate::features::teachers::can(me, Action::Update, &t, &m);
+        }
+        None if can_link && u.archived_at.is_none() => {
+            block.choices = teachers::without_account(&mut c, municipality_id).await?;
+        }
+        None => {}
+    }
+    block.shown = block.linked.is_some() || block.linked_hidden || can_link;
+    Ok(block)
 }
 
 async fn view_with(
@@ -400,6 +533,7 @@ async fn view_with(
     let can_archive = if home(&u).is_none() { admin } else { me.may(Action::Archive, &res(&u)) };
     let scopes = if can_edit { grantable_scopes(state, me).await? } else { vec![] };
     let roles = grantable_roles(me, &scopes);
+    let teacher = teacher_block(state, me, &u).await?;
     let page = ViewPage {
         l: Layout::new(ctx, u.full_name.clone(), "/users").with_errors(errors),
         is_self: u.id == me.user.id,
@@ -409,6 +543,7 @@ async fn view_with(
         can_archive,
         scopes,
         roles,
+        teacher,
     };
     render_status(status, &page)
 }
@@ -524,6 +659,39 @@ async fn restore_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id)
     }
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LinkForm {
+    teacher_id: String,
+}
+
+async fn link_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<i64>,
+    Form(f): Form<LinkForm>,
+) -> PageResult {
+    match link(&state, &me, &ctx, id, f.teacher_id.trim().parse().ok()).await {
+        Ok(t) => Ok(redirect_with(
+            &format!("/users/{id}"),
+            &format!("Учётная запись привязана к записи педагога {}", t.full_name()),
+            &ctx,
+        )),
+        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+    }
+}
+
+async fn unlink_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+    match unlink(&state, &me, &ctx, id).await {
+        Ok(t) => Ok(redirect_with(
+            &format!("/users/{id}"),
+            &format!("Учётная запись отвязана от записи педагога {}", t.full_name()),
+            &ctx,
+        )),
+        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+    }
+}
+
 // ---- API ----
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -552,6 +720,23 @@ pub struct UserUpdate {
 pub struct UserBody {
     pub user: User,
     pub grants: Vec<GrantRow>,
+    /// The teacher record of the data bank the account is linked to (the account counts as that
+    /// teacher: their own card, topic, results, signatures), if any.
+    pub teacher_id: Option<i64>,
+}
+
+/// The teacher record to link an account to.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(default)]
+pub struct TeacherLinkInput {
+    pub teacher_id: Option<i64>,
+}
+
+async fn body_of(state: &AppState, u: User) -> Result<UserBody, AppError> {
+    let mut c = state.db.conn().await?;
+    let grants = users::grants(&mut c, u.id).await?;
+    let teacher_id = teachers::of_user(&mut c, u.id).await?.map(|t| t.id);
+    Ok(UserBody { user: u, grants, teacher_id })
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -584,17 +769,13 @@ pub async fn api_create(
     let b = json_body(body)?;
     let input = UserInput { login: b.login, full_name: b.full_name, email: b.email, password: b.password };
     let u = create(&state, &me, &ctx, &input, &b.role, &scope_text(b.scope_id)).await?;
-    let mut c = state.db.conn().await?;
-    let grants = users::grants(&mut c, u.id).await?;
-    Ok(Json(UserBody { user: u, grants }))
+    Ok(Json(body_of(&state, u).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), responses((status = 200, body = UserBody), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn api_get(State(state): State<AppState>, ApiMe(me, _): ApiMe, Path(id): Path<i64>) -> ApiResult<UserBody> {
     let u = load(&state, &me, id, Action::View).await?;
-    let mut c = state.db.conn().await?;
-    let grants = users::grants(&mut c, id).await?;
-    Ok(Json(UserBody { user: u, grants }))
+    Ok(Json(body_of(&state, u).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserUpdate,
@@ -633,6 +814,41 @@ pub async fn api_revoke(
     revoke(&state, &me, &ctx, id, gid).await?;
     let mut c = state.db.conn().await?;
     let u = users::get(&mut c, id).await?;
-    let grants = users::grants(&mut c, id).await?;
-    Ok(Json(UserBody { user: u, grants }))
+    drop(c);
+    Ok(Json(body_of(&state, u).await?))
+}
+
+/// Link the account to a teacher record of its municipality (the account then counts as that
+/// teacher). A record has at most one account and an account at most one record: 409 when
+/// either is linked elsewhere (unlink first); 422 for a record of another municipality, an
+/// archived record or a blocked account.
+#[utoipa::path(put, path = "/api/v1/users/{id}/teacher", tag = "users", params(("id" = i64, Path)), request_body = TeacherLinkInput,
+    responses((status = 200, body = UserBody), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_link(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<TeacherLinkInput>,
+) -> ApiResult<UserBody> {
+    let b = json_body(body)?;
+    link(&state, &me, &ctx, id, b.teacher_id).await?;
+    let mut c = state.db.conn().await?;
+    let u = users::get(&mut c, id).await?;
+    drop(c);
+    Ok(Json(body_of(&state, u).await?))
+}
+
+/// Unlink the account from its teacher record (409 when it is linked to none).
+#[utoipa::path(delete, path = "/api/v1/users/{id}/teacher", tag = "users", params(("id" = i64, Path)),
+    responses((status = 200, body = UserBody), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_unlink(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<UserBody> {
+    unlink(&state, &me, &ctx, id).await?;
+    let mut c = state.db.conn().await?;
+    let u = users::get(&mut c, id).await?;
+    drop(c);
+    Ok(Json(body_of(&state, u).await?))
 }
