@@ -39,12 +39,12 @@ pub const DEMO_USERS: &[DemoUser] = &[
         login: "cabinet.head", full_name: "Белова Наталья Сергеевна", role: Role::CabinetHead
     },
     DemoUser { login: "mmo.head", full_name: "Орлова Елена Павловна", role: Role::AssociationHead },
-    DemoUser { login: "mmo.deputy", full_name: "Кузнецов Андрей Игоревич", role: Role::Deputy },
     DemoUser {
-        login: "mmo.secretary", full_name: "Смирнова Татьяна Юрьевна", role: Role::Secretary
+        login: "mmo.deputy", full_name: "Кузнецова Татьяна Игоревна", role: Role::Deputy
     },
+    DemoUser { login: "mmo.secretary", full_name: "Смирнова Анна Юрьевна", role: Role::Secretary },
     DemoUser {
-        login: "teacher", full_name: "Васильева Анна Дмитриевна", role: Role::MemberTeacher
+        login: "teacher", full_name: "Васильев Алексей Павлович", role: Role::MemberTeacher
     },
     DemoUser { login: "org.admin", full_name: "Григорьев Павел Олегович", role: Role::OrgAdmin },
 ];
@@ -208,7 +208,8 @@ pub async fn load(db: &Db, force: bool) -> Result<Loaded> {
         .parse(true)
         .map_err(StoreError::Invalid)?;
         let user = users::create(&mut tx, &actor, home_region, home_muni, &d).await?;
-        // The association's officers and the demo teacher are teachers of the bank too.
+        // The association's officers and the demo teacher are teachers of the bank too, under the
+        // same names (the bank's first four generated teachers; `a_demo_account_is_named_as_its_teacher_record`).
         let linked = match u.login {
             "mmo.head" => Some(teacher_ids[0]),
             "mmo.deputy" => Some(teacher_ids[1]),

@@ -383,3 +383,26 @@ async fn a_broken_archive_is_refused_whole() {
     src.drop_db().await;
     dst.drop_db().await;
 }
+
+/// Every demo account linked to a teacher record bears the record's name (the minutes, the topic's
+/// agreement and the user's page show both).
+#[tokio::test]
+async fn a_demo_account_is_named_as_its_teacher_record() {
+    let t = TestDb::new().await.unwrap();
+    metoda_store::demo::load(&t.db, false).await.unwrap();
+    let mut c = t.db.conn().await.unwrap();
+    let pairs: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT u.login, u.full_name, t.last_name, t.first_name, t.middle_name FROM users u
+         JOIN teachers t ON t.user_id = u.id ORDER BY u.login",
+    )
+    .fetch_all(&mut *c)
+    .await
+    .unwrap();
+    assert!(pairs.len() >= 6, "{pairs:?}");
+    for (login, account, last, first, middle) in pairs {
+        let record = [last, first, middle.unwrap_or_default()].join(" ");
+        assert_eq!(account, record.trim(), "{login}");
+    }
+    drop(c);
+    t.drop_db().await;
+}
