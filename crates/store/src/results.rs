@@ -480,6 +480,15 @@ pub async fn add_exam(
     insert(conn, actor, municipality_id, EXAM, &d.into()).await
 }
 
+pub async fn update_exam(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    old: &ResultRecord,
+    d: &ExamScoreData,
+) -> Result<ResultRecord> {
+    replace(conn, actor, old, EXAM, &d.into()).await
+}
+
 /// The live ЕГЭ scores of a municipality dated from `from` to `to`, as (teacher, subject, date,
 /// score, student code or ""): what an import compares its rows with, so that a file loaded twice
 /// does not record its scores twice.
@@ -489,26 +498,17 @@ pub async fn exam_keys(
     from: Date,
     to: Date,
 ) -> Result<Vec<(i64, String, String, i64, String)>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(&format!(
         "SELECT rt.teacher_id, COALESCE(r.subject, ''), r.result_on, COALESCE(r.score, 0), COALESCE(r.student_code, '')
          FROM results r JOIN result_teachers rt ON rt.result_id = r.id
-         WHERE r.municipality_id = $1 AND r.family = 'exam' AND r.archived_at IS NULL
-           AND r.result_on >= $2 AND r.result_on <= $3",
-    )
+         WHERE r.municipality_id = $1 AND r.family = '{EXAM}' AND r.archived_at IS NULL
+           AND r.result_on >= $2 AND r.result_on <= $3"
+    ))
     .bind(municipality_id)
     .bind(iso_date(from))
     .bind(iso_date(to))
     .fetch_all(&mut *conn)
     .await?)
-}
-
-pub async fn update_exam(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    old: &ResultRecord,
-    d: &ExamScoreData,
-) -> Result<ResultRecord> {
-    replace(conn, actor, old, EXAM, &d.into()).await
 }
 
 /// Records a teacher's own result.

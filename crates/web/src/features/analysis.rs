@@ -29,6 +29,7 @@ use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path, Query};
+use crate::features::associations::profile_settings;
 use crate::features::meetings::settings_for;
 use crate::features::teachers::{Chart, chart, today};
 use crate::pages::{Layout, redirect_with, render};
@@ -1000,10 +1001,7 @@ async fn overview(state: &AppState, me: &Current, q: &OverviewQuery) -> Result<O
         return Err(AppError::Forbidden);
     }
     // One municipality, one profile: the periods it reports for.
-    let settings = match m.profile_id {
-        Some(p) => Some(metoda_store::profiles::get(&mut c, p).await?.settings()?),
-        None => None,
-    };
+    let settings = profile_settings(&mut c, m.profile_id).await?;
     let period = match &settings {
         Some(s) => asked.resolve(s)?,
         None => asked.of(asked.kind.unwrap_or(PlanPeriod::AcademicYear)),
@@ -1215,9 +1213,8 @@ async fn region_rollup(state: &AppState, me: &Current, q: &RegionQuery) -> Resul
     let mut reporting = vec![];
     let mut periods: Vec<String> = vec![];
     for m in list {
-        let Some(p) = m.profile_id else { continue };
-        let kinds =
-            analysis::periods(&metoda_store::profiles::get(&mut c, p).await?.settings()?.analysis_deadlines.value);
+        let Some(s) = profile_settings(&mut c, m.profile_id).await? else { continue };
+        let kinds = analysis::periods(&s.analysis_deadlines.value);
         for k in &kinds {
             if !periods.iter().any(|x| x == k.code()) {
                 periods.push(k.code().to_owned());

@@ -78,8 +78,16 @@ async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result
 pub(crate) async fn settings_of(state: &AppState, municipality_id: i64) -> Result<Option<ProfileSettings>, AppError> {
     let mut c = state.db.conn().await?;
     let m = municipalities::get(&mut c, municipality_id).await?;
-    match m.profile_id {
-        Some(p) => Ok(Some(profiles::get(&mut c, p).await?.settings()?)),
+    profile_settings(&mut c, m.profile_id).await
+}
+
+/// The settings of a municipality's regulation profile (`municipality.profile_id`; None: none set).
+pub(crate) async fn profile_settings(
+    c: &mut sqlx::AnyConnection,
+    profile_id: Option<i64>,
+) -> Result<Option<ProfileSettings>, AppError> {
+    match profile_id {
+        Some(p) => Ok(Some(profiles::get(c, p).await?.settings()?)),
         None => Ok(None),
     }
 }

@@ -14,7 +14,7 @@ use metoda_domain::values;
 use metoda_store::associations::{self, Association};
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::orders::{self, Order, SnapshotRow};
-use metoda_store::{profiles, teachers, users};
+use metoda_store::{teachers, users};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -84,10 +84,7 @@ async fn register(
         .map_err(|_| AppError::Validation(vec![FieldError::new("municipality_id", "Такого муниципалитета нет")]))?;
     require(me, Action::Create, &res(&m))?;
     let d = input.parse(today()).map_err(AppError::Validation)?;
-    let settings = match m.profile_id {
-        Some(p) => Some(profiles::get(&mut tx, p).await?.settings()?),
-        None => None,
-    };
+    let settings = crate::features::associations::profile_settings(&mut tx, m.profile_id).await?;
     let o = orders::register(&mut tx, &ctx.actor(), &m, settings.as_ref(), &d).await?;
     tx.commit().await?;
     Ok(o)

@@ -1348,18 +1348,9 @@ async fn import_exam(
     Ok((out, skipped))
 }
 
+/// The file of an import form (the same reader as a scan's).
 async fn read_file_field(mp: &mut axum::extract::Multipart) -> Result<Option<(String, Vec<u8>)>, AppError> {
-    let bad =
-        || AppError::BadRequest("Не удалось прочитать отправленный файл; выберите его и отправьте ещё раз".into());
-    let mut file = None;
-    while let Some(f) = mp.next_field().await.map_err(|_| bad())? {
-        if f.name() == Some("file") {
-            let name = f.file_name().unwrap_or("файл").to_owned();
-            let bytes = f.bytes().await.map_err(|_| bad())?;
-            file = Some((name, bytes.to_vec()));
-        }
-    }
-    Ok(file)
+    Ok(read_upload(mp).await?.map(|u| (u.name, u.bytes)))
 }
 
 #[derive(Template)]
