@@ -46,22 +46,7 @@ const A_ALL: &[&str] = &[
     "org.admin",
 ];
 const B_ALL: &[&str] = &["admin", "operator", "b.specialist", "b.head", "b.teacher", "b.orgadmin"];
-const SIGNED_IN: &[&str] = &[
-    "admin",
-    "operator",
-    "uo.head",
-    "uo.specialist",
-    "cabinet.head",
-    "mmo.head",
-    "mmo.deputy",
-    "mmo.secretary",
-    "teacher",
-    "org.admin",
-    "b.specialist",
-    "b.head",
-    "b.teacher",
-    "b.orgadmin",
-];
+const SIGNED_IN: &[&str] = common::LOGINS;
 const A_MANAGERS: &[&str] = &["admin", "uo.head", "uo.specialist"];
 const A_USER_MANAGERS: &[&str] = &["admin", "operator", "uo.head", "uo.specialist"];
 const B_USER_MANAGERS: &[&str] = &["admin", "operator", "b.specialist", "b.head"];

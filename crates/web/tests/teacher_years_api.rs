@@ -385,22 +385,7 @@ async fn the_api_allows_exactly_whom_the_card_allows() {
 
     // Everyone of A, and B: the API says yes exactly where the card's form does.
     let own = own_record(&app).await;
-    let logins = [
-        "admin",
-        "operator",
-        "uo.head",
-        "uo.specialist",
-        "cabinet.head",
-        "mmo.head",
-        "mmo.deputy",
-        "mmo.secretary",
-        "teacher",
-        "org.admin",
-        "b.specialist",
-        "b.head",
-        "b.teacher",
-        "b.orgadmin",
-    ];
+    let logins = common::LOGINS;
     let names = std::collections::HashMap::from([(app.a_teacher, "head"), (own, "own"), (app.a_free_teacher, "free")]);
     let mut allowed = vec![];
     for (i, login) in logins.iter().enumerate() {

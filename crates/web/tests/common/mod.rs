@@ -13,6 +13,24 @@ use serde_json::{Value, json};
 
 pub const PASSWORD: &str = demo::DEMO_PASSWORD;
 
+/// Every login of the harness: the demo's people of municipality A, then B's.
+pub const LOGINS: &[&str] = &[
+    "admin",
+    "operator",
+    "uo.head",
+    "uo.specialist",
+    "cabinet.head",
+    "mmo.head",
+    "mmo.deputy",
+    "mmo.secretary",
+    "teacher",
+    "org.admin",
+    "b.specialist",
+    "b.head",
+    "b.teacher",
+    "b.orgadmin",
+];
+
 pub struct TestApp {
     pub base: String,
     pub t: TestDb,
