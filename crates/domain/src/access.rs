@@ -366,14 +366,7 @@ fn grant_allows(g: &Grant, action: Action, what: &Resource) -> bool {
         },
         Resource::Grant { role: granted, place } => {
             let Some(place) = place else { return false };
-            if action != Create && action != Archive {
-                return false;
-            }
-            match granted {
-                Role::Administrator => false,
-                Role::RegionOperator => operator && g.in_region(place.region_id),
-                _ => (operator || role.manages_municipality()) && g.covers(&place),
-            }
+            matches!(action, Create | Archive) && covers_role(g, granted, &place)
         }
         Resource::Audit { place } => {
             action == View && place.is_some_and(|p| (operator || role.manages_municipality()) && g.covers(&p))
@@ -510,6 +503,65 @@ fn grant_allows(g: &Grant, action: Action, what: &Resource) -> bool {
     }
 }
 
+/// Whether the grant holds every right that `role` has within `place`, so that its holder may
+/// give or take that role there and manage an account holding it ([decision 0009]).
+///
+/// - The region operator holds the rights of another region operator of its region and nothing
+///   of a municipality's roles: they all read teachers' personal data, which the operator does not.
+/// - The authority's head holds every power of its municipality: it appoints the association's
+///   officers and the cabinet by order, and every office of the municipality acts on its behalf,
+///   so it covers every municipal, association and organization role there.
+/// - The authority's specialist covers the roles whose every right it holds: another specialist,
+///   an organization's administrator, a member teacher. It does not cover the authority's head
+///   (who approves plans), the cabinet head (who agrees them) or the association's head, deputy
+///   and secretary (who sign minutes).
+/// - Nobody else gives roles. The administrator alone manages administrators.
+///
+/// A unit test checks the specialist's and the operator's cover against [`may`] and
+/// [`signatory_roles`] over every resource.
+///
+/// [decision 0009]: ../../../docs/decisions/0009-who-manages-accounts.md
+fn covers_role(g: &Grant, role: Role, place: &Place) -> bool {
+    if g.is_admin() {
+        return true;
+    }
+    match role {
+        Role::Administrator => false,
+        Role::RegionOperator => g.role == Role::RegionOperator && g.in_region(place.region_id),
+        _ => {
+            let here = place.municipality_id.is_some_and(|m| g.in_municipality(m));
+            here && match g.role {
+                Role::AuthorityHead => true,
+                Role::AuthoritySpecialist => {
+                    matches!(role, Role::AuthoritySpecialist | Role::OrgAdmin | Role::MemberTeacher)
+                }
+                _ => false,
+            }
+        }
+    }
+}
+
+/// One role an account holds (or would hold) and where: the place of the grant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Held {
+    pub role: Role,
+    pub place: Option<Place>,
+}
+
+/// May `who` manage an account — edit it, block or restore it, reset its password, give or take
+/// its roles — whose home is `home` and which holds `holds`? Only when `who` may update accounts
+/// of that home and holds every right of every role the account holds, each in its scope
+/// (`covers_role`); an account with no home or holding the administrator's role is managed by an
+/// administrator alone. A role about to be given is checked as well: pass it in `holds`.
+pub fn may_manage_account(who: &Principal, home: Option<Place>, holds: &[Held]) -> bool {
+    if who.grants.iter().any(Grant::is_admin) {
+        return true;
+    }
+    let Some(home) = home else { return false };
+    may(who, Action::Update, &Resource::User { place: Some(home) })
+        && holds.iter().all(|h| may(who, Action::Create, &Resource::Grant { role: h.role, place: h.place }))
+}
+
 /// The signatures of minutes `who` may put for the association: the head (and the chair, whom
 /// the head or the deputy is) by the association's head or deputy grant, the secretary by the
 /// secretary's grant. Signing is the user's own act, so administrators and the authority do not
@@ -583,15 +635,169 @@ mod tests {
         assert!(may(&op, Action::View, &org(B, Some(3))));
         assert!(!may(&op, Action::Update, &org(B, Some(3))), "organizations belong to the authority");
         assert!(!may(&op, Action::View, &org(C, Some(4))));
+        // The operator reads no teacher's personal data, so it gives no role that does.
+        for role in [Role::AuthorityHead, Role::AuthoritySpecialist, Role::CabinetHead, Role::OrgAdmin] {
+            assert!(!may(
+                &op,
+                Action::Create,
+                &Resource::Grant { role, place: Some(Place { region_id: 1, municipality_id: Some(B) }) }
+            ));
+        }
         assert!(may(
             &op,
             Action::Create,
-            &Resource::Grant {
-                role: Role::AuthoritySpecialist,
-                place: Some(Place { region_id: 1, municipality_id: Some(B) })
-            }
+            &Resource::Grant { role: Role::RegionOperator, place: Some(Place { region_id: 1, municipality_id: None }) }
+        ));
+        assert!(!may(
+            &op,
+            Action::Create,
+            &Resource::Grant { role: Role::RegionOperator, place: Some(Place { region_id: 2, municipality_id: None }) }
         ));
         assert!(!may(&op, Action::Create, &Resource::Grant { role: Role::Administrator, place: None }));
+    }
+
+    /// Every resource of municipality A (region 1), association 5 and organization 7, and the
+    /// same of municipality B, for the cover test below.
+    fn every_resource() -> Vec<Resource> {
+        let mut out = vec![Resource::Region { region_id: Some(1) }, Resource::RegionSummary { region_id: 1 }];
+        for (m, assoc, orgid) in [(A, 5, 7), (B, 6, 8)] {
+            let place = Place { region_id: 1, municipality_id: Some(m) };
+            out.extend([
+                Resource::Municipality { region_id: 1, municipality_id: Some(m) },
+                Resource::Municipality { region_id: 1, municipality_id: None },
+                org(m, None),
+                org(m, Some(orgid)),
+                org(m, Some(99)),
+                Resource::Profile { owner: None },
+                Resource::Profile { owner: Some(place) },
+                Resource::ProfileAssignment { region_id: 1, municipality_id: m },
+                Resource::User { place: Some(place) },
+                Resource::Audit { place: Some(place) },
+                Resource::Order { region_id: 1, municipality_id: m },
+                Resource::ResultDecision { region_id: 1, municipality_id: m, own: false },
+            ]);
+            for association_id in [None, Some(assoc), Some(99)] {
+                out.push(Resource::Association { region_id: 1, municipality_id: m, association_id });
+                out.push(Resource::Results { region_id: 1, municipality_id: m, association_id, own: false });
+                for organization_id in [None, Some(orgid), Some(99)] {
+                    out.push(Resource::Teacher {
+                        region_id: 1,
+                        municipality_id: m,
+                        organization_id,
+                        association_id,
+                        own: false,
+                    });
+                }
+            }
+            for association_id in [assoc, 99] {
+                out.push(Resource::AssociationWork { region_id: 1, municipality_id: m, association_id });
+                out.push(Resource::Analysis { region_id: 1, municipality_id: m, association_id });
+                for step in ApprovalStep::ALL {
+                    out.push(Resource::PlanStep { region_id: 1, municipality_id: m, association_id, step: *step });
+                }
+            }
+            for to_region in [false, true] {
+                out.push(Resource::AnalysisDecision { region_id: 1, municipality_id: m, to_region });
+            }
+            for role in Role::ALL {
+                out.push(Resource::Grant { role: *role, place: Some(place) });
+            }
+        }
+        out.push(Resource::Grant {
+            role: Role::RegionOperator,
+            place: Some(Place { region_id: 1, municipality_id: None }),
+        });
+        out
+    }
+
+    /// A principal holding `role` in municipality A, association 5, organization 7.
+    fn holder(role: Role) -> Principal {
+        let (assoc, orgid) = match role.scope_kind() {
+            ScopeKind::Association => (Some(5), None),
+            ScopeKind::Organization => (None, Some(7)),
+            _ => (None, None),
+        };
+        let muni = if role.scope_kind() == ScopeKind::Region { None } else { Some(A) };
+        grant(role, 1, muni, assoc, orgid)
+    }
+
+    #[test]
+    fn whoever_gives_a_role_holds_every_right_of_it() {
+        let place_of = |r: Role| Place {
+            region_id: 1,
+            municipality_id: if r.scope_kind() == ScopeKind::Region { None } else { Some(A) },
+        };
+        let actions = [Action::View, Action::ViewPersonal, Action::Create, Action::Update, Action::Archive];
+        let resources = every_resource();
+        for manager in Role::ALL.iter().copied().filter(|r| *r != Role::Administrator) {
+            let m = holder(manager);
+            for target in Role::ALL.iter().copied() {
+                if !may(&m, Action::Create, &Resource::Grant { role: target, place: Some(place_of(target)) }) {
+                    continue;
+                }
+                let t = holder(target);
+                for what in &resources {
+                    // The authority's head appoints to every office of its municipality (see
+                    // `covers_role`): the acts of an office (the plan's steps, the head's writing of the
+                    // analysis, the signatures) come with the appointment; every other right is
+                    // still checked.
+                    if manager == Role::AuthorityHead
+                        && matches!(what, Resource::PlanStep { .. } | Resource::Analysis { .. })
+                    {
+                        continue;
+                    }
+                    for action in actions {
+                        assert!(
+                            !may(&t, action, what) || may(&m, action, what),
+                            "{manager:?} gives {target:?}, which may {action:?} {what:?}, beyond the giver's rights"
+                        );
+                    }
+                }
+                if manager != Role::AuthorityHead {
+                    let mine = signatory_roles(&m, 5);
+                    assert!(
+                        signatory_roles(&t, 5).iter().all(|s| mine.contains(s)),
+                        "{manager:?} gives {target:?}'s signature"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_account_is_managed_only_by_whoever_covers_all_its_roles() {
+        let a = Place { region_id: 1, municipality_id: Some(A) };
+        let b = Place { region_id: 1, municipality_id: Some(B) };
+        let head = Held { role: Role::AuthorityHead, place: Some(a) };
+        let teacher = Held { role: Role::MemberTeacher, place: Some(a) };
+        let op = grant(Role::RegionOperator, 1, None, None, None);
+        let spec = grant(Role::AuthoritySpecialist, 1, Some(A), None, None);
+        let uo_head = grant(Role::AuthorityHead, 1, Some(A), None, None);
+        // The operator can neither reset the authority head's password nor make itself the head.
+        assert!(!may_manage_account(&op, Some(a), &[head]));
+        assert!(!may_manage_account(&op, Some(a), &[teacher]));
+        // The specialist manages a teacher, not the authority's head, and not a teacher who is also
+        // the head somewhere.
+        assert!(may_manage_account(&spec, Some(a), &[teacher]));
+        assert!(!may_manage_account(&spec, Some(a), &[head]));
+        assert!(!may_manage_account(&spec, Some(a), &[teacher, head]));
+        assert!(!may_manage_account(&spec, Some(a), &[teacher, Held { role: Role::MemberTeacher, place: Some(b) }]));
+        assert!(may_manage_account(&uo_head, Some(a), &[head, teacher]));
+        assert!(!may_manage_account(&uo_head, Some(b), &[]));
+        // Administrators by administrators only.
+        assert!(!may_manage_account(&uo_head, None, &[]));
+        assert!(!may_manage_account(&uo_head, Some(a), &[Held { role: Role::Administrator, place: None }]));
+        let admin = Principal {
+            user_id: 1,
+            grants: vec![Grant {
+                role: Role::Administrator,
+                region_id: None,
+                municipality_id: None,
+                association_id: None,
+                organization_id: None,
+            }],
+        };
+        assert!(may_manage_account(&admin, None, &[Held { role: Role::Administrator, place: None }]));
     }
 
     #[test]

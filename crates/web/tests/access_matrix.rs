@@ -48,8 +48,14 @@ const A_ALL: &[&str] = &[
 const B_ALL: &[&str] = &["admin", "operator", "b.specialist", "b.head", "b.teacher", "b.orgadmin"];
 const SIGNED_IN: &[&str] = common::LOGINS;
 const A_MANAGERS: &[&str] = &["admin", "uo.head", "uo.specialist"];
-const A_USER_MANAGERS: &[&str] = &["admin", "operator", "uo.head", "uo.specialist"];
-const B_USER_MANAGERS: &[&str] = &["admin", "operator", "b.specialist", "b.head"];
+/// Who manages an account of A holding a member teacher's and an organization administrator's
+/// roles: whoever holds every right of both there (not the region operator, who reads no
+/// personal data).
+const A_USER_MANAGERS: &[&str] = &["admin", "uo.head", "uo.specialist"];
+const B_USER_MANAGERS: &[&str] = &["admin", "b.specialist", "b.head"];
+/// Who gives A's roles of office (the authority's head, the cabinet head, an association's
+/// officers): A's authority head, who appoints to them, and the administrator.
+const A_APPOINTERS: &[&str] = &["admin", "uo.head"];
 const REGION_MANAGERS: &[&str] = &["admin", "operator"];
 const ADMIN: &[&str] = &["admin"];
 /// Everyone whose grants let them list teachers (the region operator sums up, it does not list people).
@@ -285,7 +291,16 @@ fn routes() -> Vec<Route> {
             p.clone(),
             "/users/{target}/grants",
             Form(&[("role", "deputy"), ("scope", "association:{assoc_a}")]),
-            A_USER_MANAGERS,
+            A_APPOINTERS,
+        ),
+        // Nobody takes over more than they hold: the authority head's account is managed by the
+        // head and the administrator alone, and only they make anyone the head.
+        r(p.clone(), "/users/{uo_head}", Form(&[("full_name", "Максимова Ольга Александровна"), ("email", "")]), A_APPOINTERS),
+        r(
+            p.clone(),
+            "/users/{target}/grants",
+            Form(&[("role", "authority_head"), ("scope", "municipality:{muni_a}")]),
+            A_APPOINTERS,
         ),
         r(p.clone(), "/users/{target}/grants/{gid1}/revoke", None, A_USER_MANAGERS),
         r(p.clone(), "/users/{target}/password", Form(&[("password", "другой-пароль-2")]), A_USER_MANAGERS),
@@ -684,8 +699,15 @@ fn routes() -> Vec<Route> {
             p.clone(),
             "/api/v1/users/{target}/grants",
             Json(r#"{"role": "secretary", "scope_id": {assoc_a}}"#),
-            A_USER_MANAGERS,
+            A_APPOINTERS,
         ),
+        r(
+            p.clone(),
+            "/api/v1/users/{target}/grants",
+            Json(r#"{"role": "cabinet_head", "scope_id": {muni_a}}"#),
+            A_APPOINTERS,
+        ),
+        r(put.clone(), "/api/v1/users/{uo_head}", Json(r#"{"full_name": "Максимова Ольга Александровна"}"#), A_APPOINTERS),
         r(del.clone(), "/api/v1/users/{target}/grants/{gid2}", None, A_USER_MANAGERS),
         r(put.clone(), "/api/v1/users/{target}/teacher", Json(r#"{"teacher_id": {link_a}}"#), A_MANAGERS),
         r(del.clone(), "/api/v1/users/{target}/teacher", None, A_MANAGERS),
@@ -1337,6 +1359,10 @@ async fn every_route_for_every_role() {
 
     let mut failures = vec![];
     let mut checked = 0;
+    let uo_head = {
+        let mut c = app.t.db.conn().await.unwrap();
+        users::by_login(&mut c, "uo.head").await.unwrap().unwrap().0.id
+    };
     for (i, login) in ROLES.iter().enumerate() {
         let session: Option<Session> = if login.is_empty() { None } else { Some(app.login(login).await) };
         let (target, gid1, gid2) = per_role[login];
@@ -1408,6 +1434,7 @@ async fn every_route_for_every_role() {
                 .replace("{c_member}", &c_member.to_string())
                 .replace("{b_order}", &app.b_order.to_string())
                 .replace("{b_user}", &app.b_user.to_string())
+                .replace("{uo_head}", &uo_head.to_string())
                 .replace("{token}", &token_id.to_string())
                 .replace("{settings}", &settings_json)
                 .replace("{plan_a}", &plan_a.to_string())

@@ -79,7 +79,7 @@ async fn account_of(state: &AppState, me: &Current, t: &Teacher) -> Result<Optio
         Some(uid) => {
             let mut c = state.db.conn().await?;
             let u = metoda_store::users::get(&mut c, uid).await?;
-            Ok(crate::features::users::may_manage(me, &u).then_some(Some((u.id, u.login))))
+            Ok(crate::features::users::may_see(me, &u).then_some(Some((u.id, u.login))))
         }
         None => Ok(me.may(Action::Update, &Resource::User { place: Some(place) }).then_some(None)),
     }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use metoda_domain::FieldError;
-use metoda_domain::access::{Action, Place, Resource, Role, ScopeKind};
+use metoda_domain::access::{Action, Held, Place, Resource, Role, ScopeKind, may_manage_account};
 use metoda_domain::directory::{GrantInput, UserInput};
 use metoda_domain::values;
 use metoda_store::teachers::{self, Teacher};
@@ -48,20 +48,41 @@ fn res(u: &User) -> Resource {
     Resource::User { place: home(u) }
 }
 
-/// May the user manage (change) this account? Administrators (no home) by administrators only.
-pub fn may_manage(me: &Current, u: &User) -> bool {
-    if home(u).is_none() { crate::pages::is_admin(me) } else { me.may(Action::Update, &res(u)) }
+/// The roles an account holds, each with the place of its grant.
+fn holds(grants: &[GrantRow]) -> Vec<Held> {
+    grants
+        .iter()
+        .filter_map(|g| {
+            let role = g.role()?;
+            Some(Held { role, place: g.region_id.map(|r| Place { region_id: r, municipality_id: g.municipality_id }) })
+        })
+        .collect()
 }
 
+/// May the user manage (edit, block, reset the password of, change the roles of) this account,
+/// which holds `grants`? Only when the user's rights cover every role it holds
+/// ([`may_manage_account`]); administrators by administrators only.
+pub fn may_manage(me: &Current, u: &User, grants: &[GrantRow]) -> bool {
+    may_manage_account(&me.principal, home(u), &holds(grants))
+}
+
+/// May the user see this account (its page, its login on a teacher's card)?
+pub fn may_see(me: &Current, u: &User) -> bool {
+    if home(u).is_none() { crate::pages::is_admin(me) } else { me.may(Action::View, &res(u)) }
+}
+
+/// Loads an account the user may see (`View`) or manage (any other action).
 async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result<User, AppError> {
     let mut c = state.db.conn().await?;
     let u = users::get(&mut c, id).await?;
-    // Administrators (no home) are managed by administrators only.
-    if home(&u).is_none() && !crate::pages::is_admin(me) {
+    if !may_see(me, &u) {
         return Err(AppError::Forbidden);
     }
-    if home(&u).is_some() {
-        require(me, action, &res(&u))?;
+    if action != Action::View {
+        let grants = users::grants(&mut c, id).await?;
+        if !may_manage(me, &u, &grants) || home(&u).is_some() && !me.may(action, &res(&u)) {
+            return Err(AppError::Forbidden);
+        }
     }
     Ok(u)
 }
@@ -292,10 +313,11 @@ async fn set_archived(state: &AppState, me: &Current, ctx: &Ctx, id: i64, archiv
 /// May the user link this account to teacher records at all: they manage the account and may
 /// update teacher records of its municipality (the authority, the administrator). Each record is
 /// checked as well ([`link`]); this gate also answers when there is no record to check.
-fn may_link_here(me: &Current, u: &User) -> bool {
+/// `manages`: the user may manage the account ([`may_manage`]).
+fn may_link_here(me: &Current, u: &User, manages: bool) -> bool {
     match (u.region_id, u.municipality_id) {
         (Some(region_id), Some(municipality_id)) => {
-            may_manage(me, u)
+            manages
                 && me.may(
                     Action::Update,
                     &Resource::Teacher {
@@ -330,7 +352,7 @@ async fn link(
             "К записи педагога привязывается только учётная запись муниципалитета",
         )]));
     }
-    if !may_link_here(me, &u) {
+    if !may_link_here(me, &u, true) {
         return Err(AppError::Forbidden);
     }
     let tid = teacher_id.ok_or_else(no_record)?;
@@ -354,7 +376,7 @@ async fn link(
 /// Unlinks the account from its teacher record (the same people as [`link`]).
 async fn unlink(state: &AppState, me: &Current, ctx: &Ctx, id: i64) -> Result<Teacher, AppError> {
     let u = load(state, me, id, Action::Update).await?;
-    if u.municipality_id.is_some() && !may_link_here(me, &u) {
+    if u.municipality_id.is_some() && !may_link_here(me, &u, true) {
         return Err(AppError::Forbidden);
     }
     let mut c = state.db.conn().await?;
@@ -493,10 +515,10 @@ struct TeacherBlock {
     choices: Vec<(i64, String)>,
 }
 
-async fn teacher_block(state: &AppState, me: &Current, u: &User) -> Result<TeacherBlock, AppError> {
+async fn teacher_block(state: &AppState, me: &Current, u: &User, manages: bool) -> Result<TeacherBlock, AppError> {
     let Some(municipality_id) = u.municipality_id else { return Ok(TeacherBlock::default()) };
     let mut c = state.db.conn().await?;
-    let can_link = may_link_here(me, u);
+    let can_link = may_link_here(me, u, manages);
     let mut block = TeacherBlock { can_link, ..Default::default() };
     match teachers::of_user(&mut c, u.id).await? {
         Some(t) => {
@@ -528,12 +550,11 @@ async fn view_with(
     let u = load(state, me, id, Action::View).await?;
     let mut c = state.db.conn().await?;
     let grants = users::grants(&mut c, id).await?;
-    let admin = crate::pages::is_admin(me);
-    let can_edit = if home(&u).is_none() { admin } else { me.may(Action::Update, &res(&u)) };
-    let can_archive = if home(&u).is_none() { admin } else { me.may(Action::Archive, &res(&u)) };
+    let can_edit = may_manage(me, &u, &grants);
+    let can_archive = can_edit && (home(&u).is_none() || me.may(Action::Archive, &res(&u)));
     let scopes = if can_edit { grantable_scopes(state, me).await? } else { vec![] };
     let roles = grantable_roles(me, &scopes);
-    let teacher = teacher_block(state, me, &u).await?;
+    let teacher = teacher_block(state, me, &u, can_edit).await?;
     let page = ViewPage {
         l: Layout::new(ctx, u.full_name.clone(), "/users").with_errors(errors),
         is_self: u.id == me.user.id,

