@@ -97,6 +97,8 @@ pub struct Filter {
     pub from: Option<String>,
     pub to: Option<String>,
     pub text: Option<String>,
+    /// Entities whose summaries the text search leaves out (summaries the reader may not see).
+    pub text_skips: Vec<String>,
     pub page: i64,
     pub per_page: i64,
 }
@@ -136,6 +138,10 @@ pub async fn list(conn: &mut AnyConnection, f: &Filter) -> Result<(Vec<Entry>, i
     }
     if let Some(t) = &f.text {
         push("search_text LIKE ?", format!("%{}%", t.trim().to_lowercase()).into(), &mut args);
+        // A summary hidden from the reader must not be found by its words either.
+        for e in &f.text_skips {
+            push("entity <> ?", e.as_str().into(), &mut args);
+        }
     }
     let where_sql = wh.join(" AND ");
     let count_sql = format!("SELECT COUNT(*) FROM audit_log WHERE {where_sql}");

@@ -126,3 +126,100 @@ async fn nobody_grants_or_takes_over_more_than_they_hold() {
     assert_eq!(v["user"]["login"], "teacher", "the specialist still sees the account");
     app.stop().await;
 }
+
+/// Every value of an audit entry the reader would see as `field`: old and new.
+fn values_of(entries: &Value, field: &str) -> Vec<Value> {
+    let mut out = vec![];
+    for e in entries["entries"].as_array().unwrap() {
+        let changes: Value = serde_json::from_str(e["changes"].as_str().unwrap()).unwrap();
+        if let Some(pair) = changes.get(field).and_then(Value::as_array) {
+            out.extend(pair.iter().filter(|v| !v.is_null()).cloned());
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_audit_trail_shows_no_more_than_the_record_would() {
+    let app = TestApp::start().await;
+    // A topic of self-education with words to search for.
+    {
+        let mut tx = app.t.db.begin().await.unwrap();
+        let t = metoda_store::teachers::get(&mut tx, app.a_teacher).await.unwrap();
+        metoda_store::teacher_years::propose_topic(
+            &mut tx,
+            &metoda_store::Actor::cli("test"),
+            &t,
+            2026,
+            "Секретная тема самообразования",
+        )
+        .await
+        .unwrap();
+        let today = time::OffsetDateTime::now_utc().date();
+        let d = metoda_domain::results::StudentResultInput {
+            event: "olympiad".into(),
+            title: "Олимпиада «Проверка журнала»".into(),
+            level: "municipal".into(),
+            placement: "winner".into(),
+            format: "in_person".into(),
+            student_name: "Сидоров Пётр".into(),
+            grade: "8".into(),
+            teacher_ids: vec![app.a_teacher],
+            on: metoda_domain::values::ru_date(today),
+            ..Default::default()
+        }
+        .parse(today)
+        .unwrap();
+        metoda_store::results::add_student(&mut tx, &metoda_store::Actor::cli("test"), app.muni_a, &d).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    let op = app.login("operator").await;
+    let head = app.login("uo.head").await;
+    let muni = app.muni_a;
+
+    // The authority sees what its records show; the region operator sees «скрыто».
+    let teachers_of = |v: &Value| values_of(v, "birth_date");
+    let all: Value =
+        head.get(&format!("/api/v1/audit?municipality_id={muni}&entity=teacher")).await.json().await.unwrap();
+    let births = teachers_of(&all);
+    assert!(!births.is_empty() && births.iter().all(|v| v != "скрыто"), "the head sees the birth dates");
+    let birth = births[0].as_str().unwrap().to_owned();
+    let hidden: Value =
+        op.get(&format!("/api/v1/audit?municipality_id={muni}&entity=teacher")).await.json().await.unwrap();
+    let shown = teachers_of(&hidden);
+    assert!(!shown.is_empty() && shown.iter().all(|v| v == "скрыто"), "{shown:?}");
+    for field in ["phone", "email", "consent_on", "education"] {
+        assert!(values_of(&hidden, field).iter().all(|v| v == "скрыто"), "{field}");
+    }
+
+    let names: Value =
+        head.get(&format!("/api/v1/audit?municipality_id={muni}&entity=result")).await.json().await.unwrap();
+    let names = values_of(&names, "student_name");
+    assert!(names.iter().any(|v| v != "скрыто"), "the head sees the students' names: {names:?}");
+    let results: Value =
+        op.get(&format!("/api/v1/audit?municipality_id={muni}&entity=result")).await.json().await.unwrap();
+    let hidden_names = values_of(&results, "student_name");
+    assert!(!hidden_names.is_empty() && hidden_names.iter().all(|v| v == "скрыто"), "{hidden_names:?}");
+
+    let topic: Value =
+        op.get(&format!("/api/v1/audit?municipality_id={muni}&entity=teacher_year")).await.json().await.unwrap();
+    let entries = topic["entries"].as_array().unwrap();
+    assert!(!entries.is_empty());
+    assert!(entries.iter().all(|e| e["summary"] == "скрыто" && !e["changes"].as_str().unwrap().contains("Секретная")));
+    // Nor is a hidden summary found by its words.
+    let found: Value = op.get("/api/v1/audit?q=Секретная").await.json().await.unwrap();
+    assert_eq!(found["total"], 0);
+    let found: Value = head.get("/api/v1/audit?q=Секретная").await.json().await.unwrap();
+    assert_eq!(found["total"], 1);
+
+    // The page says the same.
+    let page = op.get(&format!("/audit?municipality_id={muni}&entity=teacher")).await.text().await.unwrap();
+    let ru = metoda_domain::values::ru_date(
+        time::Date::parse(&birth, &time::format_description::well_known::Iso8601::DATE).unwrap(),
+    );
+    assert!(!page.contains(&birth) && !page.contains(&ru), "the page shows no birth date");
+    assert!(page.contains("скрыто"));
+    let page = head.get(&format!("/audit?municipality_id={muni}&entity=teacher")).await.text().await.unwrap();
+    assert!(page.contains(&birth) || page.contains(&ru));
+    app.stop().await;
+}

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use metoda_domain::access::{Action, Place, Resource};
+use metoda_domain::audit::{Sight, TEACHER_YEAR_ENTITIES};
 use metoda_store::audit::{self, Entry, Filter};
 use metoda_store::municipalities::Municipality;
 use serde::{Deserialize, Serialize};
@@ -85,6 +86,15 @@ async fn filter(state: &AppState, me: &Current, q: &AuditQuery) -> Result<(Filte
         per_page: 50,
         ..Default::default()
     };
+    // A reader who may not see the personal data of some readable municipality finds nothing by
+    // the words of summaries hidden from it.
+    let sees_all = munis.iter().all(|m| {
+        let s = sight(me, Some(m.region_id), Some(m.id));
+        s.teachers_personal && s.student_names
+    });
+    if !sees_all {
+        f.text_skips = TEACHER_YEAR_ENTITIES.iter().chain(&["attachment"]).map(|e| (*e).to_owned()).collect();
+    }
     let chosen = nonempty(&q.municipality_id).and_then(|s| s.parse::<i64>().ok());
     if let Some(mid) = chosen {
         let m = munis.iter().find(|m| m.id == mid).ok_or(AppError::Forbidden)?;
@@ -103,6 +113,51 @@ async fn filter(state: &AppState, me: &Current, q: &AuditQuery) -> Result<(Filte
         return Err(AppError::Forbidden);
     }
     Ok((f, munis))
+}
+
+/// What a reader may see of the records of a place: teachers' personal data and students' names
+/// as on the records themselves (decision 0005).
+fn sight(me: &Current, region_id: Option<i64>, municipality_id: Option<i64>) -> Sight {
+    match (region_id, municipality_id) {
+        (Some(region_id), Some(municipality_id)) => Sight {
+            teachers_personal: me.may(
+                Action::ViewPersonal,
+                &Resource::Teacher {
+                    region_id,
+                    municipality_id,
+                    organization_id: None,
+                    association_id: None,
+                    own: false,
+                },
+            ),
+            student_names: me.may(
+                Action::ViewPersonal,
+                &Resource::Results { region_id, municipality_id, association_id: None, own: false },
+            ),
+        },
+        // Entries of a region or of the system name no teacher and no student.
+        _ => Sight { teachers_personal: is_admin(me), student_names: is_admin(me) },
+    }
+}
+
+/// The entries as the reader may see them: personal data they may not see on the record itself
+/// reads «скрыто».
+fn redacted(me: &Current, entries: Vec<Entry>) -> Vec<Entry> {
+    entries
+        .into_iter()
+        .map(|mut e| {
+            let changes: serde_json::Value = serde_json::from_str(&e.changes).unwrap_or_default();
+            let (summary, changes) = metoda_domain::audit::redact(
+                &e.entity,
+                &e.summary,
+                &changes,
+                sight(me, e.region_id, e.municipality_id),
+            );
+            e.summary = summary;
+            e.changes = changes.to_string();
+            e
+        })
+        .collect()
 }
 
 pub struct Shown {
@@ -286,7 +341,7 @@ async fn page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<Au
     if let Some(id) = f.entity_id {
         qs.push_str(&format!("&entity_id={id}"));
     }
-    let rows = entries.into_iter().map(|e| Shown { changes: pretty(&e.changes), e }).collect();
+    let rows = redacted(&me, entries).into_iter().map(|e| Shown { changes: pretty(&e.changes), e }).collect();
     render(&AuditPage {
         l: Layout::new(&ctx, "Журнал изменений", "/audit").with_errors(errors),
         rows,
@@ -319,5 +374,5 @@ pub async fn api_list(
     let (f, _) = filter(&state, &me, &q).await?;
     let mut c = state.db.conn().await?;
     let (entries, total) = audit::list(&mut c, &f).await?;
-    Ok(Json(AuditBody { total, page: f.page, per_page: f.per_page, entries }))
+    Ok(Json(AuditBody { total, page: f.page, per_page: f.per_page, entries: redacted(&me, entries) }))
 }
