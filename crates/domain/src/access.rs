@@ -222,8 +222,10 @@ pub enum Resource {
     /// result), read or entered through `association_id` (one of the associations its teachers are
     /// members of; ask once per association). `own`: the asking user is one of the result's
     /// teachers. `View` reads it without students' names, `ViewPersonal` with them;
-    /// `Create`/`Update`/`Archive` enter, edit and remove it (and attach its scan).
-    Results { region_id: i64, municipality_id: i64, association_id: Option<i64>, own: bool },
+    /// `Create`/`Update`/`Archive` enter, edit and remove it (and attach its scan). `confirmed`:
+    /// the curator has confirmed it; then only the association's head or deputy and the authority
+    /// change or remove it (with a reason), never a teacher alone.
+    Results { region_id: i64, municipality_id: i64, association_id: Option<i64>, own: bool, confirmed: bool },
     /// A curator's decision on a result of the municipality: `View` lists the pending ones,
     /// `Update` confirms or rejects one. `own`: the asking user is one of its teachers (nobody
     /// confirms their own result).
@@ -437,7 +439,7 @@ fn grant_allows(g: &Grant, action: Action, what: &Resource) -> bool {
                     role.manages_municipality() && g.in_municipality(municipality_id)
                 }
         }
-        Resource::Results { region_id, municipality_id, association_id, own } => {
+        Resource::Results { region_id, municipality_id, association_id, own, confirmed } => {
             if operator {
                 // The region sums results up: the records, never the students' names.
                 return action == View && g.in_region(region_id);
@@ -450,7 +452,9 @@ fn grant_allows(g: &Grant, action: Action, what: &Resource) -> bool {
                 Role::AuthorityHead | Role::AuthoritySpecialist => true,
                 Role::CabinetHead => matches!(action, View | ViewPersonal),
                 Role::AssociationHead | Role::Deputy => here,
-                Role::Secretary | Role::MemberTeacher => here && (action == View || own),
+                Role::Secretary | Role::MemberTeacher => {
+                    here && (action == View || own && !(confirmed && matches!(action, Update | Archive)))
+                }
                 // The schools follow the associations of their municipality (no students' names).
                 Role::OrgAdmin => action == View && association_id.is_some(),
                 Role::Administrator | Role::RegionOperator => false,
@@ -678,7 +682,15 @@ mod tests {
             ]);
             for association_id in [None, Some(assoc), Some(99)] {
                 out.push(Resource::Association { region_id: 1, municipality_id: m, association_id });
-                out.push(Resource::Results { region_id: 1, municipality_id: m, association_id, own: false });
+                for confirmed in [false, true] {
+                    out.push(Resource::Results {
+                        region_id: 1,
+                        municipality_id: m,
+                        association_id,
+                        own: false,
+                        confirmed,
+                    });
+                }
                 for organization_id in [None, Some(orgid), Some(99)] {
                     out.push(Resource::Teacher {
                         region_id: 1,
@@ -1017,8 +1029,20 @@ mod tests {
 
     #[test]
     fn results_are_entered_by_their_teachers_and_officers_and_confirmed_by_curators() {
-        let res =
-            |a: Option<i64>, own: bool| Resource::Results { region_id: 1, municipality_id: A, association_id: a, own };
+        let res = |a: Option<i64>, own: bool| Resource::Results {
+            region_id: 1,
+            municipality_id: A,
+            association_id: a,
+            own,
+            confirmed: false,
+        };
+        let confirmed = |a: Option<i64>, own: bool| Resource::Results {
+            region_id: 1,
+            municipality_id: A,
+            association_id: a,
+            own,
+            confirmed: true,
+        };
         let teacher = grant(Role::MemberTeacher, 1, Some(A), Some(5), None);
         assert!(may(&teacher, Action::Create, &res(Some(5), true)), "a teacher enters their own result");
         assert!(!may(&teacher, Action::Create, &res(Some(5), false)), "but not a colleague's");
@@ -1033,6 +1057,20 @@ mod tests {
             );
             assert!(!may(&g, Action::Update, &res(Some(6), false)), "{role:?} only in its own association");
         }
+        // Once confirmed, the teacher's own result is locked for the teacher; the head, the deputy
+        // and the authority change or remove it.
+        assert!(may(&teacher, Action::Update, &res(Some(5), true)));
+        for action in [Action::Update, Action::Archive] {
+            assert!(!may(&teacher, action, &confirmed(Some(5), true)), "{action:?}");
+            for g in [
+                grant(Role::AssociationHead, 1, Some(A), Some(5), None),
+                grant(Role::Deputy, 1, Some(A), Some(5), None),
+                grant(Role::AuthoritySpecialist, 1, Some(A), None, None),
+            ] {
+                assert!(may(&g, action, &confirmed(Some(5), true)) && may(&g, action, &confirmed(Some(5), false)));
+            }
+        }
+        assert!(may(&teacher, Action::View, &confirmed(Some(5), true)));
         let secretary = grant(Role::Secretary, 1, Some(A), Some(5), None);
         assert!(!may(&secretary, Action::Update, &res(Some(5), false)));
         let spec = grant(Role::AuthoritySpecialist, 1, Some(A), None, None);

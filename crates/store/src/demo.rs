@@ -699,7 +699,11 @@ async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids:
                     .iter()
                     .enumerate()
                     .map(|(j, r)| {
+                        // the chair and the secretary were there: they sign the minutes
+                        let officer =
+                            Some(r.teacher_id) == m.chair_teacher_id || Some(r.teacher_id) == m.secretary_teacher_id;
                         let s = match (j + i) % 9 {
+                            _ if officer => Attendance::Present,
                             4 => Attendance::Absent,
                             7 => Attendance::Excused,
                             _ => Attendance::Present,

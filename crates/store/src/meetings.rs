@@ -802,6 +802,32 @@ pub async fn signatures(conn: &mut AnyConnection, minutes_id: i64) -> Result<Vec
         .await?)
 }
 
+/// The chair and the secretary named for the meeting whose signatures `required` asks for and who
+/// are marked absent or excused: ("Председатель" | "Секретарь", name).
+pub async fn absent_signers(
+    conn: &mut AnyConnection,
+    m: &Meeting,
+    required: &[Signatory],
+) -> Result<Vec<(&'static str, String)>> {
+    let mut out = vec![];
+    for (role, teacher, name, what) in [
+        (Signatory::Chair, m.chair_teacher_id, &m.chair_name, "Председатель"),
+        (Signatory::Secretary, m.secretary_teacher_id, &m.secretary_name, "Секретарь"),
+    ] {
+        let Some(t) = teacher.filter(|_| required.contains(&role)) else { continue };
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM meeting_attendance WHERE meeting_id = $1 AND teacher_id = $2")
+                .bind(m.id)
+                .bind(t)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if status.is_some_and(|s| s != Attendance::Present.code()) {
+            out.push((what, name.clone().unwrap_or_default()));
+        }
+    }
+    Ok(out)
+}
+
 /// Signs the minutes as `role` — the explicit act of the signing user (the caller checks the user
 /// holds that role). The first signature fixes the quorum and the outcomes; the last one of the
 /// required roles makes the minutes signed, and the members are notified.
@@ -847,6 +873,22 @@ pub async fn sign(
         return Err(StoreError::invalid(
             "role",
             format!("Протокол подписывает {what} этого заседания — {}", who.unwrap_or_default()),
+        ));
+    }
+    // Who signs was there: a named chair or secretary whose signature the minutes need must be
+    // marked present (checked before any signature, which locks the meeting).
+    if let Some((what, who)) = absent_signers(conn, m, &required).await?.into_iter().next() {
+        return Err(StoreError::invalid(
+            "role",
+            format!(
+                "{what} заседания {who} отмечен(а) отсутствующим: укажите в карточке заседания, кто из присутствовавших \
+                 {}, и подпишите протокол",
+                if what == "Секретарь" {
+                    "вёл протокол"
+                } else {
+                    "председательствовал"
+                }
+            ),
         ));
     }
     let first = done.is_empty();

@@ -398,6 +398,36 @@ async fn lock(conn: &mut AnyConnection, id: i64) -> Result<ResultRecord> {
     Ok(r)
 }
 
+/// How a result is changed, as the access rule decided for the one who changes it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Change<'a> {
+    /// The changer may change a confirmed result (the association's head or deputy, the
+    /// authority's curator: `Resource::Results { confirmed: true, .. }`).
+    pub confirmed_ok: bool,
+    /// Why: required to change a confirmed result, recorded in the audit trail.
+    pub reason: Option<&'a str>,
+}
+
+/// The message of a confirmed result a teacher may not change alone.
+pub const CONFIRMED_LOCKED: &str = "Результат подтверждён куратором: изменить или удалить его может руководитель \
+     объединения, его заместитель или куратор, указав причину";
+
+/// Checks, under the row's lock, that a confirmed result is changed only by whom the rule allows
+/// and with a reason; returns the reason to record.
+fn check_change(locked: &ResultRecord, change: Change<'_>) -> Result<Option<String>> {
+    if locked.status != Confirmation::Confirmed.code() {
+        return Ok(change.reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned));
+    }
+    if !change.confirmed_ok {
+        return Err(StoreError::Conflict(CONFIRMED_LOCKED.into()));
+    }
+    match change.reason.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) if r.chars().count() <= 1000 => Ok(Some(r.to_owned())),
+        Some(_) => Err(StoreError::invalid("reason", "Причина: не длиннее 1000 символов")),
+        None => Err(StoreError::invalid("reason", "Причина: укажите, почему меняется подтверждённый результат")),
+    }
+}
+
 /// Rewrites a result; it goes back to pending (a curator decides again).
 async fn replace(
     conn: &mut AnyConnection,
@@ -405,11 +435,13 @@ async fn replace(
     old: &ResultRecord,
     family: &str,
     v: &Values,
+    change: Change<'_>,
 ) -> Result<ResultRecord> {
     let old = &lock(conn, old.id).await?;
     if old.family != family {
         return Err(StoreError::Conflict("Это результат другого вида".into()));
     }
+    let reason = check_change(old, change)?;
     let scope = scope_of(conn, old.municipality_id).await?;
     check(conn, old.municipality_id, v, &old.teacher_ids()).await?;
     let (on, year) = year_of(v);
@@ -447,6 +479,9 @@ async fn replace(
     if old.status != Confirmation::Pending.code() {
         summary.push_str(" — снова ожидает подтверждения");
     }
+    if let Some(r) = reason {
+        summary.push_str(&format!("; причина: {r}"));
+    }
     audit::record_change(conn, actor, scope, "result", old.id, "update", &summary, Some(old), &new).await?;
     Ok(new)
 }
@@ -466,8 +501,9 @@ pub async fn update_student(
     actor: &Actor,
     old: &ResultRecord,
     d: &StudentResultData,
+    change: Change<'_>,
 ) -> Result<ResultRecord> {
-    replace(conn, actor, old, STUDENT, &d.into()).await
+    replace(conn, actor, old, STUDENT, &d.into(), change).await
 }
 
 /// Records an ЕГЭ score (the subject was checked against [`thresholds`] when parsed).
@@ -485,8 +521,9 @@ pub async fn update_exam(
     actor: &Actor,
     old: &ResultRecord,
     d: &ExamScoreData,
+    change: Change<'_>,
 ) -> Result<ResultRecord> {
-    replace(conn, actor, old, EXAM, &d.into()).await
+    replace(conn, actor, old, EXAM, &d.into(), change).await
 }
 
 /// The live ЕГЭ scores of a municipality dated from `from` to `to`, as (teacher, subject, date,
@@ -526,13 +563,20 @@ pub async fn update_teacher_result(
     actor: &Actor,
     old: &ResultRecord,
     d: &TeacherResultData,
+    change: Change<'_>,
 ) -> Result<ResultRecord> {
-    replace(conn, actor, old, TEACHER, &d.into()).await
+    replace(conn, actor, old, TEACHER, &d.into(), change).await
 }
 
 /// Removes a result (archived: kept for the audit trail, counted nowhere, listed nowhere).
-pub async fn archive(conn: &mut AnyConnection, actor: &Actor, old: &ResultRecord) -> Result<ResultRecord> {
+pub async fn archive(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    old: &ResultRecord,
+    change: Change<'_>,
+) -> Result<ResultRecord> {
     let old = &lock(conn, old.id).await?;
+    let reason = check_change(old, change)?;
     let scope = scope_of(conn, old.municipality_id).await?;
     sqlx::query("UPDATE results SET archived_at = $1, updated_at = $1 WHERE id = $2")
         .bind(now())
@@ -540,7 +584,10 @@ pub async fn archive(conn: &mut AnyConnection, actor: &Actor, old: &ResultRecord
         .execute(&mut *conn)
         .await?;
     let new = get(conn, old.id).await?;
-    let summary = format!("Удалён результат: {}", new.summary());
+    let mut summary = format!("Удалён результат: {}", new.summary());
+    if let Some(r) = reason {
+        summary.push_str(&format!("; причина: {r}"));
+    }
     audit::record_change(conn, actor, scope, "result", old.id, "archive", &summary, Some(old), &new).await?;
     Ok(new)
 }

@@ -257,14 +257,20 @@ async fn every_kind_of_result_is_recorded_in_its_academic_year_with_an_audit_tra
     assert!(results::for_teacher(&mut c, f.teachers[1], None).await.unwrap().is_empty());
     assert_eq!(count(&mut c, "SELECT COUNT(*) FROM audit_log WHERE entity = 'result' AND action = 'create'").await, 8);
     // Removed: archived, listed nowhere, audited.
-    let gone = results::archive(&mut c, &actor(), &s).await.unwrap();
+    let gone = results::archive(&mut c, &actor(), &s, Default::default()).await.unwrap();
     assert!(gone.archived_at.is_some());
     assert_eq!(results::for_teacher(&mut c, t, None).await.unwrap().len(), 7);
     assert_eq!(count(&mut c, "SELECT COUNT(*) FROM results").await, 8);
     assert_eq!(count(&mut c, "SELECT COUNT(*) FROM audit_log WHERE entity = 'result' AND action = 'archive'").await, 1);
-    let e = results::update_student(&mut c, &actor(), &gone, &student(&[t], "15.03.2026").parse(TODAY).unwrap())
-        .await
-        .unwrap_err();
+    let e = results::update_student(
+        &mut c,
+        &actor(),
+        &gone,
+        &student(&[t], "15.03.2026").parse(TODAY).unwrap(),
+        Default::default(),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
     drop(c);
     f.t.drop_db().await;
@@ -390,7 +396,7 @@ async fn a_result_prepared_by_two_teachers_is_one_record_listed_for_both() {
     assert_eq!((ev.teachers.len(), ev.students), (2, Some(45)));
     // The teachers change: the third replaces the second.
     let d = StudentResultInput { ..student(&[a, f.teachers[2]], "2026-02-10") };
-    let r2 = results::update_student(&mut c, &actor(), &r, &d.parse(TODAY).unwrap()).await.unwrap();
+    let r2 = results::update_student(&mut c, &actor(), &r, &d.parse(TODAY).unwrap(), Default::default()).await.unwrap();
     let mut ids = r2.teacher_ids();
     ids.sort_unstable();
     assert_eq!(ids, [a, f.teachers[2]]);
@@ -422,10 +428,27 @@ async fn a_curator_confirms_or_rejects_and_an_edit_sends_the_result_back_to_pend
     assert!(results::pending(&mut c, f.muni).await.unwrap().is_empty());
     let e = results::confirm(&mut c, &f.curator, &ok, None).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
-    // An edit sends it back to pending, the decision cleared; the scan stays.
+    // A confirmed result is not changed by whoever may not change a confirmed one, nor without a
+    // reason, nor removed so.
     let mut d2 = teacher_result("publication", &[t], "2026-03-01");
     d2.title = "Исправленное название".into();
-    let edited = results::update_teacher_result(&mut c, &actor(), &ok, &d2.parse(TODAY).unwrap()).await.unwrap();
+    let parsed = d2.parse(TODAY).unwrap();
+    let e = results::update_teacher_result(&mut c, &actor(), &ok, &parsed, Default::default()).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(ref m) if m == results::CONFIRMED_LOCKED), "{e:?}");
+    let e = results::archive(&mut c, &actor(), &ok, Default::default()).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
+    let head = results::Change { confirmed_ok: true, reason: Some("  ") };
+    let e = results::update_teacher_result(&mut c, &actor(), &ok, &parsed, head).await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(ref v) if v[0].field == "reason"), "{e:?}");
+    // An edit with a reason sends it back to pending, the decision cleared; the scan stays.
+    let head = results::Change { confirmed_ok: true, reason: Some("опечатка в названии") };
+    let edited = results::update_teacher_result(&mut c, &actor(), &ok, &parsed, head).await.unwrap();
+    let why: String =
+        sqlx::query_scalar("SELECT summary FROM audit_log WHERE entity = 'result' ORDER BY id DESC LIMIT 1")
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+    assert!(why.ends_with("причина: опечатка в названии"), "{why}");
     assert_eq!((edited.status.as_str(), edited.decided_by, edited.decided_at.as_deref()), ("pending", None, None));
     assert_eq!(results::scans(&mut c, r.id).await.unwrap().len(), 1);
     // A rejection needs a comment.
@@ -434,11 +457,19 @@ async fn a_curator_confirms_or_rejects_and_an_edit_sends_the_result_back_to_pend
     let no = results::reject(&mut c, &f.curator, &edited, "Скан нечитаем").await.unwrap();
     assert_eq!((no.status.as_str(), no.decision_comment.as_deref()), ("rejected", Some("Скан нечитаем")));
     // A rejected result edited is pending again too; a family cannot be changed by an edit.
-    let again = results::update_teacher_result(&mut c, &actor(), &no, &d2.parse(TODAY).unwrap()).await.unwrap();
-    assert_eq!((again.status.as_str(), again.decision_comment.as_deref()), ("pending", None));
-    let e = results::update_student(&mut c, &actor(), &again, &student(&[t], "2026-03-01").parse(TODAY).unwrap())
+    let again = results::update_teacher_result(&mut c, &actor(), &no, &d2.parse(TODAY).unwrap(), Default::default())
         .await
-        .unwrap_err();
+        .unwrap();
+    assert_eq!((again.status.as_str(), again.decision_comment.as_deref()), ("pending", None));
+    let e = results::update_student(
+        &mut c,
+        &actor(),
+        &again,
+        &student(&[t], "2026-03-01").parse(TODAY).unwrap(),
+        Default::default(),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
     let n = count(&mut c, "SELECT COUNT(*) FROM audit_log WHERE entity = 'result' AND action = 'update'").await;
     assert_eq!(n, 4, "confirmed, edited, rejected, edited");

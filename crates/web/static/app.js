@@ -21,3 +21,10 @@
   form.addEventListener('change', recount);
   recount();
 })();
+// A form that does what cannot be undone asks first: data-confirm holds the question.
+(function () {
+  document.addEventListener('submit', function (e) {
+    var q = e.target.getAttribute && e.target.getAttribute('data-confirm');
+    if (q && !window.confirm(q)) e.preventDefault();
+  });
+})();

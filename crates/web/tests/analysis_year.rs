@@ -289,13 +289,16 @@ async fn a_year_built_through_the_api_is_analysed_submitted_returned_accepted_an
         .map(|m| (m["teacher_id"].as_i64().unwrap(), m["joined_on"].as_str().unwrap().to_owned()))
         .collect();
     assert!(joined.contains(&(dmitrieva, created_on.clone())) && joined.contains(&(efimova, format!("{y}-10-01"))));
+    // The authority's head appoints the association's head (the specialist may not: decision 0009).
     let u = ok(
-        spec.post_json(
-            "/api/v1/users",
-            json!({"login": "phys.head", "full_name": "Абрамова Анна Сергеевна", "email": "",
+        app.login("uo.head")
+            .await
+            .post_json(
+                "/api/v1/users",
+                json!({"login": "phys.head", "full_name": "Абрамова Анна Сергеевна", "email": "",
                    "password": common::PASSWORD, "role": "association_head", "scope_id": aid}),
-        )
-        .await,
+            )
+            .await,
         "the head's account",
     )
     .await;

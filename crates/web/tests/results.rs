@@ -297,11 +297,18 @@ async fn a_result_is_edited_on_its_page_and_waits_for_the_curator_again() {
     let r = spec.post_json(&format!("/api/v1/results/{id}/confirm"), json!({})).await;
     assert_eq!(r.status(), StatusCode::OK);
 
-    // The results page links the form; the form shows the current values.
+    // Confirmed, it is locked for the teacher (issue "Trust"): the head edits it, with a reason.
     let edit = format!("/associations/{a}/results/{id}/edit");
+    let page = t.get(&format!("/associations/{a}/results?year={year}")).await.text().await.unwrap();
+    assert!(!page.contains(&edit) && page.contains("Подтверждён: изменить или удалить его может"), "{page}");
+    assert_eq!(t.get(&edit).await.status(), StatusCode::CONFLICT);
+    let teacher = t;
+    let t = &head;
+    // The results page links the form; the form shows the current values.
     let page = t.get(&format!("/associations/{a}/results?year={year}")).await.text().await.unwrap();
     assert!(page.contains(&edit), "{page}");
     let form = t.get(&edit).await.text().await.unwrap();
+    assert!(form.contains("Причина изменения подтверждённого результата"));
     assert_eq!(input_value(&form, "title"), "Турнир");
     assert_eq!(input_value(&form, "student_name"), "Петров Пётр");
     assert_eq!(input_value(&form, "on"), today());
@@ -315,6 +322,7 @@ async fn a_result_is_edited_on_its_page_and_waits_for_the_curator_again() {
         ("format", "in_person"),
         ("student_name", "Петров Пётр"),
         ("on", &today()),
+        ("reason", "уточнено название"),
     ];
     let own_s = own.to_string();
     let mut fields: Vec<(&str, &str)> = base.to_vec();
@@ -335,6 +343,12 @@ async fn a_result_is_edited_on_its_page_and_waits_for_the_curator_again() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("указывайте только членов объединения на дату результата"));
 
+    // Without a reason: refused, the reason asked for.
+    let mut fields: Vec<(&str, &str)> = base.iter().filter(|(k, _)| *k != "reason").copied().collect();
+    fields.extend([("title", "Турнир юных математиков"), ("teacher_ids", own_s.as_str())]);
+    let r = t.form(&edit, &fields).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Причина: укажите, почему меняется подтверждённый результат"));
     // Good input: saved, and back to pending — a curator decides again.
     let mut fields: Vec<(&str, &str)> = base.to_vec();
     fields.extend([("title", "Турнир юных математиков"), ("teacher_ids", own_s.as_str())]);
@@ -388,7 +402,7 @@ async fn a_result_is_edited_on_its_page_and_waits_for_the_curator_again() {
     assert_eq!(input_value(&form, "outlet"), "Сборник");
 
     // The teacher edits their own results; the secretary (not theirs) and another municipality may not.
-    assert_eq!(t.get(&format!("/associations/{a}/results/{own_result}/edit")).await.status(), StatusCode::OK);
+    assert_eq!(teacher.get(&format!("/associations/{a}/results/{own_result}/edit")).await.status(), StatusCode::OK);
     let sec = app.login("mmo.secretary").await;
     assert_eq!(sec.get(&edit).await.status(), StatusCode::FORBIDDEN);
     let bs = app.login("b.specialist").await;

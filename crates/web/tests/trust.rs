@@ -223,3 +223,175 @@ async fn the_audit_trail_shows_no_more_than_the_record_would() {
     assert!(page.contains(&birth) || page.contains(&ru));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_confirmed_result_is_not_rewritten_by_a_teacher_alone() {
+    let app = TestApp::start().await;
+    // A publication of A's teacher account, with its scan, confirmed by the curator.
+    let (rid, owner) = {
+        let mut tx = app.t.db.begin().await.unwrap();
+        let owner: i64 = sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1")
+            .bind(app.a_user)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        let today = time::OffsetDateTime::now_utc().date();
+        let d = metoda_domain::results::TeacherResultInput {
+            kind: "publication".into(),
+            teacher_ids: vec![owner],
+            title: "Статья о формирующем оценивании".into(),
+            level: "regional".into(),
+            outlet: "Вестник".into(),
+            on: metoda_domain::values::ru_date(today),
+            ..Default::default()
+        }
+        .parse(today)
+        .unwrap();
+        let actor = metoda_store::Actor::cli("test");
+        let r = metoda_store::results::add_teacher_result(&mut tx, &actor, app.muni_a, &d).await.unwrap();
+        let scan = metoda_store::attachments::Content::File {
+            name: "scan.pdf",
+            content_type: "application/pdf",
+            bytes: b"%PDF-1.4 scan",
+        };
+        metoda_store::results::attach_scan(&mut tx, &actor, &r, "Скан", scan).await.unwrap();
+        metoda_store::results::confirm(&mut tx, &actor, &r, None).await.unwrap();
+        tx.commit().await.unwrap();
+        (r.id, owner)
+    };
+    let body = |reason: Option<&str>| {
+        let mut v = json!({"kind": "publication", "teacher_ids": [owner], "title": "Переписанная статья",
+                           "level": "international", "outlet": "Вестник",
+                           "on": metoda_domain::values::iso_date(time::OffsetDateTime::now_utc().date())});
+        if let Some(r) = reason {
+            v["reason"] = Value::from(r);
+        }
+        v
+    };
+    let status = |app: &TestApp| {
+        let db = app.t.db.clone();
+        async move {
+            let mut c = db.conn().await.unwrap();
+            sqlx::query_scalar::<_, String>("SELECT status || ' ' || title || ' ' || CASE WHEN archived_at IS NULL THEN 'live' ELSE 'gone' END FROM results WHERE id = $1")
+                .bind(rid)
+                .fetch_one(&mut *c)
+                .await
+                .unwrap()
+        }
+    };
+    // The teacher may neither rewrite nor remove it, through the API or the page.
+    let teacher = app.login("teacher").await;
+    let r = teacher.put_json(&format!("/api/v1/results/{rid}"), body(Some("хочу"))).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let e: Value = r.json().await.unwrap();
+    assert!(e["error"]["message"].as_str().unwrap().contains("подтверждён"), "{e}");
+    let r = teacher.json(reqwest::Method::DELETE, &format!("/api/v1/results/{rid}?reason=хочу"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let r = teacher.form(&format!("/associations/{}/results/{rid}/archive", app.assoc_a), &[("reason", "хочу")]).await;
+    assert_ne!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(status(&app).await, "confirmed Статья о формирующем оценивании live");
+    // The list shows it locked to the teacher, with no edit link.
+    let page = teacher.get(&format!("/associations/{}/results", app.assoc_a)).await.text().await.unwrap();
+    assert!(page.contains("Подтверждён: изменить или удалить его может руководитель"));
+    assert!(!page.contains(&format!("/results/{rid}/edit")));
+
+    // The head changes it only with a reason, which the audit trail keeps.
+    let head = app.login("mmo.head").await;
+    let r = head.put_json(&format!("/api/v1/results/{rid}"), body(None)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["fields"][0]["field"], "reason", "{e}");
+    assert_eq!(status(&app).await, "confirmed Статья о формирующем оценивании live");
+    let r = head.put_json(&format!("/api/v1/results/{rid}"), body(Some("уровень журнала указан неверно"))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(status(&app).await, "pending Переписанная статья live");
+    let audit: Value = app.login("uo.head").await.get("/api/v1/audit?entity=result").await.json().await.unwrap();
+    assert!(audit["entries"][0]["summary"].as_str().unwrap().ends_with("причина: уровень журнала указан неверно"));
+    // Pending again, the teacher may edit it again.
+    let r = teacher.put_json(&format!("/api/v1/results/{rid}"), body(None)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn only_who_was_there_signs_the_minutes() {
+    let app = TestApp::start().await;
+    // Seed 004 (the МУМО): the chair and the secretary sign.
+    let head = app.login("mumo.head").await;
+    let today = metoda_domain::values::iso_date(time::OffsetDateTime::now_utc().date());
+    let teacher_of = |login: &'static str| {
+        let db = app.t.db.clone();
+        async move {
+            let mut c = db.conn().await.unwrap();
+            sqlx::query_scalar::<_, i64>(
+                "SELECT t.id FROM teachers t JOIN users u ON u.id = t.user_id WHERE u.login = $1",
+            )
+            .bind(login)
+            .fetch_one(&mut *c)
+            .await
+            .unwrap()
+        }
+    };
+    let (chair, secretary) = (teacher_of("mumo.head").await, teacher_of("mumo.secretary").await);
+    let r = head
+        .post_json(
+            &format!("/api/v1/associations/{}/meetings", app.assoc_c),
+            json!({"held_on": today, "place_note": "каб. 12", "chair_teacher_id": chair, "secretary_teacher_id": secretary}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let m: Value = r.json().await.unwrap();
+    let id = m["id"].as_i64().unwrap();
+    // The secretary is marked absent; everyone else present.
+    let m: Value = head.get(&format!("/api/v1/meetings/{id}")).await.json().await.unwrap();
+    let roster: Vec<i64> = m["roster"].as_array().unwrap().iter().map(|r| r["teacher_id"].as_i64().unwrap()).collect();
+    let marks: Vec<Value> = roster
+        .iter()
+        .map(|t| json!({"teacher_id": t, "status": if *t == secretary { "absent" } else { "present" }}))
+        .collect();
+    assert_eq!(
+        head.put_json(&format!("/api/v1/meetings/{id}/attendance"), json!(marks)).await.status(),
+        StatusCode::OK
+    );
+    let r = head
+        .post_json(&format!("/api/v1/meetings/{id}/agenda"), json!({"topic": "О плане", "decision": "Принять"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let r = head.post_json(&format!("/api/v1/meetings/{id}/minutes"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+
+    // Neither the absent secretary nor anyone else signs while the absent secretary is named.
+    let sec = app.login("mumo.secretary").await;
+    let r = sec.post_json(&format!("/api/v1/meetings/{id}/sign"), json!({"role": "secretary"})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert!(e["error"]["fields"][0]["message"].as_str().unwrap().contains("отмечен(а) отсутствующим"), "{e}");
+    let r = head.post_json(&format!("/api/v1/meetings/{id}/sign"), json!({"role": "chair"})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        common::count(
+            &app,
+            &format!("minutes_signatures s JOIN minutes n ON n.id = s.minutes_id WHERE n.meeting_id = {id}")
+        )
+        .await,
+        0
+    );
+    // The page asks who kept the minutes instead, and offers no signature.
+    let page = head.get(&format!("/meetings/{id}")).await.text().await.unwrap();
+    assert!(page.contains("отмечен(а) отсутствующим и не может подписать протокол"));
+    assert!(page.contains("вёл протокол"));
+    assert!(!page.contains("id=\"sign-chair\""));
+
+    // Naming a member who was there as the secretary lets the signing go on.
+    let present = *roster.iter().find(|t| **t != secretary && **t != chair).unwrap();
+    let r = head
+        .put_json(
+            &format!("/api/v1/meetings/{id}"),
+            json!({"held_on": today, "place_note": "каб. 12", "chair_teacher_id": chair, "secretary_teacher_id": present}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let r = head.post_json(&format!("/api/v1/meetings/{id}/sign"), json!({"role": "chair"})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    app.stop().await;
+}

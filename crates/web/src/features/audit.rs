@@ -132,7 +132,7 @@ fn sight(me: &Current, region_id: Option<i64>, municipality_id: Option<i64>) -> 
             ),
             student_names: me.may(
                 Action::ViewPersonal,
-                &Resource::Results { region_id, municipality_id, association_id: None, own: false },
+                &Resource::Results { region_id, municipality_id, association_id: None, own: false, confirmed: false },
             ),
         },
         // Entries of a region or of the system name no teacher and no student.

@@ -562,6 +562,8 @@ struct ViewPage {
     can_edit: bool,
     /// The roles the user may sign in now (codes and labels).
     can_sign: Vec<(&'static str, &'static str)>,
+    /// The named chair or secretary whose signature is needed but who was absent: (what, name).
+    absent_signers: Vec<(&'static str, String)>,
     form: MeetingInput,
     organizations: Vec<(i64, String)>,
     today: String,
@@ -619,10 +621,18 @@ async fn view_with(
         vec![]
     };
     let held_on = crate::pages::d(&m.held_on);
+    let absent_signers = match m.minutes_id {
+        Some(id) => {
+            let mut c = state.db.conn().await?;
+            let required = meetings::minutes(&mut c, id).await?.required();
+            meetings::absent_signers(&mut c, &m, &required).await?
+        }
+        None => vec![],
+    };
     let b = body(state, m, &s).await?;
     let mine = signatory_roles(&me.principal, a.id);
     let can_sign = match &b.minutes {
-        Some(n) if !n.signed() => n
+        Some(n) if !n.signed() && absent_signers.is_empty() => n
             .required()
             .into_iter()
             .filter(|r| mine.contains(r) && !b.signatures.iter().any(|x| x.role == r.code()))
@@ -636,6 +646,7 @@ async fn view_with(
         b,
         can_edit,
         can_sign,
+        absent_signers,
         form,
         organizations,
         today: values::iso_date(today()),

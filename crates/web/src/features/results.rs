@@ -73,7 +73,12 @@ pub fn routes() -> Router<AppState> {
 // ---- access ----
 
 fn res(region_id: i64, municipality_id: i64, association_id: Option<i64>, own: bool) -> Resource {
-    Resource::Results { region_id, municipality_id, association_id, own }
+    Resource::Results { region_id, municipality_id, association_id, own, confirmed: false }
+}
+
+/// A result the curator has confirmed: a teacher no longer changes it alone.
+fn is_confirmed(r: &ResultRecord) -> bool {
+    r.status == metoda_domain::results::Confirmation::Confirmed.code()
 }
 
 /// The teacher records of the signed-in user (a user may be a teacher of the bank).
@@ -111,16 +116,21 @@ async fn may_teachers(
     action: Action,
     teacher_ids: &[i64],
     on: Option<&str>,
+    confirmed: bool,
 ) -> Result<bool, AppError> {
     let mine = my_teachers(c, me).await?;
     let own = teacher_ids.iter().any(|t| mine.contains(t));
-    if me.may(action, &res(m.region_id, m.id, None, own)) {
+    let res = |association_id| Resource::Results {
+        region_id: m.region_id,
+        municipality_id: m.id,
+        association_id,
+        own,
+        confirmed,
+    };
+    if me.may(action, &res(None)) {
         return Ok(true);
     }
-    Ok(associations_of(c, teacher_ids, on)
-        .await?
-        .into_iter()
-        .any(|a| me.may(action, &res(m.region_id, m.id, Some(a), own))))
+    Ok(associations_of(c, teacher_ids, on).await?.into_iter().any(|a| me.may(action, &res(Some(a)))))
 }
 
 /// A result and its municipality, after the access check.
@@ -136,8 +146,14 @@ async fn load(
         return Err(AppError::NotFound);
     }
     let m = municipalities::get(&mut c, r.municipality_id).await?;
-    if !may_teachers(&mut c, me, &m, action, &r.teacher_ids(), Some(&r.result_on)).await? {
+    if !may_teachers(&mut c, me, &m, action, &r.teacher_ids(), Some(&r.result_on), false).await? {
         return Err(AppError::Forbidden);
+    }
+    if is_confirmed(&r)
+        && matches!(action, Action::Update | Action::Archive)
+        && !may_teachers(&mut c, me, &m, action, &r.teacher_ids(), Some(&r.result_on), true).await?
+    {
+        return Err(AppError::Conflict(results::CONFIRMED_LOCKED.into()));
     }
     Ok((r, m))
 }
@@ -332,6 +348,7 @@ async fn update(
     ctx: &Ctx,
     id: i64,
     input: &NewResult,
+    reason: Option<&str>,
 ) -> Result<ResultRecord, AppError> {
     let (old, m) = load(state, me, id, Action::Update).await?;
     let family_ok = matches!(
@@ -343,9 +360,13 @@ async fn update(
     }
     let mut c = state.db.conn().await?;
     // The new teachers too: nobody moves a result to teachers they may not enter results for.
-    if !may_teachers(&mut c, me, &m, Action::Update, &input.teacher_ids(), None).await? {
+    if !may_teachers(&mut c, me, &m, Action::Update, &input.teacher_ids(), None, false).await? {
         return Err(AppError::Forbidden);
     }
+    // Whether the user may change it were it confirmed: the store checks again under the lock.
+    let confirmed_ok =
+        may_teachers(&mut c, me, &m, Action::Update, &old.teacher_ids(), Some(&old.result_on), true).await?;
+    let change = results::Change { confirmed_ok, reason };
     let thresholds = results::thresholds(&mut c, m.id).await?;
     drop(c);
     let mut tx = state.db.begin().await?;
@@ -353,27 +374,37 @@ async fn update(
         NewResult::Student(i) => {
             let d = i.parse(today()).map_err(AppError::Validation)?;
             one_association(&mut tx, me, &m, &d.teacher_ids, d.on, "teacher_ids").await?;
-            results::update_student(&mut tx, &ctx.actor(), &old, &d).await?
+            results::update_student(&mut tx, &ctx.actor(), &old, &d, change).await?
         }
         NewResult::Exam(i) => {
             let d = i.parse(today(), &thresholds).map_err(AppError::Validation)?;
             one_association(&mut tx, me, &m, &[d.teacher_id], d.on, "teacher_id").await?;
-            results::update_exam(&mut tx, &ctx.actor(), &old, &d).await?
+            results::update_exam(&mut tx, &ctx.actor(), &old, &d, change).await?
         }
         NewResult::Teacher(i) => {
             let d = i.parse(today()).map_err(AppError::Validation)?;
             one_association(&mut tx, me, &m, &d.teacher_ids, d.on, "teacher_ids").await?;
-            results::update_teacher_result(&mut tx, &ctx.actor(), &old, &d).await?
+            results::update_teacher_result(&mut tx, &ctx.actor(), &old, &d, change).await?
         }
     };
     tx.commit().await?;
     Ok(r)
 }
 
-async fn archive(state: &AppState, me: &Current, ctx: &Ctx, id: i64) -> Result<ResultRecord, AppError> {
-    let (old, _) = load(state, me, id, Action::Archive).await?;
+async fn archive(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    reason: Option<&str>,
+) -> Result<ResultRecord, AppError> {
+    let (old, m) = load(state, me, id, Action::Archive).await?;
+    let confirmed_ok = {
+        let mut c = state.db.conn().await?;
+        may_teachers(&mut c, me, &m, Action::Archive, &old.teacher_ids(), Some(&old.result_on), true).await?
+    };
     let mut tx = state.db.begin().await?;
-    let r = results::archive(&mut tx, &ctx.actor(), &old).await?;
+    let r = results::archive(&mut tx, &ctx.actor(), &old, results::Change { confirmed_ok, reason }).await?;
     tx.commit().await?;
     Ok(r)
 }
@@ -620,6 +651,8 @@ struct ListPage {
     subjects: Vec<ExamThreshold>,
     /// The results the user may edit (scan, archive).
     editable: Vec<i64>,
+    /// The user's own results the curator has confirmed: locked for them.
+    locked: Vec<i64>,
     can_curate: bool,
     /// The form that failed ("student", "exam", "teacher") and what was typed in it.
     posted: (&'static str, Vec<(String, String)>),
@@ -664,6 +697,10 @@ impl ListPage {
     }
     fn can_edit(&self, id: &i64) -> bool {
         self.editable.contains(id)
+    }
+    /// The user's own result, confirmed: locked for them.
+    fn is_locked(&self, id: &i64) -> bool {
+        self.locked.contains(id)
     }
     fn subject_label(&self, code: &Option<String>) -> String {
         let c = code.as_deref().unwrap_or("");
@@ -711,12 +748,21 @@ async fn list_with(
         vec![]
     };
     let subjects = results::thresholds(&mut c, m.id).await?;
-    let mut editable = vec![];
+    let (mut editable, mut locked) = (vec![], vec![]);
     if a.is_active() {
         for i in &all {
             let own = i.result.teachers.iter().any(|t| mine.contains(&t.teacher_id));
-            if me.may(Action::Update, &res(m.region_id, m.id, Some(a.id), own)) {
+            let what = Resource::Results {
+                region_id: m.region_id,
+                municipality_id: m.id,
+                association_id: Some(a.id),
+                own,
+                confirmed: is_confirmed(&i.result),
+            };
+            if me.may(Action::Update, &what) {
                 editable.push(i.result.id);
+            } else if own && is_confirmed(&i.result) {
+                locked.push(i.result.id);
             }
         }
     }
@@ -744,6 +790,7 @@ async fn list_with(
         organizations,
         subjects,
         editable,
+        locked,
         can_curate,
         posted,
         today: metoda_domain::values::iso_date(today()),
@@ -917,13 +964,22 @@ async fn scan_submit(
     done(&state, &me, &ctx, aid, year, ("", vec![]), r, "Скан подтверждающего документа приложен").await
 }
 
+/// Why a confirmed result is changed or removed.
+#[derive(Deserialize, Default, utoipa::IntoParams, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ReasonForm {
+    /// Required for a result the curator has confirmed; recorded in the audit trail.
+    pub reason: Option<String>,
+}
+
 async fn archive_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
     Path((aid, rid)): Path<(i64, i64)>,
+    Form(f): Form<ReasonForm>,
 ) -> PageResult {
     let year = year_of_result(&state, rid).await?;
-    let r = archive(&state, &me, &ctx, rid).await;
+    let r = archive(&state, &me, &ctx, rid, f.reason.as_deref()).await;
     done(&state, &me, &ctx, aid, year, ("", vec![]), r, "Результат удалён").await
 }
 
@@ -1084,7 +1140,8 @@ async fn edit_submit(
         "exam" => NewResult::Exam(exam_input(&p)),
         _ => NewResult::Teacher(teacher_input(&p)),
     };
-    match update(&state, &me, &ctx, rid, &input).await {
+    let reason = p.iter().find(|(k, _)| k == "reason").map(|(_, v)| v.as_str());
+    match update(&state, &me, &ctx, rid, &input, reason).await {
         Ok(r) => Ok(redirect_with(
             &format!("/associations/{aid}/results?year={}", r.year),
             "Результат изменён и снова ожидает подтверждения; при необходимости приложите новый скан",
@@ -1672,7 +1729,8 @@ async fn scan_download(
     let r = results::get(&mut c, id).await?;
     let m = municipalities::get(&mut c, r.municipality_id).await?;
     // A scan shows the student's name: only those who may see names, and the curators.
-    let allowed = may_teachers(&mut c, &me, &m, Action::ViewPersonal, &r.teacher_ids(), Some(&r.result_on)).await?
+    let allowed = may_teachers(&mut c, &me, &m, Action::ViewPersonal, &r.teacher_ids(), Some(&r.result_on), false)
+        .await?
         || me.may(Action::View, &decision_res(&m, false));
     if r.archived_at.is_some() {
         return Err(AppError::NotFound);
@@ -1918,7 +1976,9 @@ pub async fn api_add_teacher(
     Ok(Json(add(&state, &me, &ctx, aid, &NewResult::Teacher(json_body(body)?)).await?))
 }
 
-/// Rewrite a result (the body of its kind, as when added); it waits for a curator again.
+/// Rewrite a result (the body of its kind, as when added); it waits for a curator again. A result
+/// the curator has confirmed is changed only by the association's head or deputy or the
+/// authority, with a `reason` in the body.
 #[utoipa::path(put, path = "/api/v1/results/{id}", tag = "results", params(("id" = i64, Path)), request_body = Object,
     responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_update(
@@ -1931,19 +1991,25 @@ pub async fn api_update(
         let mut c = state.db.conn().await?;
         results::get(&mut c, id).await?.family
     };
-    let input = input_of(&family, json_body(body)?)?;
-    Ok(Json(update(&state, &me, &ctx, id, &input).await?))
+    let body = json_body(body)?;
+    let reason = body.get("reason").and_then(serde_json::Value::as_str).map(str::to_owned);
+    let input = input_of(&family, body)?;
+    Ok(Json(update(&state, &me, &ctx, id, &input, reason.as_deref()).await?))
 }
 
-/// Remove a result (kept archived for the audit trail, counted nowhere).
-#[utoipa::path(delete, path = "/api/v1/results/{id}", tag = "results", params(("id" = i64, Path)),
-    responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody)))]
+/// Remove a result (kept archived for the audit trail, counted nowhere). A result the curator has
+/// confirmed is removed only by the association's head or deputy or the authority, with `reason`.
+#[utoipa::path(delete, path = "/api/v1/results/{id}", tag = "results", params(("id" = i64, Path), ReasonForm),
+    responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_archive(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
+    Query(q): Query<ReasonForm>,
 ) -> ApiResult<ResultRecord> {
-    Ok(Json(archive(&state, &me, &ctx, id).await?))
+    Ok(Json(archive(&state, &me, &ctx, id, q.reason.as_deref()).await?))
 }
 
 /// Attach the scan of the confirming document: multipart with `file` (PDF, JPEG or PNG, by content) and an optional `title`.
