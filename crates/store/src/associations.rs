@@ -158,7 +158,11 @@ pub async fn appoint(
     .bind(order_id)
     .bind(now())
     .fetch_one(&mut *conn)
-    .await?;
+    .await
+    .map_err(crate::unique(&format!(
+        "{}: назначение на эту должность только что записано другим пользователем; обновите страницу",
+        role.label_ru()
+    )))?;
     let officer = officers(conn, a.id).await?.into_iter().find(|o| o.id == id).ok_or(StoreError::NotFound)?;
     let summary = format!("«{}»: {} — {}", a.name, role.label_ru(), officer.name);
     audit::record_change(conn, actor, a.scope(), "association_officer", id, "create", &summary, None, &officer).await
@@ -236,7 +240,8 @@ pub async fn add_member(
     .bind(order_id)
     .bind(now())
     .fetch_one(&mut *conn)
-    .await?;
+    .await
+    .map_err(crate::unique(&format!("{} уже в составе объединения", t.full_name())))?;
     let summary = format!("{} включён(а) в состав «{}» с {joined_on}", t.full_name(), a.name);
     let new = serde_json::json!({"teacher_id": teacher_id, "joined_on": joined_on});
     audit::record(conn, actor, a.scope(), "association_member", Some(id), "create", &summary, None, Some(&new)).await
@@ -441,7 +446,8 @@ pub async fn add_subgroup_member(
     .bind(on)
     .bind(now())
     .fetch_one(&mut *conn)
-    .await?;
+    .await
+    .map_err(crate::unique("Педагог уже в этом подразделении"))?;
     let t = crate::teachers::get(conn, teacher_id).await?;
     let summary = format!("{} включён(а) в подразделение «{}» объединения «{}»", t.full_name(), s.name, a.name);
     let new = serde_json::json!({"subgroup_id": subgroup_id, "teacher_id": teacher_id, "joined_on": on});

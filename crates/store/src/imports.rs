@@ -80,7 +80,14 @@ pub async fn apply(
     if p.user_id != user_id {
         return Err(StoreError::NotFound);
     }
-    if p.applied_at.is_some() {
+    // Claim the file: of two parallel applications only one finds it not yet applied.
+    let claimed = sqlx::query("UPDATE teacher_imports SET applied_at = $1 WHERE id = $2 AND applied_at IS NULL")
+        .bind(crate::now())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    if p.applied_at.is_some() || claimed == 0 {
         return Err(StoreError::Conflict("Этот файл уже загружен".into()));
     }
     let rows: Vec<TeacherInput> =

@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 9, name: "analysis reports", sql: include_str!("../migrations/0009_analysis_reports.sql") },
     Migration { version: 10, name: "analysis periods", sql: include_str!("../migrations/0010_analysis_periods.sql") },
     Migration { version: 11, name: "teacher accounts", sql: include_str!("../migrations/0011_teacher_accounts.sql") },
+    Migration { version: 12, name: "at most one", sql: include_str!("../migrations/0012_at_most_one.sql") },
 ];
 
 /// The schema version this binary expects.

@@ -246,7 +246,8 @@ pub async fn add_position(
     .bind(position)
     .bind(now())
     .fetch_one(&mut *conn)
-    .await?;
+    .await
+    .map_err(crate::unique("Эта организация уже указана как место работы педагога"))?;
     let p = positions(conn, t.id).await?.into_iter().find(|p| p.id == id).ok_or(StoreError::NotFound)?;
     let summary =
         format!("{}: место работы по совместительству — {}, {}", t.full_name(), p.organization_name, p.position);

@@ -139,13 +139,14 @@ fn bind_fields<'q>(q: Query<'q>, d: &'q TeacherData) -> Query<'q> {
         .bind(search_text(d))
 }
 
+/// The rule the index `teachers_identity_uq` holds.
+const DUPLICATE: &str = "Педагог с такими ФИО и датой рождения в этой организации уже есть в банке данных";
+
 /// Adds a teacher to the bank of a municipality. The organization must belong to it.
 pub async fn create(conn: &mut AnyConnection, actor: &Actor, municipality_id: i64, d: &TeacherData) -> Result<Teacher> {
     check_organization(conn, municipality_id, d.organization_id).await?;
     if find_identity(conn, d).await?.is_some() {
-        return Err(StoreError::Conflict(
-            "Педагог с такими ФИО и датой рождения в этой организации уже есть в банке данных".into(),
-        ));
+        return Err(StoreError::Conflict(DUPLICATE.into()));
     }
     let t = now();
     let row = bind_fields(
@@ -161,7 +162,8 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, municipality_id: i6
     .bind(municipality_id)
     .bind(&t)
     .fetch_one(&mut *conn)
-    .await?;
+    .await
+    .map_err(crate::unique(DUPLICATE))?;
     let id: i64 = sqlx::Row::try_get(&row, 0)?;
     let teacher = get(conn, id).await?;
     let summary = format!("Педагог {} добавлен в банк данных", teacher.full_name());
@@ -186,9 +188,7 @@ pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &Teache
     let old = get(conn, id).await?;
     check_organization(conn, old.municipality_id, d.organization_id).await?;
     if find_identity(conn, d).await?.is_some_and(|other| other != id) {
-        return Err(StoreError::Conflict(
-            "Педагог с такими ФИО и датой рождения в этой организации уже есть в банке данных".into(),
-        ));
+        return Err(StoreError::Conflict(DUPLICATE.into()));
     }
     bind_fields(
         sqlx::query(
@@ -203,7 +203,8 @@ pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &Teache
     .bind(now())
     .bind(id)
     .execute(&mut *conn)
-    .await?;
+    .await
+    .map_err(crate::unique(DUPLICATE))?;
     let t = get(conn, id).await?;
     let summary = format!("Изменена запись педагога {}", t.full_name());
     audit::record_change(conn, actor, t.scope(), "teacher", id, "update", &summary, Some(&old), &t).await?;
@@ -218,7 +219,8 @@ pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, arch
         .bind(now())
         .bind(id)
         .execute(&mut *conn)
-        .await?;
+        .await
+        .map_err(crate::unique(DUPLICATE))?;
     let t = get(conn, id).await?;
     let (action, verb) = if archived {
         ("archive", "перенесена в архив")

@@ -352,7 +352,8 @@ pub async fn add_grant(
     .bind(o)
     .bind(now())
     .fetch_one(&mut *conn)
-    .await?;
+    .await
+    .map_err(unique("У пользователя уже есть эта роль"))?;
     let g = grant(conn, id).await?;
     let summary = format!("Пользователю {} назначена роль «{}» ({})", u.login, role.label_ru(), g.scope_name);
     let scope = Scope { region_id: r.or(u.region_id), municipality_id: m.or(u.municipality_id) };

@@ -395,3 +395,98 @@ async fn only_who_was_there_signs_the_minutes() {
     assert_eq!(r.status(), StatusCode::OK);
     app.stop().await;
 }
+
+/// Fires `n` identical requests at once (`form`: a page form, else JSON); returns their statuses,
+/// a page's redirect counted as 200.
+async fn fire(s: &common::Session, n: usize, path: &str, body: Value, form: bool) -> Vec<StatusCode> {
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..n {
+        let (c, url, csrf, body) = (s.c.clone(), s.url(path), s.csrf.clone(), body.clone());
+        set.spawn(async move {
+            let r = if form {
+                let mut fields: Vec<(String, String)> = vec![("_csrf".into(), csrf)];
+                for (k, v) in body.as_object().unwrap() {
+                    fields.push((k.clone(), v.to_string().trim_matches('"').to_owned()));
+                }
+                c.post(url).form(&fields).send().await.unwrap()
+            } else {
+                c.post(url).header("x-csrf-token", csrf).json(&body).send().await.unwrap()
+            };
+            if r.status() == StatusCode::SEE_OTHER { StatusCode::OK } else { r.status() }
+        });
+    }
+    set.join_all().await
+}
+
+async fn at_once(s: &common::Session, n: usize, path: &str, body: Value) -> Vec<StatusCode> {
+    fire(s, n, path, body, false).await
+}
+
+/// One success, the rest refused as conflicts (never a server error).
+fn one_wins(statuses: &[StatusCode], what: &str) {
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{what}: {statuses:?}");
+    assert!(statuses.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT), "{what}: {statuses:?}");
+}
+
+#[tokio::test]
+async fn parallel_identical_requests_make_one_row() {
+    let app = TestApp::start().await;
+    let spec = app.login("uo.specialist").await;
+    let head = app.login("uo.head").await;
+
+    let teacher = json!({"last_name": "Гонкова", "first_name": "Ирина", "middle_name": "Павловна",
+                         "birth_date": "1990-04-12", "organization_id": app.org_a, "position": "учитель",
+                         "education": "higher"});
+    one_wins(&at_once(&spec, 10, "/api/v1/teachers", teacher).await, "teachers");
+    assert_eq!(common::count(&app, "teachers WHERE last_name = 'Гонкова'").await, 1);
+
+    let members = format!("/api/v1/associations/{}/members", app.assoc_a);
+    one_wins(&at_once(&spec, 6, &members, json!({"teacher_id": app.a_free_teacher})).await, "members");
+    let current = format!(
+        "association_members WHERE association_id = {} AND teacher_id = {} AND left_on IS NULL",
+        app.assoc_a, app.a_free_teacher
+    );
+    assert_eq!(common::count(&app, &current).await, 1);
+
+    let positions = format!("/api/v1/teachers/{}/positions", app.a_teacher);
+    let body = json!({"organization_id": app.org_a2, "position": "совместитель"});
+    one_wins(&at_once(&spec, 6, &positions, body).await, "positions");
+    let n = common::count(&app, &format!("teacher_positions WHERE teacher_id = {}", app.a_teacher)).await;
+    assert_eq!(n, 1);
+
+    let grants = format!("/api/v1/users/{}/grants", app.a_user);
+    one_wins(&at_once(&head, 6, &grants, json!({"role": "deputy", "scope_id": app.assoc_a})).await, "grants");
+    let n = common::count(&app, &format!("role_grants WHERE user_id = {} AND role = 'deputy'", app.a_user)).await;
+    assert_eq!(n, 1);
+
+    // The demo's МУМО has subgroups: one teacher joins one of them once.
+    let sub: (i64, i64) = {
+        let mut c = app.t.db.conn().await.unwrap();
+        let sg: i64 = sqlx::query_scalar("SELECT MIN(id) FROM association_subgroups WHERE association_id = $1")
+            .bind(app.assoc_c)
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+        let t: i64 = sqlx::query_scalar(
+            "SELECT MIN(m.teacher_id) FROM association_members m WHERE m.association_id = $1 AND m.left_on IS NULL
+               AND NOT EXISTS (SELECT 1 FROM subgroup_members s WHERE s.teacher_id = m.teacher_id AND s.left_on IS NULL
+                                 AND s.subgroup_id = $2)",
+        )
+        .bind(app.assoc_c)
+        .bind(sg)
+        .fetch_one(&mut *c)
+        .await
+        .unwrap();
+        (sg, t)
+    };
+    let admin = app.login("admin").await;
+    let path = format!("/associations/{}/subgroups/{}/members", app.assoc_c, sub.0);
+    one_wins(&fire(&admin, 6, &path, json!({"teacher_id": sub.1}), true).await, "subgroup members");
+    let n = common::count(
+        &app,
+        &format!("subgroup_members WHERE teacher_id = {} AND subgroup_id = {} AND left_on IS NULL", sub.1, sub.0),
+    )
+    .await;
+    assert_eq!(n, 1);
+    app.stop().await;
+}
