@@ -221,7 +221,7 @@ pub async fn submit(
 ) -> Result<Report> {
     let old = lock(conn, r.id).await?;
     let status = transition(old.status(), ReportAction::Submit, None).map_err(StoreError::Conflict)?;
-    let due = old.due_on.as_deref().and_then(|d| metoda_domain::values::date("", "", d).ok());
+    let due = old.due_on.as_deref().and_then(metoda_domain::values::stored_date);
     let late = is_late(today, due);
     let version = old.version + 1;
     let t = now();
@@ -414,5 +414,5 @@ pub async fn prefill(conn: &mut AnyConnection, association_id: i64, period: Peri
 }
 
 fn ru(iso: &str) -> String {
-    metoda_domain::values::date("", "", iso).map(metoda_domain::values::ru_date).unwrap_or_else(|_| iso.to_owned())
+    metoda_domain::values::stored_date(iso).map_or_else(|| iso.to_owned(), metoda_domain::values::ru_date)
 }

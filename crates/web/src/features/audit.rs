@@ -47,10 +47,10 @@ fn nonempty(s: &Option<String>) -> Option<String> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
-fn date(s: &Option<String>, label: &str) -> Result<Option<String>, AppError> {
+fn date(s: &Option<String>, field: &str, label: &str) -> Result<Option<String>, AppError> {
     match nonempty(s) {
         None => Ok(None),
-        Some(v) => metoda_domain::values::date("date", label, &v)
+        Some(v) => metoda_domain::values::date(field, label, &v)
             .map(|d| Some(metoda_domain::values::iso_date(d)))
             .map_err(|e| AppError::Validation(vec![e])),
     }
@@ -78,8 +78,8 @@ async fn filter(state: &AppState, me: &Current, q: &AuditQuery) -> Result<(Filte
         entity_id: nonempty(&q.entity_id).and_then(|s| s.parse().ok()),
         action: nonempty(&q.action),
         actor: nonempty(&q.actor).map(|s| s.to_lowercase()),
-        from: date(&q.from, "Дата с")?,
-        to: date(&q.to, "Дата по")?,
+        from: date(&q.from, "from", "Дата с")?,
+        to: date(&q.to, "to", "Дата по")?,
         text: nonempty(&q.q),
         page: q.page.unwrap_or(1).max(1),
         per_page: 50,

@@ -129,7 +129,7 @@ pub struct Personal {
 }
 
 fn parse_iso(s: &str) -> Option<Date> {
-    Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
+    values::stored_date(s)
 }
 
 fn ru(s: &Option<String>) -> Option<String> {
