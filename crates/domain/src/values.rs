@@ -174,14 +174,40 @@ pub fn optional_url(field: &str, label: &str, raw: &str) -> Result<Option<String
     }
 }
 
-/// A date typed as `ДД.ММ.ГГГГ` or `ГГГГ-ММ-ДД` (what `<input type=date>` sends).
+/// The first date any date field accepts (the oldest birth date, career start or document).
+pub const DATE_MIN: Date = time::macros::date!(1900 - 01 - 01);
+/// The last date any date field accepts (the farthest deadline or plan).
+pub const DATE_MAX: Date = time::macros::date!(2100 - 12 - 31);
+
+/// The one parser of a typed date: `ДД.ММ.ГГГГ` or `ГГГГ-ММ-ДД` (what `<input type=date>` sends),
+/// an existing day between [`DATE_MIN`] and [`DATE_MAX`]. Every date field of every input (the
+/// forms, the API's JSON, query filters, imported rows) goes through here; a field that needs a
+/// narrower range (a plan's year, a birth date's plausible age) checks it on top. `label` is the
+/// Russian name of the field used in the message.
 pub fn date(field: &str, label: &str, raw: &str) -> Result<Date, FieldError> {
+    let d = calendar_date(raw)
+        .ok_or_else(|| FieldError::new(field, format!("{label}: укажите существующую дату в виде ДД.ММ.ГГГГ")))?;
+    if !(DATE_MIN..=DATE_MAX).contains(&d) {
+        return Err(FieldError::new(
+            field,
+            format!("{label}: укажите дату между {} и {}", ru_date(DATE_MIN), ru_date(DATE_MAX)),
+        ));
+    }
+    Ok(d)
+}
+
+/// A date as stored (`YYYY-MM-DD`), read back without the input's range: what was written is
+/// shown as it is (a date stored before the range was enforced still reads).
+pub fn stored_date(s: &str) -> Option<Date> {
+    calendar_date(s)
+}
+
+/// Either spelling, any existing day.
+fn calendar_date(raw: &str) -> Option<Date> {
     let v = raw.trim();
     let iso = format_description!("[year]-[month]-[day]");
     let ru = format_description!("[day].[month].[year]");
-    Date::parse(v, iso)
-        .or_else(|_| Date::parse(v, ru))
-        .map_err(|_| FieldError::new(field, format!("{label}: укажите существующую дату в виде ДД.ММ.ГГГГ")))
+    Date::parse(v, iso).or_else(|_| Date::parse(v, ru)).ok()
 }
 
 /// A date as stored (ISO `YYYY-MM-DD`).
@@ -210,7 +236,7 @@ pub mod iso_serde {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
         match Stored::deserialize(d)? {
-            Stored::Iso(s) => super::date("", "", &s).map_err(|_| serde::de::Error::custom(format!("bad date {s:?}"))),
+            Stored::Iso(s) => super::stored_date(&s).ok_or_else(|| serde::de::Error::custom(format!("bad date {s:?}"))),
             Stored::Ordinal(y, n) => Date::from_ordinal_date(y, n).map_err(serde::de::Error::custom),
         }
     }
@@ -275,5 +301,30 @@ mod tests {
         assert_eq!(ru_date(date("d", "Дата", "2026-05-30").unwrap()), "30.05.2026");
         assert!(date("d", "Дата", "31.02.2026").is_err());
         assert!(date("d", "Дата", "вчера").is_err());
+    }
+
+    #[test]
+    fn dates_are_between_1900_and_2100() {
+        for ok in ["01.01.1900", "1900-01-01", "31.12.2100", "2100-12-31", "29.02.2000"] {
+            assert!(date("held_on", "Дата заседания", ok).is_ok(), "{ok}");
+        }
+        for far in ["0001-01-01", "9999-12-31", "31.12.1899", "1899-12-31", "01.01.2101", "2101-01-01"] {
+            let e = date("held_on", "Дата заседания", far).unwrap_err();
+            assert_eq!(e.field, "held_on", "{far}");
+            assert_eq!(e.message, "Дата заседания: укажите дату между 01.01.1900 и 31.12.2100", "{far}");
+        }
+        // Not a date at all says so, naming the field too.
+        let e = date("birth_date", "Дата рождения", "31.02.2026").unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.message.as_str()),
+            ("birth_date", "Дата рождения: укажите существующую дату в виде ДД.ММ.ГГГГ")
+        );
+    }
+
+    #[test]
+    fn stored_dates_read_back_whatever_their_year() {
+        assert_eq!(stored_date("0001-01-01").map(iso_date).as_deref(), Some("0001-01-01"));
+        assert_eq!(stored_date("2026-05-30").map(ru_date).as_deref(), Some("30.05.2026"));
+        assert_eq!(stored_date("вчера"), None);
     }
 }

@@ -211,6 +211,12 @@ impl Db {
         &self.pool
     }
 
+    /// How many connections the pool holds at most (4 on SQLite, 10 on PostgreSQL). A request
+    /// uses one at a time (docs/decisions/0008-one-connection-per-request.md).
+    pub fn pool_size(&self) -> u32 {
+        self.pool.options().get_max_connections()
+    }
+
     /// Starts a transaction: every multi-row change runs in one. On SQLite it takes the write lock
     /// at once (`BEGIN IMMEDIATE`), so a transaction that reads and then writes waits for another
     /// writer (up to the busy timeout) instead of failing with "database is locked" when its

@@ -50,7 +50,7 @@ pub struct Meeting {
 
 impl Meeting {
     pub fn date(&self) -> Option<Date> {
-        metoda_domain::values::date("held_on", "", &self.held_on).ok()
+        metoda_domain::values::stored_date(&self.held_on)
     }
     pub fn status_label(&self) -> &'static str {
         MeetingStatus::from_code(&self.status).map_or("?", MeetingStatus::label_ru)
@@ -969,7 +969,7 @@ fn labels(roles: &[Signatory]) -> String {
 }
 
 fn ru(iso: &str) -> String {
-    metoda_domain::values::date("", "", iso).map(metoda_domain::values::ru_date).unwrap_or_else(|_| iso.to_owned())
+    metoda_domain::values::stored_date(iso).map_or_else(|| iso.to_owned(), metoda_domain::values::ru_date)
 }
 
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]

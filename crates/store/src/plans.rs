@@ -499,7 +499,7 @@ pub async fn create_from(
                 .await?
                 .into_iter()
                 .filter_map(|i| {
-                    let on = i.planned_on.as_deref().and_then(|d| metoda_domain::values::date("", "", d).ok());
+                    let on = i.planned_on.as_deref().and_then(metoda_domain::values::stored_date);
                     let month = i.planned_month.and_then(|m| u8::try_from(m).ok()).or(on.map(|d| d.month() as u8))?;
                     let (planned_on, month) = carry_over(period, year, on, month);
                     Some(ItemData {

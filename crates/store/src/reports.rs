@@ -1,7 +1,8 @@
 //! The yearly analysis of an association as a report: the head's section texts, submission by the
 //! profile's deadline as a frozen version, the authority's acceptance or return with a comment
 //! (`metoda_domain::reports`). What the snapshot holds (indicators, prefilled sections) is
-//! computed by the caller from the data; this module keeps it as it was submitted.
+//! computed by the caller from the data; this module keeps it as it was submitted, in a
+//! [`Snapshot`] envelope that names its format (docs/decisions/0007-analysis-snapshot-format.md).
 
 use metoda_domain::analysis::Period;
 use metoda_domain::profile::{AnalysisRecipient, PlanPeriod, ProfileSettings};
@@ -209,6 +210,49 @@ pub async fn lock(conn: &mut AnyConnection, id: i64) -> Result<Report> {
     get(conn, id).await
 }
 
+/// A frozen version's content with the format it was written in. Stored as
+/// `{"format": N, "content": …}`; what the content of each format is, and how it is read, is the
+/// caller's (the web's analysis); this module only keeps the number beside it.
+///
+/// A snapshot stored before formats were recorded is the content alone (an object without a
+/// `format` key): it reads as [`Snapshot::LEGACY_FORMAT`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub format: u32,
+    pub content: serde_json::Value,
+}
+
+impl Snapshot {
+    /// The format of the snapshots written before the envelope (the analysis of 2026, format 1).
+    pub const LEGACY_FORMAT: u32 = 1;
+
+    /// The text stored in `analysis_versions.snapshot`.
+    pub fn to_text(&self) -> String {
+        serde_json::json!({"format": self.format, "content": self.content}).to_string()
+    }
+
+    /// Reads a stored snapshot: the envelope, or the bare content of the legacy format. Never
+    /// guesses: text that is not JSON, an envelope without a numeric format or without content is
+    /// an error (in words, for the log).
+    pub fn parse(text: &str) -> std::result::Result<Snapshot, String> {
+        let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        let serde_json::Value::Object(mut map) = v else {
+            return Err("not a JSON object".into());
+        };
+        match map.remove("format") {
+            None => Ok(Snapshot { format: Self::LEGACY_FORMAT, content: serde_json::Value::Object(map) }),
+            Some(f) => {
+                let format = f
+                    .as_u64()
+                    .and_then(|f| u32::try_from(f).ok())
+                    .ok_or_else(|| format!("format is not a number: {f}"))?;
+                let content = map.remove("content").ok_or_else(|| format!("format {format} without content"))?;
+                Ok(Snapshot { format, content })
+            }
+        }
+    }
+}
+
 /// Submits the report with its frozen `snapshot` (the indicators and sections as they are now);
 /// a resubmission after a return makes the next version. Late when after the deadline.
 pub async fn submit(
@@ -216,12 +260,12 @@ pub async fn submit(
     actor: &Actor,
     a: &Association,
     r: &Report,
-    snapshot: &serde_json::Value,
+    snapshot: &Snapshot,
     today: Date,
 ) -> Result<Report> {
     let old = lock(conn, r.id).await?;
     let status = transition(old.status(), ReportAction::Submit, None).map_err(StoreError::Conflict)?;
-    let due = old.due_on.as_deref().and_then(|d| metoda_domain::values::date("", "", d).ok());
+    let due = old.due_on.as_deref().and_then(metoda_domain::values::stored_date);
     let late = is_late(today, due);
     let version = old.version + 1;
     let t = now();
@@ -231,7 +275,7 @@ pub async fn submit(
     )
     .bind(old.id)
     .bind(version)
-    .bind(snapshot.to_string())
+    .bind(snapshot.to_text())
     .bind(i64::from(late))
     .bind(actor.user_id)
     .bind(&t)
@@ -297,7 +341,8 @@ pub async fn decide(
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct Version {
     pub version: i64,
-    /// The JSON of the indicators and sections as submitted.
+    /// The JSON of the indicators and sections as submitted, in its envelope (read it with
+    /// [`Snapshot::parse`]).
     pub snapshot: String,
     pub late: i64,
     pub submitted_at: String,
@@ -414,5 +459,5 @@ pub async fn prefill(conn: &mut AnyConnection, association_id: i64, period: Peri
 }
 
 fn ru(iso: &str) -> String {
-    metoda_domain::values::date("", "", iso).map(metoda_domain::values::ru_date).unwrap_or_else(|_| iso.to_owned())
+    metoda_domain::values::stored_date(iso).map_or_else(|| iso.to_owned(), metoda_domain::values::ru_date)
 }

@@ -94,7 +94,7 @@ impl ResultRecord {
         self.teachers.iter().map(|t| t.teacher_id).collect()
     }
     pub fn date(&self) -> Option<Date> {
-        metoda_domain::values::date("result_on", "", &self.result_on).ok()
+        metoda_domain::values::stored_date(&self.result_on)
     }
     /// The record for a reader who may not see students' names (the code stays).
     pub fn without_student_name(mut self) -> Self {
@@ -977,7 +977,7 @@ pub struct Facts {
 }
 
 fn day(s: &str) -> Result<Date> {
-    metoda_domain::values::date("", "", s).map_err(|_| StoreError::Other(format!("bad stored date: {s}")))
+    metoda_domain::values::stored_date(s).ok_or_else(|| StoreError::Other(format!("bad stored date: {s}")))
 }
 
 fn code<T>(what: &str, s: Option<&str>, parse: impl Fn(&str) -> Option<T>) -> Result<T> {

@@ -38,6 +38,7 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
     reports::set_text(&mut c, &actor(), &a, &r, 24, "Провести выездной семинар").await.unwrap();
 
     let first = json!({"indicators": [{"code": "1", "value": 13}], "sections": {"24": "Провести выездной семинар"}});
+    let first = reports::Snapshot { format: 1, content: first };
     let r = reports::submit(&mut c, &actor(), &a, &r, &first, may30).await.unwrap();
     assert_eq!((r.status.as_str(), r.version, r.late), ("submitted", 1, 0), "on the day is in time");
     let e = reports::set_text(&mut c, &actor(), &a, &r, 24, "другое").await.unwrap_err();
@@ -52,6 +53,7 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
     assert_eq!((r.status.as_str(), r.comment.as_deref()), ("returned", Some("Дополните раздел 6")));
     reports::set_text(&mut c, &actor(), &a, &r, 6, "Результаты ГИА выше районных").await.unwrap();
     let second = json!({"indicators": [{"code": "1", "value": 14}], "sections": {"6": "Результаты ГИА выше районных"}});
+    let second = reports::Snapshot { format: 1, content: second };
     let r = reports::submit(&mut c, &actor(), &a, &r, &second, may30 + time::Duration::days(3)).await.unwrap();
     assert_eq!((r.status.as_str(), r.version, r.late), ("submitted", 2, 1));
     let r = reports::decide(&mut c, &actor(), &a, &r, true, None).await.unwrap();
@@ -62,7 +64,12 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
     // Both submissions are kept as they were.
     let v = reports::versions(&mut c, r.id).await.unwrap();
     assert_eq!(v.len(), 2);
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&v[0].snapshot).unwrap(), first);
+    // Stored in the envelope that names the format.
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&v[0].snapshot).unwrap(),
+        json!({"format": 1, "content": first.content})
+    );
+    assert_eq!(reports::Snapshot::parse(&v[0].snapshot).unwrap(), first);
     assert_eq!((v[0].late, v[1].late), (0, 1));
     let texts = reports::texts(&mut c, r.id).await.unwrap();
     assert_eq!(texts.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [6, 24]);
@@ -74,7 +81,7 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
     assert_eq!((mine.association_id, mine.status.as_str(), mine.version, mine.late), (a.id, "accepted", 2, 1));
     let frozen = reports::frozen_of_municipality(&mut c, a.municipality_id, Period::academic(last)).await.unwrap();
     assert_eq!(frozen.len(), 1);
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&frozen[0].1).unwrap(), second, "the last version");
+    assert_eq!(reports::Snapshot::parse(&frozen[0].1).unwrap(), second, "the last version");
     let calendar = reports::of_municipality(&mut c, a.municipality_id, Period::calendar(last)).await.unwrap();
     assert_eq!(calendar.iter().map(|r| r.status.as_str()).collect::<Vec<_>>(), ["draft"], "the calendar year's own");
     // The sections the records fill: the demo's meetings of the past year and their topics, in date order.
@@ -197,4 +204,19 @@ async fn a_municipality_s_facts_at_once_are_each_association_s_facts() {
     assert_eq!(shared(of(first)), shared(of(second)), "and the second's, where the teacher is a member too");
     assert!(!of(first).members.is_empty() && !of(first).meetings.is_empty());
     t.drop_db().await;
+}
+
+/// A snapshot stored before the envelope (the bare content) reads as the legacy format; an
+/// envelope reads as its own format; anything else is an error, never a guess.
+#[test]
+fn snapshots_name_their_format() {
+    let bare = r#"{"analysis": {"indicators": []}, "explained": [], "apart": [], "sections": []}"#;
+    let s = reports::Snapshot::parse(bare).unwrap();
+    assert_eq!(s.format, reports::Snapshot::LEGACY_FORMAT);
+    assert_eq!(s.content, serde_json::from_str::<serde_json::Value>(bare).unwrap());
+    let enveloped = reports::Snapshot { format: 7, content: json!({"x": 1}) };
+    assert_eq!(reports::Snapshot::parse(&enveloped.to_text()).unwrap(), enveloped);
+    for bad in ["", "{", "[1, 2]", "42", r#"{"format": "один", "content": {}}"#, r#"{"format": 2}"#] {
+        assert!(reports::Snapshot::parse(bad).is_err(), "{bad:?}");
+    }
 }

@@ -27,6 +27,13 @@ pub enum AppError {
     SignInFailed(String),
     BadRequest(String),
     Internal(String),
+    /// Stored data that cannot be read back as it was written (a submitted analysis in an unknown
+    /// or broken format): `message` is Russian and tells the reader, `cause` is logged. Nothing
+    /// else is ever shown in its place.
+    Unreadable {
+        message: String,
+        cause: String,
+    },
 }
 
 impl AppError {
@@ -39,7 +46,7 @@ impl AppError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Locked(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Internal(_) | Self::Unreadable { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -54,6 +61,7 @@ impl AppError {
             Self::Locked(_) => "locked",
             Self::BadRequest(_) => "bad_request",
             Self::Internal(_) => "internal",
+            Self::Unreadable { .. } => "unreadable",
         }
     }
 
@@ -67,6 +75,7 @@ impl AppError {
             Self::Conflict(m) | Self::Locked(m) | Self::BadRequest(m) | Self::SignInFailed(m) => m.clone(),
             Self::Csrf => "Форма устарела или отправлена не из Методы. Обновите страницу и повторите.".into(),
             Self::Internal(_) => "Внутренняя ошибка сервера. Изменения не сохранены; повторите позже.".into(),
+            Self::Unreadable { message, .. } => message.clone(),
         }
     }
 
@@ -82,8 +91,10 @@ impl AppError {
     }
 
     fn log(&self) {
-        if let Self::Internal(cause) = self {
-            tracing::error!(%cause, "internal error");
+        match self {
+            Self::Internal(cause) => tracing::error!(%cause, "internal error"),
+            Self::Unreadable { message, cause } => tracing::error!(%cause, %message, "unreadable stored data"),
+            _ => {}
         }
     }
 }
@@ -120,7 +131,8 @@ pub struct ErrorBody {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// unauthorized, forbidden, not_found, validation, conflict, csrf, locked, bad_request, internal
+    /// unauthorized, forbidden, not_found, validation, conflict, csrf, locked, bad_request, internal,
+    /// unreadable (stored data that cannot be read back, e.g. a submitted analysis)
     pub code: String,
     /// A Russian message for the user.
     pub message: String,

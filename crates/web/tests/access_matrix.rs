@@ -1193,7 +1193,10 @@ async fn every_route_for_every_role() {
                 &actor,
                 &a_assoc,
                 &r,
-                &serde_json::json!({}),
+                &metoda_store::reports::Snapshot {
+                    format: metoda_web::features::analysis::SNAPSHOT_FORMAT,
+                    content: serde_json::from_str(include_str!("fixtures/analysis_snapshot_v1.json")).unwrap(),
+                },
                 time::OffsetDateTime::now_utc().date(),
             )
             .await

@@ -316,3 +316,116 @@ async fn seed_004_reports_for_the_calendar_year_as_of_1_january_apart_from_the_a
     assert!(page.contains("За календарный год"), "004 reports for both");
     app.stop().await;
 }
+
+/// A snapshot of format 1 as written before snapshots named their format (and as written now):
+/// the demo's analysis of its last year, with the figures changed so that they differ from the
+/// live data (13 members → 41, five meetings → 9) and a text of its own in section 24.
+const SNAPSHOT_V1: &str = include_str!("fixtures/analysis_snapshot_v1.json");
+
+/// Submits A's analysis of `year` with `snapshot` as its frozen version; returns the report id.
+async fn submitted(app: &TestApp, year: i32, snapshot: &str) -> i64 {
+    use metoda_store::reports::{self, Snapshot};
+    let mut tx = app.t.db.begin().await.unwrap();
+    let a = metoda_store::associations::get(&mut tx, app.assoc_a).await.unwrap();
+    let settings = metoda_domain::profile::preset("seed-002").unwrap().settings;
+    let actor = metoda_store::Actor::cli("test");
+    let period = metoda_domain::analysis::Period::academic(year);
+    let r = reports::open(&mut tx, &actor, &a, &settings, period).await.unwrap();
+    let content = serde_json::from_str(SNAPSHOT_V1).unwrap();
+    let today = time::OffsetDateTime::now_utc().date();
+    let r = reports::submit(&mut tx, &actor, &a, &r, &Snapshot { format: 1, content }, today).await.unwrap();
+    // Whatever the test stores, as it would be in the database.
+    sqlx::query("UPDATE analysis_versions SET snapshot = $1 WHERE report_id = $2")
+        .bind(snapshot)
+        .bind(r.id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    r.id
+}
+
+#[tokio::test]
+async fn a_format_1_snapshot_still_reads_as_submitted_never_as_live_data() {
+    let app = TestApp::start().await;
+    let a = app.assoc_a;
+    let last = metoda_domain::teachers::AcademicYear::containing(time::OffsetDateTime::now_utc().date()).0 - 1;
+    let enveloped = json!({"format": 1, "content": serde_json::from_str::<Value>(SNAPSHOT_V1).unwrap()}).to_string();
+    let spec = app.login("uo.specialist").await;
+    let api = format!("/api/v1/associations/{a}/analysis?year={last}");
+    // The live figures of the year, to tell them from the frozen ones.
+    let live: Value = spec.get(&api).await.json().await.unwrap();
+    assert_eq!((row(&live, "1")["value"].as_u64(), row(&live, "2")["value"].as_u64()), (Some(13), Some(5)), "{live}");
+    let report = submitted(&app, last, SNAPSHOT_V1).await;
+    // The bare snapshot of before (the database's and the demo's), then the envelope of now.
+    for stored in [SNAPSHOT_V1.to_owned(), enveloped] {
+        sqlx::query("UPDATE analysis_versions SET snapshot = $1 WHERE report_id = $2")
+            .bind(&stored)
+            .bind(report)
+            .execute(app.t.db.pool())
+            .await
+            .unwrap();
+        let b: Value = spec.get(&api).await.json().await.unwrap();
+        assert_eq!(b["live"], false);
+        assert_eq!((row(&b, "1")["value"].as_u64(), row(&b, "2")["value"].as_u64()), (Some(41), Some(9)));
+        assert_eq!(b["composed"], serde_json::from_str::<Value>(SNAPSHOT_V1).unwrap(), "exactly as submitted");
+        let page = spec.get(&format!("/associations/{a}/analysis?year={last}")).await.text().await.unwrap();
+        assert!(page.contains("Педагогов в объединении на 30.05.2026: 41"), "{page}");
+        assert!(page.contains("текст зафиксированной версии формата 1"), "{page}");
+        assert!(!page.contains("Педагогов в объединении на 30.05.2026: 13"), "no live figure");
+        // The authority's summary sums the frozen figures too.
+        let o: Value = spec.get(&format!("/api/v1/analysis?year={last}")).await.json().await.unwrap();
+        let line = o["lines"].as_array().unwrap().iter().find(|l| l["association_id"] == a).unwrap();
+        let one = line["values"].as_array().unwrap().iter().find(|v| v[0] == "1").unwrap();
+        assert_eq!(one[1], 41, "{line}");
+        // And so do the downloads.
+        let docx = spec.get(&format!("/associations/{a}/analysis/{last}/docx")).await;
+        assert_eq!(docx.status(), StatusCode::OK);
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_unreadable_snapshot_is_an_error_the_reader_sees_not_live_figures() {
+    let app = TestApp::start().await;
+    let a = app.assoc_a;
+    let last = metoda_domain::teachers::AcademicYear::containing(time::OffsetDateTime::now_utc().date()).0 - 1;
+    let report = submitted(&app, last, SNAPSHOT_V1).await;
+    let spec = app.login("uo.specialist").await;
+    let broken = [
+        // cut short
+        SNAPSHOT_V1[..SNAPSHOT_V1.len() / 2].to_owned(),
+        // a format this version does not know
+        json!({"format": 2, "content": serde_json::from_str::<Value>(SNAPSHOT_V1).unwrap()}).to_string(),
+        // format 1 whose content is not the analysis
+        json!({"format": 1, "content": {"analysis": "сломано"}}).to_string(),
+        // a bare object that is not the analysis of format 1
+        json!({"indicators": [{"code": "1", "value": 41}]}).to_string(),
+    ];
+    for stored in broken {
+        sqlx::query("UPDATE analysis_versions SET snapshot = $1 WHERE report_id = $2")
+            .bind(&stored)
+            .bind(report)
+            .execute(app.t.db.pool())
+            .await
+            .unwrap();
+        let r = spec.get(&format!("/api/v1/associations/{a}/analysis?year={last}")).await;
+        assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR, "{stored:.80}");
+        let e: Value = r.json().await.unwrap();
+        assert_eq!(e["error"]["code"], "unreadable", "{e}");
+        let message = e["error"]["message"].as_str().unwrap();
+        assert!(message.contains("Представленная версия 1 анализа объединения «ММО учителей математики»"), "{message}");
+        assert!(message.contains("не читается"), "{message}");
+        let page = spec.get(&format!("/associations/{a}/analysis?year={last}")).await;
+        assert_eq!(page.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("не читается") && html.contains("Текущие данные вместо неё не показываются"), "{html}");
+        assert!(!html.contains("Педагогов в объединении на"), "no figures at all: {html}");
+        // The summary does not sum today's figures in its place either.
+        let o = spec.get(&format!("/api/v1/analysis?year={last}")).await;
+        assert_eq!(o.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let docx = spec.get(&format!("/associations/{a}/analysis/{last}/docx")).await;
+        assert_eq!(docx.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    app.stop().await;
+}

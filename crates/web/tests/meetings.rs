@@ -286,3 +286,44 @@ async fn action_items_reach_their_owner_and_compliance_counts_signed_meetings_on
     assert!(e["error"]["fields"].as_array().unwrap().iter().any(|f| f["field"] == "held_on"), "{e}");
     assert_eq!(count(&app, "meetings").await, n);
 }
+
+/// A meeting dated in year 1 or 9999 is refused like any impossible date: 422 naming the field
+/// and the range, and nothing written (the page form and the API share the one date parser).
+#[tokio::test]
+async fn a_meeting_far_in_the_past_or_future_is_refused() {
+    let app = TestApp::start().await;
+    let h = app.login("mmo.head").await;
+    let path = format!("/api/v1/associations/{}/meetings", app.assoc_a);
+    let (meetings, audit) = (count(&app, "meetings").await, count(&app, "audit_log").await);
+    let venue = app.org_a.to_string();
+    for far in ["0001-01-01", "9999-12-31", "31.12.1899", "01.01.2101"] {
+        let r =
+            h.post_json(&path, json!({"held_on": far, "starts_at": "15:00", "venue_organization_id": app.org_a})).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{far}");
+        let e: Value = r.json().await.unwrap();
+        let fields = e["error"]["fields"].as_array().unwrap();
+        let held = fields.iter().find(|f| f["field"] == "held_on").unwrap_or_else(|| panic!("{far}: {e}"));
+        assert_eq!(held["message"], "Дата заседания: укажите дату между 01.01.1900 и 31.12.2100", "{far}");
+        // The page's form says the same.
+        let page = h
+            .form(
+                &format!("/associations/{}/meetings", app.assoc_a),
+                &[("held_on", far), ("starts_at", "15:00"), ("venue_organization_id", &venue)],
+            )
+            .await;
+        assert_eq!(page.status(), StatusCode::UNPROCESSABLE_ENTITY, "{far}");
+        assert!(page.text().await.unwrap().contains("Дата заседания: укажите дату между 01.01.1900 и 31.12.2100"));
+    }
+    assert_eq!(count(&app, "meetings").await, meetings, "nothing written");
+    assert_eq!(count(&app, "audit_log").await, audit, "nothing recorded");
+    // The audit trail's filters go through the same parser and name their field.
+    let admin = app.login("admin").await;
+    for (field, q) in [("from", "from=0001-01-01"), ("to", "to=9999-12-31")] {
+        let r = admin.get(&format!("/api/v1/audit?{q}")).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{q}");
+        let e: Value = r.json().await.unwrap();
+        assert_eq!(e["error"]["fields"][0]["field"], field, "{e}");
+        assert!(e["error"]["fields"][0]["message"].as_str().unwrap().contains("между 01.01.1900 и 31.12.2100"), "{e}");
+    }
+    app.stop().await;
+}

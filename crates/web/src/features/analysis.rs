@@ -21,7 +21,7 @@ use metoda_domain::reports::{SECTIONS, SectionKind};
 use metoda_domain::results::{Level, StudentEvent, TeacherResultKind};
 use metoda_domain::teachers::{AcademicYear, CourseKind};
 use metoda_store::associations::{self, Association};
-use metoda_store::reports::{self, Report, SectionData};
+use metoda_store::reports::{self, Report, SectionData, Snapshot};
 use metoda_store::results::{self, Facts};
 use serde::{Deserialize, Serialize};
 
@@ -96,6 +96,36 @@ pub struct Composed {
     /// The unconfirmed records shown apart, in words, with the row they would count in.
     pub apart: Vec<String>,
     pub sections: Vec<Section>,
+}
+
+/// The format of the snapshots written now: 1 is [`Composed`] as serialized since the analysis
+/// was first submitted (`tests/fixtures/analysis_snapshot_v1.json` keeps one, and a test reads it
+/// as submitted). A change to `Composed` (or to what it holds) that the fixture no longer reads
+/// needs format 2: keep a reader of format 1 beside it in [`thaw`], never a fallback
+/// (docs/decisions/0007-analysis-snapshot-format.md).
+pub const SNAPSHOT_FORMAT: u32 = 1;
+
+/// A composed analysis as the frozen version of a submission.
+fn freeze(composed: &Composed) -> Result<Snapshot, AppError> {
+    Ok(Snapshot { format: SNAPSHOT_FORMAT, content: serde_json::to_value(composed).map_err(AppError::internal)? })
+}
+
+/// Reads a submitted version back, each format explicitly. A version that does not read is an
+/// error the reader sees (and the log records), never today's figures in its place.
+fn thaw(text: &str, association: &str, period: Period, version: i64) -> Result<Composed, AppError> {
+    let unreadable = |cause: String| AppError::Unreadable {
+        message: format!(
+            "Представленная версия {version} анализа объединения «{association}» за {} не читается, \
+             и показать её нельзя. Текущие данные вместо неё не показываются. Сообщите администратору Методы.",
+            period.label_ru()
+        ),
+        cause: format!("analysis snapshot of «{association}», {}, version {version}: {cause}", period.label_ru()),
+    };
+    let snapshot = Snapshot::parse(text).map_err(unreadable)?;
+    match snapshot.format {
+        1 => serde_json::from_value::<Composed>(snapshot.content).map_err(|e| unreadable(e.to_string())),
+        n => Err(unreadable(format!("unknown format {n}"))),
+    }
 }
 
 /// The current academic year, or the one asked for.
@@ -446,8 +476,16 @@ async fn body(
     let report = reports::find(&mut c, a.id, period).await?;
     let frozen = match &report {
         Some(r) if !r.editable() => {
-            let v = reports::versions(&mut c, r.id).await?;
-            v.last().and_then(|v| serde_json::from_str::<Composed>(&v.snapshot).ok())
+            let versions = reports::versions(&mut c, r.id).await?;
+            let v = versions.last().ok_or_else(|| AppError::Unreadable {
+                message: format!(
+                    "Анализ объединения «{}» за {} представлен, но его версия не найдена. Сообщите администратору Методы.",
+                    a.name,
+                    period.label_ru()
+                ),
+                cause: format!("analysis report {} is {} without a version", r.id, r.status),
+            })?;
+            Some(thaw(&v.snapshot, &a.name, period, v.version)?)
         }
         _ => None,
     };
@@ -498,8 +536,7 @@ async fn submit(state: &AppState, me: &Current, ctx: &Ctx, id: i64, asked: Asked
     let r = reports::open(&mut tx, &ctx.actor(), &a, &s, period).await?;
     let r = reports::lock(&mut tx, r.id).await?;
     let composed = compose(&mut tx, &a, &s, period, Some(&r)).await?;
-    let snapshot = serde_json::to_value(&composed).map_err(AppError::internal)?;
-    let r = reports::submit(&mut tx, &ctx.actor(), &a, &r, &snapshot, today()).await?;
+    let r = reports::submit(&mut tx, &ctx.actor(), &a, &r, &freeze(&composed)?, today()).await?;
     tx.commit().await?;
     Ok(r)
 }
@@ -1034,9 +1071,11 @@ async fn overview(state: &AppState, me: &Current, q: &OverviewQuery) -> Result<O
         .collect();
     let mut frozen: HashMap<i64, Analysis> = HashMap::new();
     for (association_id, snapshot) in reports::frozen_of_municipality(&mut c, municipality_id, period).await? {
-        if let Ok(composed) = serde_json::from_str::<Composed>(&snapshot) {
-            frozen.insert(association_id, composed.analysis);
-        }
+        // Only the associations listed; a version that does not read fails the summary rather
+        // than being summed as today's figures.
+        let Some(a) = list.iter().find(|a| a.id == association_id) else { continue };
+        let version = reports.get(&association_id).map_or(0, |r| r.version);
+        frozen.insert(association_id, thaw(&snapshot, &a.name, period, version)?.analysis);
     }
     let date = analysis::analysis_date_for(period, &s.analysis_deadlines.value, &s.analysis_snapshots.value);
     let mut live: HashMap<i64, Analysis> = HashMap::new();

@@ -10,6 +10,7 @@ use metoda_domain::audit::{Sight, TEACHER_YEAR_ENTITIES};
 use metoda_store::audit::{self, Entry, Filter};
 use metoda_store::municipalities::Municipality;
 use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
 
 use crate::AppState;
 use crate::auth::{ApiMe, Current, Me};
@@ -48,18 +49,18 @@ fn nonempty(s: &Option<String>) -> Option<String> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
-fn date(s: &Option<String>, label: &str) -> Result<Option<String>, AppError> {
+fn date(s: &Option<String>, field: &str, label: &str) -> Result<Option<String>, AppError> {
     match nonempty(s) {
         None => Ok(None),
-        Some(v) => metoda_domain::values::date("date", label, &v)
+        Some(v) => metoda_domain::values::date(field, label, &v)
             .map(|d| Some(metoda_domain::values::iso_date(d)))
             .map_err(|e| AppError::Validation(vec![e])),
     }
 }
 
 /// The municipalities whose trail the user may read.
-async fn readable(state: &AppState, me: &Current) -> Result<Vec<Municipality>, AppError> {
-    Ok(crate::features::municipalities::visible(state, me, None, true)
+async fn readable(c: &mut AnyConnection, me: &Current) -> Result<Vec<Municipality>, AppError> {
+    Ok(crate::features::municipalities::visible(c, me, None, true)
         .await?
         .into_iter()
         .filter(|m| {
@@ -72,15 +73,15 @@ async fn readable(state: &AppState, me: &Current) -> Result<Vec<Municipality>, A
 }
 
 /// Turns the query into a store filter limited to what the user may read.
-async fn filter(state: &AppState, me: &Current, q: &AuditQuery) -> Result<(Filter, Vec<Municipality>), AppError> {
-    let munis = readable(state, me).await?;
+async fn filter(c: &mut AnyConnection, me: &Current, q: &AuditQuery) -> Result<(Filter, Vec<Municipality>), AppError> {
+    let munis = readable(c, me).await?;
     let mut f = Filter {
         entity: nonempty(&q.entity),
         entity_id: nonempty(&q.entity_id).and_then(|s| s.parse().ok()),
         action: nonempty(&q.action),
         actor: nonempty(&q.actor).map(|s| s.to_lowercase()),
-        from: date(&q.from, "Дата с")?,
-        to: date(&q.to, "Дата по")?,
+        from: date(&q.from, "from", "Дата с")?,
+        to: date(&q.to, "to", "Дата по")?,
         text: nonempty(&q.q),
         page: q.page.unwrap_or(1).max(1),
         per_page: 50,
@@ -315,16 +316,16 @@ impl AuditPage {
 }
 
 async fn page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<AuditQuery>) -> PageResult {
-    let (f, municipalities, errors) = match filter(&state, &me, &q).await {
+    let mut c = state.db.conn().await?;
+    let (f, municipalities, errors) = match filter(&mut c, &me, &q).await {
         Ok((f, m)) => (f, m, vec![]),
         Err(AppError::Validation(errors)) => {
             let q2 = AuditQuery { from: None, to: None, ..q.clone() };
-            let (f, m) = filter(&state, &me, &q2).await?;
+            let (f, m) = filter(&mut c, &me, &q2).await?;
             (f, m, errors)
         }
         Err(e) => return Err(e),
     };
-    let mut c = state.db.conn().await?;
     let (entries, total) = audit::list(&mut c, &f).await?;
     let entities = audit::entities(&mut c).await?;
     let pages = ((total + f.per_page - 1) / f.per_page).max(1);
@@ -371,8 +372,8 @@ pub async fn api_list(
     ApiMe(me, _): ApiMe,
     Query(q): Query<AuditQuery>,
 ) -> ApiResult<AuditBody> {
-    let (f, _) = filter(&state, &me, &q).await?;
     let mut c = state.db.conn().await?;
+    let (f, _) = filter(&mut c, &me, &q).await?;
     let (entries, total) = audit::list(&mut c, &f).await?;
     Ok(Json(AuditBody { total, page: f.page, per_page: f.per_page, entries: redacted(&me, entries) }))
 }

@@ -16,6 +16,7 @@ use metoda_store::audit::Scope;
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::organizations::{self, Organization};
 use metoda_store::{imports, teachers};
+use sqlx::AnyConnection;
 
 use crate::AppState;
 use crate::auth::{Current, Me};
@@ -32,12 +33,14 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Municipalities where the user may bring teachers in (create or update in some organization).
-pub async fn importable(state: &AppState, me: &Current) -> Result<Vec<(Municipality, Vec<Organization>)>, AppError> {
-    let mut c = state.db.conn().await?;
+pub async fn importable(
+    c: &mut AnyConnection,
+    me: &Current,
+) -> Result<Vec<(Municipality, Vec<Organization>)>, AppError> {
     let mut out = vec![];
-    for m in municipalities::list(&mut c, None, false).await? {
+    for m in municipalities::list(c, None, false).await? {
         let orgs: Vec<Organization> =
-            organizations::list(&mut c, &organizations::Filter { municipality_id: Some(m.id), ..Default::default() })
+            organizations::list(c, &organizations::Filter { municipality_id: Some(m.id), ..Default::default() })
                 .await?
                 .into_iter()
                 .filter(|o| me.may(Action::Create, &org_res(&m, o.id)) && me.may(Action::Update, &org_res(&m, o.id)))
@@ -90,7 +93,9 @@ pub struct PreviewRow {
 }
 
 async fn upload_page(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
-    let list = importable(&state, &me).await?;
+    let mut c = state.db.conn().await?;
+    let list = importable(&mut c, &me).await?;
+    drop(c);
     if list.is_empty() {
         return Err(AppError::Forbidden);
     }
@@ -222,7 +227,9 @@ async fn check(
 }
 
 async fn upload_submit(State(state): State<AppState>, Me(me, ctx): Me, mut mp: Multipart) -> PageResult {
-    let list = importable(&state, &me).await?;
+    let mut c = state.db.conn().await?;
+    let list = importable(&mut c, &me).await?;
+    drop(c);
     let municipalities: Vec<Municipality> = list.iter().map(|(m, _)| m.clone()).collect();
     let mut municipality_id = None;
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -299,7 +306,7 @@ async fn apply_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): 
     let scope = Scope { region_id: Some(m.region_id), municipality_id: Some(m.id) };
     // The rows were checked against the user's rights in the preview (minutes ago, by this user);
     // here the user must still be able to bring teachers into this municipality.
-    let list = importable(&state, &me).await?;
+    let list = importable(&mut tx, &me).await?;
     if !list.iter().any(|(x, _)| x.id == m.id) {
         return Err(AppError::Forbidden);
     }
@@ -339,6 +346,8 @@ async fn export(
     }
     let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
     let memberships = teachers::memberships_of(&mut c, &ids).await?;
+    // The read connection goes back before the audit entry's transaction takes one.
+    drop(c);
     let none = vec![];
     let personal = sees_personal_data_of_all_listed(&me.principal)
         && rows.iter().all(|t| can(&me, Action::ViewPersonal, t, memberships.get(&t.id).unwrap_or(&none)));

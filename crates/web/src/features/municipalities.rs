@@ -13,6 +13,7 @@ use metoda_store::municipalities::{self, Municipality};
 use metoda_store::profiles::{self, Profile};
 use metoda_store::regions::{self, Region};
 use serde::Deserialize;
+use sqlx::AnyConnection;
 
 use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
@@ -40,13 +41,12 @@ fn res(m: &Municipality) -> Resource {
 
 /// The municipalities the user may see, optionally of one region.
 pub async fn visible(
-    state: &AppState,
+    c: &mut AnyConnection,
     me: &Current,
     region_id: Option<i64>,
     archived: bool,
 ) -> Result<Vec<Municipality>, AppError> {
-    let mut c = state.db.conn().await?;
-    Ok(municipalities::list(&mut c, region_id, archived)
+    Ok(municipalities::list(c, region_id, archived)
         .await?
         .into_iter()
         .filter(|m| me.may(Action::View, &res(m)))
@@ -61,9 +61,8 @@ pub async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Re
     Ok(m)
 }
 
-async fn creatable_regions(state: &AppState, me: &Current) -> Result<Vec<Region>, AppError> {
-    let mut c = state.db.conn().await?;
-    Ok(regions::list(&mut c, None)
+async fn creatable_regions(c: &mut AnyConnection, me: &Current) -> Result<Vec<Region>, AppError> {
+    Ok(regions::list(c, None)
         .await?
         .into_iter()
         .filter(|r| me.may(Action::Create, &Resource::Municipality { region_id: r.id, municipality_id: None }))
@@ -173,8 +172,10 @@ struct ListPage {
 
 async fn list_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<ListQuery>) -> PageResult {
     let show_archived = q.archived.is_some();
-    let items = visible(&state, &me, q.region_id, show_archived).await?;
-    let regions = creatable_regions(&state, &me).await?;
+    let mut c = state.db.conn().await?;
+    let items = visible(&mut c, &me, q.region_id, show_archived).await?;
+    let regions = creatable_regions(&mut c, &me).await?;
+    drop(c);
     render(&ListPage {
         l: Layout::new(&ctx, "Муниципалитеты", "/municipalities"),
         items,
@@ -202,8 +203,10 @@ async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(f): 
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, errors) = form_errors(e);
-            let items = visible(&state, &me, None, false).await?;
-            let regions = creatable_regions(&state, &me).await?;
+            let mut c = state.db.conn().await?;
+            let items = visible(&mut c, &me, None, false).await?;
+            let regions = creatable_regions(&mut c, &me).await?;
+            drop(c);
             let l = Layout::new(&ctx, "Муниципалитеты", "/municipalities").with_errors(errors);
             render_status(
                 status,
@@ -355,7 +358,8 @@ pub async fn api_list(
     ApiMe(me, _): ApiMe,
     Query(q): Query<ApiListQuery>,
 ) -> ApiResult<Vec<Municipality>> {
-    Ok(Json(visible(&state, &me, q.region_id, q.archived.unwrap_or(false)).await?))
+    let mut c = state.db.conn().await?;
+    Ok(Json(visible(&mut c, &me, q.region_id, q.archived.unwrap_or(false)).await?))
 }
 
 /// Create a municipality in a region (region operator).

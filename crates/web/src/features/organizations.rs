@@ -12,6 +12,7 @@ use metoda_domain::directory::{OrganizationInput, OrganizationKind, organization
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::organizations::{self, Filter, Organization};
 use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
 
 use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
@@ -48,19 +49,13 @@ pub async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Re
     Ok(o)
 }
 
-async fn visible(state: &AppState, me: &Current, f: &Filter) -> Result<Vec<Organization>, AppError> {
-    let mut c = state.db.conn().await?;
-    Ok(organizations::list(&mut c, f).await?.into_iter().filter(|o| me.may(Action::View, &res(o))).collect())
+async fn visible(c: &mut AnyConnection, me: &Current, f: &Filter) -> Result<Vec<Organization>, AppError> {
+    Ok(organizations::list(c, f).await?.into_iter().filter(|o| me.may(Action::View, &res(o))).collect())
 }
 
 /// Municipalities where the user may add organizations.
-async fn creatable_in(state: &AppState, me: &Current) -> Result<Vec<Municipality>, AppError> {
-    let mut c = state.db.conn().await?;
-    Ok(municipalities::list(&mut c, None, false)
-        .await?
-        .into_iter()
-        .filter(|m| me.may(Action::Create, &new_in(m)))
-        .collect())
+async fn creatable_in(c: &mut AnyConnection, me: &Current) -> Result<Vec<Municipality>, AppError> {
+    Ok(municipalities::list(c, None, false).await?.into_iter().filter(|m| me.may(Action::Create, &new_in(m))).collect())
 }
 
 async fn create(
@@ -173,9 +168,11 @@ async fn list_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Que
         text: q.q.clone(),
         include_archived: q.archived.is_some(),
     };
-    let items = visible(&state, &me, &f).await?;
-    let municipalities = crate::features::municipalities::visible(&state, &me, None, false).await?;
-    let can_create = !creatable_in(&state, &me).await?.is_empty();
+    let mut c = state.db.conn().await?;
+    let items = visible(&mut c, &me, &f).await?;
+    let municipalities = crate::features::municipalities::visible(&mut c, &me, None, false).await?;
+    let can_create = !creatable_in(&mut c, &me).await?.is_empty();
+    drop(c);
     render(&ListPage {
         l: Layout::new(&ctx, "Организации", "/organizations"),
         items,
@@ -209,7 +206,9 @@ struct NewQuery {
 }
 
 async fn new_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<NewQuery>) -> PageResult {
-    let municipalities = creatable_in(&state, &me).await?;
+    let mut c = state.db.conn().await?;
+    let municipalities = creatable_in(&mut c, &me).await?;
+    drop(c);
     if municipalities.is_empty() {
         return Err(AppError::Forbidden);
     }
@@ -250,7 +249,9 @@ async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(f): 
                     err.field = "short_name".into();
                 }
             }
-            let municipalities = creatable_in(&state, &me).await?;
+            let mut c = state.db.conn().await?;
+            let municipalities = creatable_in(&mut c, &me).await?;
+            drop(c);
             let l = Layout::new(&ctx, "Новая организация", "/organizations").with_errors(errors);
             render_status(
                 status,
@@ -385,7 +386,8 @@ pub async fn api_list(
         text: q.q,
         include_archived: q.archived.unwrap_or(false),
     };
-    Ok(Json(visible(&state, &me, &f).await?))
+    let mut c = state.db.conn().await?;
+    Ok(Json(visible(&mut c, &me, &f).await?))
 }
 
 /// Add an organization to a municipality.

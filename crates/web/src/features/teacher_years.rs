@@ -13,6 +13,7 @@ use metoda_domain::values;
 use metoda_store::teacher_years::{self, Course, Difficulty, Position, TopicYear};
 use metoda_store::teachers::{self, Teacher};
 use serde::{Deserialize, Deserializer, Serialize};
+use sqlx::AnyConnection;
 
 use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me};
@@ -165,7 +166,9 @@ async fn add_difficulty(
     input: &DifficultyInput,
 ) -> Result<Difficulty, AppError> {
     let t = load(state, me, id, may_write).await?;
-    let extra = extra_kinds(state, &t).await?;
+    let mut c = state.db.conn().await?;
+    let extra = extra_kinds(&mut c, &t).await?;
+    drop(c);
     let unknown = || invalid(FieldError::new("kind", "Вид затруднения: выберите из списка"));
     let kind = match input.kind.strip_prefix(teacher_years::CUSTOM) {
         Some(own) if extra.iter().any(|e| e == own) => input.kind.clone(),
@@ -513,11 +516,10 @@ pub async fn api_position(
 }
 
 /// The difficulty kinds the teacher's municipality's profile adds to Metoda's list.
-pub async fn extra_kinds(state: &AppState, t: &Teacher) -> Result<Vec<String>, AppError> {
-    let mut c = state.db.conn().await?;
-    let m = metoda_store::municipalities::get(&mut c, t.municipality_id).await?;
+pub async fn extra_kinds(c: &mut AnyConnection, t: &Teacher) -> Result<Vec<String>, AppError> {
+    let m = metoda_store::municipalities::get(&mut *c, t.municipality_id).await?;
     Ok(match m.profile_id {
-        Some(p) => metoda_store::profiles::get(&mut c, p).await?.settings()?.extra_need_kinds.value,
+        Some(p) => metoda_store::profiles::get(c, p).await?.settings()?.extra_need_kinds.value,
         None => vec![],
     })
 }

@@ -22,6 +22,7 @@ use metoda_store::municipalities::{self, Municipality};
 use metoda_store::organizations::{self, Organization};
 use metoda_store::teachers::{self, Composition, Filter, Sort, Teacher};
 use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
 use time::Date;
 
 use crate::AppState;
@@ -73,12 +74,15 @@ async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result
 
 /// The line «Учётная запись» of the card, for those who may manage the municipality's accounts:
 /// `Some(Some((id, login)))` linked, `Some(None)` not linked, `None` not shown.
-async fn account_of(state: &AppState, me: &Current, t: &Teacher) -> Result<Option<Option<(i64, String)>>, AppError> {
+async fn account_of(
+    c: &mut AnyConnection,
+    me: &Current,
+    t: &Teacher,
+) -> Result<Option<Option<(i64, String)>>, AppError> {
     let place = metoda_domain::access::Place { region_id: t.region_id, municipality_id: Some(t.municipality_id) };
     match t.user_id {
         Some(uid) => {
-            let mut c = state.db.conn().await?;
-            let u = metoda_store::users::get(&mut c, uid).await?;
+            let u = metoda_store::users::get(c, uid).await?;
             Ok(crate::features::users::may_see(me, &u).then_some(Some((u.id, u.login))))
         }
         None => Ok(me.may(Action::Update, &Resource::User { place: Some(place) }).then_some(None)),
@@ -129,7 +133,7 @@ pub struct Personal {
 }
 
 fn parse_iso(s: &str) -> Option<Date> {
-    Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
+    values::stored_date(s)
 }
 
 fn ru(s: &Option<String>) -> Option<String> {
@@ -253,10 +257,14 @@ impl BankQuery {
 }
 
 /// Rows of a page with personal data where allowed.
-async fn views(state: &AppState, me: &Current, rows: &[Teacher], today: Date) -> Result<Vec<TeacherView>, AppError> {
-    let mut c = state.db.conn().await?;
+async fn views(
+    c: &mut AnyConnection,
+    me: &Current,
+    rows: &[Teacher],
+    today: Date,
+) -> Result<Vec<TeacherView>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
-    let memberships: HashMap<i64, Vec<i64>> = teachers::memberships_of(&mut c, &ids).await?;
+    let memberships: HashMap<i64, Vec<i64>> = teachers::memberships_of(c, &ids).await?;
     let none = vec![];
     Ok(rows
         .iter()
@@ -349,12 +357,11 @@ impl BankPage {
 }
 
 /// Municipalities where the user may add teachers, and their organizations.
-async fn creatable(state: &AppState, me: &Current) -> Result<Vec<(Municipality, Vec<Organization>)>, AppError> {
-    let mut c = state.db.conn().await?;
+async fn creatable(c: &mut AnyConnection, me: &Current) -> Result<Vec<(Municipality, Vec<Organization>)>, AppError> {
     let mut out = vec![];
-    for m in municipalities::list(&mut c, None, false).await? {
+    for m in municipalities::list(c, None, false).await? {
         let orgs: Vec<Organization> =
-            organizations::list(&mut c, &organizations::Filter { municipality_id: Some(m.id), ..Default::default() })
+            organizations::list(c, &organizations::Filter { municipality_id: Some(m.id), ..Default::default() })
                 .await?
                 .into_iter()
                 .filter(|o| {
@@ -387,7 +394,7 @@ async fn bank_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Que
     let mut c = state.db.conn().await?;
     let (rows, total) = teachers::list(&mut c, &f, today).await?;
     let comp = teachers::composition(&mut c, &Filter { page: 1, ..f.clone() }, today).await?;
-    let municipalities = crate::features::municipalities::visible(&state, &me, None, false).await?;
+    let municipalities = crate::features::municipalities::visible(&mut c, &me, None, false).await?;
     let mids: Vec<i64> = municipalities.iter().map(|m| m.id).collect();
     let organizations: Vec<Organization> = organizations::list(&mut c, &organizations::Filter::default())
         .await?
@@ -408,10 +415,10 @@ async fn bank_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Que
             )
         })
         .collect();
+    let rows = views(&mut c, &me, &rows, today).await?;
+    let can_create = !creatable(&mut c, &me).await?.is_empty();
+    let can_import = !crate::features::bank_files::importable(&mut c, &me).await?.is_empty();
     drop(c);
-    let rows = views(&state, &me, &rows, today).await?;
-    let can_create = !creatable(&state, &me).await?.is_empty();
-    let can_import = !crate::features::bank_files::importable(&state, &me).await?.is_empty();
     let pages = ((total + f.per_page - 1) / f.per_page).max(1);
     let query_string = serde_urlencoded::to_string(BankQuery { page: None, ..q.clone() }).unwrap_or_default();
     render(&BankPage {
@@ -467,18 +474,17 @@ pub struct ResultLine {
     pub href: Option<String>,
 }
 
-async fn year_part(state: &AppState, me: &Current, t: &Teacher, m: &[i64]) -> Result<Option<YearPart>, AppError> {
+async fn year_part(c: &mut AnyConnection, me: &Current, t: &Teacher, m: &[i64]) -> Result<Option<YearPart>, AppError> {
     if !can(me, Action::ViewPersonal, t, m) {
         return Ok(None);
     }
     use metoda_domain::teachers::{AcademicYear, CourseKind, DifficultyKind};
     use metoda_store::teacher_years;
-    let mut c = state.db.conn().await?;
     let year = AcademicYear::containing(today());
-    let topics = teacher_years::topics(&mut c, t.id).await?;
+    let topics = teacher_years::topics(&mut *c, t.id).await?;
     // Where each result is seen: the association the teacher was a member of on its date.
-    let periods = metoda_store::teachers::membership_periods(&mut c, t.id).await?;
-    let results = metoda_store::results::for_teacher(&mut c, t.id, None)
+    let periods = metoda_store::teachers::membership_periods(&mut *c, t.id).await?;
+    let results = metoda_store::results::for_teacher(&mut *c, t.id, None)
         .await?
         .into_iter()
         .map(|r| {
@@ -518,12 +524,12 @@ async fn year_part(state: &AppState, me: &Current, t: &Teacher, m: &[i64]) -> Re
         year_label: year.label(),
         current: topics.iter().find(|y| y.year == i64::from(year.0)).cloned(),
         topics,
-        courses: teacher_years::courses(&mut c, t.id).await?,
-        difficulties: teacher_years::difficulties(&mut c, t.id).await?,
-        positions: teacher_years::positions(&mut c, t.id).await?,
+        courses: teacher_years::courses(&mut *c, t.id).await?,
+        difficulties: teacher_years::difficulties(&mut *c, t.id).await?,
+        positions: teacher_years::positions(&mut *c, t.id).await?,
         may_update: can(me, Action::Update, t, m),
         organizations: organizations::list(
-            &mut c,
+            &mut *c,
             &organizations::Filter { municipality_id: Some(t.municipality_id), ..Default::default() },
         )
         .await?
@@ -538,7 +544,7 @@ async fn year_part(state: &AppState, me: &Current, t: &Teacher, m: &[i64]) -> Re
             .iter()
             .map(|k| (k.code().to_owned(), k.label_ru().to_owned()))
             .chain(
-                crate::features::teacher_years::extra_kinds(state, t)
+                crate::features::teacher_years::extra_kinds(&mut *c, t)
                     .await?
                     .into_iter()
                     .map(|e| (format!("{}{e}", teacher_years::CUSTOM), e)),
@@ -620,9 +626,9 @@ async fn form_page(
     status: StatusCode,
 ) -> PageResult {
     let today = today();
+    let mut c = state.db.conn().await?;
     let (municipality_id, organizations) = match &teacher {
         Some((t, _)) => {
-            let mut c = state.db.conn().await?;
             let orgs = organizations::list(
                 &mut c,
                 &organizations::Filter { municipality_id: Some(t.municipality_id), ..Default::default() },
@@ -645,7 +651,7 @@ async fn form_page(
             (t.municipality_id, orgs)
         }
         None => {
-            let all = creatable(state, me).await?;
+            let all = creatable(&mut c, me).await?;
             let chosen = all
                 .iter()
                 .find(|(m, _)| Some(m.id) == municipality_id)
@@ -656,20 +662,20 @@ async fn form_page(
     };
     let mut memberships = vec![];
     if let Some((_, ms)) = &teacher {
-        let mut c = state.db.conn().await?;
         for a in ms {
             memberships.push(associations::get(&mut c, *a).await?.name);
         }
     }
     let title = teacher.as_ref().map_or_else(|| "Новый педагог".to_owned(), |(t, _)| t.full_name());
     let years = match &teacher {
-        Some((t, m)) => year_part(state, me, t, m).await?,
+        Some((t, m)) => year_part(&mut c, me, t, m).await?,
         None => None,
     };
     let account = match &teacher {
-        Some((t, _)) => account_of(state, me, t).await?,
+        Some((t, _)) => account_of(&mut c, me, t).await?,
         None => None,
     };
+    drop(c);
     let page = FormPage {
         l: Layout::new(ctx, title, "/teachers").with_errors(errors),
         form: form.unwrap_or_else(|| teacher.as_ref().map(|(t, _)| input_of(t)).unwrap_or_default()),
@@ -786,9 +792,9 @@ async fn card_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Pat
     for a in &m {
         memberships.push(associations::get(&mut c, *a).await?.name);
     }
-    let years = year_part(&state, &me, &t, &m).await?;
+    let years = year_part(&mut c, &me, &t, &m).await?;
+    let account = account_of(&mut c, &me, &t).await?;
     drop(c);
-    let account = account_of(&state, &me, &t).await?;
     render(&CardPage {
         l: Layout::new(&ctx, t.full_name(), "/teachers"),
         t: view(&t, personal, today()),
@@ -856,8 +862,8 @@ pub async fn api_list(
     let today = today();
     let mut c = state.db.conn().await?;
     let (rows, total) = teachers::list(&mut c, &f, today).await?;
+    let teachers = views(&mut c, &me, &rows, today).await?;
     drop(c);
-    let teachers = views(&state, &me, &rows, today).await?;
     Ok(Json(BankBody { total, page: f.page, per_page: f.per_page, teachers }))
 }
 

@@ -14,6 +14,7 @@ use metoda_store::teachers::{self, Teacher};
 use metoda_store::users::{self, GrantRow, User};
 use metoda_store::{StoreError, associations, municipalities, organizations, regions};
 use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
 
 use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
@@ -87,10 +88,9 @@ async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result
     Ok(u)
 }
 
-async fn visible(state: &AppState, me: &Current, municipality_id: Option<i64>) -> Result<Vec<User>, AppError> {
-    let mut c = state.db.conn().await?;
+async fn visible(c: &mut AnyConnection, me: &Current, municipality_id: Option<i64>) -> Result<Vec<User>, AppError> {
     let admin = crate::pages::is_admin(me);
-    Ok(users::list(&mut c, None, municipality_id)
+    Ok(users::list(&mut *c, None, municipality_id)
         .await?
         .into_iter()
         .filter(|u| if home(u).is_none() { admin } else { me.may(Action::View, &res(u)) })
@@ -108,8 +108,7 @@ pub struct ScopeOption {
 }
 
 /// The scopes where the user may grant at least one role.
-async fn grantable_scopes(state: &AppState, me: &Current) -> Result<Vec<ScopeOption>, AppError> {
-    let mut c = state.db.conn().await?;
+async fn grantable_scopes(c: &mut AnyConnection, me: &Current) -> Result<Vec<ScopeOption>, AppError> {
     let mut out = vec![];
     let mut push = |kind: ScopeKind, id: i64, label: String, place: Place| {
         let ok = Role::ALL.iter().any(|r| {
@@ -119,10 +118,10 @@ async fn grantable_scopes(state: &AppState, me: &Current) -> Result<Vec<ScopeOpt
             out.push(ScopeOption { value: format!("{}:{id}", kind.code()), label, kind, id, place });
         }
     };
-    for r in regions::list(&mut c, None).await? {
+    for r in regions::list(&mut *c, None).await? {
         push(ScopeKind::Region, r.id, format!("Регион: {}", r.name), Place { region_id: r.id, municipality_id: None });
     }
-    let munis = municipalities::list(&mut c, None, false).await?;
+    let munis = municipalities::list(&mut *c, None, false).await?;
     for m in &munis {
         push(
             ScopeKind::Municipality,
@@ -131,7 +130,7 @@ async fn grantable_scopes(state: &AppState, me: &Current) -> Result<Vec<ScopeOpt
             Place { region_id: m.region_id, municipality_id: Some(m.id) },
         );
     }
-    for a in associations::list_refs(&mut c).await? {
+    for a in associations::list_refs(&mut *c).await? {
         if a.archived_at.is_none() {
             push(
                 ScopeKind::Association,
@@ -141,7 +140,7 @@ async fn grantable_scopes(state: &AppState, me: &Current) -> Result<Vec<ScopeOpt
             );
         }
     }
-    let orgs = organizations::list(&mut c, &organizations::Filter::default()).await?;
+    let orgs = organizations::list(&mut *c, &organizations::Filter::default()).await?;
     for o in orgs {
         push(
             ScopeKind::Organization,
@@ -440,8 +439,10 @@ async fn list_with(
     errors: Vec<FieldError>,
     status: StatusCode,
 ) -> PageResult {
-    let items = visible(state, me, municipality_id).await?;
-    let scopes = grantable_scopes(state, me).await?;
+    let mut c = state.db.conn().await?;
+    let items = visible(&mut c, me, municipality_id).await?;
+    let scopes = grantable_scopes(&mut c, me).await?;
+    drop(c);
     if items.is_empty() && scopes.is_empty() {
         return Err(AppError::Forbidden);
     }
@@ -515,14 +516,13 @@ struct TeacherBlock {
     choices: Vec<(i64, String)>,
 }
 
-async fn teacher_block(state: &AppState, me: &Current, u: &User, manages: bool) -> Result<TeacherBlock, AppError> {
+async fn teacher_block(c: &mut AnyConnection, me: &Current, u: &User, manages: bool) -> Result<TeacherBlock, AppError> {
     let Some(municipality_id) = u.municipality_id else { return Ok(TeacherBlock::default()) };
-    let mut c = state.db.conn().await?;
     let can_link = may_link_here(me, u, manages);
     let mut block = TeacherBlock { can_link, ..Default::default() };
-    match teachers::of_user(&mut c, u.id).await? {
+    match teachers::of_user(&mut *c, u.id).await? {
         Some(t) => {
-            let m = teachers::memberships(&mut c, t.id).await?;
+            let m = teachers::memberships(&mut *c, t.id).await?;
             if crate::features::teachers::can(me, Action::View, &t, &m) {
                 block.linked = Some((t.id, format!("{} ({})", t.full_name(), t.organization_name)));
             } else {
@@ -531,7 +531,7 @@ async fn teacher_block(state: &AppState, me: &Current, u: &User, manages: bool) 
             block.can_link = can_link && crate::features::teachers::can(me, Action::Update, &t, &m);
         }
         None if can_link && u.archived_at.is_none() => {
-            block.choices = teachers::without_account(&mut c, municipality_id).await?;
+            block.choices = teachers::without_account(&mut *c, municipality_id).await?;
         }
         None => {}
     }
@@ -552,9 +552,10 @@ async fn view_with(
     let grants = users::grants(&mut c, id).await?;
     let can_edit = may_manage(me, &u, &grants);
     let can_archive = can_edit && (home(&u).is_none() || me.may(Action::Archive, &res(&u)));
-    let scopes = if can_edit { grantable_scopes(state, me).await? } else { vec![] };
+    let scopes = if can_edit { grantable_scopes(&mut c, me).await? } else { vec![] };
     let roles = grantable_roles(me, &scopes);
-    let teacher = teacher_block(state, me, &u, can_edit).await?;
+    let teacher = teacher_block(&mut c, me, &u, can_edit).await?;
+    drop(c);
     let page = ViewPage {
         l: Layout::new(ctx, u.full_name.clone(), "/users").with_errors(errors),
         is_self: u.id == me.user.id,
@@ -753,10 +754,9 @@ pub struct TeacherLinkInput {
     pub teacher_id: Option<i64>,
 }
 
-async fn body_of(state: &AppState, u: User) -> Result<UserBody, AppError> {
-    let mut c = state.db.conn().await?;
-    let grants = users::grants(&mut c, u.id).await?;
-    let teacher_id = teachers::of_user(&mut c, u.id).await?.map(|t| t.id);
+async fn body_of(c: &mut AnyConnection, u: User) -> Result<UserBody, AppError> {
+    let grants = users::grants(&mut *c, u.id).await?;
+    let teacher_id = teachers::of_user(&mut *c, u.id).await?.map(|t| t.id);
     Ok(UserBody { user: u, grants, teacher_id })
 }
 
@@ -776,7 +776,8 @@ pub async fn api_list(
     ApiMe(me, _): ApiMe,
     Query(q): Query<ApiListQuery>,
 ) -> ApiResult<Vec<User>> {
-    Ok(Json(visible(&state, &me, q.municipality_id).await?))
+    let mut c = state.db.conn().await?;
+    Ok(Json(visible(&mut c, &me, q.municipality_id).await?))
 }
 
 /// Create an account with its first role.
@@ -790,13 +791,15 @@ pub async fn api_create(
     let b = json_body(body)?;
     let input = UserInput { login: b.login, full_name: b.full_name, email: b.email, password: b.password };
     let u = create(&state, &me, &ctx, &input, &b.role, &scope_text(b.scope_id)).await?;
-    Ok(Json(body_of(&state, u).await?))
+    let mut c = state.db.conn().await?;
+    Ok(Json(body_of(&mut c, u).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), responses((status = 200, body = UserBody), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn api_get(State(state): State<AppState>, ApiMe(me, _): ApiMe, Path(id): Path<i64>) -> ApiResult<UserBody> {
     let u = load(&state, &me, id, Action::View).await?;
-    Ok(Json(body_of(&state, u).await?))
+    let mut c = state.db.conn().await?;
+    Ok(Json(body_of(&mut c, u).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserUpdate,
@@ -835,8 +838,7 @@ pub async fn api_revoke(
     revoke(&state, &me, &ctx, id, gid).await?;
     let mut c = state.db.conn().await?;
     let u = users::get(&mut c, id).await?;
-    drop(c);
-    Ok(Json(body_of(&state, u).await?))
+    Ok(Json(body_of(&mut c, u).await?))
 }
 
 /// Link the account to a teacher record of its municipality (the account then counts as that
@@ -855,8 +857,7 @@ pub async fn api_link(
     link(&state, &me, &ctx, id, b.teacher_id).await?;
     let mut c = state.db.conn().await?;
     let u = users::get(&mut c, id).await?;
-    drop(c);
-    Ok(Json(body_of(&state, u).await?))
+    Ok(Json(body_of(&mut c, u).await?))
 }
 
 /// Unlink the account from its teacher record (409 when it is linked to none).
@@ -870,6 +871,5 @@ pub async fn api_unlink(
     unlink(&state, &me, &ctx, id).await?;
     let mut c = state.db.conn().await?;
     let u = users::get(&mut c, id).await?;
-    drop(c);
-    Ok(Json(body_of(&state, u).await?))
+    Ok(Json(body_of(&mut c, u).await?))
 }
