@@ -323,11 +323,16 @@ fn data_error(path: &str, text: &str) -> (String, String) {
         "Неверное число элементов".into()
     } else if text.chars().any(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё')) {
         // A message of Metoda's own deserializers is Russian already.
-        text.to_owned()
+        capitalized(text)
     } else {
         "Недопустимое значение".into()
     };
     (path.to_owned(), message)
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// What serde's "expected …" asks for, in Russian.
