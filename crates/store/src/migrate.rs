@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 10, name: "analysis periods", sql: include_str!("../migrations/0010_analysis_periods.sql") },
     Migration { version: 11, name: "teacher accounts", sql: include_str!("../migrations/0011_teacher_accounts.sql") },
     Migration { version: 12, name: "at most one", sql: include_str!("../migrations/0012_at_most_one.sql") },
+    Migration { version: 13, name: "signin throttle", sql: include_str!("../migrations/0013_signin_throttle.sql") },
 ];
 
 /// The schema version this binary expects.
@@ -111,11 +112,39 @@ async fn apply(db: &Db, conn: &mut sqlx::AnyConnection) -> Result<i64> {
     Ok(latest_version())
 }
 
-/// The schema version of the database (0 before any migration).
+/// The schema version of the database: its highest applied migration (0 before any).
+/// Fails when the database cannot be read.
 pub async fn current_version(db: &Db) -> Result<i64> {
-    let r = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetch_one(db.pool()).await;
-    match r {
-        Ok(row) => Ok(row.try_get::<i64, _>(0)?),
-        Err(_) => Ok(0),
+    Ok(applied(db).await?.last().copied().unwrap_or(0))
+}
+
+/// The migrations of this binary not applied to the database (empty when it is up to date).
+/// Fails when the database cannot be read.
+pub async fn pending(db: &Db) -> Result<Vec<i64>> {
+    let applied = applied(db).await?;
+    Ok(MIGRATIONS.iter().map(|m| m.version).filter(|v| !applied.contains(v)).collect())
+}
+
+/// The applied versions, in order; none when `schema_migrations` does not exist yet.
+async fn applied(db: &Db) -> Result<Vec<i64>> {
+    let mut conn = db.conn().await?;
+    let exists: i64 = match db.backend() {
+        Backend::Sqlite => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+                .fetch_one(&mut *conn)
+                .await?
+        }
+        Backend::Postgres => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM information_schema.tables
+                 WHERE table_schema = current_schema() AND table_name = 'schema_migrations'",
+            )
+            .fetch_one(&mut *conn)
+            .await?
+        }
+    };
+    if exists == 0 {
+        return Ok(vec![]);
     }
+    Ok(sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version").fetch_all(&mut *conn).await?)
 }

@@ -1,4 +1,4 @@
-//! Server-side sessions, the sign-in lock and personal API tokens.
+//! Server-side sessions, sign-in throttling and personal API tokens.
 //!
 //! A session or API token is a random secret handed to the client; the database keeps only its
 //! SHA-256, so a copy of the database does not let anyone sign in.
@@ -112,38 +112,111 @@ pub async fn sweep(conn: &mut AnyConnection) -> Result<u64> {
     Ok(a.rows_affected() + b.rows_affected() + c)
 }
 
-/// The sign-in lock: after `LOCK_FAILURES` failures within `LOCK_WINDOW` a login is refused until
-/// the oldest of them leaves the window.
-pub const LOCK_FAILURES: i64 = 5;
-pub const LOCK_WINDOW: Duration = Duration::minutes(15);
+// Sign-in throttling (docs/decisions/0006-signin-throttling.md). Failed sign-ins are kept in
+// `login_failures` with the login and the client address. After `FREE_FAILURES_PER_LOGIN`
+// failures of one login from one address within `THROTTLE_WINDOW`, that address must wait before
+// its next try for that login; after `FREE_FAILURES_PER_ADDRESS` failures from one address,
+// whatever the logins, the address must wait before any try. The wait starts at `FIRST_DELAY`
+// and doubles with every further failure, up to `MAX_DELAY`. Nothing is ever locked: the owner
+// signing in from another address is not slowed at all.
 
-/// When the login is locked, the time it opens again.
-pub async fn locked_until(conn: &mut AnyConnection, login: &str) -> Result<Option<OffsetDateTime>> {
-    let since = stamp(OffsetDateTime::now_utc() - LOCK_WINDOW);
-    let times: Vec<String> =
-        sqlx::query_scalar("SELECT at FROM login_failures WHERE login = $1 AND at > $2 ORDER BY at DESC")
-            .bind(login)
-            .bind(since)
-            .fetch_all(&mut *conn)
-            .await?;
-    if (times.len() as i64) < LOCK_FAILURES {
-        return Ok(None);
+/// How far back failures count.
+pub const THROTTLE_WINDOW: Duration = Duration::hours(1);
+/// Failures of one login from one address answered without delay.
+pub const FREE_FAILURES_PER_LOGIN: i64 = 3;
+/// Failures from one address, across logins, answered without delay.
+pub const FREE_FAILURES_PER_ADDRESS: i64 = 20;
+/// The wait after the first failure over the free ones; it doubles with each further one.
+pub const FIRST_DELAY: Duration = Duration::seconds(10);
+/// The longest wait.
+pub const MAX_DELAY: Duration = Duration::minutes(15);
+
+/// The wait after the last of `failures` failures when `free` of them cost nothing.
+pub fn throttle_delay(failures: i64, free: i64) -> Duration {
+    if failures < free {
+        return Duration::ZERO;
     }
-    // The window opens when the LOCK_FAILURES-th newest failure is older than the window.
-    let pivot = times.get(LOCK_FAILURES as usize - 1).and_then(|s| crate::parse_stamp(s));
-    Ok(pivot.map(|p| p + LOCK_WINDOW))
+    let doublings = u32::try_from((failures - free).min(16)).unwrap_or(16);
+    let seconds = FIRST_DELAY.whole_seconds().saturating_mul(1i64 << doublings);
+    Duration::seconds(seconds).min(MAX_DELAY)
 }
 
-pub async fn record_failure(conn: &mut AnyConnection, login: &str, ip: Option<&str>) -> Result<()> {
-    sqlx::query("INSERT INTO login_failures (login, at, ip) VALUES ($1, $2, $3)")
+/// A sign-in attempt under way: registered (as a failure, until it succeeds) before the
+/// password is checked, so that parallel guesses count against each other.
+#[derive(Debug)]
+pub struct Attempt {
+    id: i64,
+    login: String,
+    address: String,
+}
+
+/// Whether an attempt may go ahead.
+#[derive(Debug)]
+pub enum Admission {
+    Go(Attempt),
+    /// Too many failures: try again after this long.
+    Wait(Duration),
+}
+
+/// Registers a sign-in attempt of `login` from `address`, unless earlier failures make it wait.
+/// The statements run on their own (not in a caller's transaction), so other app servers see
+/// the attempt at once.
+pub async fn begin_attempt(conn: &mut AnyConnection, login: &str, address: &str) -> Result<Admission> {
+    let t = OffsetDateTime::now_utc();
+    let id: i64 = sqlx::query_scalar("INSERT INTO login_failures (login, at, ip) VALUES ($1, $2, $3) RETURNING id")
         .bind(login)
-        .bind(now())
-        .bind(ip)
+        .bind(stamp(t))
+        .bind(address)
+        .fetch_one(&mut *conn)
+        .await?;
+    let since = stamp(t - THROTTLE_WINDOW);
+    // Only the attempts before this one count (the in-flight ones of parallel requests included).
+    let (pair, pair_last): (i64, Option<String>) = sqlx::query_as(
+        "SELECT COUNT(*), MAX(at) FROM login_failures WHERE login = $1 AND ip = $2 AND at > $3 AND id < $4",
+    )
+    .bind(login)
+    .bind(address)
+    .bind(&since)
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let (all, all_last): (i64, Option<String>) =
+        sqlx::query_as("SELECT COUNT(*), MAX(at) FROM login_failures WHERE ip = $1 AND at > $2 AND id < $3")
+            .bind(address)
+            .bind(&since)
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let until = |last: Option<String>, n: i64, free: i64| {
+        last.as_deref().and_then(crate::parse_stamp).map(|l| l + throttle_delay(n, free))
+    };
+    let open_at = [until(pair_last, pair, FREE_FAILURES_PER_LOGIN), until(all_last, all, FREE_FAILURES_PER_ADDRESS)]
+        .into_iter()
+        .flatten()
+        .max();
+    match open_at {
+        Some(at) if at > t => {
+            // A refused attempt checks no password, so it is not a failure.
+            sqlx::query("DELETE FROM login_failures WHERE id = $1").bind(id).execute(&mut *conn).await?;
+            Ok(Admission::Wait(at - t))
+        }
+        _ => Ok(Admission::Go(Attempt { id, login: login.to_owned(), address: address.to_owned() })),
+    }
+}
+
+/// The attempt signed in: the failures of its login from its address are forgiven (those from
+/// the address for other logins still count).
+pub async fn attempt_succeeded(conn: &mut AnyConnection, attempt: Attempt) -> Result<()> {
+    sqlx::query("DELETE FROM login_failures WHERE (login = $1 AND ip = $2) OR id = $3")
+        .bind(&attempt.login)
+        .bind(&attempt.address)
+        .bind(attempt.id)
         .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
+/// Forgets every failure of a login (a new password was set for it).
 pub async fn clear_failures(conn: &mut AnyConnection, login: &str) -> Result<()> {
     sqlx::query("DELETE FROM login_failures WHERE login = $1").bind(login).execute(&mut *conn).await?;
     Ok(())
@@ -250,4 +323,19 @@ pub async fn revoke_token(conn: &mut AnyConnection, actor: &Actor, user_id: i64,
     let summary = format!("Отозван API-токен «{}» пользователя {}", t.name, u.login);
     audit::record_change(conn, actor, u.scope(), "api_token", id, "archive", &summary, Some(&t), &n).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wait_grows_from_the_first_delay_to_the_cap() {
+        assert_eq!(throttle_delay(2, 3), Duration::ZERO);
+        assert_eq!(throttle_delay(3, 3), FIRST_DELAY);
+        assert_eq!(throttle_delay(4, 3), FIRST_DELAY * 2);
+        assert_eq!(throttle_delay(5, 3), FIRST_DELAY * 4);
+        assert_eq!(throttle_delay(50, 3), MAX_DELAY);
+        assert_eq!(throttle_delay(i64::MAX, 0), MAX_DELAY);
+    }
 }

@@ -79,6 +79,27 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
+/// The hash of a random password made like every real one (same algorithm and cost): a sign-in
+/// with an unknown login is checked against it, so that it takes as long as a wrong password.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| hash_password(&crate::sessions::secret("")).unwrap_or_default());
+    &DUMMY
+}
+
+/// Checks a sign-in password against the account's stored hash or, when there is no account,
+/// against [`dummy_hash`] — and then says no. Either way one argon2 verification runs, so the
+/// time of the answer does not tell whether the login exists.
+pub fn check_password(stored: Option<&str>, password: &str) -> bool {
+    match stored {
+        Some(hash) => verify_password(hash, password),
+        None => {
+            let _ = verify_password(dummy_hash(), password);
+            false
+        }
+    }
+}
+
 const COLS: &str =
     "id, login, full_name, email, region_id, municipality_id, created_at, updated_at, password_changed_at, archived_at";
 
@@ -206,7 +227,7 @@ pub async fn set_password(conn: &mut AnyConnection, actor: &Actor, id: i64, pass
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    // A new password also lifts a sign-in lock.
+    // A new password also forgives the login's failed sign-ins (sign-in throttling).
     crate::sessions::clear_failures(conn, &u.login).await?;
     let changes = serde_json::json!({"password_hash": "changed"});
     audit::record(
@@ -378,4 +399,20 @@ pub async fn remove_grant(conn: &mut AnyConnection, actor: &Actor, grant_id: i64
 pub async fn principal(conn: &mut AnyConnection, user_id: i64) -> Result<Principal> {
     let grants = grants(conn, user_id).await?.iter().filter_map(GrantRow::grant).collect();
     Ok(Principal { user_id, grants })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_login_is_checked_against_a_hash_of_the_same_cost() {
+        let real = hash_password("a-real-password-1").unwrap();
+        let (r, d) = (PasswordHash::new(&real).unwrap(), PasswordHash::new(dummy_hash()).unwrap());
+        assert_eq!((r.algorithm, r.version, r.params.to_string()), (d.algorithm, d.version, d.params.to_string()));
+        assert_ne!(r.salt, d.salt);
+        assert!(check_password(Some(&real), "a-real-password-1"));
+        assert!(!check_password(Some(&real), "a-wrong-password"));
+        assert!(!check_password(None, "a-real-password-1"));
+    }
 }

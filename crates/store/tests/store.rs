@@ -177,7 +177,7 @@ async fn presets_are_installed_once_and_copies_are_editable() {
 }
 
 #[tokio::test]
-async fn sessions_tokens_and_the_sign_in_lock() {
+async fn sessions_tokens_and_sign_in_throttling() {
     let t = TestDb::new().await.unwrap();
     let mut c = t.db.conn().await.unwrap();
     let u = users::create(
@@ -205,12 +205,21 @@ async fn sessions_tokens_and_the_sign_in_lock() {
     let (token, s) = sessions::create(&mut c, u.id, ttl, Some("127.0.0.1"), None).await.unwrap();
     assert_eq!(sessions::lookup(&mut c, &token, ttl).await.unwrap().unwrap().id, s.id);
     assert!(sessions::lookup(&mut c, "forged", ttl).await.unwrap().is_none());
-    for _ in 0..4 {
-        sessions::record_failure(&mut c, "ivanova", None).await.unwrap();
+    // Sign-in throttling: the free failures of a login from one address, then a wait there only.
+    use sessions::Admission;
+    for _ in 0..sessions::FREE_FAILURES_PER_LOGIN {
+        assert!(matches!(sessions::begin_attempt(&mut c, "ivanova", "10.0.0.1").await.unwrap(), Admission::Go(_)));
     }
-    assert!(sessions::locked_until(&mut c, "ivanova").await.unwrap().is_none());
-    sessions::record_failure(&mut c, "ivanova", None).await.unwrap();
-    assert!(sessions::locked_until(&mut c, "ivanova").await.unwrap().is_some());
+    match sessions::begin_attempt(&mut c, "ivanova", "10.0.0.1").await.unwrap() {
+        Admission::Wait(w) => assert!(w > time::Duration::ZERO && w <= sessions::FIRST_DELAY, "{w}"),
+        a => panic!("{a:?}"),
+    }
+    match sessions::begin_attempt(&mut c, "ivanova", "10.0.0.2").await.unwrap() {
+        Admission::Go(a) => sessions::attempt_succeeded(&mut c, a).await.unwrap(),
+        a => panic!("{a:?}"),
+    }
+    let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures").fetch_one(&mut *c).await.unwrap();
+    assert_eq!(failures, 3, "the success forgave only its own address");
     let (secret, _) = sessions::create_token(&mut c, &actor(), u.id, "скрипт").await.unwrap();
     assert_eq!(sessions::token_user(&mut c, &secret).await.unwrap(), Some(u.id));
     users::set_archived(&mut c, &actor(), u.id, true).await.unwrap();

@@ -120,27 +120,46 @@ async fn load_current(
     }))
 }
 
-fn fail(path: &str, e: AppError) -> Response {
+/// An error as the answer to a request: JSON under `/api/`, a page elsewhere.
+pub(crate) fn fail(path: &str, e: AppError) -> Response {
     if path.starts_with("/api/") { ApiError(e).into_response() } else { e.into_response() }
 }
 
-/// The middleware: identifies the user, checks CSRF, stores [`Ctx`].
+/// The id of the signed-in user, left in the response for the request log.
+#[derive(Clone, Copy, Debug)]
+pub struct SignedIn(pub i64);
+
+/// The value of a header set by a trusted proxy: its rightmost entry, the one the proxy itself
+/// saw (earlier ones come from the client).
+fn forwarded(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The middleware: identifies the user, checks CSRF, stores [`Ctx`]; tells browsers to keep to
+/// HTTPS (`Strict-Transport-Security`) whenever cookies are `Secure`.
 pub async fn context(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let https = state.config.trust_proxy && forwarded(req.headers(), "x-forwarded-proto").as_deref() == Some("https");
+    let mut resp = identify(&state, req, next).await;
+    if state.config.secure(https) {
+        resp.headers_mut().insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
+    resp
+}
+
+async fn identify(state: &AppState, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
     let path = parts.uri.path().to_owned();
     let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
-    // The rightmost entry is the one the trusted proxy itself saw (earlier ones come from the client).
-    let forwarded = |name: &str| {
-        parts
-            .headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
     let (ip, https) = if state.config.trust_proxy {
-        (forwarded("x-forwarded-for").or(peer), forwarded("x-forwarded-proto").as_deref() == Some("https"))
+        (
+            forwarded(&parts.headers, "x-forwarded-for").or(peer),
+            forwarded(&parts.headers, "x-forwarded-proto").as_deref() == Some("https"),
+        )
     } else {
         (peer, false)
     };
@@ -158,7 +177,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
             Err(e) => Err(e),
         };
         match uid {
-            Ok(Some(uid)) => match load_current(&state, uid, None).await {
+            Ok(Some(uid)) => match load_current(state, uid, None).await {
                 Ok(c) => current = c,
                 Err(e) => return fail(&path, e),
             },
@@ -171,7 +190,7 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
             Err(e) => Err(e),
         };
         match s {
-            Ok(Some(s)) => match load_current(&state, s.user_id, Some(s)).await {
+            Ok(Some(s)) => match load_current(state, s.user_id, Some(s)).await {
                 Ok(c) => current = c,
                 Err(e) => return fail(&path, e),
             },
@@ -221,8 +240,12 @@ pub async fn context(State(state): State<AppState>, req: Request, next: Next) ->
         }
     }
 
+    let signed_in = current.as_ref().map(|c| SignedIn(c.user.id));
     parts.extensions.insert(Ctx { current, ip, https, anon_csrf: anon_csrf.clone(), flash: flash.clone() });
     let mut resp = next.run(Request::from_parts(parts, body)).await;
+    if let Some(u) = signed_in {
+        resp.extensions_mut().insert(u);
+    }
     let secure = state.config.secure(https);
     if anon_cookie.is_none() {
         resp.headers_mut().append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, &anon_csrf, None, secure));

@@ -3,11 +3,14 @@
 //! their cause and shown without it.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use metoda_domain::FieldError;
 use metoda_store::StoreError;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 #[derive(Debug)]
 pub enum AppError {
@@ -21,8 +24,10 @@ pub enum AppError {
     Conflict(String),
     /// A state-changing request without a valid CSRF token.
     Csrf,
-    /// Sign-in locked after too many failures.
-    Locked(String),
+    /// Too many failed sign-ins from this address: try again after this many seconds.
+    Throttled(u64),
+    /// A request body over [`crate::BODY_LIMIT`].
+    TooLarge,
     /// Wrong login or password.
     SignInFailed(String),
     BadRequest(String),
@@ -44,7 +49,8 @@ impl AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::Locked(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Internal(_) | Self::Unreadable { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -58,8 +64,8 @@ impl AppError {
             Self::Validation(_) => "validation",
             Self::Conflict(_) => "conflict",
             Self::Csrf => "csrf",
-            Self::Locked(_) => "locked",
-            Self::BadRequest(_) => "bad_request",
+            Self::Throttled(_) => "throttled",
+            Self::BadRequest(_) | Self::TooLarge => "bad_request",
             Self::Internal(_) => "internal",
             Self::Unreadable { .. } => "unreadable",
         }
@@ -72,7 +78,9 @@ impl AppError {
             Self::Forbidden => "Недостаточно прав для этого действия".into(),
             Self::NotFound => "Не найдено".into(),
             Self::Validation(_) => "Проверьте введённые данные".into(),
-            Self::Conflict(m) | Self::Locked(m) | Self::BadRequest(m) | Self::SignInFailed(m) => m.clone(),
+            Self::Conflict(m) | Self::BadRequest(m) | Self::SignInFailed(m) => m.clone(),
+            Self::Throttled(secs) => format!("Слишком много попыток входа, попробуйте через {}", wait_ru(*secs)),
+            Self::TooLarge => format!("Слишком большой запрос: не более {} МБ", crate::BODY_LIMIT / (1024 * 1024)),
             Self::Csrf => "Форма устарела или отправлена не из Методы. Обновите страницу и повторите.".into(),
             Self::Internal(_) => "Внутренняя ошибка сервера. Изменения не сохранены; повторите позже.".into(),
             Self::Unreadable { message, .. } => message.clone(),
@@ -96,6 +104,32 @@ impl AppError {
             Self::Unreadable { message, cause } => tracing::error!(%cause, %message, "unreadable stored data"),
             _ => {}
         }
+    }
+
+    /// Headers the answer carries besides the body (`Retry-After` of a throttled sign-in).
+    pub fn headers(&self, r: &mut Response) {
+        if let Self::Throttled(secs) = self
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+        {
+            r.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+    }
+}
+
+/// "N секунд" / "N минут" with the Russian plural; whole minutes from two minutes on.
+pub fn wait_ru(secs: u64) -> String {
+    let plural = |n: u64, one: &str, few: &str, many: &str| {
+        let word = match (n % 10, n % 100) {
+            (1, m) if m != 11 => one,
+            (2..=4, m) if !(12..=14).contains(&m) => few,
+            _ => many,
+        };
+        format!("{n} {word}")
+    };
+    if secs < 120 {
+        plural(secs.max(1), "секунду", "секунды", "секунд")
+    } else {
+        plural(secs.div_ceil(60), "минуту", "минуты", "минут")
     }
 }
 
@@ -131,7 +165,7 @@ pub struct ErrorBody {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// unauthorized, forbidden, not_found, validation, conflict, csrf, locked, bad_request, internal,
+    /// unauthorized, forbidden, not_found, validation, conflict, csrf, throttled, bad_request, internal,
     /// unreadable (stored data that cannot be read back, e.g. a submitted analysis)
     pub code: String,
     /// A Russian message for the user.
@@ -171,7 +205,9 @@ impl IntoResponse for ApiError {
                     .collect(),
             },
         };
-        (self.0.status(), Json(body)).into_response()
+        let mut r = (self.0.status(), Json(body)).into_response();
+        self.0.headers(&mut r);
+        r
     }
 }
 
@@ -183,17 +219,156 @@ impl IntoResponse for AppError {
         }
         let status = self.status();
         let html = crate::pages::error_page(status.as_u16(), &self.message(), self.fields());
-        (status, axum::response::Html(html)).into_response()
+        let mut r = (status, axum::response::Html(html)).into_response();
+        self.headers(&mut r);
+        r
     }
 }
 
 pub type PageResult<T = Response> = Result<T, AppError>;
 pub type ApiResult<T> = Result<Json<T>, ApiError>;
 
-/// The body of an API call, or a Russian 400 naming what is wrong with the JSON.
-pub fn json_body<T>(body: Result<Json<T>, axum::extract::rejection::JsonRejection>) -> Result<T, AppError> {
-    body.map(|Json(v)| v).map_err(|e| AppError::BadRequest(format!("Некорректный JSON: {}", e.body_text())))
+/// The JSON body of an API call. It never rejects the request by itself: the handler calls
+/// [`json_body`], which turns a malformed body into a Russian error naming the field.
+pub struct JsonIn<T>(Result<T, AppError>);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonIn<T> {
+    type Rejection = std::convert::Infallible;
+    async fn from_request(req: Request, s: &S) -> Result<Self, Self::Rejection> {
+        Ok(JsonIn(read_json(req, s).await))
+    }
 }
 
-/// A JSON body that failed to parse (for the `body` parameter of API handlers).
-pub type JsonIn<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
+/// The body of an API call, or the Russian error of what is wrong with it.
+pub fn json_body<T>(body: JsonIn<T>) -> Result<T, AppError> {
+    body.0
+}
+
+async fn read_json<S: Send + Sync, T: DeserializeOwned>(req: Request, s: &S) -> Result<T, AppError> {
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if essence != "application/json" && !(essence.starts_with("application/") && essence.ends_with("+json")) {
+        return Err(AppError::BadRequest(
+            "Ожидается тело запроса в формате JSON (заголовок Content-Type: application/json)".into(),
+        ));
+    }
+    let bytes = Bytes::from_request(req, s).await.map_err(|e| body_error(e.status()))?;
+    parse_json(&bytes)
+}
+
+/// The error of a body that could not be read: too large, or broken off.
+pub fn body_error(status: StatusCode) -> AppError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::TooLarge
+    } else {
+        AppError::BadRequest("Не удалось прочитать тело запроса".into())
+    }
+}
+
+/// Parses JSON; a value of the wrong type, a missing field and broken syntax are told in Russian.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(json_error)?;
+    de.end().map_err(|e| syntax_error(&e))?;
+    Ok(value)
+}
+
+fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> AppError {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    if inner.classify() != serde_json::error::Category::Data {
+        return syntax_error(&inner);
+    }
+    let text = inner.to_string();
+    // serde_json appends the position: " at line 1 column 20".
+    let text = text.rsplit_once(" at line ").map_or(text.as_str(), |(m, _)| m);
+    let (field, message) = data_error(if path == "." { "" } else { &path }, text);
+    if field.is_empty() {
+        let mut m = message.chars();
+        let lower: String = m.next().map(|c| c.to_lowercase().chain(m).collect()).unwrap_or_default();
+        AppError::BadRequest(format!("Некорректный JSON: {lower}"))
+    } else {
+        AppError::Validation(vec![FieldError::new(field, message)])
+    }
+}
+
+fn syntax_error(e: &serde_json::Error) -> AppError {
+    let what = if e.is_eof() {
+        "данные оборваны"
+    } else if e.to_string().contains("unicode") {
+        "текст не в кодировке UTF-8"
+    } else {
+        "синтаксическая ошибка"
+    };
+    AppError::BadRequest(format!("Некорректный JSON: {what} (строка {}, столбец {})", e.line(), e.column()))
+}
+
+/// The field (the path within the body) and the Russian message of a serde data error.
+fn data_error(path: &str, text: &str) -> (String, String) {
+    let join = |name: &str| if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
+    let quoted = |rest: &str| rest.split('`').next().unwrap_or("").to_owned();
+    let expected = text.split_once(", expected ").map_or("", |(_, e)| e);
+    if let Some(rest) = text.strip_prefix("missing field `") {
+        return (join(&quoted(rest)), "Обязательное поле".into());
+    }
+    if let Some(rest) = text.strip_prefix("unknown field `") {
+        return (join(&quoted(rest)), "Неизвестное поле".into());
+    }
+    if let Some(rest) = text.strip_prefix("duplicate field `") {
+        return (join(&quoted(rest)), "Поле указано дважды".into());
+    }
+    let message = if let Some(rest) = text.strip_prefix("unknown variant `") {
+        let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        if allowed.is_empty() {
+            format!("Недопустимое значение «{}»", quoted(rest))
+        } else {
+            format!("Недопустимое значение «{}»: допустимы {}", quoted(rest), allowed.join(", "))
+        }
+    } else if text.starts_with("invalid type: ") {
+        expected_ru(expected).into()
+    } else if text.starts_with("invalid value: ") {
+        match expected_ru(expected) {
+            "Ожидается число" => "Число вне допустимых пределов".into(),
+            _ => "Недопустимое значение".into(),
+        }
+    } else if text.starts_with("invalid length ") {
+        "Неверное число элементов".into()
+    } else if text.chars().any(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё')) {
+        // A message of Metoda's own deserializers is Russian already.
+        capitalized(text)
+    } else {
+        "Недопустимое значение".into()
+    };
+    (path.to_owned(), message)
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// What serde's "expected …" asks for, in Russian.
+fn expected_ru(expected: &str) -> &'static str {
+    let e = expected.to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| e.contains(w));
+    let number = has(&[
+        "i8", "i16", "i32", "i64", "i128", "u8", "u16", "u32", "u64", "u128", "f32", "f64", "isize", "usize",
+        "integer", "number", "float",
+    ]);
+    let string = has(&["string", "char"]);
+    if number && string {
+        "Ожидается строка или число"
+    } else if number {
+        "Ожидается число"
+    } else if has(&["bool"]) {
+        "Ожидается true или false"
+    } else if string {
+        "Ожидается строка"
+    } else if has(&["sequence", "array", "tuple", "vec"]) {
+        "Ожидается список"
+    } else if has(&["struct", "map", "object"]) {
+        "Ожидается объект"
+    } else {
+        "Неверный тип значения"
+    }
+}

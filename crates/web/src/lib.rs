@@ -18,18 +18,18 @@ pub mod openapi;
 pub mod pages;
 
 use std::net::SocketAddr;
+use std::time::Instant;
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Json};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
 use metoda_store::Db;
 use time::Duration;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
 
 /// Whether cookies carry the `Secure` attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +71,9 @@ pub struct AppState {
     pub config: WebConfig,
 }
 
+/// The largest request body: the largest upload with room for the form around it.
+pub const BODY_LIMIT: usize = auth::UPLOAD_LIMIT + 1024 * 1024;
+
 /// Every route of Metoda.
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -81,9 +84,9 @@ pub fn router(state: AppState) -> Router {
         .merge(features::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::context))
-        .layer(RequestBodyLimitLayer::new(auth::UPLOAD_LIMIT + 1024 * 1024))
         // axum's own extractors (Multipart, Bytes) stop at 2 MB unless told otherwise.
-        .layer(axum::extract::DefaultBodyLimit::max(auth::UPLOAD_LIMIT + 1024 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(limit_body))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
@@ -91,24 +94,82 @@ pub fn router(state: AppState) -> Router {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"),
         ))
+        // Pages, API answers and downloads carry personal data: no cache keeps them. Only what
+        // says otherwise itself (the static assets) may be cached.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(log_request))
         .with_state(state)
 }
 
-/// `GET /healthz`: liveness with the backend and schema version.
+/// Refuses a body announced larger than [`BODY_LIMIT`] with the app's own error, before anything
+/// reads it. (A body sent without a length is cut at the limit by whoever reads it.)
+async fn limit_body(req: Request, next: Next) -> Response {
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|n| n > BODY_LIMIT as u64) {
+        return auth::fail(req.uri().path(), error::AppError::TooLarge);
+    }
+    next.run(req).await
+}
+
+/// Logs every request at info: method, the matched route's template (never the raw path with
+/// its ids), status, duration and the signed-in user's id (`-` for none).
+async fn log_request(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let route = req.extensions().get::<MatchedPath>().map_or_else(|| "(none)".to_owned(), |p| p.as_str().to_owned());
+    let resp = next.run(req).await;
+    let user = resp.extensions().get::<auth::SignedIn>().map_or_else(|| "-".to_owned(), |u| u.0.to_string());
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(
+        target: "metoda_web::request",
+        method = %method,
+        route = %route,
+        status = resp.status().as_u16(),
+        duration_ms = %format_args!("{ms:.1}"),
+        user_id = %user,
+        "request"
+    );
+    resp
+}
+
+/// `GET /healthz`: 200 with the backend and schema version when the database answers and has
+/// every migration of this binary; 503 `{"status":"unavailable"}` otherwise.
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    let backend = state.db.backend().name();
+    let unavailable = |reason: &str, extra: serde_json::Value| {
+        let mut body = serde_json::json!({"status": "unavailable", "backend": backend, "reason": reason});
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+    };
+    let pending = match metoda_store::migrate::pending(&state.db).await {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!(error = %e, "health check: the database does not answer");
+            return unavailable("database unreachable", serde_json::json!({}));
+        }
+    };
     let version = metoda_store::migrate::current_version(&state.db).await;
     match version {
-        Ok(v) => Json(serde_json::json!({"status": "ok", "backend": state.db.backend().name(), "schema_version": v}))
-            .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "health check failed");
-            (
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({"status": "error", "backend": state.db.backend().name()})),
+        Ok(v) if pending.is_empty() => {
+            Json(serde_json::json!({"status": "ok", "backend": backend, "schema_version": v})).into_response()
+        }
+        Ok(v) => {
+            tracing::error!(schema_version = v, ?pending, "health check: the database schema is behind this binary");
+            unavailable(
+                "schema behind",
+                serde_json::json!({"schema_version": v, "expected_schema_version": metoda_store::migrate::latest_version()}),
             )
-                .into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "health check: the database does not answer");
+            unavailable("database unreachable", serde_json::json!({}))
         }
     }
 }

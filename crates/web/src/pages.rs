@@ -211,6 +211,7 @@ pub fn download(bytes: Vec<u8>, content_type: &str, name: &str) -> Response {
 
 /// Splits a form body into pairs (repeated keys kept, for checkboxes).
 pub fn pairs(body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
+    crate::extract::urlencoded_utf8(body, "Не удалось прочитать форму")?;
     serde_urlencoded::from_bytes(body).map_err(|_| AppError::BadRequest("Не удалось прочитать форму".into()))
 }
 

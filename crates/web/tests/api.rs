@@ -49,26 +49,6 @@ async fn sign_in_out_and_the_session_cookie() {
 }
 
 #[tokio::test]
-async fn wrong_passwords_lock_the_login_after_five_failures() {
-    let app = TestApp::start().await;
-    for i in 1..=4 {
-        let (_, r) = app.login_form("teacher", "wrong-password").await;
-        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "attempt {i}");
-        assert!(r.text().await.unwrap().contains("Неверный логин или пароль"));
-    }
-    let (_, r) = app.login_form("teacher", "wrong-password").await;
-    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(r.text().await.unwrap().contains("временно заблокирован"));
-    // Even the right password is refused while locked.
-    let (_, r) = app.login_form("teacher", common::PASSWORD).await;
-    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
-    // Other logins are not affected.
-    let (_, r) = app.login_form("mmo.head", common::PASSWORD).await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    app.stop().await;
-}
-
-#[tokio::test]
 async fn a_post_without_the_csrf_token_is_refused_and_changes_nothing() {
     let app = TestApp::start().await;
     let s = app.login("uo.specialist").await;

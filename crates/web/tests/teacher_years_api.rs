@@ -228,11 +228,12 @@ async fn bad_input_is_refused_in_russian_and_nothing_is_written() {
     let fields: Vec<&str> = e.iter().map(|(f, _)| f.as_str()).collect();
     assert_eq!(fields, ["title", "hours", "end_on"], "{e:?}");
     assert!(e[2].1.contains("курс ещё не завершён"));
-    // Hours neither a number nor text: the JSON is refused as such.
+    // Hours neither a number nor text: refused as a field error of the JSON.
     let r = s.post_json(&courses, json!({"kind": "retraining", "title": "Курс", "hours": [1], "end_on": end})).await;
-    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let v: Value = r.json().await.unwrap();
-    assert!(v["error"]["message"].as_str().unwrap().starts_with("Некорректный JSON"), "{v}");
+    assert_eq!(v["error"]["fields"][0]["field"], "hours", "{v}");
+    assert!(v["error"]["fields"][0]["message"].as_str().unwrap().starts_with("Ожидалось число или строка"), "{v}");
 
     // An unknown difficulty kind, a kind of no profile.
     let difficulties = format!("/api/v1/teachers/{own}/difficulties");

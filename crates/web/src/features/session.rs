@@ -8,14 +8,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use metoda_domain::values;
-use metoda_store::sessions::{self, ApiToken, LOCK_FAILURES};
+use metoda_store::sessions::{self, Admission, ApiToken};
 use metoda_store::users::{self, GrantRow, User};
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::auth::{ApiMe, CSRF_COOKIE, Ctx, Me, SESSION_COOKIE, set_cookie};
-use crate::error::{ApiError, ApiResult, AppError, PageResult};
+use crate::error::{ApiError, ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::pages::{Layout, field, pairs, redirect_with, render, render_status};
 
 pub fn routes() -> Router<AppState> {
@@ -29,30 +28,40 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/me", get(api_me))
 }
 
-/// Checks the password and starts a session. Applies the lock after repeated failures.
+/// Checks the password and starts a session. Repeated failures are throttled per login and
+/// client address, and per address (docs/decisions/0006-signin-throttling.md).
 async fn sign_in(state: &AppState, ctx: &Ctx, login: &str, password: &str) -> Result<(String, User), AppError> {
     let login = login.trim().to_lowercase();
     if login.is_empty() || password.is_empty() {
         return Err(AppError::SignInFailed("Введите логин и пароль".into()));
     }
-    let mut tx = state.db.begin().await?;
-    if let Some(until) = sessions::locked_until(&mut tx, &login).await? {
-        return Err(locked(until));
-    }
-    let found = users::by_login(&mut tx, &login).await?;
+    // The throttle's key: a login as typed (bounded: it is stored) and the client address.
+    let key: String = login.chars().take(100).collect();
+    let address = ctx.ip.clone().unwrap_or_else(|| "unknown".into());
+    let (attempt, found) = {
+        let mut conn = state.db.conn().await?;
+        let attempt = match sessions::begin_attempt(&mut conn, &key, &address).await? {
+            Admission::Go(a) => a,
+            Admission::Wait(wait) => {
+                let secs = u64::try_from(wait.whole_seconds()).unwrap_or(0) + u64::from(wait.subsec_nanoseconds() > 0);
+                tracing::warn!(login = ?key, address = %address, retry_after_secs = secs, "sign-in throttled");
+                return Err(AppError::Throttled(secs.max(1)));
+            }
+        };
+        (attempt, users::by_login(&mut conn, &login).await?)
+    };
+    // Exactly one argon2 verification whether or not the login exists (a dummy hash if not), so
+    // the time of the answer does not tell logins apart; no connection is held meanwhile.
+    let matches = users::check_password(found.as_ref().map(|(_, h)| h.as_str()), password);
     let user = match found {
-        Some((u, hash)) if u.archived_at.is_none() && users::verify_password(&hash, password) => u,
+        Some((u, _)) if matches && u.archived_at.is_none() => u,
         _ => {
-            sessions::record_failure(&mut tx, &login, ctx.ip.as_deref()).await?;
-            let until = sessions::locked_until(&mut tx, &login).await?;
-            tx.commit().await?;
-            return Err(match until {
-                Some(u) => locked(u),
-                None => AppError::SignInFailed("Неверный логин или пароль".into()),
-            });
+            tracing::warn!(login = ?key, address = %address, "sign-in failed: wrong login or password");
+            return Err(AppError::SignInFailed("Неверный логин или пароль".into()));
         }
     };
-    sessions::clear_failures(&mut tx, &login).await?;
+    let mut tx = state.db.begin().await?;
+    sessions::attempt_succeeded(&mut tx, attempt).await?;
     let (token, _) = sessions::create(&mut tx, user.id, state.config.session_ttl, ctx.ip.as_deref(), None).await?;
     let actor = metoda_store::Actor { user_id: Some(user.id), login: user.login.clone(), ip: ctx.ip.clone() };
     metoda_store::audit::record(
@@ -69,14 +78,6 @@ async fn sign_in(state: &AppState, ctx: &Ctx, login: &str, password: &str) -> Re
     .await?;
     tx.commit().await?;
     Ok((token, user))
-}
-
-fn locked(until: OffsetDateTime) -> AppError {
-    let minutes = ((until - OffsetDateTime::now_utc()).whole_seconds().max(0) + 59) / 60;
-    AppError::Locked(format!(
-        "После {LOCK_FAILURES} неудачных попыток вход для этого логина временно заблокирован. Повторите через {} мин.",
-        minutes.max(1)
-    ))
 }
 
 #[derive(Template)]
@@ -104,14 +105,16 @@ async fn login_submit(State(state): State<AppState>, ctx: Ctx, body: axum::body:
             r.headers_mut().append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, None, secure));
             Ok(r)
         }
-        Err(e @ (AppError::SignInFailed(_) | AppError::Locked(_))) => {
+        Err(e @ (AppError::SignInFailed(_) | AppError::Throttled(_))) => {
             let status = e.status();
             let page = LoginPage {
                 l: Layout::new(&ctx, "Вход", ""),
                 login: login.trim().to_owned(),
                 message: Some(e.message()),
             };
-            render_status(status, &page)
+            let mut r = render_status(status, &page)?;
+            e.headers(&mut r);
+            Ok(r)
         }
         Err(e) => Err(e),
     }
@@ -249,15 +252,15 @@ pub struct MeBody {
     pub csrf_token: String,
 }
 
-/// Sign in with login and password; sets the session cookie.
+/// Sign in with login and password; sets the session cookie. After repeated failures from one
+/// client address (for one login, or for many) the answer is 429 `throttled` with `Retry-After`,
+/// whatever the password, until the wait has passed; other addresses are not affected.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = SignIn,
-    responses((status = 200, body = MeBody), (status = 401, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
-pub async fn api_sign_in(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    body: Result<Json<SignIn>, axum::extract::rejection::JsonRejection>,
-) -> Result<Response, ApiError> {
-    let Json(b) = body.map_err(|e| AppError::BadRequest(format!("Некорректный JSON: {}", e.body_text())))?;
+    responses((status = 200, body = MeBody), (status = 401, body = crate::error::ErrorBody),
+        (status = 422, description = "A field is missing or of the wrong type", body = crate::error::ErrorBody),
+        (status = 429, description = "Too many failed sign-ins from this address: try again after `Retry-After` seconds", body = crate::error::ErrorBody)))]
+pub async fn api_sign_in(State(state): State<AppState>, ctx: Ctx, body: JsonIn<SignIn>) -> Result<Response, ApiError> {
+    let b = json_body(body)?;
     let (token, user) = sign_in(&state, &ctx, &b.login, &b.password).await?;
     let mut c = state.db.conn().await?;
     let s = sessions::lookup(&mut c, &token, state.config.session_ttl).await?.ok_or(AppError::Unauthorized)?;
@@ -268,13 +271,23 @@ pub async fn api_sign_in(
     Ok(r)
 }
 
-/// Sign out (ends the session of the cookie).
-#[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204)))]
+/// Sign out: ends the session of the cookie. A call authenticated with an API token has no
+/// session to end: it is refused with 400 `bad_request` and changes nothing (revoke the token
+/// on the «API-токены» page instead).
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+    responses((status = 204, description = "The cookie's session ended"),
+        (status = 400, description = "Called with an API token: nothing to end, nothing recorded", body = crate::error::ErrorBody)))]
 pub async fn api_sign_out(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
+    if ctx.current.as_ref().is_some_and(|c| c.session_id.is_none()) {
+        return Err(AppError::BadRequest(
+            "Сеанс по API-токену не завершается: отзовите токен на странице «API-токены»".into(),
+        )
+        .into());
+    }
     end_session(&state, &headers, &ctx).await?;
     let mut r = StatusCode::NO_CONTENT.into_response();
     clear_session_cookie(&mut r, state.config.secure(ctx.https));
