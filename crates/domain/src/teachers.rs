@@ -203,6 +203,9 @@ pub struct TeacherInput {
     pub email: String,
     /// The date of the consent to personal-data processing (152-ФЗ).
     pub consent_on: String,
+    /// The version of the record the edit is based on (from the card or `GET`); a save based on
+    /// an older one is refused with 409. Left out: no check.
+    pub version: Option<i64>,
 }
 
 /// A validated teacher.

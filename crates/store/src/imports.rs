@@ -106,7 +106,7 @@ pub async fn apply(
                 // An empty cell keeps what is stored: a file with fewer columns never wipes data.
                 let stored = teachers::get(conn, existing).await?;
                 let merged = keep_stored(input.clone(), &stored).parse(today).map_err(StoreError::Invalid)?;
-                teachers::update(conn, actor, existing, &merged).await?;
+                teachers::update(conn, actor, existing, &merged, None).await?;
                 done.updated += 1;
             }
             None => {

@@ -125,6 +125,27 @@ impl Among {
 }
 
 /// Turns a unique-constraint violation into a [`StoreError::Conflict`] with `message`.
+/// What a save based on an old version of a record is told (optimistic concurrency).
+pub const STALE: &str = "Запись уже изменил другой пользователь, пока вы её редактировали. Ваши изменения не \
+     сохранены: сверьте их с текущими данными и сохраните ещё раз";
+
+/// Optimistic concurrency: raises the record's version if it is still `expected` (None: the caller
+/// names no version, as an old API client, and the save goes through). Call it first in the
+/// transaction of a save: it also locks the row until the transaction ends. `table` is a constant
+/// of the store, never input.
+pub(crate) async fn bump_version(conn: &mut AnyConnection, table: &str, id: i64, expected: Option<i64>) -> Result<()> {
+    let sql = format!("UPDATE {table} SET version = version + 1 WHERE id = $1 AND ($2 IS NULL OR version = $2)");
+    let n = sqlx::query(&sql).bind(id).bind(expected).execute(&mut *conn).await?.rows_affected();
+    if n == 0 {
+        let exists: Option<i64> = sqlx::query_scalar(&format!("SELECT id FROM {table} WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        return Err(if exists.is_some() { StoreError::Conflict(STALE.into()) } else { StoreError::NotFound });
+    }
+    Ok(())
+}
+
 pub(crate) fn unique(message: &str) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
     move |e| match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(message.to_owned()),

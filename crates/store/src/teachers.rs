@@ -39,6 +39,8 @@ pub struct Teacher {
     pub created_at: String,
     pub updated_at: String,
     pub archived_at: Option<String>,
+    /// Raised by every save: an edit based on an older version is refused.
+    pub version: i64,
 }
 
 impl Teacher {
@@ -57,7 +59,8 @@ const SELECT: &str =
     "SELECT t.id, t.municipality_id, m.region_id, t.last_name, t.first_name, t.middle_name, t.birth_date,
         t.organization_id, o.short_name AS organization_name, t.position, t.subjects, t.education, t.edu_institution,
         t.edu_specialty, t.edu_year, t.category, t.category_assigned_on, t.category_expires_on, t.experience_start,
-        t.young_specialist, t.phone, t.email, t.consent_on, t.user_id, t.created_at, t.updated_at, t.archived_at
+        t.young_specialist, t.phone, t.email, t.consent_on, t.user_id, t.created_at, t.updated_at, t.archived_at,
+        t.version
     FROM teachers t JOIN municipalities m ON m.id = t.municipality_id JOIN organizations o ON o.id = t.organization_id";
 
 fn search_text(d: &TeacherData) -> String {
@@ -184,7 +187,15 @@ async fn check_organization(conn: &mut AnyConnection, municipality_id: i64, orga
     })
 }
 
-pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &TeacherData) -> Result<Teacher> {
+/// Saves a teacher record; `version`: the version the edit was based on (a stale one is refused).
+pub async fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    d: &TeacherData,
+    version: Option<i64>,
+) -> Result<Teacher> {
+    crate::bump_version(conn, "teachers", id, version).await?;
     let old = get(conn, id).await?;
     check_organization(conn, old.municipality_id, d.organization_id).await?;
     if find_identity(conn, d).await?.is_some_and(|other| other != id) {
@@ -213,6 +224,7 @@ pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &Teache
 
 /// Archives (a teacher who left the municipality) or restores a record. Nothing is deleted.
 pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, archived: bool) -> Result<Teacher> {
+    crate::bump_version(conn, "teachers", id, None).await?;
     let old = get(conn, id).await?;
     sqlx::query("UPDATE teachers SET archived_at = $1, updated_at = $2 WHERE id = $3")
         .bind(archived.then(now))

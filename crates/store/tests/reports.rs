@@ -171,10 +171,14 @@ async fn a_municipality_s_facts_at_once_are_each_association_s_facts() {
     let teacher: i64 = sqlx::query_scalar(
         "SELECT rt.teacher_id FROM result_teachers rt JOIN results r ON r.id = rt.result_id
          JOIN association_members am ON am.teacher_id = rt.teacher_id AND am.association_id = $1
-         WHERE r.year = $2 AND r.archived_at IS NULL ORDER BY rt.teacher_id LIMIT 1",
+         WHERE r.year = $2 AND r.archived_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM association_members x
+                           WHERE x.teacher_id = rt.teacher_id AND x.association_id = $3 AND x.left_on IS NULL)
+         ORDER BY rt.teacher_id LIMIT 1",
     )
     .bind(first)
     .bind(i64::from(last))
+    .bind(second)
     .fetch_one(&mut *c)
     .await
     .unwrap();

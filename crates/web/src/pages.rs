@@ -237,3 +237,36 @@ pub fn d<T: AsRef<str>>(s: T) -> String {
         _ => s.to_owned(),
     }
 }
+
+/// Whether the error is a save refused because the record changed since it was read.
+pub fn is_stale(e: &AppError) -> bool {
+    matches!(e, AppError::Conflict(m) if m == metoda_store::STALE)
+}
+
+/// After a stale save: for every field where the record now differs from what the user typed,
+/// a note beside the field with the current value, so the user's input stays and can be compared.
+pub fn current_values<T: serde::Serialize>(
+    current: &T,
+    typed: &T,
+    label: fn(&str) -> Option<&'static str>,
+) -> Vec<FieldError> {
+    let (Ok(serde_json::Value::Object(now)), Ok(serde_json::Value::Object(mine))) =
+        (serde_json::to_value(current), serde_json::to_value(typed))
+    else {
+        return vec![];
+    };
+    let show = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) if s.is_empty() => "не заполнено".to_owned(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => "не заполнено".to_owned(),
+        serde_json::Value::Bool(true) => "да".to_owned(),
+        serde_json::Value::Bool(false) => "нет".to_owned(),
+        other => other.to_string(),
+    };
+    now.iter()
+        .filter(|(k, v)| mine.get(*k).is_some_and(|m| m != *v))
+        .filter_map(|(k, v)| {
+            label(k).map(|l| FieldError::new(k.clone(), format!("{l}: сейчас в записи — {}", show(v))))
+        })
+        .collect()
+}

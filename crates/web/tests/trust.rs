@@ -490,3 +490,63 @@ async fn parallel_identical_requests_make_one_row() {
     assert_eq!(n, 1);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_stale_save_is_refused_and_the_typed_input_stays() {
+    let app = TestApp::start().await;
+    let head = app.login("uo.head").await;
+    let spec = app.login("uo.specialist").await;
+    let path = format!("/api/v1/teachers/{}", app.a_teacher);
+    // Both open the record at the same version.
+    let read: Value = head.get(&path).await.json().await.unwrap();
+    let version = read["version"].as_i64().unwrap();
+    let p = &read["personal"];
+    let body = |position: &str, version: i64| {
+        json!({"last_name": read["last_name"], "first_name": read["first_name"], "middle_name": read["middle_name"],
+               "birth_date": p["birth_date"], "organization_id": read["organization_id"], "position": position,
+               "education": p["education"], "category": read["category"],
+               "category_assigned_on": p["category_assigned_on"], "category_expires_on": p["category_expires_on"],
+               "experience_start": p["experience_start"], "consent_on": p["consent_on"], "version": version})
+    };
+    let r = head.put_json(&path, body("заместитель директора", version)).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    // The second save, based on the same version, would silently undo the first: refused.
+    let r = spec.put_json(&path, body("учитель физики", version)).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["code"], "conflict");
+    assert!(e["error"]["message"].as_str().unwrap().contains("изменил другой пользователь"), "{e}");
+    let now: Value = head.get(&path).await.json().await.unwrap();
+    assert_eq!(now["position"], "заместитель директора");
+    assert_eq!(now["version"].as_i64().unwrap(), version + 1);
+
+    // On the page: the typed input stays in the form, the current value beside it, and the form
+    // now carries the current version, so saving again (having seen it) goes through.
+    let page = spec.get(&format!("/teachers/{}", app.a_teacher)).await.text().await.unwrap();
+    assert!(page.contains(&format!("name=\"version\" value=\"{}\"", version + 1)));
+    let mut fields: Vec<(String, String)> = vec![];
+    for (k, v) in body("учитель информатики", version).as_object().unwrap() {
+        fields.push((k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_owned)));
+    }
+    let fields: Vec<(&str, &str)> =
+        fields.iter().filter(|(_, v)| v != "null").map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = spec.form(&format!("/teachers/{}", app.a_teacher), &fields).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("value=\"учитель информатики\""), "the typed input stays");
+    assert!(html.contains("Должность: сейчас в записи — заместитель директора"), "the current value beside it");
+    assert!(html.contains(&format!("name=\"version\" value=\"{}\"", version + 1)));
+    let again: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| if *k == "version" { (*k, "") } else { (*k, *v) })
+        .filter(|(k, _)| *k != "version")
+        .collect();
+    let current = (version + 1).to_string();
+    let mut again = again;
+    again.push(("version", current.as_str()));
+    let r = spec.form(&format!("/teachers/{}", app.a_teacher), &again).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let now: Value = head.get(&path).await.json().await.unwrap();
+    assert_eq!(now["position"], "учитель информатики");
+    app.stop().await;
+}

@@ -234,7 +234,8 @@ pub const ACTIONS: &[&str] = &[
 /// The Russian name of a field in "old -> new"; `None` for bookkeeping fields not worth showing.
 fn field_label(code: &str) -> Option<&str> {
     Some(match code {
-        "id" | "created_at" | "updated_at" | "region_id" | "municipality_id" | "user_id" | "search_text" => {
+        "id" | "created_at" | "updated_at" | "region_id" | "municipality_id" | "user_id" | "search_text"
+        | "version" => {
             return None;
         }
         "name" => "название",

@@ -108,6 +108,8 @@ pub struct TeacherView {
     #[schema(value_type = String)]
     pub category_state: CategoryState,
     pub archived_at: Option<String>,
+    /// The record's version: send it back with `PUT` (a save based on an older one gets 409).
+    pub version: i64,
     /// Present only for readers allowed to see personal data.
     pub personal: Option<Personal>,
 }
@@ -158,6 +160,7 @@ pub fn view(t: &Teacher, personal: bool, today: Date) -> TeacherView {
         category_label: category.label_ru().to_owned(),
         category_state: category_state(category, expires, today),
         archived_at: t.archived_at.clone(),
+        version: t.version,
         personal: personal.then(|| {
             let birth = parse_iso(&t.birth_date);
             let start = t.experience_start.as_deref().and_then(parse_iso);
@@ -584,6 +587,32 @@ fn choices<T: Copy>(
     all.iter().map(|v| (code(*v), label(*v))).collect()
 }
 
+/// The Russian label of a field of the card, for the current values shown after a stale save.
+fn field_label(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "last_name" => "Фамилия",
+        "first_name" => "Имя",
+        "middle_name" => "Отчество",
+        "birth_date" => "Дата рождения",
+        "organization_id" => "Организация",
+        "position" => "Должность",
+        "subjects" => "Предметы",
+        "education" => "Образование",
+        "edu_institution" => "Учебное заведение",
+        "edu_specialty" => "Специальность",
+        "edu_year" => "Год окончания",
+        "category" => "Категория",
+        "category_assigned_on" => "Категория присвоена",
+        "category_expires_on" => "Категория действует до",
+        "experience_start" => "Начало педагогического стажа",
+        "young_specialist" => "Молодой специалист",
+        "phone" => "Телефон",
+        "email" => "Электронная почта",
+        "consent_on" => "Согласие на обработку персональных данных",
+        _ => return None,
+    })
+}
+
 fn input_of(t: &Teacher) -> TeacherInput {
     TeacherInput {
         last_name: t.last_name.clone(),
@@ -605,6 +634,7 @@ fn input_of(t: &Teacher) -> TeacherInput {
         phone: t.phone.clone().unwrap_or_default(),
         email: t.email.clone().unwrap_or_default(),
         consent_on: t.consent_on.clone().unwrap_or_default(),
+        version: Some(t.version),
     }
 }
 
@@ -676,9 +706,16 @@ async fn form_page(
         None => None,
     };
     drop(c);
+    let mut form = form.unwrap_or_else(|| teacher.as_ref().map(|(t, _)| input_of(t)).unwrap_or_default());
+    if let Some((t, _)) = &teacher
+        && (status == StatusCode::CONFLICT || form.version.is_none())
+    {
+        // After a stale save the user has seen the current values: the next save is based on them.
+        form.version = Some(t.version);
+    }
     let page = FormPage {
         l: Layout::new(ctx, title, "/teachers").with_errors(errors),
-        form: form.unwrap_or_else(|| teacher.as_ref().map(|(t, _)| input_of(t)).unwrap_or_default()),
+        form,
         can_archive: teacher.as_ref().is_some_and(|(t, m)| can(me, Action::Archive, t, m)),
         teacher: teacher.as_ref().map(|(t, _)| view(t, true, today)),
         municipality_id,
@@ -726,7 +763,7 @@ async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, input: &Teac
         }
     }
     let mut tx = state.db.begin().await?;
-    let t = teachers::update(&mut tx, &ctx.actor(), id, &d).await?;
+    let t = teachers::update(&mut tx, &ctx.actor(), id, &d, input.version).await?;
     tx.commit().await?;
     Ok(t)
 }
@@ -815,9 +852,27 @@ async fn update_submit(
             Ok(redirect_with(&format!("/teachers/{id}"), &format!("Запись педагога {} сохранена", t.full_name()), &ctx))
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let stale = crate::pages::is_stale(&e);
             let (status, mut errors) = form_errors(e);
             conflict_field(&mut errors);
             let tm = load(&state, &me, id, Action::View).await?;
+            if stale {
+                // The user's input stays in the form; the current values are shown beside it.
+                let t = &tm.0;
+                for mut e in crate::pages::current_values(&input_of(t), &input, field_label) {
+                    // Codes and ids read as what the card shows.
+                    let now = match e.field.as_str() {
+                        "organization_id" => Some(t.organization_name.clone()),
+                        "education" => Education::from_code(&t.education).map(|x| x.label_ru().to_owned()),
+                        "category" => Category::from_code(&t.category).map(|x| x.label_ru().to_owned()),
+                        _ => None,
+                    };
+                    if let (Some(now), Some(label)) = (now, field_label(&e.field)) {
+                        e.message = format!("{label}: сейчас в записи — {now}");
+                    }
+                    errors.push(e);
+                }
+            }
             form_page(&state, &me, &ctx, Some(tm), None, Some(input), errors, status).await
         }
         Err(e) => Err(e),
