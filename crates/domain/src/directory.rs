@@ -103,6 +103,10 @@ pub struct OrganizationInput {
     pub phone: String,
     pub email: String,
     pub website: String,
+    /// The version of the record the edit is based on; a save based on an older one is refused
+    /// with 409. Left out: no check.
+    #[serde(deserialize_with = "crate::values::de_version")]
+    pub version: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

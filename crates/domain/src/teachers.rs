@@ -205,6 +205,7 @@ pub struct TeacherInput {
     pub consent_on: String,
     /// The version of the record the edit is based on (from the card or `GET`); a save based on
     /// an older one is refused with 409. Left out: no check.
+    #[serde(deserialize_with = "crate::values::de_version")]
     pub version: Option<i64>,
 }
 

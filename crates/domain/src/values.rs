@@ -5,6 +5,24 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 use time::macros::format_description;
 
+/// Reads the version an edit was based on from a JSON number, or from the string of a form's
+/// hidden field (also inside a flattened form, where every value arrives as a string); an empty
+/// or unreadable value counts as none given.
+pub fn de_version<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Number(i64),
+        Text(String),
+        Nothing(()),
+    }
+    Ok(match Option::<Raw>::deserialize(d)? {
+        Some(Raw::Number(n)) => Some(n),
+        Some(Raw::Text(s)) => s.trim().parse().ok(),
+        Some(Raw::Nothing(())) | None => None,
+    })
+}
+
 /// One problem with one input field. `field` is the form/JSON field name, `message` is Russian.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {

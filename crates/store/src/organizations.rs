@@ -24,6 +24,8 @@ pub struct Organization {
     pub created_at: String,
     pub updated_at: String,
     pub archived_at: Option<String>,
+    /// Raised by every save: send it back with an edit (an older one gets 409).
+    pub version: i64,
 }
 
 impl Organization {
@@ -33,7 +35,7 @@ impl Organization {
 }
 
 const SELECT: &str = "SELECT o.id, o.municipality_id, m.region_id, o.full_name, o.short_name, o.kind, o.address,
-        o.head_name, o.phone, o.email, o.website, o.created_at, o.updated_at, o.archived_at
+        o.head_name, o.phone, o.email, o.website, o.created_at, o.updated_at, o.archived_at, o.version
     FROM organizations o JOIN municipalities m ON m.id = o.municipality_id";
 
 const DUPLICATE: &str = "Организация с таким кратким наименованием в муниципалитете уже есть";
@@ -122,7 +124,15 @@ pub async fn create(
     Ok(o)
 }
 
-pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &OrganizationData) -> Result<Organization> {
+/// Saves an organization; `version`: the version the edit was based on (a stale one is refused).
+pub async fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    d: &OrganizationData,
+    version: Option<i64>,
+) -> Result<Organization> {
+    crate::bump_version(conn, "organizations", id, version).await?;
     let old = get(conn, id).await?;
     sqlx::query(
         "UPDATE organizations SET full_name = $1, short_name = $2, kind = $3, address = $4, head_name = $5,

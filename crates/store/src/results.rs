@@ -79,6 +79,8 @@ pub struct ResultRecord {
     pub created_at: String,
     pub updated_at: String,
     pub archived_at: Option<String>,
+    /// Raised by every change (an edit, a scan, a decision): send it back with an edit.
+    pub version: i64,
     #[sqlx(skip)]
     pub teachers: Vec<ResultTeacher>,
 }
@@ -124,7 +126,8 @@ const SELECT: &str =
     "SELECT r.id, r.municipality_id, r.family, r.kind, r.result_on, r.year, r.title, r.subject, r.level,
         r.placement, r.format, r.form, r.score, r.outlet, r.url, r.students, r.student_name, r.student_code,
         r.student_grade, r.student_organization_id, so.short_name AS student_organization_name, r.status, r.decided_by,
-        du.full_name AS decided_by_name, r.decided_at, r.decision_comment, r.created_at, r.updated_at, r.archived_at
+        du.full_name AS decided_by_name, r.decided_at, r.decision_comment, r.created_at, r.updated_at, r.archived_at,
+        r.version
      FROM results r
      LEFT JOIN organizations so ON so.id = r.student_organization_id
      LEFT JOIN users du ON du.id = r.decided_by";
@@ -389,8 +392,10 @@ async fn insert(
 }
 
 /// Locks the result's row for the rest of the transaction (an edit and a decision take turns).
-async fn lock(conn: &mut AnyConnection, id: i64) -> Result<ResultRecord> {
-    sqlx::query("UPDATE results SET updated_at = updated_at WHERE id = $1").bind(id).execute(&mut *conn).await?;
+/// Locks a result for a change and raises its version (`expected`: the version the change was
+/// based on; a stale one is refused).
+async fn lock(conn: &mut AnyConnection, id: i64, expected: Option<i64>) -> Result<ResultRecord> {
+    crate::bump_version(conn, "results", id, expected).await?;
     let r = get(conn, id).await?;
     if r.archived_at.is_some() {
         return Err(StoreError::Conflict("Результат удалён".into()));
@@ -406,6 +411,8 @@ pub struct Change<'a> {
     pub confirmed_ok: bool,
     /// Why: required to change a confirmed result, recorded in the audit trail.
     pub reason: Option<&'a str>,
+    /// The version the change was based on (a stale one is refused); None: no check.
+    pub version: Option<i64>,
 }
 
 /// The message of a confirmed result a teacher may not change alone.
@@ -437,7 +444,7 @@ async fn replace(
     v: &Values,
     change: Change<'_>,
 ) -> Result<ResultRecord> {
-    let old = &lock(conn, old.id).await?;
+    let old = &lock(conn, old.id, change.version).await?;
     if old.family != family {
         return Err(StoreError::Conflict("Это результат другого вида".into()));
     }
@@ -575,7 +582,7 @@ pub async fn archive(
     old: &ResultRecord,
     change: Change<'_>,
 ) -> Result<ResultRecord> {
-    let old = &lock(conn, old.id).await?;
+    let old = &lock(conn, old.id, change.version).await?;
     let reason = check_change(old, change)?;
     let scope = scope_of(conn, old.municipality_id).await?;
     sqlx::query("UPDATE results SET archived_at = $1, updated_at = $1 WHERE id = $2")
@@ -605,7 +612,7 @@ pub async fn attach_scan(
     title: &str,
     content: Content<'_>,
 ) -> Result<Attachment> {
-    let r = lock(conn, r.id).await?;
+    let r = lock(conn, r.id, None).await?;
     let scope = scope_of(conn, r.municipality_id).await?;
     let title = if title.trim().is_empty() {
         "Скан подтверждающего документа"
@@ -622,7 +629,7 @@ async fn decide(
     to: Confirmation,
     comment: Option<&str>,
 ) -> Result<ResultRecord> {
-    let old = &lock(conn, old.id).await?;
+    let old = &lock(conn, old.id, None).await?;
     if old.status == to.code() {
         return Err(StoreError::Conflict(format!("Результат уже {}", to.label_ru())));
     }

@@ -120,7 +120,7 @@ async fn every_change_is_in_the_audit_trail_with_old_and_new_values() {
     }
     .parse()
     .unwrap();
-    organizations::update(&mut c, &actor(), o.id, &od2).await.unwrap();
+    organizations::update(&mut c, &actor(), o.id, &od2, None).await.unwrap();
     organizations::set_archived(&mut c, &actor(), o.id, true).await.unwrap();
     let f = audit::Filter {
         municipality_id: Some(m.id),

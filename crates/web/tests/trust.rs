@@ -550,3 +550,87 @@ async fn a_stale_save_is_refused_and_the_typed_input_stays() {
     assert_eq!(now["position"], "учитель информатики");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_organization_edited_by_two_keeps_the_first_save() {
+    let app = TestApp::start().await;
+    let head = app.login("uo.head").await;
+    let org = app.login("org.admin").await;
+    let path = format!("/api/v1/organizations/{}", app.org_a);
+    let read: Value = head.get(&path).await.json().await.unwrap();
+    let v = read["version"].as_i64().unwrap();
+    let body = |phone: &str| {
+        json!({"full_name": read["full_name"], "short_name": read["short_name"], "kind": read["kind"],
+               "phone": phone, "version": v})
+    };
+    assert_eq!(head.put_json(&path, body("+7 3822 11-11-11")).await.status(), StatusCode::OK);
+    assert_eq!(org.put_json(&path, body("+7 3822 22-22-22")).await.status(), StatusCode::CONFLICT);
+    let now: Value = head.get(&path).await.json().await.unwrap();
+    assert_eq!(now["phone"], "+7 3822 11-11-11");
+    // The page keeps what was typed and shows the current phone beside it.
+    let short = read["short_name"].as_str().unwrap().to_owned();
+    let full = read["full_name"].as_str().unwrap().to_owned();
+    let kind = read["kind"].as_str().unwrap().to_owned();
+    let stale = v.to_string();
+    let r = org
+        .form(
+            &format!("/organizations/{}", app.org_a),
+            &[
+                ("full_name", &full),
+                ("short_name", &short),
+                ("kind", &kind),
+                ("phone", "+7 3822 33-33-33"),
+                ("version", &stale),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("+7 3822 33-33-33") && html.contains("Телефон: сейчас в записи — +7 3822 11-11-11"),
+        "{html}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_result_saved_on_an_old_version_is_refused() {
+    let app = TestApp::start().await;
+    let owner: i64 = {
+        let mut c = app.t.db.conn().await.unwrap();
+        sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1")
+            .bind(app.a_user)
+            .fetch_one(&mut *c)
+            .await
+            .unwrap()
+    };
+    let today = metoda_domain::values::iso_date(time::OffsetDateTime::now_utc().date());
+    let body = |title: &str, version: Option<i64>| {
+        json!({"kind": "publication", "teacher_ids": [owner], "title": title, "level": "regional",
+               "outlet": "Вестник", "on": today, "version": version})
+    };
+    let teacher = app.login("teacher").await;
+    let head = app.login("mmo.head").await;
+    let r =
+        teacher.post_json(&format!("/api/v1/associations/{}/results/teacher", app.assoc_a), body("Статья", None)).await;
+    let made: Value = r.json().await.unwrap();
+    let (id, v) = (made["id"].as_i64().unwrap(), made["version"].as_i64().unwrap());
+    assert_eq!(
+        head.put_json(&format!("/api/v1/results/{id}"), body("Статья (исправлено)", Some(v))).await.status(),
+        StatusCode::OK
+    );
+    let r = teacher.put_json(&format!("/api/v1/results/{id}"), body("Статья (моя правка)", Some(v))).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let r = teacher.json(reqwest::Method::DELETE, &format!("/api/v1/results/{id}?version={v}"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let title: String = {
+        let mut c = app.t.db.conn().await.unwrap();
+        sqlx::query_scalar("SELECT title FROM results WHERE id = $1 AND archived_at IS NULL")
+            .bind(id)
+            .fetch_one(&mut *c)
+            .await
+            .unwrap()
+    };
+    assert_eq!(title, "Статья (исправлено)");
+    app.stop().await;
+}

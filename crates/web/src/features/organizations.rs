@@ -92,7 +92,7 @@ async fn update(
     load(state, me, id, Action::Update).await?;
     let d = input.parse().map_err(AppError::Validation)?;
     let mut tx = state.db.begin().await?;
-    let o = organizations::update(&mut tx, &ctx.actor(), id, &d).await?;
+    let o = organizations::update(&mut tx, &ctx.actor(), id, &d, input.version).await?;
     tx.commit().await?;
     Ok(o)
 }
@@ -121,7 +121,23 @@ fn input_of(o: &Organization) -> OrganizationInput {
         phone: o.phone.clone().unwrap_or_default(),
         email: o.email.clone().unwrap_or_default(),
         website: o.website.clone().unwrap_or_default(),
+        version: Some(o.version),
     }
+}
+
+/// The Russian label of a field of the form, for the current values shown after a stale save.
+fn field_label(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "full_name" => "Полное наименование",
+        "short_name" => "Краткое наименование",
+        "kind" => "Тип",
+        "address" => "Адрес",
+        "head_name" => "Руководитель",
+        "phone" => "Телефон",
+        "email" => "Электронная почта",
+        "website" => "Сайт",
+        _ => return None,
+    })
 }
 
 /// The kinds for a select: (code, label).
@@ -324,6 +340,7 @@ async fn update_submit(
             &ctx,
         )),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let stale = crate::pages::is_stale(&e);
             let (status, mut errors) = form_errors(e);
             for err in &mut errors {
                 if err.field == "name" {
@@ -331,7 +348,21 @@ async fn update_submit(
                 }
             }
             let o = load(&state, &me, id, Action::View).await?;
-            edit_page(&state, &me, &ctx, o, Some(f.input), errors, status).await
+            let mut typed = f.input;
+            if stale {
+                // The typed input stays, the current values beside it; the next save is based on them.
+                for mut e in crate::pages::current_values(&input_of(&o), &typed, field_label) {
+                    if e.field == "kind" {
+                        e.message = format!(
+                            "Тип: сейчас в записи — {}",
+                            metoda_domain::directory::organization_kind_label(&o.kind)
+                        );
+                    }
+                    errors.push(e);
+                }
+                typed.version = Some(o.version);
+            }
+            edit_page(&state, &me, &ctx, o, Some(typed), errors, status).await
         }
         Err(e) => Err(e),
     }

@@ -349,6 +349,7 @@ async fn update(
     id: i64,
     input: &NewResult,
     reason: Option<&str>,
+    version: Option<i64>,
 ) -> Result<ResultRecord, AppError> {
     let (old, m) = load(state, me, id, Action::Update).await?;
     let family_ok = matches!(
@@ -366,7 +367,7 @@ async fn update(
     // Whether the user may change it were it confirmed: the store checks again under the lock.
     let confirmed_ok =
         may_teachers(&mut c, me, &m, Action::Update, &old.teacher_ids(), Some(&old.result_on), true).await?;
-    let change = results::Change { confirmed_ok, reason };
+    let change = results::Change { confirmed_ok, reason, version };
     let thresholds = results::thresholds(&mut c, m.id).await?;
     drop(c);
     let mut tx = state.db.begin().await?;
@@ -397,6 +398,7 @@ async fn archive(
     ctx: &Ctx,
     id: i64,
     reason: Option<&str>,
+    version: Option<i64>,
 ) -> Result<ResultRecord, AppError> {
     let (old, m) = load(state, me, id, Action::Archive).await?;
     let confirmed_ok = {
@@ -404,7 +406,7 @@ async fn archive(
         may_teachers(&mut c, me, &m, Action::Archive, &old.teacher_ids(), Some(&old.result_on), true).await?
     };
     let mut tx = state.db.begin().await?;
-    let r = results::archive(&mut tx, &ctx.actor(), &old, results::Change { confirmed_ok, reason }).await?;
+    let r = results::archive(&mut tx, &ctx.actor(), &old, results::Change { confirmed_ok, reason, version }).await?;
     tx.commit().await?;
     Ok(r)
 }
@@ -970,6 +972,11 @@ async fn scan_submit(
 pub struct ReasonForm {
     /// Required for a result the curator has confirmed; recorded in the audit trail.
     pub reason: Option<String>,
+    /// The version of the result the removal is based on (a stale one gets 409).
+    #[serde(deserialize_with = "metoda_domain::values::de_version")]
+    #[param(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>)]
+    pub version: Option<i64>,
 }
 
 async fn archive_submit(
@@ -979,7 +986,7 @@ async fn archive_submit(
     Form(f): Form<ReasonForm>,
 ) -> PageResult {
     let year = year_of_result(&state, rid).await?;
-    let r = archive(&state, &me, &ctx, rid, f.reason.as_deref()).await;
+    let r = archive(&state, &me, &ctx, rid, f.reason.as_deref(), f.version).await;
     done(&state, &me, &ctx, aid, year, ("", vec![]), r, "Результат удалён").await
 }
 
@@ -1003,6 +1010,12 @@ struct EditPage {
 impl EditPage {
     fn v(&self, name: &str) -> &str {
         field(&self.values, name)
+    }
+    /// The version the next save is based on: what the form was opened at, or the current one
+    /// once a stale save has shown it.
+    fn version(&self) -> String {
+        let posted = field(&self.values, "version");
+        if posted.is_empty() { self.r.version.to_string() } else { posted.to_owned() }
     }
     fn sel(&self, name: &str, value: &str) -> bool {
         self.values.iter().any(|(k, v)| k == name && v == value)
@@ -1141,14 +1154,18 @@ async fn edit_submit(
         _ => NewResult::Teacher(teacher_input(&p)),
     };
     let reason = p.iter().find(|(k, _)| k == "reason").map(|(_, v)| v.as_str());
-    match update(&state, &me, &ctx, rid, &input, reason).await {
+    let version = p.iter().find(|(k, _)| k == "version").and_then(|(_, v)| v.trim().parse().ok());
+    match update(&state, &me, &ctx, rid, &input, reason, version).await {
         Ok(r) => Ok(redirect_with(
             &format!("/associations/{aid}/results?year={}", r.year),
             "Результат изменён и снова ожидает подтверждения; при необходимости приложите новый скан",
             &ctx,
         )),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let stale = crate::pages::is_stale(&e);
             let (status, errors) = form_errors(e);
+            // After a stale save the typed input stays; the next save is based on the current record.
+            let p = if stale { p.into_iter().filter(|(k, _)| k != "version").collect() } else { p };
             edit_with(&state, &me, &ctx, aid, rid, Some(p), errors, status).await
         }
         Err(e) => Err(e),
@@ -1993,8 +2010,9 @@ pub async fn api_update(
     };
     let body = json_body(body)?;
     let reason = body.get("reason").and_then(serde_json::Value::as_str).map(str::to_owned);
+    let version = body.get("version").and_then(serde_json::Value::as_i64);
     let input = input_of(&family, body)?;
-    Ok(Json(update(&state, &me, &ctx, id, &input, reason.as_deref()).await?))
+    Ok(Json(update(&state, &me, &ctx, id, &input, reason.as_deref(), version).await?))
 }
 
 /// Remove a result (kept archived for the audit trail, counted nowhere). A result the curator has
@@ -2009,7 +2027,7 @@ pub async fn api_archive(
     Path(id): Path<i64>,
     Query(q): Query<ReasonForm>,
 ) -> ApiResult<ResultRecord> {
-    Ok(Json(archive(&state, &me, &ctx, id, q.reason.as_deref()).await?))
+    Ok(Json(archive(&state, &me, &ctx, id, q.reason.as_deref(), q.version).await?))
 }
 
 /// Attach the scan of the confirming document: multipart with `file` (PDF, JPEG or PNG, by content) and an optional `title`.
