@@ -437,11 +437,12 @@ async fn a_curator_confirms_or_rejects_and_an_edit_sends_the_result_back_to_pend
     assert!(matches!(e, StoreError::Conflict(ref m) if m == results::CONFIRMED_LOCKED), "{e:?}");
     let e = results::archive(&mut c, &actor(), &ok, Default::default()).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
-    let head = results::Change { confirmed_ok: true, reason: Some("  ") };
+    let head = results::Change { confirmed_ok: true, reason: Some("  "), version: None };
     let e = results::update_teacher_result(&mut c, &actor(), &ok, &parsed, head).await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].field == "reason"), "{e:?}");
     // An edit with a reason sends it back to pending, the decision cleared; the scan stays.
-    let head = results::Change { confirmed_ok: true, reason: Some("опечатка в названии") };
+    let head =
+        results::Change { confirmed_ok: true, reason: Some("опечатка в названии"), version: None };
     let edited = results::update_teacher_result(&mut c, &actor(), &ok, &parsed, head).await.unwrap();
     let why: String =
         sqlx::query_scalar("SELECT summary FROM audit_log WHERE entity = 'result' ORDER BY id DESC LIMIT 1")
