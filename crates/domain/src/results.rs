@@ -221,7 +221,7 @@ fn coded_field<T>(
 
 /// A student's result as typed: an olympiad (ВсОШ with its stage as the level), a contest, a
 /// competition or a conference.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct StudentResultInput {
     /// A [`StudentEvent`] code or label.
@@ -348,12 +348,14 @@ impl StudentResultInput {
 }
 
 /// One ЕГЭ score of a teacher's student.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ExamScoreInput {
     pub teacher_id: Option<i64>,
     /// An [`ExamThreshold::subject`] code or label.
     pub subject: String,
+    #[serde(deserialize_with = "crate::values::number_as_text")]
+    #[schema(value_type = Option<u32>, default = json!(null), minimum = 0)]
     pub score: String,
     /// A code standing for the student (optional; never the name).
     pub student_code: String,
@@ -415,7 +417,7 @@ impl ExamScoreInput {
 
 /// A teacher's own result: a professional competition, a presentation of experience, a
 /// publication, assessment materials, an organised municipal event for students, profile teaching.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct TeacherResultInput {
     /// A [`TeacherResultKind`] code or label.
@@ -435,6 +437,8 @@ pub struct TeacherResultInput {
     pub outlet: String,
     pub url: String,
     /// Organised events: the number of students who took part.
+    #[serde(deserialize_with = "crate::values::number_as_text")]
+    #[schema(value_type = Option<u32>, default = json!(null), minimum = 0)]
     pub students: String,
     pub on: String,
 }
@@ -584,11 +588,15 @@ impl TeacherResultInput {
 }
 
 /// A municipality's change of an ЕГЭ subject's thresholds.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ThresholdInput {
     pub subject: String,
+    #[serde(deserialize_with = "crate::values::number_as_text")]
+    #[schema(value_type = Option<u32>, default = json!(null), minimum = 0, maximum = 100)]
     pub minimum: String,
+    #[serde(deserialize_with = "crate::values::number_as_text")]
+    #[schema(value_type = Option<u32>, default = json!(null), minimum = 0, maximum = 100)]
     pub high: String,
 }
 
@@ -625,7 +633,7 @@ impl ThresholdInput {
 }
 
 /// An organization on the list of those with signs of non-objective results.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct NonObjectiveInput {
     pub organization_id: Option<i64>,

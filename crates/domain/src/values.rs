@@ -266,6 +266,38 @@ pub fn ru_date(d: Date) -> String {
     d.format(ru).unwrap_or_default()
 }
 
+/// A number field of an input that keeps what was typed as text: JSON sends a number (or, as the
+/// page forms do, a numeric string), a form sends a string; `null` is the empty field. Validation
+/// happens later, on the text, with the field's Russian message.
+pub fn number_as_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    struct Visitor;
+    impl serde::de::Visitor<'_> for Visitor {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an integer or a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_owned())
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<String, E> {
+            Ok(String::new())
+        }
+    }
+    d.deserialize_any(Visitor)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,5 +376,19 @@ mod tests {
         assert_eq!(stored_date("0001-01-01").map(iso_date).as_deref(), Some("0001-01-01"));
         assert_eq!(stored_date("2026-05-30").map(ru_date).as_deref(), Some("30.05.2026"));
         assert_eq!(stored_date("вчера"), None);
+    }
+
+    #[test]
+    fn a_number_field_takes_a_number_a_numeric_string_or_null() {
+        #[derive(serde::Deserialize)]
+        struct B {
+            #[serde(deserialize_with = "super::number_as_text")]
+            n: String,
+        }
+        let n = |j: &str| serde_json::from_str::<B>(j).map(|b| b.n).ok();
+        assert_eq!(n(r#"{"n": 85}"#).as_deref(), Some("85"));
+        assert_eq!(n(r#"{"n": "85"}"#).as_deref(), Some("85"));
+        assert_eq!(n(r#"{"n": null}"#).as_deref(), Some(""));
+        assert_eq!(n(r#"{"n": true}"#), None);
     }
 }

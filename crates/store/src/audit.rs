@@ -151,7 +151,8 @@ pub async fn list(conn: &mut AnyConnection, f: &Filter) -> Result<(Vec<Entry>, i
     }
     let total = q.fetch_one(&mut *conn).await?;
     let per_page = f.per_page.clamp(1, 500);
-    let offset = (f.page.max(1) - 1) * per_page;
+    // A page far past the end is simply empty, not an overflow.
+    let offset = (f.page.max(1) - 1).saturating_mul(per_page);
     let sql = format!(
         "SELECT id, at, user_id, actor, region_id, municipality_id, entity, entity_id, action, summary, changes, ip
          FROM audit_log WHERE {where_sql} ORDER BY id DESC LIMIT {per_page} OFFSET {offset}"

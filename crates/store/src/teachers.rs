@@ -428,7 +428,8 @@ pub async fn list(conn: &mut AnyConnection, f: &Filter, today: Date) -> Result<(
         format!("SELECT COUNT(*) FROM teachers t JOIN organizations o ON o.id = t.organization_id WHERE {cond}");
     let total: i64 = bind_all!(sqlx::query_scalar(&count_sql), &w.args).fetch_one(&mut *conn).await?;
     let per_page = f.per_page.clamp(1, 1000);
-    let offset = (f.page.max(1) - 1) * per_page;
+    // A page far past the end is simply empty, not an overflow.
+    let offset = (f.page.max(1) - 1).saturating_mul(per_page);
     let sql = format!("{SELECT} WHERE {cond} ORDER BY {} LIMIT {per_page} OFFSET {offset}", f.sort.sql());
     let rows = bind_all!(sqlx::query_as::<_, Teacher>(&sql), &w.args).fetch_all(&mut *conn).await?;
     Ok((rows, total))
@@ -438,13 +439,32 @@ pub async fn list(conn: &mut AnyConnection, f: &Filter, today: Date) -> Result<(
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Composition {
     pub total: i64,
-    /// (label, count) in the order of the domain's lists.
+    /// (label, count) in the order of the domain's lists; in JSON `{"label", "count"}`.
+    #[serde(serialize_with = "labelled_counts")]
+    #[schema(value_type = Vec<LabelCount>)]
     pub education: Vec<(String, i64)>,
+    #[serde(serialize_with = "labelled_counts")]
+    #[schema(value_type = Vec<LabelCount>)]
     pub category: Vec<(String, i64)>,
+    #[serde(serialize_with = "labelled_counts")]
+    #[schema(value_type = Vec<LabelCount>)]
     pub experience: Vec<(String, i64)>,
+    #[serde(serialize_with = "labelled_counts")]
+    #[schema(value_type = Vec<LabelCount>)]
     pub age: Vec<(String, i64)>,
     pub expiring: i64,
     pub young: i64,
+}
+
+/// One bar of a composition: a label and how many teachers it counts.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LabelCount {
+    pub label: String,
+    pub count: i64,
+}
+
+fn labelled_counts<S: serde::Serializer>(v: &[(String, i64)], s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_seq(v.iter().map(|(label, count)| LabelCount { label: label.clone(), count: *count }))
 }
 
 /// Counts over the whole filtered set (not just the page), in one query.

@@ -43,7 +43,7 @@ use crate::features::{
         results::api_thresholds, results::api_set_threshold, results::api_non_objective, results::api_add_non_objective,
         results::api_remove_non_objective, results::api_import_exam,
     ),
-    modifiers(&Security),
+    modifiers(&Security, &ErrorResponses),
     security(("token" = []), ("session" = []))
 )]
 pub struct ApiDoc;
@@ -61,6 +61,81 @@ impl utoipa::Modify for Security {
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))),
         );
+    }
+}
+
+/// The error answers every operation may give, added where the annotation does not name them
+/// (an annotation's own description wins):
+/// - 401 for every operation that needs a signed-in user (all but signing in),
+/// - 403 for the same (the access rule, or a cookie session's missing CSRF token),
+/// - 404 for an operation with `{…}` in its path (a missing or unparsable id) or an `…_id` query
+///   parameter (a municipality, region … that does not exist),
+/// - 400 for an operation with a body or query parameters (malformed JSON, a wrong
+///   `Content-Type`, an unreadable query), 413 and 422 for one with a body (too large; field
+///   errors), 422 for one with query parameters (a value out of range),
+/// - 409 and 422 for every state-changing operation (a rule of the stored data says no).
+struct ErrorResponses;
+
+impl utoipa::Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let ops = [
+                (false, item.get.as_mut()),
+                (true, item.put.as_mut()),
+                (true, item.post.as_mut()),
+                (true, item.delete.as_mut()),
+                (true, item.patch.as_mut()),
+            ];
+            for (writes, op) in ops {
+                let Some(op) = op else { continue };
+                let sign_in = path == "/api/v1/session" && op.operation_id.as_deref() == Some("api_sign_in");
+                let has_body = op.request_body.is_some();
+                let has_query = op
+                    .parameters
+                    .as_ref()
+                    .is_some_and(|ps| ps.iter().any(|p| matches!(p.parameter_in, ParameterIn::Query)));
+                let mut wanted: Vec<(&str, &str)> = vec![];
+                if !sign_in {
+                    wanted.push(("401", "Not signed in: no session and no valid API token"));
+                    wanted.push(("403", "Access denied, or a cookie session without a valid X-CSRF-Token"));
+                }
+                let query_ids = op.parameters.as_ref().is_some_and(|ps| {
+                    ps.iter().any(|p| matches!(p.parameter_in, ParameterIn::Query) && p.name.ends_with("_id"))
+                });
+                if path.contains('{') || query_ids {
+                    wanted.push(("404", "Not found: the id in the path (or an `…_id` of the query) names nothing"));
+                }
+                if has_body || has_query {
+                    wanted.push((
+                        "400",
+                        "Malformed request: broken JSON, a wrong Content-Type, unreadable query parameters",
+                    ));
+                }
+                if has_body {
+                    wanted.push(("413", "The request body is too large"));
+                }
+                if has_body || has_query || writes {
+                    wanted.push(("422", "Field errors (`fields` names each); nothing was written"));
+                }
+                if writes && !sign_in {
+                    wanted.push(("409", "The stored data does not allow it (a rule or a concurrent change)"));
+                }
+                for (status, description) in wanted {
+                    op.responses.responses.entry(status.to_owned()).or_insert_with(|| error(description).into());
+                }
+            }
+        }
     }
 }
 

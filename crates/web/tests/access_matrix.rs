@@ -932,7 +932,7 @@ fn routes() -> Vec<Route> {
         r(
             put.clone(),
             "/api/v1/municipalities/{muni_a}/exam-thresholds",
-            Json(r#"{"subject": "chemistry", "minimum": "36", "high": "81"}"#),
+            Json(r#"{"subject": "chemistry", "minimum": 36, "high": 81}"#),
             A_MANAGERS,
         ),
         r(g.clone(), "/api/v1/municipalities/{muni_a}/non-objective?year=2025", None, A_ALL),

@@ -146,7 +146,7 @@ async fn the_analysis_is_computed_written_submitted_returned_resubmitted_and_acc
         lines.iter().filter(|l| l["association_id"] != a).all(|l| l["report"].is_null()),
         "the others have not begun"
     );
-    let idx = o["rows"].as_array().unwrap().iter().position(|r| r[0] == "2").unwrap();
+    let idx = o["rows"].as_array().unwrap().iter().position(|r| r["code"] == "2").unwrap();
     assert_eq!(o["totals"][idx], 15, "five meetings in each of the three associations");
     let r = spec.get(&format!("/analysis/summary.xlsx?year={last}")).await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -186,9 +186,10 @@ async fn the_analysis_is_computed_written_submitted_returned_resubmitted_and_acc
     // The region operator's roll-up: the municipalities with a regulation profile side by side.
     let op = app.login("operator").await;
     let rr: Value = op.get(&format!("/api/v1/analysis/region?year={last}")).await.json().await.unwrap();
-    let names: Vec<&str> = rr["municipalities"].as_array().unwrap().iter().map(|m| m[1].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        rr["municipalities"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
     assert_eq!(names.len(), 2, "Город Б has no profile: {names:?}");
-    let idx = rr["rows"].as_array().unwrap().iter().position(|r| r[0] == "2").unwrap();
+    let idx = rr["rows"].as_array().unwrap().iter().position(|r| r["code"] == "2").unwrap();
     assert_eq!(rr["totals"][idx], 20, "15 in Томский район and the МУМО's 5: {rr}");
     assert!(rr["attendance"].as_array().unwrap().iter().all(|p| p.as_u64().is_some_and(|p| p > 0 && p <= 100)), "{rr}");
     let page = op.get(&format!("/analysis/region?year={last}")).await.text().await.unwrap();
@@ -284,7 +285,8 @@ async fn seed_004_reports_for_the_calendar_year_as_of_1_january_apart_from_the_a
     let rr: Value =
         op.get(&format!("/api/v1/analysis/region?year={cal}&period=calendar_year")).await.json().await.unwrap();
     assert_eq!(rr["period_label"], format!("{cal} календарный год"));
-    let names: Vec<&str> = rr["municipalities"].as_array().unwrap().iter().map(|m| m[1].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        rr["municipalities"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Асиновский район"], "only 004 reports for the calendar year to РУМО");
     let page = op.get(&format!("/analysis/region?year={cal}")).await.text().await.unwrap();
     assert!(page.contains("За календарный год"), "the region has both periods");
@@ -376,8 +378,8 @@ async fn a_format_1_snapshot_still_reads_as_submitted_never_as_live_data() {
         // The authority's summary sums the frozen figures too.
         let o: Value = spec.get(&format!("/api/v1/analysis?year={last}")).await.json().await.unwrap();
         let line = o["lines"].as_array().unwrap().iter().find(|l| l["association_id"] == a).unwrap();
-        let one = line["values"].as_array().unwrap().iter().find(|v| v[0] == "1").unwrap();
-        assert_eq!(one[1], 41, "{line}");
+        let one = line["values"].as_array().unwrap().iter().find(|v| v["code"] == "1").unwrap();
+        assert_eq!(one["value"], 41, "{line}");
         // And so do the downloads.
         let docx = spec.get(&format!("/associations/{a}/analysis/{last}/docx")).await;
         assert_eq!(docx.status(), StatusCode::OK);

@@ -443,7 +443,7 @@ async fn a_year_built_through_the_api_is_analysed_submitted_returned_accepted_an
         &head,
         aid,
         "exam",
-        json!({"teacher_id": abramova, "subject": "physics", "score": high.to_string(), "on": format!("{y1}-06-20")}),
+        json!({"teacher_id": abramova, "subject": "physics", "score": high, "on": format!("{y1}-06-20")}),
     )
     .await;
     let exam_low = result(

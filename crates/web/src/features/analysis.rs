@@ -581,6 +581,7 @@ struct YearQuery {
 
 /// `?period=` of the actions of a page (the year is in the path).
 #[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct PeriodQuery {
     /// academic_year (the default) or calendar_year.
@@ -743,6 +744,7 @@ async fn decision_submit(
 // ---- API ----
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ApiYear {
     /// The period's first calendar year (2025 = 2025/2026 for the academic year); default: the
@@ -975,13 +977,61 @@ fn summary_charts(total: impl Fn(&str) -> u32, attendance: &[(String, Option<u32
 
 // ---- the authority's overview ----
 
+/// A row of a summary: its code in the form and its label.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CodeLabel {
+    pub code: String,
+    pub label: String,
+}
+
+/// A row's value.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CodeValue {
+    pub code: String,
+    pub value: u32,
+}
+
+/// A municipality of a roll-up.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct IdName {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A municipality's reports: its associations, the reports submitted or accepted, the late ones.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReportCounts {
+    pub associations: usize,
+    pub submitted: usize,
+    pub late: usize,
+}
+
+fn code_labels<S: serde::Serializer>(v: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(v.iter().map(|(code, label)| CodeLabel { code: code.clone(), label: label.clone() }))
+}
+
+fn code_values<S: serde::Serializer>(v: &[(String, u32)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(v.iter().map(|(code, value)| CodeValue { code: code.clone(), value: *value }))
+}
+
+fn id_names<S: serde::Serializer>(v: &[(i64, String)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(v.iter().map(|(id, name)| IdName { id: *id, name: name.clone() }))
+}
+
+fn report_counts<S: serde::Serializer>(v: &[(usize, usize, usize)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(v.iter().map(|&(associations, submitted, late)| ReportCounts { associations, submitted, late }))
+}
+
 /// One association in the overview: its report and its indicators (as submitted, or live).
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct OverviewLine {
     pub association_id: i64,
     pub association_name: String,
     pub report: Option<Report>,
-    /// code → value of the rows that add up (row 2's per-meeting rows are left out).
+    /// code → value of the rows that add up (row 2's per-meeting rows are left out); in JSON
+    /// `{"code", "value"}`.
+    #[serde(serialize_with = "code_values")]
+    #[schema(value_type = Vec<CodeValue>)]
     pub values: Vec<(String, u32)>,
     /// Members present at the year's meetings, on average, in per cent of the members on the
     /// analysis date (none without meetings or members).
@@ -1000,13 +1050,16 @@ pub struct Overview {
     pub periods: Vec<String>,
     pub due_on: Option<String>,
     pub lines: Vec<OverviewLine>,
-    /// The rows (code, label) of the summary, in the form's order.
+    /// The rows of the summary, in the form's order; in JSON `{"code", "label"}`.
+    #[serde(serialize_with = "code_labels")]
+    #[schema(value_type = Vec<CodeLabel>)]
     pub rows: Vec<(String, String)>,
     /// Municipal totals, per row.
     pub totals: Vec<u32>,
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct OverviewQuery {
     pub municipality_id: Option<i64>,
@@ -1206,21 +1259,29 @@ pub struct RegionRollup {
     /// The periods some profile of the region reports for (codes); the municipalities shown are
     /// those whose profile reports for `period`.
     pub periods: Vec<String>,
-    /// Municipalities (id, name), in the order of the columns.
+    /// Municipalities, in the order of the columns; in JSON `{"id", "name"}`.
+    #[serde(serialize_with = "id_names")]
+    #[schema(value_type = Vec<IdName>)]
     pub municipalities: Vec<(i64, String)>,
-    /// The rows (code, label) in the form's order.
+    /// The rows in the form's order; in JSON `{"code", "label"}`.
+    #[serde(serialize_with = "code_labels")]
+    #[schema(value_type = Vec<CodeLabel>)]
     pub rows: Vec<(String, String)>,
     /// Per row, per municipality.
     pub values: Vec<Vec<u32>>,
     /// Per row, the region's total.
     pub totals: Vec<u32>,
-    /// Per municipality: associations, reports submitted or accepted, late.
+    /// Per municipality: associations, reports submitted or accepted, late; in JSON
+    /// `{"associations", "submitted", "late"}`.
+    #[serde(serialize_with = "report_counts")]
+    #[schema(value_type = Vec<ReportCounts>)]
     pub reports: Vec<(usize, usize, usize)>,
     /// Per municipality: the average of its associations' attendance (per cent), if any met.
     pub attendance: Vec<Option<u32>>,
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct RegionQuery {
     pub region_id: Option<i64>,

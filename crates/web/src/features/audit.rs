@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
 
 /// Filters, as typed in the page or the query string.
 #[derive(Deserialize, Default, Clone, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct AuditQuery {
     /// Only this municipality.

@@ -1053,6 +1053,7 @@ pub async fn api_list(
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct YearQuery {
     /// The plan year (the year it starts in); default: the current one.

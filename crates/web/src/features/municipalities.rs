@@ -343,6 +343,7 @@ pub struct NewMunicipality {
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ApiListQuery {
     /// Only this region.

@@ -302,6 +302,7 @@ pub struct OrderBody {
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ApiListQuery {
     pub association_id: Option<i64>,

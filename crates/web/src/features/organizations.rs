@@ -385,6 +385,7 @@ async fn restore_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id)
 // ---- API ----
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ApiListQuery {
     pub municipality_id: Option<i64>,

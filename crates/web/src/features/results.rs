@@ -968,6 +968,7 @@ async fn scan_submit(
 
 /// Why a confirmed result is changed or removed.
 #[derive(Deserialize, Default, utoipa::IntoParams, utoipa::ToSchema)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ReasonForm {
     /// Required for a result the curator has confirmed; recorded in the audit trail.
@@ -1606,6 +1607,7 @@ pub async fn api_import_exam(
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct MunicipalityQuery {
     /// The municipality (default: the user's own, when there is one).
@@ -1929,6 +1931,7 @@ async fn non_objective_remove_submit(
 // ---- API ----
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ApiYearQuery {
     /// The academic year by its first calendar year (2025 for 2025/2026); default: the current one.
@@ -1958,7 +1961,7 @@ pub async fn api_list(
 }
 
 /// Record a student's result (olympiad, ВсОШ stage, contest, competition, conference).
-#[utoipa::path(post, path = "/api/v1/associations/{id}/results/student", tag = "results", params(("id" = i64, Path)), request_body = Object,
+#[utoipa::path(post, path = "/api/v1/associations/{id}/results/student", tag = "results", params(("id" = i64, Path)), request_body = StudentResultInput,
     responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_add_student(
     State(state): State<AppState>,
@@ -1970,7 +1973,7 @@ pub async fn api_add_student(
 }
 
 /// Record an ЕГЭ score of a teacher's student.
-#[utoipa::path(post, path = "/api/v1/associations/{id}/results/exam", tag = "results", params(("id" = i64, Path)), request_body = Object,
+#[utoipa::path(post, path = "/api/v1/associations/{id}/results/exam", tag = "results", params(("id" = i64, Path)), request_body = ExamScoreInput,
     responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_add_exam(
     State(state): State<AppState>,
@@ -1982,7 +1985,7 @@ pub async fn api_add_exam(
 }
 
 /// Record a teacher's own result (competition, presentation, publication, КИМ, organised event, profile teaching).
-#[utoipa::path(post, path = "/api/v1/associations/{id}/results/teacher", tag = "results", params(("id" = i64, Path)), request_body = Object,
+#[utoipa::path(post, path = "/api/v1/associations/{id}/results/teacher", tag = "results", params(("id" = i64, Path)), request_body = TeacherResultInput,
     responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_add_teacher(
     State(state): State<AppState>,
@@ -1993,10 +1996,43 @@ pub async fn api_add_teacher(
     Ok(Json(add(&state, &me, &ctx, aid, &NewResult::Teacher(json_body(body)?)).await?))
 }
 
+/// The body of `PUT /results/{id}`: the fields of the result's kind (as when it was added) and,
+/// for a result the curator has confirmed, the `reason` of the change. Only a schema: the handler
+/// reads the kind from the stored result.
+pub struct ResultUpdate;
+
+impl utoipa::PartialSchema for ResultUpdate {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Type};
+        use utoipa::openapi::{AllOfBuilder, Ref};
+        let kind = AnyOfBuilder::new()
+            .item(Ref::from_schema_name("StudentResultInput"))
+            .item(Ref::from_schema_name("ExamScoreInput"))
+            .item(Ref::from_schema_name("TeacherResultInput"))
+            .description(Some("The fields of the result's kind: student, exam or teacher"));
+        let reason = ObjectBuilder::new().property(
+            "reason",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some("Required to change a result the curator has confirmed; kept in the audit trail")),
+        );
+        AllOfBuilder::new().item(kind).item(reason).into()
+    }
+}
+
+impl utoipa::ToSchema for ResultUpdate {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        use utoipa::PartialSchema;
+        schemas.push(("StudentResultInput".into(), StudentResultInput::schema()));
+        schemas.push(("ExamScoreInput".into(), ExamScoreInput::schema()));
+        schemas.push(("TeacherResultInput".into(), TeacherResultInput::schema()));
+    }
+}
+
 /// Rewrite a result (the body of its kind, as when added); it waits for a curator again. A result
 /// the curator has confirmed is changed only by the association's head or deputy or the
 /// authority, with a `reason` in the body.
-#[utoipa::path(put, path = "/api/v1/results/{id}", tag = "results", params(("id" = i64, Path)), request_body = Object,
+#[utoipa::path(put, path = "/api/v1/results/{id}", tag = "results", params(("id" = i64, Path)), request_body = ResultUpdate,
     responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_update(
     State(state): State<AppState>,
@@ -2103,7 +2139,7 @@ pub async fn api_thresholds(
 }
 
 /// Set a subject's thresholds (`{"subject", "minimum", "high"}`; the preset values remove the override).
-#[utoipa::path(put, path = "/api/v1/municipalities/{id}/exam-thresholds", tag = "results", params(("id" = i64, Path)), request_body = Object,
+#[utoipa::path(put, path = "/api/v1/municipalities/{id}/exam-thresholds", tag = "results", params(("id" = i64, Path)), request_body = ThresholdInput,
     responses((status = 200, body = Vec<ExamThreshold>), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_set_threshold(
     State(state): State<AppState>,
@@ -2129,7 +2165,7 @@ pub async fn api_non_objective(
 }
 
 /// Put an organization on the list (`{"organization_id", "year": "2025/2026", "subject": "mathematics" | "russian"}`).
-#[utoipa::path(post, path = "/api/v1/municipalities/{id}/non-objective", tag = "results", params(("id" = i64, Path)), request_body = Object,
+#[utoipa::path(post, path = "/api/v1/municipalities/{id}/non-objective", tag = "results", params(("id" = i64, Path)), request_body = NonObjectiveInput,
     responses((status = 200, body = NonObjectiveEntry), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_add_non_objective(
     State(state): State<AppState>,

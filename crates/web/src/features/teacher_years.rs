@@ -402,7 +402,7 @@ pub struct CourseBody {
     pub provider: String,
     /// 1–3000, a number or a string; empty or absent for none.
     #[serde(deserialize_with = "text_or_number")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, default = json!(null))]
     pub hours: String,
     /// `2026-09-01` or `01.09.2026`; optional.
     pub start_on: String,
@@ -432,7 +432,7 @@ impl From<CourseBody> for CourseInput {
 pub struct PositionBody {
     /// An organization of the teacher's municipality other than the main place of work.
     #[serde(deserialize_with = "text_or_number")]
-    #[schema(value_type = i64)]
+    #[schema(value_type = Option<i64>, default = json!(null))]
     pub organization_id: String,
     /// The position there, up to 200 characters.
     pub position: String,

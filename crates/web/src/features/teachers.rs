@@ -190,6 +190,7 @@ pub fn view(t: &Teacher, personal: bool, today: Date) -> TeacherView {
 
 /// The bank's query string.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct BankQuery {
     pub municipality_id: Option<String>,

@@ -761,6 +761,7 @@ async fn body_of(c: &mut AnyConnection, u: User) -> Result<UserBody, AppError> {
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ApiListQuery {
     pub municipality_id: Option<i64>,
