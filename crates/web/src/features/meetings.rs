@@ -13,6 +13,7 @@ use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource, signatory_roles};
 use metoda_domain::meetings::{AgendaInput, Attendance, Compliance, MeetingInput, Quorum, initials, year_of};
 use metoda_domain::profile::{ProfileSettings, Signatory};
+use metoda_domain::time::LocalZone;
 use metoda_domain::values;
 use metoda_store::associations::{self, Association};
 use metoda_store::meetings::{
@@ -629,6 +630,7 @@ async fn view_with(
         }
         None => vec![],
     };
+    let zone = metoda_store::municipalities::zone(&mut *state.db.conn().await?, a.municipality_id).await?;
     let b = body(state, m, &s).await?;
     let mine = signatory_roles(&me.principal, a.id);
     let can_sign = match &b.minutes {
@@ -641,7 +643,7 @@ async fn view_with(
         _ => vec![],
     };
     let page = ViewPage {
-        l: Layout::new(ctx, format!("Заседание {held_on}"), "/associations").with_errors(errors),
+        l: Layout::new(ctx, format!("Заседание {held_on}"), "/associations").with_errors(errors).with_zone(zone),
         a,
         b,
         can_edit,
@@ -872,11 +874,13 @@ async fn notifications_page(State(state): State<AppState>, Me(me, ctx): Me) -> P
     let mut c = state.db.conn().await?;
     let items = meetings::notifications(&mut c, me.user.id, 100).await?;
     let actions = meetings::actions_of_user(&mut c, me.user.id).await?;
+    // A user's notifications come from their own municipality: its time zone.
+    let zone = crate::features::user_zone(&mut c, &me).await?;
     render(&NotificationsPage {
-        l: Layout::new(&ctx, "Уведомления и поручения", "/notifications"),
+        l: Layout::new(&ctx, "Уведомления и поручения", "/notifications").with_zone(zone),
         items,
         actions,
-        today: today(),
+        today: state.today(zone),
     })
 }
 
@@ -896,7 +900,11 @@ async fn read_submit(State(state): State<AppState>, Me(me, ctx): Me, body: axum:
 
 // ---- DOCX ----
 
-fn minutes_doc(a: &Association, b: &MeetingBody) -> Result<metoda_docs::minutes_docx::MinutesDoc, AppError> {
+fn minutes_doc(
+    a: &Association,
+    b: &MeetingBody,
+    zone: LocalZone,
+) -> Result<metoda_docs::minutes_docx::MinutesDoc, AppError> {
     use metoda_docs::minutes_docx::{MinutesAddendum, MinutesDoc, MinutesItem, MinutesSignature};
     let m = &b.meeting;
     let n = b.minutes.as_ref().ok_or_else(|| AppError::Conflict("Протокол ещё не составлен".into()))?;
@@ -932,7 +940,7 @@ fn minutes_doc(a: &Association, b: &MeetingBody) -> Result<metoda_docs::minutes_
                 Signatory::Secretary => "Секретарь".into(),
             };
             MinutesSignature {
-                role, name, signed: signed.map(|s| format!("подписано {}", crate::pages::ts(&s.at)))
+                role, name, signed: signed.map(|s| format!("подписано {}", zone.format(&s.at)))
             }
         })
         .collect();
@@ -982,7 +990,7 @@ fn minutes_doc(a: &Association, b: &MeetingBody) -> Result<metoda_docs::minutes_
             .addenda
             .iter()
             .map(|d| MinutesAddendum {
-                date: crate::pages::ts(&d.at),
+                date: zone.format(&d.at),
                 text: d.text.clone(),
                 author: d.author.clone().unwrap_or_default(),
             })
@@ -1000,8 +1008,9 @@ fn capitalized(s: &str) -> String {
 
 async fn docx_of(state: &AppState, me: &Current, id: i64) -> Result<axum::response::Response, AppError> {
     let (m, a, s) = load(state, me, id, Action::View).await?;
+    let zone = metoda_store::municipalities::zone(&mut *state.db.conn().await?, a.municipality_id).await?;
     let b = body(state, m, &s).await?;
-    let doc = minutes_doc(&a, &b)?;
+    let doc = minutes_doc(&a, &b, zone)?;
     let bytes = metoda_docs::minutes_docx::minutes_docx(&doc).map_err(AppError::internal)?;
     Ok(crate::pages::download(bytes, crate::pages::DOCX, &format!("minutes-{}-{}.docx", b.meeting.year, doc.number)))
 }
