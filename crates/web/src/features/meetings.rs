@@ -27,7 +27,6 @@ use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path, Query};
 use crate::features::municipalities::form_errors;
-use crate::features::teachers::today;
 use crate::pages::{Layout, field, pairs, redirect_with, render, render_status};
 
 pub fn routes() -> Router<AppState> {
@@ -162,7 +161,8 @@ async fn attendance(state: &AppState, me: &Current, ctx: &Ctx, id: i64, marks: &
         parsed.push((k.teacher_id, s));
     }
     let mut tx = state.db.begin().await?;
-    meetings::set_attendance(&mut tx, &ctx.actor(), &a, &m, &s, today(), &parsed).await?;
+    let today = crate::features::local_today(state, &mut tx, a.municipality_id).await?;
+    meetings::set_attendance(&mut tx, &ctx.actor(), &a, &m, &s, today, &parsed).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -383,14 +383,16 @@ async fn body(state: &AppState, m: Meeting, s: &ProfileSettings) -> Result<Meeti
     })
 }
 
-/// The compliance of an association in the plan year containing `today`.
+/// The compliance of an association in the plan year containing its municipality's today.
 pub async fn compliance_now(
+    state: &AppState,
     c: &mut sqlx::AnyConnection,
     a: &Association,
     s: &ProfileSettings,
 ) -> Result<Compliance, AppError> {
-    let year = year_of(s.plan_period.value, today());
-    Ok(meetings::compliance(c, a.id, s, year, today()).await?)
+    let today = crate::features::local_today(state, c, a.municipality_id).await?;
+    let year = year_of(s.plan_period.value, today);
+    Ok(meetings::compliance(c, a.id, s, year, today).await?)
 }
 
 /// The «Заседания» section of the association page.
@@ -407,7 +409,10 @@ pub async fn section(state: &AppState, me: &Current, a: &Association) -> Result<
     }
     let mut c = state.db.conn().await?;
     let (compliance, year) = match settings_for(&mut c, a).await {
-        Ok(s) => (Some(compliance_now(&mut c, a, &s).await?), Some(i64::from(year_of(s.plan_period.value, today())))),
+        Ok(s) => {
+            let today = crate::features::local_today(state, &mut c, a.municipality_id).await?;
+            (Some(compliance_now(state, &mut c, a, &s).await?), Some(i64::from(year_of(s.plan_period.value, today))))
+        }
         Err(_) => (None, None),
     };
     let meetings = match year {
@@ -446,7 +451,7 @@ async fn list_with(
     let mut c = state.db.conn().await?;
     let list = meetings::for_association(&mut c, aid, None).await?;
     let compliance = match settings_for(&mut c, &a).await {
-        Ok(s) => Some(compliance_now(&mut c, &a, &s).await?),
+        Ok(s) => Some(compliance_now(state, &mut c, &a, &s).await?),
         Err(_) => None,
     };
     let can_edit = a.is_active() && me.may(Action::Update, &work(&a));
@@ -651,7 +656,7 @@ async fn view_with(
         absent_signers,
         form,
         organizations,
-        today: values::iso_date(today()),
+        today: values::iso_date(state.today(zone)),
         held_on,
         quorum_rule: s.quorum.value.code(),
     };
@@ -1055,7 +1060,7 @@ pub async fn api_list(
     let a = association(&state, &me, aid, Action::View).await?;
     let mut c = state.db.conn().await?;
     let compliance = match settings_for(&mut c, &a).await {
-        Ok(s) => Some(compliance_now(&mut c, &a, &s).await?),
+        Ok(s) => Some(compliance_now(&state, &mut c, &a, &s).await?),
         Err(_) => None,
     };
     Ok(Json(MeetingList { meetings: meetings::for_association(&mut c, aid, None).await?, compliance }))
@@ -1080,8 +1085,9 @@ pub async fn api_compliance(
     let a = association(&state, &me, aid, Action::View).await?;
     let mut c = state.db.conn().await?;
     let s = settings_for(&mut c, &a).await?;
-    let year = q.year.unwrap_or_else(|| year_of(s.plan_period.value, today()));
-    let cp = meetings::compliance(&mut c, aid, &s, year, today()).await?;
+    let today = crate::features::local_today(&state, &mut c, a.municipality_id).await?;
+    let year = q.year.unwrap_or_else(|| year_of(s.plan_period.value, today));
+    let cp = meetings::compliance(&mut c, aid, &s, year, today).await?;
     Ok(Json(serde_json::json!({
         "year": year, "minimum": cp.minimum, "valid_meetings": cp.valid_meetings, "planned_ahead": cp.planned_ahead,
         "days_left": cp.days_left, "overdue_minutes": cp.overdue_minutes, "missing": cp.missing(), "behind": cp.behind(),

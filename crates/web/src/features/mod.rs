@@ -58,3 +58,12 @@ pub async fn user_zone(
         None => Ok(metoda_domain::time::LocalZone::UTC),
     }
 }
+
+/// Today in a municipality (docs/decisions/0010-local-time.md).
+pub async fn local_today(
+    state: &AppState,
+    c: &mut sqlx::AnyConnection,
+    municipality_id: i64,
+) -> Result<time::Date, crate::error::AppError> {
+    Ok(state.today(metoda_store::municipalities::zone(c, municipality_id).await?))
+}
