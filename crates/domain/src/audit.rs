@@ -89,13 +89,12 @@ pub fn redact(entity: &str, summary: &str, changes: &Value, sight: Sight) -> (St
     let mut out = changes.clone();
     if let Some(map) = out.as_object_mut() {
         for (k, pair) in map.iter_mut() {
-            if whole && !matches!(k.as_str(), "id" | "owner" | "owner_id" | "kind" | "year" | "archived_at")
-                || fields.contains(&k.as_str())
+            if (whole && !matches!(k.as_str(), "id" | "owner" | "owner_id" | "kind" | "year" | "archived_at")
+                || fields.contains(&k.as_str()))
+                && let Some(items) = pair.as_array_mut()
             {
-                if let Some(items) = pair.as_array_mut() {
-                    for v in items.iter_mut().filter(|v| !v.is_null()) {
-                        *v = Value::from(HIDDEN);
-                    }
+                for v in items.iter_mut().filter(|v| !v.is_null()) {
+                    *v = Value::from(HIDDEN);
                 }
             }
         }
