@@ -73,12 +73,16 @@ impl RegionInput {
 pub struct MunicipalityInput {
     pub name: String,
     pub authority_name: String,
+    /// The time zone as minutes east of UTC, one of the eleven Russian zones (120 … 720); on
+    /// creation Moscow time (180) when absent, on update unchanged when absent.
+    pub utc_offset_minutes: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MunicipalityData {
     pub name: String,
     pub authority_name: Option<String>,
+    pub zone: Option<crate::time::LocalZone>,
 }
 
 impl MunicipalityInput {
@@ -87,7 +91,20 @@ impl MunicipalityInput {
         let name = e.take(values::required_text("name", "Название муниципалитета", &self.name, 200));
         let authority =
             e.take(values::optional_text("authority_name", "Орган управления образованием", &self.authority_name, 300));
-        e.finish(|| MunicipalityData { name: name.unwrap_or_default(), authority_name: authority.flatten() })
+        let zone = match self.utc_offset_minutes {
+            None => None,
+            Some(m) => match crate::time::LocalZone::russian(m) {
+                Some(z) => Some(z),
+                None => {
+                    e.push(FieldError::new(
+                        "utc_offset_minutes",
+                        "Часовой пояс: выберите один из часовых поясов России (от UTC+2 до UTC+12)",
+                    ));
+                    None
+                }
+            },
+        };
+        e.finish(|| MunicipalityData { name: name.unwrap_or_default(), authority_name: authority.flatten(), zone })
     }
 }
 

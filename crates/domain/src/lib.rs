@@ -7,6 +7,7 @@
 //! - [`audit`] — what changed between two versions of a record.
 //! - [`teachers`] — the teacher data bank: academic years, age, experience, categories, bands.
 //! - [`orders`] — orders of the authority and their effects on associations.
+//! - [`time`] — a municipality's time zone: its local "today" and local times of stored UTC stamps.
 
 /// The code, the Russian label and the list of a plain enumeration: `coded!(Enum { Variant => "code",
 /// "label"; … })`. `from_code` also takes the label, in any case, as an office's spreadsheet spells it.
@@ -38,6 +39,7 @@ pub mod profile;
 pub mod reports;
 pub mod results;
 pub mod teachers;
+pub mod time;
 pub mod values;
 
 pub use values::FieldError;

@@ -330,9 +330,10 @@ async fn serve(cfg: &Config) -> Result<()> {
             }
         }
     });
-    let running = metoda_web::spawn(metoda_web::AppState { db, config: web }, &cfg.bind)
-        .await
-        .with_context(|| format!("cannot listen on {}", cfg.bind))?;
+    let running =
+        metoda_web::spawn(metoda_web::AppState { db, config: web, clock: metoda_web::Clock::system() }, &cfg.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", cfg.bind))?;
     tracing::info!("Metoda listens on http://{}", running.addr);
     running.handle.await??;
     tracing::info!("stopped");

@@ -155,6 +155,8 @@ pub async fn load(db: &Db, force: bool) -> Result<Loaded> {
     let md = MunicipalityInput {
         name: DEMO_MUNICIPALITY.into(),
         authority_name: "Управление образования Администрации Томского района".into(),
+        // Томская область: Красноярское время (UTC+7).
+        utc_offset_minutes: Some(420),
     }
     .parse()
     .map_err(StoreError::Invalid)?;
@@ -445,6 +447,7 @@ async fn load_second_municipality(tx: &mut sqlx::AnyConnection, actor: &Actor, r
     let d = MunicipalityInput {
         name: DEMO_MUNICIPALITY_2.into(),
         authority_name: "Управление образования администрации Асиновского района".into(),
+        utc_offset_minutes: Some(420),
     }
     .parse()
     .map_err(StoreError::Invalid)?;

@@ -37,7 +37,11 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 11, name: "teacher accounts", sql: include_str!("../migrations/0011_teacher_accounts.sql") },
     Migration { version: 12, name: "at most one", sql: include_str!("../migrations/0012_at_most_one.sql") },
     Migration { version: 13, name: "signin throttle", sql: include_str!("../migrations/0013_signin_throttle.sql") },
-    // Version 14 is the municipality's time zone (another branch of issue 10).
+    Migration {
+        version: 14,
+        name: "municipality time zone",
+        sql: include_str!("../migrations/0014_municipality_time_zone.sql"),
+    },
     Migration { version: 15, name: "versions", sql: include_str!("../migrations/0015_versions.sql") },
 ];
 

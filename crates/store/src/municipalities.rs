@@ -1,6 +1,7 @@
 //! Municipalities, each run by an education authority under one regulation profile.
 
 use metoda_domain::directory::MunicipalityData;
+use metoda_domain::time::LocalZone;
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
@@ -19,16 +20,23 @@ pub struct Municipality {
     pub created_at: String,
     pub updated_at: String,
     pub archived_at: Option<String>,
+    /// The time zone: minutes east of UTC (Томская область: 420).
+    pub utc_offset_minutes: i64,
 }
 
 impl Municipality {
+    /// The municipality's time zone: its "today" and the local times shown.
+    pub fn zone(&self) -> LocalZone {
+        LocalZone::stored(self.utc_offset_minutes)
+    }
+
     pub fn scope(&self) -> Scope {
         Scope { region_id: Some(self.region_id), municipality_id: Some(self.id) }
     }
 }
 
 const SELECT: &str = "SELECT m.id, m.region_id, r.name AS region_name, m.name, m.authority_name, m.profile_id,
-        p.name AS profile_name, m.created_at, m.updated_at, m.archived_at
+        p.name AS profile_name, m.created_at, m.updated_at, m.archived_at, m.utc_offset_minutes
     FROM municipalities m JOIN regions r ON r.id = m.region_id
     LEFT JOIN regulation_profiles p ON p.id = m.profile_id";
 
@@ -38,6 +46,22 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Municipality> {
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)
+}
+
+/// The time zone of a municipality (UTC when there is no such municipality).
+pub async fn zone(conn: &mut AnyConnection, id: i64) -> Result<LocalZone> {
+    let m: Option<i64> = sqlx::query_scalar("SELECT utc_offset_minutes FROM municipalities WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(m.map_or(LocalZone::UTC, LocalZone::stored))
+}
+
+/// The time zones of every municipality, by id (for lists whose records span municipalities).
+pub async fn zones(conn: &mut AnyConnection) -> Result<std::collections::HashMap<i64, LocalZone>> {
+    let rows: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT id, utc_offset_minutes FROM municipalities").fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().map(|(id, m)| (id, LocalZone::stored(m))).collect())
 }
 
 /// Municipalities of a region (all regions when None), active first, by name.
@@ -60,13 +84,14 @@ pub async fn create(
 ) -> Result<Municipality> {
     let t = now();
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO municipalities (region_id, name, authority_name, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $4) RETURNING id",
+        "INSERT INTO municipalities (region_id, name, authority_name, created_at, updated_at, utc_offset_minutes)
+         VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",
     )
     .bind(region_id)
     .bind(&d.name)
     .bind(&d.authority_name)
     .bind(&t)
+    .bind(d.zone.unwrap_or_default().minutes())
     .fetch_one(&mut *conn)
     .await
     .map_err(unique("Муниципалитет с таким названием в этом регионе уже есть"))?;
@@ -88,11 +113,14 @@ pub async fn create(
 
 pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &MunicipalityData) -> Result<Municipality> {
     let old = get(conn, id).await?;
-    sqlx::query("UPDATE municipalities SET name = $1, authority_name = $2, updated_at = $3 WHERE id = $4")
-        .bind(&d.name)
-        .bind(&d.authority_name)
-        .bind(now())
-        .bind(id)
+    sqlx::query(
+        "UPDATE municipalities SET name = $1, authority_name = $2, updated_at = $3, utc_offset_minutes = $5 WHERE id = $4",
+    )
+    .bind(&d.name)
+    .bind(&d.authority_name)
+    .bind(now())
+    .bind(id)
+    .bind(d.zone.map_or(old.utc_offset_minutes, |z| z.minutes()))
         .execute(&mut *conn)
         .await
         .map_err(unique("Муниципалитет с таким названием в этом регионе уже есть"))?;

@@ -1,7 +1,7 @@
 //! The web side of Metoda: server-rendered Russian pages and the JSON API, side by side.
 //!
 //! A guided tour:
-//! - [`AppState`] holds the database and the [`WebConfig`]; [`router`] assembles every feature.
+//! - [`AppState`] holds the database, the [`WebConfig`] and the [`Clock`]; [`router`] assembles every feature.
 //! - [`auth`] identifies the user (session cookie or API token) and checks CSRF before any handler.
 //! - [`error::AppError`] is the one error type: an HTML page for pages, a JSON envelope for the API.
 //! - [`features`] has one module per feature (`session`, `regions`, `municipalities`,
@@ -65,10 +65,40 @@ impl WebConfig {
     }
 }
 
+/// The time of requests: the system clock unless a test sets it.
+#[derive(Clone, Default)]
+pub struct Clock(std::sync::Arc<std::sync::Mutex<Option<time::OffsetDateTime>>>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Clock {
+        Clock::default()
+    }
+
+    /// Stops the clock at `t` (for tests).
+    pub fn set(&self, t: time::OffsetDateTime) {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(t);
+    }
+
+    /// Now, in UTC.
+    pub fn now(&self) -> time::OffsetDateTime {
+        let fixed = *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        fixed.unwrap_or_else(time::OffsetDateTime::now_utc)
+    }
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub config: WebConfig,
+    pub clock: Clock,
+}
+
+impl AppState {
+    /// Today in a municipality's time zone (docs/decisions/0010-local-time.md).
+    pub fn today(&self, zone: metoda_domain::time::LocalZone) -> time::Date {
+        zone.today(self.clock.now())
+    }
 }
 
 /// The largest request body: the largest upload with room for the form around it.

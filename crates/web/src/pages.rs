@@ -6,6 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Place, Resource, Role, ScopeKind};
+use metoda_domain::time::LocalZone;
 
 use crate::auth::{Ctx, Current, FLASH_COOKIE, set_cookie};
 use crate::error::AppError;
@@ -25,6 +26,9 @@ pub struct Layout {
     pub csrf: String,
     pub flash: Option<String>,
     pub errors: Vec<FieldError>,
+    /// The time zone of the page's municipality: times are shown in it (UTC where none is
+    /// involved, docs/decisions/0010-local-time.md).
+    pub zone: LocalZone,
 }
 
 impl Layout {
@@ -45,7 +49,19 @@ impl Layout {
             csrf: ctx.csrf().to_owned(),
             flash: ctx.flash.clone(),
             errors: vec![],
+            zone: LocalZone::UTC,
         }
+    }
+
+    /// Times on this page are local to this zone.
+    pub fn with_zone(mut self, zone: LocalZone) -> Self {
+        self.zone = zone;
+        self
+    }
+
+    /// A stored timestamp in the page's time zone: `23.11.2026 18:59`.
+    pub fn ts<T: AsRef<str>>(&self, s: T) -> String {
+        self.zone.format(s.as_ref())
     }
 
     pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
@@ -220,7 +236,8 @@ pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
 }
 
-/// A stored timestamp as a Russian reader expects it: `23.11.2026 18:59` (UTC).
+/// A stored timestamp as a Russian reader expects it: `23.11.2026 18:59` (UTC; a page shows
+/// local time with [`Layout::ts`], a document with [`LocalZone::format`]).
 pub fn ts<T: AsRef<str>>(s: T) -> String {
     let s = s.as_ref();
     match (s.get(0..4), s.get(5..7), s.get(8..10), s.get(11..16)) {

@@ -18,7 +18,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Another app server on the test's database, with its own configuration.
 async fn server(app: &TestApp, config: WebConfig) -> String {
-    let running = metoda_web::spawn(AppState { db: app.t.db.clone(), config }, "127.0.0.1:0").await.unwrap();
+    let running =
+        metoda_web::spawn(AppState { db: app.t.db.clone(), config, clock: metoda_web::Clock::system() }, "127.0.0.1:0")
+            .await
+            .unwrap();
     format!("http://{}", running.addr)
 }
 
@@ -254,8 +257,12 @@ async fn health_is_unavailable_when_the_schema_is_behind() {
 #[tokio::test]
 async fn health_is_unavailable_when_the_database_is_gone() {
     let t = metoda_store::testkit::TestDb::new().await.unwrap();
-    let running =
-        metoda_web::spawn(AppState { db: t.db.clone(), config: WebConfig::default() }, "127.0.0.1:0").await.unwrap();
+    let running = metoda_web::spawn(
+        AppState { db: t.db.clone(), config: WebConfig::default(), clock: metoda_web::Clock::system() },
+        "127.0.0.1:0",
+    )
+    .await
+    .unwrap();
     let url = format!("http://{}/healthz", running.addr);
     assert_eq!(reqwest::get(&url).await.unwrap().status(), StatusCode::OK);
     match metoda_store::testkit::postgres_url() {

@@ -536,7 +536,9 @@ async fn submit(state: &AppState, me: &Current, ctx: &Ctx, id: i64, asked: Asked
     let r = reports::open(&mut tx, &ctx.actor(), &a, &s, period).await?;
     let r = reports::lock(&mut tx, r.id).await?;
     let composed = compose(&mut tx, &a, &s, period, Some(&r)).await?;
-    let r = reports::submit(&mut tx, &ctx.actor(), &a, &r, &freeze(&composed)?, today()).await?;
+    // Late is judged by the municipality's own date: 20:00 UTC on 30 May is 31 May in Tomsk.
+    let today = state.today(metoda_store::municipalities::zone(&mut tx, a.municipality_id).await?);
+    let r = reports::submit(&mut tx, &ctx.actor(), &a, &r, &freeze(&composed)?, today).await?;
     tx.commit().await?;
     Ok(r)
 }
@@ -636,9 +638,11 @@ async fn view_with(
     let b = body(state, &a, &s, period).await?;
     let can_edit = a.is_active() && me.may(Action::Update, &res(&a));
     let can_decide = me.may(Action::Update, &decision_res(&a, &s, period));
+    let zone = metoda_store::municipalities::zone(&mut *state.db.conn().await?, a.municipality_id).await?;
+    let today = state.today(zone);
     let now = match period.kind {
-        PlanPeriod::AcademicYear => AcademicYear::containing(today()).0,
-        PlanPeriod::CalendarYear => today().year() - 1,
+        PlanPeriod::AcademicYear => AcademicYear::containing(today).0,
+        PlanPeriod::CalendarYear => today.year() - 1,
     };
     let kinds = analysis::periods(&s.analysis_deadlines.value);
     let periods = if kinds.len() > 1 {
@@ -648,7 +652,8 @@ async fn view_with(
     };
     let page = ViewPage {
         l: Layout::new(ctx, format!("Анализ деятельности за {}: {}", period.label_ru(), a.name), "/associations")
-            .with_errors(errors),
+            .with_errors(errors)
+            .with_zone(zone),
         a,
         b,
         can_edit,
@@ -847,15 +852,20 @@ async fn docx_of(state: &AppState, me: &Current, id: i64, asked: Asked) -> Resul
     let (a, s) = load(state, me, id, Action::View).await?;
     let period = asked.resolve(&s)?;
     let b = body(state, &a, &s, period).await?;
+    let zone = metoda_store::municipalities::zone(&mut *state.db.conn().await?, a.municipality_id).await?;
     let subtitle = match &b.report {
         Some(r) if r.version > 0 => format!(
             "{}\n{}, версия {}{}",
             a.municipality_name,
             r.status().label_ru(),
             r.version,
-            r.submitted_at.as_deref().map(|t| format!(", представлен {}", crate::pages::ts(t))).unwrap_or_default()
+            r.submitted_at.as_deref().map(|t| format!(", представлен {}", zone.format(t))).unwrap_or_default()
         ),
-        _ => format!("{}\nпроект (по данным на {})", a.municipality_name, metoda_domain::values::ru_date(today())),
+        _ => format!(
+            "{}\nпроект (по данным на {})",
+            a.municipality_name,
+            metoda_domain::values::ru_date(state.today(zone))
+        ),
     };
     let doc = AnalysisDoc {
         title: title_of(&a, period),
@@ -1189,9 +1199,11 @@ async fn overview_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q):
         return Ok(axum::response::Redirect::to("/analysis/region").into_response());
     }
     let o = overview(&state, &me, &q).await?;
+    let zone = metoda_store::municipalities::zone(&mut *state.db.conn().await?, o.municipality_id).await?;
+    let today = state.today(zone);
     let now = match o.period.as_str() {
-        "calendar_year" => today().year() - 1,
-        _ => AcademicYear::containing(today()).0,
+        "calendar_year" => today.year() - 1,
+        _ => AcademicYear::containing(today).0,
     };
     let attendance: Vec<(String, Option<u32>)> =
         o.lines.iter().map(|l| (l.association_name.clone(), l.attendance)).collect();
@@ -1200,7 +1212,8 @@ async fn overview_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q):
         &attendance,
     );
     render(&OverviewPage {
-        l: Layout::new(&ctx, format!("Анализы деятельности объединений за {}", o.period_label), "/analysis"),
+        l: Layout::new(&ctx, format!("Анализы деятельности объединений за {}", o.period_label), "/analysis")
+            .with_zone(zone),
         o,
         years: (now - 3..=now).rev().collect(),
         charts,

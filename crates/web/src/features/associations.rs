@@ -24,7 +24,7 @@ use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path};
 use crate::features::municipalities::form_errors;
-use crate::features::teachers::{Chart, charts, today};
+use crate::features::teachers::{Chart, charts};
 use crate::pages::{Layout, redirect_with, render, render_status};
 
 pub fn routes() -> Router<AppState> {
@@ -99,9 +99,10 @@ async fn register_of(
     settings: Option<&ProfileSettings>,
 ) -> Result<Vec<DocumentState>, AppError> {
     let Some(settings) = settings else { return Ok(vec![]) };
-    let plan_year = metoda_domain::meetings::year_of(settings.plan_period.value, today());
     let mut c = state.db.conn().await?;
-    let records = associations::records(&mut c, a.id, AcademicYear::containing(today()), plan_year).await?;
+    let today = crate::features::local_today(state, &mut c, a.municipality_id).await?;
+    let plan_year = metoda_domain::meetings::year_of(settings.plan_period.value, today);
+    let records = associations::records(&mut c, a.id, AcademicYear::containing(today), plan_year).await?;
     Ok(register(a, settings, records))
 }
 
@@ -152,13 +153,14 @@ async fn rows(state: &AppState, me: &Current) -> Result<Vec<Row>, AppError> {
     for (municipality_id, list) in by_municipality {
         let settings = settings_of(state, municipality_id).await?;
         let mut c = state.db.conn().await?;
+        let today = crate::features::local_today(state, &mut c, municipality_id).await?;
         let (mut records, mut compliance, plan_year) = match &settings {
             Some(s) => {
-                let plan_year = metoda_domain::meetings::year_of(s.plan_period.value, today());
-                let year = AcademicYear::containing(today());
+                let plan_year = metoda_domain::meetings::year_of(s.plan_period.value, today);
+                let year = AcademicYear::containing(today);
                 (
                     associations::records_of_municipality(&mut c, municipality_id, year, plan_year).await?,
-                    metoda_store::meetings::compliance_of_municipality(&mut c, municipality_id, s, plan_year, today())
+                    metoda_store::meetings::compliance_of_municipality(&mut c, municipality_id, s, plan_year, today)
                         .await?,
                     plan_year,
                 )
@@ -172,7 +174,7 @@ async fn rows(state: &AppState, me: &Current) -> Result<Vec<Row>, AppError> {
                 Some(s) => {
                     let cp = compliance
                         .remove(&a.id)
-                        .unwrap_or_else(|| metoda_store::meetings::compliance_without_meetings(s, plan_year, today()));
+                        .unwrap_or_else(|| metoda_store::meetings::compliance_without_meetings(s, plan_year, today));
                     let plan = r.plan_status.clone();
                     let missing =
                         register(&a, s, r).into_iter().filter(|d| !d.present).map(|d| d.label.to_owned()).collect();
@@ -253,6 +255,8 @@ async fn view_with(
     let a = load(state, me, id, Action::View).await?;
     let settings = settings_of(state, a.municipality_id).await?;
     let mut c = state.db.conn().await?;
+    let zone = metoda_store::municipalities::zone(&mut c, a.municipality_id).await?;
+    let today = state.today(zone);
     let officers = associations::officers(&mut c, id).await?;
     let (members, all_shown, personal) = visible_members(me, &a, associations::members(&mut c, id, None).await?);
     let f = teachers::Filter {
@@ -263,7 +267,7 @@ async fn view_with(
     // Counts only over people the reader may see; by age, experience and education only when the
     // reader may see those data of every member.
     let chart_list = if all_shown && !members.is_empty() {
-        charts(&teachers::composition(&mut c, &f, today()).await?, personal)
+        charts(&teachers::composition(&mut c, &f, today).await?, personal)
     } else {
         vec![]
     };
@@ -282,13 +286,9 @@ async fn view_with(
     } else {
         vec![]
     };
-    let uploads = metoda_store::attachments::list(
-        &mut c,
-        "association",
-        id,
-        Some(i64::from(AcademicYear::containing(today()).0)),
-    )
-    .await?;
+    let uploads =
+        metoda_store::attachments::list(&mut c, "association", id, Some(i64::from(AcademicYear::containing(today).0)))
+            .await?;
     drop(c);
     let documents = register_of(state, &a, settings.as_ref()).await?;
     let plans = crate::features::plans::section(state, me, &a, settings.as_ref()).await?;
@@ -296,7 +296,7 @@ async fn view_with(
     let page = ViewPage {
         meeting_section,
         plans,
-        l: Layout::new(ctx, a.name.clone(), "/associations").with_errors(errors),
+        l: Layout::new(ctx, a.name.clone(), "/associations").with_errors(errors).with_zone(zone),
         charts: chart_list,
         officers,
         members,
@@ -315,8 +315,8 @@ async fn view_with(
             .map(|s| s.required_documents.value.iter().map(|k| (k.code(), k.label_ru())).collect())
             .unwrap_or_default(),
         min_members: settings.and_then(|s| s.min_members.value),
-        today: values::iso_date(today()),
-        year: AcademicYear::containing(today()).label(),
+        today: values::iso_date(today),
+        year: AcademicYear::containing(today).label(),
         a,
     };
     render_status(status, &page)
@@ -396,9 +396,9 @@ pub struct LeaveInput {
     pub left_on: String,
 }
 
-fn date_or_today(field: &str, label: &str, raw: &str) -> Result<String, AppError> {
+fn date_or_today(field: &str, label: &str, raw: &str, today: time::Date) -> Result<String, AppError> {
     if raw.trim().is_empty() {
-        return Ok(values::iso_date(today()));
+        return Ok(values::iso_date(today));
     }
     values::date(field, label, raw).map(values::iso_date).map_err(|e| AppError::Validation(vec![e]))
 }
@@ -411,7 +411,8 @@ async fn add(state: &AppState, me: &Current, ctx: &Ctx, id: i64, input: &MemberI
     let tid = input.teacher_id.filter(|t| *t > 0).ok_or_else(|| {
         AppError::Validation(vec![FieldError::new("teacher_id", "Педагог: выберите из банка данных")])
     })?;
-    let joined = date_or_today("joined_on", "Дата включения", &input.joined_on)?;
+    let today = crate::features::local_today(state, &mut *state.db.conn().await?, a.municipality_id).await?;
+    let joined = date_or_today("joined_on", "Дата включения", &input.joined_on, today)?;
     let mut tx = state.db.begin().await?;
     associations::add_member(&mut tx, &ctx.actor(), &a, tid, &joined, None).await?;
     tx.commit().await?;
@@ -430,7 +431,8 @@ async fn remove(
     if !a.is_active() {
         return Err(AppError::Conflict("Объединение ликвидировано: состав не меняется".into()));
     }
-    let left = date_or_today("left_on", "Дата выхода", &input.left_on)?;
+    let today = crate::features::local_today(state, &mut *state.db.conn().await?, a.municipality_id).await?;
+    let left = date_or_today("left_on", "Дата выхода", &input.left_on, today)?;
     let mut tx = state.db.begin().await?;
     associations::remove_member(&mut tx, &ctx.actor(), &a, teacher_id, &left).await?;
     tx.commit().await?;
@@ -569,6 +571,7 @@ async fn create_subgroup(
         return Err(AppError::BadRequest("Проверьте форму".into()));
     };
     let mut tx = state.db.begin().await?;
+    let today = crate::features::local_today(state, &mut tx, a.municipality_id).await?;
     let s = associations::create_subgroup(
         &mut tx,
         &ctx.actor(),
@@ -576,7 +579,7 @@ async fn create_subgroup(
         kind.code(),
         &name,
         input.head_teacher_id.filter(|h| *h > 0),
-        &values::iso_date(today()),
+        &values::iso_date(today),
     )
     .await?;
     tx.commit().await?;
@@ -621,7 +624,8 @@ async fn subgroup_member_submit(
             AppError::Validation(vec![FieldError::new("teacher_id", "Педагог: выберите члена объединения")])
         })?;
         let mut tx = state.db.begin().await?;
-        associations::add_subgroup_member(&mut tx, &ctx.actor(), &a, sid, tid, &values::iso_date(today())).await?;
+        let today = crate::features::local_today(&state, &mut tx, a.municipality_id).await?;
+        associations::add_subgroup_member(&mut tx, &ctx.actor(), &a, sid, tid, &values::iso_date(today)).await?;
         tx.commit().await?;
         Ok::<_, AppError>(())
     }
@@ -690,7 +694,8 @@ async fn document_submit(
             None => kind.label_ru().to_owned(),
         };
         let url = values::optional_url("url", "Ссылка", &url).map_err(|e| AppError::Validation(vec![e]))?;
-        let year = Some(i64::from(AcademicYear::containing(today()).0));
+        let today = crate::features::local_today(&state, &mut *state.db.conn().await?, a.municipality_id).await?;
+        let year = Some(i64::from(AcademicYear::containing(today).0));
         let content = match (&file, &url) {
             (Some((name, bytes)), _) => {
                 if bytes.len() > metoda_domain::files::MAX_FILE_BYTES {

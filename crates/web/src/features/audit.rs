@@ -7,6 +7,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use metoda_domain::access::{Action, Place, Resource};
 use metoda_domain::audit::{Sight, TEACHER_YEAR_ENTITIES};
+use metoda_domain::time::LocalZone;
 use metoda_store::audit::{self, Entry, Filter};
 use metoda_store::municipalities::Municipality;
 use serde::{Deserialize, Serialize};
@@ -165,6 +166,8 @@ fn redacted(me: &Current, entries: Vec<Entry>) -> Vec<Entry> {
 pub struct Shown {
     pub e: Entry,
     pub changes: String,
+    /// When, local to the record's municipality (the reader's own for records of none).
+    pub at: String,
 }
 
 /// The Russian name of an audited entity.
@@ -264,7 +267,7 @@ fn field_label(code: &str) -> Option<&str> {
     })
 }
 
-fn pretty(changes: &str) -> String {
+fn pretty(changes: &str, zone: LocalZone) -> String {
     let v: serde_json::Value = serde_json::from_str(changes).unwrap_or_default();
     match v.as_object() {
         Some(map) if !map.is_empty() => map
@@ -284,9 +287,7 @@ fn pretty(changes: &str) -> String {
                     ("kind", Some(code)) => metoda_domain::directory::organization_kind_label(code),
                     ("role", Some(code)) => metoda_domain::access::Role::from_code(code)
                         .map_or_else(|| code.to_owned(), |r| r.label_ru().to_owned()),
-                    ("archived_at" | "revoked_at" | "password_changed_at" | "last_used_at", Some(t)) => {
-                        crate::pages::ts(t)
-                    }
+                    ("archived_at" | "revoked_at" | "password_changed_at" | "last_used_at", Some(t)) => zone.format(t),
                     _ => show(x),
                 };
                 Some(format!("{label}: {} → {}", value(pair.get(0)), value(pair.get(1))))
@@ -344,7 +345,16 @@ async fn page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<Au
     if let Some(id) = f.entity_id {
         qs.push_str(&format!("&entity_id={id}"));
     }
-    let rows = redacted(&me, entries).into_iter().map(|e| Shown { changes: pretty(&e.changes), e }).collect();
+    // Each record's time is local to its municipality; the API keeps UTC.
+    let zones = metoda_store::municipalities::zones(&mut c).await?;
+    let own = crate::features::user_zone(&mut c, &me).await?;
+    let rows = redacted(&me, entries)
+        .into_iter()
+        .map(|e| {
+            let zone = e.municipality_id.and_then(|m| zones.get(&m).copied()).unwrap_or(own);
+            Shown { changes: pretty(&e.changes, zone), at: zone.format(&e.at), e }
+        })
+        .collect();
     render(&AuditPage {
         l: Layout::new(&ctx, "Журнал изменений", "/audit").with_errors(errors),
         rows,

@@ -13,6 +13,7 @@ use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource, signatory_roles};
 use metoda_domain::meetings::{AgendaInput, Attendance, Compliance, MeetingInput, Quorum, initials, year_of};
 use metoda_domain::profile::{ProfileSettings, Signatory};
+use metoda_domain::time::LocalZone;
 use metoda_domain::values;
 use metoda_store::associations::{self, Association};
 use metoda_store::meetings::{
@@ -26,7 +27,6 @@ use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path, Query};
 use crate::features::municipalities::form_errors;
-use crate::features::teachers::today;
 use crate::pages::{Layout, field, pairs, redirect_with, render, render_status};
 
 pub fn routes() -> Router<AppState> {
@@ -161,7 +161,8 @@ async fn attendance(state: &AppState, me: &Current, ctx: &Ctx, id: i64, marks: &
         parsed.push((k.teacher_id, s));
     }
     let mut tx = state.db.begin().await?;
-    meetings::set_attendance(&mut tx, &ctx.actor(), &a, &m, &s, today(), &parsed).await?;
+    let today = crate::features::local_today(state, &mut tx, a.municipality_id).await?;
+    meetings::set_attendance(&mut tx, &ctx.actor(), &a, &m, &s, today, &parsed).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -382,14 +383,16 @@ async fn body(state: &AppState, m: Meeting, s: &ProfileSettings) -> Result<Meeti
     })
 }
 
-/// The compliance of an association in the plan year containing `today`.
+/// The compliance of an association in the plan year containing its municipality's today.
 pub async fn compliance_now(
+    state: &AppState,
     c: &mut sqlx::AnyConnection,
     a: &Association,
     s: &ProfileSettings,
 ) -> Result<Compliance, AppError> {
-    let year = year_of(s.plan_period.value, today());
-    Ok(meetings::compliance(c, a.id, s, year, today()).await?)
+    let today = crate::features::local_today(state, c, a.municipality_id).await?;
+    let year = year_of(s.plan_period.value, today);
+    Ok(meetings::compliance(c, a.id, s, year, today).await?)
 }
 
 /// The «Заседания» section of the association page.
@@ -406,7 +409,10 @@ pub async fn section(state: &AppState, me: &Current, a: &Association) -> Result<
     }
     let mut c = state.db.conn().await?;
     let (compliance, year) = match settings_for(&mut c, a).await {
-        Ok(s) => (Some(compliance_now(&mut c, a, &s).await?), Some(i64::from(year_of(s.plan_period.value, today())))),
+        Ok(s) => {
+            let today = crate::features::local_today(state, &mut c, a.municipality_id).await?;
+            (Some(compliance_now(state, &mut c, a, &s).await?), Some(i64::from(year_of(s.plan_period.value, today))))
+        }
         Err(_) => (None, None),
     };
     let meetings = match year {
@@ -445,7 +451,7 @@ async fn list_with(
     let mut c = state.db.conn().await?;
     let list = meetings::for_association(&mut c, aid, None).await?;
     let compliance = match settings_for(&mut c, &a).await {
-        Ok(s) => Some(compliance_now(&mut c, &a, &s).await?),
+        Ok(s) => Some(compliance_now(state, &mut c, &a, &s).await?),
         Err(_) => None,
     };
     let can_edit = a.is_active() && me.may(Action::Update, &work(&a));
@@ -629,6 +635,7 @@ async fn view_with(
         }
         None => vec![],
     };
+    let zone = metoda_store::municipalities::zone(&mut *state.db.conn().await?, a.municipality_id).await?;
     let b = body(state, m, &s).await?;
     let mine = signatory_roles(&me.principal, a.id);
     let can_sign = match &b.minutes {
@@ -641,7 +648,7 @@ async fn view_with(
         _ => vec![],
     };
     let page = ViewPage {
-        l: Layout::new(ctx, format!("Заседание {held_on}"), "/associations").with_errors(errors),
+        l: Layout::new(ctx, format!("Заседание {held_on}"), "/associations").with_errors(errors).with_zone(zone),
         a,
         b,
         can_edit,
@@ -649,7 +656,7 @@ async fn view_with(
         absent_signers,
         form,
         organizations,
-        today: values::iso_date(today()),
+        today: values::iso_date(state.today(zone)),
         held_on,
         quorum_rule: s.quorum.value.code(),
     };
@@ -872,11 +879,13 @@ async fn notifications_page(State(state): State<AppState>, Me(me, ctx): Me) -> P
     let mut c = state.db.conn().await?;
     let items = meetings::notifications(&mut c, me.user.id, 100).await?;
     let actions = meetings::actions_of_user(&mut c, me.user.id).await?;
+    // A user's notifications come from their own municipality: its time zone.
+    let zone = crate::features::user_zone(&mut c, &me).await?;
     render(&NotificationsPage {
-        l: Layout::new(&ctx, "Уведомления и поручения", "/notifications"),
+        l: Layout::new(&ctx, "Уведомления и поручения", "/notifications").with_zone(zone),
         items,
         actions,
-        today: today(),
+        today: state.today(zone),
     })
 }
 
@@ -896,7 +905,11 @@ async fn read_submit(State(state): State<AppState>, Me(me, ctx): Me, body: axum:
 
 // ---- DOCX ----
 
-fn minutes_doc(a: &Association, b: &MeetingBody) -> Result<metoda_docs::minutes_docx::MinutesDoc, AppError> {
+fn minutes_doc(
+    a: &Association,
+    b: &MeetingBody,
+    zone: LocalZone,
+) -> Result<metoda_docs::minutes_docx::MinutesDoc, AppError> {
     use metoda_docs::minutes_docx::{MinutesAddendum, MinutesDoc, MinutesItem, MinutesSignature};
     let m = &b.meeting;
     let n = b.minutes.as_ref().ok_or_else(|| AppError::Conflict("Протокол ещё не составлен".into()))?;
@@ -932,7 +945,7 @@ fn minutes_doc(a: &Association, b: &MeetingBody) -> Result<metoda_docs::minutes_
                 Signatory::Secretary => "Секретарь".into(),
             };
             MinutesSignature {
-                role, name, signed: signed.map(|s| format!("подписано {}", crate::pages::ts(&s.at)))
+                role, name, signed: signed.map(|s| format!("подписано {}", zone.format(&s.at)))
             }
         })
         .collect();
@@ -982,7 +995,7 @@ fn minutes_doc(a: &Association, b: &MeetingBody) -> Result<metoda_docs::minutes_
             .addenda
             .iter()
             .map(|d| MinutesAddendum {
-                date: crate::pages::ts(&d.at),
+                date: zone.format(&d.at),
                 text: d.text.clone(),
                 author: d.author.clone().unwrap_or_default(),
             })
@@ -1000,8 +1013,9 @@ fn capitalized(s: &str) -> String {
 
 async fn docx_of(state: &AppState, me: &Current, id: i64) -> Result<axum::response::Response, AppError> {
     let (m, a, s) = load(state, me, id, Action::View).await?;
+    let zone = metoda_store::municipalities::zone(&mut *state.db.conn().await?, a.municipality_id).await?;
     let b = body(state, m, &s).await?;
-    let doc = minutes_doc(&a, &b)?;
+    let doc = minutes_doc(&a, &b, zone)?;
     let bytes = metoda_docs::minutes_docx::minutes_docx(&doc).map_err(AppError::internal)?;
     Ok(crate::pages::download(bytes, crate::pages::DOCX, &format!("minutes-{}-{}.docx", b.meeting.year, doc.number)))
 }
@@ -1046,7 +1060,7 @@ pub async fn api_list(
     let a = association(&state, &me, aid, Action::View).await?;
     let mut c = state.db.conn().await?;
     let compliance = match settings_for(&mut c, &a).await {
-        Ok(s) => Some(compliance_now(&mut c, &a, &s).await?),
+        Ok(s) => Some(compliance_now(&state, &mut c, &a, &s).await?),
         Err(_) => None,
     };
     Ok(Json(MeetingList { meetings: meetings::for_association(&mut c, aid, None).await?, compliance }))
@@ -1072,8 +1086,9 @@ pub async fn api_compliance(
     let a = association(&state, &me, aid, Action::View).await?;
     let mut c = state.db.conn().await?;
     let s = settings_for(&mut c, &a).await?;
-    let year = q.year.unwrap_or_else(|| year_of(s.plan_period.value, today()));
-    let cp = meetings::compliance(&mut c, aid, &s, year, today()).await?;
+    let today = crate::features::local_today(&state, &mut c, a.municipality_id).await?;
+    let year = q.year.unwrap_or_else(|| year_of(s.plan_period.value, today));
+    let cp = meetings::compliance(&mut c, aid, &s, year, today).await?;
     Ok(Json(serde_json::json!({
         "year": year, "minimum": cp.minimum, "valid_meetings": cp.valid_meetings, "planned_ahead": cp.planned_ahead,
         "days_left": cp.days_left, "overdue_minutes": cp.overdue_minutes, "missing": cp.missing(), "behind": cp.behind(),

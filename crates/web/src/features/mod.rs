@@ -46,3 +46,24 @@ pub fn routes() -> Router<AppState> {
         .merge(attachments::routes())
         .merge(audit::routes())
 }
+
+/// The time zone of a user's own municipality (their first grant in one); UTC for those with
+/// none, such as the administrator (docs/decisions/0010-local-time.md).
+pub async fn user_zone(
+    c: &mut sqlx::AnyConnection,
+    me: &crate::auth::Current,
+) -> Result<metoda_domain::time::LocalZone, crate::error::AppError> {
+    match me.principal.grants.iter().find_map(|g| g.municipality_id) {
+        Some(m) => Ok(metoda_store::municipalities::zone(c, m).await?),
+        None => Ok(metoda_domain::time::LocalZone::UTC),
+    }
+}
+
+/// Today in a municipality (docs/decisions/0010-local-time.md).
+pub async fn local_today(
+    state: &AppState,
+    c: &mut sqlx::AnyConnection,
+    municipality_id: i64,
+) -> Result<time::Date, crate::error::AppError> {
+    Ok(state.today(metoda_store::municipalities::zone(c, municipality_id).await?))
+}

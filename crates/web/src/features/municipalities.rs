@@ -192,10 +192,12 @@ struct NewForm {
     region_id: String,
     name: String,
     authority_name: String,
+    utc_offset_minutes: Option<i64>,
 }
 
 async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(f): Form<NewForm>) -> PageResult {
-    let input = MunicipalityInput { name: f.name, authority_name: f.authority_name };
+    let input =
+        MunicipalityInput { name: f.name, authority_name: f.authority_name, utc_offset_minutes: f.utc_offset_minutes };
     let region_id = f.region_id.trim().parse::<i64>().ok();
     match create(&state, &me, &ctx, region_id, &input).await {
         Ok(m) => {
@@ -254,6 +256,7 @@ async fn view_with(
     let form = form.unwrap_or_else(|| MunicipalityInput {
         name: m.name.clone(),
         authority_name: m.authority_name.clone().unwrap_or_default(),
+        utc_offset_minutes: Some(m.utc_offset_minutes),
     });
     let page = ViewPage {
         l: Layout::new(ctx, m.name.clone(), "/municipalities").with_errors(errors),
@@ -340,6 +343,8 @@ pub struct NewMunicipality {
     pub region_id: Option<i64>,
     pub name: String,
     pub authority_name: String,
+    /// Minutes east of UTC, one of the Russian zones (120 … 720); Moscow time (180) when absent.
+    pub utc_offset_minutes: Option<i64>,
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -372,7 +377,8 @@ pub async fn api_create(
     body: JsonIn<NewMunicipality>,
 ) -> ApiResult<Municipality> {
     let b = json_body(body)?;
-    let input = MunicipalityInput { name: b.name, authority_name: b.authority_name };
+    let input =
+        MunicipalityInput { name: b.name, authority_name: b.authority_name, utc_offset_minutes: b.utc_offset_minutes };
     Ok(Json(create(&state, &me, &ctx, b.region_id, &input).await?))
 }
 

@@ -22,7 +22,6 @@ use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Path, Query};
 use crate::features::municipalities::form_errors;
-use crate::features::teachers::today;
 use crate::pages::{Layout, field, pairs, redirect_with, render, render_status};
 
 pub fn routes() -> Router<AppState> {
@@ -83,7 +82,7 @@ async fn register(
         .await
         .map_err(|_| AppError::Validation(vec![FieldError::new("municipality_id", "Такого муниципалитета нет")]))?;
     require(me, Action::Create, &res(&m))?;
-    let d = input.parse(today()).map_err(AppError::Validation)?;
+    let d = input.parse(state.today(m.zone())).map_err(AppError::Validation)?;
     let settings = crate::features::associations::profile_settings(&mut tx, m.profile_id).await?;
     let o = orders::register(&mut tx, &ctx.actor(), &m, settings.as_ref(), &d).await?;
     tx.commit().await?;
@@ -195,9 +194,16 @@ async fn form_page(
 }
 
 async fn new_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<NewQuery>) -> PageResult {
+    // The date defaults to today in the municipality asked for, else in the user's own.
+    let mut c = state.db.conn().await?;
+    let zone = match q.municipality_id.as_deref().and_then(|s| s.parse::<i64>().ok()) {
+        Some(mid) => municipalities::zone(&mut c, mid).await?,
+        None => crate::features::user_zone(&mut c, &me).await?,
+    };
+    drop(c);
     let form = OrderInput {
         kind: q.kind.unwrap_or_else(|| "create_association".into()),
-        date: values::ru_date(today()),
+        date: values::ru_date(state.today(zone)),
         association_id: q.association_id.and_then(|s| s.parse().ok()),
         ..Default::default()
     };

@@ -34,7 +34,6 @@ use crate::error::{ApiError, ApiResult, AppError, JsonIn, PageResult, json_body}
 use crate::extract::{Form, Path};
 use crate::features::associations::settings_of;
 use crate::features::municipalities::form_errors;
-use crate::features::teachers::today;
 use crate::pages::{Layout, d, redirect_with, render_status};
 
 pub fn routes() -> Router<AppState> {
@@ -103,7 +102,8 @@ async fn create(
             "Муниципалитету не назначен профиль положения: период и порядок утверждения плана неизвестны".into(),
         )
     })?;
-    let (year, prefill) = input.parse(year_of(settings.plan_period.value, today())).map_err(AppError::Validation)?;
+    let today = crate::features::local_today(state, &mut *state.db.conn().await?, a.municipality_id).await?;
+    let (year, prefill) = input.parse(year_of(settings.plan_period.value, today)).map_err(AppError::Validation)?;
     let mut tx = state.db.begin().await?;
     let made = plans::create_from(&mut tx, &ctx.actor(), &a, &settings, year, prefill).await?;
     tx.commit().await?;
@@ -341,8 +341,8 @@ pub async fn section(
     settings: Option<&ProfileSettings>,
 ) -> Result<PlanSection, AppError> {
     let period = period_of(settings);
-    let current = year_of(period, today());
     let mut c = state.db.conn().await?;
+    let current = year_of(period, crate::features::local_today(state, &mut c, a.municipality_id).await?);
     let list = plans::for_association(&mut c, a.id).await?;
     let cyclogram_rows = metoda_store::cyclograms::list(&mut c, a.id).await?.len();
     let years: Vec<(i32, String)> = (current - 1..=current + 1)
@@ -601,12 +601,13 @@ async fn view_with(
     let mut c = state.db.conn().await?;
     let items = plans::items(&mut c, &p).await?;
     let amendments = plans::amendments(&mut c, p.id).await?;
+    let zone = metoda_store::municipalities::zone(&mut c, a.municipality_id).await?;
     drop(c);
     let (progress, total) = progress(period, &execution_of(&items));
     let (from, to) = p.bounds();
     let can_edit = a.is_active() && me.may(Action::Update, &work(&a));
     let page = ViewPage {
-        l: Layout::new(ctx, p.title.clone(), "/associations").with_errors(errors),
+        l: Layout::new(ctx, p.title.clone(), "/associations").with_errors(errors).with_zone(zone),
         period_label: year_label(period, p.year),
         bounds: format!("{} – {}", metoda_domain::values::ru_date(from), metoda_domain::values::ru_date(to)),
         path,

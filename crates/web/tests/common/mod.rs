@@ -61,6 +61,8 @@ pub struct TestApp {
     /// The first order of A (creating its association) and an order of B.
     pub a_order: i64,
     pub b_order: i64,
+    /// The clock of the server's requests.
+    pub clock: metoda_web::Clock,
     pub server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -75,7 +77,9 @@ impl TestApp {
             &actor,
             loaded.region_id,
             &MunicipalityInput {
-                name: "Город Б".into(), authority_name: "Отдел образования Б".into()
+                name: "Город Б".into(),
+                authority_name: "Отдел образования Б".into(),
+                utc_offset_minutes: None,
             }
             .parse()
             .unwrap(),
@@ -189,7 +193,10 @@ impl TestApp {
         tx.commit().await.unwrap();
         let _ = ScopeKind::System;
 
-        let state = metoda_web::AppState { db: t.db.clone(), config: metoda_web::WebConfig::default() };
+        // The system clock; a test stops it with `app.clock.set(…)`.
+        let clock = metoda_web::Clock::system();
+        let state =
+            metoda_web::AppState { db: t.db.clone(), config: metoda_web::WebConfig::default(), clock: clock.clone() };
         let running = metoda_web::spawn(state, "127.0.0.1:0").await.unwrap();
         TestApp {
             base: format!("http://{}", running.addr),
@@ -210,6 +217,7 @@ impl TestApp {
             b_teacher,
             a_order,
             b_order,
+            clock,
             t,
             server: running.handle,
         }
