@@ -596,14 +596,7 @@ async fn an_organization_edited_by_two_keeps_the_first_save() {
 #[tokio::test]
 async fn a_result_saved_on_an_old_version_is_refused() {
     let app = TestApp::start().await;
-    let owner: i64 = {
-        let mut c = app.t.db.conn().await.unwrap();
-        sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1")
-            .bind(app.a_user)
-            .fetch_one(&mut *c)
-            .await
-            .unwrap()
-    };
+    let owner = common::teacher_of_account(&app, app.a_user).await;
     let today = metoda_domain::values::iso_date(time::OffsetDateTime::now_utc().date());
     let body = |title: &str, version: Option<i64>| {
         json!({"kind": "publication", "teacher_ids": [owner], "title": title, "level": "regional",

@@ -309,3 +309,9 @@ pub async fn count(app: &TestApp, table: &str) -> i64 {
     let mut c = app.t.db.conn().await.unwrap();
     sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&mut *c).await.unwrap()
 }
+
+/// The teacher record a user account is linked to.
+pub async fn teacher_of_account(app: &TestApp, user_id: i64) -> i64 {
+    let mut c = app.t.db.conn().await.unwrap();
+    sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1").bind(user_id).fetch_one(&mut *c).await.unwrap()
+}
