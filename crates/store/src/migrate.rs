@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0014_municipality_time_zone.sql"),
     },
     Migration { version: 15, name: "versions", sql: include_str!("../migrations/0015_versions.sql") },
+    Migration { version: 16, name: "more versions", sql: include_str!("../migrations/0016_more_versions.sql") },
 ];
 
 /// The schema version this binary expects.
