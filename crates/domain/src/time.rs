@@ -74,6 +74,11 @@ impl LocalZone {
         now.to_offset(self.offset()).date()
     }
 
+    /// The instant a local day begins (its 00:00 here), for bounds on stored UTC timestamps.
+    pub fn day_start(self, d: Date) -> OffsetDateTime {
+        PrimitiveDateTime::new(d, ::time::Time::MIDNIGHT).assume_offset(self.offset()).to_offset(UtcOffset::UTC)
+    }
+
     /// A stored UTC timestamp (RFC 3339) as local date and time; None when it is not a timestamp.
     pub fn local(self, stored: &str) -> Option<PrimitiveDateTime> {
         let t = OffsetDateTime::parse(stored.trim(), &::time::format_description::well_known::Rfc3339).ok()?;
@@ -93,6 +98,12 @@ impl LocalZone {
 mod tests {
     use super::*;
     use ::time::macros::{date, datetime};
+
+    #[test]
+    fn a_local_day_in_utc7_begins_at_17_utc_the_day_before() {
+        assert_eq!(LocalZone::UTC7.day_start(date!(2026 - 05 - 31)), datetime!(2026-05-30 17:00 UTC));
+        assert_eq!(LocalZone::UTC.day_start(date!(2026 - 05 - 31)), datetime!(2026-05-31 00:00 UTC));
+    }
 
     #[test]
     fn late_evening_utc_is_already_tomorrow_in_utc7() {

@@ -3,6 +3,7 @@
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::{AnyConnection, FromRow};
+use time::OffsetDateTime;
 
 use crate::{Actor, Result, now};
 
@@ -94,8 +95,10 @@ pub struct Filter {
     pub entity_id: Option<i64>,
     pub action: Option<String>,
     pub actor: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
+    /// Entries at or after this instant.
+    pub since: Option<OffsetDateTime>,
+    /// Entries before this instant.
+    pub before: Option<OffsetDateTime>,
     pub text: Option<String>,
     /// Entities whose summaries the text search leaves out (summaries the reader may not see).
     pub text_skips: Vec<String>,
@@ -129,12 +132,12 @@ pub async fn list(conn: &mut AnyConnection, f: &Filter) -> Result<(Vec<Entry>, i
     if let Some(a) = &f.actor {
         push("actor = ?", a.as_str().into(), &mut args);
     }
-    if let Some(d) = &f.from {
-        push("at >= ?", d.as_str().into(), &mut args);
+    // Stored stamps have a fixed width, so their text order is their time order.
+    if let Some(t) = f.since {
+        push("at >= ?", crate::stamp(t).into(), &mut args);
     }
-    if let Some(d) = &f.to {
-        // `to` is a date: include the whole day.
-        push("at < ?", format!("{d}T99").into(), &mut args);
+    if let Some(t) = f.before {
+        push("at < ?", crate::stamp(t).into(), &mut args);
     }
     if let Some(t) = &f.text {
         push("search_text LIKE ?", format!("%{}%", t.trim().to_lowercase()).into(), &mut args);

@@ -57,6 +57,20 @@ pub async fn zone(conn: &mut AnyConnection, id: i64) -> Result<LocalZone> {
     Ok(m.map_or(LocalZone::UTC, LocalZone::stored))
 }
 
+/// The time zone of a region: its municipalities' most common zone (the lowest offset on a tie);
+/// UTC for a region without municipalities. For a user who works across a region, such as the
+/// region operator (docs/decisions/0010-local-time.md).
+pub async fn region_zone(conn: &mut AnyConnection, region_id: i64) -> Result<LocalZone> {
+    let m: Option<i64> = sqlx::query_scalar(
+        "SELECT utc_offset_minutes FROM municipalities WHERE region_id = $1 AND archived_at IS NULL
+         GROUP BY utc_offset_minutes ORDER BY COUNT(*) DESC, utc_offset_minutes LIMIT 1",
+    )
+    .bind(region_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(m.map_or(LocalZone::UTC, LocalZone::stored))
+}
+
 /// The time zones of every municipality, by id (for lists whose records span municipalities).
 pub async fn zones(conn: &mut AnyConnection) -> Result<std::collections::HashMap<i64, LocalZone>> {
     let rows: Vec<(i64, i64)> =

@@ -99,3 +99,69 @@ async fn the_time_zone_is_set_on_the_municipality() {
     let a: Value = op.get(&format!("/api/v1/municipalities/{}", app.muni_a)).await.json().await.unwrap();
     assert_eq!(a["utc_offset_minutes"], 420, "the demo's Томский район is UTC+7");
 }
+
+/// At 18:00 UTC on 2 December it is already 3 December in Tomsk: a teacher born on 3 December
+/// has had the birthday there (card, API and bank), and the year of a new topic is Tomsk's.
+#[tokio::test]
+async fn a_teacher_s_age_turns_at_local_midnight() {
+    let app = TestApp::start().await;
+    let t = app.a_teacher;
+    let mut c = app.t.db.conn().await.unwrap();
+    sqlx::query("UPDATE teachers SET birth_date = '1990-12-03' WHERE id = $1").bind(t).execute(&mut *c).await.unwrap();
+    drop(c);
+    let head = app.login("uo.head").await;
+
+    app.clock.set(datetime!(2026-12-02 18:00 UTC));
+    let v: Value = head.get(&format!("/api/v1/teachers/{t}")).await.json().await.unwrap();
+    assert_eq!(v["personal"]["age"], 36, "{v}");
+    let bank: Value = head.get("/api/v1/teachers?per_page=200").await.json().await.unwrap();
+    let row = bank["teachers"].as_array().unwrap().iter().find(|r| r["id"] == t).cloned().unwrap();
+    assert_eq!(row["personal"]["age"], 36, "{row}");
+
+    app.clock.set(datetime!(2026-12-02 16:59 UTC));
+    let v: Value = head.get(&format!("/api/v1/teachers/{t}")).await.json().await.unwrap();
+    assert_eq!(v["personal"]["age"], 35, "23:59 in Tomsk: the day before the birthday; {v}");
+
+    // 31 August 20:00 UTC is 1 September in Tomsk: the new academic year's topic.
+    app.clock.set(datetime!(2026-08-31 20:00 UTC));
+    let r = head.put_json(&format!("/api/v1/teachers/{t}/topic"), json!({"topic": "Смысловое чтение"})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let y: Value = r.json().await.unwrap();
+    assert_eq!(y["year"], 2026, "{y}");
+}
+
+/// The audit trail's dates are the municipality's days: an entry stamped 20:00 UTC on 30 May
+/// belongs to 31 May in Tomsk.
+#[tokio::test]
+async fn the_audit_filter_counts_local_days() {
+    let app = TestApp::start().await;
+    let mut c = app.t.db.conn().await.unwrap();
+    let region: i64 = sqlx::query_scalar("SELECT region_id FROM municipalities WHERE id = $1")
+        .bind(app.muni_a)
+        .fetch_one(&mut *c)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, region_id, municipality_id, entity, entity_id, action, summary, changes, search_text)
+         VALUES ('2026-05-30T20:00:00.000000Z', 'cli:test', $1, $2, 'organization', 1, 'update', 'Метка местного дня', '{}', 'метка местного дня')",
+    )
+    .bind(region)
+    .bind(app.muni_a)
+    .execute(&mut *c)
+    .await
+    .unwrap();
+    drop(c);
+    let head = app.login("uo.head").await;
+    let count = |from: &str, to: &str| {
+        let path = format!("/api/v1/audit?municipality_id={}&q=метка местного дня&from={from}&to={to}", app.muni_a);
+        let head = &head;
+        async move {
+            let v: Value = head.get(&path).await.json().await.unwrap();
+            v["total"].as_i64().unwrap_or_else(|| panic!("{v}"))
+        }
+    };
+    assert_eq!(count("2026-05-31", "2026-05-31").await, 1);
+    assert_eq!(count("2026-05-30", "2026-05-30").await, 0, "30 May in UTC, but 31 May in Tomsk");
+    assert_eq!(count("", "2026-05-30").await, 0);
+    assert_eq!(count("2026-05-31", "").await, 1);
+}

@@ -31,7 +31,7 @@ use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path, Query};
 use crate::features::associations::profile_settings;
 use crate::features::meetings::settings_for;
-use crate::features::teachers::{Chart, chart, today};
+use crate::features::teachers::{Chart, chart};
 use crate::pages::{Layout, redirect_with, render};
 
 pub fn routes() -> Router<AppState> {
@@ -128,9 +128,9 @@ fn thaw(text: &str, association: &str, period: Period, version: i64) -> Result<C
     }
 }
 
-/// The current academic year, or the one asked for.
-pub(crate) fn year_or_now(y: Option<i32>) -> i32 {
-    y.unwrap_or_else(|| AcademicYear::containing(today()).0)
+/// The academic year containing `today`, or the one asked for.
+pub(crate) fn year_or_now(y: Option<i32>, today: time::Date) -> i32 {
+    y.unwrap_or_else(|| AcademicYear::containing(today).0)
 }
 
 /// A year the analysis can be about.
@@ -165,18 +165,19 @@ fn period_of(year: Option<i32>, kind: Option<&str>) -> Result<Asked, AppError> {
 }
 
 impl Asked {
-    /// The period of this kind (the current academic year, or the last calendar year, by default).
-    fn of(self, kind: PlanPeriod) -> Period {
+    /// The period of this kind (by default the academic year containing `today`, or the calendar
+    /// year before it).
+    fn of(self, kind: PlanPeriod, today: time::Date) -> Period {
         let year = self.year.unwrap_or_else(|| match kind {
-            PlanPeriod::AcademicYear => AcademicYear::containing(today()).0,
-            PlanPeriod::CalendarYear => today().year() - 1,
+            PlanPeriod::AcademicYear => AcademicYear::containing(today).0,
+            PlanPeriod::CalendarYear => today.year() - 1,
         });
         Period { kind, year }
     }
 
     /// The period under a profile: the kind asked, else the first the profile reports for;
     /// refused when the profile does not report for it.
-    fn resolve(self, s: &ProfileSettings) -> Result<Period, AppError> {
+    fn resolve(self, s: &ProfileSettings, today: time::Date) -> Result<Period, AppError> {
         let kinds = analysis::periods(&s.analysis_deadlines.value);
         let kind = self.kind.unwrap_or(kinds[0]);
         if !kinds.contains(&kind) {
@@ -185,7 +186,7 @@ impl Asked {
                 format!("Положение муниципалитета не предусматривает анализ за {}", kind.label_ru()),
             )]));
         }
-        Ok(self.of(kind))
+        Ok(self.of(kind, today))
     }
 
     /// `year=…[&period=…]`, to come back to the same page.
@@ -232,17 +233,20 @@ fn period_words(s: &ProfileSettings, kind: PlanPeriod) -> String {
     words
 }
 
+/// An association the user may act on, its regulation profile's settings, and today in its
+/// municipality.
 async fn load(
     state: &AppState,
     me: &Current,
     id: i64,
     action: Action,
-) -> Result<(Association, ProfileSettings), AppError> {
+) -> Result<(Association, ProfileSettings, time::Date), AppError> {
     let mut c = state.db.conn().await?;
     let a = associations::get(&mut c, id).await?;
     require(me, action, &res(&a))?;
     let s = settings_for(&mut c, &a).await?;
-    Ok((a, s))
+    let today = crate::features::local_today(state, &mut c, a.municipality_id).await?;
+    Ok((a, s, today))
 }
 
 /// Words for one source of a number.
@@ -514,8 +518,8 @@ async fn set_text(
     n: u8,
     text: &str,
 ) -> Result<(), AppError> {
-    let (a, s) = load(state, me, id, Action::Update).await?;
-    let period = asked.resolve(&s)?;
+    let (a, s, today) = load(state, me, id, Action::Update).await?;
+    let period = asked.resolve(&s, today)?;
     let mut tx = state.db.begin().await?;
     let r = reports::open(&mut tx, &ctx.actor(), &a, &s, period).await?;
     reports::set_text(&mut tx, &ctx.actor(), &a, &r, n, text).await?;
@@ -524,8 +528,8 @@ async fn set_text(
 }
 
 async fn submit(state: &AppState, me: &Current, ctx: &Ctx, id: i64, asked: Asked) -> Result<Report, AppError> {
-    let (a, s) = load(state, me, id, Action::Update).await?;
-    let period = asked.resolve(&s)?;
+    let (a, s, today) = load(state, me, id, Action::Update).await?;
+    let period = asked.resolve(&s, today)?;
     if !a.is_active() {
         return Err(AppError::Conflict("Объединение ликвидировано".into()));
     }
@@ -560,8 +564,8 @@ async fn decide(
     asked: Asked,
     d: &DecisionInput,
 ) -> Result<Report, AppError> {
-    let (a, s) = load(state, me, id, Action::View).await?;
-    let period = asked.resolve(&s)?;
+    let (a, s, today) = load(state, me, id, Action::View).await?;
+    let period = asked.resolve(&s, today)?;
     require(me, Action::Update, &decision_res(&a, &s, period))?;
     let mut tx = state.db.begin().await?;
     let r = reports::find(&mut tx, a.id, period)
@@ -633,13 +637,12 @@ async fn view_with(
     asked: Asked,
     errors: Vec<FieldError>,
 ) -> PageResult {
-    let (a, s) = load(state, me, id, Action::View).await?;
-    let period = asked.resolve(&s)?;
+    let (a, s, today) = load(state, me, id, Action::View).await?;
+    let period = asked.resolve(&s, today)?;
     let b = body(state, &a, &s, period).await?;
     let can_edit = a.is_active() && me.may(Action::Update, &res(&a));
     let can_decide = me.may(Action::Update, &decision_res(&a, &s, period));
     let zone = metoda_store::municipalities::zone(&mut *state.db.conn().await?, a.municipality_id).await?;
-    let today = state.today(zone);
     let now = match period.kind {
         PlanPeriod::AcademicYear => AcademicYear::containing(today).0,
         PlanPeriod::CalendarYear => today.year() - 1,
@@ -770,8 +773,8 @@ pub async fn api_get(
     Query(q): Query<ApiYear>,
 ) -> ApiResult<AnalysisBody> {
     let asked = period_of(q.year, q.period.as_deref())?;
-    let (a, s) = load(&state, &me, id, Action::View).await?;
-    Ok(Json(body(&state, &a, &s, asked.resolve(&s)?).await?))
+    let (a, s, today) = load(&state, &me, id, Action::View).await?;
+    Ok(Json(body(&state, &a, &s, asked.resolve(&s, today)?).await?))
 }
 
 /// Write the head's text of a section (1–24); empty text removes it.
@@ -787,8 +790,8 @@ pub async fn api_text(
 ) -> ApiResult<AnalysisBody> {
     let p = period_of(Some(year), q.period.as_deref())?;
     set_text(&state, &me, &ctx, id, p, n, &json_body(b)?.text).await?;
-    let (a, s) = load(&state, &me, id, Action::View).await?;
-    Ok(Json(body(&state, &a, &s, p.resolve(&s)?).await?))
+    let (a, s, today) = load(&state, &me, id, Action::View).await?;
+    Ok(Json(body(&state, &a, &s, p.resolve(&s, today)?).await?))
 }
 
 /// Submit the analysis: frozen as the next version; late when after the profile's deadline.
@@ -849,8 +852,8 @@ fn file_of(id: i64, period: Period, ext: &str) -> String {
 /// The whole analysis as a Word document: the 24 sections, then the indicator table.
 async fn docx_of(state: &AppState, me: &Current, id: i64, asked: Asked) -> Result<axum::response::Response, AppError> {
     use metoda_docs::analysis_docx::{AnalysisDoc, AnalysisSection, analysis_docx};
-    let (a, s) = load(state, me, id, Action::View).await?;
-    let period = asked.resolve(&s)?;
+    let (a, s, today) = load(state, me, id, Action::View).await?;
+    let period = asked.resolve(&s, today)?;
     let b = body(state, &a, &s, period).await?;
     let zone = metoda_store::municipalities::zone(&mut *state.db.conn().await?, a.municipality_id).await?;
     let subtitle = match &b.report {
@@ -890,8 +893,8 @@ async fn docx_of(state: &AppState, me: &Current, id: i64, asked: Asked) -> Resul
 
 /// The indicator table as a spreadsheet.
 async fn xlsx_of(state: &AppState, me: &Current, id: i64, asked: Asked) -> Result<axum::response::Response, AppError> {
-    let (a, s) = load(state, me, id, Action::View).await?;
-    let period = asked.resolve(&s)?;
+    let (a, s, today) = load(state, me, id, Action::View).await?;
+    let period = asked.resolve(&s, today)?;
     let b = body(state, &a, &s, period).await?;
     let bytes = metoda_docs::analysis_xlsx::indicators_xlsx(&title_of(&a, period), &lines_of(&b))
         .map_err(AppError::internal)?;
@@ -1102,9 +1105,10 @@ async fn overview(state: &AppState, me: &Current, q: &OverviewQuery) -> Result<O
     }
     // One municipality, one profile: the periods it reports for.
     let settings = profile_settings(&mut c, m.profile_id).await?;
+    let today = crate::features::local_today(state, &mut c, m.id).await?;
     let period = match &settings {
-        Some(s) => asked.resolve(s)?,
-        None => asked.of(asked.kind.unwrap_or(PlanPeriod::AcademicYear)),
+        Some(s) => asked.resolve(s, today)?,
+        None => asked.of(asked.kind.unwrap_or(PlanPeriod::AcademicYear), today),
     };
     let (year, period_label, kind) = (period.year, period.label_ru(), period.kind.code().to_owned());
     let periods = settings
@@ -1306,8 +1310,6 @@ pub struct RegionQuery {
 
 async fn region_rollup(state: &AppState, me: &Current, q: &RegionQuery) -> Result<RegionRollup, AppError> {
     let asked = period_of(q.year, q.period.as_deref())?;
-    let period = asked.of(asked.kind.unwrap_or(PlanPeriod::AcademicYear));
-    let year = period.year;
     let region_id = match q.region_id.or_else(|| me.principal.grants.iter().find_map(|g| g.region_id)) {
         Some(r) => r,
         // the administrator: the first region
@@ -1320,6 +1322,9 @@ async fn region_rollup(state: &AppState, me: &Current, q: &RegionQuery) -> Resul
     };
     require(me, Action::View, &Resource::RegionSummary { region_id })?;
     let mut c = state.db.conn().await?;
+    let today = state.today(metoda_store::municipalities::region_zone(&mut c, region_id).await?);
+    let period = asked.of(asked.kind.unwrap_or(PlanPeriod::AcademicYear), today);
+    let year = period.year;
     let list = metoda_store::municipalities::list(&mut c, Some(region_id), false).await?;
     // The municipalities whose profile reports for the period (the calendar year's reports go to
     // РУМО only where the regulation says so: 004), and every period some profile reports for.
@@ -1460,15 +1465,16 @@ mod tests {
     fn a_period_left_out_is_the_profile_s_first_and_one_it_does_not_report_for_is_refused() {
         let s002 = settings("seed-002");
         let s004 = settings("seed-004");
+        let today = time::macros::date!(2026 - 12 - 03);
         let none = period_of(Some(2025), None).unwrap();
         let calendar = period_of(Some(2025), Some("calendar_year")).unwrap();
-        assert_eq!(none.resolve(&s002).unwrap().kind, PlanPeriod::AcademicYear);
-        assert!(calendar.resolve(&s002).is_err(), "002 reports for the academic year only");
-        assert_eq!(calendar.resolve(&s004).unwrap().kind, PlanPeriod::CalendarYear);
+        assert_eq!(none.resolve(&s002, today).unwrap().kind, PlanPeriod::AcademicYear);
+        assert!(calendar.resolve(&s002, today).is_err(), "002 reports for the academic year only");
+        assert_eq!(calendar.resolve(&s004, today).unwrap().kind, PlanPeriod::CalendarYear);
         // A profile that reports for the calendar year only opens it without being asked.
         let mut only_calendar = s004.clone();
         only_calendar.analysis_deadlines.value.retain(|d: &AnalysisDeadline| d.period == PlanPeriod::CalendarYear);
-        assert_eq!(none.resolve(&only_calendar).unwrap().kind, PlanPeriod::CalendarYear);
+        assert_eq!(none.resolve(&only_calendar, today).unwrap().kind, PlanPeriod::CalendarYear);
         assert!(period_of(Some(2025), Some("weekly")).is_err() && period_of(Some(3000), None).is_err());
         assert_eq!(calendar.query(), "year=2025&period=calendar_year");
         assert_eq!(Asked { kind: None, year: Some(2025) }.query(), "year=2025");

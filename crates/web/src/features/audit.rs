@@ -51,12 +51,10 @@ fn nonempty(s: &Option<String>) -> Option<String> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
-fn date(s: &Option<String>, field: &str, label: &str) -> Result<Option<String>, AppError> {
+fn date(s: &Option<String>, field: &str, label: &str) -> Result<Option<time::Date>, AppError> {
     match nonempty(s) {
         None => Ok(None),
-        Some(v) => metoda_domain::values::date(field, label, &v)
-            .map(|d| Some(metoda_domain::values::iso_date(d)))
-            .map_err(|e| AppError::Validation(vec![e])),
+        Some(v) => metoda_domain::values::date(field, label, &v).map(Some).map_err(|e| AppError::Validation(vec![e])),
     }
 }
 
@@ -82,8 +80,6 @@ async fn filter(c: &mut AnyConnection, me: &Current, q: &AuditQuery) -> Result<(
         entity_id: nonempty(&q.entity_id).and_then(|s| s.parse().ok()),
         action: nonempty(&q.action),
         actor: nonempty(&q.actor).map(|s| s.to_lowercase()),
-        from: date(&q.from, "from", "Дата с")?,
-        to: date(&q.to, "to", "Дата по")?,
         text: nonempty(&q.q),
         page: q.page.unwrap_or(1).max(1),
         per_page: 50,
@@ -115,6 +111,13 @@ async fn filter(c: &mut AnyConnection, me: &Current, q: &AuditQuery) -> Result<(
     } else {
         return Err(AppError::Forbidden);
     }
+    // The dates are days where the reader looks: the chosen municipality's, else the reader's own.
+    let zone = match f.municipality_id.and_then(|id| munis.iter().find(|m| m.id == id)) {
+        Some(m) => m.zone(),
+        None => crate::features::user_zone(c, me).await?,
+    };
+    f.since = date(&q.from, "from", "Дата с")?.map(|d| zone.day_start(d));
+    f.before = date(&q.to, "to", "Дата по")?.and_then(|d| d.next_day()).map(|d| zone.day_start(d));
     Ok((f, munis))
 }
 

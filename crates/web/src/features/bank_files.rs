@@ -22,7 +22,7 @@ use crate::AppState;
 use crate::auth::{Current, Me};
 use crate::error::{AppError, PageResult};
 use crate::extract::{Path, Query};
-use crate::features::teachers::{BankQuery, can, today, view};
+use crate::features::teachers::{BankQuery, can, view};
 use crate::pages::{Layout, redirect_with, render, render_status};
 
 pub fn routes() -> Router<AppState> {
@@ -152,7 +152,7 @@ async fn check(
     rows: Vec<ImportRow>,
     mut file_problems: Vec<metoda_docs::import::CellProblem>,
 ) -> Result<(Vec<PreviewRow>, Vec<TeacherInput>), AppError> {
-    let today = today();
+    let today = state.today(m.zone());
     let mut c = state.db.conn().await?;
     let all_orgs =
         organizations::list(&mut c, &organizations::Filter { municipality_id: Some(m.id), ..Default::default() })
@@ -268,7 +268,7 @@ async fn upload_submit(State(state): State<AppState>, Me(me, ctx): Me, mut mp: M
     let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return refuse("Выберите файл XLSX или CSV с банком данных педагогов".into());
     };
-    let sheet = match read_teachers(&bytes, &file_name, today()) {
+    let sheet = match read_teachers(&bytes, &file_name, state.today(m.zone())) {
         Ok(s) => s,
         Err(refusal) => return refuse(refusal.to_string()),
     };
@@ -310,7 +310,7 @@ async fn apply_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): 
     if !list.iter().any(|(x, _)| x.id == m.id) {
         return Err(AppError::Forbidden);
     }
-    let done = imports::apply(&mut tx, &ctx.actor(), id, me.user.id, scope, today()).await?;
+    let done = imports::apply(&mut tx, &ctx.actor(), id, me.user.id, scope, state.today(m.zone())).await?;
     tx.commit().await?;
     Ok(redirect_with(
         &format!("/teachers?municipality_id={}", m.id),
@@ -329,12 +329,12 @@ async fn export(
     if metoda_domain::access::teacher_scope(&me.principal).is_empty() {
         return Err(AppError::Forbidden);
     }
-    let today = today();
     let mut f = q.filter_for(&me);
     f.page = 1;
     f.per_page = 1000;
     let mut rows = vec![];
     let mut c = state.db.conn().await?;
+    let today = crate::features::user_today(&state, &mut c, &me).await?;
     loop {
         let (page, total) = teachers::list(&mut c, &f, today).await?;
         let n = page.len();

@@ -80,10 +80,11 @@ async fn home(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
         .filter(|x| x.closed_at.is_none())
         .collect();
     let unread = metoda_store::meetings::unread(&mut c, me.user.id).await?;
+    let today = crate::features::user_today(&state, &mut c, &me).await?;
     render(&HomePage {
         tasks,
         unread,
-        today: crate::features::teachers::today(),
+        today,
         l: Layout::new(&ctx, "Главная", "/"),
         roles: me.grants.iter().map(|g| format!("{} — {}", g.role_label(), g.scope_name)).collect(),
         admin: is_admin(&me),

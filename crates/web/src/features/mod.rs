@@ -47,16 +47,31 @@ pub fn routes() -> Router<AppState> {
         .merge(audit::routes())
 }
 
-/// The time zone of a user's own municipality (their first grant in one); UTC for those with
-/// none, such as the administrator (docs/decisions/0010-local-time.md).
+/// The time zone a user works in: their own municipality's (their first grant in one), else
+/// their region's ([`metoda_store::municipalities::region_zone`]); UTC for those with neither, such
+/// as the administrator (docs/decisions/0010-local-time.md).
 pub async fn user_zone(
     c: &mut sqlx::AnyConnection,
     me: &crate::auth::Current,
 ) -> Result<metoda_domain::time::LocalZone, crate::error::AppError> {
-    match me.principal.grants.iter().find_map(|g| g.municipality_id) {
-        Some(m) => Ok(metoda_store::municipalities::zone(c, m).await?),
+    let grants = &me.principal.grants;
+    if let Some(m) = grants.iter().find_map(|g| g.municipality_id) {
+        return Ok(metoda_store::municipalities::zone(c, m).await?);
+    }
+    match grants.iter().find_map(|g| g.region_id) {
+        Some(r) => Ok(metoda_store::municipalities::region_zone(c, r).await?),
         None => Ok(metoda_domain::time::LocalZone::UTC),
     }
+}
+
+/// Today where the user works ([`user_zone`]): for dates checked or defaulted before the record's
+/// own municipality is known, and for lists that span municipalities.
+pub async fn user_today(
+    state: &AppState,
+    c: &mut sqlx::AnyConnection,
+    me: &crate::auth::Current,
+) -> Result<time::Date, crate::error::AppError> {
+    Ok(state.today(user_zone(c, me).await?))
 }
 
 /// Today in a municipality (docs/decisions/0010-local-time.md).

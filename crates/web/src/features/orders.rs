@@ -280,7 +280,7 @@ async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(oid): Pa
     let scans = metoda_store::attachments::list(&mut c, "order", oid, None).await?;
     let can_attach = me.may(Action::Create, &res(&municipality));
     render(&ViewPage {
-        l: Layout::new(&ctx, format!("Приказ № {}", o.number), "/orders"),
+        l: Layout::new(&ctx, format!("Приказ № {}", o.number), "/orders").with_zone(municipality.zone()),
         o,
         municipality,
         snapshot,

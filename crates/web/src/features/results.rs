@@ -34,7 +34,6 @@ use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path, Query};
 use crate::features::municipalities::form_errors;
-use crate::features::teachers::today;
 use crate::pages::{Layout, field, pairs, redirect_with, render_status};
 
 pub fn routes() -> Router<AppState> {
@@ -312,17 +311,17 @@ async fn add(state: &AppState, me: &Current, ctx: &Ctx, aid: i64, input: &NewRes
     let mut tx = state.db.begin().await?;
     let r = match input {
         NewResult::Student(i) => {
-            let d = i.parse(today()).map_err(AppError::Validation)?;
+            let d = i.parse(state.today(m.zone())).map_err(AppError::Validation)?;
             members_only(&mut tx, a.id, &d.teacher_ids, d.on, "teacher_ids").await?;
             results::add_student(&mut tx, &ctx.actor(), m.id, &d).await?
         }
         NewResult::Exam(i) => {
-            let d = i.parse(today(), &thresholds).map_err(AppError::Validation)?;
+            let d = i.parse(state.today(m.zone()), &thresholds).map_err(AppError::Validation)?;
             members_only(&mut tx, a.id, &[d.teacher_id], d.on, "teacher_id").await?;
             results::add_exam(&mut tx, &ctx.actor(), m.id, &d).await?
         }
         NewResult::Teacher(i) => {
-            let d = i.parse(today()).map_err(AppError::Validation)?;
+            let d = i.parse(state.today(m.zone())).map_err(AppError::Validation)?;
             members_only(&mut tx, a.id, &d.teacher_ids, d.on, "teacher_ids").await?;
             results::add_teacher_result(&mut tx, &ctx.actor(), m.id, &d).await?
         }
@@ -373,17 +372,17 @@ async fn update(
     let mut tx = state.db.begin().await?;
     let r = match input {
         NewResult::Student(i) => {
-            let d = i.parse(today()).map_err(AppError::Validation)?;
+            let d = i.parse(state.today(m.zone())).map_err(AppError::Validation)?;
             one_association(&mut tx, me, &m, &d.teacher_ids, d.on, "teacher_ids").await?;
             results::update_student(&mut tx, &ctx.actor(), &old, &d, change).await?
         }
         NewResult::Exam(i) => {
-            let d = i.parse(today(), &thresholds).map_err(AppError::Validation)?;
+            let d = i.parse(state.today(m.zone()), &thresholds).map_err(AppError::Validation)?;
             one_association(&mut tx, me, &m, &[d.teacher_id], d.on, "teacher_id").await?;
             results::update_exam(&mut tx, &ctx.actor(), &old, &d, change).await?
         }
         NewResult::Teacher(i) => {
-            let d = i.parse(today()).map_err(AppError::Validation)?;
+            let d = i.parse(state.today(m.zone())).map_err(AppError::Validation)?;
             one_association(&mut tx, me, &m, &d.teacher_ids, d.on, "teacher_ids").await?;
             results::update_teacher_result(&mut tx, &ctx.actor(), &old, &d, change).await?
         }
@@ -778,7 +777,7 @@ async fn list_with(
             _ => teacher.push(i),
         }
     }
-    let now = AcademicYear::containing(today()).0;
+    let now = AcademicYear::containing(state.today(m.zone())).0;
     let page = ListPage {
         l: Layout::new(ctx, format!("Результаты: {}", a.name), "/associations").with_errors(errors),
         a,
@@ -795,7 +794,7 @@ async fn list_with(
         locked,
         can_curate,
         posted,
-        today: metoda_domain::values::iso_date(today()),
+        today: metoda_domain::values::iso_date(state.today(m.zone())),
     };
     render_status(status, &page)
 }
@@ -806,7 +805,8 @@ async fn list_page(
     Path(aid): Path<i64>,
     Query(q): Query<YearQuery>,
 ) -> PageResult {
-    list_with(&state, &me, &ctx, aid, year_or_now(q.year), ("", vec![]), vec![], StatusCode::OK).await
+    let year = year_or_today(&state, &me, q.year).await?;
+    list_with(&state, &me, &ctx, aid, year, ("", vec![]), vec![], StatusCode::OK).await
 }
 
 /// After a page action: back to the association's results of the year, or the page with the errors.
@@ -839,9 +839,21 @@ fn ids(p: &[(String, String)], name: &str) -> Vec<i64> {
     p.iter().filter(|(k, _)| k == name).filter_map(|(_, v)| opt_id(v)).collect()
 }
 
+/// The academic year asked for, else the one containing today where the user works.
+async fn year_or_today(state: &AppState, me: &Current, y: Option<i32>) -> Result<i32, AppError> {
+    match y {
+        Some(y) => Ok(y),
+        None => {
+            let mut c = state.db.conn().await?;
+            Ok(year_or_now(None, crate::features::user_today(state, &mut c, me).await?))
+        }
+    }
+}
+
 /// The academic year of a typed date (to come back to), else the current one.
-fn year_of_date(raw: &str) -> i32 {
-    metoda_domain::values::date("on", "", raw).map_or_else(|_| year_or_now(None), |d| AcademicYear::containing(d).0)
+async fn year_of_date(state: &AppState, me: &Current, raw: &str) -> Result<i32, AppError> {
+    let typed = metoda_domain::values::date("on", "", raw).ok().map(|d| AcademicYear::containing(d).0);
+    year_or_today(state, me, typed).await
 }
 
 fn student_input(p: &[(String, String)]) -> StudentResultInput {
@@ -895,7 +907,7 @@ async fn student_submit(
 ) -> PageResult {
     let p = pairs(&body)?;
     let input = student_input(&p);
-    let year = year_of_date(&input.on);
+    let year = year_of_date(&state, &me, &input.on).await?;
     let r = add(&state, &me, &ctx, aid, &NewResult::Student(input)).await;
     done(
         &state,
@@ -918,7 +930,7 @@ async fn exam_submit(
 ) -> PageResult {
     let p = pairs(&body)?;
     let input = exam_input(&p);
-    let year = year_of_date(&input.on);
+    let year = year_of_date(&state, &me, &input.on).await?;
     let r = add(&state, &me, &ctx, aid, &NewResult::Exam(input)).await;
     done(&state, &me, &ctx, aid, year, ("exam", p), r, "Балл ЕГЭ записан; приложите скан подтверждающего документа")
         .await
@@ -932,7 +944,7 @@ async fn teacher_submit(
 ) -> PageResult {
     let p = pairs(&body)?;
     let input = teacher_input(&p);
-    let year = year_of_date(&input.on);
+    let year = year_of_date(&state, &me, &input.on).await?;
     let r = add(&state, &me, &ctx, aid, &NewResult::Teacher(input)).await;
     done(
         &state,
@@ -948,10 +960,12 @@ async fn teacher_submit(
 }
 
 /// The year of a result (to come back to its page).
-async fn year_of_result(state: &AppState, id: i64) -> Result<i32, AppError> {
-    let mut c = state.db.conn().await?;
-    let r = results::get(&mut c, id).await?;
-    Ok(i32::try_from(r.year).unwrap_or_else(|_| year_or_now(None)))
+async fn year_of_result(state: &AppState, me: &Current, id: i64) -> Result<i32, AppError> {
+    let year = {
+        let mut c = state.db.conn().await?;
+        i32::try_from(results::get(&mut c, id).await?.year).ok()
+    };
+    year_or_today(state, me, year).await
 }
 
 async fn scan_submit(
@@ -960,7 +974,7 @@ async fn scan_submit(
     Path((aid, rid)): Path<(i64, i64)>,
     mut mp: axum::extract::Multipart,
 ) -> PageResult {
-    let year = year_of_result(&state, rid).await?;
+    let year = year_of_result(&state, &me, rid).await?;
     let upload = read_upload(&mut mp).await?;
     let r = attach(&state, &me, &ctx, rid, upload).await;
     done(&state, &me, &ctx, aid, year, ("", vec![]), r, "Скан подтверждающего документа приложен").await
@@ -986,7 +1000,7 @@ async fn archive_submit(
     Path((aid, rid)): Path<(i64, i64)>,
     Form(f): Form<ReasonForm>,
 ) -> PageResult {
-    let year = year_of_result(&state, rid).await?;
+    let year = year_of_result(&state, &me, rid).await?;
     let r = archive(&state, &me, &ctx, rid, f.reason.as_deref(), f.version).await;
     done(&state, &me, &ctx, aid, year, ("", vec![]), r, "Результат удалён").await
 }
@@ -1132,7 +1146,7 @@ async fn edit_with(
         members,
         organizations,
         subjects,
-        today: metoda_domain::values::iso_date(today()),
+        today: metoda_domain::values::iso_date(state.today(m.zone())),
     };
     render_status(status, &page)
 }
@@ -1281,7 +1295,7 @@ async fn import_exam(
     };
     let sheet = metoda_docs::import::exam::read_exam_scores(&bytes, &file_name)
         .map_err(|refusal| ImportFailure::File(refusal.to_string()))?;
-    let today = today();
+    let today = state.today(m.zone());
     let mut c = state.db.conn().await?;
     let thresholds = results::thresholds(&mut c, m.id).await?;
     let mine = my_teachers(&mut c, me).await?;
@@ -1475,7 +1489,7 @@ async fn exam_import_submit(
     let file_name = file.as_ref().map(|(n, _)| n.clone()).unwrap_or_default();
     let (status, refusal, problems, bad_rows) = match import_exam(&state, &me, &ctx, aid, file).await {
         Ok((list, skipped)) => {
-            let year = list.first().map_or_else(|| year_or_now(None), |r| i32::try_from(r.year).unwrap_or(0));
+            let year = year_or_today(&state, &me, list.first().and_then(|r| i32::try_from(r.year).ok())).await?;
             let already = if skipped > 0 {
                 format!("; уже были внесены раньше и пропущены: {skipped}")
             } else {
@@ -1672,8 +1686,12 @@ async fn pending_with(
             &Resource::AnalysisDecision { region_id: m.region_id, municipality_id: m.id, to_region: false },
         )
     });
+    let zone = match &m {
+        Some(m) => m.zone(),
+        None => crate::features::user_zone(&mut *state.db.conn().await?, me).await?,
+    };
     let page = PendingPage {
-        l: Layout::new(ctx, "Подтверждение результатов", "/results/pending").with_errors(errors),
+        l: Layout::new(ctx, "Подтверждение результатов", "/results/pending").with_errors(errors).with_zone(zone),
         m,
         items,
         choices,
@@ -1862,7 +1880,7 @@ async fn non_objective_with(
     } else {
         vec![]
     };
-    let now = AcademicYear::containing(today()).0;
+    let now = AcademicYear::containing(state.today(m.zone())).0;
     let page = NonObjectivePage {
         l: Layout::new(ctx, format!("ОО с признаками необъективных результатов: {}", m.name), "/results/pending")
             .with_errors(errors),
@@ -1883,7 +1901,8 @@ async fn non_objective_page(
     Path(id): Path<i64>,
     Query(q): Query<YearQuery>,
 ) -> PageResult {
-    non_objective_with(&state, &me, &ctx, id, year_or_now(q.year), vec![], StatusCode::OK).await
+    let year = year_or_today(&state, &me, q.year).await?;
+    non_objective_with(&state, &me, &ctx, id, year, vec![], StatusCode::OK).await
 }
 
 async fn non_objective_submit(
@@ -1898,7 +1917,7 @@ async fn non_objective_submit(
         year: field(&p, "year").into(),
         subject: field(&p, "subject").into(),
     };
-    let year = AcademicYear::parse(&input.year).map_or_else(|| year_or_now(None), |y| y.0);
+    let year = year_or_today(&state, &me, AcademicYear::parse(&input.year).map(|y| y.0)).await?;
     match add_non_objective(&state, &me, &ctx, id, &input).await {
         Ok(_) => Ok(redirect_with(
             &format!("/municipalities/{id}/non-objective?year={year}"),
@@ -1920,7 +1939,7 @@ async fn non_objective_remove_submit(
     Query(q): Query<YearQuery>,
 ) -> PageResult {
     remove_non_objective(&state, &me, &ctx, id, eid).await?;
-    let year = year_or_now(q.year);
+    let year = year_or_today(&state, &me, q.year).await?;
     Ok(redirect_with(
         &format!("/municipalities/{id}/non-objective?year={year}"),
         "Организация исключена из списка",
@@ -1956,7 +1975,7 @@ pub async fn api_list(
     Query(q): Query<ApiYearQuery>,
 ) -> ApiResult<ResultList> {
     let (a, m) = association(&state, &me, aid).await?;
-    let year = year_or_now(q.year);
+    let year = year_or_now(q.year, state.today(m.zone()));
     Ok(Json(ResultList { year, results: for_association(&state, &me, &a, &m, year).await? }))
 }
 
@@ -2161,7 +2180,8 @@ pub async fn api_non_objective(
 ) -> ApiResult<Vec<NonObjectiveEntry>> {
     let m = municipality(&state, &me, id, Action::View).await?;
     let mut c = state.db.conn().await?;
-    Ok(Json(results::non_objective(&mut c, m.id, i64::from(year_or_now(q.year))).await?))
+    let year = year_or_now(q.year, state.today(m.zone()));
+    Ok(Json(results::non_objective(&mut c, m.id, i64::from(year)).await?))
 }
 
 /// Put an organization on the list (`{"organization_id", "year": "2025/2026", "subject": "mathematics" | "russian"}`).

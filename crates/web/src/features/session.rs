@@ -205,7 +205,8 @@ struct TokensPage {
 async fn tokens_page(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
     let mut c = state.db.conn().await?;
     let tokens = sessions::tokens(&mut c, me.user.id).await?;
-    render(&TokensPage { l: Layout::new(&ctx, "API-токены", ""), tokens, new_secret: None })
+    let zone = crate::features::user_zone(&mut c, &me).await?;
+    render(&TokensPage { l: Layout::new(&ctx, "API-токены", "").with_zone(zone), tokens, new_secret: None })
 }
 
 async fn token_create(State(state): State<AppState>, Me(me, ctx): Me, body: axum::body::Bytes) -> PageResult {
@@ -214,17 +215,16 @@ async fn token_create(State(state): State<AppState>, Me(me, ctx): Me, body: axum
     match sessions::create_token(&mut tx, &ctx.actor(), me.user.id, field(&form, "name")).await {
         Ok((secret, _)) => {
             let tokens = sessions::tokens(&mut tx, me.user.id).await?;
+            let zone = crate::features::user_zone(&mut tx, &me).await?;
             tx.commit().await?;
-            render(&TokensPage { l: Layout::new(&ctx, "API-токены", ""), tokens, new_secret: Some(secret) })
+            let l = Layout::new(&ctx, "API-токены", "").with_zone(zone);
+            render(&TokensPage { l, tokens, new_secret: Some(secret) })
         }
         Err(metoda_store::StoreError::Invalid(errors)) => {
             let tokens = sessions::tokens(&mut tx, me.user.id).await?;
-            render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &TokensPage {
-                    l: Layout::new(&ctx, "API-токены", "").with_errors(errors), tokens, new_secret: None
-                },
-            )
+            let zone = crate::features::user_zone(&mut tx, &me).await?;
+            let l = Layout::new(&ctx, "API-токены", "").with_errors(errors).with_zone(zone);
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &TokensPage { l, tokens, new_secret: None })
         }
         Err(e) => Err(e.into()),
     }

@@ -19,7 +19,7 @@ use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path};
-use crate::features::teachers::{can, today};
+use crate::features::teachers::can;
 use crate::pages::redirect_with;
 
 pub fn routes() -> Router<AppState> {
@@ -82,8 +82,15 @@ fn may_read(me: &Current, t: &Teacher, memberships: &[i64]) -> bool {
     can(me, Action::View, t, memberships) && can(me, Action::ViewPersonal, t, memberships)
 }
 
-fn current_year() -> i64 {
-    i64::from(AcademicYear::containing(today()).0)
+/// Today in the teacher's municipality (docs/decisions/0010-local-time.md).
+async fn today_of(state: &AppState, t: &Teacher) -> Result<time::Date, AppError> {
+    let mut c = state.db.conn().await?;
+    crate::features::local_today(state, &mut c, t.municipality_id).await
+}
+
+/// The academic year now in the teacher's municipality.
+async fn current_year(state: &AppState, t: &Teacher) -> Result<i64, AppError> {
+    Ok(i64::from(AcademicYear::containing(today_of(state, t).await?).0))
 }
 
 fn invalid(e: FieldError) -> AppError {
@@ -110,7 +117,7 @@ async fn propose_topic(
 ) -> Result<TopicYear, AppError> {
     let t = load(state, me, id, may_write).await?;
     let topic = values::required_text("topic", "Тема самообразования", &input.topic, 500).map_err(invalid)?;
-    let year = current_year();
+    let year = current_year(state, &t).await?;
     let mut tx = state.db.begin().await?;
     teacher_years::propose_topic(&mut tx, &ctx.actor(), &t, year, &topic).await?;
     let y =
@@ -122,7 +129,7 @@ async fn propose_topic(
 /// Agrees the proposed topic of the current year.
 async fn agree_topic(state: &AppState, me: &Current, ctx: &Ctx, id: i64) -> Result<TopicYear, AppError> {
     let t = load(state, me, id, may_agree).await?;
-    let year = current_year();
+    let year = current_year(state, &t).await?;
     let mut tx = state.db.begin().await?;
     teacher_years::agree_topic(&mut tx, &ctx.actor(), &t, year, me.user.id).await?;
     let y =
@@ -140,7 +147,7 @@ async fn add_course(
     input: &CourseInput,
 ) -> Result<Course, AppError> {
     let t = load(state, me, id, may_write).await?;
-    let d = input.parse(today()).map_err(AppError::Validation)?;
+    let d = input.parse(today_of(state, &t).await?).map_err(AppError::Validation)?;
     let mut tx = state.db.begin().await?;
     let c = teacher_years::add_course(&mut tx, &ctx.actor(), &t, &d).await?;
     tx.commit().await?;
@@ -176,8 +183,9 @@ async fn add_difficulty(
         None => DifficultyKind::from_code(&input.kind).map(|k| k.code().to_owned()).ok_or_else(unknown)?,
     };
     let note = values::optional_long_text("note", "Пояснение", &input.note, 2000).map_err(invalid)?;
+    let year = current_year(state, &t).await?;
     let mut tx = state.db.begin().await?;
-    let d = teacher_years::add_difficulty(&mut tx, &ctx.actor(), &t, current_year(), &kind, note.as_deref()).await?;
+    let d = teacher_years::add_difficulty(&mut tx, &ctx.actor(), &t, year, &kind, note.as_deref()).await?;
     tx.commit().await?;
     Ok(d)
 }
@@ -293,7 +301,7 @@ async fn years(state: &AppState, me: &Current, id: i64) -> Result<TeacherYears, 
     if !may_read(me, &t, &m) {
         return Err(AppError::Forbidden);
     }
-    let year = AcademicYear::containing(today());
+    let year = AcademicYear::containing(crate::features::local_today(state, &mut c, t.municipality_id).await?);
     let topics = teacher_years::topics(&mut c, t.id).await?;
     Ok(TeacherYears {
         teacher_id: t.id,

@@ -46,8 +46,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/teachers/{id}/restore", post(api_restore))
 }
 
-pub fn today() -> Date {
-    time::OffsetDateTime::now_utc().date()
+/// A teacher as the API shows them, with ages and experience on today in the teacher's
+/// municipality (docs/decisions/0010-local-time.md).
+async fn api_view(state: &AppState, t: &Teacher, personal: bool) -> Result<TeacherView, AppError> {
+    let mut c = state.db.conn().await?;
+    let today = crate::features::local_today(state, &mut c, t.municipality_id).await?;
+    Ok(view(t, personal, today))
 }
 
 /// May the user do `action` to this teacher (through any of the teacher's memberships)?
@@ -393,9 +397,9 @@ async fn bank_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Que
     if scope.is_empty() {
         return Err(AppError::Forbidden);
     }
-    let today = today();
     let f = q.filter(&me);
     let mut c = state.db.conn().await?;
+    let today = crate::features::user_today(&state, &mut c, &me).await?;
     let (rows, total) = teachers::list(&mut c, &f, today).await?;
     let comp = teachers::composition(&mut c, &Filter { page: 1, ..f.clone() }, today).await?;
     let municipalities = crate::features::municipalities::visible(&mut c, &me, None, false).await?;
@@ -478,13 +482,19 @@ pub struct ResultLine {
     pub href: Option<String>,
 }
 
-async fn year_part(c: &mut AnyConnection, me: &Current, t: &Teacher, m: &[i64]) -> Result<Option<YearPart>, AppError> {
+async fn year_part(
+    c: &mut AnyConnection,
+    me: &Current,
+    t: &Teacher,
+    m: &[i64],
+    today: Date,
+) -> Result<Option<YearPart>, AppError> {
     if !can(me, Action::ViewPersonal, t, m) {
         return Ok(None);
     }
     use metoda_domain::teachers::{AcademicYear, CourseKind, DifficultyKind};
     use metoda_store::teacher_years;
-    let year = AcademicYear::containing(today());
+    let year = AcademicYear::containing(today);
     let topics = teacher_years::topics(&mut *c, t.id).await?;
     // Where each result is seen: the association the teacher was a member of on its date.
     let periods = metoda_store::teachers::membership_periods(&mut *c, t.id).await?;
@@ -656,7 +666,6 @@ async fn form_page(
     errors: Vec<FieldError>,
     status: StatusCode,
 ) -> PageResult {
-    let today = today();
     let mut c = state.db.conn().await?;
     let (municipality_id, organizations) = match &teacher {
         Some((t, _)) => {
@@ -691,6 +700,7 @@ async fn form_page(
             (chosen.0.id, chosen.1.clone())
         }
     };
+    let today = crate::features::local_today(state, &mut c, municipality_id).await?;
     let mut memberships = vec![];
     if let Some((_, ms)) = &teacher {
         for a in ms {
@@ -699,7 +709,7 @@ async fn form_page(
     }
     let title = teacher.as_ref().map_or_else(|| "Новый педагог".to_owned(), |(t, _)| t.full_name());
     let years = match &teacher {
-        Some((t, m)) => year_part(&mut c, me, t, m).await?,
+        Some((t, m)) => year_part(&mut c, me, t, m, today).await?,
         None => None,
     };
     let account = match &teacher {
@@ -735,8 +745,9 @@ async fn new_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Quer
 }
 
 async fn create(state: &AppState, me: &Current, ctx: &Ctx, input: &TeacherInput) -> Result<Teacher, AppError> {
-    let d = input.parse(today()).map_err(AppError::Validation)?;
     let mut tx = state.db.begin().await?;
+    let today = crate::features::user_today(state, &mut tx, me).await?;
+    let d = input.parse(today).map_err(AppError::Validation)?;
     let o = organizations::get(&mut tx, d.organization_id)
         .await
         .map_err(|_| AppError::Validation(vec![FieldError::new("organization_id", "Такой организации нет")]))?;
@@ -755,7 +766,11 @@ async fn create(state: &AppState, me: &Current, ctx: &Ctx, input: &TeacherInput)
 
 async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, input: &TeacherInput) -> Result<Teacher, AppError> {
     let (t, m) = load(state, me, id, Action::Update).await?;
-    let d = input.parse(today()).map_err(AppError::Validation)?;
+    let today = {
+        let mut c = state.db.conn().await?;
+        crate::features::local_today(state, &mut c, t.municipality_id).await?
+    };
+    let d = input.parse(today).map_err(AppError::Validation)?;
     // Moving a teacher to another organization needs the right there too.
     if d.organization_id != t.organization_id {
         let moved = Teacher { organization_id: d.organization_id, ..t.clone() };
@@ -830,12 +845,13 @@ async fn card_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Pat
     for a in &m {
         memberships.push(associations::get(&mut c, *a).await?.name);
     }
-    let years = year_part(&mut c, &me, &t, &m).await?;
+    let today = crate::features::local_today(&state, &mut c, t.municipality_id).await?;
+    let years = year_part(&mut c, &me, &t, &m, today).await?;
     let account = account_of(&mut c, &me, &t).await?;
     drop(c);
     render(&CardPage {
         l: Layout::new(&ctx, t.full_name(), "/teachers"),
-        t: view(&t, personal, today()),
+        t: view(&t, personal, today),
         memberships,
         years,
         account,
@@ -915,8 +931,8 @@ pub async fn api_list(
         return Err(AppError::Forbidden.into());
     }
     let f = q.filter(&me);
-    let today = today();
     let mut c = state.db.conn().await?;
+    let today = crate::features::user_today(&state, &mut c, &me).await?;
     let (rows, total) = teachers::list(&mut c, &f, today).await?;
     let teachers = views(&mut c, &me, &rows, today).await?;
     drop(c);
@@ -934,7 +950,8 @@ pub async fn api_composition(
         return Err(AppError::Forbidden.into());
     }
     let mut c = state.db.conn().await?;
-    let mut comp = teachers::composition(&mut c, &q.filter(&me), today()).await?;
+    let today = crate::features::user_today(&state, &mut c, &me).await?;
+    let mut comp = teachers::composition(&mut c, &q.filter(&me), today).await?;
     if !sees_personal_data_of_all_listed(&me.principal) {
         // Counts by age, experience or education would reveal colleagues' personal data.
         comp.education.clear();
@@ -954,7 +971,7 @@ pub async fn api_create(
 ) -> ApiResult<TeacherView> {
     let input = json_body(body)?;
     let t = create(&state, &me, &ctx, &input).await?;
-    Ok(Json(view(&t, true, today())))
+    Ok(Json(api_view(&state, &t, true).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/teachers/{id}", tag = "teachers", params(("id" = i64, Path)),
@@ -965,7 +982,7 @@ pub async fn api_get(
     Path(id): Path<i64>,
 ) -> ApiResult<TeacherView> {
     let (t, m) = load(&state, &me, id, Action::View).await?;
-    Ok(Json(view(&t, can(&me, Action::ViewPersonal, &t, &m), today())))
+    Ok(Json(api_view(&state, &t, can(&me, Action::ViewPersonal, &t, &m)).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/teachers/{id}", tag = "teachers", params(("id" = i64, Path)), request_body = TeacherInput,
@@ -978,7 +995,7 @@ pub async fn api_update(
 ) -> ApiResult<TeacherView> {
     let input = json_body(body)?;
     let t = update(&state, &me, &ctx, id, &input).await?;
-    Ok(Json(view(&t, true, today())))
+    Ok(Json(api_view(&state, &t, true).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/teachers/{id}/archive", tag = "teachers", params(("id" = i64, Path)), responses((status = 200, body = TeacherView)))]
@@ -987,7 +1004,8 @@ pub async fn api_archive(
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
 ) -> ApiResult<TeacherView> {
-    Ok(Json(view(&set_archived(&state, &me, &ctx, id, true).await?, true, today())))
+    let t = set_archived(&state, &me, &ctx, id, true).await?;
+    Ok(Json(api_view(&state, &t, true).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/teachers/{id}/restore", tag = "teachers", params(("id" = i64, Path)), responses((status = 200, body = TeacherView)))]
@@ -996,5 +1014,6 @@ pub async fn api_restore(
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
 ) -> ApiResult<TeacherView> {
-    Ok(Json(view(&set_archived(&state, &me, &ctx, id, false).await?, true, today())))
+    let t = set_archived(&state, &me, &ctx, id, false).await?;
+    Ok(Json(api_view(&state, &t, true).await?))
 }
