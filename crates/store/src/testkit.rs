@@ -3,6 +3,10 @@
 //!
 //! Databases left behind by a crashed test run carry the dead process's id in their name
 //! (`metoda_t_<pid>_<random>`) and are dropped by the next run.
+//!
+//! A [`Template`] is a database prepared once per test process (migrated, seeded) and copied for
+//! each test: a file copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL. Copying costs a
+//! few milliseconds where seeding (password hashes, the demo's hundreds of rows) costs seconds.
 
 use std::path::PathBuf;
 
@@ -22,7 +26,12 @@ pub struct TestDb {
 
 enum Cleanup {
     File(PathBuf),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// Kept as a template: not removed with the value.
+    Kept,
 }
 
 /// The admin URL of the PostgreSQL pass, if this run is one.
@@ -37,11 +46,12 @@ fn random_suffix() -> String {
 }
 
 impl TestDb {
-    /// A new, empty, migrated database with the presets installed.
+    /// A new, empty, migrated database with the presets installed (a copy of one migrated once
+    /// per process).
     pub async fn new() -> Result<TestDb> {
-        let t = Self::unmigrated().await?;
-        t.prepare().await?;
-        Ok(t)
+        static MIGRATED: tokio::sync::OnceCell<Template> = tokio::sync::OnceCell::const_new();
+        let template = MIGRATED.get_or_try_init(|| async { Ok::<_, StoreError>(Template::migrated().await?) }).await?;
+        template.instance().await
     }
 
     /// A new, migrated SQLite database, whatever the environment says (for cross-backend tests).
@@ -74,7 +84,7 @@ impl TestDb {
             Some(admin_url) => {
                 let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
                 drop_orphans(&mut admin).await?;
-                let name = format!("metoda_t_{}_{}", std::process::id(), random_suffix());
+                let name = pg_name();
                 admin.execute(format!("CREATE DATABASE {name}").as_str()).await?;
                 admin.close().await?;
                 let url = replace_db_name(&admin_url, &name)?;
@@ -82,8 +92,8 @@ impl TestDb {
                 Ok(TestDb { db, url, cleanup: Cleanup::Postgres { admin_url, name } })
             }
             None => {
-                let path =
-                    std::env::temp_dir().join(format!("metoda-test-{}-{}.db", std::process::id(), random_suffix()));
+                remove_orphan_files();
+                let path = sqlite_path();
                 let url = format!("sqlite://{}", path.display());
                 let db = Db::connect(&url).await?;
                 Ok(TestDb { db, url, cleanup: Cleanup::File(path) })
@@ -101,6 +111,7 @@ impl TestDb {
                     let _ = admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
                 }
             }
+            Cleanup::Kept => {}
         }
     }
 }
@@ -129,19 +140,112 @@ fn replace_db_name(url: &str, name: &str) -> Result<String> {
     })
 }
 
+/// Whether the process of this id has ended (its databases are orphans).
+fn dead(pid: Option<u32>) -> bool {
+    !pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists())
+}
+
+/// Removes the SQLite files of test processes that have ended (templates are never removed by
+/// their own process).
+fn remove_orphan_files() {
+    let Ok(dir) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for entry in dir.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix("metoda-test-") else { continue };
+        if dead(rest.split('-').next().and_then(|p| p.parse().ok())) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 async fn drop_orphans(admin: &mut sqlx::PgConnection) -> Result<()> {
     let names: Vec<String> =
         sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname LIKE 'metoda_t_%'")
             .fetch_all(&mut *admin)
             .await?;
     for n in names {
-        let pid = n.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
-        let alive = pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
-        if !alive {
+        if dead(n.split('_').nth(2).and_then(|p| p.parse::<u32>().ok())) {
             let _ = admin.execute(format!("DROP DATABASE IF EXISTS {n} WITH (FORCE)").as_str()).await;
         }
     }
     Ok(())
+}
+
+/// A prepared database that tests copy; it is never opened again once prepared.
+pub struct Template {
+    source: Source,
+}
+
+enum Source {
+    File(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Template {
+    /// A template of a migrated database with the presets and nothing else.
+    async fn migrated() -> Result<Template> {
+        let t = TestDb::unmigrated().await?;
+        t.prepare().await?;
+        Template::keep(t).await
+    }
+
+    /// Prepares a template: a new migrated database (with the presets), filled by `seed`. The
+    /// value `seed` returns (the ids of what it made, say) is handed back with the template.
+    pub async fn build<T, F, Fut>(seed: F) -> Result<(Template, T)>
+    where
+        F: FnOnce(Db) -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        let t = TestDb::new().await?;
+        let value = seed(t.db.clone()).await?;
+        Ok((Template::keep(t).await?, value))
+    }
+
+    /// Closes a prepared database and keeps it, unopened, as a template. It stays until the
+    /// process ends; the next run removes it with the other orphans.
+    async fn keep(mut t: TestDb) -> Result<Template> {
+        if t.db.backend() == crate::Backend::Sqlite {
+            // Everything into the main file, so that copying the file copies the database.
+            sqlx::raw_sql("PRAGMA wal_checkpoint(TRUNCATE);").execute(&t.db.pool).await?;
+        }
+        t.db.close().await;
+        let source = match std::mem::replace(&mut t.cleanup, Cleanup::Kept) {
+            Cleanup::File(p) => Source::File(p),
+            Cleanup::Postgres { admin_url, name } => Source::Postgres { admin_url, name },
+            Cleanup::Kept => return Err(StoreError::Other("a template kept twice".into())),
+        };
+        Ok(Template { source })
+    }
+
+    /// A new database with the template's content, removed with the value.
+    pub async fn instance(&self) -> Result<TestDb> {
+        match &self.source {
+            Source::File(template) => {
+                let path = sqlite_path();
+                std::fs::copy(template, &path).map_err(|e| StoreError::Other(format!("copying the template: {e}")))?;
+                let url = format!("sqlite://{}", path.display());
+                let db = Db::connect(&url).await?;
+                Ok(TestDb { db, url, cleanup: Cleanup::File(path) })
+            }
+            Source::Postgres { admin_url, name: template } => {
+                let mut admin = sqlx::PgConnection::connect(admin_url).await?;
+                let name = pg_name();
+                admin.execute(format!("CREATE DATABASE {name} TEMPLATE {template}").as_str()).await?;
+                admin.close().await?;
+                let url = replace_db_name(admin_url, &name)?;
+                let db = Db::connect(&url).await?;
+                Ok(TestDb { db, url, cleanup: Cleanup::Postgres { admin_url: admin_url.clone(), name } })
+            }
+        }
+    }
+}
+
+fn sqlite_path() -> PathBuf {
+    std::env::temp_dir().join(format!("metoda-test-{}-{}.db", std::process::id(), random_suffix()))
+}
+
+fn pg_name() -> String {
+    format!("metoda_t_{}_{}", std::process::id(), random_suffix())
 }
 
 impl Drop for TestDb {

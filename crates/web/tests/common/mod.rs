@@ -6,7 +6,7 @@
 
 use metoda_domain::access::{Role, ScopeKind};
 use metoda_domain::directory::{MunicipalityInput, OrganizationInput, UserInput};
-use metoda_store::testkit::TestDb;
+use metoda_store::testkit::{Template, TestDb};
 use metoda_store::{Actor, demo, municipalities, organizations, users};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
@@ -66,12 +66,79 @@ pub struct TestApp {
     pub server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
+/// The ids of what the seed made: the same in every copy of the template.
+#[derive(Clone)]
+struct Fixture {
+    region: i64,
+    muni_a: i64,
+    assoc_a: i64,
+    org_a: i64,
+    org_a2: i64,
+    muni_b: i64,
+    assoc_b: i64,
+    org_b: i64,
+    b_user: i64,
+    b_user2: i64,
+    a_user: i64,
+    a_teacher: i64,
+    a_free_teacher: i64,
+    assoc_c: i64,
+    b_teacher: i64,
+    a_order: i64,
+    b_order: i64,
+}
+
+/// The demo data and municipality B, loaded once per test binary into a template database that
+/// each test copies (`metoda_store::testkit::Template`).
+static TEMPLATE: tokio::sync::OnceCell<(Template, Fixture)> = tokio::sync::OnceCell::const_new();
+
 impl TestApp {
     pub async fn start() -> TestApp {
-        let t = TestDb::new().await.expect("test database");
-        let loaded = demo::load(&t.db, false).await.expect("demo data");
+        let (template, f) = TEMPLATE
+            .get_or_try_init(|| Template::build(|db| async move { Ok(seed(&db).await) }))
+            .await
+            .expect("the test template");
+        let t = template.instance().await.expect("test database");
+        // The system clock; a test stops it with `app.clock.set(…)`.
+        let clock = metoda_web::Clock::system();
+        let state =
+            metoda_web::AppState { db: t.db.clone(), config: metoda_web::WebConfig::default(), clock: clock.clone() };
+        let running = metoda_web::spawn(state, "127.0.0.1:0").await.unwrap();
+        let f = f.clone();
+        TestApp {
+            base: format!("http://{}", running.addr),
+            region: f.region,
+            muni_a: f.muni_a,
+            assoc_a: f.assoc_a,
+            org_a: f.org_a,
+            org_a2: f.org_a2,
+            muni_b: f.muni_b,
+            assoc_b: f.assoc_b,
+            org_b: f.org_b,
+            b_user: f.b_user,
+            b_user2: f.b_user2,
+            a_user: f.a_user,
+            a_teacher: f.a_teacher,
+            a_free_teacher: f.a_free_teacher,
+            assoc_c: f.assoc_c,
+            b_teacher: f.b_teacher,
+            a_order: f.a_order,
+            b_order: f.b_order,
+            clock,
+            t,
+            server: running.handle,
+        }
+    }
+}
+
+/// The demo (municipality A) and municipality B with its people, organization, association,
+/// teacher and order.
+async fn seed(db: &metoda_store::Db) -> Fixture {
+    {
+        let loaded = demo::load(db, false).await.expect("demo data");
+        let t = db;
         let actor = Actor::cli("test");
-        let mut tx = t.db.begin().await.unwrap();
+        let mut tx = t.begin().await.unwrap();
         let b = municipalities::create(
             &mut tx,
             &actor,
@@ -192,14 +259,7 @@ impl TestApp {
         let b_order = metoda_store::orders::register(&mut tx, &actor, &b_muni, None, &od).await.unwrap().id;
         tx.commit().await.unwrap();
         let _ = ScopeKind::System;
-
-        // The system clock; a test stops it with `app.clock.set(…)`.
-        let clock = metoda_web::Clock::system();
-        let state =
-            metoda_web::AppState { db: t.db.clone(), config: metoda_web::WebConfig::default(), clock: clock.clone() };
-        let running = metoda_web::spawn(state, "127.0.0.1:0").await.unwrap();
-        TestApp {
-            base: format!("http://{}", running.addr),
+        Fixture {
             region: loaded.region_id,
             muni_a: loaded.municipality_id,
             assoc_a: loaded.association_id,
@@ -217,12 +277,11 @@ impl TestApp {
             b_teacher,
             a_order,
             b_order,
-            clock,
-            t,
-            server: running.handle,
         }
     }
+}
 
+impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
