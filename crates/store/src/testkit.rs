@@ -50,7 +50,7 @@ impl TestDb {
     /// per process).
     pub async fn new() -> Result<TestDb> {
         static MIGRATED: tokio::sync::OnceCell<Template> = tokio::sync::OnceCell::const_new();
-        let template = MIGRATED.get_or_try_init(|| async { Ok::<_, StoreError>(Template::migrated().await?) }).await?;
+        let template = MIGRATED.get_or_try_init(Template::migrated).await?;
         template.instance().await
     }
 
