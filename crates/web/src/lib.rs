@@ -4,9 +4,13 @@
 //! - [`AppState`] holds the database, the [`WebConfig`] and the [`Clock`]; [`router`] assembles every feature.
 //! - [`auth`] identifies the user (session cookie or API token) and checks CSRF before any handler.
 //! - [`error::AppError`] is the one error type: an HTML page for pages, a JSON envelope for the API.
-//! - [`features`] has one module per feature (`session`, `regions`, `municipalities`,
-//!   `organizations`, `profiles`, `users`, `audit`, `home`); each holds the shared logic, the page
-//!   handlers and the API handlers of its feature, and asks `metoda_domain::access::may` first.
+//! - [`features`] has one module per feature: the directory (`regions`, `municipalities`,
+//!   `organizations`, `profiles`, `users`, `session`, `audit`, `home`), the teacher bank
+//!   (`teachers`, `teacher_years`, `bank_files`), associations and their orders (`associations`,
+//!   `orders`, `attachments`), the year's work (`plans`, `cyclograms`, `meetings`), results
+//!   (`results`) and the yearly analysis (`analysis`). Each holds the shared logic, the page
+//!   handlers and the API handlers of its feature, and asks `metoda_domain::access::may` first;
+//!   `features` itself has the helpers of local time (`local_today`, `user_today`, `user_zone`).
 //! - [`pages`] has the layout, navigation and flash messages; templates are in `templates/`.
 //! - [`openapi`] serves `/api/openapi.json`.
 
