@@ -103,8 +103,7 @@ pub fn check_password(stored: Option<&str>, password: &str) -> bool {
     }
 }
 
-const COLS: &str =
-    "id, login, full_name, email, region_id, municipality_id, created_at, updated_at, password_changed_at, archived_at, version";
+const COLS: &str = "id, login, full_name, email, region_id, municipality_id, created_at, updated_at, password_changed_at, archived_at, version";
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<User> {
     sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE id = $1"))

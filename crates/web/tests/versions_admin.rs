@@ -44,9 +44,7 @@ async fn a_municipality_edited_by_two_keeps_the_first_save() {
     let path = format!("/api/v1/municipalities/{}", app.muni_a);
     let m = read(&admin, &path).await;
     let v = m["version"].as_i64().unwrap();
-    let body = |authority: &str, version: i64| {
-        json!({"name": m["name"], "authority_name": authority, "utc_offset_minutes": m["utc_offset_minutes"], "version": version})
-    };
+    let body = |authority: &str, version: i64| json!({"name": m["name"], "authority_name": authority, "utc_offset_minutes": m["utc_offset_minutes"], "version": version});
     let r = admin.put_json(&path, body("Управление образования (первое)", v)).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     assert_conflict(op.put_json(&path, body("Управление образования (второе)", v)).await).await;
@@ -100,9 +98,7 @@ async fn an_association_edited_by_two_keeps_the_first_save() {
     let mmo = app.login("mmo.head").await;
     let path = format!("/api/v1/associations/{}", app.assoc_a);
     let v = read(&uo, &path).await["association"]["version"].as_i64().unwrap();
-    let body = |description: &str, version: i64| {
-        json!({"description": description, "social_url": "https://vk.com/mmo", "version": version})
-    };
+    let body = |description: &str, version: i64| json!({"description": description, "social_url": "https://vk.com/mmo", "version": version});
     let r = uo.put_json(&path, body("Описание руководителя управления", v)).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     assert_eq!(r.json::<Value>().await.unwrap()["version"].as_i64().unwrap(), v + 1);
@@ -113,13 +109,24 @@ async fn an_association_edited_by_two_keeps_the_first_save() {
     let page = format!("/associations/{}", app.assoc_a);
     let stale = v.to_string();
     let r = mmo
-        .form(&page, &[("description", "Набранное описание"), ("social_url", "https://vk.com/mmo"), ("version", &stale)])
+        .form(
+            &page,
+            &[("description", "Набранное описание"), ("social_url", "https://vk.com/mmo"), ("version", &stale)],
+        )
         .await;
-    assert_stale_page(r, "Набранное описание</textarea>", "Описание: сейчас в записи — Описание руководителя управления", v + 1)
-        .await;
+    assert_stale_page(
+        r,
+        "Набранное описание</textarea>",
+        "Описание: сейчас в записи — Описание руководителя управления",
+        v + 1,
+    )
+    .await;
     let current = (v + 1).to_string();
     let r = mmo
-        .form(&page, &[("description", "Набранное описание"), ("social_url", "https://vk.com/mmo"), ("version", &current)])
+        .form(
+            &page,
+            &[("description", "Набранное описание"), ("social_url", "https://vk.com/mmo"), ("version", &current)],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(read(&mmo, &path).await["association"]["description"], "Набранное описание");
@@ -148,8 +155,7 @@ async fn a_profile_edited_by_two_keeps_the_first_save() {
     let id = p["id"].as_i64().unwrap();
     let path = format!("/api/v1/profiles/{id}");
     let v = p["version"].as_i64().unwrap();
-    let body =
-        |name: &str, version: i64| json!({"name": name, "settings": p["settings"], "version": version});
+    let body = |name: &str, version: i64| json!({"name": name, "settings": p["settings"], "version": version});
     let r = head.put_json(&path, body("Положение руководителя", v)).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     assert_conflict(spec.put_json(&path, body("Положение специалиста", v)).await).await;

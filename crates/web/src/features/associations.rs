@@ -399,9 +399,8 @@ async fn update_info(
     let url = e.take(values::optional_url("social_url", "Страница в социальной сети", &input.social_url));
     let (description, url) = e.finish(|| (description.flatten(), url.flatten())).map_err(AppError::Validation)?;
     let mut tx = state.db.begin().await?;
-    let a =
-        associations::update_info(&mut tx, &ctx.actor(), id, description.as_deref(), url.as_deref(), input.version)
-            .await?;
+    let a = associations::update_info(&mut tx, &ctx.actor(), id, description.as_deref(), url.as_deref(), input.version)
+        .await?;
     tx.commit().await?;
     Ok(a)
 }

@@ -229,13 +229,7 @@ async fn create(
     Ok(u)
 }
 
-async fn update(
-    state: &AppState,
-    me: &Current,
-    ctx: &Ctx,
-    id: i64,
-    b: &UserUpdate,
-) -> Result<User, AppError> {
+async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, b: &UserUpdate) -> Result<User, AppError> {
     let u = load(state, me, id, Action::Update).await?;
     let input = UserInput {
         login: u.login.clone(),
