@@ -246,19 +246,8 @@ struct ViewPage {
     info: InfoInput,
 }
 
-async fn view_with(
-    state: &AppState,
-    me: &Current,
-    ctx: &Ctx,
-    id: i64,
-    errors: Vec<FieldError>,
-    status: StatusCode,
-) -> PageResult {
-    view_typed(state, me, ctx, id, None, errors, status).await
-}
-
 /// The association page; `info`: the details form as the user typed it (None: as recorded).
-async fn view_typed(
+async fn view_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
@@ -339,14 +328,14 @@ async fn view_typed(
 }
 
 async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
-    view_with(&state, &me, &ctx, id, vec![], StatusCode::OK).await
+    view_with(&state, &me, &ctx, id, None, vec![], StatusCode::OK).await
 }
 
 pub(crate) async fn or_reshow(state: &AppState, me: &Current, ctx: &Ctx, id: i64, e: AppError) -> PageResult {
     match e {
         e @ (AppError::Validation(_) | AppError::Conflict(_)) => {
             let (status, errors) = form_errors(e);
-            view_with(state, me, ctx, id, errors, status).await
+            view_with(state, me, ctx, id, None, errors, status).await
         }
         e => Err(e),
     }
@@ -362,6 +351,12 @@ pub struct InfoInput {
     /// refused with 409. Left out: no check.
     #[serde(deserialize_with = "metoda_domain::values::de_version")]
     pub version: Option<i64>,
+}
+
+impl crate::pages::VersionedForm for InfoInput {
+    fn version_mut(&mut self) -> &mut Option<i64> {
+        &mut self.version
+    }
 }
 
 /// The details as the form shows them.
@@ -418,16 +413,10 @@ async fn info_submit(
             &ctx,
         )),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let stale = crate::pages::is_stale(&e);
-            let (status, mut errors) = form_errors(e);
+            let now = info_of(&load(&state, &me, id, Action::View).await?);
             let mut typed = input;
-            if stale {
-                // The typed input stays, the current values beside it; the next save is based on them.
-                let a = load(&state, &me, id, Action::View).await?;
-                errors.extend(crate::pages::current_values(&info_of(&a), &typed, info_label));
-                typed.version = Some(a.version);
-            }
-            view_typed(&state, &me, &ctx, id, Some(typed), errors, status).await
+            let (status, errors) = crate::pages::refused(e, &mut typed, now, info_label);
+            view_with(&state, &me, &ctx, id, Some(typed), errors, status).await
         }
         Err(e) => Err(e),
     }

@@ -233,6 +233,12 @@ pub fn form_errors(e: AppError) -> (StatusCode, Vec<FieldError>) {
     }
 }
 
+impl crate::pages::VersionedForm for MunicipalityInput {
+    fn version_mut(&mut self) -> &mut Option<i64> {
+        &mut self.version
+    }
+}
+
 /// The card as its edit form shows it.
 fn input_of(m: &Municipality) -> MunicipalityInput {
     MunicipalityInput {
@@ -307,19 +313,14 @@ async fn update_submit(
             Ok(redirect_with(&format!("/municipalities/{id}"), &format!("Муниципалитет «{}» сохранён", m.name), &ctx))
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let stale = crate::pages::is_stale(&e);
-            let (status, mut errors) = form_errors(e);
+            let m = load(&state, &me, id, Action::View).await?;
             let mut typed = input;
-            if stale {
-                // The typed input stays, the current values beside it; the next save is based on them.
-                let m = load(&state, &me, id, Action::View).await?;
-                for mut e in crate::pages::current_values(&input_of(&m), &typed, field_label) {
-                    if e.field == "utc_offset_minutes" {
-                        e.message = format!("Часовой пояс: сейчас в записи — {}", m.zone().label_ru());
-                    }
-                    errors.push(e);
-                }
-                typed.version = Some(m.version);
+            let (status, mut errors) = crate::pages::refused(e, &mut typed, input_of(&m), field_label);
+            // The time zone reads as the card shows it.
+            for e in
+                errors.iter_mut().filter(|e| e.field == "utc_offset_minutes" && e.message.contains("сейчас в записи"))
+            {
+                e.message = format!("Часовой пояс: сейчас в записи — {}", m.zone().label_ru());
             }
             view_with(&state, &me, &ctx, id, Some(typed), errors, status).await
         }

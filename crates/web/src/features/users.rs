@@ -533,19 +533,8 @@ async fn teacher_block(c: &mut AnyConnection, me: &Current, u: &User, manages: b
     Ok(block)
 }
 
-async fn view_with(
-    state: &AppState,
-    me: &Current,
-    ctx: &Ctx,
-    id: i64,
-    errors: Vec<FieldError>,
-    status: StatusCode,
-) -> PageResult {
-    view_typed(state, me, ctx, id, None, errors, status).await
-}
-
 /// The user page; `form`: the edit form as the user typed it (None: as recorded).
-async fn view_typed(
+async fn view_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
@@ -579,7 +568,7 @@ async fn view_typed(
 }
 
 async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
-    view_with(&state, &me, &ctx, id, vec![], StatusCode::OK).await
+    view_with(&state, &me, &ctx, id, None, vec![], StatusCode::OK).await
 }
 
 /// Re-shows the user page with the errors of a failed form, or follows the error.
@@ -587,7 +576,7 @@ async fn or_reshow(state: &AppState, me: &Current, ctx: &Ctx, id: i64, e: AppErr
     match e {
         e @ (AppError::Validation(_) | AppError::Conflict(_)) => {
             let (status, errors) = form_errors(e);
-            view_with(state, me, ctx, id, errors, status).await
+            view_with(state, me, ctx, id, None, errors, status).await
         }
         e => Err(e),
     }
@@ -601,6 +590,12 @@ struct EditForm {
     /// The version of the account the edit is based on (the hidden field).
     #[serde(deserialize_with = "metoda_domain::values::de_version")]
     version: Option<i64>,
+}
+
+impl crate::pages::VersionedForm for EditForm {
+    fn version_mut(&mut self) -> &mut Option<i64> {
+        &mut self.version
+    }
 }
 
 /// The account as its edit form shows it.
@@ -644,15 +639,10 @@ async fn update_submit(
         Ok(u) => Ok(redirect_with(&format!("/users/{id}"), &format!("Пользователь {} сохранён", u.login), &ctx)),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             // The form shows what was typed; after a stale save, the current values beside it.
-            let stale = crate::pages::is_stale(&e);
-            let (status, mut errors) = form_errors(e);
+            let now = form_of(&load(&state, &me, id, Action::View).await?);
             let mut typed = f;
-            if stale {
-                let u = load(&state, &me, id, Action::View).await?;
-                errors.extend(crate::pages::current_values(&form_of(&u), &typed, field_label));
-                typed.version = Some(u.version);
-            }
-            view_typed(&state, &me, &ctx, id, Some(typed), errors, status).await
+            let (status, errors) = crate::pages::refused(e, &mut typed, now, field_label);
+            view_with(&state, &me, &ctx, id, Some(typed), errors, status).await
         }
         Err(e) => Err(e),
     }
