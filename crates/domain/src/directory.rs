@@ -76,6 +76,10 @@ pub struct MunicipalityInput {
     /// The time zone as minutes east of UTC, one of the eleven Russian zones (120 … 720); on
     /// creation Moscow time (180) when absent, on update unchanged when absent.
     pub utc_offset_minutes: Option<i64>,
+    /// The version of the record the edit is based on; a save based on an older one is refused
+    /// with 409. Left out: no check.
+    #[serde(deserialize_with = "crate::values::de_version")]
+    pub version: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

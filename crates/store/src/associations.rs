@@ -48,6 +48,9 @@ pub struct Association {
     pub members: i64,
     pub head_name: Option<String>,
     pub curator_name: Option<String>,
+    /// Raised by every change of the association itself (its details, a reorganisation, the
+    /// liquidation): send it back with an edit (an older one gets 409).
+    pub version: i64,
 }
 
 impl Association {
@@ -69,7 +72,8 @@ fn select() -> String {
             (SELECT {NAME} FROM association_officers o JOIN teachers t ON t.id = o.teacher_id
               WHERE o.association_id = a.id AND o.role = 'head' AND o.to_on IS NULL ORDER BY o.id DESC LIMIT 1) AS head_name,
             (SELECT u.full_name FROM association_officers o JOIN users u ON u.id = o.user_id
-              WHERE o.association_id = a.id AND o.role = 'curator' AND o.to_on IS NULL ORDER BY o.id DESC LIMIT 1) AS curator_name
+              WHERE o.association_id = a.id AND o.role = 'curator' AND o.to_on IS NULL ORDER BY o.id DESC LIMIT 1) AS curator_name,
+            a.version
          FROM associations a JOIN municipalities m ON m.id = a.municipality_id"
     )
 }
@@ -307,14 +311,17 @@ pub async fn remove_member(
     .await
 }
 
-/// Changes the description and the public page link.
+/// Changes the description and the public page link; `version`: the version the edit was based
+/// on (a stale one is refused).
 pub async fn update_info(
     conn: &mut AnyConnection,
     actor: &Actor,
     id: i64,
     description: Option<&str>,
     social_url: Option<&str>,
+    version: Option<i64>,
 ) -> Result<Association> {
+    crate::bump_version(conn, "associations", id, version).await?;
     let old = get(conn, id).await?;
     sqlx::query("UPDATE associations SET description = $1, social_url = $2, updated_at = $3 WHERE id = $4")
         .bind(description)

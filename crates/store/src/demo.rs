@@ -157,6 +157,7 @@ pub async fn load(db: &Db, force: bool) -> Result<Loaded> {
         authority_name: "Управление образования Администрации Томского района".into(),
         // Томская область: Красноярское время (UTC+7).
         utc_offset_minutes: Some(420),
+        version: None,
     }
     .parse()
     .map_err(StoreError::Invalid)?;
@@ -448,6 +449,7 @@ async fn load_second_municipality(tx: &mut sqlx::AnyConnection, actor: &Actor, r
         name: DEMO_MUNICIPALITY_2.into(),
         authority_name: "Управление образования администрации Асиновского района".into(),
         utc_offset_minutes: Some(420),
+        version: None,
     }
     .parse()
     .map_err(StoreError::Invalid)?;

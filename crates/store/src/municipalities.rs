@@ -22,6 +22,8 @@ pub struct Municipality {
     pub archived_at: Option<String>,
     /// The time zone: minutes east of UTC (Томская область: 420).
     pub utc_offset_minutes: i64,
+    /// Raised by every change: send it back with an edit (an older one gets 409).
+    pub version: i64,
 }
 
 impl Municipality {
@@ -36,7 +38,7 @@ impl Municipality {
 }
 
 const SELECT: &str = "SELECT m.id, m.region_id, r.name AS region_name, m.name, m.authority_name, m.profile_id,
-        p.name AS profile_name, m.created_at, m.updated_at, m.archived_at, m.utc_offset_minutes
+        p.name AS profile_name, m.created_at, m.updated_at, m.archived_at, m.utc_offset_minutes, m.version
     FROM municipalities m JOIN regions r ON r.id = m.region_id
     LEFT JOIN regulation_profiles p ON p.id = m.profile_id";
 
@@ -125,7 +127,16 @@ pub async fn create(
     Ok(m)
 }
 
-pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &MunicipalityData) -> Result<Municipality> {
+/// Saves a municipality's card; `version`: the version the edit was based on (a stale one is
+/// refused).
+pub async fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    d: &MunicipalityData,
+    version: Option<i64>,
+) -> Result<Municipality> {
+    crate::bump_version(conn, "municipalities", id, version).await?;
     let old = get(conn, id).await?;
     sqlx::query(
         "UPDATE municipalities SET name = $1, authority_name = $2, updated_at = $3, utc_offset_minutes = $5 WHERE id = $4",
@@ -135,14 +146,16 @@ pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &Munici
     .bind(now())
     .bind(id)
     .bind(d.zone.map_or(old.utc_offset_minutes, |z| z.minutes()))
-        .execute(&mut *conn)
-        .await
-        .map_err(unique("Муниципалитет с таким названием в этом регионе уже есть"))?;
+    .execute(&mut *conn)
+    .await
+    .map_err(unique("Муниципалитет с таким названием в этом регионе уже есть"))?;
     changed(conn, actor, &old, "update", &format!("Изменён муниципалитет «{}»", d.name)).await
 }
 
 /// Archives (or restores) a municipality. Nothing is deleted.
 pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, archived: bool) -> Result<Municipality> {
+    // Not a form edit, but an edit based on the card before it is refused.
+    crate::bump_version(conn, "municipalities", id, None).await?;
     let old = get(conn, id).await?;
     let at = archived.then(now);
     sqlx::query("UPDATE municipalities SET archived_at = $1, updated_at = $2 WHERE id = $3")
@@ -161,6 +174,7 @@ pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, arch
 
 /// Assigns the regulation profile of a municipality.
 pub async fn set_profile(conn: &mut AnyConnection, actor: &Actor, id: i64, profile_id: i64) -> Result<Municipality> {
+    crate::bump_version(conn, "municipalities", id, None).await?;
     let old = get(conn, id).await?;
     sqlx::query("UPDATE municipalities SET profile_id = $1, updated_at = $2 WHERE id = $3")
         .bind(profile_id)

@@ -187,6 +187,7 @@ pub async fn register(
         }
         Effect::ReorganizeAssociation { name, direction, .. } => {
             let a = target.as_ref().ok_or(StoreError::NotFound)?;
+            crate::bump_version(conn, "associations", a.id, None).await?;
             sqlx::query("UPDATE associations SET name = $1, direction = $2, updated_at = $3 WHERE id = $4")
                 .bind(name)
                 .bind(direction)
@@ -202,6 +203,7 @@ pub async fn register(
         }
         Effect::LiquidateAssociation { .. } => {
             let a = target.as_ref().ok_or(StoreError::NotFound)?;
+            crate::bump_version(conn, "associations", a.id, None).await?;
             sqlx::query(
                 "UPDATE associations SET status = 'liquidated', liquidated_at = $1, updated_at = $2 WHERE id = $3",
             )

@@ -23,6 +23,8 @@ pub struct Profile {
     pub created_at: String,
     pub updated_at: String,
     pub archived_at: Option<String>,
+    /// Raised by every change: send it back with an edit (an older one gets 409).
+    pub version: i64,
 }
 
 impl Profile {
@@ -42,7 +44,7 @@ impl Profile {
     }
 }
 
-const COLS: &str = "id, code, name, source, is_preset, region_id, municipality_id, based_on_id, settings, created_at, updated_at, archived_at";
+const COLS: &str = "id, code, name, source, is_preset, region_id, municipality_id, based_on_id, settings, created_at, updated_at, archived_at, version";
 
 /// Writes the seed presets into the database (missing ones inserted, changed ones refreshed: the
 /// program is their source). Run after every migration.
@@ -70,7 +72,7 @@ pub async fn install_presets(conn: &mut AnyConnection) -> Result<()> {
                 .await?;
             }
             Some((id, old, name)) if old != settings || name != p.name_ru => {
-                sqlx::query("UPDATE regulation_profiles SET name = $1, source = $2, settings = $3, updated_at = $4 WHERE id = $5")
+                sqlx::query("UPDATE regulation_profiles SET name = $1, source = $2, settings = $3, updated_at = $4, version = version + 1 WHERE id = $5")
                     .bind(&p.name_ru)
                     .bind(&p.source_ru)
                     .bind(&settings)
@@ -156,16 +158,19 @@ pub async fn copy(
     Ok(p)
 }
 
-/// Changes the name and settings of a municipality's profile (presets are read-only).
+/// Changes the name and settings of a municipality's profile (presets are read-only);
+/// `version`: the version the edit was based on (a stale one is refused).
 pub async fn update(
     conn: &mut AnyConnection,
     actor: &Actor,
     id: i64,
     name: &str,
     settings: &ProfileSettings,
+    version: Option<i64>,
 ) -> Result<Profile> {
     let name = check_name(name)?;
     settings.validate().map_err(StoreError::Invalid)?;
+    crate::bump_version(conn, "regulation_profiles", id, version).await?;
     let old = get(conn, id).await?;
     if old.is_preset() {
         return Err(StoreError::Conflict("Предустановленный профиль изменить нельзя: сделайте его копию".into()));

@@ -23,6 +23,9 @@ pub struct User {
     pub updated_at: String,
     pub password_changed_at: Option<String>,
     pub archived_at: Option<String>,
+    /// Raised by every change of the account (its card, its password, blocking, its roles): send
+    /// it back with an edit (an older one gets 409).
+    pub version: i64,
 }
 
 impl User {
@@ -100,8 +103,7 @@ pub fn check_password(stored: Option<&str>, password: &str) -> bool {
     }
 }
 
-const COLS: &str =
-    "id, login, full_name, email, region_id, municipality_id, created_at, updated_at, password_changed_at, archived_at";
+const COLS: &str = "id, login, full_name, email, region_id, municipality_id, created_at, updated_at, password_changed_at, archived_at, version";
 
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<User> {
     sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE id = $1"))
@@ -187,8 +189,16 @@ pub async fn create(
     Ok(u)
 }
 
-/// Changes the name and e-mail of an account (and its password when given).
-pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &UserData) -> Result<User> {
+/// Changes the name and e-mail of an account (and its password when given); `version`: the
+/// version the edit was based on (a stale one is refused).
+pub async fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    d: &UserData,
+    version: Option<i64>,
+) -> Result<User> {
+    crate::bump_version(conn, "users", id, version).await?;
     let old = get(conn, id).await?;
     sqlx::query("UPDATE users SET full_name = $1, email = $2, updated_at = $3 WHERE id = $4")
         .bind(&d.full_name)
@@ -211,14 +221,22 @@ pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &UserDa
     )
     .await?;
     if let Some(p) = &d.password {
-        set_password(conn, actor, id, p).await?;
+        write_password(conn, actor, &u, p).await?;
+        return get(conn, id).await;
     }
     Ok(u)
 }
 
 /// Sets a new (validated) password and ends the account's other sessions.
 pub async fn set_password(conn: &mut AnyConnection, actor: &Actor, id: i64, password: &str) -> Result<()> {
+    crate::bump_version(conn, "users", id, None).await?;
     let u = get(conn, id).await?;
+    write_password(conn, actor, &u, password).await
+}
+
+/// Writes a password (the version is raised by the caller).
+async fn write_password(conn: &mut AnyConnection, actor: &Actor, u: &User, password: &str) -> Result<()> {
+    let id = u.id;
     let hash = hash_password(password)?;
     let t = now();
     sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2, updated_at = $2 WHERE id = $3")
@@ -247,6 +265,7 @@ pub async fn set_password(conn: &mut AnyConnection, actor: &Actor, id: i64, pass
 
 /// Archives (blocks) or restores an account; archiving ends its sessions and revokes its tokens.
 pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, archived: bool) -> Result<User> {
+    crate::bump_version(conn, "users", id, None).await?;
     let old = get(conn, id).await?;
     let t = now();
     sqlx::query("UPDATE users SET archived_at = $1, updated_at = $2 WHERE id = $3")
@@ -343,6 +362,8 @@ pub async fn add_grant(
     role: Role,
     ids: ScopeIds,
 ) -> Result<GrantRow> {
+    // A change of the account: an edit based on it before the grant is refused.
+    crate::bump_version(conn, "users", user_id, None).await?;
     let u = get(conn, user_id).await?;
     let (r, m, a, o) = ids;
     let exists: i64 = sqlx::query_scalar(
@@ -385,6 +406,7 @@ pub async fn add_grant(
 /// Withdraws a grant (the audit trail keeps it).
 pub async fn remove_grant(conn: &mut AnyConnection, actor: &Actor, grant_id: i64) -> Result<()> {
     let g = grant(conn, grant_id).await?;
+    crate::bump_version(conn, "users", g.user_id, None).await?;
     let u = get(conn, g.user_id).await?;
     sqlx::query("DELETE FROM role_grants WHERE id = $1").bind(grant_id).execute(&mut *conn).await?;
     let old = serde_json::to_value(&g).ok();

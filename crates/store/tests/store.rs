@@ -151,7 +151,7 @@ async fn presets_are_installed_once_and_copies_are_editable() {
     let p002 = profiles::by_code(&mut c, "seed-002").await.unwrap();
     let s = p002.settings().unwrap();
     assert_eq!(s.min_meetings_per_year.value, Some(4));
-    let e = profiles::update(&mut c, &actor(), p002.id, "x", &s).await.unwrap_err();
+    let e = profiles::update(&mut c, &actor(), p002.id, "x", &s, None).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)));
     let r = regions::create(&mut c, &actor(), &RegionInput { name: "Р".into(), code: String::new() }.parse().unwrap())
         .await
@@ -168,7 +168,7 @@ async fn presets_are_installed_once_and_copies_are_editable() {
     let copy = profiles::copy(&mut c, &actor(), p002.id, owner, "Наше положение").await.unwrap();
     let mut s2 = copy.settings().unwrap();
     s2.min_meetings_per_year.value = Some(5);
-    let upd = profiles::update(&mut c, &actor(), copy.id, "Наше положение", &s2).await.unwrap();
+    let upd = profiles::update(&mut c, &actor(), copy.id, "Наше положение", &s2, None).await.unwrap();
     assert_eq!(upd.settings().unwrap().min_meetings_per_year.value, Some(5));
     let m2 = municipalities::set_profile(&mut c, &actor(), m.id, copy.id).await.unwrap();
     assert_eq!(m2.profile_name.as_deref(), Some("Наше положение"));

@@ -287,3 +287,27 @@ pub fn current_values<T: serde::Serialize>(
         })
         .collect()
 }
+
+/// A page form whose save carries the version of the record it was based on (decision 0011).
+pub trait VersionedForm: serde::Serialize {
+    fn version_mut(&mut self) -> &mut Option<i64>;
+}
+
+/// A refused form save, to re-show with the user's input kept: its status and field errors. After
+/// a stale save also, beside each field that differs, the value now in the record (`now`: the
+/// record as the form shows it), and the typed form takes the current version, so saving again
+/// (having seen the other change) goes through.
+pub fn refused<F: VersionedForm>(
+    e: AppError,
+    typed: &mut F,
+    mut now: F,
+    label: fn(&str) -> Option<&'static str>,
+) -> (StatusCode, Vec<FieldError>) {
+    let stale = is_stale(&e);
+    let (status, mut errors) = crate::features::municipalities::form_errors(e);
+    if stale {
+        errors.extend(current_values(&now, typed, label));
+        *typed.version_mut() = now.version_mut().take();
+    }
+    (status, errors)
+}

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use common::{Session, TestApp};
 use metoda_domain::access::{Place, Role};
 use metoda_domain::directory::UserInput;
-use metoda_domain::profile::{FieldKind, ProfileSettings, Signatory, preset};
+use metoda_domain::profile::{ProfileSettings, Signatory, preset};
 use metoda_store::{Actor, profiles, users};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -1073,30 +1073,7 @@ const B_MARKERS: &[&str] = &["СОШ Б", "ММО Б", "Город Б", "b.speci
 const A_MARKERS: &[&str] = &["Богашёвская", "ММО учителей математики", "Томский район", "uo.specialist"];
 
 fn settings_pairs() -> Vec<(String, String)> {
-    let s = preset("seed-002").unwrap().settings;
-    let mut out = vec![("name".to_owned(), "Своё".to_owned())];
-    for f in s.form_fields() {
-        out.push((f.clause_key(), f.clause.clone().unwrap_or_default()));
-        match f.kind {
-            FieldKind::Text { value }
-            | FieldKind::MonthDays { value }
-            | FieldKind::Deadlines { value }
-            | FieldKind::Lines { value } => out.push((f.key.into(), value)),
-            FieldKind::Number { value, .. } => {
-                out.push((f.key.into(), value.map(|v| v.to_string()).unwrap_or_default()))
-            }
-            FieldKind::Select { selected, .. } => out.push((f.key.into(), selected.into())),
-            FieldKind::Multi { selected, .. } => {
-                out.extend(selected.iter().map(|v| (f.key.to_owned(), (*v).to_owned())))
-            }
-            FieldKind::Bool { value } => {
-                if value {
-                    out.push((f.key.into(), "on".into()));
-                }
-            }
-        }
-    }
-    out
+    common::profile_form(&preset("seed-002").unwrap().settings, "Своё")
 }
 
 #[tokio::test]

@@ -37,7 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/associations/{id}/documents", post(document_submit))
         .route("/associations/{id}/subgroups/{sid}/members", post(subgroup_member_submit))
         .route("/api/v1/associations", get(api_list))
-        .route("/api/v1/associations/{id}", get(api_get))
+        .route("/api/v1/associations/{id}", get(api_get).put(api_update))
         .route("/api/v1/associations/{id}/members", post(api_add))
         .route("/api/v1/associations/{id}/members/{teacher_id}/remove", post(api_remove))
         .route("/api/v1/associations/{id}/subgroups", post(api_subgroup))
@@ -242,13 +242,17 @@ struct ViewPage {
     plans: crate::features::plans::PlanSection,
     /// The «Заседания» section with the compliance of the year.
     meeting_section: crate::features::meetings::Section,
+    /// The «Сведения» form: the record's details, or what the user typed.
+    info: InfoInput,
 }
 
+/// The association page; `info`: the details form as the user typed it (None: as recorded).
 async fn view_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
     id: i64,
+    info: Option<InfoInput>,
     errors: Vec<FieldError>,
     status: StatusCode,
 ) -> PageResult {
@@ -317,31 +321,61 @@ async fn view_with(
         min_members: settings.and_then(|s| s.min_members.value),
         today: values::iso_date(today),
         year: AcademicYear::containing(today).label(),
+        info: info.unwrap_or_else(|| info_of(&a)),
         a,
     };
     render_status(status, &page)
 }
 
 async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
-    view_with(&state, &me, &ctx, id, vec![], StatusCode::OK).await
+    view_with(&state, &me, &ctx, id, None, vec![], StatusCode::OK).await
 }
 
 pub(crate) async fn or_reshow(state: &AppState, me: &Current, ctx: &Ctx, id: i64, e: AppError) -> PageResult {
     match e {
         e @ (AppError::Validation(_) | AppError::Conflict(_)) => {
             let (status, errors) = form_errors(e);
-            view_with(state, me, ctx, id, errors, status).await
+            view_with(state, me, ctx, id, None, errors, status).await
         }
         e => Err(e),
     }
 }
 
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
 #[serde(default)]
 pub struct InfoInput {
     pub description: String,
     /// The association's public social-network page (https://…).
     pub social_url: String,
+    /// The version of the association the edit is based on; a save based on an older one is
+    /// refused with 409. Left out: no check.
+    #[serde(deserialize_with = "metoda_domain::values::de_version")]
+    pub version: Option<i64>,
+}
+
+impl crate::pages::VersionedForm for InfoInput {
+    fn version_mut(&mut self) -> &mut Option<i64> {
+        &mut self.version
+    }
+}
+
+/// The details as the form shows them.
+fn info_of(a: &Association) -> InfoInput {
+    InfoInput {
+        description: a.description.clone().unwrap_or_default(),
+        social_url: a.social_url.clone().unwrap_or_default(),
+        version: Some(a.version),
+    }
+}
+
+/// The Russian label of a field of the details form, for the current values shown after a stale
+/// save.
+fn info_label(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "description" => "Описание",
+        "social_url" => "Страница в социальной сети",
+        _ => return None,
+    })
 }
 
 async fn update_info(
@@ -360,7 +394,8 @@ async fn update_info(
     let url = e.take(values::optional_url("social_url", "Страница в социальной сети", &input.social_url));
     let (description, url) = e.finish(|| (description.flatten(), url.flatten())).map_err(AppError::Validation)?;
     let mut tx = state.db.begin().await?;
-    let a = associations::update_info(&mut tx, &ctx.actor(), id, description.as_deref(), url.as_deref()).await?;
+    let a = associations::update_info(&mut tx, &ctx.actor(), id, description.as_deref(), url.as_deref(), input.version)
+        .await?;
     tx.commit().await?;
     Ok(a)
 }
@@ -377,7 +412,13 @@ async fn info_submit(
             &format!("Сведения об объединении «{}» сохранены", a.name),
             &ctx,
         )),
-        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let now = info_of(&load(&state, &me, id, Action::View).await?);
+            let mut typed = input;
+            let (status, errors) = crate::pages::refused(e, &mut typed, now, info_label);
+            view_with(&state, &me, &ctx, id, Some(typed), errors, status).await
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -504,6 +545,19 @@ pub async fn api_get(
     let (members, _, _) = visible_members(&me, &a, associations::members(&mut c, id, None).await?);
     let subgroups = associations::subgroups(&mut c, id).await?;
     Ok(Json(AssociationBody { association: a, officers, members, subgroups, documents }))
+}
+
+/// Change the association's details (description, public page link).
+#[utoipa::path(put, path = "/api/v1/associations/{id}", tag = "associations", params(("id" = i64, Path)), request_body = InfoInput,
+    responses((status = 200, body = Association), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_update(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<i64>,
+    body: JsonIn<InfoInput>,
+) -> ApiResult<Association> {
+    let input = json_body(body)?;
+    Ok(Json(update_info(&state, &me, &ctx, id, &input).await?))
 }
 
 /// Add a teacher of the bank to the association from a date.

@@ -100,7 +100,7 @@ async fn update(
     load(state, me, id, Action::Update).await?;
     let d = input.parse().map_err(AppError::Validation)?;
     let mut tx = state.db.begin().await?;
-    let m = municipalities::update(&mut tx, &ctx.actor(), id, &d).await?;
+    let m = municipalities::update(&mut tx, &ctx.actor(), id, &d, input.version).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -196,8 +196,12 @@ struct NewForm {
 }
 
 async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(f): Form<NewForm>) -> PageResult {
-    let input =
-        MunicipalityInput { name: f.name, authority_name: f.authority_name, utc_offset_minutes: f.utc_offset_minutes };
+    let input = MunicipalityInput {
+        name: f.name,
+        authority_name: f.authority_name,
+        utc_offset_minutes: f.utc_offset_minutes,
+        version: None,
+    };
     let region_id = f.region_id.trim().parse::<i64>().ok();
     match create(&state, &me, &ctx, region_id, &input).await {
         Ok(m) => {
@@ -229,6 +233,33 @@ pub fn form_errors(e: AppError) -> (StatusCode, Vec<FieldError>) {
     }
 }
 
+impl crate::pages::VersionedForm for MunicipalityInput {
+    fn version_mut(&mut self) -> &mut Option<i64> {
+        &mut self.version
+    }
+}
+
+/// The card as its edit form shows it.
+fn input_of(m: &Municipality) -> MunicipalityInput {
+    MunicipalityInput {
+        name: m.name.clone(),
+        authority_name: m.authority_name.clone().unwrap_or_default(),
+        utc_offset_minutes: Some(m.utc_offset_minutes),
+        version: Some(m.version),
+    }
+}
+
+/// The Russian label of a field of the card's form, for the current values shown after a stale
+/// save.
+fn field_label(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "name" => "Название",
+        "authority_name" => "Орган управления образованием",
+        "utc_offset_minutes" => "Часовой пояс",
+        _ => return None,
+    })
+}
+
 #[derive(Template)]
 #[template(path = "municipality.html")]
 struct ViewPage {
@@ -253,11 +284,7 @@ async fn view_with(
     let m = load(state, me, id, Action::View).await?;
     let mut c = state.db.conn().await?;
     let profiles = profiles_for(profiles::list(&mut c).await?, &m);
-    let form = form.unwrap_or_else(|| MunicipalityInput {
-        name: m.name.clone(),
-        authority_name: m.authority_name.clone().unwrap_or_default(),
-        utc_offset_minutes: Some(m.utc_offset_minutes),
-    });
+    let form = form.unwrap_or_else(|| input_of(&m));
     let page = ViewPage {
         l: Layout::new(ctx, m.name.clone(), "/municipalities").with_errors(errors),
         can_edit: me.may(Action::Update, &res(&m)),
@@ -286,8 +313,16 @@ async fn update_submit(
             Ok(redirect_with(&format!("/municipalities/{id}"), &format!("Муниципалитет «{}» сохранён", m.name), &ctx))
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let (status, errors) = form_errors(e);
-            view_with(&state, &me, &ctx, id, Some(input), errors, status).await
+            let m = load(&state, &me, id, Action::View).await?;
+            let mut typed = input;
+            let (status, mut errors) = crate::pages::refused(e, &mut typed, input_of(&m), field_label);
+            // The time zone reads as the card shows it.
+            for e in
+                errors.iter_mut().filter(|e| e.field == "utc_offset_minutes" && e.message.contains("сейчас в записи"))
+            {
+                e.message = format!("Часовой пояс: сейчас в записи — {}", m.zone().label_ru());
+            }
+            view_with(&state, &me, &ctx, id, Some(typed), errors, status).await
         }
         Err(e) => Err(e),
     }
@@ -377,8 +412,12 @@ pub async fn api_create(
     body: JsonIn<NewMunicipality>,
 ) -> ApiResult<Municipality> {
     let b = json_body(body)?;
-    let input =
-        MunicipalityInput { name: b.name, authority_name: b.authority_name, utc_offset_minutes: b.utc_offset_minutes };
+    let input = MunicipalityInput {
+        name: b.name,
+        authority_name: b.authority_name,
+        utc_offset_minutes: b.utc_offset_minutes,
+        version: None,
+    };
     Ok(Json(create(&state, &me, &ctx, b.region_id, &input).await?))
 }
 
@@ -393,7 +432,7 @@ pub async fn api_get(
 }
 
 #[utoipa::path(put, path = "/api/v1/municipalities/{id}", tag = "municipalities", params(("id" = i64, Path)), request_body = MunicipalityInput,
-    responses((status = 200, body = Municipality), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Municipality), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_update(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,

@@ -94,6 +94,7 @@ async fn update(
     id: i64,
     name: &str,
     settings: &ProfileSettings,
+    version: Option<i64>,
 ) -> Result<Profile, AppError> {
     let p = load(state, me, id, Action::View).await?;
     if p.is_preset() {
@@ -101,7 +102,7 @@ async fn update(
     }
     require(me, Action::Update, &res(&p))?;
     let mut tx = state.db.begin().await?;
-    let p = profiles::update(&mut tx, &ctx.actor(), id, name, settings).await?;
+    let p = profiles::update(&mut tx, &ctx.actor(), id, name, settings, version).await?;
     tx.commit().await?;
     Ok(p)
 }
@@ -293,6 +294,40 @@ struct EditPage {
     p: Profile,
     name: String,
     inputs: Vec<Input>,
+    /// The version the next save is based on.
+    version: i64,
+}
+
+/// What an input shows, as a reader would say it (for the current values after a stale save).
+fn shown(i: &Input) -> String {
+    let text = match i.kind {
+        "select" | "multi" => i.options.iter().filter(|o| o.2).map(|o| o.1).collect::<Vec<_>>().join(", "),
+        "bool" => (if i.value == "on" { "да" } else { "нет" }).to_owned(),
+        _ => i.value.replace("\r\n", "\n").trim().to_owned(),
+    };
+    if text.is_empty() { "не заполнено".to_owned() } else { text }
+}
+
+/// After a stale save: beside every setting (and clause) where the record now differs from what
+/// the user typed, the value now in the record.
+fn current_values(p: &Profile, name: &str, current: &[Input], typed: &[Input]) -> Vec<FieldError> {
+    let mut out = vec![];
+    if p.name != name.trim() {
+        out.push(FieldError::new("name", format!("Название профиля: сейчас в записи — {}", p.name)));
+    }
+    for (now, mine) in current.iter().zip(typed) {
+        if shown(now) != shown(mine) {
+            out.push(FieldError::new(now.key, format!("{}: сейчас в записи — {}", now.label, shown(now))));
+        }
+        if now.clause.trim() != mine.clause.trim() {
+            let clause = if now.clause.is_empty() { "не заполнено" } else { now.clause.as_str() };
+            out.push(FieldError::new(
+                now.clause_key.clone(),
+                format!("{}, пункт положения: сейчас в записи — {clause}", now.label),
+            ));
+        }
+    }
+    out
 }
 
 async fn edit_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
@@ -305,6 +340,7 @@ async fn edit_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Pat
         l: Layout::new(&ctx, format!("Изменение: {}", p.name), "/profiles"),
         name: p.name.clone(),
         inputs,
+        version: p.version,
         p,
     })
 }
@@ -317,8 +353,9 @@ async fn edit_submit(
 ) -> PageResult {
     let form = pairs(&body)?;
     let name = field(&form, "name").to_owned();
+    let version = field(&form, "version").trim().parse::<i64>().ok();
     let result = match ProfileSettings::from_form(&form) {
-        Ok(settings) => update(&state, &me, &ctx, id, &name, &settings).await,
+        Ok(settings) => update(&state, &me, &ctx, id, &name, &settings, version).await,
         Err(errors) => {
             load(&state, &me, id, Action::Update).await?;
             Err(AppError::Validation(errors))
@@ -326,11 +363,26 @@ async fn edit_submit(
     };
     match result {
         Ok(p) => Ok(redirect_with(&format!("/profiles/{id}"), &format!("Профиль «{}» сохранён", p.name), &ctx)),
-        Err(AppError::Validation(errors)) => {
+        // A stale save re-shows the form; other conflicts (a preset) are the error page.
+        Err(e) if matches!(e, AppError::Validation(_)) || crate::pages::is_stale(&e) => {
+            let stale = crate::pages::is_stale(&e);
+            let status = e.status();
+            let mut errors = match e {
+                AppError::Validation(errors) => errors,
+                other => vec![FieldError::new("", other.message())],
+            };
             let p = load(&state, &me, id, Action::Update).await?;
-            let inputs = inputs(p.settings()?.form_fields(), Some(&form));
+            let fields = p.settings()?.form_fields();
+            let inputs = inputs(fields.clone(), Some(&form));
+            let version = if stale {
+                // The typed input stays, the current values beside it; the next save is based on them.
+                errors.extend(current_values(&p, &name, &self::inputs(fields, None), &inputs));
+                p.version
+            } else {
+                version.unwrap_or(p.version)
+            };
             let l = Layout::new(&ctx, format!("Изменение: {}", p.name), "/profiles").with_errors(errors);
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &EditPage { l, p, name, inputs })
+            render_status(status, &EditPage { l, p, name, inputs, version })
         }
         Err(e) => Err(e),
     }
@@ -361,6 +413,8 @@ pub struct ProfileHead {
     pub municipality_id: Option<i64>,
     pub based_on_id: Option<i64>,
     pub updated_at: String,
+    /// Raised by every save: send it back with an edit (an older one gets 409).
+    pub version: i64,
 }
 
 fn body_of(p: Profile) -> Result<ProfileBody, AppError> {
@@ -377,6 +431,7 @@ fn body_of(p: Profile) -> Result<ProfileBody, AppError> {
             municipality_id: p.municipality_id,
             based_on_id: p.based_on_id,
             updated_at: p.updated_at,
+            version: p.version,
         },
     })
 }
@@ -423,6 +478,10 @@ pub struct UpdateBody {
     pub name: String,
     #[schema(value_type = Object)]
     pub settings: ProfileSettings,
+    /// The version of the profile the edit is based on; a save based on an older one is refused
+    /// with 409. Left out: no check.
+    #[serde(default, deserialize_with = "metoda_domain::values::de_version")]
+    pub version: Option<i64>,
 }
 
 /// Change a municipality's profile (presets are read-only).
@@ -435,5 +494,5 @@ pub async fn api_update(
     body: JsonIn<UpdateBody>,
 ) -> ApiResult<ProfileBody> {
     let b = json_body(body)?;
-    Ok(Json(body_of(update(&state, &me, &ctx, id, &b.name, &b.settings).await?)?))
+    Ok(Json(body_of(update(&state, &me, &ctx, id, &b.name, &b.settings, b.version).await?)?))
 }

@@ -229,25 +229,17 @@ async fn create(
     Ok(u)
 }
 
-async fn update(
-    state: &AppState,
-    me: &Current,
-    ctx: &Ctx,
-    id: i64,
-    full_name: &str,
-    email: &str,
-    password: &str,
-) -> Result<User, AppError> {
+async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, b: &UserUpdate) -> Result<User, AppError> {
     let u = load(state, me, id, Action::Update).await?;
     let input = UserInput {
         login: u.login.clone(),
-        full_name: full_name.into(),
-        email: email.into(),
-        password: password.into(),
+        full_name: b.full_name.clone(),
+        email: b.email.clone(),
+        password: b.password.clone(),
     };
     let d = input.parse(false).map_err(AppError::Validation)?;
     let mut tx = state.db.begin().await?;
-    let u = users::update(&mut tx, &ctx.actor(), id, &d).await?;
+    let u = users::update(&mut tx, &ctx.actor(), id, &d, b.version).await?;
     if d.password.is_some() {
         metoda_store::sessions::delete_others(&mut tx, id, None).await?;
     }
@@ -499,6 +491,8 @@ struct ViewPage {
     roles: Vec<(&'static str, &'static str)>,
     is_self: bool,
     teacher: TeacherBlock,
+    /// The edit form: the record, or what the user typed.
+    form: EditForm,
 }
 
 /// The block «Запись в банке педагогов» of the user page.
@@ -539,11 +533,13 @@ async fn teacher_block(c: &mut AnyConnection, me: &Current, u: &User, manages: b
     Ok(block)
 }
 
+/// The user page; `form`: the edit form as the user typed it (None: as recorded).
 async fn view_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
     id: i64,
+    form: Option<EditForm>,
     errors: Vec<FieldError>,
     status: StatusCode,
 ) -> PageResult {
@@ -559,6 +555,7 @@ async fn view_with(
     let page = ViewPage {
         l: Layout::new(ctx, u.full_name.clone(), "/users").with_errors(errors),
         is_self: u.id == me.user.id,
+        form: form.unwrap_or_else(|| form_of(&u)),
         u,
         grants,
         can_edit,
@@ -571,7 +568,7 @@ async fn view_with(
 }
 
 async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
-    view_with(&state, &me, &ctx, id, vec![], StatusCode::OK).await
+    view_with(&state, &me, &ctx, id, None, vec![], StatusCode::OK).await
 }
 
 /// Re-shows the user page with the errors of a failed form, or follows the error.
@@ -579,17 +576,51 @@ async fn or_reshow(state: &AppState, me: &Current, ctx: &Ctx, id: i64, e: AppErr
     match e {
         e @ (AppError::Validation(_) | AppError::Conflict(_)) => {
             let (status, errors) = form_errors(e);
-            view_with(state, me, ctx, id, errors, status).await
+            view_with(state, me, ctx, id, None, errors, status).await
         }
         e => Err(e),
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default)]
 #[serde(default)]
 struct EditForm {
     full_name: String,
     email: String,
+    /// The version of the account the edit is based on (the hidden field).
+    #[serde(deserialize_with = "metoda_domain::values::de_version")]
+    version: Option<i64>,
+}
+
+impl crate::pages::VersionedForm for EditForm {
+    fn version_mut(&mut self) -> &mut Option<i64> {
+        &mut self.version
+    }
+}
+
+/// The account as its edit form shows it.
+fn form_of(u: &User) -> EditForm {
+    let b = user_update_of(u);
+    EditForm { full_name: b.full_name, email: b.email, version: b.version }
+}
+
+/// The account as an unchanged save of it (no new password).
+fn user_update_of(u: &User) -> UserUpdate {
+    UserUpdate {
+        full_name: u.full_name.clone(),
+        email: u.email.clone().unwrap_or_default(),
+        password: String::new(),
+        version: Some(u.version),
+    }
+}
+
+/// The Russian label of a field of the edit form, for the current values shown after a stale save.
+fn field_label(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "full_name" => "ФИО",
+        "email" => "Электронная почта",
+        _ => return None,
+    })
 }
 
 async fn update_submit(
@@ -598,9 +629,22 @@ async fn update_submit(
     Path(id): Path<i64>,
     Form(f): Form<EditForm>,
 ) -> PageResult {
-    match update(&state, &me, &ctx, id, &f.full_name, &f.email, "").await {
+    let b = UserUpdate {
+        full_name: f.full_name.clone(),
+        email: f.email.clone(),
+        password: String::new(),
+        version: f.version,
+    };
+    match update(&state, &me, &ctx, id, &b).await {
         Ok(u) => Ok(redirect_with(&format!("/users/{id}"), &format!("Пользователь {} сохранён", u.login), &ctx)),
-        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            // The form shows what was typed; after a stale save, the current values beside it.
+            let now = form_of(&load(&state, &me, id, Action::View).await?);
+            let mut typed = f;
+            let (status, errors) = crate::pages::refused(e, &mut typed, now, field_label);
+            view_with(&state, &me, &ctx, id, Some(typed), errors, status).await
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -657,7 +701,9 @@ async fn password_submit(
     if let Err(e) = values::new_password("password", &f.password, &u.login) {
         return or_reshow(&state, &me, &ctx, id, AppError::Validation(vec![e])).await;
     }
-    match update(&state, &me, &ctx, id, &u.full_name, u.email.as_deref().unwrap_or(""), &f.password).await {
+    // The card as loaded, with the new password (a change since then is refused as stale).
+    let b = UserUpdate { password: f.password, ..user_update_of(&u) };
+    match update(&state, &me, &ctx, id, &b).await {
         Ok(u) => Ok(redirect_with(
             &format!("/users/{id}"),
             &format!("Пароль пользователя {} изменён; его сеансы завершены", u.login),
@@ -736,6 +782,10 @@ pub struct UserUpdate {
     pub email: String,
     /// A new password (empty: unchanged).
     pub password: String,
+    /// The version of the account the edit is based on (`user.version` of `GET`); a save based
+    /// on an older one is refused with 409. Left out: no check.
+    #[serde(deserialize_with = "metoda_domain::values::de_version")]
+    pub version: Option<i64>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -804,7 +854,7 @@ pub async fn api_get(State(state): State<AppState>, ApiMe(me, _): ApiMe, Path(id
 }
 
 #[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserUpdate,
-    responses((status = 200, body = User), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = User), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_update(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
@@ -812,7 +862,7 @@ pub async fn api_update(
     body: JsonIn<UserUpdate>,
 ) -> ApiResult<User> {
     let b = json_body(body)?;
-    Ok(Json(update(&state, &me, &ctx, id, &b.full_name, &b.email, &b.password).await?))
+    Ok(Json(update(&state, &me, &ctx, id, &b).await?))
 }
 
 /// Grant a role.

@@ -147,6 +147,7 @@ async fn seed(db: &metoda_store::Db) -> Fixture {
                 name: "Город Б".into(),
                 authority_name: "Отдел образования Б".into(),
                 utc_offset_minutes: None,
+                version: None,
             }
             .parse()
             .unwrap(),
@@ -373,4 +374,32 @@ pub async fn count(app: &TestApp, table: &str) -> i64 {
 pub async fn teacher_of_account(app: &TestApp, user_id: i64) -> i64 {
     let mut c = app.t.db.conn().await.unwrap();
     sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1").bind(user_id).fetch_one(&mut *c).await.unwrap()
+}
+
+/// The pairs of the profile form (`/profiles/{id}/edit`) that save `settings` under `name`.
+pub fn profile_form(settings: &metoda_domain::profile::ProfileSettings, name: &str) -> Vec<(String, String)> {
+    use metoda_domain::profile::FieldKind;
+    let mut out = vec![("name".to_owned(), name.to_owned())];
+    for f in settings.form_fields() {
+        out.push((f.clause_key(), f.clause.clone().unwrap_or_default()));
+        match f.kind {
+            FieldKind::Text { value }
+            | FieldKind::MonthDays { value }
+            | FieldKind::Deadlines { value }
+            | FieldKind::Lines { value } => out.push((f.key.into(), value)),
+            FieldKind::Number { value, .. } => {
+                out.push((f.key.into(), value.map(|v| v.to_string()).unwrap_or_default()))
+            }
+            FieldKind::Select { selected, .. } => out.push((f.key.into(), selected.into())),
+            FieldKind::Multi { selected, .. } => {
+                out.extend(selected.iter().map(|v| (f.key.to_owned(), (*v).to_owned())))
+            }
+            FieldKind::Bool { value } => {
+                if value {
+                    out.push((f.key.into(), "on".into()));
+                }
+            }
+        }
+    }
+    out
 }
