@@ -156,6 +156,8 @@ pub async fn update(
 
 /// Archives (or restores) an organization. Nothing is deleted.
 pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, archived: bool) -> Result<Organization> {
+    // An edit based on the record before it is refused (decision 0011).
+    crate::bump_version(conn, "organizations", id, None).await?;
     let old = get(conn, id).await?;
     sqlx::query("UPDATE organizations SET archived_at = $1, updated_at = $2 WHERE id = $3")
         .bind(archived.then(now))

@@ -590,6 +590,14 @@ async fn an_organization_edited_by_two_keeps_the_first_save() {
         html.contains("+7 3822 33-33-33") && html.contains("Телефон: сейчас в записи — +7 3822 11-11-11"),
         "{html}"
     );
+    // Archiving and restoring change the record too: a save based on the version before them is stale.
+    let before: Value = head.get(&path).await.json().await.unwrap();
+    let v = before["version"].as_i64().unwrap();
+    assert_eq!(head.post_json(&format!("{path}/archive"), json!({})).await.status(), StatusCode::OK);
+    assert_eq!(head.post_json(&format!("{path}/restore"), json!({})).await.status(), StatusCode::OK);
+    let mut stale = body("+7 3822 44-44-44");
+    stale["version"] = json!(v);
+    assert_eq!(head.put_json(&path, stale).await.status(), StatusCode::CONFLICT);
     app.stop().await;
 }
 

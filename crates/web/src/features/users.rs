@@ -551,9 +551,10 @@ async fn view_with(
     let scopes = if can_edit { grantable_scopes(&mut c, me).await? } else { vec![] };
     let roles = grantable_roles(me, &scopes);
     let teacher = teacher_block(&mut c, me, &u, can_edit).await?;
+    let zone = crate::features::user_zone(&mut c, me).await?;
     drop(c);
     let page = ViewPage {
-        l: Layout::new(ctx, u.full_name.clone(), "/users").with_errors(errors),
+        l: Layout::new(ctx, u.full_name.clone(), "/users").with_errors(errors).with_zone(zone),
         is_self: u.id == me.user.id,
         form: form.unwrap_or_else(|| form_of(&u)),
         u,
