@@ -30,8 +30,7 @@ pub struct CyclogramItem {
     pub version: i64,
 }
 
-const COLS: &str =
-    "id, association_id, month, title, direction, form, responsible, note, created_at, updated_at, archived_at, version";
+const COLS: &str = "id, association_id, month, title, direction, form, responsible, note, created_at, updated_at, archived_at, version";
 
 /// The current rows of an association's cyclogram, by calendar month (callers order them by the
 /// plan year they show).

@@ -518,8 +518,9 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
     assert!(!roster.iter().any(|r| r.teacher_id == late));
     // Attendance names every member on the date, nobody else, and not before the day.
     let mut marks: Vec<(i64, Attendance)> = roster.iter().map(|r| (r.teacher_id, Attendance::Absent)).collect();
-    let e =
-        meetings::set_attendance(&mut c, &actor(), &a, &m1, &s004, date!(2026 - 09 - 19), &marks, None).await.unwrap_err();
+    let e = meetings::set_attendance(&mut c, &actor(), &a, &m1, &s004, date!(2026 - 09 - 19), &marks, None)
+        .await
+        .unwrap_err();
     assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
     let mut with_late = marks.clone();
     with_late.push((late, Attendance::Present));

@@ -110,8 +110,9 @@ async fn the_cyclogram_is_kept_by_month_changed_and_removed_with_an_audit_trail(
     let gone = cyclograms::remove(&mut c, &actor(), &f.a, aug.id).await.unwrap();
     assert!(gone.archived_at.is_some());
     cyclograms::remove(&mut c, &actor(), &f.a, aug.id).await.unwrap();
-    let e =
-        cyclograms::update(&mut c, &actor(), &f.a, aug.id, &row("8", "x", "other").parse().unwrap(), None).await.unwrap_err();
+    let e = cyclograms::update(&mut c, &actor(), &f.a, aug.id, &row("8", "x", "other").parse().unwrap(), None)
+        .await
+        .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
     let ids: Vec<i64> = cyclograms::list(&mut c, f.a.id).await.unwrap().iter().map(|r| r.id).collect();
     assert_eq!(ids, [may.id, sep.id]);

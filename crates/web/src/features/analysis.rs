@@ -85,9 +85,14 @@ pub struct Section {
     pub lines: Vec<String>,
     /// The head's text.
     pub text: Option<String>,
-    /// The version of the head's text, 0 while none is written: send it back with the text (an
-    /// older one gets 409). Absent from versions submitted before it was shown (read as 0).
-    #[serde(default)]
+}
+
+/// The version of the head's text of a section (kept beside the sections, not in them: a
+/// submitted version reads back exactly as it was frozen).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TextVersion {
+    pub number: u8,
+    /// 0 while no text is written: send it back with the section's text (an older one gets 409).
     pub version: i64,
 }
 
@@ -443,16 +448,14 @@ async fn compose(
             if lines.is_empty() && matches!(n, 19..=21) {
                 lines.push("Сведения об этом появятся, когда объединение будет вести их в системе.".into());
             }
-            let (text, version) = texts
-                .iter()
-                .find(|(s, _, _)| *s == i64::from(*n))
-                .map_or((None, 0), |(_, t, v)| (Some(t.clone()).filter(|t| !t.is_empty()), *v));
+            // an emptied section keeps its row (and version) with an empty text
+            let text = texts.iter().find(|(s, t, _)| *s == i64::from(*n) && !t.is_empty()).map(|(_, t, _)| t.clone());
             let kind = match kind {
                 SectionKind::Data => "data",
                 SectionKind::DataAndText => "data_and_text",
                 SectionKind::Text => "text",
             };
-            Section { number: *n, title: (*title).to_owned(), kind: kind.into(), lines, text, version }
+            Section { number: *n, title: (*title).to_owned(), kind: kind.into(), lines, text }
         })
         .collect();
     Ok(Composed { analysis: an, explained, apart, sections })
@@ -472,6 +475,8 @@ pub struct AnalysisBody {
     /// true: computed from the data now; false: the version as submitted.
     pub live: bool,
     pub composed: Composed,
+    /// The version of each section's text, 1 to 24.
+    pub text_versions: Vec<TextVersion>,
 }
 
 async fn body(
@@ -502,6 +507,17 @@ async fn body(
         Some(composed) => (false, composed),
         None => (true, compose(&mut c, a, s, period, report.as_ref()).await?),
     };
+    let written = match &report {
+        Some(r) => reports::texts(&mut c, r.id).await?,
+        None => vec![],
+    };
+    let text_versions = SECTIONS
+        .iter()
+        .map(|(n, _, _)| TextVersion {
+            number: *n,
+            version: written.iter().find(|(s, _, _)| *s == i64::from(*n)).map_or(0, |(_, _, v)| *v),
+        })
+        .collect();
     Ok(AnalysisBody {
         year: period.year,
         period: period.kind.code().to_owned(),
@@ -510,6 +526,7 @@ async fn body(
         due_on,
         live,
         composed,
+        text_versions,
     })
 }
 
@@ -633,6 +650,10 @@ impl ViewPage {
             Some((n, typed, _)) if *n == s.number => typed.clone(),
             _ => s.text.clone().unwrap_or_default(),
         }
+    }
+    /// The version of a section's text its form is based on.
+    fn version_of(&self, s: &Section) -> i64 {
+        self.b.text_versions.iter().find(|v| v.number == s.number).map_or(0, |v| v.version)
     }
     /// The note beside a section saved stale.
     fn note_of(&self, s: &Section) -> Option<&str> {

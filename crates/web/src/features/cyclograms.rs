@@ -156,13 +156,11 @@ async fn page_with(
     if stale && let Some((row, typed)) = &mut editing {
         // The typed input stays, the current values beside it; the next save is based on them.
         if let Some(now) = rows.iter().find(|r| r.id == *row) {
-            errors.extend(crate::pages::current_values_as(&input_of(now), typed, field_label, |field| {
-                match field {
-                    "month" => Some(month_label(u8::try_from(now.month).unwrap_or(1)).to_owned()),
-                    "direction" => Some(crate::features::plans::direction_label(&now.direction).to_owned()),
-                    "form" => Some(crate::features::plans::form_label(&now.form).to_owned()),
-                    _ => None,
-                }
+            errors.extend(crate::pages::current_values_as(&input_of(now), typed, field_label, |field| match field {
+                "month" => Some(month_label(u8::try_from(now.month).unwrap_or(1)).to_owned()),
+                "direction" => Some(crate::features::plans::direction_label(&now.direction).to_owned()),
+                "form" => Some(crate::features::plans::form_label(&now.form).to_owned()),
+                _ => None,
             }));
             typed.version = Some(now.version);
         }
