@@ -731,6 +731,7 @@ async fn view_page(
     view_with(&state, &me, &ctx, id, period_of(q.year, q.period.as_deref())?, vec![], None).await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn done<T>(
     state: &AppState,
     me: &Current,

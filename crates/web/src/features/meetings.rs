@@ -728,6 +728,7 @@ impl ViewPage {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn view_with(
     state: &AppState,
     me: &Current,
