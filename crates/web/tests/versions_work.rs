@@ -24,6 +24,12 @@ async fn assert_stale(r: reqwest::Response) {
     assert!(e["error"]["message"].as_str().unwrap().contains("изменил другой пользователь"), "{e}");
 }
 
+/// Posts a page form given as owned values.
+async fn post(s: &Session, path: &str, fields: &[(impl AsRef<str>, String)]) -> reqwest::Response {
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_ref(), v.as_str())).collect();
+    s.form(path, &refs).await
+}
+
 /// The hidden version field of a form, as the page renders it.
 fn hidden_version(v: i64) -> String {
     format!("name=\"version\" value=\"{v}\"")
@@ -68,8 +74,7 @@ async fn a_meeting_s_details_edited_by_two_keep_the_first_save() {
         ]
     };
     let typed = fields("библиотека", &stale);
-    let typed: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = secretary.form(&format!("/meetings/{id}"), &typed).await;
+    let r = post(&secretary, &format!("/meetings/{id}"), &typed).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let html = r.text().await.unwrap();
     assert!(html.contains("value=\"библиотека\""), "the typed input stays");
@@ -77,8 +82,7 @@ async fn a_meeting_s_details_edited_by_two_keep_the_first_save() {
     assert!(html.contains(&hidden_version(v + 1)));
     let current = (v + 1).to_string();
     let again = fields("библиотека", &current);
-    let again: Vec<(&str, &str)> = again.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(secretary.form(&format!("/meetings/{id}"), &again).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(post(&secretary, &format!("/meetings/{id}"), &again).await.status(), StatusCode::SEE_OTHER);
     let now: Value = head.get(&path).await.json().await.unwrap();
     assert_eq!(now["meeting"]["place_note"], "библиотека");
     app.stop().await;
@@ -127,8 +131,7 @@ async fn an_attendance_sheet_marked_by_two_keeps_the_first_marks() {
         f
     };
     let typed = fields("excused", &stale);
-    let typed: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let r = secretary.form(&format!("/meetings/{id}/attendance"), &typed).await;
+    let r = post(&secretary, &format!("/meetings/{id}/attendance"), &typed).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let html = r.text().await.unwrap();
     assert!(html.contains("Отметки явки уже изменил другой пользователь"), "{html}");
@@ -143,8 +146,7 @@ async fn an_attendance_sheet_marked_by_two_keeps_the_first_marks() {
     assert!(html.contains(&hidden_version(v + 1)));
     let current = (v + 1).to_string();
     let again = fields("excused", &current);
-    let again: Vec<(&str, &str)> = again.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    assert_eq!(secretary.form(&format!("/meetings/{id}/attendance"), &again).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(post(&secretary, &format!("/meetings/{id}/attendance"), &again).await.status(), StatusCode::SEE_OTHER);
     let now: Value = head.get(&format!("/api/v1/meetings/{id}")).await.json().await.unwrap();
     assert_eq!(status_of(&now), "excused");
     // An API client that names no version (the marks alone, as before) is not checked.
@@ -244,16 +246,14 @@ async fn a_plan_item_edited_by_two_keeps_the_first_save() {
         ]
     };
     let typed = fields("Иванова О. Н.", v.to_string());
-    let typed: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = deputy.form(&page, &typed).await;
+    let r = post(&deputy, &page, &typed).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let html = r.text().await.unwrap();
     assert!(html.contains("value=\"Иванова О. Н.\""), "the typed input stays");
     assert!(html.contains("Ответственные: сейчас в записи — Смирнова А. В."), "{html}");
     assert!(html.contains(&hidden_version(v + 1)));
     let again = fields("Иванова О. Н.", (v + 1).to_string());
-    let again: Vec<(&str, &str)> = again.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(deputy.form(&page, &again).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(post(&deputy, &page, &again).await.status(), StatusCode::SEE_OTHER);
 
     // Marking the execution changes the item: an edit based on the item before it is refused.
     let read: Value = head.get(&format!("/api/v1/plans/{plan}")).await.json().await.unwrap();
@@ -302,9 +302,8 @@ async fn a_cyclogram_row_edited_by_two_keeps_the_first_save() {
         ]
     };
     let typed = fields(&stale);
-    let typed: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let page = format!("/associations/{}/cyclogram/{id}", app.assoc_a);
-    let r = deputy.form(&page, &typed).await;
+    let r = post(&deputy, &page, &typed).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let html = r.text().await.unwrap();
     assert!(html.contains("value=\"в библиотеке\""), "the typed input stays");
@@ -312,8 +311,7 @@ async fn a_cyclogram_row_edited_by_two_keeps_the_first_save() {
     assert!(html.contains(&hidden_version(v + 1)));
     let current = (v + 1).to_string();
     let again = fields(&current);
-    let again: Vec<(&str, &str)> = again.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(deputy.form(&page, &again).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(post(&deputy, &page, &again).await.status(), StatusCode::SEE_OTHER);
     app.stop().await;
 }
 
