@@ -265,6 +265,10 @@ pub struct MeetingInput {
     pub secretary_teacher_id: Option<i64>,
     /// The plan item the meeting carries out, if any.
     pub plan_item_id: Option<i64>,
+    /// The version of the record the edit is based on; a save based on an older one is refused
+    /// with 409. Left out: no check (and none for a new record).
+    #[serde(deserialize_with = "crate::values::de_version")]
+    pub version: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -336,6 +340,10 @@ pub struct AgendaInput {
     pub votes_for: String,
     pub votes_against: String,
     pub votes_abstained: String,
+    /// The version of the record the edit is based on; a save based on an older one is refused
+    /// with 409. Left out: no check (and none for a new record).
+    #[serde(deserialize_with = "crate::values::de_version")]
+    pub version: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

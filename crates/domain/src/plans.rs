@@ -106,6 +106,10 @@ pub struct ItemInput {
     pub venue_organization_id: Option<i64>,
     pub audience: String,
     pub expected_result: String,
+    /// The version of the record the edit is based on; a save based on an older one is refused
+    /// with 409. Left out: no check (and none for a new record).
+    #[serde(deserialize_with = "crate::values::de_version")]
+    pub version: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -380,6 +384,10 @@ pub struct CyclogramInput {
     pub form: String,
     pub responsible: String,
     pub note: String,
+    /// The version of the record the edit is based on; a save based on an older one is refused
+    /// with 409. Left out: no check (and none for a new record).
+    #[serde(deserialize_with = "crate::values::de_version")]
+    pub version: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

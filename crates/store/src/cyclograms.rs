@@ -26,10 +26,11 @@ pub struct CyclogramItem {
     pub created_at: String,
     pub updated_at: String,
     pub archived_at: Option<String>,
+    /// Raised by every change of the row: send it back with an edit (an older one gets 409).
+    pub version: i64,
 }
 
-const COLS: &str =
-    "id, association_id, month, title, direction, form, responsible, note, created_at, updated_at, archived_at";
+const COLS: &str = "id, association_id, month, title, direction, form, responsible, note, created_at, updated_at, archived_at, version";
 
 /// The current rows of an association's cyclogram, by calendar month (callers order them by the
 /// plan year they show).
@@ -82,14 +83,17 @@ pub async fn add(conn: &mut AnyConnection, actor: &Actor, a: &Association, d: &C
     Ok(row)
 }
 
+/// Saves a row; `version`: the version the edit was based on (a stale one is refused).
 pub async fn update(
     conn: &mut AnyConnection,
     actor: &Actor,
     a: &Association,
     id: i64,
     d: &CyclogramData,
+    version: Option<i64>,
 ) -> Result<CyclogramItem> {
     active(a)?;
+    crate::bump_version(conn, "cyclogram_items", id, version).await?;
     let old = get(conn, a, id).await?;
     if old.archived_at.is_some() {
         return Err(StoreError::Conflict("Эта строка циклограммы удалена".into()));
@@ -122,7 +126,7 @@ pub async fn remove(conn: &mut AnyConnection, actor: &Actor, a: &Association, id
         return Ok(old);
     }
     let t = now();
-    sqlx::query("UPDATE cyclogram_items SET archived_at = $1, updated_at = $1 WHERE id = $2")
+    sqlx::query("UPDATE cyclogram_items SET archived_at = $1, updated_at = $1, version = version + 1 WHERE id = $2")
         .bind(&t)
         .bind(id)
         .execute(&mut *conn)

@@ -634,6 +634,7 @@ async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids:
                 form: (*form).into(),
                 responsible: "руководитель объединения".into(),
                 note: String::new(),
+                version: None,
             }
             .parse()
             .map_err(StoreError::Invalid)?;
@@ -717,7 +718,7 @@ async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids:
                     })
                     .collect();
                 let present = marks.iter().filter(|(_, s)| *s == Attendance::Present).count();
-                meetings::set_attendance(tx, actor, &a, &m, &settings, on, &marks).await?;
+                meetings::set_attendance(tx, actor, &a, &m, &settings, on, &marks, None).await?;
                 let m = meetings::get(tx, m.id).await?;
                 for (k, topic) in agenda.iter().enumerate() {
                     let d = AgendaInput {

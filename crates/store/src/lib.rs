@@ -146,6 +146,24 @@ pub(crate) async fn bump_version(conn: &mut AnyConnection, table: &str, id: i64,
     Ok(())
 }
 
+/// Optimistic concurrency for a record that its first save creates (a section's text of an
+/// analysis, a teacher's year): a record not written yet counts as version 0. `id`: the row, if
+/// there is one. An edit based on "not written yet" (0) of a record someone has written since is
+/// stale, as is one based on a version of a record that is not there; `expected` None: no check.
+/// The insert of a new row must refuse a duplicate with [`STALE`] (two first saves at once).
+pub(crate) async fn bump_or_new(
+    conn: &mut AnyConnection,
+    table: &str,
+    id: Option<i64>,
+    expected: Option<i64>,
+) -> Result<()> {
+    match (id, expected) {
+        (Some(id), expected) => bump_version(conn, table, id, expected).await,
+        (None, Some(v)) if v != 0 => Err(StoreError::Conflict(STALE.into())),
+        (None, _) => Ok(()),
+    }
+}
+
 pub(crate) fn unique(message: &str) -> impl FnOnce(sqlx::Error) -> StoreError + '_ {
     move |e| match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(message.to_owned()),

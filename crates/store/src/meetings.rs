@@ -46,6 +46,9 @@ pub struct Meeting {
     pub minutes_number: Option<i64>,
     /// draft | signed (None: no minutes yet)
     pub minutes_status: Option<String>,
+    /// Raised by every change of the meeting's details and of its attendance sheet: send it back
+    /// with either (an older one gets 409).
+    pub version: i64,
 }
 
 impl Meeting {
@@ -73,7 +76,7 @@ fn select() -> String {
             m.venue_organization_id, o.short_name AS venue_name, m.online_url, m.place_note,
             m.chair_teacher_id, {chair} AS chair_name, m.secretary_teacher_id, {secretary} AS secretary_name,
             m.status, m.cancel_reason, m.created_at, m.updated_at,
-            n.id AS minutes_id, n.number AS minutes_number, n.status AS minutes_status
+            n.id AS minutes_id, n.number AS minutes_number, n.status AS minutes_status, m.version
          FROM meetings m
          LEFT JOIN plan_items pi ON pi.id = m.plan_item_id
          LEFT JOIN organizations o ON o.id = m.venue_organization_id
@@ -245,6 +248,7 @@ pub async fn create(
     Ok(m)
 }
 
+/// Saves a meeting's details; `version`: the version the edit was based on (a stale one is refused).
 pub async fn update(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -252,7 +256,9 @@ pub async fn update(
     settings: &ProfileSettings,
     old: &Meeting,
     d: &MeetingData,
+    version: Option<i64>,
 ) -> Result<Meeting> {
+    crate::bump_version(conn, "meetings", old.id, version).await?;
     let old = &ensure_open(conn, old).await?;
     check_data(conn, a, d, old.plan_item_id).await?;
     let attendance: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_attendance WHERE meeting_id = $1")
@@ -301,6 +307,8 @@ pub async fn cancel(
     old: &Meeting,
     reason: &str,
 ) -> Result<Meeting> {
+    // Not a form edit, but it changes the meeting: an edit based on it before is refused.
+    crate::bump_version(conn, "meetings", old.id, None).await?;
     let old = &ensure_open(conn, old).await?;
     let reason = reason.trim();
     if reason.is_empty() {
@@ -359,7 +367,9 @@ pub async fn roster(conn: &mut AnyConnection, m: &Meeting) -> Result<Vec<RosterR
     .await?)
 }
 
-/// Enters the attendance of every member on the date at once; the meeting becomes held.
+/// Enters the attendance of every member on the date at once; the meeting becomes held. The sheet
+/// is part of the meeting: `version` is the meeting's version the marks were based on.
+#[allow(clippy::too_many_arguments)]
 pub async fn set_attendance(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -368,7 +378,9 @@ pub async fn set_attendance(
     settings: &ProfileSettings,
     today: Date,
     marks: &[(i64, Attendance)],
+    version: Option<i64>,
 ) -> Result<()> {
+    crate::bump_version(conn, "meetings", m.id, version).await?;
     let m = &ensure_open(conn, m).await?;
     if m.date().is_some_and(|d| d > today) {
         return Err(StoreError::invalid("attendance", "Явку отмечают в день заседания или после него"));
@@ -546,6 +558,8 @@ pub struct AgendaItem {
     pub votes_abstained: Option<i64>,
     /// adopted | not_adopted | invalid (None: no vote)
     pub outcome: Option<String>,
+    /// Raised by every save of the item: send it back with an edit (an older one gets 409).
+    pub version: i64,
 }
 
 impl AgendaItem {
@@ -565,7 +579,8 @@ impl AgendaItem {
 /// The agenda in order, with each vote's outcome by the profile's rule.
 pub async fn agenda(conn: &mut AnyConnection, m: &Meeting, settings: &ProfileSettings) -> Result<Vec<AgendaItem>> {
     let mut rows: Vec<AgendaItem> = sqlx::query_as(
-        "SELECT id, position, topic, speaker, heard, spoke, decision, votes_for, votes_against, votes_abstained, outcome
+        "SELECT id, position, topic, speaker, heard, spoke, decision, votes_for, votes_against, votes_abstained, outcome,
+            version
          FROM meeting_agenda WHERE meeting_id = $1 ORDER BY position, id",
     )
     .bind(m.id)
@@ -640,6 +655,8 @@ fn bind_agenda<'q>(q: ScalarQuery<'q>, d: &'q AgendaData) -> ScalarQuery<'q> {
         .bind(n(d.votes.map(|v| v.abstained)))
 }
 
+/// Saves an agenda item; `version`: the item's version the edit was based on (a stale one is refused).
+#[allow(clippy::too_many_arguments)]
 pub async fn update_agenda(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -648,8 +665,11 @@ pub async fn update_agenda(
     settings: &ProfileSettings,
     id: i64,
     d: &AgendaData,
+    version: Option<i64>,
 ) -> Result<()> {
+    // The meeting's row first, as every change of the meeting takes it (one order of locks).
     let m = &ensure_open(conn, m).await?;
+    crate::bump_version(conn, "meeting_agenda", id, version).await?;
     check_votes(conn, m, settings, d).await?;
     let changed: Option<i64> = bind_agenda(
         sqlx::query_scalar(
@@ -941,7 +961,8 @@ pub async fn sign(
         if let Some(item) = m.plan_item_id {
             // The plan item the meeting carried out is done, with the meeting as its evidence.
             let done: Option<i64> = sqlx::query_scalar(
-                "UPDATE plan_items SET status = 'done', fulfilled_meeting_id = $1, status_reason = NULL, updated_at = $2
+                "UPDATE plan_items SET status = 'done', fulfilled_meeting_id = $1, status_reason = NULL, updated_at = $2,
+                    version = version + 1
                  WHERE id = $3 AND status IN ('planned', 'moved') RETURNING id",
             )
             .bind(m.id)

@@ -140,11 +140,14 @@ pub struct Item {
     pub status_reason: Option<String>,
     pub moved_to: Option<String>,
     pub fulfilled_meeting_id: Option<i64>,
+    /// Raised by every change of the item: send it back with an edit (an older one gets 409). Not
+    /// the plan's `version`, which numbers its approved editions.
+    pub version: i64,
 }
 
 const ITEM_COLS: &str =
     "id, plan_id, title, direction, form, planned_on, planned_month, responsible, venue_organization_id,
-    audience, expected_result, status, status_reason, moved_to, fulfilled_meeting_id";
+    audience, expected_result, status, status_reason, moved_to, fulfilled_meeting_id, version";
 
 /// Items of a plan in the order of the year: by month (September first in an academic year), then date.
 pub async fn items(conn: &mut AnyConnection, plan: &Plan) -> Result<Vec<Item>> {
@@ -266,6 +269,8 @@ pub async fn add_item(
     Ok(it)
 }
 
+/// Saves an item; `version`: the item's version the edit was based on (a stale one is refused).
+#[allow(clippy::too_many_arguments)]
 pub async fn update_item(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -274,7 +279,9 @@ pub async fn update_item(
     id: i64,
     d: &ItemData,
     reason: Option<&str>,
+    version: Option<i64>,
 ) -> Result<Item> {
+    crate::bump_version(conn, "plan_items", id, version).await?;
     let reason = amendment_reason(plan, reason)?;
     let old = item(conn, id).await?;
     if old.plan_id != plan.id {
@@ -326,6 +333,9 @@ pub async fn set_status(
     s: &StatusData,
     meeting_id: Option<i64>,
 ) -> Result<Item> {
+    // Not a form edit, but it changes the item (a move changes its date): an edit based on the
+    // item before it is refused.
+    crate::bump_version(conn, "plan_items", id, None).await?;
     let old = item(conn, id).await?;
     if old.plan_id != plan.id {
         return Err(StoreError::NotFound);

@@ -150,15 +150,20 @@ pub async fn open(
     Ok(r)
 }
 
-/// The head's texts by section number.
-pub async fn texts(conn: &mut AnyConnection, report_id: i64) -> Result<Vec<(i64, String)>> {
-    Ok(sqlx::query_as("SELECT section, text FROM analysis_texts WHERE report_id = $1 ORDER BY section")
+/// The head's texts by section number, with each one's version (an emptied section keeps its row
+/// with an empty text, so that its version goes on rising).
+pub async fn texts(conn: &mut AnyConnection, report_id: i64) -> Result<Vec<(i64, String, i64)>> {
+    Ok(sqlx::query_as("SELECT section, text, version FROM analysis_texts WHERE report_id = $1 ORDER BY section")
         .bind(report_id)
         .fetch_all(&mut *conn)
         .await?)
 }
 
 /// Writes the head's text of a section (empty text removes it). Only a draft or returned report.
+/// `version`: the section's version the edit was based on, 0 for a section not written yet (see
+/// [`crate::bump_or_new`]); a stale one is refused. The row is kept when the text is emptied (its
+/// text is then empty), so a section's version never starts again from 1.
+#[allow(clippy::too_many_arguments)]
 pub async fn set_text(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -166,6 +171,7 @@ pub async fn set_text(
     r: &Report,
     section: u8,
     text: &str,
+    version: Option<i64>,
 ) -> Result<()> {
     let r = lock(conn, r.id).await?;
     if !r.editable() {
@@ -178,22 +184,38 @@ pub async fn set_text(
     }
     let text =
         metoda_domain::values::optional_long_text("text", "Текст раздела", text, 20_000).map_err(StoreError::from)?;
-    sqlx::query("DELETE FROM analysis_texts WHERE report_id = $1 AND section = $2")
+    let row: Option<i64> = sqlx::query_scalar("SELECT id FROM analysis_texts WHERE report_id = $1 AND section = $2")
         .bind(r.id)
         .bind(i64::from(section))
-        .execute(&mut *conn)
+        .fetch_optional(&mut *conn)
         .await?;
-    if let Some(t) = &text {
-        sqlx::query(
-            "INSERT INTO analysis_texts (report_id, section, text, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(r.id)
-        .bind(i64::from(section))
-        .bind(t)
-        .bind(actor.user_id)
-        .bind(now())
-        .execute(&mut *conn)
-        .await?;
+    crate::bump_or_new(conn, "analysis_texts", row, version).await?;
+    let stored = text.clone().unwrap_or_default();
+    match row {
+        Some(id) => {
+            sqlx::query("UPDATE analysis_texts SET text = $1, updated_by = $2, updated_at = $3 WHERE id = $4")
+                .bind(&stored)
+                .bind(actor.user_id)
+                .bind(now())
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        // nothing written, nothing to write
+        None if text.is_none() => {}
+        None => {
+            sqlx::query(
+                "INSERT INTO analysis_texts (report_id, section, text, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(r.id)
+            .bind(i64::from(section))
+            .bind(&stored)
+            .bind(actor.user_id)
+            .bind(now())
+            .execute(&mut *conn)
+            .await
+            .map_err(crate::unique(crate::STALE))?;
+        }
     }
     let summary = format!("Анализ за {}: раздел {section}", r.covers().label_ru());
     let new = serde_json::json!({"section": section, "text": text});

@@ -19,11 +19,14 @@ pub struct TopicYear {
     pub topic_status: String,
     pub agreed_by_name: Option<String>,
     pub topic_agreed_at: Option<String>,
+    /// Raised by every change of the year's record: send it back with a topic (an older one gets
+    /// 409; 0 stands for a year not written yet).
+    pub version: i64,
 }
 
 pub async fn topics(conn: &mut AnyConnection, teacher_id: i64) -> Result<Vec<TopicYear>> {
     Ok(sqlx::query_as(
-        "SELECT y.year, y.self_education, y.topic_status, u.full_name AS agreed_by_name, y.topic_agreed_at
+        "SELECT y.year, y.self_education, y.topic_status, u.full_name AS agreed_by_name, y.topic_agreed_at, y.version
          FROM teacher_years y LEFT JOIN users u ON u.id = y.topic_agreed_by WHERE y.teacher_id = $1 ORDER BY y.year DESC",
     )
     .bind(teacher_id)
@@ -31,8 +34,28 @@ pub async fn topics(conn: &mut AnyConnection, teacher_id: i64) -> Result<Vec<Top
     .await?)
 }
 
-/// Proposes (or changes) the topic of a year; a changed topic needs agreeing again.
-pub async fn propose_topic(conn: &mut AnyConnection, actor: &Actor, t: &Teacher, year: i64, topic: &str) -> Result<()> {
+/// The row of a teacher's year, if written.
+async fn year_row(conn: &mut AnyConnection, teacher_id: i64, year: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT id FROM teacher_years WHERE teacher_id = $1 AND year = $2")
+        .bind(teacher_id)
+        .bind(year)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+/// Proposes (or changes) the topic of a year; a changed topic needs agreeing again. `version`:
+/// the year's version the edit was based on, 0 for a year not written yet (see
+/// [`crate::bump_or_new`]); a stale one is refused.
+pub async fn propose_topic(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    t: &Teacher,
+    year: i64,
+    topic: &str,
+    version: Option<i64>,
+) -> Result<()> {
+    let row = year_row(conn, t.id, year).await?;
+    crate::bump_or_new(conn, "teacher_years", row, version).await?;
     let old = topics(conn, t.id).await?.into_iter().find(|y| y.year == year);
     let stamp = now();
     match &old {
@@ -58,7 +81,8 @@ pub async fn propose_topic(conn: &mut AnyConnection, actor: &Actor, t: &Teacher,
             .bind(topic)
             .bind(&stamp)
             .execute(&mut *conn)
-            .await?;
+            .await
+            .map_err(crate::unique(crate::STALE))?;
         }
     }
     let summary = format!("Тема самообразования {} на {}/{} учебный год: «{topic}»", t.full_name(), year, year + 1);
@@ -69,6 +93,10 @@ pub async fn propose_topic(conn: &mut AnyConnection, actor: &Actor, t: &Teacher,
 
 /// The association head agrees the proposed topic.
 pub async fn agree_topic(conn: &mut AnyConnection, actor: &Actor, t: &Teacher, year: i64, user_id: i64) -> Result<()> {
+    // Not a form edit, but it changes the year's record: a topic typed before it is refused.
+    if let Some(id) = year_row(conn, t.id, year).await? {
+        crate::bump_version(conn, "teacher_years", id, None).await?;
+    }
     let y = topics(conn, t.id).await?.into_iter().find(|y| y.year == year).ok_or(StoreError::NotFound)?;
     if y.self_education.is_none() {
         return Err(StoreError::Conflict("Тема самообразования ещё не предложена".into()));

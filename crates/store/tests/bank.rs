@@ -351,7 +351,7 @@ async fn hold(
             (r.teacher_id, s)
         })
         .collect();
-    meetings::set_attendance(c, &actor(), a, &m, settings, today, &marks).await.unwrap();
+    meetings::set_attendance(c, &actor(), a, &m, settings, today, &marks, None).await.unwrap();
     meetings::get(c, m.id).await.unwrap()
 }
 
@@ -431,10 +431,10 @@ async fn a_plan_goes_along_the_profile_path_and_changes_after_approval_only_by_a
 
     // After approval: a change without a reason is refused, with a reason it is an amendment.
     let d1b = item("Семинар «Функциональная грамотность»", "", "2").parse(from, to).unwrap();
-    let e = plans::update_item(&mut c, &actor(), &a, &plan, i1.id, &d1b, Some("  ")).await.unwrap_err();
+    let e = plans::update_item(&mut c, &actor(), &a, &plan, i1.id, &d1b, Some("  "), None).await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
     assert_eq!(plans::items(&mut c, &plan).await.unwrap()[1].planned_month, Some(1), "nothing changed");
-    plans::update_item(&mut c, &actor(), &a, &plan, i1.id, &d1b, Some("Совпадение с ГИА")).await.unwrap();
+    plans::update_item(&mut c, &actor(), &a, &plan, i1.id, &d1b, Some("Совпадение с ГИА"), None).await.unwrap();
     let plan = plans::get(&mut c, plan.id).await.unwrap();
     assert_eq!(plan.version, 2);
     let am = plans::amendments(&mut c, plan.id).await.unwrap();
@@ -518,18 +518,19 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
     assert!(!roster.iter().any(|r| r.teacher_id == late));
     // Attendance names every member on the date, nobody else, and not before the day.
     let mut marks: Vec<(i64, Attendance)> = roster.iter().map(|r| (r.teacher_id, Attendance::Absent)).collect();
-    let e =
-        meetings::set_attendance(&mut c, &actor(), &a, &m1, &s004, date!(2026 - 09 - 19), &marks).await.unwrap_err();
+    let e = meetings::set_attendance(&mut c, &actor(), &a, &m1, &s004, date!(2026 - 09 - 19), &marks, None)
+        .await
+        .unwrap_err();
     assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
     let mut with_late = marks.clone();
     with_late.push((late, Attendance::Present));
-    let e = meetings::set_attendance(&mut c, &actor(), &a, &m1, &s004, TODAY, &with_late).await.unwrap_err();
+    let e = meetings::set_attendance(&mut c, &actor(), &a, &m1, &s004, TODAY, &with_late, None).await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].message.contains("не член")), "{e:?}");
     // Exactly half present is not a quorum.
     for m in marks.iter_mut().take(5) {
         m.1 = Attendance::Present;
     }
-    meetings::set_attendance(&mut c, &actor(), &a, &m1, &s004, TODAY, &marks).await.unwrap();
+    meetings::set_attendance(&mut c, &actor(), &a, &m1, &s004, TODAY, &marks, None).await.unwrap();
     let m1 = meetings::get(&mut c, m1.id).await.unwrap();
     let (members, present, q) = meetings::quorum_of(&mut c, &m1, &s004).await.unwrap();
     assert_eq!((members, present), (10, 5));
@@ -589,7 +590,7 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].message.contains("председатель и секретарь")), "{e:?}");
     let n = meetings::sign(&mut c, &head_actor, &a, &m2, &s004, Signatory::Chair, "Педагог0 А. И.").await.unwrap();
     assert_eq!(n.status, "draft", "the secretary has not signed yet");
-    let e = meetings::update_agenda(&mut c, &actor(), &a, &m2, &s004, first, &vote("О семинаре", "7", "0", "0"))
+    let e = meetings::update_agenda(&mut c, &actor(), &a, &m2, &s004, first, &vote("О семинаре", "7", "0", "0"), None)
         .await
         .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(ref m) if m.contains("дополнением")), "{e:?}");

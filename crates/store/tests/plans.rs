@@ -70,6 +70,7 @@ fn row(month: &str, title: &str, form: &str) -> CyclogramInput {
         form: form.into(),
         responsible: "Руководитель ММО".into(),
         note: String::new(),
+        version: None,
     }
 }
 
@@ -100,17 +101,18 @@ async fn the_cyclogram_is_kept_by_month_changed_and_removed_with_an_audit_trail(
     // Changed: the note and the month; another association's row is not found.
     let mut changed = row("6", "Анализ работы за год", "round_table");
     changed.note = "по итогам ГИА".into();
-    let may2 = cyclograms::update(&mut c, &actor(), &f.a, may.id, &changed.parse().unwrap()).await.unwrap();
+    let may2 = cyclograms::update(&mut c, &actor(), &f.a, may.id, &changed.parse().unwrap(), None).await.unwrap();
     assert_eq!((may2.month, may2.form.as_str(), may2.note.as_deref()), (6, "round_table", Some("по итогам ГИА")));
-    let e = cyclograms::update(&mut c, &actor(), &f.other, may.id, &changed.parse().unwrap()).await.unwrap_err();
+    let e = cyclograms::update(&mut c, &actor(), &f.other, may.id, &changed.parse().unwrap(), None).await.unwrap_err();
     assert!(matches!(e, StoreError::NotFound), "{e:?}");
 
     // Removed rows are archived, not deleted; removing twice changes nothing; a removed row is not edited.
     let gone = cyclograms::remove(&mut c, &actor(), &f.a, aug.id).await.unwrap();
     assert!(gone.archived_at.is_some());
     cyclograms::remove(&mut c, &actor(), &f.a, aug.id).await.unwrap();
-    let e =
-        cyclograms::update(&mut c, &actor(), &f.a, aug.id, &row("8", "x", "other").parse().unwrap()).await.unwrap_err();
+    let e = cyclograms::update(&mut c, &actor(), &f.a, aug.id, &row("8", "x", "other").parse().unwrap(), None)
+        .await
+        .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
     let ids: Vec<i64> = cyclograms::list(&mut c, f.a.id).await.unwrap().iter().map(|r| r.id).collect();
     assert_eq!(ids, [may.id, sep.id]);

@@ -33,15 +33,15 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
     assert_ne!(calendar.id, r.id);
     assert_eq!((calendar.covers(), calendar.due_on.as_deref()), (Period::calendar(last), None));
     assert_eq!(r.covers(), Period::academic(last));
-    let e = reports::set_text(&mut c, &actor(), &a, &r, 25, "текст").await.unwrap_err();
+    let e = reports::set_text(&mut c, &actor(), &a, &r, 25, "текст", None).await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].field == "section"), "{e:?}");
-    reports::set_text(&mut c, &actor(), &a, &r, 24, "Провести выездной семинар").await.unwrap();
+    reports::set_text(&mut c, &actor(), &a, &r, 24, "Провести выездной семинар", None).await.unwrap();
 
     let first = json!({"indicators": [{"code": "1", "value": 13}], "sections": {"24": "Провести выездной семинар"}});
     let first = reports::Snapshot { format: 1, content: first };
     let r = reports::submit(&mut c, &actor(), &a, &r, &first, may30).await.unwrap();
     assert_eq!((r.status.as_str(), r.version, r.late), ("submitted", 1, 0), "on the day is in time");
-    let e = reports::set_text(&mut c, &actor(), &a, &r, 24, "другое").await.unwrap_err();
+    let e = reports::set_text(&mut c, &actor(), &a, &r, 24, "другое", None).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "a submitted report is frozen: {e:?}");
     let e = reports::submit(&mut c, &actor(), &a, &r, &first, may30).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
@@ -51,7 +51,7 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].field == "comment"), "{e:?}");
     let r = reports::decide(&mut c, &actor(), &a, &r, false, Some("Дополните раздел 6")).await.unwrap();
     assert_eq!((r.status.as_str(), r.comment.as_deref()), ("returned", Some("Дополните раздел 6")));
-    reports::set_text(&mut c, &actor(), &a, &r, 6, "Результаты ГИА выше районных").await.unwrap();
+    reports::set_text(&mut c, &actor(), &a, &r, 6, "Результаты ГИА выше районных", None).await.unwrap();
     let second = json!({"indicators": [{"code": "1", "value": 14}], "sections": {"6": "Результаты ГИА выше районных"}});
     let second = reports::Snapshot { format: 1, content: second };
     let r = reports::submit(&mut c, &actor(), &a, &r, &second, may30 + time::Duration::days(3)).await.unwrap();
@@ -72,7 +72,7 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
     assert_eq!(reports::Snapshot::parse(&v[0].snapshot).unwrap(), first);
     assert_eq!((v[0].late, v[1].late), (0, 1));
     let texts = reports::texts(&mut c, r.id).await.unwrap();
-    assert_eq!(texts.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [6, 24]);
+    assert_eq!(texts.iter().map(|(s, _, _)| *s).collect::<Vec<_>>(), [6, 24]);
 
     // The authority's list: every active association of the municipality, begun or not.
     let lines = reports::of_municipality(&mut c, a.municipality_id, Period::academic(last)).await.unwrap();

@@ -267,6 +267,17 @@ pub fn current_values<T: serde::Serialize>(
     typed: &T,
     label: fn(&str) -> Option<&'static str>,
 ) -> Vec<FieldError> {
+    current_values_as(current, typed, label, |_| None)
+}
+
+/// [`current_values`] where `shown` gives the words for the current value of a field whose stored
+/// value is a code or an id (a direction, an organization, a month); None: the value itself.
+pub fn current_values_as<T: serde::Serialize>(
+    current: &T,
+    typed: &T,
+    label: fn(&str) -> Option<&'static str>,
+    shown: impl Fn(&str) -> Option<String>,
+) -> Vec<FieldError> {
     let (Ok(serde_json::Value::Object(now)), Ok(serde_json::Value::Object(mine))) =
         (serde_json::to_value(current), serde_json::to_value(typed))
     else {
@@ -283,7 +294,8 @@ pub fn current_values<T: serde::Serialize>(
     now.iter()
         .filter(|(k, v)| mine.get(*k).is_some_and(|m| m != *v))
         .filter_map(|(k, v)| {
-            label(k).map(|l| FieldError::new(k.clone(), format!("{l}: сейчас в записи — {}", show(v))))
+            let value = shown(k).unwrap_or_else(|| show(v));
+            label(k).map(|l| FieldError::new(k.clone(), format!("{l}: сейчас в записи — {value}")))
         })
         .collect()
 }

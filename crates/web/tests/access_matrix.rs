@@ -969,7 +969,7 @@ async fn held_meeting(
     let m = meetings::create(tx, &actor, a, s, &d).await.unwrap();
     let marks: Vec<(i64, Attendance)> =
         meetings::roster(tx, &m).await.unwrap().iter().map(|r| (r.teacher_id, Attendance::Present)).collect();
-    meetings::set_attendance(tx, &actor, a, &m, s, today, &marks).await.unwrap();
+    meetings::set_attendance(tx, &actor, a, &m, s, today, &marks, None).await.unwrap();
     let item = AgendaInput { topic: "Вопрос".into(), ..Default::default() }.parse().unwrap();
     meetings::add_agenda(tx, &actor, a, &m, s, &item).await.unwrap();
     meetings::get(tx, m.id).await.unwrap()
@@ -1373,7 +1373,7 @@ async fn every_route_for_every_role() {
             let mut tx = app.t.db.begin().await.unwrap();
             let t = metoda_store::teachers::get(&mut tx, owner).await.unwrap();
             let year = metoda_domain::teachers::AcademicYear::containing(time::OffsetDateTime::now_utc().date()).0;
-            metoda_store::teacher_years::propose_topic(&mut tx, &actor, &t, i64::from(year), "Тема матрицы")
+            metoda_store::teacher_years::propose_topic(&mut tx, &actor, &t, i64::from(year), "Тема матрицы", None)
                 .await
                 .unwrap();
             sqlx::query("DELETE FROM teacher_positions WHERE teacher_id = $1 AND organization_id = $2")

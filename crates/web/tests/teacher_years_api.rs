@@ -278,6 +278,7 @@ async fn reset(app: &TestApp, id: i64) {
         &t,
         i64::from(year),
         "Тема на согласование",
+        None,
     )
     .await
     .unwrap();

@@ -152,6 +152,7 @@ async fn the_audit_trail_shows_no_more_than_the_record_would() {
             &t,
             2026,
             "Секретная тема самообразования",
+            None,
         )
         .await
         .unwrap();

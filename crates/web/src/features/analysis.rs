@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -32,7 +33,7 @@ use crate::extract::{Form, Path, Query};
 use crate::features::associations::profile_settings;
 use crate::features::meetings::settings_for;
 use crate::features::teachers::{Chart, chart};
-use crate::pages::{Layout, redirect_with, render};
+use crate::pages::{Layout, redirect_with, render, render_status};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -84,6 +85,15 @@ pub struct Section {
     pub lines: Vec<String>,
     /// The head's text.
     pub text: Option<String>,
+}
+
+/// The version of the head's text of a section (kept beside the sections, not in them: a
+/// submitted version reads back exactly as it was frozen).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TextVersion {
+    pub number: u8,
+    /// 0 while no text is written: send it back with the section's text (an older one gets 409).
+    pub version: i64,
 }
 
 /// The analysis as composed from the data (and frozen as such when submitted).
@@ -442,7 +452,8 @@ async fn compose(
             if lines.is_empty() && matches!(n, 19..=21) {
                 lines.push("Сведения об этом появятся, когда объединение будет вести их в системе.".into());
             }
-            let text = texts.iter().find(|(s, _)| *s == i64::from(*n)).map(|(_, t)| t.clone());
+            // an emptied section keeps its row (and version) with an empty text
+            let text = texts.iter().find(|(s, t, _)| *s == i64::from(*n) && !t.is_empty()).map(|(_, t, _)| t.clone());
             let kind = match kind {
                 SectionKind::Data => "data",
                 SectionKind::DataAndText => "data_and_text",
@@ -468,6 +479,8 @@ pub struct AnalysisBody {
     /// true: computed from the data now; false: the version as submitted.
     pub live: bool,
     pub composed: Composed,
+    /// The version of each section's text, 1 to 24.
+    pub text_versions: Vec<TextVersion>,
 }
 
 async fn body(
@@ -498,6 +511,17 @@ async fn body(
         Some(composed) => (false, composed),
         None => (true, compose(&mut c, a, s, period, report.as_ref()).await?),
     };
+    let written = match &report {
+        Some(r) => reports::texts(&mut c, r.id).await?,
+        None => vec![],
+    };
+    let text_versions = SECTIONS
+        .iter()
+        .map(|(n, _, _)| TextVersion {
+            number: *n,
+            version: written.iter().find(|(s, _, _)| *s == i64::from(*n)).map_or(0, |(_, _, v)| *v),
+        })
+        .collect();
     Ok(AnalysisBody {
         year: period.year,
         period: period.kind.code().to_owned(),
@@ -506,6 +530,7 @@ async fn body(
         due_on,
         live,
         composed,
+        text_versions,
     })
 }
 
@@ -516,13 +541,13 @@ async fn set_text(
     id: i64,
     asked: Asked,
     n: u8,
-    text: &str,
+    input: &TextInput,
 ) -> Result<(), AppError> {
     let (a, s, today) = load(state, me, id, Action::Update).await?;
     let period = asked.resolve(&s, today)?;
     let mut tx = state.db.begin().await?;
     let r = reports::open(&mut tx, &ctx.actor(), &a, &s, period).await?;
-    reports::set_text(&mut tx, &ctx.actor(), &a, &r, n, text).await?;
+    reports::set_text(&mut tx, &ctx.actor(), &a, &r, n, &input.text, input.version).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -607,6 +632,9 @@ struct ViewPage {
     periods: Vec<(String, String)>,
     /// `&period=…` to add to the page's links (empty for the academic year).
     pq: String,
+    /// After a stale save of a section: its number, the text as typed and the note with the text
+    /// now in the record.
+    kept: Option<(u8, String, String)>,
 }
 
 impl ViewPage {
@@ -619,6 +647,21 @@ impl ViewPage {
     }
     fn editable(&self) -> bool {
         self.can_edit && self.b.report.as_ref().is_none_or(Report::editable)
+    }
+    /// What the form of a section shows: the text as typed after a stale save, else the record's.
+    fn text_of(&self, s: &Section) -> String {
+        match &self.kept {
+            Some((n, typed, _)) if *n == s.number => typed.clone(),
+            _ => s.text.clone().unwrap_or_default(),
+        }
+    }
+    /// The version of a section's text its form is based on.
+    fn version_of(&self, s: &Section) -> i64 {
+        self.b.text_versions.iter().find(|v| v.number == s.number).map_or(0, |v| v.version)
+    }
+    /// The note beside a section saved stale.
+    fn note_of(&self, s: &Section) -> Option<&str> {
+        self.kept.as_ref().filter(|(n, _, _)| *n == s.number).map(|(_, _, note)| note.as_str())
     }
     fn sub(&self, code: &str) -> bool {
         code.contains('.')
@@ -635,11 +678,24 @@ async fn view_with(
     ctx: &Ctx,
     id: i64,
     asked: Asked,
-    errors: Vec<FieldError>,
+    mut errors: Vec<FieldError>,
+    typed: Option<(u8, String)>,
 ) -> PageResult {
     let (a, s, today) = load(state, me, id, Action::View).await?;
     let period = asked.resolve(&s, today)?;
     let b = body(state, &a, &s, period).await?;
+    // After a stale save: the typed text stays in its section, the text now in the record beside
+    // it (the form carries the section's current version, so saving again goes through).
+    let kept = typed.and_then(|(n, text)| {
+        let now = b.composed.sections.iter().find(|x| x.number == n)?;
+        let note = format!(
+            "Раздел {n}: сейчас в записи — {}",
+            now.text.as_deref().map_or_else(|| "не заполнено".to_owned(), |t| format!("«{t}»"))
+        );
+        errors.push(FieldError::new("text", note.clone()));
+        Some((n, text, note))
+    });
+    let status = if kept.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
     let can_edit = a.is_active() && me.may(Action::Update, &res(&a));
     let can_decide = me.may(Action::Update, &decision_res(&a, &s, period));
     let zone = metoda_store::municipalities::zone(&mut *state.db.conn().await?, a.municipality_id).await?;
@@ -664,8 +720,9 @@ async fn view_with(
         years: (now - 3..=now).rev().collect(),
         periods,
         pq: pq(period),
+        kept,
     };
-    render(&page)
+    render_status(status, &page)
 }
 
 async fn view_page(
@@ -674,9 +731,10 @@ async fn view_page(
     Path(id): Path<i64>,
     Query(q): Query<YearQuery>,
 ) -> PageResult {
-    view_with(&state, &me, &ctx, id, period_of(q.year, q.period.as_deref())?, vec![]).await
+    view_with(&state, &me, &ctx, id, period_of(q.year, q.period.as_deref())?, vec![], None).await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn done<T>(
     state: &AppState,
     me: &Current,
@@ -685,12 +743,15 @@ async fn done<T>(
     asked: Asked,
     r: Result<T, AppError>,
     ok: &str,
+    typed: Option<(u8, String)>,
 ) -> PageResult {
     match r {
         Ok(_) => Ok(redirect_with(&format!("/associations/{id}/analysis?{}", asked.query()), ok, ctx)),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            // Only a section saved stale keeps its typed text (beside the current one).
+            let typed = typed.filter(|_| crate::pages::is_stale(&e));
             let (_, errors) = crate::features::municipalities::form_errors(e);
-            view_with(state, me, ctx, id, asked, errors).await
+            view_with(state, me, ctx, id, asked, errors, typed).await
         }
         Err(e) => Err(e),
     }
@@ -700,6 +761,11 @@ async fn done<T>(
 #[serde(default)]
 pub struct TextInput {
     pub text: String,
+    /// The section's version the text is based on (`version` of the section as read; 0 for a
+    /// section without text yet); a save based on an older one is refused with 409. Left out: no
+    /// check.
+    #[serde(deserialize_with = "metoda_domain::values::de_version")]
+    pub version: Option<i64>,
 }
 
 async fn text_submit(
@@ -710,8 +776,8 @@ async fn text_submit(
     Form(f): Form<TextInput>,
 ) -> PageResult {
     let p = period_of(Some(year), q.period.as_deref())?;
-    let r = set_text(&state, &me, &ctx, id, p, n, &f.text).await;
-    done(&state, &me, &ctx, id, p, r, &format!("Раздел {n} сохранён")).await
+    let r = set_text(&state, &me, &ctx, id, p, n, &f).await;
+    done(&state, &me, &ctx, id, p, r, &format!("Раздел {n} сохранён"), Some((n, f.text))).await
 }
 
 async fn submit_submit(
@@ -727,7 +793,7 @@ async fn submit_submit(
         Ok(r) => format!("Анализ представлен (версия {})", r.version),
         Err(_) => String::new(),
     };
-    done(&state, &me, &ctx, id, p, r, &msg).await
+    done(&state, &me, &ctx, id, p, r, &msg, None).await
 }
 
 async fn decision_submit(
@@ -746,7 +812,7 @@ async fn decision_submit(
     let r = decide(&state, &me, &ctx, id, period, &d).await;
     let msg =
         if d.accept { "Анализ принят" } else { "Анализ возвращён на доработку" };
-    done(&state, &me, &ctx, id, period, r, msg).await
+    done(&state, &me, &ctx, id, period, r, msg, None).await
 }
 
 // ---- API ----
@@ -789,7 +855,7 @@ pub async fn api_text(
     b: JsonIn<TextInput>,
 ) -> ApiResult<AnalysisBody> {
     let p = period_of(Some(year), q.period.as_deref())?;
-    set_text(&state, &me, &ctx, id, p, n, &json_body(b)?.text).await?;
+    set_text(&state, &me, &ctx, id, p, n, &json_body(b)?).await?;
     let (a, s, today) = load(&state, &me, id, Action::View).await?;
     Ok(Json(body(&state, &a, &s, p.resolve(&s, today)?).await?))
 }

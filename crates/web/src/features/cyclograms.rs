@@ -54,7 +54,7 @@ async fn save(
     let mut tx = state.db.begin().await?;
     let row = match row_id {
         None => cyclograms::add(&mut tx, &ctx.actor(), &a, &d).await?,
-        Some(r) => cyclograms::update(&mut tx, &ctx.actor(), &a, r, &d).await?,
+        Some(r) => cyclograms::update(&mut tx, &ctx.actor(), &a, r, &d, input.version).await?,
     };
     tx.commit().await?;
     Ok(row)
@@ -95,19 +95,38 @@ impl Page {
     fn edit_form(&self, r: &CyclogramItem) -> CyclogramInput {
         match &self.editing {
             Some((id, typed)) if *id == r.id => typed.clone(),
-            _ => CyclogramInput {
-                month: r.month.to_string(),
-                title: r.title.clone(),
-                direction: r.direction.clone(),
-                form: r.form.clone(),
-                responsible: r.responsible.clone().unwrap_or_default(),
-                note: r.note.clone().unwrap_or_default(),
-            },
+            _ => input_of(r),
         }
     }
     fn open(&self, r: &CyclogramItem) -> bool {
         self.editing.as_ref().is_some_and(|(id, _)| *id == r.id)
     }
+}
+
+/// A row as its edit form shows it.
+fn input_of(r: &CyclogramItem) -> CyclogramInput {
+    CyclogramInput {
+        month: r.month.to_string(),
+        title: r.title.clone(),
+        direction: r.direction.clone(),
+        form: r.form.clone(),
+        responsible: r.responsible.clone().unwrap_or_default(),
+        note: r.note.clone().unwrap_or_default(),
+        version: Some(r.version),
+    }
+}
+
+/// The Russian label of a field of a row's form, for the current values shown after a stale save.
+fn field_label(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "month" => "Месяц",
+        "title" => "Содержание работы",
+        "direction" => "Направление",
+        "form" => "Форма",
+        "responsible" => "Ответственные",
+        "note" => "Примечание",
+        _ => return None,
+    })
 }
 
 /// What a refused form of the page had typed.
@@ -125,14 +144,27 @@ async fn page_with(
     typed: Typed,
     refusal: Option<AppError>,
 ) -> PageResult {
-    let (status, errors) = shown(refusal)?;
-    let (form, editing) = match typed {
+    let stale = refusal.as_ref().is_some_and(crate::pages::is_stale);
+    let (status, mut errors) = shown(refusal)?;
+    let (form, mut editing) = match typed {
         Typed::Nothing => (CyclogramInput::default(), None),
         Typed::Add(f) => (f, None),
         Typed::Edit(row, f) => (CyclogramInput::default(), Some((row, f))),
     };
     let a = association_for(state, me, id, Action::View).await?;
     let (rows, period) = rows(state, &a).await?;
+    if stale && let Some((row, typed)) = &mut editing {
+        // The typed input stays, the current values beside it; the next save is based on them.
+        if let Some(now) = rows.iter().find(|r| r.id == *row) {
+            errors.extend(crate::pages::current_values_as(&input_of(now), typed, field_label, |field| match field {
+                "month" => Some(month_label(u8::try_from(now.month).unwrap_or(1)).to_owned()),
+                "direction" => Some(crate::features::plans::direction_label(&now.direction).to_owned()),
+                "form" => Some(crate::features::plans::form_label(&now.form).to_owned()),
+                _ => None,
+            }));
+            typed.version = Some(now.version);
+        }
+    }
     let page = Page {
         l: Layout::new(ctx, format!("Циклограмма: {}", a.name), "/associations").with_errors(errors),
         can_edit: a.is_active() && me.may(Action::Update, &work(&a)),

@@ -135,7 +135,7 @@ async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, input: &Meet
     let (m, a, s) = load(state, me, id, Action::Update).await?;
     let d = input.parse().map_err(AppError::Validation)?;
     let mut tx = state.db.begin().await?;
-    let m = meetings::update(&mut tx, &ctx.actor(), &a, &s, &m, &d).await?;
+    let m = meetings::update(&mut tx, &ctx.actor(), &a, &s, &m, &d, input.version).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -148,7 +148,15 @@ async fn cancel(state: &AppState, me: &Current, ctx: &Ctx, id: i64, reason: &str
     Ok(m)
 }
 
-async fn attendance(state: &AppState, me: &Current, ctx: &Ctx, id: i64, marks: &[Mark]) -> Result<(), AppError> {
+/// Enters the attendance sheet; `version`: the meeting's version the marks were based on.
+async fn attendance(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    marks: &[Mark],
+    version: Option<i64>,
+) -> Result<(), AppError> {
     let (m, a, s) = load(state, me, id, Action::Update).await?;
     let mut parsed = vec![];
     for k in marks {
@@ -162,7 +170,7 @@ async fn attendance(state: &AppState, me: &Current, ctx: &Ctx, id: i64, marks: &
     }
     let mut tx = state.db.begin().await?;
     let today = crate::features::local_today(state, &mut tx, a.municipality_id).await?;
-    meetings::set_attendance(&mut tx, &ctx.actor(), &a, &m, &s, today, &parsed).await?;
+    meetings::set_attendance(&mut tx, &ctx.actor(), &a, &m, &s, today, &parsed, version).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -197,7 +205,7 @@ async fn save_agenda(
     let out = match aid {
         None => meetings::add_agenda(&mut tx, &ctx.actor(), &a, &m, &s, &d).await?,
         Some(x) => {
-            meetings::update_agenda(&mut tx, &ctx.actor(), &a, &m, &s, x, &d).await?;
+            meetings::update_agenda(&mut tx, &ctx.actor(), &a, &m, &s, x, &d, input.version).await?;
             x
         }
     };
@@ -535,6 +543,118 @@ fn meeting_input(p: &[(String, String)]) -> MeetingInput {
         chair_teacher_id: opt_id(field(p, "chair_teacher_id")),
         secretary_teacher_id: opt_id(field(p, "secretary_teacher_id")),
         plan_item_id: opt_id(field(p, "plan_item_id")),
+        version: field(p, "version").trim().parse().ok(),
+    }
+}
+
+/// The meeting's details as its form shows them.
+fn input_of(m: &Meeting) -> MeetingInput {
+    MeetingInput {
+        held_on: m.held_on.clone(),
+        starts_at: m.starts_at.clone().unwrap_or_default(),
+        venue_organization_id: m.venue_organization_id,
+        online_url: m.online_url.clone().unwrap_or_default(),
+        place_note: m.place_note.clone().unwrap_or_default(),
+        chair_teacher_id: m.chair_teacher_id,
+        secretary_teacher_id: m.secretary_teacher_id,
+        plan_item_id: m.plan_item_id,
+        version: Some(m.version),
+    }
+}
+
+/// An agenda item as its form shows it.
+fn agenda_input_of(i: &AgendaItem) -> AgendaInput {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let number = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    AgendaInput {
+        topic: i.topic.clone(),
+        speaker: text(&i.speaker),
+        heard: text(&i.heard),
+        spoke: text(&i.spoke),
+        decision: text(&i.decision),
+        votes_for: number(i.votes_for),
+        votes_against: number(i.votes_against),
+        votes_abstained: number(i.votes_abstained),
+        version: Some(i.version),
+    }
+}
+
+/// The Russian label of a field of the meeting's forms, for the current values shown after a
+/// stale save.
+fn field_label(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "held_on" => "Дата",
+        "starts_at" => "Время",
+        "venue_organization_id" => "Место: организация",
+        "place_note" => "Кабинет, адрес",
+        "online_url" => "Ссылка на онлайн-заседание",
+        "chair_teacher_id" => "Председатель",
+        "secretary_teacher_id" => "Секретарь",
+        "topic" => "Вопрос",
+        "speaker" => "Докладчик",
+        "heard" => "Слушали",
+        "spoke" => "Выступили",
+        "decision" => "Решили",
+        "votes_for" => "«За»",
+        "votes_against" => "«Против»",
+        "votes_abstained" => "«Воздержались»",
+        _ => return None,
+    })
+}
+
+/// What a refused form of the meeting's page had typed: it stays in its form.
+#[derive(Default)]
+enum Typed {
+    #[default]
+    Nothing,
+    Details(MeetingInput),
+    Marks(Vec<Mark>),
+    Agenda(i64, AgendaInput),
+}
+
+/// After a stale save: beside each field of the submitted form that the record now has otherwise,
+/// its current value; the typed input gets the current version, so that saving again goes through.
+fn stale_notes(b: &MeetingBody, organizations: &[(i64, String)], typed: &mut Typed) -> Vec<FieldError> {
+    let m = &b.meeting;
+    match typed {
+        Typed::Nothing => vec![],
+        Typed::Details(f) => {
+            let name = |id: Option<i64>, list: &[(i64, String)]| {
+                id.and_then(|id| list.iter().find(|(i, _)| *i == id)).map(|(_, n)| n.clone())
+            };
+            let notes = crate::pages::current_values_as(&input_of(m), f, field_label, |field| match field {
+                "held_on" => Some(crate::pages::d(&m.held_on)),
+                "venue_organization_id" => name(m.venue_organization_id, organizations),
+                "chair_teacher_id" => m.chair_name.clone(),
+                "secretary_teacher_id" => m.secretary_name.clone(),
+                _ => None,
+            });
+            f.version = Some(m.version);
+            notes
+        }
+        Typed::Marks(marks) => {
+            let mut notes = vec![FieldError::new(
+                "attendance",
+                "Отметки явки уже изменил другой пользователь: ниже — ваши отметки; сверьте их с теми, что в записи, \
+                 и сохраните ещё раз",
+            )];
+            for r in &b.roster {
+                let mine = marks.iter().find(|k| k.teacher_id == r.teacher_id).map(|k| k.status.as_str());
+                if mine != r.status.as_deref() {
+                    let now = r.attendance().map_or("не отмечено", |a| a.label_ru());
+                    notes.push(FieldError::new("attendance", format!("{}: сейчас в записи — {now}", r.full_name)));
+                }
+            }
+            notes
+        }
+        Typed::Agenda(aid, f) => match b.agenda.iter().find(|i| i.id == *aid) {
+            Some(i) => {
+                let notes = crate::pages::current_values(&agenda_input_of(i), f, field_label);
+                f.version = Some(i.version);
+                notes
+            }
+            None => vec![],
+        },
     }
 }
 
@@ -571,6 +691,10 @@ struct ViewPage {
     /// The named chair or secretary whose signature is needed but who was absent: (what, name).
     absent_signers: Vec<(&'static str, String)>,
     form: MeetingInput,
+    /// The attendance as typed, when a save of it was refused.
+    marks: Option<Vec<Mark>>,
+    /// An agenda item's form as typed, when a save of it was refused.
+    agenda_typed: Option<(i64, AgendaInput)>,
     organizations: Vec<(i64, String)>,
     today: String,
     held_on: String,
@@ -580,10 +704,21 @@ struct ViewPage {
 
 impl ViewPage {
     fn marked(&self, r: &RosterRow, code: &str) -> bool {
-        match r.status.as_deref() {
+        let typed = self.marks.as_ref().and_then(|m| m.iter().find(|k| k.teacher_id == r.teacher_id));
+        match typed.map(|k| k.status.as_str()).or(r.status.as_deref()) {
             Some(s) => s == code,
             None => code == "present",
         }
+    }
+    /// What an agenda item's form shows: what was typed (after a refusal) or the item itself.
+    fn agenda_form(&self, i: &AgendaItem) -> AgendaInput {
+        match &self.agenda_typed {
+            Some((id, typed)) if *id == i.id => typed.clone(),
+            _ => agenda_input_of(i),
+        }
+    }
+    fn agenda_open(&self, i: &AgendaItem) -> bool {
+        self.agenda_typed.as_ref().is_some_and(|(id, _)| *id == i.id)
     }
     fn signed_as(&self, code: &str) -> Option<&Signature> {
         self.b.signatures.iter().find(|s| s.role == code)
@@ -593,26 +728,19 @@ impl ViewPage {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn view_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
     id: i64,
-    errors: Vec<FieldError>,
+    mut errors: Vec<FieldError>,
     status: StatusCode,
+    mut typed: Typed,
+    stale: bool,
 ) -> PageResult {
     let (m, a, s) = load(state, me, id, Action::View).await?;
     let can_edit = a.is_active() && me.may(Action::Update, &work(&a));
-    let form = MeetingInput {
-        held_on: m.held_on.clone(),
-        starts_at: m.starts_at.clone().unwrap_or_default(),
-        venue_organization_id: m.venue_organization_id,
-        online_url: m.online_url.clone().unwrap_or_default(),
-        place_note: m.place_note.clone().unwrap_or_default(),
-        chair_teacher_id: m.chair_teacher_id,
-        secretary_teacher_id: m.secretary_teacher_id,
-        plan_item_id: m.plan_item_id,
-    };
     let organizations = if can_edit {
         let mut c = state.db.conn().await?;
         organizations::list(
@@ -637,6 +765,16 @@ async fn view_with(
     };
     let zone = metoda_store::municipalities::zone(&mut *state.db.conn().await?, a.municipality_id).await?;
     let b = body(state, m, &s).await?;
+    if stale {
+        errors.extend(stale_notes(&b, &organizations, &mut typed));
+    }
+    let (mut form, mut marks, mut agenda_typed) = (input_of(&b.meeting), None, None);
+    match typed {
+        Typed::Nothing => {}
+        Typed::Details(f) => form = f,
+        Typed::Marks(k) => marks = Some(k),
+        Typed::Agenda(aid, f) => agenda_typed = Some((aid, f)),
+    }
     let mine = signatory_roles(&me.principal, a.id);
     let can_sign = match &b.minutes {
         Some(n) if !n.signed() && absent_signers.is_empty() => n
@@ -655,6 +793,8 @@ async fn view_with(
         can_sign,
         absent_signers,
         form,
+        marks,
+        agenda_typed,
         organizations,
         today: values::iso_date(state.today(zone)),
         held_on,
@@ -664,16 +804,31 @@ async fn view_with(
 }
 
 async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
-    view_with(&state, &me, &ctx, id, vec![], StatusCode::OK).await
+    view_with(&state, &me, &ctx, id, vec![], StatusCode::OK, Typed::Nothing, false).await
 }
 
 /// After a page action: back to the meeting with a message, or the page again with the errors.
 async fn done<T>(state: &AppState, me: &Current, ctx: &Ctx, id: i64, r: Result<T, AppError>, ok: &str) -> PageResult {
+    done_typed(state, me, ctx, id, r, ok, Typed::Nothing).await
+}
+
+/// [`done`] for a form whose input stays in it when refused (after a stale save, with the
+/// current values beside it).
+async fn done_typed<T>(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: i64,
+    r: Result<T, AppError>,
+    ok: &str,
+    typed: Typed,
+) -> PageResult {
     match r {
         Ok(_) => Ok(redirect_with(&format!("/meetings/{id}"), ok, ctx)),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let stale = crate::pages::is_stale(&e);
             let (status, errors) = form_errors(e);
-            view_with(state, me, ctx, id, errors, status).await
+            view_with(state, me, ctx, id, errors, status, typed, stale).await
         }
         Err(e) => Err(e),
     }
@@ -687,7 +842,7 @@ async fn update_submit(
 ) -> PageResult {
     let input = meeting_input(&pairs(&body)?);
     let r = update(&state, &me, &ctx, id, &input).await;
-    done(&state, &me, &ctx, id, r, "Сведения о заседании сохранены").await
+    done_typed(&state, &me, &ctx, id, r, "Сведения о заседании сохранены", Typed::Details(input)).await
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -727,8 +882,9 @@ async fn attendance_submit(
             k.strip_prefix("a_").and_then(|t| t.parse().ok()).map(|t| Mark { teacher_id: t, status: v.clone() })
         })
         .collect();
-    let r = attendance(&state, &me, &ctx, id, &marks).await;
-    done(&state, &me, &ctx, id, r, "Явка отмечена").await
+    let version = field(&p, "version").trim().parse().ok();
+    let r = attendance(&state, &me, &ctx, id, &marks, version).await;
+    done_typed(&state, &me, &ctx, id, r, "Явка отмечена", Typed::Marks(marks)).await
 }
 
 #[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
@@ -775,7 +931,7 @@ async fn agenda_update_submit(
     Form(f): Form<AgendaInput>,
 ) -> PageResult {
     let r = save_agenda(&state, &me, &ctx, id, Some(aid), &f).await;
-    done(&state, &me, &ctx, id, r, "Вопрос повестки сохранён").await
+    done_typed(&state, &me, &ctx, id, r, "Вопрос повестки сохранён", Typed::Agenda(aid, f)).await
 }
 
 async fn agenda_delete_submit(
@@ -1146,16 +1302,38 @@ pub async fn api_cancel(
     Ok(Json(cancel(&state, &me, &ctx, id, &json_body(body)?.reason).await?))
 }
 
+/// The attendance sheet as the API takes it: the marks alone (no version check), or the marks
+/// with the meeting's version they were based on (an older one gets 409).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum AttendanceSheet {
+    Marks(Vec<Mark>),
+    Versioned(VersionedSheet),
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(default)]
+pub struct VersionedSheet {
+    pub marks: Vec<Mark>,
+    /// The meeting's `version` the marks are based on (the sheet is part of the meeting).
+    #[serde(deserialize_with = "metoda_domain::values::de_version")]
+    pub version: Option<i64>,
+}
+
 /// Enter the attendance of every member on the meeting's date at once.
-#[utoipa::path(put, path = "/api/v1/meetings/{id}/attendance", tag = "meetings", params(("id" = i64, Path)), request_body = Vec<Mark>,
-    responses((status = 200, body = MeetingBody), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/meetings/{id}/attendance", tag = "meetings", params(("id" = i64, Path)), request_body = AttendanceSheet,
+    responses((status = 200, body = MeetingBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_attendance(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
-    body: JsonIn<Vec<Mark>>,
+    body: JsonIn<AttendanceSheet>,
 ) -> ApiResult<MeetingBody> {
-    attendance(&state, &me, &ctx, id, &json_body(body)?).await?;
+    let (marks, version) = match json_body(body)? {
+        AttendanceSheet::Marks(marks) => (marks, None),
+        AttendanceSheet::Versioned(s) => (s.marks, s.version),
+    };
+    attendance(&state, &me, &ctx, id, &marks, version).await?;
     Ok(Json(full(&state, &me, id).await?))
 }
 

@@ -146,7 +146,7 @@ async fn save_item(
     let plan = plans::get(&mut tx, plan.id).await?;
     let item = match item_id {
         None => plans::add_item(&mut tx, &ctx.actor(), &a, &plan, &d, reason).await?,
-        Some(id) => plans::update_item(&mut tx, &ctx.actor(), &a, &plan, id, &d, reason).await?,
+        Some(id) => plans::update_item(&mut tx, &ctx.actor(), &a, &plan, id, &d, reason, input.version).await?,
     };
     tx.commit().await?;
     Ok(item)
@@ -648,6 +648,7 @@ struct ItemForm {
     audience: String,
     expected_result: String,
     reason: String,
+    version: String,
 }
 
 impl ItemForm {
@@ -663,6 +664,7 @@ impl ItemForm {
                 venue_organization_id: self.venue_organization_id.trim().parse().ok(),
                 audience: self.audience,
                 expected_result: self.expected_result,
+                version: self.version.trim().parse().ok(),
             },
             self.reason,
         )
@@ -745,7 +747,39 @@ fn input_of(i: &Item) -> ItemInput {
         venue_organization_id: i.venue_organization_id,
         audience: i.audience.clone().unwrap_or_default(),
         expected_result: i.expected_result.clone().unwrap_or_default(),
+        version: Some(i.version),
     }
+}
+
+/// The Russian label of a field of the item's form, for the current values shown after a stale save.
+fn item_form_label(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "title" => "Содержание работы",
+        "direction" => "Направление деятельности",
+        "form" => "Форма работы",
+        "planned_on" => "Дата",
+        "planned_month" => "Месяц",
+        "responsible" => "Ответственные",
+        "venue_organization_id" => "Место проведения",
+        "audience" => "Участники",
+        "expected_result" => "Ожидаемый результат",
+        _ => return None,
+    })
+}
+
+/// After a stale save of an item: beside each field the item now has otherwise, its current
+/// value in words.
+fn item_notes(now: &Item, typed: &ItemInput, venues: &[(i64, String)]) -> Vec<FieldError> {
+    crate::pages::current_values_as(&input_of(now), typed, item_form_label, |field| match field {
+        "direction" => Some(direction_label(&now.direction).to_owned()),
+        "form" => Some(form_label(&now.form).to_owned()),
+        "planned_on" => now.planned_on.as_deref().map(crate::pages::d),
+        "planned_month" => now.planned_month.map(|m| month_name(&m).to_owned()),
+        "venue_organization_id" => {
+            now.venue_organization_id.and_then(|v| venues.iter().find(|(i, _)| *i == v)).map(|(_, n)| n.clone())
+        }
+        _ => None,
+    })
 }
 
 async fn item_of(state: &AppState, p: &Plan, item_id: i64) -> Result<Item, AppError> {
@@ -769,15 +803,22 @@ async fn item_with(
     typed: Typed,
     refusal: Option<AppError>,
 ) -> PageResult {
-    let (code, errors) = shown(refusal)?;
+    let stale = refusal.as_ref().is_some_and(crate::pages::is_stale);
+    let (code, mut errors) = shown(refusal)?;
     let (p, a) = load(state, me, id, Action::View).await?;
     let item = item_of(state, &p, item_id).await?;
+    let venues = venues(state, &a).await?;
     let (typed_item, typed_status) = match typed {
         Typed::Nothing => (None, None),
         Typed::Item(i, r) => (Some((i, r)), None),
         Typed::Status(s, m) => (None, Some((s, m))),
     };
-    let (form, reason) = typed_item.unwrap_or_else(|| (input_of(&item), String::new()));
+    let (mut form, reason) = typed_item.unwrap_or_else(|| (input_of(&item), String::new()));
+    if stale {
+        // The typed input stays, the current values beside it; the next save is based on them.
+        errors.extend(item_notes(&item, &form, &venues));
+        form.version = Some(item.version);
+    }
     let (status, status_meeting) = typed_status.unwrap_or_else(|| {
         (
             StatusInput {
@@ -794,7 +835,7 @@ async fn item_with(
         directions: Direction::ALL.iter().map(|x| (x.code(), x.label_ru())).collect(),
         forms: WorkForm::ALL.iter().map(|x| (x.code(), x.label_ru())).collect(),
         month_choices: months_of(p.period()).iter().map(|m| (*m, month_label(*m))).collect(),
-        venues: venues(state, &a).await?,
+        venues,
         meetings: meetings_of(state, &p, false).await?,
         form,
         reason,

@@ -105,6 +105,10 @@ fn invalid(e: FieldError) -> AppError {
 pub struct TopicInput {
     /// The topic, up to 500 characters.
     pub topic: String,
+    /// The version of the year's record the topic is based on (`version` of `current`; 0 while
+    /// no topic is proposed); a save based on an older one is refused with 409. Left out: no check.
+    #[serde(deserialize_with = "metoda_domain::values::de_version")]
+    pub version: Option<i64>,
 }
 
 /// Proposes (or changes) the topic of the current year; a changed topic needs agreeing again.
@@ -119,7 +123,7 @@ async fn propose_topic(
     let topic = values::required_text("topic", "Тема самообразования", &input.topic, 500).map_err(invalid)?;
     let year = current_year(state, &t).await?;
     let mut tx = state.db.begin().await?;
-    teacher_years::propose_topic(&mut tx, &ctx.actor(), &t, year, &topic).await?;
+    teacher_years::propose_topic(&mut tx, &ctx.actor(), &t, year, &topic, input.version).await?;
     let y =
         teacher_years::topics(&mut tx, t.id).await?.into_iter().find(|y| y.year == year).ok_or(AppError::NotFound)?;
     tx.commit().await?;
@@ -341,6 +345,13 @@ async fn topic_submit(
     Form(f): Form<TopicInput>,
 ) -> PageResult {
     let r = propose_topic(&state, &me, &ctx, id, &f).await;
+    if let Err(e) = &r
+        && crate::pages::is_stale(e)
+    {
+        // The card shows the topic now in the record; the message keeps the one typed.
+        let typed = f.topic.trim();
+        return back(id, &ctx, Err(AppError::Conflict(format!("{}. Ваша тема: «{typed}»", metoda_store::STALE))));
+    }
     back(id, &ctx, r.map(|_| "Тема самообразования записана; её согласует руководитель объединения".to_owned()))
 }
 
