@@ -178,6 +178,13 @@ fn routes() -> Vec<Route> {
         // pages
         r(g.clone(), "/", None, SIGNED_IN),
         r(g.clone(), "/password", None, SIGNED_IN),
+        // A real change, to the same password: the next sign-in still works.
+        r(
+            p.clone(),
+            "/password",
+            Form(&[("current", common::PASSWORD), ("new", common::PASSWORD), ("repeat", common::PASSWORD)]),
+            SIGNED_IN,
+        ),
         r(g.clone(), "/tokens", None, SIGNED_IN),
         r(p.clone(), "/tokens", Form(&[("name", "матрица")]), SIGNED_IN),
         r(p.clone(), "/tokens/{token}/revoke", None, SIGNED_IN),
@@ -330,6 +337,8 @@ fn routes() -> Vec<Route> {
             Upload(&[("municipality_id", "{muni_a}")], "bank.csv", "ФИО;Дата рождения;ОО;Должность;Образование\nИмпортова{tag} Анна;01.01.1990;МБОУ «Богашёвская СОШ»;учитель;высшее\n".as_bytes()),
             &["admin", "uo.head", "uo.specialist", "org.admin"],
         ),
+        // Applying a checked file of A (the role's own, empty): whoever brings teachers into A.
+        r(p.clone(), "/teachers/import/{import}/apply", None, &["admin", "uo.head", "uo.specialist", "org.admin"]),
         r(
             p.clone(),
             "/associations/{assoc_a}/documents",
@@ -532,6 +541,12 @@ fn routes() -> Vec<Route> {
         r(g.clone(), "/api/v1/associations", None, SIGNED_IN),
         r(g.clone(), "/api/v1/associations/{assoc_a}", None, A_ALL),
         r(g.clone(), "/api/v1/associations/{assoc_b}", None, B_ALL),
+        r(
+            put.clone(),
+            "/api/v1/associations/{assoc_a}",
+            Json(r#"{"description": "Описание {tag}", "social_url": ""}"#),
+            A_ASSOC_EDITORS,
+        ),
         r(p.clone(), "/api/v1/associations/{assoc_a}/members", Json(r#"{"teacher_id": {a_free}}"#), A_ASSOC_EDITORS),
         r(p.clone(), "/api/v1/associations/{assoc_a}/members/{a_free}/remove", Json(r#"{}"#), A_ASSOC_EDITORS),
         r(g.clone(), "/api/v1/orders", None, SIGNED_IN),
@@ -1349,23 +1364,20 @@ async fn every_route_for_every_role() {
         let mf = &meetings_per_role[login];
         let rf = &results_per_role[login];
         let (plan_r, plan_r2) = plans_per_role[login];
-        // A token of this user, to revoke.
-        let token_id = match &session {
+        // A token of this user, to revoke, and a checked (empty) teacher file of A of this user,
+        // to apply.
+        let (token_id, import_id) = match &session {
             Some(s) => {
                 let me: Value = s.get("/api/v1/me").await.json().await.unwrap();
+                let user_id = me["user"]["id"].as_i64().unwrap();
                 let mut tx = app.t.db.begin().await.unwrap();
-                let (_, t) = metoda_store::sessions::create_token(
-                    &mut tx,
-                    &actor,
-                    me["user"]["id"].as_i64().unwrap(),
-                    "матрица",
-                )
-                .await
-                .unwrap();
+                let (_, t) = metoda_store::sessions::create_token(&mut tx, &actor, user_id, "матрица").await.unwrap();
+                let import =
+                    metoda_store::imports::save(&mut tx, app.muni_a, user_id, "matrix.csv", &[], 0, 0).await.unwrap();
                 tx.commit().await.unwrap();
-                t.id
+                (t.id, import)
             }
-            None => 1,
+            None => (1, 1),
         };
         // The per-year part: a topic of A's teacher account waiting to be agreed, and no further
         // place of work of A's head teacher in {org_a3}, so each role's API call may succeed.
@@ -1385,81 +1397,83 @@ async fn every_route_for_every_role() {
             tx.commit().await.unwrap();
         }
         let tag = format!("r{i}");
-        let fill = |s: &str| -> String {
-            s.replace("{region}", &app.region.to_string())
-                .replace("{muni_a}", &app.muni_a.to_string())
-                .replace("{muni_b}", &app.muni_b.to_string())
-                .replace("{org_a2}", &app.org_a2.to_string())
-                .replace("{org_a3}", &org_a3.to_string())
-                .replace("{org_a}", &app.org_a.to_string())
-                .replace("{org_b}", &app.org_b.to_string())
-                .replace("{assoc_a}", &app.assoc_a.to_string())
-                .replace("{assoc_b}", &app.assoc_b.to_string())
-                .replace("{preset}", &preset_id.to_string())
-                .replace("{own_a}", &own_a.to_string())
-                .replace("{own_b}", &own_b.to_string())
-                .replace("{target}", &target.to_string())
-                .replace("{gid1}", &gid1.to_string())
-                .replace("{gid2}", &gid2.to_string())
-                .replace("{b_user2}", &app.b_user2.to_string())
-                .replace("{a_teacher}", &app.a_teacher.to_string())
-                .replace("{a_free}", &app.a_free_teacher.to_string())
-                .replace("{b_teacher}", &app.b_teacher.to_string())
-                .replace("{link_a}", &link_a.to_string())
-                .replace("{a_order}", &app.a_order.to_string())
-                .replace("{att_a}", &att_a.to_string())
-                .replace("{att_b}", &att_b.to_string())
-                .replace("{assoc_c}", &app.assoc_c.to_string())
-                .replace("{sg_c}", &sg_c.to_string())
-                .replace("{c_member}", &c_member.to_string())
-                .replace("{b_order}", &app.b_order.to_string())
-                .replace("{b_user}", &app.b_user.to_string())
-                .replace("{uo_head}", &uo_head.to_string())
-                .replace("{token}", &token_id.to_string())
-                .replace("{settings}", &settings_json)
-                .replace("{plan_a}", &plan_a.to_string())
-                .replace("{plan_b}", &plan_b.to_string())
-                .replace("{plan_r2}", &plan_r2.to_string())
-                .replace("{plan_r}", &plan_r.to_string())
-                .replace("{item_a}", &item_a.to_string())
-                .replace("{cyc_a2}", &cyc_a2.to_string())
-                .replace("{cyc_a}", &cyc_a.to_string())
-                .replace("{year2}", &(2080 + i).to_string())
-                .replace("{year}", &(2060 + i).to_string())
-                .replace("{m_signed}", &signed.id.to_string())
-                .replace("{owner_name}", &owner_name)
-                .replace("{owner}", &owner.to_string())
-                .replace("{today}", &today)
-                .replace("{marks}", &marks_json)
-                .replace("{m_held}", &mf["held"].to_string())
-                .replace("{m_guest}", &mf["guest"].to_string())
-                .replace("{m_guest2}", &mf["guest2"].to_string())
-                .replace("{m_item}", &mf["item"].to_string())
-                .replace("{m_item2}", &mf["item2"].to_string())
-                .replace("{m_item3}", &mf["item3"].to_string())
-                .replace("{m_draft}", &mf["draft"].to_string())
-                .replace("{m_sign}", &mf["sign"].to_string())
-                .replace("{m_sign2}", &mf["sign2"].to_string())
-                .replace("{m_action}", &mf["action"].to_string())
-                .replace("{m_action2}", &mf["action2"].to_string())
-                .replace("{m_cancel}", &mf["cancel"].to_string())
-                .replace("{m_cancel2}", &mf["cancel2"].to_string())
-                .replace("{ry}", &(1950 + 2 * i).to_string())
-                .replace("{ry2}", &(1951 + 2 * i).to_string())
-                .replace("{dy}", &(1900 + 2 * i).to_string())
-                .replace("{dy2}", &(1901 + 2 * i).to_string())
-                .replace("{res_a}", &res_a.to_string())
-                .replace("{scan_a}", &scan_a.to_string())
-                .replace("{rc1}", &rf["rc1"].to_string())
-                .replace("{rc2}", &rf["rc2"].to_string())
-                .replace("{rr1}", &rf["rr1"].to_string())
-                .replace("{rr2}", &rf["rr2"].to_string())
-                .replace("{ra1}", &rf["ra1"].to_string())
-                .replace("{ra2}", &rf["ra2"].to_string())
-                .replace("{no1}", &rf["no1"].to_string())
-                .replace("{no2}", &rf["no2"].to_string())
-                .replace("{tag}", &tag)
-        };
+        let values: HashMap<&str, String> = HashMap::from([
+            ("region", app.region.to_string()),
+            ("muni_a", app.muni_a.to_string()),
+            ("muni_b", app.muni_b.to_string()),
+            ("org_a2", app.org_a2.to_string()),
+            ("org_a3", org_a3.to_string()),
+            ("org_a", app.org_a.to_string()),
+            ("org_b", app.org_b.to_string()),
+            ("assoc_a", app.assoc_a.to_string()),
+            ("assoc_b", app.assoc_b.to_string()),
+            ("preset", preset_id.to_string()),
+            ("own_a", own_a.to_string()),
+            ("own_b", own_b.to_string()),
+            ("target", target.to_string()),
+            ("gid1", gid1.to_string()),
+            ("gid2", gid2.to_string()),
+            ("b_user2", app.b_user2.to_string()),
+            ("a_teacher", app.a_teacher.to_string()),
+            ("a_free", app.a_free_teacher.to_string()),
+            ("b_teacher", app.b_teacher.to_string()),
+            ("link_a", link_a.to_string()),
+            ("a_order", app.a_order.to_string()),
+            ("att_a", att_a.to_string()),
+            ("att_b", att_b.to_string()),
+            ("assoc_c", app.assoc_c.to_string()),
+            ("sg_c", sg_c.to_string()),
+            ("c_member", c_member.to_string()),
+            ("b_order", app.b_order.to_string()),
+            ("b_user", app.b_user.to_string()),
+            ("uo_head", uo_head.to_string()),
+            ("token", token_id.to_string()),
+            ("import", import_id.to_string()),
+            ("settings", settings_json.clone()),
+            ("plan_a", plan_a.to_string()),
+            ("plan_b", plan_b.to_string()),
+            ("plan_r2", plan_r2.to_string()),
+            ("plan_r", plan_r.to_string()),
+            ("item_a", item_a.to_string()),
+            ("cyc_a2", cyc_a2.to_string()),
+            ("cyc_a", cyc_a.to_string()),
+            ("year2", (2080 + i).to_string()),
+            ("year", (2060 + i).to_string()),
+            ("m_signed", signed.id.to_string()),
+            ("owner_name", owner_name.clone()),
+            ("owner", owner.to_string()),
+            ("today", today.clone()),
+            ("marks", marks_json.clone()),
+            ("m_held", mf["held"].to_string()),
+            ("m_guest", mf["guest"].to_string()),
+            ("m_guest2", mf["guest2"].to_string()),
+            ("m_item", mf["item"].to_string()),
+            ("m_item2", mf["item2"].to_string()),
+            ("m_item3", mf["item3"].to_string()),
+            ("m_draft", mf["draft"].to_string()),
+            ("m_sign", mf["sign"].to_string()),
+            ("m_sign2", mf["sign2"].to_string()),
+            ("m_action", mf["action"].to_string()),
+            ("m_action2", mf["action2"].to_string()),
+            ("m_cancel", mf["cancel"].to_string()),
+            ("m_cancel2", mf["cancel2"].to_string()),
+            ("ry", (1950 + 2 * i).to_string()),
+            ("ry2", (1951 + 2 * i).to_string()),
+            ("dy", (1900 + 2 * i).to_string()),
+            ("dy2", (1901 + 2 * i).to_string()),
+            ("res_a", res_a.to_string()),
+            ("scan_a", scan_a.to_string()),
+            ("rc1", rf["rc1"].to_string()),
+            ("rc2", rf["rc2"].to_string()),
+            ("rr1", rf["rr1"].to_string()),
+            ("rr2", rf["rr2"].to_string()),
+            ("ra1", rf["ra1"].to_string()),
+            ("ra2", rf["ra2"].to_string()),
+            ("no1", rf["no1"].to_string()),
+            ("no2", rf["no2"].to_string()),
+            ("tag", tag),
+        ]);
+        let fill = |s: &str| fill_in(s, &values);
         for route in routes() {
             let path = fill(route.path);
             let client = session.as_ref().map_or_else(TestApp::client, |s| s.c.clone());
@@ -1549,4 +1563,369 @@ async fn every_route_for_every_role() {
     assert!(checked > 2000, "{checked}");
     assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
     app.stop().await;
+}
+
+/// Fills every `{name}` placeholder of `s` from `values` in one pass over the text: what is put in
+/// is never read again, so no placeholder depends on the order of another. A `{` that does not
+/// open a `{name}` (of letters, digits and `_`) stays as it is, so JSON bodies keep their braces;
+/// a placeholder with no value is a mistake in the table.
+fn fill_in(s: &str, values: &HashMap<&str, String>) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let len = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
+        if len > 0 && after[len..].starts_with('}') {
+            let name = &after[..len];
+            out.push_str(
+                values.get(name).unwrap_or_else(|| panic!("no value for the placeholder {{{name}}} in {s:?}")),
+            );
+            rest = &after[len + 1..];
+        } else {
+            out.push('{');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn placeholders_are_filled_in_one_pass() {
+    let values =
+        HashMap::from([("plan_r", "1".to_owned()), ("plan_r2", "2".to_owned()), ("tag", "{plan_r}".to_owned())]);
+    assert_eq!(fill_in("/plans/{plan_r2}/{plan_r}?t={tag}", &values), "/plans/2/1?t={plan_r}");
+    assert_eq!(fill_in(r#"{"a": {plan_r}, "b": {}, "c": "{ x }"}"#, &values), r#"{"a": 1, "b": {}, "c": "{ x }"}"#);
+    let unknown = std::panic::catch_unwind(|| fill_in("/plans/{plan_x}", &values)).unwrap_err();
+    assert!(unknown.downcast_ref::<String>().unwrap().contains("{plan_x}"));
+}
+
+/// Routes the router serves that the matrix deliberately does not check, each with why. The
+/// matrix expects the anonymous visitor to be refused everywhere, so what is open to everyone
+/// has no row there (it is covered by its own tests).
+const EXEMPT: &[(&str, &str)] = &[
+    // The health probe answers anyone (load balancers and monitors do not sign in).
+    ("GET", "/healthz"),
+    // The stylesheet and script: public, cacheable, no data.
+    ("GET", "/static/app.css"),
+    ("GET", "/static/app.js"),
+    // The description of the API: public, no data.
+    ("GET", "/api/openapi.json"),
+    // Signing in is open to the anonymous visitor (tests/signin.rs, tests/api.rs).
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/api/v1/session"),
+    // Signing out ends the session the matrix runs on (tests/signin.rs, tests/api.rs).
+    ("POST", "/logout"),
+    ("DELETE", "/api/v1/session"),
+];
+
+/// A route the router serves: its method, its path pattern as written (`/plans/{id}`), and where.
+struct Served {
+    method: String,
+    path: String,
+    at: String,
+}
+
+/// Every route the router serves, read from the web crate's source: each `.route("<path>",
+/// <method>(handler).<method>(handler)…)` call in `src/**/*.rs`, the method routers plain or
+/// qualified (`axum::routing::put`), over one line or several. axum cannot list its routes, so
+/// this reads what builds them; anything it cannot read surely (`.nest`, `.route_service`, `any`,
+/// `on`, a method router held in a variable) fails here rather than being skipped. It assumes
+/// every feature's routes are merged at the root (`features::routes` merges them without prefix).
+fn served_routes() -> Vec<Served> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![];
+    let mut dirs = vec![root.join("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut served = vec![];
+    for file in files {
+        let name = file.strip_prefix(root).unwrap().display().to_string();
+        served.extend(routes_in(&std::fs::read_to_string(&file).unwrap(), &name));
+    }
+    assert!(served.len() > 100, "only {} routes read from the source", served.len());
+    served
+}
+
+/// The routes of the `.route(…)` calls in one source file, `name`.
+fn routes_in(source: &str, name: &str) -> Vec<Served> {
+    let mut served = vec![];
+    let code = without_comments(source);
+    let line = |at: usize| code[..at].matches('\n').count() + 1;
+    for unread in [".nest(", ".nest_service(", ".route_service(", ".fallback_service("] {
+        if let Some(at) = code.find(unread) {
+            panic!("{name}:{}: `{unread}…)` adds routes served_routes() cannot read; teach it", line(at));
+        }
+    }
+    let mut from = 0;
+    while let Some(found) = code[from..].find(".route(") {
+        let start = from + found + ".route(".len();
+        let end = closing(&code, start);
+        let at = format!("{name}:{}", line(start));
+        let args = code[start..end].trim();
+        let Some(rest) = args.strip_prefix('"') else {
+            panic!("{at}: a route path that is not a plain string literal")
+        };
+        let close = rest.find('"').unwrap();
+        let path = &rest[..close];
+        let Some(mut chain) = rest[close + 1..].trim_start().strip_prefix(',') else {
+            panic!("{at}: cannot read .route({args})")
+        };
+        loop {
+            chain = chain.trim_start();
+            let len = chain.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':')).unwrap_or(chain.len());
+            let function = chain[..len].rsplit("::").next().unwrap();
+            let method = function.strip_suffix("_service").unwrap_or(function);
+            if !["get", "post", "put", "delete", "patch", "head", "options", "trace", "connect"].contains(&method) {
+                panic!(
+                    "{at}: `{function}` in .route(\"{path}\", …) is no method router served_routes() knows; teach it"
+                );
+            }
+            let Some(open) = chain[len..].trim_start().strip_prefix('(') else {
+                panic!("{at}: cannot read .route({args})")
+            };
+            let open_at = chain.len() - open.len() - 1;
+            served.push(Served { method: method.to_uppercase(), path: path.to_owned(), at: at.clone() });
+            chain = chain[closing(chain, open_at) + 1..].trim_start();
+            match chain.strip_prefix('.') {
+                Some(next) => chain = next,
+                None if chain.is_empty() || chain == "," => break,
+                None => panic!("{at}: cannot read .route({args})"),
+            }
+        }
+        from = end;
+    }
+    served
+}
+
+#[test]
+fn the_route_reader_reads_every_form_in_use() {
+    let source = r##"
+        // .route("/commented", get(nothing))
+        /* .route("/blocked", get(nothing)) */
+        Router::new()
+            .route("/a/{id}", get(a).post(b))
+            .route("/b", axum::routing::put(c).delete(d))
+            .route(
+                "/c/{id}/{n}",
+                routing::patch(handler::<i64>)
+                    .get(|| async { "text with ( and // and .route(\"/no\", get(x))" }),
+            )
+            .route("/d", delete(d)) // a comment .route("/e", get(e))
+            .route_layer(layer);
+        let quote = '"'; let not_a_char: &'static str = "\"";
+        Router::new().route("/f", get(f));
+    "##;
+    let read: Vec<String> =
+        routes_in(source, "x.rs").iter().map(|s| format!("{} {} {}", s.method, s.path, s.at)).collect();
+    assert_eq!(
+        read,
+        [
+            "GET /a/{id} x.rs:5",
+            "POST /a/{id} x.rs:5",
+            "PUT /b x.rs:6",
+            "DELETE /b x.rs:6",
+            "PATCH /c/{id}/{n} x.rs:7",
+            "GET /c/{id}/{n} x.rs:7",
+            "DELETE /d x.rs:12",
+            "GET /f x.rs:15",
+        ]
+    );
+    for unreadable in [r#".route("/x", any(h))"#, r#".route("/x", on(MethodFilter::GET, h))"#, r#".nest("/x", r)"#] {
+        assert!(std::panic::catch_unwind(|| routes_in(unreadable, "x.rs")).is_err(), "{unreadable} read");
+    }
+}
+
+/// Rust source with its comments blanked (each byte a space, lines kept), strings and characters
+/// left as they are, so a `.route(` in a comment is no route and a `//` in a string no comment.
+fn without_comments(code: &str) -> String {
+    let b = code.as_bytes();
+    let mut out = b.to_vec();
+    let mut i = 0;
+    let blank = |out: &mut Vec<u8>, from: usize, to: usize| {
+        for c in &mut out[from..to] {
+            if *c != b'\n' {
+                *c = b' ';
+            }
+        }
+    };
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                let end = code[i..].find('\n').map_or(b.len(), |n| i + n);
+                blank(&mut out, i, end);
+                i = end;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let (mut depth, mut j) = (1, i + 2);
+                while j < b.len() && depth > 0 {
+                    if b[j..].starts_with(b"/*") {
+                        depth += 1;
+                        j += 2;
+                    } else if b[j..].starts_with(b"*/") {
+                        depth -= 1;
+                        j += 2;
+                    } else {
+                        j += 1;
+                    }
+                }
+                blank(&mut out, i, j);
+                i = j;
+            }
+            _ => i = past_literal(code, i).unwrap_or(i + 1),
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// If a string or character literal starts at byte `i` of `code` (`"…"`, `r#"…"#`, `b"…"`, `'x'`,
+/// `'\n'`), the index just past it; a lifetime (`'a`) is none.
+fn past_literal(code: &str, i: usize) -> Option<usize> {
+    let b = code.as_bytes();
+    let word_before = i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
+    let raw = [&b"r#"[..], b"r\"", b"br#", b"br\""].iter().any(|p| b[i..].starts_with(p));
+    if raw && !word_before {
+        let start = i + if b[i] == b'b' { 2 } else { 1 };
+        let hashes = b[start..].iter().take_while(|&&c| c == b'#').count();
+        if b.get(start + hashes) != Some(&b'"') {
+            return None; // a raw identifier, r#type
+        }
+        let end = format!("\"{}", "#".repeat(hashes));
+        let body = start + hashes + 1;
+        return Some(body + code[body..].find(&end).unwrap() + end.len());
+    }
+    match b[i] {
+        b'"' => {
+            let mut j = i + 1;
+            while b[j] != b'"' {
+                j += if b[j] == b'\\' { 2 } else { 1 };
+            }
+            Some(j + 1)
+        }
+        b'\'' if b.get(i + 1) == Some(&b'\\') => Some(i + 3 + code[i + 3..].find('\'').unwrap() + 1),
+        b'\'' => {
+            let c = code[i + 1..].chars().next()?;
+            (b.get(i + 1 + c.len_utf8()) == Some(&b'\'')).then_some(i + 2 + c.len_utf8())
+        }
+        _ => None,
+    }
+}
+
+/// The index of the `)` closing the parenthesis opened just before `start` (or at `start`, when
+/// `code[start]` is `(`), past strings and characters.
+fn closing(code: &str, start: usize) -> usize {
+    let b = code.as_bytes();
+    let (mut depth, mut i) = (if b[start] == b'(' { 0 } else { 1 }, start);
+    while i < b.len() {
+        if let Some(next) = past_literal(code, i) {
+            i = next;
+            continue;
+        }
+        match b[i] {
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    panic!("an unclosed parenthesis at byte {start}")
+}
+
+/// Which of the served paths a table path reaches, the way axum's router picks: segment by
+/// segment, a literal matches itself or a parameter, a table placeholder (`{muni_a}`) only a
+/// parameter (`{id}`), a wildcard (`{*rest}`) the rest; where several match, the one with a
+/// literal soonest wins. The query is no part of the path.
+fn reached<'a>(table_path: &str, served: &[&'a str]) -> Option<&'a str> {
+    let placeholder = |s: &str| s.starts_with('{') && s.ends_with('}');
+    let path = table_path.split('?').next().unwrap();
+    let wanted: Vec<&str> = path.split('/').collect();
+    served
+        .iter()
+        .filter_map(|&pattern| {
+            let mut rank = vec![];
+            let segments: Vec<&str> = pattern.split('/').collect();
+            for (n, s) in segments.iter().enumerate() {
+                if s.starts_with("{*") {
+                    if wanted.len() <= n {
+                        return None;
+                    }
+                    rank.push(2);
+                    return Some((rank, pattern));
+                }
+                let w = wanted.get(n)?;
+                if placeholder(s) {
+                    rank.push(1);
+                } else if s == w {
+                    rank.push(0);
+                } else {
+                    return None;
+                }
+            }
+            (segments.len() == wanted.len()).then_some((rank, pattern))
+        })
+        .min()
+        .map(|(_, pattern)| pattern)
+}
+
+#[test]
+fn every_served_route_is_in_the_table() {
+    let served = served_routes();
+    let mut paths: Vec<&str> = served.iter().map(|s| s.path.as_str()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let answers = |method: &str, path: &str| served.iter().any(|s| s.method == method && s.path == path);
+    let mut problems = vec![];
+    let mut covered = std::collections::HashSet::new();
+    for row in routes() {
+        let method = row.method.as_str();
+        match reached(row.path, &paths) {
+            Some(path) if answers(method, path) => {
+                covered.insert((method.to_owned(), path));
+            }
+            Some(path) => {
+                problems.push(format!("the row {method} {} reaches {path}, which answers no {method}", row.path))
+            }
+            None => problems.push(format!("the row {method} {} reaches no route the router serves", row.path)),
+        }
+    }
+    for s in &served {
+        let exempt = EXEMPT.contains(&(s.method.as_str(), s.path.as_str()));
+        let checked = covered.contains(&(s.method.clone(), s.path.as_str()));
+        if !exempt && !checked {
+            problems.push(format!(
+                "{} {} ({}) is served but not in the access matrix: add a row to routes() with the roles allowed, or exempt it in EXEMPT saying why",
+                s.method, s.path, s.at
+            ));
+        }
+        if exempt && checked {
+            problems.push(format!("{} {} is exempt and yet has a row in routes(): drop one", s.method, s.path));
+        }
+    }
+    for (method, path) in EXEMPT {
+        if !answers(method, path) {
+            problems.push(format!("the exempt {method} {path} is served no more: drop it from EXEMPT"));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problem(s) with the access matrix's table:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
