@@ -399,7 +399,7 @@ fn result_lines(f: &Facts, section: u8) -> Vec<String> {
 /// Composes the analysis of an association and period from the data as it is now (on `c`: the
 /// submitting transaction freezes what it reads itself).
 async fn compose(
-    c: &mut sqlx::AnyConnection,
+    c: &mut metoda_store::Conn,
     a: &Association,
     s: &ProfileSettings,
     period: Period,

@@ -83,7 +83,7 @@ pub(crate) async fn settings_of(state: &AppState, municipality_id: i64) -> Resul
 
 /// The settings of a municipality's regulation profile (`municipality.profile_id`; None: none set).
 pub(crate) async fn profile_settings(
-    c: &mut sqlx::AnyConnection,
+    c: &mut metoda_store::Conn,
     profile_id: Option<i64>,
 ) -> Result<Option<ProfileSettings>, AppError> {
     match profile_id {

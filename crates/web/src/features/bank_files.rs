@@ -12,11 +12,11 @@ use metoda_docs::export::{ExportRow, teachers_xlsx};
 use metoda_docs::import::{ImportRow, read_teachers};
 use metoda_domain::access::{Action, Resource, sees_personal_data_of_all_listed};
 use metoda_domain::teachers::TeacherInput;
+use metoda_store::Conn;
 use metoda_store::audit::Scope;
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::organizations::{self, Organization};
 use metoda_store::{imports, teachers};
-use sqlx::AnyConnection;
 
 use crate::AppState;
 use crate::auth::{Current, Me};
@@ -33,10 +33,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Municipalities where the user may bring teachers in (create or update in some organization).
-pub async fn importable(
-    c: &mut AnyConnection,
-    me: &Current,
-) -> Result<Vec<(Municipality, Vec<Organization>)>, AppError> {
+pub async fn importable(c: &mut Conn, me: &Current) -> Result<Vec<(Municipality, Vec<Organization>)>, AppError> {
     let mut out = vec![];
     for m in municipalities::list(c, None, false).await? {
         let orgs: Vec<Organization> =

@@ -71,7 +71,7 @@ pub fn work(a: &Association) -> Resource {
 }
 
 /// The regulation profile of the association's municipality (meetings follow its rules).
-pub async fn settings_for(c: &mut sqlx::AnyConnection, a: &Association) -> Result<ProfileSettings, AppError> {
+pub async fn settings_for(c: &mut metoda_store::Conn, a: &Association) -> Result<ProfileSettings, AppError> {
     let m = municipalities::get(c, a.municipality_id).await?;
     let p = m.profile_id.ok_or_else(|| {
         AppError::Conflict("Муниципалитету не назначен профиль положения: правила заседаний неизвестны".into())
@@ -259,14 +259,7 @@ async fn sign(state: &AppState, me: &Current, ctx: &Ctx, id: i64, role: Option<&
     }
     // The name under the signature: the signer's teacher record in the association, else the account's.
     let mut c = state.db.conn().await?;
-    let teacher_name: Option<String> = sqlx::query_scalar(
-        "SELECT t.last_name || ' ' || t.first_name || COALESCE(' ' || t.middle_name, '') FROM teachers t
-         JOIN association_members am ON am.teacher_id = t.id WHERE t.user_id = $1 AND am.association_id = $2 LIMIT 1",
-    )
-    .bind(me.user.id)
-    .bind(a.id)
-    .fetch_optional(&mut *c)
-    .await?;
+    let teacher_name = meetings::signer_name(&mut c, me.user.id, a.id).await?;
     drop(c);
     let name = teacher_name.unwrap_or_else(|| me.user.full_name.clone());
     let mut tx = state.db.begin().await?;
@@ -312,10 +305,7 @@ async fn close(state: &AppState, me: &Current, ctx: &Ctx, id: i64) -> Result<Act
     let mut c = state.db.conn().await?;
     let x = meetings::action(&mut c, id).await?;
     let a = associations::get(&mut c, x.association_id).await?;
-    let owner: Option<i64> = sqlx::query_scalar("SELECT user_id FROM teachers WHERE id = $1")
-        .bind(x.owner_teacher_id)
-        .fetch_one(&mut *c)
-        .await?;
+    let owner = metoda_store::teachers::user_of(&mut c, x.owner_teacher_id).await?;
     drop(c);
     if owner != Some(me.user.id) {
         require(me, Action::Update, &work(&a))?;
@@ -394,7 +384,7 @@ async fn body(state: &AppState, m: Meeting, s: &ProfileSettings) -> Result<Meeti
 /// The compliance of an association in the plan year containing its municipality's today.
 pub async fn compliance_now(
     state: &AppState,
-    c: &mut sqlx::AnyConnection,
+    c: &mut metoda_store::Conn,
     a: &Association,
     s: &ProfileSettings,
 ) -> Result<Compliance, AppError> {
