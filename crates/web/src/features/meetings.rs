@@ -19,7 +19,7 @@ use metoda_store::associations::{self, Association};
 use metoda_store::meetings::{
     self, ActionItem, Addendum, AgendaItem, Guest, Meeting, Minutes, Notification, RosterRow, Signature,
 };
-use metoda_store::{municipalities, organizations, plans, profiles};
+use metoda_store::{organizations, plans, profiles};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -70,13 +70,12 @@ pub fn work(a: &Association) -> Resource {
     Resource::AssociationWork { region_id: a.region_id, municipality_id: a.municipality_id, association_id: a.id }
 }
 
-/// The regulation profile of the association's municipality (meetings follow its rules).
+/// The regulation of the association's municipality, which meetings follow: without one their
+/// rules are unknown.
 pub async fn settings_for(c: &mut metoda_store::Conn, a: &Association) -> Result<ProfileSettings, AppError> {
-    let m = municipalities::get(c, a.municipality_id).await?;
-    let p = m.profile_id.ok_or_else(|| {
+    profiles::municipality_settings(c, a.municipality_id).await?.ok_or_else(|| {
         AppError::Conflict("Муниципалитету не назначен профиль положения: правила заседаний неизвестны".into())
-    })?;
-    Ok(profiles::get(c, p).await?.settings()?)
+    })
 }
 
 async fn association(state: &AppState, me: &Current, id: i64, action: Action) -> Result<Association, AppError> {

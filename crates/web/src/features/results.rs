@@ -401,23 +401,9 @@ pub struct Upload {
 }
 
 async fn read_upload(mp: &mut axum::extract::Multipart) -> Result<Option<Upload>, AppError> {
-    let bad =
-        || AppError::BadRequest("Не удалось прочитать отправленный файл; выберите его и отправьте ещё раз".into());
-    let (mut file, mut title) = (None, String::new());
-    while let Some(f) = mp.next_field().await.map_err(|_| bad())? {
-        match f.name() {
-            Some("title") => title = f.text().await.unwrap_or_default(),
-            Some("file") => {
-                let name = f.file_name().unwrap_or("скан").to_owned();
-                let bytes = f.bytes().await.map_err(|_| bad())?;
-                if !bytes.is_empty() {
-                    file = Some((name, bytes.to_vec()));
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(file.map(|(name, bytes)| Upload { name, bytes, title }))
+    let form = crate::extract::read_upload(mp, &["title"], "скан").await?;
+    let title = form.text("title").to_owned();
+    Ok(form.file.map(|(name, bytes)| Upload { name, bytes, title }))
 }
 
 /// Attaches the confirming scan (PDF, JPEG or PNG, by content).

@@ -536,9 +536,6 @@ pub async fn api_position(
 
 /// The difficulty kinds the teacher's municipality's profile adds to Metoda's list.
 pub async fn extra_kinds(c: &mut Conn, t: &Teacher) -> Result<Vec<String>, AppError> {
-    let m = metoda_store::municipalities::get(&mut *c, t.municipality_id).await?;
-    Ok(match m.profile_id {
-        Some(p) => metoda_store::profiles::get(c, p).await?.settings()?.extra_need_kinds.value,
-        None => vec![],
-    })
+    let settings = metoda_store::profiles::municipality_settings(c, t.municipality_id).await?;
+    Ok(settings.map(|s| s.extra_need_kinds.value).unwrap_or_default())
 }
