@@ -206,6 +206,21 @@ pub async fn members(conn: &mut AnyConnection, association_id: i64, on: Option<&
     Ok(q.fetch_all(&mut *conn).await?)
 }
 
+/// Was the teacher a member of the association on `day` (`YYYY-MM-DD`): joined on or before it and
+/// not left by it?
+pub async fn is_member_on(conn: &mut AnyConnection, association_id: i64, teacher_id: i64, day: &str) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM association_members WHERE association_id = $1 AND teacher_id = $2
+           AND joined_on <= $3 AND (left_on IS NULL OR left_on > $3)",
+    )
+    .bind(association_id)
+    .bind(teacher_id)
+    .bind(day)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n > 0)
+}
+
 /// Adds a teacher of the same municipality as a member from `joined_on`.
 pub async fn add_member(
     conn: &mut AnyConnection,

@@ -621,8 +621,7 @@ async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids:
     for &aid in association_ids {
         let a = associations::get(tx, aid).await?;
         let muni = municipalities::get(tx, a.municipality_id).await?;
-        let Some(pid) = muni.profile_id else { continue };
-        let settings = profiles::get(tx, pid).await?.settings()?;
+        let Some(settings) = profiles::municipality_settings(tx, muni.id).await? else { continue };
         let period = settings.plan_period.value;
         let current = year_of(period, today);
         // The recurring yearly rhythm of the association (001 §6.1's cyclogram).

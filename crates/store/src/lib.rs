@@ -309,8 +309,13 @@ fn prepare_sqlite_url(url: &str) -> Result<String> {
     Ok(format!("sqlite://{path}?{}", q.join("&")))
 }
 
-/// Borrow a connection from a transaction or a pooled connection.
+/// A connection as the store's functions take it: a pooled one (`&mut *db.conn().await?`) or a
+/// transaction (`&mut tx`). Callers name this type, not sqlx's.
 pub type Conn = AnyConnection;
+
+/// The database driver's error, as committing a [`Transaction`] returns it; callers turn it into a
+/// [`StoreError::Db`] (`StoreError::from`).
+pub use sqlx::Error as DbError;
 
 #[cfg(test)]
 mod tests {

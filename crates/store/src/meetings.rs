@@ -848,6 +848,19 @@ pub async fn absent_signers(
     Ok(out)
 }
 
+/// The name under a user's signature in an association: the full name of the user's teacher record
+/// among its members (past or present), if there is one.
+pub async fn signer_name(conn: &mut AnyConnection, user_id: i64, association_id: i64) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT t.last_name || ' ' || t.first_name || COALESCE(' ' || t.middle_name, '') FROM teachers t
+         JOIN association_members am ON am.teacher_id = t.id WHERE t.user_id = $1 AND am.association_id = $2 LIMIT 1",
+    )
+    .bind(user_id)
+    .bind(association_id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
 /// Signs the minutes as `role` — the explicit act of the signing user (the caller checks the user
 /// holds that role). The first signature fixes the quorum and the outcomes; the last one of the
 /// required roles makes the minutes signed, and the members are notified.
@@ -880,8 +893,7 @@ pub async fn sign(
         )));
     }
     // The chair and the secretary named for this meeting sign themselves.
-    let mine: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1").bind(user_id).fetch_all(&mut *conn).await?;
+    let mine: Vec<i64> = crate::teachers::ids_of_user(conn, user_id).await?;
     let named = match role {
         Signatory::Chair => m.chair_teacher_id.map(|t| (t, m.chair_name.clone(), "председатель")),
         Signatory::Secretary => m.secretary_teacher_id.map(|t| (t, m.secretary_name.clone(), "секретарь")),

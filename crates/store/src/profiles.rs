@@ -95,6 +95,19 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Profile> {
         .ok_or(StoreError::NotFound)
 }
 
+/// The regulation settings of a municipality: those of the profile it follows
+/// (`municipalities.profile_id`); None when no profile is set. The one loader of a municipality's
+/// (and so of its associations') rules.
+pub async fn municipality_settings(conn: &mut AnyConnection, municipality_id: i64) -> Result<Option<ProfileSettings>> {
+    let p: Option<Profile> = sqlx::query_as(&format!(
+        "SELECT {COLS} FROM regulation_profiles WHERE id = (SELECT profile_id FROM municipalities WHERE id = $1)"
+    ))
+    .bind(municipality_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    p.map(|p| p.settings()).transpose()
+}
+
 pub async fn by_code(conn: &mut AnyConnection, code: &str) -> Result<Profile> {
     sqlx::query_as(&format!("SELECT {COLS} FROM regulation_profiles WHERE code = $1"))
         .bind(code)

@@ -636,8 +636,7 @@ async fn decide(
     // Checked again under the lock: nobody decides on a result they are a teacher of, even if
     // they were added to it a moment ago.
     if let Some(uid) = actor.user_id {
-        let mine: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1").bind(uid).fetch_all(&mut *conn).await?;
+        let mine: Vec<i64> = crate::teachers::ids_of_user(conn, uid).await?;
         if old.teacher_ids().iter().any(|t| mine.contains(t)) {
             return Err(StoreError::Conflict("Свой результат подтверждает или отклоняет другой куратор".into()));
         }
@@ -696,6 +695,69 @@ pub async fn reject(
         return Err(StoreError::invalid("comment", "Комментарий: не длиннее 1000 символов"));
     }
     decide(conn, actor, old, Confirmation::Rejected, Some(comment)).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching an imported file's teachers
+// ---------------------------------------------------------------------------------------------
+
+/// Names as people write them: case, «ё», dots and extra spaces do not matter.
+pub fn name_words(s: &str) -> Vec<String> {
+    s.to_lowercase().replace('ё', "е").replace('.', " ").split_whitespace().map(str::to_owned).collect()
+}
+
+/// A member's periods in the association, for matching the rows of a file.
+#[derive(Debug, Clone, FromRow)]
+pub struct Membership {
+    pub teacher_id: i64,
+    pub last_name: String,
+    pub first_name: String,
+    pub middle_name: Option<String>,
+    pub joined_on: String,
+    pub left_on: Option<String>,
+    pub archived_at: Option<String>,
+}
+
+impl Membership {
+    pub fn full_name(&self) -> String {
+        [self.last_name.as_str(), self.first_name.as_str(), self.middle_name.as_deref().unwrap_or("")]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+    /// «Иванова Анна Петровна», «Иванова Анна», «Иванова А. П.», «Иванова А.П.»
+    pub fn is_named(&self, words: &[String]) -> bool {
+        let word = |s: &str| name_words(s).join(" ");
+        let part = |given: Option<&String>, name: &str| {
+            let name = word(name);
+            given.is_some_and(|g| *g == name || (g.chars().count() == 1 && name.starts_with(g.as_str())))
+        };
+        let middle = self.middle_name.as_deref().unwrap_or("");
+        words.len() >= 2
+            && words.len() <= 3
+            && words.first().is_some_and(|w| *w == word(&self.last_name))
+            && part(words.get(1), &self.first_name)
+            && (words.len() == 2 || (!middle.is_empty() && part(words.get(2), middle)))
+    }
+    pub fn member_on(&self, day: &str) -> bool {
+        self.joined_on.as_str() <= day && self.left_on.as_deref().is_none_or(|l| l > day)
+    }
+}
+
+/// Every membership period of the association with its teacher's name (members past and present,
+/// archived teachers too): what the rows of an imported ЕГЭ file are matched against.
+pub async fn memberships(conn: &mut AnyConnection, association_id: i64) -> Result<Vec<Membership>> {
+    Ok(sqlx::query_as(
+        "SELECT am.teacher_id, t.last_name, t.first_name, t.middle_name, am.joined_on, am.left_on,
+                t.archived_at
+         FROM association_members am JOIN teachers t ON t.id = am.teacher_id
+         WHERE am.association_id = $1 ORDER BY t.last_name, t.first_name, am.id",
+    )
+    .bind(association_id)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -96,6 +96,19 @@ pub async fn memberships(conn: &mut AnyConnection, teacher_id: i64) -> Result<Ve
         .await?)
 }
 
+/// The associations a teacher was a member of on `on` (an ISO date); with None, every association
+/// the teacher is or ever was a member of.
+pub async fn associations_on(conn: &mut AnyConnection, teacher_id: i64, on: Option<&str>) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT association_id FROM association_members WHERE teacher_id = $1
+           AND ($2 IS NULL OR (joined_on <= $2 AND (left_on IS NULL OR left_on > $2)))",
+    )
+    .bind(teacher_id)
+    .bind(on)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
 /// The teacher with the same identity (name + birth date + organization), if any: what an import matches on.
 pub async fn find_identity(conn: &mut AnyConnection, d: &TeacherData) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(
@@ -573,6 +586,16 @@ pub async fn choices(conn: &mut AnyConnection, municipality_id: i64) -> Result<V
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows.into_iter().map(|(id, name, org)| (id, format!("{name} ({org})"))).collect())
+}
+
+/// The ids of the teacher records linked to a user account (a user may be a teacher of the bank).
+pub async fn ids_of_user(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1").bind(user_id).fetch_all(&mut *conn).await?)
+}
+
+/// The user account linked to a teacher record (None: the teacher has no account).
+pub async fn user_of(conn: &mut AnyConnection, teacher_id: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT user_id FROM teachers WHERE id = $1").bind(teacher_id).fetch_one(&mut *conn).await?)
 }
 
 /// The teacher record linked to a user account, if any.

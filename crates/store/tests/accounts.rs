@@ -2,13 +2,12 @@
 //! (SQLite, or PostgreSQL with METODA_TEST_DATABASE).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::actor;
 use metoda_domain::directory::UserData;
 use metoda_store::testkit::TestDb;
-use metoda_store::{Actor, StoreError, demo, teachers, users};
-
-fn actor() -> Actor {
-    Actor { user_id: None, login: "test".into(), ip: None }
-}
+use metoda_store::{StoreError, demo, teachers, users};
 
 fn data(login: &str) -> UserData {
     metoda_domain::directory::UserInput {

@@ -2,6 +2,9 @@
 //! METODA_TEST_DATABASE).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::actor;
 use metoda_domain::access::TeacherScope;
 use metoda_domain::orders::{OfficerRole, OrderInput};
 use metoda_domain::teachers::{Category, TeacherInput};
@@ -11,10 +14,6 @@ use time::macros::date;
 
 const TODAY: time::Date = date!(2026 - 11 - 23);
 
-fn actor() -> Actor {
-    Actor { user_id: None, login: "test".into(), ip: None }
-}
-
 struct Fixture {
     t: TestDb,
     muni: i64,
@@ -22,59 +21,19 @@ struct Fixture {
 }
 
 async fn fixture() -> Fixture {
-    use metoda_domain::directory::{MunicipalityInput, OrganizationInput, RegionInput};
-    let t = TestDb::new().await.unwrap();
+    let (t, munis) = common::municipalities(&["Район"]).await;
     let mut c = t.db.conn().await.unwrap();
-    let r = metoda_store::regions::create(
-        &mut c,
-        &actor(),
-        &RegionInput { name: "Регион".into(), code: String::new() }.parse().unwrap(),
-    )
-    .await
-    .unwrap();
-    let m = municipalities::create(
-        &mut c,
-        &actor(),
-        r.id,
-        &MunicipalityInput { name: "Район".into(), ..Default::default() }.parse().unwrap(),
-    )
-    .await
-    .unwrap();
-    let p002 = profiles::by_code(&mut c, "seed-002").await.unwrap();
-    municipalities::set_profile(&mut c, &actor(), m.id, p002.id).await.unwrap();
     let mut orgs = vec![];
-    for i in 1..=3 {
-        let d = OrganizationInput {
-            full_name: format!("Школа № {i}"),
-            short_name: format!("СОШ {i}"),
-            kind: "school".into(),
-            ..Default::default()
-        };
-        orgs.push(metoda_store::organizations::create(&mut c, &actor(), m.id, &d.parse().unwrap()).await.unwrap().id);
+    for n in 1..=3 {
+        orgs.push(common::school(&mut c, munis[0], n).await);
     }
     drop(c);
-    Fixture { t, muni: m.id, orgs }
+    Fixture { t, muni: munis[0], orgs }
 }
 
 async fn teacher(f: &Fixture, last: &str, birth: &str, org: i64, category: &str, start: &str) -> i64 {
-    let d = TeacherInput {
-        last_name: last.into(),
-        first_name: "Анна".into(),
-        middle_name: "Ивановна".into(),
-        birth_date: birth.into(),
-        organization_id: Some(org),
-        position: "учитель".into(),
-        education: "higher".into(),
-        category: category.into(),
-        category_assigned_on: "2022-05-01".into(),
-        category_expires_on: if category == "none" { String::new() } else { "2027-03-01".into() },
-        experience_start: start.into(),
-        ..Default::default()
-    }
-    .parse(TODAY)
-    .unwrap();
     let mut c = f.t.db.conn().await.unwrap();
-    teachers::create(&mut c, &actor(), f.muni, &d).await.unwrap().id
+    common::teacher(&mut c, f.muni, org, last, birth, category, start).await
 }
 
 fn all() -> TeacherScope {

@@ -2,16 +2,15 @@
 //! a real database (SQLite, or PostgreSQL with METODA_TEST_DATABASE).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::actor;
 use metoda_domain::plans::{CyclogramInput, ItemInput, Prefill, StatusInput};
 use metoda_domain::profile::ProfileSettings;
 use metoda_store::associations::{self, Association};
 use metoda_store::plans::{self, StepRefs};
 use metoda_store::testkit::TestDb;
-use metoda_store::{Actor, StoreError, cyclograms, municipalities, profiles};
-
-fn actor() -> Actor {
-    Actor { user_id: None, login: "test".into(), ip: None }
-}
+use metoda_store::{StoreError, cyclograms, municipalities, profiles};
 
 struct Fixture {
     t: TestDb,
@@ -22,42 +21,15 @@ struct Fixture {
 
 /// A municipality under seed 002 (academic year; drafted by the head → approved) with two associations.
 async fn fixture() -> Fixture {
-    use metoda_domain::directory::{MunicipalityInput, RegionInput};
-    let t = TestDb::new().await.unwrap();
+    let (t, munis) = common::municipalities(&["Район"]).await;
     let mut c = t.db.conn().await.unwrap();
-    let r = metoda_store::regions::create(
-        &mut c,
-        &actor(),
-        &RegionInput { name: "Регион".into(), code: String::new() }.parse().unwrap(),
-    )
-    .await
-    .unwrap();
-    let m = municipalities::create(
-        &mut c,
-        &actor(),
-        r.id,
-        &MunicipalityInput { name: "Район".into(), ..Default::default() }.parse().unwrap(),
-    )
-    .await
-    .unwrap();
-    let p = profiles::by_code(&mut c, "seed-002").await.unwrap();
-    municipalities::set_profile(&mut c, &actor(), m.id, p.id).await.unwrap();
     let mut ids = vec![];
     for name in ["ММО учителей географии", "ММО учителей музыки"] {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO associations (municipality_id, name, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
-        )
-        .bind(m.id)
-        .bind(name)
-        .bind(metoda_store::now())
-        .fetch_one(&mut *c)
-        .await
-        .unwrap();
-        ids.push(id);
+        ids.push(common::association(&mut c, munis[0], name).await);
     }
     let a = associations::get(&mut c, ids[0]).await.unwrap();
     let other = associations::get(&mut c, ids[1]).await.unwrap();
-    let settings = p.settings().unwrap();
+    let settings = profiles::by_code(&mut c, "seed-002").await.unwrap().settings().unwrap();
     drop(c);
     Fixture { t, a, other, settings }
 }

@@ -3,14 +3,13 @@
 //! submission frozen as a version.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::actor;
 use metoda_domain::analysis::Period;
 use metoda_store::testkit::TestDb;
 use metoda_store::{Actor, StoreError, associations, demo, municipalities, profiles, reports};
 use serde_json::json;
-
-fn actor() -> Actor {
-    Actor { user_id: None, login: "test".into(), ip: None }
-}
 
 #[tokio::test]
 async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every_version_kept() {

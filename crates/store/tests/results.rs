@@ -2,22 +2,21 @@
 //! database (SQLite, or PostgreSQL with METODA_TEST_DATABASE).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::actor;
 use metoda_domain::results::{
     ExamScoreInput, NonObjectiveInput, StudentResultInput, TeacherResultInput, ThresholdInput, ege_thresholds,
 };
-use metoda_domain::teachers::{AcademicYear, TeacherInput};
+use metoda_domain::teachers::AcademicYear;
 use metoda_store::attachments::Content;
 use metoda_store::results::{self, ResultRecord};
 use metoda_store::testkit::TestDb;
-use metoda_store::{Actor, StoreError, municipalities, profiles};
+use metoda_store::{Actor, StoreError};
 use sqlx::AnyConnection;
 use time::macros::date;
 
 const TODAY: time::Date = date!(2026 - 06 - 30);
-
-fn actor() -> Actor {
-    Actor { user_id: None, login: "test".into(), ip: None }
-}
 
 struct Fixture {
     t: TestDb,
@@ -33,59 +32,15 @@ struct Fixture {
 }
 
 async fn teacher(c: &mut AnyConnection, muni: i64, org: i64, last: &str) -> i64 {
-    let d = TeacherInput {
-        last_name: last.into(),
-        first_name: "Анна".into(),
-        middle_name: "Ивановна".into(),
-        birth_date: "01.01.1980".into(),
-        organization_id: Some(org),
-        position: "учитель".into(),
-        education: "higher".into(),
-        category: "first".into(),
-        category_assigned_on: "2022-05-01".into(),
-        category_expires_on: "2027-03-01".into(),
-        experience_start: "01.09.2005".into(),
-        ..Default::default()
-    }
-    .parse(TODAY)
-    .unwrap();
-    metoda_store::teachers::create(c, &actor(), muni, &d).await.unwrap().id
+    common::teacher(c, muni, org, last, "01.01.1980", "first", "01.09.2005").await
 }
 
 async fn fixture() -> Fixture {
-    use metoda_domain::directory::{MunicipalityInput, OrganizationInput, RegionInput};
-    let t = TestDb::new().await.unwrap();
+    let (t, munis) = common::municipalities(&["Район", "Другой район"]).await;
     let mut c = t.db.conn().await.unwrap();
-    let r = metoda_store::regions::create(
-        &mut c,
-        &actor(),
-        &RegionInput { name: "Регион".into(), code: String::new() }.parse().unwrap(),
-    )
-    .await
-    .unwrap();
-    let mut munis = vec![];
-    for name in ["Район", "Другой район"] {
-        let m = municipalities::create(
-            &mut c,
-            &actor(),
-            r.id,
-            &MunicipalityInput { name: name.into(), ..Default::default() }.parse().unwrap(),
-        )
-        .await
-        .unwrap();
-        let p = profiles::by_code(&mut c, "seed-002").await.unwrap();
-        municipalities::set_profile(&mut c, &actor(), m.id, p.id).await.unwrap();
-        munis.push(m.id);
-    }
     let mut orgs = vec![];
-    for (i, m) in [(1, munis[0]), (2, munis[0]), (3, munis[1])] {
-        let d = OrganizationInput {
-            full_name: format!("Школа № {i}"),
-            short_name: format!("СОШ {i}"),
-            kind: "school".into(),
-            ..Default::default()
-        };
-        orgs.push(metoda_store::organizations::create(&mut c, &actor(), m, &d.parse().unwrap()).await.unwrap().id);
+    for (n, m) in [(1, munis[0]), (2, munis[0]), (3, munis[1])] {
+        orgs.push(common::school(&mut c, m, n).await);
     }
     let teachers = vec![
         teacher(&mut c, munis[0], orgs[0], "Алексеева").await,
@@ -93,15 +48,7 @@ async fn fixture() -> Fixture {
         teacher(&mut c, munis[0], orgs[1], "Васильева").await,
     ];
     let stranger = teacher(&mut c, munis[1], orgs[2], "Чужая").await;
-    let association: i64 = sqlx::query_scalar(
-        "INSERT INTO associations (municipality_id, name, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
-    )
-    .bind(munis[0])
-    .bind("ММО учителей математики")
-    .bind(metoda_store::now())
-    .fetch_one(&mut *c)
-    .await
-    .unwrap();
+    let association = common::association(&mut c, munis[0], "ММО учителей математики").await;
     let curator_id: i64 = sqlx::query_scalar(
         "INSERT INTO users (login, full_name, password_hash, municipality_id, created_at, updated_at)
          VALUES ('curator', 'Куратор Мария Петровна', 'x', $1, $2, $2) RETURNING id",

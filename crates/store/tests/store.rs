@@ -2,16 +2,13 @@
 //! names a server (the CI's second pass).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::actor;
 use metoda_domain::access::{Role, ScopeKind};
 use metoda_domain::directory::{MunicipalityInput, OrganizationInput, RegionInput, UserInput};
 use metoda_store::testkit::TestDb;
-use metoda_store::{
-    Actor, StoreError, archive, audit, municipalities, organizations, profiles, regions, sessions, users,
-};
-
-fn actor() -> Actor {
-    Actor { user_id: None, login: "test".into(), ip: None }
-}
+use metoda_store::{StoreError, archive, audit, municipalities, organizations, profiles, regions, sessions, users};
 
 #[tokio::test]
 async fn placeholders_nulls_and_reused_parameters_work_on_this_backend() {

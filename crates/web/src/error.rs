@@ -145,9 +145,10 @@ impl From<StoreError> for AppError {
     }
 }
 
-impl From<sqlx::Error> for AppError {
-    fn from(e: sqlx::Error) -> Self {
-        Self::Internal(e.to_string())
+/// A failed commit (the driver's error): an internal error, as [`StoreError::Db`].
+impl From<metoda_store::DbError> for AppError {
+    fn from(e: metoda_store::DbError) -> Self {
+        StoreError::Db(e).into()
     }
 }
 

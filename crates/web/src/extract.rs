@@ -97,3 +97,50 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
             .map_err(|_| Rejected { api, err: AppError::NotFound })
     }
 }
+
+/// A multipart form with one file (`file`) and a few text fields, as [`read_upload`] reads it.
+#[derive(Default)]
+pub struct UploadForm {
+    /// The file's name (or the fallback when the browser gives none) and bytes; None when no file
+    /// was chosen or it is empty.
+    pub file: Option<(String, Vec<u8>)>,
+    texts: Vec<(&'static str, String)>,
+}
+
+impl UploadForm {
+    /// A text field's value: "" when it was not sent or could not be read as text.
+    pub fn text(&self, name: &str) -> &str {
+        self.texts.iter().rev().find(|(n, _)| *n == name).map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// Reads an uploaded form: the field `file` (named `unnamed` when the browser gives no file name)
+/// and the text fields listed in `texts`; other fields are skipped. A body that cannot be read is
+/// refused with a Russian message (the size limit is the router's body limit).
+pub async fn read_upload(
+    mp: &mut axum::extract::Multipart,
+    texts: &[&'static str],
+    unnamed: &str,
+) -> Result<UploadForm, AppError> {
+    let bad =
+        || AppError::BadRequest("Не удалось прочитать отправленный файл; выберите его и отправьте ещё раз".into());
+    let mut form = UploadForm::default();
+    while let Some(field) = mp.next_field().await.map_err(|_| bad())? {
+        match field.name() {
+            Some("file") => {
+                let name = field.file_name().unwrap_or(unnamed).to_owned();
+                let bytes = field.bytes().await.map_err(|_| bad())?;
+                if !bytes.is_empty() {
+                    form.file = Some((name, bytes.to_vec()));
+                }
+            }
+            Some(n) => {
+                if let Some(&name) = texts.iter().find(|t| **t == n) {
+                    form.texts.push((name, field.text().await.unwrap_or_default()));
+                }
+            }
+            None => {}
+        }
+    }
+    Ok(form)
+}

@@ -30,7 +30,6 @@ use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path, Query};
-use crate::features::associations::profile_settings;
 use crate::features::meetings::settings_for;
 use crate::features::teachers::{Chart, chart};
 use crate::pages::{Layout, redirect_with, render, render_status};
@@ -399,7 +398,7 @@ fn result_lines(f: &Facts, section: u8) -> Vec<String> {
 /// Composes the analysis of an association and period from the data as it is now (on `c`: the
 /// submitting transaction freezes what it reads itself).
 async fn compose(
-    c: &mut sqlx::AnyConnection,
+    c: &mut metoda_store::Conn,
     a: &Association,
     s: &ProfileSettings,
     period: Period,
@@ -1170,7 +1169,7 @@ async fn overview(state: &AppState, me: &Current, q: &OverviewQuery) -> Result<O
         return Err(AppError::Forbidden);
     }
     // One municipality, one profile: the periods it reports for.
-    let settings = profile_settings(&mut c, m.profile_id).await?;
+    let settings = metoda_store::profiles::municipality_settings(&mut c, m.id).await?;
     let today = crate::features::local_today(state, &mut c, m.id).await?;
     let period = match &settings {
         Some(s) => asked.resolve(s, today)?,
@@ -1397,7 +1396,7 @@ async fn region_rollup(state: &AppState, me: &Current, q: &RegionQuery) -> Resul
     let mut reporting = vec![];
     let mut periods: Vec<String> = vec![];
     for m in list {
-        let Some(s) = profile_settings(&mut c, m.profile_id).await? else { continue };
+        let Some(s) = metoda_store::profiles::municipality_settings(&mut c, m.id).await? else { continue };
         let kinds = analysis::periods(&s.analysis_deadlines.value);
         for k in &kinds {
             if !periods.iter().any(|x| x == k.code()) {

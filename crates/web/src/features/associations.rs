@@ -16,7 +16,7 @@ use metoda_domain::teachers::AcademicYear;
 use metoda_domain::values;
 use metoda_store::associations::{self, Association, Member, Officer, Subgroup};
 use metoda_store::orders::{self, Order};
-use metoda_store::{municipalities, profiles, teachers};
+use metoda_store::{profiles, teachers};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -73,23 +73,6 @@ async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result
     let a = associations::get(&mut c, id).await?;
     require(me, action, &res(&a))?;
     Ok(a)
-}
-
-pub(crate) async fn settings_of(state: &AppState, municipality_id: i64) -> Result<Option<ProfileSettings>, AppError> {
-    let mut c = state.db.conn().await?;
-    let m = municipalities::get(&mut c, municipality_id).await?;
-    profile_settings(&mut c, m.profile_id).await
-}
-
-/// The settings of a municipality's regulation profile (`municipality.profile_id`; None: none set).
-pub(crate) async fn profile_settings(
-    c: &mut sqlx::AnyConnection,
-    profile_id: Option<i64>,
-) -> Result<Option<ProfileSettings>, AppError> {
-    match profile_id {
-        Some(p) => Ok(Some(profiles::get(c, p).await?.settings()?)),
-        None => Ok(None),
-    }
 }
 
 /// The register of required documents for the current academic year.
@@ -151,7 +134,7 @@ async fn rows(state: &AppState, me: &Current) -> Result<Vec<Row>, AppError> {
     let mut out = vec![];
     drop(c);
     for (municipality_id, list) in by_municipality {
-        let settings = settings_of(state, municipality_id).await?;
+        let settings = profiles::municipality_settings(&mut *state.db.conn().await?, municipality_id).await?;
         let mut c = state.db.conn().await?;
         let today = crate::features::local_today(state, &mut c, municipality_id).await?;
         let (mut records, mut compliance, plan_year) = match &settings {
@@ -257,7 +240,7 @@ async fn view_with(
     status: StatusCode,
 ) -> PageResult {
     let a = load(state, me, id, Action::View).await?;
-    let settings = settings_of(state, a.municipality_id).await?;
+    let settings = profiles::municipality_settings(&mut *state.db.conn().await?, a.municipality_id).await?;
     let mut c = state.db.conn().await?;
     let zone = metoda_store::municipalities::zone(&mut c, a.municipality_id).await?;
     let today = state.today(zone);
@@ -538,7 +521,7 @@ pub async fn api_get(
     Path(id): Path<i64>,
 ) -> ApiResult<AssociationBody> {
     let a = load(&state, &me, id, Action::View).await?;
-    let settings = settings_of(&state, a.municipality_id).await?;
+    let settings = profiles::municipality_settings(&mut *state.db.conn().await?, a.municipality_id).await?;
     let documents = register_of(&state, &a, settings.as_ref()).await?;
     let mut c = state.db.conn().await?;
     let officers = associations::officers(&mut c, id).await?;
@@ -609,7 +592,7 @@ async fn create_subgroup(
     if !a.is_active() {
         return Err(AppError::Conflict("Объединение ликвидировано".into()));
     }
-    let settings = settings_of(state, a.municipality_id).await?;
+    let settings = profiles::municipality_settings(&mut *state.db.conn().await?, a.municipality_id).await?;
     let allowed = settings.map(|s| s.subgroups.value).unwrap_or_default();
     if allowed.is_empty() {
         return Err(AppError::Conflict("Положение муниципалитета не предусматривает подразделений объединения".into()));
@@ -716,41 +699,24 @@ async fn document_submit(
     mut mp: axum::extract::Multipart,
 ) -> PageResult {
     let a = load(&state, &me, id, Action::Update).await?;
-    let (mut kind, mut title, mut url, mut file) =
-        (String::new(), String::new(), String::new(), None::<(String, Vec<u8>)>);
-    let bad =
-        || AppError::BadRequest("Не удалось прочитать отправленный файл; выберите его и отправьте ещё раз".into());
-    while let Some(field) = mp.next_field().await.map_err(|_| bad())? {
-        match field.name() {
-            Some("kind") => kind = field.text().await.unwrap_or_default(),
-            Some("title") => title = field.text().await.unwrap_or_default(),
-            Some("url") => url = field.text().await.unwrap_or_default(),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("файл").to_owned();
-                let bytes = field.bytes().await.map_err(|_| bad())?;
-                if !bytes.is_empty() {
-                    file = Some((name, bytes.to_vec()));
-                }
-            }
-            _ => {}
-        }
-    }
+    let form = crate::extract::read_upload(&mut mp, &["kind", "title", "url"], "файл").await?;
+    let (kind, title, url, file) = (form.text("kind"), form.text("title"), form.text("url"), &form.file);
     let result = async {
-        let settings = settings_of(&state, a.municipality_id).await?;
+        let settings = profiles::municipality_settings(&mut *state.db.conn().await?, a.municipality_id).await?;
         let allowed = settings.map(|s| s.required_documents.value).unwrap_or_default();
         let kind = allowed.iter().find(|k| k.code() == kind.trim()).ok_or_else(|| {
             AppError::Validation(vec![FieldError::new("kind", "Документ: выберите из перечня положения")])
         })?;
-        let title = match values::optional_text("title", "Название", &title, 300)
+        let title = match values::optional_text("title", "Название", title, 300)
             .map_err(|e| AppError::Validation(vec![e]))?
         {
             Some(t) => t,
             None => kind.label_ru().to_owned(),
         };
-        let url = values::optional_url("url", "Ссылка", &url).map_err(|e| AppError::Validation(vec![e]))?;
+        let url = values::optional_url("url", "Ссылка", url).map_err(|e| AppError::Validation(vec![e]))?;
         let today = crate::features::local_today(&state, &mut *state.db.conn().await?, a.municipality_id).await?;
         let year = Some(i64::from(AcademicYear::containing(today).0));
-        let content = match (&file, &url) {
+        let content = match (file, &url) {
             (Some((name, bytes)), _) => {
                 if bytes.len() > metoda_domain::files::MAX_FILE_BYTES {
                     return Err(AppError::Validation(vec![FieldError::new("file", "Файл больше 20 МБ")]));

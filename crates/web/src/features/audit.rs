@@ -8,10 +8,10 @@ use axum::{Json, Router};
 use metoda_domain::access::{Action, Place, Resource};
 use metoda_domain::audit::{Sight, TEACHER_YEAR_ENTITIES};
 use metoda_domain::time::LocalZone;
+use metoda_store::Conn;
 use metoda_store::audit::{self, Entry, Filter};
 use metoda_store::municipalities::Municipality;
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
 
 use crate::AppState;
 use crate::auth::{ApiMe, Current, Me};
@@ -59,7 +59,7 @@ fn date(s: &Option<String>, field: &str, label: &str) -> Result<Option<time::Dat
 }
 
 /// The municipalities whose trail the user may read.
-async fn readable(c: &mut AnyConnection, me: &Current) -> Result<Vec<Municipality>, AppError> {
+async fn readable(c: &mut Conn, me: &Current) -> Result<Vec<Municipality>, AppError> {
     Ok(crate::features::municipalities::visible(c, me, None, true)
         .await?
         .into_iter()
@@ -73,7 +73,7 @@ async fn readable(c: &mut AnyConnection, me: &Current) -> Result<Vec<Municipalit
 }
 
 /// Turns the query into a store filter limited to what the user may read.
-async fn filter(c: &mut AnyConnection, me: &Current, q: &AuditQuery) -> Result<(Filter, Vec<Municipality>), AppError> {
+async fn filter(c: &mut Conn, me: &Current, q: &AuditQuery) -> Result<(Filter, Vec<Municipality>), AppError> {
     let munis = readable(c, me).await?;
     let mut f = Filter {
         entity: nonempty(&q.entity),

@@ -12,11 +12,11 @@ use metoda_docs::export::{ExportRow, teachers_xlsx};
 use metoda_docs::import::{ImportRow, read_teachers};
 use metoda_domain::access::{Action, Resource, sees_personal_data_of_all_listed};
 use metoda_domain::teachers::TeacherInput;
+use metoda_store::Conn;
 use metoda_store::audit::Scope;
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::organizations::{self, Organization};
 use metoda_store::{imports, teachers};
-use sqlx::AnyConnection;
 
 use crate::AppState;
 use crate::auth::{Current, Me};
@@ -33,10 +33,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Municipalities where the user may bring teachers in (create or update in some organization).
-pub async fn importable(
-    c: &mut AnyConnection,
-    me: &Current,
-) -> Result<Vec<(Municipality, Vec<Organization>)>, AppError> {
+pub async fn importable(c: &mut Conn, me: &Current) -> Result<Vec<(Municipality, Vec<Organization>)>, AppError> {
     let mut out = vec![];
     for m in municipalities::list(c, None, false).await? {
         let orgs: Vec<Organization> =
@@ -231,23 +228,8 @@ async fn upload_submit(State(state): State<AppState>, Me(me, ctx): Me, mut mp: M
     let list = importable(&mut c, &me).await?;
     drop(c);
     let municipalities: Vec<Municipality> = list.iter().map(|(m, _)| m.clone()).collect();
-    let mut municipality_id = None;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let bad =
-        || AppError::BadRequest("Не удалось прочитать отправленный файл; выберите его и отправьте ещё раз".into());
-    while let Some(field) = mp.next_field().await.map_err(|_| bad())? {
-        match field.name() {
-            Some("municipality_id") => {
-                municipality_id = field.text().await.ok().and_then(|t| t.trim().parse::<i64>().ok())
-            }
-            Some("file") => {
-                let name = field.file_name().unwrap_or("файл").to_owned();
-                let bytes = field.bytes().await.map_err(|_| bad())?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
+    let form = crate::extract::read_upload(&mut mp, &["municipality_id"], "файл").await?;
+    let municipality_id = form.text("municipality_id").trim().parse::<i64>().ok();
     let refuse = |message: String| {
         let page = UploadPage {
             l: Layout::new(&ctx, "Загрузка банка данных", "/teachers"),
@@ -265,7 +247,7 @@ async fn upload_submit(State(state): State<AppState>, Me(me, ctx): Me, mut mp: M
         Some(x) => x.clone(),
         None => return Err(AppError::Forbidden),
     };
-    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+    let Some((file_name, bytes)) = form.file else {
         return refuse("Выберите файл XLSX или CSV с банком данных педагогов".into());
     };
     let sheet = match read_teachers(&bytes, &file_name, state.today(m.zone())) {

@@ -17,7 +17,6 @@ use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path};
-use crate::features::associations::settings_of;
 use crate::features::plans::{association_for, period_of, position, shown, work};
 use crate::pages::{Layout, redirect_with, render_status};
 
@@ -33,7 +32,9 @@ pub fn routes() -> Router<AppState> {
 
 /// The rows in the order of the plan year of the municipality's profile.
 async fn rows(state: &AppState, a: &Association) -> Result<(Vec<CyclogramItem>, PlanPeriod), AppError> {
-    let period = period_of(settings_of(state, a.municipality_id).await?.as_ref());
+    let period = period_of(
+        metoda_store::profiles::municipality_settings(&mut *state.db.conn().await?, a.municipality_id).await?.as_ref(),
+    );
     let mut c = state.db.conn().await?;
     let mut list = cyclograms::list(&mut c, a.id).await?;
     list.sort_by_key(|r| (position(period, r.month), r.id));

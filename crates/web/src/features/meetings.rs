@@ -19,7 +19,7 @@ use metoda_store::associations::{self, Association};
 use metoda_store::meetings::{
     self, ActionItem, Addendum, AgendaItem, Guest, Meeting, Minutes, Notification, RosterRow, Signature,
 };
-use metoda_store::{municipalities, organizations, plans, profiles};
+use metoda_store::{organizations, plans, profiles};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -70,13 +70,12 @@ pub fn work(a: &Association) -> Resource {
     Resource::AssociationWork { region_id: a.region_id, municipality_id: a.municipality_id, association_id: a.id }
 }
 
-/// The regulation profile of the association's municipality (meetings follow its rules).
-pub async fn settings_for(c: &mut sqlx::AnyConnection, a: &Association) -> Result<ProfileSettings, AppError> {
-    let m = municipalities::get(c, a.municipality_id).await?;
-    let p = m.profile_id.ok_or_else(|| {
+/// The regulation of the association's municipality, which meetings follow: without one their
+/// rules are unknown.
+pub async fn settings_for(c: &mut metoda_store::Conn, a: &Association) -> Result<ProfileSettings, AppError> {
+    profiles::municipality_settings(c, a.municipality_id).await?.ok_or_else(|| {
         AppError::Conflict("Муниципалитету не назначен профиль положения: правила заседаний неизвестны".into())
-    })?;
-    Ok(profiles::get(c, p).await?.settings()?)
+    })
 }
 
 async fn association(state: &AppState, me: &Current, id: i64, action: Action) -> Result<Association, AppError> {
@@ -259,14 +258,7 @@ async fn sign(state: &AppState, me: &Current, ctx: &Ctx, id: i64, role: Option<&
     }
     // The name under the signature: the signer's teacher record in the association, else the account's.
     let mut c = state.db.conn().await?;
-    let teacher_name: Option<String> = sqlx::query_scalar(
-        "SELECT t.last_name || ' ' || t.first_name || COALESCE(' ' || t.middle_name, '') FROM teachers t
-         JOIN association_members am ON am.teacher_id = t.id WHERE t.user_id = $1 AND am.association_id = $2 LIMIT 1",
-    )
-    .bind(me.user.id)
-    .bind(a.id)
-    .fetch_optional(&mut *c)
-    .await?;
+    let teacher_name = meetings::signer_name(&mut c, me.user.id, a.id).await?;
     drop(c);
     let name = teacher_name.unwrap_or_else(|| me.user.full_name.clone());
     let mut tx = state.db.begin().await?;
@@ -312,10 +304,7 @@ async fn close(state: &AppState, me: &Current, ctx: &Ctx, id: i64) -> Result<Act
     let mut c = state.db.conn().await?;
     let x = meetings::action(&mut c, id).await?;
     let a = associations::get(&mut c, x.association_id).await?;
-    let owner: Option<i64> = sqlx::query_scalar("SELECT user_id FROM teachers WHERE id = $1")
-        .bind(x.owner_teacher_id)
-        .fetch_one(&mut *c)
-        .await?;
+    let owner = metoda_store::teachers::user_of(&mut c, x.owner_teacher_id).await?;
     drop(c);
     if owner != Some(me.user.id) {
         require(me, Action::Update, &work(&a))?;
@@ -394,7 +383,7 @@ async fn body(state: &AppState, m: Meeting, s: &ProfileSettings) -> Result<Meeti
 /// The compliance of an association in the plan year containing its municipality's today.
 pub async fn compliance_now(
     state: &AppState,
-    c: &mut sqlx::AnyConnection,
+    c: &mut metoda_store::Conn,
     a: &Association,
     s: &ProfileSettings,
 ) -> Result<Compliance, AppError> {

@@ -51,7 +51,7 @@ pub fn routes() -> Router<AppState> {
 /// their region's ([`metoda_store::municipalities::region_zone`]); UTC for those with neither, such
 /// as the administrator (docs/decisions/0010-local-time.md).
 pub async fn user_zone(
-    c: &mut sqlx::AnyConnection,
+    c: &mut metoda_store::Conn,
     me: &crate::auth::Current,
 ) -> Result<metoda_domain::time::LocalZone, crate::error::AppError> {
     let grants = &me.principal.grants;
@@ -68,7 +68,7 @@ pub async fn user_zone(
 /// own municipality is known, and for lists that span municipalities.
 pub async fn user_today(
     state: &AppState,
-    c: &mut sqlx::AnyConnection,
+    c: &mut metoda_store::Conn,
     me: &crate::auth::Current,
 ) -> Result<time::Date, crate::error::AppError> {
     Ok(state.today(user_zone(c, me).await?))
@@ -77,7 +77,7 @@ pub async fn user_today(
 /// Today in a municipality (docs/decisions/0010-local-time.md).
 pub async fn local_today(
     state: &AppState,
-    c: &mut sqlx::AnyConnection,
+    c: &mut metoda_store::Conn,
     municipality_id: i64,
 ) -> Result<time::Date, crate::error::AppError> {
     Ok(state.today(metoda_store::municipalities::zone(c, municipality_id).await?))

@@ -9,11 +9,11 @@ use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
 use metoda_domain::directory::MunicipalityInput;
+use metoda_store::Conn;
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::profiles::{self, Profile};
 use metoda_store::regions::{self, Region};
 use serde::Deserialize;
-use sqlx::AnyConnection;
 
 use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
@@ -41,7 +41,7 @@ fn res(m: &Municipality) -> Resource {
 
 /// The municipalities the user may see, optionally of one region.
 pub async fn visible(
-    c: &mut AnyConnection,
+    c: &mut Conn,
     me: &Current,
     region_id: Option<i64>,
     archived: bool,
@@ -61,7 +61,7 @@ pub async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Re
     Ok(m)
 }
 
-async fn creatable_regions(c: &mut AnyConnection, me: &Current) -> Result<Vec<Region>, AppError> {
+async fn creatable_regions(c: &mut Conn, me: &Current) -> Result<Vec<Region>, AppError> {
     Ok(regions::list(c, None)
         .await?
         .into_iter()

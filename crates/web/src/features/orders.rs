@@ -83,7 +83,7 @@ async fn register(
         .map_err(|_| AppError::Validation(vec![FieldError::new("municipality_id", "Такого муниципалитета нет")]))?;
     require(me, Action::Create, &res(&m))?;
     let d = input.parse(state.today(m.zone())).map_err(AppError::Validation)?;
-    let settings = crate::features::associations::profile_settings(&mut tx, m.profile_id).await?;
+    let settings = metoda_store::profiles::municipality_settings(&mut tx, m.id).await?;
     let o = orders::register(&mut tx, &ctx.actor(), &m, settings.as_ref(), &d).await?;
     tx.commit().await?;
     Ok(o)
@@ -434,17 +434,10 @@ async fn scan_submit(
     let m = municipalities::get(&mut c, o.municipality_id).await?;
     drop(c);
     require(&me, Action::Create, &res(&m))?;
-    let mut file = None;
-    while let Ok(Some(field)) = mp.next_field().await {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("скан").to_owned();
-            if let Ok(bytes) = field.bytes().await {
-                file = Some((name, bytes.to_vec()));
-            }
-        }
-    }
+    // An unreadable body is taken as no file chosen (the page says so).
+    let file = crate::extract::read_upload(&mut mp, &[], "скан").await.unwrap_or_default().file;
     let refuse = |m: &str| Ok(redirect_with(&format!("/orders/{oid}"), &format!("Скан не принят: {m}"), &ctx));
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else { return refuse("выберите файл") };
+    let Some((name, bytes)) = file else { return refuse("выберите файл") };
     if bytes.len() > metoda_domain::files::MAX_FILE_BYTES {
         return refuse("файл больше 20 МБ");
     }

@@ -9,10 +9,10 @@ use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
 use metoda_domain::directory::{OrganizationInput, OrganizationKind, organization_kind_label};
+use metoda_store::Conn;
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::organizations::{self, Filter, Organization};
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
 
 use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
@@ -49,12 +49,12 @@ pub async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Re
     Ok(o)
 }
 
-async fn visible(c: &mut AnyConnection, me: &Current, f: &Filter) -> Result<Vec<Organization>, AppError> {
+async fn visible(c: &mut Conn, me: &Current, f: &Filter) -> Result<Vec<Organization>, AppError> {
     Ok(organizations::list(c, f).await?.into_iter().filter(|o| me.may(Action::View, &res(o))).collect())
 }
 
 /// Municipalities where the user may add organizations.
-async fn creatable_in(c: &mut AnyConnection, me: &Current) -> Result<Vec<Municipality>, AppError> {
+async fn creatable_in(c: &mut Conn, me: &Current) -> Result<Vec<Municipality>, AppError> {
     Ok(municipalities::list(c, None, false).await?.into_iter().filter(|m| me.may(Action::Create, &new_in(m))).collect())
 }
 

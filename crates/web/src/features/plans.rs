@@ -32,7 +32,6 @@ use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiError, ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path};
-use crate::features::associations::settings_of;
 use crate::features::municipalities::form_errors;
 use crate::pages::{Layout, d, redirect_with, render_status};
 
@@ -97,11 +96,13 @@ async fn create(
     input: &PlanInput,
 ) -> Result<(Plan, usize), AppError> {
     let a = association_for(state, me, association_id, Action::Create).await?;
-    let settings = settings_of(state, a.municipality_id).await?.ok_or_else(|| {
-        AppError::Conflict(
-            "Муниципалитету не назначен профиль положения: период и порядок утверждения плана неизвестны".into(),
-        )
-    })?;
+    let settings = metoda_store::profiles::municipality_settings(&mut *state.db.conn().await?, a.municipality_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::Conflict(
+                "Муниципалитету не назначен профиль положения: период и порядок утверждения плана неизвестны".into(),
+            )
+        })?;
     let today = crate::features::local_today(state, &mut *state.db.conn().await?, a.municipality_id).await?;
     let (year, prefill) = input.parse(year_of(settings.plan_period.value, today)).map_err(AppError::Validation)?;
     let mut tx = state.db.begin().await?;

@@ -22,12 +22,12 @@ use metoda_domain::results::{
     PresentationForm, StudentEvent, StudentResultInput, TeacherResultInput, TeacherResultKind, ThresholdInput,
 };
 use metoda_domain::teachers::AcademicYear;
+use metoda_store::Conn;
 use metoda_store::associations::{self, Association};
 use metoda_store::attachments::{self, Attachment, Content};
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::results::{self, NonObjectiveEntry, ResultRecord};
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
 
 use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
@@ -81,24 +81,16 @@ fn is_confirmed(r: &ResultRecord) -> bool {
 }
 
 /// The teacher records of the signed-in user (a user may be a teacher of the bank).
-async fn my_teachers(c: &mut AnyConnection, me: &Current) -> Result<Vec<i64>, AppError> {
-    Ok(sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1").bind(me.user.id).fetch_all(&mut *c).await?)
+async fn my_teachers(c: &mut Conn, me: &Current) -> Result<Vec<i64>, AppError> {
+    Ok(metoda_store::teachers::ids_of_user(c, me.user.id).await?)
 }
 
 /// The associations any of the teachers was a member of on `on` (a result's date); with None, the
 /// ones they are or were ever a member of (a new result's teachers, checked again by the store).
-async fn associations_of(c: &mut AnyConnection, teacher_ids: &[i64], on: Option<&str>) -> Result<Vec<i64>, AppError> {
+async fn associations_of(c: &mut Conn, teacher_ids: &[i64], on: Option<&str>) -> Result<Vec<i64>, AppError> {
     let mut out = vec![];
     for t in teacher_ids {
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT DISTINCT association_id FROM association_members WHERE teacher_id = $1
-               AND ($2 IS NULL OR (joined_on <= $2 AND (left_on IS NULL OR left_on > $2)))",
-        )
-        .bind(t)
-        .bind(on)
-        .fetch_all(&mut *c)
-        .await?;
-        for a in ids {
+        for a in metoda_store::teachers::associations_on(c, *t, on).await? {
             if !out.contains(&a) {
                 out.push(a);
             }
@@ -109,7 +101,7 @@ async fn associations_of(c: &mut AnyConnection, teacher_ids: &[i64], on: Option<
 
 /// May the user do `action` to a result with these teachers (through any of their associations)?
 async fn may_teachers(
-    c: &mut AnyConnection,
+    c: &mut Conn,
     me: &Current,
     m: &Municipality,
     action: Action,
@@ -159,7 +151,7 @@ async fn load(
 
 /// The record as the user may see it: without the student's name unless allowed.
 async fn shown(
-    c: &mut AnyConnection,
+    c: &mut Conn,
     me: &Current,
     m: &Municipality,
     association_id: Option<i64>,
@@ -239,7 +231,7 @@ fn not_members(field: &str, on: time::Date) -> AppError {
 /// Every teacher of a result entered through an association must be one of its members on the
 /// result's date (the association's list shows a result by its teachers' membership on that date).
 async fn members_only(
-    c: &mut AnyConnection,
+    c: &mut Conn,
     aid: i64,
     teacher_ids: &[i64],
     on: time::Date,
@@ -247,16 +239,7 @@ async fn members_only(
 ) -> Result<(), AppError> {
     let day = metoda_domain::values::iso_date(on);
     for t in teacher_ids {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM association_members WHERE association_id = $1 AND teacher_id = $2
-               AND joined_on <= $3 AND (left_on IS NULL OR left_on > $3)",
-        )
-        .bind(aid)
-        .bind(t)
-        .bind(&day)
-        .fetch_one(&mut *c)
-        .await?;
-        if n == 0 {
+        if !metoda_store::associations::is_member_on(c, aid, *t, &day).await? {
             return Err(not_members(field, on));
         }
     }
@@ -267,7 +250,7 @@ async fn members_only(
 /// (new) date, of one association where the user enters results — so a member teacher names as
 /// co-teachers only members of their own association, as the head and the deputy do.
 async fn one_association(
-    c: &mut AnyConnection,
+    c: &mut Conn,
     me: &Current,
     m: &Municipality,
     teacher_ids: &[i64],
@@ -418,23 +401,9 @@ pub struct Upload {
 }
 
 async fn read_upload(mp: &mut axum::extract::Multipart) -> Result<Option<Upload>, AppError> {
-    let bad =
-        || AppError::BadRequest("Не удалось прочитать отправленный файл; выберите его и отправьте ещё раз".into());
-    let (mut file, mut title) = (None, String::new());
-    while let Some(f) = mp.next_field().await.map_err(|_| bad())? {
-        match f.name() {
-            Some("title") => title = f.text().await.unwrap_or_default(),
-            Some("file") => {
-                let name = f.file_name().unwrap_or("скан").to_owned();
-                let bytes = f.bytes().await.map_err(|_| bad())?;
-                if !bytes.is_empty() {
-                    file = Some((name, bytes.to_vec()));
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(file.map(|(name, bytes)| Upload { name, bytes, title }))
+    let form = crate::extract::read_upload(mp, &["title"], "скан").await?;
+    let title = form.text("title").to_owned();
+    Ok(form.file.map(|(name, bytes)| Upload { name, bytes, title }))
 }
 
 /// Attaches the confirming scan (PDF, JPEG or PNG, by content).
@@ -548,7 +517,7 @@ impl ResultItem {
 }
 
 async fn items(
-    c: &mut AnyConnection,
+    c: &mut Conn,
     me: &Current,
     m: &Municipality,
     association_id: Option<i64>,
@@ -1216,51 +1185,6 @@ impl<E: Into<AppError>> From<E> for ImportFailure {
     }
 }
 
-/// Names as people write them: case, «ё», dots and extra spaces do not matter.
-fn name_words(s: &str) -> Vec<String> {
-    s.to_lowercase().replace('ё', "е").replace('.', " ").split_whitespace().map(str::to_owned).collect()
-}
-
-/// A member's periods in the association, for matching the rows of a file.
-#[derive(sqlx::FromRow)]
-struct Membership {
-    teacher_id: i64,
-    last_name: String,
-    first_name: String,
-    middle_name: Option<String>,
-    joined_on: String,
-    left_on: Option<String>,
-    archived_at: Option<String>,
-}
-
-impl Membership {
-    fn full_name(&self) -> String {
-        [self.last_name.as_str(), self.first_name.as_str(), self.middle_name.as_deref().unwrap_or("")]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-    /// «Иванова Анна Петровна», «Иванова Анна», «Иванова А. П.», «Иванова А.П.»
-    fn is_named(&self, words: &[String]) -> bool {
-        let word = |s: &str| name_words(s).join(" ");
-        let part = |given: Option<&String>, name: &str| {
-            let name = word(name);
-            given.is_some_and(|g| *g == name || (g.chars().count() == 1 && name.starts_with(g.as_str())))
-        };
-        let middle = self.middle_name.as_deref().unwrap_or("");
-        words.len() >= 2
-            && words.len() <= 3
-            && words.first().is_some_and(|w| *w == word(&self.last_name))
-            && part(words.get(1), &self.first_name)
-            && (words.len() == 2 || (!middle.is_empty() && part(words.get(2), middle)))
-    }
-    fn member_on(&self, day: &str) -> bool {
-        self.joined_on.as_str() <= day && self.left_on.as_deref().is_none_or(|l| l > day)
-    }
-}
-
 /// The column of the file for a field `ExamScoreInput::parse` reports.
 fn exam_column(field: &str) -> &'static str {
     match field {
@@ -1299,15 +1223,7 @@ async fn import_exam(
     let mut c = state.db.conn().await?;
     let thresholds = results::thresholds(&mut c, m.id).await?;
     let mine = my_teachers(&mut c, me).await?;
-    let members: Vec<Membership> = sqlx::query_as(
-        "SELECT am.teacher_id, t.last_name, t.first_name, t.middle_name, am.joined_on, am.left_on,
-                t.archived_at
-         FROM association_members am JOIN teachers t ON t.id = am.teacher_id
-         WHERE am.association_id = $1 ORDER BY t.last_name, t.first_name, am.id",
-    )
-    .bind(a.id)
-    .fetch_all(&mut *c)
-    .await?;
+    let members = results::memberships(&mut c, a.id).await?;
     drop(c);
     let mut problems: Vec<ExamImportProblem> = sheet
         .problems
@@ -1323,8 +1239,8 @@ async fn import_exam(
             here.push(ExamImportProblem { row: n, column: column.to_owned(), message })
         };
         let day = metoda_domain::values::date("on", "Дата", &row.on).ok().map(metoda_domain::values::iso_date);
-        let words = name_words(&row.teacher);
-        let named: Vec<&Membership> = members.iter().filter(|x| x.is_named(&words)).collect();
+        let words = results::name_words(&row.teacher);
+        let named: Vec<&results::Membership> = members.iter().filter(|x| x.is_named(&words)).collect();
         let mut ids: Vec<i64> = named.iter().map(|x| x.teacher_id).collect();
         ids.dedup();
         let mut teacher_id = None;
@@ -1333,7 +1249,7 @@ async fn import_exam(
         } else if ids.is_empty() {
             say(&mut here, "Учитель", format!("«{}» не найден(а) среди членов объединения «{}»", row.teacher, a.name));
         } else if let Some(day) = &day {
-            let mut on_day: Vec<&&Membership> = named.iter().filter(|x| x.member_on(day)).collect();
+            let mut on_day: Vec<&&results::Membership> = named.iter().filter(|x| x.member_on(day)).collect();
             on_day.dedup_by_key(|x| x.teacher_id);
             match on_day.as_slice() {
                 [] => say(

@@ -10,10 +10,10 @@ use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Role};
 use metoda_domain::teachers::{AcademicYear, CourseInput, DifficultyKind};
 use metoda_domain::values;
+use metoda_store::Conn;
 use metoda_store::teacher_years::{self, Course, Difficulty, Position, TopicYear};
 use metoda_store::teachers::{self, Teacher};
 use serde::{Deserialize, Deserializer, Serialize};
-use sqlx::AnyConnection;
 
 use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me};
@@ -535,10 +535,7 @@ pub async fn api_position(
 }
 
 /// The difficulty kinds the teacher's municipality's profile adds to Metoda's list.
-pub async fn extra_kinds(c: &mut AnyConnection, t: &Teacher) -> Result<Vec<String>, AppError> {
-    let m = metoda_store::municipalities::get(&mut *c, t.municipality_id).await?;
-    Ok(match m.profile_id {
-        Some(p) => metoda_store::profiles::get(c, p).await?.settings()?.extra_need_kinds.value,
-        None => vec![],
-    })
+pub async fn extra_kinds(c: &mut Conn, t: &Teacher) -> Result<Vec<String>, AppError> {
+    let settings = metoda_store::profiles::municipality_settings(c, t.municipality_id).await?;
+    Ok(settings.map(|s| s.extra_need_kinds.value).unwrap_or_default())
 }

@@ -17,12 +17,12 @@ use metoda_domain::teachers::{
     experience_label, experience_on,
 };
 use metoda_domain::values;
+use metoda_store::Conn;
 use metoda_store::associations::{self, Association};
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::organizations::{self, Organization};
 use metoda_store::teachers::{self, Composition, Filter, Sort, Teacher};
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
 use time::Date;
 
 use crate::AppState;
@@ -78,11 +78,7 @@ async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result
 
 /// The line «Учётная запись» of the card, for those who may manage the municipality's accounts:
 /// `Some(Some((id, login)))` linked, `Some(None)` not linked, `None` not shown.
-async fn account_of(
-    c: &mut AnyConnection,
-    me: &Current,
-    t: &Teacher,
-) -> Result<Option<Option<(i64, String)>>, AppError> {
+async fn account_of(c: &mut Conn, me: &Current, t: &Teacher) -> Result<Option<Option<(i64, String)>>, AppError> {
     let place = metoda_domain::access::Place { region_id: t.region_id, municipality_id: Some(t.municipality_id) };
     match t.user_id {
         Some(uid) => {
@@ -265,12 +261,7 @@ impl BankQuery {
 }
 
 /// Rows of a page with personal data where allowed.
-async fn views(
-    c: &mut AnyConnection,
-    me: &Current,
-    rows: &[Teacher],
-    today: Date,
-) -> Result<Vec<TeacherView>, AppError> {
+async fn views(c: &mut Conn, me: &Current, rows: &[Teacher], today: Date) -> Result<Vec<TeacherView>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
     let memberships: HashMap<i64, Vec<i64>> = teachers::memberships_of(c, &ids).await?;
     let none = vec![];
@@ -365,7 +356,7 @@ impl BankPage {
 }
 
 /// Municipalities where the user may add teachers, and their organizations.
-async fn creatable(c: &mut AnyConnection, me: &Current) -> Result<Vec<(Municipality, Vec<Organization>)>, AppError> {
+async fn creatable(c: &mut Conn, me: &Current) -> Result<Vec<(Municipality, Vec<Organization>)>, AppError> {
     let mut out = vec![];
     for m in municipalities::list(c, None, false).await? {
         let orgs: Vec<Organization> =
@@ -483,7 +474,7 @@ pub struct ResultLine {
 }
 
 async fn year_part(
-    c: &mut AnyConnection,
+    c: &mut Conn,
     me: &Current,
     t: &Teacher,
     m: &[i64],

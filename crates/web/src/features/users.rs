@@ -10,11 +10,11 @@ use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Held, Place, Resource, Role, ScopeKind, may_manage_account};
 use metoda_domain::directory::{GrantInput, UserInput};
 use metoda_domain::values;
+use metoda_store::Conn;
 use metoda_store::teachers::{self, Teacher};
 use metoda_store::users::{self, GrantRow, User};
 use metoda_store::{StoreError, associations, municipalities, organizations, regions};
 use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
 
 use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
@@ -88,7 +88,7 @@ async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result
     Ok(u)
 }
 
-async fn visible(c: &mut AnyConnection, me: &Current, municipality_id: Option<i64>) -> Result<Vec<User>, AppError> {
+async fn visible(c: &mut Conn, me: &Current, municipality_id: Option<i64>) -> Result<Vec<User>, AppError> {
     let admin = crate::pages::is_admin(me);
     Ok(users::list(&mut *c, None, municipality_id)
         .await?
@@ -108,7 +108,7 @@ pub struct ScopeOption {
 }
 
 /// The scopes where the user may grant at least one role.
-async fn grantable_scopes(c: &mut AnyConnection, me: &Current) -> Result<Vec<ScopeOption>, AppError> {
+async fn grantable_scopes(c: &mut Conn, me: &Current) -> Result<Vec<ScopeOption>, AppError> {
     let mut out = vec![];
     let mut push = |kind: ScopeKind, id: i64, label: String, place: Place| {
         let ok = Role::ALL.iter().any(|r| {
@@ -510,7 +510,7 @@ struct TeacherBlock {
     choices: Vec<(i64, String)>,
 }
 
-async fn teacher_block(c: &mut AnyConnection, me: &Current, u: &User, manages: bool) -> Result<TeacherBlock, AppError> {
+async fn teacher_block(c: &mut Conn, me: &Current, u: &User, manages: bool) -> Result<TeacherBlock, AppError> {
     let Some(municipality_id) = u.municipality_id else { return Ok(TeacherBlock::default()) };
     let can_link = may_link_here(me, u, manages);
     let mut block = TeacherBlock { can_link, ..Default::default() };
@@ -805,7 +805,7 @@ pub struct TeacherLinkInput {
     pub teacher_id: Option<i64>,
 }
 
-async fn body_of(c: &mut AnyConnection, u: User) -> Result<UserBody, AppError> {
+async fn body_of(c: &mut Conn, u: User) -> Result<UserBody, AppError> {
     let grants = users::grants(&mut *c, u.id).await?;
     let teacher_id = teachers::of_user(&mut *c, u.id).await?.map(|t| t.id);
     Ok(UserBody { user: u, grants, teacher_id })
