@@ -722,6 +722,20 @@ mod tests {
         out
     }
 
+    /// The system's administrator (a grant without a place).
+    fn administrator() -> Principal {
+        Principal {
+            user_id: 1,
+            grants: vec![Grant {
+                role: Role::Administrator,
+                region_id: None,
+                municipality_id: None,
+                association_id: None,
+                organization_id: None,
+            }],
+        }
+    }
+
     /// A principal holding `role` in municipality A, association 5, organization 7.
     fn holder(role: Role) -> Principal {
         let (assoc, orgid) = match role.scope_kind() {
@@ -799,16 +813,7 @@ mod tests {
         // Administrators by administrators only.
         assert!(!may_manage_account(&uo_head, None, &[]));
         assert!(!may_manage_account(&uo_head, Some(a), &[Held { role: Role::Administrator, place: None }]));
-        let admin = Principal {
-            user_id: 1,
-            grants: vec![Grant {
-                role: Role::Administrator,
-                region_id: None,
-                municipality_id: None,
-                association_id: None,
-                organization_id: None,
-            }],
-        };
+        let admin = administrator();
         assert!(may_manage_account(&admin, None, &[Held { role: Role::Administrator, place: None }]));
     }
 
@@ -862,16 +867,7 @@ mod tests {
     fn nobody_without_grants_may_anything_and_the_administrator_may_all() {
         let nobody = Principal::default();
         assert!(!may(&nobody, Action::View, &Resource::Profile { owner: None }));
-        let admin = Principal {
-            user_id: 1,
-            grants: vec![Grant {
-                role: Role::Administrator,
-                region_id: None,
-                municipality_id: None,
-                association_id: None,
-                organization_id: None,
-            }],
-        };
+        let admin = administrator();
         assert!(may(&admin, Action::Archive, &org(C, Some(1))));
         assert!(may(&admin, Action::View, &Resource::Audit { place: None }));
     }

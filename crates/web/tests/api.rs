@@ -396,16 +396,7 @@ async fn users_roles_and_passwords() {
 #[tokio::test]
 async fn api_tokens_authenticate_scripts_without_csrf() {
     let app = TestApp::start().await;
-    let secret = {
-        let mut tx = app.t.db.begin().await.unwrap();
-        let (u, _) = metoda_store::users::by_login(&mut tx, "uo.specialist").await.unwrap().unwrap();
-        let (secret, _) =
-            metoda_store::sessions::create_token(&mut tx, &metoda_store::Actor::cli("test"), u.id, "скрипт")
-                .await
-                .unwrap();
-        tx.commit().await.unwrap();
-        secret
-    };
+    let secret = app.api_token("uo.specialist").await;
     let c = reqwest::Client::new();
     let r = c.get(app.url("/api/v1/me")).bearer_auth(&secret).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);

@@ -213,11 +213,7 @@ async fn failed_sign_ins_throttling_and_requests_are_logged() {
 #[tokio::test]
 async fn signing_out_with_an_api_token_is_refused_and_audits_nothing() {
     let app = TestApp::start().await;
-    let secret = {
-        let mut c = app.t.db.conn().await.unwrap();
-        let (u, _) = metoda_store::users::by_login(&mut c, "uo.specialist").await.unwrap().unwrap();
-        metoda_store::sessions::create_token(&mut c, &metoda_store::Actor::cli("test"), u.id, "скрипт").await.unwrap().0
-    };
+    let secret = app.api_token("uo.specialist").await;
     let c = reqwest::Client::new();
     let audit_before = count(&app, "audit_log").await;
     let r = c.delete(app.url("/api/v1/session")).bearer_auth(&secret).send().await.unwrap();

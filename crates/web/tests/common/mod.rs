@@ -293,6 +293,13 @@ impl TestApp {
     }
 
     /// Signs in through the JSON API; returns the client and the session's CSRF token.
+    /// A new API token («скрипт») of the user of this login; its secret.
+    pub async fn api_token(&self, login: &str) -> String {
+        let mut c = self.t.db.conn().await.unwrap();
+        let (u, _) = users::by_login(&mut c, login).await.unwrap().unwrap();
+        metoda_store::sessions::create_token(&mut c, &Actor::cli("test"), u.id, "скрипт").await.unwrap().0
+    }
+
     pub async fn login(&self, login: &str) -> Session {
         let c = Self::client();
         let r = c
