@@ -22,6 +22,8 @@ pub enum ScopeKind {
 }
 
 impl ScopeKind {
+    pub const ALL: &'static [ScopeKind] =
+        &[Self::System, Self::Region, Self::Municipality, Self::Association, Self::Organization];
     pub fn code(self) -> &'static str {
         match self {
             Self::System => "system",

@@ -23,7 +23,44 @@ macro_rules! coded {
                 Self::ALL.iter().copied().find(|v| v.code() == s || v.label_ru().to_lowercase() == s)
             }
         }
+        impl $crate::Code for $t {
+            fn all() -> &'static [Self] { Self::ALL }
+            fn code(self) -> &'static str { <$t>::code(self) }
+        }
     };
+}
+
+/// An enumeration stored in the database under a stable code (its serde name as well).
+pub trait Code: Copy + 'static {
+    /// Every variant.
+    fn all() -> &'static [Self];
+    /// The code stored in the database and sent in JSON.
+    fn code(self) -> &'static str;
+}
+
+/// `Code` for an enumeration that has its own `ALL` and `code`.
+macro_rules! stored_code {
+    ($($t:ty),*) => {$(
+        impl $crate::Code for $t {
+            fn all() -> &'static [Self] { <$t>::ALL }
+            fn code(self) -> &'static str { <$t>::code(self) }
+        }
+    )*};
+}
+
+stored_code!(
+    access::Role,
+    access::ScopeKind,
+    directory::OrganizationKind,
+    orders::OrderKind,
+    orders::OfficerRole,
+    meetings::Outcome
+);
+
+/// The variant stored under exactly `code` (no label, no case folding: a value read back from the
+/// database is either a code this build knows or a fault).
+pub fn from_stored<T: Code>(code: &str) -> Option<T> {
+    T::all().iter().copied().find(|v| v.code() == code)
 }
 
 pub mod access;

@@ -237,6 +237,7 @@ coded!(MeetingStatus {
 });
 
 impl Outcome {
+    pub const ALL: &'static [Outcome] = &[Outcome::Adopted, Outcome::NotAdopted, Outcome::Invalid];
     pub fn code(self) -> &'static str {
         match self {
             Outcome::Adopted => "adopted",
@@ -245,7 +246,7 @@ impl Outcome {
         }
     }
     pub fn from_code(s: &str) -> Option<Outcome> {
-        [Outcome::Adopted, Outcome::NotAdopted, Outcome::Invalid].into_iter().find(|o| o.code() == s)
+        Self::ALL.iter().copied().find(|o| o.code() == s)
     }
 }
 

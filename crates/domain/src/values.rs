@@ -258,6 +258,25 @@ pub mod iso_serde {
             Stored::Ordinal(y, n) => Date::from_ordinal_date(y, n).map_err(serde::de::Error::custom),
         }
     }
+
+    /// The same for an optional date (`null` when absent).
+    pub mod option {
+        use serde::{Deserialize, Deserializer, Serializer};
+        use time::Date;
+
+        pub fn serialize<S: Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => super::serialize(d, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+            #[derive(Deserialize)]
+            struct Wrap(#[serde(with = "super")] Date);
+            Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
+        }
+    }
 }
 
 /// A date as a Russian reader expects it (`ДД.ММ.ГГГГ`).

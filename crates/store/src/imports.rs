@@ -3,6 +3,7 @@
 //! file updates the same teachers (matched on name + birth date + organization), never duplicates.
 
 use metoda_domain::teachers::TeacherInput;
+use metoda_domain::values::iso_date;
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 use time::Date;
@@ -153,12 +154,12 @@ fn keep_stored(mut i: TeacherInput, t: &teachers::Teacher) -> TeacherInput {
     fill(&mut i.edu_institution, &t.edu_institution);
     fill(&mut i.edu_specialty, &t.edu_specialty);
     fill(&mut i.edu_year, &t.edu_year.map(|y| y.to_string()));
-    fill(&mut i.category_assigned_on, &t.category_assigned_on);
-    fill(&mut i.category_expires_on, &t.category_expires_on);
-    fill(&mut i.experience_start, &t.experience_start);
+    fill(&mut i.category_assigned_on, &t.category_assigned_on.map(iso_date));
+    fill(&mut i.category_expires_on, &t.category_expires_on.map(iso_date));
+    fill(&mut i.experience_start, &t.experience_start.map(iso_date));
     fill(&mut i.phone, &t.phone);
     fill(&mut i.email, &t.email);
-    fill(&mut i.consent_on, &t.consent_on);
-    i.young_specialist |= t.young_specialist != 0;
+    fill(&mut i.consent_on, &t.consent_on.map(iso_date));
+    i.young_specialist |= t.young_specialist;
     i
 }

@@ -17,6 +17,7 @@ pub mod archive;
 pub mod associations;
 pub mod attachments;
 pub mod audit;
+pub mod column;
 pub mod cyclograms;
 pub mod demo;
 pub mod imports;

@@ -2,15 +2,16 @@
 
 use metoda_domain::access::TeacherScope;
 use metoda_domain::teachers::{AGE_BANDS, Category, EXPERIENCE_BANDS, Education, TeacherData, add_months};
-use metoda_domain::values::iso_date;
+use metoda_domain::values::{iso_date, iso_serde};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 use time::Date;
 
 use crate::audit::{self, Scope};
+use crate::column::{Flag, OptText, Text};
 use crate::{Actor, Result, StoreError, now};
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Teacher {
     pub id: i64,
     pub municipality_id: i64,
@@ -18,23 +19,36 @@ pub struct Teacher {
     pub last_name: String,
     pub first_name: String,
     pub middle_name: Option<String>,
-    pub birth_date: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(with = "iso_serde")]
+    pub birth_date: Date,
     pub organization_id: i64,
     pub organization_name: String,
     pub position: String,
     pub subjects: Option<String>,
-    pub education: String,
+    #[sqlx(try_from = "Text")]
+    pub education: Education,
     pub edu_institution: Option<String>,
     pub edu_specialty: Option<String>,
     pub edu_year: Option<i64>,
-    pub category: String,
-    pub category_assigned_on: Option<String>,
-    pub category_expires_on: Option<String>,
-    pub experience_start: Option<String>,
-    pub young_specialist: i64,
+    #[sqlx(try_from = "Text")]
+    pub category: Category,
+    #[sqlx(try_from = "OptText")]
+    #[serde(with = "iso_serde::option")]
+    pub category_assigned_on: Option<Date>,
+    #[sqlx(try_from = "OptText")]
+    #[serde(with = "iso_serde::option")]
+    pub category_expires_on: Option<Date>,
+    #[sqlx(try_from = "OptText")]
+    #[serde(with = "iso_serde::option")]
+    pub experience_start: Option<Date>,
+    #[sqlx(try_from = "Flag")]
+    pub young_specialist: bool,
     pub phone: Option<String>,
     pub email: Option<String>,
-    pub consent_on: Option<String>,
+    #[sqlx(try_from = "OptText")]
+    #[serde(with = "iso_serde::option")]
+    pub consent_on: Option<Date>,
     pub user_id: Option<i64>,
     pub created_at: String,
     pub updated_at: String,

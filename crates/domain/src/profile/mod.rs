@@ -92,6 +92,11 @@ macro_rules! choice_enum {
             }
         }
 
+        impl $crate::Code for $name {
+            fn all() -> &'static [Self] { Self::ALL }
+            fn code(self) -> &'static str { <Self as Choice>::code(&self) }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.label_ru())

@@ -16,7 +16,7 @@ use metoda_domain::teachers::{
     AGE_BANDS, Category, CategoryState, EXPERIENCE_BANDS, Education, TeacherInput, age_on, category_state,
     experience_label, experience_on,
 };
-use metoda_domain::values;
+use metoda_domain::values::{self, iso_date};
 use metoda_store::Conn;
 use metoda_store::associations::{self, Association};
 use metoda_store::municipalities::{self, Municipality};
@@ -134,17 +134,13 @@ pub struct Personal {
     pub consent_on: Option<String>,
 }
 
-fn parse_iso(s: &str) -> Option<Date> {
-    values::stored_date(s)
-}
-
-fn ru(s: &Option<String>) -> Option<String> {
-    s.as_deref().and_then(parse_iso).map(values::ru_date)
+fn ru(d: &Option<Date>) -> Option<String> {
+    d.map(values::ru_date)
 }
 
 pub fn view(t: &Teacher, personal: bool, today: Date) -> TeacherView {
-    let category = Category::from_code(&t.category).unwrap_or(Category::None);
-    let expires = t.category_expires_on.as_deref().and_then(parse_iso);
+    let category = t.category;
+    let expires = t.category_expires_on;
     TeacherView {
         id: t.id,
         full_name: t.full_name(),
@@ -156,19 +152,19 @@ pub fn view(t: &Teacher, personal: bool, today: Date) -> TeacherView {
         organization_name: t.organization_name.clone(),
         position: t.position.clone(),
         subjects: t.subjects.clone(),
-        category: t.category.clone(),
+        category: category.code().to_owned(),
         category_label: category.label_ru().to_owned(),
         category_state: category_state(category, expires, today),
         archived_at: t.archived_at.clone(),
         version: t.version,
         personal: personal.then(|| {
-            let birth = parse_iso(&t.birth_date);
-            let start = t.experience_start.as_deref().and_then(parse_iso);
+            let birth = t.birth_date;
+            let start = t.experience_start;
             Personal {
-                birth_date: birth.map(values::ru_date).unwrap_or_default(),
-                age: birth.map(|b| age_on(b, today)).unwrap_or_default(),
-                education: t.education.clone(),
-                education_label: Education::from_code(&t.education).map_or("—", Education::label_ru).to_owned(),
+                birth_date: values::ru_date(birth),
+                age: age_on(birth, today),
+                education: t.education.code().to_owned(),
+                education_label: t.education.label_ru().to_owned(),
                 edu_institution: t.edu_institution.clone(),
                 edu_specialty: t.edu_specialty.clone(),
                 edu_year: t.edu_year,
@@ -179,7 +175,7 @@ pub fn view(t: &Teacher, personal: bool, today: Date) -> TeacherView {
                     let (y, m) = experience_on(s, today);
                     experience_label(y, m)
                 }),
-                young_specialist: t.young_specialist != 0,
+                young_specialist: t.young_specialist,
                 phone: t.phone.clone(),
                 email: t.email.clone(),
                 consent_on: ru(&t.consent_on),
@@ -620,22 +616,22 @@ fn input_of(t: &Teacher) -> TeacherInput {
         last_name: t.last_name.clone(),
         first_name: t.first_name.clone(),
         middle_name: t.middle_name.clone().unwrap_or_default(),
-        birth_date: t.birth_date.clone(),
+        birth_date: iso_date(t.birth_date),
         organization_id: Some(t.organization_id),
         position: t.position.clone(),
         subjects: t.subjects.clone().unwrap_or_default(),
-        education: t.education.clone(),
+        education: t.education.code().to_owned(),
         edu_institution: t.edu_institution.clone().unwrap_or_default(),
         edu_specialty: t.edu_specialty.clone().unwrap_or_default(),
         edu_year: t.edu_year.map(|y| y.to_string()).unwrap_or_default(),
-        category: t.category.clone(),
-        category_assigned_on: t.category_assigned_on.clone().unwrap_or_default(),
-        category_expires_on: t.category_expires_on.clone().unwrap_or_default(),
-        experience_start: t.experience_start.clone().unwrap_or_default(),
-        young_specialist: t.young_specialist != 0,
+        category: t.category.code().to_owned(),
+        category_assigned_on: t.category_assigned_on.map(iso_date).unwrap_or_default(),
+        category_expires_on: t.category_expires_on.map(iso_date).unwrap_or_default(),
+        experience_start: t.experience_start.map(iso_date).unwrap_or_default(),
+        young_specialist: t.young_specialist,
         phone: t.phone.clone().unwrap_or_default(),
         email: t.email.clone().unwrap_or_default(),
-        consent_on: t.consent_on.clone().unwrap_or_default(),
+        consent_on: t.consent_on.map(iso_date).unwrap_or_default(),
         version: Some(t.version),
     }
 }
@@ -871,8 +867,8 @@ async fn update_submit(
                     // Codes and ids read as what the card shows.
                     let now = match e.field.as_str() {
                         "organization_id" => Some(t.organization_name.clone()),
-                        "education" => Education::from_code(&t.education).map(|x| x.label_ru().to_owned()),
-                        "category" => Category::from_code(&t.category).map(|x| x.label_ru().to_owned()),
+                        "education" => Some(t.education.label_ru().to_owned()),
+                        "category" => Some(t.category.label_ru().to_owned()),
                         _ => None,
                     };
                     if let (Some(now), Some(label)) = (now, field_label(&e.field)) {
