@@ -568,6 +568,95 @@ pub fn may_manage_account(who: &Principal, home: Option<Place>, holds: &[Held]) 
         && holds.iter().all(|h| may(who, Action::Create, &Resource::Grant { role: h.role, place: h.place }))
 }
 
+/// May `who` take away a role given at `place`? The administrator's role only an administrator
+/// takes away; any other by the right to archive that grant.
+pub fn may_revoke_grant(who: &Principal, role: Role, place: Option<Place>) -> bool {
+    if role == Role::Administrator {
+        return who.grants.iter().any(Grant::is_admin);
+    }
+    may(who, Action::Archive, &Resource::Grant { role, place })
+}
+
+/// May `who` link an account whose home is `home` to teacher records at all? Only one who
+/// `manages` the account and may update the teacher records of its municipality (the authority,
+/// the administrator). Each record linked is checked as well, as a teacher record.
+pub fn may_link_account(who: &Principal, home: Option<Place>, manages: bool) -> bool {
+    match home {
+        Some(Place { region_id, municipality_id: Some(municipality_id) }) => {
+            manages
+                && may(
+                    who,
+                    Action::Update,
+                    &Resource::Teacher {
+                        region_id,
+                        municipality_id,
+                        organization_id: None,
+                        association_id: None,
+                        own: false,
+                    },
+                )
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod account_rules_tests {
+    use super::*;
+
+    fn holder(role: Role, region: i64, municipality: Option<i64>) -> Principal {
+        Principal {
+            user_id: 1,
+            grants: vec![Grant {
+                role,
+                region_id: Some(region),
+                municipality_id: municipality,
+                association_id: None,
+                organization_id: None,
+            }],
+        }
+    }
+
+    fn admin() -> Principal {
+        Principal {
+            user_id: 1,
+            grants: vec![Grant {
+                role: Role::Administrator,
+                region_id: None,
+                municipality_id: None,
+                association_id: None,
+                organization_id: None,
+            }],
+        }
+    }
+
+    #[test]
+    fn only_an_administrator_takes_the_administrators_role_away() {
+        let head = holder(Role::AuthorityHead, 1, Some(10));
+        let op = holder(Role::RegionOperator, 1, None);
+        assert!(may_revoke_grant(&admin(), Role::Administrator, None));
+        assert!(!may_revoke_grant(&head, Role::Administrator, None));
+        assert!(!may_revoke_grant(&op, Role::Administrator, None));
+        let here = Some(Place { region_id: 1, municipality_id: Some(10) });
+        let elsewhere = Some(Place { region_id: 1, municipality_id: Some(11) });
+        assert!(may_revoke_grant(&head, Role::MemberTeacher, here));
+        assert!(!may_revoke_grant(&head, Role::MemberTeacher, elsewhere));
+    }
+
+    #[test]
+    fn linking_an_account_needs_managing_it_and_the_teacher_records_of_its_municipality() {
+        let head = holder(Role::AuthorityHead, 1, Some(10));
+        let home = Some(Place { region_id: 1, municipality_id: Some(10) });
+        let other = Some(Place { region_id: 1, municipality_id: Some(11) });
+        assert!(may_link_account(&head, home, true));
+        assert!(!may_link_account(&head, home, false), "not without managing the account");
+        assert!(!may_link_account(&head, other, true), "not another municipality's records");
+        assert!(!may_link_account(&admin(), Some(Place { region_id: 1, municipality_id: None }), true));
+        assert!(!may_link_account(&admin(), None, true), "an account with no municipality has no records");
+        assert!(may_link_account(&admin(), home, true));
+    }
+}
+
 /// The signatures of minutes `who` may put for the association: the head (and the chair, whom
 /// the head or the deputy is) by the association's head or deputy grant, the secretary by the
 /// secretary's grant. Signing is the user's own act, so administrators and the authority do not

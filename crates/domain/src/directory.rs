@@ -41,6 +41,19 @@ impl OrganizationKind {
     }
 }
 
+/// Whether an association works or was liquidated by order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssociationStatus {
+    Active,
+    Liquidated,
+}
+
+coded!(AssociationStatus {
+    Active => "active", "действует";
+    Liquidated => "liquidated", "ликвидировано";
+});
+
 /// Label of a kind code as stored (unknown codes are shown as they are).
 pub fn organization_kind_label(code: &str) -> String {
     OrganizationKind::from_code(code).map_or_else(|| code.to_owned(), |k| k.label_ru().to_owned())

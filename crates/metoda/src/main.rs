@@ -290,7 +290,8 @@ async fn user(cfg: &Config, cmd: UserCommand) -> Result<()> {
             let mut c = db.conn().await?;
             for u in users::list(&mut c, None, None).await? {
                 let grants = users::grants(&mut c, u.id).await?;
-                let roles: Vec<String> = grants.iter().map(|g| format!("{} ({})", g.role, g.scope_name)).collect();
+                let roles: Vec<String> =
+                    grants.iter().map(|g| format!("{} ({})", g.role.code(), g.scope_name)).collect();
                 let state = if u.archived_at.is_some() { " [blocked]" } else { "" };
                 println!("{:<20} {}{} — {}", u.login, u.full_name, state, roles.join(", "));
             }

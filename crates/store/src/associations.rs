@@ -1,15 +1,21 @@
 //! Associations (ММО, МУМО, РМО): the association itself, its officers with dates and orders,
 //! its members joining and leaving, and its subgroups.
 
+use metoda_domain::directory::AssociationStatus;
 use metoda_domain::orders::OfficerRole;
+use metoda_domain::profile::SubgroupKind;
+use metoda_domain::teachers::Category;
+use metoda_domain::values::iso_serde;
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
+use time::Date;
 
 use crate::audit::{self, Scope};
+use crate::column::{OptText, Text};
 use crate::{Actor, Result, StoreError, now};
 
 /// An association as scopes need it (the foundation's view).
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct AssociationRef {
     pub id: i64,
     pub municipality_id: i64,
@@ -28,7 +34,7 @@ pub async fn list_refs(conn: &mut AnyConnection) -> Result<Vec<AssociationRef>> 
 }
 
 /// An association with its head, curator and current member count.
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Association {
     pub id: i64,
     pub municipality_id: i64,
@@ -37,8 +43,8 @@ pub struct Association {
     pub name: String,
     pub body_name: Option<String>,
     pub direction: Option<String>,
-    /// active | liquidated
-    pub status: String,
+    #[sqlx(try_from = "Text")]
+    pub status: AssociationStatus,
     pub created_order_id: Option<i64>,
     pub description: Option<String>,
     pub social_url: Option<String>,
@@ -58,7 +64,7 @@ impl Association {
         Scope { region_id: Some(self.region_id), municipality_id: Some(self.municipality_id) }
     }
     pub fn is_active(&self) -> bool {
-        self.status == "active"
+        self.status == AssociationStatus::Active
     }
 }
 
@@ -98,22 +104,31 @@ pub async fn list(conn: &mut AnyConnection, municipality_id: Option<i64>) -> Res
 }
 
 /// An officer, current or past.
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Officer {
     pub id: i64,
-    pub role: String,
+    #[sqlx(try_from = "Text")]
+    pub role: OfficerRole,
     pub teacher_id: Option<i64>,
     pub user_id: Option<i64>,
     pub name: String,
-    pub from_on: String,
-    pub to_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    #[serde(with = "iso_serde")]
+    pub from_on: Date,
+    #[sqlx(try_from = "OptText")]
+    #[serde(with = "iso_serde::option")]
+    pub to_on: Option<Date>,
     pub order_id: Option<i64>,
     pub order_number: Option<String>,
 }
 
 impl Officer {
     pub fn role_label(&self) -> &'static str {
-        OfficerRole::from_code(&self.role).map_or("?", OfficerRole::label_ru)
+        self.role.label_ru()
+    }
+    /// In office on `day`: appointed on or before it and not yet replaced.
+    pub fn in_office_on(&self, day: Date) -> bool {
+        self.from_on <= day && self.to_on.is_none_or(|t| t > day)
     }
 }
 
@@ -173,7 +188,7 @@ pub async fn appoint(
 }
 
 /// A membership.
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Member {
     pub id: i64,
     pub teacher_id: i64,
@@ -181,9 +196,14 @@ pub struct Member {
     pub organization_id: i64,
     pub organization_name: String,
     pub position: String,
-    pub category: String,
-    pub joined_on: String,
-    pub left_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    pub category: Category,
+    #[sqlx(try_from = "Text")]
+    #[serde(with = "iso_serde")]
+    pub joined_on: Date,
+    #[sqlx(try_from = "OptText")]
+    #[serde(with = "iso_serde::option")]
+    pub left_on: Option<Date>,
 }
 
 /// Members on a date (`YYYY-MM-DD`): joined on or before it and not left by it. None: current members.
@@ -352,12 +372,12 @@ pub async fn update_info(
 }
 
 /// A subgroup (РМО, section, creative or working group) with its head and member count.
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Subgroup {
     pub id: i64,
     pub association_id: i64,
-    /// rmo | section | creative_group | working_group
-    pub kind: String,
+    #[sqlx(try_from = "Text")]
+    pub kind: SubgroupKind,
     pub name: String,
     pub head_teacher_id: Option<i64>,
     pub head_name: Option<String>,

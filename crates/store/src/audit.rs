@@ -69,7 +69,7 @@ pub async fn record_change<T: Serialize>(
 }
 
 /// An audit entry as shown.
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Entry {
     pub id: i64,
     pub at: String,

@@ -100,9 +100,31 @@ macro_rules! from_text {
 
 from_text!(date: Date);
 
-from_text!(code:
+/// The enumerations stored in columns: `from_text!` for each, and a test that each one's serde
+/// name (what the audit trail's JSON of a row holds) is its stored code.
+macro_rules! stored_codes {
+    ($($t:ty),* $(,)?) => {
+        from_text!(code: $($t),*);
+
+        #[cfg(test)]
+        fn serde_names_that_are_not_codes() -> Vec<String> {
+            let mut wrong = vec![];
+            $(
+                for v in <$t as Code>::all() {
+                    if serde_json::to_value(v).ok() != Some(serde_json::Value::from(v.code())) {
+                        wrong.push(format!("{}::{}", stringify!($t), v.code()));
+                    }
+                }
+            )*
+            wrong
+        }
+    };
+}
+
+stored_codes!(
     metoda_domain::access::Role,
     metoda_domain::access::ScopeKind,
+    metoda_domain::directory::AssociationStatus,
     metoda_domain::directory::OrganizationKind,
     metoda_domain::meetings::Attendance,
     metoda_domain::meetings::MeetingStatus,
@@ -112,6 +134,7 @@ from_text!(code:
     metoda_domain::plans::Direction,
     metoda_domain::plans::ItemStatus,
     metoda_domain::plans::WorkForm,
+    metoda_domain::profile::SubgroupKind,
     metoda_domain::reports::ReportStatus,
     metoda_domain::results::Confirmation,
     metoda_domain::results::Format,
@@ -142,6 +165,11 @@ mod tests {
     use metoda_domain::teachers::Education;
 
     use super::*;
+
+    #[test]
+    fn every_stored_enumeration_serializes_as_its_code() {
+        assert_eq!(serde_names_that_are_not_codes(), Vec::<String>::new());
+    }
 
     #[test]
     fn known_values_decode_and_unknown_ones_are_faults() {

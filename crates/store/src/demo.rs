@@ -5,6 +5,7 @@
 
 use metoda_domain::access::{Role, ScopeKind};
 use metoda_domain::directory::{MunicipalityInput, OrganizationInput, RegionInput, UserInput};
+use metoda_domain::orders::OfficerRole;
 
 use crate::{Actor, Db, Result, StoreError, municipalities, organizations, profiles, regions, users};
 
@@ -676,20 +677,16 @@ async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids:
                     continue;
                 }
                 let officers = associations::officers(tx, aid).await?;
-                let in_office = |role: &str| {
-                    let day = metoda_domain::values::iso_date(on);
-                    officers
-                        .iter()
-                        .find(|o| o.role == role && o.from_on <= day && o.to_on.as_ref().is_none_or(|t| *t > day))
-                        .and_then(|o| o.teacher_id)
+                let in_office = |role: OfficerRole| {
+                    officers.iter().find(|o| o.role == role && o.in_office_on(on)).and_then(|o| o.teacher_id)
                 };
                 let md = MeetingInput {
                     held_on: metoda_domain::values::iso_date(on),
                     starts_at: "15:00".into(),
                     place_note: "методический кабинет".into(),
                     plan_item_id: Some(item.id),
-                    chair_teacher_id: in_office("head"),
-                    secretary_teacher_id: in_office("secretary"),
+                    chair_teacher_id: in_office(OfficerRole::Head),
+                    secretary_teacher_id: in_office(OfficerRole::Secretary),
                     ..Default::default()
                 }
                 .parse()
@@ -738,18 +735,15 @@ async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids:
                 let m = meetings::get(tx, m.id).await?;
                 for role in metoda_domain::meetings::required_signatories(&settings.minutes_signatories.value) {
                     let office = match role {
-                        Signatory::Secretary => "secretary",
-                        _ => "head",
+                        Signatory::Secretary => OfficerRole::Secretary,
+                        _ => OfficerRole::Head,
                     };
                     // the officer in office on the day, else the head
+                    let held_on = metoda_domain::values::stored_date(&m.held_on);
                     let o = officers
                         .iter()
-                        .find(|o| {
-                            o.role == office
-                                && o.from_on <= m.held_on
-                                && o.to_on.as_ref().is_none_or(|t| *t > m.held_on)
-                        })
-                        .or_else(|| officers.iter().find(|o| o.role == "head"));
+                        .find(|o| o.role == office && held_on.is_some_and(|d| o.in_office_on(d)))
+                        .or_else(|| officers.iter().find(|o| o.role == OfficerRole::Head));
                     let name = o.map(|o| metoda_domain::meetings::initials(&o.name)).unwrap_or_default();
                     let user: Option<i64> = match o.and_then(|o| o.teacher_id) {
                         Some(t) => {

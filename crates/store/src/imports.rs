@@ -62,7 +62,7 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<PendingImport> {
 }
 
 /// What an applied import did.
-#[derive(Debug, Clone, Copy, Default, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct Applied {
     pub created: usize,
     pub updated: usize,

@@ -8,7 +8,7 @@ use sqlx::{AnyConnection, FromRow};
 use crate::audit::{self, Scope};
 use crate::{Actor, Result, StoreError, now, unique};
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Municipality {
     pub id: i64,
     pub region_id: i64,

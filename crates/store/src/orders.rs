@@ -262,7 +262,7 @@ pub async fn register(
                 let role = officers
                     .iter()
                     .find(|o| o.to_on.is_none() && o.teacher_id == Some(mm.teacher_id))
-                    .map(|o| o.role.clone());
+                    .map(|o| o.role.code());
                 sqlx::query(
                     "INSERT INTO composition_snapshots (order_id, association_id, teacher_id, full_name, organization_name, position, role)
                      VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -1,21 +1,23 @@
 //! Educational organizations of a municipality: schools, kindergartens, additional-education
 //! centres. Archived rather than deleted.
 
-use metoda_domain::directory::OrganizationData;
+use metoda_domain::directory::{OrganizationData, OrganizationKind};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
 use crate::audit::{self, Scope};
+use crate::column::Text;
 use crate::{Actor, Result, StoreError, now, unique};
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Organization {
     pub id: i64,
     pub municipality_id: i64,
     pub region_id: i64,
     pub full_name: String,
     pub short_name: String,
-    pub kind: String,
+    #[sqlx(try_from = "Text")]
+    pub kind: OrganizationKind,
     pub address: Option<String>,
     pub head_name: Option<String>,
     pub phone: Option<String>,

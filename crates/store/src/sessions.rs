@@ -223,7 +223,7 @@ pub async fn clear_failures(conn: &mut AnyConnection, login: &str) -> Result<()>
 }
 
 /// A personal API token as listed (never with its secret).
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct ApiToken {
     pub id: i64,
     pub user_id: i64,

@@ -463,35 +463,16 @@ pub async fn list(conn: &mut AnyConnection, f: &Filter, today: Date) -> Result<(
 }
 
 /// The composition of a set of teachers: counts by education, category, experience and age band.
-#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default)]
 pub struct Composition {
     pub total: i64,
-    /// (label, count) in the order of the domain's lists; in JSON `{"label", "count"}`.
-    #[serde(serialize_with = "labelled_counts")]
-    #[schema(value_type = Vec<LabelCount>)]
+    /// (label, count) in the order of the domain's lists.
     pub education: Vec<(String, i64)>,
-    #[serde(serialize_with = "labelled_counts")]
-    #[schema(value_type = Vec<LabelCount>)]
     pub category: Vec<(String, i64)>,
-    #[serde(serialize_with = "labelled_counts")]
-    #[schema(value_type = Vec<LabelCount>)]
     pub experience: Vec<(String, i64)>,
-    #[serde(serialize_with = "labelled_counts")]
-    #[schema(value_type = Vec<LabelCount>)]
     pub age: Vec<(String, i64)>,
     pub expiring: i64,
     pub young: i64,
-}
-
-/// One bar of a composition: a label and how many teachers it counts.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct LabelCount {
-    pub label: String,
-    pub count: i64,
-}
-
-fn labelled_counts<S: serde::Serializer>(v: &[(String, i64)], s: S) -> std::result::Result<S::Ok, S::Error> {
-    s.collect_seq(v.iter().map(|(label, count)| LabelCount { label: label.clone(), count: *count }))
 }
 
 /// Counts over the whole filtered set (not just the page), in one query.

@@ -8,10 +8,11 @@ use serde::Serialize;
 use sqlx::{AnyConnection, FromRow, Row};
 
 use crate::audit::{self, Scope};
+use crate::column::Text;
 use crate::{Actor, Result, StoreError, now, unique};
 
 /// An account as shown (never with its password hash).
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct User {
     pub id: i64,
     pub login: String,
@@ -35,11 +36,12 @@ impl User {
 }
 
 /// A role grant with the name of its scope, for display.
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct GrantRow {
     pub id: i64,
     pub user_id: i64,
-    pub role: String,
+    #[sqlx(try_from = "Text")]
+    pub role: Role,
     pub region_id: Option<i64>,
     pub municipality_id: Option<i64>,
     pub association_id: Option<i64>,
@@ -49,20 +51,17 @@ pub struct GrantRow {
 }
 
 impl GrantRow {
-    pub fn role(&self) -> Option<Role> {
-        Role::from_code(&self.role)
+    pub fn role_label(&self) -> &'static str {
+        self.role.label_ru()
     }
-    pub fn role_label(&self) -> String {
-        self.role().map_or_else(|| self.role.clone(), |r| r.label_ru().to_owned())
-    }
-    pub fn grant(&self) -> Option<Grant> {
-        Some(Grant {
-            role: self.role()?,
+    pub fn grant(&self) -> Grant {
+        Grant {
+            role: self.role,
             region_id: self.region_id,
             municipality_id: self.municipality_id,
             association_id: self.association_id,
             organization_id: self.organization_id,
-        })
+        }
     }
 }
 
@@ -419,7 +418,7 @@ pub async fn remove_grant(conn: &mut AnyConnection, actor: &Actor, grant_id: i64
 
 /// The user and their grants, for the access rule.
 pub async fn principal(conn: &mut AnyConnection, user_id: i64) -> Result<Principal> {
-    let grants = grants(conn, user_id).await?.iter().filter_map(GrantRow::grant).collect();
+    let grants = grants(conn, user_id).await?.iter().map(GrantRow::grant).collect();
     Ok(Principal { user_id, grants })
 }
 

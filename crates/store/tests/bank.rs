@@ -6,6 +6,7 @@ mod common;
 
 use common::actor;
 use metoda_domain::access::TeacherScope;
+use metoda_domain::directory::AssociationStatus;
 use metoda_domain::orders::{OfficerRole, OrderInput};
 use metoda_domain::teachers::{Category, TeacherInput};
 use metoda_store::testkit::TestDb;
@@ -183,10 +184,10 @@ async fn orders_create_associations_appoint_officers_and_fix_the_composition() {
     .await
     .unwrap();
     let officers = associations::officers(&mut c, aid).await.unwrap();
-    let heads: Vec<_> = officers.iter().filter(|o| o.role == OfficerRole::Head.code()).collect();
+    let heads: Vec<_> = officers.iter().filter(|o| o.role == OfficerRole::Head).collect();
     assert_eq!(heads.len(), 2);
     assert!(heads.iter().any(|h| h.teacher_id == Some(ids[2]) && h.to_on.is_none()));
-    assert!(heads.iter().any(|h| h.teacher_id == Some(ids[0]) && h.to_on.as_deref() == Some("2026-09-02")));
+    assert!(heads.iter().any(|h| h.teacher_id == Some(ids[0]) && h.to_on == Some(time::macros::date!(2026 - 09 - 02))));
     // Fix the yearly composition; later changes do not alter the snapshot.
     let comp = register(&f, OrderInput { number: "61".into(), kind: "approve_composition".into(), ..appoint.clone() })
         .await
@@ -208,7 +209,7 @@ async fn orders_create_associations_appoint_officers_and_fix_the_composition() {
         .await
         .unwrap();
     let a = associations::get(&mut c, aid).await.unwrap();
-    assert_eq!((a.status.as_str(), a.liquidated_at.as_deref()), ("liquidated", Some("2026-09-02")));
+    assert_eq!((a.status, a.liquidated_at.as_deref()), (AssociationStatus::Liquidated, Some("2026-09-02")));
     let e = register(&f, OrderInput { number: "63".into(), kind: "approve_composition".into(), ..appoint })
         .await
         .unwrap_err();

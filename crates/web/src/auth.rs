@@ -110,7 +110,7 @@ async fn load_current(
         _ => return Ok(None),
     };
     let grants = users::grants(&mut conn, user_id).await?;
-    let principal = Principal { user_id, grants: grants.iter().filter_map(GrantRow::grant).collect() };
+    let principal = Principal { user_id, grants: grants.iter().map(GrantRow::grant).collect() };
     Ok(Some(Current {
         user,
         principal,

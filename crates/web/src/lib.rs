@@ -20,6 +20,7 @@ pub mod extract;
 pub mod features;
 pub mod openapi;
 pub mod pages;
+pub mod views;
 
 use std::net::SocketAddr;
 use std::time::Instant;

@@ -247,11 +247,40 @@ pub fn ts<T: AsRef<str>>(s: T) -> String {
 }
 
 /// A stored date (`YYYY-MM-DD`) as a Russian reader expects it: `01.09.2026`.
-pub fn d<T: AsRef<str>>(s: T) -> String {
-    let s = s.as_ref();
-    match (s.get(0..4), s.get(5..7), s.get(8..10)) {
-        (Some(y), Some(m), Some(day)) if s.len() == 10 => format!("{day}.{m}.{y}"),
-        _ => s.to_owned(),
+pub fn d<T: Shown>(s: T) -> String {
+    s.shown()
+}
+
+/// A date as a page shows it: a typed date, or a stored `YYYY-MM-DD` text (anything else is
+/// shown as it is).
+pub trait Shown {
+    fn shown(&self) -> String;
+}
+
+impl Shown for time::Date {
+    fn shown(&self) -> String {
+        metoda_domain::values::ru_date(*self)
+    }
+}
+
+impl Shown for str {
+    fn shown(&self) -> String {
+        match (self.get(0..4), self.get(5..7), self.get(8..10)) {
+            (Some(y), Some(m), Some(day)) if self.len() == 10 => format!("{day}.{m}.{y}"),
+            _ => self.to_owned(),
+        }
+    }
+}
+
+impl Shown for String {
+    fn shown(&self) -> String {
+        self.as_str().shown()
+    }
+}
+
+impl<T: Shown + ?Sized> Shown for &T {
+    fn shown(&self) -> String {
+        (**self).shown()
     }
 }
 

@@ -3,6 +3,8 @@
 //! orders timeline, the required-documents register). Associations are created, reorganised
 //! and liquidated by orders (see `orders`); members join and leave here with dates.
 
+pub mod views;
+
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -103,11 +105,22 @@ fn register(a: &Association, settings: &ProfileSettings, r: associations::Record
     documents::register(&settings.required_documents.value, &facts)
 }
 
+/// A row of the authority's list (the page's; the API sends [`RowView`]).
+pub struct Row {
+    pub a: Association,
+    pub min_members: Option<u32>,
+    pub below_minimum: bool,
+    pub missing_documents: Vec<String>,
+    pub compliance: Option<metoda_domain::meetings::Compliance>,
+    pub plan_status: Option<String>,
+}
+
 /// A row of the authority's list.
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct Row {
+#[schema(as = Row)]
+pub struct RowView {
     #[serde(flatten)]
-    pub a: Association,
+    pub a: views::Association,
     /// The profile's minimum members (None: not set).
     pub min_members: Option<u32>,
     pub below_minimum: bool,
@@ -498,17 +511,30 @@ async fn remove_submit(
 // ---- API ----
 
 /// Associations the caller may see, with members vs the minimum and the missing documents.
-#[utoipa::path(get, path = "/api/v1/associations", tag = "associations", responses((status = 200, body = Vec<Row>)))]
-pub async fn api_list(State(state): State<AppState>, ApiMe(me, _): ApiMe) -> ApiResult<Vec<Row>> {
-    Ok(Json(rows(&state, &me).await?))
+#[utoipa::path(get, path = "/api/v1/associations", tag = "associations", responses((status = 200, body = Vec<RowView>)))]
+pub async fn api_list(State(state): State<AppState>, ApiMe(me, _): ApiMe) -> ApiResult<Vec<RowView>> {
+    Ok(Json(
+        rows(&state, &me)
+            .await?
+            .into_iter()
+            .map(|r| RowView {
+                a: views::Association::from(&r.a),
+                min_members: r.min_members,
+                below_minimum: r.below_minimum,
+                missing_documents: r.missing_documents,
+                compliance: r.compliance,
+                plan_status: r.plan_status,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct AssociationBody {
-    pub association: Association,
-    pub officers: Vec<Officer>,
-    pub members: Vec<Member>,
-    pub subgroups: Vec<Subgroup>,
+    pub association: views::Association,
+    pub officers: Vec<views::Officer>,
+    pub members: Vec<views::Member>,
+    pub subgroups: Vec<views::Subgroup>,
     #[schema(value_type = Vec<Object>)]
     pub documents: Vec<DocumentState>,
 }
@@ -527,20 +553,26 @@ pub async fn api_get(
     let officers = associations::officers(&mut c, id).await?;
     let (members, _, _) = visible_members(&me, &a, associations::members(&mut c, id, None).await?);
     let subgroups = associations::subgroups(&mut c, id).await?;
-    Ok(Json(AssociationBody { association: a, officers, members, subgroups, documents }))
+    Ok(Json(AssociationBody {
+        association: (&a).into(),
+        officers: views::all(&officers),
+        members: views::all(&members),
+        subgroups: views::all(&subgroups),
+        documents,
+    }))
 }
 
 /// Change the association's details (description, public page link).
 #[utoipa::path(put, path = "/api/v1/associations/{id}", tag = "associations", params(("id" = i64, Path)), request_body = InfoInput,
-    responses((status = 200, body = Association), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = views::Association), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_update(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     body: JsonIn<InfoInput>,
-) -> ApiResult<Association> {
+) -> ApiResult<views::Association> {
     let input = json_body(body)?;
-    Ok(Json(update_info(&state, &me, &ctx, id, &input).await?))
+    Ok(Json((&update_info(&state, &me, &ctx, id, &input).await?).into()))
 }
 
 /// Add a teacher of the bank to the association from a date.
@@ -675,21 +707,18 @@ async fn subgroup_member_submit(
 
 /// Create a subgroup (РМО, section, creative group) where the profile allows them.
 #[utoipa::path(post, path = "/api/v1/associations/{id}/subgroups", tag = "associations", params(("id" = i64, Path)), request_body = SubgroupInput,
-    responses((status = 200, body = Subgroup), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = views::Subgroup), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_subgroup(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     body: JsonIn<SubgroupInput>,
-) -> ApiResult<Subgroup> {
+) -> ApiResult<views::Subgroup> {
     let input = json_body(body)?;
-    Ok(Json(create_subgroup(&state, &me, &ctx, id, &input).await?))
+    Ok(Json((&create_subgroup(&state, &me, &ctx, id, &input).await?).into()))
 }
 
 /// The Russian name of a subgroup kind.
-pub fn subgroup_label(code: &str) -> &'static str {
-    metoda_domain::profile::SubgroupKind::ALL.iter().find(|k| k.code() == code).map_or("—", |k| k.label_ru())
-}
 
 /// Uploads a file (or records a link) for a document of the register, for the current year.
 async fn document_submit(

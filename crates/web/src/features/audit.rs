@@ -376,7 +376,7 @@ pub struct AuditBody {
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
-    pub entries: Vec<Entry>,
+    pub entries: Vec<crate::views::Entry>,
 }
 
 /// The audit trail the caller may read, newest first, 50 a page.
@@ -390,5 +390,10 @@ pub async fn api_list(
     let mut c = state.db.conn().await?;
     let (f, _) = filter(&mut c, &me, &q).await?;
     let (entries, total) = audit::list(&mut c, &f).await?;
-    Ok(Json(AuditBody { total, page: f.page, per_page: f.per_page, entries: redacted(&me, entries) }))
+    Ok(Json(AuditBody {
+        total,
+        page: f.page,
+        per_page: f.per_page,
+        entries: crate::views::all(&redacted(&me, entries)),
+    }))
 }

@@ -476,9 +476,13 @@ async fn list_with(
     if form.held_on.is_empty() {
         // A fresh form: the current head chairs and the secretary keeps the minutes.
         for o in associations::officers(&mut c, aid).await?.into_iter().filter(|o| o.to_on.is_none()) {
-            match o.role.as_str() {
-                "head" if form.chair_teacher_id.is_none() => form.chair_teacher_id = o.teacher_id,
-                "secretary" if form.secretary_teacher_id.is_none() => form.secretary_teacher_id = o.teacher_id,
+            match o.role {
+                metoda_domain::orders::OfficerRole::Head if form.chair_teacher_id.is_none() => {
+                    form.chair_teacher_id = o.teacher_id
+                }
+                metoda_domain::orders::OfficerRole::Secretary if form.secretary_teacher_id.is_none() => {
+                    form.secretary_teacher_id = o.teacher_id
+                }
                 _ => {}
             }
         }

@@ -393,24 +393,24 @@ pub struct ApiListQuery {
 }
 
 /// Municipalities the caller may see.
-#[utoipa::path(get, path = "/api/v1/municipalities", tag = "municipalities", params(ApiListQuery), responses((status = 200, body = Vec<Municipality>)))]
+#[utoipa::path(get, path = "/api/v1/municipalities", tag = "municipalities", params(ApiListQuery), responses((status = 200, body = Vec<crate::views::Municipality>)))]
 pub async fn api_list(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
     Query(q): Query<ApiListQuery>,
-) -> ApiResult<Vec<Municipality>> {
+) -> ApiResult<Vec<crate::views::Municipality>> {
     let mut c = state.db.conn().await?;
-    Ok(Json(visible(&mut c, &me, q.region_id, q.archived.unwrap_or(false)).await?))
+    Ok(Json(crate::views::all(&visible(&mut c, &me, q.region_id, q.archived.unwrap_or(false)).await?)))
 }
 
 /// Create a municipality in a region (region operator).
 #[utoipa::path(post, path = "/api/v1/municipalities", tag = "municipalities", request_body = NewMunicipality,
-    responses((status = 200, body = Municipality), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::views::Municipality), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_create(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     body: JsonIn<NewMunicipality>,
-) -> ApiResult<Municipality> {
+) -> ApiResult<crate::views::Municipality> {
     let b = json_body(body)?;
     let input = MunicipalityInput {
         name: b.name,
@@ -418,58 +418,58 @@ pub async fn api_create(
         utc_offset_minutes: b.utc_offset_minutes,
         version: None,
     };
-    Ok(Json(create(&state, &me, &ctx, b.region_id, &input).await?))
+    Ok(Json((&create(&state, &me, &ctx, b.region_id, &input).await?).into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/municipalities/{id}", tag = "municipalities", params(("id" = i64, Path)),
-    responses((status = 200, body = Municipality), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::views::Municipality), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn api_get(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
     Path(id): Path<i64>,
-) -> ApiResult<Municipality> {
-    Ok(Json(load(&state, &me, id, Action::View).await?))
+) -> ApiResult<crate::views::Municipality> {
+    Ok(Json((&load(&state, &me, id, Action::View).await?).into()))
 }
 
 #[utoipa::path(put, path = "/api/v1/municipalities/{id}", tag = "municipalities", params(("id" = i64, Path)), request_body = MunicipalityInput,
-    responses((status = 200, body = Municipality), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::views::Municipality), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_update(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     body: JsonIn<MunicipalityInput>,
-) -> ApiResult<Municipality> {
+) -> ApiResult<crate::views::Municipality> {
     let input = json_body(body)?;
-    Ok(Json(update(&state, &me, &ctx, id, &input).await?))
+    Ok(Json((&update(&state, &me, &ctx, id, &input).await?).into()))
 }
 
-#[utoipa::path(post, path = "/api/v1/municipalities/{id}/archive", tag = "municipalities", params(("id" = i64, Path)), responses((status = 200, body = Municipality)))]
+#[utoipa::path(post, path = "/api/v1/municipalities/{id}/archive", tag = "municipalities", params(("id" = i64, Path)), responses((status = 200, body = crate::views::Municipality)))]
 pub async fn api_archive(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
-) -> ApiResult<Municipality> {
-    Ok(Json(set_archived(&state, &me, &ctx, id, true).await?))
+) -> ApiResult<crate::views::Municipality> {
+    Ok(Json((&set_archived(&state, &me, &ctx, id, true).await?).into()))
 }
 
-#[utoipa::path(post, path = "/api/v1/municipalities/{id}/restore", tag = "municipalities", params(("id" = i64, Path)), responses((status = 200, body = Municipality)))]
+#[utoipa::path(post, path = "/api/v1/municipalities/{id}/restore", tag = "municipalities", params(("id" = i64, Path)), responses((status = 200, body = crate::views::Municipality)))]
 pub async fn api_restore(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
-) -> ApiResult<Municipality> {
-    Ok(Json(set_archived(&state, &me, &ctx, id, false).await?))
+) -> ApiResult<crate::views::Municipality> {
+    Ok(Json((&set_archived(&state, &me, &ctx, id, false).await?).into()))
 }
 
 /// Choose the regulation profile of a municipality (a preset or one of its own).
 #[utoipa::path(put, path = "/api/v1/municipalities/{id}/profile", tag = "municipalities", params(("id" = i64, Path)), request_body = ProfileChoice,
-    responses((status = 200, body = Municipality), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::views::Municipality), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_profile(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     body: JsonIn<ProfileChoice>,
-) -> ApiResult<Municipality> {
+) -> ApiResult<crate::views::Municipality> {
     let b = json_body(body)?;
-    Ok(Json(assign_profile(&state, &me, &ctx, id, b.profile_id).await?))
+    Ok(Json((&assign_profile(&state, &me, &ctx, id, b.profile_id).await?).into()))
 }

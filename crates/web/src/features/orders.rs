@@ -173,7 +173,12 @@ async fn form_page(
         if u.archived_at.is_none()
             && grants.iter().any(|g| {
                 g.municipality_id == Some(m.id)
-                    && matches!(g.role.as_str(), "authority_head" | "authority_specialist" | "cabinet_head")
+                    && matches!(
+                        g.role,
+                        metoda_domain::access::Role::AuthorityHead
+                            | metoda_domain::access::Role::AuthoritySpecialist
+                            | metoda_domain::access::Role::CabinetHead
+                    )
             })
         {
             curators.push((u.id, u.full_name.clone()));

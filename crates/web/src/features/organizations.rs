@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
-use metoda_domain::directory::{OrganizationInput, OrganizationKind, organization_kind_label};
+use metoda_domain::directory::{OrganizationInput, OrganizationKind};
 use metoda_store::Conn;
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::organizations::{self, Filter, Organization};
@@ -115,7 +115,7 @@ fn input_of(o: &Organization) -> OrganizationInput {
     OrganizationInput {
         full_name: o.full_name.clone(),
         short_name: o.short_name.clone(),
-        kind: o.kind.clone(),
+        kind: o.kind.code().to_owned(),
         address: o.address.clone().unwrap_or_default(),
         head_name: o.head_name.clone().unwrap_or_default(),
         phone: o.phone.clone().unwrap_or_default(),
@@ -143,10 +143,6 @@ fn field_label(field: &str) -> Option<&'static str> {
 /// The kinds for a select: (code, label).
 pub fn kinds() -> Vec<(&'static str, &'static str)> {
     OrganizationKind::ALL.iter().map(|k| (k.code(), k.label_ru())).collect()
-}
-
-pub fn kind_label(code: &str) -> String {
-    organization_kind_label(code)
 }
 
 // ---- pages ----
@@ -353,10 +349,7 @@ async fn update_submit(
                 // The typed input stays, the current values beside it; the next save is based on them.
                 for mut e in crate::pages::current_values(&input_of(&o), &typed, field_label) {
                     if e.field == "kind" {
-                        e.message = format!(
-                            "Тип: сейчас в записи — {}",
-                            metoda_domain::directory::organization_kind_label(&o.kind)
-                        );
+                        e.message = format!("Тип: сейчас в записи — {}", o.kind.label_ru());
                     }
                     errors.push(e);
                 }
@@ -405,12 +398,12 @@ pub struct NewOrganization {
 }
 
 /// Organizations the caller may see.
-#[utoipa::path(get, path = "/api/v1/organizations", tag = "organizations", params(ApiListQuery), responses((status = 200, body = Vec<Organization>)))]
+#[utoipa::path(get, path = "/api/v1/organizations", tag = "organizations", params(ApiListQuery), responses((status = 200, body = Vec<crate::views::Organization>)))]
 pub async fn api_list(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
     Query(q): Query<ApiListQuery>,
-) -> ApiResult<Vec<Organization>> {
+) -> ApiResult<Vec<crate::views::Organization>> {
     let f = Filter {
         municipality_id: q.municipality_id,
         region_id: None,
@@ -419,57 +412,57 @@ pub async fn api_list(
         include_archived: q.archived.unwrap_or(false),
     };
     let mut c = state.db.conn().await?;
-    Ok(Json(visible(&mut c, &me, &f).await?))
+    Ok(Json(crate::views::all(&visible(&mut c, &me, &f).await?)))
 }
 
 /// Add an organization to a municipality.
 #[utoipa::path(post, path = "/api/v1/organizations", tag = "organizations", request_body = NewOrganization,
-    responses((status = 200, body = Organization), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::views::Organization), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_create(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     body: JsonIn<NewOrganization>,
-) -> ApiResult<Organization> {
+) -> ApiResult<crate::views::Organization> {
     let b = json_body(body)?;
-    Ok(Json(create(&state, &me, &ctx, b.municipality_id, &b.organization).await?))
+    Ok(Json((&create(&state, &me, &ctx, b.municipality_id, &b.organization).await?).into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}", tag = "organizations", params(("id" = i64, Path)),
-    responses((status = 200, body = Organization), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::views::Organization), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn api_get(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
     Path(id): Path<i64>,
-) -> ApiResult<Organization> {
-    Ok(Json(load(&state, &me, id, Action::View).await?))
+) -> ApiResult<crate::views::Organization> {
+    Ok(Json((&load(&state, &me, id, Action::View).await?).into()))
 }
 
 #[utoipa::path(put, path = "/api/v1/organizations/{id}", tag = "organizations", params(("id" = i64, Path)), request_body = OrganizationInput,
-    responses((status = 200, body = Organization), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::views::Organization), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_update(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     body: JsonIn<OrganizationInput>,
-) -> ApiResult<Organization> {
+) -> ApiResult<crate::views::Organization> {
     let input = json_body(body)?;
-    Ok(Json(update(&state, &me, &ctx, id, &input).await?))
+    Ok(Json((&update(&state, &me, &ctx, id, &input).await?).into()))
 }
 
-#[utoipa::path(post, path = "/api/v1/organizations/{id}/archive", tag = "organizations", params(("id" = i64, Path)), responses((status = 200, body = Organization)))]
+#[utoipa::path(post, path = "/api/v1/organizations/{id}/archive", tag = "organizations", params(("id" = i64, Path)), responses((status = 200, body = crate::views::Organization)))]
 pub async fn api_archive(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
-) -> ApiResult<Organization> {
-    Ok(Json(set_archived(&state, &me, &ctx, id, true).await?))
+) -> ApiResult<crate::views::Organization> {
+    Ok(Json((&set_archived(&state, &me, &ctx, id, true).await?).into()))
 }
 
-#[utoipa::path(post, path = "/api/v1/organizations/{id}/restore", tag = "organizations", params(("id" = i64, Path)), responses((status = 200, body = Organization)))]
+#[utoipa::path(post, path = "/api/v1/organizations/{id}/restore", tag = "organizations", params(("id" = i64, Path)), responses((status = 200, body = crate::views::Organization)))]
 pub async fn api_restore(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
-) -> ApiResult<Organization> {
-    Ok(Json(set_archived(&state, &me, &ctx, id, false).await?))
+) -> ApiResult<crate::views::Organization> {
+    Ok(Json((&set_archived(&state, &me, &ctx, id, false).await?).into()))
 }

@@ -110,19 +110,19 @@ async fn update_submit(
 }
 
 /// Regions the caller may see.
-#[utoipa::path(get, path = "/api/v1/regions", tag = "regions", responses((status = 200, body = Vec<Region>)))]
-pub async fn api_list(State(state): State<AppState>, ApiMe(me, _): ApiMe) -> ApiResult<Vec<Region>> {
-    Ok(Json(visible(&state, &me).await?))
+#[utoipa::path(get, path = "/api/v1/regions", tag = "regions", responses((status = 200, body = Vec<crate::views::Region>)))]
+pub async fn api_list(State(state): State<AppState>, ApiMe(me, _): ApiMe) -> ApiResult<Vec<crate::views::Region>> {
+    Ok(Json(crate::views::all(&visible(&state, &me).await?)))
 }
 
 /// Create a region (administrator).
 #[utoipa::path(post, path = "/api/v1/regions", tag = "regions", request_body = RegionInput,
-    responses((status = 200, body = Region), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::views::Region), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_create(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     body: JsonIn<RegionInput>,
-) -> ApiResult<Region> {
+) -> ApiResult<crate::views::Region> {
     let input = json_body(body)?;
-    Ok(Json(create(&state, &me, &ctx, &input).await?))
+    Ok(Json((&create(&state, &me, &ctx, &input).await?).into()))
 }

@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use metoda_domain::values;
 use metoda_store::sessions::{self, Admission, ApiToken};
-use metoda_store::users::{self, GrantRow, User};
+use metoda_store::users::{self, User};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -246,8 +246,8 @@ pub struct SignIn {
 /// The signed-in user with their roles.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MeBody {
-    pub user: User,
-    pub grants: Vec<GrantRow>,
+    pub user: crate::views::User,
+    pub grants: Vec<crate::views::GrantRow>,
     /// Send as `X-CSRF-Token` with state-changing calls made with the session cookie.
     pub csrf_token: String,
 }
@@ -265,7 +265,8 @@ pub async fn api_sign_in(State(state): State<AppState>, ctx: Ctx, body: JsonIn<S
     let mut c = state.db.conn().await?;
     let s = sessions::lookup(&mut c, &token, state.config.session_ttl).await?.ok_or(AppError::Unauthorized)?;
     let grants = users::grants(&mut c, user.id).await?;
-    let mut r = Json(MeBody { user, grants, csrf_token: s.csrf_token }).into_response();
+    let mut r = Json(MeBody { user: (&user).into(), grants: crate::views::all(&grants), csrf_token: s.csrf_token })
+        .into_response();
     r.headers_mut()
         .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, None, state.config.secure(ctx.https)));
     Ok(r)
@@ -297,5 +298,5 @@ pub async fn api_sign_out(
 /// The signed-in user, their roles and the CSRF token of the session.
 #[utoipa::path(get, path = "/api/v1/me", tag = "session", responses((status = 200, body = MeBody), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn api_me(ApiMe(me, _): ApiMe) -> ApiResult<MeBody> {
-    Ok(Json(MeBody { user: me.user, grants: me.grants, csrf_token: me.csrf }))
+    Ok(Json(MeBody { user: (&me.user).into(), grants: crate::views::all(&me.grants), csrf_token: me.csrf }))
 }

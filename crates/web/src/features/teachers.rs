@@ -184,6 +184,44 @@ pub fn view(t: &Teacher, personal: bool, today: Date) -> TeacherView {
     }
 }
 
+/// The composition of a set of teachers: counts by education, category, experience and age band.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Composition)]
+pub struct CompositionView {
+    pub total: i64,
+    /// (label, count) in the order of the domain's lists; in JSON `{"label", "count"}`.
+    pub education: Vec<LabelCount>,
+    pub category: Vec<LabelCount>,
+    pub experience: Vec<LabelCount>,
+    pub age: Vec<LabelCount>,
+    pub expiring: i64,
+    pub young: i64,
+}
+
+/// One bar of a composition: a label and how many teachers it counts.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LabelCount {
+    pub label: String,
+    pub count: i64,
+}
+
+impl From<&Composition> for CompositionView {
+    fn from(c: &Composition) -> Self {
+        let bars = |v: &[(String, i64)]| {
+            v.iter().map(|(label, count)| LabelCount { label: label.clone(), count: *count }).collect()
+        };
+        CompositionView {
+            total: c.total,
+            education: bars(&c.education),
+            category: bars(&c.category),
+            experience: bars(&c.experience),
+            age: bars(&c.age),
+            expiring: c.expiring,
+            young: c.young,
+        }
+    }
+}
+
 /// The bank's query string.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -927,12 +965,12 @@ pub async fn api_list(
 }
 
 /// Counts by education, category, experience and age over the filtered bank.
-#[utoipa::path(get, path = "/api/v1/teachers/composition", tag = "teachers", params(BankQuery), responses((status = 200, body = Composition)))]
+#[utoipa::path(get, path = "/api/v1/teachers/composition", tag = "teachers", params(BankQuery), responses((status = 200, body = CompositionView)))]
 pub async fn api_composition(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
     Query(q): Query<BankQuery>,
-) -> ApiResult<Composition> {
+) -> ApiResult<CompositionView> {
     if teacher_scope(&me.principal).is_empty() {
         return Err(AppError::Forbidden.into());
     }
@@ -946,7 +984,7 @@ pub async fn api_composition(
         comp.age.clear();
         comp.young = 0;
     }
-    Ok(Json(comp))
+    Ok(Json((&comp).into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/teachers", tag = "teachers", request_body = TeacherInput,

@@ -53,9 +53,9 @@ fn res(u: &User) -> Resource {
 fn holds(grants: &[GrantRow]) -> Vec<Held> {
     grants
         .iter()
-        .filter_map(|g| {
-            let role = g.role()?;
-            Some(Held { role, place: g.region_id.map(|r| Place { region_id: r, municipality_id: g.municipality_id }) })
+        .map(|g| Held {
+            role: g.role,
+            place: g.region_id.map(|r| Place { region_id: r, municipality_id: g.municipality_id }),
         })
         .collect()
 }
@@ -270,14 +270,9 @@ async fn revoke(state: &AppState, me: &Current, ctx: &Ctx, id: i64, gid: i64) ->
     if g.user_id != id {
         return Err(AppError::NotFound);
     }
-    let role = g.role().ok_or(AppError::NotFound)?;
+    let role = g.role;
     let place = g.region_id.map(|r| Place { region_id: r, municipality_id: g.municipality_id });
-    let allowed = if role == Role::Administrator {
-        crate::pages::is_admin(me)
-    } else {
-        me.may(Action::Archive, &Resource::Grant { role, place })
-    };
-    if !allowed {
+    if !metoda_domain::access::may_revoke_grant(&me.principal, role, place) {
         return Err(AppError::Forbidden);
     }
     if id == me.user.id && role == Role::Administrator {
@@ -306,22 +301,8 @@ async fn set_archived(state: &AppState, me: &Current, ctx: &Ctx, id: i64, archiv
 /// checked as well ([`link`]); this gate also answers when there is no record to check.
 /// `manages`: the user may manage the account ([`may_manage`]).
 fn may_link_here(me: &Current, u: &User, manages: bool) -> bool {
-    match (u.region_id, u.municipality_id) {
-        (Some(region_id), Some(municipality_id)) => {
-            manages
-                && me.may(
-                    Action::Update,
-                    &Resource::Teacher {
-                        region_id,
-                        municipality_id,
-                        organization_id: None,
-                        association_id: None,
-                        own: false,
-                    },
-                )
-        }
-        _ => false,
-    }
+    let home = u.region_id.map(|region_id| Place { region_id, municipality_id: u.municipality_id });
+    metoda_domain::access::may_link_account(&me.principal, home, manages)
 }
 
 fn no_record() -> AppError {
@@ -791,8 +772,8 @@ pub struct UserUpdate {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct UserBody {
-    pub user: User,
-    pub grants: Vec<GrantRow>,
+    pub user: crate::views::User,
+    pub grants: Vec<crate::views::GrantRow>,
     /// The teacher record of the data bank the account is linked to (the account counts as that
     /// teacher: their own card, topic, results, signatures), if any.
     pub teacher_id: Option<i64>,
@@ -808,7 +789,7 @@ pub struct TeacherLinkInput {
 async fn body_of(c: &mut Conn, u: User) -> Result<UserBody, AppError> {
     let grants = users::grants(&mut *c, u.id).await?;
     let teacher_id = teachers::of_user(&mut *c, u.id).await?.map(|t| t.id);
-    Ok(UserBody { user: u, grants, teacher_id })
+    Ok(UserBody { user: (&u).into(), grants: crate::views::all(&grants), teacher_id })
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -822,14 +803,14 @@ fn scope_text(id: Option<i64>) -> String {
     id.map(|i| i.to_string()).unwrap_or_default()
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ApiListQuery), responses((status = 200, body = Vec<User>), (status = 403, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ApiListQuery), responses((status = 200, body = Vec<crate::views::User>), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn api_list(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
     Query(q): Query<ApiListQuery>,
-) -> ApiResult<Vec<User>> {
+) -> ApiResult<Vec<crate::views::User>> {
     let mut c = state.db.conn().await?;
-    Ok(Json(visible(&mut c, &me, q.municipality_id).await?))
+    Ok(Json(crate::views::all(&visible(&mut c, &me, q.municipality_id).await?)))
 }
 
 /// Create an account with its first role.
@@ -855,28 +836,28 @@ pub async fn api_get(State(state): State<AppState>, ApiMe(me, _): ApiMe, Path(id
 }
 
 #[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), request_body = UserUpdate,
-    responses((status = 200, body = User), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::views::User), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_update(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     body: JsonIn<UserUpdate>,
-) -> ApiResult<User> {
+) -> ApiResult<crate::views::User> {
     let b = json_body(body)?;
-    Ok(Json(update(&state, &me, &ctx, id, &b).await?))
+    Ok(Json((&update(&state, &me, &ctx, id, &b).await?).into()))
 }
 
 /// Grant a role.
 #[utoipa::path(post, path = "/api/v1/users/{id}/grants", tag = "users", params(("id" = i64, Path)), request_body = GrantInput,
-    responses((status = 200, body = GrantRow), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = crate::views::GrantRow), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn api_grant(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     body: JsonIn<GrantInput>,
-) -> ApiResult<GrantRow> {
+) -> ApiResult<crate::views::GrantRow> {
     let b = json_body(body)?;
-    Ok(Json(add_grant(&state, &me, &ctx, id, &b.role, &scope_text(b.scope_id)).await?))
+    Ok(Json((&add_grant(&state, &me, &ctx, id, &b.role, &scope_text(b.scope_id)).await?).into()))
 }
 
 /// Withdraw a role.
