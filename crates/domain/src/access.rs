@@ -234,6 +234,14 @@ pub enum Resource {
     ResultDecision { region_id: i64, municipality_id: i64, own: bool },
 }
 
+impl Resource {
+    /// Any teacher record of a municipality, as no one in particular (not the asker's own, through
+    /// no association): what the authority's rights over the municipality's records answer.
+    pub fn teachers_of(region_id: i64, municipality_id: i64) -> Resource {
+        Resource::Teacher { region_id, municipality_id, organization_id: None, association_id: None, own: false }
+    }
+}
+
 impl Grant {
     fn is_admin(&self) -> bool {
         self.role == Role::Administrator
@@ -583,18 +591,7 @@ pub fn may_revoke_grant(who: &Principal, role: Role, place: Option<Place>) -> bo
 pub fn may_link_account(who: &Principal, home: Option<Place>, manages: bool) -> bool {
     match home {
         Some(Place { region_id, municipality_id: Some(municipality_id) }) => {
-            manages
-                && may(
-                    who,
-                    Action::Update,
-                    &Resource::Teacher {
-                        region_id,
-                        municipality_id,
-                        organization_id: None,
-                        association_id: None,
-                        own: false,
-                    },
-                )
+            manages && may(who, Action::Update, &Resource::teachers_of(region_id, municipality_id))
         }
         _ => false,
     }
@@ -602,32 +599,11 @@ pub fn may_link_account(who: &Principal, home: Option<Place>, manages: bool) -> 
 
 #[cfg(test)]
 mod account_rules_tests {
+    use super::tests::administrator as admin;
     use super::*;
 
     fn holder(role: Role, region: i64, municipality: Option<i64>) -> Principal {
-        Principal {
-            user_id: 1,
-            grants: vec![Grant {
-                role,
-                region_id: Some(region),
-                municipality_id: municipality,
-                association_id: None,
-                organization_id: None,
-            }],
-        }
-    }
-
-    fn admin() -> Principal {
-        Principal {
-            user_id: 1,
-            grants: vec![Grant {
-                role: Role::Administrator,
-                region_id: None,
-                municipality_id: None,
-                association_id: None,
-                organization_id: None,
-            }],
-        }
+        super::tests::grant(role, region, municipality, None, None)
     }
 
     #[test]
@@ -683,7 +659,7 @@ pub fn signatory_roles(who: &Principal, association_id: i64) -> Vec<Signatory> {
 mod tests {
     use super::*;
 
-    fn grant(role: Role, region: i64, muni: Option<i64>, assoc: Option<i64>, org: Option<i64>) -> Principal {
+    pub(super) fn grant(role: Role, region: i64, muni: Option<i64>, assoc: Option<i64>, org: Option<i64>) -> Principal {
         Principal {
             user_id: 1,
             grants: vec![Grant {
@@ -814,7 +790,7 @@ mod tests {
     }
 
     /// The system's administrator (a grant without a place).
-    fn administrator() -> Principal {
+    pub(super) fn administrator() -> Principal {
         Principal {
             user_id: 1,
             grants: vec![Grant {

@@ -2,6 +2,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::access::{Action, Principal, Resource, Role, may};
+
 /// Field-by-field difference of two JSON objects: `{field: [old, new]}` for every field whose value
 /// differs. A missing side (create, delete) is `null`. Fields named in `hidden` are reported as
 /// changed without their values (password hashes, token hashes).
@@ -64,6 +66,34 @@ pub struct Sight {
     pub student_names: bool,
 }
 
+impl Sight {
+    /// What `who` may see of the records of a place (as on the records themselves, decision
+    /// 0005). Entries of a region or of the system name no teacher and no student: only the
+    /// administrator sees them whole.
+    pub fn of(who: &Principal, region_id: Option<i64>, municipality_id: Option<i64>) -> Sight {
+        match (region_id, municipality_id) {
+            (Some(region_id), Some(municipality_id)) => Sight {
+                teachers_personal: may(who, Action::ViewPersonal, &Resource::teachers_of(region_id, municipality_id)),
+                student_names: may(
+                    who,
+                    Action::ViewPersonal,
+                    &Resource::Results {
+                        region_id,
+                        municipality_id,
+                        association_id: None,
+                        own: false,
+                        confirmed: false,
+                    },
+                ),
+            },
+            _ => {
+                let admin = who.grants.iter().any(|g| g.role == Role::Administrator);
+                Sight { teachers_personal: admin, student_names: admin }
+            }
+        }
+    }
+}
+
 /// Whether an entry's summary is hidden from a reader with `sight`: the per-year part of a card,
 /// or a result's scan.
 pub fn summary_hidden(entity: &str, changes: &Value, sight: Sight) -> bool {
@@ -109,6 +139,26 @@ mod tests {
 
     const NOTHING: Sight = Sight { teachers_personal: false, student_names: false };
     const ALL: Sight = Sight { teachers_personal: true, student_names: true };
+
+    fn holder(role: Role, municipality_id: Option<i64>) -> Principal {
+        let region_id = (role != Role::Administrator).then_some(1);
+        let grant =
+            crate::access::Grant { role, region_id, municipality_id, association_id: None, organization_id: None };
+        Principal { user_id: 1, grants: vec![grant] }
+    }
+
+    #[test]
+    fn a_reader_sees_of_a_place_what_the_records_there_show_them() {
+        let head = holder(Role::AuthorityHead, Some(10));
+        assert_eq!(Sight::of(&head, Some(1), Some(10)), ALL);
+        assert_eq!(Sight::of(&head, Some(1), Some(11)), NOTHING, "another municipality");
+        assert_eq!(Sight::of(&head, Some(1), None), NOTHING, "a region's entry");
+        let operator = holder(Role::RegionOperator, None);
+        assert!(!Sight::of(&operator, Some(1), Some(10)).teachers_personal, "the operator sees no personal data");
+        let admin = holder(Role::Administrator, None);
+        assert_eq!(Sight::of(&admin, None, None), ALL);
+        assert_eq!(Sight::of(&admin, Some(1), Some(10)), ALL);
+    }
 
     #[test]
     fn personal_data_is_hidden_from_who_may_not_see_it_on_the_record() {

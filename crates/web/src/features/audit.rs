@@ -88,7 +88,7 @@ async fn filter(c: &mut Conn, me: &Current, q: &AuditQuery) -> Result<(Filter, V
     // A reader who may not see the personal data of some readable municipality finds nothing by
     // the words of summaries hidden from it.
     let sees_all = munis.iter().all(|m| {
-        let s = sight(me, Some(m.region_id), Some(m.id));
+        let s = Sight::of(&me.principal, Some(m.region_id), Some(m.id));
         s.teachers_personal && s.student_names
     });
     if !sees_all {
@@ -121,31 +121,6 @@ async fn filter(c: &mut Conn, me: &Current, q: &AuditQuery) -> Result<(Filter, V
     Ok((f, munis))
 }
 
-/// What a reader may see of the records of a place: teachers' personal data and students' names
-/// as on the records themselves (decision 0005).
-fn sight(me: &Current, region_id: Option<i64>, municipality_id: Option<i64>) -> Sight {
-    match (region_id, municipality_id) {
-        (Some(region_id), Some(municipality_id)) => Sight {
-            teachers_personal: me.may(
-                Action::ViewPersonal,
-                &Resource::Teacher {
-                    region_id,
-                    municipality_id,
-                    organization_id: None,
-                    association_id: None,
-                    own: false,
-                },
-            ),
-            student_names: me.may(
-                Action::ViewPersonal,
-                &Resource::Results { region_id, municipality_id, association_id: None, own: false, confirmed: false },
-            ),
-        },
-        // Entries of a region or of the system name no teacher and no student.
-        _ => Sight { teachers_personal: is_admin(me), student_names: is_admin(me) },
-    }
-}
-
 /// The entries as the reader may see them: personal data they may not see on the record itself
 /// reads «скрыто».
 fn redacted(me: &Current, entries: Vec<Entry>) -> Vec<Entry> {
@@ -157,7 +132,7 @@ fn redacted(me: &Current, entries: Vec<Entry>) -> Vec<Entry> {
                 &e.entity,
                 &e.summary,
                 &changes,
-                sight(me, e.region_id, e.municipality_id),
+                Sight::of(&me.principal, e.region_id, e.municipality_id),
             );
             e.summary = summary;
             e.changes = changes.to_string();
