@@ -69,6 +69,7 @@ pub mod audit;
 pub mod directory;
 pub mod documents;
 pub mod files;
+pub mod ids;
 pub mod meetings;
 pub mod orders;
 pub mod plans;

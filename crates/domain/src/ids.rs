@@ -1,0 +1,79 @@
+//! Identifiers of the main entities, one type each, so that an association's id cannot be passed
+//! where a teacher's is expected. In JSON and in the database they are the plain integer.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! ids {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl $name {
+            /// The integer as stored.
+            pub fn get(self) -> i64 {
+                self.0
+            }
+        }
+
+        impl From<i64> for $name {
+            fn from(v: i64) -> Self {
+                $name(v)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = std::num::ParseIntError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.trim().parse().map($name)
+            }
+        }
+    )*};
+}
+
+ids! {
+    /// A region (субъект РФ).
+    RegionId;
+    /// A municipality.
+    MunicipalityId;
+    /// An educational organization.
+    OrganizationId;
+    /// A methodological association.
+    AssociationId;
+    /// A teacher of the data bank.
+    TeacherId;
+    /// A user account.
+    UserId;
+    /// A meeting of an association.
+    MeetingId;
+    /// A result of teachers and their students.
+    ResultId;
+    /// A work plan.
+    PlanId;
+    /// An order of the authority.
+    OrderId;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_is_its_integer_in_json_and_text() {
+        assert_eq!(serde_json::to_string(&TeacherId(7)).unwrap(), "7");
+        assert_eq!(serde_json::from_str::<AssociationId>("12").unwrap(), AssociationId(12));
+        assert_eq!(" 5 ".parse::<MeetingId>().unwrap(), MeetingId(5));
+        assert!("x".parse::<MeetingId>().is_err());
+        assert_eq!(TeacherId(3).to_string(), "3");
+    }
+}
