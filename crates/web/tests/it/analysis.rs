@@ -3,7 +3,7 @@
 //! accepted; frozen once submitted; guarded by role and municipality.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use reqwest::StatusCode;
@@ -322,7 +322,7 @@ async fn seed_004_reports_for_the_calendar_year_as_of_1_january_apart_from_the_a
 /// A snapshot of format 1 as written before snapshots named their format (and as written now):
 /// the demo's analysis of its last year, with the figures changed so that they differ from the
 /// live data (13 members → 41, five meetings → 9) and a text of its own in section 24.
-const SNAPSHOT_V1: &str = include_str!("fixtures/analysis_snapshot_v1.json");
+const SNAPSHOT_V1: &str = include_str!("../fixtures/analysis_snapshot_v1.json");
 
 /// Submits A's analysis of `year` with `snapshot` as its frozen version; returns the report id.
 async fn submitted(app: &TestApp, year: i32, snapshot: &str) -> i64 {

@@ -4,7 +4,7 @@
 //! nothing written; the API allows exactly whom the card's forms allow.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{Session, TestApp, count};
 use reqwest::{Method, StatusCode};

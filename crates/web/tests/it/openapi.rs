@@ -3,7 +3,7 @@
 //! deliberate change, rewrite the snapshot with
 //!
 //! ```text
-//! METODA_UPDATE_SNAPSHOTS=1 cargo test -p metoda-web --test openapi
+//! METODA_UPDATE_SNAPSHOTS=1 cargo test -p metoda-web --test it openapi::
 //! ```
 //!
 //! and review the diff. Besides, the document must be sound: query parameters are `in: query`,
@@ -51,7 +51,7 @@ fn the_openapi_document_matches_the_reviewed_snapshot() {
         panic!(
             "the OpenAPI document differs from {} (first at line {line}:\n  committed: {}\n  rendered:  {}).\n\
              If the change of the API contract is intended, rewrite the snapshot with\n  \
-             METODA_UPDATE_SNAPSHOTS=1 cargo test -p metoda-web --test openapi\nand review the diff.",
+             METODA_UPDATE_SNAPSHOTS=1 cargo test -p metoda-web --test it openapi::\nand review the diff.",
             path.display(),
             committed.lines().nth(line - 1).unwrap_or("<end of file>"),
             rendered.lines().nth(line - 1).unwrap_or("<end of file>"),

@@ -2,7 +2,7 @@
 //! names a server (the CI's second pass).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::actor;
 use metoda_domain::access::{Role, ScopeKind};

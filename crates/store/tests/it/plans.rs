@@ -2,7 +2,7 @@
 //! a real database (SQLite, or PostgreSQL with METODA_TEST_DATABASE).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::actor;
 use metoda_domain::plans::{CyclogramInput, ItemInput, Prefill, StatusInput};

@@ -10,7 +10,7 @@
 //! Everything is entered through the API; nothing is written to the database directly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 

@@ -2,7 +2,7 @@
 //! JSON API, the approval path of the profile, amendments, execution, the DOCX.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{Session, TestApp, count};
 use reqwest::StatusCode;

@@ -3,7 +3,7 @@
 //! teacher alone, and only who was there signs the minutes. Runs on SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! every time shown are Tomsk's, not UTC's (SQLite or PostgreSQL).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use reqwest::StatusCode;

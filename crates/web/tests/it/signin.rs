@@ -4,7 +4,7 @@
 //! in Russian. On SQLite or PostgreSQL, as every integration test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};

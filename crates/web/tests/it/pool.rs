@@ -8,7 +8,7 @@
 //! a 500. See docs/decisions/0008-one-connection-per-request.md.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{Session, TestApp};
 use futures_util::future::join_all;

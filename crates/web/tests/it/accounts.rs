@@ -2,7 +2,7 @@
 //! a new account linked to a record counts as that teacher, and stops counting once unlinked.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{Session, TestApp};
 use reqwest::{Method, StatusCode};

@@ -2,7 +2,7 @@
 //! data of municipality B (or the reverse). Runs on SQLite and PostgreSQL like every test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 
@@ -1187,7 +1187,7 @@ async fn every_route_for_every_role() {
                 &r,
                 &metoda_store::reports::Snapshot {
                     format: metoda_web::features::analysis::SNAPSHOT_FORMAT,
-                    content: serde_json::from_str(include_str!("fixtures/analysis_snapshot_v1.json")).unwrap(),
+                    content: serde_json::from_str(include_str!("../fixtures/analysis_snapshot_v1.json")).unwrap(),
                 },
                 time::OffsetDateTime::now_utc().date(),
             )

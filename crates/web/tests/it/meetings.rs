@@ -3,7 +3,7 @@
 //! an addendum, downloaded as DOCX; action items and notifications; compliance.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 

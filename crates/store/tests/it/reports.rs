@@ -3,7 +3,7 @@
 //! submission frozen as a version.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::actor;
 use metoda_domain::analysis::Period;

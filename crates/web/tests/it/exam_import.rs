@@ -4,7 +4,7 @@
 //! the subjects, and once filled imports cleanly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 

@@ -1,7 +1,7 @@
 //! The teacher bank, orders and associations through the real server (SQLite or PostgreSQL).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{TestApp, count};
 use reqwest::StatusCode;

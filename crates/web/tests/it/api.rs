@@ -1,7 +1,7 @@
 //! Workflows of the foundation through the real HTTP server, on SQLite or PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{TestApp, count, csrf_of};
 use reqwest::StatusCode;

@@ -5,7 +5,7 @@
 //! nothing; thresholds and the non-objective list of the authority.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{Session, TestApp, count};
 use reqwest::StatusCode;

@@ -1,0 +1,25 @@
+//! The integration tests of this crate, one binary: each module was a test file of its own, and
+//! linking one binary instead of one per file saves most of the link time (decision 0016).
+//! Run one module with `cargo test -p metoda-web --test it <module>::`.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod access_matrix;
+mod accounts;
+mod analysis;
+mod analysis_year;
+mod api;
+mod bank;
+mod exam_import;
+mod local_time;
+mod meetings;
+mod openapi;
+mod plans;
+mod pool;
+mod results;
+mod signin;
+mod teacher_years_api;
+mod trust;
+mod versions_admin;
+mod versions_work;
