@@ -746,8 +746,8 @@ async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids:
                         .iter()
                         .find(|o| {
                             o.role == office
-                                && o.from_on <= m.held_on
-                                && o.to_on.as_ref().is_none_or(|t| *t > m.held_on)
+                                && o.from_on <= metoda_domain::values::iso_date(m.held_on)
+                                && o.to_on.as_ref().is_none_or(|t| *t > metoda_domain::values::iso_date(m.held_on))
                         })
                         .or_else(|| officers.iter().find(|o| o.role == "head"));
                     let name = o.map(|o| metoda_domain::meetings::initials(&o.name)).unwrap_or_default();
