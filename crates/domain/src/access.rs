@@ -555,6 +555,12 @@ fn covers_role(g: &Grant, role: Role, place: &Place) -> bool {
     }
 }
 
+/// May `who` sign the minutes of an association's meeting as `role`? Only in a role the user holds
+/// in that association ([`signatory_roles`]): signing is the user's own act.
+pub fn may_sign_as(who: &Principal, association_id: i64, role: Signatory) -> bool {
+    signatory_roles(who, association_id).contains(&role)
+}
+
 /// One role an account holds (or would hold) and where: the place of the grant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Held {
@@ -1173,6 +1179,9 @@ mod tests {
         assert_eq!(signatory_roles(&secretary, 5), vec![Signatory::Secretary]);
         let spec = grant(Role::AuthoritySpecialist, 1, Some(A), None, None);
         assert!(signatory_roles(&spec, 5).is_empty(), "the authority does not sign for the association");
+        assert!(may_sign_as(&head, 5, Signatory::Chair) && !may_sign_as(&head, 5, Signatory::Secretary));
+        assert!(!may_sign_as(&head, 6, Signatory::Head), "another association's minutes");
+        assert!(!may_sign_as(&spec, 5, Signatory::Head));
     }
 
     #[test]

@@ -1,4 +1,7 @@
-//! Uploaded files: the type is told by the content, never by the name.
+//! Uploaded files: the type is told by the content, never by the name; what a file is attached to
+//! and what it is.
+
+use crate::profile::RequiredDocument;
 
 /// The largest file accepted (a scan, a document of the register).
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
@@ -36,6 +39,78 @@ pub fn detect(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
 pub const REFUSAL: &str =
     "Файл не принят: загрузите PDF, JPEG, PNG, DOCX, XLSX или ODT (тип определяется по содержимому файла)";
 
+/// What an attachment belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentOwner {
+    /// A document of an association's register.
+    Association,
+    /// The scan of an order.
+    Order,
+    /// The scan confirming a result of teachers and students.
+    Result,
+}
+
+coded!(AttachmentOwner {
+    Association => "association", "объединение";
+    Order => "order", "приказ";
+    Result => "result", "результат";
+});
+
+/// What an attachment is: a document the profile requires an association to keep, or a scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AttachmentKind {
+    Document(RequiredDocument),
+    /// The scan of a signed order or of a document confirming a result.
+    Scan,
+}
+
+const DOCUMENTS: usize = RequiredDocument::ALL.len();
+
+const KINDS: [AttachmentKind; DOCUMENTS + 1] = {
+    let mut out = [AttachmentKind::Scan; DOCUMENTS + 1];
+    let mut i = 0;
+    while i < DOCUMENTS {
+        out[i] = AttachmentKind::Document(RequiredDocument::ALL[i]);
+        i += 1;
+    }
+    out
+};
+
+impl AttachmentKind {
+    /// Every required document, then the scan.
+    pub const ALL: &'static [AttachmentKind] = &KINDS;
+    /// The stored code: the document's code, or `scan`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Document(d) => d.code(),
+            Self::Scan => "scan",
+        }
+    }
+    pub fn label_ru(self) -> &'static str {
+        match self {
+            Self::Document(d) => d.label_ru(),
+            Self::Scan => "скан",
+        }
+    }
+}
+
+impl crate::Code for AttachmentKind {
+    fn all() -> &'static [Self] {
+        Self::ALL
+    }
+    fn code(self) -> &'static str {
+        AttachmentKind::code(self)
+    }
+}
+
+/// Serialized as its stored code (the audit trail's record of an attachment).
+impl serde::Serialize for AttachmentKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +123,24 @@ mod tests {
         assert_eq!(detect(b"PK\x03\x04....something.bin"), None, "a ZIP that is no document");
         assert_eq!(detect(b"MZ\x90\x00 an executable named scan.pdf"), None);
         assert_eq!(detect(b""), None);
+    }
+
+    #[test]
+    fn attachment_kinds_are_the_required_documents_and_the_scan() {
+        assert_eq!(AttachmentKind::ALL.len(), RequiredDocument::ALL.len() + 1);
+        for d in RequiredDocument::ALL {
+            assert!(AttachmentKind::ALL.contains(&AttachmentKind::Document(*d)));
+            assert_ne!(d.code(), "scan");
+        }
+        assert_eq!(crate::from_stored::<AttachmentKind>("scan"), Some(AttachmentKind::Scan));
+        assert_eq!(
+            crate::from_stored::<AttachmentKind>("minutes"),
+            Some(AttachmentKind::Document(RequiredDocument::Minutes))
+        );
+        assert_eq!(crate::from_stored::<AttachmentKind>("скан"), None);
+        assert_eq!(serde_json::to_value(AttachmentKind::Scan).unwrap(), "scan");
+        for o in AttachmentOwner::ALL {
+            assert_eq!(serde_json::to_value(o).unwrap(), o.code());
+        }
     }
 }

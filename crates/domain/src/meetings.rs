@@ -5,6 +5,7 @@
 use serde::Serialize;
 use time::{Date, Month};
 
+use crate::access::{self, Action, Principal, Resource};
 use crate::profile::{ApprovalStep, MajorityRule, PlanPeriod, QuorumRule, Signatory};
 use crate::teachers::AcademicYear;
 use crate::values::{self, Errors, FieldError};
@@ -234,6 +235,39 @@ coded!(MeetingStatus {
     Planned => "planned", "запланировано";
     Held => "held", "проведено";
     Cancelled => "cancelled", "отменено";
+});
+
+/// Where the minutes of a meeting stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MinutesStatus {
+    /// Drafted, not yet signed by every signatory the profile names.
+    Draft,
+    /// Signed by every required signatory (and published to the members).
+    Signed,
+}
+
+coded!(MinutesStatus {
+    Draft => "draft", "не подписан";
+    Signed => "signed", "подписан";
+});
+
+/// What an in-app notification is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// A meeting of the member's association is planned.
+    MeetingPlanned,
+    /// The minutes of a meeting are signed by everyone and published.
+    MinutesPublished,
+    /// A task decided at a meeting is given to the member.
+    ActionAssigned,
+}
+
+coded!(NotificationKind {
+    MeetingPlanned => "meeting_planned", "запланировано заседание";
+    MinutesPublished => "minutes_published", "опубликован протокол";
+    ActionAssigned => "action_assigned", "поручение";
 });
 
 impl Outcome {
@@ -471,6 +505,19 @@ pub fn initials(full_name: &str) -> String {
 /// Minutes are overdue when unsigned 14 days after the meeting.
 pub const MINUTES_SIGN_DAYS: i64 = 14;
 
+/// The roles of the minutes a user may sign now, in the order the profile names them: required,
+/// held by the user (`mine`, from [`crate::access::signatory_roles`]) and not signed yet.
+pub fn roles_to_sign(required: &[Signatory], mine: &[Signatory], signed: &[Signatory]) -> Vec<Signatory> {
+    required.iter().copied().filter(|r| mine.contains(r) && !signed.contains(r)).collect()
+}
+
+/// May the user close a task decided at a meeting? Its owner (the user linked to the teacher the
+/// task is given to) closes it; so does whoever edits the association's work (`work`: its
+/// `Resource::AssociationWork`).
+pub fn may_close_action(who: &Principal, owner_user_id: Option<i64>, work: &Resource) -> bool {
+    owner_user_id == Some(who.user_id) || access::may(who, Action::Update, work)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -621,6 +668,50 @@ mod tests {
         assert_eq!(a.parse().unwrap().votes, Some(Votes { for_: 7, against: 0, abstained: 1 }));
         let no_vote = AgendaInput { topic: "Информация".into(), ..Default::default() };
         assert_eq!(no_vote.parse().unwrap().votes, None);
+    }
+
+    #[test]
+    fn a_user_signs_in_the_required_roles_held_and_not_yet_signed() {
+        use Signatory::*;
+        assert_eq!(roles_to_sign(&[Chair, Secretary], &[Head, Chair], &[]), vec![Chair]);
+        assert_eq!(roles_to_sign(&[Chair, Secretary], &[Head, Chair], &[Chair]), vec![]);
+        assert_eq!(roles_to_sign(&[Head], &[Secretary], &[]), vec![], "not a signatory of these minutes");
+        assert_eq!(roles_to_sign(&[Secretary, Chair], &[Chair, Secretary], &[]), vec![Secretary, Chair]);
+    }
+
+    #[test]
+    fn a_task_is_closed_by_its_owner_or_by_whoever_edits_the_work() {
+        use crate::access::{Grant, Role};
+        let work = Resource::AssociationWork { region_id: 1, municipality_id: 10, association_id: 5 };
+        let member = Principal {
+            user_id: 7,
+            grants: vec![Grant {
+                role: Role::MemberTeacher,
+                region_id: Some(1),
+                municipality_id: Some(10),
+                association_id: Some(5),
+                organization_id: None,
+            }],
+        };
+        assert!(may_close_action(&member, Some(7), &work), "the owner");
+        assert!(!may_close_action(&member, Some(8), &work), "a colleague's task");
+        assert!(!may_close_action(&member, None, &work), "a task of a teacher without an account");
+        let head =
+            Principal { user_id: 9, grants: vec![Grant { role: Role::AssociationHead, ..member.grants[0].clone() }] };
+        assert!(may_close_action(&head, Some(7), &work), "the head edits the association's work");
+        let elsewhere = Resource::AssociationWork { region_id: 1, municipality_id: 10, association_id: 6 };
+        assert!(!may_close_action(&head, Some(7), &elsewhere));
+    }
+
+    #[test]
+    fn stored_codes_of_minutes_and_notifications() {
+        for s in MinutesStatus::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.code());
+        }
+        for k in NotificationKind::ALL {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.code());
+        }
+        assert_eq!(MinutesStatus::from_code("signed"), Some(MinutesStatus::Signed));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::access::Role;
 use crate::values::{self, Errors, FieldError};
 
 /// What an order is about; each kind has its effect.
@@ -95,6 +96,13 @@ impl OfficerRole {
     pub fn is_teacher(self) -> bool {
         self != Self::Curator
     }
+}
+
+/// Who may be appointed an association's curator: a person of the authority of its municipality —
+/// its head, a specialist or the head of the methodological cabinet (held as a grant of the
+/// municipality, not of an association).
+pub fn may_be_curator(role: Role) -> bool {
+    matches!(role, Role::AuthorityHead | Role::AuthoritySpecialist | Role::CabinetHead)
 }
 
 /// What registering an order does.
@@ -361,6 +369,12 @@ mod tests {
             .parse(TODAY)
             .unwrap_err();
         assert_eq!(errs[0].field, "kind");
+    }
+
+    #[test]
+    fn curators_come_from_the_authority() {
+        let curators: Vec<Role> = Role::ALL.iter().copied().filter(|r| may_be_curator(*r)).collect();
+        assert_eq!(curators, [Role::AuthorityHead, Role::AuthoritySpecialist, Role::CabinetHead]);
     }
 
     #[test]

@@ -1,23 +1,25 @@
 //! Attached files and links: the documents of an association's register (by academic year and
 //! kind) and the scans of orders. Stored in the database; archived, never deleted.
 
+use metoda_domain::files::{AttachmentKind, AttachmentOwner};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, FromRow};
 
 use crate::audit::{self, Scope};
+use crate::column::Text;
 use crate::{Actor, Result, StoreError, now};
 
 /// An attachment without its content.
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Attachment {
     pub id: i64,
     pub municipality_id: i64,
-    /// association | order
-    pub owner: String,
+    #[sqlx(try_from = "Text")]
+    pub owner: AttachmentOwner,
     pub owner_id: i64,
-    /// A required-document code of the profile, or `scan`.
-    pub kind: String,
+    #[sqlx(try_from = "Text")]
+    pub kind: AttachmentKind,
     pub year: Option<i64>,
     pub title: String,
     pub file_name: Option<String>,
@@ -42,9 +44,9 @@ pub async fn add(
     conn: &mut AnyConnection,
     actor: &Actor,
     scope: Scope,
-    owner: &str,
+    owner: AttachmentOwner,
     owner_id: i64,
-    kind: &str,
+    kind: AttachmentKind,
     year: Option<i64>,
     title: &str,
     content: Content<'_>,
@@ -67,9 +69,9 @@ pub async fn add(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(municipality_id)
-    .bind(owner)
+    .bind(owner.code())
     .bind(owner_id)
-    .bind(kind)
+    .bind(kind.code())
     .bind(year)
     .bind(title)
     .bind(file_name)
@@ -106,12 +108,17 @@ pub async fn content(conn: &mut AnyConnection, id: i64) -> Result<Option<Vec<u8>
 }
 
 /// Live attachments of an owner (of one year when given), newest first.
-pub async fn list(conn: &mut AnyConnection, owner: &str, owner_id: i64, year: Option<i64>) -> Result<Vec<Attachment>> {
+pub async fn list(
+    conn: &mut AnyConnection,
+    owner: AttachmentOwner,
+    owner_id: i64,
+    year: Option<i64>,
+) -> Result<Vec<Attachment>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLS} FROM attachments WHERE owner = $1 AND owner_id = $2 AND ($3 IS NULL OR year = $3) AND archived_at IS NULL
          ORDER BY uploaded_at DESC, id DESC"
     ))
-    .bind(owner)
+    .bind(owner.code())
     .bind(owner_id)
     .bind(year)
     .fetch_all(&mut *conn)

@@ -147,6 +147,11 @@ stored_codes!(
     metoda_domain::teachers::CourseKind,
     metoda_domain::teachers::DifficultyKind,
     metoda_domain::teachers::Education,
+    metoda_domain::files::AttachmentKind,
+    metoda_domain::files::AttachmentOwner,
+    metoda_domain::meetings::MinutesStatus,
+    metoda_domain::meetings::NotificationKind,
+    metoda_domain::profile::Signatory,
 );
 
 impl TryFrom<Flag> for bool {

@@ -739,10 +739,9 @@ async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids:
                         _ => OfficerRole::Head,
                     };
                     // the officer in office on the day, else the head
-                    let held_on = metoda_domain::values::stored_date(&m.held_on);
                     let o = officers
                         .iter()
-                        .find(|o| o.role == office && held_on.is_some_and(|d| o.in_office_on(d)))
+                        .find(|o| o.role == office && o.in_office_on(m.held_on))
                         .or_else(|| officers.iter().find(|o| o.role == OfficerRole::Head));
                     let name = o.map(|o| metoda_domain::meetings::initials(&o.name)).unwrap_or_default();
                     let user: Option<i64> = match o.and_then(|o| o.teacher_id) {

@@ -7,27 +7,32 @@
 //! association's plan year; once signed by anyone they are locked, and a correction is an addendum.
 
 use metoda_domain::meetings::{
-    AgendaData, Attendance, Compliance, MINUTES_SIGN_DAYS, MeetingData, MeetingStatus, Outcome, Quorum, Votes,
-    counts_for_minimum, decide, next_minutes_number, quorum, required_signatories, year_bounds, year_of,
+    AgendaData, Attendance, Compliance, MINUTES_SIGN_DAYS, MeetingData, MeetingStatus, MinutesStatus, NotificationKind,
+    Outcome, Quorum, Votes, counts_for_minimum, decide, next_minutes_number, quorum, required_signatories, year_bounds,
+    year_of,
 };
+use metoda_domain::plans::ItemStatus;
 use metoda_domain::profile::{ProfileSettings, Signatory};
-use metoda_domain::values::iso_date;
+use metoda_domain::values::{iso_date, iso_serde, ru_date};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 use time::Date;
 
 use crate::associations::{Association, NAME};
 use crate::audit;
+use crate::column::{OptText, Text, Undecodable};
 use crate::{Actor, Result, StoreError, now};
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Meeting {
     pub id: i64,
     pub association_id: i64,
     pub year: i64,
     pub plan_item_id: Option<i64>,
     pub plan_item_title: Option<String>,
-    pub held_on: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(with = "iso_serde")]
+    pub held_on: Date,
     pub starts_at: Option<String>,
     pub venue_organization_id: Option<i64>,
     pub venue_name: Option<String>,
@@ -37,26 +42,31 @@ pub struct Meeting {
     pub chair_name: Option<String>,
     pub secretary_teacher_id: Option<i64>,
     pub secretary_name: Option<String>,
-    /// planned | held | cancelled
-    pub status: String,
+    #[sqlx(try_from = "Text")]
+    pub status: MeetingStatus,
     pub cancel_reason: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     pub minutes_id: Option<i64>,
     pub minutes_number: Option<i64>,
-    /// draft | signed (None: no minutes yet)
-    pub minutes_status: Option<String>,
+    /// None: no minutes yet.
+    #[sqlx(try_from = "OptText")]
+    pub minutes_status: Option<MinutesStatus>,
     /// Raised by every change of the meeting's details and of its attendance sheet: send it back
     /// with either (an older one gets 409).
     pub version: i64,
 }
 
 impl Meeting {
-    pub fn date(&self) -> Option<Date> {
-        metoda_domain::values::stored_date(&self.held_on)
+    pub fn is_held(&self) -> bool {
+        self.status == MeetingStatus::Held
     }
-    pub fn status_label(&self) -> &'static str {
-        MeetingStatus::from_code(&self.status).map_or("?", MeetingStatus::label_ru)
+    pub fn is_cancelled(&self) -> bool {
+        self.status == MeetingStatus::Cancelled
+    }
+    /// The minutes are signed by every required signatory.
+    pub fn minutes_signed(&self) -> bool {
+        self.minutes_status == Some(MinutesStatus::Signed)
     }
     /// Where: the organization, the room or address, the online link.
     pub fn place(&self) -> String {
@@ -112,7 +122,7 @@ pub async fn check_ref(conn: &mut AnyConnection, association_id: i64, meeting_id
     if m.association_id != association_id {
         return Err(StoreError::invalid("meeting_id", "Это заседание другого объединения"));
     }
-    if held && m.status != "held" {
+    if held && !m.is_held() {
         return Err(StoreError::invalid("meeting_id", "Заседание ещё не проведено: сначала отметьте явку"));
     }
     Ok(m)
@@ -144,22 +154,30 @@ async fn ensure_open(conn: &mut AnyConnection, m: &Meeting) -> Result<Meeting> {
             "Протокол подписан: заседание изменить нельзя, исправления вносятся дополнением к протоколу".into(),
         ));
     }
-    if m.status == "cancelled" {
+    if m.is_cancelled() {
         return Err(StoreError::Conflict("Заседание отменено: изменить его нельзя".into()));
     }
     Ok(m)
 }
 
 /// Teacher ids of the members on a date.
-async fn member_ids_on(conn: &mut AnyConnection, association_id: i64, on: &str) -> Result<Vec<i64>> {
+async fn member_ids_on(conn: &mut AnyConnection, association_id: i64, on: Date) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT DISTINCT teacher_id FROM association_members WHERE association_id = $1 AND joined_on <= $2
             AND (left_on IS NULL OR left_on > $2)",
     )
     .bind(association_id)
-    .bind(on)
+    .bind(iso_date(on))
     .fetch_all(&mut *conn)
     .await?)
+}
+
+/// The association and status of a plan item, as a meeting's data names it.
+#[derive(FromRow)]
+struct PlanItemRef {
+    association_id: i64,
+    #[sqlx(try_from = "Text")]
+    status: ItemStatus,
 }
 
 /// Checks a meeting's data; `old_item`: the plan item the meeting already carries out (kept as it is).
@@ -172,7 +190,7 @@ async fn check_data(conn: &mut AnyConnection, a: &Association, d: &MeetingData, 
             return Err(StoreError::invalid("venue_organization_id", "Место: организация другого муниципалитета"));
         }
     }
-    let members = member_ids_on(conn, a.id, &iso_date(d.held_on)).await?;
+    let members = member_ids_on(conn, a.id, d.held_on).await?;
     for (field, id, who) in [
         ("chair_teacher_id", d.chair_teacher_id, "Председатель"),
         ("secretary_teacher_id", d.secretary_teacher_id, "Секретарь"),
@@ -185,18 +203,18 @@ async fn check_data(conn: &mut AnyConnection, a: &Association, d: &MeetingData, 
         return Err(StoreError::invalid("secretary_teacher_id", "Секретарь: председатель и секретарь — разные люди"));
     }
     if let Some(item) = d.plan_item_id {
-        let row: Option<(i64, String)> = sqlx::query_as(
+        let row: Option<PlanItemRef> = sqlx::query_as(
             "SELECT p.association_id, i.status FROM plan_items i JOIN work_plans p ON p.id = i.plan_id WHERE i.id = $1",
         )
         .bind(item)
         .fetch_optional(&mut *conn)
         .await?;
         match row {
-            Some((assoc, _)) if assoc != a.id => {
+            Some(r) if r.association_id != a.id => {
                 return Err(StoreError::invalid("plan_item_id", "Такого мероприятия нет в плане объединения"));
             }
             None => return Err(StoreError::invalid("plan_item_id", "Такого мероприятия нет в плане объединения")),
-            Some((_, status)) if (status == "done" || status == "cancelled") && old_item != Some(item) => {
+            Some(r) if matches!(r.status, ItemStatus::Done | ItemStatus::Cancelled) && old_item != Some(item) => {
                 return Err(StoreError::invalid("plan_item_id", "Это мероприятие плана уже выполнено или отменено"));
             }
             _ => {}
@@ -242,7 +260,8 @@ pub async fn create(
     let when = metoda_domain::values::ru_date(d.held_on);
     let title =
         format!("Заседание «{}» {when}{}", a.name, m.starts_at.as_ref().map(|s| format!(" в {s}")).unwrap_or_default());
-    notify_members(conn, a.id, &iso_date(d.held_on), "meeting_planned", &format!("Запланировано: {title}"), id).await?;
+    notify_members(conn, a.id, d.held_on, NotificationKind::MeetingPlanned, &format!("Запланировано: {title}"), id)
+        .await?;
     audit::record_change(conn, actor, a.scope(), "meeting", id, "create", &format!("Запланировано: {title}"), None, &m)
         .await?;
     Ok(m)
@@ -265,17 +284,14 @@ pub async fn update(
         .bind(old.id)
         .fetch_one(&mut *conn)
         .await?;
-    if attendance > 0 && iso_date(d.held_on) != old.held_on {
+    if attendance > 0 && d.held_on != old.held_on {
         return Err(StoreError::invalid(
             "held_on",
             "Явка уже отмечена на дату заседания: дату изменить нельзя (состав считается на дату)",
         ));
     }
-    let year: i64 = if iso_date(d.held_on) == old.held_on {
-        old.year
-    } else {
-        i64::from(year_of(settings.plan_period.value, d.held_on))
-    };
+    let year: i64 =
+        if d.held_on == old.held_on { old.year } else { i64::from(year_of(settings.plan_period.value, d.held_on)) };
     sqlx::query(
         "UPDATE meetings SET year = $1, plan_item_id = $2, held_on = $3, starts_at = $4, venue_organization_id = $5,
             online_url = $6, place_note = $7, chair_teacher_id = $8, secretary_teacher_id = $9, updated_at = $10
@@ -317,10 +333,11 @@ pub async fn cancel(
     if old.minutes_id.is_some() {
         return Err(StoreError::Conflict("По заседанию уже составлен протокол: отменить его нельзя".into()));
     }
-    if old.status == "held" {
+    if old.is_held() {
         return Err(StoreError::Conflict("Заседание уже проведено (отмечена явка): отменить его нельзя".into()));
     }
-    sqlx::query("UPDATE meetings SET status = 'cancelled', cancel_reason = $1, updated_at = $2 WHERE id = $3")
+    sqlx::query("UPDATE meetings SET status = $1, cancel_reason = $2, updated_at = $3 WHERE id = $4")
+        .bind(MeetingStatus::Cancelled.code())
         .bind(reason)
         .bind(now())
         .bind(old.id)
@@ -333,20 +350,15 @@ pub async fn cancel(
 }
 
 /// A member on the meeting's date with the attendance entered for them.
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct RosterRow {
     pub teacher_id: i64,
     pub full_name: String,
     pub organization_name: String,
     pub user_id: Option<i64>,
-    /// present | absent | excused (None: not entered)
-    pub status: Option<String>,
-}
-
-impl RosterRow {
-    pub fn attendance(&self) -> Option<Attendance> {
-        self.status.as_deref().and_then(Attendance::from_code)
-    }
+    /// None: not entered.
+    #[sqlx(try_from = "OptText")]
+    pub status: Option<Attendance>,
 }
 
 /// The members on the meeting's date (someone who joined later is not listed) and their attendance.
@@ -362,7 +374,7 @@ pub async fn roster(conn: &mut AnyConnection, m: &Meeting) -> Result<Vec<RosterR
     ))
     .bind(m.association_id)
     .bind(m.id)
-    .bind(&m.held_on)
+    .bind(iso_date(m.held_on))
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -382,10 +394,10 @@ pub async fn set_attendance(
 ) -> Result<()> {
     crate::bump_version(conn, "meetings", m.id, version).await?;
     let m = &ensure_open(conn, m).await?;
-    if m.date().is_some_and(|d| d > today) {
+    if m.held_on > today {
         return Err(StoreError::invalid("attendance", "Явку отмечают в день заседания или после него"));
     }
-    let members = member_ids_on(conn, a.id, &m.held_on).await?;
+    let members = member_ids_on(conn, a.id, m.held_on).await?;
     if let Some((t, _)) = marks.iter().find(|(t, _)| !members.contains(t)) {
         let name: Option<String> = sqlx::query_scalar(&format!("SELECT {NAME} FROM teachers t WHERE t.id = $1"))
             .bind(t)
@@ -414,7 +426,8 @@ pub async fn set_attendance(
             .execute(&mut *conn)
             .await?;
     }
-    sqlx::query("UPDATE meetings SET status = 'held', updated_at = $1 WHERE id = $2")
+    sqlx::query("UPDATE meetings SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(MeetingStatus::Held.code())
         .bind(now())
         .bind(m.id)
         .execute(&mut *conn)
@@ -433,11 +446,36 @@ pub async fn set_attendance(
             })?;
         }
     }
-    let summary = format!("Явка на заседании {}: присутствуют {present} из {}", m.held_on, members.len());
+    let summary = format!("Явка на заседании {}: присутствуют {present} из {}", iso_date(m.held_on), members.len());
     let marks_json: Vec<serde_json::Value> =
         marks.iter().map(|(t, s)| serde_json::json!({"teacher_id": t, "status": s.code()})).collect();
     let new = serde_json::json!({"present": present, "members": members.len(), "marks": marks_json});
     audit::record(conn, actor, a.scope(), "meeting", Some(m.id), "update", &summary, None, Some(&new)).await
+}
+
+/// What the first signature fixed in the minutes (all None before it).
+#[derive(FromRow)]
+struct Fixed {
+    members_total: Option<i64>,
+    present: Option<i64>,
+    #[sqlx(try_from = "OptText")]
+    quorum: Option<StoredQuorum>,
+}
+
+/// The quorum as the minutes keep it (JSON of [`Quorum`]).
+struct StoredQuorum(Quorum);
+
+impl TryFrom<OptText> for Option<StoredQuorum> {
+    type Error = Undecodable;
+    fn try_from(raw: OptText) -> std::result::Result<Self, Undecodable> {
+        raw.0
+            .map(|q| {
+                serde_json::from_str(&q)
+                    .map(StoredQuorum)
+                    .map_err(|_| Undecodable { expected: "quorum (JSON)", value: q })
+            })
+            .transpose()
+    }
 }
 
 /// The members on the date, those present and the quorum by the profile's rule (fixed once signed).
@@ -447,23 +485,22 @@ pub async fn quorum_of(
     settings: &ProfileSettings,
 ) -> Result<(usize, usize, Quorum)> {
     if let Some(id) = m.minutes_id {
-        let fixed: Option<(Option<i64>, Option<i64>, Option<String>)> =
-            sqlx::query_as("SELECT members_total, present, quorum FROM minutes WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        if let Some((Some(members), Some(present), Some(q))) = fixed
-            && let Ok(q) = serde_json::from_str::<Quorum>(&q)
+        let fixed: Option<Fixed> = sqlx::query_as("SELECT members_total, present, quorum FROM minutes WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if let Some(Fixed { members_total: Some(members), present: Some(present), quorum: Some(StoredQuorum(q)) }) =
+            fixed
         {
             return Ok((members as usize, present as usize, q));
         }
     }
     let roster = roster(conn, m).await?;
-    let present = roster.iter().filter(|r| r.attendance() == Some(Attendance::Present)).count();
+    let present = roster.iter().filter(|r| r.status == Some(Attendance::Present)).count();
     Ok((roster.len(), present, quorum(settings.quorum.value, roster.len(), present)))
 }
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Guest {
     pub id: i64,
     pub name: String,
@@ -544,7 +581,7 @@ pub async fn remove_guest(
 }
 
 /// An agenda item with its decision; `outcome` is computed while the minutes are a draft.
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct AgendaItem {
     pub id: i64,
     pub position: i64,
@@ -556,8 +593,9 @@ pub struct AgendaItem {
     pub votes_for: Option<i64>,
     pub votes_against: Option<i64>,
     pub votes_abstained: Option<i64>,
-    /// adopted | not_adopted | invalid (None: no vote)
-    pub outcome: Option<String>,
+    /// None: no vote.
+    #[sqlx(try_from = "OptText")]
+    pub outcome: Option<Outcome>,
     /// Raised by every save of the item: send it back with an edit (an older one gets 409).
     pub version: i64,
 }
@@ -572,7 +610,7 @@ impl AgendaItem {
         })
     }
     pub fn outcome_label(&self) -> Option<&'static str> {
-        self.outcome.as_deref().and_then(Outcome::from_code).map(Outcome::label_ru)
+        self.outcome.map(Outcome::label_ru)
     }
 }
 
@@ -589,10 +627,7 @@ pub async fn agenda(conn: &mut AnyConnection, m: &Meeting, settings: &ProfileSet
     if !locked(conn, m.id).await? {
         let (_, present, q) = quorum_of(conn, m, settings).await?;
         for r in &mut rows {
-            r.outcome = r
-                .votes()
-                .and_then(|v| decide(settings.majority.value, q, present, v).ok())
-                .map(|o| o.code().to_owned());
+            r.outcome = r.votes().and_then(|v| decide(settings.majority.value, q, present, v).ok());
         }
     }
     Ok(rows)
@@ -601,7 +636,7 @@ pub async fn agenda(conn: &mut AnyConnection, m: &Meeting, settings: &ProfileSet
 async fn check_votes(conn: &mut AnyConnection, m: &Meeting, settings: &ProfileSettings, d: &AgendaData) -> Result<()> {
     if let Some(v) = d.votes {
         let (_, present, q) = quorum_of(conn, m, settings).await?;
-        if m.status != "held" {
+        if !m.is_held() {
             return Err(StoreError::invalid("votes_for", "Голоса вносят после того, как отмечена явка"));
         }
         decide(settings.majority.value, q, present, v).map_err(|e| StoreError::invalid("votes_for", e.0))?;
@@ -636,7 +671,7 @@ pub async fn add_agenda(
     .fetch_one(&mut *conn)
     .await?;
     let new = serde_json::to_value(d).ok();
-    let summary = format!("В повестку заседания {} внесено: «{}»", m.held_on, d.topic);
+    let summary = format!("В повестку заседания {} внесено: «{}»", iso_date(m.held_on), d.topic);
     audit::record(conn, actor, a.scope(), "meeting_agenda", Some(id), "create", &summary, None, new.as_ref()).await?;
     Ok(id)
 }
@@ -684,7 +719,7 @@ pub async fn update_agenda(
     .await?;
     changed.ok_or(StoreError::NotFound)?;
     let new = serde_json::to_value(d).ok();
-    let summary = format!("Изменён вопрос повестки заседания {}: «{}»", m.held_on, d.topic);
+    let summary = format!("Изменён вопрос повестки заседания {}: «{}»", iso_date(m.held_on), d.topic);
     audit::record(conn, actor, a.scope(), "meeting_agenda", Some(id), "update", &summary, None, new.as_ref()).await
 }
 
@@ -710,31 +745,58 @@ pub async fn remove_agenda(
         return Err(StoreError::Conflict("По этому вопросу есть поручения: сначала удалите их или перенесите".into()));
     }
     sqlx::query("DELETE FROM meeting_agenda WHERE id = $1").bind(id).execute(&mut *conn).await?;
-    let summary = format!("Из повестки заседания {} исключено: «{topic}»", m.held_on);
+    let summary = format!("Из повестки заседания {} исключено: «{topic}»", iso_date(m.held_on));
     audit::record(conn, actor, a.scope(), "meeting_agenda", Some(id), "delete", &summary, None, None).await
 }
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Minutes {
     pub id: i64,
     pub meeting_id: i64,
     pub association_id: i64,
     pub year: i64,
     pub number: i64,
-    /// draft | signed
-    pub status: String,
-    /// JSON list of the signatory roles required.
-    pub signatories: String,
+    #[sqlx(try_from = "Text")]
+    pub status: MinutesStatus,
+    /// The signatory roles required, fixed when the minutes were drafted (stored, and recorded in
+    /// the audit trail, as a JSON list of codes).
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "signatories_json")]
+    pub signatories: Signatories,
     pub drafted_at: String,
     pub signed_at: Option<String>,
 }
 
+/// The signatory roles of minutes, as stored: a JSON list of codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signatories(pub Vec<Signatory>);
+
+impl Signatories {
+    /// The stored text: `["chair","secretary"]`.
+    pub fn json(&self) -> String {
+        serde_json::to_string(&self.0).unwrap_or_default()
+    }
+}
+
+impl TryFrom<Text> for Signatories {
+    type Error = Undecodable;
+    fn try_from(raw: Text) -> std::result::Result<Self, Undecodable> {
+        serde_json::from_str(&raw.0)
+            .map(Signatories)
+            .map_err(|_| Undecodable { expected: "list of signatories (JSON)", value: raw.0 })
+    }
+}
+
+fn signatories_json<S: serde::Serializer>(s: &Signatories, out: S) -> std::result::Result<S::Ok, S::Error> {
+    out.serialize_str(&s.json())
+}
+
 impl Minutes {
-    pub fn required(&self) -> Vec<Signatory> {
-        serde_json::from_str(&self.signatories).unwrap_or_default()
+    pub fn required(&self) -> &[Signatory] {
+        &self.signatories.0
     }
     pub fn signed(&self) -> bool {
-        self.status == "signed"
+        self.status == MinutesStatus::Signed
     }
 }
 
@@ -760,7 +822,7 @@ pub async fn draft_minutes(
     if m.minutes_id.is_some() {
         return Err(StoreError::Conflict("Протокол этого заседания уже составлен".into()));
     }
-    if m.status != "held" {
+    if !m.is_held() {
         return Err(StoreError::invalid("attendance", "Протокол составляют после заседания: сначала отметьте явку"));
     }
     let topics: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_agenda WHERE meeting_id = $1")
@@ -778,8 +840,7 @@ pub async fn draft_minutes(
         .await?;
     let existing: Vec<(i32, u32)> = existing.iter().map(|n| (m.year as i32, *n as u32)).collect();
     let number = next_minutes_number(&existing, m.year as i32);
-    let signatories = serde_json::to_string(&required_signatories(&settings.minutes_signatories.value))
-        .map_err(|e| StoreError::Other(e.to_string()))?;
+    let signatories = Signatories(required_signatories(&settings.minutes_signatories.value)).json();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO minutes (meeting_id, association_id, year, number, signatories, drafted_by, drafted_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -795,24 +856,19 @@ pub async fn draft_minutes(
     .await
     .map_err(crate::unique("Протокол только что составили; обновите страницу"))?;
     let n = minutes(conn, id).await?;
-    let summary = format!("Составлен проект протокола № {number} заседания {}", m.held_on);
+    let summary = format!("Составлен проект протокола № {number} заседания {}", iso_date(m.held_on));
     audit::record_change(conn, actor, a.scope(), "minutes", id, "create", &summary, None, &n).await?;
     Ok(n)
 }
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Signature {
     pub id: i64,
-    pub role: String,
+    #[sqlx(try_from = "Text")]
+    pub role: Signatory,
     pub user_id: i64,
     pub name: String,
     pub at: String,
-}
-
-impl Signature {
-    pub fn role_label(&self) -> &'static str {
-        Signatory::from_code(&self.role).map_or("?", |s| s.label_ru())
-    }
 }
 
 pub async fn signatures(conn: &mut AnyConnection, minutes_id: i64) -> Result<Vec<Signature>> {
@@ -820,6 +876,13 @@ pub async fn signatures(conn: &mut AnyConnection, minutes_id: i64) -> Result<Vec
         .bind(minutes_id)
         .fetch_all(&mut *conn)
         .await?)
+}
+
+/// One member's mark on the attendance sheet.
+#[derive(FromRow)]
+struct AttendanceMark {
+    #[sqlx(try_from = "Text")]
+    status: Attendance,
 }
 
 /// The chair and the secretary named for the meeting whose signatures `required` asks for and who
@@ -835,13 +898,13 @@ pub async fn absent_signers(
         (Signatory::Secretary, m.secretary_teacher_id, &m.secretary_name, "Секретарь"),
     ] {
         let Some(t) = teacher.filter(|_| required.contains(&role)) else { continue };
-        let status: Option<String> =
-            sqlx::query_scalar("SELECT status FROM meeting_attendance WHERE meeting_id = $1 AND teacher_id = $2")
+        let status: Option<AttendanceMark> =
+            sqlx::query_as("SELECT status FROM meeting_attendance WHERE meeting_id = $1 AND teacher_id = $2")
                 .bind(m.id)
                 .bind(t)
                 .fetch_optional(&mut *conn)
                 .await?;
-        if status.is_some_and(|s| s != Attendance::Present.code()) {
+        if status.is_some_and(|s| s.status != Attendance::Present) {
             out.push((what, name.clone().unwrap_or_default()));
         }
     }
@@ -877,19 +940,19 @@ pub async fn sign(
     let m = &lock(conn, m.id).await?;
     let minutes_id = m.minutes_id.ok_or_else(|| StoreError::Conflict("Протокол ещё не составлен".into()))?;
     let n = minutes(conn, minutes_id).await?;
-    let required = n.required();
+    let required = n.required().to_vec();
     if !required.contains(&role) {
         return Err(StoreError::invalid("role", format!("По положению протокол подписывает: {}", labels(&required))));
     }
     let user_id = actor.user_id.ok_or_else(|| StoreError::invalid("role", "Подписать может только пользователь"))?;
     let done = signatures(conn, n.id).await?;
-    if let Some(s) = done.iter().find(|s| s.role == role.code()) {
+    if let Some(s) = done.iter().find(|s| s.role == role) {
         return Err(StoreError::Conflict(format!("Протокол уже подписан: {} — {}", role.label_ru(), s.name)));
     }
     if let Some(s) = done.iter().find(|s| s.user_id == user_id) {
         return Err(StoreError::Conflict(format!(
             "Протокол подписывают разные люди: вы уже подписали его как {}",
-            s.role_label()
+            s.role.label_ru()
         )));
     }
     // The chair and the secretary named for this meeting sign themselves.
@@ -937,7 +1000,7 @@ pub async fn sign(
         }
         for r in rows {
             sqlx::query("UPDATE meeting_agenda SET outcome = $1 WHERE id = $2")
-                .bind(r.outcome)
+                .bind(r.outcome.map(Outcome::code))
                 .bind(r.id)
                 .execute(&mut *conn)
                 .await?;
@@ -961,15 +1024,16 @@ pub async fn sign(
         .await
         .map_err(crate::unique("Протокол уже подписан в этой роли; обновите страницу"))?;
     let signed = signatures(conn, n.id).await?;
-    let all = required.iter().all(|r| signed.iter().any(|s| s.role == r.code()));
+    let all = required.iter().all(|r| signed.iter().any(|s| s.role == *r));
     if all {
-        sqlx::query("UPDATE minutes SET status = 'signed', signed_at = $1 WHERE id = $2")
+        sqlx::query("UPDATE minutes SET status = $1, signed_at = $2 WHERE id = $3")
+            .bind(MinutesStatus::Signed.code())
             .bind(&t)
             .bind(n.id)
             .execute(&mut *conn)
             .await?;
-        let title = format!("Опубликован протокол № {} заседания «{}» {}", n.number, a.name, ru(&m.held_on));
-        notify_members(conn, a.id, &m.held_on, "minutes_published", &title, m.id).await?;
+        let title = format!("Опубликован протокол № {} заседания «{}» {}", n.number, a.name, ru_date(m.held_on));
+        notify_members(conn, a.id, m.held_on, NotificationKind::MinutesPublished, &title, m.id).await?;
         if let Some(item) = m.plan_item_id {
             // The plan item the meeting carried out is done, with the meeting as its evidence.
             let done: Option<i64> = sqlx::query_scalar(
@@ -1001,11 +1065,7 @@ fn labels(roles: &[Signatory]) -> String {
     roles.iter().map(|r| r.label_ru()).collect::<Vec<_>>().join(" и ")
 }
 
-fn ru(iso: &str) -> String {
-    metoda_domain::values::stored_date(iso).map_or_else(|| iso.to_owned(), metoda_domain::values::ru_date)
-}
-
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Addendum {
     pub id: i64,
     pub text: String,
@@ -1054,25 +1114,29 @@ pub async fn add_addendum(
 }
 
 /// A task decided at a meeting.
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct ActionItem {
     pub id: i64,
     pub meeting_id: i64,
     pub association_id: i64,
     pub association_name: String,
-    pub held_on: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(with = "iso_serde")]
+    pub held_on: Date,
     pub agenda_id: Option<i64>,
     pub title: String,
     pub owner_teacher_id: i64,
     pub owner_name: String,
-    pub due_on: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(with = "iso_serde")]
+    pub due_on: Date,
     pub closed_at: Option<String>,
     pub closed_by_name: Option<String>,
 }
 
 impl ActionItem {
     pub fn overdue(&self, today: Date) -> bool {
-        self.closed_at.is_none() && self.due_on < iso_date(today)
+        self.closed_at.is_none() && self.due_on < today
     }
 }
 
@@ -1140,7 +1204,7 @@ pub async fn add_action(
     }
     e.finish(|| ()).map_err(StoreError::Invalid)?;
     let (title, due, owner) = (title.unwrap_or_default(), due.unwrap_or(Date::MIN), owner_teacher_id.unwrap_or(0));
-    let members = member_ids_on(conn, a.id, &m.held_on).await?;
+    let members = member_ids_on(conn, a.id, m.held_on).await?;
     if !members.contains(&owner) {
         return Err(StoreError::invalid("owner_teacher_id", "Ответственный: не член объединения на дату заседания"));
     }
@@ -1154,10 +1218,10 @@ pub async fn add_action(
             return Err(StoreError::invalid("agenda_id", "Такого вопроса нет в повестке"));
         }
     }
-    if m.date().is_some_and(|d| due < d) {
+    if due < m.held_on {
         return Err(StoreError::invalid("due_on", "Срок исполнения: не раньше дня заседания"));
     }
-    if m.status != "held" {
+    if !m.is_held() {
         return Err(StoreError::Conflict("Поручения записывают по решениям проведённого заседания".into()));
     }
     let id: i64 = sqlx::query_scalar(
@@ -1179,13 +1243,13 @@ pub async fn add_action(
         notify(
             conn,
             u,
-            "action_assigned",
-            &format!("Поручение до {}: {title}", ru(&x.due_on)),
+            NotificationKind::ActionAssigned,
+            &format!("Поручение до {}: {title}", ru_date(x.due_on)),
             Some(&format!("/meetings/{}", m.id)),
         )
         .await?;
     }
-    let summary = format!("Поручение «{title}» — {}, до {}", x.owner_name, x.due_on);
+    let summary = format!("Поручение «{title}» — {}, до {}", x.owner_name, iso_date(x.due_on));
     audit::record_change(conn, actor, a.scope(), "action_item", id, "create", &summary, None, &x).await?;
     Ok(x)
 }
@@ -1208,10 +1272,11 @@ pub async fn close_action(conn: &mut AnyConnection, actor: &Actor, a: &Associati
     Ok(new)
 }
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Notification {
     pub id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "Text")]
+    pub kind: NotificationKind,
     pub title: String,
     pub link: Option<String>,
     pub created_at: String,
@@ -1219,10 +1284,16 @@ pub struct Notification {
 }
 
 /// Records an in-app notification (an e-mail sender picks up those with `emailed_at` unset).
-pub async fn notify(conn: &mut AnyConnection, user_id: i64, kind: &str, title: &str, link: Option<&str>) -> Result<()> {
+pub async fn notify(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    kind: NotificationKind,
+    title: &str,
+    link: Option<&str>,
+) -> Result<()> {
     sqlx::query("INSERT INTO notifications (user_id, kind, title, link, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(user_id)
-        .bind(kind)
+        .bind(kind.code())
         .bind(title)
         .bind(link)
         .bind(now())
@@ -1234,8 +1305,8 @@ pub async fn notify(conn: &mut AnyConnection, user_id: i64, kind: &str, title: &
 async fn notify_members(
     conn: &mut AnyConnection,
     association_id: i64,
-    on: &str,
-    kind: &str,
+    on: Date,
+    kind: NotificationKind,
     title: &str,
     meeting_id: i64,
 ) -> Result<()> {
@@ -1245,7 +1316,7 @@ async fn notify_members(
             AND (am.left_on IS NULL OR am.left_on > $2)",
     )
     .bind(association_id)
-    .bind(on)
+    .bind(iso_date(on))
     .fetch_all(&mut *conn)
     .await?;
     let link = format!("/meetings/{meeting_id}");
@@ -1287,7 +1358,26 @@ pub async fn mark_read(conn: &mut AnyConnection, user_id: i64, id: Option<i64>) 
 }
 
 /// A meeting's date and status, its minutes' status, fixed quorum and attendance.
-type MeetingState = (String, String, Option<String>, Option<String>, Option<i64>);
+#[derive(FromRow)]
+struct MeetingState {
+    #[sqlx(try_from = "Text")]
+    held_on: Date,
+    #[sqlx(try_from = "Text")]
+    status: MeetingStatus,
+    #[sqlx(try_from = "OptText")]
+    minutes_status: Option<MinutesStatus>,
+    #[sqlx(try_from = "OptText")]
+    quorum: Option<StoredQuorum>,
+    present: Option<i64>,
+}
+
+/// A [`MeetingState`] with the meeting's association.
+#[derive(FromRow)]
+struct AssociationMeetingState {
+    association_id: i64,
+    #[sqlx(flatten)]
+    state: MeetingState,
+}
 
 /// The authority's control of one association and plan year, as of `today`.
 pub async fn compliance(
@@ -1298,11 +1388,13 @@ pub async fn compliance(
     today: Date,
 ) -> Result<Compliance> {
     let rows: Vec<MeetingState> = sqlx::query_as(
-        "SELECT m.held_on, m.status, n.status, n.quorum, n.present FROM meetings m LEFT JOIN minutes n ON n.meeting_id = m.id
-         WHERE m.association_id = $1 AND m.year = $2 AND m.status <> 'cancelled'",
+        "SELECT m.held_on, m.status, n.status AS minutes_status, n.quorum, n.present
+         FROM meetings m LEFT JOIN minutes n ON n.meeting_id = m.id
+         WHERE m.association_id = $1 AND m.year = $2 AND m.status <> $3",
     )
     .bind(association_id)
     .bind(i64::from(year))
+    .bind(MeetingStatus::Cancelled.code())
     .fetch_all(&mut *conn)
     .await?;
     Ok(tally(&rows, settings, year, today))
@@ -1318,21 +1410,20 @@ pub async fn compliance_of_municipality(
     year: i32,
     today: Date,
 ) -> Result<std::collections::HashMap<i64, Compliance>> {
-    // association, then a [`MeetingState`]
-    type Row = (i64, String, String, Option<String>, Option<String>, Option<i64>);
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT m.association_id, m.held_on, m.status, n.status, n.quorum, n.present
+    let rows: Vec<AssociationMeetingState> = sqlx::query_as(
+        "SELECT m.association_id, m.held_on, m.status, n.status AS minutes_status, n.quorum, n.present
          FROM meetings m LEFT JOIN minutes n ON n.meeting_id = m.id
          WHERE m.association_id IN (SELECT id FROM associations WHERE municipality_id = $1)
-           AND m.year = $2 AND m.status <> 'cancelled'",
+           AND m.year = $2 AND m.status <> $3",
     )
     .bind(municipality_id)
     .bind(i64::from(year))
+    .bind(MeetingStatus::Cancelled.code())
     .fetch_all(&mut *conn)
     .await?;
     let mut by: std::collections::HashMap<i64, Vec<MeetingState>> = std::collections::HashMap::new();
-    for (association_id, held_on, status, minutes, quorum, present) in rows {
-        by.entry(association_id).or_default().push((held_on, status, minutes, quorum, present));
+    for r in rows {
+        by.entry(r.association_id).or_default().push(r.state);
     }
     Ok(by.into_iter().map(|(a, rows)| (a, tally(&rows, settings, year, today))).collect())
 }
@@ -1344,8 +1435,7 @@ pub fn compliance_without_meetings(settings: &ProfileSettings, year: i32, today:
 
 /// Counts a year's meetings (held on, status, minutes' status, quorum, present) against the minimum.
 fn tally(rows: &[MeetingState], settings: &ProfileSettings, year: i32, today: Date) -> Compliance {
-    let today_iso = iso_date(today);
-    let overdue_before = iso_date(today - time::Duration::days(MINUTES_SIGN_DAYS));
+    let overdue_before = today - time::Duration::days(MINUTES_SIGN_DAYS);
     let mut c = Compliance {
         minimum: settings.min_meetings_per_year.value,
         valid_meetings: 0,
@@ -1353,18 +1443,19 @@ fn tally(rows: &[MeetingState], settings: &ProfileSettings, year: i32, today: Da
         days_left: 0,
         overdue_minutes: 0,
     };
-    for (held_on, status, minutes_status, q, present) in rows {
-        let held = status == "held";
-        let signed = minutes_status.as_deref() == Some("signed");
-        let q = q.as_deref().and_then(|q| serde_json::from_str::<Quorum>(q).ok()).unwrap_or(Quorum::NotRequired);
-        if counts_for_minimum(held, signed, present.unwrap_or(0).max(0) as usize, q) {
+    for r in rows {
+        let held = r.status == MeetingStatus::Held;
+        let signed = r.minutes_status == Some(MinutesStatus::Signed);
+        // no quorum fixed: the minutes are not signed yet (and do not count)
+        let q = r.quorum.as_ref().map_or(Quorum::NotRequired, |q| q.0);
+        if counts_for_minimum(held, signed, r.present.unwrap_or(0).max(0) as usize, q) {
             c.valid_meetings += 1;
         }
-        if status == "planned" && *held_on >= today_iso {
+        if r.status == MeetingStatus::Planned && r.held_on >= today {
             c.planned_ahead += 1;
         }
         // past its date and still not recorded, or its minutes not signed
-        if !signed && *held_on < overdue_before {
+        if !signed && r.held_on < overdue_before {
             c.overdue_minutes += 1;
         }
     }

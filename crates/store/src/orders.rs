@@ -2,27 +2,33 @@
 //! an association, appointing an officer, fixing the yearly composition, liquidating — in the
 //! same transaction: the order and its effect exist together or not at all.
 
-use metoda_domain::orders::{Effect, OfficerRole, OrderData};
+use metoda_domain::access::Role;
+use metoda_domain::orders::{Effect, OfficerRole, OrderData, OrderKind, may_be_curator};
 use metoda_domain::profile::ProfileSettings;
 use metoda_domain::teachers::check_min_members;
-use metoda_domain::values::iso_date;
+use metoda_domain::values::{iso_date, iso_serde};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
+use time::Date;
 
 use crate::associations;
 use crate::audit;
+use crate::column::{OptText, Text};
 use crate::municipalities::Municipality;
 use crate::{Actor, Result, StoreError, now};
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Order {
     pub id: i64,
     pub municipality_id: i64,
     pub region_id: i64,
     pub number: String,
-    pub order_date: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(with = "iso_serde")]
+    pub order_date: Date,
     pub year: i64,
-    pub kind: String,
+    #[sqlx(try_from = "Text")]
+    pub kind: OrderKind,
     pub title: String,
     pub body: Option<String>,
     pub signed_by: Option<String>,
@@ -62,13 +68,15 @@ pub async fn list(
 }
 
 /// A row of a fixed yearly composition.
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct SnapshotRow {
     pub teacher_id: i64,
     pub full_name: String,
     pub organization_name: String,
     pub position: String,
-    pub role: Option<String>,
+    /// The officer's role the teacher held when the composition was fixed (None: a member).
+    #[sqlx(try_from = "OptText")]
+    pub role: Option<OfficerRole>,
 }
 
 pub async fn snapshot(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<SnapshotRow>> {
@@ -79,6 +87,13 @@ pub async fn snapshot(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<Sna
     .bind(order_id)
     .fetch_all(&mut *conn)
     .await?)
+}
+
+/// A role a user holds in a municipality.
+#[derive(FromRow)]
+struct GrantedRole {
+    #[sqlx(try_from = "Text")]
+    role: Role,
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> StoreError {
@@ -234,15 +249,14 @@ pub async fn register(
                 }
             }
             if let Some(uid) = user_id {
-                let ok: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM role_grants WHERE user_id = $1 AND municipality_id = $2
-                       AND role IN ('authority_head', 'authority_specialist', 'cabinet_head') AND association_id IS NULL",
+                let roles: Vec<GrantedRole> = sqlx::query_as(
+                    "SELECT role FROM role_grants WHERE user_id = $1 AND municipality_id = $2 AND association_id IS NULL",
                 )
                 .bind(uid)
                 .bind(m.id)
-                .fetch_one(&mut *conn)
+                .fetch_all(&mut *conn)
                 .await?;
-                if ok == 0 {
+                if !roles.iter().any(|g| may_be_curator(g.role)) {
                     return Err(invalid(
                         "officer_user_id",
                         "Куратором назначают специалиста органа управления образованием этого муниципалитета",

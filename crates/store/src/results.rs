@@ -32,7 +32,7 @@ use crate::audit::{self, Scope};
 use crate::{Actor, Among, Result, StoreError, now};
 
 /// The owner of a result's scans in `attachments`.
-pub const OWNER: &str = "result";
+pub const OWNER: metoda_domain::files::AttachmentOwner = metoda_domain::files::AttachmentOwner::Result;
 
 /// A teacher of a result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow, utoipa::ToSchema)]
@@ -619,7 +619,18 @@ pub async fn attach_scan(
     } else {
         title.trim()
     };
-    attachments::add(conn, actor, scope, OWNER, r.id, "scan", Some(r.year), title, content).await
+    attachments::add(
+        conn,
+        actor,
+        scope,
+        OWNER,
+        r.id,
+        metoda_domain::files::AttachmentKind::Scan,
+        Some(r.year),
+        title,
+        content,
+    )
+    .await
 }
 
 async fn decide(

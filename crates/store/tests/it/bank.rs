@@ -198,7 +198,7 @@ async fn orders_create_associations_appoint_officers_and_fix_the_composition() {
     let snap = orders::snapshot(&mut c, comp.id).await.unwrap();
     assert_eq!(snap.len(), 4);
     assert!(snap.iter().any(|s| s.teacher_id == ids[3]));
-    assert!(snap.iter().any(|s| s.role.as_deref() == Some("secretary")));
+    assert!(snap.iter().any(|s| s.role == Some(OfficerRole::Secretary)));
     // Members on a date.
     assert_eq!(associations::members(&mut c, aid, Some("2026-09-15")).await.unwrap().len(), 4);
     assert_eq!(associations::members(&mut c, aid, Some("2026-10-20")).await.unwrap().len(), 4);
@@ -414,7 +414,9 @@ async fn a_plan_goes_along_the_profile_path_and_changes_after_approval_only_by_a
 
 #[tokio::test]
 async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_corrected_by_addendum() {
-    use metoda_domain::meetings::{AgendaInput, Attendance, MeetingInput, Quorum};
+    use metoda_domain::meetings::{
+        AgendaInput, Attendance, MeetingInput, MeetingStatus, MinutesStatus, Outcome, Quorum,
+    };
     use metoda_domain::profile::Signatory;
     use metoda_store::meetings;
     let f = fixture().await;
@@ -470,7 +472,7 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
         .parse()
         .unwrap();
     let m1 = meetings::create(&mut c, &actor(), &a, &s004, &d).await.unwrap();
-    assert_eq!((m1.status.as_str(), m1.year), ("planned", 2026));
+    assert_eq!((m1.status, m1.year), (MeetingStatus::Planned, 2026));
     let notes = meetings::notifications(&mut c, u.id, 10).await.unwrap();
     assert!(notes[0].title.starts_with("Запланировано: Заседание «ММО учителей химии» 20.09.2026"), "{notes:?}");
     let roster = meetings::roster(&mut c, &m1).await.unwrap();
@@ -514,7 +516,7 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
         .unwrap_err();
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].message.contains("больше")), "{e:?}");
     let ag = meetings::agenda(&mut c, &m1, &s004).await.unwrap();
-    assert_eq!(ag[0].outcome.as_deref(), Some("invalid"), "without a quorum decisions are not valid");
+    assert_eq!(ag[0].outcome, Some(Outcome::Invalid), "without a quorum decisions are not valid");
 
     // A meeting with quorum: 6 of 10; a tie is not adopted.
     let m2 = hold(&mut c, &a, &s004, date!(2026 - 10 - 15), 7, TODAY).await;
@@ -524,8 +526,8 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
         meetings::add_agenda(&mut c, &actor(), &a, &m2, &s004, &vote("О семинаре", "4", "2", "1")).await.unwrap();
     meetings::add_agenda(&mut c, &actor(), &a, &m2, &s004, &vote("О конкурсе", "3", "3", "1")).await.unwrap();
     let ag = meetings::agenda(&mut c, &m2, &s004).await.unwrap();
-    let outcomes: Vec<_> = ag.iter().map(|i| i.outcome.clone().unwrap()).collect();
-    assert_eq!(outcomes, ["adopted", "not_adopted"]);
+    let outcomes: Vec<_> = ag.iter().map(|i| i.outcome.unwrap()).collect();
+    assert_eq!(outcomes, [Outcome::Adopted, Outcome::NotAdopted]);
 
     // Minutes are numbered within the year, in the order they are drafted.
     let m1 = meetings::get(&mut c, m1.id).await.unwrap();
@@ -549,7 +551,7 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
     let e = meetings::sign(&mut c, &head_actor, &a, &m2, &s004, Signatory::Head, "Педагог0 А. И.").await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].message.contains("председатель и секретарь")), "{e:?}");
     let n = meetings::sign(&mut c, &head_actor, &a, &m2, &s004, Signatory::Chair, "Педагог0 А. И.").await.unwrap();
-    assert_eq!(n.status, "draft", "the secretary has not signed yet");
+    assert_eq!(n.status, MinutesStatus::Draft, "the secretary has not signed yet");
     let e = meetings::update_agenda(&mut c, &actor(), &a, &m2, &s004, first, &vote("О семинаре", "7", "0", "0"), None)
         .await
         .unwrap_err();
@@ -579,7 +581,7 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
     .unwrap();
     let sec_actor = Actor { user_id: Some(sec.id), login: "sec".into(), ip: None };
     let n = meetings::sign(&mut c, &sec_actor, &a, &m2, &s004, Signatory::Secretary, "Педагог1 А. И.").await.unwrap();
-    assert_eq!(n.status, "signed");
+    assert_eq!(n.status, MinutesStatus::Signed);
     assert!(n.signed_at.is_some());
     let e = meetings::sign(&mut c, &sec_actor, &a, &m2, &s004, Signatory::Secretary, "x").await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
@@ -589,7 +591,7 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
     // and a changed attendance cannot either.
     let s000 = profiles::by_code(&mut c, "seed-000").await.unwrap().settings().unwrap();
     let ag = meetings::agenda(&mut c, &m2, &s000).await.unwrap();
-    assert_eq!(ag[1].outcome.as_deref(), Some("not_adopted"));
+    assert_eq!(ag[1].outcome, Some(Outcome::NotAdopted));
     let (_, _, q) = meetings::quorum_of(&mut c, &m2, &s000).await.unwrap();
     assert_eq!(q, Quorum::Reached { present: 7, members: 11 }, "the quorum fixed at signing");
     let d = meetings::add_addendum(&mut c, &actor(), &a, &m2, "В п. 1 читать «семинар-практикум»").await.unwrap();

@@ -364,7 +364,7 @@ async fn a_curator_confirms_or_rejects_and_an_edit_sends_the_result_back_to_pend
     let e = results::confirm(&mut c, &f.curator, &r, None).await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].field == "scan"), "{e:?}");
     scan(&mut c, &r).await;
-    assert_eq!(results::scans(&mut c, r.id).await.unwrap()[0].owner, "result");
+    assert_eq!(results::scans(&mut c, r.id).await.unwrap()[0].owner.code(), "result");
     let ok = results::confirm(&mut c, &f.curator, &r, Some("  ")).await.unwrap();
     assert_eq!(ok.status, "confirmed");
     assert!(ok.is_confirmed());

@@ -263,9 +263,9 @@ async fn export_then_import_gives_the_same_data() {
             &mut c,
             &actor(),
             scope,
-            "association",
+            metoda_domain::files::AttachmentOwner::Association,
             loaded.association_id,
-            "minutes",
+            metoda_domain::files::AttachmentKind::Document(metoda_domain::profile::RequiredDocument::Minutes),
             Some(2026),
             "Протокол № 1",
             content,
@@ -281,7 +281,14 @@ async fn export_then_import_gives_the_same_data() {
     assert_eq!(a["tables"], b["tables"]);
     {
         let mut c = dst.db.conn().await.unwrap();
-        let list = metoda_store::attachments::list(&mut c, "association", loaded.association_id, None).await.unwrap();
+        let list = metoda_store::attachments::list(
+            &mut c,
+            metoda_domain::files::AttachmentOwner::Association,
+            loaded.association_id,
+            None,
+        )
+        .await
+        .unwrap();
         assert_eq!(metoda_store::attachments::content(&mut c, list[0].id).await.unwrap().unwrap(), bytes);
     }
     // A second import is refused: the database is no longer empty.

@@ -13,6 +13,7 @@ use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource, TeacherScope};
 use metoda_domain::documents::{self, DocumentState, Facts};
+use metoda_domain::files::{AttachmentKind, AttachmentOwner};
 use metoda_domain::profile::ProfileSettings;
 use metoda_domain::teachers::AcademicYear;
 use metoda_domain::values;
@@ -286,9 +287,13 @@ async fn view_with(
     } else {
         vec![]
     };
-    let uploads =
-        metoda_store::attachments::list(&mut c, "association", id, Some(i64::from(AcademicYear::containing(today).0)))
-            .await?;
+    let uploads = metoda_store::attachments::list(
+        &mut c,
+        AttachmentOwner::Association,
+        id,
+        Some(i64::from(AcademicYear::containing(today).0)),
+    )
+    .await?;
     drop(c);
     let documents = register_of(state, &a, settings.as_ref()).await?;
     let plans = crate::features::plans::section(state, me, &a, settings.as_ref()).await?;
@@ -765,9 +770,9 @@ async fn document_submit(
             &mut tx,
             &ctx.actor(),
             a.scope(),
-            "association",
+            AttachmentOwner::Association,
             a.id,
-            kind.code(),
+            AttachmentKind::Document(*kind),
             year,
             &title,
             content,

@@ -1,5 +1,5 @@
 //! Downloading attached files: who may read the owner (the association, the order) may read its
-//! files. Links redirect to their address.
+//! files. Links redirect to their address. Also the JSON of an attachment, as the API sends it.
 
 use axum::Router;
 use axum::extract::State;
@@ -7,7 +7,9 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use metoda_domain::access::{Action, Resource};
+use metoda_domain::files::AttachmentOwner;
 use metoda_store::{associations, attachments, orders};
+use serde::Serialize;
 
 use crate::AppState;
 use crate::auth::Me;
@@ -21,8 +23,8 @@ pub fn routes() -> Router<AppState> {
 async fn download(State(state): State<AppState>, Me(me, _): Me, Path(id): Path<i64>) -> Result<Response, AppError> {
     let mut c = state.db.conn().await?;
     let a = attachments::get(&mut c, id).await?;
-    let allowed = match a.owner.as_str() {
-        "association" => {
+    let allowed = match a.owner {
+        AttachmentOwner::Association => {
             let x = associations::get(&mut c, a.owner_id).await?;
             me.may(
                 Action::View,
@@ -33,11 +35,13 @@ async fn download(State(state): State<AppState>, Me(me, _): Me, Path(id): Path<i
                 },
             )
         }
-        "order" => {
+        AttachmentOwner::Order => {
             let o = orders::get(&mut c, a.owner_id).await?;
             me.may(Action::View, &Resource::Order { region_id: o.region_id, municipality_id: o.municipality_id })
         }
-        _ => false,
+        // A result's scan shows a student's name: it is served by its result's own route, which
+        // asks for the right to see names.
+        AttachmentOwner::Result => false,
     };
     if !allowed || a.archived_at.is_some() {
         return Err(AppError::NotFound);
@@ -66,4 +70,46 @@ async fn download(State(state): State<AppState>, Me(me, _): Me, Path(id): Path<i
         HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
     );
     Ok(r)
+}
+
+/// An attachment without its content.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Attachment {
+    pub id: i64,
+    pub municipality_id: i64,
+    /// association | order
+    pub owner: String,
+    pub owner_id: i64,
+    /// A required-document code of the profile, or `scan`.
+    pub kind: String,
+    pub year: Option<i64>,
+    pub title: String,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub size: Option<i64>,
+    pub sha256: Option<String>,
+    pub url: Option<String>,
+    pub uploaded_at: String,
+    pub archived_at: Option<String>,
+}
+
+impl From<&attachments::Attachment> for Attachment {
+    fn from(a: &attachments::Attachment) -> Self {
+        Attachment {
+            id: a.id,
+            municipality_id: a.municipality_id,
+            owner: a.owner.code().to_owned(),
+            owner_id: a.owner_id,
+            kind: a.kind.code().to_owned(),
+            year: a.year,
+            title: a.title.clone(),
+            file_name: a.file_name.clone(),
+            content_type: a.content_type.clone(),
+            size: a.size,
+            sha256: a.sha256.clone(),
+            url: a.url.clone(),
+            uploaded_at: a.uploaded_at.clone(),
+            archived_at: a.archived_at.clone(),
+        }
+    }
 }

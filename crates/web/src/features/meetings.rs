@@ -10,17 +10,25 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use metoda_domain::FieldError;
-use metoda_domain::access::{Action, Resource, signatory_roles};
-use metoda_domain::meetings::{AgendaInput, Attendance, Compliance, MeetingInput, Quorum, initials, year_of};
+use metoda_domain::access::{Action, Resource, may_sign_as, signatory_roles};
+use metoda_domain::meetings::{
+    AgendaInput, Attendance, Compliance, MeetingInput, MeetingStatus, Quorum, initials, may_close_action,
+    roles_to_sign, year_of,
+};
+use metoda_domain::orders::OfficerRole;
 use metoda_domain::profile::{ProfileSettings, Signatory};
 use metoda_domain::time::LocalZone;
-use metoda_domain::values;
+use metoda_domain::values::{iso_date, ru_date};
 use metoda_store::associations::{self, Association};
 use metoda_store::meetings::{
     self, ActionItem, Addendum, AgendaItem, Guest, Meeting, Minutes, Notification, RosterRow, Signature,
 };
 use metoda_store::{organizations, plans, profiles};
 use serde::{Deserialize, Serialize};
+
+pub mod views;
+
+use views::{Inbox, MeetingBody, MeetingList};
 
 use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
@@ -239,20 +247,23 @@ async fn sign(state: &AppState, me: &Current, ctx: &Ctx, id: i64, role: Option<&
     let n = meetings::minutes(&mut c, minutes_id).await?;
     let done = meetings::signatures(&mut c, minutes_id).await?;
     drop(c);
-    let mine = signatory_roles(&me.principal, a.id);
     let role = match role.map(str::trim).filter(|r| !r.is_empty()) {
         Some(code) => Signatory::from_code(code).ok_or_else(|| {
             AppError::Validation(vec![FieldError::new("role", "Подпись: руководитель, председатель или секретарь")])
         })?,
-        None => match n.required().iter().find(|r| mine.contains(r) && !done.iter().any(|d| d.role == r.code())) {
-            Some(r) => *r,
-            None if done.iter().any(|d| d.user_id == me.user.id) => {
-                return Err(AppError::Conflict("Вы уже подписали этот протокол".into()));
+        None => {
+            let signed: Vec<Signatory> = done.iter().map(|d| d.role).collect();
+            let mine = signatory_roles(&me.principal, a.id);
+            match roles_to_sign(n.required(), &mine, &signed).first() {
+                Some(r) => *r,
+                None if done.iter().any(|d| d.user_id == me.user.id) => {
+                    return Err(AppError::Conflict("Вы уже подписали этот протокол".into()));
+                }
+                None => return Err(AppError::Forbidden),
             }
-            None => return Err(AppError::Forbidden),
-        },
+        }
     };
-    if !mine.contains(&role) {
+    if !may_sign_as(&me.principal, a.id, role) {
         // Signing is the user's own act in the role the user holds in this association.
         return Err(AppError::Forbidden);
     }
@@ -306,8 +317,8 @@ async fn close(state: &AppState, me: &Current, ctx: &Ctx, id: i64) -> Result<Act
     let a = associations::get(&mut c, x.association_id).await?;
     let owner = metoda_store::teachers::user_of(&mut c, x.owner_teacher_id).await?;
     drop(c);
-    if owner != Some(me.user.id) {
-        require(me, Action::Update, &work(&a))?;
+    if !may_close_action(&me.principal, owner, &work(&a)) {
+        return Err(AppError::Forbidden);
     }
     writable(&a)?;
     let mut tx = state.db.begin().await?;
@@ -316,22 +327,20 @@ async fn close(state: &AppState, me: &Current, ctx: &Ctx, id: i64) -> Result<Act
     Ok(x)
 }
 
-/// Everything about a meeting, as the page and the API show it.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct MeetingBody {
+/// Everything about a meeting, as the page, the minutes' DOCX and (as [`MeetingBody`]) the API show it.
+pub struct Details {
     pub meeting: Meeting,
     /// The members on the meeting's date with their attendance.
     pub roster: Vec<RosterRow>,
     pub members: usize,
     pub present: usize,
-    #[schema(value_type = Object)]
     pub quorum: Quorum,
     pub quorum_label: String,
     pub guests: Vec<Guest>,
     pub agenda: Vec<AgendaItem>,
     pub minutes: Option<Minutes>,
-    /// The signatory roles the profile requires (codes).
-    pub required_signatures: Vec<String>,
+    /// The signatory roles the profile requires.
+    pub required_signatures: Vec<Signatory>,
     pub signatures: Vec<Signature>,
     pub addenda: Vec<Addendum>,
     pub actions: Vec<ActionItem>,
@@ -339,7 +348,7 @@ pub struct MeetingBody {
     pub locked: bool,
 }
 
-async fn body(state: &AppState, m: Meeting, s: &ProfileSettings) -> Result<MeetingBody, AppError> {
+async fn body(state: &AppState, m: Meeting, s: &ProfileSettings) -> Result<Details, AppError> {
     let mut c = state.db.conn().await?;
     let roster = meetings::roster(&mut c, &m).await?;
     let (members, present, quorum) = meetings::quorum_of(&mut c, &m, s).await?;
@@ -354,15 +363,12 @@ async fn body(state: &AppState, m: Meeting, s: &ProfileSettings) -> Result<Meeti
         None => (None, vec![], vec![]),
     };
     let required_signatures = match &minutes {
-        Some(n) => n.required(),
+        Some(n) => n.required().to_vec(),
         None => metoda_domain::meetings::required_signatories(&s.minutes_signatories.value),
-    }
-    .iter()
-    .map(|r| r.code().to_owned())
-    .collect();
+    };
     let actions = meetings::actions_of_meeting(&mut c, m.id).await?;
     let locked = meetings::locked(&mut c, m.id).await?;
-    Ok(MeetingBody {
+    Ok(Details {
         quorum_label: quorum.label_ru(),
         meeting: m,
         roster,
@@ -477,10 +483,8 @@ async fn list_with(
         // A fresh form: the current head chairs and the secretary keeps the minutes.
         for o in associations::officers(&mut c, aid).await?.into_iter().filter(|o| o.to_on.is_none()) {
             match o.role {
-                metoda_domain::orders::OfficerRole::Head if form.chair_teacher_id.is_none() => {
-                    form.chair_teacher_id = o.teacher_id
-                }
-                metoda_domain::orders::OfficerRole::Secretary if form.secretary_teacher_id.is_none() => {
+                OfficerRole::Head if form.chair_teacher_id.is_none() => form.chair_teacher_id = o.teacher_id,
+                OfficerRole::Secretary if form.secretary_teacher_id.is_none() => {
                     form.secretary_teacher_id = o.teacher_id
                 }
                 _ => {}
@@ -543,7 +547,7 @@ fn meeting_input(p: &[(String, String)]) -> MeetingInput {
 /// The meeting's details as its form shows them.
 fn input_of(m: &Meeting) -> MeetingInput {
     MeetingInput {
-        held_on: m.held_on.clone(),
+        held_on: iso_date(m.held_on),
         starts_at: m.starts_at.clone().unwrap_or_default(),
         venue_organization_id: m.venue_organization_id,
         online_url: m.online_url.clone().unwrap_or_default(),
@@ -607,7 +611,7 @@ enum Typed {
 
 /// After a stale save: beside each field of the submitted form that the record now has otherwise,
 /// its current value; the typed input gets the current version, so that saving again goes through.
-fn stale_notes(b: &MeetingBody, organizations: &[(i64, String)], typed: &mut Typed) -> Vec<FieldError> {
+fn stale_notes(b: &Details, organizations: &[(i64, String)], typed: &mut Typed) -> Vec<FieldError> {
     let m = &b.meeting;
     match typed {
         Typed::Nothing => vec![],
@@ -616,7 +620,7 @@ fn stale_notes(b: &MeetingBody, organizations: &[(i64, String)], typed: &mut Typ
                 id.and_then(|id| list.iter().find(|(i, _)| *i == id)).map(|(_, n)| n.clone())
             };
             let notes = crate::pages::current_values_as(&input_of(m), f, field_label, |field| match field {
-                "held_on" => Some(crate::pages::d(&m.held_on)),
+                "held_on" => Some(ru_date(m.held_on)),
                 "venue_organization_id" => name(m.venue_organization_id, organizations),
                 "chair_teacher_id" => m.chair_name.clone(),
                 "secretary_teacher_id" => m.secretary_name.clone(),
@@ -633,8 +637,8 @@ fn stale_notes(b: &MeetingBody, organizations: &[(i64, String)], typed: &mut Typ
             )];
             for r in &b.roster {
                 let mine = marks.iter().find(|k| k.teacher_id == r.teacher_id).map(|k| k.status.as_str());
-                if mine != r.status.as_deref() {
-                    let now = r.attendance().map_or("не отмечено", |a| a.label_ru());
+                if mine != r.status.map(Attendance::code) {
+                    let now = r.status.map_or("не отмечено", Attendance::label_ru);
                     notes.push(FieldError::new("attendance", format!("{}: сейчас в записи — {now}", r.full_name)));
                 }
             }
@@ -677,7 +681,7 @@ async fn create_submit(
 struct ViewPage {
     l: Layout,
     a: Association,
-    b: MeetingBody,
+    b: Details,
     can_edit: bool,
     /// The roles the user may sign in now (codes and labels).
     can_sign: Vec<(&'static str, &'static str)>,
@@ -689,18 +693,23 @@ struct ViewPage {
     /// An agenda item's form as typed, when a save of it was refused.
     agenda_typed: Option<(i64, AgendaInput)>,
     organizations: Vec<(i64, String)>,
+    /// Today in the municipality: the default of the task's due date (ГГГГ-ММ-ДД) and the day
+    /// tasks are overdue after.
     today: String,
+    today_on: time::Date,
     held_on: String,
     /// The profile's quorum rule (code), for the live count of the attendance form.
     quorum_rule: &'static str,
 }
 
 impl ViewPage {
-    fn marked(&self, r: &RosterRow, code: &str) -> bool {
+    /// Whether the member's radio `a` is checked: as typed after a refusal, else as entered, else
+    /// present.
+    fn marked(&self, r: &RosterRow, a: Attendance) -> bool {
         let typed = self.marks.as_ref().and_then(|m| m.iter().find(|k| k.teacher_id == r.teacher_id));
-        match typed.map(|k| k.status.as_str()).or(r.status.as_deref()) {
-            Some(s) => s == code,
-            None => code == "present",
+        match typed {
+            Some(k) => Attendance::from_code(&k.status) == Some(a),
+            None => r.status.unwrap_or(Attendance::Present) == a,
         }
     }
     /// What an agenda item's form shows: what was typed (after a refusal) or the item itself.
@@ -713,11 +722,8 @@ impl ViewPage {
     fn agenda_open(&self, i: &AgendaItem) -> bool {
         self.agenda_typed.as_ref().is_some_and(|(id, _)| *id == i.id)
     }
-    fn signed_as(&self, code: &str) -> Option<&Signature> {
-        self.b.signatures.iter().find(|s| s.role == code)
-    }
-    fn role_label(&self, code: &str) -> &'static str {
-        Signatory::from_code(code).map_or("?", |r| r.label_ru())
+    fn signed_as(&self, role: &Signatory) -> Option<&Signature> {
+        self.b.signatures.iter().find(|s| s.role == *role)
     }
 }
 
@@ -747,12 +753,12 @@ async fn view_with(
     } else {
         vec![]
     };
-    let held_on = crate::pages::d(&m.held_on);
+    let held_on = ru_date(m.held_on);
     let absent_signers = match m.minutes_id {
         Some(id) => {
             let mut c = state.db.conn().await?;
-            let required = meetings::minutes(&mut c, id).await?.required();
-            meetings::absent_signers(&mut c, &m, &required).await?
+            let n = meetings::minutes(&mut c, id).await?;
+            meetings::absent_signers(&mut c, &m, n.required()).await?
         }
         None => vec![],
     };
@@ -768,16 +774,17 @@ async fn view_with(
         Typed::Marks(k) => marks = Some(k),
         Typed::Agenda(aid, f) => agenda_typed = Some((aid, f)),
     }
-    let mine = signatory_roles(&me.principal, a.id);
     let can_sign = match &b.minutes {
-        Some(n) if !n.signed() && absent_signers.is_empty() => n
-            .required()
-            .into_iter()
-            .filter(|r| mine.contains(r) && !b.signatures.iter().any(|x| x.role == r.code()))
-            .map(|r| (r.code(), r.label_ru()))
-            .collect(),
+        Some(n) if !n.signed() && absent_signers.is_empty() => {
+            let signed: Vec<Signatory> = b.signatures.iter().map(|x| x.role).collect();
+            roles_to_sign(n.required(), &signatory_roles(&me.principal, a.id), &signed)
+                .into_iter()
+                .map(|r| (r.code(), r.label_ru()))
+                .collect()
+        }
         _ => vec![],
     };
+    let today_on = state.today(zone);
     let page = ViewPage {
         l: Layout::new(ctx, format!("Заседание {held_on}"), "/associations").with_errors(errors).with_zone(zone),
         a,
@@ -789,7 +796,8 @@ async fn view_with(
         marks,
         agenda_typed,
         organizations,
-        today: values::iso_date(state.today(zone)),
+        today: iso_date(today_on),
+        today_on,
         held_on,
         quorum_rule: s.quorum.value.code(),
     };
@@ -1056,18 +1064,18 @@ async fn read_submit(State(state): State<AppState>, Me(me, ctx): Me, body: axum:
 
 fn minutes_doc(
     a: &Association,
-    b: &MeetingBody,
+    b: &Details,
     zone: LocalZone,
 ) -> Result<metoda_docs::minutes_docx::MinutesDoc, AppError> {
     use metoda_docs::minutes_docx::{MinutesAddendum, MinutesDoc, MinutesItem, MinutesSignature};
     let m = &b.meeting;
     let n = b.minutes.as_ref().ok_or_else(|| AppError::Conflict("Протокол ещё не составлен".into()))?;
     let name_of = |r: &RosterRow| initials(&r.full_name);
-    let present = b.roster.iter().filter(|r| r.attendance() == Some(Attendance::Present)).map(name_of).collect();
+    let present = b.roster.iter().filter(|r| r.status == Some(Attendance::Present)).map(name_of).collect();
     let absent = b
         .roster
         .iter()
-        .filter_map(|r| match r.attendance() {
+        .filter_map(|r| match r.status {
             Some(Attendance::Absent) => Some(name_of(r)),
             Some(Attendance::Excused) => Some(format!("{} (уважительная причина)", name_of(r))),
             _ => None,
@@ -1079,7 +1087,7 @@ fn minutes_doc(
         .required()
         .iter()
         .map(|r| {
-            let signed = b.signatures.iter().find(|s| s.role == r.code());
+            let signed = b.signatures.iter().find(|s| s.role == *r);
             let name = match (signed, r) {
                 (Some(s), _) => initials(&s.name),
                 (None, Signatory::Secretary) => m.secretary_name.as_deref().map(initials).unwrap_or_default(),
@@ -1101,7 +1109,7 @@ fn minutes_doc(
     Ok(MinutesDoc {
         body: a.name.clone(),
         number: n.number as u32,
-        date: crate::pages::d(&m.held_on),
+        date: ru_date(m.held_on),
         time: m.starts_at.clone(),
         place: m.place(),
         chair: m.chair_name.as_deref().map(initials).or(head),
@@ -1190,14 +1198,6 @@ pub async fn docx_api(
     Ok(docx_of(&state, &me, id).await?)
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct MeetingList {
-    pub meetings: Vec<Meeting>,
-    /// The current plan year against the profile's minimum (None: no profile).
-    #[schema(value_type = Option<Object>)]
-    pub compliance: Option<Compliance>,
-}
-
 /// The meetings of an association, by date.
 #[utoipa::path(get, path = "/api/v1/associations/{id}/meetings", tag = "meetings", params(("id" = i64, Path)),
     responses((status = 200, body = MeetingList), (status = 403, body = crate::error::ErrorBody)))]
@@ -1212,7 +1212,8 @@ pub async fn api_list(
         Ok(s) => Some(compliance_now(&state, &mut c, &a, &s).await?),
         Err(_) => None,
     };
-    Ok(Json(MeetingList { meetings: meetings::for_association(&mut c, aid, None).await?, compliance }))
+    let list = meetings::for_association(&mut c, aid, None).await?;
+    Ok(Json(MeetingList { meetings: list.iter().map(views::Meeting::from).collect(), compliance }))
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -1247,19 +1248,19 @@ pub async fn api_compliance(
 
 /// Plan a meeting (members with an account are notified).
 #[utoipa::path(post, path = "/api/v1/associations/{id}/meetings", tag = "meetings", params(("id" = i64, Path)), request_body = MeetingInput,
-    responses((status = 200, body = Meeting), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = views::Meeting), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_create(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(aid): Path<i64>,
     body: JsonIn<MeetingInput>,
-) -> ApiResult<Meeting> {
-    Ok(Json(create(&state, &me, &ctx, aid, &json_body(body)?).await?))
+) -> ApiResult<views::Meeting> {
+    Ok(Json((&create(&state, &me, &ctx, aid, &json_body(body)?).await?).into()))
 }
 
 async fn full(state: &AppState, me: &Current, id: i64) -> Result<MeetingBody, AppError> {
     let (m, _, s) = load(state, me, id, Action::View).await?;
-    body(state, m, &s).await
+    Ok(MeetingBody::from(&body(state, m, &s).await?))
 }
 
 /// A meeting with its roster, quorum, guests, agenda and decisions, minutes, signatures, addenda, tasks.
@@ -1274,25 +1275,25 @@ pub async fn api_get(
 }
 
 #[utoipa::path(put, path = "/api/v1/meetings/{id}", tag = "meetings", params(("id" = i64, Path)), request_body = MeetingInput,
-    responses((status = 200, body = Meeting), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = views::Meeting), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_update(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     body: JsonIn<MeetingInput>,
-) -> ApiResult<Meeting> {
-    Ok(Json(update(&state, &me, &ctx, id, &json_body(body)?).await?))
+) -> ApiResult<views::Meeting> {
+    Ok(Json((&update(&state, &me, &ctx, id, &json_body(body)?).await?).into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/cancel", tag = "meetings", params(("id" = i64, Path)), request_body = ReasonInput,
-    responses((status = 200, body = Meeting), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = views::Meeting), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn api_cancel(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     body: JsonIn<ReasonInput>,
-) -> ApiResult<Meeting> {
-    Ok(Json(cancel(&state, &me, &ctx, id, &json_body(body)?.reason).await?))
+) -> ApiResult<views::Meeting> {
+    Ok(Json((&cancel(&state, &me, &ctx, id, &json_body(body)?.reason).await?).into()))
 }
 
 /// The attendance sheet as the API takes it: the marks alone (no version check), or the marks
@@ -1331,14 +1332,14 @@ pub async fn api_attendance(
 }
 
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/guests", tag = "meetings", params(("id" = i64, Path)), request_body = GuestInput,
-    responses((status = 200, body = Guest), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = views::Guest), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_guest(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     body: JsonIn<GuestInput>,
-) -> ApiResult<Guest> {
-    Ok(Json(add_guest(&state, &me, &ctx, id, &json_body(body)?).await?))
+) -> ApiResult<views::Guest> {
+    Ok(Json((&add_guest(&state, &me, &ctx, id, &json_body(body)?).await?).into()))
 }
 
 #[utoipa::path(delete, path = "/api/v1/meetings/{id}/guests/{gid}", tag = "meetings", params(("id" = i64, Path), ("gid" = i64, Path)),
@@ -1389,77 +1390,72 @@ pub async fn api_agenda_delete(
 
 /// Draft the minutes of a held meeting: they get the next number of the association's year.
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/minutes", tag = "meetings", params(("id" = i64, Path)),
-    responses((status = 200, body = Minutes), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = views::Minutes), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_draft(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
-) -> ApiResult<Minutes> {
-    Ok(Json(draft(&state, &me, &ctx, id).await?))
+) -> ApiResult<views::Minutes> {
+    Ok(Json((&draft(&state, &me, &ctx, id).await?).into()))
 }
 
 /// Sign the minutes in a role the caller holds in the association (the caller's own act).
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/sign", tag = "meetings", params(("id" = i64, Path)), request_body = SignInput,
-    responses((status = 200, body = Minutes), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = views::Minutes), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn api_sign(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     body: JsonIn<SignInput>,
-) -> ApiResult<Minutes> {
+) -> ApiResult<views::Minutes> {
     let b = json_body(body)?;
-    Ok(Json(sign(&state, &me, &ctx, id, Some(&b.role)).await?))
+    Ok(Json((&sign(&state, &me, &ctx, id, Some(&b.role)).await?).into()))
 }
 
 /// Correct signed minutes by an addendum (the signed text is kept).
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/addenda", tag = "meetings", params(("id" = i64, Path)), request_body = AddendumInput,
-    responses((status = 200, body = Addendum), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = views::Addendum), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn api_addendum(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     body: JsonIn<AddendumInput>,
-) -> ApiResult<Addendum> {
-    Ok(Json(addendum(&state, &me, &ctx, id, &json_body(body)?.text).await?))
+) -> ApiResult<views::Addendum> {
+    Ok(Json((&addendum(&state, &me, &ctx, id, &json_body(body)?.text).await?).into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/actions", tag = "meetings", params(("id" = i64, Path)), request_body = ActionInput,
-    responses((status = 200, body = ActionItem), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = views::ActionItem), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_action(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     body: JsonIn<ActionInput>,
-) -> ApiResult<ActionItem> {
-    Ok(Json(add_action(&state, &me, &ctx, id, &json_body(body)?).await?))
+) -> ApiResult<views::ActionItem> {
+    Ok(Json((&add_action(&state, &me, &ctx, id, &json_body(body)?).await?).into()))
 }
 
 /// Close a task (its owner, or whoever edits the association's work).
 #[utoipa::path(post, path = "/api/v1/actions/{id}/close", tag = "meetings", params(("id" = i64, Path)),
-    responses((status = 200, body = ActionItem), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = views::ActionItem), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn api_close(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
-) -> ApiResult<ActionItem> {
-    Ok(Json(close(&state, &me, &ctx, id).await?))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Inbox {
-    pub notifications: Vec<Notification>,
-    pub unread: i64,
-    /// The caller's tasks from meetings, open first.
-    pub actions: Vec<ActionItem>,
+) -> ApiResult<views::ActionItem> {
+    Ok(Json((&close(&state, &me, &ctx, id).await?).into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "meetings", responses((status = 200, body = Inbox)))]
 pub async fn api_notifications(State(state): State<AppState>, ApiMe(me, _): ApiMe) -> ApiResult<Inbox> {
     let mut c = state.db.conn().await?;
+    let notifications = meetings::notifications(&mut c, me.user.id, 100).await?;
+    let unread = meetings::unread(&mut c, me.user.id).await?;
+    let actions = meetings::actions_of_user(&mut c, me.user.id).await?;
     Ok(Json(Inbox {
-        notifications: meetings::notifications(&mut c, me.user.id, 100).await?,
-        unread: meetings::unread(&mut c, me.user.id).await?,
-        actions: meetings::actions_of_user(&mut c, me.user.id).await?,
+        notifications: notifications.iter().map(views::Notification::from).collect(),
+        unread,
+        actions: actions.iter().map(views::ActionItem::from).collect(),
     }))
 }
 

@@ -9,8 +9,9 @@ use axum::routing::get;
 use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
-use metoda_domain::orders::{OfficerRole, OrderInput, OrderKind};
-use metoda_domain::values;
+use metoda_domain::files::{AttachmentKind, AttachmentOwner};
+use metoda_domain::orders::{OfficerRole, OrderInput, OrderKind, may_be_curator};
+use metoda_domain::values::{self, ru_date};
 use metoda_store::associations::{self, Association};
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::orders::{self, Order, SnapshotRow};
@@ -23,6 +24,10 @@ use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Path, Query};
 use crate::features::municipalities::form_errors;
 use crate::pages::{Layout, field, pairs, redirect_with, render, render_status};
+
+pub mod views;
+
+use views::OrderBody;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -105,10 +110,6 @@ struct ListPage {
     can_register: bool,
 }
 
-pub fn kind_label(code: &str) -> &'static str {
-    OrderKind::from_code(code).map_or("—", OrderKind::label_ru)
-}
-
 async fn list_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<ListQuery>) -> PageResult {
     let items = visible(&state, &me, q.association_id.and_then(|s| s.parse().ok())).await?;
     let can_register = !registrable_in(&state, &me).await?.is_empty();
@@ -172,13 +173,7 @@ async fn form_page(
         let grants = users::grants(&mut c, u.id).await?;
         if u.archived_at.is_none()
             && grants.iter().any(|g| {
-                g.municipality_id == Some(m.id)
-                    && matches!(
-                        g.role,
-                        metoda_domain::access::Role::AuthorityHead
-                            | metoda_domain::access::Role::AuthoritySpecialist
-                            | metoda_domain::access::Role::CabinetHead
-                    )
+                g.municipality_id == Some(m.id) && g.association_id.is_none() && may_be_curator(g.role)
             })
         {
             curators.push((u.id, u.full_name.clone()));
@@ -282,7 +277,7 @@ async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(oid): Pa
     let snapshot = orders::snapshot(&mut c, oid).await?;
     let points =
         o.body.as_deref().unwrap_or("").lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
-    let scans = metoda_store::attachments::list(&mut c, "order", oid, None).await?;
+    let scans = metoda_store::attachments::list(&mut c, AttachmentOwner::Order, oid, None).await?;
     let can_attach = me.may(Action::Create, &res(&municipality));
     render(&ViewPage {
         l: Layout::new(&ctx, format!("Приказ № {}", o.number), "/orders").with_zone(municipality.zone()),
@@ -305,13 +300,6 @@ pub struct NewOrder {
     pub order: OrderInput,
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct OrderBody {
-    pub order: Order,
-    /// The fixed composition (orders approving a composition).
-    pub composition: Vec<SnapshotRow>,
-}
-
 #[derive(Deserialize, Default, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(default)]
@@ -320,13 +308,13 @@ pub struct ApiListQuery {
 }
 
 /// The register: orders the caller may read, newest first.
-#[utoipa::path(get, path = "/api/v1/orders", tag = "orders", params(ApiListQuery), responses((status = 200, body = Vec<Order>)))]
+#[utoipa::path(get, path = "/api/v1/orders", tag = "orders", params(ApiListQuery), responses((status = 200, body = Vec<views::Order>)))]
 pub async fn api_list(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
     Query(q): Query<ApiListQuery>,
-) -> ApiResult<Vec<Order>> {
-    Ok(Json(visible(&state, &me, q.association_id).await?))
+) -> ApiResult<Vec<views::Order>> {
+    Ok(Json(visible(&state, &me, q.association_id).await?.iter().map(views::Order::from).collect()))
 }
 
 /// Register an order and apply its effect (create an association, appoint an officer, fix the
@@ -342,7 +330,7 @@ pub async fn api_create(
     let o = register(&state, &me, &ctx, b.municipality_id, &b.order).await?;
     let mut c = state.db.conn().await?;
     let composition = orders::snapshot(&mut c, o.id).await?;
-    Ok(Json(OrderBody { order: o, composition }))
+    Ok(Json(OrderBody::new(&o, &composition)))
 }
 
 #[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "orders", params(("id" = i64, Path)),
@@ -351,7 +339,7 @@ pub async fn api_get(State(state): State<AppState>, ApiMe(me, _): ApiMe, Path(oi
     let o = load(&state, &me, oid).await?;
     let mut c = state.db.conn().await?;
     let composition = orders::snapshot(&mut c, oid).await?;
-    Ok(Json(OrderBody { order: o, composition }))
+    Ok(Json(OrderBody::new(&o, &composition)))
 }
 
 /// The order as a Word document in the usual Russian layout, generated from the data.
@@ -366,7 +354,7 @@ async fn docx(
     let mut c = state.db.conn().await?;
     let m = municipalities::get(&mut c, o.municipality_id).await?;
     let snapshot = orders::snapshot(&mut c, oid).await?;
-    let date = crate::pages::d(&o.order_date);
+    let date = ru_date(o.order_date);
     // Points are numbered by the document; numbers typed by the user are dropped.
     let points = o
         .body
@@ -393,11 +381,7 @@ async fn docx(
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let role = s
-                    .role
-                    .as_deref()
-                    .and_then(OfficerRole::from_code)
-                    .map_or(String::new(), |r| r.label_ru().to_owned());
+                let role = s.role.map_or(String::new(), |r| r.label_ru().to_owned());
                 vec![(i + 1).to_string(), s.full_name.clone(), s.organization_name.clone(), s.position.clone(), role]
             })
             .collect(),
@@ -454,7 +438,18 @@ async fn scan_submit(
     let scope = metoda_store::audit::Scope { region_id: Some(m.region_id), municipality_id: Some(m.id) };
     let title = format!("Скан приказа № {}", o.number);
     let content = metoda_store::attachments::Content::File { name: &name, content_type: ct, bytes: &bytes };
-    metoda_store::attachments::add(&mut tx, &ctx.actor(), scope, "order", oid, "scan", None, &title, content).await?;
+    metoda_store::attachments::add(
+        &mut tx,
+        &ctx.actor(),
+        scope,
+        AttachmentOwner::Order,
+        oid,
+        AttachmentKind::Scan,
+        None,
+        &title,
+        content,
+    )
+    .await?;
     tx.commit().await?;
     Ok(redirect_with(&format!("/orders/{oid}"), "Скан приказа приложен", &ctx))
 }

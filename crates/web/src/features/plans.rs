@@ -557,10 +557,10 @@ async fn meetings_of(state: &AppState, p: &Plan, held: bool) -> Result<Vec<(i64,
     Ok(metoda_store::meetings::for_association(&mut c, p.association_id, Some(p.year))
         .await?
         .into_iter()
-        .filter(|m| !held || m.status == "held")
+        .filter(|m| !held || m.is_held())
         .map(|m| {
             let n = m.minutes_number.map(|n| format!(", протокол № {n}")).unwrap_or_default();
-            (m.id, format!("Заседание {}{n}", d(&m.held_on)))
+            (m.id, format!("Заседание {}{n}", metoda_domain::values::ru_date(m.held_on)))
         })
         .collect())
 }
@@ -589,7 +589,9 @@ async fn view_with(
                     let mut c = state.db.conn().await?;
                     let mut list = orders::list(&mut c, Some(a.municipality_id), None).await?;
                     // Orders approving this association's plan first.
-                    list.sort_by_key(|o| !(o.kind == "approve_plan" && o.association_id == Some(a.id)));
+                    list.sort_by_key(|o| {
+                        !(o.kind == metoda_domain::orders::OrderKind::ApprovePlan && o.association_id == Some(a.id))
+                    });
                     ("order", list, vec![])
                 }
                 _ => ("act", vec![], vec![]),
@@ -953,7 +955,11 @@ fn approvals(p: &Plan, path: &[PathStep], authority: Option<&str>) -> Vec<metoda
                         heading: "УТВЕРЖДАЮ".into(),
                         position: head_of(),
                         name: o.signed_by.clone().unwrap_or_default(),
-                        reference: Some(format!("приказ от {} № {}", d(&o.order_date), o.number)),
+                        reference: Some(format!(
+                            "приказ от {} № {}",
+                            metoda_domain::values::ru_date(o.order_date),
+                            o.number
+                        )),
                     }
                 }
                 Evidence::AuthorityHead | Evidence::Authority => {

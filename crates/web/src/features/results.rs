@@ -24,7 +24,7 @@ use metoda_domain::results::{
 use metoda_domain::teachers::AcademicYear;
 use metoda_store::Conn;
 use metoda_store::associations::{self, Association};
-use metoda_store::attachments::{self, Attachment, Content};
+use metoda_store::attachments::{self, Content};
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::results::{self, NonObjectiveEntry, ResultRecord};
 use serde::{Deserialize, Serialize};
@@ -33,6 +33,7 @@ use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path, Query};
+use crate::features::attachments::Attachment;
 use crate::features::municipalities::form_errors;
 use crate::pages::{Layout, field, pairs, redirect_with, render_status};
 
@@ -431,7 +432,7 @@ async fn attach(
     let content = Content::File { name: &u.name, content_type: ct, bytes: &u.bytes };
     let a = results::attach_scan(&mut tx, &ctx.actor(), &r, &title, content).await?;
     tx.commit().await?;
-    Ok(a)
+    Ok(Attachment::from(&a))
 }
 
 /// A curator's decision: confirm (a comment is optional) or reject (a comment is required).
@@ -525,7 +526,7 @@ async fn items(
 ) -> Result<Vec<ResultItem>, AppError> {
     let mut out = vec![];
     for r in list {
-        let scans = results::scans(c, r.id).await?;
+        let scans = results::scans(c, r.id).await?.iter().map(Attachment::from).collect();
         let result = shown(c, me, m, association_id, r).await?;
         out.push(ResultItem { result, scans });
     }

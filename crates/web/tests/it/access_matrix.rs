@@ -1205,9 +1205,9 @@ async fn every_route_for_every_role() {
         &mut tx,
         &actor,
         scope_a,
-        "association",
+        metoda_domain::files::AttachmentOwner::Association,
         app.assoc_a,
-        "minutes",
+        metoda_domain::files::AttachmentKind::Document(metoda_domain::profile::RequiredDocument::Minutes),
         Some(2026),
         "Протокол",
         file(),
@@ -1215,11 +1215,20 @@ async fn every_route_for_every_role() {
     .await
     .unwrap()
     .id;
-    let att_b =
-        metoda_store::attachments::add(&mut tx, &actor, scope_b, "order", app.b_order, "scan", None, "Скан", file())
-            .await
-            .unwrap()
-            .id;
+    let att_b = metoda_store::attachments::add(
+        &mut tx,
+        &actor,
+        scope_b,
+        metoda_domain::files::AttachmentOwner::Order,
+        app.b_order,
+        metoda_domain::files::AttachmentKind::Scan,
+        None,
+        "Скан",
+        file(),
+    )
+    .await
+    .unwrap()
+    .id;
     // A creative group of the МУМО without members yet, and a member of the МУМО to put in it.
     let assoc_c = metoda_store::associations::get(&mut tx, app.assoc_c).await.unwrap();
     let c_member = metoda_store::associations::members(&mut tx, app.assoc_c, None).await.unwrap()[0].teacher_id;
