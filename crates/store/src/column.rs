@@ -124,6 +124,11 @@ from_text!(code:
     metoda_domain::teachers::CourseKind,
     metoda_domain::teachers::DifficultyKind,
     metoda_domain::teachers::Education,
+    metoda_domain::meetings::Evidence,
+    metoda_domain::plans::PlanStatus,
+    metoda_domain::profile::ApprovalStep,
+    metoda_domain::profile::PlanPeriod,
+    metoda_domain::teachers::TopicStatus,
 );
 
 impl TryFrom<Flag> for bool {
