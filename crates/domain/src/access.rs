@@ -618,19 +618,16 @@ mod teacher_year_rules_tests {
 
     const USER: i64 = 1;
 
-    fn who(roles: &[(Role, Option<i64>, Option<i64>, Option<i64>)]) -> Principal {
+    /// The user `USER` holding one role in region 1.
+    fn who(
+        role: Role,
+        municipality_id: Option<i64>,
+        association_id: Option<i64>,
+        organization_id: Option<i64>,
+    ) -> Principal {
         Principal {
             user_id: USER,
-            grants: roles
-                .iter()
-                .map(|&(role, municipality_id, association_id, organization_id)| Grant {
-                    role,
-                    region_id: Some(1),
-                    municipality_id,
-                    association_id,
-                    organization_id,
-                })
-                .collect(),
+            grants: vec![Grant { role, region_id: Some(1), municipality_id, association_id, organization_id }],
         }
     }
 
@@ -641,7 +638,7 @@ mod teacher_year_rules_tests {
 
     #[test]
     fn the_teacher_writes_their_own_year_but_never_agrees_their_topic() {
-        let me = who(&[(Role::MemberTeacher, Some(10), Some(5), None)]);
+        let me = who(Role::MemberTeacher, Some(10), Some(5), None);
         let own = record(Some(USER));
         assert!(may_read_teacher_year(&me, &own) && may_write_teacher_year(&me, &own));
         assert!(!may_add_teacher_position(&me, &own) && !may_agree_topic(&me, &own));
@@ -649,7 +646,7 @@ mod teacher_year_rules_tests {
         assert!(!may_read_teacher_year(&me, &colleague), "a member sees colleagues' names only");
         assert!(!may_write_teacher_year(&me, &colleague) && !may_agree_topic(&me, &colleague));
         // The head of the teacher's association agrees, except their own topic.
-        let head = who(&[(Role::AssociationHead, Some(10), Some(5), None)]);
+        let head = who(Role::AssociationHead, Some(10), Some(5), None);
         assert!(may_agree_topic(&head, &colleague) && may_write_teacher_year(&head, &colleague));
         let head_own = TeacherRecord { user_id: Some(USER), ..colleague };
         assert!(!may_agree_topic(&head, &head_own));
@@ -659,26 +656,26 @@ mod teacher_year_rules_tests {
     #[test]
     fn heads_of_other_associations_and_other_municipalities_do_not_agree() {
         let t = record(None);
-        let other_head = who(&[(Role::Deputy, Some(10), Some(6), None)]);
+        let other_head = who(Role::Deputy, Some(10), Some(6), None);
         assert!(!may_agree_topic(&other_head, &t) && !may_write_teacher_year(&other_head, &t));
-        let deputy = who(&[(Role::Deputy, Some(10), Some(5), None)]);
+        let deputy = who(Role::Deputy, Some(10), Some(5), None);
         assert!(may_agree_topic(&deputy, &t));
-        let secretary = who(&[(Role::Secretary, Some(10), Some(5), None)]);
+        let secretary = who(Role::Secretary, Some(10), Some(5), None);
         assert!(!may_agree_topic(&secretary, &t) && !may_write_teacher_year(&secretary, &t));
         for role in [Role::AuthorityHead, Role::AuthoritySpecialist, Role::CabinetHead] {
-            assert!(may_agree_topic(&who(&[(role, Some(10), None, None)]), &t), "{role:?}");
-            assert!(!may_agree_topic(&who(&[(role, Some(20), None, None)]), &t), "{role:?} of another municipality");
+            assert!(may_agree_topic(&who(role, Some(10), None, None), &t), "{role:?}");
+            assert!(!may_agree_topic(&who(role, Some(20), None, None), &t), "{role:?} of another municipality");
         }
         // The cabinet reads the year and agrees topics but does not keep the record.
-        let cabinet = who(&[(Role::CabinetHead, Some(10), None, None)]);
+        let cabinet = who(Role::CabinetHead, Some(10), None, None);
         assert!(may_read_teacher_year(&cabinet, &t) && !may_write_teacher_year(&cabinet, &t));
-        let specialist = who(&[(Role::AuthoritySpecialist, Some(10), None, None)]);
+        let specialist = who(Role::AuthoritySpecialist, Some(10), None, None);
         assert!(may_write_teacher_year(&specialist, &t) && may_add_teacher_position(&specialist, &t));
-        let school = who(&[(Role::OrgAdmin, Some(10), None, Some(7))]);
+        let school = who(Role::OrgAdmin, Some(10), None, Some(7));
         assert!(may_add_teacher_position(&school, &t) && !may_agree_topic(&school, &t));
-        let operator = who(&[(Role::RegionOperator, None, None, None)]);
+        let operator = who(Role::RegionOperator, None, None, None);
         assert!(!may_read_teacher_year(&operator, &t) && !may_agree_topic(&operator, &t));
-        let admin = who(&[(Role::Administrator, None, None, None)]);
+        let admin = who(Role::Administrator, None, None, None);
         assert!(may_agree_topic(&admin, &t) && may_write_teacher_year(&admin, &t));
         assert!(!may_agree_topic(&admin, &record(Some(USER))), "not even the administrator agrees their own");
     }

@@ -6,8 +6,8 @@ mod common;
 
 use common::actor;
 use metoda_domain::plans::{CyclogramInput, ItemInput, ItemStatus, Prefill, StatusInput, WorkForm};
-use metoda_domain::values::iso_date;
 use metoda_domain::profile::ProfileSettings;
+use metoda_domain::values::iso_date;
 use metoda_store::associations::{self, Association};
 use metoda_store::plans::{self, StepRefs};
 use metoda_store::testkit::TestDb;

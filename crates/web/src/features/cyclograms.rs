@@ -158,7 +158,7 @@ async fn page_with(
         // The typed input stays, the current values beside it; the next save is based on them.
         if let Some(now) = rows.iter().find(|r| r.id == *row) {
             errors.extend(crate::pages::current_values_as(&input_of(now), typed, field_label, |field| match field {
-                "month" => Some(month_label(u8::try_from(now.month).unwrap_or(1)).to_owned()),
+                "month" => Some(crate::features::plans::month_name(&now.month).to_owned()),
                 "direction" => Some(now.direction.label_ru().to_owned()),
                 "form" => Some(now.form.label_ru().to_owned()),
                 _ => None,

@@ -410,8 +410,8 @@ impl PathStep {
 /// The form of the next step: what it is, what evidence it needs, what to choose from.
 pub struct NextStep {
     pub step: ApprovalStep,
-    /// meeting | order | act
-    pub evidence: &'static str,
+    /// A meeting's decision and an order are chosen from the lists; any other is the user's act.
+    pub evidence: Evidence,
     pub orders: Vec<Order>,
     /// Held meetings of the association in the plan's year (id, label).
     pub meetings: Vec<(i64, String)>,
@@ -568,18 +568,18 @@ async fn view_with(
     steps.done = taken.iter().map(|s| s.step).collect();
     let (next, waiting) = match steps.next() {
         Some(s) if a.is_active() && me.may(Action::Create, &step_res(&a, s)) => {
-            let (kind, orders, meetings) = match evidence(s) {
-                Evidence::MeetingDecision => ("meeting", vec![], meetings_of(state, &p, true).await?),
+            let (orders, meetings) = match evidence(s) {
+                Evidence::MeetingDecision => (vec![], meetings_of(state, &p, true).await?),
                 Evidence::Order => {
                     let mut c = state.db.conn().await?;
                     let mut list = orders::list(&mut c, Some(a.municipality_id), None).await?;
                     // Orders approving this association's plan first.
                     list.sort_by_key(|o| !(o.kind == "approve_plan" && o.association_id == Some(a.id)));
-                    ("order", list, vec![])
+                    (list, vec![])
                 }
-                _ => ("act", vec![], vec![]),
+                _ => (vec![], vec![]),
             };
-            (Some(NextStep { step: s, evidence: kind, orders, meetings }), None)
+            (Some(NextStep { step: s, evidence: evidence(s), orders, meetings }), None)
         }
         Some(s) => (None, Some(s.label_ru())),
         None => (None, None),
@@ -873,11 +873,7 @@ async fn status_submit(
     let input = StatusInput { status: f.status, reason: f.reason, moved_to: f.moved_to };
     let meeting = f.meeting_id.trim().parse().ok();
     match set_status(&state, &me, &ctx, id, item_id, &input, meeting).await {
-        Ok(i) => Ok(redirect_with(
-            &format!("/plans/{id}"),
-            &format!("«{}»: {}", i.title, i.status.label_ru()),
-            &ctx,
-        )),
+        Ok(i) => Ok(redirect_with(&format!("/plans/{id}"), &format!("«{}»: {}", i.title, i.status.label_ru()), &ctx)),
         Err(e) => item_with(&state, &me, &ctx, id, item_id, Typed::Status(input, meeting), Some(e)).await,
     }
 }
