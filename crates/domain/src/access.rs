@@ -561,6 +561,140 @@ pub fn may_sign_as(who: &Principal, association_id: i64, role: Signatory) -> boo
     signatory_roles(who, association_id).contains(&role)
 }
 
+/// A teacher's record as the rules of its per-year part see it (the self-education topic, courses,
+/// difficulties and needs, further places of work): where it is, whose it is and the associations
+/// the teacher is a current member of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TeacherRecord<'a> {
+    pub region_id: i64,
+    pub municipality_id: i64,
+    /// The main place of work.
+    pub organization_id: i64,
+    /// The user account linked to the record, if any.
+    pub user_id: Option<i64>,
+    pub memberships: &'a [i64],
+}
+
+impl TeacherRecord<'_> {
+    /// The record is the asking user's own.
+    pub fn is_own(&self, who: &Principal) -> bool {
+        self.user_id == Some(who.user_id)
+    }
+}
+
+/// May `who` do `action` to the teacher's record, through the record itself or through any of the
+/// teacher's memberships ([`Resource::Teacher`] asked once per membership).
+pub fn may_on_teacher(who: &Principal, action: Action, t: &TeacherRecord<'_>) -> bool {
+    let own = t.is_own(who);
+    let res = |association_id: Option<i64>| Resource::Teacher {
+        region_id: t.region_id,
+        municipality_id: t.municipality_id,
+        organization_id: Some(t.organization_id),
+        association_id,
+        own,
+    };
+    may(who, action, &res(None)) || t.memberships.iter().any(|a| may(who, action, &res(Some(*a))))
+}
+
+/// Who reads the per-year part: whoever sees the card's personal part.
+pub fn may_read_teacher_year(who: &Principal, t: &TeacherRecord<'_>) -> bool {
+    may_on_teacher(who, Action::View, t) && may_on_teacher(who, Action::ViewPersonal, t)
+}
+
+/// Who writes the per-year part (proposes the topic, records courses and difficulties): the
+/// teacher (own record) and whoever may update the record.
+pub fn may_write_teacher_year(who: &Principal, t: &TeacherRecord<'_>) -> bool {
+    t.is_own(who) || may_on_teacher(who, Action::Update, t)
+}
+
+/// Who adds a further place of work: whoever may update the record (not the teacher alone).
+pub fn may_add_teacher_position(who: &Principal, t: &TeacherRecord<'_>) -> bool {
+    may_on_teacher(who, Action::Update, t)
+}
+
+/// Who agrees a self-education topic (002 §6): the head (or deputy) of an association the teacher
+/// is a member of, or the authority of the teacher's municipality — never the teacher themself.
+pub fn may_agree_topic(who: &Principal, t: &TeacherRecord<'_>) -> bool {
+    !t.is_own(who)
+        && who.grants.iter().any(|g| match g.role {
+            Role::AssociationHead | Role::Deputy => g.association_id.is_some_and(|a| t.memberships.contains(&a)),
+            Role::AuthorityHead | Role::AuthoritySpecialist | Role::CabinetHead => {
+                g.municipality_id == Some(t.municipality_id)
+            }
+            Role::Administrator => true,
+            _ => false,
+        })
+}
+
+#[cfg(test)]
+mod teacher_year_rules_tests {
+    use super::*;
+
+    const USER: i64 = 1;
+
+    /// The user `USER` holding one role in region 1.
+    fn who(
+        role: Role,
+        municipality_id: Option<i64>,
+        association_id: Option<i64>,
+        organization_id: Option<i64>,
+    ) -> Principal {
+        Principal {
+            user_id: USER,
+            grants: vec![Grant { role, region_id: Some(1), municipality_id, association_id, organization_id }],
+        }
+    }
+
+    /// A teacher of municipality 10 working at organization 7, a member of association 5.
+    fn record(user_id: Option<i64>) -> TeacherRecord<'static> {
+        TeacherRecord { region_id: 1, municipality_id: 10, organization_id: 7, user_id, memberships: &[5] }
+    }
+
+    #[test]
+    fn the_teacher_writes_their_own_year_but_never_agrees_their_topic() {
+        let me = who(Role::MemberTeacher, Some(10), Some(5), None);
+        let own = record(Some(USER));
+        assert!(may_read_teacher_year(&me, &own) && may_write_teacher_year(&me, &own));
+        assert!(!may_add_teacher_position(&me, &own) && !may_agree_topic(&me, &own));
+        let colleague = record(Some(2));
+        assert!(!may_read_teacher_year(&me, &colleague), "a member sees colleagues' names only");
+        assert!(!may_write_teacher_year(&me, &colleague) && !may_agree_topic(&me, &colleague));
+        // The head of the teacher's association agrees, except their own topic.
+        let head = who(Role::AssociationHead, Some(10), Some(5), None);
+        assert!(may_agree_topic(&head, &colleague) && may_write_teacher_year(&head, &colleague));
+        let head_own = TeacherRecord { user_id: Some(USER), ..colleague };
+        assert!(!may_agree_topic(&head, &head_own));
+        assert!(may_write_teacher_year(&head, &head_own), "the head writes their own year as a teacher");
+    }
+
+    #[test]
+    fn heads_of_other_associations_and_other_municipalities_do_not_agree() {
+        let t = record(None);
+        let other_head = who(Role::Deputy, Some(10), Some(6), None);
+        assert!(!may_agree_topic(&other_head, &t) && !may_write_teacher_year(&other_head, &t));
+        let deputy = who(Role::Deputy, Some(10), Some(5), None);
+        assert!(may_agree_topic(&deputy, &t));
+        let secretary = who(Role::Secretary, Some(10), Some(5), None);
+        assert!(!may_agree_topic(&secretary, &t) && !may_write_teacher_year(&secretary, &t));
+        for role in [Role::AuthorityHead, Role::AuthoritySpecialist, Role::CabinetHead] {
+            assert!(may_agree_topic(&who(role, Some(10), None, None), &t), "{role:?}");
+            assert!(!may_agree_topic(&who(role, Some(20), None, None), &t), "{role:?} of another municipality");
+        }
+        // The cabinet reads the year and agrees topics but does not keep the record.
+        let cabinet = who(Role::CabinetHead, Some(10), None, None);
+        assert!(may_read_teacher_year(&cabinet, &t) && !may_write_teacher_year(&cabinet, &t));
+        let specialist = who(Role::AuthoritySpecialist, Some(10), None, None);
+        assert!(may_write_teacher_year(&specialist, &t) && may_add_teacher_position(&specialist, &t));
+        let school = who(Role::OrgAdmin, Some(10), None, Some(7));
+        assert!(may_add_teacher_position(&school, &t) && !may_agree_topic(&school, &t));
+        let operator = who(Role::RegionOperator, None, None, None);
+        assert!(!may_read_teacher_year(&operator, &t) && !may_agree_topic(&operator, &t));
+        let admin = who(Role::Administrator, None, None, None);
+        assert!(may_agree_topic(&admin, &t) && may_write_teacher_year(&admin, &t));
+        assert!(!may_agree_topic(&admin, &record(Some(USER))), "not even the administrator agrees their own");
+    }
+}
+
 /// One role an account holds (or would hold) and where: the place of the grant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Held {

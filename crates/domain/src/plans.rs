@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::meetings::Evidence;
 use crate::profile::PlanPeriod;
 use crate::values::{self, Errors, FieldError};
 
@@ -88,6 +89,46 @@ coded!(ItemStatus {
     Moved => "moved", "перенесено";
     Cancelled => "cancelled", "отменено";
 });
+
+// Where a plan stands on its approval path (`work_plans.status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    /// A draft: its approval path is not finished.
+    Draft,
+    /// The last step of its approval path is taken; it changes only by amendments with a reason.
+    Approved,
+}
+
+coded!(PlanStatus {
+    Draft => "draft", "черновик";
+    Approved => "approved", "утверждён";
+});
+
+/// The evidence an approval step was taken with is stored under its serde name
+/// (`plan_steps.evidence`).
+impl crate::Code for Evidence {
+    fn all() -> &'static [Self] {
+        &[
+            Evidence::Draft,
+            Evidence::MeetingDecision,
+            Evidence::Order,
+            Evidence::CabinetHead,
+            Evidence::AuthorityHead,
+            Evidence::Authority,
+        ]
+    }
+    fn code(self) -> &'static str {
+        match self {
+            Evidence::Draft => "draft",
+            Evidence::MeetingDecision => "meeting_decision",
+            Evidence::Order => "order",
+            Evidence::CabinetHead => "cabinet_head",
+            Evidence::AuthorityHead => "authority_head",
+            Evidence::Authority => "authority",
+        }
+    }
+}
 
 /// A plan item as typed.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
@@ -558,6 +599,27 @@ mod tests {
         assert_eq!((months[1].done, months[1].cancelled, months[1].percent()), (1, 1, 50));
         assert_eq!((total.total, total.done, total.percent()), (5, 2, 40));
         assert_eq!(progress(PlanPeriod::CalendarYear, &[]).1.percent(), 0);
+    }
+
+    /// The stored code of every enumeration of a plan is its serde name, so the audit trail's
+    /// JSON of a record keeps the codes the columns hold.
+    #[test]
+    fn stored_codes_are_the_serde_names() {
+        fn check<T: crate::Code + Serialize>() {
+            for v in T::all() {
+                assert_eq!(serde_json::to_value(v).unwrap(), serde_json::Value::from(v.code()));
+            }
+        }
+        check::<Direction>();
+        check::<WorkForm>();
+        check::<ItemStatus>();
+        check::<PlanStatus>();
+        check::<Evidence>();
+        check::<PlanPeriod>();
+        check::<crate::profile::ApprovalStep>();
+        assert_eq!(crate::from_stored::<PlanStatus>("approved"), Some(PlanStatus::Approved));
+        assert_eq!(crate::from_stored::<Evidence>("meeting_decision"), Some(Evidence::MeetingDecision));
+        assert_eq!(crate::from_stored::<PlanStatus>("утверждён"), None, "a label is not a stored code");
     }
 
     #[test]

@@ -487,6 +487,74 @@ coded!(DifficultyKind {
     Other => "other", "иное";
 });
 
+/// The kind of a recorded difficulty or need: one of Metoda's list, or a kind the municipality's
+/// profile adds (`extra_need_kinds`), stored as `custom:<kind>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NeedKind {
+    Listed(DifficultyKind),
+    Own(String),
+}
+
+impl NeedKind {
+    /// The prefix of a kind the municipality's profile adds.
+    pub const CUSTOM: &'static str = "custom:";
+
+    /// The stored (and sent) code: a listed kind's code, or `custom:<kind>`.
+    pub fn code(&self) -> String {
+        match self {
+            NeedKind::Listed(k) => k.code().to_owned(),
+            NeedKind::Own(own) => format!("{}{own}", Self::CUSTOM),
+        }
+    }
+
+    /// The kind in Russian: the listed kind's label, or the profile's own words.
+    pub fn label_ru(&self) -> &str {
+        match self {
+            NeedKind::Listed(k) => k.label_ru(),
+            NeedKind::Own(own) => own,
+        }
+    }
+
+    /// A stored code read back: exactly a listed code or `custom:<kind>` (no label, no case folding).
+    pub fn from_stored(code: &str) -> Option<NeedKind> {
+        match code.strip_prefix(Self::CUSTOM) {
+            Some(own) => Some(NeedKind::Own(own.to_owned())),
+            None => crate::from_stored(code).map(NeedKind::Listed),
+        }
+    }
+
+    /// A kind as chosen: a listed kind (by code or label), or `custom:<kind>` for one of the
+    /// profile's `extra` kinds; None for anything else.
+    pub fn parse(chosen: &str, extra: &[String]) -> Option<NeedKind> {
+        match chosen.strip_prefix(Self::CUSTOM) {
+            Some(own) => extra.iter().any(|e| e == own).then(|| NeedKind::Own(own.to_owned())),
+            None => DifficultyKind::from_code(chosen).map(NeedKind::Listed),
+        }
+    }
+}
+
+/// Serialized as its code, as the column holds it.
+impl Serialize for NeedKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.code())
+    }
+}
+
+/// Where a self-education topic stands (`teacher_years.topic_status`, 002 §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TopicStatus {
+    /// Proposed by the teacher (or whoever keeps the record), not agreed yet.
+    Proposed,
+    /// Agreed by the association's head (or the authority).
+    Agreed,
+}
+
+coded!(TopicStatus {
+    Proposed => "proposed", "предложена";
+    Agreed => "agreed", "согласована";
+});
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct CourseInput {
@@ -587,5 +655,33 @@ mod course_tests {
         let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["hours", "end_on"]);
         assert_eq!(DifficultyKind::from_code("digital"), Some(DifficultyKind::Digital));
+    }
+}
+
+#[cfg(test)]
+mod teacher_year_tests {
+    use super::*;
+
+    #[test]
+    fn a_need_kind_is_listed_or_the_profiles_own() {
+        let extra = vec!["наставничество".to_owned()];
+        assert_eq!(NeedKind::parse("digital", &extra), Some(NeedKind::Listed(DifficultyKind::Digital)));
+        assert_eq!(NeedKind::parse("custom:наставничество", &extra), Some(NeedKind::Own("наставничество".into())));
+        assert_eq!(NeedKind::parse("custom:другое", &extra), None, "not a kind of the profile");
+        assert_eq!(NeedKind::parse("phd", &extra), None);
+        let own = NeedKind::Own("наставничество".into());
+        assert_eq!((own.code().as_str(), own.label_ru()), ("custom:наставничество", "наставничество"));
+        assert_eq!(NeedKind::from_stored(&own.code()), Some(own.clone()));
+        assert_eq!(NeedKind::from_stored("subject"), Some(NeedKind::Listed(DifficultyKind::Subject)));
+        assert_eq!(NeedKind::from_stored("иное"), None, "a label is not a stored code");
+        assert_eq!(serde_json::to_value(&own).unwrap(), serde_json::json!("custom:наставничество"));
+    }
+
+    #[test]
+    fn a_topic_is_proposed_then_agreed() {
+        assert_eq!(crate::from_stored::<TopicStatus>("agreed"), Some(TopicStatus::Agreed));
+        for s in TopicStatus::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::Value::from(s.code()));
+        }
     }
 }

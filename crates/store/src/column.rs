@@ -152,6 +152,11 @@ stored_codes!(
     metoda_domain::meetings::MinutesStatus,
     metoda_domain::meetings::NotificationKind,
     metoda_domain::profile::Signatory,
+    metoda_domain::meetings::Evidence,
+    metoda_domain::plans::PlanStatus,
+    metoda_domain::profile::ApprovalStep,
+    metoda_domain::profile::PlanPeriod,
+    metoda_domain::teachers::TopicStatus,
 );
 
 impl TryFrom<Flag> for bool {

@@ -2,25 +2,27 @@
 //! month, from which a new yearly plan may be filled (`plans::create_from`). Rows are archived,
 //! never deleted; every change is in the audit trail.
 
-use metoda_domain::plans::CyclogramData;
+use metoda_domain::plans::{CyclogramData, Direction, WorkForm};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
 use crate::associations::Association;
 use crate::audit;
+use crate::column::Text;
 use crate::{Actor, Result, StoreError, now};
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+/// A row of an association's cyclogram (`cyclogram_items`).
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct CyclogramItem {
     pub id: i64,
     pub association_id: i64,
     /// 1–12.
     pub month: i64,
     pub title: String,
-    /// analytical | informational | organizational_methodical | consultative
-    pub direction: String,
-    /// meeting, seminar, master_class, … (see WorkForm)
-    pub form: String,
+    #[sqlx(try_from = "Text")]
+    pub direction: Direction,
+    #[sqlx(try_from = "Text")]
+    pub form: WorkForm,
     pub responsible: Option<String>,
     pub note: Option<String>,
     pub created_at: String,
@@ -137,15 +139,18 @@ pub async fn remove(conn: &mut AnyConnection, actor: &Actor, a: &Association, id
     Ok(new)
 }
 
-/// The rows as typed data (for filling a plan).
-pub(crate) fn data(row: &CyclogramItem) -> CyclogramData {
-    use metoda_domain::plans::{Direction, WorkForm};
-    CyclogramData {
-        month: u8::try_from(row.month).unwrap_or(1),
+/// A row as typed data (for filling a plan); a month out of 1–12 is a fault, never a default.
+pub(crate) fn data(row: &CyclogramItem) -> Result<CyclogramData> {
+    let month = u8::try_from(row.month)
+        .ok()
+        .filter(|m| (1..=12).contains(m))
+        .ok_or_else(|| StoreError::Other(format!("cyclogram row {} has month {}", row.id, row.month)))?;
+    Ok(CyclogramData {
+        month,
         title: row.title.clone(),
-        direction: Direction::from_code(&row.direction).unwrap_or(Direction::OrganizationalMethodical),
-        form: WorkForm::from_code(&row.form).unwrap_or(WorkForm::Other),
+        direction: row.direction,
+        form: row.form,
         responsible: row.responsible.clone(),
         note: row.note.clone(),
-    }
+    })
 }

@@ -3,55 +3,76 @@
 //! amendments with a reason (every version is kept in `plan_amendments`). Execution of items
 //! (done, moved, cancelled) is not an amendment.
 
+use metoda_domain::Code;
 use metoda_domain::meetings::{Evidence, PlanPath, year_bounds};
-use metoda_domain::plans::{Direction, ItemData, Prefill, StatusData, WorkForm, carry_over};
+use metoda_domain::plans::{Direction, ItemData, ItemStatus, PlanStatus, Prefill, StatusData, WorkForm, carry_over};
 use metoda_domain::profile::{ApprovalStep, PlanPeriod, ProfileSettings};
-use metoda_domain::values::iso_date;
-use serde::Serialize;
+use metoda_domain::values::{iso_date, iso_serde};
+use serde::{Serialize, Serializer};
 use sqlx::{AnyConnection, FromRow};
 use time::Date;
 
 use crate::associations::Association;
 use crate::audit;
+use crate::column::{OptText, Text, Undecodable};
 use crate::{Actor, Result, StoreError, now};
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
-pub struct Plan {
+/// The yearly work plan of an association (`work_plans`).
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct WorkPlan {
     pub id: i64,
     pub association_id: i64,
     pub year: i64,
-    /// academic_year | calendar_year
-    pub period: String,
+    #[sqlx(try_from = "Text")]
+    pub period: PlanPeriod,
     pub title: String,
-    /// JSON list of approval step codes.
-    pub steps: String,
-    /// draft | approved
-    pub status: String,
+    /// The profile's approval path, copied when the plan was made (stored as a JSON list of step
+    /// codes; the audit trail keeps that text).
+    #[sqlx(try_from = "Text")]
+    #[serde(serialize_with = "steps_json")]
+    pub steps: ApprovalPath,
+    #[sqlx(try_from = "Text")]
+    pub status: PlanStatus,
     pub version: i64,
     pub approved_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
 
-impl Plan {
-    pub fn period(&self) -> PlanPeriod {
-        PlanPeriod::from_code(&self.period).unwrap_or(PlanPeriod::AcademicYear)
+/// The approval steps of a plan, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ApprovalPath(pub Vec<ApprovalStep>);
+
+impl TryFrom<Text> for ApprovalPath {
+    type Error = Undecodable;
+    fn try_from(raw: Text) -> std::result::Result<Self, Undecodable> {
+        serde_json::from_str(&raw.0)
+            .map(ApprovalPath)
+            .map_err(|_| Undecodable { expected: "JSON list of approval steps", value: raw.0 })
     }
+}
+
+fn steps_json<S: Serializer>(p: &ApprovalPath, s: S) -> std::result::Result<S::Ok, S::Error> {
+    let json = serde_json::to_string(&p.0).map_err(serde::ser::Error::custom)?;
+    s.serialize_str(&json)
+}
+
+impl WorkPlan {
     pub fn bounds(&self) -> (Date, Date) {
-        year_bounds(self.period(), self.year as i32)
+        year_bounds(self.period, self.year as i32)
     }
     pub fn approval_steps(&self) -> Vec<ApprovalStep> {
-        serde_json::from_str(&self.steps).unwrap_or_default()
+        self.steps.0.clone()
     }
     pub fn approved(&self) -> bool {
-        self.status == "approved"
+        self.status == PlanStatus::Approved
     }
 }
 
 const PLAN_COLS: &str =
     "id, association_id, year, period, title, steps, status, version, approved_at, created_at, updated_at";
 
-pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Plan> {
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<WorkPlan> {
     sqlx::query_as(&format!("SELECT {PLAN_COLS} FROM work_plans WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -59,7 +80,7 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Plan> {
         .ok_or(StoreError::NotFound)
 }
 
-pub async fn for_association(conn: &mut AnyConnection, association_id: i64) -> Result<Vec<Plan>> {
+pub async fn for_association(conn: &mut AnyConnection, association_id: i64) -> Result<Vec<WorkPlan>> {
     Ok(sqlx::query_as(&format!("SELECT {PLAN_COLS} FROM work_plans WHERE association_id = $1 ORDER BY year DESC"))
         .bind(association_id)
         .fetch_all(&mut *conn)
@@ -67,7 +88,7 @@ pub async fn for_association(conn: &mut AnyConnection, association_id: i64) -> R
 }
 
 /// The association's plan of a plan year, if there is one.
-pub async fn of_year(conn: &mut AnyConnection, association_id: i64, year: i32) -> Result<Option<Plan>> {
+pub async fn of_year(conn: &mut AnyConnection, association_id: i64, year: i32) -> Result<Option<WorkPlan>> {
     Ok(sqlx::query_as(&format!("SELECT {PLAN_COLS} FROM work_plans WHERE association_id = $1 AND year = $2"))
         .bind(association_id)
         .bind(i64::from(year))
@@ -82,7 +103,7 @@ pub async fn create(
     a: &Association,
     settings: &ProfileSettings,
     year: i32,
-) -> Result<Plan> {
+) -> Result<WorkPlan> {
     if !a.is_active() {
         return Err(StoreError::Conflict("Объединение ликвидировано".into()));
     }
@@ -123,22 +144,30 @@ pub async fn create(
     Ok(p)
 }
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
-pub struct Item {
+/// An item of a work plan (`plan_items`).
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct PlanItem {
     pub id: i64,
     pub plan_id: i64,
     pub title: String,
-    pub direction: String,
-    pub form: String,
-    pub planned_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    pub direction: Direction,
+    #[sqlx(try_from = "Text")]
+    pub form: WorkForm,
+    #[sqlx(try_from = "OptText")]
+    #[serde(with = "iso_serde::option")]
+    pub planned_on: Option<Date>,
     pub planned_month: Option<i64>,
     pub responsible: Option<String>,
     pub venue_organization_id: Option<i64>,
     pub audience: Option<String>,
     pub expected_result: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "Text")]
+    pub status: ItemStatus,
     pub status_reason: Option<String>,
-    pub moved_to: Option<String>,
+    #[sqlx(try_from = "OptText")]
+    #[serde(with = "iso_serde::option")]
+    pub moved_to: Option<Date>,
     pub fulfilled_meeting_id: Option<i64>,
     /// Raised by every change of the item: send it back with an edit (an older one gets 409). Not
     /// the plan's `version`, which numbers its approved editions.
@@ -150,20 +179,20 @@ const ITEM_COLS: &str =
     audience, expected_result, status, status_reason, moved_to, fulfilled_meeting_id, version";
 
 /// Items of a plan in the order of the year: by month (September first in an academic year), then date.
-pub async fn items(conn: &mut AnyConnection, plan: &Plan) -> Result<Vec<Item>> {
-    let mut rows: Vec<Item> = sqlx::query_as(&format!(
+pub async fn items(conn: &mut AnyConnection, plan: &WorkPlan) -> Result<Vec<PlanItem>> {
+    let mut rows: Vec<PlanItem> = sqlx::query_as(&format!(
         "SELECT {ITEM_COLS} FROM plan_items WHERE plan_id = $1 AND archived_at IS NULL ORDER BY planned_month, planned_on, id"
     ))
     .bind(plan.id)
     .fetch_all(&mut *conn)
     .await?;
-    if plan.period() == PlanPeriod::AcademicYear {
-        rows.sort_by_key(|i| (i.planned_month.map_or(99, |m| (m + 3) % 12), i.planned_on.clone(), i.id));
+    if plan.period == PlanPeriod::AcademicYear {
+        rows.sort_by_key(|i| (i.planned_month.map_or(99, |m| (m + 3) % 12), i.planned_on, i.id));
     }
     Ok(rows)
 }
 
-async fn item(conn: &mut AnyConnection, id: i64) -> Result<Item> {
+async fn item(conn: &mut AnyConnection, id: i64) -> Result<PlanItem> {
     sqlx::query_as(&format!("SELECT {ITEM_COLS} FROM plan_items WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -172,7 +201,7 @@ async fn item(conn: &mut AnyConnection, id: i64) -> Result<Item> {
 }
 
 /// An approved plan changes only with a reason; returns the reason when it is needed and given.
-fn amendment_reason<'r>(plan: &Plan, reason: Option<&'r str>) -> Result<Option<&'r str>> {
+fn amendment_reason<'r>(plan: &WorkPlan, reason: Option<&'r str>) -> Result<Option<&'r str>> {
     match (plan.approved(), reason.map(str::trim).filter(|r| !r.is_empty())) {
         (false, _) => Ok(None),
         (true, Some(r)) => Ok(Some(r)),
@@ -183,7 +212,7 @@ fn amendment_reason<'r>(plan: &Plan, reason: Option<&'r str>) -> Result<Option<&
 async fn amend(
     conn: &mut AnyConnection,
     actor: &Actor,
-    plan: &Plan,
+    plan: &WorkPlan,
     item_id: Option<i64>,
     reason: &str,
     changes: &serde_json::Value,
@@ -231,10 +260,10 @@ pub async fn add_item(
     conn: &mut AnyConnection,
     actor: &Actor,
     a: &Association,
-    plan: &Plan,
+    plan: &WorkPlan,
     d: &ItemData,
     reason: Option<&str>,
-) -> Result<Item> {
+) -> Result<PlanItem> {
     let reason = amendment_reason(plan, reason)?;
     let t = now();
     let row = bind_item(
@@ -275,12 +304,12 @@ pub async fn update_item(
     conn: &mut AnyConnection,
     actor: &Actor,
     a: &Association,
-    plan: &Plan,
+    plan: &WorkPlan,
     id: i64,
     d: &ItemData,
     reason: Option<&str>,
     version: Option<i64>,
-) -> Result<Item> {
+) -> Result<PlanItem> {
     crate::bump_version(conn, "plan_items", id, version).await?;
     let reason = amendment_reason(plan, reason)?;
     let old = item(conn, id).await?;
@@ -328,11 +357,11 @@ pub async fn set_status(
     conn: &mut AnyConnection,
     actor: &Actor,
     a: &Association,
-    plan: &Plan,
+    plan: &WorkPlan,
     id: i64,
     s: &StatusData,
     meeting_id: Option<i64>,
-) -> Result<Item> {
+) -> Result<PlanItem> {
     // Not a form edit, but it changes the item (a move changes its date): an edit based on the
     // item before it is refused.
     crate::bump_version(conn, "plan_items", id, None).await?;
@@ -361,11 +390,14 @@ pub async fn set_status(
     Ok(new)
 }
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+/// An approval step taken (`plan_steps`).
+#[derive(Debug, Clone, FromRow)]
 pub struct Step {
     pub id: i64,
-    pub step: String,
-    pub evidence: String,
+    #[sqlx(try_from = "Text")]
+    pub step: ApprovalStep,
+    #[sqlx(try_from = "Text")]
+    pub evidence: Evidence,
     pub meeting_id: Option<i64>,
     pub order_id: Option<i64>,
     pub user_id: Option<i64>,
@@ -398,14 +430,14 @@ pub async fn take_step(
     conn: &mut AnyConnection,
     actor: &Actor,
     a: &Association,
-    plan: &Plan,
+    plan: &WorkPlan,
     step: ApprovalStep,
     evidence: Evidence,
     refs: StepRefs<'_>,
-) -> Result<Plan> {
+) -> Result<WorkPlan> {
     let taken = steps(conn, plan.id).await?;
-    let mut path = PlanPath::new(&plan.approval_steps());
-    path.done = taken.iter().filter_map(|s| ApprovalStep::from_code(&s.step)).collect();
+    let mut path = PlanPath::new(&plan.steps.0);
+    path.done = taken.iter().map(|s| s.step).collect();
     path.take(step, evidence).map_err(StoreError::Conflict)?;
     match evidence {
         Evidence::MeetingDecision if refs.meeting_id.is_none() => {
@@ -433,7 +465,7 @@ pub async fn take_step(
     )
     .bind(plan.id)
     .bind(step.code())
-    .bind(serde_json::to_value(evidence).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())
+    .bind(evidence.code())
     .bind(refs.meeting_id)
     .bind(refs.order_id)
     .bind(actor.user_id)
@@ -443,7 +475,8 @@ pub async fn take_step(
     .await
     .map_err(crate::unique("Этот шаг уже пройден; обновите страницу"))?;
     if path.approved() {
-        sqlx::query("UPDATE work_plans SET status = 'approved', approved_at = $1, updated_at = $1 WHERE id = $2")
+        sqlx::query("UPDATE work_plans SET status = $1, approved_at = $2, updated_at = $2 WHERE id = $3")
+            .bind(PlanStatus::Approved.code())
             .bind(&t)
             .bind(plan.id)
             .execute(&mut *conn)
@@ -455,7 +488,8 @@ pub async fn take_step(
     Ok(new)
 }
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+/// An amendment of an approved plan (`plan_amendments`).
+#[derive(Debug, Clone, FromRow)]
 pub struct Amendment {
     pub id: i64,
     pub version: i64,
@@ -490,7 +524,7 @@ pub async fn create_from(
     settings: &ProfileSettings,
     year: i32,
     prefill: Prefill,
-) -> Result<(Plan, usize)> {
+) -> Result<(WorkPlan, usize)> {
     let rows: Vec<ItemData> = match prefill {
         Prefill::Empty => vec![],
         Prefill::Cyclogram => {
@@ -498,7 +532,7 @@ pub async fn create_from(
             if rows.is_empty() {
                 return Err(StoreError::invalid("prefill", "Циклограмма объединения пуста: заполнить план нечем"));
             }
-            rows.iter().map(|r| crate::cyclograms::data(r).item()).collect()
+            rows.iter().map(|r| crate::cyclograms::data(r).map(|d| d.item())).collect::<Result<_>>()?
         }
         Prefill::PreviousYear => {
             let last = of_year(conn, a.id, year - 1).await?.ok_or_else(|| {
@@ -509,13 +543,13 @@ pub async fn create_from(
                 .await?
                 .into_iter()
                 .filter_map(|i| {
-                    let on = i.planned_on.as_deref().and_then(metoda_domain::values::stored_date);
+                    let on = i.planned_on;
                     let month = i.planned_month.and_then(|m| u8::try_from(m).ok()).or(on.map(|d| d.month() as u8))?;
                     let (planned_on, month) = carry_over(period, year, on, month);
                     Some(ItemData {
                         title: i.title,
-                        direction: Direction::from_code(&i.direction).unwrap_or(Direction::OrganizationalMethodical),
-                        form: WorkForm::from_code(&i.form).unwrap_or(WorkForm::Other),
+                        direction: i.direction,
+                        form: i.form,
                         planned_on,
                         planned_month: Some(month),
                         responsible: i.responsible,

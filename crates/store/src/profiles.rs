@@ -6,15 +6,18 @@ use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
 use crate::audit::{self, Scope};
+use crate::column::Flag;
 use crate::{Actor, Result, StoreError, now};
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+/// A regulation profile (`regulation_profiles`): a preset or a municipality's own.
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Profile {
     pub id: i64,
     pub code: Option<String>,
     pub name: String,
     pub source: Option<String>,
-    pub is_preset: i64,
+    #[sqlx(try_from = "Flag")]
+    pub is_preset: bool,
     pub region_id: Option<i64>,
     pub municipality_id: Option<i64>,
     pub based_on_id: Option<i64>,
@@ -29,7 +32,7 @@ pub struct Profile {
 
 impl Profile {
     pub fn is_preset(&self) -> bool {
-        self.is_preset != 0
+        self.is_preset
     }
     pub fn settings(&self) -> Result<ProfileSettings> {
         serde_json::from_str(&self.settings)

@@ -2,26 +2,35 @@
 //! the association head — 002 §6), courses taken (КПК, retraining), professional difficulties and
 //! needs (004 §6). Years are academic years named by their starting year.
 
-use metoda_domain::teachers::{CourseData, CourseKind, DifficultyKind};
-use metoda_domain::values::iso_date;
+use metoda_domain::teachers::{CourseData, CourseKind, NeedKind, TopicStatus};
+use metoda_domain::values::{iso_date, iso_serde};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
+use time::Date;
 
 use crate::audit;
+use crate::column::{OptText, Text, Undecodable};
 use crate::teachers::Teacher;
 use crate::{Actor, Result, StoreError, now};
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+/// The self-education topic of a teacher's year (`teacher_years`).
+#[derive(Debug, Clone, FromRow)]
 pub struct TopicYear {
     pub year: i64,
     pub self_education: Option<String>,
-    /// proposed | agreed
-    pub topic_status: String,
+    #[sqlx(try_from = "Text")]
+    pub topic_status: TopicStatus,
     pub agreed_by_name: Option<String>,
     pub topic_agreed_at: Option<String>,
     /// Raised by every change of the year's record: send it back with a topic (an older one gets
     /// 409; 0 stands for a year not written yet).
     pub version: i64,
+}
+
+impl TopicYear {
+    pub fn agreed(&self) -> bool {
+        self.topic_status == TopicStatus::Agreed
+    }
 }
 
 pub async fn topics(conn: &mut AnyConnection, teacher_id: i64) -> Result<Vec<TopicYear>> {
@@ -61,10 +70,11 @@ pub async fn propose_topic(
     match &old {
         Some(_) => {
             sqlx::query(
-                "UPDATE teacher_years SET self_education = $1, topic_status = 'proposed', topic_agreed_by = NULL,
-                    topic_agreed_at = NULL, updated_at = $2 WHERE teacher_id = $3 AND year = $4",
+                "UPDATE teacher_years SET self_education = $1, topic_status = $2, topic_agreed_by = NULL,
+                    topic_agreed_at = NULL, updated_at = $3 WHERE teacher_id = $4 AND year = $5",
             )
             .bind(topic)
+            .bind(TopicStatus::Proposed.code())
             .bind(&stamp)
             .bind(t.id)
             .bind(year)
@@ -74,11 +84,12 @@ pub async fn propose_topic(
         None => {
             sqlx::query(
                 "INSERT INTO teacher_years (teacher_id, year, self_education, topic_status, created_at, updated_at)
-                 VALUES ($1, $2, $3, 'proposed', $4, $4)",
+                 VALUES ($1, $2, $3, $4, $5, $5)",
             )
             .bind(t.id)
             .bind(year)
             .bind(topic)
+            .bind(TopicStatus::Proposed.code())
             .bind(&stamp)
             .execute(&mut *conn)
             .await
@@ -87,7 +98,7 @@ pub async fn propose_topic(
     }
     let summary = format!("Тема самообразования {} на {}/{} учебный год: «{topic}»", t.full_name(), year, year + 1);
     let o = old.map(|y| serde_json::json!({"self_education": y.self_education, "topic_status": y.topic_status}));
-    let n = serde_json::json!({"self_education": topic, "topic_status": "proposed"});
+    let n = serde_json::json!({"self_education": topic, "topic_status": TopicStatus::Proposed});
     audit::record(conn, actor, t.scope(), "teacher_year", Some(t.id), "update", &summary, o.as_ref(), Some(&n)).await
 }
 
@@ -101,10 +112,11 @@ pub async fn agree_topic(conn: &mut AnyConnection, actor: &Actor, t: &Teacher, y
     if y.self_education.is_none() {
         return Err(StoreError::Conflict("Тема самообразования ещё не предложена".into()));
     }
-    if y.topic_status == "agreed" {
+    if y.agreed() {
         return Err(StoreError::Conflict("Тема уже согласована".into()));
     }
-    sqlx::query("UPDATE teacher_years SET topic_status = 'agreed', topic_agreed_by = $1, topic_agreed_at = $2, updated_at = $2 WHERE teacher_id = $3 AND year = $4")
+    sqlx::query("UPDATE teacher_years SET topic_status = $1, topic_agreed_by = $2, topic_agreed_at = $3, updated_at = $3 WHERE teacher_id = $4 AND year = $5")
+        .bind(TopicStatus::Agreed.code())
         .bind(user_id)
         .bind(now())
         .bind(t.id)
@@ -112,26 +124,32 @@ pub async fn agree_topic(conn: &mut AnyConnection, actor: &Actor, t: &Teacher, y
         .execute(&mut *conn)
         .await?;
     let summary = format!("Согласована тема самообразования {} на {}/{} учебный год", t.full_name(), year, year + 1);
-    let o = serde_json::json!({"topic_status": "proposed"});
-    let n = serde_json::json!({"topic_status": "agreed"});
+    let o = serde_json::json!({"topic_status": y.topic_status});
+    let n = serde_json::json!({"topic_status": TopicStatus::Agreed});
     audit::record(conn, actor, t.scope(), "teacher_year", Some(t.id), "update", &summary, Some(&o), Some(&n)).await
 }
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+/// A course a teacher took (`teacher_courses`).
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Course {
     pub id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "Text")]
+    pub kind: CourseKind,
     pub title: String,
     pub provider: Option<String>,
     pub hours: Option<i64>,
-    pub start_on: Option<String>,
-    pub end_on: String,
+    #[sqlx(try_from = "OptText")]
+    #[serde(with = "iso_serde::option")]
+    pub start_on: Option<Date>,
+    #[sqlx(try_from = "Text")]
+    #[serde(with = "iso_serde")]
+    pub end_on: Date,
     pub certificate: Option<String>,
 }
 
 impl Course {
     pub fn kind_label(&self) -> &'static str {
-        CourseKind::from_code(&self.kind).map_or("—", CourseKind::label_ru)
+        self.kind.label_ru()
     }
 }
 
@@ -166,26 +184,32 @@ pub async fn add_course(conn: &mut AnyConnection, actor: &Actor, t: &Teacher, d:
     Ok(c)
 }
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+/// A professional difficulty or need of a teacher's year (`teacher_difficulties`).
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Difficulty {
     pub id: i64,
     pub year: i64,
-    pub kind: String,
+    #[sqlx(try_from = "Text")]
+    pub kind: NeedKind,
     pub note: Option<String>,
 }
 
 impl Difficulty {
     /// The kind in Russian: Metoda's own list, or a kind the municipality's profile added.
     pub fn kind_label(&self) -> &str {
-        match self.kind.strip_prefix(CUSTOM) {
-            Some(own) => own,
-            None => DifficultyKind::from_code(&self.kind).map_or("—", DifficultyKind::label_ru),
-        }
+        self.kind.label_ru()
     }
 }
 
 /// The prefix of a difficulty kind the municipality's profile added (`custom:<name>`).
-pub const CUSTOM: &str = "custom:";
+pub const CUSTOM: &str = NeedKind::CUSTOM;
+
+impl TryFrom<Text> for NeedKind {
+    type Error = Undecodable;
+    fn try_from(raw: Text) -> std::result::Result<Self, Undecodable> {
+        NeedKind::from_stored(&raw.0).ok_or(Undecodable { expected: "difficulty kind", value: raw.0 })
+    }
+}
 
 pub async fn difficulties(conn: &mut AnyConnection, teacher_id: i64) -> Result<Vec<Difficulty>> {
     Ok(sqlx::query_as(
@@ -201,7 +225,7 @@ pub async fn add_difficulty(
     actor: &Actor,
     t: &Teacher,
     year: i64,
-    kind: &str,
+    kind: &NeedKind,
     note: Option<&str>,
 ) -> Result<Difficulty> {
     let id: i64 = sqlx::query_scalar(
@@ -209,7 +233,7 @@ pub async fn add_difficulty(
     )
     .bind(t.id)
     .bind(year)
-    .bind(kind)
+    .bind(kind.code())
     .bind(note)
     .bind(now())
     .fetch_one(&mut *conn)
@@ -222,7 +246,7 @@ pub async fn add_difficulty(
 }
 
 /// A further place of work (the main one is on the teacher record).
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Position {
     pub id: i64,
     pub organization_id: i64,

@@ -269,10 +269,10 @@ async fn the_profile_minimum_refuses_a_small_association() {
 async fn step(
     c: &mut sqlx::AnyConnection,
     a: &associations::Association,
-    plan: &metoda_store::plans::Plan,
+    plan: &metoda_store::plans::WorkPlan,
     s: metoda_domain::profile::ApprovalStep,
     refs: metoda_store::plans::StepRefs<'_>,
-) -> Result<metoda_store::plans::Plan, StoreError> {
+) -> Result<metoda_store::plans::WorkPlan, StoreError> {
     metoda_store::plans::take_step(c, &actor(), a, plan, s, metoda_domain::meetings::evidence(s), refs).await
 }
 
@@ -342,7 +342,7 @@ async fn a_plan_goes_along_the_profile_path_and_changes_after_approval_only_by_a
     let a = associations::get(&mut c, o.association_id.unwrap()).await.unwrap();
     let settings = profiles::get(&mut c, p000).await.unwrap().settings().unwrap();
     let plan = plans::create(&mut c, &actor(), &a, &settings, 2026).await.unwrap();
-    assert_eq!((plan.status.as_str(), plan.version), ("draft", 1));
+    assert_eq!((plan.status.code(), plan.version), ("draft", 1));
     assert_eq!(plan.approval_steps(), [S::DraftedByHead, S::ConsideredAtMeeting, S::ApprovedByAuthorityOrder]);
     let e = plans::create(&mut c, &actor(), &a, &settings, 2026).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
@@ -380,10 +380,10 @@ async fn a_plan_goes_along_the_profile_path_and_changes_after_approval_only_by_a
     let held = hold(&mut c, &a, &settings, date!(2026 - 09 - 10), 8, TODAY).await;
     let refs = StepRefs { meeting_id: Some(held.id), ..Default::default() };
     let plan = step(&mut c, &a, &plan, S::ConsideredAtMeeting, refs).await.unwrap();
-    assert_eq!(plan.status, "draft");
+    assert_eq!(plan.status.code(), "draft");
     let refs = StepRefs { order_id: Some(o.id), ..Default::default() };
     let plan = step(&mut c, &a, &plan, S::ApprovedByAuthorityOrder, refs).await.unwrap();
-    assert_eq!(plan.status, "approved");
+    assert_eq!(plan.status.code(), "approved");
     assert!(plan.approved_at.is_some());
     assert_eq!(plans::steps(&mut c, plan.id).await.unwrap().len(), 3);
     let e = step(&mut c, &a, &plan, S::ApprovedByAuthorityOrder, refs).await.unwrap_err();
@@ -406,7 +406,7 @@ async fn a_plan_goes_along_the_profile_path_and_changes_after_approval_only_by_a
     assert_eq!(bad[0].field, "reason");
     let s = StatusInput { status: "done".into(), ..Default::default() }.parse(to).unwrap();
     let done = plans::set_status(&mut c, &actor(), &a, &plan, i2.id, &s, Some(held.id)).await.unwrap();
-    assert_eq!((done.status.as_str(), done.fulfilled_meeting_id), ("done", Some(held.id)));
+    assert_eq!((done.status.code(), done.fulfilled_meeting_id), ("done", Some(held.id)));
     assert_eq!(plans::get(&mut c, plan.id).await.unwrap().version, 2);
     drop(c);
     f.t.drop_db().await;

@@ -5,8 +5,9 @@
 use crate::common;
 
 use common::actor;
-use metoda_domain::plans::{CyclogramInput, ItemInput, Prefill, StatusInput};
+use metoda_domain::plans::{CyclogramInput, ItemInput, ItemStatus, Prefill, StatusInput, WorkForm};
 use metoda_domain::profile::ProfileSettings;
+use metoda_domain::values::iso_date;
 use metoda_store::associations::{self, Association};
 use metoda_store::plans::{self, StepRefs};
 use metoda_store::testkit::TestDb;
@@ -74,7 +75,7 @@ async fn the_cyclogram_is_kept_by_month_changed_and_removed_with_an_audit_trail(
     let mut changed = row("6", "Анализ работы за год", "round_table");
     changed.note = "по итогам ГИА".into();
     let may2 = cyclograms::update(&mut c, &actor(), &f.a, may.id, &changed.parse().unwrap(), None).await.unwrap();
-    assert_eq!((may2.month, may2.form.as_str(), may2.note.as_deref()), (6, "round_table", Some("по итогам ГИА")));
+    assert_eq!((may2.month, may2.form.code(), may2.note.as_deref()), (6, "round_table", Some("по итогам ГИА")));
     let e = cyclograms::update(&mut c, &actor(), &f.other, may.id, &changed.parse().unwrap(), None).await.unwrap_err();
     assert!(matches!(e, StoreError::NotFound), "{e:?}");
 
@@ -128,8 +129,10 @@ async fn a_new_plan_is_filled_from_the_cyclogram_in_its_months() {
     tx.commit().await.unwrap();
     assert_eq!(n, 3, "removed rows are not carried into the plan");
     let items = plans::items(&mut c, &plan).await.unwrap();
-    let got: Vec<(&str, Option<i64>, Option<&str>, &str)> =
-        items.iter().map(|i| (i.title.as_str(), i.planned_month, i.planned_on.as_deref(), i.status.as_str())).collect();
+    let got: Vec<(&str, Option<i64>, Option<String>, &str)> = items
+        .iter()
+        .map(|i| (i.title.as_str(), i.planned_month, i.planned_on.map(iso_date), i.status.code()))
+        .collect();
     assert_eq!(
         got,
         [
@@ -140,7 +143,7 @@ async fn a_new_plan_is_filled_from_the_cyclogram_in_its_months() {
         "in the order of the academic year"
     );
     assert_eq!(items[0].responsible.as_deref(), Some("Руководитель ММО"));
-    assert_eq!(items[0].form, "meeting");
+    assert_eq!(items[0].form, WorkForm::Meeting);
     assert_eq!(audit_count(&mut c, "plan_item").await, 3);
     // A second plan of the same year is refused whatever the filling.
     let e = plans::create_from(&mut c, &actor(), &f.a, &f.settings, 2026, Prefill::Empty).await.unwrap_err();
@@ -206,14 +209,16 @@ async fn last_years_plan_is_copied_into_the_same_months_and_planned_again() {
         plans::create_from(&mut tx, &actor(), &f.a, &f.settings, 2026, Prefill::PreviousYear).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(n, 4);
-    assert_eq!((plan.year, plan.status.as_str(), plan.version), (2026, "draft", 1));
+    assert_eq!((plan.year, plan.status.code(), plan.version), (2026, "draft", 1));
     let items = plans::items(&mut c, &plan).await.unwrap();
-    let got: Vec<(&str, Option<i64>, Option<&str>, &str)> =
-        items.iter().map(|i| (i.title.as_str(), i.planned_month, i.planned_on.as_deref(), i.status.as_str())).collect();
+    let got: Vec<(&str, Option<i64>, Option<String>, &str)> = items
+        .iter()
+        .map(|i| (i.title.as_str(), i.planned_month, i.planned_on.map(iso_date), i.status.code()))
+        .collect();
     assert_eq!(
         got,
         [
-            ("Семинар «Карты»", Some(10), Some("2026-10-15"), "planned"),
+            ("Семинар «Карты»", Some(10), Some("2026-10-15".into()), "planned"),
             // moved last year to January: planned again in November, as a month
             ("Круглый стол", Some(11), None, "planned"),
             ("Декада географии", Some(2), None, "planned"),
@@ -228,7 +233,7 @@ async fn last_years_plan_is_copied_into_the_same_months_and_planned_again() {
     // Last year's plan is untouched.
     let last = plans::get(&mut c, last.id).await.unwrap();
     let old = plans::items(&mut c, &last).await.unwrap();
-    assert_eq!(old.iter().filter(|i| i.status != "planned").count(), 2);
+    assert_eq!(old.iter().filter(|i| i.status != ItemStatus::Planned).count(), 2);
 
     // A rolled-back transaction leaves neither the plan nor its items.
     let mut tx = f.t.db.begin().await.unwrap();

@@ -109,8 +109,8 @@ fn input_of(r: &CyclogramItem) -> CyclogramInput {
     CyclogramInput {
         month: r.month.to_string(),
         title: r.title.clone(),
-        direction: r.direction.clone(),
-        form: r.form.clone(),
+        direction: r.direction.code().to_owned(),
+        form: r.form.code().to_owned(),
         responsible: r.responsible.clone().unwrap_or_default(),
         note: r.note.clone().unwrap_or_default(),
         version: Some(r.version),
@@ -158,9 +158,9 @@ async fn page_with(
         // The typed input stays, the current values beside it; the next save is based on them.
         if let Some(now) = rows.iter().find(|r| r.id == *row) {
             errors.extend(crate::pages::current_values_as(&input_of(now), typed, field_label, |field| match field {
-                "month" => Some(month_label(u8::try_from(now.month).unwrap_or(1)).to_owned()),
-                "direction" => Some(crate::features::plans::direction_label(&now.direction).to_owned()),
-                "form" => Some(crate::features::plans::form_label(&now.form).to_owned()),
+                "month" => Some(crate::features::plans::month_name(&now.month).to_owned()),
+                "direction" => Some(now.direction.label_ru().to_owned()),
+                "form" => Some(now.form.label_ru().to_owned()),
                 _ => None,
             }));
             typed.version = Some(now.version);
@@ -234,53 +234,95 @@ async fn remove_submit(
 
 // ---- API ----
 
+// A row of the cyclogram as the API sends it (schema `CyclogramItem`, no description): codes as
+// text.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = CyclogramItem)]
+pub struct CyclogramItemView {
+    pub id: i64,
+    pub association_id: i64,
+    /// 1–12.
+    pub month: i64,
+    pub title: String,
+    /// analytical | informational | organizational_methodical | consultative
+    pub direction: String,
+    /// meeting, seminar, master_class, … (see WorkForm)
+    pub form: String,
+    pub responsible: Option<String>,
+    pub note: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub archived_at: Option<String>,
+    /// Raised by every change of the row: send it back with an edit (an older one gets 409).
+    pub version: i64,
+}
+
+impl From<&CyclogramItem> for CyclogramItemView {
+    fn from(r: &CyclogramItem) -> Self {
+        CyclogramItemView {
+            id: r.id,
+            association_id: r.association_id,
+            month: r.month,
+            title: r.title.clone(),
+            direction: r.direction.code().to_owned(),
+            form: r.form.code().to_owned(),
+            responsible: r.responsible.clone(),
+            note: r.note.clone(),
+            created_at: r.created_at.clone(),
+            updated_at: r.updated_at.clone(),
+            archived_at: r.archived_at.clone(),
+            version: r.version,
+        }
+    }
+}
+
 /// The cyclogram of an association: its current rows in the order of the plan year.
 #[utoipa::path(get, path = "/api/v1/associations/{id}/cyclogram", tag = "plans", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<CyclogramItem>), (status = 403, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Vec<CyclogramItemView>), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn api_list(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
     Path(id): Path<i64>,
-) -> ApiResult<Vec<CyclogramItem>> {
+) -> ApiResult<Vec<CyclogramItemView>> {
     let a = association_for(&state, &me, id, Action::View).await?;
-    Ok(Json(rows(&state, &a).await?.0))
+    Ok(Json(rows(&state, &a).await?.0.iter().map(CyclogramItemView::from).collect()))
 }
 
 /// Add a recurring activity: month (1–12, as a string), content, direction, form, responsible, note.
 #[utoipa::path(post, path = "/api/v1/associations/{id}/cyclogram", tag = "plans", params(("id" = i64, Path)),
     request_body = CyclogramInput,
-    responses((status = 200, body = CyclogramItem), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = CyclogramItemView), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_add(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     b: JsonIn<CyclogramInput>,
-) -> ApiResult<CyclogramItem> {
+) -> ApiResult<CyclogramItemView> {
     let input = json_body(b)?;
-    Ok(Json(save(&state, &me, &ctx, id, None, &input).await?))
+    Ok(Json(CyclogramItemView::from(&save(&state, &me, &ctx, id, None, &input).await?)))
 }
 
 #[utoipa::path(put, path = "/api/v1/associations/{id}/cyclogram/{row_id}", tag = "plans",
     params(("id" = i64, Path), ("row_id" = i64, Path)), request_body = CyclogramInput,
-    responses((status = 200, body = CyclogramItem), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = CyclogramItemView), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_update(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path((id, row_id)): Path<(i64, i64)>,
     b: JsonIn<CyclogramInput>,
-) -> ApiResult<CyclogramItem> {
+) -> ApiResult<CyclogramItemView> {
     let input = json_body(b)?;
-    Ok(Json(save(&state, &me, &ctx, id, Some(row_id), &input).await?))
+    Ok(Json(CyclogramItemView::from(&save(&state, &me, &ctx, id, Some(row_id), &input).await?)))
 }
 
 /// Remove a row (it is archived; removing it again changes nothing).
 #[utoipa::path(post, path = "/api/v1/associations/{id}/cyclogram/{row_id}/remove", tag = "plans",
     params(("id" = i64, Path), ("row_id" = i64, Path)),
-    responses((status = 200, body = CyclogramItem), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = CyclogramItemView), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn api_remove(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path((id, row_id)): Path<(i64, i64)>,
-) -> ApiResult<CyclogramItem> {
-    Ok(Json(remove(&state, &me, &ctx, id, row_id).await?))
+) -> ApiResult<CyclogramItemView> {
+    Ok(Json(CyclogramItemView::from(&remove(&state, &me, &ctx, id, row_id).await?)))
 }

@@ -472,7 +472,7 @@ async fn list_with(
             associations::members(&mut c, aid, None).await?.into_iter().map(|m| (m.teacher_id, m.full_name)).collect();
         for p in plans::for_association(&mut c, aid).await?.into_iter().take(2) {
             for i in plans::items(&mut c, &p).await? {
-                if i.status == "planned" {
+                if i.status == metoda_domain::plans::ItemStatus::Planned {
                     plan_items.push((i.id, format!("{} — {}", p.year, i.title)));
                 }
             }

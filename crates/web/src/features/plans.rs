@@ -22,10 +22,11 @@ use metoda_domain::plans::{
     month_position, months_of, progress,
 };
 use metoda_domain::profile::{ApprovalStep, PlanPeriod, ProfileSettings};
+use metoda_domain::values::{iso_date, ru_date};
 use metoda_store::associations::{self, Association};
 use metoda_store::municipalities;
 use metoda_store::orders::{self, Order};
-use metoda_store::plans::{self, Amendment, Item, Plan, Step, StepRefs};
+use metoda_store::plans::{self, Amendment, PlanItem, Step, StepRefs, WorkPlan};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -75,7 +76,7 @@ pub async fn association_for(state: &AppState, me: &Current, id: i64, action: Ac
     Ok(a)
 }
 
-async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result<(Plan, Association), AppError> {
+async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result<(WorkPlan, Association), AppError> {
     let mut c = state.db.conn().await?;
     let p = plans::get(&mut c, id).await?;
     drop(c);
@@ -94,7 +95,7 @@ async fn create(
     ctx: &Ctx,
     association_id: i64,
     input: &PlanInput,
-) -> Result<(Plan, usize), AppError> {
+) -> Result<(WorkPlan, usize), AppError> {
     let a = association_for(state, me, association_id, Action::Create).await?;
     let settings = metoda_store::profiles::municipality_settings(&mut *state.db.conn().await?, a.municipality_id)
         .await?
@@ -136,7 +137,7 @@ async fn save_item(
     item_id: Option<i64>,
     input: &ItemInput,
     reason: &str,
-) -> Result<Item, AppError> {
+) -> Result<PlanItem, AppError> {
     let (plan, a) = load(state, me, plan_id, if item_id.is_some() { Action::Update } else { Action::Create }).await?;
     let (from, to) = plan.bounds();
     let d = input.parse(from, to).map_err(AppError::Validation)?;
@@ -161,7 +162,7 @@ async fn set_status(
     item_id: i64,
     input: &StatusInput,
     meeting_id: Option<i64>,
-) -> Result<Item, AppError> {
+) -> Result<PlanItem, AppError> {
     let (plan, a) = load(state, me, plan_id, Action::Update).await?;
     let (_, to) = plan.bounds();
     let s = input.parse(to).map_err(AppError::Validation)?;
@@ -190,7 +191,7 @@ async fn take_step(
     ctx: &Ctx,
     plan_id: i64,
     input: &StepInput,
-) -> Result<Plan, AppError> {
+) -> Result<WorkPlan, AppError> {
     let (plan, a) = load(state, me, plan_id, Action::View).await?;
     if !a.is_active() {
         return Err(AppError::Conflict("Объединение ликвидировано: его план не меняется".into()));
@@ -223,25 +224,17 @@ async fn take_step(
 
 // ---- labels (used by the templates) ----
 
-pub fn status_label(code: &str) -> &'static str {
-    match code {
-        "approved" => "утверждён",
-        _ => "черновик",
-    }
-}
-
-pub fn item_status_label(code: &str) -> &'static str {
-    ItemStatus::from_code(code).map_or("—", ItemStatus::label_ru)
-}
-
+/// The label of a direction's code as an amendment's record of changes keeps it.
 pub fn direction_label(code: &str) -> &'static str {
     Direction::from_code(code).map_or("—", Direction::label_ru)
 }
 
+/// The label of a form's code as an amendment's record of changes keeps it.
 pub fn form_label(code: &str) -> &'static str {
     WorkForm::from_code(code).map_or("—", WorkForm::label_ru)
 }
 
+/// The label of a step's code as typed.
 pub fn step_label(code: &str) -> &'static str {
     ApprovalStep::from_code(code).map_or("—", |s| s.label_ru())
 }
@@ -255,20 +248,20 @@ pub fn year_label(period: PlanPeriod, year: i64) -> String {
 }
 
 /// When an item is planned: its date, or the month as a whole.
-pub fn when(i: &Item) -> String {
-    i.planned_on.as_deref().map_or_else(|| "в течение месяца".to_owned(), d)
+pub fn when(i: &PlanItem) -> String {
+    i.planned_on.map_or_else(|| "в течение месяца".to_owned(), ru_date)
 }
 
 /// How an item was executed, in words ("" while planned).
-pub fn execution(i: &Item) -> String {
+pub fn execution(i: &PlanItem) -> String {
     let reason = i.status_reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
-    match ItemStatus::from_code(&i.status) {
-        Some(ItemStatus::Done) => format!("выполнено{reason}"),
-        Some(ItemStatus::Moved) => {
-            format!("перенесено{}{reason}", i.moved_to.as_deref().map(|m| format!(" на {}", d(m))).unwrap_or_default())
+    match i.status {
+        ItemStatus::Done => format!("выполнено{reason}"),
+        ItemStatus::Moved => {
+            format!("перенесено{}{reason}", i.moved_to.map(|m| format!(" на {}", ru_date(m))).unwrap_or_default())
         }
-        Some(ItemStatus::Cancelled) => format!("отменено{reason}"),
-        _ => String::new(),
+        ItemStatus::Cancelled => format!("отменено{reason}"),
+        ItemStatus::Planned => String::new(),
     }
 }
 
@@ -321,7 +314,7 @@ pub fn changes_text(changes: &str) -> String {
 
 /// The «План работы» section of the association page.
 pub struct PlanSection {
-    pub plans: Vec<Plan>,
+    pub plans: Vec<WorkPlan>,
     pub can_create: bool,
     /// The profile is known (otherwise no plan can be made).
     pub has_profile: bool,
@@ -365,8 +358,8 @@ pub async fn section(
 }
 
 impl PlanSection {
-    pub fn year_of_plan(&self, p: &Plan) -> String {
-        year_label(p.period(), p.year)
+    pub fn year_of_plan(&self, p: &WorkPlan) -> String {
+        year_label(p.period, p.year)
     }
 }
 
@@ -417,8 +410,8 @@ impl PathStep {
 /// The form of the next step: what it is, what evidence it needs, what to choose from.
 pub struct NextStep {
     pub step: ApprovalStep,
-    /// meeting | order | act
-    pub evidence: &'static str,
+    /// A meeting's decision and an order are chosen from the lists; any other is the user's act.
+    pub evidence: Evidence,
     pub orders: Vec<Order>,
     /// Held meetings of the association in the plan's year (id, label).
     pub meetings: Vec<(i64, String)>,
@@ -428,7 +421,7 @@ pub struct NextStep {
 #[template(path = "plan.html")]
 struct ViewPage {
     l: Layout,
-    p: Plan,
+    p: WorkPlan,
     a: Association,
     period_label: String,
     bounds: String,
@@ -437,7 +430,7 @@ struct ViewPage {
     /// The next step exists but the user may not take it.
     waiting: Option<&'static str>,
     /// Items by month, numbered through the plan as in the document.
-    months: Vec<(&'static str, Vec<(usize, Item)>)>,
+    months: Vec<(&'static str, Vec<(usize, PlanItem)>)>,
     progress: Vec<Progress>,
     total: Progress,
     amendments: Vec<Amendment>,
@@ -479,8 +472,8 @@ pub fn month_name(m: &i64) -> &'static str {
 }
 
 /// Items (already in the order of the plan's year) grouped by month.
-fn by_month(items: Vec<Item>) -> Vec<(&'static str, Vec<Item>)> {
-    let mut out: Vec<(&'static str, Vec<Item>)> = vec![];
+fn by_month(items: Vec<PlanItem>) -> Vec<(&'static str, Vec<PlanItem>)> {
+    let mut out: Vec<(&'static str, Vec<PlanItem>)> = vec![];
     let mut last = None;
     for i in items {
         let m = i.planned_month.and_then(|m| u8::try_from(m).ok());
@@ -495,7 +488,7 @@ fn by_month(items: Vec<Item>) -> Vec<(&'static str, Vec<Item>)> {
     out
 }
 
-fn numbered(months: Vec<(&'static str, Vec<Item>)>) -> Vec<(&'static str, Vec<(usize, Item)>)> {
+fn numbered(months: Vec<(&'static str, Vec<PlanItem>)>) -> Vec<(&'static str, Vec<(usize, PlanItem)>)> {
     let mut n = 0;
     months
         .into_iter()
@@ -512,16 +505,8 @@ fn numbered(months: Vec<(&'static str, Vec<Item>)>) -> Vec<(&'static str, Vec<(u
         .collect()
 }
 
-fn execution_of(items: &[Item]) -> Vec<(Option<u8>, ItemStatus)> {
-    items
-        .iter()
-        .map(|i| {
-            (
-                i.planned_month.and_then(|m| u8::try_from(m).ok()),
-                ItemStatus::from_code(&i.status).unwrap_or(ItemStatus::Planned),
-            )
-        })
-        .collect()
+fn execution_of(items: &[PlanItem]) -> Vec<(Option<u8>, ItemStatus)> {
+    items.iter().map(|i| (i.planned_month.and_then(|m| u8::try_from(m).ok()), i.status)).collect()
 }
 
 /// Organizations of the municipality (id, short name): the venues.
@@ -532,13 +517,13 @@ async fn venues(state: &AppState, a: &Association) -> Result<Vec<(i64, String)>,
 }
 
 /// The approval path of the plan with the steps taken.
-async fn path_of(state: &AppState, p: &Plan) -> Result<(Vec<PathStep>, Vec<Step>), AppError> {
+async fn path_of(state: &AppState, p: &WorkPlan) -> Result<(Vec<PathStep>, Vec<Step>), AppError> {
     let mut c = state.db.conn().await?;
     let taken = plans::steps(&mut c, p.id).await?;
     let mut path = vec![];
     let mut next_marked = false;
     for s in p.approval_steps() {
-        let t = taken.iter().find(|t| t.step == s.code()).cloned();
+        let t = taken.iter().find(|t| t.step == s).cloned();
         let order = match t.as_ref().and_then(|t| t.order_id) {
             Some(o) => orders::get(&mut c, o).await.ok(),
             None => None,
@@ -552,7 +537,7 @@ async fn path_of(state: &AppState, p: &Plan) -> Result<(Vec<PathStep>, Vec<Step>
 
 /// The meetings a step or an item may name: the association's meetings of the plan's year
 /// (only held ones when `held`), as (id, label).
-async fn meetings_of(state: &AppState, p: &Plan, held: bool) -> Result<Vec<(i64, String)>, AppError> {
+async fn meetings_of(state: &AppState, p: &WorkPlan, held: bool) -> Result<Vec<(i64, String)>, AppError> {
     let mut c = state.db.conn().await?;
     Ok(metoda_store::meetings::for_association(&mut c, p.association_id, Some(p.year))
         .await?
@@ -577,14 +562,14 @@ async fn view_with(
     let (status, errors) = shown(refusal)?;
     let (form, reason) = typed.unwrap_or_default();
     let (p, a) = load(state, me, id, Action::View).await?;
-    let period = p.period();
+    let period = p.period;
     let (path, taken) = path_of(state, &p).await?;
-    let mut steps = PlanPath::new(&p.approval_steps());
-    steps.done = taken.iter().filter_map(|s| ApprovalStep::from_code(&s.step)).collect();
+    let mut steps = PlanPath::new(&p.steps.0);
+    steps.done = taken.iter().map(|s| s.step).collect();
     let (next, waiting) = match steps.next() {
         Some(s) if a.is_active() && me.may(Action::Create, &step_res(&a, s)) => {
-            let (kind, orders, meetings) = match evidence(s) {
-                Evidence::MeetingDecision => ("meeting", vec![], meetings_of(state, &p, true).await?),
+            let (orders, meetings) = match evidence(s) {
+                Evidence::MeetingDecision => (vec![], meetings_of(state, &p, true).await?),
                 Evidence::Order => {
                     let mut c = state.db.conn().await?;
                     let mut list = orders::list(&mut c, Some(a.municipality_id), None).await?;
@@ -592,11 +577,11 @@ async fn view_with(
                     list.sort_by_key(|o| {
                         !(o.kind == metoda_domain::orders::OrderKind::ApprovePlan && o.association_id == Some(a.id))
                     });
-                    ("order", list, vec![])
+                    (list, vec![])
                 }
-                _ => ("act", vec![], vec![]),
+                _ => (vec![], vec![]),
             };
-            (Some(NextStep { step: s, evidence: kind, orders, meetings }), None)
+            (Some(NextStep { step: s, evidence: evidence(s), orders, meetings }), None)
         }
         Some(s) => (None, Some(s.label_ru())),
         None => (None, None),
@@ -701,9 +686,9 @@ async fn add_submit(
 #[template(path = "plan_item.html")]
 struct ItemPage {
     l: Layout,
-    p: Plan,
+    p: WorkPlan,
     a: Association,
-    item: Item,
+    item: PlanItem,
     form: ItemInput,
     reason: String,
     status: StatusInput,
@@ -735,12 +720,12 @@ impl ItemPage {
 }
 
 /// The item's current data as the edit form shows it.
-fn input_of(i: &Item) -> ItemInput {
+fn input_of(i: &PlanItem) -> ItemInput {
     ItemInput {
         title: i.title.clone(),
-        direction: i.direction.clone(),
-        form: i.form.clone(),
-        planned_on: i.planned_on.clone().unwrap_or_default(),
+        direction: i.direction.code().to_owned(),
+        form: i.form.code().to_owned(),
+        planned_on: i.planned_on.map(iso_date).unwrap_or_default(),
         planned_month: if i.planned_on.is_some() {
             String::new()
         } else {
@@ -772,11 +757,11 @@ fn item_form_label(field: &str) -> Option<&'static str> {
 
 /// After a stale save of an item: beside each field the item now has otherwise, its current
 /// value in words.
-fn item_notes(now: &Item, typed: &ItemInput, venues: &[(i64, String)]) -> Vec<FieldError> {
+fn item_notes(now: &PlanItem, typed: &ItemInput, venues: &[(i64, String)]) -> Vec<FieldError> {
     crate::pages::current_values_as(&input_of(now), typed, item_form_label, |field| match field {
-        "direction" => Some(direction_label(&now.direction).to_owned()),
-        "form" => Some(form_label(&now.form).to_owned()),
-        "planned_on" => now.planned_on.as_deref().map(crate::pages::d),
+        "direction" => Some(now.direction.label_ru().to_owned()),
+        "form" => Some(now.form.label_ru().to_owned()),
+        "planned_on" => now.planned_on.map(ru_date),
         "planned_month" => now.planned_month.map(|m| month_name(&m).to_owned()),
         "venue_organization_id" => {
             now.venue_organization_id.and_then(|v| venues.iter().find(|(i, _)| *i == v)).map(|(_, n)| n.clone())
@@ -785,7 +770,7 @@ fn item_notes(now: &Item, typed: &ItemInput, venues: &[(i64, String)]) -> Vec<Fi
     })
 }
 
-async fn item_of(state: &AppState, p: &Plan, item_id: i64) -> Result<Item, AppError> {
+async fn item_of(state: &AppState, p: &WorkPlan, item_id: i64) -> Result<PlanItem, AppError> {
     let mut c = state.db.conn().await?;
     plans::items(&mut c, p).await?.into_iter().find(|i| i.id == item_id).ok_or(AppError::NotFound)
 }
@@ -825,9 +810,9 @@ async fn item_with(
     let (status, status_meeting) = typed_status.unwrap_or_else(|| {
         (
             StatusInput {
-                status: if item.status == "planned" { "done".into() } else { item.status.clone() },
+                status: if item.status == ItemStatus::Planned { ItemStatus::Done } else { item.status }.code().into(),
                 reason: item.status_reason.clone().unwrap_or_default(),
-                moved_to: item.moved_to.clone().unwrap_or_default(),
+                moved_to: item.moved_to.map(iso_date).unwrap_or_default(),
             },
             item.fulfilled_meeting_id,
         )
@@ -837,7 +822,7 @@ async fn item_with(
         can_edit: a.is_active() && me.may(Action::Update, &work(&a)),
         directions: Direction::ALL.iter().map(|x| (x.code(), x.label_ru())).collect(),
         forms: WorkForm::ALL.iter().map(|x| (x.code(), x.label_ru())).collect(),
-        month_choices: months_of(p.period()).iter().map(|m| (*m, month_label(*m))).collect(),
+        month_choices: months_of(p.period).iter().map(|m| (*m, month_label(*m))).collect(),
         venues,
         meetings: meetings_of(state, &p, false).await?,
         form,
@@ -890,11 +875,7 @@ async fn status_submit(
     let input = StatusInput { status: f.status, reason: f.reason, moved_to: f.moved_to };
     let meeting = f.meeting_id.trim().parse().ok();
     match set_status(&state, &me, &ctx, id, item_id, &input, meeting).await {
-        Ok(i) => Ok(redirect_with(
-            &format!("/plans/{id}"),
-            &format!("«{}»: {}", i.title, item_status_label(&i.status)),
-            &ctx,
-        )),
+        Ok(i) => Ok(redirect_with(&format!("/plans/{id}"), &format!("«{}»: {}", i.title, i.status.label_ru()), &ctx)),
         Err(e) => item_with(&state, &me, &ctx, id, item_id, Typed::Status(input, meeting), Some(e)).await,
     }
 }
@@ -936,7 +917,7 @@ async fn step_submit(
 // ---- DOCX ----
 
 /// The «УТВЕРЖДАЮ» / «СОГЛАСОВАНО» blocks of an approved plan, from its approving steps.
-fn approvals(p: &Plan, path: &[PathStep], authority: Option<&str>) -> Vec<metoda_docs::plan_docx::Approval> {
+fn approvals(p: &WorkPlan, path: &[PathStep], authority: Option<&str>) -> Vec<metoda_docs::plan_docx::Approval> {
     use metoda_docs::plan_docx::Approval;
     if !p.approved() {
         return vec![];
@@ -980,14 +961,14 @@ fn approvals(p: &Plan, path: &[PathStep], authority: Option<&str>) -> Vec<metoda
 }
 
 /// The plan as a Word document and a file name for it.
-async fn docx_bytes(state: &AppState, p: &Plan, a: &Association) -> Result<(Vec<u8>, String), AppError> {
+async fn docx_bytes(state: &AppState, p: &WorkPlan, a: &Association) -> Result<(Vec<u8>, String), AppError> {
     use metoda_docs::plan_docx::{PlanDoc, PlanRow, PlanSection, plan_docx};
     let (path, _) = path_of(state, p).await?;
     let mut c = state.db.conn().await?;
     let m = municipalities::get(&mut c, a.municipality_id).await?;
     let items = plans::items(&mut c, p).await?;
     drop(c);
-    let period = p.period();
+    let period = p.period;
     let sections = by_month(items)
         .into_iter()
         .map(|(label, rows)| PlanSection {
@@ -996,7 +977,7 @@ async fn docx_bytes(state: &AppState, p: &Plan, a: &Association) -> Result<(Vec<
                 .iter()
                 .map(|i| PlanRow {
                     title: i.title.clone(),
-                    form: form_label(&i.form).to_owned(),
+                    form: i.form.label_ru().to_owned(),
                     when: when(i),
                     responsible: i.responsible.clone().unwrap_or_default(),
                     expected_result: i.expected_result.clone().unwrap_or_default(),
@@ -1026,7 +1007,7 @@ fn encode_filename(name: &str) -> String {
         .collect()
 }
 
-fn docx_response(bytes: Vec<u8>, name: &str, p: &Plan) -> Response {
+fn docx_response(bytes: Vec<u8>, name: &str, p: &WorkPlan) -> Response {
     use axum::http::{HeaderValue, header};
     use axum::response::IntoResponse;
     let mut r = bytes.into_response();
@@ -1055,50 +1036,202 @@ async fn docx_page(State(state): State<AppState>, Me(me, _): Me, Path(id): Path<
 
 // ---- API ----
 
+// The JSON views of the store rows (schemas `Plan`, `Item`, `Step`, `Amendment`): codes and
+// "YYYY-MM-DD" dates as text, as the API has always sent them.
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Plan)]
+pub struct PlanView {
+    pub id: i64,
+    pub association_id: i64,
+    pub year: i64,
+    /// academic_year | calendar_year
+    pub period: String,
+    pub title: String,
+    /// JSON list of approval step codes.
+    pub steps: String,
+    /// draft | approved
+    pub status: String,
+    pub version: i64,
+    pub approved_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<&WorkPlan> for PlanView {
+    fn from(p: &WorkPlan) -> Self {
+        PlanView {
+            id: p.id,
+            association_id: p.association_id,
+            year: p.year,
+            period: p.period.code().to_owned(),
+            title: p.title.clone(),
+            // A list of codes always serializes.
+            steps: serde_json::to_string(&p.steps.0).unwrap_or_default(),
+            status: p.status.code().to_owned(),
+            version: p.version,
+            approved_at: p.approved_at.clone(),
+            created_at: p.created_at.clone(),
+            updated_at: p.updated_at.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Item)]
+pub struct PlanItemView {
+    pub id: i64,
+    pub plan_id: i64,
+    pub title: String,
+    pub direction: String,
+    pub form: String,
+    pub planned_on: Option<String>,
+    pub planned_month: Option<i64>,
+    pub responsible: Option<String>,
+    pub venue_organization_id: Option<i64>,
+    pub audience: Option<String>,
+    pub expected_result: Option<String>,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub moved_to: Option<String>,
+    pub fulfilled_meeting_id: Option<i64>,
+    /// Raised by every change of the item: send it back with an edit (an older one gets 409). Not
+    /// the plan's `version`, which numbers its approved editions.
+    pub version: i64,
+}
+
+impl From<&PlanItem> for PlanItemView {
+    fn from(i: &PlanItem) -> Self {
+        PlanItemView {
+            id: i.id,
+            plan_id: i.plan_id,
+            title: i.title.clone(),
+            direction: i.direction.code().to_owned(),
+            form: i.form.code().to_owned(),
+            planned_on: i.planned_on.map(iso_date),
+            planned_month: i.planned_month,
+            responsible: i.responsible.clone(),
+            venue_organization_id: i.venue_organization_id,
+            audience: i.audience.clone(),
+            expected_result: i.expected_result.clone(),
+            status: i.status.code().to_owned(),
+            status_reason: i.status_reason.clone(),
+            moved_to: i.moved_to.map(iso_date),
+            fulfilled_meeting_id: i.fulfilled_meeting_id,
+            version: i.version,
+        }
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Step)]
+pub struct StepView {
+    pub id: i64,
+    pub step: String,
+    pub evidence: String,
+    pub meeting_id: Option<i64>,
+    pub order_id: Option<i64>,
+    pub user_id: Option<i64>,
+    /// Who took the step.
+    pub user_name: Option<String>,
+    pub note: Option<String>,
+    pub at: String,
+}
+
+impl From<&Step> for StepView {
+    fn from(s: &Step) -> Self {
+        StepView {
+            id: s.id,
+            step: s.step.code().to_owned(),
+            evidence: metoda_domain::Code::code(s.evidence).to_owned(),
+            meeting_id: s.meeting_id,
+            order_id: s.order_id,
+            user_id: s.user_id,
+            user_name: s.user_name.clone(),
+            note: s.note.clone(),
+            at: s.at.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Amendment)]
+pub struct AmendmentView {
+    pub id: i64,
+    pub version: i64,
+    pub item_id: Option<i64>,
+    pub reason: String,
+    /// What changed: `{"field": [old, new]}`, or `{"added": title}` for a new item.
+    pub changes: String,
+    pub user_id: Option<i64>,
+    /// Who made the change.
+    pub user_name: Option<String>,
+    pub at: String,
+}
+
+impl From<&Amendment> for AmendmentView {
+    fn from(a: &Amendment) -> Self {
+        AmendmentView {
+            id: a.id,
+            version: a.version,
+            item_id: a.item_id,
+            reason: a.reason.clone(),
+            changes: a.changes.clone(),
+            user_id: a.user_id,
+            user_name: a.user_name.clone(),
+            at: a.at.clone(),
+        }
+    }
+}
+
 /// A plan with its approval path, items, progress and amendments.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct PlanBody {
-    pub plan: Plan,
+    pub plan: PlanView,
     /// The steps the profile sets, in order (codes).
     pub path: Vec<String>,
     /// The steps taken.
-    pub steps: Vec<Step>,
+    pub steps: Vec<StepView>,
     /// The step to take next (None: approved).
     pub next_step: Option<String>,
-    pub items: Vec<Item>,
+    pub items: Vec<PlanItemView>,
     /// Execution by month in the order of the plan's year, and in total.
     pub progress: Vec<Progress>,
     pub total: Progress,
-    pub amendments: Vec<Amendment>,
+    pub amendments: Vec<AmendmentView>,
 }
 
-async fn body(state: &AppState, p: Plan) -> Result<PlanBody, AppError> {
+async fn body(state: &AppState, p: WorkPlan) -> Result<PlanBody, AppError> {
     let mut c = state.db.conn().await?;
     let steps = plans::steps(&mut c, p.id).await?;
     let items = plans::items(&mut c, &p).await?;
     let amendments = plans::amendments(&mut c, p.id).await?;
-    let mut path = PlanPath::new(&p.approval_steps());
-    path.done = steps.iter().filter_map(|s| ApprovalStep::from_code(&s.step)).collect();
-    let (progress, total) = progress(p.period(), &execution_of(&items));
+    let mut path = PlanPath::new(&p.steps.0);
+    path.done = steps.iter().map(|s| s.step).collect();
+    let (progress, total) = progress(p.period, &execution_of(&items));
     Ok(PlanBody {
-        path: p.approval_steps().iter().map(|s| s.code().to_owned()).collect(),
+        path: p.steps.0.iter().map(|s| s.code().to_owned()).collect(),
         next_step: path.next().map(|s| s.code().to_owned()),
-        steps,
-        items,
+        steps: steps.iter().map(StepView::from).collect(),
+        items: items.iter().map(PlanItemView::from).collect(),
         progress,
         total,
-        amendments,
-        plan: p,
+        amendments: amendments.iter().map(AmendmentView::from).collect(),
+        plan: PlanView::from(&p),
     })
 }
 
 /// The plans of an association, newest year first.
 #[utoipa::path(get, path = "/api/v1/associations/{id}/plans", tag = "plans", params(("id" = i64, Path)),
-    responses((status = 200, body = Vec<Plan>), (status = 403, body = crate::error::ErrorBody)))]
-pub async fn api_list(State(state): State<AppState>, ApiMe(me, _): ApiMe, Path(id): Path<i64>) -> ApiResult<Vec<Plan>> {
+    responses((status = 200, body = Vec<PlanView>), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(id): Path<i64>,
+) -> ApiResult<Vec<PlanView>> {
     let a = association_for(&state, &me, id, Action::View).await?;
     let mut c = state.db.conn().await?;
-    Ok(Json(plans::for_association(&mut c, a.id).await?))
+    Ok(Json(plans::for_association(&mut c, a.id).await?.iter().map(PlanView::from).collect()))
 }
 
 /// Make the plan of a year (default: the current plan year by the profile's period): empty, from
@@ -1135,28 +1268,28 @@ pub struct ItemChange {
 }
 
 #[utoipa::path(post, path = "/api/v1/plans/{id}/items", tag = "plans", params(("id" = i64, Path)), request_body = ItemChange,
-    responses((status = 200, body = Item), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = PlanItemView), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_add_item(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     b: JsonIn<ItemChange>,
-) -> ApiResult<Item> {
+) -> ApiResult<PlanItemView> {
     let b = json_body(b)?;
-    Ok(Json(save_item(&state, &me, &ctx, id, None, &b.item, &b.reason).await?))
+    Ok(Json(PlanItemView::from(&save_item(&state, &me, &ctx, id, None, &b.item, &b.reason).await?)))
 }
 
 #[utoipa::path(put, path = "/api/v1/plans/{id}/items/{item_id}", tag = "plans", params(("id" = i64, Path), ("item_id" = i64, Path)),
     request_body = ItemChange,
-    responses((status = 200, body = Item), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = PlanItemView), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_update_item(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path((id, item_id)): Path<(i64, i64)>,
     b: JsonIn<ItemChange>,
-) -> ApiResult<Item> {
+) -> ApiResult<PlanItemView> {
     let b = json_body(b)?;
-    Ok(Json(save_item(&state, &me, &ctx, id, Some(item_id), &b.item, &b.reason).await?))
+    Ok(Json(PlanItemView::from(&save_item(&state, &me, &ctx, id, Some(item_id), &b.item, &b.reason).await?)))
 }
 
 /// The execution of an item: done, moved (with the new date and a reason) or cancelled (with a reason).
@@ -1171,15 +1304,15 @@ pub struct StatusChange {
 
 #[utoipa::path(post, path = "/api/v1/plans/{id}/items/{item_id}/status", tag = "plans",
     params(("id" = i64, Path), ("item_id" = i64, Path)), request_body = StatusChange,
-    responses((status = 200, body = Item), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = PlanItemView), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_status(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path((id, item_id)): Path<(i64, i64)>,
     b: JsonIn<StatusChange>,
-) -> ApiResult<Item> {
+) -> ApiResult<PlanItemView> {
     let b = json_body(b)?;
-    Ok(Json(set_status(&state, &me, &ctx, id, item_id, &b.status, b.meeting_id).await?))
+    Ok(Json(PlanItemView::from(&set_status(&state, &me, &ctx, id, item_id, &b.status, b.meeting_id).await?)))
 }
 
 /// Take the next approval step of the plan's path, with its evidence; the last step approves it.

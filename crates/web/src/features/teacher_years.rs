@@ -7,9 +7,9 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use metoda_domain::FieldError;
-use metoda_domain::access::{Action, Role};
-use metoda_domain::teachers::{AcademicYear, CourseInput, DifficultyKind};
-use metoda_domain::values;
+use metoda_domain::access::{self, TeacherRecord};
+use metoda_domain::teachers::{AcademicYear, CourseInput, NeedKind};
+use metoda_domain::values::{self, iso_date};
 use metoda_store::Conn;
 use metoda_store::teacher_years::{self, Course, Difficulty, Position, TopicYear};
 use metoda_store::teachers::{self, Teacher};
@@ -19,7 +19,6 @@ use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path};
-use crate::features::teachers::can;
 use crate::pages::redirect_with;
 
 pub fn routes() -> Router<AppState> {
@@ -37,23 +36,25 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/teachers/{id}/positions", post(api_position))
 }
 
-/// Who may write the per-year part: the teacher (own record) and whoever may update the record.
-pub fn may_write(me: &Current, t: &Teacher, memberships: &[i64]) -> bool {
-    t.user_id == Some(me.user.id) || can(me, Action::Update, t, memberships)
+/// The teacher's record as the access rules see it.
+fn record<'a>(t: &Teacher, memberships: &'a [i64]) -> TeacherRecord<'a> {
+    TeacherRecord {
+        region_id: t.region_id,
+        municipality_id: t.municipality_id,
+        organization_id: t.organization_id,
+        user_id: t.user_id,
+        memberships,
+    }
 }
 
-/// Who may agree a topic: the head (or deputy) of the teacher's association, or the authority —
-/// never the teacher themself.
+/// Who may write the per-year part (`access::may_write_teacher_year`).
+pub fn may_write(me: &Current, t: &Teacher, memberships: &[i64]) -> bool {
+    access::may_write_teacher_year(&me.principal, &record(t, memberships))
+}
+
+/// Who may agree a topic (`access::may_agree_topic`).
 pub fn may_agree(me: &Current, t: &Teacher, memberships: &[i64]) -> bool {
-    t.user_id != Some(me.user.id)
-        && me.principal.grants.iter().any(|g| match g.role {
-            Role::AssociationHead | Role::Deputy => g.association_id.is_some_and(|a| memberships.contains(&a)),
-            Role::AuthorityHead | Role::AuthoritySpecialist | Role::CabinetHead => {
-                g.municipality_id == Some(t.municipality_id)
-            }
-            Role::Administrator => true,
-            _ => false,
-        })
+    access::may_agree_topic(&me.principal, &record(t, memberships))
 }
 
 /// The teacher and their associations, if the rule `allowed` lets the user act; else Forbidden.
@@ -72,14 +73,14 @@ async fn load(
     Ok(t)
 }
 
-/// Who may add a further place of work: whoever may update the record (not the teacher alone).
+/// Who may add a further place of work (`access::may_add_teacher_position`).
 fn may_update(me: &Current, t: &Teacher, memberships: &[i64]) -> bool {
-    can(me, Action::Update, t, memberships)
+    access::may_add_teacher_position(&me.principal, &record(t, memberships))
 }
 
-/// Who may read the per-year part: whoever sees the card's personal part (as on the card).
+/// Who may read the per-year part (`access::may_read_teacher_year`).
 fn may_read(me: &Current, t: &Teacher, memberships: &[i64]) -> bool {
-    can(me, Action::View, t, memberships) && can(me, Action::ViewPersonal, t, memberships)
+    access::may_read_teacher_year(&me.principal, &record(t, memberships))
 }
 
 /// Today in the teacher's municipality (docs/decisions/0010-local-time.md).
@@ -180,12 +181,8 @@ async fn add_difficulty(
     let mut c = state.db.conn().await?;
     let extra = extra_kinds(&mut c, &t).await?;
     drop(c);
-    let unknown = || invalid(FieldError::new("kind", "Вид затруднения: выберите из списка"));
-    let kind = match input.kind.strip_prefix(teacher_years::CUSTOM) {
-        Some(own) if extra.iter().any(|e| e == own) => input.kind.clone(),
-        Some(_) => return Err(unknown()),
-        None => DifficultyKind::from_code(&input.kind).map(|k| k.code().to_owned()).ok_or_else(unknown)?,
-    };
+    let kind = NeedKind::parse(&input.kind, &extra)
+        .ok_or_else(|| invalid(FieldError::new("kind", "Вид затруднения: выберите из списка")))?;
     let note = values::optional_long_text("note", "Пояснение", &input.note, 2000).map_err(invalid)?;
     let year = current_year(state, &t).await?;
     let mut tx = state.db.begin().await?;
@@ -224,21 +221,70 @@ pub struct TeacherYears {
     /// The current academic year, "2026/2027".
     pub year_label: String,
     /// The topic of the current year, when proposed.
-    pub current: Option<TopicYear>,
+    pub current: Option<TopicYearView>,
     /// The topics of every year, newest first.
-    pub topics: Vec<TopicYear>,
+    pub topics: Vec<TopicYearView>,
     /// Courses, the latest finished first.
     pub courses: Vec<CourseView>,
     /// Difficulties and needs, the newest year first.
     pub difficulties: Vec<DifficultyView>,
     /// Further places of work (the main one is on the teacher record).
-    pub positions: Vec<Position>,
+    pub positions: Vec<PositionView>,
     /// The caller may propose the topic, record courses and difficulties.
     pub may_write: bool,
     /// The caller may agree the topic.
     pub may_agree: bool,
     /// The caller may add a place of work.
     pub may_update: bool,
+}
+
+// The topic of a year as the API sends it (schema `TopicYear`, no description).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = TopicYear)]
+pub struct TopicYearView {
+    pub year: i64,
+    pub self_education: Option<String>,
+    /// proposed | agreed
+    pub topic_status: String,
+    pub agreed_by_name: Option<String>,
+    pub topic_agreed_at: Option<String>,
+    /// Raised by every change of the year's record: send it back with a topic (an older one gets
+    /// 409; 0 stands for a year not written yet).
+    pub version: i64,
+}
+
+impl From<&TopicYear> for TopicYearView {
+    fn from(y: &TopicYear) -> Self {
+        TopicYearView {
+            year: y.year,
+            self_education: y.self_education.clone(),
+            topic_status: y.topic_status.code().to_owned(),
+            agreed_by_name: y.agreed_by_name.clone(),
+            topic_agreed_at: y.topic_agreed_at.clone(),
+            version: y.version,
+        }
+    }
+}
+
+/// A further place of work (the main one is on the teacher record).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Position)]
+pub struct PositionView {
+    pub id: i64,
+    pub organization_id: i64,
+    pub organization_name: String,
+    pub position: String,
+}
+
+impl From<&Position> for PositionView {
+    fn from(p: &Position) -> Self {
+        PositionView {
+            id: p.id,
+            organization_id: p.organization_id,
+            organization_name: p.organization_name.clone(),
+            position: p.position.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -262,12 +308,12 @@ impl From<Course> for CourseView {
         CourseView {
             kind_label: c.kind_label().to_owned(),
             id: c.id,
-            kind: c.kind,
+            kind: c.kind.code().to_owned(),
             title: c.title,
             provider: c.provider,
             hours: c.hours,
-            start_on: c.start_on,
-            end_on: c.end_on,
+            start_on: c.start_on.map(iso_date),
+            end_on: iso_date(c.end_on),
             certificate: c.certificate,
         }
     }
@@ -290,9 +336,9 @@ impl From<Difficulty> for DifficultyView {
         DifficultyView {
             kind_label: d.kind_label().to_owned(),
             year_label: format!("{}/{}", d.year, d.year + 1),
+            kind: d.kind.code(),
             id: d.id,
             year: d.year,
-            kind: d.kind,
             note: d.note,
         }
     }
@@ -311,11 +357,11 @@ async fn years(state: &AppState, me: &Current, id: i64) -> Result<TeacherYears, 
         teacher_id: t.id,
         year: i64::from(year.0),
         year_label: year.label(),
-        current: topics.iter().find(|y| y.year == i64::from(year.0)).cloned(),
-        topics,
+        current: topics.iter().find(|y| y.year == i64::from(year.0)).map(TopicYearView::from),
+        topics: topics.iter().map(TopicYearView::from).collect(),
         courses: teacher_years::courses(&mut c, t.id).await?.into_iter().map(CourseView::from).collect(),
         difficulties: teacher_years::difficulties(&mut c, t.id).await?.into_iter().map(DifficultyView::from).collect(),
-        positions: teacher_years::positions(&mut c, t.id).await?,
+        positions: teacher_years::positions(&mut c, t.id).await?.iter().map(PositionView::from).collect(),
         may_write: may_write(me, &t, &m),
         may_agree: may_agree(me, &t, &m),
         may_update: may_update(me, &t, &m),
@@ -472,27 +518,27 @@ pub async fn api_years(
 /// Propose or change the self-education topic of the current academic year (the teacher, or
 /// whoever may update the record); a changed topic needs agreeing again.
 #[utoipa::path(put, path = "/api/v1/teachers/{id}/topic", tag = "teachers", params(("id" = i64, Path)), request_body = TopicInput,
-    responses((status = 200, body = TopicYear), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = TopicYearView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_topic(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     body: JsonIn<TopicInput>,
-) -> ApiResult<TopicYear> {
+) -> ApiResult<TopicYearView> {
     let input = json_body(body)?;
-    Ok(Json(propose_topic(&state, &me, &ctx, id, &input).await?))
+    Ok(Json(TopicYearView::from(&propose_topic(&state, &me, &ctx, id, &input).await?)))
 }
 
 /// Agree the proposed topic of the current academic year (the head or deputy of the teacher's
 /// association, or the authority; never the teacher themself).
 #[utoipa::path(post, path = "/api/v1/teachers/{id}/topic/agree", tag = "teachers", params(("id" = i64, Path)),
-    responses((status = 200, body = TopicYear), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = TopicYearView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn api_agree(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
-) -> ApiResult<TopicYear> {
-    Ok(Json(agree_topic(&state, &me, &ctx, id).await?))
+) -> ApiResult<TopicYearView> {
+    Ok(Json(TopicYearView::from(&agree_topic(&state, &me, &ctx, id).await?)))
 }
 
 /// Record a finished course: advanced training (КПК) or retraining.
@@ -523,15 +569,15 @@ pub async fn api_difficulty(
 
 /// Add a further place of work (whoever may update the record; not the teacher alone).
 #[utoipa::path(post, path = "/api/v1/teachers/{id}/positions", tag = "teachers", params(("id" = i64, Path)), request_body = PositionBody,
-    responses((status = 200, body = Position), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = PositionView), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_position(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     body: JsonIn<PositionBody>,
-) -> ApiResult<Position> {
+) -> ApiResult<PositionView> {
     let b = json_body(body)?;
-    Ok(Json(add_position(&state, &me, &ctx, id, &b.organization_id, &b.position).await?))
+    Ok(Json(PositionView::from(&add_position(&state, &me, &ctx, id, &b.organization_id, &b.position).await?)))
 }
 
 /// The difficulty kinds the teacher's municipality's profile adds to Metoda's list.
