@@ -20,7 +20,7 @@ pub struct Facts {
     /// Codes of the document kinds with an uploaded file or link this year.
     pub uploaded: Vec<String>,
     /// The status of this plan year's work plan (draft | approved), if there is one.
-    pub plan_status: Option<String>,
+    pub plan_status: Option<crate::plans::PlanStatus>,
     /// Rows of the association's cyclogram.
     pub cyclogram_rows: usize,
 }
@@ -68,9 +68,11 @@ pub fn register(required: &[RequiredDocument], f: &Facts) -> Vec<DocumentState> 
                         "профессиональные потребности педагогов ещё не записаны".into()
                     },
                 ),
-                RequiredDocument::WorkPlan => match f.plan_status.as_deref() {
-                    Some("approved") => (true, "план работы утверждён".into()),
-                    Some(_) => (false, "проект плана работы составлен, но не утверждён".into()),
+                RequiredDocument::WorkPlan => match f.plan_status {
+                    Some(crate::plans::PlanStatus::Approved) => (true, "план работы утверждён".into()),
+                    Some(crate::plans::PlanStatus::Draft) => {
+                        (false, "проект плана работы составлен, но не утверждён".into())
+                    }
                     None => (false, "плана работы на этот год нет: составьте его на странице объединения".into()),
                 },
                 RequiredDocument::Cyclogram => (
@@ -133,11 +135,12 @@ mod tests {
         let none = register(&required, &Facts::default());
         assert!(none.iter().all(|d| !d.present));
         assert!(none[0].note.contains("плана работы на этот год нет"));
-        let draft = register(&required, &Facts { plan_status: Some("draft".into()), ..Default::default() });
+        let draft =
+            register(&required, &Facts { plan_status: Some(crate::plans::PlanStatus::Draft), ..Default::default() });
         assert!(!draft[0].present && draft[0].note.contains("не утверждён"));
         let done = register(
             &required,
-            &Facts { plan_status: Some("approved".into()), cyclogram_rows: 9, ..Default::default() },
+            &Facts { plan_status: Some(crate::plans::PlanStatus::Approved), cyclogram_rows: 9, ..Default::default() },
         );
         assert!(done.iter().all(|d| d.present));
         assert_eq!(done[1].note, "циклограмма: 9 мероприятий");

@@ -506,7 +506,7 @@ pub struct Records {
     pub composition_order: Option<String>,
     pub needs_recorded: usize,
     pub uploaded: Vec<String>,
-    pub plan_status: Option<String>,
+    pub plan_status: Option<metoda_domain::plans::PlanStatus>,
     pub cyclogram_rows: usize,
 }
 
@@ -581,7 +581,7 @@ async fn read_records(
     for (a, kind) in uploaded {
         out.entry(a).or_default().uploaded.push(kind);
     }
-    let plans: Vec<(i64, String)> = sqlx::query_as(&format!(
+    let plans: Vec<(i64, crate::column::Text)> = sqlx::query_as(&format!(
         "SELECT association_id, status FROM work_plans WHERE {} AND year = $2",
         among.sql("association_id")
     ))
@@ -590,7 +590,7 @@ async fn read_records(
     .fetch_all(&mut *conn)
     .await?;
     for (a, status) in plans {
-        out.entry(a).or_default().plan_status = Some(status);
+        out.entry(a).or_default().plan_status = Some(status.try_into().map_err(crate::column::fault)?);
     }
     let cyclograms: Vec<(i64, i64)> = sqlx::query_as(&format!(
         "SELECT association_id, COUNT(*) FROM cyclogram_items WHERE {} AND archived_at IS NULL GROUP BY association_id",

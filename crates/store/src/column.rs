@@ -70,6 +70,11 @@ impl fmt::Display for Undecodable {
 
 impl std::error::Error for Undecodable {}
 
+/// A value read outside a row struct (a tuple of a query) that did not decode: the query's error.
+pub fn fault(e: Undecodable) -> crate::StoreError {
+    crate::StoreError::Db(sqlx::Error::Decode(Box::new(e)))
+}
+
 fn code<T: Code>(raw: String) -> Result<T, Undecodable> {
     metoda_domain::from_stored(&raw).ok_or(Undecodable { expected: std::any::type_name::<T>(), value: raw })
 }

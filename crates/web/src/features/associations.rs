@@ -113,7 +113,7 @@ pub struct Row {
     pub below_minimum: bool,
     pub missing_documents: Vec<String>,
     pub compliance: Option<metoda_domain::meetings::Compliance>,
-    pub plan_status: Option<String>,
+    pub plan_status: Option<metoda_domain::plans::PlanStatus>,
 }
 
 /// A row of the authority's list.
@@ -528,7 +528,7 @@ pub async fn api_list(State(state): State<AppState>, ApiMe(me, _): ApiMe) -> Api
                 below_minimum: r.below_minimum,
                 missing_documents: r.missing_documents,
                 compliance: r.compliance,
-                plan_status: r.plan_status,
+                plan_status: r.plan_status.map(|s| s.code().to_owned()),
             })
             .collect(),
     ))

@@ -172,9 +172,9 @@ async fn form_page(
     for u in users::list(&mut c, None, Some(m.id)).await? {
         let grants = users::grants(&mut c, u.id).await?;
         if u.archived_at.is_none()
-            && grants.iter().any(|g| {
-                g.municipality_id == Some(m.id) && g.association_id.is_none() && may_be_curator(g.role)
-            })
+            && grants
+                .iter()
+                .any(|g| g.municipality_id == Some(m.id) && g.association_id.is_none() && may_be_curator(g.role))
         {
             curators.push((u.id, u.full_name.clone()));
         }
