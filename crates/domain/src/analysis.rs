@@ -50,6 +50,9 @@ use crate::profile::{AnalysisDeadline, MonthDay, PlanPeriod};
 use crate::results::{ExamThreshold, Format, Level, Placement, PresentationForm, StudentEvent, TeacherResultKind};
 use crate::teachers::{AcademicYear, Category, CourseKind, Education};
 
+pub mod composition;
+pub mod summary;
+
 // ---------------------------------------------------------------------------------------------
 // Facts
 // ---------------------------------------------------------------------------------------------
