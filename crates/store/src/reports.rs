@@ -83,7 +83,11 @@ pub async fn find(conn: &mut AnyConnection, association_id: i64, period: Period)
 }
 
 /// The reports of a municipality's associations for the period.
-pub async fn of_municipality(conn: &mut AnyConnection, municipality_id: i64, period: Period) -> Result<Vec<AnnualAnalysis>> {
+pub async fn of_municipality(
+    conn: &mut AnyConnection,
+    municipality_id: i64,
+    period: Period,
+) -> Result<Vec<AnnualAnalysis>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLS} FROM analysis_reports
          WHERE year = $2 AND period = $3 AND association_id IN (SELECT id FROM associations WHERE municipality_id = $1)"
@@ -514,10 +518,7 @@ pub async fn prefill(conn: &mut AnyConnection, association_id: i64, period: Peri
             .into_iter()
             .map(|d| DifficultyNote { teacher: d.teacher, kind: d.kind, note: d.note })
             .collect(),
-        self_education: own_topics
-            .into_iter()
-            .map(|t| SelfEducation { teacher: t.teacher, topic: t.topic })
-            .collect(),
+        self_education: own_topics.into_iter().map(|t| SelfEducation { teacher: t.teacher, topic: t.topic }).collect(),
     })
 }
 

@@ -562,7 +562,13 @@ mod tests {
                     title: "ФГОС".into(),
                     finished_on: DAY,
                 },
-                CourseRecord { id: 2, teacher_id: 2, kind: CourseKind::Retraining, title: "Физика".into(), finished_on: ON },
+                CourseRecord {
+                    id: 2,
+                    teacher_id: 2,
+                    kind: CourseKind::Retraining,
+                    title: "Физика".into(),
+                    finished_on: ON,
+                },
             ],
             exam_scores: vec![ExamScore {
                 id: 1,
@@ -595,7 +601,10 @@ mod tests {
             d(Source::StudentResult(1)),
             "ВсОШ, муниципальный этап, математика — победитель (20.11.2025, Иванова А. П., Петров Б. И.)"
         );
-        assert_eq!(d(Source::StudentResult(2)), "конкурс «Событие 2», региональный — призёр (20.11.2025, Иванова А. П.)");
+        assert_eq!(
+            d(Source::StudentResult(2)),
+            "конкурс «Событие 2», региональный — призёр (20.11.2025, Иванова А. П.)"
+        );
         assert_eq!(
             d(Source::TeacherResult(1)),
             "профессиональный конкурс «Работа 1», региональный — лауреат (Петров Б. И., Иванова А. П.)"
@@ -666,7 +675,10 @@ mod tests {
         let r = Records {
             teacher_results: vec![
                 own(1, &[1], ProfileTeaching, None),
-                TeacherRecord { placement: Some(Placement::Winner), ..own(2, &[2], Competition, Some(Level::Regional)) },
+                TeacherRecord {
+                    placement: Some(Placement::Winner),
+                    ..own(2, &[2], Competition, Some(Level::Regional))
+                },
                 own(3, &[1], Presentation, Some(Level::International)),
                 own(4, &[2], Presentation, Some(Level::AllRussian)),
                 own(5, &[1], Presentation, Some(Level::Regional)),
@@ -743,7 +755,9 @@ mod tests {
         );
         assert_eq!(difficulty_label("что-то своё"), "что-то своё");
         assert_eq!(
-            self_education_lines(&[SelfEducation { teacher: "Петров Борис Ильич".into(), topic: "Проекты".into() }]),
+            self_education_lines(&[SelfEducation {
+                teacher: "Петров Борис Ильич".into(), topic: "Проекты".into()
+            }]),
             ["Петров Б. И. — «Проекты»"]
         );
     }
@@ -787,7 +801,9 @@ mod tests {
         }
         let input = Input {
             partners: vec![
-                Partnership { partner: "МБОУ «Гимназия № 2»".into(), topic: "сетевые курсы по физике".into() },
+                Partnership {
+                    partner: "МБОУ «Гимназия № 2»".into(), topic: "сетевые курсы по физике".into()
+                },
                 Partnership { partner: "Детский технопарк".into(), topic: " ".into() },
             ],
             science_centres: vec![Partnership {
@@ -801,7 +817,9 @@ mod tests {
                     asked_by: Some("Петров Борис Ильич".into()),
                     answered_by: Some("Иванова Анна Петровна".into()),
                 },
-                Consultation { on: ON, topic: "Рабочая программа".into(), asked_by: None, answered_by: None },
+                Consultation {
+                    on: ON, topic: "Рабочая программа".into(), asked_by: None, answered_by: None
+                },
             ],
             ..Input::new(Period::academic(2025), ON)
         };

@@ -175,7 +175,11 @@ fn short(name: &str) -> String {
 /// The charts of a summary (its `rows` and their `totals`): the members' qualification
 /// categories; the attendance of each column (an association or a municipality) that met, when
 /// any did; students' winners and prize-winners by level (rows 8–17).
-pub fn summary_charts(rows: &[(String, String)], totals: &[u32], attendance: &[(String, Option<u32>)]) -> Vec<ChartData> {
+pub fn summary_charts(
+    rows: &[(String, String)],
+    totals: &[u32],
+    attendance: &[(String, Option<u32>)],
+) -> Vec<ChartData> {
     let v = |code: &str| i64::from(total_of(rows, totals, code));
     let sum = |codes: &[&str]| codes.iter().map(|c| v(c)).sum::<i64>();
     let categories = vec![
@@ -191,11 +195,18 @@ pub fn summary_charts(rows: &[(String, String)], totals: &[u32], attendance: &[(
     ];
     let attendance: Vec<(String, i64)> =
         attendance.iter().filter_map(|(name, a)| a.map(|a| (short(name), i64::from(a)))).collect();
-    let mut charts = vec![ChartData { title: "Квалификационные категории педагогов", bars: categories }];
+    let mut charts = vec![ChartData {
+        title: "Квалификационные категории педагогов", bars: categories
+    }];
     if !attendance.is_empty() {
-        charts.push(ChartData { title: "Посещаемость заседаний, % членов (в среднем за год)", bars: attendance });
+        charts.push(ChartData {
+            title: "Посещаемость заседаний, % членов (в среднем за год)", bars: attendance
+        });
     }
-    charts.push(ChartData { title: "Победители и призёры из числа обучающихся по уровням (строки 8–17)", bars: levels });
+    charts
+        .push(ChartData {
+            title: "Победители и призёры из числа обучающихся по уровням (строки 8–17)", bars: levels
+        });
     charts
 }
 

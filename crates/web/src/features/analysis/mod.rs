@@ -4,7 +4,6 @@
 //! profile's deadline as a frozen version, accepted or returned by the authority
 //! (`metoda_store::reports`). While a report is a draft (or returned) the page shows the data as
 //! it is now; once submitted, it shows the version as it was submitted.
-
 //!
 //! The composition (the words, the sections, the sums) is `metoda_domain::analysis::composition`
 //! and `::summary`; the records are read by `metoda_store::reports`. This module and its parts
@@ -12,7 +11,8 @@
 //! - [`report`] — the report's page and API: the sections' texts, submission, the decision;
 //! - [`files`] — the analysis as DOCX and its indicators as XLSX;
 //! - [`overview`] — the authority's overview of a municipality's associations;
-//! - [`region`] — the region operator's roll-up of the municipalities.
+//! - [`region`] — the region operator's roll-up of the municipalities;
+//! - [`views`] — the report as the JSON API shows it.
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -253,7 +253,6 @@ async fn load(
     Ok((a, s, today))
 }
 
-
 impl From<Composition> for Composed {
     fn from(c: Composition) -> Composed {
         let sections = c
@@ -319,4 +318,3 @@ mod tests {
         assert_eq!(Asked { kind: None, year: Some(2025) }.query(), "year=2025");
     }
 }
-

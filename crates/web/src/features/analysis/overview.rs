@@ -175,10 +175,8 @@ pub(super) async fn overview(state: &AppState, me: &Current, q: &OverviewQuery) 
     }
     drop(c);
     // The associations listed that have an analysis, each as submitted or live, summed.
-    let shown: Vec<(&Association, &Analysis)> = list
-        .iter()
-        .filter_map(|a| frozen.get(&a.id).or_else(|| live.get(&a.id)).map(|an| (a, an)))
-        .collect();
+    let shown: Vec<(&Association, &Analysis)> =
+        list.iter().filter_map(|a| frozen.get(&a.id).or_else(|| live.get(&a.id)).map(|an| (a, an))).collect();
     let summary::MunicipalSummary { rows, columns, totals } =
         summary::municipal(&shown.iter().map(|(_, an)| *an).collect::<Vec<_>>());
     let lines = shown
@@ -210,7 +208,11 @@ impl OverviewPage {
     }
 }
 
-pub(super) async fn overview_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<OverviewQuery>) -> PageResult {
+pub(super) async fn overview_page(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Query(q): Query<OverviewQuery>,
+) -> PageResult {
     if q.municipality_id.is_none() && me.principal.grants.iter().all(|g| g.municipality_id.is_none()) {
         // the region operator (and the administrator) start from the region's roll-up
         return Ok(axum::response::Redirect::to("/analysis/region").into_response());
@@ -271,4 +273,3 @@ pub async fn api_overview(
 ) -> ApiResult<Overview> {
     Ok(Json(overview(&state, &me, &q).await?))
 }
-

@@ -174,7 +174,11 @@ struct RegionPage {
     charts: Vec<Chart>,
 }
 
-pub(super) async fn region_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<RegionQuery>) -> PageResult {
+pub(super) async fn region_page(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Query(q): Query<RegionQuery>,
+) -> PageResult {
     let r = region_rollup(&state, &me, &q).await?;
     let attendance: Vec<(String, Option<u32>)> =
         r.municipalities.iter().map(|(_, n)| n.clone()).zip(r.attendance.iter().copied()).collect();
@@ -222,4 +226,3 @@ pub async fn api_region(
 ) -> ApiResult<RegionRollup> {
     Ok(Json(region_rollup(&state, &me, &q).await?))
 }
-

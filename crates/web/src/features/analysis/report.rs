@@ -33,7 +33,6 @@ pub struct TextVersion {
     pub version: i64,
 }
 
-
 /// The report, the analysis to show (frozen once submitted) and whether it is the live data.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct AnalysisBody {
@@ -123,13 +122,7 @@ async fn set_text(
     Ok(())
 }
 
-async fn submit(
-    state: &AppState,
-    me: &Current,
-    ctx: &Ctx,
-    id: i64,
-    asked: Asked,
-) -> Result<AnnualAnalysis, AppError> {
+async fn submit(state: &AppState, me: &Current, ctx: &Ctx, id: i64, asked: Asked) -> Result<AnnualAnalysis, AppError> {
     let (a, s, today) = load(state, me, id, Action::Update).await?;
     let period = asked.resolve(&s, today)?;
     if !a.is_active() {
@@ -469,4 +462,3 @@ pub async fn api_decision(
     let p = period_of(Some(year), q.period.as_deref())?;
     Ok(Json(Report::from(&decide(&state, &me, &ctx, id, p, &json_body(b)?).await?)))
 }
-
