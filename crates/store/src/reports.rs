@@ -10,8 +10,8 @@ use metoda_domain::analysis::composition::{
     CourseRecord, CourseTaken, DifficultyNote, Input, MeetingTopic, OrganizationName, Records, SectionText,
     SelfEducation, StudentRecord, TeacherName, TeacherRecord,
 };
-use metoda_domain::profile::{AnalysisRecipient, PlanPeriod, ProfileSettings};
-use metoda_domain::reports::{ReportAction, ReportStatus, SECTIONS, due_date, is_late, transition};
+use metoda_domain::profile::{PlanPeriod, ProfileSettings};
+use metoda_domain::reports::{ReportAction, ReportStatus, SECTIONS, deadline_of, is_late, transition};
 use metoda_domain::teachers::CourseKind;
 use metoda_domain::values::{iso_date, iso_serde};
 use serde::Serialize;
@@ -122,18 +122,6 @@ pub async fn frozen_of_municipality(
     .await?)
 }
 
-/// The profile's deadline for the period: the first of its deadlines for that kind of year, one
-/// to the authority first (004: the academic year by 1 July to the authority, the calendar year by
-/// 1 March to РУМО). None when the profile sets none for it.
-pub fn deadline_of(settings: &ProfileSettings, period: Period) -> Option<Date> {
-    let list = &settings.analysis_deadlines.value;
-    let d = list
-        .iter()
-        .find(|d| d.recipient == AnalysisRecipient::Authority && d.period == period.kind)
-        .or_else(|| list.iter().find(|d| d.period == period.kind))?;
-    due_date(d, period.year)
-}
-
 /// The report of an association for a year, made (as a draft) on first use.
 pub async fn open(
     conn: &mut AnyConnection,
@@ -153,7 +141,7 @@ pub async fn open(
     .bind(a.id)
     .bind(i64::from(period.year))
     .bind(period.kind.code())
-    .bind(deadline_of(settings, period).map(iso_date))
+    .bind(deadline_of(&settings.analysis_deadlines.value, period).map(iso_date))
     .bind(&t)
     .fetch_one(&mut *conn)
     .await

@@ -152,7 +152,8 @@ pub(super) async fn overview(state: &AppState, me: &Current, q: &OverviewQuery) 
     };
     // The associations' facts read at once (`benches/analysis.rs`: the region's 1 000
     // associations in under a second).
-    let due_on = reports::deadline_of(&s, period).map(metoda_domain::values::iso_date);
+    let due_on =
+        metoda_domain::reports::deadline_of(&s.analysis_deadlines.value, period).map(metoda_domain::values::iso_date);
     let mut reports: HashMap<i64, AnnualAnalysis> = reports::of_municipality(&mut c, municipality_id, period)
         .await?
         .into_iter()

@@ -76,7 +76,8 @@ pub(super) async fn body(
         }
         _ => None,
     };
-    let due_on = reports::deadline_of(s, period).map(metoda_domain::values::iso_date);
+    let due_on =
+        metoda_domain::reports::deadline_of(&s.analysis_deadlines.value, period).map(metoda_domain::values::iso_date);
     let (live, composed) = match frozen {
         Some(composed) => (false, composed),
         None => (true, compose(&mut c, a, s, period, report.as_ref()).await?),
