@@ -1,5 +1,7 @@
 //! The 29 indicators of the yearly analysis of one association (seed 002, appendix 1, «приложение к
 //! анализу»; DOMAIN.md §4), computed from plain facts the store reads with simple queries. No IO.
+//! The words of the analysis (its 24 sections, every number's sources) are [`composition`]; the
+//! sums of many analyses (a municipality's overview, a region's roll-up) are [`summary`].
 //!
 //! The counting rules, as DOMAIN.md §4 fixes them:
 //! - The period is the academic year, 1 September – 31 August, both days included, or, for a
@@ -49,6 +51,9 @@ use crate::meetings::year_bounds;
 use crate::profile::{AnalysisDeadline, MonthDay, PlanPeriod};
 use crate::results::{ExamThreshold, Format, Level, Placement, PresentationForm, StudentEvent, TeacherResultKind};
 use crate::teachers::{AcademicYear, Category, CourseKind, Education};
+
+pub mod composition;
+pub mod summary;
 
 // ---------------------------------------------------------------------------------------------
 // Facts

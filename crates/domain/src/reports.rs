@@ -6,7 +6,8 @@
 use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 
-use crate::profile::{AnalysisDeadline, PlanPeriod};
+use crate::analysis::Period;
+use crate::profile::{AnalysisDeadline, AnalysisRecipient, PlanPeriod};
 
 /// Where a report stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -62,6 +63,17 @@ pub fn due_date(deadline: &AnalysisDeadline, year: i32) -> Option<Date> {
         PlanPeriod::AcademicYear | PlanPeriod::CalendarYear => year + 1,
     };
     Date::from_calendar_date(y, Month::try_from(deadline.due.month).ok()?, deadline.due.day).ok()
+}
+
+/// The profile's deadline for a report on `period`: the first of its `deadlines` for that kind of
+/// year, one to the authority first (004: the academic year by 1 July to the authority, the
+/// calendar year by 1 March to РУМО). None when the profile sets none for it.
+pub fn deadline_of(deadlines: &[AnalysisDeadline], period: Period) -> Option<Date> {
+    let d = deadlines
+        .iter()
+        .find(|d| d.recipient == AnalysisRecipient::Authority && d.period == period.kind)
+        .or_else(|| deadlines.iter().find(|d| d.period == period.kind))?;
+    due_date(d, period.year)
 }
 
 /// A submission after the day it was due is late.
@@ -140,7 +152,7 @@ pub const SECTIONS: [(u8, &str, SectionKind); 24] = [
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::{AnalysisRecipient, MonthDay};
+    use crate::profile::MonthDay;
     use time::macros::date;
 
     fn deadline(period: PlanPeriod, day: u8, month: u8) -> AnalysisDeadline {
@@ -181,6 +193,21 @@ mod tests {
         assert!(!is_late(date!(2026 - 05 - 30), d), "on the day is in time");
         assert!(is_late(date!(2026 - 05 - 31), d));
         assert!(!is_late(date!(2026 - 06 - 30), None), "no deadline, never late");
+    }
+
+    #[test]
+    fn a_period_s_deadline_is_the_authority_s_first() {
+        let to = |recipient, period, day, month| AnalysisDeadline { recipient, ..deadline(period, day, month) };
+        // 004: the calendar year to РУМО by 1 March, the academic year to the authority by 1 July.
+        let seed_004 = [
+            to(AnalysisRecipient::RegionalAssociation, PlanPeriod::CalendarYear, 1, 3),
+            to(AnalysisRecipient::RegionalAssociation, PlanPeriod::AcademicYear, 15, 7),
+            to(AnalysisRecipient::Authority, PlanPeriod::AcademicYear, 1, 7),
+        ];
+        assert_eq!(deadline_of(&seed_004, Period::academic(2025)), Some(date!(2026 - 07 - 01)), "the authority's");
+        assert_eq!(deadline_of(&seed_004, Period::calendar(2025)), Some(date!(2026 - 03 - 01)), "else the first");
+        assert_eq!(deadline_of(&seed_004[2..], Period::calendar(2025)), None, "none for that year");
+        assert_eq!(deadline_of(&[], Period::academic(2025)), None);
     }
 
     #[test]

@@ -1,61 +1,69 @@
-//! The yearly analysis of an association as a report: the head's section texts, submission by the
-//! profile's deadline as a frozen version, the authority's acceptance or return with a comment
-//! (`metoda_domain::reports`). What the snapshot holds (indicators, prefilled sections) is
-//! computed by the caller from the data; this module keeps it as it was submitted, in a
+//! The yearly analysis of an association as a report (`AnnualAnalysis`, DOMAIN.md §1): the head's
+//! section texts, submission by the profile's deadline as a frozen version, the authority's
+//! acceptance or return with a comment (`metoda_domain::reports`). What the snapshot holds
+//! (indicators, prefilled sections) is composed by `metoda_domain::analysis::composition` from the
+//! records [`composition_input`] reads; this module keeps it as it was submitted, in a
 //! [`Snapshot`] envelope that names its format (docs/decisions/0007-analysis-snapshot-format.md).
 
 use metoda_domain::analysis::Period;
-use metoda_domain::profile::{AnalysisRecipient, PlanPeriod, ProfileSettings};
-use metoda_domain::reports::{ReportAction, ReportStatus, SECTIONS, due_date, is_late, transition};
-use metoda_domain::values::iso_date;
+use metoda_domain::analysis::composition::{
+    CourseRecord, CourseTaken, DifficultyNote, Input, MeetingTopic, OrganizationName, Records, SectionText,
+    SelfEducation, StudentRecord, TeacherName, TeacherRecord,
+};
+use metoda_domain::profile::{PlanPeriod, ProfileSettings};
+use metoda_domain::reports::{ReportAction, ReportStatus, SECTIONS, deadline_of, is_late, transition};
+use metoda_domain::teachers::CourseKind;
+use metoda_domain::values::{iso_date, iso_serde};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 use time::Date;
 
 use crate::associations::Association;
 use crate::audit;
+use crate::column::{Flag, OptText, Text};
 use crate::{Actor, Result, StoreError, now};
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
-pub struct Report {
+/// The yearly analysis of an association for a period, as a report (`analysis_reports`).
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct AnnualAnalysis {
     pub id: i64,
     pub association_id: i64,
-    pub year: i64,
-    /// draft | submitted | accepted | returned
-    pub status: String,
+    /// The period's first calendar year.
+    #[sqlx(try_from = "i64")]
+    pub year: i32,
+    #[sqlx(try_from = "Text")]
+    pub status: ReportStatus,
+    /// The number of submissions (0: never submitted).
     pub version: i64,
-    pub due_on: Option<String>,
+    #[sqlx(try_from = "OptText")]
+    #[serde(with = "iso_serde::option")]
+    pub due_on: Option<Date>,
     pub submitted_at: Option<String>,
-    /// The last submission came after the deadline (1) or not (0).
-    pub late: i64,
+    /// The last submission came after the deadline.
+    #[sqlx(try_from = "Flag")]
+    pub late: bool,
     pub decided_at: Option<String>,
     pub comment: Option<String>,
     pub created_at: String,
     pub updated_at: String,
-    /// academic_year | calendar_year
-    pub period: String,
+    #[sqlx(try_from = "Text")]
+    pub period: PlanPeriod,
 }
 
-impl Report {
+impl AnnualAnalysis {
     /// The period the report covers.
     pub fn covers(&self) -> Period {
-        Period {
-            kind: PlanPeriod::from_code(&self.period).unwrap_or(PlanPeriod::AcademicYear),
-            year: i32::try_from(self.year).unwrap_or_default(),
-        }
-    }
-    pub fn status(&self) -> ReportStatus {
-        ReportStatus::from_code(&self.status).unwrap_or(ReportStatus::Draft)
+        Period { kind: self.period, year: self.year }
     }
     /// The head may still write: a draft or a returned report.
     pub fn editable(&self) -> bool {
-        matches!(self.status(), ReportStatus::Draft | ReportStatus::Returned)
+        matches!(self.status, ReportStatus::Draft | ReportStatus::Returned)
     }
 }
 
 const COLS: &str = "id, association_id, year, status, version, due_on, submitted_at, late, decided_at, comment, created_at, updated_at, period";
 
-pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Report> {
+pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<AnnualAnalysis> {
     sqlx::query_as(&format!("SELECT {COLS} FROM analysis_reports WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -63,7 +71,7 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Report> {
         .ok_or(StoreError::NotFound)
 }
 
-pub async fn find(conn: &mut AnyConnection, association_id: i64, period: Period) -> Result<Option<Report>> {
+pub async fn find(conn: &mut AnyConnection, association_id: i64, period: Period) -> Result<Option<AnnualAnalysis>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLS} FROM analysis_reports WHERE association_id = $1 AND year = $2 AND period = $3"
     ))
@@ -75,7 +83,11 @@ pub async fn find(conn: &mut AnyConnection, association_id: i64, period: Period)
 }
 
 /// The reports of a municipality's associations for the period.
-pub async fn of_municipality(conn: &mut AnyConnection, municipality_id: i64, period: Period) -> Result<Vec<Report>> {
+pub async fn of_municipality(
+    conn: &mut AnyConnection,
+    municipality_id: i64,
+    period: Period,
+) -> Result<Vec<AnnualAnalysis>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLS} FROM analysis_reports
          WHERE year = $2 AND period = $3 AND association_id IN (SELECT id FROM associations WHERE municipality_id = $1)"
@@ -98,26 +110,16 @@ pub async fn frozen_of_municipality(
     Ok(sqlx::query_as(
         "SELECT r.association_id, v.snapshot FROM analysis_reports r
          JOIN analysis_versions v ON v.report_id = r.id AND v.version = r.version
-         WHERE r.year = $2 AND r.period = $3 AND r.status IN ('submitted', 'accepted')
+         WHERE r.year = $2 AND r.period = $3 AND r.status IN ($4, $5)
            AND r.association_id IN (SELECT id FROM associations WHERE municipality_id = $1)",
     )
     .bind(municipality_id)
     .bind(i64::from(period.year))
     .bind(period.kind.code())
+    .bind(ReportStatus::Submitted.code())
+    .bind(ReportStatus::Accepted.code())
     .fetch_all(&mut *conn)
     .await?)
-}
-
-/// The profile's deadline for the period: the first of its deadlines for that kind of year, one
-/// to the authority first (004: the academic year by 1 July to the authority, the calendar year by
-/// 1 March to РУМО). None when the profile sets none for it.
-pub fn deadline_of(settings: &ProfileSettings, period: Period) -> Option<Date> {
-    let list = &settings.analysis_deadlines.value;
-    let d = list
-        .iter()
-        .find(|d| d.recipient == AnalysisRecipient::Authority && d.period == period.kind)
-        .or_else(|| list.iter().find(|d| d.period == period.kind))?;
-    due_date(d, period.year)
 }
 
 /// The report of an association for a year, made (as a draft) on first use.
@@ -127,7 +129,7 @@ pub async fn open(
     a: &Association,
     settings: &ProfileSettings,
     period: Period,
-) -> Result<Report> {
+) -> Result<AnnualAnalysis> {
     if let Some(r) = find(conn, a.id, period).await? {
         return Ok(r);
     }
@@ -139,7 +141,7 @@ pub async fn open(
     .bind(a.id)
     .bind(i64::from(period.year))
     .bind(period.kind.code())
-    .bind(deadline_of(settings, period).map(iso_date))
+    .bind(deadline_of(&settings.analysis_deadlines.value, period).map(iso_date))
     .bind(&t)
     .fetch_one(&mut *conn)
     .await
@@ -150,9 +152,18 @@ pub async fn open(
     Ok(r)
 }
 
-/// The head's texts by section number, with each one's version (an emptied section keeps its row
+/// The head's text of a section as written, with its version (an emptied section keeps its row
 /// with an empty text, so that its version goes on rising).
-pub async fn texts(conn: &mut AnyConnection, report_id: i64) -> Result<Vec<(i64, String, i64)>> {
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct Written {
+    #[sqlx(try_from = "i64")]
+    pub section: u8,
+    pub text: String,
+    pub version: i64,
+}
+
+/// The head's texts of a report by section number.
+pub async fn texts(conn: &mut AnyConnection, report_id: i64) -> Result<Vec<Written>> {
     Ok(sqlx::query_as("SELECT section, text, version FROM analysis_texts WHERE report_id = $1 ORDER BY section")
         .bind(report_id)
         .fetch_all(&mut *conn)
@@ -168,7 +179,7 @@ pub async fn set_text(
     conn: &mut AnyConnection,
     actor: &Actor,
     a: &Association,
-    r: &Report,
+    r: &AnnualAnalysis,
     section: u8,
     text: &str,
     version: Option<i64>,
@@ -224,7 +235,7 @@ pub async fn set_text(
 
 /// Locks the report's row for the rest of the transaction and returns it as it is now (a text
 /// saved and a submission take turns).
-pub async fn lock(conn: &mut AnyConnection, id: i64) -> Result<Report> {
+pub async fn lock(conn: &mut AnyConnection, id: i64) -> Result<AnnualAnalysis> {
     sqlx::query("UPDATE analysis_reports SET updated_at = updated_at WHERE id = $1")
         .bind(id)
         .execute(&mut *conn)
@@ -281,14 +292,13 @@ pub async fn submit(
     conn: &mut AnyConnection,
     actor: &Actor,
     a: &Association,
-    r: &Report,
+    r: &AnnualAnalysis,
     snapshot: &Snapshot,
     today: Date,
-) -> Result<Report> {
+) -> Result<AnnualAnalysis> {
     let old = lock(conn, r.id).await?;
-    let status = transition(old.status(), ReportAction::Submit, None).map_err(StoreError::Conflict)?;
-    let due = old.due_on.as_deref().and_then(metoda_domain::values::stored_date);
-    let late = is_late(today, due);
+    let status = transition(old.status, ReportAction::Submit, None).map_err(StoreError::Conflict)?;
+    let late = is_late(today, old.due_on);
     let version = old.version + 1;
     let t = now();
     sqlx::query(
@@ -330,14 +340,14 @@ pub async fn decide(
     conn: &mut AnyConnection,
     actor: &Actor,
     a: &Association,
-    r: &Report,
+    r: &AnnualAnalysis,
     accept: bool,
     comment: Option<&str>,
-) -> Result<Report> {
+) -> Result<AnnualAnalysis> {
     let old = lock(conn, r.id).await?;
     let action = if accept { ReportAction::Accept } else { ReportAction::Return };
-    let status = transition(old.status(), action, comment).map_err(|m| {
-        if accept || old.status() != ReportStatus::Submitted {
+    let status = transition(old.status, action, comment).map_err(|m| {
+        if accept || old.status != ReportStatus::Submitted {
             StoreError::Conflict(m)
         } else {
             StoreError::invalid("comment", m)
@@ -360,13 +370,15 @@ pub async fn decide(
     Ok(new)
 }
 
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+/// A submission of a report, frozen (`analysis_versions`).
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Version {
     pub version: i64,
     /// The JSON of the indicators and sections as submitted, in its envelope (read it with
     /// [`Snapshot::parse`]).
     pub snapshot: String,
-    pub late: i64,
+    #[sqlx(try_from = "Flag")]
+    pub late: bool,
     pub submitted_at: String,
 }
 
@@ -379,21 +391,51 @@ pub async fn versions(conn: &mut AnyConnection, report_id: i64) -> Result<Vec<Ve
     .await?)
 }
 
-/// One association's line of the authority's list: its report for the year (None: not begun).
-/// What the data says for one section of the analysis: lines the page and the DOCX print.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct SectionData {
-    pub section: u8,
-    pub lines: Vec<String>,
-}
-
 /// The teachers who were members of the association at some time in the period.
 const MEMBERS_OF_YEAR: &str = "SELECT DISTINCT am.teacher_id FROM association_members am
     WHERE am.association_id = $1 AND am.joined_on <= $3 AND (am.left_on IS NULL OR am.left_on > $2)";
 
-/// The sections the association's own records fill (meeting topics, courses and retraining,
-/// difficulties, self-education topics); the caller adds the composition and the results.
-pub async fn prefill(conn: &mut AnyConnection, association_id: i64, period: Period) -> Result<Vec<SectionData>> {
+/// The records of the sections the association's own records fill: meeting topics (2), courses
+/// and retraining (3, 4), difficulties (22), self-education topics (23).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prefill {
+    pub meeting_topics: Vec<MeetingTopic>,
+    pub courses_taken: Vec<CourseTaken>,
+    pub difficulties: Vec<DifficultyNote>,
+    pub self_education: Vec<SelfEducation>,
+}
+
+#[derive(FromRow)]
+struct TopicRow {
+    #[sqlx(try_from = "Text")]
+    held_on: Date,
+    topic: String,
+}
+
+#[derive(FromRow)]
+struct CourseRow {
+    #[sqlx(try_from = "Text")]
+    kind: CourseKind,
+    teacher: String,
+    title: String,
+    provider: Option<String>,
+}
+
+#[derive(FromRow)]
+struct DifficultyRow {
+    teacher: String,
+    kind: String,
+    note: Option<String>,
+}
+
+#[derive(FromRow)]
+struct TopicOfTeacherRow {
+    teacher: String,
+    topic: String,
+}
+
+/// The records of the sections the association's own records fill, for the period.
+pub async fn prefill(conn: &mut AnyConnection, association_id: i64, period: Period) -> Result<Prefill> {
     let (from, to) = (iso_date(period.start()), iso_date(period.end()));
     // difficulties and self-education topics are kept per academic year: those of the academic
     // years the period touches (one for an academic year, two for a calendar year)
@@ -403,8 +445,8 @@ pub async fn prefill(conn: &mut AnyConnection, association_id: i64, period: Peri
     );
     let name = crate::associations::NAME;
     // 2: the topics of the meetings held, by date
-    let topics: Vec<(String, String)> = sqlx::query_as(
-        "SELECT m.held_on, g.topic FROM meetings m JOIN meeting_agenda g ON g.meeting_id = m.id
+    let topics: Vec<TopicRow> = sqlx::query_as(
+        "SELECT m.held_on AS held_on, g.topic AS topic FROM meetings m JOIN meeting_agenda g ON g.meeting_id = m.id
          WHERE m.association_id = $1 AND m.status = 'held' AND m.held_on >= $2 AND m.held_on <= $3
          ORDER BY m.held_on, g.position, g.id",
     )
@@ -413,11 +455,11 @@ pub async fn prefill(conn: &mut AnyConnection, association_id: i64, period: Peri
     .bind(&to)
     .fetch_all(&mut *conn)
     .await?;
-    let meetings = topics.into_iter().map(|(d, t)| format!("{} — {t}", ru(&d))).collect();
     // 3, 4: courses and retraining finished in the year by a member on the day they finished (as
     // rows 3 and 4 count them)
-    let courses: Vec<(String, String, String, Option<String>)> = sqlx::query_as(&format!(
-        "SELECT c.kind, {name}, c.title, c.provider FROM teacher_courses c JOIN teachers t ON t.id = c.teacher_id
+    let courses: Vec<CourseRow> = sqlx::query_as(&format!(
+        "SELECT c.kind AS kind, {name} AS teacher, c.title AS title, c.provider AS provider
+         FROM teacher_courses c JOIN teachers t ON t.id = c.teacher_id
          WHERE c.end_on >= $2 AND c.end_on <= $3 AND EXISTS (SELECT 1 FROM association_members am
                 WHERE am.association_id = $1 AND am.teacher_id = c.teacher_id AND am.joined_on <= c.end_on
                   AND (am.left_on IS NULL OR am.left_on > c.end_on))
@@ -428,15 +470,10 @@ pub async fn prefill(conn: &mut AnyConnection, association_id: i64, period: Peri
     .bind(&to)
     .fetch_all(&mut *conn)
     .await?;
-    let course_line = |(_, who, title, provider): &(String, String, String, Option<String>)| match provider {
-        Some(p) => format!("{title} ({p}) — {}", metoda_domain::meetings::initials(who)),
-        None => format!("{title} — {}", metoda_domain::meetings::initials(who)),
-    };
-    let advanced = courses.iter().filter(|c| c.0 == "advanced_training").map(course_line).collect();
-    let retraining = courses.iter().filter(|c| c.0 == "retraining").map(course_line).collect();
     // 22: difficulties of the year; 23: self-education topics of the year
-    let needs: Vec<(String, String, Option<String>)> = sqlx::query_as(&format!(
-        "SELECT {name}, d.kind, d.note FROM teacher_difficulties d JOIN teachers t ON t.id = d.teacher_id
+    let needs: Vec<DifficultyRow> = sqlx::query_as(&format!(
+        "SELECT {name} AS teacher, d.kind AS kind, d.note AS note FROM teacher_difficulties d
+         JOIN teachers t ON t.id = d.teacher_id
          WHERE d.teacher_id IN ({MEMBERS_OF_YEAR}) AND d.year >= $4 AND d.year <= $5 ORDER BY t.last_name, d.id"
     ))
     .bind(association_id)
@@ -446,18 +483,8 @@ pub async fn prefill(conn: &mut AnyConnection, association_id: i64, period: Peri
     .bind(years.1)
     .fetch_all(&mut *conn)
     .await?;
-    let needs = needs
-        .into_iter()
-        .map(|(who, kind, note)| {
-            let kind = metoda_domain::teachers::DifficultyKind::from_code(&kind)
-                .map(|k| k.label_ru().to_owned())
-                .unwrap_or_else(|| kind.strip_prefix("custom:").unwrap_or(&kind).to_owned());
-            let note = note.map(|n| format!(": {n}")).unwrap_or_default();
-            format!("{} — {kind}{note}", metoda_domain::meetings::initials(&who))
-        })
-        .collect();
-    let topics: Vec<(String, String)> = sqlx::query_as(&format!(
-        "SELECT {name}, y.self_education FROM teacher_years y JOIN teachers t ON t.id = y.teacher_id
+    let own_topics: Vec<TopicOfTeacherRow> = sqlx::query_as(&format!(
+        "SELECT {name} AS teacher, y.self_education AS topic FROM teacher_years y JOIN teachers t ON t.id = y.teacher_id
          WHERE y.teacher_id IN ({MEMBERS_OF_YEAR}) AND y.year >= $4 AND y.year <= $5
            AND y.self_education IS NOT NULL
          ORDER BY t.last_name, t.first_name, y.year"
@@ -469,17 +496,120 @@ pub async fn prefill(conn: &mut AnyConnection, association_id: i64, period: Peri
     .bind(years.1)
     .fetch_all(&mut *conn)
     .await?;
-    let topics =
-        topics.into_iter().map(|(who, t)| format!("{} — «{t}»", metoda_domain::meetings::initials(&who))).collect();
-    Ok(vec![
-        SectionData { section: 2, lines: meetings },
-        SectionData { section: 3, lines: advanced },
-        SectionData { section: 4, lines: retraining },
-        SectionData { section: 22, lines: needs },
-        SectionData { section: 23, lines: topics },
-    ])
+    Ok(Prefill {
+        meeting_topics: topics.into_iter().map(|t| MeetingTopic { held_on: t.held_on, topic: t.topic }).collect(),
+        courses_taken: courses
+            .into_iter()
+            .map(|c| CourseTaken { kind: c.kind, teacher: c.teacher, title: c.title, provider: c.provider })
+            .collect(),
+        difficulties: needs
+            .into_iter()
+            .map(|d| DifficultyNote { teacher: d.teacher, kind: d.kind, note: d.note })
+            .collect(),
+        self_education: own_topics.into_iter().map(|t| SelfEducation { teacher: t.teacher, topic: t.topic }).collect(),
+    })
 }
 
-fn ru(iso: &str) -> String {
-    metoda_domain::values::stored_date(iso).map_or_else(|| iso.to_owned(), metoda_domain::values::ru_date)
+/// The records behind the indicators with the names and titles the analysis's words need (`an`:
+/// the same facts as the indicators read them, [`crate::results::Facts::for_analysis`]).
+pub fn records_of(
+    f: &crate::results::Facts,
+    an: &metoda_domain::analysis::Facts,
+    organizations: Vec<OrganizationName>,
+) -> Records {
+    Records {
+        teachers: f
+            .members
+            .iter()
+            .map(|m| TeacherName { teacher_id: m.teacher_id, full_name: m.full_name.clone() })
+            .collect(),
+        meetings: an.meetings.clone(),
+        courses: f
+            .courses
+            .iter()
+            .map(|c| CourseRecord {
+                id: c.id,
+                teacher_id: c.teacher_id,
+                kind: c.kind,
+                title: c.title.clone(),
+                finished_on: c.finished_on,
+            })
+            .collect(),
+        exam_scores: an.exam_scores.clone(),
+        student_results: f
+            .student_results
+            .iter()
+            .map(|r| StudentRecord {
+                id: r.id,
+                teacher_ids: r.teacher_ids.clone(),
+                event: r.event,
+                title: r.title.clone(),
+                subject: r.subject.clone(),
+                level: r.level,
+                placement: r.placement,
+                on: r.on,
+                confirmed: r.confirmed,
+            })
+            .collect(),
+        teacher_results: f
+            .teacher_results
+            .iter()
+            .map(|r| TeacherRecord {
+                id: r.id,
+                teacher_ids: r.teacher_ids.clone(),
+                kind: r.kind,
+                title: r.title.clone(),
+                level: r.level,
+                placement: r.placement,
+                outlet: r.outlet.clone(),
+                url: r.url.clone(),
+                students: r.students,
+                confirmed: r.confirmed,
+            })
+            .collect(),
+        organizations,
+    }
+}
+
+/// Everything the analysis of an association for a period is composed from, as the data is now
+/// (on `conn`: the submitting transaction freezes what it reads itself): the facts and records of
+/// the period, the municipality's organizations, the prefilled sections' records, the head's
+/// texts of `report`. Partners, scientific centres and consultations (sections 19–21) are not
+/// recorded yet: their lists are empty. `date`: the day rows 1 and 29 are counted on.
+pub async fn composition_input(
+    conn: &mut AnyConnection,
+    a: &Association,
+    period: Period,
+    date: Date,
+    report: Option<&AnnualAnalysis>,
+) -> Result<Input> {
+    let facts = crate::results::facts(&mut *conn, a.id, period).await?;
+    let organizations = crate::organizations::list(
+        &mut *conn,
+        &crate::organizations::Filter {
+            municipality_id: Some(a.municipality_id),
+            include_archived: true,
+            ..Default::default()
+        },
+    )
+    .await?
+    .into_iter()
+    .map(|o| OrganizationName { id: o.id, name: o.short_name })
+    .collect();
+    let prefill = prefill(&mut *conn, a.id, period).await?;
+    let texts = match report {
+        Some(r) => texts(&mut *conn, r.id).await?,
+        None => vec![],
+    };
+    let counted = facts.for_analysis();
+    Ok(Input {
+        records: records_of(&facts, &counted, organizations),
+        facts: counted,
+        meeting_topics: prefill.meeting_topics,
+        courses_taken: prefill.courses_taken,
+        difficulties: prefill.difficulties,
+        self_education: prefill.self_education,
+        texts: texts.into_iter().map(|t| SectionText { section: t.section, text: t.text }).collect(),
+        ..Input::new(period, date)
+    })
 }

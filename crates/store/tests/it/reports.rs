@@ -7,6 +7,8 @@ use crate::common;
 
 use common::actor;
 use metoda_domain::analysis::Period;
+use metoda_domain::analysis::composition::{compose, meeting_topic_lines};
+use metoda_domain::reports::ReportStatus;
 use metoda_store::testkit::TestDb;
 use metoda_store::{Actor, StoreError, associations, demo, municipalities, profiles, reports};
 use serde_json::json;
@@ -24,13 +26,13 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
     let may30 = time::Date::from_calendar_date(last + 1, time::Month::May, 30).unwrap();
     let r = reports::open(&mut c, &actor(), &a, &settings, Period::academic(last)).await.unwrap();
     let due = format!("{}-05-30", last + 1);
-    assert_eq!((r.status.as_str(), r.version, r.due_on.as_deref()), ("draft", 0, Some(due.as_str())));
+    assert_eq!((r.status, r.version, r.due_on), (ReportStatus::Draft, 0, Some(may30)));
     let again = reports::open(&mut c, &actor(), &a, &settings, Period::academic(last)).await.unwrap();
     assert_eq!(again.id, r.id, "one report a year");
     // The calendar year is another report (seed 002 sets no deadline for it).
     let calendar = reports::open(&mut c, &actor(), &a, &settings, Period::calendar(last)).await.unwrap();
     assert_ne!(calendar.id, r.id);
-    assert_eq!((calendar.covers(), calendar.due_on.as_deref()), (Period::calendar(last), None));
+    assert_eq!((calendar.covers(), calendar.due_on), (Period::calendar(last), None));
     assert_eq!(r.covers(), Period::academic(last));
     let e = reports::set_text(&mut c, &actor(), &a, &r, 25, "текст", None).await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].field == "section"), "{e:?}");
@@ -39,7 +41,7 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
     let first = json!({"indicators": [{"code": "1", "value": 13}], "sections": {"24": "Провести выездной семинар"}});
     let first = reports::Snapshot { format: 1, content: first };
     let r = reports::submit(&mut c, &actor(), &a, &r, &first, may30).await.unwrap();
-    assert_eq!((r.status.as_str(), r.version, r.late), ("submitted", 1, 0), "on the day is in time");
+    assert_eq!((r.status, r.version, r.late), (ReportStatus::Submitted, 1, false), "on the day is in time");
     let e = reports::set_text(&mut c, &actor(), &a, &r, 24, "другое", None).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "a submitted report is frozen: {e:?}");
     let e = reports::submit(&mut c, &actor(), &a, &r, &first, may30).await.unwrap_err();
@@ -49,14 +51,14 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
     let e = reports::decide(&mut c, &actor(), &a, &r, false, Some(" ")).await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].field == "comment"), "{e:?}");
     let r = reports::decide(&mut c, &actor(), &a, &r, false, Some("Дополните раздел 6")).await.unwrap();
-    assert_eq!((r.status.as_str(), r.comment.as_deref()), ("returned", Some("Дополните раздел 6")));
+    assert_eq!((r.status, r.comment.as_deref()), (ReportStatus::Returned, Some("Дополните раздел 6")));
     reports::set_text(&mut c, &actor(), &a, &r, 6, "Результаты ГИА выше районных", None).await.unwrap();
     let second = json!({"indicators": [{"code": "1", "value": 14}], "sections": {"6": "Результаты ГИА выше районных"}});
     let second = reports::Snapshot { format: 1, content: second };
     let r = reports::submit(&mut c, &actor(), &a, &r, &second, may30 + time::Duration::days(3)).await.unwrap();
-    assert_eq!((r.status.as_str(), r.version, r.late), ("submitted", 2, 1));
+    assert_eq!((r.status, r.version, r.late), (ReportStatus::Submitted, 2, true));
     let r = reports::decide(&mut c, &actor(), &a, &r, true, None).await.unwrap();
-    assert_eq!(r.status, "accepted");
+    assert_eq!(r.status, ReportStatus::Accepted);
     let e = reports::decide(&mut c, &actor(), &a, &r, false, Some("ещё")).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
 
@@ -69,26 +71,34 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
         json!({"format": 1, "content": first.content})
     );
     assert_eq!(reports::Snapshot::parse(&v[0].snapshot).unwrap(), first);
-    assert_eq!((v[0].late, v[1].late), (0, 1));
+    assert_eq!((v[0].late, v[1].late), (false, true));
     let texts = reports::texts(&mut c, r.id).await.unwrap();
-    assert_eq!(texts.iter().map(|(s, _, _)| *s).collect::<Vec<_>>(), [6, 24]);
+    assert_eq!(texts.iter().map(|t| t.section).collect::<Vec<_>>(), [6, 24]);
 
     // The authority's list: every active association of the municipality, begun or not.
     let lines = reports::of_municipality(&mut c, a.municipality_id, Period::academic(last)).await.unwrap();
     assert_eq!(lines.len(), 1, "the others have not begun");
     let mine = &lines[0];
-    assert_eq!((mine.association_id, mine.status.as_str(), mine.version, mine.late), (a.id, "accepted", 2, 1));
+    assert_eq!((mine.association_id, mine.status, mine.version, mine.late), (a.id, ReportStatus::Accepted, 2, true));
     let frozen = reports::frozen_of_municipality(&mut c, a.municipality_id, Period::academic(last)).await.unwrap();
     assert_eq!(frozen.len(), 1);
     assert_eq!(reports::Snapshot::parse(&frozen[0].1).unwrap(), second, "the last version");
     let calendar = reports::of_municipality(&mut c, a.municipality_id, Period::calendar(last)).await.unwrap();
-    assert_eq!(calendar.iter().map(|r| r.status.as_str()).collect::<Vec<_>>(), ["draft"], "the calendar year's own");
+    assert_eq!(calendar.iter().map(|r| r.status).collect::<Vec<_>>(), [ReportStatus::Draft], "the calendar year's own");
     // The sections the records fill: the demo's meetings of the past year and their topics, in date order.
     let pre = reports::prefill(&mut c, a.id, Period::academic(last)).await.unwrap();
-    let topics = &pre.iter().find(|s| s.section == 2).unwrap().lines;
+    let topics = meeting_topic_lines(&pre.meeting_topics);
     assert_eq!(topics.len(), 10, "five meetings of two questions: {topics:?}");
     assert!(topics[0].ends_with("— Анализ работы объединения за прошлый учебный год"), "{topics:?}");
-    assert!(pre.iter().any(|s| s.section == 23));
+    assert!(pre.meeting_topics.windows(2).all(|w| w[0].held_on <= w[1].held_on), "in date order");
+    // What the analysis is composed from: the same facts, the records' words, the texts written.
+    let input = reports::composition_input(&mut c, &a, Period::academic(last), may30, Some(&r)).await.unwrap();
+    assert_eq!(input.meeting_topics, pre.meeting_topics);
+    assert_eq!(input.texts.iter().map(|t| t.section).collect::<Vec<_>>(), [6, 24]);
+    assert!(input.partners.is_empty() && input.science_centres.is_empty() && input.consultations.is_empty());
+    let composed = compose(&input);
+    assert_eq!(composed.sections[1].lines, topics);
+    assert_eq!(composed.sections[23].text.as_deref(), Some("Провести выездной семинар"));
     // The indicators of the past year from the association's facts: five meetings held, the members on
     // 30 May, the participants of the first meeting as entered.
     let facts = metoda_store::results::facts(&mut c, a.id, Period::academic(last)).await.unwrap();
