@@ -124,6 +124,7 @@ from_text!(code:
     metoda_domain::teachers::CourseKind,
     metoda_domain::teachers::DifficultyKind,
     metoda_domain::teachers::Education,
+    metoda_domain::results::NonObjectiveSubject,
 );
 
 impl TryFrom<Flag> for bool {

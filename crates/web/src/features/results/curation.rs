@@ -8,8 +8,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use metoda_domain::FieldError;
+use metoda_domain::access::is_own_result;
 use metoda_domain::access::{Action, Resource};
-use metoda_domain::results::{ExamThreshold, NON_OBJECTIVE_SUBJECTS, NonObjectiveInput, ThresholdInput};
+use metoda_domain::results::{
+    ExamThreshold, NON_OBJECTIVE_SUBJECTS, NonObjectiveInput, NonObjectiveSubject, ResultFamily, ThresholdInput,
+};
 use metoda_domain::teachers::AcademicYear;
 use metoda_store::attachments;
 use metoda_store::municipalities::{self, Municipality};
@@ -25,7 +28,7 @@ use crate::features::municipalities::form_errors;
 use crate::pages::{Layout, field, pairs, redirect_with, render_status};
 
 use super::{
-    ApiYearQuery, ResultItem, YearQuery, decision_res, items, may_teachers, municipality, my_teachers, opt_id,
+    ApiYearQuery, Listed, YearQuery, decision_res, items, may_teachers, municipality, my_teachers, opt_id, views,
     year_or_today,
 };
 
@@ -48,7 +51,7 @@ async fn decide(
     let m = municipalities::get(&mut c, r.municipality_id).await?;
     let mine = my_teachers(&mut c, me).await?;
     drop(c);
-    let own = r.teachers.iter().any(|t| mine.contains(&t.teacher_id));
+    let own = is_own_result(&mine, &r.teacher_ids());
     require(me, Action::Update, &decision_res(&m, own))?;
     let mut tx = state.db.begin().await?;
     let r = if confirm {
@@ -64,7 +67,7 @@ async fn pending(
     state: &AppState,
     me: &Current,
     municipality_id: i64,
-) -> Result<(Municipality, Vec<ResultItem>), AppError> {
+) -> Result<(Municipality, Vec<Listed>), AppError> {
     let mut c = state.db.conn().await?;
     let m = municipalities::get(&mut c, municipality_id).await?;
     require(me, Action::View, &decision_res(&m, false))?;
@@ -126,7 +129,7 @@ pub struct MunicipalityQuery {
 struct PendingPage {
     l: Layout,
     m: Option<Municipality>,
-    items: Vec<ResultItem>,
+    items: Vec<Listed>,
     /// Municipalities to choose from (when none was given).
     choices: Vec<Municipality>,
     can_keep: bool,
@@ -259,7 +262,7 @@ pub(super) async fn scan_download(
     let r = results::get(&mut c, id).await?;
     let m = municipalities::get(&mut c, r.municipality_id).await?;
     // A scan shows the student's name: only those who may see names, and the curators.
-    let allowed = may_teachers(&mut c, &me, &m, Action::ViewPersonal, &r.teacher_ids(), Some(&r.result_on), false)
+    let allowed = may_teachers(&mut c, &me, &m, Action::ViewPersonal, &r.teacher_ids(), Some(r.result_on), false)
         .await?
         || me.may(Action::View, &decision_res(&m, false));
     if r.archived_at.is_some() {
@@ -341,7 +344,7 @@ struct NonObjectivePage {
     years: Vec<i32>,
     entries: Vec<NonObjectiveEntry>,
     organizations: Vec<(i64, String)>,
-    subjects: &'static [(&'static str, &'static str)],
+    subjects: &'static [NonObjectiveSubject],
     can_edit: bool,
 }
 
@@ -444,36 +447,36 @@ pub(super) async fn non_objective_remove_submit(
 
 /// Confirm a result (a curator; it needs a scan; the comment is optional).
 #[utoipa::path(post, path = "/api/v1/results/{id}/confirm", tag = "results", params(("id" = i64, Path)), request_body = DecisionInput,
-    responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = views::ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_confirm(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     body: JsonIn<DecisionInput>,
-) -> ApiResult<ResultRecord> {
-    Ok(Json(decide(&state, &me, &ctx, id, true, &json_body(body)?.comment).await?))
+) -> ApiResult<views::ResultRecord> {
+    Ok(Json(views::ResultRecord::from(&decide(&state, &me, &ctx, id, true, &json_body(body)?.comment).await?)))
 }
 
 /// Reject a result (a curator; the comment says why).
 #[utoipa::path(post, path = "/api/v1/results/{id}/reject", tag = "results", params(("id" = i64, Path)), request_body = DecisionInput,
-    responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = views::ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_reject(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     body: JsonIn<DecisionInput>,
-) -> ApiResult<ResultRecord> {
-    Ok(Json(decide(&state, &me, &ctx, id, false, &json_body(body)?.comment).await?))
+) -> ApiResult<views::ResultRecord> {
+    Ok(Json(views::ResultRecord::from(&decide(&state, &me, &ctx, id, false, &json_body(body)?.comment).await?)))
 }
 
 /// The results of a municipality waiting for a curator, oldest first, with their scans.
 #[utoipa::path(get, path = "/api/v1/results/pending", tag = "results", params(MunicipalityQuery),
-    responses((status = 200, body = Vec<ResultItem>), (status = 403, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Vec<views::ResultItem>), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn api_pending(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
     Query(q): Query<MunicipalityQuery>,
-) -> ApiResult<Vec<ResultItem>> {
+) -> ApiResult<Vec<views::ResultItem>> {
     let id = match queue_municipality(&state, &me, q.municipality_id).await? {
         Ok(id) => id,
         Err(_) => {
@@ -484,7 +487,7 @@ pub async fn api_pending(
             .into());
         }
     };
-    Ok(Json(pending(&state, &me, id).await?.1))
+    Ok(Json(pending(&state, &me, id).await?.1.into_iter().map(views::ResultItem::from).collect()))
 }
 
 /// The municipality's ЕГЭ table: subjects with the minimum and the high score.
@@ -514,29 +517,30 @@ pub async fn api_set_threshold(
 
 /// The organizations with signs of non-objective results of an academic year.
 #[utoipa::path(get, path = "/api/v1/municipalities/{id}/non-objective", tag = "results", params(("id" = i64, Path), ApiYearQuery),
-    responses((status = 200, body = Vec<NonObjectiveEntry>), (status = 403, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Vec<views::NonObjectiveEntry>), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn api_non_objective(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
     Path(id): Path<i64>,
     Query(q): Query<ApiYearQuery>,
-) -> ApiResult<Vec<NonObjectiveEntry>> {
+) -> ApiResult<Vec<views::NonObjectiveEntry>> {
     let m = municipality(&state, &me, id, Action::View).await?;
     let mut c = state.db.conn().await?;
     let year = year_or_now(q.year, state.today(m.zone()));
-    Ok(Json(results::non_objective(&mut c, m.id, i64::from(year)).await?))
+    let list = results::non_objective(&mut c, m.id, i64::from(year)).await?;
+    Ok(Json(list.iter().map(views::NonObjectiveEntry::from).collect()))
 }
 
 /// Put an organization on the list (`{"organization_id", "year": "2025/2026", "subject": "mathematics" | "russian"}`).
 #[utoipa::path(post, path = "/api/v1/municipalities/{id}/non-objective", tag = "results", params(("id" = i64, Path)), request_body = NonObjectiveInput,
-    responses((status = 200, body = NonObjectiveEntry), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = views::NonObjectiveEntry), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_add_non_objective(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     body: JsonIn<NonObjectiveInput>,
-) -> ApiResult<NonObjectiveEntry> {
-    Ok(Json(add_non_objective(&state, &me, &ctx, id, &json_body(body)?).await?))
+) -> ApiResult<views::NonObjectiveEntry> {
+    Ok(Json(views::NonObjectiveEntry::from(&add_non_objective(&state, &me, &ctx, id, &json_body(body)?).await?)))
 }
 
 /// Take an organization off the list.

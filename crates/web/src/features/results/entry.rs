@@ -6,12 +6,13 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use metoda_domain::FieldError;
-use metoda_domain::access::{Action, Resource};
+use metoda_domain::access::{self, Action, Resource, is_own_result};
 use metoda_domain::results::{
-    ExamScoreInput, ExamThreshold, Format, Level, Placement, PresentationForm, StudentEvent, StudentResultInput,
-    TeacherResultInput, TeacherResultKind,
+    ExamScoreInput, ExamThreshold, Format, Level, OlympiadStage, Placement, PresentationForm, ResultFamily, ResultKind,
+    StudentEvent, StudentResultInput, TeacherResultInput, TeacherResultKind,
 };
 use metoda_domain::teachers::AcademicYear;
+use metoda_domain::values::iso_date;
 use metoda_store::Conn;
 use metoda_store::associations::{self, Association};
 use metoda_store::attachments::{Attachment, Content};
@@ -28,8 +29,8 @@ use crate::features::municipalities::form_errors;
 use crate::pages::{Layout, field, pairs, redirect_with, render_status};
 
 use super::{
-    ApiYearQuery, ResultItem, Upload, YearQuery, association, associations_of, decision_res, ids, is_confirmed, items,
-    load, may_teachers, my_teachers, opt_id, read_upload, res, year_or_today,
+    ApiYearQuery, Listed, Upload, YearQuery, association, associations_of, decision_res, ids, items, load,
+    may_teachers, memberships_on, my_teachers, opt_id, read_upload, res, result_at, views, year_or_today,
 };
 
 // ---- operations (page and API) ----
@@ -42,6 +43,13 @@ pub enum NewResult {
 }
 
 impl NewResult {
+    fn family(&self) -> ResultFamily {
+        match self {
+            Self::Student(_) => ResultFamily::Student,
+            Self::Exam(_) => ResultFamily::Exam,
+            Self::Teacher(_) => ResultFamily::Teacher,
+        }
+    }
     fn teacher_ids(&self) -> Vec<i64> {
         match self {
             Self::Student(i) => i.teacher_ids.clone(),
@@ -64,7 +72,7 @@ fn not_members(field: &str, on: time::Date) -> AppError {
 }
 
 /// Every teacher of a result entered through an association must be one of its members on the
-/// result's date (the association's list shows a result by its teachers' membership on that date).
+/// result's date: loads their memberships on that date for [`access::only_members_of`].
 async fn members_only(
     c: &mut Conn,
     aid: i64,
@@ -72,18 +80,12 @@ async fn members_only(
     on: time::Date,
     field: &str,
 ) -> Result<(), AppError> {
-    let day = metoda_domain::values::iso_date(on);
-    for t in teacher_ids {
-        if !metoda_store::associations::is_member_on(c, aid, *t, &day).await? {
-            return Err(not_members(field, on));
-        }
-    }
-    Ok(())
+    let teachers = memberships_on(c, teacher_ids, Some(on)).await?;
+    if access::only_members_of(aid, &teachers) { Ok(()) } else { Err(not_members(field, on)) }
 }
 
-/// A rewritten result keeps the rule of [`members_only`]: all its teachers are members, on its
-/// (new) date, of one association where the user enters results — so a member teacher names as
-/// co-teachers only members of their own association, as the head and the deputy do.
+/// A rewritten result keeps the rule of [`members_only`]: loads the memberships of its (new)
+/// teachers on its (new) date for [`access::in_one_association`].
 async fn one_association(
     c: &mut Conn,
     me: &Current,
@@ -92,26 +94,9 @@ async fn one_association(
     on: time::Date,
     field: &str,
 ) -> Result<(), AppError> {
-    let day = metoda_domain::values::iso_date(on);
-    let mut common: Option<Vec<i64>> = None;
-    for t in teacher_ids {
-        let of = associations_of(c, &[*t], Some(&day)).await?;
-        common = Some(match common {
-            None => of,
-            Some(prev) => prev.into_iter().filter(|a| of.contains(a)).collect(),
-        });
-    }
-    let common = common.unwrap_or_default();
-    let mine = my_teachers(c, me).await?;
-    let own = teacher_ids.iter().any(|t| mine.contains(t));
-    let anywhere = me.may(Action::Update, &res(m.region_id, m.id, None, own));
-    if (anywhere && !common.is_empty())
-        || common.iter().any(|a| me.may(Action::Update, &res(m.region_id, m.id, Some(*a), own)))
-    {
-        Ok(())
-    } else {
-        Err(not_members(field, on))
-    }
+    let teachers = memberships_on(c, teacher_ids, Some(on)).await?;
+    let at = result_at(c, me, m, teacher_ids, false).await?;
+    if access::in_one_association(&me.principal, at, &teachers) { Ok(()) } else { Err(not_members(field, on)) }
 }
 
 async fn add(state: &AppState, me: &Current, ctx: &Ctx, aid: i64, input: &NewResult) -> Result<ResultRecord, AppError> {
@@ -119,7 +104,7 @@ async fn add(state: &AppState, me: &Current, ctx: &Ctx, aid: i64, input: &NewRes
     let mut c = state.db.conn().await?;
     let ids = input.teacher_ids();
     let mine = my_teachers(&mut c, me).await?;
-    let own = ids.iter().any(|t| mine.contains(t));
+    let own = is_own_result(&mine, &ids);
     require(me, Action::Create, &res(m.region_id, m.id, Some(a.id), own))?;
     if !a.is_active() {
         return Err(AppError::Conflict("Объединение ликвидировано: его результаты не меняются".into()));
@@ -149,12 +134,12 @@ async fn add(state: &AppState, me: &Current, ctx: &Ctx, aid: i64, input: &NewRes
 }
 
 /// The API body of a result's family (as when added).
-fn input_of(family: &str, body: serde_json::Value) -> Result<NewResult, AppError> {
+fn input_of(family: ResultFamily, body: serde_json::Value) -> Result<NewResult, AppError> {
     let bad = |_| AppError::BadRequest("Не удалось прочитать данные результата".into());
     Ok(match family {
-        "student" => NewResult::Student(serde_json::from_value(body).map_err(bad)?),
-        "exam" => NewResult::Exam(serde_json::from_value(body).map_err(bad)?),
-        _ => NewResult::Teacher(serde_json::from_value(body).map_err(bad)?),
+        ResultFamily::Student => NewResult::Student(serde_json::from_value(body).map_err(bad)?),
+        ResultFamily::Exam => NewResult::Exam(serde_json::from_value(body).map_err(bad)?),
+        ResultFamily::Teacher => NewResult::Teacher(serde_json::from_value(body).map_err(bad)?),
     })
 }
 
@@ -169,11 +154,7 @@ async fn update(
     version: Option<i64>,
 ) -> Result<ResultRecord, AppError> {
     let (old, m) = load(state, me, id, Action::Update).await?;
-    let family_ok = matches!(
-        (old.family.as_str(), input),
-        ("student", NewResult::Student(_)) | ("exam", NewResult::Exam(_)) | ("teacher", NewResult::Teacher(_))
-    );
-    if !family_ok {
+    if old.family() != input.family() {
         return Err(AppError::Conflict("Это результат другого вида".into()));
     }
     let mut c = state.db.conn().await?;
@@ -183,7 +164,7 @@ async fn update(
     }
     // Whether the user may change it were it confirmed: the store checks again under the lock.
     let confirmed_ok =
-        may_teachers(&mut c, me, &m, Action::Update, &old.teacher_ids(), Some(&old.result_on), true).await?;
+        may_teachers(&mut c, me, &m, Action::Update, &old.teacher_ids(), Some(old.result_on), true).await?;
     let change = results::Change { confirmed_ok, reason, version };
     let thresholds = results::thresholds(&mut c, m.id).await?;
     drop(c);
@@ -220,7 +201,7 @@ async fn archive(
     let (old, m) = load(state, me, id, Action::Archive).await?;
     let confirmed_ok = {
         let mut c = state.db.conn().await?;
-        may_teachers(&mut c, me, &m, Action::Archive, &old.teacher_ids(), Some(&old.result_on), true).await?
+        may_teachers(&mut c, me, &m, Action::Archive, &old.teacher_ids(), Some(old.result_on), true).await?
     };
     let mut tx = state.db.begin().await?;
     let r = results::archive(&mut tx, &ctx.actor(), &old, results::Change { confirmed_ok, reason, version }).await?;
@@ -262,7 +243,7 @@ async fn for_association(
     a: &Association,
     m: &Municipality,
     year: i32,
-) -> Result<Vec<ResultItem>, AppError> {
+) -> Result<Vec<Listed>, AppError> {
     let mut c = state.db.conn().await?;
     let list = results::for_association(&mut c, a.id, i64::from(year)).await?;
     items(&mut c, me, m, Some(a.id), list).await
@@ -277,9 +258,9 @@ struct ListPage {
     a: Association,
     year: i32,
     years: Vec<i32>,
-    student: Vec<ResultItem>,
-    exam: Vec<ResultItem>,
-    teacher: Vec<ResultItem>,
+    student: Vec<Listed>,
+    exam: Vec<Listed>,
+    teacher: Vec<Listed>,
     /// Results may be added (for oneself at least).
     can_add: bool,
     /// The teachers results may be added for (members; only oneself for a teacher).
@@ -307,6 +288,10 @@ trait Choices {
     fn placements(&self) -> &'static [Placement] {
         Placement::ALL
     }
+    /// A student's placements (laureates and finalists are professional competitions' only).
+    fn student_placements(&self) -> &'static [Placement] {
+        &[Placement::Winner, Placement::PrizeWinner, Placement::Participant]
+    }
     fn formats(&self) -> &'static [Format] {
         Format::ALL
     }
@@ -315,6 +300,14 @@ trait Choices {
     }
     fn forms(&self) -> &'static [PresentationForm] {
         PresentationForm::ALL
+    }
+    /// A level as a student's form offers it: the level that stores a ВсОШ stage says which
+    /// stage when the olympiad names it otherwise (the final stage is stored as all-Russian).
+    fn student_level_label(&self, level: &Level) -> String {
+        match OlympiadStage::of_level(*level) {
+            Some(stage @ OlympiadStage::Final) => format!("{} (ВсОШ — {} этап)", level.label_ru(), stage.label_ru()),
+            _ => level.label_ru().to_owned(),
+        }
     }
 }
 
@@ -388,17 +381,17 @@ async fn list_with(
     let (mut editable, mut locked) = (vec![], vec![]);
     if a.is_active() {
         for i in &all {
-            let own = i.result.teachers.iter().any(|t| mine.contains(&t.teacher_id));
+            let own = is_own_result(&mine, &i.result.teacher_ids());
             let what = Resource::Results {
                 region_id: m.region_id,
                 municipality_id: m.id,
                 association_id: Some(a.id),
                 own,
-                confirmed: is_confirmed(&i.result),
+                confirmed: i.result.is_confirmed(),
             };
             if me.may(Action::Update, &what) {
                 editable.push(i.result.id);
-            } else if own && is_confirmed(&i.result) {
+            } else if own && i.result.is_confirmed() {
                 locked.push(i.result.id);
             }
         }
@@ -407,10 +400,10 @@ async fn list_with(
     let can_curate = me.may(Action::Update, &decision_res(&m, false));
     let (mut student, mut exam, mut teacher) = (vec![], vec![], vec![]);
     for i in all {
-        match i.result.family.as_str() {
-            "student" => student.push(i),
-            "exam" => exam.push(i),
-            _ => teacher.push(i),
+        match i.result.family() {
+            ResultFamily::Student => student.push(i),
+            ResultFamily::Exam => exam.push(i),
+            ResultFamily::Teacher => teacher.push(i),
         }
     }
     let now = AcademicYear::containing(state.today(m.zone())).0;
@@ -665,27 +658,28 @@ fn record_pairs(r: &ResultRecord) -> Vec<(String, String)> {
             p.push((k.to_owned(), v));
         }
     };
-    put("on", Some(r.result_on.clone()));
+    let code = |c: &str| Some(c.to_owned());
+    put("on", Some(iso_date(r.result_on)));
     put("title", r.title.clone());
     put("subject", r.subject.clone());
-    put("level", r.level.clone());
-    put("placement", r.placement.clone());
-    put("format", r.format.clone());
+    put("level", r.level.and_then(|v| code(v.code())));
+    put("placement", r.placement.and_then(|v| code(v.code())));
+    put("format", r.format.and_then(|v| code(v.code())));
     put("student_code", r.student_code.clone());
-    match r.family.as_str() {
-        "student" => {
-            put("event", Some(r.kind.clone()));
+    match r.kind {
+        ResultKind::Student(event) => {
+            put("event", code(event.code()));
             put("student_name", r.student_name.clone());
             put("grade", r.student_grade.clone());
             put("student_organization_id", r.student_organization_id.map(|v| v.to_string()));
         }
-        "exam" => {
+        ResultKind::Exam => {
             put("score", r.score.map(|v| v.to_string()));
             put("teacher_id", r.teachers.first().map(|t| t.teacher_id.to_string()));
         }
-        _ => {
-            put("kind", Some(r.kind.clone()));
-            put("form", r.form.clone());
+        ResultKind::Teacher(kind) => {
+            put("kind", code(kind.code()));
+            put("form", r.form.and_then(|v| code(v.code())));
             put("outlet", r.outlet.clone());
             put("url", r.url.clone());
             put("students", r.students.map(|v| v.to_string()));
@@ -708,7 +702,7 @@ async fn editable_result(
     let (r, m) = load(state, me, rid, Action::Update).await?;
     let mut c = state.db.conn().await?;
     if r.municipality_id != a.municipality_id
-        || !associations_of(&mut c, &r.teacher_ids(), Some(&r.result_on)).await?.contains(&a.id)
+        || !associations_of(&mut c, &r.teacher_ids(), Some(r.result_on)).await?.contains(&a.id)
     {
         return Err(AppError::NotFound);
     }
@@ -784,10 +778,10 @@ pub(super) async fn edit_submit(
 ) -> PageResult {
     let p = pairs(&body)?;
     let (_, _, r) = editable_result(&state, &me, aid, rid).await?;
-    let input = match r.family.as_str() {
-        "student" => NewResult::Student(student_input(&p)),
-        "exam" => NewResult::Exam(exam_input(&p)),
-        _ => NewResult::Teacher(teacher_input(&p)),
+    let input = match r.family() {
+        ResultFamily::Student => NewResult::Student(student_input(&p)),
+        ResultFamily::Exam => NewResult::Exam(exam_input(&p)),
+        ResultFamily::Teacher => NewResult::Teacher(teacher_input(&p)),
     };
     let reason = p.iter().find(|(k, _)| k == "reason").map(|(_, v)| v.as_str());
     let version = p.iter().find(|(k, _)| k == "version").and_then(|(_, v)| v.trim().parse().ok());
@@ -815,7 +809,7 @@ pub struct ResultList {
     pub year: i32,
     /// The live results of the members in the year, by kind and date; a student's name only for
     /// those who may see it.
-    pub results: Vec<ResultItem>,
+    pub results: Vec<views::ResultItem>,
 }
 
 /// The results of an association's members in an academic year, with their scans.
@@ -829,43 +823,44 @@ pub async fn api_list(
 ) -> ApiResult<ResultList> {
     let (a, m) = association(&state, &me, aid).await?;
     let year = year_or_now(q.year, state.today(m.zone()));
-    Ok(Json(ResultList { year, results: for_association(&state, &me, &a, &m, year).await? }))
+    let results = for_association(&state, &me, &a, &m, year).await?;
+    Ok(Json(ResultList { year, results: results.into_iter().map(views::ResultItem::from).collect() }))
 }
 
 /// Record a student's result (olympiad, ВсОШ stage, contest, competition, conference).
 #[utoipa::path(post, path = "/api/v1/associations/{id}/results/student", tag = "results", params(("id" = i64, Path)), request_body = StudentResultInput,
-    responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = views::ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_add_student(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(aid): Path<i64>,
     body: JsonIn<StudentResultInput>,
-) -> ApiResult<ResultRecord> {
-    Ok(Json(add(&state, &me, &ctx, aid, &NewResult::Student(json_body(body)?)).await?))
+) -> ApiResult<views::ResultRecord> {
+    Ok(Json(views::ResultRecord::from(&add(&state, &me, &ctx, aid, &NewResult::Student(json_body(body)?)).await?)))
 }
 
 /// Record an ЕГЭ score of a teacher's student.
 #[utoipa::path(post, path = "/api/v1/associations/{id}/results/exam", tag = "results", params(("id" = i64, Path)), request_body = ExamScoreInput,
-    responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = views::ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_add_exam(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(aid): Path<i64>,
     body: JsonIn<ExamScoreInput>,
-) -> ApiResult<ResultRecord> {
-    Ok(Json(add(&state, &me, &ctx, aid, &NewResult::Exam(json_body(body)?)).await?))
+) -> ApiResult<views::ResultRecord> {
+    Ok(Json(views::ResultRecord::from(&add(&state, &me, &ctx, aid, &NewResult::Exam(json_body(body)?)).await?)))
 }
 
 /// Record a teacher's own result (competition, presentation, publication, КИМ, organised event, profile teaching).
 #[utoipa::path(post, path = "/api/v1/associations/{id}/results/teacher", tag = "results", params(("id" = i64, Path)), request_body = TeacherResultInput,
-    responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = views::ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_add_teacher(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(aid): Path<i64>,
     body: JsonIn<TeacherResultInput>,
-) -> ApiResult<ResultRecord> {
-    Ok(Json(add(&state, &me, &ctx, aid, &NewResult::Teacher(json_body(body)?)).await?))
+) -> ApiResult<views::ResultRecord> {
+    Ok(Json(views::ResultRecord::from(&add(&state, &me, &ctx, aid, &NewResult::Teacher(json_body(body)?)).await?)))
 }
 
 /// The body of `PUT /results/{id}`: the fields of the result's kind (as when it was added) and,
@@ -905,28 +900,28 @@ impl utoipa::ToSchema for ResultUpdate {
 /// the curator has confirmed is changed only by the association's head or deputy or the
 /// authority, with a `reason` in the body.
 #[utoipa::path(put, path = "/api/v1/results/{id}", tag = "results", params(("id" = i64, Path)), request_body = ResultUpdate,
-    responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = views::ResultRecord), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_update(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     body: JsonIn<serde_json::Value>,
-) -> ApiResult<ResultRecord> {
+) -> ApiResult<views::ResultRecord> {
     let family = {
         let mut c = state.db.conn().await?;
-        results::get(&mut c, id).await?.family
+        results::get(&mut c, id).await?.family()
     };
     let body = json_body(body)?;
     let reason = body.get("reason").and_then(serde_json::Value::as_str).map(str::to_owned);
     let version = body.get("version").and_then(serde_json::Value::as_i64);
-    let input = input_of(&family, body)?;
-    Ok(Json(update(&state, &me, &ctx, id, &input, reason.as_deref(), version).await?))
+    let input = input_of(family, body)?;
+    Ok(Json(views::ResultRecord::from(&update(&state, &me, &ctx, id, &input, reason.as_deref(), version).await?)))
 }
 
 /// Remove a result (kept archived for the audit trail, counted nowhere). A result the curator has
 /// confirmed is removed only by the association's head or deputy or the authority, with `reason`.
 #[utoipa::path(delete, path = "/api/v1/results/{id}", tag = "results", params(("id" = i64, Path), ReasonForm),
-    responses((status = 200, body = ResultRecord), (status = 403, body = crate::error::ErrorBody),
+    responses((status = 200, body = views::ResultRecord), (status = 403, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
         (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_archive(
@@ -934,8 +929,8 @@ pub async fn api_archive(
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<i64>,
     Query(q): Query<ReasonForm>,
-) -> ApiResult<ResultRecord> {
-    Ok(Json(archive(&state, &me, &ctx, id, q.reason.as_deref(), q.version).await?))
+) -> ApiResult<views::ResultRecord> {
+    Ok(Json(views::ResultRecord::from(&archive(&state, &me, &ctx, id, q.reason.as_deref(), q.version).await?)))
 }
 
 /// Attach the scan of the confirming document: multipart with `file` (PDF, JPEG or PNG, by content) and an optional `title`.

@@ -18,7 +18,7 @@ use crate::error::{AppError, PageResult};
 use crate::extract::Path;
 use crate::pages::{Layout, redirect_with, render_status};
 
-use super::{association, my_teachers, read_upload, res, year_or_today};
+use super::{association, my_teachers, read_upload, res, views, year_or_today};
 
 // ---- ЕГЭ scores imported from XLSX/CSV ----
 
@@ -102,7 +102,7 @@ async fn import_exam(
         let say = |here: &mut Vec<ExamImportProblem>, column: &str, message: String| {
             here.push(ExamImportProblem { row: n, column: column.to_owned(), message })
         };
-        let day = metoda_domain::values::date("on", "Дата", &row.on).ok().map(metoda_domain::values::iso_date);
+        let day = metoda_domain::values::date("on", "Дата", &row.on).ok();
         let words = results::name_words(&row.teacher);
         let named: Vec<&results::Membership> = members.iter().filter(|x| x.is_named(&words)).collect();
         let mut ids: Vec<i64> = named.iter().map(|x| x.teacher_id).collect();
@@ -112,7 +112,7 @@ async fn import_exam(
             say(&mut here, "Учитель", "укажите ФИО учителя".into());
         } else if ids.is_empty() {
             say(&mut here, "Учитель", format!("«{}» не найден(а) среди членов объединения «{}»", row.teacher, a.name));
-        } else if let Some(day) = &day {
+        } else if let Some(day) = day {
             let mut on_day: Vec<&&results::Membership> = named.iter().filter(|x| x.member_on(day)).collect();
             on_day.dedup_by_key(|x| x.teacher_id);
             match on_day.as_slice() {
@@ -190,7 +190,7 @@ async fn import_exam(
     // recorded again: a file loaded twice, or a list extended and loaded again, adds only what is
     // new. Identical rows count as many times as they occur (two students without codes may have
     // the same score).
-    let mut known: std::collections::HashMap<(i64, String, String, i64, String), usize> = Default::default();
+    let mut known: std::collections::HashMap<results::ExamKey, usize> = Default::default();
     if let (Some(from), Some(to)) = (checked.iter().map(|d| d.on).min(), checked.iter().map(|d| d.on).max()) {
         for key in results::exam_keys(&mut tx, m.id, from, to).await? {
             *known.entry(key).or_default() += 1;
@@ -199,13 +199,7 @@ async fn import_exam(
     let mut out = Vec::with_capacity(checked.len());
     let mut skipped = 0;
     for d in &checked {
-        let key = (
-            d.teacher_id,
-            d.subject.clone(),
-            metoda_domain::values::iso_date(d.on),
-            i64::from(d.score),
-            d.student_code.clone().unwrap_or_default(),
-        );
+        let key = results::ExamKey::of(d);
         if let Some(n) = known.get_mut(&key).filter(|n| **n > 0) {
             *n -= 1;
             skipped += 1;
@@ -341,7 +335,7 @@ pub struct ExamImported {
     /// Rows already recorded (same teacher, subject, date, score and student code), not recorded again.
     pub skipped: usize,
     /// The new scores, pending a curator's decision.
-    pub results: Vec<ResultRecord>,
+    pub results: Vec<views::ResultRecord>,
 }
 
 /// The refusal of an import with its rows: the error envelope plus every bad row.
@@ -375,7 +369,12 @@ pub async fn api_import_exam(
         fields,
     };
     match import_exam(&state, &me, &ctx, aid, file).await {
-        Ok((list, skipped)) => Json(ExamImported { created: list.len(), skipped, results: list }).into_response(),
+        Ok((list, skipped)) => Json(ExamImported {
+            created: list.len(),
+            skipped,
+            results: list.iter().map(views::ResultRecord::from).collect(),
+        })
+        .into_response(),
         Err(ImportFailure::App(e)) => crate::error::ApiError(e).into_response(),
         Err(ImportFailure::File(message)) => {
             let fields = vec![crate::error::FieldErrorBody { field: "file".into(), message: message.clone() }];

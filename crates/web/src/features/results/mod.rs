@@ -11,14 +11,16 @@
 
 use axum::Router;
 use axum::routing::{get, post};
-use metoda_domain::access::{Action, Resource};
+use metoda_domain::access::{self, Action, MembershipsOn, Resource, ResultAt, is_own_result};
 use metoda_domain::results::{Confirmation, Format, Level, Placement, PresentationForm};
+use metoda_domain::values::iso_date;
 use metoda_store::Conn;
 use metoda_store::associations::{self, Association};
 use metoda_store::attachments::Attachment;
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::results::{self, ResultRecord};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use time::Date;
 
 use crate::AppState;
 use crate::auth::{Current, require};
@@ -28,6 +30,7 @@ use crate::features::analysis::year_or_now;
 mod curation;
 mod entry;
 mod exam_import;
+pub mod views;
 
 pub use curation::*;
 pub use entry::*;
@@ -72,53 +75,60 @@ fn res(region_id: i64, municipality_id: i64, association_id: Option<i64>, own: b
     Resource::Results { region_id, municipality_id, association_id, own, confirmed: false }
 }
 
-/// A result the curator has confirmed: a teacher no longer changes it alone.
-fn is_confirmed(r: &ResultRecord) -> bool {
-    r.status == metoda_domain::results::Confirmation::Confirmed.code()
-}
-
 /// The teacher records of the signed-in user (a user may be a teacher of the bank).
 async fn my_teachers(c: &mut Conn, me: &Current) -> Result<Vec<i64>, AppError> {
     Ok(metoda_store::teachers::ids_of_user(c, me.user.id).await?)
 }
 
-/// The associations any of the teachers was a member of on `on` (a result's date); with None, the
+/// The associations each of the teachers was a member of on `on` (a result's date); with None, the
 /// ones they are or were ever a member of (a new result's teachers, checked again by the store).
-async fn associations_of(c: &mut Conn, teacher_ids: &[i64], on: Option<&str>) -> Result<Vec<i64>, AppError> {
+async fn memberships_on(c: &mut Conn, teacher_ids: &[i64], on: Option<Date>) -> Result<Vec<MembershipsOn>, AppError> {
+    let day = on.map(iso_date);
     let mut out = vec![];
     for t in teacher_ids {
-        for a in metoda_store::teachers::associations_on(c, *t, on).await? {
-            if !out.contains(&a) {
-                out.push(a);
-            }
+        let associations = metoda_store::teachers::associations_on(c, *t, day.as_deref()).await?;
+        out.push(MembershipsOn { teacher_id: *t, associations });
+    }
+    Ok(out)
+}
+
+/// The associations any of the teachers was a member of on `on` (see [`memberships_on`]).
+async fn associations_of(c: &mut Conn, teacher_ids: &[i64], on: Option<Date>) -> Result<Vec<i64>, AppError> {
+    let mut out = vec![];
+    for a in memberships_on(c, teacher_ids, on).await?.into_iter().flat_map(|m| m.associations) {
+        if !out.contains(&a) {
+            out.push(a);
         }
     }
     Ok(out)
 }
 
+/// A result of the municipality with these teachers, as the access rules of results see it.
+async fn result_at(
+    c: &mut Conn,
+    me: &Current,
+    m: &Municipality,
+    teacher_ids: &[i64],
+    confirmed: bool,
+) -> Result<ResultAt, AppError> {
+    let mine = my_teachers(c, me).await?;
+    Ok(ResultAt { region_id: m.region_id, municipality_id: m.id, own: is_own_result(&mine, teacher_ids), confirmed })
+}
+
 /// May the user do `action` to a result with these teachers (through any of their associations)?
+/// Loads the ids [`access::may_result`] decides on.
 async fn may_teachers(
     c: &mut Conn,
     me: &Current,
     m: &Municipality,
     action: Action,
     teacher_ids: &[i64],
-    on: Option<&str>,
+    on: Option<Date>,
     confirmed: bool,
 ) -> Result<bool, AppError> {
-    let mine = my_teachers(c, me).await?;
-    let own = teacher_ids.iter().any(|t| mine.contains(t));
-    let res = |association_id| Resource::Results {
-        region_id: m.region_id,
-        municipality_id: m.id,
-        association_id,
-        own,
-        confirmed,
-    };
-    if me.may(action, &res(None)) {
-        return Ok(true);
-    }
-    Ok(associations_of(c, teacher_ids, on).await?.into_iter().any(|a| me.may(action, &res(Some(a)))))
+    let at = result_at(c, me, m, teacher_ids, confirmed).await?;
+    let associations = associations_of(c, teacher_ids, on).await?;
+    Ok(access::may_result(&me.principal, action, at, &associations))
 }
 
 /// A result and its municipality, after the access check.
@@ -134,12 +144,12 @@ async fn load(
         return Err(AppError::NotFound);
     }
     let m = municipalities::get(&mut c, r.municipality_id).await?;
-    if !may_teachers(&mut c, me, &m, action, &r.teacher_ids(), Some(&r.result_on), false).await? {
+    if !may_teachers(&mut c, me, &m, action, &r.teacher_ids(), Some(r.result_on), false).await? {
         return Err(AppError::Forbidden);
     }
-    if is_confirmed(&r)
+    if r.is_confirmed()
         && matches!(action, Action::Update | Action::Archive)
-        && !may_teachers(&mut c, me, &m, action, &r.teacher_ids(), Some(&r.result_on), true).await?
+        && !may_teachers(&mut c, me, &m, action, &r.teacher_ids(), Some(r.result_on), true).await?
     {
         return Err(AppError::Conflict(results::CONFIRMED_LOCKED.into()));
     }
@@ -158,7 +168,7 @@ async fn shown(
         return Ok(r);
     }
     let mine = my_teachers(c, me).await?;
-    let own = r.teachers.iter().any(|t| mine.contains(&t.teacher_id));
+    let own = is_own_result(&mine, &r.teacher_ids());
     let personal = me.may(Action::ViewPersonal, &res(m.region_id, m.id, association_id, own))
         || me.may(Action::ViewPersonal, &res(m.region_id, m.id, None, own));
     Ok(if personal { r } else { r.without_student_name() })
@@ -207,19 +217,18 @@ async fn read_upload(mp: &mut axum::extract::Multipart) -> Result<Option<Upload>
     Ok(form.file.map(|(name, bytes)| Upload { name, bytes, title }))
 }
 
-/// A result with its scans, as the lists show it.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ResultItem {
+/// A result with its scans, as the pages list it (the API sends [`views::ResultItem`]).
+pub struct Listed {
     pub result: ResultRecord,
     pub scans: Vec<Attachment>,
 }
 
-impl ResultItem {
+impl Listed {
     pub fn status_label(&self) -> &'static str {
-        self.result.confirmation().label_ru()
+        self.result.status.label_ru()
     }
     pub fn status_class(&self) -> &'static str {
-        match self.result.confirmation() {
+        match self.result.status {
             Confirmation::Confirmed => "ok",
             Confirmation::Rejected => "bad",
             Confirmation::Pending => "",
@@ -228,20 +237,17 @@ impl ResultItem {
     pub fn teachers(&self) -> String {
         self.result.teachers.iter().map(|t| t.full_name.as_str()).collect::<Vec<_>>().join(", ")
     }
-    pub fn label(code: Option<&String>, f: fn(&str) -> Option<&'static str>) -> &'static str {
-        code.and_then(|c| f(c)).unwrap_or("")
-    }
     pub fn level(&self) -> &'static str {
-        Self::label(self.result.level.as_ref(), |c| Level::from_code(c).map(Level::label_ru))
+        self.result.level.map_or("", Level::label_ru)
     }
     pub fn placement(&self) -> &'static str {
-        Self::label(self.result.placement.as_ref(), |c| Placement::from_code(c).map(Placement::label_ru))
+        self.result.placement.map_or("", Placement::label_ru)
     }
     pub fn format(&self) -> &'static str {
-        Self::label(self.result.format.as_ref(), |c| Format::from_code(c).map(Format::label_ru))
+        self.result.format.map_or("", Format::label_ru)
     }
     pub fn form(&self) -> &'static str {
-        Self::label(self.result.form.as_ref(), |c| PresentationForm::from_code(c).map(PresentationForm::label_ru))
+        self.result.form.map_or("", PresentationForm::label_ru)
     }
     pub fn student(&self) -> String {
         let r = &self.result;
@@ -266,12 +272,12 @@ async fn items(
     m: &Municipality,
     association_id: Option<i64>,
     list: Vec<ResultRecord>,
-) -> Result<Vec<ResultItem>, AppError> {
+) -> Result<Vec<Listed>, AppError> {
     let mut out = vec![];
     for r in list {
         let scans = results::scans(c, r.id).await?;
         let result = shown(c, me, m, association_id, r).await?;
-        out.push(ResultItem { result, scans });
+        out.push(Listed { result, scans });
     }
     Ok(out)
 }
