@@ -683,7 +683,7 @@ async fn decide(
     // they were added to it a moment ago.
     if let Some(uid) = actor.user_id {
         let mine: Vec<i64> = crate::teachers::ids_of_user(conn, uid).await?;
-        if old.teacher_ids().iter().any(|t| mine.contains(t)) {
+        if metoda_domain::access::is_own_result(&mine, &old.teacher_ids()) {
             return Err(StoreError::Conflict("Свой результат подтверждает или отклоняет другой куратор".into()));
         }
     }
