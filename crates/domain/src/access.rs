@@ -305,6 +305,148 @@ pub fn teacher_scope(who: &Principal) -> TeacherScope {
     s
 }
 
+/// A result as the rules of results see it: its municipality, whether the asking user is one of
+/// its teachers ([`is_own_result`]) and whether the curator has confirmed it. The caller loads the
+/// ids; the rules below decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResultAt {
+    pub region_id: i64,
+    pub municipality_id: i64,
+    pub own: bool,
+    pub confirmed: bool,
+}
+
+impl ResultAt {
+    /// The result read or entered through `association_id` (None: through none of them).
+    pub fn resource(self, association_id: Option<i64>) -> Resource {
+        Resource::Results {
+            region_id: self.region_id,
+            municipality_id: self.municipality_id,
+            association_id,
+            own: self.own,
+            confirmed: self.confirmed,
+        }
+    }
+}
+
+/// The associations one teacher of a result was a member of on the result's date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MembershipsOn {
+    pub teacher_id: i64,
+    pub associations: Vec<i64>,
+}
+
+/// Whether the user whose teacher records are `my_teachers` is one of a result's `teachers`.
+pub fn is_own_result(my_teachers: &[i64], teachers: &[i64]) -> bool {
+    teachers.iter().any(|t| my_teachers.contains(t))
+}
+
+/// May `who` do `action` to a result, in its municipality or through any of `associations` (those
+/// its teachers were members of on its date; for a new result's teachers, those they ever were
+/// members of — the store checks the date again)?
+pub fn may_result(who: &Principal, action: Action, result: ResultAt, associations: &[i64]) -> bool {
+    may(who, action, &result.resource(None))
+        || associations.iter().any(|a| may(who, action, &result.resource(Some(*a))))
+}
+
+/// A result entered through an association names only its members on the result's date: every
+/// teacher's memberships on that date include `association_id` (the association's list shows a
+/// result by its teachers' membership on its date).
+pub fn only_members_of(association_id: i64, teachers: &[MembershipsOn]) -> bool {
+    teachers.iter().all(|t| t.associations.contains(&association_id))
+}
+
+/// A rewritten result keeps the rule of [`only_members_of`]: all its (new) teachers are members, on
+/// its (new) date, of one association where `who` may change results — so a member teacher names
+/// as co-teachers only members of their own association, as the head and the deputy do. Whether a
+/// confirmed result may be changed at all is another question ([`may_result`]); this one is asked
+/// as of a pending result.
+pub fn in_one_association(who: &Principal, result: ResultAt, teachers: &[MembershipsOn]) -> bool {
+    let result = ResultAt { confirmed: false, ..result };
+    let mut common: Option<Vec<i64>> = None;
+    for t in teachers {
+        common = Some(match common {
+            None => t.associations.clone(),
+            Some(prev) => prev.into_iter().filter(|a| t.associations.contains(a)).collect(),
+        });
+    }
+    let common = common.unwrap_or_default();
+    let anywhere = may(who, Action::Update, &result.resource(None));
+    (anywhere && !common.is_empty()) || common.iter().any(|a| may(who, Action::Update, &result.resource(Some(*a))))
+}
+
+#[cfg(test)]
+mod results_rules_tests {
+    use super::*;
+
+    fn one(role: Role, association_id: Option<i64>) -> Principal {
+        Principal {
+            user_id: 1,
+            grants: vec![Grant {
+                role,
+                region_id: Some(1),
+                municipality_id: Some(10),
+                association_id,
+                organization_id: None,
+            }],
+        }
+    }
+
+    fn at(own: bool, confirmed: bool) -> ResultAt {
+        ResultAt { region_id: 1, municipality_id: 10, own, confirmed }
+    }
+
+    fn on(teacher_id: i64, associations: &[i64]) -> MembershipsOn {
+        MembershipsOn { teacher_id, associations: associations.to_vec() }
+    }
+
+    #[test]
+    fn a_result_is_ones_own_when_one_of_its_teachers_is_the_user() {
+        assert!(is_own_result(&[3, 7], &[5, 7]));
+        assert!(!is_own_result(&[3], &[5, 7]));
+        assert!(!is_own_result(&[], &[5]), "a user without a teacher record owns no result");
+    }
+
+    #[test]
+    fn a_result_is_reached_through_its_teachers_associations() {
+        let head = one(Role::AssociationHead, Some(5));
+        assert!(may_result(&head, Action::Update, at(false, false), &[6, 5]));
+        assert!(!may_result(&head, Action::Update, at(false, false), &[6]), "not through another association");
+        assert!(!may_result(&head, Action::Update, at(false, false), &[]));
+        let spec = one(Role::AuthoritySpecialist, None);
+        assert!(may_result(&spec, Action::Archive, at(false, true), &[]), "the authority: in the whole municipality");
+        let teacher = one(Role::MemberTeacher, Some(5));
+        assert!(may_result(&teacher, Action::Update, at(true, false), &[5]));
+        assert!(!may_result(&teacher, Action::Update, at(true, true), &[5]), "a confirmed result is locked");
+        assert!(!may_result(&teacher, Action::Update, at(false, false), &[5]), "a colleague's result");
+        assert!(may_result(&teacher, Action::View, at(false, false), &[5]));
+    }
+
+    #[test]
+    fn a_result_entered_through_an_association_names_its_members_only() {
+        assert!(only_members_of(5, &[on(1, &[5]), on(2, &[4, 5])]));
+        assert!(!only_members_of(5, &[on(1, &[5]), on(2, &[4])]), "a teacher of another association");
+        assert!(!only_members_of(5, &[on(1, &[])]), "not a member on the result's date");
+    }
+
+    #[test]
+    fn a_rewritten_result_stays_within_one_association_of_the_user() {
+        let head = one(Role::AssociationHead, Some(5));
+        assert!(in_one_association(&head, at(false, false), &[on(1, &[5]), on(2, &[5, 6])]));
+        assert!(!in_one_association(&head, at(false, false), &[on(1, &[5]), on(2, &[6])]), "no common association");
+        assert!(!in_one_association(&head, at(false, false), &[on(1, &[6]), on(2, &[6])]), "not the head's");
+        assert!(!in_one_association(&head, at(false, false), &[]));
+        // The authority may change results anywhere in the municipality, still of one association.
+        let spec = one(Role::AuthoritySpecialist, None);
+        assert!(in_one_association(&spec, at(false, false), &[on(1, &[6]), on(2, &[6, 7])]));
+        assert!(!in_one_association(&spec, at(false, false), &[on(1, &[6]), on(2, &[7])]));
+        // A teacher: their own result, in their association; the lock of a confirmed result is not asked here.
+        let teacher = one(Role::MemberTeacher, Some(5));
+        assert!(in_one_association(&teacher, at(true, true), &[on(1, &[5]), on(2, &[5])]));
+        assert!(!in_one_association(&teacher, at(false, false), &[on(2, &[5])]), "a colleague's result");
+    }
+}
+
 /// The access rule: may `who` do `action` to `what`?
 pub fn may(who: &Principal, action: Action, what: &Resource) -> bool {
     who.grants.iter().any(|g| grant_allows(g, action, what))

@@ -346,11 +346,11 @@ pub fn analysis_date_by_profile(year: AcademicYear, deadlines: &[AnalysisDeadlin
 pub fn student_row(event: StudentEvent, level: Level, placement: Placement, format: Format) -> Option<u8> {
     use Level::*;
     use Placement::*;
-    if event == StudentEvent::Vsosh {
-        match (level, placement) {
-            (Municipal, Winner) => return Some(8),
-            (Regional, Winner) => return Some(9),
-            (Regional, PrizeWinner) => return Some(10),
+    if let Some(stage) = crate::results::OlympiadStage::of(event, level) {
+        match (stage, placement) {
+            (crate::results::OlympiadStage::Municipal, Winner) => return Some(8),
+            (crate::results::OlympiadStage::Regional, Winner) => return Some(9),
+            (crate::results::OlympiadStage::Regional, PrizeWinner) => return Some(10),
             _ => {}
         }
     }

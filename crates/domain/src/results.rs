@@ -60,7 +60,9 @@ coded!(Format {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StudentEvent {
-    /// Всероссийская олимпиада школьников (rows 8–10 by stage).
+    /// Всероссийская олимпиада школьников, the ВсОШ (DOMAIN.md §1: the olympiad with its stages,
+    /// [`OlympiadStage`]; rows 8–10 by stage). Stored as "vsosh"; a result stores its stage in the
+    /// `level` column under the stage's [`Level`] code ([`OlympiadStage::level`]).
     Vsosh,
     Olympiad,
     Contest,
@@ -75,6 +77,75 @@ coded!(StudentEvent {
     Competition => "competition", "соревнование";
     Conference => "conference", "конференция";
 });
+
+/// A stage of the ВсОШ (DOMAIN.md §1 `OlympiadStage`: school, municipal, regional, final). A ВсОШ
+/// result keeps its stage where other results keep their level: in the `level` column, under the
+/// [`Level`] code of the stage ([`OlympiadStage::level`]; the final stage is all-Russian), so the
+/// stored data and the API speak levels and the rules speak stages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OlympiadStage {
+    School,
+    Municipal,
+    Regional,
+    Final,
+}
+
+impl OlympiadStage {
+    pub const ALL: &'static [OlympiadStage] = &[Self::School, Self::Municipal, Self::Regional, Self::Final];
+
+    /// The level a stage is stored and sent as.
+    pub fn level(self) -> Level {
+        match self {
+            Self::School => Level::School,
+            Self::Municipal => Level::Municipal,
+            Self::Regional => Level::Regional,
+            Self::Final => Level::AllRussian,
+        }
+    }
+
+    /// The stage a stored level stands for (an international level is no ВсОШ stage).
+    pub fn of_level(level: Level) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| s.level() == level)
+    }
+
+    /// The stage of a student's result: a ВсОШ result's level read as its stage; None for other events.
+    pub fn of(event: StudentEvent, level: Level) -> Option<Self> {
+        if event == StudentEvent::Vsosh { Self::of_level(level) } else { None }
+    }
+
+    /// The stored (level) code of the stage.
+    pub fn code(self) -> &'static str {
+        self.level().code()
+    }
+
+    /// The stage stored under a level code (or a level's label), if that level is a stage.
+    pub fn from_code(s: &str) -> Option<Self> {
+        Level::from_code(s).and_then(Self::of_level)
+    }
+
+    /// The stage as the olympiad names it («заключительный», not «всероссийский»).
+    pub fn label_ru(self) -> &'static str {
+        match self {
+            Self::School => "школьный",
+            Self::Municipal => "муниципальный",
+            Self::Regional => "региональный",
+            Self::Final => "заключительный",
+        }
+    }
+}
+
+impl From<OlympiadStage> for Level {
+    fn from(s: OlympiadStage) -> Level {
+        s.level()
+    }
+}
+
+impl TryFrom<Level> for OlympiadStage {
+    type Error = Level;
+    fn try_from(l: Level) -> Result<Self, Level> {
+        Self::of_level(l).ok_or(l)
+    }
+}
 
 /// A teacher's own result, other than a student's or an exam score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -137,8 +208,98 @@ coded!(Confirmation {
     Rejected => "rejected", "отклонён";
 });
 
+/// The family of a result: a student's, an exam score, a teacher's own (the `family` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultFamily {
+    Student,
+    Exam,
+    Teacher,
+}
+
+coded!(ResultFamily {
+    Student => "student", "результат обучающегося";
+    Exam => "exam", "балл ЕГЭ";
+    Teacher => "teacher", "результат педагога";
+});
+
+/// What a result is: its family with the kind within it. Stored as two codes, `family` and `kind`
+/// (a [`StudentEvent`] code, `ege`, a [`TeacherResultKind`] code): a kind is read only against its
+/// family's enumeration ([`ResultKind::from_stored`]), so "competition" is a student's competition
+/// or a professional one by the family, never by guess. Serialized as those two fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResultKind {
+    Student(StudentEvent),
+    /// An ЕГЭ score (the only exam kind: `ege`).
+    Exam,
+    Teacher(TeacherResultKind),
+}
+
+impl ResultKind {
+    /// The `kind` code of an exam score.
+    pub const EGE: &'static str = "ege";
+
+    pub fn family(self) -> ResultFamily {
+        match self {
+            Self::Student(_) => ResultFamily::Student,
+            Self::Exam => ResultFamily::Exam,
+            Self::Teacher(_) => ResultFamily::Teacher,
+        }
+    }
+
+    /// The stored `kind` code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Student(e) => e.code(),
+            Self::Exam => Self::EGE,
+            Self::Teacher(k) => k.code(),
+        }
+    }
+
+    /// The kind in Russian.
+    pub fn label_ru(self) -> &'static str {
+        match self {
+            Self::Student(e) => e.label_ru(),
+            Self::Exam => "ЕГЭ",
+            Self::Teacher(k) => k.label_ru(),
+        }
+    }
+
+    /// The kind stored as exactly these codes (no labels: a stored value or a fault).
+    pub fn from_stored(family: &str, kind: &str) -> Option<Self> {
+        match crate::from_stored::<ResultFamily>(family)? {
+            ResultFamily::Student => crate::from_stored(kind).map(Self::Student),
+            ResultFamily::Exam => (kind == Self::EGE).then_some(Self::Exam),
+            ResultFamily::Teacher => crate::from_stored(kind).map(Self::Teacher),
+        }
+    }
+}
+
+impl Serialize for ResultKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = s.serialize_struct("ResultKind", 2)?;
+        out.serialize_field("family", self.family().code())?;
+        out.serialize_field("kind", self.code())?;
+        out.end()
+    }
+}
+
 /// The subjects of the non-objective results list (row 29).
-pub const NON_OBJECTIVE_SUBJECTS: &[(&str, &str)] = &[("mathematics", "математика"), ("russian", "русский язык")];
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NonObjectiveSubject {
+    Mathematics,
+    Russian,
+}
+
+coded!(NonObjectiveSubject {
+    Mathematics => "mathematics", "математика";
+    Russian => "russian", "русский язык";
+});
+
+/// The subjects of the non-objective results list, in the order the pages offer them.
+pub const NON_OBJECTIVE_SUBJECTS: &[NonObjectiveSubject] = NonObjectiveSubject::ALL;
 
 /// A state exam subject with its official minimum score (ЕГЭ; Рособрнадзор's minimums) and the
 /// threshold from which a score is "high" (81 and above is the usual regional convention). The
@@ -262,6 +423,13 @@ pub struct StudentResultData {
     pub on: time::Date,
 }
 
+impl StudentResultData {
+    /// The ВсОШ stage of the result (None for other events).
+    pub fn stage(&self) -> Option<OlympiadStage> {
+        OlympiadStage::of(self.event, self.level)
+    }
+}
+
 impl StudentResultInput {
     pub fn parse(&self, today: time::Date) -> Result<StudentResultData, Vec<crate::FieldError>> {
         use crate::values::{Errors, optional_text};
@@ -292,7 +460,7 @@ impl StudentResultInput {
                 "Уровень: школьный, муниципальный, региональный, всероссийский или международный",
             ))
             .flatten();
-        if event == Some(StudentEvent::Vsosh) && level == Some(Level::International) {
+        if event == Some(StudentEvent::Vsosh) && level.is_some_and(|l| OlympiadStage::of_level(l).is_none()) {
             e.push(crate::FieldError::new(
                 "level",
                 "Этап ВсОШ: школьный, муниципальный, региональный или заключительный (всероссийский)",
@@ -647,7 +815,7 @@ pub struct NonObjectiveInput {
 pub struct NonObjectiveData {
     pub organization_id: i64,
     pub year: crate::teachers::AcademicYear,
-    pub subject: String,
+    pub subject: NonObjectiveSubject,
 }
 
 impl NonObjectiveInput {
@@ -660,15 +828,14 @@ impl NonObjectiveInput {
         if year.is_none() {
             e.push(crate::FieldError::new("year", "Учебный год: укажите в виде 2025/2026"));
         }
-        let s = self.subject.trim().to_lowercase();
-        let subject = NON_OBJECTIVE_SUBJECTS.iter().find(|(c, l)| *c == s || *l == s).map(|(c, _)| (*c).to_owned());
+        let subject = NonObjectiveSubject::from_code(&self.subject);
         if subject.is_none() {
             e.push(crate::FieldError::new("subject", "Предмет: математика или русский язык"));
         }
         e.finish(|| NonObjectiveData {
             organization_id: self.organization_id.unwrap_or_default(),
             year: year.unwrap_or(crate::teachers::AcademicYear(2000)),
-            subject: subject.unwrap_or_default(),
+            subject: subject.unwrap_or(NonObjectiveSubject::Mathematics),
         })
     }
 }
@@ -686,5 +853,65 @@ mod tests {
         assert_eq!(Placement::from_code("Призёр"), Some(Placement::PrizeWinner));
         assert_eq!(Format::from_code("очно"), Some(Format::InPerson));
         assert!(ege_thresholds().iter().all(|t| t.minimum < t.high && t.high <= 100));
+        assert_eq!(NonObjectiveSubject::from_code(" Русский язык"), Some(NonObjectiveSubject::Russian));
+    }
+
+    #[test]
+    fn a_kind_is_read_against_its_family() {
+        let all = StudentEvent::ALL
+            .iter()
+            .map(|e| ResultKind::Student(*e))
+            .chain([ResultKind::Exam])
+            .chain(TeacherResultKind::ALL.iter().map(|k| ResultKind::Teacher(*k)));
+        for k in all {
+            assert_eq!(ResultKind::from_stored(k.family().code(), k.code()), Some(k));
+        }
+        // "competition" is a code of both families: the family decides.
+        assert_eq!(
+            ResultKind::from_stored("student", "competition"),
+            Some(ResultKind::Student(StudentEvent::Competition))
+        );
+        assert_eq!(
+            ResultKind::from_stored("teacher", "competition"),
+            Some(ResultKind::Teacher(TeacherResultKind::Competition))
+        );
+        assert_eq!(ResultKind::from_stored("student", "publication"), None, "a teacher's kind is no student event");
+        assert_eq!(ResultKind::from_stored("exam", "oge"), None);
+        assert_eq!(ResultKind::from_stored("olympiad", "vsosh"), None);
+        assert_eq!(ResultKind::from_stored("student", "олимпиада"), None, "a label is not a stored code");
+        assert_eq!(ResultKind::Exam.label_ru(), "ЕГЭ");
+        assert_eq!(
+            serde_json::to_value(ResultKind::Teacher(TeacherResultKind::Publication)).unwrap(),
+            serde_json::json!({"family": "teacher", "kind": "publication"})
+        );
+    }
+
+    #[test]
+    fn olympiad_stages_are_stored_as_levels() {
+        for s in OlympiadStage::ALL {
+            assert_eq!(OlympiadStage::of_level(s.level()), Some(*s));
+            assert_eq!(OlympiadStage::from_code(s.code()), Some(*s));
+            assert_eq!(Level::from(*s), s.level());
+        }
+        assert_eq!(OlympiadStage::Final.code(), "all_russian");
+        assert_eq!(OlympiadStage::Final.label_ru(), "заключительный");
+        assert_eq!(OlympiadStage::try_from(Level::International), Err(Level::International));
+        assert_eq!(OlympiadStage::of(StudentEvent::Vsosh, Level::Regional), Some(OlympiadStage::Regional));
+        assert_eq!(OlympiadStage::of(StudentEvent::Olympiad, Level::Regional), None, "only the ВсОШ has stages");
+        let d = StudentResultInput {
+            event: "vsosh".into(),
+            subject: "физика".into(),
+            level: "all_russian".into(),
+            placement: "winner".into(),
+            format: "in_person".into(),
+            student_code: "У-1".into(),
+            teacher_ids: vec![1],
+            on: "2026-04-20".into(),
+            ..Default::default()
+        };
+        let today = time::macros::date!(2026 - 05 - 01);
+        assert_eq!(d.parse(today).unwrap().stage(), Some(OlympiadStage::Final));
+        let international = StudentResultInput { level: "international".into(), ..d };
+        assert_eq!(international.parse(today).unwrap_err()[0].field, "level", "no international ВсОШ stage");
     }
 }

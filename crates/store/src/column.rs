@@ -162,6 +162,7 @@ stored_codes!(
     metoda_domain::profile::ApprovalStep,
     metoda_domain::profile::PlanPeriod,
     metoda_domain::teachers::TopicStatus,
+    metoda_domain::results::NonObjectiveSubject,
 );
 
 impl TryFrom<Flag> for bool {

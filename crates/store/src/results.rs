@@ -16,12 +16,14 @@
 use std::collections::HashMap;
 
 use metoda_domain::analysis::Period;
+use metoda_domain::meetings::{Attendance, MeetingStatus};
 use metoda_domain::results::{
-    Confirmation, ExamScoreData, ExamThreshold, Format, Level, NON_OBJECTIVE_SUBJECTS, NonObjectiveData, Placement,
-    PresentationForm, StudentEvent, StudentResultData, TeacherResultData, TeacherResultKind, ege_thresholds,
+    Confirmation, ExamScoreData, ExamThreshold, Format, Level, NonObjectiveData, NonObjectiveSubject, Placement,
+    PresentationForm, ResultFamily, ResultKind, StudentEvent, StudentResultData, TeacherResultData, TeacherResultKind,
+    ege_thresholds,
 };
 use metoda_domain::teachers::{AcademicYear, Category, CourseKind, Education};
-use metoda_domain::values::iso_date;
+use metoda_domain::values::{iso_date, iso_serde};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 use time::Date;
@@ -29,37 +31,62 @@ use time::Date;
 use crate::associations::NAME;
 use crate::attachments::{self, Attachment, Content};
 use crate::audit::{self, Scope};
+use crate::column::{OptText, Text, Undecodable};
 use crate::{Actor, Among, Result, StoreError, now};
 
 /// The owner of a result's scans in `attachments`.
 pub const OWNER: metoda_domain::files::AttachmentOwner = metoda_domain::files::AttachmentOwner::Result;
 
 /// A teacher of a result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
 pub struct ResultTeacher {
     pub teacher_id: i64,
     pub full_name: String,
     pub organization_id: i64,
 }
 
+/// The `family` and `kind` columns as read, before they are read together as a [`ResultKind`]
+/// (a kind is a code of its family's enumeration).
+#[derive(FromRow)]
+pub struct FamilyKind {
+    family: String,
+    kind: String,
+}
+
+impl TryFrom<FamilyKind> for ResultKind {
+    type Error = Undecodable;
+    fn try_from(raw: FamilyKind) -> std::result::Result<Self, Undecodable> {
+        ResultKind::from_stored(&raw.family, &raw.kind)
+            .ok_or(Undecodable { expected: "result family and kind", value: format!("{}/{}", raw.family, raw.kind) })
+    }
+}
+
 /// A result of any family, with its teachers.
-#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct ResultRecord {
     pub id: i64,
     pub municipality_id: i64,
-    /// student | exam | teacher
-    pub family: String,
-    /// A `StudentEvent` code (student), `ege` (exam), a `TeacherResultKind` code (teacher).
-    pub kind: String,
-    pub result_on: String,
+    /// The family (student | exam | teacher) with the kind within it; stored, and serialized, as
+    /// `family` and `kind`.
+    #[sqlx(flatten, try_from = "FamilyKind")]
+    #[serde(flatten)]
+    pub kind: ResultKind,
+    #[sqlx(try_from = "Text")]
+    #[serde(with = "iso_serde")]
+    pub result_on: Date,
     /// The academic year of `result_on`, by its first calendar year.
     pub year: i64,
     pub title: Option<String>,
     pub subject: Option<String>,
-    pub level: Option<String>,
-    pub placement: Option<String>,
-    pub format: Option<String>,
-    pub form: Option<String>,
+    /// For a ВсОШ result, its stage (`OlympiadStage::of`).
+    #[sqlx(try_from = "OptText")]
+    pub level: Option<Level>,
+    #[sqlx(try_from = "OptText")]
+    pub placement: Option<Placement>,
+    #[sqlx(try_from = "OptText")]
+    pub format: Option<Format>,
+    #[sqlx(try_from = "OptText")]
+    pub form: Option<PresentationForm>,
     pub score: Option<i64>,
     pub outlet: Option<String>,
     pub url: Option<String>,
@@ -70,8 +97,8 @@ pub struct ResultRecord {
     pub student_grade: Option<String>,
     pub student_organization_id: Option<i64>,
     pub student_organization_name: Option<String>,
-    /// pending | confirmed | rejected
-    pub status: String,
+    #[sqlx(try_from = "Text")]
+    pub status: Confirmation,
     pub decided_by: Option<i64>,
     pub decided_by_name: Option<String>,
     pub decided_at: Option<String>,
@@ -86,17 +113,14 @@ pub struct ResultRecord {
 }
 
 impl ResultRecord {
-    pub fn confirmation(&self) -> Confirmation {
-        Confirmation::from_code(&self.status).unwrap_or(Confirmation::Pending)
+    pub fn family(&self) -> ResultFamily {
+        self.kind.family()
     }
     pub fn is_confirmed(&self) -> bool {
-        self.status == Confirmation::Confirmed.code()
+        self.status == Confirmation::Confirmed
     }
     pub fn teacher_ids(&self) -> Vec<i64> {
         self.teachers.iter().map(|t| t.teacher_id).collect()
-    }
-    pub fn date(&self) -> Option<Date> {
-        metoda_domain::values::stored_date(&self.result_on)
     }
     /// The record for a reader who may not see students' names (the code stays).
     pub fn without_student_name(mut self) -> Self {
@@ -105,22 +129,14 @@ impl ResultRecord {
     }
     /// The kind in Russian.
     pub fn kind_label(&self) -> &'static str {
-        match self.family.as_str() {
-            STUDENT => StudentEvent::from_code(&self.kind).map_or("?", StudentEvent::label_ru),
-            EXAM => "ЕГЭ",
-            _ => TeacherResultKind::from_code(&self.kind).map_or("?", TeacherResultKind::label_ru),
-        }
+        self.kind.label_ru()
     }
     fn summary(&self) -> String {
         let what = self.title.as_deref().or(self.subject.as_deref()).unwrap_or("");
-        let place = self.placement.as_deref().and_then(Placement::from_code).map(|p| format!(" ({})", p.label_ru()));
-        format!("{} «{what}»{}, {}", self.kind_label(), place.unwrap_or_default(), self.result_on)
+        let place = self.placement.map(|p| format!(" ({})", p.label_ru()));
+        format!("{} «{what}»{}, {}", self.kind_label(), place.unwrap_or_default(), iso_date(self.result_on))
     }
 }
-
-const STUDENT: &str = "student";
-const EXAM: &str = "exam";
-const TEACHER: &str = "teacher";
 
 const SELECT: &str =
     "SELECT r.id, r.municipality_id, r.family, r.kind, r.result_on, r.year, r.title, r.subject, r.level,
@@ -204,8 +220,9 @@ pub async fn for_association(conn: &mut AnyConnection, association_id: i64, year
 /// Live results of a municipality waiting for a curator's decision, oldest first.
 pub async fn pending(conn: &mut AnyConnection, municipality_id: i64) -> Result<Vec<ResultRecord>> {
     let rows = sqlx::query_as(&format!(
-        "{SELECT} WHERE r.archived_at IS NULL AND r.municipality_id = $1 AND r.status = 'pending'
-         ORDER BY r.created_at, r.id"
+        "{SELECT} WHERE r.archived_at IS NULL AND r.municipality_id = $1 AND r.status = '{}'
+         ORDER BY r.created_at, r.id",
+        Confirmation::Pending.code()
     ))
     .bind(municipality_id)
     .fetch_all(&mut *conn)
@@ -214,17 +231,16 @@ pub async fn pending(conn: &mut AnyConnection, municipality_id: i64) -> Result<V
 }
 
 /// The columns a result is written with, whatever its family.
-#[derive(Default)]
 struct Values {
-    kind: String,
-    on: Option<Date>,
+    kind: ResultKind,
+    on: Date,
     teacher_ids: Vec<i64>,
     title: Option<String>,
     subject: Option<String>,
-    level: Option<&'static str>,
-    placement: Option<&'static str>,
-    format: Option<&'static str>,
-    form: Option<&'static str>,
+    level: Option<Level>,
+    placement: Option<Placement>,
+    format: Option<Format>,
+    form: Option<PresentationForm>,
     score: Option<i64>,
     outlet: Option<String>,
     url: Option<String>,
@@ -235,22 +251,44 @@ struct Values {
     student_organization_id: Option<i64>,
 }
 
+impl Values {
+    /// A result of `kind` on `on` by `teacher_ids`, every other column empty.
+    fn new(kind: ResultKind, on: Date, teacher_ids: Vec<i64>) -> Self {
+        Values {
+            kind,
+            on,
+            teacher_ids,
+            title: None,
+            subject: None,
+            level: None,
+            placement: None,
+            format: None,
+            form: None,
+            score: None,
+            outlet: None,
+            url: None,
+            students: None,
+            student_name: None,
+            student_code: None,
+            student_grade: None,
+            student_organization_id: None,
+        }
+    }
+}
+
 impl From<&StudentResultData> for Values {
     fn from(d: &StudentResultData) -> Self {
         Values {
-            kind: d.event.code().into(),
-            on: Some(d.on),
-            teacher_ids: d.teacher_ids.clone(),
             title: d.title.clone(),
             subject: d.subject.clone(),
-            level: Some(d.level.code()),
-            placement: Some(d.placement.code()),
-            format: Some(d.format.code()),
+            level: Some(d.level),
+            placement: Some(d.placement),
+            format: Some(d.format),
             student_name: d.student_name.clone(),
             student_code: d.student_code.clone(),
             student_grade: d.grade.clone(),
             student_organization_id: d.student_organization_id,
-            ..Default::default()
+            ..Values::new(ResultKind::Student(d.event), d.on, d.teacher_ids.clone())
         }
     }
 }
@@ -258,13 +296,10 @@ impl From<&StudentResultData> for Values {
 impl From<&ExamScoreData> for Values {
     fn from(d: &ExamScoreData) -> Self {
         Values {
-            kind: "ege".into(),
-            on: Some(d.on),
-            teacher_ids: vec![d.teacher_id],
             subject: Some(d.subject.clone()),
             score: Some(i64::from(d.score)),
             student_code: d.student_code.clone(),
-            ..Default::default()
+            ..Values::new(ResultKind::Exam, d.on, vec![d.teacher_id])
         }
     }
 }
@@ -272,18 +307,15 @@ impl From<&ExamScoreData> for Values {
 impl From<&TeacherResultData> for Values {
     fn from(d: &TeacherResultData) -> Self {
         Values {
-            kind: d.kind.code().into(),
-            on: Some(d.on),
-            teacher_ids: d.teacher_ids.clone(),
             title: Some(d.title.clone()),
-            level: d.level.map(Level::code),
-            placement: d.placement.map(Placement::code),
-            format: d.format.map(Format::code),
-            form: d.form.map(PresentationForm::code),
+            level: d.level,
+            placement: d.placement,
+            format: d.format,
+            form: d.form,
             outlet: d.outlet.clone(),
             url: d.url.clone(),
             students: d.students.map(i64::from),
-            ..Default::default()
+            ..Values::new(ResultKind::Teacher(d.kind), d.on, d.teacher_ids.clone())
         }
     }
 }
@@ -339,17 +371,10 @@ async fn set_teachers(conn: &mut AnyConnection, result_id: i64, teacher_ids: &[i
 }
 
 fn year_of(v: &Values) -> (String, i64) {
-    let on = v.on.unwrap_or(Date::MIN);
-    (iso_date(on), i64::from(AcademicYear::containing(on).0))
+    (iso_date(v.on), i64::from(AcademicYear::containing(v.on).0))
 }
 
-async fn insert(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    municipality_id: i64,
-    family: &str,
-    v: &Values,
-) -> Result<ResultRecord> {
+async fn insert(conn: &mut AnyConnection, actor: &Actor, municipality_id: i64, v: &Values) -> Result<ResultRecord> {
     let scope = scope_of(conn, municipality_id).await?;
     check(conn, municipality_id, v, &[]).await?;
     let (on, year) = year_of(v);
@@ -362,16 +387,16 @@ async fn insert(
          RETURNING id",
     )
     .bind(municipality_id)
-    .bind(family)
-    .bind(&v.kind)
+    .bind(v.kind.family().code())
+    .bind(v.kind.code())
     .bind(on)
     .bind(year)
     .bind(&v.title)
     .bind(&v.subject)
-    .bind(v.level)
-    .bind(v.placement)
-    .bind(v.format)
-    .bind(v.form)
+    .bind(v.level.map(Level::code))
+    .bind(v.placement.map(Placement::code))
+    .bind(v.format.map(Format::code))
+    .bind(v.form.map(PresentationForm::code))
     .bind(v.score)
     .bind(&v.outlet)
     .bind(&v.url)
@@ -422,7 +447,7 @@ pub const CONFIRMED_LOCKED: &str = "Результат подтверждён к
 /// Checks, under the row's lock, that a confirmed result is changed only by whom the rule allows
 /// and with a reason; returns the reason to record.
 fn check_change(locked: &ResultRecord, change: Change<'_>) -> Result<Option<String>> {
-    if locked.status != Confirmation::Confirmed.code() {
+    if !locked.is_confirmed() {
         return Ok(change.reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned));
     }
     if !change.confirmed_ok {
@@ -440,12 +465,11 @@ async fn replace(
     conn: &mut AnyConnection,
     actor: &Actor,
     old: &ResultRecord,
-    family: &str,
     v: &Values,
     change: Change<'_>,
 ) -> Result<ResultRecord> {
     let old = &lock(conn, old.id, change.version).await?;
-    if old.family != family {
+    if old.family() != v.kind.family() {
         return Err(StoreError::Conflict("Это результат другого вида".into()));
     }
     let reason = check_change(old, change)?;
@@ -455,19 +479,19 @@ async fn replace(
     sqlx::query(
         "UPDATE results SET kind = $1, result_on = $2, year = $3, title = $4, subject = $5, level = $6, placement = $7,
             format = $8, form = $9, score = $10, outlet = $11, url = $12, students = $13, student_name = $14,
-            student_code = $15, student_grade = $16, student_organization_id = $17, status = 'pending',
-            decided_by = NULL, decided_at = NULL, decision_comment = NULL, updated_at = $18
-         WHERE id = $19",
+            student_code = $15, student_grade = $16, student_organization_id = $17, status = $18,
+            decided_by = NULL, decided_at = NULL, decision_comment = NULL, updated_at = $19
+         WHERE id = $20",
     )
-    .bind(&v.kind)
+    .bind(v.kind.code())
     .bind(on)
     .bind(year)
     .bind(&v.title)
     .bind(&v.subject)
-    .bind(v.level)
-    .bind(v.placement)
-    .bind(v.format)
-    .bind(v.form)
+    .bind(v.level.map(Level::code))
+    .bind(v.placement.map(Placement::code))
+    .bind(v.format.map(Format::code))
+    .bind(v.form.map(PresentationForm::code))
     .bind(v.score)
     .bind(&v.outlet)
     .bind(&v.url)
@@ -476,6 +500,7 @@ async fn replace(
     .bind(&v.student_code)
     .bind(&v.student_grade)
     .bind(v.student_organization_id)
+    .bind(Confirmation::Pending.code())
     .bind(now())
     .bind(old.id)
     .execute(&mut *conn)
@@ -483,7 +508,7 @@ async fn replace(
     set_teachers(conn, old.id, &v.teacher_ids).await?;
     let new = get(conn, old.id).await?;
     let mut summary = format!("Изменён результат: {}", new.summary());
-    if old.status != Confirmation::Pending.code() {
+    if old.status != Confirmation::Pending {
         summary.push_str(" — снова ожидает подтверждения");
     }
     if let Some(r) = reason {
@@ -500,7 +525,7 @@ pub async fn add_student(
     municipality_id: i64,
     d: &StudentResultData,
 ) -> Result<ResultRecord> {
-    insert(conn, actor, municipality_id, STUDENT, &d.into()).await
+    insert(conn, actor, municipality_id, &d.into()).await
 }
 
 pub async fn update_student(
@@ -510,7 +535,7 @@ pub async fn update_student(
     d: &StudentResultData,
     change: Change<'_>,
 ) -> Result<ResultRecord> {
-    replace(conn, actor, old, STUDENT, &d.into(), change).await
+    replace(conn, actor, old, &d.into(), change).await
 }
 
 /// Records an ЕГЭ score (the subject was checked against [`thresholds`] when parsed).
@@ -520,7 +545,7 @@ pub async fn add_exam(
     municipality_id: i64,
     d: &ExamScoreData,
 ) -> Result<ResultRecord> {
-    insert(conn, actor, municipality_id, EXAM, &d.into()).await
+    insert(conn, actor, municipality_id, &d.into()).await
 }
 
 pub async fn update_exam(
@@ -530,23 +555,44 @@ pub async fn update_exam(
     d: &ExamScoreData,
     change: Change<'_>,
 ) -> Result<ResultRecord> {
-    replace(conn, actor, old, EXAM, &d.into(), change).await
+    replace(conn, actor, old, &d.into(), change).await
 }
 
-/// The live ЕГЭ scores of a municipality dated from `from` to `to`, as (teacher, subject, date,
-/// score, student code or ""): what an import compares its rows with, so that a file loaded twice
-/// does not record its scores twice.
-pub async fn exam_keys(
-    conn: &mut AnyConnection,
-    municipality_id: i64,
-    from: Date,
-    to: Date,
-) -> Result<Vec<(i64, String, String, i64, String)>> {
+/// A recorded ЕГЭ score as an import compares it: teacher, subject, date, score and student code
+/// ("" when none).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, FromRow)]
+pub struct ExamKey {
+    pub teacher_id: i64,
+    pub subject: String,
+    #[sqlx(try_from = "Text")]
+    pub result_on: Date,
+    pub score: i64,
+    pub student_code: String,
+}
+
+impl ExamKey {
+    /// The key a score would be recorded under.
+    pub fn of(d: &ExamScoreData) -> Self {
+        ExamKey {
+            teacher_id: d.teacher_id,
+            subject: d.subject.clone(),
+            result_on: d.on,
+            score: i64::from(d.score),
+            student_code: d.student_code.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// The live ЕГЭ scores of a municipality dated from `from` to `to`: what an import compares its
+/// rows with, so that a file loaded twice does not record its scores twice.
+pub async fn exam_keys(conn: &mut AnyConnection, municipality_id: i64, from: Date, to: Date) -> Result<Vec<ExamKey>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT rt.teacher_id, COALESCE(r.subject, ''), r.result_on, COALESCE(r.score, 0), COALESCE(r.student_code, '')
+        "SELECT rt.teacher_id, COALESCE(r.subject, '') AS subject, r.result_on, COALESCE(r.score, 0) AS score,
+            COALESCE(r.student_code, '') AS student_code
          FROM results r JOIN result_teachers rt ON rt.result_id = r.id
-         WHERE r.municipality_id = $1 AND r.family = '{EXAM}' AND r.archived_at IS NULL
-           AND r.result_on >= $2 AND r.result_on <= $3"
+         WHERE r.municipality_id = $1 AND r.family = '{}' AND r.archived_at IS NULL
+           AND r.result_on >= $2 AND r.result_on <= $3",
+        ResultFamily::Exam.code()
     ))
     .bind(municipality_id)
     .bind(iso_date(from))
@@ -562,7 +608,7 @@ pub async fn add_teacher_result(
     municipality_id: i64,
     d: &TeacherResultData,
 ) -> Result<ResultRecord> {
-    insert(conn, actor, municipality_id, TEACHER, &d.into()).await
+    insert(conn, actor, municipality_id, &d.into()).await
 }
 
 pub async fn update_teacher_result(
@@ -572,7 +618,7 @@ pub async fn update_teacher_result(
     d: &TeacherResultData,
     change: Change<'_>,
 ) -> Result<ResultRecord> {
-    replace(conn, actor, old, TEACHER, &d.into(), change).await
+    replace(conn, actor, old, &d.into(), change).await
 }
 
 /// Removes a result (archived: kept for the audit trail, counted nowhere, listed nowhere).
@@ -641,14 +687,14 @@ async fn decide(
     comment: Option<&str>,
 ) -> Result<ResultRecord> {
     let old = &lock(conn, old.id, None).await?;
-    if old.status == to.code() {
+    if old.status == to {
         return Err(StoreError::Conflict(format!("Результат уже {}", to.label_ru())));
     }
     // Checked again under the lock: nobody decides on a result they are a teacher of, even if
     // they were added to it a moment ago.
     if let Some(uid) = actor.user_id {
         let mine: Vec<i64> = crate::teachers::ids_of_user(conn, uid).await?;
-        if old.teacher_ids().iter().any(|t| mine.contains(t)) {
+        if metoda_domain::access::is_own_result(&mine, &old.teacher_ids()) {
             return Err(StoreError::Conflict("Свой результат подтверждает или отклоняет другой куратор".into()));
         }
     }
@@ -724,8 +770,10 @@ pub struct Membership {
     pub last_name: String,
     pub first_name: String,
     pub middle_name: Option<String>,
-    pub joined_on: String,
-    pub left_on: Option<String>,
+    #[sqlx(try_from = "Text")]
+    pub joined_on: Date,
+    #[sqlx(try_from = "OptText")]
+    pub left_on: Option<Date>,
     pub archived_at: Option<String>,
 }
 
@@ -752,8 +800,8 @@ impl Membership {
             && part(words.get(1), &self.first_name)
             && (words.len() == 2 || (!middle.is_empty() && part(words.get(2), middle)))
     }
-    pub fn member_on(&self, day: &str) -> bool {
-        self.joined_on.as_str() <= day && self.left_on.as_deref().is_none_or(|l| l > day)
+    pub fn member_on(&self, day: Date) -> bool {
+        self.joined_on <= day && self.left_on.is_none_or(|l| l > day)
     }
 }
 
@@ -783,11 +831,12 @@ pub async fn thresholds(conn: &mut AnyConnection, municipality_id: i64) -> Resul
             .fetch_all(&mut *conn)
             .await?;
     let mut table = ege_thresholds();
-    for t in &mut table {
-        if let Some((_, min, high)) = overrides.iter().find(|(s, _, _)| *s == t.subject) {
-            t.minimum = u32::try_from(*min).unwrap_or(t.minimum);
-            t.high = u32::try_from(*high).unwrap_or(t.high);
-        }
+    for (subject, min, high) in overrides {
+        let Some(t) = table.iter_mut().find(|t| t.subject == subject) else {
+            return Err(undecodable("ЕГЭ subject", subject));
+        };
+        t.minimum = u32::try_from(min).map_err(|_| undecodable("ЕГЭ minimum score", min.to_string()))?;
+        t.high = u32::try_from(high).map_err(|_| undecodable("ЕГЭ high score", high.to_string()))?;
     }
     Ok(table)
 }
@@ -836,21 +885,15 @@ pub async fn set_threshold(
 // Organizations with signs of non-objective results
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
 pub struct NonObjectiveEntry {
     pub id: i64,
     pub organization_id: i64,
     pub organization_name: String,
     pub year: i64,
-    /// mathematics | russian
-    pub subject: String,
+    #[sqlx(try_from = "Text")]
+    pub subject: NonObjectiveSubject,
     pub created_at: String,
-}
-
-impl NonObjectiveEntry {
-    pub fn subject_label(&self) -> &'static str {
-        NON_OBJECTIVE_SUBJECTS.iter().find(|(c, _)| *c == self.subject).map_or("?", |(_, l)| *l)
-    }
 }
 
 const NON_OBJECTIVE: &str =
@@ -894,7 +937,7 @@ pub async fn add_non_objective(
     )
     .bind(d.organization_id)
     .bind(i64::from(d.year.0))
-    .bind(&d.subject)
+    .bind(d.subject.code())
     .bind(actor.user_id)
     .bind(now())
     .fetch_one(&mut *conn)
@@ -906,7 +949,7 @@ pub async fn add_non_objective(
         "{} — в списке ОО с признаками необъективных результатов на {} учебный год ({})",
         e.organization_name,
         d.year.label(),
-        e.subject_label()
+        e.subject.label_ru()
     );
     audit::record_change(conn, actor, scope, "non_objective_organization", id, "create", &summary, None, &e).await?;
     Ok(e)
@@ -932,7 +975,7 @@ pub async fn remove_non_objective(
         e.organization_name,
         e.year,
         e.year + 1,
-        e.subject_label()
+        e.subject.label_ru()
     );
     let gone = serde_json::json!({});
     audit::record(
@@ -1033,7 +1076,7 @@ pub struct TeacherResultFact {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NonObjectiveFact {
     pub organization_id: i64,
-    pub subject: String,
+    pub subject: NonObjectiveSubject,
 }
 
 /// What the analysis of an association for a period is computed from. Results are those of the
@@ -1056,16 +1099,56 @@ pub struct Facts {
     pub non_objective: Vec<NonObjectiveFact>,
 }
 
-fn day(s: &str) -> Result<Date> {
-    metoda_domain::values::stored_date(s).ok_or_else(|| StoreError::Other(format!("bad stored date: {s}")))
+/// A stored value this build cannot read as what it should be (a fault, never a default).
+fn undecodable(expected: &'static str, value: impl Into<String>) -> StoreError {
+    StoreError::Other(Undecodable { expected, value: value.into() }.to_string())
 }
 
-fn code<T>(what: &str, s: Option<&str>, parse: impl Fn(&str) -> Option<T>) -> Result<T> {
-    s.and_then(parse).ok_or_else(|| StoreError::Other(format!("bad stored {what}: {s:?}")))
+/// A column a result of its family always has.
+fn required<T>(r: &FactRow, what: &'static str, v: Option<T>) -> Result<T> {
+    v.ok_or_else(|| undecodable(what, format!("none in result {}", r.id)))
 }
 
-/// association, teacher, name, organization, joined, left, education, category
-type MemberRow = (i64, i64, String, i64, String, Option<String>, String, String);
+/// A membership period as the facts read it.
+#[derive(FromRow)]
+struct MemberRow {
+    association_id: i64,
+    teacher_id: i64,
+    full_name: String,
+    organization_id: i64,
+    #[sqlx(try_from = "Text")]
+    joined_on: Date,
+    #[sqlx(try_from = "OptText")]
+    left_on: Option<Date>,
+    #[sqlx(try_from = "Text")]
+    education: Education,
+    #[sqlx(try_from = "Text")]
+    category: Category,
+}
+
+/// A held meeting as the facts read it.
+#[derive(FromRow)]
+struct MeetingRow {
+    association_id: i64,
+    id: i64,
+    number: Option<i64>,
+    #[sqlx(try_from = "Text")]
+    held_on: Date,
+    present: i64,
+}
+
+/// A member's course as the facts read it.
+#[derive(FromRow)]
+struct CourseRow {
+    association_id: i64,
+    id: i64,
+    teacher_id: i64,
+    #[sqlx(try_from = "Text")]
+    kind: CourseKind,
+    title: String,
+    #[sqlx(try_from = "Text")]
+    end_on: Date,
+}
 
 /// The facts of an association's period (an academic year — `AcademicYear` converts — or a
 /// calendar year).
@@ -1133,40 +1216,43 @@ async fn read_facts(
     .bind(&members_until)
     .fetch_all(&mut *conn)
     .await?;
-    for (association_id, teacher_id, full_name, organization_id, joined, left, education, category) in rows {
-        let Some(&i) = index.get(&association_id) else { continue };
+    for m in rows {
+        let Some(&i) = index.get(&m.association_id) else { continue };
         out[i].members.push(MemberFact {
-            teacher_id,
-            full_name,
-            organization_id,
-            joined: day(&joined)?,
-            left: left.as_deref().map(day).transpose()?,
-            education: Education::from_code(&education).unwrap_or(Education::Other),
-            category: Category::from_code(&category).unwrap_or(Category::None),
+            teacher_id: m.teacher_id,
+            full_name: m.full_name,
+            organization_id: m.organization_id,
+            joined: m.joined_on,
+            left: m.left_on,
+            education: m.education,
+            category: m.category,
         });
     }
 
-    let rows: Vec<(i64, i64, Option<i64>, String, i64)> = sqlx::query_as(&format!(
+    // The codes are constants of this build, written into the query as before they were typed.
+    let rows: Vec<MeetingRow> = sqlx::query_as(&format!(
         "SELECT m.association_id, m.id, n.number, m.held_on,
-            (SELECT COUNT(*) FROM meeting_attendance at WHERE at.meeting_id = m.id AND at.status = 'present') AS present
+            (SELECT COUNT(*) FROM meeting_attendance at WHERE at.meeting_id = m.id AND at.status = '{present}') AS present
          FROM meetings m LEFT JOIN minutes n ON n.meeting_id = m.id
-         WHERE {} AND m.status = 'held' AND m.held_on >= $2 AND m.held_on <= $3
+         WHERE {among} AND m.status = '{held}' AND m.held_on >= $2 AND m.held_on <= $3
          ORDER BY m.held_on, m.id",
-        among.sql("m.association_id")
+        present = Attendance::Present.code(),
+        held = MeetingStatus::Held.code(),
+        among = among.sql("m.association_id")
     ))
     .bind(among.id())
     .bind(&start)
     .bind(&end)
     .fetch_all(&mut *conn)
     .await?;
-    for (association_id, id, number, held_on, present) in rows {
-        let Some(&i) = index.get(&association_id) else { continue };
-        out[i].meetings.push(MeetingFact { id, number, held_on: day(&held_on)?, present });
+    for m in rows {
+        let Some(&i) = index.get(&m.association_id) else { continue };
+        out[i].meetings.push(MeetingFact { id: m.id, number: m.number, held_on: m.held_on, present: m.present });
     }
 
     // A course of a teacher who has ever been a member (the analysis keeps those of members on the
     // day the course ended).
-    let rows: Vec<(i64, i64, i64, String, String, String)> = sqlx::query_as(&format!(
+    let rows: Vec<CourseRow> = sqlx::query_as(&format!(
         "SELECT DISTINCT am.association_id, c.id, c.teacher_id, c.kind, c.title, c.end_on
          FROM teacher_courses c JOIN association_members am ON am.teacher_id = c.teacher_id
          WHERE {} AND c.end_on >= $2 AND c.end_on <= $3
@@ -1178,10 +1264,15 @@ async fn read_facts(
     .bind(&end)
     .fetch_all(&mut *conn)
     .await?;
-    for (association_id, id, teacher_id, kind, title, end_on) in rows {
-        let Some(&i) = index.get(&association_id) else { continue };
-        let kind = code("course kind", Some(&kind), CourseKind::from_code)?;
-        out[i].courses.push(CourseFact { id, teacher_id, kind, title, finished_on: day(&end_on)? });
+    for c in rows {
+        let Some(&i) = index.get(&c.association_id) else { continue };
+        out[i].courses.push(CourseFact {
+            id: c.id,
+            teacher_id: c.teacher_id,
+            kind: c.kind,
+            title: c.title,
+            finished_on: c.end_on,
+        });
     }
 
     // The year's live results of anyone who has been a member, driven from the members
@@ -1234,7 +1325,7 @@ async fn read_facts(
         }
     }
     for (r, teachers) in &records {
-        let on = day(&r.result_on)?;
+        let on = r.result_on;
         let mut owners: Vec<usize> = teachers
             .iter()
             .flat_map(|t| memberships.get(t).into_iter().flatten())
@@ -1267,59 +1358,71 @@ async fn read_facts(
 #[derive(FromRow)]
 struct FactRow {
     id: i64,
-    family: String,
-    kind: String,
-    result_on: String,
+    #[sqlx(flatten, try_from = "FamilyKind")]
+    kind: ResultKind,
+    #[sqlx(try_from = "Text")]
+    result_on: Date,
     title: Option<String>,
     subject: Option<String>,
-    level: Option<String>,
-    placement: Option<String>,
-    format: Option<String>,
-    form: Option<String>,
+    #[sqlx(try_from = "OptText")]
+    level: Option<Level>,
+    #[sqlx(try_from = "OptText")]
+    placement: Option<Placement>,
+    #[sqlx(try_from = "OptText")]
+    format: Option<Format>,
+    #[sqlx(try_from = "OptText")]
+    form: Option<PresentationForm>,
     score: Option<i64>,
     outlet: Option<String>,
     url: Option<String>,
     students: Option<i64>,
-    status: String,
+    #[sqlx(try_from = "Text")]
+    status: Confirmation,
 }
 
 /// Adds a result to the facts by its family.
 fn push_result(f: &mut Facts, r: &FactRow, teachers: &[i64], on: Date) -> Result<()> {
-    let confirmed = r.status == Confirmation::Confirmed.code();
+    let confirmed = r.status == Confirmation::Confirmed;
     let teacher_ids = teachers.to_vec();
-    match r.family.as_str() {
-        EXAM => f.exam_scores.push(ExamScoreFact {
-            id: r.id,
-            teacher_id: teacher_ids.first().copied().unwrap_or_default(),
-            subject: r.subject.clone().unwrap_or_default(),
-            score: u32::try_from(r.score.unwrap_or_default()).unwrap_or_default(),
-            on,
-            confirmed,
-        }),
-        STUDENT => f.student_results.push(StudentResultFact {
+    match r.kind {
+        ResultKind::Exam => {
+            let score = required(r, "ЕГЭ score", r.score)?;
+            f.exam_scores.push(ExamScoreFact {
+                id: r.id,
+                teacher_id: required(r, "teacher of an ЕГЭ score", teacher_ids.first().copied())?,
+                subject: required(r, "ЕГЭ subject", r.subject.clone())?,
+                score: u32::try_from(score).map_err(|_| undecodable("ЕГЭ score", score.to_string()))?,
+                on,
+                confirmed,
+            })
+        }
+        ResultKind::Student(event) => f.student_results.push(StudentResultFact {
             id: r.id,
             teacher_ids,
-            event: code("student event", Some(&r.kind), StudentEvent::from_code)?,
+            event,
             title: r.title.clone(),
             subject: r.subject.clone(),
-            level: code("level", r.level.as_deref(), Level::from_code)?,
-            placement: code("placement", r.placement.as_deref(), Placement::from_code)?,
-            format: code("format", r.format.as_deref(), Format::from_code)?,
+            level: required(r, "level of a student's result", r.level)?,
+            placement: required(r, "placement of a student's result", r.placement)?,
+            format: required(r, "format of a student's result", r.format)?,
             on,
             confirmed,
         }),
-        _ => f.teacher_results.push(TeacherResultFact {
+        ResultKind::Teacher(kind) => f.teacher_results.push(TeacherResultFact {
             id: r.id,
             teacher_ids,
-            kind: code("teacher result kind", Some(&r.kind), TeacherResultKind::from_code)?,
-            title: r.title.clone().unwrap_or_default(),
-            level: r.level.as_deref().and_then(Level::from_code),
-            placement: r.placement.as_deref().and_then(Placement::from_code),
-            format: r.format.as_deref().and_then(Format::from_code),
-            form: r.form.as_deref().and_then(PresentationForm::from_code),
+            kind,
+            title: required(r, "title of a teacher's result", r.title.clone())?,
+            level: r.level,
+            placement: r.placement,
+            format: r.format,
+            form: r.form,
             outlet: r.outlet.clone(),
             url: r.url.clone(),
-            students: r.students.and_then(|s| u32::try_from(s).ok()),
+            students: r
+                .students
+                .map(|s| u32::try_from(s).map_err(|_| undecodable("number of students", s.to_string())))
+                .transpose()?,
             on,
             confirmed,
         }),

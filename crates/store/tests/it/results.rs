@@ -6,7 +6,8 @@ use crate::common;
 
 use common::actor;
 use metoda_domain::results::{
-    ExamScoreInput, NonObjectiveInput, StudentResultInput, TeacherResultInput, ThresholdInput, ege_thresholds,
+    Confirmation, ExamScoreInput, Format, Level, NonObjectiveInput, NonObjectiveSubject, Placement, ResultKind,
+    StudentResultInput, TeacherResultInput, TeacherResultKind, ThresholdInput, ege_thresholds,
 };
 use metoda_domain::teachers::AcademicYear;
 use metoda_store::attachments::Content;
@@ -150,12 +151,12 @@ async fn every_kind_of_result_is_recorded_in_its_academic_year_with_an_audit_tra
         .await
         .unwrap();
     assert_eq!(
-        (s.family.as_str(), s.kind.as_str(), s.year, s.result_on.as_str()),
-        ("student", "vsosh", 2025, "2026-03-15")
+        (s.family().code(), s.kind.code(), s.year, s.result_on),
+        ("student", "vsosh", 2025, date!(2026 - 03 - 15))
     );
     assert_eq!(
-        (s.level.as_deref(), s.placement.as_deref(), s.status.as_str()),
-        (Some("regional"), Some("winner"), "pending")
+        (s.level, s.placement, s.status),
+        (Some(Level::Regional), Some(Placement::Winner), Confirmation::Pending)
     );
     assert_eq!(s.student_name.as_deref(), Some("Петров Иван"));
     assert_eq!(s.clone().without_student_name().student_name, None);
@@ -168,7 +169,7 @@ async fn every_kind_of_result_is_recorded_in_its_academic_year_with_an_audit_tra
         on: "2025-06-03".into(),
     };
     let e = results::add_exam(&mut c, &actor(), f.muni, &exam.parse(TODAY, &table).unwrap()).await.unwrap();
-    assert_eq!((e.family.as_str(), e.subject.as_deref(), e.score, e.year), ("exam", Some("russian"), Some(92), 2024));
+    assert_eq!((e.kind, e.subject.as_deref(), e.score, e.year), (ResultKind::Exam, Some("russian"), Some(92), 2024));
     let kinds = [
         ("competition", "01.09.2025"),
         ("presentation", "2025-10-10"),
@@ -180,25 +181,26 @@ async fn every_kind_of_result_is_recorded_in_its_academic_year_with_an_audit_tra
     for (kind, on) in kinds {
         let d = teacher_result(kind, &[t], on).parse(TODAY.replace_year(2027).unwrap()).unwrap();
         let r = results::add_teacher_result(&mut c, &actor(), f.muni, &d).await.unwrap();
-        assert_eq!((r.family.as_str(), r.kind.as_str(), r.year), ("teacher", kind, 2025), "{kind}");
+        assert_eq!((r.family().code(), r.kind.code(), r.year), ("teacher", kind, 2025), "{kind}");
         assert_eq!(r.teachers.len(), 1);
     }
     let all = results::for_teacher(&mut c, t, Some(2025)).await.unwrap();
     assert_eq!(all.len(), 7, "the exam of June 2025 is in 2024/2025");
-    assert_eq!(all[0].kind, "profile_teaching", "newest first");
-    let r = all.iter().find(|r| r.kind == "competition").unwrap();
+    let teacher = |k| ResultKind::Teacher(k);
+    assert_eq!(all[0].kind, teacher(TeacherResultKind::ProfileTeaching), "newest first");
+    let r = all.iter().find(|r| r.kind == teacher(TeacherResultKind::Competition)).unwrap();
     assert_eq!(
-        (r.level.as_deref(), r.placement.as_deref(), r.format.as_deref()),
-        (Some("regional"), Some("laureate"), Some("in_person"))
+        (r.level, r.placement, r.format),
+        (Some(Level::Regional), Some(Placement::Laureate), Some(Format::InPerson))
     );
-    let r = all.iter().find(|r| r.kind == "publication").unwrap();
+    let r = all.iter().find(|r| r.kind == teacher(TeacherResultKind::Publication)).unwrap();
     assert_eq!(
         (r.outlet.as_deref(), r.url.as_deref()),
         (Some("Педагогический журнал"), Some("https://example.ru/article"))
     );
-    let r = all.iter().find(|r| r.kind == "assessment_materials").unwrap();
-    assert_eq!(r.level.as_deref(), Some("municipal"), "assessment sets are for municipal events");
-    let r = all.iter().find(|r| r.kind == "student_event_organised").unwrap();
+    let r = all.iter().find(|r| r.kind == teacher(TeacherResultKind::AssessmentMaterials)).unwrap();
+    assert_eq!(r.level, Some(Level::Municipal), "assessment sets are for municipal events");
+    let r = all.iter().find(|r| r.kind == teacher(TeacherResultKind::StudentEventOrganised)).unwrap();
     assert_eq!(r.students, Some(45));
     assert_eq!(results::for_teacher(&mut c, t, None).await.unwrap().len(), 8);
     assert!(results::for_teacher(&mut c, f.teachers[1], None).await.unwrap().is_empty());
@@ -366,7 +368,7 @@ async fn a_curator_confirms_or_rejects_and_an_edit_sends_the_result_back_to_pend
     scan(&mut c, &r).await;
     assert_eq!(results::scans(&mut c, r.id).await.unwrap()[0].owner.code(), "result");
     let ok = results::confirm(&mut c, &f.curator, &r, Some("  ")).await.unwrap();
-    assert_eq!(ok.status, "confirmed");
+    assert_eq!(ok.status, Confirmation::Confirmed);
     assert!(ok.is_confirmed());
     assert_eq!(ok.decided_by, f.curator.user_id);
     assert_eq!(ok.decided_by_name.as_deref(), Some("Куратор Мария Петровна"));
@@ -397,18 +399,18 @@ async fn a_curator_confirms_or_rejects_and_an_edit_sends_the_result_back_to_pend
             .await
             .unwrap();
     assert!(why.ends_with("причина: опечатка в названии"), "{why}");
-    assert_eq!((edited.status.as_str(), edited.decided_by, edited.decided_at.as_deref()), ("pending", None, None));
+    assert_eq!((edited.status, edited.decided_by, edited.decided_at.as_deref()), (Confirmation::Pending, None, None));
     assert_eq!(results::scans(&mut c, r.id).await.unwrap().len(), 1);
     // A rejection needs a comment.
     let e = results::reject(&mut c, &f.curator, &edited, " ").await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].field == "comment"), "{e:?}");
     let no = results::reject(&mut c, &f.curator, &edited, "Скан нечитаем").await.unwrap();
-    assert_eq!((no.status.as_str(), no.decision_comment.as_deref()), ("rejected", Some("Скан нечитаем")));
+    assert_eq!((no.status, no.decision_comment.as_deref()), (Confirmation::Rejected, Some("Скан нечитаем")));
     // A rejected result edited is pending again too; a family cannot be changed by an edit.
     let again = results::update_teacher_result(&mut c, &actor(), &no, &d2.parse(TODAY).unwrap(), Default::default())
         .await
         .unwrap();
-    assert_eq!((again.status.as_str(), again.decision_comment.as_deref()), ("pending", None));
+    assert_eq!((again.status, again.decision_comment.as_deref()), (Confirmation::Pending, None));
     let e = results::update_student(
         &mut c,
         &actor(),
@@ -572,7 +574,7 @@ async fn the_non_objective_list_is_kept_per_organization_year_and_subject() {
     )
     .await
     .unwrap();
-    assert_eq!((m.subject.as_str(), m.year, m.organization_name.as_str()), ("mathematics", 2025, "СОШ 1"));
+    assert_eq!((m.subject, m.year, m.organization_name.as_str()), (NonObjectiveSubject::Mathematics, 2025, "СОШ 1"));
     results::add_non_objective(&mut c, &actor(), f.muni, &input(f.orgs[0], "2025", "russian").parse().unwrap())
         .await
         .unwrap();
@@ -590,7 +592,7 @@ async fn the_non_objective_list_is_kept_per_organization_year_and_subject() {
             .unwrap_err();
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].field == "organization_id"), "{e:?}");
     let list = results::non_objective(&mut c, f.muni, 2025).await.unwrap();
-    assert_eq!(list.iter().map(|e| e.subject_label()).collect::<Vec<_>>(), ["математика", "русский язык"]);
+    assert_eq!(list.iter().map(|e| e.subject.label_ru()).collect::<Vec<_>>(), ["математика", "русский язык"]);
     assert_eq!(results::non_objective(&mut c, f.muni, 2024).await.unwrap().len(), 1);
     assert!(results::non_objective(&mut c, f.other_muni, 2025).await.unwrap().is_empty());
     let e = results::remove_non_objective(&mut c, &actor(), f.other_muni, m.id).await.unwrap_err();
@@ -598,6 +600,53 @@ async fn the_non_objective_list_is_kept_per_organization_year_and_subject() {
     results::remove_non_objective(&mut c, &actor(), f.muni, m.id).await.unwrap();
     assert_eq!(results::non_objective(&mut c, f.muni, 2025).await.unwrap().len(), 1);
     assert_eq!(count(&mut c, "SELECT COUNT(*) FROM audit_log WHERE entity = 'non_objective_organization'").await, 4);
+    drop(c);
+    f.t.drop_db().await;
+}
+
+#[tokio::test]
+async fn stored_codes_are_read_against_their_types_and_an_unknown_one_is_a_fault() {
+    let f = fixture().await;
+    let mut c = f.t.db.conn().await.unwrap();
+    let t = f.teachers[0];
+    member(&mut c, f.association, t, "2024-09-01", None).await;
+    let r = results::add_student(&mut c, &actor(), f.muni, &student(&[t], "15.03.2026").parse(TODAY).unwrap())
+        .await
+        .unwrap();
+    // The audit trail keeps the record's JSON as it was: family and kind as codes, dates as ISO.
+    let changes: String = sqlx::query_scalar(
+        "SELECT changes FROM audit_log WHERE entity = 'result' AND entity_id = $1 AND action = 'create'",
+    )
+    .bind(r.id)
+    .fetch_one(&mut *c)
+    .await
+    .unwrap();
+    for part in [r#""family""#, r#""student""#, r#""kind""#, r#""vsosh""#, r#""2026-03-15""#, r#""regional""#] {
+        assert!(changes.contains(part), "{part} in {changes}");
+    }
+    // A kind read against another family's enumeration, a status or a date this build does not
+    // know: the read fails, nothing is guessed.
+    // (A date in another form falls outside every period the facts read, as before.)
+    let broken = [
+        ("UPDATE results SET family = 'teacher' WHERE id = $1", true),
+        ("UPDATE results SET status = 'approved' WHERE id = $1", true),
+        ("UPDATE results SET level = 'district' WHERE id = $1", true),
+        ("UPDATE results SET result_on = '15.03.2026' WHERE id = $1", false),
+    ];
+    for (sql, in_facts) in broken {
+        let mut tx = f.t.db.begin().await.unwrap();
+        sqlx::query(sql).bind(r.id).execute(&mut *tx).await.unwrap();
+        assert!(results::get(&mut tx, r.id).await.is_err(), "{sql}");
+        if in_facts {
+            assert!(results::facts(&mut tx, f.association, AcademicYear(2025)).await.is_err(), "{sql}");
+        }
+        tx.rollback().await.unwrap();
+    }
+    assert_eq!(results::get(&mut c, r.id).await.unwrap().kind.code(), "vsosh");
+    let listed = NonObjectiveInput { organization_id: Some(f.orgs[0]), year: "2025".into(), subject: "russian".into() };
+    results::add_non_objective(&mut c, &actor(), f.muni, &listed.parse().unwrap()).await.unwrap();
+    sqlx::query("UPDATE non_objective_organizations SET subject = 'physics'").execute(&mut *c).await.unwrap();
+    assert!(results::non_objective(&mut c, f.muni, 2025).await.is_err());
     drop(c);
     f.t.drop_db().await;
 }

@@ -528,29 +528,19 @@ async fn year_part(
         .into_iter()
         .map(|r| {
             let what = r.title.as_deref().or(r.subject.as_deref()).unwrap_or("");
-            let place = r
-                .placement
-                .as_deref()
-                .and_then(metoda_domain::results::Placement::from_code)
-                .map(|p| format!(", {}", p.label_ru()))
-                .unwrap_or_default();
-            let level = r
-                .level
-                .as_deref()
-                .and_then(metoda_domain::results::Level::from_code)
-                .map(|l| format!(", {}", l.label_ru()))
-                .unwrap_or_default();
+            let place = r.placement.map(|p| format!(", {}", p.label_ru())).unwrap_or_default();
+            let level = r.level.map(|l| format!(", {}", l.label_ru())).unwrap_or_default();
             let score = r.score.map(|s| format!(", {s} баллов")).unwrap_or_default();
+            let on = metoda_domain::values::iso_date(r.result_on);
             ResultLine {
-                on: r.date().map_or_else(|| r.result_on.clone(), metoda_domain::values::ru_date),
+                on: metoda_domain::values::ru_date(r.result_on),
                 what: format!("{} «{what}»{level}{place}{score}", r.kind_label()),
-                status: r.confirmation().label_ru(),
+                status: r.status.label_ru(),
                 confirmed: r.is_confirmed(),
                 href: periods
                     .iter()
                     .find(|(_, joined, left)| {
-                        joined.as_str() <= r.result_on.as_str()
-                            && left.as_deref().is_none_or(|l| l > r.result_on.as_str())
+                        joined.as_str() <= on.as_str() && left.as_deref().is_none_or(|l| l > on.as_str())
                     })
                     .map(|(a, _, _)| format!("/associations/{a}/results?year={}", r.year)),
             }
