@@ -172,7 +172,7 @@ async fn rows(state: &AppState, me: &Current) -> Result<Vec<Row>, AppError> {
                     let cp = compliance
                         .remove(&a.id)
                         .unwrap_or_else(|| metoda_store::meetings::compliance_without_meetings(s, plan_year, today));
-                    let plan = r.plan_status.clone();
+                    let plan = r.plan_status;
                     let missing =
                         register(&a, s, r).into_iter().filter(|d| !d.present).map(|d| d.label.to_owned()).collect();
                     (Some(cp), plan, missing)
@@ -722,8 +722,6 @@ pub async fn api_subgroup(
     let input = json_body(body)?;
     Ok(Json((&create_subgroup(&state, &me, &ctx, id, &input).await?).into()))
 }
-
-/// The Russian name of a subgroup kind.
 
 /// Uploads a file (or records a link) for a document of the register, for the current year.
 async fn document_submit(
