@@ -84,9 +84,29 @@ pub struct PreviewRow {
     pub row: usize,
     pub name: String,
     pub organization: String,
-    /// новый | обновление | ошибка
-    pub action: &'static str,
+    pub action: RowAction,
     pub problems: Vec<(String, String)>,
+}
+
+/// What applying the import does with a row of the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowAction {
+    /// A new record of the bank.
+    New,
+    /// The record of the same person (name and birth date) is updated.
+    Update,
+    /// The row has problems and is not imported.
+    Error,
+}
+
+impl RowAction {
+    pub fn label_ru(self) -> &'static str {
+        match self {
+            RowAction::New => "новый",
+            RowAction::Update => "обновление",
+            RowAction::Error => "ошибка",
+        }
+    }
 }
 
 async fn upload_page(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
@@ -173,7 +193,7 @@ async fn check(
             }
             Some(o) => input.organization_id = Some(o.id),
         }
-        let mut action = "новый";
+        let mut action = RowAction::New;
         match input.parse(today) {
             Err(errs) => {
                 for e in errs {
@@ -194,7 +214,7 @@ async fn check(
                     let t = teachers::get(&mut c, existing).await?;
                     let ms = teachers::memberships(&mut c, existing).await?;
                     if can(me, Action::Update, &t, &ms) {
-                        action = "обновление";
+                        action = RowAction::Update;
                     } else {
                         problems.push(("ФИО".into(), "нет прав изменять запись этого педагога".into()));
                     }
@@ -203,7 +223,7 @@ async fn check(
             Ok(_) => {}
         }
         if !problems.is_empty() {
-            action = "ошибка";
+            action = RowAction::Error;
         }
         let name = format!("{} {} {}", input.last_name, input.first_name, input.middle_name).trim().to_owned();
         out.push(PreviewRow { row: r.row, name, organization: r.organization.clone(), action, problems });
@@ -215,7 +235,7 @@ async fn check(
             row: p.row,
             name: String::new(),
             organization: String::new(),
-            action: "ошибка",
+            action: RowAction::Error,
             problems: vec![(p.column, p.message)],
         });
     }
@@ -260,8 +280,8 @@ async fn upload_submit(State(state): State<AppState>, Me(me, ctx): Me, mut mp: M
     let sheet_ignored = sheet.ignored_columns.clone();
     let (rows, inputs) = check(&state, &me, &m, &orgs, sheet.rows, sheet.problems).await?;
     let problems = rows.iter().filter(|r| !r.problems.is_empty()).count();
-    let new_count = rows.iter().filter(|r| r.action == "новый").count();
-    let update_count = rows.iter().filter(|r| r.action == "обновление").count();
+    let new_count = rows.iter().filter(|r| r.action == RowAction::New).count();
+    let update_count = rows.iter().filter(|r| r.action == RowAction::Update).count();
     let import_id = if problems == 0 {
         let mut c = state.db.conn().await?;
         Some(imports::save(&mut c, m.id, me.user.id, &file_name, &inputs, new_count, update_count).await?)
