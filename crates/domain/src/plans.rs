@@ -9,17 +9,17 @@ use crate::meetings::Evidence;
 use crate::profile::PlanPeriod;
 use crate::values::{self, Errors, FieldError};
 
-// The directions of activity every seed names (000 §3, 001 §4, 002 §4).
+/// The directions of activity every seed names (000 §3, 001 §4, 002 §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Direction {
+pub enum ActivityDirection {
     Analytical,
     Informational,
     OrganizationalMethodical,
     Consultative,
 }
 
-coded!(Direction {
+coded!(ActivityDirection {
     Analytical => "analytical", "аналитическая (экспертно-аналитическая)";
     Informational => "informational", "информационная";
     OrganizationalMethodical => "organizational_methodical", "организационно-методическая";
@@ -156,7 +156,7 @@ pub struct ItemInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ItemData {
     pub title: String,
-    pub direction: Direction,
+    pub direction: ActivityDirection,
     pub form: WorkForm,
     pub planned_on: Option<Date>,
     pub planned_month: Option<u8>,
@@ -171,7 +171,7 @@ impl ItemInput {
     pub fn parse(&self, from: Date, to: Date) -> Result<ItemData, Vec<FieldError>> {
         let mut e = Errors::new();
         let title = e.take(values::required_text("title", "Содержание работы", &self.title, 500));
-        let direction = Direction::from_code(&self.direction);
+        let direction = ActivityDirection::from_code(&self.direction);
         if direction.is_none() {
             e.push(FieldError::new("direction", "Направление деятельности: выберите из списка"));
         }
@@ -212,7 +212,7 @@ impl ItemInput {
             .flatten();
         e.finish(|| ItemData {
             title: title.unwrap_or_default(),
-            direction: direction.unwrap_or(Direction::OrganizationalMethodical),
+            direction: direction.unwrap_or(ActivityDirection::OrganizationalMethodical),
             form: form.unwrap_or(WorkForm::Other),
             planned_month: planned_month.or_else(|| planned_on.map(|d| d.month() as u8)),
             planned_on,
@@ -435,7 +435,7 @@ pub struct CyclogramInput {
 pub struct CyclogramData {
     pub month: u8,
     pub title: String,
-    pub direction: Direction,
+    pub direction: ActivityDirection,
     pub form: WorkForm,
     pub responsible: Option<String>,
     pub note: Option<String>,
@@ -452,7 +452,7 @@ impl CyclogramInput {
             }
         };
         let title = e.take(values::required_text("title", "Содержание работы", &self.title, 500));
-        let direction = Direction::from_code(&self.direction);
+        let direction = ActivityDirection::from_code(&self.direction);
         if direction.is_none() {
             e.push(FieldError::new("direction", "Направление деятельности: выберите из списка"));
         }
@@ -466,7 +466,7 @@ impl CyclogramInput {
         e.finish(|| CyclogramData {
             month: month.unwrap_or(1),
             title: title.unwrap_or_default(),
-            direction: direction.unwrap_or(Direction::OrganizationalMethodical),
+            direction: direction.unwrap_or(ActivityDirection::OrganizationalMethodical),
             form: form.unwrap_or(WorkForm::Other),
             responsible,
             note,
@@ -610,7 +610,7 @@ mod tests {
                 assert_eq!(serde_json::to_value(v).unwrap(), serde_json::Value::from(v.code()));
             }
         }
-        check::<Direction>();
+        check::<ActivityDirection>();
         check::<WorkForm>();
         check::<ItemStatus>();
         check::<PlanStatus>();

@@ -136,7 +136,7 @@ stored_codes!(
     metoda_domain::meetings::Outcome,
     metoda_domain::orders::OfficerRole,
     metoda_domain::orders::OrderKind,
-    metoda_domain::plans::Direction,
+    metoda_domain::plans::ActivityDirection,
     metoda_domain::plans::ItemStatus,
     metoda_domain::plans::WorkForm,
     metoda_domain::profile::SubgroupKind,

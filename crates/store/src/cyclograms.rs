@@ -2,7 +2,7 @@
 //! month, from which a new yearly plan may be filled (`plans::create_from`). Rows are archived,
 //! never deleted; every change is in the audit trail.
 
-use metoda_domain::plans::{CyclogramData, Direction, WorkForm};
+use metoda_domain::plans::{ActivityDirection, CyclogramData, WorkForm};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
@@ -20,7 +20,7 @@ pub struct CyclogramItem {
     pub month: i64,
     pub title: String,
     #[sqlx(try_from = "Text")]
-    pub direction: Direction,
+    pub direction: ActivityDirection,
     #[sqlx(try_from = "Text")]
     pub form: WorkForm,
     pub responsible: Option<String>,

@@ -5,7 +5,9 @@
 
 use metoda_domain::Code;
 use metoda_domain::meetings::{Evidence, PlanPath, year_bounds};
-use metoda_domain::plans::{Direction, ItemData, ItemStatus, PlanStatus, Prefill, StatusData, WorkForm, carry_over};
+use metoda_domain::plans::{
+    ActivityDirection, ItemData, ItemStatus, PlanStatus, Prefill, StatusData, WorkForm, carry_over,
+};
 use metoda_domain::profile::{ApprovalStep, PlanPeriod, ProfileSettings};
 use metoda_domain::values::{iso_date, iso_serde};
 use serde::{Serialize, Serializer};
@@ -151,7 +153,7 @@ pub struct PlanItem {
     pub plan_id: i64,
     pub title: String,
     #[sqlx(try_from = "Text")]
-    pub direction: Direction,
+    pub direction: ActivityDirection,
     #[sqlx(try_from = "Text")]
     pub form: WorkForm,
     #[sqlx(try_from = "OptText")]

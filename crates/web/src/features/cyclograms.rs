@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use metoda_domain::access::Action;
-use metoda_domain::plans::{CyclogramInput, Direction, WorkForm, month_label, months_of};
+use metoda_domain::plans::{ActivityDirection, CyclogramInput, WorkForm, month_label, months_of};
 use metoda_domain::profile::PlanPeriod;
 use metoda_store::associations::Association;
 use metoda_store::cyclograms::{self, CyclogramItem};
@@ -172,7 +172,7 @@ async fn page_with(
         rows,
         form,
         editing,
-        directions: Direction::ALL.iter().map(|x| (x.code(), x.label_ru())).collect(),
+        directions: ActivityDirection::ALL.iter().map(|x| (x.code(), x.label_ru())).collect(),
         forms: WorkForm::ALL.iter().map(|x| (x.code(), x.label_ru())).collect(),
         months: months_of(period).iter().map(|m| (*m, month_label(*m))).collect(),
         period: period.label_ru(),

@@ -18,8 +18,8 @@ use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
 use metoda_domain::meetings::{Evidence, PlanPath, evidence, initials, year_of};
 use metoda_domain::plans::{
-    Direction, ItemData, ItemInput, ItemStatus, PlanInput, Prefill, Progress, StatusInput, WorkForm, month_label,
-    month_position, months_of, progress,
+    ActivityDirection, ItemData, ItemInput, ItemStatus, PlanInput, Prefill, Progress, StatusInput, WorkForm,
+    month_label, month_position, months_of, progress,
 };
 use metoda_domain::profile::{ApprovalStep, PlanPeriod, ProfileSettings};
 use metoda_domain::values::{iso_date, ru_date};
@@ -226,7 +226,7 @@ async fn take_step(
 
 /// The label of a direction's code as an amendment's record of changes keeps it.
 pub fn direction_label(code: &str) -> &'static str {
-    Direction::from_code(code).map_or("—", Direction::label_ru)
+    ActivityDirection::from_code(code).map_or("—", ActivityDirection::label_ru)
 }
 
 /// The label of a form's code as an amendment's record of changes keeps it.
@@ -608,7 +608,7 @@ async fn view_with(
         can_edit,
         form,
         reason,
-        directions: Direction::ALL.iter().map(|x| (x.code(), x.label_ru())).collect(),
+        directions: ActivityDirection::ALL.iter().map(|x| (x.code(), x.label_ru())).collect(),
         forms: WorkForm::ALL.iter().map(|x| (x.code(), x.label_ru())).collect(),
         month_choices: months_of(period).iter().map(|m| (*m, month_label(*m))).collect(),
         venues: venues(state, &a).await?,
@@ -820,7 +820,7 @@ async fn item_with(
     let page = ItemPage {
         l: Layout::new(ctx, format!("Мероприятие плана: {}", item.title), "/associations").with_errors(errors),
         can_edit: a.is_active() && me.may(Action::Update, &work(&a)),
-        directions: Direction::ALL.iter().map(|x| (x.code(), x.label_ru())).collect(),
+        directions: ActivityDirection::ALL.iter().map(|x| (x.code(), x.label_ru())).collect(),
         forms: WorkForm::ALL.iter().map(|x| (x.code(), x.label_ru())).collect(),
         month_choices: months_of(p.period).iter().map(|m| (*m, month_label(*m))).collect(),
         venues,

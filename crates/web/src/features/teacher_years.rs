@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use metoda_domain::FieldError;
-use metoda_domain::access::{self, TeacherRecord};
+use metoda_domain::access;
 use metoda_domain::teachers::{AcademicYear, CourseInput, NeedKind};
 use metoda_domain::values::{self, iso_date};
 use metoda_store::Conn;
@@ -36,16 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/teachers/{id}/positions", post(api_position))
 }
 
-/// The teacher's record as the access rules see it.
-fn record<'a>(t: &Teacher, memberships: &'a [i64]) -> TeacherRecord<'a> {
-    TeacherRecord {
-        region_id: t.region_id,
-        municipality_id: t.municipality_id,
-        organization_id: t.organization_id,
-        user_id: t.user_id,
-        memberships,
-    }
-}
+use crate::features::teachers::record;
 
 /// Who may write the per-year part (`access::may_write_teacher_year`).
 pub fn may_write(me: &Current, t: &Teacher, memberships: &[i64]) -> bool {

@@ -56,14 +56,18 @@ async fn api_view(state: &AppState, t: &Teacher, personal: bool) -> Result<Teach
 
 /// May the user do `action` to this teacher (through any of the teacher's memberships)?
 pub fn can(me: &Current, action: Action, t: &Teacher, memberships: &[i64]) -> bool {
-    let res = |a: Option<i64>| Resource::Teacher {
+    metoda_domain::access::may_on_teacher(&me.principal, action, &record(t, memberships))
+}
+
+/// The teacher's record as the access rules see it.
+pub fn record<'a>(t: &Teacher, memberships: &'a [i64]) -> metoda_domain::access::TeacherRecord<'a> {
+    metoda_domain::access::TeacherRecord {
         region_id: t.region_id,
         municipality_id: t.municipality_id,
-        organization_id: Some(t.organization_id),
-        association_id: a,
-        own: t.user_id == Some(me.user.id),
-    };
-    me.may(action, &res(None)) || memberships.iter().any(|a| me.may(action, &res(Some(*a))))
+        organization_id: t.organization_id,
+        user_id: t.user_id,
+        memberships,
+    }
 }
 
 async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result<(Teacher, Vec<i64>), AppError> {
