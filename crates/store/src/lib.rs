@@ -7,6 +7,8 @@
 //! - One module per entity (`regions`, `municipalities`, `organizations`, `profiles`, `users`,
 //!   `sessions`, `audit`) holds its queries. Every function that changes data takes a connection
 //!   inside a transaction and writes its audit entry in that same transaction.
+//! - [`column`] turns raw columns into domain types while a row is read (`#[sqlx(try_from =
+//!   "Text")]`): an unknown stored value is an error, never a default (decision 0015).
 //! - [`archive`] exports the whole database as a JSON archive and imports it into an empty one.
 //! - [`demo`] fills a demo municipality.
 //!

@@ -11,6 +11,8 @@
 //!   (`results`) and the yearly analysis (`analysis`). Each holds the shared logic, the page
 //!   handlers and the API handlers of its feature, and asks `metoda_domain::access::may` first;
 //!   `features` itself has the helpers of local time (`local_today`, `user_today`, `user_zone`).
+//! - [`views`] has the API's own types for the directory and the accounts (a feature's own are in
+//!   its `views` submodule): the JSON never serializes a store row (decision 0015).
 //! - [`pages`] has the layout, navigation and flash messages; templates are in `templates/`.
 //! - [`openapi`] serves `/api/openapi.json`.
 
