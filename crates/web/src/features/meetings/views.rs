@@ -296,18 +296,18 @@ impl From<&Details> for MeetingBody {
     fn from(b: &Details) -> Self {
         MeetingBody {
             meeting: Meeting::from(&b.meeting),
-            roster: b.roster.iter().map(RosterRow::from).collect(),
+            roster: crate::views::all(&b.roster),
             members: b.members,
             present: b.present,
             quorum: b.quorum,
             quorum_label: b.quorum_label.clone(),
-            guests: b.guests.iter().map(Guest::from).collect(),
-            agenda: b.agenda.iter().map(AgendaItem::from).collect(),
+            guests: crate::views::all(&b.guests),
+            agenda: crate::views::all(&b.agenda),
             minutes: b.minutes.as_ref().map(Minutes::from),
             required_signatures: b.required_signatures.iter().map(|r| r.code().to_owned()).collect(),
-            signatures: b.signatures.iter().map(Signature::from).collect(),
-            addenda: b.addenda.iter().map(Addendum::from).collect(),
-            actions: b.actions.iter().map(ActionItem::from).collect(),
+            signatures: crate::views::all(&b.signatures),
+            addenda: crate::views::all(&b.addenda),
+            actions: crate::views::all(&b.actions),
             locked: b.locked,
         }
     }

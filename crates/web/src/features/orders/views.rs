@@ -77,6 +77,6 @@ pub struct OrderBody {
 
 impl OrderBody {
     pub fn new(o: &store::Order, composition: &[store::SnapshotRow]) -> Self {
-        OrderBody { order: o.into(), composition: composition.iter().map(SnapshotRow::from).collect() }
+        OrderBody { order: o.into(), composition: crate::views::all(composition) }
     }
 }
