@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{AssociationId, MunicipalityId, OrganizationId, RegionId, TeacherId, UserId};
 use crate::profile::{ApprovalStep, Signatory};
 
 /// What a scope is.
@@ -141,24 +142,24 @@ impl Role {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grant {
     pub role: Role,
-    pub region_id: Option<i64>,
-    pub municipality_id: Option<i64>,
-    pub association_id: Option<i64>,
-    pub organization_id: Option<i64>,
+    pub region_id: Option<RegionId>,
+    pub municipality_id: Option<MunicipalityId>,
+    pub association_id: Option<AssociationId>,
+    pub organization_id: Option<OrganizationId>,
 }
 
 /// Who is asking: a user and their grants.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Principal {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub grants: Vec<Grant>,
 }
 
 /// A place in the hierarchy: a region and, optionally, one of its municipalities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Place {
-    pub region_id: i64,
-    pub municipality_id: Option<i64>,
+    pub region_id: RegionId,
+    pub municipality_id: Option<MunicipalityId>,
 }
 
 /// What is being done.
@@ -177,15 +178,15 @@ pub enum Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resource {
     /// The list of regions, a region.
-    Region { region_id: Option<i64> },
+    Region { region_id: Option<RegionId> },
     /// A municipality (`municipality_id` None: a new one in the region).
-    Municipality { region_id: i64, municipality_id: Option<i64> },
+    Municipality { region_id: RegionId, municipality_id: Option<MunicipalityId> },
     /// An educational organization of a municipality.
-    Organization { region_id: i64, municipality_id: i64, organization_id: Option<i64> },
+    Organization { region_id: RegionId, municipality_id: MunicipalityId, organization_id: Option<OrganizationId> },
     /// A regulation profile: a preset (`owner` None) or one owned by a municipality.
     Profile { owner: Option<Place> },
     /// The choice of a municipality's regulation profile.
-    ProfileAssignment { region_id: i64, municipality_id: i64 },
+    ProfileAssignment { region_id: RegionId, municipality_id: MunicipalityId },
     /// A user account whose home is `place` (None: a system-level user, the administrators).
     User { place: Option<Place> },
     /// Granting `role` within `place` (None: system-wide).
@@ -193,33 +194,33 @@ pub enum Resource {
     /// The audit trail of a place (None: all of it).
     Audit { place: Option<Place> },
     /// An association of a municipality.
-    Association { region_id: i64, municipality_id: i64, association_id: Option<i64> },
+    Association { region_id: RegionId, municipality_id: MunicipalityId, association_id: Option<AssociationId> },
     /// A teacher of the data bank, working at `organization_id`; `association_id` is one of the
     /// associations the teacher is a member of (ask once per membership, or None); `own`: the
     /// record is the asking user's own.
     Teacher {
-        region_id: i64,
-        municipality_id: i64,
-        organization_id: Option<i64>,
-        association_id: Option<i64>,
+        region_id: RegionId,
+        municipality_id: MunicipalityId,
+        organization_id: Option<OrganizationId>,
+        association_id: Option<AssociationId>,
         own: bool,
     },
     /// An order of the authority (orders are never changed: a correction is a new order).
-    Order { region_id: i64, municipality_id: i64 },
+    Order { region_id: RegionId, municipality_id: MunicipalityId },
     /// The work of an association: its yearly plan and cyclogram, its meetings, attendance,
     /// decisions and draft minutes. `Create`/`Update` edit it; `View` reads it.
-    AssociationWork { region_id: i64, municipality_id: i64, association_id: i64 },
+    AssociationWork { region_id: RegionId, municipality_id: MunicipalityId, association_id: AssociationId },
     /// Taking one step of a plan's approval path (asked with `Create`).
-    PlanStep { region_id: i64, municipality_id: i64, association_id: i64, step: ApprovalStep },
+    PlanStep { region_id: RegionId, municipality_id: MunicipalityId, association_id: AssociationId, step: ApprovalStep },
     /// The yearly analysis of an association: `View` reads it, `Update` writes its sections and
     /// submits it (the association's head or deputy: the head "writes the text" and submits).
-    Analysis { region_id: i64, municipality_id: i64, association_id: i64 },
+    Analysis { region_id: RegionId, municipality_id: MunicipalityId, association_id: AssociationId },
     /// Accepting or returning the submitted analyses of a municipality (asked with `Update`): the
     /// authority's; `to_region`: a report the profile sends to the region's association (004 §2.3:
     /// the calendar year's, to РУМО), which the region operator decides on instead.
-    AnalysisDecision { region_id: i64, municipality_id: i64, to_region: bool },
+    AnalysisDecision { region_id: RegionId, municipality_id: MunicipalityId, to_region: bool },
     /// The region's roll-up of the analyses (asked with `View`): the region operator's.
-    RegionSummary { region_id: i64 },
+    RegionSummary { region_id: RegionId },
     /// A result of teachers and their students (a student's result, an exam score, a teacher's own
     /// result), read or entered through `association_id` (one of the associations its teachers are
     /// members of; ask once per association). `own`: the asking user is one of the result's
@@ -227,17 +228,23 @@ pub enum Resource {
     /// `Create`/`Update`/`Archive` enter, edit and remove it (and attach its scan). `confirmed`:
     /// the curator has confirmed it; then only the association's head or deputy and the authority
     /// change or remove it (with a reason), never a teacher alone.
-    Results { region_id: i64, municipality_id: i64, association_id: Option<i64>, own: bool, confirmed: bool },
+    Results {
+        region_id: RegionId,
+        municipality_id: MunicipalityId,
+        association_id: Option<AssociationId>,
+        own: bool,
+        confirmed: bool,
+    },
     /// A curator's decision on a result of the municipality: `View` lists the pending ones,
     /// `Update` confirms or rejects one. `own`: the asking user is one of its teachers (nobody
     /// confirms their own result).
-    ResultDecision { region_id: i64, municipality_id: i64, own: bool },
+    ResultDecision { region_id: RegionId, municipality_id: MunicipalityId, own: bool },
 }
 
 impl Resource {
     /// Any teacher record of a municipality, as no one in particular (not the asker's own, through
     /// no association): what the authority's rights over the municipality's records answer.
-    pub fn teachers_of(region_id: i64, municipality_id: i64) -> Resource {
+    pub fn teachers_of(region_id: RegionId, municipality_id: MunicipalityId) -> Resource {
         Resource::Teacher { region_id, municipality_id, organization_id: None, association_id: None, own: false }
     }
 }
@@ -246,10 +253,10 @@ impl Grant {
     fn is_admin(&self) -> bool {
         self.role == Role::Administrator
     }
-    fn in_region(&self, region_id: i64) -> bool {
+    fn in_region(&self, region_id: RegionId) -> bool {
         self.region_id == Some(region_id)
     }
-    fn in_municipality(&self, municipality_id: i64) -> bool {
+    fn in_municipality(&self, municipality_id: MunicipalityId) -> bool {
         self.municipality_id == Some(municipality_id)
     }
     /// The grant covers the place: a region grant covers its municipalities.
@@ -268,10 +275,10 @@ impl Grant {
 pub struct TeacherScope {
     /// Every teacher everywhere (the administrator).
     pub all: bool,
-    pub municipalities: Vec<i64>,
-    pub organizations: Vec<i64>,
+    pub municipalities: Vec<MunicipalityId>,
+    pub organizations: Vec<OrganizationId>,
     /// Current members of these associations.
-    pub associations: Vec<i64>,
+    pub associations: Vec<AssociationId>,
 }
 
 impl TeacherScope {
@@ -310,15 +317,15 @@ pub fn teacher_scope(who: &Principal) -> TeacherScope {
 /// ids; the rules below decide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ResultAt {
-    pub region_id: i64,
-    pub municipality_id: i64,
+    pub region_id: RegionId,
+    pub municipality_id: MunicipalityId,
     pub own: bool,
     pub confirmed: bool,
 }
 
 impl ResultAt {
     /// The result read or entered through `association_id` (None: through none of them).
-    pub fn resource(self, association_id: Option<i64>) -> Resource {
+    pub fn resource(self, association_id: Option<AssociationId>) -> Resource {
         Resource::Results {
             region_id: self.region_id,
             municipality_id: self.municipality_id,
@@ -332,19 +339,19 @@ impl ResultAt {
 /// The associations one teacher of a result was a member of on the result's date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MembershipsOn {
-    pub teacher_id: i64,
-    pub associations: Vec<i64>,
+    pub teacher_id: TeacherId,
+    pub associations: Vec<AssociationId>,
 }
 
 /// Whether the user whose teacher records are `my_teachers` is one of a result's `teachers`.
-pub fn is_own_result(my_teachers: &[i64], teachers: &[i64]) -> bool {
+pub fn is_own_result(my_teachers: &[TeacherId], teachers: &[TeacherId]) -> bool {
     teachers.iter().any(|t| my_teachers.contains(t))
 }
 
 /// May `who` do `action` to a result, in its municipality or through any of `associations` (those
 /// its teachers were members of on its date; for a new result's teachers, those they ever were
 /// members of — the store checks the date again)?
-pub fn may_result(who: &Principal, action: Action, result: ResultAt, associations: &[i64]) -> bool {
+pub fn may_result(who: &Principal, action: Action, result: ResultAt, associations: &[AssociationId]) -> bool {
     may(who, action, &result.resource(None))
         || associations.iter().any(|a| may(who, action, &result.resource(Some(*a))))
 }
@@ -352,7 +359,7 @@ pub fn may_result(who: &Principal, action: Action, result: ResultAt, association
 /// A result entered through an association names only its members on the result's date: every
 /// teacher's memberships on that date include `association_id` (the association's list shows a
 /// result by its teachers' membership on its date).
-pub fn only_members_of(association_id: i64, teachers: &[MembershipsOn]) -> bool {
+pub fn only_members_of(association_id: AssociationId, teachers: &[MembershipsOn]) -> bool {
     teachers.iter().all(|t| t.associations.contains(&association_id))
 }
 
@@ -363,7 +370,7 @@ pub fn only_members_of(association_id: i64, teachers: &[MembershipsOn]) -> bool 
 /// as of a pending result.
 pub fn in_one_association(who: &Principal, result: ResultAt, teachers: &[MembershipsOn]) -> bool {
     let result = ResultAt { confirmed: false, ..result };
-    let mut common: Option<Vec<i64>> = None;
+    let mut common: Option<Vec<AssociationId>> = None;
     for t in teachers {
         common = Some(match common {
             None => t.associations.clone(),
@@ -379,13 +386,13 @@ pub fn in_one_association(who: &Principal, result: ResultAt, teachers: &[Members
 mod results_rules_tests {
     use super::*;
 
-    fn one(role: Role, association_id: Option<i64>) -> Principal {
+    fn one(role: Role, association_id: Option<AssociationId>) -> Principal {
         Principal {
-            user_id: 1,
+            user_id: UserId(1),
             grants: vec![Grant {
                 role,
-                region_id: Some(1),
-                municipality_id: Some(10),
+                region_id: Some(RegionId(1)),
+                municipality_id: Some(MunicipalityId(10)),
                 association_id,
                 organization_id: None,
             }],
@@ -393,57 +400,72 @@ mod results_rules_tests {
     }
 
     fn at(own: bool, confirmed: bool) -> ResultAt {
-        ResultAt { region_id: 1, municipality_id: 10, own, confirmed }
+        ResultAt { region_id: RegionId(1), municipality_id: MunicipalityId(10), own, confirmed }
     }
 
-    fn on(teacher_id: i64, associations: &[i64]) -> MembershipsOn {
-        MembershipsOn { teacher_id, associations: associations.to_vec() }
+    fn on(teacher_id: TeacherId, associations: &[i64]) -> MembershipsOn {
+        MembershipsOn { teacher_id, associations: associations.iter().copied().map(AssociationId).collect() }
     }
 
     #[test]
     fn a_result_is_ones_own_when_one_of_its_teachers_is_the_user() {
-        assert!(is_own_result(&[3, 7], &[5, 7]));
-        assert!(!is_own_result(&[3], &[5, 7]));
-        assert!(!is_own_result(&[], &[5]), "a user without a teacher record owns no result");
+        assert!(is_own_result(&[TeacherId(3), TeacherId(7)], &[TeacherId(5), TeacherId(7)]));
+        assert!(!is_own_result(&[TeacherId(3)], &[TeacherId(5), TeacherId(7)]));
+        assert!(!is_own_result(&[], &[TeacherId(5)]), "a user without a teacher record owns no result");
     }
 
     #[test]
     fn a_result_is_reached_through_its_teachers_associations() {
-        let head = one(Role::AssociationHead, Some(5));
-        assert!(may_result(&head, Action::Update, at(false, false), &[6, 5]));
-        assert!(!may_result(&head, Action::Update, at(false, false), &[6]), "not through another association");
+        let head = one(Role::AssociationHead, Some(AssociationId(5)));
+        assert!(may_result(&head, Action::Update, at(false, false), &[AssociationId(6), AssociationId(5)]));
+        assert!(
+            !may_result(&head, Action::Update, at(false, false), &[AssociationId(6)]),
+            "not through another association"
+        );
         assert!(!may_result(&head, Action::Update, at(false, false), &[]));
         let spec = one(Role::AuthoritySpecialist, None);
         assert!(may_result(&spec, Action::Archive, at(false, true), &[]), "the authority: in the whole municipality");
-        let teacher = one(Role::MemberTeacher, Some(5));
-        assert!(may_result(&teacher, Action::Update, at(true, false), &[5]));
-        assert!(!may_result(&teacher, Action::Update, at(true, true), &[5]), "a confirmed result is locked");
-        assert!(!may_result(&teacher, Action::Update, at(false, false), &[5]), "a colleague's result");
-        assert!(may_result(&teacher, Action::View, at(false, false), &[5]));
+        let teacher = one(Role::MemberTeacher, Some(AssociationId(5)));
+        assert!(may_result(&teacher, Action::Update, at(true, false), &[AssociationId(5)]));
+        assert!(
+            !may_result(&teacher, Action::Update, at(true, true), &[AssociationId(5)]),
+            "a confirmed result is locked"
+        );
+        assert!(!may_result(&teacher, Action::Update, at(false, false), &[AssociationId(5)]), "a colleague's result");
+        assert!(may_result(&teacher, Action::View, at(false, false), &[AssociationId(5)]));
     }
 
     #[test]
     fn a_result_entered_through_an_association_names_its_members_only() {
-        assert!(only_members_of(5, &[on(1, &[5]), on(2, &[4, 5])]));
-        assert!(!only_members_of(5, &[on(1, &[5]), on(2, &[4])]), "a teacher of another association");
-        assert!(!only_members_of(5, &[on(1, &[])]), "not a member on the result's date");
+        assert!(only_members_of(AssociationId(5), &[on(TeacherId(1), &[5]), on(TeacherId(2), &[4, 5])]));
+        assert!(
+            !only_members_of(AssociationId(5), &[on(TeacherId(1), &[5]), on(TeacherId(2), &[4])]),
+            "a teacher of another association"
+        );
+        assert!(!only_members_of(AssociationId(5), &[on(TeacherId(1), &[])]), "not a member on the result's date");
     }
 
     #[test]
     fn a_rewritten_result_stays_within_one_association_of_the_user() {
-        let head = one(Role::AssociationHead, Some(5));
-        assert!(in_one_association(&head, at(false, false), &[on(1, &[5]), on(2, &[5, 6])]));
-        assert!(!in_one_association(&head, at(false, false), &[on(1, &[5]), on(2, &[6])]), "no common association");
-        assert!(!in_one_association(&head, at(false, false), &[on(1, &[6]), on(2, &[6])]), "not the head's");
+        let head = one(Role::AssociationHead, Some(AssociationId(5)));
+        assert!(in_one_association(&head, at(false, false), &[on(TeacherId(1), &[5]), on(TeacherId(2), &[5, 6])]));
+        assert!(
+            !in_one_association(&head, at(false, false), &[on(TeacherId(1), &[5]), on(TeacherId(2), &[6])]),
+            "no common association"
+        );
+        assert!(
+            !in_one_association(&head, at(false, false), &[on(TeacherId(1), &[6]), on(TeacherId(2), &[6])]),
+            "not the head's"
+        );
         assert!(!in_one_association(&head, at(false, false), &[]));
         // The authority may change results anywhere in the municipality, still of one association.
         let spec = one(Role::AuthoritySpecialist, None);
-        assert!(in_one_association(&spec, at(false, false), &[on(1, &[6]), on(2, &[6, 7])]));
-        assert!(!in_one_association(&spec, at(false, false), &[on(1, &[6]), on(2, &[7])]));
+        assert!(in_one_association(&spec, at(false, false), &[on(TeacherId(1), &[6]), on(TeacherId(2), &[6, 7])]));
+        assert!(!in_one_association(&spec, at(false, false), &[on(TeacherId(1), &[6]), on(TeacherId(2), &[7])]));
         // A teacher: their own result, in their association; the lock of a confirmed result is not asked here.
-        let teacher = one(Role::MemberTeacher, Some(5));
-        assert!(in_one_association(&teacher, at(true, true), &[on(1, &[5]), on(2, &[5])]));
-        assert!(!in_one_association(&teacher, at(false, false), &[on(2, &[5])]), "a colleague's result");
+        let teacher = one(Role::MemberTeacher, Some(AssociationId(5)));
+        assert!(in_one_association(&teacher, at(true, true), &[on(TeacherId(1), &[5]), on(TeacherId(2), &[5])]));
+        assert!(!in_one_association(&teacher, at(false, false), &[on(TeacherId(2), &[5])]), "a colleague's result");
     }
 }
 
@@ -699,7 +721,7 @@ fn covers_role(g: &Grant, role: Role, place: &Place) -> bool {
 
 /// May `who` sign the minutes of an association's meeting as `role`? Only in a role the user holds
 /// in that association ([`signatory_roles`]): signing is the user's own act.
-pub fn may_sign_as(who: &Principal, association_id: i64, role: Signatory) -> bool {
+pub fn may_sign_as(who: &Principal, association_id: AssociationId, role: Signatory) -> bool {
     signatory_roles(who, association_id).contains(&role)
 }
 
@@ -708,13 +730,13 @@ pub fn may_sign_as(who: &Principal, association_id: i64, role: Signatory) -> boo
 /// the teacher is a current member of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TeacherRecord<'a> {
-    pub region_id: i64,
-    pub municipality_id: i64,
+    pub region_id: RegionId,
+    pub municipality_id: MunicipalityId,
     /// The main place of work.
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     /// The user account linked to the record, if any.
-    pub user_id: Option<i64>,
-    pub memberships: &'a [i64],
+    pub user_id: Option<UserId>,
+    pub memberships: &'a [AssociationId],
 }
 
 impl TeacherRecord<'_> {
@@ -728,7 +750,7 @@ impl TeacherRecord<'_> {
 /// teacher's memberships ([`Resource::Teacher`] asked once per membership).
 pub fn may_on_teacher(who: &Principal, action: Action, t: &TeacherRecord<'_>) -> bool {
     let own = t.is_own(who);
-    let res = |association_id: Option<i64>| Resource::Teacher {
+    let res = |association_id: Option<AssociationId>| Resource::Teacher {
         region_id: t.region_id,
         municipality_id: t.municipality_id,
         organization_id: Some(t.organization_id),
@@ -777,34 +799,46 @@ mod teacher_year_rules_tests {
     /// The user `USER` holding one role in region 1.
     fn who(
         role: Role,
-        municipality_id: Option<i64>,
-        association_id: Option<i64>,
-        organization_id: Option<i64>,
+        municipality_id: Option<MunicipalityId>,
+        association_id: Option<AssociationId>,
+        organization_id: Option<OrganizationId>,
     ) -> Principal {
         Principal {
-            user_id: USER,
-            grants: vec![Grant { role, region_id: Some(1), municipality_id, association_id, organization_id }],
+            user_id: UserId(USER),
+            grants: vec![Grant {
+                role,
+                region_id: Some(RegionId(1)),
+                municipality_id,
+                association_id,
+                organization_id,
+            }],
         }
     }
 
     /// A teacher of municipality 10 working at organization 7, a member of association 5.
-    fn record(user_id: Option<i64>) -> TeacherRecord<'static> {
-        TeacherRecord { region_id: 1, municipality_id: 10, organization_id: 7, user_id, memberships: &[5] }
+    fn record(user_id: Option<UserId>) -> TeacherRecord<'static> {
+        TeacherRecord {
+            region_id: RegionId(1),
+            municipality_id: MunicipalityId(10),
+            organization_id: OrganizationId(7),
+            user_id,
+            memberships: &[AssociationId(5)],
+        }
     }
 
     #[test]
     fn the_teacher_writes_their_own_year_but_never_agrees_their_topic() {
-        let me = who(Role::MemberTeacher, Some(10), Some(5), None);
-        let own = record(Some(USER));
+        let me = who(Role::MemberTeacher, Some(MunicipalityId(10)), Some(AssociationId(5)), None);
+        let own = record(Some(UserId(USER)));
         assert!(may_read_teacher_year(&me, &own) && may_write_teacher_year(&me, &own));
         assert!(!may_add_teacher_position(&me, &own) && !may_agree_topic(&me, &own));
-        let colleague = record(Some(2));
+        let colleague = record(Some(UserId(2)));
         assert!(!may_read_teacher_year(&me, &colleague), "a member sees colleagues' names only");
         assert!(!may_write_teacher_year(&me, &colleague) && !may_agree_topic(&me, &colleague));
         // The head of the teacher's association agrees, except their own topic.
-        let head = who(Role::AssociationHead, Some(10), Some(5), None);
+        let head = who(Role::AssociationHead, Some(MunicipalityId(10)), Some(AssociationId(5)), None);
         assert!(may_agree_topic(&head, &colleague) && may_write_teacher_year(&head, &colleague));
-        let head_own = TeacherRecord { user_id: Some(USER), ..colleague };
+        let head_own = TeacherRecord { user_id: Some(UserId(USER)), ..colleague };
         assert!(!may_agree_topic(&head, &head_own));
         assert!(may_write_teacher_year(&head, &head_own), "the head writes their own year as a teacher");
     }
@@ -812,28 +846,31 @@ mod teacher_year_rules_tests {
     #[test]
     fn heads_of_other_associations_and_other_municipalities_do_not_agree() {
         let t = record(None);
-        let other_head = who(Role::Deputy, Some(10), Some(6), None);
+        let other_head = who(Role::Deputy, Some(MunicipalityId(10)), Some(AssociationId(6)), None);
         assert!(!may_agree_topic(&other_head, &t) && !may_write_teacher_year(&other_head, &t));
-        let deputy = who(Role::Deputy, Some(10), Some(5), None);
+        let deputy = who(Role::Deputy, Some(MunicipalityId(10)), Some(AssociationId(5)), None);
         assert!(may_agree_topic(&deputy, &t));
-        let secretary = who(Role::Secretary, Some(10), Some(5), None);
+        let secretary = who(Role::Secretary, Some(MunicipalityId(10)), Some(AssociationId(5)), None);
         assert!(!may_agree_topic(&secretary, &t) && !may_write_teacher_year(&secretary, &t));
         for role in [Role::AuthorityHead, Role::AuthoritySpecialist, Role::CabinetHead] {
-            assert!(may_agree_topic(&who(role, Some(10), None, None), &t), "{role:?}");
-            assert!(!may_agree_topic(&who(role, Some(20), None, None), &t), "{role:?} of another municipality");
+            assert!(may_agree_topic(&who(role, Some(MunicipalityId(10)), None, None), &t), "{role:?}");
+            assert!(
+                !may_agree_topic(&who(role, Some(MunicipalityId(20)), None, None), &t),
+                "{role:?} of another municipality"
+            );
         }
         // The cabinet reads the year and agrees topics but does not keep the record.
-        let cabinet = who(Role::CabinetHead, Some(10), None, None);
+        let cabinet = who(Role::CabinetHead, Some(MunicipalityId(10)), None, None);
         assert!(may_read_teacher_year(&cabinet, &t) && !may_write_teacher_year(&cabinet, &t));
-        let specialist = who(Role::AuthoritySpecialist, Some(10), None, None);
+        let specialist = who(Role::AuthoritySpecialist, Some(MunicipalityId(10)), None, None);
         assert!(may_write_teacher_year(&specialist, &t) && may_add_teacher_position(&specialist, &t));
-        let school = who(Role::OrgAdmin, Some(10), None, Some(7));
+        let school = who(Role::OrgAdmin, Some(MunicipalityId(10)), None, Some(OrganizationId(7)));
         assert!(may_add_teacher_position(&school, &t) && !may_agree_topic(&school, &t));
         let operator = who(Role::RegionOperator, None, None, None);
         assert!(!may_read_teacher_year(&operator, &t) && !may_agree_topic(&operator, &t));
         let admin = who(Role::Administrator, None, None, None);
         assert!(may_agree_topic(&admin, &t) && may_write_teacher_year(&admin, &t));
-        assert!(!may_agree_topic(&admin, &record(Some(USER))), "not even the administrator agrees their own");
+        assert!(!may_agree_topic(&admin, &record(Some(UserId(USER)))), "not even the administrator agrees their own");
     }
 }
 
@@ -895,8 +932,8 @@ mod account_rules_tests {
         assert!(may_revoke_grant(&admin(), Role::Administrator, None));
         assert!(!may_revoke_grant(&head, Role::Administrator, None));
         assert!(!may_revoke_grant(&op, Role::Administrator, None));
-        let here = Some(Place { region_id: 1, municipality_id: Some(10) });
-        let elsewhere = Some(Place { region_id: 1, municipality_id: Some(11) });
+        let here = Some(Place { region_id: RegionId(1), municipality_id: Some(MunicipalityId(10)) });
+        let elsewhere = Some(Place { region_id: RegionId(1), municipality_id: Some(MunicipalityId(11)) });
         assert!(may_revoke_grant(&head, Role::MemberTeacher, here));
         assert!(!may_revoke_grant(&head, Role::MemberTeacher, elsewhere));
     }
@@ -904,12 +941,12 @@ mod account_rules_tests {
     #[test]
     fn linking_an_account_needs_managing_it_and_the_teacher_records_of_its_municipality() {
         let head = holder(Role::AuthorityHead, 1, Some(10));
-        let home = Some(Place { region_id: 1, municipality_id: Some(10) });
-        let other = Some(Place { region_id: 1, municipality_id: Some(11) });
+        let home = Some(Place { region_id: RegionId(1), municipality_id: Some(MunicipalityId(10)) });
+        let other = Some(Place { region_id: RegionId(1), municipality_id: Some(MunicipalityId(11)) });
         assert!(may_link_account(&head, home, true));
         assert!(!may_link_account(&head, home, false), "not without managing the account");
         assert!(!may_link_account(&head, other, true), "not another municipality's records");
-        assert!(!may_link_account(&admin(), Some(Place { region_id: 1, municipality_id: None }), true));
+        assert!(!may_link_account(&admin(), Some(Place { region_id: RegionId(1), municipality_id: None }), true));
         assert!(!may_link_account(&admin(), None, true), "an account with no municipality has no records");
         assert!(may_link_account(&admin(), home, true));
     }
@@ -919,7 +956,7 @@ mod account_rules_tests {
 /// the head or the deputy is) by the association's head or deputy grant, the secretary by the
 /// secretary's grant. Signing is the user's own act, so administrators and the authority do not
 /// sign for them.
-pub fn signatory_roles(who: &Principal, association_id: i64) -> Vec<Signatory> {
+pub fn signatory_roles(who: &Principal, association_id: AssociationId) -> Vec<Signatory> {
     let mut out = Vec::new();
     for g in who.grants.iter().filter(|g| g.association_id == Some(association_id)) {
         let roles: &[Signatory] = match g.role {
@@ -943,13 +980,13 @@ mod tests {
 
     pub(super) fn grant(role: Role, region: i64, muni: Option<i64>, assoc: Option<i64>, org: Option<i64>) -> Principal {
         Principal {
-            user_id: 1,
+            user_id: UserId(1),
             grants: vec![Grant {
                 role,
-                region_id: Some(region),
-                municipality_id: muni,
-                association_id: assoc,
-                organization_id: org,
+                region_id: Some(RegionId(region)),
+                municipality_id: muni.map(MunicipalityId),
+                association_id: assoc.map(AssociationId),
+                organization_id: org.map(OrganizationId),
             }],
         }
     }
@@ -960,7 +997,11 @@ mod tests {
 
     fn org(m: i64, id: Option<i64>) -> Resource {
         let region_id = if m == C { 2 } else { 1 };
-        Resource::Organization { region_id, municipality_id: m, organization_id: id }
+        Resource::Organization {
+            region_id: RegionId(region_id),
+            municipality_id: MunicipalityId(m),
+            organization_id: id.map(OrganizationId),
+        }
     }
 
     #[test]
@@ -970,8 +1011,8 @@ mod tests {
             assert!(may(&spec, action, &org(A, Some(1))));
             assert!(!may(&spec, action, &org(B, Some(2))), "{action:?} on B");
         }
-        let a_place = Place { region_id: 1, municipality_id: Some(A) };
-        let b_place = Place { region_id: 1, municipality_id: Some(B) };
+        let a_place = Place { region_id: RegionId(1), municipality_id: Some(MunicipalityId(A)) };
+        let b_place = Place { region_id: RegionId(1), municipality_id: Some(MunicipalityId(B)) };
         assert!(may(&spec, Action::Create, &Resource::User { place: Some(a_place) }));
         assert!(!may(&spec, Action::View, &Resource::User { place: Some(b_place) }));
         assert!(may(&spec, Action::View, &Resource::Audit { place: Some(a_place) }));
@@ -982,9 +1023,17 @@ mod tests {
     #[test]
     fn the_region_operator_manages_municipalities_of_its_region_only() {
         let op = grant(Role::RegionOperator, 1, None, None, None);
-        assert!(may(&op, Action::Create, &Resource::Municipality { region_id: 1, municipality_id: None }));
-        assert!(may(&op, Action::Update, &Resource::Municipality { region_id: 1, municipality_id: Some(A) }));
-        assert!(!may(&op, Action::Update, &Resource::Municipality { region_id: 2, municipality_id: Some(C) }));
+        assert!(may(&op, Action::Create, &Resource::Municipality { region_id: RegionId(1), municipality_id: None }));
+        assert!(may(
+            &op,
+            Action::Update,
+            &Resource::Municipality { region_id: RegionId(1), municipality_id: Some(MunicipalityId(A)) }
+        ));
+        assert!(!may(
+            &op,
+            Action::Update,
+            &Resource::Municipality { region_id: RegionId(2), municipality_id: Some(MunicipalityId(C)) }
+        ));
         assert!(may(&op, Action::View, &org(B, Some(3))));
         assert!(!may(&op, Action::Update, &org(B, Some(3))), "organizations belong to the authority");
         assert!(!may(&op, Action::View, &org(C, Some(4))));
@@ -993,18 +1042,27 @@ mod tests {
             assert!(!may(
                 &op,
                 Action::Create,
-                &Resource::Grant { role, place: Some(Place { region_id: 1, municipality_id: Some(B) }) }
+                &Resource::Grant {
+                    role,
+                    place: Some(Place { region_id: RegionId(1), municipality_id: Some(MunicipalityId(B)) })
+                }
             ));
         }
         assert!(may(
             &op,
             Action::Create,
-            &Resource::Grant { role: Role::RegionOperator, place: Some(Place { region_id: 1, municipality_id: None }) }
+            &Resource::Grant {
+                role: Role::RegionOperator,
+                place: Some(Place { region_id: RegionId(1), municipality_id: None })
+            }
         ));
         assert!(!may(
             &op,
             Action::Create,
-            &Resource::Grant { role: Role::RegionOperator, place: Some(Place { region_id: 2, municipality_id: None }) }
+            &Resource::Grant {
+                role: Role::RegionOperator,
+                place: Some(Place { region_id: RegionId(2), municipality_id: None })
+            }
         ));
         assert!(!may(&op, Action::Create, &Resource::Grant { role: Role::Administrator, place: None }));
     }
@@ -1012,53 +1070,75 @@ mod tests {
     /// Every resource of municipality A (region 1), association 5 and organization 7, and the
     /// same of municipality B, for the cover test below.
     fn every_resource() -> Vec<Resource> {
-        let mut out = vec![Resource::Region { region_id: Some(1) }, Resource::RegionSummary { region_id: 1 }];
+        let mut out =
+            vec![Resource::Region { region_id: Some(RegionId(1)) }, Resource::RegionSummary { region_id: RegionId(1) }];
         for (m, assoc, orgid) in [(A, 5, 7), (B, 6, 8)] {
-            let place = Place { region_id: 1, municipality_id: Some(m) };
+            let place = Place { region_id: RegionId(1), municipality_id: Some(MunicipalityId(m)) };
             out.extend([
-                Resource::Municipality { region_id: 1, municipality_id: Some(m) },
-                Resource::Municipality { region_id: 1, municipality_id: None },
+                Resource::Municipality { region_id: RegionId(1), municipality_id: Some(MunicipalityId(m)) },
+                Resource::Municipality { region_id: RegionId(1), municipality_id: None },
                 org(m, None),
                 org(m, Some(orgid)),
                 org(m, Some(99)),
                 Resource::Profile { owner: None },
                 Resource::Profile { owner: Some(place) },
-                Resource::ProfileAssignment { region_id: 1, municipality_id: m },
+                Resource::ProfileAssignment { region_id: RegionId(1), municipality_id: MunicipalityId(m) },
                 Resource::User { place: Some(place) },
                 Resource::Audit { place: Some(place) },
-                Resource::Order { region_id: 1, municipality_id: m },
-                Resource::ResultDecision { region_id: 1, municipality_id: m, own: false },
+                Resource::Order { region_id: RegionId(1), municipality_id: MunicipalityId(m) },
+                Resource::ResultDecision { region_id: RegionId(1), municipality_id: MunicipalityId(m), own: false },
             ]);
             for association_id in [None, Some(assoc), Some(99)] {
-                out.push(Resource::Association { region_id: 1, municipality_id: m, association_id });
+                out.push(Resource::Association {
+                    region_id: RegionId(1),
+                    municipality_id: MunicipalityId(m),
+                    association_id: association_id.map(AssociationId),
+                });
                 for confirmed in [false, true] {
                     out.push(Resource::Results {
-                        region_id: 1,
-                        municipality_id: m,
-                        association_id,
+                        region_id: RegionId(1),
+                        municipality_id: MunicipalityId(m),
+                        association_id: association_id.map(AssociationId),
                         own: false,
                         confirmed,
                     });
                 }
                 for organization_id in [None, Some(orgid), Some(99)] {
                     out.push(Resource::Teacher {
-                        region_id: 1,
-                        municipality_id: m,
-                        organization_id,
-                        association_id,
+                        region_id: RegionId(1),
+                        municipality_id: MunicipalityId(m),
+                        organization_id: organization_id.map(OrganizationId),
+                        association_id: association_id.map(AssociationId),
                         own: false,
                     });
                 }
             }
             for association_id in [assoc, 99] {
-                out.push(Resource::AssociationWork { region_id: 1, municipality_id: m, association_id });
-                out.push(Resource::Analysis { region_id: 1, municipality_id: m, association_id });
+                out.push(Resource::AssociationWork {
+                    region_id: RegionId(1),
+                    municipality_id: MunicipalityId(m),
+                    association_id: AssociationId(association_id),
+                });
+                out.push(Resource::Analysis {
+                    region_id: RegionId(1),
+                    municipality_id: MunicipalityId(m),
+                    association_id: AssociationId(association_id),
+                });
                 for step in ApprovalStep::ALL {
-                    out.push(Resource::PlanStep { region_id: 1, municipality_id: m, association_id, step: *step });
+                    out.push(Resource::PlanStep {
+                        region_id: RegionId(1),
+                        municipality_id: MunicipalityId(m),
+                        association_id: AssociationId(association_id),
+                        step: *step,
+                    });
                 }
             }
             for to_region in [false, true] {
-                out.push(Resource::AnalysisDecision { region_id: 1, municipality_id: m, to_region });
+                out.push(Resource::AnalysisDecision {
+                    region_id: RegionId(1),
+                    municipality_id: MunicipalityId(m),
+                    to_region,
+                });
             }
             for role in Role::ALL {
                 out.push(Resource::Grant { role: *role, place: Some(place) });
@@ -1066,7 +1146,7 @@ mod tests {
         }
         out.push(Resource::Grant {
             role: Role::RegionOperator,
-            place: Some(Place { region_id: 1, municipality_id: None }),
+            place: Some(Place { region_id: RegionId(1), municipality_id: None }),
         });
         out
     }
@@ -1074,7 +1154,7 @@ mod tests {
     /// The system's administrator (a grant without a place).
     pub(super) fn administrator() -> Principal {
         Principal {
-            user_id: 1,
+            user_id: UserId(1),
             grants: vec![Grant {
                 role: Role::Administrator,
                 region_id: None,
@@ -1099,8 +1179,8 @@ mod tests {
     #[test]
     fn whoever_gives_a_role_holds_every_right_of_it() {
         let place_of = |r: Role| Place {
-            region_id: 1,
-            municipality_id: if r.scope_kind() == ScopeKind::Region { None } else { Some(A) },
+            region_id: RegionId(1),
+            municipality_id: if r.scope_kind() == ScopeKind::Region { None } else { Some(MunicipalityId(A)) },
         };
         let actions = [Action::View, Action::ViewPersonal, Action::Create, Action::Update, Action::Archive];
         let resources = every_resource();
@@ -1129,9 +1209,9 @@ mod tests {
                     }
                 }
                 if manager != Role::AuthorityHead {
-                    let mine = signatory_roles(&m, 5);
+                    let mine = signatory_roles(&m, AssociationId(5));
                     assert!(
-                        signatory_roles(&t, 5).iter().all(|s| mine.contains(s)),
+                        signatory_roles(&t, AssociationId(5)).iter().all(|s| mine.contains(s)),
                         "{manager:?} gives {target:?}'s signature"
                     );
                 }
@@ -1141,8 +1221,8 @@ mod tests {
 
     #[test]
     fn an_account_is_managed_only_by_whoever_covers_all_its_roles() {
-        let a = Place { region_id: 1, municipality_id: Some(A) };
-        let b = Place { region_id: 1, municipality_id: Some(B) };
+        let a = Place { region_id: RegionId(1), municipality_id: Some(MunicipalityId(A)) };
+        let b = Place { region_id: RegionId(1), municipality_id: Some(MunicipalityId(B)) };
         let head = Held { role: Role::AuthorityHead, place: Some(a) };
         let teacher = Held { role: Role::MemberTeacher, place: Some(a) };
         let op = grant(Role::RegionOperator, 1, None, None, None);
@@ -1172,8 +1252,12 @@ mod tests {
         let teacher = grant(Role::MemberTeacher, 1, Some(A), Some(5), None);
         assert!(may(&teacher, Action::View, &Resource::Profile { owner: None }));
         assert!(!may(&spec, Action::Update, &Resource::Profile { owner: None }));
-        let own = Resource::Profile { owner: Some(Place { region_id: 1, municipality_id: Some(A) }) };
-        let other = Resource::Profile { owner: Some(Place { region_id: 1, municipality_id: Some(B) }) };
+        let own = Resource::Profile {
+            owner: Some(Place { region_id: RegionId(1), municipality_id: Some(MunicipalityId(A)) }),
+        };
+        let other = Resource::Profile {
+            owner: Some(Place { region_id: RegionId(1), municipality_id: Some(MunicipalityId(B)) }),
+        };
         assert!(may(&spec, Action::Update, &own));
         assert!(!may(&spec, Action::Update, &other));
         assert!(!may(&spec, Action::View, &other));
@@ -1197,18 +1281,26 @@ mod tests {
         let t = grant(Role::MemberTeacher, 1, Some(A), Some(5), None);
         assert!(may(&t, Action::View, &org(A, Some(1))));
         assert!(!may(&t, Action::Create, &org(A, None)));
-        let place = Some(Place { region_id: 1, municipality_id: Some(A) });
+        let place = Some(Place { region_id: RegionId(1), municipality_id: Some(MunicipalityId(A)) });
         assert!(!may(&t, Action::View, &Resource::User { place }));
         assert!(!may(&t, Action::View, &Resource::Audit { place }));
         assert!(may(
             &t,
             Action::View,
-            &Resource::Association { region_id: 1, municipality_id: A, association_id: Some(5) }
+            &Resource::Association {
+                region_id: RegionId(1),
+                municipality_id: MunicipalityId(A),
+                association_id: Some(AssociationId(5))
+            }
         ));
         assert!(!may(
             &t,
             Action::View,
-            &Resource::Association { region_id: 1, municipality_id: A, association_id: Some(6) }
+            &Resource::Association {
+                region_id: RegionId(1),
+                municipality_id: MunicipalityId(A),
+                association_id: Some(AssociationId(6))
+            }
         ));
     }
 
@@ -1224,10 +1316,10 @@ mod tests {
     #[test]
     fn personal_data_of_teachers_is_shown_only_to_those_who_need_it() {
         let t = |org: Option<i64>, assoc: Option<i64>| Resource::Teacher {
-            region_id: 1,
-            municipality_id: A,
-            organization_id: org,
-            association_id: assoc,
+            region_id: RegionId(1),
+            municipality_id: MunicipalityId(A),
+            organization_id: org.map(OrganizationId),
+            association_id: assoc.map(AssociationId),
             own: false,
         };
         let colleague = grant(Role::MemberTeacher, 1, Some(A), Some(5), None);
@@ -1244,9 +1336,9 @@ mod tests {
         let spec = grant(Role::AuthoritySpecialist, 1, Some(A), None, None);
         assert!(may(&spec, Action::Archive, &t(Some(8), None)));
         let other = Resource::Teacher {
-            region_id: 1,
-            municipality_id: B,
-            organization_id: Some(9),
+            region_id: RegionId(1),
+            municipality_id: MunicipalityId(B),
+            organization_id: Some(OrganizationId(9)),
             association_id: None,
             own: false,
         };
@@ -1254,10 +1346,10 @@ mod tests {
         let op = grant(Role::RegionOperator, 1, None, None, None);
         assert!(!may(&op, Action::View, &t(Some(1), None)), "the region sums up, it does not read personal records");
         let me_myself = Resource::Teacher {
-            region_id: 1,
-            municipality_id: A,
-            organization_id: Some(1),
-            association_id: Some(5),
+            region_id: RegionId(1),
+            municipality_id: MunicipalityId(A),
+            organization_id: Some(OrganizationId(1)),
+            association_id: Some(AssociationId(5)),
             own: true,
         };
         assert!(may(&colleague, Action::ViewPersonal, &me_myself), "a teacher sees their own record in full");
@@ -1280,17 +1372,17 @@ mod tests {
                     &p,
                     Action::View,
                     &Resource::Teacher {
-                        region_id: 1,
-                        municipality_id: A,
-                        organization_id: org,
-                        association_id: assoc,
+                        region_id: RegionId(1),
+                        municipality_id: MunicipalityId(A),
+                        organization_id: org.map(OrganizationId),
+                        association_id: assoc.map(AssociationId),
                         own: false,
                     },
                 );
                 let by_scope = scope.all
-                    || scope.municipalities.contains(&A)
-                    || org.is_some_and(|o| scope.organizations.contains(&o))
-                    || assoc.is_some_and(|a| scope.associations.contains(&a));
+                    || scope.municipalities.contains(&MunicipalityId(A))
+                    || org.is_some_and(|o| scope.organizations.contains(&OrganizationId(o)))
+                    || assoc.is_some_and(|a| scope.associations.contains(&AssociationId(a)));
                 assert_eq!(by_rule, by_scope, "{role:?} org {org:?} assoc {assoc:?}");
             }
         }
@@ -1300,36 +1392,55 @@ mod tests {
     fn orders_are_registered_by_the_authority_and_read_in_the_municipality() {
         let spec = grant(Role::AuthoritySpecialist, 1, Some(A), None, None);
         let teacher = grant(Role::MemberTeacher, 1, Some(A), Some(5), None);
-        let here = Resource::Order { region_id: 1, municipality_id: A };
+        let here = Resource::Order { region_id: RegionId(1), municipality_id: MunicipalityId(A) };
         assert!(may(&spec, Action::Create, &here));
         assert!(!may(&spec, Action::Update, &here), "orders are never changed");
         assert!(may(&teacher, Action::View, &here));
         assert!(!may(&teacher, Action::Create, &here));
-        assert!(!may(&spec, Action::View, &Resource::Order { region_id: 1, municipality_id: B }));
+        assert!(!may(
+            &spec,
+            Action::View,
+            &Resource::Order { region_id: RegionId(1), municipality_id: MunicipalityId(B) }
+        ));
     }
 
     #[test]
     fn association_work_is_edited_by_its_officers_and_read_by_the_municipality() {
-        let work = |a| Resource::AssociationWork { region_id: 1, municipality_id: A, association_id: a };
+        let work = |a| Resource::AssociationWork {
+            region_id: RegionId(1),
+            municipality_id: MunicipalityId(A),
+            association_id: a,
+        };
         for role in [Role::AssociationHead, Role::Deputy, Role::Secretary] {
             let g = grant(role, 1, Some(A), Some(5), None);
-            assert!(may(&g, Action::Update, &work(5)), "{role:?}");
-            assert!(!may(&g, Action::View, &work(6)), "{role:?} sees only its own association");
+            assert!(may(&g, Action::Update, &work(AssociationId(5))), "{role:?}");
+            assert!(!may(&g, Action::View, &work(AssociationId(6))), "{role:?} sees only its own association");
         }
         let member = grant(Role::MemberTeacher, 1, Some(A), Some(5), None);
-        assert!(may(&member, Action::View, &work(5)));
-        assert!(!may(&member, Action::Update, &work(5)));
+        assert!(may(&member, Action::View, &work(AssociationId(5))));
+        assert!(!may(&member, Action::Update, &work(AssociationId(5))));
         let cabinet = grant(Role::CabinetHead, 1, Some(A), None, None);
-        assert!(may(&cabinet, Action::View, &work(6)) && !may(&cabinet, Action::Update, &work(6)));
+        assert!(
+            may(&cabinet, Action::View, &work(AssociationId(6)))
+                && !may(&cabinet, Action::Update, &work(AssociationId(6)))
+        );
         let spec = grant(Role::AuthoritySpecialist, 1, Some(A), None, None);
-        assert!(may(&spec, Action::Update, &work(6)));
+        assert!(may(&spec, Action::Update, &work(AssociationId(6))));
         let operator = grant(Role::RegionOperator, 1, None, None, None);
-        assert!(may(&operator, Action::View, &work(6)) && !may(&operator, Action::Update, &work(6)));
+        assert!(
+            may(&operator, Action::View, &work(AssociationId(6)))
+                && !may(&operator, Action::Update, &work(AssociationId(6)))
+        );
     }
 
     #[test]
     fn each_approval_step_is_taken_by_whom_the_regulation_names() {
-        let step = |s| Resource::PlanStep { region_id: 1, municipality_id: A, association_id: 5, step: s };
+        let step = |s| Resource::PlanStep {
+            region_id: RegionId(1),
+            municipality_id: MunicipalityId(A),
+            association_id: AssociationId(5),
+            step: s,
+        };
         let head = grant(Role::AssociationHead, 1, Some(A), Some(5), None);
         let other_head = grant(Role::AssociationHead, 1, Some(A), Some(6), None);
         let cabinet = grant(Role::CabinetHead, 1, Some(A), None, None);
@@ -1347,25 +1458,36 @@ mod tests {
 
     #[test]
     fn the_head_writes_the_analysis_and_the_authority_decides() {
-        let an = |a| Resource::Analysis { region_id: 1, municipality_id: A, association_id: a };
-        let decide = Resource::AnalysisDecision { region_id: 1, municipality_id: A, to_region: false };
-        let to_region = Resource::AnalysisDecision { region_id: 1, municipality_id: A, to_region: true };
+        let an =
+            |a| Resource::Analysis { region_id: RegionId(1), municipality_id: MunicipalityId(A), association_id: a };
+        let decide =
+            Resource::AnalysisDecision { region_id: RegionId(1), municipality_id: MunicipalityId(A), to_region: false };
+        let to_region =
+            Resource::AnalysisDecision { region_id: RegionId(1), municipality_id: MunicipalityId(A), to_region: true };
         let head = grant(Role::AssociationHead, 1, Some(A), Some(5), None);
         let secretary = grant(Role::Secretary, 1, Some(A), Some(5), None);
         let spec = grant(Role::AuthoritySpecialist, 1, Some(A), None, None);
         let other = grant(Role::AuthoritySpecialist, 1, Some(B), None, None);
-        assert!(may(&head, Action::Update, &an(5)) && !may(&head, Action::Update, &an(6)));
-        assert!(may(&secretary, Action::View, &an(5)) && !may(&secretary, Action::Update, &an(5)));
         assert!(
-            may(&spec, Action::View, &an(5)) && !may(&spec, Action::Update, &an(5)),
+            may(&head, Action::Update, &an(AssociationId(5))) && !may(&head, Action::Update, &an(AssociationId(6)))
+        );
+        assert!(
+            may(&secretary, Action::View, &an(AssociationId(5)))
+                && !may(&secretary, Action::Update, &an(AssociationId(5)))
+        );
+        assert!(
+            may(&spec, Action::View, &an(AssociationId(5))) && !may(&spec, Action::Update, &an(AssociationId(5))),
             "the authority reads, decides"
         );
         assert!(may(&spec, Action::Update, &decide) && !may(&head, Action::Update, &decide));
-        assert!(!may(&other, Action::Update, &decide) && !may(&other, Action::View, &an(5)));
+        assert!(!may(&other, Action::Update, &decide) && !may(&other, Action::View, &an(AssociationId(5))));
         let operator = grant(Role::RegionOperator, 1, None, None, None);
-        assert!(may(&operator, Action::View, &Resource::RegionSummary { region_id: 1 }));
-        assert!(!may(&operator, Action::View, &Resource::RegionSummary { region_id: 2 }));
-        assert!(!may(&spec, Action::View, &Resource::RegionSummary { region_id: 1 }), "the roll-up is the region's");
+        assert!(may(&operator, Action::View, &Resource::RegionSummary { region_id: RegionId(1) }));
+        assert!(!may(&operator, Action::View, &Resource::RegionSummary { region_id: RegionId(2) }));
+        assert!(
+            !may(&spec, Action::View, &Resource::RegionSummary { region_id: RegionId(1) }),
+            "the roll-up is the region's"
+        );
         assert!(!may(&operator, Action::Update, &decide), "the authority's report is the authority's");
         assert!(may(&operator, Action::Update, &to_region) && !may(&spec, Action::Update, &to_region), "004: to РУМО");
         let elsewhere = grant(Role::RegionOperator, 2, None, None, None);
@@ -1375,16 +1497,16 @@ mod tests {
     #[test]
     fn results_are_entered_by_their_teachers_and_officers_and_confirmed_by_curators() {
         let res = |a: Option<i64>, own: bool| Resource::Results {
-            region_id: 1,
-            municipality_id: A,
-            association_id: a,
+            region_id: RegionId(1),
+            municipality_id: MunicipalityId(A),
+            association_id: a.map(AssociationId),
             own,
             confirmed: false,
         };
         let confirmed = |a: Option<i64>, own: bool| Resource::Results {
-            region_id: 1,
-            municipality_id: A,
-            association_id: a,
+            region_id: RegionId(1),
+            municipality_id: MunicipalityId(A),
+            association_id: a.map(AssociationId),
             own,
             confirmed: true,
         };
@@ -1436,7 +1558,7 @@ mod tests {
         let other = grant(Role::AuthoritySpecialist, 1, Some(B), None, None);
         assert!(!may(&other, Action::View, &res(Some(5), false)));
 
-        let decide = |own| Resource::ResultDecision { region_id: 1, municipality_id: A, own };
+        let decide = |own| Resource::ResultDecision { region_id: RegionId(1), municipality_id: MunicipalityId(A), own };
         for g in [&spec, &cabinet, &grant(Role::AuthorityHead, 1, Some(A), None, None)] {
             assert!(may(g, Action::Update, &decide(false)) && may(g, Action::View, &decide(false)));
             assert!(!may(g, Action::Update, &decide(true)), "nobody confirms their own result");
@@ -1449,15 +1571,18 @@ mod tests {
     #[test]
     fn minutes_are_signed_by_the_officers_themselves() {
         let head = grant(Role::AssociationHead, 1, Some(A), Some(5), None);
-        assert_eq!(signatory_roles(&head, 5), vec![Signatory::Head, Signatory::Chair]);
-        assert!(signatory_roles(&head, 6).is_empty());
+        assert_eq!(signatory_roles(&head, AssociationId(5)), vec![Signatory::Head, Signatory::Chair]);
+        assert!(signatory_roles(&head, AssociationId(6)).is_empty());
         let secretary = grant(Role::Secretary, 1, Some(A), Some(5), None);
-        assert_eq!(signatory_roles(&secretary, 5), vec![Signatory::Secretary]);
+        assert_eq!(signatory_roles(&secretary, AssociationId(5)), vec![Signatory::Secretary]);
         let spec = grant(Role::AuthoritySpecialist, 1, Some(A), None, None);
-        assert!(signatory_roles(&spec, 5).is_empty(), "the authority does not sign for the association");
-        assert!(may_sign_as(&head, 5, Signatory::Chair) && !may_sign_as(&head, 5, Signatory::Secretary));
-        assert!(!may_sign_as(&head, 6, Signatory::Head), "another association's minutes");
-        assert!(!may_sign_as(&spec, 5, Signatory::Head));
+        assert!(signatory_roles(&spec, AssociationId(5)).is_empty(), "the authority does not sign for the association");
+        assert!(
+            may_sign_as(&head, AssociationId(5), Signatory::Chair)
+                && !may_sign_as(&head, AssociationId(5), Signatory::Secretary)
+        );
+        assert!(!may_sign_as(&head, AssociationId(6), Signatory::Head), "another association's minutes");
+        assert!(!may_sign_as(&spec, AssociationId(5), Signatory::Head));
     }
 
     #[test]

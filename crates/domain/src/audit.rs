@@ -3,6 +3,7 @@
 use serde_json::{Map, Value};
 
 use crate::access::{Action, Principal, Resource, Role, may};
+use crate::ids::{MunicipalityId, RegionId};
 
 /// Field-by-field difference of two JSON objects: `{field: [old, new]}` for every field whose value
 /// differs. A missing side (create, delete) is `null`. Fields named in `hidden` are reported as
@@ -70,7 +71,7 @@ impl Sight {
     /// What `who` may see of the records of a place (as on the records themselves, decision
     /// 0005). Entries of a region or of the system name no teacher and no student: only the
     /// administrator sees them whole.
-    pub fn of(who: &Principal, region_id: Option<i64>, municipality_id: Option<i64>) -> Sight {
+    pub fn of(who: &Principal, region_id: Option<RegionId>, municipality_id: Option<MunicipalityId>) -> Sight {
         match (region_id, municipality_id) {
             (Some(region_id), Some(municipality_id)) => Sight {
                 teachers_personal: may(who, Action::ViewPersonal, &Resource::teachers_of(region_id, municipality_id)),
@@ -135,6 +136,7 @@ pub fn redact(entity: &str, summary: &str, changes: &Value, sight: Sight) -> (St
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::UserId;
     use serde_json::json;
 
     const NOTHING: Sight = Sight { teachers_personal: false, student_names: false };
@@ -142,22 +144,30 @@ mod tests {
 
     fn holder(role: Role, municipality_id: Option<i64>) -> Principal {
         let region_id = (role != Role::Administrator).then_some(1);
-        let grant =
-            crate::access::Grant { role, region_id, municipality_id, association_id: None, organization_id: None };
-        Principal { user_id: 1, grants: vec![grant] }
+        let grant = crate::access::Grant {
+            role,
+            region_id: region_id.map(RegionId),
+            municipality_id: municipality_id.map(MunicipalityId),
+            association_id: None,
+            organization_id: None,
+        };
+        Principal { user_id: UserId(1), grants: vec![grant] }
     }
 
     #[test]
     fn a_reader_sees_of_a_place_what_the_records_there_show_them() {
         let head = holder(Role::AuthorityHead, Some(10));
-        assert_eq!(Sight::of(&head, Some(1), Some(10)), ALL);
-        assert_eq!(Sight::of(&head, Some(1), Some(11)), NOTHING, "another municipality");
-        assert_eq!(Sight::of(&head, Some(1), None), NOTHING, "a region's entry");
+        assert_eq!(Sight::of(&head, Some(RegionId(1)), Some(MunicipalityId(10))), ALL);
+        assert_eq!(Sight::of(&head, Some(RegionId(1)), Some(MunicipalityId(11))), NOTHING, "another municipality");
+        assert_eq!(Sight::of(&head, Some(RegionId(1)), None), NOTHING, "a region's entry");
         let operator = holder(Role::RegionOperator, None);
-        assert!(!Sight::of(&operator, Some(1), Some(10)).teachers_personal, "the operator sees no personal data");
+        assert!(
+            !Sight::of(&operator, Some(RegionId(1)), Some(MunicipalityId(10))).teachers_personal,
+            "the operator sees no personal data"
+        );
         let admin = holder(Role::Administrator, None);
         assert_eq!(Sight::of(&admin, None, None), ALL);
-        assert_eq!(Sight::of(&admin, Some(1), Some(10)), ALL);
+        assert_eq!(Sight::of(&admin, Some(RegionId(1)), Some(MunicipalityId(10))), ALL);
     }
 
     #[test]

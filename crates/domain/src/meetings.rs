@@ -6,6 +6,7 @@ use serde::Serialize;
 use time::{Date, Month};
 
 use crate::access::{self, Action, Principal, Resource};
+use crate::ids::UserId;
 use crate::profile::{ApprovalStep, MajorityRule, PlanPeriod, QuorumRule, Signatory};
 use crate::teachers::AcademicYear;
 use crate::values::{self, Errors, FieldError};
@@ -514,13 +515,14 @@ pub fn roles_to_sign(required: &[Signatory], mine: &[Signatory], signed: &[Signa
 /// May the user close a task decided at a meeting? Its owner (the user linked to the teacher the
 /// task is given to) closes it; so does whoever edits the association's work (`work`: its
 /// `Resource::AssociationWork`).
-pub fn may_close_action(who: &Principal, owner_user_id: Option<i64>, work: &Resource) -> bool {
+pub fn may_close_action(who: &Principal, owner_user_id: Option<UserId>, work: &Resource) -> bool {
     owner_user_id == Some(who.user_id) || access::may(who, Action::Update, work)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::{AssociationId, MunicipalityId, RegionId};
     use crate::profile::presets;
     use time::macros::date;
 
@@ -682,25 +684,35 @@ mod tests {
     #[test]
     fn a_task_is_closed_by_its_owner_or_by_whoever_edits_the_work() {
         use crate::access::{Grant, Role};
-        let work = Resource::AssociationWork { region_id: 1, municipality_id: 10, association_id: 5 };
+        let work = Resource::AssociationWork {
+            region_id: RegionId(1),
+            municipality_id: MunicipalityId(10),
+            association_id: AssociationId(5),
+        };
         let member = Principal {
-            user_id: 7,
+            user_id: UserId(7),
             grants: vec![Grant {
                 role: Role::MemberTeacher,
-                region_id: Some(1),
-                municipality_id: Some(10),
-                association_id: Some(5),
+                region_id: Some(RegionId(1)),
+                municipality_id: Some(MunicipalityId(10)),
+                association_id: Some(AssociationId(5)),
                 organization_id: None,
             }],
         };
-        assert!(may_close_action(&member, Some(7), &work), "the owner");
-        assert!(!may_close_action(&member, Some(8), &work), "a colleague's task");
+        assert!(may_close_action(&member, Some(UserId(7)), &work), "the owner");
+        assert!(!may_close_action(&member, Some(UserId(8)), &work), "a colleague's task");
         assert!(!may_close_action(&member, None, &work), "a task of a teacher without an account");
-        let head =
-            Principal { user_id: 9, grants: vec![Grant { role: Role::AssociationHead, ..member.grants[0].clone() }] };
-        assert!(may_close_action(&head, Some(7), &work), "the head edits the association's work");
-        let elsewhere = Resource::AssociationWork { region_id: 1, municipality_id: 10, association_id: 6 };
-        assert!(!may_close_action(&head, Some(7), &elsewhere));
+        let head = Principal {
+            user_id: UserId(9),
+            grants: vec![Grant { role: Role::AssociationHead, ..member.grants[0].clone() }],
+        };
+        assert!(may_close_action(&head, Some(UserId(7)), &work), "the head edits the association's work");
+        let elsewhere = Resource::AssociationWork {
+            region_id: RegionId(1),
+            municipality_id: MunicipalityId(10),
+            association_id: AssociationId(6),
+        };
+        assert!(!may_close_action(&head, Some(UserId(7)), &elsewhere));
     }
 
     #[test]

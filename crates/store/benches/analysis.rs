@@ -446,7 +446,7 @@ async fn plans(t: &TestDb, a: i64, y: i64) -> String {
 
 /// The page's work for one association: its facts, read as the analysis reads them, analysed.
 async fn analyse(conn: &mut AnyConnection, association_id: i64, year: AcademicYear) -> usize {
-    let f = results::facts(conn, association_id, year).await.expect("facts");
+    let f = results::facts(conn, metoda_domain::ids::AssociationId(association_id), year).await.expect("facts");
     let a = compute(year, analysis_date(year, None), &f.for_analysis());
     a.indicators.len()
 }
@@ -459,7 +459,9 @@ async fn roll_up(t: &TestDb, municipalities: std::ops::RangeInclusive<i64>, year
     let date = analysis_date(year, None);
     let mut n = 0;
     for m in municipalities {
-        for f in results::facts_of_municipality(&mut conn, m, year).await.expect("facts") {
+        for f in
+            results::facts_of_municipality(&mut conn, metoda_domain::ids::MunicipalityId(m), year).await.expect("facts")
+        {
             n += compute(year, date, &f.for_analysis()).indicators.len();
         }
     }
@@ -479,7 +481,13 @@ fn analysis(c: &mut Criterion) {
 
     let facts = rt.block_on(async {
         let mut conn = t.db.conn().await.expect("conn");
-        results::facts(&mut conn, 1, AcademicYear(i32::try_from(YEAR).expect("year"))).await.expect("facts")
+        results::facts(
+            &mut conn,
+            metoda_domain::ids::AssociationId(1),
+            AcademicYear(i32::try_from(YEAR).expect("year")),
+        )
+        .await
+        .expect("facts")
     });
     println!(
         "facts of association 1, {YEAR}: {} members, {} meetings, {} courses, {} exam scores, {} student results, \

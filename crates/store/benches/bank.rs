@@ -17,7 +17,7 @@ const TEACHERS: usize = 20_000;
 const ORGS: usize = 200;
 const TODAY: time::Date = date!(2026 - 11 - 23);
 
-async fn fill() -> (TestDb, i64) {
+async fn fill() -> (TestDb, metoda_domain::ids::MunicipalityId) {
     let t = TestDb::new().await.expect("database");
     let actor = Actor::cli("bench");
     let mut tx = t.db.begin().await.expect("tx");
@@ -72,12 +72,12 @@ async fn fill() -> (TestDb, i64) {
                 education, category, category_expires_on, experience_start, young_specialist, search_text, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, 'учитель', $7, $8, $9, $10, $11, $12, $13, $13)",
         )
-        .bind(m.id)
+        .bind(m.id.get())
         .bind(l)
         .bind(f)
         .bind(format!("Отчество{i}"))
         .bind(birth)
-        .bind(orgs[i % ORGS])
+        .bind(orgs[i % ORGS].get())
         .bind(if i % 9 == 0 { "vocational" } else { "higher" })
         .bind(cats[i % 4])
         .bind(expires)

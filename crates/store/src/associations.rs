@@ -2,6 +2,7 @@
 //! its members joining and leaving, and its subgroups.
 
 use metoda_domain::directory::AssociationStatus;
+use metoda_domain::ids::{AssociationId, MunicipalityId, OrderId, OrganizationId, RegionId, TeacherId, UserId};
 use metoda_domain::orders::OfficerRole;
 use metoda_domain::profile::SubgroupKind;
 use metoda_domain::teachers::Category;
@@ -11,15 +12,19 @@ use sqlx::{AnyConnection, FromRow};
 use time::Date;
 
 use crate::audit::{self, Scope};
+use crate::column::OptId;
 use crate::column::{OptText, Text};
 use crate::{Actor, Result, StoreError, now};
 
 /// An association as scopes need it (the foundation's view).
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct AssociationRef {
-    pub id: i64,
-    pub municipality_id: i64,
-    pub region_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: AssociationId,
+    #[sqlx(try_from = "i64")]
+    pub municipality_id: MunicipalityId,
+    #[sqlx(try_from = "i64")]
+    pub region_id: RegionId,
     pub name: String,
     pub archived_at: Option<String>,
 }
@@ -36,16 +41,20 @@ pub async fn list_refs(conn: &mut AnyConnection) -> Result<Vec<AssociationRef>> 
 /// An association with its head, curator and current member count.
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Association {
-    pub id: i64,
-    pub municipality_id: i64,
-    pub region_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: AssociationId,
+    #[sqlx(try_from = "i64")]
+    pub municipality_id: MunicipalityId,
+    #[sqlx(try_from = "i64")]
+    pub region_id: RegionId,
     pub municipality_name: String,
     pub name: String,
     pub body_name: Option<String>,
     pub direction: Option<String>,
     #[sqlx(try_from = "Text")]
     pub status: AssociationStatus,
-    pub created_order_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub created_order_id: Option<OrderId>,
     pub description: Option<String>,
     pub social_url: Option<String>,
     pub liquidated_at: Option<String>,
@@ -84,21 +93,21 @@ fn select() -> String {
     )
 }
 
-pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Association> {
+pub async fn get(conn: &mut AnyConnection, id: AssociationId) -> Result<Association> {
     sqlx::query_as(&format!("{} WHERE a.id = $1", select()))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)
 }
 
 /// Associations of a municipality (all when None), active first.
-pub async fn list(conn: &mut AnyConnection, municipality_id: Option<i64>) -> Result<Vec<Association>> {
+pub async fn list(conn: &mut AnyConnection, municipality_id: Option<MunicipalityId>) -> Result<Vec<Association>> {
     Ok(sqlx::query_as(&format!(
         "{} WHERE ($1 IS NULL OR a.municipality_id = $1) ORDER BY CASE WHEN a.status = 'active' THEN 0 ELSE 1 END, a.name",
         select()
     ))
-    .bind(municipality_id)
+    .bind(municipality_id.map(i64::from))
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -109,8 +118,10 @@ pub struct Officer {
     pub id: i64,
     #[sqlx(try_from = "Text")]
     pub role: OfficerRole,
-    pub teacher_id: Option<i64>,
-    pub user_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub teacher_id: Option<TeacherId>,
+    #[sqlx(try_from = "OptId")]
+    pub user_id: Option<UserId>,
     pub name: String,
     #[sqlx(try_from = "Text")]
     #[serde(with = "iso_serde")]
@@ -118,7 +129,8 @@ pub struct Officer {
     #[sqlx(try_from = "OptText")]
     #[serde(with = "iso_serde::option")]
     pub to_on: Option<Date>,
-    pub order_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub order_id: Option<OrderId>,
     pub order_number: Option<String>,
 }
 
@@ -132,7 +144,7 @@ impl Officer {
     }
 }
 
-pub async fn officers(conn: &mut AnyConnection, association_id: i64) -> Result<Vec<Officer>> {
+pub async fn officers(conn: &mut AnyConnection, association_id: AssociationId) -> Result<Vec<Officer>> {
     Ok(sqlx::query_as(&format!(
         "SELECT o.id, o.role, o.teacher_id, o.user_id, COALESCE({NAME}, u.full_name, '?') AS name, o.from_on, o.to_on,
             o.order_id, r.number AS order_number
@@ -142,7 +154,7 @@ pub async fn officers(conn: &mut AnyConnection, association_id: i64) -> Result<V
          ORDER BY CASE WHEN o.to_on IS NULL THEN 0 ELSE 1 END,
             CASE o.role WHEN 'head' THEN 0 WHEN 'deputy' THEN 1 WHEN 'secretary' THEN 2 ELSE 3 END, o.from_on DESC"
     ))
-    .bind(association_id)
+    .bind(association_id.get())
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -154,14 +166,14 @@ pub async fn appoint(
     actor: &Actor,
     a: &Association,
     role: OfficerRole,
-    teacher_id: Option<i64>,
-    user_id: Option<i64>,
+    teacher_id: Option<TeacherId>,
+    user_id: Option<UserId>,
     from_on: &str,
-    order_id: Option<i64>,
+    order_id: Option<OrderId>,
 ) -> Result<()> {
     sqlx::query("UPDATE association_officers SET to_on = $1 WHERE association_id = $2 AND role = $3 AND to_on IS NULL")
         .bind(from_on)
-        .bind(a.id)
+        .bind(a.id.get())
         .bind(role.code())
         .execute(&mut *conn)
         .await?;
@@ -169,12 +181,12 @@ pub async fn appoint(
         "INSERT INTO association_officers (association_id, role, teacher_id, user_id, from_on, order_id, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
-    .bind(a.id)
+    .bind(a.id.get())
     .bind(role.code())
-    .bind(teacher_id)
-    .bind(user_id)
+    .bind(teacher_id.map(i64::from))
+    .bind(user_id.map(i64::from))
     .bind(from_on)
-    .bind(order_id)
+    .bind(order_id.map(i64::from))
     .bind(now())
     .fetch_one(&mut *conn)
     .await
@@ -191,9 +203,11 @@ pub async fn appoint(
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Member {
     pub id: i64,
-    pub teacher_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub teacher_id: TeacherId,
     pub full_name: String,
-    pub organization_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub organization_id: OrganizationId,
     pub organization_name: String,
     pub position: String,
     #[sqlx(try_from = "Text")]
@@ -207,7 +221,7 @@ pub struct Member {
 }
 
 /// Members on a date (`YYYY-MM-DD`): joined on or before it and not left by it. None: current members.
-pub async fn members(conn: &mut AnyConnection, association_id: i64, on: Option<&str>) -> Result<Vec<Member>> {
+pub async fn members(conn: &mut AnyConnection, association_id: AssociationId, on: Option<&str>) -> Result<Vec<Member>> {
     let cond = match on {
         None => "am.left_on IS NULL".to_owned(),
         Some(_) => "am.joined_on <= $2 AND (am.left_on IS NULL OR am.left_on > $2)".to_owned(),
@@ -218,7 +232,7 @@ pub async fn members(conn: &mut AnyConnection, association_id: i64, on: Option<&
          FROM association_members am JOIN teachers t ON t.id = am.teacher_id JOIN organizations o ON o.id = t.organization_id
          WHERE am.association_id = $1 AND {cond} ORDER BY t.last_name, t.first_name, am.id"
     );
-    let q = sqlx::query_as(&sql).bind(association_id);
+    let q = sqlx::query_as(&sql).bind(association_id.get());
     let q = match on {
         Some(d) => q.bind(d.to_owned()),
         None => q,
@@ -228,13 +242,18 @@ pub async fn members(conn: &mut AnyConnection, association_id: i64, on: Option<&
 
 /// Was the teacher a member of the association on `day` (`YYYY-MM-DD`): joined on or before it and
 /// not left by it?
-pub async fn is_member_on(conn: &mut AnyConnection, association_id: i64, teacher_id: i64, day: &str) -> Result<bool> {
+pub async fn is_member_on(
+    conn: &mut AnyConnection,
+    association_id: AssociationId,
+    teacher_id: TeacherId,
+    day: &str,
+) -> Result<bool> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM association_members WHERE association_id = $1 AND teacher_id = $2
            AND joined_on <= $3 AND (left_on IS NULL OR left_on > $3)",
     )
-    .bind(association_id)
-    .bind(teacher_id)
+    .bind(association_id.get())
+    .bind(teacher_id.get())
     .bind(day)
     .fetch_one(&mut *conn)
     .await?;
@@ -246,9 +265,9 @@ pub async fn add_member(
     conn: &mut AnyConnection,
     actor: &Actor,
     a: &Association,
-    teacher_id: i64,
+    teacher_id: TeacherId,
     joined_on: &str,
-    order_id: Option<i64>,
+    order_id: Option<OrderId>,
 ) -> Result<()> {
     let t = crate::teachers::get(conn, teacher_id)
         .await
@@ -262,8 +281,8 @@ pub async fn add_member(
     let already: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM association_members WHERE association_id = $1 AND teacher_id = $2 AND left_on IS NULL",
     )
-    .bind(a.id)
-    .bind(teacher_id)
+    .bind(a.id.get())
+    .bind(teacher_id.get())
     .fetch_one(&mut *conn)
     .await?;
     if already > 0 {
@@ -273,10 +292,10 @@ pub async fn add_member(
         "INSERT INTO association_members (association_id, teacher_id, joined_on, order_id, created_at)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
-    .bind(a.id)
-    .bind(teacher_id)
+    .bind(a.id.get())
+    .bind(teacher_id.get())
     .bind(joined_on)
-    .bind(order_id)
+    .bind(order_id.map(i64::from))
     .bind(now())
     .fetch_one(&mut *conn)
     .await
@@ -291,14 +310,14 @@ pub async fn remove_member(
     conn: &mut AnyConnection,
     actor: &Actor,
     a: &Association,
-    teacher_id: i64,
+    teacher_id: TeacherId,
     left_on: &str,
 ) -> Result<()> {
     let row: Option<(i64, String)> = sqlx::query_as(
         "SELECT id, joined_on FROM association_members WHERE association_id = $1 AND teacher_id = $2 AND left_on IS NULL",
     )
-    .bind(a.id)
-    .bind(teacher_id)
+    .bind(a.id.get())
+    .bind(teacher_id.get())
     .fetch_optional(&mut *conn)
     .await?;
     let (id, joined) = row.ok_or(StoreError::NotFound)?;
@@ -316,8 +335,8 @@ pub async fn remove_member(
            AND subgroup_id IN (SELECT id FROM association_subgroups WHERE association_id = $3)",
     )
     .bind(left_on)
-    .bind(teacher_id)
-    .bind(a.id)
+    .bind(teacher_id.get())
+    .bind(a.id.get())
     .execute(&mut *conn)
     .await?;
     // An officer who leaves the association leaves the office too.
@@ -325,8 +344,8 @@ pub async fn remove_member(
         "UPDATE association_officers SET to_on = $1 WHERE association_id = $2 AND teacher_id = $3 AND to_on IS NULL",
     )
     .bind(left_on)
-    .bind(a.id)
-    .bind(teacher_id)
+    .bind(a.id.get())
+    .bind(teacher_id.get())
     .execute(&mut *conn)
     .await?;
     let t = crate::teachers::get(conn, teacher_id).await?;
@@ -351,23 +370,23 @@ pub async fn remove_member(
 pub async fn update_info(
     conn: &mut AnyConnection,
     actor: &Actor,
-    id: i64,
+    id: AssociationId,
     description: Option<&str>,
     social_url: Option<&str>,
     version: Option<i64>,
 ) -> Result<Association> {
-    crate::bump_version(conn, "associations", id, version).await?;
+    crate::bump_version(conn, "associations", id.get(), version).await?;
     let old = get(conn, id).await?;
     sqlx::query("UPDATE associations SET description = $1, social_url = $2, updated_at = $3 WHERE id = $4")
         .bind(description)
         .bind(social_url)
         .bind(now())
-        .bind(id)
+        .bind(id.get())
         .execute(&mut *conn)
         .await?;
     let a = get(conn, id).await?;
     let summary = format!("Изменены сведения об объединении «{}»", a.name);
-    audit::record_change(conn, actor, a.scope(), "association", id, "update", &summary, Some(&old), &a).await?;
+    audit::record_change(conn, actor, a.scope(), "association", id.get(), "update", &summary, Some(&old), &a).await?;
     Ok(a)
 }
 
@@ -375,45 +394,48 @@ pub async fn update_info(
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Subgroup {
     pub id: i64,
-    pub association_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub association_id: AssociationId,
     #[sqlx(try_from = "Text")]
     pub kind: SubgroupKind,
     pub name: String,
-    pub head_teacher_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub head_teacher_id: Option<TeacherId>,
     pub head_name: Option<String>,
     pub members: i64,
     pub archived_at: Option<String>,
 }
 
-pub async fn subgroups(conn: &mut AnyConnection, association_id: i64) -> Result<Vec<Subgroup>> {
+pub async fn subgroups(conn: &mut AnyConnection, association_id: AssociationId) -> Result<Vec<Subgroup>> {
     Ok(sqlx::query_as(&format!(
         "SELECT s.id, s.association_id, s.kind, s.name, s.head_teacher_id, {NAME} AS head_name,
             (SELECT COUNT(*) FROM subgroup_members sm WHERE sm.subgroup_id = s.id AND sm.left_on IS NULL) AS members, s.archived_at
          FROM association_subgroups s LEFT JOIN teachers t ON t.id = s.head_teacher_id
          WHERE s.association_id = $1 ORDER BY s.name"
     ))
-    .bind(association_id)
+    .bind(association_id.get())
     .fetch_all(&mut *conn)
     .await?)
 }
 
 /// Members of a subgroup (current).
-pub async fn subgroup_members(conn: &mut AnyConnection, subgroup_id: i64) -> Result<Vec<(i64, String)>> {
-    Ok(sqlx::query_as(&format!(
+pub async fn subgroup_members(conn: &mut AnyConnection, subgroup_id: i64) -> Result<Vec<(TeacherId, String)>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
         "SELECT t.id, {NAME} FROM subgroup_members sm JOIN teachers t ON t.id = sm.teacher_id
          WHERE sm.subgroup_id = $1 AND sm.left_on IS NULL ORDER BY t.last_name, t.first_name"
     ))
     .bind(subgroup_id)
     .fetch_all(&mut *conn)
-    .await?)
+    .await?;
+    Ok(rows.into_iter().map(|(t, name)| (TeacherId(t), name)).collect())
 }
 
-async fn current_member(conn: &mut AnyConnection, a: &Association, teacher_id: i64) -> Result<bool> {
+async fn current_member(conn: &mut AnyConnection, a: &Association, teacher_id: TeacherId) -> Result<bool> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM association_members WHERE association_id = $1 AND teacher_id = $2 AND left_on IS NULL",
     )
-    .bind(a.id)
-    .bind(teacher_id)
+    .bind(a.id.get())
+    .bind(teacher_id.get())
     .fetch_one(&mut *conn)
     .await?;
     Ok(n > 0)
@@ -426,7 +448,7 @@ pub async fn create_subgroup(
     a: &Association,
     kind: &str,
     name: &str,
-    head_teacher_id: Option<i64>,
+    head_teacher_id: Option<TeacherId>,
     on: &str,
 ) -> Result<Subgroup> {
     if let Some(h) = head_teacher_id
@@ -439,10 +461,10 @@ pub async fn create_subgroup(
         "INSERT INTO association_subgroups (association_id, kind, name, head_teacher_id, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
     )
-    .bind(a.id)
+    .bind(a.id.get())
     .bind(kind)
     .bind(name)
-    .bind(head_teacher_id)
+    .bind(head_teacher_id.map(i64::from))
     .bind(&t)
     .fetch_one(&mut *conn)
     .await
@@ -452,7 +474,7 @@ pub async fn create_subgroup(
             "INSERT INTO subgroup_members (subgroup_id, teacher_id, joined_on, created_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(id)
-        .bind(h)
+        .bind(h.get())
         .bind(on)
         .bind(&t)
         .execute(&mut *conn)
@@ -470,7 +492,7 @@ pub async fn add_subgroup_member(
     actor: &Actor,
     a: &Association,
     subgroup_id: i64,
-    teacher_id: i64,
+    teacher_id: TeacherId,
     on: &str,
 ) -> Result<()> {
     let s = subgroups(conn, a.id).await?.into_iter().find(|s| s.id == subgroup_id).ok_or(StoreError::NotFound)?;
@@ -484,7 +506,7 @@ pub async fn add_subgroup_member(
         "INSERT INTO subgroup_members (subgroup_id, teacher_id, joined_on, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(subgroup_id)
-    .bind(teacher_id)
+    .bind(teacher_id.get())
     .bind(on)
     .bind(now())
     .fetch_one(&mut *conn)
@@ -513,23 +535,23 @@ pub struct Records {
 /// The records of one association for the academic `year` and the plan year `plan_year`.
 pub async fn records(
     conn: &mut AnyConnection,
-    association_id: i64,
+    association_id: AssociationId,
     year: metoda_domain::teachers::AcademicYear,
     plan_year: i32,
 ) -> Result<Records> {
-    let mut all = read_records(conn, crate::Among::Association(association_id), year, plan_year).await?;
-    Ok(all.remove(&association_id).unwrap_or_default())
+    let mut all = read_records(conn, crate::Among::Association(association_id.get()), year, plan_year).await?;
+    Ok(all.remove(&association_id.get()).unwrap_or_default())
 }
 
 /// The records of every association of a municipality at once: association → records (one
 /// without any is not in the map: its records are `Records::default()`).
 pub async fn records_of_municipality(
     conn: &mut AnyConnection,
-    municipality_id: i64,
+    municipality_id: MunicipalityId,
     year: metoda_domain::teachers::AcademicYear,
     plan_year: i32,
 ) -> Result<std::collections::HashMap<i64, Records>> {
-    read_records(conn, crate::Among::Municipality(municipality_id), year, plan_year).await
+    read_records(conn, crate::Among::Municipality(municipality_id.get()), year, plan_year).await
 }
 
 async fn read_records(

@@ -2,6 +2,7 @@
 //! kind) and the scans of orders. Stored in the database; archived, never deleted.
 
 use metoda_domain::files::{AttachmentKind, AttachmentOwner};
+use metoda_domain::ids::MunicipalityId;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, FromRow};
@@ -14,7 +15,8 @@ use crate::{Actor, Result, StoreError, now};
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Attachment {
     pub id: i64,
-    pub municipality_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub municipality_id: MunicipalityId,
     #[sqlx(try_from = "Text")]
     pub owner: AttachmentOwner,
     pub owner_id: i64,
@@ -68,7 +70,7 @@ pub async fn add(
         "INSERT INTO attachments (municipality_id, owner, owner_id, kind, year, title, file_name, content_type, size, sha256, content, url, uploaded_by, uploaded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
-    .bind(municipality_id)
+    .bind(municipality_id.get())
     .bind(owner.code())
     .bind(owner_id)
     .bind(kind.code())
@@ -80,7 +82,7 @@ pub async fn add(
     .bind(sha)
     .bind(bytes)
     .bind(url)
-    .bind(actor.user_id)
+    .bind(actor.user_id.map(i64::from))
     .bind(now())
     .fetch_one(&mut *conn)
     .await?;

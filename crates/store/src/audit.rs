@@ -1,17 +1,19 @@
 //! The audit trail: every create, update and archive records who, when, what, and old → new.
 
+use metoda_domain::ids::{MunicipalityId, RegionId, UserId};
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::{AnyConnection, FromRow};
 use time::OffsetDateTime;
 
+use crate::column::OptId;
 use crate::{Actor, Result, now};
 
 /// Where an entry belongs, for scoping who may read it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Scope {
-    pub region_id: Option<i64>,
-    pub municipality_id: Option<i64>,
+    pub region_id: Option<RegionId>,
+    pub municipality_id: Option<MunicipalityId>,
 }
 
 /// Records one change. `old`/`new` are the JSON of the record before and after (None for a
@@ -34,10 +36,10 @@ pub async fn record(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(now())
-    .bind(actor.user_id)
+    .bind(actor.user_id.map(i64::from))
     .bind(&actor.login)
-    .bind(scope.region_id)
-    .bind(scope.municipality_id)
+    .bind(scope.region_id.map(i64::from))
+    .bind(scope.municipality_id.map(i64::from))
     .bind(entity)
     .bind(entity_id)
     .bind(action)
@@ -73,10 +75,13 @@ pub async fn record_change<T: Serialize>(
 pub struct Entry {
     pub id: i64,
     pub at: String,
-    pub user_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub user_id: Option<UserId>,
     pub actor: String,
-    pub region_id: Option<i64>,
-    pub municipality_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub region_id: Option<RegionId>,
+    #[sqlx(try_from = "OptId")]
+    pub municipality_id: Option<MunicipalityId>,
     pub entity: String,
     pub entity_id: Option<i64>,
     pub action: String,
@@ -89,8 +94,8 @@ pub struct Entry {
 /// caller from the reader's grants; the rest are what the reader chose.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub region_id: Option<i64>,
-    pub municipality_id: Option<i64>,
+    pub region_id: Option<RegionId>,
+    pub municipality_id: Option<MunicipalityId>,
     pub entity: Option<String>,
     pub entity_id: Option<i64>,
     pub action: Option<String>,
@@ -115,10 +120,10 @@ pub async fn list(conn: &mut AnyConnection, f: &Filter) -> Result<(Vec<Entry>, i
         wh.push(cond.replace('?', &format!("${}", args.len())));
     };
     if let Some(r) = f.region_id {
-        push("region_id = ?", r.into(), &mut args);
+        push("region_id = ?", r.get().into(), &mut args);
     }
     if let Some(m) = f.municipality_id {
-        push("municipality_id = ?", m.into(), &mut args);
+        push("municipality_id = ?", m.get().into(), &mut args);
     }
     if let Some(e) = &f.entity {
         push("entity = ?", e.as_str().into(), &mut args);

@@ -33,6 +33,10 @@ pub struct OptText(pub Option<String>);
 /// A BIGINT 0/1 column as read.
 pub struct Flag(pub i64);
 
+/// A nullable BIGINT id column as read, before it becomes an id type of `metoda_domain::ids`
+/// (a NOT NULL one needs no wrapper: `#[sqlx(try_from = "i64")]`).
+pub struct OptId(pub Option<i64>);
+
 macro_rules! raw_column {
     ($wrapper:ident, $inner:ty, $decoded:ty) => {
         impl Type<Any> for $wrapper {
@@ -54,6 +58,31 @@ macro_rules! raw_column {
 raw_column!(Text, String, String);
 raw_column!(OptText, Option<String>, String);
 raw_column!(Flag, i64, i64);
+raw_column!(OptId, Option<i64>, i64);
+
+/// `From<OptId>` for each id type (the derive's `try_from` takes it through the blanket `TryFrom`).
+macro_rules! opt_ids {
+    ($($t:ident),* $(,)?) => {$(
+        impl From<OptId> for Option<metoda_domain::ids::$t> {
+            fn from(raw: OptId) -> Self {
+                raw.0.map(metoda_domain::ids::$t)
+            }
+        }
+    )*};
+}
+
+opt_ids!(
+    RegionId,
+    MunicipalityId,
+    OrganizationId,
+    AssociationId,
+    TeacherId,
+    UserId,
+    MeetingId,
+    ResultId,
+    PlanId,
+    OrderId
+);
 
 /// A stored value this build cannot read as its type.
 #[derive(Debug)]

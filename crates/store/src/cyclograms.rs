@@ -2,6 +2,7 @@
 //! month, from which a new yearly plan may be filled (`plans::create_from`). Rows are archived,
 //! never deleted; every change is in the audit trail.
 
+use metoda_domain::ids::AssociationId;
 use metoda_domain::plans::{ActivityDirection, CyclogramData, WorkForm};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
@@ -15,7 +16,8 @@ use crate::{Actor, Result, StoreError, now};
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct CyclogramItem {
     pub id: i64,
-    pub association_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub association_id: AssociationId,
     /// 1–12.
     pub month: i64,
     pub title: String,
@@ -36,11 +38,11 @@ const COLS: &str = "id, association_id, month, title, direction, form, responsib
 
 /// The current rows of an association's cyclogram, by calendar month (callers order them by the
 /// plan year they show).
-pub async fn list(conn: &mut AnyConnection, association_id: i64) -> Result<Vec<CyclogramItem>> {
+pub async fn list(conn: &mut AnyConnection, association_id: AssociationId) -> Result<Vec<CyclogramItem>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLS} FROM cyclogram_items WHERE association_id = $1 AND archived_at IS NULL ORDER BY month, id"
     ))
-    .bind(association_id)
+    .bind(association_id.get())
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -49,7 +51,7 @@ pub async fn list(conn: &mut AnyConnection, association_id: i64) -> Result<Vec<C
 pub async fn get(conn: &mut AnyConnection, a: &Association, id: i64) -> Result<CyclogramItem> {
     sqlx::query_as(&format!("SELECT {COLS} FROM cyclogram_items WHERE id = $1 AND association_id = $2"))
         .bind(id)
-        .bind(a.id)
+        .bind(a.id.get())
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)
@@ -69,7 +71,7 @@ pub async fn add(conn: &mut AnyConnection, actor: &Actor, a: &Association, d: &C
         "INSERT INTO cyclogram_items (association_id, month, title, direction, form, responsible, note, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
     )
-    .bind(a.id)
+    .bind(a.id.get())
     .bind(i64::from(d.month))
     .bind(&d.title)
     .bind(d.direction.code())

@@ -5,6 +5,7 @@
 
 use metoda_domain::access::{Role, ScopeKind};
 use metoda_domain::directory::{MunicipalityInput, OrganizationInput, RegionInput, UserInput};
+use metoda_domain::ids::{AssociationId, MunicipalityId, OrganizationId, RegionId, TeacherId, UserId};
 use metoda_domain::orders::OfficerRole;
 
 use crate::{Actor, Db, Result, StoreError, municipalities, organizations, profiles, regions, users};
@@ -126,11 +127,11 @@ const ORGS: &[(&str, &str, &str, &str, &str)] = &[
 
 /// What [`load`] made.
 pub struct Loaded {
-    pub region_id: i64,
-    pub municipality_id: i64,
+    pub region_id: RegionId,
+    pub municipality_id: MunicipalityId,
     /// The first association (ММО учителей математики); all three in `associations`.
-    pub association_id: i64,
-    pub associations: Vec<i64>,
+    pub association_id: AssociationId,
+    pub associations: Vec<AssociationId>,
     pub teachers: usize,
     pub organizations: usize,
     pub users: Vec<(&'static str, Role)>,
@@ -188,7 +189,7 @@ pub async fn load(db: &Db, force: bool) -> Result<Loaded> {
     let muni = municipalities::get(&mut tx, muni.id).await?;
     let associations = load_associations(&mut tx, &actor, &muni, &settings, &teacher_ids).await?;
     let mut associations = associations;
-    associations.push(load_second_municipality(&mut tx, &actor, region.id).await?);
+    associations.push(AssociationId(load_second_municipality(&mut tx, &actor, region.id).await?));
     let association_id = associations[0];
 
     let mut made = vec![];
@@ -198,10 +199,10 @@ pub async fn load(db: &Db, force: bool) -> Result<Loaded> {
         }
         let (home_region, home_muni, scope_id) = match u.role.scope_kind() {
             ScopeKind::System => (None, None, None),
-            ScopeKind::Region => (Some(region.id), None, Some(region.id)),
-            ScopeKind::Municipality => (Some(region.id), Some(muni.id), Some(muni.id)),
-            ScopeKind::Association => (Some(region.id), Some(muni.id), Some(association_id)),
-            ScopeKind::Organization => (Some(region.id), Some(muni.id), org_ids.first().copied()),
+            ScopeKind::Region => (Some(region.id), None, Some(region.id.get())),
+            ScopeKind::Municipality => (Some(region.id), Some(muni.id), Some(muni.id.get())),
+            ScopeKind::Association => (Some(region.id), Some(muni.id), Some(association_id.get())),
+            ScopeKind::Organization => (Some(region.id), Some(muni.id), org_ids.first().map(|o| o.get())),
         };
         let d = UserInput {
             login: u.login.into(),
@@ -223,8 +224,8 @@ pub async fn load(db: &Db, force: bool) -> Result<Loaded> {
         };
         if let Some(tid) = linked {
             sqlx::query("UPDATE teachers SET user_id = $1 WHERE id = $2")
-                .bind(user.id)
-                .bind(tid)
+                .bind(user.id.get())
+                .bind(tid.get())
                 .execute(&mut *tx)
                 .await?;
         }
@@ -286,14 +287,14 @@ const SUBJECTS: &[&str] =
 async fn load_teachers(
     tx: &mut sqlx::AnyConnection,
     actor: &Actor,
-    municipality_id: i64,
-    org_ids: &[i64],
+    municipality_id: MunicipalityId,
+    org_ids: &[OrganizationId],
     count: usize,
     offset: usize,
-) -> Result<Vec<i64>> {
+) -> Result<Vec<TeacherId>> {
     use metoda_domain::teachers::TeacherInput;
     let today = time::OffsetDateTime::now_utc().date();
-    let schools: Vec<i64> = org_ids.iter().copied().take(6).collect();
+    let schools: Vec<OrganizationId> = org_ids.iter().copied().take(6).collect();
     let mut ids = vec![];
     for i in offset..offset + count {
         let female = i % 4 != 3;
@@ -325,7 +326,7 @@ async fn load_teachers(
             first_name: first.into(),
             middle_name: if female { mf } else { mm }.into(),
             birth_date: birth,
-            organization_id: Some(schools[(i - offset) % schools.len()]),
+            organization_id: Some(schools[(i - offset) % schools.len()].get()),
             position: if subject == "классное руководство" {
                 "учитель, классный руководитель".into()
             } else {
@@ -362,8 +363,8 @@ async fn load_associations(
     actor: &Actor,
     muni: &municipalities::Municipality,
     settings: &metoda_domain::profile::ProfileSettings,
-    teacher_ids: &[i64],
-) -> Result<Vec<i64>> {
+    teacher_ids: &[TeacherId],
+) -> Result<Vec<AssociationId>> {
     use metoda_domain::orders::OrderInput;
     let today = time::OffsetDateTime::now_utc().date();
     let year = metoda_domain::teachers::AcademicYear::containing(today);
@@ -379,7 +380,7 @@ async fn load_associations(
     let mut ids = vec![];
     let mut number = 101;
     for (name, direction, subject) in plan {
-        let mut members: Vec<i64> =
+        let mut members: Vec<TeacherId> =
             teacher_ids.iter().enumerate().filter(|(i, _)| i % SUBJECTS.len() == subject).map(|(_, id)| *id).collect();
         // The demo's officers and teacher (teachers 0–3) belong to the mathematics association.
         if subject == 0 {
@@ -399,8 +400,8 @@ async fn load_associations(
             signed_by: signed.into(),
             name: name.into(),
             direction: direction.into(),
-            head_teacher_id: members.first().copied(),
-            member_ids: members.clone(),
+            head_teacher_id: members.first().map(|t| t.get()),
+            member_ids: members.iter().map(|t| t.get()).collect(),
             ..Default::default()
         }
         .parse(today)
@@ -416,9 +417,9 @@ async fn load_associations(
             date: date(1),
             kind: "appoint_officer".into(),
             signed_by: signed.into(),
-            association_id: Some(math),
+            association_id: Some(math.get()),
             officer_role: role.into(),
-            officer_teacher_id: Some(who),
+            officer_teacher_id: Some(who.get()),
             ..Default::default()
         }
         .parse(today)
@@ -432,7 +433,7 @@ async fn load_associations(
         kind: "approve_composition".into(),
         title: format!("Об утверждении состава {DEMO_ASSOCIATION} на {} учебный год", year.label()),
         signed_by: signed.into(),
-        association_id: Some(math),
+        association_id: Some(math.get()),
         ..Default::default()
     }
     .parse(today)
@@ -443,7 +444,7 @@ async fn load_associations(
 
 /// A second municipality of the region under seed 004 (Майский район's regulation): one МУМО of
 /// primary-school teachers with its РМО and a creative group (004 §2.5).
-async fn load_second_municipality(tx: &mut sqlx::AnyConnection, actor: &Actor, region_id: i64) -> Result<i64> {
+async fn load_second_municipality(tx: &mut sqlx::AnyConnection, actor: &Actor, region_id: RegionId) -> Result<i64> {
     use metoda_domain::orders::OrderInput;
     let today = time::OffsetDateTime::now_utc().date();
     let d = MunicipalityInput {
@@ -493,8 +494,8 @@ async fn load_second_municipality(tx: &mut sqlx::AnyConnection, actor: &Actor, r
         signed_by: "Начальник Управления образования Т. В. Ефремова".into(),
         name: DEMO_ASSOCIATION_2.into(),
         direction: "начальное общее образование".into(),
-        head_teacher_id: teachers.first().copied(),
-        member_ids: teachers.clone(),
+        head_teacher_id: teachers.first().copied().map(i64::from),
+        member_ids: teachers.iter().map(|t| t.get()).collect(),
         ..Default::default()
     }
     .parse(today)
@@ -511,9 +512,9 @@ async fn load_second_municipality(tx: &mut sqlx::AnyConnection, actor: &Actor, r
         ),
         kind: "appoint_officer".into(),
         signed_by: "Начальник Управления образования Т. В. Ефремова".into(),
-        association_id: Some(aid),
+        association_id: Some(aid.get()),
         officer_role: "secretary".into(),
-        officer_teacher_id: Some(teachers[1]),
+        officer_teacher_id: Some(teachers[1].get()),
         ..Default::default()
     }
     .parse(today)
@@ -533,11 +534,11 @@ async fn load_second_municipality(tx: &mut sqlx::AnyConnection, actor: &Actor, r
         .map_err(StoreError::Invalid)?;
         let user = users::create(tx, actor, Some(region_id), Some(m.id), &d).await?;
         sqlx::query("UPDATE teachers SET user_id = $1 WHERE id = $2")
-            .bind(user.id)
-            .bind(teacher)
+            .bind(user.id.get())
+            .bind(teacher.get())
             .execute(&mut *tx)
             .await?;
-        let ids = users::resolve_scope(tx, role.scope_kind(), Some(aid)).await?;
+        let ids = users::resolve_scope(tx, role.scope_kind(), Some(aid.get())).await?;
         users::add_grant(tx, actor, user.id, role, ids).await?;
     }
     let a = crate::associations::get(tx, aid).await?;
@@ -555,7 +556,7 @@ async fn load_second_municipality(tx: &mut sqlx::AnyConnection, actor: &Actor, r
             }
         }
     }
-    Ok(aid)
+    Ok(aid.get())
 }
 
 /// The yearly rhythm of a demo association: (month, title, form, direction, agenda of a meeting).
@@ -610,7 +611,7 @@ const DEMO_PLAN: &[(u8, &str, &str, &str, &[&str])] = &[
 /// Each demo association gets the plan of the last year (approved, executed, its meetings held with
 /// signed minutes) and the approved plan of this year with the meetings held so far; the next
 /// meeting is planned. Runs after the demo users exist, so the officers sign as themselves.
-async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids: &[i64]) -> Result<()> {
+async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids: &[AssociationId]) -> Result<()> {
     use crate::{associations, meetings, plans};
     use metoda_domain::meetings::{AgendaInput, Attendance, MeetingInput, evidence, year_of};
     use metoda_domain::plans::{ItemInput, StatusInput};
@@ -685,8 +686,8 @@ async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids:
                     starts_at: "15:00".into(),
                     place_note: "методический кабинет".into(),
                     plan_item_id: Some(item.id),
-                    chair_teacher_id: in_office(OfficerRole::Head),
-                    secretary_teacher_id: in_office(OfficerRole::Secretary),
+                    chair_teacher_id: in_office(OfficerRole::Head).map(i64::from),
+                    secretary_teacher_id: in_office(OfficerRole::Secretary).map(i64::from),
                     ..Default::default()
                 }
                 .parse()
@@ -697,7 +698,7 @@ async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids:
                     break;
                 }
                 let roster = meetings::roster(tx, &m).await?;
-                let marks: Vec<(i64, Attendance)> = roster
+                let marks: Vec<(TeacherId, Attendance)> = roster
                     .iter()
                     .enumerate()
                     .map(|(j, r)| {
@@ -747,14 +748,14 @@ async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids:
                     let user: Option<i64> = match o.and_then(|o| o.teacher_id) {
                         Some(t) => {
                             sqlx::query_scalar("SELECT user_id FROM teachers WHERE id = $1")
-                                .bind(t)
+                                .bind(t.get())
                                 .fetch_one(&mut *tx)
                                 .await?
                         }
                         None => None,
                     };
                     let Some(user_id) = user.or(admin) else { continue };
-                    let signer = Actor { user_id: Some(user_id), login: actor.login.clone(), ip: None };
+                    let signer = Actor { user_id: Some(UserId(user_id)), login: actor.login.clone(), ip: None };
                     meetings::sign(tx, &signer, &a, &m, &settings, role, &name).await?;
                 }
                 // signing the minutes marked the plan item done, with this meeting as its evidence
@@ -799,7 +800,7 @@ const DEMO_SCAN: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntraile
 
 /// Last year's results of each demo association's members, confirmed by the authority with a scan
 /// (one publication left waiting, to show what is listed apart), so the demo has a filled analysis.
-async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids: &[i64]) -> Result<()> {
+async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids: &[AssociationId]) -> Result<()> {
     use crate::{associations, results};
     use metoda_domain::results::{ExamScoreInput, StudentResultInput, TeacherResultInput};
     let today = time::OffsetDateTime::now_utc().date();
@@ -810,7 +811,7 @@ async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_i
     };
     for &aid in association_ids {
         let a = associations::get(tx, aid).await?;
-        let members: Vec<i64> =
+        let members: Vec<TeacherId> =
             associations::members(tx, aid, Some(&on(3, 1))).await?.into_iter().map(|m| m.teacher_id).collect();
         if members.len() < 4 {
             continue;
@@ -839,8 +840,18 @@ async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_i
             ..Default::default()
         };
         for input in [
-            student("vsosh", "", "математика", "municipal", "winner", "in_person", "У-01", vec![t0], on(11, 20)),
-            student("vsosh", "", "математика", "regional", "prize_winner", "in_person", "У-01", vec![t0], on(1, 25)),
+            student("vsosh", "", "математика", "municipal", "winner", "in_person", "У-01", vec![t0.get()], on(11, 20)),
+            student(
+                "vsosh",
+                "",
+                "математика",
+                "regional",
+                "prize_winner",
+                "in_person",
+                "У-01",
+                vec![t0.get()],
+                on(1, 25),
+            ),
             student(
                 "contest",
                 "Конкурс исследовательских работ «Шаг в науку»",
@@ -849,7 +860,7 @@ async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_i
                 "prize_winner",
                 "in_person",
                 "У-07",
-                vec![t1],
+                vec![t1.get()],
                 on(2, 14),
             ),
             student(
@@ -860,7 +871,7 @@ async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_i
                 "winner",
                 "in_person",
                 "У-12",
-                vec![t0, t3],
+                vec![t0.get(), t3.get()],
                 on(3, 12),
             ),
             student(
@@ -871,7 +882,7 @@ async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_i
                 "participant",
                 "remote",
                 "У-15",
-                vec![t2],
+                vec![t2.get()],
                 on(12, 5),
             ),
         ] {
@@ -881,7 +892,7 @@ async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_i
         let thresholds = results::thresholds(tx, a.municipality_id).await?;
         for (score, code) in [(86, "В-01"), (72, "В-02"), (25, "В-03")] {
             let d = ExamScoreInput {
-                teacher_id: Some(t0),
+                teacher_id: Some(t0.get()),
                 subject: "mathematics_profile".into(),
                 score: score.to_string(),
                 student_code: code.into(),
@@ -915,10 +926,21 @@ async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_i
         };
         let mut pending = None;
         for input in [
-            teacher("competition", vec![t1], "Учитель года", "municipal", "winner", "in_person", "", "", "", on(2, 20)),
+            teacher(
+                "competition",
+                vec![t1.get()],
+                "Учитель года",
+                "municipal",
+                "winner",
+                "in_person",
+                "",
+                "",
+                "",
+                on(2, 20),
+            ),
             teacher(
                 "presentation",
-                vec![t2],
+                vec![t2.get()],
                 "Формирующее оценивание на уроке",
                 "municipal",
                 "",
@@ -930,7 +952,7 @@ async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_i
             ),
             teacher(
                 "presentation",
-                vec![t0],
+                vec![t0.get()],
                 "Задачи с параметром",
                 "regional",
                 "",
@@ -942,7 +964,7 @@ async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_i
             ),
             teacher(
                 "publication",
-                vec![t0, t1],
+                vec![t0.get(), t1.get()],
                 "Проектные задачи в основной школе",
                 "regional",
                 "",
@@ -954,7 +976,7 @@ async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_i
             ),
             teacher(
                 "assessment_materials",
-                vec![t3],
+                vec![t3.get()],
                 "Задания муниципальной олимпиады, 5–6 классы",
                 "",
                 "",
@@ -966,7 +988,7 @@ async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_i
             ),
             teacher(
                 "student_event_organised",
-                vec![t0, t3],
+                vec![t0.get(), t3.get()],
                 "Муниципальная математическая регата",
                 "",
                 "",
@@ -978,7 +1000,7 @@ async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_i
             ),
             teacher(
                 "profile_teaching",
-                vec![t0],
+                vec![t0.get()],
                 "Профильный 10 класс (физико-математический)",
                 "",
                 "",
@@ -990,7 +1012,7 @@ async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_i
             ),
             teacher(
                 "publication",
-                vec![t2],
+                vec![t2.get()],
                 "Опыт сетевого урока",
                 "municipal",
                 "",
@@ -1014,13 +1036,13 @@ async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_i
             "SELECT u.id FROM users u JOIN role_grants g ON g.user_id = u.id
              WHERE g.role = 'authority_specialist' AND g.municipality_id = $1 ORDER BY u.id LIMIT 1",
         )
-        .bind(a.municipality_id)
+        .bind(a.municipality_id.get())
         .fetch_optional(&mut *tx)
         .await?;
         let admin: Option<i64> =
             sqlx::query_scalar("SELECT id FROM users WHERE login = 'admin'").fetch_optional(&mut *tx).await?;
         let Some(curator) = curator.or(admin) else { continue };
-        let by = Actor { user_id: Some(curator), login: actor.login.clone(), ip: None };
+        let by = Actor { user_id: Some(UserId(curator)), login: actor.login.clone(), ip: None };
         for r in made {
             let content = crate::attachments::Content::File {
                 name: "скан.pdf",

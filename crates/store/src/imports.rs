@@ -2,6 +2,7 @@
 //! confirms, then are applied in one transaction — all of them or none. Re-importing the same
 //! file updates the same teachers (matched on name + birth date + organization), never duplicates.
 
+use metoda_domain::ids::{MunicipalityId, UserId};
 use metoda_domain::teachers::TeacherInput;
 use metoda_domain::values::iso_date;
 use serde::Serialize;
@@ -14,8 +15,10 @@ use crate::{Actor, Result, StoreError, now, teachers};
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct PendingImport {
     pub id: i64,
-    pub municipality_id: i64,
-    pub user_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub municipality_id: MunicipalityId,
+    #[sqlx(try_from = "i64")]
+    pub user_id: UserId,
     pub file_name: String,
     pub rows: String,
     pub new_count: i64,
@@ -27,8 +30,8 @@ pub struct PendingImport {
 /// Keeps checked rows (each with its organization id set) for confirmation.
 pub async fn save(
     conn: &mut AnyConnection,
-    municipality_id: i64,
-    user_id: i64,
+    municipality_id: MunicipalityId,
+    user_id: UserId,
     file_name: &str,
     rows: &[TeacherInput],
     new_count: usize,
@@ -39,8 +42,8 @@ pub async fn save(
         "INSERT INTO teacher_imports (municipality_id, user_id, file_name, rows, new_count, update_count, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
-    .bind(municipality_id)
-    .bind(user_id)
+    .bind(municipality_id.get())
+    .bind(user_id.get())
     .bind(file_name.chars().take(200).collect::<String>())
     .bind(json)
     .bind(new_count as i64)
@@ -73,7 +76,7 @@ pub async fn apply(
     conn: &mut AnyConnection,
     actor: &Actor,
     id: i64,
-    user_id: i64,
+    user_id: UserId,
     scope: Scope,
     today: Date,
 ) -> Result<Applied> {

@@ -6,6 +6,7 @@
 //! minutes are a draft and fixed when the first signature is put. Minutes are numbered within the
 //! association's plan year; once signed by anyone they are locked, and a correction is an addendum.
 
+use metoda_domain::ids::{AssociationId, MeetingId, MunicipalityId, OrganizationId, TeacherId, UserId};
 use metoda_domain::meetings::{
     AgendaData, Attendance, Compliance, MINUTES_SIGN_DAYS, MeetingData, MeetingStatus, MinutesStatus, NotificationKind,
     Outcome, Quorum, Votes, counts_for_minimum, decide, next_minutes_number, quorum, required_signatories, year_bounds,
@@ -20,13 +21,16 @@ use time::Date;
 
 use crate::associations::{Association, NAME};
 use crate::audit;
+use crate::column::OptId;
 use crate::column::{OptText, Text, Undecodable};
 use crate::{Actor, Result, StoreError, now};
 
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Meeting {
-    pub id: i64,
-    pub association_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: MeetingId,
+    #[sqlx(try_from = "i64")]
+    pub association_id: AssociationId,
     pub year: i64,
     pub plan_item_id: Option<i64>,
     pub plan_item_title: Option<String>,
@@ -34,13 +38,16 @@ pub struct Meeting {
     #[serde(with = "iso_serde")]
     pub held_on: Date,
     pub starts_at: Option<String>,
-    pub venue_organization_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub venue_organization_id: Option<OrganizationId>,
     pub venue_name: Option<String>,
     pub online_url: Option<String>,
     pub place_note: Option<String>,
-    pub chair_teacher_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub chair_teacher_id: Option<TeacherId>,
     pub chair_name: Option<String>,
-    pub secretary_teacher_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub secretary_teacher_id: Option<TeacherId>,
     pub secretary_name: Option<String>,
     #[sqlx(try_from = "Text")]
     pub status: MeetingStatus,
@@ -96,28 +103,37 @@ fn select() -> String {
     )
 }
 
-pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Meeting> {
+pub async fn get(conn: &mut AnyConnection, id: MeetingId) -> Result<Meeting> {
     sqlx::query_as(&format!("{} WHERE m.id = $1", select()))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)
 }
 
 /// The meetings of an association (of one plan year when given), by date.
-pub async fn for_association(conn: &mut AnyConnection, association_id: i64, year: Option<i64>) -> Result<Vec<Meeting>> {
+pub async fn for_association(
+    conn: &mut AnyConnection,
+    association_id: AssociationId,
+    year: Option<i64>,
+) -> Result<Vec<Meeting>> {
     Ok(sqlx::query_as(&format!(
         "{} WHERE m.association_id = $1 AND ($2 IS NULL OR m.year = $2) ORDER BY m.held_on, m.starts_at, m.id",
         select()
     ))
-    .bind(association_id)
+    .bind(association_id.get())
     .bind(year)
     .fetch_all(&mut *conn)
     .await?)
 }
 
 /// A meeting of `association_id` that a plan step or item may name; with `held`, it must have been held.
-pub async fn check_ref(conn: &mut AnyConnection, association_id: i64, meeting_id: i64, held: bool) -> Result<Meeting> {
+pub async fn check_ref(
+    conn: &mut AnyConnection,
+    association_id: AssociationId,
+    meeting_id: MeetingId,
+    held: bool,
+) -> Result<Meeting> {
     let m = get(conn, meeting_id).await.map_err(|_| StoreError::invalid("meeting_id", "Такого заседания нет"))?;
     if m.association_id != association_id {
         return Err(StoreError::invalid("meeting_id", "Это заседание другого объединения"));
@@ -129,11 +145,11 @@ pub async fn check_ref(conn: &mut AnyConnection, association_id: i64, meeting_id
 }
 
 /// Whether the minutes of the meeting carry a signature: then nothing of the meeting changes.
-pub async fn locked(conn: &mut AnyConnection, meeting_id: i64) -> Result<bool> {
+pub async fn locked(conn: &mut AnyConnection, meeting_id: MeetingId) -> Result<bool> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM minutes_signatures s JOIN minutes n ON n.id = s.minutes_id WHERE n.meeting_id = $1",
     )
-    .bind(meeting_id)
+    .bind(meeting_id.get())
     .fetch_one(&mut *conn)
     .await?;
     Ok(n > 0)
@@ -141,8 +157,8 @@ pub async fn locked(conn: &mut AnyConnection, meeting_id: i64) -> Result<bool> {
 
 /// Locks the meeting's row for the rest of the transaction, so that changes of one meeting
 /// (an edit and a signature, two signatures) take turns; returns the meeting as it is now.
-async fn lock(conn: &mut AnyConnection, id: i64) -> Result<Meeting> {
-    sqlx::query("UPDATE meetings SET updated_at = updated_at WHERE id = $1").bind(id).execute(&mut *conn).await?;
+async fn lock(conn: &mut AnyConnection, id: MeetingId) -> Result<Meeting> {
+    sqlx::query("UPDATE meetings SET updated_at = updated_at WHERE id = $1").bind(id.get()).execute(&mut *conn).await?;
     get(conn, id).await
 }
 
@@ -161,21 +177,24 @@ async fn ensure_open(conn: &mut AnyConnection, m: &Meeting) -> Result<Meeting> {
 }
 
 /// Teacher ids of the members on a date.
-async fn member_ids_on(conn: &mut AnyConnection, association_id: i64, on: Date) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT DISTINCT teacher_id FROM association_members WHERE association_id = $1 AND joined_on <= $2
-            AND (left_on IS NULL OR left_on > $2)",
-    )
-    .bind(association_id)
-    .bind(iso_date(on))
-    .fetch_all(&mut *conn)
-    .await?)
+async fn member_ids_on(conn: &mut AnyConnection, association_id: AssociationId, on: Date) -> Result<Vec<TeacherId>> {
+    Ok(crate::typed(
+        sqlx::query_scalar(
+            "SELECT DISTINCT teacher_id FROM association_members WHERE association_id = $1 AND joined_on <= $2
+                AND (left_on IS NULL OR left_on > $2)",
+        )
+        .bind(association_id.get())
+        .bind(iso_date(on))
+        .fetch_all(&mut *conn)
+        .await?,
+    ))
 }
 
 /// The association and status of a plan item, as a meeting's data names it.
 #[derive(FromRow)]
 struct PlanItemRef {
-    association_id: i64,
+    #[sqlx(try_from = "i64")]
+    association_id: AssociationId,
     #[sqlx(try_from = "Text")]
     status: ItemStatus,
 }
@@ -183,7 +202,7 @@ struct PlanItemRef {
 /// Checks a meeting's data; `old_item`: the plan item the meeting already carries out (kept as it is).
 async fn check_data(conn: &mut AnyConnection, a: &Association, d: &MeetingData, old_item: Option<i64>) -> Result<()> {
     if let Some(org) = d.venue_organization_id {
-        let o = crate::organizations::get(conn, org)
+        let o = crate::organizations::get(conn, OrganizationId(org))
             .await
             .map_err(|_| StoreError::invalid("venue_organization_id", "Такой организации нет"))?;
         if o.municipality_id != a.municipality_id {
@@ -195,7 +214,7 @@ async fn check_data(conn: &mut AnyConnection, a: &Association, d: &MeetingData, 
         ("chair_teacher_id", d.chair_teacher_id, "Председатель"),
         ("secretary_teacher_id", d.secretary_teacher_id, "Секретарь"),
     ] {
-        if id.is_some_and(|t| !members.contains(&t)) {
+        if id.is_some_and(|t| !members.contains(&TeacherId(t))) {
             return Err(StoreError::invalid(field, format!("{who}: не член объединения на дату заседания")));
         }
     }
@@ -242,7 +261,7 @@ pub async fn create(
             place_note, chair_teacher_id, secretary_teacher_id, created_by, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
     )
-    .bind(a.id)
+    .bind(a.id.get())
     .bind(i64::from(year))
     .bind(d.plan_item_id)
     .bind(iso_date(d.held_on))
@@ -252,16 +271,23 @@ pub async fn create(
     .bind(&d.place_note)
     .bind(d.chair_teacher_id)
     .bind(d.secretary_teacher_id)
-    .bind(actor.user_id)
+    .bind(actor.user_id.map(i64::from))
     .bind(&t)
     .fetch_one(&mut *conn)
     .await?;
-    let m = get(conn, id).await?;
+    let m = get(conn, MeetingId(id)).await?;
     let when = metoda_domain::values::ru_date(d.held_on);
     let title =
         format!("Заседание «{}» {when}{}", a.name, m.starts_at.as_ref().map(|s| format!(" в {s}")).unwrap_or_default());
-    notify_members(conn, a.id, d.held_on, NotificationKind::MeetingPlanned, &format!("Запланировано: {title}"), id)
-        .await?;
+    notify_members(
+        conn,
+        a.id,
+        d.held_on,
+        NotificationKind::MeetingPlanned,
+        &format!("Запланировано: {title}"),
+        MeetingId(id),
+    )
+    .await?;
     audit::record_change(conn, actor, a.scope(), "meeting", id, "create", &format!("Запланировано: {title}"), None, &m)
         .await?;
     Ok(m)
@@ -277,11 +303,11 @@ pub async fn update(
     d: &MeetingData,
     version: Option<i64>,
 ) -> Result<Meeting> {
-    crate::bump_version(conn, "meetings", old.id, version).await?;
+    crate::bump_version(conn, "meetings", old.id.get(), version).await?;
     let old = &ensure_open(conn, old).await?;
     check_data(conn, a, d, old.plan_item_id).await?;
     let attendance: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_attendance WHERE meeting_id = $1")
-        .bind(old.id)
+        .bind(old.id.get())
         .fetch_one(&mut *conn)
         .await?;
     if attendance > 0 && d.held_on != old.held_on {
@@ -307,12 +333,22 @@ pub async fn update(
     .bind(d.chair_teacher_id)
     .bind(d.secretary_teacher_id)
     .bind(now())
-    .bind(old.id)
+    .bind(old.id.get())
     .execute(&mut *conn)
     .await?;
     let new = get(conn, old.id).await?;
-    audit::record_change(conn, actor, a.scope(), "meeting", old.id, "update", "Изменено заседание", Some(old), &new)
-        .await?;
+    audit::record_change(
+        conn,
+        actor,
+        a.scope(),
+        "meeting",
+        old.id.get(),
+        "update",
+        "Изменено заседание",
+        Some(old),
+        &new,
+    )
+    .await?;
     Ok(new)
 }
 
@@ -324,7 +360,7 @@ pub async fn cancel(
     reason: &str,
 ) -> Result<Meeting> {
     // Not a form edit, but it changes the meeting: an edit based on it before is refused.
-    crate::bump_version(conn, "meetings", old.id, None).await?;
+    crate::bump_version(conn, "meetings", old.id.get(), None).await?;
     let old = &ensure_open(conn, old).await?;
     let reason = reason.trim();
     if reason.is_empty() {
@@ -340,22 +376,34 @@ pub async fn cancel(
         .bind(MeetingStatus::Cancelled.code())
         .bind(reason)
         .bind(now())
-        .bind(old.id)
+        .bind(old.id.get())
         .execute(&mut *conn)
         .await?;
     let new = get(conn, old.id).await?;
-    audit::record_change(conn, actor, a.scope(), "meeting", old.id, "update", "Заседание отменено", Some(old), &new)
-        .await?;
+    audit::record_change(
+        conn,
+        actor,
+        a.scope(),
+        "meeting",
+        old.id.get(),
+        "update",
+        "Заседание отменено",
+        Some(old),
+        &new,
+    )
+    .await?;
     Ok(new)
 }
 
 /// A member on the meeting's date with the attendance entered for them.
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct RosterRow {
-    pub teacher_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub teacher_id: TeacherId,
     pub full_name: String,
     pub organization_name: String,
-    pub user_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub user_id: Option<UserId>,
     /// None: not entered.
     #[sqlx(try_from = "OptText")]
     pub status: Option<Attendance>,
@@ -372,8 +420,8 @@ pub async fn roster(conn: &mut AnyConnection, m: &Meeting) -> Result<Vec<RosterR
          WHERE am.association_id = $1 AND am.joined_on <= $3 AND (am.left_on IS NULL OR am.left_on > $3)
          ORDER BY t.last_name, t.first_name, t.id"
     ))
-    .bind(m.association_id)
-    .bind(m.id)
+    .bind(m.association_id.get())
+    .bind(m.id.get())
     .bind(iso_date(m.held_on))
     .fetch_all(&mut *conn)
     .await?)
@@ -389,10 +437,10 @@ pub async fn set_attendance(
     m: &Meeting,
     settings: &ProfileSettings,
     today: Date,
-    marks: &[(i64, Attendance)],
+    marks: &[(TeacherId, Attendance)],
     version: Option<i64>,
 ) -> Result<()> {
-    crate::bump_version(conn, "meetings", m.id, version).await?;
+    crate::bump_version(conn, "meetings", m.id.get(), version).await?;
     let m = &ensure_open(conn, m).await?;
     if m.held_on > today {
         return Err(StoreError::invalid("attendance", "Явку отмечают в день заседания или после него"));
@@ -400,7 +448,7 @@ pub async fn set_attendance(
     let members = member_ids_on(conn, a.id, m.held_on).await?;
     if let Some((t, _)) = marks.iter().find(|(t, _)| !members.contains(t)) {
         let name: Option<String> = sqlx::query_scalar(&format!("SELECT {NAME} FROM teachers t WHERE t.id = $1"))
-            .bind(t)
+            .bind(t.get())
             .fetch_optional(&mut *conn)
             .await?;
         let who = name.unwrap_or_else(|| "Этот педагог".into());
@@ -417,11 +465,11 @@ pub async fn set_attendance(
             format!("Отметьте явку всех членов объединения: не отмечено {missing}"),
         ));
     }
-    sqlx::query("DELETE FROM meeting_attendance WHERE meeting_id = $1").bind(m.id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM meeting_attendance WHERE meeting_id = $1").bind(m.id.get()).execute(&mut *conn).await?;
     for (teacher, status) in marks {
         sqlx::query("INSERT INTO meeting_attendance (meeting_id, teacher_id, status) VALUES ($1, $2, $3)")
-            .bind(m.id)
-            .bind(teacher)
+            .bind(m.id.get())
+            .bind(teacher.get())
             .bind(status.code())
             .execute(&mut *conn)
             .await?;
@@ -429,7 +477,7 @@ pub async fn set_attendance(
     sqlx::query("UPDATE meetings SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(MeetingStatus::Held.code())
         .bind(now())
-        .bind(m.id)
+        .bind(m.id.get())
         .execute(&mut *conn)
         .await?;
     let present = marks.iter().filter(|(_, s)| *s == Attendance::Present).count();
@@ -450,7 +498,7 @@ pub async fn set_attendance(
     let marks_json: Vec<serde_json::Value> =
         marks.iter().map(|(t, s)| serde_json::json!({"teacher_id": t, "status": s.code()})).collect();
     let new = serde_json::json!({"present": present, "members": members.len(), "marks": marks_json});
-    audit::record(conn, actor, a.scope(), "meeting", Some(m.id), "update", &summary, None, Some(&new)).await
+    audit::record(conn, actor, a.scope(), "meeting", Some(m.id.get()), "update", &summary, None, Some(&new)).await
 }
 
 /// What the first signature fixed in the minutes (all None before it).
@@ -507,9 +555,9 @@ pub struct Guest {
     pub position: Option<String>,
 }
 
-pub async fn guests(conn: &mut AnyConnection, meeting_id: i64) -> Result<Vec<Guest>> {
+pub async fn guests(conn: &mut AnyConnection, meeting_id: MeetingId) -> Result<Vec<Guest>> {
     Ok(sqlx::query_as("SELECT id, name, position FROM meeting_guests WHERE meeting_id = $1 ORDER BY id")
-        .bind(meeting_id)
+        .bind(meeting_id.get())
         .fetch_all(&mut *conn)
         .await?)
 }
@@ -529,7 +577,7 @@ pub async fn add_guest(
         .map_err(StoreError::from)?;
     let id: i64 =
         sqlx::query_scalar("INSERT INTO meeting_guests (meeting_id, name, position) VALUES ($1, $2, $3) RETURNING id")
-            .bind(m.id)
+            .bind(m.id.get())
             .bind(&name)
             .bind(&position)
             .fetch_one(&mut *conn)
@@ -560,7 +608,7 @@ pub async fn remove_guest(
     let m = &ensure_open(conn, m).await?;
     let g: Guest = sqlx::query_as("SELECT id, name, position FROM meeting_guests WHERE id = $1 AND meeting_id = $2")
         .bind(id)
-        .bind(m.id)
+        .bind(m.id.get())
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -621,7 +669,7 @@ pub async fn agenda(conn: &mut AnyConnection, m: &Meeting, settings: &ProfileSet
             version
          FROM meeting_agenda WHERE meeting_id = $1 ORDER BY position, id",
     )
-    .bind(m.id)
+    .bind(m.id.get())
     .fetch_all(&mut *conn)
     .await?;
     if !locked(conn, m.id).await? {
@@ -656,7 +704,7 @@ pub async fn add_agenda(
     check_votes(conn, m, settings, d).await?;
     let position: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM meeting_agenda WHERE meeting_id = $1")
-            .bind(m.id)
+            .bind(m.id.get())
             .fetch_one(&mut *conn)
             .await?;
     let id: i64 = bind_agenda(
@@ -666,7 +714,7 @@ pub async fn add_agenda(
         ),
         d,
     )
-    .bind(m.id)
+    .bind(m.id.get())
     .bind(position)
     .fetch_one(&mut *conn)
     .await?;
@@ -713,7 +761,7 @@ pub async fn update_agenda(
         ),
         d,
     )
-    .bind(m.id)
+    .bind(m.id.get())
     .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
@@ -733,7 +781,7 @@ pub async fn remove_agenda(
     let m = &ensure_open(conn, m).await?;
     let topic: String = sqlx::query_scalar("SELECT topic FROM meeting_agenda WHERE id = $1 AND meeting_id = $2")
         .bind(id)
-        .bind(m.id)
+        .bind(m.id.get())
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -752,8 +800,10 @@ pub async fn remove_agenda(
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Minutes {
     pub id: i64,
-    pub meeting_id: i64,
-    pub association_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub meeting_id: MeetingId,
+    #[sqlx(try_from = "i64")]
+    pub association_id: AssociationId,
     pub year: i64,
     pub number: i64,
     #[sqlx(try_from = "Text")]
@@ -826,7 +876,7 @@ pub async fn draft_minutes(
         return Err(StoreError::invalid("attendance", "Протокол составляют после заседания: сначала отметьте явку"));
     }
     let topics: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_agenda WHERE meeting_id = $1")
-        .bind(m.id)
+        .bind(m.id.get())
         .fetch_one(&mut *conn)
         .await?;
     if topics == 0 {
@@ -834,7 +884,7 @@ pub async fn draft_minutes(
     }
     // numbered within the plan year the meeting was planned in
     let existing: Vec<i64> = sqlx::query_scalar("SELECT number FROM minutes WHERE association_id = $1 AND year = $2")
-        .bind(a.id)
+        .bind(a.id.get())
         .bind(m.year)
         .fetch_all(&mut *conn)
         .await?;
@@ -845,12 +895,12 @@ pub async fn draft_minutes(
         "INSERT INTO minutes (meeting_id, association_id, year, number, signatories, drafted_by, drafted_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
-    .bind(m.id)
-    .bind(a.id)
+    .bind(m.id.get())
+    .bind(a.id.get())
     .bind(m.year)
     .bind(i64::from(number))
     .bind(signatories)
-    .bind(actor.user_id)
+    .bind(actor.user_id.map(i64::from))
     .bind(now())
     .fetch_one(&mut *conn)
     .await
@@ -866,7 +916,8 @@ pub struct Signature {
     pub id: i64,
     #[sqlx(try_from = "Text")]
     pub role: Signatory,
-    pub user_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub user_id: UserId,
     pub name: String,
     pub at: String,
 }
@@ -900,8 +951,8 @@ pub async fn absent_signers(
         let Some(t) = teacher.filter(|_| required.contains(&role)) else { continue };
         let status: Option<AttendanceMark> =
             sqlx::query_as("SELECT status FROM meeting_attendance WHERE meeting_id = $1 AND teacher_id = $2")
-                .bind(m.id)
-                .bind(t)
+                .bind(m.id.get())
+                .bind(t.get())
                 .fetch_optional(&mut *conn)
                 .await?;
         if status.is_some_and(|s| s.status != Attendance::Present) {
@@ -913,13 +964,17 @@ pub async fn absent_signers(
 
 /// The name under a user's signature in an association: the full name of the user's teacher record
 /// among its members (past or present), if there is one.
-pub async fn signer_name(conn: &mut AnyConnection, user_id: i64, association_id: i64) -> Result<Option<String>> {
+pub async fn signer_name(
+    conn: &mut AnyConnection,
+    user_id: UserId,
+    association_id: AssociationId,
+) -> Result<Option<String>> {
     Ok(sqlx::query_scalar(
         "SELECT t.last_name || ' ' || t.first_name || COALESCE(' ' || t.middle_name, '') FROM teachers t
          JOIN association_members am ON am.teacher_id = t.id WHERE t.user_id = $1 AND am.association_id = $2 LIMIT 1",
     )
-    .bind(user_id)
-    .bind(association_id)
+    .bind(user_id.get())
+    .bind(association_id.get())
     .fetch_optional(&mut *conn)
     .await?)
 }
@@ -956,7 +1011,7 @@ pub async fn sign(
         )));
     }
     // The chair and the secretary named for this meeting sign themselves.
-    let mine: Vec<i64> = crate::teachers::ids_of_user(conn, user_id).await?;
+    let mine: Vec<TeacherId> = crate::teachers::ids_of_user(conn, user_id).await?;
     let named = match role {
         Signatory::Chair => m.chair_teacher_id.map(|t| (t, m.chair_name.clone(), "председатель")),
         Signatory::Secretary => m.secretary_teacher_id.map(|t| (t, m.secretary_name.clone(), "секретарь")),
@@ -1017,7 +1072,7 @@ pub async fn sign(
     sqlx::query("INSERT INTO minutes_signatures (minutes_id, role, user_id, name, at) VALUES ($1, $2, $3, $4, $5)")
         .bind(n.id)
         .bind(role.code())
-        .bind(user_id)
+        .bind(user_id.get())
         .bind(name)
         .bind(&t)
         .execute(&mut *conn)
@@ -1041,7 +1096,7 @@ pub async fn sign(
                     version = version + 1
                  WHERE id = $3 AND status IN ('planned', 'moved') RETURNING id",
             )
-            .bind(m.id)
+            .bind(m.id.get())
             .bind(&t)
             .bind(item)
             .fetch_optional(&mut *conn)
@@ -1103,7 +1158,7 @@ pub async fn add_addendum(
     )
     .bind(minutes_id)
     .bind(&text)
-    .bind(actor.user_id)
+    .bind(actor.user_id.map(i64::from))
     .bind(now())
     .fetch_one(&mut *conn)
     .await?;
@@ -1117,15 +1172,18 @@ pub async fn add_addendum(
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct ActionItem {
     pub id: i64,
-    pub meeting_id: i64,
-    pub association_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub meeting_id: MeetingId,
+    #[sqlx(try_from = "i64")]
+    pub association_id: AssociationId,
     pub association_name: String,
     #[sqlx(try_from = "Text")]
     #[serde(with = "iso_serde")]
     pub held_on: Date,
     pub agenda_id: Option<i64>,
     pub title: String,
-    pub owner_teacher_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub owner_teacher_id: TeacherId,
     pub owner_name: String,
     #[sqlx(try_from = "Text")]
     #[serde(with = "iso_serde")]
@@ -1149,30 +1207,30 @@ fn select_actions() -> String {
     )
 }
 
-pub async fn actions_of_meeting(conn: &mut AnyConnection, meeting_id: i64) -> Result<Vec<ActionItem>> {
+pub async fn actions_of_meeting(conn: &mut AnyConnection, meeting_id: MeetingId) -> Result<Vec<ActionItem>> {
     Ok(sqlx::query_as(&format!("{} WHERE x.meeting_id = $1 ORDER BY x.due_on, x.id", select_actions()))
-        .bind(meeting_id)
+        .bind(meeting_id.get())
         .fetch_all(&mut *conn)
         .await?)
 }
 
 /// The tasks of the teachers linked to a user account: open ones first, by due date.
-pub async fn actions_of_user(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<ActionItem>> {
+pub async fn actions_of_user(conn: &mut AnyConnection, user_id: UserId) -> Result<Vec<ActionItem>> {
     Ok(sqlx::query_as(&format!(
         "{} WHERE t.user_id = $1 ORDER BY CASE WHEN x.closed_at IS NULL THEN 0 ELSE 1 END, x.due_on, x.id LIMIT 200",
         select_actions()
     ))
-    .bind(user_id)
+    .bind(user_id.get())
     .fetch_all(&mut *conn)
     .await?)
 }
 
-pub async fn actions_of_teacher(conn: &mut AnyConnection, teacher_id: i64) -> Result<Vec<ActionItem>> {
+pub async fn actions_of_teacher(conn: &mut AnyConnection, teacher_id: TeacherId) -> Result<Vec<ActionItem>> {
     Ok(sqlx::query_as(&format!(
         "{} WHERE x.owner_teacher_id = $1 ORDER BY CASE WHEN x.closed_at IS NULL THEN 0 ELSE 1 END, x.due_on, x.id LIMIT 200",
         select_actions()
     ))
-    .bind(teacher_id)
+    .bind(teacher_id.get())
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -1193,7 +1251,7 @@ pub async fn add_action(
     m: &Meeting,
     agenda_id: Option<i64>,
     title: &str,
-    owner_teacher_id: Option<i64>,
+    owner_teacher_id: Option<TeacherId>,
     due_on: &str,
 ) -> Result<ActionItem> {
     let mut e = metoda_domain::values::Errors::new();
@@ -1203,7 +1261,8 @@ pub async fn add_action(
         e.push(metoda_domain::FieldError::new("owner_teacher_id", "Ответственный: выберите члена объединения"));
     }
     e.finish(|| ()).map_err(StoreError::Invalid)?;
-    let (title, due, owner) = (title.unwrap_or_default(), due.unwrap_or(Date::MIN), owner_teacher_id.unwrap_or(0));
+    let (title, due, owner) =
+        (title.unwrap_or_default(), due.unwrap_or(Date::MIN), owner_teacher_id.unwrap_or(TeacherId(0)));
     let members = member_ids_on(conn, a.id, m.held_on).await?;
     if !members.contains(&owner) {
         return Err(StoreError::invalid("owner_teacher_id", "Ответственный: не член объединения на дату заседания"));
@@ -1211,7 +1270,7 @@ pub async fn add_action(
     if let Some(ag) = agenda_id {
         let ok: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meeting_agenda WHERE id = $1 AND meeting_id = $2")
             .bind(ag)
-            .bind(m.id)
+            .bind(m.id.get())
             .fetch_one(&mut *conn)
             .await?;
         if ok == 0 {
@@ -1228,21 +1287,23 @@ pub async fn add_action(
         "INSERT INTO action_items (meeting_id, agenda_id, title, owner_teacher_id, due_on, created_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
-    .bind(m.id)
+    .bind(m.id.get())
     .bind(agenda_id)
     .bind(&title)
-    .bind(owner)
+    .bind(owner.get())
     .bind(iso_date(due))
     .bind(now())
     .fetch_one(&mut *conn)
     .await?;
     let x = action(conn, id).await?;
-    let owner_user: Option<i64> =
-        sqlx::query_scalar("SELECT user_id FROM teachers WHERE id = $1").bind(owner).fetch_one(&mut *conn).await?;
+    let owner_user: Option<i64> = sqlx::query_scalar("SELECT user_id FROM teachers WHERE id = $1")
+        .bind(owner.get())
+        .fetch_one(&mut *conn)
+        .await?;
     if let Some(u) = owner_user {
         notify(
             conn,
-            u,
+            UserId(u),
             NotificationKind::ActionAssigned,
             &format!("Поручение до {}: {title}", ru_date(x.due_on)),
             Some(&format!("/meetings/{}", m.id)),
@@ -1262,7 +1323,7 @@ pub async fn close_action(conn: &mut AnyConnection, actor: &Actor, a: &Associati
     }
     sqlx::query("UPDATE action_items SET closed_at = $1, closed_by = $2 WHERE id = $3 AND closed_at IS NULL")
         .bind(now())
-        .bind(actor.user_id)
+        .bind(actor.user_id.map(i64::from))
         .bind(id)
         .execute(&mut *conn)
         .await?;
@@ -1286,13 +1347,13 @@ pub struct Notification {
 /// Records an in-app notification (an e-mail sender picks up those with `emailed_at` unset).
 pub async fn notify(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     kind: NotificationKind,
     title: &str,
     link: Option<&str>,
 ) -> Result<()> {
     sqlx::query("INSERT INTO notifications (user_id, kind, title, link, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(user_id)
+        .bind(user_id.get())
         .bind(kind.code())
         .bind(title)
         .bind(link)
@@ -1304,53 +1365,53 @@ pub async fn notify(
 
 async fn notify_members(
     conn: &mut AnyConnection,
-    association_id: i64,
+    association_id: AssociationId,
     on: Date,
     kind: NotificationKind,
     title: &str,
-    meeting_id: i64,
+    meeting_id: MeetingId,
 ) -> Result<()> {
     let users: Vec<i64> = sqlx::query_scalar(
         "SELECT DISTINCT t.user_id FROM association_members am JOIN teachers t ON t.id = am.teacher_id
          WHERE am.association_id = $1 AND t.user_id IS NOT NULL AND am.joined_on <= $2
             AND (am.left_on IS NULL OR am.left_on > $2)",
     )
-    .bind(association_id)
+    .bind(association_id.get())
     .bind(iso_date(on))
     .fetch_all(&mut *conn)
     .await?;
     let link = format!("/meetings/{meeting_id}");
     for u in users {
-        notify(conn, u, kind, title, Some(&link)).await?;
+        notify(conn, UserId(u), kind, title, Some(&link)).await?;
     }
     Ok(())
 }
 
-pub async fn notifications(conn: &mut AnyConnection, user_id: i64, limit: i64) -> Result<Vec<Notification>> {
+pub async fn notifications(conn: &mut AnyConnection, user_id: UserId, limit: i64) -> Result<Vec<Notification>> {
     Ok(sqlx::query_as(
         "SELECT id, kind, title, link, created_at, read_at FROM notifications WHERE user_id = $1
          ORDER BY CASE WHEN read_at IS NULL THEN 0 ELSE 1 END, id DESC LIMIT $2",
     )
-    .bind(user_id)
+    .bind(user_id.get())
     .bind(limit)
     .fetch_all(&mut *conn)
     .await?)
 }
 
-pub async fn unread(conn: &mut AnyConnection, user_id: i64) -> Result<i64> {
+pub async fn unread(conn: &mut AnyConnection, user_id: UserId) -> Result<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
-        .bind(user_id)
+        .bind(user_id.get())
         .fetch_one(&mut *conn)
         .await?)
 }
 
 /// Marks one (or, with None, every) notification of the user read.
-pub async fn mark_read(conn: &mut AnyConnection, user_id: i64, id: Option<i64>) -> Result<()> {
+pub async fn mark_read(conn: &mut AnyConnection, user_id: UserId, id: Option<i64>) -> Result<()> {
     sqlx::query(
         "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND ($3 IS NULL OR id = $3) AND read_at IS NULL",
     )
     .bind(now())
-    .bind(user_id)
+    .bind(user_id.get())
     .bind(id)
     .execute(&mut *conn)
     .await?;
@@ -1374,7 +1435,8 @@ struct MeetingState {
 /// A [`MeetingState`] with the meeting's association.
 #[derive(FromRow)]
 struct AssociationMeetingState {
-    association_id: i64,
+    #[sqlx(try_from = "i64")]
+    association_id: AssociationId,
     #[sqlx(flatten)]
     state: MeetingState,
 }
@@ -1382,7 +1444,7 @@ struct AssociationMeetingState {
 /// The authority's control of one association and plan year, as of `today`.
 pub async fn compliance(
     conn: &mut AnyConnection,
-    association_id: i64,
+    association_id: AssociationId,
     settings: &ProfileSettings,
     year: i32,
     today: Date,
@@ -1392,7 +1454,7 @@ pub async fn compliance(
          FROM meetings m LEFT JOIN minutes n ON n.meeting_id = m.id
          WHERE m.association_id = $1 AND m.year = $2 AND m.status <> $3",
     )
-    .bind(association_id)
+    .bind(association_id.get())
     .bind(i64::from(year))
     .bind(MeetingStatus::Cancelled.code())
     .fetch_all(&mut *conn)
@@ -1405,7 +1467,7 @@ pub async fn compliance(
 /// [`compliance_without_meetings`]).
 pub async fn compliance_of_municipality(
     conn: &mut AnyConnection,
-    municipality_id: i64,
+    municipality_id: MunicipalityId,
     settings: &ProfileSettings,
     year: i32,
     today: Date,
@@ -1416,14 +1478,14 @@ pub async fn compliance_of_municipality(
          WHERE m.association_id IN (SELECT id FROM associations WHERE municipality_id = $1)
            AND m.year = $2 AND m.status <> $3",
     )
-    .bind(municipality_id)
+    .bind(municipality_id.get())
     .bind(i64::from(year))
     .bind(MeetingStatus::Cancelled.code())
     .fetch_all(&mut *conn)
     .await?;
     let mut by: std::collections::HashMap<i64, Vec<MeetingState>> = std::collections::HashMap::new();
     for r in rows {
-        by.entry(r.association_id).or_default().push(r.state);
+        by.entry(r.association_id.get()).or_default().push(r.state);
     }
     Ok(by.into_iter().map(|(a, rows)| (a, tally(&rows, settings, year, today))).collect())
 }

@@ -1,6 +1,7 @@
 //! Municipalities, each run by an education authority under one regulation profile.
 
 use metoda_domain::directory::MunicipalityData;
+use metoda_domain::ids::{MunicipalityId, RegionId};
 use metoda_domain::time::LocalZone;
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
@@ -10,8 +11,10 @@ use crate::{Actor, Result, StoreError, now, unique};
 
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Municipality {
-    pub id: i64,
-    pub region_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: MunicipalityId,
+    #[sqlx(try_from = "i64")]
+    pub region_id: RegionId,
     pub region_name: String,
     pub name: String,
     pub authority_name: Option<String>,
@@ -42,18 +45,18 @@ const SELECT: &str = "SELECT m.id, m.region_id, r.name AS region_name, m.name, m
     FROM municipalities m JOIN regions r ON r.id = m.region_id
     LEFT JOIN regulation_profiles p ON p.id = m.profile_id";
 
-pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Municipality> {
+pub async fn get(conn: &mut AnyConnection, id: MunicipalityId) -> Result<Municipality> {
     sqlx::query_as(&format!("{SELECT} WHERE m.id = $1"))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)
 }
 
 /// The time zone of a municipality (UTC when there is no such municipality).
-pub async fn zone(conn: &mut AnyConnection, id: i64) -> Result<LocalZone> {
+pub async fn zone(conn: &mut AnyConnection, id: MunicipalityId) -> Result<LocalZone> {
     let m: Option<i64> = sqlx::query_scalar("SELECT utc_offset_minutes FROM municipalities WHERE id = $1")
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&mut *conn)
         .await?;
     Ok(m.map_or(LocalZone::UTC, LocalZone::stored))
@@ -62,12 +65,12 @@ pub async fn zone(conn: &mut AnyConnection, id: i64) -> Result<LocalZone> {
 /// The time zone of a region: its municipalities' most common zone (the lowest offset on a tie);
 /// UTC for a region without municipalities. For a user who works across a region, such as the
 /// region operator (docs/decisions/0010-local-time.md).
-pub async fn region_zone(conn: &mut AnyConnection, region_id: i64) -> Result<LocalZone> {
+pub async fn region_zone(conn: &mut AnyConnection, region_id: RegionId) -> Result<LocalZone> {
     let m: Option<i64> = sqlx::query_scalar(
         "SELECT utc_offset_minutes FROM municipalities WHERE region_id = $1 AND archived_at IS NULL
          GROUP BY utc_offset_minutes ORDER BY COUNT(*) DESC, utc_offset_minutes LIMIT 1",
     )
-    .bind(region_id)
+    .bind(region_id.get())
     .fetch_optional(&mut *conn)
     .await?;
     Ok(m.map_or(LocalZone::UTC, LocalZone::stored))
@@ -83,19 +86,19 @@ pub async fn zones(conn: &mut AnyConnection) -> Result<std::collections::HashMap
 /// Municipalities of a region (all regions when None), active first, by name.
 pub async fn list(
     conn: &mut AnyConnection,
-    region_id: Option<i64>,
+    region_id: Option<RegionId>,
     include_archived: bool,
 ) -> Result<Vec<Municipality>> {
     let arch = if include_archived { "" } else { " AND m.archived_at IS NULL" };
     let sql =
         format!("{SELECT} WHERE ($1 IS NULL OR m.region_id = $1){arch} ORDER BY m.archived_at IS NOT NULL, m.name");
-    Ok(sqlx::query_as(&sql).bind(region_id).fetch_all(&mut *conn).await?)
+    Ok(sqlx::query_as(&sql).bind(region_id.map(i64::from)).fetch_all(&mut *conn).await?)
 }
 
 pub async fn create(
     conn: &mut AnyConnection,
     actor: &Actor,
-    region_id: i64,
+    region_id: RegionId,
     d: &MunicipalityData,
 ) -> Result<Municipality> {
     let t = now();
@@ -103,7 +106,7 @@ pub async fn create(
         "INSERT INTO municipalities (region_id, name, authority_name, created_at, updated_at, utc_offset_minutes)
          VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",
     )
-    .bind(region_id)
+    .bind(region_id.get())
     .bind(&d.name)
     .bind(&d.authority_name)
     .bind(&t)
@@ -111,7 +114,7 @@ pub async fn create(
     .fetch_one(&mut *conn)
     .await
     .map_err(unique("Муниципалитет с таким названием в этом регионе уже есть"))?;
-    let m = get(conn, id).await?;
+    let m = get(conn, MunicipalityId(id)).await?;
     audit::record_change(
         conn,
         actor,
@@ -132,11 +135,11 @@ pub async fn create(
 pub async fn update(
     conn: &mut AnyConnection,
     actor: &Actor,
-    id: i64,
+    id: MunicipalityId,
     d: &MunicipalityData,
     version: Option<i64>,
 ) -> Result<Municipality> {
-    crate::bump_version(conn, "municipalities", id, version).await?;
+    crate::bump_version(conn, "municipalities", id.get(), version).await?;
     let old = get(conn, id).await?;
     sqlx::query(
         "UPDATE municipalities SET name = $1, authority_name = $2, updated_at = $3, utc_offset_minutes = $5 WHERE id = $4",
@@ -144,7 +147,7 @@ pub async fn update(
     .bind(&d.name)
     .bind(&d.authority_name)
     .bind(now())
-    .bind(id)
+    .bind(id.get())
     .bind(d.zone.map_or(old.utc_offset_minutes, |z| z.minutes()))
     .execute(&mut *conn)
     .await
@@ -153,15 +156,20 @@ pub async fn update(
 }
 
 /// Archives (or restores) a municipality. Nothing is deleted.
-pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, archived: bool) -> Result<Municipality> {
+pub async fn set_archived(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: MunicipalityId,
+    archived: bool,
+) -> Result<Municipality> {
     // Not a form edit, but an edit based on the card before it is refused.
-    crate::bump_version(conn, "municipalities", id, None).await?;
+    crate::bump_version(conn, "municipalities", id.get(), None).await?;
     let old = get(conn, id).await?;
     let at = archived.then(now);
     sqlx::query("UPDATE municipalities SET archived_at = $1, updated_at = $2 WHERE id = $3")
         .bind(at)
         .bind(now())
-        .bind(id)
+        .bind(id.get())
         .execute(&mut *conn)
         .await?;
     let (action, verb) = if archived {
@@ -173,13 +181,18 @@ pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, arch
 }
 
 /// Assigns the regulation profile of a municipality.
-pub async fn set_profile(conn: &mut AnyConnection, actor: &Actor, id: i64, profile_id: i64) -> Result<Municipality> {
-    crate::bump_version(conn, "municipalities", id, None).await?;
+pub async fn set_profile(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: MunicipalityId,
+    profile_id: i64,
+) -> Result<Municipality> {
+    crate::bump_version(conn, "municipalities", id.get(), None).await?;
     let old = get(conn, id).await?;
     sqlx::query("UPDATE municipalities SET profile_id = $1, updated_at = $2 WHERE id = $3")
         .bind(profile_id)
         .bind(now())
-        .bind(id)
+        .bind(id.get())
         .execute(&mut *conn)
         .await?;
     let m = get(conn, id).await?;
@@ -199,6 +212,6 @@ async fn changed(
     summary: &str,
 ) -> Result<Municipality> {
     let m = get(conn, old.id).await?;
-    audit::record_change(conn, actor, m.scope(), "municipality", m.id, action, summary, Some(old), &m).await?;
+    audit::record_change(conn, actor, m.scope(), "municipality", m.id.get(), action, summary, Some(old), &m).await?;
     Ok(m)
 }

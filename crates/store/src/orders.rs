@@ -3,6 +3,7 @@
 //! same transaction: the order and its effect exist together or not at all.
 
 use metoda_domain::access::Role;
+use metoda_domain::ids::{AssociationId, MunicipalityId, OrderId, RegionId, TeacherId, UserId};
 use metoda_domain::orders::{Effect, OfficerRole, OrderData, OrderKind, may_be_curator};
 use metoda_domain::profile::ProfileSettings;
 use metoda_domain::teachers::check_min_members;
@@ -13,15 +14,19 @@ use time::Date;
 
 use crate::associations;
 use crate::audit;
+use crate::column::OptId;
 use crate::column::{OptText, Text};
 use crate::municipalities::Municipality;
 use crate::{Actor, Result, StoreError, now};
 
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Order {
-    pub id: i64,
-    pub municipality_id: i64,
-    pub region_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: OrderId,
+    #[sqlx(try_from = "i64")]
+    pub municipality_id: MunicipalityId,
+    #[sqlx(try_from = "i64")]
+    pub region_id: RegionId,
     pub number: String,
     #[sqlx(try_from = "Text")]
     #[serde(with = "iso_serde")]
@@ -32,7 +37,8 @@ pub struct Order {
     pub title: String,
     pub body: Option<String>,
     pub signed_by: Option<String>,
-    pub association_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub association_id: Option<AssociationId>,
     pub association_name: Option<String>,
     /// The effect as registered (JSON).
     pub payload: String,
@@ -43,9 +49,9 @@ const SELECT: &str = "SELECT r.id, r.municipality_id, m.region_id, r.number, r.o
         r.signed_by, r.association_id, a.name AS association_name, r.payload, r.created_at
     FROM orders r JOIN municipalities m ON m.id = r.municipality_id LEFT JOIN associations a ON a.id = r.association_id";
 
-pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Order> {
+pub async fn get(conn: &mut AnyConnection, id: OrderId) -> Result<Order> {
     sqlx::query_as(&format!("{SELECT} WHERE r.id = $1"))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)
@@ -54,15 +60,15 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Order> {
 /// Orders of a municipality (or of one association), newest first.
 pub async fn list(
     conn: &mut AnyConnection,
-    municipality_id: Option<i64>,
-    association_id: Option<i64>,
+    municipality_id: Option<MunicipalityId>,
+    association_id: Option<AssociationId>,
 ) -> Result<Vec<Order>> {
     Ok(sqlx::query_as(&format!(
         "{SELECT} WHERE ($1 IS NULL OR r.municipality_id = $1) AND ($2 IS NULL OR r.association_id = $2)
          ORDER BY r.order_date DESC, r.id DESC"
     ))
-    .bind(municipality_id)
-    .bind(association_id)
+    .bind(municipality_id.map(i64::from))
+    .bind(association_id.map(i64::from))
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -70,7 +76,8 @@ pub async fn list(
 /// A row of a fixed yearly composition.
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct SnapshotRow {
-    pub teacher_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub teacher_id: TeacherId,
     pub full_name: String,
     pub organization_name: String,
     pub position: String,
@@ -79,12 +86,12 @@ pub struct SnapshotRow {
     pub role: Option<OfficerRole>,
 }
 
-pub async fn snapshot(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<SnapshotRow>> {
+pub async fn snapshot(conn: &mut AnyConnection, order_id: OrderId) -> Result<Vec<SnapshotRow>> {
     Ok(sqlx::query_as(
         "SELECT teacher_id, full_name, organization_name, position, role FROM composition_snapshots WHERE order_id = $1
          ORDER BY full_name",
     )
-    .bind(order_id)
+    .bind(order_id.get())
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -113,7 +120,7 @@ pub async fn register(
     let year = i64::from(d.date.year());
     let taken: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE municipality_id = $1 AND year = $2 AND number = $3")
-            .bind(m.id)
+            .bind(m.id.get())
             .bind(year)
             .bind(&d.number)
             .fetch_one(&mut *conn)
@@ -124,8 +131,9 @@ pub async fn register(
     // The association concerned must be of this municipality and, but for "other", active.
     let target = match d.effect.association_id() {
         Some(id) => {
-            let a =
-                associations::get(conn, id).await.map_err(|_| invalid("association_id", "Такого объединения нет"))?;
+            let a = associations::get(conn, AssociationId(id))
+                .await
+                .map_err(|_| invalid("association_id", "Такого объединения нет"))?;
             if a.municipality_id != m.id {
                 return Err(invalid("association_id", "Объединение относится к другому муниципалитету"));
             }
@@ -144,7 +152,7 @@ pub async fn register(
         "INSERT INTO orders (municipality_id, number, order_date, year, kind, title, body, signed_by, association_id, payload, created_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
-    .bind(m.id)
+    .bind(m.id.get())
     .bind(&d.number)
     .bind(&date)
     .bind(year)
@@ -152,9 +160,9 @@ pub async fn register(
     .bind(&d.title)
     .bind(&d.body)
     .bind(&d.signed_by)
-    .bind(target.as_ref().map(|a| a.id))
+    .bind(target.as_ref().map(|a| a.id).map(i64::from))
     .bind(&payload)
-    .bind(actor.user_id)
+    .bind(actor.user_id.map(i64::from))
     .bind(now())
     .fetch_one(&mut *conn)
     .await
@@ -176,7 +184,7 @@ pub async fn register(
                 "INSERT INTO associations (municipality_id, name, body_name, direction, status, created_order_id, description, created_at, updated_at)
                  VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, $7) RETURNING id",
             )
-            .bind(m.id)
+            .bind(m.id.get())
             .bind(name)
             .bind(&body_name)
             .bind(direction)
@@ -191,57 +199,86 @@ pub async fn register(
                 .bind(id)
                 .execute(&mut *conn)
                 .await?;
-            let a = associations::get(conn, aid).await?;
+            let a = associations::get(conn, AssociationId(aid)).await?;
             let summary = format!("Создано объединение «{}» ({body_name}) приказом № {}", a.name, d.number);
             audit::record_change(conn, actor, a.scope(), "association", aid, "create", &summary, None, &a).await?;
             for tid in member_ids {
-                associations::add_member(conn, actor, &a, *tid, &date, Some(id)).await?;
+                associations::add_member(conn, actor, &a, TeacherId(*tid), &date, Some(OrderId(id))).await?;
             }
-            associations::appoint(conn, actor, &a, OfficerRole::Head, Some(*head_teacher_id), None, &date, Some(id))
-                .await?;
+            associations::appoint(
+                conn,
+                actor,
+                &a,
+                OfficerRole::Head,
+                Some(TeacherId(*head_teacher_id)),
+                None,
+                &date,
+                Some(OrderId(id)),
+            )
+            .await?;
         }
         Effect::ReorganizeAssociation { name, direction, .. } => {
             let a = target.as_ref().ok_or(StoreError::NotFound)?;
-            crate::bump_version(conn, "associations", a.id, None).await?;
+            crate::bump_version(conn, "associations", a.id.get(), None).await?;
             sqlx::query("UPDATE associations SET name = $1, direction = $2, updated_at = $3 WHERE id = $4")
                 .bind(name)
                 .bind(direction)
                 .bind(now())
-                .bind(a.id)
+                .bind(a.id.get())
                 .execute(&mut *conn)
                 .await
                 .map_err(crate::unique("Объединение с таким названием в муниципалитете уже есть"))?;
             let new = associations::get(conn, a.id).await?;
             let summary = format!("Объединение «{}» реорганизовано в «{}» приказом № {}", a.name, new.name, d.number);
-            audit::record_change(conn, actor, new.scope(), "association", a.id, "update", &summary, Some(a), &new)
-                .await?;
+            audit::record_change(
+                conn,
+                actor,
+                new.scope(),
+                "association",
+                a.id.get(),
+                "update",
+                &summary,
+                Some(a),
+                &new,
+            )
+            .await?;
         }
         Effect::LiquidateAssociation { .. } => {
             let a = target.as_ref().ok_or(StoreError::NotFound)?;
-            crate::bump_version(conn, "associations", a.id, None).await?;
+            crate::bump_version(conn, "associations", a.id.get(), None).await?;
             sqlx::query(
                 "UPDATE associations SET status = 'liquidated', liquidated_at = $1, updated_at = $2 WHERE id = $3",
             )
             .bind(&date)
             .bind(now())
-            .bind(a.id)
+            .bind(a.id.get())
             .execute(&mut *conn)
             .await?;
             sqlx::query("UPDATE association_officers SET to_on = $1 WHERE association_id = $2 AND to_on IS NULL")
                 .bind(&date)
-                .bind(a.id)
+                .bind(a.id.get())
                 .execute(&mut *conn)
                 .await?;
             let new = associations::get(conn, a.id).await?;
             let summary = format!("Объединение «{}» ликвидировано приказом № {}", a.name, d.number);
-            audit::record_change(conn, actor, new.scope(), "association", a.id, "archive", &summary, Some(a), &new)
-                .await?;
+            audit::record_change(
+                conn,
+                actor,
+                new.scope(),
+                "association",
+                a.id.get(),
+                "archive",
+                &summary,
+                Some(a),
+                &new,
+            )
+            .await?;
         }
         Effect::AppointOfficer { role, teacher_id, user_id, .. } => {
             let a = target.as_ref().ok_or(StoreError::NotFound)?;
             if let Some(tid) = teacher_id {
                 let current = associations::members(conn, a.id, None).await?;
-                if !current.iter().any(|mm| mm.teacher_id == *tid) {
+                if !current.iter().any(|mm| mm.teacher_id == TeacherId(*tid)) {
                     return Err(invalid(
                         "officer_teacher_id",
                         "Назначить можно только педагога из состава объединения",
@@ -253,7 +290,7 @@ pub async fn register(
                     "SELECT role FROM role_grants WHERE user_id = $1 AND municipality_id = $2 AND association_id IS NULL",
                 )
                 .bind(uid)
-                .bind(m.id)
+                .bind(m.id.get())
                 .fetch_all(&mut *conn)
                 .await?;
                 if !roles.iter().any(|g| may_be_curator(g.role)) {
@@ -263,7 +300,17 @@ pub async fn register(
                     ));
                 }
             }
-            associations::appoint(conn, actor, a, *role, *teacher_id, *user_id, &date, Some(id)).await?;
+            associations::appoint(
+                conn,
+                actor,
+                a,
+                *role,
+                teacher_id.map(TeacherId),
+                user_id.map(UserId),
+                &date,
+                Some(OrderId(id)),
+            )
+            .await?;
         }
         Effect::ApproveComposition { .. } => {
             let a = target.as_ref().ok_or(StoreError::NotFound)?;
@@ -282,8 +329,8 @@ pub async fn register(
                      VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(id)
-                .bind(a.id)
-                .bind(mm.teacher_id)
+                .bind(a.id.get())
+                .bind(mm.teacher_id.get())
                 .bind(&mm.full_name)
                 .bind(&mm.organization_name)
                 .bind(&mm.position)
@@ -294,7 +341,7 @@ pub async fn register(
         }
         Effect::ApprovePlan { .. } | Effect::Other { .. } => {}
     }
-    let o = get(conn, id).await?;
+    let o = get(conn, OrderId(id)).await?;
     let summary =
         format!("Зарегистрирован приказ № {} от {} «{}»", o.number, metoda_domain::values::ru_date(d.date), o.title);
     audit::record_change(conn, actor, m.scope(), "order", id, "create", &summary, None, &o).await?;

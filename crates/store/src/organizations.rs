@@ -2,6 +2,7 @@
 //! centres. Archived rather than deleted.
 
 use metoda_domain::directory::{OrganizationData, OrganizationKind};
+use metoda_domain::ids::{MunicipalityId, OrganizationId, RegionId};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
@@ -11,9 +12,12 @@ use crate::{Actor, Result, StoreError, now, unique};
 
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Organization {
-    pub id: i64,
-    pub municipality_id: i64,
-    pub region_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: OrganizationId,
+    #[sqlx(try_from = "i64")]
+    pub municipality_id: MunicipalityId,
+    #[sqlx(try_from = "i64")]
+    pub region_id: RegionId,
     pub full_name: String,
     pub short_name: String,
     #[sqlx(try_from = "Text")]
@@ -42,9 +46,9 @@ const SELECT: &str = "SELECT o.id, o.municipality_id, m.region_id, o.full_name, 
 
 const DUPLICATE: &str = "Организация с таким кратким наименованием в муниципалитете уже есть";
 
-pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Organization> {
+pub async fn get(conn: &mut AnyConnection, id: OrganizationId) -> Result<Organization> {
     sqlx::query_as(&format!("{SELECT} WHERE o.id = $1"))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)
@@ -53,8 +57,8 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Organization> {
 /// What the list shows.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub municipality_id: Option<i64>,
-    pub region_id: Option<i64>,
+    pub municipality_id: Option<MunicipalityId>,
+    pub region_id: Option<RegionId>,
     pub kind: Option<String>,
     pub text: Option<String>,
     pub include_archived: bool,
@@ -68,8 +72,8 @@ pub async fn list(conn: &mut AnyConnection, f: &Filter) -> Result<Vec<Organizati
          ORDER BY o.archived_at IS NOT NULL, o.short_name"
     );
     let rows: Vec<Organization> = sqlx::query_as(&sql)
-        .bind(f.municipality_id)
-        .bind(f.region_id)
+        .bind(f.municipality_id.map(i64::from))
+        .bind(f.region_id.map(i64::from))
         .bind(f.kind.as_deref())
         .fetch_all(&mut *conn)
         .await?;
@@ -89,7 +93,7 @@ pub async fn list(conn: &mut AnyConnection, f: &Filter) -> Result<Vec<Organizati
 pub async fn create(
     conn: &mut AnyConnection,
     actor: &Actor,
-    municipality_id: i64,
+    municipality_id: MunicipalityId,
     d: &OrganizationData,
 ) -> Result<Organization> {
     let t = now();
@@ -97,7 +101,7 @@ pub async fn create(
         "INSERT INTO organizations (municipality_id, full_name, short_name, kind, address, head_name, phone, email, website, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
     )
-    .bind(municipality_id)
+    .bind(municipality_id.get())
     .bind(&d.full_name)
     .bind(&d.short_name)
     .bind(d.kind.code())
@@ -110,7 +114,7 @@ pub async fn create(
     .fetch_one(&mut *conn)
     .await
     .map_err(unique(DUPLICATE))?;
-    let o = get(conn, id).await?;
+    let o = get(conn, OrganizationId(id)).await?;
     audit::record_change(
         conn,
         actor,
@@ -130,11 +134,11 @@ pub async fn create(
 pub async fn update(
     conn: &mut AnyConnection,
     actor: &Actor,
-    id: i64,
+    id: OrganizationId,
     d: &OrganizationData,
     version: Option<i64>,
 ) -> Result<Organization> {
-    crate::bump_version(conn, "organizations", id, version).await?;
+    crate::bump_version(conn, "organizations", id.get(), version).await?;
     let old = get(conn, id).await?;
     sqlx::query(
         "UPDATE organizations SET full_name = $1, short_name = $2, kind = $3, address = $4, head_name = $5,
@@ -149,7 +153,7 @@ pub async fn update(
     .bind(&d.email)
     .bind(&d.website)
     .bind(now())
-    .bind(id)
+    .bind(id.get())
     .execute(&mut *conn)
     .await
     .map_err(unique(DUPLICATE))?;
@@ -157,14 +161,19 @@ pub async fn update(
 }
 
 /// Archives (or restores) an organization. Nothing is deleted.
-pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, archived: bool) -> Result<Organization> {
+pub async fn set_archived(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: OrganizationId,
+    archived: bool,
+) -> Result<Organization> {
     // An edit based on the record before it is refused (decision 0011).
-    crate::bump_version(conn, "organizations", id, None).await?;
+    crate::bump_version(conn, "organizations", id.get(), None).await?;
     let old = get(conn, id).await?;
     sqlx::query("UPDATE organizations SET archived_at = $1, updated_at = $2 WHERE id = $3")
         .bind(archived.then(now))
         .bind(now())
-        .bind(id)
+        .bind(id.get())
         .execute(&mut *conn)
         .await?;
     let (action, verb) = if archived {
@@ -183,6 +192,6 @@ async fn changed(
     summary: &str,
 ) -> Result<Organization> {
     let o = get(conn, old.id).await?;
-    audit::record_change(conn, actor, o.scope(), "organization", o.id, action, summary, Some(old), &o).await?;
+    audit::record_change(conn, actor, o.scope(), "organization", o.id.get(), action, summary, Some(old), &o).await?;
     Ok(o)
 }

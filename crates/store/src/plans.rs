@@ -4,6 +4,7 @@
 //! (done, moved, cancelled) is not an amendment.
 
 use metoda_domain::Code;
+use metoda_domain::ids::{AssociationId, MeetingId, OrderId, OrganizationId, PlanId, UserId};
 use metoda_domain::meetings::{Evidence, PlanPath, year_bounds};
 use metoda_domain::plans::{
     ActivityDirection, ItemData, ItemStatus, PlanStatus, Prefill, StatusData, WorkForm, carry_over,
@@ -16,14 +17,17 @@ use time::Date;
 
 use crate::associations::Association;
 use crate::audit;
+use crate::column::OptId;
 use crate::column::{OptText, Text, Undecodable};
 use crate::{Actor, Result, StoreError, now};
 
 /// The yearly work plan of an association (`work_plans`).
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct WorkPlan {
-    pub id: i64,
-    pub association_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: PlanId,
+    #[sqlx(try_from = "i64")]
+    pub association_id: AssociationId,
     pub year: i64,
     #[sqlx(try_from = "Text")]
     pub period: PlanPeriod,
@@ -74,25 +78,25 @@ impl WorkPlan {
 const PLAN_COLS: &str =
     "id, association_id, year, period, title, steps, status, version, approved_at, created_at, updated_at";
 
-pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<WorkPlan> {
+pub async fn get(conn: &mut AnyConnection, id: PlanId) -> Result<WorkPlan> {
     sqlx::query_as(&format!("SELECT {PLAN_COLS} FROM work_plans WHERE id = $1"))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)
 }
 
-pub async fn for_association(conn: &mut AnyConnection, association_id: i64) -> Result<Vec<WorkPlan>> {
+pub async fn for_association(conn: &mut AnyConnection, association_id: AssociationId) -> Result<Vec<WorkPlan>> {
     Ok(sqlx::query_as(&format!("SELECT {PLAN_COLS} FROM work_plans WHERE association_id = $1 ORDER BY year DESC"))
-        .bind(association_id)
+        .bind(association_id.get())
         .fetch_all(&mut *conn)
         .await?)
 }
 
 /// The association's plan of a plan year, if there is one.
-pub async fn of_year(conn: &mut AnyConnection, association_id: i64, year: i32) -> Result<Option<WorkPlan>> {
+pub async fn of_year(conn: &mut AnyConnection, association_id: AssociationId, year: i32) -> Result<Option<WorkPlan>> {
     Ok(sqlx::query_as(&format!("SELECT {PLAN_COLS} FROM work_plans WHERE association_id = $1 AND year = $2"))
-        .bind(association_id)
+        .bind(association_id.get())
         .bind(i64::from(year))
         .fetch_optional(&mut *conn)
         .await?)
@@ -121,7 +125,7 @@ pub async fn create(
         "INSERT INTO work_plans (association_id, year, period, title, steps, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
     )
-    .bind(a.id)
+    .bind(a.id.get())
     .bind(i64::from(year))
     .bind(period.code())
     .bind(&title)
@@ -130,7 +134,7 @@ pub async fn create(
     .fetch_one(&mut *conn)
     .await
     .map_err(crate::unique("План на этот год у объединения уже есть"))?;
-    let p = get(conn, id).await?;
+    let p = get(conn, PlanId(id)).await?;
     audit::record_change(
         conn,
         actor,
@@ -150,7 +154,8 @@ pub async fn create(
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct PlanItem {
     pub id: i64,
-    pub plan_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub plan_id: PlanId,
     pub title: String,
     #[sqlx(try_from = "Text")]
     pub direction: ActivityDirection,
@@ -161,7 +166,8 @@ pub struct PlanItem {
     pub planned_on: Option<Date>,
     pub planned_month: Option<i64>,
     pub responsible: Option<String>,
-    pub venue_organization_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub venue_organization_id: Option<OrganizationId>,
     pub audience: Option<String>,
     pub expected_result: Option<String>,
     #[sqlx(try_from = "Text")]
@@ -170,7 +176,8 @@ pub struct PlanItem {
     #[sqlx(try_from = "OptText")]
     #[serde(with = "iso_serde::option")]
     pub moved_to: Option<Date>,
-    pub fulfilled_meeting_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub fulfilled_meeting_id: Option<MeetingId>,
     /// Raised by every change of the item: send it back with an edit (an older one gets 409). Not
     /// the plan's `version`, which numbers its approved editions.
     pub version: i64,
@@ -185,7 +192,7 @@ pub async fn items(conn: &mut AnyConnection, plan: &WorkPlan) -> Result<Vec<Plan
     let mut rows: Vec<PlanItem> = sqlx::query_as(&format!(
         "SELECT {ITEM_COLS} FROM plan_items WHERE plan_id = $1 AND archived_at IS NULL ORDER BY planned_month, planned_on, id"
     ))
-    .bind(plan.id)
+    .bind(plan.id.get())
     .fetch_all(&mut *conn)
     .await?;
     if plan.period == PlanPeriod::AcademicYear {
@@ -224,18 +231,18 @@ async fn amend(
         "UPDATE work_plans SET version = version + 1, updated_at = $1 WHERE id = $2 RETURNING version",
     )
     .bind(now())
-    .bind(plan.id)
+    .bind(plan.id.get())
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query(
         "INSERT INTO plan_amendments (plan_id, version, item_id, reason, changes, user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(plan.id)
+    .bind(plan.id.get())
     .bind(version)
     .bind(item_id)
     .bind(reason)
     .bind(changes.to_string())
-    .bind(actor.user_id)
+    .bind(actor.user_id.map(i64::from))
     .bind(now())
     .execute(&mut *conn)
     .await
@@ -276,7 +283,7 @@ pub async fn add_item(
         ),
         d,
     )
-    .bind(plan.id)
+    .bind(plan.id.get())
     .bind(&t)
     .fetch_one(&mut *conn)
     .await?;
@@ -362,7 +369,7 @@ pub async fn set_status(
     plan: &WorkPlan,
     id: i64,
     s: &StatusData,
-    meeting_id: Option<i64>,
+    meeting_id: Option<MeetingId>,
 ) -> Result<PlanItem> {
     // Not a form edit, but it changes the item (a move changes its date): an edit based on the
     // item before it is refused.
@@ -381,7 +388,7 @@ pub async fn set_status(
     .bind(s.status.code())
     .bind(&s.reason)
     .bind(s.moved_to.map(iso_date))
-    .bind(meeting_id)
+    .bind(meeting_id.map(i64::from))
     .bind(now())
     .bind(id)
     .execute(&mut *conn)
@@ -400,21 +407,24 @@ pub struct Step {
     pub step: ApprovalStep,
     #[sqlx(try_from = "Text")]
     pub evidence: Evidence,
-    pub meeting_id: Option<i64>,
-    pub order_id: Option<i64>,
-    pub user_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub meeting_id: Option<MeetingId>,
+    #[sqlx(try_from = "OptId")]
+    pub order_id: Option<OrderId>,
+    #[sqlx(try_from = "OptId")]
+    pub user_id: Option<UserId>,
     /// Who took the step.
     pub user_name: Option<String>,
     pub note: Option<String>,
     pub at: String,
 }
 
-pub async fn steps(conn: &mut AnyConnection, plan_id: i64) -> Result<Vec<Step>> {
+pub async fn steps(conn: &mut AnyConnection, plan_id: PlanId) -> Result<Vec<Step>> {
     Ok(sqlx::query_as(
         "SELECT s.id, s.step, s.evidence, s.meeting_id, s.order_id, s.user_id, u.full_name AS user_name, s.note, s.at
          FROM plan_steps s LEFT JOIN users u ON u.id = s.user_id WHERE s.plan_id = $1 ORDER BY s.id",
     )
-    .bind(plan_id)
+    .bind(plan_id.get())
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -422,8 +432,8 @@ pub async fn steps(conn: &mut AnyConnection, plan_id: i64) -> Result<Vec<Step>> 
 /// The evidence a step is taken with.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StepRefs<'a> {
-    pub meeting_id: Option<i64>,
-    pub order_id: Option<i64>,
+    pub meeting_id: Option<MeetingId>,
+    pub order_id: Option<OrderId>,
     pub note: Option<&'a str>,
 }
 
@@ -465,12 +475,12 @@ pub async fn take_step(
     sqlx::query(
         "INSERT INTO plan_steps (plan_id, step, evidence, meeting_id, order_id, user_id, note, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(plan.id)
+    .bind(plan.id.get())
     .bind(step.code())
     .bind(evidence.code())
-    .bind(refs.meeting_id)
-    .bind(refs.order_id)
-    .bind(actor.user_id)
+    .bind(refs.meeting_id.map(i64::from))
+    .bind(refs.order_id.map(i64::from))
+    .bind(actor.user_id.map(i64::from))
     .bind(refs.note)
     .bind(&t)
     .execute(&mut *conn)
@@ -480,13 +490,14 @@ pub async fn take_step(
         sqlx::query("UPDATE work_plans SET status = $1, approved_at = $2, updated_at = $2 WHERE id = $3")
             .bind(PlanStatus::Approved.code())
             .bind(&t)
-            .bind(plan.id)
+            .bind(plan.id.get())
             .execute(&mut *conn)
             .await?;
     }
     let new = get(conn, plan.id).await?;
     let summary = format!("{}: {}", new.title, step.label_ru());
-    audit::record_change(conn, actor, a.scope(), "work_plan", plan.id, "update", &summary, Some(plan), &new).await?;
+    audit::record_change(conn, actor, a.scope(), "work_plan", plan.id.get(), "update", &summary, Some(plan), &new)
+        .await?;
     Ok(new)
 }
 
@@ -499,18 +510,19 @@ pub struct Amendment {
     pub reason: String,
     /// What changed: `{"field": [old, new]}`, or `{"added": title}` for a new item.
     pub changes: String,
-    pub user_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub user_id: Option<UserId>,
     /// Who made the change.
     pub user_name: Option<String>,
     pub at: String,
 }
 
-pub async fn amendments(conn: &mut AnyConnection, plan_id: i64) -> Result<Vec<Amendment>> {
+pub async fn amendments(conn: &mut AnyConnection, plan_id: PlanId) -> Result<Vec<Amendment>> {
     Ok(sqlx::query_as(
         "SELECT a.id, a.version, a.item_id, a.reason, a.changes, a.user_id, u.full_name AS user_name, a.at
          FROM plan_amendments a LEFT JOIN users u ON u.id = a.user_id WHERE a.plan_id = $1 ORDER BY a.version",
     )
-    .bind(plan_id)
+    .bind(plan_id.get())
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -555,7 +567,7 @@ pub async fn create_from(
                         planned_on,
                         planned_month: Some(month),
                         responsible: i.responsible,
-                        venue_organization_id: i.venue_organization_id,
+                        venue_organization_id: i.venue_organization_id.map(i64::from),
                         audience: i.audience,
                         expected_result: i.expected_result,
                     })

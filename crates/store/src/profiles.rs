@@ -1,12 +1,14 @@
 //! Regulation profiles: presets (the five seeds, read-only) and the municipalities' own copies.
 
 use metoda_domain::access::Place;
+use metoda_domain::ids::{MunicipalityId, RegionId};
 use metoda_domain::profile::{ProfileSettings, presets};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
 use crate::audit::{self, Scope};
 use crate::column::Flag;
+use crate::column::OptId;
 use crate::{Actor, Result, StoreError, now};
 
 /// A regulation profile (`regulation_profiles`): a preset or a municipality's own.
@@ -18,8 +20,10 @@ pub struct Profile {
     pub source: Option<String>,
     #[sqlx(try_from = "Flag")]
     pub is_preset: bool,
-    pub region_id: Option<i64>,
-    pub municipality_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub region_id: Option<RegionId>,
+    #[sqlx(try_from = "OptId")]
+    pub municipality_id: Option<MunicipalityId>,
     pub based_on_id: Option<i64>,
     /// The settings document (JSON of `ProfileSettings`).
     pub settings: String,
@@ -101,11 +105,14 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Profile> {
 /// The regulation settings of a municipality: those of the profile it follows
 /// (`municipalities.profile_id`); None when no profile is set. The one loader of a municipality's
 /// (and so of its associations') rules.
-pub async fn municipality_settings(conn: &mut AnyConnection, municipality_id: i64) -> Result<Option<ProfileSettings>> {
+pub async fn municipality_settings(
+    conn: &mut AnyConnection,
+    municipality_id: MunicipalityId,
+) -> Result<Option<ProfileSettings>> {
     let p: Option<Profile> = sqlx::query_as(&format!(
         "SELECT {COLS} FROM regulation_profiles WHERE id = (SELECT profile_id FROM municipalities WHERE id = $1)"
     ))
-    .bind(municipality_id)
+    .bind(municipality_id.get())
     .fetch_optional(&mut *conn)
     .await?;
     p.map(|p| p.settings()).transpose()
@@ -151,8 +158,8 @@ pub async fn copy(
     )
     .bind(&name)
     .bind(&src.source)
-    .bind(owner.region_id)
-    .bind(muni)
+    .bind(owner.region_id.get())
+    .bind(muni.get())
     .bind(src.id)
     .bind(&src.settings)
     .bind(&t)

@@ -1,6 +1,7 @@
 //! Regions: the top of the hierarchy.
 
 use metoda_domain::directory::RegionData;
+use metoda_domain::ids::RegionId;
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 
@@ -9,7 +10,8 @@ use crate::{Actor, Result, StoreError, now, unique};
 
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Region {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: RegionId,
     pub name: String,
     pub code: Option<String>,
     pub created_at: String,
@@ -19,16 +21,16 @@ pub struct Region {
 
 const COLS: &str = "id, name, code, created_at, updated_at, archived_at";
 
-pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Region> {
+pub async fn get(conn: &mut AnyConnection, id: RegionId) -> Result<Region> {
     sqlx::query_as(&format!("SELECT {COLS} FROM regions WHERE id = $1"))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)
 }
 
 /// Regions, optionally only those in `ids`.
-pub async fn list(conn: &mut AnyConnection, only: Option<&[i64]>) -> Result<Vec<Region>> {
+pub async fn list(conn: &mut AnyConnection, only: Option<&[RegionId]>) -> Result<Vec<Region>> {
     let all: Vec<Region> =
         sqlx::query_as(&format!("SELECT {COLS} FROM regions ORDER BY name")).fetch_all(&mut *conn).await?;
     Ok(match only {
@@ -48,20 +50,20 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, d: &RegionData) -> 
     .fetch_one(&mut *conn)
     .await
     .map_err(unique("Регион с таким названием уже есть"))?;
-    let r = get(conn, id).await?;
-    let scope = Scope { region_id: Some(id), municipality_id: None };
+    let r = get(conn, RegionId(id)).await?;
+    let scope = Scope { region_id: Some(RegionId(id)), municipality_id: None };
     audit::record_change(conn, actor, scope, "region", id, "create", &format!("Создан регион «{}»", r.name), None, &r)
         .await?;
     Ok(r)
 }
 
-pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &RegionData) -> Result<Region> {
+pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: RegionId, d: &RegionData) -> Result<Region> {
     let old = get(conn, id).await?;
     sqlx::query("UPDATE regions SET name = $1, code = $2, updated_at = $3 WHERE id = $4")
         .bind(&d.name)
         .bind(&d.code)
         .bind(now())
-        .bind(id)
+        .bind(id.get())
         .execute(&mut *conn)
         .await
         .map_err(unique("Регион с таким названием уже есть"))?;
@@ -72,7 +74,7 @@ pub async fn update(conn: &mut AnyConnection, actor: &Actor, id: i64, d: &Region
         actor,
         scope,
         "region",
-        id,
+        id.get(),
         "update",
         &format!("Изменён регион «{}»", r.name),
         Some(&old),

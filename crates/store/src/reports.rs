@@ -10,6 +10,7 @@ use metoda_domain::analysis::composition::{
     CourseRecord, CourseTaken, DifficultyNote, Input, MeetingTopic, OrganizationName, Records, SectionText,
     SelfEducation, StudentRecord, TeacherName, TeacherRecord,
 };
+use metoda_domain::ids::{AssociationId, MunicipalityId};
 use metoda_domain::profile::{PlanPeriod, ProfileSettings};
 use metoda_domain::reports::{ReportAction, ReportStatus, SECTIONS, deadline_of, is_late, transition};
 use metoda_domain::teachers::CourseKind;
@@ -27,7 +28,8 @@ use crate::{Actor, Result, StoreError, now};
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct AnnualAnalysis {
     pub id: i64,
-    pub association_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub association_id: AssociationId,
     /// The period's first calendar year.
     #[sqlx(try_from = "i64")]
     pub year: i32,
@@ -71,11 +73,15 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<AnnualAnalysis> {
         .ok_or(StoreError::NotFound)
 }
 
-pub async fn find(conn: &mut AnyConnection, association_id: i64, period: Period) -> Result<Option<AnnualAnalysis>> {
+pub async fn find(
+    conn: &mut AnyConnection,
+    association_id: AssociationId,
+    period: Period,
+) -> Result<Option<AnnualAnalysis>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLS} FROM analysis_reports WHERE association_id = $1 AND year = $2 AND period = $3"
     ))
-    .bind(association_id)
+    .bind(association_id.get())
     .bind(i64::from(period.year))
     .bind(period.kind.code())
     .fetch_optional(&mut *conn)
@@ -85,14 +91,14 @@ pub async fn find(conn: &mut AnyConnection, association_id: i64, period: Period)
 /// The reports of a municipality's associations for the period.
 pub async fn of_municipality(
     conn: &mut AnyConnection,
-    municipality_id: i64,
+    municipality_id: MunicipalityId,
     period: Period,
 ) -> Result<Vec<AnnualAnalysis>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLS} FROM analysis_reports
          WHERE year = $2 AND period = $3 AND association_id IN (SELECT id FROM associations WHERE municipality_id = $1)"
     ))
-    .bind(municipality_id)
+    .bind(municipality_id.get())
     .bind(i64::from(period.year))
     .bind(period.kind.code())
     .fetch_all(&mut *conn)
@@ -104,7 +110,7 @@ pub async fn of_municipality(
 /// (association, snapshot).
 pub async fn frozen_of_municipality(
     conn: &mut AnyConnection,
-    municipality_id: i64,
+    municipality_id: MunicipalityId,
     period: Period,
 ) -> Result<Vec<(i64, String)>> {
     Ok(sqlx::query_as(
@@ -113,7 +119,7 @@ pub async fn frozen_of_municipality(
          WHERE r.year = $2 AND r.period = $3 AND r.status IN ($4, $5)
            AND r.association_id IN (SELECT id FROM associations WHERE municipality_id = $1)",
     )
-    .bind(municipality_id)
+    .bind(municipality_id.get())
     .bind(i64::from(period.year))
     .bind(period.kind.code())
     .bind(ReportStatus::Submitted.code())
@@ -138,7 +144,7 @@ pub async fn open(
         "INSERT INTO analysis_reports (association_id, year, period, due_on, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
     )
-    .bind(a.id)
+    .bind(a.id.get())
     .bind(i64::from(period.year))
     .bind(period.kind.code())
     .bind(deadline_of(&settings.analysis_deadlines.value, period).map(iso_date))
@@ -206,7 +212,7 @@ pub async fn set_text(
         Some(id) => {
             sqlx::query("UPDATE analysis_texts SET text = $1, updated_by = $2, updated_at = $3 WHERE id = $4")
                 .bind(&stored)
-                .bind(actor.user_id)
+                .bind(actor.user_id.map(i64::from))
                 .bind(now())
                 .bind(id)
                 .execute(&mut *conn)
@@ -221,7 +227,7 @@ pub async fn set_text(
             .bind(r.id)
             .bind(i64::from(section))
             .bind(&stored)
-            .bind(actor.user_id)
+            .bind(actor.user_id.map(i64::from))
             .bind(now())
             .execute(&mut *conn)
             .await
@@ -309,7 +315,7 @@ pub async fn submit(
     .bind(version)
     .bind(snapshot.to_text())
     .bind(i64::from(late))
-    .bind(actor.user_id)
+    .bind(actor.user_id.map(i64::from))
     .bind(&t)
     .execute(&mut *conn)
     .await
@@ -358,7 +364,7 @@ pub async fn decide(
     sqlx::query("UPDATE analysis_reports SET status = $1, decided_at = $2, decided_by = $3, comment = $4, updated_at = $2 WHERE id = $5")
         .bind(status.code())
         .bind(&t)
-        .bind(actor.user_id)
+        .bind(actor.user_id.map(i64::from))
         .bind(comment)
         .bind(old.id)
         .execute(&mut *conn)
@@ -435,7 +441,7 @@ struct TopicOfTeacherRow {
 }
 
 /// The records of the sections the association's own records fill, for the period.
-pub async fn prefill(conn: &mut AnyConnection, association_id: i64, period: Period) -> Result<Prefill> {
+pub async fn prefill(conn: &mut AnyConnection, association_id: AssociationId, period: Period) -> Result<Prefill> {
     let (from, to) = (iso_date(period.start()), iso_date(period.end()));
     // difficulties and self-education topics are kept per academic year: those of the academic
     // years the period touches (one for an academic year, two for a calendar year)
@@ -450,7 +456,7 @@ pub async fn prefill(conn: &mut AnyConnection, association_id: i64, period: Peri
          WHERE m.association_id = $1 AND m.status = 'held' AND m.held_on >= $2 AND m.held_on <= $3
          ORDER BY m.held_on, g.position, g.id",
     )
-    .bind(association_id)
+    .bind(association_id.get())
     .bind(&from)
     .bind(&to)
     .fetch_all(&mut *conn)
@@ -465,7 +471,7 @@ pub async fn prefill(conn: &mut AnyConnection, association_id: i64, period: Peri
                   AND (am.left_on IS NULL OR am.left_on > c.end_on))
          ORDER BY c.end_on, c.id"
     ))
-    .bind(association_id)
+    .bind(association_id.get())
     .bind(&from)
     .bind(&to)
     .fetch_all(&mut *conn)
@@ -476,7 +482,7 @@ pub async fn prefill(conn: &mut AnyConnection, association_id: i64, period: Peri
          JOIN teachers t ON t.id = d.teacher_id
          WHERE d.teacher_id IN ({MEMBERS_OF_YEAR}) AND d.year >= $4 AND d.year <= $5 ORDER BY t.last_name, d.id"
     ))
-    .bind(association_id)
+    .bind(association_id.get())
     .bind(&from)
     .bind(&to)
     .bind(years.0)
@@ -489,7 +495,7 @@ pub async fn prefill(conn: &mut AnyConnection, association_id: i64, period: Peri
            AND y.self_education IS NOT NULL
          ORDER BY t.last_name, t.first_name, y.year"
     ))
-    .bind(association_id)
+    .bind(association_id.get())
     .bind(&from)
     .bind(&to)
     .bind(years.0)
@@ -594,7 +600,7 @@ pub async fn composition_input(
     )
     .await?
     .into_iter()
-    .map(|o| OrganizationName { id: o.id, name: o.short_name })
+    .map(|o| OrganizationName { id: o.id.get(), name: o.short_name })
     .collect();
     let prefill = prefill(&mut *conn, a.id, period).await?;
     let texts = match report {

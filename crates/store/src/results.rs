@@ -13,6 +13,7 @@
 //!
 //! [`facts`] reads, for an association and a year, the plain facts the yearly analysis needs.
 
+use metoda_domain::ids::{AssociationId, MunicipalityId, OrganizationId, ResultId, TeacherId};
 use std::collections::HashMap;
 
 use metoda_domain::analysis::Period;
@@ -31,6 +32,7 @@ use time::Date;
 use crate::associations::NAME;
 use crate::attachments::{self, Attachment, Content};
 use crate::audit::{self, Scope};
+use crate::column::OptId;
 use crate::column::{OptText, Text, Undecodable};
 use crate::{Actor, Among, Result, StoreError, now};
 
@@ -40,9 +42,11 @@ pub const OWNER: metoda_domain::files::AttachmentOwner = metoda_domain::files::A
 /// A teacher of a result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
 pub struct ResultTeacher {
-    pub teacher_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub teacher_id: TeacherId,
     pub full_name: String,
-    pub organization_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub organization_id: OrganizationId,
 }
 
 /// The `family` and `kind` columns as read, before they are read together as a [`ResultKind`]
@@ -64,8 +68,10 @@ impl TryFrom<FamilyKind> for ResultKind {
 /// A result of any family, with its teachers.
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct ResultRecord {
-    pub id: i64,
-    pub municipality_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: ResultId,
+    #[sqlx(try_from = "i64")]
+    pub municipality_id: MunicipalityId,
     /// The family (student | exam | teacher) with the kind within it; stored, and serialized, as
     /// `family` and `kind`.
     #[sqlx(flatten, try_from = "FamilyKind")]
@@ -95,7 +101,8 @@ pub struct ResultRecord {
     pub student_name: Option<String>,
     pub student_code: Option<String>,
     pub student_grade: Option<String>,
-    pub student_organization_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub student_organization_id: Option<OrganizationId>,
     pub student_organization_name: Option<String>,
     #[sqlx(try_from = "Text")]
     pub status: Confirmation,
@@ -119,7 +126,7 @@ impl ResultRecord {
     pub fn is_confirmed(&self) -> bool {
         self.status == Confirmation::Confirmed
     }
-    pub fn teacher_ids(&self) -> Vec<i64> {
+    pub fn teacher_ids(&self) -> Vec<TeacherId> {
         self.teachers.iter().map(|t| t.teacher_id).collect()
     }
     /// The record for a reader who may not see students' names (the code stays).
@@ -150,7 +157,7 @@ const SELECT: &str =
 
 /// Fills the teachers of the records.
 async fn with_teachers(conn: &mut AnyConnection, mut rows: Vec<ResultRecord>) -> Result<Vec<ResultRecord>> {
-    let mut by_result: HashMap<i64, Vec<ResultTeacher>> = HashMap::new();
+    let mut by_result: HashMap<ResultId, Vec<ResultTeacher>> = HashMap::new();
     for chunk in rows.chunks(500) {
         let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
@@ -161,10 +168,14 @@ async fn with_teachers(conn: &mut AnyConnection, mut rows: Vec<ResultRecord>) ->
         );
         let mut q = sqlx::query_as::<_, (i64, i64, String, i64)>(&sql);
         for r in chunk {
-            q = q.bind(r.id);
+            q = q.bind(r.id.get());
         }
         for (result_id, teacher_id, full_name, organization_id) in q.fetch_all(&mut *conn).await? {
-            by_result.entry(result_id).or_default().push(ResultTeacher { teacher_id, full_name, organization_id });
+            by_result.entry(ResultId(result_id)).or_default().push(ResultTeacher {
+                teacher_id: TeacherId(teacher_id),
+                full_name,
+                organization_id: OrganizationId(organization_id),
+            });
         }
     }
     for r in &mut rows {
@@ -173,9 +184,9 @@ async fn with_teachers(conn: &mut AnyConnection, mut rows: Vec<ResultRecord>) ->
     Ok(rows)
 }
 
-pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<ResultRecord> {
+pub async fn get(conn: &mut AnyConnection, id: ResultId) -> Result<ResultRecord> {
     let r: ResultRecord = sqlx::query_as(&format!("{SELECT} WHERE r.id = $1"))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -183,13 +194,17 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<ResultRecord> {
 }
 
 /// The live results of a teacher (of one academic year when given), newest first.
-pub async fn for_teacher(conn: &mut AnyConnection, teacher_id: i64, year: Option<i64>) -> Result<Vec<ResultRecord>> {
+pub async fn for_teacher(
+    conn: &mut AnyConnection,
+    teacher_id: TeacherId,
+    year: Option<i64>,
+) -> Result<Vec<ResultRecord>> {
     let rows = sqlx::query_as(&format!(
         "{SELECT} WHERE r.archived_at IS NULL AND r.id IN (SELECT result_id FROM result_teachers WHERE teacher_id = $1)
             AND ($2 IS NULL OR r.year = $2)
          ORDER BY r.result_on DESC, r.id DESC"
     ))
-    .bind(teacher_id)
+    .bind(teacher_id.get())
     .bind(year)
     .fetch_all(&mut *conn)
     .await?;
@@ -198,7 +213,11 @@ pub async fn for_teacher(conn: &mut AnyConnection, teacher_id: i64, year: Option
 
 /// The live results of an academic year of an association: those with a teacher who was a member
 /// on the result's date (a membership counts from `joined_on` and ends on `left_on`). By family, date.
-pub async fn for_association(conn: &mut AnyConnection, association_id: i64, year: i64) -> Result<Vec<ResultRecord>> {
+pub async fn for_association(
+    conn: &mut AnyConnection,
+    association_id: AssociationId,
+    year: i64,
+) -> Result<Vec<ResultRecord>> {
     let rows = sqlx::query_as(&format!(
         // driven from the association's members (result_teachers_teacher_ix), not from every result
         // of the year in the region: 0.2 ms instead of 340 ms at region scale (benches/analysis.rs)
@@ -210,7 +229,7 @@ pub async fn for_association(conn: &mut AnyConnection, association_id: i64, year
               AND (am.left_on IS NULL OR am.left_on > r.result_on))
          ORDER BY r.family, r.result_on, r.id"
     ))
-    .bind(association_id)
+    .bind(association_id.get())
     .bind(year)
     .fetch_all(&mut *conn)
     .await?;
@@ -218,13 +237,13 @@ pub async fn for_association(conn: &mut AnyConnection, association_id: i64, year
 }
 
 /// Live results of a municipality waiting for a curator's decision, oldest first.
-pub async fn pending(conn: &mut AnyConnection, municipality_id: i64) -> Result<Vec<ResultRecord>> {
+pub async fn pending(conn: &mut AnyConnection, municipality_id: MunicipalityId) -> Result<Vec<ResultRecord>> {
     let rows = sqlx::query_as(&format!(
         "{SELECT} WHERE r.archived_at IS NULL AND r.municipality_id = $1 AND r.status = '{}'
          ORDER BY r.created_at, r.id",
         Confirmation::Pending.code()
     ))
-    .bind(municipality_id)
+    .bind(municipality_id.get())
     .fetch_all(&mut *conn)
     .await?;
     with_teachers(conn, rows).await
@@ -234,7 +253,7 @@ pub async fn pending(conn: &mut AnyConnection, municipality_id: i64) -> Result<V
 struct Values {
     kind: ResultKind,
     on: Date,
-    teacher_ids: Vec<i64>,
+    teacher_ids: Vec<TeacherId>,
     title: Option<String>,
     subject: Option<String>,
     level: Option<Level>,
@@ -248,12 +267,12 @@ struct Values {
     student_name: Option<String>,
     student_code: Option<String>,
     student_grade: Option<String>,
-    student_organization_id: Option<i64>,
+    student_organization_id: Option<OrganizationId>,
 }
 
 impl Values {
     /// A result of `kind` on `on` by `teacher_ids`, every other column empty.
-    fn new(kind: ResultKind, on: Date, teacher_ids: Vec<i64>) -> Self {
+    fn new(kind: ResultKind, on: Date, teacher_ids: Vec<TeacherId>) -> Self {
         Values {
             kind,
             on,
@@ -287,8 +306,8 @@ impl From<&StudentResultData> for Values {
             student_name: d.student_name.clone(),
             student_code: d.student_code.clone(),
             student_grade: d.grade.clone(),
-            student_organization_id: d.student_organization_id,
-            ..Values::new(ResultKind::Student(d.event), d.on, d.teacher_ids.clone())
+            student_organization_id: d.student_organization_id.map(OrganizationId),
+            ..Values::new(ResultKind::Student(d.event), d.on, crate::typed(d.teacher_ids.clone()))
         }
     }
 }
@@ -299,7 +318,7 @@ impl From<&ExamScoreData> for Values {
             subject: Some(d.subject.clone()),
             score: Some(i64::from(d.score)),
             student_code: d.student_code.clone(),
-            ..Values::new(ResultKind::Exam, d.on, vec![d.teacher_id])
+            ..Values::new(ResultKind::Exam, d.on, vec![TeacherId(d.teacher_id)])
         }
     }
 }
@@ -315,25 +334,25 @@ impl From<&TeacherResultData> for Values {
             outlet: d.outlet.clone(),
             url: d.url.clone(),
             students: d.students.map(i64::from),
-            ..Values::new(ResultKind::Teacher(d.kind), d.on, d.teacher_ids.clone())
+            ..Values::new(ResultKind::Teacher(d.kind), d.on, crate::typed(d.teacher_ids.clone()))
         }
     }
 }
 
-async fn scope_of(conn: &mut AnyConnection, municipality_id: i64) -> Result<Scope> {
+async fn scope_of(conn: &mut AnyConnection, municipality_id: MunicipalityId) -> Result<Scope> {
     Ok(crate::municipalities::get(conn, municipality_id).await?.scope())
 }
 
 /// Checks the teachers (of the municipality; a new one must not be archived) and the student's organization.
-async fn check(conn: &mut AnyConnection, municipality_id: i64, v: &Values, old: &[i64]) -> Result<()> {
+async fn check(conn: &mut AnyConnection, municipality_id: MunicipalityId, v: &Values, old: &[TeacherId]) -> Result<()> {
     for id in &v.teacher_ids {
         let row: Option<(i64, Option<String>)> =
             sqlx::query_as("SELECT municipality_id, archived_at FROM teachers WHERE id = $1")
-                .bind(id)
+                .bind(id.get())
                 .fetch_optional(&mut *conn)
                 .await?;
         match row {
-            Some((m, archived)) if m == municipality_id && (archived.is_none() || old.contains(id)) => {}
+            Some((m, archived)) if m == municipality_id.get() && (archived.is_none() || old.contains(id)) => {}
             _ => {
                 return Err(StoreError::invalid(
                     "teacher_ids",
@@ -344,8 +363,8 @@ async fn check(conn: &mut AnyConnection, municipality_id: i64, v: &Values, old: 
     }
     if let Some(org) = v.student_organization_id {
         let ok: Option<i64> = sqlx::query_scalar("SELECT id FROM organizations WHERE id = $1 AND municipality_id = $2")
-            .bind(org)
-            .bind(municipality_id)
+            .bind(org.get())
+            .bind(municipality_id.get())
             .fetch_optional(&mut *conn)
             .await?;
         if ok.is_none() {
@@ -358,12 +377,12 @@ async fn check(conn: &mut AnyConnection, municipality_id: i64, v: &Values, old: 
     Ok(())
 }
 
-async fn set_teachers(conn: &mut AnyConnection, result_id: i64, teacher_ids: &[i64]) -> Result<()> {
-    sqlx::query("DELETE FROM result_teachers WHERE result_id = $1").bind(result_id).execute(&mut *conn).await?;
+async fn set_teachers(conn: &mut AnyConnection, result_id: ResultId, teacher_ids: &[TeacherId]) -> Result<()> {
+    sqlx::query("DELETE FROM result_teachers WHERE result_id = $1").bind(result_id.get()).execute(&mut *conn).await?;
     for t in teacher_ids {
         sqlx::query("INSERT INTO result_teachers (result_id, teacher_id) VALUES ($1, $2)")
-            .bind(result_id)
-            .bind(t)
+            .bind(result_id.get())
+            .bind(t.get())
             .execute(&mut *conn)
             .await?;
     }
@@ -374,7 +393,12 @@ fn year_of(v: &Values) -> (String, i64) {
     (iso_date(v.on), i64::from(AcademicYear::containing(v.on).0))
 }
 
-async fn insert(conn: &mut AnyConnection, actor: &Actor, municipality_id: i64, v: &Values) -> Result<ResultRecord> {
+async fn insert(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    municipality_id: MunicipalityId,
+    v: &Values,
+) -> Result<ResultRecord> {
     let scope = scope_of(conn, municipality_id).await?;
     check(conn, municipality_id, v, &[]).await?;
     let (on, year) = year_of(v);
@@ -386,7 +410,7 @@ async fn insert(conn: &mut AnyConnection, actor: &Actor, municipality_id: i64, v
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)
          RETURNING id",
     )
-    .bind(municipality_id)
+    .bind(municipality_id.get())
     .bind(v.kind.family().code())
     .bind(v.kind.code())
     .bind(on)
@@ -404,13 +428,13 @@ async fn insert(conn: &mut AnyConnection, actor: &Actor, municipality_id: i64, v
     .bind(&v.student_name)
     .bind(&v.student_code)
     .bind(&v.student_grade)
-    .bind(v.student_organization_id)
-    .bind(actor.user_id)
+    .bind(v.student_organization_id.map(i64::from))
+    .bind(actor.user_id.map(i64::from))
     .bind(&t)
     .fetch_one(&mut *conn)
     .await?;
-    set_teachers(conn, id, &v.teacher_ids).await?;
-    let r = get(conn, id).await?;
+    set_teachers(conn, ResultId(id), &v.teacher_ids).await?;
+    let r = get(conn, ResultId(id)).await?;
     let summary = format!("Записан результат: {}", r.summary());
     audit::record_change(conn, actor, scope, "result", id, "create", &summary, None, &r).await?;
     Ok(r)
@@ -419,8 +443,8 @@ async fn insert(conn: &mut AnyConnection, actor: &Actor, municipality_id: i64, v
 /// Locks the result's row for the rest of the transaction (an edit and a decision take turns).
 /// Locks a result for a change and raises its version (`expected`: the version the change was
 /// based on; a stale one is refused).
-async fn lock(conn: &mut AnyConnection, id: i64, expected: Option<i64>) -> Result<ResultRecord> {
-    crate::bump_version(conn, "results", id, expected).await?;
+async fn lock(conn: &mut AnyConnection, id: ResultId, expected: Option<i64>) -> Result<ResultRecord> {
+    crate::bump_version(conn, "results", id.get(), expected).await?;
     let r = get(conn, id).await?;
     if r.archived_at.is_some() {
         return Err(StoreError::Conflict("Результат удалён".into()));
@@ -499,10 +523,10 @@ async fn replace(
     .bind(&v.student_name)
     .bind(&v.student_code)
     .bind(&v.student_grade)
-    .bind(v.student_organization_id)
+    .bind(v.student_organization_id.map(i64::from))
     .bind(Confirmation::Pending.code())
     .bind(now())
-    .bind(old.id)
+    .bind(old.id.get())
     .execute(&mut *conn)
     .await?;
     set_teachers(conn, old.id, &v.teacher_ids).await?;
@@ -514,7 +538,7 @@ async fn replace(
     if let Some(r) = reason {
         summary.push_str(&format!("; причина: {r}"));
     }
-    audit::record_change(conn, actor, scope, "result", old.id, "update", &summary, Some(old), &new).await?;
+    audit::record_change(conn, actor, scope, "result", old.id.get(), "update", &summary, Some(old), &new).await?;
     Ok(new)
 }
 
@@ -522,7 +546,7 @@ async fn replace(
 pub async fn add_student(
     conn: &mut AnyConnection,
     actor: &Actor,
-    municipality_id: i64,
+    municipality_id: MunicipalityId,
     d: &StudentResultData,
 ) -> Result<ResultRecord> {
     insert(conn, actor, municipality_id, &d.into()).await
@@ -542,7 +566,7 @@ pub async fn update_student(
 pub async fn add_exam(
     conn: &mut AnyConnection,
     actor: &Actor,
-    municipality_id: i64,
+    municipality_id: MunicipalityId,
     d: &ExamScoreData,
 ) -> Result<ResultRecord> {
     insert(conn, actor, municipality_id, &d.into()).await
@@ -562,7 +586,8 @@ pub async fn update_exam(
 /// ("" when none).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, FromRow)]
 pub struct ExamKey {
-    pub teacher_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub teacher_id: TeacherId,
     pub subject: String,
     #[sqlx(try_from = "Text")]
     pub result_on: Date,
@@ -574,7 +599,7 @@ impl ExamKey {
     /// The key a score would be recorded under.
     pub fn of(d: &ExamScoreData) -> Self {
         ExamKey {
-            teacher_id: d.teacher_id,
+            teacher_id: TeacherId(d.teacher_id),
             subject: d.subject.clone(),
             result_on: d.on,
             score: i64::from(d.score),
@@ -585,7 +610,12 @@ impl ExamKey {
 
 /// The live ЕГЭ scores of a municipality dated from `from` to `to`: what an import compares its
 /// rows with, so that a file loaded twice does not record its scores twice.
-pub async fn exam_keys(conn: &mut AnyConnection, municipality_id: i64, from: Date, to: Date) -> Result<Vec<ExamKey>> {
+pub async fn exam_keys(
+    conn: &mut AnyConnection,
+    municipality_id: MunicipalityId,
+    from: Date,
+    to: Date,
+) -> Result<Vec<ExamKey>> {
     Ok(sqlx::query_as(&format!(
         "SELECT rt.teacher_id, COALESCE(r.subject, '') AS subject, r.result_on, COALESCE(r.score, 0) AS score,
             COALESCE(r.student_code, '') AS student_code
@@ -594,7 +624,7 @@ pub async fn exam_keys(conn: &mut AnyConnection, municipality_id: i64, from: Dat
            AND r.result_on >= $2 AND r.result_on <= $3",
         ResultFamily::Exam.code()
     ))
-    .bind(municipality_id)
+    .bind(municipality_id.get())
     .bind(iso_date(from))
     .bind(iso_date(to))
     .fetch_all(&mut *conn)
@@ -605,7 +635,7 @@ pub async fn exam_keys(conn: &mut AnyConnection, municipality_id: i64, from: Dat
 pub async fn add_teacher_result(
     conn: &mut AnyConnection,
     actor: &Actor,
-    municipality_id: i64,
+    municipality_id: MunicipalityId,
     d: &TeacherResultData,
 ) -> Result<ResultRecord> {
     insert(conn, actor, municipality_id, &d.into()).await
@@ -633,7 +663,7 @@ pub async fn archive(
     let scope = scope_of(conn, old.municipality_id).await?;
     sqlx::query("UPDATE results SET archived_at = $1, updated_at = $1 WHERE id = $2")
         .bind(now())
-        .bind(old.id)
+        .bind(old.id.get())
         .execute(&mut *conn)
         .await?;
     let new = get(conn, old.id).await?;
@@ -641,13 +671,13 @@ pub async fn archive(
     if let Some(r) = reason {
         summary.push_str(&format!("; причина: {r}"));
     }
-    audit::record_change(conn, actor, scope, "result", old.id, "archive", &summary, Some(old), &new).await?;
+    audit::record_change(conn, actor, scope, "result", old.id.get(), "archive", &summary, Some(old), &new).await?;
     Ok(new)
 }
 
 /// The live scans of a result.
-pub async fn scans(conn: &mut AnyConnection, result_id: i64) -> Result<Vec<Attachment>> {
-    attachments::list(conn, OWNER, result_id, None).await
+pub async fn scans(conn: &mut AnyConnection, result_id: ResultId) -> Result<Vec<Attachment>> {
+    attachments::list(conn, OWNER, result_id.get(), None).await
 }
 
 /// Attaches a confirming scan (a checked file or a link) to a result. The decision stays as it is.
@@ -670,7 +700,7 @@ pub async fn attach_scan(
         actor,
         scope,
         OWNER,
-        r.id,
+        r.id.get(),
         metoda_domain::files::AttachmentKind::Scan,
         Some(r.year),
         title,
@@ -693,7 +723,7 @@ async fn decide(
     // Checked again under the lock: nobody decides on a result they are a teacher of, even if
     // they were added to it a moment ago.
     if let Some(uid) = actor.user_id {
-        let mine: Vec<i64> = crate::teachers::ids_of_user(conn, uid).await?;
+        let mine: Vec<TeacherId> = crate::teachers::ids_of_user(conn, uid).await?;
         if metoda_domain::access::is_own_result(&mine, &old.teacher_ids()) {
             return Err(StoreError::Conflict("Свой результат подтверждает или отклоняет другой куратор".into()));
         }
@@ -704,16 +734,16 @@ async fn decide(
          WHERE id = $5",
     )
     .bind(to.code())
-    .bind(actor.user_id)
+    .bind(actor.user_id.map(i64::from))
     .bind(now())
     .bind(comment)
-    .bind(old.id)
+    .bind(old.id.get())
     .execute(&mut *conn)
     .await?;
     let new = get(conn, old.id).await?;
     let what = if to == Confirmation::Confirmed { "Подтверждён" } else { "Отклонён" };
     let summary = format!("{what} результат: {}", new.summary());
-    audit::record_change(conn, actor, scope, "result", old.id, "update", &summary, Some(old), &new).await?;
+    audit::record_change(conn, actor, scope, "result", old.id.get(), "update", &summary, Some(old), &new).await?;
     Ok(new)
 }
 
@@ -766,7 +796,8 @@ pub fn name_words(s: &str) -> Vec<String> {
 /// A member's periods in the association, for matching the rows of a file.
 #[derive(Debug, Clone, FromRow)]
 pub struct Membership {
-    pub teacher_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub teacher_id: TeacherId,
     pub last_name: String,
     pub first_name: String,
     pub middle_name: Option<String>,
@@ -807,14 +838,14 @@ impl Membership {
 
 /// Every membership period of the association with its teacher's name (members past and present,
 /// archived teachers too): what the rows of an imported ЕГЭ file are matched against.
-pub async fn memberships(conn: &mut AnyConnection, association_id: i64) -> Result<Vec<Membership>> {
+pub async fn memberships(conn: &mut AnyConnection, association_id: AssociationId) -> Result<Vec<Membership>> {
     Ok(sqlx::query_as(
         "SELECT am.teacher_id, t.last_name, t.first_name, t.middle_name, am.joined_on, am.left_on,
                 t.archived_at
          FROM association_members am JOIN teachers t ON t.id = am.teacher_id
          WHERE am.association_id = $1 ORDER BY t.last_name, t.first_name, am.id",
     )
-    .bind(association_id)
+    .bind(association_id.get())
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -824,10 +855,10 @@ pub async fn memberships(conn: &mut AnyConnection, association_id: i64) -> Resul
 // ---------------------------------------------------------------------------------------------
 
 /// The municipality's effective ЕГЭ table: the preset ([`ege_thresholds`]) with its overrides.
-pub async fn thresholds(conn: &mut AnyConnection, municipality_id: i64) -> Result<Vec<ExamThreshold>> {
+pub async fn thresholds(conn: &mut AnyConnection, municipality_id: MunicipalityId) -> Result<Vec<ExamThreshold>> {
     let overrides: Vec<(String, i64, i64)> =
         sqlx::query_as("SELECT subject, minimum, high FROM exam_thresholds WHERE municipality_id = $1")
-            .bind(municipality_id)
+            .bind(municipality_id.get())
             .fetch_all(&mut *conn)
             .await?;
     let mut table = ege_thresholds();
@@ -846,7 +877,7 @@ pub async fn thresholds(conn: &mut AnyConnection, municipality_id: i64) -> Resul
 pub async fn set_threshold(
     conn: &mut AnyConnection,
     actor: &Actor,
-    municipality_id: i64,
+    municipality_id: MunicipalityId,
     t: &ExamThreshold,
 ) -> Result<Vec<ExamThreshold>> {
     let scope = scope_of(conn, municipality_id).await?;
@@ -855,7 +886,7 @@ pub async fn set_threshold(
     };
     let old = thresholds(conn, municipality_id).await?.into_iter().find(|o| o.subject == t.subject);
     sqlx::query("DELETE FROM exam_thresholds WHERE municipality_id = $1 AND subject = $2")
-        .bind(municipality_id)
+        .bind(municipality_id.get())
         .bind(&t.subject)
         .execute(&mut *conn)
         .await?;
@@ -864,11 +895,11 @@ pub async fn set_threshold(
             "INSERT INTO exam_thresholds (municipality_id, subject, minimum, high, updated_by, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(municipality_id)
+        .bind(municipality_id.get())
         .bind(&t.subject)
         .bind(i64::from(t.minimum))
         .bind(i64::from(t.high))
-        .bind(actor.user_id)
+        .bind(actor.user_id.map(i64::from))
         .bind(now())
         .execute(&mut *conn)
         .await?;
@@ -876,8 +907,18 @@ pub async fn set_threshold(
     let new = ExamThreshold { label: preset.label.clone(), ..t.clone() };
     let summary =
         format!("Пороги ЕГЭ, {}: минимальный балл {}, высокий балл от {}", preset.label, new.minimum, new.high);
-    audit::record_change(conn, actor, scope, "exam_threshold", municipality_id, "update", &summary, old.as_ref(), &new)
-        .await?;
+    audit::record_change(
+        conn,
+        actor,
+        scope,
+        "exam_threshold",
+        municipality_id.get(),
+        "update",
+        &summary,
+        old.as_ref(),
+        &new,
+    )
+    .await?;
     thresholds(conn, municipality_id).await
 }
 
@@ -888,7 +929,8 @@ pub async fn set_threshold(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
 pub struct NonObjectiveEntry {
     pub id: i64,
-    pub organization_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub organization_id: OrganizationId,
     pub organization_name: String,
     pub year: i64,
     #[sqlx(try_from = "Text")]
@@ -903,13 +945,13 @@ const NON_OBJECTIVE: &str =
 /// The list of a year in a municipality, by organization and subject.
 pub async fn non_objective(
     conn: &mut AnyConnection,
-    municipality_id: i64,
+    municipality_id: MunicipalityId,
     year: i64,
 ) -> Result<Vec<NonObjectiveEntry>> {
     Ok(sqlx::query_as(&format!(
         "{NON_OBJECTIVE} WHERE o.municipality_id = $1 AND n.year = $2 ORDER BY o.short_name, n.subject, n.id"
     ))
-    .bind(municipality_id)
+    .bind(municipality_id.get())
     .bind(year)
     .fetch_all(&mut *conn)
     .await?)
@@ -919,13 +961,13 @@ pub async fn non_objective(
 pub async fn add_non_objective(
     conn: &mut AnyConnection,
     actor: &Actor,
-    municipality_id: i64,
+    municipality_id: MunicipalityId,
     d: &NonObjectiveData,
 ) -> Result<NonObjectiveEntry> {
     let scope = scope_of(conn, municipality_id).await?;
     let ok: Option<i64> = sqlx::query_scalar("SELECT id FROM organizations WHERE id = $1 AND municipality_id = $2")
         .bind(d.organization_id)
-        .bind(municipality_id)
+        .bind(municipality_id.get())
         .fetch_optional(&mut *conn)
         .await?;
     if ok.is_none() {
@@ -938,7 +980,7 @@ pub async fn add_non_objective(
     .bind(d.organization_id)
     .bind(i64::from(d.year.0))
     .bind(d.subject.code())
-    .bind(actor.user_id)
+    .bind(actor.user_id.map(i64::from))
     .bind(now())
     .fetch_one(&mut *conn)
     .await
@@ -959,13 +1001,13 @@ pub async fn add_non_objective(
 pub async fn remove_non_objective(
     conn: &mut AnyConnection,
     actor: &Actor,
-    municipality_id: i64,
+    municipality_id: MunicipalityId,
     id: i64,
 ) -> Result<()> {
     let scope = scope_of(conn, municipality_id).await?;
     let e: NonObjectiveEntry = sqlx::query_as(&format!("{NON_OBJECTIVE} WHERE n.id = $1 AND o.municipality_id = $2"))
         .bind(id)
-        .bind(municipality_id)
+        .bind(municipality_id.get())
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -1152,9 +1194,14 @@ struct CourseRow {
 
 /// The facts of an association's period (an academic year — `AcademicYear` converts — or a
 /// calendar year).
-pub async fn facts(conn: &mut AnyConnection, association_id: i64, period: impl Into<Period>) -> Result<Facts> {
+pub async fn facts(
+    conn: &mut AnyConnection,
+    association_id: AssociationId,
+    period: impl Into<Period>,
+) -> Result<Facts> {
     let a = crate::associations::get(conn, association_id).await?;
-    let mut all = read_facts(conn, Among::Association(a.id), &[a.id], a.municipality_id, period.into()).await?;
+    let mut all =
+        read_facts(conn, Among::Association(a.id.get()), &[a.id.get()], a.municipality_id, period.into()).await?;
     Ok(all.remove(0))
 }
 
@@ -1162,15 +1209,15 @@ pub async fn facts(conn: &mut AnyConnection, association_id: i64, period: impl I
 /// their ids; the same as [`facts`] of each, read in a few queries.
 pub async fn facts_of_municipality(
     conn: &mut AnyConnection,
-    municipality_id: i64,
+    municipality_id: MunicipalityId,
     period: impl Into<Period>,
 ) -> Result<Vec<Facts>> {
     let period = period.into();
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM associations WHERE municipality_id = $1 ORDER BY id")
-        .bind(municipality_id)
+        .bind(municipality_id.get())
         .fetch_all(&mut *conn)
         .await?;
-    read_facts(conn, Among::Municipality(municipality_id), &ids, municipality_id, period).await
+    read_facts(conn, Among::Municipality(municipality_id.get()), &ids, municipality_id, period).await
 }
 
 /// The facts of `associations` (all of them in `among`), one per association in that order.
@@ -1178,7 +1225,7 @@ async fn read_facts(
     conn: &mut AnyConnection,
     among: Among,
     associations: &[i64],
-    municipality_id: i64,
+    municipality_id: MunicipalityId,
     period: Period,
 ) -> Result<Vec<Facts>> {
     let (start, end) = (iso_date(period.start()), iso_date(period.end()));
@@ -1189,7 +1236,7 @@ async fn read_facts(
         .iter()
         .map(|&association_id| Facts {
             association_id,
-            municipality_id,
+            municipality_id: municipality_id.get(),
             period,
             members: vec![],
             meetings: vec![],
@@ -1344,7 +1391,7 @@ async fn read_facts(
     let non_objective: Vec<NonObjectiveFact> = non_objective(conn, municipality_id, listed_in)
         .await?
         .into_iter()
-        .map(|e| NonObjectiveFact { organization_id: e.organization_id, subject: e.subject })
+        .map(|e| NonObjectiveFact { organization_id: e.organization_id.get(), subject: e.subject })
         .collect();
     for f in &mut out {
         f.thresholds.clone_from(&thresholds);

@@ -3,6 +3,7 @@
 //! A session or API token is a random secret handed to the client; the database keeps only its
 //! SHA-256, so a copy of the database does not let anyone sign in.
 
+use metoda_domain::ids::UserId;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, FromRow};
@@ -25,7 +26,8 @@ pub fn sha256(s: &str) -> String {
 #[derive(Debug, Clone, FromRow)]
 pub struct Session {
     pub id: i64,
-    pub user_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub user_id: UserId,
     pub csrf_token: String,
     pub expires_at: String,
     pub last_seen_at: String,
@@ -34,7 +36,7 @@ pub struct Session {
 /// Starts a session; returns the token for the cookie.
 pub async fn create(
     conn: &mut AnyConnection,
-    user_id: i64,
+    user_id: UserId,
     ttl: Duration,
     ip: Option<&str>,
     user_agent: Option<&str>,
@@ -47,7 +49,7 @@ pub async fn create(
          VALUES ($1, $2, $3, $4, $4, $5, $6, $7) RETURNING id",
     )
     .bind(sha256(&token))
-    .bind(user_id)
+    .bind(user_id.get())
     .bind(&csrf)
     .bind(stamp(t))
     .bind(stamp(t + ttl))
@@ -91,9 +93,9 @@ pub async fn delete(conn: &mut AnyConnection, token: &str) -> Result<()> {
 }
 
 /// Ends every session of a user but `keep`.
-pub async fn delete_others(conn: &mut AnyConnection, user_id: i64, keep: Option<i64>) -> Result<()> {
+pub async fn delete_others(conn: &mut AnyConnection, user_id: UserId, keep: Option<i64>) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
-        .bind(user_id)
+        .bind(user_id.get())
         .bind(keep.unwrap_or(-1))
         .execute(&mut *conn)
         .await?;
@@ -226,7 +228,8 @@ pub async fn clear_failures(conn: &mut AnyConnection, login: &str) -> Result<()>
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct ApiToken {
     pub id: i64,
-    pub user_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub user_id: UserId,
     pub name: String,
     pub created_at: String,
     pub last_used_at: Option<String>,
@@ -237,7 +240,7 @@ pub struct ApiToken {
 pub async fn create_token(
     conn: &mut AnyConnection,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     name: &str,
 ) -> Result<(String, ApiToken)> {
     let u = crate::users::get(conn, user_id).await?;
@@ -249,7 +252,7 @@ pub async fn create_token(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
-    .bind(user_id)
+    .bind(user_id.get())
     .bind(name)
     .bind(sha256(&token))
     .bind(now())
@@ -279,11 +282,11 @@ async fn token_by_id(conn: &mut AnyConnection, id: i64) -> Result<ApiToken> {
         .ok_or(StoreError::NotFound)
 }
 
-pub async fn tokens(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<ApiToken>> {
+pub async fn tokens(conn: &mut AnyConnection, user_id: UserId) -> Result<Vec<ApiToken>> {
     Ok(sqlx::query_as(
         "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC",
     )
-    .bind(user_id)
+    .bind(user_id.get())
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -308,7 +311,7 @@ pub async fn token_user(conn: &mut AnyConnection, token: &str) -> Result<Option<
 }
 
 /// Revokes a token of `user_id`.
-pub async fn revoke_token(conn: &mut AnyConnection, actor: &Actor, user_id: i64, id: i64) -> Result<()> {
+pub async fn revoke_token(conn: &mut AnyConnection, actor: &Actor, user_id: UserId, id: i64) -> Result<()> {
     let t = token_by_id(conn, id).await?;
     if t.user_id != user_id {
         return Err(StoreError::NotFound);

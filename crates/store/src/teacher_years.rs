@@ -2,6 +2,7 @@
 //! the association head — 002 §6), courses taken (КПК, retraining), professional difficulties and
 //! needs (004 §6). Years are academic years named by their starting year.
 
+use metoda_domain::ids::{OrganizationId, TeacherId, UserId};
 use metoda_domain::teachers::{CourseData, CourseKind, NeedKind, TopicStatus};
 use metoda_domain::values::{iso_date, iso_serde};
 use serde::Serialize;
@@ -33,20 +34,20 @@ impl TopicYear {
     }
 }
 
-pub async fn topics(conn: &mut AnyConnection, teacher_id: i64) -> Result<Vec<TopicYear>> {
+pub async fn topics(conn: &mut AnyConnection, teacher_id: TeacherId) -> Result<Vec<TopicYear>> {
     Ok(sqlx::query_as(
         "SELECT y.year, y.self_education, y.topic_status, u.full_name AS agreed_by_name, y.topic_agreed_at, y.version
          FROM teacher_years y LEFT JOIN users u ON u.id = y.topic_agreed_by WHERE y.teacher_id = $1 ORDER BY y.year DESC",
     )
-    .bind(teacher_id)
+    .bind(teacher_id.get())
     .fetch_all(&mut *conn)
     .await?)
 }
 
 /// The row of a teacher's year, if written.
-async fn year_row(conn: &mut AnyConnection, teacher_id: i64, year: i64) -> Result<Option<i64>> {
+async fn year_row(conn: &mut AnyConnection, teacher_id: TeacherId, year: i64) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar("SELECT id FROM teacher_years WHERE teacher_id = $1 AND year = $2")
-        .bind(teacher_id)
+        .bind(teacher_id.get())
         .bind(year)
         .fetch_optional(&mut *conn)
         .await?)
@@ -76,7 +77,7 @@ pub async fn propose_topic(
             .bind(topic)
             .bind(TopicStatus::Proposed.code())
             .bind(&stamp)
-            .bind(t.id)
+            .bind(t.id.get())
             .bind(year)
             .execute(&mut *conn)
             .await?;
@@ -86,7 +87,7 @@ pub async fn propose_topic(
                 "INSERT INTO teacher_years (teacher_id, year, self_education, topic_status, created_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $5)",
             )
-            .bind(t.id)
+            .bind(t.id.get())
             .bind(year)
             .bind(topic)
             .bind(TopicStatus::Proposed.code())
@@ -99,11 +100,18 @@ pub async fn propose_topic(
     let summary = format!("Тема самообразования {} на {}/{} учебный год: «{topic}»", t.full_name(), year, year + 1);
     let o = old.map(|y| serde_json::json!({"self_education": y.self_education, "topic_status": y.topic_status}));
     let n = serde_json::json!({"self_education": topic, "topic_status": TopicStatus::Proposed});
-    audit::record(conn, actor, t.scope(), "teacher_year", Some(t.id), "update", &summary, o.as_ref(), Some(&n)).await
+    audit::record(conn, actor, t.scope(), "teacher_year", Some(t.id.get()), "update", &summary, o.as_ref(), Some(&n))
+        .await
 }
 
 /// The association head agrees the proposed topic.
-pub async fn agree_topic(conn: &mut AnyConnection, actor: &Actor, t: &Teacher, year: i64, user_id: i64) -> Result<()> {
+pub async fn agree_topic(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    t: &Teacher,
+    year: i64,
+    user_id: UserId,
+) -> Result<()> {
     // Not a form edit, but it changes the year's record: a topic typed before it is refused.
     if let Some(id) = year_row(conn, t.id, year).await? {
         crate::bump_version(conn, "teacher_years", id, None).await?;
@@ -117,16 +125,17 @@ pub async fn agree_topic(conn: &mut AnyConnection, actor: &Actor, t: &Teacher, y
     }
     sqlx::query("UPDATE teacher_years SET topic_status = $1, topic_agreed_by = $2, topic_agreed_at = $3, updated_at = $3 WHERE teacher_id = $4 AND year = $5")
         .bind(TopicStatus::Agreed.code())
-        .bind(user_id)
+        .bind(user_id.get())
         .bind(now())
-        .bind(t.id)
+        .bind(t.id.get())
         .bind(year)
         .execute(&mut *conn)
         .await?;
     let summary = format!("Согласована тема самообразования {} на {}/{} учебный год", t.full_name(), year, year + 1);
     let o = serde_json::json!({"topic_status": y.topic_status});
     let n = serde_json::json!({"topic_status": TopicStatus::Agreed});
-    audit::record(conn, actor, t.scope(), "teacher_year", Some(t.id), "update", &summary, Some(&o), Some(&n)).await
+    audit::record(conn, actor, t.scope(), "teacher_year", Some(t.id.get()), "update", &summary, Some(&o), Some(&n))
+        .await
 }
 
 /// A course a teacher took (`teacher_courses`).
@@ -153,11 +162,11 @@ impl Course {
     }
 }
 
-pub async fn courses(conn: &mut AnyConnection, teacher_id: i64) -> Result<Vec<Course>> {
+pub async fn courses(conn: &mut AnyConnection, teacher_id: TeacherId) -> Result<Vec<Course>> {
     Ok(sqlx::query_as(
         "SELECT id, kind, title, provider, hours, start_on, end_on, certificate FROM teacher_courses WHERE teacher_id = $1 ORDER BY end_on DESC, id DESC",
     )
-    .bind(teacher_id)
+    .bind(teacher_id.get())
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -167,7 +176,7 @@ pub async fn add_course(conn: &mut AnyConnection, actor: &Actor, t: &Teacher, d:
         "INSERT INTO teacher_courses (teacher_id, kind, title, provider, hours, start_on, end_on, certificate, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
-    .bind(t.id)
+    .bind(t.id.get())
     .bind(d.kind.code())
     .bind(&d.title)
     .bind(&d.provider)
@@ -211,11 +220,11 @@ impl TryFrom<Text> for NeedKind {
     }
 }
 
-pub async fn difficulties(conn: &mut AnyConnection, teacher_id: i64) -> Result<Vec<Difficulty>> {
+pub async fn difficulties(conn: &mut AnyConnection, teacher_id: TeacherId) -> Result<Vec<Difficulty>> {
     Ok(sqlx::query_as(
         "SELECT id, year, kind, note FROM teacher_difficulties WHERE teacher_id = $1 ORDER BY year DESC, id",
     )
-    .bind(teacher_id)
+    .bind(teacher_id.get())
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -231,7 +240,7 @@ pub async fn add_difficulty(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO teacher_difficulties (teacher_id, year, kind, note, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
-    .bind(t.id)
+    .bind(t.id.get())
     .bind(year)
     .bind(kind.code())
     .bind(note)
@@ -249,17 +258,18 @@ pub async fn add_difficulty(
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Position {
     pub id: i64,
-    pub organization_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub organization_id: OrganizationId,
     pub organization_name: String,
     pub position: String,
 }
 
-pub async fn positions(conn: &mut AnyConnection, teacher_id: i64) -> Result<Vec<Position>> {
+pub async fn positions(conn: &mut AnyConnection, teacher_id: TeacherId) -> Result<Vec<Position>> {
     Ok(sqlx::query_as(
         "SELECT p.id, p.organization_id, o.short_name AS organization_name, p.position FROM teacher_positions p
          JOIN organizations o ON o.id = p.organization_id WHERE p.teacher_id = $1 ORDER BY o.short_name",
     )
-    .bind(teacher_id)
+    .bind(teacher_id.get())
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -269,14 +279,14 @@ pub async fn add_position(
     conn: &mut AnyConnection,
     actor: &Actor,
     t: &Teacher,
-    organization_id: i64,
+    organization_id: OrganizationId,
     position: &str,
 ) -> Result<Position> {
     let ok: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM organizations WHERE id = $1 AND municipality_id = $2 AND archived_at IS NULL",
     )
-    .bind(organization_id)
-    .bind(t.municipality_id)
+    .bind(organization_id.get())
+    .bind(t.municipality_id.get())
     .fetch_optional(&mut *conn)
     .await?;
     if ok.is_none() {
@@ -293,8 +303,8 @@ pub async fn add_position(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO teacher_positions (teacher_id, organization_id, position, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
     )
-    .bind(t.id)
-    .bind(organization_id)
+    .bind(t.id.get())
+    .bind(organization_id.get())
     .bind(position)
     .bind(now())
     .fetch_one(&mut *conn)

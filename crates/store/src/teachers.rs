@@ -1,6 +1,7 @@
 //! The teacher data bank: records, the bank's filters and paging, and the composition counts.
 
 use metoda_domain::access::TeacherScope;
+use metoda_domain::ids::{AssociationId, MunicipalityId, OrganizationId, RegionId, TeacherId, UserId};
 use metoda_domain::teachers::{AGE_BANDS, Category, EXPERIENCE_BANDS, Education, TeacherData, add_months};
 use metoda_domain::values::{iso_date, iso_serde};
 use serde::Serialize;
@@ -8,21 +9,26 @@ use sqlx::{AnyConnection, FromRow};
 use time::Date;
 
 use crate::audit::{self, Scope};
+use crate::column::OptId;
 use crate::column::{Flag, OptText, Text};
 use crate::{Actor, Result, StoreError, now};
 
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Teacher {
-    pub id: i64,
-    pub municipality_id: i64,
-    pub region_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: TeacherId,
+    #[sqlx(try_from = "i64")]
+    pub municipality_id: MunicipalityId,
+    #[sqlx(try_from = "i64")]
+    pub region_id: RegionId,
     pub last_name: String,
     pub first_name: String,
     pub middle_name: Option<String>,
     #[sqlx(try_from = "Text")]
     #[serde(with = "iso_serde")]
     pub birth_date: Date,
-    pub organization_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub organization_id: OrganizationId,
     pub organization_name: String,
     pub position: String,
     pub subjects: Option<String>,
@@ -49,7 +55,8 @@ pub struct Teacher {
     #[sqlx(try_from = "OptText")]
     #[serde(with = "iso_serde::option")]
     pub consent_on: Option<Date>,
-    pub user_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub user_id: Option<UserId>,
     pub created_at: String,
     pub updated_at: String,
     pub archived_at: Option<String>,
@@ -81,9 +88,9 @@ fn search_text(d: &TeacherData) -> String {
     format!("{} {} {}", d.last_name, d.first_name, d.middle_name.as_deref().unwrap_or("")).to_lowercase()
 }
 
-pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Teacher> {
+pub async fn get(conn: &mut AnyConnection, id: TeacherId) -> Result<Teacher> {
     sqlx::query_as(&format!("{SELECT} WHERE t.id = $1"))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)
@@ -92,40 +99,48 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Teacher> {
 /// Every membership of a teacher, past and current: (association, joined on, left on), oldest first.
 pub async fn membership_periods(
     conn: &mut AnyConnection,
-    teacher_id: i64,
+    teacher_id: TeacherId,
 ) -> Result<Vec<(i64, String, Option<String>)>> {
     Ok(sqlx::query_as(
         "SELECT association_id, joined_on, left_on FROM association_members WHERE teacher_id = $1 ORDER BY joined_on, id",
     )
-    .bind(teacher_id)
+    .bind(teacher_id.get())
     .fetch_all(&mut *conn)
     .await?)
 }
 
 /// The associations a teacher is a current member of.
-pub async fn memberships(conn: &mut AnyConnection, teacher_id: i64) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar("SELECT association_id FROM association_members WHERE teacher_id = $1 AND left_on IS NULL")
-        .bind(teacher_id)
-        .fetch_all(&mut *conn)
-        .await?)
+pub async fn memberships(conn: &mut AnyConnection, teacher_id: TeacherId) -> Result<Vec<AssociationId>> {
+    Ok(crate::typed(
+        sqlx::query_scalar("SELECT association_id FROM association_members WHERE teacher_id = $1 AND left_on IS NULL")
+            .bind(teacher_id.get())
+            .fetch_all(&mut *conn)
+            .await?,
+    ))
 }
 
 /// The associations a teacher was a member of on `on` (an ISO date); with None, every association
 /// the teacher is or ever was a member of.
-pub async fn associations_on(conn: &mut AnyConnection, teacher_id: i64, on: Option<&str>) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT DISTINCT association_id FROM association_members WHERE teacher_id = $1
-           AND ($2 IS NULL OR (joined_on <= $2 AND (left_on IS NULL OR left_on > $2)))",
-    )
-    .bind(teacher_id)
-    .bind(on)
-    .fetch_all(&mut *conn)
-    .await?)
+pub async fn associations_on(
+    conn: &mut AnyConnection,
+    teacher_id: TeacherId,
+    on: Option<&str>,
+) -> Result<Vec<AssociationId>> {
+    Ok(crate::typed(
+        sqlx::query_scalar(
+            "SELECT DISTINCT association_id FROM association_members WHERE teacher_id = $1
+               AND ($2 IS NULL OR (joined_on <= $2 AND (left_on IS NULL OR left_on > $2)))",
+        )
+        .bind(teacher_id.get())
+        .bind(on)
+        .fetch_all(&mut *conn)
+        .await?,
+    ))
 }
 
 /// The teacher with the same identity (name + birth date + organization), if any: what an import matches on.
-pub async fn find_identity(conn: &mut AnyConnection, d: &TeacherData) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar(
+pub async fn find_identity(conn: &mut AnyConnection, d: &TeacherData) -> Result<Option<TeacherId>> {
+    let id: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM teachers WHERE last_name = $1 AND first_name = $2 AND COALESCE(middle_name, '') = $3
            AND birth_date = $4 AND organization_id = $5 ORDER BY id LIMIT 1",
     )
@@ -135,7 +150,8 @@ pub async fn find_identity(conn: &mut AnyConnection, d: &TeacherData) -> Result<
     .bind(iso_date(d.birth_date))
     .bind(d.organization_id)
     .fetch_optional(&mut *conn)
-    .await?)
+    .await?;
+    Ok(id.map(TeacherId))
 }
 
 fn opt_date(d: Option<Date>) -> Option<String> {
@@ -173,8 +189,13 @@ fn bind_fields<'q>(q: Query<'q>, d: &'q TeacherData) -> Query<'q> {
 const DUPLICATE: &str = "Педагог с такими ФИО и датой рождения в этой организации уже есть в банке данных";
 
 /// Adds a teacher to the bank of a municipality. The organization must belong to it.
-pub async fn create(conn: &mut AnyConnection, actor: &Actor, municipality_id: i64, d: &TeacherData) -> Result<Teacher> {
-    check_organization(conn, municipality_id, d.organization_id).await?;
+pub async fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    municipality_id: MunicipalityId,
+    d: &TeacherData,
+) -> Result<Teacher> {
+    check_organization(conn, municipality_id, OrganizationId(d.organization_id)).await?;
     if find_identity(conn, d).await?.is_some() {
         return Err(StoreError::Conflict(DUPLICATE.into()));
     }
@@ -189,24 +210,28 @@ pub async fn create(conn: &mut AnyConnection, actor: &Actor, municipality_id: i6
         ),
         d,
     )
-    .bind(municipality_id)
+    .bind(municipality_id.get())
     .bind(&t)
     .fetch_one(&mut *conn)
     .await
     .map_err(crate::unique(DUPLICATE))?;
     let id: i64 = sqlx::Row::try_get(&row, 0)?;
-    let teacher = get(conn, id).await?;
+    let teacher = get(conn, TeacherId(id)).await?;
     let summary = format!("Педагог {} добавлен в банк данных", teacher.full_name());
     audit::record_change(conn, actor, teacher.scope(), "teacher", id, "create", &summary, None, &teacher).await?;
     Ok(teacher)
 }
 
-async fn check_organization(conn: &mut AnyConnection, municipality_id: i64, organization_id: i64) -> Result<()> {
+async fn check_organization(
+    conn: &mut AnyConnection,
+    municipality_id: MunicipalityId,
+    organization_id: OrganizationId,
+) -> Result<()> {
     let ok: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM organizations WHERE id = $1 AND municipality_id = $2 AND archived_at IS NULL",
     )
-    .bind(organization_id)
-    .bind(municipality_id)
+    .bind(organization_id.get())
+    .bind(municipality_id.get())
     .fetch_optional(&mut *conn)
     .await?;
     ok.map(|_| ()).ok_or_else(|| {
@@ -218,13 +243,13 @@ async fn check_organization(conn: &mut AnyConnection, municipality_id: i64, orga
 pub async fn update(
     conn: &mut AnyConnection,
     actor: &Actor,
-    id: i64,
+    id: TeacherId,
     d: &TeacherData,
     version: Option<i64>,
 ) -> Result<Teacher> {
-    crate::bump_version(conn, "teachers", id, version).await?;
+    crate::bump_version(conn, "teachers", id.get(), version).await?;
     let old = get(conn, id).await?;
-    check_organization(conn, old.municipality_id, d.organization_id).await?;
+    check_organization(conn, old.municipality_id, OrganizationId(d.organization_id)).await?;
     if find_identity(conn, d).await?.is_some_and(|other| other != id) {
         return Err(StoreError::Conflict(DUPLICATE.into()));
     }
@@ -239,24 +264,24 @@ pub async fn update(
         d,
     )
     .bind(now())
-    .bind(id)
+    .bind(id.get())
     .execute(&mut *conn)
     .await
     .map_err(crate::unique(DUPLICATE))?;
     let t = get(conn, id).await?;
     let summary = format!("Изменена запись педагога {}", t.full_name());
-    audit::record_change(conn, actor, t.scope(), "teacher", id, "update", &summary, Some(&old), &t).await?;
+    audit::record_change(conn, actor, t.scope(), "teacher", id.get(), "update", &summary, Some(&old), &t).await?;
     Ok(t)
 }
 
 /// Archives (a teacher who left the municipality) or restores a record. Nothing is deleted.
-pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, archived: bool) -> Result<Teacher> {
-    crate::bump_version(conn, "teachers", id, None).await?;
+pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: TeacherId, archived: bool) -> Result<Teacher> {
+    crate::bump_version(conn, "teachers", id.get(), None).await?;
     let old = get(conn, id).await?;
     sqlx::query("UPDATE teachers SET archived_at = $1, updated_at = $2 WHERE id = $3")
         .bind(archived.then(now))
         .bind(now())
-        .bind(id)
+        .bind(id.get())
         .execute(&mut *conn)
         .await
         .map_err(crate::unique(DUPLICATE))?;
@@ -267,7 +292,7 @@ pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, arch
         ("restore", "восстановлена")
     };
     let summary = format!("Запись педагога {} {verb}", t.full_name());
-    audit::record_change(conn, actor, t.scope(), "teacher", id, action, &summary, Some(&old), &t).await?;
+    audit::record_change(conn, actor, t.scope(), "teacher", id.get(), action, &summary, Some(&old), &t).await?;
     Ok(t)
 }
 
@@ -312,9 +337,9 @@ impl Sort {
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub scope: TeacherScope,
-    pub municipality_id: Option<i64>,
-    pub organization_id: Option<i64>,
-    pub association_id: Option<i64>,
+    pub municipality_id: Option<MunicipalityId>,
+    pub organization_id: Option<OrganizationId>,
+    pub association_id: Option<AssociationId>,
     pub category: Option<Category>,
     pub education: Option<Education>,
     /// An index into EXPERIENCE_BANDS.
@@ -353,10 +378,10 @@ impl Where {
         self.args.push(arg);
         self.sql.push(cond.replace('?', &format!("${}", self.args.len())));
     }
-    fn ids(&mut self, column: &str, ids: &[i64]) -> String {
+    fn ids<T: Into<i64> + Copy>(&mut self, column: &str, ids: &[T]) -> String {
         let mut parts = vec![];
         for id in ids {
-            self.args.push(Arg::I(*id));
+            self.args.push(Arg::I((*id).into()));
             parts.push(format!("${}", self.args.len()));
         }
         format!("{column} IN ({})", parts.join(", "))
@@ -386,15 +411,15 @@ fn where_of(f: &Filter, today: Date) -> Where {
         w.sql.push(format!("({})", any.join(" OR ")));
     }
     if let Some(m) = f.municipality_id {
-        w.push("t.municipality_id = ?", Arg::I(m));
+        w.push("t.municipality_id = ?", Arg::I(m.get()));
     }
     if let Some(o) = f.organization_id {
-        w.push("t.organization_id = ?", Arg::I(o));
+        w.push("t.organization_id = ?", Arg::I(o.get()));
     }
     if let Some(a) = f.association_id {
         w.push(
             "EXISTS (SELECT 1 FROM association_members am2 WHERE am2.teacher_id = t.id AND am2.left_on IS NULL AND am2.association_id = ?)",
-            Arg::I(a),
+            Arg::I(a.get()),
         );
     }
     if let Some(c) = f.category {
@@ -548,8 +573,11 @@ pub async fn composition(conn: &mut AnyConnection, f: &Filter, today: Date) -> R
 }
 
 /// Current memberships of many teachers at once (teacher id → association ids), for per-row checks.
-pub async fn memberships_of(conn: &mut AnyConnection, ids: &[i64]) -> Result<std::collections::HashMap<i64, Vec<i64>>> {
-    let mut out: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+pub async fn memberships_of(
+    conn: &mut AnyConnection,
+    ids: &[TeacherId],
+) -> Result<std::collections::HashMap<TeacherId, Vec<AssociationId>>> {
+    let mut out: std::collections::HashMap<TeacherId, Vec<AssociationId>> = std::collections::HashMap::new();
     for chunk in ids.chunks(500) {
         if chunk.is_empty() {
             continue;
@@ -561,63 +589,80 @@ pub async fn memberships_of(conn: &mut AnyConnection, ids: &[i64]) -> Result<std
         );
         let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
         for id in chunk {
-            q = q.bind(*id);
+            q = q.bind(id.get());
         }
         for (t, a) in q.fetch_all(&mut *conn).await? {
-            out.entry(t).or_default().push(a);
+            out.entry(TeacherId(t)).or_default().push(AssociationId(a));
         }
     }
     Ok(out)
 }
 
 /// Teachers of a municipality for pick lists (name and organization), active only.
-pub async fn choices(conn: &mut AnyConnection, municipality_id: i64) -> Result<Vec<(i64, String)>> {
+pub async fn choices(conn: &mut AnyConnection, municipality_id: MunicipalityId) -> Result<Vec<(TeacherId, String)>> {
     let rows: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT t.id, t.last_name || ' ' || t.first_name || COALESCE(' ' || t.middle_name, ''), o.short_name
          FROM teachers t JOIN organizations o ON o.id = t.organization_id
          WHERE t.municipality_id = $1 AND t.archived_at IS NULL ORDER BY t.last_name, t.first_name, t.id",
     )
-    .bind(municipality_id)
+    .bind(municipality_id.get())
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows.into_iter().map(|(id, name, org)| (id, format!("{name} ({org})"))).collect())
+    Ok(rows.into_iter().map(|(id, name, org)| (TeacherId(id), format!("{name} ({org})"))).collect())
 }
 
 /// The ids of the teacher records linked to a user account (a user may be a teacher of the bank).
-pub async fn ids_of_user(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1").bind(user_id).fetch_all(&mut *conn).await?)
+pub async fn ids_of_user(conn: &mut AnyConnection, user_id: UserId) -> Result<Vec<TeacherId>> {
+    Ok(crate::typed(
+        sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1")
+            .bind(user_id.get())
+            .fetch_all(&mut *conn)
+            .await?,
+    ))
 }
 
 /// The user account linked to a teacher record (None: the teacher has no account).
-pub async fn user_of(conn: &mut AnyConnection, teacher_id: i64) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar("SELECT user_id FROM teachers WHERE id = $1").bind(teacher_id).fetch_one(&mut *conn).await?)
+pub async fn user_of(conn: &mut AnyConnection, teacher_id: TeacherId) -> Result<Option<UserId>> {
+    let user: Option<i64> = sqlx::query_scalar("SELECT user_id FROM teachers WHERE id = $1")
+        .bind(teacher_id.get())
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(user.map(UserId))
 }
 
 /// The teacher record linked to a user account, if any.
-pub async fn of_user(conn: &mut AnyConnection, user_id: i64) -> Result<Option<Teacher>> {
-    Ok(sqlx::query_as(&format!("{SELECT} WHERE t.user_id = $1")).bind(user_id).fetch_optional(&mut *conn).await?)
+pub async fn of_user(conn: &mut AnyConnection, user_id: UserId) -> Result<Option<Teacher>> {
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE t.user_id = $1")).bind(user_id.get()).fetch_optional(&mut *conn).await?)
 }
 
 /// Active teachers of a municipality without an account, ordered by name, for the link select:
 /// (id, "ФИО (организация)").
-pub async fn without_account(conn: &mut AnyConnection, municipality_id: i64) -> Result<Vec<(i64, String)>> {
+pub async fn without_account(
+    conn: &mut AnyConnection,
+    municipality_id: MunicipalityId,
+) -> Result<Vec<(TeacherId, String)>> {
     let rows: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT t.id, t.last_name || ' ' || t.first_name || COALESCE(' ' || t.middle_name, ''), o.short_name
          FROM teachers t JOIN organizations o ON o.id = t.organization_id
          WHERE t.municipality_id = $1 AND t.archived_at IS NULL AND t.user_id IS NULL
          ORDER BY t.last_name, t.first_name, t.middle_name, t.id",
     )
-    .bind(municipality_id)
+    .bind(municipality_id.get())
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows.into_iter().map(|(id, name, org)| (id, format!("{name} ({org})"))).collect())
+    Ok(rows.into_iter().map(|(id, name, org)| (TeacherId(id), format!("{name} ({org})"))).collect())
 }
 
 /// Links a user account to a teacher record of the same municipality, so that the account counts
 /// as that teacher (their own card, topic, results, signatures). A record has at most one account
 /// and an account at most one record: linking either a second time is refused (unlink first).
 /// Linking the pair already linked changes nothing. Run inside the caller's transaction.
-pub async fn link_account(conn: &mut AnyConnection, actor: &Actor, teacher_id: i64, user_id: i64) -> Result<Teacher> {
+pub async fn link_account(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    teacher_id: TeacherId,
+    user_id: UserId,
+) -> Result<Teacher> {
     let old = get(conn, teacher_id).await?;
     let user = crate::users::get(conn, user_id).await?;
     if old.user_id == Some(user_id) {
@@ -657,9 +702,9 @@ pub async fn link_account(conn: &mut AnyConnection, actor: &Actor, teacher_id: i
     }
     // The unique index on teachers.user_id catches a concurrent link of the same account.
     sqlx::query("UPDATE teachers SET user_id = $1, updated_at = $2 WHERE id = $3 AND user_id IS NULL")
-        .bind(user_id)
+        .bind(user_id.get())
         .bind(now())
-        .bind(teacher_id)
+        .bind(teacher_id.get())
         .execute(&mut *conn)
         .await
         .map_err(crate::unique("Учётная запись уже привязана к другой записи педагога; сначала отвяжите её"))?;
@@ -671,24 +716,26 @@ pub async fn link_account(conn: &mut AnyConnection, actor: &Actor, teacher_id: i
         )));
     }
     let summary = format!("Учётная запись {} привязана к записи педагога {}", user.login, t.full_name());
-    audit::record_change(conn, actor, t.scope(), "teacher", t.id, "link_account", &summary, Some(&old), &t).await?;
+    audit::record_change(conn, actor, t.scope(), "teacher", t.id.get(), "link_account", &summary, Some(&old), &t)
+        .await?;
     Ok(t)
 }
 
 /// Unlinks a user account from its teacher record; returns the record as it is now. Refused when
 /// the account is linked to none. Run inside the caller's transaction.
-pub async fn unlink_account(conn: &mut AnyConnection, actor: &Actor, user_id: i64) -> Result<Teacher> {
+pub async fn unlink_account(conn: &mut AnyConnection, actor: &Actor, user_id: UserId) -> Result<Teacher> {
     let user = crate::users::get(conn, user_id).await?;
     let old = of_user(conn, user_id)
         .await?
         .ok_or_else(|| StoreError::Conflict(format!("Учётная запись {} не привязана к записи педагога", user.login)))?;
     sqlx::query("UPDATE teachers SET user_id = NULL, updated_at = $1 WHERE id = $2")
         .bind(now())
-        .bind(old.id)
+        .bind(old.id.get())
         .execute(&mut *conn)
         .await?;
     let t = get(conn, old.id).await?;
     let summary = format!("Учётная запись {} отвязана от записи педагога {}", user.login, t.full_name());
-    audit::record_change(conn, actor, t.scope(), "teacher", t.id, "unlink_account", &summary, Some(&old), &t).await?;
+    audit::record_change(conn, actor, t.scope(), "teacher", t.id.get(), "unlink_account", &summary, Some(&old), &t)
+        .await?;
     Ok(t)
 }

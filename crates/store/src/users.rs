@@ -4,22 +4,27 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use metoda_domain::access::{Grant, Principal, Role, ScopeKind};
 use metoda_domain::directory::UserData;
+use metoda_domain::ids::{AssociationId, MunicipalityId, OrganizationId, RegionId, UserId};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow, Row};
 
 use crate::audit::{self, Scope};
+use crate::column::OptId;
 use crate::column::Text;
 use crate::{Actor, Result, StoreError, now, unique};
 
 /// An account as shown (never with its password hash).
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct User {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: UserId,
     pub login: String,
     pub full_name: String,
     pub email: Option<String>,
-    pub region_id: Option<i64>,
-    pub municipality_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub region_id: Option<RegionId>,
+    #[sqlx(try_from = "OptId")]
+    pub municipality_id: Option<MunicipalityId>,
     pub created_at: String,
     pub updated_at: String,
     pub password_changed_at: Option<String>,
@@ -39,13 +44,18 @@ impl User {
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct GrantRow {
     pub id: i64,
-    pub user_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub user_id: UserId,
     #[sqlx(try_from = "Text")]
     pub role: Role,
-    pub region_id: Option<i64>,
-    pub municipality_id: Option<i64>,
-    pub association_id: Option<i64>,
-    pub organization_id: Option<i64>,
+    #[sqlx(try_from = "OptId")]
+    pub region_id: Option<RegionId>,
+    #[sqlx(try_from = "OptId")]
+    pub municipality_id: Option<MunicipalityId>,
+    #[sqlx(try_from = "OptId")]
+    pub association_id: Option<AssociationId>,
+    #[sqlx(try_from = "OptId")]
+    pub organization_id: Option<OrganizationId>,
     pub scope_name: String,
     pub created_at: String,
 }
@@ -104,9 +114,9 @@ pub fn check_password(stored: Option<&str>, password: &str) -> bool {
 
 const COLS: &str = "id, login, full_name, email, region_id, municipality_id, created_at, updated_at, password_changed_at, archived_at, version";
 
-pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<User> {
+pub async fn get(conn: &mut AnyConnection, id: UserId) -> Result<User> {
     sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE id = $1"))
-        .bind(id)
+        .bind(id.get())
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)
@@ -133,13 +143,17 @@ pub async fn count(conn: &mut AnyConnection) -> Result<i64> {
 }
 
 /// Users whose home is in the region / municipality (all when both are None).
-pub async fn list(conn: &mut AnyConnection, region_id: Option<i64>, municipality_id: Option<i64>) -> Result<Vec<User>> {
+pub async fn list(
+    conn: &mut AnyConnection,
+    region_id: Option<RegionId>,
+    municipality_id: Option<MunicipalityId>,
+) -> Result<Vec<User>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {COLS} FROM users WHERE ($1 IS NULL OR region_id = $1) AND ($2 IS NULL OR municipality_id = $2)
          ORDER BY archived_at IS NOT NULL, full_name"
     ))
-    .bind(region_id)
-    .bind(municipality_id)
+    .bind(region_id.map(i64::from))
+    .bind(municipality_id.map(i64::from))
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -148,8 +162,8 @@ pub async fn list(conn: &mut AnyConnection, region_id: Option<i64>, municipality
 pub async fn create(
     conn: &mut AnyConnection,
     actor: &Actor,
-    region_id: Option<i64>,
-    municipality_id: Option<i64>,
+    region_id: Option<RegionId>,
+    municipality_id: Option<MunicipalityId>,
     d: &UserData,
 ) -> Result<User> {
     let password = d
@@ -166,13 +180,13 @@ pub async fn create(
     .bind(&d.full_name)
     .bind(&d.email)
     .bind(hash)
-    .bind(region_id)
-    .bind(municipality_id)
+    .bind(region_id.map(i64::from))
+    .bind(municipality_id.map(i64::from))
     .bind(&t)
     .fetch_one(&mut *conn)
     .await
     .map_err(unique("Пользователь с таким логином уже есть"))?;
-    let u = get(conn, id).await?;
+    let u = get(conn, UserId(id)).await?;
     audit::record_change(
         conn,
         actor,
@@ -193,17 +207,17 @@ pub async fn create(
 pub async fn update(
     conn: &mut AnyConnection,
     actor: &Actor,
-    id: i64,
+    id: UserId,
     d: &UserData,
     version: Option<i64>,
 ) -> Result<User> {
-    crate::bump_version(conn, "users", id, version).await?;
+    crate::bump_version(conn, "users", id.get(), version).await?;
     let old = get(conn, id).await?;
     sqlx::query("UPDATE users SET full_name = $1, email = $2, updated_at = $3 WHERE id = $4")
         .bind(&d.full_name)
         .bind(&d.email)
         .bind(now())
-        .bind(id)
+        .bind(id.get())
         .execute(&mut *conn)
         .await?;
     let u = get(conn, id).await?;
@@ -212,7 +226,7 @@ pub async fn update(
         actor,
         u.scope(),
         "user",
-        id,
+        id.get(),
         "update",
         &format!("Изменён пользователь {} ({})", u.full_name, u.login),
         Some(&old),
@@ -227,8 +241,8 @@ pub async fn update(
 }
 
 /// Sets a new (validated) password and ends the account's other sessions.
-pub async fn set_password(conn: &mut AnyConnection, actor: &Actor, id: i64, password: &str) -> Result<()> {
-    crate::bump_version(conn, "users", id, None).await?;
+pub async fn set_password(conn: &mut AnyConnection, actor: &Actor, id: UserId, password: &str) -> Result<()> {
+    crate::bump_version(conn, "users", id.get(), None).await?;
     let u = get(conn, id).await?;
     write_password(conn, actor, &u, password).await
 }
@@ -241,7 +255,7 @@ async fn write_password(conn: &mut AnyConnection, actor: &Actor, u: &User, passw
     sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2, updated_at = $2 WHERE id = $3")
         .bind(hash)
         .bind(&t)
-        .bind(id)
+        .bind(id.get())
         .execute(&mut *conn)
         .await?;
     // A new password also forgives the login's failed sign-ins (sign-in throttling).
@@ -252,7 +266,7 @@ async fn write_password(conn: &mut AnyConnection, actor: &Actor, u: &User, passw
         actor,
         u.scope(),
         "user",
-        Some(id),
+        Some(id.get()),
         "set_password",
         &format!("Изменён пароль пользователя {}", u.login),
         Some(&serde_json::json!({})),
@@ -263,21 +277,21 @@ async fn write_password(conn: &mut AnyConnection, actor: &Actor, u: &User, passw
 }
 
 /// Archives (blocks) or restores an account; archiving ends its sessions and revokes its tokens.
-pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, archived: bool) -> Result<User> {
-    crate::bump_version(conn, "users", id, None).await?;
+pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: UserId, archived: bool) -> Result<User> {
+    crate::bump_version(conn, "users", id.get(), None).await?;
     let old = get(conn, id).await?;
     let t = now();
     sqlx::query("UPDATE users SET archived_at = $1, updated_at = $2 WHERE id = $3")
         .bind(archived.then_some(&t))
         .bind(&t)
-        .bind(id)
+        .bind(id.get())
         .execute(&mut *conn)
         .await?;
     if archived {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.get()).execute(&mut *conn).await?;
         sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
             .bind(&t)
-            .bind(id)
+            .bind(id.get())
             .execute(&mut *conn)
             .await?;
     }
@@ -285,7 +299,7 @@ pub async fn set_archived(conn: &mut AnyConnection, actor: &Actor, id: i64, arch
     let (action, verb) =
         if archived { ("archive", "заблокирован") } else { ("restore", "разблокирован") };
     let summary = format!("Пользователь {} {verb}", u.login);
-    audit::record_change(conn, actor, u.scope(), "user", id, action, &summary, Some(&old), &u).await?;
+    audit::record_change(conn, actor, u.scope(), "user", id.get(), action, &summary, Some(&old), &u).await?;
     Ok(u)
 }
 
@@ -298,9 +312,9 @@ const GRANT_SELECT: &str =
     LEFT JOIN associations a ON a.id = g.association_id
     LEFT JOIN organizations o ON o.id = g.organization_id";
 
-pub async fn grants(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<GrantRow>> {
+pub async fn grants(conn: &mut AnyConnection, user_id: UserId) -> Result<Vec<GrantRow>> {
     Ok(sqlx::query_as(&format!("{GRANT_SELECT} WHERE g.user_id = $1 ORDER BY g.id"))
-        .bind(user_id)
+        .bind(user_id.get())
         .fetch_all(&mut *conn)
         .await?)
 }
@@ -314,7 +328,8 @@ pub async fn grant(conn: &mut AnyConnection, id: i64) -> Result<GrantRow> {
 }
 
 /// The ids of a scope and of every scope enclosing it: (region, municipality, association, organization).
-pub type ScopeIds = (Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+/// The region, municipality, association and organization of a grant's scope.
+pub type ScopeIds = (Option<RegionId>, Option<MunicipalityId>, Option<AssociationId>, Option<OrganizationId>);
 
 /// Resolves the scope a role is granted in from the id of its own scope.
 pub async fn resolve_scope(conn: &mut AnyConnection, kind: ScopeKind, scope_id: Option<i64>) -> Result<ScopeIds> {
@@ -346,10 +361,10 @@ pub async fn resolve_scope(conn: &mut AnyConnection, kind: ScopeKind, scope_id: 
     let (region, muni) = row.ok_or_else(missing)?;
     Ok(match kind {
         ScopeKind::System => (None, None, None, None),
-        ScopeKind::Region => (Some(region), None, None, None),
-        ScopeKind::Municipality => (Some(region), muni, None, None),
-        ScopeKind::Association => (Some(region), muni, Some(id), None),
-        ScopeKind::Organization => (Some(region), muni, None, Some(id)),
+        ScopeKind::Region => (Some(RegionId(region)), None, None, None),
+        ScopeKind::Municipality => (Some(RegionId(region)), muni.map(MunicipalityId), None, None),
+        ScopeKind::Association => (Some(RegionId(region)), muni.map(MunicipalityId), Some(AssociationId(id)), None),
+        ScopeKind::Organization => (Some(RegionId(region)), muni.map(MunicipalityId), None, Some(OrganizationId(id))),
     })
 }
 
@@ -357,12 +372,12 @@ pub async fn resolve_scope(conn: &mut AnyConnection, kind: ScopeKind, scope_id: 
 pub async fn add_grant(
     conn: &mut AnyConnection,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     role: Role,
     ids: ScopeIds,
 ) -> Result<GrantRow> {
     // A change of the account: an edit based on it before the grant is refused.
-    crate::bump_version(conn, "users", user_id, None).await?;
+    crate::bump_version(conn, "users", user_id.get(), None).await?;
     let u = get(conn, user_id).await?;
     let (r, m, a, o) = ids;
     let exists: i64 = sqlx::query_scalar(
@@ -370,12 +385,12 @@ pub async fn add_grant(
            AND COALESCE(region_id, 0) = COALESCE($3, 0) AND COALESCE(municipality_id, 0) = COALESCE($4, 0)
            AND COALESCE(association_id, 0) = COALESCE($5, 0) AND COALESCE(organization_id, 0) = COALESCE($6, 0)",
     )
-    .bind(user_id)
+    .bind(user_id.get())
     .bind(role.code())
-    .bind(r)
-    .bind(m)
-    .bind(a)
-    .bind(o)
+    .bind(r.map(i64::from))
+    .bind(m.map(i64::from))
+    .bind(a.map(i64::from))
+    .bind(o.map(i64::from))
     .fetch_one(&mut *conn)
     .await?;
     if exists > 0 {
@@ -385,12 +400,12 @@ pub async fn add_grant(
         "INSERT INTO role_grants (user_id, role, region_id, municipality_id, association_id, organization_id, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
-    .bind(user_id)
+    .bind(user_id.get())
     .bind(role.code())
-    .bind(r)
-    .bind(m)
-    .bind(a)
-    .bind(o)
+    .bind(r.map(i64::from))
+    .bind(m.map(i64::from))
+    .bind(a.map(i64::from))
+    .bind(o.map(i64::from))
     .bind(now())
     .fetch_one(&mut *conn)
     .await
@@ -405,7 +420,7 @@ pub async fn add_grant(
 /// Withdraws a grant (the audit trail keeps it).
 pub async fn remove_grant(conn: &mut AnyConnection, actor: &Actor, grant_id: i64) -> Result<()> {
     let g = grant(conn, grant_id).await?;
-    crate::bump_version(conn, "users", g.user_id, None).await?;
+    crate::bump_version(conn, "users", g.user_id.get(), None).await?;
     let u = get(conn, g.user_id).await?;
     sqlx::query("DELETE FROM role_grants WHERE id = $1").bind(grant_id).execute(&mut *conn).await?;
     let old = serde_json::to_value(&g).ok();
@@ -417,7 +432,7 @@ pub async fn remove_grant(conn: &mut AnyConnection, actor: &Actor, grant_id: i64
 }
 
 /// The user and their grants, for the access rule.
-pub async fn principal(conn: &mut AnyConnection, user_id: i64) -> Result<Principal> {
+pub async fn principal(conn: &mut AnyConnection, user_id: UserId) -> Result<Principal> {
     let grants = grants(conn, user_id).await?.iter().map(GrantRow::grant).collect();
     Ok(Principal { user_id, grants })
 }

@@ -11,6 +11,7 @@
 //! (`POST /api/v1/session` with `Content-Type: application/json`) cannot be sent by a foreign
 //! page without a CORS preflight, which Metoda never grants, so it needs none either.
 
+use metoda_domain::ids::UserId;
 use std::net::SocketAddr;
 
 use axum::body::Body;
@@ -101,7 +102,7 @@ fn is_safe(m: &Method) -> bool {
 
 async fn load_current(
     state: &AppState,
-    user_id: i64,
+    user_id: UserId,
     session: Option<sessions::Session>,
 ) -> Result<Option<Current>, AppError> {
     let mut conn = state.db.conn().await?;
@@ -177,7 +178,7 @@ async fn identify(state: &AppState, req: Request, next: Next) -> Response {
             Err(e) => Err(e),
         };
         match uid {
-            Ok(Some(uid)) => match load_current(state, uid, None).await {
+            Ok(Some(uid)) => match load_current(state, UserId(uid), None).await {
                 Ok(c) => current = c,
                 Err(e) => return fail(&path, e),
             },
@@ -240,7 +241,7 @@ async fn identify(state: &AppState, req: Request, next: Next) -> Response {
         }
     }
 
-    let signed_in = current.as_ref().map(|c| SignedIn(c.user.id));
+    let signed_in = current.as_ref().map(|c| SignedIn(c.user.id.get()));
     parts.extensions.insert(Ctx { current, ip, https, anon_csrf: anon_csrf.clone(), flash: flash.clone() });
     let mut resp = next.run(Request::from_parts(parts, body)).await;
     if let Some(u) = signed_in {

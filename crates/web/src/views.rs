@@ -24,7 +24,7 @@ pub struct Region {
 impl From<&regions::Region> for Region {
     fn from(r: &regions::Region) -> Self {
         Region {
-            id: r.id,
+            id: r.id.get(),
             name: r.name.clone(),
             code: r.code.clone(),
             created_at: r.created_at.clone(),
@@ -55,8 +55,8 @@ pub struct Municipality {
 impl From<&municipalities::Municipality> for Municipality {
     fn from(m: &municipalities::Municipality) -> Self {
         Municipality {
-            id: m.id,
-            region_id: m.region_id,
+            id: m.id.get(),
+            region_id: m.region_id.get(),
             region_name: m.region_name.clone(),
             name: m.name.clone(),
             authority_name: m.authority_name.clone(),
@@ -94,9 +94,9 @@ pub struct Organization {
 impl From<&organizations::Organization> for Organization {
     fn from(o: &organizations::Organization) -> Self {
         Organization {
-            id: o.id,
-            municipality_id: o.municipality_id,
-            region_id: o.region_id,
+            id: o.id.get(),
+            municipality_id: o.municipality_id.get(),
+            region_id: o.region_id.get(),
             full_name: o.full_name.clone(),
             short_name: o.short_name.clone(),
             kind: o.kind.code().to_owned(),
@@ -134,12 +134,12 @@ pub struct User {
 impl From<&users::User> for User {
     fn from(u: &users::User) -> Self {
         User {
-            id: u.id,
+            id: u.id.get(),
             login: u.login.clone(),
             full_name: u.full_name.clone(),
             email: u.email.clone(),
-            region_id: u.region_id,
-            municipality_id: u.municipality_id,
+            region_id: u.region_id.map(i64::from),
+            municipality_id: u.municipality_id.map(i64::from),
             created_at: u.created_at.clone(),
             updated_at: u.updated_at.clone(),
             password_changed_at: u.password_changed_at.clone(),
@@ -167,12 +167,12 @@ impl From<&users::GrantRow> for GrantRow {
     fn from(g: &users::GrantRow) -> Self {
         GrantRow {
             id: g.id,
-            user_id: g.user_id,
+            user_id: g.user_id.get(),
             role: g.role.code().to_owned(),
-            region_id: g.region_id,
-            municipality_id: g.municipality_id,
-            association_id: g.association_id,
-            organization_id: g.organization_id,
+            region_id: g.region_id.map(i64::from),
+            municipality_id: g.municipality_id.map(i64::from),
+            association_id: g.association_id.map(i64::from),
+            organization_id: g.organization_id.map(i64::from),
             scope_name: g.scope_name.clone(),
             created_at: g.created_at.clone(),
         }
@@ -201,10 +201,10 @@ impl From<&audit::Entry> for Entry {
         Entry {
             id: e.id,
             at: e.at.clone(),
-            user_id: e.user_id,
+            user_id: e.user_id.map(i64::from),
             actor: e.actor.clone(),
-            region_id: e.region_id,
-            municipality_id: e.municipality_id,
+            region_id: e.region_id.map(i64::from),
+            municipality_id: e.municipality_id.map(i64::from),
             entity: e.entity.clone(),
             entity_id: e.entity_id,
             action: e.action.clone(),

@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // each test file uses a part of it
 
 use metoda_domain::directory::{MunicipalityInput, OrganizationInput, RegionInput};
+use metoda_domain::ids::{AssociationId, MunicipalityId, OrganizationId, TeacherId};
 use metoda_domain::teachers::TeacherInput;
 use metoda_store::testkit::TestDb;
 use metoda_store::{Actor, Conn, municipalities, profiles};
@@ -15,7 +16,7 @@ pub fn actor() -> Actor {
 
 /// A fresh database with the region «Регион» and a municipality of each of `names`, each following
 /// seed 002; the municipalities' ids in the order of `names`.
-pub async fn municipalities(names: &[&str]) -> (TestDb, Vec<i64>) {
+pub async fn municipalities(names: &[&str]) -> (TestDb, Vec<MunicipalityId>) {
     let t = TestDb::new().await.unwrap();
     let mut c = t.db.conn().await.unwrap();
     let r = metoda_store::regions::create(
@@ -44,7 +45,7 @@ pub async fn municipalities(names: &[&str]) -> (TestDb, Vec<i64>) {
 }
 
 /// The school «Школа № `n`» («СОШ `n`») of the municipality.
-pub async fn school(c: &mut Conn, municipality_id: i64, n: i64) -> i64 {
+pub async fn school(c: &mut Conn, municipality_id: MunicipalityId, n: i64) -> OrganizationId {
     let d = OrganizationInput {
         full_name: format!("Школа № {n}"),
         short_name: format!("СОШ {n}"),
@@ -55,35 +56,35 @@ pub async fn school(c: &mut Conn, municipality_id: i64, n: i64) -> i64 {
 }
 
 /// An association of the municipality, written directly (no founding order).
-pub async fn association(c: &mut Conn, municipality_id: i64, name: &str) -> i64 {
-    sqlx::query_scalar(
+pub async fn association(c: &mut Conn, municipality_id: MunicipalityId, name: &str) -> AssociationId {
+    AssociationId(sqlx::query_scalar(
         "INSERT INTO associations (municipality_id, name, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
     )
-    .bind(municipality_id)
+    .bind(municipality_id.get())
     .bind(name)
     .bind(metoda_store::now())
     .fetch_one(&mut *c)
     .await
-    .unwrap()
+    .unwrap())
 }
 
 /// A teacher «`last` Анна Ивановна» of the school with higher education, born on `birth`, working
 /// since `start`, with `category` (assigned 2022-05-01, expiring 2027-03-01 unless it is "none").
 pub async fn teacher(
     c: &mut Conn,
-    municipality_id: i64,
-    org: i64,
+    municipality_id: MunicipalityId,
+    org: OrganizationId,
     last: &str,
     birth: &str,
     category: &str,
     start: &str,
-) -> i64 {
+) -> TeacherId {
     let d = TeacherInput {
         last_name: last.into(),
         first_name: "Анна".into(),
         middle_name: "Ивановна".into(),
         birth_date: birth.into(),
-        organization_id: Some(org),
+        organization_id: Some(org.get()),
         position: "учитель".into(),
         education: "higher".into(),
         category: category.into(),

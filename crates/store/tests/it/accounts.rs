@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
+use metoda_domain::ids::*;
 
 use common::actor;
 use metoda_domain::directory::UserData;
@@ -21,19 +22,20 @@ fn data(login: &str) -> UserData {
 }
 
 /// Active teachers of a municipality without an account.
-async fn free_teachers(c: &mut sqlx::AnyConnection, municipality_id: i64) -> Vec<i64> {
-    sqlx::query_scalar(
+async fn free_teachers(c: &mut sqlx::AnyConnection, municipality_id: MunicipalityId) -> Vec<TeacherId> {
+    let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM teachers WHERE municipality_id = $1 AND user_id IS NULL AND archived_at IS NULL ORDER BY id",
     )
-    .bind(municipality_id)
+    .bind(municipality_id.get())
     .fetch_all(&mut *c)
     .await
-    .unwrap()
+    .unwrap();
+    ids.into_iter().map(TeacherId).collect()
 }
 
-async fn audit_count(c: &mut sqlx::AnyConnection, teacher_id: i64, action: &str) -> i64 {
+async fn audit_count(c: &mut sqlx::AnyConnection, teacher_id: TeacherId, action: &str) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'teacher' AND entity_id = $1 AND action = $2")
-        .bind(teacher_id)
+        .bind(teacher_id.get())
         .bind(action)
         .fetch_one(&mut *c)
         .await
@@ -62,7 +64,7 @@ async fn an_account_is_linked_to_one_teacher_record_and_back() {
     let summary: String = sqlx::query_scalar(
         "SELECT summary FROM audit_log WHERE entity = 'teacher' AND entity_id = $1 AND action = 'link_account'",
     )
-    .bind(x)
+    .bind(x.get())
     .fetch_one(&mut *tx)
     .await
     .unwrap();
@@ -84,8 +86,11 @@ async fn an_account_is_linked_to_one_teacher_record_and_back() {
     assert_eq!(teachers::get(&mut tx, y).await.unwrap().user_id, None);
 
     // The index holds even against a direct write.
-    let direct =
-        sqlx::query("UPDATE teachers SET user_id = $1 WHERE id = $2").bind(u1.id).bind(y).execute(&mut *tx).await;
+    let direct = sqlx::query("UPDATE teachers SET user_id = $1 WHERE id = $2")
+        .bind(u1.id.get())
+        .bind(y.get())
+        .execute(&mut *tx)
+        .await;
     assert!(direct.is_err(), "a second record of the same account must violate the unique index");
     // (on PostgreSQL the failed statement ends the transaction)
     tx.rollback().await.unwrap();
@@ -105,11 +110,11 @@ async fn linking_is_checked_and_unlinking_frees_both() {
     // A teacher of the other demo municipality (Асиновский район).
     let elsewhere: i64 =
         sqlx::query_scalar("SELECT MIN(id) FROM teachers WHERE municipality_id <> $1 AND user_id IS NULL")
-            .bind(muni)
+            .bind(muni.get())
             .fetch_one(&mut *tx)
             .await
             .unwrap();
-    match teachers::link_account(&mut tx, &actor(), elsewhere, u1.id).await {
+    match teachers::link_account(&mut tx, &actor(), TeacherId(elsewhere), u1.id).await {
         Err(StoreError::Invalid(f)) => assert!(f[0].message.contains("муниципалитета"), "{f:?}"),
         other => panic!("{other:?}"),
     }
@@ -127,7 +132,7 @@ async fn linking_is_checked_and_unlinking_frees_both() {
     }
     users::set_archived(&mut tx, &actor(), u2.id, false).await.unwrap();
     // Nothing is linked by the refusals.
-    for id in [elsewhere, z, y] {
+    for id in [TeacherId(elsewhere), z, y] {
         assert_eq!(teachers::get(&mut tx, id).await.unwrap().user_id, None);
     }
     // Not linked: unlinking is refused.

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
+use metoda_domain::ids::*;
 
 use common::actor;
 use metoda_domain::access::TeacherScope;
@@ -17,8 +18,8 @@ const TODAY: time::Date = date!(2026 - 11 - 23);
 
 struct Fixture {
     t: TestDb,
-    muni: i64,
-    orgs: Vec<i64>,
+    muni: MunicipalityId,
+    orgs: Vec<OrganizationId>,
 }
 
 async fn fixture() -> Fixture {
@@ -32,7 +33,7 @@ async fn fixture() -> Fixture {
     Fixture { t, muni: munis[0], orgs }
 }
 
-async fn teacher(f: &Fixture, last: &str, birth: &str, org: i64, category: &str, start: &str) -> i64 {
+async fn teacher(f: &Fixture, last: &str, birth: &str, org: OrganizationId, category: &str, start: &str) -> TeacherId {
     let mut c = f.t.db.conn().await.unwrap();
     common::teacher(&mut c, f.muni, org, last, birth, category, start).await
 }
@@ -93,7 +94,7 @@ async fn the_bank_filters_counts_and_pages_on_the_database() {
         first_name: "Анна".into(),
         middle_name: "Ивановна".into(),
         birth_date: "01.01.2001".into(),
-        organization_id: Some(f.orgs[0]),
+        organization_id: Some(f.orgs[0].get()),
         position: "учитель".into(),
         education: "higher".into(),
         ..Default::default()
@@ -136,8 +137,8 @@ async fn orders_create_associations_appoint_officers_and_fix_the_composition() {
         kind: "create_association".into(),
         name: "ММО учителей физики".into(),
         direction: "физика".into(),
-        head_teacher_id: Some(ids[0]),
-        member_ids: ids[1..4].to_vec(),
+        head_teacher_id: Some(ids[0].get()),
+        member_ids: ids[1..4].iter().map(|t| t.get()).collect(),
         ..Default::default()
     };
     let o = register(&f, create.clone()).await.unwrap();
@@ -161,13 +162,13 @@ async fn orders_create_associations_appoint_officers_and_fix_the_composition() {
         number: "58".into(),
         date: "02.09.2026".into(),
         kind: "appoint_officer".into(),
-        association_id: Some(aid),
+        association_id: Some(aid.get()),
         officer_role: "secretary".into(),
-        officer_teacher_id: Some(ids[1]),
+        officer_teacher_id: Some(ids[1].get()),
         ..Default::default()
     };
     register(&f, appoint.clone()).await.unwrap();
-    let e = register(&f, OrderInput { number: "59".into(), officer_teacher_id: Some(ids[4]), ..appoint.clone() })
+    let e = register(&f, OrderInput { number: "59".into(), officer_teacher_id: Some(ids[4].get()), ..appoint.clone() })
         .await
         .unwrap_err();
     assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
@@ -177,7 +178,7 @@ async fn orders_create_associations_appoint_officers_and_fix_the_composition() {
         OrderInput {
             number: "60".into(),
             officer_role: "head".into(),
-            officer_teacher_id: Some(ids[2]),
+            officer_teacher_id: Some(ids[2].get()),
             ..appoint.clone()
         },
     )
@@ -220,7 +221,7 @@ async fn orders_create_associations_appoint_officers_and_fix_the_composition() {
 }
 
 /// Switches the municipality to seed 000 and adds ten teachers; returns the profile id and them.
-async fn under_seed_000(f: &Fixture) -> (i64, Vec<i64>) {
+async fn under_seed_000(f: &Fixture) -> (i64, Vec<TeacherId>) {
     let mut c = f.t.db.conn().await.unwrap();
     let p000 = profiles::by_code(&mut c, "seed-000").await.unwrap();
     municipalities::set_profile(&mut c, &actor(), f.muni, p000.id).await.unwrap();
@@ -243,8 +244,8 @@ async fn the_profile_minimum_refuses_a_small_association() {
         kind: "create_association".into(),
         name: "ММО учителей истории".into(),
         direction: "история".into(),
-        head_teacher_id: Some(ids[0]),
-        member_ids: ids[1..9].to_vec(),
+        head_teacher_id: Some(ids[0].get()),
+        member_ids: ids[1..9].iter().map(|t| t.get()).collect(),
         ..Default::default()
     };
     let e = register(&f, input.clone()).await.unwrap_err();
@@ -258,7 +259,7 @@ async fn the_profile_minimum_refuses_a_small_association() {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders").fetch_one(&mut *c).await.unwrap();
     assert_eq!(n, 0, "the refused order is not registered either");
     drop(c);
-    let o = register(&f, OrderInput { member_ids: ids[1..].to_vec(), ..input }).await.unwrap();
+    let o = register(&f, OrderInput { member_ids: ids[1..].iter().map(|t| t.get()).collect(), ..input }).await.unwrap();
     let mut c = f.t.db.conn().await.unwrap();
     assert_eq!(associations::get(&mut c, o.association_id.unwrap()).await.unwrap().members, 10);
     drop(c);
@@ -299,7 +300,7 @@ async fn hold(
     let m = meetings::create(c, &actor(), a, settings, &d).await.unwrap();
     let roster = meetings::roster(c, &m).await.unwrap();
     let n = roster.len();
-    let marks: Vec<(i64, Attendance)> = roster
+    let marks: Vec<(TeacherId, Attendance)> = roster
         .iter()
         .enumerate()
         .map(|(i, r)| {
@@ -331,8 +332,8 @@ async fn a_plan_goes_along_the_profile_path_and_changes_after_approval_only_by_a
             kind: "create_association".into(),
             name: "ММО учителей биологии".into(),
             direction: "биология".into(),
-            head_teacher_id: Some(ids[0]),
-            member_ids: ids[1..].to_vec(),
+            head_teacher_id: Some(ids[0].get()),
+            member_ids: ids[1..].iter().map(|t| t.get()).collect(),
             ..Default::default()
         },
     )
@@ -374,7 +375,7 @@ async fn a_plan_goes_along_the_profile_path_and_changes_after_approval_only_by_a
     let e = step(&mut c, &a, &plan, S::ConsideredAtMeeting, StepRefs::default()).await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(_)), "a meeting decision needs the meeting: {e:?}");
     // The evidence must be a held meeting of this association.
-    let refs = StepRefs { meeting_id: Some(999), ..Default::default() };
+    let refs = StepRefs { meeting_id: Some(MeetingId(999)), ..Default::default() };
     let e = step(&mut c, &a, &plan, S::ConsideredAtMeeting, refs).await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].field == "meeting_id"), "{e:?}");
     let held = hold(&mut c, &a, &settings, date!(2026 - 09 - 10), 8, TODAY).await;
@@ -429,8 +430,8 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
             kind: "create_association".into(),
             name: "ММО учителей химии".into(),
             direction: "химия".into(),
-            head_teacher_id: Some(ids[0]),
-            member_ids: ids[1..].to_vec(),
+            head_teacher_id: Some(ids[0].get()),
+            member_ids: ids[1..].iter().map(|t| t.get()).collect(),
             ..Default::default()
         },
     )
@@ -462,8 +463,8 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
     .await
     .unwrap();
     sqlx::query("UPDATE teachers SET user_id = $1 WHERE id = $2")
-        .bind(u.id)
-        .bind(ids[0])
+        .bind(u.id.get())
+        .bind(ids[0].get())
         .execute(&mut *c)
         .await
         .unwrap();
@@ -479,13 +480,13 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
     assert_eq!(roster.len(), 10, "the member who joined later is not on the September roster");
     assert!(!roster.iter().any(|r| r.teacher_id == late));
     // Attendance names every member on the date, nobody else, and not before the day.
-    let mut marks: Vec<(i64, Attendance)> = roster.iter().map(|r| (r.teacher_id, Attendance::Absent)).collect();
+    let mut marks: Vec<(TeacherId, Attendance)> = roster.iter().map(|r| (r.teacher_id, Attendance::Absent)).collect();
     let e = meetings::set_attendance(&mut c, &actor(), &a, &m1, &s004, date!(2026 - 09 - 19), &marks, None)
         .await
         .unwrap_err();
     assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
     let mut with_late = marks.clone();
-    with_late.push((late, Attendance::Present));
+    with_late.push((TeacherId(late.get()), Attendance::Present));
     let e = meetings::set_attendance(&mut c, &actor(), &a, &m1, &s004, TODAY, &with_late, None).await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].message.contains("не член")), "{e:?}");
     // Exactly half present is not a quorum.
@@ -604,8 +605,9 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
             .await
             .unwrap();
     assert!(x.overdue(TODAY));
-    let e =
-        meetings::add_action(&mut c, &actor(), &a, &m2, None, "Чужой", Some(999_999), "2026-11-01").await.unwrap_err();
+    let e = meetings::add_action(&mut c, &actor(), &a, &m2, None, "Чужой", Some(TeacherId(999_999)), "2026-11-01")
+        .await
+        .unwrap_err();
     assert!(matches!(e, StoreError::Invalid(_)));
     assert_eq!(meetings::actions_of_user(&mut c, u.id).await.unwrap().len(), 1);
     let closed = meetings::close_action(&mut c, &head_actor, &a, x.id).await.unwrap();

@@ -95,7 +95,7 @@ async fn the_cyclogram_is_kept_by_month_changed_and_removed_with_an_audit_trail(
 
     // A liquidated association's cyclogram does not change.
     sqlx::query("UPDATE associations SET status = 'liquidated' WHERE id = $1")
-        .bind(f.a.id)
+        .bind(f.a.id.get())
         .execute(&mut *c)
         .await
         .unwrap();
@@ -293,7 +293,7 @@ async fn an_approving_order_must_be_of_the_associations_municipality() {
     .unwrap();
     // The meeting step is skipped here by writing it directly: this test is about the order.
     sqlx::query("INSERT INTO plan_steps (plan_id, step, evidence, at) VALUES ($1, 'considered_at_meeting', 'meeting_decision', $2)")
-        .bind(plan.id)
+        .bind(plan.id.get())
         .bind(metoda_store::now())
         .execute(&mut *c)
         .await

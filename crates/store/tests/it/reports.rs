@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
+use metoda_domain::ids::*;
 
 use common::actor;
 use metoda_domain::analysis::Period;
@@ -114,7 +115,7 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
          WHERE m.association_id = $1 AND m.held_on >= $2 AND t.status = 'present'
            AND m.held_on = (SELECT MIN(held_on) FROM meetings WHERE association_id = $1 AND held_on >= $2)",
     )
-    .bind(a.id)
+    .bind(a.id.get())
     .bind(format!("{last}-09-01"))
     .fetch_one(&mut *c)
     .await
@@ -145,12 +146,12 @@ async fn nobody_decides_on_a_result_they_are_a_teacher_of() {
         .fetch_one(&mut *c)
         .await
         .unwrap();
-    let r = metoda_store::results::get(&mut c, id).await.unwrap();
+    let r = metoda_store::results::get(&mut c, ResultId(id)).await.unwrap();
     let teacher = r.teacher_ids()[0];
     let (spec, _) = metoda_store::users::by_login(&mut c, "uo.specialist").await.unwrap().unwrap();
     sqlx::query("UPDATE teachers SET user_id = $1 WHERE id = $2")
-        .bind(spec.id)
-        .bind(teacher)
+        .bind(spec.id.get())
+        .bind(teacher.get())
         .execute(&mut *c)
         .await
         .unwrap();
@@ -185,16 +186,16 @@ async fn a_municipality_s_facts_at_once_are_each_association_s_facts() {
                            WHERE x.teacher_id = rt.teacher_id AND x.association_id = $3 AND x.left_on IS NULL)
          ORDER BY rt.teacher_id LIMIT 1",
     )
-    .bind(first)
+    .bind(first.get())
     .bind(i64::from(last))
-    .bind(second)
+    .bind(second.get())
     .fetch_one(&mut *c)
     .await
     .unwrap();
     sqlx::query(
         "INSERT INTO association_members (association_id, teacher_id, joined_on, created_at) VALUES ($1, $2, $3, $3)",
     )
-    .bind(second)
+    .bind(second.get())
     .bind(teacher)
     .bind(format!("{}-09-01", last - 1))
     .execute(&mut *c)
@@ -203,19 +204,25 @@ async fn a_municipality_s_facts_at_once_are_each_association_s_facts() {
     let all = metoda_store::results::facts_of_municipality(&mut c, loaded.municipality_id, Period::academic(last))
         .await
         .unwrap();
-    let ids: Vec<i64> = all.iter().map(|f| f.association_id).collect();
+    let ids: Vec<AssociationId> = all.iter().map(|f| AssociationId(f.association_id)).collect();
     assert!(ids.contains(&first) && ids.contains(&second), "{ids:?}");
     for f in &all {
-        let one = metoda_store::results::facts(&mut c, f.association_id, Period::academic(last)).await.unwrap();
+        let one = metoda_store::results::facts(&mut c, AssociationId(f.association_id), Period::academic(last))
+            .await
+            .unwrap();
         assert_eq!(&one, f, "association {}", f.association_id);
     }
     let of = |id: i64| all.iter().find(|f| f.association_id == id).unwrap();
     let shared = |f: &metoda_store::results::Facts| {
         f.student_results.iter().filter(|r| r.teacher_ids.contains(&teacher)).count()
     };
-    assert!(shared(of(first)) > 0, "the teacher's results are the first association's");
-    assert_eq!(shared(of(first)), shared(of(second)), "and the second's, where the teacher is a member too");
-    assert!(!of(first).members.is_empty() && !of(first).meetings.is_empty());
+    assert!(shared(of(first.get())) > 0, "the teacher's results are the first association's");
+    assert_eq!(
+        shared(of(first.get())),
+        shared(of(second.get())),
+        "and the second's, where the teacher is a member too"
+    );
+    assert!(!of(first.get()).members.is_empty() && !of(first.get()).meetings.is_empty());
     t.drop_db().await;
 }
 

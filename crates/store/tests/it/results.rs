@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
+use metoda_domain::ids::*;
 
 use common::actor;
 use metoda_domain::results::{
@@ -21,18 +22,18 @@ const TODAY: time::Date = date!(2026 - 06 - 30);
 
 struct Fixture {
     t: TestDb,
-    muni: i64,
-    other_muni: i64,
-    orgs: Vec<i64>,
+    muni: MunicipalityId,
+    other_muni: MunicipalityId,
+    orgs: Vec<OrganizationId>,
     /// Three teachers of the municipality.
-    teachers: Vec<i64>,
+    teachers: Vec<TeacherId>,
     /// A teacher of the other municipality.
-    stranger: i64,
-    association: i64,
+    stranger: TeacherId,
+    association: AssociationId,
     curator: Actor,
 }
 
-async fn teacher(c: &mut AnyConnection, muni: i64, org: i64, last: &str) -> i64 {
+async fn teacher(c: &mut AnyConnection, muni: MunicipalityId, org: OrganizationId, last: &str) -> TeacherId {
     common::teacher(c, muni, org, last, "01.01.1980", "first", "01.09.2005").await
 }
 
@@ -54,7 +55,7 @@ async fn fixture() -> Fixture {
         "INSERT INTO users (login, full_name, password_hash, municipality_id, created_at, updated_at)
          VALUES ('curator', 'Куратор Мария Петровна', 'x', $1, $2, $2) RETURNING id",
     )
-    .bind(munis[0])
+    .bind(munis[0].get())
     .bind(metoda_store::now())
     .fetch_one(&mut *c)
     .await
@@ -68,17 +69,23 @@ async fn fixture() -> Fixture {
         teachers,
         stranger,
         association,
-        curator: Actor { user_id: Some(curator_id), login: "curator".into(), ip: None },
+        curator: Actor { user_id: Some(UserId(curator_id)), login: "curator".into(), ip: None },
     }
 }
 
-async fn member(c: &mut AnyConnection, association: i64, teacher: i64, joined: &str, left: Option<&str>) {
+async fn member(
+    c: &mut AnyConnection,
+    association: AssociationId,
+    teacher: TeacherId,
+    joined: &str,
+    left: Option<&str>,
+) {
     sqlx::query(
         "INSERT INTO association_members (association_id, teacher_id, joined_on, left_on, created_at)
          VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(association)
-    .bind(teacher)
+    .bind(association.get())
+    .bind(teacher.get())
     .bind(joined)
     .bind(left)
     .bind(metoda_store::now())
@@ -87,7 +94,7 @@ async fn member(c: &mut AnyConnection, association: i64, teacher: i64, joined: &
     .unwrap();
 }
 
-fn student(teachers: &[i64], on: &str) -> StudentResultInput {
+fn student(teachers: &[TeacherId], on: &str) -> StudentResultInput {
     StudentResultInput {
         event: "vsosh".into(),
         subject: "математика".into(),
@@ -96,16 +103,16 @@ fn student(teachers: &[i64], on: &str) -> StudentResultInput {
         format: "in_person".into(),
         student_name: "Петров Иван".into(),
         grade: "10".into(),
-        teacher_ids: teachers.to_vec(),
+        teacher_ids: teachers.iter().map(|t| t.get()).collect(),
         on: on.into(),
         ..Default::default()
     }
 }
 
-fn teacher_result(kind: &str, teachers: &[i64], on: &str) -> TeacherResultInput {
+fn teacher_result(kind: &str, teachers: &[TeacherId], on: &str) -> TeacherResultInput {
     let mut d = TeacherResultInput {
         kind: kind.into(),
-        teacher_ids: teachers.to_vec(),
+        teacher_ids: teachers.iter().map(|t| t.get()).collect(),
         title: format!("Результат: {kind}"),
         on: on.into(),
         ..Default::default()
@@ -162,7 +169,7 @@ async fn every_kind_of_result_is_recorded_in_its_academic_year_with_an_audit_tra
     assert_eq!(s.clone().without_student_name().student_name, None);
     let table = results::thresholds(&mut c, f.muni).await.unwrap();
     let exam = ExamScoreInput {
-        teacher_id: Some(t),
+        teacher_id: Some(t.get()),
         subject: "Русский язык".into(),
         score: "92".into(),
         student_code: "Р-17".into(),
@@ -297,7 +304,7 @@ async fn bad_input_is_refused_with_field_messages_and_nothing_is_written() {
             .await
             .unwrap_err();
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].field == "teacher_ids"), "{e:?}");
-    let d = StudentResultInput { student_organization_id: Some(f.orgs[2]), ..student(&[t], "01.03.2026") };
+    let d = StudentResultInput { student_organization_id: Some(f.orgs[2].get()), ..student(&[t], "01.03.2026") };
     let e = results::add_student(&mut c, &actor(), f.muni, &d.parse(TODAY).unwrap()).await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].field == "student_organization_id"), "{e:?}");
     drop(c);
@@ -326,7 +333,7 @@ async fn a_result_prepared_by_two_teachers_is_one_record_listed_for_both() {
     let f = fixture().await;
     let mut c = f.t.db.conn().await.unwrap();
     let (a, b) = (f.teachers[0], f.teachers[1]);
-    let d = StudentResultInput { student_organization_id: Some(f.orgs[1]), ..student(&[a, b], "2026-02-10") };
+    let d = StudentResultInput { student_organization_id: Some(f.orgs[1].get()), ..student(&[a, b], "2026-02-10") };
     let r = results::add_student(&mut c, &actor(), f.muni, &d.parse(TODAY).unwrap()).await.unwrap();
     assert_eq!(r.teacher_ids().len(), 2);
     assert_eq!(r.student_organization_name.as_deref(), Some("СОШ 2"));
@@ -370,7 +377,7 @@ async fn a_curator_confirms_or_rejects_and_an_edit_sends_the_result_back_to_pend
     let ok = results::confirm(&mut c, &f.curator, &r, Some("  ")).await.unwrap();
     assert_eq!(ok.status, Confirmation::Confirmed);
     assert!(ok.is_confirmed());
-    assert_eq!(ok.decided_by, f.curator.user_id);
+    assert_eq!(ok.decided_by, f.curator.user_id.map(i64::from));
     assert_eq!(ok.decided_by_name.as_deref(), Some("Куратор Мария Петровна"));
     assert!(ok.decided_at.is_some());
     assert_eq!(ok.decision_comment, None);
@@ -435,7 +442,7 @@ async fn the_association_counts_results_dated_while_the_teacher_was_a_member() {
     // a: a member all year; b: from 01.12.2025 until 01.03.2026 (left that day); x: never.
     member(&mut c, f.association, a, "2024-09-01", None).await;
     member(&mut c, f.association, b, "2025-12-01", Some("2026-03-01")).await;
-    let add = |teachers: Vec<i64>, on: &'static str| student(&teachers, on).parse(TODAY).unwrap();
+    let add = |teachers: Vec<TeacherId>, on: &'static str| student(&teachers, on).parse(TODAY).unwrap();
     let in_a = results::add_student(&mut c, &actor(), f.muni, &add(vec![a], "2025-10-01")).await.unwrap();
     let b_before = results::add_student(&mut c, &actor(), f.muni, &add(vec![b], "2025-11-30")).await.unwrap();
     let b_in = results::add_student(&mut c, &actor(), f.muni, &add(vec![b], "2025-12-01")).await.unwrap();
@@ -443,7 +450,7 @@ async fn the_association_counts_results_dated_while_the_teacher_was_a_member() {
     let x_only = results::add_student(&mut c, &actor(), f.muni, &add(vec![x], "2026-01-15")).await.unwrap();
     let x_and_a = results::add_student(&mut c, &actor(), f.muni, &add(vec![x, a], "2026-01-16")).await.unwrap();
     let last_year = results::add_student(&mut c, &actor(), f.muni, &add(vec![a], "2025-08-31")).await.unwrap();
-    let ids: Vec<i64> =
+    let ids: Vec<ResultId> =
         results::for_association(&mut c, f.association, 2025).await.unwrap().iter().map(|r| r.id).collect();
     assert_eq!(ids, [in_a.id, b_in.id, x_and_a.id]);
     for gone in [b_before.id, b_left.id, x_only.id, last_year.id] {
@@ -454,7 +461,7 @@ async fn the_association_counts_results_dated_while_the_teacher_was_a_member() {
     // The facts of the year.
     let exam_table = results::thresholds(&mut c, f.muni).await.unwrap();
     let exam = ExamScoreInput {
-        teacher_id: Some(a),
+        teacher_id: Some(a.get()),
         subject: "physics".into(),
         score: "30".into(),
         student_code: String::new(),
@@ -483,27 +490,30 @@ async fn the_association_counts_results_dated_while_the_teacher_was_a_member() {
         "INSERT INTO meetings (association_id, year, held_on, status, created_at, updated_at)
          VALUES ($1, 2025, '2025-10-20', 'held', $2, $2) RETURNING id",
     )
-    .bind(f.association)
+    .bind(f.association.get())
     .bind(metoda_store::now())
     .fetch_one(&mut *c)
     .await
     .unwrap();
     sqlx::query("INSERT INTO meeting_attendance (meeting_id, teacher_id, status) VALUES ($1, $2, 'present')")
         .bind(mid)
-        .bind(a)
+        .bind(a.get())
         .execute(&mut *c)
         .await
         .unwrap();
-    let no =
-        NonObjectiveInput { organization_id: Some(f.orgs[0]), year: "2025/2026".into(), subject: "russian".into() };
+    let no = NonObjectiveInput {
+        organization_id: Some(f.orgs[0].get()),
+        year: "2025/2026".into(),
+        subject: "russian".into(),
+    };
     results::add_non_objective(&mut c, &actor(), f.muni, &no.parse().unwrap()).await.unwrap();
 
     let facts = results::facts(&mut c, f.association, AcademicYear(2025)).await.unwrap();
     assert_eq!(facts.period, AcademicYear(2025).into());
     assert_eq!(facts.members.len(), 2);
-    let mb = facts.members.iter().find(|m| m.teacher_id == b).unwrap();
+    let mb = facts.members.iter().find(|m| m.teacher_id == b.get()).unwrap();
     assert_eq!((mb.joined, mb.left), (date!(2025 - 12 - 01), Some(date!(2026 - 03 - 01))));
-    assert_eq!(mb.organization_id, f.orgs[1]);
+    assert_eq!(mb.organization_id, f.orgs[1].get());
     assert_eq!(mb.category, metoda_domain::teachers::Category::First);
     assert_eq!(facts.meetings.len(), 1);
     assert_eq!((facts.meetings[0].held_on, facts.meetings[0].present), (date!(2025 - 10 - 20), 1));
@@ -512,17 +522,17 @@ async fn the_association_counts_results_dated_while_the_teacher_was_a_member() {
     assert_eq!(facts.exam_scores.len(), 1);
     assert_eq!(
         (facts.exam_scores[0].teacher_id, facts.exam_scores[0].score, facts.exam_scores[0].confirmed),
-        (a, 30, true)
+        (a.get(), 30, true)
     );
     assert_eq!(facts.student_results.len(), 3);
     assert!(facts.student_results.iter().all(|s| !s.confirmed));
-    let two = facts.student_results.iter().find(|s| s.id == x_and_a.id).unwrap();
+    let two = facts.student_results.iter().find(|s| s.id == x_and_a.id.get()).unwrap();
     assert_eq!(two.teacher_ids.len(), 2, "all the teachers, the analysis picks the members");
     assert_eq!(facts.teacher_results.len(), 1);
-    assert_eq!(facts.teacher_results[0].id, set.id);
+    assert_eq!(facts.teacher_results[0].id, set.id.get());
     assert_eq!(facts.thresholds.iter().find(|t| t.subject == "physics").unwrap().minimum, 36);
     assert_eq!(facts.non_objective.len(), 1);
-    assert_eq!(facts.non_objective[0].organization_id, f.orgs[0]);
+    assert_eq!(facts.non_objective[0].organization_id, f.orgs[0].get());
     drop(c);
     f.t.drop_db().await;
 }
@@ -565,31 +575,44 @@ async fn the_non_objective_list_is_kept_per_organization_year_and_subject() {
         subject: subject.into(),
     };
     assert_eq!(fields(NonObjectiveInput::default().parse()), ["organization_id", "year", "subject"]);
-    assert_eq!(fields(input(f.orgs[0], "2025/2027", "физика").parse()), ["year", "subject"]);
+    assert_eq!(fields(input(f.orgs[0].get(), "2025/2027", "физика").parse()), ["year", "subject"]);
     let m = results::add_non_objective(
         &mut c,
         &actor(),
         f.muni,
-        &input(f.orgs[0], "2025/2026", "математика").parse().unwrap(),
+        &input(f.orgs[0].get(), "2025/2026", "математика").parse().unwrap(),
     )
     .await
     .unwrap();
     assert_eq!((m.subject, m.year, m.organization_name.as_str()), (NonObjectiveSubject::Mathematics, 2025, "СОШ 1"));
-    results::add_non_objective(&mut c, &actor(), f.muni, &input(f.orgs[0], "2025", "russian").parse().unwrap())
+    results::add_non_objective(&mut c, &actor(), f.muni, &input(f.orgs[0].get(), "2025", "russian").parse().unwrap())
         .await
         .unwrap();
-    results::add_non_objective(&mut c, &actor(), f.muni, &input(f.orgs[1], "2024/2025", "russian").parse().unwrap())
-        .await
-        .unwrap();
-    let e =
-        results::add_non_objective(&mut c, &actor(), f.muni, &input(f.orgs[0], "2025", "mathematics").parse().unwrap())
-            .await
-            .unwrap_err();
+    results::add_non_objective(
+        &mut c,
+        &actor(),
+        f.muni,
+        &input(f.orgs[1].get(), "2024/2025", "russian").parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let e = results::add_non_objective(
+        &mut c,
+        &actor(),
+        f.muni,
+        &input(f.orgs[0].get(), "2025", "mathematics").parse().unwrap(),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(ref s) if s.contains("уже в списке")), "{e:?}");
-    let e =
-        results::add_non_objective(&mut c, &actor(), f.muni, &input(f.orgs[2], "2025", "mathematics").parse().unwrap())
-            .await
-            .unwrap_err();
+    let e = results::add_non_objective(
+        &mut c,
+        &actor(),
+        f.muni,
+        &input(f.orgs[2].get(), "2025", "mathematics").parse().unwrap(),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].field == "organization_id"), "{e:?}");
     let list = results::non_objective(&mut c, f.muni, 2025).await.unwrap();
     assert_eq!(list.iter().map(|e| e.subject.label_ru()).collect::<Vec<_>>(), ["математика", "русский язык"]);
@@ -617,7 +640,7 @@ async fn stored_codes_are_read_against_their_types_and_an_unknown_one_is_a_fault
     let changes: String = sqlx::query_scalar(
         "SELECT changes FROM audit_log WHERE entity = 'result' AND entity_id = $1 AND action = 'create'",
     )
-    .bind(r.id)
+    .bind(r.id.get())
     .fetch_one(&mut *c)
     .await
     .unwrap();
@@ -635,7 +658,7 @@ async fn stored_codes_are_read_against_their_types_and_an_unknown_one_is_a_fault
     ];
     for (sql, in_facts) in broken {
         let mut tx = f.t.db.begin().await.unwrap();
-        sqlx::query(sql).bind(r.id).execute(&mut *tx).await.unwrap();
+        sqlx::query(sql).bind(r.id.get()).execute(&mut *tx).await.unwrap();
         assert!(results::get(&mut tx, r.id).await.is_err(), "{sql}");
         if in_facts {
             assert!(results::facts(&mut tx, f.association, AcademicYear(2025)).await.is_err(), "{sql}");
@@ -643,7 +666,8 @@ async fn stored_codes_are_read_against_their_types_and_an_unknown_one_is_a_fault
         tx.rollback().await.unwrap();
     }
     assert_eq!(results::get(&mut c, r.id).await.unwrap().kind.code(), "vsosh");
-    let listed = NonObjectiveInput { organization_id: Some(f.orgs[0]), year: "2025".into(), subject: "russian".into() };
+    let listed =
+        NonObjectiveInput { organization_id: Some(f.orgs[0].get()), year: "2025".into(), subject: "russian".into() };
     results::add_non_objective(&mut c, &actor(), f.muni, &listed.parse().unwrap()).await.unwrap();
     sqlx::query("UPDATE non_objective_organizations SET subject = 'physics'").execute(&mut *c).await.unwrap();
     assert!(results::non_objective(&mut c, f.muni, 2025).await.is_err());

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
+use metoda_domain::ids::*;
 
 use common::actor;
 use metoda_domain::access::{Role, ScopeKind};
@@ -32,7 +33,7 @@ async fn placeholders_nulls_and_reused_parameters_work_on_this_backend() {
     // `$1 IS NULL OR region_id = $1` reuses a parameter, bound once.
     assert_eq!(municipalities::list(&mut c, Some(r.id), false).await.unwrap().len(), 1);
     assert_eq!(municipalities::list(&mut c, None, false).await.unwrap().len(), 1);
-    assert_eq!(municipalities::list(&mut c, Some(r.id + 100), false).await.unwrap().len(), 0);
+    assert_eq!(municipalities::list(&mut c, Some(RegionId(r.id.get() + 100)), false).await.unwrap().len(), 0);
     assert_eq!(m.region_name, "Томская область");
     assert_eq!(m.authority_name, None);
     drop(c);
@@ -55,7 +56,7 @@ async fn unique_names_are_conflicts_and_foreign_keys_hold() {
     }
     .parse()
     .unwrap();
-    let e = organizations::create(&mut c, &actor(), 9999, &od).await.unwrap_err();
+    let e = organizations::create(&mut c, &actor(), MunicipalityId(9999), &od).await.unwrap_err();
     assert!(matches!(e, StoreError::Db(_)), "a missing municipality must be refused by the foreign key: {e:?}");
     drop(c);
     t.drop_db().await;
@@ -73,7 +74,7 @@ async fn a_failed_transaction_leaves_nothing_behind() {
         )
         .await
         .unwrap();
-        assert!(r.id > 0);
+        assert!(r.id > RegionId(0));
         // dropped without commit
     }
     let mut c = t.db.conn().await.unwrap();
@@ -218,7 +219,7 @@ async fn sessions_tokens_and_sign_in_throttling() {
     let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures").fetch_one(&mut *c).await.unwrap();
     assert_eq!(failures, 3, "the success forgave only its own address");
     let (secret, _) = sessions::create_token(&mut c, &actor(), u.id, "скрипт").await.unwrap();
-    assert_eq!(sessions::token_user(&mut c, &secret).await.unwrap(), Some(u.id));
+    assert_eq!(sessions::token_user(&mut c, &secret).await.unwrap(), Some(u.id.get()));
     users::set_archived(&mut c, &actor(), u.id, true).await.unwrap();
     assert!(sessions::token_user(&mut c, &secret).await.unwrap().is_none(), "an archived user's token is dead");
     assert!(sessions::lookup(&mut c, &token, ttl).await.unwrap().is_none());
@@ -264,7 +265,7 @@ async fn export_then_import_gives_the_same_data() {
             &actor(),
             scope,
             metoda_domain::files::AttachmentOwner::Association,
-            loaded.association_id,
+            loaded.association_id.get(),
             metoda_domain::files::AttachmentKind::Document(metoda_domain::profile::RequiredDocument::Minutes),
             Some(2026),
             "Протокол № 1",
@@ -284,7 +285,7 @@ async fn export_then_import_gives_the_same_data() {
         let list = metoda_store::attachments::list(
             &mut c,
             metoda_domain::files::AttachmentOwner::Association,
-            loaded.association_id,
+            loaded.association_id.get(),
             None,
         )
         .await
@@ -299,7 +300,7 @@ async fn export_then_import_gives_the_same_data() {
         regions::create(&mut c, &actor(), &RegionInput { name: "Новый".into(), code: String::new() }.parse().unwrap())
             .await
             .unwrap();
-    assert!(r.id > 1);
+    assert!(r.id > RegionId(1));
     drop(c);
     src.drop_db().await;
     dst.drop_db().await;

@@ -14,6 +14,7 @@ use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource, TeacherScope};
 use metoda_domain::documents::{self, DocumentState, Facts};
 use metoda_domain::files::{AttachmentKind, AttachmentOwner};
+use metoda_domain::ids::{AssociationId, MunicipalityId, TeacherId};
 use metoda_domain::profile::ProfileSettings;
 use metoda_domain::teachers::AcademicYear;
 use metoda_domain::values;
@@ -71,7 +72,7 @@ fn res(a: &Association) -> Resource {
     Resource::Association { region_id: a.region_id, municipality_id: a.municipality_id, association_id: Some(a.id) }
 }
 
-async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result<Association, AppError> {
+async fn load(state: &AppState, me: &Current, id: AssociationId, action: Action) -> Result<Association, AppError> {
     let mut c = state.db.conn().await?;
     let a = associations::get(&mut c, id).await?;
     require(me, action, &res(&a))?;
@@ -140,25 +141,34 @@ async fn rows(state: &AppState, me: &Current) -> Result<Vec<Row>, AppError> {
         associations::list(&mut c, None).await?.into_iter().filter(|a| me.may(Action::View, &res(a))).collect();
     // What the list shows is read municipality by municipality (a few queries each), not
     // association by association.
-    let position: std::collections::HashMap<i64, usize> = list.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    let position: std::collections::HashMap<AssociationId, usize> =
+        list.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
     let mut by_municipality: std::collections::BTreeMap<i64, Vec<Association>> = std::collections::BTreeMap::new();
     for a in list {
-        by_municipality.entry(a.municipality_id).or_default().push(a);
+        by_municipality.entry(a.municipality_id.get()).or_default().push(a);
     }
     let mut out = vec![];
     drop(c);
     for (municipality_id, list) in by_municipality {
-        let settings = profiles::municipality_settings(&mut *state.db.conn().await?, municipality_id).await?;
+        let settings =
+            profiles::municipality_settings(&mut *state.db.conn().await?, MunicipalityId(municipality_id)).await?;
         let mut c = state.db.conn().await?;
-        let today = crate::features::local_today(state, &mut c, municipality_id).await?;
+        let today = crate::features::local_today(state, &mut c, MunicipalityId(municipality_id)).await?;
         let (mut records, mut compliance, plan_year) = match &settings {
             Some(s) => {
                 let plan_year = metoda_domain::meetings::year_of(s.plan_period.value, today);
                 let year = AcademicYear::containing(today);
                 (
-                    associations::records_of_municipality(&mut c, municipality_id, year, plan_year).await?,
-                    metoda_store::meetings::compliance_of_municipality(&mut c, municipality_id, s, plan_year, today)
+                    associations::records_of_municipality(&mut c, MunicipalityId(municipality_id), year, plan_year)
                         .await?,
+                    metoda_store::meetings::compliance_of_municipality(
+                        &mut c,
+                        MunicipalityId(municipality_id),
+                        s,
+                        plan_year,
+                        today,
+                    )
+                    .await?,
                     plan_year,
                 )
             }
@@ -166,11 +176,11 @@ async fn rows(state: &AppState, me: &Current) -> Result<Vec<Row>, AppError> {
         };
         for a in list {
             let min = settings.as_ref().and_then(|s| s.min_members.value);
-            let r = records.remove(&a.id).unwrap_or_default();
+            let r = records.remove(&a.id.get()).unwrap_or_default();
             let (compliance, plan_status, missing) = match settings.as_ref().filter(|_| a.is_active()) {
                 Some(s) => {
                     let cp = compliance
-                        .remove(&a.id)
+                        .remove(&a.id.get())
                         .unwrap_or_else(|| metoda_store::meetings::compliance_without_meetings(s, plan_year, today));
                     let plan = r.plan_status;
                     let missing =
@@ -248,7 +258,7 @@ async fn view_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: AssociationId,
     info: Option<InfoInput>,
     errors: Vec<FieldError>,
     status: StatusCode,
@@ -278,19 +288,24 @@ async fn view_with(
     for s in associations::subgroups(&mut c, id).await? {
         let ms = associations::subgroup_members(&mut c, s.id).await?;
         // Names only of members the reader may see.
-        let shown: Vec<i64> = members.iter().map(|m| m.teacher_id).collect();
-        subgroups.push((s, ms.into_iter().filter(|(t, _)| shown.contains(t)).collect()));
+        let shown: Vec<TeacherId> = members.iter().map(|m| m.teacher_id).collect();
+        subgroups.push((s, ms.into_iter().filter(|(t, _)| shown.contains(t)).map(|(t, n)| (t.get(), n)).collect()));
     }
     let candidates = if can_edit {
-        let ids: Vec<i64> = members.iter().map(|m| m.teacher_id).collect();
-        teachers::choices(&mut c, a.municipality_id).await?.into_iter().filter(|(t, _)| !ids.contains(t)).collect()
+        let ids: Vec<TeacherId> = members.iter().map(|m| m.teacher_id).collect();
+        teachers::choices(&mut c, a.municipality_id)
+            .await?
+            .into_iter()
+            .filter(|(t, _)| !ids.contains(t))
+            .map(|(t, n)| (t.get(), n))
+            .collect()
     } else {
         vec![]
     };
     let uploads = metoda_store::attachments::list(
         &mut c,
         AttachmentOwner::Association,
-        id,
+        id.get(),
         Some(i64::from(AcademicYear::containing(today).0)),
     )
     .await?;
@@ -328,11 +343,11 @@ async fn view_with(
     render_status(status, &page)
 }
 
-async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<AssociationId>) -> PageResult {
     view_with(&state, &me, &ctx, id, None, vec![], StatusCode::OK).await
 }
 
-pub(crate) async fn or_reshow(state: &AppState, me: &Current, ctx: &Ctx, id: i64, e: AppError) -> PageResult {
+pub(crate) async fn or_reshow(state: &AppState, me: &Current, ctx: &Ctx, id: AssociationId, e: AppError) -> PageResult {
     match e {
         e @ (AppError::Validation(_) | AppError::Conflict(_)) => {
             let (status, errors) = form_errors(e);
@@ -383,7 +398,7 @@ async fn update_info(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: AssociationId,
     input: &InfoInput,
 ) -> Result<Association, AppError> {
     let a = load(state, me, id, Action::Update).await?;
@@ -404,7 +419,7 @@ async fn update_info(
 async fn info_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<AssociationId>,
     Form(input): Form<InfoInput>,
 ) -> PageResult {
     match update_info(&state, &me, &ctx, id, &input).await {
@@ -445,7 +460,13 @@ fn date_or_today(field: &str, label: &str, raw: &str, today: time::Date) -> Resu
     values::date(field, label, raw).map(values::iso_date).map_err(|e| AppError::Validation(vec![e]))
 }
 
-async fn add(state: &AppState, me: &Current, ctx: &Ctx, id: i64, input: &MemberInput) -> Result<(), AppError> {
+async fn add(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: AssociationId,
+    input: &MemberInput,
+) -> Result<(), AppError> {
     let a = load(state, me, id, Action::Update).await?;
     if !a.is_active() {
         return Err(AppError::Conflict("Объединение ликвидировано: состав не меняется".into()));
@@ -456,7 +477,7 @@ async fn add(state: &AppState, me: &Current, ctx: &Ctx, id: i64, input: &MemberI
     let today = crate::features::local_today(state, &mut *state.db.conn().await?, a.municipality_id).await?;
     let joined = date_or_today("joined_on", "Дата включения", &input.joined_on, today)?;
     let mut tx = state.db.begin().await?;
-    associations::add_member(&mut tx, &ctx.actor(), &a, tid, &joined, None).await?;
+    associations::add_member(&mut tx, &ctx.actor(), &a, TeacherId(tid), &joined, None).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -465,8 +486,8 @@ async fn remove(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
-    teacher_id: i64,
+    id: AssociationId,
+    teacher_id: TeacherId,
     input: &LeaveInput,
 ) -> Result<(), AppError> {
     let a = load(state, me, id, Action::Update).await?;
@@ -484,7 +505,7 @@ async fn remove(
 async fn add_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<AssociationId>,
     Form(input): Form<MemberForm>,
 ) -> PageResult {
     let input = MemberInput { teacher_id: input.teacher_id.trim().parse().ok(), joined_on: input.joined_on };
@@ -504,7 +525,7 @@ struct MemberForm {
 async fn remove_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path((id, tid)): Path<(i64, i64)>,
+    Path((id, tid)): Path<(AssociationId, TeacherId)>,
     Form(input): Form<LeaveInput>,
 ) -> PageResult {
     match remove(&state, &me, &ctx, id, tid, &input).await {
@@ -549,7 +570,7 @@ pub struct AssociationBody {
 pub async fn api_get(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<AssociationId>,
 ) -> ApiResult<AssociationBody> {
     let a = load(&state, &me, id, Action::View).await?;
     let settings = profiles::municipality_settings(&mut *state.db.conn().await?, a.municipality_id).await?;
@@ -573,7 +594,7 @@ pub async fn api_get(
 pub async fn api_update(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<AssociationId>,
     body: JsonIn<InfoInput>,
 ) -> ApiResult<views::Association> {
     let input = json_body(body)?;
@@ -586,7 +607,7 @@ pub async fn api_update(
 pub async fn api_add(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<AssociationId>,
     body: JsonIn<MemberInput>,
 ) -> ApiResult<AssociationBody> {
     let input = json_body(body)?;
@@ -601,7 +622,7 @@ pub async fn api_add(
 pub async fn api_remove(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path((id, tid)): Path<(i64, i64)>,
+    Path((id, tid)): Path<(AssociationId, TeacherId)>,
     body: JsonIn<LeaveInput>,
 ) -> ApiResult<AssociationBody> {
     let input = json_body(body)?;
@@ -622,7 +643,7 @@ async fn create_subgroup(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: AssociationId,
     input: &SubgroupInput,
 ) -> Result<Subgroup, AppError> {
     let a = load(state, me, id, Action::Update).await?;
@@ -652,7 +673,7 @@ async fn create_subgroup(
         &a,
         kind.code(),
         &name,
-        input.head_teacher_id.filter(|h| *h > 0),
+        input.head_teacher_id.filter(|h| *h > 0).map(TeacherId),
         &values::iso_date(today),
     )
     .await?;
@@ -671,7 +692,7 @@ struct SubgroupForm {
 async fn subgroup_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<AssociationId>,
     Form(f): Form<SubgroupForm>,
 ) -> PageResult {
     let input = SubgroupInput { kind: f.kind, name: f.name, head_teacher_id: f.head_teacher_id.trim().parse().ok() };
@@ -686,7 +707,7 @@ async fn subgroup_submit(
 async fn subgroup_member_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path((id, sid)): Path<(i64, i64)>,
+    Path((id, sid)): Path<(AssociationId, i64)>,
     Form(f): Form<MemberForm>,
 ) -> PageResult {
     let result = async {
@@ -699,7 +720,8 @@ async fn subgroup_member_submit(
         })?;
         let mut tx = state.db.begin().await?;
         let today = crate::features::local_today(&state, &mut tx, a.municipality_id).await?;
-        associations::add_subgroup_member(&mut tx, &ctx.actor(), &a, sid, tid, &values::iso_date(today)).await?;
+        associations::add_subgroup_member(&mut tx, &ctx.actor(), &a, sid, TeacherId(tid), &values::iso_date(today))
+            .await?;
         tx.commit().await?;
         Ok::<_, AppError>(())
     }
@@ -716,7 +738,7 @@ async fn subgroup_member_submit(
 pub async fn api_subgroup(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<AssociationId>,
     body: JsonIn<SubgroupInput>,
 ) -> ApiResult<views::Subgroup> {
     let input = json_body(body)?;
@@ -727,7 +749,7 @@ pub async fn api_subgroup(
 async fn document_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<AssociationId>,
     mut mp: axum::extract::Multipart,
 ) -> PageResult {
     let a = load(&state, &me, id, Action::Update).await?;
@@ -769,7 +791,7 @@ async fn document_submit(
             &ctx.actor(),
             a.scope(),
             AttachmentOwner::Association,
-            a.id,
+            a.id.get(),
             AttachmentKind::Document(*kind),
             year,
             &title,

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use metoda_domain::access::{Action, Resource};
 use metoda_domain::files::AttachmentOwner;
+use metoda_domain::ids::{AssociationId, OrderId};
 use metoda_store::{associations, attachments, orders};
 use serde::Serialize;
 
@@ -25,7 +26,7 @@ async fn download(State(state): State<AppState>, Me(me, _): Me, Path(id): Path<i
     let a = attachments::get(&mut c, id).await?;
     let allowed = match a.owner {
         AttachmentOwner::Association => {
-            let x = associations::get(&mut c, a.owner_id).await?;
+            let x = associations::get(&mut c, AssociationId(a.owner_id)).await?;
             me.may(
                 Action::View,
                 &Resource::Association {
@@ -36,7 +37,7 @@ async fn download(State(state): State<AppState>, Me(me, _): Me, Path(id): Path<i
             )
         }
         AttachmentOwner::Order => {
-            let o = orders::get(&mut c, a.owner_id).await?;
+            let o = orders::get(&mut c, OrderId(a.owner_id)).await?;
             me.may(Action::View, &Resource::Order { region_id: o.region_id, municipality_id: o.municipality_id })
         }
         // A result's scan shows a student's name: it is served by its result's own route, which
@@ -97,7 +98,7 @@ impl From<&attachments::Attachment> for Attachment {
     fn from(a: &attachments::Attachment) -> Self {
         Attachment {
             id: a.id,
-            municipality_id: a.municipality_id,
+            municipality_id: a.municipality_id.get(),
             owner: a.owner.code().to_owned(),
             owner_id: a.owner_id,
             kind: a.kind.code().to_owned(),

@@ -7,6 +7,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use metoda_domain::access::{Action, Place, Resource};
 use metoda_domain::audit::{Sight, TEACHER_YEAR_ENTITIES};
+use metoda_domain::ids::MunicipalityId;
 use metoda_domain::time::LocalZone;
 use metoda_store::Conn;
 use metoda_store::audit::{self, Entry, Filter};
@@ -96,7 +97,7 @@ async fn filter(c: &mut Conn, me: &Current, q: &AuditQuery) -> Result<(Filter, V
     }
     let chosen = nonempty(&q.municipality_id).and_then(|s| s.parse::<i64>().ok());
     if let Some(mid) = chosen {
-        let m = munis.iter().find(|m| m.id == mid).ok_or(AppError::Forbidden)?;
+        let m = munis.iter().find(|m| m.id == MunicipalityId(mid)).ok_or(AppError::Forbidden)?;
         f.region_id = Some(m.region_id);
         f.municipality_id = Some(m.id);
     } else if is_admin(me) {
@@ -329,7 +330,7 @@ async fn page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<Au
     let rows = redacted(&me, entries)
         .into_iter()
         .map(|e| {
-            let zone = e.municipality_id.and_then(|m| zones.get(&m).copied()).unwrap_or(own);
+            let zone = e.municipality_id.and_then(|m| zones.get(&m.get()).copied()).unwrap_or(own);
             Shown { changes: pretty(&e.changes, zone), at: zone.format(&e.at), e }
         })
         .collect();

@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use metoda_docs::export::{ExportRow, teachers_xlsx};
 use metoda_docs::import::{ImportRow, read_teachers};
 use metoda_domain::access::{Action, Resource, sees_personal_data_of_all_listed};
+use metoda_domain::ids::{MunicipalityId, OrganizationId, TeacherId};
 use metoda_domain::teachers::TeacherInput;
 use metoda_store::Conn;
 use metoda_store::audit::Scope;
@@ -40,7 +41,9 @@ pub async fn importable(c: &mut Conn, me: &Current) -> Result<Vec<(Municipality,
             organizations::list(c, &organizations::Filter { municipality_id: Some(m.id), ..Default::default() })
                 .await?
                 .into_iter()
-                .filter(|o| me.may(Action::Create, &org_res(&m, o.id)) && me.may(Action::Update, &org_res(&m, o.id)))
+                .filter(|o| {
+                    me.may(Action::Create, &org_res(&m, o.id.get())) && me.may(Action::Update, &org_res(&m, o.id.get()))
+                })
                 .collect();
         if !orgs.is_empty() {
             out.push((m, orgs));
@@ -53,7 +56,7 @@ fn org_res(m: &Municipality, org: i64) -> Resource {
     Resource::Teacher {
         region_id: m.region_id,
         municipality_id: m.id,
-        organization_id: Some(org),
+        organization_id: Some(OrganizationId(org)),
         association_id: None,
         own: false,
     }
@@ -191,7 +194,7 @@ async fn check(
             Some(o) if !orgs.iter().any(|x| x.id == o.id) => {
                 problems.push(("ОО".into(), format!("нет прав вести педагогов организации «{}»", o.short_name)))
             }
-            Some(o) => input.organization_id = Some(o.id),
+            Some(o) => input.organization_id = Some(o.id.get()),
         }
         let mut action = RowAction::New;
         match input.parse(today) {
@@ -260,7 +263,7 @@ async fn upload_submit(State(state): State<AppState>, Me(me, ctx): Me, mut mp: M
         render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
     };
     let chosen = match municipality_id {
-        Some(id) => list.iter().find(|(m, _)| m.id == id),
+        Some(id) => list.iter().find(|(m, _)| m.id == MunicipalityId(id)),
         None => list.first(),
     };
     let (m, orgs) = match chosen {
@@ -346,7 +349,7 @@ async fn export(
         }
         f.page += 1;
     }
-    let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
+    let ids: Vec<TeacherId> = rows.iter().map(|t| t.id).collect();
     let memberships = teachers::memberships_of(&mut c, &ids).await?;
     // The read connection goes back before the audit entry's transaction takes one.
     drop(c);

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use metoda_domain::access::Action;
+use metoda_domain::ids::AssociationId;
 use metoda_domain::plans::{ActivityDirection, CyclogramInput, WorkForm, month_label, months_of};
 use metoda_domain::profile::PlanPeriod;
 use metoda_store::associations::Association;
@@ -46,7 +47,7 @@ async fn save(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: AssociationId,
     row_id: Option<i64>,
     input: &CyclogramInput,
 ) -> Result<CyclogramItem, AppError> {
@@ -61,7 +62,13 @@ async fn save(
     Ok(row)
 }
 
-async fn remove(state: &AppState, me: &Current, ctx: &Ctx, id: i64, row_id: i64) -> Result<CyclogramItem, AppError> {
+async fn remove(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: AssociationId,
+    row_id: i64,
+) -> Result<CyclogramItem, AppError> {
     let a = association_for(state, me, id, Action::Update).await?;
     let mut tx = state.db.begin().await?;
     let row = cyclograms::remove(&mut tx, &ctx.actor(), &a, row_id).await?;
@@ -141,7 +148,7 @@ async fn page_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: AssociationId,
     typed: Typed,
     refusal: Option<AppError>,
 ) -> PageResult {
@@ -181,14 +188,14 @@ async fn page_with(
     render_status(status, &page)
 }
 
-async fn page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+async fn page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<AssociationId>) -> PageResult {
     page_with(&state, &me, &ctx, id, Typed::Nothing, None).await
 }
 
 async fn add_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<AssociationId>,
     Form(input): Form<CyclogramInput>,
 ) -> PageResult {
     match save(&state, &me, &ctx, id, None, &input).await {
@@ -204,7 +211,7 @@ async fn add_submit(
 async fn edit_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path((id, row_id)): Path<(i64, i64)>,
+    Path((id, row_id)): Path<(AssociationId, i64)>,
     Form(input): Form<CyclogramInput>,
 ) -> PageResult {
     match save(&state, &me, &ctx, id, Some(row_id), &input).await {
@@ -220,7 +227,7 @@ async fn edit_submit(
 async fn remove_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path((id, row_id)): Path<(i64, i64)>,
+    Path((id, row_id)): Path<(AssociationId, i64)>,
 ) -> PageResult {
     match remove(&state, &me, &ctx, id, row_id).await {
         Ok(r) => Ok(redirect_with(
@@ -261,7 +268,7 @@ impl From<&CyclogramItem> for CyclogramItemView {
     fn from(r: &CyclogramItem) -> Self {
         CyclogramItemView {
             id: r.id,
-            association_id: r.association_id,
+            association_id: r.association_id.get(),
             month: r.month,
             title: r.title.clone(),
             direction: r.direction.code().to_owned(),
@@ -282,7 +289,7 @@ impl From<&CyclogramItem> for CyclogramItemView {
 pub async fn api_list(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<AssociationId>,
 ) -> ApiResult<Vec<CyclogramItemView>> {
     let a = association_for(&state, &me, id, Action::View).await?;
     Ok(Json(rows(&state, &a).await?.0.iter().map(CyclogramItemView::from).collect()))
@@ -295,7 +302,7 @@ pub async fn api_list(
 pub async fn api_add(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<AssociationId>,
     b: JsonIn<CyclogramInput>,
 ) -> ApiResult<CyclogramItemView> {
     let input = json_body(b)?;
@@ -308,7 +315,7 @@ pub async fn api_add(
 pub async fn api_update(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path((id, row_id)): Path<(i64, i64)>,
+    Path((id, row_id)): Path<(AssociationId, i64)>,
     b: JsonIn<CyclogramInput>,
 ) -> ApiResult<CyclogramItemView> {
     let input = json_body(b)?;
@@ -322,7 +329,7 @@ pub async fn api_update(
 pub async fn api_remove(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path((id, row_id)): Path<(i64, i64)>,
+    Path((id, row_id)): Path<(AssociationId, i64)>,
 ) -> ApiResult<CyclogramItemView> {
     Ok(Json(CyclogramItemView::from(&remove(&state, &me, &ctx, id, row_id).await?)))
 }

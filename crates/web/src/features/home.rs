@@ -5,6 +5,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use metoda_domain::access::{Action, Resource, ScopeKind};
+use metoda_domain::ids::MunicipalityId;
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::organizations;
 
@@ -51,7 +52,7 @@ async fn home(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
         })
         .collect();
     // Cards for the municipalities the user works in (not all of a region's).
-    let own: Vec<i64> = me.principal.grants.iter().filter_map(|g| g.municipality_id).collect();
+    let own: Vec<MunicipalityId> = me.principal.grants.iter().filter_map(|g| g.municipality_id).collect();
     let mut cards = vec![];
     for m in visible.iter().filter(|m| own.contains(&m.id)) {
         let orgs =

@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource, may_sign_as, signatory_roles};
+use metoda_domain::ids::{AssociationId, MeetingId, TeacherId};
 use metoda_domain::meetings::{
     AgendaInput, Attendance, Compliance, MeetingInput, MeetingStatus, Quorum, initials, may_close_action,
     roles_to_sign, year_of,
@@ -86,7 +87,12 @@ pub async fn settings_for(c: &mut metoda_store::Conn, a: &Association) -> Result
     })
 }
 
-async fn association(state: &AppState, me: &Current, id: i64, action: Action) -> Result<Association, AppError> {
+async fn association(
+    state: &AppState,
+    me: &Current,
+    id: AssociationId,
+    action: Action,
+) -> Result<Association, AppError> {
     let mut c = state.db.conn().await?;
     let a = associations::get(&mut c, id).await?;
     require(me, action, &work(&a))?;
@@ -106,7 +112,7 @@ fn writable(a: &Association) -> Result<(), AppError> {
 async fn load(
     state: &AppState,
     me: &Current,
-    id: i64,
+    id: MeetingId,
     action: Action,
 ) -> Result<(Meeting, Association, ProfileSettings), AppError> {
     let mut c = state.db.conn().await?;
@@ -126,7 +132,7 @@ async fn create(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    aid: i64,
+    aid: AssociationId,
     input: &MeetingInput,
 ) -> Result<Meeting, AppError> {
     let a = association(state, me, aid, Action::Create).await?;
@@ -138,7 +144,13 @@ async fn create(
     Ok(m)
 }
 
-async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, input: &MeetingInput) -> Result<Meeting, AppError> {
+async fn update(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: MeetingId,
+    input: &MeetingInput,
+) -> Result<Meeting, AppError> {
     let (m, a, s) = load(state, me, id, Action::Update).await?;
     let d = input.parse().map_err(AppError::Validation)?;
     let mut tx = state.db.begin().await?;
@@ -147,7 +159,7 @@ async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, input: &Meet
     Ok(m)
 }
 
-async fn cancel(state: &AppState, me: &Current, ctx: &Ctx, id: i64, reason: &str) -> Result<Meeting, AppError> {
+async fn cancel(state: &AppState, me: &Current, ctx: &Ctx, id: MeetingId, reason: &str) -> Result<Meeting, AppError> {
     let (m, a, _) = load(state, me, id, Action::Update).await?;
     let mut tx = state.db.begin().await?;
     let m = meetings::cancel(&mut tx, &ctx.actor(), &a, &m, reason).await?;
@@ -160,7 +172,7 @@ async fn attendance(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: MeetingId,
     marks: &[Mark],
     version: Option<i64>,
 ) -> Result<(), AppError> {
@@ -173,7 +185,7 @@ async fn attendance(
                 "Явка: присутствует, отсутствует или отсутствует по уважительной причине",
             )])
         })?;
-        parsed.push((k.teacher_id, s));
+        parsed.push((TeacherId(k.teacher_id), s));
     }
     let mut tx = state.db.begin().await?;
     let today = crate::features::local_today(state, &mut tx, a.municipality_id).await?;
@@ -182,7 +194,13 @@ async fn attendance(
     Ok(())
 }
 
-async fn add_guest(state: &AppState, me: &Current, ctx: &Ctx, id: i64, g: &GuestInput) -> Result<Guest, AppError> {
+async fn add_guest(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: MeetingId,
+    g: &GuestInput,
+) -> Result<Guest, AppError> {
     let (m, a, _) = load(state, me, id, Action::Update).await?;
     let mut tx = state.db.begin().await?;
     let g = meetings::add_guest(&mut tx, &ctx.actor(), &a, &m, &g.name, &g.position).await?;
@@ -190,7 +208,7 @@ async fn add_guest(state: &AppState, me: &Current, ctx: &Ctx, id: i64, g: &Guest
     Ok(g)
 }
 
-async fn remove_guest(state: &AppState, me: &Current, ctx: &Ctx, id: i64, gid: i64) -> Result<(), AppError> {
+async fn remove_guest(state: &AppState, me: &Current, ctx: &Ctx, id: MeetingId, gid: i64) -> Result<(), AppError> {
     let (m, a, _) = load(state, me, id, Action::Update).await?;
     let mut tx = state.db.begin().await?;
     meetings::remove_guest(&mut tx, &ctx.actor(), &a, &m, gid).await?;
@@ -202,7 +220,7 @@ async fn save_agenda(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: MeetingId,
     aid: Option<i64>,
     input: &AgendaInput,
 ) -> Result<i64, AppError> {
@@ -220,7 +238,7 @@ async fn save_agenda(
     Ok(out)
 }
 
-async fn remove_agenda(state: &AppState, me: &Current, ctx: &Ctx, id: i64, aid: i64) -> Result<(), AppError> {
+async fn remove_agenda(state: &AppState, me: &Current, ctx: &Ctx, id: MeetingId, aid: i64) -> Result<(), AppError> {
     let (m, a, _) = load(state, me, id, Action::Update).await?;
     let mut tx = state.db.begin().await?;
     meetings::remove_agenda(&mut tx, &ctx.actor(), &a, &m, aid).await?;
@@ -228,7 +246,7 @@ async fn remove_agenda(state: &AppState, me: &Current, ctx: &Ctx, id: i64, aid: 
     Ok(())
 }
 
-async fn draft(state: &AppState, me: &Current, ctx: &Ctx, id: i64) -> Result<Minutes, AppError> {
+async fn draft(state: &AppState, me: &Current, ctx: &Ctx, id: MeetingId) -> Result<Minutes, AppError> {
     let (m, a, s) = load(state, me, id, Action::Update).await?;
     let mut tx = state.db.begin().await?;
     let n = meetings::draft_minutes(&mut tx, &ctx.actor(), &a, &m, &s).await?;
@@ -237,7 +255,13 @@ async fn draft(state: &AppState, me: &Current, ctx: &Ctx, id: i64) -> Result<Min
 }
 
 /// Signs as `role`, or (None) in the first required role the user holds and has not signed yet.
-async fn sign(state: &AppState, me: &Current, ctx: &Ctx, id: i64, role: Option<&str>) -> Result<Minutes, AppError> {
+async fn sign(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: MeetingId,
+    role: Option<&str>,
+) -> Result<Minutes, AppError> {
     let (m, a, s) = load(state, me, id, Action::View).await?;
     writable(&a)?;
     let mut c = state.db.conn().await?;
@@ -278,7 +302,7 @@ async fn sign(state: &AppState, me: &Current, ctx: &Ctx, id: i64, role: Option<&
     Ok(n)
 }
 
-async fn addendum(state: &AppState, me: &Current, ctx: &Ctx, id: i64, text: &str) -> Result<Addendum, AppError> {
+async fn addendum(state: &AppState, me: &Current, ctx: &Ctx, id: MeetingId, text: &str) -> Result<Addendum, AppError> {
     let (m, a, _) = load(state, me, id, Action::Update).await?;
     let mut tx = state.db.begin().await?;
     let d = meetings::add_addendum(&mut tx, &ctx.actor(), &a, &m, text).await?;
@@ -290,7 +314,7 @@ async fn add_action(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: MeetingId,
     x: &ActionInput,
 ) -> Result<ActionItem, AppError> {
     let (m, a, _) = load(state, me, id, Action::Update).await?;
@@ -302,7 +326,7 @@ async fn add_action(
         &m,
         x.agenda_id.filter(|v| *v > 0),
         &x.title,
-        x.owner_teacher_id.filter(|v| *v > 0),
+        x.owner_teacher_id.filter(|v| *v > 0).map(TeacherId),
         &x.due_on,
     )
     .await?;
@@ -445,7 +469,7 @@ async fn list_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    aid: i64,
+    aid: AssociationId,
     form: MeetingInput,
     errors: Vec<FieldError>,
     status: StatusCode,
@@ -466,10 +490,13 @@ async fn list_with(
         )
         .await?
         .into_iter()
-        .map(|o| (o.id, o.short_name))
+        .map(|o| (o.id.get(), o.short_name))
         .collect();
-        members =
-            associations::members(&mut c, aid, None).await?.into_iter().map(|m| (m.teacher_id, m.full_name)).collect();
+        members = associations::members(&mut c, aid, None)
+            .await?
+            .into_iter()
+            .map(|m| (m.teacher_id.get(), m.full_name))
+            .collect();
         for p in plans::for_association(&mut c, aid).await?.into_iter().take(2) {
             for i in plans::items(&mut c, &p).await? {
                 if i.status == metoda_domain::plans::ItemStatus::Planned {
@@ -483,9 +510,11 @@ async fn list_with(
         // A fresh form: the current head chairs and the secretary keeps the minutes.
         for o in associations::officers(&mut c, aid).await?.into_iter().filter(|o| o.to_on.is_none()) {
             match o.role {
-                OfficerRole::Head if form.chair_teacher_id.is_none() => form.chair_teacher_id = o.teacher_id,
+                OfficerRole::Head if form.chair_teacher_id.is_none() => {
+                    form.chair_teacher_id = o.teacher_id.map(i64::from)
+                }
                 OfficerRole::Secretary if form.secretary_teacher_id.is_none() => {
-                    form.secretary_teacher_id = o.teacher_id
+                    form.secretary_teacher_id = o.teacher_id.map(i64::from)
                 }
                 _ => {}
             }
@@ -515,7 +544,7 @@ struct NewQuery {
 async fn list_page(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(aid): Path<i64>,
+    Path(aid): Path<AssociationId>,
     Query(q): Query<NewQuery>,
 ) -> PageResult {
     let form = MeetingInput {
@@ -523,7 +552,7 @@ async fn list_page(
         starts_at: "15:00".into(),
         ..Default::default()
     };
-    list_with(&state, &me, &ctx, aid, form, vec![], StatusCode::OK).await
+    list_with(&state, &me, &ctx, AssociationId(aid.get()), form, vec![], StatusCode::OK).await
 }
 
 fn opt_id(s: &str) -> Option<i64> {
@@ -549,11 +578,11 @@ fn input_of(m: &Meeting) -> MeetingInput {
     MeetingInput {
         held_on: iso_date(m.held_on),
         starts_at: m.starts_at.clone().unwrap_or_default(),
-        venue_organization_id: m.venue_organization_id,
+        venue_organization_id: m.venue_organization_id.map(i64::from),
         online_url: m.online_url.clone().unwrap_or_default(),
         place_note: m.place_note.clone().unwrap_or_default(),
-        chair_teacher_id: m.chair_teacher_id,
-        secretary_teacher_id: m.secretary_teacher_id,
+        chair_teacher_id: m.chair_teacher_id.map(i64::from),
+        secretary_teacher_id: m.secretary_teacher_id.map(i64::from),
         plan_item_id: m.plan_item_id,
         version: Some(m.version),
     }
@@ -621,7 +650,7 @@ fn stale_notes(b: &Details, organizations: &[(i64, String)], typed: &mut Typed) 
             };
             let notes = crate::pages::current_values_as(&input_of(m), f, field_label, |field| match field {
                 "held_on" => Some(ru_date(m.held_on)),
-                "venue_organization_id" => name(m.venue_organization_id, organizations),
+                "venue_organization_id" => name(m.venue_organization_id.map(i64::from), organizations),
                 "chair_teacher_id" => m.chair_name.clone(),
                 "secretary_teacher_id" => m.secretary_name.clone(),
                 _ => None,
@@ -636,7 +665,7 @@ fn stale_notes(b: &Details, organizations: &[(i64, String)], typed: &mut Typed) 
                  и сохраните ещё раз",
             )];
             for r in &b.roster {
-                let mine = marks.iter().find(|k| k.teacher_id == r.teacher_id).map(|k| k.status.as_str());
+                let mine = marks.iter().find(|k| k.teacher_id == r.teacher_id.get()).map(|k| k.status.as_str());
                 if mine != r.status.map(Attendance::code) {
                     let now = r.status.map_or("не отмечено", Attendance::label_ru);
                     notes.push(FieldError::new("attendance", format!("{}: сейчас в записи — {now}", r.full_name)));
@@ -658,11 +687,11 @@ fn stale_notes(b: &Details, organizations: &[(i64, String)], typed: &mut Typed) 
 async fn create_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(aid): Path<i64>,
+    Path(aid): Path<AssociationId>,
     body: axum::body::Bytes,
 ) -> PageResult {
     let input = meeting_input(&pairs(&body)?);
-    match create(&state, &me, &ctx, aid, &input).await {
+    match create(&state, &me, &ctx, AssociationId(aid.get()), &input).await {
         Ok(m) => Ok(redirect_with(
             &format!("/meetings/{}", m.id),
             "Заседание запланировано; члены объединения получили уведомление",
@@ -670,7 +699,7 @@ async fn create_submit(
         )),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, errors) = form_errors(e);
-            list_with(&state, &me, &ctx, aid, input, errors, status).await
+            list_with(&state, &me, &ctx, AssociationId(aid.get()), input, errors, status).await
         }
         Err(e) => Err(e),
     }
@@ -706,7 +735,7 @@ impl ViewPage {
     /// Whether the member's radio `a` is checked: as typed after a refusal, else as entered, else
     /// present.
     fn marked(&self, r: &RosterRow, a: Attendance) -> bool {
-        let typed = self.marks.as_ref().and_then(|m| m.iter().find(|k| k.teacher_id == r.teacher_id));
+        let typed = self.marks.as_ref().and_then(|m| m.iter().find(|k| k.teacher_id == r.teacher_id.get()));
         match typed {
             Some(k) => Attendance::from_code(&k.status) == Some(a),
             None => r.status.unwrap_or(Attendance::Present) == a,
@@ -732,7 +761,7 @@ async fn view_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: MeetingId,
     mut errors: Vec<FieldError>,
     status: StatusCode,
     mut typed: Typed,
@@ -748,7 +777,7 @@ async fn view_with(
         )
         .await?
         .into_iter()
-        .map(|o| (o.id, o.short_name))
+        .map(|o| (o.id.get(), o.short_name))
         .collect()
     } else {
         vec![]
@@ -804,12 +833,19 @@ async fn view_with(
     render_status(status, &page)
 }
 
-async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<MeetingId>) -> PageResult {
     view_with(&state, &me, &ctx, id, vec![], StatusCode::OK, Typed::Nothing, false).await
 }
 
 /// After a page action: back to the meeting with a message, or the page again with the errors.
-async fn done<T>(state: &AppState, me: &Current, ctx: &Ctx, id: i64, r: Result<T, AppError>, ok: &str) -> PageResult {
+async fn done<T>(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: MeetingId,
+    r: Result<T, AppError>,
+    ok: &str,
+) -> PageResult {
     done_typed(state, me, ctx, id, r, ok, Typed::Nothing).await
 }
 
@@ -819,7 +855,7 @@ async fn done_typed<T>(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: MeetingId,
     r: Result<T, AppError>,
     ok: &str,
     typed: Typed,
@@ -838,7 +874,7 @@ async fn done_typed<T>(
 async fn update_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     body: axum::body::Bytes,
 ) -> PageResult {
     let input = meeting_input(&pairs(&body)?);
@@ -855,7 +891,7 @@ pub struct ReasonInput {
 async fn cancel_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     Form(f): Form<ReasonInput>,
 ) -> PageResult {
     let r = cancel(&state, &me, &ctx, id, &f.reason).await;
@@ -873,7 +909,7 @@ pub struct Mark {
 async fn attendance_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     body: axum::body::Bytes,
 ) -> PageResult {
     let p = pairs(&body)?;
@@ -899,7 +935,7 @@ pub struct GuestInput {
 async fn guest_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     Form(g): Form<GuestInput>,
 ) -> PageResult {
     let r = add_guest(&state, &me, &ctx, id, &g).await;
@@ -909,7 +945,7 @@ async fn guest_submit(
 async fn guest_delete_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path((id, gid)): Path<(i64, i64)>,
+    Path((id, gid)): Path<(MeetingId, i64)>,
 ) -> PageResult {
     let r = remove_guest(&state, &me, &ctx, id, gid).await;
     done(&state, &me, &ctx, id, r, "Приглашённый исключён").await
@@ -918,7 +954,7 @@ async fn guest_delete_submit(
 async fn agenda_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     Form(f): Form<AgendaInput>,
 ) -> PageResult {
     let r = save_agenda(&state, &me, &ctx, id, None, &f).await;
@@ -928,7 +964,7 @@ async fn agenda_submit(
 async fn agenda_update_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path((id, aid)): Path<(i64, i64)>,
+    Path((id, aid)): Path<(MeetingId, i64)>,
     Form(f): Form<AgendaInput>,
 ) -> PageResult {
     let r = save_agenda(&state, &me, &ctx, id, Some(aid), &f).await;
@@ -938,13 +974,13 @@ async fn agenda_update_submit(
 async fn agenda_delete_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path((id, aid)): Path<(i64, i64)>,
+    Path((id, aid)): Path<(MeetingId, i64)>,
 ) -> PageResult {
     let r = remove_agenda(&state, &me, &ctx, id, aid).await;
     done(&state, &me, &ctx, id, r, "Вопрос исключён из повестки").await
 }
 
-async fn draft_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+async fn draft_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<MeetingId>) -> PageResult {
     let r = draft(&state, &me, &ctx, id).await;
     let msg = match &r {
         Ok(n) => format!("Составлен проект протокола № {}; его подписывают по положению", n.number),
@@ -963,7 +999,7 @@ pub struct SignInput {
 async fn sign_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     Form(f): Form<SignInput>,
 ) -> PageResult {
     let r = sign(&state, &me, &ctx, id, Some(&f.role)).await;
@@ -984,7 +1020,7 @@ pub struct AddendumInput {
 async fn addendum_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     Form(f): Form<AddendumInput>,
 ) -> PageResult {
     let r = addendum(&state, &me, &ctx, id, &f.text).await;
@@ -1004,7 +1040,7 @@ pub struct ActionInput {
 async fn action_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     body: axum::body::Bytes,
 ) -> PageResult {
     let p = pairs(&body)?;
@@ -1168,7 +1204,7 @@ fn capitalized(s: &str) -> String {
     }
 }
 
-async fn docx_of(state: &AppState, me: &Current, id: i64) -> Result<axum::response::Response, AppError> {
+async fn docx_of(state: &AppState, me: &Current, id: MeetingId) -> Result<axum::response::Response, AppError> {
     let (m, a, s) = load(state, me, id, Action::View).await?;
     let zone = metoda_store::municipalities::zone(&mut *state.db.conn().await?, a.municipality_id).await?;
     let b = body(state, m, &s).await?;
@@ -1180,7 +1216,7 @@ async fn docx_of(state: &AppState, me: &Current, id: i64) -> Result<axum::respon
 async fn docx(
     State(state): State<AppState>,
     Me(me, _): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
 ) -> Result<axum::response::Response, AppError> {
     docx_of(&state, &me, id).await
 }
@@ -1193,7 +1229,7 @@ async fn docx(
 pub async fn docx_api(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
 ) -> Result<axum::response::Response, crate::error::ApiError> {
     Ok(docx_of(&state, &me, id).await?)
 }
@@ -1204,7 +1240,7 @@ pub async fn docx_api(
 pub async fn api_list(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
-    Path(aid): Path<i64>,
+    Path(aid): Path<AssociationId>,
 ) -> ApiResult<MeetingList> {
     let a = association(&state, &me, aid, Action::View).await?;
     let mut c = state.db.conn().await?;
@@ -1230,7 +1266,7 @@ pub struct YearQuery {
 pub async fn api_compliance(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
-    Path(aid): Path<i64>,
+    Path(aid): Path<AssociationId>,
     Query(q): Query<YearQuery>,
 ) -> ApiResult<serde_json::Value> {
     let a = association(&state, &me, aid, Action::View).await?;
@@ -1252,13 +1288,13 @@ pub async fn api_compliance(
 pub async fn api_create(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(aid): Path<i64>,
+    Path(aid): Path<AssociationId>,
     body: JsonIn<MeetingInput>,
 ) -> ApiResult<views::Meeting> {
-    Ok(Json((&create(&state, &me, &ctx, aid, &json_body(body)?).await?).into()))
+    Ok(Json((&create(&state, &me, &ctx, AssociationId(aid.get()), &json_body(body)?).await?).into()))
 }
 
-async fn full(state: &AppState, me: &Current, id: i64) -> Result<MeetingBody, AppError> {
+async fn full(state: &AppState, me: &Current, id: MeetingId) -> Result<MeetingBody, AppError> {
     let (m, _, s) = load(state, me, id, Action::View).await?;
     Ok(MeetingBody::from(&body(state, m, &s).await?))
 }
@@ -1269,7 +1305,7 @@ async fn full(state: &AppState, me: &Current, id: i64) -> Result<MeetingBody, Ap
 pub async fn api_get(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
 ) -> ApiResult<MeetingBody> {
     Ok(Json(full(&state, &me, id).await?))
 }
@@ -1279,7 +1315,7 @@ pub async fn api_get(
 pub async fn api_update(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     body: JsonIn<MeetingInput>,
 ) -> ApiResult<views::Meeting> {
     Ok(Json((&update(&state, &me, &ctx, id, &json_body(body)?).await?).into()))
@@ -1290,7 +1326,7 @@ pub async fn api_update(
 pub async fn api_cancel(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     body: JsonIn<ReasonInput>,
 ) -> ApiResult<views::Meeting> {
     Ok(Json((&cancel(&state, &me, &ctx, id, &json_body(body)?.reason).await?).into()))
@@ -1320,7 +1356,7 @@ pub struct VersionedSheet {
 pub async fn api_attendance(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     body: JsonIn<AttendanceSheet>,
 ) -> ApiResult<MeetingBody> {
     let (marks, version) = match json_body(body)? {
@@ -1336,7 +1372,7 @@ pub async fn api_attendance(
 pub async fn api_guest(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     body: JsonIn<GuestInput>,
 ) -> ApiResult<views::Guest> {
     Ok(Json((&add_guest(&state, &me, &ctx, id, &json_body(body)?).await?).into()))
@@ -1347,7 +1383,7 @@ pub async fn api_guest(
 pub async fn api_guest_delete(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path((id, gid)): Path<(i64, i64)>,
+    Path((id, gid)): Path<(MeetingId, i64)>,
 ) -> ApiResult<MeetingBody> {
     remove_guest(&state, &me, &ctx, id, gid).await?;
     Ok(Json(full(&state, &me, id).await?))
@@ -1358,7 +1394,7 @@ pub async fn api_guest_delete(
 pub async fn api_agenda(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     body: JsonIn<AgendaInput>,
 ) -> ApiResult<MeetingBody> {
     save_agenda(&state, &me, &ctx, id, None, &json_body(body)?).await?;
@@ -1370,7 +1406,7 @@ pub async fn api_agenda(
 pub async fn api_agenda_update(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path((id, aid)): Path<(i64, i64)>,
+    Path((id, aid)): Path<(MeetingId, i64)>,
     body: JsonIn<AgendaInput>,
 ) -> ApiResult<MeetingBody> {
     save_agenda(&state, &me, &ctx, id, Some(aid), &json_body(body)?).await?;
@@ -1382,7 +1418,7 @@ pub async fn api_agenda_update(
 pub async fn api_agenda_delete(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path((id, aid)): Path<(i64, i64)>,
+    Path((id, aid)): Path<(MeetingId, i64)>,
 ) -> ApiResult<MeetingBody> {
     remove_agenda(&state, &me, &ctx, id, aid).await?;
     Ok(Json(full(&state, &me, id).await?))
@@ -1394,7 +1430,7 @@ pub async fn api_agenda_delete(
 pub async fn api_draft(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
 ) -> ApiResult<views::Minutes> {
     Ok(Json((&draft(&state, &me, &ctx, id).await?).into()))
 }
@@ -1405,7 +1441,7 @@ pub async fn api_draft(
 pub async fn api_sign(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     body: JsonIn<SignInput>,
 ) -> ApiResult<views::Minutes> {
     let b = json_body(body)?;
@@ -1418,7 +1454,7 @@ pub async fn api_sign(
 pub async fn api_addendum(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     body: JsonIn<AddendumInput>,
 ) -> ApiResult<views::Addendum> {
     Ok(Json((&addendum(&state, &me, &ctx, id, &json_body(body)?.text).await?).into()))
@@ -1429,7 +1465,7 @@ pub async fn api_addendum(
 pub async fn api_action(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MeetingId>,
     body: JsonIn<ActionInput>,
 ) -> ApiResult<views::ActionItem> {
     Ok(Json((&add_action(&state, &me, &ctx, id, &json_body(body)?).await?).into()))

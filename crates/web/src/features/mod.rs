@@ -21,6 +21,7 @@ pub mod teachers;
 pub mod users;
 
 use axum::Router;
+use metoda_domain::ids::MunicipalityId;
 
 use crate::AppState;
 
@@ -78,7 +79,7 @@ pub async fn user_today(
 pub async fn local_today(
     state: &AppState,
     c: &mut metoda_store::Conn,
-    municipality_id: i64,
+    municipality_id: MunicipalityId,
 ) -> Result<time::Date, crate::error::AppError> {
     Ok(state.today(metoda_store::municipalities::zone(c, municipality_id).await?))
 }

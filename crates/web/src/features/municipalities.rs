@@ -9,6 +9,7 @@ use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
 use metoda_domain::directory::MunicipalityInput;
+use metoda_domain::ids::{MunicipalityId, RegionId};
 use metoda_store::Conn;
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::profiles::{self, Profile};
@@ -43,7 +44,7 @@ fn res(m: &Municipality) -> Resource {
 pub async fn visible(
     c: &mut Conn,
     me: &Current,
-    region_id: Option<i64>,
+    region_id: Option<RegionId>,
     archived: bool,
 ) -> Result<Vec<Municipality>, AppError> {
     Ok(municipalities::list(c, region_id, archived)
@@ -54,7 +55,12 @@ pub async fn visible(
 }
 
 /// Loads a municipality the user may `action`.
-pub async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result<Municipality, AppError> {
+pub async fn load(
+    state: &AppState,
+    me: &Current,
+    id: MunicipalityId,
+    action: Action,
+) -> Result<Municipality, AppError> {
     let mut c = state.db.conn().await?;
     let m = municipalities::get(&mut c, id).await?;
     require(me, action, &res(&m))?;
@@ -73,7 +79,7 @@ async fn create(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    region_id: Option<i64>,
+    region_id: Option<RegionId>,
     input: &MunicipalityInput,
 ) -> Result<Municipality, AppError> {
     let region_id = region_id.ok_or_else(|| {
@@ -94,7 +100,7 @@ async fn update(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: MunicipalityId,
     input: &MunicipalityInput,
 ) -> Result<Municipality, AppError> {
     load(state, me, id, Action::Update).await?;
@@ -109,7 +115,7 @@ async fn set_archived(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: MunicipalityId,
     archived: bool,
 ) -> Result<Municipality, AppError> {
     load(state, me, id, Action::Archive).await?;
@@ -128,7 +134,7 @@ async fn assign_profile(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: MunicipalityId,
     profile_id: Option<i64>,
 ) -> Result<Municipality, AppError> {
     let m = load(state, me, id, Action::View).await?;
@@ -173,7 +179,7 @@ struct ListPage {
 async fn list_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<ListQuery>) -> PageResult {
     let show_archived = q.archived.is_some();
     let mut c = state.db.conn().await?;
-    let items = visible(&mut c, &me, q.region_id, show_archived).await?;
+    let items = visible(&mut c, &me, q.region_id.map(RegionId), show_archived).await?;
     let regions = creatable_regions(&mut c, &me).await?;
     drop(c);
     render(&ListPage {
@@ -203,7 +209,7 @@ async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(f): 
         version: None,
     };
     let region_id = f.region_id.trim().parse::<i64>().ok();
-    match create(&state, &me, &ctx, region_id, &input).await {
+    match create(&state, &me, &ctx, region_id.map(RegionId), &input).await {
         Ok(m) => {
             Ok(redirect_with(&format!("/municipalities/{}", m.id), &format!("Муниципалитет «{}» создан", m.name), &ctx))
         }
@@ -276,7 +282,7 @@ async fn view_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: MunicipalityId,
     form: Option<MunicipalityInput>,
     errors: Vec<FieldError>,
     status: StatusCode,
@@ -298,14 +304,14 @@ async fn view_with(
     render_status(status, &page)
 }
 
-async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<MunicipalityId>) -> PageResult {
     view_with(&state, &me, &ctx, id, None, vec![], StatusCode::OK).await
 }
 
 async fn update_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<MunicipalityId>,
     Form(input): Form<MunicipalityInput>,
 ) -> PageResult {
     match update(&state, &me, &ctx, id, &input).await {
@@ -328,12 +334,12 @@ async fn update_submit(
     }
 }
 
-async fn archive_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+async fn archive_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<MunicipalityId>) -> PageResult {
     let m = set_archived(&state, &me, &ctx, id, true).await?;
     Ok(redirect_with(&format!("/municipalities/{id}"), &format!("Муниципалитет «{}» перенесён в архив", m.name), &ctx))
 }
 
-async fn restore_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+async fn restore_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<MunicipalityId>) -> PageResult {
     let m = set_archived(&state, &me, &ctx, id, false).await?;
     Ok(redirect_with(&format!("/municipalities/{id}"), &format!("Муниципалитет «{}» восстановлен", m.name), &ctx))
 }
@@ -353,7 +359,7 @@ struct ProfileForm {
 async fn profile_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<MunicipalityId>,
     Form(f): Form<ProfileForm>,
 ) -> PageResult {
     match assign_profile(&state, &me, &ctx, id, f.profile_id.trim().parse().ok()).await {
@@ -400,7 +406,7 @@ pub async fn api_list(
     Query(q): Query<ApiListQuery>,
 ) -> ApiResult<Vec<crate::views::Municipality>> {
     let mut c = state.db.conn().await?;
-    Ok(Json(crate::views::all(&visible(&mut c, &me, q.region_id, q.archived.unwrap_or(false)).await?)))
+    Ok(Json(crate::views::all(&visible(&mut c, &me, q.region_id.map(RegionId), q.archived.unwrap_or(false)).await?)))
 }
 
 /// Create a municipality in a region (region operator).
@@ -418,7 +424,7 @@ pub async fn api_create(
         utc_offset_minutes: b.utc_offset_minutes,
         version: None,
     };
-    Ok(Json((&create(&state, &me, &ctx, b.region_id, &input).await?).into()))
+    Ok(Json((&create(&state, &me, &ctx, b.region_id.map(RegionId), &input).await?).into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/municipalities/{id}", tag = "municipalities", params(("id" = i64, Path)),
@@ -426,7 +432,7 @@ pub async fn api_create(
 pub async fn api_get(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MunicipalityId>,
 ) -> ApiResult<crate::views::Municipality> {
     Ok(Json((&load(&state, &me, id, Action::View).await?).into()))
 }
@@ -436,7 +442,7 @@ pub async fn api_get(
 pub async fn api_update(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MunicipalityId>,
     body: JsonIn<MunicipalityInput>,
 ) -> ApiResult<crate::views::Municipality> {
     let input = json_body(body)?;
@@ -447,7 +453,7 @@ pub async fn api_update(
 pub async fn api_archive(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MunicipalityId>,
 ) -> ApiResult<crate::views::Municipality> {
     Ok(Json((&set_archived(&state, &me, &ctx, id, true).await?).into()))
 }
@@ -456,7 +462,7 @@ pub async fn api_archive(
 pub async fn api_restore(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MunicipalityId>,
 ) -> ApiResult<crate::views::Municipality> {
     Ok(Json((&set_archived(&state, &me, &ctx, id, false).await?).into()))
 }
@@ -467,7 +473,7 @@ pub async fn api_restore(
 pub async fn api_profile(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MunicipalityId>,
     body: JsonIn<ProfileChoice>,
 ) -> ApiResult<crate::views::Municipality> {
     let b = json_body(body)?;

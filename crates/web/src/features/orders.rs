@@ -10,6 +10,7 @@ use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
 use metoda_domain::files::{AttachmentKind, AttachmentOwner};
+use metoda_domain::ids::{AssociationId, MunicipalityId, OrderId};
 use metoda_domain::orders::{OfficerRole, OrderInput, OrderKind, may_be_curator};
 use metoda_domain::values::{self, ru_date};
 use metoda_store::associations::{self, Association};
@@ -44,14 +45,18 @@ fn res(m: &Municipality) -> Resource {
     Resource::Order { region_id: m.region_id, municipality_id: m.id }
 }
 
-async fn load(state: &AppState, me: &Current, id: i64) -> Result<Order, AppError> {
+async fn load(state: &AppState, me: &Current, id: OrderId) -> Result<Order, AppError> {
     let mut c = state.db.conn().await?;
     let o = orders::get(&mut c, id).await?;
     require(me, Action::View, &Resource::Order { region_id: o.region_id, municipality_id: o.municipality_id })?;
     Ok(o)
 }
 
-async fn visible(state: &AppState, me: &Current, association_id: Option<i64>) -> Result<Vec<Order>, AppError> {
+async fn visible(
+    state: &AppState,
+    me: &Current,
+    association_id: Option<AssociationId>,
+) -> Result<Vec<Order>, AppError> {
     let mut c = state.db.conn().await?;
     Ok(orders::list(&mut c, None, association_id)
         .await?
@@ -76,7 +81,7 @@ async fn register(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    municipality_id: Option<i64>,
+    municipality_id: Option<MunicipalityId>,
     input: &OrderInput,
 ) -> Result<Order, AppError> {
     let mid = municipality_id.ok_or_else(|| {
@@ -151,7 +156,7 @@ async fn form_page(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    municipality_id: Option<i64>,
+    municipality_id: Option<MunicipalityId>,
     form: OrderInput,
     errors: Vec<FieldError>,
     status: StatusCode,
@@ -166,7 +171,7 @@ async fn form_page(
     let mut c = state.db.conn().await?;
     let associations =
         associations::list(&mut c, Some(m.id)).await?.into_iter().filter(Association::is_active).collect();
-    let teachers = teachers::choices(&mut c, m.id).await?;
+    let teachers = teachers::choices(&mut c, m.id).await?.into_iter().map(|(t, n)| (t.get(), n)).collect();
     // Curators: the authority's people of this municipality.
     let mut curators = vec![];
     for u in users::list(&mut c, None, Some(m.id)).await? {
@@ -176,7 +181,7 @@ async fn form_page(
                 .iter()
                 .any(|g| g.municipality_id == Some(m.id) && g.association_id.is_none() && may_be_curator(g.role))
         {
-            curators.push((u.id, u.full_name.clone()));
+            curators.push((u.id.get(), u.full_name.clone()));
         }
     }
     let page = FormPage {
@@ -197,7 +202,7 @@ async fn new_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Quer
     // The date defaults to today in the municipality asked for, else in the user's own.
     let mut c = state.db.conn().await?;
     let zone = match q.municipality_id.as_deref().and_then(|s| s.parse::<i64>().ok()) {
-        Some(mid) => municipalities::zone(&mut c, mid).await?,
+        Some(mid) => municipalities::zone(&mut c, MunicipalityId(mid)).await?,
         None => crate::features::user_zone(&mut c, &me).await?,
     };
     drop(c);
@@ -239,7 +244,7 @@ async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, body: axu
     let p = pairs(&body)?;
     let input = input_from(&p);
     let mid = id(field(&p, "municipality_id"));
-    match register(&state, &me, &ctx, mid, &input).await {
+    match register(&state, &me, &ctx, mid.map(MunicipalityId), &input).await {
         Ok(o) => Ok(redirect_with(
             &format!("/orders/{}", o.id),
             &format!("Приказ № {} зарегистрирован и применён", o.number),
@@ -252,7 +257,7 @@ async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, body: axu
                     e.field = "number".into();
                 }
             }
-            form_page(&state, &me, &ctx, mid, input, errors, status).await
+            form_page(&state, &me, &ctx, mid.map(MunicipalityId), input, errors, status).await
         }
         Err(e) => Err(e),
     }
@@ -270,14 +275,14 @@ struct ViewPage {
     can_attach: bool,
 }
 
-async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(oid): Path<i64>) -> PageResult {
+async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(oid): Path<OrderId>) -> PageResult {
     let o = load(&state, &me, oid).await?;
     let mut c = state.db.conn().await?;
     let municipality = municipalities::get(&mut c, o.municipality_id).await?;
     let snapshot = orders::snapshot(&mut c, oid).await?;
     let points =
         o.body.as_deref().unwrap_or("").lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
-    let scans = metoda_store::attachments::list(&mut c, AttachmentOwner::Order, oid, None).await?;
+    let scans = metoda_store::attachments::list(&mut c, AttachmentOwner::Order, oid.get(), None).await?;
     let can_attach = me.may(Action::Create, &res(&municipality));
     render(&ViewPage {
         l: Layout::new(&ctx, format!("Приказ № {}", o.number), "/orders").with_zone(municipality.zone()),
@@ -314,7 +319,7 @@ pub async fn api_list(
     ApiMe(me, _): ApiMe,
     Query(q): Query<ApiListQuery>,
 ) -> ApiResult<Vec<views::Order>> {
-    Ok(Json(visible(&state, &me, q.association_id).await?.iter().map(views::Order::from).collect()))
+    Ok(Json(visible(&state, &me, q.association_id.map(AssociationId)).await?.iter().map(views::Order::from).collect()))
 }
 
 /// Register an order and apply its effect (create an association, appoint an officer, fix the
@@ -327,7 +332,7 @@ pub async fn api_create(
     body: JsonIn<NewOrder>,
 ) -> ApiResult<OrderBody> {
     let b = json_body(body)?;
-    let o = register(&state, &me, &ctx, b.municipality_id, &b.order).await?;
+    let o = register(&state, &me, &ctx, b.municipality_id.map(MunicipalityId), &b.order).await?;
     let mut c = state.db.conn().await?;
     let composition = orders::snapshot(&mut c, o.id).await?;
     Ok(Json(OrderBody::new(&o, &composition)))
@@ -335,7 +340,11 @@ pub async fn api_create(
 
 #[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "orders", params(("id" = i64, Path)),
     responses((status = 200, body = OrderBody), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn api_get(State(state): State<AppState>, ApiMe(me, _): ApiMe, Path(oid): Path<i64>) -> ApiResult<OrderBody> {
+pub async fn api_get(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(oid): Path<OrderId>,
+) -> ApiResult<OrderBody> {
     let o = load(&state, &me, oid).await?;
     let mut c = state.db.conn().await?;
     let composition = orders::snapshot(&mut c, oid).await?;
@@ -346,7 +355,7 @@ pub async fn api_get(State(state): State<AppState>, ApiMe(me, _): ApiMe, Path(oi
 async fn docx(
     State(state): State<AppState>,
     Me(me, _): Me,
-    Path(oid): Path<i64>,
+    Path(oid): Path<OrderId>,
 ) -> Result<axum::response::Response, AppError> {
     use axum::http::{HeaderValue, header};
     use axum::response::IntoResponse;
@@ -415,7 +424,7 @@ async fn docx(
 async fn scan_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(oid): Path<i64>,
+    Path(oid): Path<OrderId>,
     mut mp: axum::extract::Multipart,
 ) -> PageResult {
     let o = load(&state, &me, oid).await?;
@@ -443,7 +452,7 @@ async fn scan_submit(
         &ctx.actor(),
         scope,
         AttachmentOwner::Order,
-        oid,
+        oid.get(),
         AttachmentKind::Scan,
         None,
         &title,

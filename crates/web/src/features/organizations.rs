@@ -9,6 +9,7 @@ use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
 use metoda_domain::directory::{OrganizationInput, OrganizationKind};
+use metoda_domain::ids::{MunicipalityId, OrganizationId};
 use metoda_store::Conn;
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::organizations::{self, Filter, Organization};
@@ -42,7 +43,12 @@ fn new_in(m: &Municipality) -> Resource {
     Resource::Organization { region_id: m.region_id, municipality_id: m.id, organization_id: None }
 }
 
-pub async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result<Organization, AppError> {
+pub async fn load(
+    state: &AppState,
+    me: &Current,
+    id: OrganizationId,
+    action: Action,
+) -> Result<Organization, AppError> {
     let mut c = state.db.conn().await?;
     let o = organizations::get(&mut c, id).await?;
     require(me, action, &res(&o))?;
@@ -62,7 +68,7 @@ async fn create(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    municipality_id: Option<i64>,
+    municipality_id: Option<MunicipalityId>,
     input: &OrganizationInput,
 ) -> Result<Organization, AppError> {
     let mid = municipality_id.ok_or_else(|| {
@@ -86,7 +92,7 @@ async fn update(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: OrganizationId,
     input: &OrganizationInput,
 ) -> Result<Organization, AppError> {
     load(state, me, id, Action::Update).await?;
@@ -101,7 +107,7 @@ async fn set_archived(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: OrganizationId,
     archived: bool,
 ) -> Result<Organization, AppError> {
     load(state, me, id, Action::Archive).await?;
@@ -189,7 +195,7 @@ async fn list_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Que
         l: Layout::new(&ctx, "Организации", "/organizations"),
         items,
         municipalities,
-        municipality_id,
+        municipality_id: municipality_id.map(i64::from),
         kind: kind.unwrap_or_default(),
         q: q.q.unwrap_or_default(),
         show_archived: q.archived.is_some(),
@@ -232,7 +238,7 @@ async fn new_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Quer
         org: None,
         form,
         municipalities,
-        municipality_id,
+        municipality_id: municipality_id.map(i64::from),
         kinds: kinds(),
         can_archive: false,
     })
@@ -248,7 +254,7 @@ struct NewForm {
 
 async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(f): Form<NewForm>) -> PageResult {
     let mid = f.municipality_id.trim().parse::<i64>().ok();
-    match create(&state, &me, &ctx, mid, &f.input).await {
+    match create(&state, &me, &ctx, mid.map(MunicipalityId), &f.input).await {
         Ok(o) => Ok(redirect_with(
             &format!("/organizations/{}", o.id),
             &format!("Организация «{}» добавлена", o.short_name),
@@ -290,7 +296,7 @@ struct ViewPage {
     municipality: Municipality,
 }
 
-async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<OrganizationId>) -> PageResult {
     let o = load(&state, &me, id, Action::View).await?;
     if me.may(Action::Update, &res(&o)) {
         return edit_page(&state, &me, &ctx, o, None, vec![], StatusCode::OK).await;
@@ -314,7 +320,7 @@ async fn edit_page(
     let page = FormPage {
         l: Layout::new(ctx, o.short_name.clone(), "/organizations").with_errors(errors),
         form: form.unwrap_or_else(|| input_of(&o)),
-        municipality_id: Some(m.id),
+        municipality_id: Some(m.id.get()),
         municipalities: vec![m],
         kinds: kinds(),
         can_archive: me.may(Action::Archive, &res(&o)),
@@ -326,7 +332,7 @@ async fn edit_page(
 async fn update_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganizationId>,
     Form(f): Form<NewForm>,
 ) -> PageResult {
     match update(&state, &me, &ctx, id, &f.input).await {
@@ -361,7 +367,7 @@ async fn update_submit(
     }
 }
 
-async fn archive_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+async fn archive_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<OrganizationId>) -> PageResult {
     let o = set_archived(&state, &me, &ctx, id, true).await?;
     Ok(redirect_with(
         &format!("/organizations/{id}"),
@@ -370,7 +376,7 @@ async fn archive_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id)
     ))
 }
 
-async fn restore_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+async fn restore_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<OrganizationId>) -> PageResult {
     let o = set_archived(&state, &me, &ctx, id, false).await?;
     Ok(redirect_with(&format!("/organizations/{id}"), &format!("Организация «{}» восстановлена", o.short_name), &ctx))
 }
@@ -405,7 +411,7 @@ pub async fn api_list(
     Query(q): Query<ApiListQuery>,
 ) -> ApiResult<Vec<crate::views::Organization>> {
     let f = Filter {
-        municipality_id: q.municipality_id,
+        municipality_id: q.municipality_id.map(MunicipalityId),
         region_id: None,
         kind: q.kind,
         text: q.q,
@@ -424,7 +430,7 @@ pub async fn api_create(
     body: JsonIn<NewOrganization>,
 ) -> ApiResult<crate::views::Organization> {
     let b = json_body(body)?;
-    Ok(Json((&create(&state, &me, &ctx, b.municipality_id, &b.organization).await?).into()))
+    Ok(Json((&create(&state, &me, &ctx, b.municipality_id.map(MunicipalityId), &b.organization).await?).into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}", tag = "organizations", params(("id" = i64, Path)),
@@ -432,7 +438,7 @@ pub async fn api_create(
 pub async fn api_get(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganizationId>,
 ) -> ApiResult<crate::views::Organization> {
     Ok(Json((&load(&state, &me, id, Action::View).await?).into()))
 }
@@ -442,7 +448,7 @@ pub async fn api_get(
 pub async fn api_update(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganizationId>,
     body: JsonIn<OrganizationInput>,
 ) -> ApiResult<crate::views::Organization> {
     let input = json_body(body)?;
@@ -453,7 +459,7 @@ pub async fn api_update(
 pub async fn api_archive(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganizationId>,
 ) -> ApiResult<crate::views::Organization> {
     Ok(Json((&set_archived(&state, &me, &ctx, id, true).await?).into()))
 }
@@ -462,7 +468,7 @@ pub async fn api_archive(
 pub async fn api_restore(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<OrganizationId>,
 ) -> ApiResult<crate::views::Organization> {
     Ok(Json((&set_archived(&state, &me, &ctx, id, false).await?).into()))
 }

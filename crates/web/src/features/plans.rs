@@ -16,6 +16,7 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
+use metoda_domain::ids::{AssociationId, MeetingId, OrderId, OrganizationId, PlanId};
 use metoda_domain::meetings::{Evidence, PlanPath, evidence, initials, year_of};
 use metoda_domain::plans::{
     ActivityDirection, ItemData, ItemInput, ItemStatus, PlanInput, Prefill, Progress, StatusInput, WorkForm,
@@ -66,7 +67,12 @@ fn step_res(a: &Association, step: ApprovalStep) -> Resource {
 }
 
 /// The association, if the user may do `action` to its work; a liquidated one is read-only.
-pub async fn association_for(state: &AppState, me: &Current, id: i64, action: Action) -> Result<Association, AppError> {
+pub async fn association_for(
+    state: &AppState,
+    me: &Current,
+    id: AssociationId,
+    action: Action,
+) -> Result<Association, AppError> {
     let mut c = state.db.conn().await?;
     let a = associations::get(&mut c, id).await?;
     require(me, action, &work(&a))?;
@@ -76,7 +82,7 @@ pub async fn association_for(state: &AppState, me: &Current, id: i64, action: Ac
     Ok(a)
 }
 
-async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result<(WorkPlan, Association), AppError> {
+async fn load(state: &AppState, me: &Current, id: PlanId, action: Action) -> Result<(WorkPlan, Association), AppError> {
     let mut c = state.db.conn().await?;
     let p = plans::get(&mut c, id).await?;
     drop(c);
@@ -93,7 +99,7 @@ async fn create(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    association_id: i64,
+    association_id: AssociationId,
     input: &PlanInput,
 ) -> Result<(WorkPlan, usize), AppError> {
     let a = association_for(state, me, association_id, Action::Create).await?;
@@ -116,8 +122,9 @@ async fn create(
 async fn check_venue(state: &AppState, a: &Association, d: &ItemData) -> Result<(), AppError> {
     if let Some(v) = d.venue_organization_id {
         let mut c = state.db.conn().await?;
-        let ok =
-            metoda_store::organizations::get(&mut c, v).await.is_ok_and(|o| o.municipality_id == a.municipality_id);
+        let ok = metoda_store::organizations::get(&mut c, OrganizationId(v))
+            .await
+            .is_ok_and(|o| o.municipality_id == a.municipality_id);
         if !ok {
             return Err(AppError::Validation(vec![FieldError::new(
                 "venue_organization_id",
@@ -133,7 +140,7 @@ async fn save_item(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    plan_id: i64,
+    plan_id: PlanId,
     item_id: Option<i64>,
     input: &ItemInput,
     reason: &str,
@@ -158,16 +165,18 @@ async fn set_status(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    plan_id: i64,
+    plan_id: PlanId,
     item_id: i64,
     input: &StatusInput,
-    meeting_id: Option<i64>,
+    meeting_id: Option<MeetingId>,
 ) -> Result<PlanItem, AppError> {
     let (plan, a) = load(state, me, plan_id, Action::Update).await?;
     let (_, to) = plan.bounds();
     let s = input.parse(to).map_err(AppError::Validation)?;
     let mut tx = state.db.begin().await?;
-    let item = plans::set_status(&mut tx, &ctx.actor(), &a, &plan, item_id, &s, meeting_id.filter(|m| *m > 0)).await?;
+    let item =
+        plans::set_status(&mut tx, &ctx.actor(), &a, &plan, item_id, &s, meeting_id.filter(|m| *m > MeetingId(0)))
+            .await?;
     tx.commit().await?;
     Ok(item)
 }
@@ -189,7 +198,7 @@ async fn take_step(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    plan_id: i64,
+    plan_id: PlanId,
     input: &StepInput,
 ) -> Result<WorkPlan, AppError> {
     let (plan, a) = load(state, me, plan_id, Action::View).await?;
@@ -212,8 +221,8 @@ async fn take_step(
     let note = metoda_domain::values::optional_long_text("note", "Примечание", &input.note, 1000)
         .map_err(|e| AppError::Validation(vec![e]))?;
     let refs = StepRefs {
-        meeting_id: input.meeting_id.filter(|m| *m > 0),
-        order_id: input.order_id.filter(|o| *o > 0),
+        meeting_id: input.meeting_id.filter(|m| *m > 0).map(MeetingId),
+        order_id: input.order_id.filter(|o| *o > 0).map(OrderId),
         note: note.as_deref(),
     };
     let mut tx = state.db.begin().await?;
@@ -366,7 +375,7 @@ impl PlanSection {
 async fn create_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<AssociationId>,
     Form(f): Form<PlanForm>,
 ) -> PageResult {
     let input = PlanInput { year: f.year.trim().parse().ok(), prefill: f.prefill };
@@ -447,8 +456,8 @@ impl ViewPage {
     fn month_name(&self, m: &u8) -> &'static str {
         month_label(*m)
     }
-    fn venue(&self, id: &Option<i64>) -> String {
-        id.and_then(|v| self.venues.iter().find(|(i, _)| *i == v)).map_or_else(String::new, |(_, n)| n.clone())
+    fn venue(&self, id: &Option<OrganizationId>) -> String {
+        id.and_then(|v| self.venues.iter().find(|(i, _)| *i == v.get())).map_or_else(String::new, |(_, n)| n.clone())
     }
     fn is_venue(&self, id: &i64) -> bool {
         self.form.venue_organization_id == Some(*id)
@@ -513,7 +522,7 @@ fn execution_of(items: &[PlanItem]) -> Vec<(Option<u8>, ItemStatus)> {
 async fn venues(state: &AppState, a: &Association) -> Result<Vec<(i64, String)>, AppError> {
     let mut c = state.db.conn().await?;
     let f = metoda_store::organizations::Filter { municipality_id: Some(a.municipality_id), ..Default::default() };
-    Ok(metoda_store::organizations::list(&mut c, &f).await?.into_iter().map(|o| (o.id, o.short_name)).collect())
+    Ok(metoda_store::organizations::list(&mut c, &f).await?.into_iter().map(|o| (o.id.get(), o.short_name)).collect())
 }
 
 /// The approval path of the plan with the steps taken.
@@ -545,7 +554,7 @@ async fn meetings_of(state: &AppState, p: &WorkPlan, held: bool) -> Result<Vec<(
         .filter(|m| !held || m.is_held())
         .map(|m| {
             let n = m.minutes_number.map(|n| format!(", протокол № {n}")).unwrap_or_default();
-            (m.id, format!("Заседание {}{n}", metoda_domain::values::ru_date(m.held_on)))
+            (m.id.get(), format!("Заседание {}{n}", metoda_domain::values::ru_date(m.held_on)))
         })
         .collect())
 }
@@ -555,7 +564,7 @@ async fn view_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: PlanId,
     typed: Option<(ItemInput, String)>,
     refusal: Option<AppError>,
 ) -> PageResult {
@@ -618,7 +627,7 @@ async fn view_with(
     render_status(status, &page)
 }
 
-async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<PlanId>) -> PageResult {
     view_with(&state, &me, &ctx, id, None, None).await
 }
 
@@ -672,7 +681,7 @@ pub(crate) fn shown(refusal: Option<AppError>) -> Result<(StatusCode, Vec<FieldE
 async fn add_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     Form(f): Form<ItemForm>,
 ) -> PageResult {
     let (input, reason) = f.input();
@@ -711,7 +720,7 @@ impl ItemPage {
     fn venue(&self) -> String {
         self.item
             .venue_organization_id
-            .and_then(|v| self.venues.iter().find(|(i, _)| *i == v))
+            .and_then(|v| self.venues.iter().find(|(i, _)| *i == v.get()))
             .map_or_else(|| "—".to_owned(), |(_, n)| n.clone())
     }
     fn date_value(&self) -> String {
@@ -732,7 +741,7 @@ fn input_of(i: &PlanItem) -> ItemInput {
             i.planned_month.map(|m| m.to_string()).unwrap_or_default()
         },
         responsible: i.responsible.clone().unwrap_or_default(),
-        venue_organization_id: i.venue_organization_id,
+        venue_organization_id: i.venue_organization_id.map(i64::from),
         audience: i.audience.clone().unwrap_or_default(),
         expected_result: i.expected_result.clone().unwrap_or_default(),
         version: Some(i.version),
@@ -764,7 +773,7 @@ fn item_notes(now: &PlanItem, typed: &ItemInput, venues: &[(i64, String)]) -> Ve
         "planned_on" => now.planned_on.map(ru_date),
         "planned_month" => now.planned_month.map(|m| month_name(&m).to_owned()),
         "venue_organization_id" => {
-            now.venue_organization_id.and_then(|v| venues.iter().find(|(i, _)| *i == v)).map(|(_, n)| n.clone())
+            now.venue_organization_id.and_then(|v| venues.iter().find(|(i, _)| *i == v.get())).map(|(_, n)| n.clone())
         }
         _ => None,
     })
@@ -786,7 +795,7 @@ async fn item_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: PlanId,
     item_id: i64,
     typed: Typed,
     refusal: Option<AppError>,
@@ -814,7 +823,7 @@ async fn item_with(
                 reason: item.status_reason.clone().unwrap_or_default(),
                 moved_to: item.moved_to.map(iso_date).unwrap_or_default(),
             },
-            item.fulfilled_meeting_id,
+            item.fulfilled_meeting_id.map(i64::from),
         )
     });
     let page = ItemPage {
@@ -839,7 +848,7 @@ async fn item_with(
 async fn item_page(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path((id, item_id)): Path<(i64, i64)>,
+    Path((id, item_id)): Path<(PlanId, i64)>,
 ) -> PageResult {
     item_with(&state, &me, &ctx, id, item_id, Typed::Nothing, None).await
 }
@@ -847,7 +856,7 @@ async fn item_page(
 async fn edit_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path((id, item_id)): Path<(i64, i64)>,
+    Path((id, item_id)): Path<(PlanId, i64)>,
     Form(f): Form<ItemForm>,
 ) -> PageResult {
     let (input, reason) = f.input();
@@ -869,14 +878,16 @@ struct StatusForm {
 async fn status_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path((id, item_id)): Path<(i64, i64)>,
+    Path((id, item_id)): Path<(PlanId, i64)>,
     Form(f): Form<StatusForm>,
 ) -> PageResult {
     let input = StatusInput { status: f.status, reason: f.reason, moved_to: f.moved_to };
     let meeting = f.meeting_id.trim().parse().ok();
     match set_status(&state, &me, &ctx, id, item_id, &input, meeting).await {
         Ok(i) => Ok(redirect_with(&format!("/plans/{id}"), &format!("«{}»: {}", i.title, i.status.label_ru()), &ctx)),
-        Err(e) => item_with(&state, &me, &ctx, id, item_id, Typed::Status(input, meeting), Some(e)).await,
+        Err(e) => {
+            item_with(&state, &me, &ctx, id, item_id, Typed::Status(input, meeting.map(i64::from)), Some(e)).await
+        }
     }
 }
 
@@ -892,7 +903,7 @@ struct StepForm {
 async fn step_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     Form(f): Form<StepForm>,
 ) -> PageResult {
     let input = StepInput {
@@ -1028,7 +1039,7 @@ fn docx_response(bytes: Vec<u8>, name: &str, p: &WorkPlan) -> Response {
     r
 }
 
-async fn docx_page(State(state): State<AppState>, Me(me, _): Me, Path(id): Path<i64>) -> PageResult {
+async fn docx_page(State(state): State<AppState>, Me(me, _): Me, Path(id): Path<PlanId>) -> PageResult {
     let (p, a) = load(&state, &me, id, Action::View).await?;
     let (bytes, name) = docx_bytes(&state, &p, &a).await?;
     Ok(docx_response(bytes, &name, &p))
@@ -1061,8 +1072,8 @@ pub struct PlanView {
 impl From<&WorkPlan> for PlanView {
     fn from(p: &WorkPlan) -> Self {
         PlanView {
-            id: p.id,
-            association_id: p.association_id,
+            id: p.id.get(),
+            association_id: p.association_id.get(),
             year: p.year,
             period: p.period.code().to_owned(),
             title: p.title.clone(),
@@ -1104,20 +1115,20 @@ impl From<&PlanItem> for PlanItemView {
     fn from(i: &PlanItem) -> Self {
         PlanItemView {
             id: i.id,
-            plan_id: i.plan_id,
+            plan_id: i.plan_id.get(),
             title: i.title.clone(),
             direction: i.direction.code().to_owned(),
             form: i.form.code().to_owned(),
             planned_on: i.planned_on.map(iso_date),
             planned_month: i.planned_month,
             responsible: i.responsible.clone(),
-            venue_organization_id: i.venue_organization_id,
+            venue_organization_id: i.venue_organization_id.map(i64::from),
             audience: i.audience.clone(),
             expected_result: i.expected_result.clone(),
             status: i.status.code().to_owned(),
             status_reason: i.status_reason.clone(),
             moved_to: i.moved_to.map(iso_date),
-            fulfilled_meeting_id: i.fulfilled_meeting_id,
+            fulfilled_meeting_id: i.fulfilled_meeting_id.map(i64::from),
             version: i.version,
         }
     }
@@ -1144,9 +1155,9 @@ impl From<&Step> for StepView {
             id: s.id,
             step: s.step.code().to_owned(),
             evidence: metoda_domain::Code::code(s.evidence).to_owned(),
-            meeting_id: s.meeting_id,
-            order_id: s.order_id,
-            user_id: s.user_id,
+            meeting_id: s.meeting_id.map(i64::from),
+            order_id: s.order_id.map(i64::from),
+            user_id: s.user_id.map(i64::from),
             user_name: s.user_name.clone(),
             note: s.note.clone(),
             at: s.at.clone(),
@@ -1177,7 +1188,7 @@ impl From<&Amendment> for AmendmentView {
             item_id: a.item_id,
             reason: a.reason.clone(),
             changes: a.changes.clone(),
-            user_id: a.user_id,
+            user_id: a.user_id.map(i64::from),
             user_name: a.user_name.clone(),
             at: a.at.clone(),
         }
@@ -1227,7 +1238,7 @@ async fn body(state: &AppState, p: WorkPlan) -> Result<PlanBody, AppError> {
 pub async fn api_list(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<AssociationId>,
 ) -> ApiResult<Vec<PlanView>> {
     let a = association_for(&state, &me, id, Action::View).await?;
     let mut c = state.db.conn().await?;
@@ -1241,7 +1252,7 @@ pub async fn api_list(
 pub async fn api_create(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<AssociationId>,
     b: JsonIn<PlanInput>,
 ) -> ApiResult<PlanBody> {
     let input = json_body(b)?;
@@ -1251,7 +1262,11 @@ pub async fn api_create(
 
 #[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "plans", params(("id" = i64, Path)),
     responses((status = 200, body = PlanBody), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn api_get(State(state): State<AppState>, ApiMe(me, _): ApiMe, Path(id): Path<i64>) -> ApiResult<PlanBody> {
+pub async fn api_get(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(id): Path<PlanId>,
+) -> ApiResult<PlanBody> {
     let (p, _) = load(&state, &me, id, Action::View).await?;
     Ok(Json(body(&state, p).await?))
 }
@@ -1272,7 +1287,7 @@ pub struct ItemChange {
 pub async fn api_add_item(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     b: JsonIn<ItemChange>,
 ) -> ApiResult<PlanItemView> {
     let b = json_body(b)?;
@@ -1285,7 +1300,7 @@ pub async fn api_add_item(
 pub async fn api_update_item(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path((id, item_id)): Path<(i64, i64)>,
+    Path((id, item_id)): Path<(PlanId, i64)>,
     b: JsonIn<ItemChange>,
 ) -> ApiResult<PlanItemView> {
     let b = json_body(b)?;
@@ -1308,11 +1323,13 @@ pub struct StatusChange {
 pub async fn api_status(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path((id, item_id)): Path<(i64, i64)>,
+    Path((id, item_id)): Path<(PlanId, i64)>,
     b: JsonIn<StatusChange>,
 ) -> ApiResult<PlanItemView> {
     let b = json_body(b)?;
-    Ok(Json(PlanItemView::from(&set_status(&state, &me, &ctx, id, item_id, &b.status, b.meeting_id).await?)))
+    Ok(Json(PlanItemView::from(
+        &set_status(&state, &me, &ctx, id, item_id, &b.status, b.meeting_id.map(MeetingId)).await?,
+    )))
 }
 
 /// Take the next approval step of the plan's path, with its evidence; the last step approves it.
@@ -1323,7 +1340,7 @@ pub async fn api_status(
 pub async fn api_step(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
     b: JsonIn<StepInput>,
 ) -> ApiResult<PlanBody> {
     let b = json_body(b)?;
@@ -1338,7 +1355,7 @@ pub async fn api_step(
 pub async fn api_docx(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<PlanId>,
 ) -> Result<Response, ApiError> {
     let (p, a) = load(&state, &me, id, Action::View).await?;
     let (bytes, name) = docx_bytes(&state, &p, &a).await?;

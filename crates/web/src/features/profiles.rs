@@ -8,6 +8,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Place, Resource};
+use metoda_domain::ids::MunicipalityId;
 use metoda_domain::profile::{FieldKind, FormField, ProfileSettings, SettingRow};
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::profiles::{self, Profile};
@@ -66,7 +67,7 @@ async fn copy(
     me: &Current,
     ctx: &Ctx,
     id: i64,
-    municipality_id: Option<i64>,
+    municipality_id: Option<MunicipalityId>,
     name: &str,
 ) -> Result<Profile, AppError> {
     let src = load(state, me, id, Action::View).await?;
@@ -428,7 +429,7 @@ fn body_of(p: Profile) -> Result<ProfileBody, AppError> {
             code: p.code,
             name: p.name,
             source: p.source,
-            municipality_id: p.municipality_id,
+            municipality_id: p.municipality_id.map(i64::from),
             based_on_id: p.based_on_id,
             updated_at: p.updated_at,
             version: p.version,
@@ -470,7 +471,7 @@ pub async fn api_copy(
     body: JsonIn<CopyBody>,
 ) -> ApiResult<ProfileBody> {
     let b = json_body(body)?;
-    Ok(Json(body_of(copy(&state, &me, &ctx, id, b.municipality_id, &b.name).await?)?))
+    Ok(Json(body_of(copy(&state, &me, &ctx, id, b.municipality_id.map(MunicipalityId), &b.name).await?)?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

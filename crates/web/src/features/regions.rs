@@ -8,6 +8,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use metoda_domain::access::{Action, Resource};
 use metoda_domain::directory::RegionInput;
+use metoda_domain::ids::RegionId;
 use metoda_store::regions::{self, Region};
 
 use crate::AppState;
@@ -98,7 +99,7 @@ async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(form
 async fn update_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<RegionId>,
     Form(form): Form<RegionInput>,
 ) -> PageResult {
     require(&me, Action::Update, &Resource::Region { region_id: None })?;

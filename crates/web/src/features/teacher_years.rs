@@ -8,6 +8,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access;
+use metoda_domain::ids::{AssociationId, OrganizationId, TeacherId};
 use metoda_domain::teachers::{AcademicYear, CourseInput, NeedKind};
 use metoda_domain::values::{self, iso_date};
 use metoda_store::Conn;
@@ -39,12 +40,12 @@ pub fn routes() -> Router<AppState> {
 use crate::features::teachers::record;
 
 /// Who may write the per-year part (`access::may_write_teacher_year`).
-pub fn may_write(me: &Current, t: &Teacher, memberships: &[i64]) -> bool {
+pub fn may_write(me: &Current, t: &Teacher, memberships: &[AssociationId]) -> bool {
     access::may_write_teacher_year(&me.principal, &record(t, memberships))
 }
 
 /// Who may agree a topic (`access::may_agree_topic`).
-pub fn may_agree(me: &Current, t: &Teacher, memberships: &[i64]) -> bool {
+pub fn may_agree(me: &Current, t: &Teacher, memberships: &[AssociationId]) -> bool {
     access::may_agree_topic(&me.principal, &record(t, memberships))
 }
 
@@ -52,8 +53,8 @@ pub fn may_agree(me: &Current, t: &Teacher, memberships: &[i64]) -> bool {
 async fn load(
     state: &AppState,
     me: &Current,
-    id: i64,
-    allowed: fn(&Current, &Teacher, &[i64]) -> bool,
+    id: TeacherId,
+    allowed: fn(&Current, &Teacher, &[AssociationId]) -> bool,
 ) -> Result<Teacher, AppError> {
     let mut c = state.db.conn().await?;
     let t = teachers::get(&mut c, id).await?;
@@ -65,12 +66,12 @@ async fn load(
 }
 
 /// Who may add a further place of work (`access::may_add_teacher_position`).
-fn may_update(me: &Current, t: &Teacher, memberships: &[i64]) -> bool {
+fn may_update(me: &Current, t: &Teacher, memberships: &[AssociationId]) -> bool {
     access::may_add_teacher_position(&me.principal, &record(t, memberships))
 }
 
 /// Who may read the per-year part (`access::may_read_teacher_year`).
-fn may_read(me: &Current, t: &Teacher, memberships: &[i64]) -> bool {
+fn may_read(me: &Current, t: &Teacher, memberships: &[AssociationId]) -> bool {
     access::may_read_teacher_year(&me.principal, &record(t, memberships))
 }
 
@@ -108,7 +109,7 @@ async fn propose_topic(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: TeacherId,
     input: &TopicInput,
 ) -> Result<TopicYear, AppError> {
     let t = load(state, me, id, may_write).await?;
@@ -123,7 +124,7 @@ async fn propose_topic(
 }
 
 /// Agrees the proposed topic of the current year.
-async fn agree_topic(state: &AppState, me: &Current, ctx: &Ctx, id: i64) -> Result<TopicYear, AppError> {
+async fn agree_topic(state: &AppState, me: &Current, ctx: &Ctx, id: TeacherId) -> Result<TopicYear, AppError> {
     let t = load(state, me, id, may_agree).await?;
     let year = current_year(state, &t).await?;
     let mut tx = state.db.begin().await?;
@@ -139,7 +140,7 @@ async fn add_course(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: TeacherId,
     input: &CourseInput,
 ) -> Result<Course, AppError> {
     let t = load(state, me, id, may_write).await?;
@@ -165,7 +166,7 @@ async fn add_difficulty(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: TeacherId,
     input: &DifficultyInput,
 ) -> Result<Difficulty, AppError> {
     let t = load(state, me, id, may_write).await?;
@@ -187,7 +188,7 @@ async fn add_position(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: TeacherId,
     organization_id: &str,
     position: &str,
 ) -> Result<Position, AppError> {
@@ -198,7 +199,7 @@ async fn add_position(
         .map_err(|_| invalid(FieldError::new("organization_id", "Организация: выберите из списка")))?;
     let position = values::required_text("position", "Должность", position, 200).map_err(invalid)?;
     let mut tx = state.db.begin().await?;
-    let p = teacher_years::add_position(&mut tx, &ctx.actor(), &t, org, &position).await?;
+    let p = teacher_years::add_position(&mut tx, &ctx.actor(), &t, OrganizationId(org), &position).await?;
     tx.commit().await?;
     Ok(p)
 }
@@ -271,7 +272,7 @@ impl From<&Position> for PositionView {
     fn from(p: &Position) -> Self {
         PositionView {
             id: p.id,
-            organization_id: p.organization_id,
+            organization_id: p.organization_id.get(),
             organization_name: p.organization_name.clone(),
             position: p.position.clone(),
         }
@@ -335,7 +336,7 @@ impl From<Difficulty> for DifficultyView {
     }
 }
 
-async fn years(state: &AppState, me: &Current, id: i64) -> Result<TeacherYears, AppError> {
+async fn years(state: &AppState, me: &Current, id: TeacherId) -> Result<TeacherYears, AppError> {
     let mut c = state.db.conn().await?;
     let t = teachers::get(&mut c, id).await?;
     let m = teachers::memberships(&mut c, id).await?;
@@ -345,7 +346,7 @@ async fn years(state: &AppState, me: &Current, id: i64) -> Result<TeacherYears, 
     let year = AcademicYear::containing(crate::features::local_today(state, &mut c, t.municipality_id).await?);
     let topics = teacher_years::topics(&mut c, t.id).await?;
     Ok(TeacherYears {
-        teacher_id: t.id,
+        teacher_id: t.id.get(),
         year: i64::from(year.0),
         year_label: year.label(),
         current: topics.iter().find(|y| y.year == i64::from(year.0)).map(TopicYearView::from),
@@ -362,7 +363,7 @@ async fn years(state: &AppState, me: &Current, id: i64) -> Result<TeacherYears, 
 // ---- the card's forms ----
 
 /// Failures come back to the card as a one-line message (the card shows the forms again).
-fn back(id: i64, ctx: &Ctx, r: Result<String, AppError>) -> PageResult {
+fn back(id: TeacherId, ctx: &Ctx, r: Result<String, AppError>) -> PageResult {
     match r {
         Ok(m) => Ok(redirect_with(&format!("/teachers/{id}"), &m, ctx)),
         Err(AppError::Validation(errs)) => Ok(redirect_with(
@@ -378,7 +379,7 @@ fn back(id: i64, ctx: &Ctx, r: Result<String, AppError>) -> PageResult {
 async fn topic_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<TeacherId>,
     Form(f): Form<TopicInput>,
 ) -> PageResult {
     let r = propose_topic(&state, &me, &ctx, id, &f).await;
@@ -392,7 +393,7 @@ async fn topic_submit(
     back(id, &ctx, r.map(|_| "Тема самообразования записана; её согласует руководитель объединения".to_owned()))
 }
 
-async fn agree_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+async fn agree_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<TeacherId>) -> PageResult {
     let r = agree_topic(&state, &me, &ctx, id).await;
     back(id, &ctx, r.map(|_| "Тема самообразования согласована".to_owned()))
 }
@@ -400,7 +401,7 @@ async fn agree_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): 
 async fn course_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<TeacherId>,
     Form(f): Form<CourseInput>,
 ) -> PageResult {
     let r = add_course(&state, &me, &ctx, id, &f).await;
@@ -410,7 +411,7 @@ async fn course_submit(
 async fn difficulty_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<TeacherId>,
     Form(f): Form<DifficultyInput>,
 ) -> PageResult {
     let r = add_difficulty(&state, &me, &ctx, id, &f).await;
@@ -427,7 +428,7 @@ struct PositionForm {
 async fn position_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<TeacherId>,
     Form(f): Form<PositionForm>,
 ) -> PageResult {
     let r = add_position(&state, &me, &ctx, id, &f.organization_id, &f.position).await;
@@ -501,7 +502,7 @@ pub struct PositionBody {
 pub async fn api_years(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<TeacherId>,
 ) -> ApiResult<TeacherYears> {
     Ok(Json(years(&state, &me, id).await?))
 }
@@ -513,7 +514,7 @@ pub async fn api_years(
 pub async fn api_topic(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<TeacherId>,
     body: JsonIn<TopicInput>,
 ) -> ApiResult<TopicYearView> {
     let input = json_body(body)?;
@@ -527,7 +528,7 @@ pub async fn api_topic(
 pub async fn api_agree(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<TeacherId>,
 ) -> ApiResult<TopicYearView> {
     Ok(Json(TopicYearView::from(&agree_topic(&state, &me, &ctx, id).await?)))
 }
@@ -538,7 +539,7 @@ pub async fn api_agree(
 pub async fn api_course(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<TeacherId>,
     body: JsonIn<CourseBody>,
 ) -> ApiResult<CourseView> {
     let input = CourseInput::from(json_body(body)?);
@@ -551,7 +552,7 @@ pub async fn api_course(
 pub async fn api_difficulty(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<TeacherId>,
     body: JsonIn<DifficultyInput>,
 ) -> ApiResult<DifficultyView> {
     let input = json_body(body)?;
@@ -564,7 +565,7 @@ pub async fn api_difficulty(
 pub async fn api_position(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<TeacherId>,
     body: JsonIn<PositionBody>,
 ) -> ApiResult<PositionView> {
     let b = json_body(body)?;

@@ -3,6 +3,7 @@
 //! shown only to those the access rule lets see it (152-ФЗ); everyone else sees name,
 //! organization, position and category.
 
+use metoda_domain::ids::{AssociationId, MunicipalityId, OrganizationId, TeacherId};
 use std::collections::HashMap;
 
 use askama::Template;
@@ -55,12 +56,12 @@ async fn api_view(state: &AppState, t: &Teacher, personal: bool) -> Result<Teach
 }
 
 /// May the user do `action` to this teacher (through any of the teacher's memberships)?
-pub fn can(me: &Current, action: Action, t: &Teacher, memberships: &[i64]) -> bool {
+pub fn can(me: &Current, action: Action, t: &Teacher, memberships: &[AssociationId]) -> bool {
     metoda_domain::access::may_on_teacher(&me.principal, action, &record(t, memberships))
 }
 
 /// The teacher's record as the access rules see it.
-pub fn record<'a>(t: &Teacher, memberships: &'a [i64]) -> metoda_domain::access::TeacherRecord<'a> {
+pub fn record<'a>(t: &Teacher, memberships: &'a [AssociationId]) -> metoda_domain::access::TeacherRecord<'a> {
     metoda_domain::access::TeacherRecord {
         region_id: t.region_id,
         municipality_id: t.municipality_id,
@@ -70,7 +71,12 @@ pub fn record<'a>(t: &Teacher, memberships: &'a [i64]) -> metoda_domain::access:
     }
 }
 
-async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result<(Teacher, Vec<i64>), AppError> {
+async fn load(
+    state: &AppState,
+    me: &Current,
+    id: TeacherId,
+    action: Action,
+) -> Result<(Teacher, Vec<AssociationId>), AppError> {
     let mut c = state.db.conn().await?;
     let t = teachers::get(&mut c, id).await?;
     let m = teachers::memberships(&mut c, id).await?;
@@ -87,7 +93,7 @@ async fn account_of(c: &mut Conn, me: &Current, t: &Teacher) -> Result<Option<Op
     match t.user_id {
         Some(uid) => {
             let u = metoda_store::users::get(c, uid).await?;
-            Ok(crate::features::users::may_see(me, &u).then_some(Some((u.id, u.login))))
+            Ok(crate::features::users::may_see(me, &u).then_some(Some((u.id.get(), u.login))))
         }
         None => Ok(me.may(Action::Update, &Resource::User { place: Some(place) }).then_some(None)),
     }
@@ -146,13 +152,13 @@ pub fn view(t: &Teacher, personal: bool, today: Date) -> TeacherView {
     let category = t.category;
     let expires = t.category_expires_on;
     TeacherView {
-        id: t.id,
+        id: t.id.get(),
         full_name: t.full_name(),
         last_name: t.last_name.clone(),
         first_name: t.first_name.clone(),
         middle_name: t.middle_name.clone(),
-        municipality_id: t.municipality_id,
-        organization_id: t.organization_id,
+        municipality_id: t.municipality_id.get(),
+        organization_id: t.organization_id.get(),
         organization_name: t.organization_name.clone(),
         position: t.position.clone(),
         subjects: t.subjects.clone(),
@@ -272,9 +278,9 @@ impl BankQuery {
         let personal = sees_personal_data_of_all_listed(&me.principal);
         Filter {
             scope: teacher_scope(&me.principal),
-            municipality_id: id_of(&self.municipality_id),
-            organization_id: id_of(&self.organization_id),
-            association_id: id_of(&self.association_id),
+            municipality_id: id_of(&self.municipality_id).map(MunicipalityId),
+            organization_id: id_of(&self.organization_id).map(OrganizationId),
+            association_id: id_of(&self.association_id).map(AssociationId),
             category: self.category.as_deref().and_then(Category::from_code),
             education: self.education.as_deref().and_then(Education::from_code).filter(|_| personal),
             experience_band: id_of(&self.experience)
@@ -300,8 +306,8 @@ impl BankQuery {
 
 /// Rows of a page with personal data where allowed.
 async fn views(c: &mut Conn, me: &Current, rows: &[Teacher], today: Date) -> Result<Vec<TeacherView>, AppError> {
-    let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
-    let memberships: HashMap<i64, Vec<i64>> = teachers::memberships_of(c, &ids).await?;
+    let ids: Vec<TeacherId> = rows.iter().map(|t| t.id).collect();
+    let memberships: HashMap<TeacherId, Vec<AssociationId>> = teachers::memberships_of(c, &ids).await?;
     let none = vec![];
     Ok(rows
         .iter()
@@ -385,7 +391,7 @@ impl BankPage {
     fn sel(&self, s: &Option<String>, value: &str) -> bool {
         self.q.v(s) == value
     }
-    fn sel_id(&self, s: &Option<String>, id: &i64) -> bool {
+    fn sel_id(&self, s: &Option<String>, id: &impl std::fmt::Display) -> bool {
         self.q.v(s) == id.to_string()
     }
     fn sel_idx(&self, s: &Option<String>, i: &usize) -> bool {
@@ -432,7 +438,7 @@ async fn bank_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Que
     let (rows, total) = teachers::list(&mut c, &f, today).await?;
     let comp = teachers::composition(&mut c, &Filter { page: 1, ..f.clone() }, today).await?;
     let municipalities = crate::features::municipalities::visible(&mut c, &me, None, false).await?;
-    let mids: Vec<i64> = municipalities.iter().map(|m| m.id).collect();
+    let mids: Vec<MunicipalityId> = municipalities.iter().map(|m| m.id).collect();
     let organizations: Vec<Organization> = organizations::list(&mut c, &organizations::Filter::default())
         .await?
         .into_iter()
@@ -515,7 +521,7 @@ async fn year_part(
     c: &mut Conn,
     me: &Current,
     t: &Teacher,
-    m: &[i64],
+    m: &[AssociationId],
     today: Date,
 ) -> Result<Option<YearPart>, AppError> {
     if !can(me, Action::ViewPersonal, t, m) {
@@ -552,7 +558,7 @@ async fn year_part(
         .collect();
     Ok(Some(YearPart {
         results,
-        teacher_id: t.id,
+        teacher_id: t.id.get(),
         year: i64::from(year.0),
         year_label: year.label(),
         current: topics.iter().find(|y| y.year == i64::from(year.0)).cloned(),
@@ -568,7 +574,7 @@ async fn year_part(
         .await?
         .into_iter()
         .filter(|o| o.id != t.organization_id)
-        .map(|o| (o.id, o.short_name))
+        .map(|o| (o.id.get(), o.short_name))
         .collect(),
         may_write: crate::features::teacher_years::may_write(me, t, m),
         may_agree: crate::features::teacher_years::may_agree(me, t, m),
@@ -649,7 +655,7 @@ fn input_of(t: &Teacher) -> TeacherInput {
         first_name: t.first_name.clone(),
         middle_name: t.middle_name.clone().unwrap_or_default(),
         birth_date: iso_date(t.birth_date),
-        organization_id: Some(t.organization_id),
+        organization_id: Some(t.organization_id.get()),
         position: t.position.clone(),
         subjects: t.subjects.clone().unwrap_or_default(),
         education: t.education.code().to_owned(),
@@ -679,8 +685,8 @@ async fn form_page(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    teacher: Option<(Teacher, Vec<i64>)>,
-    municipality_id: Option<i64>,
+    teacher: Option<(Teacher, Vec<AssociationId>)>,
+    municipality_id: Option<MunicipalityId>,
     form: Option<TeacherInput>,
     errors: Vec<FieldError>,
     status: StatusCode,
@@ -748,7 +754,7 @@ async fn form_page(
         form,
         can_archive: teacher.as_ref().is_some_and(|(t, m)| can(me, Action::Archive, t, m)),
         teacher: teacher.as_ref().map(|(t, _)| view(t, true, today)),
-        municipality_id,
+        municipality_id: municipality_id.get(),
         organizations,
         educations: choices(Education::ALL, Education::code, Education::label_ru),
         categories: choices(Category::ALL, Category::code, Category::label_ru),
@@ -760,14 +766,15 @@ async fn form_page(
 }
 
 async fn new_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<NewQuery>) -> PageResult {
-    form_page(&state, &me, &ctx, None, id_of(&q.municipality_id), None, vec![], StatusCode::OK).await
+    form_page(&state, &me, &ctx, None, id_of(&q.municipality_id).map(MunicipalityId), None, vec![], StatusCode::OK)
+        .await
 }
 
 async fn create(state: &AppState, me: &Current, ctx: &Ctx, input: &TeacherInput) -> Result<Teacher, AppError> {
     let mut tx = state.db.begin().await?;
     let today = crate::features::user_today(state, &mut tx, me).await?;
     let d = input.parse(today).map_err(AppError::Validation)?;
-    let o = organizations::get(&mut tx, d.organization_id)
+    let o = organizations::get(&mut tx, OrganizationId(d.organization_id))
         .await
         .map_err(|_| AppError::Validation(vec![FieldError::new("organization_id", "Такой организации нет")]))?;
     let res = Resource::Teacher {
@@ -783,7 +790,13 @@ async fn create(state: &AppState, me: &Current, ctx: &Ctx, input: &TeacherInput)
     Ok(t)
 }
 
-async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, input: &TeacherInput) -> Result<Teacher, AppError> {
+async fn update(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: TeacherId,
+    input: &TeacherInput,
+) -> Result<Teacher, AppError> {
     let (t, m) = load(state, me, id, Action::Update).await?;
     let today = {
         let mut c = state.db.conn().await?;
@@ -791,8 +804,8 @@ async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, input: &Teac
     };
     let d = input.parse(today).map_err(AppError::Validation)?;
     // Moving a teacher to another organization needs the right there too.
-    if d.organization_id != t.organization_id {
-        let moved = Teacher { organization_id: d.organization_id, ..t.clone() };
+    if d.organization_id != t.organization_id.get() {
+        let moved = Teacher { organization_id: OrganizationId(d.organization_id), ..t.clone() };
         if !can(me, Action::Update, &moved, &m) {
             return Err(AppError::Forbidden);
         }
@@ -803,7 +816,13 @@ async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, input: &Teac
     Ok(t)
 }
 
-async fn set_archived(state: &AppState, me: &Current, ctx: &Ctx, id: i64, archived: bool) -> Result<Teacher, AppError> {
+async fn set_archived(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: TeacherId,
+    archived: bool,
+) -> Result<Teacher, AppError> {
     load(state, me, id, Action::Archive).await?;
     let mut tx = state.db.begin().await?;
     let t = teachers::set_archived(&mut tx, &ctx.actor(), id, archived).await?;
@@ -833,7 +852,7 @@ async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(inpu
             let mid = match input.organization_id {
                 Some(o) => {
                     let mut c = state.db.conn().await?;
-                    organizations::get(&mut c, o).await.ok().map(|o| o.municipality_id)
+                    organizations::get(&mut c, OrganizationId(o)).await.ok().map(|o| o.municipality_id)
                 }
                 None => None,
             };
@@ -853,7 +872,7 @@ struct CardPage {
     account: Option<Option<(i64, String)>>,
 }
 
-async fn card_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+async fn card_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<TeacherId>) -> PageResult {
     let (t, m) = load(&state, &me, id, Action::View).await?;
     if can(&me, Action::Update, &t, &m) {
         return form_page(&state, &me, &ctx, Some((t, m)), None, None, vec![], StatusCode::OK).await;
@@ -880,7 +899,7 @@ async fn card_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Pat
 async fn update_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<TeacherId>,
     Form(input): Form<TeacherInput>,
 ) -> PageResult {
     match update(&state, &me, &ctx, id, &input).await {
@@ -915,7 +934,7 @@ async fn update_submit(
     }
 }
 
-async fn archive_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+async fn archive_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<TeacherId>) -> PageResult {
     let t = set_archived(&state, &me, &ctx, id, true).await?;
     Ok(redirect_with(
         &format!("/teachers/{id}"),
@@ -924,7 +943,7 @@ async fn archive_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id)
     ))
 }
 
-async fn restore_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+async fn restore_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<TeacherId>) -> PageResult {
     let t = set_archived(&state, &me, &ctx, id, false).await?;
     Ok(redirect_with(&format!("/teachers/{id}"), &format!("Запись педагога {} восстановлена", t.full_name()), &ctx))
 }
@@ -998,7 +1017,7 @@ pub async fn api_create(
 pub async fn api_get(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<TeacherId>,
 ) -> ApiResult<TeacherView> {
     let (t, m) = load(&state, &me, id, Action::View).await?;
     Ok(Json(api_view(&state, &t, can(&me, Action::ViewPersonal, &t, &m)).await?))
@@ -1009,7 +1028,7 @@ pub async fn api_get(
 pub async fn api_update(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<TeacherId>,
     body: JsonIn<TeacherInput>,
 ) -> ApiResult<TeacherView> {
     let input = json_body(body)?;
@@ -1021,7 +1040,7 @@ pub async fn api_update(
 pub async fn api_archive(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<TeacherId>,
 ) -> ApiResult<TeacherView> {
     let t = set_archived(&state, &me, &ctx, id, true).await?;
     Ok(Json(api_view(&state, &t, true).await?))
@@ -1031,7 +1050,7 @@ pub async fn api_archive(
 pub async fn api_restore(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<TeacherId>,
 ) -> ApiResult<TeacherView> {
     let t = set_archived(&state, &me, &ctx, id, false).await?;
     Ok(Json(api_view(&state, &t, true).await?))

@@ -9,6 +9,7 @@ use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Held, Place, Resource, Role, ScopeKind, may_manage_account};
 use metoda_domain::directory::{GrantInput, UserInput};
+use metoda_domain::ids::{MunicipalityId, TeacherId, UserId};
 use metoda_domain::values;
 use metoda_store::Conn;
 use metoda_store::teachers::{self, Teacher};
@@ -73,7 +74,7 @@ pub fn may_see(me: &Current, u: &User) -> bool {
 }
 
 /// Loads an account the user may see (`View`) or manage (any other action).
-async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result<User, AppError> {
+async fn load(state: &AppState, me: &Current, id: UserId, action: Action) -> Result<User, AppError> {
     let mut c = state.db.conn().await?;
     let u = users::get(&mut c, id).await?;
     if !may_see(me, &u) {
@@ -88,7 +89,7 @@ async fn load(state: &AppState, me: &Current, id: i64, action: Action) -> Result
     Ok(u)
 }
 
-async fn visible(c: &mut Conn, me: &Current, municipality_id: Option<i64>) -> Result<Vec<User>, AppError> {
+async fn visible(c: &mut Conn, me: &Current, municipality_id: Option<MunicipalityId>) -> Result<Vec<User>, AppError> {
     let admin = crate::pages::is_admin(me);
     Ok(users::list(&mut *c, None, municipality_id)
         .await?
@@ -119,13 +120,18 @@ async fn grantable_scopes(c: &mut Conn, me: &Current) -> Result<Vec<ScopeOption>
         }
     };
     for r in regions::list(&mut *c, None).await? {
-        push(ScopeKind::Region, r.id, format!("Регион: {}", r.name), Place { region_id: r.id, municipality_id: None });
+        push(
+            ScopeKind::Region,
+            r.id.get(),
+            format!("Регион: {}", r.name),
+            Place { region_id: r.id, municipality_id: None },
+        );
     }
     let munis = municipalities::list(&mut *c, None, false).await?;
     for m in &munis {
         push(
             ScopeKind::Municipality,
-            m.id,
+            m.id.get(),
             format!("Муниципалитет: {}", m.name),
             Place { region_id: m.region_id, municipality_id: Some(m.id) },
         );
@@ -134,7 +140,7 @@ async fn grantable_scopes(c: &mut Conn, me: &Current) -> Result<Vec<ScopeOption>
         if a.archived_at.is_none() {
             push(
                 ScopeKind::Association,
-                a.id,
+                a.id.get(),
                 format!("Объединение: {}", a.name),
                 Place { region_id: a.region_id, municipality_id: Some(a.municipality_id) },
             );
@@ -144,7 +150,7 @@ async fn grantable_scopes(c: &mut Conn, me: &Current) -> Result<Vec<ScopeOption>
     for o in orgs {
         push(
             ScopeKind::Organization,
-            o.id,
+            o.id.get(),
             format!("Организация: {}", o.short_name),
             Place { region_id: o.region_id, municipality_id: Some(o.municipality_id) },
         );
@@ -229,7 +235,7 @@ async fn create(
     Ok(u)
 }
 
-async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: i64, b: &UserUpdate) -> Result<User, AppError> {
+async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: UserId, b: &UserUpdate) -> Result<User, AppError> {
     let u = load(state, me, id, Action::Update).await?;
     let input = UserInput {
         login: u.login.clone(),
@@ -251,7 +257,7 @@ async fn add_grant(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: UserId,
     role: &str,
     scope: &str,
 ) -> Result<GrantRow, AppError> {
@@ -263,7 +269,7 @@ async fn add_grant(
     Ok(g)
 }
 
-async fn revoke(state: &AppState, me: &Current, ctx: &Ctx, id: i64, gid: i64) -> Result<(), AppError> {
+async fn revoke(state: &AppState, me: &Current, ctx: &Ctx, id: UserId, gid: i64) -> Result<(), AppError> {
     load(state, me, id, Action::Update).await?;
     let mut tx = state.db.begin().await?;
     let g = users::grant(&mut tx, gid).await?;
@@ -283,7 +289,7 @@ async fn revoke(state: &AppState, me: &Current, ctx: &Ctx, id: i64, gid: i64) ->
     Ok(())
 }
 
-async fn set_archived(state: &AppState, me: &Current, ctx: &Ctx, id: i64, archived: bool) -> Result<User, AppError> {
+async fn set_archived(state: &AppState, me: &Current, ctx: &Ctx, id: UserId, archived: bool) -> Result<User, AppError> {
     load(state, me, id, Action::Archive).await?;
     if id == me.user.id {
         return Err(AppError::Conflict("Нельзя заблокировать собственную учётную запись".into()));
@@ -314,8 +320,8 @@ async fn link(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
-    teacher_id: Option<i64>,
+    id: UserId,
+    teacher_id: Option<TeacherId>,
 ) -> Result<Teacher, AppError> {
     let u = load(state, me, id, Action::Update).await?;
     if u.municipality_id.is_none() {
@@ -346,7 +352,7 @@ async fn link(
 }
 
 /// Unlinks the account from its teacher record (the same people as [`link`]).
-async fn unlink(state: &AppState, me: &Current, ctx: &Ctx, id: i64) -> Result<Teacher, AppError> {
+async fn unlink(state: &AppState, me: &Current, ctx: &Ctx, id: UserId) -> Result<Teacher, AppError> {
     let u = load(state, me, id, Action::Update).await?;
     if u.municipality_id.is_some() && !may_link_here(me, &u, true) {
         return Err(AppError::Forbidden);
@@ -407,7 +413,7 @@ async fn list_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    municipality_id: Option<i64>,
+    municipality_id: Option<MunicipalityId>,
     form: NewFormView,
     errors: Vec<FieldError>,
     status: StatusCode,
@@ -499,14 +505,18 @@ async fn teacher_block(c: &mut Conn, me: &Current, u: &User, manages: bool) -> R
         Some(t) => {
             let m = teachers::memberships(&mut *c, t.id).await?;
             if crate::features::teachers::can(me, Action::View, &t, &m) {
-                block.linked = Some((t.id, format!("{} ({})", t.full_name(), t.organization_name)));
+                block.linked = Some((t.id.get(), format!("{} ({})", t.full_name(), t.organization_name)));
             } else {
                 block.linked_hidden = true;
             }
             block.can_link = can_link && crate::features::teachers::can(me, Action::Update, &t, &m);
         }
         None if can_link && u.archived_at.is_none() => {
-            block.choices = teachers::without_account(&mut *c, municipality_id).await?;
+            block.choices = teachers::without_account(&mut *c, municipality_id)
+                .await?
+                .into_iter()
+                .map(|(t, n)| (t.get(), n))
+                .collect();
         }
         None => {}
     }
@@ -519,7 +529,7 @@ async fn view_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: UserId,
     form: Option<EditForm>,
     errors: Vec<FieldError>,
     status: StatusCode,
@@ -549,12 +559,12 @@ async fn view_with(
     render_status(status, &page)
 }
 
-async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<UserId>) -> PageResult {
     view_with(&state, &me, &ctx, id, None, vec![], StatusCode::OK).await
 }
 
 /// Re-shows the user page with the errors of a failed form, or follows the error.
-async fn or_reshow(state: &AppState, me: &Current, ctx: &Ctx, id: i64, e: AppError) -> PageResult {
+async fn or_reshow(state: &AppState, me: &Current, ctx: &Ctx, id: UserId, e: AppError) -> PageResult {
     match e {
         e @ (AppError::Validation(_) | AppError::Conflict(_)) => {
             let (status, errors) = form_errors(e);
@@ -608,7 +618,7 @@ fn field_label(field: &str) -> Option<&'static str> {
 async fn update_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     Form(f): Form<EditForm>,
 ) -> PageResult {
     let b = UserUpdate {
@@ -640,7 +650,7 @@ struct GrantForm {
 async fn grant_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     Form(f): Form<GrantForm>,
 ) -> PageResult {
     match add_grant(&state, &me, &ctx, id, &f.role, &f.scope).await {
@@ -656,7 +666,7 @@ async fn grant_submit(
 async fn revoke_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path((id, gid)): Path<(i64, i64)>,
+    Path((id, gid)): Path<(UserId, i64)>,
 ) -> PageResult {
     match revoke(&state, &me, &ctx, id, gid).await {
         Ok(()) => Ok(redirect_with(&format!("/users/{id}"), "Роль снята", &ctx)),
@@ -673,7 +683,7 @@ struct PasswordForm {
 async fn password_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     Form(f): Form<PasswordForm>,
 ) -> PageResult {
     let u = match load(&state, &me, id, Action::Update).await {
@@ -695,14 +705,14 @@ async fn password_submit(
     }
 }
 
-async fn archive_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+async fn archive_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<UserId>) -> PageResult {
     match set_archived(&state, &me, &ctx, id, true).await {
         Ok(u) => Ok(redirect_with(&format!("/users/{id}"), &format!("Пользователь {} заблокирован", u.login), &ctx)),
         Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
     }
 }
 
-async fn restore_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+async fn restore_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<UserId>) -> PageResult {
     match set_archived(&state, &me, &ctx, id, false).await {
         Ok(u) => Ok(redirect_with(&format!("/users/{id}"), &format!("Пользователь {} разблокирован", u.login), &ctx)),
         Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
@@ -718,7 +728,7 @@ struct LinkForm {
 async fn link_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     Form(f): Form<LinkForm>,
 ) -> PageResult {
     match link(&state, &me, &ctx, id, f.teacher_id.trim().parse().ok()).await {
@@ -731,7 +741,7 @@ async fn link_submit(
     }
 }
 
-async fn unlink_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+async fn unlink_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<UserId>) -> PageResult {
     match unlink(&state, &me, &ctx, id).await {
         Ok(t) => Ok(redirect_with(
             &format!("/users/{id}"),
@@ -789,7 +799,7 @@ pub struct TeacherLinkInput {
 async fn body_of(c: &mut Conn, u: User) -> Result<UserBody, AppError> {
     let grants = users::grants(&mut *c, u.id).await?;
     let teacher_id = teachers::of_user(&mut *c, u.id).await?.map(|t| t.id);
-    Ok(UserBody { user: (&u).into(), grants: crate::views::all(&grants), teacher_id })
+    Ok(UserBody { user: (&u).into(), grants: crate::views::all(&grants), teacher_id: teacher_id.map(i64::from) })
 }
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]
@@ -810,7 +820,7 @@ pub async fn api_list(
     Query(q): Query<ApiListQuery>,
 ) -> ApiResult<Vec<crate::views::User>> {
     let mut c = state.db.conn().await?;
-    Ok(Json(crate::views::all(&visible(&mut c, &me, q.municipality_id).await?)))
+    Ok(Json(crate::views::all(&visible(&mut c, &me, q.municipality_id.map(MunicipalityId)).await?)))
 }
 
 /// Create an account with its first role.
@@ -829,7 +839,11 @@ pub async fn api_create(
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)), responses((status = 200, body = UserBody), (status = 403, body = crate::error::ErrorBody)))]
-pub async fn api_get(State(state): State<AppState>, ApiMe(me, _): ApiMe, Path(id): Path<i64>) -> ApiResult<UserBody> {
+pub async fn api_get(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(id): Path<UserId>,
+) -> ApiResult<UserBody> {
     let u = load(&state, &me, id, Action::View).await?;
     let mut c = state.db.conn().await?;
     Ok(Json(body_of(&mut c, u).await?))
@@ -840,7 +854,7 @@ pub async fn api_get(State(state): State<AppState>, ApiMe(me, _): ApiMe, Path(id
 pub async fn api_update(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     body: JsonIn<UserUpdate>,
 ) -> ApiResult<crate::views::User> {
     let b = json_body(body)?;
@@ -853,7 +867,7 @@ pub async fn api_update(
 pub async fn api_grant(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     body: JsonIn<GrantInput>,
 ) -> ApiResult<crate::views::GrantRow> {
     let b = json_body(body)?;
@@ -866,7 +880,7 @@ pub async fn api_grant(
 pub async fn api_revoke(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path((id, gid)): Path<(i64, i64)>,
+    Path((id, gid)): Path<(UserId, i64)>,
 ) -> ApiResult<UserBody> {
     revoke(&state, &me, &ctx, id, gid).await?;
     let mut c = state.db.conn().await?;
@@ -883,11 +897,11 @@ pub async fn api_revoke(
 pub async fn api_link(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
     body: JsonIn<TeacherLinkInput>,
 ) -> ApiResult<UserBody> {
     let b = json_body(body)?;
-    link(&state, &me, &ctx, id, b.teacher_id).await?;
+    link(&state, &me, &ctx, id, b.teacher_id.map(TeacherId)).await?;
     let mut c = state.db.conn().await?;
     let u = users::get(&mut c, id).await?;
     Ok(Json(body_of(&mut c, u).await?))
@@ -899,7 +913,7 @@ pub async fn api_link(
 pub async fn api_unlink(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<UserId>,
 ) -> ApiResult<UserBody> {
     unlink(&state, &me, &ctx, id).await?;
     let mut c = state.db.conn().await?;

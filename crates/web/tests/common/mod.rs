@@ -170,7 +170,7 @@ async fn seed(db: &metoda_store::Db) -> Fixture {
         .await
         .unwrap();
         let assoc_b: i64 = sqlx::query_scalar("INSERT INTO associations (municipality_id, name, created_at, updated_at) VALUES ($1, 'ММО Б', $2, $2) RETURNING id")
-            .bind(b.id)
+            .bind(b.id.get())
             .bind(metoda_store::now())
             .fetch_one(&mut *tx)
             .await
@@ -187,22 +187,22 @@ async fn seed(db: &metoda_store::Db) -> Fixture {
         };
         let (mut b_user, mut b_user2) = (0, 0);
         for (login, role, scope) in [
-            ("b.specialist", Role::AuthoritySpecialist, b.id),
-            ("b.head", Role::AuthorityHead, b.id),
+            ("b.specialist", Role::AuthoritySpecialist, b.id.get()),
+            ("b.head", Role::AuthorityHead, b.id.get()),
             ("b.teacher", Role::MemberTeacher, assoc_b),
-            ("b.orgadmin", Role::OrgAdmin, org_b.id),
+            ("b.orgadmin", Role::OrgAdmin, org_b.id.get()),
         ] {
             let u = users::create(&mut tx, &actor, Some(loaded.region_id), Some(b.id), &mk(login)).await.unwrap();
             let ids = users::resolve_scope(&mut tx, role.scope_kind(), Some(scope)).await.unwrap();
             users::add_grant(&mut tx, &actor, u.id, role, ids).await.unwrap();
             match login {
-                "b.specialist" => b_user = u.id,
-                "b.teacher" => b_user2 = u.id,
+                "b.specialist" => b_user = u.id.get(),
+                "b.teacher" => b_user2 = u.id.get(),
                 _ => {}
             }
         }
         let orgs: Vec<i64> = sqlx::query_scalar("SELECT id FROM organizations WHERE municipality_id = $1 ORDER BY id")
-            .bind(loaded.municipality_id)
+            .bind(loaded.municipality_id.get())
             .fetch_all(&mut *tx)
             .await
             .unwrap();
@@ -210,7 +210,7 @@ async fn seed(db: &metoda_store::Db) -> Fixture {
         let a_teacher: i64 = sqlx::query_scalar(
             "SELECT o.teacher_id FROM association_officers o WHERE o.association_id = $1 AND o.role = 'head'",
         )
-        .bind(loaded.association_id)
+        .bind(loaded.association_id.get())
         .fetch_one(&mut *tx)
         .await
         .unwrap();
@@ -218,7 +218,7 @@ async fn seed(db: &metoda_store::Db) -> Fixture {
             "SELECT t.id FROM teachers t WHERE t.municipality_id = $1
                AND NOT EXISTS (SELECT 1 FROM association_members m WHERE m.teacher_id = t.id) ORDER BY t.id LIMIT 1",
         )
-        .bind(loaded.municipality_id)
+        .bind(loaded.municipality_id.get())
         .fetch_one(&mut *tx)
         .await
         .unwrap();
@@ -227,14 +227,14 @@ async fn seed(db: &metoda_store::Db) -> Fixture {
             last_name: "Бэшкина".into(),
             first_name: "Вера".into(),
             birth_date: "01.02.1985".into(),
-            organization_id: Some(org_b.id),
+            organization_id: Some(org_b.id.get()),
             position: "учитель".into(),
             education: "higher".into(),
             ..Default::default()
         }
         .parse(today)
         .unwrap();
-        let b_teacher = metoda_store::teachers::create(&mut tx, &actor, b.id, &bt).await.unwrap().id;
+        let b_teacher = metoda_store::teachers::create(&mut tx, &actor, b.id, &bt).await.unwrap().id.get();
         sqlx::query("INSERT INTO association_members (association_id, teacher_id, joined_on, created_at) VALUES ($1, $2, '2026-09-01', $3)")
             .bind(assoc_b)
             .bind(b_teacher)
@@ -243,7 +243,7 @@ async fn seed(db: &metoda_store::Db) -> Fixture {
             .await
             .unwrap();
         let a_order: i64 = sqlx::query_scalar("SELECT MIN(id) FROM orders WHERE municipality_id = $1")
-            .bind(loaded.municipality_id)
+            .bind(loaded.municipality_id.get())
             .fetch_one(&mut *tx)
             .await
             .unwrap();
@@ -257,24 +257,24 @@ async fn seed(db: &metoda_store::Db) -> Fixture {
         .parse(today)
         .unwrap();
         let b_muni = municipalities::get(&mut tx, b.id).await.unwrap();
-        let b_order = metoda_store::orders::register(&mut tx, &actor, &b_muni, None, &od).await.unwrap().id;
+        let b_order = metoda_store::orders::register(&mut tx, &actor, &b_muni, None, &od).await.unwrap().id.get();
         tx.commit().await.unwrap();
         let _ = ScopeKind::System;
         Fixture {
-            region: loaded.region_id,
-            muni_a: loaded.municipality_id,
-            assoc_a: loaded.association_id,
+            region: loaded.region_id.get(),
+            muni_a: loaded.municipality_id.get(),
+            assoc_a: loaded.association_id.get(),
             org_a: orgs[0],
             org_a2: orgs[1],
-            muni_b: b.id,
+            muni_b: b.id.get(),
             assoc_b,
-            org_b: org_b.id,
+            org_b: org_b.id.get(),
             b_user,
             b_user2,
-            a_user: a_user.id,
+            a_user: a_user.id.get(),
             a_teacher,
             a_free_teacher,
-            assoc_c: loaded.associations[3],
+            assoc_c: loaded.associations[3].get(),
             b_teacher,
             a_order,
             b_order,

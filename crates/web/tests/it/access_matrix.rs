@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
+use metoda_domain::ids::*;
 
 use std::collections::HashMap;
 
@@ -982,7 +983,7 @@ async fn held_meeting(
     .parse()
     .unwrap();
     let m = meetings::create(tx, &actor, a, s, &d).await.unwrap();
-    let marks: Vec<(i64, Attendance)> =
+    let marks: Vec<(TeacherId, Attendance)> =
         meetings::roster(tx, &m).await.unwrap().iter().map(|r| (r.teacher_id, Attendance::Present)).collect();
     meetings::set_attendance(tx, &actor, a, &m, s, today, &marks, None).await.unwrap();
     let item = AgendaInput { topic: "Вопрос".into(), ..Default::default() }.parse().unwrap();
@@ -1005,9 +1006,9 @@ async fn meeting_fixtures(
     let today = metoda_domain::values::iso_date(time::OffsetDateTime::now_utc().date());
     let mut out = HashMap::new();
     let held = held_meeting(tx, a, s).await;
-    out.insert("held", held.id);
+    out.insert("held", held.id.get());
     let item: i64 = sqlx::query_scalar("SELECT MIN(id) FROM meeting_agenda WHERE meeting_id = $1")
-        .bind(held.id)
+        .bind(held.id.get())
         .fetch_one(&mut *tx)
         .await
         .unwrap();
@@ -1019,19 +1020,20 @@ async fn meeting_fixtures(
     for key in ["guest", "guest2"] {
         out.insert(key, meetings::add_guest(tx, &actor, a, &held, "Гость", "методист").await.unwrap().id);
     }
-    out.insert("draft", held_meeting(tx, a, s).await.id);
+    out.insert("draft", held_meeting(tx, a, s).await.id.get());
     for key in ["sign", "sign2"] {
         let m = held_meeting(tx, a, s).await;
         meetings::draft_minutes(tx, &actor, a, &m, s).await.unwrap();
-        out.insert(key, m.id);
+        out.insert(key, m.id.get());
     }
     for key in ["cancel", "cancel2"] {
         let d =
             MeetingInput { held_on: today.clone(), place_note: "каб. 2".into(), ..Default::default() }.parse().unwrap();
-        out.insert(key, meetings::create(tx, &actor, a, s, &d).await.unwrap().id);
+        out.insert(key, meetings::create(tx, &actor, a, s, &d).await.unwrap().id.get());
     }
     for key in ["action", "action2"] {
-        let x = meetings::add_action(tx, &actor, a, signed, None, "Задача", Some(owner), &today).await.unwrap();
+        let x =
+            meetings::add_action(tx, &actor, a, signed, None, "Задача", Some(TeacherId(owner)), &today).await.unwrap();
         out.insert(key, x.id);
     }
     out
@@ -1065,20 +1067,20 @@ async fn result_fixtures(
         }
         .parse(today)
         .unwrap();
-        let r = results::add_student(tx, &actor, municipality_id, &d).await.unwrap();
+        let r = results::add_student(tx, &actor, MunicipalityId(municipality_id), &d).await.unwrap();
         let file = metoda_store::attachments::Content::File {
             name: "s.pdf",
             content_type: "application/pdf",
             bytes: b"%PDF-1.4 matrix",
         };
         results::attach_scan(tx, &actor, &r, "", file).await.unwrap();
-        out.insert(key, r.id);
+        out.insert(key, r.id.get());
     }
     for (key, subject) in [("no1", "mathematics"), ("no2", "russian")] {
         let d = NonObjectiveInput { organization_id: Some(org), year: (1990 + i).to_string(), subject: subject.into() }
             .parse()
             .unwrap();
-        out.insert(key, results::add_non_objective(tx, &actor, municipality_id, &d).await.unwrap().id);
+        out.insert(key, results::add_non_objective(tx, &actor, MunicipalityId(municipality_id), &d).await.unwrap().id);
     }
     out
 }
@@ -1103,7 +1105,7 @@ async fn every_route_for_every_role() {
         &mut tx,
         &actor,
         preset_id,
-        Place { region_id: app.region, municipality_id: Some(app.muni_a) },
+        Place { region_id: RegionId(app.region), municipality_id: Some(MunicipalityId(app.muni_a)) },
         "Своё А",
     )
     .await
@@ -1113,7 +1115,7 @@ async fn every_route_for_every_role() {
         &mut tx,
         &actor,
         preset_id,
-        Place { region_id: app.region, municipality_id: Some(app.muni_b) },
+        Place { region_id: RegionId(app.region), municipality_id: Some(MunicipalityId(app.muni_b)) },
         "Своё Б",
     )
     .await
@@ -1121,7 +1123,7 @@ async fn every_route_for_every_role() {
     .id;
     let mut per_role: HashMap<&str, (i64, i64, i64)> = HashMap::new();
     // Meetings of A's association: a signed one shared by all, and a set of its own for each role.
-    let a_assoc = metoda_store::associations::get(&mut tx, app.assoc_a).await.unwrap();
+    let a_assoc = metoda_store::associations::get(&mut tx, AssociationId(app.assoc_a)).await.unwrap();
     let a_settings = preset("seed-002").unwrap().settings;
     let (head_user, _) = users::by_login(&mut tx, "mmo.head").await.unwrap().unwrap();
     let head = Actor { user_id: Some(head_user.id), login: "mmo.head".into(), ip: None };
@@ -1157,7 +1159,9 @@ async fn every_route_for_every_role() {
         }
         .parse(true)
         .unwrap();
-        let u = users::create(&mut tx, &actor, Some(app.region), Some(app.muni_a), &d).await.unwrap();
+        let u = users::create(&mut tx, &actor, Some(RegionId(app.region)), Some(MunicipalityId(app.muni_a)), &d)
+            .await
+            .unwrap();
         let ids = users::resolve_scope(&mut tx, metoda_domain::access::ScopeKind::Association, Some(app.assoc_a))
             .await
             .unwrap();
@@ -1166,7 +1170,7 @@ async fn every_route_for_every_role() {
             .await
             .unwrap();
         let g2 = users::add_grant(&mut tx, &actor, u.id, Role::OrgAdmin, ids).await.unwrap();
-        per_role.insert(login, (u.id, g1.id, g2.id));
+        per_role.insert(login, (u.id.get(), g1.id, g2.id));
         meetings_per_role.insert(login, meeting_fixtures(&mut tx, &a_assoc, &a_settings, &signed, owner).await);
         results_per_role.insert(login, result_fixtures(&mut tx, app.muni_a, owner, app.org_a, i).await);
         // Two submitted analyses per role for the decision routes (years of their own).
@@ -1197,8 +1201,14 @@ async fn every_route_for_every_role() {
     }
     // A file of A's association and a scan of B's order.
     let pdf = b"%PDF-1.4 test".to_vec();
-    let scope_a = metoda_store::audit::Scope { region_id: Some(app.region), municipality_id: Some(app.muni_a) };
-    let scope_b = metoda_store::audit::Scope { region_id: Some(app.region), municipality_id: Some(app.muni_b) };
+    let scope_a = metoda_store::audit::Scope {
+        region_id: Some(RegionId(app.region)),
+        municipality_id: Some(MunicipalityId(app.muni_a)),
+    };
+    let scope_b = metoda_store::audit::Scope {
+        region_id: Some(RegionId(app.region)),
+        municipality_id: Some(MunicipalityId(app.muni_b)),
+    };
     let file =
         || metoda_store::attachments::Content::File { name: "a.pdf", content_type: "application/pdf", bytes: &pdf };
     let att_a = metoda_store::attachments::add(
@@ -1230,8 +1240,9 @@ async fn every_route_for_every_role() {
     .unwrap()
     .id;
     // A creative group of the МУМО without members yet, and a member of the МУМО to put in it.
-    let assoc_c = metoda_store::associations::get(&mut tx, app.assoc_c).await.unwrap();
-    let c_member = metoda_store::associations::members(&mut tx, app.assoc_c, None).await.unwrap()[0].teacher_id;
+    let assoc_c = metoda_store::associations::get(&mut tx, AssociationId(app.assoc_c)).await.unwrap();
+    let c_member =
+        metoda_store::associations::members(&mut tx, AssociationId(app.assoc_c), None).await.unwrap()[0].teacher_id;
     let sg_c = metoda_store::associations::create_subgroup(
         &mut tx,
         &actor,
@@ -1247,8 +1258,8 @@ async fn every_route_for_every_role() {
     // Plans: one of A with an item and one of B to read, and per role two fresh plans of A whose
     // first step each role may try (years far from the demo's plans of this and last year); a
     // cyclogram row of A to edit and one to remove.
-    let a = metoda_store::associations::get(&mut tx, app.assoc_a).await.unwrap();
-    let b = metoda_store::associations::get(&mut tx, app.assoc_b).await.unwrap();
+    let a = metoda_store::associations::get(&mut tx, AssociationId(app.assoc_a)).await.unwrap();
+    let b = metoda_store::associations::get(&mut tx, AssociationId(app.assoc_b)).await.unwrap();
     let s002 = profiles::get(&mut tx, preset_id).await.unwrap().settings().unwrap();
     let plan_a = metoda_store::plans::create(&mut tx, &actor, &a, &s002, 2040).await.unwrap();
     let plan_b = metoda_store::plans::create(&mut tx, &actor, &b, &s002, 2040).await.unwrap().id;
@@ -1268,7 +1279,7 @@ async fn every_route_for_every_role() {
         let y = 2001 + i as i32;
         let p1 = metoda_store::plans::create(&mut tx, &actor, &a, &s002, y).await.unwrap().id;
         let p2 = metoda_store::plans::create(&mut tx, &actor, &a, &s002, y + 40).await.unwrap().id;
-        plans_per_role.insert(login, (p1, p2));
+        plans_per_role.insert(login, (p1.get(), p2.get()));
     }
     let row = metoda_domain::plans::CyclogramInput {
         month: "5".into(),
@@ -1321,11 +1332,11 @@ async fn every_route_for_every_role() {
     let today = metoda_domain::values::iso_date(time::OffsetDateTime::now_utc().date());
     let a_members: Vec<i64> = {
         let mut c = app.t.db.conn().await.unwrap();
-        metoda_store::associations::members(&mut c, app.assoc_a, Some(&today))
+        metoda_store::associations::members(&mut c, AssociationId(app.assoc_a), Some(&today))
             .await
             .unwrap()
             .into_iter()
-            .map(|m| m.teacher_id)
+            .map(|m| m.teacher_id.get())
             .collect()
     };
     let marks_json = serde_json::to_string(
@@ -1380,9 +1391,19 @@ async fn every_route_for_every_role() {
                 let me: Value = s.get("/api/v1/me").await.json().await.unwrap();
                 let user_id = me["user"]["id"].as_i64().unwrap();
                 let mut tx = app.t.db.begin().await.unwrap();
-                let (_, t) = metoda_store::sessions::create_token(&mut tx, &actor, user_id, "матрица").await.unwrap();
-                let import =
-                    metoda_store::imports::save(&mut tx, app.muni_a, user_id, "matrix.csv", &[], 0, 0).await.unwrap();
+                let (_, t) =
+                    metoda_store::sessions::create_token(&mut tx, &actor, UserId(user_id), "матрица").await.unwrap();
+                let import = metoda_store::imports::save(
+                    &mut tx,
+                    MunicipalityId(app.muni_a),
+                    UserId(user_id),
+                    "matrix.csv",
+                    &[],
+                    0,
+                    0,
+                )
+                .await
+                .unwrap();
                 tx.commit().await.unwrap();
                 (t.id, import)
             }
@@ -1392,7 +1413,7 @@ async fn every_route_for_every_role() {
         // place of work of A's head teacher in {org_a3}, so each role's API call may succeed.
         {
             let mut tx = app.t.db.begin().await.unwrap();
-            let t = metoda_store::teachers::get(&mut tx, owner).await.unwrap();
+            let t = metoda_store::teachers::get(&mut tx, TeacherId(owner)).await.unwrap();
             let year = metoda_domain::teachers::AcademicYear::containing(time::OffsetDateTime::now_utc().date()).0;
             metoda_store::teacher_years::propose_topic(&mut tx, &actor, &t, i64::from(year), "Тема матрицы", None)
                 .await

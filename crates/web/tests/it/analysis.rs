@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
+use metoda_domain::ids::*;
 
 use common::TestApp;
 use reqwest::StatusCode;
@@ -328,7 +329,7 @@ const SNAPSHOT_V1: &str = include_str!("../fixtures/analysis_snapshot_v1.json");
 async fn submitted(app: &TestApp, year: i32, snapshot: &str) -> i64 {
     use metoda_store::reports::{self, Snapshot};
     let mut tx = app.t.db.begin().await.unwrap();
-    let a = metoda_store::associations::get(&mut tx, app.assoc_a).await.unwrap();
+    let a = metoda_store::associations::get(&mut tx, AssociationId(app.assoc_a)).await.unwrap();
     let settings = metoda_domain::profile::preset("seed-002").unwrap().settings;
     let actor = metoda_store::Actor::cli("test");
     let period = metoda_domain::analysis::Period::academic(year);

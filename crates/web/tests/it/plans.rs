@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
+use metoda_domain::ids::*;
 
 use common::{Session, TestApp, count};
 use reqwest::StatusCode;
@@ -244,9 +245,14 @@ async fn under_seed_000_a_plan_needs_a_held_meeting_and_an_order_of_its_municipa
     {
         let mut c = app.t.db.conn().await.unwrap();
         let p000 = metoda_store::profiles::by_code(&mut c, "seed-000").await.unwrap();
-        metoda_store::municipalities::set_profile(&mut c, &metoda_store::Actor::cli("test"), app.muni_a, p000.id)
-            .await
-            .unwrap();
+        metoda_store::municipalities::set_profile(
+            &mut c,
+            &metoda_store::Actor::cli("test"),
+            MunicipalityId(app.muni_a),
+            p000.id,
+        )
+        .await
+        .unwrap();
     }
     let head = app.login("mmo.head").await;
     let r = head.post_json(&format!("/api/v1/associations/{}/plans", app.assoc_a), json!({"year": 2037})).await;
@@ -438,9 +444,14 @@ async fn the_cyclogram_fills_a_new_plan_and_last_years_plan_is_copied() {
 async fn set_profile(app: &TestApp, code: &str) {
     let mut c = app.t.db.conn().await.unwrap();
     let p = metoda_store::profiles::by_code(&mut c, code).await.unwrap();
-    metoda_store::municipalities::set_profile(&mut c, &metoda_store::Actor::cli("test"), app.muni_a, p.id)
-        .await
-        .unwrap();
+    metoda_store::municipalities::set_profile(
+        &mut c,
+        &metoda_store::Actor::cli("test"),
+        MunicipalityId(app.muni_a),
+        p.id,
+    )
+    .await
+    .unwrap();
 }
 
 async fn held_meeting(app: &TestApp, year: i64, on: &str) -> i64 {

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
+use metoda_domain::ids::*;
 
 use common::{Session, TestApp, count};
 use reqwest::{Method, StatusCode};
@@ -270,7 +271,7 @@ async fn bad_input_is_refused_in_russian_and_nothing_is_written() {
 /// be agreed, no further place of work.
 async fn reset(app: &TestApp, id: i64) {
     let mut tx = app.t.db.begin().await.unwrap();
-    let t = metoda_store::teachers::get(&mut tx, id).await.unwrap();
+    let t = metoda_store::teachers::get(&mut tx, TeacherId(id)).await.unwrap();
     let year = metoda_domain::teachers::AcademicYear::containing(time::OffsetDateTime::now_utc().date()).0;
     metoda_store::teacher_years::propose_topic(
         &mut tx,

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
+use metoda_domain::ids::*;
 
 use common::TestApp;
 use reqwest::StatusCode;
@@ -11,7 +12,7 @@ use serde_json::{Value, json};
 
 async fn user_id(app: &TestApp, login: &str) -> i64 {
     let mut c = app.t.db.conn().await.unwrap();
-    metoda_store::users::by_login(&mut c, login).await.unwrap().unwrap().0.id
+    metoda_store::users::by_login(&mut c, login).await.unwrap().unwrap().0.id.get()
 }
 
 async fn roles_of(app: &TestApp, user: i64) -> Vec<String> {
@@ -145,7 +146,7 @@ async fn the_audit_trail_shows_no_more_than_the_record_would() {
     // A topic of self-education with words to search for.
     {
         let mut tx = app.t.db.begin().await.unwrap();
-        let t = metoda_store::teachers::get(&mut tx, app.a_teacher).await.unwrap();
+        let t = metoda_store::teachers::get(&mut tx, TeacherId(app.a_teacher)).await.unwrap();
         metoda_store::teacher_years::propose_topic(
             &mut tx,
             &metoda_store::Actor::cli("test"),
@@ -171,7 +172,9 @@ async fn the_audit_trail_shows_no_more_than_the_record_would() {
         }
         .parse(today)
         .unwrap();
-        metoda_store::results::add_student(&mut tx, &metoda_store::Actor::cli("test"), app.muni_a, &d).await.unwrap();
+        metoda_store::results::add_student(&mut tx, &metoda_store::Actor::cli("test"), MunicipalityId(app.muni_a), &d)
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
     }
     let op = app.login("operator").await;
@@ -249,7 +252,8 @@ async fn a_confirmed_result_is_not_rewritten_by_a_teacher_alone() {
         .parse(today)
         .unwrap();
         let actor = metoda_store::Actor::cli("test");
-        let r = metoda_store::results::add_teacher_result(&mut tx, &actor, app.muni_a, &d).await.unwrap();
+        let r =
+            metoda_store::results::add_teacher_result(&mut tx, &actor, MunicipalityId(app.muni_a), &d).await.unwrap();
         let scan = metoda_store::attachments::Content::File {
             name: "scan.pdf",
             content_type: "application/pdf",
@@ -274,7 +278,7 @@ async fn a_confirmed_result_is_not_rewritten_by_a_teacher_alone() {
         async move {
             let mut c = db.conn().await.unwrap();
             sqlx::query_scalar::<_, String>("SELECT status || ' ' || title || ' ' || CASE WHEN archived_at IS NULL THEN 'live' ELSE 'gone' END FROM results WHERE id = $1")
-                .bind(rid)
+                .bind(rid.get())
                 .fetch_one(&mut *c)
                 .await
                 .unwrap()

@@ -4,6 +4,7 @@
 use axum::extract::State;
 use metoda_domain::access::Action;
 use metoda_domain::analysis::Period;
+use metoda_domain::ids::AssociationId;
 use metoda_domain::meetings::initials;
 use metoda_domain::profile::PlanPeriod;
 use metoda_store::associations::Association;
@@ -33,7 +34,7 @@ fn title_of(a: &Association, period: Period) -> String {
 }
 
 /// The file name of an analysis download: analysis-7-2025.docx, analysis-7-2025-calendar.xlsx.
-fn file_of(id: i64, period: Period, ext: &str) -> String {
+fn file_of(id: AssociationId, period: Period, ext: &str) -> String {
     match period.kind {
         PlanPeriod::AcademicYear => format!("analysis-{id}-{}.{ext}", period.year),
         PlanPeriod::CalendarYear => format!("analysis-{id}-{}-calendar.{ext}", period.year),
@@ -41,7 +42,12 @@ fn file_of(id: i64, period: Period, ext: &str) -> String {
 }
 
 /// The whole analysis as a Word document: the 24 sections, then the indicator table.
-async fn docx_of(state: &AppState, me: &Current, id: i64, asked: Asked) -> Result<axum::response::Response, AppError> {
+async fn docx_of(
+    state: &AppState,
+    me: &Current,
+    id: AssociationId,
+    asked: Asked,
+) -> Result<axum::response::Response, AppError> {
     use metoda_docs::analysis_docx::{AnalysisDoc, AnalysisSection, analysis_docx};
     let (a, s, today) = load(state, me, id, Action::View).await?;
     let period = asked.resolve(&s, today)?;
@@ -83,7 +89,12 @@ async fn docx_of(state: &AppState, me: &Current, id: i64, asked: Asked) -> Resul
 }
 
 /// The indicator table as a spreadsheet.
-async fn xlsx_of(state: &AppState, me: &Current, id: i64, asked: Asked) -> Result<axum::response::Response, AppError> {
+async fn xlsx_of(
+    state: &AppState,
+    me: &Current,
+    id: AssociationId,
+    asked: Asked,
+) -> Result<axum::response::Response, AppError> {
     let (a, s, today) = load(state, me, id, Action::View).await?;
     let period = asked.resolve(&s, today)?;
     let b = body(state, &a, &s, period).await?;
@@ -95,7 +106,7 @@ async fn xlsx_of(state: &AppState, me: &Current, id: i64, asked: Asked) -> Resul
 pub(super) async fn docx_page(
     State(state): State<AppState>,
     Me(me, _): Me,
-    Path((id, year)): Path<(i64, i32)>,
+    Path((id, year)): Path<(AssociationId, i32)>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<axum::response::Response, AppError> {
     docx_of(&state, &me, id, period_of(Some(year), q.period.as_deref())?).await
@@ -104,7 +115,7 @@ pub(super) async fn docx_page(
 pub(super) async fn xlsx_page(
     State(state): State<AppState>,
     Me(me, _): Me,
-    Path((id, year)): Path<(i64, i32)>,
+    Path((id, year)): Path<(AssociationId, i32)>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<axum::response::Response, AppError> {
     xlsx_of(&state, &me, id, period_of(Some(year), q.period.as_deref())?).await
@@ -116,7 +127,7 @@ pub(super) async fn xlsx_page(
 pub async fn api_docx(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
-    Path((id, year)): Path<(i64, i32)>,
+    Path((id, year)): Path<(AssociationId, i32)>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<axum::response::Response, crate::error::ApiError> {
     Ok(docx_of(&state, &me, id, period_of(Some(year), q.period.as_deref())?).await?)
@@ -128,7 +139,7 @@ pub async fn api_docx(
 pub async fn api_xlsx(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
-    Path((id, year)): Path<(i64, i32)>,
+    Path((id, year)): Path<(AssociationId, i32)>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<axum::response::Response, crate::error::ApiError> {
     Ok(xlsx_of(&state, &me, id, period_of(Some(year), q.period.as_deref())?).await?)

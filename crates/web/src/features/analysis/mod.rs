@@ -20,6 +20,7 @@ use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
 use metoda_domain::analysis::composition::{self, Composition};
 use metoda_domain::analysis::{self, Analysis, Period};
+use metoda_domain::ids::AssociationId;
 use metoda_domain::profile::{PlanPeriod, ProfileSettings};
 use metoda_domain::reports::SectionKind;
 use metoda_domain::teachers::AcademicYear;
@@ -242,7 +243,7 @@ fn period_words(s: &ProfileSettings, kind: PlanPeriod) -> String {
 async fn load(
     state: &AppState,
     me: &Current,
-    id: i64,
+    id: AssociationId,
     action: Action,
 ) -> Result<(Association, ProfileSettings, time::Date), AppError> {
     let mut c = state.db.conn().await?;

@@ -2,6 +2,7 @@
 //! report for the period (who has not submitted, who was late) and their indicators side by side
 //! with the municipal totals (`metoda_domain::analysis::summary`), as a page, XLSX and JSON.
 
+use metoda_domain::ids::{AssociationId, MunicipalityId};
 use std::collections::HashMap;
 
 use askama::Template;
@@ -109,7 +110,7 @@ pub(super) async fn overview(state: &AppState, me: &Current, q: &OverviewQuery) 
     let asked = period_of(q.year, q.period.as_deref())?;
     let mut c = state.db.conn().await?;
     let municipality_id = match q.municipality_id {
-        Some(m) => m,
+        Some(m) => MunicipalityId(m),
         None => me.principal.grants.iter().find_map(|g| g.municipality_id).ok_or_else(|| {
             AppError::Validation(vec![FieldError::new("municipality_id", "Муниципалитет: выберите его")])
         })?,
@@ -139,7 +140,7 @@ pub(super) async fn overview(state: &AppState, me: &Current, q: &OverviewQuery) 
         .unwrap_or_default();
     let (Some(s), false) = (settings, list.is_empty()) else {
         return Ok(Overview {
-            municipality_id,
+            municipality_id: municipality_id.get(),
             year,
             period: kind,
             period_label,
@@ -154,24 +155,25 @@ pub(super) async fn overview(state: &AppState, me: &Current, q: &OverviewQuery) 
     // associations in under a second).
     let due_on =
         metoda_domain::reports::deadline_of(&s.analysis_deadlines.value, period).map(metoda_domain::values::iso_date);
-    let mut reports: HashMap<i64, AnnualAnalysis> = reports::of_municipality(&mut c, municipality_id, period)
+    let mut reports: HashMap<AssociationId, AnnualAnalysis> = reports::of_municipality(&mut c, municipality_id, period)
         .await?
         .into_iter()
         .map(|r| (r.association_id, r))
         .collect();
-    let mut frozen: HashMap<i64, Analysis> = HashMap::new();
+    let mut frozen: HashMap<AssociationId, Analysis> = HashMap::new();
     for (association_id, snapshot) in reports::frozen_of_municipality(&mut c, municipality_id, period).await? {
         // Only the associations listed; a version that does not read fails the summary rather
         // than being summed as today's figures.
+        let association_id = AssociationId(association_id);
         let Some(a) = list.iter().find(|a| a.id == association_id) else { continue };
         let version = reports.get(&association_id).map_or(0, |r| r.version);
         frozen.insert(association_id, thaw(&snapshot, &a.name, period, version)?.analysis);
     }
     let date = analysis::analysis_date_for(period, &s.analysis_deadlines.value, &s.analysis_snapshots.value);
-    let mut live: HashMap<i64, Analysis> = HashMap::new();
+    let mut live: HashMap<AssociationId, Analysis> = HashMap::new();
     for f in results::facts_of_municipality(&mut c, municipality_id, period).await? {
-        if !frozen.contains_key(&f.association_id) {
-            live.insert(f.association_id, analysis::compute(period, date, &f.for_analysis()));
+        if !frozen.contains_key(&AssociationId(f.association_id)) {
+            live.insert(AssociationId(f.association_id), analysis::compute(period, date, &f.for_analysis()));
         }
     }
     drop(c);
@@ -184,14 +186,24 @@ pub(super) async fn overview(state: &AppState, me: &Current, q: &OverviewQuery) 
         .iter()
         .zip(columns)
         .map(|((a, _), column)| OverviewLine {
-            association_id: a.id,
+            association_id: a.id.get(),
             association_name: a.name.clone(),
             report: reports.remove(&a.id),
             values: column.values,
             attendance: column.attendance,
         })
         .collect();
-    Ok(Overview { municipality_id, year, period: kind, period_label, periods, due_on, lines, rows, totals })
+    Ok(Overview {
+        municipality_id: municipality_id.get(),
+        year,
+        period: kind,
+        period_label,
+        periods,
+        due_on,
+        lines,
+        rows,
+        totals,
+    })
 }
 
 #[derive(Template)]
@@ -219,7 +231,8 @@ pub(super) async fn overview_page(
         return Ok(axum::response::Redirect::to("/analysis/region").into_response());
     }
     let o = overview(&state, &me, &q).await?;
-    let zone = metoda_store::municipalities::zone(&mut *state.db.conn().await?, o.municipality_id).await?;
+    let zone =
+        metoda_store::municipalities::zone(&mut *state.db.conn().await?, MunicipalityId(o.municipality_id)).await?;
     let today = state.today(zone);
     let now = match o.period.as_str() {
         "calendar_year" => today.year() - 1,

@@ -9,6 +9,7 @@ use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
 use metoda_domain::analysis;
 use metoda_domain::analysis::summary::{self, MunicipalTotals, ReportState};
+use metoda_domain::ids::RegionId;
 use metoda_domain::profile::PlanPeriod;
 use serde::{Deserialize, Serialize};
 
@@ -90,7 +91,7 @@ pub struct RegionQuery {
 
 async fn region_rollup(state: &AppState, me: &Current, q: &RegionQuery) -> Result<RegionRollup, AppError> {
     let asked = period_of(q.year, q.period.as_deref())?;
-    let region_id = match q.region_id.or_else(|| me.principal.grants.iter().find_map(|g| g.region_id)) {
+    let region_id = match q.region_id.map(RegionId).or_else(|| me.principal.grants.iter().find_map(|g| g.region_id)) {
         Some(r) => r,
         // the administrator: the first region
         None => {
@@ -131,7 +132,7 @@ async fn region_rollup(state: &AppState, me: &Current, q: &RegionQuery) -> Resul
             state,
             me,
             &OverviewQuery {
-                municipality_id: Some(m.id),
+                municipality_id: Some(m.id.get()),
                 year: Some(year),
                 period: Some(period.kind.code().to_owned()),
             },
@@ -147,12 +148,12 @@ async fn region_rollup(state: &AppState, me: &Current, q: &RegionQuery) -> Resul
             })
             .collect();
         columns.push(MunicipalTotals { rows: o.rows, totals: o.totals, reports });
-        municipalities.push((m.id, m.name));
+        municipalities.push((m.id.get(), m.name));
     }
     let summary::RegionSummary { rows, values, totals, reports, attendance } = summary::regional(&columns);
     let reports = reports.iter().map(|t| (t.associations, t.submitted, t.late)).collect();
     Ok(RegionRollup {
-        region_id,
+        region_id: region_id.get(),
         year,
         period: period.kind.code().to_owned(),
         period_label: period.label_ru(),

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use metoda_domain::FieldError;
 use metoda_domain::access::Action;
 use metoda_domain::analysis::{self, Period};
+use metoda_domain::ids::AssociationId;
 use metoda_domain::profile::{PlanPeriod, ProfileSettings};
 use metoda_domain::reports::{ReportStatus, SECTIONS};
 use metoda_domain::teachers::AcademicYear;
@@ -109,7 +110,7 @@ async fn set_text(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: AssociationId,
     asked: Asked,
     n: u8,
     input: &TextInput,
@@ -123,7 +124,13 @@ async fn set_text(
     Ok(())
 }
 
-async fn submit(state: &AppState, me: &Current, ctx: &Ctx, id: i64, asked: Asked) -> Result<AnnualAnalysis, AppError> {
+async fn submit(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: AssociationId,
+    asked: Asked,
+) -> Result<AnnualAnalysis, AppError> {
     let (a, s, today) = load(state, me, id, Action::Update).await?;
     let period = asked.resolve(&s, today)?;
     if !a.is_active() {
@@ -156,7 +163,7 @@ async fn decide(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: AssociationId,
     asked: Asked,
     d: &DecisionInput,
 ) -> Result<AnnualAnalysis, AppError> {
@@ -251,7 +258,7 @@ async fn view_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: AssociationId,
     asked: Asked,
     mut errors: Vec<FieldError>,
     typed: Option<(u8, String)>,
@@ -303,7 +310,7 @@ async fn view_with(
 pub(super) async fn view_page(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<AssociationId>,
     Query(q): Query<YearQuery>,
 ) -> PageResult {
     view_with(&state, &me, &ctx, id, period_of(q.year, q.period.as_deref())?, vec![], None).await
@@ -314,7 +321,7 @@ async fn done<T>(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: AssociationId,
     asked: Asked,
     r: Result<T, AppError>,
     ok: &str,
@@ -346,7 +353,7 @@ pub struct TextInput {
 pub(super) async fn text_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path((id, year, n)): Path<(i64, i32, u8)>,
+    Path((id, year, n)): Path<(AssociationId, i32, u8)>,
     Query(q): Query<PeriodQuery>,
     Form(f): Form<TextInput>,
 ) -> PageResult {
@@ -358,7 +365,7 @@ pub(super) async fn text_submit(
 pub(super) async fn submit_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path((id, year)): Path<(i64, i32)>,
+    Path((id, year)): Path<(AssociationId, i32)>,
     Query(q): Query<PeriodQuery>,
 ) -> PageResult {
     let p = period_of(Some(year), q.period.as_deref())?;
@@ -374,7 +381,7 @@ pub(super) async fn submit_submit(
 pub(super) async fn decision_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path((id, year)): Path<(i64, i32)>,
+    Path((id, year)): Path<(AssociationId, i32)>,
     Query(q): Query<PeriodQuery>,
     body: axum::body::Bytes,
 ) -> PageResult {
@@ -410,7 +417,7 @@ pub struct ApiYear {
 pub async fn api_get(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<AssociationId>,
     Query(q): Query<ApiYear>,
 ) -> ApiResult<AnalysisBody> {
     let asked = period_of(q.year, q.period.as_deref())?;
@@ -425,7 +432,7 @@ pub async fn api_get(
 pub async fn api_text(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path((id, year, n)): Path<(i64, i32, u8)>,
+    Path((id, year, n)): Path<(AssociationId, i32, u8)>,
     Query(q): Query<PeriodQuery>,
     b: JsonIn<TextInput>,
 ) -> ApiResult<AnalysisBody> {
@@ -442,7 +449,7 @@ pub async fn api_text(
 pub async fn api_submit(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path((id, year)): Path<(i64, i32)>,
+    Path((id, year)): Path<(AssociationId, i32)>,
     Query(q): Query<PeriodQuery>,
 ) -> ApiResult<Report> {
     let r = submit(&state, &me, &ctx, id, period_of(Some(year), q.period.as_deref())?).await?;
@@ -456,7 +463,7 @@ pub async fn api_submit(
 pub async fn api_decision(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path((id, year)): Path<(i64, i32)>,
+    Path((id, year)): Path<(AssociationId, i32)>,
     Query(q): Query<PeriodQuery>,
     b: JsonIn<DecisionInput>,
 ) -> ApiResult<Report> {

@@ -30,7 +30,7 @@ impl From<&AnnualAnalysis> for Report {
     fn from(r: &AnnualAnalysis) -> Report {
         Report {
             id: r.id,
-            association_id: r.association_id,
+            association_id: r.association_id.get(),
             year: i64::from(r.year),
             status: r.status.code().to_owned(),
             version: r.version,

@@ -36,15 +36,15 @@ pub struct Association {
 impl From<&rows::Association> for Association {
     fn from(a: &rows::Association) -> Self {
         Association {
-            id: a.id,
-            municipality_id: a.municipality_id,
-            region_id: a.region_id,
+            id: a.id.get(),
+            municipality_id: a.municipality_id.get(),
+            region_id: a.region_id.get(),
             municipality_name: a.municipality_name.clone(),
             name: a.name.clone(),
             body_name: a.body_name.clone(),
             direction: a.direction.clone(),
             status: a.status.code().to_owned(),
-            created_order_id: a.created_order_id,
+            created_order_id: a.created_order_id.map(i64::from),
             description: a.description.clone(),
             social_url: a.social_url.clone(),
             liquidated_at: a.liquidated_at.clone(),
@@ -77,12 +77,12 @@ impl From<&rows::Officer> for Officer {
         Officer {
             id: o.id,
             role: o.role.code().to_owned(),
-            teacher_id: o.teacher_id,
-            user_id: o.user_id,
+            teacher_id: o.teacher_id.map(i64::from),
+            user_id: o.user_id.map(i64::from),
             name: o.name.clone(),
             from_on: iso_date(o.from_on),
             to_on: o.to_on.map(iso_date),
-            order_id: o.order_id,
+            order_id: o.order_id.map(i64::from),
             order_number: o.order_number.clone(),
         }
     }
@@ -106,9 +106,9 @@ impl From<&rows::Member> for Member {
     fn from(m: &rows::Member) -> Self {
         Member {
             id: m.id,
-            teacher_id: m.teacher_id,
+            teacher_id: m.teacher_id.get(),
             full_name: m.full_name.clone(),
-            organization_id: m.organization_id,
+            organization_id: m.organization_id.get(),
             organization_name: m.organization_name.clone(),
             position: m.position.clone(),
             category: m.category.code().to_owned(),
@@ -136,10 +136,10 @@ impl From<&rows::Subgroup> for Subgroup {
     fn from(s: &rows::Subgroup) -> Self {
         Subgroup {
             id: s.id,
-            association_id: s.association_id,
+            association_id: s.association_id.get(),
             kind: s.kind.code().to_owned(),
             name: s.name.clone(),
-            head_teacher_id: s.head_teacher_id,
+            head_teacher_id: s.head_teacher_id.map(i64::from),
             head_name: s.head_name.clone(),
             members: s.members,
             archived_at: s.archived_at.clone(),

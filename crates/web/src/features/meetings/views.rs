@@ -43,20 +43,20 @@ pub struct Meeting {
 impl From<&store::Meeting> for Meeting {
     fn from(m: &store::Meeting) -> Self {
         Meeting {
-            id: m.id,
-            association_id: m.association_id,
+            id: m.id.get(),
+            association_id: m.association_id.get(),
             year: m.year,
             plan_item_id: m.plan_item_id,
             plan_item_title: m.plan_item_title.clone(),
             held_on: iso_date(m.held_on),
             starts_at: m.starts_at.clone(),
-            venue_organization_id: m.venue_organization_id,
+            venue_organization_id: m.venue_organization_id.map(i64::from),
             venue_name: m.venue_name.clone(),
             online_url: m.online_url.clone(),
             place_note: m.place_note.clone(),
-            chair_teacher_id: m.chair_teacher_id,
+            chair_teacher_id: m.chair_teacher_id.map(i64::from),
             chair_name: m.chair_name.clone(),
-            secretary_teacher_id: m.secretary_teacher_id,
+            secretary_teacher_id: m.secretary_teacher_id.map(i64::from),
             secretary_name: m.secretary_name.clone(),
             status: m.status.code().to_owned(),
             cancel_reason: m.cancel_reason.clone(),
@@ -84,10 +84,10 @@ pub struct RosterRow {
 impl From<&store::RosterRow> for RosterRow {
     fn from(r: &store::RosterRow) -> Self {
         RosterRow {
-            teacher_id: r.teacher_id,
+            teacher_id: r.teacher_id.get(),
             full_name: r.full_name.clone(),
             organization_name: r.organization_name.clone(),
-            user_id: r.user_id,
+            user_id: r.user_id.map(i64::from),
             status: r.status.map(|s| s.code().to_owned()),
         }
     }
@@ -163,8 +163,8 @@ impl From<&store::Minutes> for Minutes {
     fn from(n: &store::Minutes) -> Self {
         Minutes {
             id: n.id,
-            meeting_id: n.meeting_id,
-            association_id: n.association_id,
+            meeting_id: n.meeting_id.get(),
+            association_id: n.association_id.get(),
             year: n.year,
             number: n.number,
             status: n.status.code().to_owned(),
@@ -189,7 +189,7 @@ impl From<&store::Signature> for Signature {
         Signature {
             id: s.id,
             role: s.role.code().to_owned(),
-            user_id: s.user_id,
+            user_id: s.user_id.get(),
             name: s.name.clone(),
             at: s.at.clone(),
         }
@@ -231,13 +231,13 @@ impl From<&store::ActionItem> for ActionItem {
     fn from(x: &store::ActionItem) -> Self {
         ActionItem {
             id: x.id,
-            meeting_id: x.meeting_id,
-            association_id: x.association_id,
+            meeting_id: x.meeting_id.get(),
+            association_id: x.association_id.get(),
             association_name: x.association_name.clone(),
             held_on: iso_date(x.held_on),
             agenda_id: x.agenda_id,
             title: x.title.clone(),
-            owner_teacher_id: x.owner_teacher_id,
+            owner_teacher_id: x.owner_teacher_id.get(),
             owner_name: x.owner_name.clone(),
             due_on: iso_date(x.due_on),
             closed_at: x.closed_at.clone(),

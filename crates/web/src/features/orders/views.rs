@@ -28,9 +28,9 @@ pub struct Order {
 impl From<&store::Order> for Order {
     fn from(o: &store::Order) -> Self {
         Order {
-            id: o.id,
-            municipality_id: o.municipality_id,
-            region_id: o.region_id,
+            id: o.id.get(),
+            municipality_id: o.municipality_id.get(),
+            region_id: o.region_id.get(),
             number: o.number.clone(),
             order_date: iso_date(o.order_date),
             year: o.year,
@@ -38,7 +38,7 @@ impl From<&store::Order> for Order {
             title: o.title.clone(),
             body: o.body.clone(),
             signed_by: o.signed_by.clone(),
-            association_id: o.association_id,
+            association_id: o.association_id.map(i64::from),
             association_name: o.association_name.clone(),
             payload: o.payload.clone(),
             created_at: o.created_at.clone(),
@@ -59,7 +59,7 @@ pub struct SnapshotRow {
 impl From<&store::SnapshotRow> for SnapshotRow {
     fn from(s: &store::SnapshotRow) -> Self {
         SnapshotRow {
-            teacher_id: s.teacher_id,
+            teacher_id: s.teacher_id.get(),
             full_name: s.full_name.clone(),
             organization_name: s.organization_name.clone(),
             position: s.position.clone(),

@@ -10,6 +10,7 @@ use axum::response::Response;
 use metoda_domain::FieldError;
 use metoda_domain::access::is_own_result;
 use metoda_domain::access::{Action, Resource};
+use metoda_domain::ids::{MunicipalityId, ResultId};
 use metoda_domain::results::{
     ExamThreshold, NON_OBJECTIVE_SUBJECTS, NonObjectiveInput, NonObjectiveSubject, ResultFamily, ThresholdInput,
 };
@@ -39,7 +40,7 @@ async fn decide(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: ResultId,
     confirm: bool,
     comment: &str,
 ) -> Result<ResultRecord, AppError> {
@@ -66,7 +67,7 @@ async fn decide(
 async fn pending(
     state: &AppState,
     me: &Current,
-    municipality_id: i64,
+    municipality_id: MunicipalityId,
 ) -> Result<(Municipality, Vec<Listed>), AppError> {
     let mut c = state.db.conn().await?;
     let m = municipalities::get(&mut c, municipality_id).await?;
@@ -80,7 +81,7 @@ async fn set_threshold(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: MunicipalityId,
     input: &ThresholdInput,
 ) -> Result<Vec<ExamThreshold>, AppError> {
     let m = municipality(state, me, id, Action::Update).await?;
@@ -95,7 +96,7 @@ async fn add_non_objective(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: MunicipalityId,
     input: &NonObjectiveInput,
 ) -> Result<NonObjectiveEntry, AppError> {
     let m = municipality(state, me, id, Action::Update).await?;
@@ -106,7 +107,13 @@ async fn add_non_objective(
     Ok(e)
 }
 
-async fn remove_non_objective(state: &AppState, me: &Current, ctx: &Ctx, id: i64, eid: i64) -> Result<(), AppError> {
+async fn remove_non_objective(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: MunicipalityId,
+    eid: i64,
+) -> Result<(), AppError> {
     let m = municipality(state, me, id, Action::Update).await?;
     let mut tx = state.db.begin().await?;
     results::remove_non_objective(&mut tx, &ctx.actor(), m.id, eid).await?;
@@ -151,7 +158,7 @@ async fn queue_municipality(
         .filter(|m| me.may(Action::View, &decision_res(m, false)))
         .collect();
     Ok(match all.as_slice() {
-        [one] => Ok(one.id),
+        [one] => Ok(one.id.get()),
         _ => Err(all),
     })
 }
@@ -166,7 +173,7 @@ async fn pending_with(
 ) -> PageResult {
     let (m, items, choices) = match queue_municipality(state, me, asked).await? {
         Ok(id) => {
-            let (m, items) = pending(state, me, id).await?;
+            let (m, items) = pending(state, me, MunicipalityId(id)).await?;
             (Some(m), items, vec![])
         }
         Err(choices) => {
@@ -211,7 +218,7 @@ pub struct DecisionInput {
     pub comment: String,
 }
 
-async fn decided(state: &AppState, me: &Current, ctx: &Ctx, id: i64, confirm: bool, comment: &str) -> PageResult {
+async fn decided(state: &AppState, me: &Current, ctx: &Ctx, id: ResultId, confirm: bool, comment: &str) -> PageResult {
     let municipality_id = {
         let mut c = state.db.conn().await?;
         results::get(&mut c, id).await?.municipality_id
@@ -228,7 +235,7 @@ async fn decided(state: &AppState, me: &Current, ctx: &Ctx, id: i64, confirm: bo
         )),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, errors) = form_errors(e);
-            pending_with(state, me, ctx, Some(municipality_id), errors, status).await
+            pending_with(state, me, ctx, Some(municipality_id.get()), errors, status).await
         }
         Err(e) => Err(e),
     }
@@ -237,7 +244,7 @@ async fn decided(state: &AppState, me: &Current, ctx: &Ctx, id: i64, confirm: bo
 pub(super) async fn confirm_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<ResultId>,
     Form(f): Form<DecisionInput>,
 ) -> PageResult {
     decided(&state, &me, &ctx, id, true, &f.comment).await
@@ -246,7 +253,7 @@ pub(super) async fn confirm_submit(
 pub(super) async fn reject_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<ResultId>,
     Form(f): Form<DecisionInput>,
 ) -> PageResult {
     decided(&state, &me, &ctx, id, false, &f.comment).await
@@ -256,7 +263,7 @@ pub(super) async fn reject_submit(
 pub(super) async fn scan_download(
     State(state): State<AppState>,
     Me(me, _): Me,
-    Path((id, sid)): Path<(i64, i64)>,
+    Path((id, sid)): Path<(ResultId, i64)>,
 ) -> Result<Response, AppError> {
     let mut c = state.db.conn().await?;
     let r = results::get(&mut c, id).await?;
@@ -269,7 +276,7 @@ pub(super) async fn scan_download(
         return Err(AppError::NotFound);
     }
     let a = attachments::get(&mut c, sid).await?;
-    if !allowed || a.owner != results::OWNER || a.owner_id != id || a.archived_at.is_some() {
+    if !allowed || a.owner != results::OWNER || a.owner_id != id.get() || a.archived_at.is_some() {
         return Err(AppError::NotFound);
     }
     let bytes = attachments::content(&mut c, sid).await?.ok_or(AppError::NotFound)?;
@@ -295,7 +302,7 @@ async fn thresholds_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: MunicipalityId,
     errors: Vec<FieldError>,
     status: StatusCode,
 ) -> PageResult {
@@ -315,14 +322,18 @@ async fn thresholds_with(
     render_status(status, &page)
 }
 
-pub(super) async fn thresholds_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
+pub(super) async fn thresholds_page(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<MunicipalityId>,
+) -> PageResult {
     thresholds_with(&state, &me, &ctx, id, vec![], StatusCode::OK).await
 }
 
 pub(super) async fn threshold_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<MunicipalityId>,
     Form(f): Form<ThresholdInput>,
 ) -> PageResult {
     match set_threshold(&state, &me, &ctx, id, &f).await {
@@ -352,7 +363,7 @@ async fn non_objective_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: MunicipalityId,
     year: i32,
     errors: Vec<FieldError>,
     status: StatusCode,
@@ -371,7 +382,7 @@ async fn non_objective_with(
         )
         .await?
         .into_iter()
-        .map(|o| (o.id, o.short_name))
+        .map(|o| (o.id.get(), o.short_name))
         .collect()
     } else {
         vec![]
@@ -394,7 +405,7 @@ async fn non_objective_with(
 pub(super) async fn non_objective_page(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<MunicipalityId>,
     Query(q): Query<YearQuery>,
 ) -> PageResult {
     let year = year_or_today(&state, &me, q.year).await?;
@@ -404,7 +415,7 @@ pub(super) async fn non_objective_page(
 pub(super) async fn non_objective_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(id): Path<i64>,
+    Path(id): Path<MunicipalityId>,
     body: axum::body::Bytes,
 ) -> PageResult {
     let p = pairs(&body)?;
@@ -431,7 +442,7 @@ pub(super) async fn non_objective_submit(
 pub(super) async fn non_objective_remove_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path((id, eid)): Path<(i64, i64)>,
+    Path((id, eid)): Path<(MunicipalityId, i64)>,
     Query(q): Query<YearQuery>,
 ) -> PageResult {
     remove_non_objective(&state, &me, &ctx, id, eid).await?;
@@ -451,7 +462,7 @@ pub(super) async fn non_objective_remove_submit(
 pub async fn api_confirm(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<ResultId>,
     body: JsonIn<DecisionInput>,
 ) -> ApiResult<views::ResultRecord> {
     Ok(Json(views::ResultRecord::from(&decide(&state, &me, &ctx, id, true, &json_body(body)?.comment).await?)))
@@ -463,7 +474,7 @@ pub async fn api_confirm(
 pub async fn api_reject(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<ResultId>,
     body: JsonIn<DecisionInput>,
 ) -> ApiResult<views::ResultRecord> {
     Ok(Json(views::ResultRecord::from(&decide(&state, &me, &ctx, id, false, &json_body(body)?.comment).await?)))
@@ -487,7 +498,7 @@ pub async fn api_pending(
             .into());
         }
     };
-    Ok(Json(pending(&state, &me, id).await?.1.into_iter().map(views::ResultItem::from).collect()))
+    Ok(Json(pending(&state, &me, MunicipalityId(id)).await?.1.into_iter().map(views::ResultItem::from).collect()))
 }
 
 /// The municipality's ЕГЭ table: subjects with the minimum and the high score.
@@ -496,7 +507,7 @@ pub async fn api_pending(
 pub async fn api_thresholds(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MunicipalityId>,
 ) -> ApiResult<Vec<ExamThreshold>> {
     let m = municipality(&state, &me, id, Action::View).await?;
     let mut c = state.db.conn().await?;
@@ -509,7 +520,7 @@ pub async fn api_thresholds(
 pub async fn api_set_threshold(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MunicipalityId>,
     body: JsonIn<ThresholdInput>,
 ) -> ApiResult<Vec<ExamThreshold>> {
     Ok(Json(set_threshold(&state, &me, &ctx, id, &json_body(body)?).await?))
@@ -521,7 +532,7 @@ pub async fn api_set_threshold(
 pub async fn api_non_objective(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MunicipalityId>,
     Query(q): Query<ApiYearQuery>,
 ) -> ApiResult<Vec<views::NonObjectiveEntry>> {
     let m = municipality(&state, &me, id, Action::View).await?;
@@ -537,7 +548,7 @@ pub async fn api_non_objective(
 pub async fn api_add_non_objective(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<MunicipalityId>,
     body: JsonIn<NonObjectiveInput>,
 ) -> ApiResult<views::NonObjectiveEntry> {
     Ok(Json(views::NonObjectiveEntry::from(&add_non_objective(&state, &me, &ctx, id, &json_body(body)?).await?)))
@@ -549,7 +560,7 @@ pub async fn api_add_non_objective(
 pub async fn api_remove_non_objective(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path((id, eid)): Path<(i64, i64)>,
+    Path((id, eid)): Path<(MunicipalityId, i64)>,
 ) -> ApiResult<serde_json::Value> {
     remove_non_objective(&state, &me, &ctx, id, eid).await?;
     Ok(Json(serde_json::json!({"removed": eid})))

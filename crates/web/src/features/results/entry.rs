@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use metoda_domain::FieldError;
 use metoda_domain::access::{self, Action, Resource, is_own_result};
+use metoda_domain::ids::{AssociationId, ResultId, TeacherId};
 use metoda_domain::results::{
     ExamScoreInput, ExamThreshold, Format, Level, OlympiadStage, Placement, PresentationForm, ResultFamily, ResultKind,
     StudentEvent, StudentResultInput, TeacherResultInput, TeacherResultKind,
@@ -50,12 +51,13 @@ impl NewResult {
             Self::Teacher(_) => ResultFamily::Teacher,
         }
     }
-    fn teacher_ids(&self) -> Vec<i64> {
-        match self {
+    fn teacher_ids(&self) -> Vec<TeacherId> {
+        let ids = match self {
             Self::Student(i) => i.teacher_ids.clone(),
             Self::Exam(i) => i.teacher_id.into_iter().collect(),
             Self::Teacher(i) => i.teacher_ids.clone(),
-        }
+        };
+        ids.into_iter().map(TeacherId).collect()
     }
 }
 
@@ -75,8 +77,8 @@ fn not_members(field: &str, on: time::Date) -> AppError {
 /// result's date: loads their memberships on that date for [`access::only_members_of`].
 async fn members_only(
     c: &mut Conn,
-    aid: i64,
-    teacher_ids: &[i64],
+    aid: AssociationId,
+    teacher_ids: &[TeacherId],
     on: time::Date,
     field: &str,
 ) -> Result<(), AppError> {
@@ -90,7 +92,7 @@ async fn one_association(
     c: &mut Conn,
     me: &Current,
     m: &Municipality,
-    teacher_ids: &[i64],
+    teacher_ids: &[TeacherId],
     on: time::Date,
     field: &str,
 ) -> Result<(), AppError> {
@@ -99,7 +101,13 @@ async fn one_association(
     if access::in_one_association(&me.principal, at, &teachers) { Ok(()) } else { Err(not_members(field, on)) }
 }
 
-async fn add(state: &AppState, me: &Current, ctx: &Ctx, aid: i64, input: &NewResult) -> Result<ResultRecord, AppError> {
+async fn add(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    aid: AssociationId,
+    input: &NewResult,
+) -> Result<ResultRecord, AppError> {
     let (a, m) = association(state, me, aid).await?;
     let mut c = state.db.conn().await?;
     let ids = input.teacher_ids();
@@ -115,17 +123,17 @@ async fn add(state: &AppState, me: &Current, ctx: &Ctx, aid: i64, input: &NewRes
     let r = match input {
         NewResult::Student(i) => {
             let d = i.parse(state.today(m.zone())).map_err(AppError::Validation)?;
-            members_only(&mut tx, a.id, &d.teacher_ids, d.on, "teacher_ids").await?;
+            members_only(&mut tx, a.id, &super::typed(&d.teacher_ids), d.on, "teacher_ids").await?;
             results::add_student(&mut tx, &ctx.actor(), m.id, &d).await?
         }
         NewResult::Exam(i) => {
             let d = i.parse(state.today(m.zone()), &thresholds).map_err(AppError::Validation)?;
-            members_only(&mut tx, a.id, &[d.teacher_id], d.on, "teacher_id").await?;
+            members_only(&mut tx, a.id, &[TeacherId(d.teacher_id)], d.on, "teacher_id").await?;
             results::add_exam(&mut tx, &ctx.actor(), m.id, &d).await?
         }
         NewResult::Teacher(i) => {
             let d = i.parse(state.today(m.zone())).map_err(AppError::Validation)?;
-            members_only(&mut tx, a.id, &d.teacher_ids, d.on, "teacher_ids").await?;
+            members_only(&mut tx, a.id, &super::typed(&d.teacher_ids), d.on, "teacher_ids").await?;
             results::add_teacher_result(&mut tx, &ctx.actor(), m.id, &d).await?
         }
     };
@@ -148,7 +156,7 @@ async fn update(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: ResultId,
     input: &NewResult,
     reason: Option<&str>,
     version: Option<i64>,
@@ -172,17 +180,17 @@ async fn update(
     let r = match input {
         NewResult::Student(i) => {
             let d = i.parse(state.today(m.zone())).map_err(AppError::Validation)?;
-            one_association(&mut tx, me, &m, &d.teacher_ids, d.on, "teacher_ids").await?;
+            one_association(&mut tx, me, &m, &super::typed(&d.teacher_ids), d.on, "teacher_ids").await?;
             results::update_student(&mut tx, &ctx.actor(), &old, &d, change).await?
         }
         NewResult::Exam(i) => {
             let d = i.parse(state.today(m.zone()), &thresholds).map_err(AppError::Validation)?;
-            one_association(&mut tx, me, &m, &[d.teacher_id], d.on, "teacher_id").await?;
+            one_association(&mut tx, me, &m, &[TeacherId(d.teacher_id)], d.on, "teacher_id").await?;
             results::update_exam(&mut tx, &ctx.actor(), &old, &d, change).await?
         }
         NewResult::Teacher(i) => {
             let d = i.parse(state.today(m.zone())).map_err(AppError::Validation)?;
-            one_association(&mut tx, me, &m, &d.teacher_ids, d.on, "teacher_ids").await?;
+            one_association(&mut tx, me, &m, &super::typed(&d.teacher_ids), d.on, "teacher_ids").await?;
             results::update_teacher_result(&mut tx, &ctx.actor(), &old, &d, change).await?
         }
     };
@@ -194,7 +202,7 @@ async fn archive(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: ResultId,
     reason: Option<&str>,
     version: Option<i64>,
 ) -> Result<ResultRecord, AppError> {
@@ -214,7 +222,7 @@ async fn attach(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    id: i64,
+    id: ResultId,
     upload: Option<Upload>,
 ) -> Result<Attachment, AppError> {
     let (r, _) = load(state, me, id, Action::Update).await?;
@@ -268,9 +276,9 @@ struct ListPage {
     organizations: Vec<(i64, String)>,
     subjects: Vec<ExamThreshold>,
     /// The results the user may edit (scan, archive).
-    editable: Vec<i64>,
+    editable: Vec<ResultId>,
     /// The user's own results the curator has confirmed: locked for them.
-    locked: Vec<i64>,
+    locked: Vec<ResultId>,
     can_curate: bool,
     /// The form that failed ("student", "exam", "teacher") and what was typed in it.
     posted: (&'static str, Vec<(String, String)>),
@@ -325,11 +333,11 @@ impl ListPage {
     fn sel_id(&self, form: &str, name: &str, id: &i64) -> bool {
         self.sel(form, name, &id.to_string())
     }
-    fn can_edit(&self, id: &i64) -> bool {
+    fn can_edit(&self, id: &ResultId) -> bool {
         self.editable.contains(id)
     }
     /// The user's own result, confirmed: locked for them.
-    fn is_locked(&self, id: &i64) -> bool {
+    fn is_locked(&self, id: &ResultId) -> bool {
         self.locked.contains(id)
     }
     fn subject_label(&self, code: &Option<String>) -> String {
@@ -343,7 +351,7 @@ async fn list_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    aid: i64,
+    aid: AssociationId,
     year: i32,
     posted: (&'static str, Vec<(String, String)>),
     errors: Vec<FieldError>,
@@ -360,7 +368,7 @@ async fn list_with(
             .await?
             .into_iter()
             .filter(|x| can_add_any || mine.contains(&x.teacher_id))
-            .map(|x| (x.teacher_id, x.full_name))
+            .map(|x| (x.teacher_id.get(), x.full_name))
             .collect()
     } else {
         vec![]
@@ -372,7 +380,7 @@ async fn list_with(
         )
         .await?
         .into_iter()
-        .map(|o| (o.id, o.short_name))
+        .map(|o| (o.id.get(), o.short_name))
         .collect()
     } else {
         vec![]
@@ -431,11 +439,11 @@ async fn list_with(
 pub(super) async fn list_page(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(aid): Path<i64>,
+    Path(aid): Path<AssociationId>,
     Query(q): Query<YearQuery>,
 ) -> PageResult {
     let year = year_or_today(&state, &me, q.year).await?;
-    list_with(&state, &me, &ctx, aid, year, ("", vec![]), vec![], StatusCode::OK).await
+    list_with(&state, &me, &ctx, AssociationId(aid.get()), year, ("", vec![]), vec![], StatusCode::OK).await
 }
 
 /// After a page action: back to the association's results of the year, or the page with the errors.
@@ -444,7 +452,7 @@ async fn done<T>(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    aid: i64,
+    aid: AssociationId,
     year: i32,
     posted: (&'static str, Vec<(String, String)>),
     r: Result<T, AppError>,
@@ -512,18 +520,18 @@ fn teacher_input(p: &[(String, String)]) -> TeacherResultInput {
 pub(super) async fn student_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(aid): Path<i64>,
+    Path(aid): Path<AssociationId>,
     body: axum::body::Bytes,
 ) -> PageResult {
     let p = pairs(&body)?;
     let input = student_input(&p);
     let year = year_of_date(&state, &me, &input.on).await?;
-    let r = add(&state, &me, &ctx, aid, &NewResult::Student(input)).await;
+    let r = add(&state, &me, &ctx, AssociationId(aid.get()), &NewResult::Student(input)).await;
     done(
         &state,
         &me,
         &ctx,
-        aid,
+        AssociationId(aid.get()),
         year,
         ("student", p),
         r,
@@ -535,32 +543,41 @@ pub(super) async fn student_submit(
 pub(super) async fn exam_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(aid): Path<i64>,
+    Path(aid): Path<AssociationId>,
     body: axum::body::Bytes,
 ) -> PageResult {
     let p = pairs(&body)?;
     let input = exam_input(&p);
     let year = year_of_date(&state, &me, &input.on).await?;
-    let r = add(&state, &me, &ctx, aid, &NewResult::Exam(input)).await;
-    done(&state, &me, &ctx, aid, year, ("exam", p), r, "Балл ЕГЭ записан; приложите скан подтверждающего документа")
-        .await
+    let r = add(&state, &me, &ctx, AssociationId(aid.get()), &NewResult::Exam(input)).await;
+    done(
+        &state,
+        &me,
+        &ctx,
+        AssociationId(aid.get()),
+        year,
+        ("exam", p),
+        r,
+        "Балл ЕГЭ записан; приложите скан подтверждающего документа",
+    )
+    .await
 }
 
 pub(super) async fn teacher_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(aid): Path<i64>,
+    Path(aid): Path<AssociationId>,
     body: axum::body::Bytes,
 ) -> PageResult {
     let p = pairs(&body)?;
     let input = teacher_input(&p);
     let year = year_of_date(&state, &me, &input.on).await?;
-    let r = add(&state, &me, &ctx, aid, &NewResult::Teacher(input)).await;
+    let r = add(&state, &me, &ctx, AssociationId(aid.get()), &NewResult::Teacher(input)).await;
     done(
         &state,
         &me,
         &ctx,
-        aid,
+        AssociationId(aid.get()),
         year,
         ("teacher", p),
         r,
@@ -570,7 +587,7 @@ pub(super) async fn teacher_submit(
 }
 
 /// The year of a result (to come back to its page).
-async fn year_of_result(state: &AppState, me: &Current, id: i64) -> Result<i32, AppError> {
+async fn year_of_result(state: &AppState, me: &Current, id: ResultId) -> Result<i32, AppError> {
     let year = {
         let mut c = state.db.conn().await?;
         i32::try_from(results::get(&mut c, id).await?.year).ok()
@@ -581,13 +598,14 @@ async fn year_of_result(state: &AppState, me: &Current, id: i64) -> Result<i32, 
 pub(super) async fn scan_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path((aid, rid)): Path<(i64, i64)>,
+    Path((aid, rid)): Path<(AssociationId, ResultId)>,
     mut mp: axum::extract::Multipart,
 ) -> PageResult {
     let year = year_of_result(&state, &me, rid).await?;
     let upload = read_upload(&mut mp).await?;
     let r = attach(&state, &me, &ctx, rid, upload).await;
-    done(&state, &me, &ctx, aid, year, ("", vec![]), r, "Скан подтверждающего документа приложен").await
+    done(&state, &me, &ctx, AssociationId(aid.get()), year, ("", vec![]), r, "Скан подтверждающего документа приложен")
+        .await
 }
 
 /// Why a confirmed result is changed or removed.
@@ -607,12 +625,12 @@ pub struct ReasonForm {
 pub(super) async fn archive_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path((aid, rid)): Path<(i64, i64)>,
+    Path((aid, rid)): Path<(AssociationId, ResultId)>,
     Form(f): Form<ReasonForm>,
 ) -> PageResult {
     let year = year_of_result(&state, &me, rid).await?;
     let r = archive(&state, &me, &ctx, rid, f.reason.as_deref(), f.version).await;
-    done(&state, &me, &ctx, aid, year, ("", vec![]), r, "Результат удалён").await
+    done(&state, &me, &ctx, AssociationId(aid.get()), year, ("", vec![]), r, "Результат удалён").await
 }
 
 // ---- editing a result on the page ----
@@ -695,8 +713,8 @@ fn record_pairs(r: &ResultRecord) -> Vec<(String, String)> {
 async fn editable_result(
     state: &AppState,
     me: &Current,
-    aid: i64,
-    rid: i64,
+    aid: AssociationId,
+    rid: ResultId,
 ) -> Result<(Association, Municipality, ResultRecord), AppError> {
     let (a, _) = association(state, me, aid).await?;
     let (r, m) = load(state, me, rid, Action::Update).await?;
@@ -717,8 +735,8 @@ async fn edit_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    aid: i64,
-    rid: i64,
+    aid: AssociationId,
+    rid: ResultId,
     posted: Option<Vec<(String, String)>>,
     errors: Vec<FieldError>,
     status: StatusCode,
@@ -731,11 +749,11 @@ async fn edit_with(
         .await?
         .into_iter()
         .filter(|x| any || mine.contains(&x.teacher_id))
-        .map(|x| (x.teacher_id, x.full_name))
+        .map(|x| (x.teacher_id.get(), x.full_name))
         .collect();
     for t in &r.teachers {
-        if !members.iter().any(|(id, _)| *id == t.teacher_id) {
-            members.push((t.teacher_id, t.full_name.clone()));
+        if !members.iter().any(|(id, _)| *id == t.teacher_id.get()) {
+            members.push((t.teacher_id.get(), t.full_name.clone()));
         }
     }
     let organizations = metoda_store::organizations::list(
@@ -744,7 +762,7 @@ async fn edit_with(
     )
     .await?
     .into_iter()
-    .map(|o| (o.id, o.short_name))
+    .map(|o| (o.id.get(), o.short_name))
     .collect();
     let subjects = results::thresholds(&mut c, m.id).await?;
     drop(c);
@@ -765,7 +783,7 @@ async fn edit_with(
 pub(super) async fn edit_page(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path((aid, rid)): Path<(i64, i64)>,
+    Path((aid, rid)): Path<(AssociationId, ResultId)>,
 ) -> PageResult {
     edit_with(&state, &me, &ctx, aid, rid, None, vec![], StatusCode::OK).await
 }
@@ -773,7 +791,7 @@ pub(super) async fn edit_page(
 pub(super) async fn edit_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path((aid, rid)): Path<(i64, i64)>,
+    Path((aid, rid)): Path<(AssociationId, ResultId)>,
     body: axum::body::Bytes,
 ) -> PageResult {
     let p = pairs(&body)?;
@@ -818,7 +836,7 @@ pub struct ResultList {
 pub async fn api_list(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
-    Path(aid): Path<i64>,
+    Path(aid): Path<AssociationId>,
     Query(q): Query<ApiYearQuery>,
 ) -> ApiResult<ResultList> {
     let (a, m) = association(&state, &me, aid).await?;
@@ -833,10 +851,12 @@ pub async fn api_list(
 pub async fn api_add_student(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(aid): Path<i64>,
+    Path(aid): Path<AssociationId>,
     body: JsonIn<StudentResultInput>,
 ) -> ApiResult<views::ResultRecord> {
-    Ok(Json(views::ResultRecord::from(&add(&state, &me, &ctx, aid, &NewResult::Student(json_body(body)?)).await?)))
+    Ok(Json(views::ResultRecord::from(
+        &add(&state, &me, &ctx, AssociationId(aid.get()), &NewResult::Student(json_body(body)?)).await?,
+    )))
 }
 
 /// Record an ЕГЭ score of a teacher's student.
@@ -845,10 +865,12 @@ pub async fn api_add_student(
 pub async fn api_add_exam(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(aid): Path<i64>,
+    Path(aid): Path<AssociationId>,
     body: JsonIn<ExamScoreInput>,
 ) -> ApiResult<views::ResultRecord> {
-    Ok(Json(views::ResultRecord::from(&add(&state, &me, &ctx, aid, &NewResult::Exam(json_body(body)?)).await?)))
+    Ok(Json(views::ResultRecord::from(
+        &add(&state, &me, &ctx, AssociationId(aid.get()), &NewResult::Exam(json_body(body)?)).await?,
+    )))
 }
 
 /// Record a teacher's own result (competition, presentation, publication, КИМ, organised event, profile teaching).
@@ -857,10 +879,12 @@ pub async fn api_add_exam(
 pub async fn api_add_teacher(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(aid): Path<i64>,
+    Path(aid): Path<AssociationId>,
     body: JsonIn<TeacherResultInput>,
 ) -> ApiResult<views::ResultRecord> {
-    Ok(Json(views::ResultRecord::from(&add(&state, &me, &ctx, aid, &NewResult::Teacher(json_body(body)?)).await?)))
+    Ok(Json(views::ResultRecord::from(
+        &add(&state, &me, &ctx, AssociationId(aid.get()), &NewResult::Teacher(json_body(body)?)).await?,
+    )))
 }
 
 /// The body of `PUT /results/{id}`: the fields of the result's kind (as when it was added) and,
@@ -904,7 +928,7 @@ impl utoipa::ToSchema for ResultUpdate {
 pub async fn api_update(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<ResultId>,
     body: JsonIn<serde_json::Value>,
 ) -> ApiResult<views::ResultRecord> {
     let family = {
@@ -927,7 +951,7 @@ pub async fn api_update(
 pub async fn api_archive(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<ResultId>,
     Query(q): Query<ReasonForm>,
 ) -> ApiResult<views::ResultRecord> {
     Ok(Json(views::ResultRecord::from(&archive(&state, &me, &ctx, id, q.reason.as_deref(), q.version).await?)))
@@ -940,7 +964,7 @@ pub async fn api_archive(
 pub async fn api_scan(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(id): Path<i64>,
+    Path(id): Path<ResultId>,
     mut mp: axum::extract::Multipart,
 ) -> ApiResult<crate::features::attachments::Attachment> {
     let upload = read_upload(&mut mp).await?;

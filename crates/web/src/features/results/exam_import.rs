@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use metoda_domain::access::Action;
+use metoda_domain::ids::{AssociationId, TeacherId};
 use metoda_domain::results::ExamScoreInput;
 use metoda_store::associations::{self, Association};
 use metoda_store::municipalities::Municipality;
@@ -66,7 +67,7 @@ async fn import_exam(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    aid: i64,
+    aid: AssociationId,
     file: Option<(String, Vec<u8>)>,
 ) -> Result<(Vec<ResultRecord>, usize), ImportFailure> {
     let (a, m) = association(state, me, aid).await?;
@@ -105,7 +106,7 @@ async fn import_exam(
         let day = metoda_domain::values::date("on", "Дата", &row.on).ok();
         let words = results::name_words(&row.teacher);
         let named: Vec<&results::Membership> = members.iter().filter(|x| x.is_named(&words)).collect();
-        let mut ids: Vec<i64> = named.iter().map(|x| x.teacher_id).collect();
+        let mut ids: Vec<i64> = named.iter().map(|x| x.teacher_id.get()).collect();
         ids.dedup();
         let mut teacher_id = None;
         if row.teacher.is_empty() {
@@ -149,7 +150,7 @@ async fn import_exam(
             say(&mut here, "Учитель", message.into());
         }
         let input = ExamScoreInput {
-            teacher_id: Some(teacher_id.unwrap_or(0)),
+            teacher_id: Some(teacher_id.unwrap_or(TeacherId(0)).get()),
             subject: row.subject.clone(),
             score: row.score.clone(),
             student_code: row.student_code.clone(),
@@ -229,7 +230,11 @@ struct ExamImportPage {
 }
 
 /// May the user import ЕГЭ scores here (for anyone, or only their own)?
-async fn importer(state: &AppState, me: &Current, aid: i64) -> Result<(Association, Municipality, bool), AppError> {
+async fn importer(
+    state: &AppState,
+    me: &Current,
+    aid: AssociationId,
+) -> Result<(Association, Municipality, bool), AppError> {
     let (a, m) = association(state, me, aid).await?;
     let any = me.may(Action::Create, &res(m.region_id, m.id, Some(a.id), false));
     if !a.is_active() || !(any || me.may(Action::Create, &res(m.region_id, m.id, Some(a.id), true))) {
@@ -241,9 +246,9 @@ async fn importer(state: &AppState, me: &Current, aid: i64) -> Result<(Associati
 pub(super) async fn exam_import_page(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(aid): Path<i64>,
+    Path(aid): Path<AssociationId>,
 ) -> PageResult {
-    let (a, _, _) = importer(&state, &me, aid).await?;
+    let (a, _, _) = importer(&state, &me, AssociationId(aid.get())).await?;
     render_status(
         StatusCode::OK,
         &ExamImportPage {
@@ -260,12 +265,14 @@ pub(super) async fn exam_import_page(
 pub(super) async fn exam_import_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Path(aid): Path<i64>,
+    Path(aid): Path<AssociationId>,
     mut mp: axum::extract::Multipart,
 ) -> PageResult {
     let file = read_file_field(&mut mp).await?;
     let file_name = file.as_ref().map(|(n, _)| n.clone()).unwrap_or_default();
-    let (status, refusal, problems, bad_rows) = match import_exam(&state, &me, &ctx, aid, file).await {
+    let (status, refusal, problems, bad_rows) = match import_exam(&state, &me, &ctx, AssociationId(aid.get()), file)
+        .await
+    {
         Ok((list, skipped)) => {
             let year = year_or_today(&state, &me, list.first().and_then(|r| i32::try_from(r.year).ok())).await?;
             let already = if skipped > 0 {
@@ -308,9 +315,9 @@ pub(super) async fn exam_import_submit(
 pub(super) async fn exam_template(
     State(state): State<AppState>,
     Me(me, _): Me,
-    Path(aid): Path<i64>,
+    Path(aid): Path<AssociationId>,
 ) -> Result<Response, AppError> {
-    let (a, m, any) = importer(&state, &me, aid).await?;
+    let (a, m, any) = importer(&state, &me, AssociationId(aid.get())).await?;
     let mut c = state.db.conn().await?;
     let mine = my_teachers(&mut c, &me).await?;
     let teachers: Vec<String> = associations::members(&mut c, a.id, None)
@@ -355,7 +362,7 @@ pub struct ExamImportErrorBody {
 pub async fn api_import_exam(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
-    Path(aid): Path<i64>,
+    Path(aid): Path<AssociationId>,
     mut mp: axum::extract::Multipart,
 ) -> Response {
     use axum::response::IntoResponse;
@@ -368,7 +375,7 @@ pub async fn api_import_exam(
         message,
         fields,
     };
-    match import_exam(&state, &me, &ctx, aid, file).await {
+    match import_exam(&state, &me, &ctx, AssociationId(aid.get()), file).await {
         Ok((list, skipped)) => Json(ExamImported {
             created: list.len(),
             skipped,

@@ -12,6 +12,7 @@
 use axum::Router;
 use axum::routing::{get, post};
 use metoda_domain::access::{self, Action, MembershipsOn, Resource, ResultAt, is_own_result};
+use metoda_domain::ids::{AssociationId, MunicipalityId, RegionId, ResultId, TeacherId};
 use metoda_domain::results::{Confirmation, Format, Level, Placement, PresentationForm};
 use metoda_domain::values::iso_date;
 use metoda_store::Conn;
@@ -71,18 +72,27 @@ pub fn routes() -> Router<AppState> {
 
 // ---- access ----
 
-fn res(region_id: i64, municipality_id: i64, association_id: Option<i64>, own: bool) -> Resource {
+fn res(
+    region_id: RegionId,
+    municipality_id: MunicipalityId,
+    association_id: Option<AssociationId>,
+    own: bool,
+) -> Resource {
     Resource::Results { region_id, municipality_id, association_id, own, confirmed: false }
 }
 
 /// The teacher records of the signed-in user (a user may be a teacher of the bank).
-async fn my_teachers(c: &mut Conn, me: &Current) -> Result<Vec<i64>, AppError> {
+async fn my_teachers(c: &mut Conn, me: &Current) -> Result<Vec<TeacherId>, AppError> {
     Ok(metoda_store::teachers::ids_of_user(c, me.user.id).await?)
 }
 
 /// The associations each of the teachers was a member of on `on` (a result's date); with None, the
 /// ones they are or were ever a member of (a new result's teachers, checked again by the store).
-async fn memberships_on(c: &mut Conn, teacher_ids: &[i64], on: Option<Date>) -> Result<Vec<MembershipsOn>, AppError> {
+async fn memberships_on(
+    c: &mut Conn,
+    teacher_ids: &[TeacherId],
+    on: Option<Date>,
+) -> Result<Vec<MembershipsOn>, AppError> {
     let day = on.map(iso_date);
     let mut out = vec![];
     for t in teacher_ids {
@@ -93,7 +103,11 @@ async fn memberships_on(c: &mut Conn, teacher_ids: &[i64], on: Option<Date>) -> 
 }
 
 /// The associations any of the teachers was a member of on `on` (see [`memberships_on`]).
-async fn associations_of(c: &mut Conn, teacher_ids: &[i64], on: Option<Date>) -> Result<Vec<i64>, AppError> {
+async fn associations_of(
+    c: &mut Conn,
+    teacher_ids: &[TeacherId],
+    on: Option<Date>,
+) -> Result<Vec<AssociationId>, AppError> {
     let mut out = vec![];
     for a in memberships_on(c, teacher_ids, on).await?.into_iter().flat_map(|m| m.associations) {
         if !out.contains(&a) {
@@ -108,7 +122,7 @@ async fn result_at(
     c: &mut Conn,
     me: &Current,
     m: &Municipality,
-    teacher_ids: &[i64],
+    teacher_ids: &[TeacherId],
     confirmed: bool,
 ) -> Result<ResultAt, AppError> {
     let mine = my_teachers(c, me).await?;
@@ -122,7 +136,7 @@ async fn may_teachers(
     me: &Current,
     m: &Municipality,
     action: Action,
-    teacher_ids: &[i64],
+    teacher_ids: &[TeacherId],
     on: Option<Date>,
     confirmed: bool,
 ) -> Result<bool, AppError> {
@@ -139,7 +153,7 @@ async fn may_teachers(
 async fn load(
     state: &AppState,
     me: &Current,
-    id: i64,
+    id: ResultId,
     action: Action,
 ) -> Result<(ResultRecord, Municipality), AppError> {
     let mut c = state.db.conn().await?;
@@ -165,7 +179,7 @@ async fn shown(
     c: &mut Conn,
     me: &Current,
     m: &Municipality,
-    association_id: Option<i64>,
+    association_id: Option<AssociationId>,
     r: ResultRecord,
 ) -> Result<ResultRecord, AppError> {
     if r.student_name.is_none() {
@@ -178,7 +192,11 @@ async fn shown(
     Ok(if personal { r } else { r.without_student_name() })
 }
 
-async fn association(state: &AppState, me: &Current, id: i64) -> Result<(Association, Municipality), AppError> {
+async fn association(
+    state: &AppState,
+    me: &Current,
+    id: AssociationId,
+) -> Result<(Association, Municipality), AppError> {
     let mut c = state.db.conn().await?;
     let a = associations::get(&mut c, id).await?;
     require(me, Action::View, &res(a.region_id, a.municipality_id, Some(a.id), false))?;
@@ -192,7 +210,12 @@ fn decision_res(m: &Municipality, own: bool) -> Resource {
 
 /// Thresholds and the non-objective list: read in the municipality, kept by the authority (who
 /// also decides on the analyses they are counted in).
-async fn municipality(state: &AppState, me: &Current, id: i64, action: Action) -> Result<Municipality, AppError> {
+async fn municipality(
+    state: &AppState,
+    me: &Current,
+    id: MunicipalityId,
+    action: Action,
+) -> Result<Municipality, AppError> {
     let mut c = state.db.conn().await?;
     let m = municipalities::get(&mut c, id).await?;
     require(me, Action::View, &Resource::Municipality { region_id: m.region_id, municipality_id: Some(m.id) })?;
@@ -274,7 +297,7 @@ async fn items(
     c: &mut Conn,
     me: &Current,
     m: &Municipality,
-    association_id: Option<i64>,
+    association_id: Option<AssociationId>,
     list: Vec<ResultRecord>,
 ) -> Result<Vec<Listed>, AppError> {
     let mut out = vec![];
@@ -317,4 +340,9 @@ async fn year_or_today(state: &AppState, me: &Current, y: Option<i32>) -> Result
 pub struct ApiYearQuery {
     /// The academic year by its first calendar year (2025 for 2025/2026); default: the current one.
     pub year: Option<i32>,
+}
+
+/// Teacher ids as a form carries them, typed.
+fn typed(ids: &[i64]) -> Vec<TeacherId> {
+    ids.iter().copied().map(TeacherId).collect()
 }

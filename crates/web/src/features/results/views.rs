@@ -16,7 +16,11 @@ pub struct ResultTeacher {
 
 impl From<&store::ResultTeacher> for ResultTeacher {
     fn from(t: &store::ResultTeacher) -> Self {
-        ResultTeacher { teacher_id: t.teacher_id, full_name: t.full_name.clone(), organization_id: t.organization_id }
+        ResultTeacher {
+            teacher_id: t.teacher_id.get(),
+            full_name: t.full_name.clone(),
+            organization_id: t.organization_id.get(),
+        }
     }
 }
 
@@ -65,8 +69,8 @@ pub struct ResultRecord {
 impl From<&store::ResultRecord> for ResultRecord {
     fn from(r: &store::ResultRecord) -> Self {
         ResultRecord {
-            id: r.id,
-            municipality_id: r.municipality_id,
+            id: r.id.get(),
+            municipality_id: r.municipality_id.get(),
             family: r.family().code().to_owned(),
             kind: r.kind.code().to_owned(),
             result_on: iso_date(r.result_on),
@@ -84,7 +88,7 @@ impl From<&store::ResultRecord> for ResultRecord {
             student_name: r.student_name.clone(),
             student_code: r.student_code.clone(),
             student_grade: r.student_grade.clone(),
-            student_organization_id: r.student_organization_id,
+            student_organization_id: r.student_organization_id.map(i64::from),
             student_organization_name: r.student_organization_name.clone(),
             status: r.status.code().to_owned(),
             decided_by: r.decided_by,
@@ -128,7 +132,7 @@ impl From<&store::NonObjectiveEntry> for NonObjectiveEntry {
     fn from(e: &store::NonObjectiveEntry) -> Self {
         NonObjectiveEntry {
             id: e.id,
-            organization_id: e.organization_id,
+            organization_id: e.organization_id.get(),
             organization_name: e.organization_name.clone(),
             year: e.year,
             subject: e.subject.code().to_owned(),
