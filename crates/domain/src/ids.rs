@@ -70,6 +70,22 @@ ids! {
     OrderId;
 }
 
+/// Plain integers (a scalar query's column, a form's list) as ids of one type.
+pub fn typed<T: From<i64>>(ids: impl IntoIterator<Item = i64>) -> Vec<T> {
+    ids.into_iter().map(T::from).collect()
+}
+
+/// Ids as the plain integers a form carries.
+pub fn plain<T: Into<i64>>(ids: impl IntoIterator<Item = T>) -> Vec<i64> {
+    ids.into_iter().map(Into::into).collect()
+}
+
+/// A pick list of (id, label) with plain ids, as a page's `<select>` compares them with what a
+/// form typed.
+pub fn plain_choices<T: Into<i64>>(choices: impl IntoIterator<Item = (T, String)>) -> Vec<(i64, String)> {
+    choices.into_iter().map(|(id, label)| (id.into(), label)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +97,13 @@ mod tests {
         assert_eq!(" 5 ".parse::<MeetingId>().unwrap(), MeetingId(5));
         assert!("x".parse::<MeetingId>().is_err());
         assert_eq!(TeacherId(3).to_string(), "3");
+    }
+
+    #[test]
+    fn lists_convert_both_ways() {
+        let ids: Vec<TeacherId> = typed([1, 2]);
+        assert_eq!(ids, [TeacherId(1), TeacherId(2)]);
+        assert_eq!(plain(ids), [1, 2]);
+        assert_eq!(plain_choices([(OrderId(4), "№ 4".to_owned())]), [(4, "№ 4".to_owned())]);
     }
 }

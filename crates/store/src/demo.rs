@@ -401,7 +401,7 @@ async fn load_associations(
             name: name.into(),
             direction: direction.into(),
             head_teacher_id: members.first().map(|t| t.get()),
-            member_ids: members.iter().map(|t| t.get()).collect(),
+            member_ids: metoda_domain::ids::plain(members.iter().copied()),
             ..Default::default()
         }
         .parse(today)
@@ -495,7 +495,7 @@ async fn load_second_municipality(tx: &mut sqlx::AnyConnection, actor: &Actor, r
         name: DEMO_ASSOCIATION_2.into(),
         direction: "начальное общее образование".into(),
         head_teacher_id: teachers.first().copied().map(i64::from),
-        member_ids: teachers.iter().map(|t| t.get()).collect(),
+        member_ids: metoda_domain::ids::plain(teachers.iter().copied()),
         ..Default::default()
     }
     .parse(today)

@@ -137,11 +137,6 @@ pub const STALE: &str = "Запись уже изменил другой пол�
 /// names no version, as an old API client, and the save goes through). Call it first in the
 /// transaction of a save: it also locks the row until the transaction ends. `table` is a constant
 /// of the store, never input.
-/// Ids read as plain integers (a scalar query), as their id type.
-pub(crate) fn typed<T: From<i64>>(ids: Vec<i64>) -> Vec<T> {
-    ids.into_iter().map(T::from).collect()
-}
-
 pub(crate) async fn bump_version(conn: &mut AnyConnection, table: &str, id: i64, expected: Option<i64>) -> Result<()> {
     let sql = format!("UPDATE {table} SET version = version + 1 WHERE id = $1 AND ($2 IS NULL OR version = $2)");
     let n = sqlx::query(&sql).bind(id).bind(expected).execute(&mut *conn).await?.rows_affected();

@@ -178,7 +178,7 @@ async fn ensure_open(conn: &mut AnyConnection, m: &Meeting) -> Result<Meeting> {
 
 /// Teacher ids of the members on a date.
 async fn member_ids_on(conn: &mut AnyConnection, association_id: AssociationId, on: Date) -> Result<Vec<TeacherId>> {
-    Ok(crate::typed(
+    Ok(metoda_domain::ids::typed(
         sqlx::query_scalar(
             "SELECT DISTINCT teacher_id FROM association_members WHERE association_id = $1 AND joined_on <= $2
                 AND (left_on IS NULL OR left_on > $2)",

@@ -64,6 +64,20 @@ pub struct Filter {
     pub include_archived: bool,
 }
 
+/// The active organizations of a municipality for pick lists: (id, short name), by name.
+pub async fn choices(
+    conn: &mut AnyConnection,
+    municipality_id: MunicipalityId,
+) -> Result<Vec<(OrganizationId, String)>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, short_name FROM organizations WHERE municipality_id = $1 AND archived_at IS NULL ORDER BY short_name",
+    )
+    .bind(municipality_id.get())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id, name)| (OrganizationId(id), name)).collect())
+}
+
 pub async fn list(conn: &mut AnyConnection, f: &Filter) -> Result<Vec<Organization>> {
     let arch = if f.include_archived { "" } else { " AND o.archived_at IS NULL" };
     let sql = format!(

@@ -307,7 +307,7 @@ impl From<&StudentResultData> for Values {
             student_code: d.student_code.clone(),
             student_grade: d.grade.clone(),
             student_organization_id: d.student_organization_id.map(OrganizationId),
-            ..Values::new(ResultKind::Student(d.event), d.on, crate::typed(d.teacher_ids.clone()))
+            ..Values::new(ResultKind::Student(d.event), d.on, metoda_domain::ids::typed(d.teacher_ids.iter().copied()))
         }
     }
 }
@@ -334,7 +334,7 @@ impl From<&TeacherResultData> for Values {
             outlet: d.outlet.clone(),
             url: d.url.clone(),
             students: d.students.map(i64::from),
-            ..Values::new(ResultKind::Teacher(d.kind), d.on, crate::typed(d.teacher_ids.clone()))
+            ..Values::new(ResultKind::Teacher(d.kind), d.on, metoda_domain::ids::typed(d.teacher_ids.iter().copied()))
         }
     }
 }

@@ -111,7 +111,7 @@ pub async fn membership_periods(
 
 /// The associations a teacher is a current member of.
 pub async fn memberships(conn: &mut AnyConnection, teacher_id: TeacherId) -> Result<Vec<AssociationId>> {
-    Ok(crate::typed(
+    Ok(metoda_domain::ids::typed(
         sqlx::query_scalar("SELECT association_id FROM association_members WHERE teacher_id = $1 AND left_on IS NULL")
             .bind(teacher_id.get())
             .fetch_all(&mut *conn)
@@ -126,7 +126,7 @@ pub async fn associations_on(
     teacher_id: TeacherId,
     on: Option<&str>,
 ) -> Result<Vec<AssociationId>> {
-    Ok(crate::typed(
+    Ok(metoda_domain::ids::typed(
         sqlx::query_scalar(
             "SELECT DISTINCT association_id FROM association_members WHERE teacher_id = $1
                AND ($2 IS NULL OR (joined_on <= $2 AND (left_on IS NULL OR left_on > $2)))",
@@ -613,7 +613,7 @@ pub async fn choices(conn: &mut AnyConnection, municipality_id: MunicipalityId) 
 
 /// The ids of the teacher records linked to a user account (a user may be a teacher of the bank).
 pub async fn ids_of_user(conn: &mut AnyConnection, user_id: UserId) -> Result<Vec<TeacherId>> {
-    Ok(crate::typed(
+    Ok(metoda_domain::ids::typed(
         sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1")
             .bind(user_id.get())
             .fetch_all(&mut *conn)

@@ -14,7 +14,7 @@ use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource, TeacherScope};
 use metoda_domain::documents::{self, DocumentState, Facts};
 use metoda_domain::files::{AttachmentKind, AttachmentOwner};
-use metoda_domain::ids::{AssociationId, MunicipalityId, TeacherId};
+use metoda_domain::ids::{AssociationId, MunicipalityId, TeacherId, plain_choices};
 use metoda_domain::profile::ProfileSettings;
 use metoda_domain::teachers::AcademicYear;
 use metoda_domain::values;
@@ -289,16 +289,11 @@ async fn view_with(
         let ms = associations::subgroup_members(&mut c, s.id).await?;
         // Names only of members the reader may see.
         let shown: Vec<TeacherId> = members.iter().map(|m| m.teacher_id).collect();
-        subgroups.push((s, ms.into_iter().filter(|(t, _)| shown.contains(t)).map(|(t, n)| (t.get(), n)).collect()));
+        subgroups.push((s, plain_choices(ms.into_iter().filter(|(t, _)| shown.contains(t)))));
     }
     let candidates = if can_edit {
         let ids: Vec<TeacherId> = members.iter().map(|m| m.teacher_id).collect();
-        teachers::choices(&mut c, a.municipality_id)
-            .await?
-            .into_iter()
-            .filter(|(t, _)| !ids.contains(t))
-            .map(|(t, n)| (t.get(), n))
-            .collect()
+        plain_choices(teachers::choices(&mut c, a.municipality_id).await?.into_iter().filter(|(t, _)| !ids.contains(t)))
     } else {
         vec![]
     };

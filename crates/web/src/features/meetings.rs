@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource, may_sign_as, signatory_roles};
-use metoda_domain::ids::{AssociationId, MeetingId, TeacherId};
+use metoda_domain::ids::{AssociationId, MeetingId, TeacherId, plain_choices};
 use metoda_domain::meetings::{
     AgendaInput, Attendance, Compliance, MeetingInput, MeetingStatus, Quorum, initials, may_close_action,
     roles_to_sign, year_of,
@@ -484,14 +484,7 @@ async fn list_with(
     let can_edit = a.is_active() && me.may(Action::Update, &work(&a));
     let (mut organizations, mut members, mut plan_items) = (vec![], vec![], vec![]);
     if can_edit {
-        organizations = organizations::list(
-            &mut c,
-            &organizations::Filter { municipality_id: Some(a.municipality_id), ..Default::default() },
-        )
-        .await?
-        .into_iter()
-        .map(|o| (o.id.get(), o.short_name))
-        .collect();
+        organizations = plain_choices(organizations::choices(&mut c, a.municipality_id).await?);
         members = associations::members(&mut c, aid, None)
             .await?
             .into_iter()
@@ -771,14 +764,7 @@ async fn view_with(
     let can_edit = a.is_active() && me.may(Action::Update, &work(&a));
     let organizations = if can_edit {
         let mut c = state.db.conn().await?;
-        organizations::list(
-            &mut c,
-            &organizations::Filter { municipality_id: Some(a.municipality_id), ..Default::default() },
-        )
-        .await?
-        .into_iter()
-        .map(|o| (o.id.get(), o.short_name))
-        .collect()
+        plain_choices(organizations::choices(&mut c, a.municipality_id).await?)
     } else {
         vec![]
     };

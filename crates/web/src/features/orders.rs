@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
 use metoda_domain::files::{AttachmentKind, AttachmentOwner};
-use metoda_domain::ids::{AssociationId, MunicipalityId, OrderId};
+use metoda_domain::ids::{AssociationId, MunicipalityId, OrderId, plain_choices};
 use metoda_domain::orders::{OfficerRole, OrderInput, OrderKind, may_be_curator};
 use metoda_domain::values::{self, ru_date};
 use metoda_store::associations::{self, Association};
@@ -171,7 +171,7 @@ async fn form_page(
     let mut c = state.db.conn().await?;
     let associations =
         associations::list(&mut c, Some(m.id)).await?.into_iter().filter(Association::is_active).collect();
-    let teachers = teachers::choices(&mut c, m.id).await?.into_iter().map(|(t, n)| (t.get(), n)).collect();
+    let teachers = plain_choices(teachers::choices(&mut c, m.id).await?);
     // Curators: the authority's people of this municipality.
     let mut curators = vec![];
     for u in users::list(&mut c, None, Some(m.id)).await? {

@@ -16,7 +16,7 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
-use metoda_domain::ids::{AssociationId, MeetingId, OrderId, OrganizationId, PlanId};
+use metoda_domain::ids::{AssociationId, MeetingId, OrderId, OrganizationId, PlanId, plain_choices};
 use metoda_domain::meetings::{Evidence, PlanPath, evidence, initials, year_of};
 use metoda_domain::plans::{
     ActivityDirection, ItemData, ItemInput, ItemStatus, PlanInput, Prefill, Progress, StatusInput, WorkForm,
@@ -521,8 +521,7 @@ fn execution_of(items: &[PlanItem]) -> Vec<(Option<u8>, ItemStatus)> {
 /// Organizations of the municipality (id, short name): the venues.
 async fn venues(state: &AppState, a: &Association) -> Result<Vec<(i64, String)>, AppError> {
     let mut c = state.db.conn().await?;
-    let f = metoda_store::organizations::Filter { municipality_id: Some(a.municipality_id), ..Default::default() };
-    Ok(metoda_store::organizations::list(&mut c, &f).await?.into_iter().map(|o| (o.id.get(), o.short_name)).collect())
+    Ok(plain_choices(metoda_store::organizations::choices(&mut c, a.municipality_id).await?))
 }
 
 /// The approval path of the plan with the steps taken.

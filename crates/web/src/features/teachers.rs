@@ -3,7 +3,7 @@
 //! shown only to those the access rule lets see it (152-ФЗ); everyone else sees name,
 //! organization, position and category.
 
-use metoda_domain::ids::{AssociationId, MunicipalityId, OrganizationId, TeacherId};
+use metoda_domain::ids::{AssociationId, MunicipalityId, OrganizationId, TeacherId, plain_choices};
 use std::collections::HashMap;
 
 use askama::Template;
@@ -567,15 +567,12 @@ async fn year_part(
         difficulties: teacher_years::difficulties(&mut *c, t.id).await?,
         positions: teacher_years::positions(&mut *c, t.id).await?,
         may_update: can(me, Action::Update, t, m),
-        organizations: organizations::list(
-            &mut *c,
-            &organizations::Filter { municipality_id: Some(t.municipality_id), ..Default::default() },
-        )
-        .await?
-        .into_iter()
-        .filter(|o| o.id != t.organization_id)
-        .map(|o| (o.id.get(), o.short_name))
-        .collect(),
+        organizations: plain_choices(
+            organizations::choices(&mut *c, t.municipality_id)
+                .await?
+                .into_iter()
+                .filter(|(o, _)| *o != t.organization_id),
+        ),
         may_write: crate::features::teacher_years::may_write(me, t, m),
         may_agree: crate::features::teacher_years::may_agree(me, t, m),
         course_kinds: choices(CourseKind::ALL, CourseKind::code, CourseKind::label_ru),

@@ -9,7 +9,7 @@ use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Held, Place, Resource, Role, ScopeKind, may_manage_account};
 use metoda_domain::directory::{GrantInput, UserInput};
-use metoda_domain::ids::{MunicipalityId, TeacherId, UserId};
+use metoda_domain::ids::{MunicipalityId, TeacherId, UserId, plain_choices};
 use metoda_domain::values;
 use metoda_store::Conn;
 use metoda_store::teachers::{self, Teacher};
@@ -512,11 +512,7 @@ async fn teacher_block(c: &mut Conn, me: &Current, u: &User, manages: bool) -> R
             block.can_link = can_link && crate::features::teachers::can(me, Action::Update, &t, &m);
         }
         None if can_link && u.archived_at.is_none() => {
-            block.choices = teachers::without_account(&mut *c, municipality_id)
-                .await?
-                .into_iter()
-                .map(|(t, n)| (t.get(), n))
-                .collect();
+            block.choices = plain_choices(teachers::without_account(&mut *c, municipality_id).await?);
         }
         None => {}
     }

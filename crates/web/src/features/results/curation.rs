@@ -10,7 +10,7 @@ use axum::response::Response;
 use metoda_domain::FieldError;
 use metoda_domain::access::is_own_result;
 use metoda_domain::access::{Action, Resource};
-use metoda_domain::ids::{MunicipalityId, ResultId};
+use metoda_domain::ids::{MunicipalityId, ResultId, plain_choices};
 use metoda_domain::results::{
     ExamThreshold, NON_OBJECTIVE_SUBJECTS, NonObjectiveInput, NonObjectiveSubject, ResultFamily, ThresholdInput,
 };
@@ -375,18 +375,8 @@ async fn non_objective_with(
         Action::Update,
         &Resource::AnalysisDecision { region_id: m.region_id, municipality_id: m.id, to_region: false },
     );
-    let organizations = if can_edit {
-        metoda_store::organizations::list(
-            &mut c,
-            &metoda_store::organizations::Filter { municipality_id: Some(m.id), ..Default::default() },
-        )
-        .await?
-        .into_iter()
-        .map(|o| (o.id.get(), o.short_name))
-        .collect()
-    } else {
-        vec![]
-    };
+    let organizations =
+        if can_edit { plain_choices(metoda_store::organizations::choices(&mut c, m.id).await?) } else { vec![] };
     let now = AcademicYear::containing(state.today(m.zone())).0;
     let page = NonObjectivePage {
         l: Layout::new(ctx, format!("ОО с признаками необъективных результатов: {}", m.name), "/results/pending")

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use metoda_domain::FieldError;
 use metoda_domain::access::{self, Action, Resource, is_own_result};
-use metoda_domain::ids::{AssociationId, ResultId, TeacherId};
+use metoda_domain::ids::{AssociationId, ResultId, TeacherId, plain_choices, typed};
 use metoda_domain::results::{
     ExamScoreInput, ExamThreshold, Format, Level, OlympiadStage, Placement, PresentationForm, ResultFamily, ResultKind,
     StudentEvent, StudentResultInput, TeacherResultInput, TeacherResultKind,
@@ -52,12 +52,11 @@ impl NewResult {
         }
     }
     fn teacher_ids(&self) -> Vec<TeacherId> {
-        let ids = match self {
-            Self::Student(i) => i.teacher_ids.clone(),
-            Self::Exam(i) => i.teacher_id.into_iter().collect(),
-            Self::Teacher(i) => i.teacher_ids.clone(),
-        };
-        ids.into_iter().map(TeacherId).collect()
+        match self {
+            Self::Student(i) => typed(i.teacher_ids.iter().copied()),
+            Self::Exam(i) => typed(i.teacher_id),
+            Self::Teacher(i) => typed(i.teacher_ids.iter().copied()),
+        }
     }
 }
 
@@ -123,7 +122,7 @@ async fn add(
     let r = match input {
         NewResult::Student(i) => {
             let d = i.parse(state.today(m.zone())).map_err(AppError::Validation)?;
-            members_only(&mut tx, a.id, &super::typed(&d.teacher_ids), d.on, "teacher_ids").await?;
+            members_only(&mut tx, a.id, &typed(d.teacher_ids.iter().copied()), d.on, "teacher_ids").await?;
             results::add_student(&mut tx, &ctx.actor(), m.id, &d).await?
         }
         NewResult::Exam(i) => {
@@ -133,7 +132,7 @@ async fn add(
         }
         NewResult::Teacher(i) => {
             let d = i.parse(state.today(m.zone())).map_err(AppError::Validation)?;
-            members_only(&mut tx, a.id, &super::typed(&d.teacher_ids), d.on, "teacher_ids").await?;
+            members_only(&mut tx, a.id, &typed(d.teacher_ids.iter().copied()), d.on, "teacher_ids").await?;
             results::add_teacher_result(&mut tx, &ctx.actor(), m.id, &d).await?
         }
     };
@@ -180,7 +179,7 @@ async fn update(
     let r = match input {
         NewResult::Student(i) => {
             let d = i.parse(state.today(m.zone())).map_err(AppError::Validation)?;
-            one_association(&mut tx, me, &m, &super::typed(&d.teacher_ids), d.on, "teacher_ids").await?;
+            one_association(&mut tx, me, &m, &typed(d.teacher_ids.iter().copied()), d.on, "teacher_ids").await?;
             results::update_student(&mut tx, &ctx.actor(), &old, &d, change).await?
         }
         NewResult::Exam(i) => {
@@ -190,7 +189,7 @@ async fn update(
         }
         NewResult::Teacher(i) => {
             let d = i.parse(state.today(m.zone())).map_err(AppError::Validation)?;
-            one_association(&mut tx, me, &m, &super::typed(&d.teacher_ids), d.on, "teacher_ids").await?;
+            one_association(&mut tx, me, &m, &typed(d.teacher_ids.iter().copied()), d.on, "teacher_ids").await?;
             results::update_teacher_result(&mut tx, &ctx.actor(), &old, &d, change).await?
         }
     };
@@ -373,18 +372,8 @@ async fn list_with(
     } else {
         vec![]
     };
-    let organizations = if can_add {
-        metoda_store::organizations::list(
-            &mut c,
-            &metoda_store::organizations::Filter { municipality_id: Some(m.id), ..Default::default() },
-        )
-        .await?
-        .into_iter()
-        .map(|o| (o.id.get(), o.short_name))
-        .collect()
-    } else {
-        vec![]
-    };
+    let organizations =
+        if can_add { plain_choices(metoda_store::organizations::choices(&mut c, m.id).await?) } else { vec![] };
     let subjects = results::thresholds(&mut c, m.id).await?;
     let (mut editable, mut locked) = (vec![], vec![]);
     if a.is_active() {
@@ -756,14 +745,7 @@ async fn edit_with(
             members.push((t.teacher_id.get(), t.full_name.clone()));
         }
     }
-    let organizations = metoda_store::organizations::list(
-        &mut c,
-        &metoda_store::organizations::Filter { municipality_id: Some(m.id), ..Default::default() },
-    )
-    .await?
-    .into_iter()
-    .map(|o| (o.id.get(), o.short_name))
-    .collect();
+    let organizations = plain_choices(metoda_store::organizations::choices(&mut c, m.id).await?);
     let subjects = results::thresholds(&mut c, m.id).await?;
     drop(c);
     let values = posted.unwrap_or_else(|| record_pairs(&r));

@@ -341,8 +341,3 @@ pub struct ApiYearQuery {
     /// The academic year by its first calendar year (2025 for 2025/2026); default: the current one.
     pub year: Option<i32>,
 }
-
-/// Teacher ids as a form carries them, typed.
-fn typed(ids: &[i64]) -> Vec<TeacherId> {
-    ids.iter().copied().map(TeacherId).collect()
-}
