@@ -18,6 +18,9 @@ pub struct Config {
     pub trust_proxy: bool,
     pub session_hours: i64,
     pub log: String,
+    /// Answer each request with `X-Query-Count` (the SQL statements it ran): for the load
+    /// benchmark; off by default.
+    pub query_count_header: bool,
 }
 
 impl Default for Config {
@@ -29,6 +32,7 @@ impl Default for Config {
             trust_proxy: false,
             session_hours: 12,
             log: "info".into(),
+            query_count_header: false,
         }
     }
 }
@@ -62,6 +66,9 @@ impl Config {
         if let Some(v) = var("METODA_SESSION_HOURS") {
             c.session_hours = v.parse().with_context(|| "METODA_SESSION_HOURS must be a whole number of hours")?;
         }
+        if let Some(v) = var("METODA_QUERY_COUNT_HEADER") {
+            c.query_count_header = parse_bool(&v).with_context(|| "METODA_QUERY_COUNT_HEADER must be true or false")?;
+        }
         if let Some(v) = var("METODA_LOG") {
             c.log = v;
         }
@@ -83,6 +90,7 @@ impl Config {
             secure_cookies,
             trust_proxy: self.trust_proxy,
             session_ttl: time::Duration::hours(self.session_hours),
+            query_count_header: self.query_count_header,
         })
     }
 }

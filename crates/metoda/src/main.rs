@@ -10,7 +10,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand};
 use metoda_domain::access::{Role, ScopeKind};
 use metoda_domain::directory::{RegionInput, UserInput};
-use metoda_store::{Actor, Db, StoreError, archive, demo, migrate, profiles, regions, sessions, users};
+use metoda_store::{Actor, Db, StoreError, archive, demo, migrate, profiles, regions, scale, sessions, users};
 
 use crate::config::Config;
 
@@ -40,9 +40,14 @@ enum Command {
     /// Fill demo data: Томский район (seed 002) with organizations, teachers, associations created by orders and a
     /// user for every role; Асиновский район (seed 004) with an МУМО and its РМО.
     DemoData {
-        /// Load even when the database already has users.
+        /// Load even when the database already has users (the demo scale only).
         #[arg(long)]
         force: bool,
+        /// `demo` (two municipalities, for trying the product) or `region` (10 municipalities,
+        /// 200 organizations, 20 000 teachers, 1 000 associations, five years of meetings and
+        /// results: for measuring; into an empty database only).
+        #[arg(long, value_enum, default_value = "demo")]
+        scale: DemoScale,
     },
     /// Manage user accounts.
     #[command(subcommand)]
@@ -57,6 +62,12 @@ enum Command {
     Export { file: PathBuf },
     /// Load a JSON archive into an empty database.
     Import { file: PathBuf },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DemoScale {
+    Demo,
+    Region,
 }
 
 #[derive(Subcommand)]
@@ -159,13 +170,19 @@ async fn run(cli: Cli) -> Result<()> {
     if let Some(url) = cli.database_url {
         cfg.database_url = url;
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_new(&cfg.log)
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    {
+        use tracing_subscriber::Layer as _;
+        use tracing_subscriber::layer::SubscriberExt as _;
+        use tracing_subscriber::util::SubscriberInitExt as _;
+        let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log)
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        // The log as configured; beside it, the count of each request's SQL statements
+        // (metoda_web::telemetry), whatever the log level.
+        tracing_subscriber::registry()
+            .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_filter(filter))
+            .with(metoda_web::telemetry::query_counter())
+            .init();
+    }
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(&cfg).await,
         Command::Migrate => {
@@ -173,7 +190,24 @@ async fn run(cli: Cli) -> Result<()> {
             println!("schema version {} on {}", migrate::current_version(&db).await?, db.backend().name());
             Ok(())
         }
-        Command::DemoData { force } => {
+        Command::DemoData { scale: DemoScale::Region, .. } => {
+            let db = open(&cfg).await?;
+            let started = std::time::Instant::now();
+            let today =
+                time::OffsetDateTime::now_utc().to_offset(time::UtcOffset::from_whole_seconds(7 * 3600)?).date();
+            let g = scale::generate(&db, &scale::Scale::region(today)).await.map_err(store_err)?;
+            println!(
+                "Данные масштаба региона загружены за {:.0} с ({}): {}.",
+                started.elapsed().as_secs_f64(),
+                db.backend().name(),
+                g.summary_ru()
+            );
+            println!("Пароль всех пользователей: {}", demo::DEMO_PASSWORD);
+            let logins: Vec<&str> = g.users.iter().map(|(l, _)| l.as_str()).collect();
+            println!("  {}", logins.join(", "));
+            Ok(())
+        }
+        Command::DemoData { force, scale: DemoScale::Demo } => {
             let db = open(&cfg).await?;
             let loaded = demo::load(&db, force).await.map_err(store_err)?;
             println!(

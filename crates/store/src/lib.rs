@@ -33,6 +33,7 @@ pub mod profiles;
 pub mod regions;
 pub mod reports;
 pub mod results;
+pub mod scale;
 pub mod sessions;
 pub mod teacher_years;
 pub mod teachers;
@@ -222,7 +223,11 @@ impl Db {
             )));
         };
         let url = if backend == Backend::Sqlite { prepare_sqlite_url(url)? } else { url.to_owned() };
-        let opts = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+        // Every statement is reported at TRACE (counted per request by metoda_web::telemetry,
+        // printed only when the log asks for sqlx=trace); a statement slower than a second at WARN.
+        let opts = AnyConnectOptions::from_str(&url)?
+            .log_statements(log::LevelFilter::Trace)
+            .log_slow_statements(log::LevelFilter::Warn, Duration::from_secs(1));
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
             .acquire_timeout(Duration::from_secs(10))

@@ -22,6 +22,7 @@ pub mod extract;
 pub mod features;
 pub mod openapi;
 pub mod pages;
+pub mod telemetry;
 pub mod views;
 
 use std::net::SocketAddr;
@@ -54,11 +55,19 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// Sessions expire after this long without use.
     pub session_ttl: Duration,
+    /// Answer every request with `X-Query-Count`: the SQL statements it ran (when the binary
+    /// counts them, [`telemetry`]). For the load benchmark and the tests; off in production.
+    pub query_count_header: bool,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { secure_cookies: SecureCookies::Auto, trust_proxy: false, session_ttl: Duration::hours(12) }
+        WebConfig {
+            secure_cookies: SecureCookies::Auto,
+            trust_proxy: false,
+            session_ttl: Duration::hours(12),
+            query_count_header: false,
+        }
     }
 }
 
@@ -115,6 +124,7 @@ pub const BODY_LIMIT: usize = auth::UPLOAD_LIMIT + 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/livez", get(livez))
         .route("/static/app.css", get(pages::css))
         .route("/static/app.js", get(pages::js))
         .route("/api/openapi.json", get(openapi::spec))
@@ -135,7 +145,7 @@ pub fn router(state: AppState) -> Router {
         // says otherwise itself (the static assets) may be cached.
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn(log_request))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), log_request))
         .with_state(state)
 }
 
@@ -154,12 +164,16 @@ async fn limit_body(req: Request, next: Next) -> Response {
 }
 
 /// Logs every request at info: method, the matched route's template (never the raw path with
-/// its ids), status, duration and the signed-in user's id (`-` for none).
-async fn log_request(req: Request, next: Next) -> Response {
+/// its ids), status, duration, the SQL statements it ran ([`telemetry`]; `-` when not counted)
+/// and the signed-in user's id (`-` for none).
+async fn log_request(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    use tracing::Instrument as _;
     let started = Instant::now();
     let method = req.method().clone();
     let route = req.extensions().get::<MatchedPath>().map_or_else(|| "(none)".to_owned(), |p| p.as_str().to_owned());
-    let resp = next.run(req).await;
+    let span = tracing::debug_span!(target: "metoda_web::request", "request");
+    let mut resp = next.run(req).instrument(span.clone()).await;
+    let queries = telemetry::queries_of(&span);
     let user = resp.extensions().get::<auth::SignedIn>().map_or_else(|| "-".to_owned(), |u| u.0.to_string());
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     tracing::info!(
@@ -168,10 +182,22 @@ async fn log_request(req: Request, next: Next) -> Response {
         route = %route,
         status = resp.status().as_u16(),
         duration_ms = %format_args!("{ms:.1}"),
+        queries = %queries.map_or_else(|| "-".to_owned(), |n| n.to_string()),
         user_id = %user,
         "request"
     );
+    if state.config.query_count_header
+        && let Some(n) = queries
+    {
+        resp.headers_mut().insert("x-query-count", HeaderValue::from(n));
+    }
     resp
+}
+
+/// `GET /livez`: 200 while the process serves requests, without asking the database (a liveness
+/// probe; also the load benchmark's baseline of a request that does nothing).
+async fn livez() -> &'static str {
+    "ok"
 }
 
 /// `GET /healthz`: 200 with the backend and schema version when the database answers and has
