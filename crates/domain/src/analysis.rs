@@ -234,6 +234,17 @@ fn academic() -> PlanPeriod {
 }
 
 impl Analysis {
+    /// The figures only: every row's value without the records behind it, nothing apart (what
+    /// a summary adds up, kept in memory for many associations at once).
+    pub fn figures(mut self) -> Analysis {
+        for i in &mut self.indicators {
+            i.sources = vec![];
+            i.records = vec![];
+        }
+        self.apart = vec![];
+        self
+    }
+
     /// The period it covers.
     pub fn covers(&self) -> Period {
         Period { kind: self.period, year: self.year }

@@ -72,6 +72,7 @@ pub mod files;
 pub mod ids;
 pub mod meetings;
 pub mod orders;
+pub mod paging;
 pub mod plans;
 pub mod profile;
 pub mod reports;

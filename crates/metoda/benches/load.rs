@@ -83,7 +83,7 @@ struct Target {
 
 fn targets() -> Vec<Target> {
     // Ids of the generated region (written with explicit ids): association 1 of municipality 1,
-    // its member teacher 5, its first meeting 1.
+    // its member teacher 6 (the `teacher` account), its first meeting 1.
     let page = |name, role, path: &str| Target { name, role, path: path.into(), api: false };
     let api = |name, role, path: &str| Target { name, role, path: path.into(), api: true };
     vec![
@@ -116,8 +116,8 @@ fn targets() -> Vec<Target> {
         api("teacher bank", Role::AuthorityHead, "/api/v1/teachers"),
         api("bank composition", Role::AuthorityHead, "/api/v1/teachers/composition"),
         page("teacher bank (organization)", Role::OrgAdmin, "/teachers"),
-        page("a teacher card", Role::Teacher, "/teachers/5"),
-        api("a teacher card", Role::Teacher, "/api/v1/teachers/5"),
+        page("a teacher card", Role::Teacher, "/teachers/6"),
+        api("a teacher card", Role::Teacher, "/api/v1/teachers/6"),
         page("orders", Role::AuthorityHead, "/orders"),
         api("orders", Role::AuthorityHead, "/api/v1/orders"),
         page("results to confirm", Role::AuthorityHead, "/results/pending"),

@@ -77,7 +77,9 @@ pub const TABLES: &[TableSpec] = &[
 ];
 
 /// Tables that exist but are deliberately not archived.
-pub const NOT_ARCHIVED: &[&str] = &["schema_migrations", "sessions", "login_failures", "teacher_imports"];
+/// (`change_counters` is derived: an import counts as a change of everything.)
+pub const NOT_ARCHIVED: &[&str] =
+    &["schema_migrations", "sessions", "login_failures", "teacher_imports", "change_counters"];
 
 pub const FORMAT: &str = "metoda-archive";
 pub const FORMAT_VERSION: i64 = 1;
@@ -233,6 +235,8 @@ pub async fn import(db: &Db, archive: &Value) -> Result<u64> {
             sqlx::query(&sql).execute(&mut *tx).await?;
         }
     }
+    // Rows written outside the audit trail: what a server kept computed is void (decision 0020).
+    crate::memo::changed(&mut tx, None).await?;
     tx.commit().await?;
     Ok(count)
 }

@@ -26,12 +26,34 @@ pub struct AssociationRef {
     #[sqlx(try_from = "i64")]
     pub region_id: RegionId,
     pub name: String,
+    #[sqlx(try_from = "Text")]
+    pub status: AssociationStatus,
     pub archived_at: Option<String>,
+}
+
+/// The associations of the given municipalities (id, name, …), by name (one query).
+pub async fn refs_of_municipalities(conn: &mut AnyConnection, ids: &[MunicipalityId]) -> Result<Vec<AssociationRef>> {
+    let mut out = vec![];
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT a.id, a.municipality_id, m.region_id, a.name, a.status, a.archived_at FROM associations a
+             JOIN municipalities m ON m.id = a.municipality_id WHERE a.municipality_id IN ({}) ORDER BY a.name",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, AssociationRef>(&sql);
+        for id in chunk {
+            q = q.bind(id.get());
+        }
+        out.extend(q.fetch_all(&mut *conn).await?);
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
 }
 
 pub async fn list_refs(conn: &mut AnyConnection) -> Result<Vec<AssociationRef>> {
     Ok(sqlx::query_as(
-        "SELECT a.id, a.municipality_id, m.region_id, a.name, a.archived_at FROM associations a
+        "SELECT a.id, a.municipality_id, m.region_id, a.name, a.status, a.archived_at FROM associations a
          JOIN municipalities m ON m.id = a.municipality_id ORDER BY a.name",
     )
     .fetch_all(&mut *conn)
@@ -99,6 +121,33 @@ pub async fn get(conn: &mut AnyConnection, id: AssociationId) -> Result<Associat
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)
+}
+
+/// The associations with these ids (in no particular order).
+pub async fn by_ids(conn: &mut AnyConnection, ids: &[AssociationId]) -> Result<Vec<Association>> {
+    let mut out = vec![];
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("{} WHERE a.id IN ({})", select(), marks.join(", "));
+        let mut q = sqlx::query_as::<_, Association>(&sql);
+        for id in chunk {
+            q = q.bind(id.get());
+        }
+        out.extend(q.fetch_all(&mut *conn).await?);
+    }
+    Ok(out)
+}
+
+/// The associations of a municipality or a region, active first, by name.
+pub async fn list_within(conn: &mut AnyConnection, within: crate::Within) -> Result<Vec<Association>> {
+    Ok(sqlx::query_as(&format!(
+        "{} WHERE {} ORDER BY CASE WHEN a.status = 'active' THEN 0 ELSE 1 END, a.name",
+        select(),
+        within.municipalities("a.municipality_id")
+    ))
+    .bind(within.id())
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// Associations of a municipality (all when None), active first.

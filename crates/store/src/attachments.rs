@@ -110,6 +110,31 @@ pub async fn content(conn: &mut AnyConnection, id: i64) -> Result<Option<Vec<u8>
 }
 
 /// Live attachments of an owner (of one year when given), newest first.
+/// The live attachments of many owners of one kind at once, by owner id (newest first each).
+pub async fn list_of_owners(
+    conn: &mut AnyConnection,
+    owner: AttachmentOwner,
+    owner_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<Attachment>>> {
+    let mut out: std::collections::HashMap<i64, Vec<Attachment>> = std::collections::HashMap::new();
+    for chunk in owner_ids.chunks(500) {
+        let marks: Vec<String> = (2..=chunk.len() + 1).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT {COLS} FROM attachments WHERE owner = $1 AND owner_id IN ({}) AND archived_at IS NULL
+             ORDER BY uploaded_at DESC, id DESC",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, Attachment>(&sql).bind(owner.code());
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for a in q.fetch_all(&mut *conn).await? {
+            out.entry(a.owner_id).or_default().push(a);
+        }
+    }
+    Ok(out)
+}
+
 pub async fn list(
     conn: &mut AnyConnection,
     owner: AttachmentOwner,

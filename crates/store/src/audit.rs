@@ -49,7 +49,7 @@ pub async fn record(
     .bind(format!("{} {}", summary, actor.login).to_lowercase())
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    crate::memo::changed(conn, scope.municipality_id).await
 }
 
 /// Records a create (`old` None), update or archive of a record, serialising both versions.

@@ -24,6 +24,7 @@ pub mod cyclograms;
 pub mod demo;
 pub mod imports;
 pub mod meetings;
+pub mod memo;
 pub mod migrate;
 pub mod municipalities;
 pub mod orders;
@@ -73,6 +74,7 @@ impl Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    memo: std::sync::Arc<memo::Memo>,
 }
 
 /// What can go wrong in the store. Messages of `Conflict` and `Invalid` are Russian and meant
@@ -125,6 +127,36 @@ impl Among {
     fn id(self) -> i64 {
         match self {
             Among::Association(id) | Among::Municipality(id) => id,
+        }
+    }
+}
+
+/// Where a roll-up reads: one municipality, or every municipality of a region (the region's
+/// roll-up reads each kind of row once for the whole region, not once per municipality).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Within {
+    Municipality(metoda_domain::ids::MunicipalityId),
+    Region(metoda_domain::ids::RegionId),
+}
+
+impl Within {
+    /// The condition on a municipality id column, with the id bound as $1.
+    pub(crate) fn municipalities(self, column: &str) -> String {
+        match self {
+            Within::Municipality(_) => format!("{column} = $1"),
+            Within::Region(_) => format!("{column} IN (SELECT id FROM municipalities WHERE region_id = $1)"),
+        }
+    }
+
+    /// The condition on an association id column, with the id bound as $1.
+    pub(crate) fn associations(self, column: &str) -> String {
+        format!("{column} IN (SELECT id FROM associations WHERE {})", self.municipalities("municipality_id"))
+    }
+
+    pub(crate) fn id(self) -> i64 {
+        match self {
+            Within::Municipality(id) => id.get(),
+            Within::Region(id) => id.get(),
         }
     }
 }
@@ -248,11 +280,16 @@ impl Db {
         if backend == Backend::Sqlite {
             sqlx::raw_sql("PRAGMA journal_mode = WAL;").execute(&pool).await?;
         }
-        Ok(Db { pool, backend })
+        Ok(Db { pool, backend, memo: Default::default() })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// What this process keeps computed (decision 0020).
+    pub fn memo(&self) -> &memo::Memo {
+        &self.memo
     }
 
     pub fn pool(&self) -> &AnyPool {

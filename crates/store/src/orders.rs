@@ -5,6 +5,7 @@
 use metoda_domain::access::Role;
 use metoda_domain::ids::{AssociationId, MunicipalityId, OrderId, RegionId, TeacherId, UserId};
 use metoda_domain::orders::{Effect, OfficerRole, OrderData, OrderKind, may_be_curator};
+use metoda_domain::paging::Paging;
 use metoda_domain::profile::ProfileSettings;
 use metoda_domain::teachers::check_min_members;
 use metoda_domain::values::{iso_date, iso_serde};
@@ -58,6 +59,35 @@ pub async fn get(conn: &mut AnyConnection, id: OrderId) -> Result<Order> {
 }
 
 /// Orders of a municipality (or of one association), newest first.
+/// A page of the orders of the given municipalities (of one association when given), newest
+/// first, and how many there are.
+pub async fn page(
+    conn: &mut AnyConnection,
+    municipalities: &[MunicipalityId],
+    association_id: Option<AssociationId>,
+    paging: Paging,
+) -> Result<(Vec<Order>, i64)> {
+    if municipalities.is_empty() {
+        return Ok((vec![], 0));
+    }
+    let marks: Vec<String> = (2..=municipalities.len() + 1).map(|i| format!("${i}")).collect();
+    let cond = format!("($1 IS NULL OR r.association_id = $1) AND r.municipality_id IN ({})", marks.join(", "));
+    let sql = format!("SELECT COUNT(*) FROM orders r WHERE {cond}");
+    let mut q = sqlx::query_scalar::<_, i64>(&sql).bind(association_id.map(i64::from));
+    for m in municipalities {
+        q = q.bind(m.get());
+    }
+    let total = q.fetch_one(&mut *conn).await?;
+    let n = municipalities.len();
+    let sql = format!("{SELECT} WHERE {cond} ORDER BY r.order_date DESC, r.id DESC LIMIT ${} OFFSET ${}", n + 2, n + 3);
+    let mut q = sqlx::query_as::<_, Order>(&sql).bind(association_id.map(i64::from));
+    for m in municipalities {
+        q = q.bind(m.get());
+    }
+    let rows = q.bind(paging.per_page).bind(paging.offset()).fetch_all(&mut *conn).await?;
+    Ok((rows, total))
+}
+
 pub async fn list(
     conn: &mut AnyConnection,
     municipality_id: Option<MunicipalityId>,

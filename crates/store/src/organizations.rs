@@ -78,6 +78,24 @@ pub async fn choices(
     Ok(rows.into_iter().map(|(id, name)| (OrganizationId(id), name)).collect())
 }
 
+/// The active organizations of the given municipalities, by municipality and name (one query).
+pub async fn of_municipalities(conn: &mut AnyConnection, ids: &[MunicipalityId]) -> Result<Vec<Organization>> {
+    let mut out = vec![];
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "{SELECT} WHERE o.municipality_id IN ({}) AND o.archived_at IS NULL ORDER BY o.municipality_id, o.short_name",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, Organization>(&sql);
+        for id in chunk {
+            q = q.bind(id.get());
+        }
+        out.extend(q.fetch_all(&mut *conn).await?);
+    }
+    Ok(out)
+}
+
 pub async fn list(conn: &mut AnyConnection, f: &Filter) -> Result<Vec<Organization>> {
     let arch = if f.include_archived { "" } else { " AND o.archived_at IS NULL" };
     let sql = format!(

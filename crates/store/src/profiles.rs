@@ -118,6 +118,32 @@ pub async fn municipality_settings(
     p.map(|p| p.settings()).transpose()
 }
 
+/// The settings of the profile of each municipality of a municipality or a region that has one.
+pub async fn settings_within(
+    conn: &mut AnyConnection,
+    within: crate::Within,
+) -> Result<Vec<(MunicipalityId, ProfileSettings)>> {
+    let rows: Vec<(i64, Profile)> = {
+        let ids: Vec<(i64, i64)> = sqlx::query_as(&format!(
+            "SELECT id, profile_id FROM municipalities WHERE profile_id IS NOT NULL AND {}",
+            within.municipalities("id")
+        ))
+        .bind(within.id())
+        .fetch_all(&mut *conn)
+        .await?;
+        let profiles: Vec<Profile> = sqlx::query_as(&format!(
+            "SELECT {COLS} FROM regulation_profiles WHERE id IN
+               (SELECT profile_id FROM municipalities WHERE {})",
+            within.municipalities("id")
+        ))
+        .bind(within.id())
+        .fetch_all(&mut *conn)
+        .await?;
+        ids.into_iter().filter_map(|(m, p)| profiles.iter().find(|x| x.id == p).map(|x| (m, x.clone()))).collect()
+    };
+    rows.into_iter().map(|(m, p)| Ok((MunicipalityId(m), p.settings()?))).collect()
+}
+
 pub async fn by_code(conn: &mut AnyConnection, code: &str) -> Result<Profile> {
     sqlx::query_as(&format!("SELECT {COLS} FROM regulation_profiles WHERE code = $1"))
         .bind(code)

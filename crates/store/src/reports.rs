@@ -10,7 +10,7 @@ use metoda_domain::analysis::composition::{
     CourseRecord, CourseTaken, DifficultyNote, Input, MeetingTopic, OrganizationName, Records, SectionText,
     SelfEducation, StudentRecord, TeacherName, TeacherRecord,
 };
-use metoda_domain::ids::{AssociationId, MunicipalityId};
+use metoda_domain::ids::AssociationId;
 use metoda_domain::profile::{PlanPeriod, ProfileSettings};
 use metoda_domain::reports::{ReportAction, ReportStatus, SECTIONS, deadline_of, is_late, transition};
 use metoda_domain::teachers::CourseKind;
@@ -22,7 +22,7 @@ use time::Date;
 use crate::associations::Association;
 use crate::audit;
 use crate::column::{Flag, OptText, Text};
-use crate::{Actor, Result, StoreError, now};
+use crate::{Actor, Result, StoreError, Within, now};
 
 /// The yearly analysis of an association for a period, as a report (`analysis_reports`).
 #[derive(Debug, Clone, Serialize, FromRow)]
@@ -89,37 +89,29 @@ pub async fn find(
 }
 
 /// The reports of a municipality's associations for the period.
-pub async fn of_municipality(
-    conn: &mut AnyConnection,
-    municipality_id: MunicipalityId,
-    period: Period,
-) -> Result<Vec<AnnualAnalysis>> {
+pub async fn of_within(conn: &mut AnyConnection, within: Within, period: Period) -> Result<Vec<AnnualAnalysis>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {COLS} FROM analysis_reports
-         WHERE year = $2 AND period = $3 AND association_id IN (SELECT id FROM associations WHERE municipality_id = $1)"
+        "SELECT {COLS} FROM analysis_reports WHERE year = $2 AND period = $3 AND {}",
+        within.associations("association_id")
     ))
-    .bind(municipality_id.get())
+    .bind(within.id())
     .bind(i64::from(period.year))
     .bind(period.kind.code())
     .fetch_all(&mut *conn)
     .await?)
 }
 
-/// The last submitted version's snapshot of each report of a municipality's associations for the
-/// year that is submitted or accepted (what the authority reads instead of the live data):
-/// (association, snapshot).
-pub async fn frozen_of_municipality(
-    conn: &mut AnyConnection,
-    municipality_id: MunicipalityId,
-    period: Period,
-) -> Result<Vec<(i64, String)>> {
-    Ok(sqlx::query_as(
+/// The last submitted version's snapshot of each report of the associations of a municipality (or
+/// a region) for the year that is submitted or accepted (what the authority reads instead of the
+/// live data): (association, snapshot).
+pub async fn frozen_of_within(conn: &mut AnyConnection, within: Within, period: Period) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(&format!(
         "SELECT r.association_id, v.snapshot FROM analysis_reports r
          JOIN analysis_versions v ON v.report_id = r.id AND v.version = r.version
-         WHERE r.year = $2 AND r.period = $3 AND r.status IN ($4, $5)
-           AND r.association_id IN (SELECT id FROM associations WHERE municipality_id = $1)",
-    )
-    .bind(municipality_id.get())
+         WHERE r.year = $2 AND r.period = $3 AND r.status IN ($4, $5) AND {}",
+        within.associations("r.association_id")
+    ))
+    .bind(within.id())
     .bind(i64::from(period.year))
     .bind(period.kind.code())
     .bind(ReportStatus::Submitted.code())

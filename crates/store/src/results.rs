@@ -18,6 +18,7 @@ use std::collections::HashMap;
 
 use metoda_domain::analysis::Period;
 use metoda_domain::meetings::{Attendance, MeetingStatus};
+use metoda_domain::paging::Paging;
 use metoda_domain::results::{
     Confirmation, ExamScoreData, ExamThreshold, Format, Level, NonObjectiveData, NonObjectiveSubject, Placement,
     PresentationForm, ResultFamily, ResultKind, StudentEvent, StudentResultData, TeacherResultData, TeacherResultKind,
@@ -237,16 +238,35 @@ pub async fn for_association(
 }
 
 /// Live results of a municipality waiting for a curator's decision, oldest first.
-pub async fn pending(conn: &mut AnyConnection, municipality_id: MunicipalityId) -> Result<Vec<ResultRecord>> {
-    let rows = sqlx::query_as(&format!(
-        "{SELECT} WHERE r.archived_at IS NULL AND r.municipality_id = $1 AND r.status = '{}'
-         ORDER BY r.created_at, r.id",
-        Confirmation::Pending.code()
+/// A page of a municipality's results waiting for a curator, oldest first, and how many wait.
+pub async fn pending(
+    conn: &mut AnyConnection,
+    municipality_id: MunicipalityId,
+    paging: Paging,
+) -> Result<(Vec<ResultRecord>, i64)> {
+    let pending = Confirmation::Pending.code();
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM results r WHERE r.archived_at IS NULL AND r.municipality_id = $1 AND r.status = '{pending}'"
     ))
     .bind(municipality_id.get())
+    .fetch_one(&mut *conn)
+    .await?;
+    let rows = sqlx::query_as(&format!(
+        "{SELECT} WHERE r.archived_at IS NULL AND r.municipality_id = $1 AND r.status = '{pending}'
+         ORDER BY r.created_at, r.id LIMIT $2 OFFSET $3"
+    ))
+    .bind(municipality_id.get())
+    .bind(paging.per_page)
+    .bind(paging.offset())
     .fetch_all(&mut *conn)
     .await?;
-    with_teachers(conn, rows).await
+    Ok((with_teachers(conn, rows).await?, total))
+}
+
+/// The confirming scans of many results at once, by result.
+pub async fn scans_of(conn: &mut AnyConnection, ids: &[ResultId]) -> Result<HashMap<ResultId, Vec<Attachment>>> {
+    let ids: Vec<i64> = ids.iter().map(|i| i.get()).collect();
+    Ok(attachments::list_of_owners(conn, OWNER, &ids).await?.into_iter().map(|(k, v)| (ResultId(k), v)).collect())
 }
 
 /// The columns a result is written with, whatever its family.

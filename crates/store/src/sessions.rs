@@ -293,21 +293,25 @@ pub async fn tokens(conn: &mut AnyConnection, user_id: UserId) -> Result<Vec<Api
 
 /// The user of a live token (marks it used).
 pub async fn token_user(conn: &mut AnyConnection, token: &str) -> Result<Option<i64>> {
-    let row: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT t.id, t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id
+    let row: Option<(i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT t.id, t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.archived_at IS NULL",
     )
     .bind(sha256(token))
     .fetch_optional(&mut *conn)
     .await?;
-    if let Some((id, _)) = row {
+    // «Last used» to the minute, as a session's last_seen_at: a script's every call does not write.
+    let t = OffsetDateTime::now_utc();
+    if let Some((id, _, last)) = &row
+        && last.as_deref().is_none_or(|l| l < stamp(t - Duration::minutes(1)).as_str())
+    {
         sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(now())
+            .bind(stamp(t))
             .bind(id)
             .execute(&mut *conn)
             .await?;
     }
-    Ok(row.map(|(_, u)| u))
+    Ok(row.map(|(_, u, _)| u))
 }
 
 /// Revokes a token of `user_id`.

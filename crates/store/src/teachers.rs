@@ -402,7 +402,7 @@ fn where_of(f: &Filter, today: Date) -> Where {
         if !f.scope.associations.is_empty() {
             let inner = w.ids("am.association_id", &f.scope.associations);
             any.push(format!(
-                "EXISTS (SELECT 1 FROM association_members am WHERE am.teacher_id = t.id AND am.left_on IS NULL AND {inner})"
+                "t.id IN (SELECT am.teacher_id FROM association_members am WHERE am.left_on IS NULL AND {inner})"
             ));
         }
         if any.is_empty() {
@@ -418,7 +418,8 @@ fn where_of(f: &Filter, today: Date) -> Where {
     }
     if let Some(a) = f.association_id {
         w.push(
-            "EXISTS (SELECT 1 FROM association_members am2 WHERE am2.teacher_id = t.id AND am2.left_on IS NULL AND am2.association_id = ?)",
+            // Driven from the association's members (an EXISTS made SQLite scan the whole bank).
+            "t.id IN (SELECT am2.teacher_id FROM association_members am2 WHERE am2.left_on IS NULL AND am2.association_id = ?)",
             Arg::I(a.get()),
         );
     }
@@ -606,6 +607,38 @@ pub async fn choices(conn: &mut AnyConnection, municipality_id: MunicipalityId) 
          WHERE t.municipality_id = $1 AND t.archived_at IS NULL ORDER BY t.last_name, t.first_name, t.id",
     )
     .bind(municipality_id.get())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id, name, org)| (TeacherId(id), format!("{name} ({org})"))).collect())
+}
+
+/// Teachers of a municipality who are not current members of an association, to add to it: at
+/// most `limit`, by name, those whose name contains `text` when one is given (the bank may hold
+/// thousands: the page asks for a name rather than listing them all).
+pub async fn candidates(
+    conn: &mut AnyConnection,
+    municipality_id: MunicipalityId,
+    association_id: AssociationId,
+    text: Option<&str>,
+    limit: i64,
+) -> Result<Vec<(TeacherId, String)>> {
+    let pattern = text
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| format!("%{}%", t.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT t.id, t.last_name || ' ' || t.first_name || COALESCE(' ' || t.middle_name, ''), o.short_name
+         FROM teachers t JOIN organizations o ON o.id = t.organization_id
+         WHERE t.municipality_id = $1 AND t.archived_at IS NULL
+           AND t.id NOT IN (SELECT am.teacher_id FROM association_members am
+                            WHERE am.association_id = $2 AND am.left_on IS NULL)
+           AND ($3 IS NULL OR t.search_text LIKE $3 ESCAPE '\\')
+         ORDER BY t.last_name, t.first_name, t.id LIMIT $4",
+    )
+    .bind(municipality_id.get())
+    .bind(association_id.get())
+    .bind(pattern)
+    .bind(limit)
     .fetch_all(&mut *conn)
     .await?;
     Ok(rows.into_iter().map(|(id, name, org)| (TeacherId(id), format!("{name} ({org})"))).collect())

@@ -352,3 +352,24 @@ pub fn refused<F: VersionedForm>(
     }
     (status, errors)
 }
+
+/// The links under a paged list (`templates/_pager.html`, included where the page has a `pager`).
+pub struct Pager {
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+    /// The list's address with its query; `page=N` is added to it.
+    href: String,
+}
+
+impl Pager {
+    pub fn new(paging: metoda_domain::paging::Paging, total: i64, href: impl Into<String>) -> Pager {
+        Pager { page: paging.page, pages: paging.pages(total), total, href: href.into() }
+    }
+
+    /// The address of page `n`.
+    pub fn link(&self, n: i64) -> String {
+        let join = if self.href.contains('?') { "&" } else { "?" };
+        format!("{}{join}page={n}", self.href)
+    }
+}

@@ -44,6 +44,9 @@ where
         if event.metadata().target() != SQLX_TARGET {
             return;
         }
+        if is_connection_setup(event) {
+            return;
+        }
         if let Some(scope) = ctx.event_scope(event) {
             for span in scope {
                 if let Some(n) = span.extensions().get::<Statements>() {
@@ -53,6 +56,27 @@ where
             }
         }
     }
+}
+
+/// A `PRAGMA`: the setup of a new SQLite connection (`metoda_store::Db::connect`), run by
+/// whichever request happened to open the connection, is not that request's work.
+fn is_connection_setup(event: &tracing::Event<'_>) -> bool {
+    struct Summary(bool);
+    impl tracing::field::Visit for Summary {
+        fn record_str(&mut self, f: &tracing::field::Field, v: &str) {
+            if f.name() == "summary" {
+                self.0 = v.trim_start().to_ascii_uppercase().starts_with("PRAGMA");
+            }
+        }
+        fn record_debug(&mut self, f: &tracing::field::Field, v: &dyn std::fmt::Debug) {
+            if f.name() == "summary" {
+                self.0 = format!("{v:?}").trim_start_matches('"').to_ascii_uppercase().starts_with("PRAGMA");
+            }
+        }
+    }
+    let mut s = Summary(false);
+    event.record(&mut s);
+    s.0
 }
 
 /// The counter as a layer filtered to what it needs (sqlx's statements and the request spans),

@@ -77,14 +77,26 @@ async fn a_report_is_submitted_returned_resubmitted_late_and_accepted_with_every
     assert_eq!(texts.iter().map(|t| t.section).collect::<Vec<_>>(), [6, 24]);
 
     // The authority's list: every active association of the municipality, begun or not.
-    let lines = reports::of_municipality(&mut c, a.municipality_id, Period::academic(last)).await.unwrap();
+    let lines =
+        reports::of_within(&mut c, metoda_store::Within::Municipality(a.municipality_id), Period::academic(last))
+            .await
+            .unwrap();
     assert_eq!(lines.len(), 1, "the others have not begun");
     let mine = &lines[0];
     assert_eq!((mine.association_id, mine.status, mine.version, mine.late), (a.id, ReportStatus::Accepted, 2, true));
-    let frozen = reports::frozen_of_municipality(&mut c, a.municipality_id, Period::academic(last)).await.unwrap();
+    let frozen = reports::frozen_of_within(
+        &mut c,
+        metoda_store::Within::Municipality(a.municipality_id),
+        Period::academic(last),
+    )
+    .await
+    .unwrap();
     assert_eq!(frozen.len(), 1);
     assert_eq!(reports::Snapshot::parse(&frozen[0].1).unwrap(), second, "the last version");
-    let calendar = reports::of_municipality(&mut c, a.municipality_id, Period::calendar(last)).await.unwrap();
+    let calendar =
+        reports::of_within(&mut c, metoda_store::Within::Municipality(a.municipality_id), Period::calendar(last))
+            .await
+            .unwrap();
     assert_eq!(calendar.iter().map(|r| r.status).collect::<Vec<_>>(), [ReportStatus::Draft], "the calendar year's own");
     // The sections the records fill: the demo's meetings of the past year and their topics, in date order.
     let pre = reports::prefill(&mut c, a.id, Period::academic(last)).await.unwrap();

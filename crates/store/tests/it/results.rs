@@ -368,7 +368,10 @@ async fn a_curator_confirms_or_rejects_and_an_edit_sends_the_result_back_to_pend
     let t = f.teachers[0];
     let d = teacher_result("publication", &[t], "2026-03-01").parse(TODAY).unwrap();
     let r = results::add_teacher_result(&mut c, &actor(), f.muni, &d).await.unwrap();
-    assert_eq!(results::pending(&mut c, f.muni).await.unwrap().len(), 1);
+    assert_eq!(
+        results::pending(&mut c, f.muni, metoda_domain::paging::Paging::new(None, 50)).await.unwrap().0.len(),
+        1
+    );
     // No scan: not confirmed.
     let e = results::confirm(&mut c, &f.curator, &r, None).await.unwrap_err();
     assert!(matches!(e, StoreError::Invalid(ref v) if v[0].field == "scan"), "{e:?}");
@@ -381,7 +384,7 @@ async fn a_curator_confirms_or_rejects_and_an_edit_sends_the_result_back_to_pend
     assert_eq!(ok.decided_by_name.as_deref(), Some("Куратор Мария Петровна"));
     assert!(ok.decided_at.is_some());
     assert_eq!(ok.decision_comment, None);
-    assert!(results::pending(&mut c, f.muni).await.unwrap().is_empty());
+    assert!(results::pending(&mut c, f.muni, metoda_domain::paging::Paging::new(None, 50)).await.unwrap().0.is_empty());
     let e = results::confirm(&mut c, &f.curator, &ok, None).await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
     // A confirmed result is not changed by whoever may not change a confirmed one, nor without a

@@ -12,9 +12,11 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource, TeacherScope};
+use metoda_domain::directory::AssociationStatus;
 use metoda_domain::documents::{self, DocumentState, Facts};
 use metoda_domain::files::{AttachmentKind, AttachmentOwner};
 use metoda_domain::ids::{AssociationId, MunicipalityId, TeacherId, plain_choices};
+use metoda_domain::paging::Paging;
 use metoda_domain::profile::ProfileSettings;
 use metoda_domain::teachers::AcademicYear;
 use metoda_domain::values;
@@ -26,10 +28,10 @@ use serde::{Deserialize, Serialize};
 use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
-use crate::extract::{Form, Path};
+use crate::extract::{Form, Path, Query};
 use crate::features::municipalities::form_errors;
 use crate::features::teachers::{Chart, charts};
-use crate::pages::{Layout, redirect_with, render, render_status};
+use crate::pages::{Layout, Pager, redirect_with, render, render_status};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -135,14 +137,59 @@ pub struct RowView {
     pub plan_status: Option<String>,
 }
 
-async fn rows(state: &AppState, me: &Current) -> Result<Vec<Row>, AppError> {
+/// Associations a page at a time.
+const PER_PAGE: i64 = 50;
+
+/// A page of the associations the user may read (by municipality, active first, by name) with
+/// what the authority checks, and how many there are.
+async fn rows(state: &AppState, me: &Current, paging: Paging) -> Result<(Vec<Row>, i64), AppError> {
     let mut c = state.db.conn().await?;
-    let list: Vec<Association> =
-        associations::list(&mut c, None).await?.into_iter().filter(|a| me.may(Action::View, &res(a))).collect();
+    // Only the municipalities where the user holds something are read; within them, the access
+    // rule decides association by association on the narrow rows, and the page's rows are read whole.
+    let all = metoda_store::municipalities::list(&mut c, None, true).await?;
+    let mids: Vec<MunicipalityId> = all
+        .iter()
+        .filter(|m| {
+            me.may(Action::View, &Resource::Municipality { region_id: m.region_id, municipality_id: Some(m.id) })
+                || me.principal.grants.iter().any(|g| g.municipality_id == Some(m.id))
+        })
+        .map(|m| m.id)
+        .collect();
+    let mut refs: Vec<associations::AssociationRef> = associations::refs_of_municipalities(&mut c, &mids)
+        .await?
+        .into_iter()
+        .filter(|a| {
+            me.may(
+                Action::View,
+                &Resource::Association {
+                    region_id: a.region_id,
+                    municipality_id: a.municipality_id,
+                    association_id: Some(a.id),
+                },
+            )
+        })
+        .collect();
+    let order: std::collections::HashMap<MunicipalityId, usize> =
+        all.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
+    refs.sort_by(|x, y| {
+        (order.get(&x.municipality_id), x.status != AssociationStatus::Active, &x.name).cmp(&(
+            order.get(&y.municipality_id),
+            y.status != AssociationStatus::Active,
+            &y.name,
+        ))
+    });
+    let total = i64::try_from(refs.len()).unwrap_or(i64::MAX);
+    let page: Vec<AssociationId> = refs
+        .iter()
+        .skip(usize::try_from(paging.offset()).unwrap_or(usize::MAX))
+        .take(usize::try_from(paging.per_page).unwrap_or(0))
+        .map(|a| a.id)
+        .collect();
+    let list = associations::by_ids(&mut c, &page).await?;
     // What the list shows is read municipality by municipality (a few queries each), not
     // association by association.
     let position: std::collections::HashMap<AssociationId, usize> =
-        list.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+        page.iter().enumerate().map(|(i, a)| (*a, i)).collect();
     let mut by_municipality: std::collections::BTreeMap<i64, Vec<Association>> = std::collections::BTreeMap::new();
     for a in list {
         by_municipality.entry(a.municipality_id.get()).or_default().push(a);
@@ -200,7 +247,7 @@ async fn rows(state: &AppState, me: &Current) -> Result<Vec<Row>, AppError> {
         }
     }
     out.sort_by_key(|r| position.get(&r.a.id).copied());
-    Ok(out)
+    Ok((out, total))
 }
 
 #[derive(Template)]
@@ -208,18 +255,31 @@ async fn rows(state: &AppState, me: &Current) -> Result<Vec<Row>, AppError> {
 struct ListPage {
     l: Layout,
     rows: Vec<Row>,
+    pager: Pager,
     can_order: bool,
 }
 
-async fn list_page(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
-    let rows = rows(&state, &me).await?;
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct ListQuery {
+    /// The page, from 1 (50 associations a page).
+    pub page: Option<i64>,
+}
+
+async fn list_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<ListQuery>) -> PageResult {
+    let paging = Paging::new(q.page, PER_PAGE);
+    let (rows, total) = rows(&state, &me, paging).await?;
     let can_order = me.principal.grants.iter().any(|g| {
         g.region_id
             .zip(g.municipality_id)
             .is_some_and(|(r, m)| me.may(Action::Create, &Resource::Order { region_id: r, municipality_id: m }))
     }) || crate::pages::is_admin(&me);
     render(&ListPage {
-        l: Layout::new(&ctx, "Методические объединения", "/associations"), rows, can_order
+        l: Layout::new(&ctx, "Методические объединения", "/associations"),
+        rows,
+        pager: Pager::new(paging, total, "/associations"),
+        can_order,
     })
 }
 
@@ -234,7 +294,12 @@ struct ViewPage {
     orders: Vec<Order>,
     documents: Vec<DocumentState>,
     can_edit: bool,
+    /// Teachers to add: all of them when few, else those found by `candidate`.
     candidates: Vec<(i64, String)>,
+    /// More than [`CANDIDATES`] teachers would be listed: the page asks for a name.
+    candidates_more: bool,
+    /// The name searched for among the candidates.
+    candidate: String,
     min_members: Option<u32>,
     today: String,
     year: String,
@@ -254,12 +319,14 @@ struct ViewPage {
 }
 
 /// The association page; `info`: the details form as the user typed it (None: as recorded).
+#[allow(clippy::too_many_arguments)]
 async fn view_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
     id: AssociationId,
     info: Option<InfoInput>,
+    candidate: Option<&str>,
     errors: Vec<FieldError>,
     status: StatusCode,
 ) -> PageResult {
@@ -291,12 +358,13 @@ async fn view_with(
         let shown: Vec<TeacherId> = members.iter().map(|m| m.teacher_id).collect();
         subgroups.push((s, plain_choices(ms.into_iter().filter(|(t, _)| shown.contains(t)))));
     }
-    let candidates = if can_edit {
-        let ids: Vec<TeacherId> = members.iter().map(|m| m.teacher_id).collect();
-        plain_choices(teachers::choices(&mut c, a.municipality_id).await?.into_iter().filter(|(t, _)| !ids.contains(t)))
+    let mut candidates = if can_edit {
+        plain_choices(teachers::candidates(&mut c, a.municipality_id, id, candidate, CANDIDATES + 1).await?)
     } else {
         vec![]
     };
+    let candidates_more = candidates.len() > CANDIDATES as usize;
+    candidates.truncate(CANDIDATES as usize);
     let uploads = metoda_store::attachments::list(
         &mut c,
         AttachmentOwner::Association,
@@ -319,6 +387,8 @@ async fn view_with(
         documents,
         can_edit,
         candidates,
+        candidates_more,
+        candidate: candidate.unwrap_or_default().to_owned(),
         subgroup_kinds: settings
             .as_ref()
             .map(|s| s.subgroups.value.iter().map(|k| (k.code(), k.label_ru())).collect())
@@ -338,15 +408,30 @@ async fn view_with(
     render_status(status, &page)
 }
 
-async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<AssociationId>) -> PageResult {
-    view_with(&state, &me, &ctx, id, None, vec![], StatusCode::OK).await
+/// At most this many teachers are offered to add to an association at once.
+const CANDIDATES: i64 = 100;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ViewQuery {
+    /// A name to find among the teachers to add.
+    candidate: Option<String>,
+}
+
+async fn view_page(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<AssociationId>,
+    Query(q): Query<ViewQuery>,
+) -> PageResult {
+    view_with(&state, &me, &ctx, id, None, q.candidate.as_deref(), vec![], StatusCode::OK).await
 }
 
 pub(crate) async fn or_reshow(state: &AppState, me: &Current, ctx: &Ctx, id: AssociationId, e: AppError) -> PageResult {
     match e {
         e @ (AppError::Validation(_) | AppError::Conflict(_)) => {
             let (status, errors) = form_errors(e);
-            view_with(state, me, ctx, id, None, errors, status).await
+            view_with(state, me, ctx, id, None, None, errors, status).await
         }
         e => Err(e),
     }
@@ -427,7 +512,7 @@ async fn info_submit(
             let now = info_of(&load(&state, &me, id, Action::View).await?);
             let mut typed = input;
             let (status, errors) = crate::pages::refused(e, &mut typed, now, info_label);
-            view_with(&state, &me, &ctx, id, Some(typed), errors, status).await
+            view_with(&state, &me, &ctx, id, Some(typed), None, errors, status).await
         }
         Err(e) => Err(e),
     }
@@ -532,11 +617,19 @@ async fn remove_submit(
 // ---- API ----
 
 /// Associations the caller may see, with members vs the minimum and the missing documents.
-#[utoipa::path(get, path = "/api/v1/associations", tag = "associations", responses((status = 200, body = Vec<RowView>)))]
-pub async fn api_list(State(state): State<AppState>, ApiMe(me, _): ApiMe) -> ApiResult<Vec<RowView>> {
-    Ok(Json(
-        rows(&state, &me)
-            .await?
+#[utoipa::path(get, path = "/api/v1/associations", tag = "associations", params(ListQuery), responses((status = 200, body = RowsBody)))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<RowsBody> {
+    let paging = Paging::new(q.page, PER_PAGE);
+    let (rows, total) = rows(&state, &me, paging).await?;
+    Ok(Json(RowsBody {
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+        associations: rows
             .into_iter()
             .map(|r| RowView {
                 a: views::Association::from(&r.a),
@@ -547,7 +640,17 @@ pub async fn api_list(State(state): State<AppState>, ApiMe(me, _): ApiMe) -> Api
                 plan_status: r.plan_status.map(|s| s.code().to_owned()),
             })
             .collect(),
-    ))
+    }))
+}
+
+/// A page of the associations.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RowsBody {
+    /// How many associations the caller may read, on every page.
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    pub associations: Vec<RowView>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -35,21 +35,10 @@ pub fn routes() -> Router<AppState> {
 
 /// Municipalities where the user may bring teachers in (create or update in some organization).
 pub async fn importable(c: &mut Conn, me: &Current) -> Result<Vec<(Municipality, Vec<Organization>)>, AppError> {
-    let mut out = vec![];
-    for m in municipalities::list(c, None, false).await? {
-        let orgs: Vec<Organization> =
-            organizations::list(c, &organizations::Filter { municipality_id: Some(m.id), ..Default::default() })
-                .await?
-                .into_iter()
-                .filter(|o| {
-                    me.may(Action::Create, &org_res(&m, o.id.get())) && me.may(Action::Update, &org_res(&m, o.id.get()))
-                })
-                .collect();
-        if !orgs.is_empty() {
-            out.push((m, orgs));
-        }
-    }
-    Ok(out)
+    crate::features::teachers::organizations_where(c, |m, o| {
+        me.may(Action::Create, &org_res(m, o.id.get())) && me.may(Action::Update, &org_res(m, o.id.get()))
+    })
+    .await
 }
 
 fn org_res(m: &Municipality, org: i64) -> Resource {

@@ -12,6 +12,7 @@ use metoda_domain::access::{Action, Resource};
 use metoda_domain::files::{AttachmentKind, AttachmentOwner};
 use metoda_domain::ids::{AssociationId, MunicipalityId, OrderId, plain_choices};
 use metoda_domain::orders::{OfficerRole, OrderInput, OrderKind, may_be_curator};
+use metoda_domain::paging::Paging;
 use metoda_domain::values::{self, ru_date};
 use metoda_store::associations::{self, Association};
 use metoda_store::municipalities::{self, Municipality};
@@ -24,7 +25,7 @@ use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Path, Query};
 use crate::features::municipalities::form_errors;
-use crate::pages::{Layout, field, pairs, redirect_with, render, render_status};
+use crate::pages::{Layout, Pager, field, pairs, redirect_with, render, render_status};
 
 pub mod views;
 
@@ -52,19 +53,25 @@ async fn load(state: &AppState, me: &Current, id: OrderId) -> Result<Order, AppE
     Ok(o)
 }
 
+/// Orders a page at a time.
+const PER_PAGE: i64 = 50;
+
+/// A page of the orders the user may read (of one association when given), and how many there are.
 async fn visible(
     state: &AppState,
     me: &Current,
     association_id: Option<AssociationId>,
-) -> Result<Vec<Order>, AppError> {
+    paging: Paging,
+) -> Result<(Vec<Order>, i64), AppError> {
     let mut c = state.db.conn().await?;
-    Ok(orders::list(&mut c, None, association_id)
+    // The municipalities whose register the user may read: the filter runs in the database.
+    let mids: Vec<MunicipalityId> = municipalities::list(&mut c, None, true)
         .await?
         .into_iter()
-        .filter(|o| {
-            me.may(Action::View, &Resource::Order { region_id: o.region_id, municipality_id: o.municipality_id })
-        })
-        .collect())
+        .filter(|m| me.may(Action::View, &res(m)))
+        .map(|m| m.id)
+        .collect();
+    Ok(orders::page(&mut c, &mids, association_id, paging).await?)
 }
 
 async fn registrable_in(state: &AppState, me: &Current) -> Result<Vec<Municipality>, AppError> {
@@ -105,6 +112,7 @@ async fn register(
 #[serde(default)]
 struct ListQuery {
     association_id: Option<String>,
+    page: Option<i64>,
 }
 
 #[derive(Template)]
@@ -112,13 +120,22 @@ struct ListQuery {
 struct ListPage {
     l: Layout,
     items: Vec<Order>,
+    pager: Pager,
     can_register: bool,
 }
 
 async fn list_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<ListQuery>) -> PageResult {
-    let items = visible(&state, &me, q.association_id.and_then(|s| s.parse().ok())).await?;
+    let association_id: Option<i64> = q.association_id.and_then(|s| s.parse().ok());
+    let paging = Paging::new(q.page, PER_PAGE);
+    let (items, total) = visible(&state, &me, association_id.map(AssociationId), paging).await?;
     let can_register = !registrable_in(&state, &me).await?.is_empty();
-    render(&ListPage { l: Layout::new(&ctx, "Приказы", "/orders"), items, can_register })
+    let href = association_id.map_or_else(|| "/orders".to_owned(), |a| format!("/orders?association_id={a}"));
+    render(&ListPage {
+        l: Layout::new(&ctx, "Приказы", "/orders"),
+        items,
+        pager: Pager::new(paging, total, href),
+        can_register,
+    })
 }
 
 #[derive(Template)]
@@ -310,16 +327,35 @@ pub struct NewOrder {
 #[serde(default)]
 pub struct ApiListQuery {
     pub association_id: Option<i64>,
+    /// The page, from 1 (50 orders a page).
+    pub page: Option<i64>,
 }
 
-/// The register: orders the caller may read, newest first.
-#[utoipa::path(get, path = "/api/v1/orders", tag = "orders", params(ApiListQuery), responses((status = 200, body = Vec<views::Order>)))]
+/// A page of the register.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct OrdersBody {
+    /// How many orders the caller may read, on every page.
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    pub orders: Vec<views::Order>,
+}
+
+/// The register: orders the caller may read, newest first, 50 a page.
+#[utoipa::path(get, path = "/api/v1/orders", tag = "orders", params(ApiListQuery), responses((status = 200, body = OrdersBody)))]
 pub async fn api_list(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
     Query(q): Query<ApiListQuery>,
-) -> ApiResult<Vec<views::Order>> {
-    Ok(Json(visible(&state, &me, q.association_id.map(AssociationId)).await?.iter().map(views::Order::from).collect()))
+) -> ApiResult<OrdersBody> {
+    let paging = Paging::new(q.page, PER_PAGE);
+    let (items, total) = visible(&state, &me, q.association_id.map(AssociationId), paging).await?;
+    Ok(Json(OrdersBody {
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+        orders: items.iter().map(views::Order::from).collect(),
+    }))
 }
 
 /// Register an order and apply its effect (create an association, appoint an officer, fix the

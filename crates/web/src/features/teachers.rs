@@ -19,7 +19,7 @@ use metoda_domain::teachers::{
 };
 use metoda_domain::values::{self, iso_date};
 use metoda_store::Conn;
-use metoda_store::associations::{self, Association};
+use metoda_store::associations::{self, AssociationRef};
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::organizations::{self, Organization};
 use metoda_store::teachers::{self, Composition, Filter, Sort, Teacher};
@@ -375,7 +375,7 @@ struct BankPage {
     charts: Vec<Chart>,
     municipalities: Vec<Municipality>,
     organizations: Vec<Organization>,
-    associations: Vec<Association>,
+    associations: Vec<AssociationRef>,
     can_create: bool,
     can_import: bool,
     query_string: String,
@@ -401,27 +401,37 @@ impl BankPage {
 
 /// Municipalities where the user may add teachers, and their organizations.
 async fn creatable(c: &mut Conn, me: &Current) -> Result<Vec<(Municipality, Vec<Organization>)>, AppError> {
+    organizations_where(c, |m, o| {
+        me.may(
+            Action::Create,
+            &Resource::Teacher {
+                region_id: m.region_id,
+                municipality_id: m.id,
+                organization_id: Some(o.id),
+                association_id: None,
+                own: false,
+            },
+        )
+    })
+    .await
+}
+
+/// The organizations for which `keep` holds, by municipality (two queries, whatever the region).
+pub(crate) async fn organizations_where(
+    c: &mut Conn,
+    keep: impl Fn(&Municipality, &Organization) -> bool,
+) -> Result<Vec<(Municipality, Vec<Organization>)>, AppError> {
+    let list = municipalities::list(c, None, false).await?;
+    let ids: Vec<MunicipalityId> = list.iter().map(|m| m.id).collect();
+    let mut orgs = organizations::of_municipalities(c, &ids).await?;
     let mut out = vec![];
-    for m in municipalities::list(c, None, false).await? {
-        let orgs: Vec<Organization> =
-            organizations::list(c, &organizations::Filter { municipality_id: Some(m.id), ..Default::default() })
-                .await?
-                .into_iter()
-                .filter(|o| {
-                    me.may(
-                        Action::Create,
-                        &Resource::Teacher {
-                            region_id: m.region_id,
-                            municipality_id: m.id,
-                            organization_id: Some(o.id),
-                            association_id: None,
-                            own: false,
-                        },
-                    )
-                })
-                .collect();
-        if !orgs.is_empty() {
-            out.push((m, orgs));
+    for m in list {
+        let (mine, rest): (Vec<Organization>, Vec<Organization>) =
+            orgs.into_iter().partition(|o| o.municipality_id == m.id);
+        orgs = rest;
+        let kept: Vec<Organization> = mine.into_iter().filter(|o| keep(&m, o)).collect();
+        if !kept.is_empty() {
+            out.push((m, kept));
         }
     }
     Ok(out)
@@ -439,12 +449,8 @@ async fn bank_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Que
     let comp = teachers::composition(&mut c, &Filter { page: 1, ..f.clone() }, today).await?;
     let municipalities = crate::features::municipalities::visible(&mut c, &me, None, false).await?;
     let mids: Vec<MunicipalityId> = municipalities.iter().map(|m| m.id).collect();
-    let organizations: Vec<Organization> = organizations::list(&mut c, &organizations::Filter::default())
-        .await?
-        .into_iter()
-        .filter(|o| mids.contains(&o.municipality_id))
-        .collect();
-    let associations: Vec<Association> = associations::list(&mut c, None)
+    let organizations: Vec<Organization> = organizations::of_municipalities(&mut c, &mids).await?;
+    let associations: Vec<AssociationRef> = associations::refs_of_municipalities(&mut c, &mids)
         .await?
         .into_iter()
         .filter(|a| {

@@ -10,8 +10,47 @@ use metoda_store::testkit::{Template, TestDb};
 use metoda_store::{Actor, demo, municipalities, organizations, users};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub const PASSWORD: &str = demo::DEMO_PASSWORD;
+
+/// Everything the test binary logs at info, and the count of each request's SQL statements
+/// (`metoda_web::telemetry`): one global subscriber for all its tests, installed before any
+/// server starts.
+pub fn logs() -> Arc<Mutex<Vec<u8>>> {
+    use tracing_subscriber::Layer as _;
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let w = buf.clone();
+        let installed = tracing_subscriber::registry()
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_ansi(false)
+                    .with_writer(move || Sink(w.clone()))
+                    .with_filter(tracing_subscriber::EnvFilter::new("info")),
+            )
+            .with(metoda_web::telemetry::query_counter())
+            .try_init();
+        assert!(installed.is_ok(), "the test binary's subscriber is installed once, here");
+        buf
+    })
+    .clone()
+}
+
+struct Sink(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Sink {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 /// Every login of the harness: the demo's people of municipality A, then B's.
 pub const LOGINS: &[&str] = &[
@@ -94,6 +133,7 @@ static TEMPLATE: tokio::sync::OnceCell<(Template, Fixture)> = tokio::sync::OnceC
 
 impl TestApp {
     pub async fn start() -> TestApp {
+        logs();
         let (template, f) = TEMPLATE
             .get_or_try_init(|| Template::build(|db| async move { Ok(seed(&db).await) }))
             .await
@@ -101,8 +141,8 @@ impl TestApp {
         let t = template.instance().await.expect("test database");
         // The system clock; a test stops it with `app.clock.set(…)`.
         let clock = metoda_web::Clock::system();
-        let state =
-            metoda_web::AppState { db: t.db.clone(), config: metoda_web::WebConfig::default(), clock: clock.clone() };
+        let config = metoda_web::WebConfig { query_count_header: true, ..Default::default() };
+        let state = metoda_web::AppState { db: t.db.clone(), config, clock: clock.clone() };
         let running = metoda_web::spawn(state, "127.0.0.1:0").await.unwrap();
         let f = f.clone();
         TestApp {

@@ -1637,6 +1637,8 @@ fn placeholders_are_filled_in_one_pass() {
 const EXEMPT: &[(&str, &str)] = &[
     // The health probe answers anyone (load balancers and monitors do not sign in).
     ("GET", "/healthz"),
+    // The liveness probe: answers anyone, reads nothing.
+    ("GET", "/livez"),
     // The stylesheet and script: public, cacheable, no data.
     ("GET", "/static/app.css"),
     ("GET", "/static/app.js"),

@@ -217,7 +217,12 @@ async fn seed_004_reports_for_the_calendar_year_as_of_1_january_apart_from_the_a
     let app = TestApp::start().await;
     let admin = app.login("admin").await;
     let list: Value = admin.get("/api/v1/associations").await.json().await.unwrap();
-    let mumo = list.as_array().unwrap().iter().find(|a| a["name"] == "МУМО учителей начальных классов").unwrap();
+    let mumo = list["associations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "МУМО учителей начальных классов")
+        .unwrap();
     let (id, municipality) = (mumo["id"].as_i64().unwrap(), mumo["municipality_id"].as_i64().unwrap());
     let cal = time::OffsetDateTime::now_utc().date().year() - 1;
     let head = app.login("mumo.head").await;

@@ -276,7 +276,9 @@ async fn a_year_built_through_the_api_is_analysed_submitted_returned_accepted_an
     .await;
     assert_eq!(order["order"]["number"], "777-ОД");
     let list = ok(spec.get("/api/v1/associations").await, "associations").await;
-    let aid = list.as_array().unwrap().iter().find(|a| a["name"] == NAME).expect("created")["id"].as_i64().unwrap();
+    let aid = list["associations"].as_array().unwrap().iter().find(|a| a["name"] == NAME).expect("created")["id"]
+        .as_i64()
+        .unwrap();
     let path = format!("/api/v1/associations/{aid}/members");
     ok(spec.post_json(&path, json!({"teacher_id": efimova, "joined_on": format!("{y}-10-01")})).await, "join").await;
     let a = ok(spec.get(&format!("/api/v1/associations/{aid}")).await, "association").await;
@@ -523,7 +525,7 @@ async fn a_year_built_through_the_api_is_analysed_submitted_returned_accepted_an
         confirm(&spec, id).await;
     }
     let pending = ok(spec.get(&format!("/api/v1/results/pending?municipality_id={m}")).await, "pending").await;
-    assert!(pending.as_array().unwrap().iter().any(|i| i["result"]["id"] == unconfirmed), "{pending}");
+    assert!(pending["results"].as_array().unwrap().iter().any(|i| i["result"]["id"] == unconfirmed), "{pending}");
     course(&spec, borisov, "advanced_training", "Методика решения олимпиадных задач по физике", &format!("{y1}-03-01"))
         .await;
     course(&spec, vlasova, "advanced_training", "Цифровые лаборатории в школе", &format!("{y1}-08-31")).await;

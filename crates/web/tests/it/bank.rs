@@ -185,7 +185,7 @@ async fn an_order_creates_an_association_with_its_head_and_members() {
     assert!(order_page.contains("Приказ № 200-ОД зарегистрирован и применён"));
     assert!(order_page.contains("Назначить руководителем Васильева А. И."));
     let list: Value = s.get("/api/v1/associations").await.json().await.unwrap();
-    let physics = list.as_array().unwrap().iter().find(|a| a["name"] == "ММО учителей физики").unwrap();
+    let physics = list["associations"].as_array().unwrap().iter().find(|a| a["name"] == "ММО учителей физики").unwrap();
     assert_eq!(physics["members"], 4);
     assert_eq!(physics["body_name"], "ММО");
     assert!(physics["head_name"].is_string());
@@ -378,7 +378,7 @@ async fn an_order_downloads_as_a_word_document_with_its_text() {
     let app = TestApp::start().await;
     let s = app.login("mmo.head").await;
     let list: Value = s.get("/api/v1/orders").await.json().await.unwrap();
-    let composition = list.as_array().unwrap().iter().find(|o| o["kind"] == "approve_composition").unwrap();
+    let composition = list["orders"].as_array().unwrap().iter().find(|o| o["kind"] == "approve_composition").unwrap();
     let r = s.get(&format!("/orders/{}/docx", composition["id"])).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.headers()["content-type"].to_str().unwrap().contains("wordprocessingml"));
@@ -411,7 +411,12 @@ async fn subgroups_exist_only_where_the_profile_allows_them() {
     let app = TestApp::start().await;
     let admin = app.login("admin").await;
     let list: Value = admin.get("/api/v1/associations").await.json().await.unwrap();
-    let mumo = list.as_array().unwrap().iter().find(|a| a["name"] == "МУМО учителей начальных классов").unwrap();
+    let mumo = list["associations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "МУМО учителей начальных классов")
+        .unwrap();
     assert_eq!(mumo["body_name"], "МУМО", "seed 004 names the body МУМО");
     let page = admin.get(&format!("/associations/{}", mumo["id"])).await.text().await.unwrap();
     assert!(page.contains("РМО учителей начальных классов сельских школ"), "the demo's subgroups");
@@ -718,7 +723,7 @@ async fn the_list_shows_each_association_as_its_own_page_does() {
     let app = TestApp::start().await;
     let admin = app.login("admin").await;
     let list: Value = admin.get("/api/v1/associations").await.json().await.unwrap();
-    let rows = list.as_array().unwrap();
+    let rows = list["associations"].as_array().unwrap();
     assert!(rows.len() >= 4, "{list}");
     let (mut with_compliance, mut with_missing, mut with_plan) = (0, 0, 0);
     for row in rows {

@@ -17,6 +17,7 @@ mod meetings;
 mod openapi;
 mod plans;
 mod pool;
+mod query_count;
 mod results;
 mod signin;
 mod teacher_years_api;

@@ -141,7 +141,11 @@ async fn results_are_entered_with_scans_confirmed_by_the_curator_and_counted_in_
     let q: Value =
         spec.get(&format!("/api/v1/results/pending?municipality_id={}", app.muni_a)).await.json().await.unwrap();
     assert!(
-        q.as_array().unwrap().iter().any(|i| i["result"]["id"] == mine["id"] && i["scans"][0]["id"].is_i64()),
+        q["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["result"]["id"] == mine["id"] && i["scans"][0]["id"].is_i64()),
         "{q}"
     );
     let page = spec.get(&format!("/results/pending?municipality_id={}", app.muni_a)).await.text().await.unwrap();

@@ -11,13 +11,16 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
+use metoda_domain::analysis::Period;
 use metoda_domain::analysis::summary::{self, ChartData};
 use metoda_domain::analysis::{self, Analysis};
-use metoda_domain::profile::PlanPeriod;
+use metoda_domain::profile::{PlanPeriod, ProfileSettings};
 use metoda_domain::teachers::AcademicYear;
+use metoda_store::Within;
 use metoda_store::associations::{self, Association};
+use metoda_store::memo::Analyses;
+use metoda_store::municipalities::Municipality;
 use metoda_store::reports::{self, AnnualAnalysis};
-use metoda_store::results;
 use serde::{Deserialize, Serialize};
 
 use super::views::{self, Report};
@@ -116,94 +119,125 @@ pub(super) async fn overview(state: &AppState, me: &Current, q: &OverviewQuery) 
         })?,
     };
     let m = metoda_store::municipalities::get(&mut c, municipality_id).await?;
-    let list: Vec<Association> = associations::list(&mut c, Some(municipality_id))
-        .await?
-        .into_iter()
-        .filter(|a| a.is_active() && me.may(Action::View, &res(a)))
-        .collect();
-    if list.is_empty()
-        && !me.may(Action::View, &Resource::Municipality { region_id: m.region_id, municipality_id: Some(m.id) })
-    {
-        return Err(AppError::Forbidden);
-    }
+    let within = Within::Municipality(m.id);
+    let associations = associations::list_within(&mut c, within).await?;
     // One municipality, one profile: the periods it reports for.
     let settings = metoda_store::profiles::municipality_settings(&mut c, m.id).await?;
-    let today = crate::features::local_today(state, &mut c, m.id).await?;
+    let today = state.today(m.zone());
     let period = match &settings {
         Some(s) => asked.resolve(s, today)?,
         None => asked.of(asked.kind.unwrap_or(PlanPeriod::AcademicYear), today),
     };
-    let (year, period_label, kind) = (period.year, period.label_ru(), period.kind.code().to_owned());
-    let periods = settings
-        .as_ref()
-        .map(|s| analysis::periods(&s.analysis_deadlines.value).iter().map(|k| k.code().to_owned()).collect())
-        .unwrap_or_default();
-    let (Some(s), false) = (settings, list.is_empty()) else {
-        return Ok(Overview {
-            municipality_id: municipality_id.get(),
+    let mut read = Rollup::read(state, &mut c, within, period, &[(&m, settings.as_ref())]).await?;
+    drop(c);
+    read.overview(me, &m, associations, settings.as_ref(), period)
+}
+
+/// What the overviews of a municipality, or of every municipality of a region, are made of, read
+/// at once for all of them: the same handful of queries for one municipality or for ten.
+pub(super) struct Rollup {
+    reports: HashMap<AssociationId, AnnualAnalysis>,
+    frozen: Vec<(i64, String)>,
+    live: HashMap<MunicipalityId, Analyses>,
+}
+
+impl Rollup {
+    /// The reports, the frozen versions and the live analyses of the period for `municipalities`
+    /// (each with its profile's settings: the analysis date is the profile's), all `within`.
+    pub(super) async fn read(
+        state: &AppState,
+        c: &mut metoda_store::Conn,
+        within: Within,
+        period: Period,
+        municipalities: &[(&Municipality, Option<&ProfileSettings>)],
+    ) -> Result<Rollup, AppError> {
+        let reports = reports::of_within(c, within, period).await?.into_iter().map(|r| (r.association_id, r)).collect();
+        let frozen = reports::frozen_of_within(c, within, period).await?;
+        // Computed from the facts, or kept from the last computation while nothing changed
+        // (decision 0020).
+        let wanted: Vec<(MunicipalityId, Period, time::Date)> = municipalities
+            .iter()
+            .filter_map(|(m, s)| {
+                s.map(|s| {
+                    (
+                        m.id,
+                        period,
+                        analysis::analysis_date_for(period, &s.analysis_deadlines.value, &s.analysis_snapshots.value),
+                    )
+                })
+            })
+            .collect();
+        let analyses = metoda_store::memo::analyses_of_municipalities(&state.db, c, &wanted).await?;
+        let live = wanted.iter().map(|w| w.0).zip(analyses).collect();
+        Ok(Rollup { reports, frozen, live })
+    }
+
+    /// The overview of one municipality: its active associations the user may read, each with its
+    /// report and its indicators (as submitted, or live), summed.
+    pub(super) fn overview(
+        &mut self,
+        me: &Current,
+        m: &Municipality,
+        associations: Vec<Association>,
+        settings: Option<&ProfileSettings>,
+        period: Period,
+    ) -> Result<Overview, AppError> {
+        let list: Vec<Association> = associations
+            .into_iter()
+            .filter(|a| a.municipality_id == m.id && a.is_active() && me.may(Action::View, &res(a)))
+            .collect();
+        if list.is_empty()
+            && !me.may(Action::View, &Resource::Municipality { region_id: m.region_id, municipality_id: Some(m.id) })
+        {
+            return Err(AppError::Forbidden);
+        }
+        let (year, period_label, kind) = (period.year, period.label_ru(), period.kind.code().to_owned());
+        let periods: Vec<String> = settings
+            .map(|s| analysis::periods(&s.analysis_deadlines.value).iter().map(|k| k.code().to_owned()).collect())
+            .unwrap_or_default();
+        let empty = Overview {
+            municipality_id: m.id.get(),
             year,
-            period: kind,
-            period_label,
-            periods,
+            period: kind.clone(),
+            period_label: period_label.clone(),
+            periods: periods.clone(),
             due_on: None,
             lines: vec![],
             rows: vec![],
             totals: vec![],
-        });
-    };
-    // The associations' facts read at once (`benches/analysis.rs`: the region's 1 000
-    // associations in under a second).
-    let due_on =
-        metoda_domain::reports::deadline_of(&s.analysis_deadlines.value, period).map(metoda_domain::values::iso_date);
-    let mut reports: HashMap<AssociationId, AnnualAnalysis> = reports::of_municipality(&mut c, municipality_id, period)
-        .await?
-        .into_iter()
-        .map(|r| (r.association_id, r))
-        .collect();
-    let mut frozen: HashMap<AssociationId, Analysis> = HashMap::new();
-    for (association_id, snapshot) in reports::frozen_of_municipality(&mut c, municipality_id, period).await? {
-        // Only the associations listed; a version that does not read fails the summary rather
-        // than being summed as today's figures.
-        let association_id = AssociationId(association_id);
-        let Some(a) = list.iter().find(|a| a.id == association_id) else { continue };
-        let version = reports.get(&association_id).map_or(0, |r| r.version);
-        frozen.insert(association_id, thaw(&snapshot, &a.name, period, version)?.analysis);
-    }
-    let date = analysis::analysis_date_for(period, &s.analysis_deadlines.value, &s.analysis_snapshots.value);
-    let mut live: HashMap<AssociationId, Analysis> = HashMap::new();
-    for f in results::facts_of_municipality(&mut c, municipality_id, period).await? {
-        if !frozen.contains_key(&AssociationId(f.association_id)) {
-            live.insert(AssociationId(f.association_id), analysis::compute(period, date, &f.for_analysis()));
+        };
+        let (Some(s), false) = (settings, list.is_empty()) else { return Ok(empty) };
+        let due_on = metoda_domain::reports::deadline_of(&s.analysis_deadlines.value, period)
+            .map(metoda_domain::values::iso_date);
+        let mut frozen: HashMap<AssociationId, Analysis> = HashMap::new();
+        for (association_id, snapshot) in &self.frozen {
+            // Only the associations listed; a version that does not read fails the summary rather
+            // than being summed as today's figures.
+            let association_id = AssociationId(*association_id);
+            let Some(a) = list.iter().find(|a| a.id == association_id) else { continue };
+            let version = self.reports.get(&association_id).map_or(0, |r| r.version);
+            frozen.insert(association_id, thaw(snapshot, &a.name, period, version)?.analysis);
         }
+        let none = Analyses::default();
+        let live = self.live.get(&m.id).unwrap_or(&none);
+        // The associations listed that have an analysis, each as submitted or live, summed.
+        let shown: Vec<(&Association, &Analysis)> =
+            list.iter().filter_map(|a| frozen.get(&a.id).or_else(|| live.get(&a.id)).map(|an| (a, an))).collect();
+        let summary::MunicipalSummary { rows, columns, totals } =
+            summary::municipal(&shown.iter().map(|(_, an)| *an).collect::<Vec<_>>());
+        let lines = shown
+            .iter()
+            .zip(columns)
+            .map(|((a, _), column)| OverviewLine {
+                association_id: a.id.get(),
+                association_name: a.name.clone(),
+                report: self.reports.remove(&a.id),
+                values: column.values,
+                attendance: column.attendance,
+            })
+            .collect();
+        Ok(Overview { due_on, lines, rows, totals, ..empty })
     }
-    drop(c);
-    // The associations listed that have an analysis, each as submitted or live, summed.
-    let shown: Vec<(&Association, &Analysis)> =
-        list.iter().filter_map(|a| frozen.get(&a.id).or_else(|| live.get(&a.id)).map(|an| (a, an))).collect();
-    let summary::MunicipalSummary { rows, columns, totals } =
-        summary::municipal(&shown.iter().map(|(_, an)| *an).collect::<Vec<_>>());
-    let lines = shown
-        .iter()
-        .zip(columns)
-        .map(|((a, _), column)| OverviewLine {
-            association_id: a.id.get(),
-            association_name: a.name.clone(),
-            report: reports.remove(&a.id),
-            values: column.values,
-            attendance: column.attendance,
-        })
-        .collect();
-    Ok(Overview {
-        municipality_id: municipality_id.get(),
-        year,
-        period: kind,
-        period_label,
-        periods,
-        due_on,
-        lines,
-        rows,
-        totals,
-    })
 }
 
 #[derive(Template)]

@@ -9,11 +9,13 @@ use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
 use metoda_domain::analysis;
 use metoda_domain::analysis::summary::{self, MunicipalTotals, ReportState};
-use metoda_domain::ids::RegionId;
-use metoda_domain::profile::PlanPeriod;
+use metoda_domain::ids::{MunicipalityId, RegionId};
+use metoda_domain::profile::{PlanPeriod, ProfileSettings};
+use metoda_store::{Within, associations};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
-use super::overview::{CodeLabel, OverviewQuery, charts, code_labels, overview};
+use super::overview::{CodeLabel, Rollup, charts, code_labels};
 use super::{period_of, suffix};
 use crate::AppState;
 use crate::auth::{ApiMe, Current, Me, require};
@@ -107,12 +109,16 @@ async fn region_rollup(state: &AppState, me: &Current, q: &RegionQuery) -> Resul
     let period = asked.of(asked.kind.unwrap_or(PlanPeriod::AcademicYear), today);
     let year = period.year;
     let list = metoda_store::municipalities::list(&mut c, Some(region_id), false).await?;
+    // Each kind of row read once for the whole region (not once per municipality).
+    let within = Within::Region(region_id);
+    let settings: HashMap<MunicipalityId, ProfileSettings> =
+        metoda_store::profiles::settings_within(&mut c, within).await?.into_iter().collect();
     // The municipalities whose profile reports for the period (the calendar year's reports go to
     // РУМО only where the regulation says so: 004), and every period some profile reports for.
     let mut reporting = vec![];
     let mut periods: Vec<String> = vec![];
-    for m in list {
-        let Some(s) = metoda_store::profiles::municipality_settings(&mut c, m.id).await? else { continue };
+    for m in &list {
+        let Some(s) = settings.get(&m.id) else { continue };
         let kinds = analysis::periods(&s.analysis_deadlines.value);
         for k in &kinds {
             if !periods.iter().any(|x| x == k.code()) {
@@ -120,24 +126,19 @@ async fn region_rollup(state: &AppState, me: &Current, q: &RegionQuery) -> Resul
             }
         }
         if kinds.contains(&period.kind) {
-            reporting.push(m);
+            reporting.push((m, Some(s)));
         }
     }
     periods.sort();
+    let mut associations = associations::list_within(&mut c, within).await?;
+    let mut read = Rollup::read(state, &mut c, within, period, &reporting).await?;
     drop(c);
     let mut municipalities = vec![];
     let mut columns = vec![];
-    for m in reporting {
-        let o = overview(
-            state,
-            me,
-            &OverviewQuery {
-                municipality_id: Some(m.id.get()),
-                year: Some(year),
-                period: Some(period.kind.code().to_owned()),
-            },
-        )
-        .await?;
+    for (m, s) in reporting {
+        let (its, rest): (Vec<_>, Vec<_>) = associations.into_iter().partition(|a| a.municipality_id == m.id);
+        associations = rest;
+        let o = read.overview(me, m, its, s, period)?;
         let reports = o
             .lines
             .iter()
@@ -148,7 +149,7 @@ async fn region_rollup(state: &AppState, me: &Current, q: &RegionQuery) -> Resul
             })
             .collect();
         columns.push(MunicipalTotals { rows: o.rows, totals: o.totals, reports });
-        municipalities.push((m.id.get(), m.name));
+        municipalities.push((m.id.get(), m.name.clone()));
     }
     let summary::RegionSummary { rows, values, totals, reports, attendance } = summary::regional(&columns);
     let reports = reports.iter().map(|t| (t.associations, t.submitted, t.late)).collect();

@@ -11,6 +11,7 @@ use metoda_domain::FieldError;
 use metoda_domain::access::is_own_result;
 use metoda_domain::access::{Action, Resource};
 use metoda_domain::ids::{MunicipalityId, ResultId, plain_choices};
+use metoda_domain::paging::Paging;
 use metoda_domain::results::{
     ExamThreshold, NON_OBJECTIVE_SUBJECTS, NonObjectiveInput, NonObjectiveSubject, ResultFamily, ThresholdInput,
 };
@@ -26,7 +27,7 @@ use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path, Query};
 use crate::features::analysis::year_or_now;
 use crate::features::municipalities::form_errors;
-use crate::pages::{Layout, field, pairs, redirect_with, render_status};
+use crate::pages::{Layout, Pager, field, pairs, redirect_with, render_status};
 
 use super::{
     ApiYearQuery, Listed, YearQuery, decision_res, items, may_teachers, municipality, my_teachers, opt_id, views,
@@ -64,17 +65,21 @@ async fn decide(
     Ok(r)
 }
 
+/// Results waiting for a curator, a page at a time.
+const PENDING_PER_PAGE: i64 = 50;
+
 async fn pending(
     state: &AppState,
     me: &Current,
     municipality_id: MunicipalityId,
-) -> Result<(Municipality, Vec<Listed>), AppError> {
+    paging: Paging,
+) -> Result<(Municipality, Vec<Listed>, i64), AppError> {
     let mut c = state.db.conn().await?;
     let m = municipalities::get(&mut c, municipality_id).await?;
     require(me, Action::View, &decision_res(&m, false))?;
-    let list = results::pending(&mut c, m.id).await?;
+    let (list, total) = results::pending(&mut c, m.id, paging).await?;
     let out = items(&mut c, me, &m, None, list).await?;
-    Ok((m, out))
+    Ok((m, out, total))
 }
 
 async fn set_threshold(
@@ -131,12 +136,29 @@ pub struct MunicipalityQuery {
     pub municipality_id: Option<i64>,
 }
 
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct PendingQuery {
+    /// The municipality (default: the user's own, when there is one).
+    pub municipality_id: Option<i64>,
+    /// The page, from 1 (50 results a page).
+    pub page: Option<i64>,
+}
+
+impl PendingQuery {
+    fn paging(&self) -> Paging {
+        Paging::new(self.page, PENDING_PER_PAGE)
+    }
+}
+
 #[derive(Template)]
 #[template(path = "results_pending.html")]
 struct PendingPage {
     l: Layout,
     m: Option<Municipality>,
     items: Vec<Listed>,
+    pager: Pager,
     /// Municipalities to choose from (when none was given).
     choices: Vec<Municipality>,
     can_keep: bool,
@@ -167,20 +189,21 @@ async fn pending_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    asked: Option<i64>,
+    q: &PendingQuery,
     errors: Vec<FieldError>,
     status: StatusCode,
 ) -> PageResult {
-    let (m, items, choices) = match queue_municipality(state, me, asked).await? {
+    let paging = q.paging();
+    let (m, items, total, choices) = match queue_municipality(state, me, q.municipality_id).await? {
         Ok(id) => {
-            let (m, items) = pending(state, me, MunicipalityId(id)).await?;
-            (Some(m), items, vec![])
+            let (m, items, total) = pending(state, me, MunicipalityId(id), paging).await?;
+            (Some(m), items, total, vec![])
         }
         Err(choices) => {
             if choices.is_empty() {
                 return Err(AppError::Forbidden);
             }
-            (None, vec![], choices)
+            (None, vec![], 0, choices)
         }
     };
     let can_keep = m.as_ref().is_some_and(|m| {
@@ -193,10 +216,12 @@ async fn pending_with(
         Some(m) => m.zone(),
         None => crate::features::user_zone(&mut *state.db.conn().await?, me).await?,
     };
+    let href = m.as_ref().map_or_else(String::new, |m| format!("/results/pending?municipality_id={}", m.id));
     let page = PendingPage {
         l: Layout::new(ctx, "Подтверждение результатов", "/results/pending").with_errors(errors).with_zone(zone),
         m,
         items,
+        pager: Pager::new(paging, total, href),
         choices,
         can_keep,
     };
@@ -206,9 +231,9 @@ async fn pending_with(
 pub(super) async fn pending_page(
     State(state): State<AppState>,
     Me(me, ctx): Me,
-    Query(q): Query<MunicipalityQuery>,
+    Query(q): Query<PendingQuery>,
 ) -> PageResult {
-    pending_with(&state, &me, &ctx, q.municipality_id, vec![], StatusCode::OK).await
+    pending_with(&state, &me, &ctx, &q, vec![], StatusCode::OK).await
 }
 
 #[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
@@ -235,7 +260,8 @@ async fn decided(state: &AppState, me: &Current, ctx: &Ctx, id: ResultId, confir
         )),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, errors) = form_errors(e);
-            pending_with(state, me, ctx, Some(municipality_id.get()), errors, status).await
+            let q = PendingQuery { municipality_id: Some(municipality_id.get()), page: None };
+            pending_with(state, me, ctx, &q, errors, status).await
         }
         Err(e) => Err(e),
     }
@@ -470,14 +496,24 @@ pub async fn api_reject(
     Ok(Json(views::ResultRecord::from(&decide(&state, &me, &ctx, id, false, &json_body(body)?.comment).await?)))
 }
 
-/// The results of a municipality waiting for a curator, oldest first, with their scans.
-#[utoipa::path(get, path = "/api/v1/results/pending", tag = "results", params(MunicipalityQuery),
-    responses((status = 200, body = Vec<views::ResultItem>), (status = 403, body = crate::error::ErrorBody)))]
+/// A page of the results waiting for a curator.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PendingBody {
+    /// How many results of the municipality wait, on every page.
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    pub results: Vec<views::ResultItem>,
+}
+
+/// The results of a municipality waiting for a curator, oldest first, with their scans, 50 a page.
+#[utoipa::path(get, path = "/api/v1/results/pending", tag = "results", params(PendingQuery),
+    responses((status = 200, body = PendingBody), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn api_pending(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
-    Query(q): Query<MunicipalityQuery>,
-) -> ApiResult<Vec<views::ResultItem>> {
+    Query(q): Query<PendingQuery>,
+) -> ApiResult<PendingBody> {
     let id = match queue_municipality(&state, &me, q.municipality_id).await? {
         Ok(id) => id,
         Err(_) => {
@@ -488,7 +524,14 @@ pub async fn api_pending(
             .into());
         }
     };
-    Ok(Json(pending(&state, &me, MunicipalityId(id)).await?.1.into_iter().map(views::ResultItem::from).collect()))
+    let paging = q.paging();
+    let (_, items, total) = pending(&state, &me, MunicipalityId(id), paging).await?;
+    Ok(Json(PendingBody {
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+        results: items.into_iter().map(views::ResultItem::from).collect(),
+    }))
 }
 
 /// The municipality's ЕГЭ table: subjects with the minimum and the high score.

@@ -175,21 +175,22 @@ async fn load(
 }
 
 /// The record as the user may see it: without the student's name unless allowed.
-async fn shown(
-    c: &mut Conn,
+/// A result as the user may see it: the student's name only to those who may see personal data
+/// (`mine`: the user's own teacher records).
+fn shown_with(
+    mine: &[TeacherId],
     me: &Current,
     m: &Municipality,
     association_id: Option<AssociationId>,
     r: ResultRecord,
-) -> Result<ResultRecord, AppError> {
+) -> ResultRecord {
     if r.student_name.is_none() {
-        return Ok(r);
+        return r;
     }
-    let mine = my_teachers(c, me).await?;
-    let own = is_own_result(&mine, &r.teacher_ids());
+    let own = is_own_result(mine, &r.teacher_ids());
     let personal = me.may(Action::ViewPersonal, &res(m.region_id, m.id, association_id, own))
         || me.may(Action::ViewPersonal, &res(m.region_id, m.id, None, own));
-    Ok(if personal { r } else { r.without_student_name() })
+    if personal { r } else { r.without_student_name() }
 }
 
 async fn association(
@@ -293,6 +294,8 @@ impl Listed {
     }
 }
 
+/// Results as listed: each with its scans and the student's name where the user may see it (two
+/// queries for the whole list, whatever its length).
 async fn items(
     c: &mut Conn,
     me: &Current,
@@ -300,13 +303,16 @@ async fn items(
     association_id: Option<AssociationId>,
     list: Vec<ResultRecord>,
 ) -> Result<Vec<Listed>, AppError> {
-    let mut out = vec![];
-    for r in list {
-        let scans = results::scans(c, r.id).await?;
-        let result = shown(c, me, m, association_id, r).await?;
-        out.push(Listed { result, scans });
-    }
-    Ok(out)
+    let ids: Vec<ResultId> = list.iter().map(|r| r.id).collect();
+    let mut scans = results::scans_of(c, &ids).await?;
+    let mine = if list.iter().any(|r| r.student_name.is_some()) { my_teachers(c, me).await? } else { vec![] };
+    Ok(list
+        .into_iter()
+        .map(|r| {
+            let scans = scans.remove(&r.id).unwrap_or_default();
+            Listed { result: shown_with(&mine, me, m, association_id, r), scans }
+        })
+        .collect())
 }
 
 #[derive(Deserialize, Default)]
