@@ -487,3 +487,70 @@ async fn a_member_teacher_names_only_members_of_the_association_as_co_teachers()
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     app.stop().await;
 }
+
+/// Issue 12, decision 0020: the authority's overview keeps each municipality's analyses computed
+/// between requests; a confirmed result (a change recorded in the audit trail, which adds to the
+/// municipality's change counter) makes the next overview count it, on any app server, and the
+/// overview's figures stay those of the association's own analysis, computed afresh.
+#[tokio::test]
+async fn the_kept_overview_counts_a_result_as_soon_as_it_is_confirmed() {
+    let app = TestApp::start().await;
+    let a = app.assoc_a;
+    let year = this_year();
+    let own: i64 = {
+        let mut c = app.t.db.conn().await.unwrap();
+        sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1")
+            .bind(app.a_user)
+            .fetch_one(&mut *c)
+            .await
+            .unwrap()
+    };
+    let t = app.login("teacher").await;
+    let spec = app.login("uo.specialist").await;
+    let head = app.login("mmo.head").await;
+    let overview = format!("/api/v1/analysis?year={year}");
+    let line = |o: &Value| -> Value {
+        o["lines"].as_array().unwrap().iter().find(|l| l["association_id"] == a).cloned().expect("the association")
+    };
+    // The same figures as the association's own analysis, row by row.
+    let agrees = |line: &Value, own: &Value| {
+        for v in line["values"].as_array().unwrap() {
+            let row = own["indicators"].as_array().unwrap().iter().find(|i| i["code"] == v["code"]);
+            if let Some(row) = row {
+                assert_eq!(row["value"], v["value"], "row {} of the overview and of the analysis", v["code"]);
+            }
+        }
+    };
+    let before: Value = spec.get(&overview).await.json().await.unwrap();
+    // Asked again with nothing changed: the kept figures.
+    let again: Value = spec.get(&overview).await.json().await.unwrap();
+    assert_eq!(line(&before), line(&again));
+
+    let r = t
+        .post_json(&format!("/api/v1/associations/{a}/results/student"), contest("Олимпиада", "Сидоров Иван", &[own]))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let r = upload(&t, &format!("/api/v1/results/{id}/scans"), "диплом.pdf", PDF, false).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // Pending, it counts in no row.
+    let pending: Value = spec.get(&overview).await.json().await.unwrap();
+    assert_eq!(line(&before)["values"], line(&pending)["values"]);
+    // Confirmed on another app server of the same database: this one's kept figures are stale
+    // and must not be shown.
+    let other = metoda_web::spawn(
+        metoda_web::AppState { db: app.t.db.clone(), config: Default::default(), clock: metoda_web::Clock::system() },
+        "127.0.0.1:0",
+    )
+    .await
+    .unwrap();
+    let other_spec = Session { base: format!("http://{}", other.addr), ..app.login("uo.specialist").await };
+    let r = other_spec.post_json(&format!("/api/v1/results/{id}/confirm"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let after: Value = spec.get(&overview).await.json().await.unwrap();
+    assert_ne!(line(&before)["values"], line(&after)["values"], "the confirmed result is counted");
+    let analysis: Value = head.get(&format!("/api/v1/associations/{a}/analysis?year={year}")).await.json().await.unwrap();
+    agrees(&line(&after), &analysis["composed"]["analysis"]);
+    other.handle.abort();
+    app.stop().await;
+}
