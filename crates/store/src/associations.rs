@@ -592,20 +592,21 @@ pub async fn records(
     Ok(all.remove(&association_id.get()).unwrap_or_default())
 }
 
-/// The records of every association of a municipality at once: association → records (one
+/// The records of the given associations (a page of a list) at once: association → records (one
 /// without any is not in the map: its records are `Records::default()`).
-pub async fn records_of_municipality(
+pub async fn records_of(
     conn: &mut AnyConnection,
-    municipality_id: MunicipalityId,
+    ids: &[AssociationId],
     year: metoda_domain::teachers::AcademicYear,
     plan_year: i32,
 ) -> Result<std::collections::HashMap<i64, Records>> {
-    read_records(conn, crate::Among::Municipality(municipality_id.get()), year, plan_year).await
+    let ids: Vec<i64> = ids.iter().map(|a| a.get()).collect();
+    read_records(conn, crate::Among::Associations(&ids), year, plan_year).await
 }
 
 async fn read_records(
     conn: &mut AnyConnection,
-    among: crate::Among,
+    among: crate::Among<'_>,
     year: metoda_domain::teachers::AcademicYear,
     plan_year: i32,
 ) -> Result<std::collections::HashMap<i64, Records>> {

@@ -111,22 +111,31 @@ impl From<metoda_domain::FieldError> for StoreError {
 /// once (the authority's lists and overviews, the region's roll-up: a handful of queries for a
 /// municipality instead of a handful per association).
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Among {
+pub(crate) enum Among<'a> {
     Association(i64),
     Municipality(i64),
+    /// A page of a list: these associations (ids of the database, written into the SQL as
+    /// integers; $1 is bound to 0).
+    Associations(&'a [i64]),
 }
 
-impl Among {
+impl Among<'_> {
     /// The condition on an association id column, with the id bound as $1.
     fn sql(self, column: &str) -> String {
         match self {
             Among::Association(_) => format!("{column} = $1"),
             Among::Municipality(_) => format!("{column} IN (SELECT id FROM associations WHERE municipality_id = $1)"),
+            Among::Associations([]) => "($1 = 0 AND 1 = 0)".to_owned(),
+            Among::Associations(ids) => {
+                let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+                format!("($1 = 0 AND {column} IN ({}))", list.join(", "))
+            }
         }
     }
     fn id(self) -> i64 {
         match self {
             Among::Association(id) | Among::Municipality(id) => id,
+            Among::Associations(_) => 0,
         }
     }
 }

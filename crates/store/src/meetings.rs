@@ -6,7 +6,7 @@
 //! minutes are a draft and fixed when the first signature is put. Minutes are numbered within the
 //! association's plan year; once signed by anyone they are locked, and a correction is an addendum.
 
-use metoda_domain::ids::{AssociationId, MeetingId, MunicipalityId, OrganizationId, TeacherId, UserId};
+use metoda_domain::ids::{AssociationId, MeetingId, OrganizationId, TeacherId, UserId};
 use metoda_domain::meetings::{
     AgendaData, Attendance, Compliance, MINUTES_SIGN_DAYS, MeetingData, MeetingStatus, MinutesStatus, NotificationKind,
     Outcome, Quorum, Votes, counts_for_minimum, decide, next_minutes_number, quorum, required_signatories, year_bounds,
@@ -1462,23 +1462,26 @@ pub async fn compliance(
     Ok(tally(&rows, settings, year, today))
 }
 
-/// The compliance of every association of a municipality (all under its profile `settings`) in
-/// one query: association → compliance (an association without meetings is not in the map:
-/// [`compliance_without_meetings`]).
-pub async fn compliance_of_municipality(
+/// The compliance of the given associations (a page of a list), each under its profile's
+/// settings, in one query: association → compliance (an association without meetings is not in
+/// the map: [`compliance_without_meetings`]).
+pub async fn compliance_of(
     conn: &mut AnyConnection,
-    municipality_id: MunicipalityId,
-    settings: &ProfileSettings,
+    associations: &[(AssociationId, &ProfileSettings)],
     year: i32,
     today: Date,
 ) -> Result<std::collections::HashMap<i64, Compliance>> {
-    let rows: Vec<AssociationMeetingState> = sqlx::query_as(
+    if associations.is_empty() {
+        return Ok(Default::default());
+    }
+    // Ids of the database, written as integers.
+    let list: Vec<String> = associations.iter().map(|(a, _)| a.get().to_string()).collect();
+    let rows: Vec<AssociationMeetingState> = sqlx::query_as(&format!(
         "SELECT m.association_id, m.held_on, m.status, n.status AS minutes_status, n.quorum, n.present
          FROM meetings m LEFT JOIN minutes n ON n.meeting_id = m.id
-         WHERE m.association_id IN (SELECT id FROM associations WHERE municipality_id = $1)
-           AND m.year = $2 AND m.status <> $3",
-    )
-    .bind(municipality_id.get())
+         WHERE m.association_id IN ({}) AND m.year = $1 AND m.status <> $2",
+        list.join(", ")
+    ))
     .bind(i64::from(year))
     .bind(MeetingStatus::Cancelled.code())
     .fetch_all(&mut *conn)
@@ -1487,7 +1490,10 @@ pub async fn compliance_of_municipality(
     for r in rows {
         by.entry(r.association_id.get()).or_default().push(r.state);
     }
-    Ok(by.into_iter().map(|(a, rows)| (a, tally(&rows, settings, year, today))).collect())
+    Ok(associations
+        .iter()
+        .filter_map(|(a, settings)| by.get(&a.get()).map(|rows| (a.get(), tally(rows, settings, year, today))))
+        .collect())
 }
 
 /// The compliance of an association that has no meetings in the year.

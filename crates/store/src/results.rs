@@ -1243,7 +1243,7 @@ pub async fn facts_of_municipality(
 /// The facts of `associations` (all of them in `among`), one per association in that order.
 async fn read_facts(
     conn: &mut AnyConnection,
-    among: Among,
+    among: Among<'_>,
     associations: &[i64],
     municipality_id: MunicipalityId,
     period: Period,

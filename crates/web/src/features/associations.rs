@@ -186,65 +186,65 @@ async fn rows(state: &AppState, me: &Current, paging: Paging) -> Result<(Vec<Row
         .map(|a| a.id)
         .collect();
     let list = associations::by_ids(&mut c, &page).await?;
-    // What the list shows is read municipality by municipality (a few queries each), not
-    // association by association.
+    // What the page shows is read for the whole page at once: the profiles of its regions, then
+    // the records and meetings of its associations per (today, plan year) — one group unless its
+    // municipalities differ in time zone or plan period.
     let position: std::collections::HashMap<AssociationId, usize> =
         page.iter().enumerate().map(|(i, a)| (*a, i)).collect();
-    let mut by_municipality: std::collections::BTreeMap<i64, Vec<Association>> = std::collections::BTreeMap::new();
-    for a in list {
-        by_municipality.entry(a.municipality_id.get()).or_default().push(a);
+    let zones: std::collections::HashMap<MunicipalityId, metoda_domain::time::LocalZone> =
+        all.iter().map(|m| (m.id, m.zone())).collect();
+    let mut settings: std::collections::HashMap<MunicipalityId, ProfileSettings> = Default::default();
+    let regions: std::collections::BTreeSet<metoda_domain::ids::RegionId> = list.iter().map(|a| a.region_id).collect();
+    for r in regions {
+        settings.extend(profiles::settings_within(&mut c, metoda_store::Within::Region(r)).await?);
     }
-    let mut out = vec![];
-    drop(c);
-    for (municipality_id, list) in by_municipality {
-        let settings =
-            profiles::municipality_settings(&mut *state.db.conn().await?, MunicipalityId(municipality_id)).await?;
-        let mut c = state.db.conn().await?;
-        let today = crate::features::local_today(state, &mut c, MunicipalityId(municipality_id)).await?;
-        let (mut records, mut compliance, plan_year) = match &settings {
-            Some(s) => {
-                let plan_year = metoda_domain::meetings::year_of(s.plan_period.value, today);
-                let year = AcademicYear::containing(today);
-                (
-                    associations::records_of_municipality(&mut c, MunicipalityId(municipality_id), year, plan_year)
-                        .await?,
-                    metoda_store::meetings::compliance_of_municipality(
-                        &mut c,
-                        MunicipalityId(municipality_id),
-                        s,
-                        plan_year,
-                        today,
-                    )
-                    .await?,
-                    plan_year,
-                )
-            }
-            None => Default::default(),
-        };
-        for a in list {
-            let min = settings.as_ref().and_then(|s| s.min_members.value);
-            let r = records.remove(&a.id.get()).unwrap_or_default();
-            let (compliance, plan_status, missing) = match settings.as_ref().filter(|_| a.is_active()) {
-                Some(s) => {
-                    let cp = compliance
-                        .remove(&a.id.get())
-                        .unwrap_or_else(|| metoda_store::meetings::compliance_without_meetings(s, plan_year, today));
-                    let plan = r.plan_status;
-                    let missing =
-                        register(&a, s, r).into_iter().filter(|d| !d.present).map(|d| d.label.to_owned()).collect();
-                    (Some(cp), plan, missing)
-                }
-                None => (None, None, vec![]),
-            };
-            out.push(Row {
-                compliance,
-                plan_status,
-                below_minimum: a.is_active() && min.is_some_and(|m| (a.members as u32) < m),
-                min_members: min,
-                missing_documents: missing,
-                a,
-            });
+    let mut groups: std::collections::BTreeMap<(time::Date, i32), Vec<AssociationId>> = Default::default();
+    for a in &list {
+        if let (Some(s), Some(z)) = (settings.get(&a.municipality_id), zones.get(&a.municipality_id)) {
+            let today = state.today(*z);
+            let plan_year = metoda_domain::meetings::year_of(s.plan_period.value, today);
+            groups.entry((today, plan_year)).or_default().push(a.id);
         }
+    }
+    let mut records = std::collections::HashMap::new();
+    let mut compliance = std::collections::HashMap::new();
+    for ((today, plan_year), ids) in &groups {
+        records.extend(associations::records_of(&mut c, ids, AcademicYear::containing(*today), *plan_year).await?);
+        let with: Vec<(AssociationId, &ProfileSettings)> = list
+            .iter()
+            .filter(|a| ids.contains(&a.id))
+            .filter_map(|a| settings.get(&a.municipality_id).map(|s| (a.id, s)))
+            .collect();
+        compliance.extend(metoda_store::meetings::compliance_of(&mut c, &with, *plan_year, *today).await?);
+    }
+    drop(c);
+    let mut out = vec![];
+    for a in list {
+        let s = settings.get(&a.municipality_id);
+        let min = s.and_then(|s| s.min_members.value);
+        let r = records.remove(&a.id.get()).unwrap_or_default();
+        let (compliance, plan_status, missing) = match (s.filter(|_| a.is_active()), zones.get(&a.municipality_id)) {
+            (Some(s), Some(z)) => {
+                let today = state.today(*z);
+                let plan_year = metoda_domain::meetings::year_of(s.plan_period.value, today);
+                let cp = compliance
+                    .remove(&a.id.get())
+                    .unwrap_or_else(|| metoda_store::meetings::compliance_without_meetings(s, plan_year, today));
+                let plan = r.plan_status;
+                let missing =
+                    register(&a, s, r).into_iter().filter(|d| !d.present).map(|d| d.label.to_owned()).collect();
+                (Some(cp), plan, missing)
+            }
+            _ => (None, None, vec![]),
+        };
+        out.push(Row {
+            compliance,
+            plan_status,
+            below_minimum: a.is_active() && min.is_some_and(|m| (a.members as u32) < m),
+            min_members: min,
+            missing_documents: missing,
+            a,
+        });
     }
     out.sort_by_key(|r| position.get(&r.a.id).copied());
     Ok((out, total))

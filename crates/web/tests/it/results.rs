@@ -549,7 +549,8 @@ async fn the_kept_overview_counts_a_result_as_soon_as_it_is_confirmed() {
     assert_eq!(r.status(), StatusCode::OK);
     let after: Value = spec.get(&overview).await.json().await.unwrap();
     assert_ne!(line(&before)["values"], line(&after)["values"], "the confirmed result is counted");
-    let analysis: Value = head.get(&format!("/api/v1/associations/{a}/analysis?year={year}")).await.json().await.unwrap();
+    let analysis: Value =
+        head.get(&format!("/api/v1/associations/{a}/analysis?year={year}")).await.json().await.unwrap();
     agrees(&line(&after), &analysis["composed"]["analysis"]);
     other.handle.abort();
     app.stop().await;
