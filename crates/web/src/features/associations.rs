@@ -137,6 +137,28 @@ pub struct RowView {
     pub plan_status: Option<String>,
 }
 
+/// The associations of these municipalities the user may read, narrow rows, by name.
+pub(crate) async fn visible_refs(
+    c: &mut metoda_store::Conn,
+    me: &Current,
+    municipalities: &[MunicipalityId],
+) -> Result<Vec<associations::AssociationRef>, AppError> {
+    Ok(associations::refs_of_municipalities(c, municipalities)
+        .await?
+        .into_iter()
+        .filter(|a| {
+            me.may(
+                Action::View,
+                &Resource::Association {
+                    region_id: a.region_id,
+                    municipality_id: a.municipality_id,
+                    association_id: Some(a.id),
+                },
+            )
+        })
+        .collect())
+}
+
 /// Associations a page at a time.
 const PER_PAGE: i64 = 50;
 
@@ -155,20 +177,7 @@ async fn rows(state: &AppState, me: &Current, paging: Paging) -> Result<(Vec<Row
         })
         .map(|m| m.id)
         .collect();
-    let mut refs: Vec<associations::AssociationRef> = associations::refs_of_municipalities(&mut c, &mids)
-        .await?
-        .into_iter()
-        .filter(|a| {
-            me.may(
-                Action::View,
-                &Resource::Association {
-                    region_id: a.region_id,
-                    municipality_id: a.municipality_id,
-                    association_id: Some(a.id),
-                },
-            )
-        })
-        .collect();
+    let mut refs = visible_refs(&mut c, me, &mids).await?;
     let order: std::collections::HashMap<MunicipalityId, usize> =
         all.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
     refs.sort_by(|x, y| {

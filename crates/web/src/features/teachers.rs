@@ -450,20 +450,7 @@ async fn bank_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Que
     let municipalities = crate::features::municipalities::visible(&mut c, &me, None, false).await?;
     let mids: Vec<MunicipalityId> = municipalities.iter().map(|m| m.id).collect();
     let organizations: Vec<Organization> = organizations::of_municipalities(&mut c, &mids).await?;
-    let associations: Vec<AssociationRef> = associations::refs_of_municipalities(&mut c, &mids)
-        .await?
-        .into_iter()
-        .filter(|a| {
-            me.may(
-                Action::View,
-                &Resource::Association {
-                    region_id: a.region_id,
-                    municipality_id: a.municipality_id,
-                    association_id: Some(a.id),
-                },
-            )
-        })
-        .collect();
+    let associations: Vec<AssociationRef> = crate::features::associations::visible_refs(&mut c, &me, &mids).await?;
     let rows = views(&mut c, &me, &rows, today).await?;
     let can_create = !creatable(&mut c, &me).await?.is_empty();
     let can_import = !crate::features::bank_files::importable(&mut c, &me).await?.is_empty();

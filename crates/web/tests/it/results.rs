@@ -7,7 +7,7 @@
 
 use crate::common;
 
-use common::{Session, TestApp, count};
+use common::{Session, TestApp, count, teacher_of_account};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -52,14 +52,7 @@ async fn results_are_entered_with_scans_confirmed_by_the_curator_and_counted_in_
     let app = TestApp::start().await;
     let a = app.assoc_a;
     let year = this_year();
-    let own: i64 = {
-        let mut c = app.t.db.conn().await.unwrap();
-        sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1")
-            .bind(app.a_user)
-            .fetch_one(&mut *c)
-            .await
-            .unwrap()
-    };
+    let own = teacher_of_account(&app, app.a_user).await;
     let head = app.login("mmo.head").await;
     let analysis = format!("/api/v1/associations/{a}/analysis?year={year}");
     let before: Value = head.get(&analysis).await.json().await.unwrap();
@@ -274,14 +267,7 @@ async fn a_result_is_edited_on_its_page_and_waits_for_the_curator_again() {
     let app = TestApp::start().await;
     let a = app.assoc_a;
     let year = this_year();
-    let own: i64 = {
-        let mut c = app.t.db.conn().await.unwrap();
-        sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1")
-            .bind(app.a_user)
-            .fetch_one(&mut *c)
-            .await
-            .unwrap()
-    };
+    let own = teacher_of_account(&app, app.a_user).await;
     let t = app.login("teacher").await;
     let head = app.login("mmo.head").await;
     let spec = app.login("uo.specialist").await;
@@ -418,14 +404,7 @@ async fn a_result_is_edited_on_its_page_and_waits_for_the_curator_again() {
 async fn a_member_teacher_names_only_members_of_the_association_as_co_teachers() {
     let app = TestApp::start().await;
     let a = app.assoc_a;
-    let own: i64 = {
-        let mut c = app.t.db.conn().await.unwrap();
-        sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1")
-            .bind(app.a_user)
-            .fetch_one(&mut *c)
-            .await
-            .unwrap()
-    };
+    let own = teacher_of_account(&app, app.a_user).await;
     // A teacher of the municipality in another association (the Russian language one).
     let other: i64 = {
         let mut c = app.t.db.conn().await.unwrap();
@@ -497,14 +476,7 @@ async fn the_kept_overview_counts_a_result_as_soon_as_it_is_confirmed() {
     let app = TestApp::start().await;
     let a = app.assoc_a;
     let year = this_year();
-    let own: i64 = {
-        let mut c = app.t.db.conn().await.unwrap();
-        sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1")
-            .bind(app.a_user)
-            .fetch_one(&mut *c)
-            .await
-            .unwrap()
-    };
+    let own = teacher_of_account(&app, app.a_user).await;
     let t = app.login("teacher").await;
     let spec = app.login("uo.specialist").await;
     let head = app.login("mmo.head").await;
