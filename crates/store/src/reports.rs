@@ -458,7 +458,10 @@ pub async fn prefill(conn: &mut AnyConnection, association_id: AssociationId, pe
     let courses: Vec<CourseRow> = sqlx::query_as(&format!(
         "SELECT c.kind AS kind, {name} AS teacher, c.title AS title, c.provider AS provider
          FROM teacher_courses c JOIN teachers t ON t.id = c.teacher_id
-         WHERE c.end_on >= $2 AND c.end_on <= $3 AND EXISTS (SELECT 1 FROM association_members am
+         WHERE c.end_on >= $2 AND c.end_on <= $3
+           -- driven from the association's members (an EXISTS alone made SQLite scan every course)
+           AND c.teacher_id IN (SELECT teacher_id FROM association_members WHERE association_id = $1)
+           AND EXISTS (SELECT 1 FROM association_members am
                 WHERE am.association_id = $1 AND am.teacher_id = c.teacher_id AND am.joined_on <= c.end_on
                   AND (am.left_on IS NULL OR am.left_on > c.end_on))
          ORDER BY c.end_on, c.id"

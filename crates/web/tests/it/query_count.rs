@@ -119,7 +119,19 @@ const PAGES: &[(&str, &str)] = &[
     ("uo1.head", "/audit"),
     ("uo1.head", "/api/v1/audit"),
     ("teacher", "/notifications"),
+    ("teacher", "/api/v1/notifications"),
+    ("teacher", "/api/v1/me"),
     ("admin", "/municipalities"),
+    ("admin", "/api/v1/municipalities"),
+    ("admin", "/regions"),
+    ("admin", "/api/v1/regions"),
+    ("uo1.head", "/profiles"),
+    ("uo1.head", "/api/v1/profiles"),
+    ("mmo.head", "/associations/1/cyclogram"),
+    ("mmo.head", "/api/v1/associations/1/cyclogram"),
+    ("mmo.head", "/api/v1/associations/1/plans"),
+    ("mmo.head", "/api/v1/associations/1/compliance"),
+    ("teacher", "/tokens"),
 ];
 
 /// Pages known to run more statements on a larger region, and why; each must still grow (the list
