@@ -755,3 +755,45 @@ async fn the_list_shows_each_association_as_its_own_page_does() {
     assert!(with_missing >= 1, "some document is missing somewhere in the demo: {list}");
     app.stop().await;
 }
+
+/// Issue 12: background and long work on several app servers at once. The same import applied
+/// through two servers of one database at the same moment, and two uploads of the same file
+/// applied through both: each file is applied once, and no teacher is written twice.
+#[tokio::test]
+async fn an_import_applied_through_two_servers_at_once_is_applied_once() {
+    let app = TestApp::start().await;
+    let s = app.login("uo.specialist").await;
+    let other = metoda_web::spawn(
+        metoda_web::AppState { db: app.t.db.clone(), config: Default::default(), clock: metoda_web::Clock::system() },
+        "127.0.0.1:0",
+    )
+    .await
+    .unwrap();
+    // The same session on the second server (sessions live in the database).
+    let b = common::Session { c: s.c.clone(), csrf: s.csrf.clone(), base: format!("http://{}", other.addr) };
+    let before = count(&app, "teachers").await;
+    let csv = "ФИО;Дата рождения;ОО;Должность;Образование;Категория;Стаж\n\
+               Ершова Дарья Олеговна;02.04.1991;МБОУ «Богашёвская СОШ»;учитель химии;высшее;первая;9\n\
+               Жуков Олег Ильич;15.06.1983;МБОУ «Богашёвская СОШ»;учитель ОБЗР;высшее;высшая;17\n";
+    let r = upload(&s, "bank.csv", csv.as_bytes().to_vec(), app.muni_a).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let apply = apply_path(&r.text().await.unwrap());
+    let (ra, rb) = tokio::join!(s.form(&apply, &[]), b.form(&apply, &[]));
+    let mut codes = [ra.status(), rb.status()];
+    codes.sort();
+    assert_eq!(codes, [StatusCode::SEE_OTHER, StatusCode::CONFLICT], "one applies, the other is told");
+    assert_eq!(count(&app, "teachers").await, before + 2);
+    // Two uploads of one file, applied through both servers at once: the teachers exist once.
+    let csv2 = csv.replace("Ершова", "Зуева").replace("Жуков", "Исаев");
+    let r = upload(&s, "bank2.csv", csv2.as_bytes().to_vec(), app.muni_a).await;
+    let first = apply_path(&r.text().await.unwrap());
+    let r = upload(&b, "bank2.csv", csv2.as_bytes().to_vec(), app.muni_a).await;
+    let second = apply_path(&r.text().await.unwrap());
+    assert_ne!(first, second);
+    let (ra, rb) = tokio::join!(s.form(&first, &[]), b.form(&second, &[]));
+    assert!(ra.status().is_redirection() || ra.status() == StatusCode::CONFLICT, "{}", ra.status());
+    assert!(rb.status().is_redirection() || rb.status() == StatusCode::CONFLICT, "{}", rb.status());
+    assert_eq!(count(&app, "teachers").await, before + 4, "every teacher once");
+    other.handle.abort();
+    app.stop().await;
+}
