@@ -84,6 +84,12 @@ const SELECT: &str =
         t.version
     FROM teachers t JOIN municipalities m ON m.id = t.municipality_id JOIN organizations o ON o.id = t.organization_id";
 
+/// A `LIKE … ESCAPE '\\'` pattern matching names that contain `text` (lower-cased as
+/// `search_text` is; `%`, `_` and `\\` taken literally).
+fn name_pattern(text: &str) -> String {
+    format!("%{}%", text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+}
+
 fn search_text(d: &TeacherData) -> String {
     format!("{} {} {}", d.last_name, d.first_name, d.middle_name.as_deref().unwrap_or("")).to_lowercase()
 }
@@ -448,8 +454,7 @@ fn where_of(f: &Filter, today: Date) -> Where {
         w.push("t.young_specialist = ?", Arg::I(1));
     }
     if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let escaped = t.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        w.push("t.search_text LIKE ? ESCAPE '\\'", Arg::S(format!("%{escaped}%")));
+        w.push("t.search_text LIKE ? ESCAPE '\\'", Arg::S(name_pattern(t)));
     }
     if !f.include_archived {
         w.sql.push("t.archived_at IS NULL".into());
@@ -622,10 +627,7 @@ pub async fn candidates(
     text: Option<&str>,
     limit: i64,
 ) -> Result<Vec<(TeacherId, String)>> {
-    let pattern = text
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(|t| format!("%{}%", t.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    let pattern = text.map(str::trim).filter(|t| !t.is_empty()).map(name_pattern);
     let rows: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT t.id, t.last_name || ' ' || t.first_name || COALESCE(' ' || t.middle_name, ''), o.short_name
          FROM teachers t JOIN organizations o ON o.id = t.organization_id

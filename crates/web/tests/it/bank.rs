@@ -797,3 +797,31 @@ async fn an_import_applied_through_two_servers_at_once_is_applied_once() {
     other.handle.abort();
     app.stop().await;
 }
+
+/// Issue 12: the association page offers teachers to add by a name search, not the whole bank; a
+/// name with LIKE's own characters is taken literally.
+#[tokio::test]
+async fn the_association_page_finds_a_teacher_to_add_by_name() {
+    let app = TestApp::start().await;
+    let s = app.login("uo.head").await;
+    let free: Value = s.get(&format!("/api/v1/teachers/{}", app.a_free_teacher)).await.json().await.unwrap();
+    let last = free["last_name"].as_str().unwrap().to_owned();
+    let page = |q: String| {
+        let s = &s;
+        let a = app.assoc_a;
+        async move { s.get(&format!("/associations/{a}?candidate={q}")).await.text().await.unwrap() }
+    };
+    let option = format!("<option value=\"{}\">", app.a_free_teacher);
+    let found = page(percent(&last)).await;
+    assert!(found.contains(&option), "the teacher is offered when searched by name");
+    assert!(found.contains(&format!("value=\"{last}\"")), "the search box keeps what was typed");
+    // Unescaped, "%" would match every name.
+    let none = page(percent("%")).await;
+    assert!(!none.contains(&option), "LIKE's own characters are taken literally");
+    assert!(none.contains("Не найдено педагогов"), "{none}");
+    app.stop().await;
+}
+
+fn percent(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}
