@@ -317,9 +317,43 @@ pub fn number_as_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, 
     d.deserialize_any(Visitor)
 }
 
+/// The Russian form of a noun after a number: `plural_ru(1, "балл", "балла", "баллов")` is
+/// «балл», 2–4 «балла», 5–20 and 11–14 «баллов», 21 «балл» …
+pub fn plural_ru<'a>(n: i64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
+    let n = n.unsigned_abs();
+    match (n % 10, n % 100) {
+        (_, 11..=14) => many,
+        (1, _) => one,
+        (2..=4, _) => few,
+        _ => many,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plural_forms_follow_the_number() {
+        let f = |n| plural_ru(n, "балл", "балла", "баллов");
+        assert_eq!(
+            [f(1), f(2), f(4), f(5), f(11), f(12), f(14), f(21), f(22), f(63), f(100), f(111)],
+            [
+                "балл",
+                "балла",
+                "балла",
+                "баллов",
+                "баллов",
+                "баллов",
+                "баллов",
+                "балл",
+                "балла",
+                "балла",
+                "баллов",
+                "баллов"
+            ]
+        );
+    }
 
     #[test]
     fn text_is_trimmed_folded_and_bounded() {

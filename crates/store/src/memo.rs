@@ -85,23 +85,11 @@ async fn versions(conn: &mut AnyConnection, municipalities: &[MunicipalityId]) -
     Ok(municipalities.iter().map(|m| (of(m.get()), of(OUTSIDE))).collect())
 }
 
-/// The live analysis of every association of a municipality that has facts in the period, as of
-/// `date`, with the indicators' figures only: computed from the facts
-/// ([`results::facts_of_municipality`]) unless this process computed them under the same change
-/// counters.
-pub async fn analyses_of_municipality(
-    db: &Db,
-    conn: &mut AnyConnection,
-    municipality_id: MunicipalityId,
-    period: Period,
-    date: Date,
-) -> Result<Analyses> {
-    let mut all = analyses_of_municipalities(db, conn, &[(municipality_id, period, date)]).await?;
-    Ok(all.remove(0))
-}
-
-/// [`analyses_of_municipality`] of several municipalities, in their order: the counters of all of
-/// them in one query, the facts only of those whose analyses are not kept.
+/// The live analysis of every association that has facts in the period, as of its date, with the
+/// indicators' figures only, for each (municipality, period, date) in order: computed from the
+/// facts ([`results::facts_of_municipality`]) unless this process computed them under the same
+/// change counters. The counters of all of them are read in one query, the facts only of those
+/// whose analyses are not kept.
 pub async fn analyses_of_municipalities(
     db: &Db,
     conn: &mut AnyConnection,

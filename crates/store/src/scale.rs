@@ -571,7 +571,7 @@ pub async fn generate(db: &Db, scale: &Scale) -> Result<Generated> {
                         teachers.push(scale.member(a, i + y + 1));
                     }
                     let event = pick(&events, i);
-                    let subject = (event == "vsosh").then_some("mathematics");
+                    let subject = (event == "vsosh").then_some("математика");
                     let title = (event != "vsosh").then(|| {
                         pick(
                             &[

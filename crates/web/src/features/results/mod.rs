@@ -252,6 +252,33 @@ pub struct Listed {
 }
 
 impl Listed {
+    /// What the result is, in words: kind, title, subject (by its name), score, level, placement,
+    /// format and date, the empty parts left out.
+    pub fn summary(&self) -> String {
+        let r = &self.result;
+        let mut head = r.kind_label().to_owned();
+        if let Some(t) = &r.title {
+            head.push_str(&format!(" «{t}»"));
+        }
+        let subject = r.subject.as_deref().map(|s| {
+            metoda_domain::results::ege_thresholds()
+                .into_iter()
+                .find(|t| t.subject == s)
+                .map_or_else(|| s.to_owned(), |t| t.label)
+        });
+        if let Some(s) = subject {
+            head.push_str(&format!(", {s}"));
+        }
+        if let Some(n) = r.score {
+            head.push_str(&format!(": {n} {}", metoda_domain::values::plural_ru(n, "балл", "балла", "баллов")));
+        }
+        let parts = [self.level(), self.placement(), self.format()];
+        let rest: Vec<&str> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+        if !rest.is_empty() {
+            head.push_str(&format!(", {}", rest.join(" ")));
+        }
+        format!("{head}, {}", metoda_domain::values::ru_date(r.result_on))
+    }
     pub fn status_label(&self) -> &'static str {
         self.result.status.label_ru()
     }
