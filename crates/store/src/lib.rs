@@ -31,6 +31,7 @@ pub mod orders;
 pub mod organizations;
 pub mod plans;
 pub mod profiles;
+mod query;
 pub mod regions;
 pub mod reports;
 pub mod results;

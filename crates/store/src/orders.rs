@@ -88,6 +88,29 @@ pub async fn page(
     Ok((rows, total))
 }
 
+/// Orders that may approve a plan of `association_id` for `plan_year`: those of the
+/// association or of the whole municipality, registered from the year before to the year after,
+/// the association's own plan approvals first, then newest first.
+pub async fn for_plan(
+    conn: &mut AnyConnection,
+    municipality_id: MunicipalityId,
+    association_id: AssociationId,
+    plan_year: i64,
+) -> Result<Vec<Order>> {
+    Ok(sqlx::query_as(&format!(
+        "{SELECT} WHERE r.municipality_id = $1 AND (r.association_id = $2 OR r.association_id IS NULL)
+           AND r.year BETWEEN $3 AND $4
+         ORDER BY CASE WHEN r.kind = $5 AND r.association_id = $2 THEN 0 ELSE 1 END, r.order_date DESC, r.id DESC"
+    ))
+    .bind(municipality_id.get())
+    .bind(association_id.get())
+    .bind(plan_year - 1)
+    .bind(plan_year + 1)
+    .bind(OrderKind::ApprovePlan.code())
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
 pub async fn list(
     conn: &mut AnyConnection,
     municipality_id: Option<MunicipalityId>,

@@ -6,10 +6,11 @@
 use metoda_domain::ids::UserId;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, FromRow};
+use sqlx::{AnyConnection, FromRow, Row};
 use time::{Duration, OffsetDateTime};
 
 use crate::audit;
+use crate::users::{self, User};
 use crate::{Actor, Result, StoreError, now, stamp};
 
 /// A random secret: 32 bytes as hex, with a prefix that tells what it is.
@@ -64,19 +65,33 @@ pub async fn create(
 /// The live session of a token, extended (sliding expiry) when it was last seen over a minute ago.
 /// Sessions of archived users are not live.
 pub async fn lookup(conn: &mut AnyConnection, token: &str, ttl: Duration) -> Result<Option<Session>> {
+    Ok(lookup_with_user(conn, token, ttl).await?.map(|(s, _)| s))
+}
+
+/// [`lookup`] with the session's user, read in the same statement (every signed-in request
+/// starts with it).
+pub async fn lookup_with_user(conn: &mut AnyConnection, token: &str, ttl: Duration) -> Result<Option<(Session, User)>> {
     let t = OffsetDateTime::now_utc();
-    let s: Option<Session> = sqlx::query_as(
-        "SELECT s.id, s.user_id, s.csrf_token, s.expires_at, s.last_seen_at FROM sessions s
+    let row = sqlx::query(&format!(
+        "SELECT s.id AS session_id, s.csrf_token, s.expires_at, s.last_seen_at, {} FROM sessions s
          JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.archived_at IS NULL",
-    )
+        users::cols_of("u")
+    ))
     .bind(sha256(token))
     .bind(stamp(t))
     .fetch_optional(&mut *conn)
     .await?;
-    if let Some(s) = &s
-        && s.last_seen_at < stamp(t - Duration::minutes(1))
-    {
+    let Some(row) = row else { return Ok(None) };
+    let user = User::from_row(&row)?;
+    let s = Session {
+        id: row.try_get("session_id")?,
+        user_id: user.id,
+        csrf_token: row.try_get("csrf_token")?,
+        expires_at: row.try_get("expires_at")?,
+        last_seen_at: row.try_get("last_seen_at")?,
+    };
+    if s.last_seen_at < stamp(t - Duration::minutes(1)) {
         sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id = $3")
             .bind(stamp(t))
             .bind(stamp(t + ttl))
@@ -84,7 +99,7 @@ pub async fn lookup(conn: &mut AnyConnection, token: &str, ttl: Duration) -> Res
             .execute(&mut *conn)
             .await?;
     }
-    Ok(s)
+    Ok(Some((s, user)))
 }
 
 pub async fn delete(conn: &mut AnyConnection, token: &str) -> Result<()> {
@@ -291,27 +306,29 @@ pub async fn tokens(conn: &mut AnyConnection, user_id: UserId) -> Result<Vec<Api
     .await?)
 }
 
-/// The user of a live token (marks it used).
-pub async fn token_user(conn: &mut AnyConnection, token: &str) -> Result<Option<i64>> {
-    let row: Option<(i64, i64, Option<String>)> = sqlx::query_as(
-        "SELECT t.id, t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id
+/// The user of a live token, read in the same statement (marks the token used).
+pub async fn token_user(conn: &mut AnyConnection, token: &str) -> Result<Option<User>> {
+    let row = sqlx::query(&format!(
+        "SELECT t.id AS token_id, t.last_used_at AS token_used_at, {} FROM api_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.archived_at IS NULL",
-    )
+        users::cols_of("u")
+    ))
     .bind(sha256(token))
     .fetch_optional(&mut *conn)
     .await?;
+    let Some(row) = row else { return Ok(None) };
+    let id: i64 = row.try_get("token_id")?;
+    let last: Option<String> = row.try_get("token_used_at")?;
     // «Last used» to the minute, as a session's last_seen_at: a script's every call does not write.
     let t = OffsetDateTime::now_utc();
-    if let Some((id, _, last)) = &row
-        && last.as_deref().is_none_or(|l| l < stamp(t - Duration::minutes(1)).as_str())
-    {
+    if last.as_deref().is_none_or(|l| l < stamp(t - Duration::minutes(1)).as_str()) {
         sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
             .bind(stamp(t))
             .bind(id)
             .execute(&mut *conn)
             .await?;
     }
-    Ok(row.map(|(_, u, _)| u))
+    Ok(Some(User::from_row(&row)?))
 }
 
 /// Revokes a token of `user_id`.

@@ -11,6 +11,7 @@ use time::Date;
 use crate::audit::{self, Scope};
 use crate::column::OptId;
 use crate::column::{Flag, OptText, Text};
+use crate::query::{Arg, Where, bind_all, like_pattern};
 use crate::{Actor, Result, StoreError, now};
 
 #[derive(Debug, Clone, Serialize, FromRow)]
@@ -86,10 +87,6 @@ const SELECT: &str =
 
 /// A `LIKE … ESCAPE '\\'` pattern matching names that contain `text` (lower-cased as
 /// `search_text` is; `%`, `_` and `\\` taken literally).
-fn name_pattern(text: &str) -> String {
-    format!("%{}%", text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
-}
-
 fn search_text(d: &TeacherData) -> String {
     format!("{} {} {}", d.last_name, d.first_name, d.middle_name.as_deref().unwrap_or("")).to_lowercase()
 }
@@ -369,31 +366,6 @@ fn years_before(today: Date, years: i32) -> String {
     iso_date(d)
 }
 
-struct Where {
-    sql: Vec<String>,
-    args: Vec<Arg>,
-}
-
-enum Arg {
-    I(i64),
-    S(String),
-}
-
-impl Where {
-    fn push(&mut self, cond: &str, arg: Arg) {
-        self.args.push(arg);
-        self.sql.push(cond.replace('?', &format!("${}", self.args.len())));
-    }
-    fn ids<T: Into<i64> + Copy>(&mut self, column: &str, ids: &[T]) -> String {
-        let mut parts = vec![];
-        for id in ids {
-            self.args.push(Arg::I((*id).into()));
-            parts.push(format!("${}", self.args.len()));
-        }
-        format!("{column} IN ({})", parts.join(", "))
-    }
-}
-
 fn where_of(f: &Filter, today: Date) -> Where {
     let mut w = Where { sql: vec![], args: vec![] };
     // Scope first: what the reader may list at all.
@@ -454,7 +426,7 @@ fn where_of(f: &Filter, today: Date) -> Where {
         w.push("t.young_specialist = ?", Arg::I(1));
     }
     if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        w.push("t.search_text LIKE ? ESCAPE '\\'", Arg::S(name_pattern(t)));
+        w.push("t.search_text LIKE ? ESCAPE '\\'", Arg::S(like_pattern(&t.to_lowercase())));
     }
     if !f.include_archived {
         w.sql.push("t.archived_at IS NULL".into());
@@ -463,19 +435,6 @@ fn where_of(f: &Filter, today: Date) -> Where {
         w.sql.push("1 = 1".into());
     }
     w
-}
-
-macro_rules! bind_all {
-    ($q:expr, $args:expr) => {{
-        let mut q = $q;
-        for a in $args {
-            q = match a {
-                Arg::I(i) => q.bind(*i),
-                Arg::S(s) => q.bind(s.clone()),
-            };
-        }
-        q
-    }};
 }
 
 /// One page of the bank and the number of teachers matching.
@@ -627,7 +586,7 @@ pub async fn candidates(
     text: Option<&str>,
     limit: i64,
 ) -> Result<Vec<(TeacherId, String)>> {
-    let pattern = text.map(str::trim).filter(|t| !t.is_empty()).map(name_pattern);
+    let pattern = text.map(str::trim).filter(|t| !t.is_empty()).map(|t| like_pattern(&t.to_lowercase()));
     let rows: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT t.id, t.last_name || ' ' || t.first_name || COALESCE(' ' || t.middle_name, ''), o.short_name
          FROM teachers t JOIN organizations o ON o.id = t.organization_id

@@ -11,6 +11,7 @@ use sqlx::{AnyConnection, FromRow, Row};
 use crate::audit::{self, Scope};
 use crate::column::OptId;
 use crate::column::Text;
+use crate::query::{Arg, Where, bind_all, like_pattern};
 use crate::{Actor, Result, StoreError, now, unique};
 
 /// An account as shown (never with its password hash).
@@ -114,6 +115,11 @@ pub fn check_password(stored: Option<&str>, password: &str) -> bool {
 
 const COLS: &str = "id, login, full_name, email, region_id, municipality_id, created_at, updated_at, password_changed_at, archived_at, version";
 
+/// The columns of [`User`] qualified by a table alias, for reading a user joined to another table.
+pub(crate) fn cols_of(alias: &str) -> String {
+    COLS.split(", ").map(|c| format!("{alias}.{c}")).collect::<Vec<_>>().join(", ")
+}
+
 pub async fn get(conn: &mut AnyConnection, id: UserId) -> Result<User> {
     sqlx::query_as(&format!("SELECT {COLS} FROM users WHERE id = $1"))
         .bind(id.get())
@@ -156,6 +162,67 @@ pub async fn list(
     .bind(municipality_id.map(i64::from))
     .fetch_all(&mut *conn)
     .await?)
+}
+
+/// Whose accounts a list may show: homes in these municipalities, region-level homes in these
+/// regions, and (for an administrator) accounts with no home.
+#[derive(Debug, Clone, Default)]
+pub struct Homes {
+    pub municipalities: Vec<MunicipalityId>,
+    pub regions: Vec<RegionId>,
+    pub homeless: bool,
+}
+
+/// A page of the accounts whose home is among `homes` (of one municipality when given; whose
+/// login or name contains `text` when given), active first, by name; and how many there are.
+pub async fn page(
+    conn: &mut AnyConnection,
+    homes: &Homes,
+    municipality_id: Option<MunicipalityId>,
+    text: Option<&str>,
+    paging: metoda_domain::paging::Paging,
+) -> Result<(Vec<User>, i64)> {
+    let mut w = Where::default();
+    let mut home = vec![];
+    if !homes.municipalities.is_empty() {
+        home.push(w.ids("municipality_id", &homes.municipalities));
+    }
+    if !homes.regions.is_empty() {
+        home.push(format!("(municipality_id IS NULL AND {})", w.ids("region_id", &homes.regions)));
+    }
+    if homes.homeless {
+        home.push("region_id IS NULL".into());
+    }
+    if home.is_empty() {
+        return Ok((vec![], 0));
+    }
+    w.sql.push(format!("({})", home.join(" OR ")));
+    if let Some(m) = municipality_id {
+        w.push("municipality_id = ?", Arg::I(m.get()));
+    }
+    if let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) {
+        // SQLite folds the case of Latin letters only: a name is matched as typed, in lower
+        // case and with a capital first letter (as Russian names are written).
+        let lower = t.to_lowercase();
+        let mut rest = lower.chars();
+        let capital: String = rest.next().map(|c| c.to_uppercase().chain(rest).collect()).unwrap_or_default();
+        let ors: Vec<String> =
+            [("login", lower.clone()), ("full_name", t.to_owned()), ("full_name", lower), ("full_name", capital)]
+                .into_iter()
+                .map(|(col, v)| format!("{col} LIKE {} ESCAPE '\\'", w.mark(Arg::S(like_pattern(&v)))))
+                .collect();
+        w.sql.push(format!("({})", ors.join(" OR ")));
+    }
+    let cond = w.sql.join(" AND ");
+    let count = format!("SELECT COUNT(*) FROM users WHERE {cond}");
+    let total: i64 = bind_all!(sqlx::query_scalar(&count), &w.args).fetch_one(&mut *conn).await?;
+    let limit = w.mark(Arg::I(paging.per_page));
+    let offset = w.mark(Arg::I(paging.offset()));
+    let sql = format!(
+        "SELECT {COLS} FROM users WHERE {cond} ORDER BY archived_at IS NOT NULL, full_name, id LIMIT {limit} OFFSET {offset}"
+    );
+    let rows = bind_all!(sqlx::query_as::<_, User>(&sql), &w.args).fetch_all(&mut *conn).await?;
+    Ok((rows, total))
 }
 
 /// Creates an account with its home. The password must already be validated.
@@ -317,6 +384,31 @@ pub async fn grants(conn: &mut AnyConnection, user_id: UserId) -> Result<Vec<Gra
         .bind(user_id.get())
         .fetch_all(&mut *conn)
         .await?)
+}
+
+/// Active accounts holding one of `roles` in the municipality itself (not in one of its
+/// associations or organizations): (id, name), by name.
+pub async fn holding(
+    conn: &mut AnyConnection,
+    municipality_id: MunicipalityId,
+    roles: &[Role],
+) -> Result<Vec<(UserId, String)>> {
+    if roles.is_empty() {
+        return Ok(vec![]);
+    }
+    let marks: Vec<String> = (2..roles.len() + 2).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT u.id, u.full_name FROM users u WHERE u.archived_at IS NULL AND u.id IN (
+            SELECT g.user_id FROM role_grants g WHERE g.municipality_id = $1 AND g.association_id IS NULL
+              AND g.organization_id IS NULL AND g.role IN ({}))
+         ORDER BY u.full_name, u.id",
+        marks.join(", ")
+    );
+    let mut q = sqlx::query_as::<_, (i64, String)>(&sql).bind(municipality_id.get());
+    for r in roles {
+        q = q.bind(r.code());
+    }
+    Ok(q.fetch_all(&mut *conn).await?.into_iter().map(|(id, name)| (UserId(id), name)).collect())
 }
 
 pub async fn grant(conn: &mut AnyConnection, id: i64) -> Result<GrantRow> {

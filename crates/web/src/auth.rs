@@ -11,7 +11,6 @@
 //! (`POST /api/v1/session` with `Content-Type: application/json`) cannot be sent by a foreign
 //! page without a CORS preflight, which Metoda never grants, so it needs none either.
 
-use metoda_domain::ids::UserId;
 use std::net::SocketAddr;
 
 use axum::body::Body;
@@ -100,18 +99,30 @@ fn is_safe(m: &Method) -> bool {
     matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
+/// The signed-in user of a session cookie or an API token: one pooled connection, two
+/// statements (the session or token joined to its user, then the user's grants).
 async fn load_current(
     state: &AppState,
-    user_id: UserId,
-    session: Option<sessions::Session>,
+    bearer: Option<&str>,
+    cookie: Option<&str>,
 ) -> Result<Option<Current>, AppError> {
+    if bearer.is_none() && cookie.is_none() {
+        return Ok(None);
+    }
     let mut conn = state.db.conn().await?;
-    let user = match users::get(&mut conn, user_id).await {
-        Ok(u) if u.archived_at.is_none() => u,
-        _ => return Ok(None),
+    let (user, session) = if let Some(token) = bearer {
+        match sessions::token_user(&mut conn, token).await? {
+            Some(u) => (u, None),
+            None => return Err(AppError::Unauthorized),
+        }
+    } else {
+        match sessions::lookup_with_user(&mut conn, cookie.unwrap_or_default(), state.config.session_ttl).await? {
+            Some((s, u)) => (u, Some(s)),
+            None => return Ok(None),
+        }
     };
-    let grants = users::grants(&mut conn, user_id).await?;
-    let principal = Principal { user_id, grants: grants.iter().map(GrantRow::grant).collect() };
+    let grants = users::grants(&mut conn, user.id).await?;
+    let principal = Principal { user_id: user.id, grants: grants.iter().map(GrantRow::grant).collect() };
     Ok(Some(Current {
         user,
         principal,
@@ -171,34 +182,11 @@ async fn identify(state: &AppState, req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|t| t.trim().to_owned());
-    let mut current = None;
-    if let Some(token) = &bearer {
-        let uid = match state.db.conn().await {
-            Ok(mut c) => sessions::token_user(&mut c, token).await,
-            Err(e) => Err(e),
-        };
-        match uid {
-            Ok(Some(uid)) => match load_current(state, UserId(uid), None).await {
-                Ok(c) => current = c,
-                Err(e) => return fail(&path, e),
-            },
-            Ok(None) => return fail(&path, AppError::Unauthorized),
-            Err(e) => return fail(&path, e.into()),
-        }
-    } else if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
-        let s = match state.db.conn().await {
-            Ok(mut c) => sessions::lookup(&mut c, &token, state.config.session_ttl).await,
-            Err(e) => Err(e),
-        };
-        match s {
-            Ok(Some(s)) => match load_current(state, s.user_id, Some(s)).await {
-                Ok(c) => current = c,
-                Err(e) => return fail(&path, e),
-            },
-            Ok(None) => {}
-            Err(e) => return fail(&path, e.into()),
-        }
-    }
+    let session_cookie = if bearer.is_none() { cookie(&parts.headers, SESSION_COOKIE) } else { None };
+    let current = match load_current(state, bearer.as_deref(), session_cookie.as_deref()).await {
+        Ok(c) => c,
+        Err(e) => return fail(&path, e),
+    };
 
     let anon_cookie =
         cookie(&parts.headers, CSRF_COOKIE).filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()));

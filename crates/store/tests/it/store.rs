@@ -219,7 +219,8 @@ async fn sessions_tokens_and_sign_in_throttling() {
     let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures").fetch_one(&mut *c).await.unwrap();
     assert_eq!(failures, 3, "the success forgave only its own address");
     let (secret, _) = sessions::create_token(&mut c, &actor(), u.id, "скрипт").await.unwrap();
-    assert_eq!(sessions::token_user(&mut c, &secret).await.unwrap(), Some(u.id.get()));
+    assert_eq!(sessions::token_user(&mut c, &secret).await.unwrap().map(|t| t.id), Some(u.id));
+    assert_eq!(sessions::lookup_with_user(&mut c, &token, ttl).await.unwrap().unwrap().1.login, u.login);
     users::set_archived(&mut c, &actor(), u.id, true).await.unwrap();
     assert!(sessions::token_user(&mut c, &secret).await.unwrap().is_none(), "an archived user's token is dead");
     assert!(sessions::lookup(&mut c, &token, ttl).await.unwrap().is_none());

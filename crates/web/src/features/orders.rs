@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use metoda_domain::FieldError;
-use metoda_domain::access::{Action, Resource};
+use metoda_domain::access::{Action, Resource, Role};
 use metoda_domain::files::{AttachmentKind, AttachmentOwner};
 use metoda_domain::ids::{AssociationId, MunicipalityId, OrderId, plain_choices};
 use metoda_domain::orders::{OfficerRole, OrderInput, OrderKind, may_be_curator};
@@ -190,17 +190,9 @@ async fn form_page(
         associations::list(&mut c, Some(m.id)).await?.into_iter().filter(Association::is_active).collect();
     let teachers = plain_choices(teachers::choices(&mut c, m.id).await?);
     // Curators: the authority's people of this municipality.
-    let mut curators = vec![];
-    for u in users::list(&mut c, None, Some(m.id)).await? {
-        let grants = users::grants(&mut c, u.id).await?;
-        if u.archived_at.is_none()
-            && grants
-                .iter()
-                .any(|g| g.municipality_id == Some(m.id) && g.association_id.is_none() && may_be_curator(g.role))
-        {
-            curators.push((u.id.get(), u.full_name.clone()));
-        }
-    }
+    let curator_roles: Vec<Role> = Role::ALL.iter().copied().filter(|r| may_be_curator(*r)).collect();
+    let curators =
+        users::holding(&mut c, m.id, &curator_roles).await?.into_iter().map(|(id, name)| (id.get(), name)).collect();
     let page = FormPage {
         l: Layout::new(ctx, "Регистрация приказа", "/orders").with_errors(errors),
         form,

@@ -580,12 +580,7 @@ async fn view_with(
                 Evidence::MeetingDecision => (vec![], meetings_of(state, &p, true).await?),
                 Evidence::Order => {
                     let mut c = state.db.conn().await?;
-                    let mut list = orders::list(&mut c, Some(a.municipality_id), None).await?;
-                    // Orders approving this association's plan first.
-                    list.sort_by_key(|o| {
-                        !(o.kind == metoda_domain::orders::OrderKind::ApprovePlan && o.association_id == Some(a.id))
-                    });
-                    (list, vec![])
+                    (orders::for_plan(&mut c, a.municipality_id, a.id, p.year).await?, vec![])
                 }
                 _ => (vec![], vec![]),
             };

@@ -10,6 +10,7 @@ use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Held, Place, Resource, Role, ScopeKind, may_manage_account};
 use metoda_domain::directory::{GrantInput, UserInput};
 use metoda_domain::ids::{MunicipalityId, TeacherId, UserId, plain_choices};
+use metoda_domain::paging::Paging;
 use metoda_domain::values;
 use metoda_store::Conn;
 use metoda_store::teachers::{self, Teacher};
@@ -89,13 +90,35 @@ async fn load(state: &AppState, me: &Current, id: UserId, action: Action) -> Res
     Ok(u)
 }
 
-async fn visible(c: &mut Conn, me: &Current, municipality_id: Option<MunicipalityId>) -> Result<Vec<User>, AppError> {
-    let admin = crate::pages::is_admin(me);
-    Ok(users::list(&mut *c, None, municipality_id)
+/// Accounts a page at a time.
+const PER_PAGE: i64 = 50;
+
+/// Whose accounts the user may see, and the municipalities among them (for the filter). Which
+/// homes are visible is decided here; the lists filter in the database.
+async fn homes(c: &mut Conn, me: &Current) -> Result<(users::Homes, Vec<(MunicipalityId, String)>), AppError> {
+    let seen = |place: Place| me.may(Action::View, &Resource::User { place: Some(place) });
+    let munis: Vec<(MunicipalityId, String)> = municipalities::list(&mut *c, None, true)
         .await?
         .into_iter()
-        .filter(|u| if home(u).is_none() { admin } else { me.may(Action::View, &res(u)) })
-        .collect())
+        .filter(|m| seen(Place { region_id: m.region_id, municipality_id: Some(m.id) }))
+        .map(|m| (m.id, m.name))
+        .collect();
+    let homes = users::Homes {
+        municipalities: munis.iter().map(|m| m.0).collect(),
+        regions: regions::list(&mut *c, None)
+            .await?
+            .into_iter()
+            .filter(|r| seen(Place { region_id: r.id, municipality_id: None }))
+            .map(|r| r.id)
+            .collect(),
+        homeless: crate::pages::is_admin(me),
+    };
+    Ok((homes, munis))
+}
+
+/// True when `homes` lets the user see no account at all.
+fn sees_none(h: &users::Homes) -> bool {
+    h.municipalities.is_empty() && h.regions.is_empty() && !h.homeless
 }
 
 /// A scope a role can be granted in, for the select: `kind:id` and a label.
@@ -108,8 +131,11 @@ pub struct ScopeOption {
     pub place: Place,
 }
 
-/// The scopes where the user may grant at least one role.
-async fn grantable_scopes(c: &mut Conn, me: &Current) -> Result<Vec<ScopeOption>, AppError> {
+/// The scopes where the user may grant at least one role: every region and municipality, and
+/// the associations and organizations of `within` (a region has thousands of them: the form
+/// offers those of one municipality at a time). Without `within`, those of the only municipality
+/// where the user may grant, when there is one.
+async fn grantable_scopes(c: &mut Conn, me: &Current, within: Option<MunicipalityId>) -> Result<GrantScopes, AppError> {
     let mut out = vec![];
     let mut push = |kind: ScopeKind, id: i64, label: String, place: Place| {
         let ok = Role::ALL.iter().any(|r| {
@@ -136,38 +162,69 @@ async fn grantable_scopes(c: &mut Conn, me: &Current) -> Result<Vec<ScopeOption>
             Place { region_id: m.region_id, municipality_id: Some(m.id) },
         );
     }
-    for a in associations::list_refs(&mut *c).await? {
-        if a.archived_at.is_none() {
+    // Where associations' and organizations' roles may be granted: municipalities whose place
+    // allows one of those roles.
+    let inner = |m: &municipalities::Municipality| {
+        let place = Place { region_id: m.region_id, municipality_id: Some(m.id) };
+        Role::ALL.iter().any(|r| {
+            matches!(r.scope_kind(), ScopeKind::Association | ScopeKind::Organization)
+                && me.may(Action::Create, &Resource::Grant { role: *r, place: Some(place) })
+        })
+    };
+    let places: Vec<&municipalities::Municipality> = munis.iter().filter(|m| inner(m)).collect();
+    let within = match within {
+        Some(w) => places.iter().find(|m| m.id == w).copied(),
+        None if places.len() == 1 => Some(places[0]),
+        None => None,
+    };
+    if let Some(m) = within {
+        for a in associations::refs_of_municipalities(&mut *c, &[m.id]).await? {
+            if a.archived_at.is_none() {
+                push(
+                    ScopeKind::Association,
+                    a.id.get(),
+                    format!("Объединение: {}", a.name),
+                    Place { region_id: a.region_id, municipality_id: Some(a.municipality_id) },
+                );
+            }
+        }
+        let f = organizations::Filter { municipality_id: Some(m.id), ..Default::default() };
+        for o in organizations::list(&mut *c, &f).await? {
             push(
-                ScopeKind::Association,
-                a.id.get(),
-                format!("Объединение: {}", a.name),
-                Place { region_id: a.region_id, municipality_id: Some(a.municipality_id) },
+                ScopeKind::Organization,
+                o.id.get(),
+                format!("Организация: {}", o.short_name),
+                Place { region_id: o.region_id, municipality_id: Some(o.municipality_id) },
             );
         }
     }
-    let orgs = organizations::list(&mut *c, &organizations::Filter::default()).await?;
-    for o in orgs {
-        push(
-            ScopeKind::Organization,
-            o.id.get(),
-            format!("Организация: {}", o.short_name),
-            Place { region_id: o.region_id, municipality_id: Some(o.municipality_id) },
-        );
-    }
-    Ok(out)
+    let places = if places.len() > 1 {
+        places.iter().map(|m| (m.id.get(), m.name.clone(), within.is_some_and(|w| w.id == m.id))).collect()
+    } else {
+        vec![]
+    };
+    Ok(GrantScopes { options: out, places, within: within.map(|m| m.name.clone()) })
 }
 
-/// Roles the user may grant somewhere (for the select).
+/// What the grant forms offer.
+#[derive(Debug, Default)]
+pub struct GrantScopes {
+    pub options: Vec<ScopeOption>,
+    /// Municipalities to choose from for the associations' and organizations' roles (id, name,
+    /// chosen); empty when the user may grant those in one municipality at most.
+    pub places: Vec<(i64, String, bool)>,
+    /// The municipality whose associations and organizations are offered.
+    pub within: Option<String>,
+}
+
+/// Roles the user may grant somewhere (for the select): an association's or organization's role
+/// counts where its municipality is offered, even before that municipality's associations are.
 fn grantable_roles(me: &Current, scopes: &[ScopeOption]) -> Vec<(&'static str, &'static str)> {
     Role::ALL
         .iter()
         .filter(|r| {
             (**r == Role::Administrator && crate::pages::is_admin(me))
-                || scopes.iter().any(|s| {
-                    s.kind == r.scope_kind()
-                        && me.may(Action::Create, &Resource::Grant { role: **r, place: Some(s.place) })
-                })
+                || scopes.iter().any(|s| me.may(Action::Create, &Resource::Grant { role: **r, place: Some(s.place) }))
         })
         .map(|r| (r.code(), r.label_ru()))
         .collect()
@@ -373,10 +430,32 @@ async fn unlink(state: &AppState, me: &Current, ctx: &Ctx, id: UserId) -> Result
 
 // ---- pages ----
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 struct ListQuery {
     municipality_id: Option<String>,
+    /// A part of a login or a name.
+    q: Option<String>,
+    page: Option<i64>,
+}
+
+impl ListQuery {
+    fn municipality(&self) -> Option<MunicipalityId> {
+        self.municipality_id.as_deref().and_then(|s| s.parse().ok())
+    }
+    fn text(&self) -> Option<&str> {
+        self.q.as_deref().map(str::trim).filter(|t| !t.is_empty())
+    }
+    /// The list's address with this filter (for the pager).
+    fn href(&self) -> String {
+        let m = self.municipality().map(|m| m.to_string());
+        let pairs: Vec<(&str, &str)> = [("municipality_id", m.as_deref()), ("q", self.text())]
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect();
+        let qs = serde_urlencoded::to_string(pairs).unwrap_or_default();
+        if qs.is_empty() { "/users".into() } else { format!("/users?{qs}") }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -395,7 +474,10 @@ struct NewForm {
 struct ListPage {
     l: Layout,
     items: Vec<User>,
-    scopes: Vec<ScopeOption>,
+    pager: crate::pages::Pager,
+    query: ListQuery,
+    municipalities: Vec<(MunicipalityId, String)>,
+    scopes: GrantScopes,
     roles: Vec<(&'static str, &'static str)>,
     form: NewFormView,
 }
@@ -413,30 +495,38 @@ async fn list_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
-    municipality_id: Option<MunicipalityId>,
+    query: ListQuery,
     form: NewFormView,
     errors: Vec<FieldError>,
     status: StatusCode,
 ) -> PageResult {
     let mut c = state.db.conn().await?;
-    let items = visible(&mut c, me, municipality_id).await?;
-    let scopes = grantable_scopes(&mut c, me).await?;
-    drop(c);
-    if items.is_empty() && scopes.is_empty() {
+    let (homes, municipalities) = homes(&mut c, me).await?;
+    let scopes = grantable_scopes(&mut c, me, query.municipality()).await?;
+    if sees_none(&homes) && scopes.options.is_empty() {
         return Err(AppError::Forbidden);
     }
-    let roles = grantable_roles(me, &scopes);
+    let paging = Paging::new(query.page, PER_PAGE);
+    let (items, total) = users::page(&mut c, &homes, query.municipality(), query.text(), paging).await?;
+    drop(c);
+    let roles = grantable_roles(me, &scopes.options);
     render_status(
         status,
         &ListPage {
-            l: Layout::new(ctx, "Пользователи", "/users").with_errors(errors), items, scopes, roles, form
+            l: Layout::new(ctx, "Пользователи", "/users").with_errors(errors),
+            items,
+            pager: crate::pages::Pager::new(paging, total, query.href()),
+            query,
+            municipalities,
+            scopes,
+            roles,
+            form,
         },
     )
 }
 
 async fn list_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<ListQuery>) -> PageResult {
-    let mid = q.municipality_id.and_then(|s| s.parse().ok());
-    list_with(&state, &me, &ctx, mid, NewFormView::default(), vec![], StatusCode::OK).await
+    list_with(&state, &me, &ctx, q, NewFormView::default(), vec![], StatusCode::OK).await
 }
 
 async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(f): Form<NewForm>) -> PageResult {
@@ -460,7 +550,7 @@ async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(f): 
             }
             let form =
                 NewFormView { login: f.login, full_name: f.full_name, email: f.email, role: f.role, scope: f.scope };
-            list_with(&state, &me, &ctx, None, form, errors, status).await
+            list_with(&state, &me, &ctx, ListQuery::default(), form, errors, status).await
         }
         Err(e) => Err(e),
     }
@@ -474,7 +564,7 @@ struct ViewPage {
     grants: Vec<GrantRow>,
     can_edit: bool,
     can_archive: bool,
-    scopes: Vec<ScopeOption>,
+    scopes: GrantScopes,
     roles: Vec<(&'static str, &'static str)>,
     is_self: bool,
     teacher: TeacherBlock,
@@ -527,16 +617,20 @@ async fn view_with(
     ctx: &Ctx,
     id: UserId,
     form: Option<EditForm>,
-    errors: Vec<FieldError>,
-    status: StatusCode,
+    scopes_of: Option<MunicipalityId>,
+    (status, errors): (StatusCode, Vec<FieldError>),
 ) -> PageResult {
     let u = load(state, me, id, Action::View).await?;
     let mut c = state.db.conn().await?;
     let grants = users::grants(&mut c, id).await?;
     let can_edit = may_manage(me, &u, &grants);
     let can_archive = can_edit && (home(&u).is_none() || me.may(Action::Archive, &res(&u)));
-    let scopes = if can_edit { grantable_scopes(&mut c, me).await? } else { vec![] };
-    let roles = grantable_roles(me, &scopes);
+    let scopes = if can_edit {
+        grantable_scopes(&mut c, me, scopes_of.or(u.municipality_id)).await?
+    } else {
+        GrantScopes::default()
+    };
+    let roles = grantable_roles(me, &scopes.options);
     let teacher = teacher_block(&mut c, me, &u, can_edit).await?;
     let zone = crate::features::user_zone(&mut c, me).await?;
     drop(c);
@@ -555,8 +649,20 @@ async fn view_with(
     render_status(status, &page)
 }
 
-async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<UserId>) -> PageResult {
-    view_with(&state, &me, &ctx, id, None, vec![], StatusCode::OK).await
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ViewQuery {
+    /// The municipality whose associations and organizations the grant form offers.
+    scopes_of: Option<String>,
+}
+
+async fn view_page(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<UserId>,
+    Query(q): Query<ViewQuery>,
+) -> PageResult {
+    view_with(&state, &me, &ctx, id, None, q.scopes_of.and_then(|s| s.parse().ok()), (StatusCode::OK, vec![])).await
 }
 
 /// Re-shows the user page with the errors of a failed form, or follows the error.
@@ -564,7 +670,7 @@ async fn or_reshow(state: &AppState, me: &Current, ctx: &Ctx, id: UserId, e: App
     match e {
         e @ (AppError::Validation(_) | AppError::Conflict(_)) => {
             let (status, errors) = form_errors(e);
-            view_with(state, me, ctx, id, None, errors, status).await
+            view_with(state, me, ctx, id, None, None, (status, errors)).await
         }
         e => Err(e),
     }
@@ -630,7 +736,7 @@ async fn update_submit(
             let now = form_of(&load(&state, &me, id, Action::View).await?);
             let mut typed = f;
             let (status, errors) = crate::pages::refused(e, &mut typed, now, field_label);
-            view_with(&state, &me, &ctx, id, Some(typed), errors, status).await
+            view_with(&state, &me, &ctx, id, Some(typed), None, (status, errors)).await
         }
         Err(e) => Err(e),
     }
@@ -803,20 +909,40 @@ async fn body_of(c: &mut Conn, u: User) -> Result<UserBody, AppError> {
 #[serde(default)]
 pub struct ApiListQuery {
     pub municipality_id: Option<i64>,
+    /// A part of a login or a name.
+    pub q: Option<String>,
+    /// The page, from 1 (50 accounts a page).
+    pub page: Option<i64>,
 }
 
 fn scope_text(id: Option<i64>) -> String {
     id.map(|i| i.to_string()).unwrap_or_default()
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ApiListQuery), responses((status = 200, body = Vec<crate::views::User>), (status = 403, body = crate::error::ErrorBody)))]
+/// A page of the accounts.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct UsersBody {
+    /// How many accounts match, on every page.
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    pub users: Vec<crate::views::User>,
+}
+
+/// The accounts the caller may see (of one municipality; whose login or name contains `q`),
+/// active first, by name, 50 a page.
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(ApiListQuery), responses((status = 200, body = UsersBody), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn api_list(
     State(state): State<AppState>,
     ApiMe(me, _): ApiMe,
     Query(q): Query<ApiListQuery>,
-) -> ApiResult<Vec<crate::views::User>> {
+) -> ApiResult<UsersBody> {
     let mut c = state.db.conn().await?;
-    Ok(Json(crate::views::all(&visible(&mut c, &me, q.municipality_id.map(MunicipalityId)).await?)))
+    let (homes, _) = homes(&mut c, &me).await?;
+    let paging = Paging::new(q.page, PER_PAGE);
+    let text = q.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let (items, total) = users::page(&mut c, &homes, q.municipality_id.map(MunicipalityId), text, paging).await?;
+    Ok(Json(UsersBody { total, page: paging.page, per_page: paging.per_page, users: crate::views::all(&items) }))
 }
 
 /// Create an account with its first role.

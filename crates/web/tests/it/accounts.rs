@@ -237,3 +237,75 @@ async fn the_user_page_links_and_unlinks() {
     assert!(!page.contains(&format!("action=\"/users/{id}/teacher\"")));
     app.stop().await;
 }
+
+/// Adds `n` accounts with a home in `municipality` straight to the database (no password hashing:
+/// they never sign in); their names start with `name`.
+async fn add_accounts(app: &TestApp, municipality: i64, name: &str, n: usize) {
+    let mut c = app.t.db.conn().await.unwrap();
+    for i in 0..n {
+        sqlx::query(
+            "INSERT INTO users (login, full_name, password_hash, region_id, municipality_id, created_at, updated_at)
+             VALUES ($1, $2, 'x', $3, $4, '2026-09-01T00:00:00Z', '2026-09-01T00:00:00Z')",
+        )
+        .bind(format!("bulk.{municipality}.{i}"))
+        .bind(format!("{name} {i:03}"))
+        .bind(app.region)
+        .bind(municipality)
+        .execute(&mut *c)
+        .await
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_account_list_is_paged_and_searched_within_what_the_reader_may_see() {
+    let app = TestApp::start().await;
+    add_accounts(&app, app.muni_a, "Иванова Анна", 60).await;
+    add_accounts(&app, app.muni_b, "Иванова Берта", 5).await;
+    let spec = app.login("uo.specialist").await;
+    let first: Value = spec.get("/api/v1/users").await.json().await.unwrap();
+    let total = first["total"].as_i64().unwrap();
+    assert!(total > 60, "{first}");
+    assert_eq!(first["users"].as_array().unwrap().len(), 50);
+    let last: Value = spec.get(&format!("/api/v1/users?page={}", (total + 49) / 50)).await.json().await.unwrap();
+    assert_eq!(last["users"].as_array().unwrap().len() as i64, total - 50 * ((total + 49) / 50 - 1));
+    // A's authority sees A's accounts only; the search folds the case of Cyrillic names.
+    let found: Value =
+        spec.get("/api/v1/users?q=%D0%B8%D0%B2%D0%B0%D0%BD%D0%BE%D0%B2%D0%B0").await.json().await.unwrap();
+    assert_eq!(found["total"], 60, "«иванова» finds A's sixty");
+    assert!(found["users"].as_array().unwrap().iter().all(|u| u["full_name"].as_str().unwrap().contains("Анна")));
+    let none: Value = spec.get("/api/v1/users?q=%25").await.json().await.unwrap();
+    assert_eq!(none["total"], 0, "a typed % is taken literally: {none}");
+    // The administrator sees both; the page links the next page with the search kept.
+    let admin = app.login("admin").await;
+    let both: Value = admin.get("/api/v1/users?q=bulk.").await.json().await.unwrap();
+    assert_eq!(both["total"], 65);
+    let page = admin.get("/users?q=bulk.").await.text().await.unwrap();
+    assert!(page.contains("href=\"/users?q=bulk.&#38;page=2\""), "{page}");
+    assert!(page.contains("всего 65"));
+}
+
+#[tokio::test]
+async fn the_grant_form_offers_the_associations_of_one_municipality_at_a_time() {
+    let app = TestApp::start().await;
+    let option = |kind: &str, id: i64| format!("<option value=\"{kind}:{id}\"");
+    let admin = app.login("admin").await;
+    // The administrator grants everywhere: municipalities are offered, associations once one is chosen.
+    let page = admin.get("/users").await.text().await.unwrap();
+    assert!(page.contains(&option("municipality", app.muni_b)));
+    assert!(!page.contains(&option("association", app.assoc_a)) && !page.contains(&option("association", app.assoc_b)));
+    assert!(page.contains("сначала выберите муниципалитет"), "{page}");
+    let page = admin.get(&format!("/users?municipality_id={}", app.muni_a)).await.text().await.unwrap();
+    assert!(page.contains(&option("association", app.assoc_a)) && page.contains(&option("organization", app.org_a)));
+    assert!(!page.contains(&option("association", app.assoc_b)));
+    // A user's page offers the associations of the user's own municipality, another on request.
+    let user = admin.get(&format!("/users/{}", app.b_user2)).await.text().await.unwrap();
+    assert!(user.contains(&option("association", app.assoc_b)) && !user.contains(&option("association", app.assoc_a)));
+    let user = admin.get(&format!("/users/{}?scopes_of={}", app.b_user2, app.muni_a)).await.text().await.unwrap();
+    assert!(user.contains(&option("association", app.assoc_a)) && !user.contains(&option("association", app.assoc_b)));
+    // A municipal authority grants in its municipality only: its associations come without asking.
+    let spec = app.login("uo.specialist").await;
+    let page = spec.get("/users").await.text().await.unwrap();
+    assert!(page.contains(&option("association", app.assoc_a)), "{page}");
+    assert!(!page.contains(&option("association", app.assoc_b)) && !page.contains("сначала выберите муниципалитет"));
+}
