@@ -719,6 +719,17 @@ fn covers_role(g: &Grant, role: Role, place: &Place) -> bool {
     }
 }
 
+/// The signatures an association's role may put under minutes: the head as head or chair, a
+/// deputy as chair, the secretary as secretary.
+pub fn signs_as(role: Role) -> &'static [Signatory] {
+    match role {
+        Role::AssociationHead => &[Signatory::Head, Signatory::Chair],
+        Role::Deputy => &[Signatory::Chair],
+        Role::Secretary => &[Signatory::Secretary],
+        _ => &[],
+    }
+}
+
 /// May `who` sign the minutes of an association's meeting as `role`? Only in a role the user holds
 /// in that association ([`signatory_roles`]): signing is the user's own act.
 pub fn may_sign_as(who: &Principal, association_id: AssociationId, role: Signatory) -> bool {
@@ -959,13 +970,7 @@ mod account_rules_tests {
 pub fn signatory_roles(who: &Principal, association_id: AssociationId) -> Vec<Signatory> {
     let mut out = Vec::new();
     for g in who.grants.iter().filter(|g| g.association_id == Some(association_id)) {
-        let roles: &[Signatory] = match g.role {
-            Role::AssociationHead => &[Signatory::Head, Signatory::Chair],
-            Role::Deputy => &[Signatory::Chair],
-            Role::Secretary => &[Signatory::Secretary],
-            _ => &[],
-        };
-        for r in roles {
+        for r in signs_as(g.role) {
             if !out.contains(r) {
                 out.push(*r);
             }

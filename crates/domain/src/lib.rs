@@ -66,11 +66,13 @@ pub fn from_stored<T: Code>(code: &str) -> Option<T> {
 pub mod access;
 pub mod analysis;
 pub mod audit;
+pub mod calendar;
 pub mod directory;
 pub mod documents;
 pub mod files;
 pub mod ids;
 pub mod meetings;
+pub mod notify;
 pub mod orders;
 pub mod paging;
 pub mod plans;

@@ -253,23 +253,7 @@ coded!(MinutesStatus {
     Signed => "signed", "подписан";
 });
 
-/// What an in-app notification is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NotificationKind {
-    /// A meeting of the member's association is planned.
-    MeetingPlanned,
-    /// The minutes of a meeting are signed by everyone and published.
-    MinutesPublished,
-    /// A task decided at a meeting is given to the member.
-    ActionAssigned,
-}
-
-coded!(NotificationKind {
-    MeetingPlanned => "meeting_planned", "запланировано заседание";
-    MinutesPublished => "minutes_published", "опубликован протокол";
-    ActionAssigned => "action_assigned", "поручение";
-});
+pub use crate::notify::NotificationKind;
 
 impl Outcome {
     pub const ALL: &'static [Outcome] = &[Outcome::Adopted, Outcome::NotAdopted, Outcome::Invalid];

@@ -21,6 +21,15 @@ pub struct Config {
     /// Answer each request with `X-Query-Count` (the SQL statements it ran): for the load
     /// benchmark; off by default.
     pub query_count_header: bool,
+    /// The mail server for notifications (`smtp://host:25`, `smtp://user:password@host:587?tls=required`,
+    /// `smtps://user:password@host:465`); without it no e-mail is sent.
+    pub smtp_url: Option<String>,
+    /// The sender of notification e-mail.
+    pub mail_from: String,
+    /// The address users open Metoda at, for the links in e-mail.
+    pub public_url: String,
+    /// How often the e-mail sender looks for due messages, in seconds.
+    pub mail_interval_seconds: u64,
 }
 
 impl Default for Config {
@@ -33,6 +42,10 @@ impl Default for Config {
             session_hours: 12,
             log: "info".into(),
             query_count_header: false,
+            smtp_url: None,
+            mail_from: "Метода <noreply@localhost>".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            mail_interval_seconds: 30,
         }
     }
 }
@@ -69,10 +82,24 @@ impl Config {
         if let Some(v) = var("METODA_QUERY_COUNT_HEADER") {
             c.query_count_header = parse_bool(&v).with_context(|| "METODA_QUERY_COUNT_HEADER must be true or false")?;
         }
+        if let Some(v) = var("METODA_SMTP_URL") {
+            c.smtp_url = Some(v);
+        }
+        if let Some(v) = var("METODA_MAIL_FROM") {
+            c.mail_from = v;
+        }
+        if let Some(v) = var("METODA_PUBLIC_URL") {
+            c.public_url = v;
+        }
+        if let Some(v) = var("METODA_MAIL_INTERVAL_SECONDS") {
+            c.mail_interval_seconds =
+                v.parse().with_context(|| "METODA_MAIL_INTERVAL_SECONDS must be a whole number")?;
+        }
         if let Some(v) = var("METODA_LOG") {
             c.log = v;
         }
         c.web()?;
+        c.mail()?;
         Ok(c)
     }
 
@@ -91,7 +118,23 @@ impl Config {
             trust_proxy: self.trust_proxy,
             session_ttl: time::Duration::hours(self.session_hours),
             query_count_header: self.query_count_header,
+            mail_enabled: self.smtp_url.is_some(),
         })
+    }
+
+    /// The e-mail sender, when a mail server is configured.
+    pub fn mail(&self) -> Result<Option<metoda_web::mail::Mailer>> {
+        let Some(url) = self.smtp_url.clone().filter(|u| !u.trim().is_empty()) else { return Ok(None) };
+        if self.mail_interval_seconds == 0 {
+            bail!("mail_interval_seconds must be at least 1");
+        }
+        let cfg = metoda_web::mail::MailConfig {
+            smtp_url: url,
+            from: self.mail_from.clone(),
+            public_url: self.public_url.clone(),
+            interval: std::time::Duration::from_secs(self.mail_interval_seconds),
+        };
+        metoda_web::mail::Mailer::new(&cfg).map(Some).map_err(anyhow::Error::msg)
     }
 }
 

@@ -365,10 +365,36 @@ async fn serve(cfg: &Config) -> Result<()> {
             }
         }
     });
-    let running =
-        metoda_web::spawn(metoda_web::AppState { db, config: web, clock: metoda_web::Clock::system() }, &cfg.bind)
-            .await
-            .with_context(|| format!("cannot listen on {}", cfg.bind))?;
+    // Reminders of deadlines and expiring categories: every app server, hourly (each is given
+    // once, whichever server comes first).
+    let reminder = db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Ok(mut c) = reminder.conn().await {
+                match metoda_store::reminders::run(&mut c, time::OffsetDateTime::now_utc()).await {
+                    Ok(r) if r.deadlines + r.categories > 0 => {
+                        tracing::info!(deadlines = r.deadlines, categories = r.categories, "reminders given")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "the reminder pass failed"),
+                }
+            }
+        }
+    });
+    let clock = metoda_web::Clock::system();
+    match cfg.mail()? {
+        Some(mailer) => {
+            tracing::info!(public_url = %cfg.public_url, "notifications are sent by e-mail");
+            let interval = std::time::Duration::from_secs(cfg.mail_interval_seconds);
+            metoda_web::mail::spawn(db.clone(), mailer, clock.clone(), interval);
+        }
+        None => tracing::info!("no smtp_url: notifications stay in Metoda, no e-mail is sent"),
+    }
+    let running = metoda_web::spawn(metoda_web::AppState { db, config: web, clock }, &cfg.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", cfg.bind))?;
     tracing::info!("Metoda listens on http://{}", running.addr);
     running.handle.await??;
     tracing::info!("stopped");

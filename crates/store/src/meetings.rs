@@ -23,7 +23,10 @@ use crate::associations::{Association, NAME};
 use crate::audit;
 use crate::column::OptId;
 use crate::column::{OptText, Text, Undecodable};
+use crate::notify::{self, notify};
+use crate::users::{self, Held};
 use crate::{Actor, Result, StoreError, now};
+use metoda_domain::access::{Role, signs_as};
 
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct Meeting {
@@ -109,6 +112,28 @@ pub async fn get(conn: &mut AnyConnection, id: MeetingId) -> Result<Meeting> {
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)
+}
+
+/// The meetings of these associations held from `from` to `to`, by date (for calendars).
+pub async fn between(
+    conn: &mut AnyConnection,
+    associations: &[AssociationId],
+    from: Date,
+    to: Date,
+) -> Result<Vec<Meeting>> {
+    if associations.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids: Vec<String> = associations.iter().map(|a| a.get().to_string()).collect();
+    Ok(sqlx::query_as(&format!(
+        "{} WHERE m.association_id IN ({}) AND m.held_on >= $1 AND m.held_on <= $2 ORDER BY m.held_on, m.starts_at, m.id",
+        select(),
+        ids.join(", ")
+    ))
+    .bind(iso_date(from))
+    .bind(iso_date(to))
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// The meetings of an association (of one plan year when given), by date.
@@ -908,6 +933,16 @@ pub async fn draft_minutes(
     let n = minutes(conn, id).await?;
     let summary = format!("Составлен проект протокола № {number} заседания {}", iso_date(m.held_on));
     audit::record_change(conn, actor, a.scope(), "minutes", id, "create", &summary, None, &n).await?;
+    // Each signatory: the holders of the association's roles that sign as a required signatory.
+    let roles: Vec<Role> = [Role::AssociationHead, Role::Deputy, Role::Secretary]
+        .into_iter()
+        .filter(|r| n.required().iter().any(|s| signs_as(*r).contains(s)))
+        .collect();
+    let to: Vec<UserId> =
+        users::holding(conn, Held::Association(a.id), &roles).await?.into_iter().map(|u| u.0).collect();
+    let title = format!("Протокол № {number} заседания {} ждёт вашей подписи", ru_date(m.held_on));
+    notify::notify_all(conn, &to, NotificationKind::SignatureAwaited, &title, Some(&format!("/meetings/{}", m.id)))
+        .await?;
     Ok(n)
 }
 
@@ -1333,36 +1368,6 @@ pub async fn close_action(conn: &mut AnyConnection, actor: &Actor, a: &Associati
     Ok(new)
 }
 
-#[derive(Debug, Clone, Serialize, FromRow)]
-pub struct Notification {
-    pub id: i64,
-    #[sqlx(try_from = "Text")]
-    pub kind: NotificationKind,
-    pub title: String,
-    pub link: Option<String>,
-    pub created_at: String,
-    pub read_at: Option<String>,
-}
-
-/// Records an in-app notification (an e-mail sender picks up those with `emailed_at` unset).
-pub async fn notify(
-    conn: &mut AnyConnection,
-    user_id: UserId,
-    kind: NotificationKind,
-    title: &str,
-    link: Option<&str>,
-) -> Result<()> {
-    sqlx::query("INSERT INTO notifications (user_id, kind, title, link, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(user_id.get())
-        .bind(kind.code())
-        .bind(title)
-        .bind(link)
-        .bind(now())
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
 async fn notify_members(
     conn: &mut AnyConnection,
     association_id: AssociationId,
@@ -1384,37 +1389,6 @@ async fn notify_members(
     for u in users {
         notify(conn, UserId(u), kind, title, Some(&link)).await?;
     }
-    Ok(())
-}
-
-pub async fn notifications(conn: &mut AnyConnection, user_id: UserId, limit: i64) -> Result<Vec<Notification>> {
-    Ok(sqlx::query_as(
-        "SELECT id, kind, title, link, created_at, read_at FROM notifications WHERE user_id = $1
-         ORDER BY CASE WHEN read_at IS NULL THEN 0 ELSE 1 END, id DESC LIMIT $2",
-    )
-    .bind(user_id.get())
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?)
-}
-
-pub async fn unread(conn: &mut AnyConnection, user_id: UserId) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL")
-        .bind(user_id.get())
-        .fetch_one(&mut *conn)
-        .await?)
-}
-
-/// Marks one (or, with None, every) notification of the user read.
-pub async fn mark_read(conn: &mut AnyConnection, user_id: UserId, id: Option<i64>) -> Result<()> {
-    sqlx::query(
-        "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND ($3 IS NULL OR id = $3) AND read_at IS NULL",
-    )
-    .bind(now())
-    .bind(user_id.get())
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
     Ok(())
 }
 

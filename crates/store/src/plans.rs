@@ -20,6 +20,8 @@ use crate::audit;
 use crate::column::OptId;
 use crate::column::{OptText, Text, Undecodable};
 use crate::{Actor, Result, StoreError, now};
+use metoda_domain::access::{Action, Principal, Resource, Role, may};
+use metoda_domain::notify::NotificationKind;
 
 /// The yearly work plan of an association (`work_plans`).
 #[derive(Debug, Clone, Serialize, FromRow)]
@@ -498,6 +500,30 @@ pub async fn take_step(
     let summary = format!("{}: {}", new.title, step.label_ru());
     audit::record_change(conn, actor, a.scope(), "work_plan", plan.id.get(), "update", &summary, Some(plan), &new)
         .await?;
+    if let Some(next) = path.next() {
+        // Whoever may take the next step (by the one access rule), among the association's and
+        // the municipality's people.
+        let what = Resource::PlanStep {
+            region_id: a.region_id,
+            municipality_id: a.municipality_id,
+            association_id: a.id,
+            step: next,
+        };
+        let mut people = crate::users::holding(conn, crate::users::Held::Association(a.id), Role::ALL).await?;
+        people
+            .extend(crate::users::holding(conn, crate::users::Held::Municipality(a.municipality_id), Role::ALL).await?);
+        let title = format!("План «{}» ждёт следующего шага: {}", new.title, next.label_ru());
+        let link = format!("/plans/{}", plan.id);
+        let mut told = vec![];
+        for (user, _) in people {
+            let grants = crate::users::grants(conn, user).await?;
+            let who = Principal { user_id: user, grants: grants.iter().map(crate::users::GrantRow::grant).collect() };
+            if Some(user) != actor.user_id && !told.contains(&user) && may(&who, Action::Create, &what) {
+                crate::notify::notify(conn, user, NotificationKind::PlanStepAwaited, &title, Some(&link)).await?;
+                told.push(user);
+            }
+        }
+    }
     Ok(new)
 }
 

@@ -10,7 +10,7 @@ use metoda_domain::analysis::composition::{
     CourseRecord, CourseTaken, DifficultyNote, Input, MeetingTopic, OrganizationName, Records, SectionText,
     SelfEducation, StudentRecord, TeacherName, TeacherRecord,
 };
-use metoda_domain::ids::AssociationId;
+use metoda_domain::ids::{AssociationId, UserId};
 use metoda_domain::profile::{PlanPeriod, ProfileSettings};
 use metoda_domain::reports::{ReportAction, ReportStatus, SECTIONS, deadline_of, is_late, transition};
 use metoda_domain::teachers::CourseKind;
@@ -22,7 +22,12 @@ use time::Date;
 use crate::associations::Association;
 use crate::audit;
 use crate::column::{Flag, OptText, Text};
+use crate::notify;
+use crate::users::{self, Held};
 use crate::{Actor, Result, StoreError, Within, now};
+use metoda_domain::access::Role;
+use metoda_domain::notify::NotificationKind;
+use metoda_domain::orders::may_be_curator;
 
 /// The yearly analysis of an association for a period, as a report (`analysis_reports`).
 #[derive(Debug, Clone, Serialize, FromRow)]
@@ -330,6 +335,21 @@ pub async fn submit(
     );
     audit::record_change(conn, actor, a.scope(), "analysis_report", old.id, "update", &summary, Some(&old), &new)
         .await?;
+    // The authority's people who accept or return it.
+    let curators: Vec<Role> = Role::ALL.iter().copied().filter(|r| may_be_curator(*r)).collect();
+    let to: Vec<UserId> = users::holding(conn, Held::Municipality(a.municipality_id), &curators)
+        .await?
+        .into_iter()
+        .map(|u| u.0)
+        .collect();
+    let title = format!(
+        "«{}» представило анализ работы за {}{}",
+        a.name,
+        old.covers().label_ru(),
+        if late { " (с опозданием)" } else { "" }
+    );
+    let link = format!("/associations/{}/analysis", a.id);
+    notify::notify_all(conn, &to, NotificationKind::AnalysisSubmitted, &title, Some(&link)).await?;
     Ok(new)
 }
 
@@ -365,6 +385,30 @@ pub async fn decide(
     let summary = format!("Анализ за {}: {}", old.covers().label_ru(), status.label_ru());
     audit::record_change(conn, actor, a.scope(), "analysis_report", old.id, "update", &summary, Some(&old), &new)
         .await?;
+    // The association's head and deputies, who submit it again or learn it is done.
+    let heads: Vec<UserId> = users::holding(conn, Held::Association(a.id), &[Role::AssociationHead, Role::Deputy])
+        .await?
+        .into_iter()
+        .map(|u| u.0)
+        .collect();
+    let (kind, title) = if accept {
+        (
+            NotificationKind::AnalysisAccepted,
+            format!("Анализ работы «{}» за {} принят", a.name, old.covers().label_ru()),
+        )
+    } else {
+        (
+            NotificationKind::AnalysisReturned,
+            format!(
+                "Анализ работы «{}» за {} возвращён на доработку: {}",
+                a.name,
+                old.covers().label_ru(),
+                comment.unwrap_or_default()
+            ),
+        )
+    };
+    let link = format!("/associations/{}/analysis", a.id);
+    notify::notify_all(conn, &heads, kind, &title, Some(&link)).await?;
     Ok(new)
 }
 

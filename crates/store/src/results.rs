@@ -13,7 +13,8 @@
 //!
 //! [`facts`] reads, for an association and a year, the plain facts the yearly analysis needs.
 
-use metoda_domain::ids::{AssociationId, MunicipalityId, OrganizationId, ResultId, TeacherId};
+use metoda_domain::ids::{AssociationId, MunicipalityId, OrganizationId, ResultId, TeacherId, UserId};
+use metoda_domain::notify::NotificationKind;
 use std::collections::HashMap;
 
 use metoda_domain::analysis::Period;
@@ -139,6 +140,26 @@ impl ResultRecord {
     pub fn kind_label(&self) -> &'static str {
         self.kind.label_ru()
     }
+    /// The result as its teacher reads it: «Всероссийская олимпиада школьников «Математика»
+    /// (победитель), 12.11.2026».
+    fn notice(&self) -> String {
+        // An exam's subject is stored as its code: the preset table names it.
+        let subject = self.subject.as_deref().map(|s| {
+            metoda_domain::results::ege_thresholds()
+                .into_iter()
+                .find(|t| t.subject == s)
+                .map_or_else(|| s.to_owned(), |t| t.label)
+        });
+        let what = self.title.clone().or(subject).map(|w| format!(" «{w}»")).unwrap_or_default();
+        let place = self.placement.map(|p| format!(" ({})", p.label_ru()));
+        format!(
+            "{}{what}{}, {}",
+            self.kind_label(),
+            place.unwrap_or_default(),
+            metoda_domain::values::ru_date(self.result_on)
+        )
+    }
+
     fn summary(&self) -> String {
         let what = self.title.as_deref().or(self.subject.as_deref()).unwrap_or("");
         let place = self.placement.map(|p| format!(" ({})", p.label_ru()));
@@ -764,6 +785,26 @@ async fn decide(
     let what = if to == Confirmation::Confirmed { "Подтверждён" } else { "Отклонён" };
     let summary = format!("{what} результат: {}", new.summary());
     audit::record_change(conn, actor, scope, "result", old.id.get(), "update", &summary, Some(old), &new).await?;
+    // Its teachers who have accounts learn of it on their cards.
+    let owners: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT t.id, t.user_id FROM result_teachers rt JOIN teachers t ON t.id = rt.teacher_id
+         WHERE rt.result_id = $1 AND t.user_id IS NOT NULL ORDER BY t.id",
+    )
+    .bind(old.id.get())
+    .fetch_all(&mut *conn)
+    .await?;
+    let (kind, title) = match (to, comment) {
+        (Confirmation::Confirmed, _) => {
+            (NotificationKind::ResultConfirmed, format!("Подтверждён ваш результат: {}", new.notice()))
+        }
+        (_, Some(c)) => {
+            (NotificationKind::ResultRejected, format!("Отклонён ваш результат: {}. Причина: {c}", new.notice()))
+        }
+        (_, None) => (NotificationKind::ResultRejected, format!("Отклонён ваш результат: {}", new.notice())),
+    };
+    for (teacher, user) in owners {
+        crate::notify::notify(conn, UserId(user), kind, &title, Some(&format!("/teachers/{teacher}"))).await?;
+    }
     Ok(new)
 }
 

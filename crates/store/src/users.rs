@@ -386,25 +386,33 @@ pub async fn grants(conn: &mut AnyConnection, user_id: UserId) -> Result<Vec<Gra
         .await?)
 }
 
-/// Active accounts holding one of `roles` in the municipality itself (not in one of its
-/// associations or organizations): (id, name), by name.
-pub async fn holding(
-    conn: &mut AnyConnection,
-    municipality_id: MunicipalityId,
-    roles: &[Role],
-) -> Result<Vec<(UserId, String)>> {
+/// Where a role is held, for [`holding`].
+#[derive(Debug, Clone, Copy)]
+pub enum Held {
+    /// In the municipality itself (not in one of its associations or organizations).
+    Municipality(MunicipalityId),
+    Association(AssociationId),
+}
+
+/// Active accounts holding one of `roles` at `at`: (id, name), by name.
+pub async fn holding(conn: &mut AnyConnection, at: Held, roles: &[Role]) -> Result<Vec<(UserId, String)>> {
     if roles.is_empty() {
         return Ok(vec![]);
     }
+    let (place, id) = match at {
+        Held::Municipality(m) => {
+            ("g.municipality_id = $1 AND g.association_id IS NULL AND g.organization_id IS NULL", m.get())
+        }
+        Held::Association(a) => ("g.association_id = $1", a.get()),
+    };
     let marks: Vec<String> = (2..roles.len() + 2).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT u.id, u.full_name FROM users u WHERE u.archived_at IS NULL AND u.id IN (
-            SELECT g.user_id FROM role_grants g WHERE g.municipality_id = $1 AND g.association_id IS NULL
-              AND g.organization_id IS NULL AND g.role IN ({}))
+            SELECT g.user_id FROM role_grants g WHERE {place} AND g.role IN ({}))
          ORDER BY u.full_name, u.id",
         marks.join(", ")
     );
-    let mut q = sqlx::query_as::<_, (i64, String)>(&sql).bind(municipality_id.get());
+    let mut q = sqlx::query_as::<_, (i64, String)>(&sql).bind(id);
     for r in roles {
         q = q.bind(r.code());
     }

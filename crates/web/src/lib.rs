@@ -20,6 +20,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod features;
+pub mod mail;
 pub mod openapi;
 pub mod pages;
 pub mod telemetry;
@@ -58,6 +59,8 @@ pub struct WebConfig {
     /// Answer every request with `X-Query-Count`: the SQL statements it ran (when the binary
     /// counts them, [`telemetry`]). For the load benchmark and the tests; off in production.
     pub query_count_header: bool,
+    /// Notifications are sent by e-mail (a mail server is configured).
+    pub mail_enabled: bool,
 }
 
 impl Default for WebConfig {
@@ -67,6 +70,7 @@ impl Default for WebConfig {
             trust_proxy: false,
             session_ttl: Duration::hours(12),
             query_count_header: false,
+            mail_enabled: false,
         }
     }
 }

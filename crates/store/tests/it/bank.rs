@@ -474,7 +474,7 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
         .unwrap();
     let m1 = meetings::create(&mut c, &actor(), &a, &s004, &d).await.unwrap();
     assert_eq!((m1.status, m1.year), (MeetingStatus::Planned, 2026));
-    let notes = meetings::notifications(&mut c, u.id, 10).await.unwrap();
+    let notes = metoda_store::notify::notifications(&mut c, u.id, 10).await.unwrap();
     assert!(notes[0].title.starts_with("Запланировано: Заседание «ММО учителей химии» 20.09.2026"), "{notes:?}");
     let roster = meetings::roster(&mut c, &m1).await.unwrap();
     assert_eq!(roster.len(), 10, "the member who joined later is not on the September roster");
@@ -586,7 +586,7 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
     assert!(n.signed_at.is_some());
     let e = meetings::sign(&mut c, &sec_actor, &a, &m2, &s004, Signatory::Secretary, "x").await.unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
-    let notes = meetings::notifications(&mut c, u.id, 10).await.unwrap();
+    let notes = metoda_store::notify::notifications(&mut c, u.id, 10).await.unwrap();
     assert!(notes.iter().any(|n| n.title.starts_with("Опубликован протокол № 2")), "{notes:?}");
     // The outcome is fixed: a later profile (no majority rule: 4 > 2 still, 3 = 3 still) cannot move it,
     // and a changed attendance cannot either.

@@ -40,6 +40,8 @@ struct HomePage {
     tasks: Vec<metoda_store::meetings::ActionItem>,
     unread: i64,
     today: time::Date,
+    /// For the administrator: whether e-mail is sent, and the outbox.
+    mail: Option<(bool, metoda_store::notify::OutboxState)>,
 }
 
 async fn home(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
@@ -80,9 +82,15 @@ async fn home(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
         .into_iter()
         .filter(|x| x.closed_at.is_none())
         .collect();
-    let unread = metoda_store::meetings::unread(&mut c, me.user.id).await?;
+    let unread = metoda_store::notify::unread(&mut c, me.user.id).await?;
     let today = crate::features::user_today(&state, &mut c, &me).await?;
+    let mail = if is_admin(&me) {
+        Some((state.config.mail_enabled, metoda_store::notify::outbox_state(&mut c, state.clock.now()).await?))
+    } else {
+        None
+    };
     render(&HomePage {
+        mail,
         tasks,
         unread,
         today,

@@ -21,9 +21,8 @@ use metoda_domain::profile::{ProfileSettings, Signatory};
 use metoda_domain::time::LocalZone;
 use metoda_domain::values::{iso_date, ru_date};
 use metoda_store::associations::{self, Association};
-use metoda_store::meetings::{
-    self, ActionItem, Addendum, AgendaItem, Guest, Meeting, Minutes, Notification, RosterRow, Signature,
-};
+use metoda_store::meetings::{self, ActionItem, Addendum, AgendaItem, Guest, Meeting, Minutes, RosterRow, Signature};
+use metoda_store::notify::{self, Notification};
 use metoda_store::{organizations, plans, profiles};
 use serde::{Deserialize, Serialize};
 
@@ -1056,7 +1055,7 @@ struct NotificationsPage {
 
 async fn notifications_page(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
     let mut c = state.db.conn().await?;
-    let items = meetings::notifications(&mut c, me.user.id, 100).await?;
+    let items = notify::notifications(&mut c, me.user.id, 100).await?;
     let actions = meetings::actions_of_user(&mut c, me.user.id).await?;
     // A user's notifications come from their own municipality: its time zone.
     let zone = crate::features::user_zone(&mut c, &me).await?;
@@ -1078,7 +1077,7 @@ pub struct ReadInput {
 async fn read_submit(State(state): State<AppState>, Me(me, ctx): Me, body: axum::body::Bytes) -> PageResult {
     let p = pairs(&body)?;
     let mut c = state.db.conn().await?;
-    meetings::mark_read(&mut c, me.user.id, opt_id(field(&p, "id"))).await?;
+    notify::mark_read(&mut c, me.user.id, opt_id(field(&p, "id"))).await?;
     Ok(redirect_with("/notifications", "Отмечено прочитанным", &ctx))
 }
 
@@ -1471,8 +1470,8 @@ pub async fn api_close(
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "meetings", responses((status = 200, body = Inbox)))]
 pub async fn api_notifications(State(state): State<AppState>, ApiMe(me, _): ApiMe) -> ApiResult<Inbox> {
     let mut c = state.db.conn().await?;
-    let notifications = meetings::notifications(&mut c, me.user.id, 100).await?;
-    let unread = meetings::unread(&mut c, me.user.id).await?;
+    let notifications = notify::notifications(&mut c, me.user.id, 100).await?;
+    let unread = notify::unread(&mut c, me.user.id).await?;
     let actions = meetings::actions_of_user(&mut c, me.user.id).await?;
     Ok(Json(Inbox {
         notifications: notifications.iter().map(views::Notification::from).collect(),
@@ -1490,7 +1489,7 @@ pub async fn api_read(
 ) -> ApiResult<Inbox> {
     let b = json_body(body)?;
     let mut c = state.db.conn().await?;
-    meetings::mark_read(&mut c, me.user.id, b.id).await?;
+    notify::mark_read(&mut c, me.user.id, b.id).await?;
     drop(c);
     api_notifications(State(state), ApiMe(me, ctx)).await
 }

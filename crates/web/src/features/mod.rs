@@ -9,6 +9,7 @@ pub mod cyclograms;
 pub mod home;
 pub mod meetings;
 pub mod municipalities;
+pub mod notifications;
 pub mod orders;
 pub mod organizations;
 pub mod plans;
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .merge(plans::routes())
         .merge(cyclograms::routes())
         .merge(meetings::routes())
+        .merge(notifications::routes())
         .merge(analysis::routes())
         .merge(results::routes())
         .merge(attachments::routes())

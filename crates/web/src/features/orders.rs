@@ -191,8 +191,11 @@ async fn form_page(
     let teachers = plain_choices(teachers::choices(&mut c, m.id).await?);
     // Curators: the authority's people of this municipality.
     let curator_roles: Vec<Role> = Role::ALL.iter().copied().filter(|r| may_be_curator(*r)).collect();
-    let curators =
-        users::holding(&mut c, m.id, &curator_roles).await?.into_iter().map(|(id, name)| (id.get(), name)).collect();
+    let curators = users::holding(&mut c, users::Held::Municipality(m.id), &curator_roles)
+        .await?
+        .into_iter()
+        .map(|(id, name)| (id.get(), name))
+        .collect();
     let page = FormPage {
         l: Layout::new(ctx, "Регистрация приказа", "/orders").with_errors(errors),
         form,

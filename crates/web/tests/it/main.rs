@@ -13,6 +13,7 @@ mod api;
 mod bank;
 mod exam_import;
 mod local_time;
+mod mail;
 mod meetings;
 mod openapi;
 mod plans;

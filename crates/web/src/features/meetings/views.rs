@@ -256,8 +256,8 @@ pub struct Notification {
     pub read_at: Option<String>,
 }
 
-impl From<&store::Notification> for Notification {
-    fn from(n: &store::Notification) -> Self {
+impl From<&metoda_store::notify::Notification> for Notification {
+    fn from(n: &metoda_store::notify::Notification) -> Self {
         Notification {
             id: n.id,
             kind: n.kind.code().to_owned(),
