@@ -119,6 +119,7 @@ impl Config {
             session_ttl: time::Duration::hours(self.session_hours),
             query_count_header: self.query_count_header,
             mail_enabled: self.smtp_url.is_some(),
+            public_url: self.public_url.trim_end_matches('/').to_owned(),
         })
     }
 

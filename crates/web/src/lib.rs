@@ -61,6 +61,8 @@ pub struct WebConfig {
     pub query_count_header: bool,
     /// Notifications are sent by e-mail (a mail server is configured).
     pub mail_enabled: bool,
+    /// The address users open Metoda at: for links that leave the browser (calendar feeds).
+    pub public_url: String,
 }
 
 impl Default for WebConfig {
@@ -71,6 +73,7 @@ impl Default for WebConfig {
             session_ttl: Duration::hours(12),
             query_count_header: false,
             mail_enabled: false,
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }

@@ -5,8 +5,8 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use crate::features::{
-    analysis, associations, audit, cyclograms, meetings, municipalities, notifications, orders, organizations, plans,
-    profiles, regions, results, session, teacher_years, teachers, users,
+    analysis, associations, audit, calendar, cyclograms, meetings, municipalities, notifications, orders,
+    organizations, plans, profiles, regions, results, session, teacher_years, teachers, users,
 };
 
 #[derive(OpenApi)]
@@ -35,7 +35,7 @@ use crate::features::{
         meetings::api_list, meetings::api_create, meetings::api_compliance, meetings::api_get, meetings::api_update,
         meetings::api_cancel, meetings::api_attendance, meetings::api_guest, meetings::api_guest_delete, meetings::api_agenda,
         meetings::api_agenda_update, meetings::api_agenda_delete, meetings::api_draft, meetings::api_sign, meetings::api_addendum,
-        meetings::api_action, meetings::api_close, meetings::api_notifications, meetings::api_read, notifications::api_get, notifications::api_put, meetings::docx_api,
+        meetings::api_action, meetings::api_close, meetings::api_notifications, meetings::api_read, notifications::api_get, notifications::api_put, calendar::api_list, calendar::api_create, calendar::api_revoke, meetings::docx_api,
         analysis::report::api_get, analysis::report::api_text, analysis::report::api_submit,
         analysis::report::api_decision, analysis::files::api_docx, analysis::files::api_xlsx,
         analysis::overview::api_overview, analysis::region::api_region,

@@ -373,3 +373,13 @@ impl Pager {
         format!("{}{join}page={n}", self.href)
     }
 }
+
+/// Percent-encodes a file name for `filename*=UTF-8''…` (RFC 5987).
+pub fn encode_filename(name: &str) -> String {
+    name.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

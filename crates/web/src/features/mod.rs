@@ -5,6 +5,7 @@ pub mod associations;
 pub mod attachments;
 pub mod audit;
 pub mod bank_files;
+pub mod calendar;
 pub mod cyclograms;
 pub mod home;
 pub mod meetings;
@@ -44,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .merge(cyclograms::routes())
         .merge(meetings::routes())
         .merge(notifications::routes())
+        .merge(calendar::routes())
         .merge(analysis::routes())
         .merge(results::routes())
         .merge(attachments::routes())

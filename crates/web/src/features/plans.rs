@@ -1002,16 +1002,6 @@ async fn docx_bytes(state: &AppState, p: &WorkPlan, a: &Association) -> Result<(
     Ok((bytes, format!("План работы {} на {}.docx", a.name, year_label(period, p.year).replace('/', "-"))))
 }
 
-/// Percent-encodes a file name for `filename*=UTF-8''…` (RFC 5987).
-fn encode_filename(name: &str) -> String {
-    name.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 fn docx_response(bytes: Vec<u8>, name: &str, p: &WorkPlan) -> Response {
     use axum::http::{HeaderValue, header};
     use axum::response::IntoResponse;
@@ -1024,7 +1014,7 @@ fn docx_response(bytes: Vec<u8>, name: &str, p: &WorkPlan) -> Response {
         "attachment; filename=\"plan-{}-{}.docx\"; filename*=UTF-8''{}",
         p.association_id,
         p.year,
-        encode_filename(name)
+        crate::pages::encode_filename(name)
     );
     r.headers_mut().insert(
         header::CONTENT_DISPOSITION,

@@ -777,6 +777,10 @@ fn routes() -> Vec<Route> {
         r(p.clone(), "/notifications/settings", Form(&[("email_mode", "digest")]), SIGNED_IN),
         r(g.clone(), "/api/v1/me/email", None, SIGNED_IN),
         r(put.clone(), "/api/v1/me/email", Json(r#"{"email_mode": "immediate"}"#), SIGNED_IN),
+        r(g.clone(), "/calendar", None, SIGNED_IN),
+        r(p.clone(), "/calendar", Form(&[("association_id", "")]), SIGNED_IN),
+        r(g.clone(), "/api/v1/me/calendars", None, SIGNED_IN),
+        r(p.clone(), "/api/v1/me/calendars", Json("{}"), SIGNED_IN),
         r(g.clone(), "/api/v1/associations/{assoc_a}/meetings", None, A_ALL),
         r(g.clone(), "/api/v1/associations/{assoc_b}/meetings", None, B_ALL),
         r(g.clone(), "/api/v1/associations/{assoc_a}/compliance", None, A_ALL),
@@ -1646,6 +1650,11 @@ const EXEMPT: &[(&str, &str)] = &[
     // The stylesheet and script: public, cacheable, no data.
     ("GET", "/static/app.css"),
     ("GET", "/static/app.js"),
+    // A calendar feed answers its secret address, not a session; a revoked or forged one is 404
+    // (tests/it/calendar.rs). Revoking a feed is the owner's only: another's answers 404 there too.
+    ("GET", "/ical/{file}"),
+    ("POST", "/calendar/{id}/revoke"),
+    ("DELETE", "/api/v1/me/calendars/{id}"),
     // The description of the API: public, no data.
     ("GET", "/api/openapi.json"),
     // Signing in is open to the anonymous visitor (tests/signin.rs, tests/api.rs).

@@ -11,6 +11,7 @@ mod analysis;
 mod analysis_year;
 mod api;
 mod bank;
+mod calendar;
 mod exam_import;
 mod local_time;
 mod mail;

@@ -167,6 +167,14 @@ async fn a_meeting_goes_from_attendance_to_signed_minutes_and_a_word_document() 
     let h = app.login("mmo.head").await;
     let page = h.get(&format!("/meetings/{id}")).await.text().await.unwrap();
     assert!(page.contains("Подписать как руководитель"), "the head is offered to sign");
+    // Each signatory was told the minutes wait for them.
+    let inbox: Value = h.get("/api/v1/notifications").await.json().await.unwrap();
+    assert!(
+        inbox["notifications"].as_array().unwrap().iter().any(|n| n["kind"] == "signature_awaited"
+            && n["title"].as_str().unwrap().starts_with(&format!("Протокол № {number} заседания"))
+            && n["link"] == format!("/meetings/{id}")),
+        "{inbox}"
+    );
     let (_, page) = submit(&h, &format!("/meetings/{id}/sign"), &[("role", "head")]).await;
     assert!(page.contains("подписан всеми и опубликован"));
     let m: Value = s.get(&format!("/api/v1/meetings/{id}")).await.json().await.unwrap();

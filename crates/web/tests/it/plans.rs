@@ -126,6 +126,16 @@ async fn a_plan_is_drafted_approved_by_the_profiles_path_amended_executed_and_do
     assert!(page.contains("Ожидается: утверждается"), "the head waits for the authority");
     let page = spec.get(&format!("/plans/{id}")).await.text().await.unwrap();
     assert!(page.contains("Отметить: утверждается"));
+    // The step waits on the authority: its people are told, the association's are not.
+    let inbox: Value = spec.get("/api/v1/notifications").await.json().await.unwrap();
+    assert!(
+        inbox["notifications"].as_array().unwrap().iter().any(|n| n["kind"] == "plan_step_awaited"
+            && n["title"].as_str().unwrap().contains("ждёт следующего шага: утверждается")
+            && n["link"] == format!("/plans/{id}")),
+        "{inbox}"
+    );
+    let inbox: Value = head.get("/api/v1/notifications").await.json().await.unwrap();
+    assert!(!inbox.to_string().contains("plan_step_awaited"), "the head took the step and waits: {inbox}");
     let r = spec.post_json(&format!("/api/v1/plans/{id}/steps"), json!({"step": "approved"})).await;
     assert_eq!(r.status(), StatusCode::OK);
     let body: Value = r.json().await.unwrap();
