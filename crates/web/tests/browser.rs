@@ -104,6 +104,19 @@ async fn fill(c: &Client, css: &str, value: &str) {
     e.send_keys(value).await.unwrap();
 }
 
+/// Accepts the confirmation an irreversible act asks for (`data-confirm`) and returns its question;
+/// fails when none is asked.
+async fn confirm(c: &Client) -> String {
+    for _ in 0..50 {
+        if let Ok(text) = c.get_alert_text().await {
+            c.accept_alert().await.unwrap();
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no confirmation was asked");
+}
+
 #[tokio::test]
 #[ignore = "needs chromium and chromium-driver; run by .ci/run"]
 async fn sign_in_add_an_organization_see_it_and_its_audit_entry_sign_out() {
@@ -203,6 +216,7 @@ async fn an_order_creates_an_association_then_members_chart_and_missing_document
     .await
     .unwrap();
     c.find(Locator::Css("form.stack button[type=submit]")).await.unwrap().click().await.unwrap();
+    assert!(confirm(&c).await.starts_with("Зарегистрировать приказ?"), "registering an order asks first");
     wait_for(&c, "Приказ № 310-ОД зарегистрирован и применён").await;
 
     // The association exists with its head.
@@ -298,6 +312,7 @@ async fn a_meeting_from_attendance_to_signed_minutes_and_its_word_document() {
     c.goto(&app.url(&url)).await.unwrap();
     wait_for(&c, "Протокол №").await;
     c.find(Locator::Css("#sign-head")).await.unwrap().click().await.unwrap();
+    assert!(confirm(&c).await.starts_with("Подписать протокол как руководитель?"), "signing asks first");
     let page = wait_for(&c, "подписан всеми и опубликован").await;
     assert!(page.contains("Протокол подписан: заседание, явка и решения больше не меняются"), "{page}");
     assert!(c.find(Locator::Css("#add-agenda")).await.is_err(), "no editing of signed minutes");
@@ -357,10 +372,14 @@ async fn the_head_fills_and_submits_the_analysis_and_downloads_both_files() {
     let opened = c.find(Locator::Css("#indicators details[open] li")).await.unwrap().text().await.unwrap();
     assert!(!opened.is_empty());
     // The head writes the proposals and submits.
+    // Text typed in two sections is saved by either section's button: nothing typed is lost.
+    fill(&c, "#text14", "Участие в муниципальных семинарах выросло").await;
     fill(&c, "#text24", "Провести выездной семинар в сельских школах").await;
     c.find(Locator::Css("#section-24 button[type=submit]")).await.unwrap().click().await.unwrap();
-    wait_for(&c, "Раздел 24 сохранён").await;
+    let page = wait_for(&c, "Сохранены разделы 14, 24").await;
+    assert!(page.contains("Участие в муниципальных семинарах выросло"), "{page}");
     c.find(Locator::Css("#submit-analysis")).await.unwrap().click().await.unwrap();
+    assert!(confirm(&c).await.starts_with("Представить анализ"), "submitting asks first");
     let page = wait_for(&c, "Анализ представлен (версия 1)").await;
     assert!(page.contains("позже срока"), "the demo's past year was due by 30 May: {page}");
     assert!(c.find(Locator::Css("#text24")).await.is_err(), "a submitted analysis is not edited");

@@ -628,6 +628,8 @@ enum Typed {
     Details(MeetingInput),
     Marks(Vec<Mark>),
     Agenda(i64, AgendaInput),
+    /// A new agenda item as typed.
+    NewAgenda(AgendaInput),
 }
 
 /// After a stale save: beside each field of the submitted form that the record now has otherwise,
@@ -635,7 +637,7 @@ enum Typed {
 fn stale_notes(b: &Details, organizations: &[(i64, String)], typed: &mut Typed) -> Vec<FieldError> {
     let m = &b.meeting;
     match typed {
-        Typed::Nothing => vec![],
+        Typed::Nothing | Typed::NewAgenda(_) => vec![],
         Typed::Details(f) => {
             let name = |id: Option<i64>, list: &[(i64, String)]| {
                 id.and_then(|id| list.iter().find(|(i, _)| *i == id)).map(|(_, n)| n.clone())
@@ -713,6 +715,8 @@ struct ViewPage {
     marks: Option<Vec<Mark>>,
     /// An agenda item's form as typed, when a save of it was refused.
     agenda_typed: Option<(i64, AgendaInput)>,
+    /// The new agenda item's form as typed, when adding it was refused (empty otherwise).
+    new_agenda: AgendaInput,
     organizations: Vec<(i64, String)>,
     /// Today in the municipality: the default of the task's due date (ГГГГ-ММ-ДД) and the day
     /// tasks are overdue after.
@@ -781,9 +785,10 @@ async fn view_with(
     if stale {
         errors.extend(stale_notes(&b, &organizations, &mut typed));
     }
-    let (mut form, mut marks, mut agenda_typed) = (input_of(&b.meeting), None, None);
+    let (mut form, mut marks, mut agenda_typed, mut new_agenda) = (input_of(&b.meeting), None, None, AgendaInput::default());
     match typed {
         Typed::Nothing => {}
+        Typed::NewAgenda(f) => new_agenda = f,
         Typed::Details(f) => form = f,
         Typed::Marks(k) => marks = Some(k),
         Typed::Agenda(aid, f) => agenda_typed = Some((aid, f)),
@@ -809,6 +814,7 @@ async fn view_with(
         form,
         marks,
         agenda_typed,
+        new_agenda,
         organizations,
         today: iso_date(today_on),
         today_on,
@@ -943,7 +949,7 @@ async fn agenda_submit(
     Form(f): Form<AgendaInput>,
 ) -> PageResult {
     let r = save_agenda(&state, &me, &ctx, id, None, &f).await;
-    done(&state, &me, &ctx, id, r, "Вопрос внесён в повестку").await
+    done_typed(&state, &me, &ctx, id, r, "Вопрос внесён в повестку", Typed::NewAgenda(f)).await
 }
 
 async fn agenda_update_submit(

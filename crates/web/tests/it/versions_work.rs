@@ -350,7 +350,7 @@ async fn an_analysis_section_written_by_two_keeps_the_first_text() {
     let html = r.text().await.unwrap();
     assert!(html.contains(">Провести конкурс методических разработок</textarea>"), "the typed input stays");
     assert!(html.contains("Раздел 24: сейчас в записи — «Провести два выездных семинара»"), "{html}");
-    assert!(html.contains(&hidden_version(v + 1)));
+    assert!(html.contains(&format!("name=\"version24\" value=\"{}\"", v + 1)));
     let current = (v + 1).to_string();
     let r = deputy.form(&page, &[("text", "Провести конкурс методических разработок"), ("version", &current)]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -410,5 +410,85 @@ async fn a_teacher_s_year_written_by_two_keeps_the_first_topic() {
     let before = now["current"]["version"].as_i64().unwrap();
     assert_eq!(head.post_json(&format!("{path}/agree"), json!({})).await.status(), StatusCode::OK);
     assert_stale(teacher.put_json(&path, json!({"topic": "Другая тема", "version": before})).await).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_refused_new_agenda_item_keeps_everything_typed() {
+    let app = TestApp::start().await;
+    let head = app.login("mmo.head").await;
+    let id = meeting_of_today(&app, &head).await;
+    let r = head
+        .form(
+            &format!("/meetings/{id}/agenda"),
+            &[
+                ("topic", ""),
+                ("speaker", "Иванова А. П."),
+                ("heard", "Итоги школьного этапа олимпиады"),
+                ("spoke", "Петрова: участников больше, чем в прошлом году"),
+                ("decision", "Провести пробный муниципальный этап"),
+                ("votes_for", "12"),
+                ("votes_against", "0"),
+                ("votes_abstained", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    for kept in [
+        "value=\"Иванова А. П.\"",
+        ">Итоги школьного этапа олимпиады</textarea>",
+        ">Петрова: участников больше, чем в прошлом году</textarea>",
+        ">Провести пробный муниципальный этап</textarea>",
+        "name=\"votes_for\" value=\"12\"",
+        "name=\"votes_abstained\" value=\"1\"",
+    ] {
+        assert!(html.contains(kept), "{kept} lost:\n{html}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn saving_one_analysis_section_keeps_the_text_typed_in_the_others() {
+    let app = TestApp::start().await;
+    let a = app.assoc_a;
+    let last = metoda_domain::teachers::AcademicYear::containing(time::OffsetDateTime::now_utc().date()).0 - 1;
+    let head = app.login("mmo.head").await;
+    let deputy = app.login("mmo.deputy").await;
+    let page = format!("/associations/{a}/analysis/{last}/sections");
+    // Two sections typed, the button of one pressed: both are saved, the page comes back there.
+    let r = head
+        .form(&page, &[("text14", "Темы обсуждены"), ("version14", "0"), ("text24", "Провести семинар"), ("version24", "0"), ("save", "24")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(r.headers()["location"].to_str().unwrap().ends_with("#section-24"), "{:?}", r.headers()["location"]);
+    let read: Value = head.get(&format!("/api/v1/associations/{a}/analysis?year={last}")).await.json().await.unwrap();
+    assert_eq!(read["composed"]["sections"][13]["text"], "Темы обсуждены");
+    assert_eq!(read["composed"]["sections"][23]["text"], "Провести семинар");
+    // The deputy changes 24 meanwhile; the head's next save of both on the old versions keeps
+    // everything typed: 23 (not stale) is saved, 24 is refused with the text now in the record.
+    let v24 = read["text_versions"][23]["version"].as_i64().unwrap();
+    let v14 = read["text_versions"][13]["version"].as_i64().unwrap();
+    let r = deputy.put_json(&format!("/api/v1/associations/{a}/analysis/{last}/sections/24"), json!({"text": "Провести два семинара"})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = head
+        .form(
+            &page,
+            &[
+                ("text14", "Темы обсуждены и утверждены"),
+                ("version14", &v14.to_string()),
+                ("text24", "Провести семинар и конкурс"),
+                ("version24", &v24.to_string()),
+                ("save", "all"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(">Темы обсуждены и утверждены</textarea>") && html.contains(">Провести семинар и конкурс</textarea>"), "{html}");
+    assert!(html.contains("Раздел 24: сейчас в записи — «Провести два семинара»"), "{html}");
+    let read: Value = head.get(&format!("/api/v1/associations/{a}/analysis?year={last}")).await.json().await.unwrap();
+    assert_eq!(read["composed"]["sections"][13]["text"], "Темы обсуждены и утверждены");
+    assert_eq!(read["composed"]["sections"][23]["text"], "Провести два семинара");
     app.stop().await;
 }

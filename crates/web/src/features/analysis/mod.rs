@@ -42,6 +42,7 @@ pub mod views;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/associations/{id}/analysis", get(report::view_page))
+        .route("/associations/{id}/analysis/{year}/sections", post(report::sections_submit))
         .route("/associations/{id}/analysis/{year}/sections/{n}", post(report::text_submit))
         .route("/associations/{id}/analysis/{year}/submit", post(report::submit_submit))
         .route("/associations/{id}/analysis/{year}/decision", post(report::decision_submit))

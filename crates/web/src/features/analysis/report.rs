@@ -210,9 +210,10 @@ struct ViewPage {
     periods: Vec<(String, String)>,
     /// `&period=…` to add to the page's links (empty for the academic year).
     pq: String,
-    /// After a stale save of a section: its number, the text as typed and the note with the text
-    /// now in the record.
-    kept: Option<(u8, String, String)>,
+    /// After a refused save: every section's text as typed (number, text) and the notes of the
+    /// sections that were refused (number, note), each shown at its section.
+    kept: Vec<(u8, String)>,
+    notes: Vec<(u8, String)>,
 }
 
 impl ViewPage {
@@ -232,9 +233,9 @@ impl ViewPage {
     }
     /// What the form of a section shows: the text as typed after a stale save, else the record's.
     fn text_of(&self, s: &Section) -> String {
-        match &self.kept {
-            Some((n, typed, _)) if *n == s.number => typed.clone(),
-            _ => s.text.clone().unwrap_or_default(),
+        match self.kept.iter().find(|(n, _)| *n == s.number) {
+            Some((_, typed)) => typed.clone(),
+            None => s.text.clone().unwrap_or_default(),
         }
     }
     /// The version of a section's text its form is based on.
@@ -243,7 +244,7 @@ impl ViewPage {
     }
     /// The note beside a section saved stale.
     fn note_of(&self, s: &Section) -> Option<&str> {
-        self.kept.as_ref().filter(|(n, _, _)| *n == s.number).map(|(_, _, note)| note.as_str())
+        self.notes.iter().find(|(n, _)| *n == s.number).map(|(_, note)| note.as_str())
     }
     fn sub(&self, code: &str) -> bool {
         code.contains('.')
@@ -254,6 +255,14 @@ impl ViewPage {
     }
 }
 
+/// What a refused save of sections leaves on the page: every section's typed text, and per
+/// refused section the reason (a stale save: the text now in the record).
+#[derive(Debug, Default)]
+struct Typed {
+    texts: Vec<(u8, String)>,
+    refused: Vec<(u8, AppError)>,
+}
+
 async fn view_with(
     state: &AppState,
     me: &Current,
@@ -261,23 +270,35 @@ async fn view_with(
     id: AssociationId,
     asked: Asked,
     mut errors: Vec<FieldError>,
-    typed: Option<(u8, String)>,
+    typed: Typed,
 ) -> PageResult {
     let (a, s, today) = load(state, me, id, Action::View).await?;
     let period = asked.resolve(&s, today)?;
     let b = body(state, &a, &s, period).await?;
-    // After a stale save: the typed text stays in its section, the text now in the record beside
-    // it (the form carries the section's current version, so saving again goes through).
-    let kept = typed.and_then(|(n, text)| {
-        let now = b.composed.sections.iter().find(|x| x.number == n)?;
-        let note = format!(
-            "Раздел {n}: сейчас в записи — {}",
-            now.text.as_deref().map_or_else(|| "не заполнено".to_owned(), |t| format!("«{t}»"))
-        );
-        errors.push(FieldError::new("text", note.clone()));
-        Some((n, text, note))
-    });
-    let status = if kept.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
+    // After a refused save every typed text stays in its section; a stale section shows the text
+    // now in the record beside it (the form carries the section's current version, so saving
+    // again goes through).
+    let mut notes = vec![];
+    let mut status = StatusCode::OK;
+    for (n, e) in typed.refused {
+        let note = if crate::pages::is_stale(&e) {
+            status = StatusCode::CONFLICT;
+            let now = b.composed.sections.iter().find(|x| x.number == n);
+            format!(
+                "Раздел {n}: сейчас в записи — {}",
+                now.and_then(|x| x.text.as_deref()).map_or_else(|| "не заполнено".to_owned(), |t| format!("«{t}»"))
+            )
+        } else {
+            if status == StatusCode::OK {
+                status = StatusCode::UNPROCESSABLE_ENTITY;
+            }
+            let (_, errs) = crate::features::municipalities::form_errors(e);
+            format!("Раздел {n}: {}", errs.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))
+        };
+        errors.push(FieldError::new(&format!("text{n}"), note.clone()));
+        notes.push((n, note));
+    }
+    let kept = typed.texts;
     let can_edit = a.is_active() && me.may(Action::Update, &res(&a));
     let can_decide = me.may(Action::Update, &decision_res(&a, &s, period));
     let zone = metoda_store::municipalities::zone(&mut *state.db.conn().await?, a.municipality_id).await?;
@@ -303,6 +324,7 @@ async fn view_with(
         periods,
         pq: pq(period),
         kept,
+        notes,
     };
     render_status(status, &page)
 }
@@ -313,7 +335,7 @@ pub(super) async fn view_page(
     Path(id): Path<AssociationId>,
     Query(q): Query<YearQuery>,
 ) -> PageResult {
-    view_with(&state, &me, &ctx, id, period_of(q.year, q.period.as_deref())?, vec![], None).await
+    view_with(&state, &me, &ctx, id, period_of(q.year, q.period.as_deref())?, vec![], Typed::default()).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -329,14 +351,75 @@ async fn done<T>(
 ) -> PageResult {
     match r {
         Ok(_) => Ok(redirect_with(&format!("/associations/{id}/analysis?{}", asked.query()), ok, ctx)),
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            // Only a section saved stale keeps its typed text (beside the current one).
-            let typed = typed.filter(|_| crate::pages::is_stale(&e));
-            let (_, errors) = crate::features::municipalities::form_errors(e);
-            view_with(state, me, ctx, id, asked, errors, typed).await
-        }
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => match typed {
+            // A section's save keeps its typed text at the section, with the reason.
+            Some((n, text)) => {
+                let typed = Typed { texts: vec![(n, text)], refused: vec![(n, e)] };
+                view_with(state, me, ctx, id, asked, vec![], typed).await
+            }
+            None => {
+                let (_, errors) = crate::features::municipalities::form_errors(e);
+                view_with(state, me, ctx, id, asked, errors, Typed::default()).await
+            }
+        },
         Err(e) => Err(e),
     }
+}
+
+/// The page's one form of every section: each «Сохранить раздел» button (and «Сохранить все
+/// разделы») saves every section whose text was changed, so nothing typed elsewhere on the page
+/// is lost; the page comes back at the section whose button was pressed. A section refused
+/// (stale, too long) keeps every typed text on the page with the reason at that section.
+pub(super) async fn sections_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path((id, year)): Path<(AssociationId, i32)>,
+    Query(q): Query<PeriodQuery>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let asked = period_of(Some(year), q.period.as_deref())?;
+    let pairs = crate::pages::pairs(&body)?;
+    let field = |name: String| crate::pages::field(&pairs, &name).to_owned();
+    let (a, s, today) = load(&state, &me, id, Action::Update).await?;
+    let period = asked.resolve(&s, today)?;
+    let current = body_texts(&state, &a, &s, period).await?;
+    let mut typed = Typed::default();
+    let mut saved = vec![];
+    for (n, now) in current {
+        let Some(text) = pairs.iter().find(|(k, _)| *k == format!("text{n}")).map(|(_, v)| v.clone()) else { continue };
+        typed.texts.push((n, text.clone()));
+        if text.trim_end() == now.trim_end() {
+            continue;
+        }
+        let input = TextInput { text, version: field(format!("version{n}")).trim().parse().ok() };
+        match set_text(&state, &me, &ctx, id, asked, n, &input).await {
+            Ok(()) => saved.push(n),
+            Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => typed.refused.push((n, e)),
+            Err(e) => return Err(e),
+        }
+    }
+    if !typed.refused.is_empty() {
+        return view_with(&state, &me, &ctx, id, asked, vec![], typed).await;
+    }
+    let at = field("save".into());
+    let anchor = at.parse::<u8>().map(|n| format!("#section-{n}")).unwrap_or_default();
+    let msg = match saved.as_slice() {
+        [] => "Изменений нет: разделы уже сохранены".to_owned(),
+        [n] => format!("Раздел {n} сохранён"),
+        many => format!("Сохранены разделы {}", many.iter().map(u8::to_string).collect::<Vec<_>>().join(", ")),
+    };
+    Ok(redirect_with(&format!("/associations/{id}/analysis?{}{anchor}", asked.query()), &msg, &ctx))
+}
+
+/// The head's texts of the sections that take one, as now in the record (number, text).
+async fn body_texts(
+    state: &AppState,
+    a: &Association,
+    s: &ProfileSettings,
+    period: Period,
+) -> Result<Vec<(u8, String)>, AppError> {
+    let b = body(state, a, s, period).await?;
+    Ok(b.composed.sections.iter().filter(|x| x.kind != "data").map(|x| (x.number, x.text.clone().unwrap_or_default())).collect())
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
