@@ -785,7 +785,8 @@ async fn view_with(
     if stale {
         errors.extend(stale_notes(&b, &organizations, &mut typed));
     }
-    let (mut form, mut marks, mut agenda_typed, mut new_agenda) = (input_of(&b.meeting), None, None, AgendaInput::default());
+    let (mut form, mut marks, mut agenda_typed, mut new_agenda) =
+        (input_of(&b.meeting), None, None, AgendaInput::default());
     match typed {
         Typed::Nothing => {}
         Typed::NewAgenda(f) => new_agenda = f,

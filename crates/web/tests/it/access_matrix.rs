@@ -815,6 +815,7 @@ fn routes() -> Vec<Route> {
         // the yearly analysis: texts on a year never submitted, submissions and decisions on years of their own
         r(g.clone(), "/associations/{assoc_a}/analysis?year=2010", None, A_ALL),
         r(p.clone(), "/associations/{assoc_a}/analysis/2010/sections/24", Form(&[("text", "Предложения {tag}")]), A_ANALYSIS_WRITERS),
+        r(p.clone(), "/associations/{assoc_a}/analysis/2010/sections", Form(&[("text24", "Предложения всех {tag}"), ("save", "24")]), A_ANALYSIS_WRITERS),
         r(p.clone(), "/associations/{assoc_a}/analysis/{ry}/submit", None, A_ANALYSIS_WRITERS),
         r(p.clone(), "/associations/{assoc_a}/analysis/{dy}/decision", Form(&[("accept", "0"), ("comment", "Доработать")]), A_ANALYSIS_DECIDERS),
         r(g.clone(), "/associations/{assoc_a}/analysis/2010/docx", None, A_ALL),

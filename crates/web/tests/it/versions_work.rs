@@ -458,7 +458,16 @@ async fn saving_one_analysis_section_keeps_the_text_typed_in_the_others() {
     let page = format!("/associations/{a}/analysis/{last}/sections");
     // Two sections typed, the button of one pressed: both are saved, the page comes back there.
     let r = head
-        .form(&page, &[("text14", "Темы обсуждены"), ("version14", "0"), ("text24", "Провести семинар"), ("version24", "0"), ("save", "24")])
+        .form(
+            &page,
+            &[
+                ("text14", "Темы обсуждены"),
+                ("version14", "0"),
+                ("text24", "Провести семинар"),
+                ("version24", "0"),
+                ("save", "24"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(r.headers()["location"].to_str().unwrap().ends_with("#section-24"), "{:?}", r.headers()["location"]);
@@ -469,7 +478,12 @@ async fn saving_one_analysis_section_keeps_the_text_typed_in_the_others() {
     // everything typed: 23 (not stale) is saved, 24 is refused with the text now in the record.
     let v24 = read["text_versions"][23]["version"].as_i64().unwrap();
     let v14 = read["text_versions"][13]["version"].as_i64().unwrap();
-    let r = deputy.put_json(&format!("/api/v1/associations/{a}/analysis/{last}/sections/24"), json!({"text": "Провести два семинара"})).await;
+    let r = deputy
+        .put_json(
+            &format!("/api/v1/associations/{a}/analysis/{last}/sections/24"),
+            json!({"text": "Провести два семинара"}),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let r = head
         .form(
@@ -485,7 +499,11 @@ async fn saving_one_analysis_section_keeps_the_text_typed_in_the_others() {
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let html = r.text().await.unwrap();
-    assert!(html.contains(">Темы обсуждены и утверждены</textarea>") && html.contains(">Провести семинар и конкурс</textarea>"), "{html}");
+    assert!(
+        html.contains(">Темы обсуждены и утверждены</textarea>")
+            && html.contains(">Провести семинар и конкурс</textarea>"),
+        "{html}"
+    );
     assert!(html.contains("Раздел 24: сейчас в записи — «Провести два семинара»"), "{html}");
     let read: Value = head.get(&format!("/api/v1/associations/{a}/analysis?year={last}")).await.json().await.unwrap();
     assert_eq!(read["composed"]["sections"][13]["text"], "Темы обсуждены и утверждены");

@@ -419,7 +419,12 @@ async fn body_texts(
     period: Period,
 ) -> Result<Vec<(u8, String)>, AppError> {
     let b = body(state, a, s, period).await?;
-    Ok(b.composed.sections.iter().filter(|x| x.kind != "data").map(|x| (x.number, x.text.clone().unwrap_or_default())).collect())
+    Ok(b.composed
+        .sections
+        .iter()
+        .filter(|x| x.kind != "data")
+        .map(|x| (x.number, x.text.clone().unwrap_or_default()))
+        .collect())
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
