@@ -295,7 +295,7 @@ async fn view_with(
             let (_, errs) = crate::features::municipalities::form_errors(e);
             format!("Раздел {n}: {}", errs.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "))
         };
-        errors.push(FieldError::new(&format!("text{n}"), note.clone()));
+        errors.push(FieldError::new(format!("text{n}"), note.clone()));
         notes.push((n, note));
     }
     let kept = typed.texts;
