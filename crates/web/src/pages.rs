@@ -29,17 +29,21 @@ pub struct Layout {
     /// The time zone of the page's municipality: times are shown in it (UTC where none is
     /// involved, docs/decisions/0010-local-time.md).
     pub zone: LocalZone,
+    /// The user works with scripts' tools (API tokens): those who oversee; anyone reaches them
+    /// from the notification settings too.
+    pub tools: bool,
 }
 
 impl Layout {
     pub fn new(ctx: &Ctx, title: impl Into<String>, active: &str) -> Layout {
-        let (user_name, roles, nav) = match &ctx.current {
+        let (user_name, roles, nav, tools) = match &ctx.current {
             Some(c) => (
                 Some(c.user.full_name.clone()),
                 c.grants.iter().map(|g| format!("{} — {}", g.role_label(), g.scope_name)).collect(),
                 nav(c, active),
+                oversees(c),
             ),
-            None => (None, vec![], vec![]),
+            None => (None, vec![], vec![], false),
         };
         Layout {
             title: title.into(),
@@ -50,6 +54,7 @@ impl Layout {
             flash: ctx.flash.clone(),
             errors: vec![],
             zone: LocalZone::UTC,
+            tools,
         }
     }
 
@@ -93,7 +98,17 @@ pub fn is_admin(c: &Current) -> bool {
     c.principal.grants.iter().any(|g| g.role == Role::Administrator)
 }
 
-/// The navigation a user sees: only what their grants let them open.
+/// The administrator, a region operator or a municipality's authority (head, specialist,
+/// methodological cabinet): those who oversee associations rather than work in one.
+pub fn oversees(c: &Current) -> bool {
+    is_admin(c)
+        || c.principal.grants.iter().any(|g| {
+            matches!(g.role, Role::RegionOperator | Role::AuthorityHead | Role::AuthoritySpecialist | Role::CabinetHead)
+        })
+}
+
+/// The navigation a user sees: only what their grants let them open, and of that what their
+/// work uses.
 fn nav(c: &Current, active: &str) -> Vec<NavItem> {
     let places = grant_places(c);
     let any = |f: &dyn Fn(Option<Place>) -> bool| is_admin(c) || places.iter().any(|p| f(*p));
@@ -123,8 +138,12 @@ fn nav(c: &Current, active: &str) -> Vec<NavItem> {
         })
     {
         items.push(("/associations", "Объединения"));
-        items.push(("/orders", "Приказы"));
-        items.push(("/analysis", "Анализы"));
+        // The register of orders and the overview of analyses are the authority's work; an
+        // association's people reach their orders and analysis from the association's page.
+        if oversees(c) {
+            items.push(("/orders", "Приказы"));
+            items.push(("/analysis", "Анализы"));
+        }
     }
     if is_admin(c)
         || c.principal
@@ -134,7 +153,9 @@ fn nav(c: &Current, active: &str) -> Vec<NavItem> {
     {
         items.push(("/results/pending", "Подтверждение результатов"));
     }
-    items.push(("/profiles", "Профили положений"));
+    if oversees(c) {
+        items.push(("/profiles", "Профили положений"));
+    }
     if any(&|p| c.may(Action::View, &Resource::User { place: p })) {
         items.push(("/users", "Пользователи"));
     }
@@ -210,18 +231,30 @@ pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordproces
 /// The content type of an Excel workbook.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// A generated or stored file as a download named `name` (ASCII).
+/// A generated or stored file named `name` (Cyrillic kept: `filename*` per RFC 5987, with an
+/// ASCII `filename` for old clients). A PDF, PNG or JPEG (a scan) opens in the browser, in a
+/// sandbox (no scripts, no forms); anything else downloads.
 pub fn download(bytes: Vec<u8>, content_type: &str, name: &str) -> Response {
     let mut r = bytes.into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_str(content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
-    let disposition = format!("attachment; filename=\"{name}\"");
+    let inline = matches!(content_type, "application/pdf" | "image/png" | "image/jpeg");
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' }).collect();
+    let disposition = format!(
+        "{}; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        if inline { "inline" } else { "attachment" },
+        encode_filename(name)
+    );
     r.headers_mut().insert(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
     );
+    if inline {
+        r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox"));
+    }
     r
 }
 

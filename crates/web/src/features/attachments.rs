@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
+
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use metoda_domain::access::{Action, Resource};
@@ -51,26 +51,9 @@ async fn download(State(state): State<AppState>, Me(me, _): Me, Path(id): Path<i
         return Ok(Redirect::to(url).into_response());
     }
     let bytes = attachments::content(&mut c, id).await?.ok_or(AppError::NotFound)?;
-    let mut r = bytes.into_response();
+    // The name as uploaded (Cyrillic names survive); a scan opens in the browser.
     let ct = a.content_type.as_deref().unwrap_or("application/octet-stream");
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(ct).unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    // The name as uploaded, RFC 5987-encoded (Cyrillic names survive).
-    let name = a.file_name.as_deref().unwrap_or("file");
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"._-".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
-        })
-        .collect();
-    let disposition = format!("attachment; filename=\"file\"; filename*=UTF-8''{encoded}");
-    r.headers_mut().insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
-    );
-    Ok(r)
+    Ok(crate::pages::download(bytes, ct, a.file_name.as_deref().unwrap_or("file")))
 }
 
 /// An attachment without its content.

@@ -1202,7 +1202,8 @@ async fn docx_of(state: &AppState, me: &Current, id: MeetingId) -> Result<axum::
     let b = body(state, m, &s).await?;
     let doc = minutes_doc(&a, &b, zone)?;
     let bytes = metoda_docs::minutes_docx::minutes_docx(&doc).map_err(AppError::internal)?;
-    Ok(crate::pages::download(bytes, crate::pages::DOCX, &format!("minutes-{}-{}.docx", b.meeting.year, doc.number)))
+    let name = format!("Протокол № {} заседания {}.docx", doc.number, ru_date(b.meeting.held_on));
+    Ok(crate::pages::download(bytes, crate::pages::DOCX, &name))
 }
 
 async fn docx(

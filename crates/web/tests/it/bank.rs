@@ -615,7 +615,17 @@ async fn documents_of_the_register_and_order_scans_are_uploaded_checked_and_guar
         let r = teacher.get(l).await;
         if r.status() == StatusCode::OK {
             assert_eq!(r.headers()["content-type"], "application/pdf");
+            // A scan opens in the browser, sandboxed, under its Russian name.
+            let disposition = r.headers()["content-disposition"].to_str().unwrap().to_owned();
+            assert!(disposition.starts_with("inline;") && disposition.contains("filename*=UTF-8''"), "{disposition}");
+            assert_eq!(r.headers()["content-security-policy"], "sandbox");
             let body = r.bytes().await.unwrap().to_vec();
+            if body == pdf {
+                assert!(
+                    disposition.ends_with("%D0%BF%D1%80%D0%BE%D1%82%D0%BE%D0%BA%D0%BE%D0%BB%201.pdf"),
+                    "«протокол 1.pdf»: {disposition}"
+                );
+            }
             assert!(
                 body.len() == 3 * 1024 * 1024 || body == pdf,
                 "a downloaded file differs from the upload ({} bytes)",

@@ -16,6 +16,7 @@ mod exam_import;
 mod local_time;
 mod mail;
 mod meetings;
+mod menus;
 mod openapi;
 mod plans;
 mod pool;

@@ -312,7 +312,8 @@ pub(super) async fn scan_download(
         "image/png" => "png",
         _ => "jpg",
     };
-    Ok(crate::pages::download(bytes, ct, &format!("scan-{id}-{sid}.{ext}")))
+    let name = a.file_name.clone().unwrap_or_else(|| format!("Скан результата {id}.{ext}"));
+    Ok(crate::pages::download(bytes, ct, &name))
 }
 
 #[derive(Template)]
