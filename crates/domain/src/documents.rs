@@ -23,6 +23,10 @@ pub struct Facts {
     pub plan_status: Option<crate::plans::PlanStatus>,
     /// Rows of the association's cyclogram.
     pub cyclogram_rows: usize,
+    /// Minutes of the plan year signed by everyone, kept in Metoda.
+    pub signed_minutes: usize,
+    /// The latest yearly analysis submitted or accepted in Metoda: (its academic year, accepted).
+    pub analysis: Option<(i32, bool)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -83,11 +87,36 @@ pub fn register(required: &[RequiredDocument], f: &Facts) -> Vec<DocumentState> 
                         "циклограмма пуста: заполните её на странице объединения".into()
                     },
                 ),
-                RequiredDocument::Minutes
-                | RequiredDocument::AnnualAnalysis
-                | RequiredDocument::EventDocuments
-                | RequiredDocument::Materials
-                | RequiredDocument::Other => (false, "нет за текущий учебный год".into()),
+                RequiredDocument::Minutes => (
+                    f.signed_minutes > 0,
+                    if f.signed_minutes > 0 {
+                        format!(
+                            "{} в Методе",
+                            crate::values::plural_ru(
+                                i64::try_from(f.signed_minutes).unwrap_or(i64::MAX),
+                                &format!("{} подписанный протокол", f.signed_minutes),
+                                &format!("{} подписанных протокола", f.signed_minutes),
+                                &format!("{} подписанных протоколов", f.signed_minutes),
+                            )
+                        )
+                    } else {
+                        "подписанных протоколов за этот год пока нет".into()
+                    },
+                ),
+                RequiredDocument::AnnualAnalysis => match f.analysis {
+                    Some((y, accepted)) => (
+                        true,
+                        format!(
+                            "анализ за {y}/{} учебный год {} в Методе",
+                            y + 1,
+                            if accepted { "принят" } else { "представлен" }
+                        ),
+                    ),
+                    None => (false, "анализ работы за год ещё не представлен".into()),
+                },
+                RequiredDocument::EventDocuments | RequiredDocument::Materials | RequiredDocument::Other => {
+                    (false, "нет за текущий учебный год".into())
+                }
             };
             let uploaded = f.uploaded.iter().any(|u| u == d.code());
             let (present, note) = match (present, uploaded) {
@@ -127,6 +156,15 @@ mod tests {
         assert_eq!(got[1].note, "приказ № 107-ОД");
         let with_minutes = register(&required, &Facts { uploaded: vec!["minutes".into()], ..facts });
         assert!(with_minutes[3].present, "an uploaded file makes the minutes present");
+        let signed = register(&required, &Facts { signed_minutes: 2, ..Default::default() });
+        assert!(signed[3].present && signed[3].note == "2 подписанных протокола в Методе", "{:?}", signed[3]);
+        let one = register(&[RequiredDocument::Minutes], &Facts { signed_minutes: 1, ..Default::default() });
+        assert_eq!(one[0].note, "1 подписанный протокол в Методе");
+        let analysis = register(
+            &[RequiredDocument::AnnualAnalysis],
+            &Facts { analysis: Some((2025, true)), ..Default::default() },
+        );
+        assert!(analysis[0].present && analysis[0].note == "анализ за 2025/2026 учебный год принят в Методе");
     }
 
     #[test]

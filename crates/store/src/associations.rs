@@ -579,6 +579,11 @@ pub struct Records {
     pub uploaded: Vec<String>,
     pub plan_status: Option<metoda_domain::plans::PlanStatus>,
     pub cyclogram_rows: usize,
+    /// Minutes of the plan year signed by everyone.
+    pub signed_minutes: usize,
+    /// The latest yearly analysis (of the academic year or the one before) submitted or
+    /// accepted: (its academic year, accepted).
+    pub analysis: Option<(i32, bool)>,
 }
 
 /// The records of one association for the academic `year` and the plan year `plan_year`.
@@ -673,6 +678,31 @@ async fn read_records(
     .await?;
     for (a, n) in cyclograms {
         out.entry(a).or_default().cyclogram_rows = usize::try_from(n).unwrap_or(0);
+    }
+    let minutes: Vec<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT association_id, COUNT(*) FROM minutes WHERE {} AND year = $2 AND status = 'signed' GROUP BY association_id",
+        among.sql("association_id")
+    ))
+    .bind(among.id())
+    .bind(i64::from(plan_year))
+    .fetch_all(&mut *conn)
+    .await?;
+    for (a, n) in minutes {
+        out.entry(a).or_default().signed_minutes = usize::try_from(n).unwrap_or(0);
+    }
+    let reports: Vec<(i64, i64, String)> = sqlx::query_as(&format!(
+        "SELECT association_id, year, status FROM analysis_reports
+         WHERE {} AND period = 'academic_year' AND year IN ($2, $3) AND status IN ('submitted', 'accepted')
+         ORDER BY year DESC",
+        among.sql("association_id")
+    ))
+    .bind(among.id())
+    .bind(i64::from(year.0) - 1)
+    .bind(i64::from(year.0))
+    .fetch_all(&mut *conn)
+    .await?;
+    for (a, y, status) in reports {
+        out.entry(a).or_default().analysis.get_or_insert((i32::try_from(y).unwrap_or(0), status == "accepted"));
     }
     Ok(out)
 }

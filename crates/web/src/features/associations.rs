@@ -105,6 +105,8 @@ fn register(a: &Association, settings: &ProfileSettings, r: associations::Record
         uploaded: r.uploaded,
         plan_status: r.plan_status,
         cyclogram_rows: r.cyclogram_rows,
+        signed_minutes: r.signed_minutes,
+        analysis: r.analysis,
     };
     documents::register(&settings.required_documents.value, &facts)
 }
