@@ -30,7 +30,8 @@
 use docx_rs::{AlignmentType, Paragraph, Run, SpecialIndentType, Table, TableCell, TableRow, VAlignType, WidthType};
 
 use crate::order_docx::{
-    TABLE_SIZE, a4, body, centered_bold, empty_line, indented, lines, pack, spacing, table_cell, text_width, twips,
+    TABLE_SIZE, a4, body, centered_bold, empty_line, header_row, indented, lines, pack, spacing, table_cell,
+    text_width, twips,
 };
 
 /// What goes into the analysis. All texts are already formatted for the reader.
@@ -186,8 +187,7 @@ fn list_item(parts: &[&str]) -> Vec<Paragraph> {
 /// «№ | показатель | количество», a row per indicator.
 fn indicators_table(indicators: &[IndicatorLine]) -> Table {
     let widths: Vec<usize> = SHARES.iter().map(|s| text_width() * s / 100).collect();
-    let mut rows =
-        vec![TableRow::new(TABLE_HEADERS.iter().zip(&widths).map(|(h, w)| table_cell(h, *w, true)).collect())];
+    let mut rows = vec![header_row(TABLE_HEADERS.iter().zip(&widths).map(|(h, w)| table_cell(h, *w, true)).collect())];
     for line in indicators {
         let label_indent = if line.is_sub_row() { twips(SUB_ROW_INDENT) } else { 0 };
         let cells = vec![

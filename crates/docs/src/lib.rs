@@ -23,3 +23,4 @@ pub mod import;
 pub mod minutes_docx;
 pub mod order_docx;
 pub mod plan_docx;
+pub mod registration_docx;

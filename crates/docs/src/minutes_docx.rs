@@ -25,6 +25,9 @@
 //!     Голосовали: «за» – 7, «против» – 0, «воздержались» – 1.
 //!     Решение принято.
 //!
+//! ПОРУЧЕНИЯ:
+//!     1. Провести пробный муниципальный этап — Петрова А. А., до 20.12.2026
+//!
 //! Председатель                                       _____________ / Иванова И. И.
 //!                                                             подписано 16.10.2026
 //!
@@ -70,6 +73,8 @@ pub struct MinutesDoc {
     /// «Кворум имеется (присутствуют 7 из 10)», «Кворум не установлен положением», …
     pub quorum: String,
     pub items: Vec<MinutesItem>,
+    /// Tasks given at the meeting: «Провести пробный этап — Иванова И. И., до 20.12.2026».
+    pub actions: Vec<String>,
     pub signatures: Vec<MinutesSignature>,
     pub addenda: Vec<MinutesAddendum>,
 }
@@ -175,6 +180,14 @@ pub fn minutes_docx(doc: &MinutesDoc) -> Result<Vec<u8>, String> {
         docx = docx.add_paragraph(empty_line());
         for p in item_paragraphs(i + 1, item) {
             docx = docx.add_paragraph(p);
+        }
+    }
+
+    let actions: Vec<String> = doc.actions.iter().map(|a| one_line(a)).filter(|a| !a.is_empty()).collect();
+    if !actions.is_empty() {
+        docx = docx.add_paragraph(empty_line()).add_paragraph(text_line(&[("ПОРУЧЕНИЯ:", true)]));
+        for (i, a) in actions.iter().enumerate() {
+            docx = docx.add_paragraph(body(&format!("{}. {a}", i + 1)));
         }
     }
 

@@ -27,8 +27,8 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, Docx, LineSpacing, LineSpacingType, PageMargin, Paragraph, Run, RunFonts, SpecialIndentType, Tab,
-    TabValueType, Table, TableCell, TableRow, VAlignType, WidthType,
+    AlignmentType, Docx, HeightRule, LineSpacing, LineSpacingType, PageMargin, Paragraph, Run, RunFonts,
+    SpecialIndentType, Tab, TabValueType, Table, TableCell, TableRow, VAlignType, WidthType,
 };
 
 /// What goes into an order.
@@ -175,8 +175,20 @@ pub(crate) fn table_cell(text: &str, width: usize, bold: bool) -> TableCell {
 /// Packs the document; the error is a Russian sentence for the user.
 pub(crate) fn pack(docx: Docx) -> Result<Vec<u8>, String> {
     let mut out = Cursor::new(Vec::new());
-    docx.pack(&mut out).map_err(|e| format!("Не удалось сформировать документ Word (внутренняя ошибка: {e})."))?;
+    let mut xml = docx.build();
+    // docx-rs cannot mark a header row: rows made by [`header_row`] carry a height no row needs,
+    // which becomes `<w:tblHeader/>` (in its place in the row's properties, after cantSplit).
+    xml.document = String::from_utf8_lossy(&xml.document).replace(HEADER_MARK, "<w:tblHeader />").into_bytes();
+    xml.pack(&mut out).map_err(|e| format!("Не удалось сформировать документ Word (внутренняя ошибка: {e})."))?;
     Ok(out.into_inner())
+}
+
+/// How docx-rs writes the height of a [`header_row`].
+const HEADER_MARK: &str = r#"<w:trHeight w:val="1" w:hRule="atLeast" />"#;
+
+/// A table's header row: repeated at the top of every page the table runs onto.
+pub(crate) fn header_row(cells: Vec<TableCell>) -> TableRow {
+    TableRow::new(cells).cant_split().row_height(1.0).height_rule(HeightRule::AtLeast)
 }
 
 /// Builds the DOCX. The error is a Russian sentence for the user.
@@ -252,7 +264,7 @@ fn add_appendix(mut docx: Docx, doc: &OrderDoc, appendix: &Appendix) -> Docx {
     if !appendix.headers.is_empty() {
         let cells =
             (0..columns).map(|c| cell(appendix.headers.get(c).map_or("", String::as_str), width(c), true)).collect();
-        rows.push(TableRow::new(cells).cant_split());
+        rows.push(header_row(cells));
     }
     for row in &appendix.rows {
         let cells = (0..columns).map(|c| cell(row.get(c).map_or("", String::as_str), width(c), false)).collect();

@@ -79,12 +79,18 @@ impl Meeting {
         self.minutes_status == Some(MinutesStatus::Signed)
     }
     /// Where: the organization, the room or address, the online link.
+    /// Where the meeting is: «МБОУ «СОШ № 1», каб. 12», «дистанционно: https://…», or both
+    /// for a mixed one.
     pub fn place(&self) -> String {
-        [self.venue_name.as_deref(), self.place_note.as_deref(), self.online_url.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", ")
+        let here: Vec<&str> = [self.venue_name.as_deref(), self.place_note.as_deref()].into_iter().flatten().collect();
+        let mut parts = vec![];
+        if !here.is_empty() {
+            parts.push(here.join(", "));
+        }
+        if let Some(u) = self.online_url.as_deref().filter(|u| !u.trim().is_empty()) {
+            parts.push(format!("дистанционно: {u}"));
+        }
+        parts.join("; ")
     }
 }
 

@@ -215,6 +215,9 @@ fn analysis_indicator_rows_keep_code_label_and_value_together() {
     let rows = table_rows(&part(&bytes, "word/document.xml"));
     assert_eq!(rows.len(), 1 + 8, "the header and a row per indicator");
     assert_eq!(rows[0].0, ["№", "показатель", "количество"]);
+    // The header row repeats on every page the table runs onto; no other row does.
+    assert!(rows[0].1.contains("<w:tblHeader />") && !rows[0].1.contains("<w:trHeight"), "{}", rows[0].1);
+    assert!(rows[1..].iter().all(|(_, xml)| !xml.contains("tblHeader")));
     let expected = indicators();
     for ((cells, row_xml), line) in rows[1..].iter().zip(&expected) {
         assert_eq!(cells, &[line.code.clone(), line.label.clone(), line.value.to_string()], "one row");

@@ -54,6 +54,7 @@ fn minutes() -> MinutesDoc {
                 outcome: Some(s("Решение не принято")),
             },
         ],
+        actions: vec![s("Провести пробный муниципальный этап — Петрова А. А., до 20.12.2026")],
         signatures: vec![
             MinutesSignature {
                 role: s("Председатель"),
@@ -234,6 +235,11 @@ fn heading_attendance_and_agenda() {
     assert!(quorum < agenda);
     assert_eq!(paras[agenda + 1], "1. Об итогах ГИА-2026 по математике.");
     assert_eq!(paras[agenda + 2], "2. О переходе на новый учебник & <пособия>.");
+
+    // The tasks given at the meeting follow the items, before the signatures.
+    let tasks = find(&paras, "ПОРУЧЕНИЯ:");
+    assert!(agenda < tasks && paras[tasks..].iter().any(|p| p.starts_with("Председатель\t")));
+    assert_eq!(paras[tasks + 1], "1. Провести пробный муниципальный этап — Петрова А. А., до 20.12.2026");
 }
 
 #[test]
@@ -260,7 +266,9 @@ fn each_item_has_its_own_votes_and_outcome() {
             "Решение принято.",
         ]
     );
-    let item2: Vec<&str> = paras[second..signatures].iter().map(String::as_str).filter(|p| !p.is_empty()).collect();
+    let tasks = find(&paras, "ПОРУЧЕНИЯ:");
+    let item2: Vec<&str> =
+        paras[second..tasks.min(signatures)].iter().map(String::as_str).filter(|p| !p.is_empty()).collect();
     assert_eq!(
         item2,
         [

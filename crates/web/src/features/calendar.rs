@@ -178,12 +178,7 @@ async fn feed_text(state: &AppState, file: &str) -> Result<Option<(String, Strin
                 start: time::PrimitiveDateTime::new(m.held_on, t),
                 minutes: MEETING_MINUTES,
             });
-        let location = match (&m.online_url, &m.venue_name, &m.place_note) {
-            (Some(u), _, _) => Some(format!("Дистанционно: {u}")),
-            (None, Some(v), Some(n)) => Some(format!("{v}, {n}")),
-            (None, Some(v), None) => Some(v.clone()),
-            (None, None, n) => n.clone(),
-        };
+        let location = Some(m.place()).filter(|p| !p.is_empty());
         events.push(CalEvent {
             uid: format!("meeting-{}@metoda", m.id),
             summary: format!("Заседание: {}", a.name),

@@ -53,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/meetings/{id}/addenda", post(addendum_submit))
         .route("/meetings/{id}/actions", post(action_submit))
         .route("/meetings/{id}/docx", get(docx))
+        .route("/meetings/{id}/registration", get(registration))
         .route("/actions/{id}/close", post(close_submit))
         .route("/notifications", get(notifications_page).post(read_submit))
         .route("/api/v1/associations/{id}/meetings", get(api_list).post(api_create))
@@ -1175,6 +1176,11 @@ fn minutes_doc(
                 outcome: i.outcome_label().map(capitalized),
             })
             .collect(),
+        actions: b
+            .actions
+            .iter()
+            .map(|x| format!("{} — {}, до {}", x.title, initials(&x.owner_name), ru_date(x.due_on)))
+            .collect(),
         signatures,
         addenda: b
             .addenda
@@ -1212,6 +1218,35 @@ async fn docx(
     Path(id): Path<MeetingId>,
 ) -> Result<axum::response::Response, AppError> {
     docx_of(&state, &me, id).await
+}
+
+/// The registration sheet to print and sign on paper: the members on the meeting's date with
+/// their organizations, the guests entered so far, and empty rows for more.
+async fn registration_of(state: &AppState, me: &Current, id: MeetingId) -> Result<axum::response::Response, AppError> {
+    let (m, a, s) = load(state, me, id, Action::View).await?;
+    let b = body(state, m, &s).await?;
+    let mut people: Vec<(String, String)> =
+        b.roster.iter().map(|r| (r.full_name.clone(), r.organization_name.clone())).collect();
+    people.extend(b.guests.iter().map(|g| (g.name.clone(), g.position.clone().unwrap_or_default())));
+    let doc = metoda_docs::registration_docx::RegistrationDoc {
+        body: a.name.clone(),
+        date: ru_date(b.meeting.held_on),
+        time: b.meeting.starts_at.clone(),
+        place: b.meeting.place(),
+        people,
+        blank_rows: 5,
+    };
+    let bytes = metoda_docs::registration_docx::registration_docx(&doc).map_err(AppError::internal)?;
+    let name = format!("Лист регистрации {}.docx", ru_date(b.meeting.held_on));
+    Ok(crate::pages::download(bytes, crate::pages::DOCX, &name))
+}
+
+async fn registration(
+    State(state): State<AppState>,
+    Me(me, _): Me,
+    Path(id): Path<MeetingId>,
+) -> Result<axum::response::Response, AppError> {
+    registration_of(&state, &me, id).await
 }
 
 // ---- API ----

@@ -769,6 +769,7 @@ fn routes() -> Vec<Route> {
         r(p.clone(), "/meetings/{m_sign}/sign", Form(&[("role", "head")]), A_SIGNERS),
         r(p.clone(), "/meetings/{m_signed}/addenda", Form(&[("text", "Дополнение {tag}")]), A_MEETING_EDITORS),
         r(g.clone(), "/meetings/{m_signed}/docx", None, A_ALL),
+        r(g.clone(), "/meetings/{m_signed}/registration", None, A_ALL),
         r(p.clone(), "/actions/{m_action}/close", None, A_TASK_CLOSERS),
         r(p.clone(), "/meetings/{m_cancel}/cancel", Form(&[("reason", "болезнь")]), A_MEETING_EDITORS),
         r(g.clone(), "/notifications", None, SIGNED_IN),

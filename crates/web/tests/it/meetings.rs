@@ -195,6 +195,22 @@ async fn a_meeting_goes_from_attendance_to_signed_minutes_and_a_word_document() 
     let r = s.post_json(&format!("/api/v1/meetings/{id}/addenda"), json!({"text": "Читать «семинар-практикум»"})).await;
     assert_eq!(r.status(), StatusCode::OK);
 
+    // The registration sheet: every member on the date with their organization, to sign.
+    let r = t.get(&format!("/meetings/{id}/registration")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''"));
+    let sheet_bytes = r.bytes().await.unwrap().to_vec();
+    if let Ok(dir) = std::env::var("METODA_ARTIFACTS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(format!("{dir}/registration-web.docx"), &sheet_bytes).unwrap();
+    }
+    let sheet = docx_text(sheet_bytes);
+    assert!(sheet.contains("ЛИСТ РЕГИСТРАЦИИ") && sheet.contains("Подпись"), "{sheet}");
+    let roster: Value = t.get(&format!("/api/v1/meetings/{id}")).await.json().await.unwrap();
+    for row in roster["roster"].as_array().unwrap() {
+        assert!(sheet.contains(row["full_name"].as_str().unwrap()), "{row} on the sheet:\n{sheet}");
+    }
+
     // The DOCX: number, attendance counts, the item's vote, the signature, the addendum.
     let r = t.get(&format!("/meetings/{id}/docx")).await;
     assert_eq!(r.status(), StatusCode::OK);

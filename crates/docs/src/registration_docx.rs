@@ -1,0 +1,70 @@
+//! The registration sheet of a meeting («лист регистрации»), printed before the meeting and
+//! signed on paper by each participant:
+//!
+//! ```text
+//!         Муниципальное методическое объединение учителей математики
+//!                         ЛИСТ РЕГИСТРАЦИИ
+//!                     участников заседания
+//! 15.10.2026, 15:00                                          МБОУ «СОШ № 1»
+//!
+//! | № | Фамилия, имя, отчество | Образовательная организация | Подпись |
+//! | 1 | Иванова Ирина Ивановна | МБОУ «СОШ № 1»              |         |
+//! …  then empty rows for guests
+//! ```
+//!
+//! Portrait A4, Times New Roman, the header row repeated on every page.
+
+use docx_rs::{Table, TableRow, WidthType};
+
+use crate::order_docx::{a4, centered_bold, empty_line, header_row, left_right, lines, pack, table_cell, text_width};
+
+/// What goes on the sheet. All texts are already formatted for the reader.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegistrationDoc {
+    /// The association's full name; line breaks start new lines.
+    pub body: String,
+    /// "15.10.2026".
+    pub date: String,
+    /// "15:00".
+    pub time: Option<String>,
+    /// Where: «МБОУ «СОШ № 1», каб. 12» or «дистанционно: https://…».
+    pub place: String,
+    /// The participants expected: (full name, organization).
+    pub people: Vec<(String, String)>,
+    /// Empty rows for those who come unexpected (guests).
+    pub blank_rows: usize,
+}
+
+/// Builds the DOCX. The error is a Russian sentence for the user.
+pub fn registration_docx(doc: &RegistrationDoc) -> Result<Vec<u8>, String> {
+    let mut docx = a4();
+    for line in lines(&doc.body) {
+        docx = docx.add_paragraph(centered_bold(line));
+    }
+    docx = docx
+        .add_paragraph(empty_line())
+        .add_paragraph(centered_bold("ЛИСТ РЕГИСТРАЦИИ"))
+        .add_paragraph(centered_bold("участников заседания"))
+        .add_paragraph(empty_line());
+    let when = match doc.time.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => format!("{}, {t}", doc.date.trim()),
+        None => doc.date.trim().to_owned(),
+    };
+    docx = docx.add_paragraph(left_right(&when, doc.place.trim())).add_paragraph(empty_line());
+
+    let total = text_width();
+    let widths = vec![total * 7 / 100, total * 38 / 100, total * 33 / 100, total - total * 78 / 100];
+    let header = ["№", "Фамилия, имя, отчество", "Образовательная организация", "Подпись"];
+    let mut rows = vec![header_row(header.iter().zip(&widths).map(|(h, w)| table_cell(h, *w, true)).collect())];
+    let blank = (String::new(), String::new());
+    for (i, (name, org)) in doc.people.iter().chain(std::iter::repeat_n(&blank, doc.blank_rows)).enumerate() {
+        let cells = [format!("{}", i + 1), name.clone(), org.clone(), String::new()];
+        rows.push(
+            TableRow::new(cells.iter().zip(&widths).map(|(c, w)| table_cell(c, *w, false)).collect())
+                .cant_split()
+                .row_height(560.0),
+        );
+    }
+    docx = docx.add_table(Table::new(rows).set_grid(widths).width(total, WidthType::Dxa));
+    pack(docx)
+}
