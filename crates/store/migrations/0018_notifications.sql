@@ -50,3 +50,9 @@ CREATE TABLE calendar_feeds (
     revoked_at     TEXT
 );
 CREATE INDEX calendar_feeds_user_ix ON calendar_feeds (user_id);
+
+-- The preset profiles are named by their regulations' titles alone: the seed numbers were the
+-- developers' names for them.
+UPDATE regulation_profiles SET name = REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(name,
+    ' — seed 000', ''), ' — seed 001', ''), ' — seed 002', ''), ' — seed 003', ''), ' — seed 004', '')
+WHERE is_preset = 1;

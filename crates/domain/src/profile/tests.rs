@@ -102,9 +102,16 @@ fn five_presets_in_order_and_every_one_validates() {
     assert_eq!(codes, ["seed-000", "seed-001", "seed-002", "seed-003", "seed-004"]);
     for p in &all {
         assert_eq!(p.settings.validate(), Ok(()), "{}", p.code);
-        assert!(p.name_ru.contains(&p.code[5..]), "{}", p.name_ru);
+        assert!(
+            p.name_ru.starts_with("Положение") && !p.name_ru.contains("seed"),
+            "a regulation's title: {}",
+            p.name_ru
+        );
         assert!(!p.source_ru.is_empty());
     }
+    let mut names: Vec<&str> = all.iter().map(|p| p.name_ru.as_str()).collect();
+    names.dedup();
+    assert_eq!(names.len(), 5, "each preset has its own title");
     assert!(preset("seed-999").is_none());
 }
 
