@@ -206,6 +206,15 @@ async fn notifications_are_mailed_at_once_or_in_a_daily_digest_as_each_user_chos
     assert!(r.status().is_redirection() || r.status().is_success(), "{}", r.status());
     let v: serde_json::Value = s.get("/api/v1/me/email").await.json().await.unwrap();
     assert_eq!(v["email_mode"], "digest");
+    // A mode that does not exist is refused, in Russian, and changes nothing.
+    let r = s.put_json("/api/v1/me/email", serde_json::json!({"email_mode": "always<script>"})).await;
+    assert_eq!(r.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    let e: serde_json::Value = r.json().await.unwrap();
+    assert!(e["error"]["message"].as_str().unwrap().chars().any(|c| ('а'..='я').contains(&c)), "{e}");
+    let r = s.form("/notifications/settings", &[("email_mode", "")]).await;
+    assert!(r.status().is_client_error(), "{}", r.status());
+    let v: serde_json::Value = s.get("/api/v1/me/email").await.json().await.unwrap();
+    assert_eq!(v["email_mode"], "digest");
     app.t.drop_db().await;
 }
 

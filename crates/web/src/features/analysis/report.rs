@@ -382,7 +382,7 @@ pub(super) async fn sections_submit(
     let field = |name: String| crate::pages::field(&pairs, &name).to_owned();
     let (a, s, today) = load(&state, &me, id, Action::Update).await?;
     let period = asked.resolve(&s, today)?;
-    let current = body_texts(&state, &a, &s, period).await?;
+    let current = body_texts(&state, &a, period).await?;
     let mut typed = Typed::default();
     let mut saved = vec![];
     for (n, now) in current {
@@ -411,19 +411,18 @@ pub(super) async fn sections_submit(
     Ok(redirect_with(&format!("/associations/{id}/analysis?{}{anchor}", asked.query()), &msg, &ctx))
 }
 
-/// The head's texts of the sections that take one, as now in the record (number, text).
-async fn body_texts(
-    state: &AppState,
-    a: &Association,
-    s: &ProfileSettings,
-    period: Period,
-) -> Result<Vec<(u8, String)>, AppError> {
-    let b = body(state, a, s, period).await?;
-    Ok(b.composed
-        .sections
+/// The head's texts of the sections that take one, as now in the record (number, text): read
+/// from the report's texts, not by composing the whole analysis.
+async fn body_texts(state: &AppState, a: &Association, period: Period) -> Result<Vec<(u8, String)>, AppError> {
+    let mut c = state.db.conn().await?;
+    let written = match reports::find(&mut c, a.id, period).await? {
+        Some(r) => reports::texts(&mut c, r.id).await?,
+        None => vec![],
+    };
+    Ok(SECTIONS
         .iter()
-        .filter(|x| x.kind != "data")
-        .map(|x| (x.number, x.text.clone().unwrap_or_default()))
+        .filter(|(_, _, kind)| *kind != metoda_domain::reports::SectionKind::Data)
+        .map(|(n, _, _)| (*n, written.iter().find(|w| w.section == *n).map(|w| w.text.clone()).unwrap_or_default()))
         .collect())
 }
 
