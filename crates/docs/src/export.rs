@@ -29,9 +29,15 @@ fn internal(e: XlsxError) -> String {
     format!("Не удалось сформировать файл Excel (внутренняя ошибка: {e}).")
 }
 
-/// A workbook with one sheet: `title` (row 1), `headers` (row 2), then `rows`.
+/// A workbook with one sheet «Педагоги»: `title` (row 1), `headers` (row 2), then `rows`.
 /// The error is a Russian sentence for the user.
 pub fn teachers_xlsx(title: &str, headers: &[&str], rows: &[ExportRow]) -> Result<Vec<u8>, String> {
+    table_xlsx(SHEET_NAME, title, headers, rows)
+}
+
+/// A workbook with one sheet named `sheet_name`: `title` (row 1), `headers` (row 2), then `rows`.
+/// The error is a Russian sentence for the user.
+pub fn table_xlsx(sheet_name: &str, title: &str, headers: &[&str], rows: &[ExportRow]) -> Result<Vec<u8>, String> {
     if rows.len() + 2 > MAX_SHEET_ROWS {
         return Err(format!(
             "Слишком много строк для одного листа Excel: {}; помещается не более {}.",
@@ -54,7 +60,7 @@ pub fn teachers_xlsx(title: &str, headers: &[&str], rows: &[ExportRow]) -> Resul
         .set_background_color(Color::RGB(0xDD_EB_F7))
         .set_border(FormatBorder::Thin);
     let sheet = workbook.add_worksheet();
-    sheet.set_name(SHEET_NAME).map_err(internal)?;
+    sheet.set_name(sheet_name).map_err(internal)?;
     sheet.write_string_with_format(0, 0, clip(title), &title_format).map_err(internal)?;
     for (c, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(1, c as u16, clip(h), &header_format).map_err(internal)?;

@@ -274,6 +274,20 @@ impl Period {
     pub const fn calendar(year: i32) -> Period {
         Period { kind: PlanPeriod::CalendarYear, year }
     }
+    /// The period of this kind whose reporting work is still open on `today`, the default of every
+    /// page that reports: a calendar year is reported on after it ends (the year before today's);
+    /// an academic year is written up at its end and accepted and summed up over the autumn, so
+    /// from September to December it is the year that has just ended, from January the running one.
+    pub fn open(kind: PlanPeriod, today: Date) -> Period {
+        let year = match kind {
+            PlanPeriod::AcademicYear => {
+                let running = AcademicYear::containing(today).0;
+                if today.month() as u8 >= 9 { running - 1 } else { running }
+            }
+            PlanPeriod::CalendarYear => today.year() - 1,
+        };
+        Period { kind, year }
+    }
     pub fn start(self) -> Date {
         year_bounds(self.kind, self.year).0
     }
@@ -711,6 +725,17 @@ mod tests {
 
     const Y: AcademicYear = AcademicYear(2025);
     const ON: Date = date!(2026 - 05 - 30);
+
+    #[test]
+    fn the_open_period_is_the_ended_academic_year_through_the_autumn() {
+        let open = |d| Period::open(PlanPeriod::AcademicYear, d).year;
+        assert_eq!(open(date!(2026 - 12 - 03)), 2025, "December: 2025/26 is still being accepted");
+        assert_eq!(open(date!(2026 - 09 - 01)), 2025);
+        assert_eq!(open(date!(2026 - 08 - 31)), 2025, "the year itself, to its last day");
+        assert_eq!(open(date!(2027 - 01 - 01)), 2026, "from January the running year");
+        assert_eq!(Period::open(PlanPeriod::CalendarYear, date!(2026 - 12 - 03)).year, 2025);
+        assert_eq!(Period::open(PlanPeriod::CalendarYear, date!(2027 - 01 - 10)).year, 2026);
+    }
     const DAY: Date = date!(2025 - 11 - 20);
 
     fn member(teacher_id: i64, organization_id: i64) -> Member {

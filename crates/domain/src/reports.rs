@@ -76,6 +76,16 @@ pub fn deadline_of(deadlines: &[AnalysisDeadline], period: Period) -> Option<Dat
     due_date(d, period.year)
 }
 
+/// Whether the analyses of this kind of period go to the region's association rather than to the
+/// authority (004 §2.3: the calendar year's, to РУМО): every deadline of the kind names it.
+pub fn to_region(deadlines: &[AnalysisDeadline], kind: crate::profile::PlanPeriod) -> bool {
+    deadlines.iter().any(|d| d.period == kind)
+        && deadlines
+            .iter()
+            .filter(|d| d.period == kind)
+            .all(|d| d.recipient == crate::profile::AnalysisRecipient::RegionalAssociation)
+}
+
 /// A submission after the day it was due is late.
 pub fn is_late(submitted_on: Date, due: Option<Date>) -> bool {
     due.is_some_and(|d| submitted_on > d)

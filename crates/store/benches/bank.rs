@@ -106,7 +106,7 @@ fn bank(c: &mut Criterion) {
             "list: category + age band + organization",
             Filter { category: Some(Category::First), age_band: Some(2), organization_id: None, ..base.clone() },
         ),
-        ("list: expiring categories", Filter { expiring: true, ..base.clone() }),
+        ("list: expiring categories", Filter { expiring: Some(6), ..base.clone() }),
         ("list: name search", Filter { text: Some("петрова мария".into()), ..base.clone() }),
     ];
     let mut group = c.benchmark_group(format!("bank of {TEACHERS} teachers ({})", t.db.backend().name()));

@@ -44,6 +44,7 @@ pub mod teacher_years;
 pub mod teachers;
 pub mod testkit;
 pub mod users;
+pub mod worklist;
 
 use metoda_domain::ids::UserId;
 use std::str::FromStr;

@@ -142,6 +142,27 @@ pub async fn between(
     .await?)
 }
 
+/// The planned meetings of these associations from `from` on, nearest first, at most `limit`.
+pub async fn planned_from(
+    conn: &mut AnyConnection,
+    associations: &[AssociationId],
+    from: Date,
+    limit: i64,
+) -> Result<Vec<Meeting>> {
+    let ids: Vec<String> = associations.iter().map(|a| a.get().to_string()).collect();
+    Ok(sqlx::query_as(&format!(
+        "{} WHERE m.association_id IN ({}) AND m.status = $1 AND m.held_on >= $2
+         ORDER BY m.held_on, m.starts_at, m.id LIMIT $3",
+        select(),
+        ids.join(", ")
+    ))
+    .bind(MeetingStatus::Planned.code())
+    .bind(iso_date(from))
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
 /// The meetings of an association (of one plan year when given), by date.
 pub async fn for_association(
     conn: &mut AnyConnection,
@@ -1262,6 +1283,25 @@ pub async fn actions_of_user(conn: &mut AnyConnection, user_id: UserId) -> Resul
         select_actions()
     ))
     .bind(user_id.get())
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The open tasks of these associations' meetings past their due date, oldest first, at most `limit`.
+pub async fn overdue_of(
+    conn: &mut AnyConnection,
+    associations: &[AssociationId],
+    today: Date,
+    limit: i64,
+) -> Result<Vec<ActionItem>> {
+    let ids: Vec<String> = associations.iter().map(|a| a.get().to_string()).collect();
+    Ok(sqlx::query_as(&format!(
+        "{} WHERE m.association_id IN ({}) AND x.closed_at IS NULL AND x.due_on < $1 ORDER BY x.due_on, x.id LIMIT $2",
+        select_actions(),
+        ids.join(", ")
+    ))
+    .bind(iso_date(today))
+    .bind(limit)
     .fetch_all(&mut *conn)
     .await?)
 }

@@ -142,7 +142,7 @@ impl ResultRecord {
     }
     /// The result as its teacher reads it: «Всероссийская олимпиада школьников «Математика»
     /// (победитель), 12.11.2026».
-    fn notice(&self) -> String {
+    pub fn notice(&self) -> String {
         // An exam's subject is stored as its code: the preset table names it.
         let subject = self.subject.as_deref().map(|s| {
             metoda_domain::results::ege_thresholds()
@@ -231,6 +231,26 @@ pub async fn for_teacher(
     .fetch_all(&mut *conn)
     .await?;
     with_teachers(conn, rows).await
+}
+
+/// A teacher's live results of an academic year, newest first, at most `limit`, without their
+/// co-teachers (the teacher's own list: one statement whatever it holds).
+pub async fn own_of_year(
+    conn: &mut AnyConnection,
+    teacher_id: TeacherId,
+    year: i64,
+    limit: i64,
+) -> Result<Vec<ResultRecord>> {
+    Ok(sqlx::query_as(&format!(
+        "{SELECT} WHERE r.archived_at IS NULL AND r.id IN (SELECT result_id FROM result_teachers WHERE teacher_id = $1)
+            AND r.year = $2
+         ORDER BY r.result_on DESC, r.id DESC LIMIT $3"
+    ))
+    .bind(teacher_id.get())
+    .bind(year)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// The live results of an academic year of an association: those with a teacher who was a member

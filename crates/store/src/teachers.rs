@@ -349,8 +349,8 @@ pub struct Filter {
     pub experience_band: Option<usize>,
     /// An index into AGE_BANDS.
     pub age_band: Option<usize>,
-    /// Categories expired or expiring within six months.
-    pub expiring: bool,
+    /// Categories expired or expiring within this many months.
+    pub expiring: Option<u8>,
     pub young: bool,
     pub text: Option<String>,
     pub include_archived: bool,
@@ -416,10 +416,10 @@ fn where_of(f: &Filter, today: Date) -> Where {
         w.push("t.birth_date <= ?", Arg::S(years_before(today, *from)));
         w.push("t.birth_date > ?", Arg::S(years_before(today, *to)));
     }
-    if f.expiring {
+    if let Some(months) = f.expiring {
         w.push(
             "t.category <> 'none' AND t.category_expires_on IS NOT NULL AND t.category_expires_on <= ?",
-            Arg::S(iso_date(add_months(today, 6))),
+            Arg::S(iso_date(add_months(today, months))),
         );
     }
     if f.young {

@@ -416,3 +416,15 @@ pub fn encode_filename(name: &str) -> String {
         })
         .collect()
 }
+
+/// A date as pages write it («1 июля 2027 г.» style of `ru_date`), callable on a date behind any
+/// number of references in a template: `d.ru()`.
+pub trait RuDate {
+    fn ru(&self) -> String;
+}
+
+impl RuDate for time::Date {
+    fn ru(&self) -> String {
+        metoda_domain::values::ru_date(*self)
+    }
+}

@@ -66,7 +66,7 @@ async fn the_bank_filters_counts_and_pages_on_the_database() {
         (teachers::Filter { age_band: Some(1), ..base.clone() }, 1), // 30–39
         (teachers::Filter { experience_band: Some(0), ..base.clone() }, 1), // under 3 years
         (teachers::Filter { experience_band: Some(4), ..base.clone() }, 2), // 20 and more
-        (teachers::Filter { expiring: true, ..base.clone() }, 4),    // expire 01.03.2027
+        (teachers::Filter { expiring: Some(6), ..base.clone() }, 4), // expire 01.03.2027
         (teachers::Filter { text: Some("ВАСИЛЬ".into()), ..base.clone() }, 1),
         (teachers::Filter { text: Some("%".into()), ..base.clone() }, 0),
         (teachers::Filter { scope: TeacherScope::default(), ..base.clone() }, 0),

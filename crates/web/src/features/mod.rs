@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod audit;
 pub mod bank_files;
 pub mod calendar;
+pub mod control;
 pub mod cyclograms;
 pub mod home;
 pub mod meetings;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(session::routes())
         .merge(home::routes())
+        .merge(control::routes())
         .merge(regions::routes())
         .merge(municipalities::routes())
         .merge(organizations::routes())

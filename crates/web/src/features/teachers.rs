@@ -248,7 +248,7 @@ pub struct BankQuery {
     pub experience: Option<String>,
     /// 0: under 30, 1: 30–39, 2: 40–49, 3: 50–59, 4: 60 and older
     pub age: Option<String>,
-    /// Categories expired or expiring within six months.
+    /// Categories expired or expiring within six months (`12`: within a year).
     pub expiring: Option<String>,
     pub young: Option<String>,
     /// Text in the full name.
@@ -287,7 +287,11 @@ impl BankQuery {
                 .map(|v| v as usize)
                 .filter(|v| personal && *v < EXPERIENCE_BANDS.len()),
             age_band: id_of(&self.age).map(|v| v as usize).filter(|v| personal && *v < AGE_BANDS.len()),
-            expiring: flag(&self.expiring),
+            // «12»: within a year (the authority's control counts so); any other flag: six months
+            expiring: match self.expiring.as_deref() {
+                Some("12") => Some(12),
+                _ => flag(&self.expiring).then_some(6),
+            },
             young: flag(&self.young) && personal,
             text: self.q.clone(),
             include_archived: flag(&self.archived),

@@ -58,6 +58,8 @@ const B_USER_MANAGERS: &[&str] = &["admin", "b.specialist", "b.head"];
 /// officers): A's authority head, who appoints to them, and the administrator.
 const A_APPOINTERS: &[&str] = &["admin", "uo.head"];
 const REGION_MANAGERS: &[&str] = &["admin", "operator"];
+/// Those who oversee municipality A's associations (the control of the associations).
+const A_OVERSEERS: &[&str] = &["admin", "operator", "uo.head", "uo.specialist", "cabinet.head"];
 const ADMIN: &[&str] = &["admin"];
 /// Everyone whose grants let them list teachers (the region operator sums up, it does not list people).
 const BANK: &[&str] = &[
@@ -969,6 +971,9 @@ fn routes() -> Vec<Route> {
             A_MANAGERS,
         ),
         r(del.clone(), "/api/v1/municipalities/{muni_a}/non-objective/{no2}", None, A_MANAGERS),
+        r(g.clone(), "/control?municipality_id={muni_a}", None, A_OVERSEERS),
+        r(g.clone(), "/control.xlsx?municipality_id={muni_a}&year=2025", None, A_OVERSEERS),
+        r(g.clone(), "/control?municipality_id={muni_b}", None, &["admin", "operator", "b.specialist", "b.head"]),
         r(g.clone(), "/analysis/region?region_id={region}&year=2010", None, REGION_MANAGERS),
         r(g.clone(), "/analysis/region.xlsx?region_id={region}&year=2010", None, REGION_MANAGERS),
         r(g.clone(), "/api/v1/analysis/region?region_id={region}&year=2010", None, REGION_MANAGERS),

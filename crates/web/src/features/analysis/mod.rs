@@ -69,13 +69,7 @@ fn res(a: &Association) -> Resource {
 /// Who decides on the report of a period: the authority, or the region operator when the profile
 /// sends that period's report to the region's association (004: the calendar year, РУМО).
 fn decision_res(a: &Association, s: &ProfileSettings, period: Period) -> Resource {
-    let to_region = s
-        .analysis_deadlines
-        .value
-        .iter()
-        .filter(|d| d.period == period.kind)
-        .all(|d| d.recipient == metoda_domain::profile::AnalysisRecipient::RegionalAssociation)
-        && s.analysis_deadlines.value.iter().any(|d| d.period == period.kind);
+    let to_region = metoda_domain::reports::to_region(&s.analysis_deadlines.value, period.kind);
     Resource::AnalysisDecision { region_id: a.region_id, municipality_id: a.municipality_id, to_region }
 }
 
@@ -171,14 +165,12 @@ fn period_of(year: Option<i32>, kind: Option<&str>) -> Result<Asked, AppError> {
 }
 
 impl Asked {
-    /// The period of this kind (by default the academic year containing `today`, or the calendar
-    /// year before it).
+    /// The period of this kind (by default the one whose work is still open: [`Period::open`]).
     fn of(self, kind: PlanPeriod, today: time::Date) -> Period {
-        let year = self.year.unwrap_or_else(|| match kind {
-            PlanPeriod::AcademicYear => AcademicYear::containing(today).0,
-            PlanPeriod::CalendarYear => today.year() - 1,
-        });
-        Period { kind, year }
+        match self.year {
+            Some(year) => Period { kind, year },
+            None => Period::open(kind, today),
+        }
     }
 
     /// The period under a profile: the kind asked, else the first the profile reports for;
