@@ -141,6 +141,7 @@ fn nav(c: &Current, active: &str) -> Vec<NavItem> {
         // The register of orders and the overview of analyses are the authority's work; an
         // association's people reach their orders and analysis from the association's page.
         if oversees(c) {
+            items.push(("/control", "Контроль"));
             items.push(("/orders", "Приказы"));
             items.push(("/analysis", "Анализы"));
         }

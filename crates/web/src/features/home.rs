@@ -108,6 +108,10 @@ impl OfficerWork {
             None => "срок положением не установлен".to_owned(),
         }
     }
+    /// The deadline is worth saying while the analysis is still to be written.
+    pub fn shows_due(&self) -> bool {
+        matches!(self.analysis, AnalysisState::NotStarted | AnalysisState::Draft | AnalysisState::Overdue)
+    }
     pub fn pending_words(&self) -> String {
         let n = usize::try_from(self.pending_results).unwrap_or(0);
         format!(

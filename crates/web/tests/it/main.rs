@@ -27,3 +27,4 @@ mod teacher_years_api;
 mod trust;
 mod versions_admin;
 mod versions_work;
+mod worklists;

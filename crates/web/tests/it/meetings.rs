@@ -165,6 +165,13 @@ async fn a_meeting_goes_from_attendance_to_signed_minutes_and_a_word_document() 
     let r = spec.post_json(&format!("/api/v1/meetings/{id}/sign"), json!({})).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "the authority does not sign for the association");
     let h = app.login("mmo.head").await;
+    // The head's home lists the minutes waiting for the head's signature, linked to the meeting;
+    // the secretary's does not (002 §3.3: the head signs alone).
+    let waiting = format!("<a href=\"/meetings/{id}\">Протокол № {number} заседания");
+    let home = h.get("/").await.text().await.unwrap();
+    assert!(home.contains(&waiting) && home.contains("ждёт вашей подписи"), "{home}");
+    let home = s.get("/").await.text().await.unwrap();
+    assert!(!home.contains("ждёт вашей подписи"), "the secretary does not sign under 002: {home}");
     let page = h.get(&format!("/meetings/{id}")).await.text().await.unwrap();
     assert!(page.contains("Подписать как руководитель"), "the head is offered to sign");
     // Each signatory was told the minutes wait for them.
@@ -177,6 +184,8 @@ async fn a_meeting_goes_from_attendance_to_signed_minutes_and_a_word_document() 
     );
     let (_, page) = submit(&h, &format!("/meetings/{id}/sign"), &[("role", "head")]).await;
     assert!(page.contains("подписан всеми и опубликован"));
+    let home = h.get("/").await.text().await.unwrap();
+    assert!(!home.contains(&waiting), "signed: off the head's list: {home}");
     let m: Value = s.get(&format!("/api/v1/meetings/{id}")).await.json().await.unwrap();
     assert_eq!((m["minutes"]["status"].as_str().unwrap(), m["locked"].as_bool().unwrap()), ("signed", true));
     assert_eq!(m["agenda"][0]["outcome"], "adopted");

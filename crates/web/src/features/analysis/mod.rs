@@ -283,6 +283,34 @@ async fn compose(
     Ok(composition::compose(&input).into())
 }
 
+/// The demo's analyses of the period whose work is still open, as on a real day: the first
+/// association's submitted and returned with the authority's comment, the second's submitted and
+/// waiting for the decision, the others' not submitted — so the head's and the authority's work
+/// lists show what they look like. Composed and frozen as a real submission is.
+pub async fn demo_reports(db: &metoda_store::Db, ids: &[AssociationId]) -> Result<(), AppError> {
+    let actor = metoda_store::Actor::cli("demo-data");
+    let mut tx = db.begin().await?;
+    for (i, id) in ids.iter().take(2).enumerate() {
+        let a = associations::get(&mut tx, *id).await?;
+        let Some(s) = metoda_store::profiles::municipality_settings(&mut tx, a.municipality_id).await? else {
+            continue;
+        };
+        let zone = metoda_store::municipalities::zone(&mut tx, a.municipality_id).await?;
+        let today = zone.today(time::OffsetDateTime::now_utc());
+        let period = Period::open(analysis::periods(&s.analysis_deadlines.value)[0], today);
+        let r = reports::open(&mut tx, &actor, &a, &s, period).await?;
+        let r = reports::lock(&mut tx, r.id).await?;
+        let composed = compose(&mut tx, &a, &s, period, Some(&r)).await?;
+        let r = reports::submit(&mut tx, &actor, &a, &r, &freeze(&composed)?, today).await?;
+        if i == 0 {
+            let comment = "Дополните анализ: сколько наставнических пар работало в году и с какими итогами.";
+            reports::decide(&mut tx, &actor, &a, &r, false, Some(comment)).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use metoda_domain::profile::{AnalysisDeadline, PlanPeriod, ProfileSettings, preset};
