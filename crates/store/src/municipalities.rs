@@ -76,6 +76,21 @@ pub async fn region_zone(conn: &mut AnyConnection, region_id: RegionId) -> Resul
     Ok(m.map_or(LocalZone::UTC, LocalZone::stored))
 }
 
+/// The time zone of a place: the municipality's when there is one, else the region's
+/// ([`region_zone`]), else UTC. A user's zone is that of their home (docs/decisions/0010-local-time.md);
+/// [`crate::notify`] computes the same in SQL for the letters it dates.
+pub async fn zone_of_place(
+    conn: &mut AnyConnection,
+    municipality_id: Option<MunicipalityId>,
+    region_id: Option<RegionId>,
+) -> Result<LocalZone> {
+    match (municipality_id, region_id) {
+        (Some(m), _) => zone(conn, m).await,
+        (None, Some(r)) => region_zone(conn, r).await,
+        (None, None) => Ok(LocalZone::UTC),
+    }
+}
+
 /// The time zones of every municipality, by id (for lists whose records span municipalities).
 pub async fn zones(conn: &mut AnyConnection) -> Result<std::collections::HashMap<i64, LocalZone>> {
     let rows: Vec<(i64, i64)> =

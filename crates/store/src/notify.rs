@@ -140,7 +140,8 @@ pub async fn set_email_mode(conn: &mut AnyConnection, user_id: UserId, mode: Ema
 /// The offset of a user's local time: their municipality's, a region-level user's region's
 /// (its lowest), else UTC.
 const USER_OFFSET: &str = "COALESCE(m.utc_offset_minutes,
-    (SELECT MIN(m2.utc_offset_minutes) FROM municipalities m2 WHERE m2.region_id = u.region_id), 0)";
+    (SELECT m2.utc_offset_minutes FROM municipalities m2 WHERE m2.region_id = u.region_id AND m2.archived_at IS NULL
+     GROUP BY m2.utc_offset_minutes ORDER BY COUNT(*) DESC, m2.utc_offset_minutes LIMIT 1), 0)";
 
 /// Makes the day's digest of every user who wants one, has an address and has notifications
 /// not mailed yet, once it is past [`DIGEST_HOUR`](metoda_domain::notify::DIGEST_HOUR) where

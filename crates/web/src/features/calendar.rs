@@ -113,11 +113,7 @@ async fn revoke_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id):
 
 /// The local zone of a user: their municipality's, their region's, else Moscow time.
 async fn zone_of(c: &mut Conn, owner: &users::User) -> Result<LocalZone, AppError> {
-    Ok(match (owner.municipality_id, owner.region_id) {
-        (Some(m), _) => municipalities::zone(&mut *c, m).await?,
-        (None, Some(r)) => municipalities::region_zone(&mut *c, r).await?,
-        (None, None) => LocalZone::default(),
-    })
+    Ok(municipalities::zone_of_place(&mut *c, owner.municipality_id, owner.region_id).await?)
 }
 
 /// The feed at `/ical/{secret}.ics`.

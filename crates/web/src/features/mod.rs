@@ -54,21 +54,21 @@ pub fn routes() -> Router<AppState> {
         .merge(audit::routes())
 }
 
-/// The time zone a user works in: their own municipality's (their first grant in one), else
-/// their region's ([`metoda_store::municipalities::region_zone`]); UTC for those with neither, such
-/// as the administrator (docs/decisions/0010-local-time.md).
+/// The time zone a user works in, the one rule of pages, calendars and letters: their home's
+/// (municipality, else region: [`metoda_store::municipalities::zone_of_place`]); for an account
+/// without a home, their first grant's place; UTC for those with neither, such as the
+/// administrator (docs/decisions/0010-local-time.md).
 pub async fn user_zone(
     c: &mut metoda_store::Conn,
     me: &crate::auth::Current,
 ) -> Result<metoda_domain::time::LocalZone, crate::error::AppError> {
-    let grants = &me.principal.grants;
-    if let Some(m) = grants.iter().find_map(|g| g.municipality_id) {
-        return Ok(metoda_store::municipalities::zone(c, m).await?);
+    let (mut m, mut r) = (me.user.municipality_id, me.user.region_id);
+    if m.is_none() && r.is_none() {
+        let grants = &me.principal.grants;
+        m = grants.iter().find_map(|g| g.municipality_id);
+        r = grants.iter().find_map(|g| g.region_id);
     }
-    match grants.iter().find_map(|g| g.region_id) {
-        Some(r) => Ok(metoda_store::municipalities::region_zone(c, r).await?),
-        None => Ok(metoda_domain::time::LocalZone::UTC),
-    }
+    Ok(metoda_store::municipalities::zone_of_place(c, m, r).await?)
 }
 
 /// Today where the user works ([`user_zone`]): for dates checked or defaulted before the record's
