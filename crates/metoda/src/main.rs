@@ -210,6 +210,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::DemoData { force, scale: DemoScale::Demo } => {
             let db = open(&cfg).await?;
             let loaded = demo::load(&db, force).await.map_err(store_err)?;
+            demo::example_emails(&db).await.map_err(store_err)?;
             metoda_web::features::analysis::demo_reports(&db, &loaded.associations)
                 .await
                 .map_err(|e| anyhow!("demo analyses: {e:?}"))?;

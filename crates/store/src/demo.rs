@@ -137,6 +137,24 @@ pub struct Loaded {
     pub users: Vec<(&'static str, Role)>,
 }
 
+/// Gives the demo's accounts addresses in the reserved domain example.org (`login@example.org`),
+/// so a demo run with a mail server configured mails its notifications to a test mailbox.
+/// Nothing is delivered to real people: example.org accepts no mail.
+pub async fn example_emails(db: &Db) -> Result<u64> {
+    let mut tx = db.begin().await?;
+    let mut n = 0;
+    for u in DEMO_USERS {
+        n += sqlx::query("UPDATE users SET email = $1 WHERE login = $2 AND (email IS NULL OR email = '')")
+            .bind(format!("{}@example.org", u.login))
+            .bind(u.login)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    }
+    tx.commit().await?;
+    Ok(n)
+}
+
 /// Fills the demo. Refuses when the database has users, unless `force`; refuses twice always.
 pub async fn load(db: &Db, force: bool) -> Result<Loaded> {
     let actor = Actor::cli("demo-data");
