@@ -28,3 +28,11 @@
     if (q && !window.confirm(q)) e.preventDefault();
   });
 })();
+// The main menu on a phone: Escape closes it (the «Меню» checkbox works without scripts).
+(function () {
+  var toggle = document.getElementById('menu-toggle');
+  if (!toggle) return;
+  document.addEventListener('keydown', function (e) {
+    if (e.key === 'Escape' && toggle.checked) { toggle.checked = false; toggle.focus(); }
+  });
+})();

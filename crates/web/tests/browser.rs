@@ -172,7 +172,9 @@ async fn sign_in_add_an_organization_see_it_and_its_audit_entry_sign_out() {
     assert_eq!(unlabelled.as_i64(), Some(0), "inputs without a label");
     if let Ok(dir) = std::env::var("METODA_SCREENSHOTS") {
         std::fs::write(format!("{dir}/organization-form-phone.png"), c.screenshot().await.unwrap()).unwrap();
-        c.set_window_size(1280, 900).await.unwrap();
+    }
+    c.set_window_size(1280, 900).await.unwrap();
+    if let Ok(dir) = std::env::var("METODA_SCREENSHOTS") {
         c.goto(&app.url("/audit")).await.unwrap();
         std::fs::write(format!("{dir}/audit.png"), c.screenshot().await.unwrap()).unwrap();
     }
