@@ -36,3 +36,44 @@
     if (e.key === 'Escape' && toggle.checked) { toggle.checked = false; toggle.focus(); }
   });
 })();
+// A row's «Действия» menu: one open at a time; a click elsewhere or Escape closes it.
+(function () {
+  var menus = document.querySelectorAll('details.row-menu');
+  if (!menus.length) return;
+  function closeAll(except) {
+    menus.forEach(function (d) { if (d !== except) d.open = false; });
+  }
+  menus.forEach(function (d) {
+    d.addEventListener('toggle', function () { if (d.open) closeAll(d); });
+  });
+  document.addEventListener('click', function (e) {
+    if (!e.target.closest || !e.target.closest('details.row-menu')) closeAll(null);
+  });
+  document.addEventListener('keydown', function (e) { if (e.key === 'Escape') closeAll(null); });
+})();
+// Foldable sections: a link to a folded one (the contents, the address's #section-N) opens it;
+// «Развернуть все» / «Свернуть все».
+(function () {
+  var folds = document.querySelectorAll('details.section, details.fold');
+  if (!folds.length) return;
+  function reveal(hash) {
+    if (!hash || hash.length < 2) return;
+    var el = document.getElementById(decodeURIComponent(hash.slice(1)));
+    var d = el && (el.tagName === 'DETAILS' ? el : el.closest('details'));
+    if (d) { d.open = true; el.scrollIntoView(); }
+  }
+  reveal(location.hash);
+  window.addEventListener('hashchange', function () { reveal(location.hash); });
+  document.addEventListener('click', function (e) {
+    var a = e.target.closest && e.target.closest('a[href^="#"]');
+    if (a && a.getAttribute('href') === location.hash) reveal(location.hash);
+  });
+  document.querySelectorAll('.fold-all').forEach(function (p) {
+    p.hidden = false;
+    p.addEventListener('click', function (e) {
+      var how = e.target.getAttribute && e.target.getAttribute('data-fold');
+      if (!how) return;
+      folds.forEach(function (d) { if (d.classList.contains('section')) d.open = how === 'open'; });
+    });
+  });
+})();

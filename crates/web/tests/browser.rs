@@ -368,18 +368,28 @@ async fn the_head_fills_and_submits_the_analysis_and_downloads_both_files() {
     c.goto(&app.url(&format!("/associations/{}/analysis?year={last}", app.assoc_a))).await.unwrap();
     let page = wait_for(&c, "Приложение к анализу").await;
     assert!(page.contains("не начат"), "{page}");
-    // A number opens the records behind it.
+    // The appendix is folded; a number opens the records behind it.
+    c.find(Locator::Css("#indicators > summary")).await.unwrap().click().await.unwrap();
     let summary = c.find(Locator::Css("#indicators details summary")).await.unwrap();
     summary.click().await.unwrap();
     let opened = c.find(Locator::Css("#indicators details[open] li")).await.unwrap().text().await.unwrap();
     assert!(!opened.is_empty());
     // The head writes the proposals and submits.
-    // Text typed in two sections is saved by either section's button: nothing typed is lost.
+    // Text typed in two sections is saved by either section's button: nothing typed is lost. The
+    // sections are folded: one opens from the contents, the other by its title.
+    assert!(!c.find(Locator::Css("#text14")).await.unwrap().is_displayed().await.unwrap(), "sections start folded");
+    c.find(Locator::Css("nav.toc a[href='#section-14']")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#section-24 > summary")).await.unwrap().click().await.unwrap();
     fill(&c, "#text14", "Участие в муниципальных семинарах выросло").await;
     fill(&c, "#text24", "Провести выездной семинар в сельских школах").await;
     c.find(Locator::Css("#section-24 button[type=submit]")).await.unwrap().click().await.unwrap();
-    let page = wait_for(&c, "Сохранены разделы 14, 24").await;
-    assert!(page.contains("Участие в муниципальных семинарах выросло"), "{page}");
+    wait_for(&c, "Сохранены разделы 14, 24").await;
+    // The page comes back at the section whose button was pressed, opened; the other saved
+    // section is folded, its text kept.
+    c.wait().for_element(Locator::Css("#section-24[open]")).await.expect("the saved section is open");
+    c.find(Locator::Css("nav.toc a[href='#section-14']")).await.unwrap().click().await.unwrap();
+    let page = wait_for(&c, "Участие в муниципальных семинарах выросло").await;
+    assert!(page.contains("Провести выездной семинар в сельских школах"), "{page}");
     c.find(Locator::Css("#submit-analysis")).await.unwrap().click().await.unwrap();
     assert!(confirm(&c).await.starts_with("Представить анализ"), "submitting asks first");
     let page = wait_for(&c, "Анализ представлен (версия 1)").await;
