@@ -77,3 +77,41 @@
     });
   });
 })();
+// The picker of people (templates/_picker.html): a filter box hides the names that do not match
+// every typed word (the chosen stay visible) and a count says who is chosen.
+(function () {
+  function norm(s) { return s.toLowerCase().replace(/ё/g, 'е'); }
+  document.querySelectorAll('[data-picker]').forEach(function (p) {
+    var several = p.getAttribute('data-picker') === 'several';
+    var tools = p.querySelector('.picker-tools');
+    var find = p.querySelector('.picker-find');
+    var count = p.querySelector('.picker-count');
+    var empty = p.querySelector('.picker-empty');
+    var labels = Array.prototype.slice.call(p.querySelectorAll('.picker-list label'));
+    var texts = labels.map(function (l) { return norm(l.textContent); });
+    tools.hidden = false;
+    // A short list needs no filter.
+    if (labels.length < 8) find.hidden = true;
+    function update() {
+      var words = norm(find.value).split(/\s+/).filter(Boolean);
+      var chosen = [];
+      var shown = 0;
+      labels.forEach(function (l, i) {
+        var input = l.querySelector('input');
+        var on = input.checked && input.value !== '';
+        if (on) chosen.push(l.textContent.trim());
+        var match = words.every(function (w) { return texts[i].indexOf(w) >= 0; });
+        l.hidden = !(on || match || (input.value === '' && !words.length));
+        if (!l.hidden && !on && input.value !== '') shown++;
+      });
+      empty.hidden = !(words.length && shown === 0);
+      if (several) count.textContent = 'выбрано: ' + chosen.length;
+      else count.textContent = chosen.length ? 'выбран: ' + chosen[0] : 'не выбран';
+    }
+    find.addEventListener('input', update);
+    // Enter in the filter box does not send the form.
+    find.addEventListener('keydown', function (e) { if (e.key === 'Enter') e.preventDefault(); });
+    p.addEventListener('change', update);
+    update();
+  });
+})();

@@ -208,15 +208,16 @@ async fn an_order_creates_an_association_then_members_chart_and_missing_document
     fill(&c, "#name", "ММО учителей информатики").await;
     fill(&c, "#direction", "информатика").await;
     let head = app.a_free_teacher.to_string();
-    c.find(Locator::Css("#head_teacher_id")).await.unwrap().select_by_value(&head).await.unwrap();
-    // Two more members: the first two options of the list that are not the head.
-    c.execute(
-        "const s = document.getElementById('member_ids'); let n = 0;
-         for (const o of s.options) { if (o.value !== arguments[0] && n < 2) { o.selected = true; n++; } }",
-        vec![serde_json::json!(head)],
-    )
-    .await
-    .unwrap();
+    c.find(Locator::Css(&format!("#head_teacher_id input[value='{head}']"))).await.unwrap().click().await.unwrap();
+    // Two more members: the first two of the list that are not the head.
+    let boxes = c.find_all(Locator::Css("#member_ids input[type=checkbox]")).await.unwrap();
+    let mut n = 0;
+    for b in boxes {
+        if n < 2 && b.attr("value").await.unwrap().as_deref() != Some(head.as_str()) {
+            b.click().await.unwrap();
+            n += 1;
+        }
+    }
     c.find(Locator::Css("form.stack button[type=submit]")).await.unwrap().click().await.unwrap();
     assert!(confirm(&c).await.starts_with("Зарегистрировать приказ?"), "registering an order asks first");
     wait_for(&c, "Приказ № 310-ОД зарегистрирован и применён").await;
