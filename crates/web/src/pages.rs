@@ -167,6 +167,24 @@ fn nav(c: &Current, active: &str) -> Vec<NavItem> {
     items.into_iter().map(|(href, label)| NavItem { href, label, active: href == active }).collect()
 }
 
+/// One person offered by a picker (`templates/_picker.html`): the value the form submits, the name
+/// shown, and whether the person is chosen.
+pub struct Choice {
+    pub value: i64,
+    pub label: String,
+    pub chosen: bool,
+}
+
+/// The picker's choices of `(id, name)` pairs, those `chosen` marked.
+pub fn choices(items: &[(i64, String)], chosen: impl Fn(i64) -> bool) -> Vec<Choice> {
+    items.iter().map(|(value, label)| Choice { value: *value, label: label.clone(), chosen: chosen(*value) }).collect()
+}
+
+/// No one of the picker's choices is chosen.
+pub fn none_chosen(items: &[Choice]) -> bool {
+    !items.iter().any(|c| c.chosen)
+}
+
 /// Renders a template into a response.
 pub fn render(t: &impl Template) -> Result<Response, AppError> {
     Ok(Html(t.render()?).into_response())

@@ -172,7 +172,9 @@ async fn sign_in_add_an_organization_see_it_and_its_audit_entry_sign_out() {
     assert_eq!(unlabelled.as_i64(), Some(0), "inputs without a label");
     if let Ok(dir) = std::env::var("METODA_SCREENSHOTS") {
         std::fs::write(format!("{dir}/organization-form-phone.png"), c.screenshot().await.unwrap()).unwrap();
-        c.set_window_size(1280, 900).await.unwrap();
+    }
+    c.set_window_size(1280, 900).await.unwrap();
+    if let Ok(dir) = std::env::var("METODA_SCREENSHOTS") {
         c.goto(&app.url("/audit")).await.unwrap();
         std::fs::write(format!("{dir}/audit.png"), c.screenshot().await.unwrap()).unwrap();
     }
@@ -206,15 +208,16 @@ async fn an_order_creates_an_association_then_members_chart_and_missing_document
     fill(&c, "#name", "ММО учителей информатики").await;
     fill(&c, "#direction", "информатика").await;
     let head = app.a_free_teacher.to_string();
-    c.find(Locator::Css("#head_teacher_id")).await.unwrap().select_by_value(&head).await.unwrap();
-    // Two more members: the first two options of the list that are not the head.
-    c.execute(
-        "const s = document.getElementById('member_ids'); let n = 0;
-         for (const o of s.options) { if (o.value !== arguments[0] && n < 2) { o.selected = true; n++; } }",
-        vec![serde_json::json!(head)],
-    )
-    .await
-    .unwrap();
+    c.find(Locator::Css(&format!("#head_teacher_id input[value='{head}']"))).await.unwrap().click().await.unwrap();
+    // Two more members: the first two of the list that are not the head.
+    let boxes = c.find_all(Locator::Css("#member_ids input[type=checkbox]")).await.unwrap();
+    let mut n = 0;
+    for b in boxes {
+        if n < 2 && b.attr("value").await.unwrap().as_deref() != Some(head.as_str()) {
+            b.click().await.unwrap();
+            n += 1;
+        }
+    }
     c.find(Locator::Css("form.stack button[type=submit]")).await.unwrap().click().await.unwrap();
     assert!(confirm(&c).await.starts_with("Зарегистрировать приказ?"), "registering an order asks first");
     wait_for(&c, "Приказ № 310-ОД зарегистрирован и применён").await;
@@ -366,18 +369,28 @@ async fn the_head_fills_and_submits_the_analysis_and_downloads_both_files() {
     c.goto(&app.url(&format!("/associations/{}/analysis?year={last}", app.assoc_a))).await.unwrap();
     let page = wait_for(&c, "Приложение к анализу").await;
     assert!(page.contains("не начат"), "{page}");
-    // A number opens the records behind it.
+    // The appendix is folded; a number opens the records behind it.
+    c.find(Locator::Css("#indicators > summary")).await.unwrap().click().await.unwrap();
     let summary = c.find(Locator::Css("#indicators details summary")).await.unwrap();
     summary.click().await.unwrap();
     let opened = c.find(Locator::Css("#indicators details[open] li")).await.unwrap().text().await.unwrap();
     assert!(!opened.is_empty());
     // The head writes the proposals and submits.
-    // Text typed in two sections is saved by either section's button: nothing typed is lost.
+    // Text typed in two sections is saved by either section's button: nothing typed is lost. The
+    // sections are folded: one opens from the contents, the other by its title.
+    assert!(!c.find(Locator::Css("#text14")).await.unwrap().is_displayed().await.unwrap(), "sections start folded");
+    c.find(Locator::Css("nav.toc a[href='#section-14']")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#section-24 > summary")).await.unwrap().click().await.unwrap();
     fill(&c, "#text14", "Участие в муниципальных семинарах выросло").await;
     fill(&c, "#text24", "Провести выездной семинар в сельских школах").await;
     c.find(Locator::Css("#section-24 button[type=submit]")).await.unwrap().click().await.unwrap();
-    let page = wait_for(&c, "Сохранены разделы 14, 24").await;
-    assert!(page.contains("Участие в муниципальных семинарах выросло"), "{page}");
+    wait_for(&c, "Сохранены разделы 14, 24").await;
+    // The page comes back at the section whose button was pressed, opened; the other saved
+    // section is folded, its text kept.
+    c.wait().for_element(Locator::Css("#section-24[open]")).await.expect("the saved section is open");
+    c.find(Locator::Css("nav.toc a[href='#section-14']")).await.unwrap().click().await.unwrap();
+    let page = wait_for(&c, "Участие в муниципальных семинарах выросло").await;
+    assert!(page.contains("Провести выездной семинар в сельских школах"), "{page}");
     c.find(Locator::Css("#submit-analysis")).await.unwrap().click().await.unwrap();
     assert!(confirm(&c).await.starts_with("Представить анализ"), "submitting asks first");
     let page = wait_for(&c, "Анализ представлен (версия 1)").await;
@@ -414,4 +427,142 @@ async fn the_head_fills_and_submits_the_analysis_and_downloads_both_files() {
         std::fs::write(format!("{dir}/analysis-overview.png"), c.screenshot().await.unwrap()).unwrap();
     }
     c.close().await.unwrap();
+}
+
+/// Sets the size of the page's viewport (the window less its frame, if any).
+async fn viewport(c: &Client, width: u32, height: u32) {
+    c.set_window_size(width, height).await.unwrap();
+    let inner = c.execute("return [window.innerWidth, window.innerHeight];", vec![]).await.unwrap();
+    let (w, h) = (inner[0].as_u64().unwrap() as u32, inner[1].as_u64().unwrap() as u32);
+    if (w, h) != (width, height) {
+        c.set_window_size(2 * width - w, 2 * height - h).await.unwrap();
+    }
+}
+
+/// Whether the page stays within the viewport's width (does not scroll sideways).
+async fn fits(c: &Client) -> bool {
+    let over = c.execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![]).await.unwrap();
+    over.as_i64().unwrap() <= 0
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromium-driver; run by .ci/run"]
+async fn on_a_phone_the_menu_folds_pages_fit_the_width_and_the_teacher_picker_filters() {
+    let app = TestApp::start().await;
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+    viewport(&c, 390, 844).await;
+    assert_eq!(c.execute("return window.innerWidth;", vec![]).await.unwrap().as_i64(), Some(390));
+    sign_in(&c, &app, "mmo.head").await;
+
+    // The menu is folded behind «Меню» and opens on a click.
+    assert!(fits(&c).await, "the home page fits a phone");
+    let link = c.find(Locator::Css("header nav a[href='/associations']")).await.unwrap();
+    assert!(!link.is_displayed().await.unwrap(), "the menu is folded on a phone");
+    c.find(Locator::Css("label.menu-button")).await.unwrap().click().await.unwrap();
+    assert!(link.is_displayed().await.unwrap(), "«Меню» opens the menu");
+    link.click().await.unwrap();
+    wait_path(&c, "/associations").await;
+    assert!(
+        !c.find(Locator::Css("header nav a[href='/associations']")).await.unwrap().is_displayed().await.unwrap(),
+        "the next page starts with the menu folded"
+    );
+
+    // The association's page fits; each member has one «Действия» menu holding the removal.
+    c.goto(&app.url(&format!("/associations/{}", app.assoc_a))).await.unwrap();
+    wait_for(&c, "Состав (").await;
+    assert!(fits(&c).await, "the association's page fits a phone");
+    let rows = c.find_all(Locator::Css("table.members tbody tr")).await.unwrap().len();
+    let menus = c.find_all(Locator::Css("table.members details.row-menu")).await.unwrap().len();
+    assert!(rows >= 5 && menus == rows, "{rows} members, {menus} menus");
+    let remove = c.find(Locator::Css("table.members form[action$='/remove'] button")).await.unwrap();
+    assert!(!remove.is_displayed().await.unwrap(), "the removal waits in the folded menu");
+    c.find(Locator::Css("table.members details.row-menu > summary")).await.unwrap().click().await.unwrap();
+    assert!(remove.is_displayed().await.unwrap(), "«Действия» shows the removal");
+    assert!(fits(&c).await, "the opened menu fits a phone");
+
+    // The meeting's attendance: large marks whose words are clickable; the page fits.
+    let head = app.login("mmo.head").await;
+    let d = time::OffsetDateTime::now_utc().date();
+    let today = format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day());
+    let r = head
+        .post_json(
+            &format!("/api/v1/associations/{}/meetings", app.assoc_a),
+            json!({"held_on": today, "place_note": "каб. 1"}),
+        )
+        .await;
+    let meeting = r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+    c.goto(&app.url(&format!("/meetings/{meeting}"))).await.unwrap();
+    wait_for(&c, "Явка").await;
+    assert!(fits(&c).await, "the meeting's page fits a phone");
+    let lowest = c
+        .execute("return Math.min(...[...document.querySelectorAll('label.mark')].map(l => l.getBoundingClientRect().height));", vec![])
+        .await
+        .unwrap();
+    assert!(lowest.as_f64().unwrap() >= 44.0, "attendance marks are at least 44 px tall: {lowest}");
+    let absent = c.find(Locator::Css("label.mark:has(input[value=absent])")).await.unwrap();
+    absent.click().await.unwrap();
+    let checked = c.execute("return document.querySelector('input[value=absent]').checked;", vec![]).await.unwrap();
+    assert_eq!(checked.as_bool(), Some(true), "a click on the words marks the member");
+
+    // The order form's teachers: the filter hides who does not match, the chosen stay, the
+    // choice is sent.
+    c.delete_all_cookies().await.unwrap();
+    sign_in(&c, &app, "uo.specialist").await;
+    let mut db = app.t.db.conn().await.unwrap();
+    let (member, last, first): (i64, String, String) = sqlx::query_as(
+        "SELECT id, last_name, first_name FROM teachers WHERE municipality_id = $1 AND id <> $2 AND archived_at IS NULL
+         ORDER BY last_name DESC, id LIMIT 1",
+    )
+    .bind(app.muni_a)
+    .bind(app.a_free_teacher)
+    .fetch_one(&mut *db)
+    .await
+    .unwrap();
+    drop(db);
+    c.goto(&app.url("/orders/new")).await.unwrap();
+    wait_for(&c, "Регистрация приказа").await;
+    assert!(fits(&c).await, "the order form fits a phone");
+    let total = c.find_all(Locator::Css("#member_ids .picker-list label")).await.unwrap().len();
+    fill(&c, "#member_ids-find", &format!("{last} {first}")).await;
+    let shown = c
+        .execute(
+            "return [...document.querySelectorAll('#member_ids .picker-list label')].filter(l => !l.hidden).map(l => l.textContent);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let shown: Vec<String> = shown.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+    assert!(!shown.is_empty() && shown.len() < total, "{} of {total} shown", shown.len());
+    assert!(shown.iter().all(|t| t.contains(&last)), "only matching names: {shown:?}");
+    c.find(Locator::Css(&format!("#member_ids input[value='{member}']"))).await.unwrap().click().await.unwrap();
+    let count = c.find(Locator::Css("#member_ids .picker-count")).await.unwrap().text().await.unwrap();
+    assert_eq!(count, "выбрано: 1");
+    // Another search: the chosen one stays in sight.
+    fill(&c, "#member_ids-find", "Нет-такого-педагога").await;
+    assert!(
+        c.find(Locator::Css(&format!("#member_ids input[value='{member}']")))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    assert!(c.find(Locator::Css("#member_ids .picker-empty")).await.unwrap().is_displayed().await.unwrap());
+    // The head through the single-choice picker, then register.
+    let free = app.a_free_teacher;
+    c.find(Locator::Css(&format!("#head_teacher_id input[value='{free}']"))).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#kind")).await.unwrap().select_by_value("create_association").await.unwrap();
+    fill(&c, "#number", "311-ОД").await;
+    fill(&c, "#name", "ММО учителей астрономии").await;
+    fill(&c, "#direction", "астрономия").await;
+    c.find(Locator::Css("form.stack button[type=submit]")).await.unwrap().click().await.unwrap();
+    confirm(&c).await;
+    wait_for(&c, "Приказ № 311-ОД зарегистрирован и применён").await;
+    c.find(Locator::LinkText("ММО учителей астрономии")).await.unwrap().click().await.unwrap();
+    let page = wait_for(&c, "Состав (2)").await;
+    assert!(page.contains(&last), "the chosen member is in the association: {page}");
+    c.close().await.unwrap();
+    drop(driver);
+    app.stop().await;
 }

@@ -25,7 +25,7 @@ use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Path, Query};
 use crate::features::municipalities::form_errors;
-use crate::pages::{Layout, Pager, field, pairs, redirect_with, render, render_status};
+use crate::pages::{Choice, Layout, Pager, choices, field, pairs, redirect_with, render, render_status};
 
 pub mod views;
 
@@ -153,8 +153,14 @@ struct FormPage {
 }
 
 impl FormPage {
-    fn is_member(&self, id: &i64) -> bool {
-        self.form.member_ids.contains(id)
+    fn member_choices(&self) -> Vec<Choice> {
+        choices(&self.teachers, |t| self.form.member_ids.contains(&t))
+    }
+    fn head_choices(&self) -> Vec<Choice> {
+        choices(&self.teachers, |t| self.form.head_teacher_id == Some(t))
+    }
+    fn officer_choices(&self) -> Vec<Choice> {
+        choices(&self.teachers, |t| self.form.officer_teacher_id == Some(t))
     }
     fn date_value(&self) -> String {
         values::date("", "", &self.form.date).map(values::iso_date).unwrap_or_else(|_| self.form.date.clone())

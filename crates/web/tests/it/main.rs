@@ -18,6 +18,7 @@ mod mail;
 mod meetings;
 mod menus;
 mod openapi;
+mod phone;
 mod plans;
 mod pool;
 mod query_count;

@@ -27,7 +27,7 @@ use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path, Query};
 use crate::features::analysis::year_or_now;
 use crate::features::municipalities::form_errors;
-use crate::pages::{Layout, field, pairs, redirect_with, render_status};
+use crate::pages::{Choice, Layout, choices, field, pairs, redirect_with, render_status};
 
 use super::{
     ApiYearQuery, Listed, Upload, YearQuery, association, associations_of, decision_res, ids, items, load,
@@ -331,6 +331,12 @@ impl ListPage {
     }
     fn sel_id(&self, form: &str, name: &str, id: &i64) -> bool {
         self.sel(form, name, &id.to_string())
+    }
+    /// The teachers of a form's picker: those typed in the failed form chosen, the only one
+    /// always.
+    fn teacher_choices(&self, form: &str) -> Vec<Choice> {
+        let only = self.members.len() == 1;
+        choices(&self.members, |t| only || self.sel_id(form, "teacher_ids", &t))
     }
     fn can_edit(&self, id: &ResultId) -> bool {
         self.editable.contains(id)
@@ -654,6 +660,9 @@ impl EditPage {
     }
     fn sel_id(&self, name: &str, id: &i64) -> bool {
         self.sel(name, &id.to_string())
+    }
+    fn teacher_choices(&self) -> Vec<Choice> {
+        choices(&self.members, |t| self.sel_id("teacher_ids", &t))
     }
 }
 
