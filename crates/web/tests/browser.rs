@@ -566,3 +566,92 @@ async fn on_a_phone_the_menu_folds_pages_fit_the_width_and_the_teacher_picker_fi
     drop(driver);
     app.stop().await;
 }
+
+/// Signs the browser out (the session cookie dropped) and in as `login`.
+async fn switch_to(c: &Client, app: &TestApp, login: &str) {
+    c.delete_all_cookies().await.unwrap();
+    sign_in(c, app, login).await;
+}
+
+/// Clicks the link whose text contains `text`.
+async fn follow(c: &Client, text: &str) {
+    c.find(Locator::XPath(&format!("//main//a[contains(normalize-space(.), '{text}')]")))
+        .await
+        .unwrap_or_else(|_| panic!("no link «{text}» on the page"))
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromium-driver; run by .ci/run"]
+async fn each_role_follows_an_item_of_its_work_list_to_where_it_acts() {
+    let app = TestApp::start().await;
+    // 3 December 2026 in Tomsk: the 2025/26 analysis is overdue.
+    app.clock.set(time::OffsetDateTime::new_utc(time::macros::date!(2026 - 12 - 03), time::macros::time!(3:00)));
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+    viewport(&c, 1366, 768).await;
+
+    // The head: the overdue analysis on the home page, followed and submitted.
+    sign_in(&c, &app, "mmo.head").await;
+    let home = wait_for(&c, "Анализ за 2025/2026 учебный год").await;
+    assert!(home.contains("не представлен, срок прошёл"), "{home}");
+    follow(&c, "не представлен, срок прошёл").await;
+    wait_for(&c, "2025/2026").await;
+    c.find(Locator::Css("#submit-analysis")).await.unwrap().click().await.unwrap();
+    confirm(&c).await;
+    wait_for(&c, "Анализ представлен").await;
+
+    // The authority's head: the submitted analysis waits for a decision; returned with a comment.
+    switch_to(&c, &app, "uo.head").await;
+    wait_for(&c, "ждёт вашего решения").await;
+    follow(&c, "Анализ «ММО учителей математики» за 2025/2026 учебный год").await;
+    fill(&c, "#comment", "Дополните раздел о наставничестве").await;
+    c.find(Locator::Css("#return-analysis")).await.unwrap().click().await.unwrap();
+    confirm(&c).await;
+    wait_for(&c, "Анализ возвращён на доработку").await;
+    // The control: from the home page, sorted by a column, the return shown.
+    c.goto(&app.url("/")).await.unwrap();
+    let home = wait_for(&c, "Контроль объединений").await;
+    assert!(!home.contains("Анализ «ММО учителей математики»"), "decided: off the list: {home}");
+    follow(&c, "Контроль объединений").await;
+    wait_for(&c, "Заседания и план — 2026/2027 учебный год").await;
+    follow(&c, "Анализ").await;
+    let page = wait_for(&c, "Анализ ↑").await;
+    assert!(page.contains("возвращён на доработку («Дополните раздел о наставничестве»)"), "{page}");
+    if let Ok(dir) = std::env::var("METODA_SCREENSHOTS") {
+        std::fs::write(format!("{dir}/control.png"), c.screenshot().await.unwrap()).unwrap();
+    }
+
+    // The head again: the comment on the home page, one click from the analysis.
+    switch_to(&c, &app, "mmo.head").await;
+    let home = wait_for(&c, "возвращён на доработку").await;
+    assert!(home.contains("«Дополните раздел о наставничестве»"), "{home}");
+    follow(&c, "возвращён на доработку").await;
+    wait_for(&c, "Дополните раздел о наставничестве").await;
+
+    // The region operator: the municipalities' reports, one of them followed to its control.
+    switch_to(&c, &app, "operator").await;
+    let home = wait_for(&c, "Отчёты муниципалитетов").await;
+    assert!(home.contains("2025/2026 учебный год"), "the open period by default: {home}");
+    follow(&c, "Томский район").await;
+    wait_for(&c, "Контроль объединений — Томский район").await;
+
+    // A teacher, on a phone: the card from the home page.
+    viewport(&c, 390, 844).await;
+    switch_to(&c, &app, "teacher").await;
+    let home = wait_for(&c, "Моя карточка").await;
+    assert!(home.contains("Мои заседания") && home.contains("Мои результаты"), "{home}");
+    assert!(fits(&c).await, "the teacher's home is wider than a phone");
+    follow(&c, "Моя карточка").await;
+    wait_for(&c, "Васильев").await;
+    assert!(fits(&c).await, "the teacher's card is wider than a phone");
+    if let Ok(dir) = std::env::var("METODA_SCREENSHOTS") {
+        std::fs::write(format!("{dir}/teacher-card-phone.png"), c.screenshot().await.unwrap()).unwrap();
+    }
+
+    c.close().await.unwrap();
+    drop(driver);
+    app.stop().await;
+}
