@@ -69,6 +69,7 @@ pub mod audit;
 pub mod calendar;
 pub mod directory;
 pub mod documents;
+pub mod events;
 pub mod files;
 pub mod ids;
 pub mod meetings;
