@@ -68,6 +68,8 @@ ids! {
     PlanId;
     /// An order of the authority.
     OrderId;
+    /// An event (seminar, master class, open lesson, contest, olympiad…).
+    EventId;
 }
 
 /// Plain integers (a scalar query's column, a form's list) as ids of one type.

@@ -31,6 +31,12 @@ pub enum NotificationKind {
     DeadlineApproaching,
     /// A teacher's qualification category expires within six months.
     CategoryExpiring,
+    /// An event was announced to the teacher.
+    EventAnnounced,
+    /// An event the user registered for changed, or was cancelled.
+    EventChanged,
+    /// A place freed up: the user moved from the waiting list to the registered.
+    RegistrationConfirmed,
 }
 
 coded!(NotificationKind {
@@ -46,6 +52,9 @@ coded!(NotificationKind {
     PlanStepAwaited => "plan_step_awaited", "план ждёт шага";
     DeadlineApproaching => "deadline_approaching", "приближается срок";
     CategoryExpiring => "category_expiring", "истекает категория";
+    EventAnnounced => "event_announced", "объявлено мероприятие";
+    EventChanged => "event_changed", "мероприятие изменено";
+    RegistrationConfirmed => "registration_confirmed", "регистрация подтверждена";
 });
 
 /// How notifications reach a user's mailbox.

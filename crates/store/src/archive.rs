@@ -77,6 +77,8 @@ pub const TABLES: &[TableSpec] = &[
     TableSpec { name: "result_teachers", deferred: &[], columns: &[("id", Int), ("result_id", Int), ("teacher_id", Int)] },
     TableSpec { name: "exam_thresholds", deferred: &[], columns: &[("id", Int), ("municipality_id", Int), ("subject", Text), ("minimum", Int), ("high", Int), ("updated_by", Int), ("updated_at", Text)] },
     TableSpec { name: "non_objective_organizations", deferred: &[], columns: &[("id", Int), ("organization_id", Int), ("year", Int), ("subject", Text), ("created_by", Int), ("created_at", Text)] },
+    TableSpec { name: "events", deferred: &[], columns: &[("id", Int), ("municipality_id", Int), ("association_id", Int), ("subgroup_id", Int), ("plan_item_id", Int), ("title", Text), ("form", Text), ("audience", Text), ("level", Text), ("format", Text), ("reach", Text), ("starts_on", Text), ("starts_at", Text), ("ends_on", Text), ("venue_organization_id", Int), ("place_note", Text), ("online_url", Text), ("hours", Int), ("description", Text), ("registration_open", Int), ("cap", Int), ("registration_deadline", Text), ("status", Text), ("outcome", Text), ("cancel_reason", Text), ("created_by", Int), ("created_at", Text), ("updated_at", Text), ("announced_at", Text), ("held_at", Text), ("cancelled_at", Text), ("version", Int)] },
+    TableSpec { name: "event_registrations", deferred: &[], columns: &[("id", Int), ("event_id", Int), ("teacher_id", Int), ("guest_name", Text), ("guest_organization", Text), ("status", Text), ("walk_in", Int), ("attended", Int), ("registered_by", Int), ("created_at", Text), ("updated_at", Text)] },
 ];
 
 /// Tables that exist but are deliberately not archived.

@@ -193,6 +193,13 @@ stored_codes!(
     metoda_domain::profile::PlanPeriod,
     metoda_domain::teachers::TopicStatus,
     metoda_domain::results::NonObjectiveSubject,
+    metoda_domain::events::EventForm,
+    metoda_domain::events::Audience,
+    metoda_domain::events::EventFormat,
+    metoda_domain::events::Reach,
+    metoda_domain::events::EventStatus,
+    metoda_domain::events::RegistrationStatus,
+    metoda_domain::events::CertificateKind,
 );
 
 impl TryFrom<Flag> for bool {

@@ -23,6 +23,7 @@ pub mod calendars;
 pub mod column;
 pub mod cyclograms;
 pub mod demo;
+pub mod events;
 pub mod imports;
 pub mod meetings;
 pub mod memo;

@@ -46,6 +46,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 16, name: "more versions", sql: include_str!("../migrations/0016_more_versions.sql") },
     Migration { version: 17, name: "change counters", sql: include_str!("../migrations/0017_change_counters.sql") },
     Migration { version: 18, name: "notifications", sql: include_str!("../migrations/0018_notifications.sql") },
+    Migration { version: 19, name: "events", sql: include_str!("../migrations/0019_events.sql") },
 ];
 
 /// The schema version this binary expects.

@@ -7,6 +7,7 @@ mod common;
 
 mod accounts;
 mod bank;
+mod events;
 mod plans;
 mod reports;
 mod results;

@@ -1,0 +1,647 @@
+//! Events (issue 14, `metoda_domain::events`): created by an association or the authority,
+//! announced, registered for with a cap and a waiting list, held, cancelled. Every change is in the
+//! audit trail; the people an event concerns are notified in the change's own transaction.
+//!
+//! The cap holds under concurrency: a registration first takes the event's row for writing (an
+//! `UPDATE` of it), so registrations of one event are counted and written one after another on
+//! both databases (SQLite's `BEGIN IMMEDIATE`, PostgreSQL's row lock).
+
+use metoda_domain::events::{
+    Audience, EventAction, EventData, EventForm, EventFormat, EventStatus, Reach, Registration, RegistrationStatus,
+    transition,
+};
+use metoda_domain::ids::{AssociationId, EventId, MunicipalityId, OrganizationId, TeacherId, UserId};
+use metoda_domain::notify::NotificationKind;
+use metoda_domain::paging::Paging;
+use metoda_domain::results::Level;
+use metoda_domain::values::{iso_date, iso_serde, ru_date};
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+use time::Date;
+
+use crate::associations::{Association, NAME};
+use crate::column::{Flag, OptId, OptText, Text};
+use crate::{Actor, Result, StoreError, audit, notify, now};
+
+/// An event as stored, with its organiser's name and its registrations counted.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct Event {
+    #[sqlx(try_from = "i64")]
+    pub id: EventId,
+    #[sqlx(try_from = "i64")]
+    pub municipality_id: MunicipalityId,
+    #[sqlx(try_from = "OptId")]
+    pub association_id: Option<AssociationId>,
+    /// The organising association's name (None: the authority's event).
+    pub association_name: Option<String>,
+    pub subgroup_id: Option<i64>,
+    pub plan_item_id: Option<i64>,
+    pub title: String,
+    #[sqlx(try_from = "Text")]
+    pub form: EventForm,
+    #[sqlx(try_from = "Text")]
+    pub audience: Audience,
+    #[sqlx(try_from = "Text")]
+    pub level: Level,
+    #[sqlx(try_from = "Text")]
+    pub format: EventFormat,
+    #[sqlx(try_from = "Text")]
+    pub reach: Reach,
+    #[sqlx(try_from = "Text")]
+    #[serde(with = "iso_serde")]
+    pub starts_on: Date,
+    pub starts_at: Option<String>,
+    #[sqlx(try_from = "Text")]
+    #[serde(with = "iso_serde")]
+    pub ends_on: Date,
+    #[sqlx(try_from = "OptId")]
+    pub venue_organization_id: Option<OrganizationId>,
+    pub venue_name: Option<String>,
+    pub place_note: Option<String>,
+    pub online_url: Option<String>,
+    pub hours: i64,
+    pub description: Option<String>,
+    #[sqlx(try_from = "Flag")]
+    pub registration_open: bool,
+    pub cap: Option<i64>,
+    #[sqlx(try_from = "OptText")]
+    #[serde(with = "iso_serde::option")]
+    pub registration_deadline: Option<Date>,
+    #[sqlx(try_from = "Text")]
+    pub status: EventStatus,
+    pub outcome: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Raised by every change of the event: send it back with an edit (an older one gets 409).
+    pub version: i64,
+    /// Registrations holding a place.
+    pub registered: i64,
+    /// Registrations on the waiting list.
+    pub waiting: i64,
+}
+
+impl Event {
+    pub fn registration(&self) -> Registration {
+        Registration {
+            open: self.registration_open,
+            cap: self.cap.and_then(|c| u32::try_from(c).ok()),
+            deadline: self.registration_deadline,
+        }
+    }
+    /// «12.02.2027» or «12.02.2027 — 21.02.2027».
+    pub fn dates(&self) -> String {
+        if self.ends_on == self.starts_on {
+            ru_date(self.starts_on)
+        } else {
+            format!("{} — {}", ru_date(self.starts_on), ru_date(self.ends_on))
+        }
+    }
+    /// Places left (None: no cap).
+    pub fn places_left(&self) -> Option<i64> {
+        self.cap.map(|c| (c - self.registered).max(0))
+    }
+}
+
+fn select() -> String {
+    "SELECT e.id, e.municipality_id, e.association_id, a.name AS association_name, e.subgroup_id, e.plan_item_id,
+        e.title, e.form, e.audience, e.level, e.format, e.reach, e.starts_on, e.starts_at, e.ends_on,
+        e.venue_organization_id, o.short_name AS venue_name, e.place_note, e.online_url, e.hours, e.description,
+        e.registration_open, e.cap, e.registration_deadline, e.status, e.outcome, e.cancel_reason,
+        e.created_at, e.updated_at, e.version,
+        (SELECT COUNT(*) FROM event_registrations r WHERE r.event_id = e.id AND r.status = 'registered') AS registered,
+        (SELECT COUNT(*) FROM event_registrations r WHERE r.event_id = e.id AND r.status = 'waitlisted') AS waiting
+     FROM events e
+     LEFT JOIN associations a ON a.id = e.association_id
+     LEFT JOIN organizations o ON o.id = e.venue_organization_id"
+        .to_owned()
+}
+
+pub async fn get(conn: &mut AnyConnection, id: EventId) -> Result<Event> {
+    sqlx::query_as(&format!("{} WHERE e.id = $1", select()))
+        .bind(id.get())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Takes the event's row for writing until the transaction ends, and reads it.
+async fn lock(conn: &mut AnyConnection, id: EventId) -> Result<Event> {
+    let n = sqlx::query("UPDATE events SET version = version WHERE id = $1")
+        .bind(id.get())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    get(conn, id).await
+}
+
+/// A page of a municipality's events from `from` to `to` (by first day, then time), and how many
+/// there are; `association`: only that association's.
+pub async fn between(
+    conn: &mut AnyConnection,
+    municipality_id: MunicipalityId,
+    association: Option<AssociationId>,
+    from: Date,
+    to: Date,
+    paging: Paging,
+) -> Result<(Vec<Event>, i64)> {
+    let cond =
+        "e.municipality_id = $1 AND e.ends_on >= $2 AND e.starts_on <= $3 AND ($4 IS NULL OR e.association_id = $4)";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM events e WHERE {cond}"))
+        .bind(municipality_id.get())
+        .bind(iso_date(from))
+        .bind(iso_date(to))
+        .bind(association.map(|a| a.get()))
+        .fetch_one(&mut *conn)
+        .await?;
+    let rows = sqlx::query_as(&format!(
+        "{} WHERE {cond} ORDER BY e.starts_on, e.starts_at, e.id LIMIT $5 OFFSET $6",
+        select()
+    ))
+    .bind(municipality_id.get())
+    .bind(iso_date(from))
+    .bind(iso_date(to))
+    .bind(association.map(|a| a.get()))
+    .bind(paging.per_page)
+    .bind(paging.offset())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok((rows, total))
+}
+
+/// Checks what an event refers to: the plan item and the subgroup are the association's, the
+/// venue is an organization of the municipality.
+async fn check_refs(
+    conn: &mut AnyConnection,
+    municipality_id: MunicipalityId,
+    association: Option<&Association>,
+    d: &EventData,
+) -> Result<()> {
+    if let Some(item) = d.plan_item_id {
+        let owner: Option<i64> = sqlx::query_scalar(
+            "SELECT p.association_id FROM plan_items i JOIN work_plans p ON p.id = i.plan_id WHERE i.id = $1",
+        )
+        .bind(item)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if owner.is_none() || owner != association.map(|a| a.id.get()) {
+            return Err(StoreError::invalid("plan_item_id", "Пункт плана: выберите пункт плана этого объединения"));
+        }
+    }
+    if let Some(sg) = d.subgroup_id {
+        let owner: Option<i64> = sqlx::query_scalar("SELECT association_id FROM association_subgroups WHERE id = $1")
+            .bind(sg)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if owner.is_none() || owner != association.map(|a| a.id.get()) {
+            return Err(StoreError::invalid("subgroup_id", "Подразделение: выберите подразделение этого объединения"));
+        }
+    }
+    if let Some(v) = d.venue_organization_id {
+        let m: Option<i64> =
+            sqlx::query_scalar("SELECT municipality_id FROM organizations WHERE id = $1 AND archived_at IS NULL")
+                .bind(v)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if m != Some(municipality_id.get()) {
+            return Err(StoreError::invalid(
+                "venue_organization_id",
+                "Площадка: выберите организацию этого муниципалитета",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn scope_of(municipality_id: MunicipalityId, region_id: metoda_domain::ids::RegionId) -> crate::audit::Scope {
+    crate::audit::Scope { region_id: Some(region_id), municipality_id: Some(municipality_id) }
+}
+
+/// Creates an event (a draft) of an association, or of the authority when `association` is None.
+pub async fn create(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    municipality_id: MunicipalityId,
+    region_id: metoda_domain::ids::RegionId,
+    association: Option<&Association>,
+    d: &EventData,
+) -> Result<Event> {
+    check_refs(conn, municipality_id, association, d).await?;
+    let t = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO events (municipality_id, association_id, subgroup_id, plan_item_id, title, form, audience, level,
+            format, reach, starts_on, starts_at, ends_on, venue_organization_id, place_note, online_url, hours,
+            description, registration_open, cap, registration_deadline, status, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+            $23, $24, $24) RETURNING id",
+    )
+    .bind(municipality_id.get())
+    .bind(association.map(|a| a.id.get()))
+    .bind(d.subgroup_id)
+    .bind(d.plan_item_id)
+    .bind(&d.title)
+    .bind(d.form.code())
+    .bind(d.audience.code())
+    .bind(d.level.code())
+    .bind(d.format.code())
+    .bind(d.reach.code())
+    .bind(iso_date(d.starts_on))
+    .bind(d.starts_at.as_deref())
+    .bind(iso_date(d.ends_on))
+    .bind(d.venue_organization_id)
+    .bind(d.place_note.as_deref())
+    .bind(d.online_url.as_deref())
+    .bind(i64::from(d.hours))
+    .bind(d.description.as_deref())
+    .bind(i64::from(d.registration.open))
+    .bind(d.registration.cap.map(i64::from))
+    .bind(d.registration.deadline.map(iso_date))
+    .bind(EventStatus::Draft.code())
+    .bind(actor.user_id.map(i64::from))
+    .bind(&t)
+    .fetch_one(&mut *conn)
+    .await?;
+    let e = get(conn, EventId(id)).await?;
+    let summary = format!("Создано мероприятие «{}» ({}), {}", e.title, e.form.label_ru(), e.dates());
+    audit::record_change(conn, actor, scope_of(municipality_id, region_id), "event", id, "create", &summary, None, &e)
+        .await?;
+    Ok(e)
+}
+
+/// Changes an announced or draft event; the registered are told of the change.
+pub async fn update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    region_id: metoda_domain::ids::RegionId,
+    association: Option<&Association>,
+    id: EventId,
+    d: &EventData,
+    version: Option<i64>,
+) -> Result<Event> {
+    let old = lock(conn, id).await?;
+    crate::bump_version(conn, "events", id.get(), version).await?;
+    if !matches!(old.status, EventStatus::Draft | EventStatus::Announced) {
+        return Err(StoreError::Conflict(format!("Мероприятие {}: его уже не меняют", old.status.label_ru())));
+    }
+    check_refs(conn, old.municipality_id, association, d).await?;
+    sqlx::query(
+        "UPDATE events SET subgroup_id = $1, plan_item_id = $2, title = $3, form = $4, audience = $5, level = $6,
+            format = $7, reach = $8, starts_on = $9, starts_at = $10, ends_on = $11, venue_organization_id = $12,
+            place_note = $13, online_url = $14, hours = $15, description = $16, registration_open = $17, cap = $18,
+            registration_deadline = $19, updated_at = $20
+         WHERE id = $21",
+    )
+    .bind(d.subgroup_id)
+    .bind(d.plan_item_id)
+    .bind(&d.title)
+    .bind(d.form.code())
+    .bind(d.audience.code())
+    .bind(d.level.code())
+    .bind(d.format.code())
+    .bind(d.reach.code())
+    .bind(iso_date(d.starts_on))
+    .bind(d.starts_at.as_deref())
+    .bind(iso_date(d.ends_on))
+    .bind(d.venue_organization_id)
+    .bind(d.place_note.as_deref())
+    .bind(d.online_url.as_deref())
+    .bind(i64::from(d.hours))
+    .bind(d.description.as_deref())
+    .bind(i64::from(d.registration.open))
+    .bind(d.registration.cap.map(i64::from))
+    .bind(d.registration.deadline.map(iso_date))
+    .bind(now())
+    .bind(id.get())
+    .execute(&mut *conn)
+    .await?;
+    // A raised cap makes room for the waiting.
+    promote(conn, id).await?;
+    let new = get(conn, id).await?;
+    let summary = format!("Изменено мероприятие «{}»", new.title);
+    audit::record_change(
+        conn,
+        actor,
+        scope_of(new.municipality_id, region_id),
+        "event",
+        id.get(),
+        "update",
+        &summary,
+        Some(&old),
+        &new,
+    )
+    .await?;
+    if old.status == EventStatus::Announced
+        && (old.starts_on, &old.starts_at, old.ends_on) != (new.starts_on, &new.starts_at, new.ends_on)
+        || old.venue_organization_id != new.venue_organization_id
+        || old.place_note != new.place_note
+        || old.online_url != new.online_url
+    {
+        let title = format!("Мероприятие «{}» изменено: {}{}", new.title, new.dates(), at(&new));
+        tell_registered(conn, &new, NotificationKind::EventChanged, &title).await?;
+    }
+    Ok(new)
+}
+
+/// « в 15:00» or nothing.
+fn at(e: &Event) -> String {
+    e.starts_at.as_ref().map(|t| format!(" в {t}")).unwrap_or_default()
+}
+
+/// The accounts of the teachers registered (or waiting) for the event.
+async fn registered_users(conn: &mut AnyConnection, id: EventId) -> Result<Vec<UserId>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT t.user_id FROM event_registrations r JOIN teachers t ON t.id = r.teacher_id
+         WHERE r.event_id = $1 AND r.status <> 'cancelled' AND t.user_id IS NOT NULL",
+    )
+    .bind(id.get())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(ids.into_iter().map(UserId).collect())
+}
+
+async fn tell_registered(conn: &mut AnyConnection, e: &Event, kind: NotificationKind, title: &str) -> Result<()> {
+    let to = registered_users(conn, e.id).await?;
+    notify::notify_all(conn, &to, kind, title, Some(&format!("/events/{}", e.id))).await
+}
+
+/// The accounts an announcement reaches: the association's members (or, for the authority's
+/// events and a municipality-wide or public reach, every teacher of the municipality with an
+/// account).
+async fn reached_users(conn: &mut AnyConnection, e: &Event) -> Result<Vec<UserId>> {
+    let ids: Vec<i64> = match (e.reach, e.association_id) {
+        (Reach::Members, Some(a)) => {
+            sqlx::query_scalar(
+                "SELECT t.user_id FROM association_members am JOIN teachers t ON t.id = am.teacher_id
+                 WHERE am.association_id = $1 AND am.left_on IS NULL AND t.user_id IS NOT NULL AND t.archived_at IS NULL",
+            )
+            .bind(a.get())
+            .fetch_all(&mut *conn)
+            .await?
+        }
+        _ => {
+            sqlx::query_scalar(
+                "SELECT user_id FROM teachers WHERE municipality_id = $1 AND user_id IS NOT NULL AND archived_at IS NULL",
+            )
+            .bind(e.municipality_id.get())
+            .fetch_all(&mut *conn)
+            .await?
+        }
+    };
+    Ok(ids.into_iter().map(UserId).collect())
+}
+
+/// Announces, marks held, cancels (with a reason) or archives the event. Announcing tells those
+/// the announcement reaches; cancelling tells the registered.
+pub async fn act(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    region_id: metoda_domain::ids::RegionId,
+    id: EventId,
+    action: EventAction,
+    reason: Option<&str>,
+) -> Result<Event> {
+    let old = lock(conn, id).await?;
+    let status = transition(old.status, action).map_err(StoreError::Conflict)?;
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if action == EventAction::Cancel && reason.is_none() {
+        return Err(StoreError::invalid("reason", "Причина отмены: укажите её — её увидят зарегистрированные"));
+    }
+    let t = now();
+    let column = match action {
+        EventAction::Announce => "announced_at",
+        EventAction::MarkHeld => "held_at",
+        EventAction::Cancel => "cancelled_at",
+        EventAction::Archive => "updated_at",
+    };
+    sqlx::query(&format!(
+        "UPDATE events SET status = $1, {column} = $2, updated_at = $2, cancel_reason = COALESCE($3, cancel_reason),
+            version = version + 1 WHERE id = $4"
+    ))
+    .bind(status.code())
+    .bind(&t)
+    .bind(reason)
+    .bind(id.get())
+    .execute(&mut *conn)
+    .await?;
+    let new = get(conn, id).await?;
+    let summary = format!("Мероприятие «{}»: {}", new.title, status.label_ru());
+    audit::record_change(
+        conn,
+        actor,
+        scope_of(new.municipality_id, region_id),
+        "event",
+        id.get(),
+        "update",
+        &summary,
+        Some(&old),
+        &new,
+    )
+    .await?;
+    match action {
+        EventAction::Announce => {
+            let to = reached_users(conn, &new).await?;
+            let title = format!("{}: «{}», {}{}", capitalized(new.form.label_ru()), new.title, new.dates(), at(&new));
+            notify::notify_all(conn, &to, NotificationKind::EventAnnounced, &title, Some(&format!("/events/{id}")))
+                .await?;
+        }
+        EventAction::Cancel => {
+            let title = format!("Мероприятие «{}» {} отменено: {}", new.title, new.dates(), reason.unwrap_or_default());
+            tell_registered(conn, &new, NotificationKind::EventChanged, &title).await?;
+        }
+        EventAction::MarkHeld | EventAction::Archive => {}
+    }
+    Ok(new)
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// A registration of an event.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct EventRegistration {
+    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub event_id: EventId,
+    #[sqlx(try_from = "OptId")]
+    pub teacher_id: Option<TeacherId>,
+    /// The teacher's full name, or the guest's.
+    pub name: String,
+    /// The teacher's organization, or the guest's.
+    pub organization: Option<String>,
+    #[sqlx(try_from = "Text")]
+    pub status: RegistrationStatus,
+    #[sqlx(try_from = "Flag")]
+    pub walk_in: bool,
+    pub attended: Option<i64>,
+    pub created_at: String,
+}
+
+fn select_registrations() -> String {
+    format!(
+        "SELECT r.id, r.event_id, r.teacher_id, COALESCE({NAME}, r.guest_name) AS name,
+            COALESCE(o.short_name, r.guest_organization) AS organization, r.status, r.walk_in, r.attended, r.created_at
+         FROM event_registrations r LEFT JOIN teachers t ON t.id = r.teacher_id
+         LEFT JOIN organizations o ON o.id = t.organization_id"
+    )
+}
+
+/// The live registrations of an event: the registered in order, then the waiting list in order.
+pub async fn registrations(conn: &mut AnyConnection, id: EventId) -> Result<Vec<EventRegistration>> {
+    Ok(sqlx::query_as(&format!(
+        "{} WHERE r.event_id = $1 AND r.status <> 'cancelled'
+         ORDER BY CASE r.status WHEN 'registered' THEN 0 ELSE 1 END, r.id",
+        select_registrations()
+    ))
+    .bind(id.get())
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Who registers.
+#[derive(Debug, Clone)]
+pub enum Registrant<'a> {
+    Teacher(TeacherId),
+    /// A person outside the bank (another municipality's teacher, a guest), by name.
+    Guest {
+        name: &'a str,
+        organization: Option<&'a str>,
+    },
+}
+
+/// Registers a teacher or a guest: a place while there is one, else the waiting list. `by_self`:
+/// the person registers themselves (refused when registration is closed or past its deadline, or
+/// the event is not announced); organisers register people on an announced event at any time.
+pub async fn register(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: EventId,
+    who: Registrant<'_>,
+    by_self: bool,
+    today: Date,
+) -> Result<EventRegistration> {
+    let e = lock(conn, id).await?;
+    if by_self {
+        if let Some(why) = e.registration().refuses_self(e.status, today) {
+            return Err(StoreError::Conflict(why.into()));
+        }
+    } else if e.status != EventStatus::Announced {
+        return Err(StoreError::Conflict("Регистрация открыта только на объявленное мероприятие".into()));
+    }
+    let status = e.registration().admit(u32::try_from(e.registered).unwrap_or(u32::MAX));
+    let (teacher, guest, org) = match who {
+        Registrant::Teacher(t) => (Some(t.get()), None, None),
+        Registrant::Guest { name, organization } => {
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > 200 {
+                return Err(StoreError::invalid("guest_name", "Фамилия, имя, отчество гостя: от 1 до 200 символов"));
+            }
+            (None, Some(name.to_owned()), organization.map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned))
+        }
+    };
+    let t = now();
+    let rid: i64 = sqlx::query_scalar(
+        "INSERT INTO event_registrations (event_id, teacher_id, guest_name, guest_organization, status, registered_by,
+            created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+    )
+    .bind(id.get())
+    .bind(teacher)
+    .bind(guest)
+    .bind(org)
+    .bind(status.code())
+    .bind(actor.user_id.map(i64::from))
+    .bind(&t)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(crate::unique("Этот педагог уже зарегистрирован на мероприятие"))?;
+    let r = registration(conn, rid).await?;
+    let summary = format!("{} — «{}»: {}", r.name, e.title, status.label_ru());
+    let scope = event_scope(conn, &e).await?;
+    audit::record_change(conn, actor, scope, "event_registration", rid, "create", &summary, None, &r).await?;
+    Ok(r)
+}
+
+async fn event_scope(conn: &mut AnyConnection, e: &Event) -> Result<crate::audit::Scope> {
+    let region: i64 = sqlx::query_scalar("SELECT region_id FROM municipalities WHERE id = $1")
+        .bind(e.municipality_id.get())
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(scope_of(e.municipality_id, metoda_domain::ids::RegionId(region)))
+}
+
+pub async fn registration(conn: &mut AnyConnection, rid: i64) -> Result<EventRegistration> {
+    sqlx::query_as(&format!("{} WHERE r.id = $1", select_registrations()))
+        .bind(rid)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Cancels a registration; a place it held goes to the first on the waiting list, who is told.
+pub async fn cancel_registration(conn: &mut AnyConnection, actor: &Actor, rid: i64) -> Result<EventRegistration> {
+    let old = registration(conn, rid).await?;
+    let e = lock(conn, old.event_id).await?;
+    if old.status == RegistrationStatus::Cancelled {
+        return Err(StoreError::Conflict("Регистрация уже отменена".into()));
+    }
+    if !matches!(e.status, EventStatus::Draft | EventStatus::Announced) {
+        return Err(StoreError::Conflict(format!("Мероприятие {}: регистрацию уже не отменяют", e.status.label_ru())));
+    }
+    sqlx::query("UPDATE event_registrations SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(RegistrationStatus::Cancelled.code())
+        .bind(now())
+        .bind(rid)
+        .execute(&mut *conn)
+        .await?;
+    let new = registration(conn, rid).await?;
+    let summary = format!("{} — «{}»: регистрация отменена", new.name, e.title);
+    let scope = event_scope(conn, &e).await?;
+    audit::record_change(conn, actor, scope, "event_registration", rid, "update", &summary, Some(&old), &new).await?;
+    promote(conn, e.id).await?;
+    Ok(new)
+}
+
+/// Moves the first of the waiting list up into the places free (the event's row is locked by the
+/// caller), and tells each promoted teacher.
+async fn promote(conn: &mut AnyConnection, id: EventId) -> Result<()> {
+    let e = get(conn, id).await?;
+    let n = e
+        .registration()
+        .promotions(u32::try_from(e.registered).unwrap_or(u32::MAX), u32::try_from(e.waiting).unwrap_or(u32::MAX));
+    if n == 0 {
+        return Ok(());
+    }
+    let first: Vec<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT r.id, t.user_id FROM event_registrations r LEFT JOIN teachers t ON t.id = r.teacher_id
+         WHERE r.event_id = $1 AND r.status = 'waitlisted' ORDER BY r.id LIMIT $2",
+    )
+    .bind(id.get())
+    .bind(i64::from(n))
+    .fetch_all(&mut *conn)
+    .await?;
+    let t = now();
+    for (rid, user) in first {
+        sqlx::query("UPDATE event_registrations SET status = 'registered', updated_at = $1 WHERE id = $2")
+            .bind(&t)
+            .bind(rid)
+            .execute(&mut *conn)
+            .await?;
+        if let Some(u) = user {
+            let title = format!("Освободилось место: вы зарегистрированы на «{}», {}{}", e.title, e.dates(), at(&e));
+            notify::notify(
+                conn,
+                UserId(u),
+                NotificationKind::RegistrationConfirmed,
+                &title,
+                Some(&format!("/events/{id}")),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,192 @@
+//! Events (issue 14) against a real database (SQLite, or PostgreSQL with METODA_TEST_DATABASE):
+//! their life, registration with a cap and a waiting list that moves up in order, and the cap
+//! holding when many register for the last place at once.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::common;
+
+use common::actor;
+use metoda_domain::events::{EventAction, EventInput, EventStatus, RegistrationStatus};
+use metoda_domain::ids::{EventId, TeacherId};
+use metoda_store::associations::{self, Association};
+use metoda_store::events::{self, Registrant};
+use metoda_store::testkit::TestDb;
+use metoda_store::{StoreError, municipalities};
+use time::macros::date;
+
+struct Fixture {
+    t: TestDb,
+    a: Association,
+    teachers: Vec<TeacherId>,
+}
+
+/// A municipality under seed 002 with a school, an association and `n` teachers.
+async fn fixture(n: usize) -> Fixture {
+    let (t, munis) = common::municipalities(&["Район"]).await;
+    let mut c = t.db.conn().await.unwrap();
+    let school = common::school(&mut c, munis[0], 1).await;
+    let a = common::association(&mut c, munis[0], "ММО учителей физики").await;
+    let a = associations::get(&mut c, a).await.unwrap();
+    let mut teachers = vec![];
+    for i in 0..n {
+        teachers.push(
+            common::teacher(&mut c, munis[0], school, &format!("Учителева{i}"), "1980-01-01", "first", "2005-09-01")
+                .await,
+        );
+    }
+    drop(c);
+    Fixture { t, a, teachers }
+}
+
+fn seminar(cap: &str) -> EventInput {
+    EventInput {
+        title: "Лабораторный практикум по физике".into(),
+        form: "practical_seminar".into(),
+        starts_on: "12.02.2027".into(),
+        starts_at: "15:00".into(),
+        place_note: "СОШ 1, кабинет физики".into(),
+        hours: "4".into(),
+        cap: cap.into(),
+        registration_open: "1".into(),
+        registration_deadline: "10.02.2027".into(),
+        ..Default::default()
+    }
+}
+
+async fn announced(f: &Fixture, cap: &str) -> EventId {
+    let mut tx = f.t.db.begin().await.unwrap();
+    let region = municipalities::get(&mut tx, f.a.municipality_id).await.unwrap().region_id;
+    let e = events::create(&mut tx, &actor(), f.a.municipality_id, region, Some(&f.a), &seminar(cap).parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(e.status, EventStatus::Draft);
+    let e = events::act(&mut tx, &actor(), region, e.id, EventAction::Announce, None).await.unwrap();
+    tx.commit().await.unwrap();
+    e.id
+}
+
+const TODAY: time::Date = date!(2027 - 02 - 01);
+
+#[tokio::test]
+async fn places_then_the_waiting_list_which_moves_up_in_order() {
+    let f = fixture(4).await;
+    let id = announced(&f, "2").await;
+    let mut got = vec![];
+    for t in &f.teachers {
+        let mut tx = f.t.db.begin().await.unwrap();
+        got.push(events::register(&mut tx, &actor(), id, Registrant::Teacher(*t), true, TODAY).await.unwrap());
+        tx.commit().await.unwrap();
+    }
+    let states: Vec<RegistrationStatus> = got.iter().map(|r| r.status).collect();
+    use RegistrationStatus::{Registered as R, Waitlisted as W};
+    assert_eq!(states, [R, R, W, W]);
+    // Twice is refused.
+    let mut tx = f.t.db.begin().await.unwrap();
+    let again = events::register(&mut tx, &actor(), id, Registrant::Teacher(f.teachers[0]), true, TODAY).await;
+    assert!(matches!(again, Err(StoreError::Conflict(m)) if m.contains("уже зарегистрирован")));
+    drop(tx);
+    // The first registered cancels: the first waiting moves up, the second still waits.
+    let mut tx = f.t.db.begin().await.unwrap();
+    events::cancel_registration(&mut tx, &actor(), got[0].id).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut c = f.t.db.conn().await.unwrap();
+    let list = events::registrations(&mut c, id).await.unwrap();
+    let states: Vec<(i64, RegistrationStatus)> = list.iter().map(|r| (r.id, r.status)).collect();
+    assert_eq!(states, [(got[1].id, R), (got[2].id, R), (got[3].id, W)]);
+    let e = events::get(&mut c, id).await.unwrap();
+    assert_eq!((e.registered, e.waiting, e.places_left()), (2, 1, Some(0)));
+    // A guest by name waits too; a guest without a name is refused.
+    drop(c);
+    let mut tx = f.t.db.begin().await.unwrap();
+    let g = events::register(
+        &mut tx,
+        &actor(),
+        id,
+        Registrant::Guest {
+            name: "Петров Пётр Петрович", organization: Some("Гимназия № 1 г. Томска")
+        },
+        false,
+        TODAY,
+    )
+    .await
+    .unwrap();
+    assert_eq!((g.status, g.organization.as_deref()), (W, Some("Гимназия № 1 г. Томска")));
+    let bad =
+        events::register(&mut tx, &actor(), id, Registrant::Guest { name: " ", organization: None }, false, TODAY)
+            .await;
+    assert!(matches!(bad, Err(StoreError::Invalid(e)) if e[0].field == "guest_name"));
+    tx.commit().await.unwrap();
+    // After the deadline a teacher cannot register themselves; the organisers still can.
+    let mut tx = f.t.db.begin().await.unwrap();
+    let late = date!(2027 - 02 - 11);
+    let r = events::register(&mut tx, &actor(), id, Registrant::Teacher(f.teachers[0]), true, late).await;
+    assert!(matches!(r, Err(StoreError::Conflict(m)) if m == "Срок регистрации прошёл"));
+    let r = events::register(&mut tx, &actor(), id, Registrant::Teacher(f.teachers[0]), false, late).await.unwrap();
+    assert_eq!(r.status, W);
+    tx.commit().await.unwrap();
+    // Held: registrations are no longer cancelled; a held event is not cancelled.
+    let mut tx = f.t.db.begin().await.unwrap();
+    let region = municipalities::get(&mut tx, f.a.municipality_id).await.unwrap().region_id;
+    events::act(&mut tx, &actor(), region, id, EventAction::MarkHeld, None).await.unwrap();
+    let r = events::cancel_registration(&mut tx, &actor(), got[1].id).await;
+    assert!(matches!(r, Err(StoreError::Conflict(_))));
+    let r = events::act(&mut tx, &actor(), region, id, EventAction::Cancel, Some("болезнь")).await;
+    assert!(matches!(r, Err(StoreError::Conflict(m)) if m.contains("не отменяют")));
+    tx.commit().await.unwrap();
+    f.t.drop_db().await;
+}
+
+#[tokio::test]
+async fn many_registering_for_the_last_place_at_once_leave_exactly_one_registered() {
+    const N: usize = 8;
+    let f = fixture(N).await;
+    let id = announced(&f, "1").await;
+    let mut tasks = vec![];
+    for t in f.teachers.clone() {
+        let db = f.t.db.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut tx = db.begin().await.unwrap();
+            let r = events::register(&mut tx, &actor(), id, Registrant::Teacher(t), true, TODAY).await.unwrap();
+            tx.commit().await.unwrap();
+            r.status
+        }));
+    }
+    let mut states = vec![];
+    for t in tasks {
+        states.push(t.await.unwrap());
+    }
+    let registered = states.iter().filter(|s| **s == RegistrationStatus::Registered).count();
+    assert_eq!((registered, states.len() - registered), (1, N - 1), "{states:?}");
+    let mut c = f.t.db.conn().await.unwrap();
+    let e = events::get(&mut c, id).await.unwrap();
+    assert_eq!((e.registered, e.waiting), (1, i64::try_from(N).unwrap() - 1));
+    drop(c);
+    f.t.drop_db().await;
+}
+
+#[tokio::test]
+async fn an_event_refers_only_to_its_own_association_s_plan_and_its_municipality_s_venues() {
+    let f = fixture(0).await;
+    let (t2, other) = common::municipalities(&["Другой район"]).await;
+    drop(t2);
+    let mut tx = f.t.db.begin().await.unwrap();
+    let region = municipalities::get(&mut tx, f.a.municipality_id).await.unwrap().region_id;
+    let foreign = common::school(&mut tx, f.a.municipality_id, 2).await;
+    let _ = other;
+    let d = EventInput { venue_organization_id: Some(foreign.get() + 1000), ..seminar("") }.parse().unwrap();
+    let r = events::create(&mut tx, &actor(), f.a.municipality_id, region, Some(&f.a), &d).await;
+    assert!(matches!(r, Err(StoreError::Invalid(e)) if e[0].field == "venue_organization_id"));
+    let d = EventInput { plan_item_id: Some(999_999), ..seminar("") }.parse().unwrap();
+    let r = events::create(&mut tx, &actor(), f.a.municipality_id, region, Some(&f.a), &d).await;
+    assert!(matches!(r, Err(StoreError::Invalid(e)) if e[0].field == "plan_item_id"));
+    // Cancelling asks for the reason the registered will read.
+    let e = events::create(&mut tx, &actor(), f.a.municipality_id, region, Some(&f.a), &seminar("").parse().unwrap())
+        .await
+        .unwrap();
+    let r = events::act(&mut tx, &actor(), region, e.id, EventAction::Cancel, Some("  ")).await;
+    assert!(matches!(r, Err(StoreError::Invalid(e)) if e[0].field == "reason"));
+    let e = events::act(&mut tx, &actor(), region, e.id, EventAction::Cancel, Some("Карантин в школах")).await.unwrap();
+    assert_eq!((e.status, e.cancel_reason.as_deref()), (EventStatus::Cancelled, Some("Карантин в школах")));
+    tx.commit().await.unwrap();
+    f.t.drop_db().await;
+}
