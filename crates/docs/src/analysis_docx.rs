@@ -27,10 +27,10 @@
 //! [`crate::order_docx`]. The software fills the data lines of each section; the head writes only
 //! what no data can say (problems found, ways to solve them, proposals): that is the section's text.
 
-use docx_rs::{AlignmentType, Paragraph, Run, SpecialIndentType, Table, TableCell, TableRow, VAlignType, WidthType};
+use docx_rs::{AlignmentType, Paragraph, Run, SpecialIndentType, Table, TableCell, TableRow, WidthType};
 
 use crate::order_docx::{
-    TABLE_SIZE, a4, body, centered_bold, empty_line, header_row, indented, lines, pack, spacing, table_cell,
+    TABLE_SIZE, a4, body, cell_for, centered_bold, empty_line, header_row, indented, lines, pack, spacing, table_cell,
     text_width, twips,
 };
 
@@ -206,7 +206,7 @@ fn cell(text: &str, width: usize, align: AlignmentType, indent: i32) -> TableCel
         let p = Paragraph::new().align(align).line_spacing(spacing(0));
         if indent > 0 { p.indent(Some(indent), None, None, None) } else { p }
     };
-    let mut cell = TableCell::new().width(width, WidthType::Dxa).vertical_align(VAlignType::Center);
+    let mut cell = cell_for(text, width);
     let mut parts = lines(text).peekable();
     if parts.peek().is_none() {
         return cell.add_paragraph(paragraph());

@@ -28,7 +28,7 @@ use std::io::Cursor;
 
 use docx_rs::{
     AlignmentType, Docx, HeightRule, LineSpacing, LineSpacingType, PageMargin, Paragraph, Run, RunFonts,
-    SpecialIndentType, Tab, TabValueType, Table, TableCell, TableRow, VAlignType, WidthType,
+    SpecialIndentType, Tab, TabValueType, Table, TableCell, TableRow, TextDirectionType, VAlignType, WidthType,
 };
 
 /// What goes into an order.
@@ -151,9 +151,50 @@ fn a4_page(width: u32, height: u32) -> Docx {
     Docx::new().page_size(width, height).page_margin(margins).default_fonts(fonts()).default_size(BODY_SIZE)
 }
 
+/// Whether a cell's text is a number, a date or a numbered code («12», «1.1», «01.09.2026», «3/4»):
+/// such text must not break across lines.
+pub(crate) fn is_number(text: &str) -> bool {
+    let t = text.trim();
+    t.chars().any(|c| c.is_ascii_digit()) && t.chars().all(|c| c.is_ascii_digit() || " .,:/-–%№".contains(c))
+}
+
+/// A table cell of `width` twips, centred vertically; a number in it never wraps ([`no_wrap`]).
+pub(crate) fn cell_for(text: &str, width: usize) -> TableCell {
+    let cell = TableCell::new().width(width, WidthType::Dxa).vertical_align(VAlignType::Center);
+    if is_number(text) { no_wrap(cell) } else { cell }
+}
+
+/// A cell whose text stays on one line (`<w:noWrap/>`, which docx-rs cannot write: the cell is
+/// marked with a text direction no cell of ours uses, and [`pack`] turns the mark into noWrap).
+pub(crate) fn no_wrap(cell: TableCell) -> TableCell {
+    cell.text_direction(TextDirectionType::TbRlV)
+}
+
+/// How docx-rs writes the mark of a [`no_wrap`] cell.
+const NO_WRAP_MARK: &str = r#"<w:textDirection w:val="tbRlV" />"#;
+
+/// Turns each [`NO_WRAP_MARK`] into `<w:noWrap />` in its place in the cell's properties (before
+/// `<w:vAlign>`, as the schema orders them).
+fn with_no_wrap(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(at) = rest.find(NO_WRAP_MARK) {
+        let mut before = rest[..at].to_owned();
+        let props = before.rfind("<w:tcPr>").unwrap_or(0);
+        match before[props..].find("<w:vAlign").map(|i| props + i) {
+            Some(valign) => before.insert_str(valign, "<w:noWrap />"),
+            None => before.push_str("<w:noWrap />"),
+        }
+        out.push_str(&before);
+        rest = &rest[at + NO_WRAP_MARK.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A table cell of 12 pt text, a paragraph per line; a bold cell is a centred header.
 pub(crate) fn table_cell(text: &str, width: usize, bold: bool) -> TableCell {
-    let mut cell = TableCell::new().width(width, WidthType::Dxa).vertical_align(VAlignType::Center);
+    let mut cell = cell_for(text, width);
     let mut parts = text.lines().peekable();
     if parts.peek().is_none() {
         return cell.add_paragraph(Paragraph::new().line_spacing(spacing(0)));
@@ -178,7 +219,8 @@ pub(crate) fn pack(docx: Docx) -> Result<Vec<u8>, String> {
     let mut xml = docx.build();
     // docx-rs cannot mark a header row: rows made by [`header_row`] carry a height no row needs,
     // which becomes `<w:tblHeader/>` (in its place in the row's properties, after cantSplit).
-    xml.document = String::from_utf8_lossy(&xml.document).replace(HEADER_MARK, "<w:tblHeader />").into_bytes();
+    xml.document =
+        with_no_wrap(&String::from_utf8_lossy(&xml.document).replace(HEADER_MARK, "<w:tblHeader />")).into_bytes();
     xml.pack(&mut out).map_err(|e| format!("Не удалось сформировать документ Word (внутренняя ошибка: {e})."))?;
     Ok(out.into_inner())
 }
@@ -273,18 +315,31 @@ fn add_appendix(mut docx: Docx, doc: &OrderDoc, appendix: &Appendix) -> Docx {
     docx.add_table(Table::new(rows).set_grid(widths.clone()).width(text_width(), WidthType::Dxa))
 }
 
-/// Column widths in twips, in proportion to the longest text of each column (a «№» column stays
-/// narrow, a name column gets room), filling the text width.
+/// Column widths in twips: each column at least as wide as its longest word or number (so a number
+/// never breaks and a «№» column is not squeezed to nothing), the rest of the text width shared in
+/// proportion to the longest text of each column (a name column gets room).
 fn table_widths(appendix: &Appendix, columns: usize) -> Vec<usize> {
+    let texts =
+        |c: usize| appendix.headers.get(c).into_iter().chain(appendix.rows.iter().filter_map(move |r| r.get(c)));
     let longest = |c: usize| {
         let header =
             appendix.headers.get(c).map_or(0, |h| h.split_whitespace().map(|w| w.chars().count()).max().unwrap_or(0));
         let body = appendix.rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0);
         header.max(body).clamp(3, 40)
     };
+    let word = |c: usize| texts(c).flat_map(|t| t.split_whitespace()).map(|w| w.chars().count()).max().unwrap_or(1);
+    let total = text_width();
+    // 12 pt: about 130 twips a character, and the cell's margins
+    let mut min: Vec<usize> = (0..columns).map(|c| (word(c) * 130 + 230).min(total / 2)).collect();
+    let floor: usize = min.iter().sum();
+    if floor > total {
+        min = min.iter().map(|m| m * total / floor).collect();
+        return min;
+    }
     let weights: Vec<usize> = (0..columns).map(longest).collect();
-    let total: usize = weights.iter().sum::<usize>().max(1);
-    weights.iter().map(|w| text_width() * w / total).collect()
+    let sum: usize = weights.iter().sum::<usize>().max(1);
+    let spare = total - floor;
+    min.iter().zip(&weights).map(|(m, w)| m + spare * w / sum).collect()
 }
 
 /// «Начальник Управления образования О. А. Максимова» → («Начальник Управления образования»,
@@ -334,6 +389,33 @@ mod tests {
     }
 
     #[test]
+    fn numbers_and_dates_do_not_wrap() {
+        assert!(is_number("12") && is_number("1.1") && is_number("01.09.2026") && is_number(" 3/4 "));
+        assert!(!is_number("№") && !is_number("Иванова") && !is_number("149-ОД") && !is_number(""));
+        let doc = order_docx(&OrderDoc {
+            number: "1".into(),
+            date: "02.09.2026".into(),
+            title: "О составе".into(),
+            appendix: Some(Appendix {
+                title: "Состав".into(),
+                headers: vec!["№".into(), "ФИО".into()],
+                rows: vec![vec!["1".into(), "Иванова Мария Петровна".into()]],
+            }),
+            ..Default::default()
+        })
+        .unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(doc)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+        assert!(!xml.contains(NO_WRAP_MARK) && !xml.contains("textDirection"), "{xml}");
+        // the number's cell, and only it, keeps to one line; noWrap comes before vAlign
+        assert_eq!(xml.matches("<w:noWrap />").count(), 1, "{xml}");
+        let cell = xml.split("<w:tc>").find(|c| c.contains("<w:noWrap />")).unwrap();
+        assert!(cell.find("<w:noWrap />") < cell.find("<w:vAlign"), "{cell}");
+        assert!(cell.contains(">1</w:t>"), "{cell}");
+    }
+
+    #[test]
     fn widths_fill_the_text_width() {
         let a = Appendix {
             title: String::new(),
@@ -342,6 +424,8 @@ mod tests {
         };
         let w = table_widths(&a, 3);
         assert!(w[0] < w[1]);
+        // «№» has room for its number and the cell's margins
+        assert!(w[0] >= 130 + 230, "{w:?}");
         assert!(w.iter().sum::<usize>() <= text_width());
         assert!(w.iter().sum::<usize>() > text_width() - 10);
     }

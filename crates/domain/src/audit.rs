@@ -5,6 +5,8 @@ use serde_json::{Map, Value};
 use crate::access::{Action, Principal, Resource, Role, may};
 use crate::ids::{MunicipalityId, RegionId};
 
+pub mod words;
+
 /// Field-by-field difference of two JSON objects: `{field: [old, new]}` for every field whose value
 /// differs. A missing side (create, delete) is `null`. Fields named in `hidden` are reported as
 /// changed without their values (password hashes, token hashes).

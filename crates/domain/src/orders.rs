@@ -92,6 +92,15 @@ impl OfficerRole {
     pub fn from_code(c: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|k| k.code() == c.trim())
     }
+    /// The post as an order appoints to it: «Назначить … заместителем руководителя».
+    pub fn appointed_as(self) -> &'static str {
+        match self {
+            Self::Head => "руководителем (председателем)",
+            Self::Deputy => "заместителем руководителя",
+            Self::Secretary => "секретарём",
+            Self::Curator => "куратором от органа управления образованием",
+        }
+    }
     /// The curator is a user of the authority; the others are teachers.
     pub fn is_teacher(self) -> bool {
         self != Self::Curator
@@ -153,6 +162,54 @@ impl Effect {
             Effect::Other { association_id } => *association_id,
         }
     }
+}
+
+/// The last point of an order the head of the authority keeps under their own control.
+pub const CONTROL_POINT: &str = "Контроль исполнения приказа оставляю за собой.";
+
+/// The names the standard points of an order speak of, as of the order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Named {
+    /// The association concerned («ММО учителей математики»).
+    pub association: String,
+    /// Who is appointed: the new head of an association, or an officer («Кузнецова Татьяна
+    /// Игоревна»).
+    pub person: Option<String>,
+    /// The academic year of the order's date, «2025/2026».
+    pub year: String,
+}
+
+/// The operative part («ПРИКАЗЫВАЮ:») of an order registered without its text: the points its
+/// effect stands for, ending with [`CONTROL_POINT`]. An «other» order has no standard points: its
+/// text is required ([`OrderInput::parse`]); one stored without text gives none.
+pub fn standard_points(effect: &Effect, n: &Named) -> Vec<String> {
+    let person = n.person.as_deref().unwrap_or("—");
+    let assoc = &n.association;
+    let mut points = match effect {
+        Effect::CreateAssociation { name, direction, .. } => vec![
+            format!("Создать {name} (направление деятельности — {direction})."),
+            format!("Назначить руководителем (председателем) объединения: {person}."),
+        ],
+        Effect::ReorganizeAssociation { name, direction, .. } => vec![format!(
+            "Реорганизовать объединение «{assoc}»: новое название — {name}, направление деятельности — {direction}."
+        )],
+        Effect::LiquidateAssociation { .. } => vec![
+            format!("Ликвидировать объединение «{assoc}»."),
+            "Прекратить полномочия должностных лиц объединения с даты приказа.".to_owned(),
+        ],
+        Effect::AppointOfficer { role, .. } => {
+            vec![format!("Назначить {} объединения «{assoc}»: {person}.", role.appointed_as())]
+        }
+        Effect::ApproveComposition { .. } => {
+            vec![format!("Утвердить состав объединения «{assoc}» на {} учебный год (приложение).", n.year)]
+        }
+        Effect::ApprovePlan { .. } => {
+            vec![format!("Утвердить план работы объединения «{assoc}» на {} учебный год.", n.year)]
+        }
+        Effect::Other { .. } => return vec![],
+    };
+    points.push(CONTROL_POINT.to_owned());
+    points
 }
 
 /// An order as typed (form or JSON).
@@ -217,6 +274,10 @@ impl OrderInput {
             e.push(FieldError::new("kind", "Вид приказа: выберите значение из списка"));
         }
         let body = e.take(values::optional_long_text("body", "Текст приказа", &self.body, 20_000)).flatten();
+        // Every other kind has standard points (`standard_points`); an «other» order says its own.
+        if kind == Some(OrderKind::Other) && self.body.trim().is_empty() {
+            e.push(FieldError::new("body", "Текст приказа: впишите пункты, которые следуют за «ПРИКАЗЫВАЮ:»"));
+        }
         let signed_by = e.take(values::optional_text("signed_by", "Подписал", &self.signed_by, 200)).flatten();
         let association = match self.association_id {
             Some(id) if id > 0 => Some(id),
@@ -369,6 +430,62 @@ mod tests {
             .parse(TODAY)
             .unwrap_err();
         assert_eq!(errs[0].field, "kind");
+    }
+
+    #[test]
+    fn every_kind_but_other_has_its_operative_points() {
+        let n = Named {
+            association: "ММО учителей математики".into(),
+            person: Some("Кузнецова Татьяна Игоревна".into()),
+            year: "2025/2026".into(),
+        };
+        let appoint =
+            Effect::AppointOfficer { association_id: 1, role: OfficerRole::Deputy, teacher_id: Some(2), user_id: None };
+        assert_eq!(
+            standard_points(&appoint, &n),
+            [
+                "Назначить заместителем руководителя объединения «ММО учителей математики»: Кузнецова Татьяна Игоревна.",
+                CONTROL_POINT
+            ]
+        );
+        assert_eq!(
+            standard_points(&Effect::ApproveComposition { association_id: 1 }, &n)[0],
+            "Утвердить состав объединения «ММО учителей математики» на 2025/2026 учебный год (приложение)."
+        );
+        let effects = [
+            Effect::CreateAssociation {
+                name: "ММО учителей физики".into(),
+                direction: "физика".into(),
+                description: None,
+                head_teacher_id: 1,
+                member_ids: vec![1],
+            },
+            Effect::ReorganizeAssociation {
+                association_id: 1, name: "ММО".into(), direction: "физика".into()
+            },
+            Effect::LiquidateAssociation { association_id: 1 },
+            appoint,
+            Effect::ApproveComposition { association_id: 1 },
+            Effect::ApprovePlan { association_id: 1 },
+        ];
+        for e in &effects {
+            let points = standard_points(e, &n);
+            assert!(points.len() >= 2 && points.last().is_some_and(|p| p == CONTROL_POINT), "{e:?}: {points:?}");
+        }
+        assert!(standard_points(&Effect::Other { association_id: None }, &n).is_empty());
+        // so an «other» order needs its text
+        let other = |body: &str| {
+            OrderInput {
+                number: "1".into(),
+                date: "01.09.2026".into(),
+                kind: "other".into(),
+                body: body.into(),
+                ..Default::default()
+            }
+            .parse(TODAY)
+        };
+        assert_eq!(other(" ").unwrap_err()[0].field, "body");
+        assert!(other("Провести семинар.").is_ok());
     }
 
     #[test]

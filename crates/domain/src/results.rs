@@ -333,6 +333,12 @@ pub fn ege_thresholds() -> Vec<ExamThreshold> {
     .collect()
 }
 
+/// An exam subject by its name («математика (профильный уровень)»); a code the preset table does
+/// not know stays as stored.
+pub fn subject_label(code: &str) -> String {
+    ege_thresholds().into_iter().find(|t| t.subject == code).map_or_else(|| code.to_owned(), |t| t.label)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Input of results: what a form or the API sends, parsed once into checked data.
 // ---------------------------------------------------------------------------------------------

@@ -412,9 +412,7 @@ async fn load_associations(
             date: metoda_domain::values::ru_date(year.start().replace_year(year.0 - 1).unwrap_or(year.start())),
             kind: "create_association".into(),
             title: format!("О создании {name}"),
-            body: format!(
-                "Создать {name}.\nНазначить руководителем объединения педагога из его состава.\nКонтроль исполнения приказа оставляю за собой."
-            ),
+            // no text typed: the order's points are the standard ones of its kind, with the head named
             signed_by: signed.into(),
             name: name.into(),
             direction: direction.into(),
@@ -792,6 +790,11 @@ async fn load_work(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids:
                                     date: metoda_domain::values::ru_date(on),
                                     kind: "other".into(),
                                     title: format!("Об утверждении плана работы {}", a.name),
+                                    body: format!(
+                                        "Утвердить {}.\n{}",
+                                        plan_now.title.replacen("План", "план", 1),
+                                        metoda_domain::orders::CONTROL_POINT
+                                    ),
                                     ..Default::default()
                                 }
                                 .parse(today)

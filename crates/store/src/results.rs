@@ -144,12 +144,7 @@ impl ResultRecord {
     /// (победитель), 12.11.2026».
     pub fn notice(&self) -> String {
         // An exam's subject is stored as its code: the preset table names it.
-        let subject = self.subject.as_deref().map(|s| {
-            metoda_domain::results::ege_thresholds()
-                .into_iter()
-                .find(|t| t.subject == s)
-                .map_or_else(|| s.to_owned(), |t| t.label)
-        });
+        let subject = self.subject.as_deref().map(metoda_domain::results::subject_label);
         let what = self.title.clone().or(subject).map(|w| format!(" «{w}»")).unwrap_or_default();
         let place = self.placement.map(|p| format!(" ({})", p.label_ru()));
         format!(
@@ -159,11 +154,21 @@ impl ResultRecord {
             metoda_domain::values::ru_date(self.result_on)
         )
     }
-
+    /// The result in the audit trail: «ЕГЭ «математика (профильный уровень)», 72 балла, 20.06.2026».
     fn summary(&self) -> String {
-        let what = self.title.as_deref().or(self.subject.as_deref()).unwrap_or("");
+        let subject = self.subject.as_deref().map(metoda_domain::results::subject_label);
+        let what = self.title.clone().or(subject).unwrap_or_default();
         let place = self.placement.map(|p| format!(" ({})", p.label_ru()));
-        format!("{} «{what}»{}, {}", self.kind_label(), place.unwrap_or_default(), iso_date(self.result_on))
+        let score = self
+            .score
+            .map(|n| format!(", {n} {}", metoda_domain::values::plural_ru(n, "балл", "балла", "баллов")))
+            .unwrap_or_default();
+        format!(
+            "{} «{what}»{}{score}, {}",
+            self.kind_label(),
+            place.unwrap_or_default(),
+            metoda_domain::values::ru_date(self.result_on)
+        )
     }
 }
 

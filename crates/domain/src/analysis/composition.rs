@@ -7,16 +7,16 @@
 //! Sections 19–21 (network partners, scientific and methodological centres, consultations) take
 //! their records from [`Input::partners`], [`Input::science_centres`] and
 //! [`Input::consultations`]; while nothing records them the lists are empty and the sections say
-//! so ([`NOT_KEPT_YET`]).
+//! so ([`NOT_KEPT`]).
 
 use time::Date;
 
 use super::{Analysis, ExamScore, Facts, Meeting, Period, Source, compute};
 use crate::meetings::initials;
 use crate::reports::{SECTIONS, SectionKind};
-use crate::results::{Level, Placement, StudentEvent, TeacherResultKind};
+use crate::results::{Level, Placement, StudentEvent, TeacherResultKind, subject_label};
 use crate::teachers::{CourseKind, DifficultyKind};
-use crate::values::ru_date;
+use crate::values::{plural_ru, ru_date};
 
 // ---------------------------------------------------------------------------------------------
 // Input
@@ -235,8 +235,9 @@ pub struct Composition {
     pub sections: Vec<ComposedSection>,
 }
 
-/// What sections 19–21 say while the association keeps no records of them.
-pub const NOT_KEPT_YET: &str = "Сведения об этом появятся, когда объединение будет вести их в системе.";
+/// What sections 19–21 say while nothing records them: a fact, not a promise (the head adds
+/// what is known by hand in the document).
+pub const NOT_KEPT: &str = "Эти сведения в системе не учитываются.";
 
 // ---------------------------------------------------------------------------------------------
 // Composition
@@ -280,7 +281,7 @@ pub fn section_lines(input: &Input, analysis: &Analysis, n: u8) -> Vec<String> {
     };
     lines.extend(result_lines(&input.records, n));
     if lines.is_empty() && matches!(n, 19..=21) {
-        lines.push(NOT_KEPT_YET.into());
+        lines.push(NOT_KEPT.into());
     }
     lines
 }
@@ -370,6 +371,11 @@ fn name_of(r: &Records, id: i64) -> String {
     r.teachers.iter().find(|m| m.teacher_id == id).map_or_else(|| format!("педагог № {id}"), |m| m.full_name.clone())
 }
 
+/// An exam score in words: «72 балла».
+fn points(score: u32) -> String {
+    format!("{score} {}", plural_ru(i64::from(score), "балл", "балла", "баллов"))
+}
+
 /// Words for one source of a number (an indicator's sources, a record listed apart).
 pub fn describe(src: &Source, r: &Records) -> String {
     let teachers = |ids: &[i64]| ids.iter().map(|t| initials(&name_of(r, *t))).collect::<Vec<_>>().join(", ");
@@ -384,7 +390,7 @@ pub fn describe(src: &Source, r: &Records) -> String {
             format!("{} — {kind} «{}», {}", initials(&name_of(r, c.teacher_id)), c.title, ru_date(c.finished_on))
         }),
         Source::ExamScore(id) => r.exam_scores.iter().find(|e| e.id == id).map_or_else(String::new, |e| {
-            format!("{} — ЕГЭ, {}: {} баллов", initials(&name_of(r, e.teacher_id)), e.subject, e.score)
+            format!("{} — ЕГЭ, {}: {}", initials(&name_of(r, e.teacher_id)), subject_label(&e.subject), points(e.score))
         }),
         Source::StudentResult(id) => r.student_results.iter().find(|s| s.id == id).map_or_else(String::new, |s| {
             let what = match s.event {
@@ -455,9 +461,9 @@ pub fn result_lines(r: &Records, section: u8) -> Vec<String> {
                 .map(|e| {
                     let who = r.teachers.iter().find(|m| m.teacher_id == e.teacher_id).map(|m| initials(&m.full_name));
                     format!(
-                        "ЕГЭ, {}: {} баллов — {}{}",
-                        e.subject,
-                        e.score,
+                        "ЕГЭ, {}: {} — {}{}",
+                        subject_label(&e.subject),
+                        points(e.score),
                         who.unwrap_or_default(),
                         counted(e.confirmed)
                     )
@@ -596,7 +602,7 @@ mod tests {
         assert_eq!(d(Source::Meeting(7)), "");
         assert_eq!(d(Source::Course(1)), "Иванова А. П. — КПК «ФГОС», 20.11.2025");
         assert_eq!(d(Source::Course(2)), "Петров Б. И. — переподготовка «Физика», 30.05.2026");
-        assert_eq!(d(Source::ExamScore(1)), "Петров Б. И. — ЕГЭ, russian: 92 баллов");
+        assert_eq!(d(Source::ExamScore(1)), "Петров Б. И. — ЕГЭ, русский язык: 92 балла");
         assert_eq!(
             d(Source::StudentResult(1)),
             "ВсОШ, муниципальный этап, математика — победитель (20.11.2025, Иванова А. П., Петров Б. И.)"
@@ -643,7 +649,7 @@ mod tests {
         assert_eq!(
             result_lines(&r, 6),
             [
-                "ЕГЭ, russian: 95 баллов — Иванова А. П. (не подтверждено)",
+                "ЕГЭ, русский язык: 95 баллов — Иванова А. П. (не подтверждено)",
                 "ВсОШ (муниципальный этап), математика: победитель — Иванова А. П.",
             ]
         );
@@ -797,7 +803,7 @@ mod tests {
     fn sections_19_to_21_show_their_records_and_say_when_none_are_kept() {
         let empty = compose(&Input::new(Period::academic(2025), ON));
         for n in 19..=21usize {
-            assert_eq!(empty.sections[n - 1].lines, [NOT_KEPT_YET], "section {n}");
+            assert_eq!(empty.sections[n - 1].lines, [NOT_KEPT], "section {n}");
         }
         let input = Input {
             partners: vec![

@@ -275,6 +275,7 @@ async fn an_approving_order_must_be_of_the_associations_municipality() {
         date: "01.09.2026".into(),
         kind: "other".into(),
         title: "Об утверждении плана".into(),
+        body: "Утвердить план работы.".into(),
         ..Default::default()
     }
     .parse(today)

@@ -149,55 +149,7 @@ pub struct Shown {
     pub at: String,
 }
 
-/// The Russian name of an audited entity.
-pub fn entity_label(code: &str) -> &str {
-    match code {
-        "region" => "регион",
-        "municipality" => "муниципалитет",
-        "organization" => "организация",
-        "regulation_profile" => "профиль положения",
-        "user" => "пользователь",
-        "role_grant" => "роль",
-        "api_token" => "API-токен",
-        "session" => "вход в систему",
-        "association" => "объединение",
-        "association_member" => "состав объединения",
-        "association_officer" => "должностное лицо объединения",
-        "teacher" => "педагог",
-        "order" => "приказ",
-        "teacher_import" => "загрузка банка данных",
-        "teacher_year" => "тема самообразования",
-        "attachment" => "приложенный документ",
-        "teacher_course" => "курсы педагога",
-        "teacher_difficulty" => "затруднения педагога",
-        "association_subgroup" => "подразделение объединения",
-        "subgroup_member" => "состав подразделения",
-        "teacher_export" => "выгрузка банка данных",
-        "work_plan" => "план работы",
-        "plan_item" => "мероприятие плана",
-        "cyclogram_item" => "циклограмма",
-        other => other,
-    }
-}
-
-/// The Russian name of an audited action.
-pub fn action_label(code: &str) -> &str {
-    match code {
-        "create" => "создание",
-        "update" => "изменение",
-        "archive" => "архивирование",
-        "restore" => "восстановление",
-        "assign_profile" => "назначение профиля",
-        "set_password" => "смена пароля",
-        "sign_in" => "вход",
-        "sign_out" => "выход",
-        "import" => "загрузка",
-        "export" => "выгрузка",
-        "link_account" => "привязка учётной записи",
-        "unlink_account" => "отвязка учётной записи",
-        other => other,
-    }
-}
+pub use metoda_domain::audit::words::{action_label, actor_label, entity_label};
 
 pub const ACTIONS: &[&str] = &[
     "create",
@@ -212,69 +164,17 @@ pub const ACTIONS: &[&str] = &[
     "export",
     "link_account",
     "unlink_account",
+    "delete",
 ];
 
-/// The Russian name of a field in "old -> new"; `None` for bookkeeping fields not worth showing.
-fn field_label(code: &str) -> Option<&str> {
-    Some(match code {
-        "id" | "created_at" | "updated_at" | "region_id" | "municipality_id" | "user_id" | "search_text"
-        | "version" => {
-            return None;
-        }
-        "name" => "название",
-        "code" => "код",
-        "full_name" => "полное наименование / ФИО",
-        "short_name" => "краткое наименование",
-        "kind" => "тип",
-        "address" => "адрес",
-        "head_name" => "руководитель",
-        "phone" => "телефон",
-        "email" => "электронная почта",
-        "website" => "сайт",
-        "authority_name" => "орган управления образованием",
-        "profile_id" => "профиль (№)",
-        "profile_name" => "профиль положения",
-        "archived_at" => "в архиве с",
-        "login" => "логин",
-        "password_hash" => "пароль",
-        "password_changed_at" => "пароль изменён",
-        "role" => "роль",
-        "scope_name" => "где действует",
-        "revoked_at" => "отозван",
-        "last_used_at" => "последнее использование",
-        other => other,
-    })
-}
-
-fn pretty(changes: &str, zone: LocalZone) -> String {
+/// The changes of an entry in words, a line per field: «категория: первая → высшая».
+fn pretty(entity: &str, changes: &str, zone: LocalZone) -> String {
     let v: serde_json::Value = serde_json::from_str(changes).unwrap_or_default();
-    match v.as_object() {
-        Some(map) if !map.is_empty() => map
-            .iter()
-            .filter_map(|(k, pair)| {
-                let label = if let Some(setting) = k.strip_prefix("settings.") {
-                    metoda_domain::profile::label_for(setting).to_owned()
-                } else {
-                    field_label(k)?.to_owned()
-                };
-                let show = |x: Option<&serde_json::Value>| match x {
-                    Some(serde_json::Value::String(s)) => s.clone(),
-                    Some(serde_json::Value::Null) | None => "—".into(),
-                    Some(other) => other.to_string(),
-                };
-                let value = |x: Option<&serde_json::Value>| match (k.as_str(), x.and_then(serde_json::Value::as_str)) {
-                    ("kind", Some(code)) => metoda_domain::directory::organization_kind_label(code),
-                    ("role", Some(code)) => metoda_domain::access::Role::from_code(code)
-                        .map_or_else(|| code.to_owned(), |r| r.label_ru().to_owned()),
-                    ("archived_at" | "revoked_at" | "password_changed_at" | "last_used_at", Some(t)) => zone.format(t),
-                    _ => show(x),
-                };
-                Some(format!("{label}: {} → {}", value(pair.get(0)), value(pair.get(1))))
-            })
-            .collect::<Vec<_>>()
-            .join("\n"),
-        _ => String::new(),
-    }
+    metoda_domain::audit::words::changes_in_words(entity, &v, zone)
+        .into_iter()
+        .map(|c| format!("{}: {} → {}", c.label, c.old, c.new))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[derive(Template)]
@@ -331,7 +231,7 @@ async fn page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<Au
         .into_iter()
         .map(|e| {
             let zone = e.municipality_id.and_then(|m| zones.get(&m.get()).copied()).unwrap_or(own);
-            Shown { changes: pretty(&e.changes, zone), at: zone.format(&e.at), e }
+            Shown { changes: pretty(&e.entity, &e.changes, zone), at: zone.format(&e.at), e }
         })
         .collect();
     render(&AuditPage {

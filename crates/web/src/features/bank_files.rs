@@ -146,7 +146,7 @@ fn column_of(field: &str) -> &'static str {
         "category_expires_on" => "Категория до",
         "experience_start" => "Стаж",
         "phone" => "Телефон",
-        "email" => "Email",
+        "email" => "Электронная почта",
         "consent_on" => "Согласие на обработку ПД",
         _ => "",
     }
@@ -360,7 +360,7 @@ async fn export(
             "Стаж",
             "Молодой специалист",
             "Телефон",
-            "Email",
+            "Электронная почта",
             "Согласие на обработку ПД",
         ]);
     }
@@ -398,9 +398,10 @@ async fn export(
         .iter()
         .find(|g| g.municipality_id.is_some())
         .map_or(Scope::default(), |g| Scope { region_id: g.region_id, municipality_id: g.municipality_id });
+    let n = i64::try_from(out.len()).unwrap_or(i64::MAX);
     let summary = format!(
-        "Выгрузка банка данных в XLSX: {} педагогов{}",
-        out.len(),
+        "Выгрузка банка данных в XLSX: {n} {}{}",
+        metoda_domain::values::plural_ru(n, "педагог", "педагога", "педагогов"),
         if personal { ", с персональными данными" } else { "" }
     );
     let changes = serde_json::json!({"rows": out.len(), "personal": personal, "filters": serde_urlencoded::to_string(&q).unwrap_or_default()});

@@ -298,8 +298,7 @@ async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(oid): Pa
     let mut c = state.db.conn().await?;
     let municipality = municipalities::get(&mut c, o.municipality_id).await?;
     let snapshot = orders::snapshot(&mut c, oid).await?;
-    let points =
-        o.body.as_deref().unwrap_or("").lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
+    let points = operative_points(&mut c, &o).await?;
     let scans = metoda_store::attachments::list(&mut c, AttachmentOwner::Order, oid.get(), None).await?;
     let can_attach = me.may(Action::Create, &res(&municipality));
     render(&ViewPage {
@@ -401,15 +400,7 @@ async fn docx(
     let m = municipalities::get(&mut c, o.municipality_id).await?;
     let snapshot = orders::snapshot(&mut c, oid).await?;
     let date = ru_date(o.order_date);
-    // Points are numbered by the document; numbers typed by the user are dropped.
-    let points = o
-        .body
-        .as_deref()
-        .unwrap_or("")
-        .lines()
-        .map(|l| strip_number(l.trim()).to_owned())
-        .filter(|l| !l.is_empty())
-        .collect();
+    let points = operative_points(&mut c, &o).await?;
     let appendix = (!snapshot.is_empty()).then(|| metoda_docs::order_docx::Appendix {
         title: format!(
             "Состав {} (приложение к приказу от {date} № {})",
@@ -498,6 +489,40 @@ async fn scan_submit(
     .await?;
     tx.commit().await?;
     Ok(redirect_with(&format!("/orders/{oid}"), "Скан приказа приложен", &ctx))
+}
+
+/// The points after «ПРИКАЗЫВАЮ:»: the typed text a point a line, or, when none was typed, the
+/// standard points of the order's kind with the names it concerns (`orders::standard_points`).
+/// Points are numbered by the page and the document; numbers typed by the user are dropped.
+async fn operative_points(c: &mut metoda_store::Conn, o: &Order) -> Result<Vec<String>, AppError> {
+    use metoda_domain::orders::{Effect, Named, standard_points};
+    let typed: Vec<String> = o
+        .body
+        .as_deref()
+        .unwrap_or("")
+        .lines()
+        .map(|l| strip_number(l.trim()).to_owned())
+        .filter(|l| !l.is_empty())
+        .collect();
+    if !typed.is_empty() {
+        return Ok(typed);
+    }
+    let Ok(effect) = serde_json::from_str::<Effect>(&o.payload) else { return Ok(vec![]) };
+    let person = match &effect {
+        Effect::CreateAssociation { head_teacher_id: t, .. } | Effect::AppointOfficer { teacher_id: Some(t), .. } => {
+            teachers::get(c, metoda_domain::ids::TeacherId(*t)).await.ok().map(|t| t.full_name())
+        }
+        Effect::AppointOfficer { user_id: Some(u), .. } => {
+            users::get(c, metoda_domain::ids::UserId(*u)).await.ok().map(|u| u.full_name)
+        }
+        _ => None,
+    };
+    let named = Named {
+        association: o.association_name.clone().unwrap_or_default(),
+        person,
+        year: metoda_domain::teachers::AcademicYear::containing(o.order_date).label(),
+    };
+    Ok(standard_points(&effect, &named))
 }
 
 /// A point's own numbering ("1. ", "2) ") is dropped — the document numbers the points — but a

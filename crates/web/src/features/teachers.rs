@@ -534,10 +534,14 @@ async fn year_part(
         .await?
         .into_iter()
         .map(|r| {
-            let what = r.title.as_deref().or(r.subject.as_deref()).unwrap_or("");
+            let subject = r.subject.as_deref().map(metoda_domain::results::subject_label);
+            let what = r.title.clone().or(subject).unwrap_or_default();
             let place = r.placement.map(|p| format!(", {}", p.label_ru())).unwrap_or_default();
             let level = r.level.map(|l| format!(", {}", l.label_ru())).unwrap_or_default();
-            let score = r.score.map(|s| format!(", {s} баллов")).unwrap_or_default();
+            let score = r
+                .score
+                .map(|s| format!(", {s} {}", metoda_domain::values::plural_ru(s, "балл", "балла", "баллов")))
+                .unwrap_or_default();
             let on = metoda_domain::values::iso_date(r.result_on);
             ResultLine {
                 on: metoda_domain::values::ru_date(r.result_on),

@@ -292,6 +292,7 @@ async fn seed(db: &metoda_store::Db) -> Fixture {
             date: metoda_domain::values::ru_date(today),
             kind: "other".into(),
             title: "Приказ города Б".into(),
+            body: "Провести методический день.".into(),
             ..Default::default()
         }
         .parse(today)

@@ -447,13 +447,20 @@ fn routes() -> Vec<Route> {
                 ("number", "М-{tag}"),
                 ("date", "2026-09-01"),
                 ("title", "Проверка"),
+                ("body", "Провести проверку."),
             ]),
             A_MANAGERS,
         ),
         r(
             p.clone(),
             "/orders",
-            Form(&[("municipality_id", "{muni_b}"), ("kind", "other"), ("number", "М-{tag}"), ("date", "2026-09-01")]),
+            Form(&[
+                ("municipality_id", "{muni_b}"),
+                ("kind", "other"),
+                ("number", "М-{tag}"),
+                ("date", "2026-09-01"),
+                ("body", "Провести проверку."),
+            ]),
             B_MANAGERS,
         ),
         r(g.clone(), "/orders/{a_order}", None, A_ALL),
@@ -556,7 +563,9 @@ fn routes() -> Vec<Route> {
         r(
             p.clone(),
             "/api/v1/orders",
-            Json(r#"{"municipality_id": {muni_a}, "kind": "other", "number": "А-{tag}", "date": "01.09.2026"}"#),
+            Json(
+                r#"{"municipality_id": {muni_a}, "kind": "other", "number": "А-{tag}", "date": "01.09.2026", "body": "Провести проверку."}"#
+            ),
             A_MANAGERS,
         ),
         r(g.clone(), "/api/v1/orders/{a_order}", None, A_ALL),

@@ -626,7 +626,8 @@ async fn a_year_built_through_the_api_is_analysed_submitted_returned_accepted_an
         ]
     );
     let exams = lines(&b, 6);
-    assert!(exams.contains(&format!("ЕГЭ, physics: {high} баллов — Абрамова А. С.")), "{exams:?}");
+    let points = metoda_domain::values::plural_ru(high as i64, "балл", "балла", "баллов");
+    assert!(exams.contains(&format!("ЕГЭ, физика: {high} {points} — Абрамова А. С.")), "{exams:?}");
     assert!(
         exams
             .iter()

@@ -23,6 +23,7 @@ mod plans;
 mod pool;
 mod query_count;
 mod results;
+mod russian;
 mod signin;
 mod teacher_years_api;
 mod trust;

@@ -260,12 +260,7 @@ impl Listed {
         if let Some(t) = &r.title {
             head.push_str(&format!(" «{t}»"));
         }
-        let subject = r.subject.as_deref().map(|s| {
-            metoda_domain::results::ege_thresholds()
-                .into_iter()
-                .find(|t| t.subject == s)
-                .map_or_else(|| s.to_owned(), |t| t.label)
-        });
+        let subject = r.subject.as_deref().map(metoda_domain::results::subject_label);
         if let Some(s) = subject {
             head.push_str(&format!(", {s}"));
         }
