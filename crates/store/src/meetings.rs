@@ -1422,10 +1422,13 @@ async fn notify_members(
     title: &str,
     meeting_id: MeetingId,
 ) -> Result<()> {
+    // Members whose account holds a role in the association: only they can open the meeting (a
+    // record's membership gives its account no rights of its own).
     let users: Vec<i64> = sqlx::query_scalar(
         "SELECT DISTINCT t.user_id FROM association_members am JOIN teachers t ON t.id = am.teacher_id
          WHERE am.association_id = $1 AND t.user_id IS NOT NULL AND am.joined_on <= $2
-            AND (am.left_on IS NULL OR am.left_on > $2)",
+            AND (am.left_on IS NULL OR am.left_on > $2)
+            AND EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = t.user_id AND g.association_id = am.association_id)",
     )
     .bind(association_id.get())
     .bind(iso_date(on))

@@ -32,6 +32,9 @@ pub struct Layout {
     /// The user works with scripts' tools (API tokens): those who oversee; anyone reaches them
     /// from the notification settings too.
     pub tools: bool,
+    /// The user may read an audit trail (their menu has «Журнал изменений»): a record's page
+    /// links to its history only then.
+    pub audit: bool,
 }
 
 impl Layout {
@@ -46,6 +49,7 @@ impl Layout {
             None => (None, vec![], vec![], false),
         };
         Layout {
+            audit: nav.iter().any(|n| n.href == "/audit"),
             title: title.into(),
             user_name,
             roles,

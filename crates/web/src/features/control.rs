@@ -233,14 +233,21 @@ fn urlencoding(v: &str) -> String {
     crate::pages::encode_filename(v)
 }
 
-/// The municipality asked for, or the user's own.
-fn municipality_of(me: &Current, asked: Option<i64>) -> Result<MunicipalityId, AppError> {
-    match asked {
-        Some(m) => Ok(MunicipalityId(m)),
-        None => me.principal.grants.iter().find_map(|g| g.municipality_id).ok_or_else(|| {
-            AppError::Validation(vec![FieldError::new("municipality_id", "Муниципалитет: выберите его")])
-        }),
+/// The municipality asked for, or the user's own; for the region operator and the
+/// administrator, the first municipality they oversee.
+async fn municipality_of(state: &AppState, me: &Current, asked: Option<i64>) -> Result<MunicipalityId, AppError> {
+    if let Some(m) = asked.map(MunicipalityId).or_else(|| me.principal.grants.iter().find_map(|g| g.municipality_id)) {
+        return Ok(m);
     }
+    let mut c = state.db.conn().await?;
+    metoda_store::municipalities::list(&mut c, None, false)
+        .await?
+        .into_iter()
+        .find(|m| me.may(Action::View, &Resource::Municipality { region_id: m.region_id, municipality_id: Some(m.id) }))
+        .map(|m| m.id)
+        .ok_or_else(|| {
+            AppError::Validation(vec![FieldError::new("municipality_id", "Муниципалитет: в системе их ещё нет")])
+        })
 }
 
 /// Reads the control of a municipality: every active association the user may see.
@@ -428,10 +435,15 @@ struct ControlPage {
     all_link: String,
     behind_link: String,
     xlsx_link: String,
+    /// The user may register orders, decide on results and read the teacher bank of the
+    /// municipality: the cells link there only then.
+    can_order: bool,
+    can_curate: bool,
+    can_bank: bool,
 }
 
 async fn page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<ControlQuery>) -> PageResult {
-    let mid = municipality_of(&me, q.municipality_id)?;
+    let mid = municipality_of(&state, &me, q.municipality_id).await?;
     let mut control = read(&state, &me, mid, q.year).await?;
     let total = control.lines.len();
     let behind = control.lines.iter().filter(|l| l.behind()).count();
@@ -476,7 +488,15 @@ async fn page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<Co
             .collect::<Vec<_>>()
     };
     let now = control.today.year();
+    let (region_id, municipality_id) = (control.m.region_id, control.m.id);
+    let can_order = me.may(Action::Create, &Resource::Order { region_id, municipality_id });
+    let can_curate = me.may(Action::View, &Resource::ResultDecision { region_id, municipality_id, own: false });
+    let bank = metoda_domain::access::teacher_scope(&me.principal);
+    let can_bank = bank.all || bank.municipalities.contains(&municipality_id);
     let page = ControlPage {
+        can_order,
+        can_curate,
+        can_bank,
         l: Layout::new(&ctx, format!("Контроль объединений — {}", control.m.name), "/control")
             .with_zone(control.m.zone()),
         shown,
@@ -502,7 +522,7 @@ async fn xlsx(
     Me(me, _ctx): Me,
     Query(q): Query<ControlQuery>,
 ) -> Result<Response, AppError> {
-    let mid = municipality_of(&me, q.municipality_id)?;
+    let mid = municipality_of(&state, &me, q.municipality_id).await?;
     let mut control = read(&state, &me, mid, q.year).await?;
     let mut lines = std::mem::take(&mut control.lines);
     arrange(&mut lines, &q);

@@ -468,9 +468,25 @@ async fn teacher_work(state: &AppState, me: &Current) -> Result<Option<TeacherWo
     let Some(t) = metoda_store::teachers::of_user(&mut c, me.user.id).await? else { return Ok(None) };
     let today = crate::features::local_today(state, &mut c, t.municipality_id).await?;
     let year = AcademicYear::containing(today);
-    let associations = metoda_store::teachers::memberships(&mut c, t.id).await?;
-    let names: HashMap<AssociationId, String> =
-        metoda_store::associations::by_ids(&mut c, &associations).await?.into_iter().map(|a| (a.id, a.name)).collect();
+    let memberships = metoda_store::teachers::memberships(&mut c, t.id).await?;
+    // The meetings of the associations whose work the account may open (a membership of the
+    // record without a grant of the account opens nothing).
+    let names: HashMap<AssociationId, String> = metoda_store::associations::by_ids(&mut c, &memberships)
+        .await?
+        .into_iter()
+        .filter(|a| {
+            me.may(
+                Action::View,
+                &Resource::AssociationWork {
+                    region_id: a.region_id,
+                    municipality_id: a.municipality_id,
+                    association_id: a.id,
+                },
+            )
+        })
+        .map(|a| (a.id, a.name))
+        .collect();
+    let associations: Vec<AssociationId> = names.keys().copied().collect();
     let next_meetings = worklist::next_meetings(&mut c, &associations, today, 5)
         .await?
         .into_iter()

@@ -122,6 +122,33 @@ struct ListPage {
     items: Vec<Order>,
     pager: Pager,
     can_register: bool,
+    /// The associations of the page the user may open (the others are named without a link).
+    openable: Vec<i64>,
+}
+
+impl ListPage {
+    fn opens(&self, a: &AssociationId) -> bool {
+        self.openable.contains(&a.get())
+    }
+}
+
+/// The associations of these orders the user may open.
+fn openable(me: &Current, items: &[Order]) -> Vec<i64> {
+    items
+        .iter()
+        .filter_map(|o| {
+            let a = o.association_id?;
+            me.may(
+                Action::View,
+                &Resource::Association {
+                    region_id: o.region_id,
+                    municipality_id: o.municipality_id,
+                    association_id: Some(a),
+                },
+            )
+            .then_some(a.get())
+        })
+        .collect()
 }
 
 async fn list_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<ListQuery>) -> PageResult {
@@ -132,6 +159,7 @@ async fn list_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Que
     let href = association_id.map_or_else(|| "/orders".to_owned(), |a| format!("/orders?association_id={a}"));
     render(&ListPage {
         l: Layout::new(&ctx, "Приказы", "/orders"),
+        openable: openable(&me, &items),
         items,
         pager: Pager::new(paging, total, href),
         can_register,
@@ -291,6 +319,8 @@ struct ViewPage {
     points: Vec<String>,
     scans: Vec<metoda_store::attachments::Attachment>,
     can_attach: bool,
+    /// The user may open the order's association.
+    opens_association: bool,
 }
 
 async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(oid): Path<OrderId>) -> PageResult {
@@ -301,7 +331,9 @@ async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(oid): Pa
     let points = operative_points(&mut c, &o).await?;
     let scans = metoda_store::attachments::list(&mut c, AttachmentOwner::Order, oid.get(), None).await?;
     let can_attach = me.may(Action::Create, &res(&municipality));
+    let opens_association = !openable(&me, std::slice::from_ref(&o)).is_empty();
     render(&ViewPage {
+        opens_association,
         l: Layout::new(&ctx, format!("Приказ № {}", o.number), "/orders").with_zone(municipality.zone()),
         o,
         municipality,

@@ -276,6 +276,8 @@ struct ListPage {
     subjects: Vec<ExamThreshold>,
     /// The results the user may edit (scan, archive).
     editable: Vec<ResultId>,
+    /// The results whose scans the user may open.
+    scans_open: Vec<ResultId>,
     /// The user's own results the curator has confirmed: locked for them.
     locked: Vec<ResultId>,
     can_curate: bool,
@@ -341,6 +343,9 @@ impl ListPage {
     fn can_edit(&self, id: &ResultId) -> bool {
         self.editable.contains(id)
     }
+    fn opens_scans(&self, id: &ResultId) -> bool {
+        self.scans_open.contains(id)
+    }
     /// The user's own result, confirmed: locked for them.
     fn is_locked(&self, id: &ResultId) -> bool {
         self.locked.contains(id)
@@ -382,6 +387,21 @@ async fn list_with(
         if can_add { plain_choices(metoda_store::organizations::choices(&mut c, m.id).await?) } else { vec![] };
     let subjects = results::thresholds(&mut c, m.id).await?;
     let (mut editable, mut locked) = (vec![], vec![]);
+    let can_curate = me.may(Action::Update, &decision_res(&m, false));
+    // The scans show students' names: linked for those who may read names, and the curators.
+    let mut scans_open = vec![];
+    for i in &all {
+        let what = Resource::Results {
+            region_id: m.region_id,
+            municipality_id: m.id,
+            association_id: Some(a.id),
+            own: is_own_result(&mine, &i.result.teacher_ids()),
+            confirmed: i.result.is_confirmed(),
+        };
+        if can_curate || me.may(Action::ViewPersonal, &what) {
+            scans_open.push(i.result.id);
+        }
+    }
     if a.is_active() {
         for i in &all {
             let own = is_own_result(&mine, &i.result.teacher_ids());
@@ -400,7 +420,6 @@ async fn list_with(
         }
     }
     drop(c);
-    let can_curate = me.may(Action::Update, &decision_res(&m, false));
     let (mut student, mut exam, mut teacher) = (vec![], vec![], vec![]);
     for i in all {
         match i.result.family() {
@@ -424,6 +443,7 @@ async fn list_with(
         subjects,
         editable,
         locked,
+        scans_open,
         can_curate,
         posted,
         today: metoda_domain::values::iso_date(state.today(m.zone())),
