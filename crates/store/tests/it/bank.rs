@@ -468,6 +468,19 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
         .execute(&mut *c)
         .await
         .unwrap();
+    // The account holds the head's role in the association: members are told of meetings only
+    // where their account may open them.
+    sqlx::query(
+        "INSERT INTO role_grants (user_id, role, municipality_id, association_id, created_at)
+         VALUES ($1, 'association_head', $2, $3, $4)",
+    )
+    .bind(u.id.get())
+    .bind(f.muni.get())
+    .bind(a.id.get())
+    .bind(metoda_store::now())
+    .execute(&mut *c)
+    .await
+    .unwrap();
 
     let d = MeetingInput { held_on: "20.09.2026".into(), place_note: "каб. 5".into(), ..Default::default() }
         .parse()
