@@ -142,19 +142,29 @@ pub async fn between(
     .await?)
 }
 
-/// The planned meetings of these associations from `from` on, nearest first, at most `limit`.
+/// Ids of the database written into SQL as a list (`NULL` for none: `IN (NULL)` matches nothing).
+fn id_list(associations: &[AssociationId]) -> String {
+    if associations.is_empty() {
+        return "NULL".to_owned();
+    }
+    associations.iter().map(|a| a.get().to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// The planned meetings of these associations from `from` on, nearest first, at most `limit` of
+/// each association.
 pub async fn planned_from(
     conn: &mut AnyConnection,
     associations: &[AssociationId],
     from: Date,
     limit: i64,
 ) -> Result<Vec<Meeting>> {
-    let ids: Vec<String> = associations.iter().map(|a| a.get().to_string()).collect();
     Ok(sqlx::query_as(&format!(
-        "{} WHERE m.association_id IN ({}) AND m.status = $1 AND m.held_on >= $2
-         ORDER BY m.held_on, m.starts_at, m.id LIMIT $3",
+        "{} WHERE m.id IN (SELECT id FROM (
+            SELECT id, ROW_NUMBER() OVER (PARTITION BY association_id ORDER BY held_on, starts_at, id) AS n
+            FROM meetings WHERE association_id IN ({}) AND status = $1 AND held_on >= $2) x WHERE n <= $3)
+         ORDER BY m.held_on, m.starts_at, m.id",
         select(),
-        ids.join(", ")
+        id_list(associations)
     ))
     .bind(MeetingStatus::Planned.code())
     .bind(iso_date(from))
@@ -1287,18 +1297,22 @@ pub async fn actions_of_user(conn: &mut AnyConnection, user_id: UserId) -> Resul
     .await?)
 }
 
-/// The open tasks of these associations' meetings past their due date, oldest first, at most `limit`.
+/// The open tasks of these associations' meetings past their due date, oldest first, at most
+/// `limit` of each association.
 pub async fn overdue_of(
     conn: &mut AnyConnection,
     associations: &[AssociationId],
     today: Date,
     limit: i64,
 ) -> Result<Vec<ActionItem>> {
-    let ids: Vec<String> = associations.iter().map(|a| a.get().to_string()).collect();
     Ok(sqlx::query_as(&format!(
-        "{} WHERE m.association_id IN ({}) AND x.closed_at IS NULL AND x.due_on < $1 ORDER BY x.due_on, x.id LIMIT $2",
+        "{} WHERE x.id IN (SELECT id FROM (
+            SELECT a.id, ROW_NUMBER() OVER (PARTITION BY mm.association_id ORDER BY a.due_on, a.id) AS n
+            FROM action_items a JOIN meetings mm ON mm.id = a.meeting_id
+            WHERE mm.association_id IN ({}) AND a.closed_at IS NULL AND a.due_on < $1) y WHERE n <= $2)
+         ORDER BY x.due_on, x.id",
         select_actions(),
-        ids.join(", ")
+        id_list(associations)
     ))
     .bind(iso_date(today))
     .bind(limit)

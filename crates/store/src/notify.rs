@@ -137,11 +137,17 @@ pub async fn set_email_mode(conn: &mut AnyConnection, user_id: UserId, mode: Ema
     Ok(())
 }
 
-/// The offset of a user's local time: their municipality's, a region-level user's region's
-/// (its lowest), else UTC.
+/// The offset of a user's local time, the rule of `web::features::user_zone`: their home
+/// municipality's; a region-level user's region's most common (ties: the smaller); for an
+/// account without a home, its first grant's municipality's, else that region's; else UTC.
 const USER_OFFSET: &str = "COALESCE(m.utc_offset_minutes,
     (SELECT m2.utc_offset_minutes FROM municipalities m2 WHERE m2.region_id = u.region_id AND m2.archived_at IS NULL
-     GROUP BY m2.utc_offset_minutes ORDER BY COUNT(*) DESC, m2.utc_offset_minutes LIMIT 1), 0)";
+     GROUP BY m2.utc_offset_minutes ORDER BY COUNT(*) DESC, m2.utc_offset_minutes LIMIT 1),
+    (SELECT m3.utc_offset_minutes FROM role_grants g JOIN municipalities m3 ON m3.id = g.municipality_id
+     WHERE g.user_id = u.id AND u.region_id IS NULL ORDER BY g.id LIMIT 1),
+    (SELECT m4.utc_offset_minutes FROM role_grants g JOIN municipalities m4 ON m4.region_id = g.region_id
+     WHERE g.user_id = u.id AND u.region_id IS NULL AND m4.archived_at IS NULL
+     GROUP BY g.id, m4.utc_offset_minutes ORDER BY g.id, COUNT(*) DESC, m4.utc_offset_minutes LIMIT 1), 0)";
 
 /// Makes the day's digest of every user who wants one, has an address and has notifications
 /// not mailed yet, once it is past [`DIGEST_HOUR`](metoda_domain::notify::DIGEST_HOUR) where

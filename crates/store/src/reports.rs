@@ -106,6 +106,19 @@ pub async fn of_within(conn: &mut AnyConnection, within: Within, period: Period)
     .await?)
 }
 
+/// The reports of a municipality's associations submitted and waiting for a decision, of any
+/// period (a report of last year still undecided stays on the authority's list), oldest first.
+pub async fn submitted_within(conn: &mut AnyConnection, within: Within) -> Result<Vec<AnnualAnalysis>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLS} FROM analysis_reports WHERE status = $2 AND {} ORDER BY submitted_at, id",
+        within.associations("association_id")
+    ))
+    .bind(within.id())
+    .bind(ReportStatus::Submitted.code())
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
 /// The last submitted version's snapshot of each report of the associations of a municipality (or
 /// a region) for the year that is submitted or accepted (what the authority reads instead of the
 /// live data): (association, snapshot).

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use metoda_domain::ids::{AssociationId, MeetingId};
+use metoda_domain::ids::{AssociationId, MeetingId, TeacherId, UserId};
 use metoda_domain::meetings::MinutesStatus;
 use metoda_domain::plans::PlanStatus;
 use metoda_domain::profile::ApprovalStep;
@@ -43,15 +43,36 @@ pub struct Unsigned {
     #[sqlx(try_from = "Text")]
     #[serde(skip)]
     pub signatories: Signatories,
-    /// The roles that have signed (filled after the read).
+    /// The chair and the secretary named for the meeting (they sign in those roles themselves).
+    pub chair_teacher_id: Option<i64>,
+    pub secretary_teacher_id: Option<i64>,
+    /// The roles that have signed, and who (filled after the read).
     #[sqlx(skip)]
-    pub signed: Vec<Signatory>,
+    pub signed: Vec<(Signatory, i64)>,
 }
 
 impl Unsigned {
     /// The required roles not signed yet.
     pub fn waiting(&self) -> Vec<Signatory> {
-        self.signatories.0.iter().copied().filter(|s| !self.signed.contains(s)).collect()
+        self.signatories.0.iter().copied().filter(|s| !self.signed.iter().any(|(r, _)| r == s)).collect()
+    }
+    /// Whether the minutes wait for `user`, who signs in `roles` and whose teacher records are
+    /// `teachers`: a role still to sign that is theirs — the chair and the secretary only as the
+    /// ones named for the meeting — and no signature of theirs yet (one person signs once), as
+    /// `meetings::sign` accepts.
+    pub fn awaits(&self, user: UserId, roles: &[Signatory], teachers: &[TeacherId]) -> bool {
+        if self.signed.iter().any(|(_, u)| *u == user.get()) {
+            return false;
+        }
+        let named = |t: Option<i64>| t.is_none_or(|t| teachers.iter().any(|x| x.get() == t));
+        self.waiting().iter().any(|r| {
+            roles.contains(r)
+                && match r {
+                    Signatory::Chair => named(self.chair_teacher_id),
+                    Signatory::Secretary => named(self.secretary_teacher_id),
+                    Signatory::Head => true,
+                }
+        })
     }
 }
 
@@ -61,7 +82,7 @@ pub async fn unsigned_minutes(conn: &mut AnyConnection, ids: &[AssociationId]) -
     let w = among(&ids).sql("n.association_id");
     let mut rows: Vec<Unsigned> = sqlx::query_as(&format!(
         "SELECT n.id AS minutes_id, n.meeting_id, n.association_id, a.name AS association_name, n.number, m.held_on,
-                n.signatories
+                n.signatories, m.chair_teacher_id, m.secretary_teacher_id
          FROM minutes n JOIN meetings m ON m.id = n.meeting_id JOIN associations a ON a.id = n.association_id
          WHERE {w} AND n.status <> $2 ORDER BY m.held_on, n.id"
     ))
@@ -69,17 +90,17 @@ pub async fn unsigned_minutes(conn: &mut AnyConnection, ids: &[AssociationId]) -
     .bind(MinutesStatus::Signed.code())
     .fetch_all(&mut *conn)
     .await?;
-    let signed: Vec<(i64, Text)> = sqlx::query_as(&format!(
-        "SELECT s.minutes_id, s.role FROM minutes_signatures s JOIN minutes n ON n.id = s.minutes_id
+    let signed: Vec<(i64, Text, i64)> = sqlx::query_as(&format!(
+        "SELECT s.minutes_id, s.role, s.user_id FROM minutes_signatures s JOIN minutes n ON n.id = s.minutes_id
          WHERE {w} AND n.status <> $2"
     ))
     .bind(among(&ids).id())
     .bind(MinutesStatus::Signed.code())
     .fetch_all(&mut *conn)
     .await?;
-    let mut by: HashMap<i64, Vec<Signatory>> = HashMap::new();
-    for (m, role) in signed {
-        by.entry(m).or_default().push(role.try_into().map_err(crate::column::fault)?);
+    let mut by: HashMap<i64, Vec<(Signatory, i64)>> = HashMap::new();
+    for (m, role, user) in signed {
+        by.entry(m).or_default().push((role.try_into().map_err(crate::column::fault)?, user));
     }
     for r in &mut rows {
         r.signed = by.remove(&r.minutes_id).unwrap_or_default();
@@ -87,29 +108,25 @@ pub async fn unsigned_minutes(conn: &mut AnyConnection, ids: &[AssociationId]) -
     Ok(rows)
 }
 
-/// The planned meetings of these associations from `from` on, nearest first, at most `limit`.
+/// The planned meetings of these associations from `from` on, nearest first, at most `limit` of
+/// each association.
 pub async fn next_meetings(
     conn: &mut AnyConnection,
     ids: &[AssociationId],
     from: Date,
     limit: i64,
 ) -> Result<Vec<Meeting>> {
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
     crate::meetings::planned_from(conn, ids, from, limit).await
 }
 
-/// The open tasks of these associations' meetings that are past their due date, oldest first.
+/// The open tasks of these associations' meetings that are past their due date, oldest first, at
+/// most `limit` of each association.
 pub async fn overdue_actions(
     conn: &mut AnyConnection,
     ids: &[AssociationId],
     today: Date,
     limit: i64,
 ) -> Result<Vec<ActionItem>> {
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
     crate::meetings::overdue_of(conn, ids, today, limit).await
 }
 

@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use metoda_domain::FieldError;
-use metoda_domain::access::{Action, Resource};
+use metoda_domain::access::{Action, Resource, Role};
 use metoda_domain::analysis::{self, Period};
 use metoda_domain::documents;
 use metoda_domain::ids::{AssociationId, MunicipalityId};
@@ -37,7 +37,7 @@ use crate::auth::{Current, Me};
 use crate::error::{AppError, PageResult};
 use crate::extract::Query;
 use crate::features::teachers::{Chart, chart};
-use crate::pages::{Layout, Pager, oversees, render};
+use crate::pages::{Layout, Pager, render};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/control", get(page)).route("/control.xlsx", get(xlsx))
@@ -113,8 +113,11 @@ impl Line {
     /// What is wrong, in words (empty: on track).
     pub fn problems(&self) -> Vec<&'static str> {
         let mut out = vec![];
-        if self.compliance.behind() {
-            out.push(if self.compliance.overdue_minutes > 0 { "протоколы" } else { "заседания" });
+        if self.meetings_short() {
+            out.push("заседания");
+        }
+        if self.compliance.overdue_minutes > 0 {
+            out.push("протоколы");
         }
         if self.plan != Some(PlanStatus::Approved) {
             out.push("план");
@@ -135,6 +138,12 @@ impl Line {
     }
     pub fn behind(&self) -> bool {
         !self.problems().is_empty()
+    }
+    /// The minimum of meetings is not reached and the meetings planned cannot reach it (or the
+    /// year is over).
+    pub fn meetings_short(&self) -> bool {
+        let c = &self.compliance;
+        c.missing() > 0 && (c.days_left == 0 || c.planned_ahead < c.missing())
     }
     pub fn plan_label(&self) -> &'static str {
         match self.plan {
@@ -163,6 +172,8 @@ pub struct Control {
     pub due_on: Option<Date>,
     pub today: Date,
     pub lines: Vec<Line>,
+    /// The profile plans by academic years (else by calendar years).
+    pub academic: bool,
 }
 
 /// The columns the control sorts by.
@@ -233,21 +244,38 @@ fn urlencoding(v: &str) -> String {
     crate::pages::encode_filename(v)
 }
 
-/// The municipality asked for, or the user's own; for the region operator and the
-/// administrator, the first municipality they oversee.
+/// Does the user oversee this municipality's associations: the administrator, the operator of its
+/// region, its authority (head, specialist, methodological cabinet)? A lesser role held there
+/// (a teacher, a school's administrator) does not open its control.
+pub fn oversees_municipality(me: &Current, region_id: metoda_domain::ids::RegionId, m: MunicipalityId) -> bool {
+    crate::pages::is_admin(me)
+        || me.principal.grants.iter().any(|g| match g.role {
+            Role::RegionOperator => g.region_id == Some(region_id),
+            Role::AuthorityHead | Role::AuthoritySpecialist | Role::CabinetHead => g.municipality_id == Some(m),
+            _ => false,
+        })
+}
+
+/// The municipality asked for, or the first one the user oversees.
 async fn municipality_of(state: &AppState, me: &Current, asked: Option<i64>) -> Result<MunicipalityId, AppError> {
-    if let Some(m) = asked.map(MunicipalityId).or_else(|| me.principal.grants.iter().find_map(|g| g.municipality_id)) {
+    if let Some(m) = asked {
+        return Ok(MunicipalityId(m));
+    }
+    let own = me.principal.grants.iter().find_map(|g| {
+        matches!(g.role, Role::AuthorityHead | Role::AuthoritySpecialist | Role::CabinetHead)
+            .then_some(g.municipality_id)
+            .flatten()
+    });
+    if let Some(m) = own {
         return Ok(m);
     }
     let mut c = state.db.conn().await?;
     metoda_store::municipalities::list(&mut c, None, false)
         .await?
         .into_iter()
-        .find(|m| me.may(Action::View, &Resource::Municipality { region_id: m.region_id, municipality_id: Some(m.id) }))
+        .find(|m| oversees_municipality(me, m.region_id, m.id))
         .map(|m| m.id)
-        .ok_or_else(|| {
-            AppError::Validation(vec![FieldError::new("municipality_id", "Муниципалитет: в системе их ещё нет")])
-        })
+        .ok_or(AppError::Forbidden)
 }
 
 /// Reads the control of a municipality: every active association the user may see.
@@ -258,10 +286,9 @@ pub async fn read(state: &AppState, me: &Current, m: MunicipalityId, year: Optio
         return Err(AppError::Validation(vec![FieldError::new("year", "Год: от 1900 до 2100")]));
     }
     let mut c = state.db.conn().await?;
-    let m = metoda_store::municipalities::get(&mut c, m).await?;
-    if !oversees(me)
-        || !me.may(Action::View, &Resource::Municipality { region_id: m.region_id, municipality_id: Some(m.id) })
-    {
+    // Another's municipality answers as one that does not exist would: ids are not probed.
+    let m = metoda_store::municipalities::get(&mut c, m).await.map_err(|_| AppError::Forbidden)?;
+    if !oversees_municipality(me, m.region_id, m.id) {
         return Err(AppError::Forbidden);
     }
     let today = state.today(m.zone());
@@ -278,6 +305,7 @@ pub async fn read(state: &AppState, me: &Current, m: MunicipalityId, year: Optio
             due_on: None,
             today,
             lines: vec![],
+            academic: true,
         });
     };
     let kind = analysis::periods(&s.analysis_deadlines.value)[0];
@@ -365,7 +393,17 @@ pub async fn read(state: &AppState, me: &Current, m: MunicipalityId, year: Optio
         PlanPeriod::AcademicYear => format!("{plan_year}/{} учебный год", plan_year + 1),
         PlanPeriod::CalendarYear => format!("{plan_year} год"),
     };
-    Ok(Control { m, profiled: true, plan_year, plan_year_label, period, due_on, today, lines })
+    Ok(Control {
+        academic: s.plan_period.value == PlanPeriod::AcademicYear,
+        m,
+        profiled: true,
+        plan_year,
+        plan_year_label,
+        period,
+        due_on,
+        today,
+        lines,
+    })
 }
 
 /// Filters and sorts the lines as the query asks.
@@ -440,6 +478,7 @@ struct ControlPage {
     can_order: bool,
     can_curate: bool,
     can_bank: bool,
+    can_assign: bool,
 }
 
 async fn page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<ControlQuery>) -> PageResult {
@@ -481,9 +520,7 @@ async fn page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<Co
         metoda_store::municipalities::list(&mut c, Some(region), false)
             .await?
             .into_iter()
-            .filter(|x| {
-                me.may(Action::View, &Resource::Municipality { region_id: x.region_id, municipality_id: Some(x.id) })
-            })
+            .filter(|x| oversees_municipality(&me, x.region_id, x.id))
             .map(|x| (x.id.get(), x.name))
             .collect::<Vec<_>>()
     };
@@ -493,7 +530,9 @@ async fn page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<Co
     let can_curate = me.may(Action::View, &Resource::ResultDecision { region_id, municipality_id, own: false });
     let bank = metoda_domain::access::teacher_scope(&me.principal);
     let can_bank = bank.all || bank.municipalities.contains(&municipality_id);
+    let can_assign = me.may(Action::Update, &Resource::ProfileAssignment { region_id, municipality_id });
     let page = ControlPage {
+        can_assign,
         can_order,
         can_curate,
         can_bank,

@@ -13,7 +13,7 @@ use axum::routing::get;
 use metoda_domain::access::{Action, Resource, Role, ScopeKind, signs_as};
 use metoda_domain::analysis::{self, Period};
 use metoda_domain::ids::{AssociationId, MunicipalityId, RegionId};
-use metoda_domain::profile::{PlanPeriod, ProfileSettings, Signatory};
+use metoda_domain::profile::{ApprovalStep, PlanPeriod, ProfileSettings, Signatory};
 use metoda_domain::reports::{ReportStatus, deadline_of};
 use metoda_domain::teachers::AcademicYear;
 use metoda_domain::values::plural_ru;
@@ -78,22 +78,31 @@ pub struct OfficerWork {
     pub to_sign: Vec<Unsigned>,
     /// Meetings past their date without attendance, or held without minutes (the secretary's).
     pub unrecorded: Vec<Meeting>,
-    pub period: Period,
-    pub due_on: Option<Date>,
-    pub analysis: AnalysisState,
-    pub comment: Option<String>,
-    /// The analysis is the user's to write (head or deputy).
+    /// The analyses of every kind of period the profile reports for, each its open one.
+    pub analyses: Vec<AnalysisItem>,
+    /// The analysis and the plan are the user's to write (head or deputy).
     pub writes_analysis: bool,
     pub plan_step: Option<(DraftPlan, &'static str)>,
     /// There is no plan for the plan year.
     pub no_plan: bool,
-    pub plan_year: i32,
+    /// «2026/2027 учебный год» or «2027 год».
+    pub plan_year_label: String,
     pub pending_results: i64,
     pub overdue: Vec<ActionItem>,
 }
 
-impl OfficerWork {
-    /// «до 1 июля 2027 (через 210 дней)» or «срок прошёл 3 дня назад».
+/// One analysis on an officer's card.
+pub struct AnalysisItem {
+    pub association_id: AssociationId,
+    pub period: Period,
+    pub due_on: Option<Date>,
+    pub state: AnalysisState,
+    /// The authority's comment of a returned report.
+    pub comment: Option<String>,
+}
+
+impl AnalysisItem {
+    /// «до 1 июля 2027 (через 210 дней)» or «срок был … — прошло 3 дня».
     pub fn due_words(&self, today: &Date) -> String {
         match self.due_on {
             Some(d) => {
@@ -110,18 +119,21 @@ impl OfficerWork {
     }
     /// The deadline is worth saying while the analysis is still to be written.
     pub fn shows_due(&self) -> bool {
-        matches!(self.analysis, AnalysisState::NotStarted | AnalysisState::Draft | AnalysisState::Overdue)
+        matches!(self.state, AnalysisState::NotStarted | AnalysisState::Draft | AnalysisState::Overdue)
     }
+    pub fn link(&self) -> String {
+        let pq = if self.period.kind == PlanPeriod::CalendarYear { "&period=calendar_year" } else { "" };
+        format!("/associations/{}/analysis?year={}{pq}", self.association_id, self.period.year)
+    }
+}
+
+impl OfficerWork {
     pub fn pending_words(&self) -> String {
         let n = usize::try_from(self.pending_results).unwrap_or(0);
         format!(
             "{} подтверждения",
             count_words(n, "результат членов ждёт", "результата членов ждут", "результатов членов ждут")
         )
-    }
-    pub fn analysis_link(&self) -> String {
-        let pq = if self.period.kind == PlanPeriod::CalendarYear { "&period=calendar_year" } else { "" };
-        format!("/associations/{}/analysis?year={}{pq}", self.id, self.period.year)
     }
     pub fn nothing(&self) -> bool {
         self.next_meeting.is_none()
@@ -218,6 +230,9 @@ struct HomeQuery {
 }
 
 async fn home(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<HomeQuery>) -> PageResult {
+    if q.year.is_some_and(|y| !(1900..=2100).contains(&y)) {
+        return Err(AppError::Validation(vec![metoda_domain::FieldError::new("year", "Год: от 1900 до 2100")]));
+    }
     let mut c = state.db.conn().await?;
     let admin = is_admin(&me);
     let regional = me.principal.grants.iter().any(|g| g.role.scope_kind() == ScopeKind::Region);
@@ -310,21 +325,19 @@ async fn authority_work(state: &AppState, me: &Current) -> Result<Vec<AuthorityW
         // The submitted reports of every period the profile reports for, its open one.
         let settings = metoda_store::profiles::municipality_settings(&mut c, mid).await?;
         if let Some(s) = &settings {
-            for kind in analysis::periods(&s.analysis_deadlines.value) {
-                let period = Period::open(kind, control.today);
-                for r in metoda_store::reports::of_within(&mut c, Within::Municipality(mid), period).await? {
-                    let decides = me.may(
-                        Action::Update,
-                        &Resource::AnalysisDecision {
-                            region_id: control.m.region_id,
-                            municipality_id: mid,
-                            to_region: metoda_domain::reports::to_region(&s.analysis_deadlines.value, kind),
-                        },
-                    );
-                    if r.status == ReportStatus::Submitted && decides {
-                        let name = names.get(&r.association_id).cloned().unwrap_or_default();
-                        to_decide.push((r, name));
-                    }
+            for r in metoda_store::reports::submitted_within(&mut c, Within::Municipality(mid)).await? {
+                let decides = me.may(
+                    Action::Update,
+                    &Resource::AnalysisDecision {
+                        region_id: control.m.region_id,
+                        municipality_id: mid,
+                        to_region: metoda_domain::reports::to_region(&s.analysis_deadlines.value, r.period),
+                    },
+                );
+                // Reports of liquidated associations are not on the control's list: named as none.
+                if let (true, Some(name)) = (decides, names.get(&r.association_id)) {
+                    let name = name.clone();
+                    to_decide.push((r, name));
                 }
             }
         }
@@ -332,7 +345,20 @@ async fn authority_work(state: &AppState, me: &Current) -> Result<Vec<AuthorityW
         let plan_steps = match &settings {
             Some(s) => {
                 let year = metoda_domain::meetings::year_of(s.plan_period.value, control.today);
+                // The authority's own steps: the association drafts and considers its plan itself.
                 steps_for(me, &control.m, worklist::plans_of_year(&mut c, &ids, year).await?)
+                    .into_iter()
+                    .filter(|(p, _)| {
+                        !matches!(
+                            p.next(),
+                            Some(
+                                ApprovalStep::DraftedByHead
+                                    | ApprovalStep::ConsideredAtMeeting
+                                    | ApprovalStep::AdoptedAtMeeting
+                            )
+                        )
+                    })
+                    .collect()
             }
             None => vec![],
         };
@@ -399,9 +425,10 @@ async fn officer_work(state: &AppState, me: &Current) -> Result<Vec<OfficerWork>
     let first = mine[0].1;
     let today = state.today(zones.get(&first).copied().unwrap_or(metoda_domain::time::LocalZone::UTC));
     let unsigned = worklist::unsigned_minutes(&mut c, &ids).await?;
-    let next = worklist::next_meetings(&mut c, &ids, today, 20).await?;
-    let overdue = worklist::overdue_actions(&mut c, &ids, today, 20).await?;
+    let next = worklist::next_meetings(&mut c, &ids, today, 1).await?;
+    let overdue = worklist::overdue_actions(&mut c, &ids, today, 10).await?;
     let pending = worklist::pending_results(&mut c, &ids).await?;
+    let my_teachers = metoda_store::teachers::ids_of_user(&mut c, me.user.id).await?;
     let mut out = vec![];
     for a in list.into_iter().filter(|a| a.is_active()) {
         let Some((_, mid, roles)) = mine.iter().find(|x| x.0 == a.id) else { continue };
@@ -409,22 +436,32 @@ async fn officer_work(state: &AppState, me: &Current) -> Result<Vec<OfficerWork>
         let signs: Vec<Signatory> = roles.iter().flat_map(|r| signs_as(*r).iter().copied()).collect();
         let to_sign: Vec<Unsigned> = unsigned
             .iter()
-            .filter(|u| u.association_id == a.id && u.waiting().iter().any(|w| signs.contains(w)))
+            .filter(|u| u.association_id == a.id && u.awaits(me.user.id, &signs, &my_teachers))
             .cloned()
             .collect();
         let s = settings.get(mid).cloned().flatten();
-        let (period, due_on, report, plan_year) = match &s {
+        let mut analyses = vec![];
+        let (plan_year, plan_year_label) = match &s {
             Some(s) => {
-                let period = Period::open(analysis::periods(&s.analysis_deadlines.value)[0], today);
-                let report = metoda_store::reports::find(&mut c, a.id, period).await?;
-                (
-                    period,
-                    deadline_of(&s.analysis_deadlines.value, period),
-                    report,
-                    metoda_domain::meetings::year_of(s.plan_period.value, today),
-                )
+                for kind in analysis::periods(&s.analysis_deadlines.value) {
+                    let period = Period::open(kind, today);
+                    let report = metoda_store::reports::find(&mut c, a.id, period).await?;
+                    let due_on = deadline_of(&s.analysis_deadlines.value, period);
+                    analyses.push(AnalysisItem {
+                        association_id: a.id,
+                        period,
+                        due_on,
+                        state: AnalysisState::of(report.as_ref(), due_on, today),
+                        comment: report.filter(|r| r.status == ReportStatus::Returned).and_then(|r| r.comment),
+                    });
+                }
+                let y = metoda_domain::meetings::year_of(s.plan_period.value, today);
+                (y, Period { kind: s.plan_period.value, year: y }.label_ru())
             }
-            None => (Period::open(PlanPeriod::AcademicYear, today), None, None, AcademicYear::containing(today).0),
+            None => {
+                let y = AcademicYear::containing(today).0;
+                (y, Period::academic(y).label_ru())
+            }
         };
         let m = municipalities::get(&mut c, *mid).await?;
         let plans = worklist::plans_of_year(&mut c, &[a.id], plan_year).await?;
@@ -445,14 +482,11 @@ async fn officer_work(state: &AppState, me: &Current) -> Result<Vec<OfficerWork>
             next_meeting: next.iter().find(|x| x.association_id == a.id).cloned(),
             to_sign,
             unrecorded,
-            analysis: AnalysisState::of(report.as_ref(), due_on, today),
-            comment: report.as_ref().filter(|r| r.status == ReportStatus::Returned).and_then(|r| r.comment.clone()),
+            analyses,
             writes_analysis,
-            period,
-            due_on,
             plan_step,
             no_plan,
-            plan_year,
+            plan_year_label,
             pending_results: pending.get(&a.id).copied().unwrap_or(0),
             overdue: overdue.iter().filter(|x| x.association_id == a.id).cloned().collect(),
             id: a.id,

@@ -4,12 +4,12 @@
 //! many statements on both: a query per row (N+1), per association or per municipality fails here.
 //! The statements are counted by `metoda_web::telemetry` and read from `X-Query-Count`.
 //!
-//! Each page is asked three times and the fewest statements of the last two answers count: the
+//! Each page is asked five times and the count most of the last four answers give counts: the
 //! first computation of a municipality's analyses after a change reads its facts (decision 0020),
-//! which is the cost of the change, not of the page; and now and then one request counts one statement
-//! more than the same request just before it (seen on SQLite, a different page each run, never
-//! with the statements logged: timing, not data — its cause is not pinned down yet). Growth with
-//! the data shows in every answer, so the fewest still catch it.
+//! which is the cost of the change, not of the page; and now and then one answer counts one
+//! statement more or less than the same request just before it (seen on SQLite, a different page
+//! each run, never while every statement was logged: the attribution of a statement to its
+//! request by the driver's worker, not the data). Growth with the data shows in every answer.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
@@ -55,8 +55,8 @@ impl Region {
 
     /// The statements of the second of two requests of `path`.
     async fn statements(&self, c: &Client, path: &str) -> u32 {
-        let mut fewest = u32::MAX;
-        for i in 0..3 {
+        let mut answers = vec![];
+        for i in 0..5 {
             let r = c.get(format!("{}{path}", self.base)).send().await.unwrap();
             assert_eq!(r.status(), StatusCode::OK, "{path}");
             let n: u32 = r
@@ -69,10 +69,19 @@ impl Region {
                 .unwrap();
             let _ = r.bytes().await;
             if i > 0 {
-                fewest = fewest.min(n);
+                answers.push(n);
             }
         }
-        fewest
+        // The most common answer (of a tie, the smaller).
+        answers.sort_unstable();
+        let mut best = (0, 0);
+        for &n in &answers {
+            let k = answers.iter().filter(|&&x| x == n).count();
+            if k > best.0 {
+                best = (k, n);
+            }
+        }
+        best.1
     }
 
     async fn stop(self) {

@@ -133,7 +133,7 @@ async fn the_teacher_and_the_region_operator_land_on_their_own_work() {
     let t = app.login("teacher").await;
     let home = t.get("/").await.text().await.unwrap();
     assert!(home.contains("Моя карточка") && home.contains("Квалификационная категория"), "{home}");
-    assert!(home.contains("Тема самообразования на 2026/2027 год"), "{home}");
+    assert!(home.contains("Тема самообразования на 2026/2027 учебный год"), "{home}");
     assert!(home.contains("Мои результаты за 2026/2027 учебный год"), "{home}");
     assert!(!home.contains("ждёт вашего решения") && !home.contains("Отчёты муниципалитетов"), "{home}");
 
