@@ -4,7 +4,8 @@
 //!
 //! The cap holds under concurrency: a registration first takes the event's row for writing (an
 //! `UPDATE` of it), so registrations of one event are counted and written one after another on
-//! both databases (SQLite's `BEGIN IMMEDIATE`, PostgreSQL's row lock).
+//! both databases (SQLite's `BEGIN IMMEDIATE`, PostgreSQL's row lock). The lock lasts as long as
+//! the transaction: every change here is called inside one (`Db::begin`), never in autocommit.
 
 use metoda_domain::events::{
     Audience, EventAction, EventData, EventForm, EventFormat, EventStatus, Reach, Registration, RegistrationStatus,
@@ -287,6 +288,14 @@ pub async fn update(
         return Err(StoreError::Conflict(format!("Мероприятие {}: его уже не меняют", old.status.label_ru())));
     }
     check_refs(conn, old.municipality_id, association, d).await?;
+    if let Some(cap) = d.registration.cap
+        && i64::from(cap) < old.registered
+    {
+        return Err(StoreError::invalid(
+            "cap",
+            format!("Число мест: уже зарегистрировано {}, меньше нельзя — отмените лишние регистрации", old.registered),
+        ));
+    }
     sqlx::query(
         "UPDATE events SET subgroup_id = $1, plan_item_id = $2, title = $3, form = $4, audience = $5, level = $6,
             format = $7, reach = $8, starts_on = $9, starts_at = $10, ends_on = $11, venue_organization_id = $12,
@@ -333,12 +342,11 @@ pub async fn update(
         &new,
     )
     .await?;
-    if old.status == EventStatus::Announced
-        && (old.starts_on, &old.starts_at, old.ends_on) != (new.starts_on, &new.starts_at, new.ends_on)
+    let moved = (old.starts_on, &old.starts_at, old.ends_on) != (new.starts_on, &new.starts_at, new.ends_on)
         || old.venue_organization_id != new.venue_organization_id
         || old.place_note != new.place_note
-        || old.online_url != new.online_url
-    {
+        || old.online_url != new.online_url;
+    if old.status == EventStatus::Announced && moved {
         let title = format!("Мероприятие «{}» изменено: {}{}", new.title, new.dates(), at(&new));
         tell_registered(conn, &new, NotificationKind::EventChanged, &title).await?;
     }
@@ -584,8 +592,10 @@ pub async fn registration(conn: &mut AnyConnection, rid: i64) -> Result<EventReg
 
 /// Cancels a registration; a place it held goes to the first on the waiting list, who is told.
 pub async fn cancel_registration(conn: &mut AnyConnection, actor: &Actor, rid: i64) -> Result<EventRegistration> {
+    let event_id = registration(conn, rid).await?.event_id;
+    let e = lock(conn, event_id).await?;
+    // Read again under the lock: two cancellations at once cancel once.
     let old = registration(conn, rid).await?;
-    let e = lock(conn, old.event_id).await?;
     if old.status == RegistrationStatus::Cancelled {
         return Err(StoreError::Conflict("Регистрация уже отменена".into()));
     }
