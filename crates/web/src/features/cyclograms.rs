@@ -109,6 +109,14 @@ impl Page {
     fn open(&self, r: &CyclogramItem) -> bool {
         self.editing.as_ref().is_some_and(|(id, _)| *id == r.id)
     }
+    /// A field's error in a row's edit form (only the refused row shows its errors).
+    fn row_err(&self, r: &CyclogramItem, field: &str) -> Option<&str> {
+        if self.open(r) { self.l.err(field) } else { None }
+    }
+    /// A field's error in the add form (none while a row's save was refused).
+    fn add_err(&self, field: &str) -> Option<&str> {
+        if self.editing.is_some() { None } else { self.l.err(field) }
+    }
 }
 
 /// A row as its edit form shows it.
