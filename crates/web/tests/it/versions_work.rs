@@ -385,14 +385,17 @@ async fn a_teacher_s_year_written_by_two_keeps_the_first_topic() {
     let now: Value = teacher.get(&years).await.json().await.unwrap();
     assert_eq!(now["current"]["self_education"], "Функциональная грамотность");
 
-    // The card's form: refused with the typed topic in the message; on the current version it goes.
+    // The card's form: refused, the typed topic kept in the form and the one in the record beside
+    // it; on the current version it goes.
     let r = spec
         .form(&format!("/teachers/{own}/topic"), &[("topic", "Проектная деятельность"), ("version", &v.to_string())])
         .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let card = spec.get(r.headers()["location"].to_str().unwrap()).await.text().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let card = r.text().await.unwrap();
     assert!(
-        card.contains("изменил другой пользователь") && card.contains("Ваша тема: «Проектная деятельность»"),
+        card.contains("изменил другой пользователь")
+            && card.contains("name=\"topic\" maxlength=\"500\" required value=\"Проектная деятельность\"")
+            && card.contains("сейчас в записи — «Функциональная грамотность»"),
         "{card}"
     );
     assert!(card.contains(&hidden_version(now_v)));
