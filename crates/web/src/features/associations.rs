@@ -455,7 +455,9 @@ impl ViewPage {
     /// The year the plan form offers chosen: as typed, else the default.
     fn plan_year(&self, year: &i32) -> bool {
         match &self.typed {
-            Typed::Plan { year: typed, .. } if typed.trim().parse::<i32>().ok().is_some_and(|t| self.plans.years.iter().any(|(y, _)| *y == t)) => {
+            Typed::Plan { year: typed, .. }
+                if typed.trim().parse::<i32>().ok().is_some_and(|t| self.plans.years.iter().any(|(y, _)| *y == t)) =>
+            {
                 typed.trim() == year.to_string()
             }
             _ => *year == self.plans.default_year,
@@ -558,7 +560,9 @@ async fn view_with(
         today: values::iso_date(today),
         year: AcademicYear::containing(today).label(),
         info: match &typed {
-            Typed::Info(f) => InfoInput { description: f.description.clone(), social_url: f.social_url.clone(), version: f.version },
+            Typed::Info(f) => {
+                InfoInput { description: f.description.clone(), social_url: f.social_url.clone(), version: f.version }
+            }
             _ => info_of(&a),
         },
         typed,

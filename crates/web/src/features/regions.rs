@@ -114,7 +114,13 @@ async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(form
     }
 }
 
-async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: RegionId, form: &RegionInput) -> Result<Region, AppError> {
+async fn update(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: RegionId,
+    form: &RegionInput,
+) -> Result<Region, AppError> {
     require(me, Action::Update, &Resource::Region { region_id: None })?;
     let d = form.parse().map_err(AppError::Validation)?;
     let mut tx = state.db.begin().await?;

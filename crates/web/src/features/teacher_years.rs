@@ -447,8 +447,14 @@ async fn back(
         // carries the current version, so saving again goes through.
         let mut c = state.db.conn().await?;
         let t = teachers::get(&mut c, id).await?;
-        let year = i64::from(AcademicYear::containing(crate::features::local_today(state, &mut c, t.municipality_id).await?).0);
-        let now = teacher_years::topics(&mut c, id).await?.into_iter().find(|y| y.year == year).and_then(|y| y.self_education);
+        let year = i64::from(
+            AcademicYear::containing(crate::features::local_today(state, &mut c, t.municipality_id).await?).0,
+        );
+        let now = teacher_years::topics(&mut c, id)
+            .await?
+            .into_iter()
+            .find(|y| y.year == year)
+            .and_then(|y| y.self_education);
         let now = now.map_or_else(|| "не заполнено".to_owned(), |t| format!("«{t}»"));
         errors.push(FieldError::new("topic.topic", format!("Тема самообразования: сейчас в записи — {now}")));
     }

@@ -916,13 +916,16 @@ pub(crate) async fn card_with(
     }
     let account = account_of(&mut c, me, &t).await?;
     drop(c);
-    render_status(status, &CardPage {
-        l: Layout::new(ctx, t.full_name(), "/teachers").with_errors(errors),
-        t: view(&t, personal, today),
-        memberships,
-        years,
-        account,
-    })
+    render_status(
+        status,
+        &CardPage {
+            l: Layout::new(ctx, t.full_name(), "/teachers").with_errors(errors),
+            t: view(&t, personal, today),
+            memberships,
+            years,
+            account,
+        },
+    )
 }
 
 async fn update_submit(

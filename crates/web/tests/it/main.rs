@@ -26,6 +26,7 @@ mod results;
 mod signin;
 mod teacher_years_api;
 mod trust;
+mod typed;
 mod versions_admin;
 mod versions_work;
 mod worklists;

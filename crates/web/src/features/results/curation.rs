@@ -362,11 +362,7 @@ impl ThresholdsPage {
     }
     /// The errors of a row whose save was refused.
     fn row_errors(&self, t: &ExamThreshold) -> Vec<&str> {
-        if self.refused(t).is_some() {
-            self.l.errors.iter().map(|e| e.message.as_str()).collect()
-        } else {
-            vec![]
-        }
+        if self.refused(t).is_some() { self.l.errors.iter().map(|e| e.message.as_str()).collect() } else { vec![] }
     }
 }
 
@@ -435,6 +431,7 @@ struct NonObjectivePage {
     typed: NonObjectiveInput,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn non_objective_with(
     state: &AppState,
     me: &Current,
