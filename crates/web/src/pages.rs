@@ -336,6 +336,18 @@ impl<T: Shown + ?Sized> Shown for &T {
     }
 }
 
+/// How a page shows the refusal of a form: refused input (422, 409) is shown on the page with
+/// its messages (a conflict at the field `name`); any other error is the error page.
+pub fn shown(refusal: Option<AppError>) -> Result<(StatusCode, Vec<FieldError>), AppError> {
+    match refusal {
+        None => Ok((StatusCode::OK, vec![])),
+        Some(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            Ok(crate::features::municipalities::form_errors(e))
+        }
+        Some(e) => Err(e),
+    }
+}
+
 /// Whether the error is a save refused because the record changed since it was read.
 pub fn is_stale(e: &AppError) -> bool {
     matches!(e, AppError::Conflict(m) if m == metoda_store::STALE)

@@ -76,11 +76,7 @@ async fn page_with(
     new_url: Option<String>,
     refusal: Option<AppError>,
 ) -> PageResult {
-    let (status, errors) = match refusal {
-        None => (StatusCode::OK, vec![]),
-        Some(e @ AppError::Validation(_)) => crate::features::municipalities::form_errors(e),
-        Some(e) => return Err(e),
-    };
+    let (status, errors) = crate::pages::shown(refusal)?;
     let mut c = state.db.conn().await?;
     let feeds = calendars::of_user(&mut c, me.user.id).await?;
     let associations = choices(&mut c, me).await?;

@@ -18,8 +18,8 @@ use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path};
-use crate::features::plans::{association_for, period_of, position, shown, work};
-use crate::pages::{Layout, redirect_with, render_status};
+use crate::features::plans::{association_for, period_of, position, work};
+use crate::pages::{Layout, redirect_with, render_status, shown};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

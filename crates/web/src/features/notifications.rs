@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use metoda_domain::notify::EmailMode;
@@ -43,11 +42,7 @@ async fn settings_with(
     ctx: &crate::auth::Ctx,
     refusal: Option<AppError>,
 ) -> PageResult {
-    let (status, errors) = match refusal {
-        None => (StatusCode::OK, vec![]),
-        Some(e @ AppError::Validation(_)) => crate::features::municipalities::form_errors(e),
-        Some(e) => return Err(e),
-    };
+    let (status, errors) = crate::pages::shown(refusal)?;
     let mut c = state.db.conn().await?;
     let mode = notify::email_mode(&mut c, me.user.id).await?;
     render_status(

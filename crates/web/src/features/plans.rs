@@ -10,7 +10,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -34,8 +33,7 @@ use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiError, ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path};
-use crate::features::municipalities::form_errors;
-use crate::pages::{Layout, d, redirect_with, render_status};
+use crate::pages::{Layout, d, redirect_with, render_status, shown};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -685,16 +683,6 @@ impl ItemForm {
             },
             self.reason,
         )
-    }
-}
-
-/// How a page shows the refusal of a form: refused input (422, 409) is shown on the page with
-/// its messages; any other error is the error page.
-pub(crate) fn shown(refusal: Option<AppError>) -> Result<(StatusCode, Vec<FieldError>), AppError> {
-    match refusal {
-        None => Ok((StatusCode::OK, vec![])),
-        Some(e @ (AppError::Validation(_) | AppError::Conflict(_))) => Ok(form_errors(e)),
-        Some(e) => Err(e),
     }
 }
 

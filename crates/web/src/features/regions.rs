@@ -3,7 +3,6 @@
 use crate::extract::{Form, Path};
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use metoda_domain::access::{Action, Resource};
@@ -80,12 +79,7 @@ async fn page_with(
     editing: Option<(RegionId, RegionInput)>,
     e: Option<AppError>,
 ) -> PageResult {
-    let (status, errors) = match e {
-        None => (StatusCode::OK, vec![]),
-        Some(AppError::Conflict(m)) => (StatusCode::CONFLICT, vec![metoda_domain::FieldError::new("name", m)]),
-        Some(e @ AppError::Validation(_)) => crate::features::municipalities::form_errors(e),
-        Some(e) => return Err(e),
-    };
+    let (status, errors) = crate::pages::shown(e)?;
     let regions = visible(state, me).await?;
     let can_create = me.may(Action::Create, &Resource::Region { region_id: None });
     if regions.is_empty() && !can_create {

@@ -7,6 +7,7 @@
 
 use crate::common;
 
+use crate::versions_work::{meeting_of_today, plan_with_item};
 use common::{Session, TestApp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -232,30 +233,10 @@ async fn user_id(app: &TestApp, login: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM users WHERE login = $1").bind(login).fetch_one(&mut *c).await.unwrap()
 }
 
-/// A meeting of today planned through the API by the association's head.
-async fn meeting_of_today(app: &TestApp, head: &Session) -> i64 {
-    let r = head
-        .post_json(
-            &format!("/api/v1/associations/{}/meetings", app.assoc_a),
-            json!({"held_on": today(), "starts_at": "15:00", "place_note": "каб. 1"}),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
-    r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
-}
-
 /// A held meeting of today (everyone present) with one agenda item; its id and the item's.
 async fn held_meeting(app: &TestApp, head: &Session) -> (i64, i64) {
     let id = meeting_of_today(app, head).await;
-    let m: Value = head.get(&format!("/api/v1/meetings/{id}")).await.json().await.unwrap();
-    let marks: Vec<Value> = m["roster"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| json!({"teacher_id": r["teacher_id"], "status": "present"}))
-        .collect();
-    let r = head.put_json(&format!("/api/v1/meetings/{id}/attendance"), json!(marks)).await;
-    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    crate::meetings::all_present(head, id).await;
     let r = head.post_json(&format!("/api/v1/meetings/{id}/agenda"), json!({"topic": "О плане работы"})).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     let item = r.json::<Value>().await.unwrap()["agenda"][0]["id"].as_i64().unwrap();
@@ -467,23 +448,6 @@ async fn an_addendum_too_long_is_kept() {
 
 // ---- plans and the cyclogram ----
 
-/// A plan of its own for the test (the demo's plans are approved or in use) with one item.
-async fn plan_with_item(app: &TestApp, head: &Session) -> (i64, i64) {
-    let r = head.form(&format!("/associations/{}/plans", app.assoc_a), &[("year", "2036"), ("prefill", "empty")]).await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let to = r.headers()["location"].to_str().unwrap().to_owned();
-    let plan: i64 = to.strip_prefix("/plans/").unwrap().parse().unwrap();
-    let r = head
-        .post_json(
-            &format!("/api/v1/plans/{plan}/items"),
-            json!({"title": "Семинар", "direction": "organizational_methodical",
-                   "form": "workshop_seminar", "planned_month": "11"}),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
-    (plan, r.json::<Value>().await.unwrap()["id"].as_i64().unwrap())
-}
-
 #[tokio::test]
 async fn the_plan_forms_keep_what_was_typed() {
     let app = TestApp::start().await;
@@ -500,6 +464,7 @@ async fn the_plan_forms_keep_what_was_typed() {
     let year = years.last().unwrap().clone();
     refused(&head, &at, &at, &[("year", &year), ("prefill", "выдуманное")], &["prefill"], "Заполнение").await;
     let (plan, item) = plan_with_item(&app, &head).await;
+    let item = item["id"].as_i64().unwrap();
     // An item without a title.
     let org2 = app.org_a2.to_string();
     let fields = |title: &'static str| {

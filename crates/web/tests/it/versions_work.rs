@@ -36,7 +36,7 @@ fn hidden_version(v: i64) -> String {
 }
 
 /// A meeting of today planned through the API by the association's head.
-async fn meeting_of_today(app: &TestApp, head: &Session) -> i64 {
+pub(crate) async fn meeting_of_today(app: &TestApp, head: &Session) -> i64 {
     let r = head
         .post_json(
             &format!("/api/v1/associations/{}/meetings", app.assoc_a),
@@ -197,7 +197,7 @@ async fn an_agenda_item_edited_by_two_keeps_the_first_save() {
 }
 
 /// A plan of its own for the test (the demo's plans are approved or in use) with one item.
-async fn plan_with_item(app: &TestApp, head: &Session) -> (i64, Value) {
+pub(crate) async fn plan_with_item(app: &TestApp, head: &Session) -> (i64, Value) {
     let r = head.form(&format!("/associations/{}/plans", app.assoc_a), &[("year", "2036"), ("prefill", "empty")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let to = r.headers()["location"].to_str().unwrap().to_owned();
