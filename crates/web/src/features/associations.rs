@@ -29,7 +29,6 @@ use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path, Query};
-use crate::features::municipalities::form_errors;
 use crate::features::teachers::{Chart, charts};
 use crate::pages::{Layout, Pager, redirect_with, render, render_status};
 
@@ -602,13 +601,7 @@ pub(crate) async fn or_reshow(
 ) -> PageResult {
     match e {
         e @ (AppError::Validation(_) | AppError::Conflict(_)) => {
-            let conflict = matches!(e, AppError::Conflict(_));
-            let (status, mut errors) = form_errors(e);
-            if conflict {
-                for x in errors.iter_mut().filter(|x| x.field == "name") {
-                    x.field = typed.conflict_field().into();
-                }
-            }
+            let (status, errors) = crate::pages::refused_at(e, typed.conflict_field());
             view_with(state, me, ctx, id, typed, None, errors, status).await
         }
         e => Err(e),

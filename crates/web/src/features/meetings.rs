@@ -903,14 +903,7 @@ async fn done_typed<T>(
         Ok(_) => Ok(redirect_with(&format!("/meetings/{id}"), ok, ctx)),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let stale = crate::pages::is_stale(&e);
-            let conflict = matches!(e, AppError::Conflict(_));
-            let (status, mut errors) = form_errors(e);
-            if conflict {
-                // A refusal of the whole act is told at the form that was sent.
-                for x in errors.iter_mut().filter(|x| x.field == "name") {
-                    x.field = typed.conflict_field().into();
-                }
-            }
+            let (status, errors) = crate::pages::refused_at(e, typed.conflict_field());
             view_with(state, me, ctx, id, errors, status, typed, stale).await
         }
         Err(e) => Err(e),

@@ -33,7 +33,7 @@ use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiError, ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path};
-use crate::pages::{Layout, d, redirect_with, render_status, shown};
+use crate::pages::{Layout, d, redirect_with, render_status, shown, shown_at};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -577,20 +577,13 @@ async fn view_with(
     typed: PlanTyped,
     refusal: Option<AppError>,
 ) -> PageResult {
-    let conflict = matches!(refusal, Some(AppError::Conflict(_)));
-    let (status, mut errors) = shown(refusal)?;
+    // A refusal of the step is told at its form.
+    let at = if matches!(typed, PlanTyped::Step(_)) { "step" } else { "name" };
+    let (status, errors) = shown_at(refusal, at)?;
     let ((form, reason), step) = match typed {
         PlanTyped::Nothing => (Default::default(), StepForm::default()),
         PlanTyped::Item(i, r) => ((i, r), StepForm::default()),
-        PlanTyped::Step(s) => {
-            if conflict {
-                // A refusal of the step is told at its form.
-                for e in errors.iter_mut().filter(|e| e.field == "name") {
-                    e.field = "step".into();
-                }
-            }
-            (Default::default(), s)
-        }
+        PlanTyped::Step(s) => (Default::default(), s),
     };
     let (p, a) = load(state, me, id, Action::View).await?;
     let period = p.period;

@@ -489,10 +489,7 @@ pub(super) async fn decision_submit(
     match r {
         // A refused decision: the page again, the comment typed kept, the reason at the form.
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let (status, mut errors) = crate::features::municipalities::form_errors(e);
-            for x in errors.iter_mut().filter(|x| x.field == "name") {
-                x.field = "comment".into();
-            }
+            let (status, errors) = crate::pages::refused_at(e, "comment");
             let typed = Typed { decision: Some((status, d.comment)), ..Typed::default() };
             view_with(&state, &me, &ctx, id, period, errors, typed).await
         }

@@ -497,11 +497,8 @@ pub(super) async fn non_objective_submit(
             &ctx,
         )),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let (status, mut errors) = form_errors(e);
             // A second entry of the same organization and subject is told at the organization.
-            for x in errors.iter_mut().filter(|x| x.field == "name") {
-                x.field = "organization_id".into();
-            }
+            let (status, errors) = crate::pages::refused_at(e, "organization_id");
             non_objective_with(&state, &me, &ctx, id, year, input, errors, status).await
         }
         Err(e) => Err(e),

@@ -472,20 +472,14 @@ async fn done<T>(
     match r {
         Ok(_) => Ok(redirect_with(&format!("/associations/{aid}/results?year={year}"), ok, ctx)),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let conflict = matches!(e, AppError::Conflict(_));
-            let (status, mut errors) = form_errors(e);
-            if conflict {
-                // A refusal of the whole act is told at the form that was sent.
-                let at = match posted.0 {
-                    "archive" => "reason",
-                    "student" | "teacher" => "title",
-                    "exam" => "teacher_id",
-                    _ => "",
-                };
-                for x in errors.iter_mut().filter(|x| x.field == "name") {
-                    x.field = at.into();
-                }
-            }
+            // A refusal of the whole act is told at the form that was sent.
+            let at = match posted.0 {
+                "archive" => "reason",
+                "student" | "teacher" => "title",
+                "exam" => "teacher_id",
+                _ => "",
+            };
+            let (status, errors) = crate::pages::refused_at(e, at);
             list_with(state, me, ctx, aid, year, posted, errors, status).await
         }
         Err(e) => Err(e),
