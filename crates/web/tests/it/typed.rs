@@ -834,6 +834,22 @@ async fn the_directory_forms_keep_what_was_typed() {
     app.stop().await;
 }
 
+/// A file refused: the municipality chosen for it stays chosen (the file itself a browser cannot
+/// be given back).
+#[tokio::test]
+async fn a_refused_import_keeps_its_municipality() {
+    let app = TestApp::start().await;
+    let admin = app.login("admin").await;
+    let muni = app.muni_b.to_string();
+    let sent = reqwest::multipart::Form::new().text("_csrf", admin.csrf.clone()).text("municipality_id", muni.clone());
+    let r = admin.c.post(admin.url("/teachers/import")).multipart(sent).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Выберите файл"), "{html}");
+    assert_eq!(shown(form(&html, "/teachers/import"), "municipality_id"), vec![muni]);
+    app.stop().await;
+}
+
 // ---- the association page ----
 
 #[tokio::test]
