@@ -340,6 +340,31 @@ impl<T: Shown + ?Sized> Shown for &T {
     }
 }
 
+/// How a page shows the refusal of a form: refused input (422, 409) is shown on the page with
+/// its messages (a conflict at the field `name`); any other error is the error page.
+pub fn shown(refusal: Option<AppError>) -> Result<(StatusCode, Vec<FieldError>), AppError> {
+    shown_at(refusal, "name")
+}
+
+/// [`shown`] with a conflict told at `field` (see [`refused_at`]).
+pub fn shown_at(refusal: Option<AppError>, field: &str) -> Result<(StatusCode, Vec<FieldError>), AppError> {
+    match refusal {
+        None => Ok((StatusCode::OK, vec![])),
+        Some(e @ (AppError::Validation(_) | AppError::Conflict(_))) => Ok(refused_at(e, field)),
+        Some(e) => Err(e),
+    }
+}
+
+/// A refused form's status and field errors (as `municipalities::form_errors`), a conflict — a
+/// refusal of the whole act — told at `field`: a field of the form that was sent, so that a
+/// page of several forms shows it at that form ("": at the top of the page only).
+pub fn refused_at(e: AppError, field: &str) -> (StatusCode, Vec<FieldError>) {
+    match e {
+        AppError::Conflict(m) => (StatusCode::CONFLICT, vec![FieldError::new(field, m)]),
+        e => crate::features::municipalities::form_errors(e),
+    }
+}
+
 /// Whether the error is a save refused because the record changed since it was read.
 pub fn is_stale(e: &AppError) -> bool {
     matches!(e, AppError::Conflict(m) if m == metoda_store::STALE)

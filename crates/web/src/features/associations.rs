@@ -29,7 +29,6 @@ use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path, Query};
-use crate::features::municipalities::form_errors;
 use crate::features::teachers::{Chart, charts};
 use crate::pages::{Layout, Pager, redirect_with, render, render_status};
 
@@ -327,16 +326,162 @@ struct ViewPage {
     meeting_section: crate::features::meetings::Section,
     /// The «Сведения» form: the record's details, or what the user typed.
     info: InfoInput,
+    /// What a refused form of the page had typed (its errors show at it).
+    typed: Typed,
 }
 
-/// The association page; `info`: the details form as the user typed it (None: as recorded).
+/// What a refused form of the association page had typed: it stays in its form, and the errors
+/// show at that form only (the page's forms share field names).
+#[derive(Default)]
+pub(crate) enum Typed {
+    #[default]
+    Nothing,
+    Info(InfoInput),
+    Member {
+        teacher_id: String,
+        joined_on: String,
+    },
+    Leave {
+        teacher_id: i64,
+        left_on: String,
+    },
+    Subgroup {
+        kind: String,
+        name: String,
+        head_teacher_id: String,
+    },
+    SubgroupMember {
+        subgroup: i64,
+        teacher_id: String,
+    },
+    Document {
+        kind: String,
+        title: String,
+        url: String,
+    },
+    Plan {
+        year: String,
+        prefill: String,
+    },
+}
+
+impl Typed {
+    /// The form that was sent ("" none).
+    fn form(&self) -> &'static str {
+        match self {
+            Typed::Nothing => "",
+            Typed::Info(_) => "info",
+            Typed::Member { .. } => "member",
+            Typed::Leave { .. } => "leave",
+            Typed::Subgroup { .. } => "subgroup",
+            Typed::SubgroupMember { .. } => "subgroup_member",
+            Typed::Document { .. } => "document",
+            Typed::Plan { .. } => "plan",
+        }
+    }
+    /// Where the form tells a refusal of the whole act (a conflict).
+    fn conflict_field(&self) -> &'static str {
+        match self {
+            Typed::Nothing => "",
+            Typed::Info(_) => "description",
+            Typed::Member { .. } | Typed::SubgroupMember { .. } => "teacher_id",
+            Typed::Leave { .. } => "left_on",
+            Typed::Subgroup { .. } => "name",
+            Typed::Document { .. } => "file",
+            Typed::Plan { .. } => "year",
+        }
+    }
+}
+
+impl ViewPage {
+    /// A field's error in the page's form `form` (only the form that was sent shows errors).
+    fn e(&self, form: &str, field: &str) -> Option<&str> {
+        if self.typed.form() == form { self.l.err(field) } else { None }
+    }
+    /// A typed value of the form that was sent ("" for any other form).
+    fn v(&self, form: &str, field: &str) -> &str {
+        let t = &self.typed;
+        if t.form() != form {
+            return "";
+        }
+        match (t, field) {
+            (Typed::Member { teacher_id, .. }, "teacher_id") => teacher_id,
+            (Typed::Member { joined_on, .. }, "joined_on") => joined_on,
+            (Typed::Subgroup { kind, .. }, "kind") => kind,
+            (Typed::Subgroup { name, .. }, "name") => name,
+            (Typed::Subgroup { head_teacher_id, .. }, "head_teacher_id") => head_teacher_id,
+            (Typed::Document { kind, .. }, "kind") => kind,
+            (Typed::Document { title, .. }, "title") => title,
+            (Typed::Document { url, .. }, "url") => url,
+            (Typed::Plan { year, .. }, "year") => year,
+            (Typed::Plan { prefill, .. }, "prefill") => prefill,
+            _ => "",
+        }
+    }
+    /// Whether `value` is the one typed in the field of the form that was sent.
+    fn chosen(&self, form: &str, field: &str, value: &impl std::fmt::Display) -> bool {
+        let v = self.v(form, field);
+        !v.is_empty() && v == value.to_string()
+    }
+    /// The date of the member form: as typed, else today.
+    fn joined_on(&self) -> &str {
+        let v = self.v("member", "joined_on");
+        if v.is_empty() { &self.today } else { v }
+    }
+    /// The member whose removal was refused.
+    fn leaving(&self, teacher_id: &TeacherId) -> bool {
+        matches!(&self.typed, Typed::Leave { teacher_id: t, .. } if *t == teacher_id.get())
+    }
+    /// The date of a member's removal form: as typed for the one refused, else today.
+    fn left_on(&self, teacher_id: &TeacherId) -> &str {
+        match &self.typed {
+            Typed::Leave { teacher_id: t, left_on } if *t == teacher_id.get() => left_on,
+            _ => &self.today,
+        }
+    }
+    /// A field's error in the removal form of a member.
+    fn leave_err(&self, teacher_id: &TeacherId, field: &str) -> Option<&str> {
+        if self.leaving(teacher_id) { self.l.err(field) } else { None }
+    }
+    /// A subgroup's member form: whether it was the one refused.
+    fn subgroup_refused(&self, subgroup: &i64) -> bool {
+        matches!(&self.typed, Typed::SubgroupMember { subgroup: s, .. } if s == subgroup)
+    }
+    /// Whether a teacher is the one typed in a subgroup's member form.
+    fn subgroup_chosen(&self, subgroup: &i64, teacher_id: &TeacherId) -> bool {
+        matches!(&self.typed, Typed::SubgroupMember { subgroup: s, teacher_id: t } if s == subgroup && *t == teacher_id.to_string())
+    }
+    /// The year the plan form offers chosen: as typed, else the default.
+    fn plan_year(&self, year: &i32) -> bool {
+        match &self.typed {
+            Typed::Plan { year: typed, .. }
+                if typed.trim().parse::<i32>().ok().is_some_and(|t| self.plans.years.iter().any(|(y, _)| *y == t)) =>
+            {
+                typed.trim() == year.to_string()
+            }
+            _ => *year == self.plans.default_year,
+        }
+    }
+    /// The way of filling the plan checked: as typed, else the first.
+    fn prefill_checked(&self, code: &str, first: &bool) -> bool {
+        match &self.typed {
+            Typed::Plan { prefill, .. } if self.plans.prefills.iter().any(|(c, _)| *c == prefill.trim()) => {
+                prefill.trim() == code
+            }
+            _ => *first,
+        }
+    }
+}
+
+/// The association page; `typed`: what a refused form had typed (the details form as typed, or
+/// as recorded).
 #[allow(clippy::too_many_arguments)]
 async fn view_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
     id: AssociationId,
-    info: Option<InfoInput>,
+    typed: Typed,
     candidate: Option<&str>,
     errors: Vec<FieldError>,
     status: StatusCode,
@@ -413,7 +558,13 @@ async fn view_with(
         min_members: settings.and_then(|s| s.min_members.value),
         today: values::iso_date(today),
         year: AcademicYear::containing(today).label(),
-        info: info.unwrap_or_else(|| info_of(&a)),
+        info: match &typed {
+            Typed::Info(f) => {
+                InfoInput { description: f.description.clone(), social_url: f.social_url.clone(), version: f.version }
+            }
+            _ => info_of(&a),
+        },
+        typed,
         a,
     };
     render_status(status, &page)
@@ -435,14 +586,23 @@ async fn view_page(
     Path(id): Path<AssociationId>,
     Query(q): Query<ViewQuery>,
 ) -> PageResult {
-    view_with(&state, &me, &ctx, id, None, q.candidate.as_deref(), vec![], StatusCode::OK).await
+    view_with(&state, &me, &ctx, id, Typed::Nothing, q.candidate.as_deref(), vec![], StatusCode::OK).await
 }
 
-pub(crate) async fn or_reshow(state: &AppState, me: &Current, ctx: &Ctx, id: AssociationId, e: AppError) -> PageResult {
+/// Re-shows the page after a refused form, with what it had typed and the errors at it; any
+/// other error is the error page.
+pub(crate) async fn or_reshow(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: AssociationId,
+    typed: Typed,
+    e: AppError,
+) -> PageResult {
     match e {
         e @ (AppError::Validation(_) | AppError::Conflict(_)) => {
-            let (status, errors) = form_errors(e);
-            view_with(state, me, ctx, id, None, None, errors, status).await
+            let (status, errors) = crate::pages::refused_at(e, typed.conflict_field());
+            view_with(state, me, ctx, id, typed, None, errors, status).await
         }
         e => Err(e),
     }
@@ -522,8 +682,11 @@ async fn info_submit(
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let now = info_of(&load(&state, &me, id, Action::View).await?);
             let mut typed = input;
-            let (status, errors) = crate::pages::refused(e, &mut typed, now, info_label);
-            view_with(&state, &me, &ctx, id, Some(typed), None, errors, status).await
+            let (status, mut errors) = crate::pages::refused(e, &mut typed, now, info_label);
+            for x in errors.iter_mut().filter(|x| x.field == "name") {
+                x.field = "description".into();
+            }
+            view_with(&state, &me, &ctx, id, Typed::Info(typed), None, errors, status).await
         }
         Err(e) => Err(e),
     }
@@ -599,10 +762,11 @@ async fn add_submit(
     Path(id): Path<AssociationId>,
     Form(input): Form<MemberForm>,
 ) -> PageResult {
+    let typed = Typed::Member { teacher_id: input.teacher_id.clone(), joined_on: input.joined_on.clone() };
     let input = MemberInput { teacher_id: input.teacher_id.trim().parse().ok(), joined_on: input.joined_on };
     match add(&state, &me, &ctx, id, &input).await {
         Ok(()) => Ok(redirect_with(&format!("/associations/{id}"), "Педагог включён в состав", &ctx)),
-        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+        Err(e) => or_reshow(&state, &me, &ctx, id, typed, e).await,
     }
 }
 
@@ -621,7 +785,10 @@ async fn remove_submit(
 ) -> PageResult {
     match remove(&state, &me, &ctx, id, tid, &input).await {
         Ok(()) => Ok(redirect_with(&format!("/associations/{id}"), "Педагог выведен из состава", &ctx)),
-        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+        Err(e) => {
+            let typed = Typed::Leave { teacher_id: tid.get(), left_on: input.left_on };
+            or_reshow(&state, &me, &ctx, id, typed, e).await
+        }
     }
 }
 
@@ -804,12 +971,19 @@ async fn subgroup_submit(
     Path(id): Path<AssociationId>,
     Form(f): Form<SubgroupForm>,
 ) -> PageResult {
-    let input = SubgroupInput { kind: f.kind, name: f.name, head_teacher_id: f.head_teacher_id.trim().parse().ok() };
+    let input = SubgroupInput {
+        kind: f.kind.clone(),
+        name: f.name.clone(),
+        head_teacher_id: f.head_teacher_id.trim().parse().ok(),
+    };
     match create_subgroup(&state, &me, &ctx, id, &input).await {
         Ok(s) => {
             Ok(redirect_with(&format!("/associations/{id}"), &format!("Создано подразделение «{}»", s.name), &ctx))
         }
-        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+        Err(e) => {
+            let typed = Typed::Subgroup { kind: f.kind, name: f.name, head_teacher_id: f.head_teacher_id };
+            or_reshow(&state, &me, &ctx, id, typed, e).await
+        }
     }
 }
 
@@ -837,7 +1011,10 @@ async fn subgroup_member_submit(
     .await;
     match result {
         Ok(()) => Ok(redirect_with(&format!("/associations/{id}"), "Педагог включён в подразделение", &ctx)),
-        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+        Err(e) => {
+            let typed = Typed::SubgroupMember { subgroup: sid, teacher_id: f.teacher_id };
+            or_reshow(&state, &me, &ctx, id, typed, e).await
+        }
     }
 }
 
@@ -913,6 +1090,10 @@ async fn document_submit(
     .await;
     match result {
         Ok(t) => Ok(redirect_with(&format!("/associations/{id}"), &format!("Документ «{t}» добавлен"), &ctx)),
-        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+        Err(e) => {
+            // The file itself is not kept (a browser cannot be given it back); what was typed is.
+            let typed = Typed::Document { kind: kind.to_owned(), title: title.to_owned(), url: url.to_owned() };
+            or_reshow(&state, &me, &ctx, id, typed, e).await
+        }
     }
 }

@@ -58,6 +58,8 @@ struct UploadPage {
     municipalities: Vec<Municipality>,
     refusal: Option<String>,
     preview: Option<Preview>,
+    /// The municipality chosen when the file was sent (it stays chosen).
+    chosen: Option<i64>,
 }
 
 /// The checked file.
@@ -114,6 +116,7 @@ async fn upload_page(State(state): State<AppState>, Me(me, ctx): Me) -> PageResu
         municipalities,
         refusal: None,
         preview: None,
+        chosen: None,
     })
 }
 
@@ -248,6 +251,7 @@ async fn upload_submit(State(state): State<AppState>, Me(me, ctx): Me, mut mp: M
             municipalities: municipalities.clone(),
             refusal: Some(message),
             preview: None,
+            chosen: municipality_id,
         };
         render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
     };
@@ -289,6 +293,7 @@ async fn upload_submit(State(state): State<AppState>, Me(me, ctx): Me, mut mp: M
             municipalities,
             refusal: None,
             preview: Some(preview),
+            chosen: Some(m.id.get()),
         },
     )
 }

@@ -27,7 +27,7 @@ use crate::AppState;
 use crate::auth::{ApiMe, Current, Me};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::Path;
-use crate::pages::{Layout, field, pairs, redirect_with, render};
+use crate::pages::{Layout, field, pairs, redirect_with, render_status};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -68,15 +68,24 @@ struct CalendarPage {
     new_url: Option<String>,
 }
 
-async fn page_with(state: &AppState, me: &Current, ctx: &crate::auth::Ctx, new_url: Option<String>) -> PageResult {
+/// The page; after a refused request, with its error at the form.
+async fn page_with(
+    state: &AppState,
+    me: &Current,
+    ctx: &crate::auth::Ctx,
+    new_url: Option<String>,
+    refusal: Option<AppError>,
+) -> PageResult {
+    let (status, errors) = crate::pages::shown(refusal)?;
     let mut c = state.db.conn().await?;
     let feeds = calendars::of_user(&mut c, me.user.id).await?;
     let associations = choices(&mut c, me).await?;
-    render(&CalendarPage { l: Layout::new(ctx, "Календарь", "/notifications"), feeds, associations, new_url })
+    let l = Layout::new(ctx, "Календарь", "/notifications").with_errors(errors);
+    render_status(status, &CalendarPage { l, feeds, associations, new_url })
 }
 
 async fn page(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
-    page_with(&state, &me, &ctx, None).await
+    page_with(&state, &me, &ctx, None, None).await
 }
 
 /// Makes a feed of the user (of one of `choices` when given).
@@ -101,8 +110,10 @@ async fn create(
 async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, body: axum::body::Bytes) -> PageResult {
     let p = pairs(&body)?;
     let association = field(&p, "association_id").trim().parse().ok().map(AssociationId);
-    let (_, url) = create(&state, &me, association).await?;
-    page_with(&state, &me, &ctx, Some(url)).await
+    match create(&state, &me, association).await {
+        Ok((_, url)) => page_with(&state, &me, &ctx, Some(url), None).await,
+        Err(e) => page_with(&state, &me, &ctx, None, Some(e)).await,
+    }
 }
 
 async fn revoke_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {

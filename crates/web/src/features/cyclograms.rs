@@ -18,8 +18,8 @@ use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path};
-use crate::features::plans::{association_for, period_of, position, shown, work};
-use crate::pages::{Layout, redirect_with, render_status};
+use crate::features::plans::{association_for, period_of, position, work};
+use crate::pages::{Layout, redirect_with, render_status, shown};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -108,6 +108,14 @@ impl Page {
     }
     fn open(&self, r: &CyclogramItem) -> bool {
         self.editing.as_ref().is_some_and(|(id, _)| *id == r.id)
+    }
+    /// A field's error in a row's edit form (only the refused row shows its errors).
+    fn row_err(&self, r: &CyclogramItem, field: &str) -> Option<&str> {
+        if self.open(r) { self.l.err(field) } else { None }
+    }
+    /// A field's error in the add form (none while a row's save was refused).
+    fn add_err(&self, field: &str) -> Option<&str> {
+        if self.editing.is_some() { None } else { self.l.err(field) }
     }
 }
 

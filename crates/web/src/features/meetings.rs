@@ -631,6 +631,39 @@ enum Typed {
     Agenda(i64, AgendaInput),
     /// A new agenda item as typed.
     NewAgenda(AgendaInput),
+    /// A guest as typed.
+    Guest(GuestInput),
+    /// A task as typed.
+    Action(ActionInput),
+    /// An addendum's text as typed.
+    Addendum(String),
+    /// The reason of a cancellation as typed.
+    Cancel(String),
+}
+
+impl Typed {
+    /// Where the page tells a refusal of the whole act (a conflict): the field of the form that
+    /// was sent ("": at the top of the page only).
+    fn conflict_field(&self) -> &'static str {
+        match self {
+            Typed::Nothing | Typed::Details(_) | Typed::Agenda(..) => "",
+            Typed::Marks(_) => "attendance",
+            Typed::NewAgenda(_) => "topic",
+            Typed::Guest(_) => "name",
+            Typed::Action(_) => "title",
+            Typed::Addendum(_) => "text",
+            Typed::Cancel(_) => "reason",
+        }
+    }
+}
+
+/// The small forms of the meeting's page as typed when refused (empty otherwise).
+#[derive(Default)]
+struct Small {
+    guest: GuestInput,
+    action: ActionInput,
+    addendum: String,
+    cancel: String,
 }
 
 /// After a stale save: beside each field of the submitted form that the record now has otherwise,
@@ -638,7 +671,12 @@ enum Typed {
 fn stale_notes(b: &Details, organizations: &[(i64, String)], typed: &mut Typed) -> Vec<FieldError> {
     let m = &b.meeting;
     match typed {
-        Typed::Nothing | Typed::NewAgenda(_) => vec![],
+        Typed::Nothing
+        | Typed::NewAgenda(_)
+        | Typed::Guest(_)
+        | Typed::Action(_)
+        | Typed::Addendum(_)
+        | Typed::Cancel(_) => vec![],
         Typed::Details(f) => {
             let name = |id: Option<i64>, list: &[(i64, String)]| {
                 id.and_then(|id| list.iter().find(|(i, _)| *i == id)).map(|(_, n)| n.clone())
@@ -718,6 +756,8 @@ struct ViewPage {
     agenda_typed: Option<(i64, AgendaInput)>,
     /// The new agenda item's form as typed, when adding it was refused (empty otherwise).
     new_agenda: AgendaInput,
+    /// The guest's, task's, addendum's and cancellation's forms as typed, when refused.
+    small: Small,
     organizations: Vec<(i64, String)>,
     /// Today in the municipality: the default of the task's due date (ГГГГ-ММ-ДД) and the day
     /// tasks are overdue after.
@@ -788,12 +828,17 @@ async fn view_with(
     }
     let (mut form, mut marks, mut agenda_typed, mut new_agenda) =
         (input_of(&b.meeting), None, None, AgendaInput::default());
+    let mut small = Small::default();
     match typed {
         Typed::Nothing => {}
         Typed::NewAgenda(f) => new_agenda = f,
         Typed::Details(f) => form = f,
         Typed::Marks(k) => marks = Some(k),
         Typed::Agenda(aid, f) => agenda_typed = Some((aid, f)),
+        Typed::Guest(g) => small.guest = g,
+        Typed::Action(x) => small.action = x,
+        Typed::Addendum(t) => small.addendum = t,
+        Typed::Cancel(r) => small.cancel = r,
     }
     let can_sign = match &b.minutes {
         Some(n) if !n.signed() && absent_signers.is_empty() => {
@@ -817,6 +862,7 @@ async fn view_with(
         marks,
         agenda_typed,
         new_agenda,
+        small,
         organizations,
         today: iso_date(today_on),
         today_on,
@@ -857,7 +903,7 @@ async fn done_typed<T>(
         Ok(_) => Ok(redirect_with(&format!("/meetings/{id}"), ok, ctx)),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let stale = crate::pages::is_stale(&e);
-            let (status, errors) = form_errors(e);
+            let (status, errors) = crate::pages::refused_at(e, typed.conflict_field());
             view_with(state, me, ctx, id, errors, status, typed, stale).await
         }
         Err(e) => Err(e),
@@ -888,7 +934,7 @@ async fn cancel_submit(
     Form(f): Form<ReasonInput>,
 ) -> PageResult {
     let r = cancel(&state, &me, &ctx, id, &f.reason).await;
-    done(&state, &me, &ctx, id, r, "Заседание отменено").await
+    done_typed(&state, &me, &ctx, id, r, "Заседание отменено", Typed::Cancel(f.reason)).await
 }
 
 /// One member's attendance.
@@ -932,7 +978,7 @@ async fn guest_submit(
     Form(g): Form<GuestInput>,
 ) -> PageResult {
     let r = add_guest(&state, &me, &ctx, id, &g).await;
-    done(&state, &me, &ctx, id, r, "Приглашённый добавлен").await
+    done_typed(&state, &me, &ctx, id, r, "Приглашённый добавлен", Typed::Guest(g)).await
 }
 
 async fn guest_delete_submit(
@@ -1017,7 +1063,7 @@ async fn addendum_submit(
     Form(f): Form<AddendumInput>,
 ) -> PageResult {
     let r = addendum(&state, &me, &ctx, id, &f.text).await;
-    done(&state, &me, &ctx, id, r, "Дополнение к протоколу внесено").await
+    done_typed(&state, &me, &ctx, id, r, "Дополнение к протоколу внесено", Typed::Addendum(f.text)).await
 }
 
 #[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
@@ -1044,7 +1090,7 @@ async fn action_submit(
         due_on: field(&p, "due_on").into(),
     };
     let r = add_action(&state, &me, &ctx, id, &x).await;
-    done(&state, &me, &ctx, id, r, "Поручение записано").await
+    done_typed(&state, &me, &ctx, id, r, "Поручение записано", Typed::Action(x)).await
 }
 
 async fn close_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {

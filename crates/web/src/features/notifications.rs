@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::AppState;
 use crate::auth::{ApiMe, Me};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
-use crate::pages::{Layout, field, pairs, redirect_with, render};
+use crate::pages::{Layout, field, pairs, redirect_with, render_status};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -31,15 +31,30 @@ struct SettingsPage {
 }
 
 async fn settings_page(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
+    settings_with(&state, &me, &ctx, None).await
+}
+
+/// The settings page; after a refused choice, with its error at the form (the choice stored
+/// stays checked: a mode the list does not hold cannot be shown as chosen).
+async fn settings_with(
+    state: &AppState,
+    me: &crate::auth::Current,
+    ctx: &crate::auth::Ctx,
+    refusal: Option<AppError>,
+) -> PageResult {
+    let (status, errors) = crate::pages::shown(refusal)?;
     let mut c = state.db.conn().await?;
     let mode = notify::email_mode(&mut c, me.user.id).await?;
-    render(&SettingsPage {
-        l: Layout::new(&ctx, "Уведомления на почту", "/notifications"),
-        mode,
-        modes: EmailMode::ALL,
-        email: me.user.email.clone().filter(|e| !e.trim().is_empty()),
-        mail_enabled: state.config.mail_enabled,
-    })
+    render_status(
+        status,
+        &SettingsPage {
+            l: Layout::new(ctx, "Уведомления на почту", "/notifications").with_errors(errors),
+            mode,
+            modes: EmailMode::ALL,
+            email: me.user.email.clone().filter(|e| !e.trim().is_empty()),
+            mail_enabled: state.config.mail_enabled,
+        },
+    )
 }
 
 fn parse_mode(code: &str) -> Result<EmailMode, AppError> {
@@ -53,7 +68,10 @@ fn parse_mode(code: &str) -> Result<EmailMode, AppError> {
 
 async fn settings_submit(State(state): State<AppState>, Me(me, ctx): Me, body: axum::body::Bytes) -> PageResult {
     let p = pairs(&body)?;
-    let mode = parse_mode(field(&p, "email_mode"))?;
+    let mode = match parse_mode(field(&p, "email_mode")) {
+        Ok(m) => m,
+        Err(e) => return settings_with(&state, &me, &ctx, Some(e)).await,
+    };
     let mut c = state.db.conn().await?;
     notify::set_email_mode(&mut c, me.user.id, mode).await?;
     Ok(redirect_with("/notifications/settings", &format!("Сохранено: {}", mode.label_ru()), &ctx))

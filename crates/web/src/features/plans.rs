@@ -10,7 +10,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
@@ -34,8 +33,7 @@ use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiError, ApiResult, AppError, JsonIn, PageResult, json_body};
 use crate::extract::{Form, Path};
-use crate::features::municipalities::form_errors;
-use crate::pages::{Layout, d, redirect_with, render_status};
+use crate::pages::{Layout, d, redirect_with, render_status, shown, shown_at};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -378,17 +376,18 @@ async fn create_submit(
     Path(id): Path<AssociationId>,
     Form(f): Form<PlanForm>,
 ) -> PageResult {
+    let typed = crate::features::associations::Typed::Plan { year: f.year.clone(), prefill: f.prefill.clone() };
     let input = PlanInput { year: f.year.trim().parse().ok(), prefill: f.prefill };
     if !f.year.trim().is_empty() && input.year.is_none() {
         let e = AppError::Validation(vec![FieldError::new("year", "Год плана: число, например 2026")]);
-        return crate::features::associations::or_reshow(&state, &me, &ctx, id, e).await;
+        return crate::features::associations::or_reshow(&state, &me, &ctx, id, typed, e).await;
     }
     match create(&state, &me, &ctx, id, &input).await {
         Ok((p, n)) => {
             let filled = if n > 0 { format!(", мероприятий внесено: {n}") } else { String::new() };
             Ok(redirect_with(&format!("/plans/{}", p.id), &format!("Составлен проект плана{filled}"), &ctx))
         }
-        Err(e) => crate::features::associations::or_reshow(&state, &me, &ctx, id, e).await,
+        Err(e) => crate::features::associations::or_reshow(&state, &me, &ctx, id, typed, e).await,
     }
 }
 
@@ -450,6 +449,8 @@ struct ViewPage {
     forms: Vec<(&'static str, &'static str)>,
     month_choices: Vec<(u8, &'static str)>,
     venues: Vec<(i64, String)>,
+    /// The next step's form as typed when it was refused (empty otherwise).
+    step: StepForm,
 }
 
 impl ViewPage {
@@ -558,17 +559,32 @@ async fn meetings_of(state: &AppState, p: &WorkPlan, held: bool) -> Result<Vec<(
         .collect())
 }
 
-/// The plan page: with the add form as typed and the refusal of the last submit, if any.
+/// What a refused form of the plan page had typed.
+enum PlanTyped {
+    Nothing,
+    /// A new item and the reason of the change.
+    Item(ItemInput, String),
+    /// The next step's form.
+    Step(StepForm),
+}
+
+/// The plan page: with the form as typed and the refusal of the last submit, if any.
 async fn view_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
     id: PlanId,
-    typed: Option<(ItemInput, String)>,
+    typed: PlanTyped,
     refusal: Option<AppError>,
 ) -> PageResult {
-    let (status, errors) = shown(refusal)?;
-    let (form, reason) = typed.unwrap_or_default();
+    // A refusal of the step is told at its form.
+    let at = if matches!(typed, PlanTyped::Step(_)) { "step" } else { "name" };
+    let (status, errors) = shown_at(refusal, at)?;
+    let ((form, reason), step) = match typed {
+        PlanTyped::Nothing => (Default::default(), StepForm::default()),
+        PlanTyped::Item(i, r) => ((i, r), StepForm::default()),
+        PlanTyped::Step(s) => (Default::default(), s),
+    };
     let (p, a) = load(state, me, id, Action::View).await?;
     let period = p.period;
     let (path, taken) = path_of(state, &p).await?;
@@ -615,6 +631,7 @@ async fn view_with(
         forms: WorkForm::ALL.iter().map(|x| (x.code(), x.label_ru())).collect(),
         month_choices: months_of(period).iter().map(|m| (*m, month_label(*m))).collect(),
         venues: venues(state, &a).await?,
+        step,
         p,
         a,
     };
@@ -622,7 +639,7 @@ async fn view_with(
 }
 
 async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<PlanId>) -> PageResult {
-    view_with(&state, &me, &ctx, id, None, None).await
+    view_with(&state, &me, &ctx, id, PlanTyped::Nothing, None).await
 }
 
 /// An item as typed in a page form (the venue is a select that may be empty).
@@ -662,16 +679,6 @@ impl ItemForm {
     }
 }
 
-/// How a page shows the refusal of a form: refused input (422, 409) is shown on the page with
-/// its messages; any other error is the error page.
-pub(crate) fn shown(refusal: Option<AppError>) -> Result<(StatusCode, Vec<FieldError>), AppError> {
-    match refusal {
-        None => Ok((StatusCode::OK, vec![])),
-        Some(e @ (AppError::Validation(_) | AppError::Conflict(_))) => Ok(form_errors(e)),
-        Some(e) => Err(e),
-    }
-}
-
 async fn add_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
@@ -681,7 +688,7 @@ async fn add_submit(
     let (input, reason) = f.input();
     match save_item(&state, &me, &ctx, id, None, &input, &reason).await {
         Ok(i) => Ok(redirect_with(&format!("/plans/{id}"), &format!("В план внесено: «{}»", i.title), &ctx)),
-        Err(e) => view_with(&state, &me, &ctx, id, Some((input, reason)), Some(e)).await,
+        Err(e) => view_with(&state, &me, &ctx, id, PlanTyped::Item(input, reason), Some(e)).await,
     }
 }
 
@@ -901,10 +908,10 @@ async fn step_submit(
     Form(f): Form<StepForm>,
 ) -> PageResult {
     let input = StepInput {
-        step: f.step,
+        step: f.step.clone(),
         meeting_id: f.meeting_id.trim().parse().ok(),
         order_id: f.order_id.trim().parse().ok(),
-        note: f.note,
+        note: f.note.clone(),
     };
     match take_step(&state, &me, &ctx, id, &input).await {
         Ok(p) => {
@@ -915,7 +922,7 @@ async fn step_submit(
             };
             Ok(redirect_with(&format!("/plans/{id}"), &msg, &ctx))
         }
-        Err(e) => view_with(&state, &me, &ctx, id, None, Some(e)).await,
+        Err(e) => view_with(&state, &me, &ctx, id, PlanTyped::Step(f), Some(e)).await,
     }
 }
 

@@ -151,6 +151,8 @@ struct ViewPage {
     can_edit: bool,
     owners: Vec<Municipality>,
     used_by: Vec<Municipality>,
+    /// The copy form as typed when it was refused (empty otherwise).
+    copy: CopyForm,
 }
 
 async fn view_with(
@@ -158,6 +160,7 @@ async fn view_with(
     me: &Current,
     ctx: &Ctx,
     id: i64,
+    copy: CopyForm,
     errors: Vec<FieldError>,
     status: StatusCode,
 ) -> PageResult {
@@ -179,13 +182,14 @@ async fn view_with(
         rows,
         owners,
         used_by,
+        copy,
         p,
     };
     render_status(status, &page)
 }
 
 async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<i64>) -> PageResult {
-    view_with(&state, &me, &ctx, id, vec![], StatusCode::OK).await
+    view_with(&state, &me, &ctx, id, CopyForm::default(), vec![], StatusCode::OK).await
 }
 
 #[derive(Deserialize, Default)]
@@ -201,15 +205,16 @@ async fn copy_submit(
     Path(id): Path<i64>,
     Form(f): Form<CopyForm>,
 ) -> PageResult {
-    match copy(&state, &me, &ctx, id, f.municipality_id.trim().parse().ok(), &f.name).await {
+    let municipality_id = f.municipality_id.trim().parse().ok();
+    match copy(&state, &me, &ctx, id, municipality_id, &f.name).await {
         Ok(p) => Ok(redirect_with(
             &format!("/profiles/{}/edit", p.id),
             &format!("Создана копия «{}». Проверьте и измените настройки.", p.name),
             &ctx,
         )),
-        Err(e @ AppError::Validation(_)) => {
-            let status = e.status();
-            view_with(&state, &me, &ctx, id, e.fields().to_vec(), status).await
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, errors) = crate::features::municipalities::form_errors(e);
+            view_with(&state, &me, &ctx, id, f, errors, status).await
         }
         Err(e) => Err(e),
     }

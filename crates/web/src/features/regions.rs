@@ -3,7 +3,6 @@
 use crate::extract::{Form, Path};
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use metoda_domain::access::{Action, Resource};
@@ -14,7 +13,7 @@ use metoda_store::regions::{self, Region};
 use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me, require};
 use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
-use crate::pages::{Layout, redirect_with, render, render_status};
+use crate::pages::{Layout, redirect_with, render_status};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -48,52 +47,80 @@ struct RegionsPage {
     regions: Vec<Region>,
     can_create: bool,
     form: RegionInput,
+    /// A region's row form as typed when its save was refused: the region and what was typed.
+    editing: Option<(RegionId, RegionInput)>,
+}
+
+impl RegionsPage {
+    /// What a region's row form shows: what was typed (after a refusal) or the region itself.
+    fn row(&self, r: &Region) -> RegionInput {
+        match &self.editing {
+            Some((id, typed)) if *id == r.id => typed.clone(),
+            _ => RegionInput { name: r.name.clone(), code: r.code.clone().unwrap_or_default() },
+        }
+    }
+    /// A field's error in the row form of `r` (only the refused one shows its errors).
+    fn row_err(&self, r: &Region, field: &str) -> Option<&str> {
+        self.editing.as_ref().filter(|(id, _)| *id == r.id).and_then(|_| self.l.err(field))
+    }
+    /// A field's error in the new region's form (none while a row's save was refused).
+    fn new_err(&self, field: &str) -> Option<&str> {
+        if self.editing.is_some() { None } else { self.l.err(field) }
+    }
+}
+
+/// The page; after a refused save, with the errors and what was typed (`editing`: in a region's
+/// row, else in the new region's form).
+async fn page_with(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    form: RegionInput,
+    editing: Option<(RegionId, RegionInput)>,
+    e: Option<AppError>,
+) -> PageResult {
+    let (status, errors) = crate::pages::shown(e)?;
+    let regions = visible(state, me).await?;
+    let can_create = me.may(Action::Create, &Resource::Region { region_id: None });
+    if regions.is_empty() && !can_create {
+        return Err(AppError::Forbidden);
+    }
+    render_status(
+        status,
+        &RegionsPage {
+            l: Layout::new(ctx, "Регионы", "/regions").with_errors(errors),
+            regions,
+            can_create,
+            form,
+            editing,
+        },
+    )
 }
 
 async fn page(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
-    let regions = visible(&state, &me).await?;
-    if regions.is_empty() && !me.may(Action::Create, &Resource::Region { region_id: None }) {
-        return Err(AppError::Forbidden);
-    }
-    let can_create = me.may(Action::Create, &Resource::Region { region_id: None });
-    render(&RegionsPage {
-        l: Layout::new(&ctx, "Регионы", "/regions"),
-        regions,
-        can_create,
-        form: RegionInput::default(),
-    })
+    page_with(&state, &me, &ctx, RegionInput::default(), None, None).await
 }
 
 async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(form): Form<RegionInput>) -> PageResult {
     match create(&state, &me, &ctx, &form).await {
         Ok(r) => Ok(redirect_with("/regions", &format!("Регион «{}» создан", r.name), &ctx)),
-        Err(AppError::Validation(errors)) => {
-            let regions = visible(&state, &me).await?;
-            render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &RegionsPage {
-                    l: Layout::new(&ctx, "Регионы", "/regions").with_errors(errors),
-                    regions,
-                    can_create: true,
-                    form,
-                },
-            )
-        }
-        Err(AppError::Conflict(m)) => {
-            let regions = visible(&state, &me).await?;
-            let errors = vec![metoda_domain::FieldError::new("name", m)];
-            render_status(
-                StatusCode::CONFLICT,
-                &RegionsPage {
-                    l: Layout::new(&ctx, "Регионы", "/regions").with_errors(errors),
-                    regions,
-                    can_create: true,
-                    form,
-                },
-            )
-        }
-        Err(e) => Err(e),
+        Err(e) => page_with(&state, &me, &ctx, form, None, Some(e)).await,
     }
+}
+
+async fn update(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: RegionId,
+    form: &RegionInput,
+) -> Result<Region, AppError> {
+    require(me, Action::Update, &Resource::Region { region_id: None })?;
+    let d = form.parse().map_err(AppError::Validation)?;
+    let mut tx = state.db.begin().await?;
+    let r = regions::update(&mut tx, &ctx.actor(), id, &d).await?;
+    tx.commit().await?;
+    Ok(r)
 }
 
 async fn update_submit(
@@ -102,12 +129,10 @@ async fn update_submit(
     Path(id): Path<RegionId>,
     Form(form): Form<RegionInput>,
 ) -> PageResult {
-    require(&me, Action::Update, &Resource::Region { region_id: None })?;
-    let d = form.parse().map_err(AppError::Validation)?;
-    let mut tx = state.db.begin().await?;
-    let r = regions::update(&mut tx, &ctx.actor(), id, &d).await?;
-    tx.commit().await?;
-    Ok(redirect_with("/regions", &format!("Регион «{}» сохранён", r.name), &ctx))
+    match update(&state, &me, &ctx, id, &form).await {
+        Ok(r) => Ok(redirect_with("/regions", &format!("Регион «{}» сохранён", r.name), &ctx)),
+        Err(e) => page_with(&state, &me, &ctx, RegionInput::default(), Some((id, form)), Some(e)).await,
+    }
 }
 
 /// Regions the caller may see.

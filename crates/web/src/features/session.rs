@@ -200,13 +200,20 @@ struct TokensPage {
     l: Layout,
     tokens: Vec<ApiToken>,
     new_secret: Option<String>,
+    /// The name typed when a new token was refused.
+    name: String,
 }
 
 async fn tokens_page(State(state): State<AppState>, Me(me, ctx): Me) -> PageResult {
     let mut c = state.db.conn().await?;
     let tokens = sessions::tokens(&mut c, me.user.id).await?;
     let zone = crate::features::user_zone(&mut c, &me).await?;
-    render(&TokensPage { l: Layout::new(&ctx, "API-токены", "").with_zone(zone), tokens, new_secret: None })
+    render(&TokensPage {
+        l: Layout::new(&ctx, "API-токены", "").with_zone(zone),
+        tokens,
+        new_secret: None,
+        name: String::new(),
+    })
 }
 
 async fn token_create(State(state): State<AppState>, Me(me, ctx): Me, body: axum::body::Bytes) -> PageResult {
@@ -218,13 +225,14 @@ async fn token_create(State(state): State<AppState>, Me(me, ctx): Me, body: axum
             let zone = crate::features::user_zone(&mut tx, &me).await?;
             tx.commit().await?;
             let l = Layout::new(&ctx, "API-токены", "").with_zone(zone);
-            render(&TokensPage { l, tokens, new_secret: Some(secret) })
+            render(&TokensPage { l, tokens, new_secret: Some(secret), name: String::new() })
         }
         Err(metoda_store::StoreError::Invalid(errors)) => {
             let tokens = sessions::tokens(&mut tx, me.user.id).await?;
             let zone = crate::features::user_zone(&mut tx, &me).await?;
             let l = Layout::new(&ctx, "API-токены", "").with_errors(errors).with_zone(zone);
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &TokensPage { l, tokens, new_secret: None })
+            let name = field(&form, "name").to_owned();
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &TokensPage { l, tokens, new_secret: None, name })
         }
         Err(e) => Err(e.into()),
     }

@@ -362,18 +362,103 @@ async fn years(state: &AppState, me: &Current, id: TeacherId) -> Result<TeacherY
 
 // ---- the card's forms ----
 
-/// Failures come back to the card as a one-line message (the card shows the forms again).
-fn back(id: TeacherId, ctx: &Ctx, r: Result<String, AppError>) -> PageResult {
-    match r {
-        Ok(m) => Ok(redirect_with(&format!("/teachers/{id}"), &m, ctx)),
-        Err(AppError::Validation(errs)) => Ok(redirect_with(
-            &format!("/teachers/{id}"),
-            &format!("Не сохранено: {}", errs.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")),
-            ctx,
-        )),
-        Err(AppError::Conflict(m)) => Ok(redirect_with(&format!("/teachers/{id}"), &format!("Не сохранено: {m}"), ctx)),
-        Err(e) => Err(e),
+/// What a refused form of the card's per-year part had typed: it stays in its form. The forms'
+/// errors are named `<form>.<field>` (`course.title`), apart from the record's form on the same
+/// page.
+#[derive(Default)]
+pub enum YearTyped {
+    #[default]
+    Nothing,
+    Topic(String),
+    Course(CourseInput),
+    Difficulty(DifficultyInput),
+    Position {
+        organization_id: String,
+        position: String,
+    },
+}
+
+impl YearTyped {
+    /// The form's name: the prefix of its errors' fields.
+    fn form(&self) -> &'static str {
+        match self {
+            YearTyped::Nothing => "",
+            YearTyped::Topic(_) => "topic",
+            YearTyped::Course(_) => "course",
+            YearTyped::Difficulty(_) => "difficulty",
+            YearTyped::Position { .. } => "position",
+        }
     }
+
+    /// A typed value of the form `form` ("" when another form was refused).
+    pub fn value(&self, form: &str, field: &str) -> &str {
+        if self.form() != form {
+            return "";
+        }
+        match (self, field) {
+            (YearTyped::Topic(t), "topic") => t,
+            (YearTyped::Course(c), "kind") => &c.kind,
+            (YearTyped::Course(c), "title") => &c.title,
+            (YearTyped::Course(c), "provider") => &c.provider,
+            (YearTyped::Course(c), "hours") => &c.hours,
+            (YearTyped::Course(c), "start_on") => &c.start_on,
+            (YearTyped::Course(c), "end_on") => &c.end_on,
+            (YearTyped::Course(c), "certificate") => &c.certificate,
+            (YearTyped::Difficulty(d), "kind") => &d.kind,
+            (YearTyped::Difficulty(d), "note") => &d.note,
+            (YearTyped::Position { organization_id, .. }, "organization_id") => organization_id,
+            (YearTyped::Position { position, .. }, "position") => position,
+            _ => "",
+        }
+    }
+}
+
+/// After a form of the card: back to the card with a message, or the card again (422, 409) with
+/// what was typed in the form and the reasons at it.
+async fn back(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: TeacherId,
+    typed: YearTyped,
+    r: Result<String, AppError>,
+) -> PageResult {
+    let form = typed.form();
+    let e = match r {
+        Ok(m) => return Ok(redirect_with(&format!("/teachers/{id}"), &m, ctx)),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => e,
+        Err(e) => return Err(e),
+    };
+    let stale = crate::pages::is_stale(&e);
+    let (status, mut errors) = crate::features::municipalities::form_errors(e);
+    for x in &mut errors {
+        // A refusal of the whole act is told at the form's first field.
+        let field = match (x.field.as_str(), &typed) {
+            ("name" | "", YearTyped::Topic(_)) => "topic",
+            ("name" | "", YearTyped::Course(_)) => "title",
+            ("name" | "", YearTyped::Difficulty(_)) => "kind",
+            ("name" | "", YearTyped::Position { .. }) => "organization_id",
+            (f, _) => f,
+        };
+        x.field = if form.is_empty() { field.to_owned() } else { format!("{form}.{field}") };
+    }
+    if stale && let YearTyped::Topic(_) = &typed {
+        // The typed topic stays in the form, the one now in the record beside it; the form
+        // carries the current version, so saving again goes through.
+        let mut c = state.db.conn().await?;
+        let t = teachers::get(&mut c, id).await?;
+        let year = i64::from(
+            AcademicYear::containing(crate::features::local_today(state, &mut c, t.municipality_id).await?).0,
+        );
+        let now = teacher_years::topics(&mut c, id)
+            .await?
+            .into_iter()
+            .find(|y| y.year == year)
+            .and_then(|y| y.self_education);
+        let now = now.map_or_else(|| "не заполнено".to_owned(), |t| format!("«{t}»"));
+        errors.push(FieldError::new("topic.topic", format!("Тема самообразования: сейчас в записи — {now}")));
+    }
+    crate::features::teachers::card_with(state, me, ctx, id, typed, errors, status).await
 }
 
 async fn topic_submit(
@@ -383,19 +468,13 @@ async fn topic_submit(
     Form(f): Form<TopicInput>,
 ) -> PageResult {
     let r = propose_topic(&state, &me, &ctx, id, &f).await;
-    if let Err(e) = &r
-        && crate::pages::is_stale(e)
-    {
-        // The card shows the topic now in the record; the message keeps the one typed.
-        let typed = f.topic.trim();
-        return back(id, &ctx, Err(AppError::Conflict(format!("{}. Ваша тема: «{typed}»", metoda_store::STALE))));
-    }
-    back(id, &ctx, r.map(|_| "Тема самообразования записана; её согласует руководитель объединения".to_owned()))
+    let r = r.map(|_| "Тема самообразования записана; её согласует руководитель объединения".to_owned());
+    back(&state, &me, &ctx, id, YearTyped::Topic(f.topic), r).await
 }
 
 async fn agree_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<TeacherId>) -> PageResult {
     let r = agree_topic(&state, &me, &ctx, id).await;
-    back(id, &ctx, r.map(|_| "Тема самообразования согласована".to_owned()))
+    back(&state, &me, &ctx, id, YearTyped::Nothing, r.map(|_| "Тема самообразования согласована".to_owned())).await
 }
 
 async fn course_submit(
@@ -405,7 +484,7 @@ async fn course_submit(
     Form(f): Form<CourseInput>,
 ) -> PageResult {
     let r = add_course(&state, &me, &ctx, id, &f).await;
-    back(id, &ctx, r.map(|c| format!("Курс «{}» записан", c.title)))
+    back(&state, &me, &ctx, id, YearTyped::Course(f), r.map(|c| format!("Курс «{}» записан", c.title))).await
 }
 
 async fn difficulty_submit(
@@ -415,7 +494,7 @@ async fn difficulty_submit(
     Form(f): Form<DifficultyInput>,
 ) -> PageResult {
     let r = add_difficulty(&state, &me, &ctx, id, &f).await;
-    back(id, &ctx, r.map(|_| "Затруднение записано".to_owned()))
+    back(&state, &me, &ctx, id, YearTyped::Difficulty(f), r.map(|_| "Затруднение записано".to_owned())).await
 }
 
 #[derive(Deserialize, Default)]
@@ -432,7 +511,9 @@ async fn position_submit(
     Form(f): Form<PositionForm>,
 ) -> PageResult {
     let r = add_position(&state, &me, &ctx, id, &f.organization_id, &f.position).await;
-    back(id, &ctx, r.map(|p| format!("Добавлено место работы: {}", p.organization_name)))
+    let r = r.map(|p| format!("Добавлено место работы: {}", p.organization_name));
+    let typed = YearTyped::Position { organization_id: f.organization_id, position: f.position };
+    back(&state, &me, &ctx, id, typed, r).await
 }
 
 // ---- API ----

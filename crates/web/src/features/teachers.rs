@@ -500,6 +500,20 @@ pub struct YearPart {
     pub organizations: Vec<(i64, String)>,
     /// The teacher's results (newest first), without students' names, with where to see them.
     pub results: Vec<ResultLine>,
+    /// What a refused form of this part had typed (it stays in its form).
+    pub typed: crate::features::teacher_years::YearTyped,
+}
+
+impl YearPart {
+    /// A typed value of a refused form of this part ("" for any other form).
+    pub fn v(&self, form: &str, field: &str) -> &str {
+        self.typed.value(form, field)
+    }
+    /// Whether `value` is the one typed in the field of the refused form.
+    pub fn chosen(&self, form: &str, field: &str, value: &impl std::fmt::Display) -> bool {
+        let v = self.v(form, field);
+        !v.is_empty() && v == value.to_string()
+    }
 }
 
 /// A result on the teacher's card.
@@ -587,6 +601,7 @@ async fn year_part(
                     .map(|e| (format!("{}{e}", teacher_years::CUSTOM), e)),
             )
             .collect(),
+        typed: Default::default(),
     }))
 }
 
@@ -686,8 +701,8 @@ async fn form_page(
     teacher: Option<(Teacher, Vec<AssociationId>)>,
     municipality_id: Option<MunicipalityId>,
     form: Option<TeacherInput>,
-    errors: Vec<FieldError>,
-    status: StatusCode,
+    (errors, status): (Vec<FieldError>, StatusCode),
+    typed: crate::features::teacher_years::YearTyped,
 ) -> PageResult {
     let mut c = state.db.conn().await?;
     let (municipality_id, organizations) = match &teacher {
@@ -731,10 +746,13 @@ async fn form_page(
         }
     }
     let title = teacher.as_ref().map_or_else(|| "Новый педагог".to_owned(), |(t, _)| t.full_name());
-    let years = match &teacher {
+    let mut years = match &teacher {
         Some((t, m)) => year_part(&mut c, me, t, m, today).await?,
         None => None,
     };
+    if let Some(y) = &mut years {
+        y.typed = typed;
+    }
     let account = match &teacher {
         Some((t, _)) => account_of(&mut c, me, t).await?,
         None => None,
@@ -764,8 +782,8 @@ async fn form_page(
 }
 
 async fn new_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<NewQuery>) -> PageResult {
-    form_page(&state, &me, &ctx, None, id_of(&q.municipality_id).map(MunicipalityId), None, vec![], StatusCode::OK)
-        .await
+    let municipality_id = id_of(&q.municipality_id).map(MunicipalityId);
+    form_page(&state, &me, &ctx, None, municipality_id, None, (vec![], StatusCode::OK), Default::default()).await
 }
 
 async fn create(state: &AppState, me: &Current, ctx: &Ctx, input: &TeacherInput) -> Result<Teacher, AppError> {
@@ -854,7 +872,7 @@ async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(inpu
                 }
                 None => None,
             };
-            form_page(&state, &me, &ctx, None, mid, Some(input), errors, status).await
+            form_page(&state, &me, &ctx, None, mid, Some(input), (errors, status), Default::default()).await
         }
         Err(e) => Err(e),
     }
@@ -871,27 +889,47 @@ struct CardPage {
 }
 
 async fn card_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<TeacherId>) -> PageResult {
-    let (t, m) = load(&state, &me, id, Action::View).await?;
-    if can(&me, Action::Update, &t, &m) {
-        return form_page(&state, &me, &ctx, Some((t, m)), None, None, vec![], StatusCode::OK).await;
+    card_with(&state, &me, &ctx, id, Default::default(), vec![], StatusCode::OK).await
+}
+
+/// The teacher's card (the record's form for its editors); after a refused form of the per-year
+/// part, with what it had typed and its errors.
+pub(crate) async fn card_with(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: TeacherId,
+    typed: crate::features::teacher_years::YearTyped,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
+    let (t, m) = load(state, me, id, Action::View).await?;
+    if can(me, Action::Update, &t, &m) {
+        return form_page(state, me, ctx, Some((t, m)), None, None, (errors, status), typed).await;
     }
-    let personal = can(&me, Action::ViewPersonal, &t, &m);
+    let personal = can(me, Action::ViewPersonal, &t, &m);
     let mut c = state.db.conn().await?;
     let mut memberships = vec![];
     for a in &m {
         memberships.push(associations::get(&mut c, *a).await?.name);
     }
-    let today = crate::features::local_today(&state, &mut c, t.municipality_id).await?;
-    let years = year_part(&mut c, &me, &t, &m, today).await?;
-    let account = account_of(&mut c, &me, &t).await?;
+    let today = crate::features::local_today(state, &mut c, t.municipality_id).await?;
+    let mut years = year_part(&mut c, me, &t, &m, today).await?;
+    if let Some(y) = &mut years {
+        y.typed = typed;
+    }
+    let account = account_of(&mut c, me, &t).await?;
     drop(c);
-    render(&CardPage {
-        l: Layout::new(&ctx, t.full_name(), "/teachers"),
-        t: view(&t, personal, today),
-        memberships,
-        years,
-        account,
-    })
+    render_status(
+        status,
+        &CardPage {
+            l: Layout::new(ctx, t.full_name(), "/teachers").with_errors(errors),
+            t: view(&t, personal, today),
+            memberships,
+            years,
+            account,
+        },
+    )
 }
 
 async fn update_submit(
@@ -926,7 +964,7 @@ async fn update_submit(
                     errors.push(e);
                 }
             }
-            form_page(&state, &me, &ctx, Some(tm), None, Some(input), errors, status).await
+            form_page(&state, &me, &ctx, Some(tm), None, Some(input), (errors, status), Default::default()).await
         }
         Err(e) => Err(e),
     }

@@ -458,6 +458,25 @@ impl ListQuery {
     }
 }
 
+/// The municipality of a typed `kind:id` scope (an association's or organization's, or the
+/// municipality itself): the grant forms re-shown after a refusal offer its associations and
+/// organizations, so that the scope typed stays chosen.
+async fn scope_municipality(state: &AppState, scope: &str) -> Option<MunicipalityId> {
+    let (kind, id) = scope.split_once(':')?;
+    let id: i64 = id.trim().parse().ok()?;
+    let mut c = state.db.conn().await.ok()?;
+    match kind {
+        "municipality" => Some(MunicipalityId(id)),
+        "association" => {
+            associations::get(&mut c, metoda_domain::ids::AssociationId(id)).await.ok().map(|a| a.municipality_id)
+        }
+        "organization" => {
+            organizations::get(&mut c, metoda_domain::ids::OrganizationId(id)).await.ok().map(|o| o.municipality_id)
+        }
+        _ => None,
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct NewForm {
@@ -548,9 +567,15 @@ async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, Form(f): 
                     err.field = "scope".into();
                 }
             }
+            // The list of the typed scope's municipality: its associations and organizations are
+            // offered, the one typed chosen.
+            let query = ListQuery {
+                municipality_id: scope_municipality(&state, &f.scope).await.map(|m| m.to_string()),
+                ..ListQuery::default()
+            };
             let form =
                 NewFormView { login: f.login, full_name: f.full_name, email: f.email, role: f.role, scope: f.scope };
-            list_with(&state, &me, &ctx, ListQuery::default(), form, errors, status).await
+            list_with(&state, &me, &ctx, query, form, errors, status).await
         }
         Err(e) => Err(e),
     }
@@ -570,6 +595,8 @@ struct ViewPage {
     teacher: TeacherBlock,
     /// The edit form: the record, or what the user typed.
     form: EditForm,
+    /// The grant form as typed when it was refused (empty otherwise).
+    grant: GrantForm,
 }
 
 /// The block «Запись в банке педагогов» of the user page.
@@ -610,13 +637,16 @@ async fn teacher_block(c: &mut Conn, me: &Current, u: &User, manages: bool) -> R
     Ok(block)
 }
 
-/// The user page; `form`: the edit form as the user typed it (None: as recorded).
+/// The user page; `form`: the edit form as the user typed it (None: as recorded); `grant`: the
+/// grant form as typed.
+#[allow(clippy::too_many_arguments)]
 async fn view_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
     id: UserId,
     form: Option<EditForm>,
+    grant: GrantForm,
     scopes_of: Option<MunicipalityId>,
     (status, errors): (StatusCode, Vec<FieldError>),
 ) -> PageResult {
@@ -638,6 +668,7 @@ async fn view_with(
         l: Layout::new(ctx, u.full_name.clone(), "/users").with_errors(errors).with_zone(zone),
         is_self: u.id == me.user.id,
         form: form.unwrap_or_else(|| form_of(&u)),
+        grant,
         u,
         grants,
         can_edit,
@@ -662,7 +693,8 @@ async fn view_page(
     Path(id): Path<UserId>,
     Query(q): Query<ViewQuery>,
 ) -> PageResult {
-    view_with(&state, &me, &ctx, id, None, q.scopes_of.and_then(|s| s.parse().ok()), (StatusCode::OK, vec![])).await
+    let scopes_of = q.scopes_of.and_then(|s| s.parse().ok());
+    view_with(&state, &me, &ctx, id, None, GrantForm::default(), scopes_of, (StatusCode::OK, vec![])).await
 }
 
 /// Re-shows the user page with the errors of a failed form, or follows the error.
@@ -670,7 +702,7 @@ async fn or_reshow(state: &AppState, me: &Current, ctx: &Ctx, id: UserId, e: App
     match e {
         e @ (AppError::Validation(_) | AppError::Conflict(_)) => {
             let (status, errors) = form_errors(e);
-            view_with(state, me, ctx, id, None, None, (status, errors)).await
+            view_with(state, me, ctx, id, None, GrantForm::default(), None, (status, errors)).await
         }
         e => Err(e),
     }
@@ -736,7 +768,7 @@ async fn update_submit(
             let now = form_of(&load(&state, &me, id, Action::View).await?);
             let mut typed = f;
             let (status, errors) = crate::pages::refused(e, &mut typed, now, field_label);
-            view_with(&state, &me, &ctx, id, Some(typed), None, (status, errors)).await
+            view_with(&state, &me, &ctx, id, Some(typed), GrantForm::default(), None, (status, errors)).await
         }
         Err(e) => Err(e),
     }
@@ -761,7 +793,21 @@ async fn grant_submit(
             &format!("Назначена роль «{}» ({})", g.role_label(), g.scope_name),
             &ctx,
         )),
-        Err(e) => or_reshow(&state, &me, &ctx, id, e).await,
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, mut errors) = form_errors(e);
+            for x in &mut errors {
+                x.field = match x.field.as_str() {
+                    "scope_id" | "scope" => "scope",
+                    _ => "role",
+                }
+                .into();
+            }
+            // The scope typed stays chosen: the form offers its municipality's associations and
+            // organizations.
+            let scopes_of = scope_municipality(&state, &f.scope).await;
+            view_with(&state, &me, &ctx, id, None, f, scopes_of, (status, errors)).await
+        }
+        Err(e) => Err(e),
     }
 }
 

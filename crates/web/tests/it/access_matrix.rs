@@ -1434,7 +1434,8 @@ async fn every_route_for_every_role() {
             None => (1, 1),
         };
         // The per-year part: a topic of A's teacher account waiting to be agreed, and no further
-        // place of work of A's head teacher in {org_a3}, so each role's API call may succeed.
+        // place of work of A's head teacher in {org_a2} or {org_a3}, so each role's form and API
+        // call may succeed (a second one in the same organization is refused).
         {
             let mut tx = app.t.db.begin().await.unwrap();
             let t = metoda_store::teachers::get(&mut tx, TeacherId(owner)).await.unwrap();
@@ -1442,8 +1443,9 @@ async fn every_route_for_every_role() {
             metoda_store::teacher_years::propose_topic(&mut tx, &actor, &t, i64::from(year), "Тема матрицы", None)
                 .await
                 .unwrap();
-            sqlx::query("DELETE FROM teacher_positions WHERE teacher_id = $1 AND organization_id = $2")
+            sqlx::query("DELETE FROM teacher_positions WHERE teacher_id = $1 AND organization_id IN ($2, $3)")
                 .bind(app.a_teacher)
+                .bind(app.org_a2)
                 .bind(org_a3)
                 .execute(&mut *tx)
                 .await

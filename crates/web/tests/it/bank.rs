@@ -488,10 +488,11 @@ async fn a_topic_is_proposed_by_the_teacher_and_agreed_by_the_head_courses_and_n
             &[("kind", "advanced_training"), ("title", "Будущий курс"), ("end_on", "2099-01-01")],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let card = teacher.get(&format!("/teachers/{own}")).await.text().await.unwrap();
-    assert!(card.contains("Не сохранено: Окончание: курс ещё не завершён"), "the reason comes back");
-    assert!(!card.contains("Будущий курс</td>"));
+    // Refused: the card again with the reason at the form and the course as typed.
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let card = r.text().await.unwrap();
+    assert!(card.contains("Окончание: курс ещё не завершён"), "the reason comes back");
+    assert!(card.contains("value=\"Будущий курс\"") && !card.contains("Будущий курс</td>"));
     let r = teacher
         .form(
             &format!("/teachers/{own}/courses"),
@@ -534,10 +535,13 @@ async fn a_topic_is_proposed_by_the_teacher_and_agreed_by_the_head_courses_and_n
         .status(),
         StatusCode::SEE_OTHER
     );
-    head.form(&format!("/teachers/{own}/positions"), &[("organization_id", &second), ("position", "ещё раз")]).await;
-    let card = head.get(&format!("/teachers/{own}")).await.text().await.unwrap();
+    let r = head
+        .form(&format!("/teachers/{own}/positions"), &[("organization_id", &second), ("position", "ещё раз")])
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let card = r.text().await.unwrap();
     assert!(card.contains("— педагог дополнительного образования"), "{card}");
-    assert!(card.contains("Не сохранено: Эта организация уже указана"));
+    assert!(card.contains("Эта организация уже указана") && card.contains("value=\"ещё раз\""));
     // A colleague sees none of it; another municipality writes nothing.
     let colleague = app.login("mmo.secretary").await;
     let card = colleague.get(&format!("/teachers/{own}")).await.text().await.unwrap();
@@ -695,10 +699,11 @@ async fn a_profile_extends_the_list_of_difficulties() {
     teacher
         .form(&format!("/teachers/{own}/difficulties"), &[("kind", "custom:наставничество молодых педагогов")])
         .await;
-    teacher.form(&format!("/teachers/{own}/difficulties"), &[("kind", "custom:выдуманное")]).await;
+    let r = teacher.form(&format!("/teachers/{own}/difficulties"), &[("kind", "custom:выдуманное")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Вид затруднения"), "a kind no list holds is refused");
     let card = teacher.get(&format!("/teachers/{own}")).await.text().await.unwrap();
     assert!(card.contains(": наставничество молодых педагогов</li>"), "{card}");
-    assert!(card.contains("Не сохранено: Вид затруднения"), "a kind no list holds is refused");
     app.stop().await;
 }
 

@@ -27,6 +27,7 @@ mod russian;
 mod signin;
 mod teacher_years_api;
 mod trust;
+mod typed;
 mod versions_admin;
 mod versions_work;
 mod worklists;

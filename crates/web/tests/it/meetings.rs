@@ -33,6 +33,19 @@ async fn plan_today(app: &TestApp, login: &str) -> i64 {
     sqlx::query_scalar("SELECT MAX(id) FROM meetings").fetch_one(&mut *c).await.unwrap()
 }
 
+/// Marks every member of the meeting's roster present, through the API.
+pub(crate) async fn all_present(s: &common::Session, id: i64) {
+    let m: Value = s.get(&format!("/api/v1/meetings/{id}")).await.json().await.unwrap();
+    let marks: Vec<Value> = m["roster"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| json!({"teacher_id": r["teacher_id"], "status": "present"}))
+        .collect();
+    let r = s.put_json(&format!("/api/v1/meetings/{id}/attendance"), json!(marks)).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+}
+
 /// Posts a page form and follows the redirect: the final status and page.
 async fn submit(s: &common::Session, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
     let r = s.form(path, fields).await;
@@ -259,15 +272,7 @@ async fn action_items_reach_their_owner_and_compliance_counts_signed_meetings_on
         .unwrap();
     let id = plan_today(&app, "mmo.head").await;
     let h = app.login("mmo.head").await;
-    let m: Value = h.get(&format!("/api/v1/meetings/{id}")).await.json().await.unwrap();
-    let marks: Vec<Value> = m["roster"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| json!({"teacher_id": r["teacher_id"], "status": "present"}))
-        .collect();
-    let r = h.put_json(&format!("/api/v1/meetings/{id}/attendance"), json!(marks)).await;
-    assert_eq!(r.status(), StatusCode::OK);
+    all_present(&h, id).await;
     let r = h
         .post_json(&format!("/api/v1/meetings/{id}/agenda"), json!({"topic": "О конкурсе", "decision": "Провести"}))
         .await;

@@ -36,7 +36,7 @@ fn hidden_version(v: i64) -> String {
 }
 
 /// A meeting of today planned through the API by the association's head.
-async fn meeting_of_today(app: &TestApp, head: &Session) -> i64 {
+pub(crate) async fn meeting_of_today(app: &TestApp, head: &Session) -> i64 {
     let r = head
         .post_json(
             &format!("/api/v1/associations/{}/meetings", app.assoc_a),
@@ -197,7 +197,7 @@ async fn an_agenda_item_edited_by_two_keeps_the_first_save() {
 }
 
 /// A plan of its own for the test (the demo's plans are approved or in use) with one item.
-async fn plan_with_item(app: &TestApp, head: &Session) -> (i64, Value) {
+pub(crate) async fn plan_with_item(app: &TestApp, head: &Session) -> (i64, Value) {
     let r = head.form(&format!("/associations/{}/plans", app.assoc_a), &[("year", "2036"), ("prefill", "empty")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let to = r.headers()["location"].to_str().unwrap().to_owned();
@@ -385,14 +385,17 @@ async fn a_teacher_s_year_written_by_two_keeps_the_first_topic() {
     let now: Value = teacher.get(&years).await.json().await.unwrap();
     assert_eq!(now["current"]["self_education"], "Функциональная грамотность");
 
-    // The card's form: refused with the typed topic in the message; on the current version it goes.
+    // The card's form: refused, the typed topic kept in the form and the one in the record beside
+    // it; on the current version it goes.
     let r = spec
         .form(&format!("/teachers/{own}/topic"), &[("topic", "Проектная деятельность"), ("version", &v.to_string())])
         .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let card = spec.get(r.headers()["location"].to_str().unwrap()).await.text().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let card = r.text().await.unwrap();
     assert!(
-        card.contains("изменил другой пользователь") && card.contains("Ваша тема: «Проектная деятельность»"),
+        card.contains("изменил другой пользователь")
+            && card.contains("name=\"topic\" maxlength=\"500\" required value=\"Проектная деятельность\"")
+            && card.contains("сейчас в записи — «Функциональная грамотность»"),
         "{card}"
     );
     assert!(card.contains(&hidden_version(now_v)));

@@ -214,6 +214,8 @@ struct ViewPage {
     /// sections that were refused (number, note), each shown at its section.
     kept: Vec<(u8, String)>,
     notes: Vec<(u8, String)>,
+    /// The comment typed in the return form when the decision was refused.
+    comment: String,
 }
 
 impl ViewPage {
@@ -261,6 +263,8 @@ impl ViewPage {
 struct Typed {
     texts: Vec<(u8, String)>,
     refused: Vec<(u8, AppError)>,
+    /// A refused decision: its status and the comment typed.
+    decision: Option<(StatusCode, String)>,
 }
 
 async fn view_with(
@@ -279,7 +283,7 @@ async fn view_with(
     // now in the record beside it (the form carries the section's current version, so saving
     // again goes through).
     let mut notes = vec![];
-    let mut status = StatusCode::OK;
+    let (mut status, comment) = typed.decision.unwrap_or((StatusCode::OK, String::new()));
     for (n, e) in typed.refused {
         let note = if crate::pages::is_stale(&e) {
             status = StatusCode::CONFLICT;
@@ -325,6 +329,7 @@ async fn view_with(
         pq: pq(period),
         kept,
         notes,
+        comment,
     };
     render_status(status, &page)
 }
@@ -354,7 +359,7 @@ async fn done<T>(
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => match typed {
             // A section's save keeps its typed text at the section, with the reason.
             Some((n, text)) => {
-                let typed = Typed { texts: vec![(n, text)], refused: vec![(n, e)] };
+                let typed = Typed { texts: vec![(n, text)], refused: vec![(n, e)], decision: None };
                 view_with(state, me, ctx, id, asked, vec![], typed).await
             }
             None => {
@@ -481,7 +486,15 @@ pub(super) async fn decision_submit(
     let r = decide(&state, &me, &ctx, id, period, &d).await;
     let msg =
         if d.accept { "Анализ принят" } else { "Анализ возвращён на доработку" };
-    done(&state, &me, &ctx, id, period, r, msg, None).await
+    match r {
+        // A refused decision: the page again, the comment typed kept, the reason at the form.
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, errors) = crate::pages::refused_at(e, "comment");
+            let typed = Typed { decision: Some((status, d.comment)), ..Typed::default() };
+            view_with(&state, &me, &ctx, id, period, errors, typed).await
+        }
+        r => done(&state, &me, &ctx, id, period, r, msg, None).await,
+    }
 }
 
 // ---- API ----

@@ -162,6 +162,25 @@ struct PendingPage {
     /// Municipalities to choose from (when none was given).
     choices: Vec<Municipality>,
     can_keep: bool,
+    /// The decision refused: the result, "confirm" or "reject", and the comment typed.
+    typed: Option<(ResultId, &'static str, String)>,
+}
+
+impl PendingPage {
+    /// The comment typed in a result's decision form (`action`: confirm or reject) when refused.
+    fn comment(&self, id: &ResultId, action: &str) -> &str {
+        match &self.typed {
+            Some((r, a, c)) if r == id && *a == action => c,
+            _ => "",
+        }
+    }
+    /// The reason a result's decision was refused, at its form.
+    fn decision_err(&self, id: &ResultId, action: &str) -> Option<&str> {
+        match &self.typed {
+            Some((r, a, _)) if r == id && *a == action => self.l.errors.first().map(|e| e.message.as_str()),
+            _ => None,
+        }
+    }
 }
 
 /// The municipality of the queue: the one asked for, else the user's only curated one.
@@ -190,6 +209,7 @@ async fn pending_with(
     me: &Current,
     ctx: &Ctx,
     q: &PendingQuery,
+    typed: Option<(ResultId, &'static str, String)>,
     errors: Vec<FieldError>,
     status: StatusCode,
 ) -> PageResult {
@@ -224,6 +244,7 @@ async fn pending_with(
         pager: Pager::new(paging, total, href),
         choices,
         can_keep,
+        typed,
     };
     render_status(status, &page)
 }
@@ -233,7 +254,7 @@ pub(super) async fn pending_page(
     Me(me, ctx): Me,
     Query(q): Query<PendingQuery>,
 ) -> PageResult {
-    pending_with(&state, &me, &ctx, &q, vec![], StatusCode::OK).await
+    pending_with(&state, &me, &ctx, &q, None, vec![], StatusCode::OK).await
 }
 
 #[derive(Deserialize, Serialize, Default, utoipa::ToSchema)]
@@ -261,7 +282,8 @@ async fn decided(state: &AppState, me: &Current, ctx: &Ctx, id: ResultId, confir
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, errors) = form_errors(e);
             let q = PendingQuery { municipality_id: Some(municipality_id.get()), page: None };
-            pending_with(state, me, ctx, &q, errors, status).await
+            let typed = (id, if confirm { "confirm" } else { "reject" }, comment.to_owned());
+            pending_with(state, me, ctx, &q, Some(typed), errors, status).await
         }
         Err(e) => Err(e),
     }
@@ -323,6 +345,25 @@ struct ThresholdsPage {
     m: Municipality,
     table: Vec<ExamThreshold>,
     can_edit: bool,
+    /// A subject's row as typed when its save was refused.
+    typed: Option<ThresholdInput>,
+}
+
+impl ThresholdsPage {
+    fn refused(&self, t: &ExamThreshold) -> Option<&ThresholdInput> {
+        self.typed.as_ref().filter(|x| x.subject.trim().to_lowercase() == t.subject)
+    }
+    /// The row's minimum: as typed when its save was refused, else the table's.
+    fn minimum(&self, t: &ExamThreshold) -> String {
+        self.refused(t).map_or_else(|| t.minimum.to_string(), |x| x.minimum.clone())
+    }
+    fn high(&self, t: &ExamThreshold) -> String {
+        self.refused(t).map_or_else(|| t.high.to_string(), |x| x.high.clone())
+    }
+    /// The errors of a row whose save was refused.
+    fn row_errors(&self, t: &ExamThreshold) -> Vec<&str> {
+        if self.refused(t).is_some() { self.l.errors.iter().map(|e| e.message.as_str()).collect() } else { vec![] }
+    }
 }
 
 async fn thresholds_with(
@@ -330,6 +371,7 @@ async fn thresholds_with(
     me: &Current,
     ctx: &Ctx,
     id: MunicipalityId,
+    typed: Option<ThresholdInput>,
     errors: Vec<FieldError>,
     status: StatusCode,
 ) -> PageResult {
@@ -345,6 +387,7 @@ async fn thresholds_with(
         m,
         table,
         can_edit,
+        typed,
     };
     render_status(status, &page)
 }
@@ -354,7 +397,7 @@ pub(super) async fn thresholds_page(
     Me(me, ctx): Me,
     Path(id): Path<MunicipalityId>,
 ) -> PageResult {
-    thresholds_with(&state, &me, &ctx, id, vec![], StatusCode::OK).await
+    thresholds_with(&state, &me, &ctx, id, None, vec![], StatusCode::OK).await
 }
 
 pub(super) async fn threshold_submit(
@@ -367,7 +410,7 @@ pub(super) async fn threshold_submit(
         Ok(_) => Ok(redirect_with(&format!("/municipalities/{id}/exam-thresholds"), "Пороги ЕГЭ сохранены", &ctx)),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, errors) = form_errors(e);
-            thresholds_with(&state, &me, &ctx, id, errors, status).await
+            thresholds_with(&state, &me, &ctx, id, Some(f), errors, status).await
         }
         Err(e) => Err(e),
     }
@@ -384,14 +427,18 @@ struct NonObjectivePage {
     organizations: Vec<(i64, String)>,
     subjects: &'static [NonObjectiveSubject],
     can_edit: bool,
+    /// The organization and subject typed when adding was refused.
+    typed: NonObjectiveInput,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn non_objective_with(
     state: &AppState,
     me: &Current,
     ctx: &Ctx,
     id: MunicipalityId,
     year: i32,
+    typed: NonObjectiveInput,
     errors: Vec<FieldError>,
     status: StatusCode,
 ) -> PageResult {
@@ -415,6 +462,7 @@ async fn non_objective_with(
         organizations,
         subjects: NON_OBJECTIVE_SUBJECTS,
         can_edit,
+        typed,
     };
     render_status(status, &page)
 }
@@ -426,7 +474,7 @@ pub(super) async fn non_objective_page(
     Query(q): Query<YearQuery>,
 ) -> PageResult {
     let year = year_or_today(&state, &me, q.year).await?;
-    non_objective_with(&state, &me, &ctx, id, year, vec![], StatusCode::OK).await
+    non_objective_with(&state, &me, &ctx, id, year, NonObjectiveInput::default(), vec![], StatusCode::OK).await
 }
 
 pub(super) async fn non_objective_submit(
@@ -449,8 +497,9 @@ pub(super) async fn non_objective_submit(
             &ctx,
         )),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let (status, errors) = form_errors(e);
-            non_objective_with(&state, &me, &ctx, id, year, errors, status).await
+            // A second entry of the same organization and subject is told at the organization.
+            let (status, errors) = crate::pages::refused_at(e, "organization_id");
+            non_objective_with(&state, &me, &ctx, id, year, input, errors, status).await
         }
         Err(e) => Err(e),
     }

@@ -334,6 +334,22 @@ impl ListPage {
     fn sel_id(&self, form: &str, name: &str, id: &i64) -> bool {
         self.sel(form, name, &id.to_string())
     }
+    /// A field's error in the form that failed (the page's forms share field names).
+    fn e(&self, form: &str, name: &str) -> Option<&str> {
+        if self.posted.0 == form { self.l.err(name) } else { None }
+    }
+    /// Whether the removal of this result was refused.
+    fn archive_refused(&self, id: &ResultId) -> bool {
+        self.posted.0 == "archive" && field(&self.posted.1, "result") == id.to_string()
+    }
+    /// The reason typed in this result's removal form, when it was refused.
+    fn archive_reason(&self, id: &ResultId) -> &str {
+        if self.archive_refused(id) { field(&self.posted.1, "reason") } else { "" }
+    }
+    /// An error of this result's removal form.
+    fn archive_err(&self, id: &ResultId) -> Option<&str> {
+        if self.archive_refused(id) { self.l.err("reason") } else { None }
+    }
     /// The teachers of a form's picker: those typed in the failed form chosen, the only one
     /// always.
     fn teacher_choices(&self, form: &str) -> Vec<Choice> {
@@ -476,7 +492,14 @@ async fn done<T>(
     match r {
         Ok(_) => Ok(redirect_with(&format!("/associations/{aid}/results?year={year}"), ok, ctx)),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
-            let (status, errors) = form_errors(e);
+            // A refusal of the whole act is told at the form that was sent.
+            let at = match posted.0 {
+                "archive" => "reason",
+                "student" | "teacher" => "title",
+                "exam" => "teacher_id",
+                _ => "",
+            };
+            let (status, errors) = crate::pages::refused_at(e, at);
             list_with(state, me, ctx, aid, year, posted, errors, status).await
         }
         Err(e) => Err(e),
@@ -645,7 +668,9 @@ pub(super) async fn archive_submit(
 ) -> PageResult {
     let year = year_of_result(&state, &me, rid).await?;
     let r = archive(&state, &me, &ctx, rid, f.reason.as_deref(), f.version).await;
-    done(&state, &me, &ctx, AssociationId(aid.get()), year, ("", vec![]), r, "Результат удалён").await
+    // A refused removal keeps its reason in the result's form.
+    let posted = vec![("result".to_owned(), rid.to_string()), ("reason".to_owned(), f.reason.unwrap_or_default())];
+    done(&state, &me, &ctx, AssociationId(aid.get()), year, ("archive", posted), r, "Результат удалён").await
 }
 
 // ---- editing a result on the page ----
