@@ -239,6 +239,15 @@ pub enum Resource {
     /// `Update` confirms or rejects one. `own`: the asking user is one of its teachers (nobody
     /// confirms their own result).
     ResultDecision { region_id: RegionId, municipality_id: MunicipalityId, own: bool },
+    /// An event of a municipality, organised by `association_id` (None: by the authority), whose
+    /// announcement reaches `reach`. `View` reads it (and lets a teacher register themselves);
+    /// `Create`/`Update` organise it: its fields, its announcement, its registrations and sheet.
+    Event {
+        region_id: RegionId,
+        municipality_id: MunicipalityId,
+        association_id: Option<AssociationId>,
+        reach: crate::events::Reach,
+    },
 }
 
 impl Resource {
@@ -605,6 +614,31 @@ fn grant_allows(g: &Grant, action: Action, what: &Resource) -> bool {
             _ => false,
         },
         Resource::RegionSummary { region_id } => action == View && operator && g.in_region(region_id),
+        Resource::Event { region_id, municipality_id, association_id, reach } => {
+            if operator {
+                return action == View && g.in_region(region_id);
+            }
+            if !g.in_municipality(municipality_id) {
+                return false;
+            }
+            let authority = matches!(role, Role::AuthorityHead | Role::AuthoritySpecialist | Role::CabinetHead);
+            let officer = association_id.is_some()
+                && g.association_id == association_id
+                && matches!(role, Role::AssociationHead | Role::Deputy | Role::Secretary);
+            match action {
+                // The association's people, the authority; a municipal or public event everyone
+                // of the municipality.
+                View => {
+                    authority
+                        || officer
+                        || association_id.is_some() && g.association_id == association_id
+                        || reach != crate::events::Reach::Members
+                }
+                // The association's officers organise its events; the authority any.
+                Create | Update => authority || officer,
+                _ => false,
+            }
+        }
         Resource::AnalysisDecision { region_id, municipality_id, to_region } => {
             action == Update
                 && if to_region {
@@ -1000,6 +1034,41 @@ mod tests {
     const B: i64 = 20; // municipality B in region 1
     const C: i64 = 30; // municipality C in region 2
 
+    #[test]
+    fn an_association_organises_its_events_the_authority_any_and_members_only_events_stay_with_the_members() {
+        use crate::events::Reach;
+        let event = |m: i64, a: Option<i64>, reach: Reach| Resource::Event {
+            region_id: RegionId(1),
+            municipality_id: MunicipalityId(m),
+            association_id: a.map(AssociationId),
+            reach,
+        };
+        let head = grant(Role::AssociationHead, 1, Some(A), Some(5), None);
+        let member = grant(Role::MemberTeacher, 1, Some(A), Some(5), None);
+        let school = grant(Role::OrgAdmin, 1, Some(A), None, Some(7));
+        let cabinet = grant(Role::CabinetHead, 1, Some(A), None, None);
+        let operator = grant(Role::RegionOperator, 1, None, None, None);
+        // The head organises the association's events, not another's nor the authority's.
+        assert!(may(&head, Action::Create, &event(A, Some(5), Reach::Members)));
+        assert!(!may(&head, Action::Update, &event(A, Some(6), Reach::Public)));
+        assert!(!may(&head, Action::Create, &event(A, None, Reach::Municipality)));
+        // A member reads its association's events and the municipality's open ones, organises none.
+        assert!(may(&member, Action::View, &event(A, Some(5), Reach::Members)));
+        assert!(!may(&member, Action::View, &event(A, Some(6), Reach::Members)));
+        assert!(may(&member, Action::View, &event(A, Some(6), Reach::Municipality)));
+        assert!(!may(&member, Action::Update, &event(A, Some(5), Reach::Members)));
+        // A school's administrator reads the municipality's open events only.
+        assert!(may(&school, Action::View, &event(A, None, Reach::Public)));
+        assert!(!may(&school, Action::View, &event(A, Some(5), Reach::Members)));
+        // The methodological cabinet organises any event of its municipality, none of B's.
+        assert!(may(&cabinet, Action::Update, &event(A, Some(5), Reach::Members)));
+        assert!(may(&cabinet, Action::Create, &event(A, None, Reach::Municipality)));
+        assert!(!may(&cabinet, Action::View, &event(B, None, Reach::Public)));
+        // The region operator reads, organises nothing.
+        assert!(may(&operator, Action::View, &event(B, Some(5), Reach::Members)));
+        assert!(!may(&operator, Action::Create, &event(B, None, Reach::Public)));
+    }
+
     fn org(m: i64, id: Option<i64>) -> Resource {
         let region_id = if m == C { 2 } else { 1 };
         Resource::Organization {
@@ -1135,6 +1204,16 @@ mod tests {
                         municipality_id: MunicipalityId(m),
                         association_id: AssociationId(association_id),
                         step: *step,
+                    });
+                }
+            }
+            for association_id in [None, Some(assoc), Some(99)] {
+                for reach in crate::events::Reach::ALL {
+                    out.push(Resource::Event {
+                        region_id: RegionId(1),
+                        municipality_id: MunicipalityId(m),
+                        association_id: association_id.map(AssociationId),
+                        reach: *reach,
                     });
                 }
             }
