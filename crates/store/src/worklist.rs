@@ -242,3 +242,44 @@ pub async fn expiring_categories(
     .await?;
     Ok(rows.into_iter().map(|(a, n)| (AssociationId(a), n)).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minutes(required: Vec<Signatory>, chair: Option<i64>, secretary: Option<i64>) -> Unsigned {
+        Unsigned {
+            minutes_id: 1,
+            meeting_id: MeetingId(1),
+            association_id: AssociationId(5),
+            association_name: "ММО".into(),
+            number: 1,
+            held_on: time::macros::date!(2026 - 11 - 20),
+            signatories: Signatories(required),
+            chair_teacher_id: chair,
+            secretary_teacher_id: secretary,
+            signed: vec![],
+        }
+    }
+
+    #[test]
+    fn minutes_wait_only_for_those_who_can_sign_them() {
+        use Signatory::{Chair, Head, Secretary};
+        // 004 §4.4: the chair and the secretary sign; teacher 1 chaired, teacher 3 kept the minutes.
+        let mut m = minutes(vec![Chair, Secretary], Some(1), Some(3));
+        let deputy = (UserId(20), [Chair], [TeacherId(2)]);
+        assert!(!m.awaits(deputy.0, &deputy.1, &deputy.2), "the deputy did not chair this meeting");
+        let head = (UserId(10), [Head, Chair], [TeacherId(1)]);
+        assert!(m.awaits(head.0, &head.1, &head.2), "the head chaired it");
+        let secretary = (UserId(30), [Secretary], [TeacherId(3)]);
+        assert!(m.awaits(secretary.0, &secretary.1, &secretary.2));
+        // Signed as chair: the head's part is done, one person signs once.
+        m.signed.push((Chair, 10));
+        assert!(!m.awaits(head.0, &head.1, &head.2));
+        assert!(m.awaits(secretary.0, &secretary.1, &secretary.2));
+        // 002 §3.3: the head signs, whoever chaired.
+        let m = minutes(vec![Head], Some(1), Some(3));
+        assert!(m.awaits(UserId(10), &[Head, Chair], &[TeacherId(9)]));
+        assert!(!m.awaits(UserId(30), &[Secretary], &[TeacherId(3)]));
+    }
+}

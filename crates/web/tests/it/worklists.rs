@@ -149,3 +149,36 @@ async fn the_teacher_and_the_region_operator_land_on_their_own_work() {
     let page = op.get("/analysis/region").await.text().await.unwrap();
     assert!(page.contains("2025/2026"), "{page}");
 }
+
+#[tokio::test]
+async fn the_control_opens_only_for_who_oversees_that_municipality() {
+    let app = TestApp::start().await;
+    december(&app);
+    // B's specialist who also administers a school of A: the control of B, never of A.
+    let (user,): (i64,) = {
+        let mut c = app.t.db.conn().await.unwrap();
+        sqlx::query_as("SELECT id FROM users WHERE login = 'b.specialist'").fetch_one(&mut *c).await.unwrap()
+    };
+    {
+        let mut c = app.t.db.conn().await.unwrap();
+        sqlx::query(
+            "INSERT INTO role_grants (user_id, role, region_id, municipality_id, organization_id, created_at)
+             VALUES ($1, 'org_admin', $2, $3, $4, '2026-12-01T00:00:00Z')",
+        )
+        .bind(user)
+        .bind(app.region)
+        .bind(app.muni_a)
+        .bind(app.org_a)
+        .execute(&mut *c)
+        .await
+        .unwrap();
+    }
+    let s = app.login("b.specialist").await;
+    assert_eq!(s.get(&format!("/control?municipality_id={}", app.muni_a)).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(s.get(&format!("/control.xlsx?municipality_id={}", app.muni_a)).await.status(), StatusCode::FORBIDDEN);
+    let page = s.get("/control").await.text().await.unwrap();
+    assert!(page.contains("Контроль объединений — ") && !page.contains("Томский район"), "B's, not A's: {page}");
+    // A municipality that does not exist answers as another's does.
+    assert_eq!(s.get("/control?municipality_id=999999").await.status(), StatusCode::FORBIDDEN);
+}
+
