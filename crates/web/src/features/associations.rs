@@ -328,6 +328,8 @@ struct ViewPage {
     info: InfoInput,
     /// What a refused form of the page had typed (its errors show at it).
     typed: Typed,
+    /// The municipality has a regulation profile (the yearly analysis is written under one).
+    profiled: bool,
 }
 
 /// What a refused form of the association page had typed: it stays in its form, and the errors
@@ -533,6 +535,7 @@ async fn view_with(
     let plans = crate::features::plans::section(state, me, &a, settings.as_ref()).await?;
     let meeting_section = crate::features::meetings::section(state, me, &a).await?;
     let page = ViewPage {
+        profiled: settings.is_some(),
         meeting_section,
         plans,
         l: Layout::new(ctx, a.name.clone(), "/associations").with_errors(errors).with_zone(zone),

@@ -181,4 +181,3 @@ async fn the_control_opens_only_for_who_oversees_that_municipality() {
     // A municipality that does not exist answers as another's does.
     assert_eq!(s.get("/control?municipality_id=999999").await.status(), StatusCode::FORBIDDEN);
 }
-
