@@ -655,3 +655,235 @@ async fn promote(conn: &mut AnyConnection, id: EventId) -> Result<()> {
     }
     Ok(())
 }
+
+/// Marks the registration sheet: present or absent, per registration of the event. Only a
+/// registration holding a place is marked (the waiting list did not come in), and only while the
+/// event is announced (on its day) or held.
+pub async fn mark_attendance(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: EventId,
+    marks: &[(i64, bool)],
+) -> Result<Event> {
+    let e = lock(conn, id).await?;
+    if !matches!(e.status, EventStatus::Announced | EventStatus::Held) {
+        return Err(StoreError::Conflict(format!(
+            "Мероприятие {}: лист регистрации не заполняют",
+            e.status.label_ru()
+        )));
+    }
+    let live = registrations(conn, id).await?;
+    for (rid, _) in marks {
+        match live.iter().find(|r| r.id == *rid) {
+            Some(r) if r.status == RegistrationStatus::Registered => {}
+            Some(r) => {
+                return Err(StoreError::invalid(
+                    "attended",
+                    format!("{}: {} — отмечают только зарегистрированных", r.name, r.status.label_ru()),
+                ));
+            }
+            None => return Err(StoreError::invalid("attended", "В листе нет такой регистрации; обновите страницу")),
+        }
+    }
+    let t = now();
+    for (rid, present) in marks {
+        sqlx::query("UPDATE event_registrations SET attended = $1, updated_at = $2 WHERE id = $3")
+            .bind(i64::from(*present))
+            .bind(&t)
+            .bind(rid)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let present = marks.iter().filter(|(_, p)| *p).count();
+    let summary = format!("Лист регистрации «{}»: присутствовали {present} из {}", e.title, marks.len());
+    let scope = event_scope(conn, &e).await?;
+    audit::record_change(conn, actor, scope, "event", id.get(), "update", &summary, None, &marks.to_vec()).await?;
+    get(conn, id).await
+}
+
+/// Adds someone who came without registering (a walk-in): registered and present at once, beyond
+/// the cap (they are in the room).
+pub async fn add_walk_in(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: EventId,
+    who: Registrant<'_>,
+) -> Result<EventRegistration> {
+    let e = lock(conn, id).await?;
+    if !matches!(e.status, EventStatus::Announced | EventStatus::Held) {
+        return Err(StoreError::Conflict(format!(
+            "Мероприятие {}: лист регистрации не заполняют",
+            e.status.label_ru()
+        )));
+    }
+    let (teacher, guest, org) = match who {
+        Registrant::Teacher(t) => (Some(t.get()), None, None),
+        Registrant::Guest { name, organization } => {
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > 200 {
+                return Err(StoreError::invalid("guest_name", "Фамилия, имя, отчество: от 1 до 200 символов"));
+            }
+            (None, Some(name.to_owned()), organization.map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned))
+        }
+    };
+    let t = now();
+    let rid: i64 = sqlx::query_scalar(
+        "INSERT INTO event_registrations (event_id, teacher_id, guest_name, guest_organization, status, walk_in,
+            attended, registered_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 1, 1, $6, $7, $7) RETURNING id",
+    )
+    .bind(id.get())
+    .bind(teacher)
+    .bind(guest)
+    .bind(org)
+    .bind(RegistrationStatus::Registered.code())
+    .bind(actor.user_id.map(i64::from))
+    .bind(&t)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(crate::unique("Этот педагог уже в листе регистрации"))?;
+    let r = registration(conn, rid).await?;
+    let summary = format!("{} — «{}»: пришёл без регистрации", r.name, e.title);
+    let scope = event_scope(conn, &e).await?;
+    audit::record_change(conn, actor, scope, "event_registration", rid, "create", &summary, None, &r).await?;
+    Ok(r)
+}
+
+/// A certificate as its public verification page shows it: whose, of what, when — nothing else.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct Certificate {
+    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub event_id: EventId,
+    pub registration_id: i64,
+    #[sqlx(try_from = "Text")]
+    pub kind: metoda_domain::events::CertificateKind,
+    pub number: String,
+    pub code: String,
+    /// The holder's full name.
+    pub name: String,
+    pub event_title: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(with = "iso_serde")]
+    pub starts_on: Date,
+    #[sqlx(try_from = "Text")]
+    #[serde(with = "iso_serde")]
+    pub ends_on: Date,
+    pub hours: i64,
+    pub issued_at: String,
+    pub revoked_at: Option<String>,
+}
+
+fn select_certificates() -> String {
+    format!(
+        "SELECT c.id, c.event_id, c.registration_id, c.kind, c.number, c.code, COALESCE({NAME}, r.guest_name) AS name,
+            e.title AS event_title, e.starts_on, e.ends_on, e.hours, c.issued_at, c.revoked_at
+         FROM event_certificates c JOIN event_registrations r ON r.id = c.registration_id
+         JOIN events e ON e.id = c.event_id LEFT JOIN teachers t ON t.id = r.teacher_id"
+    )
+}
+
+/// The certificates of an event, by number.
+pub async fn certificates(conn: &mut AnyConnection, id: EventId) -> Result<Vec<Certificate>> {
+    Ok(sqlx::query_as(&format!("{} WHERE c.event_id = $1 ORDER BY c.seq", select_certificates()))
+        .bind(id.get())
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// A certificate by its verification code (the public page), revoked ones included.
+pub async fn verify(conn: &mut AnyConnection, code: &str) -> Result<Option<Certificate>> {
+    Ok(sqlx::query_as(&format!("{} WHERE c.code = $1", select_certificates()))
+        .bind(code)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+/// Issues the participants' certificates of a held event: one to each registration marked
+/// present that has none yet; numbered in order, each with its own verification code. Returns
+/// how many were issued.
+pub async fn issue_participant_certificates(conn: &mut AnyConnection, actor: &Actor, id: EventId) -> Result<usize> {
+    use metoda_domain::events::{CertificateKind, certificate_number};
+    let e = lock(conn, id).await?;
+    if e.status != EventStatus::Held {
+        return Err(StoreError::Conflict(
+            "Сертификаты выдают после проведения: отметьте мероприятие проведённым".into(),
+        ));
+    }
+    let kind = CertificateKind::Participant;
+    let due: Vec<i64> = sqlx::query_scalar(
+        "SELECT r.id FROM event_registrations r WHERE r.event_id = $1 AND r.status = 'registered' AND r.attended = 1
+           AND NOT EXISTS (SELECT 1 FROM event_certificates c WHERE c.registration_id = r.id AND c.kind = $2)
+         ORDER BY r.id",
+    )
+    .bind(id.get())
+    .bind(kind.code())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM event_certificates WHERE event_id = $1")
+        .bind(id.get())
+        .fetch_one(&mut *conn)
+        .await?;
+    let t = now();
+    for rid in &due {
+        seq += 1;
+        // The code: 16 random bytes as hex, the key of the public page.
+        let code = crate::sessions::secret("").chars().take(32).collect::<String>();
+        sqlx::query(
+            "INSERT INTO event_certificates (event_id, registration_id, kind, seq, number, code, issued_by, issued_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id.get())
+        .bind(rid)
+        .bind(kind.code())
+        .bind(seq)
+        .bind(certificate_number(id.get(), seq))
+        .bind(code)
+        .bind(actor.user_id.map(i64::from))
+        .bind(&t)
+        .execute(&mut *conn)
+        .await?;
+    }
+    if !due.is_empty() {
+        let summary = format!("«{}»: выдано сертификатов участника — {}", e.title, due.len());
+        let scope = event_scope(conn, &e).await?;
+        audit::record_change(conn, actor, scope, "event", id.get(), "update", &summary, None, &due).await?;
+    }
+    Ok(due.len())
+}
+
+/// Revokes a certificate with a reason; its page then says it is revoked.
+pub async fn revoke_certificate(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    certificate_id: i64,
+    reason: &str,
+) -> Result<()> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(StoreError::invalid("reason", "Причина отзыва: укажите её"));
+    }
+    let n = sqlx::query(
+        "UPDATE event_certificates SET revoked_at = $1, revoke_reason = $2 WHERE id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now())
+    .bind(reason)
+    .bind(certificate_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::Conflict("Сертификат уже отозван или не найден".into()));
+    }
+    let (event_id, number): (i64, String) =
+        sqlx::query_as("SELECT event_id, number FROM event_certificates WHERE id = $1")
+            .bind(certificate_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let e = get(conn, EventId(event_id)).await?;
+    let scope = event_scope(conn, &e).await?;
+    let summary = format!("Отозван сертификат № {number} («{}»): {reason}", e.title);
+    audit::record_change(conn, actor, scope, "event_certificate", certificate_id, "update", &summary, None, &reason)
+        .await?;
+    Ok(())
+}

@@ -47,6 +47,11 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 17, name: "change counters", sql: include_str!("../migrations/0017_change_counters.sql") },
     Migration { version: 18, name: "notifications", sql: include_str!("../migrations/0018_notifications.sql") },
     Migration { version: 19, name: "events", sql: include_str!("../migrations/0019_events.sql") },
+    Migration {
+        version: 20,
+        name: "event certificates",
+        sql: include_str!("../migrations/0020_event_certificates.sql"),
+    },
 ];
 
 /// The schema version this binary expects.

@@ -190,3 +190,70 @@ async fn an_event_refers_only_to_its_own_association_s_plan_and_its_municipality
     tx.commit().await.unwrap();
     f.t.drop_db().await;
 }
+
+#[tokio::test]
+async fn the_sheet_then_certificates_for_those_present_each_verified_by_its_code() {
+    let f = fixture(3).await;
+    let id = announced(&f, "2").await;
+    let mut tx = f.t.db.begin().await.unwrap();
+    let mut regs = vec![];
+    for t in &f.teachers {
+        regs.push(events::register(&mut tx, &actor(), id, Registrant::Teacher(*t), true, TODAY).await.unwrap());
+    }
+    assert_eq!(regs[2].status, RegistrationStatus::Waitlisted);
+    // The waiting list did not come in: it is not marked.
+    let r = events::mark_attendance(&mut tx, &actor(), id, &[(regs[2].id, true)]).await;
+    assert!(matches!(r, Err(StoreError::Invalid(e)) if e[0].message.contains("в листе ожидания")));
+    events::mark_attendance(&mut tx, &actor(), id, &[(regs[0].id, true), (regs[1].id, false)]).await.unwrap();
+    let walk_in = events::add_walk_in(
+        &mut tx,
+        &actor(),
+        id,
+        Registrant::Guest {
+            name: "Сидорова Мария Петровна", organization: Some("Лицей № 7")
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!((walk_in.status, walk_in.walk_in, walk_in.attended), (RegistrationStatus::Registered, true, Some(1)));
+    // Certificates wait for the event to be held.
+    let r = events::issue_participant_certificates(&mut tx, &actor(), id).await;
+    assert!(matches!(r, Err(StoreError::Conflict(_))));
+    let region = municipalities::get(&mut tx, f.a.municipality_id).await.unwrap().region_id;
+    events::act(&mut tx, &actor(), region, id, EventAction::MarkHeld, None).await.unwrap();
+    assert_eq!(events::issue_participant_certificates(&mut tx, &actor(), id).await.unwrap(), 2);
+    assert_eq!(events::issue_participant_certificates(&mut tx, &actor(), id).await.unwrap(), 0, "once each");
+    tx.commit().await.unwrap();
+    let mut c = f.t.db.conn().await.unwrap();
+    let certs = events::certificates(&mut c, id).await.unwrap();
+    let numbers: Vec<&str> = certs.iter().map(|c| c.number.as_str()).collect();
+    assert_eq!(numbers, [format!("М-{:06}-0001", id.get()), format!("М-{:06}-0002", id.get())]);
+    assert_eq!(
+        (certs[0].name.as_str(), certs[1].name.as_str()),
+        ("Учителева0 Анна Ивановна", "Сидорова Мария Петровна")
+    );
+    assert_ne!(certs[0].code, certs[1].code);
+    assert_eq!(certs[0].code.len(), 32);
+    // The public page's key finds the certificate with what it shows; a made-up one nothing.
+    let v = events::verify(&mut c, &certs[1].code).await.unwrap().unwrap();
+    assert_eq!(
+        (v.event_title.as_str(), v.hours, v.revoked_at.is_none()),
+        ("Лабораторный практикум по физике", 4, true)
+    );
+    assert!(events::verify(&mut c, "0123456789abcdef0123456789abcdef").await.unwrap().is_none());
+    drop(c);
+    // Revoked with a reason: the page says so; not twice.
+    let mut tx = f.t.db.begin().await.unwrap();
+    let r = events::revoke_certificate(&mut tx, &actor(), certs[1].id, " ").await;
+    assert!(matches!(r, Err(StoreError::Invalid(_))));
+    events::revoke_certificate(&mut tx, &actor(), certs[1].id, "Выдан по ошибке").await.unwrap();
+    assert!(matches!(
+        events::revoke_certificate(&mut tx, &actor(), certs[1].id, "ещё").await,
+        Err(StoreError::Conflict(_))
+    ));
+    tx.commit().await.unwrap();
+    let mut c = f.t.db.conn().await.unwrap();
+    assert!(events::verify(&mut c, &certs[1].code).await.unwrap().unwrap().revoked_at.is_some());
+    drop(c);
+    f.t.drop_db().await;
+}
