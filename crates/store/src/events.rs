@@ -521,6 +521,23 @@ pub enum Registrant<'a> {
     },
 }
 
+/// A registrant as the registration's columns: the teacher, or the guest's name and organization
+/// (checked).
+#[allow(clippy::type_complexity)]
+fn columns_of(who: Registrant<'_>) -> Result<(Option<i64>, Option<String>, Option<String>)> {
+    match who {
+        Registrant::Teacher(t) => Ok((Some(t.get()), None, None)),
+        Registrant::Guest { name, organization } => {
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > 200 {
+                return Err(StoreError::invalid("guest_name", "Фамилия, имя, отчество гостя: от 1 до 200 символов"));
+            }
+            let org = organization.map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned);
+            Ok((None, Some(name.to_owned()), org))
+        }
+    }
+}
+
 /// Registers a teacher or a guest: a place while there is one, else the waiting list. `by_self`:
 /// the person registers themselves (refused when registration is closed or past its deadline, or
 /// the event is not announced); organisers register people on an announced event at any time.
@@ -541,16 +558,7 @@ pub async fn register(
         return Err(StoreError::Conflict("Регистрация открыта только на объявленное мероприятие".into()));
     }
     let status = e.registration().admit(u32::try_from(e.registered).unwrap_or(u32::MAX));
-    let (teacher, guest, org) = match who {
-        Registrant::Teacher(t) => (Some(t.get()), None, None),
-        Registrant::Guest { name, organization } => {
-            let name = name.trim();
-            if name.is_empty() || name.chars().count() > 200 {
-                return Err(StoreError::invalid("guest_name", "Фамилия, имя, отчество гостя: от 1 до 200 символов"));
-            }
-            (None, Some(name.to_owned()), organization.map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned))
-        }
-    };
+    let (teacher, guest, org) = columns_of(who)?;
     let t = now();
     let rid: i64 = sqlx::query_scalar(
         "INSERT INTO event_registrations (event_id, teacher_id, guest_name, guest_organization, status, registered_by,
@@ -716,16 +724,7 @@ pub async fn add_walk_in(
             e.status.label_ru()
         )));
     }
-    let (teacher, guest, org) = match who {
-        Registrant::Teacher(t) => (Some(t.get()), None, None),
-        Registrant::Guest { name, organization } => {
-            let name = name.trim();
-            if name.is_empty() || name.chars().count() > 200 {
-                return Err(StoreError::invalid("guest_name", "Фамилия, имя, отчество: от 1 до 200 символов"));
-            }
-            (None, Some(name.to_owned()), organization.map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned))
-        }
-    };
+    let (teacher, guest, org) = columns_of(who)?;
     let t = now();
     let rid: i64 = sqlx::query_scalar(
         "INSERT INTO event_registrations (event_id, teacher_id, guest_name, guest_organization, status, walk_in,
