@@ -221,6 +221,37 @@ fn scope_of(municipality_id: MunicipalityId, region_id: metoda_domain::ids::Regi
     crate::audit::Scope { region_id: Some(region_id), municipality_id: Some(municipality_id) }
 }
 
+/// The columns of an event's own fields, in the order [`bind_data`] binds them.
+const DATA_COLUMNS: &str = "subgroup_id, plan_item_id, title, form, audience, level, format, reach, starts_on, \
+    starts_at, ends_on, venue_organization_id, place_note, online_url, hours, description, registration_open, cap, \
+    registration_deadline";
+
+/// Binds an event's own fields as the next parameters, in the order of [`DATA_COLUMNS`].
+fn bind_data<'q, O>(
+    q: sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    d: &'q EventData,
+) -> sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    q.bind(d.subgroup_id)
+        .bind(d.plan_item_id)
+        .bind(&d.title)
+        .bind(d.form.code())
+        .bind(d.audience.code())
+        .bind(d.level.code())
+        .bind(d.format.code())
+        .bind(d.reach.code())
+        .bind(iso_date(d.starts_on))
+        .bind(d.starts_at.as_deref())
+        .bind(iso_date(d.ends_on))
+        .bind(d.venue_organization_id)
+        .bind(d.place_note.as_deref())
+        .bind(d.online_url.as_deref())
+        .bind(i64::from(d.hours))
+        .bind(d.description.as_deref())
+        .bind(i64::from(d.registration.open))
+        .bind(d.registration.cap.map(i64::from))
+        .bind(d.registration.deadline.map(iso_date))
+}
+
 /// Creates an event (a draft) of an association, or of the authority when `association` is None.
 pub async fn create(
     conn: &mut AnyConnection,
@@ -232,39 +263,20 @@ pub async fn create(
 ) -> Result<Event> {
     check_refs(conn, municipality_id, association, d).await?;
     let t = now();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO events (municipality_id, association_id, subgroup_id, plan_item_id, title, form, audience, level,
-            format, reach, starts_on, starts_at, ends_on, venue_organization_id, place_note, online_url, hours,
-            description, registration_open, cap, registration_deadline, status, created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-            $23, $24, $24) RETURNING id",
-    )
-    .bind(municipality_id.get())
-    .bind(association.map(|a| a.id.get()))
-    .bind(d.subgroup_id)
-    .bind(d.plan_item_id)
-    .bind(&d.title)
-    .bind(d.form.code())
-    .bind(d.audience.code())
-    .bind(d.level.code())
-    .bind(d.format.code())
-    .bind(d.reach.code())
-    .bind(iso_date(d.starts_on))
-    .bind(d.starts_at.as_deref())
-    .bind(iso_date(d.ends_on))
-    .bind(d.venue_organization_id)
-    .bind(d.place_note.as_deref())
-    .bind(d.online_url.as_deref())
-    .bind(i64::from(d.hours))
-    .bind(d.description.as_deref())
-    .bind(i64::from(d.registration.open))
-    .bind(d.registration.cap.map(i64::from))
-    .bind(d.registration.deadline.map(iso_date))
-    .bind(EventStatus::Draft.code())
-    .bind(actor.user_id.map(i64::from))
-    .bind(&t)
-    .fetch_one(&mut *conn)
-    .await?;
+    // The event's own fields are $1–$19 (`bind_data`), then where it belongs and who made it.
+    let sql = format!(
+        "INSERT INTO events ({DATA_COLUMNS}, municipality_id, association_id, status, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+            $20, $21, $22, $23, $24, $24) RETURNING id"
+    );
+    let id: i64 = bind_data(sqlx::query_scalar(&sql), d)
+        .bind(municipality_id.get())
+        .bind(association.map(|a| a.id.get()))
+        .bind(EventStatus::Draft.code())
+        .bind(actor.user_id.map(i64::from))
+        .bind(&t)
+        .fetch_one(&mut *conn)
+        .await?;
     let e = get(conn, EventId(id)).await?;
     let summary = format!("Создано мероприятие «{}» ({}), {}", e.title, e.form.label_ru(), e.dates());
     audit::record_change(conn, actor, scope_of(municipality_id, region_id), "event", id, "create", &summary, None, &e)
@@ -296,36 +308,9 @@ pub async fn update(
             format!("Число мест: уже зарегистрировано {}, меньше нельзя — отмените лишние регистрации", old.registered),
         ));
     }
-    sqlx::query(
-        "UPDATE events SET subgroup_id = $1, plan_item_id = $2, title = $3, form = $4, audience = $5, level = $6,
-            format = $7, reach = $8, starts_on = $9, starts_at = $10, ends_on = $11, venue_organization_id = $12,
-            place_note = $13, online_url = $14, hours = $15, description = $16, registration_open = $17, cap = $18,
-            registration_deadline = $19, updated_at = $20
-         WHERE id = $21",
-    )
-    .bind(d.subgroup_id)
-    .bind(d.plan_item_id)
-    .bind(&d.title)
-    .bind(d.form.code())
-    .bind(d.audience.code())
-    .bind(d.level.code())
-    .bind(d.format.code())
-    .bind(d.reach.code())
-    .bind(iso_date(d.starts_on))
-    .bind(d.starts_at.as_deref())
-    .bind(iso_date(d.ends_on))
-    .bind(d.venue_organization_id)
-    .bind(d.place_note.as_deref())
-    .bind(d.online_url.as_deref())
-    .bind(i64::from(d.hours))
-    .bind(d.description.as_deref())
-    .bind(i64::from(d.registration.open))
-    .bind(d.registration.cap.map(i64::from))
-    .bind(d.registration.deadline.map(iso_date))
-    .bind(now())
-    .bind(id.get())
-    .execute(&mut *conn)
-    .await?;
+    let set: Vec<String> = DATA_COLUMNS.split(", ").enumerate().map(|(k, c)| format!("{c} = ${}", k + 1)).collect();
+    let sql = format!("UPDATE events SET {}, updated_at = $20 WHERE id = $21 RETURNING id", set.join(", "));
+    let _: i64 = bind_data(sqlx::query_scalar(&sql), d).bind(now()).bind(id.get()).fetch_one(&mut *conn).await?;
     // A raised cap makes room for the waiting.
     promote(conn, id).await?;
     let new = get(conn, id).await?;

@@ -257,3 +257,37 @@ async fn the_sheet_then_certificates_for_those_present_each_verified_by_its_code
     drop(c);
     f.t.drop_db().await;
 }
+
+#[tokio::test]
+async fn a_change_keeps_the_registered_and_a_raised_cap_moves_the_waiting_up() {
+    let f = fixture(3).await;
+    let id = announced(&f, "1").await;
+    let mut tx = f.t.db.begin().await.unwrap();
+    for t in &f.teachers {
+        events::register(&mut tx, &actor(), id, Registrant::Teacher(*t), true, TODAY).await.unwrap();
+    }
+    let region = municipalities::get(&mut tx, f.a.municipality_id).await.unwrap().region_id;
+    let e = events::get(&mut tx, id).await.unwrap();
+    // Two places: the first waiting moves up; the title and the time change with it.
+    let d = EventInput {
+        title: "Практикум, перенесён".into(), starts_at: "16:00".into(), ..seminar("2")
+    };
+    let e =
+        events::update(&mut tx, &actor(), region, Some(&f.a), id, &d.parse().unwrap(), Some(e.version)).await.unwrap();
+    assert_eq!(
+        (e.title.as_str(), e.starts_at.as_deref(), e.registered, e.waiting),
+        ("Практикум, перенесён", Some("16:00"), 2, 1)
+    );
+    // Not below the registered; not from a stale version.
+    let r = events::update(&mut tx, &actor(), region, Some(&f.a), id, &seminar("1").parse().unwrap(), Some(e.version))
+        .await;
+    assert!(matches!(r, Err(StoreError::Invalid(e)) if e[0].field == "cap"));
+    tx.commit().await.unwrap();
+    let mut tx = f.t.db.begin().await.unwrap();
+    let r =
+        events::update(&mut tx, &actor(), region, Some(&f.a), id, &seminar("5").parse().unwrap(), Some(e.version - 1))
+            .await;
+    assert!(matches!(r, Err(StoreError::Conflict(_))), "stale");
+    drop(tx);
+    f.t.drop_db().await;
+}

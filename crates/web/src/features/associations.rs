@@ -69,7 +69,8 @@ fn visible_members(me: &Current, a: &Association, all: Vec<Member>) -> (Vec<Memb
     (shown, all_shown, personal)
 }
 
-fn res(a: &Association) -> Resource {
+/// The association as an access resource.
+pub(crate) fn res(a: &Association) -> Resource {
     Resource::Association { region_id: a.region_id, municipality_id: a.municipality_id, association_id: Some(a.id) }
 }
 

@@ -233,15 +233,10 @@ impl ControlQuery {
         }
         pairs
             .into_iter()
-            .filter_map(|(k, v)| v.map(|v| format!("{k}={}", urlencoding(&v))))
+            .filter_map(|(k, v)| v.map(|v| format!("{k}={}", crate::pages::encode_filename(&v))))
             .collect::<Vec<_>>()
             .join("&")
     }
-}
-
-/// Percent-encodes a query value (digits and codes pass as they are).
-fn urlencoding(v: &str) -> String {
-    crate::pages::encode_filename(v)
 }
 
 /// Does the user oversee this municipality's associations: the administrator, the operator of its
@@ -319,16 +314,7 @@ pub async fn read(state: &AppState, me: &Current, m: MunicipalityId, year: Optio
         .await?
         .into_iter()
         .filter(|a| a.is_active())
-        .filter(|a| {
-            me.may(
-                Action::View,
-                &Resource::Association {
-                    region_id: a.region_id,
-                    municipality_id: a.municipality_id,
-                    association_id: Some(a.id),
-                },
-            )
-        })
+        .filter(|a| me.may(Action::View, &crate::features::associations::res(a)))
         .collect();
     let ids: Vec<AssociationId> = list.iter().map(|a| a.id).collect();
     let academic = match year {

@@ -2,7 +2,8 @@
 //! where to act. The authority sees its control of the associations and what waits for its
 //! decision; an association's officers their association's next steps; a teacher their own card;
 //! the region operator the municipalities' reports; the administrator the system's state.
-//! Every list is read for the person's own associations or municipality at once, never per row.
+//! Every list is read for the person's own associations or municipality at once, never per row of
+//! the data: what is read per association is read for the few the person holds an office in.
 
 use std::collections::HashMap;
 
@@ -49,12 +50,11 @@ pub struct AuthorityWork {
     pub m: Municipality,
     pub behind: usize,
     pub total: usize,
-    /// Reports submitted and waiting for the authority's decision (the open period's).
+    /// Reports submitted and waiting for the authority's decision, of any period.
     pub to_decide: Vec<(AnnualAnalysis, String)>,
     pub pending_results: i64,
     /// Plans whose next step the user may take.
     pub plan_steps: Vec<(DraftPlan, &'static str)>,
-    pub period: Period,
 }
 
 impl AuthorityWork {
@@ -134,15 +134,6 @@ impl OfficerWork {
             "{} подтверждения",
             count_words(n, "результат членов ждёт", "результата членов ждут", "результатов членов ждут")
         )
-    }
-    pub fn nothing(&self) -> bool {
-        self.next_meeting.is_none()
-            && self.to_sign.is_empty()
-            && self.unrecorded.is_empty()
-            && self.plan_step.is_none()
-            && !self.no_plan
-            && self.pending_results == 0
-            && self.overdue.is_empty()
     }
 }
 
@@ -368,7 +359,6 @@ async fn authority_work(state: &AppState, me: &Current) -> Result<Vec<AuthorityW
             to_decide,
             pending_results,
             plan_steps,
-            period: control.period,
             m: control.m,
         });
     }
@@ -508,16 +498,7 @@ async fn teacher_work(state: &AppState, me: &Current) -> Result<Option<TeacherWo
     let names: HashMap<AssociationId, String> = metoda_store::associations::by_ids(&mut c, &memberships)
         .await?
         .into_iter()
-        .filter(|a| {
-            me.may(
-                Action::View,
-                &Resource::AssociationWork {
-                    region_id: a.region_id,
-                    municipality_id: a.municipality_id,
-                    association_id: a.id,
-                },
-            )
-        })
+        .filter(|a| me.may(Action::View, &crate::features::meetings::work(a)))
         .map(|a| (a.id, a.name))
         .collect();
     let associations: Vec<AssociationId> = names.keys().copied().collect();
