@@ -23,6 +23,8 @@ use crate::order_docx::{a4, centered_bold, empty_line, header_row, left_right, l
 pub struct RegistrationDoc {
     /// The association's full name; line breaks start new lines.
     pub body: String,
+    /// Whose sheet, under its title: «участников заседания», «участников семинара «…»».
+    pub what: String,
     /// "15.10.2026".
     pub date: String,
     /// "15:00".
@@ -44,7 +46,7 @@ pub fn registration_docx(doc: &RegistrationDoc) -> Result<Vec<u8>, String> {
     docx = docx
         .add_paragraph(empty_line())
         .add_paragraph(centered_bold("ЛИСТ РЕГИСТРАЦИИ"))
-        .add_paragraph(centered_bold("участников заседания"))
+        .add_paragraph(centered_bold(doc.what.trim()))
         .add_paragraph(empty_line());
     let when = match doc.time.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(t) => format!("{}, {t}", doc.date.trim()),

@@ -253,6 +253,7 @@ pub async fn load(db: &Db, force: bool) -> Result<Loaded> {
     }
     load_work(&mut tx, &actor, &associations).await?;
     load_results(&mut tx, &actor, &associations).await?;
+    load_events(&mut tx, &actor, &associations).await?;
     tx.commit().await?;
     Ok(Loaded {
         region_id: region.id,
@@ -821,6 +822,170 @@ const DEMO_SCAN: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntraile
 
 /// Last year's results of each demo association's members, confirmed by the authority with a scan
 /// (one publication left waiting, to show what is listed apart), so the demo has a filled analysis.
+/// The demo's events (issue 14), for every association: a series of a standing seminar held this
+/// autumn with its registration sheets and participants' certificates, an open lesson held, a
+/// municipal olympiad for students held, a master class announced with open registration and
+/// few places, a seminar in draft; and the authority's public contest announced.
+async fn load_events(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids: &[AssociationId]) -> Result<()> {
+    use crate::{associations, events};
+    use metoda_domain::events::{EventAction, EventInput};
+    use time::Duration;
+    let today = time::OffsetDateTime::now_utc().date();
+    let day = |d: i64| metoda_domain::values::iso_date(today + Duration::days(d));
+    // (days from today, title, form, reach, hours, cap, what becomes of it)
+    #[derive(Clone, Copy, PartialEq)]
+    enum Fate {
+        Held,
+        Announced,
+        Draft,
+    }
+    const PLAN: &[(i64, &str, &str, &str, &str, &str, Fate)] = &[
+        (-70, "Постоянно действующий семинар «{topic}»: занятие 1", "standing_seminar", "members", "2", "", Fate::Held),
+        (-42, "Постоянно действующий семинар «{topic}»: занятие 2", "standing_seminar", "members", "2", "", Fate::Held),
+        (-14, "Постоянно действующий семинар «{topic}»: занятие 3", "standing_seminar", "members", "2", "", Fate::Held),
+        (-28, "Открытый урок «{lesson}»", "open_lesson", "municipality", "1", "", Fate::Held),
+        (
+            -21,
+            "Муниципальная олимпиада для обучающихся 5–6 классов: {topic}",
+            "student_olympiad",
+            "municipality",
+            "0",
+            "",
+            Fate::Held,
+        ),
+        (9, "Мастер-класс «{master}»", "master_class", "municipality", "3", "12", Fate::Announced),
+        (30, "Семинар-практикум «{practice}»", "practical_seminar", "members", "4", "", Fate::Draft),
+    ];
+    // Each association's own topics (the seminar series, the open lesson, the master class, the
+    // practical seminar), and its own days.
+    const TOPICS: &[(&str, &str, &str, &str)] = &[
+        (
+            "Функциональная грамотность",
+            "Проектная задача в 6 классе",
+            "Цифровые инструменты формирующего оценивания",
+            "Наставничество молодых педагогов",
+        ),
+        (
+            "Смысловое чтение на уроках",
+            "Анализ художественного текста в 8 классе",
+            "Подготовка к итоговому сочинению",
+            "Речевые ошибки в письменных работах",
+        ),
+        (
+            "Воспитательная работа в классе",
+            "Классный час «Мой край»",
+            "Профилактика конфликтов в классе",
+            "Работа с родителями",
+        ),
+        (
+            "Естественнонаучная грамотность",
+            "Лабораторная работа «Сила трения»",
+            "Виртуальные лаборатории",
+            "Задачи с практическим содержанием",
+        ),
+        (
+            "Историческое мышление",
+            "Урок-исследование «Томская губерния»",
+            "Работа с историческими источниками",
+            "Подготовка к ВПР по истории",
+        ),
+    ];
+    for (k, &aid) in association_ids.iter().enumerate() {
+        let a = associations::get(tx, aid).await?;
+        let region = a.region_id;
+        let (topic, lesson, master, practice) = TOPICS[k % TOPICS.len()];
+        let shift = k as i64 % 4;
+        let members = associations::members(tx, aid, None).await?;
+        let venue: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(id) FROM organizations WHERE municipality_id = $1 AND archived_at IS NULL")
+                .bind(a.municipality_id.get())
+                .fetch_one(&mut *tx)
+                .await?;
+        for (n, (days, title, form, reach, hours, cap, fate)) in PLAN.iter().enumerate() {
+            let days = &(days + shift);
+            let title = title
+                .replace("{topic}", topic)
+                .replace("{lesson}", lesson)
+                .replace("{master}", master)
+                .replace("{practice}", practice);
+            let d = EventInput {
+                title,
+                form: (*form).into(),
+                reach: (*reach).into(),
+                starts_on: day(*days),
+                starts_at: "15:00".into(),
+                venue_organization_id: venue,
+                place_note: "актовый зал".into(),
+                hours: (*hours).into(),
+                registration_open: "1".into(),
+                cap: (*cap).into(),
+                registration_deadline: if *fate == Fate::Announced { day(days - 2) } else { String::new() },
+                ..Default::default()
+            }
+            .parse()
+            .map_err(StoreError::Invalid)?;
+            let e = events::create(tx, actor, a.municipality_id, region, Some(&a), &d).await?;
+            if *fate == Fate::Draft {
+                continue;
+            }
+            events::act(tx, actor, region, e.id, EventAction::Announce, None).await?;
+            // Members register: most for a held event, a few for the one announced (its places
+            // are not all taken, so a teacher of the demo can still register).
+            let count = if *fate == Fate::Held { members.len().min(14) } else { members.len().min(5) };
+            let mut present = vec![];
+            for (i, m) in members.iter().skip(n % 3).take(count).enumerate() {
+                let r = events::register(
+                    tx,
+                    actor,
+                    e.id,
+                    events::Registrant::Teacher(m.teacher_id),
+                    false,
+                    today + Duration::days(*days),
+                )
+                .await?;
+                present.push((r.id, i % 7 != 6));
+            }
+            if *fate == Fate::Held {
+                events::mark_attendance(tx, actor, e.id, &present).await?;
+                events::act(tx, actor, region, e.id, EventAction::MarkHeld, None).await?;
+                if hours != &"0" {
+                    events::issue_participant_certificates(tx, actor, e.id).await?;
+                }
+            }
+        }
+    }
+    // The authority's public contest, announced for the whole municipality.
+    if let Some(&first) = association_ids.first() {
+        let a = associations::get(tx, first).await?;
+        let d = EventInput {
+            title: "Муниципальный конкурс профессионального мастерства «Педагог года»".into(),
+            form: "professional_contest".into(),
+            reach: "public".into(),
+            starts_on: day(45),
+            ends_on: day(47),
+            starts_at: "10:00".into(),
+            place_note: "Дом культуры, ул. Советская, 10".into(),
+            hours: "18".into(),
+            description: "Конкурс проводится в три тура: «Визитная карточка», «Учебное занятие», «Мастер-класс». \
+                Заявки принимает орган управления образованием."
+                .into(),
+            ..Default::default()
+        }
+        .parse()
+        .map_err(StoreError::Invalid)?;
+        let e = events::create(tx, actor, a.municipality_id, a.region_id, None, &d).await?;
+        events::act(tx, actor, a.region_id, e.id, EventAction::Announce, None).await?;
+    }
+    // The announcements of events held long ago were read back then.
+    sqlx::query(
+        "UPDATE notifications SET read_at = created_at WHERE kind = 'event_announced' AND read_at IS NULL
+           AND link IN (SELECT '/events/' || CAST(id AS TEXT) FROM events WHERE status = 'held')",
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
 async fn load_results(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids: &[AssociationId]) -> Result<()> {
     use crate::{associations, results};
     use metoda_domain::results::{ExamScoreInput, StudentResultInput, TeacherResultInput};

@@ -22,6 +22,7 @@ use time::Date;
 
 use crate::associations::{Association, NAME};
 use crate::column::{Flag, OptId, OptText, Text};
+use crate::query::{Arg, Where, bind_all};
 use crate::{Actor, Result, StoreError, audit, notify, now};
 
 /// An event as stored, with its organiser's name and its registrations counted.
@@ -139,38 +140,152 @@ async fn lock(conn: &mut AnyConnection, id: EventId) -> Result<Event> {
     get(conn, id).await
 }
 
-/// A page of a municipality's events from `from` to `to` (by first day, then time), and how many
-/// there are; `association`: only that association's.
-pub async fn between(
-    conn: &mut AnyConnection,
-    municipality_id: MunicipalityId,
-    association: Option<AssociationId>,
-    from: Date,
-    to: Date,
-    paging: Paging,
-) -> Result<(Vec<Event>, i64)> {
-    let cond =
-        "e.municipality_id = $1 AND e.ends_on >= $2 AND e.starts_on <= $3 AND ($4 IS NULL OR e.association_id = $4)";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM events e WHERE {cond}"))
-        .bind(municipality_id.get())
-        .bind(iso_date(from))
-        .bind(iso_date(to))
-        .bind(association.map(|a| a.get()))
-        .fetch_one(&mut *conn)
+/// What the calendar shows: a municipality's events over a span, narrowed by the filters, and
+/// only those the reader may see.
+#[derive(Debug, Clone)]
+pub struct CalendarFilter {
+    pub municipality_id: MunicipalityId,
+    pub from: Date,
+    pub to: Date,
+    pub association_id: Option<AssociationId>,
+    pub form: Option<EventForm>,
+    pub audience: Option<Audience>,
+    pub level: Option<Level>,
+    /// None: the reader sees every event of the municipality (the authority, the region); else
+    /// the events for members only of these associations (the reader's own) besides the
+    /// municipal and public ones.
+    pub members_of: Option<Vec<AssociationId>>,
+    /// None: drafts of every organiser are shown (the authority); else only these associations'
+    /// drafts (the reader organises them).
+    pub drafts_of: Option<Vec<AssociationId>>,
+    /// Only events open to the public (the public calendar).
+    pub public_only: bool,
+    /// Only announced events this teacher may still register for themselves (open registration,
+    /// the deadline not passed by `from`) and has not.
+    pub open_for: Option<TeacherId>,
+}
+
+impl CalendarFilter {
+    fn conditions(&self) -> Where {
+        let mut w = Where::default();
+        w.push("e.municipality_id = ?", Arg::I(self.municipality_id.get()));
+        w.push("e.ends_on >= ?", Arg::S(iso_date(self.from)));
+        w.push("e.starts_on <= ?", Arg::S(iso_date(self.to)));
+        if let Some(a) = self.association_id {
+            w.push("e.association_id = ?", Arg::I(a.get()));
+        }
+        if let Some(f) = self.form {
+            w.push("e.form = ?", Arg::S(f.code().into()));
+        }
+        if let Some(a) = self.audience {
+            w.push("e.audience = ?", Arg::S(a.code().into()));
+        }
+        if let Some(l) = self.level {
+            w.push("e.level = ?", Arg::S(l.code().into()));
+        }
+        if self.public_only {
+            w.sql.push("e.reach = 'public' AND e.status IN ('announced', 'held', 'archived')".into());
+        }
+        if let Some(t) = self.open_for {
+            w.sql.push("e.status = 'announced' AND e.registration_open = 1".into());
+            w.push("(e.registration_deadline IS NULL OR e.registration_deadline >= ?)", Arg::S(iso_date(self.from)));
+            w.push(
+                "NOT EXISTS (SELECT 1 FROM event_registrations r WHERE r.event_id = e.id AND r.teacher_id = ?
+                   AND r.status <> 'cancelled')",
+                Arg::I(t.get()),
+            );
+        }
+        if let Some(own) = &self.members_of {
+            let mine = if own.is_empty() { "0 = 1".to_owned() } else { w.ids("e.association_id", own) };
+            w.sql.push(format!("(e.reach <> 'members' OR {mine})"));
+        }
+        if let Some(own) = &self.drafts_of {
+            let mine = if own.is_empty() { "0 = 1".to_owned() } else { w.ids("e.association_id", own) };
+            w.sql.push(format!("(e.status <> 'draft' OR {mine})"));
+        }
+        w
+    }
+}
+
+/// A page of the calendar (by first day, then time), and how many events it has in all.
+pub async fn calendar(conn: &mut AnyConnection, f: &CalendarFilter, paging: Paging) -> Result<(Vec<Event>, i64)> {
+    let w = f.conditions();
+    let cond = w.sql.join(" AND ");
+    let count = format!("SELECT COUNT(*) FROM events e WHERE {cond}");
+    let total: i64 = bind_all!(sqlx::query_scalar(&count), &w.args).fetch_one(&mut *conn).await?;
+    let n = w.args.len();
+    let sql =
+        format!("{} WHERE {cond} ORDER BY e.starts_on, e.starts_at, e.id LIMIT ${} OFFSET ${}", select(), n + 1, n + 2);
+    let rows = bind_all!(sqlx::query_as(&sql), &w.args)
+        .bind(paging.per_page)
+        .bind(paging.offset())
+        .fetch_all(&mut *conn)
         .await?;
-    let rows = sqlx::query_as(&format!(
-        "{} WHERE {cond} ORDER BY e.starts_on, e.starts_at, e.id LIMIT $5 OFFSET $6",
-        select()
+    Ok((rows, total))
+}
+
+/// The events of these associations that wait on their organisers on `today`: announced ones
+/// whose day has come (the registration sheet, then «held»), and held ones with someone present
+/// still without a certificate. At most `limit`, oldest first.
+pub async fn waiting_on_organisers(
+    conn: &mut AnyConnection,
+    associations: &[AssociationId],
+    today: Date,
+    limit: i64,
+) -> Result<Vec<Event>> {
+    if associations.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut w = Where::default();
+    let within = w.ids("e.association_id", associations);
+    let day = w.mark(Arg::S(iso_date(today)));
+    let sql = format!(
+        "{} WHERE {within} AND (
+            (e.status = 'announced' AND e.starts_on <= {day})
+            OR (e.status = 'held' AND e.hours > 0 AND EXISTS (
+                SELECT 1 FROM event_registrations r WHERE r.event_id = e.id AND r.status = 'registered'
+                  AND r.attended = 1 AND NOT EXISTS (
+                    SELECT 1 FROM event_certificates c WHERE c.registration_id = r.id AND c.kind = 'participant'))))
+         ORDER BY e.starts_on, e.id LIMIT {}",
+        select(),
+        w.mark(Arg::I(limit))
+    );
+    Ok(bind_all!(sqlx::query_as(&sql), &w.args).fetch_all(&mut *conn).await?)
+}
+
+/// A teacher's live registrations of events ending on or after `from`, with the events, by date
+/// (two statements whatever their number).
+pub async fn of_teacher(
+    conn: &mut AnyConnection,
+    teacher_id: TeacherId,
+    from: Date,
+    limit: i64,
+) -> Result<Vec<(Event, EventRegistration)>> {
+    let cond = "e.ends_on >= $2 AND e.status IN ('announced', 'held')
+        AND e.id IN (SELECT r.event_id FROM event_registrations r WHERE r.teacher_id = $1 AND r.status <> 'cancelled')";
+    let events: Vec<Event> =
+        sqlx::query_as(&format!("{} WHERE {cond} ORDER BY e.starts_on, e.starts_at, e.id LIMIT $3", select()))
+            .bind(teacher_id.get())
+            .bind(iso_date(from))
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?;
+    let regs: Vec<EventRegistration> = sqlx::query_as(&format!(
+        "{} WHERE r.teacher_id = $1 AND r.status <> 'cancelled'
+           AND r.event_id IN (SELECT e.id FROM events e WHERE {cond})",
+        select_registrations()
     ))
-    .bind(municipality_id.get())
+    .bind(teacher_id.get())
     .bind(iso_date(from))
-    .bind(iso_date(to))
-    .bind(association.map(|a| a.get()))
-    .bind(paging.per_page)
-    .bind(paging.offset())
     .fetch_all(&mut *conn)
     .await?;
-    Ok((rows, total))
+    Ok(events
+        .into_iter()
+        .filter_map(|e| {
+            let r = regs.iter().find(|r| r.event_id == e.id)?.clone();
+            Some((e, r))
+        })
+        .collect())
 }
 
 /// Checks what an event refers to: the plan item and the subgroup are the association's, the
@@ -444,7 +559,28 @@ pub async fn act(
             let title = format!("Мероприятие «{}» {} отменено: {}", new.title, new.dates(), reason.unwrap_or_default());
             tell_registered(conn, &new, NotificationKind::EventChanged, &title).await?;
         }
-        EventAction::MarkHeld | EventAction::Archive => {}
+        EventAction::MarkHeld => {
+            if let Some(item) = new.plan_item_id {
+                // The plan item the event carries out is done; the event (its `plan_item_id`) is
+                // the evidence.
+                let done: Option<i64> = sqlx::query_scalar(
+                    "UPDATE plan_items SET status = 'done', status_reason = NULL, updated_at = $1, version = version + 1
+                     WHERE id = $2 AND status IN ('planned', 'moved') RETURNING id",
+                )
+                .bind(&t)
+                .bind(item)
+                .fetch_optional(&mut *conn)
+                .await?;
+                if done.is_some() {
+                    let summary = format!("Пункт плана выполнен: проведено мероприятие «{}»", new.title);
+                    let after = serde_json::json!({"status": "done", "event_id": new.id});
+                    let scope = scope_of(new.municipality_id, region_id);
+                    audit::record(conn, actor, scope, "plan_item", Some(item), "update", &summary, None, Some(&after))
+                        .await?;
+                }
+            }
+        }
+        EventAction::Archive => {}
     }
     Ok(new)
 }
@@ -773,6 +909,15 @@ pub async fn certificates(conn: &mut AnyConnection, id: EventId) -> Result<Vec<C
         .bind(id.get())
         .fetch_all(&mut *conn)
         .await?)
+}
+
+/// A certificate by its id.
+pub async fn certificate(conn: &mut AnyConnection, id: i64) -> Result<Certificate> {
+    sqlx::query_as(&format!("{} WHERE c.id = $1", select_certificates()))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 /// A certificate by its verification code (the public page), revoked ones included.

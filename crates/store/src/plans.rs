@@ -203,7 +203,8 @@ pub async fn items(conn: &mut AnyConnection, plan: &WorkPlan) -> Result<Vec<Plan
     Ok(rows)
 }
 
-async fn item(conn: &mut AnyConnection, id: i64) -> Result<PlanItem> {
+/// A plan item by its id.
+pub async fn item(conn: &mut AnyConnection, id: i64) -> Result<PlanItem> {
     sqlx::query_as(&format!("SELECT {ITEM_COLS} FROM plan_items WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)

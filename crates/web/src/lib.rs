@@ -23,6 +23,7 @@ pub mod features;
 pub mod mail;
 pub mod openapi;
 pub mod pages;
+pub mod qr;
 pub mod telemetry;
 pub mod views;
 

@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use crate::features::{
-    analysis, associations, audit, calendar, cyclograms, meetings, municipalities, notifications, orders,
+    analysis, associations, audit, calendar, cyclograms, events, meetings, municipalities, notifications, orders,
     organizations, plans, profiles, regions, results, session, teacher_years, teachers, users,
 };
 
@@ -43,6 +43,9 @@ use crate::features::{
         results::api_archive, results::api_scan, results::api_confirm, results::api_reject, results::api_pending,
         results::api_thresholds, results::api_set_threshold, results::api_non_objective, results::api_add_non_objective,
         results::api_remove_non_objective, results::api_import_exam,
+        events::api_calendar, events::api_create, events::api_get, events::api_update, events::api_status,
+        events::api_register, events::api_unregister, events::api_attendance, events::api_walk_in, events::api_issue,
+        events::api_revoke,
     ),
     modifiers(&Security, &ErrorResponses),
     security(("token" = []), ("session" = []))

@@ -142,6 +142,7 @@ fn nav(c: &Current, active: &str) -> Vec<NavItem> {
         })
     {
         items.push(("/associations", "Объединения"));
+        items.push(("/events", "Мероприятия"));
         // The register of orders and the overview of analyses are the authority's work; an
         // association's people reach their orders and analysis from the association's page.
         if oversees(c) {

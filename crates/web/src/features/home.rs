@@ -89,6 +89,8 @@ pub struct OfficerWork {
     pub plan_year_label: String,
     pub pending_results: i64,
     pub overdue: Vec<ActionItem>,
+    /// The association's events waiting on its organisers: the sheet and «held», certificates.
+    pub events: Vec<metoda_store::events::Event>,
 }
 
 /// One analysis on an officer's card.
@@ -146,6 +148,10 @@ pub struct TeacherWork {
     pub topic: Option<(String, bool)>,
     /// Days until the category expires (negative: expired), when it does.
     pub expires_in: Option<i64>,
+    /// The teacher's registrations for events to come.
+    pub events: Vec<(metoda_store::events::Event, metoda_store::events::EventRegistration)>,
+    /// Events the teacher may still register for.
+    pub open_events: Vec<metoda_store::events::Event>,
 }
 
 impl TeacherWork {
@@ -419,6 +425,7 @@ async fn officer_work(state: &AppState, me: &Current) -> Result<Vec<OfficerWork>
     let overdue = worklist::overdue_actions(&mut c, &ids, today, 10).await?;
     let pending = worklist::pending_results(&mut c, &ids).await?;
     let my_teachers = metoda_store::teachers::ids_of_user(&mut c, me.user.id).await?;
+    let due_events = metoda_store::events::waiting_on_organisers(&mut c, &ids, today, 20).await?;
     let mut out = vec![];
     for a in list.into_iter().filter(|a| a.is_active()) {
         let Some((_, mid, roles)) = mine.iter().find(|x| x.0 == a.id) else { continue };
@@ -479,6 +486,7 @@ async fn officer_work(state: &AppState, me: &Current) -> Result<Vec<OfficerWork>
             plan_year_label,
             pending_results: pending.get(&a.id).copied().unwrap_or(0),
             overdue: overdue.iter().filter(|x| x.association_id == a.id).cloned().collect(),
+            events: due_events.iter().filter(|e| e.association_id == Some(a.id)).cloned().collect(),
             id: a.id,
             name: a.name,
         });
@@ -517,7 +525,8 @@ async fn teacher_work(state: &AppState, me: &Current) -> Result<Option<TeacherWo
         .find(|y| y.year == i64::from(year.0))
         .and_then(|y| y.self_education.clone().map(|s| (s, y.agreed())));
     let expires_in = t.category_expires_on.map(|d| (d - today).whole_days());
-    Ok(Some(TeacherWork { t, next_meetings, results, year, topic, expires_in }))
+    let (events, open_events) = crate::features::events::teacher_events(&mut c, me, &t, today).await?;
+    Ok(Some(TeacherWork { t, next_meetings, results, year, topic, expires_in, events, open_events }))
 }
 
 /// The region operator's table: each municipality of the region by each period its profile

@@ -1276,6 +1276,7 @@ async fn registration_of(state: &AppState, me: &Current, id: MeetingId) -> Resul
     people.extend(b.guests.iter().map(|g| (g.name.clone(), g.position.clone().unwrap_or_default())));
     let doc = metoda_docs::registration_docx::RegistrationDoc {
         body: a.name.clone(),
+        what: "участников заседания".into(),
         date: ru_date(b.meeting.held_on),
         time: b.meeting.starts_at.clone(),
         place: b.meeting.place(),

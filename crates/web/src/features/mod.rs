@@ -8,6 +8,7 @@ pub mod bank_files;
 pub mod calendar;
 pub mod control;
 pub mod cyclograms;
+pub mod events;
 pub mod home;
 pub mod meetings;
 pub mod municipalities;
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .merge(meetings::routes())
         .merge(notifications::routes())
         .merge(calendar::routes())
+        .merge(events::routes())
         .merge(analysis::routes())
         .merge(results::routes())
         .merge(attachments::routes())

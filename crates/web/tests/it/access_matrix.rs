@@ -142,6 +142,27 @@ const A_RESULT_IMPORTERS: &[&str] =
 /// deputy, the authority and the cabinet head (not the secretary, the school or the region).
 const A_SCAN_READERS: &[&str] =
     &["admin", "uo.head", "uo.specialist", "cabinet.head", "mmo.head", "mmo.deputy", "teacher"];
+/// Who organises A's association's events: its head, deputy and secretary, and A's authority.
+const A_EVENT_ORGANISERS: &[&str] =
+    &["admin", "uo.head", "uo.specialist", "cabinet.head", "mmo.head", "mmo.deputy", "mmo.secretary"];
+/// Who may create an event somewhere: the organisers of A's and B's events.
+const EVENT_CREATORS: &[&str] = &[
+    "admin",
+    "uo.head",
+    "uo.specialist",
+    "cabinet.head",
+    "mmo.head",
+    "mmo.deputy",
+    "mmo.secretary",
+    "b.specialist",
+    "b.head",
+];
+/// Who registers themselves for A's municipal event: the accounts of A with a teacher record
+/// (the association's officers and A's teacher account); others have nobody to register.
+const A_SELF_REGISTRANTS: &[&str] = &["mmo.head", "mmo.deputy", "mmo.secretary", "teacher"];
+/// A certificate is seen by its holder (A's teacher account) and the event's organisers.
+const A_CERTIFICATE_READERS: &[&str] =
+    &["admin", "uo.head", "uo.specialist", "cabinet.head", "mmo.head", "mmo.deputy", "mmo.secretary", "teacher"];
 /// The curators who confirm or reject A's results and see the queue.
 const A_CURATORS: &[&str] = &["admin", "uo.head", "uo.specialist", "cabinet.head"];
 
@@ -178,6 +199,75 @@ fn routes() -> Vec<Route> {
     use Body::*;
     let (g, p, put, del) = (Method::GET, Method::POST, Method::PUT, Method::DELETE);
     vec![
+        // events
+        r(g.clone(), "/events", None, SIGNED_IN),
+        r(g.clone(), "/events?municipality_id={muni_b}&view=month", None, B_ALL),
+        r(g.clone(), "/events?view=week&association_id={assoc_a}&form=seminar&level=municipal", None, SIGNED_IN),
+        r(g.clone(), "/events/new", None, EVENT_CREATORS),
+        r(
+            p.clone(),
+            "/events",
+            Form(&[
+                ("association_id", "{assoc_a}"),
+                ("title", "Семинар {tag}"),
+                ("form", "seminar"),
+                ("starts_on", "{today}"),
+                ("place_note", "каб. 3"),
+            ]),
+            A_EVENT_ORGANISERS,
+        ),
+        r(g.clone(), "/events/{ev}", None, A_ALL),
+        r(
+            p.clone(),
+            "/events/{ev}",
+            Form(&[
+                ("title", "Семинар матрицы"),
+                ("form", "seminar"),
+                ("reach", "municipality"),
+                ("starts_on", "{today}"),
+                ("place_note", "каб. 1"),
+                ("registration_open", "1"),
+            ]),
+            A_EVENT_ORGANISERS,
+        ),
+        r(g.clone(), "/events/{ev}/sheet.docx", None, A_EVENT_ORGANISERS),
+        r(p.clone(), "/events/{e_draft}/status", Form(&[("action", "announce")]), A_EVENT_ORGANISERS),
+        r(p.clone(), "/events/{e_ann}/register", None, A_SELF_REGISTRANTS),
+        r(p.clone(), "/events/{e_ann}/registrations", Form(&[("guest_name", "Гость {tag}")]), A_EVENT_ORGANISERS),
+        r(p.clone(), "/events/{e_ann}/sheet", Form(&[("attended_{e_ann_r}", "1")]), A_EVENT_ORGANISERS),
+        r(p.clone(), "/events/{e_ann}/walk-ins", Form(&[("guest_name", "Пришедший {tag}")]), A_EVENT_ORGANISERS),
+        r(p.clone(), "/events/{e_ann}/registrations/{e_ann_r}/cancel", None, A_EVENT_ORGANISERS),
+        r(p.clone(), "/events/{e_held}/certificates", None, A_EVENT_ORGANISERS),
+        r(g.clone(), "/certificates/{ev_c}", None, A_CERTIFICATE_READERS),
+        r(p.clone(), "/certificates/{e_cert}/revoke", Form(&[("reason", "выдан по ошибке")]), A_EVENT_ORGANISERS),
+        r(g.clone(), "/api/v1/events", None, SIGNED_IN),
+        r(g.clone(), "/api/v1/events?municipality_id={muni_b}&view=month", None, B_ALL),
+        r(
+            p.clone(),
+            "/api/v1/events",
+            Json(r#"{"association_id": {assoc_a}, "title": "Семинар {tag}", "form": "seminar", "starts_on": "{today}", "place_note": "каб. 3"}"#),
+            A_EVENT_ORGANISERS,
+        ),
+        r(g.clone(), "/api/v1/events/{ev}", None, A_ALL),
+        r(
+            put.clone(),
+            "/api/v1/events/{ev}",
+            Json(r#"{"title": "Семинар матрицы", "form": "seminar", "reach": "municipality", "starts_on": "{today}", "place_note": "каб. 1", "registration_open": "1"}"#),
+            A_EVENT_ORGANISERS,
+        ),
+        r(p.clone(), "/api/v1/events/{e_draft2}/status", Json(r#"{"action": "announce"}"#), A_EVENT_ORGANISERS),
+        r(p.clone(), "/api/v1/events/{e_ann2}/registrations", Json("{}"), A_SELF_REGISTRANTS),
+        r(p.clone(), "/api/v1/events/{e_ann2}/registrations", Json(r#"{"guest_name": "Гость {tag}"}"#), A_EVENT_ORGANISERS),
+        r(
+            put.clone(),
+            "/api/v1/events/{e_ann2}/attendance",
+            Json(r#"{"marks": [{"registration_id": {e_ann2_r}, "attended": true}]}"#),
+            A_EVENT_ORGANISERS,
+        ),
+        r(p.clone(), "/api/v1/events/{e_ann2}/walk-ins", Json(r#"{"guest_name": "Пришедший"}"#), A_EVENT_ORGANISERS),
+        r(p.clone(), "/api/v1/events/{e_ann2}/registrations/{e_ann2_r}/cancel", None, A_EVENT_ORGANISERS),
+        r(p.clone(), "/api/v1/events/{e_held2}/certificates", None, A_EVENT_ORGANISERS),
+        r(p.clone(), "/api/v1/certificates/{e_cert2}/revoke", Json(r#"{"reason": "выдан по ошибке"}"#), A_EVENT_ORGANISERS),
         // pages
         r(g.clone(), "/", None, SIGNED_IN),
         r(g.clone(), "/password", None, SIGNED_IN),
@@ -1063,6 +1153,70 @@ async fn meeting_fixtures(
     out
 }
 
+/// A draft seminar of A's association today, open for registration.
+async fn matrix_event(
+    tx: &mut sqlx::AnyConnection,
+    a: &metoda_store::associations::Association,
+) -> metoda_store::events::Event {
+    let d = metoda_domain::events::EventInput {
+        title: "Семинар матрицы".into(),
+        form: "seminar".into(),
+        reach: "municipality".into(),
+        starts_on: metoda_domain::values::iso_date(time::OffsetDateTime::now_utc().date()),
+        place_note: "каб. 1".into(),
+        registration_open: "1".into(),
+        hours: "2".into(),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    metoda_store::events::create(tx, &Actor::cli("matrix"), a.municipality_id, a.region_id, Some(a), &d).await.unwrap()
+}
+
+/// One role's own events of A's association, each in the state its route needs: drafts to
+/// announce, announced ones to register for (and registrations to cancel), ones under way with
+/// a registration to mark, held ones with someone present to certify, certificates to revoke.
+async fn event_fixtures(
+    tx: &mut sqlx::AnyConnection,
+    a: &metoda_store::associations::Association,
+) -> HashMap<&'static str, i64> {
+    use metoda_domain::events::EventAction;
+    use metoda_store::events::{self, Registrant};
+    let actor = Actor::cli("matrix");
+    let today = time::OffsetDateTime::now_utc().date();
+    let mut out = HashMap::new();
+    for key in ["draft", "draft2"] {
+        out.insert(key, matrix_event(tx, a).await.id.get());
+    }
+    let guest = || Registrant::Guest { name: "Гость матрицы", organization: Some("Школа") };
+    for (key, reg) in [("ann", "ann_r"), ("ann2", "ann2_r")] {
+        let e = matrix_event(tx, a).await;
+        events::act(tx, &actor, a.region_id, e.id, EventAction::Announce, None).await.unwrap();
+        let r = events::register(tx, &actor, e.id, guest(), false, today).await.unwrap();
+        out.insert(key, e.id.get());
+        out.insert(reg, r.id);
+    }
+    for (key, reg) in [("held", "held_r"), ("held2", "held2_r")] {
+        let e = matrix_event(tx, a).await;
+        events::act(tx, &actor, a.region_id, e.id, EventAction::Announce, None).await.unwrap();
+        let r = events::register(tx, &actor, e.id, guest(), false, today).await.unwrap();
+        events::mark_attendance(tx, &actor, e.id, &[(r.id, true)]).await.unwrap();
+        events::act(tx, &actor, a.region_id, e.id, EventAction::MarkHeld, None).await.unwrap();
+        out.insert(key, e.id.get());
+        out.insert(reg, r.id);
+    }
+    for key in ["cert", "cert2"] {
+        let e = matrix_event(tx, a).await;
+        events::act(tx, &actor, a.region_id, e.id, EventAction::Announce, None).await.unwrap();
+        let r = events::register(tx, &actor, e.id, guest(), false, today).await.unwrap();
+        events::mark_attendance(tx, &actor, e.id, &[(r.id, true)]).await.unwrap();
+        events::act(tx, &actor, a.region_id, e.id, EventAction::MarkHeld, None).await.unwrap();
+        events::issue_participant_certificates(tx, &actor, e.id).await.unwrap();
+        out.insert(key, events::certificates(tx, e.id).await.unwrap()[0].id);
+    }
+    out
+}
+
 /// One role's own results of A's teacher account (a scan attached, pending) to confirm, reject
 /// and remove, and entries of the non-objective list to remove.
 async fn result_fixtures(
@@ -1164,6 +1318,25 @@ async fn every_route_for_every_role() {
         .unwrap();
     let mut meetings_per_role: HashMap<&str, HashMap<&str, i64>> = HashMap::new();
     let mut results_per_role: HashMap<&str, HashMap<&str, i64>> = HashMap::new();
+    let mut events_per_role: HashMap<&str, HashMap<&str, i64>> = HashMap::new();
+    // A's announced seminar everyone of A sees, and a held one whose certificate is A's teacher
+    // account's.
+    let (ev, ev_c) = {
+        use metoda_domain::events::EventAction;
+        use metoda_store::events::{self, Registrant};
+        let today = time::OffsetDateTime::now_utc().date();
+        let ev = matrix_event(&mut tx, &a_assoc).await;
+        events::act(&mut tx, &actor, a_assoc.region_id, ev.id, EventAction::Announce, None).await.unwrap();
+        let held = matrix_event(&mut tx, &a_assoc).await;
+        events::act(&mut tx, &actor, a_assoc.region_id, held.id, EventAction::Announce, None).await.unwrap();
+        let r = events::register(&mut tx, &actor, held.id, Registrant::Teacher(TeacherId(owner)), false, today)
+            .await
+            .unwrap();
+        events::mark_attendance(&mut tx, &actor, held.id, &[(r.id, true)]).await.unwrap();
+        events::act(&mut tx, &actor, a_assoc.region_id, held.id, EventAction::MarkHeld, None).await.unwrap();
+        events::issue_participant_certificates(&mut tx, &actor, held.id).await.unwrap();
+        (ev.id.get(), events::certificates(&mut tx, held.id).await.unwrap()[0].id)
+    };
     // A result of A's teacher account with a scan, shared by the routes that may repeat.
     let (res_a, scan_a) = {
         let fx = result_fixtures(&mut tx, app.muni_a, owner, app.org_a, 99).await;
@@ -1197,6 +1370,7 @@ async fn every_route_for_every_role() {
         per_role.insert(login, (u.id.get(), g1.id, g2.id));
         meetings_per_role.insert(login, meeting_fixtures(&mut tx, &a_assoc, &a_settings, &signed, owner).await);
         results_per_role.insert(login, result_fixtures(&mut tx, app.muni_a, owner, app.org_a, i).await);
+        events_per_role.insert(login, event_fixtures(&mut tx, &a_assoc).await);
         // Two submitted analyses per role for the decision routes (years of their own).
         for year in [1900 + 2 * i as i32, 1901 + 2 * i as i32] {
             let r = metoda_store::reports::open(
@@ -1407,6 +1581,7 @@ async fn every_route_for_every_role() {
         let (target, gid1, gid2) = per_role[login];
         let mf = &meetings_per_role[login];
         let rf = &results_per_role[login];
+        let ef = &events_per_role[login];
         let (plan_r, plan_r2) = plans_per_role[login];
         // A token of this user, to revoke, and a checked (empty) teacher file of A of this user,
         // to apply.
@@ -1527,6 +1702,18 @@ async fn every_route_for_every_role() {
             ("ra2", rf["ra2"].to_string()),
             ("no1", rf["no1"].to_string()),
             ("no2", rf["no2"].to_string()),
+            ("ev", ev.to_string()),
+            ("ev_c", ev_c.to_string()),
+            ("e_draft", ef["draft"].to_string()),
+            ("e_draft2", ef["draft2"].to_string()),
+            ("e_ann", ef["ann"].to_string()),
+            ("e_ann2", ef["ann2"].to_string()),
+            ("e_ann_r", ef["ann_r"].to_string()),
+            ("e_ann2_r", ef["ann2_r"].to_string()),
+            ("e_held", ef["held"].to_string()),
+            ("e_held2", ef["held2"].to_string()),
+            ("e_cert", ef["cert"].to_string()),
+            ("e_cert2", ef["cert2"].to_string()),
             ("tag", tag),
         ]);
         let fill = |s: &str| fill_in(s, &values);
@@ -1540,7 +1727,7 @@ async fn every_route_for_every_role() {
                 Body::None => req,
                 Body::Form(fields) => {
                     let mut pairs = vec![("_csrf".to_owned(), csrf.clone())];
-                    pairs.extend(fields.iter().map(|(k, v)| ((*k).to_owned(), fill(v))));
+                    pairs.extend(fields.iter().map(|(k, v)| (fill(k), fill(v))));
                     req.form(&pairs)
                 }
                 Body::ProfileForm => {
@@ -1673,6 +1860,9 @@ const EXEMPT: &[(&str, &str)] = &[
     ("GET", "/ical/{file}"),
     ("POST", "/calendar/{id}/revoke"),
     ("DELETE", "/api/v1/me/calendars/{id}"),
+    // A certificate's public verification page answers its code, not a session: the name, the
+    // event and the date only (tests/it/events.rs).
+    ("GET", "/verify/{code}"),
     // The description of the API: public, no data.
     ("GET", "/api/openapi.json"),
     // Signing in is open to the anonymous visitor (tests/signin.rs, tests/api.rs).

@@ -12,6 +12,7 @@ mod analysis_year;
 mod api;
 mod bank;
 mod calendar;
+mod events;
 mod exam_import;
 mod local_time;
 mod mail;

@@ -47,7 +47,7 @@ pub(crate) async fn all_present(s: &common::Session, id: i64) {
 }
 
 /// Posts a page form and follows the redirect: the final status and page.
-async fn submit(s: &common::Session, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+pub(crate) async fn submit(s: &common::Session, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
     let r = s.form(path, fields).await;
     if r.status() == StatusCode::SEE_OTHER {
         let to = r.headers()["location"].to_str().unwrap().to_owned();
@@ -57,7 +57,7 @@ async fn submit(s: &common::Session, path: &str, fields: &[(&str, &str)]) -> (St
     (r.status(), r.text().await.unwrap())
 }
 
-fn docx_text(bytes: Vec<u8>) -> String {
+pub(crate) fn docx_text(bytes: Vec<u8>) -> String {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut xml = String::new();
     zip.by_name("word/document.xml").unwrap().read_to_string(&mut xml).unwrap();

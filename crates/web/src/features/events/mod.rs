@@ -1,0 +1,1786 @@
+//! Events (issue 14): the municipality's calendar (month, week and list, with filters), the event
+//! page with its registration (a teacher registers themselves, the organisers register members
+//! and guests, a waiting list moves up on its own), the registration sheet on the day, the
+//! participants' certificates with their public verification page, and the same operations in
+//! the API. Every operation is one function used by both the page and the API handler.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use metoda_domain::FieldError;
+use metoda_domain::access::{Action, Resource};
+use metoda_domain::events::{
+    Audience, CertificateKind, EventAction, EventForm, EventFormat, EventInput, EventStatus, Reach, RegistrationStatus,
+};
+use metoda_domain::ids::{AssociationId, EventId, MunicipalityId, plain_choices};
+use metoda_domain::paging::Paging;
+use metoda_domain::results::Level;
+use metoda_domain::values::{iso_date, plural_ru, ru_date};
+use metoda_store::associations::{self, Association};
+use metoda_store::events::{self, CalendarFilter, Certificate, Event, EventRegistration, Registrant};
+use metoda_store::municipalities::{self, Municipality};
+use metoda_store::{Conn, organizations, plans, teachers};
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration, Month};
+
+pub mod views;
+
+use crate::AppState;
+use crate::auth::{ApiMe, Ctx, Current, Me, require};
+use crate::error::{ApiResult, AppError, JsonIn, PageResult, json_body};
+use crate::extract::{Path, Query};
+use crate::features::municipalities::form_errors;
+use crate::pages::{Layout, Pager, RuDate, field, pairs, redirect_with, render, render_status};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/events", get(calendar_page).post(create_submit))
+        .route("/events/new", get(new_page))
+        .route("/events/{id}", get(view_page).post(update_submit))
+        .route("/events/{id}/status", post(status_submit))
+        .route("/events/{id}/register", post(register_submit))
+        .route("/events/{id}/registrations", post(enrol_submit))
+        .route("/events/{id}/registrations/{rid}/cancel", post(unregister_submit))
+        .route("/events/{id}/sheet", post(sheet_submit))
+        .route("/events/{id}/walk-ins", post(walk_in_submit))
+        .route("/events/{id}/certificates", post(issue_submit))
+        .route("/events/{id}/sheet.docx", get(sheet_docx))
+        .route("/certificates/{id}", get(certificate_page))
+        .route("/certificates/{id}/revoke", post(revoke_submit))
+        .route("/verify/{code}", get(verify_page))
+        .route("/api/v1/events", get(api_calendar).post(api_create))
+        .route("/api/v1/events/{id}", get(api_get).put(api_update))
+        .route("/api/v1/events/{id}/status", post(api_status))
+        .route("/api/v1/events/{id}/registrations", post(api_register))
+        .route("/api/v1/events/{id}/registrations/{rid}/cancel", post(api_unregister))
+        .route("/api/v1/events/{id}/attendance", put(api_attendance))
+        .route("/api/v1/events/{id}/walk-ins", post(api_walk_in))
+        .route("/api/v1/events/{id}/certificates", post(api_issue))
+        .route("/api/v1/certificates/{id}/revoke", post(api_revoke))
+}
+
+/// The public page that confirms a certificate: its QR code leads there.
+pub fn verify_url(public_url: &str, code: &str) -> String {
+    format!("{}/verify/{code}", public_url.trim_end_matches('/'))
+}
+
+/// The event as an access resource.
+pub fn resource(e: &Event, region_id: metoda_domain::ids::RegionId) -> Resource {
+    Resource::Event { region_id, municipality_id: e.municipality_id, association_id: e.association_id, reach: e.reach }
+}
+
+/// An event of the municipality organised by `association_id` (None: the authority).
+fn any_event(m: &Municipality, association_id: Option<AssociationId>) -> Resource {
+    Resource::Event { region_id: m.region_id, municipality_id: m.id, association_id, reach: Reach::Members }
+}
+
+/// The event and its municipality after the access check; a draft is seen by its organisers only.
+async fn load(state: &AppState, me: &Current, id: EventId, action: Action) -> Result<(Event, Municipality), AppError> {
+    let mut c = state.db.conn().await?;
+    let e = events::get(&mut c, id).await?;
+    let m = municipalities::get(&mut c, e.municipality_id).await?;
+    let r = resource(&e, m.region_id);
+    if e.status == EventStatus::Draft && !me.may(Action::Update, &r) {
+        return Err(if me.may(Action::View, &r) { AppError::NotFound } else { AppError::Forbidden });
+    }
+    require(me, action, &r)?;
+    Ok((e, m))
+}
+
+/// Today in the event's municipality.
+async fn today_of(state: &AppState, c: &mut Conn, m: &Municipality) -> Result<Date, AppError> {
+    crate::features::local_today(state, c, m.id).await
+}
+
+// ---- operations (page and API) ----
+
+/// A new event: its organiser and its fields.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NewEvent {
+    /// The organising association; empty for an event of the authority (then `municipality_id`).
+    pub association_id: Option<i64>,
+    /// The municipality of an authority's event.
+    pub municipality_id: Option<i64>,
+    #[serde(flatten)]
+    pub event: EventInput,
+}
+
+/// The organiser of a new event after the access check: its municipality and association (None:
+/// the authority).
+async fn organiser(
+    state: &AppState,
+    me: &Current,
+    association_id: Option<i64>,
+    municipality_id: Option<i64>,
+) -> Result<(Municipality, Option<Association>), AppError> {
+    let mut c = state.db.conn().await?;
+    match (association_id.filter(|a| *a > 0), municipality_id.filter(|m| *m > 0)) {
+        (Some(aid), _) => {
+            let a = associations::get(&mut c, AssociationId(aid)).await?;
+            let m = municipalities::get(&mut c, a.municipality_id).await?;
+            require(me, Action::Create, &any_event(&m, Some(a.id)))?;
+            if !a.is_active() {
+                return Err(AppError::Conflict(
+                    "Объединение ликвидировано: мероприятия от его имени не создают".into(),
+                ));
+            }
+            Ok((m, Some(a)))
+        }
+        (None, Some(mid)) => {
+            let m = municipalities::get(&mut c, MunicipalityId(mid)).await?;
+            require(me, Action::Create, &any_event(&m, None))?;
+            Ok((m, None))
+        }
+        (None, None) => Err(AppError::Validation(vec![FieldError::new(
+            "association_id",
+            "Организатор: выберите объединение или орган управления образованием",
+        )])),
+    }
+}
+
+async fn create(state: &AppState, me: &Current, ctx: &Ctx, new: &NewEvent) -> Result<Event, AppError> {
+    let (m, a) = organiser(state, me, new.association_id, new.municipality_id).await?;
+    let d = new.event.parse().map_err(AppError::Validation)?;
+    let mut tx = state.db.begin().await?;
+    let e = events::create(&mut tx, &ctx.actor(), m.id, m.region_id, a.as_ref(), &d).await?;
+    tx.commit().await?;
+    Ok(e)
+}
+
+async fn update(state: &AppState, me: &Current, ctx: &Ctx, id: EventId, input: &EventInput) -> Result<Event, AppError> {
+    let (e, m) = load(state, me, id, Action::Update).await?;
+    let d = input.parse().map_err(AppError::Validation)?;
+    let mut tx = state.db.begin().await?;
+    let a = match e.association_id {
+        Some(aid) => Some(associations::get(&mut tx, aid).await?),
+        None => None,
+    };
+    let e = events::update(&mut tx, &ctx.actor(), m.region_id, a.as_ref(), id, &d, input.version).await?;
+    tx.commit().await?;
+    Ok(e)
+}
+
+/// A change of an event's state.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct EventStatusInput {
+    /// announce | mark_held | cancel | archive
+    pub action: String,
+    /// Why the event is cancelled (told to the registered): required to cancel.
+    pub reason: Option<String>,
+}
+
+async fn act(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: EventId,
+    input: &EventStatusInput,
+) -> Result<Event, AppError> {
+    let action = match input.action.trim() {
+        "announce" => EventAction::Announce,
+        "mark_held" => EventAction::MarkHeld,
+        "cancel" => EventAction::Cancel,
+        "archive" => EventAction::Archive,
+        _ => {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "action",
+                "Действие: объявить, отметить проведённым, отменить или перенести в архив",
+            )]));
+        }
+    };
+    let (e, m) = load(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    let today = today_of(state, &mut tx, &m).await?;
+    if action == EventAction::MarkHeld && today < e.starts_on {
+        return Err(AppError::Conflict(format!(
+            "Мероприятие ещё не началось: отметить его проведённым можно с {}",
+            ru_date(e.starts_on)
+        )));
+    }
+    let e = events::act(&mut tx, &ctx.actor(), m.region_id, id, action, input.reason.as_deref()).await?;
+    tx.commit().await?;
+    Ok(e)
+}
+
+/// Whom to register: a teacher of the bank, several (the organisers' form), or a guest by name.
+/// Nothing named: the reader registers themselves.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct RegistrationInput {
+    pub teacher_id: Option<i64>,
+    pub teacher_ids: Vec<i64>,
+    /// A guest's full name (a teacher of another municipality, a guest from outside the bank).
+    pub guest_name: Option<String>,
+    pub guest_organization: Option<String>,
+}
+
+impl RegistrationInput {
+    fn teachers(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self.teacher_id.into_iter().chain(self.teacher_ids.iter().copied()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+    fn guest(&self) -> Option<&str> {
+        self.guest_name.as_deref().map(str::trim).filter(|g| !g.is_empty())
+    }
+    fn is_empty(&self) -> bool {
+        self.teachers().is_empty() && self.guest().is_none()
+    }
+}
+
+/// The reader's own teacher record (registering oneself needs one).
+async fn own_teacher(c: &mut Conn, me: &Current) -> Result<Option<metoda_store::teachers::Teacher>, AppError> {
+    Ok(teachers::of_user(c, me.user.id).await?)
+}
+
+/// The reader registers themselves: a place, or the waiting list when the places are taken.
+async fn register_self(state: &AppState, me: &Current, ctx: &Ctx, id: EventId) -> Result<EventRegistration, AppError> {
+    let (_, m) = load(state, me, id, Action::View).await?;
+    let mut tx = state.db.begin().await?;
+    // Only a teacher registers themselves: an account without a teacher record is refused as any
+    // other act it has no right to (its page offers no button and says why).
+    let Some(t) = own_teacher(&mut tx, me).await? else {
+        return Err(AppError::Forbidden);
+    };
+    let today = today_of(state, &mut tx, &m).await?;
+    let r = events::register(&mut tx, &ctx.actor(), id, Registrant::Teacher(t.id), true, today).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+/// The organisers register teachers of the municipality and guests, all or none.
+async fn enrol(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: EventId,
+    input: &RegistrationInput,
+) -> Result<Vec<EventRegistration>, AppError> {
+    let (e, m) = load(state, me, id, Action::Update).await?;
+    if input.is_empty() {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "teacher_ids",
+            "Кого зарегистрировать: выберите педагогов или укажите гостя",
+        )]));
+    }
+    let mut tx = state.db.begin().await?;
+    let today = today_of(state, &mut tx, &m).await?;
+    let mut out = vec![];
+    for t in input.teachers() {
+        let teacher = bank_teacher(&mut tx, &e, t).await?;
+        out.push(events::register(&mut tx, &ctx.actor(), id, Registrant::Teacher(teacher), false, today).await?);
+    }
+    if let Some(name) = input.guest() {
+        let who = Registrant::Guest { name, organization: input.guest_organization.as_deref() };
+        out.push(events::register(&mut tx, &ctx.actor(), id, who, false, today).await?);
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Who organises the event, in words: its association, or the authority.
+pub fn organiser_name(e: &Event, m: &Municipality) -> String {
+    e.association_name.clone().unwrap_or_else(|| format!("Орган управления образованием ({})", m.name))
+}
+
+/// The sheet is filled from the event's first day.
+fn sheet_day(e: &Event, today: Date) -> Result<(), AppError> {
+    if today < e.starts_on {
+        return Err(AppError::Conflict(format!(
+            "Лист регистрации заполняют в день мероприятия: с {}",
+            ru_date(e.starts_on)
+        )));
+    }
+    Ok(())
+}
+
+/// A teacher of the event's municipality's bank, whom the organisers register.
+async fn bank_teacher(c: &mut Conn, e: &Event, id: i64) -> Result<metoda_domain::ids::TeacherId, AppError> {
+    let teacher = teachers::get(c, metoda_domain::ids::TeacherId(id)).await.map_err(|_| not_of_bank())?;
+    if teacher.municipality_id != e.municipality_id {
+        return Err(not_of_bank());
+    }
+    Ok(teacher.id)
+}
+
+fn not_of_bank() -> AppError {
+    AppError::Validation(vec![FieldError::new(
+        "teacher_ids",
+        "Педагог не найден в банке данных муниципалитета: педагога другого муниципалитета зарегистрируйте как гостя",
+    )])
+}
+
+/// Cancels a registration: one's own, or anyone's by the organisers.
+async fn unregister(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: EventId,
+    rid: i64,
+) -> Result<EventRegistration, AppError> {
+    let (e, m) = load(state, me, id, Action::View).await?;
+    let mut tx = state.db.begin().await?;
+    let r = events::registration(&mut tx, rid).await?;
+    if r.event_id != id {
+        return Err(AppError::NotFound);
+    }
+    let own = match (r.teacher_id, own_teacher(&mut tx, me).await?) {
+        (Some(t), Some(mine)) => t == mine.id,
+        _ => false,
+    };
+    if !own {
+        require(me, Action::Update, &resource(&e, m.region_id))?;
+    }
+    let r = events::cancel_registration(&mut tx, &ctx.actor(), rid).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+/// A mark of the registration sheet.
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct SheetMark {
+    pub registration_id: i64,
+    pub attended: bool,
+}
+
+/// The registration sheet as sent.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct SheetInput {
+    pub marks: Vec<SheetMark>,
+}
+
+async fn mark(state: &AppState, me: &Current, ctx: &Ctx, id: EventId, marks: &[SheetMark]) -> Result<Event, AppError> {
+    let (e, m) = load(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    sheet_day(&e, today_of(state, &mut tx, &m).await?)?;
+    let marks: Vec<(i64, bool)> = marks.iter().map(|k| (k.registration_id, k.attended)).collect();
+    let e = events::mark_attendance(&mut tx, &ctx.actor(), id, &marks).await?;
+    tx.commit().await?;
+    Ok(e)
+}
+
+/// Someone who came without registering: a teacher of the bank or a guest by name.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct WalkInInput {
+    pub teacher_id: Option<i64>,
+    pub guest_name: Option<String>,
+    pub guest_organization: Option<String>,
+}
+
+async fn walk_in(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: EventId,
+    input: &WalkInInput,
+) -> Result<EventRegistration, AppError> {
+    let (e, m) = load(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    sheet_day(&e, today_of(state, &mut tx, &m).await?)?;
+    let who = match (input.teacher_id.filter(|t| *t > 0), input.guest_name.as_deref()) {
+        (Some(t), _) => Registrant::Teacher(bank_teacher(&mut tx, &e, t).await?),
+        (None, name) => {
+            Registrant::Guest { name: name.unwrap_or_default(), organization: input.guest_organization.as_deref() }
+        }
+    };
+    let r = events::add_walk_in(&mut tx, &ctx.actor(), id, who).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+async fn issue(state: &AppState, me: &Current, ctx: &Ctx, id: EventId) -> Result<usize, AppError> {
+    load(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    let n = events::issue_participant_certificates(&mut tx, &ctx.actor(), id).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// A certificate, its event and municipality, for its holder or the event's organisers.
+async fn certificate_of(
+    state: &AppState,
+    me: &Current,
+    cid: i64,
+    action: Action,
+) -> Result<(Certificate, Event, Municipality), AppError> {
+    let mut c = state.db.conn().await?;
+    let cert = events::certificate(&mut c, cid).await?;
+    let e = events::get(&mut c, cert.event_id).await?;
+    let m = municipalities::get(&mut c, e.municipality_id).await?;
+    let organiser = me.may(Action::Update, &resource(&e, m.region_id));
+    let holder = if action == Action::View {
+        let r = events::registration(&mut c, cert.registration_id).await?;
+        match (r.teacher_id, own_teacher(&mut c, me).await?) {
+            (Some(t), Some(mine)) => t == mine.id,
+            _ => false,
+        }
+    } else {
+        false
+    };
+    if !(organiser || holder) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((cert, e, m))
+}
+
+/// A reason, as typed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct RevokeInput {
+    pub reason: String,
+}
+
+async fn revoke(state: &AppState, me: &Current, ctx: &Ctx, cid: i64, reason: &str) -> Result<Certificate, AppError> {
+    certificate_of(state, me, cid, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    events::revoke_certificate(&mut tx, &ctx.actor(), cid, reason).await?;
+    let cert = events::certificate(&mut tx, cid).await?;
+    tx.commit().await?;
+    Ok(cert)
+}
+
+// ---- the calendar ----
+
+/// The calendar's query string.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct CalendarQuery {
+    /// The municipality (default: the reader's).
+    pub municipality_id: Option<i64>,
+    /// month | week | list (default: list)
+    pub view: Option<String>,
+    /// ГГГГ-ММ: the month shown (default: this month).
+    pub month: Option<String>,
+    /// ГГГГ-ММ-ДД: a day of the week shown (view=week; default: this week).
+    pub week: Option<String>,
+    pub association_id: Option<String>,
+    /// An event form code.
+    pub form: Option<String>,
+    /// teachers | students
+    pub audience: Option<String>,
+    /// municipal | regional | all_russian | international
+    pub level: Option<String>,
+    pub page: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    List,
+    Month,
+    Week,
+}
+
+/// The query checked: the view, its span and the filters.
+struct Asked {
+    view: View,
+    from: Date,
+    to: Date,
+    association_id: Option<AssociationId>,
+    form: Option<EventForm>,
+    audience: Option<Audience>,
+    level: Option<Level>,
+}
+
+fn month_start(d: Date) -> Date {
+    d.replace_day(1).unwrap_or(d)
+}
+
+fn month_end(d: Date) -> Date {
+    let first = month_start(d);
+    let next = if first.month() == Month::December {
+        Date::from_calendar_date(first.year() + 1, Month::January, 1)
+    } else {
+        Date::from_calendar_date(first.year(), first.month().next(), 1)
+    };
+    next.map(|n| n - Duration::days(1)).unwrap_or(first)
+}
+
+fn monday_of(d: Date) -> Date {
+    d - Duration::days(i64::from(d.weekday().number_days_from_monday()))
+}
+
+impl CalendarQuery {
+    fn check(&self, today: Date) -> Result<Asked, AppError> {
+        let mut errors = vec![];
+        let text = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let view = match text(&self.view).as_deref() {
+            None | Some("list") => View::List,
+            Some("month") => View::Month,
+            Some("week") => View::Week,
+            Some(_) => {
+                errors.push(FieldError::new("view", "Вид календаря: месяц, неделя или список"));
+                View::List
+            }
+        };
+        let month = match text(&self.month) {
+            None => month_start(today),
+            Some(m) => match metoda_domain::values::date("month", "Месяц", &format!("{m}-01")).ok() {
+                Some(d) if (1900..=2100).contains(&d.year()) => d,
+                _ => {
+                    errors.push(FieldError::new("month", "Месяц: в виде ГГГГ-ММ, например 2027-02"));
+                    month_start(today)
+                }
+            },
+        };
+        let week = match text(&self.week) {
+            None => monday_of(today),
+            Some(w) => match metoda_domain::values::date("week", "Неделя", &w).ok() {
+                Some(d) if (1900..=2100).contains(&d.year()) => monday_of(d),
+                _ => {
+                    errors.push(FieldError::new("week", "Неделя: любой её день в виде ГГГГ-ММ-ДД"));
+                    monday_of(today)
+                }
+            },
+        };
+        let coded = |field: &str, raw: Option<String>, message: &str, errors: &mut Vec<FieldError>, ok: bool| {
+            if raw.is_some() && !ok {
+                errors.push(FieldError::new(field, message));
+            }
+        };
+        let form = text(&self.form).as_deref().and_then(EventForm::from_code);
+        coded("form", text(&self.form), "Форма мероприятия: выберите из списка", &mut errors, form.is_some());
+        let audience = text(&self.audience).as_deref().and_then(Audience::from_code);
+        coded("audience", text(&self.audience), "Для кого: педагоги или обучающиеся", &mut errors, audience.is_some());
+        let level = text(&self.level).as_deref().and_then(Level::from_code).filter(|l| *l != Level::School);
+        coded("level", text(&self.level), "Уровень: выберите из списка", &mut errors, level.is_some());
+        let association_id = match text(&self.association_id) {
+            None => None,
+            Some(a) => match a.parse::<i64>() {
+                Ok(a) if a > 0 => Some(AssociationId(a)),
+                _ => {
+                    errors.push(FieldError::new("association_id", "Объединение: выберите из списка"));
+                    None
+                }
+            },
+        };
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let (from, to) = match view {
+            View::Week => (week, week + Duration::days(6)),
+            View::List | View::Month => (month, month_end(month)),
+        };
+        Ok(Asked { view, from, to, association_id, form, audience, level })
+    }
+}
+
+/// The municipality whose calendar the reader asked for (else their own) after the access check.
+async fn calendar_place(c: &mut Conn, me: &Current, asked: Option<i64>) -> Result<Municipality, AppError> {
+    let own =
+        me.user.municipality_id.or_else(|| me.principal.grants.iter().find_map(|g| g.municipality_id)).map(|m| m.get());
+    let id = match asked.or(own) {
+        Some(id) => MunicipalityId(id),
+        None => {
+            let region = me.user.region_id.or_else(|| me.principal.grants.iter().find_map(|g| g.region_id));
+            municipalities::list(c, region, false).await?.first().map(|m| m.id).ok_or(AppError::NotFound)?
+        }
+    };
+    let m = municipalities::get(c, id).await?;
+    require(
+        me,
+        Action::View,
+        &Resource::Event {
+            region_id: m.region_id,
+            municipality_id: m.id,
+            association_id: None,
+            reach: Reach::Municipality,
+        },
+    )?;
+    Ok(m)
+}
+
+/// The calendar's filter for this reader: members-only events of their own associations, drafts
+/// of the events they organise.
+fn filter_for(me: &Current, m: &Municipality, a: &Asked) -> CalendarFilter {
+    let mut mine: Vec<AssociationId> = me.principal.grants.iter().filter_map(|g| g.association_id).collect();
+    mine.sort_unstable();
+    mine.dedup();
+    let sees_all = me.may(Action::View, &any_event(m, None));
+    let organises_all = me.may(Action::Update, &any_event(m, None));
+    CalendarFilter {
+        municipality_id: m.id,
+        from: a.from,
+        to: a.to,
+        association_id: a.association_id,
+        form: a.form,
+        audience: a.audience,
+        level: a.level,
+        members_of: (!sees_all).then(|| mine.clone()),
+        drafts_of: (!organises_all)
+            .then(|| mine.iter().copied().filter(|a| me.may(Action::Update, &any_event(m, Some(*a)))).collect()),
+        public_only: false,
+        open_for: None,
+    }
+}
+
+/// What a teacher's home page shows of events: their registrations to come, and up to five
+/// events they may still register for themselves.
+pub async fn teacher_events(
+    c: &mut Conn,
+    me: &Current,
+    t: &metoda_store::teachers::Teacher,
+    today: Date,
+) -> Result<(Vec<(Event, EventRegistration)>, Vec<Event>), AppError> {
+    let mine = events::of_teacher(c, t.id, today, 10).await?;
+    let m = municipalities::get(c, t.municipality_id).await?;
+    let asked = Asked {
+        view: View::List,
+        from: today,
+        to: today + Duration::days(90),
+        association_id: None,
+        form: None,
+        audience: None,
+        level: None,
+    };
+    let mut f = filter_for(me, &m, &asked);
+    f.open_for = Some(t.id);
+    f.drafts_of = Some(vec![]);
+    let (open, _) = events::calendar(c, &f, Paging::new(None, 5)).await?;
+    Ok((mine, open))
+}
+
+/// Events of a list page.
+const PER_PAGE: i64 = 30;
+/// At most this many events fill a month or a week grid (more: the list view pages them).
+const GRID_MAX: i64 = 400;
+
+/// A day of the month or week grid.
+pub struct Day {
+    pub date: Date,
+    pub in_span: bool,
+    pub today: bool,
+    pub events: Vec<Event>,
+}
+
+impl Day {
+    pub fn number(&self) -> u8 {
+        self.date.day()
+    }
+    pub fn weekday(&self) -> &'static str {
+        ["пн", "вт", "ср", "чт", "пт", "сб", "вс"][usize::from(self.date.weekday().number_days_from_monday())]
+    }
+}
+
+/// The weeks (Monday first) covering `from`–`to`, each day with the events on it.
+fn grid(from: Date, to: Date, today: Date, events: &[Event]) -> Vec<Vec<Day>> {
+    let mut weeks = vec![];
+    let mut day = monday_of(from);
+    while day <= to {
+        let mut week = vec![];
+        for _ in 0..7 {
+            let on: Vec<Event> = events.iter().filter(|e| e.starts_on <= day && day <= e.ends_on).cloned().collect();
+            week.push(Day { date: day, in_span: from <= day && day <= to, today: day == today, events: on });
+            day += Duration::days(1);
+        }
+        weeks.push(week);
+    }
+    weeks
+}
+
+const MONTHS: [&str; 12] = [
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+];
+
+#[derive(Template)]
+#[template(path = "events.html")]
+struct CalendarPage {
+    l: Layout,
+    q: CalendarQuery,
+    m: Municipality,
+    view: &'static str,
+    /// «февраль 2027» or «8 — 14 февраля 2027 г.»
+    span: String,
+    prev: String,
+    next: String,
+    rows: Vec<Event>,
+    weeks: Vec<Vec<Day>>,
+    pager: Option<Pager>,
+    total: i64,
+    /// The grid holds only the first [`GRID_MAX`] events.
+    clipped: bool,
+    associations: Vec<(i64, String)>,
+    municipalities: Vec<(i64, String)>,
+    can_create: bool,
+    /// The reader's own live registrations among the events shown: event id → state.
+    mine: Vec<(EventId, RegistrationStatus)>,
+}
+
+impl CalendarPage {
+    fn sel(&self, s: &Option<String>, value: &str) -> bool {
+        s.as_deref().map(str::trim) == Some(value)
+    }
+    fn sel_id(&self, s: &Option<String>, id: &i64) -> bool {
+        s.as_deref().map(str::trim) == Some(id.to_string().as_str())
+    }
+    fn forms(&self) -> &'static [EventForm] {
+        EventForm::ALL
+    }
+    fn levels(&self) -> Vec<Level> {
+        Level::ALL.iter().copied().filter(|l| *l != Level::School).collect()
+    }
+    fn audiences(&self) -> &'static [Audience] {
+        Audience::ALL
+    }
+    fn my(&self, e: &Event) -> Option<RegistrationStatus> {
+        self.mine.iter().find(|(id, _)| *id == e.id).map(|(_, s)| *s)
+    }
+    /// The calendar's address with `key` (view, month or week) set to `value`.
+    fn with(&self, key: &str, value: &str) -> String {
+        let mut q = self.q.clone();
+        q.page = None;
+        let v = (!value.is_empty()).then(|| value.to_owned());
+        match key {
+            "view" => q.view = v,
+            "month" => q.month = v,
+            _ => q.week = v,
+        }
+        format!("/events?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+    }
+}
+
+/// Reads the calendar a reader asked for.
+async fn read_calendar(
+    state: &AppState,
+    me: &Current,
+    q: &CalendarQuery,
+) -> Result<(Municipality, Asked, Date, Vec<Event>, i64, Paging), AppError> {
+    let mut c = state.db.conn().await?;
+    let m = calendar_place(&mut c, me, q.municipality_id).await?;
+    let today = today_of(state, &mut c, &m).await?;
+    let a = q.check(today)?;
+    let f = filter_for(me, &m, &a);
+    let paging = match a.view {
+        View::List => Paging::new(q.page, PER_PAGE),
+        View::Month | View::Week => Paging::new(None, GRID_MAX),
+    };
+    let (rows, total) = events::calendar(&mut c, &f, paging).await?;
+    Ok((m, a, today, rows, total, paging))
+}
+
+async fn calendar_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<CalendarQuery>) -> PageResult {
+    let (m, a, today, rows, total, paging) = read_calendar(&state, &me, &q).await?;
+    let mut c = state.db.conn().await?;
+    let associations: Vec<(i64, String)> = associations::list(&mut c, Some(m.id))
+        .await?
+        .into_iter()
+        .filter(|a| a.is_active())
+        .map(|a| (a.id.get(), a.name))
+        .collect();
+    let municipalities = if me.may(Action::View, &any_event(&m, None)) {
+        municipalities::list(&mut c, Some(m.region_id), false)
+            .await?
+            .into_iter()
+            .filter(|x| me.may(Action::View, &any_event(x, None)))
+            .map(|x| (x.id.get(), x.name))
+            .collect()
+    } else {
+        vec![]
+    };
+    let can_create = me.may(Action::Create, &any_event(&m, None))
+        || me
+            .principal
+            .grants
+            .iter()
+            .any(|g| g.association_id.is_some_and(|aid| me.may(Action::Create, &any_event(&m, Some(aid)))));
+    let mine = match own_teacher(&mut c, &me).await? {
+        Some(t) => {
+            events::of_teacher(&mut c, t.id, a.from, 200).await?.into_iter().map(|(e, r)| (e.id, r.status)).collect()
+        }
+        None => vec![],
+    };
+    let zone = m.zone();
+    drop(c);
+    let (view, span, prev, next) = match a.view {
+        View::Week => (
+            "week",
+            format!("{} — {}", ru_date(a.from), ru_date(a.to)),
+            iso_date(a.from - Duration::days(7)),
+            iso_date(a.from + Duration::days(7)),
+        ),
+        v => (
+            if v == View::Month { "month" } else { "list" },
+            format!("{} {}", MONTHS[usize::from(u8::from(a.from.month())) - 1], a.from.year()),
+            iso_date(month_start(a.from - Duration::days(1)))[..7].to_owned(),
+            iso_date(a.to + Duration::days(1))[..7].to_owned(),
+        ),
+    };
+    let weeks = if a.view == View::List { vec![] } else { grid(a.from, a.to, today, &rows) };
+    let href = format!(
+        "/events?{}",
+        serde_urlencoded::to_string(&CalendarQuery { page: None, ..q.clone() }).unwrap_or_default()
+    );
+    let page = CalendarPage {
+        l: Layout::new(&ctx, "Мероприятия", "/events").with_zone(zone),
+        q,
+        m,
+        view,
+        span,
+        prev,
+        next,
+        pager: (a.view == View::List).then(|| Pager::new(paging, total, href)),
+        clipped: a.view != View::List && total > GRID_MAX,
+        rows,
+        weeks,
+        total,
+        associations,
+        municipalities,
+        can_create,
+        mine,
+    };
+    render(&page)
+}
+
+// ---- the event's page ----
+
+/// The new event's form.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct NewQuery {
+    association_id: Option<i64>,
+    municipality_id: Option<i64>,
+    plan_item_id: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "event_form.html")]
+struct FormPage {
+    l: Layout,
+    form: EventInput,
+    /// The organiser chosen (an association's id, 0: the authority).
+    chosen: i64,
+    /// Who may organise: (association id or 0 for the authority, name).
+    organisers: Vec<(i64, String)>,
+    municipality_id: i64,
+    organizations: Vec<(i64, String)>,
+    plan_items: Vec<(i64, String)>,
+}
+
+impl FormPage {
+    fn forms(&self) -> &'static [EventForm] {
+        EventForm::ALL
+    }
+    fn levels(&self) -> Vec<Level> {
+        Level::ALL.iter().copied().filter(|l| *l != Level::School).collect()
+    }
+    fn formats(&self) -> &'static [EventFormat] {
+        EventFormat::ALL
+    }
+    fn reaches(&self) -> &'static [Reach] {
+        Reach::ALL
+    }
+    fn organiser_chosen(&self, id: &i64) -> bool {
+        self.chosen == *id
+    }
+}
+
+/// The plan items an event may carry out: the planned items of the association's latest plans.
+async fn plan_choices(c: &mut Conn, aid: AssociationId) -> Result<Vec<(i64, String)>, AppError> {
+    let mut out = vec![];
+    for p in plans::for_association(c, aid).await?.into_iter().take(2) {
+        for i in plans::items(c, &p).await? {
+            if i.status == metoda_domain::plans::ItemStatus::Planned {
+                out.push((i.id, format!("{} — {}", p.year, i.title)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn form_with(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    form: NewEvent,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> PageResult {
+    let mut c = state.db.conn().await?;
+    let m = match form.association_id.filter(|a| *a > 0) {
+        Some(aid) => {
+            let a = associations::get(&mut c, AssociationId(aid)).await?;
+            municipalities::get(&mut c, a.municipality_id).await?
+        }
+        None => calendar_place(&mut c, me, form.municipality_id).await?,
+    };
+    let mut organisers = vec![];
+    if me.may(Action::Create, &any_event(&m, None)) {
+        organisers.push((0, format!("Орган управления образованием ({})", m.name)));
+    }
+    let mut mine: Vec<AssociationId> = me.principal.grants.iter().filter_map(|g| g.association_id).collect();
+    if me.may(Action::Create, &any_event(&m, None)) {
+        mine = associations::list(&mut c, Some(m.id)).await?.into_iter().map(|a| a.id).collect();
+    }
+    mine.sort_unstable();
+    mine.dedup();
+    for a in associations::by_ids(&mut c, &mine).await? {
+        if a.municipality_id == m.id && a.is_active() && me.may(Action::Create, &any_event(&m, Some(a.id))) {
+            organisers.push((a.id.get(), a.name));
+        }
+    }
+    if organisers.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let first = usize::from(organisers[0].0 == 0);
+    organisers[first..].sort_by(|a, b| a.1.cmp(&b.1));
+    let plan_items = match form.association_id.filter(|a| *a > 0) {
+        Some(aid) => plan_choices(&mut c, AssociationId(aid)).await?,
+        None => vec![],
+    };
+    let organizations = plain_choices(organizations::choices(&mut c, m.id).await?);
+    let page = FormPage {
+        l: Layout::new(ctx, "Новое мероприятие", "/events").with_errors(errors).with_zone(m.zone()),
+        chosen: form.association_id.unwrap_or(0),
+        form: form.event,
+        organisers,
+        municipality_id: m.id.get(),
+        organizations,
+        plan_items,
+    };
+    render_status(status, &page)
+}
+
+async fn new_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<NewQuery>) -> PageResult {
+    let mut form = NewEvent {
+        association_id: q.association_id,
+        municipality_id: q.municipality_id,
+        event: EventInput { plan_item_id: q.plan_item_id, ..EventInput::default() },
+    };
+    // From a plan item: its title and month as the event's.
+    if let Some(item) = q.plan_item_id {
+        let mut c = state.db.conn().await?;
+        if let Ok(i) = plans::item(&mut c, item).await {
+            form.event.title = i.title.clone();
+        }
+    }
+    form_with(&state, &me, &ctx, form, vec![], StatusCode::OK).await
+}
+
+/// An event's fields as a page form sends them.
+fn event_input(p: &[(String, String)]) -> EventInput {
+    let id = |name: &str| field(p, name).trim().parse::<i64>().ok().filter(|v| *v > 0);
+    EventInput {
+        title: field(p, "title").into(),
+        form: field(p, "form").into(),
+        level: field(p, "level").into(),
+        format: field(p, "format").into(),
+        reach: field(p, "reach").into(),
+        starts_on: field(p, "starts_on").into(),
+        starts_at: field(p, "starts_at").into(),
+        ends_on: field(p, "ends_on").into(),
+        venue_organization_id: id("venue_organization_id"),
+        place_note: field(p, "place_note").into(),
+        online_url: field(p, "online_url").into(),
+        hours: field(p, "hours").into(),
+        description: field(p, "description").into(),
+        registration_open: field(p, "registration_open").into(),
+        cap: field(p, "cap").into(),
+        registration_deadline: field(p, "registration_deadline").into(),
+        plan_item_id: id("plan_item_id"),
+        subgroup_id: id("subgroup_id"),
+        version: field(p, "version").trim().parse().ok(),
+    }
+}
+
+/// The event's fields as its form shows them.
+fn input_of(e: &Event) -> EventInput {
+    EventInput {
+        title: e.title.clone(),
+        form: e.form.code().into(),
+        level: e.level.code().into(),
+        format: e.format.code().into(),
+        reach: e.reach.code().into(),
+        starts_on: iso_date(e.starts_on),
+        starts_at: e.starts_at.clone().unwrap_or_default(),
+        ends_on: iso_date(e.ends_on),
+        venue_organization_id: e.venue_organization_id.map(i64::from),
+        place_note: e.place_note.clone().unwrap_or_default(),
+        online_url: e.online_url.clone().unwrap_or_default(),
+        hours: e.hours.to_string(),
+        description: e.description.clone().unwrap_or_default(),
+        registration_open: if e.registration_open { "1".into() } else { String::new() },
+        cap: e.cap.map(|c| c.to_string()).unwrap_or_default(),
+        registration_deadline: e.registration_deadline.map(iso_date).unwrap_or_default(),
+        plan_item_id: e.plan_item_id,
+        subgroup_id: e.subgroup_id,
+        version: Some(e.version),
+    }
+}
+
+async fn create_submit(State(state): State<AppState>, Me(me, ctx): Me, body: axum::body::Bytes) -> PageResult {
+    let p = pairs(&body)?;
+    let id = |name: &str| field(&p, name).trim().parse::<i64>().ok().filter(|v| *v > 0);
+    let new = NewEvent {
+        association_id: id("association_id"),
+        municipality_id: id("municipality_id"),
+        event: event_input(&p),
+    };
+    match create(&state, &me, &ctx, &new).await {
+        Ok(e) => Ok(redirect_with(
+            &format!("/events/{}", e.id),
+            "Мероприятие создано как черновик; объявите его, когда всё будет готово",
+            &ctx,
+        )),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, errors) = form_errors(e);
+            form_with(&state, &me, &ctx, new, errors, status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "event.html")]
+struct EventPage {
+    l: Layout,
+    e: Event,
+    organiser: bool,
+    /// The organiser's name: the association's, or the authority's.
+    organiser_name: String,
+    registrations: Vec<EventRegistration>,
+    mine: Option<EventRegistration>,
+    /// The reader may register themselves now (or why not).
+    self_registration: Result<(), &'static str>,
+    certificates: Vec<Certificate>,
+    /// The reader's own certificates of this event.
+    my_certificates: Vec<Certificate>,
+    form: EventInput,
+    organizations: Vec<(i64, String)>,
+    plan_items: Vec<(i64, String)>,
+    /// The association's members not registered yet (the organisers' form).
+    members: Vec<crate::pages::Choice>,
+    started: bool,
+    /// Which small form was refused, to open it.
+    open: &'static str,
+    plan_item_title: Option<String>,
+}
+
+impl EventPage {
+    fn forms(&self) -> &'static [EventForm] {
+        EventForm::ALL
+    }
+    fn levels(&self) -> Vec<Level> {
+        Level::ALL.iter().copied().filter(|l| *l != Level::School).collect()
+    }
+    fn formats(&self) -> &'static [EventFormat] {
+        EventFormat::ALL
+    }
+    fn reaches(&self) -> &'static [Reach] {
+        Reach::ALL
+    }
+    /// The calendar's month of the event.
+    fn back(&self) -> String {
+        format!("/events?municipality_id={}&month={}", self.e.municipality_id, &iso_date(self.e.starts_on)[..7])
+    }
+    fn editable(&self) -> bool {
+        self.organiser && matches!(self.e.status, EventStatus::Draft | EventStatus::Announced)
+    }
+    fn sheet_open(&self) -> bool {
+        self.organiser && self.started && matches!(self.e.status, EventStatus::Announced | EventStatus::Held)
+    }
+    fn waiting(&self) -> Vec<&EventRegistration> {
+        self.registrations.iter().filter(|r| r.status == RegistrationStatus::Waitlisted).collect()
+    }
+    fn present(&self) -> usize {
+        self.registrations.iter().filter(|r| r.attended == Some(1)).count()
+    }
+    fn uncertified(&self) -> usize {
+        self.registrations
+            .iter()
+            .filter(|r| {
+                r.attended == Some(1)
+                    && r.status == RegistrationStatus::Registered
+                    && !self
+                        .certificates
+                        .iter()
+                        .any(|c| c.registration_id == r.id && c.kind == CertificateKind::Participant)
+            })
+            .count()
+    }
+    /// The place of the reader's registration on the waiting list (from 1).
+    fn my_place(&self) -> usize {
+        let Some(m) = &self.mine else { return 0 };
+        self.waiting().iter().position(|r| r.id == m.id).map_or(0, |p| p + 1)
+    }
+    fn hours_words(&self) -> String {
+        hours_words(self.e.hours)
+    }
+    fn places(&self) -> String {
+        match self.e.cap {
+            Some(cap) => format!(
+                "занято {} из {cap}, свободно {}{}",
+                self.e.registered,
+                self.e.places_left().unwrap_or(0),
+                if self.e.waiting > 0 {
+                    format!("; в листе ожидания {}", people(self.e.waiting))
+                } else {
+                    String::new()
+                }
+            ),
+            None => format!("зарегистрировано: {}; число мест не ограничено", people(self.e.registered)),
+        }
+    }
+}
+
+/// «1 человек», «3 человека», «5 человек».
+pub fn people(n: i64) -> String {
+    format!("{n} {}", plural_ru(n, "человек", "человека", "человек"))
+}
+
+/// «в объёме 6 часов».
+pub fn hours_words(h: i64) -> String {
+    format!("{h} {}", plural_ru(h, "час", "часа", "часов"))
+}
+
+/// A refused form of the event's page, shown again: its messages, the status, and which of the
+/// page's folded forms to open ("": none).
+struct Refused {
+    errors: Vec<FieldError>,
+    status: StatusCode,
+    open: &'static str,
+}
+
+impl Refused {
+    fn nothing() -> Refused {
+        Refused { errors: vec![], status: StatusCode::OK, open: "" }
+    }
+}
+
+async fn view_with(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: EventId,
+    typed: Option<EventInput>,
+    refused: Refused,
+) -> PageResult {
+    let Refused { errors, status, open } = refused;
+    let (e, m) = load(state, me, id, Action::View).await?;
+    let organiser = me.may(Action::Update, &resource(&e, m.region_id));
+    let mut c = state.db.conn().await?;
+    let today = today_of(state, &mut c, &m).await?;
+    let all = events::registrations(&mut c, id).await?;
+    let own = own_teacher(&mut c, me).await?;
+    let mine = own.as_ref().and_then(|t| all.iter().find(|r| r.teacher_id == Some(t.id)).cloned());
+    let certificates = events::certificates(&mut c, id).await?;
+    let my_certificates: Vec<Certificate> = match &mine {
+        Some(r) => certificates.iter().filter(|c| c.registration_id == r.id).cloned().collect(),
+        None => vec![],
+    };
+    let self_registration = match (&own, &mine) {
+        (None, _) => Err("Ваша учётная запись не связана с карточкой педагога"),
+        (_, Some(_)) => Err("Вы уже зарегистрированы"),
+        _ => e.registration().refuses_self(e.status, today).map_or(Ok(()), Err),
+    };
+    let (mut organizations, mut plan_items, mut members) = (vec![], vec![], vec![]);
+    if organiser {
+        organizations = plain_choices(organizations::choices(&mut c, m.id).await?);
+        if let Some(aid) = e.association_id {
+            plan_items = plan_choices(&mut c, aid).await?;
+            members = associations::members(&mut c, aid, None)
+                .await?
+                .into_iter()
+                .filter(|x| !all.iter().any(|r| r.teacher_id == Some(x.teacher_id)))
+                .map(|x| crate::pages::Choice {
+                    value: x.teacher_id.get(),
+                    label: format!("{} ({})", x.full_name, x.organization_name),
+                    chosen: false,
+                })
+                .collect();
+        }
+    }
+    let plan_item_title = match e.plan_item_id {
+        Some(i) => plans::item(&mut c, i).await.ok().map(|i| i.title),
+        None => None,
+    };
+    drop(c);
+    let registrations = if organiser { all } else { vec![] };
+    let organiser_name = organiser_name(&e, &m);
+    let page = EventPage {
+        l: Layout::new(ctx, e.title.clone(), "/events").with_errors(errors).with_zone(m.zone()),
+        form: typed.unwrap_or_else(|| input_of(&e)),
+        started: today >= e.starts_on,
+        e,
+        organiser,
+        organiser_name,
+        registrations,
+        mine,
+        self_registration,
+        certificates: if organiser { certificates } else { vec![] },
+        my_certificates,
+        organizations,
+        plan_items,
+        members,
+        open,
+        plan_item_title,
+    };
+    render_status(status, &page)
+}
+
+async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<EventId>) -> PageResult {
+    view_with(&state, &me, &ctx, id, None, Refused::nothing()).await
+}
+
+/// After a page action: back to the event with a message, or the page again with the refusal
+/// told at the form that was sent (`open`).
+/// `at`: the folded form to open and the field a conflict is told at.
+async fn done<T>(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: EventId,
+    r: Result<T, AppError>,
+    ok: impl FnOnce(T) -> String,
+    at: (&'static str, &str),
+) -> PageResult {
+    match r {
+        Ok(v) => Ok(redirect_with(&format!("/events/{id}"), &ok(v), ctx)),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, errors) = crate::pages::refused_at(e, at.1);
+            view_with(state, me, ctx, id, None, Refused { errors, status, open: at.0 }).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn update_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<EventId>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let mut input = event_input(&pairs(&body)?);
+    match update(&state, &me, &ctx, id, &input).await {
+        Ok(_) => Ok(redirect_with(&format!("/events/{id}"), "Изменения сохранены", &ctx)),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let now = {
+                let mut c = state.db.conn().await?;
+                input_of(&events::get(&mut c, id).await?)
+            };
+            let (status, errors) = crate::pages::refused(e, &mut input, now, field_label);
+            view_with(&state, &me, &ctx, id, Some(input), Refused { errors, status, open: "edit" }).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+impl crate::pages::VersionedForm for EventInput {
+    fn version_mut(&mut self) -> &mut Option<i64> {
+        &mut self.version
+    }
+}
+
+/// The Russian label of a field of the event's form, for the current values after a stale save.
+fn field_label(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "title" => "Название",
+        "form" => "Форма",
+        "level" => "Уровень",
+        "format" => "Формат",
+        "reach" => "Кому объявить",
+        "starts_on" => "Дата начала",
+        "starts_at" => "Время начала",
+        "ends_on" => "Дата окончания",
+        "venue_organization_id" => "Площадка",
+        "place_note" => "Кабинет, адрес",
+        "online_url" => "Ссылка",
+        "hours" => "Часы",
+        "description" => "Описание",
+        "registration_open" => "Регистрация",
+        "cap" => "Число мест",
+        "registration_deadline" => "Срок регистрации",
+        "plan_item_id" => "Пункт плана",
+        _ => return None,
+    })
+}
+
+async fn status_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<EventId>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let p = pairs(&body)?;
+    let input = EventStatusInput {
+        action: field(&p, "action").into(),
+        reason: Some(field(&p, "reason").to_owned()).filter(|r| !r.trim().is_empty()),
+    };
+    let r = act(&state, &me, &ctx, id, &input).await;
+    let open = if input.action == "cancel" { "cancel" } else { "" };
+    let field_name = if input.action == "cancel" { "reason" } else { "" };
+    done(&state, &me, &ctx, id, r, |e: Event| status_words(&e), (open, field_name)).await
+}
+
+/// What the organisers are told after a change of state.
+fn status_words(e: &Event) -> String {
+    match e.status {
+        EventStatus::Announced => "Мероприятие объявлено; приглашённые получили уведомления".into(),
+        EventStatus::Held => {
+            "Мероприятие отмечено проведённым: заполните лист регистрации и выдайте сертификаты".into()
+        }
+        EventStatus::Cancelled => "Мероприятие отменено; зарегистрированные получили уведомления".into(),
+        EventStatus::Archived => "Мероприятие перенесено в архив".into(),
+        EventStatus::Draft => "Сохранено".into(),
+    }
+}
+
+async fn register_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<EventId>) -> PageResult {
+    let r = register_self(&state, &me, &ctx, id).await;
+    done(&state, &me, &ctx, id, r, |r: EventRegistration| registration_words(&r), ("", "")).await
+}
+
+fn registration_words(r: &EventRegistration) -> String {
+    match r.status {
+        RegistrationStatus::Waitlisted => {
+            "Места заняты: вы в листе ожидания. Когда место освободится, вы получите уведомление".into()
+        }
+        _ => "Вы зарегистрированы".into(),
+    }
+}
+
+async fn enrol_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<EventId>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let p = pairs(&body)?;
+    let input = RegistrationInput {
+        teacher_id: None,
+        teacher_ids: p.iter().filter(|(k, _)| k == "teacher_ids").filter_map(|(_, v)| v.trim().parse().ok()).collect(),
+        guest_name: Some(field(&p, "guest_name").to_owned()),
+        guest_organization: Some(field(&p, "guest_organization").to_owned()),
+    };
+    let r = enrol(&state, &me, &ctx, id, &input).await;
+    let words = |rs: Vec<EventRegistration>| {
+        let waiting = rs.iter().filter(|r| r.status == RegistrationStatus::Waitlisted).count() as i64;
+        let n = rs.len() as i64;
+        let mut s = format!("Зарегистрировано: {}", people(n));
+        if waiting > 0 {
+            s.push_str(&format!(", из них в листе ожидания — {}", people(waiting)));
+        }
+        s
+    };
+    done(&state, &me, &ctx, id, r, words, ("enrol", "teacher_ids")).await
+}
+
+async fn unregister_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path((id, rid)): Path<(EventId, i64)>,
+) -> PageResult {
+    let r = unregister(&state, &me, &ctx, id, rid).await;
+    done(&state, &me, &ctx, id, r, |r: EventRegistration| format!("Регистрация отменена: {}", r.name), ("", "")).await
+}
+
+async fn sheet_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<EventId>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let p = pairs(&body)?;
+    let marks: Vec<SheetMark> = p
+        .iter()
+        .filter_map(|(k, v)| {
+            let rid = k.strip_prefix("attended_")?.parse().ok()?;
+            match v.as_str() {
+                "1" => Some(SheetMark { registration_id: rid, attended: true }),
+                "0" => Some(SheetMark { registration_id: rid, attended: false }),
+                _ => None,
+            }
+        })
+        .collect();
+    let r = mark(&state, &me, &ctx, id, &marks).await;
+    done(&state, &me, &ctx, id, r, |_| "Лист регистрации сохранён".into(), ("sheet", "attended")).await
+}
+
+async fn walk_in_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<EventId>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let p = pairs(&body)?;
+    let input = WalkInInput {
+        teacher_id: field(&p, "teacher_id").trim().parse().ok(),
+        guest_name: Some(field(&p, "guest_name").to_owned()),
+        guest_organization: Some(field(&p, "guest_organization").to_owned()),
+    };
+    let r = walk_in(&state, &me, &ctx, id, &input).await;
+    done(
+        &state,
+        &me,
+        &ctx,
+        id,
+        r,
+        |r: EventRegistration| format!("В лист добавлен(а): {}", r.name),
+        ("walk_in", "guest_name"),
+    )
+    .await
+}
+
+async fn issue_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<EventId>) -> PageResult {
+    let r = issue(&state, &me, &ctx, id).await;
+    let words = |n: usize| {
+        if n == 0 {
+            "Новых сертификатов нет: все присутствовавшие их уже получили".to_owned()
+        } else {
+            let n = n as i64;
+            format!("Выдано {n} {}", plural_ru(n, "сертификат", "сертификата", "сертификатов"))
+        }
+    };
+    done(&state, &me, &ctx, id, r, words, ("", "")).await
+}
+
+/// The registration sheet for signing on paper (DOCX): the registered, with a signature column.
+async fn sheet_docx(State(state): State<AppState>, Me(me, _): Me, Path(id): Path<EventId>) -> PageResult {
+    let (e, m) = load(&state, &me, id, Action::Update).await?;
+    let mut c = state.db.conn().await?;
+    let people: Vec<(String, String)> = events::registrations(&mut c, id)
+        .await?
+        .into_iter()
+        .filter(|r| r.status == RegistrationStatus::Registered)
+        .map(|r| (r.name, r.organization.unwrap_or_default()))
+        .collect();
+    let doc = metoda_docs::registration_docx::RegistrationDoc {
+        body: organiser_name(&e, &m),
+        what: format!("участников мероприятия: {} «{}»", e.form.label_ru(), e.title),
+        date: e.dates(),
+        time: e.starts_at.clone(),
+        place: place_of(&e),
+        people,
+        blank_rows: 5,
+    };
+    let bytes = metoda_docs::registration_docx::registration_docx(&doc).map_err(AppError::internal)?;
+    Ok(crate::pages::download(bytes, crate::pages::DOCX, &format!("Лист регистрации — {}.docx", e.title)))
+}
+
+/// Where the event is held, in words: the venue and room, and the link of a remote part.
+pub fn place_of(e: &Event) -> String {
+    let here = [e.venue_name.clone(), e.place_note.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+    match (here.is_empty(), &e.online_url) {
+        (false, Some(u)) => format!("{here}; онлайн: {u}"),
+        (false, None) => here,
+        (true, Some(u)) => format!("дистанционно: {u}"),
+        (true, None) => String::new(),
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+// ---- certificates ----
+
+#[derive(Template)]
+#[template(path = "certificate.html")]
+struct CertificatePage {
+    l: Layout,
+    cert: Certificate,
+    e: Event,
+    organiser_name: String,
+    verify: String,
+    qr: String,
+    can_revoke: bool,
+    revoke_reason: Option<String>,
+}
+
+impl CertificatePage {
+    fn title(&self) -> String {
+        self.cert.kind.label_ru().to_uppercase()
+    }
+    fn hours_words(&self) -> String {
+        hours_words(self.cert.hours)
+    }
+}
+
+/// The certificate's page; `refused`: a refused revocation (its status, messages and the reason
+/// as typed).
+async fn certificate_with(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    cid: i64,
+    refused: Option<(StatusCode, Vec<FieldError>, String)>,
+) -> PageResult {
+    let (cert, e, m) = certificate_of(state, me, cid, Action::View).await?;
+    let can_revoke = cert.revoked_at.is_none() && me.may(Action::Update, &resource(&e, m.region_id));
+    let verify = verify_url(&state.config.public_url, &cert.code);
+    let (status, errors, revoke_reason) = match refused {
+        Some((status, errors, reason)) => (status, errors, Some(reason)),
+        None => (StatusCode::OK, vec![], None),
+    };
+    let page = CertificatePage {
+        l: Layout::new(ctx, format!("{} № {}", capitalized(cert.kind.label_ru()), cert.number), "/events")
+            .with_errors(errors)
+            .with_zone(m.zone()),
+        qr: crate::qr::svg(&verify),
+        verify,
+        organiser_name: organiser_name(&e, &m),
+        cert,
+        e,
+        can_revoke,
+        revoke_reason,
+    };
+    render_status(status, &page)
+}
+
+async fn certificate_page(State(state): State<AppState>, Me(me, ctx): Me, Path(cid): Path<i64>) -> PageResult {
+    certificate_with(&state, &me, &ctx, cid, None).await
+}
+
+async fn revoke_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(cid): Path<i64>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let p = pairs(&body)?;
+    match revoke(&state, &me, &ctx, cid, field(&p, "reason")).await {
+        Ok(c) => {
+            Ok(redirect_with(&format!("/events/{}", c.event_id), &format!("Сертификат № {} отозван", c.number), &ctx))
+        }
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, errors) = crate::pages::refused_at(e, "reason");
+            certificate_with(&state, &me, &ctx, cid, Some((status, errors, field(&p, "reason").to_owned()))).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    l: Layout,
+    cert: Option<Certificate>,
+}
+
+impl VerifyPage {
+    fn dates(&self) -> String {
+        match &self.cert {
+            Some(c) if c.starts_on != c.ends_on => format!("{} — {}", ru_date(c.starts_on), ru_date(c.ends_on)),
+            Some(c) => ru_date(c.starts_on),
+            None => String::new(),
+        }
+    }
+}
+
+/// The public verification page of a certificate: no sign-in; the name, the event and the date,
+/// nothing else (and whether it was revoked).
+async fn verify_page(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Response {
+    let found = async {
+        let code = code.trim();
+        if code.is_empty() || code.len() > 64 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Ok::<_, AppError>(None);
+        }
+        let mut c = state.db.conn().await?;
+        Ok(events::verify(&mut c, code).await?)
+    }
+    .await;
+    match found {
+        Ok(cert) => {
+            let status = if cert.is_some() { StatusCode::OK } else { StatusCode::NOT_FOUND };
+            let page = VerifyPage { l: Layout::new(&ctx, "Проверка сертификата", ""), cert };
+            render_status(status, &page).into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+// ---- API ----
+
+/// The calendar: a municipality's events of a month or a week, filtered; the list view is paged.
+#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(CalendarQuery),
+    responses((status = 200, body = views::EventList), (status = 403, body = crate::error::ErrorBody)))]
+pub async fn api_calendar(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Query(q): Query<CalendarQuery>,
+) -> ApiResult<views::EventList> {
+    let (_, _, _, rows, total, paging) = read_calendar(&state, &me, &q).await?;
+    Ok(Json(views::EventList {
+        events: rows.iter().map(Into::into).collect(),
+        total,
+        page: paging.page,
+        per_page: paging.per_page,
+    }))
+}
+
+/// Creates an event (a draft) of an association, or of the authority.
+#[utoipa::path(post, path = "/api/v1/events", tag = "events", request_body = NewEvent,
+    responses((status = 200, body = views::Event), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_create(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    body: JsonIn<NewEvent>,
+) -> ApiResult<views::Event> {
+    Ok(Json((&create(&state, &me, &ctx, &json_body(body)?).await?).into()))
+}
+
+async fn body_of(state: &AppState, me: &Current, id: EventId) -> Result<views::EventBody, AppError> {
+    let (e, m) = load(state, me, id, Action::View).await?;
+    let organiser = me.may(Action::Update, &resource(&e, m.region_id));
+    let mut c = state.db.conn().await?;
+    let all = events::registrations(&mut c, id).await?;
+    let own = own_teacher(&mut c, me).await?;
+    let mine = own.and_then(|t| all.iter().find(|r| r.teacher_id == Some(t.id)).cloned());
+    let certificates: Vec<Certificate> = events::certificates(&mut c, id)
+        .await?
+        .into_iter()
+        .filter(|c| organiser || mine.as_ref().is_some_and(|r| r.id == c.registration_id))
+        .collect();
+    let url = &state.config.public_url;
+    Ok(views::EventBody {
+        event: (&e).into(),
+        registrations: if organiser { all.iter().map(Into::into).collect() } else { vec![] },
+        mine: mine.as_ref().map(Into::into),
+        certificates: certificates.iter().map(|c| views::Certificate::of(c, url)).collect(),
+        organiser,
+    })
+}
+
+/// An event with its registrations (the organisers'; a participant sees their own) and
+/// certificates.
+#[utoipa::path(get, path = "/api/v1/events/{id}", tag = "events", params(("id" = i64, Path)),
+    responses((status = 200, body = views::EventBody), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn api_get(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(id): Path<EventId>,
+) -> ApiResult<views::EventBody> {
+    Ok(Json(body_of(&state, &me, id).await?))
+}
+
+/// Changes a draft or announced event (send back its `version`); the registered are told of a
+/// change of date, time or place.
+#[utoipa::path(put, path = "/api/v1/events/{id}", tag = "events", params(("id" = i64, Path)), request_body = EventInput,
+    responses((status = 200, body = views::Event), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_update(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<EventId>,
+    body: JsonIn<EventInput>,
+) -> ApiResult<views::Event> {
+    Ok(Json((&update(&state, &me, &ctx, id, &json_body(body)?).await?).into()))
+}
+
+/// Announces (those it reaches are notified), marks held, cancels (with a reason, told to the
+/// registered) or archives the event.
+#[utoipa::path(post, path = "/api/v1/events/{id}/status", tag = "events", params(("id" = i64, Path)), request_body = EventStatusInput,
+    responses((status = 200, body = views::Event), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_status(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<EventId>,
+    body: JsonIn<EventStatusInput>,
+) -> ApiResult<views::Event> {
+    Ok(Json((&act(&state, &me, &ctx, id, &json_body(body)?).await?).into()))
+}
+
+/// Registers: with nothing named, the reader themselves (open registration, before its
+/// deadline); the organisers name teachers of the municipality or a guest. Beyond the cap a
+/// registration waits and moves up on its own when a place frees.
+#[utoipa::path(post, path = "/api/v1/events/{id}/registrations", tag = "events", params(("id" = i64, Path)), request_body = RegistrationInput,
+    responses((status = 200, body = Vec<views::Registration>), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_register(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<EventId>,
+    body: JsonIn<RegistrationInput>,
+) -> ApiResult<Vec<views::Registration>> {
+    let input = json_body(body)?;
+    let rs = if input.is_empty() {
+        vec![register_self(&state, &me, &ctx, id).await?]
+    } else {
+        enrol(&state, &me, &ctx, id, &input).await?
+    };
+    Ok(Json(rs.iter().map(Into::into).collect()))
+}
+
+/// Cancels a registration (one's own, or anyone's by the organisers); the first of the waiting
+/// list takes the place and is told.
+#[utoipa::path(post, path = "/api/v1/events/{id}/registrations/{rid}/cancel", tag = "events", params(("id" = i64, Path), ("rid" = i64, Path)),
+    responses((status = 200, body = views::Registration), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_unregister(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path((id, rid)): Path<(EventId, i64)>,
+) -> ApiResult<views::Registration> {
+    Ok(Json((&unregister(&state, &me, &ctx, id, rid).await?).into()))
+}
+
+/// The registration sheet: present or absent for registrations holding a place, from the
+/// event's first day.
+#[utoipa::path(put, path = "/api/v1/events/{id}/attendance", tag = "events", params(("id" = i64, Path)), request_body = SheetInput,
+    responses((status = 200, body = views::Event), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_attendance(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<EventId>,
+    body: JsonIn<SheetInput>,
+) -> ApiResult<views::Event> {
+    Ok(Json((&mark(&state, &me, &ctx, id, &json_body(body)?.marks).await?).into()))
+}
+
+/// Adds someone who came without registering: present at once.
+#[utoipa::path(post, path = "/api/v1/events/{id}/walk-ins", tag = "events", params(("id" = i64, Path)), request_body = WalkInInput,
+    responses((status = 200, body = views::Registration), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_walk_in(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<EventId>,
+    body: JsonIn<WalkInInput>,
+) -> ApiResult<views::Registration> {
+    Ok(Json((&walk_in(&state, &me, &ctx, id, &json_body(body)?).await?).into()))
+}
+
+/// How many certificates were issued.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Issued {
+    pub issued: i64,
+}
+
+/// Issues participants' certificates of a held event to everyone marked present who has none.
+#[utoipa::path(post, path = "/api/v1/events/{id}/certificates", tag = "events", params(("id" = i64, Path)),
+    responses((status = 200, body = Issued), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_issue(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<EventId>,
+) -> ApiResult<Issued> {
+    Ok(Json(Issued { issued: issue(&state, &me, &ctx, id).await? as i64 }))
+}
+
+/// Revokes a certificate with a reason: its public page then says so.
+#[utoipa::path(post, path = "/api/v1/certificates/{id}/revoke", tag = "events", params(("id" = i64, Path)), request_body = RevokeInput,
+    responses((status = 200, body = views::Certificate), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_revoke(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(cid): Path<i64>,
+    body: JsonIn<RevokeInput>,
+) -> ApiResult<views::Certificate> {
+    let c = revoke(&state, &me, &ctx, cid, &json_body(body)?.reason).await?;
+    Ok(Json(views::Certificate::of(&c, &state.config.public_url)))
+}

@@ -1,0 +1,184 @@
+//! The JSON of the events API: each store row as the API sends it (dates as "YYYY-MM-DD",
+//! enumerations as their codes), built from the typed rows of `metoda_store::events`. The schema
+//! names and shapes are the reviewed contract (`tests/snapshots/openapi.json`).
+
+use metoda_domain::values::iso_date;
+use metoda_store::events as store;
+use serde::Serialize;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Event {
+    pub id: i64,
+    pub municipality_id: i64,
+    /// The organising association (None: the authority's event).
+    pub association_id: Option<i64>,
+    pub association_name: Option<String>,
+    pub subgroup_id: Option<i64>,
+    /// The plan item the event carries out.
+    pub plan_item_id: Option<i64>,
+    pub title: String,
+    /// An event form code (seminar, master_class, open_lesson, …, vsosh_municipal_stage).
+    pub form: String,
+    /// teachers | students
+    pub audience: String,
+    /// municipal | regional | all_russian | international
+    pub level: String,
+    /// in_person | remote | mixed
+    pub format: String,
+    /// members | municipality | public
+    pub reach: String,
+    pub starts_on: String,
+    pub starts_at: Option<String>,
+    pub ends_on: String,
+    pub venue_organization_id: Option<i64>,
+    pub venue_name: Option<String>,
+    pub place_note: Option<String>,
+    pub online_url: Option<String>,
+    /// Academic hours, printed on certificates.
+    pub hours: i64,
+    pub description: Option<String>,
+    /// Participants register themselves (else the organisers register them).
+    pub registration_open: bool,
+    /// Places (None: no cap).
+    pub cap: Option<i64>,
+    pub registration_deadline: Option<String>,
+    /// draft | announced | held | cancelled | archived
+    pub status: String,
+    pub cancel_reason: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Raised by every change of the event: send it back with an edit (an older one gets 409).
+    pub version: i64,
+    /// Registrations holding a place.
+    pub registered: i64,
+    /// Registrations on the waiting list.
+    pub waiting: i64,
+}
+
+impl From<&store::Event> for Event {
+    fn from(e: &store::Event) -> Self {
+        Event {
+            id: e.id.get(),
+            municipality_id: e.municipality_id.get(),
+            association_id: e.association_id.map(i64::from),
+            association_name: e.association_name.clone(),
+            subgroup_id: e.subgroup_id,
+            plan_item_id: e.plan_item_id,
+            title: e.title.clone(),
+            form: e.form.code().to_owned(),
+            audience: e.audience.code().to_owned(),
+            level: e.level.code().to_owned(),
+            format: e.format.code().to_owned(),
+            reach: e.reach.code().to_owned(),
+            starts_on: iso_date(e.starts_on),
+            starts_at: e.starts_at.clone(),
+            ends_on: iso_date(e.ends_on),
+            venue_organization_id: e.venue_organization_id.map(i64::from),
+            venue_name: e.venue_name.clone(),
+            place_note: e.place_note.clone(),
+            online_url: e.online_url.clone(),
+            hours: e.hours,
+            description: e.description.clone(),
+            registration_open: e.registration_open,
+            cap: e.cap,
+            registration_deadline: e.registration_deadline.map(iso_date),
+            status: e.status.code().to_owned(),
+            cancel_reason: e.cancel_reason.clone(),
+            created_at: e.created_at.clone(),
+            updated_at: e.updated_at.clone(),
+            version: e.version,
+            registered: e.registered,
+            waiting: e.waiting,
+        }
+    }
+}
+
+/// A page of the calendar.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct EventList {
+    pub events: Vec<Event>,
+    /// Events matching the query in all (on every page).
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// A registration: a teacher of the bank or a guest by name.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Registration {
+    pub id: i64,
+    pub event_id: i64,
+    pub teacher_id: Option<i64>,
+    pub name: String,
+    pub organization: Option<String>,
+    /// registered | waitlisted | cancelled
+    pub status: String,
+    /// Came without registering (added to the sheet on the day).
+    pub walk_in: bool,
+    /// The registration sheet: true present, false absent, None not marked yet.
+    pub attended: Option<bool>,
+    pub created_at: String,
+}
+
+impl From<&store::EventRegistration> for Registration {
+    fn from(r: &store::EventRegistration) -> Self {
+        Registration {
+            id: r.id,
+            event_id: r.event_id.get(),
+            teacher_id: r.teacher_id.map(i64::from),
+            name: r.name.clone(),
+            organization: r.organization.clone(),
+            status: r.status.code().to_owned(),
+            walk_in: r.walk_in,
+            attended: r.attended.map(|a| a != 0),
+            created_at: r.created_at.clone(),
+        }
+    }
+}
+
+/// A certificate as its organisers and holder see it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Certificate {
+    pub id: i64,
+    pub event_id: i64,
+    pub registration_id: i64,
+    /// participant | speaker | winner | prizewinner
+    pub kind: String,
+    /// Printed on the certificate: «М-000123-0007».
+    pub number: String,
+    pub name: String,
+    pub issued_at: String,
+    pub revoked_at: Option<String>,
+    /// The public page that confirms the certificate (its QR code leads there).
+    pub verify_url: String,
+}
+
+impl Certificate {
+    pub fn of(c: &store::Certificate, public_url: &str) -> Certificate {
+        Certificate {
+            id: c.id,
+            event_id: c.event_id.get(),
+            registration_id: c.registration_id,
+            kind: c.kind.code().to_owned(),
+            number: c.number.clone(),
+            name: c.name.clone(),
+            issued_at: c.issued_at.clone(),
+            revoked_at: c.revoked_at.clone(),
+            verify_url: super::verify_url(public_url, &c.code),
+        }
+    }
+}
+
+/// An event with what the reader may see of its registrations: the organisers all of them, a
+/// participant their own.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct EventBody {
+    pub event: Event,
+    pub registrations: Vec<Registration>,
+    /// The reader's own live registration, if any.
+    pub mine: Option<Registration>,
+    /// The event's certificates (the organisers'), or the reader's own.
+    pub certificates: Vec<Certificate>,
+    /// The reader organises the event (may change it, register people, fill the sheet).
+    pub organiser: bool,
+}

@@ -1,0 +1,219 @@
+//! Events through the real server (SQLite or PostgreSQL): planned from a plan item, announced (the
+//! municipality's teachers told), registered for with a cap and a waiting list that moves up on
+//! its own, held with its registration sheet and a walk-in, certificates issued to those present
+//! and checked on their public page without signing in, one revoked; the calendar's views and
+//! who sees what on it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::common::{self, TestApp};
+use crate::meetings::{docx_text, submit};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn today() -> String {
+    metoda_domain::values::iso_date(time::OffsetDateTime::now_utc().date())
+}
+
+async fn planned_item(app: &TestApp) -> i64 {
+    let mut c = app.t.db.conn().await.unwrap();
+    sqlx::query_scalar(
+        "SELECT MIN(i.id) FROM plan_items i JOIN work_plans p ON p.id = i.plan_id
+         WHERE p.association_id = $1 AND i.status = 'planned' AND i.archived_at IS NULL",
+    )
+    .bind(app.assoc_a)
+    .fetch_one(&mut *c)
+    .await
+    .unwrap()
+}
+
+async fn unread(s: &common::Session, text: &str) -> bool {
+    let n: Value = s.get("/api/v1/notifications").await.json().await.unwrap();
+    n.to_string().contains(text)
+}
+
+#[tokio::test]
+async fn an_event_from_plan_to_verified_certificate() {
+    let app = TestApp::start().await;
+    let head = app.login("mmo.head").await;
+    let teacher = app.login("teacher").await;
+    let deputy = app.login("mmo.deputy").await;
+    let item = planned_item(&app).await;
+
+    // Planned from a plan item: the form offers the item's title.
+    let form = head.get(&format!("/events/new?association_id={}&plan_item_id={item}", app.assoc_a)).await;
+    assert_eq!(form.status(), StatusCode::OK);
+    let body = json!({
+        "association_id": app.assoc_a, "title": "Формирующее оценивание на уроках математики",
+        "form": "practical_seminar", "reach": "municipality", "starts_on": today(), "starts_at": "15:00",
+        "venue_organization_id": app.org_a, "place_note": "каб. 21", "hours": "4", "registration_open": "1",
+        "cap": "1", "plan_item_id": item,
+    });
+    let r = head.post_json("/api/v1/events", body).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let e: Value = r.json().await.unwrap();
+    let id = e["id"].as_i64().unwrap();
+    assert_eq!(e["status"], "draft");
+
+    // A draft is its organisers' only.
+    assert_eq!(teacher.get(&format!("/api/v1/events/{id}")).await.status(), StatusCode::NOT_FOUND);
+    assert!(!teacher.get("/events").await.text().await.unwrap().contains("Формирующее оценивание"));
+
+    // A stale save is refused.
+    let mut stale = json!({"title": "Другое", "form": "seminar", "starts_on": today(), "place_note": "каб. 1",
+        "version": e["version"].as_i64().unwrap() - 1});
+    let r = head.put_json(&format!("/api/v1/events/{id}"), stale.take()).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+
+    // Announced: the municipality's teachers are told.
+    let r = head.post_json(&format!("/api/v1/events/{id}/status"), json!({"action": "announce"})).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    assert!(unread(&teacher, "Формирующее оценивание").await);
+
+    // One place: the deputy takes it, the teacher waits.
+    let r = deputy.post_json(&format!("/api/v1/events/{id}/registrations"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let first: Value = r.json().await.unwrap();
+    assert_eq!(first[0]["status"], "registered");
+    let (status, page) = submit(&teacher, &format!("/events/{id}/register"), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("вы в листе ожидания"), "{page}");
+    // Registering twice is refused with a message, nothing written.
+    let r = teacher.post_json(&format!("/api/v1/events/{id}/registrations"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+
+    // The deputy cancels: the teacher moves up and is told.
+    let rid = first[0]["id"].as_i64().unwrap();
+    let r = deputy.post_json(&format!("/api/v1/events/{id}/registrations/{rid}/cancel"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    assert!(unread(&teacher, "Освободилось место").await);
+    let b: Value = head.get(&format!("/api/v1/events/{id}")).await.json().await.unwrap();
+    assert_eq!((b["event"]["registered"].as_i64(), b["event"]["waiting"].as_i64()), (Some(1), Some(0)));
+    let holder = b["registrations"].as_array().unwrap().iter().find(|r| r["status"] == "registered").unwrap().clone();
+    // Someone not the organiser sees only their own registration.
+    let tb: Value = teacher.get(&format!("/api/v1/events/{id}")).await.json().await.unwrap();
+    assert_eq!(tb["registrations"], json!([]));
+    assert_eq!(tb["mine"]["id"], holder["id"]);
+
+    // The sheet on the day: the deputy present, a guest from another municipality walks in.
+    let (status, page) =
+        submit(&head, &format!("/events/{id}/sheet"), &[(&format!("attended_{}", holder["id"]), "1")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Лист регистрации сохранён"), "{page}");
+    let r = head
+        .post_json(
+            &format!("/api/v1/events/{id}/walk-ins"),
+            json!({"guest_name": "Лебедева Анна Сергеевна", "guest_organization": "МАОУ СОШ № 5 г. Томска"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    // The paper sheet lists who registered.
+    let docx = head.get(&format!("/events/{id}/sheet.docx")).await;
+    assert_eq!(docx.status(), StatusCode::OK);
+    let text = docx_text(docx.bytes().await.unwrap().to_vec());
+    assert!(text.contains("ЛИСТ РЕГИСТРАЦИИ") && text.contains("Формирующее оценивание"), "{text}");
+
+    // Certificates wait for the event to be held.
+    let r = head.post_json(&format!("/api/v1/events/{id}/certificates"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let r = head.post_json(&format!("/api/v1/events/{id}/status"), json!({"action": "mark_held"})).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    // Holding it executed the plan item.
+    {
+        let mut c = app.t.db.conn().await.unwrap();
+        let s: String = sqlx::query_scalar("SELECT status FROM plan_items WHERE id = $1")
+            .bind(item)
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+        assert_eq!(s, "done");
+    }
+    let r = head.post_json(&format!("/api/v1/events/{id}/certificates"), json!({})).await;
+    let issued: Value = r.json().await.unwrap();
+    assert_eq!(issued["issued"], 2);
+    // Issuing again issues nothing more.
+    let again: Value =
+        head.post_json(&format!("/api/v1/events/{id}/certificates"), json!({})).await.json().await.unwrap();
+    assert_eq!(again["issued"], 0);
+
+    // The teacher sees their own certificate, with its QR code, and nobody else's.
+    let db: Value = teacher.get(&format!("/api/v1/events/{id}")).await.json().await.unwrap();
+    let certs = db["certificates"].as_array().unwrap();
+    assert_eq!(certs.len(), 1);
+    let cid = certs[0]["id"].as_i64().unwrap();
+    let url = certs[0]["verify_url"].as_str().unwrap().to_owned();
+    let page = teacher.get(&format!("/certificates/{cid}")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("СЕРТИФИКАТ УЧАСТНИКА") && page.contains("<svg") && page.contains("4 часа"), "{page}");
+    let school = app.login("org.admin").await;
+    assert_eq!(school.get(&format!("/certificates/{cid}")).await.status(), StatusCode::FORBIDDEN);
+
+    // The public page, without signing in: the name, the event, the date — nothing else.
+    let code = url.rsplit('/').next().unwrap();
+    let anon = TestApp::client();
+    let v = anon.get(app.url(&format!("/verify/{code}"))).send().await.unwrap();
+    assert_eq!(v.status(), StatusCode::OK);
+    let v = v.text().await.unwrap();
+    assert!(v.contains("Сертификат действителен") && v.contains("Формирующее оценивание"), "{v}");
+    assert!(!v.contains("каб. 21") && !v.contains("МАОУ"), "the page shows more than the name, event and date");
+    let forged = anon.get(app.url("/verify/0000000000000000deadbeef00000000")).send().await.unwrap();
+    assert_eq!(forged.status(), StatusCode::NOT_FOUND);
+
+    // Revoked: the page says so.
+    let r = head.post_json(&format!("/api/v1/certificates/{cid}/revoke"), json!({"reason": "  "})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = head.post_json(&format!("/api/v1/certificates/{cid}/revoke"), json!({"reason": "выдан ошибочно"})).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let v = anon.get(app.url(&format!("/verify/{code}"))).send().await.unwrap().text().await.unwrap();
+    assert!(v.contains("Сертификат отозван"), "{v}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_calendar_shows_each_reader_what_they_may_see() {
+    let app = TestApp::start().await;
+    let head = app.login("mmo.head").await;
+    let mk = |title: &str, reach: &str| {
+        json!({"association_id": app.assoc_a, "title": title, "form": "master_class", "reach": reach,
+            "starts_on": today(), "place_note": "каб. 5"})
+    };
+    for (title, reach) in [("Мастер-класс для своих", "members"), ("Мастер-класс для всех", "public")]
+    {
+        let e: Value = head.post_json("/api/v1/events", mk(title, reach)).await.json().await.unwrap();
+        let r = head.post_json(&format!("/api/v1/events/{}/status", e["id"]), json!({"action": "announce"})).await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    // A's member sees both in every view; B's teacher sees neither on B's calendar, and A's
+    // members-only one never.
+    let teacher = app.login("teacher").await;
+    for view in ["list", "month", "week"] {
+        let page = teacher.get(&format!("/events?view={view}")).await.text().await.unwrap();
+        assert!(page.contains("Мастер-класс для своих") && page.contains("Мастер-класс для всех"), "{view}: {page}");
+    }
+    let b = app.login("b.teacher").await;
+    let page = b.get("/events").await.text().await.unwrap();
+    assert!(!page.contains("Мастер-класс"), "{page}");
+    assert_eq!(b.get(&format!("/events?municipality_id={}", app.muni_a)).await.status(), StatusCode::FORBIDDEN);
+    // The filters: the association's master classes are these two (the demo has its own).
+    let l: Value = teacher
+        .get(&format!("/api/v1/events?form=master_class&association_id={}&view=week", app.assoc_a))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let titles: Vec<&str> = l["events"].as_array().unwrap().iter().filter_map(|e| e["title"].as_str()).collect();
+    assert!(titles.contains(&"Мастер-класс для своих") && titles.contains(&"Мастер-класс для всех"), "{titles:?}");
+    assert!(l["events"].as_array().unwrap().iter().all(|e| e["form"] == "master_class"));
+    let l: Value = teacher
+        .get(&format!("/api/v1/events?form=webinar&association_id={}&view=week", app.assoc_a))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(l["total"], 0);
+    let r = teacher.get("/api/v1/events?form=nonsense").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = teacher.get("/api/v1/events?month=2027-13").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    app.stop().await;
+}
