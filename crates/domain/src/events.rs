@@ -93,6 +93,114 @@ impl EventForm {
     }
 }
 
+impl EventForm {
+    /// The form a speaker's presentation result takes from the event (rows 21–23): conferences
+    /// and readings by name, master classes, everything else as a seminar.
+    pub fn presentation_form(self) -> crate::results::PresentationForm {
+        use crate::results::PresentationForm as P;
+        match self {
+            EventForm::MasterClass => P::MasterClass,
+            EventForm::Conference | EventForm::StudentConference => P::Conference,
+            EventForm::PedagogicalReadings => P::PedagogicalReadings,
+            _ => P::Seminar,
+        }
+    }
+}
+
+/// The kind of an item of an event's programme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProgrammeKind {
+    Talk,
+    MasterClass,
+    OpenLesson,
+    Practicum,
+    Discussion,
+}
+
+coded!(ProgrammeKind {
+    Talk => "talk", "выступление (доклад)";
+    MasterClass => "master_class", "мастер-класс";
+    OpenLesson => "open_lesson", "открытый урок (занятие)";
+    Practicum => "practicum", "практикум";
+    Discussion => "discussion", "обсуждение";
+});
+
+/// An item of an event's programme as typed: a time, a topic, a kind and a speaker — a teacher of
+/// the bank, or a guest by name.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ProgrammeInput {
+    /// ЧЧ:ММ, optional.
+    pub starts_at: String,
+    pub topic: String,
+    /// talk | master_class | open_lesson | practicum | discussion (default: talk).
+    pub kind: String,
+    /// The speaker, a teacher of the event's municipality (else `speaker_name`).
+    pub speaker_teacher_id: Option<i64>,
+    pub speaker_name: String,
+    pub speaker_organization: String,
+}
+
+/// A programme item checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProgrammeData {
+    pub starts_at: Option<String>,
+    pub topic: String,
+    pub kind: ProgrammeKind,
+    pub speaker_teacher_id: Option<i64>,
+    pub speaker_name: Option<String>,
+    pub speaker_organization: Option<String>,
+}
+
+impl ProgrammeInput {
+    pub fn parse(&self) -> Result<ProgrammeData, Vec<FieldError>> {
+        let mut e = Errors::new();
+        let topic = e.take(values::required_text("topic", "Тема", &self.topic, 500));
+        let kind = match self.kind.trim() {
+            "" => Some(ProgrammeKind::Talk),
+            raw => ProgrammeKind::from_code(raw),
+        };
+        if kind.is_none() {
+            e.push(FieldError::new("kind", "Вид: выступление, мастер-класс, открытый урок, практикум или обсуждение"));
+        }
+        let starts_at = match self.starts_at.trim() {
+            "" => None,
+            t => {
+                let c = clock(t);
+                if c.is_none() {
+                    e.push(FieldError::new("starts_at", "Время: в виде ЧЧ:ММ, например 15:30"));
+                }
+                c
+            }
+        };
+        let teacher = self.speaker_teacher_id.filter(|t| *t > 0);
+        let name = e.take(values::optional_text("speaker_name", "Выступающий", &self.speaker_name, 200)).flatten();
+        let org = e
+            .take(values::optional_text(
+                "speaker_organization",
+                "Организация выступающего",
+                &self.speaker_organization,
+                300,
+            ))
+            .flatten();
+        if teacher.is_none() && name.is_none() {
+            e.push(FieldError::new(
+                "speaker_name",
+                "Выступающий: выберите педагога или впишите фамилию, имя, отчество гостя",
+            ));
+        }
+        e.finish(|| ProgrammeData {
+            starts_at,
+            topic: topic.unwrap_or_default(),
+            kind: kind.unwrap_or(ProgrammeKind::Talk),
+            speaker_teacher_id: teacher,
+            speaker_name: if teacher.is_some() { None } else { name },
+            speaker_organization: if teacher.is_some() { None } else { org },
+        })
+    }
+}
+
 /// Who an event is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

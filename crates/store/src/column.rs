@@ -200,6 +200,7 @@ stored_codes!(
     metoda_domain::events::EventStatus,
     metoda_domain::events::RegistrationStatus,
     metoda_domain::events::CertificateKind,
+    metoda_domain::events::ProgrammeKind,
 );
 
 impl TryFrom<Flag> for bool {

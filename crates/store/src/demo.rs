@@ -823,7 +823,8 @@ const DEMO_SCAN: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntraile
 /// Last year's results of each demo association's members, confirmed by the authority with a scan
 /// (one publication left waiting, to show what is listed apart), so the demo has a filled analysis.
 /// The demo's events (issue 14), for every association: a series of a standing seminar held this
-/// autumn with its registration sheets and participants' certificates, an open lesson held, a
+/// autumn with its programme (a member speaks: a presentation result from the event), its
+/// registration sheets and participants' certificates, an open lesson held, a
 /// municipal olympiad for students held, a master class announced with open registration and
 /// few places, a seminar in draft; and the authority's public contest announced.
 async fn load_events(tx: &mut sqlx::AnyConnection, actor: &Actor, association_ids: &[AssociationId]) -> Result<()> {
@@ -944,6 +945,25 @@ async fn load_events(tx: &mut sqlx::AnyConnection, actor: &Actor, association_id
                 )
                 .await?;
                 present.push((r.id, i % 7 != 6));
+            }
+            // The programme: a member speaks at each session, the open lesson is a member's.
+            if let Some(m) = members.get(1 + n % 4).filter(|_| *fate != Fate::Draft) {
+                let (topic, kind) = match *form {
+                    "open_lesson" => ("Открытый урок и его самоанализ", "open_lesson"),
+                    "student_olympiad" => ("Разбор заданий олимпиады", "talk"),
+                    "master_class" => ("Показ приёмов работы", "master_class"),
+                    _ => ("Из опыта работы", "talk"),
+                };
+                let d = metoda_domain::events::ProgrammeInput {
+                    starts_at: "15:10".into(),
+                    topic: topic.into(),
+                    kind: kind.into(),
+                    speaker_teacher_id: Some(m.teacher_id.get()),
+                    ..Default::default()
+                }
+                .parse()
+                .map_err(StoreError::Invalid)?;
+                events::add_programme_item(tx, actor, e.id, &d).await?;
             }
             if *fate == Fate::Held {
                 events::mark_attendance(tx, actor, e.id, &present).await?;

@@ -560,6 +560,7 @@ pub async fn act(
             tell_registered(conn, &new, NotificationKind::EventChanged, &title).await?;
         }
         EventAction::MarkHeld => {
+            speaker_results(conn, actor, &new).await?;
             if let Some(item) = new.plan_item_id {
                 // The plan item the event carries out is done; the event (its `plan_item_id`) is
                 // the evidence.
@@ -1014,5 +1015,174 @@ pub async fn revoke_certificate(
     let summary = format!("Отозван сертификат № {number} («{}»): {reason}", e.title);
     audit::record_change(conn, actor, scope, "event_certificate", certificate_id, "update", &summary, None, &reason)
         .await?;
+    Ok(())
+}
+
+/// An item of an event's programme.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct ProgrammeItem {
+    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub event_id: EventId,
+    pub position: i64,
+    pub starts_at: Option<String>,
+    pub topic: String,
+    #[sqlx(try_from = "Text")]
+    pub kind: metoda_domain::events::ProgrammeKind,
+    #[sqlx(try_from = "OptId")]
+    pub speaker_teacher_id: Option<TeacherId>,
+    /// The speaker's full name: the teacher's, or the guest's.
+    pub speaker: String,
+    /// The speaker's organization.
+    pub organization: Option<String>,
+    /// The speaker's presentation result this item gave or linked (once the event is held).
+    pub result_id: Option<i64>,
+}
+
+/// The programme of an event, in order.
+pub async fn programme(conn: &mut AnyConnection, id: EventId) -> Result<Vec<ProgrammeItem>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT p.id, p.event_id, p.position, p.starts_at, p.topic, p.kind, p.speaker_teacher_id,
+            COALESCE({NAME}, p.speaker_name) AS speaker, COALESCE(o.short_name, p.speaker_organization) AS organization,
+            p.result_id
+         FROM event_programme p LEFT JOIN teachers t ON t.id = p.speaker_teacher_id
+         LEFT JOIN organizations o ON o.id = t.organization_id
+         WHERE p.event_id = $1 ORDER BY p.position, p.id"
+    ))
+    .bind(id.get())
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Adds an item to the programme (the speaker a teacher of the event's municipality, or a guest).
+/// On a held event the speaker of the bank has their presentation result at once.
+pub async fn add_programme_item(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: EventId,
+    d: &metoda_domain::events::ProgrammeData,
+) -> Result<ProgrammeItem> {
+    let e = lock(conn, id).await?;
+    if matches!(e.status, EventStatus::Cancelled | EventStatus::Archived) {
+        return Err(StoreError::Conflict(format!("Мероприятие {}: программу не меняют", e.status.label_ru())));
+    }
+    if let Some(t) = d.speaker_teacher_id {
+        let m: Option<i64> = sqlx::query_scalar("SELECT municipality_id FROM teachers WHERE id = $1")
+            .bind(t)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if m != Some(e.municipality_id.get()) {
+            return Err(StoreError::invalid(
+                "speaker_teacher_id",
+                "Выступающий: педагог не найден в банке муниципалитета; гостя впишите по имени",
+            ));
+        }
+    }
+    let position: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM event_programme WHERE event_id = $1")
+            .bind(id.get())
+            .fetch_one(&mut *conn)
+            .await?;
+    let t = now();
+    let pid: i64 = sqlx::query_scalar(
+        "INSERT INTO event_programme (event_id, position, starts_at, topic, kind, speaker_teacher_id, speaker_name,
+            speaker_organization, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+    )
+    .bind(id.get())
+    .bind(position)
+    .bind(d.starts_at.as_deref())
+    .bind(&d.topic)
+    .bind(d.kind.code())
+    .bind(d.speaker_teacher_id)
+    .bind(d.speaker_name.as_deref())
+    .bind(d.speaker_organization.as_deref())
+    .bind(&t)
+    .fetch_one(&mut *conn)
+    .await?;
+    if e.status == EventStatus::Held {
+        speaker_results(conn, actor, &e).await?;
+    }
+    let item = programme(conn, id).await?.into_iter().find(|p| p.id == pid).ok_or(StoreError::NotFound)?;
+    let summary = format!("«{}»: в программе — {} «{}»", e.title, item.speaker, item.topic);
+    let scope = event_scope(conn, &e).await?;
+    audit::record_change(conn, actor, scope, "event_programme", pid, "create", &summary, None, &item).await?;
+    Ok(item)
+}
+
+/// Removes an item from the programme of an event not yet held (a held event's programme is
+/// its record: its speakers' results stand on it).
+pub async fn remove_programme_item(conn: &mut AnyConnection, actor: &Actor, id: EventId, pid: i64) -> Result<()> {
+    let e = lock(conn, id).await?;
+    if !matches!(e.status, EventStatus::Draft | EventStatus::Announced) {
+        return Err(StoreError::Conflict(format!(
+            "Мероприятие {}: его программа — часть записи о нём и не меняется",
+            e.status.label_ru()
+        )));
+    }
+    let old = programme(conn, id).await?.into_iter().find(|p| p.id == pid).ok_or(StoreError::NotFound)?;
+    sqlx::query("DELETE FROM event_programme WHERE id = $1").bind(pid).execute(&mut *conn).await?;
+    let summary = format!("«{}»: из программы убрано — {} «{}»", e.title, old.speaker, old.topic);
+    let scope = event_scope(conn, &e).await?;
+    let before = serde_json::to_value(&old).map_err(|e| StoreError::Other(e.to_string()))?;
+    audit::record(conn, actor, scope, "event_programme", Some(pid), "delete", &summary, Some(&before), None).await?;
+    Ok(())
+}
+
+/// Gives each speaker of the bank on a held event's programme their presentation result, once:
+/// the speaker's own record of a presentation within the event's days (not yet linked to another
+/// item) is linked instead of a new one, and confirmed by the event's record; otherwise a result
+/// is made from the event (its level, in person or remote, the form) and confirmed so.
+async fn speaker_results(conn: &mut AnyConnection, actor: &Actor, e: &Event) -> Result<()> {
+    use metoda_domain::results::{TeacherResultData, TeacherResultKind};
+    let due: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT id, speaker_teacher_id, topic FROM event_programme
+         WHERE event_id = $1 AND speaker_teacher_id IS NOT NULL AND result_id IS NULL ORDER BY position, id",
+    )
+    .bind(e.id.get())
+    .fetch_all(&mut *conn)
+    .await?;
+    let record = format!("Подтверждено записью мероприятия «{}» ({})", e.title, e.dates());
+    for (pid, teacher, topic) in due {
+        let own: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(r.id) FROM results r JOIN result_teachers rt ON rt.result_id = r.id
+             WHERE rt.teacher_id = $1 AND r.family = 'teacher' AND r.kind = 'presentation' AND r.archived_at IS NULL
+               AND r.status <> 'rejected' AND r.result_on >= $2 AND r.result_on <= $3
+               AND NOT EXISTS (SELECT 1 FROM event_programme p WHERE p.result_id = r.id)",
+        )
+        .bind(teacher)
+        .bind(iso_date(e.starts_on))
+        .bind(iso_date(e.ends_on))
+        .fetch_one(&mut *conn)
+        .await?;
+        let result = match own {
+            Some(r) => crate::results::get(conn, metoda_domain::ids::ResultId(r)).await?,
+            None => {
+                let d = TeacherResultData {
+                    kind: TeacherResultKind::Presentation,
+                    teacher_ids: vec![teacher],
+                    title: format!("«{topic}» — {} «{}»", e.form.label_ru(), e.title),
+                    level: Some(e.level),
+                    placement: None,
+                    format: Some(e.format.presentation_format()),
+                    form: Some(e.form.presentation_form()),
+                    outlet: None,
+                    url: None,
+                    students: None,
+                    on: e.starts_on,
+                };
+                crate::results::add_teacher_result(conn, actor, e.municipality_id, &d).await?
+            }
+        };
+        if result.status != metoda_domain::results::Confirmation::Confirmed {
+            crate::results::confirm_by_record(conn, actor, &result, &record).await?;
+        }
+        sqlx::query("UPDATE event_programme SET result_id = $1, updated_at = $2 WHERE id = $3")
+            .bind(result.id.get())
+            .bind(now())
+            .bind(pid)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }

@@ -52,6 +52,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "event certificates",
         sql: include_str!("../migrations/0020_event_certificates.sql"),
     },
+    Migration { version: 21, name: "event programme", sql: include_str!("../migrations/0021_event_programme.sql") },
 ];
 
 /// The schema version this binary expects.

@@ -775,12 +775,15 @@ pub async fn attach_scan(
     .await
 }
 
+/// `by_record`: the decision is the system's, on its own record (a held event), not a curator's;
+/// then a teacher of the result may be the one whose act made the record.
 async fn decide(
     conn: &mut AnyConnection,
     actor: &Actor,
     old: &ResultRecord,
     to: Confirmation,
     comment: Option<&str>,
+    by_record: bool,
 ) -> Result<ResultRecord> {
     let old = &lock(conn, old.id, None).await?;
     if old.status == to {
@@ -788,7 +791,7 @@ async fn decide(
     }
     // Checked again under the lock: nobody decides on a result they are a teacher of, even if
     // they were added to it a moment ago.
-    if let Some(uid) = actor.user_id {
+    if let Some(uid) = actor.user_id.filter(|_| !by_record) {
         let mine: Vec<TeacherId> = crate::teachers::ids_of_user(conn, uid).await?;
         if metoda_domain::access::is_own_result(&mine, &old.teacher_ids()) {
             return Err(StoreError::Conflict("Свой результат подтверждает или отклоняет другой куратор".into()));
@@ -850,7 +853,18 @@ pub async fn confirm(
             "Нет скана подтверждающего документа: приложите его, затем подтвердите результат",
         ));
     }
-    decide(conn, actor, old, Confirmation::Confirmed, comment).await
+    decide(conn, actor, old, Confirmation::Confirmed, comment, false).await
+}
+
+/// Confirms a result whose evidence is a record of the system itself (a held event's programme
+/// names the speaker): no scan is needed; `record` says which record.
+pub async fn confirm_by_record(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    old: &ResultRecord,
+    record: &str,
+) -> Result<ResultRecord> {
+    decide(conn, actor, old, Confirmation::Confirmed, Some(record), true).await
 }
 
 /// A curator rejects a result, saying why.
@@ -867,7 +881,7 @@ pub async fn reject(
     if comment.chars().count() > 1000 {
         return Err(StoreError::invalid("comment", "Комментарий: не длиннее 1000 символов"));
     }
-    decide(conn, actor, old, Confirmation::Rejected, Some(comment)).await
+    decide(conn, actor, old, Confirmation::Rejected, Some(comment), false).await
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ pub fn entity_label(code: &str) -> &str {
         "event" => "мероприятие",
         "event_registration" => "регистрация на мероприятие",
         "event_certificate" => "сертификат",
+        "event_programme" => "программа мероприятия",
         other => other,
     }
 }
@@ -150,6 +151,11 @@ pub fn field_label(entity: &str, field: &str) -> Option<String> {
         ("event", "waiting") => "в листе ожидания",
         ("event", "venue_name") => "площадка",
         ("event", "association_name") => "организатор",
+        ("event_programme", "topic") => "тема",
+        ("event_programme", "kind") => "вид выступления",
+        ("event_programme", "speaker") => "выступающий",
+        ("event_programme", "organization") => "организация",
+        ("event_programme", "position") => "порядок",
         ("event_registration", "name") => "ФИО",
         ("event_registration", "organization") => "организация",
         ("event_registration", "walk_in") => "пришёл без регистрации",
@@ -356,6 +362,7 @@ fn code_label(entity: &str, field: &str, code: &str, family: Option<&str>) -> Op
         ("event", "reach") => label!(crate::events::Reach),
         ("event", "audience") => label!(crate::events::Audience),
         ("event_registration", "status") => label!(crate::events::RegistrationStatus),
+        ("event_programme", "kind") => label!(crate::events::ProgrammeKind),
         ("result", "status") => label!(Confirmation),
         ("result", "subject") => Some(crate::results::subject_label(code)),
         ("non_objective_organization", "subject") => label!(NonObjectiveSubject),

@@ -238,6 +238,15 @@ fn routes() -> Vec<Route> {
         r(p.clone(), "/events/{e_ann}/walk-ins", Form(&[("guest_name", "Пришедший {tag}")]), A_EVENT_ORGANISERS),
         r(p.clone(), "/events/{e_ann}/registrations/{e_ann_r}/cancel", None, A_EVENT_ORGANISERS),
         r(p.clone(), "/events/{e_held}/certificates", None, A_EVENT_ORGANISERS),
+        r(p.clone(), "/events/{ev}/programme", Form(&[("topic", "Доклад {tag}"), ("speaker_name", "Гость")]), A_EVENT_ORGANISERS),
+        r(p.clone(), "/events/{e_ann}/programme/{e_item}/delete", None, A_EVENT_ORGANISERS),
+        r(
+            p.clone(),
+            "/api/v1/events/{ev}/programme",
+            Json(r#"{"topic": "Доклад {tag}", "speaker_name": "Гость"}"#),
+            A_EVENT_ORGANISERS,
+        ),
+        r(del.clone(), "/api/v1/events/{e_ann2}/programme/{e_item2}", None, A_EVENT_ORGANISERS),
         r(g.clone(), "/certificates/{ev_c}", None, A_CERTIFICATE_READERS),
         r(p.clone(), "/certificates/{e_cert}/revoke", Form(&[("reason", "выдан по ошибке")]), A_EVENT_ORGANISERS),
         r(g.clone(), "/api/v1/events", None, SIGNED_IN),
@@ -1189,12 +1198,21 @@ async fn event_fixtures(
         out.insert(key, matrix_event(tx, a).await.id.get());
     }
     let guest = || Registrant::Guest { name: "Гость матрицы", organization: Some("Школа") };
-    for (key, reg) in [("ann", "ann_r"), ("ann2", "ann2_r")] {
+    for (key, reg, item) in [("ann", "ann_r", "item"), ("ann2", "ann2_r", "item2")] {
         let e = matrix_event(tx, a).await;
         events::act(tx, &actor, a.region_id, e.id, EventAction::Announce, None).await.unwrap();
         let r = events::register(tx, &actor, e.id, guest(), false, today).await.unwrap();
+        let d = metoda_domain::events::ProgrammeInput {
+            topic: "Доклад".into(),
+            speaker_name: "Гость".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
+        let p = events::add_programme_item(tx, &actor, e.id, &d).await.unwrap();
         out.insert(key, e.id.get());
         out.insert(reg, r.id);
+        out.insert(item, p.id);
     }
     for (key, reg) in [("held", "held_r"), ("held2", "held2_r")] {
         let e = matrix_event(tx, a).await;
@@ -1710,6 +1728,8 @@ async fn every_route_for_every_role() {
             ("e_ann2", ef["ann2"].to_string()),
             ("e_ann_r", ef["ann_r"].to_string()),
             ("e_ann2_r", ef["ann2_r"].to_string()),
+            ("e_item", ef["item"].to_string()),
+            ("e_item2", ef["item2"].to_string()),
             ("e_held", ef["held"].to_string()),
             ("e_held2", ef["held2"].to_string()),
             ("e_cert", ef["cert"].to_string()),

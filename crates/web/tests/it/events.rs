@@ -1,8 +1,8 @@
 //! Events through the real server (SQLite or PostgreSQL): planned from a plan item, announced (the
 //! municipality's teachers told), registered for with a cap and a waiting list that moves up on
 //! its own, held with its registration sheet and a walk-in, certificates issued to those present
-//! and checked on their public page without signing in, one revoked; the calendar's views and
-//! who sees what on it.
+//! and checked on their public page without signing in, one revoked; its speakers' presentations
+//! counted in the analysis once; the calendar's views and who sees what on it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common::{self, TestApp};
@@ -112,6 +112,79 @@ async fn an_event_from_plan_to_verified_certificate() {
     let text = docx_text(docx.bytes().await.unwrap().to_vec());
     assert!(text.contains("ЛИСТ РЕГИСТРАЦИИ") && text.contains("Формирующее оценивание"), "{text}");
 
+    // The programme: two members speak — one of them had already typed this presentation in by
+    // hand — and a guest.
+    let year = metoda_domain::teachers::AcademicYear::containing(time::OffsetDateTime::now_utc().date()).0;
+    let (speaker, typist) = {
+        let mut c = app.t.db.conn().await.unwrap();
+        let free: Vec<i64> = sqlx::query_scalar(
+            "SELECT am.teacher_id FROM association_members am WHERE am.association_id = $1 AND am.left_on IS NULL
+               AND am.teacher_id NOT IN (SELECT rt.teacher_id FROM result_teachers rt JOIN results r ON r.id = rt.result_id
+                                         WHERE r.kind = 'presentation' AND r.year = $2)
+             ORDER BY am.teacher_id",
+        )
+        .bind(app.assoc_a)
+        .bind(i64::from(year))
+        .fetch_all(&mut *c)
+        .await
+        .unwrap();
+        (free[0], free[1])
+    };
+    {
+        let mut tx = app.t.db.begin().await.unwrap();
+        let d = metoda_domain::results::TeacherResultInput {
+            kind: "presentation".into(),
+            teacher_ids: vec![typist],
+            title: "Выступление на семинаре".into(),
+            level: "municipal".into(),
+            format: "in_person".into(),
+            form: "seminar".into(),
+            on: today(),
+            ..Default::default()
+        }
+        .parse(time::OffsetDateTime::now_utc().date())
+        .unwrap();
+        metoda_store::results::add_teacher_result(
+            &mut tx,
+            &metoda_store::Actor::cli("test"),
+            metoda_domain::ids::MunicipalityId(app.muni_a),
+            &d,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let analysis = format!("/api/v1/associations/{}/analysis?year={year}", app.assoc_a);
+    let row = |b: &Value, code: &str| {
+        b["composed"]["analysis"]["indicators"].as_array().unwrap().iter().find(|i| i["code"] == code).unwrap()["value"]
+            .as_i64()
+            .unwrap()
+    };
+    let before: Value = head.get(&analysis).await.json().await.unwrap();
+    let results_before = common::count(&app, "results").await;
+    for (teacher, topic) in [(speaker, "Приёмы формирующего оценивания"), (typist, "Самооценка учащихся")]
+    {
+        let r = head
+            .post_json(
+                &format!("/api/v1/events/{id}/programme"),
+                json!({"topic": topic, "speaker_teacher_id": teacher}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    }
+    let (status, page) = submit(
+        &head,
+        &format!("/events/{id}/programme"),
+        &[("topic", "Опыт гимназии"), ("kind", "master_class"), ("speaker_name", "Лебедева Анна Сергеевна")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("В программу добавлено"), "{page}");
+    // A speaker is named: an item without one is refused and its typing kept.
+    let (status, page) = submit(&head, &format!("/events/{id}/programme"), &[("topic", "Без выступающего")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Без выступающего") && page.contains("Выступающий: выберите педагога"), "{page}");
+
     // Certificates wait for the event to be held.
     let r = head.post_json(&format!("/api/v1/events/{id}/certificates"), json!({})).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
@@ -127,6 +200,26 @@ async fn an_event_from_plan_to_verified_certificate() {
             .unwrap();
         assert_eq!(s, "done");
     }
+    // The speakers' presentations count in row 23 at once: the typist's own record linked and
+    // confirmed by the event, not a second one.
+    let after: Value = head.get(&analysis).await.json().await.unwrap();
+    assert_eq!(row(&after, "23"), row(&before, "23") + 2);
+    assert_eq!((row(&after, "21"), row(&after, "22")), (row(&before, "21"), row(&before, "22")));
+    assert_eq!(common::count(&app, "results").await, results_before + 1);
+    let b: Value = head.get(&format!("/api/v1/events/{id}")).await.json().await.unwrap();
+    assert!(
+        b["programme"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["speaker_teacher_id"].is_i64())
+            .all(|p| p["result_id"].is_i64())
+    );
+    // A held event's programme is its record.
+    let pid = b["programme"][0]["id"].as_i64().unwrap();
+    let r = head.json(reqwest::Method::DELETE, &format!("/api/v1/events/{id}/programme/{pid}"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+
     let r = head.post_json(&format!("/api/v1/events/{id}/certificates"), json!({})).await;
     let issued: Value = r.json().await.unwrap();
     assert_eq!(issued["issued"], 2);

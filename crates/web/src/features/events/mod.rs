@@ -13,14 +13,15 @@ use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource};
 use metoda_domain::events::{
-    Audience, CertificateKind, EventAction, EventForm, EventFormat, EventInput, EventStatus, Reach, RegistrationStatus,
+    Audience, CertificateKind, EventAction, EventForm, EventFormat, EventInput, EventStatus, ProgrammeInput,
+    ProgrammeKind, Reach, RegistrationStatus,
 };
 use metoda_domain::ids::{AssociationId, EventId, MunicipalityId, plain_choices};
 use metoda_domain::paging::Paging;
 use metoda_domain::results::Level;
 use metoda_domain::values::{iso_date, plural_ru, ru_date};
 use metoda_store::associations::{self, Association};
-use metoda_store::events::{self, CalendarFilter, Certificate, Event, EventRegistration, Registrant};
+use metoda_store::events::{self, CalendarFilter, Certificate, Event, EventRegistration, ProgrammeItem, Registrant};
 use metoda_store::municipalities::{self, Municipality};
 use metoda_store::{Conn, organizations, plans, teachers};
 use serde::{Deserialize, Serialize};
@@ -48,6 +49,8 @@ pub fn routes() -> Router<AppState> {
         .route("/events/{id}/walk-ins", post(walk_in_submit))
         .route("/events/{id}/certificates", post(issue_submit))
         .route("/events/{id}/sheet.docx", get(sheet_docx))
+        .route("/events/{id}/programme", post(programme_submit))
+        .route("/events/{id}/programme/{pid}/delete", post(programme_delete_submit))
         .route("/certificates/{id}", get(certificate_page))
         .route("/certificates/{id}/revoke", post(revoke_submit))
         .route("/verify/{code}", get(verify_page))
@@ -60,6 +63,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/events/{id}/walk-ins", post(api_walk_in))
         .route("/api/v1/events/{id}/certificates", post(api_issue))
         .route("/api/v1/certificates/{id}/revoke", post(api_revoke))
+        .route("/api/v1/events/{id}/programme", post(api_programme))
+        .route("/api/v1/events/{id}/programme/{pid}", axum::routing::delete(api_programme_delete))
 }
 
 /// The public page that confirms a certificate: its QR code leads there.
@@ -394,6 +399,29 @@ async fn walk_in(
     let r = events::add_walk_in(&mut tx, &ctx.actor(), id, who).await?;
     tx.commit().await?;
     Ok(r)
+}
+
+async fn add_item(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: EventId,
+    input: &ProgrammeInput,
+) -> Result<ProgrammeItem, AppError> {
+    load(state, me, id, Action::Update).await?;
+    let d = input.parse().map_err(AppError::Validation)?;
+    let mut tx = state.db.begin().await?;
+    let item = events::add_programme_item(&mut tx, &ctx.actor(), id, &d).await?;
+    tx.commit().await?;
+    Ok(item)
+}
+
+async fn remove_item(state: &AppState, me: &Current, ctx: &Ctx, id: EventId, pid: i64) -> Result<(), AppError> {
+    load(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    events::remove_programme_item(&mut tx, &ctx.actor(), id, pid).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn issue(state: &AppState, me: &Current, ctx: &Ctx, id: EventId) -> Result<usize, AppError> {
@@ -1068,6 +1096,11 @@ struct EventPage {
     plan_items: Vec<(i64, String)>,
     /// The association's members not registered yet (the organisers' form).
     members: Vec<crate::pages::Choice>,
+    programme: Vec<ProgrammeItem>,
+    /// The association's members, as speakers to choose from.
+    speakers: Vec<(i64, String)>,
+    /// The programme item's form as typed, when adding it was refused.
+    item: ProgrammeInput,
     started: bool,
     /// Which small form was refused, to open it.
     open: &'static str,
@@ -1090,6 +1123,14 @@ impl EventPage {
     /// The calendar's month of the event.
     fn back(&self) -> String {
         format!("/events?municipality_id={}&month={}", self.e.municipality_id, &iso_date(self.e.starts_on)[..7])
+    }
+    fn kinds(&self) -> &'static [ProgrammeKind] {
+        ProgrammeKind::ALL
+    }
+    /// The programme changes until the event is cancelled or archived; items go only before it
+    /// is held.
+    fn programme_open(&self) -> bool {
+        self.organiser && matches!(self.e.status, EventStatus::Draft | EventStatus::Announced | EventStatus::Held)
     }
     fn editable(&self) -> bool {
         self.organiser && matches!(self.e.status, EventStatus::Draft | EventStatus::Announced)
@@ -1157,11 +1198,13 @@ struct Refused {
     errors: Vec<FieldError>,
     status: StatusCode,
     open: &'static str,
+    /// The programme item as typed.
+    item: Option<ProgrammeInput>,
 }
 
 impl Refused {
     fn nothing() -> Refused {
-        Refused { errors: vec![], status: StatusCode::OK, open: "" }
+        Refused { errors: vec![], status: StatusCode::OK, open: "", item: None }
     }
 }
 
@@ -1173,7 +1216,7 @@ async fn view_with(
     typed: Option<EventInput>,
     refused: Refused,
 ) -> PageResult {
-    let Refused { errors, status, open } = refused;
+    let Refused { errors, status, open, item: typed_item } = refused;
     let (e, m) = load(state, me, id, Action::View).await?;
     let organiser = me.may(Action::Update, &resource(&e, m.region_id));
     let mut c = state.db.conn().await?;
@@ -1191,13 +1234,14 @@ async fn view_with(
         (_, Some(_)) => Err("Вы уже зарегистрированы"),
         _ => e.registration().refuses_self(e.status, today).map_or(Ok(()), Err),
     };
-    let (mut organizations, mut plan_items, mut members) = (vec![], vec![], vec![]);
+    let (mut organizations, mut plan_items, mut members, mut speakers) = (vec![], vec![], vec![], vec![]);
     if organiser {
         organizations = plain_choices(organizations::choices(&mut c, m.id).await?);
         if let Some(aid) = e.association_id {
             plan_items = plan_choices(&mut c, aid).await?;
-            members = associations::members(&mut c, aid, None)
-                .await?
+            let list = associations::members(&mut c, aid, None).await?;
+            speakers = list.iter().map(|x| (x.teacher_id.get(), x.full_name.clone())).collect();
+            members = list
                 .into_iter()
                 .filter(|x| !all.iter().any(|r| r.teacher_id == Some(x.teacher_id)))
                 .map(|x| crate::pages::Choice {
@@ -1208,6 +1252,7 @@ async fn view_with(
                 .collect();
         }
     }
+    let programme = events::programme(&mut c, id).await?;
     let plan_item_title = match e.plan_item_id {
         Some(i) => plans::item(&mut c, i).await.ok().map(|i| i.title),
         None => None,
@@ -1230,6 +1275,9 @@ async fn view_with(
         organizations,
         plan_items,
         members,
+        programme,
+        speakers,
+        item: typed_item.unwrap_or_default(),
         open,
         plan_item_title,
     };
@@ -1256,7 +1304,7 @@ async fn done<T>(
         Ok(v) => Ok(redirect_with(&format!("/events/{id}"), &ok(v), ctx)),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, errors) = crate::pages::refused_at(e, at.1);
-            view_with(state, me, ctx, id, None, Refused { errors, status, open: at.0 }).await
+            view_with(state, me, ctx, id, None, Refused { errors, status, open: at.0, item: None }).await
         }
         Err(e) => Err(e),
     }
@@ -1277,7 +1325,7 @@ async fn update_submit(
                 input_of(&events::get(&mut c, id).await?)
             };
             let (status, errors) = crate::pages::refused(e, &mut input, now, field_label);
-            view_with(&state, &me, &ctx, id, Some(input), Refused { errors, status, open: "edit" }).await
+            view_with(&state, &me, &ctx, id, Some(input), Refused { errors, status, open: "edit", item: None }).await
         }
         Err(e) => Err(e),
     }
@@ -1437,6 +1485,41 @@ async fn walk_in_submit(
         ("walk_in", "guest_name"),
     )
     .await
+}
+
+async fn programme_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<EventId>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let p = pairs(&body)?;
+    let input = ProgrammeInput {
+        starts_at: field(&p, "starts_at").into(),
+        topic: field(&p, "topic").into(),
+        kind: field(&p, "kind").into(),
+        speaker_teacher_id: field(&p, "speaker_teacher_id").trim().parse().ok(),
+        speaker_name: field(&p, "speaker_name").into(),
+        speaker_organization: field(&p, "speaker_organization").into(),
+    };
+    match add_item(&state, &me, &ctx, id, &input).await {
+        Ok(i) => Ok(redirect_with(&format!("/events/{id}"), &format!("В программу добавлено: «{}»", i.topic), &ctx)),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, errors) = crate::pages::refused_at(e, "topic");
+            view_with(&state, &me, &ctx, id, None, Refused { errors, status, open: "programme", item: Some(input) })
+                .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn programme_delete_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path((id, pid)): Path<(EventId, i64)>,
+) -> PageResult {
+    let r = remove_item(&state, &me, &ctx, id, pid).await;
+    done(&state, &me, &ctx, id, r, |_| "Пункт программы удалён".into(), ("", "")).await
 }
 
 async fn issue_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<EventId>) -> PageResult {
@@ -1651,7 +1734,9 @@ async fn body_of(state: &AppState, me: &Current, id: EventId) -> Result<views::E
         .filter(|c| organiser || mine.as_ref().is_some_and(|r| r.id == c.registration_id))
         .collect();
     let url = &state.config.public_url;
+    let programme = events::programme(&mut c, id).await?;
     Ok(views::EventBody {
+        programme: programme.iter().map(Into::into).collect(),
         event: (&e).into(),
         registrations: if organiser { all.iter().map(Into::into).collect() } else { vec![] },
         mine: mine.as_ref().map(Into::into),
@@ -1783,4 +1868,29 @@ pub async fn api_revoke(
 ) -> ApiResult<views::Certificate> {
     let c = revoke(&state, &me, &ctx, cid, &json_body(body)?.reason).await?;
     Ok(Json(views::Certificate::of(&c, &state.config.public_url)))
+}
+
+/// Adds an item to the programme; once the event is held, a speaker of the bank has their
+/// presentation result (rows 21–23) from it.
+#[utoipa::path(post, path = "/api/v1/events/{id}/programme", tag = "events", params(("id" = i64, Path)), request_body = ProgrammeInput,
+    responses((status = 200, body = views::ProgrammeItem), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_programme(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<EventId>,
+    body: JsonIn<ProgrammeInput>,
+) -> ApiResult<views::ProgrammeItem> {
+    Ok(Json((&add_item(&state, &me, &ctx, id, &json_body(body)?).await?).into()))
+}
+
+/// Removes an item from the programme of an event not yet held; answers the event as it is now.
+#[utoipa::path(delete, path = "/api/v1/events/{id}/programme/{pid}", tag = "events", params(("id" = i64, Path), ("pid" = i64, Path)),
+    responses((status = 200, body = views::EventBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_programme_delete(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path((id, pid)): Path<(EventId, i64)>,
+) -> ApiResult<views::EventBody> {
+    remove_item(&state, &me, &ctx, id, pid).await?;
+    Ok(Json(body_of(&state, &me, id).await?))
 }

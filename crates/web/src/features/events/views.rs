@@ -179,6 +179,41 @@ pub struct EventBody {
     pub mine: Option<Registration>,
     /// The event's certificates (the organisers'), or the reader's own.
     pub certificates: Vec<Certificate>,
+    /// The programme: times, topics, speakers.
+    pub programme: Vec<ProgrammeItem>,
     /// The reader organises the event (may change it, register people, fill the sheet).
     pub organiser: bool,
+}
+
+/// An item of the programme.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ProgrammeItem {
+    pub id: i64,
+    pub position: i64,
+    pub starts_at: Option<String>,
+    pub topic: String,
+    /// talk | master_class | open_lesson | practicum | discussion
+    pub kind: String,
+    /// The speaker, a teacher of the bank (None: a guest).
+    pub speaker_teacher_id: Option<i64>,
+    pub speaker: String,
+    pub organization: Option<String>,
+    /// The speaker's presentation result the held event gave or linked (rows 21–23).
+    pub result_id: Option<i64>,
+}
+
+impl From<&store::ProgrammeItem> for ProgrammeItem {
+    fn from(p: &store::ProgrammeItem) -> Self {
+        ProgrammeItem {
+            id: p.id,
+            position: p.position,
+            starts_at: p.starts_at.clone(),
+            topic: p.topic.clone(),
+            kind: p.kind.code().to_owned(),
+            speaker_teacher_id: p.speaker_teacher_id.map(i64::from),
+            speaker: p.speaker.clone(),
+            organization: p.organization.clone(),
+            result_id: p.result_id,
+        }
+    }
 }
