@@ -437,7 +437,7 @@ fn clock(raw: &str) -> Option<String> {
 }
 
 /// The longest event: a standing seminar meets through an academic year.
-const MAX_DAYS: i64 = 366;
+pub const MAX_DAYS: i64 = 366;
 
 impl EventInput {
     pub fn parse(&self) -> Result<EventData, Vec<FieldError>> {

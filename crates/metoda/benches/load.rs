@@ -16,7 +16,8 @@
 //!
 //! `cargo bench -p metoda --bench load`
 //! `METODA_BENCH_POSTGRES=postgres://postgres@127.0.0.1:5432/test cargo bench -p metoda --bench load`
-//! `METODA_BENCH_ONLY=teachers` measures only the targets whose name contains the text.
+//! `METODA_BENCH_ONLY=teachers` measures only the targets whose name contains the text
+//! (`METODA_BENCH_ONLY=event`: the calendar and the event pages of issue 14).
 //!
 //! No goal is asserted here: the figures are read by people (README, the issue's closing note).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -84,6 +85,13 @@ struct Target {
 fn targets() -> Vec<Target> {
     // Ids of the generated region (written with explicit ids): association 1 of municipality 1,
     // its member teacher 6 (the `teacher` account), its first meeting 1.
+    // The month before this one (the current month may have begun only days ago): a full month
+    // of the calendar.
+    let last_month = {
+        let today = time::OffsetDateTime::now_utc().date();
+        let d = today - time::Duration::days(i64::from(today.day()));
+        format!("{}-{:02}", d.year(), u8::from(d.month()))
+    };
     let page = |name, role, path: &str| Target { name, role, path: path.into(), api: false };
     let api = |name, role, path: &str| Target { name, role, path: path.into(), api: true };
     vec![
@@ -130,6 +138,22 @@ fn targets() -> Vec<Target> {
         api("audit", Role::AuthorityHead, "/api/v1/audit"),
         page("notifications", Role::Teacher, "/notifications"),
         api("notifications", Role::Teacher, "/api/v1/notifications"),
+        // Issue 14: 10 000 events (ten per association), most held with about fifteen
+        // registrations and the participants' certificates; event 1 is association 1's first.
+        page("events calendar: list", Role::Teacher, "/events"),
+        api("events calendar: list", Role::Teacher, "/api/v1/events"),
+        page("events calendar: month", Role::AuthorityHead, "/events?view=month"),
+        api("events calendar: month", Role::AuthorityHead, "/api/v1/events?view=month"),
+        page("events calendar: last month", Role::AuthorityHead, &format!("/events?view=month&month={last_month}")),
+        api(
+            "events calendar: last month",
+            Role::AuthorityHead,
+            &format!("/api/v1/events?view=month&month={last_month}"),
+        ),
+        page("an event: participant", Role::Teacher, "/events/1"),
+        api("an event: participant", Role::Teacher, "/api/v1/events/1"),
+        page("an event: organiser", Role::AssociationHead, "/events/1"),
+        api("an event: organiser", Role::AssociationHead, "/api/v1/events/1"),
     ]
 }
 

@@ -822,6 +822,16 @@ const DEMO_SCAN: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntraile
 
 /// Last year's results of each demo association's members, confirmed by the authority with a scan
 /// (one publication left waiting, to show what is listed apart), so the demo has a filled analysis.
+/// The students on the demo olympiads' sheets.
+const STUDENTS: &[(&str, &str)] = &[
+    ("Белов", "Артём"),
+    ("Комарова", "Дарья"),
+    ("Фёдоров", "Максим"),
+    ("Лаптева", "Софья"),
+    ("Гришин", "Никита"),
+    ("Журавлёва", "Полина"),
+];
+
 /// The demo's events (issue 14), for every association: a series of a standing seminar held this
 /// autumn with its programme (a member speaks: a presentation result from the event), its
 /// registration sheets and participants' certificates, an open lesson held, a
@@ -934,7 +944,19 @@ async fn load_events(tx: &mut sqlx::AnyConnection, actor: &Actor, association_id
             // are not all taken, so a teacher of the demo can still register).
             let count = if *fate == Fate::Held { members.len().min(14) } else { members.len().min(5) };
             let mut present = vec![];
-            for (i, m) in members.iter().skip(n % 3).take(count).enumerate() {
+            let students = *form == "student_olympiad";
+            if students {
+                // The olympiad's sheet is of students, by name.
+                for (i, (last, first)) in STUDENTS.iter().enumerate() {
+                    let name = format!("{last} {first}");
+                    let who = events::Registrant::Guest {
+                        name: &name, organization: Some("МБОУ «Богашёвская СОШ»")
+                    };
+                    let r = events::register(tx, actor, e.id, who, false, today).await?;
+                    present.push((r.id, i != STUDENTS.len() - 1));
+                }
+            }
+            for (i, m) in members.iter().skip(n % 3).take(if students { 0 } else { count }).enumerate() {
                 let r = events::register(
                     tx,
                     actor,
@@ -970,6 +992,25 @@ async fn load_events(tx: &mut sqlx::AnyConnection, actor: &Actor, association_id
                 events::act(tx, actor, region, e.id, EventAction::MarkHeld, None).await?;
                 if hours != &"0" {
                     events::issue_participant_certificates(tx, actor, e.id).await?;
+                }
+                if students && let Some(m) = members.first() {
+                    // A winner and two prize-winners, prepared by members: students' results
+                    // waiting for the curator, and their diplomas.
+                    for (i, (rid, _)) in present.iter().take(3).enumerate() {
+                        let d = events::PlacementData {
+                            registration_id: *rid,
+                            placement: if i == 0 {
+                                metoda_domain::results::Placement::Winner
+                            } else {
+                                metoda_domain::results::Placement::PrizeWinner
+                            },
+                            subject: String::new(),
+                            grade: "6".into(),
+                            teacher_id: Some(members.get(i).unwrap_or(m).teacher_id.get()),
+                        };
+                        events::record_placement(tx, actor, e.id, &d, today).await?;
+                    }
+                    events::issue_diplomas(tx, actor, e.id).await?;
                 }
             }
         }

@@ -170,6 +170,10 @@ impl CalendarFilter {
         let mut w = Where::default();
         w.push("e.municipality_id = ?", Arg::I(self.municipality_id.get()));
         w.push("e.ends_on >= ?", Arg::S(iso_date(self.from)));
+        // No event lasts longer than MAX_DAYS: this bound lets the index on the first day stop
+        // at the span instead of reading the municipality's whole history.
+        let earliest = self.from - time::Duration::days(metoda_domain::events::MAX_DAYS);
+        w.push("e.starts_on >= ?", Arg::S(iso_date(earliest)));
         w.push("e.starts_on <= ?", Arg::S(iso_date(self.to)));
         if let Some(a) = self.association_id {
             w.push("e.association_id = ?", Arg::I(a.get()));
@@ -251,6 +255,26 @@ pub async fn waiting_on_organisers(
         w.mark(Arg::I(limit))
     );
     Ok(bind_all!(sqlx::query_as(&sql), &w.args).fetch_all(&mut *conn).await?)
+}
+
+/// A teacher's live registrations among these events: (event, its state).
+pub async fn statuses_of(
+    conn: &mut AnyConnection,
+    teacher_id: TeacherId,
+    events: &[EventId],
+) -> Result<Vec<(EventId, RegistrationStatus)>> {
+    if events.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut w = Where::default();
+    let t = w.mark(Arg::I(teacher_id.get()));
+    let within = w.ids("r.event_id", events);
+    let sql = format!(
+        "SELECT r.event_id, r.status FROM event_registrations r WHERE r.teacher_id = {t} AND {within}
+           AND r.status <> 'cancelled'"
+    );
+    let rows: Vec<(i64, String)> = bind_all!(sqlx::query_as(&sql), &w.args).fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().filter_map(|(e, s)| RegistrationStatus::from_code(&s).map(|s| (EventId(e), s))).collect())
 }
 
 /// A teacher's live registrations of events ending on or after `from`, with the events, by date
@@ -933,13 +957,9 @@ pub async fn verify(conn: &mut AnyConnection, code: &str) -> Result<Option<Certi
 /// present that has none yet; numbered in order, each with its own verification code. Returns
 /// how many were issued.
 pub async fn issue_participant_certificates(conn: &mut AnyConnection, actor: &Actor, id: EventId) -> Result<usize> {
-    use metoda_domain::events::{CertificateKind, certificate_number};
+    use metoda_domain::events::CertificateKind;
     let e = lock(conn, id).await?;
-    if e.status != EventStatus::Held {
-        return Err(StoreError::Conflict(
-            "Сертификаты выдают после проведения: отметьте мероприятие проведённым".into(),
-        ));
-    }
+    held(&e, "Сертификаты выдают после проведения: отметьте мероприятие проведённым")?;
     let kind = CertificateKind::Participant;
     let due: Vec<i64> = sqlx::query_scalar(
         "SELECT r.id FROM event_registrations r WHERE r.event_id = $1 AND r.status = 'registered' AND r.attended = 1
@@ -950,12 +970,54 @@ pub async fn issue_participant_certificates(conn: &mut AnyConnection, actor: &Ac
     .bind(kind.code())
     .fetch_all(&mut *conn)
     .await?;
+    let due: Vec<(i64, CertificateKind)> = due.into_iter().map(|r| (r, kind)).collect();
+    issue(conn, actor, &e, &due, "сертификатов участника").await
+}
+
+/// Issues the diplomas of a held contest or olympiad: a winner's or a prize-winner's to each
+/// placement that has none yet. Returns how many were issued.
+pub async fn issue_diplomas(conn: &mut AnyConnection, actor: &Actor, id: EventId) -> Result<usize> {
+    use metoda_domain::events::CertificateKind;
+    let e = lock(conn, id).await?;
+    held(&e, "Дипломы выдают после проведения: отметьте мероприятие проведённым")?;
+    let due: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT p.registration_id, p.placement FROM event_placements p WHERE p.event_id = $1
+           AND NOT EXISTS (SELECT 1 FROM event_certificates c WHERE c.registration_id = p.registration_id
+                             AND c.kind IN ('winner', 'prizewinner'))
+         ORDER BY p.id",
+    )
+    .bind(id.get())
+    .fetch_all(&mut *conn)
+    .await?;
+    let due: Vec<(i64, CertificateKind)> = due
+        .into_iter()
+        .map(|(r, p)| (r, if p == "winner" { CertificateKind::Winner } else { CertificateKind::Prizewinner }))
+        .collect();
+    issue(conn, actor, &e, &due, "дипломов").await
+}
+
+fn held(e: &Event, why: &str) -> Result<()> {
+    if e.status != EventStatus::Held {
+        return Err(StoreError::Conflict(why.into()));
+    }
+    Ok(())
+}
+
+/// Writes the certificates `due` (registration, kind) of a held event, numbered on from the
+/// event's last, each with its own verification code; `what` names them in the audit trail.
+async fn issue(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    e: &Event,
+    due: &[(i64, metoda_domain::events::CertificateKind)],
+    what: &str,
+) -> Result<usize> {
     let mut seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM event_certificates WHERE event_id = $1")
-        .bind(id.get())
+        .bind(e.id.get())
         .fetch_one(&mut *conn)
         .await?;
     let t = now();
-    for rid in &due {
+    for (rid, kind) in due {
         seq += 1;
         // The code: 16 random bytes as hex, the key of the public page.
         let code = crate::sessions::secret("").chars().take(32).collect::<String>();
@@ -963,11 +1025,11 @@ pub async fn issue_participant_certificates(conn: &mut AnyConnection, actor: &Ac
             "INSERT INTO event_certificates (event_id, registration_id, kind, seq, number, code, issued_by, issued_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(id.get())
+        .bind(e.id.get())
         .bind(rid)
         .bind(kind.code())
         .bind(seq)
-        .bind(certificate_number(id.get(), seq))
+        .bind(metoda_domain::events::certificate_number(e.id.get(), seq))
         .bind(code)
         .bind(actor.user_id.map(i64::from))
         .bind(&t)
@@ -975,9 +1037,10 @@ pub async fn issue_participant_certificates(conn: &mut AnyConnection, actor: &Ac
         .await?;
     }
     if !due.is_empty() {
-        let summary = format!("«{}»: выдано сертификатов участника — {}", e.title, due.len());
-        let scope = event_scope(conn, &e).await?;
-        audit::record_change(conn, actor, scope, "event", id.get(), "update", &summary, None, &due).await?;
+        let summary = format!("«{}»: выдано {what} — {}", e.title, due.len());
+        let scope = event_scope(conn, e).await?;
+        let ids: Vec<i64> = due.iter().map(|(r, _)| *r).collect();
+        audit::record_change(conn, actor, scope, "event", e.id.get(), "update", &summary, None, &ids).await?;
     }
     Ok(due.len())
 }
@@ -1185,4 +1248,158 @@ async fn speaker_results(conn: &mut AnyConnection, actor: &Actor, e: &Event) -> 
             .await?;
     }
     Ok(())
+}
+
+/// A placement at a held contest or olympiad.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct Placed {
+    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub event_id: EventId,
+    pub registration_id: i64,
+    /// The participant's full name (the student's, or the teacher's at a professional contest).
+    pub name: String,
+    pub organization: Option<String>,
+    #[sqlx(try_from = "Text")]
+    pub placement: metoda_domain::results::Placement,
+    pub subject: Option<String>,
+    pub grade: Option<String>,
+    #[sqlx(try_from = "OptId")]
+    pub teacher_id: Option<TeacherId>,
+    /// Who prepared the student.
+    pub teacher_name: Option<String>,
+    /// The result the placement became.
+    pub result_id: Option<i64>,
+}
+
+/// The placements of an event: winners first, then by name.
+pub async fn placements(conn: &mut AnyConnection, id: EventId) -> Result<Vec<Placed>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT p.id, p.event_id, p.registration_id, COALESCE(rt.last_name || ' ' || rt.first_name
+                || COALESCE(' ' || rt.middle_name, ''), r.guest_name) AS name,
+            COALESCE(ro.short_name, r.guest_organization) AS organization, p.placement, p.subject, p.grade,
+            p.teacher_id, CASE WHEN t.id IS NULL THEN NULL ELSE {NAME} END AS teacher_name, p.result_id
+         FROM event_placements p JOIN event_registrations r ON r.id = p.registration_id
+         LEFT JOIN teachers rt ON rt.id = r.teacher_id LEFT JOIN organizations ro ON ro.id = rt.organization_id
+         LEFT JOIN teachers t ON t.id = p.teacher_id
+         WHERE p.event_id = $1 ORDER BY CASE p.placement WHEN 'winner' THEN 0 ELSE 1 END, p.id"
+    ))
+    .bind(id.get())
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// A placement as checked by the caller's form.
+#[derive(Debug, Clone)]
+pub struct PlacementData {
+    pub registration_id: i64,
+    pub placement: metoda_domain::results::Placement,
+    pub subject: String,
+    pub grade: String,
+    /// Who prepared the student (required for students' events).
+    pub teacher_id: Option<i64>,
+}
+
+/// Records a winner or prize-winner of a held contest or olympiad among those marked present,
+/// and makes the result it is: a student's result of the teacher who prepared them (rows 8,
+/// 16–17), or the teacher's own at a professional contest (rows 18–19) — waiting for a curator's
+/// confirmation like any other.
+pub async fn record_placement(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: EventId,
+    d: &PlacementData,
+    today: Date,
+) -> Result<Placed> {
+    use metoda_domain::results::{Placement, StudentResultInput, TeacherResultInput};
+    let e = lock(conn, id).await?;
+    if !e.form.has_placements() {
+        return Err(StoreError::Conflict(format!(
+            "{}: победителей и призёров не определяют",
+            capitalized(e.form.label_ru())
+        )));
+    }
+    held(&e, "Победителей и призёров записывают после проведения: отметьте мероприятие проведённым")?;
+    if !matches!(d.placement, Placement::Winner | Placement::PrizeWinner) {
+        return Err(StoreError::invalid("placement", "Место: победитель или призёр"));
+    }
+    let r = registration(conn, d.registration_id).await?;
+    if r.event_id != id || r.status != RegistrationStatus::Registered || r.attended != Some(1) {
+        return Err(StoreError::invalid(
+            "registration_id",
+            "Участник: выберите отмеченного присутствовавшим по листу регистрации",
+        ));
+    }
+    let to_invalid = |errors: Vec<metoda_domain::FieldError>| StoreError::Invalid(errors);
+    let result = match e.audience {
+        Audience::Students => {
+            let Some(teacher) = d.teacher_id else {
+                return Err(StoreError::invalid("teacher_id", "Кто подготовил: выберите педагога"));
+            };
+            let (event, level) = match e.form {
+                EventForm::VsoshMunicipalStage => ("vsosh", "municipal"),
+                EventForm::StudentConference => ("conference", e.level.code()),
+                EventForm::StudentContest => ("contest", e.level.code()),
+                _ => ("olympiad", e.level.code()),
+            };
+            let input = StudentResultInput {
+                event: event.into(),
+                title: e.title.clone(),
+                subject: d.subject.clone(),
+                level: level.into(),
+                placement: d.placement.code().into(),
+                format: e.format.presentation_format().code().into(),
+                student_name: r.name.clone(),
+                grade: d.grade.clone(),
+                teacher_ids: vec![teacher],
+                on: iso_date(e.starts_on),
+                ..Default::default()
+            };
+            let data = input.parse(today).map_err(to_invalid)?;
+            crate::results::add_student(conn, actor, e.municipality_id, &data).await?
+        }
+        Audience::Teachers => {
+            let Some(teacher) = r.teacher_id else {
+                return Err(StoreError::invalid(
+                    "registration_id",
+                    "Участник: место на профессиональном конкурсе присваивают педагогу из банка данных",
+                ));
+            };
+            let input = TeacherResultInput {
+                kind: "competition".into(),
+                teacher_ids: vec![teacher.get()],
+                title: e.title.clone(),
+                level: e.level.code().into(),
+                placement: d.placement.code().into(),
+                format: e.format.presentation_format().code().into(),
+                on: iso_date(e.starts_on),
+                ..Default::default()
+            };
+            let data = input.parse(today).map_err(to_invalid)?;
+            crate::results::add_teacher_result(conn, actor, e.municipality_id, &data).await?
+        }
+    };
+    let t = now();
+    let pid: i64 = sqlx::query_scalar(
+        "INSERT INTO event_placements (event_id, registration_id, placement, subject, grade, teacher_id, result_id,
+            created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(id.get())
+    .bind(d.registration_id)
+    .bind(d.placement.code())
+    .bind(Some(d.subject.trim()).filter(|s| !s.is_empty()))
+    .bind(Some(d.grade.trim()).filter(|s| !s.is_empty()))
+    .bind(d.teacher_id.filter(|_| e.audience == Audience::Students))
+    .bind(result.id.get())
+    .bind(actor.user_id.map(i64::from))
+    .bind(&t)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(crate::unique("Этому участнику место уже присвоено"))?;
+    let placed = placements(conn, id).await?.into_iter().find(|p| p.id == pid).ok_or(StoreError::NotFound)?;
+    let summary = format!("«{}»: {} — {}", e.title, placed.name, placed.placement.label_ru());
+    let scope = event_scope(conn, &e).await?;
+    audit::record_change(conn, actor, scope, "event_placement", pid, "create", &summary, None, &placed).await?;
+    Ok(placed)
 }

@@ -53,6 +53,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0020_event_certificates.sql"),
     },
     Migration { version: 21, name: "event programme", sql: include_str!("../migrations/0021_event_programme.sql") },
+    Migration { version: 22, name: "event placements", sql: include_str!("../migrations/0022_event_placements.sql") },
 ];
 
 /// The schema version this binary expects.

@@ -3,9 +3,11 @@
 //! seed profiles in turn), 200 organizations, 20 000 teachers with realistic Russian names, 1 000
 //! associations created by orders with a head and a secretary, memberships that change over five
 //! academic years (some join late, some leave, each association has two members from its
-//! neighbour), meetings with attendance and signed minutes, courses, and results of every family
-//! (students' contests and olympiads, exam scores, teachers' own) in every status — and a user for
-//! every role, with the demo password.
+//! neighbour), meetings with attendance and signed minutes, courses, results of every family
+//! (students' contests and olympiads, exam scores, teachers' own) in every status, ten events per
+//! association (10 000: most held, with registrations, the attendance and participants'
+//! certificates; some announced, some cancelled) — and a user for every role, with the demo
+//! password.
 //!
 //! The big tables are written as multi-row INSERTs of literal rows inside one transaction, which
 //! fills the region in well under a minute on either backend; the directory, the profiles and the
@@ -121,6 +123,9 @@ pub struct Generated {
     pub courses: usize,
     pub results: usize,
     pub result_teachers: usize,
+    pub events: usize,
+    pub event_registrations: usize,
+    pub event_certificates: usize,
     /// (login, role) of every account made.
     pub users: Vec<(String, Role)>,
 }
@@ -130,7 +135,8 @@ impl Generated {
     pub fn summary_ru(&self) -> String {
         format!(
             "муниципалитетов {}, организаций {}, педагогов {}, объединений {}, членств {}, приказов {}, заседаний {} \
-             (отметок посещения {}, протоколов {}), курсов {}, результатов {} (связей с педагогами {})",
+             (отметок посещения {}, протоколов {}), курсов {}, результатов {} (связей с педагогами {}), мероприятий {} \
+             (регистраций {}, сертификатов {})",
             self.municipalities,
             self.organizations,
             self.teachers,
@@ -142,7 +148,10 @@ impl Generated {
             self.minutes,
             self.courses,
             self.results,
-            self.result_teachers
+            self.result_teachers,
+            self.events,
+            self.event_registrations,
+            self.event_certificates
         )
     }
 }
@@ -674,6 +683,8 @@ pub async fn generate(db: &Db, scale: &Scale) -> Result<Generated> {
     out.results = results.total;
     out.result_teachers = result_teachers.total;
 
+    write_events(c, scale, &muni_ids, &mut out).await?;
+
     let mut b = Bulk::new("non_objective_organizations", "organization_id, year, subject, created_at");
     for m in 1..=scale.municipalities {
         for y in years.clone() {
@@ -694,7 +705,16 @@ pub async fn generate(db: &Db, scale: &Scale) -> Result<Generated> {
 
     if db.backend() == Backend::Postgres {
         // Explicit ids were written: move the identity sequences past them.
-        for table in ["organizations", "teachers", "associations", "orders", "meetings", "results"] {
+        for table in [
+            "organizations",
+            "teachers",
+            "associations",
+            "orders",
+            "meetings",
+            "results",
+            "events",
+            "event_registrations",
+        ] {
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
             );
@@ -709,6 +729,296 @@ pub async fn generate(db: &Db, scale: &Scale) -> Result<Generated> {
     let mut conn = db.conn().await?;
     conn.execute("ANALYZE").await?;
     Ok(out)
+}
+
+/// Events an association holds over the years written.
+const EVENTS_PER_ASSOCIATION: i64 = 10;
+
+/// The ten kinds of event each association holds over the years, one of each (form, hours,
+/// titles); "student" and "final" are chosen per association.
+const EVENT_SLOTS: &[(&str, i64, &[&str])] = &[
+    (
+        "seminar",
+        4,
+        &[
+            "Обновлённые ФГОС: рабочая программа и тематическое планирование",
+            "Формирование функциональной грамотности обучающихся",
+            "Подготовка к государственной итоговой аттестации: анализ типичных ошибок",
+        ],
+    ),
+    (
+        "master_class",
+        2,
+        &[
+            "Приёмы смыслового чтения на уроке",
+            "Цифровые инструменты учителя: интерактивные задания",
+            "Игровые технологии на уроке",
+        ],
+    ),
+    (
+        "open_lesson",
+        1,
+        &[
+            "Открытый урок: технология развития критического мышления",
+            "Открытый урок-исследование",
+            "Открытое занятие с ресурсами ФГИС «Моя школа»",
+        ],
+    ),
+    (
+        "practical_seminar",
+        4,
+        &[
+            "Проектная и исследовательская деятельность обучающихся",
+            "Оценивание образовательных результатов: критерии и инструменты",
+        ],
+    ),
+    (
+        "round_table",
+        2,
+        &["Наставничество: опыт работы с молодыми педагогами", "Индивидуальный проект обучающегося: от темы до защиты"],
+    ),
+    ("seminar", 4, &["Обучающиеся с ОВЗ в общеобразовательном классе", "Воспитательный потенциал урока"]),
+    ("master_class", 2, &["Формирующее оценивание: приёмы обратной связи", "Технология «перевёрнутый класс»"]),
+    ("student", 0, &[]),
+    (
+        "webinar",
+        2,
+        &["Федеральная образовательная платформа в работе учителя", "Библиотека цифрового образовательного контента"],
+    ),
+    ("final", 0, &[]),
+];
+
+/// SplitMix64: a bijection of u64, for certificate codes that look random and never repeat.
+fn splitmix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// A stored time on day `d` at `hm` ("15:00").
+fn at(d: Date, hm: &str) -> String {
+    format!("{d}T{hm}:00.000000Z")
+}
+
+/// Ten events per association spread over the academic years written (none after `today`): most
+/// held, with about fifteen registrations each (the association's members, for a municipal or
+/// public event also the neighbouring association's), the attendance marked and participants'
+/// certificates issued to those present; one in five associations has an event announced in the
+/// last days (its day come, the sheet not filled yet); a few cancelled; in the first year some
+/// archived. Students' contests and olympiads take no registrations.
+async fn write_events(c: &mut AnyConnection, scale: &Scale, muni_ids: &[i64], out: &mut Generated) -> Result<()> {
+    use time::{Duration, Month, Weekday};
+    let today = scale.today;
+    let first_year = *scale.academic_years().start();
+    let start = Date::from_calendar_date(i32::try_from(first_year).unwrap_or(2000), Month::September, 1)
+        .map_err(|e| StoreError::Other(e.to_string()))?;
+    let span = (today - start).whole_days().max(EVENTS_PER_ASSOCIATION);
+    let slot = span / EVENTS_PER_ASSOCIATION;
+    let second_year = start + Duration::days(365);
+    let mut events = Bulk::new(
+        "events",
+        "id, municipality_id, association_id, title, form, audience, level, format, reach, starts_on, starts_at,
+         ends_on, venue_organization_id, place_note, online_url, hours, description, registration_open, cap,
+         registration_deadline, status, outcome, cancel_reason, created_at, updated_at, announced_at, held_at,
+         cancelled_at",
+    );
+    let mut registrations = Bulk::new(
+        "event_registrations",
+        "id, event_id, teacher_id, guest_name, guest_organization, status, walk_in, attended, created_at, updated_at",
+    );
+    let mut certificates =
+        Bulk::new("event_certificates", "event_id, registration_id, kind, seq, number, code, issued_at");
+    let (mut event_id, mut registration_id) = (0i64, 0i64);
+    for a in 1..=scale.associations() {
+        let m = scale.municipality_of(a);
+        let k_in_muni = (a - 1) % scale.associations_per_municipality;
+        let (direction, of_whom, _) = pick(DIRECTIONS, k_in_muni);
+        let neighbour = if a % scale.associations_per_municipality == 0 { a - 1 } else { a + 1 };
+        let neighbour = (neighbour >= 1 && scale.municipality_of(neighbour) == m).then_some(neighbour);
+        for k in 0..EVENTS_PER_ASSOCIATION {
+            event_id += 1;
+            let announced = k == EVENTS_PER_ASSOCIATION - 1 && a % 5 == 0;
+            let on = if announced {
+                today - Duration::days((a / 5) % 4)
+            } else {
+                let d = start + Duration::days(k * slot + (a * 37 + k * 11) % slot);
+                // Not in the summer holidays, not at the weekend.
+                let d = match d.month() {
+                    Month::July => d - Duration::days(40),
+                    Month::August if d + Duration::days(31) < today => d + Duration::days(31),
+                    Month::August => d - Duration::days(70),
+                    _ => d,
+                };
+                let d = match d.weekday() {
+                    Weekday::Saturday => d - Duration::days(1),
+                    Weekday::Sunday => d - Duration::days(2),
+                    _ => d,
+                };
+                // A span shorter than ten days (the year just begun) crowds them up to yesterday.
+                d.min(today - Duration::days(1))
+            };
+            let (form, hours, titles) = pick(EVENT_SLOTS, k + a);
+            let (form, hours, title) = match form {
+                "student" if a % 2 == 0 => {
+                    ("student_olympiad", 0, format!("Муниципальная олимпиада школьников ({direction})"))
+                }
+                "student" => ("student_contest", 0, "Конкурс исследовательских работ «Первые шаги в науке»".to_owned()),
+                "final" => match a % 3 {
+                    0 => (
+                        "conference",
+                        6,
+                        "Научно-практическая конференция «Современный урок: опыт, проблемы, перспективы»".to_owned(),
+                    ),
+                    1 => (
+                        "pedagogical_readings",
+                        4,
+                        "Педагогические чтения «Традиции и новации в образовании»".to_owned(),
+                    ),
+                    _ => ("professional_contest", 3, "Конкурс методических разработок «Мой лучший урок»".to_owned()),
+                },
+                _ => (form, hours, format!("{} ({direction})", pick(titles, a / 7 + k))),
+            };
+            let students = form.starts_with("student");
+            let reach = match (a * 3 + k) % 10 {
+                _ if students => "municipality",
+                0 | 1 => "members",
+                2 => "public",
+                _ => "municipality",
+            };
+            let format = match form {
+                "webinar" => "remote",
+                "conference" => "mixed",
+                _ => "in_person",
+            };
+            let venue = (format != "remote").then(|| {
+                (m - 1) * scale.organizations_per_municipality + 1 + (a + k) % scale.organizations_per_municipality
+            });
+            let url = (format != "in_person").then(|| format!("https://example.org/events/{event_id}"));
+            let place_note =
+                venue.map(|_| if k % 3 == 0 { "Актовый зал" } else { "Кабинет информатики" });
+            let open = reach != "members" && !students;
+            let cap = (form == "master_class").then_some(15i64);
+            let deadline = open.then(|| on - Duration::days(2));
+            let cancelled = !announced && (a * 7 + k * 3) % 29 == 5;
+            let status = if announced {
+                "announced"
+            } else if cancelled {
+                "cancelled"
+            } else if on < second_year && a % 3 == 0 {
+                "archived"
+            } else {
+                "held"
+            };
+            let created = at(on - Duration::days(30), "10:00");
+            let announced_at = at(on - Duration::days(20), "10:00");
+            let finished = at(on, "18:00");
+            let cancelled_at = at(on - Duration::days(3), "12:00");
+            let (held_at, cancelled_at, updated) = match status {
+                "announced" => (None, None, &announced_at),
+                "cancelled" => (None, Some(&cancelled_at), &cancelled_at),
+                _ => (Some(&finished), None, &finished),
+            };
+            // Who registered: the members (in turn), then the neighbour's, and a guest at a public
+            // event; the first `cap` hold places, the rest wait.
+            let mut people: Vec<Option<i64>> = vec![];
+            if !students && !cancelled {
+                let wanted = 12 + (a + k) % 7;
+                let own = wanted.min(scale.members);
+                people.extend((0..own).map(|i| Some(scale.member(a, k + i))));
+                if let Some(nb) = neighbour.filter(|_| reach != "members") {
+                    people.extend((0..(wanted - own).min(scale.members)).map(|i| Some(scale.member(nb, k + i))));
+                }
+                if reach == "public" {
+                    people.push(None);
+                }
+            }
+            let mut present = 0i64;
+            let mut seq = 0i64;
+            for (i, teacher) in people.iter().enumerate() {
+                let i = i64::try_from(i).unwrap_or(0);
+                registration_id += 1;
+                let placed = cap.is_none_or(|cap| i < cap);
+                let attended = match status {
+                    _ if !placed => "NULL",
+                    "announced" => "NULL",
+                    _ if (i + a + k) % 7 == 3 => "0",
+                    _ => "1",
+                };
+                let (guest, guest_org) = match teacher {
+                    Some(_) => (None, None),
+                    None => (Some("Иванова Анна Петровна"), Some("МАОУ «Гимназия № 6» г. Томска")),
+                };
+                registrations.keep(format!(
+                    "({registration_id}, {event_id}, {}, {}, {}, '{}', 0, {attended}, '{}', '{}')",
+                    teacher.map_or_else(|| "NULL".to_owned(), |t| t.to_string()),
+                    opt(guest),
+                    opt(guest_org),
+                    if placed { "registered" } else { "waitlisted" },
+                    at(on - Duration::days(10 - i % 7), "09:00"),
+                    if status == "announced" { at(on - Duration::days(10 - i % 7), "09:00") } else { finished.clone() },
+                ));
+                if attended == "1" {
+                    present += 1;
+                    seq += 1;
+                    let code = format!(
+                        "{:016x}{:016x}",
+                        splitmix(registration_id.unsigned_abs()),
+                        splitmix(registration_id.unsigned_abs() ^ 0x5a5a_5a5a)
+                    );
+                    certificates.keep(format!(
+                        "({event_id}, {registration_id}, 'participant', {seq}, '{}', '{code}', '{finished}')",
+                        metoda_domain::events::certificate_number(event_id, seq)
+                    ));
+                }
+            }
+            let outcome = matches!(status, "held" | "archived").then(|| {
+                if students {
+                    format!("Проведено. Участвовали обучающиеся {} образовательных организаций.", 3 + a % 5)
+                } else {
+                    format!("Проведено. Присутствовали {present} чел.; материалы размещены на странице объединения.")
+                }
+            });
+            events.keep(format!(
+                "({event_id}, {}, {a}, {}, '{form}', '{}', 'municipal', '{format}', '{reach}', '{on}', '{}', '{on}',
+                  {}, {}, {}, {hours}, {}, {}, {}, {}, '{status}', {}, {}, '{created}', '{updated}', '{announced_at}',
+                  {}, {})",
+                muni_ids[idx(m - 1)],
+                q(&title),
+                if students { "students" } else { "teachers" },
+                if k % 2 == 0 { "15:00" } else { "14:30" },
+                venue.map_or_else(|| "NULL".to_owned(), |v| v.to_string()),
+                opt(place_note),
+                opt(url.as_deref()),
+                q(&if students {
+                    format!("Для обучающихся 5–11 классов; организатор — объединение {of_whom}.")
+                } else {
+                    format!("Для {of_whom} муниципалитета; направление — {direction}.")
+                }),
+                i64::from(open),
+                cap.map_or_else(|| "NULL".to_owned(), |c| c.to_string()),
+                deadline.map_or_else(|| "NULL".to_owned(), |d| format!("'{d}'")),
+                opt(outcome.as_deref()),
+                opt(cancelled.then(|| pick(
+                    &[
+                        "Карантин по ОРВИ в образовательных организациях",
+                        "Болезнь ведущего; мероприятие будет перенесено",
+                        "Совпадение с муниципальным этапом всероссийской олимпиады школьников",
+                    ],
+                    a + k
+                ))),
+                opt(held_at.map(String::as_str)),
+                opt(cancelled_at.map(String::as_str)),
+            ));
+        }
+    }
+    events.flush(c).await?;
+    registrations.flush(c).await?;
+    certificates.flush(c).await?;
+    out.events = events.total;
+    out.event_registrations = registrations.total;
+    out.event_certificates = certificates.total;
+    Ok(())
 }
 
 /// A user for every role, with the demo password: `admin`, `operator` (the region), per
@@ -779,4 +1089,85 @@ async fn accounts(
         made.push((login, role));
     }
     Ok(made)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::testkit::TestDb;
+    use time::macros::date;
+
+    /// Events at a small scale: ten per association, nothing after `today`, the certificates those
+    /// present hold, numbered and coded as the store numbers them; event 1 is association 1's,
+    /// held, for the municipality.
+    #[tokio::test]
+    async fn events_of_a_small_region() {
+        for today in [date!(2026 - 11 - 20), date!(2026 - 09 - 03)] {
+            let t = TestDb::new().await.unwrap();
+            let scale =
+                Scale { years: if today.month() == time::Month::September { 1 } else { 2 }, ..Scale::small(today) };
+            let started = std::time::Instant::now();
+            let g = generate(&t.db, &scale).await.unwrap();
+            let elapsed = started.elapsed();
+            assert_eq!(g.events, 200, "{today}");
+            assert!(g.event_registrations > 2_000 && g.event_certificates > 1_500, "{g:?}");
+            let mut c = t.db.conn().await.unwrap();
+            let day = today.to_string();
+            let (after,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM events WHERE ends_on > $1 OR starts_on > $1 OR SUBSTR(held_at, 1, 10) > $1",
+            )
+            .bind(&day)
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+            assert_eq!(after, 0, "{today}");
+            let statuses: Vec<(String, i64)> =
+                sqlx::query_as("SELECT status, COUNT(*) FROM events GROUP BY status ORDER BY status")
+                    .fetch_all(&mut *c)
+                    .await
+                    .unwrap();
+            let names: Vec<&str> = statuses.iter().map(|(s, _)| s.as_str()).collect();
+            assert!(
+                names.contains(&"held") && names.contains(&"announced") && names.contains(&"cancelled"),
+                "{statuses:?}"
+            );
+            let (present, certs, codes): (i64, i64, i64) = sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM event_registrations WHERE status = 'registered' AND attended = 1),
+                        (SELECT COUNT(*) FROM event_certificates),
+                        (SELECT COUNT(DISTINCT code) FROM event_certificates WHERE LENGTH(code) = 32)",
+            )
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+            assert_eq!((present, codes), (certs, certs));
+            let first: (i64, String, String, String) =
+                sqlx::query_as("SELECT association_id, status, reach, form FROM events WHERE id = 1")
+                    .fetch_one(&mut *c)
+                    .await
+                    .unwrap();
+            assert_eq!((first.0, first.1.as_str(), first.2.as_str()), (1, "held", "municipality"), "{first:?}");
+            let number: String =
+                sqlx::query_scalar("SELECT number FROM event_certificates WHERE event_id = 1 AND seq = 1")
+                    .fetch_one(&mut *c)
+                    .await
+                    .unwrap();
+            assert_eq!(number, "М-000001-0001");
+            let e = crate::events::get(&mut c, metoda_domain::ids::EventId(1)).await.unwrap();
+            assert!(e.registered >= 12, "{e:?}");
+            assert_eq!(
+                crate::events::certificates(&mut c, e.id).await.unwrap().len(),
+                usize::try_from(e.registered).unwrap()
+                    - crate::events::registrations(&mut c, e.id)
+                        .await
+                        .unwrap()
+                        .iter()
+                        .filter(|r| r.attended == Some(0))
+                        .count()
+            );
+            println!("{today}: {} in {elapsed:?}", g.summary_ru());
+            drop(c);
+            t.drop_db().await;
+        }
+    }
 }

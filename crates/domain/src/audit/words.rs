@@ -59,6 +59,7 @@ pub fn entity_label(code: &str) -> &str {
         "event_registration" => "регистрация на мероприятие",
         "event_certificate" => "сертификат",
         "event_programme" => "программа мероприятия",
+        "event_placement" => "победитель или призёр мероприятия",
         other => other,
     }
 }
@@ -151,6 +152,10 @@ pub fn field_label(entity: &str, field: &str) -> Option<String> {
         ("event", "waiting") => "в листе ожидания",
         ("event", "venue_name") => "площадка",
         ("event", "association_name") => "организатор",
+        ("event_placement", "name") => "участник",
+        ("event_placement", "organization") => "организация",
+        ("event_placement", "teacher_name") => "подготовил(а)",
+        ("event_placement", "grade") => "класс",
         ("event_programme", "topic") => "тема",
         ("event_programme", "kind") => "вид выступления",
         ("event_programme", "speaker") => "выступающий",

@@ -242,6 +242,20 @@ fn routes() -> Vec<Route> {
         r(p.clone(), "/events/{e_ann}/programme/{e_item}/delete", None, A_EVENT_ORGANISERS),
         r(
             p.clone(),
+            "/events/{e_oly}/placements",
+            Form(&[("registration_id", "{e_oly_r}"), ("placement", "winner"), ("teacher_id", "{a_teacher}")]),
+            A_EVENT_ORGANISERS,
+        ),
+        r(p.clone(), "/events/{e_oly}/diplomas", None, A_EVENT_ORGANISERS),
+        r(
+            p.clone(),
+            "/api/v1/events/{e_oly2}/placements",
+            Json(r#"{"registration_id": {e_oly2_r}, "placement": "prize_winner", "teacher_id": {a_teacher}}"#),
+            A_EVENT_ORGANISERS,
+        ),
+        r(p.clone(), "/api/v1/events/{e_oly2}/diplomas", None, A_EVENT_ORGANISERS),
+        r(
+            p.clone(),
             "/api/v1/events/{ev}/programme",
             Json(r#"{"topic": "Доклад {tag}", "speaker_name": "Гость"}"#),
             A_EVENT_ORGANISERS,
@@ -1223,6 +1237,26 @@ async fn event_fixtures(
         out.insert(key, e.id.get());
         out.insert(reg, r.id);
     }
+    for (key, reg) in [("oly", "oly_r"), ("oly2", "oly2_r")] {
+        let d = metoda_domain::events::EventInput {
+            title: "Олимпиада матрицы".into(),
+            form: "student_olympiad".into(),
+            reach: "municipality".into(),
+            starts_on: metoda_domain::values::iso_date(today),
+            place_note: "каб. 1".into(),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
+        let e = events::create(tx, &actor, a.municipality_id, a.region_id, Some(a), &d).await.unwrap();
+        events::act(tx, &actor, a.region_id, e.id, EventAction::Announce, None).await.unwrap();
+        let student = Registrant::Guest { name: "Ученик матрицы", organization: Some("Школа") };
+        let r = events::register(tx, &actor, e.id, student, false, today).await.unwrap();
+        events::mark_attendance(tx, &actor, e.id, &[(r.id, true)]).await.unwrap();
+        events::act(tx, &actor, a.region_id, e.id, EventAction::MarkHeld, None).await.unwrap();
+        out.insert(key, e.id.get());
+        out.insert(reg, r.id);
+    }
     for key in ["cert", "cert2"] {
         let e = matrix_event(tx, a).await;
         events::act(tx, &actor, a.region_id, e.id, EventAction::Announce, None).await.unwrap();
@@ -1730,6 +1764,10 @@ async fn every_route_for_every_role() {
             ("e_ann2_r", ef["ann2_r"].to_string()),
             ("e_item", ef["item"].to_string()),
             ("e_item2", ef["item2"].to_string()),
+            ("e_oly", ef["oly"].to_string()),
+            ("e_oly2", ef["oly2"].to_string()),
+            ("e_oly_r", ef["oly_r"].to_string()),
+            ("e_oly2_r", ef["oly2_r"].to_string()),
             ("e_held", ef["held"].to_string()),
             ("e_held2", ef["held2"].to_string()),
             ("e_cert", ef["cert"].to_string()),

@@ -26,6 +26,13 @@ async fn planned_item(app: &TestApp) -> i64 {
     .unwrap()
 }
 
+/// An indicator's value in an analysis as the API sends it.
+fn row(b: &Value, code: &str) -> i64 {
+    b["composed"]["analysis"]["indicators"].as_array().unwrap().iter().find(|i| i["code"] == code).unwrap()["value"]
+        .as_i64()
+        .unwrap()
+}
+
 async fn unread(s: &common::Session, text: &str) -> bool {
     let n: Value = s.get("/api/v1/notifications").await.json().await.unwrap();
     n.to_string().contains(text)
@@ -155,11 +162,6 @@ async fn an_event_from_plan_to_verified_certificate() {
         tx.commit().await.unwrap();
     }
     let analysis = format!("/api/v1/associations/{}/analysis?year={year}", app.assoc_a);
-    let row = |b: &Value, code: &str| {
-        b["composed"]["analysis"]["indicators"].as_array().unwrap().iter().find(|i| i["code"] == code).unwrap()["value"]
-            .as_i64()
-            .unwrap()
-    };
     let before: Value = head.get(&analysis).await.json().await.unwrap();
     let results_before = common::count(&app, "results").await;
     for (teacher, topic) in [(speaker, "Приёмы формирующего оценивания"), (typist, "Самооценка учащихся")]
@@ -308,5 +310,108 @@ async fn the_calendar_shows_each_reader_what_they_may_see() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let r = teacher.get("/api/v1/events?month=2027-13").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_olympiad_s_placements_become_results_once_confirmed_and_earn_diplomas() {
+    let app = TestApp::start().await;
+    let head = app.login("mmo.head").await;
+    let body = json!({
+        "association_id": app.assoc_a, "title": "Муниципальная олимпиада по математике, 7 класс",
+        "form": "student_olympiad", "reach": "municipality", "starts_on": today(), "place_note": "МБОУ СОШ № 1",
+        "hours": "0",
+    });
+    let e: Value = head.post_json("/api/v1/events", body).await.json().await.unwrap();
+    let id = e["id"].as_i64().unwrap();
+    assert_eq!(e["audience"], "students");
+    let r = head.post_json(&format!("/api/v1/events/{id}/status"), json!({"action": "announce"})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // The students on the sheet, by name.
+    let mut regs = vec![];
+    for name in ["Иванов Пётр", "Сидорова Мария", "Козлов Артём"] {
+        let r: Value = head
+            .post_json(
+                &format!("/api/v1/events/{id}/registrations"),
+                json!({"guest_name": name, "guest_organization": "МБОУ СОШ № 1"}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        regs.push(r[0]["id"].as_i64().unwrap());
+    }
+    let marks: Vec<Value> =
+        regs.iter().enumerate().map(|(i, r)| json!({"registration_id": r, "attended": i < 2})).collect();
+    let r = head.put_json(&format!("/api/v1/events/{id}/attendance"), json!({"marks": marks})).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    // Not before it is held.
+    let winner = json!({"registration_id": regs[0], "placement": "winner", "teacher_id": app.a_teacher, "grade": "7", "subject": "математика"});
+    let r = head.post_json(&format!("/api/v1/events/{id}/placements"), winner.clone()).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let r = head.post_json(&format!("/api/v1/events/{id}/status"), json!({"action": "mark_held"})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let year = metoda_domain::teachers::AcademicYear::containing(time::OffsetDateTime::now_utc().date()).0;
+    let analysis = format!("/api/v1/associations/{}/analysis?year={year}", app.assoc_a);
+    let before: Value = head.get(&analysis).await.json().await.unwrap();
+    let r = head.post_json(&format!("/api/v1/events/{id}/placements"), winner.clone()).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let placed: Value = r.json().await.unwrap();
+    // Once per participant; the absent cannot be placed; a student's place needs who prepared them.
+    let r = head.post_json(&format!("/api/v1/events/{id}/placements"), winner).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let r = head
+        .post_json(
+            &format!("/api/v1/events/{id}/placements"),
+            json!({"registration_id": regs[2], "placement": "prize_winner", "teacher_id": app.a_teacher}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, page) = submit(
+        &head,
+        &format!("/events/{id}/placements"),
+        &[("registration_id", &regs[1].to_string()), ("placement", "prize_winner")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Кто подготовил: выберите педагога"), "{page}");
+    let r = head
+        .post_json(
+            &format!("/api/v1/events/{id}/placements"),
+            json!({"registration_id": regs[1], "placement": "prize_winner", "teacher_id": app.a_teacher, "grade": "7"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+
+    // Pending: not counted until a curator confirms, like any other result.
+    let pending: Value = head.get(&analysis).await.json().await.unwrap();
+    assert_eq!((row(&pending, "16"), row(&pending, "16.1")), (row(&before, "16"), row(&before, "16.1")));
+    let rid = placed["result_id"].as_i64().unwrap();
+    let r = crate::results::upload(
+        &head,
+        &format!("/api/v1/results/{rid}/scans"),
+        "протокол.pdf",
+        crate::results::PDF,
+        false,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let curator = app.login("uo.specialist").await;
+    let r = curator.post_json(&format!("/api/v1/results/{rid}/confirm"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let after: Value = head.get(&analysis).await.json().await.unwrap();
+    assert_eq!(row(&after, "16.1"), row(&before, "16.1") + 1);
+    assert!(row(&after, "16") >= row(&before, "16") && row(&after, "16") <= row(&before, "16") + 1);
+    assert_eq!(row(&after, "17.1"), row(&before, "17.1"));
+
+    // Diplomas for the two placed, none for the absent; no participants' certificates without hours.
+    let d: Value = head.post_json(&format!("/api/v1/events/{id}/diplomas"), json!({})).await.json().await.unwrap();
+    assert_eq!(d["issued"], 2);
+    let b: Value = head.get(&format!("/api/v1/events/{id}")).await.json().await.unwrap();
+    let kinds: Vec<&str> = b["certificates"].as_array().unwrap().iter().filter_map(|c| c["kind"].as_str()).collect();
+    assert_eq!(kinds, ["winner", "prizewinner"]);
+    let page = head.get(&format!("/certificates/{}", b["certificates"][0]["id"])).await.text().await.unwrap();
+    assert!(page.contains("ДИПЛОМ ПОБЕДИТЕЛЯ") && page.contains("Иванов Пётр"), "{page}");
     app.stop().await;
 }

@@ -92,7 +92,8 @@ impl Region {
 
 /// (login, path) of every list and dashboard page and API read. Ids are those the generator
 /// writes: association 1 of the first municipality, its member teacher 6 (the `teacher` account's
-/// record) and its first meeting 1.
+/// record), its first meeting 1 and its first event 1 (held, for the municipality, with its
+/// registrations and participants' certificates).
 const PAGES: &[(&str, &str)] = &[
     ("admin", "/"),
     ("operator", "/"),
@@ -154,6 +155,15 @@ const PAGES: &[(&str, &str)] = &[
     ("mmo.head", "/api/v1/associations/1/plans"),
     ("mmo.head", "/api/v1/associations/1/compliance"),
     ("teacher", "/tokens"),
+    ("teacher", "/events"),
+    ("teacher", "/api/v1/events"),
+    ("uo1.head", "/events?view=month"),
+    ("uo1.head", "/api/v1/events"),
+    ("uo1.head", "/api/v1/events?view=month"),
+    ("teacher", "/events/1"),
+    ("teacher", "/api/v1/events/1"),
+    ("mmo.head", "/events/1"),
+    ("uo1.head", "/api/v1/events/1"),
 ];
 
 /// Pages known to run more statements on a larger region, and why; each must still grow (the list

@@ -19,9 +19,9 @@ fn this_year() -> i32 {
     metoda_domain::teachers::AcademicYear::containing(time::OffsetDateTime::now_utc().date()).0
 }
 
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+pub(crate) const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 
-async fn upload(s: &Session, path: &str, name: &str, bytes: &[u8], page: bool) -> reqwest::Response {
+pub(crate) async fn upload(s: &Session, path: &str, name: &str, bytes: &[u8], page: bool) -> reqwest::Response {
     let mut form = reqwest::multipart::Form::new();
     if page {
         form = form.text("_csrf", s.csrf.clone());

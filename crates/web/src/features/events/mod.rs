@@ -50,6 +50,8 @@ pub fn routes() -> Router<AppState> {
         .route("/events/{id}/certificates", post(issue_submit))
         .route("/events/{id}/sheet.docx", get(sheet_docx))
         .route("/events/{id}/programme", post(programme_submit))
+        .route("/events/{id}/placements", post(placement_submit))
+        .route("/events/{id}/diplomas", post(diplomas_submit))
         .route("/events/{id}/programme/{pid}/delete", post(programme_delete_submit))
         .route("/certificates/{id}", get(certificate_page))
         .route("/certificates/{id}/revoke", post(revoke_submit))
@@ -64,6 +66,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/events/{id}/certificates", post(api_issue))
         .route("/api/v1/certificates/{id}/revoke", post(api_revoke))
         .route("/api/v1/events/{id}/programme", post(api_programme))
+        .route("/api/v1/events/{id}/placements", post(api_placement))
+        .route("/api/v1/events/{id}/diplomas", post(api_diplomas))
         .route("/api/v1/events/{id}/programme/{pid}", axum::routing::delete(api_programme_delete))
 }
 
@@ -422,6 +426,62 @@ async fn remove_item(state: &AppState, me: &Current, ctx: &Ctx, id: EventId, pid
     events::remove_programme_item(&mut tx, &ctx.actor(), id, pid).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A winner or prize-winner as typed: a participant marked present, the place, and for a
+/// students' event who prepared them (and the subject, the grade).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct PlacementInput {
+    pub registration_id: Option<i64>,
+    /// winner | prize_winner
+    pub placement: String,
+    /// The teacher who prepared the student (students' events).
+    pub teacher_id: Option<i64>,
+    /// The subject (required for the municipal stage of the ВсОШ).
+    pub subject: String,
+    pub grade: String,
+}
+
+async fn place(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: EventId,
+    input: &PlacementInput,
+) -> Result<events::Placed, AppError> {
+    let (_, m) = load(state, me, id, Action::Update).await?;
+    let Some(registration_id) = input.registration_id.filter(|r| *r > 0) else {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "registration_id",
+            "Участник: выберите отмеченного присутствовавшим по листу регистрации",
+        )]));
+    };
+    let placement = match input.placement.trim() {
+        "winner" => metoda_domain::results::Placement::Winner,
+        "prize_winner" => metoda_domain::results::Placement::PrizeWinner,
+        _ => return Err(AppError::Validation(vec![FieldError::new("placement", "Место: победитель или призёр")])),
+    };
+    let d = events::PlacementData {
+        registration_id,
+        placement,
+        subject: input.subject.clone(),
+        grade: input.grade.clone(),
+        teacher_id: input.teacher_id.filter(|t| *t > 0),
+    };
+    let mut tx = state.db.begin().await?;
+    let today = today_of(state, &mut tx, &m).await?;
+    let p = events::record_placement(&mut tx, &ctx.actor(), id, &d, today).await?;
+    tx.commit().await?;
+    Ok(p)
+}
+
+async fn diplomas(state: &AppState, me: &Current, ctx: &Ctx, id: EventId) -> Result<usize, AppError> {
+    load(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    let n = events::issue_diplomas(&mut tx, &ctx.actor(), id).await?;
+    tx.commit().await?;
+    Ok(n)
 }
 
 async fn issue(state: &AppState, me: &Current, ctx: &Ctx, id: EventId) -> Result<usize, AppError> {
@@ -808,10 +868,10 @@ async fn read_calendar(
 async fn calendar_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q): Query<CalendarQuery>) -> PageResult {
     let (m, a, today, rows, total, paging) = read_calendar(&state, &me, &q).await?;
     let mut c = state.db.conn().await?;
-    let associations: Vec<(i64, String)> = associations::list(&mut c, Some(m.id))
+    let associations: Vec<(i64, String)> = associations::refs_of_municipalities(&mut c, &[m.id])
         .await?
         .into_iter()
-        .filter(|a| a.is_active())
+        .filter(|a| a.status == metoda_domain::directory::AssociationStatus::Active)
         .map(|a| (a.id.get(), a.name))
         .collect();
     let municipalities = if me.may(Action::View, &any_event(&m, None)) {
@@ -832,7 +892,8 @@ async fn calendar_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q):
             .any(|g| g.association_id.is_some_and(|aid| me.may(Action::Create, &any_event(&m, Some(aid)))));
     let mine = match own_teacher(&mut c, &me).await? {
         Some(t) => {
-            events::of_teacher(&mut c, t.id, a.from, 200).await?.into_iter().map(|(e, r)| (e.id, r.status)).collect()
+            let shown: Vec<EventId> = rows.iter().map(|e| e.id).collect();
+            events::statuses_of(&mut c, t.id, &shown).await?
         }
         None => vec![],
     };
@@ -1097,6 +1158,9 @@ struct EventPage {
     /// The association's members not registered yet (the organisers' form).
     members: Vec<crate::pages::Choice>,
     programme: Vec<ProgrammeItem>,
+    placements: Vec<events::Placed>,
+    /// The placement's form as typed, when it was refused.
+    placement: PlacementInput,
     /// The association's members, as speakers to choose from.
     speakers: Vec<(i64, String)>,
     /// The programme item's form as typed, when adding it was refused.
@@ -1123,6 +1187,31 @@ impl EventPage {
     /// The calendar's month of the event.
     fn back(&self) -> String {
         format!("/events?municipality_id={}&month={}", self.e.municipality_id, &iso_date(self.e.starts_on)[..7])
+    }
+    /// Winners and prize-winners are recorded now: a held contest or olympiad, by its organisers.
+    fn places_open(&self) -> bool {
+        self.organiser && self.e.status == EventStatus::Held && self.e.form.has_placements()
+    }
+    /// Participants marked present without a place yet.
+    fn placeable(&self) -> Vec<&EventRegistration> {
+        self.registrations
+            .iter()
+            .filter(|r| r.attended == Some(1) && !self.placements.iter().any(|p| p.registration_id == r.id))
+            .collect()
+    }
+    fn students(&self) -> bool {
+        self.e.audience == Audience::Students
+    }
+    fn undiplomaed(&self) -> usize {
+        self.placements
+            .iter()
+            .filter(|p| {
+                !self.certificates.iter().any(|c| {
+                    c.registration_id == p.registration_id
+                        && matches!(c.kind, CertificateKind::Winner | CertificateKind::Prizewinner)
+                })
+            })
+            .count()
     }
     fn kinds(&self) -> &'static [ProgrammeKind] {
         ProgrammeKind::ALL
@@ -1200,11 +1289,13 @@ struct Refused {
     open: &'static str,
     /// The programme item as typed.
     item: Option<ProgrammeInput>,
+    /// The placement as typed.
+    placement: Option<PlacementInput>,
 }
 
 impl Refused {
     fn nothing() -> Refused {
-        Refused { errors: vec![], status: StatusCode::OK, open: "", item: None }
+        Refused { errors: vec![], status: StatusCode::OK, open: "", item: None, placement: None }
     }
 }
 
@@ -1216,7 +1307,7 @@ async fn view_with(
     typed: Option<EventInput>,
     refused: Refused,
 ) -> PageResult {
-    let Refused { errors, status, open, item: typed_item } = refused;
+    let Refused { errors, status, open, item: typed_item, placement: typed_placement } = refused;
     let (e, m) = load(state, me, id, Action::View).await?;
     let organiser = me.may(Action::Update, &resource(&e, m.region_id));
     let mut c = state.db.conn().await?;
@@ -1253,6 +1344,7 @@ async fn view_with(
         }
     }
     let programme = events::programme(&mut c, id).await?;
+    let placements = events::placements(&mut c, id).await?;
     let plan_item_title = match e.plan_item_id {
         Some(i) => plans::item(&mut c, i).await.ok().map(|i| i.title),
         None => None,
@@ -1276,6 +1368,8 @@ async fn view_with(
         plan_items,
         members,
         programme,
+        placements,
+        placement: typed_placement.unwrap_or_default(),
         speakers,
         item: typed_item.unwrap_or_default(),
         open,
@@ -1304,7 +1398,8 @@ async fn done<T>(
         Ok(v) => Ok(redirect_with(&format!("/events/{id}"), &ok(v), ctx)),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, errors) = crate::pages::refused_at(e, at.1);
-            view_with(state, me, ctx, id, None, Refused { errors, status, open: at.0, item: None }).await
+            view_with(state, me, ctx, id, None, Refused { errors, status, open: at.0, item: None, placement: None })
+                .await
         }
         Err(e) => Err(e),
     }
@@ -1325,7 +1420,15 @@ async fn update_submit(
                 input_of(&events::get(&mut c, id).await?)
             };
             let (status, errors) = crate::pages::refused(e, &mut input, now, field_label);
-            view_with(&state, &me, &ctx, id, Some(input), Refused { errors, status, open: "edit", item: None }).await
+            view_with(
+                &state,
+                &me,
+                &ctx,
+                id,
+                Some(input),
+                Refused { errors, status, open: "edit", item: None, placement: None },
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -1506,11 +1609,56 @@ async fn programme_submit(
         Ok(i) => Ok(redirect_with(&format!("/events/{id}"), &format!("В программу добавлено: «{}»", i.topic), &ctx)),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, errors) = crate::pages::refused_at(e, "topic");
-            view_with(&state, &me, &ctx, id, None, Refused { errors, status, open: "programme", item: Some(input) })
-                .await
+            view_with(
+                &state,
+                &me,
+                &ctx,
+                id,
+                None,
+                Refused { errors, status, open: "programme", item: Some(input), placement: None },
+            )
+            .await
         }
         Err(e) => Err(e),
     }
+}
+
+async fn placement_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<EventId>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let p = pairs(&body)?;
+    let input = PlacementInput {
+        registration_id: field(&p, "registration_id").trim().parse().ok(),
+        placement: field(&p, "placement").into(),
+        teacher_id: field(&p, "teacher_id").trim().parse().ok(),
+        subject: field(&p, "subject").into(),
+        grade: field(&p, "grade").into(),
+    };
+    match place(&state, &me, &ctx, id, &input).await {
+        Ok(x) => Ok(redirect_with(
+            &format!("/events/{id}"),
+            &format!("{}: {}; результат ждёт подтверждения куратором", x.name, x.placement.label_ru()),
+            &ctx,
+        )),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, errors) = crate::pages::refused_at(e, "registration_id");
+            let refused = Refused { errors, status, open: "placements", item: None, placement: Some(input) };
+            view_with(&state, &me, &ctx, id, None, refused).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn diplomas_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<EventId>) -> PageResult {
+    let r = diplomas(&state, &me, &ctx, id).await;
+    let words = |n: usize| {
+        let n = n as i64;
+        format!("Выдано {n} {}", plural_ru(n, "диплом", "диплома", "дипломов"))
+    };
+    done(&state, &me, &ctx, id, r, words, ("", "")).await
 }
 
 async fn programme_delete_submit(
@@ -1735,7 +1883,9 @@ async fn body_of(state: &AppState, me: &Current, id: EventId) -> Result<views::E
         .collect();
     let url = &state.config.public_url;
     let programme = events::programme(&mut c, id).await?;
+    let placements = events::placements(&mut c, id).await?;
     Ok(views::EventBody {
+        placements: placements.iter().map(Into::into).collect(),
         programme: programme.iter().map(Into::into).collect(),
         event: (&e).into(),
         registrations: if organiser { all.iter().map(Into::into).collect() } else { vec![] },
@@ -1893,4 +2043,29 @@ pub async fn api_programme_delete(
 ) -> ApiResult<views::EventBody> {
     remove_item(&state, &me, &ctx, id, pid).await?;
     Ok(Json(body_of(&state, &me, id).await?))
+}
+
+/// Records a winner or prize-winner of a held contest or olympiad (one marked present); the
+/// placement becomes a result waiting for a curator's confirmation: a student's result of the
+/// teacher who prepared them (rows 8, 16–17), or a teacher's own at a professional contest.
+#[utoipa::path(post, path = "/api/v1/events/{id}/placements", tag = "events", params(("id" = i64, Path)), request_body = PlacementInput,
+    responses((status = 200, body = views::Placement), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_placement(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<EventId>,
+    body: JsonIn<PlacementInput>,
+) -> ApiResult<views::Placement> {
+    Ok(Json((&place(&state, &me, &ctx, id, &json_body(body)?).await?).into()))
+}
+
+/// Issues the winners' and prize-winners' diplomas of a held contest or olympiad.
+#[utoipa::path(post, path = "/api/v1/events/{id}/diplomas", tag = "events", params(("id" = i64, Path)),
+    responses((status = 200, body = Issued), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_diplomas(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<EventId>,
+) -> ApiResult<Issued> {
+    Ok(Json(Issued { issued: diplomas(&state, &me, &ctx, id).await? as i64 }))
 }

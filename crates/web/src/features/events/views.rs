@@ -181,6 +181,8 @@ pub struct EventBody {
     pub certificates: Vec<Certificate>,
     /// The programme: times, topics, speakers.
     pub programme: Vec<ProgrammeItem>,
+    /// The winners and prize-winners (contests and olympiads, once held).
+    pub placements: Vec<Placement>,
     /// The reader organises the event (may change it, register people, fill the sheet).
     pub organiser: bool,
 }
@@ -213,6 +215,41 @@ impl From<&store::ProgrammeItem> for ProgrammeItem {
             speaker_teacher_id: p.speaker_teacher_id.map(i64::from),
             speaker: p.speaker.clone(),
             organization: p.organization.clone(),
+            result_id: p.result_id,
+        }
+    }
+}
+
+/// A winner or prize-winner of a held contest or olympiad.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Placement {
+    pub id: i64,
+    pub registration_id: i64,
+    pub name: String,
+    pub organization: Option<String>,
+    /// winner | prize_winner
+    pub placement: String,
+    pub subject: Option<String>,
+    pub grade: Option<String>,
+    /// Who prepared the student (students' events).
+    pub teacher_id: Option<i64>,
+    pub teacher_name: Option<String>,
+    /// The result the placement became (waiting for a curator's confirmation).
+    pub result_id: Option<i64>,
+}
+
+impl From<&store::Placed> for Placement {
+    fn from(p: &store::Placed) -> Self {
+        Placement {
+            id: p.id,
+            registration_id: p.registration_id,
+            name: p.name.clone(),
+            organization: p.organization.clone(),
+            placement: p.placement.code().to_owned(),
+            subject: p.subject.clone(),
+            grade: p.grade.clone(),
+            teacher_id: p.teacher_id.map(i64::from),
+            teacher_name: p.teacher_name.clone(),
             result_id: p.result_id,
         }
     }
