@@ -10,6 +10,8 @@ use crate::time::LocalZone;
 pub enum When {
     /// All day (a meeting without a start time, a deadline).
     Day(Date),
+    /// Whole days, the first to the last (an event of several days).
+    Days { first: Date, last: Date },
     /// From a local time, for so many minutes.
     At { start: PrimitiveDateTime, minutes: i64 },
 }
@@ -117,6 +119,10 @@ pub fn ics(name: &str, zone: LocalZone, events: &[CalEvent], now: OffsetDateTime
             When::Day(d) => {
                 line(&mut out, &format!("DTSTART;VALUE=DATE:{}", date(*d)));
                 line(&mut out, &format!("DTEND;VALUE=DATE:{}", date(d.next_day().unwrap_or(*d))));
+            }
+            When::Days { first, last } => {
+                line(&mut out, &format!("DTSTART;VALUE=DATE:{}", date(*first)));
+                line(&mut out, &format!("DTEND;VALUE=DATE:{}", date(last.next_day().unwrap_or(*last))));
             }
             When::At { start, minutes } => {
                 line(&mut out, &format!("DTSTART;TZID={tzid}:{}", local(*start)));

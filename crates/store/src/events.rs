@@ -257,6 +257,40 @@ pub async fn waiting_on_organisers(
     Ok(bind_all!(sqlx::query_as(&sql), &w.args).fetch_all(&mut *conn).await?)
 }
 
+/// The events (not drafts) of these associations over a span, and those of any organiser a
+/// teacher is registered for, by date: what calendar feeds show. At most 1 000.
+pub async fn for_feed(
+    conn: &mut AnyConnection,
+    associations: &[AssociationId],
+    registered: Option<TeacherId>,
+    from: Date,
+    to: Date,
+) -> Result<Vec<Event>> {
+    let mut w = Where::default();
+    let mut whose = vec![];
+    if !associations.is_empty() {
+        whose.push(w.ids("e.association_id", associations));
+    }
+    if let Some(t) = registered {
+        let t = w.mark(Arg::I(t.get()));
+        whose.push(format!(
+            "e.id IN (SELECT r.event_id FROM event_registrations r WHERE r.teacher_id = {t} AND r.status <> 'cancelled')"
+        ));
+    }
+    if whose.is_empty() {
+        return Ok(vec![]);
+    }
+    let (a, b) = (w.mark(Arg::S(iso_date(from))), w.mark(Arg::S(iso_date(to))));
+    let earliest = w.mark(Arg::S(iso_date(from - time::Duration::days(metoda_domain::events::MAX_DAYS))));
+    let sql = format!(
+        "{} WHERE ({}) AND e.status <> 'draft' AND e.ends_on >= {a} AND e.starts_on <= {b} AND e.starts_on >= {earliest}
+         ORDER BY e.starts_on, e.id LIMIT 1000",
+        select(),
+        whose.join(" OR ")
+    );
+    Ok(bind_all!(sqlx::query_as(&sql), &w.args).fetch_all(&mut *conn).await?)
+}
+
 /// A teacher's live registrations among these events: (event, its state).
 pub async fn statuses_of(
     conn: &mut AnyConnection,
@@ -1402,4 +1436,87 @@ pub async fn record_placement(
     let scope = event_scope(conn, &e).await?;
     audit::record_change(conn, actor, scope, "event_placement", pid, "create", &summary, None, &placed).await?;
     Ok(placed)
+}
+
+/// A participant's rating of a held event; `name` is None when the participant rated anonymously.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct Rating {
+    pub id: i64,
+    pub registration_id: i64,
+    pub score: i64,
+    pub comment: Option<String>,
+    pub name: Option<String>,
+    pub updated_at: String,
+}
+
+/// The ratings of an event, the latest first.
+pub async fn ratings(conn: &mut AnyConnection, id: EventId) -> Result<Vec<Rating>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT x.id, x.registration_id, x.score, x.comment,
+            CASE WHEN x.anonymous = 1 THEN NULL ELSE COALESCE({NAME}, r.guest_name) END AS name, x.updated_at
+         FROM event_ratings x JOIN event_registrations r ON r.id = x.registration_id
+         LEFT JOIN teachers t ON t.id = r.teacher_id
+         WHERE x.event_id = $1 ORDER BY x.updated_at DESC, x.id DESC"
+    ))
+    .bind(id.get())
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Rates a held event as the participant of `registration` (marked present): a score from 1 to 5
+/// and a comment; a second rating replaces the first.
+pub async fn rate(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: EventId,
+    registration_id: i64,
+    score: i64,
+    comment: Option<&str>,
+    anonymous: bool,
+) -> Result<()> {
+    let e = get(conn, id).await?;
+    if !matches!(e.status, EventStatus::Held | EventStatus::Archived) {
+        return Err(StoreError::Conflict("Оценить можно проведённое мероприятие".into()));
+    }
+    if !(1..=5).contains(&score) {
+        return Err(StoreError::invalid("score", "Оценка: от 1 до 5"));
+    }
+    let comment = comment.map(str::trim).filter(|c| !c.is_empty());
+    if comment.is_some_and(|c| c.chars().count() > 2000) {
+        return Err(StoreError::invalid("comment", "Отзыв: не длиннее 2000 символов"));
+    }
+    let t = now();
+    let n = sqlx::query(
+        "UPDATE event_ratings SET score = $1, comment = $2, anonymous = $3, updated_at = $4 WHERE registration_id = $5",
+    )
+    .bind(score)
+    .bind(comment)
+    .bind(i64::from(anonymous))
+    .bind(&t)
+    .bind(registration_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        sqlx::query(
+            "INSERT INTO event_ratings (event_id, registration_id, score, comment, anonymous, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        )
+        .bind(id.get())
+        .bind(registration_id)
+        .bind(score)
+        .bind(comment)
+        .bind(i64::from(anonymous))
+        .bind(&t)
+        .execute(&mut *conn)
+        .await
+        .map_err(crate::unique("Оценка уже сохранена; обновите страницу"))?;
+    }
+    // The audit trail keeps that a rating was given, not whose it is when it is anonymous.
+    let summary = format!("«{}»: оценка участника — {score} из 5", e.title);
+    let scope = event_scope(conn, &e).await?;
+    let after = serde_json::json!({"score": score});
+    let who = if anonymous { Actor { user_id: None, login: "participant".into(), ip: None } } else { actor.clone() };
+    audit::record(conn, &who, scope, "event", Some(id.get()), "update", &summary, None, Some(&after)).await?;
+    Ok(())
 }

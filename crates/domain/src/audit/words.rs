@@ -89,6 +89,7 @@ pub fn actor_label(actor: &str) -> String {
     let Some(what) = actor.strip_prefix("cli:") else {
         return match actor {
             "anonymous" => "посетитель без входа".into(),
+            "participant" => "участник мероприятия (анонимно)".into(),
             login => login.into(),
         };
     };

@@ -196,6 +196,14 @@ async fn feed_text(state: &AppState, file: &str) -> Result<Option<(String, Strin
             cancelled: m.status == MeetingStatus::Cancelled,
         });
     }
+    // The associations' events, and (in the own feed) those the owner registered for.
+    let teacher = match f.association_id {
+        None => metoda_store::teachers::of_user(&mut c, owner.id).await?.map(|t| t.id),
+        Some(_) => None,
+    };
+    for e in metoda_store::events::for_feed(&mut c, &ids, teacher, from, to).await? {
+        events.push(crate::features::events::cal_event(&e, &base));
+    }
     // Analysis deadlines of the associations the owner leads (of the feed's association: its own).
     for a in &shown {
         let leads = f.association_id.is_some()

@@ -262,6 +262,9 @@ fn routes() -> Vec<Route> {
         ),
         r(del.clone(), "/api/v1/events/{e_ann2}/programme/{e_item2}", None, A_EVENT_ORGANISERS),
         r(g.clone(), "/certificates/{ev_c}", None, A_CERTIFICATE_READERS),
+        // Only a participant marked present rates a held event: A's teacher account was there.
+        r(p.clone(), "/events/{ev_h}/rating", Form(&[("score", "5"), ("comment", "Полезно")]), &["teacher"]),
+        r(p.clone(), "/api/v1/events/{ev_h}/rating", Json(r#"{"score": 4, "anonymous": true}"#), &["teacher"]),
         r(p.clone(), "/certificates/{e_cert}/revoke", Form(&[("reason", "выдан по ошибке")]), A_EVENT_ORGANISERS),
         r(g.clone(), "/api/v1/events", None, SIGNED_IN),
         r(g.clone(), "/api/v1/events?municipality_id={muni_b}&view=month", None, B_ALL),
@@ -1373,7 +1376,7 @@ async fn every_route_for_every_role() {
     let mut events_per_role: HashMap<&str, HashMap<&str, i64>> = HashMap::new();
     // A's announced seminar everyone of A sees, and a held one whose certificate is A's teacher
     // account's.
-    let (ev, ev_c) = {
+    let (ev, ev_h, ev_c) = {
         use metoda_domain::events::EventAction;
         use metoda_store::events::{self, Registrant};
         let today = time::OffsetDateTime::now_utc().date();
@@ -1387,7 +1390,7 @@ async fn every_route_for_every_role() {
         events::mark_attendance(&mut tx, &actor, held.id, &[(r.id, true)]).await.unwrap();
         events::act(&mut tx, &actor, a_assoc.region_id, held.id, EventAction::MarkHeld, None).await.unwrap();
         events::issue_participant_certificates(&mut tx, &actor, held.id).await.unwrap();
-        (ev.id.get(), events::certificates(&mut tx, held.id).await.unwrap()[0].id)
+        (ev.id.get(), held.id.get(), events::certificates(&mut tx, held.id).await.unwrap()[0].id)
     };
     // A result of A's teacher account with a scan, shared by the routes that may repeat.
     let (res_a, scan_a) = {
@@ -1756,6 +1759,7 @@ async fn every_route_for_every_role() {
             ("no2", rf["no2"].to_string()),
             ("ev", ev.to_string()),
             ("ev_c", ev_c.to_string()),
+            ("ev_h", ev_h.to_string()),
             ("e_draft", ef["draft"].to_string()),
             ("e_draft2", ef["draft2"].to_string()),
             ("e_ann", ef["ann"].to_string()),
@@ -1921,6 +1925,10 @@ const EXEMPT: &[(&str, &str)] = &[
     // A certificate's public verification page answers its code, not a session: the name, the
     // event and the date only (tests/it/events.rs).
     ("GET", "/verify/{code}"),
+    // The public calendar and its feed: open events only (reach «public», never a draft), no
+    // personal data, no sign-in (tests/it/events.rs).
+    ("GET", "/public/events"),
+    ("GET", "/ical/public/{file}"),
     // The description of the API: public, no data.
     ("GET", "/api/openapi.json"),
     // Signing in is open to the anonymous visitor (tests/signin.rs, tests/api.rs).

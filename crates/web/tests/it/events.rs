@@ -254,6 +254,28 @@ async fn an_event_from_plan_to_verified_certificate() {
     let forged = anon.get(app.url("/verify/0000000000000000deadbeef00000000")).send().await.unwrap();
     assert_eq!(forged.status(), StatusCode::NOT_FOUND);
 
+    // The teacher rates it (anonymously: the organisers see the words, not the name); someone who
+    // was not there cannot.
+    let r = teacher.post_json(&format!("/api/v1/events/{id}/rating"), json!({"score": 6})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = teacher
+        .post_json(
+            &format!("/api/v1/events/{id}/rating"),
+            json!({"score": 5, "comment": "Очень полезно", "anonymous": true}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    assert_eq!(
+        deputy.post_json(&format!("/api/v1/events/{id}/rating"), json!({"score": 1})).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let b: Value = head.get(&format!("/api/v1/events/{id}")).await.json().await.unwrap();
+    assert_eq!((b["ratings"]["count"].as_i64(), b["ratings"]["average"].as_f64()), (Some(1), Some(5.0)));
+    assert_eq!(b["ratings"]["comments"][0]["comment"], "Очень полезно");
+    assert!(b["ratings"]["comments"][0]["name"].is_null());
+    let page = head.get(&format!("/events/{id}")).await.text().await.unwrap();
+    assert!(page.contains("5,0 из 5 — 1 оценка") && page.contains("анонимно"), "{page}");
+
     // Revoked: the page says so.
     let r = head.post_json(&format!("/api/v1/certificates/{cid}/revoke"), json!({"reason": "  "})).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -413,5 +435,61 @@ async fn an_olympiad_s_placements_become_results_once_confirmed_and_earn_diploma
     assert_eq!(kinds, ["winner", "prizewinner"]);
     let page = head.get(&format!("/certificates/{}", b["certificates"][0]["id"])).await.text().await.unwrap();
     assert!(page.contains("ДИПЛОМ ПОБЕДИТЕЛЯ") && page.contains("Иванов Пётр"), "{page}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn events_reach_calendar_feeds_and_the_public_calendar_without_personal_data() {
+    let app = TestApp::start().await;
+    let head = app.login("mmo.head").await;
+    let mk = |title: &str, reach: &str, days: i64| {
+        let on = metoda_domain::values::iso_date(time::OffsetDateTime::now_utc().date() + time::Duration::days(days));
+        json!({"association_id": app.assoc_a, "title": title, "form": "seminar", "reach": reach, "starts_on": on,
+            "starts_at": "14:00", "place_note": "каб. 5", "registration_open": "1"})
+    };
+    let mut ids = vec![];
+    for (title, reach) in [("Семинар для своих", "members"), ("Открытый семинар для всех", "public")]
+    {
+        let e: Value = head.post_json("/api/v1/events", mk(title, reach, 3)).await.json().await.unwrap();
+        let r = head.post_json(&format!("/api/v1/events/{}/status", e["id"]), json!({"action": "announce"})).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        ids.push(e["id"].as_i64().unwrap());
+    }
+    let draft: Value =
+        head.post_json("/api/v1/events", mk("Черновик открытого семинара", "public", 4)).await.json().await.unwrap();
+    assert_eq!(draft["status"], "draft");
+    // A teacher registers for the open one: their name is on it, yet never on a public page.
+    let teacher = app.login("teacher").await;
+    let r = teacher.post_json(&format!("/api/v1/events/{}/registrations", ids[1]), json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    let anon = TestApp::client();
+    let page = anon.get(app.url(&format!("/public/events?municipality_id={}", app.muni_a))).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Открытый семинар для всех"), "{page}");
+    assert!(!page.contains("Семинар для своих") && !page.contains("Черновик"), "{page}");
+    assert!(!page.contains("Васильев"), "a participant's name on the public page");
+    let feed = anon.get(app.url(&format!("/ical/public/{}.ics", app.muni_a))).send().await.unwrap();
+    assert_eq!(feed.status(), StatusCode::OK);
+    let text = feed.text().await.unwrap();
+    let cal: icalendar::Calendar = text.parse().unwrap();
+    let summaries: Vec<String> = cal
+        .components
+        .iter()
+        .filter_map(|c| c.as_event())
+        .filter_map(|e| icalendar::Component::get_summary(e).map(str::to_owned))
+        .collect();
+    assert!(summaries.iter().any(|s| s == "Семинар: Открытый семинар для всех"), "{summaries:?}");
+    assert!(!summaries.iter().any(|s| s.contains("для своих") || s.contains("Черновик")), "{summaries:?}");
+    assert_eq!(anon.get(app.url("/ical/public/nonsense.ics")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    // The teacher's own feed has both: the association's event and the one they registered for.
+    let r: Value = teacher.post_json("/api/v1/me/calendars", json!({})).await.json().await.unwrap();
+    let url = r["url"].as_str().unwrap().to_owned();
+    let path = url.split_once("/ical/").map(|(_, p)| format!("/ical/{p}")).unwrap();
+    let text = anon.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+    assert!(text.contains("Семинар для своих") && text.contains("Открытый семинар для всех"), "{text}");
+    assert!(!text.contains("Черновик"), "{text}");
     app.stop().await;
 }

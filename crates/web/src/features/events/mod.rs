@@ -52,10 +52,13 @@ pub fn routes() -> Router<AppState> {
         .route("/events/{id}/programme", post(programme_submit))
         .route("/events/{id}/placements", post(placement_submit))
         .route("/events/{id}/diplomas", post(diplomas_submit))
+        .route("/events/{id}/rating", post(rating_submit))
         .route("/events/{id}/programme/{pid}/delete", post(programme_delete_submit))
         .route("/certificates/{id}", get(certificate_page))
         .route("/certificates/{id}/revoke", post(revoke_submit))
         .route("/verify/{code}", get(verify_page))
+        .route("/public/events", get(public_page))
+        .route("/ical/public/{file}", get(public_feed))
         .route("/api/v1/events", get(api_calendar).post(api_create))
         .route("/api/v1/events/{id}", get(api_get).put(api_update))
         .route("/api/v1/events/{id}/status", post(api_status))
@@ -68,6 +71,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/events/{id}/programme", post(api_programme))
         .route("/api/v1/events/{id}/placements", post(api_placement))
         .route("/api/v1/events/{id}/diplomas", post(api_diplomas))
+        .route("/api/v1/events/{id}/rating", post(api_rate))
         .route("/api/v1/events/{id}/programme/{pid}", axum::routing::delete(api_programme_delete))
 }
 
@@ -482,6 +486,36 @@ async fn diplomas(state: &AppState, me: &Current, ctx: &Ctx, id: EventId) -> Res
     let n = events::issue_diplomas(&mut tx, &ctx.actor(), id).await?;
     tx.commit().await?;
     Ok(n)
+}
+
+/// A participant's rating as typed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct RatingInput {
+    /// 1–5.
+    pub score: Option<i64>,
+    pub comment: String,
+    /// The organisers see the score and the comment without the name.
+    pub anonymous: bool,
+}
+
+/// The reader rates a held event they were present at (a second rating replaces the first).
+async fn rate(state: &AppState, me: &Current, ctx: &Ctx, id: EventId, input: &RatingInput) -> Result<(), AppError> {
+    load(state, me, id, Action::View).await?;
+    let mut tx = state.db.begin().await?;
+    // Only a participant marked present rates: anyone else has nothing to rate.
+    let teacher = own_teacher(&mut tx, me).await?.ok_or(AppError::Forbidden)?;
+    let mine = events::registrations(&mut tx, id)
+        .await?
+        .into_iter()
+        .find(|r| r.teacher_id == Some(teacher.id) && r.attended == Some(1))
+        .ok_or(AppError::Forbidden)?;
+    let Some(score) = input.score else {
+        return Err(AppError::Validation(vec![FieldError::new("score", "Оценка: от 1 до 5")]));
+    };
+    events::rate(&mut tx, &ctx.actor(), id, mine.id, score, Some(&input.comment), input.anonymous).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn issue(state: &AppState, me: &Current, ctx: &Ctx, id: EventId) -> Result<usize, AppError> {
@@ -1161,6 +1195,10 @@ struct EventPage {
     placements: Vec<events::Placed>,
     /// The placement's form as typed, when it was refused.
     placement: PlacementInput,
+    /// The participants' ratings (shown to the organisers).
+    ratings: views::RatingSummary,
+    /// The reader's own rating, if any.
+    my_rating: Option<events::Rating>,
     /// The association's members, as speakers to choose from.
     speakers: Vec<(i64, String)>,
     /// The programme item's form as typed, when adding it was refused.
@@ -1212,6 +1250,11 @@ impl EventPage {
                 })
             })
             .count()
+    }
+    /// The reader may rate the event: held, and they were there.
+    fn may_rate(&self) -> bool {
+        matches!(self.e.status, EventStatus::Held | EventStatus::Archived)
+            && self.mine.as_ref().is_some_and(|r| r.attended == Some(1))
     }
     fn kinds(&self) -> &'static [ProgrammeKind] {
         ProgrammeKind::ALL
@@ -1345,6 +1388,8 @@ async fn view_with(
     }
     let programme = events::programme(&mut c, id).await?;
     let placements = events::placements(&mut c, id).await?;
+    let rating_list = events::ratings(&mut c, id).await?;
+    let my_rating = mine.as_ref().and_then(|r| rating_list.iter().find(|x| x.registration_id == r.id).cloned());
     let plan_item_title = match e.plan_item_id {
         Some(i) => plans::item(&mut c, i).await.ok().map(|i| i.title),
         None => None,
@@ -1370,6 +1415,8 @@ async fn view_with(
         programme,
         placements,
         placement: typed_placement.unwrap_or_default(),
+        ratings: views::RatingSummary::of(&rating_list),
+        my_rating,
         speakers,
         item: typed_item.unwrap_or_default(),
         open,
@@ -1652,6 +1699,22 @@ async fn placement_submit(
     }
 }
 
+async fn rating_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<EventId>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let p = pairs(&body)?;
+    let input = RatingInput {
+        score: field(&p, "score").trim().parse().ok(),
+        comment: field(&p, "comment").into(),
+        anonymous: field(&p, "anonymous") == "1",
+    };
+    let r = rate(&state, &me, &ctx, id, &input).await;
+    done(&state, &me, &ctx, id, r, |_| "Спасибо! Ваша оценка сохранена".into(), ("", "score")).await
+}
+
 async fn diplomas_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<EventId>) -> PageResult {
     let r = diplomas(&state, &me, &ctx, id).await;
     let words = |n: usize| {
@@ -1884,7 +1947,9 @@ async fn body_of(state: &AppState, me: &Current, id: EventId) -> Result<views::E
     let url = &state.config.public_url;
     let programme = events::programme(&mut c, id).await?;
     let placements = events::placements(&mut c, id).await?;
+    let ratings = if organiser { Some(views::RatingSummary::of(&events::ratings(&mut c, id).await?)) } else { None };
     Ok(views::EventBody {
+        ratings,
         placements: placements.iter().map(Into::into).collect(),
         programme: programme.iter().map(Into::into).collect(),
         event: (&e).into(),
@@ -2068,4 +2133,155 @@ pub async fn api_diplomas(
     Path(id): Path<EventId>,
 ) -> ApiResult<Issued> {
     Ok(Json(Issued { issued: diplomas(&state, &me, &ctx, id).await? as i64 }))
+}
+
+// ---- calendar feeds and the public calendar ----
+
+/// An event as a calendar feed shows it: with its time for two hours, else its days.
+pub fn cal_event(e: &Event, base: &str) -> metoda_domain::calendar::CalEvent {
+    use metoda_domain::calendar::{CalEvent, When};
+    let at = e
+        .starts_at
+        .as_deref()
+        .and_then(|t| time::Time::parse(t, time::macros::format_description!("[hour]:[minute]")).ok());
+    let when = match at {
+        Some(t) if e.starts_on == e.ends_on => {
+            When::At { start: time::PrimitiveDateTime::new(e.starts_on, t), minutes: 120 }
+        }
+        _ if e.starts_on == e.ends_on => When::Day(e.starts_on),
+        _ => When::Days { first: e.starts_on, last: e.ends_on },
+    };
+    CalEvent {
+        uid: format!("event-{}@metoda", e.id),
+        summary: format!("{}: {}", capitalized(e.form.label_ru()), e.title),
+        description: e.association_name.clone(),
+        location: Some(place_of(e)).filter(|p| !p.is_empty()),
+        url: Some(format!("{base}/events/{}", e.id)),
+        when,
+        cancelled: e.status == EventStatus::Cancelled,
+    }
+}
+
+/// The public calendar's query.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct PublicQuery {
+    municipality_id: Option<i64>,
+    page: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "public_events.html")]
+struct PublicPage {
+    l: Layout,
+    municipalities: Vec<(i64, String)>,
+    m: Option<Municipality>,
+    rows: Vec<Event>,
+    pager: Option<Pager>,
+    feed: String,
+}
+
+/// The public events of a municipality from `today` on, a page of them.
+async fn public_events(
+    c: &mut Conn,
+    m: &Municipality,
+    today: Date,
+    paging: Paging,
+) -> Result<(Vec<Event>, i64), AppError> {
+    let f = CalendarFilter {
+        municipality_id: m.id,
+        from: today,
+        to: today + Duration::days(400),
+        association_id: None,
+        form: None,
+        audience: None,
+        level: None,
+        members_of: Some(vec![]),
+        drafts_of: Some(vec![]),
+        public_only: true,
+        open_for: None,
+    };
+    Ok(events::calendar(c, &f, paging).await?)
+}
+
+/// The public calendar: open events of a municipality to come, without personal data; no sign-in.
+async fn public_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PublicQuery>) -> PageResult {
+    let mut c = state.db.conn().await?;
+    let municipalities: Vec<(i64, String)> =
+        municipalities::list(&mut c, None, false).await?.into_iter().map(|m| (m.id.get(), m.name)).collect();
+    let (m, rows, pager, feed) = match q.municipality_id {
+        Some(id) => {
+            let m = municipalities::get(&mut c, MunicipalityId(id)).await?;
+            if m.archived_at.is_some() {
+                return Err(AppError::NotFound);
+            }
+            let today = today_of(&state, &mut c, &m).await?;
+            let paging = Paging::new(q.page, PER_PAGE);
+            let (rows, total) = public_events(&mut c, &m, today, paging).await?;
+            let pager = Pager::new(paging, total, format!("/public/events?municipality_id={id}"));
+            let feed = format!("{}/ical/public/{id}.ics", state.config.public_url.trim_end_matches('/'));
+            (Some(m), rows, Some(pager), feed)
+        }
+        None => (None, vec![], None, String::new()),
+    };
+    let title = match &m {
+        Some(m) => format!("Открытые мероприятия: {}", m.name),
+        None => "Открытые мероприятия".to_owned(),
+    };
+    let zone = m.as_ref().map_or(metoda_domain::time::LocalZone::UTC, |m| m.zone());
+    let page = PublicPage { l: Layout::new(&ctx, title, "").with_zone(zone), municipalities, m, rows, pager, feed };
+    render(&page)
+}
+
+/// The public events of a municipality as an iCalendar feed (`/ical/public/{id}.ics`): no
+/// sign-in, no personal data.
+async fn public_feed(
+    State(state): State<AppState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Response {
+    let text = async {
+        let Some(id) = file.strip_suffix(".ics").and_then(|i| i.parse::<i64>().ok()) else {
+            return Err(AppError::NotFound);
+        };
+        let mut c = state.db.conn().await?;
+        let m = municipalities::get(&mut c, MunicipalityId(id)).await?;
+        if m.archived_at.is_some() {
+            return Err(AppError::NotFound);
+        }
+        let today = today_of(&state, &mut c, &m).await?;
+        let (rows, _) = public_events(&mut c, &m, today - Duration::days(90), Paging::new(None, 1000)).await?;
+        let base = state.config.public_url.trim_end_matches('/').to_owned();
+        let list: Vec<_> = rows.iter().map(|e| cal_event(e, &base)).collect();
+        let name = format!("Метода: открытые мероприятия, {}", m.name);
+        Ok(metoda_domain::calendar::ics(&name, m.zone(), &list, state.clock.now()))
+    }
+    .await;
+    match text {
+        Ok(t) => {
+            let mut r = t.into_response();
+            r.headers_mut().insert(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("text/calendar; charset=utf-8"),
+            );
+            r.headers_mut()
+                .insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("public, max-age=600"));
+            r
+        }
+        Err(AppError::NotFound) => (StatusCode::NOT_FOUND, "Календарь не найден").into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Rates a held event the caller was present at: a score 1–5, a comment, anonymously if wished;
+/// a second rating replaces the first.
+#[utoipa::path(post, path = "/api/v1/events/{id}/rating", tag = "events", params(("id" = i64, Path)), request_body = RatingInput,
+    responses((status = 200, body = views::EventBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_rate(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<EventId>,
+    body: JsonIn<RatingInput>,
+) -> ApiResult<views::EventBody> {
+    rate(&state, &me, &ctx, id, &json_body(body)?).await?;
+    Ok(Json(body_of(&state, &me, id).await?))
 }

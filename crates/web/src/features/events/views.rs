@@ -183,6 +183,8 @@ pub struct EventBody {
     pub programme: Vec<ProgrammeItem>,
     /// The winners and prize-winners (contests and olympiads, once held).
     pub placements: Vec<Placement>,
+    /// The participants' ratings (the organisers'; None for others).
+    pub ratings: Option<RatingSummary>,
     /// The reader organises the event (may change it, register people, fill the sheet).
     pub organiser: bool,
 }
@@ -251,6 +253,56 @@ impl From<&store::Placed> for Placement {
             teacher_id: p.teacher_id.map(i64::from),
             teacher_name: p.teacher_name.clone(),
             result_id: p.result_id,
+        }
+    }
+}
+
+/// What the participants said of a held event (its organisers see it).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RatingSummary {
+    /// How many rated it.
+    pub count: i64,
+    /// The mean score, 1–5 (None: nobody rated it yet).
+    pub average: Option<f64>,
+    /// How many gave 1, 2, 3, 4 and 5.
+    pub scores: Vec<i64>,
+    pub comments: Vec<RatingComment>,
+}
+
+/// A participant's comment; `name` is None when they rated anonymously.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RatingComment {
+    pub score: i64,
+    pub comment: String,
+    pub name: Option<String>,
+}
+
+impl RatingSummary {
+    pub fn of(list: &[store::Rating]) -> RatingSummary {
+        let count = list.len() as i64;
+        let sum: i64 = list.iter().map(|r| r.score).sum();
+        RatingSummary {
+            count,
+            average: (count > 0).then(|| sum as f64 / count as f64),
+            scores: (1..=5).map(|s| list.iter().filter(|r| r.score == s).count() as i64).collect(),
+            comments: list
+                .iter()
+                .filter_map(|r| {
+                    r.comment.clone().map(|comment| RatingComment { score: r.score, comment, name: r.name.clone() })
+                })
+                .collect(),
+        }
+    }
+    /// «4,5 из 5 — 12 оценок»
+    pub fn words(&self) -> String {
+        match self.average {
+            Some(a) => format!(
+                "{} из 5 — {} {}",
+                format!("{a:.1}").replace('.', ","),
+                self.count,
+                metoda_domain::values::plural_ru(self.count, "оценка", "оценки", "оценок")
+            ),
+            None => "оценок пока нет".into(),
         }
     }
 }
