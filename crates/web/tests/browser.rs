@@ -655,3 +655,109 @@ async fn each_role_follows_an_item_of_its_work_list_to_where_it_acts() {
     drop(driver);
     app.stop().await;
 }
+
+#[tokio::test]
+#[ignore = "needs chromium and chromium-driver; run by .ci/run"]
+async fn an_event_from_the_calendar_to_a_certificate_checked_at_its_qr_address() {
+    let app = TestApp::start().await;
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+    viewport(&c, 1366, 768).await;
+
+    // The head creates a master class from the calendar and announces it.
+    sign_in(&c, &app, "mmo.head").await;
+    c.goto(&app.url("/events")).await.unwrap();
+    wait_for(&c, "Мероприятия").await;
+    c.find(Locator::LinkText("Новое мероприятие")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "Новое мероприятие").await;
+    let d = time::OffsetDateTime::now_utc().date();
+    let today = metoda_domain::values::iso_date(d);
+    c.execute("document.getElementById('association_id').value = arguments[0];", vec![json!(app.assoc_a.to_string())])
+        .await
+        .unwrap();
+    fill(&c, "#title", "Мастер-класс «Карточки обратной связи»").await;
+    c.execute("document.getElementById('form').value = 'master_class';", vec![]).await.unwrap();
+    c.execute("document.getElementById('reach').value = 'municipality';", vec![]).await.unwrap();
+    c.execute("document.getElementById('starts_on').value = arguments[0];", vec![json!(today)]).await.unwrap();
+    c.execute("document.getElementById('starts_at').value = '15:00';", vec![]).await.unwrap();
+    fill(&c, "#place_note", "каб. 21").await;
+    fill(&c, "#hours", "3").await;
+    c.find(Locator::Css("input[name=registration_open]")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("form[action='/events'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "Мероприятие создано как черновик").await;
+    let event_path = c.current_url().await.unwrap().path().to_owned();
+    c.find(Locator::XPath("//form[contains(@action, '/status')]//button[normalize-space(.)='Объявить']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(confirm(&c).await.starts_with("Объявить мероприятие?"), "announcing asks first");
+    wait_for(&c, "Мероприятие объявлено").await;
+
+    // The teacher sees it on the home page and registers from there.
+    switch_to(&c, &app, "teacher").await;
+    let home = wait_for(&c, "Открыта регистрация").await;
+    assert!(home.contains("Карточки обратной связи"), "{home}");
+    c.find(Locator::XPath(
+        "//ul[@id='open-events']/li[contains(., 'Карточки обратной связи')]//button[normalize-space(.)='Зарегистрироваться']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_for(&c, "Вы зарегистрированы").await;
+
+    // The head fills the sheet, marks it held, issues the certificates.
+    switch_to(&c, &app, "mmo.head").await;
+    c.goto(&app.url(&event_path)).await.unwrap();
+    wait_for(&c, "Участники").await;
+    c.find(Locator::Css("#sheet input[type=radio][value='1']")).await.unwrap().click().await.unwrap();
+    c.find(Locator::XPath("//form[@id='sheet']//button[normalize-space(.)='Сохранить лист регистрации']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&c, "Лист регистрации сохранён").await;
+    c.find(Locator::XPath("//button[normalize-space(.)='Отметить проведённым']")).await.unwrap().click().await.unwrap();
+    assert!(confirm(&c).await.starts_with("Отметить мероприятие проведённым?"));
+    wait_for(&c, "отмечено проведённым").await;
+    c.find(Locator::XPath("//button[starts-with(normalize-space(.), 'Выдать сертификаты участника')]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(confirm(&c).await.starts_with("Выдать сертификаты участника"));
+    wait_for(&c, "Выдано 1 сертификат").await;
+
+    // The teacher opens the certificate: a rendered page with its QR code, fitting a phone too.
+    switch_to(&c, &app, "teacher").await;
+    c.goto(&app.url(&event_path)).await.unwrap();
+    wait_for(&c, "Моё участие").await;
+    follow(&c, "сертификат участника №").await;
+    let page = wait_for(&c, "СЕРТИФИКАТ УЧАСТНИКА").await;
+    assert!(page.contains("Васильев Алексей Павлович") && page.contains("3 часа"), "{page}");
+    let qr = c.find(Locator::Css(".certificate .qr svg")).await.unwrap();
+    let (_, _, w, h) = qr.rectangle().await.unwrap();
+    assert!(w >= 100.0 && h >= 100.0, "the QR code is drawn: {w}×{h}");
+    if let Ok(dir) = std::env::var("METODA_ARTIFACTS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(format!("{dir}/certificate.png"), c.screenshot().await.unwrap()).unwrap();
+    }
+    viewport(&c, 390, 844).await;
+    assert!(fits(&c).await, "the certificate fits a phone's width");
+    let verify = c.find(Locator::Css(".certificate-check a")).await.unwrap().attr("href").await.unwrap().unwrap();
+
+    // Its address, opened by anyone without signing in, confirms it.
+    c.delete_all_cookies().await.unwrap();
+    let path = verify.split_once("/verify/").map(|(_, code)| format!("/verify/{code}")).unwrap();
+    c.goto(&app.url(&path)).await.unwrap();
+    let page = wait_for(&c, "Сертификат действителен").await;
+    assert!(page.contains("Карточки обратной связи") && page.contains("Васильев Алексей Павлович"), "{page}");
+    c.close().await.unwrap();
+    drop(driver);
+    app.stop().await;
+}
