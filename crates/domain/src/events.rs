@@ -107,6 +107,21 @@ impl EventForm {
     }
 }
 
+/// A teacher's part in organising an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    /// Organised the event (row 28 for a municipal event for students).
+    Organiser,
+    /// Wrote the olympiad's or contest's assessment set (row 27).
+    AssessmentAuthor,
+}
+
+coded!(StaffRole {
+    Organiser => "organiser", "организатор";
+    AssessmentAuthor => "assessment_author", "разработчик заданий (КИМ)";
+});
+
 /// The kind of an item of an event's programme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

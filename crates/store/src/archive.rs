@@ -83,6 +83,7 @@ pub const TABLES: &[TableSpec] = &[
     TableSpec { name: "event_programme", deferred: &[], columns: &[("id", Int), ("event_id", Int), ("position", Int), ("starts_at", Text), ("topic", Text), ("kind", Text), ("speaker_teacher_id", Int), ("speaker_name", Text), ("speaker_organization", Text), ("result_id", Int), ("created_at", Text), ("updated_at", Text)] },
     TableSpec { name: "event_placements", deferred: &[], columns: &[("id", Int), ("event_id", Int), ("registration_id", Int), ("placement", Text), ("subject", Text), ("grade", Text), ("teacher_id", Int), ("result_id", Int), ("created_by", Int), ("created_at", Text)] },
     TableSpec { name: "event_ratings", deferred: &[], columns: &[("id", Int), ("event_id", Int), ("registration_id", Int), ("score", Int), ("comment", Text), ("anonymous", Int), ("created_at", Text), ("updated_at", Text)] },
+    TableSpec { name: "event_staff", deferred: &[], columns: &[("id", Int), ("event_id", Int), ("teacher_id", Int), ("role", Text), ("result_id", Int), ("created_at", Text)] },
 ];
 
 /// Tables that exist but are deliberately not archived.

@@ -201,6 +201,7 @@ stored_codes!(
     metoda_domain::events::RegistrationStatus,
     metoda_domain::events::CertificateKind,
     metoda_domain::events::ProgrammeKind,
+    metoda_domain::events::StaffRole,
 );
 
 impl TryFrom<Flag> for bool {

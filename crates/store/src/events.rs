@@ -619,6 +619,7 @@ pub async fn act(
         }
         EventAction::MarkHeld => {
             speaker_results(conn, actor, &new).await?;
+            staff_results(conn, actor, &new).await?;
             if let Some(item) = new.plan_item_id {
                 // The plan item the event carries out is done; the event (its `plan_item_id`) is
                 // the evidence.
@@ -1518,5 +1519,144 @@ pub async fn rate(
     let after = serde_json::json!({"score": score});
     let who = if anonymous { Actor { user_id: None, login: "participant".into(), ip: None } } else { actor.clone() };
     audit::record(conn, &who, scope, "event", Some(id.get()), "update", &summary, None, Some(&after)).await?;
+    Ok(())
+}
+
+/// A teacher's part in organising an event.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct Staff {
+    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub teacher_id: TeacherId,
+    pub name: String,
+    #[sqlx(try_from = "Text")]
+    pub role: metoda_domain::events::StaffRole,
+    /// The result the role's teachers share once the event is held.
+    pub result_id: Option<i64>,
+}
+
+/// The organisers and assessment authors of an event, by role and name.
+pub async fn staff(conn: &mut AnyConnection, id: EventId) -> Result<Vec<Staff>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT s.id, s.teacher_id, {NAME} AS name, s.role, s.result_id
+         FROM event_staff s JOIN teachers t ON t.id = s.teacher_id
+         WHERE s.event_id = $1 ORDER BY s.role DESC, t.last_name, t.first_name, s.id"
+    ))
+    .bind(id.get())
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Names a teacher of the event's municipality an organiser or an assessment author (before the
+/// event is held: then the list is its record).
+pub async fn add_staff(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: EventId,
+    teacher_id: TeacherId,
+    role: metoda_domain::events::StaffRole,
+) -> Result<Staff> {
+    let e = lock(conn, id).await?;
+    staff_open(&e)?;
+    let m: Option<i64> = sqlx::query_scalar("SELECT municipality_id FROM teachers WHERE id = $1")
+        .bind(teacher_id.get())
+        .fetch_optional(&mut *conn)
+        .await?;
+    if m != Some(e.municipality_id.get()) {
+        return Err(StoreError::invalid("teacher_id", "Педагог: выберите педагога из банка данных муниципалитета"));
+    }
+    let sid: i64 = sqlx::query_scalar(
+        "INSERT INTO event_staff (event_id, teacher_id, role, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(id.get())
+    .bind(teacher_id.get())
+    .bind(role.code())
+    .bind(now())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(crate::unique("Этот педагог уже назван в этой роли"))?;
+    let s = staff(conn, id).await?.into_iter().find(|s| s.id == sid).ok_or(StoreError::NotFound)?;
+    let summary = format!("«{}»: {} — {}", e.title, s.name, role.label_ru());
+    let scope = event_scope(conn, &e).await?;
+    audit::record_change(conn, actor, scope, "event_staff", sid, "create", &summary, None, &s).await?;
+    Ok(s)
+}
+
+/// Removes a teacher from the event's organisers or authors (before it is held).
+pub async fn remove_staff(conn: &mut AnyConnection, actor: &Actor, id: EventId, sid: i64) -> Result<()> {
+    let e = lock(conn, id).await?;
+    staff_open(&e)?;
+    let old = staff(conn, id).await?.into_iter().find(|s| s.id == sid).ok_or(StoreError::NotFound)?;
+    sqlx::query("DELETE FROM event_staff WHERE id = $1").bind(sid).execute(&mut *conn).await?;
+    let summary = format!("«{}»: {} — больше не {}", e.title, old.name, old.role.label_ru());
+    let before = serde_json::to_value(&old).map_err(|e| StoreError::Other(e.to_string()))?;
+    let scope = event_scope(conn, &e).await?;
+    audit::record(conn, actor, scope, "event_staff", Some(sid), "delete", &summary, Some(&before), None).await?;
+    Ok(())
+}
+
+fn staff_open(e: &Event) -> Result<()> {
+    if !matches!(e.status, EventStatus::Draft | EventStatus::Announced) {
+        return Err(StoreError::Conflict(format!(
+            "Мероприятие {}: организаторы и разработчики заданий — часть записи о нём и не меняются",
+            e.status.label_ru()
+        )));
+    }
+    Ok(())
+}
+
+/// When a municipal event for students is held: its organisers share one result «organised a
+/// municipal event for students» with the students present on its sheet (rows 28, 28.1), its
+/// assessment authors one «assessment set» result (rows 27, 27.1); each confirmed by the event's
+/// record.
+async fn staff_results(conn: &mut AnyConnection, actor: &Actor, e: &Event) -> Result<()> {
+    use metoda_domain::events::StaffRole;
+    use metoda_domain::results::TeacherResultInput;
+    if e.audience != Audience::Students || e.level != Level::Municipal {
+        return Ok(());
+    }
+    let all = staff(conn, e.id).await?;
+    let present: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM event_registrations WHERE event_id = $1 AND status = 'registered' AND attended = 1",
+    )
+    .bind(e.id.get())
+    .fetch_one(&mut *conn)
+    .await?;
+    let record = format!("Подтверждено записью мероприятия «{}» ({})", e.title, e.dates());
+    for role in [StaffRole::Organiser, StaffRole::AssessmentAuthor] {
+        let teachers: Vec<i64> =
+            all.iter().filter(|s| s.role == role && s.result_id.is_none()).map(|s| s.teacher_id.get()).collect();
+        if teachers.is_empty() || (role == StaffRole::Organiser && present == 0) {
+            continue;
+        }
+        let input = match role {
+            StaffRole::Organiser => TeacherResultInput {
+                kind: "student_event_organised".into(),
+                teacher_ids: teachers,
+                title: e.title.clone(),
+                level: "municipal".into(),
+                students: present.to_string(),
+                on: iso_date(e.starts_on),
+                ..Default::default()
+            },
+            StaffRole::AssessmentAuthor => TeacherResultInput {
+                kind: "assessment_materials".into(),
+                teacher_ids: teachers,
+                title: format!("Задания: {}", e.title),
+                level: "municipal".into(),
+                on: iso_date(e.starts_on),
+                ..Default::default()
+            },
+        };
+        let d = input.parse(e.ends_on).map_err(StoreError::Invalid)?;
+        let r = crate::results::add_teacher_result(conn, actor, e.municipality_id, &d).await?;
+        crate::results::confirm_by_record(conn, actor, &r, &record).await?;
+        sqlx::query("UPDATE event_staff SET result_id = $1 WHERE event_id = $2 AND role = $3 AND result_id IS NULL")
+            .bind(r.id.get())
+            .bind(e.id.get())
+            .bind(role.code())
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }

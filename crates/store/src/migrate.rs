@@ -55,6 +55,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 21, name: "event programme", sql: include_str!("../migrations/0021_event_programme.sql") },
     Migration { version: 22, name: "event placements", sql: include_str!("../migrations/0022_event_placements.sql") },
     Migration { version: 23, name: "event ratings", sql: include_str!("../migrations/0023_event_ratings.sql") },
+    Migration { version: 24, name: "event staff", sql: include_str!("../migrations/0024_event_staff.sql") },
 ];
 
 /// The schema version this binary expects.

@@ -60,6 +60,7 @@ pub fn entity_label(code: &str) -> &str {
         "event_certificate" => "сертификат",
         "event_programme" => "программа мероприятия",
         "event_placement" => "победитель или призёр мероприятия",
+        "event_staff" => "организаторы мероприятия",
         other => other,
     }
 }
@@ -153,6 +154,8 @@ pub fn field_label(entity: &str, field: &str) -> Option<String> {
         ("event", "waiting") => "в листе ожидания",
         ("event", "venue_name") => "площадка",
         ("event", "association_name") => "организатор",
+        ("event_staff", "name") => "педагог",
+        ("event_staff", "role") => "роль",
         ("event_placement", "name") => "участник",
         ("event_placement", "organization") => "организация",
         ("event_placement", "teacher_name") => "подготовил(а)",
@@ -369,6 +372,7 @@ fn code_label(entity: &str, field: &str, code: &str, family: Option<&str>) -> Op
         ("event", "audience") => label!(crate::events::Audience),
         ("event_registration", "status") => label!(crate::events::RegistrationStatus),
         ("event_programme", "kind") => label!(crate::events::ProgrammeKind),
+        ("event_staff", "role") => label!(crate::events::StaffRole),
         ("result", "status") => label!(Confirmation),
         ("result", "subject") => Some(crate::results::subject_label(code)),
         ("non_objective_organization", "subject") => label!(NonObjectiveSubject),

@@ -240,6 +240,15 @@ fn routes() -> Vec<Route> {
         r(p.clone(), "/events/{e_held}/certificates", None, A_EVENT_ORGANISERS),
         r(p.clone(), "/events/{ev}/programme", Form(&[("topic", "Доклад {tag}"), ("speaker_name", "Гость")]), A_EVENT_ORGANISERS),
         r(p.clone(), "/events/{e_ann}/programme/{e_item}/delete", None, A_EVENT_ORGANISERS),
+        r(p.clone(), "/events/{e_ann}/staff", Form(&[("teacher_id", "{a_free}"), ("role", "organiser")]), A_EVENT_ORGANISERS),
+        r(p.clone(), "/events/{e_ann}/staff/{e_staff}/delete", None, A_EVENT_ORGANISERS),
+        r(
+            p.clone(),
+            "/api/v1/events/{e_ann2}/staff",
+            Json(r#"{"teacher_id": {a_free}, "role": "assessment_author"}"#),
+            A_EVENT_ORGANISERS,
+        ),
+        r(del.clone(), "/api/v1/events/{e_ann2}/staff/{e_staff2}", None, A_EVENT_ORGANISERS),
         r(
             p.clone(),
             "/events/{e_oly}/placements",
@@ -1227,6 +1236,15 @@ async fn event_fixtures(
         .parse()
         .unwrap();
         let p = events::add_programme_item(tx, &actor, e.id, &d).await.unwrap();
+        let role = metoda_domain::events::StaffRole::Organiser;
+        let teacher: i64 =
+            sqlx::query_scalar("SELECT MIN(teacher_id) FROM association_members WHERE association_id = $1")
+                .bind(a.id.get())
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap();
+        let s = events::add_staff(tx, &actor, e.id, TeacherId(teacher), role).await.unwrap();
+        out.insert(if key == "ann" { "staff" } else { "staff2" }, s.id);
         out.insert(key, e.id.get());
         out.insert(reg, r.id);
         out.insert(item, p.id);
@@ -1767,6 +1785,8 @@ async fn every_route_for_every_role() {
             ("e_ann_r", ef["ann_r"].to_string()),
             ("e_ann2_r", ef["ann2_r"].to_string()),
             ("e_item", ef["item"].to_string()),
+            ("e_staff", ef["staff"].to_string()),
+            ("e_staff2", ef["staff2"].to_string()),
             ("e_item2", ef["item2"].to_string()),
             ("e_oly", ef["oly"].to_string()),
             ("e_oly2", ef["oly2"].to_string()),

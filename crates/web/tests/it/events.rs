@@ -363,6 +363,18 @@ async fn an_olympiad_s_placements_become_results_once_confirmed_and_earn_diploma
             .unwrap();
         regs.push(r[0]["id"].as_i64().unwrap());
     }
+    // Who organised it and who wrote its tasks.
+    for (teacher, role) in
+        [(app.a_teacher, "organiser"), (app.a_free_teacher, "organiser"), (app.a_teacher, "assessment_author")]
+    {
+        let r =
+            head.post_json(&format!("/api/v1/events/{id}/staff"), json!({"teacher_id": teacher, "role": role})).await;
+        assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    }
+    let r = head
+        .post_json(&format!("/api/v1/events/{id}/staff"), json!({"teacher_id": app.b_teacher, "role": "organiser"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "a teacher of another municipality");
     let marks: Vec<Value> =
         regs.iter().enumerate().map(|(i, r)| json!({"registration_id": r, "attended": i < 2})).collect();
     let r = head.put_json(&format!("/api/v1/events/{id}/attendance"), json!({"marks": marks})).await;
@@ -371,12 +383,17 @@ async fn an_olympiad_s_placements_become_results_once_confirmed_and_earn_diploma
     let winner = json!({"registration_id": regs[0], "placement": "winner", "teacher_id": app.a_teacher, "grade": "7", "subject": "математика"});
     let r = head.post_json(&format!("/api/v1/events/{id}/placements"), winner.clone()).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
-    let r = head.post_json(&format!("/api/v1/events/{id}/status"), json!({"action": "mark_held"})).await;
-    assert_eq!(r.status(), StatusCode::OK);
-
     let year = metoda_domain::teachers::AcademicYear::containing(time::OffsetDateTime::now_utc().date()).0;
     let analysis = format!("/api/v1/associations/{}/analysis?year={year}", app.assoc_a);
     let before: Value = head.get(&analysis).await.json().await.unwrap();
+    let r = head.post_json(&format!("/api/v1/events/{id}/status"), json!({"action": "mark_held"})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // Held: its organisers share one event with its two students present (28.1 counts it once),
+    // its author one assessment set (27.1).
+    let held: Value = head.get(&analysis).await.json().await.unwrap();
+    assert_eq!(row(&held, "28.1"), row(&before, "28.1") + 2);
+    assert_eq!(row(&held, "27.1"), row(&before, "27.1") + 1);
+    let before = held;
     let r = head.post_json(&format!("/api/v1/events/{id}/placements"), winner.clone()).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     let placed: Value = r.json().await.unwrap();

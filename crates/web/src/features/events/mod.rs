@@ -53,6 +53,8 @@ pub fn routes() -> Router<AppState> {
         .route("/events/{id}/placements", post(placement_submit))
         .route("/events/{id}/diplomas", post(diplomas_submit))
         .route("/events/{id}/rating", post(rating_submit))
+        .route("/events/{id}/staff", post(staff_submit))
+        .route("/events/{id}/staff/{sid}/delete", post(staff_delete_submit))
         .route("/events/{id}/programme/{pid}/delete", post(programme_delete_submit))
         .route("/certificates/{id}", get(certificate_page))
         .route("/certificates/{id}/revoke", post(revoke_submit))
@@ -72,6 +74,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/events/{id}/placements", post(api_placement))
         .route("/api/v1/events/{id}/diplomas", post(api_diplomas))
         .route("/api/v1/events/{id}/rating", post(api_rate))
+        .route("/api/v1/events/{id}/staff", post(api_staff))
+        .route("/api/v1/events/{id}/staff/{sid}", axum::routing::delete(api_staff_delete))
         .route("/api/v1/events/{id}/programme/{pid}", axum::routing::delete(api_programme_delete))
 }
 
@@ -486,6 +490,47 @@ async fn diplomas(state: &AppState, me: &Current, ctx: &Ctx, id: EventId) -> Res
     let n = events::issue_diplomas(&mut tx, &ctx.actor(), id).await?;
     tx.commit().await?;
     Ok(n)
+}
+
+/// A teacher named an organiser or an assessment author.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct StaffInput {
+    pub teacher_id: Option<i64>,
+    /// organiser | assessment_author
+    pub role: String,
+}
+
+async fn add_staff(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: EventId,
+    input: &StaffInput,
+) -> Result<events::Staff, AppError> {
+    load(state, me, id, Action::Update).await?;
+    let mut errors = vec![];
+    let role = metoda_domain::events::StaffRole::from_code(input.role.trim());
+    if role.is_none() {
+        errors.push(FieldError::new("role", "Роль: организатор или разработчик заданий"));
+    }
+    let teacher = input.teacher_id.filter(|t| *t > 0);
+    if teacher.is_none() {
+        errors.push(FieldError::new("teacher_id", "Педагог: выберите педагога"));
+    }
+    let (Some(role), Some(teacher)) = (role, teacher) else { return Err(AppError::Validation(errors)) };
+    let mut tx = state.db.begin().await?;
+    let s = events::add_staff(&mut tx, &ctx.actor(), id, metoda_domain::ids::TeacherId(teacher), role).await?;
+    tx.commit().await?;
+    Ok(s)
+}
+
+async fn remove_staff(state: &AppState, me: &Current, ctx: &Ctx, id: EventId, sid: i64) -> Result<(), AppError> {
+    load(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    events::remove_staff(&mut tx, &ctx.actor(), id, sid).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A participant's rating as typed.
@@ -1195,6 +1240,8 @@ struct EventPage {
     placements: Vec<events::Placed>,
     /// The placement's form as typed, when it was refused.
     placement: PlacementInput,
+    /// The organisers and the assessment authors.
+    staff: Vec<events::Staff>,
     /// The participants' ratings (shown to the organisers).
     ratings: views::RatingSummary,
     /// The reader's own rating, if any.
@@ -1255,6 +1302,9 @@ impl EventPage {
     fn may_rate(&self) -> bool {
         matches!(self.e.status, EventStatus::Held | EventStatus::Archived)
             && self.mine.as_ref().is_some_and(|r| r.attended == Some(1))
+    }
+    fn roles(&self) -> &'static [metoda_domain::events::StaffRole] {
+        metoda_domain::events::StaffRole::ALL
     }
     fn kinds(&self) -> &'static [ProgrammeKind] {
         ProgrammeKind::ALL
@@ -1389,6 +1439,7 @@ async fn view_with(
     let programme = events::programme(&mut c, id).await?;
     let placements = events::placements(&mut c, id).await?;
     let rating_list = events::ratings(&mut c, id).await?;
+    let staff = events::staff(&mut c, id).await?;
     let my_rating = mine.as_ref().and_then(|r| rating_list.iter().find(|x| x.registration_id == r.id).cloned());
     let plan_item_title = match e.plan_item_id {
         Some(i) => plans::item(&mut c, i).await.ok().map(|i| i.title),
@@ -1416,6 +1467,7 @@ async fn view_with(
         placements,
         placement: typed_placement.unwrap_or_default(),
         ratings: views::RatingSummary::of(&rating_list),
+        staff,
         my_rating,
         speakers,
         item: typed_item.unwrap_or_default(),
@@ -1715,6 +1767,27 @@ async fn rating_submit(
     done(&state, &me, &ctx, id, r, |_| "Спасибо! Ваша оценка сохранена".into(), ("", "score")).await
 }
 
+async fn staff_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<EventId>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let p = pairs(&body)?;
+    let input = StaffInput { teacher_id: field(&p, "teacher_id").trim().parse().ok(), role: field(&p, "role").into() };
+    let r = add_staff(&state, &me, &ctx, id, &input).await;
+    done(&state, &me, &ctx, id, r, |s| format!("{}: {}", s.name, s.role.label_ru()), ("staff", "teacher_id")).await
+}
+
+async fn staff_delete_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path((id, sid)): Path<(EventId, i64)>,
+) -> PageResult {
+    let r = remove_staff(&state, &me, &ctx, id, sid).await;
+    done(&state, &me, &ctx, id, r, |_| "Педагог убран из организаторов".into(), ("", "")).await
+}
+
 async fn diplomas_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<EventId>) -> PageResult {
     let r = diplomas(&state, &me, &ctx, id).await;
     let words = |n: usize| {
@@ -1947,8 +2020,10 @@ async fn body_of(state: &AppState, me: &Current, id: EventId) -> Result<views::E
     let url = &state.config.public_url;
     let programme = events::programme(&mut c, id).await?;
     let placements = events::placements(&mut c, id).await?;
+    let staff = events::staff(&mut c, id).await?;
     let ratings = if organiser { Some(views::RatingSummary::of(&events::ratings(&mut c, id).await?)) } else { None };
     Ok(views::EventBody {
+        staff: staff.iter().map(Into::into).collect(),
         ratings,
         placements: placements.iter().map(Into::into).collect(),
         programme: programme.iter().map(Into::into).collect(),
@@ -2283,5 +2358,32 @@ pub async fn api_rate(
     body: JsonIn<RatingInput>,
 ) -> ApiResult<views::EventBody> {
     rate(&state, &me, &ctx, id, &json_body(body)?).await?;
+    Ok(Json(body_of(&state, &me, id).await?))
+}
+
+/// Names a teacher of the municipality an organiser or an assessment author of the event (before
+/// it is held). A held municipal event for students gives its organisers one shared result (rows
+/// 28, 28.1) and its authors another (rows 27, 27.1).
+#[utoipa::path(post, path = "/api/v1/events/{id}/staff", tag = "events", params(("id" = i64, Path)), request_body = StaffInput,
+    responses((status = 200, body = views::Staff), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_staff(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<EventId>,
+    body: JsonIn<StaffInput>,
+) -> ApiResult<views::Staff> {
+    Ok(Json((&add_staff(&state, &me, &ctx, id, &json_body(body)?).await?).into()))
+}
+
+/// Removes a teacher from the event's organisers or authors (before it is held); answers the
+/// event as it is now.
+#[utoipa::path(delete, path = "/api/v1/events/{id}/staff/{sid}", tag = "events", params(("id" = i64, Path), ("sid" = i64, Path)),
+    responses((status = 200, body = views::EventBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_staff_delete(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path((id, sid)): Path<(EventId, i64)>,
+) -> ApiResult<views::EventBody> {
+    remove_staff(&state, &me, &ctx, id, sid).await?;
     Ok(Json(body_of(&state, &me, id).await?))
 }

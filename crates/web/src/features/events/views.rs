@@ -183,6 +183,8 @@ pub struct EventBody {
     pub programme: Vec<ProgrammeItem>,
     /// The winners and prize-winners (contests and olympiads, once held).
     pub placements: Vec<Placement>,
+    /// The organisers and the authors of the assessment set.
+    pub staff: Vec<Staff>,
     /// The participants' ratings (the organisers'; None for others).
     pub ratings: Option<RatingSummary>,
     /// The reader organises the event (may change it, register people, fill the sheet).
@@ -303,6 +305,30 @@ impl RatingSummary {
                 metoda_domain::values::plural_ru(self.count, "оценка", "оценки", "оценок")
             ),
             None => "оценок пока нет".into(),
+        }
+    }
+}
+
+/// A teacher's part in organising the event.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Staff {
+    pub id: i64,
+    pub teacher_id: i64,
+    pub name: String,
+    /// organiser | assessment_author
+    pub role: String,
+    /// The result the role's teachers share once a municipal event for students is held (rows 27, 28).
+    pub result_id: Option<i64>,
+}
+
+impl From<&store::Staff> for Staff {
+    fn from(s: &store::Staff) -> Self {
+        Staff {
+            id: s.id,
+            teacher_id: s.teacher_id.get(),
+            name: s.name.clone(),
+            role: s.role.code().to_owned(),
+            result_id: s.result_id,
         }
     }
 }
