@@ -18,6 +18,7 @@
 
 pub mod analysis_docx;
 pub mod analysis_xlsx;
+pub mod event_docx;
 pub mod export;
 pub mod import;
 pub mod minutes_docx;

@@ -291,26 +291,6 @@ pub async fn for_feed(
     Ok(bind_all!(sqlx::query_as(&sql), &w.args).fetch_all(&mut *conn).await?)
 }
 
-/// A teacher's live registrations among these events: (event, its state).
-pub async fn statuses_of(
-    conn: &mut AnyConnection,
-    teacher_id: TeacherId,
-    events: &[EventId],
-) -> Result<Vec<(EventId, RegistrationStatus)>> {
-    if events.is_empty() {
-        return Ok(vec![]);
-    }
-    let mut w = Where::default();
-    let t = w.mark(Arg::I(teacher_id.get()));
-    let within = w.ids("r.event_id", events);
-    let sql = format!(
-        "SELECT r.event_id, r.status FROM event_registrations r WHERE r.teacher_id = {t} AND {within}
-           AND r.status <> 'cancelled'"
-    );
-    let rows: Vec<(i64, String)> = bind_all!(sqlx::query_as(&sql), &w.args).fetch_all(&mut *conn).await?;
-    Ok(rows.into_iter().filter_map(|(e, s)| RegistrationStatus::from_code(&s).map(|s| (EventId(e), s))).collect())
-}
-
 /// A teacher's live registrations of events ending on or after `from`, with the events, by date
 /// (two statements whatever their number).
 pub async fn of_teacher(
@@ -1659,4 +1639,35 @@ async fn staff_results(conn: &mut AnyConnection, actor: &Actor, e: &Event) -> Re
             .await?;
     }
     Ok(())
+}
+
+/// Writes the organisers' conclusions of a held event (the note on its results); `version`: the
+/// event's version the text was based on (an older one is refused).
+pub async fn set_outcome(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: EventId,
+    outcome: &str,
+    version: Option<i64>,
+) -> Result<Event> {
+    let old = lock(conn, id).await?;
+    crate::bump_version(conn, "events", id.get(), version).await?;
+    if !matches!(old.status, EventStatus::Held | EventStatus::Archived) {
+        return Err(StoreError::Conflict("Итоги записывают после проведения мероприятия".into()));
+    }
+    let text = outcome.trim();
+    if text.chars().count() > 10_000 {
+        return Err(StoreError::invalid("outcome", "Итоги: не длиннее 10 000 символов"));
+    }
+    sqlx::query("UPDATE events SET outcome = $1, updated_at = $2 WHERE id = $3")
+        .bind(Some(text).filter(|t| !t.is_empty()))
+        .bind(now())
+        .bind(id.get())
+        .execute(&mut *conn)
+        .await?;
+    let new = get(conn, id).await?;
+    let summary = format!("«{}»: записаны итоги", new.title);
+    let scope = event_scope(conn, &new).await?;
+    audit::record_change(conn, actor, scope, "event", id.get(), "update", &summary, Some(&old), &new).await?;
+    Ok(new)
 }

@@ -47,7 +47,7 @@ use crate::features::{
         events::api_register, events::api_unregister, events::api_attendance, events::api_walk_in, events::api_issue,
         events::api_revoke, events::api_programme, events::api_programme_delete,
         events::api_placement, events::api_diplomas, events::api_rate,
-        events::api_staff, events::api_staff_delete,
+        events::api_staff, events::api_staff_delete, events::api_outcome, events::api_note_docx,
     ),
     modifiers(&Security, &ErrorResponses),
     security(("token" = []), ("session" = []))

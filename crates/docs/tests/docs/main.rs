@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod analysis;
+mod event;
 mod export;
 mod import_csv;
 mod import_xlsx;

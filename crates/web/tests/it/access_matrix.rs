@@ -271,6 +271,10 @@ fn routes() -> Vec<Route> {
         ),
         r(del.clone(), "/api/v1/events/{e_ann2}/programme/{e_item2}", None, A_EVENT_ORGANISERS),
         r(g.clone(), "/certificates/{ev_c}", None, A_CERTIFICATE_READERS),
+        r(p.clone(), "/events/{ev_h}/outcome", Form(&[("outcome", "Опыт рекомендован к распространению")]), A_EVENT_ORGANISERS),
+        r(g.clone(), "/events/{ev_h}/note.docx", None, A_EVENT_ORGANISERS),
+        r(put.clone(), "/api/v1/events/{ev_h}/outcome", Json(r#"{"outcome": "Итоги {tag}"}"#), A_EVENT_ORGANISERS),
+        r(g.clone(), "/api/v1/events/{ev_h}/note.docx", None, A_EVENT_ORGANISERS),
         // Only a participant marked present rates a held event: A's teacher account was there.
         r(p.clone(), "/events/{ev_h}/rating", Form(&[("score", "5"), ("comment", "Полезно")]), &["teacher"]),
         r(p.clone(), "/api/v1/events/{ev_h}/rating", Json(r#"{"score": 4, "anonymous": true}"#), &["teacher"]),

@@ -254,6 +254,31 @@ async fn an_event_from_plan_to_verified_certificate() {
     let forged = anon.get(app.url("/verify/0000000000000000deadbeef00000000")).send().await.unwrap();
     assert_eq!(forged.status(), StatusCode::NOT_FOUND);
 
+    // The organisers' conclusions (a stale save refused) and the note on the results.
+    let v = b["event"]["version"].as_i64().unwrap();
+    let r =
+        head.put_json(&format!("/api/v1/events/{id}/outcome"), json!({"outcome": "Старое", "version": v - 5})).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let r = head
+        .put_json(
+            &format!("/api/v1/events/{id}/outcome"),
+            json!({"outcome": "Опыт рекомендован к распространению в школах района.", "version": v}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let note = head.get(&format!("/events/{id}/note.docx")).await;
+    assert_eq!(note.status(), StatusCode::OK);
+    let text = docx_text(note.bytes().await.unwrap().to_vec());
+    for part in [
+        "СПРАВКА",
+        "Формирующее оценивание",
+        "присутствовали: 2 человека",
+        "Приёмы формирующего оценивания",
+        "рекомендован к распространению",
+    ] {
+        assert!(text.contains(part), "«{part}» is missing:\n{text}");
+    }
+
     // The teacher rates it (anonymously: the organisers see the words, not the name); someone who
     // was not there cannot.
     let r = teacher.post_json(&format!("/api/v1/events/{id}/rating"), json!({"score": 6})).await;

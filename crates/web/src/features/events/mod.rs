@@ -54,6 +54,8 @@ pub fn routes() -> Router<AppState> {
         .route("/events/{id}/diplomas", post(diplomas_submit))
         .route("/events/{id}/rating", post(rating_submit))
         .route("/events/{id}/staff", post(staff_submit))
+        .route("/events/{id}/outcome", post(outcome_submit))
+        .route("/events/{id}/note.docx", get(note_docx))
         .route("/events/{id}/staff/{sid}/delete", post(staff_delete_submit))
         .route("/events/{id}/programme/{pid}/delete", post(programme_delete_submit))
         .route("/certificates/{id}", get(certificate_page))
@@ -75,6 +77,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/events/{id}/diplomas", post(api_diplomas))
         .route("/api/v1/events/{id}/rating", post(api_rate))
         .route("/api/v1/events/{id}/staff", post(api_staff))
+        .route("/api/v1/events/{id}/outcome", put(api_outcome))
+        .route("/api/v1/events/{id}/note.docx", get(api_note_docx))
         .route("/api/v1/events/{id}/staff/{sid}", axum::routing::delete(api_staff_delete))
         .route("/api/v1/events/{id}/programme/{pid}", axum::routing::delete(api_programme_delete))
 }
@@ -533,6 +537,93 @@ async fn remove_staff(state: &AppState, me: &Current, ctx: &Ctx, id: EventId, si
     Ok(())
 }
 
+/// The organisers' conclusions of a held event, as typed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct OutcomeInput {
+    pub outcome: String,
+    #[serde(deserialize_with = "metoda_domain::values::de_version")]
+    pub version: Option<i64>,
+}
+
+async fn outcome(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: EventId,
+    input: &OutcomeInput,
+) -> Result<Event, AppError> {
+    load(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    let e = events::set_outcome(&mut tx, &ctx.actor(), id, &input.outcome, input.version).await?;
+    tx.commit().await?;
+    Ok(e)
+}
+
+/// The note on the event's results (DOCX): the facts, the programme, the placements, the
+/// organisers' conclusions, the signature.
+async fn note_of(state: &AppState, me: &Current, id: EventId) -> Result<Response, AppError> {
+    let (e, m) = load(state, me, id, Action::Update).await?;
+    if !matches!(e.status, EventStatus::Held | EventStatus::Archived) {
+        return Err(AppError::Conflict("Справку по итогам составляют после проведения мероприятия".into()));
+    }
+    let mut c = state.db.conn().await?;
+    let registrations = events::registrations(&mut c, id).await?;
+    let present = registrations.iter().filter(|r| r.attended == Some(1)).count() as i64;
+    let registered = registrations.iter().filter(|r| r.status == RegistrationStatus::Registered).count() as i64;
+    let programme = events::programme(&mut c, id).await?;
+    let placements = events::placements(&mut c, id).await?;
+    let head = match e.association_id {
+        Some(aid) => associations::get(&mut c, aid).await?.head_name,
+        None => None,
+    };
+    drop(c);
+    let when = format!("{}{}", e.dates(), e.starts_at.as_deref().map(|t| format!(", {t}")).unwrap_or_default());
+    let mut facts =
+        vec![format!("Дата проведения: {when}."), format!("Форма: {}, {}.", e.form.label_ru(), e.format.label_ru())];
+    let place = place_of(&e);
+    if !place.is_empty() {
+        facts.push(format!("Место проведения: {place}."));
+    }
+    if e.hours > 0 {
+        facts.push(format!("Объём: {}.", hours_words(e.hours)));
+    }
+    facts.push(format!("Зарегистрировано: {}; присутствовали: {}.", people(registered), people(present)));
+    let doc = metoda_docs::event_docx::EventNote {
+        organiser: organiser_name(&e, &m),
+        what: format!("мероприятия «{}» ({})", e.title, e.form.label_ru()),
+        facts,
+        programme: programme
+            .iter()
+            .map(|p| {
+                let at = p.starts_at.as_deref().map(|t| format!("{t} ")).unwrap_or_default();
+                let org = p.organization.as_deref().map(|o| format!(", {o}")).unwrap_or_default();
+                format!("{at}«{}» ({}) — {}{org}", p.topic, p.kind.label_ru(), p.speaker)
+            })
+            .collect(),
+        placements: placements
+            .iter()
+            .map(|p| {
+                let who = p.teacher_name.as_deref().map(|t| format!("; подготовил(а) {t}")).unwrap_or_default();
+                format!("{}: {}{who}", capitalized(p.placement.label_ru()), p.name)
+            })
+            .collect(),
+        outcome: e.outcome.clone().unwrap_or_default(),
+        signer_post: if e.association_id.is_some() {
+            "Руководитель объединения".into()
+        } else {
+            "Руководитель органа управления образованием".into()
+        },
+        signer_name: head.unwrap_or_default(),
+    };
+    let bytes = metoda_docs::event_docx::event_note_docx(&doc).map_err(AppError::internal)?;
+    Ok(crate::pages::download(bytes, crate::pages::DOCX, &format!("Справка по итогам — {}.docx", e.title)))
+}
+
+async fn note_docx(State(state): State<AppState>, Me(me, _): Me, Path(id): Path<EventId>) -> PageResult {
+    note_of(&state, &me, id).await
+}
+
 /// A participant's rating as typed.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
@@ -970,9 +1061,10 @@ async fn calendar_page(State(state): State<AppState>, Me(me, ctx): Me, Query(q):
             .iter()
             .any(|g| g.association_id.is_some_and(|aid| me.may(Action::Create, &any_event(&m, Some(aid)))));
     let mine = match own_teacher(&mut c, &me).await? {
+        // The teacher's registrations from the span's first day: a constant two statements,
+        // whether the span shows events or not.
         Some(t) => {
-            let shown: Vec<EventId> = rows.iter().map(|e| e.id).collect();
-            events::statuses_of(&mut c, t.id, &shown).await?
+            events::of_teacher(&mut c, t.id, a.from, 200).await?.into_iter().map(|(e, r)| (e.id, r.status)).collect()
         }
         None => vec![],
     };
@@ -1779,6 +1871,19 @@ async fn staff_submit(
     done(&state, &me, &ctx, id, r, |s| format!("{}: {}", s.name, s.role.label_ru()), ("staff", "teacher_id")).await
 }
 
+async fn outcome_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<EventId>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let p = pairs(&body)?;
+    let input =
+        OutcomeInput { outcome: field(&p, "outcome").into(), version: field(&p, "version").trim().parse().ok() };
+    let r = outcome(&state, &me, &ctx, id, &input).await;
+    done(&state, &me, &ctx, id, r, |_| "Итоги сохранены; они войдут в справку".into(), ("outcome", "outcome")).await
+}
+
 async fn staff_delete_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
@@ -2386,4 +2491,27 @@ pub async fn api_staff_delete(
 ) -> ApiResult<views::EventBody> {
     remove_staff(&state, &me, &ctx, id, sid).await?;
     Ok(Json(body_of(&state, &me, id).await?))
+}
+
+/// Writes the organisers' conclusions of a held event (send back its `version`).
+#[utoipa::path(put, path = "/api/v1/events/{id}/outcome", tag = "events", params(("id" = i64, Path)), request_body = OutcomeInput,
+    responses((status = 200, body = views::Event), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_outcome(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<EventId>,
+    body: JsonIn<OutcomeInput>,
+) -> ApiResult<views::Event> {
+    Ok(Json((&outcome(&state, &me, &ctx, id, &json_body(body)?).await?).into()))
+}
+
+/// The note on a held event's results as a Word document.
+#[utoipa::path(get, path = "/api/v1/events/{id}/note.docx", tag = "events", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_note_docx(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path(id): Path<EventId>,
+) -> Result<Response, crate::error::ApiError> {
+    Ok(note_of(&state, &me, id).await?)
 }
