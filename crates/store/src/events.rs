@@ -1338,7 +1338,10 @@ pub async fn record_placement(
     if !matches!(d.placement, Placement::Winner | Placement::PrizeWinner) {
         return Err(StoreError::invalid("placement", "Место: победитель или призёр"));
     }
-    let r = registration(conn, d.registration_id).await?;
+    let r = registration(conn, d.registration_id).await.map_err(|e| match e {
+        StoreError::NotFound => StoreError::invalid("registration_id", "Участник: такой регистрации нет"),
+        e => e,
+    })?;
     if r.event_id != id || r.status != RegistrationStatus::Registered || r.attended != Some(1) {
         return Err(StoreError::invalid(
             "registration_id",

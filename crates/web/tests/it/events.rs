@@ -268,7 +268,13 @@ async fn an_event_from_plan_to_verified_certificate() {
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     let note = head.get(&format!("/events/{id}/note.docx")).await;
     assert_eq!(note.status(), StatusCode::OK);
-    let text = docx_text(note.bytes().await.unwrap().to_vec());
+    let bytes = note.bytes().await.unwrap().to_vec();
+    if let Ok(dir) = std::env::var("METODA_ARTIFACTS") {
+        // .ci/run opens it in LibreOffice.
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(format!("{dir}/event-note-web.docx"), &bytes).unwrap();
+    }
+    let text = docx_text(bytes);
     for part in [
         "СПРАВКА",
         "Формирующее оценивание",

@@ -130,6 +130,15 @@ pub struct NewEvent {
     pub event: EventInput,
 }
 
+/// A record named in a request's body that does not exist is a field error (422), not a missing
+/// page; any other failure stays what it is.
+fn named(field: &str, message: &str, e: metoda_store::StoreError) -> AppError {
+    match e {
+        metoda_store::StoreError::NotFound => AppError::Validation(vec![FieldError::new(field, message)]),
+        e => e.into(),
+    }
+}
+
 /// The organiser of a new event after the access check: its municipality and association (None:
 /// the authority).
 async fn organiser(
@@ -141,7 +150,9 @@ async fn organiser(
     let mut c = state.db.conn().await?;
     match (association_id.filter(|a| *a > 0), municipality_id.filter(|m| *m > 0)) {
         (Some(aid), _) => {
-            let a = associations::get(&mut c, AssociationId(aid)).await?;
+            let a = associations::get(&mut c, AssociationId(aid))
+                .await
+                .map_err(|e| named("association_id", "Организатор: такого объединения нет", e))?;
             let m = municipalities::get(&mut c, a.municipality_id).await?;
             require(me, Action::Create, &any_event(&m, Some(a.id)))?;
             if !a.is_active() {
@@ -152,7 +163,9 @@ async fn organiser(
             Ok((m, Some(a)))
         }
         (None, Some(mid)) => {
-            let m = municipalities::get(&mut c, MunicipalityId(mid)).await?;
+            let m = municipalities::get(&mut c, MunicipalityId(mid))
+                .await
+                .map_err(|e| named("municipality_id", "Муниципалитет: такого муниципалитета нет", e))?;
             require(me, Action::Create, &any_event(&m, None))?;
             Ok((m, None))
         }
