@@ -22,7 +22,6 @@ mod openapi;
 mod phone;
 mod plans;
 mod pool;
-mod query_count;
 mod results;
 mod russian;
 mod signin;
