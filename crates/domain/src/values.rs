@@ -319,6 +319,12 @@ pub fn number_as_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, 
 
 /// The Russian form of a noun after a number: `plural_ru(1, "балл", "балла", "баллов")` is
 /// «балл», 2–4 «балла», 5–20 and 11–14 «баллов», 21 «балл» …
+/// The text with its first letter capitalised («семинар» → «Семинар»): a label starting a sentence.
+pub fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
 pub fn plural_ru<'a>(n: i64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
     let n = n.unsigned_abs();
     match (n % 10, n % 100) {

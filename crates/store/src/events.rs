@@ -15,6 +15,7 @@ use metoda_domain::ids::{AssociationId, EventId, MunicipalityId, OrganizationId,
 use metoda_domain::notify::NotificationKind;
 use metoda_domain::paging::Paging;
 use metoda_domain::results::Level;
+use metoda_domain::values::capitalized;
 use metoda_domain::values::{iso_date, iso_serde, ru_date};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
@@ -625,11 +626,6 @@ pub async fn act(
     Ok(new)
 }
 
-fn capitalized(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
-}
-
 /// A registration of an event.
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct EventRegistration {
@@ -835,12 +831,7 @@ pub async fn mark_attendance(
     marks: &[(i64, bool)],
 ) -> Result<Event> {
     let e = lock(conn, id).await?;
-    if !matches!(e.status, EventStatus::Announced | EventStatus::Held) {
-        return Err(StoreError::Conflict(format!(
-            "Мероприятие {}: лист регистрации не заполняют",
-            e.status.label_ru()
-        )));
-    }
+    sheet_open(&e)?;
     let live = registrations(conn, id).await?;
     for (rid, _) in marks {
         match live.iter().find(|r| r.id == *rid) {
@@ -870,6 +861,17 @@ pub async fn mark_attendance(
     get(conn, id).await
 }
 
+/// The registration sheet is filled while the event is announced (on its day) or held.
+fn sheet_open(e: &Event) -> Result<()> {
+    if !matches!(e.status, EventStatus::Announced | EventStatus::Held) {
+        return Err(StoreError::Conflict(format!(
+            "Мероприятие {}: лист регистрации не заполняют",
+            e.status.label_ru()
+        )));
+    }
+    Ok(())
+}
+
 /// Adds someone who came without registering (a walk-in): registered and present at once, beyond
 /// the cap (they are in the room).
 pub async fn add_walk_in(
@@ -879,12 +881,7 @@ pub async fn add_walk_in(
     who: Registrant<'_>,
 ) -> Result<EventRegistration> {
     let e = lock(conn, id).await?;
-    if !matches!(e.status, EventStatus::Announced | EventStatus::Held) {
-        return Err(StoreError::Conflict(format!(
-            "Мероприятие {}: лист регистрации не заполняют",
-            e.status.label_ru()
-        )));
-    }
+    sheet_open(&e)?;
     let (teacher, guest, org) = columns_of(who)?;
     let t = now();
     let rid: i64 = sqlx::query_scalar(

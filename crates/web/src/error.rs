@@ -8,6 +8,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use metoda_domain::FieldError;
+use metoda_domain::values::capitalized;
 use metoda_store::StoreError;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -341,11 +342,6 @@ fn data_error(path: &str, text: &str) -> (String, String) {
         "Недопустимое значение".into()
     };
     (path.to_owned(), message)
-}
-
-fn capitalized(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// What serde's "expected …" asks for, in Russian.

@@ -19,6 +19,7 @@ use metoda_domain::meetings::{
 use metoda_domain::orders::OfficerRole;
 use metoda_domain::profile::{ProfileSettings, Signatory};
 use metoda_domain::time::LocalZone;
+use metoda_domain::values::capitalized;
 use metoda_domain::values::{iso_date, ru_date};
 use metoda_store::associations::{self, Association};
 use metoda_store::meetings::{self, ActionItem, Addendum, AgendaItem, Guest, Meeting, Minutes, RosterRow, Signature};
@@ -1238,14 +1239,6 @@ fn minutes_doc(
             })
             .collect(),
     })
-}
-
-fn capitalized(s: &str) -> String {
-    let mut ch = s.chars();
-    match ch.next() {
-        Some(f) => f.to_uppercase().chain(ch).collect(),
-        None => String::new(),
-    }
 }
 
 async fn docx_of(state: &AppState, me: &Current, id: MeetingId) -> Result<axum::response::Response, AppError> {

@@ -19,6 +19,7 @@ use metoda_domain::events::{
 use metoda_domain::ids::{AssociationId, EventId, MunicipalityId, plain_choices};
 use metoda_domain::paging::Paging;
 use metoda_domain::results::Level;
+use metoda_domain::values::capitalized;
 use metoda_domain::values::{iso_date, plural_ru, ru_date};
 use metoda_store::associations::{self, Association};
 use metoda_store::events::{self, CalendarFilter, Certificate, Event, EventRegistration, ProgrammeItem, Registrant};
@@ -1969,11 +1970,6 @@ pub fn place_of(e: &Event) -> String {
         (true, Some(u)) => format!("дистанционно: {u}"),
         (true, None) => String::new(),
     }
-}
-
-fn capitalized(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 // ---- certificates ----
