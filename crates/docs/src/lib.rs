@@ -11,6 +11,8 @@
 //! - [`order_docx`] lays out an order of the authority («приказ») as a Word document.
 //! - [`plan_docx`] lays out an association's yearly work plan with its «УТВЕРЖДАЮ» block.
 //! - [`minutes_docx`] lays out the minutes of an association's meeting («протокол заседания»).
+//! - [`registration_docx`] lays out a registration sheet (to sign, or filled after an event);
+//!   [`programme_docx`] an event's programme; [`event_docx`] the note on an event's results.
 //! - [`analysis_docx`] lays out the yearly analysis of an association with its indicators table;
 //!   [`analysis_xlsx`] writes the indicators, or their roll-up over associations, to XLSX.
 //!
@@ -24,4 +26,5 @@ pub mod import;
 pub mod minutes_docx;
 pub mod order_docx;
 pub mod plan_docx;
+pub mod programme_docx;
 pub mod registration_docx;

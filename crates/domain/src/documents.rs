@@ -27,6 +27,8 @@ pub struct Facts {
     pub signed_minutes: usize,
     /// The latest yearly analysis submitted or accepted in Metoda: (its academic year, accepted).
     pub analysis: Option<(i32, bool)>,
+    /// Events of the year held in Metoda: each has its programme, registration sheet and note.
+    pub held_events: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -114,9 +116,24 @@ pub fn register(required: &[RequiredDocument], f: &Facts) -> Vec<DocumentState> 
                     ),
                     None => (false, "анализ работы за год ещё не представлен".into()),
                 },
-                RequiredDocument::EventDocuments | RequiredDocument::Materials | RequiredDocument::Other => {
-                    (false, "нет за текущий учебный год".into())
-                }
+                RequiredDocument::EventDocuments => (
+                    f.held_events > 0,
+                    if f.held_events > 0 {
+                        let n = i64::try_from(f.held_events).unwrap_or(i64::MAX);
+                        format!(
+                            "{n} {} в Методе: программы, листы регистрации, справки",
+                            crate::values::plural_ru(
+                                n,
+                                "проведённое мероприятие",
+                                "проведённых мероприятия",
+                                "проведённых мероприятий"
+                            )
+                        )
+                    } else {
+                        "проведённых мероприятий за этот год пока нет".into()
+                    },
+                ),
+                RequiredDocument::Materials | RequiredDocument::Other => (false, "нет за текущий учебный год".into()),
             };
             let uploaded = f.uploaded.iter().any(|u| u == d.code());
             let (present, note) = match (present, uploaded) {
@@ -165,6 +182,11 @@ mod tests {
             &Facts { analysis: Some((2025, true)), ..Default::default() },
         );
         assert!(analysis[0].present && analysis[0].note == "анализ за 2025/2026 учебный год принят в Методе");
+        let events = register(&[RequiredDocument::EventDocuments], &Facts { held_events: 3, ..Default::default() });
+        assert!(events[0].present, "{:?}", events[0]);
+        assert_eq!(events[0].note, "3 проведённых мероприятия в Методе: программы, листы регистрации, справки");
+        let none = register(&[RequiredDocument::EventDocuments], &Facts::default());
+        assert!(!none[0].present && none[0].note.contains("пока нет"));
     }
 
     #[test]

@@ -415,6 +415,8 @@ pub struct EventInput {
     pub registration_deadline: String,
     pub plan_item_id: Option<i64>,
     pub subgroup_id: Option<i64>,
+    /// Other associations of the municipality that co-organise the event.
+    pub coorganiser_ids: Vec<i64>,
     #[serde(deserialize_with = "crate::values::de_version")]
     pub version: Option<i64>,
 }
@@ -439,6 +441,8 @@ pub struct EventData {
     pub registration: Registration,
     pub plan_item_id: Option<i64>,
     pub subgroup_id: Option<i64>,
+    /// Co-organising associations, each once, in the order given.
+    pub coorganisers: Vec<i64>,
 }
 
 /// "15:00" from "15:00", "15.00", "9:5" is refused.
@@ -570,6 +574,12 @@ impl EventInput {
                 },
                 plan_item_id: self.plan_item_id.filter(|v| *v > 0),
                 subgroup_id: self.subgroup_id.filter(|v| *v > 0),
+                coorganisers: self.coorganiser_ids.iter().fold(vec![], |mut out, id| {
+                    if *id > 0 && !out.contains(id) {
+                        out.push(*id);
+                    }
+                    out
+                }),
             }
         })
     }

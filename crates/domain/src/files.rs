@@ -25,6 +25,9 @@ pub fn detect(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
         if has(b"word/") {
             return Some(("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "DOCX"));
         }
+        if has(b"ppt/") {
+            return Some(("application/vnd.openxmlformats-officedocument.presentationml.presentation", "PPTX"));
+        }
         if has(b"xl/") {
             return Some(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"));
         }
@@ -37,7 +40,7 @@ pub fn detect(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
 
 /// The Russian refusal for a file that is not one of the accepted types.
 pub const REFUSAL: &str =
-    "Файл не принят: загрузите PDF, JPEG, PNG, DOCX, XLSX или ODT (тип определяется по содержимому файла)";
+    "Файл не принят: загрузите PDF, JPEG, PNG, DOCX, XLSX, PPTX или ODT (тип определяется по содержимому файла)";
 
 /// What an attachment belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -49,12 +52,15 @@ pub enum AttachmentOwner {
     Order,
     /// The scan confirming a result of teachers and students.
     Result,
+    /// A material or photograph of an event (talks, presentations, decisions; 001 §6.1).
+    Event,
 }
 
 coded!(AttachmentOwner {
     Association => "association", "объединение";
     Order => "order", "приказ";
     Result => "result", "результат";
+    Event => "event", "мероприятие";
 });
 
 /// What an attachment is: a document the profile requires an association to keep, or a scan.
@@ -121,6 +127,7 @@ mod tests {
         assert_eq!(detect(b"\xFF\xD8\xFF\xE0....").map(|t| t.1), Some("JPEG"));
         assert_eq!(detect(b"PK\x03\x04....word/document.xml").map(|t| t.1), Some("DOCX"));
         assert_eq!(detect(b"PK\x03\x04....something.bin"), None, "a ZIP that is no document");
+        assert_eq!(detect(b"PK\x03\x04....ppt/slides/slide1.xml").map(|t| t.1), Some("PPTX"));
         assert_eq!(detect(b"MZ\x90\x00 an executable named scan.pdf"), None);
         assert_eq!(detect(b""), None);
     }

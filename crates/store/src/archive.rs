@@ -79,11 +79,12 @@ pub const TABLES: &[TableSpec] = &[
     TableSpec { name: "non_objective_organizations", deferred: &[], columns: &[("id", Int), ("organization_id", Int), ("year", Int), ("subject", Text), ("created_by", Int), ("created_at", Text)] },
     TableSpec { name: "events", deferred: &[], columns: &[("id", Int), ("municipality_id", Int), ("association_id", Int), ("subgroup_id", Int), ("plan_item_id", Int), ("title", Text), ("form", Text), ("audience", Text), ("level", Text), ("format", Text), ("reach", Text), ("starts_on", Text), ("starts_at", Text), ("ends_on", Text), ("venue_organization_id", Int), ("place_note", Text), ("online_url", Text), ("hours", Int), ("description", Text), ("registration_open", Int), ("cap", Int), ("registration_deadline", Text), ("status", Text), ("outcome", Text), ("cancel_reason", Text), ("created_by", Int), ("created_at", Text), ("updated_at", Text), ("announced_at", Text), ("held_at", Text), ("cancelled_at", Text), ("version", Int)] },
     TableSpec { name: "event_registrations", deferred: &[], columns: &[("id", Int), ("event_id", Int), ("teacher_id", Int), ("guest_name", Text), ("guest_organization", Text), ("status", Text), ("walk_in", Int), ("attended", Int), ("registered_by", Int), ("created_at", Text), ("updated_at", Text)] },
-    TableSpec { name: "event_certificates", deferred: &[], columns: &[("id", Int), ("event_id", Int), ("registration_id", Int), ("kind", Text), ("seq", Int), ("number", Text), ("code", Text), ("issued_by", Int), ("issued_at", Text), ("revoked_at", Text), ("revoke_reason", Text)] },
     TableSpec { name: "event_programme", deferred: &[], columns: &[("id", Int), ("event_id", Int), ("position", Int), ("starts_at", Text), ("topic", Text), ("kind", Text), ("speaker_teacher_id", Int), ("speaker_name", Text), ("speaker_organization", Text), ("result_id", Int), ("created_at", Text), ("updated_at", Text)] },
+    TableSpec { name: "event_certificates", deferred: &[], columns: &[("id", Int), ("event_id", Int), ("registration_id", Int), ("programme_id", Int), ("kind", Text), ("seq", Int), ("number", Text), ("code", Text), ("issued_by", Int), ("issued_at", Text), ("revoked_at", Text), ("revoke_reason", Text)] },
     TableSpec { name: "event_placements", deferred: &[], columns: &[("id", Int), ("event_id", Int), ("registration_id", Int), ("placement", Text), ("subject", Text), ("grade", Text), ("teacher_id", Int), ("result_id", Int), ("created_by", Int), ("created_at", Text)] },
     TableSpec { name: "event_ratings", deferred: &[], columns: &[("id", Int), ("event_id", Int), ("registration_id", Int), ("score", Int), ("comment", Text), ("anonymous", Int), ("created_at", Text), ("updated_at", Text)] },
     TableSpec { name: "event_staff", deferred: &[], columns: &[("id", Int), ("event_id", Int), ("teacher_id", Int), ("role", Text), ("result_id", Int), ("created_at", Text)] },
+    TableSpec { name: "event_coorganisers", deferred: &[], columns: &[("id", Int), ("event_id", Int), ("association_id", Int), ("created_at", Text)] },
 ];
 
 /// Tables that exist but are deliberately not archived.
@@ -238,11 +239,7 @@ pub async fn import(db: &Db, archive: &Value) -> Result<u64> {
     }
     if db.backend() == Backend::Postgres {
         for spec in TABLES {
-            let sql = format!(
-                "SELECT setval(pg_get_serial_sequence('{0}', 'id'), COALESCE((SELECT MAX(id) FROM {0}), 0) + 1, false)",
-                spec.name
-            );
-            sqlx::query(&sql).execute(&mut *tx).await?;
+            sqlx::query(&migrate::continue_ids(spec.name)).execute(&mut *tx).await?;
         }
     }
     // Rows written outside the audit trail: what a server kept computed is void (decision 0020).

@@ -584,6 +584,42 @@ pub struct Records {
     /// The latest yearly analysis (of the academic year or the one before) submitted or
     /// accepted: (its academic year, accepted).
     pub analysis: Option<(i32, bool)>,
+    /// Events of the academic year held (their documents are in Metoda).
+    pub held_events: usize,
+}
+
+impl Records {
+    /// What the required-documents register reckons from, for an association with
+    /// `members_in_bank` members.
+    pub fn facts(&self, members_in_bank: usize) -> metoda_domain::documents::Facts {
+        metoda_domain::documents::Facts {
+            regulation: true,
+            composition_order: self.composition_order.clone(),
+            members_in_bank,
+            needs_recorded: self.needs_recorded,
+            uploaded: self.uploaded.clone(),
+            plan_status: self.plan_status,
+            cyclogram_rows: self.cyclogram_rows,
+            signed_minutes: self.signed_minutes,
+            analysis: self.analysis,
+            held_events: self.held_events,
+        }
+    }
+}
+
+/// The associations the user's teacher record is a current member of (none without a record).
+pub async fn memberships_of_user(
+    conn: &mut AnyConnection,
+    user_id: metoda_domain::ids::UserId,
+) -> Result<Vec<AssociationId>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT am.association_id FROM association_members am JOIN teachers t ON t.id = am.teacher_id
+         WHERE t.user_id = $1 AND am.left_on IS NULL AND t.archived_at IS NULL ORDER BY am.association_id",
+    )
+    .bind(user_id.get())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(ids.into_iter().map(AssociationId).collect())
 }
 
 /// The records of one association for the academic `year` and the plan year `plan_year`.
@@ -703,6 +739,20 @@ async fn read_records(
     .await?;
     for (a, y, status) in reports {
         out.entry(a).or_default().analysis.get_or_insert((i32::try_from(y).unwrap_or(0), status == "accepted"));
+    }
+    // Events held this academic year: each has its programme, sheet and note in Metoda.
+    let held: Vec<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT association_id, COUNT(*) FROM events
+         WHERE {} AND held_at IS NOT NULL AND starts_on >= $2 AND starts_on <= $3 GROUP BY association_id",
+        among.sql("association_id")
+    ))
+    .bind(among.id())
+    .bind(&start)
+    .bind(&end)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (a, n) in held {
+        out.entry(a).or_default().held_events = usize::try_from(n).unwrap_or(0);
     }
     Ok(out)
 }

@@ -92,6 +92,34 @@ pub async fn add(
     Ok(a)
 }
 
+/// Archives a live attachment of an owner (it disappears from lists; nothing is deleted).
+pub async fn archive(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    scope: Scope,
+    owner: AttachmentOwner,
+    owner_id: i64,
+    id: i64,
+) -> Result<Attachment> {
+    let n = sqlx::query(
+        "UPDATE attachments SET archived_at = $1 WHERE id = $2 AND owner = $3 AND owner_id = $4 AND archived_at IS NULL",
+    )
+    .bind(now())
+    .bind(id)
+    .bind(owner.code())
+    .bind(owner_id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let a = get(conn, id).await?;
+    let summary = format!("Убран документ «{}»", a.title);
+    audit::record_change(conn, actor, scope, "attachment", id, "update", &summary, None, &a).await?;
+    Ok(a)
+}
+
 pub async fn get(conn: &mut AnyConnection, id: i64) -> Result<Attachment> {
     sqlx::query_as(&format!("SELECT {COLS} FROM attachments WHERE id = $1"))
         .bind(id)

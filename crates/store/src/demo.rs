@@ -992,6 +992,10 @@ async fn load_events(tx: &mut sqlx::AnyConnection, actor: &Actor, association_id
                 events::act(tx, actor, region, e.id, EventAction::MarkHeld, None).await?;
                 if hours != &"0" {
                     events::issue_participant_certificates(tx, actor, e.id).await?;
+                    events::issue_speaker_certificates(tx, actor, e.id).await?;
+                    // The speaker's slides, as a link to where the association keeps them.
+                    let slides = crate::attachments::Content::Link("https://disk.yandex.ru/d/metoda-demo-slides");
+                    events::attach_material(tx, actor, e.id, "Презентация выступления", slides).await?;
                 }
                 if students && let Some(m) = members.first() {
                     // A winner and two prize-winners, prepared by members: students' results

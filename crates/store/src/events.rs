@@ -177,7 +177,10 @@ impl CalendarFilter {
         w.push("e.starts_on >= ?", Arg::S(iso_date(earliest)));
         w.push("e.starts_on <= ?", Arg::S(iso_date(self.to)));
         if let Some(a) = self.association_id {
-            w.push("e.association_id = ?", Arg::I(a.get()));
+            let a = w.mark(Arg::I(a.get()));
+            w.sql.push(format!(
+                "(e.association_id = {a} OR e.id IN (SELECT c.event_id FROM event_coorganisers c WHERE c.association_id = {a}))"
+            ));
         }
         if let Some(f) = self.form {
             w.push("e.form = ?", Arg::S(f.code().into()));
@@ -201,7 +204,13 @@ impl CalendarFilter {
             );
         }
         if let Some(own) = &self.members_of {
-            let mine = if own.is_empty() { "0 = 1".to_owned() } else { w.ids("e.association_id", own) };
+            let mine = if own.is_empty() {
+                "0 = 1".to_owned()
+            } else {
+                let lead = w.ids("e.association_id", own);
+                let co = w.ids("c.association_id", own);
+                format!("{lead} OR e.id IN (SELECT c.event_id FROM event_coorganisers c WHERE {co})")
+            };
             w.sql.push(format!("(e.reach <> 'members' OR {mine})"));
         }
         if let Some(own) = &self.drafts_of {
@@ -271,6 +280,8 @@ pub async fn for_feed(
     let mut whose = vec![];
     if !associations.is_empty() {
         whose.push(w.ids("e.association_id", associations));
+        let co = w.ids("c.association_id", associations);
+        whose.push(format!("e.id IN (SELECT c.event_id FROM event_coorganisers c WHERE {co})"));
     }
     if let Some(t) = registered {
         let t = w.mark(Arg::I(t.get()));
@@ -371,6 +382,67 @@ async fn check_refs(
     Ok(())
 }
 
+/// Sets the co-organisers of an event: active associations of its municipality other than its
+/// organiser.
+async fn set_coorganisers(conn: &mut AnyConnection, e: &Event, ids: &[i64]) -> Result<()> {
+    if ids.iter().any(|id| Some(*id) == e.association_id.map(AssociationId::get)) {
+        return Err(StoreError::invalid(
+            "coorganiser_ids",
+            "Соорганизаторы: организатор не бывает своим соорганизатором",
+        ));
+    }
+    if !ids.is_empty() {
+        let mut w = Where::default();
+        let within = w.ids("id", &ids.iter().map(|i| AssociationId(*i)).collect::<Vec<_>>());
+        let m = w.mark(Arg::I(e.municipality_id.get()));
+        let sql =
+            format!("SELECT COUNT(*) FROM associations WHERE {within} AND municipality_id = {m} AND status = 'active'");
+        let found: i64 = bind_all!(sqlx::query_scalar(&sql), &w.args).fetch_one(&mut *conn).await?;
+        if found != ids.len() as i64 {
+            return Err(StoreError::invalid(
+                "coorganiser_ids",
+                "Соорганизаторы: выберите действующие объединения этого муниципалитета",
+            ));
+        }
+    }
+    sqlx::query("DELETE FROM event_coorganisers WHERE event_id = $1").bind(e.id.get()).execute(&mut *conn).await?;
+    let t = now();
+    for a in ids {
+        sqlx::query("INSERT INTO event_coorganisers (event_id, association_id, created_at) VALUES ($1, $2, $3)")
+            .bind(e.id.get())
+            .bind(a)
+            .bind(&t)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The co-organisers of an event: (association, its name), by name.
+pub async fn coorganisers(conn: &mut AnyConnection, id: EventId) -> Result<Vec<(AssociationId, String)>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT a.id, a.name FROM event_coorganisers c JOIN associations a ON a.id = c.association_id
+         WHERE c.event_id = $1 ORDER BY a.name, a.id",
+    )
+    .bind(id.get())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|(a, n)| (AssociationId(a), n)).collect())
+}
+
+/// Whether one of these associations co-organises the event.
+pub async fn coorganised_by(conn: &mut AnyConnection, id: EventId, associations: &[AssociationId]) -> Result<bool> {
+    if associations.is_empty() {
+        return Ok(false);
+    }
+    let mut w = Where::default();
+    let within = w.ids("association_id", associations);
+    let e = w.mark(Arg::I(id.get()));
+    let sql = format!("SELECT COUNT(*) FROM event_coorganisers WHERE event_id = {e} AND {within}");
+    let n: i64 = bind_all!(sqlx::query_scalar(&sql), &w.args).fetch_one(&mut *conn).await?;
+    Ok(n > 0)
+}
+
 fn scope_of(municipality_id: MunicipalityId, region_id: metoda_domain::ids::RegionId) -> crate::audit::Scope {
     crate::audit::Scope { region_id: Some(region_id), municipality_id: Some(municipality_id) }
 }
@@ -432,6 +504,7 @@ pub async fn create(
         .fetch_one(&mut *conn)
         .await?;
     let e = get(conn, EventId(id)).await?;
+    set_coorganisers(conn, &e, &d.coorganisers).await?;
     let summary = format!("Создано мероприятие «{}» ({}), {}", e.title, e.form.label_ru(), e.dates());
     audit::record_change(conn, actor, scope_of(municipality_id, region_id), "event", id, "create", &summary, None, &e)
         .await?;
@@ -465,6 +538,7 @@ pub async fn update(
     let set: Vec<String> = DATA_COLUMNS.split(", ").enumerate().map(|(k, c)| format!("{c} = ${}", k + 1)).collect();
     let sql = format!("UPDATE events SET {}, updated_at = $20 WHERE id = $21 RETURNING id", set.join(", "));
     let _: i64 = bind_data(sqlx::query_scalar(&sql), d).bind(now()).bind(id.get()).fetch_one(&mut *conn).await?;
+    set_coorganisers(conn, &old, &d.coorganisers).await?;
     // A raised cap makes room for the waiting.
     promote(conn, id).await?;
     let new = get(conn, id).await?;
@@ -514,30 +588,25 @@ async fn tell_registered(conn: &mut AnyConnection, e: &Event, kind: Notification
     notify::notify_all(conn, &to, kind, title, Some(&format!("/events/{}", e.id))).await
 }
 
-/// The accounts an announcement reaches: the association's members (or, for the authority's
-/// events and a municipality-wide or public reach, every teacher of the municipality with an
-/// account).
-async fn reached_users(conn: &mut AnyConnection, e: &Event) -> Result<Vec<UserId>> {
-    let ids: Vec<i64> = match (e.reach, e.association_id) {
-        (Reach::Members, Some(a)) => {
-            sqlx::query_scalar(
-                "SELECT t.user_id FROM association_members am JOIN teachers t ON t.id = am.teacher_id
-                 WHERE am.association_id = $1 AND am.left_on IS NULL AND t.user_id IS NOT NULL AND t.archived_at IS NULL",
-            )
-            .bind(a.get())
-            .fetch_all(&mut *conn)
-            .await?
-        }
-        _ => {
-            sqlx::query_scalar(
-                "SELECT user_id FROM teachers WHERE municipality_id = $1 AND user_id IS NOT NULL AND archived_at IS NULL",
-            )
-            .bind(e.municipality_id.get())
-            .fetch_all(&mut *conn)
-            .await?
-        }
-    };
-    Ok(ids.into_iter().map(UserId).collect())
+/// The accounts an announcement reaches, as a query of `user_id`s and its arguments: the members
+/// of the organiser and its co-organisers (or, for the authority's events and a municipality-wide
+/// or public reach, every teacher of the municipality with an account).
+fn reached_users(e: &Event) -> (String, Vec<Arg>) {
+    match (e.reach, e.association_id) {
+        (Reach::Members, Some(a)) => (
+            "SELECT t.user_id FROM association_members am JOIN teachers t ON t.id = am.teacher_id
+             WHERE (am.association_id = $1
+                    OR am.association_id IN (SELECT c.association_id FROM event_coorganisers c WHERE c.event_id = $2))
+               AND am.left_on IS NULL AND t.user_id IS NOT NULL AND t.archived_at IS NULL"
+                .into(),
+            vec![Arg::I(a.get()), Arg::I(e.id.get())],
+        ),
+        _ => (
+            "SELECT user_id FROM teachers WHERE municipality_id = $1 AND user_id IS NOT NULL AND archived_at IS NULL"
+                .into(),
+            vec![Arg::I(e.municipality_id.get())],
+        ),
+    }
 }
 
 /// Announces, marks held, cancels (with a reason) or archives the event. Announcing tells those
@@ -589,10 +658,10 @@ pub async fn act(
     .await?;
     match action {
         EventAction::Announce => {
-            let to = reached_users(conn, &new).await?;
+            let (to, args) = reached_users(&new);
             let title = format!("{}: «{}», {}{}", capitalized(new.form.label_ru()), new.title, new.dates(), at(&new));
-            notify::notify_all(conn, &to, NotificationKind::EventAnnounced, &title, Some(&format!("/events/{id}")))
-                .await?;
+            let link = format!("/events/{id}");
+            notify::notify_selected(conn, &to, &args, NotificationKind::EventAnnounced, &title, Some(&link)).await?;
         }
         EventAction::Cancel => {
             let title = format!("Мероприятие «{}» {} отменено: {}", new.title, new.dates(), reason.unwrap_or_default());
@@ -912,13 +981,21 @@ pub struct Certificate {
     pub id: i64,
     #[sqlx(try_from = "i64")]
     pub event_id: EventId,
-    pub registration_id: i64,
+    /// The registration certified (a participant's certificate, a diploma).
+    pub registration_id: Option<i64>,
+    /// The programme item certified (a speaker's certificate).
+    pub programme_id: Option<i64>,
     #[sqlx(try_from = "Text")]
     pub kind: metoda_domain::events::CertificateKind,
     pub number: String,
     pub code: String,
     /// The holder's full name.
     pub name: String,
+    /// The holder's card in the bank (none for a guest).
+    #[sqlx(try_from = "OptId")]
+    pub teacher_id: Option<TeacherId>,
+    /// A speaker's topic.
+    pub topic: Option<String>,
     pub event_title: String,
     #[sqlx(try_from = "Text")]
     #[serde(with = "iso_serde")]
@@ -933,10 +1010,12 @@ pub struct Certificate {
 
 fn select_certificates() -> String {
     format!(
-        "SELECT c.id, c.event_id, c.registration_id, c.kind, c.number, c.code, COALESCE({NAME}, r.guest_name) AS name,
+        "SELECT c.id, c.event_id, c.registration_id, c.programme_id, c.kind, c.number, c.code,
+            COALESCE({NAME}, r.guest_name, p.speaker_name) AS name, t.id AS teacher_id, p.topic,
             e.title AS event_title, e.starts_on, e.ends_on, e.hours, c.issued_at, c.revoked_at
-         FROM event_certificates c JOIN event_registrations r ON r.id = c.registration_id
-         JOIN events e ON e.id = c.event_id LEFT JOIN teachers t ON t.id = r.teacher_id"
+         FROM event_certificates c LEFT JOIN event_registrations r ON r.id = c.registration_id
+         LEFT JOIN event_programme p ON p.id = c.programme_id
+         JOIN events e ON e.id = c.event_id LEFT JOIN teachers t ON t.id = COALESCE(r.teacher_id, p.speaker_teacher_id)"
     )
 }
 
@@ -982,8 +1061,39 @@ pub async fn issue_participant_certificates(conn: &mut AnyConnection, actor: &Ac
     .bind(kind.code())
     .fetch_all(&mut *conn)
     .await?;
-    let due: Vec<(i64, CertificateKind)> = due.into_iter().map(|r| (r, kind)).collect();
+    let due: Vec<(Holder, CertificateKind)> = due.into_iter().map(|r| (Holder::Registration(r), kind)).collect();
     issue(conn, actor, &e, &due, "сертификатов участника").await
+}
+
+/// Issues the speakers' certificates («свидетельство выступающего») of a held event: one to each
+/// item of its programme that has none yet — a speaker of the bank or a guest, certified for what
+/// they presented without being counted among the participants. Returns how many were issued.
+pub async fn issue_speaker_certificates(conn: &mut AnyConnection, actor: &Actor, id: EventId) -> Result<usize> {
+    use metoda_domain::events::CertificateKind;
+    let e = lock(conn, id).await?;
+    held(&e, "Свидетельства выступающих выдают после проведения: отметьте мероприятие проведённым")?;
+    let kind = CertificateKind::Speaker;
+    let due: Vec<i64> = sqlx::query_scalar(
+        "SELECT p.id FROM event_programme p WHERE p.event_id = $1
+           AND NOT EXISTS (SELECT 1 FROM event_certificates c WHERE c.programme_id = p.id AND c.kind = $2)
+         ORDER BY p.position, p.id",
+    )
+    .bind(id.get())
+    .bind(kind.code())
+    .fetch_all(&mut *conn)
+    .await?;
+    let due: Vec<(Holder, CertificateKind)> = due.into_iter().map(|p| (Holder::Programme(p), kind)).collect();
+    issue(conn, actor, &e, &due, "свидетельств выступающего").await
+}
+
+/// Whom a certificate is issued to.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(tag = "to", content = "id", rename_all = "snake_case")]
+enum Holder {
+    /// A registration: a participant's certificate or a diploma.
+    Registration(i64),
+    /// A programme item: a speaker's certificate.
+    Programme(i64),
 }
 
 /// Issues the diplomas of a held contest or olympiad: a winner's or a prize-winner's to each
@@ -1001,9 +1111,14 @@ pub async fn issue_diplomas(conn: &mut AnyConnection, actor: &Actor, id: EventId
     .bind(id.get())
     .fetch_all(&mut *conn)
     .await?;
-    let due: Vec<(i64, CertificateKind)> = due
+    let due: Vec<(Holder, CertificateKind)> = due
         .into_iter()
-        .map(|(r, p)| (r, if p == "winner" { CertificateKind::Winner } else { CertificateKind::Prizewinner }))
+        .map(|(r, p)| {
+            (
+                Holder::Registration(r),
+                if p == "winner" { CertificateKind::Winner } else { CertificateKind::Prizewinner },
+            )
+        })
         .collect();
     issue(conn, actor, &e, &due, "дипломов").await
 }
@@ -1021,7 +1136,7 @@ async fn issue(
     conn: &mut AnyConnection,
     actor: &Actor,
     e: &Event,
-    due: &[(i64, metoda_domain::events::CertificateKind)],
+    due: &[(Holder, metoda_domain::events::CertificateKind)],
     what: &str,
 ) -> Result<usize> {
     let mut seq: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM event_certificates WHERE event_id = $1")
@@ -1029,16 +1144,22 @@ async fn issue(
         .fetch_one(&mut *conn)
         .await?;
     let t = now();
-    for (rid, kind) in due {
+    for (holder, kind) in due {
         seq += 1;
         // The code: 16 random bytes as hex, the key of the public page.
         let code = crate::sessions::secret("").chars().take(32).collect::<String>();
+        let (registration, item) = match *holder {
+            Holder::Registration(r) => (Some(r), None),
+            Holder::Programme(p) => (None, Some(p)),
+        };
         sqlx::query(
-            "INSERT INTO event_certificates (event_id, registration_id, kind, seq, number, code, issued_by, issued_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO event_certificates
+                (event_id, registration_id, programme_id, kind, seq, number, code, issued_by, issued_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(e.id.get())
-        .bind(rid)
+        .bind(registration)
+        .bind(item)
         .bind(kind.code())
         .bind(seq)
         .bind(metoda_domain::events::certificate_number(e.id.get(), seq))
@@ -1051,8 +1172,8 @@ async fn issue(
     if !due.is_empty() {
         let summary = format!("«{}»: выдано {what} — {}", e.title, due.len());
         let scope = event_scope(conn, e).await?;
-        let ids: Vec<i64> = due.iter().map(|(r, _)| *r).collect();
-        audit::record_change(conn, actor, scope, "event", e.id.get(), "update", &summary, None, &ids).await?;
+        let to: Vec<Holder> = due.iter().map(|(h, _)| *h).collect();
+        audit::record_change(conn, actor, scope, "event", e.id.get(), "update", &summary, None, &to).await?;
     }
     Ok(due.len())
 }
@@ -1090,6 +1211,57 @@ pub async fn revoke_certificate(
     let summary = format!("Отозван сертификат № {number} («{}»): {reason}", e.title);
     audit::record_change(conn, actor, scope, "event_certificate", certificate_id, "update", &summary, None, &reason)
         .await?;
+    Ok(())
+}
+
+/// Attaches a material or a photograph to an event (a talk, a presentation, a decision; 001 §6.1
+/// event documents), in the academic year of its first day. Not to a cancelled event.
+pub async fn attach_material(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: EventId,
+    title: &str,
+    content: crate::attachments::Content<'_>,
+) -> Result<crate::attachments::Attachment> {
+    use metoda_domain::files::{AttachmentKind, AttachmentOwner};
+    let e = lock(conn, id).await?;
+    if e.status == EventStatus::Cancelled {
+        return Err(StoreError::Conflict("Мероприятие отменено: материалы к нему не прикладывают".into()));
+    }
+    let scope = event_scope(conn, &e).await?;
+    let year = metoda_domain::teachers::AcademicYear::containing(e.starts_on).0;
+    crate::attachments::add(
+        conn,
+        actor,
+        scope,
+        AttachmentOwner::Event,
+        id.get(),
+        AttachmentKind::Document(metoda_domain::profile::RequiredDocument::EventDocuments),
+        Some(i64::from(year)),
+        title,
+        content,
+    )
+    .await
+}
+
+/// The live materials and photographs of an event, newest first.
+pub async fn materials(conn: &mut AnyConnection, id: EventId) -> Result<Vec<crate::attachments::Attachment>> {
+    crate::attachments::list(conn, metoda_domain::files::AttachmentOwner::Event, id.get(), None).await
+}
+
+/// Removes (archives) a material of an event.
+pub async fn remove_material(conn: &mut AnyConnection, actor: &Actor, id: EventId, attachment_id: i64) -> Result<()> {
+    let e = lock(conn, id).await?;
+    let scope = event_scope(conn, &e).await?;
+    crate::attachments::archive(
+        conn,
+        actor,
+        scope,
+        metoda_domain::files::AttachmentOwner::Event,
+        id.get(),
+        attachment_id,
+    )
+    .await?;
     Ok(())
 }
 

@@ -68,6 +68,69 @@ pub async fn notify(
     Ok(())
 }
 
+/// Notifies every user the query `users` selects (a column named `user_id`; its placeholders are
+/// `$1…` bound from `args`), each once, in four statements whatever their number: the in-app
+/// notifications, then the e-mail of those who want it at once, as [`notify`] does one by one.
+/// Returns how many were notified.
+pub(crate) async fn notify_selected(
+    conn: &mut AnyConnection,
+    users: &str,
+    args: &[crate::query::Arg],
+    kind: NotificationKind,
+    title: &str,
+    link: Option<&str>,
+) -> Result<u64> {
+    use crate::query::bind_all;
+    let t = now();
+    // The new rows are told from older ones of the same text by their ids above this floor and
+    // their time of creation.
+    let floor: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM notifications").fetch_one(&mut *conn).await?;
+    let n = args.len();
+    let (k, ti, l, c) = (n + 1, n + 2, n + 3, n + 4);
+    let sql = format!(
+        "INSERT INTO notifications (user_id, kind, title, link, created_at)
+         SELECT DISTINCT s.user_id, ${k}, ${ti}, ${l}, ${c} FROM ({users}) s WHERE s.user_id IS NOT NULL"
+    );
+    let made = bind_all!(sqlx::query(&sql), args)
+        .bind(kind.code())
+        .bind(title)
+        .bind(link)
+        .bind(&t)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    let these = "n.id > $2 AND n.created_at = $1 AND n.kind = $3 AND n.title = $4 AND COALESCE(n.link, '') = $5";
+    let mailed = sqlx::query(&format!(
+        "INSERT INTO email_outbox (user_id, notification_id, created_at, next_attempt_at)
+         SELECT n.user_id, n.id, $1, $1 FROM notifications n JOIN users u ON u.id = n.user_id
+         WHERE {these} AND u.email_mode = 'immediate' AND u.email IS NOT NULL AND u.email <> ''
+           AND u.archived_at IS NULL"
+    ))
+    .bind(&t)
+    .bind(floor)
+    .bind(kind.code())
+    .bind(title)
+    .bind(link.unwrap_or(""))
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if mailed > 0 {
+        sqlx::query(&format!(
+            "UPDATE notifications SET emailed_at = $1 WHERE id IN (
+                SELECT n.id FROM notifications n JOIN email_outbox o ON o.notification_id = n.id
+                WHERE {these} AND o.created_at = $1)"
+        ))
+        .bind(&t)
+        .bind(floor)
+        .bind(kind.code())
+        .bind(title)
+        .bind(link.unwrap_or(""))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(made)
+}
+
 /// Notifies each of `users` once.
 pub async fn notify_all(
     conn: &mut AnyConnection,

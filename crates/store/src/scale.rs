@@ -715,10 +715,7 @@ pub async fn generate(db: &Db, scale: &Scale) -> Result<Generated> {
             "events",
             "event_registrations",
         ] {
-            let sql = format!(
-                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
-            );
-            c.execute(sql.as_str()).await?;
+            c.execute(crate::migrate::continue_ids(table).as_str()).await?;
         }
     }
 

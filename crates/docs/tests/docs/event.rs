@@ -42,3 +42,52 @@ fn the_note_has_its_facts_programme_placements_outcome_and_signature() {
     let blank = text(event_note_docx(&EventNote { outcome: String::new(), ..doc }).expect("a document"));
     assert!(blank.contains("Итоги: ____"), "{blank}");
 }
+
+#[test]
+fn the_programme_lists_its_items_in_a_table_and_says_when_there_are_none() {
+    use metoda_docs::programme_docx::{ProgrammeDoc, ProgrammeLine, programme_docx};
+    let doc = ProgrammeDoc {
+        organiser: "ММО учителей математики".into(),
+        what: "мероприятия «Формирующее оценивание» (семинар-практикум)".into(),
+        dates: "15.10.2026".into(),
+        time: Some("15:00".into()),
+        place: "МБОУ «СОШ № 1», каб. 21".into(),
+        about: "Для учителей 5–9 классов.".into(),
+        items: vec![ProgrammeLine {
+            time: "15:10".into(),
+            topic: "Приёмы оценивания".into(),
+            speaker: "Иванова Ирина Ивановна, МБОУ «СОШ № 1»".into(),
+            kind: "доклад".into(),
+        }],
+    };
+    let t = text(programme_docx(&doc).expect("a document"));
+    for part in ["ПРОГРАММА", "15.10.2026, 15:00", "Для учителей 5–9 классов.", "Приёмы оценивания", "доклад"]
+    {
+        assert!(t.contains(part), "«{part}» is missing:\n{t}");
+    }
+    let empty = text(programme_docx(&ProgrammeDoc { items: vec![], ..doc }).expect("a document"));
+    assert!(empty.contains("Программа ещё не составлена."), "{empty}");
+}
+
+#[test]
+fn the_filled_sheet_has_the_marks_instead_of_signatures_and_no_blank_rows() {
+    use metoda_docs::registration_docx::{RegistrationDoc, registration_docx};
+    let doc = RegistrationDoc {
+        body: "ММО учителей математики".into(),
+        what: "участников мероприятия".into(),
+        date: "15.10.2026".into(),
+        people: vec![("Иванова Ирина Ивановна".into(), "СОШ № 1".into()), ("Петров Пётр".into(), String::new())],
+        blank_rows: 5,
+        marks: vec!["присутствовал(а)".into(), "не явился(-ась)".into()],
+        summary: "Зарегистрировано: 2 человека; присутствовали: 1 человек.".into(),
+        ..Default::default()
+    };
+    let t = text(registration_docx(&doc).expect("a document"));
+    for part in ["Отметка о присутствии", "присутствовал(а)", "не явился(-ась)", "присутствовали: 1 человек"]
+    {
+        assert!(t.contains(part), "«{part}» is missing:\n{t}");
+    }
+    assert!(!t.contains("Подпись") && !t.contains("\n3\n"), "{t}");
+    let to_sign = text(registration_docx(&RegistrationDoc { marks: vec![], summary: String::new(), ..doc }).unwrap());
+    assert!(to_sign.contains("Подпись") && to_sign.contains("7"), "{to_sign}");
+}

@@ -291,3 +291,62 @@ async fn a_change_keeps_the_registered_and_a_raised_cap_moves_the_waiting_up() {
     drop(tx);
     f.t.drop_db().await;
 }
+
+#[tokio::test]
+async fn an_announcement_tells_each_member_with_an_account_once_and_mails_who_wants_it_at_once() {
+    let f = fixture(4).await;
+    let mut tx = f.t.db.begin().await.unwrap();
+    // Three of four members have accounts; the first wants e-mail at once, the others by digest.
+    for (i, t) in f.teachers.iter().enumerate() {
+        associations::add_member(&mut tx, &actor(), &f.a, *t, "2026-09-01", None).await.unwrap();
+        if i == 3 {
+            continue;
+        }
+        let mode = if i == 0 { "immediate" } else { "digest" };
+        let user: i64 = sqlx::query_scalar(
+            "INSERT INTO users (login, full_name, email, password_hash, created_at, updated_at, email_mode)
+             VALUES ($1, $2, $3, 'x', '2026-09-01T00:00:00Z', '2026-09-01T00:00:00Z', $4) RETURNING id",
+        )
+        .bind(format!("member{i}"))
+        .bind(format!("Учителева{i}"))
+        .bind(format!("member{i}@school.example"))
+        .bind(mode)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        sqlx::query("UPDATE teachers SET user_id = $1 WHERE id = $2")
+            .bind(user)
+            .bind(t.get())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let members_only = EventInput { reach: "members".into(), ..seminar("") };
+    let mut tx = f.t.db.begin().await.unwrap();
+    let region = municipalities::get(&mut tx, f.a.municipality_id).await.unwrap().region_id;
+    let e = events::create(&mut tx, &actor(), f.a.municipality_id, region, Some(&f.a), &members_only.parse().unwrap())
+        .await
+        .unwrap();
+    events::act(&mut tx, &actor(), region, e.id, EventAction::Announce, None).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut c = f.t.db.conn().await.unwrap();
+    let link = format!("/events/{}", e.id);
+    let told: Vec<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT user_id, emailed_at FROM notifications WHERE link = $1 AND kind = 'event_announced' ORDER BY user_id",
+    )
+    .bind(&link)
+    .fetch_all(&mut *c)
+    .await
+    .unwrap();
+    assert_eq!(told.len(), 3, "{told:?}");
+    assert_eq!(told.iter().filter(|(_, e)| e.is_some()).count(), 1, "only the one who wants e-mail at once: {told:?}");
+    let outbox: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM email_outbox o JOIN notifications n ON n.id = o.notification_id WHERE n.link = $1",
+    )
+    .bind(&link)
+    .fetch_one(&mut *c)
+    .await
+    .unwrap();
+    assert_eq!(outbox, 1);
+}

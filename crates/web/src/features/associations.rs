@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use metoda_domain::FieldError;
 use metoda_domain::access::{Action, Resource, TeacherScope};
 use metoda_domain::directory::AssociationStatus;
-use metoda_domain::documents::{self, DocumentState, Facts};
+use metoda_domain::documents::{self, DocumentState};
 use metoda_domain::files::{AttachmentKind, AttachmentOwner};
 use metoda_domain::ids::{AssociationId, MunicipalityId, TeacherId, plain_choices};
 use metoda_domain::paging::Paging;
@@ -97,18 +97,7 @@ async fn register_of(
 
 /// The register of an association from its records.
 fn register(a: &Association, settings: &ProfileSettings, r: associations::Records) -> Vec<DocumentState> {
-    let facts = Facts {
-        regulation: true,
-        composition_order: r.composition_order,
-        members_in_bank: a.members as usize,
-        needs_recorded: r.needs_recorded,
-        uploaded: r.uploaded,
-        plan_status: r.plan_status,
-        cyclogram_rows: r.cyclogram_rows,
-        signed_minutes: r.signed_minutes,
-        analysis: r.analysis,
-    };
-    documents::register(&settings.required_documents.value, &facts)
+    documents::register(&settings.required_documents.value, &r.facts(a.members as usize))
 }
 
 /// A row of the authority's list (the page's; the API sends [`RowView`]).
@@ -1060,21 +1049,7 @@ async fn document_submit(
         let url = values::optional_url("url", "Ссылка", url).map_err(|e| AppError::Validation(vec![e]))?;
         let today = crate::features::local_today(&state, &mut *state.db.conn().await?, a.municipality_id).await?;
         let year = Some(i64::from(AcademicYear::containing(today).0));
-        let content = match (file, &url) {
-            (Some((name, bytes)), _) => {
-                if bytes.len() > metoda_domain::files::MAX_FILE_BYTES {
-                    return Err(AppError::Validation(vec![FieldError::new("file", "Файл больше 20 МБ")]));
-                }
-                let (ct, _) = metoda_domain::files::detect(bytes).ok_or_else(|| {
-                    AppError::Validation(vec![FieldError::new("file", metoda_domain::files::REFUSAL)])
-                })?;
-                metoda_store::attachments::Content::File { name, content_type: ct, bytes }
-            }
-            (None, Some(u)) => metoda_store::attachments::Content::Link(u),
-            (None, None) => {
-                return Err(AppError::Validation(vec![FieldError::new("file", "Выберите файл или укажите ссылку")]));
-            }
-        };
+        let content = crate::features::attachments::content_of(file.as_ref(), url.as_deref())?;
         let mut tx = state.db.begin().await?;
         metoda_store::attachments::add(
             &mut tx,

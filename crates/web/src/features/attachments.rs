@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use metoda_domain::access::{Action, Resource};
 use metoda_domain::files::AttachmentOwner;
-use metoda_domain::ids::{AssociationId, OrderId};
+use metoda_domain::ids::{AssociationId, EventId, OrderId};
 use metoda_store::{associations, attachments, orders};
 use serde::Serialize;
 
@@ -22,11 +22,10 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn download(State(state): State<AppState>, Me(me, _): Me, Path(id): Path<i64>) -> Result<Response, AppError> {
-    let mut c = state.db.conn().await?;
-    let a = attachments::get(&mut c, id).await?;
+    let a = attachments::get(&mut *state.db.conn().await?, id).await?;
     let allowed = match a.owner {
         AttachmentOwner::Association => {
-            let x = associations::get(&mut c, AssociationId(a.owner_id)).await?;
+            let x = associations::get(&mut *state.db.conn().await?, AssociationId(a.owner_id)).await?;
             me.may(
                 Action::View,
                 &Resource::Association {
@@ -37,13 +36,22 @@ async fn download(State(state): State<AppState>, Me(me, _): Me, Path(id): Path<i
             )
         }
         AttachmentOwner::Order => {
-            let o = orders::get(&mut c, OrderId(a.owner_id)).await?;
+            let o = orders::get(&mut *state.db.conn().await?, OrderId(a.owner_id)).await?;
             me.may(Action::View, &Resource::Order { region_id: o.region_id, municipality_id: o.municipality_id })
         }
         // A result's scan shows a student's name: it is served by its result's own route, which
         // asks for the right to see names.
         AttachmentOwner::Result => false,
+        // Whoever may read the event (a draft: its organisers).
+        AttachmentOwner::Event => {
+            match crate::features::events::load(&state, &me, EventId(a.owner_id), Action::View).await {
+                Ok(_) => true,
+                Err(AppError::Forbidden | AppError::NotFound) => false,
+                Err(e) => return Err(e),
+            }
+        }
     };
+    let mut c = state.db.conn().await?;
     if !allowed || a.archived_at.is_some() {
         return Err(AppError::NotFound);
     }
@@ -56,12 +64,32 @@ async fn download(State(state): State<AppState>, Me(me, _): Me, Path(id): Path<i
     Ok(crate::pages::download(bytes, ct, a.file_name.as_deref().unwrap_or("file")))
 }
 
+/// What an upload form brought, as the content to attach: the file (its type told by its bytes)
+/// or else the link; a Russian refusal at `file` otherwise.
+pub(crate) fn content_of<'a>(
+    file: Option<&'a (String, Vec<u8>)>,
+    url: Option<&'a str>,
+) -> Result<metoda_store::attachments::Content<'a>, AppError> {
+    let refuse = |m: &str| AppError::Validation(vec![metoda_domain::FieldError::new("file", m)]);
+    match (file, url) {
+        (Some((name, bytes)), _) => {
+            if bytes.len() > metoda_domain::files::MAX_FILE_BYTES {
+                return Err(refuse("Файл больше 20 МБ"));
+            }
+            let (ct, _) = metoda_domain::files::detect(bytes).ok_or_else(|| refuse(metoda_domain::files::REFUSAL))?;
+            Ok(metoda_store::attachments::Content::File { name, content_type: ct, bytes })
+        }
+        (None, Some(u)) => Ok(metoda_store::attachments::Content::Link(u)),
+        (None, None) => Err(refuse("Выберите файл или укажите ссылку")),
+    }
+}
+
 /// An attachment without its content.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Attachment {
     pub id: i64,
     pub municipality_id: i64,
-    /// association | order
+    /// association | order | result | event
     pub owner: String,
     pub owner_id: i64,
     /// A required-document code of the profile, or `scan`.

@@ -341,17 +341,7 @@ pub async fn read(state: &AppState, me: &Current, m: MunicipalityId, year: Optio
             let r = records.remove(&a.id.get()).unwrap_or_default();
             let report = reports.get(&a.id);
             let missing = {
-                let facts = documents::Facts {
-                    regulation: true,
-                    composition_order: r.composition_order.clone(),
-                    members_in_bank: a.members as usize,
-                    needs_recorded: r.needs_recorded,
-                    uploaded: r.uploaded.clone(),
-                    plan_status: r.plan_status,
-                    cyclogram_rows: r.cyclogram_rows,
-                    signed_minutes: r.signed_minutes,
-                    analysis: r.analysis,
-                };
+                let facts = r.facts(a.members as usize);
                 documents::register(&s.required_documents.value, &facts)
                     .into_iter()
                     .filter(|d| !d.present)

@@ -1275,6 +1275,7 @@ async fn registration_of(state: &AppState, me: &Current, id: MeetingId) -> Resul
         place: b.meeting.place(),
         people,
         blank_rows: 5,
+        ..Default::default()
     };
     let bytes = metoda_docs::registration_docx::registration_docx(&doc).map_err(AppError::internal)?;
     let name = format!("Лист регистрации {}.docx", ru_date(b.meeting.held_on));

@@ -231,6 +231,7 @@ fn routes() -> Vec<Route> {
             A_EVENT_ORGANISERS,
         ),
         r(g.clone(), "/events/{ev}/sheet.docx", None, A_EVENT_ORGANISERS),
+        r(g.clone(), "/events/{ev}/programme.docx", None, A_ALL),
         r(p.clone(), "/events/{e_draft}/status", Form(&[("action", "announce")]), A_EVENT_ORGANISERS),
         r(p.clone(), "/events/{e_ann}/register", None, A_SELF_REGISTRANTS),
         r(p.clone(), "/events/{e_ann}/registrations", Form(&[("guest_name", "Гость {tag}")]), A_EVENT_ORGANISERS),
@@ -242,6 +243,9 @@ fn routes() -> Vec<Route> {
         r(p.clone(), "/events/{e_ann}/programme/{e_item}/delete", None, A_EVENT_ORGANISERS),
         r(p.clone(), "/events/{e_ann}/staff", Form(&[("teacher_id", "{a_free}"), ("role", "organiser")]), A_EVENT_ORGANISERS),
         r(p.clone(), "/events/{e_ann}/staff/{e_staff}/delete", None, A_EVENT_ORGANISERS),
+        r(p.clone(), "/events/{e_ann}/materials/{e_mat}/delete", None, A_EVENT_ORGANISERS),
+        r(p.clone(), "/events/{ev_h}/materials", Upload(&[("title", "Решение")], "f.pdf", b"%PDF-1.4 matrix"), A_EVENT_ORGANISERS),
+        r(p.clone(), "/api/v1/events/{ev_h}/materials", Upload(&[], "t.pdf", b"%PDF-1.4 matrix"), A_EVENT_ORGANISERS),
         r(
             p.clone(),
             "/api/v1/events/{e_ann2}/staff",
@@ -249,6 +253,7 @@ fn routes() -> Vec<Route> {
             A_EVENT_ORGANISERS,
         ),
         r(del.clone(), "/api/v1/events/{e_ann2}/staff/{e_staff2}", None, A_EVENT_ORGANISERS),
+        r(del.clone(), "/api/v1/events/{e_ann2}/materials/{e_mat2}", None, A_EVENT_ORGANISERS),
         r(
             p.clone(),
             "/events/{e_oly}/placements",
@@ -256,6 +261,7 @@ fn routes() -> Vec<Route> {
             A_EVENT_ORGANISERS,
         ),
         r(p.clone(), "/events/{e_oly}/diplomas", None, A_EVENT_ORGANISERS),
+        r(p.clone(), "/events/{e_oly}/speaker-certificates", None, A_EVENT_ORGANISERS),
         r(
             p.clone(),
             "/api/v1/events/{e_oly2}/placements",
@@ -263,6 +269,7 @@ fn routes() -> Vec<Route> {
             A_EVENT_ORGANISERS,
         ),
         r(p.clone(), "/api/v1/events/{e_oly2}/diplomas", None, A_EVENT_ORGANISERS),
+        r(p.clone(), "/api/v1/events/{e_oly2}/speaker-certificates", None, A_EVENT_ORGANISERS),
         r(
             p.clone(),
             "/api/v1/events/{ev}/programme",
@@ -273,6 +280,7 @@ fn routes() -> Vec<Route> {
         r(g.clone(), "/certificates/{ev_c}", None, A_CERTIFICATE_READERS),
         r(p.clone(), "/events/{ev_h}/outcome", Form(&[("outcome", "Опыт рекомендован к распространению")]), A_EVENT_ORGANISERS),
         r(g.clone(), "/events/{ev_h}/note.docx", None, A_EVENT_ORGANISERS),
+        r(g.clone(), "/events/{ev_h}/attendance.docx", None, A_EVENT_ORGANISERS),
         r(put.clone(), "/api/v1/events/{ev_h}/outcome", Json(r#"{"outcome": "Итоги {tag}"}"#), A_EVENT_ORGANISERS),
         r(g.clone(), "/api/v1/events/{ev_h}/note.docx", None, A_EVENT_ORGANISERS),
         // Only a participant marked present rates a held event: A's teacher account was there.
@@ -1252,6 +1260,16 @@ async fn event_fixtures(
         out.insert(key, e.id.get());
         out.insert(reg, r.id);
         out.insert(item, p.id);
+        let m = events::attach_material(
+            tx,
+            &actor,
+            e.id,
+            "Презентация матрицы",
+            metoda_store::attachments::Content::Link("https://example.org/slides"),
+        )
+        .await
+        .unwrap();
+        out.insert(if key == "ann" { "mat" } else { "mat2" }, m.id);
     }
     for (key, reg) in [("held", "held_r"), ("held2", "held2_r")] {
         let e = matrix_event(tx, a).await;
@@ -1791,6 +1809,8 @@ async fn every_route_for_every_role() {
             ("e_item", ef["item"].to_string()),
             ("e_staff", ef["staff"].to_string()),
             ("e_staff2", ef["staff2"].to_string()),
+            ("e_mat", ef["mat"].to_string()),
+            ("e_mat2", ef["mat2"].to_string()),
             ("e_item2", ef["item2"].to_string()),
             ("e_oly", ef["oly"].to_string()),
             ("e_oly2", ef["oly2"].to_string()),

@@ -254,6 +254,31 @@ async fn an_event_from_plan_to_verified_certificate() {
     let forged = anon.get(app.url("/verify/0000000000000000deadbeef00000000")).send().await.unwrap();
     assert_eq!(forged.status(), StatusCode::NOT_FOUND);
 
+    // The speakers' certificates: one per programme item, the guest's too, without counting the
+    // speakers among the participants (the note below still says two were present); once.
+    let r = head.post_json(&format!("/api/v1/events/{id}/speaker-certificates"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    assert_eq!(r.json::<Value>().await.unwrap()["issued"], 3);
+    let again: Value =
+        head.post_json(&format!("/api/v1/events/{id}/speaker-certificates"), json!({})).await.json().await.unwrap();
+    assert_eq!(again["issued"], 0);
+    let b: Value = head.get(&format!("/api/v1/events/{id}")).await.json().await.unwrap();
+    let guest = b["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "speaker" && c["name"] == "Лебедева Анна Сергеевна")
+        .expect("the guest speaker's certificate")
+        .clone();
+    assert!(guest["registration_id"].is_null() && guest["programme_id"].is_i64(), "{guest}");
+    let page = head.get(&format!("/certificates/{}", guest["id"])).await.text().await.unwrap();
+    assert!(page.contains("СВИДЕТЕЛЬСТВО ВЫСТУПАЮЩЕГО") && page.contains("с темой «Опыт гимназии»"), "{page}");
+    let guest_code = guest["verify_url"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let v = anon.get(app.url(&format!("/verify/{guest_code}"))).send().await.unwrap().text().await.unwrap();
+    assert!(v.contains("Лебедева Анна Сергеевна") && !v.contains("Опыт гимназии"), "{v}");
+    let page = head.get(&format!("/events/{id}")).await.text().await.unwrap();
+    assert!(!page.contains("Выдать свидетельства выступающим"), "nothing is left to issue");
+
     // The organisers' conclusions (a stale save refused) and the note on the results.
     let v = b["event"]["version"].as_i64().unwrap();
     let r =
@@ -266,14 +291,29 @@ async fn an_event_from_plan_to_verified_certificate() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    // The filled sheet: the marks in place of signatures and the counts; the programme.
+    let sheet = head.get(&format!("/events/{id}/attendance.docx")).await;
+    assert_eq!(sheet.status(), StatusCode::OK);
+    let bytes = sheet.bytes().await.unwrap().to_vec();
+    keep("event-attendance-web.docx", &bytes);
+    let text = docx_text(bytes);
+    for part in ["Отметка о присутствии", "присутствовал(а), без регистрации", "присутствовали: 2 человека"]
+    {
+        assert!(text.contains(part), "«{part}» is missing:\n{text}");
+    }
+    let programme = teacher.get(&format!("/events/{id}/programme.docx")).await;
+    assert_eq!(programme.status(), StatusCode::OK);
+    let bytes = programme.bytes().await.unwrap().to_vec();
+    keep("event-programme-web.docx", &bytes);
+    let text = docx_text(bytes);
+    for part in ["ПРОГРАММА", "Приёмы формирующего оценивания", "Лебедева Анна Сергеевна", "мастер-класс"]
+    {
+        assert!(text.contains(part), "«{part}» is missing:\n{text}");
+    }
     let note = head.get(&format!("/events/{id}/note.docx")).await;
     assert_eq!(note.status(), StatusCode::OK);
     let bytes = note.bytes().await.unwrap().to_vec();
-    if let Ok(dir) = std::env::var("METODA_ARTIFACTS") {
-        // .ci/run opens it in LibreOffice.
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(format!("{dir}/event-note-web.docx"), &bytes).unwrap();
-    }
+    keep("event-note-web.docx", &bytes);
     let text = docx_text(bytes);
     for part in [
         "СПРАВКА",
@@ -306,6 +346,60 @@ async fn an_event_from_plan_to_verified_certificate() {
     assert!(b["ratings"]["comments"][0]["name"].is_null());
     let page = head.get(&format!("/events/{id}")).await.text().await.unwrap();
     assert!(page.contains("5,0 из 5 — 1 оценка") && page.contains("анонимно"), "{page}");
+
+    // Materials and photographs: a photograph on the page, a file of no accepted type refused with
+    // the title kept, a link through the API; the reader opens the photograph, nobody signed out
+    // does; removed, it is gone.
+    let upload = |path: String, name: &'static str, bytes: &'static [u8], title: &'static str| {
+        let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name);
+        let form = reqwest::multipart::Form::new().text("title", title).part("file", part);
+        head.c.post(head.url(&path)).header("x-csrf-token", &head.csrf).multipart(form).send()
+    };
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR";
+    let r = upload(format!("/events/{id}/materials"), "zal.png", PNG, "Фото зала").await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = head.get(r.headers()["location"].to_str().unwrap()).await.text().await.unwrap();
+    assert!(page.contains("Приложено: «Фото зала»") && page.contains("<img src=\"/attachments/"), "{page}");
+    let r = upload(format!("/events/{id}/materials"), "virus.exe", b"MZ\x90\x00", "Сценарий").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Файл не принят") && page.contains("value=\"Сценарий\""), "{page}");
+    let form = reqwest::multipart::Form::new().text("url", "https://example.org/slides").text("title", "Слайды");
+    let r = head
+        .c
+        .post(head.url(&format!("/api/v1/events/{id}/materials")))
+        .header("x-csrf-token", &head.csrf)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let link: Value = r.json().await.unwrap();
+    assert_eq!((link["owner"].as_str(), link["kind"].as_str()), (Some("event"), Some("event_documents")));
+    let b: Value = teacher.get(&format!("/api/v1/events/{id}")).await.json().await.unwrap();
+    let photo = b["materials"].as_array().unwrap().iter().find(|a| a["title"] == "Фото зала").unwrap()["id"].clone();
+    let r = teacher.get(&format!("/attachments/{photo}")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    let r = anon.get(app.url(&format!("/attachments/{photo}"))).send().await.unwrap();
+    assert_ne!(r.status(), StatusCode::OK);
+    let r = head.json(reqwest::Method::DELETE, &format!("/api/v1/events/{id}/materials/{photo}"), json!({})).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let b: Value = r.json().await.unwrap();
+    assert_eq!(b["materials"].as_array().unwrap().len(), 1);
+    assert_eq!(teacher.get(&format!("/attachments/{photo}")).await.status(), StatusCode::NOT_FOUND);
+    // The register of required documents counts the held event's documents.
+    {
+        let mut c = app.t.db.conn().await.unwrap();
+        let year = metoda_domain::teachers::AcademicYear::containing(time::OffsetDateTime::now_utc().date());
+        let aid = metoda_domain::ids::AssociationId(app.assoc_a);
+        let r = metoda_store::associations::records(&mut c, aid, year, year.0).await.unwrap();
+        let register = metoda_domain::documents::register(
+            &[metoda_domain::profile::RequiredDocument::EventDocuments],
+            &r.facts(0),
+        );
+        assert!(register[0].present && register[0].note.contains("проведённ"), "{:?}", register[0]);
+    }
 
     // Revoked: the page says so.
     let r = head.post_json(&format!("/api/v1/certificates/{cid}/revoke"), json!({"reason": "  "})).await;
@@ -363,6 +457,86 @@ async fn the_calendar_shows_each_reader_what_they_may_see() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let r = teacher.get("/api/v1/events?month=2027-13").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn co_organisers_see_the_event_and_their_members_may_open_one_for_members() {
+    let app = TestApp::start().await;
+    let other: i64 = {
+        let mut c = app.t.db.conn().await.unwrap();
+        sqlx::query_scalar(
+            "SELECT MIN(id) FROM associations WHERE municipality_id = $1 AND id <> $2 AND status = 'active'",
+        )
+        .bind(app.muni_a)
+        .bind(app.assoc_a)
+        .fetch_one(&mut *c)
+        .await
+        .unwrap()
+    };
+    let authority = app.login("uo.specialist").await;
+    let mk = |title: &str, organiser: i64, partners: Vec<i64>| {
+        json!({"association_id": organiser, "title": title, "form": "round_table", "reach": "members",
+            "starts_on": today(), "place_note": "каб. 7", "coorganiser_ids": partners})
+    };
+    // Neither the organiser itself nor an association of another municipality co-organises.
+    for partners in [vec![other], vec![app.assoc_b]] {
+        let r = authority.post_json("/api/v1/events", mk("Круглый стол", other, partners)).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("Соорганизаторы"));
+    }
+    let mut ids = vec![];
+    for (title, partners) in [("Круглый стол двух объединений", vec![app.assoc_a]), ("Круглый стол для своих", vec![])]
+    {
+        let r = authority.post_json("/api/v1/events", mk(title, other, partners)).await;
+        assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+        let e: Value = r.json().await.unwrap();
+        let r = authority.post_json(&format!("/api/v1/events/{}/status", e["id"]), json!({"action": "announce"})).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        ids.push(e["id"].as_i64().unwrap());
+    }
+    let b: Value = authority.get(&format!("/api/v1/events/{}", ids[0])).await.json().await.unwrap();
+    assert_eq!(b["coorganisers"][0]["association_id"], app.assoc_a, "{b}");
+    // A's member sees the co-organised one (calendar, A's filter, its page), not the other.
+    let teacher = app.login("teacher").await;
+    let page = teacher.get("/events").await.text().await.unwrap();
+    assert!(page.contains("Круглый стол двух объединений") && !page.contains("Круглый стол для своих"), "{page}");
+    let l: Value = teacher.get(&format!("/api/v1/events?association_id={}", app.assoc_a)).await.json().await.unwrap();
+    assert!(l["events"].as_array().unwrap().iter().any(|e| e["id"] == ids[0]), "{l}");
+    let page = teacher.get(&format!("/events/{}", ids[0])).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("Соорганизаторы"));
+    assert_eq!(teacher.get(&format!("/events/{}", ids[1])).await.status(), StatusCode::FORBIDDEN);
+    // Co-organising is not organising: A's head does not change X's event.
+    let head = app.login("mmo.head").await;
+    let r =
+        head.post_json(&format!("/api/v1/events/{}/status", ids[0]), json!({"action": "cancel", "reason": "x"})).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // A teacher who joins X in the bank (no role in it) is X's member: X's own event opens too.
+    {
+        let mut tx = app.t.db.begin().await.unwrap();
+        let x = metoda_store::associations::get(&mut tx, metoda_domain::ids::AssociationId(other)).await.unwrap();
+        let me: i64 = sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1")
+            .bind(app.a_user)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        let on = metoda_domain::values::iso_date(time::OffsetDateTime::now_utc().date());
+        metoda_store::associations::add_member(
+            &mut tx,
+            &metoda_store::Actor::cli("test"),
+            &x,
+            metoda_domain::ids::TeacherId(me),
+            &on,
+            None,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    assert_eq!(teacher.get(&format!("/events/{}", ids[1])).await.status(), StatusCode::OK);
+    let page = teacher.get("/events").await.text().await.unwrap();
+    assert!(page.contains("Круглый стол для своих"), "{page}");
     app.stop().await;
 }
 
@@ -540,4 +714,12 @@ async fn events_reach_calendar_feeds_and_the_public_calendar_without_personal_da
     assert!(text.contains("Семинар для своих") && text.contains("Открытый семинар для всех"), "{text}");
     assert!(!text.contains("Черновик"), "{text}");
     app.stop().await;
+}
+
+/// Keeps a document for .ci/run, which opens each in LibreOffice.
+fn keep(name: &str, bytes: &[u8]) {
+    if let Ok(dir) = std::env::var("METODA_ARTIFACTS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(format!("{dir}/{name}"), bytes).unwrap();
+    }
 }

@@ -32,6 +32,8 @@ const ALLOWED: &[(&str, &str)] = &[
     ("JPEG", "file format"),
     ("JPG", "file format"),
     ("PNG", "file format"),
+    ("PPTX", "file format (a presentation)"),
+    ("ODT", "file format"),
     ("Word", "the word processor, «документ Word»"),
     ("Excel", "the spreadsheet, «таблица Excel»"),
     ("iCal", "calendar subscription format"),

@@ -53,12 +53,17 @@ pub fn routes() -> Router<AppState> {
         .route("/events/{id}/programme", post(programme_submit))
         .route("/events/{id}/placements", post(placement_submit))
         .route("/events/{id}/diplomas", post(diplomas_submit))
+        .route("/events/{id}/speaker-certificates", post(speakers_submit))
         .route("/events/{id}/rating", post(rating_submit))
         .route("/events/{id}/staff", post(staff_submit))
         .route("/events/{id}/outcome", post(outcome_submit))
         .route("/events/{id}/note.docx", get(note_docx))
+        .route("/events/{id}/attendance.docx", get(attendance_docx))
+        .route("/events/{id}/programme.docx", get(programme_docx))
         .route("/events/{id}/staff/{sid}/delete", post(staff_delete_submit))
         .route("/events/{id}/programme/{pid}/delete", post(programme_delete_submit))
+        .route("/events/{id}/materials", post(material_submit))
+        .route("/events/{id}/materials/{aid}/delete", post(material_delete_submit))
         .route("/certificates/{id}", get(certificate_page))
         .route("/certificates/{id}/revoke", post(revoke_submit))
         .route("/verify/{code}", get(verify_page))
@@ -76,6 +81,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/events/{id}/programme", post(api_programme))
         .route("/api/v1/events/{id}/placements", post(api_placement))
         .route("/api/v1/events/{id}/diplomas", post(api_diplomas))
+        .route("/api/v1/events/{id}/speaker-certificates", post(api_speakers))
+        .route("/api/v1/events/{id}/materials", post(api_material))
+        .route("/api/v1/events/{id}/materials/{aid}", axum::routing::delete(api_material_delete))
         .route("/api/v1/events/{id}/rating", post(api_rate))
         .route("/api/v1/events/{id}/staff", post(api_staff))
         .route("/api/v1/events/{id}/outcome", put(api_outcome))
@@ -100,13 +108,30 @@ fn any_event(m: &Municipality, association_id: Option<AssociationId>) -> Resourc
 }
 
 /// The event and its municipality after the access check; a draft is seen by its organisers only.
-async fn load(state: &AppState, me: &Current, id: EventId, action: Action) -> Result<(Event, Municipality), AppError> {
+pub(crate) async fn load(
+    state: &AppState,
+    me: &Current,
+    id: EventId,
+    action: Action,
+) -> Result<(Event, Municipality), AppError> {
     let mut c = state.db.conn().await?;
     let e = events::get(&mut c, id).await?;
     let m = municipalities::get(&mut c, e.municipality_id).await?;
     let r = resource(&e, m.region_id);
     if e.status == EventStatus::Draft && !me.may(Action::Update, &r) {
         return Err(if me.may(Action::View, &r) { AppError::NotFound } else { AppError::Forbidden });
+    }
+    if action == Action::View
+        && !me.may(Action::View, &r)
+        && e.reach == Reach::Members
+        && e.status != EventStatus::Draft
+    {
+        // An event for members is open to every member of its organiser — a teacher may belong
+        // to an association without holding a role in it — and to the members of its co-organisers.
+        let mine = reader_associations(&mut c, me).await?;
+        if e.association_id.is_some_and(|a| mine.contains(&a)) || events::coorganised_by(&mut c, id, &mine).await? {
+            return Ok((e, m));
+        }
     }
     require(me, action, &r)?;
     Ok((e, m))
@@ -510,6 +535,53 @@ async fn diplomas(state: &AppState, me: &Current, ctx: &Ctx, id: EventId) -> Res
     Ok(n)
 }
 
+/// A material or photograph to attach: a file or a link, and its title.
+struct MaterialUpload {
+    title: String,
+    url: String,
+    file: Option<(String, Vec<u8>)>,
+}
+
+/// Attaches a material or photograph to an event (its organisers).
+async fn attach_material(
+    state: &AppState,
+    me: &Current,
+    ctx: &Ctx,
+    id: EventId,
+    u: &MaterialUpload,
+) -> Result<metoda_store::attachments::Attachment, AppError> {
+    use metoda_domain::values;
+    load(state, me, id, Action::Update).await?;
+    let title = values::optional_text("title", "Название", &u.title, 300).map_err(|e| AppError::Validation(vec![e]))?;
+    let url = values::optional_url("url", "Ссылка", &u.url).map_err(|e| AppError::Validation(vec![e]))?;
+    let content = crate::features::attachments::content_of(u.file.as_ref(), url.as_deref())?;
+    let title = match (title, &content) {
+        (Some(t), _) => t,
+        (None, metoda_store::attachments::Content::File { name, .. }) => (*name).to_owned(),
+        (None, metoda_store::attachments::Content::Link(u)) => (*u).to_owned(),
+    };
+    let mut tx = state.db.begin().await?;
+    let a = events::attach_material(&mut tx, &ctx.actor(), id, &title, content).await?;
+    tx.commit().await?;
+    Ok(a)
+}
+
+async fn remove_material(state: &AppState, me: &Current, ctx: &Ctx, id: EventId, aid: i64) -> Result<(), AppError> {
+    load(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    events::remove_material(&mut tx, &ctx.actor(), id, aid).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn speakers(state: &AppState, me: &Current, ctx: &Ctx, id: EventId) -> Result<usize, AppError> {
+    load(state, me, id, Action::Update).await?;
+    let mut tx = state.db.begin().await?;
+    let n = events::issue_speaker_certificates(&mut tx, &ctx.actor(), id).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
 /// A teacher named an organiser or an assessment author.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
@@ -688,15 +760,11 @@ async fn certificate_of(
     let e = events::get(&mut c, cert.event_id).await?;
     let m = municipalities::get(&mut c, e.municipality_id).await?;
     let organiser = me.may(Action::Update, &resource(&e, m.region_id));
-    let holder = if action == Action::View {
-        let r = events::registration(&mut c, cert.registration_id).await?;
-        match (r.teacher_id, own_teacher(&mut c, me).await?) {
+    let holder = action == Action::View
+        && match (cert.teacher_id, own_teacher(&mut c, me).await?) {
             (Some(t), Some(mine)) => t == mine.id,
             _ => false,
-        }
-    } else {
-        false
-    };
+        };
     if !(organiser || holder) {
         return Err(AppError::Forbidden);
     }
@@ -870,12 +938,19 @@ async fn calendar_place(c: &mut Conn, me: &Current, asked: Option<i64>) -> Resul
     Ok(m)
 }
 
-/// The calendar's filter for this reader: members-only events of their own associations, drafts
-/// of the events they organise.
-fn filter_for(me: &Current, m: &Municipality, a: &Asked) -> CalendarFilter {
+/// The reader's associations: those of their grants and those their teacher record is a member of
+/// (a teacher may belong to several; an event for members is theirs in each).
+pub(crate) async fn reader_associations(c: &mut Conn, me: &Current) -> Result<Vec<AssociationId>, AppError> {
     let mut mine: Vec<AssociationId> = me.principal.grants.iter().filter_map(|g| g.association_id).collect();
+    mine.extend(associations::memberships_of_user(c, me.user.id).await?);
     mine.sort_unstable();
     mine.dedup();
+    Ok(mine)
+}
+
+/// The calendar's filter for this reader: members-only events of their own associations, drafts
+/// of the events they organise.
+fn filter_for(me: &Current, m: &Municipality, a: &Asked, mine: Vec<AssociationId>) -> CalendarFilter {
     let sees_all = me.may(Action::View, &any_event(m, None));
     let organises_all = me.may(Action::Update, &any_event(m, None));
     CalendarFilter {
@@ -913,7 +988,8 @@ pub async fn teacher_events(
         audience: None,
         level: None,
     };
-    let mut f = filter_for(me, &m, &asked);
+    let associations = reader_associations(c, me).await?;
+    let mut f = filter_for(me, &m, &asked, associations);
     f.open_for = Some(t.id);
     f.drafts_of = Some(vec![]);
     let (open, _) = events::calendar(c, &f, Paging::new(None, 5)).await?;
@@ -1040,7 +1116,8 @@ async fn read_calendar(
     let m = calendar_place(&mut c, me, q.municipality_id).await?;
     let today = today_of(state, &mut c, &m).await?;
     let a = q.check(today)?;
-    let f = filter_for(me, &m, &a);
+    let mine = reader_associations(&mut c, me).await?;
+    let f = filter_for(me, &m, &a, mine);
     let paging = match a.view {
         View::List => Paging::new(q.page, PER_PAGE),
         View::Month | View::Week => Paging::new(None, GRID_MAX),
@@ -1147,6 +1224,9 @@ struct FormPage {
     municipality_id: i64,
     organizations: Vec<(i64, String)>,
     plan_items: Vec<(i64, String)>,
+    /// The municipality's other associations (co-organisers) and the organiser's subgroups.
+    partners: Vec<(i64, String)>,
+    subgroups: Vec<(i64, String)>,
 }
 
 impl FormPage {
@@ -1221,6 +1301,8 @@ async fn form_with(
         None => vec![],
     };
     let organizations = plain_choices(organizations::choices(&mut c, m.id).await?);
+    let organiser = form.association_id.filter(|a| *a > 0).map(AssociationId);
+    let (partners, subgroups) = partner_choices(&mut c, &m, organiser).await?;
     let page = FormPage {
         l: Layout::new(ctx, "Новое мероприятие", "/events").with_errors(errors).with_zone(m.zone()),
         chosen: form.association_id.unwrap_or(0),
@@ -1229,6 +1311,8 @@ async fn form_with(
         municipality_id: m.id.get(),
         organizations,
         plan_items,
+        partners,
+        subgroups,
     };
     render_status(status, &page)
 }
@@ -1271,12 +1355,43 @@ fn event_input(p: &[(String, String)]) -> EventInput {
         registration_deadline: field(p, "registration_deadline").into(),
         plan_item_id: id("plan_item_id"),
         subgroup_id: id("subgroup_id"),
+        coorganiser_ids: p
+            .iter()
+            .filter(|(k, _)| k == "coorganiser_ids")
+            .filter_map(|(_, v)| v.trim().parse::<i64>().ok())
+            .collect(),
         version: field(p, "version").trim().parse().ok(),
     }
 }
 
+/// The choices of the event form that depend on its municipality and organiser: the other
+/// active associations (co-organisers) and the organiser's subgroups.
+async fn partner_choices(
+    c: &mut Conn,
+    m: &Municipality,
+    organiser: Option<AssociationId>,
+) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>), AppError> {
+    let partners = associations::refs_of_municipalities(c, &[m.id])
+        .await?
+        .into_iter()
+        .filter(|a| a.status == metoda_domain::directory::AssociationStatus::Active && a.archived_at.is_none())
+        .filter(|a| Some(a.id) != organiser)
+        .map(|a| (a.id.get(), a.name))
+        .collect();
+    let subgroups = match organiser {
+        Some(aid) => associations::subgroups(c, aid)
+            .await?
+            .into_iter()
+            .filter(|s| s.archived_at.is_none())
+            .map(|s| (s.id, format!("{} ({})", s.name, s.kind.label_ru())))
+            .collect(),
+        None => vec![],
+    };
+    Ok((partners, subgroups))
+}
+
 /// The event's fields as its form shows them.
-fn input_of(e: &Event) -> EventInput {
+fn input_of(e: &Event, coorganisers: &[(AssociationId, String)]) -> EventInput {
     EventInput {
         title: e.title.clone(),
         form: e.form.code().into(),
@@ -1296,6 +1411,7 @@ fn input_of(e: &Event) -> EventInput {
         registration_deadline: e.registration_deadline.map(iso_date).unwrap_or_default(),
         plan_item_id: e.plan_item_id,
         subgroup_id: e.subgroup_id,
+        coorganiser_ids: coorganisers.iter().map(|(a, _)| a.get()).collect(),
         version: Some(e.version),
     }
 }
@@ -1360,6 +1476,18 @@ struct EventPage {
     /// Which small form was refused, to open it.
     open: &'static str,
     plan_item_title: Option<String>,
+    materials: Vec<metoda_store::attachments::Attachment>,
+    /// A material's title and link as typed, when attaching it was refused.
+    material: (String, String),
+    /// The associations that co-organise the event, each with whether the reader may open its page.
+    coorganisers: Vec<(AssociationId, String, bool)>,
+    /// The organising association, when the reader may open its page.
+    organiser_link: Option<AssociationId>,
+    /// The form's choices: the municipality's other associations, the organiser's subgroups.
+    partners: Vec<(i64, String)>,
+    subgroups: Vec<(i64, String)>,
+    /// The subgroup that holds the event, if one does.
+    subgroup_name: Option<String>,
 }
 
 impl EventPage {
@@ -1398,7 +1526,7 @@ impl EventPage {
             .iter()
             .filter(|p| {
                 !self.certificates.iter().any(|c| {
-                    c.registration_id == p.registration_id
+                    c.registration_id == Some(p.registration_id)
                         && matches!(c.kind, CertificateKind::Winner | CertificateKind::Prizewinner)
                 })
             })
@@ -1441,7 +1569,23 @@ impl EventPage {
                     && !self
                         .certificates
                         .iter()
-                        .any(|c| c.registration_id == r.id && c.kind == CertificateKind::Participant)
+                        .any(|c| c.registration_id == Some(r.id) && c.kind == CertificateKind::Participant)
+            })
+            .count()
+    }
+    /// A material shown as a photograph (an image file).
+    fn is_photo(&self, a: &metoda_store::attachments::Attachment) -> bool {
+        a.content_type.as_deref().is_some_and(|t| t.starts_with("image/"))
+    }
+    fn has_photos(&self) -> bool {
+        self.materials.iter().any(|a| self.is_photo(a))
+    }
+    /// Items of the programme whose speaker has no certificate yet.
+    fn unspoken(&self) -> usize {
+        self.programme
+            .iter()
+            .filter(|p| {
+                !self.certificates.iter().any(|c| c.programme_id == Some(p.id) && c.kind == CertificateKind::Speaker)
             })
             .count()
     }
@@ -1490,11 +1634,13 @@ struct Refused {
     item: Option<ProgrammeInput>,
     /// The placement as typed.
     placement: Option<PlacementInput>,
+    /// A material's title and link as typed (a chosen file cannot be given back).
+    material: Option<(String, String)>,
 }
 
 impl Refused {
     fn nothing() -> Refused {
-        Refused { errors: vec![], status: StatusCode::OK, open: "", item: None, placement: None }
+        Refused { errors: vec![], status: StatusCode::OK, open: "", item: None, placement: None, material: None }
     }
 }
 
@@ -1506,7 +1652,8 @@ async fn view_with(
     typed: Option<EventInput>,
     refused: Refused,
 ) -> PageResult {
-    let Refused { errors, status, open, item: typed_item, placement: typed_placement } = refused;
+    let Refused { errors, status, open, item: typed_item, placement: typed_placement, material: typed_material } =
+        refused;
     let (e, m) = load(state, me, id, Action::View).await?;
     let organiser = me.may(Action::Update, &resource(&e, m.region_id));
     let mut c = state.db.conn().await?;
@@ -1515,8 +1662,8 @@ async fn view_with(
     let own = own_teacher(&mut c, me).await?;
     let mine = own.as_ref().and_then(|t| all.iter().find(|r| r.teacher_id == Some(t.id)).cloned());
     let certificates = events::certificates(&mut c, id).await?;
-    let my_certificates: Vec<Certificate> = match &mine {
-        Some(r) => certificates.iter().filter(|c| c.registration_id == r.id).cloned().collect(),
+    let my_certificates: Vec<Certificate> = match &own {
+        Some(t) => certificates.iter().filter(|c| c.teacher_id == Some(t.id)).cloned().collect(),
         None => vec![],
     };
     let self_registration = match (&own, &mine) {
@@ -1554,9 +1701,36 @@ async fn view_with(
     drop(c);
     let registrations = if organiser { all } else { vec![] };
     let organiser_name = organiser_name(&e, &m);
+    let mut c = state.db.conn().await?;
+    let materials = events::materials(&mut c, id).await?;
+    // Each association named with whether the reader may open its page.
+    let opens = |a: AssociationId| {
+        me.may(
+            Action::View,
+            &Resource::Association { region_id: m.region_id, municipality_id: m.id, association_id: Some(a) },
+        )
+    };
+    let coorganisers: Vec<(AssociationId, String, bool)> =
+        events::coorganisers(&mut c, id).await?.into_iter().map(|(a, n)| (a, n, opens(a))).collect();
+    let organiser_link = e.association_id.filter(|a| opens(*a));
+    let (partners, subgroups) =
+        if organiser { partner_choices(&mut c, &m, e.association_id).await? } else { (vec![], vec![]) };
+    let subgroup_name = match (e.association_id, e.subgroup_id) {
+        (Some(aid), Some(sg)) => {
+            associations::subgroups(&mut c, aid).await?.into_iter().find(|g| g.id == sg).map(|g| g.name)
+        }
+        _ => None,
+    };
+    drop(c);
     let page = EventPage {
         l: Layout::new(ctx, e.title.clone(), "/events").with_errors(errors).with_zone(m.zone()),
-        form: typed.unwrap_or_else(|| input_of(&e)),
+        form: typed
+            .unwrap_or_else(|| input_of(&e, &coorganisers.iter().map(|(a, n, _)| (*a, n.clone())).collect::<Vec<_>>())),
+        organiser_link,
+        coorganisers,
+        partners,
+        subgroups,
+        subgroup_name,
         started: today >= e.starts_on,
         e,
         organiser,
@@ -1579,6 +1753,8 @@ async fn view_with(
         item: typed_item.unwrap_or_default(),
         open,
         plan_item_title,
+        materials,
+        material: typed_material.unwrap_or_default(),
     };
     render_status(status, &page)
 }
@@ -1603,8 +1779,15 @@ async fn done<T>(
         Ok(v) => Ok(redirect_with(&format!("/events/{id}"), &ok(v), ctx)),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, errors) = crate::pages::refused_at(e, at.1);
-            view_with(state, me, ctx, id, None, Refused { errors, status, open: at.0, item: None, placement: None })
-                .await
+            view_with(
+                state,
+                me,
+                ctx,
+                id,
+                None,
+                Refused { errors, status, open: at.0, item: None, placement: None, material: None },
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -1622,7 +1805,8 @@ async fn update_submit(
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let now = {
                 let mut c = state.db.conn().await?;
-                input_of(&events::get(&mut c, id).await?)
+                let partners = events::coorganisers(&mut c, id).await?;
+                input_of(&events::get(&mut c, id).await?, &partners)
             };
             let (status, errors) = crate::pages::refused(e, &mut input, now, field_label);
             view_with(
@@ -1631,7 +1815,7 @@ async fn update_submit(
                 &ctx,
                 id,
                 Some(input),
-                Refused { errors, status, open: "edit", item: None, placement: None },
+                Refused { errors, status, open: "edit", item: None, placement: None, material: None },
             )
             .await
         }
@@ -1820,7 +2004,7 @@ async fn programme_submit(
                 &ctx,
                 id,
                 None,
-                Refused { errors, status, open: "programme", item: Some(input), placement: None },
+                Refused { errors, status, open: "programme", item: Some(input), placement: None, material: None },
             )
             .await
         }
@@ -1850,7 +2034,8 @@ async fn placement_submit(
         )),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, errors) = crate::pages::refused_at(e, "registration_id");
-            let refused = Refused { errors, status, open: "placements", item: None, placement: Some(input) };
+            let refused =
+                Refused { errors, status, open: "placements", item: None, placement: Some(input), material: None };
             view_with(&state, &me, &ctx, id, None, refused).await
         }
         Err(e) => Err(e),
@@ -1916,6 +2101,53 @@ async fn diplomas_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id
     done(&state, &me, &ctx, id, r, words, ("", "")).await
 }
 
+async fn material_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<EventId>,
+    mut mp: axum::extract::Multipart,
+) -> PageResult {
+    let form = crate::extract::read_upload(&mut mp, &["title", "url"], "файл").await?;
+    let u = MaterialUpload { title: form.text("title").to_owned(), url: form.text("url").to_owned(), file: form.file };
+    match attach_material(&state, &me, &ctx, id, &u).await {
+        Ok(a) => Ok(redirect_with(&format!("/events/{id}"), &format!("Приложено: «{}»", a.title), &ctx)),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, errors) = crate::pages::refused_at(e, "file");
+            let refused = Refused {
+                errors,
+                status,
+                open: "materials",
+                item: None,
+                placement: None,
+                material: Some((u.title, u.url)),
+            };
+            view_with(&state, &me, &ctx, id, None, refused).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn material_delete_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path((id, aid)): Path<(EventId, i64)>,
+) -> PageResult {
+    let r = remove_material(&state, &me, &ctx, id, aid).await;
+    done(&state, &me, &ctx, id, r, |_| "Материал убран".into(), ("", "")).await
+}
+
+async fn speakers_submit(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<EventId>) -> PageResult {
+    let r = speakers(&state, &me, &ctx, id).await;
+    let words = |n: usize| {
+        let n = n as i64;
+        format!(
+            "Выдано {n} {}",
+            plural_ru(n, "свидетельство выступающего", "свидетельства выступающего", "свидетельств выступающего")
+        )
+    };
+    done(&state, &me, &ctx, id, r, words, ("", "")).await
+}
+
 async fn programme_delete_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
@@ -1956,9 +2188,92 @@ async fn sheet_docx(State(state): State<AppState>, Me(me, _): Me, Path(id): Path
         place: place_of(&e),
         people,
         blank_rows: 5,
+        ..Default::default()
     };
     let bytes = metoda_docs::registration_docx::registration_docx(&doc).map_err(AppError::internal)?;
     Ok(crate::pages::download(bytes, crate::pages::DOCX, &format!("Лист регистрации — {}.docx", e.title)))
+}
+
+/// The filled registration sheet of a held event (DOCX): each registered person and walk-in with
+/// their mark, and the counts under the table.
+async fn attendance_docx(State(state): State<AppState>, Me(me, _): Me, Path(id): Path<EventId>) -> PageResult {
+    let (e, m) = load(&state, &me, id, Action::Update).await?;
+    if !matches!(e.status, EventStatus::Held | EventStatus::Archived) {
+        return Err(AppError::Conflict(
+            "Заполненный лист регистрации формируют после проведения; до него — лист для подписей".into(),
+        ));
+    }
+    let mut c = state.db.conn().await?;
+    let registered: Vec<EventRegistration> = events::registrations(&mut c, id)
+        .await?
+        .into_iter()
+        .filter(|r| r.status == RegistrationStatus::Registered)
+        .collect();
+    drop(c);
+    let present = registered.iter().filter(|r| r.attended == Some(1)).count() as i64;
+    let walk_ins = registered.iter().filter(|r| r.walk_in).count() as i64;
+    let marks = registered
+        .iter()
+        .map(|r| match (r.attended, r.walk_in) {
+            (Some(1), true) => "присутствовал(а), без регистрации",
+            (Some(1), false) => "присутствовал(а)",
+            (Some(_), _) => "не явился(-ась)",
+            (None, _) => "не отмечен(а)",
+        })
+        .map(str::to_owned)
+        .collect();
+    let mut summary = format!(
+        "Зарегистрировано: {}; присутствовали: {}",
+        people(registered.len() as i64 - walk_ins),
+        people(present)
+    );
+    if walk_ins > 0 {
+        summary.push_str(&format!(", из них без предварительной регистрации: {}", people(walk_ins)));
+    }
+    summary.push('.');
+    let doc = metoda_docs::registration_docx::RegistrationDoc {
+        body: organiser_name(&e, &m),
+        what: format!("участников мероприятия: {} «{}»", e.form.label_ru(), e.title),
+        date: e.dates(),
+        time: e.starts_at.clone(),
+        place: place_of(&e),
+        people: registered.into_iter().map(|r| (r.name, r.organization.unwrap_or_default())).collect(),
+        marks,
+        summary,
+        ..Default::default()
+    };
+    let bytes = metoda_docs::registration_docx::registration_docx(&doc).map_err(AppError::internal)?;
+    Ok(crate::pages::download(bytes, crate::pages::DOCX, &format!("Лист регистрации (заполненный) — {}.docx", e.title)))
+}
+
+/// The programme of an event (DOCX), for whoever may read the event.
+async fn programme_docx(State(state): State<AppState>, Me(me, _): Me, Path(id): Path<EventId>) -> PageResult {
+    let (e, m) = load(&state, &me, id, Action::View).await?;
+    let mut c = state.db.conn().await?;
+    let items = events::programme(&mut c, id).await?;
+    drop(c);
+    let doc = metoda_docs::programme_docx::ProgrammeDoc {
+        organiser: organiser_name(&e, &m),
+        what: format!("мероприятия «{}» ({})", e.title, e.form.label_ru()),
+        dates: e.dates(),
+        time: e.starts_at.clone(),
+        place: place_of(&e),
+        about: e.description.clone().unwrap_or_default(),
+        items: items
+            .into_iter()
+            .map(|p| metoda_docs::programme_docx::ProgrammeLine {
+                time: p.starts_at.unwrap_or_default(),
+                topic: p.topic,
+                speaker: match p.organization {
+                    Some(o) => format!("{}, {o}", p.speaker),
+                    None => p.speaker,
+                },
+                kind: p.kind.label_ru().to_owned(),
+            })
+            .collect(),
+    };
+    let bytes = metoda_docs::programme_docx::programme_docx(&doc).map_err(AppError::internal)?;
+    Ok(crate::pages::download(bytes, crate::pages::DOCX, &format!("Программа — {}.docx", e.title)))
 }
 
 /// Where the event is held, in words: the venue and room, and the link of a remote part.
@@ -2125,18 +2440,25 @@ async fn body_of(state: &AppState, me: &Current, id: EventId) -> Result<views::E
     let mut c = state.db.conn().await?;
     let all = events::registrations(&mut c, id).await?;
     let own = own_teacher(&mut c, me).await?;
+    let own_id = own.as_ref().map(|t| t.id);
     let mine = own.and_then(|t| all.iter().find(|r| r.teacher_id == Some(t.id)).cloned());
     let certificates: Vec<Certificate> = events::certificates(&mut c, id)
         .await?
         .into_iter()
-        .filter(|c| organiser || mine.as_ref().is_some_and(|r| r.id == c.registration_id))
+        .filter(|c| organiser || (c.teacher_id.is_some() && c.teacher_id == own_id))
         .collect();
     let url = &state.config.public_url;
     let programme = events::programme(&mut c, id).await?;
     let placements = events::placements(&mut c, id).await?;
     let staff = events::staff(&mut c, id).await?;
     let ratings = if organiser { Some(views::RatingSummary::of(&events::ratings(&mut c, id).await?)) } else { None };
+    let materials = events::materials(&mut c, id).await?;
+    let coorganisers = events::coorganisers(&mut c, id).await?;
     Ok(views::EventBody {
+        coorganisers: coorganisers
+            .into_iter()
+            .map(|(a, name)| views::Coorganiser { association_id: a.get(), name })
+            .collect(),
         staff: staff.iter().map(Into::into).collect(),
         ratings,
         placements: placements.iter().map(Into::into).collect(),
@@ -2145,6 +2467,7 @@ async fn body_of(state: &AppState, me: &Current, id: EventId) -> Result<views::E
         registrations: if organiser { all.iter().map(Into::into).collect() } else { vec![] },
         mine: mine.as_ref().map(Into::into),
         certificates: certificates.iter().map(|c| views::Certificate::of(c, url)).collect(),
+        materials: materials.iter().map(Into::into).collect(),
         organiser,
     })
 }
@@ -2322,6 +2645,47 @@ pub async fn api_diplomas(
     Path(id): Path<EventId>,
 ) -> ApiResult<Issued> {
     Ok(Json(Issued { issued: diplomas(&state, &me, &ctx, id).await? as i64 }))
+}
+
+/// Issues the speakers' certificates («свидетельство выступающего») of a held event: one to each
+/// programme item's speaker (of the bank or a guest) without one yet.
+#[utoipa::path(post, path = "/api/v1/events/{id}/speaker-certificates", tag = "events", params(("id" = i64, Path)),
+    responses((status = 200, body = Issued), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn api_speakers(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<EventId>,
+) -> ApiResult<Issued> {
+    Ok(Json(Issued { issued: speakers(&state, &me, &ctx, id).await? as i64 }))
+}
+
+/// Attaches a material or photograph of an event (talks, presentations, decisions, photographs):
+/// multipart with `file` (PDF, JPEG, PNG, DOCX, XLSX, PPTX or ODT, by content) or `url`, and an
+/// optional `title`.
+#[utoipa::path(post, path = "/api/v1/events/{id}/materials", tag = "events", params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", content = Object),
+    responses((status = 200, body = crate::features::attachments::Attachment), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_material(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<EventId>,
+    mut mp: axum::extract::Multipart,
+) -> ApiResult<crate::features::attachments::Attachment> {
+    let form = crate::extract::read_upload(&mut mp, &["title", "url"], "файл").await?;
+    let u = MaterialUpload { title: form.text("title").to_owned(), url: form.text("url").to_owned(), file: form.file };
+    Ok(Json((&attach_material(&state, &me, &ctx, id, &u).await?).into()))
+}
+
+/// Removes a material of an event (it is archived, not deleted); answers the event as it is now.
+#[utoipa::path(delete, path = "/api/v1/events/{id}/materials/{aid}", tag = "events", params(("id" = i64, Path), ("aid" = i64, Path)),
+    responses((status = 200, body = views::EventBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn api_material_delete(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path((id, aid)): Path<(EventId, i64)>,
+) -> ApiResult<views::EventBody> {
+    remove_material(&state, &me, &ctx, id, aid).await?;
+    Ok(Json(body_of(&state, &me, id).await?))
 }
 
 // ---- calendar feeds and the public calendar ----

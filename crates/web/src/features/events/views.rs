@@ -141,7 +141,10 @@ impl From<&store::EventRegistration> for Registration {
 pub struct Certificate {
     pub id: i64,
     pub event_id: i64,
-    pub registration_id: i64,
+    /// The registration certified (a participant's certificate, a diploma).
+    pub registration_id: Option<i64>,
+    /// The programme item certified (a speaker's certificate).
+    pub programme_id: Option<i64>,
     /// participant | speaker | winner | prizewinner
     pub kind: String,
     /// Printed on the certificate: «М-000123-0007».
@@ -159,6 +162,7 @@ impl Certificate {
             id: c.id,
             event_id: c.event_id.get(),
             registration_id: c.registration_id,
+            programme_id: c.programme_id,
             kind: c.kind.code().to_owned(),
             number: c.number.clone(),
             name: c.name.clone(),
@@ -187,6 +191,10 @@ pub struct EventBody {
     pub staff: Vec<Staff>,
     /// The participants' ratings (the organisers'; None for others).
     pub ratings: Option<RatingSummary>,
+    /// The associations that co-organise the event besides its organiser.
+    pub coorganisers: Vec<Coorganiser>,
+    /// The materials and photographs of the event (talks, presentations, decisions).
+    pub materials: Vec<crate::features::attachments::Attachment>,
     /// The reader organises the event (may change it, register people, fill the sheet).
     pub organiser: bool,
 }
@@ -331,4 +339,11 @@ impl From<&store::Staff> for Staff {
             result_id: s.result_id,
         }
     }
+}
+
+/// An association that co-organises an event.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Coorganiser {
+    pub association_id: i64,
+    pub name: String,
 }
