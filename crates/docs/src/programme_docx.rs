@@ -18,7 +18,7 @@ use crate::order_docx::{body, header_row, lines, pack, table_cell, text_width};
 /// One item of the programme. All texts are already formatted for the reader.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProgrammeLine {
-    /// "15:10", or empty.
+    /// "15:10", "12.02.2027, 15:10" (an event of several days), or empty.
     pub time: String,
     pub topic: String,
     /// The speaker's full name, and their organization after a comma.
@@ -42,6 +42,8 @@ pub struct ProgrammeDoc {
     /// More about the event, one paragraph per line (its description); may be empty.
     pub about: String,
     pub items: Vec<ProgrammeLine>,
+    /// The event lasts several days: the first column holds each item's day and time.
+    pub several_days: bool,
 }
 
 /// Builds the DOCX. The error is a Russian sentence for the user.
@@ -63,7 +65,7 @@ pub fn programme_docx(doc: &ProgrammeDoc) -> Result<Vec<u8>, String> {
     }
     let total = text_width();
     let widths = vec![total * 11 / 100, total * 40 / 100, total * 33 / 100, total - total * 84 / 100];
-    let header = ["Время", "Тема", "Выступающий", "Форма"];
+    let header = [if doc.several_days { "День, время" } else { "Время" }, "Тема", "Выступающий", "Форма"];
     let mut rows = vec![header_row(header.iter().zip(&widths).map(|(h, w)| table_cell(h, *w, true)).collect())];
     for item in &doc.items {
         let cells = [item.time.clone(), item.topic.clone(), item.speaker.clone(), item.kind.clone()];

@@ -146,6 +146,8 @@ coded!(ProgrammeKind {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ProgrammeInput {
+    /// The day, for an event of several days (ДД.ММ.ГГГГ or ГГГГ-ММ-ДД; empty: its first day).
+    pub on: String,
     /// ЧЧ:ММ, optional.
     pub starts_at: String,
     pub topic: String,
@@ -160,6 +162,8 @@ pub struct ProgrammeInput {
 /// A programme item checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProgrammeData {
+    /// The day (checked against the event's days by the store).
+    pub on: Option<Date>,
     pub starts_at: Option<String>,
     pub topic: String,
     pub kind: ProgrammeKind,
@@ -189,6 +193,10 @@ impl ProgrammeInput {
                 c
             }
         };
+        let on = match self.on.trim() {
+            "" => None,
+            raw => e.take(values::date("on", "День", raw)),
+        };
         let teacher = self.speaker_teacher_id.filter(|t| *t > 0);
         let name = e.take(values::optional_text("speaker_name", "Выступающий", &self.speaker_name, 200)).flatten();
         let org = e
@@ -206,6 +214,7 @@ impl ProgrammeInput {
             ));
         }
         e.finish(|| ProgrammeData {
+            on,
             starts_at,
             topic: topic.unwrap_or_default(),
             kind: kind.unwrap_or(ProgrammeKind::Talk),

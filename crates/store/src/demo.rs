@@ -912,6 +912,7 @@ async fn load_events(tx: &mut sqlx::AnyConnection, actor: &Actor, association_id
                 .bind(a.municipality_id.get())
                 .fetch_one(&mut *tx)
                 .await?;
+        let mut series_head: Option<i64> = None;
         for (n, (days, title, form, reach, hours, cap, fate)) in PLAN.iter().enumerate() {
             let days = &(days + shift);
             let title = title
@@ -936,6 +937,15 @@ async fn load_events(tx: &mut sqlx::AnyConnection, actor: &Actor, association_id
             .parse()
             .map_err(StoreError::Invalid)?;
             let e = events::create(tx, actor, a.municipality_id, region, Some(&a), &d).await?;
+            // The standing seminar's sessions are one series (its first session names it).
+            if *form == "standing_seminar" {
+                let head = *series_head.get_or_insert(e.id.get());
+                sqlx::query("UPDATE events SET series_id = $1 WHERE id IN ($1, $2)")
+                    .bind(head)
+                    .bind(e.id.get())
+                    .execute(&mut *tx)
+                    .await?;
+            }
             if *fate == Fate::Draft {
                 continue;
             }

@@ -82,6 +82,8 @@ pub struct Event {
     pub registered: i64,
     /// Registrations on the waiting list.
     pub waiting: i64,
+    /// The first session of the series the event is a session of (None: not in a series).
+    pub series_id: Option<i64>,
 }
 
 impl Event {
@@ -113,7 +115,8 @@ fn select() -> String {
         e.registration_open, e.cap, e.registration_deadline, e.status, e.outcome, e.cancel_reason,
         e.created_at, e.updated_at, e.version,
         (SELECT COUNT(*) FROM event_registrations r WHERE r.event_id = e.id AND r.status = 'registered') AS registered,
-        (SELECT COUNT(*) FROM event_registrations r WHERE r.event_id = e.id AND r.status = 'waitlisted') AS waiting
+        (SELECT COUNT(*) FROM event_registrations r WHERE r.event_id = e.id AND r.status = 'waitlisted') AS waiting,
+        e.series_id
      FROM events e
      LEFT JOIN associations a ON a.id = e.association_id
      LEFT JOIN organizations o ON o.id = e.venue_organization_id"
@@ -509,6 +512,93 @@ pub async fn create(
     audit::record_change(conn, actor, scope_of(municipality_id, region_id), "event", id, "create", &summary, None, &e)
         .await?;
     Ok(e)
+}
+
+/// Adds a session to the series of event `id` (making it one): a new draft on day `on` with the
+/// event's own fields, subgroup and co-organisers, to be announced and held as any event. Not to
+/// a cancelled event; the day is the series' own (no two sessions on one day).
+pub async fn add_session(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    region_id: metoda_domain::ids::RegionId,
+    id: EventId,
+    on: Date,
+) -> Result<Event> {
+    let e = lock(conn, id).await?;
+    if e.status == EventStatus::Cancelled {
+        return Err(StoreError::Conflict("Мероприятие отменено: занятия к нему не добавляют".into()));
+    }
+    let series = e.series_id.unwrap_or(e.id.get());
+    let taken: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM events WHERE (series_id = $1 OR id = $1) AND starts_on = $2 AND status <> 'cancelled'",
+    )
+    .bind(series)
+    .bind(iso_date(on))
+    .fetch_one(&mut *conn)
+    .await?;
+    if taken > 0 {
+        return Err(StoreError::invalid(
+            "on",
+            format!("День: на {} занятие серии уже есть", metoda_domain::values::ru_date(on)),
+        ));
+    }
+    let t = now();
+    let new: i64 = sqlx::query_scalar(
+        "INSERT INTO events (municipality_id, association_id, subgroup_id, title, form, audience, level, format, reach,
+            starts_on, starts_at, ends_on, venue_organization_id, place_note, online_url, hours, description,
+            registration_open, cap, status, created_by, created_at, updated_at, series_id)
+         SELECT municipality_id, association_id, subgroup_id, title, form, audience, level, format, reach,
+            $1, starts_at, $1, venue_organization_id, place_note, online_url, hours, description,
+            registration_open, cap, 'draft', $2, $3, $3, $4
+         FROM events WHERE id = $5 RETURNING id",
+    )
+    .bind(iso_date(on))
+    .bind(actor.user_id.map(i64::from))
+    .bind(&t)
+    .bind(series)
+    .bind(id.get())
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO event_coorganisers (event_id, association_id, created_at)
+         SELECT $1, association_id, $2 FROM event_coorganisers WHERE event_id = $3",
+    )
+    .bind(new)
+    .bind(&t)
+    .bind(id.get())
+    .execute(&mut *conn)
+    .await?;
+    if e.series_id.is_none() {
+        sqlx::query("UPDATE events SET series_id = id WHERE id = $1").bind(id.get()).execute(&mut *conn).await?;
+    }
+    let created = get(conn, EventId(new)).await?;
+    let summary = format!("«{}»: добавлено занятие серии на {}", created.title, created.dates());
+    let scope = scope_of(created.municipality_id, region_id);
+    audit::record_change(conn, actor, scope, "event", new, "create", &summary, None, &created).await?;
+    Ok(created)
+}
+
+/// The sessions of a series by day (cancelled ones too, marked by their status).
+pub async fn series(conn: &mut AnyConnection, series_id: i64) -> Result<Vec<Event>> {
+    Ok(sqlx::query_as(&format!("{} WHERE e.series_id = $1 ORDER BY e.starts_on, e.id", select()))
+        .bind(series_id)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// Who came to the sessions of a series: each person marked present, and at how many sessions.
+/// By the number of sessions, most first, then by name.
+pub async fn series_attendance(conn: &mut AnyConnection, series_id: i64) -> Result<Vec<(String, i64)>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT COALESCE({NAME}, r.guest_name) AS name, COUNT(*) AS sessions
+         FROM event_registrations r JOIN events e ON e.id = r.event_id LEFT JOIN teachers t ON t.id = r.teacher_id
+         WHERE e.series_id = $1 AND r.attended = 1 AND r.status = 'registered'
+         GROUP BY r.teacher_id, COALESCE({NAME}, r.guest_name)
+         ORDER BY sessions DESC, name"
+    ))
+    .bind(series_id)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// Changes an announced or draft event; the registered are told of the change.
@@ -1272,6 +1362,10 @@ pub struct ProgrammeItem {
     #[sqlx(try_from = "i64")]
     pub event_id: EventId,
     pub position: i64,
+    /// The day of the item, in an event of several days.
+    #[sqlx(try_from = "OptText")]
+    #[serde(with = "iso_serde::option")]
+    pub on_date: Option<Date>,
     pub starts_at: Option<String>,
     pub topic: String,
     #[sqlx(try_from = "Text")]
@@ -1289,12 +1383,12 @@ pub struct ProgrammeItem {
 /// The programme of an event, in order.
 pub async fn programme(conn: &mut AnyConnection, id: EventId) -> Result<Vec<ProgrammeItem>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT p.id, p.event_id, p.position, p.starts_at, p.topic, p.kind, p.speaker_teacher_id,
+        "SELECT p.id, p.event_id, p.position, p.on_date, p.starts_at, p.topic, p.kind, p.speaker_teacher_id,
             COALESCE({NAME}, p.speaker_name) AS speaker, COALESCE(o.short_name, p.speaker_organization) AS organization,
             p.result_id
          FROM event_programme p LEFT JOIN teachers t ON t.id = p.speaker_teacher_id
          LEFT JOIN organizations o ON o.id = t.organization_id
-         WHERE p.event_id = $1 ORDER BY p.position, p.id"
+         WHERE p.event_id = $1 ORDER BY COALESCE(p.on_date, ''), p.position, p.id"
     ))
     .bind(id.get())
     .fetch_all(&mut *conn)
@@ -1325,6 +1419,13 @@ pub async fn add_programme_item(
             ));
         }
     }
+    if let Some(on) = d.on
+        && !(e.starts_on..=e.ends_on).contains(&on)
+    {
+        return Err(StoreError::invalid("on", format!("День: в дни мероприятия, {}", e.dates())));
+    }
+    // The day is kept only where the event has several.
+    let on = d.on.filter(|_| e.ends_on > e.starts_on).map(iso_date);
     let position: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(position), 0) + 1 FROM event_programme WHERE event_id = $1")
             .bind(id.get())
@@ -1333,8 +1434,8 @@ pub async fn add_programme_item(
     let t = now();
     let pid: i64 = sqlx::query_scalar(
         "INSERT INTO event_programme (event_id, position, starts_at, topic, kind, speaker_teacher_id, speaker_name,
-            speaker_organization, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+            speaker_organization, created_at, updated_at, on_date)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
     )
     .bind(id.get())
     .bind(position)
@@ -1345,6 +1446,7 @@ pub async fn add_programme_item(
     .bind(d.speaker_name.as_deref())
     .bind(d.speaker_organization.as_deref())
     .bind(&t)
+    .bind(on)
     .fetch_one(&mut *conn)
     .await?;
     if e.status == EventStatus::Held {

@@ -66,6 +66,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "event coorganisers",
         sql: include_str!("../migrations/0026_event_coorganisers.sql"),
     },
+    Migration { version: 27, name: "event series", sql: include_str!("../migrations/0027_event_series.sql") },
 ];
 
 /// The schema version this binary expects.

@@ -46,7 +46,7 @@ use crate::features::{
         events::api_calendar, events::api_create, events::api_get, events::api_update, events::api_status,
         events::api_register, events::api_unregister, events::api_attendance, events::api_walk_in, events::api_issue,
         events::api_revoke, events::api_programme, events::api_programme_delete,
-        events::api_placement, events::api_diplomas, events::api_speakers, events::api_material, events::api_material_delete, events::api_rate,
+        events::api_placement, events::api_diplomas, events::api_speakers, events::api_material, events::api_material_delete, events::api_session, events::api_rate,
         events::api_staff, events::api_staff_delete, events::api_outcome, events::api_note_docx,
     ),
     modifiers(&Security, &ErrorResponses),

@@ -59,6 +59,7 @@ fn the_programme_lists_its_items_in_a_table_and_says_when_there_are_none() {
             speaker: "Иванова Ирина Ивановна, МБОУ «СОШ № 1»".into(),
             kind: "доклад".into(),
         }],
+        several_days: false,
     };
     let t = text(programme_docx(&doc).expect("a document"));
     for part in ["ПРОГРАММА", "15.10.2026, 15:00", "Для учителей 5–9 классов.", "Приёмы оценивания", "доклад"]

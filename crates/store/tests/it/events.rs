@@ -350,3 +350,38 @@ async fn an_announcement_tells_each_member_with_an_account_once_and_mails_who_wa
     .unwrap();
     assert_eq!(outbox, 1);
 }
+
+#[tokio::test]
+async fn a_series_counts_each_person_s_sessions_attended() {
+    let f = fixture(3).await;
+    let first = announced(&f, "").await;
+    let mut tx = f.t.db.begin().await.unwrap();
+    let region = municipalities::get(&mut tx, f.a.municipality_id).await.unwrap().region_id;
+    let second = events::add_session(&mut tx, &actor(), region, first, date!(2027 - 03 - 12)).await.unwrap();
+    assert_eq!(second.series_id, Some(first.get()));
+    assert_eq!(second.status, EventStatus::Draft);
+    let err = events::add_session(&mut tx, &actor(), region, second.id, date!(2027 - 03 - 12)).await.unwrap_err();
+    assert!(matches!(err, StoreError::Invalid(_)), "one session a day: {err:?}");
+    events::act(&mut tx, &actor(), region, second.id, EventAction::Announce, None).await.unwrap();
+    // The first teacher comes to both sessions, the second to the first only, the third to none.
+    for (e, day, present) in
+        [(first, TODAY, vec![true, true, false]), (second.id, date!(2027 - 03 - 01), vec![true, false, false])]
+    {
+        let mut marks = vec![];
+        for (t, p) in f.teachers.iter().zip(present) {
+            let r = events::register(&mut tx, &actor(), e, Registrant::Teacher(*t), false, day).await.unwrap();
+            marks.push((r.id, p));
+        }
+        sqlx::query("UPDATE events SET starts_on = '2026-01-01', ends_on = '2026-01-01' WHERE id = $1")
+            .bind(e.get())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        events::mark_attendance(&mut tx, &actor(), e, &marks).await.unwrap();
+    }
+    let got = events::series_attendance(&mut tx, first.get()).await.unwrap();
+    let counts: Vec<i64> = got.iter().map(|(_, n)| *n).collect();
+    assert_eq!(counts, [2, 1], "{got:?}");
+    assert!(got[0].0.starts_with("Учителева0"), "{got:?}");
+    assert_eq!(events::series(&mut tx, first.get()).await.unwrap().len(), 2);
+}

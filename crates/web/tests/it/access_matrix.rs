@@ -244,6 +244,8 @@ fn routes() -> Vec<Route> {
         r(p.clone(), "/events/{e_ann}/staff", Form(&[("teacher_id", "{a_free}"), ("role", "organiser")]), A_EVENT_ORGANISERS),
         r(p.clone(), "/events/{e_ann}/staff/{e_staff}/delete", None, A_EVENT_ORGANISERS),
         r(p.clone(), "/events/{e_ann}/materials/{e_mat}/delete", None, A_EVENT_ORGANISERS),
+        r(p.clone(), "/events/{e_ann}/sessions", Form(&[("on", "{tomorrow}")]), A_EVENT_ORGANISERS),
+        r(p.clone(), "/api/v1/events/{e_ann2}/sessions", Json(r#"{"on": "{tomorrow}"}"#), A_EVENT_ORGANISERS),
         r(p.clone(), "/events/{ev_h}/materials", Upload(&[("title", "Решение")], "f.pdf", b"%PDF-1.4 matrix"), A_EVENT_ORGANISERS),
         r(p.clone(), "/api/v1/events/{ev_h}/materials", Upload(&[], "t.pdf", b"%PDF-1.4 matrix"), A_EVENT_ORGANISERS),
         r(
@@ -1769,6 +1771,10 @@ async fn every_route_for_every_role() {
             ("owner_name", owner_name.clone()),
             ("owner", owner.to_string()),
             ("today", today.clone()),
+            (
+                "tomorrow",
+                metoda_domain::values::iso_date(time::OffsetDateTime::now_utc().date() + time::Duration::days(1)),
+            ),
             ("marks", marks_json.clone()),
             ("m_held", mf["held"].to_string()),
             ("m_guest", mf["guest"].to_string()),

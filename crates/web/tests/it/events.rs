@@ -541,6 +541,92 @@ async fn co_organisers_see_the_event_and_their_members_may_open_one_for_members(
 }
 
 #[tokio::test]
+async fn a_standing_seminar_meets_in_sessions_and_a_decade_dates_its_programme() {
+    let app = TestApp::start().await;
+    let head = app.login("mmo.head").await;
+    let day = time::OffsetDateTime::now_utc().date() + time::Duration::days(10);
+    let iso = |d: time::Date| metoda_domain::values::iso_date(d);
+    let r = head
+        .post_json(
+            "/api/v1/events",
+            json!({"association_id": app.assoc_a, "title": "Постоянно действующий семинар «Смысловое чтение»",
+                "form": "standing_seminar", "starts_on": iso(day), "starts_at": "15:00", "place_note": "каб. 12",
+                "hours": "2"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let first: Value = r.json().await.unwrap();
+    let id = first["id"].as_i64().unwrap();
+    // Two more sessions a month apart: drafts like the first, in one series.
+    for months in [1, 2] {
+        let on = iso(day + time::Duration::days(28 * months));
+        let r = head.post_json(&format!("/api/v1/events/{id}/sessions"), json!({ "on": on })).await;
+        assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+        let s: Value = r.json().await.unwrap();
+        assert_eq!(
+            (s["status"].as_str(), s["starts_at"].as_str(), s["series_id"].as_i64()),
+            (Some("draft"), Some("15:00"), Some(id))
+        );
+    }
+    let b: Value = head.get(&format!("/api/v1/events/{id}")).await.json().await.unwrap();
+    let days: Vec<&str> = b["series"].as_array().unwrap().iter().filter_map(|x| x["starts_on"].as_str()).collect();
+    assert_eq!(days.len(), 3, "{b}");
+    assert!(days.windows(2).all(|w| w[0] < w[1]), "by day: {days:?}");
+    // One session a day: the page keeps the typed day and says why.
+    let (status, page) = submit(&head, &format!("/events/{id}/sessions"), &[("on", &iso(day))]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("занятие серии уже есть") && page.contains(&format!("value=\"{}\"", iso(day))), "{page}");
+    let page = head.get(&format!("/events/{id}")).await.text().await.unwrap();
+    assert!(page.contains("Занятия серии") && page.contains("это занятие"), "{page}");
+    // Only the organisers add sessions (to a draft a member does not even see; announced, refused).
+    let teacher = app.login("teacher").await;
+    let r = teacher
+        .post_json(&format!("/api/v1/events/{id}/sessions"), json!({"on": iso(day + time::Duration::days(3))}))
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = head.post_json(&format!("/api/v1/events/{id}/status"), json!({"action": "announce"})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = teacher
+        .post_json(&format!("/api/v1/events/{id}/sessions"), json!({"on": iso(day + time::Duration::days(3))}))
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // A decade of three days dates the items of its programme within its days.
+    let r = head
+        .post_json(
+            "/api/v1/events",
+            json!({"association_id": app.assoc_a, "title": "Предметная декада математики", "form": "subject_decade",
+                "starts_on": iso(day), "ends_on": iso(day + time::Duration::days(2)), "place_note": "школы района"}),
+        )
+        .await;
+    let decade: Value = r.json().await.unwrap();
+    let did = decade["id"].as_i64().unwrap();
+    let item = |on: time::Date, topic: &str| json!({"on": iso(on), "starts_at": "10:00", "topic": topic, "speaker_name": "Гостева Анна"});
+    let r = head
+        .post_json(&format!("/api/v1/events/{did}/programme"), item(day + time::Duration::days(5), "Вне декады"))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("в дни мероприятия"));
+    for (k, topic) in [(2, "Математический бой"), (0, "Открытие декады")] {
+        let r = head
+            .post_json(&format!("/api/v1/events/{did}/programme"), item(day + time::Duration::days(k), topic))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    }
+    let b: Value = head.get(&format!("/api/v1/events/{did}")).await.json().await.unwrap();
+    let topics: Vec<&str> = b["programme"].as_array().unwrap().iter().filter_map(|p| p["topic"].as_str()).collect();
+    assert_eq!(topics, ["Открытие декады", "Математический бой"], "by day");
+    assert_eq!(b["programme"][0]["on_date"].as_str(), Some(iso(day).as_str()));
+    let docx = head.get(&format!("/events/{did}/programme.docx")).await.bytes().await.unwrap().to_vec();
+    let text = docx_text(docx);
+    assert!(
+        text.contains("День, время") && text.contains(&format!("{}, 10:00", metoda_domain::values::ru_date(day))),
+        "{text}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn an_olympiad_s_placements_become_results_once_confirmed_and_earn_diplomas() {
     let app = TestApp::start().await;
     let head = app.login("mmo.head").await;

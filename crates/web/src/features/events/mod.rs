@@ -63,6 +63,7 @@ pub fn routes() -> Router<AppState> {
         .route("/events/{id}/staff/{sid}/delete", post(staff_delete_submit))
         .route("/events/{id}/programme/{pid}/delete", post(programme_delete_submit))
         .route("/events/{id}/materials", post(material_submit))
+        .route("/events/{id}/sessions", post(session_submit))
         .route("/events/{id}/materials/{aid}/delete", post(material_delete_submit))
         .route("/certificates/{id}", get(certificate_page))
         .route("/certificates/{id}/revoke", post(revoke_submit))
@@ -83,6 +84,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/events/{id}/diplomas", post(api_diplomas))
         .route("/api/v1/events/{id}/speaker-certificates", post(api_speakers))
         .route("/api/v1/events/{id}/materials", post(api_material))
+        .route("/api/v1/events/{id}/sessions", post(api_session))
         .route("/api/v1/events/{id}/materials/{aid}", axum::routing::delete(api_material_delete))
         .route("/api/v1/events/{id}/rating", post(api_rate))
         .route("/api/v1/events/{id}/staff", post(api_staff))
@@ -535,6 +537,24 @@ async fn diplomas(state: &AppState, me: &Current, ctx: &Ctx, id: EventId) -> Res
     Ok(n)
 }
 
+/// A new session of a series, as typed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct SessionInput {
+    /// The session's day (ДД.ММ.ГГГГ or ГГГГ-ММ-ДД).
+    pub on: String,
+}
+
+/// Adds a session to the event's series: a draft on that day, like the event.
+async fn add_session(state: &AppState, me: &Current, ctx: &Ctx, id: EventId, on: &str) -> Result<Event, AppError> {
+    let (_, m) = load(state, me, id, Action::Update).await?;
+    let on = metoda_domain::values::date("on", "День занятия", on).map_err(|e| AppError::Validation(vec![e]))?;
+    let mut tx = state.db.begin().await?;
+    let e = events::add_session(&mut tx, &ctx.actor(), m.region_id, id, on).await?;
+    tx.commit().await?;
+    Ok(e)
+}
+
 /// A material or photograph to attach: a file or a link, and its title.
 struct MaterialUpload {
     title: String,
@@ -682,7 +702,8 @@ async fn note_of(state: &AppState, me: &Current, id: EventId) -> Result<Response
         programme: programme
             .iter()
             .map(|p| {
-                let at = p.starts_at.as_deref().map(|t| format!("{t} ")).unwrap_or_default();
+                let day = p.on_date.map(|d| format!("{} ", ru_date(d))).unwrap_or_default();
+                let at = format!("{day}{}", p.starts_at.as_deref().map(|t| format!("{t} ")).unwrap_or_default());
                 let org = p.organization.as_deref().map(|o| format!(", {o}")).unwrap_or_default();
                 format!("{at}«{}» ({}) — {}{org}", p.topic, p.kind.label_ru(), p.speaker)
             })
@@ -1488,6 +1509,11 @@ struct EventPage {
     subgroups: Vec<(i64, String)>,
     /// The subgroup that holds the event, if one does.
     subgroup_name: Option<String>,
+    /// The sessions of its series, by day, and (for the organisers) who came to how many.
+    series: Vec<Event>,
+    series_attendance: Vec<(String, i64)>,
+    /// A new session's day as typed, when adding it was refused.
+    session_on: String,
 }
 
 impl EventPage {
@@ -1573,6 +1599,17 @@ impl EventPage {
             })
             .count()
     }
+    /// The event lasts several days (its programme items are dated).
+    fn several_days(&self) -> bool {
+        self.e.ends_on > self.e.starts_on
+    }
+    fn iso(&self, d: &Date) -> String {
+        iso_date(*d)
+    }
+    /// Sessions of the series already held.
+    fn held_sessions(&self) -> usize {
+        self.series.iter().filter(|x| matches!(x.status, EventStatus::Held | EventStatus::Archived)).count()
+    }
     /// A material shown as a photograph (an image file).
     fn is_photo(&self, a: &metoda_store::attachments::Attachment) -> bool {
         a.content_type.as_deref().is_some_and(|t| t.starts_with("image/"))
@@ -1636,11 +1673,21 @@ struct Refused {
     placement: Option<PlacementInput>,
     /// A material's title and link as typed (a chosen file cannot be given back).
     material: Option<(String, String)>,
+    /// A new session's day as typed.
+    session: Option<String>,
 }
 
 impl Refused {
     fn nothing() -> Refused {
-        Refused { errors: vec![], status: StatusCode::OK, open: "", item: None, placement: None, material: None }
+        Refused {
+            errors: vec![],
+            status: StatusCode::OK,
+            open: "",
+            item: None,
+            placement: None,
+            material: None,
+            session: None,
+        }
     }
 }
 
@@ -1652,8 +1699,15 @@ async fn view_with(
     typed: Option<EventInput>,
     refused: Refused,
 ) -> PageResult {
-    let Refused { errors, status, open, item: typed_item, placement: typed_placement, material: typed_material } =
-        refused;
+    let Refused {
+        errors,
+        status,
+        open,
+        item: typed_item,
+        placement: typed_placement,
+        material: typed_material,
+        session: typed_session,
+    } = refused;
     let (e, m) = load(state, me, id, Action::View).await?;
     let organiser = me.may(Action::Update, &resource(&e, m.region_id));
     let mut c = state.db.conn().await?;
@@ -1715,6 +1769,14 @@ async fn view_with(
     let organiser_link = e.association_id.filter(|a| opens(*a));
     let (partners, subgroups) =
         if organiser { partner_choices(&mut c, &m, e.association_id).await? } else { (vec![], vec![]) };
+    let series = match e.series_id {
+        Some(sid) => events::series(&mut c, sid).await?,
+        None => vec![],
+    };
+    let series_attendance = match e.series_id {
+        Some(sid) if organiser => events::series_attendance(&mut c, sid).await?,
+        _ => vec![],
+    };
     let subgroup_name = match (e.association_id, e.subgroup_id) {
         (Some(aid), Some(sg)) => {
             associations::subgroups(&mut c, aid).await?.into_iter().find(|g| g.id == sg).map(|g| g.name)
@@ -1731,6 +1793,9 @@ async fn view_with(
         partners,
         subgroups,
         subgroup_name,
+        series,
+        series_attendance,
+        session_on: typed_session.unwrap_or_default(),
         started: today >= e.starts_on,
         e,
         organiser,
@@ -1785,7 +1850,7 @@ async fn done<T>(
                 ctx,
                 id,
                 None,
-                Refused { errors, status, open: at.0, item: None, placement: None, material: None },
+                Refused { errors, status, open: at.0, item: None, placement: None, material: None, session: None },
             )
             .await
         }
@@ -1815,7 +1880,7 @@ async fn update_submit(
                 &ctx,
                 id,
                 Some(input),
-                Refused { errors, status, open: "edit", item: None, placement: None, material: None },
+                Refused { errors, status, open: "edit", item: None, placement: None, material: None, session: None },
             )
             .await
         }
@@ -1987,6 +2052,7 @@ async fn programme_submit(
 ) -> PageResult {
     let p = pairs(&body)?;
     let input = ProgrammeInput {
+        on: field(&p, "on").into(),
         starts_at: field(&p, "starts_at").into(),
         topic: field(&p, "topic").into(),
         kind: field(&p, "kind").into(),
@@ -2004,7 +2070,15 @@ async fn programme_submit(
                 &ctx,
                 id,
                 None,
-                Refused { errors, status, open: "programme", item: Some(input), placement: None, material: None },
+                Refused {
+                    errors,
+                    status,
+                    open: "programme",
+                    item: Some(input),
+                    placement: None,
+                    material: None,
+                    session: None,
+                },
             )
             .await
         }
@@ -2034,8 +2108,15 @@ async fn placement_submit(
         )),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, errors) = crate::pages::refused_at(e, "registration_id");
-            let refused =
-                Refused { errors, status, open: "placements", item: None, placement: Some(input), material: None };
+            let refused = Refused {
+                errors,
+                status,
+                open: "placements",
+                item: None,
+                placement: Some(input),
+                material: None,
+                session: None,
+            };
             view_with(&state, &me, &ctx, id, None, refused).await
         }
         Err(e) => Err(e),
@@ -2120,6 +2201,38 @@ async fn material_submit(
                 item: None,
                 placement: None,
                 material: Some((u.title, u.url)),
+                session: None,
+            };
+            view_with(&state, &me, &ctx, id, None, refused).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn session_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<EventId>,
+    body: axum::body::Bytes,
+) -> PageResult {
+    let p = pairs(&body)?;
+    let on = field(&p, "on").to_owned();
+    match add_session(&state, &me, &ctx, id, &on).await {
+        Ok(e) => Ok(redirect_with(
+            &format!("/events/{}", e.id),
+            &format!("Занятие на {} добавлено черновиком: проверьте и объявите его", e.dates()),
+            &ctx,
+        )),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let (status, errors) = crate::pages::refused_at(e, "on");
+            let refused = Refused {
+                errors,
+                status,
+                open: "sessions",
+                item: None,
+                placement: None,
+                material: None,
+                session: Some(on),
             };
             view_with(&state, &me, &ctx, id, None, refused).await
         }
@@ -2259,10 +2372,15 @@ async fn programme_docx(State(state): State<AppState>, Me(me, _): Me, Path(id): 
         time: e.starts_at.clone(),
         place: place_of(&e),
         about: e.description.clone().unwrap_or_default(),
+        several_days: e.ends_on > e.starts_on,
         items: items
             .into_iter()
             .map(|p| metoda_docs::programme_docx::ProgrammeLine {
-                time: p.starts_at.unwrap_or_default(),
+                time: match (p.on_date, p.starts_at) {
+                    (Some(d), Some(t)) => format!("{}, {t}", ru_date(d)),
+                    (Some(d), None) => ru_date(d),
+                    (None, t) => t.unwrap_or_default(),
+                },
                 topic: p.topic,
                 speaker: match p.organization {
                     Some(o) => format!("{}, {o}", p.speaker),
@@ -2454,7 +2572,12 @@ async fn body_of(state: &AppState, me: &Current, id: EventId) -> Result<views::E
     let ratings = if organiser { Some(views::RatingSummary::of(&events::ratings(&mut c, id).await?)) } else { None };
     let materials = events::materials(&mut c, id).await?;
     let coorganisers = events::coorganisers(&mut c, id).await?;
+    let series = match e.series_id {
+        Some(sid) => events::series(&mut c, sid).await?,
+        None => vec![],
+    };
     Ok(views::EventBody {
+        series: series.iter().map(Into::into).collect(),
         coorganisers: coorganisers
             .into_iter()
             .map(|(a, name)| views::Coorganiser { association_id: a.get(), name })
@@ -2657,6 +2780,20 @@ pub async fn api_speakers(
     Path(id): Path<EventId>,
 ) -> ApiResult<Issued> {
     Ok(Json(Issued { issued: speakers(&state, &me, &ctx, id).await? as i64 }))
+}
+
+/// Adds a session to the event's series (a standing seminar's next meeting): a draft on that day
+/// with the event's fields, subgroup and co-organisers; the first call makes the event a series.
+#[utoipa::path(post, path = "/api/v1/events/{id}/sessions", tag = "events", params(("id" = i64, Path)), request_body = SessionInput,
+    responses((status = 200, body = views::Event), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_session(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path(id): Path<EventId>,
+    body: JsonIn<SessionInput>,
+) -> ApiResult<views::Event> {
+    let input = json_body(body)?;
+    Ok(Json((&add_session(&state, &me, &ctx, id, &input.on).await?).into()))
 }
 
 /// Attaches a material or photograph of an event (talks, presentations, decisions, photographs):

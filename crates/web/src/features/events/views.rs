@@ -53,6 +53,8 @@ pub struct Event {
     pub registered: i64,
     /// Registrations on the waiting list.
     pub waiting: i64,
+    /// The first session of the series the event is a session of (None: not in a series).
+    pub series_id: Option<i64>,
 }
 
 impl From<&store::Event> for Event {
@@ -89,6 +91,7 @@ impl From<&store::Event> for Event {
             version: e.version,
             registered: e.registered,
             waiting: e.waiting,
+            series_id: e.series_id,
         }
     }
 }
@@ -193,6 +196,8 @@ pub struct EventBody {
     pub ratings: Option<RatingSummary>,
     /// The associations that co-organise the event besides its organiser.
     pub coorganisers: Vec<Coorganiser>,
+    /// The sessions of the series the event belongs to, by day (empty: not in a series).
+    pub series: Vec<Event>,
     /// The materials and photographs of the event (talks, presentations, decisions).
     pub materials: Vec<crate::features::attachments::Attachment>,
     /// The reader organises the event (may change it, register people, fill the sheet).
@@ -204,6 +209,8 @@ pub struct EventBody {
 pub struct ProgrammeItem {
     pub id: i64,
     pub position: i64,
+    /// The day (ГГГГ-ММ-ДД) of an item of an event of several days.
+    pub on_date: Option<String>,
     pub starts_at: Option<String>,
     pub topic: String,
     /// talk | master_class | open_lesson | practicum | discussion
@@ -221,6 +228,7 @@ impl From<&store::ProgrammeItem> for ProgrammeItem {
         ProgrammeItem {
             id: p.id,
             position: p.position,
+            on_date: p.on_date.map(iso_date),
             starts_at: p.starts_at.clone(),
             topic: p.topic.clone(),
             kind: p.kind.code().to_owned(),
