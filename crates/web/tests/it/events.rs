@@ -627,6 +627,55 @@ async fn a_standing_seminar_meets_in_sessions_and_a_decade_dates_its_programme()
 }
 
 #[tokio::test]
+async fn the_authority_finds_the_municipality_s_teachers_for_its_own_event() {
+    let app = TestApp::start().await;
+    let authority = app.login("uo.specialist").await;
+    let r = authority
+        .post_json(
+            "/api/v1/events",
+            json!({"municipality_id": app.muni_a, "title": "Муниципальный семинар руководителей ММО",
+                "form": "seminar", "reach": "municipality", "starts_on": today(), "place_note": "управление образования"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let r = authority.post_json(&format!("/api/v1/events/{id}/status"), json!({"action": "announce"})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (tid, last): (i64, String) = {
+        let mut c = app.t.db.conn().await.unwrap();
+        sqlx::query_as(
+            "SELECT id, last_name FROM teachers WHERE municipality_id = $1 AND archived_at IS NULL ORDER BY id",
+        )
+        .bind(app.muni_a)
+        .fetch_one(&mut *c)
+        .await
+        .unwrap()
+    };
+    // Without a search the page says how to find people; with one, the found are offered.
+    let page = authority.get(&format!("/events/{id}")).await.text().await.unwrap();
+    assert!(page.contains("найдите его: найденные появятся в формах ниже"), "{page}");
+    let page = authority.get(&format!("/events/{id}?find={last}")).await.text().await.unwrap();
+    assert!(page.contains(&format!("name=\"teacher_ids\" value=\"{tid}\"")), "{page}");
+    assert!(
+        page.contains(&format!("<option value=\"{tid}\"")) && page.contains("Найденные педагоги муниципалитета"),
+        "{page}"
+    );
+    let page = authority.get(&format!("/events/{id}?find=Несуществующая")).await.text().await.unwrap();
+    assert!(page.contains("Никто не найден."), "{page}");
+    // The found teacher is registered and named a speaker.
+    let (status, page) =
+        submit(&authority, &format!("/events/{id}/registrations"), &[("teacher_ids", &tid.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let r = authority
+        .post_json(&format!("/api/v1/events/{id}/programme"), json!({"topic": "Итоги года", "speaker_teacher_id": tid}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let b: Value = authority.get(&format!("/api/v1/events/{id}")).await.json().await.unwrap();
+    assert_eq!(b["registrations"][0]["teacher_id"], tid, "{b}");
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn an_olympiad_s_placements_become_results_once_confirmed_and_earn_diplomas() {
     let app = TestApp::start().await;
     let head = app.login("mmo.head").await;

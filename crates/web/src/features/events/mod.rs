@@ -1514,6 +1514,8 @@ struct EventPage {
     series_attendance: Vec<(String, i64)>,
     /// A new session's day as typed, when adding it was refused.
     session_on: String,
+    /// The search of the municipality's teachers, as typed (the authority's events).
+    find: String,
 }
 
 impl EventPage {
@@ -1600,6 +1602,13 @@ impl EventPage {
             .count()
     }
     /// The event lasts several days (its programme items are dated).
+    fn people_legend(&self) -> &'static str {
+        if self.e.association_id.is_some() {
+            "Члены объединения"
+        } else {
+            "Найденные педагоги муниципалитета"
+        }
+    }
     fn several_days(&self) -> bool {
         self.e.ends_on > self.e.starts_on
     }
@@ -1675,6 +1684,8 @@ struct Refused {
     material: Option<(String, String)>,
     /// A new session's day as typed.
     session: Option<String>,
+    /// The search of the municipality's teachers (the authority's events).
+    find: String,
 }
 
 impl Refused {
@@ -1687,6 +1698,7 @@ impl Refused {
             placement: None,
             material: None,
             session: None,
+            find: String::new(),
         }
     }
 }
@@ -1707,6 +1719,7 @@ async fn view_with(
         placement: typed_placement,
         material: typed_material,
         session: typed_session,
+        find,
     } = refused;
     let (e, m) = load(state, me, id, Action::View).await?;
     let organiser = me.may(Action::Update, &resource(&e, m.region_id));
@@ -1728,20 +1741,45 @@ async fn view_with(
     let (mut organizations, mut plan_items, mut members, mut speakers) = (vec![], vec![], vec![], vec![]);
     if organiser {
         organizations = plain_choices(organizations::choices(&mut c, m.id).await?);
-        if let Some(aid) = e.association_id {
-            plan_items = plan_choices(&mut c, aid).await?;
-            let list = associations::members(&mut c, aid, None).await?;
-            speakers = list.iter().map(|x| (x.teacher_id.get(), x.full_name.clone())).collect();
-            members = list
-                .into_iter()
-                .filter(|x| !all.iter().any(|r| r.teacher_id == Some(x.teacher_id)))
-                .map(|x| crate::pages::Choice {
-                    value: x.teacher_id.get(),
-                    label: format!("{} ({})", x.full_name, x.organization_name),
-                    chosen: false,
-                })
-                .collect();
-        }
+        // The people to choose from: the association's members, or for the authority's event the
+        // municipality's teachers found by the search (at most FOUND of them).
+        let people: Vec<(metoda_domain::ids::TeacherId, String, String)> = match e.association_id {
+            Some(aid) => {
+                plan_items = plan_choices(&mut c, aid).await?;
+                associations::members(&mut c, aid, None)
+                    .await?
+                    .into_iter()
+                    .map(|x| (x.teacher_id, x.full_name, x.organization_name))
+                    .collect()
+            }
+            None if !find.trim().is_empty() => {
+                let f = teachers::Filter {
+                    scope: metoda_domain::access::TeacherScope { municipalities: vec![m.id], ..Default::default() },
+                    municipality_id: Some(m.id),
+                    text: Some(find.trim().to_owned()),
+                    page: 1,
+                    per_page: FOUND,
+                    ..Default::default()
+                };
+                teachers::list(&mut c, &f, today)
+                    .await?
+                    .0
+                    .into_iter()
+                    .map(|t| (t.id, t.full_name(), t.organization_name))
+                    .collect()
+            }
+            None => vec![],
+        };
+        speakers = people.iter().map(|(t, name, _)| (t.get(), name.clone())).collect();
+        members = people
+            .into_iter()
+            .filter(|(t, _, _)| !all.iter().any(|r| r.teacher_id == Some(*t)))
+            .map(|(t, name, org)| crate::pages::Choice {
+                value: t.get(),
+                label: format!("{name} ({org})"),
+                chosen: false,
+            })
+            .collect();
     }
     let programme = events::programme(&mut c, id).await?;
     let placements = events::placements(&mut c, id).await?;
@@ -1796,6 +1834,7 @@ async fn view_with(
         series,
         series_attendance,
         session_on: typed_session.unwrap_or_default(),
+        find,
         started: today >= e.starts_on,
         e,
         organiser,
@@ -1824,8 +1863,23 @@ async fn view_with(
     render_status(status, &page)
 }
 
-async fn view_page(State(state): State<AppState>, Me(me, ctx): Me, Path(id): Path<EventId>) -> PageResult {
-    view_with(&state, &me, &ctx, id, None, Refused::nothing()).await
+/// How many teachers the search of an authority's event page offers.
+const FOUND: i64 = 30;
+
+/// The event page's query: a search of the municipality's teachers (the authority's events).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct PageQuery {
+    find: String,
+}
+
+async fn view_page(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path(id): Path<EventId>,
+    Query(q): Query<PageQuery>,
+) -> PageResult {
+    view_with(&state, &me, &ctx, id, None, Refused { find: q.find, ..Refused::nothing() }).await
 }
 
 /// After a page action: back to the event with a message, or the page again with the refusal
@@ -1850,7 +1904,16 @@ async fn done<T>(
                 ctx,
                 id,
                 None,
-                Refused { errors, status, open: at.0, item: None, placement: None, material: None, session: None },
+                Refused {
+                    errors,
+                    status,
+                    open: at.0,
+                    item: None,
+                    placement: None,
+                    material: None,
+                    session: None,
+                    find: String::new(),
+                },
             )
             .await
         }
@@ -1880,7 +1943,16 @@ async fn update_submit(
                 &ctx,
                 id,
                 Some(input),
-                Refused { errors, status, open: "edit", item: None, placement: None, material: None, session: None },
+                Refused {
+                    errors,
+                    status,
+                    open: "edit",
+                    item: None,
+                    placement: None,
+                    material: None,
+                    session: None,
+                    find: String::new(),
+                },
             )
             .await
         }
@@ -2078,6 +2150,8 @@ async fn programme_submit(
                     placement: None,
                     material: None,
                     session: None,
+                    // The search the speaker was chosen from, so the choice is offered again.
+                    find: field(&p, "find").to_owned(),
                 },
             )
             .await
@@ -2116,6 +2190,7 @@ async fn placement_submit(
                 placement: Some(input),
                 material: None,
                 session: None,
+                find: String::new(),
             };
             view_with(&state, &me, &ctx, id, None, refused).await
         }
@@ -2202,6 +2277,7 @@ async fn material_submit(
                 placement: None,
                 material: Some((u.title, u.url)),
                 session: None,
+                find: String::new(),
             };
             view_with(&state, &me, &ctx, id, None, refused).await
         }
@@ -2233,6 +2309,7 @@ async fn session_submit(
                 placement: None,
                 material: None,
                 session: Some(on),
+                find: String::new(),
             };
             view_with(&state, &me, &ctx, id, None, refused).await
         }
