@@ -803,7 +803,8 @@ fn at(d: Date, hm: &str) -> String {
 /// public event also the neighbouring association's), the attendance marked and participants'
 /// certificates issued to those present; one in five associations has an event announced in the
 /// last days (its day come, the sheet not filled yet); a few cancelled; in the first year some
-/// archived. Students' contests and olympiads take no registrations.
+/// archived; one in four co-organised with the neighbouring association. Students' contests and
+/// olympiads take no registrations.
 async fn write_events(c: &mut AnyConnection, scale: &Scale, muni_ids: &[i64], out: &mut Generated) -> Result<()> {
     use time::{Duration, Month, Weekday};
     let today = scale.today;
@@ -826,6 +827,7 @@ async fn write_events(c: &mut AnyConnection, scale: &Scale, muni_ids: &[i64], ou
     );
     let mut certificates =
         Bulk::new("event_certificates", "event_id, registration_id, kind, seq, number, code, issued_at");
+    let mut coorganisers = Bulk::new("event_coorganisers", "event_id, association_id, created_at");
     let (mut event_id, mut registration_id) = (0i64, 0i64);
     for a in 1..=scale.associations() {
         let m = scale.municipality_of(a);
@@ -916,6 +918,10 @@ async fn write_events(c: &mut AnyConnection, scale: &Scale, muni_ids: &[i64], ou
                 "cancelled" => (None, Some(&cancelled_at), &cancelled_at),
                 _ => (Some(&finished), None, &finished),
             };
+            // One event in four is co-organised with the neighbouring association.
+            if let Some(nb) = neighbour.filter(|_| k % 4 == 1) {
+                coorganisers.keep(format!("({event_id}, {nb}, '{created}')"));
+            }
             // Who registered: the members (in turn), then the neighbour's, and a guest at a public
             // event; the first `cap` hold places, the rest wait.
             let mut people: Vec<Option<i64>> = vec![];
@@ -1012,6 +1018,7 @@ async fn write_events(c: &mut AnyConnection, scale: &Scale, muni_ids: &[i64], ou
     events.flush(c).await?;
     registrations.flush(c).await?;
     certificates.flush(c).await?;
+    coorganisers.flush(c).await?;
     out.events = events.total;
     out.event_registrations = registrations.total;
     out.event_certificates = certificates.total;
