@@ -424,7 +424,8 @@ pub struct EventInput {
     pub registration_deadline: String,
     pub plan_item_id: Option<i64>,
     pub subgroup_id: Option<i64>,
-    /// Other associations of the municipality that co-organise the event.
+    /// Other associations of the municipality that co-organise the event (a change sends the whole
+    /// list: an empty one removes them).
     pub coorganiser_ids: Vec<i64>,
     #[serde(deserialize_with = "crate::values::de_version")]
     pub version: Option<i64>,

@@ -314,6 +314,8 @@ struct ViewPage {
     plans: crate::features::plans::PlanSection,
     /// The «Заседания» section with the compliance of the year.
     meeting_section: crate::features::meetings::Section,
+    /// The «Мероприятия» section: its events of these months.
+    event_section: crate::features::events::Section,
     /// The «Сведения» form: the record's details, or what the user typed.
     info: InfoInput,
     /// What a refused form of the page had typed (its errors show at it).
@@ -386,6 +388,10 @@ impl Typed {
 }
 
 impl ViewPage {
+    /// The association co-organises the event (another organises it).
+    fn coorganised(&self, e: &metoda_store::events::Event) -> bool {
+        e.association_id != Some(self.a.id)
+    }
     /// A field's error in the page's form `form` (only the form that was sent shows errors).
     fn e(&self, form: &str, field: &str) -> Option<&str> {
         if self.typed.form() == form { self.l.err(field) } else { None }
@@ -524,9 +530,11 @@ async fn view_with(
     let documents = register_of(state, &a, settings.as_ref()).await?;
     let plans = crate::features::plans::section(state, me, &a, settings.as_ref()).await?;
     let meeting_section = crate::features::meetings::section(state, me, &a).await?;
+    let event_section = crate::features::events::section(state, me, &a).await?;
     let page = ViewPage {
         profiled: settings.is_some(),
         meeting_section,
+        event_section,
         plans,
         l: Layout::new(ctx, a.name.clone(), "/associations").with_errors(errors).with_zone(zone),
         charts: chart_list,

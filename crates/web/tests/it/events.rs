@@ -507,6 +507,9 @@ async fn co_organisers_see_the_event_and_their_members_may_open_one_for_members(
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("Соорганизаторы"));
     assert_eq!(teacher.get(&format!("/events/{}", ids[1])).await.status(), StatusCode::FORBIDDEN);
+    // A's page lists it among its events, marked as co-organised.
+    let page = authority.get(&format!("/associations/{}", app.assoc_a)).await.text().await.unwrap();
+    assert!(page.contains("Круглый стол двух объединений</a> <span class=\"muted\">(соорганизатор)"), "{page}");
     // Co-organising is not organising: A's head does not change X's event.
     let head = app.login("mmo.head").await;
     let r =

@@ -990,6 +990,37 @@ fn filter_for(me: &Current, m: &Municipality, a: &Asked, mine: Vec<AssociationId
     }
 }
 
+/// The «Мероприятия» section of an association's page: its events (organised or co-organised)
+/// from a month ago to half a year ahead that the reader may see, the first ten by day.
+pub struct Section {
+    pub events: Vec<Event>,
+    /// All of them in that span (the page links to the calendar for the rest).
+    pub total: i64,
+    /// The reader may create an event of the association.
+    pub can_create: bool,
+}
+
+/// The association page's events section.
+pub async fn section(state: &AppState, me: &Current, a: &Association) -> Result<Section, AppError> {
+    let mut c = state.db.conn().await?;
+    let m = municipalities::get(&mut c, a.municipality_id).await?;
+    let today = today_of(state, &mut c, &m).await?;
+    let asked = Asked {
+        view: View::List,
+        from: today - Duration::days(30),
+        to: today + Duration::days(183),
+        association_id: Some(a.id),
+        form: None,
+        audience: None,
+        level: None,
+    };
+    let mine = reader_associations(&mut c, me).await?;
+    let f = filter_for(me, &m, &asked, mine);
+    let (events, total) = events::calendar(&mut c, &f, Paging::new(None, 10)).await?;
+    let can_create = a.is_active() && me.may(Action::Create, &any_event(&m, Some(a.id)));
+    Ok(Section { events, total, can_create })
+}
+
 /// What a teacher's home page shows of events: their registrations to come, and up to five
 /// events they may still register for themselves.
 pub async fn teacher_events(
