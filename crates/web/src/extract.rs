@@ -84,6 +84,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     }
 }
 
+/// A multipart body (a form with a file): a malformed one (no boundary, not multipart) is the
+/// app's own 400 — JSON under `/api/`, a page elsewhere — not axum's plain text.
+pub struct Multipart(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for Multipart {
+    type Rejection = Rejected;
+    async fn from_request(req: Request, s: &S) -> Result<Self, Self::Rejection> {
+        let api = is_api(req.uri());
+        axum::extract::Multipart::from_request(req, s).await.map(Multipart).map_err(|_| Rejected {
+            api,
+            err: AppError::BadRequest("Не удалось прочитать форму с файлом: ожидается multipart/form-data".into()),
+        })
+    }
+}
+
 /// Ids in the path; a non-number is simply "not found".
 pub struct Path<T>(pub T);
 

@@ -1037,7 +1037,7 @@ async fn document_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
     Path(id): Path<AssociationId>,
-    mut mp: axum::extract::Multipart,
+    crate::extract::Multipart(mut mp): crate::extract::Multipart,
 ) -> PageResult {
     let a = load(&state, &me, id, Action::Update).await?;
     let form = crate::extract::read_upload(&mut mp, &["kind", "title", "url"], "файл").await?;

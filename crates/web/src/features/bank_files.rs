@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -238,7 +238,11 @@ async fn check(
     Ok((out, inputs))
 }
 
-async fn upload_submit(State(state): State<AppState>, Me(me, ctx): Me, mut mp: Multipart) -> PageResult {
+async fn upload_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    crate::extract::Multipart(mut mp): crate::extract::Multipart,
+) -> PageResult {
     let mut c = state.db.conn().await?;
     let list = importable(&mut c, &me).await?;
     drop(c);

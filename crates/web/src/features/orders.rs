@@ -485,7 +485,7 @@ async fn scan_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
     Path(oid): Path<OrderId>,
-    mut mp: axum::extract::Multipart,
+    crate::extract::Multipart(mut mp): crate::extract::Multipart,
 ) -> PageResult {
     let o = load(&state, &me, oid).await?;
     let mut c = state.db.conn().await?;

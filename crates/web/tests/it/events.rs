@@ -376,6 +376,19 @@ async fn an_event_from_plan_to_verified_certificate() {
     assert_eq!(r.status(), StatusCode::OK);
     let link: Value = r.json().await.unwrap();
     assert_eq!((link["owner"].as_str(), link["kind"].as_str()), (Some("event"), Some("event_documents")));
+    // A body that is no multipart form is the API's own JSON error.
+    let r = head
+        .c
+        .post(head.url(&format!("/api/v1/events/{id}/materials")))
+        .header("x-csrf-token", &head.csrf)
+        .header("content-type", "multipart/form-data")
+        .body("no boundary")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    assert!(r.text().await.unwrap().contains("multipart/form-data"));
     let b: Value = teacher.get(&format!("/api/v1/events/{id}")).await.json().await.unwrap();
     let photo = b["materials"].as_array().unwrap().iter().find(|a| a["title"] == "Фото зала").unwrap()["id"].clone();
     let r = teacher.get(&format!("/attachments/{photo}")).await;

@@ -2292,7 +2292,7 @@ async fn material_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
     Path(id): Path<EventId>,
-    mut mp: axum::extract::Multipart,
+    crate::extract::Multipart(mut mp): crate::extract::Multipart,
 ) -> PageResult {
     let form = crate::extract::read_upload(&mut mp, &["title", "url"], "файл").await?;
     let u = MaterialUpload { title: form.text("title").to_owned(), url: form.text("url").to_owned(), file: form.file };
@@ -2914,7 +2914,7 @@ pub async fn api_material(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<EventId>,
-    mut mp: axum::extract::Multipart,
+    crate::extract::Multipart(mut mp): crate::extract::Multipart,
 ) -> ApiResult<crate::features::attachments::Attachment> {
     let form = crate::extract::read_upload(&mut mp, &["title", "url"], "файл").await?;
     let u = MaterialUpload { title: form.text("title").to_owned(), url: form.text("url").to_owned(), file: form.file };

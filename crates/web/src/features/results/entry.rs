@@ -637,7 +637,7 @@ pub(super) async fn scan_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
     Path((aid, rid)): Path<(AssociationId, ResultId)>,
-    mut mp: axum::extract::Multipart,
+    crate::extract::Multipart(mut mp): crate::extract::Multipart,
 ) -> PageResult {
     let year = year_of_result(&state, &me, rid).await?;
     let upload = read_upload(&mut mp).await?;
@@ -1001,7 +1001,7 @@ pub async fn api_scan(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(id): Path<ResultId>,
-    mut mp: axum::extract::Multipart,
+    crate::extract::Multipart(mut mp): crate::extract::Multipart,
 ) -> ApiResult<crate::features::attachments::Attachment> {
     let upload = read_upload(&mut mp).await?;
     Ok(Json((&attach(&state, &me, &ctx, id, upload).await?).into()))

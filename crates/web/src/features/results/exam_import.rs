@@ -266,7 +266,7 @@ pub(super) async fn exam_import_submit(
     State(state): State<AppState>,
     Me(me, ctx): Me,
     Path(aid): Path<AssociationId>,
-    mut mp: axum::extract::Multipart,
+    crate::extract::Multipart(mut mp): crate::extract::Multipart,
 ) -> PageResult {
     let file = read_file_field(&mut mp).await?;
     let file_name = file.as_ref().map(|(n, _)| n.clone()).unwrap_or_default();
@@ -363,7 +363,7 @@ pub async fn api_import_exam(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
     Path(aid): Path<AssociationId>,
-    mut mp: axum::extract::Multipart,
+    crate::extract::Multipart(mut mp): crate::extract::Multipart,
 ) -> Response {
     use axum::response::IntoResponse;
     let file = match read_file_field(&mut mp).await {
