@@ -184,6 +184,10 @@ pub struct Officer {
 }
 
 impl Officer {
+    /// The officer held the post on `day`: appointed on or before it, the term not ended by it.
+    pub fn held_on(&self, day: Date) -> bool {
+        self.from_on <= day && self.to_on.is_none_or(|to| to > day)
+    }
     pub fn role_label(&self) -> &'static str {
         self.role.label_ru()
     }
@@ -208,7 +212,9 @@ pub async fn officers(conn: &mut AnyConnection, association_id: AssociationId) -
     .await?)
 }
 
-/// Appoints an officer from `from_on`, ending the term of the current holder of that role.
+/// Appoints an officer from `from_on`. The term is placed among the role's terms by its date, so
+/// history entered back-dated comes out as entered in order: the term that covered `from_on` ends
+/// there, and the new one ends where the next later appointment begins (open when none).
 #[allow(clippy::too_many_arguments)]
 pub async fn appoint(
     conn: &mut AnyConnection,
@@ -220,21 +226,33 @@ pub async fn appoint(
     from_on: &str,
     order_id: Option<OrderId>,
 ) -> Result<()> {
-    sqlx::query("UPDATE association_officers SET to_on = $1 WHERE association_id = $2 AND role = $3 AND to_on IS NULL")
-        .bind(from_on)
-        .bind(a.id.get())
-        .bind(role.code())
-        .execute(&mut *conn)
-        .await?;
+    let next: Option<String> = sqlx::query_scalar(
+        "SELECT MIN(from_on) FROM association_officers WHERE association_id = $1 AND role = $2 AND from_on > $3",
+    )
+    .bind(a.id.get())
+    .bind(role.code())
+    .bind(from_on)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE association_officers SET to_on = $1 WHERE association_id = $2 AND role = $3
+           AND from_on <= $1 AND (to_on IS NULL OR to_on > $1)",
+    )
+    .bind(from_on)
+    .bind(a.id.get())
+    .bind(role.code())
+    .execute(&mut *conn)
+    .await?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO association_officers (association_id, role, teacher_id, user_id, from_on, order_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO association_officers (association_id, role, teacher_id, user_id, from_on, to_on, order_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(a.id.get())
     .bind(role.code())
     .bind(teacher_id.map(i64::from))
     .bind(user_id.map(i64::from))
     .bind(from_on)
+    .bind(next)
     .bind(order_id.map(i64::from))
     .bind(now())
     .fetch_one(&mut *conn)

@@ -329,14 +329,17 @@ pub async fn register(
         }
         Effect::AppointOfficer { role, teacher_id, user_id, .. } => {
             let a = target.as_ref().ok_or(StoreError::NotFound)?;
-            if let Some(tid) = teacher_id {
-                let current = associations::members(conn, a.id, None).await?;
-                if !current.iter().any(|mm| mm.teacher_id == TeacherId(*tid)) {
-                    return Err(invalid(
-                        "officer_teacher_id",
-                        "Назначить можно только педагога из состава объединения",
-                    ));
-                }
+            // A member on the order's date, whatever was entered since (history comes back-dated).
+            if let Some(tid) = teacher_id
+                && !associations::is_member_on(conn, a.id, TeacherId(*tid), &date).await?
+            {
+                return Err(invalid(
+                    "officer_teacher_id",
+                    format!(
+                        "Назначить можно только педагога, который на дату приказа ({}) состоит в объединении",
+                        metoda_domain::values::ru_date(d.date)
+                    ),
+                ));
             }
             if let Some(uid) = user_id {
                 let roles: Vec<GrantedRole> = sqlx::query_as(
@@ -366,16 +369,21 @@ pub async fn register(
             .await?;
         }
         Effect::ApproveComposition { .. } => {
+            // The composition on the order's date: its members and officers then, not today's.
             let a = target.as_ref().ok_or(StoreError::NotFound)?;
-            let members = associations::members(conn, a.id, None).await?;
+            let members = associations::members(conn, a.id, Some(&date)).await?;
             if members.is_empty() {
-                return Err(StoreError::Conflict(format!("В составе «{}» нет ни одного педагога", a.name)));
+                return Err(StoreError::Conflict(format!(
+                    "На {} в составе «{}» нет ни одного педагога",
+                    metoda_domain::values::ru_date(d.date),
+                    a.name
+                )));
             }
             let officers = associations::officers(conn, a.id).await?;
             for mm in &members {
                 let role = officers
                     .iter()
-                    .find(|o| o.to_on.is_none() && o.teacher_id == Some(mm.teacher_id))
+                    .find(|o| o.held_on(d.date) && o.teacher_id == Some(mm.teacher_id))
                     .map(|o| o.role.code());
                 sqlx::query(
                     "INSERT INTO composition_snapshots (order_id, association_id, teacher_id, full_name, organization_name, position, role)

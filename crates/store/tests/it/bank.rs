@@ -220,6 +220,85 @@ async fn orders_create_associations_appoint_officers_and_fix_the_composition() {
     f.t.drop_db().await;
 }
 
+/// Issue 15: an order registered after later changes is reckoned on its own date — the composition
+/// it approves is the members and officers of that day, an officer appointed back-dated is a member
+/// then and takes their place among the role's terms by date.
+#[tokio::test]
+async fn an_order_registered_late_is_reckoned_on_its_own_date() {
+    let f = fixture().await;
+    let mut ids = vec![];
+    for (i, name) in ["Аксёнова", "Белова", "Власова", "Голубева", "Дорофеева"].iter().enumerate()
+    {
+        ids.push(teacher(&f, name, "01.01.1985", f.orgs[i % 3], "first", "01.09.2010").await);
+    }
+    let o = register(
+        &f,
+        OrderInput {
+            number: "1".into(),
+            date: "01.09.2025".into(),
+            kind: "create_association".into(),
+            name: "ММО учителей физики".into(),
+            direction: "физика".into(),
+            head_teacher_id: Some(ids[0].get()),
+            member_ids: ids[1..4].iter().map(|t| t.get()).collect(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let aid = o.association_id.unwrap();
+    let mut c = f.t.db.conn().await.unwrap();
+    let a = associations::get(&mut c, aid).await.unwrap();
+    // Entered first: the later year — Дорофеева joins in November, Белова leaves in December, and
+    // Дорофеева becomes deputy in March.
+    associations::add_member(&mut c, &actor(), &a, ids[4], "2025-11-01", None).await.unwrap();
+    associations::remove_member(&mut c, &actor(), &a, ids[1], "2025-12-01").await.unwrap();
+    drop(c);
+    let order = |number: &str, date: &str, kind: &str| OrderInput {
+        number: number.into(),
+        date: date.into(),
+        kind: kind.into(),
+        association_id: Some(aid.get()),
+        ..Default::default()
+    };
+    let deputy = |number: &str, date: &str, t: TeacherId| OrderInput {
+        officer_role: "deputy".into(),
+        officer_teacher_id: Some(t.get()),
+        ..order(number, date, "appoint_officer")
+    };
+    register(&f, deputy("2", "01.03.2026", ids[4])).await.unwrap();
+    // Then the earlier orders: the October composition names Белова (a member then) and not
+    // Дорофеева (not yet); a deputy appointed in January is Власова's term until March.
+    let comp = register(&f, order("3", "01.10.2025", "approve_composition")).await.unwrap();
+    // Дорофеева was no member in October: not appointed then.
+    let e = register(&f, deputy("4", "15.10.2025", ids[4])).await.unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
+    register(&f, deputy("5", "15.01.2026", ids[2])).await.unwrap();
+    let mut c = f.t.db.conn().await.unwrap();
+    let snap = orders::snapshot(&mut c, comp.id).await.unwrap();
+    let mut names: Vec<TeacherId> = snap.iter().map(|s| s.teacher_id).collect();
+    names.sort();
+    assert_eq!(names, vec![ids[0], ids[1], ids[2], ids[3]], "the members of 01.10.2025");
+    assert_eq!(snap.iter().find(|s| s.teacher_id == ids[0]).unwrap().role, Some(OfficerRole::Head));
+    let deputies: Vec<(Option<TeacherId>, time::Date, Option<time::Date>)> = associations::officers(&mut c, aid)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|o| o.role == OfficerRole::Deputy)
+        .map(|o| (o.teacher_id, o.from_on, o.to_on))
+        .collect();
+    assert!(deputies.contains(&(Some(ids[2]), date!(2026 - 01 - 15), Some(date!(2026 - 03 - 01)))), "{deputies:?}");
+    assert!(deputies.contains(&(Some(ids[4]), date!(2026 - 03 - 01), None)), "{deputies:?}");
+    assert_eq!(deputies.len(), 2);
+    // A composition of April names the deputy of April.
+    let april = register(&f, order("6", "01.04.2026", "approve_composition")).await.unwrap();
+    let snap = orders::snapshot(&mut c, april.id).await.unwrap();
+    assert_eq!(snap.iter().find(|s| s.teacher_id == ids[4]).unwrap().role, Some(OfficerRole::Deputy));
+    assert!(!snap.iter().any(|s| s.teacher_id == ids[1]), "Белова left in December");
+    drop(c);
+    f.t.drop_db().await;
+}
+
 /// Switches the municipality to seed 000 and adds ten teachers; returns the profile id and them.
 async fn under_seed_000(f: &Fixture) -> (i64, Vec<TeacherId>) {
     let mut c = f.t.db.conn().await.unwrap();
