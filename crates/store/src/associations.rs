@@ -6,7 +6,7 @@ use metoda_domain::ids::{AssociationId, MunicipalityId, OrderId, OrganizationId,
 use metoda_domain::orders::OfficerRole;
 use metoda_domain::profile::SubgroupKind;
 use metoda_domain::teachers::Category;
-use metoda_domain::values::iso_serde;
+use metoda_domain::values::{iso_date, iso_serde};
 use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 use time::Date;
@@ -485,18 +485,6 @@ pub async fn subgroups(conn: &mut AnyConnection, association_id: AssociationId) 
     .await?)
 }
 
-/// Members of a subgroup (current).
-pub async fn subgroup_members(conn: &mut AnyConnection, subgroup_id: i64) -> Result<Vec<(TeacherId, String)>> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
-        "SELECT t.id, {NAME} FROM subgroup_members sm JOIN teachers t ON t.id = sm.teacher_id
-         WHERE sm.subgroup_id = $1 AND sm.left_on IS NULL ORDER BY t.last_name, t.first_name"
-    ))
-    .bind(subgroup_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows.into_iter().map(|(t, name)| (TeacherId(t), name)).collect())
-}
-
 async fn current_member(conn: &mut AnyConnection, a: &Association, teacher_id: TeacherId) -> Result<bool> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM association_members WHERE association_id = $1 AND teacher_id = $2 AND left_on IS NULL",
@@ -553,36 +541,140 @@ pub async fn create_subgroup(
     Ok(s)
 }
 
-/// Adds a member of the association to a subgroup.
+/// A membership of a subgroup, with its dates.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct SubgroupMember {
+    pub id: i64,
+    pub subgroup_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub teacher_id: TeacherId,
+    pub full_name: String,
+    #[sqlx(try_from = "Text")]
+    #[serde(with = "iso_serde")]
+    pub joined_on: Date,
+    #[sqlx(try_from = "OptText")]
+    #[serde(with = "iso_serde::option")]
+    pub left_on: Option<Date>,
+}
+
+/// Every membership of a subgroup, past ones included: current first, then by name and date.
+pub async fn subgroup_memberships(conn: &mut AnyConnection, subgroup_id: i64) -> Result<Vec<SubgroupMember>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT sm.id, sm.subgroup_id, sm.teacher_id, {NAME} AS full_name, sm.joined_on, sm.left_on
+         FROM subgroup_members sm JOIN teachers t ON t.id = sm.teacher_id WHERE sm.subgroup_id = $1
+         ORDER BY CASE WHEN sm.left_on IS NULL THEN 0 ELSE 1 END, t.last_name, t.first_name, sm.joined_on"
+    ))
+    .bind(subgroup_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The teacher was a member of the association through the whole span [`from`, `to`) (`to` None:
+/// from `from` on, still a member).
+async fn member_through(
+    conn: &mut AnyConnection,
+    a: &Association,
+    teacher_id: TeacherId,
+    from: Date,
+    to: Option<Date>,
+) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM association_members WHERE association_id = $1 AND teacher_id = $2 AND joined_on <= $3
+           AND (left_on IS NULL OR ($4 IS NOT NULL AND left_on >= $4))",
+    )
+    .bind(a.id.get())
+    .bind(teacher_id.get())
+    .bind(iso_date(from))
+    .bind(to.map(iso_date))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Adds a member of the association to a subgroup from `joined_on` (and, for history, until
+/// `left_on`). The teacher is a member of the association through that span, and not in the
+/// subgroup already during any of it.
+#[allow(clippy::too_many_arguments)]
 pub async fn add_subgroup_member(
     conn: &mut AnyConnection,
     actor: &Actor,
     a: &Association,
     subgroup_id: i64,
     teacher_id: TeacherId,
-    on: &str,
-) -> Result<()> {
+    joined_on: Date,
+    left_on: Option<Date>,
+) -> Result<SubgroupMember> {
     let s = subgroups(conn, a.id).await?.into_iter().find(|s| s.id == subgroup_id).ok_or(StoreError::NotFound)?;
-    if !current_member(conn, a, teacher_id).await? {
-        return Err(StoreError::invalid("teacher_id", "В подразделение включают членов объединения"));
+    if left_on.is_some_and(|l| l <= joined_on) {
+        return Err(StoreError::invalid("left_on", "Дата выбытия: позже даты включения"));
     }
-    if subgroup_members(conn, subgroup_id).await?.iter().any(|(t, _)| *t == teacher_id) {
-        return Err(StoreError::Conflict("Педагог уже в этом подразделении".into()));
+    if !member_through(conn, a, teacher_id, joined_on, left_on).await? {
+        return Err(StoreError::invalid(
+            "teacher_id",
+            "В подразделение включают члена объединения: на эти даты педагог в объединении не состоит",
+        ));
+    }
+    let overlapping = subgroup_memberships(conn, subgroup_id).await?.into_iter().any(|m| {
+        m.teacher_id == teacher_id && m.left_on.is_none_or(|l| l > joined_on) && left_on.is_none_or(|l| m.joined_on < l)
+    });
+    if overlapping {
+        return Err(StoreError::Conflict("Педагог уже в этом подразделении на эти даты".into()));
     }
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO subgroup_members (subgroup_id, teacher_id, joined_on, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO subgroup_members (subgroup_id, teacher_id, joined_on, left_on, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(subgroup_id)
     .bind(teacher_id.get())
-    .bind(on)
+    .bind(iso_date(joined_on))
+    .bind(left_on.map(iso_date))
     .bind(now())
     .fetch_one(&mut *conn)
     .await
     .map_err(crate::unique("Педагог уже в этом подразделении"))?;
-    let t = crate::teachers::get(conn, teacher_id).await?;
-    let summary = format!("{} включён(а) в подразделение «{}» объединения «{}»", t.full_name(), s.name, a.name);
-    let new = serde_json::json!({"subgroup_id": subgroup_id, "teacher_id": teacher_id, "joined_on": on});
-    audit::record(conn, actor, a.scope(), "subgroup_member", Some(id), "create", &summary, None, Some(&new)).await
+    let m =
+        subgroup_memberships(conn, subgroup_id).await?.into_iter().find(|m| m.id == id).ok_or(StoreError::NotFound)?;
+    let summary = format!("{} включён(а) в подразделение «{}» объединения «{}»", m.full_name, s.name, a.name);
+    audit::record_change(conn, actor, a.scope(), "subgroup_member", id, "create", &summary, None, &m).await?;
+    Ok(m)
+}
+
+/// Ends a membership of a subgroup on `left_on` (after it began; while the teacher was still a
+/// member of the association).
+pub async fn leave_subgroup(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    subgroup_id: i64,
+    membership_id: i64,
+    left_on: Date,
+) -> Result<SubgroupMember> {
+    let s = subgroups(conn, a.id).await?.into_iter().find(|s| s.id == subgroup_id).ok_or(StoreError::NotFound)?;
+    let old = subgroup_memberships(conn, subgroup_id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == membership_id)
+        .ok_or(StoreError::NotFound)?;
+    if old.left_on.is_some() {
+        return Err(StoreError::Conflict(format!("{} уже выбыл(а) из подразделения", old.full_name)));
+    }
+    if left_on <= old.joined_on {
+        return Err(StoreError::invalid("left_on", "Дата выбытия: позже даты включения"));
+    }
+    sqlx::query("UPDATE subgroup_members SET left_on = $1 WHERE id = $2")
+        .bind(iso_date(left_on))
+        .bind(membership_id)
+        .execute(&mut *conn)
+        .await?;
+    let m = subgroup_memberships(conn, subgroup_id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == membership_id)
+        .ok_or(StoreError::NotFound)?;
+    let summary = format!("{} выбыл(а) из подразделения «{}» объединения «{}»", m.full_name, s.name, a.name);
+    audit::record_change(conn, actor, a.scope(), "subgroup_member", membership_id, "update", &summary, Some(&old), &m)
+        .await?;
+    Ok(m)
 }
 
 /// What an association's register of required documents is checked against for a year (see

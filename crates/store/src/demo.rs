@@ -569,7 +569,16 @@ async fn load_second_municipality(tx: &mut sqlx::AnyConnection, actor: &Actor, r
         let s = crate::associations::create_subgroup(tx, actor, &a, kind, name, Some(teachers[head]), &on).await?;
         for i in members {
             if i != head {
-                crate::associations::add_subgroup_member(tx, actor, &a, s.id, teachers[i], &on).await?;
+                crate::associations::add_subgroup_member(
+                    tx,
+                    actor,
+                    &a,
+                    s.id,
+                    teachers[i],
+                    year.start().min(today),
+                    None,
+                )
+                .await?;
             }
         }
     }

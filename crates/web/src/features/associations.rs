@@ -41,11 +41,14 @@ pub fn routes() -> Router<AppState> {
         .route("/associations/{id}/subgroups", post(subgroup_submit))
         .route("/associations/{id}/documents", post(document_submit))
         .route("/associations/{id}/subgroups/{sid}/members", post(subgroup_member_submit))
+        .route("/associations/{id}/subgroups/{sid}/members/{mid}/leave", post(subgroup_leave_submit))
         .route("/api/v1/associations", get(api_list))
         .route("/api/v1/associations/{id}", get(api_get).put(api_update))
         .route("/api/v1/associations/{id}/members", post(api_add))
         .route("/api/v1/associations/{id}/members/{teacher_id}/remove", post(api_remove))
         .route("/api/v1/associations/{id}/subgroups", post(api_subgroup))
+        .route("/api/v1/associations/{id}/subgroups/{sid}/members", get(api_subgroup_members).post(api_subgroup_member))
+        .route("/api/v1/associations/{id}/subgroups/{sid}/members/{mid}/leave", post(api_subgroup_leave))
 }
 
 /// A member as a teacher resource (for the access rule on their record).
@@ -347,6 +350,7 @@ pub(crate) enum Typed {
     SubgroupMember {
         subgroup: i64,
         teacher_id: String,
+        joined_on: String,
     },
     Document {
         kind: String,
@@ -447,7 +451,14 @@ impl ViewPage {
     }
     /// Whether a teacher is the one typed in a subgroup's member form.
     fn subgroup_chosen(&self, subgroup: &i64, teacher_id: &TeacherId) -> bool {
-        matches!(&self.typed, Typed::SubgroupMember { subgroup: s, teacher_id: t } if s == subgroup && *t == teacher_id.to_string())
+        matches!(&self.typed, Typed::SubgroupMember { subgroup: s, teacher_id: t, .. } if s == subgroup && *t == teacher_id.to_string())
+    }
+    /// The day typed in a subgroup's member form (empty: today).
+    fn subgroup_joined(&self, subgroup: &i64) -> &str {
+        match &self.typed {
+            Typed::SubgroupMember { subgroup: s, joined_on, .. } if s == subgroup => joined_on,
+            _ => "",
+        }
     }
     /// The year the plan form offers chosen: as typed, else the default.
     fn plan_year(&self, year: &i32) -> bool {
@@ -507,10 +518,16 @@ async fn view_with(
     let can_edit = a.is_active() && me.may(Action::Update, &res(&a));
     let mut subgroups = vec![];
     for s in associations::subgroups(&mut c, id).await? {
-        let ms = associations::subgroup_members(&mut c, s.id).await?;
-        // Names only of members the reader may see.
+        // The current memberships (their ids for the leaving form), names only of members the
+        // reader may see.
+        let ms = associations::subgroup_memberships(&mut c, s.id).await?;
         let shown: Vec<TeacherId> = members.iter().map(|m| m.teacher_id).collect();
-        subgroups.push((s, plain_choices(ms.into_iter().filter(|(t, _)| shown.contains(t)))));
+        let current: Vec<(i64, String)> = ms
+            .into_iter()
+            .filter(|m| m.left_on.is_none() && shown.contains(&m.teacher_id))
+            .map(|m| (m.id, m.full_name))
+            .collect();
+        subgroups.push((s, current));
     }
     let mut candidates = if can_edit {
         plain_choices(teachers::candidates(&mut c, a.municipality_id, id, candidate, CANDIDATES + 1).await?)
@@ -999,24 +1016,179 @@ async fn subgroup_member_submit(
         if !a.is_active() {
             return Err(AppError::Conflict("Объединение ликвидировано".into()));
         }
-        let tid = f.teacher_id.trim().parse::<i64>().map_err(|_| {
-            AppError::Validation(vec![FieldError::new("teacher_id", "Педагог: выберите члена объединения")])
-        })?;
-        let mut tx = state.db.begin().await?;
-        let today = crate::features::local_today(&state, &mut tx, a.municipality_id).await?;
-        associations::add_subgroup_member(&mut tx, &ctx.actor(), &a, sid, TeacherId(tid), &values::iso_date(today))
-            .await?;
-        tx.commit().await?;
-        Ok::<_, AppError>(())
+        let input = SubgroupMemberInput {
+            teacher_id: f.teacher_id.trim().parse::<i64>().ok(),
+            joined_on: f.joined_on.clone(),
+            left_on: String::new(),
+        };
+        add_to_subgroup(&state, &ctx, &a, sid, &input).await
     }
     .await;
     match result {
-        Ok(()) => Ok(redirect_with(&format!("/associations/{id}"), "Педагог включён в подразделение", &ctx)),
+        Ok(_) => Ok(redirect_with(&format!("/associations/{id}"), "Педагог включён в подразделение", &ctx)),
         Err(e) => {
-            let typed = Typed::SubgroupMember { subgroup: sid, teacher_id: f.teacher_id };
+            let typed = Typed::SubgroupMember { subgroup: sid, teacher_id: f.teacher_id, joined_on: f.joined_on };
             or_reshow(&state, &me, &ctx, id, typed, e).await
         }
     }
+}
+
+/// A membership of a subgroup as typed: the teacher, the day they joined (empty: today) and, for
+/// history, the day they left.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct SubgroupMemberInput {
+    pub teacher_id: Option<i64>,
+    /// ДД.ММ.ГГГГ or ГГГГ-ММ-ДД; empty: today.
+    pub joined_on: String,
+    /// Empty: still in the subgroup.
+    pub left_on: String,
+}
+
+/// A membership of a subgroup, with its dates.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SubgroupMemberView {
+    pub id: i64,
+    pub subgroup_id: i64,
+    pub teacher_id: i64,
+    pub full_name: String,
+    /// ГГГГ-ММ-ДД.
+    pub joined_on: String,
+    /// ГГГГ-ММ-ДД; None: still in the subgroup.
+    pub left_on: Option<String>,
+}
+
+impl From<&associations::SubgroupMember> for SubgroupMemberView {
+    fn from(m: &associations::SubgroupMember) -> Self {
+        SubgroupMemberView {
+            id: m.id,
+            subgroup_id: m.subgroup_id,
+            teacher_id: m.teacher_id.get(),
+            full_name: m.full_name.clone(),
+            joined_on: values::iso_date(m.joined_on),
+            left_on: m.left_on.map(values::iso_date),
+        }
+    }
+}
+
+/// A day as typed, or today in the association's municipality when empty.
+async fn day_or_today(
+    state: &AppState,
+    c: &mut metoda_store::Conn,
+    a: &Association,
+    field: &str,
+    label: &str,
+    raw: &str,
+) -> Result<time::Date, AppError> {
+    if raw.trim().is_empty() {
+        return crate::features::local_today(state, c, a.municipality_id).await;
+    }
+    values::date(field, label, raw).map_err(|e| AppError::Validation(vec![e]))
+}
+
+async fn add_to_subgroup(
+    state: &AppState,
+    ctx: &Ctx,
+    a: &Association,
+    sid: i64,
+    input: &SubgroupMemberInput,
+) -> Result<associations::SubgroupMember, AppError> {
+    let Some(tid) = input.teacher_id.filter(|t| *t > 0) else {
+        return Err(AppError::Validation(vec![FieldError::new("teacher_id", "Педагог: выберите члена объединения")]));
+    };
+    let mut tx = state.db.begin().await?;
+    let joined = day_or_today(state, &mut tx, a, "joined_on", "Дата включения", &input.joined_on).await?;
+    let left = match input.left_on.trim() {
+        "" => None,
+        raw => Some(values::date("left_on", "Дата выбытия", raw).map_err(|e| AppError::Validation(vec![e]))?),
+    };
+    let m = associations::add_subgroup_member(&mut tx, &ctx.actor(), a, sid, TeacherId(tid), joined, left).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+async fn leave_subgroup(
+    state: &AppState,
+    ctx: &Ctx,
+    a: &Association,
+    sid: i64,
+    mid: i64,
+    left_on: &str,
+) -> Result<associations::SubgroupMember, AppError> {
+    let mut tx = state.db.begin().await?;
+    let left = day_or_today(state, &mut tx, a, "left_on", "Дата выбытия", left_on).await?;
+    let m = associations::leave_subgroup(&mut tx, &ctx.actor(), a, sid, mid, left).await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+async fn subgroup_leave_submit(
+    State(state): State<AppState>,
+    Me(me, ctx): Me,
+    Path((id, sid, mid)): Path<(AssociationId, i64, i64)>,
+    Form(f): Form<LeaveInput>,
+) -> PageResult {
+    let a = load(&state, &me, id, Action::Update).await?;
+    match leave_subgroup(&state, &ctx, &a, sid, mid, &f.left_on).await {
+        Ok(m) => Ok(redirect_with(
+            &format!("/associations/{id}"),
+            &format!("{} выбыл(а) из подразделения", m.full_name),
+            &ctx,
+        )),
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
+            let typed = Typed::SubgroupMember { subgroup: sid, teacher_id: String::new(), joined_on: String::new() };
+            or_reshow(&state, &me, &ctx, id, typed, e).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The memberships of a subgroup, past ones included (current first).
+#[utoipa::path(get, path = "/api/v1/associations/{id}/subgroups/{sid}/members", tag = "associations", params(("id" = i64, Path), ("sid" = i64, Path)),
+    responses((status = 200, body = Vec<SubgroupMemberView>), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn api_subgroup_members(
+    State(state): State<AppState>,
+    ApiMe(me, _): ApiMe,
+    Path((id, sid)): Path<(AssociationId, i64)>,
+) -> ApiResult<Vec<SubgroupMemberView>> {
+    let a = load(&state, &me, id, Action::View).await?;
+    let mut c = state.db.conn().await?;
+    if !associations::subgroups(&mut c, a.id).await?.iter().any(|s| s.id == sid) {
+        return Err(AppError::NotFound.into());
+    }
+    Ok(Json(associations::subgroup_memberships(&mut c, sid).await?.iter().map(Into::into).collect()))
+}
+
+/// Adds a member of the association to a subgroup from a day (today when empty) and, for history,
+/// until a day; the teacher is a member of the association through those dates.
+#[utoipa::path(post, path = "/api/v1/associations/{id}/subgroups/{sid}/members", tag = "associations", params(("id" = i64, Path), ("sid" = i64, Path)), request_body = SubgroupMemberInput,
+    responses((status = 200, body = SubgroupMemberView), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_subgroup_member(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path((id, sid)): Path<(AssociationId, i64)>,
+    body: JsonIn<SubgroupMemberInput>,
+) -> ApiResult<SubgroupMemberView> {
+    let input = json_body(body)?;
+    let a = load(&state, &me, id, Action::Update).await?;
+    if !a.is_active() {
+        return Err(AppError::Conflict("Объединение ликвидировано".into()).into());
+    }
+    Ok(Json((&add_to_subgroup(&state, &ctx, &a, sid, &input).await?).into()))
+}
+
+/// Ends a membership of a subgroup on a day (today when empty).
+#[utoipa::path(post, path = "/api/v1/associations/{id}/subgroups/{sid}/members/{mid}/leave", tag = "associations", params(("id" = i64, Path), ("sid" = i64, Path), ("mid" = i64, Path)), request_body = LeaveInput,
+    responses((status = 200, body = SubgroupMemberView), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn api_subgroup_leave(
+    State(state): State<AppState>,
+    ApiMe(me, ctx): ApiMe,
+    Path((id, sid, mid)): Path<(AssociationId, i64, i64)>,
+    body: JsonIn<LeaveInput>,
+) -> ApiResult<SubgroupMemberView> {
+    let input = json_body(body)?;
+    let a = load(&state, &me, id, Action::Update).await?;
+    Ok(Json((&leave_subgroup(&state, &ctx, &a, sid, mid, &input.left_on).await?).into()))
 }
 
 /// Create a subgroup (РМО, section, creative group) where the profile allows them.

@@ -499,6 +499,15 @@ fn routes() -> Vec<Route> {
             ADMIN,
         ),
         r(p.clone(), "/associations/{assoc_c}/subgroups/{sg_c}/members", Form(&[("teacher_id", "{c_member}")]), ADMIN),
+        r(g.clone(), "/api/v1/associations/{assoc_c}/subgroups/{sg_c}/members", None, &["admin", "operator"]),
+        r(
+            p.clone(),
+            "/api/v1/associations/{assoc_c}/subgroups/{sg_c}/members",
+            Json(r#"{"teacher_id": {c_member2}}"#),
+            ADMIN,
+        ),
+        r(p.clone(), "/api/v1/associations/{assoc_c}/subgroups/{sg_c}/members/{sgm_c}/leave", Json(r#"{}"#), ADMIN),
+        r(p.clone(), "/associations/{assoc_c}/subgroups/{sg_c}/members/{sgm_c2}/leave", Form(&[]), ADMIN),
         r(
             p.clone(),
             "/api/v1/associations/{assoc_c}/subgroups",
@@ -1550,6 +1559,27 @@ async fn every_route_for_every_role() {
     .await
     .unwrap()
     .id;
+    // Two memberships of the group to end (page, API), and another member to put in it by the API.
+    let c_members = metoda_store::associations::members(&mut tx, AssociationId(app.assoc_c), None).await.unwrap();
+    let mut sgm_c = vec![];
+    for m in &c_members[1..3] {
+        let joined = m.joined_on.max(time::macros::date!(2026 - 09 - 01));
+        sgm_c.push(
+            metoda_store::associations::add_subgroup_member(
+                &mut tx,
+                &actor,
+                &assoc_c,
+                sg_c,
+                m.teacher_id,
+                joined,
+                None,
+            )
+            .await
+            .unwrap()
+            .id,
+        );
+    }
+    let c_member2 = c_members[3].teacher_id;
     // Plans: one of A with an item and one of B to read, and per role two fresh plans of A whose
     // first step each role may try (years far from the demo's plans of this and last year); a
     // cyclogram row of A to edit and one to remove.
@@ -1752,6 +1782,9 @@ async fn every_route_for_every_role() {
             ("assoc_c", app.assoc_c.to_string()),
             ("sg_c", sg_c.to_string()),
             ("c_member", c_member.to_string()),
+            ("c_member2", c_member2.to_string()),
+            ("sgm_c", sgm_c[0].to_string()),
+            ("sgm_c2", sgm_c[1].to_string()),
             ("b_order", app.b_order.to_string()),
             ("b_user", app.b_user.to_string()),
             ("uo_head", uo_head.to_string()),

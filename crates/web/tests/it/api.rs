@@ -445,3 +445,57 @@ async fn the_region_operator_manages_municipalities() {
     );
     app.stop().await;
 }
+
+/// Issue 15: subgroup membership has dates and an API — a member joins from a day (history: until
+/// a day), only while a member of the association, never twice at once, and leaves after joining.
+#[tokio::test]
+async fn subgroup_memberships_are_dated_and_checked_against_the_association() {
+    let app = TestApp::start().await;
+    let admin = app.login("admin").await;
+    let a: Value = admin.get(&format!("/api/v1/associations/{}", app.assoc_c)).await.json().await.unwrap();
+    let sid = a["subgroups"][0]["id"].as_i64().unwrap();
+    let base = format!("/api/v1/associations/{}/subgroups/{sid}/members", app.assoc_c);
+    let listed: Value = admin.get(&base).await.json().await.unwrap();
+    let inside: Vec<i64> = listed.as_array().unwrap().iter().filter_map(|m| m["teacher_id"].as_i64()).collect();
+    let m =
+        a["members"].as_array().unwrap().iter().find(|m| !inside.contains(&m["teacher_id"].as_i64().unwrap())).unwrap();
+    let (tid, joined) = (m["teacher_id"].as_i64().unwrap(), m["joined_on"].as_str().unwrap().to_owned());
+    let joined = time::Date::parse(&joined, time::macros::format_description!("[year]-[month]-[day]")).unwrap();
+    let iso = |d: time::Date| metoda_domain::values::iso_date(d);
+    // Before they joined the association: refused, naming the dates.
+    let r =
+        admin.post_json(&base, json!({"teacher_id": tid, "joined_on": iso(joined - time::Duration::days(30))})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("на эти даты педагог в объединении не состоит"));
+    // History: a month in the subgroup, then again from later on.
+    let (a1, a2) = (joined + time::Duration::days(10), joined + time::Duration::days(40));
+    let r = admin.post_json(&base, json!({"teacher_id": tid, "joined_on": iso(a1), "left_on": iso(a2)})).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let past: Value = r.json().await.unwrap();
+    assert_eq!(
+        (past["joined_on"].as_str(), past["left_on"].as_str()),
+        (Some(iso(a1).as_str()), Some(iso(a2).as_str()))
+    );
+    // Overlapping it: refused; left before joined: refused.
+    let r = admin.post_json(&base, json!({"teacher_id": tid, "joined_on": iso(a1 + time::Duration::days(5))})).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let r = admin.post_json(&base, json!({"teacher_id": tid, "joined_on": iso(a2), "left_on": iso(a1)})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = admin.post_json(&base, json!({"teacher_id": tid, "joined_on": iso(a2 + time::Duration::days(20))})).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let now: Value = r.json().await.unwrap();
+    assert!(now["left_on"].is_null());
+    let mid = now["id"].as_i64().unwrap();
+    let r = admin.post_json(&format!("{base}/{mid}/leave"), json!({"left_on": iso(a2)})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "leaving before joining");
+    let left = a2 + time::Duration::days(50);
+    let r = admin.post_json(&format!("{base}/{mid}/leave"), json!({"left_on": iso(left)})).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let r = admin.post_json(&format!("{base}/{mid}/leave"), json!({"left_on": iso(left)})).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "left already");
+    let listed: Value = admin.get(&base).await.json().await.unwrap();
+    let mine: Vec<&Value> = listed.as_array().unwrap().iter().filter(|m| m["teacher_id"] == tid).collect();
+    assert_eq!(mine.len(), 2, "{listed}");
+    assert!(mine.iter().all(|m| m["left_on"].is_string()));
+    app.stop().await;
+}
