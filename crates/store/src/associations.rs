@@ -263,7 +263,8 @@ pub async fn appoint(
     )))?;
     let officer = officers(conn, a.id).await?.into_iter().find(|o| o.id == id).ok_or(StoreError::NotFound)?;
     let summary = format!("«{}»: {} — {}", a.name, role.label_ru(), officer.name);
-    audit::record_change(conn, actor, a.scope(), "association_officer", id, "create", &summary, None, &officer).await
+    audit::record_change(conn, actor, a.scope(), "association_officer", id, "create", &summary, None, &officer).await?;
+    crate::orders::refresh_compositions(conn, actor, a, from_on).await
 }
 
 /// A membership.
@@ -369,7 +370,8 @@ pub async fn add_member(
     .map_err(crate::unique(&format!("{} уже в составе объединения", t.full_name())))?;
     let summary = format!("{} включён(а) в состав «{}» с {joined_on}", t.full_name(), a.name);
     let new = serde_json::json!({"teacher_id": teacher_id, "joined_on": joined_on});
-    audit::record(conn, actor, a.scope(), "association_member", Some(id), "create", &summary, None, Some(&new)).await
+    audit::record(conn, actor, a.scope(), "association_member", Some(id), "create", &summary, None, Some(&new)).await?;
+    crate::orders::refresh_compositions(conn, actor, a, joined_on).await
 }
 
 /// Ends a membership on `left_on` (the record stays: members are counted on dates).
@@ -429,7 +431,8 @@ pub async fn remove_member(
         Some(&serde_json::json!({})),
         Some(&changes),
     )
-    .await
+    .await?;
+    crate::orders::refresh_compositions(conn, actor, a, left_on).await
 }
 
 /// Changes the description and the public page link; `version`: the version the edit was based

@@ -149,6 +149,65 @@ pub async fn snapshot(conn: &mut AnyConnection, order_id: OrderId) -> Result<Vec
     .await?)
 }
 
+/// Writes the composition an order approves: the association's members on `day` with the posts
+/// their officers held that day (the annex of the order). Returns how many.
+async fn fix_composition(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    a: &associations::Association,
+    day: Date,
+) -> Result<usize> {
+    sqlx::query("DELETE FROM composition_snapshots WHERE order_id = $1").bind(order_id).execute(&mut *conn).await?;
+    let members = associations::members(conn, a.id, Some(&iso_date(day))).await?;
+    let officers = associations::officers(conn, a.id).await?;
+    for mm in &members {
+        let role =
+            officers.iter().find(|o| o.held_on(day) && o.teacher_id == Some(mm.teacher_id)).map(|o| o.role.code());
+        sqlx::query(
+            "INSERT INTO composition_snapshots (order_id, association_id, teacher_id, full_name, organization_name, position, role)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(order_id)
+        .bind(a.id.get())
+        .bind(mm.teacher_id.get())
+        .bind(&mm.full_name)
+        .bind(&mm.organization_name)
+        .bind(&mm.position)
+        .bind(role)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(members.len())
+}
+
+/// After a change of the association's history dated `from` (a member joined or left, an officer
+/// appointed): the compositions approved by its orders dated on or after it are written again as
+/// of their own dates, so history entered in any order gives the same annexes (decision 0022).
+pub(crate) async fn refresh_compositions(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &associations::Association,
+    from: &str,
+) -> Result<()> {
+    let due: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, number, order_date FROM orders WHERE association_id = $1 AND kind = 'approve_composition'
+           AND order_date >= $2 ORDER BY order_date, id",
+    )
+    .bind(a.id.get())
+    .bind(from)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, number, on) in due {
+        let day =
+            metoda_domain::values::date("order_date", "Дата приказа", &on).map_err(|e| StoreError::Other(e.message))?;
+        let n = fix_composition(conn, id, a, day).await?;
+        let summary = format!("Состав по приказу № {number} пересчитан на дату приказа после изменения от {from}: {n}");
+        let after = serde_json::json!({"order_id": id, "members": n, "changed_from": from});
+        audit::record(conn, actor, a.scope(), "order", Some(id), "update", &summary, None, Some(&after)).await?;
+    }
+    Ok(())
+}
+
 /// A role a user holds in a municipality.
 #[derive(FromRow)]
 struct GrantedRole {
@@ -371,33 +430,12 @@ pub async fn register(
         Effect::ApproveComposition { .. } => {
             // The composition on the order's date: its members and officers then, not today's.
             let a = target.as_ref().ok_or(StoreError::NotFound)?;
-            let members = associations::members(conn, a.id, Some(&date)).await?;
-            if members.is_empty() {
+            if fix_composition(conn, id, a, d.date).await? == 0 {
                 return Err(StoreError::Conflict(format!(
                     "На {} в составе «{}» нет ни одного педагога",
                     metoda_domain::values::ru_date(d.date),
                     a.name
                 )));
-            }
-            let officers = associations::officers(conn, a.id).await?;
-            for mm in &members {
-                let role = officers
-                    .iter()
-                    .find(|o| o.held_on(d.date) && o.teacher_id == Some(mm.teacher_id))
-                    .map(|o| o.role.code());
-                sqlx::query(
-                    "INSERT INTO composition_snapshots (order_id, association_id, teacher_id, full_name, organization_name, position, role)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(id)
-                .bind(a.id.get())
-                .bind(mm.teacher_id.get())
-                .bind(&mm.full_name)
-                .bind(&mm.organization_name)
-                .bind(&mm.position)
-                .bind(role)
-                .execute(&mut *conn)
-                .await?;
             }
         }
         Effect::ApprovePlan { .. } | Effect::Other { .. } => {}

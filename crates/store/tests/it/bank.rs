@@ -295,6 +295,19 @@ async fn an_order_registered_late_is_reckoned_on_its_own_date() {
     let snap = orders::snapshot(&mut c, april.id).await.unwrap();
     assert_eq!(snap.iter().find(|s| s.teacher_id == ids[4]).unwrap().role, Some(OfficerRole::Deputy));
     assert!(!snap.iter().any(|s| s.teacher_id == ids[1]), "Белова left in December");
+    // Entered last: Ершова joined in mid-September and Голубева left before October. Both orders'
+    // annexes are written again on their own dates.
+    let late = teacher(&f, "Ершова", "01.01.1990", f.orgs[0], "first", "01.09.2015").await;
+    let a = associations::get(&mut c, aid).await.unwrap();
+    associations::add_member(&mut c, &actor(), &a, late, "2025-09-15", None).await.unwrap();
+    associations::remove_member(&mut c, &actor(), &a, ids[3], "2025-09-20").await.unwrap();
+    let october: Vec<TeacherId> =
+        orders::snapshot(&mut c, comp.id).await.unwrap().iter().map(|s| s.teacher_id).collect();
+    assert!(october.contains(&late) && !october.contains(&ids[3]), "{october:?}");
+    assert_eq!(october.len(), 4);
+    let april: Vec<TeacherId> =
+        orders::snapshot(&mut c, april.id).await.unwrap().iter().map(|s| s.teacher_id).collect();
+    assert!(april.contains(&late) && !april.contains(&ids[3]), "{april:?}");
     drop(c);
     f.t.drop_db().await;
 }
