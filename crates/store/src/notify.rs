@@ -100,33 +100,27 @@ pub(crate) async fn notify_selected(
         .await?
         .rows_affected();
     let these = "n.id > $2 AND n.created_at = $1 AND n.kind = $3 AND n.title = $4 AND COALESCE(n.link, '') = $5";
-    let mailed = sqlx::query(&format!(
+    let mail = format!(
         "INSERT INTO email_outbox (user_id, notification_id, created_at, next_attempt_at)
          SELECT n.user_id, n.id, $1, $1 FROM notifications n JOIN users u ON u.id = n.user_id
          WHERE {these} AND u.email_mode = 'immediate' AND u.email IS NOT NULL AND u.email <> ''
            AND u.archived_at IS NULL"
-    ))
-    .bind(&t)
-    .bind(floor)
-    .bind(kind.code())
-    .bind(title)
-    .bind(link.unwrap_or(""))
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if mailed > 0 {
-        sqlx::query(&format!(
-            "UPDATE notifications SET emailed_at = $1 WHERE id IN (
-                SELECT n.id FROM notifications n JOIN email_outbox o ON o.notification_id = n.id
-                WHERE {these} AND o.created_at = $1)"
-        ))
-        .bind(&t)
-        .bind(floor)
-        .bind(kind.code())
-        .bind(title)
-        .bind(link.unwrap_or(""))
-        .execute(&mut *conn)
-        .await?;
+    );
+    let mark = format!(
+        "UPDATE notifications SET emailed_at = $1 WHERE id IN (
+            SELECT n.id FROM notifications n JOIN email_outbox o ON o.notification_id = n.id
+            WHERE {these} AND o.created_at = $1)"
+    );
+    // The e-mail of those who want it at once, then those notifications marked as mailed.
+    for sql in [mail, mark] {
+        sqlx::query(&sql)
+            .bind(&t)
+            .bind(floor)
+            .bind(kind.code())
+            .bind(title)
+            .bind(link.unwrap_or(""))
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(made)
 }

@@ -1929,24 +1929,7 @@ async fn done<T>(
         Ok(v) => Ok(redirect_with(&format!("/events/{id}"), &ok(v), ctx)),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, errors) = crate::pages::refused_at(e, at.1);
-            view_with(
-                state,
-                me,
-                ctx,
-                id,
-                None,
-                Refused {
-                    errors,
-                    status,
-                    open: at.0,
-                    item: None,
-                    placement: None,
-                    material: None,
-                    session: None,
-                    find: String::new(),
-                },
-            )
-            .await
+            view_with(state, me, ctx, id, None, Refused { errors, status, open: at.0, ..Refused::nothing() }).await
         }
         Err(e) => Err(e),
     }
@@ -1974,16 +1957,7 @@ async fn update_submit(
                 &ctx,
                 id,
                 Some(input),
-                Refused {
-                    errors,
-                    status,
-                    open: "edit",
-                    item: None,
-                    placement: None,
-                    material: None,
-                    session: None,
-                    find: String::new(),
-                },
+                Refused { errors, status, open: "edit", ..Refused::nothing() },
             )
             .await
         }
@@ -2178,11 +2152,9 @@ async fn programme_submit(
                     status,
                     open: "programme",
                     item: Some(input),
-                    placement: None,
-                    material: None,
-                    session: None,
                     // The search the speaker was chosen from, so the choice is offered again.
                     find: field(&p, "find").to_owned(),
+                    ..Refused::nothing()
                 },
             )
             .await
@@ -2213,16 +2185,7 @@ async fn placement_submit(
         )),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, errors) = crate::pages::refused_at(e, "registration_id");
-            let refused = Refused {
-                errors,
-                status,
-                open: "placements",
-                item: None,
-                placement: Some(input),
-                material: None,
-                session: None,
-                find: String::new(),
-            };
+            let refused = Refused { errors, status, open: "placements", placement: Some(input), ..Refused::nothing() };
             view_with(&state, &me, &ctx, id, None, refused).await
         }
         Err(e) => Err(e),
@@ -2300,16 +2263,8 @@ async fn material_submit(
         Ok(a) => Ok(redirect_with(&format!("/events/{id}"), &format!("Приложено: «{}»", a.title), &ctx)),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, errors) = crate::pages::refused_at(e, "file");
-            let refused = Refused {
-                errors,
-                status,
-                open: "materials",
-                item: None,
-                placement: None,
-                material: Some((u.title, u.url)),
-                session: None,
-                find: String::new(),
-            };
+            let refused =
+                Refused { errors, status, open: "materials", material: Some((u.title, u.url)), ..Refused::nothing() };
             view_with(&state, &me, &ctx, id, None, refused).await
         }
         Err(e) => Err(e),
@@ -2332,16 +2287,7 @@ async fn session_submit(
         )),
         Err(e @ (AppError::Validation(_) | AppError::Conflict(_))) => {
             let (status, errors) = crate::pages::refused_at(e, "on");
-            let refused = Refused {
-                errors,
-                status,
-                open: "sessions",
-                item: None,
-                placement: None,
-                material: None,
-                session: Some(on),
-                find: String::new(),
-            };
+            let refused = Refused { errors, status, open: "sessions", session: Some(on), ..Refused::nothing() };
             view_with(&state, &me, &ctx, id, None, refused).await
         }
         Err(e) => Err(e),
