@@ -290,21 +290,51 @@ pub struct Member {
 
 /// Members on a date (`YYYY-MM-DD`): joined on or before it and not left by it. None: current members.
 pub async fn members(conn: &mut AnyConnection, association_id: AssociationId, on: Option<&str>) -> Result<Vec<Member>> {
-    let cond = match on {
-        None => "am.left_on IS NULL".to_owned(),
-        Some(_) => "am.joined_on <= $2 AND (am.left_on IS NULL OR am.left_on > $2)".to_owned(),
-    };
+    match on {
+        None => members_where(conn, association_id, "am.left_on IS NULL", &[]).await,
+        Some(d) => members_during(conn, association_id, d, d).await,
+    }
+}
+
+/// The members at any time from `from` to `to` (`YYYY-MM-DD`, both included), each once (their
+/// latest period in it), by name: whom a record dated in that span may name.
+pub async fn members_during(
+    conn: &mut AnyConnection,
+    association_id: AssociationId,
+    from: &str,
+    to: &str,
+) -> Result<Vec<Member>> {
+    let mut rows = members_where(
+        conn,
+        association_id,
+        "am.joined_on <= $3 AND (am.left_on IS NULL OR am.left_on > $2)",
+        &[from, to],
+    )
+    .await?;
+    // a teacher with two periods in the span: the later one
+    let mut seen = std::collections::HashSet::new();
+    rows.reverse();
+    rows.retain(|m| seen.insert(m.teacher_id));
+    rows.reverse();
+    Ok(rows)
+}
+
+async fn members_where(
+    conn: &mut AnyConnection,
+    association_id: AssociationId,
+    cond: &str,
+    dates: &[&str],
+) -> Result<Vec<Member>> {
     let sql = format!(
         "SELECT am.id, am.teacher_id, {NAME} AS full_name, t.organization_id, o.short_name AS organization_name, t.position,
             t.category, am.joined_on, am.left_on
          FROM association_members am JOIN teachers t ON t.id = am.teacher_id JOIN organizations o ON o.id = t.organization_id
          WHERE am.association_id = $1 AND {cond} ORDER BY t.last_name, t.first_name, am.id"
     );
-    let q = sqlx::query_as(&sql).bind(association_id.get());
-    let q = match on {
-        Some(d) => q.bind(d.to_owned()),
-        None => q,
-    };
+    let mut q = sqlx::query_as(&sql).bind(association_id.get());
+    for d in dates {
+        q = q.bind(d.to_string());
+    }
     Ok(q.fetch_all(&mut *conn).await?)
 }
 
@@ -337,41 +367,84 @@ pub async fn add_member(
     joined_on: &str,
     order_id: Option<OrderId>,
 ) -> Result<()> {
+    record_membership(conn, actor, a, teacher_id, joined_on, None, order_id).await.map(|_| ())
+}
+
+/// A membership period as it is kept: joined on, left on (None: still a member).
+type Span = (String, Option<String>);
+
+/// Records a membership period of a teacher of the same municipality, `joined_on` to `left_on`
+/// (`YYYY-MM-DD`; None: still a member): today's joining, or a period of the past entered after
+/// the fact (the history import). The period may not overlap another of the same teacher in the
+/// association; a teacher archived in the bank may be given a closed period only. The
+/// compositions of orders dated on or after `joined_on` are written again. Returns the row's id.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_membership(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    teacher_id: TeacherId,
+    joined_on: &str,
+    left_on: Option<&str>,
+    order_id: Option<OrderId>,
+) -> Result<i64> {
     let t = crate::teachers::get(conn, teacher_id)
         .await
         .map_err(|_| StoreError::invalid("teacher_id", "Такого педагога нет в банке данных"))?;
-    if t.municipality_id != a.municipality_id || t.archived_at.is_some() {
+    if t.municipality_id != a.municipality_id || (t.archived_at.is_some() && left_on.is_none()) {
         return Err(StoreError::invalid(
             "teacher_id",
             "В объединение включают педагогов этого муниципалитета из банка данных",
         ));
     }
-    let already: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM association_members WHERE association_id = $1 AND teacher_id = $2 AND left_on IS NULL",
+    if left_on.is_some_and(|l| l < joined_on) {
+        return Err(StoreError::invalid("left_on", "Дата выхода не может быть раньше даты включения в состав"));
+    }
+    let spans: Vec<Span> = sqlx::query_as(
+        "SELECT joined_on, left_on FROM association_members WHERE association_id = $1 AND teacher_id = $2",
     )
     .bind(a.id.get())
     .bind(teacher_id.get())
-    .fetch_one(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    if already > 0 {
-        return Err(StoreError::Conflict(format!("{} уже в составе объединения", t.full_name())));
+    let overlaps = |(j, l): &Span| left_on.is_none_or(|x| j.as_str() < x) && l.as_deref().is_none_or(|x| joined_on < x);
+    if let Some((j, l)) = spans.iter().find(|s| overlaps(s)) {
+        let since = ru_iso(j);
+        return Err(StoreError::Conflict(match l {
+            None => format!("{} уже в составе объединения (с {since})", t.full_name()),
+            Some(l) => format!(
+                "{} состоял(а) в объединении с {since} по {}: периоды членства не должны пересекаться",
+                t.full_name(),
+                ru_iso(l)
+            ),
+        }));
     }
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO association_members (association_id, teacher_id, joined_on, order_id, created_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO association_members (association_id, teacher_id, joined_on, left_on, order_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(a.id.get())
     .bind(teacher_id.get())
     .bind(joined_on)
+    .bind(left_on)
     .bind(order_id.map(i64::from))
     .bind(now())
     .fetch_one(&mut *conn)
     .await
     .map_err(crate::unique(&format!("{} уже в составе объединения", t.full_name())))?;
-    let summary = format!("{} включён(а) в состав «{}» с {joined_on}", t.full_name(), a.name);
-    let new = serde_json::json!({"teacher_id": teacher_id, "joined_on": joined_on});
+    let summary = match left_on {
+        None => format!("{} включён(а) в состав «{}» с {joined_on}", t.full_name(), a.name),
+        Some(l) => format!("{} состоял(а) в составе «{}» с {joined_on} по {l}", t.full_name(), a.name),
+    };
+    let new = serde_json::json!({"teacher_id": teacher_id, "joined_on": joined_on, "left_on": left_on});
     audit::record(conn, actor, a.scope(), "association_member", Some(id), "create", &summary, None, Some(&new)).await?;
-    crate::orders::refresh_compositions(conn, actor, a, joined_on).await
+    crate::orders::refresh_compositions(conn, actor, a, joined_on).await?;
+    Ok(id)
+}
+
+/// «2025-05-31» → «31.05.2025» (the text as is when it is not a date).
+fn ru_iso(s: &str) -> String {
+    metoda_domain::values::stored_date(s).map_or_else(|| s.to_owned(), metoda_domain::values::ru_date)
 }
 
 /// Ends a membership on `left_on` (the record stays: members are counted on dates).
@@ -398,9 +471,47 @@ pub async fn remove_member(
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    // Leaving the association ends the subgroup memberships in it.
+    // A leave entered after the fact may fall before a subgroup membership or a term of office
+    // that began later: those have to be corrected first, not silently reversed.
+    let later: Option<(String, String)> = sqlx::query_as(
+        "SELECT s.name, sm.joined_on FROM subgroup_members sm JOIN association_subgroups s ON s.id = sm.subgroup_id
+         WHERE s.association_id = $1 AND sm.teacher_id = $2 AND sm.joined_on >= $3 ORDER BY sm.joined_on",
+    )
+    .bind(a.id.get())
+    .bind(teacher_id.get())
+    .bind(left_on)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((name, since)) = later {
+        return Err(StoreError::invalid(
+            "left_on",
+            format!(
+                "С {} педагог состоит в подгруппе «{name}» — это не раньше даты выхода; сначала исправьте членство в подгруппе",
+                ru_iso(&since)
+            ),
+        ));
+    }
+    let later: Option<String> = sqlx::query_scalar(
+        "SELECT from_on FROM association_officers WHERE association_id = $1 AND teacher_id = $2 AND from_on >= $3
+         ORDER BY from_on",
+    )
+    .bind(a.id.get())
+    .bind(teacher_id.get())
+    .bind(left_on)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(since) = later {
+        return Err(StoreError::invalid(
+            "left_on",
+            format!(
+                "С {} педагог назначен на должность в объединении — это не раньше даты выхода; сначала исправьте назначение",
+                ru_iso(&since)
+            ),
+        ));
+    }
+    // Leaving the association ends the subgroup memberships in it (those that ran past the day too).
     sqlx::query(
-        "UPDATE subgroup_members SET left_on = $1 WHERE teacher_id = $2 AND left_on IS NULL
+        "UPDATE subgroup_members SET left_on = $1 WHERE teacher_id = $2 AND (left_on IS NULL OR left_on > $1)
            AND subgroup_id IN (SELECT id FROM association_subgroups WHERE association_id = $3)",
     )
     .bind(left_on)
@@ -410,7 +521,8 @@ pub async fn remove_member(
     .await?;
     // An officer who leaves the association leaves the office too.
     sqlx::query(
-        "UPDATE association_officers SET to_on = $1 WHERE association_id = $2 AND teacher_id = $3 AND to_on IS NULL",
+        "UPDATE association_officers SET to_on = $1 WHERE association_id = $2 AND teacher_id = $3
+           AND (to_on IS NULL OR to_on > $1)",
     )
     .bind(left_on)
     .bind(a.id.get())

@@ -209,7 +209,8 @@ pub async fn check_ref(
 /// Whether the minutes of the meeting carry a signature: then nothing of the meeting changes.
 pub async fn locked(conn: &mut AnyConnection, meeting_id: MeetingId) -> Result<bool> {
     let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM minutes_signatures s JOIN minutes n ON n.id = s.minutes_id WHERE n.meeting_id = $1",
+        "SELECT COUNT(*) FROM minutes n WHERE n.meeting_id = $1
+           AND (n.paper = 1 OR EXISTS (SELECT 1 FROM minutes_signatures s WHERE s.minutes_id = n.id))",
     )
     .bind(meeting_id.get())
     .fetch_one(&mut *conn)
@@ -509,11 +510,7 @@ pub async fn set_attendance(
     }
     let members = member_ids_on(conn, a.id, m.held_on).await?;
     if let Some((t, _)) = marks.iter().find(|(t, _)| !members.contains(t)) {
-        let name: Option<String> = sqlx::query_scalar(&format!("SELECT {NAME} FROM teachers t WHERE t.id = $1"))
-            .bind(t.get())
-            .fetch_optional(&mut *conn)
-            .await?;
-        let who = name.unwrap_or_else(|| "Этот педагог".into());
+        let who = teacher_name(conn, *t).await?;
         return Err(StoreError::invalid("attendance", format!("{who}: не член объединения на дату заседания")));
     }
     let mut seen = std::collections::HashSet::new();
@@ -561,6 +558,161 @@ pub async fn set_attendance(
         marks.iter().map(|(t, s)| serde_json::json!({"teacher_id": t, "status": s.code()})).collect();
     let new = serde_json::json!({"present": present, "members": members.len(), "marks": marks_json});
     audit::record(conn, actor, a.scope(), "meeting", Some(m.id.get()), "update", &summary, None, Some(&new)).await
+}
+
+/// A meeting held before Metoda was installed, as the history import enters it.
+#[derive(Debug, Clone)]
+pub struct PastMeeting {
+    pub held_on: Date,
+    /// The number of its paper minutes; None: the next free number of the year.
+    pub number: Option<i64>,
+    /// The items of its agenda, in order (none: the minutes carry no topics).
+    pub topics: Vec<String>,
+    /// Every member on the date, once.
+    pub marks: Vec<(TeacherId, Attendance)>,
+}
+
+/// Enters a meeting held before Metoda, with its attendance, its agenda and its minutes signed
+/// on paper: held and locked as if its minutes had been signed here, with the members, those
+/// present and the quorum of its date fixed. Nobody is notified (it is the past). The members
+/// on the date must all be marked, and only they; the date must be before `today` and free of
+/// another meeting of the association; the minutes' number free in the plan year.
+pub async fn record_past(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    a: &Association,
+    settings: &ProfileSettings,
+    today: Date,
+    p: &PastMeeting,
+) -> Result<Meeting> {
+    if !a.is_active() {
+        return Err(StoreError::Conflict("Объединение ликвидировано".into()));
+    }
+    if p.held_on >= today {
+        return Err(StoreError::invalid(
+            "held_on",
+            "Из архива вносят заседания, прошедшие до сегодняшнего дня; текущие отмечают на странице заседания",
+        ));
+    }
+    let taken: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM meetings WHERE association_id = $1 AND held_on = $2 AND status <> $3")
+            .bind(a.id.get())
+            .bind(iso_date(p.held_on))
+            .bind(MeetingStatus::Cancelled.code())
+            .fetch_one(&mut *conn)
+            .await?;
+    if taken > 0 {
+        return Err(StoreError::Conflict(format!(
+            "На {} у объединения уже есть заседание в системе: явку отмечают на его странице",
+            ru_date(p.held_on)
+        )));
+    }
+    let members = member_ids_on(conn, a.id, p.held_on).await?;
+    let mut seen = std::collections::HashSet::new();
+    if p.marks.iter().any(|(t, _)| !seen.insert(*t)) {
+        return Err(StoreError::invalid("attendance", "Явка каждого члена объединения отмечается один раз"));
+    }
+    if let Some((t, _)) = p.marks.iter().find(|(t, _)| !members.contains(t)) {
+        let who = teacher_name(conn, *t).await?;
+        return Err(StoreError::invalid("attendance", format!("{who}: не член объединения на дату заседания")));
+    }
+    let unmarked: Vec<TeacherId> = members.iter().filter(|t| !p.marks.iter().any(|(x, _)| x == *t)).copied().collect();
+    if !unmarked.is_empty() {
+        let mut names = vec![];
+        for t in &unmarked {
+            names.push(teacher_name(conn, *t).await?);
+        }
+        names.sort();
+        return Err(StoreError::invalid(
+            "attendance",
+            format!("Не отмечена явка членов объединения на дату заседания: {}", names.join(", ")),
+        ));
+    }
+    let year = year_of(settings.plan_period.value, p.held_on);
+    let number = match p.number {
+        Some(n) => n,
+        None => {
+            let existing: Vec<i64> =
+                sqlx::query_scalar("SELECT number FROM minutes WHERE association_id = $1 AND year = $2")
+                    .bind(a.id.get())
+                    .bind(i64::from(year))
+                    .fetch_all(&mut *conn)
+                    .await?;
+            let existing: Vec<(i32, u32)> = existing.iter().map(|n| (year, *n as u32)).collect();
+            i64::from(next_minutes_number(&existing, year))
+        }
+    };
+    let t = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO meetings (association_id, year, held_on, status, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(a.id.get())
+    .bind(i64::from(year))
+    .bind(iso_date(p.held_on))
+    .bind(MeetingStatus::Held.code())
+    .bind(actor.user_id.map(i64::from))
+    .bind(&t)
+    .fetch_one(&mut *conn)
+    .await?;
+    for (teacher, status) in &p.marks {
+        sqlx::query("INSERT INTO meeting_attendance (meeting_id, teacher_id, status) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(teacher.get())
+            .bind(status.code())
+            .execute(&mut *conn)
+            .await?;
+    }
+    for (i, topic) in p.topics.iter().enumerate() {
+        sqlx::query("INSERT INTO meeting_agenda (meeting_id, position, topic) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(i as i64 + 1)
+            .bind(topic)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let present = p.marks.iter().filter(|(_, s)| *s == Attendance::Present).count();
+    let q = quorum(settings.quorum.value, members.len(), present);
+    let minutes_id: i64 = sqlx::query_scalar(
+        "INSERT INTO minutes (meeting_id, association_id, year, number, status, signatories, members_total, present,
+            quorum, drafted_by, drafted_at, signed_at, paper)
+         VALUES ($1, $2, $3, $4, $5, '[]', $6, $7, $8, $9, $10, $10, 1) RETURNING id",
+    )
+    .bind(id)
+    .bind(a.id.get())
+    .bind(i64::from(year))
+    .bind(number)
+    .bind(MinutesStatus::Signed.code())
+    .bind(members.len() as i64)
+    .bind(present as i64)
+    .bind(serde_json::to_string(&q).unwrap_or_default())
+    .bind(actor.user_id.map(i64::from))
+    .bind(&t)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(crate::unique(&format!(
+        "Протокол № {number} за этот год у объединения уже есть; укажите номер бумажного протокола"
+    )))?;
+    let m = get(conn, MeetingId(id)).await?;
+    let summary = format!(
+        "Внесено из архива заседание {} (протокол № {number} на бумаге): присутствовали {present} из {}",
+        ru_date(p.held_on),
+        members.len()
+    );
+    let marks: Vec<serde_json::Value> =
+        p.marks.iter().map(|(t, s)| serde_json::json!({"teacher_id": t, "status": s.code()})).collect();
+    let new = serde_json::json!({"meeting": &m, "minutes_id": minutes_id, "topics": p.topics, "marks": marks});
+    audit::record(conn, actor, a.scope(), "meeting", Some(id), "create", &summary, None, Some(&new)).await?;
+    Ok(m)
+}
+
+/// A teacher's full name (for a message).
+async fn teacher_name(conn: &mut AnyConnection, t: TeacherId) -> Result<String> {
+    let name: Option<String> = sqlx::query_scalar(&format!("SELECT {NAME} FROM teachers t WHERE t.id = $1"))
+        .bind(t.get())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(name.unwrap_or_else(|| "Этот педагог".into()))
 }
 
 /// What the first signature fixed in the minutes (all None before it).
@@ -877,6 +1029,9 @@ pub struct Minutes {
     pub signatories: Signatories,
     pub drafted_at: String,
     pub signed_at: Option<String>,
+    /// Signed on paper before Metoda and entered with the history import (no signatures here).
+    #[sqlx(try_from = "crate::column::Flag")]
+    pub paper: bool,
 }
 
 /// The signatory roles of minutes, as stored: a JSON list of codes.
@@ -914,7 +1069,8 @@ impl Minutes {
 
 pub async fn minutes(conn: &mut AnyConnection, id: i64) -> Result<Minutes> {
     sqlx::query_as(
-        "SELECT id, meeting_id, association_id, year, number, status, signatories, drafted_at, signed_at FROM minutes WHERE id = $1",
+        "SELECT id, meeting_id, association_id, year, number, status, signatories, drafted_at, signed_at, paper
+         FROM minutes WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)

@@ -67,6 +67,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0026_event_coorganisers.sql"),
     },
     Migration { version: 27, name: "event series", sql: include_str!("../migrations/0027_event_series.sql") },
+    Migration { version: 28, name: "paper minutes", sql: include_str!("../migrations/0028_paper_minutes.sql") },
 ];
 
 /// The schema version this binary expects.

@@ -893,6 +893,68 @@ pub fn name_words(s: &str) -> Vec<String> {
     s.to_lowercase().replace('ё', "е").replace('.', " ").split_whitespace().map(str::to_owned).collect()
 }
 
+/// Is a person of these names the one a file names by `words` ([`name_words`])? «Иванова Анна
+/// Петровна», «Иванова Анна», «Иванова А. П.», «Иванова А.П.»
+pub fn is_named(last_name: &str, first_name: &str, middle_name: Option<&str>, words: &[String]) -> bool {
+    let word = |s: &str| name_words(s).join(" ");
+    let part = |given: Option<&String>, name: &str| {
+        let name = word(name);
+        given.is_some_and(|g| *g == name || (g.chars().count() == 1 && name.starts_with(g.as_str())))
+    };
+    let middle = middle_name.unwrap_or("");
+    words.len() >= 2
+        && words.len() <= 3
+        && words.first().is_some_and(|w| *w == word(last_name))
+        && part(words.get(1), first_name)
+        && (words.len() == 2 || (!middle.is_empty() && part(words.get(2), middle)))
+}
+
+/// «Фамилия Имя Отчество» (no trailing space without a middle name).
+pub fn full_name(last_name: &str, first_name: &str, middle_name: Option<&str>) -> String {
+    [last_name, first_name, middle_name.unwrap_or("")]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A teacher of the municipality's bank as the rows of a file are matched against.
+#[derive(Debug, Clone, FromRow)]
+pub struct BankName {
+    #[sqlx(try_from = "i64")]
+    pub teacher_id: TeacherId,
+    pub last_name: String,
+    pub first_name: String,
+    pub middle_name: Option<String>,
+    pub organization_short: String,
+    pub organization_full: String,
+    pub archived_at: Option<String>,
+}
+
+impl BankName {
+    pub fn full_name(&self) -> String {
+        full_name(&self.last_name, &self.first_name, self.middle_name.as_deref())
+    }
+    pub fn is_named(&self, words: &[String]) -> bool {
+        is_named(&self.last_name, &self.first_name, self.middle_name.as_deref(), words)
+    }
+}
+
+/// Every teacher of the municipality's bank (archived ones too) with the organization's names,
+/// by name: what the rows of an imported membership history are matched against (one query).
+pub async fn bank_names(conn: &mut AnyConnection, municipality_id: MunicipalityId) -> Result<Vec<BankName>> {
+    Ok(sqlx::query_as(
+        "SELECT t.id AS teacher_id, t.last_name, t.first_name, t.middle_name, o.short_name AS organization_short,
+                o.full_name AS organization_full, t.archived_at
+         FROM teachers t JOIN organizations o ON o.id = t.organization_id
+         WHERE t.municipality_id = $1 ORDER BY t.last_name, t.first_name, t.id",
+    )
+    .bind(municipality_id.get())
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
 /// A member's periods in the association, for matching the rows of a file.
 #[derive(Debug, Clone, FromRow)]
 pub struct Membership {
@@ -910,26 +972,11 @@ pub struct Membership {
 
 impl Membership {
     pub fn full_name(&self) -> String {
-        [self.last_name.as_str(), self.first_name.as_str(), self.middle_name.as_deref().unwrap_or("")]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" ")
+        full_name(&self.last_name, &self.first_name, self.middle_name.as_deref())
     }
     /// «Иванова Анна Петровна», «Иванова Анна», «Иванова А. П.», «Иванова А.П.»
     pub fn is_named(&self, words: &[String]) -> bool {
-        let word = |s: &str| name_words(s).join(" ");
-        let part = |given: Option<&String>, name: &str| {
-            let name = word(name);
-            given.is_some_and(|g| *g == name || (g.chars().count() == 1 && name.starts_with(g.as_str())))
-        };
-        let middle = self.middle_name.as_deref().unwrap_or("");
-        words.len() >= 2
-            && words.len() <= 3
-            && words.first().is_some_and(|w| *w == word(&self.last_name))
-            && part(words.get(1), &self.first_name)
-            && (words.len() == 2 || (!middle.is_empty() && part(words.get(2), middle)))
+        is_named(&self.last_name, &self.first_name, self.middle_name.as_deref(), words)
     }
     pub fn member_on(&self, day: Date) -> bool {
         self.joined_on <= day && self.left_on.is_none_or(|l| l > day)

@@ -27,7 +27,7 @@ use crate::features::{
         teachers::api_archive, teachers::api_restore,
         teacher_years::api_years, teacher_years::api_topic, teacher_years::api_agree, teacher_years::api_course,
         teacher_years::api_difficulty, teacher_years::api_position,
-        associations::api_list, associations::api_get, associations::api_update, associations::api_add, associations::api_remove, associations::api_subgroup, associations::api_subgroup_members, associations::api_subgroup_member, associations::api_subgroup_leave,
+        associations::api_list, associations::api_get, associations::api_update, associations::api_add, associations::api_remove, associations::api_subgroup, associations::api_subgroup_members, associations::api_subgroup_member, associations::api_subgroup_leave, associations::history::api_history_members, associations::history::api_history_attendance,
         orders::api_list, orders::api_create, orders::api_get,
         plans::api_list, plans::api_create, plans::api_get, plans::api_add_item, plans::api_update_item, plans::api_status,
         plans::api_step, plans::api_docx,

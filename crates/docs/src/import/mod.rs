@@ -20,6 +20,7 @@ mod build;
 mod columns;
 mod csv;
 pub mod exam;
+pub mod history;
 mod layout;
 mod values;
 mod xlsx;

@@ -8,8 +8,10 @@ use metoda_domain::ids::*;
 use common::actor;
 use metoda_domain::access::TeacherScope;
 use metoda_domain::directory::AssociationStatus;
+use metoda_domain::meetings::Attendance;
 use metoda_domain::orders::{OfficerRole, OrderInput};
 use metoda_domain::teachers::{Category, TeacherInput};
+use metoda_store::meetings::PastMeeting;
 use metoda_store::testkit::TestDb;
 use metoda_store::{Actor, StoreError, associations, municipalities, orders, profiles, teachers};
 use time::macros::date;
@@ -726,5 +728,247 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
     assert!(cpl.behind());
     assert_eq!(cpl.days_left, 282);
     drop(c);
+    f.t.drop_db().await;
+}
+
+/// One record of an association's year, as a municipality brings it in after the fact.
+#[derive(Clone, Debug)]
+enum Past {
+    /// A membership period: teacher (index), joined, left.
+    Member(usize, &'static str, Option<&'static str>),
+    /// A subgroup membership: teacher, joined, left.
+    Sub(usize, &'static str, Option<&'static str>),
+    /// An order of the association: number, date, kind, deputy (index) for an appointment.
+    Order(&'static str, &'static str, &'static str, Option<usize>),
+    /// A meeting held: date, the teachers absent (the rest of the members on the date present).
+    Meeting(&'static str, &'static [usize]),
+}
+
+impl Past {
+    fn day(&self) -> &'static str {
+        match self {
+            Past::Member(_, d, _) | Past::Sub(_, d, _) | Past::Order(_, d, _, _) | Past::Meeting(d, _) => d,
+        }
+    }
+}
+
+/// An order's composition annex: each member with the office they held.
+type Annex = Vec<(TeacherId, Option<OfficerRole>)>;
+
+/// What an association's history comes to: the membership periods, the subgroup periods, the
+/// officers' terms, each order's composition annex, and the analysis of the year (code, value).
+#[derive(Debug, PartialEq)]
+struct Outcome {
+    members: Vec<(TeacherId, time::Date, Option<time::Date>)>,
+    subgroup: Vec<(TeacherId, time::Date, Option<time::Date>)>,
+    officers: Vec<(OfficerRole, Option<TeacherId>, time::Date, Option<time::Date>)>,
+    annexes: Vec<(String, Annex)>,
+    analysis: Vec<(String, u32)>,
+}
+
+/// Enters `history` into a new association of `ids[0..3]` (head `ids[0]`, created on 01.09.2025
+/// by order `prefix`-0) in the order given: a period that ends is entered as joining and, when
+/// `chronological`, a separate leave on its date (as it happened), else at once with its end (as
+/// the history import does). Returns what the association comes to.
+async fn enter(f: &Fixture, prefix: &str, ids: &[TeacherId], history: &[Past], chronological: bool) -> Outcome {
+    let o = register(
+        f,
+        OrderInput {
+            number: format!("{prefix}-0"),
+            date: "01.09.2025".into(),
+            kind: "create_association".into(),
+            name: format!("ММО {prefix}"),
+            direction: "математика".into(),
+            head_teacher_id: Some(ids[0].get()),
+            member_ids: ids[1..3].iter().map(|t| t.get()).collect(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let aid = o.association_id.unwrap();
+    let mut c = f.t.db.conn().await.unwrap();
+    let a = associations::get(&mut c, aid).await.unwrap();
+    let sub =
+        associations::create_subgroup(&mut c, &actor(), &a, "creative_group", "Творческая группа", None, "2025-09-01")
+            .await
+            .unwrap();
+    let m = municipalities::get(&mut c, f.muni).await.unwrap();
+    let settings = profiles::get(&mut c, m.profile_id.unwrap()).await.unwrap().settings().unwrap();
+    drop(c);
+    let iso = |s: &str| time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).unwrap();
+    // the leaves still to enter, by date (chronological entry only)
+    let mut leaves: Vec<(&str, TeacherId)> = vec![];
+    let mut orders_made = vec![];
+    for p in history {
+        let mut c = f.t.db.conn().await.unwrap();
+        let a = associations::get(&mut c, aid).await.unwrap();
+        if chronological {
+            leaves.sort();
+            while leaves.first().is_some_and(|(d, _)| *d <= p.day()) {
+                let (d, t) = leaves.remove(0);
+                associations::remove_member(&mut c, &actor(), &a, t, d).await.unwrap();
+            }
+        }
+        match p {
+            Past::Member(t, joined, left) => {
+                let left = if chronological {
+                    if let Some(l) = left {
+                        leaves.push((l, ids[*t]));
+                    }
+                    None
+                } else {
+                    *left
+                };
+                associations::record_membership(&mut c, &actor(), &a, ids[*t], joined, left, None).await.unwrap();
+            }
+            Past::Sub(t, joined, left) => {
+                associations::add_subgroup_member(&mut c, &actor(), &a, sub.id, ids[*t], iso(joined), left.map(iso))
+                    .await
+                    .unwrap();
+            }
+            Past::Order(number, date, kind, deputy) => {
+                let date = metoda_domain::values::ru_date(iso(date));
+                drop(c);
+                let o = register(
+                    f,
+                    OrderInput {
+                        number: format!("{prefix}-{number}"),
+                        date,
+                        kind: (*kind).into(),
+                        association_id: Some(aid.get()),
+                        officer_role: if deputy.is_some() { "deputy".into() } else { String::new() },
+                        officer_teacher_id: deputy.map(|d| ids[d].get()),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+                orders_made.push((number.to_string(), o.id));
+                continue;
+            }
+            Past::Meeting(day, absent) => {
+                let on = iso(day);
+                let members = associations::members(&mut c, aid, Some(day)).await.unwrap();
+                let marks = members
+                    .iter()
+                    .map(|m| {
+                        let absent = absent.iter().any(|i| ids[*i] == m.teacher_id);
+                        (m.teacher_id, if absent { Attendance::Absent } else { Attendance::Present })
+                    })
+                    .collect();
+                let past =
+                    PastMeeting { held_on: on, number: None, topics: vec![format!("Вопрос {day}")], marks };
+                metoda_store::meetings::record_past(&mut c, &actor(), &a, &settings, TODAY, &past).await.unwrap();
+            }
+        }
+    }
+    let mut c = f.t.db.conn().await.unwrap();
+    let a = associations::get(&mut c, aid).await.unwrap();
+    leaves.sort();
+    for (d, t) in leaves {
+        associations::remove_member(&mut c, &actor(), &a, t, d).await.unwrap();
+    }
+    let mut members: Vec<_> = metoda_store::results::memberships(&mut c, aid)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.teacher_id, m.joined_on, m.left_on))
+        .collect();
+    members.sort();
+    let mut subgroup: Vec<_> = associations::subgroup_memberships(&mut c, sub.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.teacher_id, m.joined_on, m.left_on))
+        .collect();
+    subgroup.sort();
+    let mut officers: Vec<_> = associations::officers(&mut c, aid)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.role, o.teacher_id, o.from_on, o.to_on))
+        .collect();
+    officers.sort_by_key(|o| (o.2, o.1));
+    orders_made.sort();
+    let mut annexes = vec![];
+    for (number, id) in orders_made {
+        let mut rows: Vec<_> =
+            orders::snapshot(&mut c, id).await.unwrap().into_iter().map(|s| (s.teacher_id, s.role)).collect();
+        rows.sort_by_key(|r| r.0);
+        annexes.push((number, rows));
+    }
+    let year = metoda_domain::teachers::AcademicYear(2025);
+    let facts =
+        metoda_store::results::facts(&mut c, aid, metoda_domain::analysis::Period::academic(2025)).await.unwrap();
+    let on = metoda_domain::analysis::analysis_date_by_profile(year, &settings.analysis_deadlines.value);
+    let analysis = metoda_domain::analysis::compute(year, on, &facts.for_analysis())
+        .indicators
+        .into_iter()
+        .map(|i| (i.code, i.value))
+        .collect();
+    Outcome { members, subgroup, officers, annexes, analysis }
+}
+
+#[tokio::test]
+async fn a_year_entered_latest_first_comes_to_the_same_as_entered_in_order() {
+    let f = fixture().await;
+    let mut ids = vec![];
+    for (i, name) in ["Артемьева", "Баранова", "Валиева", "Гусева", "Евсеева", "Жукова"].iter().enumerate()
+    {
+        ids.push(teacher(&f, name, "01.01.1984", f.orgs[i % 3], "first", "01.09.2009").await);
+    }
+    // The year 2025/26: two join in autumn (one leaves in February), one joins in January; the
+    // creative group gathers members in turn; a composition is approved in October and in March,
+    // a deputy appointed in November; five meetings.
+    let year = [
+        Past::Member(3, "2025-09-15", Some("2026-02-10")),
+        Past::Sub(1, "2025-09-20", Some("2025-12-31")),
+        Past::Meeting("2025-09-25", &[]),
+        Past::Sub(3, "2025-10-01", Some("2026-02-10")),
+        Past::Order("1", "2025-10-01", "approve_composition", None),
+        Past::Member(4, "2025-10-15", None),
+        Past::Order("2", "2025-11-10", "appoint_officer", Some(4)),
+        Past::Meeting("2025-11-20", &[2]),
+        Past::Member(5, "2026-01-12", None),
+        Past::Sub(5, "2026-01-20", None),
+        Past::Meeting("2026-01-28", &[3, 5]),
+        Past::Order("3", "2026-03-02", "approve_composition", None),
+        Past::Meeting("2026-03-18", &[]),
+        Past::Meeting("2026-05-20", &[1]),
+    ];
+    let in_order = enter(&f, "А", &ids, &year, true).await;
+    // Latest first: the orders (the compositions are registered before the memberships they list),
+    // then the memberships, the appointment, the subgroup and the meetings, each latest first.
+    let rank = |p: &Past| match p {
+        Past::Order(_, _, "approve_composition", _) => 0,
+        Past::Member(..) => 1,
+        Past::Order(..) => 2,
+        Past::Sub(..) => 3,
+        Past::Meeting(..) => 4,
+    };
+    let mut reversed = year.to_vec();
+    reversed.sort_by(|x, y| rank(x).cmp(&rank(y)).then(y.day().cmp(x.day())));
+    let latest_first = enter(&f, "Б", &ids, &reversed, false).await;
+    assert_eq!(in_order, latest_first);
+    // And what it came to is the year as it was.
+    assert!(in_order.members.contains(&(ids[3], date!(2025 - 09 - 15), Some(date!(2026 - 02 - 10)))));
+    assert!(
+        in_order.subgroup.contains(&(ids[3], date!(2025 - 10 - 01), Some(date!(2026 - 02 - 10)))),
+        "{:?}",
+        in_order.subgroup
+    );
+    let october = &in_order.annexes[0].1;
+    assert_eq!(
+        october.iter().map(|r| r.0).collect::<Vec<_>>(),
+        ids[0..4].to_vec(),
+        "01.10.2025: Гусева, not yet Евсеева"
+    );
+    let march = &in_order.annexes[2].1;
+    assert!(march.contains(&(ids[4], Some(OfficerRole::Deputy))) && !march.iter().any(|r| r.0 == ids[3]), "{march:?}");
+    let value = |code: &str| in_order.analysis.iter().find(|(c, _)| c == code).unwrap().1;
+    assert_eq!(value("2"), 5, "five meetings held");
+    assert_eq!(value("2.2"), 4, "20.11.2025: five members, one absent");
+    assert_eq!(value("1"), 5, "the members on the analysis date");
     f.t.drop_db().await;
 }

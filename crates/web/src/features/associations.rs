@@ -3,7 +3,10 @@
 //! orders timeline, the required-documents register). Associations are created, reorganised
 //! and liquidated by orders (see `orders`); members join and leave here with dates.
 
+pub mod history;
 pub mod views;
+
+pub use history::{AttendanceImported, MembershipImported, api_history_attendance, api_history_members};
 
 use askama::Template;
 use axum::extract::State;
@@ -42,6 +45,13 @@ pub fn routes() -> Router<AppState> {
         .route("/associations/{id}/documents", post(document_submit))
         .route("/associations/{id}/subgroups/{sid}/members", post(subgroup_member_submit))
         .route("/associations/{id}/subgroups/{sid}/members/{mid}/leave", post(subgroup_leave_submit))
+        .route("/associations/{id}/history", get(history::history_page))
+        .route("/associations/{id}/history/members", post(history::members_submit))
+        .route("/associations/{id}/history/attendance", post(history::attendance_submit))
+        .route("/associations/{id}/history/members-template.xlsx", get(history::members_template))
+        .route("/associations/{id}/history/attendance-template.xlsx", get(history::attendance_template))
+        .route("/api/v1/associations/{id}/history/members", post(api_history_members))
+        .route("/api/v1/associations/{id}/history/attendance", post(api_history_attendance))
         .route("/api/v1/associations", get(api_list))
         .route("/api/v1/associations/{id}", get(api_get).put(api_update))
         .route("/api/v1/associations/{id}/members", post(api_add))

@@ -19,6 +19,7 @@ pub mod plans;
 pub mod profiles;
 pub mod regions;
 pub mod results;
+pub mod row_import;
 pub mod session;
 pub mod teacher_years;
 pub mod teachers;

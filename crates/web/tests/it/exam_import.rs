@@ -21,7 +21,8 @@ fn this_year() -> i32 {
     metoda_domain::teachers::AcademicYear::containing(today()).0
 }
 
-async fn upload(s: &Session, path: &str, name: &str, bytes: &[u8], page: bool) -> reqwest::Response {
+/// Sends a file as a page's form (with the CSRF field) or to the API (with the CSRF header).
+pub(crate) async fn upload(s: &Session, path: &str, name: &str, bytes: &[u8], page: bool) -> reqwest::Response {
     let mut form = reqwest::multipart::Form::new();
     if page {
         form = form.text("_csrf", s.csrf.clone());

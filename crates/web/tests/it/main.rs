@@ -14,6 +14,7 @@ mod bank;
 mod calendar;
 mod events;
 mod exam_import;
+mod history_import;
 mod local_time;
 mod mail;
 mod meetings;

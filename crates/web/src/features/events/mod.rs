@@ -1777,7 +1777,9 @@ async fn view_with(
         let people: Vec<(metoda_domain::ids::TeacherId, String, String)> = match e.association_id {
             Some(aid) => {
                 plan_items = plan_choices(&mut c, aid).await?;
-                associations::members(&mut c, aid, None)
+                // a past event's people are the members of its day; a coming one's, today's
+                let on = metoda_domain::values::iso_date(e.starts_on.min(today));
+                associations::members(&mut c, aid, Some(&on))
                     .await?
                     .into_iter()
                     .map(|x| (x.teacher_id, x.full_name, x.organization_name))

@@ -389,8 +389,10 @@ async fn list_with(
     let mine = my_teachers(&mut c, me).await?;
     let can_add_any = a.is_active() && me.may(Action::Create, &res(m.region_id, m.id, Some(a.id), false));
     let can_add = a.is_active() && (can_add_any || me.may(Action::Create, &res(m.region_id, m.id, Some(a.id), true)));
+    // a result is dated within the year shown: whoever was a member at some time in it
+    let y = AcademicYear(year);
     let members: Vec<(i64, String)> = if can_add {
-        associations::members(&mut c, a.id, None)
+        associations::members_during(&mut c, a.id, &iso_date(y.start()), &iso_date(y.end()))
             .await?
             .into_iter()
             .filter(|x| can_add_any || mine.contains(&x.teacher_id))
@@ -788,7 +790,9 @@ async fn edit_with(
     let mut c = state.db.conn().await?;
     let mine = my_teachers(&mut c, me).await?;
     let any = me.may(Action::Update, &res(m.region_id, m.id, Some(a.id), false));
-    let mut members: Vec<(i64, String)> = associations::members(&mut c, a.id, None)
+    // the teachers a result may name: the members on its date (and those it names already)
+    let on = iso_date(r.result_on);
+    let mut members: Vec<(i64, String)> = associations::members(&mut c, a.id, Some(&on))
         .await?
         .into_iter()
         .filter(|x| any || mine.contains(&x.teacher_id))

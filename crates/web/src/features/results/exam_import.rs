@@ -17,38 +17,12 @@ use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me};
 use crate::error::{AppError, PageResult};
 use crate::extract::Path;
+use crate::features::row_import::{ImportFailure, ImportProblem};
 use crate::pages::{Layout, redirect_with, render_status};
 
 use super::{association, my_teachers, read_upload, res, views, year_or_today};
 
 // ---- ЕГЭ scores imported from XLSX/CSV ----
-
-/// A problem of one row of an imported file.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ExamImportProblem {
-    /// The row number as the spreadsheet shows it (the header is usually row 1).
-    pub row: usize,
-    /// The column as the file calls it («Учитель», «Предмет», «Балл», «Дата», «Код ученика»).
-    pub column: String,
-    /// In Russian, for the user.
-    pub message: String,
-}
-
-/// Why an import wrote nothing.
-enum ImportFailure {
-    /// Not allowed at all, not found, a liquidated association …
-    App(AppError),
-    /// The whole file cannot be read (a Russian sentence).
-    File(String),
-    /// Rows with problems; `forbidden` when some row names a teacher the user may not enter for.
-    Rows { problems: Vec<ExamImportProblem>, bad_rows: usize, forbidden: bool },
-}
-
-impl<E: Into<AppError>> From<E> for ImportFailure {
-    fn from(e: E) -> Self {
-        ImportFailure::App(e.into())
-    }
-}
 
 /// The column of the file for a field `ExamScoreInput::parse` reports.
 fn exam_column(field: &str) -> &'static str {
@@ -90,18 +64,14 @@ async fn import_exam(
     let mine = my_teachers(&mut c, me).await?;
     let members = results::memberships(&mut c, a.id).await?;
     drop(c);
-    let mut problems: Vec<ExamImportProblem> = sheet
-        .problems
-        .iter()
-        .map(|p| ExamImportProblem { row: p.row, column: p.column.clone(), message: p.message.clone() })
-        .collect();
+    let mut problems: Vec<ImportProblem> = sheet.problems.iter().map(ImportProblem::from).collect();
     let mut forbidden = false;
     let mut checked = vec![];
     for row in &sheet.rows {
-        let mut here: Vec<ExamImportProblem> = vec![];
+        let mut here: Vec<ImportProblem> = vec![];
         let n = row.row;
-        let say = |here: &mut Vec<ExamImportProblem>, column: &str, message: String| {
-            here.push(ExamImportProblem { row: n, column: column.to_owned(), message })
+        let say = |here: &mut Vec<ImportProblem>, column: &str, message: String| {
+            here.push(ImportProblem { row: n, column: column.to_owned(), message })
         };
         let day = metoda_domain::values::date("on", "Дата", &row.on).ok();
         let words = results::name_words(&row.teacher);
@@ -181,10 +151,7 @@ async fn import_exam(
         problems.extend(here);
     }
     if !problems.is_empty() {
-        problems.sort_by_key(|p| p.row);
-        let mut rows: Vec<usize> = problems.iter().map(|p| p.row).collect();
-        rows.dedup();
-        return Err(ImportFailure::Rows { bad_rows: rows.len(), problems, forbidden });
+        return Err(ImportFailure::rows(problems, forbidden));
     }
     let mut tx = state.db.begin().await?;
     // A score already recorded (same teacher, subject, date, score and student code) is not
@@ -224,7 +191,7 @@ struct ExamImportPage {
     a: Association,
     /// The whole file was refused.
     refusal: Option<String>,
-    problems: Vec<ExamImportProblem>,
+    problems: Vec<ImportProblem>,
     bad_rows: usize,
     file_name: String,
 }
@@ -290,12 +257,7 @@ pub(super) async fn exam_import_submit(
             };
             return Ok(redirect_with(&format!("/associations/{aid}/results?year={year}"), &message, &ctx));
         }
-        Err(ImportFailure::App(e)) => return Err(e),
-        Err(ImportFailure::File(m)) => (StatusCode::UNPROCESSABLE_ENTITY, Some(m), vec![], 0),
-        Err(ImportFailure::Rows { problems, bad_rows, forbidden }) => {
-            let status = if forbidden { StatusCode::FORBIDDEN } else { StatusCode::UNPROCESSABLE_ENTITY };
-            (status, None, problems, bad_rows)
-        }
+        Err(failure) => failure.for_page()?,
     };
     let (a, _) = association(&state, &me, aid).await?;
     render_status(
@@ -320,7 +282,12 @@ pub(super) async fn exam_template(
     let (a, m, any) = importer(&state, &me, AssociationId(aid.get())).await?;
     let mut c = state.db.conn().await?;
     let mine = my_teachers(&mut c, &me).await?;
-    let teachers: Vec<String> = associations::members(&mut c, a.id, None)
+    // the exams of June are filled in after it: the members of this academic year and the last
+    let today = state.today(m.zone());
+    let this = metoda_domain::teachers::AcademicYear::containing(today);
+    let (from, to) = (metoda_domain::teachers::AcademicYear(this.0 - 1).start(), today);
+    let from = metoda_domain::values::iso_date(from);
+    let teachers: Vec<String> = associations::members_during(&mut c, a.id, &from, &metoda_domain::values::iso_date(to))
         .await?
         .into_iter()
         .filter(|x| any || mine.contains(&x.teacher_id))
@@ -345,20 +312,13 @@ pub struct ExamImported {
     pub results: Vec<views::ResultRecord>,
 }
 
-/// The refusal of an import with its rows: the error envelope plus every bad row.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ExamImportErrorBody {
-    pub error: crate::error::ErrorDetail,
-    pub rows: Vec<ExamImportProblem>,
-}
-
 /// Import ЕГЭ scores from an XLSX or CSV file: multipart with `file`; columns «Учитель» (full
 /// name of a member on the exam date), «Предмет», «Балл», «Дата», optional «Код ученика». All
 /// rows are written or none: a bad row refuses the file (422, or 403 when a row names a teacher
 /// the user may not enter results for), listing every bad row.
 #[utoipa::path(post, path = "/api/v1/associations/{id}/results/exam/import", tag = "results", params(("id" = i64, Path)),
     request_body(content_type = "multipart/form-data", content = Object),
-    responses((status = 200, body = ExamImported), (status = 403, body = ExamImportErrorBody), (status = 422, body = ExamImportErrorBody)))]
+    responses((status = 200, body = ExamImported), (status = 403, body = crate::features::row_import::ImportErrorBody), (status = 422, body = crate::features::row_import::ImportErrorBody)))]
 pub async fn api_import_exam(
     State(state): State<AppState>,
     ApiMe(me, ctx): ApiMe,
@@ -370,11 +330,6 @@ pub async fn api_import_exam(
         Ok(f) => f,
         Err(e) => return crate::error::ApiError(e).into_response(),
     };
-    let detail = |code: &str, message: String, fields: Vec<crate::error::FieldErrorBody>| crate::error::ErrorDetail {
-        code: code.into(),
-        message,
-        fields,
-    };
     match import_exam(&state, &me, &ctx, AssociationId(aid.get()), file).await {
         Ok((list, skipped)) => Json(ExamImported {
             created: list.len(),
@@ -382,30 +337,6 @@ pub async fn api_import_exam(
             results: list.iter().map(views::ResultRecord::from).collect(),
         })
         .into_response(),
-        Err(ImportFailure::App(e)) => crate::error::ApiError(e).into_response(),
-        Err(ImportFailure::File(message)) => {
-            let fields = vec![crate::error::FieldErrorBody { field: "file".into(), message: message.clone() }];
-            let body = ExamImportErrorBody { error: detail("validation", message, fields), rows: vec![] };
-            (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
-        }
-        Err(ImportFailure::Rows { problems, bad_rows, forbidden }) => {
-            let fields = problems
-                .iter()
-                .map(|p| crate::error::FieldErrorBody {
-                    field: format!("row {}", p.row),
-                    message: format!("Строка {}, «{}»: {}", p.row, p.column, p.message),
-                })
-                .collect();
-            let (status, code) = if forbidden {
-                (StatusCode::FORBIDDEN, "forbidden")
-            } else {
-                (StatusCode::UNPROCESSABLE_ENTITY, "validation")
-            };
-            let message = format!(
-                "Ошибки в строках файла: {bad_rows}. Ничего не загружено — исправьте файл и загрузите его снова"
-            );
-            let body = ExamImportErrorBody { error: detail(code, message, fields), rows: problems };
-            (status, Json(body)).into_response()
-        }
+        Err(failure) => failure.into_response(),
     }
 }
