@@ -62,6 +62,8 @@ pub struct Meeting {
     /// None: no minutes yet.
     #[sqlx(try_from = "OptText")]
     pub minutes_status: Option<MinutesStatus>,
+    /// 1: the minutes were signed on paper before Metoda (entered with the history import).
+    pub minutes_paper: Option<i64>,
     /// Raised by every change of the meeting's details and of its attendance sheet: send it back
     /// with either (an older one gets 409).
     pub version: i64,
@@ -73,6 +75,10 @@ impl Meeting {
     }
     pub fn is_cancelled(&self) -> bool {
         self.status == MeetingStatus::Cancelled
+    }
+    /// The minutes were signed on paper before Metoda and entered from the archive.
+    pub fn minutes_on_paper(&self) -> bool {
+        self.minutes_paper == Some(1)
     }
     /// The minutes are signed by every required signatory.
     pub fn minutes_signed(&self) -> bool {
@@ -102,7 +108,7 @@ fn select() -> String {
             m.venue_organization_id, o.short_name AS venue_name, m.online_url, m.place_note,
             m.chair_teacher_id, {chair} AS chair_name, m.secretary_teacher_id, {secretary} AS secretary_name,
             m.status, m.cancel_reason, m.created_at, m.updated_at,
-            n.id AS minutes_id, n.number AS minutes_number, n.status AS minutes_status, m.version
+            n.id AS minutes_id, n.number AS minutes_number, n.status AS minutes_status, n.paper AS minutes_paper, m.version
          FROM meetings m
          LEFT JOIN plan_items pi ON pi.id = m.plan_item_id
          LEFT JOIN organizations o ON o.id = m.venue_organization_id
@@ -691,7 +697,7 @@ pub async fn record_past(
     .fetch_one(&mut *conn)
     .await
     .map_err(crate::unique(&format!(
-        "Протокол № {number} за этот год у объединения уже есть; укажите номер бумажного протокола"
+        "Протокол № {number} за этот год у объединения уже есть; проверьте номер бумажного протокола"
     )))?;
     let m = get(conn, MeetingId(id)).await?;
     let summary = format!(
@@ -704,6 +710,18 @@ pub async fn record_past(
     let new = serde_json::json!({"meeting": &m, "minutes_id": minutes_id, "topics": p.topics, "marks": marks});
     audit::record(conn, actor, a.scope(), "meeting", Some(id), "create", &summary, None, Some(&new)).await?;
     Ok(m)
+}
+
+/// The numbers of the association's minutes: (plan year, number, the meeting's date).
+pub async fn minutes_numbers(conn: &mut AnyConnection, association_id: AssociationId) -> Result<Vec<(i64, i64, Date)>> {
+    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT n.year, n.number, m.held_on FROM minutes n JOIN meetings m ON m.id = n.meeting_id
+         WHERE n.association_id = $1",
+    )
+    .bind(association_id.get())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().filter_map(|(y, n, d)| metoda_domain::values::stored_date(&d).map(|d| (y, n, d))).collect())
 }
 
 /// A teacher's full name (for a message).

@@ -197,6 +197,26 @@ async fn a_membership_history_and_past_attendance_load_at_once_or_not_at_all() {
             .unwrap();
     assert_eq!(absent, "absent");
     drop(c);
+    let b: Value = spec.get(&format!("/api/v1/meetings/{id}")).await.json().await.unwrap();
+    assert_eq!(b["meeting"]["minutes_on_paper"], true, "{b}");
+    assert_eq!(b["meeting"]["minutes_status"], "signed");
+    // Locked like signed minutes: the attendance is not entered again.
+    let marks: Vec<Value> = b["roster"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::json!({"teacher_id": r["teacher_id"], "status": "present"}))
+        .collect();
+    let r = spec
+        .c
+        .put(spec.url(&format!("/api/v1/meetings/{id}/attendance")))
+        .header("x-csrf-token", &spec.csrf)
+        .json(&serde_json::json!({"marks": marks, "version": b["meeting"]["version"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.unwrap().contains("Протокол подписан"));
     let page = spec.get(&format!("/meetings/{id}")).await.text().await.unwrap();
     assert!(page.contains("подписан на бумаге") && page.contains("О плане работы на год"), "{page}");
     assert!(!page.contains("id=\"draft-minutes\"") && !page.contains("id=\"sign-"), "{page}");
@@ -206,6 +226,45 @@ async fn a_membership_history_and_past_attendance_load_at_once_or_not_at_all() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("уже есть заседание"));
     assert_eq!(count(&app, "meetings").await, meetings + 2);
+    // A minutes' number taken in the same plan year is named with the meeting that has it.
+    let day3 = "2025-04-20";
+    let mut lines = vec!["Дата заседания;№ протокола;Учитель;Явка".to_owned()];
+    for t in members_on(&app, a, day3).await {
+        lines.push(format!("{day3};3;{};присутствует", name_of(&app, t).await));
+    }
+    let r = upload(
+        &spec,
+        &format!("/api/v1/associations/{a}/history/attendance"),
+        "явка.csv",
+        lines.join("\n").as_bytes(),
+        false,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let b: Value = r.json().await.unwrap();
+    assert!(b["rows"][0]["message"].as_str().unwrap().contains("у заседания 15.10.2024"), "{b}");
+    // Without the number it takes the next free one of the year.
+    let lines: Vec<String> = lines.iter().map(|l| l.replacen(";3;", ";;", 1)).collect();
+    let r = upload(
+        &spec,
+        &format!("/api/v1/associations/{a}/history/attendance"),
+        "явка.csv",
+        lines.join("\n").as_bytes(),
+        false,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let mut c = app.t.db.conn().await.unwrap();
+    let n: i64 = sqlx::query_scalar(
+        "SELECT n.number FROM minutes n JOIN meetings m ON m.id = n.meeting_id WHERE m.association_id = $1 AND m.held_on = $2",
+    )
+    .bind(a)
+    .bind(day3)
+    .fetch_one(&mut *c)
+    .await
+    .unwrap();
+    drop(c);
+    assert_eq!(n, 5, "after № 3 of 15.10.2024 and № 4 of 12.03.2025 (given the next one on loading)");
 
     // Who may not change the membership may not load its history.
     for login in ["teacher", "b.specialist"] {
@@ -221,7 +280,7 @@ async fn a_membership_history_and_past_attendance_load_at_once_or_not_at_all() {
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{login}");
         assert_eq!(s.get(&format!("/associations/{a}/history")).await.status(), StatusCode::FORBIDDEN, "{login}");
     }
-    assert_eq!(count(&app, "meetings").await, meetings + 2);
+    assert_eq!(count(&app, "meetings").await, meetings + 3);
     app.stop().await;
 }
 

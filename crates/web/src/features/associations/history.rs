@@ -116,7 +116,7 @@ enum Step {
 /// The problem a store refusal is for a row.
 fn store_message(e: StoreError) -> Result<String, ImportFailure> {
     match e {
-        StoreError::Conflict(m) | StoreError::Other(m) => Ok(m),
+        StoreError::Conflict(m) => Ok(m),
         StoreError::Invalid(fields) => Ok(fields.into_iter().map(|f| f.message).collect::<Vec<_>>().join("; ")),
         e => Err(e.into()),
     }
@@ -340,6 +340,9 @@ async fn import_attendance(
         .filter(|m| !m.is_cancelled())
         .map(|m| m.held_on)
         .collect();
+    // (plan year, minutes' number) → the date of the meeting that has it
+    let mut numbered: BTreeMap<(i64, i64), Date> =
+        meetings::minutes_numbers(&mut c, a.id).await?.into_iter().map(|(y, n, d)| ((y, n), d)).collect();
     drop(c);
     let mut problems: Vec<ImportProblem> = sheet.problems.iter().map(ImportProblem::from).collect();
     let mut by_day: BTreeMap<Date, Gathered> = BTreeMap::new();
@@ -460,8 +463,25 @@ async fn import_attendance(
         }
         problems.extend(here);
     }
-    // every member on the date is marked
+    // every member on the date is marked, and a minutes' number is free in its plan year
     for (on, g) in &by_day {
+        if let Some((row, number)) = g.number {
+            let year = i64::from(metoda_domain::meetings::year_of(settings.plan_period.value, *on));
+            match numbered.get(&(year, number)) {
+                Some(other) => problems.push(ImportProblem::new(
+                    row,
+                    "№ протокола",
+                    format!(
+                        "протокол № {number} за этот год уже есть — у заседания {}; проверьте номер или оставьте его \
+                         пустым: протокол получит следующий свободный номер",
+                        ru_date(*other)
+                    ),
+                )),
+                None => {
+                    numbered.insert((year, number), *on);
+                }
+            }
+        }
         let mut missing: Vec<String> = known
             .iter()
             .filter(|k| k.member_on(*on) && !g.rows.contains_key(&k.teacher_id))
@@ -482,7 +502,14 @@ async fn import_attendance(
     let mut out = AttendanceImported::default();
     let mut tx = state.db.begin().await?;
     for (on, g) in by_day {
-        let past = PastMeeting { held_on: on, number: g.number.map(|x| x.1), topics: g.topics, marks: g.marks };
+        // a meeting without a number takes the next one of its year after those the file claims
+        let year = i64::from(metoda_domain::meetings::year_of(settings.plan_period.value, on));
+        let number = g.number.map_or_else(
+            || numbered.keys().filter(|(y, _)| *y == year).map(|(_, n)| *n).max().unwrap_or(0) + 1,
+            |x| x.1,
+        );
+        numbered.insert((year, number), on);
+        let past = PastMeeting { held_on: on, number: Some(number), topics: g.topics, marks: g.marks };
         if let Err(e) = meetings::record_past(&mut tx, &ctx.actor(), &a, &settings, today, &past).await {
             let row = g.number.map_or(g.first_row, |x| x.0);
             return Err(ImportFailure::rows(vec![ImportProblem::new(row, "№ протокола", store_message(e)?)], false));

@@ -35,6 +35,9 @@ pub struct Meeting {
     pub minutes_number: Option<i64>,
     /// draft | signed (None: no minutes yet)
     pub minutes_status: Option<String>,
+    /// The minutes were signed on paper before the association used Metoda and entered with its
+    /// history (signed, with no signatures here).
+    pub minutes_on_paper: bool,
     /// Raised by every change of the meeting's details and of its attendance sheet: send it back
     /// with either (an older one gets 409).
     pub version: i64,
@@ -65,6 +68,7 @@ impl From<&store::Meeting> for Meeting {
             minutes_id: m.minutes_id,
             minutes_number: m.minutes_number,
             minutes_status: m.minutes_status.map(|s| s.code().to_owned()),
+            minutes_on_paper: m.minutes_on_paper(),
             version: m.version,
         }
     }
