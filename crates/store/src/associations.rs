@@ -311,11 +311,14 @@ pub async fn members_during(
         &[from, to],
     )
     .await?;
-    // a teacher with two periods in the span: the later one
-    let mut seen = std::collections::HashSet::new();
-    rows.reverse();
-    rows.retain(|m| seen.insert(m.teacher_id));
-    rows.reverse();
+    // a teacher with two periods in the span: the later one (by date: an earlier period entered
+    // after the fact has the higher id)
+    let mut latest: std::collections::HashMap<TeacherId, Date> = Default::default();
+    for m in &rows {
+        let d = latest.entry(m.teacher_id).or_insert(m.joined_on);
+        *d = (*d).max(m.joined_on);
+    }
+    rows.retain(|m| latest.get(&m.teacher_id) == Some(&m.joined_on));
     Ok(rows)
 }
 
@@ -466,48 +469,37 @@ pub async fn remove_member(
     if left_on < joined.as_str() {
         return Err(StoreError::invalid("left_on", "Дата выхода не может быть раньше даты включения в состав"));
     }
+    if let Some(why) = leave_refused(conn, a, teacher_id, left_on).await? {
+        let mut chars = why.chars();
+        let why: String = chars.next().into_iter().flat_map(char::to_uppercase).chain(chars).collect();
+        return Err(StoreError::invalid("left_on", why));
+    }
     sqlx::query("UPDATE association_members SET left_on = $1 WHERE id = $2")
         .bind(left_on)
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    // A leave entered after the fact may fall before a subgroup membership or a term of office
-    // that began later: those have to be corrected first, not silently reversed.
-    let later: Option<(String, String)> = sqlx::query_as(
-        "SELECT s.name, sm.joined_on FROM subgroup_members sm JOIN association_subgroups s ON s.id = sm.subgroup_id
-         WHERE s.association_id = $1 AND sm.teacher_id = $2 AND sm.joined_on >= $3 ORDER BY sm.joined_on",
+    // A leave entered after the fact may fall before a subgroup membership that began later: it
+    // could not have been, and goes (audited).
+    let gone: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT sm.id, s.name, sm.joined_on FROM subgroup_members sm JOIN association_subgroups s ON s.id = sm.subgroup_id
+         WHERE s.association_id = $1 AND sm.teacher_id = $2 AND sm.joined_on > $3 ORDER BY sm.joined_on",
     )
     .bind(a.id.get())
     .bind(teacher_id.get())
     .bind(left_on)
-    .fetch_optional(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    if let Some((name, since)) = later {
-        return Err(StoreError::invalid(
-            "left_on",
-            format!(
-                "С {} педагог состоит в подгруппе «{name}» — это не раньше даты выхода; сначала исправьте членство в подгруппе",
-                ru_iso(&since)
-            ),
-        ));
-    }
-    let later: Option<String> = sqlx::query_scalar(
-        "SELECT from_on FROM association_officers WHERE association_id = $1 AND teacher_id = $2 AND from_on >= $3
-         ORDER BY from_on",
-    )
-    .bind(a.id.get())
-    .bind(teacher_id.get())
-    .bind(left_on)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(since) = later {
-        return Err(StoreError::invalid(
-            "left_on",
-            format!(
-                "С {} педагог назначен на должность в объединении — это не раньше даты выхода; сначала исправьте назначение",
-                ru_iso(&since)
-            ),
-        ));
+    for (sid, name, since) in gone {
+        sqlx::query("DELETE FROM subgroup_members WHERE id = $1").bind(sid).execute(&mut *conn).await?;
+        let summary = format!(
+            "Удалено членство в подгруппе «{name}» с {} — оно начиналось после выхода педагога из объединения {}",
+            ru_iso(&since),
+            ru_iso(left_on)
+        );
+        let old = serde_json::json!({"teacher_id": teacher_id, "joined_on": since});
+        audit::record(conn, actor, a.scope(), "subgroup_member", Some(sid), "delete", &summary, Some(&old), None)
+            .await?;
     }
     // Leaving the association ends the subgroup memberships in it (those that ran past the day too).
     sqlx::query(
@@ -545,6 +537,46 @@ pub async fn remove_member(
     )
     .await?;
     crate::orders::refresh_compositions(conn, actor, a, left_on).await
+}
+
+/// Why a teacher cannot have left the association on `left_on` (`YYYY-MM-DD`), if so: a term of
+/// office in it that began after that day (an order appointed a member then), or a mark at one of
+/// its meetings on or after it (they attended as a member). None: the leave may be entered.
+pub async fn leave_refused(
+    conn: &mut AnyConnection,
+    a: &Association,
+    teacher_id: TeacherId,
+    left_on: &str,
+) -> Result<Option<String>> {
+    let appointed: Option<String> = sqlx::query_scalar(
+        "SELECT MIN(from_on) FROM association_officers WHERE association_id = $1 AND teacher_id = $2 AND from_on > $3",
+    )
+    .bind(a.id.get())
+    .bind(teacher_id.get())
+    .bind(left_on)
+    .fetch_one(&mut *conn)
+    .await?;
+    if let Some(since) = appointed {
+        return Ok(Some(format!(
+            "педагог назначен на должность в объединении с {} — дата выхода не может быть раньше",
+            ru_iso(&since)
+        )));
+    }
+    let attended: Option<String> = sqlx::query_scalar(
+        "SELECT MIN(m.held_on) FROM meeting_attendance at JOIN meetings m ON m.id = at.meeting_id
+         WHERE m.association_id = $1 AND at.teacher_id = $2 AND m.held_on >= $3 AND m.status <> 'cancelled'",
+    )
+    .bind(a.id.get())
+    .bind(teacher_id.get())
+    .bind(left_on)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(attended.map(|day| {
+        format!(
+            "педагог отмечен в явке на заседании {} как член объединения — укажите дату выхода после этого заседания",
+            ru_iso(&day)
+        )
+    }))
 }
 
 /// Changes the description and the public page link; `version`: the version the edit was based

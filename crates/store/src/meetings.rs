@@ -1241,6 +1241,11 @@ pub async fn sign(
     let m = &lock(conn, m.id).await?;
     let minutes_id = m.minutes_id.ok_or_else(|| StoreError::Conflict("Протокол ещё не составлен".into()))?;
     let n = minutes(conn, minutes_id).await?;
+    if n.paper {
+        return Err(StoreError::Conflict(
+            "Протокол подписан на бумаге до подключения к системе: подписывать его здесь не нужно".into(),
+        ));
+    }
     let required = n.required().to_vec();
     if !required.contains(&role) {
         return Err(StoreError::invalid("role", format!("По положению протокол подписывает: {}", labels(&required))));

@@ -731,6 +731,26 @@ async fn meetings_count_quorum_on_their_date_and_signed_minutes_are_locked_and_c
     f.t.drop_db().await;
 }
 
+/// An association founded on 01.09.2025 by order `number`, headed by `ids[0]` with the rest as members.
+async fn founded(f: &Fixture, number: &str, name: &str, ids: &[TeacherId]) -> AssociationId {
+    let o = register(
+        f,
+        OrderInput {
+            number: number.into(),
+            date: "01.09.2025".into(),
+            kind: "create_association".into(),
+            name: name.into(),
+            direction: "методика".into(),
+            head_teacher_id: Some(ids[0].get()),
+            member_ids: ids[1..].iter().map(|t| t.get()).collect(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    o.association_id.unwrap()
+}
+
 /// One record of an association's year, as a municipality brings it in after the fact.
 #[derive(Clone, Debug)]
 enum Past {
@@ -771,22 +791,7 @@ struct Outcome {
 /// `chronological`, a separate leave on its date (as it happened), else at once with its end (as
 /// the history import does). Returns what the association comes to.
 async fn enter(f: &Fixture, prefix: &str, ids: &[TeacherId], history: &[Past], chronological: bool) -> Outcome {
-    let o = register(
-        f,
-        OrderInput {
-            number: format!("{prefix}-0"),
-            date: "01.09.2025".into(),
-            kind: "create_association".into(),
-            name: format!("ММО {prefix}"),
-            direction: "математика".into(),
-            head_teacher_id: Some(ids[0].get()),
-            member_ids: ids[1..3].iter().map(|t| t.get()).collect(),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let aid = o.association_id.unwrap();
+    let aid = founded(f, &format!("{prefix}-0"), &format!("ММО {prefix}"), &ids[..3]).await;
     let mut c = f.t.db.conn().await.unwrap();
     let a = associations::get(&mut c, aid).await.unwrap();
     let sub =
@@ -970,5 +975,66 @@ async fn a_year_entered_latest_first_comes_to_the_same_as_entered_in_order() {
     assert_eq!(value("2"), 5, "five meetings held");
     assert_eq!(value("2.2"), 4, "20.11.2025: five members, one absent");
     assert_eq!(value("1"), 5, "the members on the analysis date");
+    f.t.drop_db().await;
+}
+
+#[tokio::test]
+async fn a_leave_entered_after_the_fact_is_checked_against_what_followed_it() {
+    let f = fixture().await;
+    let mut ids = vec![];
+    for (i, name) in ["Зуева", "Ильина", "Карпова", "Лаптева"].iter().enumerate() {
+        ids.push(teacher(&f, name, "01.01.1986", f.orgs[i % 3], "first", "01.09.2011").await);
+    }
+    let aid = founded(&f, "1", "ММО учителей химии", &ids).await;
+    register(
+        &f,
+        OrderInput {
+            number: "2".into(),
+            date: "01.12.2025".into(),
+            kind: "appoint_officer".into(),
+            association_id: Some(aid.get()),
+            officer_role: "deputy".into(),
+            officer_teacher_id: Some(ids[2].get()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut c = f.t.db.conn().await.unwrap();
+    let a = associations::get(&mut c, aid).await.unwrap();
+    let sub = associations::create_subgroup(&mut c, &actor(), &a, "creative_group", "Группа", None, "2025-09-01")
+        .await
+        .unwrap();
+    associations::add_subgroup_member(&mut c, &actor(), &a, sub.id, ids[1], date!(2025 - 11 - 01), None).await.unwrap();
+    // Ильина left in October, as found out later: her subgroup membership from November could not
+    // have been, and goes; the leave is entered.
+    associations::remove_member(&mut c, &actor(), &a, ids[1], "2025-10-01").await.unwrap();
+    assert!(associations::subgroup_memberships(&mut c, sub.id).await.unwrap().iter().all(|m| m.teacher_id != ids[1]));
+    // Карпова was appointed deputy in December: she cannot have left in November.
+    let e = associations::remove_member(&mut c, &actor(), &a, ids[2], "2025-11-01").await.unwrap_err();
+    assert!(format!("{e:?}").contains("назначен на должность в объединении с 01.12.2025"), "{e:?}");
+    // Лаптева attended the meeting of 20.11.2025 as a member: she left after it, not on that day.
+    let m = municipalities::get(&mut c, f.muni).await.unwrap();
+    let settings = profiles::get(&mut c, m.profile_id.unwrap()).await.unwrap().settings().unwrap();
+    let marks = associations::members(&mut c, aid, Some("2025-11-20"))
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| (m.teacher_id, Attendance::Present))
+        .collect();
+    let past = PastMeeting { held_on: date!(2025 - 11 - 20), number: None, topics: vec![], marks };
+    metoda_store::meetings::record_past(&mut c, &actor(), &a, &settings, TODAY, &past).await.unwrap();
+    let e = associations::remove_member(&mut c, &actor(), &a, ids[3], "2025-11-20").await.unwrap_err();
+    assert!(format!("{e:?}").contains("отмечен в явке на заседании 20.11.2025"), "{e:?}");
+    associations::remove_member(&mut c, &actor(), &a, ids[3], "2025-11-21").await.unwrap();
+    let left: Option<String> =
+        sqlx::query_scalar("SELECT left_on FROM association_members WHERE association_id = $1 AND teacher_id = $2")
+            .bind(aid.get())
+            .bind(ids[2].get())
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+    assert_eq!(left, None, "the refused leave wrote nothing");
+    drop(c);
     f.t.drop_db().await;
 }

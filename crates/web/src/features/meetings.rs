@@ -1243,6 +1243,12 @@ fn minutes_doc(
 
 async fn docx_of(state: &AppState, me: &Current, id: MeetingId) -> Result<axum::response::Response, AppError> {
     let (m, a, s) = load(state, me, id, Action::View).await?;
+    if m.minutes_on_paper() {
+        return Err(AppError::Conflict(
+            "Протокол этого заседания подписан на бумаге до подключения к системе: его подлинник хранится в объединении"
+                .into(),
+        ));
+    }
     let zone = metoda_store::municipalities::zone(&mut *state.db.conn().await?, a.municipality_id).await?;
     let b = body(state, m, &s).await?;
     let doc = minutes_doc(&a, &b, zone)?;

@@ -1,7 +1,8 @@
 //! An association's past loaded at once through the real server (SQLite or PostgreSQL): the
 //! membership history and the past meetings' attendance, each checked row by row — a file with a
-//! bad row writes nothing and names every bad row (page and API), a good one writes every row, a
-//! file loaded again adds nothing; only who may change the membership may load them.
+//! bad row writes nothing and names every bad row (page and API), a good one writes every row; a
+//! membership file loaded again adds nothing, an attendance file loaded again is refused (its days
+//! have their meetings); only who may change the membership may load them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::common;
@@ -46,6 +47,19 @@ async fn members_on(app: &TestApp, a: i64, day: &str) -> Vec<i64> {
     .bind(a)
     .bind(day)
     .fetch_all(&mut *c)
+    .await
+    .unwrap()
+}
+
+/// The number of the minutes of the association's meeting on a day (`YYYY-MM-DD`).
+async fn minutes_number(app: &TestApp, a: i64, day: &str) -> i64 {
+    let mut c = app.t.db.conn().await.unwrap();
+    sqlx::query_scalar(
+        "SELECT n.number FROM minutes n JOIN meetings m ON m.id = n.meeting_id WHERE m.association_id = $1 AND m.held_on = $2",
+    )
+    .bind(a)
+    .bind(day)
+    .fetch_one(&mut *c)
     .await
     .unwrap()
 }
@@ -103,7 +117,7 @@ async fn a_membership_history_and_past_attendance_load_at_once_or_not_at_all() {
         "раньше даты включения",
         "позже сегодняшнего дня",
         "не должны пересекаться",
-        "в строке 6",
+        "(строка 6)",
     ] {
         assert!(text.contains(needle), "{needle} in {text}");
     }
@@ -135,6 +149,26 @@ async fn a_membership_history_and_past_attendance_load_at_once_or_not_at_all() {
     let b: Value = r.json().await.unwrap();
     assert_eq!((b["created"].as_u64(), b["skipped"].as_u64()), (Some(0), Some(2)), "{b}");
     assert_eq!(periods(&app, a).await, after);
+
+    // A current period from the file, then a file that ends it and has the teacher rejoin (the
+    // rejoin first: the rows' order does not matter).
+    let open = format!("Учитель;Дата включения;Дата выбытия\n{free_name};01.09.2025;\n");
+    let r =
+        upload(&spec, &format!("/api/v1/associations/{a}/history/members"), "состав.csv", open.as_bytes(), false).await;
+    assert_eq!(r.json::<Value>().await.unwrap()["created"], 1);
+    let again =
+        format!("Учитель;Дата включения;Дата выбытия\n{free_name};01.11.2025;\n{free_name};01.09.2025;15.10.2025\n");
+    let r = upload(&spec, &format!("/api/v1/associations/{a}/history/members"), "состав.csv", again.as_bytes(), false)
+        .await;
+    let b: Value = r.json().await.unwrap();
+    assert_eq!(
+        (b["created"].as_u64(), b["closed"].as_u64(), b["skipped"].as_u64()),
+        (Some(1), Some(1), Some(0)),
+        "{b}"
+    );
+    let after = periods(&app, a).await;
+    assert!(after.contains(&(free, "2025-09-01".into(), Some("2025-10-15".into()))), "{after:?}");
+    assert!(after.contains(&(free, "2025-11-01".into(), None)), "{after:?}");
 
     // The attendance of two past meetings: every member of each date marked.
     let day1 = "2024-10-15";
@@ -254,17 +288,15 @@ async fn a_membership_history_and_past_attendance_load_at_once_or_not_at_all() {
     )
     .await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
-    let mut c = app.t.db.conn().await.unwrap();
-    let n: i64 = sqlx::query_scalar(
-        "SELECT n.number FROM minutes n JOIN meetings m ON m.id = n.meeting_id WHERE m.association_id = $1 AND m.held_on = $2",
-    )
-    .bind(a)
-    .bind(day3)
-    .fetch_one(&mut *c)
-    .await
-    .unwrap();
-    drop(c);
-    assert_eq!(n, 5, "after № 3 of 15.10.2024 and № 4 of 12.03.2025 (given the next one on loading)");
+    assert_eq!(
+        minutes_number(&app, a, day3).await,
+        5,
+        "after № 3 of 15.10.2024 and № 4 of 12.03.2025 (given the next one on loading)"
+    );
+    assert_eq!(minutes_number(&app, a, day2).await, 4);
+    // Paper minutes are neither signed here nor printed as if they were.
+    let r = spec.get(&format!("/api/v1/meetings/{id}/docx")).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
 
     // Who may not change the membership may not load its history.
     for login in ["teacher", "b.specialist"] {
@@ -279,6 +311,8 @@ async fn a_membership_history_and_past_attendance_load_at_once_or_not_at_all() {
         .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{login}");
         assert_eq!(s.get(&format!("/associations/{a}/history")).await.status(), StatusCode::FORBIDDEN, "{login}");
+        let r = upload(&s, &format!("/associations/{a}/history/attendance"), "явка.csv", good.as_bytes(), true).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{login}");
     }
     assert_eq!(count(&app, "meetings").await, meetings + 3);
     app.stop().await;

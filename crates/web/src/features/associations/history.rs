@@ -14,7 +14,7 @@ use metoda_domain::ids::{AssociationId, TeacherId};
 use metoda_domain::meetings::Attendance;
 use metoda_domain::values::{iso_date, ru_date};
 use metoda_store::StoreError;
-use metoda_store::associations::{self, Association};
+use metoda_store::associations::{self, Association, leave_refused};
 use metoda_store::meetings::{self, PastMeeting};
 use metoda_store::results::{self, BankName, Membership};
 use serde::Serialize;
@@ -79,8 +79,10 @@ fn bank_teacher<'a>(bank: &'a [BankName], teacher: &str, organization: &str) -> 
     }
     let words = results::name_words(teacher);
     let named: Vec<&BankName> = bank.iter().filter(|b| b.is_named(&words)).collect();
+    // the organization tells namesakes apart (a teacher named alone is theirs whatever school
+    // the row gives: they may have worked elsewhere then)
     let org = squeeze(organization);
-    let here: Vec<&BankName> = if org.is_empty() {
+    let here: Vec<&BankName> = if org.is_empty() || named.len() == 1 {
         named.clone()
     } else {
         named
@@ -122,6 +124,9 @@ fn store_message(e: StoreError) -> Result<String, ImportFailure> {
     }
 }
 
+/// A row of the membership history once its cells are read: (row, teacher, joined, left).
+type Period<'a> = (usize, &'a BankName, Date, Option<Date>);
+
 /// Reads, checks every row, and writes the membership history in one transaction — or nothing.
 async fn import_members(
     state: &AppState,
@@ -140,12 +145,9 @@ async fn import_members(
     let today = crate::features::local_today(state, &mut c, a.municipality_id).await?;
     let bank = results::bank_names(&mut c, a.municipality_id).await?;
     let known = results::memberships(&mut c, a.id).await?;
-    drop(c);
     let mut problems: Vec<ImportProblem> = sheet.problems.iter().map(ImportProblem::from).collect();
-    let mut steps: Vec<(usize, Step)> = vec![];
-    let mut skipped = 0;
-    // the periods of the file so far, by teacher: (row, joined, left)
-    let mut periods: BTreeMap<TeacherId, Vec<(usize, Date, Option<Date>)>> = BTreeMap::new();
+    // 1. Each row's cells.
+    let mut read: Vec<Period> = vec![];
     for row in &sheet.rows {
         let n = row.row;
         let mut here = vec![];
@@ -194,43 +196,53 @@ async fn import_members(
                     "Дата выбытия",
                     format!("запись педагога «{}» в архиве банка данных: укажите дату выбытия", t.full_name()),
                 ));
+            } else {
+                read.push((n, t, joined, left));
             }
-            let overlaps = |j: Date, l: Option<Date>| left.is_none_or(|x| j < x) && l.is_none_or(|x| joined < x);
-            let mine: Vec<&Membership> = known.iter().filter(|k| k.teacher_id == t.teacher_id).collect();
-            let same = mine.iter().find(|k| k.joined_on == joined);
-            match same {
-                Some(k) if k.left_on == left => skipped += 1,
-                Some(k) if k.left_on.is_none() && left.is_some() => {
-                    steps.push((n, Step::Close(t.teacher_id, left.unwrap_or(joined))));
-                }
-                _ => {
-                    if let Some(k) = mine.iter().find(|k| overlaps(k.joined_on, k.left_on)) {
-                        let until = k.left_on.map(|l| format!(" по {}", ru_date(l))).unwrap_or_default();
-                        here.push(ImportProblem::new(
-                            n,
-                            "Дата включения",
-                            format!(
-                                "«{}» уже состоит в объединении с {}{until}: периоды членства не должны пересекаться",
-                                t.full_name(),
-                                ru_date(k.joined_on)
-                            ),
-                        ));
-                    } else {
-                        steps.push((n, Step::Add(t.teacher_id, joined, left)));
-                    }
-                }
-            }
-            let earlier = periods.entry(t.teacher_id).or_default();
-            if let Some((r, _, _)) = earlier.iter().find(|(_, j, l)| overlaps(*j, *l)) {
-                here.push(ImportProblem::new(
-                    n,
-                    "Дата включения",
-                    format!("период пересекается с периодом того же педагога в строке {r}"),
-                ));
-            }
-            earlier.push((n, joined, left));
         }
         problems.extend(here);
+    }
+    // 2. The periods as they will be: the recorded ones, those the file ends (a leaving date for
+    // a current period that began the same day), then each new one checked against them all.
+    let mut spans: Vec<(TeacherId, Date, Option<Date>, Option<usize>)> =
+        known.iter().map(|k| (k.teacher_id, k.joined_on, k.left_on, None)).collect();
+    let mut steps: Vec<(usize, Step)> = vec![];
+    let mut skipped = 0;
+    let mut fresh = vec![];
+    for (n, t, joined, left) in read {
+        let same = spans.iter_mut().find(|s| s.0 == t.teacher_id && s.1 == joined && s.3.is_none());
+        match (same, left) {
+            (Some(s), _) if s.2 == left => skipped += 1,
+            (Some(s), Some(l)) if s.2.is_none() => {
+                match leave_refused(&mut c, &a, t.teacher_id, &iso_date(l)).await? {
+                    Some(why) => problems.push(ImportProblem::new(n, "Дата выбытия", why)),
+                    None => steps.push((n, Step::Close(t.teacher_id, l))),
+                }
+                s.2 = Some(l);
+                s.3 = Some(n);
+            }
+            _ => fresh.push((n, t, joined, left)),
+        }
+    }
+    drop(c);
+    for (n, t, joined, left) in fresh {
+        let overlaps = |j: Date, l: Option<Date>| left.is_none_or(|x| j < x) && l.is_none_or(|x| joined < x);
+        match spans.iter().find(|s| s.0 == t.teacher_id && overlaps(s.1, s.2)) {
+            Some((_, j, l, from_row)) => {
+                let period = match l {
+                    Some(l) => format!("состоял(а) в объединении с {} по {}", ru_date(*j), ru_date(*l)),
+                    None => format!("состоит в объединении с {}", ru_date(*j)),
+                };
+                let whence = from_row.map(|r| format!(" (строка {r})")).unwrap_or_default();
+                problems.push(ImportProblem::new(
+                    n,
+                    "Дата включения",
+                    format!("«{}» {period}{whence}: периоды членства не должны пересекаться", t.full_name()),
+                ));
+            }
+            None => steps.push((n, Step::Add(t.teacher_id, joined, left))),
+        }
+        spans.push((t.teacher_id, joined, left, Some(n)));
     }
     if !problems.is_empty() {
         return Err(ImportFailure::rows(problems, false));
@@ -243,25 +255,28 @@ async fn import_members(
     let mut out = MembershipImported { skipped, ..Default::default() };
     let mut tx = state.db.begin().await?;
     for (n, step) in &steps {
-        let done = match step {
-            Step::Add(t, j, l) => associations::record_membership(
-                &mut tx,
-                &ctx.actor(),
-                &a,
-                *t,
-                &iso_date(*j),
-                l.map(iso_date).as_deref(),
-                None,
-            )
-            .await
-            .map(|_| out.created += 1),
+        let (done, column) = match step {
+            Step::Add(t, j, l) => {
+                let r = associations::record_membership(
+                    &mut tx,
+                    &ctx.actor(),
+                    &a,
+                    *t,
+                    &iso_date(*j),
+                    l.map(iso_date).as_deref(),
+                    None,
+                )
+                .await;
+                (r.map(|_| out.created += 1), "Дата включения")
+            }
             Step::Close(t, l) => {
-                associations::remove_member(&mut tx, &ctx.actor(), &a, *t, &iso_date(*l)).await.map(|_| out.closed += 1)
+                let r = associations::remove_member(&mut tx, &ctx.actor(), &a, *t, &iso_date(*l)).await;
+                (r.map(|_| out.closed += 1), "Дата выбытия")
             }
         };
         if let Err(e) = done {
             // the transaction is dropped unfinished: nothing of the file stays
-            return Err(ImportFailure::rows(vec![ImportProblem::new(*n, "Учитель", store_message(e)?)], false));
+            return Err(ImportFailure::rows(vec![ImportProblem::new(*n, column, store_message(e)?)], false));
         }
     }
     tx.commit().await?;
@@ -416,7 +431,7 @@ async fn import_attendance(
                     n,
                     "Учитель",
                     format!(
-                        "«{}» не состоял(а) в объединении {}; сначала загрузите историю состава",
+                        "«{}» не состоял(а) в объединении на {}; сначала загрузите историю состава",
                         row.teacher,
                         ru_date(on)
                     ),
@@ -624,8 +639,10 @@ pub(super) async fn members_template(
     let list: Vec<(String, String)> = results::bank_names(&mut c, a.municipality_id)
         .await?
         .into_iter()
-        .filter(|b| b.archived_at.is_none())
-        .map(|b| (b.full_name(), b.organization_short.clone()))
+        .map(|b| {
+            let archived = if b.archived_at.is_some() { " (в архиве банка данных)" } else { "" };
+            (b.full_name(), format!("{}{archived}", b.organization_short))
+        })
         .collect();
     let bytes = metoda_docs::import::history::membership_template_xlsx(&list).map_err(AppError::internal)?;
     Ok(crate::pages::download(bytes, XLSX, "history-members-template.xlsx"))
