@@ -761,3 +761,88 @@ async fn an_event_from_the_calendar_to_a_certificate_checked_at_its_qr_address()
     drop(driver);
     app.stop().await;
 }
+
+/// A past day of the association that has no meeting and has members, with their full names.
+async fn past_day_with_members(app: &TestApp, a: i64) -> (String, Vec<String>) {
+    let mut c = app.t.db.conn().await.unwrap();
+    let mut day = time::OffsetDateTime::now_utc().date() - time::Duration::days(1);
+    loop {
+        let on = format!("{:04}-{:02}-{:02}", day.year(), day.month() as u8, day.day());
+        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meetings WHERE association_id = $1 AND held_on = $2")
+            .bind(a)
+            .bind(&on)
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+        let names: Vec<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT DISTINCT t.last_name, t.first_name, t.middle_name FROM association_members am
+             JOIN teachers t ON t.id = am.teacher_id
+             WHERE am.association_id = $1 AND am.joined_on <= $2 AND (am.left_on IS NULL OR am.left_on > $2)",
+        )
+        .bind(a)
+        .bind(&on)
+        .fetch_all(&mut *c)
+        .await
+        .unwrap();
+        if taken == 0 && !names.is_empty() {
+            let names = names.into_iter().map(|(l, f, m)| format!("{l} {f} {}", m.unwrap_or_default())).collect();
+            return (on, names);
+        }
+        day -= time::Duration::days(1);
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromium-driver; run by .ci/run"]
+async fn the_authority_loads_a_past_meeting_from_a_file_and_sees_its_paper_minutes() {
+    let app = TestApp::start().await;
+    let a = app.assoc_a;
+    let (day, names) = past_day_with_members(&app, a).await;
+    let dir = std::env::temp_dir().join(format!("metoda-history-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("явка-с-ошибкой.csv");
+    std::fs::write(&bad, format!("Дата заседания;Учитель;Явка\n{day};{};может быть\n", names[0])).unwrap();
+    let good = dir.join("явка.csv");
+    let rows: Vec<String> = names.iter().map(|n| format!("{day};7;О плане на год;{n};присутствует")).collect();
+    std::fs::write(&good, format!("Дата заседания;№ протокола;Вопрос повестки;Учитель;Явка\n{}\n", rows.join("\n")))
+        .unwrap();
+    let driver = start_driver().await;
+    let c = browser(&driver).await;
+    sign_in(&c, &app, "uo.specialist").await;
+
+    // From the association's page to its history.
+    c.goto(&app.url(&format!("/associations/{a}"))).await.unwrap();
+    wait_for(&c, "Состав").await;
+    c.find(Locator::Css("#history-link")).await.unwrap().click().await.unwrap();
+    wait_for(&c, "Явка на прошедшие заседания").await;
+
+    // A file with a bad row: nothing is loaded, the row is named.
+    c.find(Locator::Css("#attendance-file")).await.unwrap().send_keys(&bad.display().to_string()).await.unwrap();
+    c.find(Locator::Css("#load-attendance")).await.unwrap().click().await.unwrap();
+    assert!(confirm(&c).await.contains("Внести заседания из файла?"));
+    let page = wait_for(&c, "Ничего не загружено").await;
+    assert!(page.contains("«может быть»"), "{page}");
+
+    // The good file: the meeting is entered, held, with its paper minutes.
+    c.find(Locator::Css("#attendance-file")).await.unwrap().send_keys(&good.display().to_string()).await.unwrap();
+    c.find(Locator::Css("#load-attendance")).await.unwrap().click().await.unwrap();
+    confirm(&c).await;
+    wait_for(&c, "Внесено прошедших заседаний: 1").await;
+    let mut db = app.t.db.conn().await.unwrap();
+    let id: i64 = sqlx::query_scalar("SELECT id FROM meetings WHERE association_id = $1 AND held_on = $2")
+        .bind(a)
+        .bind(&day)
+        .fetch_one(&mut *db)
+        .await
+        .unwrap();
+    drop(db);
+    c.goto(&app.url(&format!("/meetings/{id}"))).await.unwrap();
+    let page = wait_for(&c, "подписан на бумаге").await;
+    assert!(page.contains("Протокол № 7") && page.contains("О плане на год"), "{page}");
+    viewport(&c, 390, 844).await;
+    assert!(fits(&c).await, "the meeting page fits a phone's width");
+    c.close().await.unwrap();
+    drop(driver);
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
