@@ -762,42 +762,12 @@ async fn an_event_from_the_calendar_to_a_certificate_checked_at_its_qr_address()
     app.stop().await;
 }
 
-/// A past day of the association that has no meeting and has members, with their full names.
-async fn past_day_with_members(app: &TestApp, a: i64) -> (String, Vec<String>) {
-    let mut c = app.t.db.conn().await.unwrap();
-    let mut day = time::OffsetDateTime::now_utc().date() - time::Duration::days(1);
-    loop {
-        let on = format!("{:04}-{:02}-{:02}", day.year(), day.month() as u8, day.day());
-        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meetings WHERE association_id = $1 AND held_on = $2")
-            .bind(a)
-            .bind(&on)
-            .fetch_one(&mut *c)
-            .await
-            .unwrap();
-        let names: Vec<(String, String, Option<String>)> = sqlx::query_as(
-            "SELECT DISTINCT t.last_name, t.first_name, t.middle_name FROM association_members am
-             JOIN teachers t ON t.id = am.teacher_id
-             WHERE am.association_id = $1 AND am.joined_on <= $2 AND (am.left_on IS NULL OR am.left_on > $2)",
-        )
-        .bind(a)
-        .bind(&on)
-        .fetch_all(&mut *c)
-        .await
-        .unwrap();
-        if taken == 0 && !names.is_empty() {
-            let names = names.into_iter().map(|(l, f, m)| format!("{l} {f} {}", m.unwrap_or_default())).collect();
-            return (on, names);
-        }
-        day -= time::Duration::days(1);
-    }
-}
-
 #[tokio::test]
 #[ignore = "needs chromium and chromium-driver; run by .ci/run"]
 async fn the_authority_loads_a_past_meeting_from_a_file_and_sees_its_paper_minutes() {
     let app = TestApp::start().await;
     let a = app.assoc_a;
-    let (day, names) = past_day_with_members(&app, a).await;
+    let (day, names) = common::past_day_with_members(&app, a, 0).await;
     let dir = std::env::temp_dir().join(format!("metoda-history-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("явка-с-ошибкой.csv");

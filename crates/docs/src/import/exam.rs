@@ -7,10 +7,7 @@
 //! teacher and the subject and checking the values stay with the caller
 //! (`metoda_domain::results::ExamScoreInput::parse`), which reports each problem with the row.
 
-use rust_xlsxwriter::{
-    Color, DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatBorder, Formula, Workbook,
-    XlsxError,
-};
+use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, DataValidationRule, Format, Formula, Workbook};
 
 use super::columns::compact;
 use super::layout::{self, Layout};
@@ -156,9 +153,7 @@ fn exam_row(raw: &RawRow, layout: &Layout<Column>, problems: &mut Vec<CellProble
 /// Rows of the template prepared with the date format and the drop-down lists.
 const TEMPLATE_ROWS: u32 = 1000;
 
-fn internal(e: XlsxError) -> String {
-    format!("Не удалось сформировать файл Excel (внутренняя ошибка: {e}).")
-}
+use super::template_fault as internal;
 
 /// The template to fill: the first sheet «Баллы ЕГЭ» with the header row ([`TEMPLATE_HEADERS`]),
 /// the date column formatted as dates, drop-down lists of `teachers` (a warning for another name)
@@ -166,11 +161,7 @@ fn internal(e: XlsxError) -> String {
 /// The error is a Russian sentence for the user.
 pub fn exam_template_xlsx(teachers: &[String], subjects: &[String]) -> Result<Vec<u8>, String> {
     let mut workbook = Workbook::new();
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_background_color(Color::RGB(0xDD_EB_F7))
-        .set_border(FormatBorder::Thin);
+    let header = super::template_header();
     let date = Format::new().set_num_format("dd.mm.yyyy");
     let text = Format::new().set_num_format("@");
     {

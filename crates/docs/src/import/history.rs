@@ -13,7 +13,7 @@
 //!   «Учитель», «Явка», and optionally «№ протокола» and «Вопрос повестки» (each distinct one
 //!   becomes an item of that meeting's agenda).
 
-use rust_xlsxwriter::{Color, DataValidation, Format, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::{DataValidation, Format, Workbook};
 
 use super::columns::compact;
 use super::layout::{self, Layout};
@@ -205,9 +205,7 @@ fn cells(raw: &RawRow, layout: &Layout<Column>, problems: &mut Vec<CellProblem>)
 /// Rows of a template prepared with the date format and the drop-down lists.
 const TEMPLATE_ROWS: u32 = 1000;
 
-fn internal(e: XlsxError) -> String {
-    format!("Не удалось сформировать файл Excel (внутренняя ошибка: {e}).")
-}
+use super::template_fault as internal;
 
 /// The membership template: the header row, the date columns formatted as dates, and the
 /// municipality's `teachers` («ФИО — организация» on the second sheet) to copy from.
@@ -230,11 +228,7 @@ fn template(
     teachers: &[(String, String)],
 ) -> Result<Vec<u8>, String> {
     let mut workbook = Workbook::new();
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_background_color(Color::RGB(0xDD_EB_F7))
-        .set_border(FormatBorder::Thin);
+    let header = super::template_header();
     let date = Format::new().set_num_format("dd.mm.yyyy");
     {
         let sheet = workbook.add_worksheet();

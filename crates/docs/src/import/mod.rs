@@ -189,6 +189,17 @@ struct RawSheet {
 /// Rows kept in memory at most: the limit plus room for a title block above the header.
 const STORED_ROWS_CAP: usize = MAX_ROWS + layout::HEADER_SEARCH_ROWS + 1;
 
+/// The header cells of an import's template: bold, wrapped, shaded, framed.
+fn template_header() -> rust_xlsxwriter::Format {
+    use rust_xlsxwriter::{Color, Format, FormatBorder};
+    Format::new().set_bold().set_text_wrap().set_background_color(Color::RGB(0xDD_EB_F7)).set_border(FormatBorder::Thin)
+}
+
+/// A template that could not be written, as the user reads it.
+fn template_fault(e: rust_xlsxwriter::XlsxError) -> String {
+    format!("Не удалось сформировать файл Excel (внутренняя ошибка: {e}).")
+}
+
 /// Reads the teacher bank from an XLSX or CSV file (decided by content, not by `file_name`).
 /// `today` turns «стаж» given in years into a start date.
 pub fn read_teachers(bytes: &[u8], file_name: &str, today: Date) -> Result<Sheet, Refusal> {

@@ -31,6 +31,19 @@ impl From<&metoda_docs::import::CellProblem> for ImportProblem {
     }
 }
 
+/// The chosen file read by `reader`, or why it is refused as a whole (none chosen: «Выберите файл
+/// XLSX или CSV {what}»).
+pub fn read_file<T>(
+    file: Option<(String, Vec<u8>)>,
+    what: &str,
+    reader: impl FnOnce(&[u8], &str) -> Result<T, metoda_docs::import::Refusal>,
+) -> Result<T, ImportFailure> {
+    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Err(ImportFailure::File(format!("Выберите файл XLSX или CSV {what}")));
+    };
+    reader(&bytes, &file_name).map_err(|refusal| ImportFailure::File(refusal.to_string()))
+}
+
 /// Why an import wrote nothing.
 pub enum ImportFailure {
     /// Not allowed at all, not found, a liquidated association …

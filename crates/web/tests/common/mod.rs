@@ -451,3 +451,36 @@ pub fn profile_form(settings: &metoda_domain::profile::ProfileSettings, name: &s
     }
     out
 }
+
+/// The `skip`+1-th past day (counting back from yesterday) on which the association has no
+/// meeting and has members, with their full names.
+pub async fn past_day_with_members(app: &TestApp, a: i64, mut skip: usize) -> (String, Vec<String>) {
+    let mut c = app.t.db.conn().await.unwrap();
+    let mut day = time::OffsetDateTime::now_utc().date() - time::Duration::days(1);
+    loop {
+        let on = format!("{:04}-{:02}-{:02}", day.year(), day.month() as u8, day.day());
+        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meetings WHERE association_id = $1 AND held_on = $2")
+            .bind(a)
+            .bind(&on)
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+        let names: Vec<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT DISTINCT t.last_name, t.first_name, t.middle_name FROM association_members am
+             JOIN teachers t ON t.id = am.teacher_id
+             WHERE am.association_id = $1 AND am.joined_on <= $2 AND (am.left_on IS NULL OR am.left_on > $2)",
+        )
+        .bind(a)
+        .bind(&on)
+        .fetch_all(&mut *c)
+        .await
+        .unwrap();
+        if taken == 0 && !names.is_empty() && skip > 0 {
+            skip -= 1;
+        } else if taken == 0 && !names.is_empty() {
+            let names = names.into_iter().map(|(l, f, m)| format!("{l} {f} {}", m.unwrap_or_default())).collect();
+            return (on, names);
+        }
+        day -= time::Duration::days(1);
+    }
+}

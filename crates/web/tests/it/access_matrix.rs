@@ -17,38 +17,10 @@ use serde_json::Value;
 
 /// An attendance file of a past day of A's association that has no meeting yet, with every
 /// member of the day present (each role that may load one gets a day of its own).
-async fn past_attendance(app: &TestApp, mut skip: usize) -> String {
-    let mut c = app.t.db.conn().await.unwrap();
-    let mut day = time::OffsetDateTime::now_utc().date() - time::Duration::days(1);
-    loop {
-        let on = metoda_domain::values::iso_date(day);
-        let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meetings WHERE association_id = $1 AND held_on = $2")
-            .bind(app.assoc_a)
-            .bind(&on)
-            .fetch_one(&mut *c)
-            .await
-            .unwrap();
-        let names: Vec<(String, String, Option<String>)> = sqlx::query_as(
-            "SELECT DISTINCT t.last_name, t.first_name, t.middle_name FROM association_members am
-             JOIN teachers t ON t.id = am.teacher_id
-             WHERE am.association_id = $1 AND am.joined_on <= $2 AND (am.left_on IS NULL OR am.left_on > $2)",
-        )
-        .bind(app.assoc_a)
-        .bind(&on)
-        .fetch_all(&mut *c)
-        .await
-        .unwrap();
-        if taken == 0 && !names.is_empty() && skip > 0 {
-            skip -= 1;
-        } else if taken == 0 && !names.is_empty() {
-            let rows: Vec<String> = names
-                .into_iter()
-                .map(|(l, f, m)| format!("{on};{l} {f} {};присутствует", m.unwrap_or_default()))
-                .collect();
-            return format!("Дата заседания;Учитель;Явка\n{}\n", rows.join("\n"));
-        }
-        day -= time::Duration::days(1);
-    }
+async fn past_attendance(app: &TestApp, skip: usize) -> String {
+    let (on, names) = common::past_day_with_members(app, app.assoc_a, skip).await;
+    let rows: Vec<String> = names.iter().map(|n| format!("{on};{n};присутствует")).collect();
+    format!("Дата заседания;Учитель;Явка\n{}\n", rows.join("\n"))
 }
 
 /// Who signs in for the matrix; "" is the anonymous visitor.

@@ -42,7 +42,8 @@ fn xlsx(rows: &[[&str; 5]]) -> Vec<u8> {
     teachers_xlsx("Результаты ЕГЭ", &["Учитель", "Предмет", "Балл", "Дата", "Код ученика"], &rows).unwrap()
 }
 
-async fn full_name(app: &TestApp, teacher_id: i64) -> (String, String, String) {
+/// A teacher's last, first and middle name (empty when none).
+pub(crate) async fn full_name(app: &TestApp, teacher_id: i64) -> (String, String, String) {
     let mut c = app.t.db.conn().await.unwrap();
     let (l, f, m): (String, String, Option<String>) =
         sqlx::query_as("SELECT last_name, first_name, middle_name FROM teachers WHERE id = $1")

@@ -14,14 +14,8 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 async fn name_of(app: &TestApp, teacher_id: i64) -> String {
-    let mut c = app.t.db.conn().await.unwrap();
-    let (l, f, m): (String, String, Option<String>) =
-        sqlx::query_as("SELECT last_name, first_name, middle_name FROM teachers WHERE id = $1")
-            .bind(teacher_id)
-            .fetch_one(&mut *c)
-            .await
-            .unwrap();
-    format!("{l} {f} {}", m.unwrap_or_default()).trim().to_owned()
+    let (l, f, m) = crate::exam_import::full_name(app, teacher_id).await;
+    format!("{l} {f} {m}").trim().to_owned()
 }
 
 /// The association's membership periods (teacher, joined, left), sorted.

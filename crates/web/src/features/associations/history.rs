@@ -25,7 +25,7 @@ use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me};
 use crate::error::{AppError, PageResult};
 use crate::extract::Path;
-use crate::features::row_import::{ImportFailure, ImportProblem};
+use crate::features::row_import::{ImportFailure, ImportProblem, read_file};
 use crate::pages::{Layout, redirect_with, render_status};
 
 use super::load;
@@ -101,10 +101,25 @@ fn bank_teacher<'a>(bank: &'a [BankName], teacher: &str, organization: &str) -> 
     }
 }
 
-/// A date column's value, or the problem.
-fn day(raw: &str, label: &str) -> Result<Date, String> {
-    metoda_domain::values::date("", label, raw)
-        .map_err(|e| e.message.split_once(": ").map_or(e.message.clone(), |x| x.1.to_owned()))
+/// A date cell of row `n`: the date, or None with its problem in `here` — the cell is empty
+/// (`missing`), not a date, or after `latest` (`later`).
+fn date_cell(
+    here: &mut Vec<ImportProblem>,
+    n: usize,
+    column: &str,
+    raw: &str,
+    missing: &str,
+    latest: Date,
+    later: &str,
+) -> Option<Date> {
+    let problem = match metoda_domain::values::date("", column, raw) {
+        Ok(d) if d <= latest => return Some(d),
+        Ok(_) => later.to_owned(),
+        Err(_) if raw.is_empty() => missing.to_owned(),
+        Err(e) => e.message.split_once(": ").map_or(e.message.clone(), |x| x.1.to_owned()),
+    };
+    here.push(ImportProblem::new(n, column, problem));
+    None
 }
 
 /// What to do with a row of the membership history.
@@ -136,11 +151,7 @@ async fn import_members(
     file: Option<(String, Vec<u8>)>,
 ) -> Result<MembershipImported, ImportFailure> {
     let a = loader(state, me, aid).await?;
-    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return Err(ImportFailure::File("Выберите файл XLSX или CSV с историей состава".into()));
-    };
-    let sheet = metoda_docs::import::history::read_membership_history(&bytes, &file_name)
-        .map_err(|refusal| ImportFailure::File(refusal.to_string()))?;
+    let sheet = read_file(file, "с историей состава", metoda_docs::import::history::read_membership_history)?;
     let mut c = state.db.conn().await?;
     let today = crate::features::local_today(state, &mut c, a.municipality_id).await?;
     let bank = results::bank_names(&mut c, a.municipality_id).await?;
@@ -154,41 +165,25 @@ async fn import_members(
         let teacher = bank_teacher(&bank, &row.teacher, &row.organization)
             .map_err(|m| here.push(ImportProblem::new(n, "Учитель", m)))
             .ok();
-        let joined = match day(&row.joined, "Дата включения") {
-            Ok(d) if d > today => {
-                here.push(ImportProblem::new(n, "Дата включения", "дата позже сегодняшнего дня"));
-                None
-            }
-            Ok(d) => Some(d),
-            Err(_) if row.joined.is_empty() => {
-                here.push(ImportProblem::new(n, "Дата включения", "укажите дату включения в состав"));
-                None
-            }
-            Err(m) => {
-                here.push(ImportProblem::new(n, "Дата включения", m));
-                None
-            }
+        let joined = date_cell(
+            &mut here,
+            n,
+            "Дата включения",
+            &row.joined,
+            "укажите дату включения в состав",
+            today,
+            "дата позже сегодняшнего дня",
+        );
+        let later = "дата позже сегодняшнего дня: выбытие отмечают, когда оно произошло";
+        let left = match row.left.is_empty() {
+            true => None,
+            false => date_cell(&mut here, n, "Дата выбытия", &row.left, "", today, later),
         };
-        let left = match (row.left.is_empty(), day(&row.left, "Дата выбытия")) {
-            (true, _) => None,
-            (false, Ok(d)) if d > today => {
-                here.push(ImportProblem::new(
-                    n,
-                    "Дата выбытия",
-                    "дата позже сегодняшнего дня: выбытие отмечают, когда оно произошло",
-                ));
-                None
-            }
-            (false, Ok(d)) if joined.is_some_and(|j| d < j) => {
-                here.push(ImportProblem::new(n, "Дата выбытия", "дата выбытия раньше даты включения"));
-                None
-            }
-            (false, Ok(d)) => Some(d),
-            (false, Err(m)) => {
-                here.push(ImportProblem::new(n, "Дата выбытия", m));
-                None
-            }
-        };
+        if let (Some(l), Some(j)) = (left, joined)
+            && l < j
+        {
+            here.push(ImportProblem::new(n, "Дата выбытия", "дата выбытия раньше даты включения"));
+        }
         if let (Some(t), Some(joined), true) = (teacher, joined, here.is_empty()) {
             if t.archived_at.is_some() && left.is_none() {
                 here.push(ImportProblem::new(
@@ -340,11 +335,7 @@ async fn import_attendance(
     file: Option<(String, Vec<u8>)>,
 ) -> Result<AttendanceImported, ImportFailure> {
     let a = loader(state, me, aid).await?;
-    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return Err(ImportFailure::File("Выберите файл XLSX или CSV с явкой на заседания".into()));
-    };
-    let sheet = metoda_docs::import::history::read_attendance(&bytes, &file_name)
-        .map_err(|refusal| ImportFailure::File(refusal.to_string()))?;
+    let sheet = read_file(file, "с явкой на заседания", metoda_docs::import::history::read_attendance)?;
     let mut c = state.db.conn().await?;
     let today = crate::features::local_today(state, &mut c, a.municipality_id).await?;
     let settings = crate::features::meetings::settings_for(&mut c, &a).await?;
@@ -364,36 +355,28 @@ async fn import_attendance(
     for row in &sheet.rows {
         let n = row.row;
         let mut here = vec![];
-        let on = match day(&row.on, "Дата заседания") {
-            Ok(d) if d >= today => {
-                here.push(ImportProblem::new(
-                    n,
-                    "Дата заседания",
-                    "из файла вносят заседания, прошедшие до сегодняшнего дня; явку текущего отмечают на странице заседания",
-                ));
-                None
+        let past =
+            "из файла вносят заседания, прошедшие до сегодняшнего дня; явку текущего отмечают на странице заседания";
+        let on = date_cell(
+            &mut here,
+            n,
+            "Дата заседания",
+            &row.on,
+            "укажите дату заседания",
+            today.previous_day().unwrap_or(today),
+            past,
+        )
+        .filter(|d| {
+            let free = !taken.contains(d);
+            if !free {
+                let message = format!(
+                    "на {} у объединения уже есть заседание в системе: явку отмечают на его странице",
+                    ru_date(*d)
+                );
+                here.push(ImportProblem::new(n, "Дата заседания", message));
             }
-            Ok(d) if taken.contains(&d) => {
-                here.push(ImportProblem::new(
-                    n,
-                    "Дата заседания",
-                    format!(
-                        "на {} у объединения уже есть заседание в системе: явку отмечают на его странице",
-                        ru_date(d)
-                    ),
-                ));
-                None
-            }
-            Ok(d) => Some(d),
-            Err(_) if row.on.is_empty() => {
-                here.push(ImportProblem::new(n, "Дата заседания", "укажите дату заседания"));
-                None
-            }
-            Err(m) => {
-                here.push(ImportProblem::new(n, "Дата заседания", m));
-                None
-            }
-        };
+            free
+        });
         let status = mark(&row.mark);
         if status.is_none() {
             let m = if row.mark.is_empty() {

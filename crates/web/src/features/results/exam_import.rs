@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::auth::{ApiMe, Ctx, Current, Me};
 use crate::error::{AppError, PageResult};
 use crate::extract::Path;
-use crate::features::row_import::{ImportFailure, ImportProblem};
+use crate::features::row_import::{ImportFailure, ImportProblem, read_file};
 use crate::pages::{Layout, redirect_with, render_status};
 
 use super::{association, my_teachers, read_upload, res, views, year_or_today};
@@ -53,11 +53,7 @@ async fn import_exam(
     if !a.is_active() {
         return Err(AppError::Conflict("Объединение ликвидировано: его результаты не меняются".into()).into());
     }
-    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return Err(ImportFailure::File("Выберите файл XLSX или CSV с баллами ЕГЭ".into()));
-    };
-    let sheet = metoda_docs::import::exam::read_exam_scores(&bytes, &file_name)
-        .map_err(|refusal| ImportFailure::File(refusal.to_string()))?;
+    let sheet = read_file(file, "с баллами ЕГЭ", metoda_docs::import::exam::read_exam_scores)?;
     let today = state.today(m.zone());
     let mut c = state.db.conn().await?;
     let thresholds = results::thresholds(&mut c, m.id).await?;
